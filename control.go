@@ -183,3 +183,43 @@ type ControlUpdate struct {
 	StatusReason *string
 	Description  *string
 }
+
+// ApplyControlUpdate applies u to c, enforcing the rules every store shares:
+// "not applicable" needs a reason, and a frequency must be known.
+func ApplyControlUpdate(c *Control, u ControlUpdate) error {
+	if u.Owner != nil {
+		c.Owner = strings.TrimSpace(*u.Owner)
+	}
+	if u.Frequency != nil {
+		f, err := ParseFrequency(string(*u.Frequency))
+		if err != nil {
+			return err
+		}
+		c.Frequency = f
+	}
+	if u.DueDays != nil {
+		if *u.DueDays < 0 || *u.DueDays > 366 {
+			return Errorf(EINVALID, "due days %d: want 0 to 366", *u.DueDays)
+		}
+		c.DueDays = *u.DueDays
+	}
+	if u.Description != nil {
+		if strings.TrimSpace(*u.Description) == "" {
+			return Errorf(EINVALID, "a control's description cannot be empty")
+		}
+		c.Description = strings.TrimSpace(*u.Description)
+	}
+	if u.StatusReason != nil {
+		c.StatusReason = strings.TrimSpace(*u.StatusReason)
+	}
+	if u.Status != nil {
+		c.Status = *u.Status
+		if u.StatusReason == nil && c.Status != NotApplicable {
+			c.StatusReason = ""
+		}
+	}
+	if c.Status == NotApplicable && c.StatusReason == "" {
+		return Errorf(EINVALID, "control %s: \"not applicable\" needs a reason (--reason)", c.ID)
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+// Package sqlite is Attest's embedded store: one SQLite database file in the
+// data directory, through the pure-Go modernc.org/sqlite driver, so the
+// binary needs no C toolchain and no server.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the SQLite store. It implements attest.Store.
+type DB struct {
+	db   *sql.DB
+	path string
+}
+
+var _ attest.Store = (*DB)(nil)
+
+// dsn builds the connection string. The pragmas, applied to every pooled
+// connection:
+//   - journal_mode(WAL): readers do not block the writer, and a crash leaves
+//     the database consistent;
+//   - foreign_keys(1): SQLite leaves them off unless asked;
+//   - busy_timeout(10000): wait up to 10 s for another process's write lock
+//     instead of failing at once (several CLI processes may share a directory);
+//   - synchronous(FULL): a committed transaction survives power loss, which
+//     matters more here than write speed.
+//
+// _txlock=immediate takes the write lock at BEGIN, so two writers queue up
+// instead of failing with SQLITE_BUSY halfway through a transaction.
+func dsn(path string) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Create makes a new database at path and applies every migration. It fails
+// if the file exists.
+func Create(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, attest.Errorf(attest.ECONFLICT, "%s already exists", path)
+	}
+	return open(ctx, path, true)
+}
+
+// Open opens an existing database and applies pending migrations. A missing
+// file, a file that is not an Attest database, and a database from a newer
+// Attest are refused with a hint.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no Attest database at %s", path), Hint: "run `attest init` first, or pass --data DIR"}
+	}
+	return open(ctx, path, false)
+}
+
+func open(ctx context.Context, path string, create bool) (*DB, error) {
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &DB{db: db, path: path}
+	if err := s.migrate(ctx, create); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Migrations returns the embedded migration files (for tests and tooling).
+func Migrations() fs.FS {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return sub
+}
+
+func (s *DB) migrate(ctx context.Context, create bool) error {
+	if !create {
+		if err := s.checkIsAttest(ctx); err != nil {
+			return err
+		}
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, Migrations())
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	current, target, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version of %s: %w", s.path, err)
+	}
+	if current > target {
+		return &attest.Error{Code: attest.EINVALID,
+			Message: fmt.Sprintf("%s has schema version %d, newer than this attest understands (%d)", s.path, current, target),
+			Hint:    "upgrade attest to the version that wrote this data directory"}
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// checkIsAttest refuses a file that is not SQLite or has no goose version
+// table.
+func (s *DB) checkIsAttest(ctx context.Context) error {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`).Scan(&n)
+	if err != nil || n == 0 {
+		return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest database", s.path), Hint: "point --data at a directory made by `attest init`"}
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *DB) Close() error { return s.db.Close() }
+
+// SQL returns the underlying handle, for tests.
+func (s *DB) SQL() *sql.DB { return s.db }
+
+func isUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func notFound(what, id string) error {
+	return attest.Errorf(attest.ENOTFOUND, "no such %s: %s", what, id)
+}
+
+var errNoRows = sql.ErrNoRows
+
+func isNoRows(err error) bool { return errors.Is(err, errNoRows) }
