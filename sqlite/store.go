@@ -94,7 +94,7 @@ func (s *DB) Engagement(ctx context.Context, id string) (*attest.Engagement, err
 
 // Engagements returns every engagement, oldest first.
 func (s *DB) Engagements(ctx context.Context) ([]attest.Engagement, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+engagementCols+` FROM engagements ORDER BY created_at, id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+engagementCols+` FROM engagements ORDER BY created_at, rowid`)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,8 @@ func testEngagementRoundTrip(t *testing.T, s attest.Store) {
 	}
 	e1 := Engagement("soc1-2026")
 	e1.Kind, e1.Categories, e1.Templates, e1.AlsoSOC3 = attest.SOC1, []string{}, []string{"itgc", "payroll"}, false
-	e1.CreatedAt = "2026-01-02T10:00:00Z"
+	// Same creation instant: listing keeps insertion order.
+	e1.CreatedAt = e.CreatedAt
 	if err := s.CreateEngagement(ctx, e1, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,65 @@
+package attest
+
+import "testing"
+
+func TestParsers(t *testing.T) {
+	kinds := map[string]Kind{"SOC 1": SOC1, "soc2": SOC2, "Soc-3": SOC3}
+	for in, want := range kinds {
+		if got, err := ParseKind(in); err != nil || got != want {
+			t.Errorf("ParseKind(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseKind("SOC 4"); ErrorCode(err) != EINVALID {
+		t.Errorf("ParseKind(SOC 4): %v", err)
+	}
+	freqs := map[string]Frequency{"biweekly": BiWeekly, "Semi Monthly": SemiMonthly, "yearly": Annual, "event": EventDriven, "multiple_daily": MultipleDaily}
+	for in, want := range freqs {
+		if got, err := ParseFrequency(in); err != nil || got != want {
+			t.Errorf("ParseFrequency(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseFrequency("hourly"); err == nil {
+		t.Error("ParseFrequency(hourly) accepted")
+	}
+	if got, _ := ParseStatus("Not Started"); got != NotStarted {
+		t.Errorf("ParseStatus: %q", got)
+	}
+	if got, _ := ParseCategory("processing-integrity"); got != ProcessingIntegrity {
+		t.Errorf("ParseCategory: %q", got)
+	}
+	cats := map[string]string{"CC6.1": Security, "A1.2": Availability, "C1.1": Confidentiality, "PI1.3": ProcessingIntegrity, "P4.2": Privacy}
+	for id, want := range cats {
+		if got := CategoryOf(id); got != want {
+			t.Errorf("CategoryOf(%s) = %s", id, got)
+		}
+	}
+}
+
+func TestDueRule(t *testing.T) {
+	tests := []struct {
+		f    Frequency
+		days int
+		want string
+	}{
+		{Quarterly, 30, "within 30 days after quarter end"},
+		{Monthly, 0, "by the end of the month"},
+		{Daily, 1, "within 1 day after day end"},
+		{EventDriven, 2, "within 2 days after the event"},
+		{EventDriven, 0, "on the day of the event"},
+	}
+	for _, tt := range tests {
+		if got := DueRule(tt.f, tt.days); got != tt.want {
+			t.Errorf("DueRule(%s, %d) = %q, want %q", tt.f, tt.days, got, tt.want)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	e := &Error{Code: ENOTFOUND, Message: "no such control: X", Hint: "see list"}
+	if e.Error() != "no such control: X (see list)" || ErrorCode(e) != ENOTFOUND {
+		t.Errorf("error %q code %q", e.Error(), ErrorCode(e))
+	}
+	if ErrorCode(nil) != "" {
+		t.Error("ErrorCode(nil)")
+	}
+}

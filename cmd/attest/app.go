@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/catalog"
+	"github.com/attest-dev/attest/sqlite"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes: 0 success, 1 a failed check or verification (or an internal
+// error), 2 bad usage or input.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitInvalid = 2
+)
+
+// Main is the whole program with its outside world made explicit, so tests
+// run it like a user does: arguments in, output and exit code out.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Now            func() time.Time
+	// Interactive is true when a person is at a terminal: prompts and
+	// progress are shown only then.
+	Interactive bool
+
+	cfg config
+}
+
+// config is parsed from flags, then ATTEST_* environment variables.
+type config struct {
+	dataDir    string
+	json       bool
+	engagement string
+}
+
+// failure is an error that carries its own exit code and has already been
+// reported (e.g. a check that found problems).
+type failure struct{ code int }
+
+func (f failure) Error() string { return fmt.Sprintf("exit %d", f.code) }
+
+// Run executes one command and returns its exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if m.Getenv == nil {
+		m.Getenv = func(string) string { return "" }
+	}
+	if m.Now == nil {
+		m.Now = time.Now
+	}
+	if m.Stdin == nil {
+		m.Stdin = strings.NewReader("")
+	}
+	root := m.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(m.Stdin)
+	root.SetOut(m.Stdout)
+	root.SetErr(m.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var f failure
+	if errors.As(err, &f) {
+		return f.code
+	}
+	var ae *attest.Error
+	code := exitInvalid
+	if !errors.As(err, &ae) {
+		if isUsageError(err) {
+			ae = &attest.Error{Code: attest.EINVALID, Message: err.Error(), Hint: "see `attest " + commandPath(args) + " --help`"}
+		} else {
+			ae = &attest.Error{Code: attest.EINTERNAL, Message: err.Error()}
+			code = exitFailed
+		}
+	} else if ae.Code == attest.EINTERNAL {
+		code = exitFailed
+	}
+	fmt.Fprintln(m.Stderr, "attest: "+ae.Error())
+	if m.cfg.json {
+		m.printJSON(map[string]any{"error": map[string]string{"code": ae.Code, "message": ae.Message, "hint": ae.Hint}})
+	}
+	return code
+}
+
+// isUsageError recognizes cobra's and pflag's errors about the command line.
+func isUsageError(err error) bool {
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag", "if any flags in the group"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func commandPath(args []string) string {
+	var words []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			break
+		}
+		words = append(words, a)
+	}
+	if len(words) > 2 {
+		words = words[:2]
+	}
+	return strings.Join(words, " ")
+}
+
+func (m *Main) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "attest",
+		Short: "Prepare SOC 1, SOC 2 and SOC 3 examinations",
+		Long: `Attest takes a service organization from "which report do we need?" to a
+finished examination: scope, controls, evidence, the auditor's work, report
+drafts and sharing the issued report. The CPA firm examines and issues the
+report; Attest prepares and organizes.`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("data") {
+				if v := m.Getenv("ATTEST_DATA"); v != "" {
+					m.cfg.dataDir = v
+				}
+			}
+			if !cmd.Flags().Changed("engagement") {
+				if v := m.Getenv("ATTEST_ENGAGEMENT"); v != "" {
+					m.cfg.engagement = v
+				}
+			}
+			return nil
+		},
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &attest.Error{Code: attest.EINVALID, Message: err.Error(), Hint: "see `" + c.CommandPath() + " --help`"}
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&m.cfg.dataDir, "data", "attest-data", "data directory (env ATTEST_DATA)")
+	pf.BoolVar(&m.cfg.json, "json", false, "print JSON for machines")
+	pf.StringVar(&m.cfg.engagement, "engagement", "", "engagement ID (env ATTEST_ENGAGEMENT; default: the current one)")
+	root.AddCommand(
+		m.initCommand(),
+		m.catalogCommand(),
+		m.scopeCommand(),
+		m.engagementCommand(),
+		m.controlsCommand(),
+		m.demoCommand(),
+		m.versionCommand(),
+	)
+	return root
+}
+
+func (m *Main) printJSON(v any) error {
+	enc := json.NewEncoder(m.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func (m *Main) printf(format string, args ...any) {
+	fmt.Fprintf(m.Stdout, format, args...)
+}
+
+// progress tells a person at a terminal what long work is doing; it stays
+// silent for scripts and JSON.
+func (m *Main) progress(format string, args ...any) {
+	if m.Interactive && !m.cfg.json {
+		fmt.Fprintf(m.Stderr, format+"\n", args...)
+	}
+}
+
+// warn prints a warning on stderr (also under --json, where warnings are in
+// the JSON as well).
+func (m *Main) warn(msg string) {
+	fmt.Fprintln(m.Stderr, "warning: "+msg)
+}
+
+func (m *Main) catalog() *catalog.Catalog {
+	return catalog.MustLoad()
+}
+
+const dbName = "attest.db"
+
+// openStore opens the data directory's database, refusing a directory that
+// is not an Attest one.
+func (m *Main) openStore(ctx context.Context) (*sqlite.DB, error) {
+	dir := m.cfg.dataDir
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no data directory at %s", dir), Hint: "run `attest init --data " + dir + "` or `attest demo`, or pass --data DIR"}
+	}
+	if !st.IsDir() {
+		return nil, attest.Errorf(attest.EINVALID, "%s is not a directory", dir)
+	}
+	path := filepath.Join(dir, dbName)
+	if _, err := os.Stat(path); err != nil {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, dbName), Hint: "run `attest init --data DIR` to make one"}
+	}
+	return sqlite.Open(ctx, path)
+}
+
+const currentEngagementKey = "current_engagement"
+
+// engagement resolves the engagement a command acts on: --engagement, else
+// the current one, else the only one.
+func (m *Main) engagement(ctx context.Context, s attest.Store) (*attest.Engagement, error) {
+	if m.cfg.engagement != "" {
+		return s.Engagement(ctx, m.cfg.engagement)
+	}
+	if id, err := s.Setting(ctx, currentEngagementKey); err == nil {
+		return s.Engagement(ctx, id)
+	} else if attest.ErrorCode(err) != attest.ENOTFOUND {
+		return nil, err
+	}
+	all, err := s.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch len(all) {
+	case 0:
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no engagement yet", Hint: "run `attest scope`, then `attest engagement create`"}
+	case 1:
+		return &all[0], nil
+	}
+	ids := make([]string, len(all))
+	for i, e := range all {
+		ids[i] = e.ID
+	}
+	return nil, &attest.Error{Code: attest.EINVALID, Message: "several engagements: " + strings.Join(ids, ", "), Hint: "pass --engagement ID or run `attest engagement use ID`"}
+}
+
+func (m *Main) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if m.cfg.json {
+				return m.printJSON(map[string]string{"version": version})
+			}
+			m.printf("attest %s\n", version)
+			return nil
+		},
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"

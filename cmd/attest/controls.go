@@ -1,0 +1,202 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) controlsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "controls",
+		Aliases: []string{"control"},
+		Short:   "List, show and adjust the engagement's controls",
+	}
+	cmd.AddCommand(m.controlsList(), m.controlsShow(), m.controlsSet())
+	return cmd
+}
+
+func (m *Main) controlsList() *cobra.Command {
+	var status, owner, criterion, objective string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the engagement's controls",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			e, err := m.engagement(ctx, s)
+			if err != nil {
+				return err
+			}
+			ctls, err := s.Controls(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			var st attest.Status
+			if status != "" {
+				if st, err = attest.ParseStatus(status); err != nil {
+					return err
+				}
+			}
+			out := []attest.Control{}
+			for _, c := range ctls {
+				if (st == "" || c.Status == st) &&
+					(owner == "" || strings.EqualFold(c.Owner, owner) || (owner == "-" && c.Owner == "")) &&
+					(criterion == "" || has(c.Criteria, strings.ToUpper(criterion))) &&
+					(objective == "" || has(c.Objectives, strings.ToUpper(objective))) {
+					out = append(out, c)
+				}
+			}
+			if m.cfg.json {
+				return m.printJSON(out)
+			}
+			w := m.table()
+			fmt.Fprintln(w, "ID\tSTATUS\tFREQUENCY\tOWNER\tMAPS TO\tTITLE")
+			for _, c := range out {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, c.Frequency, ownerWords(c), shortList(append(append([]string{}, c.Criteria...), c.Objectives...), 3), c.Title)
+			}
+			w.Flush()
+			m.printf("%d of %d controls in %s.\n", len(out), len(ctls), e.ID)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&status, "status", "", "only this status: not-started, in-progress, implemented, not-applicable")
+	fl.StringVar(&owner, "owner", "", `only this owner ("-" for controls without one)`)
+	fl.StringVar(&criterion, "criterion", "", "only controls mapped to this criterion")
+	fl.StringVar(&objective, "objective", "", "only controls mapped to this objective")
+	return cmd
+}
+
+func ownerWords(c attest.Control) string {
+	if c.Owner == "" {
+		return "(" + c.OwnerRole + ")"
+	}
+	return c.Owner
+}
+
+func (m *Main) controlsShow() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one control of the engagement",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			e, err := m.engagement(ctx, s)
+			if err != nil {
+				return err
+			}
+			c, err := s.Control(ctx, e.ID, strings.ToUpper(args[0]))
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(c)
+			}
+			m.printControl(c)
+			return nil
+		},
+	}
+}
+
+func (m *Main) printControl(c *attest.Control) {
+	m.printf("%s  %s\n\n  %s\n\n", c.ID, c.Title, wrap(c.Description, 76, "  "))
+	w := m.table()
+	reason := ""
+	if c.StatusReason != "" {
+		reason = " (" + c.StatusReason + ")"
+	}
+	fmt.Fprintf(w, "  Status\t%s%s\n  Owner\t%s\n  Type / nature\t%s / %s\n  Frequency\t%s, due %s\n  Criteria\t%s\n  Objectives\t%s\n  Updated\t%s\n",
+		c.Status, reason, ownerWords(*c), c.Type, c.Nature, c.Frequency, attest.DueRule(c.Frequency, c.DueDays), dash(c.Criteria), dash(c.Objectives), c.UpdatedAt)
+	w.Flush()
+	if lib := m.catalog().Control(c.ID); lib != nil {
+		m.printf("  Suggested evidence:\n")
+		for _, e := range lib.Evidence {
+			m.printf("  - %s\n", e)
+		}
+	}
+}
+
+func (m *Main) controlsSet() *cobra.Command {
+	var owner, frequency, status, reason, description string
+	var dueDays int
+	cmd := &cobra.Command{
+		Use:   "set ID",
+		Short: "Change a control's owner, frequency, due rule, status or description",
+		Example: `  attest controls set AC-06 --owner "Dana Ortiz" --frequency quarterly --due-days 30
+  attest controls set PHY-01 --status not-applicable --reason "No offices: the whole team works remotely"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var u attest.ControlUpdate
+			fl := cmd.Flags()
+			if fl.Changed("owner") {
+				u.Owner = &owner
+			}
+			if fl.Changed("frequency") {
+				f, err := attest.ParseFrequency(frequency)
+				if err != nil {
+					return err
+				}
+				u.Frequency = &f
+			}
+			if fl.Changed("due-days") {
+				u.DueDays = &dueDays
+			}
+			if fl.Changed("status") {
+				st, err := attest.ParseStatus(status)
+				if err != nil {
+					return err
+				}
+				u.Status = &st
+			}
+			if fl.Changed("reason") {
+				u.StatusReason = &reason
+			}
+			if fl.Changed("description") {
+				u.Description = &description
+			}
+			if u == (attest.ControlUpdate{}) {
+				return &attest.Error{Code: attest.EINVALID, Message: "nothing to change", Hint: "pass --owner, --frequency, --due-days, --status, --reason or --description"}
+			}
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			e, err := m.engagement(ctx, s)
+			if err != nil {
+				return err
+			}
+			c, err := s.UpdateControl(ctx, e.ID, strings.ToUpper(args[0]), u, m.Now())
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(c)
+			}
+			m.printf("Updated %s: %s, owner %s, %s (due %s).\n", c.ID, c.Status, ownerWords(*c), c.Frequency, attest.DueRule(c.Frequency, c.DueDays))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&owner, "owner", "", "the person who owns the control")
+	fl.StringVar(&frequency, "frequency", "", "continuous, multiple-daily, daily, weekly, bi-weekly, semi-monthly, monthly, quarterly, semi-annual, annual, event-driven")
+	fl.IntVar(&dueDays, "due-days", 0, "days after each window (or event) by which evidence is due")
+	fl.StringVar(&status, "status", "", "not-started, in-progress, implemented, not-applicable")
+	fl.StringVar(&reason, "reason", "", "why (required for not-applicable)")
+	fl.StringVar(&description, "description", "", "the control as your organization performs it")
+	return cmd
+}

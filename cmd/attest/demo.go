@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/scope"
+	"github.com/spf13/cobra"
+)
+
+// demoAnswers describe the demo organization, Harbor Payroll: a payroll SaaS
+// whose customers' auditors rely on it and whose customers' security teams
+// review it, so it needs both a SOC 1 and a SOC 2.
+const demoAnswers = `# Harbor Payroll, Inc. (a fictional company)
+service_types: [payroll, saas]
+financial_reporting_impact: true
+customer_auditor_reliance: true
+customer_data: true
+personal_data: true
+security_reviews: true
+availability_commitments: true
+confidentiality_commitments: true
+processing_integrity_commitments: true
+privacy_commitments: false
+public_trust: false
+requested: ["SOC 1 Type 2", "SOC 2 Type 2"]
+controls_operating_months: 14
+`
+
+// demoPeople own the demo's controls, by the library's owner role.
+var demoPeople = map[string]string{
+	"Chief Executive Officer":  "Maya Lindqvist",
+	"Chief Technology Officer": "Tomas Okafor",
+	"Compliance Manager":       "Priya Raman",
+	"Security Lead":            "Jonah Weiss",
+	"Engineering Manager":      "Lucia Fernandes",
+	"Infrastructure Lead":      "Sam Adeyemi",
+	"IT Administrator":         "Kenji Mori",
+	"People Operations Lead":   "Hannah Cole",
+	"Privacy Officer":          "Priya Raman",
+	"Finance Lead":             "Oliver Brandt",
+	"Operations Manager":       "Grace Mensah",
+	"Customer Support Lead":    "Diego Alvarez",
+	"Legal Counsel":            "Ruth Ansah",
+}
+
+func (m *Main) demoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Build a demo organization in a fresh data directory",
+		Long: `Build Harbor Payroll, a fictional payroll SaaS that needs both a SOC 1 and a
+SOC 2, in a fresh data directory (--data, default ./attest-data): scope
+answers, a SOC 1 Type 2 and a SOC 2 Type 2 engagement over the same period,
+owners and statuses for every control. The SOC 2 engagement is left current.
+Needs no network and no set-up.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.runDemo(cmd.Context())
+		},
+	}
+}
+
+func (m *Main) runDemo(ctx context.Context) error {
+	dir := m.cfg.dataDir
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("%s already exists and is not empty", dir), Hint: "the demo needs a fresh directory: pass --data DIR with a new path, or remove " + dir}
+	}
+	m.progress("Creating the data directory %s", dir)
+	if _, err := m.initDataDir(ctx, dir); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "demo-answers.yaml"), []byte(demoAnswers), 0o600); err != nil {
+		return err
+	}
+	m.progress("Deciding which reports Harbor Payroll needs")
+	a, err := scope.ParseAnswers("demo-answers.yaml", []byte(demoAnswers))
+	if err != nil {
+		return err
+	}
+	rec := scope.Decide(a, scope.DefaultOptions())
+
+	s, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	now := m.Now()
+	// A 12-month period that started ten months ago: most of it has run,
+	// the last two months are still ahead.
+	start := engagement.AddMonths(engagement.FirstOfNextMonth(now), -11)
+	cat := m.catalog()
+	var ids []string
+	var soc2 string
+	for _, r := range rec.Reports {
+		if r.Kind == attest.SOC3 {
+			continue
+		}
+		spec := engagement.Spec{
+			Kind: r.Kind, Type: attest.ReportType(*r.Type), Categories: r.Categories, Templates: r.ObjectiveTemplates,
+			Name: "Harbor Payroll " + string(r.Kind) + " " + *r.Type, Firm: "Example & Partners CPAs LLP", FieldworkLagMonths: 2,
+		}
+		spec.PeriodStart, spec.PeriodEnd = engagement.PeriodFor(start, r.ObservationMonths)
+		e, ctls, err := engagement.Build(cat, spec, now)
+		if err != nil {
+			return err
+		}
+		demoStatuses(ctls, now)
+		m.progress("Creating %s with %d controls", e.ID, len(ctls))
+		if err := s.CreateEngagement(ctx, e, ctls); err != nil {
+			return err
+		}
+		ids = append(ids, e.ID)
+		if e.Kind == attest.SOC2 {
+			soc2 = e.ID
+		}
+	}
+	if err := s.SetSetting(ctx, currentEngagementKey, soc2); err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(dir)
+	if m.cfg.json {
+		return m.printJSON(map[string]any{"data": abs, "engagements": ids, "current": soc2, "recommendation": rec})
+	}
+	m.printf("Harbor Payroll (a fictional payroll SaaS) is ready in %s.\n\n", abs)
+	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports, over one combined examination period:\n")
+	for _, id := range ids {
+		e, _ := s.Engagement(ctx, id)
+		m.printf("  %-20s %s, %s\n", id, label(e), describeWhen(e))
+	}
+	m.printf("\nCurrent engagement: %s. Try next:\n", soc2)
+	flag := ""
+	if dir != "attest-data" {
+		flag = " --data " + dir
+	}
+	for _, c := range []string{
+		"attest scope --answers " + filepath.Join(dir, "demo-answers.yaml"),
+		"attest engagement list" + flag,
+		"attest engagement show" + flag,
+		"attest controls list" + flag + " --status in-progress",
+		"attest controls show CHG-03" + flag,
+		"attest catalog criteria --category availability --long",
+	} {
+		m.printf("  %s\n", c)
+	}
+	return nil
+}
+
+// demoStatuses gives the demo's controls owners and realistic statuses:
+// most implemented, a few still in progress, one not applicable.
+func demoStatuses(ctls []attest.Control, now time.Time) {
+	inProgress := map[string]bool{"PI-05": true, "AVL-06": true, "CNF-01": true, "RSK-03": true, "PAY-06": true}
+	notStarted := map[string]bool{"MON-02": true}
+	for i := range ctls {
+		c := &ctls[i]
+		c.Owner = demoPeople[c.OwnerRole]
+		c.UpdatedAt = now.UTC().Format(time.RFC3339)
+		switch {
+		case c.ID == "PHY-03":
+			c.Status = attest.NotApplicable
+			c.StatusReason = "Harbor runs no equipment of its own in a data center: production runs in the cloud provider's facilities (a carved-out subservice organization), whose report is reviewed under VND-04."
+		case inProgress[c.ID]:
+			c.Status = attest.InProgress
+		case notStarted[c.ID]:
+			c.Status = attest.NotStarted
+			c.Owner = ""
+		default:
+			c.Status = attest.Implemented
+		}
+	}
+}

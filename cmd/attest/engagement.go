@@ -1,0 +1,523 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/scope"
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+)
+
+func (m *Main) engagementCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "engagement",
+		Aliases: []string{"engagements"},
+		Short:   "Create and manage engagements (one examination each)",
+	}
+	cmd.AddCommand(m.engagementCreate(), m.engagementList(), m.engagementUse(), m.engagementShow(), m.engagementExclude(), m.engagementInclude())
+	return cmd
+}
+
+type createFlags struct {
+	fromScope, id, name, kind, typ, asOf, periodStart, periodEnd, period, reportDate, firm string
+	categories, templates                                                                  []string
+	soc3                                                                                   bool
+	lag                                                                                    int
+}
+
+func (m *Main) engagementCreate() *cobra.Command {
+	var f createFlags
+	cmd := &cobra.Command{
+		Use:   "create",
+		Short: "Create an engagement from a scope recommendation or from flags",
+		Long: `Create an engagement and instantiate the library controls its criteria or
+objectives need. With --from-scope FILE (an answers file, or the JSON that
+` + "`attest scope --json`" + ` printed), one engagement is created for each
+recommended SOC 1 and SOC 2 report (a SOC 3 rides on the SOC 2 Type 2); flags
+override what the recommendation says. Without it, --kind and --type decide.
+
+A Type 2 period defaults to starting on the first day of next month and
+lasting the recommended number of months; a Type 1 as-of date defaults to the
+last day of next month. The expected report date follows the period by the
+fieldwork lag.`,
+		Example: `  attest engagement create --from-scope answers.yaml --firm "Example CPA LLP"
+  attest engagement create --kind "SOC 2" --type 2 --categories availability,confidentiality --period 2026-01-01..2026-12-31
+  attest engagement create --kind "SOC 1" --type 1 --templates itgc,payroll --as-of 2026-12-31`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			specs, notes, err := m.createSpecs(cmd, f)
+			if err != nil {
+				return err
+			}
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			cat := m.catalog()
+			now := m.Now()
+			type created struct {
+				Engagement *attest.Engagement `json:"engagement"`
+				Controls   int                `json:"controls"`
+			}
+			var out []created
+			for _, spec := range specs {
+				e, ctls, err := engagement.Build(cat, spec, now)
+				if err != nil {
+					return err
+				}
+				if spec.ID == "" {
+					e.ID = m.freeID(ctx, s, e.ID)
+					for i := range ctls {
+						ctls[i].EngagementID = e.ID
+					}
+				}
+				if err := s.CreateEngagement(ctx, e, ctls); err != nil {
+					return err
+				}
+				out = append(out, created{e, len(ctls)})
+			}
+			current := ""
+			if _, err := s.Setting(ctx, currentEngagementKey); attest.ErrorCode(err) == attest.ENOTFOUND && len(out) > 0 {
+				current = out[0].Engagement.ID
+				if err := s.SetSetting(ctx, currentEngagementKey, current); err != nil {
+					return err
+				}
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"created": out, "current": current, "notes": notes})
+			}
+			for _, c := range out {
+				m.printf("Created %s: %s, %s, %d controls from the library.\n", c.Engagement.ID, c.Engagement.Label(), describeWhen(c.Engagement), c.Controls)
+			}
+			for _, n := range notes {
+				m.printf("Note: %s\n", n)
+			}
+			if current != "" {
+				m.printf("Current engagement: %s\n", current)
+			}
+			m.printf("Next: attest controls list   (assign owners with `attest controls set ID --owner NAME`)\n")
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.fromScope, "from-scope", "", "answers file or saved `attest scope --json` output")
+	fl.StringVar(&f.id, "id", "", "engagement ID (default e.g. soc2-type2-2026)")
+	fl.StringVar(&f.name, "name", "", "a display name")
+	fl.StringVar(&f.kind, "kind", "", `report kind: "SOC 1", "SOC 2" or "SOC 3" (with --from-scope: only this kind)`)
+	fl.StringVar(&f.typ, "type", "", "Type 1 or Type 2 (1 or 2)")
+	fl.StringSliceVar(&f.categories, "categories", nil, "SOC 2/3 categories besides Security: availability, processing-integrity, confidentiality, privacy")
+	fl.StringSliceVar(&f.templates, "templates", nil, "SOC 1 objective templates: itgc, payroll, billing, claims, loan_servicing, custody")
+	fl.StringVar(&f.asOf, "as-of", "", "Type 1 as-of date YYYY-MM-DD")
+	fl.StringVar(&f.period, "period", "", "Type 2 period START..END (YYYY-MM-DD..YYYY-MM-DD)")
+	fl.StringVar(&f.periodStart, "period-start", "", "Type 2 period start YYYY-MM-DD")
+	fl.StringVar(&f.periodEnd, "period-end", "", "Type 2 period end YYYY-MM-DD")
+	fl.StringVar(&f.reportDate, "report-date", "", "expected report date YYYY-MM-DD (default: period end + fieldwork lag)")
+	fl.StringVar(&f.firm, "firm", "", "the service auditor (CPA firm)")
+	fl.BoolVar(&f.soc3, "soc3", false, "also draw a SOC 3 from this SOC 2 Type 2")
+	fl.IntVar(&f.lag, "fieldwork-lag", 2, "months from the period end to the expected report date")
+	return cmd
+}
+
+func describeWhen(e *attest.Engagement) string {
+	if e.AsOf != "" {
+		return "as of " + e.AsOf
+	}
+	return e.PeriodStart + " to " + e.PeriodEnd
+}
+
+// freeID returns id, or id with a numeric suffix when it is taken.
+func (m *Main) freeID(ctx context.Context, s attest.Store, id string) string {
+	for i := 1; ; i++ {
+		try := id
+		if i > 1 {
+			try = fmt.Sprintf("%s-%d", id, i)
+		}
+		if _, err := s.Engagement(ctx, try); attest.ErrorCode(err) == attest.ENOTFOUND {
+			return try
+		}
+	}
+}
+
+// createSpecs turns the flags, and the recommendation when given, into one
+// spec per engagement to create.
+func (m *Main) createSpecs(cmd *cobra.Command, f createFlags) ([]engagement.Spec, []string, error) {
+	if f.period != "" {
+		a, b, ok := strings.Cut(f.period, "..")
+		if !ok || f.periodStart != "" || f.periodEnd != "" {
+			return nil, nil, attest.Errorf(attest.EINVALID, "--period %q: want START..END, and not together with --period-start/--period-end", f.period)
+		}
+		f.periodStart, f.periodEnd = a, b
+	}
+	var kind attest.Kind
+	if f.kind != "" {
+		k, err := attest.ParseKind(f.kind)
+		if err != nil {
+			return nil, nil, err
+		}
+		kind = k
+	}
+	var typ attest.ReportType
+	if f.typ != "" {
+		t, err := attest.ParseReportType(f.typ)
+		if err != nil {
+			return nil, nil, err
+		}
+		typ = t
+	}
+	base := engagement.Spec{ID: f.id, Name: f.name, Kind: kind, Type: typ, AlsoSOC3: f.soc3, Categories: f.categories, Templates: f.templates,
+		AsOf: f.asOf, PeriodStart: f.periodStart, PeriodEnd: f.periodEnd, ReportDate: f.reportDate, Firm: f.firm, FieldworkLagMonths: f.lag}
+	for _, d := range []struct{ flag, v string }{{"as-of", f.asOf}, {"period-start", f.periodStart}, {"period-end", f.periodEnd}, {"report-date", f.reportDate}} {
+		if d.v != "" {
+			if _, err := attest.ParseDate(d.v); err != nil {
+				return nil, nil, attest.Errorf(attest.EINVALID, "--%s %q: want YYYY-MM-DD", d.flag, d.v)
+			}
+		}
+	}
+	if f.fromScope == "" {
+		if kind == "" {
+			return nil, nil, &attest.Error{Code: attest.EINVALID, Message: "say what to create: --from-scope FILE, or --kind and --type", Hint: "see `attest engagement create --help`"}
+		}
+		if kind != attest.SOC3 && typ == "" {
+			return nil, nil, attest.Errorf(attest.EINVALID, "a %s engagement needs --type 1 or --type 2", kind)
+		}
+		if kind == attest.SOC3 && typ != "" {
+			return nil, nil, attest.Errorf(attest.EINVALID, "a SOC 3 has no Type 1 or Type 2 form: leave out --type")
+		}
+		m.defaultDates(&base, 12)
+		return []engagement.Spec{base}, nil, nil
+	}
+	rec, err := readRecommendation(f.fromScope, cmd.Flags().Changed("fieldwork-lag"), f.lag)
+	if err != nil {
+		return nil, nil, err
+	}
+	var specs []engagement.Spec
+	var notes []string
+	soc3 := rec.Report(attest.SOC3) != nil
+	for _, r := range rec.Reports {
+		if r.Kind == attest.SOC3 || (kind != "" && r.Kind != kind) {
+			continue
+		}
+		s := base
+		s.Kind = r.Kind
+		if typ == "" && r.Type != nil {
+			s.Type = attest.ReportType(*r.Type)
+		}
+		if len(s.Categories) == 0 {
+			s.Categories = r.Categories
+		}
+		if len(s.Templates) == 0 {
+			s.Templates = r.ObjectiveTemplates
+		}
+		if r.Kind == attest.SOC2 && soc3 {
+			if s.Type == attest.Type2 {
+				s.AlsoSOC3 = true
+			} else {
+				notes = append(notes, "the recommended SOC 3 comes with the first SOC 2 Type 2, not with a Type 1: add it then with --soc3")
+			}
+		}
+		m.defaultDates(&s, r.ObservationMonths)
+		specs = append(specs, s)
+	}
+	if kind == attest.SOC3 && soc3 {
+		return nil, nil, attest.Errorf(attest.EINVALID, "a recommended SOC 3 is drawn from the SOC 2 Type 2 engagement: create that with --kind \"SOC 2\"")
+	}
+	if len(specs) == 0 {
+		what := "no SOC report is recommended there"
+		if kind != "" {
+			what = "no " + string(kind) + " is recommended there"
+		}
+		return nil, nil, attest.Errorf(attest.EINVALID, "%s: %s; create one with --kind and --type instead", f.fromScope, what)
+	}
+	if len(specs) > 1 && f.id != "" {
+		return nil, nil, attest.Errorf(attest.EINVALID, "--id names one engagement, but %s recommends %d: add --kind to pick one", f.fromScope, len(specs))
+	}
+	return specs, notes, nil
+}
+
+// defaultDates fills missing dates: a Type 2 period of months starting next
+// month, a Type 1 as of the end of next month.
+func (m *Main) defaultDates(s *engagement.Spec, months int) {
+	if months <= 0 {
+		months = 12
+	}
+	next := engagement.FirstOfNextMonth(m.Now())
+	if s.Type == attest.Type1 {
+		if s.AsOf == "" {
+			s.AsOf = engagement.AddMonths(next, 1).AddDate(0, 0, -1).Format(attest.DateLayout)
+		}
+		return
+	}
+	if s.PeriodStart == "" {
+		s.PeriodStart = next.Format(attest.DateLayout)
+	}
+	if s.PeriodEnd == "" {
+		start, err := attest.ParseDate(s.PeriodStart)
+		if err == nil {
+			_, s.PeriodEnd = engagement.PeriodFor(start, months)
+		}
+	}
+}
+
+// readRecommendation reads either an answers file (and decides) or the JSON
+// a previous `attest scope --json` printed.
+func readRecommendation(path string, lagSet bool, lag int) (*scope.Recommendation, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "read %s: %v", path, err)
+	}
+	var probe map[string]any
+	if yaml.Unmarshal(b, &probe) == nil {
+		if _, ok := probe["reports"]; ok {
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			var rec scope.Recommendation
+			if err := dec.Decode(&rec); err != nil {
+				return nil, attest.Errorf(attest.EINVALID, "%s: not a recommendation printed by `attest scope --json`: %v", path, err)
+			}
+			return &rec, nil
+		}
+	}
+	a, err := scope.ParseAnswers(path, b)
+	if err != nil {
+		return nil, err
+	}
+	opts := scope.DefaultOptions()
+	if lagSet {
+		opts.FieldworkLagMonths = lag
+	}
+	return scope.Decide(a, opts), nil
+}
+
+func (m *Main) engagementList() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List engagements",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			all, err := s.Engagements(ctx)
+			if err != nil {
+				return err
+			}
+			current, _ := s.Setting(ctx, currentEngagementKey)
+			if m.cfg.json {
+				type row struct {
+					attest.Engagement
+					Current bool `json:"current"`
+				}
+				out := []row{}
+				for _, e := range all {
+					out = append(out, row{e, e.ID == current})
+				}
+				return m.printJSON(out)
+			}
+			if len(all) == 0 {
+				m.printf("No engagements yet. Run `attest scope`, then `attest engagement create`.\n")
+				return nil
+			}
+			w := m.table()
+			fmt.Fprintln(w, "\tID\tREPORT\tSCOPE\tWHEN\tREPORT DATE\tFIRM")
+			for _, e := range all {
+				mark := ""
+				if e.ID == current {
+					mark = "*"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, e.ID, label(&e), scopeWords(&e), describeWhen(&e), dashStr(e.ReportDate), dashStr(e.Firm))
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func label(e *attest.Engagement) string {
+	if e.AlsoSOC3 {
+		return e.Label() + " + SOC 3"
+	}
+	return e.Label()
+}
+
+func scopeWords(e *attest.Engagement) string {
+	if e.Kind == attest.SOC1 {
+		return strings.Join(e.Templates, ", ")
+	}
+	return strings.Join(e.Categories, ", ")
+}
+
+func dashStr(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (m *Main) engagementUse() *cobra.Command {
+	return &cobra.Command{
+		Use:   "use ID",
+		Short: "Make an engagement the current one",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			e, err := s.Engagement(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if err := s.SetSetting(ctx, currentEngagementKey, e.ID); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]string{"current": e.ID})
+			}
+			m.printf("Current engagement: %s (%s)\n", e.ID, label(e))
+			return nil
+		},
+	}
+}
+
+func (m *Main) engagementShow() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show [ID]",
+		Short: "Show an engagement: scope, dates, controls by status, exclusions",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if len(args) == 1 {
+				m.cfg.engagement = args[0]
+			}
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			e, err := m.engagement(ctx, s)
+			if err != nil {
+				return err
+			}
+			ctls, err := s.Controls(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			xs, err := s.Exclusions(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			byStatus := map[attest.Status]int{}
+			for _, c := range ctls {
+				byStatus[c.Status]++
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"engagement": e, "controls": len(ctls), "by_status": byStatus, "exclusions": xs})
+			}
+			w := m.table()
+			fmt.Fprintf(w, "Engagement\t%s (%s)\nReport\t%s\nScope\t%s\nWhen\t%s\nExpected report date\t%s\nService auditor\t%s\n",
+				e.ID, e.Name, label(e), scopeWords(e), describeWhen(e), dashStr(e.ReportDate), dashStr(e.Firm))
+			fmt.Fprintf(w, "Controls\t%d (", len(ctls))
+			for i, st := range attest.Statuses {
+				if i > 0 {
+					fmt.Fprint(w, ", ")
+				}
+				fmt.Fprintf(w, "%d %s", byStatus[st], st)
+			}
+			fmt.Fprintln(w, ")")
+			w.Flush()
+			if len(xs) > 0 {
+				m.printf("\nCriteria proposed as not relevant (subject to the service auditor's agreement):\n")
+				for _, x := range xs {
+					m.printf("  %s: %s\n", x.CriterionID, x.Reason)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func (m *Main) engagementExclude() *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "exclude CRITERION --reason TEXT",
+		Short: "Propose a criterion of an in-scope category as not relevant, with the reason",
+		Long: `Record that a criterion of an in-scope category is not relevant to the
+system, and why. The reason feeds DC8 of the description and is subject to
+the service auditor's agreement. "We have no control for it" is never a
+reason: that is a gap to close.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			e, err := m.engagement(ctx, s)
+			if err != nil {
+				return err
+			}
+			id, warnings, err := engagement.CheckExclusion(m.catalog(), e, args[0], reason)
+			if err != nil {
+				return err
+			}
+			x := attest.Exclusion{EngagementID: e.ID, CriterionID: id, Reason: strings.TrimSpace(reason), CreatedAt: m.Now().UTC().Format(time.RFC3339)}
+			if err := s.PutExclusion(ctx, x); err != nil {
+				return err
+			}
+			for _, w := range warnings {
+				m.warn(w)
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"exclusion": x, "warnings": warnings, "subject_to_auditor_agreement": true})
+			}
+			m.printf("%s proposed as not relevant to %s.\n", id, e.ID)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why the criterion is not relevant to the system (required)")
+	return cmd
+}
+
+func (m *Main) engagementInclude() *cobra.Command {
+	return &cobra.Command{
+		Use:   "include CRITERION",
+		Short: "Withdraw an exclusion: the criterion is in scope again",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := m.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			e, err := m.engagement(ctx, s)
+			if err != nil {
+				return err
+			}
+			id := strings.ToUpper(args[0])
+			if err := s.DeleteExclusion(ctx, e.ID, id); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]string{"included": id, "engagement": e.ID})
+			}
+			m.printf("%s is in scope of %s again.\n", id, e.ID)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/sqlite"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) initCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "init",
+		Short: "Create a data directory (embedded SQLite database)",
+		Long: `Create a data directory holding Attest's embedded database. The directory
+must not exist, or be empty. Running init on an existing Attest data
+directory changes nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			created, err := m.initDataDir(cmd.Context(), m.cfg.dataDir)
+			if err != nil {
+				return err
+			}
+			abs, _ := filepath.Abs(m.cfg.dataDir)
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"data": abs, "created": created})
+			}
+			if !created {
+				m.printf("%s is already an Attest data directory; nothing changed.\n", abs)
+				return nil
+			}
+			m.printf("Created the Attest data directory %s.\nNext: `attest scope` to find out which report you need.\n", abs)
+			return nil
+		},
+	}
+}
+
+// initDataDir creates dir with a fresh database. It returns false when dir
+// is already an Attest data directory.
+func (m *Main) initDataDir(ctx context.Context, dir string) (bool, error) {
+	db := filepath.Join(dir, dbName)
+	if _, err := os.Stat(db); err == nil {
+		s, err := sqlite.Open(ctx, db)
+		if err != nil {
+			return false, err
+		}
+		return false, s.Close()
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return false, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not empty and is not an Attest data directory", dir), Hint: "choose another --data directory"}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return false, attest.Errorf(attest.EINVALID, "create %s: %v", dir, err)
+	}
+	s, err := sqlite.Create(ctx, db)
+	if err != nil {
+		return false, err
+	}
+	return true, s.Close()
+}
