@@ -90,8 +90,8 @@ type Catalog struct {
 }
 
 var (
-	once   sync.Once
-	loaded *Catalog
+	once    sync.Once
+	loaded  *Catalog
 	errLoad error
 )
 

@@ -77,10 +77,16 @@ func question(key string) (Question, bool) {
 	return Question{}, false
 }
 
+// maxAnswersSize bounds an answers file; real ones are a few hundred bytes.
+const maxAnswersSize = 1 << 20
+
 // ParseAnswers reads answers from YAML or JSON. Unknown keys, wrong types,
 // negative numbers and unknown values are errors that name the file, the
 // line, the key and what was expected.
 func ParseAnswers(name string, b []byte) (*Answers, error) {
+	if len(b) > maxAnswersSize {
+		return nil, attest.Errorf(attest.EINVALID, "%s: %d bytes is too large for an answers file (at most %d)", name, len(b), maxAnswersSize)
+	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
 		if err.Error() == "EOF" {

@@ -1,6 +1,7 @@
 package scope
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,20 +26,10 @@ func summary(r *Recommendation) string {
 		} else {
 			s += " [" + strings.Join(rep.Categories, ", ") + "]"
 		}
-		s += " " + itoa(rep.ObservationMonths) + "m"
+		s += " " + strconv.Itoa(rep.ObservationMonths) + "m"
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
-}
-
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
-func fmtInt(i int) string {
-	return string([]byte{byte('0' + i/10%10), byte('0' + i%10)})[func() int {
-		if i < 10 {
-			return 1
-		}
-		return 0
-	}():]
 }
 
 func considered(r *Recommendation) []string {
@@ -116,9 +107,9 @@ func TestDecide(t *testing.T) {
 			warnings:   []string{"No SOC report is indicated"},
 		},
 		{
-			name: "public trust: SOC 3 on top of SOC 2 Type 2",
-			a:    Answers{PublicTrust: b(true), CustomerData: b(true), ControlsOperatingMonths: n(6)},
-			want: "SOC 2 Type 2 [Security] 6m; SOC 3 [Security] 6m",
+			name:     "public trust: SOC 3 on top of SOC 2 Type 2",
+			a:        Answers{PublicTrust: b(true), CustomerData: b(true), ControlsOperatingMonths: n(6)},
+			want:     "SOC 2 Type 2 [Security] 6m; SOC 3 [Security] 6m",
 			warnings: []string{"never as a certification"},
 		},
 		{
@@ -166,9 +157,9 @@ func TestDecide(t *testing.T) {
 			want: "SOC 2 Type 2 [Security] 3m", considered: []string{"SOC 3", "SOC 2 Type 1"},
 		},
 		{
-			name: "SOC 1 with 4 months (SOC 2 would be enough) and a 5-month deadline: Type 1 with reliance warning",
-			a:    Answers{FinancialReportingImpact: b(true), ControlsOperatingMonths: n(4), ReportNeededWithinMonths: n(3)},
-			want: "SOC 1 Type 1 [itgc] 6m",
+			name:     "SOC 1 with 4 months (SOC 2 would be enough) and a 5-month deadline: Type 1 with reliance warning",
+			a:        Answers{FinancialReportingImpact: b(true), ControlsOperatingMonths: n(4), ReportNeededWithinMonths: n(3)},
+			want:     "SOC 1 Type 1 [itgc] 6m",
 			warnings: []string{"customers' auditors cannot rely on it for operating effectiveness"},
 		},
 		{
@@ -223,15 +214,15 @@ func TestDecide(t *testing.T) {
 			want: "SOC 2 Type 2 [Security] 12m", considered: []string{"SOC 3"},
 		},
 		{
-			name:     "unanswered months read as 0, with a warning",
-			a:        Answers{SecurityReviews: b(true)},
-			want:     "SOC 2 Type 2 [Security] 3m", considered: []string{"SOC 3", "SOC 2 Type 1"},
+			name: "unanswered months read as 0, with a warning",
+			a:    Answers{SecurityReviews: b(true)},
+			want: "SOC 2 Type 2 [Security] 3m", considered: []string{"SOC 3", "SOC 2 Type 1"},
 			warnings: []string{"controls_operating_months was not answered"},
 		},
 		{
-			name:     "payroll service type contradicted by an explicit no: warned, not assumed",
-			a:        Answers{FinancialReportingImpact: b(false), ServiceTypes: []string{"payroll"}, CustomerData: b(true), ControlsOperatingMonths: n(3)},
-			want:     "SOC 2 Type 2 [Security] 3m", considered: []string{"SOC 3"},
+			name: "payroll service type contradicted by an explicit no: warned, not assumed",
+			a:    Answers{FinancialReportingImpact: b(false), ServiceTypes: []string{"payroll"}, CustomerData: b(true), ControlsOperatingMonths: n(3)},
+			want: "SOC 2 Type 2 [Security] 3m", considered: []string{"SOC 3"},
 			warnings: []string{"payroll processing usually does"},
 		},
 		{

@@ -32,6 +32,9 @@ requested: ["SOC 1 Type 2", "SOC 2 Type 2"]
 controls_operating_months: 14
 `
 
+// demoMarker marks a data directory made by the demo.
+const demoMarker = "DEMO"
+
 // demoPeople own the demo's controls, by the library's owner role.
 var demoPeople = map[string]string{
 	"Chief Executive Officer":  "Maya Lindqvist",
@@ -67,11 +70,21 @@ Needs no network and no set-up.`,
 
 func (m *Main) runDemo(ctx context.Context) error {
 	dir := m.cfg.dataDir
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("%s already exists and is not empty", dir), Hint: "the demo needs a fresh directory: pass --data DIR with a new path, or remove " + dir}
+	if _, err := os.Stat(filepath.Join(dir, demoMarker)); err == nil {
+		// A directory the demo made itself holds nothing but demo data:
+		// rebuild it, so the README's command can be run again.
+		m.progress("Replacing the previous demo in %s", dir)
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("%s already exists and is not empty", dir), Hint: "the demo needs a fresh directory: pass --data DIR with a new path"}
 	}
 	m.progress("Creating the data directory %s", dir)
 	if _, err := m.initDataDir(ctx, dir); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, demoMarker), []byte("This data directory was made by `attest demo`, which replaces it when run again.\n"), 0o600); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "demo-answers.yaml"), []byte(demoAnswers), 0o600); err != nil {

@@ -376,7 +376,19 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(human, "MON-02") {
 		t.Errorf("unowned controls:\n%s", human)
 	}
-	if r := run(t, dir, "", "demo"); r.code != 2 || !strings.Contains(r.stderr, "fresh directory") {
-		t.Errorf("demo over an existing directory: %+v", r)
+	// Running the demo again replaces its own directory, with changes gone.
+	mustRun(t, dir, "controls", "set", "AC-06", "--owner", "Someone Else")
+	mustRun(t, dir, "demo")
+	if c := decode[map[string]any](t, mustRun(t, dir, "controls", "show", "AC-06", "--json")); c["owner"] == "Someone Else" {
+		t.Error("the demo did not rebuild its directory")
+	}
+	// It never touches a directory it did not make.
+	os.MkdirAll(filepath.Join(dir, "mine"), 0o755)
+	writeFile(t, dir, "mine/notes.txt", "keep me")
+	if r := run(t, dir, "", "demo", "--data", "mine"); r.code != 2 || !strings.Contains(r.stderr, "fresh directory") {
+		t.Errorf("demo over a user's directory: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "mine", "notes.txt")); err != nil {
+		t.Error("the demo removed a user's file")
 	}
 }
