@@ -1,0 +1,255 @@
+// Package blob stores evidence bytes by content: a blob's reference is
+// "sha256:<hex>" of its bytes, so identical evidence is stored once and any
+// read can be checked against its name. Writes go to a temporary file that
+// is synced before it is renamed into place, so a crash never leaves a
+// truncated blob under a real reference.
+package blob
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+)
+
+// DefaultMaxSize is the default limit for one blob: 512 MiB.
+const DefaultMaxSize = 512 << 20
+
+// Ref is a blob reference, "sha256:" followed by 64 lowercase hex digits.
+type Ref string
+
+// ParseRef checks that s is a well-formed reference.
+func ParseRef(s string) (Ref, error) {
+	hexPart, ok := strings.CutPrefix(s, "sha256:")
+	if !ok || len(hexPart) != 64 || strings.ToLower(hexPart) != hexPart {
+		return "", attest.Errorf(attest.EINVALID, "blob reference %q: want sha256:<64 lowercase hex digits>", s)
+	}
+	if _, err := hex.DecodeString(hexPart); err != nil {
+		return "", attest.Errorf(attest.EINVALID, "blob reference %q: want sha256:<64 lowercase hex digits>", s)
+	}
+	return Ref(s), nil
+}
+
+func (r Ref) hex() string { return strings.TrimPrefix(string(r), "sha256:") }
+
+// FS is a blob store in a directory:
+//
+//	DIR/sha256/ab/abcdef...   the blobs, read-only
+//	DIR/tmp/                  blobs being written
+type FS struct {
+	dir     string
+	MaxSize int64
+}
+
+// OpenFS opens (creating if needed) a blob store in dir.
+func OpenFS(dir string) (*FS, error) {
+	for _, d := range []string{dir, filepath.Join(dir, "sha256"), filepath.Join(dir, "tmp")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("blob store %s: %w", dir, err)
+		}
+	}
+	return &FS{dir: dir, MaxSize: DefaultMaxSize}, nil
+}
+
+func (s *FS) path(r Ref) string {
+	h := r.hex()
+	return filepath.Join(s.dir, "sha256", h[:2], h)
+}
+
+// Pending is a blob written to a temporary file but not yet in the store.
+// Commit makes it durable and visible; Abort removes it.
+type Pending struct {
+	Ref  Ref
+	Size int64
+	tmp  string
+}
+
+// Stage streams r into a temporary file, hashing as it goes, and stops with
+// an error past MaxSize. Nothing is visible in the store until Commit.
+func (s *FS) Stage(r io.Reader) (*Pending, error) {
+	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "blob-*")
+	if err != nil {
+		return nil, fmt.Errorf("stage blob: %w", err)
+	}
+	h := sha256.New()
+	limit := s.MaxSize
+	if limit <= 0 {
+		limit = DefaultMaxSize
+	}
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, limit+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n > limit {
+		err = &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("file is larger than the %d MiB limit for one piece of evidence", limit>>20), Hint: "raise the limit with --max-size, or split the file"}
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return &Pending{Ref: Ref("sha256:" + hex.EncodeToString(h.Sum(nil))), Size: n, tmp: f.Name()}, nil
+}
+
+// Abort removes staged files that will not be committed.
+func (s *FS) Abort(ps []*Pending) {
+	for _, p := range ps {
+		if p != nil && p.tmp != "" {
+			os.Remove(p.tmp)
+		}
+	}
+}
+
+// Commit makes staged blobs durable and visible: their data is synced to
+// disk, then each is renamed to its reference (or dropped when the store
+// already has those bytes), then the directories are synced.
+func (s *FS) Commit(ps []*Pending) error {
+	if err := syncFiles(s.dir, ps); err != nil {
+		s.Abort(ps)
+		return fmt.Errorf("sync blobs: %w", err)
+	}
+	dirs := map[string]bool{}
+	for _, p := range ps {
+		final := s.path(p.Ref)
+		if _, err := os.Stat(final); err == nil {
+			os.Remove(p.tmp) // identical content is stored once
+			p.tmp = ""
+			continue
+		}
+		d := filepath.Dir(final)
+		if !dirs[d] {
+			if err := os.MkdirAll(d, 0o700); err != nil {
+				return err
+			}
+			dirs[d] = true
+		}
+		if err := os.Rename(p.tmp, final); err != nil {
+			return fmt.Errorf("store blob %s: %w", p.Ref, err)
+		}
+		p.tmp = ""
+		os.Chmod(final, 0o400)
+	}
+	dirs[filepath.Join(s.dir, "sha256")] = true
+	for d := range dirs {
+		if err := syncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Put stores the bytes of r and returns their reference and size.
+func (s *FS) Put(r io.Reader) (Ref, int64, error) {
+	p, err := s.Stage(r)
+	if err != nil {
+		return "", 0, err
+	}
+	if err := s.Commit([]*Pending{p}); err != nil {
+		return "", 0, err
+	}
+	return p.Ref, p.Size, nil
+}
+
+// Open returns a reader of the blob's bytes, unchecked; use Verify or
+// VerifyingReader to check them.
+func (s *FS) Open(r Ref) (io.ReadCloser, error) {
+	f, err := os.Open(s.path(r))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, attest.Errorf(attest.ENOTFOUND, "blob %s is missing from the store", r)
+	}
+	return f, err
+}
+
+// Has reports whether the blob is present.
+func (s *FS) Has(r Ref) bool {
+	_, err := os.Stat(s.path(r))
+	return err == nil
+}
+
+// Verify re-hashes the blob and returns its size; an error says how it
+// differs from its reference.
+func (s *FS) Verify(r Ref) (int64, error) {
+	f, err := s.Open(r)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return n, fmt.Errorf("read blob %s: %w", r, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != r.hex() {
+		return n, attest.Errorf(attest.EINVALID, "blob %s: its bytes now hash to sha256:%s", r, got)
+	}
+	return n, nil
+}
+
+// Delete removes a blob's bytes (for a retention purge).
+func (s *FS) Delete(r Ref) error {
+	err := os.Remove(s.path(r))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// Walk calls fn for every blob in the store.
+func (s *FS) Walk(fn func(Ref) error) error {
+	return filepath.WalkDir(filepath.Join(s.dir, "sha256"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		ref, perr := ParseRef("sha256:" + d.Name())
+		if perr != nil {
+			return nil // not a blob: ignored
+		}
+		return fn(ref)
+	})
+}
+
+// CleanTemp removes temporary files older than age, left by writers that
+// were killed. Younger ones may belong to a process still writing.
+func (s *FS) CleanTemp(age time.Duration) {
+	entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp"))
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
+			os.Remove(filepath.Join(s.dir, "tmp", e.Name()))
+		}
+	}
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// fsyncEach syncs every staged file; the portable fallback of syncFiles.
+func fsyncEach(ps []*Pending) error {
+	for _, p := range ps {
+		f, err := os.OpenFile(p.tmp, os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package blob
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attest-dev/attest"
+)
+
+func TestPutOpenVerify(t *testing.T) {
+	s, err := OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("quarterly access review, Q1, signed off")
+	ref, n, err := s.Put(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if want := Ref("sha256:" + hex.EncodeToString(sum[:])); ref != want || n != int64(len(data)) {
+		t.Errorf("Put = %s, %d; want %s, %d", ref, n, want, len(data))
+	}
+	rc, err := s.Open(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(got, data) {
+		t.Errorf("read back %q", got)
+	}
+	if _, err := s.Verify(ref); err != nil {
+		t.Errorf("Verify: %v", err)
+	}
+	// Identical content is stored once.
+	ref2, _, err := s.Put(bytes.NewReader(data))
+	if err != nil || ref2 != ref {
+		t.Errorf("second Put: %s, %v", ref2, err)
+	}
+	count := 0
+	s.Walk(func(Ref) error { count++; return nil })
+	if count != 1 {
+		t.Errorf("%d blobs stored, want 1", count)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp")); len(entries) != 0 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+func TestVerifyFindsTampering(t *testing.T) {
+	s, _ := OpenFS(t.TempDir())
+	ref, _, _ := s.Put(strings.NewReader("original evidence"))
+	p := s.path(ref)
+	os.Chmod(p, 0o600)
+	b, _ := os.ReadFile(p)
+	b[3] ^= 0x01
+	os.WriteFile(p, b, 0o600)
+	if _, err := s.Verify(ref); err == nil || !strings.Contains(err.Error(), "now hash to") {
+		t.Errorf("Verify after a flipped bit: %v", err)
+	}
+	os.Remove(p)
+	if _, err := s.Verify(ref); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("Verify of a missing blob: %v", err)
+	}
+}
+
+func TestSizeLimit(t *testing.T) {
+	s, _ := OpenFS(t.TempDir())
+	s.MaxSize = 1 << 20
+	if _, _, err := s.Put(bytes.NewReader(make([]byte, 1<<20))); err != nil {
+		t.Errorf("exactly the limit: %v", err)
+	}
+	_, _, err := s.Put(bytes.NewReader(make([]byte, 1<<20+1)))
+	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("over the limit: %v", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp")); len(entries) != 0 {
+		t.Errorf("temporary files left after a refused blob: %d", len(entries))
+	}
+}
+
+func TestBatchCommit(t *testing.T) {
+	s, _ := OpenFS(t.TempDir())
+	var ps []*Pending
+	for i := 0; i < 20; i++ {
+		p, err := s.Stage(strings.NewReader(strings.Repeat("x", i+1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Has(p.Ref) {
+			t.Fatal("a staged blob is visible before Commit")
+		}
+		ps = append(ps, p)
+	}
+	if err := s.Commit(ps); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if _, err := s.Verify(p.Ref); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestParseRef(t *testing.T) {
+	good := "sha256:" + strings.Repeat("ab", 32)
+	if _, err := ParseRef(good); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range []string{"", "sha256:", "md5:" + strings.Repeat("ab", 32), "sha256:" + strings.Repeat("AB", 32), "sha256:" + strings.Repeat("zz", 32), good + "00"} {
+		if _, err := ParseRef(bad); err == nil {
+			t.Errorf("ParseRef(%q) accepted", bad)
+		}
+	}
+}

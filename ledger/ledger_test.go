@@ -1,0 +1,205 @@
+package ledger
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+func record(t testing.TB, seq int64) []byte {
+	t.Helper()
+	b, err := Encode(Entry{Seq: seq, Type: "evidence.added", Time: "2026-03-01T10:00:00Z", Actor: "dana", Data: json.RawMessage(fmt.Sprintf(`{"z":1,"a":"evidence %d","n":1.50}`, seq))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestEncodeIsCanonical(t *testing.T) {
+	b := record(t, 7)
+	want := `{"actor":"dana","data":{"a":"evidence 7","n":1.5,"z":1},"seq":7,"time":"2026-03-01T10:00:00Z","type":"evidence.added"}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
+	if !Canonical(b) || Canonical([]byte(`{"seq":7, "actor":"dana"}`)) {
+		t.Error("Canonical")
+	}
+	e, err := Decode(b)
+	if err != nil || e.Seq != 7 || e.Actor != "dana" {
+		t.Errorf("Decode: %+v %v", e, err)
+	}
+}
+
+func build(t testing.TB, n int) (*Memory, [][]byte) {
+	m := &Memory{}
+	var recs [][]byte
+	for i := 0; i < n; i++ {
+		r := record(t, int64(i))
+		if _, err := m.Append(r); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	return m, recs
+}
+
+func TestProofs(t *testing.T) {
+	priv, pub, err := GenerateKey("attest-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, recs := build(t, 37)
+	root, _ := m.Root(37)
+	cp, err := Sign(37, root, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldRoot, _ := m.Root(20)
+	oldCP, _ := Sign(20, oldRoot, priv)
+
+	p, err := Prove(m, recs[11], 11, 37, cp, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(p)
+	parsed, err := ParseProof(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Verify(parsed, pub, oldCP)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if res.Entry.Seq != 11 || res.Size != 37 || res.OldSize != 20 {
+		t.Errorf("result %+v", res)
+	}
+	// Without a trusted checkpoint, and with the same checkpoint as trusted.
+	if _, err := Verify(parsed, pub, nil); err != nil {
+		t.Error(err)
+	}
+	if _, err := Verify(parsed, pub, cp); err != nil {
+		t.Error(err)
+	}
+
+	// A changed record is not in the tree.
+	bad := *parsed
+	bad.Record = base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(recs[11]), "dana", "mallory", 1)))
+	if _, err := Verify(&bad, pub, oldCP); err == nil || !strings.Contains(err.Error(), "inclusion proof fails") {
+		t.Errorf("changed record: %v", err)
+	}
+	// A log rewritten before the trusted checkpoint fails consistency.
+	m2 := &Memory{}
+	for i, r := range recs {
+		if i == 3 {
+			r = record(t, 999)
+		}
+		m2.Append(r)
+	}
+	root2, _ := m2.Root(37)
+	cp2, _ := Sign(37, root2, priv)
+	p2, _ := Prove(m2, recs[11], 11, 37, cp2, 20)
+	if _, err := Verify(p2, pub, oldCP); err == nil || !strings.Contains(err.Error(), "consistency proof fails") {
+		t.Errorf("rewritten history: %v", err)
+	}
+	// Truncation: the trusted checkpoint is larger than the proof's.
+	smallRoot, _ := m.Root(15)
+	smallCP, _ := Sign(15, smallRoot, priv)
+	p3, _ := Prove(m, recs[2], 2, 15, smallCP, 0)
+	if _, err := Verify(p3, pub, cp); err == nil || !strings.Contains(err.Error(), "shrank") {
+		t.Errorf("truncated: %v", err)
+	}
+	// Another key.
+	_, otherPub, _ := GenerateKey("attest-other")
+	if _, err := Verify(parsed, otherPub, nil); err == nil {
+		t.Error("a proof verified with another key")
+	}
+	if _, err := Prove(m, recs[0], 40, 37, cp, 0); err == nil {
+		t.Error("proof of a missing entry")
+	}
+}
+
+func TestCheckpointText(t *testing.T) {
+	priv, pub, _ := GenerateKey("attest-abc")
+	m, _ := build(t, 5)
+	root, _ := m.Root(5)
+	signed, _ := Sign(5, root, priv)
+	cp, err := Open(signed, pub)
+	if err != nil || cp.Size != 5 || cp.Root != root || cp.Origin != "attest-abc" {
+		t.Fatalf("Open: %+v %v", cp, err)
+	}
+	if !strings.HasPrefix(string(signed), "attest-abc\n5\n"+root.String()+"\n\n— attest-abc ") {
+		t.Errorf("signed note:\n%s", signed)
+	}
+	tampered := strings.Replace(string(signed), "\n5\n", "\n6\n", 1)
+	if _, err := Open([]byte(tampered), pub); err == nil {
+		t.Error("a tampered checkpoint opened")
+	}
+	for _, bad := range []string{"", "a\n1\n", "a\n-1\nAAAA\n", "a b\n1\n" + root.String() + "\n", "a\n01\n" + root.String() + "\n", "a\n1\nxyz\n", "a\n1\n" + root.String() + "\nextra\n"} {
+		if _, err := ParseCheckpoint(bad); err == nil {
+			t.Errorf("ParseCheckpoint(%q) accepted", bad)
+		}
+	}
+}
+
+func TestMemoryMatchesTlog(t *testing.T) {
+	m, recs := build(t, 100)
+	for _, n := range []int64{1, 2, 3, 64, 65, 100} {
+		got, _ := m.Root(n)
+		// Recompute independently from leaf hashes with tlog's own reader.
+		var stored []tlog.Hash
+		r := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+			out := make([]tlog.Hash, len(idx))
+			for i, x := range idx {
+				out[i] = stored[x]
+			}
+			return out, nil
+		})
+		for i := int64(0); i < n; i++ {
+			hs, _ := tlog.StoredHashes(i, recs[i], r)
+			stored = append(stored, hs...)
+		}
+		want, _ := tlog.TreeHash(n, r)
+		if got != want {
+			t.Errorf("root(%d) differs", n)
+		}
+	}
+}
+
+func FuzzParseCheckpoint(f *testing.F) {
+	f.Add("attest-x\n3\n" + tlog.Hash{}.String() + "\n")
+	f.Add("a\n0\nAAAA\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCheckpoint(s)
+		if err != nil {
+			return
+		}
+		if c.Text() != s {
+			t.Fatalf("round trip: %q -> %q", s, c.Text())
+		}
+	})
+}
+
+func FuzzVerifyProof(f *testing.F) {
+	priv, pub, _ := GenerateKey("attest-fuzz")
+	m, recs := build(f, 9)
+	root, _ := m.Root(9)
+	cp, _ := Sign(9, root, priv)
+	p, _ := Prove(m, recs[4], 4, 9, cp, 3)
+	b, _ := json.Marshal(p)
+	f.Add(b)
+	f.Add([]byte(`{"entry":0}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		p, err := ParseProof(in)
+		if err != nil {
+			return
+		}
+		res, err := Verify(p, pub, nil)
+		if err == nil && res.Size != 9 {
+			t.Fatalf("verified a proof for a tree never signed: %+v", res)
+		}
+	})
+}

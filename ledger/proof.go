@@ -1,0 +1,130 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	"github.com/attest-dev/attest"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Proof is what `attest ledger prove` writes and `attest ledger
+// verify-proof` checks without the data directory: one entry, its inclusion
+// in the tree of Checkpoint, and optionally the consistency of an older
+// checkpoint with that tree.
+type Proof struct {
+	Entry       int64       `json:"entry"`
+	Record      string      `json:"record"` // the entry's canonical JSON, base64
+	Checkpoint  string      `json:"checkpoint"`
+	Inclusion   []tlog.Hash `json:"inclusion"`
+	OldSize     int64       `json:"old_size,omitempty"`
+	Consistency []tlog.Hash `json:"consistency,omitempty"`
+}
+
+// Result is what a verified proof establishes.
+type Result struct {
+	Entry      Entry      `json:"entry"`
+	Checkpoint Checkpoint `json:"-"`
+	Size       int64      `json:"size"`
+	Root       string     `json:"root"`
+	OldSize    int64      `json:"old_size,omitempty"`
+	OldRoot    string     `json:"old_root,omitempty"`
+}
+
+// ParseProof reads a proof file strictly.
+func ParseProof(b []byte) (*Proof, error) {
+	if len(b) > 1<<20 {
+		return nil, attest.Errorf(attest.EINVALID, "proof: %d bytes is too large", len(b))
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var p Proof
+	if err := dec.Decode(&p); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "proof: not a proof written by `attest ledger prove`: %v", err)
+	}
+	if p.Entry < 0 || p.OldSize < 0 {
+		return nil, attest.Errorf(attest.EINVALID, "proof: negative entry or size")
+	}
+	if len(p.Inclusion) > 64 || len(p.Consistency) > 128 {
+		return nil, attest.Errorf(attest.EINVALID, "proof: too many hashes")
+	}
+	return &p, nil
+}
+
+// Verify checks p against the public key and, when trusted is not nil, a
+// checkpoint the verifier saved earlier: the proof's checkpoint must be
+// signed by the key, the entry must be in its tree, and the trusted
+// checkpoint must be a prefix of that tree (or be that very tree).
+func Verify(p *Proof, publicKey string, trusted []byte) (*Result, error) {
+	cp, err := Open([]byte(p.Checkpoint), publicKey)
+	if err != nil {
+		return nil, fmt.Errorf("the proof's checkpoint: %w", err)
+	}
+	record, err := base64.StdEncoding.DecodeString(p.Record)
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "proof: record is not base64")
+	}
+	if p.Entry >= cp.Size {
+		return nil, attest.Errorf(attest.EINVALID, "proof: entry %d is beyond the checkpoint's %d entries", p.Entry, cp.Size)
+	}
+	if err := tlog.CheckRecord(p.Inclusion, cp.Size, cp.Root, p.Entry, LeafHash(record)); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "inclusion proof fails: entry %d as given is not in the tree of size %d: %v", p.Entry, cp.Size, err)
+	}
+	e, err := Decode(record)
+	if err != nil || e.Seq != p.Entry {
+		return nil, attest.Errorf(attest.EINVALID, "proof: the record is not entry %d", p.Entry)
+	}
+	res := &Result{Entry: e, Checkpoint: cp, Size: cp.Size, Root: cp.Root.String()}
+	if trusted == nil {
+		return res, nil
+	}
+	old, err := Open(trusted, publicKey)
+	if err != nil {
+		return nil, fmt.Errorf("the trusted checkpoint: %w", err)
+	}
+	if old.Origin != cp.Origin {
+		return nil, attest.Errorf(attest.EINVALID, "the trusted checkpoint is for log %q, the proof for %q", old.Origin, cp.Origin)
+	}
+	if old.Size > cp.Size {
+		return nil, attest.Errorf(attest.EINVALID, "the log shrank: the trusted checkpoint has %d entries, the proof's only %d (truncated or rolled back)", old.Size, cp.Size)
+	}
+	if old.Size == cp.Size {
+		if old.Root != cp.Root {
+			return nil, attest.Errorf(attest.EINVALID, "the log forked: two checkpoints of size %d with different roots", old.Size)
+		}
+	} else {
+		if p.OldSize != old.Size {
+			return nil, attest.Errorf(attest.EINVALID, "the proof's consistency part is from size %d, the trusted checkpoint has %d: run `attest ledger prove` with this checkpoint", p.OldSize, old.Size)
+		}
+		if err := tlog.CheckTree(p.Consistency, cp.Size, cp.Root, old.Size, old.Root); err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "consistency proof fails: entries before %d were changed, removed or reordered since the trusted checkpoint: %v", old.Size, err)
+		}
+	}
+	res.OldSize, res.OldRoot = old.Size, old.Root.String()
+	return res, nil
+}
+
+// Prove builds a proof of entry n in the tree of size t signed in
+// checkpoint, with consistency from oldSize when oldSize > 0.
+func Prove(r tlog.HashReader, record []byte, n, t int64, checkpoint []byte, oldSize int64) (*Proof, error) {
+	if n < 0 || n >= t {
+		return nil, attest.Errorf(attest.ENOTFOUND, "no entry %d: the ledger has %d entries (0 to %d)", n, t, t-1)
+	}
+	incl, err := tlog.ProveRecord(t, n, r)
+	if err != nil {
+		return nil, err
+	}
+	p := &Proof{Entry: n, Record: base64.StdEncoding.EncodeToString(record), Checkpoint: string(checkpoint), Inclusion: incl}
+	if oldSize > 0 && oldSize < t {
+		cons, err := tlog.ProveTree(t, oldSize, r)
+		if err != nil {
+			return nil, err
+		}
+		p.OldSize, p.Consistency = oldSize, cons
+	} else if oldSize > t {
+		return nil, attest.Errorf(attest.EINVALID, "the given checkpoint has %d entries but the ledger only %d: the log was truncated, or the checkpoint is from another data directory", oldSize, t)
+	}
+	return p, nil
+}
