@@ -223,3 +223,46 @@ func ApplyControlUpdate(c *Control, u ControlUpdate) error {
 	}
 	return nil
 }
+
+// EngagementCreated is the ledger entry data for a new engagement.
+type EngagementCreated struct {
+	Engagement *Engagement `json:"engagement"`
+	Controls   []Control   `json:"controls"`
+}
+
+// ControlUpdated is the ledger entry data for a changed control: its whole
+// state after the change.
+type ControlUpdated struct {
+	Control *Control `json:"control"`
+}
+
+// ExclusionDeleted is the ledger entry data for a withdrawn exclusion.
+type ExclusionDeleted struct {
+	EngagementID string `json:"engagement"`
+	CriterionID  string `json:"criterion"`
+}
+
+// EvidenceRetracted is the ledger entry data for a retraction.
+type EvidenceRetracted struct {
+	ID     int64  `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// EventsImported is the ledger entry data for events added to a control's
+// population.
+type EventsImported struct {
+	ControlID string  `json:"control"`
+	Events    []Event `json:"events"`
+}
+
+// Ledger entry types.
+const (
+	EntryEngagementCreated = "engagement.created"
+	EntryControlUpdated    = "control.updated"
+	EntryExclusionPut      = "exclusion.put"
+	EntryExclusionDeleted  = "exclusion.deleted"
+	EntryEvidenceAdded     = "evidence.added"
+	EntryEvidenceRetracted = "evidence.retracted"
+	EntryEventsImported    = "events.imported"
+	EntryNotRequiredAdded  = "not_required.added"
+)

@@ -137,18 +137,26 @@ type Exclusion struct {
 	CreatedAt    string `json:"created_at"`
 }
 
-// Store is what the features need from persistence. The sqlite and postgres
-// packages implement it, and storetest holds the suite both must pass.
-type Store interface {
-	CreateEngagement(ctx context.Context, e *Engagement, controls []Control) error
+// EngagementStore keeps engagements, their controls and exclusions. Every
+// write appends a ledger entry in the same transaction.
+type EngagementStore interface {
+	CreateEngagement(ctx context.Context, ch Change, e *Engagement, controls []Control) error
 	Engagement(ctx context.Context, id string) (*Engagement, error)
 	Engagements(ctx context.Context) ([]Engagement, error)
 	Controls(ctx context.Context, engagementID string) ([]Control, error)
 	Control(ctx context.Context, engagementID, controlID string) (*Control, error)
-	UpdateControl(ctx context.Context, engagementID, controlID string, u ControlUpdate, now time.Time) (*Control, error)
-	PutExclusion(ctx context.Context, x Exclusion) error
-	DeleteExclusion(ctx context.Context, engagementID, criterionID string) error
+	UpdateControl(ctx context.Context, ch Change, engagementID, controlID string, u ControlUpdate) (*Control, error)
+	PutExclusion(ctx context.Context, ch Change, x Exclusion) error
+	DeleteExclusion(ctx context.Context, ch Change, engagementID, criterionID string) error
 	Exclusions(ctx context.Context, engagementID string) ([]Exclusion, error)
+}
+
+// Store is everything the features need from persistence. The sqlite and
+// postgres packages implement it; storetest holds the suite both must pass.
+type Store interface {
+	EngagementStore
+	EvidenceStore
+	LedgerStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 	Close() error

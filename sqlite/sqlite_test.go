@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/sqlite"
@@ -65,7 +66,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateEngagement(ctx, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
+	if err := db.CreateEngagement(ctx, attest.Change{Actor: "t", At: time.Now()}, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -30,7 +30,7 @@ func unlist(s string) ([]string, error) {
 }
 
 // CreateEngagement stores an engagement and its controls in one transaction.
-func (s *DB) CreateEngagement(ctx context.Context, e *attest.Engagement, controls []attest.Control) error {
+func (s *DB) CreateEngagement(ctx context.Context, ch attest.Change, e *attest.Engagement, controls []attest.Control) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -60,6 +60,15 @@ func (s *DB) CreateEngagement(ctx context.Context, e *attest.Engagement, control
 		if err != nil {
 			return fmt.Errorf("insert control %s: %w", c.ID, err)
 		}
+	}
+	for i := range controls {
+		controls[i].EngagementID = e.ID
+	}
+	if controls == nil {
+		controls = []attest.Control{}
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryEngagementCreated, attest.EngagementCreated{Engagement: e, Controls: controls}); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -168,7 +177,7 @@ func (s *DB) control(ctx context.Context, q queryer, engagementID, controlID str
 }
 
 // UpdateControl changes the given fields of a control and returns it.
-func (s *DB) UpdateControl(ctx context.Context, engagementID, controlID string, u attest.ControlUpdate, now time.Time) (*attest.Control, error) {
+func (s *DB) UpdateControl(ctx context.Context, ch attest.Change, engagementID, controlID string, u attest.ControlUpdate) (*attest.Control, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -181,37 +190,59 @@ func (s *DB) UpdateControl(ctx context.Context, engagementID, controlID string, 
 	if err := attest.ApplyControlUpdate(c, u); err != nil {
 		return nil, err
 	}
-	c.UpdatedAt = now.UTC().Format(time.RFC3339)
+	c.UpdatedAt = ch.At.UTC().Format(time.RFC3339)
 	_, err = tx.ExecContext(ctx, `UPDATE controls SET owner = ?, frequency = ?, due_days = ?, status = ?, status_reason = ?, description = ?, updated_at = ?
 		WHERE engagement_id = ? AND id = ?`,
 		c.Owner, string(c.Frequency), c.DueDays, string(c.Status), c.StatusReason, c.Description, c.UpdatedAt, engagementID, controlID)
 	if err != nil {
 		return nil, fmt.Errorf("update control %s: %w", controlID, err)
 	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryControlUpdated, attest.ControlUpdated{Control: c}); err != nil {
+		return nil, err
+	}
 	return c, tx.Commit()
 }
 
 // PutExclusion records or replaces a criterion's exclusion.
-func (s *DB) PutExclusion(ctx context.Context, x attest.Exclusion) error {
+func (s *DB) PutExclusion(ctx context.Context, ch attest.Change, x attest.Exclusion) error {
 	if _, err := s.Engagement(ctx, x.EngagementID); err != nil {
 		return err
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO exclusions (engagement_id, criterion_id, reason, created_at) VALUES (?, ?, ?, ?)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO exclusions (engagement_id, criterion_id, reason, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (engagement_id, criterion_id) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at`,
 		x.EngagementID, x.CriterionID, x.Reason, x.CreatedAt)
-	return err
+	if err != nil {
+		return err
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryExclusionPut, x); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // DeleteExclusion brings an excluded criterion back into scope.
-func (s *DB) DeleteExclusion(ctx context.Context, engagementID, criterionID string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM exclusions WHERE engagement_id = ? AND criterion_id = ?`, engagementID, criterionID)
+func (s *DB) DeleteExclusion(ctx context.Context, ch attest.Change, engagementID, criterionID string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM exclusions WHERE engagement_id = ? AND criterion_id = ?`, engagementID, criterionID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("exclusion", criterionID+" in engagement "+engagementID)
 	}
-	return nil
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryExclusionDeleted, attest.ExclusionDeleted{EngagementID: engagementID, CriterionID: criterionID}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Exclusions lists an engagement's exclusions by criterion ID.

@@ -25,6 +25,11 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"UpdateControl", testUpdateControl},
 		{"Exclusions", testExclusions},
 		{"Settings", testSettings},
+		{"Evidence", testEvidence},
+		{"EventsAndNotRequired", testEventsAndNotRequired},
+		{"LedgerRecordsEveryChange", testLedgerRecordsEveryChange},
+		{"LedgerConcurrentAppends", testLedgerConcurrentAppends},
+		{"Checkpoint", testCheckpoint},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,7 +40,10 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 	}
 }
 
-var ctx = context.Background()
+var (
+	ctx = context.Background()
+	ch  = attest.Change{Actor: "tester", At: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
+)
 
 // Engagement returns a valid SOC 2 Type 2 engagement for tests.
 func Engagement(id string) *attest.Engagement {
@@ -71,14 +79,14 @@ func mustCode(t *testing.T, err error, code string) {
 func testEngagementRoundTrip(t *testing.T, s attest.Store) {
 	e := Engagement("soc2-2026")
 	ctls := Controls(3)
-	if err := s.CreateEngagement(ctx, e, ctls); err != nil {
+	if err := s.CreateEngagement(ctx, ch, e, ctls); err != nil {
 		t.Fatal(err)
 	}
 	e1 := Engagement("soc1-2026")
 	e1.Kind, e1.Categories, e1.Templates, e1.AlsoSOC3 = attest.SOC1, []string{}, []string{"itgc", "payroll"}, false
 	// Same creation instant: listing keeps insertion order.
 	e1.CreatedAt = e.CreatedAt
-	if err := s.CreateEngagement(ctx, e1, nil); err != nil {
+	if err := s.CreateEngagement(ctx, ch, e1, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Engagement(ctx, e.ID)
@@ -112,16 +120,16 @@ func testEngagementRoundTrip(t *testing.T, s attest.Store) {
 }
 
 func testEngagementConflict(t *testing.T, s attest.Store) {
-	if err := s.CreateEngagement(ctx, Engagement("e1"), nil); err != nil {
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), nil); err != nil {
 		t.Fatal(err)
 	}
-	mustCode(t, s.CreateEngagement(ctx, Engagement("e1"), nil), attest.ECONFLICT)
+	mustCode(t, s.CreateEngagement(ctx, ch, Engagement("e1"), nil), attest.ECONFLICT)
 }
 
 func testCreateIsAtomic(t *testing.T, s attest.Store) {
 	ctls := Controls(2)
 	ctls[1].ID = ctls[0].ID
-	mustCode(t, s.CreateEngagement(ctx, Engagement("e1"), ctls), attest.ECONFLICT)
+	mustCode(t, s.CreateEngagement(ctx, ch, Engagement("e1"), ctls), attest.ECONFLICT)
 	_, err := s.Engagement(ctx, "e1")
 	mustCode(t, err, attest.ENOTFOUND)
 }
@@ -131,26 +139,25 @@ func testNotFound(t *testing.T, s attest.Store) {
 	mustCode(t, err, attest.ENOTFOUND)
 	_, err = s.Controls(ctx, "nope")
 	mustCode(t, err, attest.ENOTFOUND)
-	if err := s.CreateEngagement(ctx, Engagement("e1"), Controls(1)); err != nil {
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), Controls(1)); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.Control(ctx, "e1", "ZZ-99")
 	mustCode(t, err, attest.ENOTFOUND)
-	_, err = s.UpdateControl(ctx, "e1", "ZZ-99", attest.ControlUpdate{}, time.Now())
+	_, err = s.UpdateControl(ctx, ch, "e1", "ZZ-99", attest.ControlUpdate{})
 	mustCode(t, err, attest.ENOTFOUND)
-	mustCode(t, s.DeleteExclusion(ctx, "e1", "CC1.1"), attest.ENOTFOUND)
-	mustCode(t, s.PutExclusion(ctx, attest.Exclusion{EngagementID: "nope", CriterionID: "A1.1", Reason: "x"}), attest.ENOTFOUND)
+	mustCode(t, s.DeleteExclusion(ctx, ch, "e1", "CC1.1"), attest.ENOTFOUND)
+	mustCode(t, s.PutExclusion(ctx, ch, attest.Exclusion{EngagementID: "nope", CriterionID: "A1.1", Reason: "x"}), attest.ENOTFOUND)
 }
 
 func ptr[T any](v T) *T { return &v }
 
 func testUpdateControl(t *testing.T, s attest.Store) {
-	if err := s.CreateEngagement(ctx, Engagement("e1"), Controls(2)); err != nil {
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), Controls(2)); err != nil {
 		t.Fatal(err)
 	}
 	id := Controls(1)[0].ID
-	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	c, err := s.UpdateControl(ctx, "e1", id, attest.ControlUpdate{Owner: ptr("Dana Ortiz"), Frequency: ptr(attest.Monthly), DueDays: ptr(10), Status: ptr(attest.Implemented)}, now)
+	c, err := s.UpdateControl(ctx, ch, "e1", id, attest.ControlUpdate{Owner: ptr("Dana Ortiz"), Frequency: ptr(attest.Monthly), DueDays: ptr(10), Status: ptr(attest.Implemented)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,16 +172,16 @@ func testUpdateControl(t *testing.T, s attest.Store) {
 		t.Errorf("after update: %+v", got)
 	}
 	// Not applicable without a reason is refused and changes nothing.
-	_, err = s.UpdateControl(ctx, "e1", id, attest.ControlUpdate{Status: ptr(attest.NotApplicable), Owner: ptr("Someone Else")}, now)
+	_, err = s.UpdateControl(ctx, ch, "e1", id, attest.ControlUpdate{Status: ptr(attest.NotApplicable), Owner: ptr("Someone Else")})
 	mustCode(t, err, attest.EINVALID)
 	if again, _ := s.Control(ctx, "e1", id); again.Owner != "Dana Ortiz" || again.Status != attest.Implemented {
 		t.Errorf("refused update changed the control: %+v", again)
 	}
-	c, err = s.UpdateControl(ctx, "e1", id, attest.ControlUpdate{Status: ptr(attest.NotApplicable), StatusReason: ptr("No office: fully remote.")}, now)
+	c, err = s.UpdateControl(ctx, ch, "e1", id, attest.ControlUpdate{Status: ptr(attest.NotApplicable), StatusReason: ptr("No office: fully remote.")})
 	if err != nil || c.StatusReason != "No office: fully remote." {
 		t.Fatalf("not applicable with reason: %+v, %v", c, err)
 	}
-	_, err = s.UpdateControl(ctx, "e1", id, attest.ControlUpdate{Frequency: ptr(attest.Frequency("fortnightly-ish"))}, now)
+	_, err = s.UpdateControl(ctx, ch, "e1", id, attest.ControlUpdate{Frequency: ptr(attest.Frequency("fortnightly-ish"))})
 	mustCode(t, err, attest.EINVALID)
 	// The other control is untouched.
 	other, _ := s.Control(ctx, "e1", Controls(2)[1].ID)
@@ -184,19 +191,19 @@ func testUpdateControl(t *testing.T, s attest.Store) {
 }
 
 func testExclusions(t *testing.T, s attest.Store) {
-	if err := s.CreateEngagement(ctx, Engagement("e1"), nil); err != nil {
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), nil); err != nil {
 		t.Fatal(err)
 	}
 	x := attest.Exclusion{EngagementID: "e1", CriterionID: "A1.3", Reason: "first", CreatedAt: "2026-01-01T00:00:00Z"}
-	if err := s.PutExclusion(ctx, x); err != nil {
+	if err := s.PutExclusion(ctx, ch, x); err != nil {
 		t.Fatal(err)
 	}
 	x.Reason = "second"
-	if err := s.PutExclusion(ctx, x); err != nil {
+	if err := s.PutExclusion(ctx, ch, x); err != nil {
 		t.Fatal(err)
 	}
 	y := attest.Exclusion{EngagementID: "e1", CriterionID: "A1.1", Reason: "other", CreatedAt: "2026-01-01T00:00:00Z"}
-	if err := s.PutExclusion(ctx, y); err != nil {
+	if err := s.PutExclusion(ctx, ch, y); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Exclusions(ctx, "e1")
@@ -206,7 +213,7 @@ func testExclusions(t *testing.T, s attest.Store) {
 	if diff := cmp.Diff([]attest.Exclusion{y, x}, got); diff != "" {
 		t.Errorf("exclusions (-want +got):\n%s", diff)
 	}
-	if err := s.DeleteExclusion(ctx, "e1", "A1.3"); err != nil {
+	if err := s.DeleteExclusion(ctx, ch, "e1", "A1.3"); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.Exclusions(ctx, "e1")

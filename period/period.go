@@ -1,0 +1,401 @@
+// Package period turns an engagement's period and a control's frequency into
+// expected occurrences, and matches evidence to them: each occurrence is
+// present, late, missed, not required or upcoming (DOMAIN.md section 3).
+// Everything here is a pure function of its inputs.
+package period
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/attest-dev/attest"
+)
+
+// State is an occurrence's state.
+type State string
+
+// Occurrence states. Present means evidence is present in time; whether the
+// control operated is the auditor's conclusion, not Attest's.
+const (
+	Present     State = "present"
+	Late        State = "late"
+	Missed      State = "missed"
+	NotRequired State = "not_required"
+	Upcoming    State = "upcoming"
+)
+
+// Options change how windows are laid out.
+type Options struct {
+	// BusinessDays lays daily controls on Monday to Friday only.
+	BusinessDays bool
+}
+
+// Window is one occurrence's span of days, inclusive.
+type Window struct {
+	Start, End time.Time
+}
+
+const day = 24 * time.Hour
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func monthEnd(t time.Time) time.Time { return date(t.Year(), t.Month()+1, 1).AddDate(0, 0, -1) }
+
+// Windows lays out the windows of a periodic frequency over [start, end]:
+//   - daily and multiple-daily: every day (business days with the option);
+//   - continuous: calendar months (an automated control shows it ran each month);
+//   - weekly: ISO weeks, Monday to Sunday; bi-weekly: 14 days from the period start;
+//   - semi-monthly: the 1st to the 15th and the 16th to the month's end;
+//   - monthly and quarterly: calendar months and quarters;
+//   - semi-annual and annual: six and twelve months from the period start.
+//
+// Windows at the edges are clipped to the period. Event-driven controls have
+// no windows of their own: their occurrences are their events.
+func Windows(f attest.Frequency, start, end time.Time, opts Options) []Window {
+	var out []Window
+	add := func(s, e time.Time) {
+		if s.Before(start) {
+			s = start
+		}
+		if e.After(end) {
+			e = end
+		}
+		if !e.Before(s) {
+			out = append(out, Window{s, e})
+		}
+	}
+	switch f {
+	case attest.Daily, attest.MultipleDaily:
+		for d := start; !d.After(end); d = d.Add(day) {
+			if opts.BusinessDays && (d.Weekday() == time.Saturday || d.Weekday() == time.Sunday) {
+				continue
+			}
+			add(d, d)
+		}
+	case attest.Weekly:
+		monday := start.AddDate(0, 0, -((int(start.Weekday()) + 6) % 7))
+		for d := monday; !d.After(end); d = d.AddDate(0, 0, 7) {
+			add(d, d.AddDate(0, 0, 6))
+		}
+	case attest.BiWeekly:
+		for d := start; !d.After(end); d = d.AddDate(0, 0, 14) {
+			add(d, d.AddDate(0, 0, 13))
+		}
+	case attest.SemiMonthly:
+		for m := date(start.Year(), start.Month(), 1); !m.After(end); m = m.AddDate(0, 1, 0) {
+			add(m, m.AddDate(0, 0, 14))
+			add(m.AddDate(0, 0, 15), monthEnd(m))
+		}
+	case attest.Monthly, attest.Continuous:
+		for m := date(start.Year(), start.Month(), 1); !m.After(end); m = m.AddDate(0, 1, 0) {
+			add(m, monthEnd(m))
+		}
+	case attest.Quarterly:
+		q := date(start.Year(), start.Month()-(start.Month()-1)%3, 1)
+		for ; !q.After(end); q = q.AddDate(0, 3, 0) {
+			add(q, q.AddDate(0, 3, -1))
+		}
+	case attest.SemiAnnual, attest.Annual:
+		months := 6
+		if f == attest.Annual {
+			months = 12
+		}
+		for i := 0; !addMonths(start, months*i).After(end); i++ {
+			s := addMonths(start, months*i)
+			add(s, addMonths(start, months*(i+1)).AddDate(0, 0, -1))
+		}
+	}
+	return out
+}
+
+// addMonths adds calendar months, clamping the day to the month's length.
+func addMonths(t time.Time, n int) time.Time {
+	first := date(t.Year(), t.Month(), 1).AddDate(0, n, 0)
+	d := t.Day()
+	if last := monthEnd(first).Day(); d > last {
+		d = last
+	}
+	return date(first.Year(), first.Month(), d)
+}
+
+// Occurrence is one expected performance of a control.
+type Occurrence struct {
+	Start    string  `json:"start"`
+	End      string  `json:"end"`
+	Due      string  `json:"due"`
+	Event    string  `json:"event,omitempty"`
+	State    State   `json:"state"`
+	Evidence []int64 `json:"evidence,omitempty"`
+	// Performed is the date of the evidence that made it present or late.
+	Performed string `json:"performed,omitempty"`
+	Reason    string `json:"reason,omitempty"` // for not required
+}
+
+// Input is what Evaluate needs for one control.
+type Input struct {
+	Control     attest.Control
+	Start, End  time.Time // the period
+	AsOf        time.Time
+	Evidence    []attest.Evidence // linked to the control, retracted ones included
+	Events      []attest.Event
+	NotRequired []attest.NotRequired
+	Options     Options
+}
+
+// Status is one control's state over the period.
+type Status struct {
+	Control     string       `json:"id"`
+	Frequency   string       `json:"frequency"`
+	Expected    int          `json:"expected"`
+	Present     int          `json:"present"`
+	LateCount   int          `json:"-"`
+	MissedCount int          `json:"-"`
+	NotRequired int          `json:"not_required"`
+	Upcoming    int          `json:"upcoming"`
+	Coverage    float64      `json:"coverage"`
+	Occurrences []Occurrence `json:"-"`
+	Warnings    []string     `json:"-"`
+}
+
+type dated struct {
+	ev   *attest.Evidence
+	d    time.Time
+	used bool
+}
+
+// usable keeps the evidence that existed on asOf: added by then, dated by
+// then, and not retracted by then.
+func usable(evs []attest.Evidence, asOf time.Time) (points []*dated, spans []*attest.Evidence) {
+	end := asOf.Add(day)
+	for i := range evs {
+		e := &evs[i]
+		added, err := time.Parse(time.RFC3339Nano, e.AddedAt)
+		if err == nil && !added.Before(end) {
+			continue
+		}
+		if e.Retraction != nil {
+			if at, err := time.Parse(time.RFC3339Nano, e.Retraction.At); err != nil || at.Before(end) {
+				continue
+			}
+		}
+		d, err := attest.ParseDate(e.Dated())
+		if err != nil || d.After(asOf) {
+			continue
+		}
+		if e.CoversStart != "" {
+			spans = append(spans, e)
+			continue
+		}
+		points = append(points, &dated{ev: e, d: d})
+	}
+	sort.SliceStable(points, func(i, j int) bool { return points[i].d.Before(points[j].d) })
+	return points, spans
+}
+
+type occ struct {
+	Occurrence
+	start, end, due time.Time
+}
+
+// Evaluate computes the occurrences of one control and their states.
+func Evaluate(in Input) Status {
+	c := in.Control
+	st := Status{Control: c.ID, Frequency: string(c.Frequency)}
+	occs := expected(in, &st)
+	points, spans := usable(in.Evidence, in.AsOf)
+
+	// Evidence covering a span makes every window inside it present.
+	for _, o := range occs {
+		for _, sp := range spans {
+			s, _ := attest.ParseDate(sp.CoversStart)
+			e, _ := attest.ParseDate(sp.CoversEnd)
+			if !o.start.Before(s) && !o.end.After(e) && o.State == "" {
+				o.State, o.Performed = Present, sp.CoversEnd
+				o.Evidence = append(o.Evidence, sp.ID)
+			}
+		}
+	}
+	// Dated evidence: each item serves one occurrence. Taking occurrences in
+	// order of due date, each takes the earliest unused item dated between
+	// its start and its due date: this finds the most occurrences in time
+	// (a quarterly review dated April 20 serves Q1, due April 30, not Q2).
+	// What remains may then make an occurrence late.
+	byDue := append([]*occ(nil), occs...)
+	sort.SliceStable(byDue, func(i, j int) bool { return byDue[i].due.Before(byDue[j].due) })
+	match(byDue, points, func(o *occ, p *dated) bool { return !p.d.Before(o.start) && !p.d.After(o.due) }, Present)
+	match(byDue, points, func(o *occ, p *dated) bool { return p.d.After(o.due) }, Late)
+	preferEarlyLate(occs, points)
+
+	for _, o := range occs {
+		switch {
+		case o.State != "":
+		case o.Reason != "":
+			o.State = NotRequired
+		case o.due.Before(in.AsOf):
+			o.State = Missed
+		default:
+			o.State = Upcoming
+		}
+		st.Occurrences = append(st.Occurrences, o.Occurrence)
+		st.Expected++
+		switch o.State {
+		case Present:
+			st.Present++
+		case Late:
+			st.LateCount++
+		case Missed:
+			st.MissedCount++
+		case NotRequired:
+			st.NotRequired++
+		case Upcoming:
+			st.Upcoming++
+		}
+	}
+	if due := st.Expected - st.NotRequired - st.Upcoming; due > 0 {
+		st.Coverage = float64(st.Present) / float64(due)
+	} else {
+		st.Coverage = 1
+	}
+	st.Warnings = append(st.Warnings, strays(in, occs, points)...)
+	return st
+}
+
+func match(occs []*occ, points []*dated, fits func(*occ, *dated) bool, state State) {
+	for _, o := range occs {
+		if o.State != "" {
+			continue
+		}
+		for _, p := range points {
+			if !p.used && fits(o, p) {
+				p.used = true
+				o.State, o.Performed = state, p.d.Format(attest.DateLayout)
+				o.Evidence = append(o.Evidence, p.ev.ID)
+				break
+			}
+		}
+	}
+}
+
+// preferEarlyLate swaps evidence between a late occurrence and a later one
+// in time when both stay as they are but the late one then uses the earlier
+// item: a review dated August 25 is Q2's late review, and the one dated
+// September 30 is Q3's, rather than the other way round.
+func preferEarlyLate(occs []*occ, points []*dated) {
+	byID := map[int64]time.Time{}
+	for _, p := range points {
+		byID[p.ev.ID] = p.d
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, l := range occs {
+			if l.State != Late || len(l.Evidence) != 1 {
+				continue
+			}
+			ld := byID[l.Evidence[0]]
+			for _, o := range occs {
+				if o.State != Present || len(o.Evidence) != 1 || !o.due.After(l.due) {
+					continue
+				}
+				od, ok := byID[o.Evidence[0]]
+				if !ok || !od.Before(ld) || !od.After(l.due) || ld.Before(o.start) || ld.After(o.due) {
+					continue
+				}
+				l.Evidence[0], o.Evidence[0] = o.Evidence[0], l.Evidence[0]
+				l.Performed, o.Performed = od.Format(attest.DateLayout), ld.Format(attest.DateLayout)
+				ld, changed = od, true
+			}
+		}
+	}
+}
+
+// expected builds the occurrences before any evidence is matched.
+func expected(in Input, st *Status) []*occ {
+	c := in.Control
+	mk := func(s, e time.Time, event string) *occ {
+		due := e.AddDate(0, 0, c.DueDays)
+		return &occ{Occurrence: Occurrence{Start: s.Format(attest.DateLayout), End: e.Format(attest.DateLayout), Due: due.Format(attest.DateLayout), Event: event}, start: s, end: e, due: due}
+	}
+	var occs []*occ
+	if c.Frequency == attest.EventDriven {
+		for _, ev := range in.Events {
+			d, err := attest.ParseDate(ev.Date)
+			if err != nil || d.Before(in.Start) || d.After(in.End) {
+				continue
+			}
+			occs = append(occs, mk(d, d, ev.Key))
+		}
+		// A not-required record over a span without events stands for the
+		// trigger that did not arise there.
+		for _, nr := range in.NotRequired {
+			s, e, ok := clip(nr, in.Start, in.End)
+			if !ok {
+				continue
+			}
+			empty := true
+			for _, o := range occs {
+				if o.Event != "" && !o.start.Before(s) && !o.start.After(e) {
+					empty = false
+				}
+			}
+			if empty {
+				o := mk(s, e, "")
+				o.Reason = nr.Reason
+				occs = append(occs, o)
+			}
+		}
+		if len(in.Events) == 0 && len(in.NotRequired) == 0 {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("%s is event-driven but has no population of events: import one (attest period events import --control %s --file FILE) or record that none occurred (attest period not-required)", c.ID, c.ID))
+		}
+		sort.SliceStable(occs, func(i, j int) bool { return occs[i].start.Before(occs[j].start) })
+		return occs
+	}
+	for _, w := range Windows(c.Frequency, in.Start, in.End, in.Options) {
+		o := mk(w.Start, w.End, "")
+		for _, nr := range in.NotRequired {
+			if s, e, ok := clip(nr, in.Start, in.End); ok && !w.Start.Before(s) && !w.End.After(e) {
+				o.Reason = nr.Reason
+			}
+		}
+		occs = append(occs, o)
+	}
+	return occs
+}
+
+func clip(nr attest.NotRequired, start, end time.Time) (time.Time, time.Time, bool) {
+	s, err1 := attest.ParseDate(nr.Start)
+	e, err2 := attest.ParseDate(nr.End)
+	if err1 != nil || err2 != nil {
+		return s, e, false
+	}
+	if s.Before(start) {
+		s = start
+	}
+	if e.After(end) {
+		e = end
+	}
+	return s, e, !e.Before(s)
+}
+
+// strays warns about evidence that speaks for no occurrence: dated outside
+// the period, or in no occurrence's window or grace time.
+func strays(in Input, occs []*occ, points []*dated) []string {
+	var out []string
+	for _, p := range points {
+		if p.used {
+			continue
+		}
+		if p.d.Before(in.Start) || p.d.After(in.End.AddDate(0, 0, in.Control.DueDays)) {
+			out = append(out, fmt.Sprintf("evidence %d for %s is dated %s, outside the period %s to %s", p.ev.ID, in.Control.ID, p.d.Format(attest.DateLayout), in.Start.Format(attest.DateLayout), in.End.Format(attest.DateLayout)))
+			continue
+		}
+		inSome := false
+		for _, o := range occs {
+			inSome = inSome || (!p.d.Before(o.start) && !p.d.After(o.due))
+		}
+		if !inSome {
+			out = append(out, fmt.Sprintf("evidence %d for %s is dated %s, which is in no occurrence's window", p.ev.ID, in.Control.ID, p.d.Format(attest.DateLayout)))
+		}
+	}
+	return out
+}

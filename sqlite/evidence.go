@@ -1,0 +1,252 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+// AddEvidence stores evidence records, one ledger entry each, in one
+// transaction: either all are recorded or none.
+func (s *DB) AddEvidence(ctx context.Context, ch attest.Change, items []attest.Evidence) ([]attest.Evidence, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	out := make([]attest.Evidence, 0, len(items))
+	for _, e := range items {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM evidence`).Scan(&id); err != nil {
+			return nil, err
+		}
+		e.ID, e.AddedBy, e.AddedAt, e.Retraction = id, ch.Actor, ch.Stamp(), nil
+		if e.Controls == nil {
+			e.Controls = []string{}
+		}
+		if e.Entry, err = appendEntry(ctx, tx, ch, attest.EntryEvidenceAdded, e.Record()); err != nil {
+			return nil, err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO evidence (id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, e.Ref, e.Size, e.MediaType, e.Name, e.Date, e.CoversStart, e.CoversEnd, e.AddedBy, e.AddedAt, e.Method, e.Source, e.Note, e.Entry)
+		if err != nil {
+			return nil, fmt.Errorf("insert evidence: %w", err)
+		}
+		for _, c := range e.Controls {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_controls (evidence_id, control_id) VALUES (?, ?)`, e.ID, c); err != nil {
+				if isUnique(err) {
+					return nil, attest.Errorf(attest.EINVALID, "control %s given twice", c)
+				}
+				return nil, err
+			}
+		}
+		out = append(out, e)
+	}
+	return out, tx.Commit()
+}
+
+const evidenceCols = `id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry,
+	retracted_by, retracted_at, retract_reason, retract_entry,
+	(SELECT COALESCE(group_concat(control_id, ' '), '') FROM (SELECT control_id FROM evidence_controls WHERE evidence_id = evidence.id ORDER BY control_id))`
+
+func scanEvidence(row interface{ Scan(...any) error }) (*attest.Evidence, error) {
+	var e attest.Evidence
+	var by, at, reason, controls string
+	var rentry int64
+	if err := row.Scan(&e.ID, &e.Ref, &e.Size, &e.MediaType, &e.Name, &e.Date, &e.CoversStart, &e.CoversEnd, &e.AddedBy, &e.AddedAt,
+		&e.Method, &e.Source, &e.Note, &e.Entry, &by, &at, &reason, &rentry, &controls); err != nil {
+		return nil, err
+	}
+	e.Controls = strings.Fields(controls)
+	if e.Controls == nil {
+		e.Controls = []string{}
+	}
+	if at != "" {
+		e.Retraction = &attest.Retraction{By: by, At: at, Reason: reason, Entry: rentry}
+	}
+	return &e, nil
+}
+
+// Evidence returns one evidence record.
+func (s *DB) Evidence(ctx context.Context, id int64) (*attest.Evidence, error) {
+	e, err := scanEvidence(s.db.QueryRowContext(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
+	if isNoRows(err) {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list`"}
+	}
+	return e, err
+}
+
+// EvidenceList returns evidence, for one control when control is not empty,
+// by id.
+func (s *DB) EvidenceList(ctx context.Context, control string, withRetracted bool) ([]attest.Evidence, error) {
+	q := `SELECT ` + evidenceCols + ` FROM evidence WHERE 1 = 1`
+	var args []any
+	if control != "" {
+		q += ` AND id IN (SELECT evidence_id FROM evidence_controls WHERE control_id = ?)`
+		args = append(args, control)
+	}
+	if !withRetracted {
+		q += ` AND retracted_at = ''`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Evidence{}
+	for rows.Next() {
+		e, err := scanEvidence(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, rows.Err()
+}
+
+// RetractEvidence records a retraction; the record and the bytes stay.
+func (s *DB) RetractEvidence(ctx context.Context, ch attest.Change, id int64, reason string) (*attest.Evidence, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, attest.Errorf(attest.EINVALID, "a retraction needs a reason (--reason)")
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
+	if isNoRows(err) {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list`"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e.Retraction != nil {
+		return nil, attest.Errorf(attest.ECONFLICT, "evidence %d was already retracted on %s by %s", id, e.Retraction.At, e.Retraction.By)
+	}
+	entry, err := appendEntry(ctx, tx, ch, attest.EntryEvidenceRetracted, attest.EvidenceRetracted{ID: id, Reason: reason})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE evidence SET retracted_by = ?, retracted_at = ?, retract_reason = ?, retract_entry = ? WHERE id = ?`,
+		ch.Actor, ch.Stamp(), reason, entry, id); err != nil {
+		return nil, err
+	}
+	e.Retraction = &attest.Retraction{By: ch.Actor, At: ch.Stamp(), Reason: reason, Entry: entry}
+	return e, tx.Commit()
+}
+
+// ImportEvents adds events to a control's population; events whose key is
+// already there are skipped. It returns how many were added.
+func (s *DB) ImportEvents(ctx context.Context, ch attest.Change, controlID string, events []attest.Event) (int, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var added []attest.Event
+	for _, ev := range events {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE control_id = ? AND key = ?`, controlID, ev.Key).Scan(&n); err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			ev.ControlID = controlID
+			added = append(added, ev)
+		}
+	}
+	if len(added) == 0 {
+		return 0, nil
+	}
+	entry, err := appendEntry(ctx, tx, ch, attest.EntryEventsImported, attest.EventsImported{ControlID: controlID, Events: added})
+	if err != nil {
+		return 0, err
+	}
+	for _, ev := range added {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO events (control_id, key, date, description, source, entry) VALUES (?, ?, ?, ?, ?, ?)`,
+			controlID, ev.Key, ev.Date, ev.Description, ev.Source, entry); err != nil {
+			if isUnique(err) {
+				return 0, attest.Errorf(attest.EINVALID, "event %q appears twice", ev.Key)
+			}
+			return 0, err
+		}
+	}
+	return len(added), tx.Commit()
+}
+
+// Events returns a control's events by date.
+func (s *DB) Events(ctx context.Context, controlID string) ([]attest.Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT control_id, key, date, description, source FROM events WHERE control_id = ? ORDER BY date, key`, controlID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Event{}
+	for rows.Next() {
+		var ev attest.Event
+		if err := rows.Scan(&ev.ControlID, &ev.Key, &ev.Date, &ev.Description, &ev.Source); err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// AddNotRequired records that a control's trigger did not arise in a window.
+func (s *DB) AddNotRequired(ctx context.Context, ch attest.Change, nr attest.NotRequired) (*attest.NotRequired, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if nr.EvidenceID != 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE id = ? AND retracted_at = ''`, nr.EvidenceID).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, attest.Errorf(attest.ENOTFOUND, "no such evidence: %d", nr.EvidenceID)
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM not_required`).Scan(&nr.ID); err != nil {
+		return nil, err
+	}
+	nr.AddedBy, nr.AddedAt = ch.Actor, ch.Stamp()
+	entry, err := appendEntry(ctx, tx, ch, attest.EntryNotRequiredAdded, nr)
+	if err != nil {
+		return nil, err
+	}
+	var evid any
+	if nr.EvidenceID != 0 {
+		evid = nr.EvidenceID
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO not_required (id, control_id, start_date, end_date, reason, evidence_id, added_by, added_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nr.ID, nr.ControlID, nr.Start, nr.End, nr.Reason, evid, nr.AddedBy, nr.AddedAt, entry); err != nil {
+		return nil, err
+	}
+	return &nr, tx.Commit()
+}
+
+// NotRequiredList returns a control's not-required records (all controls
+// when controlID is empty).
+func (s *DB) NotRequiredList(ctx context.Context, controlID string) ([]attest.NotRequired, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, control_id, start_date, end_date, reason, COALESCE(evidence_id, 0), added_by, added_at FROM not_required
+		WHERE ? = '' OR control_id = ? ORDER BY id`, controlID, controlID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.NotRequired{}
+	for rows.Next() {
+		var nr attest.NotRequired
+		if err := rows.Scan(&nr.ID, &nr.ControlID, &nr.Start, &nr.End, &nr.Reason, &nr.EvidenceID, &nr.AddedBy, &nr.AddedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, nr)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,211 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ledger"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+type execQueryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// appendEntry adds a ledger entry inside tx: the record, its leaf and the
+// tree hashes it completes. The caller's transaction holds SQLite's write
+// lock (BEGIN IMMEDIATE), so appends from several processes are serialized
+// and the tree cannot fork.
+func appendEntry(ctx context.Context, tx execQueryer, ch attest.Change, typ string, data any) (int64, error) {
+	var n int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entries`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("ledger size: %w", err)
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return 0, err
+	}
+	record, err := ledger.Encode(ledger.Entry{Seq: n, Type: typ, Time: ch.Stamp(), Actor: ch.Actor, Data: raw})
+	if err != nil {
+		return 0, err
+	}
+	hashes, err := tlog.StoredHashes(n, record, hashReader{ctx, tx})
+	if err != nil {
+		return 0, fmt.Errorf("ledger hashes: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_entries (seq, type, record, created_at) VALUES (?, ?, ?, ?)`, n, typ, record, ch.Stamp()); err != nil {
+		return 0, fmt.Errorf("append ledger entry: %w", err)
+	}
+	first := tlog.StoredHashIndex(0, n)
+	for i, h := range hashes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`, first+int64(i), h[:]); err != nil {
+			return 0, fmt.Errorf("append ledger hash: %w", err)
+		}
+	}
+	return n, nil
+}
+
+type hashReader struct {
+	ctx context.Context
+	q   execQueryer
+}
+
+func (r hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	return readHashes(r.ctx, r.q, indexes)
+}
+
+func readHashes(ctx context.Context, q execQueryer, indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	if len(indexes) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(indexes))
+	for i, x := range indexes {
+		args[i] = x
+	}
+	rows, err := q.QueryContext(ctx, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(indexes)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	got := map[int64]tlog.Hash{}
+	for rows.Next() {
+		var idx int64
+		var b []byte
+		if err := rows.Scan(&idx, &b); err != nil {
+			return nil, err
+		}
+		if len(b) != tlog.HashSize {
+			return nil, fmt.Errorf("ledger hash %d has %d bytes", idx, len(b))
+		}
+		var h tlog.Hash
+		copy(h[:], b)
+		got[idx] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, x := range indexes {
+		h, ok := got[x]
+		if !ok {
+			return nil, fmt.Errorf("ledger hash %d is missing", x)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// LedgerSize returns the number of ledger entries.
+func (s *DB) LedgerSize(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entries`).Scan(&n)
+	return n, err
+}
+
+// ScanLedger calls fn for each entry with from <= seq < to, in order. Rows
+// are read as stored: a gap or a reordered row is for the caller to notice.
+func (s *DB) ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, record []byte) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, record FROM ledger_entries WHERE seq >= ? AND seq < ? ORDER BY seq`, from, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var rec []byte
+		if err := rows.Scan(&seq, &rec); err != nil {
+			return err
+		}
+		if err := fn(seq, rec); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ScanHashes calls fn for every stored hash in index order.
+func (s *DB) ScanHashes(ctx context.Context, fn func(index int64, h tlog.Hash) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT idx, hash FROM ledger_hashes ORDER BY idx`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var idx int64
+		var b []byte
+		if err := rows.Scan(&idx, &b); err != nil {
+			return err
+		}
+		var h tlog.Hash
+		copy(h[:], b)
+		if err := fn(idx, h); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ReadHashes reads stored hashes by index.
+func (s *DB) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	return readHashes(ctx, s.db, indexes)
+}
+
+// Checkpoint signs and stores the current tree head under the write lock,
+// so concurrent writers store checkpoints in order of size.
+func (s *DB) Checkpoint(ctx context.Context, sign func(size int64, root tlog.Hash) ([]byte, error), at time.Time) ([]byte, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var n int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entries`).Scan(&n); err != nil {
+		return nil, err
+	}
+	var root tlog.Hash
+	if n > 0 {
+		if root, err = tlog.TreeHash(n, hashReader{ctx, tx}); err != nil {
+			return nil, fmt.Errorf("tree hash: %w", err)
+		}
+	}
+	signed, err := sign(n, root)
+	if err != nil {
+		return nil, err
+	}
+	var last string
+	err = tx.QueryRowContext(ctx, `SELECT note FROM ledger_checkpoints ORDER BY id DESC LIMIT 1`).Scan(&last)
+	if err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	if !ledger.Equal([]byte(last), signed) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_checkpoints (size, note, created_at) VALUES (?, ?, ?)`, n, string(signed), at.UTC().Format(time.RFC3339Nano)); err != nil {
+			return nil, err
+		}
+	}
+	return signed, tx.Commit()
+}
+
+// Checkpoints returns every stored signed checkpoint, oldest first.
+func (s *DB) Checkpoints(ctx context.Context) ([][]byte, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT note FROM ledger_checkpoints ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, []byte(n))
+	}
+	return out, rows.Err()
+}
