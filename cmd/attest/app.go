@@ -6,14 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/catalog"
-	"github.com/attest-dev/attest/sqlite"
 	"github.com/spf13/cobra"
 )
 
@@ -44,6 +41,7 @@ type config struct {
 	dataDir    string
 	json       bool
 	engagement string
+	as         string
 }
 
 // failure is an error that carries its own exit code and has already been
@@ -152,6 +150,7 @@ report; Attest prepares and organizes.`,
 	pf.StringVar(&m.cfg.dataDir, "data", "attest-data", "data directory (env ATTEST_DATA)")
 	pf.BoolVar(&m.cfg.json, "json", false, "print JSON for machines")
 	pf.StringVar(&m.cfg.engagement, "engagement", "", "engagement ID (env ATTEST_ENGAGEMENT; default: the current one)")
+	pf.StringVar(&m.cfg.as, "as", "", "who is acting, recorded in the ledger (env ATTEST_AS; default: the operating-system user)")
 	root.AddCommand(
 		m.initCommand(),
 		m.catalogCommand(),
@@ -191,26 +190,6 @@ func (m *Main) warn(msg string) {
 
 func (m *Main) catalog() *catalog.Catalog {
 	return catalog.MustLoad()
-}
-
-const dbName = "attest.db"
-
-// openStore opens the data directory's database, refusing a directory that
-// is not an Attest one.
-func (m *Main) openStore(ctx context.Context) (*sqlite.DB, error) {
-	dir := m.cfg.dataDir
-	st, err := os.Stat(dir)
-	if err != nil {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no data directory at %s", dir), Hint: "run `attest init --data " + dir + "` or `attest demo`, or pass --data DIR"}
-	}
-	if !st.IsDir() {
-		return nil, attest.Errorf(attest.EINVALID, "%s is not a directory", dir)
-	}
-	path := filepath.Join(dir, dbName)
-	if _, err := os.Stat(path); err != nil {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, dbName), Hint: "run `attest init --data DIR` to make one"}
-	}
-	return sqlite.Open(ctx, path)
 }
 
 const currentEngagementKey = "current_engagement"

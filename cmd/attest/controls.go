@@ -26,11 +26,12 @@ func (m *Main) controlsList() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			e, err := m.engagement(ctx, s)
 			if err != nil {
 				return err
@@ -89,11 +90,12 @@ func (m *Main) controlsShow() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			e, err := m.engagement(ctx, s)
 			if err != nil {
 				return err
@@ -171,17 +173,21 @@ func (m *Main) controlsSet() *cobra.Command {
 			if u == (attest.ControlUpdate{}) {
 				return &attest.Error{Code: attest.EINVALID, Message: "nothing to change", Hint: "pass --owner, --frequency, --due-days, --status, --reason or --description"}
 			}
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			e, err := m.engagement(ctx, s)
 			if err != nil {
 				return err
 			}
-			c, err := s.UpdateControl(ctx, e.ID, strings.ToUpper(args[0]), u, m.Now())
+			c, err := s.UpdateControl(ctx, m.change(), e.ID, strings.ToUpper(args[0]), u)
 			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
 				return err
 			}
 			if m.cfg.json {

@@ -97,11 +97,12 @@ func (m *Main) runDemo(ctx context.Context) error {
 	}
 	rec := scope.Decide(a, scope.DefaultOptions())
 
-	s, err := m.openStore(ctx)
+	d, err := m.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer d.Close()
+	s := d.db
 	now := m.Now()
 	// A 12-month period that started ten months ago: most of it has run,
 	// the last two months are still ahead.
@@ -124,7 +125,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 		}
 		demoStatuses(ctls, now)
 		m.progress("Creating %s with %d controls", e.ID, len(ctls))
-		if err := s.CreateEngagement(ctx, e, ctls); err != nil {
+		if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, e, ctls); err != nil {
 			return err
 		}
 		ids = append(ids, e.ID)
@@ -133,6 +134,9 @@ func (m *Main) runDemo(ctx context.Context) error {
 		}
 	}
 	if err := s.SetSetting(ctx, currentEngagementKey, soc2); err != nil {
+		return err
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
 		return err
 	}
 	abs, _ := filepath.Abs(dir)

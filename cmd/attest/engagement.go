@@ -58,11 +58,12 @@ fieldwork lag.`,
 			if err != nil {
 				return err
 			}
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			cat := m.catalog()
 			now := m.Now()
 			type created struct {
@@ -81,10 +82,13 @@ fieldwork lag.`,
 						ctls[i].EngagementID = e.ID
 					}
 				}
-				if err := s.CreateEngagement(ctx, e, ctls); err != nil {
+				if err := s.CreateEngagement(ctx, m.change(), e, ctls); err != nil {
 					return err
 				}
 				out = append(out, created{e, len(ctls)})
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
 			}
 			current := ""
 			if _, err := s.Setting(ctx, currentEngagementKey); attest.ErrorCode(err) == attest.ENOTFOUND && len(out) > 0 {
@@ -305,11 +309,12 @@ func (m *Main) engagementList() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			all, err := s.Engagements(ctx)
 			if err != nil {
 				return err
@@ -372,11 +377,12 @@ func (m *Main) engagementUse() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			e, err := s.Engagement(ctx, args[0])
 			if err != nil {
 				return err
@@ -403,11 +409,12 @@ func (m *Main) engagementShow() *cobra.Command {
 			if len(args) == 1 {
 				m.cfg.engagement = args[0]
 			}
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			e, err := m.engagement(ctx, s)
 			if err != nil {
 				return err
@@ -462,11 +469,12 @@ reason: that is a gap to close.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			e, err := m.engagement(ctx, s)
 			if err != nil {
 				return err
@@ -476,7 +484,10 @@ reason: that is a gap to close.`,
 				return err
 			}
 			x := attest.Exclusion{EngagementID: e.ID, CriterionID: id, Reason: strings.TrimSpace(reason), CreatedAt: m.Now().UTC().Format(time.RFC3339)}
-			if err := s.PutExclusion(ctx, x); err != nil {
+			if err := s.PutExclusion(ctx, m.change(), x); err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
 				return err
 			}
 			for _, w := range warnings {
@@ -500,17 +511,21 @@ func (m *Main) engagementInclude() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := m.openStore(ctx)
+			d, err := m.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer d.Close()
+			s := d.db
 			e, err := m.engagement(ctx, s)
 			if err != nil {
 				return err
 			}
 			id := strings.ToUpper(args[0])
-			if err := s.DeleteExclusion(ctx, e.ID, id); err != nil {
+			if err := s.DeleteExclusion(ctx, m.change(), e.ID, id); err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
 				return err
 			}
 			if m.cfg.json {

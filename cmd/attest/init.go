@@ -59,5 +59,16 @@ func (m *Main) initDataDir(ctx context.Context, dir string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return true, s.Close()
+	if err := s.Close(); err != nil {
+		return false, err
+	}
+	// Opening makes the blob store and the ledger's signing key; the first
+	// checkpoint signs the empty ledger.
+	d, err := m.open(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer d.Close()
+	_, err = d.checkpoint(ctx)
+	return true, err
 }

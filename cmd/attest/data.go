@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/ledger"
+	"github.com/attest-dev/attest/sqlite"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// A data directory:
+//
+//	attest.db            the SQLite database
+//	blobs/               evidence bytes by SHA-256
+//	keys/ledger.key      the ledger's signing key (mode 0600)
+//	keys/ledger.pub      its public key, for auditors
+//	ledger/checkpoint    the latest signed checkpoint, outside the database
+const (
+	dbName         = "attest.db"
+	privateKeyFile = "keys/ledger.key"
+	publicKeyFile  = "keys/ledger.pub"
+	checkpointFile = "ledger/checkpoint"
+)
+
+// data is an open data directory.
+type data struct {
+	dir   string
+	db    *sqlite.DB
+	blobs *blob.FS
+	m     *Main
+}
+
+func (d *data) Close() error { return d.db.Close() }
+
+func (d *data) path(name string) string { return filepath.Join(d.dir, filepath.FromSlash(name)) }
+
+// open opens the data directory's database and blob store, refusing a
+// directory that is not an Attest one.
+func (m *Main) open(ctx context.Context) (*data, error) {
+	dir := m.cfg.dataDir
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no data directory at %s", dir), Hint: "run `attest init --data " + dir + "` or `attest demo`, or pass --data DIR"}
+	}
+	if !st.IsDir() {
+		return nil, attest.Errorf(attest.EINVALID, "%s is not a directory", dir)
+	}
+	path := filepath.Join(dir, dbName)
+	if _, err := os.Stat(path); err != nil {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, dbName), Hint: "run `attest init --data DIR` to make one"}
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	d := &data{dir: dir, db: db, m: m}
+	if d.blobs, err = blob.OpenFS(filepath.Join(dir, "blobs")); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := d.ensureKeys(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// ensureKeys creates the ledger's key pair if the directory has none.
+func (d *data) ensureKeys() error {
+	if _, err := os.Stat(d.path(privateKeyFile)); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(d.path("keys"), 0o700); err != nil {
+		return err
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	priv, pub, err := ledger.GenerateKey("attest-" + hex.EncodeToString(b[:]))
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(d.path(privateKeyFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil // another process made it first
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(priv + "\n"); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	f.Close()
+	return writeFileAtomic(d.path(publicKeyFile), []byte(pub+"\n"))
+}
+
+func (d *data) privateKey() (string, error) {
+	b, err := os.ReadFile(d.path(privateKeyFile))
+	if err != nil {
+		return "", fmt.Errorf("read the ledger's signing key: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func (d *data) publicKey() (string, error) {
+	b, err := os.ReadFile(d.path(publicKeyFile))
+	if err != nil {
+		return "", fmt.Errorf("read the ledger's public key: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// checkpoint signs the current tree head, stores it and writes it to the
+// checkpoint file. The file is written while the database's write lock is
+// held, so concurrent processes leave the newest checkpoint there.
+func (d *data) checkpoint(ctx context.Context) ([]byte, error) {
+	priv, err := d.privateKey()
+	if err != nil {
+		return nil, err
+	}
+	return d.db.Checkpoint(ctx, func(n int64, root tlog.Hash) ([]byte, error) {
+		signed, err := ledger.Sign(n, root, priv)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(d.path("ledger"), 0o700); err != nil {
+			return nil, err
+		}
+		return signed, writeFileAtomic(d.path(checkpointFile), signed)
+	}, d.m.Now())
+}
+
+// change is who does what now: --as, or the operating-system user.
+func (m *Main) change() attest.Change {
+	return attest.Change{Actor: m.actor(), At: m.Now()}
+}
+
+func (m *Main) actor() string {
+	if m.cfg.as != "" {
+		return m.cfg.as
+	}
+	if v := m.Getenv("ATTEST_AS"); v != "" {
+		return v
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if v := m.Getenv("USER"); v != "" {
+		return v
+	}
+	return "unknown"
+}
+
+// today is the current date in UTC.
+func (m *Main) today() time.Time {
+	t := m.Now().UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,276 @@
+package integrity
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ledger"
+)
+
+// state is what the ledger says the database should hold.
+type state struct {
+	engagements map[string]*attest.Engagement
+	engEntry    map[string]int64
+	controls    map[[2]string]*attest.Control
+	ctlEntry    map[[2]string]int64
+	exclusions  map[[2]string]attest.Exclusion
+	exclEntry   map[[2]string]int64
+	evidence    map[int64]*attest.Evidence
+	events      map[[2]string]attest.Event
+	evEntry     map[[2]string]int64
+	notRequired map[int64]attest.NotRequired
+	nrEntry     map[int64]int64
+}
+
+func (s *state) evidenceIDs() []int64 {
+	ids := make([]int64, 0, len(s.evidence))
+	for id := range s.evidence {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+func replay(entries []ledger.Entry, r *Report) (*state, error) {
+	st := &state{
+		engagements: map[string]*attest.Engagement{}, engEntry: map[string]int64{},
+		controls: map[[2]string]*attest.Control{}, ctlEntry: map[[2]string]int64{},
+		exclusions: map[[2]string]attest.Exclusion{}, exclEntry: map[[2]string]int64{},
+		evidence: map[int64]*attest.Evidence{},
+		events:   map[[2]string]attest.Event{}, evEntry: map[[2]string]int64{},
+		notRequired: map[int64]attest.NotRequired{}, nrEntry: map[int64]int64{},
+	}
+	for _, e := range entries {
+		if e.Type == "" {
+			continue // missing or unreadable: already reported
+		}
+		bad := func(err error) { r.add(EntryMalformed, e.Seq, "", "entry %d (%s) cannot be read: %v", e.Seq, e.Type, err) }
+		switch e.Type {
+		case attest.EntryEngagementCreated:
+			var d attest.EngagementCreated
+			if err := json.Unmarshal(e.Data, &d); err != nil || d.Engagement == nil {
+				bad(err)
+				continue
+			}
+			st.engagements[d.Engagement.ID], st.engEntry[d.Engagement.ID] = d.Engagement, e.Seq
+			for i := range d.Controls {
+				k := [2]string{d.Engagement.ID, d.Controls[i].ID}
+				st.controls[k], st.ctlEntry[k] = &d.Controls[i], e.Seq
+			}
+		case attest.EntryControlUpdated:
+			var d attest.ControlUpdated
+			if err := json.Unmarshal(e.Data, &d); err != nil || d.Control == nil {
+				bad(err)
+				continue
+			}
+			k := [2]string{d.Control.EngagementID, d.Control.ID}
+			st.controls[k], st.ctlEntry[k] = d.Control, e.Seq
+		case attest.EntryExclusionPut:
+			var d attest.Exclusion
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			k := [2]string{d.EngagementID, d.CriterionID}
+			st.exclusions[k], st.exclEntry[k] = d, e.Seq
+		case attest.EntryExclusionDeleted:
+			var d attest.ExclusionDeleted
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			delete(st.exclusions, [2]string{d.EngagementID, d.CriterionID})
+		case attest.EntryEvidenceAdded:
+			var d attest.EvidenceRecord
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			st.evidence[d.ID] = &attest.Evidence{ID: d.ID, Ref: d.Ref, Size: d.Size, MediaType: d.MediaType, Name: d.Name, Controls: d.Controls,
+				Date: d.Date, CoversStart: d.CoversStart, CoversEnd: d.CoversEnd, AddedBy: e.Actor, AddedAt: e.Time,
+				Method: d.Method, Source: d.Source, Note: d.Note, Entry: e.Seq}
+		case attest.EntryEvidenceRetracted:
+			var d attest.EvidenceRetracted
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			if ev := st.evidence[d.ID]; ev != nil {
+				ev.Retraction = &attest.Retraction{By: e.Actor, At: e.Time, Reason: d.Reason, Entry: e.Seq}
+			}
+		case attest.EntryEventsImported:
+			var d attest.EventsImported
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			for _, ev := range d.Events {
+				k := [2]string{d.ControlID, ev.Key}
+				st.events[k], st.evEntry[k] = ev, e.Seq
+			}
+		case attest.EntryNotRequiredAdded:
+			var d attest.NotRequired
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			st.notRequired[d.ID], st.nrEntry[d.ID] = d, e.Seq
+		}
+	}
+	return st, nil
+}
+
+// compareState checks the database against the replayed ledger, both ways.
+func compareState(ctx context.Context, s attest.Store, st *state, r *Report) error {
+	engs, err := s.Engagements(ctx)
+	if err != nil {
+		return err
+	}
+	seenEng := map[string]bool{}
+	for i := range engs {
+		e := &engs[i]
+		seenEng[e.ID] = true
+		want, ok := st.engagements[e.ID]
+		if !ok {
+			r.add(Unrecorded, -1, "", "engagement %s is in the database but not in the ledger", e.ID)
+			continue
+		}
+		if canon(want) != canon(e) {
+			r.add(RecordMismatch, st.engEntry[e.ID], "", "engagement %s differs from what entry %d recorded", e.ID, st.engEntry[e.ID])
+		}
+		if err := compareControls(ctx, s, e.ID, st, r); err != nil {
+			return err
+		}
+		xs, err := s.Exclusions(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		seenX := map[[2]string]bool{}
+		for _, x := range xs {
+			k := [2]string{x.EngagementID, x.CriterionID}
+			seenX[k] = true
+			if want, ok := st.exclusions[k]; !ok {
+				r.add(Unrecorded, -1, "", "exclusion of %s in %s is not in the ledger", x.CriterionID, x.EngagementID)
+			} else if canon(want) != canon(x) {
+				r.add(RecordMismatch, st.exclEntry[k], "", "exclusion of %s in %s differs from what entry %d recorded", x.CriterionID, x.EngagementID, st.exclEntry[k])
+			}
+		}
+		for k := range st.exclusions {
+			if k[0] == e.ID && !seenX[k] {
+				r.add(RecordMismatch, st.exclEntry[k], "", "exclusion of %s in %s, recorded in entry %d, is missing from the database", k[1], k[0], st.exclEntry[k])
+			}
+		}
+	}
+	for id := range st.engagements {
+		if !seenEng[id] {
+			r.add(RecordMismatch, st.engEntry[id], "", "engagement %s, recorded in entry %d, is missing from the database", id, st.engEntry[id])
+		}
+	}
+	if err := compareEvidence(ctx, s, st, r); err != nil {
+		return err
+	}
+	return compareEventsAndNotRequired(ctx, s, st, r)
+}
+
+func compareControls(ctx context.Context, s attest.Store, engID string, st *state, r *Report) error {
+	ctls, err := s.Controls(ctx, engID)
+	if err != nil {
+		return err
+	}
+	seen := map[[2]string]bool{}
+	for i := range ctls {
+		c := &ctls[i]
+		k := [2]string{engID, c.ID}
+		seen[k] = true
+		want, ok := st.controls[k]
+		if !ok {
+			r.add(Unrecorded, -1, "", "control %s of %s is not in the ledger", c.ID, engID)
+		} else if canon(want) != canon(c) {
+			r.add(RecordMismatch, st.ctlEntry[k], "", "control %s of %s differs from what entry %d recorded", c.ID, engID, st.ctlEntry[k])
+		}
+	}
+	for k := range st.controls {
+		if k[0] == engID && !seen[k] {
+			r.add(RecordMismatch, st.ctlEntry[k], "", "control %s of %s, recorded in entry %d, is missing from the database", k[1], k[0], st.ctlEntry[k])
+		}
+	}
+	return nil
+}
+
+func compareEvidence(ctx context.Context, s attest.Store, st *state, r *Report) error {
+	all, err := s.EvidenceList(ctx, "", true)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for i := range all {
+		e := &all[i]
+		seen[e.ID] = true
+		want, ok := st.evidence[e.ID]
+		if !ok {
+			r.add(Unrecorded, -1, e.Ref, "evidence %d is in the database but not in the ledger", e.ID)
+			continue
+		}
+		w := *want
+		sort.Strings(w.Controls)
+		if canon(&w) != canon(e) {
+			r.add(RecordMismatch, want.Entry, e.Ref, "evidence %d differs from what entry %d recorded", e.ID, want.Entry)
+		}
+	}
+	for _, id := range st.evidenceIDs() {
+		if !seen[id] {
+			e := st.evidence[id]
+			r.add(RecordMismatch, e.Entry, e.Ref, "evidence %d, recorded in entry %d, is missing from the database", id, e.Entry)
+		}
+	}
+	return nil
+}
+
+func compareEventsAndNotRequired(ctx context.Context, s attest.Store, st *state, r *Report) error {
+	controls := map[string]bool{}
+	for k := range st.events {
+		controls[k[0]] = true
+	}
+	for c := range controls {
+		evs, err := s.Events(ctx, c)
+		if err != nil {
+			return err
+		}
+		seen := map[[2]string]bool{}
+		for _, ev := range evs {
+			k := [2]string{c, ev.Key}
+			seen[k] = true
+			if want, ok := st.events[k]; !ok {
+				r.add(Unrecorded, -1, "", "event %s of %s is not in the ledger", ev.Key, c)
+			} else if canon(want) != canon(ev) {
+				r.add(RecordMismatch, st.evEntry[k], "", "event %s of %s differs from what entry %d recorded", ev.Key, c, st.evEntry[k])
+			}
+		}
+		for k := range st.events {
+			if k[0] == c && !seen[k] {
+				r.add(RecordMismatch, st.evEntry[k], "", "event %s of %s, recorded in entry %d, is missing from the database", k[1], c, st.evEntry[k])
+			}
+		}
+	}
+	nrs, err := s.NotRequiredList(ctx, "")
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, nr := range nrs {
+		seen[nr.ID] = true
+		if want, ok := st.notRequired[nr.ID]; !ok {
+			r.add(Unrecorded, -1, "", "not-required record %d is not in the ledger", nr.ID)
+		} else if canon(want) != canon(nr) {
+			r.add(RecordMismatch, st.nrEntry[nr.ID], "", "not-required record %d differs from what entry %d recorded", nr.ID, st.nrEntry[nr.ID])
+		}
+	}
+	for id := range st.notRequired {
+		if !seen[id] {
+			r.add(RecordMismatch, st.nrEntry[id], "", "not-required record %d, recorded in entry %d, is missing from the database", id, st.nrEntry[id])
+		}
+	}
+	return nil
+}
