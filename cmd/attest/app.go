@@ -157,6 +157,10 @@ report; Attest prepares and organizes.`,
 		m.scopeCommand(),
 		m.engagementCommand(),
 		m.controlsCommand(),
+		m.evidenceCommand(),
+		m.periodCommand(),
+		m.ledgerCommand(),
+		m.verifyCommand(),
 		m.demoCommand(),
 		m.versionCommand(),
 	)
@@ -168,6 +172,11 @@ func (m *Main) printJSON(v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+func jsonIndent(v any) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	return append(b, '\n'), err
 }
 
 func (m *Main) printf(format string, args ...any) {

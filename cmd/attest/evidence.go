@@ -1,0 +1,543 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/ledger"
+	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+func (m *Main) evidenceCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "evidence",
+		Short: "Add, list, show, export and retract evidence",
+		Long: `Evidence is stored by content (SHA-256) and recorded in the tamper-evident
+ledger with the controls it supports, the date it evidences (or the span it
+covers), who added it, when and how. It is never overwritten or deleted
+silently: a retraction is recorded with its reason and the bytes stay.`,
+	}
+	cmd.AddCommand(m.evidenceAdd(), m.evidenceList(), m.evidenceShow(), m.evidenceExport(), m.evidenceRetract())
+	return cmd
+}
+
+type addFlags struct {
+	controls          []string
+	files             []string
+	dir, date, covers string
+	note, source      string
+	maxSizeMiB        int64
+}
+
+func (m *Main) evidenceAdd() *cobra.Command {
+	var f addFlags
+	cmd := &cobra.Command{
+		Use:   "add --control ID --file PATH|--dir PATH [--date YYYY-MM-DD | --covers START..END]",
+		Short: "Add files as evidence for one or more controls",
+		Example: `  attest evidence add --control AC-06 --file q1-access-review.pdf --date 2026-04-12
+  attest evidence add --control OPS-07 --file cloudtrail-summary.csv --covers 2026-01-01..2026-03-31
+  attest evidence add --control CHG-03 --control CHG-04 --dir exports/branch-protection --date 2026-05-01`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.addEvidence(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.controls, "control", nil, "a control this evidence supports (repeatable)")
+	fl.StringArrayVar(&f.files, "file", nil, "a file to add (repeatable)")
+	fl.StringVar(&f.dir, "dir", "", "add every file under this folder, each as its own evidence item")
+	fl.StringVar(&f.date, "date", "", "the date the evidence speaks for (default: today)")
+	fl.StringVar(&f.covers, "covers", "", "the span the evidence covers, START..END")
+	fl.StringVar(&f.note, "note", "", "a note kept with the evidence")
+	fl.StringVar(&f.source, "source", "", "where it came from (system, report, person)")
+	fl.Int64Var(&f.maxSizeMiB, "max-size", blob.DefaultMaxSize>>20, "largest file accepted, in MiB")
+	return cmd
+}
+
+// evidenceFiles lists the files to add, refusing anything unreadable before
+// a single byte is stored.
+func evidenceFiles(f addFlags) ([]string, error) {
+	if (len(f.files) == 0) == (f.dir == "") {
+		return nil, attest.Errorf(attest.EINVALID, "give the evidence with --file PATH (repeatable) or --dir PATH, not both")
+	}
+	var paths []string
+	for _, p := range f.files {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "--file %s: %v", p, unwrapPathErr(err))
+		}
+		if !st.Mode().IsRegular() {
+			return nil, attest.Errorf(attest.EINVALID, "--file %s: not a regular file", p)
+		}
+		paths = append(paths, p)
+	}
+	if f.dir != "" {
+		err := filepath.WalkDir(f.dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "--dir %s: %v", p, unwrapPathErr(err))
+			}
+			if d.Type().IsRegular() {
+				paths = append(paths, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(paths) == 0 {
+			return nil, attest.Errorf(attest.EINVALID, "--dir %s holds no files", f.dir)
+		}
+		sort.Strings(paths)
+	}
+	return paths, nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// knownControls is the set of control IDs of every engagement.
+func knownControls(ctx context.Context, s attest.Store) (map[string]bool, error) {
+	engs, err := s.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, e := range engs {
+		ctls, err := s.Controls(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range ctls {
+			known[c.ID] = true
+		}
+	}
+	return known, nil
+}
+
+func (m *Main) addEvidence(ctx context.Context, f addFlags) error {
+	if len(f.controls) == 0 {
+		return attest.Errorf(attest.EINVALID, "say which control the evidence supports: --control ID (repeatable)")
+	}
+	date, start, end, err := m.evidenceDates(f.date, f.covers)
+	if err != nil {
+		return err
+	}
+	paths, err := evidenceFiles(f)
+	if err != nil {
+		return err
+	}
+	if f.maxSizeMiB <= 0 {
+		return attest.Errorf(attest.EINVALID, "--max-size must be at least 1 MiB")
+	}
+	d, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	known, err := knownControls(ctx, d.db)
+	if err != nil {
+		return err
+	}
+	var controls []string
+	for _, c := range f.controls {
+		id := strings.ToUpper(strings.TrimSpace(c))
+		if !known[id] {
+			return &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + c, Hint: "see `attest controls list`"}
+		}
+		if !has(controls, id) {
+			controls = append(controls, id)
+		}
+	}
+	d.blobs.MaxSize = f.maxSizeMiB << 20
+	d.blobs.CleanTemp(time.Hour)
+
+	// Stage every file first (hashing while writing), then make them all
+	// durable at once, then record them in one transaction: a crash at any
+	// point leaves either nothing recorded or everything.
+	bar := m.progressBar("adding evidence")
+	var pending []*blob.Pending
+	items := make([]attest.Evidence, 0, len(paths))
+	for i, p := range paths {
+		pd, item, err := m.stageFile(d, p)
+		if err != nil {
+			d.blobs.Abort(pending)
+			bar.done()
+			return err
+		}
+		pending = append(pending, pd)
+		item.Controls, item.Date, item.CoversStart, item.CoversEnd = controls, date, start, end
+		item.Method, item.Source, item.Note = attest.MethodUpload, f.source, f.note
+		items = append(items, item)
+		bar.count(i+1, len(paths))
+	}
+	bar.done()
+	if err := d.blobs.Commit(pending); err != nil {
+		return err
+	}
+	added, err := d.db.AddEvidence(ctx, m.change(), items)
+	if err != nil {
+		return err
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
+		return err
+	}
+	if m.cfg.json {
+		return m.printJSON(added)
+	}
+	var total int64
+	for _, e := range added {
+		total += e.Size
+	}
+	if len(added) == 1 {
+		e := added[0]
+		m.printf("Added evidence %d: %s (%s, %s) for %s, ledger entry %d.\n", e.ID, e.Name, humanBytes(e.Size), e.Ref, strings.Join(e.Controls, ", "), e.Entry)
+	} else {
+		m.printf("Added %d evidence items (%s) for %s, ledger entries %d to %d.\n", len(added), humanBytes(total), strings.Join(controls, ", "), added[0].Entry, added[len(added)-1].Entry)
+	}
+	return nil
+}
+
+func (m *Main) stageFile(d *data, path string) (*blob.Pending, attest.Evidence, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, attest.Evidence{}, attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+	}
+	defer fh.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(fh, head)
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return nil, attest.Evidence{}, err
+	}
+	pd, err := d.blobs.Stage(fh)
+	if err != nil {
+		if ae, ok := err.(*attest.Error); ok {
+			ae.Message = path + ": " + ae.Message
+		}
+		return nil, attest.Evidence{}, err
+	}
+	return pd, attest.Evidence{Ref: string(pd.Ref), Size: pd.Size, Name: filepath.Base(path), MediaType: mediaType(path, head[:n])}, nil
+}
+
+func mediaType(path string, head []byte) string {
+	if t := mime.TypeByExtension(strings.ToLower(filepath.Ext(path))); t != "" {
+		return t
+	}
+	return http.DetectContentType(head)
+}
+
+// evidenceDates checks --date and --covers; without either, the evidence
+// speaks for today.
+func (m *Main) evidenceDates(date, covers string) (string, string, string, error) {
+	if date != "" && covers != "" {
+		return "", "", "", attest.Errorf(attest.EINVALID, "give --date or --covers, not both")
+	}
+	today := m.today()
+	if covers != "" {
+		a, b, ok := strings.Cut(covers, "..")
+		s, err1 := attest.ParseDate(a)
+		e, err2 := attest.ParseDate(b)
+		if !ok || err1 != nil || err2 != nil {
+			return "", "", "", attest.Errorf(attest.EINVALID, "--covers %q: want START..END (YYYY-MM-DD..YYYY-MM-DD)", covers)
+		}
+		if e.Before(s) {
+			return "", "", "", attest.Errorf(attest.EINVALID, "--covers %q: the span ends before it starts", covers)
+		}
+		if e.After(today) {
+			return "", "", "", attest.Errorf(attest.EINVALID, "--covers %q: the span ends in the future", covers)
+		}
+		return "", s.Format(attest.DateLayout), e.Format(attest.DateLayout), nil
+	}
+	if date == "" {
+		return today.Format(attest.DateLayout), "", "", nil
+	}
+	t, err := attest.ParseDate(date)
+	if err != nil {
+		return "", "", "", attest.Errorf(attest.EINVALID, "--date %q: want YYYY-MM-DD", date)
+	}
+	if t.After(today) {
+		return "", "", "", attest.Errorf(attest.EINVALID, "--date %s is in the future: evidence speaks for something that already happened", date)
+	}
+	return t.Format(attest.DateLayout), "", "", nil
+}
+
+func (m *Main) evidenceList() *cobra.Command {
+	var control string
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List evidence",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			list, err := d.db.EvidenceList(ctx, strings.ToUpper(control), all)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(list)
+			}
+			w := m.table()
+			fmt.Fprintln(w, "ID\tDATE\tCONTROLS\tSIZE\tNAME\tADDED BY\tNOTE")
+			for _, e := range list {
+				when := e.Date
+				if e.CoversStart != "" {
+					when = e.CoversStart + ".." + e.CoversEnd
+				}
+				note := e.Note
+				if e.Retraction != nil {
+					note = "RETRACTED: " + e.Retraction.Reason
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, when, shortList(e.Controls, 3), humanBytes(e.Size), e.Name, e.AddedBy, note)
+			}
+			w.Flush()
+			m.printf("%d evidence items.\n", len(list))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&control, "control", "", "only evidence for this control")
+	cmd.Flags().BoolVar(&all, "all", false, "include retracted evidence")
+	return cmd
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(s), "EV-"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, attest.Errorf(attest.EINVALID, "evidence id %q: want a positive number", s)
+	}
+	return id, nil
+}
+
+func (m *Main) evidenceShow() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one evidence item and check its bytes",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			e, err := d.db.Evidence(ctx, id)
+			if err != nil {
+				return err
+			}
+			_, verr := d.blobs.Verify(blob.Ref(e.Ref))
+			intact := verr == nil
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"evidence": e, "intact": intact})
+			}
+			w := m.table()
+			fmt.Fprintf(w, "Evidence\t%d\nName\t%s\nControls\t%s\nDate\t%s\n", e.ID, e.Name, strings.Join(e.Controls, ", "), dashStr(e.Date))
+			if e.CoversStart != "" {
+				fmt.Fprintf(w, "Covers\t%s to %s\n", e.CoversStart, e.CoversEnd)
+			}
+			fmt.Fprintf(w, "Size\t%s (%d bytes)\nType\t%s\nSHA-256\t%s\nAdded\t%s by %s (%s)\nSource\t%s\nNote\t%s\nLedger entry\t%d\n",
+				humanBytes(e.Size), e.Size, e.MediaType, e.Ref, e.AddedAt, e.AddedBy, e.Method, dashStr(e.Source), dashStr(e.Note), e.Entry)
+			if e.Retraction != nil {
+				fmt.Fprintf(w, "Retracted\t%s by %s: %s (entry %d)\n", e.Retraction.At, e.Retraction.By, e.Retraction.Reason, e.Retraction.Entry)
+			}
+			if intact {
+				fmt.Fprintf(w, "Bytes\tintact (re-hashed now)\n")
+			} else {
+				fmt.Fprintf(w, "Bytes\tNOT INTACT: %s\n", attest.ErrorMessage(verr))
+			}
+			w.Flush()
+			if !intact {
+				return failure{exitFailed}
+			}
+			return nil
+		},
+	}
+}
+
+func (m *Main) evidenceRetract() *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "retract ID --reason TEXT",
+		Short: "Withdraw evidence, with the reason; the record and the bytes stay",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			e, err := d.db.RetractEvidence(ctx, m.change(), id, reason)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(e)
+			}
+			m.printf("Retracted evidence %d (%s), ledger entry %d. The record and its bytes are kept.\n", e.ID, e.Name, e.Retraction.Entry)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why the evidence is withdrawn (required)")
+	return cmd
+}
+
+// manifestItem is one exported file with what an auditor needs to check it.
+type manifestItem struct {
+	attest.Evidence
+	File  string `json:"file"`
+	Proof string `json:"proof"`
+}
+
+func (m *Main) evidenceExport() *cobra.Command {
+	var out, control string
+	cmd := &cobra.Command{
+		Use:   "export --out DIR [--control ID]",
+		Short: "Copy evidence out for an auditor, with a manifest, a signed checkpoint and a proof per item",
+		Long: `Copy every evidence item (or one control's) into a new folder, re-hashing
+each file as it is copied, with manifest.json (the records), checkpoint (the
+ledger's signed tree head), ledger.pub (its public key) and proofs/ID.json,
+so the recipient can check each item with ` + "`attest ledger verify-proof`" + `
+and the SHA-256 of each file with any tool.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if out == "" {
+				return attest.Errorf(attest.EINVALID, "say where to export: --out DIR (a new folder)")
+			}
+			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
+				return attest.Errorf(attest.EINVALID, "%s is not empty: export into a new folder", out)
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			items, err := m.exportEvidence(ctx, d, out, strings.ToUpper(control))
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"out": out, "items": items})
+			}
+			m.printf("Exported %d evidence items to %s with manifest.json, checkpoint, ledger.pub and a proof per item.\n", len(items), out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "a new folder to write to")
+	cmd.Flags().StringVar(&control, "control", "", "only evidence for this control")
+	return cmd
+}
+
+func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string) ([]manifestItem, error) {
+	list, err := d.db.EvidenceList(ctx, control, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(out, "proofs"), 0o755); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "create %s: %v", out, err)
+	}
+	signed, err := d.checkpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := d.publicKey()
+	if err != nil {
+		return nil, err
+	}
+	cp, err := ledger.Open(signed, pub)
+	if err != nil {
+		return nil, err
+	}
+	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return d.db.ReadHashes(ctx, idx) })
+	items := []manifestItem{}
+	for _, e := range list {
+		name := fmt.Sprintf("%d-%s", e.ID, safeName(e.Name))
+		if err := copyVerified(d.blobs, blob.Ref(e.Ref), filepath.Join(out, name)); err != nil {
+			return nil, err
+		}
+		var record []byte
+		if err := d.db.ScanLedger(ctx, e.Entry, e.Entry+1, func(_ int64, r []byte) error { record = r; return nil }); err != nil {
+			return nil, err
+		}
+		p, err := ledger.Prove(reader, record, e.Entry, cp.Size, signed, 0)
+		if err != nil {
+			return nil, err
+		}
+		b, _ := jsonIndent(p)
+		proof := filepath.Join("proofs", fmt.Sprintf("%d.json", e.ID))
+		if err := writeFileAtomic(filepath.Join(out, proof), b); err != nil {
+			return nil, err
+		}
+		items = append(items, manifestItem{Evidence: e, File: name, Proof: proof})
+	}
+	b, _ := jsonIndent(items)
+	for name, content := range map[string][]byte{"manifest.json": b, "checkpoint": signed, "ledger.pub": []byte(pub + "\n")} {
+		if err := writeFileAtomic(filepath.Join(out, name), content); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == 0 || r == ':' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// copyVerified copies a blob to path and fails if its bytes no longer match
+// its reference.
+func copyVerified(bs *blob.FS, ref blob.Ref, path string) error {
+	if _, err := bs.Verify(ref); err != nil {
+		return fmt.Errorf("export %s: %w", ref, err)
+	}
+	r, err := bs.Open(ref)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,438 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/period"
+	"github.com/spf13/cobra"
+)
+
+const businessDaysKey = "period.business_days"
+
+func (m *Main) periodCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "period",
+		Short: "The Type 2 period: expected occurrences and whether evidence is present",
+	}
+	cmd.AddCommand(m.periodStatus(), m.periodEvents(), m.periodNotRequired(), m.periodConfig())
+	return cmd
+}
+
+// periodJSON is the published shape of `attest period status --json`.
+type periodJSON struct {
+	Period   spanJSON        `json:"period"`
+	AsOf     string          `json:"as_of"`
+	Controls []controlPeriod `json:"controls"`
+	Warnings []string        `json:"warnings"`
+}
+
+type spanJSON struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+type lateJSON struct {
+	Start     string `json:"start"`
+	End       string `json:"end"`
+	Due       string `json:"due"`
+	Performed string `json:"performed"`
+}
+
+type controlPeriod struct {
+	period.Status
+	Late        []lateJSON          `json:"late"`
+	Missed      []spanJSON          `json:"missed"`
+	Occurrences []period.Occurrence `json:"occurrences,omitempty"`
+}
+
+func (m *Main) periodStatus() *cobra.Command {
+	var control, asOf string
+	var occurrences bool
+	cmd := &cobra.Command{
+		Use:   "status [--control ID] [--as-of DATE]",
+		Short: "Per control: expected occurrences, present, late, missed, not required, upcoming, coverage",
+		Long: `For the engagement's period and each control's frequency and due rule, show
+the expected occurrences and whether evidence is present (dated in its window
+by its due date), late (only after the due date), missed, not required, or
+upcoming (not yet due). Coverage is present / (expected - not required -
+upcoming). --as-of shows the state on any date, counting only evidence added
+by then.
+
+Attest shows whether evidence is present, not whether a control operated:
+that is the service auditor's conclusion. A missing occurrence is what the
+auditor may find when sampling.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			e, err := m.engagement(ctx, d.db)
+			if err != nil {
+				return err
+			}
+			when := m.today()
+			if asOf != "" {
+				if when, err = attest.ParseDate(asOf); err != nil {
+					return attest.Errorf(attest.EINVALID, "--as-of %q: want YYYY-MM-DD", asOf)
+				}
+			}
+			out, err := m.computePeriod(ctx, d.db, e, strings.ToUpper(control), when)
+			if err != nil {
+				return err
+			}
+			if !occurrences {
+				for i := range out.Controls {
+					out.Controls[i].Occurrences = nil
+				}
+			}
+			if m.cfg.json {
+				return m.printJSON(out)
+			}
+			m.printPeriod(e, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&control, "control", "", "only this control")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "the state on this date (default today)")
+	cmd.Flags().BoolVar(&occurrences, "occurrences", false, "with --json, list every occurrence")
+	return cmd
+}
+
+func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Engagement, control string, when time.Time) (*periodJSON, error) {
+	if e.PeriodStart == "" {
+		return nil, attest.Errorf(attest.EINVALID, "%s is a Type 1 engagement (as of %s): it has no period; period status applies to Type 2 and SOC 3 engagements", e.ID, e.AsOf)
+	}
+	start, _ := attest.ParseDate(e.PeriodStart)
+	end, _ := attest.ParseDate(e.PeriodEnd)
+	ctls, err := s.Controls(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var opts period.Options
+	if v, err := s.Setting(ctx, businessDaysKey); err == nil && v == "true" {
+		opts.BusinessDays = true
+	}
+	out := &periodJSON{Period: spanJSON{e.PeriodStart, e.PeriodEnd}, AsOf: when.Format(attest.DateLayout), Controls: []controlPeriod{}, Warnings: []string{}}
+	found := false
+	for _, c := range ctls {
+		if control != "" && c.ID != control {
+			continue
+		}
+		found = true
+		if c.Status == attest.NotApplicable {
+			continue
+		}
+		in := period.Input{Control: c, Start: start, End: end, AsOf: when, Options: opts}
+		if in.Evidence, err = s.EvidenceList(ctx, c.ID, true); err != nil {
+			return nil, err
+		}
+		if in.Events, err = s.Events(ctx, c.ID); err != nil {
+			return nil, err
+		}
+		if in.NotRequired, err = s.NotRequiredList(ctx, c.ID); err != nil {
+			return nil, err
+		}
+		st := period.Evaluate(in)
+		cp := controlPeriod{Status: st, Late: []lateJSON{}, Missed: []spanJSON{}, Occurrences: st.Occurrences}
+		for _, o := range st.Occurrences {
+			switch o.State {
+			case period.Late:
+				cp.Late = append(cp.Late, lateJSON{o.Start, o.End, o.Due, o.Performed})
+			case period.Missed:
+				cp.Missed = append(cp.Missed, spanJSON{o.Start, o.End})
+			}
+		}
+		out.Controls = append(out.Controls, cp)
+		out.Warnings = append(out.Warnings, st.Warnings...)
+	}
+	if control != "" && !found {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", control, e.ID), Hint: "see `attest controls list`"}
+	}
+	return out, nil
+}
+
+var cellGlyph = map[period.State]string{
+	period.Present: "■", period.Late: "▲", period.Missed: "✗", period.NotRequired: "○", period.Upcoming: "·",
+}
+
+var cellColor = map[period.State]string{
+	period.Present: "\x1b[32m", period.Late: "\x1b[33m", period.Missed: "\x1b[31m", period.NotRequired: "\x1b[90m", period.Upcoming: "\x1b[2m",
+}
+
+func (m *Main) cell(s period.State) string {
+	if m.Interactive {
+		return cellColor[s] + cellGlyph[s] + "\x1b[0m"
+	}
+	return cellGlyph[s]
+}
+
+func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
+	m.printf("%s: period %s to %s, as of %s\n", e.ID, out.Period.Start, out.Period.End, out.AsOf)
+	m.printf("Legend: %s present  %s late  %s missed  %s not required  %s upcoming\n\n", m.cell(period.Present), m.cell(period.Late), m.cell(period.Missed), m.cell(period.NotRequired), m.cell(period.Upcoming))
+	w := m.table()
+	fmt.Fprintln(w, "CONTROL\tFREQUENCY\tEXPECTED\tPRESENT\tLATE\tMISSED\tN/R\tUPCOMING\tCOVERAGE")
+	for _, c := range out.Controls {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f%%\n", c.Control, c.Frequency, c.Expected, c.Present, len(c.Late), len(c.Missed), c.Status.NotRequired, c.Upcoming, c.Coverage*100)
+	}
+	w.Flush()
+	m.printf("\n")
+	for _, c := range out.Controls {
+		if len(c.Status.Occurrences) == 0 {
+			continue
+		}
+		var b strings.Builder
+		for i, o := range c.Status.Occurrences {
+			if i > 0 && i%61 == 0 {
+				b.WriteString("\n         ")
+			}
+			b.WriteString(m.cell(o.State))
+		}
+		m.printf("%-8s %s\n", c.Control, b.String())
+	}
+	var findings []string
+	for _, c := range out.Controls {
+		for _, l := range c.Late {
+			findings = append(findings, fmt.Sprintf("  %-8s late:   %s to %s, due %s, evidence dated %s", c.Control, l.Start, l.End, l.Due, l.Performed))
+		}
+		for _, ms := range c.Missed {
+			findings = append(findings, fmt.Sprintf("  %-8s missed: %s to %s", c.Control, ms.Start, ms.End))
+		}
+	}
+	if len(findings) > 0 {
+		m.printf("\nLate and missed occurrences (what the service auditor may find when sampling):\n%s\n", strings.Join(findings, "\n"))
+	}
+	if len(out.Warnings) > 0 {
+		m.printf("\nWarnings:\n")
+		for _, w := range out.Warnings {
+			m.printf("  ! %s\n", w)
+		}
+	}
+}
+
+func (m *Main) periodEvents() *cobra.Command {
+	cmd := &cobra.Command{Use: "events", Short: "Populations of events for event-driven controls"}
+	var control, file, source string
+	imp := &cobra.Command{
+		Use:   "import --control ID --file CSV",
+		Short: "Import a population of events (changes, hires, terminations) for an event-driven control",
+		Long: `Import events from a CSV file with a header row and the columns id, date
+(YYYY-MM-DD) and, optionally, description. Each event becomes an expected
+occurrence of the control, due by its due rule. Events already imported (by
+id) are skipped. A malformed row stops the import with its line number;
+nothing is imported then.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if control == "" || file == "" {
+				return attest.Errorf(attest.EINVALID, "events import needs --control ID and --file CSV")
+			}
+			events, err := readEvents(file)
+			if err != nil {
+				return err
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			id := strings.ToUpper(control)
+			known, err := knownControls(ctx, d.db)
+			if err != nil {
+				return err
+			}
+			if !known[id] {
+				return &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + control, Hint: "see `attest controls list`"}
+			}
+			for i := range events {
+				events[i].Source = source
+				if events[i].Source == "" {
+					events[i].Source = file
+				}
+			}
+			n, err := d.db.ImportEvents(ctx, m.change(), id, events)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"control": id, "read": len(events), "added": n})
+			}
+			m.printf("Imported %d new events for %s (%d read, %d already there).\n", n, id, len(events), len(events)-n)
+			return nil
+		},
+	}
+	imp.Flags().StringVar(&control, "control", "", "the event-driven control")
+	imp.Flags().StringVar(&file, "file", "", "CSV with columns id,date[,description]")
+	imp.Flags().StringVar(&source, "source", "", "the system the population came from (default: the file name)")
+	cmd.AddCommand(imp)
+	return cmd
+}
+
+// readEvents reads an events CSV, naming file and line for any problem.
+func readEvents(path string) ([]attest.Event, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s: line 1: want a header row with id,date[,description]", path)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	idCol, ok1 := col["id"]
+	dateCol, ok2 := col["date"]
+	if !ok1 || !ok2 {
+		return nil, attest.Errorf(attest.EINVALID, "%s: line 1: the header needs columns id and date (got %s)", path, strings.Join(header, ","))
+	}
+	descCol, hasDesc := col["description"]
+	var out []attest.Event
+	seen := map[string]int{}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%s: %v", path, err)
+		}
+		if len(rec) <= idCol || len(rec) <= dateCol {
+			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: want at least the id and date columns", path, line)
+		}
+		key := strings.TrimSpace(rec[idCol])
+		if key == "" {
+			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: id is empty", path, line)
+		}
+		if prev, dup := seen[key]; dup {
+			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: id %q already on line %d", path, line, key, prev)
+		}
+		seen[key] = line
+		dt, err := attest.ParseDate(rec[dateCol])
+		if err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: date %q: want YYYY-MM-DD", path, line, rec[dateCol])
+		}
+		ev := attest.Event{Key: key, Date: dt.Format(attest.DateLayout)}
+		if hasDesc && len(rec) > descCol {
+			ev.Description = strings.TrimSpace(rec[descCol])
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+func (m *Main) periodNotRequired() *cobra.Command {
+	var control, window, reason string
+	var evidence int64
+	cmd := &cobra.Command{
+		Use:   "not-required --control ID --window START..END --reason TEXT [--evidence ID]",
+		Short: "Record that a control's trigger did not arise in a window (e.g. no terminations)",
+		Long: `Record that the circumstances that make a control operate did not occur in a
+window: for an event-driven control, no events; for a periodic one, no
+trigger. Occurrences in the window are then not required (which is not a
+deviation). Give the evidence that shows it, such as the empty population,
+with --evidence.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			a, b, ok := strings.Cut(window, "..")
+			s, err1 := attest.ParseDate(a)
+			e, err2 := attest.ParseDate(b)
+			if control == "" || !ok || err1 != nil || err2 != nil || e.Before(s) {
+				return attest.Errorf(attest.EINVALID, "not-required needs --control ID and --window START..END (YYYY-MM-DD, start first)")
+			}
+			if len(strings.TrimSpace(reason)) < 5 {
+				return attest.Errorf(attest.EINVALID, "say why the control was not required: --reason TEXT")
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			id := strings.ToUpper(control)
+			known, err := knownControls(ctx, d.db)
+			if err != nil {
+				return err
+			}
+			if !known[id] {
+				return &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + control, Hint: "see `attest controls list`"}
+			}
+			nr, err := d.db.AddNotRequired(ctx, m.change(), attest.NotRequired{ControlID: id, Start: s.Format(attest.DateLayout), End: e.Format(attest.DateLayout), Reason: strings.TrimSpace(reason), EvidenceID: evidence})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(nr)
+			}
+			m.printf("Recorded: %s not required from %s to %s (%s).\n", id, nr.Start, nr.End, nr.Reason)
+			if evidence == 0 {
+				m.warn("no evidence given: the auditor will want to see why, e.g. the empty population (--evidence ID)")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&control, "control", "", "the control")
+	cmd.Flags().StringVar(&window, "window", "", "START..END")
+	cmd.Flags().StringVar(&reason, "reason", "", "why the control was not required")
+	cmd.Flags().Int64Var(&evidence, "evidence", 0, "the evidence that shows it (an evidence ID)")
+	return cmd
+}
+
+func (m *Main) periodConfig() *cobra.Command {
+	var businessDays string
+	cmd := &cobra.Command{
+		Use:   "config [--business-days true|false]",
+		Short: "Show or change how occurrences are laid out",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if cmd.Flags().Changed("business-days") {
+				if businessDays != "true" && businessDays != "false" {
+					return attest.Errorf(attest.EINVALID, "--business-days %q: want true or false", businessDays)
+				}
+				if err := d.db.SetSetting(ctx, businessDaysKey, businessDays); err != nil {
+					return err
+				}
+			}
+			v, _ := d.db.Setting(ctx, businessDaysKey)
+			on := v == "true"
+			if m.cfg.json {
+				return m.printJSON(map[string]bool{"business_days": on})
+			}
+			if on {
+				m.printf("Daily controls expect evidence on business days (Monday to Friday).\n")
+			} else {
+				m.printf("Daily controls expect evidence on every day.\n")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&businessDays, "business-days", "", "lay daily controls on Monday to Friday only")
+	return cmd
+}
