@@ -127,7 +127,8 @@ type Occurrence struct {
 	Event    string  `json:"event,omitempty"`
 	State    State   `json:"state"`
 	Evidence []int64 `json:"evidence,omitempty"`
-	// Performed is the date of the evidence that made it present or late.
+	// Performed is when the evidence that made it present or late was
+	// added (periodic controls) or is dated (event-driven controls).
 	Performed string `json:"performed,omitempty"`
 	Reason    string `json:"reason,omitempty"` // for not required
 }
@@ -204,28 +205,11 @@ func Evaluate(in Input) Status {
 	st := Status{Control: c.ID, Frequency: string(c.Frequency)}
 	occs := expected(in, &st)
 	points, spans := usable(in.Evidence, in.AsOf)
-
-	// Evidence covering a span makes every window inside it present.
-	for _, o := range occs {
-		for _, sp := range spans {
-			s, _ := attest.ParseDate(sp.CoversStart)
-			e, _ := attest.ParseDate(sp.CoversEnd)
-			if !o.start.Before(s) && !o.end.After(e) && o.State == "" {
-				o.State, o.Performed = Present, sp.CoversEnd
-				o.Evidence = append(o.Evidence, sp.ID)
-			}
-		}
+	if c.Frequency == attest.EventDriven {
+		matchEvents(occs, points)
+	} else {
+		matchWindows(occs, points, spans)
 	}
-	// Dated evidence: each item serves one occurrence. Taking occurrences in
-	// order of due date, each takes the earliest unused item dated between
-	// its start and its due date: this finds the most occurrences in time
-	// (a quarterly review dated April 20 serves Q1, due April 30, not Q2).
-	// What remains may then make an occurrence late.
-	byDue := append([]*occ(nil), occs...)
-	sort.SliceStable(byDue, func(i, j int) bool { return byDue[i].due.Before(byDue[j].due) })
-	match(byDue, points, func(o *occ, p *dated) bool { return !p.d.Before(o.start) && !p.d.After(o.due) }, Present)
-	match(byDue, points, func(o *occ, p *dated) bool { return p.d.After(o.due) }, Late)
-	preferEarlyLate(occs, points)
 
 	for _, o := range occs {
 		switch {
@@ -261,52 +245,80 @@ func Evaluate(in Input) Status {
 	return st
 }
 
-func match(occs []*occ, points []*dated, fits func(*occ, *dated) bool, state State) {
+// matchWindows gives a periodic occurrence the evidence for its window.
+// Evidence dated in the window is present when it was added by the due
+// date (Attest's own timestamp, which cannot be backdated) and late when it
+// was added only after. Evidence covering a span is a record the system kept
+// as it ran (a job history, a log export): it makes every window inside the
+// span present, whenever it was added; its completeness and accuracy remain
+// for the auditor to judge.
+func matchWindows(occs []*occ, points []*dated, spans []*attest.Evidence) {
 	for _, o := range occs {
-		if o.State != "" {
-			continue
-		}
-		for _, p := range points {
-			if !p.used && fits(o, p) {
-				p.used = true
-				o.State, o.Performed = state, p.d.Format(attest.DateLayout)
-				o.Evidence = append(o.Evidence, p.ev.ID)
-				break
+		var best *attest.Evidence
+		var bestAdded time.Time
+		consider := func(e *attest.Evidence, a time.Time) {
+			if best == nil || a.Before(bestAdded) {
+				best, bestAdded = e, a
 			}
 		}
+		for _, p := range points {
+			if !p.d.Before(o.start) && !p.d.After(o.end) {
+				p.used = true
+				consider(p.ev, addedDay(p.ev))
+			}
+		}
+		for _, sp := range spans {
+			s, _ := attest.ParseDate(sp.CoversStart)
+			e, _ := attest.ParseDate(sp.CoversEnd)
+			if !o.start.Before(s) && !o.end.After(e) {
+				consider(sp, o.end)
+			}
+		}
+		if best == nil {
+			continue
+		}
+		o.State = Present
+		if bestAdded.After(o.due) {
+			o.State = Late
+		}
+		o.Performed = bestAdded.Format(attest.DateLayout)
+		o.Evidence = append(o.Evidence, best.ID)
 	}
 }
 
-// preferEarlyLate swaps evidence between a late occurrence and a later one
-// in time when both stay as they are but the late one then uses the earlier
-// item: a review dated August 25 is Q2's late review, and the one dated
-// September 30 is Q3's, rather than the other way round.
-func preferEarlyLate(occs []*occ, points []*dated) {
-	byID := map[int64]time.Time{}
-	for _, p := range points {
-		byID[p.ev.ID] = p.d
+// addedDay is the day evidence was added to Attest (its own timestamp).
+func addedDay(e *attest.Evidence) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, e.AddedAt)
+	if err != nil {
+		d, _ := attest.ParseDate(e.Dated())
+		return d
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, l := range occs {
-			if l.State != Late || len(l.Evidence) != 1 {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// matchEvents gives each event the evidence of the action it triggered:
+// taking events in order, the earliest unused item dated on or after the
+// event and by its due date makes it present; what remains, dated after
+// the due date, makes an event late.
+func matchEvents(occs []*occ, points []*dated) {
+	pass := func(fits func(*occ, *dated) bool, state State) {
+		for _, o := range occs {
+			if o.State != "" || o.Reason != "" {
 				continue
 			}
-			ld := byID[l.Evidence[0]]
-			for _, o := range occs {
-				if o.State != Present || len(o.Evidence) != 1 || !o.due.After(l.due) {
-					continue
+			for _, p := range points {
+				if !p.used && fits(o, p) {
+					p.used = true
+					o.State, o.Performed = state, p.d.Format(attest.DateLayout)
+					o.Evidence = append(o.Evidence, p.ev.ID)
+					break
 				}
-				od, ok := byID[o.Evidence[0]]
-				if !ok || !od.Before(ld) || !od.After(l.due) || ld.Before(o.start) || ld.After(o.due) {
-					continue
-				}
-				l.Evidence[0], o.Evidence[0] = o.Evidence[0], l.Evidence[0]
-				l.Performed, o.Performed = od.Format(attest.DateLayout), ld.Format(attest.DateLayout)
-				ld, changed = od, true
 			}
 		}
 	}
+	pass(func(o *occ, p *dated) bool { return !p.d.Before(o.start) && !p.d.After(o.due) }, Present)
+	pass(func(o *occ, p *dated) bool { return p.d.After(o.due) }, Late)
 }
 
 // expected builds the occurrences before any evidence is matched.

@@ -95,12 +95,21 @@ func TestEvaluateQuarterly(t *testing.T) {
 	in := Input{
 		Control: quarterly(), Start: d("2026-01-01"), End: d("2026-12-31"), AsOf: d("2026-11-22"),
 		Evidence: []attest.Evidence{
-			ev("2026-04-20", "2026-04-20"), // Q1, within 30 days after quarter end: present
-			ev("2026-08-25", "2026-08-25"), // Q2 due 07-30: late
-			ev("2026-09-30", "2026-09-30"), // Q3 inside the window: present
+			ev("2026-03-31", "2026-04-20"), // the Q1 review, added within 30 days after quarter end: present
+			ev("2026-06-30", "2026-08-25"), // the Q2 review, added after its due date 07-30: late
+			ev("2026-09-15", "2026-09-15"), // Q3, inside the window: present
+			ev("2026-04-20", "2026-04-20"), // a second item for Q2, added in time: Q2 is present after all
 		},
 	}
 	st := Evaluate(in)
+	if got := states(st); got != "present present present upcoming" {
+		t.Errorf("states %q", got)
+	}
+	if st.Coverage != 1 || st.Occurrences[1].Performed != "2026-04-20" {
+		t.Errorf("coverage %v, Q2 %+v", st.Coverage, st.Occurrences[1])
+	}
+	in.Evidence = in.Evidence[:3]
+	st = Evaluate(in)
 	if got := states(st); got != "present late present upcoming" {
 		t.Errorf("states %q", got)
 	}
@@ -130,18 +139,18 @@ func TestEvaluateRetractionAndAdded(t *testing.T) {
 		t.Errorf("as of 04-15: %q (evidence retracted later still counts; evidence added later does not)", got)
 	}
 	in.AsOf = d("2026-07-01")
-	if got := states(Evaluate(in)); got != "missed missed present" {
+	if got := states(Evaluate(in)); got != "missed missed late" {
 		t.Errorf("as of 07-01: %q", got)
 	}
 }
 
 func TestEvaluateDailyGreedy(t *testing.T) {
-	// Earliest due date first: the second item dated 01-02 serves day 2,
-	// the item dated 01-04 serves day 3 (due 01-04), and day 4 has none.
+	// Evidence serves the window it is dated in: two items dated 01-02 make
+	// day 2 present once; days 1 and 3 have none.
 	c := attest.Control{ID: "D", Frequency: attest.Daily, DueDays: 1}
 	in := Input{Control: c, Start: d("2026-01-01"), End: d("2026-01-04"), AsOf: d("2026-01-10"),
 		Evidence: []attest.Evidence{ev("2026-01-02", "2026-01-02"), ev("2026-01-02", "2026-01-02"), ev("2026-01-04", "2026-01-04")}}
-	if got := states(Evaluate(in)); got != "present present present missed" {
+	if got := states(Evaluate(in)); got != "missed present missed present" {
 		t.Errorf("daily: %q", got)
 	}
 }
@@ -185,6 +194,7 @@ func TestSpanEvidenceAndStrays(t *testing.T) {
 	in := Input{Control: c, Start: d("2026-01-01"), End: d("2026-06-30"), AsOf: d("2026-12-01"),
 		Evidence: []attest.Evidence{span, ev("2025-11-02", "2026-01-02")}}
 	st := Evaluate(in)
+	// A system export covering Q1 makes each month inside it present.
 	if got := states(st); got != "present present present missed missed missed" {
 		t.Errorf("span: %q", got)
 	}

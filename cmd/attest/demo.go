@@ -110,6 +110,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 	cat := m.catalog()
 	var ids []string
 	var soc2 string
+	var created []*attest.Engagement
 	for _, r := range rec.Reports {
 		if r.Kind == attest.SOC3 {
 			continue
@@ -129,6 +130,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 			return err
 		}
 		ids = append(ids, e.ID)
+		created = append(created, e)
 		if e.Kind == attest.SOC2 {
 			soc2 = e.ID
 		}
@@ -136,12 +138,17 @@ func (m *Main) runDemo(ctx context.Context) error {
 	if err := s.SetSetting(ctx, currentEngagementKey, soc2); err != nil {
 		return err
 	}
+	m.progress("Adding a year of evidence, with a few gaps")
+	nEvidence, err := m.demoEvidence(ctx, d, created)
+	if err != nil {
+		return err
+	}
 	if _, err := d.checkpoint(ctx); err != nil {
 		return err
 	}
 	abs, _ := filepath.Abs(dir)
 	if m.cfg.json {
-		return m.printJSON(map[string]any{"data": abs, "engagements": ids, "current": soc2, "recommendation": rec})
+		return m.printJSON(map[string]any{"data": abs, "engagements": ids, "current": soc2, "evidence": nEvidence, "recommendation": rec})
 	}
 	m.printf("Harbor Payroll (a fictional payroll SaaS) is ready in %s.\n\n", abs)
 	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports, over one combined examination period:\n")
@@ -149,6 +156,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 		e, _ := s.Engagement(ctx, id)
 		m.printf("  %-20s %s, %s\n", id, label(e), describeWhen(e))
 	}
+	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\n", nEvidence)
 	m.printf("\nCurrent engagement: %s. Try next:\n", soc2)
 	flag := ""
 	if dir != "attest-data" {
@@ -159,6 +167,11 @@ func (m *Main) runDemo(ctx context.Context) error {
 		"attest engagement list" + flag,
 		"attest engagement show" + flag,
 		"attest controls list" + flag + " --status in-progress",
+		"attest period status" + flag,
+		"attest period status --control AC-06" + flag,
+		"attest verify" + flag,
+		"attest evidence list --control AC-04" + flag,
+		"attest ledger checkpoint --out checkpoint.txt" + flag,
 		"attest controls show CHG-03" + flag,
 		"attest catalog criteria --category availability --long",
 	} {

@@ -59,7 +59,7 @@ func (m *Main) evidenceAdd() *cobra.Command {
 	fl.StringArrayVar(&f.controls, "control", nil, "a control this evidence supports (repeatable)")
 	fl.StringArrayVar(&f.files, "file", nil, "a file to add (repeatable)")
 	fl.StringVar(&f.dir, "dir", "", "add every file under this folder, each as its own evidence item")
-	fl.StringVar(&f.date, "date", "", "the date the evidence speaks for (default: today)")
+	fl.StringVar(&f.date, "date", "", "the date the evidence speaks for, e.g. the last day of the quarter a review covers (default: today)")
 	fl.StringVar(&f.covers, "covers", "", "the span the evidence covers, START..END")
 	fl.StringVar(&f.note, "note", "", "a note kept with the evidence")
 	fl.StringVar(&f.source, "source", "", "where it came from (system, report, person)")

@@ -203,7 +203,7 @@ func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
 	var findings []string
 	for _, c := range out.Controls {
 		for _, l := range c.Late {
-			findings = append(findings, fmt.Sprintf("  %-8s late:   %s to %s, due %s, evidence dated %s", c.Control, l.Start, l.End, l.Due, l.Performed))
+			findings = append(findings, fmt.Sprintf("  %-8s late:   %s to %s, due %s, evidence on %s", c.Control, l.Start, l.End, l.Due, l.Performed))
 		}
 		for _, ms := range c.Missed {
 			findings = append(findings, fmt.Sprintf("  %-8s missed: %s to %s", c.Control, ms.Start, ms.End))
