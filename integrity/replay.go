@@ -46,7 +46,9 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		if e.Type == "" {
 			continue // missing or unreadable: already reported
 		}
-		bad := func(err error) { r.add(EntryMalformed, e.Seq, "", "entry %d (%s) cannot be read: %v", e.Seq, e.Type, err) }
+		bad := func(err error) {
+			r.add(EntryMalformed, e.Seq, "", "entry %d (%s) cannot be read: %v", e.Seq, e.Type, err)
+		}
 		switch e.Type {
 		case attest.EntryEngagementCreated:
 			var d attest.EngagementCreated
