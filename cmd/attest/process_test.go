@@ -92,7 +92,7 @@ func TestKillWhileAdding(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.Intn(900)) * time.Millisecond)
+		time.Sleep(time.Duration(round*75+rng.Intn(75)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		err := cmd.Wait()
 		if err != nil {
