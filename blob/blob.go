@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -64,6 +65,10 @@ func (s *FS) path(r Ref) string {
 	return filepath.Join(s.dir, "sha256", h[:2], h)
 }
 
+// bufPool holds copy buffers: larger than io.Copy's 32 KiB, so a big file
+// takes fewer system calls.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
 // Pending is a blob written to a temporary file but not yet in the store.
 // Commit makes it durable and visible; Abort removes it.
 type Pending struct {
@@ -84,7 +89,9 @@ func (s *FS) Stage(r io.Reader) (*Pending, error) {
 	if limit <= 0 {
 		limit = DefaultMaxSize
 	}
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, limit+1))
+	buf := bufPool.Get().(*[]byte)
+	n, err := io.CopyBuffer(io.MultiWriter(f, h), io.LimitReader(r, limit+1), *buf)
+	bufPool.Put(buf)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

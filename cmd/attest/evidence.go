@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -171,23 +173,14 @@ func (m *Main) addEvidence(ctx context.Context, f addFlags) error {
 	// Stage every file first (hashing while writing), then make them all
 	// durable at once, then record them in one transaction: a crash at any
 	// point leaves either nothing recorded or everything.
-	bar := m.progressBar("adding evidence")
-	var pending []*blob.Pending
-	items := make([]attest.Evidence, 0, len(paths))
-	for i, p := range paths {
-		pd, item, err := m.stageFile(d, p)
-		if err != nil {
-			d.blobs.Abort(pending)
-			bar.done()
-			return err
-		}
-		pending = append(pending, pd)
-		item.Controls, item.Date, item.CoversStart, item.CoversEnd = controls, date, start, end
-		item.Method, item.Source, item.Note = attest.MethodUpload, f.source, f.note
-		items = append(items, item)
-		bar.count(i+1, len(paths))
+	pending, items, err := m.stageAll(d, paths)
+	if err != nil {
+		return err
 	}
-	bar.done()
+	for i := range items {
+		items[i].Controls, items[i].Date, items[i].CoversStart, items[i].CoversEnd = controls, date, start, end
+		items[i].Method, items[i].Source, items[i].Note = attest.MethodUpload, f.source, f.note
+	}
 	if err := d.blobs.Commit(pending); err != nil {
 		return err
 	}
@@ -212,6 +205,53 @@ func (m *Main) addEvidence(ctx context.Context, f addFlags) error {
 		m.printf("Added %d evidence items (%s) for %s, ledger entries %d to %d.\n", len(added), humanBytes(total), strings.Join(controls, ", "), added[0].Entry, added[len(added)-1].Entry)
 	}
 	return nil
+}
+
+// stageAll stages the files on every core: hashing is CPU work and writing
+// is the kernel's, so two files at a time keep both busy.
+func (m *Main) stageAll(d *data, paths []string) ([]*blob.Pending, []attest.Evidence, error) {
+	bar := m.progressBar("adding evidence")
+	defer bar.done()
+	pending := make([]*blob.Pending, len(paths))
+	items := make([]attest.Evidence, len(paths))
+	errs := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done, failed := 0, false
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p, item, err := m.stageFile(d, paths[i])
+				mu.Lock()
+				pending[i], items[i], errs[i] = p, item, err
+				failed = failed || err != nil
+				done++
+				bar.count(done, len(paths))
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range paths {
+		mu.Lock()
+		stop := failed
+		mu.Unlock()
+		if stop {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			d.blobs.Abort(pending)
+			return nil, nil, err
+		}
+	}
+	return pending, items, nil
 }
 
 func (m *Main) stageFile(d *data, path string) (*blob.Pending, attest.Evidence, error) {
