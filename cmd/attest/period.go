@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -281,62 +278,14 @@ nothing is imported then.`,
 	return cmd
 }
 
-// readEvents reads an events CSV, naming file and line for any problem.
+// readEvents reads an events CSV file.
 func readEvents(path string) ([]attest.Event, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s: line 1: want a header row with id,date[,description]", path)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	idCol, ok1 := col["id"]
-	dateCol, ok2 := col["date"]
-	if !ok1 || !ok2 {
-		return nil, attest.Errorf(attest.EINVALID, "%s: line 1: the header needs columns id and date (got %s)", path, strings.Join(header, ","))
-	}
-	descCol, hasDesc := col["description"]
-	var out []attest.Event
-	seen := map[string]int{}
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%s: %v", path, err)
-		}
-		if len(rec) <= idCol || len(rec) <= dateCol {
-			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: want at least the id and date columns", path, line)
-		}
-		key := strings.TrimSpace(rec[idCol])
-		if key == "" {
-			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: id is empty", path, line)
-		}
-		if prev, dup := seen[key]; dup {
-			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: id %q already on line %d", path, line, key, prev)
-		}
-		seen[key] = line
-		dt, err := attest.ParseDate(rec[dateCol])
-		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: date %q: want YYYY-MM-DD", path, line, rec[dateCol])
-		}
-		ev := attest.Event{Key: key, Date: dt.Format(attest.DateLayout)}
-		if hasDesc && len(rec) > descCol {
-			ev.Description = strings.TrimSpace(rec[descCol])
-		}
-		out = append(out, ev)
-	}
-	return out, nil
+	return period.ParseEvents(path, f)
 }
 
 func (m *Main) periodNotRequired() *cobra.Command {
