@@ -248,6 +248,12 @@ type EvidenceRetracted struct {
 	Reason string `json:"reason"`
 }
 
+// EvidencePurged is the ledger entry data for a retention purge.
+type EvidencePurged struct {
+	ID  int64  `json:"id"`
+	Ref string `json:"ref"`
+}
+
 // EventsImported is the ledger entry data for events added to a control's
 // population.
 type EventsImported struct {
@@ -263,6 +269,7 @@ const (
 	EntryExclusionDeleted  = "exclusion.deleted"
 	EntryEvidenceAdded     = "evidence.added"
 	EntryEvidenceRetracted = "evidence.retracted"
+	EntryEvidencePurged    = "evidence.purged"
 	EntryEventsImported    = "events.imported"
 	EntryNotRequiredAdded  = "not_required.added"
 )

@@ -44,6 +44,9 @@ type Evidence struct {
 	Note        string      `json:"note,omitempty"`
 	Entry       int64       `json:"ledger_entry"`
 	Retraction  *Retraction `json:"retraction,omitempty"`
+	// PurgedAt is when a retention rule allowed the bytes of this retracted
+	// evidence to be removed; the record stays.
+	PurgedAt string `json:"purged_at,omitempty"`
 }
 
 // Retraction records that evidence was withdrawn, by whom and why. The
@@ -119,6 +122,8 @@ type EvidenceStore interface {
 	Evidence(ctx context.Context, id int64) (*Evidence, error)
 	EvidenceList(ctx context.Context, control string, withRetracted bool) ([]Evidence, error)
 	RetractEvidence(ctx context.Context, ch Change, id int64, reason string) (*Evidence, error)
+	// PurgeEvidence records that the bytes of retracted evidence are removed.
+	PurgeEvidence(ctx context.Context, ch Change, id int64) (*Evidence, error)
 	ImportEvents(ctx context.Context, ch Change, controlID string, events []Event) (added int, err error)
 	Events(ctx context.Context, controlID string) ([]Event, error)
 	AddNotRequired(ctx context.Context, ch Change, nr NotRequired) (*NotRequired, error)

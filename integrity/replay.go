@@ -102,6 +102,15 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 			if ev := st.evidence[d.ID]; ev != nil {
 				ev.Retraction = &attest.Retraction{By: e.Actor, At: e.Time, Reason: d.Reason, Entry: e.Seq}
 			}
+		case attest.EntryEvidencePurged:
+			var d attest.EvidencePurged
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			if ev := st.evidence[d.ID]; ev != nil {
+				ev.PurgedAt = e.Time
+			}
 		case attest.EntryEventsImported:
 			var d attest.EventsImported
 			if err := json.Unmarshal(e.Data, &d); err != nil {

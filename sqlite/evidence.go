@@ -49,7 +49,7 @@ func (s *DB) AddEvidence(ctx context.Context, ch attest.Change, items []attest.E
 }
 
 const evidenceCols = `id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry,
-	retracted_by, retracted_at, retract_reason, retract_entry,
+	retracted_by, retracted_at, retract_reason, retract_entry, purged_at,
 	(SELECT COALESCE(group_concat(control_id, ' '), '') FROM (SELECT control_id FROM evidence_controls WHERE evidence_id = evidence.id ORDER BY control_id))`
 
 func scanEvidence(row interface{ Scan(...any) error }) (*attest.Evidence, error) {
@@ -57,7 +57,7 @@ func scanEvidence(row interface{ Scan(...any) error }) (*attest.Evidence, error)
 	var by, at, reason, controls string
 	var rentry int64
 	if err := row.Scan(&e.ID, &e.Ref, &e.Size, &e.MediaType, &e.Name, &e.Date, &e.CoversStart, &e.CoversEnd, &e.AddedBy, &e.AddedAt,
-		&e.Method, &e.Source, &e.Note, &e.Entry, &by, &at, &reason, &rentry, &controls); err != nil {
+		&e.Method, &e.Source, &e.Note, &e.Entry, &by, &at, &reason, &rentry, &e.PurgedAt, &controls); err != nil {
 		return nil, err
 	}
 	e.Controls = strings.Fields(controls)
@@ -137,6 +137,38 @@ func (s *DB) RetractEvidence(ctx context.Context, ch attest.Change, id int64, re
 		return nil, err
 	}
 	e.Retraction = &attest.Retraction{By: ch.Actor, At: ch.Stamp(), Reason: reason, Entry: entry}
+	return e, tx.Commit()
+}
+
+// PurgeEvidence records that the bytes of retracted evidence are removed.
+// The caller removes them after this returns, and only when no other
+// unpurged evidence shares them.
+func (s *DB) PurgeEvidence(ctx context.Context, ch attest.Change, id int64) (*attest.Evidence, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
+	if isNoRows(err) {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list --all`"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e.Retraction == nil {
+		return nil, attest.Errorf(attest.EINVALID, "evidence %d is not retracted: only retracted evidence can be purged", id)
+	}
+	if e.PurgedAt != "" {
+		return nil, attest.Errorf(attest.ECONFLICT, "evidence %d was already purged on %s", id, e.PurgedAt)
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryEvidencePurged, attest.EvidencePurged{ID: id, Ref: e.Ref}); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE evidence SET purged_at = ? WHERE id = ?`, ch.Stamp(), id); err != nil {
+		return nil, err
+	}
+	e.PurgedAt = ch.Stamp()
 	return e, tx.Commit()
 }
 

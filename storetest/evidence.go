@@ -66,6 +66,19 @@ func testEvidence(t *testing.T, s attest.Store) {
 	}
 	_, err = s.Evidence(ctx, 3)
 	mustCode(t, err, attest.ENOTFOUND)
+
+	// Only retracted evidence is purged, once.
+	_, err = s.PurgeEvidence(ctx, ch, 2)
+	mustCode(t, err, attest.EINVALID)
+	p, err := s.PurgeEvidence(ctx, ch, 1)
+	if err != nil || p.PurgedAt == "" {
+		t.Fatalf("purge: %+v %v", p, err)
+	}
+	_, err = s.PurgeEvidence(ctx, ch, 1)
+	mustCode(t, err, attest.ECONFLICT)
+	if got, _ := s.Evidence(ctx, 1); got.PurgedAt != p.PurgedAt || got.Retraction == nil {
+		t.Errorf("after purge: %+v", got)
+	}
 }
 
 func testEventsAndNotRequired(t *testing.T, s attest.Store) {

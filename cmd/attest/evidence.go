@@ -32,7 +32,7 @@ ledger with the controls it supports, the date it evidences (or the span it
 covers), who added it, when and how. It is never overwritten or deleted
 silently: a retraction is recorded with its reason and the bytes stay.`,
 	}
-	cmd.AddCommand(m.evidenceAdd(), m.evidenceList(), m.evidenceShow(), m.evidenceExport(), m.evidenceRetract())
+	cmd.AddCommand(m.evidenceAdd(), m.evidenceList(), m.evidenceShow(), m.evidenceExport(), m.evidenceRetract(), m.evidencePurge())
 	return cmd
 }
 
@@ -389,7 +389,10 @@ func (m *Main) evidenceShow() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, verr := d.blobs.Verify(blob.Ref(e.Ref))
+			var verr error
+			if e.PurgedAt == "" {
+				_, verr = d.blobs.Verify(blob.Ref(e.Ref))
+			}
 			intact := verr == nil
 			if m.cfg.json {
 				return m.printJSON(map[string]any{"evidence": e, "intact": intact})
@@ -404,7 +407,9 @@ func (m *Main) evidenceShow() *cobra.Command {
 			if e.Retraction != nil {
 				fmt.Fprintf(w, "Retracted\t%s by %s: %s (entry %d)\n", e.Retraction.At, e.Retraction.By, e.Retraction.Reason, e.Retraction.Entry)
 			}
-			if intact {
+			if e.PurgedAt != "" {
+				fmt.Fprintf(w, "Bytes\tpurged on %s under the retention rule\n", e.PurgedAt)
+			} else if intact {
 				fmt.Fprintf(w, "Bytes\tintact (re-hashed now)\n")
 			} else {
 				fmt.Fprintf(w, "Bytes\tNOT INTACT: %s\n", attest.ErrorMessage(verr))
@@ -580,4 +585,99 @@ func copyVerified(bs *blob.FS, ref blob.Ref, path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// defaultRetentionDays keeps retracted evidence's bytes seven years, a
+// common record-retention period; organizations set their own.
+const defaultRetentionDays = 7 * 365
+
+const retentionKey = "evidence.retention_days"
+
+func (m *Main) evidencePurge() *cobra.Command {
+	var days int
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "purge [--older-than-days N] [--dry-run]",
+		Short: "Remove the bytes of evidence retracted longer ago than the retention period",
+		Long: `Remove the bytes of retracted evidence whose retraction is older than the
+retention period (--older-than-days, default the data directory's setting,
+seven years unless changed with --set-retention-days). The records stay, and
+each purge is a ledger entry; bytes that other evidence still uses are kept.
+Evidence that is not retracted is never purged.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if !cmd.Flags().Changed("older-than-days") {
+				days = defaultRetentionDays
+				if v, err := d.db.Setting(ctx, retentionKey); err == nil {
+					fmt.Sscan(v, &days)
+				}
+			}
+			if days < 0 {
+				return attest.Errorf(attest.EINVALID, "--older-than-days must be 0 or more")
+			}
+			all, err := d.db.EvidenceList(ctx, "", true)
+			if err != nil {
+				return err
+			}
+			cutoff := m.Now().AddDate(0, 0, -days)
+			inUse := map[string]bool{}
+			for _, e := range all {
+				if e.Retraction == nil {
+					inUse[e.Ref] = true
+				}
+			}
+			var purged []attest.Evidence
+			for _, e := range all {
+				if e.Retraction == nil || e.PurgedAt != "" {
+					continue
+				}
+				at, err := time.Parse(time.RFC3339Nano, e.Retraction.At)
+				if err != nil || at.After(cutoff) {
+					continue
+				}
+				if !dryRun {
+					p, err := d.db.PurgeEvidence(ctx, m.change(), e.ID)
+					if err != nil {
+						return err
+					}
+					e = *p
+					if !inUse[e.Ref] {
+						if err := d.blobs.Delete(blob.Ref(e.Ref)); err != nil {
+							return err
+						}
+					}
+				}
+				purged = append(purged, e)
+			}
+			if len(purged) > 0 && !dryRun {
+				if _, err := d.checkpoint(ctx); err != nil {
+					return err
+				}
+			}
+			if m.cfg.json {
+				if purged == nil {
+					purged = []attest.Evidence{}
+				}
+				return m.printJSON(map[string]any{"dry_run": dryRun, "retention_days": days, "purged": purged})
+			}
+			verb := "Purged"
+			if dryRun {
+				verb = "Would purge"
+			}
+			m.printf("%s the bytes of %d retracted evidence items (retracted more than %d days ago); their records stay.\n", verb, len(purged), days)
+			for _, e := range purged {
+				m.printf("  %d  %s  retracted %s: %s\n", e.ID, e.Name, e.Retraction.At, e.Retraction.Reason)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&days, "older-than-days", defaultRetentionDays, "purge only what was retracted more than this many days ago")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be purged, change nothing")
+	return cmd
 }

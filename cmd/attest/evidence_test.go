@@ -59,6 +59,17 @@ func TestEvidenceAdd(t *testing.T) {
 	if l := decode[[]map[string]any](t, mustRun(t, dir, "evidence", "list", "--all", "--json")); len(l) != 5 {
 		t.Errorf("%d items listed with retracted, want 5", len(l))
 	}
+	// Purge: nothing is old enough by default; with a zero retention the
+	// retracted item is purged, but its bytes stay for item 1 that shares them.
+	if p := decode[map[string]any](t, mustRun(t, dir, "evidence", "purge", "--json")); len(p["purged"].([]any)) != 0 {
+		t.Errorf("default retention purged %v", p)
+	}
+	if p := decode[map[string]any](t, mustRun(t, dir, "evidence", "purge", "--older-than-days", "0", "--json")); len(p["purged"].([]any)) != 1 {
+		t.Errorf("purge %v", p)
+	}
+	if s := decode[map[string]any](t, mustRun(t, dir, "evidence", "show", "1", "--json")); s["intact"] != true {
+		t.Errorf("shared bytes were removed: %v", s)
+	}
 	v := decode[map[string]any](t, mustRun(t, dir, "verify", "--json"))
 	hasKeys(t, "verify", v, "ok", "entries", "blobs", "problems")
 	if v["ok"] != true || v["blobs"] != 4.0 {
@@ -317,4 +328,36 @@ func TestPeriodStatus(t *testing.T) {
 		t.Errorf("human:\n%s", human)
 	}
 	mustRun(t, dir, "verify")
+}
+
+func TestPurgeRemovesBytes(t *testing.T) {
+	dir := setup(t)
+	writeFile(t, dir, "old.txt", "superseded policy")
+	mustRun(t, dir, "evidence", "add", "--control", "GOV-05", "--file", "old.txt", "--date", "2026-01-10")
+	if r := run(t, dir, "", "evidence", "purge", "--older-than-days", "0"); r.code != 0 || !strings.Contains(r.stdout, "0 retracted") {
+		t.Errorf("purge of unretracted evidence: %+v", r)
+	}
+	mustRun(t, dir, "evidence", "retract", "1", "--reason", "superseded")
+	mustRun(t, dir, "evidence", "purge", "--older-than-days", "0", "--dry-run")
+	if s := decode[map[string]any](t, mustRun(t, dir, "evidence", "show", "1", "--json")); s["intact"] != true {
+		t.Errorf("a dry run removed bytes: %v", s)
+	}
+	mustRun(t, dir, "evidence", "purge", "--older-than-days", "0")
+	blobs := 0
+	filepath.WalkDir(filepath.Join(dir, "attest-data", "blobs", "sha256"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			blobs++
+		}
+		return nil
+	})
+	if blobs != 0 {
+		t.Errorf("%d blobs left after the purge", blobs)
+	}
+	if out := mustRun(t, dir, "evidence", "show", "1"); !strings.Contains(out, "purged on") {
+		t.Errorf("show: %s", out)
+	}
+	v := decode[map[string]any](t, mustRun(t, dir, "verify", "--json"))
+	if v["ok"] != true {
+		t.Errorf("verify after a purge: %v", v)
+	}
 }
