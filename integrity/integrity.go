@@ -39,7 +39,7 @@ const (
 type Problem struct {
 	Kind   string `json:"kind"`
 	Entry  int64  `json:"entry"`
-	Ref    string `json:"ref,omitempty"`
+	Ref    string `json:"ref"`
 	Detail string `json:"detail"`
 }
 
