@@ -17,6 +17,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
+	EUNAVAILABLE  = "unavailable"
 )
 
 // Error is a domain error: a code and a message safe to show a user. Hint,

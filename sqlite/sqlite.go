@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/sqlstore"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -24,8 +24,18 @@ var migrations embed.FS
 
 // DB is the SQLite store. It implements attest.Store.
 type DB struct {
+	*sqlstore.Store
 	db   *sql.DB
 	path string
+}
+
+// dialect is what the shared store needs to know of SQLite.
+var dialect = sqlstore.Dialect{
+	AggControls:    "group_concat(control_id, ' ')",
+	InsertionOrder: "rowid",
+	IsUnique: func(err error) bool {
+		return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	},
 }
 
 var _ attest.Store = (*DB)(nil)
@@ -75,7 +85,7 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &DB{db: db, path: path}
+	s := &DB{Store: sqlstore.New(db, dialect), db: db, path: path}
 	if err := s.migrate(ctx, create); err != nil {
 		db.Close()
 		return nil, err
@@ -124,21 +134,3 @@ func (s *DB) checkIsAttest(ctx context.Context) error {
 	}
 	return nil
 }
-
-// Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
-
-// SQL returns the underlying handle, for tests.
-func (s *DB) SQL() *sql.DB { return s.db }
-
-func isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
-func notFound(what, id string) error {
-	return attest.Errorf(attest.ENOTFOUND, "no such %s: %s", what, id)
-}
-
-var errNoRows = sql.ErrNoRows
-
-func isNoRows(err error) bool { return errors.Is(err, errNoRows) }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -103,7 +103,7 @@ func readHashes(ctx context.Context, q execQueryer, indexes []int64) ([]tlog.Has
 }
 
 // LedgerSize returns the number of ledger entries.
-func (s *DB) LedgerSize(ctx context.Context) (int64, error) {
+func (s *Store) LedgerSize(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entries`).Scan(&n)
 	return n, err
@@ -111,7 +111,7 @@ func (s *DB) LedgerSize(ctx context.Context) (int64, error) {
 
 // ScanLedger calls fn for each entry with from <= seq < to, in order. Rows
 // are read as stored: a gap or a reordered row is for the caller to notice.
-func (s *DB) ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, record []byte) error) error {
+func (s *Store) ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, record []byte) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT seq, record FROM ledger_entries WHERE seq >= ? AND seq < ? ORDER BY seq`, from, to)
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func (s *DB) ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, 
 }
 
 // ScanHashes calls fn for every stored hash in index order.
-func (s *DB) ScanHashes(ctx context.Context, fn func(index int64, h tlog.Hash) error) error {
+func (s *Store) ScanHashes(ctx context.Context, fn func(index int64, h tlog.Hash) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT idx, hash FROM ledger_hashes ORDER BY idx`)
 	if err != nil {
 		return err
@@ -153,14 +153,14 @@ func (s *DB) ScanHashes(ctx context.Context, fn func(index int64, h tlog.Hash) e
 }
 
 // ReadHashes reads stored hashes by index.
-func (s *DB) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+func (s *Store) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
 	return readHashes(ctx, s.db, indexes)
 }
 
 // Checkpoint signs and stores the current tree head under the write lock,
 // so concurrent writers store checkpoints in order of size.
-func (s *DB) Checkpoint(ctx context.Context, sign func(size int64, root tlog.Hash) ([]byte, error), at time.Time) ([]byte, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) Checkpoint(ctx context.Context, sign func(size int64, root tlog.Hash) ([]byte, error), at time.Time) ([]byte, error) {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (s *DB) Checkpoint(ctx context.Context, sign func(size int64, root tlog.Has
 }
 
 // Checkpoints returns every stored signed checkpoint, oldest first.
-func (s *DB) Checkpoints(ctx context.Context) ([][]byte, error) {
+func (s *Store) Checkpoints(ctx context.Context) ([][]byte, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT note FROM ledger_checkpoints ORDER BY id`)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -30,8 +30,8 @@ func unlist(s string) ([]string, error) {
 }
 
 // CreateEngagement stores an engagement and its controls in one transaction.
-func (s *DB) CreateEngagement(ctx context.Context, ch attest.Change, e *attest.Engagement, controls []attest.Control) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) CreateEngagement(ctx context.Context, ch attest.Change, e *attest.Engagement, controls []attest.Control) error {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *DB) CreateEngagement(ctx context.Context, ch attest.Change, e *attest.E
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.Name, string(e.Kind), string(e.Type), e.AlsoSOC3, list(e.Categories), list(e.Templates),
 		e.AsOf, e.PeriodStart, e.PeriodEnd, e.ReportDate, e.Firm, e.CreatedAt)
-	if isUnique(err) {
+	if s.d.IsUnique(err) {
 		return attest.Errorf(attest.ECONFLICT, "an engagement with id %s already exists", e.ID)
 	}
 	if err != nil {
@@ -54,7 +54,7 @@ func (s *DB) CreateEngagement(ctx context.Context, ch attest.Change, e *attest.E
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, c.ID, c.Title, c.Description, string(c.Type), string(c.Nature), string(c.Frequency), c.DueDays,
 			c.Owner, c.OwnerRole, string(c.Status), c.StatusReason, list(c.Criteria), list(c.Objectives), i, c.UpdatedAt)
-		if isUnique(err) {
+		if s.d.IsUnique(err) {
 			return attest.Errorf(attest.ECONFLICT, "control %s given twice", c.ID)
 		}
 		if err != nil {
@@ -93,7 +93,7 @@ func scanEngagement(row interface{ Scan(...any) error }) (*attest.Engagement, er
 }
 
 // Engagement returns one engagement.
-func (s *DB) Engagement(ctx context.Context, id string) (*attest.Engagement, error) {
+func (s *Store) Engagement(ctx context.Context, id string) (*attest.Engagement, error) {
 	e, err := scanEngagement(s.db.QueryRowContext(ctx, `SELECT `+engagementCols+` FROM engagements WHERE id = ?`, id))
 	if isNoRows(err) {
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such engagement: " + id, Hint: "see `attest engagement list`"}
@@ -102,8 +102,8 @@ func (s *DB) Engagement(ctx context.Context, id string) (*attest.Engagement, err
 }
 
 // Engagements returns every engagement, oldest first.
-func (s *DB) Engagements(ctx context.Context) ([]attest.Engagement, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+engagementCols+` FROM engagements ORDER BY created_at, rowid`)
+func (s *Store) Engagements(ctx context.Context) ([]attest.Engagement, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+engagementCols+` FROM engagements ORDER BY created_at, `+s.d.InsertionOrder)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func scanControl(row interface{ Scan(...any) error }) (*attest.Control, error) {
 }
 
 // Controls returns an engagement's controls in library order.
-func (s *DB) Controls(ctx context.Context, engagementID string) ([]attest.Control, error) {
+func (s *Store) Controls(ctx context.Context, engagementID string) ([]attest.Control, error) {
 	if _, err := s.Engagement(ctx, engagementID); err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (s *DB) Controls(ctx context.Context, engagementID string) ([]attest.Contro
 }
 
 // Control returns one control of an engagement.
-func (s *DB) Control(ctx context.Context, engagementID, controlID string) (*attest.Control, error) {
+func (s *Store) Control(ctx context.Context, engagementID, controlID string) (*attest.Control, error) {
 	return s.control(ctx, s.db, engagementID, controlID)
 }
 
@@ -168,7 +168,7 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func (s *DB) control(ctx context.Context, q queryer, engagementID, controlID string) (*attest.Control, error) {
+func (s *Store) control(ctx context.Context, q queryer, engagementID, controlID string) (*attest.Control, error) {
 	c, err := scanControl(q.QueryRowContext(ctx, `SELECT `+controlCols+` FROM controls WHERE engagement_id = ? AND id = ?`, engagementID, controlID))
 	if isNoRows(err) {
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", controlID, engagementID), Hint: "see `attest controls list`"}
@@ -177,8 +177,8 @@ func (s *DB) control(ctx context.Context, q queryer, engagementID, controlID str
 }
 
 // UpdateControl changes the given fields of a control and returns it.
-func (s *DB) UpdateControl(ctx context.Context, ch attest.Change, engagementID, controlID string, u attest.ControlUpdate) (*attest.Control, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) UpdateControl(ctx context.Context, ch attest.Change, engagementID, controlID string, u attest.ControlUpdate) (*attest.Control, error) {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -204,11 +204,11 @@ func (s *DB) UpdateControl(ctx context.Context, ch attest.Change, engagementID, 
 }
 
 // PutExclusion records or replaces a criterion's exclusion.
-func (s *DB) PutExclusion(ctx context.Context, ch attest.Change, x attest.Exclusion) error {
+func (s *Store) PutExclusion(ctx context.Context, ch attest.Change, x attest.Exclusion) error {
 	if _, err := s.Engagement(ctx, x.EngagementID); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -226,8 +226,8 @@ func (s *DB) PutExclusion(ctx context.Context, ch attest.Change, x attest.Exclus
 }
 
 // DeleteExclusion brings an excluded criterion back into scope.
-func (s *DB) DeleteExclusion(ctx context.Context, ch attest.Change, engagementID, criterionID string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) DeleteExclusion(ctx context.Context, ch attest.Change, engagementID, criterionID string) error {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ func (s *DB) DeleteExclusion(ctx context.Context, ch attest.Change, engagementID
 }
 
 // Exclusions lists an engagement's exclusions by criterion ID.
-func (s *DB) Exclusions(ctx context.Context, engagementID string) ([]attest.Exclusion, error) {
+func (s *Store) Exclusions(ctx context.Context, engagementID string) ([]attest.Exclusion, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, criterion_id, reason, created_at FROM exclusions WHERE engagement_id = ? ORDER BY criterion_id`, engagementID)
 	if err != nil {
 		return nil, err
@@ -264,7 +264,7 @@ func (s *DB) Exclusions(ctx context.Context, engagementID string) ([]attest.Excl
 }
 
 // Setting returns a stored setting, or ENOTFOUND.
-func (s *DB) Setting(ctx context.Context, key string) (string, error) {
+func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var v string
 	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if isNoRows(err) {
@@ -274,7 +274,7 @@ func (s *DB) Setting(ctx context.Context, key string) (string, error) {
 }
 
 // SetSetting stores a setting.
-func (s *DB) SetSetting(ctx context.Context, key, value string) error {
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 
 // AddEvidence stores evidence records, one ledger entry each, in one
 // transaction: either all are recorded or none.
-func (s *DB) AddEvidence(ctx context.Context, ch attest.Change, items []attest.Evidence) ([]attest.Evidence, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) AddEvidence(ctx context.Context, ch attest.Change, items []attest.Evidence) ([]attest.Evidence, error) {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (s *DB) AddEvidence(ctx context.Context, ch attest.Change, items []attest.E
 		}
 		for _, c := range e.Controls {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_controls (evidence_id, control_id) VALUES (?, ?)`, e.ID, c); err != nil {
-				if isUnique(err) {
+				if s.d.IsUnique(err) {
 					return nil, attest.Errorf(attest.EINVALID, "control %s given twice", c)
 				}
 				return nil, err
@@ -48,9 +48,11 @@ func (s *DB) AddEvidence(ctx context.Context, ch attest.Change, items []attest.E
 	return out, tx.Commit()
 }
 
-const evidenceCols = `id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry,
+func (s *Store) evidenceCols() string {
+	return `id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry,
 	retracted_by, retracted_at, retract_reason, retract_entry, purged_at,
-	(SELECT COALESCE(group_concat(control_id, ' '), '') FROM (SELECT control_id FROM evidence_controls WHERE evidence_id = evidence.id ORDER BY control_id))`
+	(SELECT COALESCE(` + s.d.AggControls + `, '') FROM (SELECT control_id FROM evidence_controls WHERE evidence_id = evidence.id ORDER BY control_id) ec)`
+}
 
 func scanEvidence(row interface{ Scan(...any) error }) (*attest.Evidence, error) {
 	var e attest.Evidence
@@ -71,8 +73,8 @@ func scanEvidence(row interface{ Scan(...any) error }) (*attest.Evidence, error)
 }
 
 // Evidence returns one evidence record.
-func (s *DB) Evidence(ctx context.Context, id int64) (*attest.Evidence, error) {
-	e, err := scanEvidence(s.db.QueryRowContext(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
+func (s *Store) Evidence(ctx context.Context, id int64) (*attest.Evidence, error) {
+	e, err := scanEvidence(s.db.QueryRowContext(ctx, `SELECT `+s.evidenceCols()+` FROM evidence WHERE id = ?`, id))
 	if isNoRows(err) {
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list`"}
 	}
@@ -81,8 +83,8 @@ func (s *DB) Evidence(ctx context.Context, id int64) (*attest.Evidence, error) {
 
 // EvidenceList returns evidence, for one control when control is not empty,
 // by id.
-func (s *DB) EvidenceList(ctx context.Context, control string, withRetracted bool) ([]attest.Evidence, error) {
-	q := `SELECT ` + evidenceCols + ` FROM evidence WHERE 1 = 1`
+func (s *Store) EvidenceList(ctx context.Context, control string, withRetracted bool) ([]attest.Evidence, error) {
+	q := `SELECT ` + s.evidenceCols() + ` FROM evidence WHERE 1 = 1`
 	var args []any
 	if control != "" {
 		q += ` AND id IN (SELECT evidence_id FROM evidence_controls WHERE control_id = ?)`
@@ -108,17 +110,17 @@ func (s *DB) EvidenceList(ctx context.Context, control string, withRetracted boo
 }
 
 // RetractEvidence records a retraction; the record and the bytes stay.
-func (s *DB) RetractEvidence(ctx context.Context, ch attest.Change, id int64, reason string) (*attest.Evidence, error) {
+func (s *Store) RetractEvidence(ctx context.Context, ch attest.Change, id int64, reason string) (*attest.Evidence, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, attest.Errorf(attest.EINVALID, "a retraction needs a reason (--reason)")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
+	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+s.evidenceCols()+` FROM evidence WHERE id = ?`, id))
 	if isNoRows(err) {
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list`"}
 	}
@@ -143,13 +145,13 @@ func (s *DB) RetractEvidence(ctx context.Context, ch attest.Change, id int64, re
 // PurgeEvidence records that the bytes of retracted evidence are removed.
 // The caller removes them after this returns, and only when no other
 // unpurged evidence shares them.
-func (s *DB) PurgeEvidence(ctx context.Context, ch attest.Change, id int64) (*attest.Evidence, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) PurgeEvidence(ctx context.Context, ch attest.Change, id int64) (*attest.Evidence, error) {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
+	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+s.evidenceCols()+` FROM evidence WHERE id = ?`, id))
 	if isNoRows(err) {
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list --all`"}
 	}
@@ -174,8 +176,8 @@ func (s *DB) PurgeEvidence(ctx context.Context, ch attest.Change, id int64) (*at
 
 // ImportEvents adds events to a control's population; events whose key is
 // already there are skipped. It returns how many were added.
-func (s *DB) ImportEvents(ctx context.Context, ch attest.Change, controlID string, events []attest.Event) (int, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) ImportEvents(ctx context.Context, ch attest.Change, controlID string, events []attest.Event) (int, error) {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -201,7 +203,7 @@ func (s *DB) ImportEvents(ctx context.Context, ch attest.Change, controlID strin
 	for _, ev := range added {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO events (control_id, key, date, description, source, entry) VALUES (?, ?, ?, ?, ?, ?)`,
 			controlID, ev.Key, ev.Date, ev.Description, ev.Source, entry); err != nil {
-			if isUnique(err) {
+			if s.d.IsUnique(err) {
 				return 0, attest.Errorf(attest.EINVALID, "event %q appears twice", ev.Key)
 			}
 			return 0, err
@@ -211,7 +213,7 @@ func (s *DB) ImportEvents(ctx context.Context, ch attest.Change, controlID strin
 }
 
 // Events returns a control's events by date.
-func (s *DB) Events(ctx context.Context, controlID string) ([]attest.Event, error) {
+func (s *Store) Events(ctx context.Context, controlID string) ([]attest.Event, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT control_id, key, date, description, source FROM events WHERE control_id = ? ORDER BY date, key`, controlID)
 	if err != nil {
 		return nil, err
@@ -229,8 +231,8 @@ func (s *DB) Events(ctx context.Context, controlID string) ([]attest.Event, erro
 }
 
 // AddNotRequired records that a control's trigger did not arise in a window.
-func (s *DB) AddNotRequired(ctx context.Context, ch attest.Change, nr attest.NotRequired) (*attest.NotRequired, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) AddNotRequired(ctx context.Context, ch attest.Change, nr attest.NotRequired) (*attest.NotRequired, error) {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +267,7 @@ func (s *DB) AddNotRequired(ctx context.Context, ch attest.Change, nr attest.Not
 
 // NotRequiredList returns a control's not-required records (all controls
 // when controlID is empty).
-func (s *DB) NotRequiredList(ctx context.Context, controlID string) ([]attest.NotRequired, error) {
+func (s *Store) NotRequiredList(ctx context.Context, controlID string) ([]attest.NotRequired, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, control_id, start_date, end_date, reason, COALESCE(evidence_id, 0), added_by, added_at FROM not_required
 		WHERE ? = '' OR control_id = ? ORDER BY id`, controlID, controlID)
 	if err != nil {

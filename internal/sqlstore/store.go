@@ -1,0 +1,138 @@
+// Package sqlstore is the attest.Store implementation shared by the SQL
+// engines. Its SQL is portable (written with ? placeholders, rebound for
+// engines that number them); what differs between engines (migrations,
+// locking, an aggregate, error codes) comes from the engine's Dialect. The
+// sqlite and postgres packages open the database, run their own migrations
+// and wrap a Store.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+// Dialect is what an engine tells the shared store.
+type Dialect struct {
+	// Numbered placeholders ($1, $2, ...) instead of ?.
+	Numbered bool
+	// LockWrites, when set, runs first in every writing transaction to
+	// serialize writers (ledger appends must never interleave). SQLite
+	// needs none: its connections BEGIN IMMEDIATE.
+	LockWrites string
+	// AggControls joins the ordered control IDs of the subquery "ec" with
+	// spaces.
+	AggControls string
+	// InsertionOrder is a column that orders engagements created in the
+	// same instant.
+	InsertionOrder string
+	// IsUnique recognizes a unique-constraint violation.
+	IsUnique func(error) bool
+	// IsUnavailable recognizes errors that mean the database cannot be
+	// reached (reported as such, not as internal errors).
+	IsUnavailable func(error) bool
+}
+
+// Store implements attest.Store over database/sql.
+type Store struct {
+	raw *sql.DB
+	db  rebinder
+	d   Dialect
+}
+
+// New wraps an open database.
+func New(db *sql.DB, d Dialect) *Store {
+	if d.IsUnique == nil {
+		d.IsUnique = func(error) bool { return false }
+	}
+	return &Store{raw: db, db: rebinder{db, d.Numbered}, d: d}
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.raw.Close() }
+
+// SQL returns the underlying handle, for tests and tools.
+func (s *Store) SQL() *sql.DB { return s.raw }
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// rebinder turns ? placeholders into $n for engines that number them.
+type rebinder struct {
+	q        querier
+	numbered bool
+}
+
+func (r rebinder) rebind(query string) string {
+	if !r.numbered || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range query {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func (r rebinder) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.q.ExecContext(ctx, r.rebind(query), args...)
+}
+
+func (r rebinder) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.q.QueryContext(ctx, r.rebind(query), args...)
+}
+
+func (r rebinder) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.q.QueryRowContext(ctx, r.rebind(query), args...)
+}
+
+// tx is a writing transaction that holds the engine's write lock.
+type tx struct {
+	rebinder
+	t *sql.Tx
+}
+
+func (t *tx) Commit() error   { return t.t.Commit() }
+func (t *tx) Rollback() error { return t.t.Rollback() }
+
+func (s *Store) begin(ctx context.Context) (*tx, error) {
+	t, err := s.raw.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	if s.d.LockWrites != "" {
+		if _, err := t.ExecContext(ctx, s.d.LockWrites); err != nil {
+			t.Rollback()
+			return nil, s.wrap(err)
+		}
+	}
+	return &tx{rebinder{t, s.d.Numbered}, t}, nil
+}
+
+// wrap reports an unreachable database as such.
+func (s *Store) wrap(err error) error {
+	if err != nil && s.d.IsUnavailable != nil && s.d.IsUnavailable(err) {
+		return &attest.Error{Code: attest.EUNAVAILABLE, Message: fmt.Sprintf("the database is unavailable: %v", err), Hint: "check that the database server is running and reachable"}
+	}
+	return err
+}
+
+func notFound(what, id string) error {
+	return attest.Errorf(attest.ENOTFOUND, "no such %s: %s", what, id)
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
