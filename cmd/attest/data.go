@@ -16,6 +16,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/ledger"
+	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -37,7 +38,7 @@ const (
 // data is an open data directory.
 type data struct {
 	dir   string
-	db    *sqlite.DB
+	db    attest.Store
 	blobs *blob.FS
 	m     *Main
 }
@@ -46,24 +47,37 @@ func (d *data) Close() error { return d.db.Close() }
 
 func (d *data) path(name string) string { return filepath.Join(d.dir, filepath.FromSlash(name)) }
 
-// open opens the data directory's database and blob store, refusing a
-// directory that is not an Attest one.
+// open opens the data directory's database (or the --db server) and its
+// blob store, refusing a directory that is not an Attest one.
 func (m *Main) open(ctx context.Context) (*data, error) {
 	dir := m.cfg.dataDir
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no data directory at %s", dir), Hint: "run `attest init --data " + dir + "` or `attest demo`, or pass --data DIR"}
+		hint := "run `attest init --data " + dir + "` or `attest demo`, or pass --data DIR"
+		if m.cfg.db != "" {
+			hint = "run `attest init --db URL --data " + dir + "`: with --db the data directory holds the ledger key and the blobs"
+		}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no data directory at %s", dir), Hint: hint}
 	}
 	if !st.IsDir() {
 		return nil, attest.Errorf(attest.EINVALID, "%s is not a directory", dir)
 	}
-	path := filepath.Join(dir, dbName)
-	if _, err := os.Stat(path); err != nil {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, dbName), Hint: "run `attest init --data DIR` to make one"}
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return nil, err
+	var db attest.Store
+	if m.cfg.db != "" {
+		if _, err := os.Stat(filepath.Join(dir, privateKeyFile)); err != nil {
+			return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, privateKeyFile), Hint: "run `attest init --db URL --data DIR` to make one"}
+		}
+		if db, err = m.openServer(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		path := filepath.Join(dir, dbName)
+		if _, err := os.Stat(path); err != nil {
+			return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, dbName), Hint: "run `attest init --data DIR` to make one"}
+		}
+		if db, err = sqlite.Open(ctx, path); err != nil {
+			return nil, err
+		}
 	}
 	d := &data{dir: dir, db: db, m: m}
 	if d.blobs, err = blob.OpenFS(filepath.Join(dir, "blobs")); err != nil {
@@ -75,6 +89,15 @@ func (m *Main) open(ctx context.Context) (*data, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// openServer opens the --db database server.
+func (m *Main) openServer(ctx context.Context) (attest.Store, error) {
+	u := m.cfg.db
+	if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		return nil, attest.Errorf(attest.EINVALID, "--db: want a postgres:// URL")
+	}
+	return postgres.Open(ctx, u)
 }
 
 // ensureKeys creates the ledger's key pair if the directory has none.

@@ -103,6 +103,11 @@ func (m *Main) runDemo(ctx context.Context) error {
 	}
 	defer d.Close()
 	s := d.db
+	if engs, err := s.Engagements(ctx); err != nil {
+		return err
+	} else if len(engs) > 0 {
+		return &attest.Error{Code: attest.ECONFLICT, Message: "the database already holds engagements", Hint: "the demo needs an empty database: pass --db with a new one"}
+	}
 	now := m.Now()
 	// A 12-month period that started ten months ago: most of it has run,
 	// the last two months are still ahead.

@@ -41,13 +41,16 @@ directory changes nothing.`,
 // initDataDir creates dir with a fresh database. It returns false when dir
 // is already an Attest data directory.
 func (m *Main) initDataDir(ctx context.Context, dir string) (bool, error) {
-	db := filepath.Join(dir, dbName)
-	if _, err := os.Stat(db); err == nil {
-		s, err := sqlite.Open(ctx, db)
+	marker := filepath.Join(dir, dbName)
+	if m.cfg.db != "" {
+		marker = filepath.Join(dir, privateKeyFile)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		d, err := m.open(ctx)
 		if err != nil {
 			return false, err
 		}
-		return false, s.Close()
+		return false, d.Close()
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return false, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not empty and is not an Attest data directory", dir), Hint: "choose another --data directory"}
@@ -55,15 +58,33 @@ func (m *Main) initDataDir(ctx context.Context, dir string) (bool, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return false, attest.Errorf(attest.EINVALID, "create %s: %v", dir, err)
 	}
-	s, err := sqlite.Create(ctx, db)
-	if err != nil {
-		return false, err
-	}
-	if err := s.Close(); err != nil {
-		return false, err
+	if m.cfg.db == "" {
+		s, err := sqlite.Create(ctx, marker)
+		if err != nil {
+			return false, err
+		}
+		if err := s.Close(); err != nil {
+			return false, err
+		}
+	} else {
+		// The server's schema is made (or brought up to date) by opening
+		// it; the directory gets the key and the blobs.
+		s, err := m.openServer(ctx)
+		if err != nil {
+			os.Remove(dir)
+			return false, err
+		}
+		s.Close()
+		if err := os.MkdirAll(filepath.Join(dir, "keys"), 0o700); err != nil {
+			return false, err
+		}
+		tmp := &data{dir: dir, m: m}
+		if err := tmp.ensureKeys(); err != nil {
+			return false, err
+		}
 	}
 	// Opening makes the blob store and the ledger's signing key; the first
-	// checkpoint signs the empty ledger.
+	// checkpoint signs the ledger as it stands.
 	d, err := m.open(ctx)
 	if err != nil {
 		return false, err
