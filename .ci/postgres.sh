@@ -25,7 +25,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U attest --auth=trust -E UTF8 >"$pg_dir/initdb.log" 2>&1 || { cat "$pg_dir/initdb.log"; return 1; }
 "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
-  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null || { cat "$pg_dir/server.log"; return 1; }
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c max_connections=200" start >/dev/null || { cat "$pg_dir/server.log"; return 1; }
 pg_stop() { "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast stop >/dev/null 2>&1; rm -rf "$pg_dir"; }
 export ATTEST_TEST_POSTGRES="postgres://attest@127.0.0.1:$pg_port/postgres?sslmode=disable"
 echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') running on port $pg_port"

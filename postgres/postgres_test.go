@@ -113,3 +113,30 @@ func TestReopenIsIdempotent(t *testing.T) {
 		db.Close()
 	}
 }
+
+func benchStore(b *testing.B) attest.Store {
+	base := os.Getenv("ATTEST_TEST_POSTGRES")
+	if base == "" {
+		b.Skip("no PostgreSQL server: set ATTEST_TEST_POSTGRES")
+	}
+	admin, _ := sql.Open("pgx", base)
+	var r [6]byte
+	rand.Read(r[:])
+	name := "attest_bench_" + hex.EncodeToString(r[:])
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		b.Fatal(err)
+	}
+	db, err := postgres.Open(context.Background(), withDB(base, name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		db.Close()
+		admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+		admin.Close()
+	})
+	return db
+}
+
+func BenchmarkAppendOneWriter(b *testing.B)  { storetest.BenchmarkAppends(b, benchStore(b), 1) }
+func BenchmarkAppendTwoWriters(b *testing.B) { storetest.BenchmarkAppends(b, benchStore(b), 2) }

@@ -87,3 +87,15 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Errorf("pragmas: foreign_keys=%d journal_mode=%s", fk, mode)
 	}
 }
+
+func benchStore(b *testing.B) attest.Store {
+	db, err := sqlite.Create(context.Background(), filepath.Join(b.TempDir(), "attest.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+func BenchmarkAppendOneWriter(b *testing.B)  { storetest.BenchmarkAppends(b, benchStore(b), 1) }
+func BenchmarkAppendTwoWriters(b *testing.B) { storetest.BenchmarkAppends(b, benchStore(b), 2) }

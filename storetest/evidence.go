@@ -235,3 +235,41 @@ func testCheckpoint(t *testing.T, s attest.Store) {
 		t.Errorf("%d checkpoints stored, want 2", len(all))
 	}
 }
+
+// BenchmarkAppends measures evidence records added one per transaction,
+// each with its ledger entry, by `writers` concurrent writers.
+func BenchmarkAppends(b *testing.B, s attest.Store, writers int) {
+	b.SetParallelism(1)
+	b.ResetTimer()
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if next >= b.N {
+					mu.Unlock()
+					return
+				}
+				next++
+				i := next
+				mu.Unlock()
+				if _, err := s.AddEvidence(ctx, attest.Change{Actor: "bench", At: time.Now()}, []attest.Evidence{Evidence(fmt.Sprintf("e%d", i), "AC-01")}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+}
