@@ -152,6 +152,9 @@ func (s *FS) Commit(ps []*Pending) error {
 	return nil
 }
 
+// SetMaxSize sets the largest blob accepted.
+func (s *FS) SetMaxSize(n int64) { s.MaxSize = n }
+
 // Put stores the bytes of r and returns their reference and size.
 func (s *FS) Put(r io.Reader) (Ref, int64, error) {
 	p, err := s.Stage(r)
@@ -188,8 +191,15 @@ func (s *FS) Verify(r Ref) (int64, error) {
 		return 0, err
 	}
 	defer f.Close()
+	return checkHash(r, f)
+}
+
+// checkHash reads rc to the end and compares the bytes' hash with r.
+func checkHash(r Ref, rc io.Reader) (int64, error) {
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	buf := bufPool.Get().(*[]byte)
+	n, err := io.CopyBuffer(h, rc, *buf)
+	bufPool.Put(buf)
 	if err != nil {
 		return n, fmt.Errorf("read blob %s: %w", r, err)
 	}
@@ -260,3 +270,25 @@ func fsyncEach(ps []*Pending) error {
 	}
 	return nil
 }
+
+// Store is what Attest needs of a blob backend; FS and S3 implement it.
+type Store interface {
+	// Stage hashes r into a temporary file; nothing is visible yet.
+	Stage(r io.Reader) (*Pending, error)
+	// Commit makes staged blobs durable and visible.
+	Commit(ps []*Pending) error
+	// Abort drops staged blobs.
+	Abort(ps []*Pending)
+	Open(r Ref) (io.ReadCloser, error)
+	Has(r Ref) bool
+	Verify(r Ref) (int64, error)
+	Delete(r Ref) error
+	Walk(fn func(Ref) error) error
+	SetMaxSize(n int64)
+	CleanTemp(age time.Duration)
+}
+
+var (
+	_ Store = (*FS)(nil)
+	_ Store = (*S3)(nil)
+)

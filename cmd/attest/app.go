@@ -43,6 +43,7 @@ type config struct {
 	engagement string
 	as         string
 	db         string
+	blobs      string
 }
 
 // failure is an error that carries its own exit code and has already been
@@ -139,6 +140,9 @@ report; Attest prepares and organizes.`,
 			if !cmd.Flags().Changed("db") {
 				m.cfg.db = m.Getenv("ATTEST_DB")
 			}
+			if !cmd.Flags().Changed("blobs") {
+				m.cfg.blobs = m.Getenv("ATTEST_BLOBS")
+			}
 			if !cmd.Flags().Changed("engagement") {
 				if v := m.Getenv("ATTEST_ENGAGEMENT"); v != "" {
 					m.cfg.engagement = v
@@ -153,6 +157,7 @@ report; Attest prepares and organizes.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&m.cfg.dataDir, "data", "attest-data", "data directory (env ATTEST_DATA)")
 	pf.BoolVar(&m.cfg.json, "json", false, "print JSON for machines")
+	pf.StringVar(&m.cfg.blobs, "blobs", "", "keep evidence bytes in an S3-compatible bucket, s3://bucket/prefix (env ATTEST_BLOBS; endpoint, region and credentials from the AWS_* environment)")
 	pf.StringVar(&m.cfg.db, "db", "", "a PostgreSQL database (postgres://...) instead of the data directory's SQLite file (env ATTEST_DB)")
 	pf.StringVar(&m.cfg.engagement, "engagement", "", "engagement ID (env ATTEST_ENGAGEMENT; default: the current one)")
 	pf.StringVar(&m.cfg.as, "as", "", "who is acting, recorded in the ledger (env ATTEST_AS; default: the operating-system user)")

@@ -39,7 +39,7 @@ const (
 type data struct {
 	dir   string
 	db    attest.Store
-	blobs *blob.FS
+	blobs blob.Store
 	m     *Main
 }
 
@@ -80,7 +80,12 @@ func (m *Main) open(ctx context.Context) (*data, error) {
 		}
 	}
 	d := &data{dir: dir, db: db, m: m}
-	if d.blobs, err = blob.OpenFS(filepath.Join(dir, "blobs")); err != nil {
+	if m.cfg.blobs != "" {
+		d.blobs, err = blob.OpenS3(ctx, m.cfg.blobs, filepath.Join(dir, "blobs"))
+	} else {
+		d.blobs, err = blob.OpenFS(filepath.Join(dir, "blobs"))
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -167,7 +169,7 @@ func (m *Main) addEvidence(ctx context.Context, f addFlags) error {
 			controls = append(controls, id)
 		}
 	}
-	d.blobs.MaxSize = f.maxSizeMiB << 20
+	d.blobs.SetMaxSize(f.maxSizeMiB << 20)
 	d.blobs.CleanTemp(time.Hour)
 
 	// Stage every file first (hashing while writing), then make them all
@@ -565,26 +567,30 @@ func safeName(s string) string {
 	}, s)
 }
 
-// copyVerified copies a blob to path and fails if its bytes no longer match
-// its reference.
-func copyVerified(bs *blob.FS, ref blob.Ref, path string) error {
-	if _, err := bs.Verify(ref); err != nil {
-		return fmt.Errorf("export %s: %w", ref, err)
-	}
+// copyVerified copies a blob to path, hashing as it copies, and removes the
+// copy if the bytes no longer match their reference.
+func copyVerified(bs blob.Store, ref blob.Ref, path string) error {
 	r, err := bs.Open(ref)
 	if err != nil {
-		return err
+		return fmt.Errorf("export %s: %w", ref, err)
 	}
 	defer r.Close()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		return err
+	h := sha256.New()
+	_, err = io.Copy(io.MultiWriter(f, h), r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return f.Close()
+	if err == nil && "sha256:"+hex.EncodeToString(h.Sum(nil)) != string(ref) {
+		err = attest.Errorf(attest.EINVALID, "export %s: the stored bytes no longer match their hash (run attest verify)", ref)
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }
 
 // defaultRetentionDays keeps retracted evidence's bytes seven years, a
