@@ -1,0 +1,105 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+// copyTables lists every table in the order foreign keys need, with the
+// columns to copy and the order that keeps rows as they were inserted.
+// Engine-generated columns (an identity, SQLite's rowid) are left for the
+// target to assign in the same order.
+var copyTables = []struct {
+	name, cols, order string
+}{
+	{"settings", "key, value", "key"},
+	{"engagements", "id, name, kind, type, also_soc3, categories, templates, as_of, period_start, period_end, report_date, firm, created_at", "created_at, " + insertionOrder},
+	{"controls", "engagement_id, id, title, description, type, nature, frequency, due_days, owner, owner_role, status, status_reason, criteria, objectives, position, updated_at", "engagement_id, position"},
+	{"exclusions", "engagement_id, criterion_id, reason, created_at", "engagement_id, criterion_id"},
+	{"ledger_entries", "seq, type, record, created_at", "seq"},
+	{"ledger_hashes", "idx, hash", "idx"},
+	{"ledger_checkpoints", "size, note, created_at", "id"},
+	{"evidence", "id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry, retracted_by, retracted_at, retract_reason, retract_entry, purged_at", "id"},
+	{"evidence_controls", "evidence_id, control_id", "evidence_id, control_id"},
+	{"events", "control_id, key, date, description, source, entry", "control_id, key"},
+	{"not_required", "id, control_id, start_date, end_date, reason, evidence_id, added_by, added_at, entry", "id"},
+}
+
+// insertionOrder is replaced by the source dialect's column.
+const insertionOrder = "<insertion order>"
+
+// CopyTo copies every row into dst, which must be empty, in one
+// transaction of dst: the target ends up with all of it or none. The
+// ledger's records and tree hashes are copied byte for byte, so its root is
+// the same on both sides. progress, when set, is told each table's rows.
+func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table string, rows int)) error {
+	n, err := dst.LedgerSize(ctx)
+	if err != nil {
+		return err
+	}
+	if engs, err := dst.Engagements(ctx); err != nil {
+		return err
+	} else if n > 0 || len(engs) > 0 {
+		return attest.Errorf(attest.ECONFLICT, "the target already holds data: copy into an empty database")
+	}
+	tx, err := dst.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, t := range copyTables {
+		order := strings.ReplaceAll(t.order, insertionOrder, s.d.InsertionOrder)
+		rows, err := s.db.QueryContext(ctx, `SELECT `+t.cols+` FROM `+t.name+` ORDER BY `+order)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", t.name, err)
+		}
+		cols := strings.Split(t.cols, ", ")
+		insert := `INSERT INTO ` + t.name + ` (` + t.cols + `) VALUES (?` + strings.Repeat(", ?", len(cols)-1) + `)`
+		count := 0
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return err
+			}
+			for i, c := range cols {
+				vals[i] = portable(c, vals[i])
+			}
+			if _, err := tx.ExecContext(ctx, insert, vals...); err != nil {
+				rows.Close()
+				return fmt.Errorf("copy %s: %w", t.name, err)
+			}
+			count++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(t.name, count)
+		}
+	}
+	return tx.Commit()
+}
+
+// portable turns a value read from one engine into one every engine takes.
+func portable(col string, v any) any {
+	switch x := v.(type) {
+	case int64:
+		if col == "also_soc3" {
+			return x != 0
+		}
+	case bool:
+		if col == "also_soc3" {
+			return x
+		}
+	}
+	return v
+}
