@@ -26,16 +26,12 @@ func (m *Main) controlsList() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := m.open(ctx)
+			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
 			s := d.db
-			e, err := m.engagement(ctx, s)
-			if err != nil {
-				return err
-			}
 			ctls, err := s.Controls(ctx, e.ID)
 			if err != nil {
 				return err
@@ -90,16 +86,12 @@ func (m *Main) controlsShow() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := m.open(ctx)
+			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
 			s := d.db
-			e, err := m.engagement(ctx, s)
-			if err != nil {
-				return err
-			}
 			c, err := s.Control(ctx, e.ID, strings.ToUpper(args[0]))
 			if err != nil {
 				return err
@@ -173,16 +165,12 @@ func (m *Main) controlsSet() *cobra.Command {
 			if u == (attest.ControlUpdate{}) {
 				return &attest.Error{Code: attest.EINVALID, Message: "nothing to change", Hint: "pass --owner, --frequency, --due-days, --status, --reason or --description"}
 			}
-			d, err := m.open(ctx)
+			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
 			s := d.db
-			e, err := m.engagement(ctx, s)
-			if err != nil {
-				return err
-			}
 			c, err := s.UpdateControl(ctx, m.change(), e.ID, strings.ToUpper(args[0]), u)
 			if err != nil {
 				return err

@@ -200,3 +200,32 @@ func (m *Main) today() time.Time {
 	t := m.Now().UTC()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
+
+// openEngagement opens the data directory and resolves the engagement the
+// command acts on; the caller closes d.
+func (m *Main) openEngagement(ctx context.Context) (*data, *attest.Engagement, error) {
+	d, err := m.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := m.engagement(ctx, d.db)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return d, e, nil
+}
+
+// requireControl returns the control's ID as stored, or "no such control"
+// when no engagement has it.
+func requireControl(ctx context.Context, s attest.Store, id string) (string, error) {
+	known, err := knownControls(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	up := strings.ToUpper(strings.TrimSpace(id))
+	if !known[up] {
+		return "", &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + id, Hint: "see `attest controls list`"}
+	}
+	return up, nil
+}

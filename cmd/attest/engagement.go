@@ -409,16 +409,12 @@ func (m *Main) engagementShow() *cobra.Command {
 			if len(args) == 1 {
 				m.cfg.engagement = args[0]
 			}
-			d, err := m.open(ctx)
+			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
 			s := d.db
-			e, err := m.engagement(ctx, s)
-			if err != nil {
-				return err
-			}
 			ctls, err := s.Controls(ctx, e.ID)
 			if err != nil {
 				return err
@@ -469,16 +465,12 @@ reason: that is a gap to close.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := m.open(ctx)
+			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
 			s := d.db
-			e, err := m.engagement(ctx, s)
-			if err != nil {
-				return err
-			}
 			id, warnings, err := engagement.CheckExclusion(m.catalog(), e, args[0], reason)
 			if err != nil {
 				return err
@@ -511,16 +503,12 @@ func (m *Main) engagementInclude() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := m.open(ctx)
+			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
 			s := d.db
-			e, err := m.engagement(ctx, s)
-			if err != nil {
-				return err
-			}
 			id := strings.ToUpper(args[0])
 			if err := s.DeleteExclusion(ctx, m.change(), e.ID, id); err != nil {
 				return err

@@ -69,15 +69,11 @@ auditor may find when sampling.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := m.open(ctx)
+			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			e, err := m.engagement(ctx, d.db)
-			if err != nil {
-				return err
-			}
 			when := m.today()
 			if asOf != "" {
 				if when, err = attest.ParseDate(asOf); err != nil {
@@ -243,13 +239,9 @@ nothing is imported then.`,
 				return err
 			}
 			defer d.Close()
-			id := strings.ToUpper(control)
-			known, err := knownControls(ctx, d.db)
+			id, err := requireControl(ctx, d.db, control)
 			if err != nil {
 				return err
-			}
-			if !known[id] {
-				return &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + control, Hint: "see `attest controls list`"}
 			}
 			for i := range events {
 				events[i].Source = source
@@ -316,13 +308,9 @@ with --evidence.`,
 				return err
 			}
 			defer d.Close()
-			id := strings.ToUpper(control)
-			known, err := knownControls(ctx, d.db)
+			id, err := requireControl(ctx, d.db, control)
 			if err != nil {
 				return err
-			}
-			if !known[id] {
-				return &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + control, Hint: "see `attest controls list`"}
 			}
 			nr, err := d.db.AddNotRequired(ctx, m.change(), attest.NotRequired{ControlID: id, Start: s.Format(attest.DateLayout), End: e.Format(attest.DateLayout), Reason: strings.TrimSpace(reason), EvidenceID: evidence})
 			if err != nil {
