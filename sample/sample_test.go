@@ -17,7 +17,7 @@ import (
 func TestStatisticalSizes(t *testing.T) {
 	// DOMAIN.md section 8: exact binomial sizes with no deviations allowed.
 	tests := []struct {
-		c, tol float64
+		c, tol  float64
 		k, want int
 	}{
 		{0.95, 0.05, 0, 59}, {0.95, 0.10, 0, 29}, {0.90, 0.05, 0, 45}, {0.90, 0.10, 0, 22},
