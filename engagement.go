@@ -156,6 +156,7 @@ type EngagementStore interface {
 type Store interface {
 	EngagementStore
 	EvidenceStore
+	SamplingStore
 	LedgerStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error

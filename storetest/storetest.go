@@ -30,6 +30,8 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"LedgerRecordsEveryChange", testLedgerRecordsEveryChange},
 		{"LedgerConcurrentAppends", testLedgerConcurrentAppends},
 		{"Checkpoint", testCheckpoint},
+		{"Auditors", testAuditors},
+		{"PopulationsAndDraws", testPopulationsAndDraws},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

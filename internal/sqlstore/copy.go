@@ -26,6 +26,9 @@ var copyTables = []struct {
 	{"evidence_controls", "evidence_id, control_id", "evidence_id, control_id"},
 	{"events", "control_id, key, date, description, source, entry", "control_id, key"},
 	{"not_required", "id, control_id, start_date, end_date, reason, evidence_id, added_by, added_at, entry", "id"},
+	{"auditors", "engagement_id, name, firm, added_by, added_at", "engagement_id, name"},
+	{"populations", "id, control_id, ref, name, format, rows, key_column, date_column, first_date, last_date, source, query, extracted_by, extracted_at, imported_by, imported_at, entry", "id"},
+	{"draws", "id, engagement_id, control_id, population_id, seed, size, rule, stratify, items, binding, redraw_reason, drawn_by, drawn_at, entry", "id"},
 }
 
 // insertionOrder is replaced by the source dialect's column.
@@ -93,12 +96,8 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 func portable(col string, v any) any {
 	switch x := v.(type) {
 	case int64:
-		if col == "also_soc3" {
+		if col == "also_soc3" || col == "binding" {
 			return x != 0
-		}
-	case bool:
-		if col == "also_soc3" {
-			return x
 		}
 	}
 	return v

@@ -1,0 +1,217 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+// AddAuditor names an auditor of an engagement.
+func (s *Store) AddAuditor(ctx context.Context, ch attest.Change, a attest.Auditor) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM engagements WHERE id = ?`, a.EngagementID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return &attest.Error{Code: attest.ENOTFOUND, Message: "no such engagement: " + a.EngagementID, Hint: "see `attest engagement list`"}
+	}
+	a.AddedBy, a.AddedAt = ch.Actor, ch.Stamp()
+	_, err = tx.ExecContext(ctx, `INSERT INTO auditors (engagement_id, name, firm, added_by, added_at) VALUES (?, ?, ?, ?, ?)`, a.EngagementID, a.Name, a.Firm, a.AddedBy, a.AddedAt)
+	if s.d.IsUnique(err) {
+		return attest.Errorf(attest.ECONFLICT, "%s is already an auditor of %s", a.Name, a.EngagementID)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryAuditorAdded, a); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RemoveAuditor takes an auditor off an engagement; what they recorded stays.
+func (s *Store) RemoveAuditor(ctx context.Context, ch attest.Change, engagementID, name string) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM auditors WHERE engagement_id = ? AND name = ?`, engagementID, name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("auditor", name+" on engagement "+engagementID)
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryAuditorRemoved, attest.Auditor{EngagementID: engagementID, Name: name}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Auditors lists an engagement's auditors by name.
+func (s *Store) Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, name, firm, added_by, added_at FROM auditors WHERE engagement_id = ? ORDER BY name`, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Auditor{}
+	for rows.Next() {
+		var a attest.Auditor
+		if err := rows.Scan(&a.EngagementID, &a.Name, &a.Firm, &a.AddedBy, &a.AddedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+const populationCols = `id, control_id, ref, name, format, rows, key_column, date_column, first_date, last_date, source, query, extracted_by, extracted_at, imported_by, imported_at, entry`
+
+func scanPopulation(row interface{ Scan(...any) error }) (*attest.Population, error) {
+	var p attest.Population
+	err := row.Scan(&p.ID, &p.ControlID, &p.Ref, &p.Name, &p.Format, &p.Rows, &p.KeyColumn, &p.DateColumn, &p.FirstDate, &p.LastDate,
+		&p.Source, &p.Query, &p.ExtractedBy, &p.ExtractedAt, &p.ImportedBy, &p.ImportedAt, &p.Entry)
+	return &p, err
+}
+
+// AddPopulation records an imported population.
+func (s *Store) AddPopulation(ctx context.Context, ch attest.Change, p attest.Population) (*attest.Population, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM populations`).Scan(&p.ID); err != nil {
+		return nil, err
+	}
+	p.ImportedBy, p.ImportedAt = ch.Actor, ch.Stamp()
+	if p.Entry, err = appendEntry(ctx, tx, ch, attest.EntryPopulationAdded, populationRecord(p)); err != nil {
+		return nil, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO populations (`+populationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.ControlID, p.Ref, p.Name, p.Format, p.Rows, p.KeyColumn, p.DateColumn, p.FirstDate, p.LastDate, p.Source, p.Query,
+		p.ExtractedBy, p.ExtractedAt, p.ImportedBy, p.ImportedAt, p.Entry)
+	if err != nil {
+		return nil, fmt.Errorf("insert population: %w", err)
+	}
+	return &p, tx.Commit()
+}
+
+// populationRecord is what the ledger keeps of a population: all but its
+// ledger position.
+func populationRecord(p attest.Population) attest.Population {
+	p.Entry = 0
+	return p
+}
+
+// Population returns one population.
+func (s *Store) Population(ctx context.Context, id int64) (*attest.Population, error) {
+	p, err := scanPopulation(s.db.QueryRowContext(ctx, `SELECT `+populationCols+` FROM populations WHERE id = ?`, id))
+	if isNoRows(err) {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such population: %d", id), Hint: "see `attest population list`"}
+	}
+	return p, err
+}
+
+// Populations lists a control's populations, oldest first (all when
+// controlID is empty).
+func (s *Store) Populations(ctx context.Context, controlID string) ([]attest.Population, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+populationCols+` FROM populations WHERE ? = '' OR control_id = ? ORDER BY id`, controlID, controlID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Population{}
+	for rows.Next() {
+		p, err := scanPopulation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	return out, rows.Err()
+}
+
+const drawCols = `id, engagement_id, control_id, population_id, seed, size, rule, stratify, items, binding, redraw_reason, drawn_by, drawn_at, entry`
+
+func scanDraw(row interface{ Scan(...any) error }) (*attest.Draw, error) {
+	var d attest.Draw
+	var items string
+	if err := row.Scan(&d.ID, &d.EngagementID, &d.ControlID, &d.PopulationID, &d.Seed, &d.Size, &d.Rule, &d.Stratify, &items, &d.Binding,
+		&d.Redraw, &d.DrawnBy, &d.DrawnAt, &d.Entry); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(items), &d.Items); err != nil {
+		return nil, fmt.Errorf("draw %d items: %w", d.ID, err)
+	}
+	return &d, nil
+}
+
+// AddDraw records a draw; the first for a population is binding.
+func (s *Store) AddDraw(ctx context.Context, ch attest.Change, d attest.Draw) (*attest.Draw, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var earlier int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM draws WHERE engagement_id = ? AND population_id = ?`, d.EngagementID, d.PopulationID).Scan(&earlier); err != nil {
+		return nil, err
+	}
+	d.Redraw = strings.TrimSpace(d.Redraw)
+	if earlier > 0 && d.Redraw == "" {
+		return nil, &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("population %d already has its binding draw for %s: the first draw stands", d.PopulationID, d.EngagementID),
+			Hint: "draw again only with --redraw --reason TEXT; both draws stay visible"}
+	}
+	if earlier == 0 && d.Redraw != "" {
+		return nil, attest.Errorf(attest.EINVALID, "there is no earlier draw of population %d to redo: leave out --redraw", d.PopulationID)
+	}
+	d.Binding = earlier == 0
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM draws`).Scan(&d.ID); err != nil {
+		return nil, err
+	}
+	d.DrawnBy, d.DrawnAt = ch.Actor, ch.Stamp()
+	if d.Items == nil {
+		d.Items = []string{}
+	}
+	rec := d
+	rec.Entry = 0
+	if d.Entry, err = appendEntry(ctx, tx, ch, attest.EntrySampleDrawn, rec); err != nil {
+		return nil, err
+	}
+	items, _ := json.Marshal(d.Items)
+	_, err = tx.ExecContext(ctx, `INSERT INTO draws (`+drawCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.EngagementID, d.ControlID, d.PopulationID, d.Seed, d.Size, d.Rule, d.Stratify, string(items), d.Binding, d.Redraw, d.DrawnBy, d.DrawnAt, d.Entry)
+	if err != nil {
+		return nil, fmt.Errorf("insert draw: %w", err)
+	}
+	return &d, tx.Commit()
+}
+
+// Draws lists an engagement's draws, for one control when controlID is set.
+func (s *Store) Draws(ctx context.Context, engagementID, controlID string) ([]attest.Draw, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+drawCols+` FROM draws WHERE engagement_id = ? AND (? = '' OR control_id = ?) ORDER BY id`, engagementID, controlID, controlID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Draw{}
+	for rows.Next() {
+		d, err := scanDraw(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, rows.Err()
+}

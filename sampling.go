@@ -1,0 +1,82 @@
+package attest
+
+import "context"
+
+// Auditor is a named member of the service auditor's team on an
+// engagement. Only auditors may set seeds, draw samples and record the
+// auditor's tests and conclusions.
+type Auditor struct {
+	EngagementID string `json:"engagement"`
+	Name         string `json:"name"`
+	Firm         string `json:"firm,omitempty"`
+	AddedBy      string `json:"added_by"`
+	AddedAt      string `json:"added_at"`
+}
+
+// Population is a list of items (changes, hires, terminations) extracted
+// from a system for a control, kept byte for byte as a blob, with its
+// provenance: information produced by the entity, whose completeness the
+// auditor must be able to judge.
+type Population struct {
+	ID          int64  `json:"id"`
+	ControlID   string `json:"control"`
+	Ref         string `json:"sha256"` // the file's blob reference
+	Name        string `json:"name"`
+	Format      string `json:"format"`
+	Rows        int    `json:"rows"`
+	KeyColumn   string `json:"key_column"`
+	DateColumn  string `json:"date_column,omitempty"`
+	FirstDate   string `json:"first_date,omitempty"`
+	LastDate    string `json:"last_date,omitempty"`
+	Source      string `json:"source,omitempty"`
+	Query       string `json:"query,omitempty"`
+	ExtractedBy string `json:"extracted_by,omitempty"`
+	ExtractedAt string `json:"extracted_at,omitempty"`
+	ImportedBy  string `json:"imported_by"`
+	ImportedAt  string `json:"imported_at"`
+	Entry       int64  `json:"ledger_entry"`
+}
+
+// Draw is one sample selection by an auditor. The first draw for a
+// population in an engagement is binding; later ones need a reason and
+// stay visible beside it.
+type Draw struct {
+	ID           int64    `json:"id"`
+	EngagementID string   `json:"engagement"`
+	ControlID    string   `json:"control"`
+	PopulationID int64    `json:"population_id"`
+	Seed         string   `json:"seed"`
+	Size         int      `json:"size"`
+	Rule         string   `json:"rule"`
+	Stratify     string   `json:"stratify,omitempty"`
+	Items        []string `json:"items"`
+	Binding      bool     `json:"binding"`
+	Redraw       string   `json:"redraw_reason,omitempty"`
+	DrawnBy      string   `json:"drawn_by"`
+	DrawnAt      string   `json:"drawn_at"`
+	Entry        int64    `json:"ledger_entry"`
+}
+
+// Ledger entry types for sampling.
+const (
+	EntryAuditorAdded    = "auditor.added"
+	EntryAuditorRemoved  = "auditor.removed"
+	EntryPopulationAdded = "population.imported"
+	EntrySampleDrawn     = "sample.drawn"
+)
+
+// SamplingStore keeps auditors, populations and draws; every write appends
+// a ledger entry in the same transaction.
+type SamplingStore interface {
+	AddAuditor(ctx context.Context, ch Change, a Auditor) error
+	RemoveAuditor(ctx context.Context, ch Change, engagementID, name string) error
+	Auditors(ctx context.Context, engagementID string) ([]Auditor, error)
+	AddPopulation(ctx context.Context, ch Change, p Population) (*Population, error)
+	Population(ctx context.Context, id int64) (*Population, error)
+	Populations(ctx context.Context, controlID string) ([]Population, error)
+	// AddDraw records a draw. It refuses (ECONFLICT) a second draw for the
+	// same engagement and population unless d.Redraw gives a reason; the
+	// stored draw says whether it is the binding one.
+	AddDraw(ctx context.Context, ch Change, d Draw) (*Draw, error)
+	Draws(ctx context.Context, engagementID, controlID string) ([]Draw, error)
+}

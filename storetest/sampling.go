@@ -1,0 +1,76 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/attest-dev/attest"
+	"github.com/google/go-cmp/cmp"
+)
+
+func testAuditors(t *testing.T, s attest.Store) {
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: "Ana Lima", Firm: "Example CPA"}); err != nil {
+		t.Fatal(err)
+	}
+	mustCode(t, s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: "Ana Lima"}), attest.ECONFLICT)
+	mustCode(t, s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "nope", Name: "X"}), attest.ENOTFOUND)
+	got, err := s.Auditors(ctx, "e1")
+	if err != nil || len(got) != 1 || got[0].Firm != "Example CPA" || got[0].AddedBy != "tester" {
+		t.Errorf("auditors %+v %v", got, err)
+	}
+	if err := s.RemoveAuditor(ctx, ch, "e1", "Ana Lima"); err != nil {
+		t.Fatal(err)
+	}
+	mustCode(t, s.RemoveAuditor(ctx, ch, "e1", "Ana Lima"), attest.ENOTFOUND)
+	if got, _ := s.Auditors(ctx, "e1"); len(got) != 0 {
+		t.Errorf("after removal: %+v", got)
+	}
+}
+
+func testPopulationsAndDraws(t *testing.T, s attest.Store) {
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.AddPopulation(ctx, ch, attest.Population{ControlID: "CHG-02", Ref: "sha256:" + "ab", Name: "changes.csv", Format: "csv", Rows: 120,
+		KeyColumn: "id", DateColumn: "merged", FirstDate: "2026-01-02", LastDate: "2026-06-30", Source: "GitHub", Query: "merged PRs to main",
+		ExtractedBy: "Sam", ExtractedAt: "2026-07-01T09:00:00Z"})
+	if err != nil || p.ID != 1 || p.ImportedBy != "tester" {
+		t.Fatalf("population %+v %v", p, err)
+	}
+	got, err := s.Population(ctx, 1)
+	if diff := cmp.Diff(p, got); err != nil || diff != "" {
+		t.Errorf("population round trip (-want +got): %s %v", diff, err)
+	}
+	if l, _ := s.Populations(ctx, "CHG-02"); len(l) != 1 {
+		t.Errorf("populations %+v", l)
+	}
+	_, err = s.Population(ctx, 9)
+	mustCode(t, err, attest.ENOTFOUND)
+
+	d := attest.Draw{EngagementID: "e1", ControlID: "CHG-02", PopulationID: 1, Seed: "s", Size: 3, Rule: "table", Items: []string{"c", "a", "b"}}
+	first, err := s.AddDraw(ctx, ch, d)
+	if err != nil || !first.Binding || first.ID != 1 || first.DrawnBy != "tester" {
+		t.Fatalf("first draw %+v %v", first, err)
+	}
+	_, err = s.AddDraw(ctx, ch, d)
+	mustCode(t, err, attest.ECONFLICT)
+	d.Redraw = "the seed was mistyped"
+	second, err := s.AddDraw(ctx, ch, d)
+	if err != nil || second.Binding {
+		t.Fatalf("redraw %+v %v", second, err)
+	}
+	all, _ := s.Draws(ctx, "e1", "CHG-02")
+	if len(all) != 2 || !all[0].Binding || all[1].Redraw == "" || !cmp.Equal(all[0].Items, []string{"c", "a", "b"}) {
+		t.Errorf("draws %+v", all)
+	}
+	d.PopulationID, d.Redraw = 1, ""
+	d.EngagementID = "e2"
+	if err := s.CreateEngagement(ctx, ch, Engagement("e2"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if x, err := s.AddDraw(ctx, ch, d); err != nil || !x.Binding {
+		t.Errorf("another engagement's first draw is binding: %+v %v", x, err)
+	}
+}
