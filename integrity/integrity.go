@@ -203,6 +203,12 @@ func verifyBlobs(ctx context.Context, in Input, st *state, r *Report) {
 		jobs = append(jobs, job{e.Ref, e.Entry})
 		total += e.Size
 	}
+	for _, p := range st.populations {
+		if !seen[p.Ref] {
+			seen[p.Ref] = true
+			jobs = append(jobs, job{p.Ref, p.Entry})
+		}
+	}
 	r.Blobs = len(jobs)
 	var mu sync.Mutex
 	var done int64
@@ -218,9 +224,9 @@ func verifyBlobs(ctx context.Context, in Input, st *state, r *Report) {
 				done += n
 				switch {
 				case attest.ErrorCode(err) == attest.ENOTFOUND:
-					r.add(BlobMissing, j.entry, j.ref, "the blob of the evidence recorded in entry %d is missing", j.entry)
+					r.add(BlobMissing, j.entry, j.ref, "the blob recorded in entry %d is missing", j.entry)
 				case err != nil:
-					r.add(BlobChanged, j.entry, j.ref, "the blob of the evidence recorded in entry %d was changed: %v", j.entry, attest.ErrorMessage(err))
+					r.add(BlobChanged, j.entry, j.ref, "the blob recorded in entry %d was changed: %v", j.entry, attest.ErrorMessage(err))
 				}
 				r.Bytes = done
 				if in.Progress != nil {

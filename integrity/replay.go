@@ -22,6 +22,10 @@ type state struct {
 	evEntry     map[[2]string]int64
 	notRequired map[int64]attest.NotRequired
 	nrEntry     map[int64]int64
+	populations map[int64]attest.Population
+	draws       map[int64]attest.Draw
+	auditors    map[[2]string]attest.Auditor
+	audEntry    map[[2]string]int64
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -41,6 +45,8 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		evidence: map[int64]*attest.Evidence{},
 		events:   map[[2]string]attest.Event{}, evEntry: map[[2]string]int64{},
 		notRequired: map[int64]attest.NotRequired{}, nrEntry: map[int64]int64{},
+		populations: map[int64]attest.Population{}, draws: map[int64]attest.Draw{},
+		auditors: map[[2]string]attest.Auditor{}, audEntry: map[[2]string]int64{},
 	}
 	for _, e := range entries {
 		if e.Type == "" {
@@ -121,6 +127,37 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 				k := [2]string{d.ControlID, ev.Key}
 				st.events[k], st.evEntry[k] = ev, e.Seq
 			}
+		case attest.EntryPopulationAdded:
+			var d attest.Population
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.populations[d.ID] = d
+		case attest.EntrySampleDrawn:
+			var d attest.Draw
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.draws[d.ID] = d
+		case attest.EntryAuditorAdded:
+			var d attest.Auditor
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			k := [2]string{d.EngagementID, d.Name}
+			st.auditors[k], st.audEntry[k] = d, e.Seq
+		case attest.EntryAuditorRemoved:
+			var d attest.Auditor
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			delete(st.auditors, [2]string{d.EngagementID, d.Name})
 		case attest.EntryNotRequiredAdded:
 			var d attest.NotRequired
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -180,6 +217,9 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		}
 	}
 	if err := compareEvidence(ctx, s, st, r); err != nil {
+		return err
+	}
+	if err := compareSampling(ctx, s, st, engs, r); err != nil {
 		return err
 	}
 	return compareEventsAndNotRequired(ctx, s, st, r)
@@ -281,6 +321,70 @@ func compareEventsAndNotRequired(ctx context.Context, s attest.Store, st *state,
 	for id := range st.notRequired {
 		if !seen[id] {
 			r.add(RecordMismatch, st.nrEntry[id], "", "not-required record %d, recorded in entry %d, is missing from the database", id, st.nrEntry[id])
+		}
+	}
+	return nil
+}
+
+// compareSampling checks auditors, populations and draws against the
+// ledger, both ways.
+func compareSampling(ctx context.Context, s attest.Store, st *state, engs []attest.Engagement, r *Report) error {
+	pops, err := s.Populations(ctx, "")
+	if err != nil {
+		return err
+	}
+	seenPop := map[int64]bool{}
+	for _, p := range pops {
+		seenPop[p.ID] = true
+		want, ok := st.populations[p.ID]
+		if !ok {
+			r.add(Unrecorded, -1, p.Ref, "population %d is in the database but not in the ledger", p.ID)
+		} else if canon(want) != canon(p) {
+			r.add(RecordMismatch, want.Entry, p.Ref, "population %d differs from what entry %d recorded", p.ID, want.Entry)
+		}
+	}
+	for id, p := range st.populations {
+		if !seenPop[id] {
+			r.add(RecordMismatch, p.Entry, p.Ref, "population %d, recorded in entry %d, is missing from the database", id, p.Entry)
+		}
+	}
+	seenDraw, seenAud := map[int64]bool{}, map[[2]string]bool{}
+	for _, e := range engs {
+		ds, err := s.Draws(ctx, e.ID, "")
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			seenDraw[d.ID] = true
+			want, ok := st.draws[d.ID]
+			if !ok {
+				r.add(Unrecorded, -1, "", "draw %d is in the database but not in the ledger", d.ID)
+			} else if canon(want) != canon(d) {
+				r.add(RecordMismatch, want.Entry, "", "draw %d (the sample of %s) differs from what entry %d recorded", d.ID, d.ControlID, want.Entry)
+			}
+		}
+		as, err := s.Auditors(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			k := [2]string{a.EngagementID, a.Name}
+			seenAud[k] = true
+			if want, ok := st.auditors[k]; !ok {
+				r.add(Unrecorded, -1, "", "auditor %s of %s is not in the ledger", a.Name, a.EngagementID)
+			} else if canon(want) != canon(a) {
+				r.add(RecordMismatch, st.audEntry[k], "", "auditor %s of %s differs from what entry %d recorded", a.Name, a.EngagementID, st.audEntry[k])
+			}
+		}
+	}
+	for id, d := range st.draws {
+		if !seenDraw[id] {
+			r.add(RecordMismatch, d.Entry, "", "draw %d, recorded in entry %d, is missing from the database", id, d.Entry)
+		}
+	}
+	for k := range st.auditors {
+		if !seenAud[k] {
+			r.add(RecordMismatch, st.audEntry[k], "", "auditor %s of %s, recorded in entry %d, is missing from the database", k[1], k[0], st.audEntry[k])
 		}
 	}
 	return nil

@@ -22,7 +22,7 @@ func (m *Main) engagementCommand() *cobra.Command {
 		Aliases: []string{"engagements"},
 		Short:   "Create and manage engagements (one examination each)",
 	}
-	cmd.AddCommand(m.engagementCreate(), m.engagementList(), m.engagementUse(), m.engagementShow(), m.engagementExclude(), m.engagementInclude())
+	cmd.AddCommand(m.engagementCreate(), m.engagementList(), m.engagementUse(), m.engagementShow(), m.engagementExclude(), m.engagementInclude(), m.auditorCommand())
 	return cmd
 }
 

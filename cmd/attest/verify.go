@@ -57,7 +57,7 @@ authentic and complete remains the auditor's judgment.`,
 					return err
 				}
 			} else if rep.OK {
-				m.printf("OK: %d ledger entries and %d evidence blobs (%s) verified; the tree matches every signed checkpoint.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes))
+				m.printf("OK: %d ledger entries and %d blobs (%s) verified; the tree matches every signed checkpoint.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes))
 			} else {
 				m.printf("FAILED: %d problems in %d ledger entries and %d blobs:\n", len(rep.Problems), rep.Entries, rep.Blobs)
 				for _, pr := range rep.Problems {

@@ -1,0 +1,742 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/sample"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) auditorCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "auditor",
+		Short: "Name the service auditor's team on the engagement",
+		Long: `Name the people of the CPA firm who work on the engagement. Only they may
+set seeds, draw samples and record the auditor's tests and conclusions; every
+action is recorded with its actor (--as NAME, default the operating-system
+user).`,
+	}
+	var firm string
+	add := &cobra.Command{
+		Use:   "add NAME [--firm TEXT]",
+		Short: "Add an auditor to the engagement",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			name := strings.TrimSpace(args[0])
+			if name == "" {
+				return attest.Errorf(attest.EINVALID, "an auditor needs a name")
+			}
+			if firm == "" {
+				firm = e.Firm
+			}
+			if err := d.db.AddAuditor(ctx, m.change(), attest.Auditor{EngagementID: e.ID, Name: name, Firm: firm}); err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]string{"engagement": e.ID, "auditor": name, "firm": firm})
+			}
+			m.printf("%s (%s) is an auditor of %s.\n", name, dashStr(firm), e.ID)
+			return nil
+		},
+	}
+	add.Flags().StringVar(&firm, "firm", "", "the auditor's CPA firm (default: the engagement's)")
+	remove := &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Take an auditor off the engagement (what they recorded stays)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if err := d.db.RemoveAuditor(ctx, m.change(), e.ID, args[0]); err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]string{"engagement": e.ID, "removed": args[0]})
+			}
+			m.printf("%s is no longer an auditor of %s.\n", args[0], e.ID)
+			return nil
+		},
+	}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the engagement's auditors",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			as, err := d.db.Auditors(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(as)
+			}
+			for _, a := range as {
+				m.printf("%s\t%s\tadded %s by %s\n", a.Name, dashStr(a.Firm), a.AddedAt, a.AddedBy)
+			}
+			if len(as) == 0 {
+				m.printf("No auditors named for %s yet: attest engagement auditor add NAME\n", e.ID)
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(add, remove, list)
+	return cmd
+}
+
+// requireAuditor refuses anyone who is not a named auditor of e.
+func (m *Main) requireAuditor(ctx context.Context, s attest.Store, e *attest.Engagement, what string) error {
+	as, err := s.Auditors(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	who := m.actor()
+	for _, a := range as {
+		if a.Name == who {
+			return nil
+		}
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("%s is not an auditor of %s: only the service auditor %s", who, e.ID, what),
+		Hint: "an auditor acts with --as NAME after `attest engagement auditor add NAME`"}
+}
+
+func (m *Main) populationCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "population",
+		Short: "Import populations (changes, hires, terminations) with their provenance",
+	}
+	var f struct{ control, file, key, date, source, query, by, at, format string }
+	imp := &cobra.Command{
+		Use:   "import --control ID --file FILE --key COLUMN [--date COLUMN] [--source TEXT] [--query TEXT] [--extracted-by NAME] [--extracted-at TIME]",
+		Short: "Import a population file (CSV or JSON lines), kept byte for byte with its provenance",
+		Long: `Import a population for a control: a CSV file with a header row, or JSON
+lines (one object per line). The file is streamed (any size, constant
+memory), kept byte for byte as a blob, and recorded in the ledger with its
+SHA-256, row count, key column and provenance: the system it came from, the
+query or report that produced it, who extracted it and when. Every key must
+be present and unique; a date column, when named, must parse. An empty
+population (a header and no rows) is valid.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.importPopulation(cmd.Context(), f.control, f.file, f.key, f.date, f.source, f.query, f.by, f.at, f.format)
+		},
+	}
+	fl := imp.Flags()
+	fl.StringVar(&f.control, "control", "", "the control the population is for")
+	fl.StringVar(&f.file, "file", "", "the population file (.csv, or .jsonl for JSON lines)")
+	fl.StringVar(&f.key, "key", "", "the column (or JSON field) that identifies an item")
+	fl.StringVar(&f.date, "date", "", "the column holding each item's date (for stratifying by period)")
+	fl.StringVar(&f.source, "source", "", "the system it came from")
+	fl.StringVar(&f.query, "query", "", "the query, report or filter that produced it")
+	fl.StringVar(&f.by, "extracted-by", "", "who extracted it")
+	fl.StringVar(&f.at, "extracted-at", "", "when it was extracted (YYYY-MM-DD or RFC 3339)")
+	fl.StringVar(&f.format, "format", "", "csv or jsonl (default: from the file name)")
+	var control string
+	list := &cobra.Command{
+		Use:   "list [--control ID]",
+		Short: "List populations",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			ps, err := d.db.Populations(ctx, strings.ToUpper(control))
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(ps)
+			}
+			w := m.table()
+			fmt.Fprintln(w, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE")
+			for _, p := range ps {
+				fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name)
+			}
+			return w.Flush()
+		},
+	}
+	list.Flags().StringVar(&control, "control", "", "only this control's populations")
+	cmd.AddCommand(imp, list)
+	return cmd
+}
+
+func (m *Main) importPopulation(ctx context.Context, control, file, key, dateCol, source, query, by, at, format string) error {
+	if control == "" || file == "" || key == "" {
+		return attest.Errorf(attest.EINVALID, "population import needs --control ID, --file FILE and --key COLUMN")
+	}
+	spec := sample.Spec{Name: file, Format: sample.FormatOf(file), KeyColumn: key, DateColumn: dateCol}
+	switch format {
+	case "":
+	case "csv", "jsonl":
+		spec.Format = sample.Format(format)
+	default:
+		return attest.Errorf(attest.EINVALID, "--format %q: want csv or jsonl", format)
+	}
+	if at != "" {
+		if _, err := time.Parse(time.RFC3339, at); err != nil {
+			if _, err := attest.ParseDate(at); err != nil {
+				return attest.Errorf(attest.EINVALID, "--extracted-at %q: want YYYY-MM-DD or RFC 3339", at)
+			}
+		}
+	}
+	d, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	id, err := requireControl(ctx, d.db, control)
+	if err != nil {
+		return err
+	}
+	pending, stats, err := scanPopulation(d.blobs, file, spec)
+	if err != nil {
+		return err
+	}
+	if err := d.blobs.Commit([]*blob.Pending{pending}); err != nil {
+		return err
+	}
+	p := attest.Population{ControlID: id, Ref: string(pending.Ref), Name: filepath.Base(file), Format: string(spec.Format), Rows: stats.rows,
+		KeyColumn: key, DateColumn: dateCol, FirstDate: stats.first, LastDate: stats.last, Source: source, Query: query, ExtractedBy: by, ExtractedAt: at}
+	saved, err := d.db.AddPopulation(ctx, m.change(), p)
+	if err != nil {
+		return err
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
+		return err
+	}
+	if m.cfg.json {
+		return m.printJSON(saved)
+	}
+	m.printf("Imported population %d for %s: %d items keyed by %s, %s.\n", saved.ID, id, saved.Rows, key, saved.Ref)
+	if saved.Rows == 0 {
+		m.printf("The population is empty: keep the evidence that shows it (this file is kept as such).\n")
+	}
+	if source == "" || query == "" || by == "" {
+		m.warn("record the population's provenance (--source, --query, --extracted-by, --extracted-at): it is information produced by the entity, and the auditor will ask how it was produced")
+	}
+	return nil
+}
+
+type popStats struct {
+	rows        int
+	first, last string
+}
+
+// scanPopulation streams the file once into a staged blob while parsing
+// it, and reads it a second time only if some key may repeat.
+func scanPopulation(bs blob.Store, file string, spec sample.Spec) (*blob.Pending, popStats, error) {
+	var st popStats
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, st, attest.Errorf(attest.EINVALID, "%s: %v", file, unwrapPathErr(err))
+	}
+	defer f.Close()
+	pr, pw := io.Pipe()
+	type staged struct {
+		p   *blob.Pending
+		err error
+	}
+	done := make(chan staged, 1)
+	go func() {
+		p, err := bs.Stage(pr)
+		pr.CloseWithError(err)
+		done <- staged{p, err}
+	}()
+	dups := sample.NewDupFinder()
+	scanErr := sample.Scan(io.TeeReader(f, pw), spec, func(r sample.Row) error {
+		st.rows++
+		dups.First(r.Key)
+		if !r.Date.IsZero() {
+			ds := r.Date.Format(attest.DateLayout)
+			if st.first == "" || ds < st.first {
+				st.first = ds
+			}
+			if ds > st.last {
+				st.last = ds
+			}
+		}
+		return nil
+	})
+	if scanErr == nil {
+		_, scanErr = io.Copy(pw, f) // whatever the parser did not need, for the hash
+	}
+	pw.CloseWithError(scanErr)
+	res := <-done
+	if scanErr != nil {
+		bs.Abort([]*blob.Pending{res.p})
+		return nil, st, scanErr
+	}
+	if res.err != nil {
+		return nil, st, res.err
+	}
+	if dups.NeedsSecondPass() {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, st, err
+		}
+		err := sample.Scan(f, spec, func(r sample.Row) error {
+			if first := dups.Second(r.Key, r.Line); first != 0 {
+				return attest.Errorf(attest.EINVALID, "%s: line %d: key %q repeats line %d: every item needs its own key", file, r.Line, r.Key, first)
+			}
+			return nil
+		})
+		if err != nil {
+			bs.Abort([]*blob.Pending{res.p})
+			return nil, st, err
+		}
+	}
+	return res.p, st, nil
+}
+
+func (m *Main) sampleCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sample",
+		Short: "Sample sizes and the auditor's seeded, reproducible selection",
+	}
+	cmd.AddCommand(m.sampleSize(), m.sampleDraw(), m.sampleList(), m.sampleProfile())
+	return cmd
+}
+
+const profileKey = "sample.profile"
+
+func (m *Main) profile(ctx context.Context, s attest.Store) (sample.Profile, error) {
+	v, err := s.Setting(ctx, profileKey)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return sample.DefaultProfile(), nil
+	}
+	if err != nil {
+		return sample.Profile{}, err
+	}
+	return sample.ParseProfile("the stored profile", []byte(v))
+}
+
+func (m *Main) sampleSize() *cobra.Command {
+	var control, frequency string
+	var popSize, deviations int
+	var confidence, tolerable float64
+	cmd := &cobra.Command{
+		Use:   "size [--control ID | --frequency F | --population-size N | --confidence C --tolerable T [--deviations-allowed K]]",
+		Short: "The sample size for a control, a frequency, a population, or statistical parameters",
+		Long: `Print a sample size and the rule behind it. Sizes are the audit firm's
+choice: the defaults are the table in the user guide (by frequency, and by
+population size for event-driven controls); a firm loads its own with
+` + "`attest sample profile set --file`" + `. With --confidence and --tolerable
+(fractions such as 0.95 and 0.05, or percentages such as 95 and 5) the size is
+exact binomial attribute sampling.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			fl := cmd.Flags()
+			var size sample.Size
+			var err error
+			switch {
+			case fl.Changed("confidence") || fl.Changed("tolerable"):
+				if !fl.Changed("confidence") || !fl.Changed("tolerable") {
+					return attest.Errorf(attest.EINVALID, "statistical sizes need both --confidence and --tolerable")
+				}
+				size, err = sample.Statistical(sample.Fraction(confidence), sample.Fraction(tolerable), deviations)
+			case fl.Changed("population-size"):
+				p, perr := m.profileOrDefault(ctx)
+				if perr != nil {
+					return perr
+				}
+				size, err = p.ForPopulation(popSize)
+			case frequency != "":
+				f, ferr := attest.ParseFrequency(frequency)
+				if ferr != nil {
+					return ferr
+				}
+				if f == attest.EventDriven {
+					return attest.Errorf(attest.EINVALID, "event-driven controls are sized by population: use --population-size N")
+				}
+				p, perr := m.profileOrDefault(ctx)
+				if perr != nil {
+					return perr
+				}
+				size, err = p.ForFrequency(f)
+			case control != "":
+				size, err = m.controlSize(ctx, control)
+			default:
+				return attest.Errorf(attest.EINVALID, "say what to size: --control, --frequency, --population-size, or --confidence with --tolerable")
+			}
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(size)
+			}
+			m.printf("%d (%s)\n", size.Size, size.Rule)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&control, "control", "", "size for this control of the engagement")
+	fl.StringVar(&frequency, "frequency", "", "size for a periodic frequency")
+	fl.IntVar(&popSize, "population-size", 0, "size for an event-driven population of N items")
+	fl.Float64Var(&confidence, "confidence", 0, "confidence level: 0.95 or 95 (risk of overreliance 5%)")
+	fl.Float64Var(&tolerable, "tolerable", 0, "tolerable deviation rate: 0.05 or 5")
+	fl.IntVar(&deviations, "deviations-allowed", 0, "deviations the sample may contain")
+	return cmd
+}
+
+// profileOrDefault reads the firm's profile when a data directory is at
+// hand, and the defaults otherwise.
+func (m *Main) profileOrDefault(ctx context.Context) (sample.Profile, error) {
+	if _, err := os.Stat(m.cfg.dataDir); err != nil && m.cfg.db == "" {
+		return sample.DefaultProfile(), nil
+	}
+	d, err := m.open(ctx)
+	if err != nil {
+		return sample.DefaultProfile(), nil
+	}
+	defer d.Close()
+	return m.profile(ctx, d.db)
+}
+
+func (m *Main) controlSize(ctx context.Context, control string) (sample.Size, error) {
+	d, e, err := m.openEngagement(ctx)
+	if err != nil {
+		return sample.Size{}, err
+	}
+	defer d.Close()
+	c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
+	if err != nil {
+		return sample.Size{}, err
+	}
+	p, err := m.profile(ctx, d.db)
+	if err != nil {
+		return sample.Size{}, err
+	}
+	if c.Frequency == attest.EventDriven {
+		ps, err := d.db.Populations(ctx, c.ID)
+		if err != nil {
+			return sample.Size{}, err
+		}
+		if len(ps) == 0 {
+			return sample.Size{}, attest.Errorf(attest.EINVALID, "%s is event-driven: import its population first (attest population import), or use --population-size N", c.ID)
+		}
+		return p.ForPopulation(ps[len(ps)-1].Rows)
+	}
+	return p.ForFrequency(c.Frequency)
+}
+
+func (m *Main) sampleProfile() *cobra.Command {
+	cmd := &cobra.Command{Use: "profile", Short: "The audit firm's sample-size table"}
+	var file string
+	set := &cobra.Command{
+		Use:   "set --file PROFILE.json",
+		Short: "Load the firm's own sample-size table (auditors only)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "read profile: %v", err)
+			}
+			p, err := sample.ParseProfile(file, b)
+			if err != nil {
+				return err
+			}
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if err := m.requireAuditor(ctx, d.db, e, "sets the firm's sample sizes"); err != nil {
+				return err
+			}
+			if err := d.db.SetSetting(ctx, profileKey, string(b)); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(p)
+			}
+			m.printf("Loaded the sample-size profile %q.\n", p.Name)
+			return nil
+		},
+	}
+	set.Flags().StringVar(&file, "file", "", "a JSON profile: {\"name\", \"by_frequency\": {\"quarterly\": 2, ...}, \"event_driven\": [{\"max\": 1, \"size\": 1}, ..., {\"max\": 0, \"size\": 40}]}")
+	show := &cobra.Command{
+		Use:   "show",
+		Short: "Show the sample-size table in force",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := m.profileOrDefault(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(p)
+			}
+			m.printf("%s\n", p.Name)
+			for _, f := range attest.Frequencies {
+				if n, ok := p.ByFrequency[f]; ok {
+					m.printf("  %-15s %d\n", f, n)
+				}
+			}
+			prev := 0
+			for _, b := range p.EventDriven {
+				if b.Max == 0 {
+					m.printf("  event-driven, more than %d items: %d\n", prev, b.Size)
+				} else {
+					m.printf("  event-driven, %d to %d items: %d\n", prev+1, b.Max, b.Size)
+				}
+				prev = b.Max
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(set, show)
+	return cmd
+}
+
+// drawJSON is the published shape of `attest sample draw --json`.
+type drawJSON struct {
+	ID         int64          `json:"id"`
+	Control    string         `json:"control"`
+	Population map[string]any `json:"population"`
+	Seed       string         `json:"seed"`
+	Size       int            `json:"size"`
+	Rule       string         `json:"rule"`
+	Stratify   string         `json:"stratify,omitempty"`
+	Binding    bool           `json:"binding"`
+	DrawnBy    string         `json:"drawn_by"`
+	Items      []string       `json:"items"`
+	Ranks      []string       `json:"ranks"`
+	AllItems   bool           `json:"all_items"`
+	Redraw     string         `json:"redraw_reason,omitempty"`
+}
+
+func (m *Main) sampleDraw() *cobra.Command {
+	var control, seed, stratify, reason string
+	var popID int64
+	var size int
+	var redraw bool
+	cmd := &cobra.Command{
+		Use:   "draw --control ID [--population ID] [--seed TEXT] [--size N] [--stratify month|quarter] [--redraw --reason TEXT]",
+		Short: "Select the sample (auditors only): seeded, reproducible, recorded, the first draw binding",
+		Long: `Select the items to test from a population. Each item is ranked by
+HMAC-SHA256 with the seed as key and the item's key as message, and the
+lowest ranks are taken (with --stratify, spread over the months or quarters
+of the population's date column). The same population and seed always give
+the same items, in any row order: docs/sampling.md shows how to recompute a
+selection with openssl or Python. Only a named auditor of the engagement may
+draw; the seed defaults to a random one, shown in the output. The first
+draw for a population is binding: another needs --redraw with a reason, and
+both stay visible.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if control == "" {
+				return attest.Errorf(attest.EINVALID, "say which control to sample: --control ID")
+			}
+			if stratify != "" && stratify != "month" && stratify != "quarter" {
+				return attest.Errorf(attest.EINVALID, "--stratify %q: want month or quarter", stratify)
+			}
+			if redraw != (strings.TrimSpace(reason) != "") {
+				return attest.Errorf(attest.EINVALID, "a redraw needs both --redraw and --reason TEXT")
+			}
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if err := m.requireAuditor(ctx, d.db, e, "selects samples"); err != nil {
+				return err
+			}
+			c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
+			if err != nil {
+				return err
+			}
+			pop, err := m.pickPopulation(ctx, d.db, c.ID, popID)
+			if err != nil {
+				return err
+			}
+			if stratify != "" && pop.DateColumn == "" {
+				return attest.Errorf(attest.EINVALID, "population %d has no date column: stratifying needs one (import it with --date COLUMN)", pop.ID)
+			}
+			rule := fmt.Sprintf("%d chosen by the auditor", size)
+			if size <= 0 {
+				p, err := m.profile(ctx, d.db)
+				if err != nil {
+					return err
+				}
+				var sz sample.Size
+				if c.Frequency == attest.EventDriven {
+					sz, err = p.ForPopulation(pop.Rows)
+				} else {
+					sz, err = p.ForFrequency(c.Frequency)
+				}
+				if err != nil {
+					return err
+				}
+				size, rule = sz.Size, sz.Rule
+			}
+			if seed == "" {
+				var b [16]byte
+				rand.Read(b[:])
+				seed = hex.EncodeToString(b[:])
+			}
+			items, ranks, err := selectItems(d.blobs, pop, seed, size, stratify)
+			if err != nil {
+				return err
+			}
+			all := len(items) < size || len(items) == pop.Rows
+			if all {
+				rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
+			}
+			saved, err := d.db.AddDraw(ctx, m.change(), attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
+				Stratify: stratify, Items: items, Redraw: reason})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			out := drawJSON{ID: saved.ID, Control: c.ID, Population: map[string]any{"id": pop.ID, "sha256": pop.Ref, "rows": pop.Rows}, Seed: seed, Size: size, Rule: rule,
+				Stratify: stratify, Binding: saved.Binding, DrawnBy: saved.DrawnBy, Items: items, Ranks: ranks, AllItems: all, Redraw: saved.Redraw}
+			if m.cfg.json {
+				return m.printJSON(out)
+			}
+			kind := "binding draw"
+			if !saved.Binding {
+				kind = "redraw (the first draw stays binding and visible): " + saved.Redraw
+			}
+			m.printf("Drew %d of %d items from population %d for %s (%s), seed %q, %s.\n", len(items), pop.Rows, pop.ID, c.ID, rule, seed, kind)
+			for i, it := range items {
+				m.printf("  %3d  %s\n", i+1, it)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&control, "control", "", "the control to sample")
+	fl.Int64Var(&popID, "population", 0, "the population (default: the control's latest)")
+	fl.StringVar(&seed, "seed", "", "the seed (default: a random one)")
+	fl.IntVar(&size, "size", 0, "the sample size (default: the firm's table)")
+	fl.StringVar(&stratify, "stratify", "", "spread the sample over the population's months or quarters")
+	fl.BoolVar(&redraw, "redraw", false, "draw again for a population that already has its binding draw")
+	fl.StringVar(&reason, "reason", "", "why the redraw (required with --redraw)")
+	return cmd
+}
+
+func (m *Main) pickPopulation(ctx context.Context, s attest.Store, controlID string, id int64) (*attest.Population, error) {
+	if id > 0 {
+		p, err := s.Population(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if p.ControlID != controlID {
+			return nil, attest.Errorf(attest.EINVALID, "population %d is %s's, not %s's", id, p.ControlID, controlID)
+		}
+		return p, nil
+	}
+	ps, err := s.Populations(ctx, controlID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no population for " + controlID, Hint: "import one: attest population import --control " + controlID + " --file FILE --key COLUMN"}
+	}
+	return &ps[len(ps)-1], nil
+}
+
+// selectItems streams the population's stored file and returns the
+// selected keys and their ranks, in rank order.
+func selectItems(bs blob.Store, p *attest.Population, seed string, size int, stratify string) ([]string, []string, error) {
+	rc, err := bs.Open(blob.Ref(p.Ref))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rc.Close()
+	sel := sample.NewSelector(seed, size)
+	spec := sample.Spec{Name: p.Name, Format: sample.Format(p.Format), KeyColumn: p.KeyColumn, DateColumn: p.DateColumn}
+	err = sample.Scan(rc, spec, func(r sample.Row) error {
+		stratum := ""
+		switch stratify {
+		case "month":
+			stratum = r.Date.Format("2006-01")
+		case "quarter":
+			stratum = fmt.Sprintf("%d-Q%d", r.Date.Year(), (int(r.Date.Month())+2)/3)
+		}
+		sel.Add(r.Key, stratum)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	items, ranks := []string{}, []string{}
+	for _, it := range sel.Items() {
+		items = append(items, it.Key)
+		ranks = append(ranks, it.Rank)
+	}
+	return items, ranks, nil
+}
+
+func (m *Main) sampleList() *cobra.Command {
+	var control string
+	cmd := &cobra.Command{
+		Use:   "list [--control ID]",
+		Short: "List the engagement's draws, binding ones and redraws",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			ds, err := d.db.Draws(ctx, e.ID, strings.ToUpper(control))
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(ds)
+			}
+			w := m.table()
+			fmt.Fprintln(w, "ID\tCONTROL\tPOPULATION\tSIZE\tBINDING\tSEED\tDRAWN BY\tWHEN")
+			for _, x := range ds {
+				b := "yes"
+				if !x.Binding {
+					b = "no: " + x.Redraw
+				}
+				fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&control, "control", "", "only this control's draws")
+	return cmd
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"fmt"
+	"math/rand"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/attest-dev/attest/sample"
+	"github.com/google/go-cmp/cmp"
+)
+
+func population(n int, shuffle int64) string {
+	rows := []string{}
+	for i := 0; i < n; i++ {
+		rows = append(rows, fmt.Sprintf("CHG-%04d,2026-%02d-%02d,change %d", i, 1+i%9, 1+i%28, i))
+	}
+	if shuffle != 0 {
+		rand.New(rand.NewSource(shuffle)).Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	}
+	return "id,merged,title\n" + strings.Join(rows, "\n") + "\n"
+}
+
+func TestSamplingWorkflow(t *testing.T) {
+	dir := setup(t)
+	writeFile(t, dir, "changes.csv", population(300, 0))
+	writeFile(t, dir, "shuffled.csv", population(300, 42))
+	imp := decode[map[string]any](t, mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id", "--date", "merged",
+		"--source", "GitHub", "--query", "merged pull requests to main", "--extracted-by", "Sam", "--extracted-at", "2026-10-01", "--json"))
+	if imp["id"] != 1.0 || imp["rows"] != 300.0 || imp["first_date"] != "2026-01-01" || imp["last_date"] != "2026-09-28" {
+		t.Errorf("import %v", imp)
+	}
+	// Only a named auditor may draw.
+	if r := run(t, dir, "", "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--as", "Priya"); r.code != 2 || !strings.Contains(r.stderr, "not an auditor") {
+		t.Errorf("draw by management: %+v", r)
+	}
+	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima", "--firm", "Example CPA")
+	ana := []string{"--as", "Ana Lima"}
+	d1 := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "s1", "--json"}, ana...)...))
+	for _, k := range []string{"control", "population", "seed", "size", "rule", "binding", "drawn_by", "items"} {
+		if _, ok := d1[k]; !ok {
+			t.Errorf("draw JSON lacks %q", k)
+		}
+	}
+	pop := d1["population"].(map[string]any)
+	if d1["size"] != 25.0 || d1["binding"] != true || d1["drawn_by"] != "Ana Lima" || pop["rows"] != 300.0 || pop["sha256"] != imp["sha256"] {
+		t.Errorf("draw %v", d1)
+	}
+	items := toStrings(d1["items"])
+	// Anyone can recompute: rank every key with HMAC-SHA256, take the 25 lowest.
+	type kr struct{ k, r string }
+	var all []kr
+	for i := 0; i < 300; i++ {
+		k := fmt.Sprintf("CHG-%04d", i)
+		r := sample.Rank("s1", k)
+		all = append(all, kr{k, fmt.Sprintf("%x", r)})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].r < all[j].r })
+	var want []string
+	for _, x := range all[:25] {
+		want = append(want, x.k)
+	}
+	if diff := cmp.Diff(want, items); diff != "" {
+		t.Errorf("items differ from a recomputation:\n%s", diff)
+	}
+	// The first draw is binding.
+	if r := run(t, dir, "", append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "other"}, ana...)...); r.code != 2 || !strings.Contains(r.stderr, "binding draw") {
+		t.Errorf("silent redraw: %+v", r)
+	}
+	if r := run(t, dir, "", append([]string{"sample", "draw", "--control", "CHG-02", "--redraw"}, ana...)...); r.code != 2 {
+		t.Errorf("redraw without reason: %+v", r)
+	}
+	re := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "s2", "--redraw", "--reason", "seed typed wrong", "--json"}, ana...)...))
+	if re["binding"] != false {
+		t.Errorf("redraw %v", re)
+	}
+	// Same seed over the shuffled file: the same items.
+	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "shuffled.csv", "--key", "id", "--date", "merged")
+	d3 := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "s1", "--json"}, ana...)...))
+	if diff := cmp.Diff(items, toStrings(d3["items"])); diff != "" || d3["binding"] != true {
+		t.Errorf("shuffled rows changed the selection:\n%s", diff)
+	}
+	// Stratified by quarter: 25 over Q1 to Q3.
+	writeFile(t, dir, "strata.csv", population(90, 0))
+	mustRun(t, dir, "population", "import", "--control", "CHG-01", "--file", "strata.csv", "--key", "id", "--date", "merged")
+	st := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-01", "--seed", "q", "--stratify", "quarter", "--json"}, ana...)...))
+	perQ := map[string]int{}
+	for _, k := range toStrings(st["items"]) {
+		var n int
+		fmt.Sscanf(k, "CHG-%d", &n)
+		perQ[fmt.Sprint(n%9/3)]++
+	}
+	if perQ["0"] < 8 || perQ["1"] < 8 || perQ["2"] < 8 {
+		t.Errorf("stratified draw per quarter %v", perQ)
+	}
+	// A sample larger than the population takes every item, and says so.
+	writeFile(t, dir, "few.csv", population(3, 0))
+	mustRun(t, dir, "population", "import", "--control", "AC-04", "--file", "few.csv", "--key", "id")
+	few := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "AC-04", "--size", "10", "--json"}, ana...)...))
+	if len(toStrings(few["items"])) != 3 || few["all_items"] != true || !strings.Contains(few["rule"].(string), "every item") {
+		t.Errorf("small population %v", few)
+	}
+	list := decode[[]map[string]any](t, mustRun(t, dir, "sample", "list", "--json"))
+	if len(list) != 5 {
+		t.Errorf("%d draws listed, want 5", len(list))
+	}
+	if v := decode[map[string]any](t, mustRun(t, dir, "verify", "--json")); v["ok"] != true || v["blobs"] != 4.0 {
+		t.Errorf("verify %v", v)
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func TestPopulationBadInput(t *testing.T) {
+	dir := setup(t)
+	writeFile(t, dir, "dup.csv", "id,d\nA,2026-01-01\nB,2026-01-02\nA,2026-01-03\n")
+	writeFile(t, dir, "date.csv", "id,d\nA,2026-01-01\nB,yesterday\n")
+	writeFile(t, dir, "empty-key.csv", "id,d\nA,2026-01-01\n,2026-01-02\n")
+	writeFile(t, dir, "empty.csv", "id,d\n")
+	tests := []struct{ file, want string }{
+		{"dup.csv", `dup.csv: line 4: key "A" repeats line 2`},
+		{"date.csv", `date.csv: line 3: d "yesterday"`},
+		{"empty-key.csv", "empty-key.csv: line 3: the key"},
+		{"missing.csv", "missing.csv"},
+	}
+	for _, tt := range tests {
+		r := run(t, dir, "", "population", "import", "--control", "CHG-02", "--file", tt.file, "--key", "id", "--date", "d")
+		if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%s: exit %d %q, want %q", tt.file, r.code, r.stderr, tt.want)
+		}
+	}
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "population", "list", "--json")); len(l) != 0 {
+		t.Errorf("refused imports recorded %d populations", len(l))
+	}
+	// An empty population is valid.
+	e := decode[map[string]any](t, mustRun(t, dir, "population", "import", "--control", "INC-02", "--file", "empty.csv", "--key", "id", "--json"))
+	if e["rows"] != 0.0 {
+		t.Errorf("empty population %v", e)
+	}
+	if r := run(t, dir, "", "population", "import", "--control", "ZZ-9", "--file", "empty.csv", "--key", "id"); r.code != 2 || !strings.Contains(r.stderr, "no such control") {
+		t.Errorf("unknown control: %+v", r)
+	}
+	mustRun(t, dir, "verify")
+}
+
+func TestSampleSize(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		args []string
+		want float64
+	}{
+		{[]string{"--confidence", "0.95", "--tolerable", "0.05"}, 59},
+		{[]string{"--confidence", "95", "--tolerable", "10"}, 29},
+		{[]string{"--confidence", "0.90", "--tolerable", "0.05"}, 45},
+		{[]string{"--confidence", "90", "--tolerable", "10"}, 22},
+		{[]string{"--frequency", "quarterly"}, 2},
+		{[]string{"--frequency", "semi-monthly"}, 5},
+		{[]string{"--population-size", "40"}, 5},
+		{[]string{"--population-size", "1000"}, 40},
+	}
+	for _, c := range cases {
+		out := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "size", "--json"}, c.args...)...))
+		if out["size"] != c.want || out["rule"] == "" {
+			t.Errorf("sample size %v = %v, want %v", c.args, out, c.want)
+		}
+	}
+	if r := run(t, dir, "", "sample", "size", "--confidence", "0.95"); r.code != 2 {
+		t.Errorf("half a statistical request: %+v", r)
+	}
+	// A firm's own table, set by an auditor.
+	ws := setup(t)
+	writeFile(t, ws, "firm.json", `{"name":"Example CPA","by_frequency":{"quarterly":3},"event_driven":[{"max":0,"size":30}]}`)
+	if r := run(t, ws, "", "sample", "profile", "set", "--file", "firm.json"); r.code != 2 || !strings.Contains(r.stderr, "not an auditor") {
+		t.Errorf("profile by management: %+v", r)
+	}
+	mustRun(t, ws, "engagement", "auditor", "add", "Ana")
+	mustRun(t, ws, "sample", "profile", "set", "--file", "firm.json", "--as", "Ana")
+	if out := decode[map[string]any](t, mustRun(t, ws, "sample", "size", "--control", "AC-06", "--json")); out["size"] != 3.0 {
+		t.Errorf("firm profile: %v", out)
+	}
+}
