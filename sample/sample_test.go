@@ -180,3 +180,11 @@ func TestStratified(t *testing.T) {
 		t.Errorf("allocation %v", per)
 	}
 }
+
+// TestWorkedExample keeps docs/sampling.md's example true.
+func TestWorkedExample(t *testing.T) {
+	got := draw("fieldwork-2026", 2, []string{"CHG-1001", "CHG-1002", "CHG-1003", "CHG-1004", "CHG-1005"})
+	if diff := cmp.Diff([]string{"CHG-1005", "CHG-1002"}, got); diff != "" {
+		t.Errorf("worked example:\n%s", diff)
+	}
+}

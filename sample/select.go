@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"sort"
 )
 
@@ -52,6 +53,8 @@ func (h *maxHeap) Pop() any {
 // Selector streams a population's keys and keeps, in memory proportional
 // to the sample size, the lowest-ranked items overall or per stratum.
 type Selector struct {
+	mac    hash.Hash // HMAC keyed with the seed, reset per item
+	sum    []byte
 	seed   string
 	n      int
 	heaps  map[string]*maxHeap
@@ -61,7 +64,7 @@ type Selector struct {
 
 // NewSelector prepares a selection of n items with the given seed.
 func NewSelector(seed string, n int) *Selector {
-	return &Selector{seed: seed, n: n, heaps: map[string]*maxHeap{}, counts: map[string]int{}}
+	return &Selector{mac: hmac.New(sha256.New, []byte(seed)), seed: seed, n: n, heaps: map[string]*maxHeap{}, counts: map[string]int{}}
 }
 
 // Add offers one item (stratum "" when not stratified).
@@ -73,7 +76,15 @@ func (s *Selector) Add(key, stratum string) {
 		h = &maxHeap{}
 		s.heaps[stratum] = h
 	}
-	r := ranked{key: key, stratum: stratum, rank: Rank(s.seed, key)}
+	s.mac.Reset()
+	s.mac.Write([]byte(key))
+	s.sum = s.mac.Sum(s.sum[:0])
+	var rank [32]byte
+	copy(rank[:], s.sum)
+	if h.Len() >= s.n && bytes.Compare(rank[:], (*h)[0].rank[:]) >= 0 {
+		return
+	}
+	r := ranked{key: key, stratum: stratum, rank: rank}
 	if h.Len() < s.n {
 		heap.Push(h, r)
 		return

@@ -221,6 +221,9 @@ func (m *Main) importPopulation(ctx context.Context, control, file, key, dateCol
 	if err != nil {
 		return err
 	}
+	// A population is one file however many rows it has: its own, larger
+	// limit instead of the evidence default.
+	d.blobs.SetMaxSize(populationMaxSize)
 	pending, stats, err := scanPopulation(d.blobs, file, spec)
 	if err != nil {
 		return err
@@ -249,6 +252,9 @@ func (m *Main) importPopulation(ctx context.Context, control, file, key, dateCol
 	}
 	return nil
 }
+
+// populationMaxSize bounds one population file: 64 GiB.
+const populationMaxSize = 64 << 30
 
 type popStats struct {
 	rows        int
