@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/sample"
 )
 
 // demoItem is one piece of demo evidence, added on a given day.
@@ -110,7 +113,17 @@ func (m *Main) demoEvidence(ctx context.Context, d *data, engs []*attest.Engagem
 		i = j
 	}
 	bar.done()
-	return len(items), m.demoPopulations(ctx, d, events, engs[0], today)
+	if err := m.demoPopulations(ctx, d, events, engs[0], today); err != nil {
+		return 0, err
+	}
+	for _, e := range engs {
+		if e.Kind == attest.SOC2 {
+			if err := m.demoAuditor(ctx, d, e, events["CHG-02"]); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(items), nil
 }
 
 func demoContent(c attest.Control, what, date string) string {
@@ -301,4 +314,55 @@ func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][
 		}
 	}
 	return nil
+}
+
+// demoAuditor names the service auditor and lets her select the sample of
+// changes from an imported population, as fieldwork would begin.
+func (m *Main) demoAuditor(ctx context.Context, d *data, e *attest.Engagement, events []attest.Event) error {
+	mgmt := attest.Change{Actor: "Priya Raman", At: m.Now()}
+	aud := attest.Change{Actor: "Ana Lima", At: m.Now()}
+	if err := d.db.AddAuditor(ctx, mgmt, attest.Auditor{EngagementID: e.ID, Name: "Ana Lima", Firm: e.Firm}); err != nil {
+		return err
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	dir := d.path("demo-populations")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("change_id,merged_at,description\n")
+	for _, ev := range events {
+		fmt.Fprintf(&b, "%s,%s,%s\n", ev.Key, ev.Date, ev.Description)
+	}
+	file := filepath.Join(dir, "chg-02-merged-changes.csv")
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		return err
+	}
+	spec := sample.Spec{Name: file, Format: sample.CSV, KeyColumn: "change_id", DateColumn: "merged_at"}
+	pending, st, err := scanPopulation(d.blobs, file, spec)
+	if err != nil {
+		return err
+	}
+	if err := d.blobs.Commit([]*blob.Pending{pending}); err != nil {
+		return err
+	}
+	pop, err := d.db.AddPopulation(ctx, mgmt, attest.Population{ControlID: "CHG-02", Ref: string(pending.Ref), Name: filepath.Base(file), Format: "csv", Rows: st.rows,
+		KeyColumn: "change_id", DateColumn: "merged_at", FirstDate: st.first, LastDate: st.last, Source: "source control (demo)",
+		Query: "pull requests merged to main during the period so far", ExtractedBy: "Sam Adeyemi", ExtractedAt: m.Now().UTC().Format(time.RFC3339)})
+	if err != nil {
+		return err
+	}
+	size, err := sample.DefaultProfile().ForPopulation(pop.Rows)
+	if err != nil {
+		return err
+	}
+	items, _, err := selectItems(d.blobs, pop, "harbor-fieldwork-2026", size.Size, "quarter")
+	if err != nil {
+		return err
+	}
+	_, err = d.db.AddDraw(ctx, aud, attest.Draw{EngagementID: e.ID, ControlID: "CHG-02", PopulationID: pop.ID, Seed: "harbor-fieldwork-2026",
+		Size: size.Size, Rule: size.Rule, Stratify: "quarter", Items: items})
+	return err
 }
