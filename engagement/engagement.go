@@ -238,7 +238,7 @@ func FirstOfNextMonth(t time.Time) time.Time {
 
 // noControlReason matches reasons that amount to "we have no control for
 // it", which is never a reason to treat a criterion as not relevant.
-var noControlReason = regexp.MustCompile(`(?i)\b(no|don'?t have( a| any)?|do not have( a| any)?|lack(ing)?( a| any)?|without( a| any)?|missing|not implemented|haven'?t implemented|not yet)\b.{0,20}\bcontrols?\b|\bcontrols?\b.{0,20}\b(missing|not (yet )?implemented|not in place|absent)\b|^\s*(n/?a|none|-|tbd|todo|not applicable)\s*$`)
+var noControlReason = regexp.MustCompile(`(?i)\b(no|don'?t have( a| any)?|do not have( a| any)?|lack(ing)?( a| any)?|without( a| any)?|missing|not\s+implemented|haven'?t implemented|not yet)\b.{0,20}\bcontrols?\b|\bcontrols?\b.{0,20}\b(missing|not (yet )?implemented|not in place|absent)\b|^\s*(n/?a|none|-|tbd|todo|not applicable)\s*$`)
 
 // CheckExclusion validates a proposed exclusion of criterion id from an
 // engagement. It returns warnings to show the user; an error refuses it.

@@ -242,6 +242,9 @@ func TestInitAndRefusals(t *testing.T) {
 	if out["created"] != true {
 		t.Errorf("init: %v", out)
 	}
+	if st, err := os.Stat(filepath.Join(dir, "attest-data", "keys", "ledger.key")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("signing key: %v %v, want mode 0600", st, err)
+	}
 	if out := decode[map[string]any](t, mustRun(t, dir, "init", "--json")); out["created"] != false {
 		t.Errorf("second init: %v", out)
 	}
