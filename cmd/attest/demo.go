@@ -172,6 +172,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 		"attest engagement list" + flag,
 		"attest engagement show" + flag,
 		"attest controls list" + flag + " --status in-progress",
+		"attest readiness" + flag,
 		"attest period status" + flag,
 		"attest period status --control AC-06" + flag,
 		"attest verify" + flag,

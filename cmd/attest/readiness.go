@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/readiness"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) readinessCommand() *cobra.Command {
+	var csvFile, mdFile, asOf string
+	cmd := &cobra.Command{
+		Use:   "readiness [--json] [--csv FILE] [--markdown FILE] [--as-of DATE]",
+		Short: "Where are we not ready? Scores per criterion or objective, and the gaps that block the examination",
+		Long: `Per criterion (SOC 2) or control objective (SOC 1): the controls that address
+it, their status, the evidence present so far, and a score. The scores are an
+internal readiness indicator, not an assessment of design or operating
+effectiveness: that is the service auditor's. Two views: Type 1 (every
+criterion addressed by an implemented control that has been performed at
+least once) and Type 2 (evidence present, occurrence by occurrence). The gap
+list is ordered by what blocks the examination most, each with a hint.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			when := m.today()
+			if asOf != "" {
+				t, err := attest.ParseDate(asOf)
+				if err != nil {
+					return attest.Errorf(attest.EINVALID, "--as-of %q: want YYYY-MM-DD", asOf)
+				}
+				when = t
+			}
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			rep, err := m.assess(ctx, d.db, e, when)
+			if err != nil {
+				return err
+			}
+			if csvFile != "" {
+				if err := writeReadinessCSV(csvFile, rep); err != nil {
+					return err
+				}
+			}
+			if mdFile != "" {
+				if err := writeFileAtomic(mdFile, []byte(readinessMarkdown(rep, when))); err != nil {
+					return err
+				}
+			}
+			if m.cfg.json {
+				return m.printJSON(rep)
+			}
+			m.printReadiness(rep, when)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&csvFile, "csv", "", "also write the per-criterion scores and gaps as CSV")
+	cmd.Flags().StringVar(&mdFile, "markdown", "", "also write the report as Markdown")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "assess as of this date (default today)")
+	return cmd
+}
+
+func (m *Main) assess(ctx context.Context, s attest.Store, e *attest.Engagement, when time.Time) (*readiness.Report, error) {
+	cat := m.catalog()
+	ctls, err := s.Controls(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	xs, err := s.Exclusions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	excluded := map[string]string{}
+	for _, x := range xs {
+		excluded[x.CriterionID] = x.Reason
+	}
+	in := readiness.Input{Engagement: e, Controls: ctls, Status: map[string]period.Status{}, Library: map[string][]string{}}
+	if e.Kind == attest.SOC1 {
+		for _, o := range cat.Objectives(e.Templates) {
+			in.Targets = append(in.Targets, readiness.Target{ID: o.ID, Title: o.Title})
+		}
+	} else {
+		for _, c := range cat.CriteriaIn(e.Categories) {
+			in.Targets = append(in.Targets, readiness.Target{ID: c.ID, Title: c.Series, Excluded: excluded[c.ID]})
+		}
+	}
+	for _, t := range in.Targets {
+		for _, lc := range cat.ControlsFor([]string{t.ID}, []string{t.ID}) {
+			in.Library[t.ID] = append(in.Library[t.ID], lc.ID)
+		}
+	}
+	// The window to look at: the period so far (Type 2, SOC 3), or the
+	// year up to the as-of date (Type 1).
+	var start, end time.Time
+	if e.PeriodStart != "" {
+		start, _ = attest.ParseDate(e.PeriodStart)
+		end, _ = attest.ParseDate(e.PeriodEnd)
+	} else {
+		end, _ = attest.ParseDate(e.AsOf)
+		if when.After(end) {
+			when = end
+		}
+		start = end.AddDate(-1, 0, 1)
+	}
+	var opts period.Options
+	if v, err := s.Setting(ctx, businessDaysKey); err == nil && v == "true" {
+		opts.BusinessDays = true
+	}
+	for _, c := range ctls {
+		pi := period.Input{Control: c, Start: start, End: end, AsOf: when, Options: opts}
+		if pi.Evidence, err = s.EvidenceList(ctx, c.ID, true); err != nil {
+			return nil, err
+		}
+		if pi.Events, err = s.Events(ctx, c.ID); err != nil {
+			return nil, err
+		}
+		if pi.NotRequired, err = s.NotRequiredList(ctx, c.ID); err != nil {
+			return nil, err
+		}
+		in.Status[c.ID] = period.Evaluate(pi)
+	}
+	return readiness.Assess(in), nil
+}
+
+func (m *Main) printReadiness(r *readiness.Report, when time.Time) {
+	m.printf("%s (%s), as of %s\n", r.Engagement, r.Label, when.Format(attest.DateLayout))
+	m.printf("Internal readiness indicator (not an assessment of design or operating effectiveness):\n")
+	m.printf("  Type 1 readiness: %d / 100\n  Type 2 readiness: %d / 100\n\n", r.Type1.Score, r.Type2.Score)
+	w := m.table()
+	fmt.Fprintln(w, "CRITERION\tTYPE 1\tTYPE 2\tCONTROLS\tGAPS")
+	for i, c := range r.Type1.Criteria {
+		t2 := r.Type2.Criteria[i]
+		if c.Excluded != "" {
+			fmt.Fprintf(w, "%s\texcluded\texcluded\t-\t%s\n", c.ID, c.Excluded)
+			continue
+		}
+		fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%d\n", c.ID, c.Score, t2.Score, shortList(c.Controls, 4), len(t2.Gaps))
+	}
+	w.Flush()
+	if len(r.Gaps) == 0 {
+		m.printf("\nNo gaps found.\n")
+	} else {
+		m.printf("\nGaps, most blocking first:\n")
+		for i, g := range r.Gaps {
+			if i == 40 {
+				m.printf("  ... and %d more (--json or --markdown for all)\n", len(r.Gaps)-40)
+				break
+			}
+			m.printf("  %-26s %-7s %s\n  %34s %s\n", g.Kind, g.Ref, g.Detail, "->", wrap(g.Hint, 70, strings.Repeat(" ", 37)))
+		}
+	}
+	m.printf("\nHow the scores are computed:\n  Type 1: %s\n  Type 2: %s\n", wrap(r.Type1.Explanation, 72, "          "), wrap(r.Type2.Explanation, 72, "          "))
+}
+
+func writeReadinessCSV(path string, r *readiness.Report) error {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{"criterion", "type1_score", "type2_score", "controls", "excluded", "gaps"})
+	for i, c := range r.Type1.Criteria {
+		var gaps []string
+		for _, g := range r.Type2.Criteria[i].Gaps {
+			gaps = append(gaps, g.Kind+" "+g.Ref)
+		}
+		w.Write([]string{c.ID, fmt.Sprint(c.Score), fmt.Sprint(r.Type2.Criteria[i].Score), strings.Join(c.Controls, " "), c.Excluded, strings.Join(gaps, "; ")})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, []byte(b.String()))
+}
+
+func readinessMarkdown(r *readiness.Report, when time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Readiness: %s (%s)\n\nAs of %s. **Internal readiness indicator**, not an assessment of design or operating effectiveness, which is the service auditor's.\n\n", r.Engagement, r.Label, when.Format(attest.DateLayout))
+	fmt.Fprintf(&b, "| view | score |\n|---|---|\n| Type 1 readiness | %d / 100 |\n| Type 2 readiness | %d / 100 |\n\n", r.Type1.Score, r.Type2.Score)
+	b.WriteString("| criterion | Type 1 | Type 2 | controls | gaps |\n|---|---|---|---|---|\n")
+	for i, c := range r.Type1.Criteria {
+		if c.Excluded != "" {
+			fmt.Fprintf(&b, "| %s | excluded | excluded | | %s |\n", c.ID, c.Excluded)
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %d |\n", c.ID, c.Score, r.Type2.Criteria[i].Score, strings.Join(c.Controls, ", "), len(r.Type2.Criteria[i].Gaps))
+	}
+	b.WriteString("\n## Gaps, most blocking first\n\n")
+	for _, g := range r.Gaps {
+		fmt.Fprintf(&b, "- **%s** `%s`: %s. %s\n", g.Kind, g.Ref, g.Detail, g.Hint)
+	}
+	fmt.Fprintf(&b, "\n## How the scores are computed\n\n- Type 1: %s\n- Type 2: %s\n", r.Type1.Explanation, r.Type2.Explanation)
+	return b.String()
+}

@@ -1,0 +1,215 @@
+// Package readiness answers "where are we not ready?": per criterion (SOC 2)
+// or control objective (SOC 1), the controls that address it, their status
+// and the evidence present so far, with a score that is an internal
+// readiness indicator (not an assessment of design or operating
+// effectiveness, which is the service auditor's), and a gap list ordered by
+// what blocks the examination most. Pure functions of their inputs.
+package readiness
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/period"
+)
+
+// Gap kinds, in the order they block the examination.
+const (
+	NoControl      = "criterion_without_control"
+	NotImplemented = "control_not_implemented"
+	NoOwner        = "control_without_owner"
+	NeverPerformed = "control_never_performed"
+	Missed         = "missed_occurrences"
+	Late           = "late_occurrences"
+)
+
+var severity = map[string]int{NoControl: 0, NotImplemented: 1, NoOwner: 2, NeverPerformed: 3, Missed: 4, Late: 5}
+
+// Gap is one thing to fix before the examination.
+type Gap struct {
+	Kind   string `json:"kind"`
+	Ref    string `json:"ref"` // the criterion, objective or control
+	Detail string `json:"detail"`
+	Hint   string `json:"hint"`
+}
+
+// Target is a criterion or objective in scope.
+type Target struct {
+	ID       string
+	Title    string
+	Excluded string // the exclusion's reason, when excluded
+}
+
+// Input is what Assess needs.
+type Input struct {
+	Engagement *attest.Engagement
+	Targets    []Target
+	Controls   []attest.Control
+	// Status is each control's period status as of the assessment date
+	// (for a Type 1 engagement, the occurrences before the as-of date).
+	Status map[string]period.Status
+	// Library names library controls that address a target, for hints.
+	Library map[string][]string
+}
+
+// TargetScore is one criterion's or objective's readiness.
+type TargetScore struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title,omitempty"`
+	Score    int      `json:"score"`
+	Controls []string `json:"controls"`
+	Excluded string   `json:"excluded,omitempty"`
+	Gaps     []Gap    `json:"gaps"`
+}
+
+// View is the Type 1 or the Type 2 readiness.
+type View struct {
+	Score       int           `json:"score"`
+	Explanation string        `json:"explanation"`
+	Criteria    []TargetScore `json:"criteria"`
+}
+
+// Report is the whole assessment.
+type Report struct {
+	Engagement string `json:"engagement"`
+	Label      string `json:"label"`
+	Type1      View   `json:"type1"`
+	Type2      View   `json:"type2"`
+	Gaps       []Gap  `json:"gaps"`
+}
+
+// Explanations of the two scores, shown with them.
+const (
+	Type1Explanation = "Internal readiness indicator, not an assessment of design. For each criterion or objective: the share of its controls (not-applicable ones left out) that are implemented and have evidence of at least one performance so far (event-driven controls with no events yet count when implemented). The overall score is the average over the criteria or objectives in scope; excluded ones are left out."
+	Type2Explanation = "Internal readiness indicator, not an assessment of operating effectiveness. For each criterion or objective: the average over its controls of the share of due occurrences with evidence present in time (a control not yet implemented counts as 0; one with nothing due yet counts as 1). The overall score is the average over the criteria or objectives in scope; excluded ones are left out."
+)
+
+func mapsTo(c attest.Control, id string) bool {
+	for _, x := range c.Criteria {
+		if x == id {
+			return true
+		}
+	}
+	for _, x := range c.Objectives {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func performed(st period.Status) bool {
+	return st.Present+st.LateCount > 0
+}
+
+// Assess computes both views and the gap list.
+func Assess(in Input) *Report {
+	r := &Report{Engagement: in.Engagement.ID, Label: in.Engagement.Label(), Gaps: []Gap{}}
+	r.Type1.Explanation, r.Type2.Explanation = Type1Explanation, Type2Explanation
+	r.Type1.Criteria, r.Type2.Criteria = []TargetScore{}, []TargetScore{}
+	seen := map[string]bool{}
+	var sum1, sum2 float64
+	counted := 0
+	for _, t := range in.Targets {
+		var ctls []attest.Control
+		for _, c := range in.Controls {
+			if c.Status != attest.NotApplicable && mapsTo(c, t.ID) {
+				ctls = append(ctls, c)
+			}
+		}
+		ids := []string{}
+		for _, c := range ctls {
+			ids = append(ids, c.ID)
+		}
+		t1 := TargetScore{ID: t.ID, Title: t.Title, Controls: ids, Excluded: t.Excluded, Gaps: []Gap{}}
+		t2 := t1
+		t2.Gaps = []Gap{}
+		if t.Excluded != "" {
+			r.Type1.Criteria, r.Type2.Criteria = append(r.Type1.Criteria, t1), append(r.Type2.Criteria, t2)
+			continue
+		}
+		var ready1, cov2 float64
+		implemented := 0
+		for _, c := range ctls {
+			st := in.Status[c.ID]
+			if c.Status == attest.Implemented {
+				implemented++
+				if performed(st) || (c.Frequency == attest.EventDriven && st.Expected == st.Upcoming+st.NotRequired) {
+					ready1++
+				}
+				cov2 += st.Coverage
+			}
+		}
+		if implemented == 0 {
+			g := Gap{Kind: NoControl, Ref: t.ID, Detail: fmt.Sprintf("%s has no implemented control", t.ID), Hint: noControlHint(t.ID, ids, in.Library[t.ID])}
+			t1.Gaps, t2.Gaps = append(t1.Gaps, g), append(t2.Gaps, g)
+			r.Gaps = append(r.Gaps, g)
+		}
+		if len(ctls) > 0 {
+			t1.Score = pct(ready1 / float64(len(ctls)))
+			t2.Score = pct(cov2 / float64(len(ctls)))
+		}
+		sum1 += float64(t1.Score)
+		sum2 += float64(t2.Score)
+		counted++
+		for _, c := range ctls {
+			for _, g := range controlGaps(c, in.Status[c.ID]) {
+				if g.Kind == Missed || g.Kind == Late {
+					t2.Gaps = append(t2.Gaps, g)
+				} else {
+					t1.Gaps, t2.Gaps = append(t1.Gaps, g), append(t2.Gaps, g)
+				}
+				key := g.Kind + "|" + g.Ref
+				if !seen[key] {
+					seen[key] = true
+					r.Gaps = append(r.Gaps, g)
+				}
+			}
+		}
+		r.Type1.Criteria, r.Type2.Criteria = append(r.Type1.Criteria, t1), append(r.Type2.Criteria, t2)
+	}
+	if counted > 0 {
+		r.Type1.Score, r.Type2.Score = int(math.Round(sum1/float64(counted))), int(math.Round(sum2/float64(counted)))
+	}
+	sort.SliceStable(r.Gaps, func(i, j int) bool { return severity[r.Gaps[i].Kind] < severity[r.Gaps[j].Kind] })
+	return r
+}
+
+func pct(f float64) int { return int(math.Round(f * 100)) }
+
+func noControlHint(id string, inScope, library []string) string {
+	switch {
+	case len(inScope) > 0:
+		return fmt.Sprintf("put one of its controls in place (%v) and mark it implemented, or adapt one to what you already do", inScope)
+	case len(library) > 0:
+		return fmt.Sprintf("no control of this engagement addresses %s: the library's %v do; adopt one or describe your own", id, library)
+	}
+	return "describe the control that addresses it; if it is truly not relevant to the system, exclude it with a reason (subject to the service auditor's agreement)"
+}
+
+func controlGaps(c attest.Control, st period.Status) []Gap {
+	var out []Gap
+	if c.Status != attest.Implemented {
+		out = append(out, Gap{Kind: NotImplemented, Ref: c.ID, Detail: fmt.Sprintf("%s (%s) is %s", c.ID, c.Title, c.Status),
+			Hint: "finish putting it in place and mark it implemented (attest controls set " + c.ID + " --status implemented); a control changed during a Type 2 period is a significant change"})
+	}
+	if c.Owner == "" {
+		out = append(out, Gap{Kind: NoOwner, Ref: c.ID, Detail: fmt.Sprintf("%s has no owner (suggested: %s)", c.ID, c.OwnerRole),
+			Hint: "name the person who performs it: attest controls set " + c.ID + " --owner NAME"})
+	}
+	if c.Status == attest.Implemented && c.Frequency != attest.EventDriven && !performed(st) && st.Expected-st.Upcoming-st.NotRequired > 0 {
+		out = append(out, Gap{Kind: NeverPerformed, Ref: c.ID, Detail: fmt.Sprintf("%s has no evidence of any performance yet", c.ID),
+			Hint: "perform it and add the evidence (attest evidence add --control " + c.ID + "): a Type 1 needs every periodic control performed at least once before the as-of date"})
+	}
+	if st.MissedCount > 0 {
+		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) without evidence past their due date", c.ID, st.MissedCount),
+			Hint: "find the evidence if the control ran and add it; if it did not, record why: the service auditor may find these when sampling"})
+	}
+	if st.LateCount > 0 {
+		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) with evidence only after the due date", c.ID, st.LateCount),
+			Hint: "check with the owner why it ran late and whether the due rule fits; late performance is a common exception"})
+	}
+	return out
+}
