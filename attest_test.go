@@ -1,6 +1,9 @@
 package attest
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParsers(t *testing.T) {
 	kinds := map[string]Kind{"SOC 1": SOC1, "soc2": SOC2, "Soc-3": SOC3}
@@ -61,5 +64,41 @@ func TestErrors(t *testing.T) {
 	}
 	if ErrorCode(nil) != "" {
 		t.Error("ErrorCode(nil)")
+	}
+}
+
+func TestConclude(t *testing.T) {
+	items := func(r ...string) []ItemResult {
+		var out []ItemResult
+		for i := 0; i+2 < len(r)+1; i += 3 {
+			out = append(out, ItemResult{Key: r[i], Result: r[i+1], Note: r[i+2]})
+		}
+		return out
+	}
+	ok := Test{Procedures: []string{"inspection"}, Items: items("A", ResultNoException, "", "B", ResultNoException, "")}
+	if err := ok.Conclude(false, 0); err != nil || ok.Wording != "No exceptions noted." {
+		t.Errorf("%v %q", err, ok.Wording)
+	}
+	ex := Test{Procedures: []string{"inspection", "inquiry"}, Deviations: "isolated", Items: items("A", ResultNoException, "", "B", ResultDeviation, "approved after deployment", "C", ResultNotApplicable, "reverted")}
+	if err := ex.Conclude(false, 120); err != nil || ex.Wording != "Exception noted: for 1 of 2 items selected from a population of 120, B: approved after deployment." {
+		t.Errorf("%v %q", err, ex.Wording)
+	}
+	np := Test{Procedures: []string{"inquiry"}}
+	if err := np.Conclude(true, 0); err != nil || np.Conclusion != ConclusionNotPerformed || !strings.Contains(np.Wording, "did not occur") {
+		t.Errorf("%v %+v", err, np)
+	}
+	bad := []Test{
+		{Procedures: []string{"inquiry"}, Items: items("A", ResultNoException, "")},
+		{Procedures: []string{"guessing"}, Items: items("A", ResultNoException, "")},
+		{Procedures: []string{"inspection"}, Items: items("A", ResultDeviation, "")},
+		{Procedures: []string{"inspection"}, Items: items("A", ResultDeviation, "late")},
+		{Procedures: []string{"inspection"}, Items: items("A", "maybe", "")},
+		{Procedures: []string{"inspection"}},
+		{},
+	}
+	for i, b := range bad {
+		if err := b.Conclude(false, 0); ErrorCode(err) != EINVALID {
+			t.Errorf("bad test %d accepted: %v", i, err)
+		}
 	}
 }

@@ -157,6 +157,7 @@ type Store interface {
 	EngagementStore
 	EvidenceStore
 	SamplingStore
+	TestingStore
 	LedgerStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error

@@ -26,6 +26,10 @@ type state struct {
 	draws       map[int64]attest.Draw
 	auditors    map[[2]string]attest.Auditor
 	audEntry    map[[2]string]int64
+	tests       map[int64]attest.Test
+	responses   map[int64]attest.Response
+	requests    map[int64]attest.Request
+	reqEntry    map[int64]int64
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -47,6 +51,8 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		notRequired: map[int64]attest.NotRequired{}, nrEntry: map[int64]int64{},
 		populations: map[int64]attest.Population{}, draws: map[int64]attest.Draw{},
 		auditors: map[[2]string]attest.Auditor{}, audEntry: map[[2]string]int64{},
+		tests: map[int64]attest.Test{}, responses: map[int64]attest.Response{},
+		requests: map[int64]attest.Request{}, reqEntry: map[int64]int64{},
 	}
 	for _, e := range entries {
 		if e.Type == "" {
@@ -158,6 +164,29 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 				continue
 			}
 			delete(st.auditors, [2]string{d.EngagementID, d.Name})
+		case attest.EntryTestRecorded:
+			var d attest.Test
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.tests[d.ID] = d
+		case attest.EntryResponseAdded:
+			var d attest.Response
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.responses[e.Seq] = d
+		case attest.EntryRequestSaved:
+			var d attest.Request
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			st.requests[d.ID], st.reqEntry[d.ID] = d, e.Seq
 		case attest.EntryNotRequiredAdded:
 			var d attest.NotRequired
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -220,6 +249,9 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		return err
 	}
 	if err := compareSampling(ctx, s, st, engs, r); err != nil {
+		return err
+	}
+	if err := compareTesting(ctx, s, st, engs, r); err != nil {
 		return err
 	}
 	return compareEventsAndNotRequired(ctx, s, st, r)
@@ -385,6 +417,67 @@ func compareSampling(ctx context.Context, s attest.Store, st *state, engs []atte
 	for k := range st.auditors {
 		if !seenAud[k] {
 			r.add(RecordMismatch, st.audEntry[k], "", "auditor %s of %s, recorded in entry %d, is missing from the database", k[1], k[0], st.audEntry[k])
+		}
+	}
+	return nil
+}
+
+// compareTesting checks tests, responses and requests against the ledger,
+// both ways.
+func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attest.Engagement, r *Report) error {
+	seenT, seenQ := map[int64]bool{}, map[int64]bool{}
+	for _, e := range engs {
+		ts, err := s.Tests(ctx, e.ID, "")
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			seenT[t.ID] = true
+			if want, ok := st.tests[t.ID]; !ok {
+				r.add(Unrecorded, -1, "", "test %d is in the database but not in the ledger", t.ID)
+			} else if canon(want) != canon(t) {
+				r.add(RecordMismatch, want.Entry, "", "test %d of %s differs from what entry %d recorded", t.ID, t.ControlID, want.Entry)
+			}
+		}
+		qs, err := s.Requests(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, q := range qs {
+			seenQ[q.ID] = true
+			if want, ok := st.requests[q.ID]; !ok {
+				r.add(Unrecorded, -1, "", "request %d is in the database but not in the ledger", q.ID)
+			} else if canon(want) != canon(q) {
+				r.add(RecordMismatch, st.reqEntry[q.ID], "", "request %d differs from what entry %d recorded", q.ID, st.reqEntry[q.ID])
+			}
+		}
+	}
+	for id, t := range st.tests {
+		if !seenT[id] {
+			r.add(RecordMismatch, t.Entry, "", "test %d, recorded in entry %d, is missing from the database", id, t.Entry)
+		}
+	}
+	for id := range st.requests {
+		if !seenQ[id] {
+			r.add(RecordMismatch, st.reqEntry[id], "", "request %d, recorded in entry %d, is missing from the database", id, st.reqEntry[id])
+		}
+	}
+	rs, err := s.Responses(ctx, 0)
+	if err != nil {
+		return err
+	}
+	seenR := map[int64]bool{}
+	for _, x := range rs {
+		seenR[x.Entry] = true
+		if want, ok := st.responses[x.Entry]; !ok {
+			r.add(Unrecorded, -1, "", "a response to test %d is in the database but not in the ledger", x.TestID)
+		} else if canon(want) != canon(x) {
+			r.add(RecordMismatch, x.Entry, "", "the response to test %d differs from what entry %d recorded", x.TestID, x.Entry)
+		}
+	}
+	for e, x := range st.responses {
+		if !seenR[e] {
+			r.add(RecordMismatch, e, "", "the response to test %d, recorded in entry %d, is missing from the database", x.TestID, e)
 		}
 	}
 	return nil

@@ -74,3 +74,49 @@ func testPopulationsAndDraws(t *testing.T, s attest.Store) {
 		t.Errorf("another engagement's first draw is binding: %+v %v", x, err)
 	}
 }
+
+func testTestsAndRequests(t *testing.T, s attest.Store) {
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	in := attest.Test{EngagementID: "e1", ControlID: "CHG-02", Procedures: []string{"inspection"}, DrawID: 3,
+		Items: []attest.ItemResult{{Key: "A", Result: attest.ResultDeviation, Note: "late"}}, Conclusion: attest.ConclusionExceptions, Deviations: "isolated", Wording: "w"}
+	got, err := s.AddTest(ctx, ch, in)
+	if err != nil || got.ID != 1 || got.TestedBy != "tester" {
+		t.Fatalf("test %+v %v", got, err)
+	}
+	back, err := s.Test(ctx, 1)
+	if diff := cmp.Diff(got, back); err != nil || diff != "" {
+		t.Errorf("test round trip (-want +got): %s %v", diff, err)
+	}
+	internal := in
+	internal.Internal = true
+	s.AddTest(ctx, ch, internal)
+	if ts, _ := s.Tests(ctx, "e1", "CHG-02"); len(ts) != 2 || !ts[1].Internal {
+		t.Errorf("tests %+v", ts)
+	}
+	_, err = s.AddResponse(ctx, ch, attest.Response{TestID: 9, Text: "x"})
+	mustCode(t, err, attest.ENOTFOUND)
+	resp, err := s.AddResponse(ctx, ch, attest.Response{TestID: 1, Text: "fixed"})
+	if err != nil || resp.By != "tester" {
+		t.Fatalf("response %+v %v", resp, err)
+	}
+	if rs, _ := s.Responses(ctx, 1); len(rs) != 1 || rs[0].Text != "fixed" {
+		t.Errorf("responses %+v", rs)
+	}
+	q, err := s.SaveRequest(ctx, ch, attest.Request{EngagementID: "e1", ControlID: "CHG-02", Text: "approvals", Items: []string{"A"}, Due: "2026-11-01", Status: "open"})
+	if err != nil || q.ID != 1 {
+		t.Fatalf("request %+v %v", q, err)
+	}
+	q.Status, q.Evidence = "fulfilled", []int64{4}
+	if _, err := s.SaveRequest(ctx, ch, *q); err != nil {
+		t.Fatal(err)
+	}
+	back2, _ := s.Request(ctx, 1)
+	if back2.Status != "fulfilled" || !cmp.Equal(back2.Evidence, []int64{4}) || back2.CreatedBy != "tester" {
+		t.Errorf("request %+v", back2)
+	}
+	q.ID = 42
+	_, err = s.SaveRequest(ctx, ch, *q)
+	mustCode(t, err, attest.ENOTFOUND)
+}

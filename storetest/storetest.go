@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Checkpoint", testCheckpoint},
 		{"Auditors", testAuditors},
 		{"PopulationsAndDraws", testPopulationsAndDraws},
+		{"TestsAndRequests", testTestsAndRequests},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,357 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) testCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "test",
+		Short: "Tests of controls: the service auditor's, and management's own internal tests, kept apart",
+		Long: `Record tests of controls. By default a test is the service auditor's: only a
+named auditor may record it, and only its results can appear in the report's
+section 4 for a Type 2. With --internal it is management's own readiness
+testing, never shown as the auditor's. Results are ledger entries and are
+never edited: a new test supersedes in the list, both stay visible.
+Management's responses to exceptions attach with ` + "`attest test respond`" + `.`,
+	}
+	var control, procedures, deviations, fromFile string
+	var items []string
+	var draw int64
+	var internal, notPerformed bool
+	rec := &cobra.Command{
+		Use:   "record --control ID --procedure METHOD[,METHOD] [--draw N] --item KEY=RESULT[:NOTE]... [--deviations isolated|systematic] [--internal]",
+		Short: "Record a test of a control",
+		Example: `  attest test record --control CHG-02 --draw 1 --procedure inspection --item CHG-0012=no-exception --item CHG-0040=deviation:"merged without review" --deviations isolated --as "Ana Lima"
+  attest test record --control INC-03 --procedure inquiry,inspection --not-performed --as "Ana Lima"
+  attest test record --control AC-06 --procedure inspection --internal --items-file results.csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if control == "" {
+				return attest.Errorf(attest.EINVALID, "say which control was tested: --control ID")
+			}
+			results, err := parseItems(items, fromFile)
+			if err != nil {
+				return err
+			}
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if !internal {
+				if err := m.requireAuditor(ctx, d.db, e, "records the auditor's tests (management's own tests take --internal)"); err != nil {
+					return err
+				}
+			}
+			c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
+			if err != nil {
+				return err
+			}
+			t := attest.Test{EngagementID: e.ID, ControlID: c.ID, Internal: internal, DrawID: draw, Items: results, Deviations: deviations}
+			for _, p := range strings.Split(procedures, ",") {
+				if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
+					t.Procedures = append(t.Procedures, p)
+				}
+			}
+			population := 0
+			if draw > 0 {
+				if population, err = checkDrawItems(ctx, d.db, e.ID, c.ID, draw, results); err != nil {
+					return err
+				}
+			}
+			if err := t.Conclude(notPerformed, population); err != nil {
+				return err
+			}
+			saved, err := d.db.AddTest(ctx, m.change(), t)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(saved)
+			}
+			whose := "the service auditor's"
+			if internal {
+				whose = "management's internal"
+			}
+			m.printf("Recorded test %d of %s (%s): %s\n", saved.ID, c.ID, whose, saved.Wording)
+			return nil
+		},
+	}
+	fl := rec.Flags()
+	fl.StringVar(&control, "control", "", "the control tested")
+	fl.StringVar(&procedures, "procedure", "", "how: inquiry, observation, inspection, reperformance (comma-separated; inquiry alone is refused)")
+	fl.Int64Var(&draw, "draw", 0, "the sample draw the items come from (every item of it needs a result)")
+	fl.StringArrayVar(&items, "item", nil, "KEY=no-exception, KEY=deviation:WHAT or KEY=not-applicable:WHY (repeatable)")
+	fl.StringVar(&fromFile, "items-file", "", "item results from a CSV file with columns key,result,note")
+	fl.StringVar(&deviations, "deviations", "", "isolated or systematic (required when a deviation is recorded)")
+	fl.BoolVar(&internal, "internal", false, "management's own internal test, not the auditor's")
+	fl.BoolVar(&notPerformed, "not-performed", false, "no testing performed: the circumstances that warrant the control did not occur")
+
+	var text string
+	var testID int64
+	respond := &cobra.Command{
+		Use:   "respond --test N --text TEXT",
+		Short: "Attach management's response to a test with exceptions",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if strings.TrimSpace(text) == "" || testID <= 0 {
+				return attest.Errorf(attest.EINVALID, "respond needs --test N and --text TEXT")
+			}
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			t, err := d.db.Test(ctx, testID)
+			if err != nil {
+				return err
+			}
+			if t.EngagementID != e.ID || t.Conclusion != attest.ConclusionExceptions || t.Internal {
+				return attest.Errorf(attest.EINVALID, "test %d is not an auditor's test with exceptions in %s: management responds to exceptions", testID, e.ID)
+			}
+			if err := m.requireAuditor(ctx, d.db, e, ""); err == nil {
+				return attest.Errorf(attest.EFORBIDDEN, "%s is an auditor: a response to an exception is management's", m.actor())
+			}
+			r, err := d.db.AddResponse(ctx, m.change(), attest.Response{TestID: testID, Text: strings.TrimSpace(text)})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(r)
+			}
+			m.printf("Attached management's response to test %d.\n", testID)
+			return nil
+		},
+	}
+	respond.Flags().Int64Var(&testID, "test", 0, "the test with exceptions")
+	respond.Flags().StringVar(&text, "text", "", "management's response")
+
+	var listControl string
+	var onlyInternal bool
+	list := &cobra.Command{
+		Use:   "list [--control ID] [--internal]",
+		Short: "List tests: the auditor's by default, management's internal ones with --internal",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			all, err := d.db.Tests(ctx, e.ID, strings.ToUpper(listControl))
+			if err != nil {
+				return err
+			}
+			out := []attest.Test{}
+			for _, t := range all {
+				if t.Internal == onlyInternal {
+					out = append(out, t)
+				}
+			}
+			if m.cfg.json {
+				return m.printJSON(out)
+			}
+			w := m.table()
+			fmt.Fprintln(w, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tRESULT")
+			for _, t := range out {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, t.Wording)
+			}
+			return w.Flush()
+		},
+	}
+	list.Flags().StringVar(&listControl, "control", "", "only this control")
+	list.Flags().BoolVar(&onlyInternal, "internal", false, "management's internal tests instead of the auditor's")
+
+	show := &cobra.Command{
+		Use:   "show N",
+		Short: "Show one test with its item results and management's responses",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "test id %q: want a number", args[0])
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			t, err := d.db.Test(ctx, id)
+			if err != nil {
+				return err
+			}
+			rs, err := d.db.Responses(ctx, id)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"test": t, "responses": rs})
+			}
+			whose := "service auditor's test"
+			if t.Internal {
+				whose = "management's internal test"
+			}
+			m.printf("Test %d of %s (%s) by %s, %s\nProcedures: %s\nResult: %s\n", t.ID, t.ControlID, whose, t.TestedBy, t.TestedAt, strings.Join(t.Procedures, ", "), t.Wording)
+			for _, it := range t.Items {
+				m.printf("  %-20s %s %s\n", it.Key, it.Result, it.Note)
+			}
+			for _, r := range rs {
+				m.printf("Management's response (%s, %s): %s\n", r.By, r.At, r.Text)
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(rec, respond, list, show)
+	return cmd
+}
+
+// parseItems reads KEY=RESULT[:NOTE] flags and an optional CSV file.
+func parseItems(flags []string, file string) ([]attest.ItemResult, error) {
+	var out []attest.ItemResult
+	seen := map[string]bool{}
+	add := func(where, key, result, note string) error {
+		key, result = strings.TrimSpace(key), strings.ToLower(strings.TrimSpace(result))
+		if key == "" {
+			return attest.Errorf(attest.EINVALID, "%s: an item needs a key", where)
+		}
+		if seen[key] {
+			return attest.Errorf(attest.EINVALID, "%s: item %s given twice", where, key)
+		}
+		seen[key] = true
+		out = append(out, attest.ItemResult{Key: key, Result: result, Note: strings.TrimSpace(note)})
+		return nil
+	}
+	for _, f := range flags {
+		k, rest, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, attest.Errorf(attest.EINVALID, "--item %q: want KEY=RESULT[:NOTE]", f)
+		}
+		res, note, _ := strings.Cut(rest, ":")
+		if err := add("--item", k, res, note); err != nil {
+			return nil, err
+		}
+	}
+	if file != "" {
+		fh, err := os.Open(file)
+		if err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%s: %v", file, unwrapPathErr(err))
+		}
+		defer fh.Close()
+		rows, err := readCSVRows(file, fh, []string{"key", "result"}, []string{"note"})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if err := add(fmt.Sprintf("%s: line %d", file, r.line), r.cols["key"], r.cols["result"], r.cols["note"]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// checkDrawItems insists that the items tested are exactly the draw's, and
+// returns the population's size.
+func checkDrawItems(ctx context.Context, s attest.Store, engagementID, controlID string, drawID int64, items []attest.ItemResult) (int, error) {
+	draws, err := s.Draws(ctx, engagementID, controlID)
+	if err != nil {
+		return 0, err
+	}
+	var draw *attest.Draw
+	for i := range draws {
+		if draws[i].ID == drawID {
+			draw = &draws[i]
+		}
+	}
+	if draw == nil {
+		return 0, attest.Errorf(attest.ENOTFOUND, "no draw %d for %s in %s (see attest sample list)", drawID, controlID, engagementID)
+	}
+	want := map[string]bool{}
+	for _, k := range draw.Items {
+		want[k] = true
+	}
+	for _, it := range items {
+		if !want[it.Key] {
+			return 0, attest.Errorf(attest.EINVALID, "item %s is not in draw %d", it.Key, drawID)
+		}
+		delete(want, it.Key)
+	}
+	if len(want) > 0 {
+		var missing []string
+		for _, k := range draw.Items {
+			if want[k] {
+				missing = append(missing, k)
+			}
+		}
+		return 0, attest.Errorf(attest.EINVALID, "draw %d has %d items without a result: %s", drawID, len(missing), strings.Join(missing, ", "))
+	}
+	pop, err := s.Population(ctx, draw.PopulationID)
+	if err != nil {
+		return 0, err
+	}
+	return pop.Rows, nil
+}
+
+type csvRow struct {
+	line int
+	cols map[string]string
+}
+
+// readCSVRows reads a small CSV file with a header naming the required and
+// optional columns, reporting problems with file and line.
+func readCSVRows(name string, r io.Reader, required, optional []string) ([]csvRow, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s: line 1: want a header row with %s", name, strings.Join(required, ","))
+	}
+	idx := map[string]int{}
+	for i, h := range header {
+		idx[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, c := range required {
+		if _, ok := idx[c]; !ok {
+			return nil, attest.Errorf(attest.EINVALID, "%s: line 1: the header needs a %q column", name, c)
+		}
+	}
+	var out []csvRow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%s: %v", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		row := csvRow{line: line, cols: map[string]string{}}
+		for _, c := range append(append([]string{}, required...), optional...) {
+			if i, ok := idx[c]; ok && i < len(rec) {
+				row.cols[c] = rec[i]
+			}
+		}
+		out = append(out, row)
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestTestsAndRequests(t *testing.T) {
+	dir := setup(t)
+	writeFile(t, dir, "changes.csv", population(60, 0))
+	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id")
+	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
+	ana := []string{"--as", "Ana Lima"}
+	draw := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "t", "--size", "5", "--json"}, ana...)...))
+	items := toStrings(draw["items"])
+	args := []string{"test", "record", "--control", "CHG-02", "--draw", "1", "--procedure", "inspection"}
+	for i, k := range items {
+		if i == 2 {
+			args = append(args, "--item", k+"=deviation:merged without an approving review")
+		} else {
+			args = append(args, "--item", k+"=no-exception")
+		}
+	}
+	with := func(extra ...string) []string { return append(append([]string{}, args...), extra...) }
+	// Management cannot record the auditor's test.
+	if r := run(t, dir, "", with("--deviations", "isolated", "--as", "Priya")...); r.code != 2 || !strings.Contains(r.stderr, "not an auditor") {
+		t.Errorf("auditor's test by management: %+v", r)
+	}
+	if r := run(t, dir, "", with(ana...)...); r.code != 2 || !strings.Contains(r.stderr, "isolated or systematic") {
+		t.Errorf("deviation without its kind: %+v", r)
+	}
+	if r := run(t, dir, "", append(append([]string{}, args[:len(args)-2]...), ana...)...); r.code != 2 || !strings.Contains(r.stderr, "without a result") {
+		t.Errorf("an item left out: %+v", r)
+	}
+	if r := run(t, dir, "", "test", "record", "--control", "CHG-02", "--procedure", "inquiry", "--item", "X=no-exception", "--as", "Ana Lima"); r.code != 2 || !strings.Contains(r.stderr, "inquiry alone") {
+		t.Errorf("inquiry alone: %+v", r)
+	}
+	rec := decode[map[string]any](t, mustRun(t, dir, with("--deviations", "isolated", "--json", "--as", "Ana Lima")...))
+	want := fmt.Sprintf("Exception noted: for 1 of 5 items selected from a population of 60, %s: merged without an approving review.", items[2])
+	if rec["wording"] != want || rec["internal"] != false || rec["tested_by"] != "Ana Lima" {
+		t.Errorf("test %v\nwant wording %q", rec, want)
+	}
+	// Management's response, and an internal test kept apart.
+	if r := run(t, dir, "", "test", "respond", "--test", "1", "--text", "x", "--as", "Ana Lima"); r.code != 2 {
+		t.Errorf("a response by the auditor: %+v", r)
+	}
+	mustRun(t, dir, "test", "respond", "--test", "1", "--text", "The reviewer rule now blocks merges without approval.", "--as", "Priya")
+	mustRun(t, dir, "test", "record", "--control", "AC-06", "--procedure", "inspection", "--internal", "--item", "Q1=no-exception", "--as", "Priya")
+	mustRun(t, dir, "test", "record", "--control", "INC-02", "--procedure", "inquiry,inspection", "--not-performed", "--as", "Ana Lima")
+	auditors := decode[[]map[string]any](t, mustRun(t, dir, "test", "list", "--json"))
+	internal := decode[[]map[string]any](t, mustRun(t, dir, "test", "list", "--internal", "--json"))
+	if len(auditors) != 2 || len(internal) != 1 || internal[0]["control"] != "AC-06" {
+		t.Errorf("auditor's tests %d, internal %d", len(auditors), len(internal))
+	}
+	if !strings.Contains(auditors[1]["wording"].(string), "did not occur") {
+		t.Errorf("not performed: %v", auditors[1])
+	}
+	show := decode[map[string]any](t, mustRun(t, dir, "test", "show", "1", "--json"))
+	if len(show["responses"].([]any)) != 1 {
+		t.Errorf("responses %v", show)
+	}
+	// Requests.
+	if r := run(t, dir, "", "request", "create", "--control", "CHG-02", "--text", "PR review records", "--as", "Priya"); r.code != 2 {
+		t.Errorf("a request by management: %+v", r)
+	}
+	mustRun(t, dir, append([]string{"request", "create", "--control", "CHG-02", "--text", "Approval records for the sampled changes", "--items", strings.Join(items, ","), "--due", "2026-11-01"}, ana...)...)
+	mustRun(t, dir, append([]string{"request", "create", "--control", "AC-06", "--text", "Q3 access review sign-off", "--due", "2026-12-15"}, ana...)...)
+	list := decode[[]map[string]any](t, mustRun(t, dir, "request", "list", "--json"))
+	if list[0]["overdue"] != true || list[1]["overdue"] != false {
+		t.Errorf("overdue flags %v", list)
+	}
+	if human := mustRun(t, dir, "request", "list"); !strings.Contains(human, "OVERDUE") {
+		t.Errorf("overdue not shown:\n%s", human)
+	}
+	writeFile(t, dir, "approvals.zip", "approvals")
+	mustRun(t, dir, "evidence", "add", "--control", "CHG-02", "--file", "approvals.zip", "--date", "2026-11-20")
+	f := decode[map[string]any](t, mustRun(t, dir, "request", "fulfil", "1", "--evidence", "1", "--as", "Priya", "--json"))
+	if f["status"] != "fulfilled" {
+		t.Errorf("fulfil %v", f)
+	}
+	if r := run(t, dir, "", "request", "close", "1", "--as", "Priya"); r.code != 2 {
+		t.Errorf("close by management: %+v", r)
+	}
+	mustRun(t, dir, append([]string{"request", "close", "1"}, ana...)...)
+	if r := run(t, dir, "", "request", "fulfil", "1", "--evidence", "1"); r.code != 2 || !strings.Contains(r.stderr, "closed") {
+		t.Errorf("fulfil a closed request: %+v", r)
+	}
+	if v := decode[map[string]any](t, mustRun(t, dir, "verify", "--json")); v["ok"] != true {
+		t.Errorf("verify %v", v)
+	}
+}

@@ -1,0 +1,214 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/attest-dev/attest"
+)
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// AddTest records a test of a control.
+func (s *Store) AddTest(ctx context.Context, ch attest.Change, t attest.Test) (*attest.Test, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM tests`).Scan(&t.ID); err != nil {
+		return nil, err
+	}
+	t.TestedBy, t.TestedAt = ch.Actor, ch.Stamp()
+	if t.Items == nil {
+		t.Items = []attest.ItemResult{}
+	}
+	rec := t
+	rec.Entry = 0
+	if t.Entry, err = appendEntry(ctx, tx, ch, attest.EntryTestRecorded, rec); err != nil {
+		return nil, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tests (id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.EngagementID, t.ControlID, t.Internal, jsonText(t.Procedures), t.DrawID, jsonText(t.Items), t.Conclusion, t.Deviations, t.Wording, t.TestedBy, t.TestedAt, t.Entry)
+	if err != nil {
+		return nil, fmt.Errorf("insert test: %w", err)
+	}
+	return &t, tx.Commit()
+}
+
+const testCols = `id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry`
+
+func scanTest(row interface{ Scan(...any) error }) (*attest.Test, error) {
+	var t attest.Test
+	var procs, items string
+	if err := row.Scan(&t.ID, &t.EngagementID, &t.ControlID, &t.Internal, &procs, &t.DrawID, &items, &t.Conclusion, &t.Deviations, &t.Wording, &t.TestedBy, &t.TestedAt, &t.Entry); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(procs), &t.Procedures); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(items), &t.Items); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Test returns one test.
+func (s *Store) Test(ctx context.Context, id int64) (*attest.Test, error) {
+	t, err := scanTest(s.db.QueryRowContext(ctx, `SELECT `+testCols+` FROM tests WHERE id = ?`, id))
+	if isNoRows(err) {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such test: %d", id), Hint: "see `attest test list`"}
+	}
+	return t, err
+}
+
+// Tests lists an engagement's tests, for one control when controlID is set.
+func (s *Store) Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+testCols+` FROM tests WHERE engagement_id = ? AND (? = '' OR control_id = ?) ORDER BY id`, engagementID, controlID, controlID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Test{}
+	for rows.Next() {
+		t, err := scanTest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *t)
+	}
+	return out, rows.Err()
+}
+
+// AddResponse attaches management's response to a test.
+func (s *Store) AddResponse(ctx context.Context, ch attest.Change, r attest.Response) (*attest.Response, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tests WHERE id = ?`, r.TestID).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such test: %d", r.TestID), Hint: "see `attest test list`"}
+	}
+	r.By, r.At = ch.Actor, ch.Stamp()
+	rec := r
+	rec.Entry = 0
+	if r.Entry, err = appendEntry(ctx, tx, ch, attest.EntryResponseAdded, rec); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO responses (test_id, text, by_name, at, entry) VALUES (?, ?, ?, ?, ?)`, r.TestID, r.Text, r.By, r.At, r.Entry); err != nil {
+		return nil, err
+	}
+	return &r, tx.Commit()
+}
+
+// Responses lists a test's responses (every test's when testID is 0).
+func (s *Store) Responses(ctx context.Context, testID int64) ([]attest.Response, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT test_id, text, by_name, at, entry FROM responses WHERE ? = 0 OR test_id = ? ORDER BY entry`, testID, testID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Response{}
+	for rows.Next() {
+		var r attest.Response
+		if err := rows.Scan(&r.TestID, &r.Text, &r.By, &r.At, &r.Entry); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SaveRequest creates a request (ID 0) or replaces one.
+func (s *Store) SaveRequest(ctx context.Context, ch attest.Change, r attest.Request) (*attest.Request, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if r.Items == nil {
+		r.Items = []string{}
+	}
+	if r.Evidence == nil {
+		r.Evidence = []int64{}
+	}
+	r.UpdatedBy, r.UpdatedAt = ch.Actor, ch.Stamp()
+	if r.ID == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM requests`).Scan(&r.ID); err != nil {
+			return nil, err
+		}
+		r.CreatedBy, r.CreatedAt = ch.Actor, ch.Stamp()
+		_, err = tx.ExecContext(ctx, `INSERT INTO requests (id, engagement_id, control_id, text, items, due, status, evidence, created_by, created_at, updated_by, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.EngagementID, r.ControlID, r.Text, jsonText(r.Items), r.Due, r.Status, jsonText(r.Evidence), r.CreatedBy, r.CreatedAt, r.UpdatedBy, r.UpdatedAt)
+	} else {
+		var res interface{ RowsAffected() (int64, error) }
+		res, err = tx.ExecContext(ctx, `UPDATE requests SET text = ?, items = ?, due = ?, status = ?, evidence = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
+			r.Text, jsonText(r.Items), r.Due, r.Status, jsonText(r.Evidence), r.UpdatedBy, r.UpdatedAt, r.ID)
+		if err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil, notFound("request", fmt.Sprint(r.ID))
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("save request: %w", err)
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryRequestSaved, r); err != nil {
+		return nil, err
+	}
+	return &r, tx.Commit()
+}
+
+const requestCols = `id, engagement_id, control_id, text, items, due, status, evidence, created_by, created_at, updated_by, updated_at`
+
+func scanRequest(row interface{ Scan(...any) error }) (*attest.Request, error) {
+	var r attest.Request
+	var items, ev string
+	if err := row.Scan(&r.ID, &r.EngagementID, &r.ControlID, &r.Text, &items, &r.Due, &r.Status, &ev, &r.CreatedBy, &r.CreatedAt, &r.UpdatedBy, &r.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(items), &r.Items); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(ev), &r.Evidence); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Request returns one request.
+func (s *Store) Request(ctx context.Context, id int64) (*attest.Request, error) {
+	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestCols+` FROM requests WHERE id = ?`, id))
+	if isNoRows(err) {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such request: %d", id), Hint: "see `attest request list`"}
+	}
+	return r, err
+}
+
+// Requests lists an engagement's requests.
+func (s *Store) Requests(ctx context.Context, engagementID string) ([]attest.Request, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+requestCols+` FROM requests WHERE engagement_id = ? ORDER BY id`, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Request{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,166 @@
+package attest
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// Test results.
+const (
+	ResultNoException   = "no-exception"
+	ResultDeviation     = "deviation"
+	ResultNotApplicable = "not-applicable"
+
+	ConclusionNoExceptions = "no-exceptions"
+	ConclusionExceptions   = "exceptions"
+	ConclusionNotPerformed = "not-performed"
+)
+
+// ItemResult is the result of testing one sampled item.
+type ItemResult struct {
+	Key    string `json:"key"`
+	Result string `json:"result"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Test is a test of one control: the service auditor's (shown in the
+// report's section 4 for a Type 2) or management's own internal test (never
+// shown as the auditor's).
+type Test struct {
+	ID           int64        `json:"id"`
+	EngagementID string       `json:"engagement"`
+	ControlID    string       `json:"control"`
+	Internal     bool         `json:"internal"`
+	Procedures   []string     `json:"procedures"`
+	DrawID       int64        `json:"draw,omitempty"`
+	Items        []ItemResult `json:"items"`
+	Conclusion   string       `json:"conclusion"`
+	Deviations   string       `json:"deviations,omitempty"` // isolated or systematic
+	Wording      string       `json:"wording"`
+	TestedBy     string       `json:"tested_by"`
+	TestedAt     string       `json:"tested_at"`
+	Entry        int64        `json:"ledger_entry"`
+}
+
+// Response is management's text attached to a test with exceptions; it is
+// management's, not the auditor's, and sits in the report's section 5.
+type Response struct {
+	TestID int64  `json:"test"`
+	Text   string `json:"text"`
+	By     string `json:"by"`
+	At     string `json:"at"`
+	Entry  int64  `json:"ledger_entry"`
+}
+
+// Request is one line of the auditor's request list.
+type Request struct {
+	ID           int64    `json:"id"`
+	EngagementID string   `json:"engagement"`
+	ControlID    string   `json:"control"`
+	Text         string   `json:"text"`
+	Items        []string `json:"items"`
+	Due          string   `json:"due,omitempty"`
+	Status       string   `json:"status"` // open, fulfilled, closed
+	Evidence     []int64  `json:"evidence"`
+	CreatedBy    string   `json:"created_by"`
+	CreatedAt    string   `json:"created_at"`
+	UpdatedBy    string   `json:"updated_by"`
+	UpdatedAt    string   `json:"updated_at"`
+}
+
+// Ledger entry types for testing and requests.
+const (
+	EntryTestRecorded  = "test.recorded"
+	EntryResponseAdded = "response.added"
+	EntryRequestSaved  = "request.saved"
+)
+
+// TestingStore keeps tests, management responses and requests.
+type TestingStore interface {
+	AddTest(ctx context.Context, ch Change, t Test) (*Test, error)
+	Test(ctx context.Context, id int64) (*Test, error)
+	Tests(ctx context.Context, engagementID, controlID string) ([]Test, error)
+	AddResponse(ctx context.Context, ch Change, r Response) (*Response, error)
+	Responses(ctx context.Context, testID int64) ([]Response, error)
+	// SaveRequest creates (ID 0) or updates a request.
+	SaveRequest(ctx context.Context, ch Change, r Request) (*Request, error)
+	Request(ctx context.Context, id int64) (*Request, error)
+	Requests(ctx context.Context, engagementID string) ([]Request, error)
+}
+
+// Test procedures. Inquiry alone is never enough.
+var Procedures = []string{"inquiry", "observation", "inspection", "reperformance"}
+
+// Conclude checks a test and sets its conclusion and result wording, in
+// the forms auditors' reports commonly use. notPerformed says the
+// circumstances that make the control operate did not occur.
+func (t *Test) Conclude(notPerformed bool, population int) error {
+	if len(t.Procedures) == 0 {
+		return Errorf(EINVALID, "say how the control was tested: --procedure inquiry, observation, inspection or reperformance")
+	}
+	seen, inquiryOnly := map[string]bool{}, true
+	for _, p := range t.Procedures {
+		ok := false
+		for _, q := range Procedures {
+			ok = ok || p == q
+		}
+		if !ok {
+			return Errorf(EINVALID, "unknown procedure %q: want inquiry, observation, inspection or reperformance", p)
+		}
+		seen[p] = true
+		inquiryOnly = inquiryOnly && p == "inquiry"
+	}
+	if inquiryOnly && !notPerformed {
+		return Errorf(EINVALID, "inquiry alone is not enough evidence that a control operated: add observation, inspection or reperformance")
+	}
+	if notPerformed {
+		if len(t.Items) > 0 {
+			return Errorf(EINVALID, "a test where the circumstances did not occur has no item results")
+		}
+		t.Conclusion = ConclusionNotPerformed
+		t.Wording = "No testing performed: the circumstances that warrant the operation of the control did not occur during the period."
+		return nil
+	}
+	if len(t.Items) == 0 {
+		return Errorf(EINVALID, "record a result for each item tested (--item KEY=no-exception, KEY=deviation:WHAT or KEY=not-applicable:WHY)")
+	}
+	var devs []string
+	tested := 0
+	for _, it := range t.Items {
+		switch it.Result {
+		case ResultNoException:
+			tested++
+		case ResultDeviation:
+			tested++
+			if it.Note == "" {
+				return Errorf(EINVALID, "the deviation on item %s needs a description", it.Key)
+			}
+			devs = append(devs, it.Key+": "+it.Note)
+		case ResultNotApplicable:
+			if it.Note == "" {
+				return Errorf(EINVALID, "item %s is not applicable: say why", it.Key)
+			}
+		default:
+			return Errorf(EINVALID, "item %s: result %q: want no-exception, deviation or not-applicable", it.Key, it.Result)
+		}
+	}
+	if len(devs) == 0 {
+		if t.Deviations != "" {
+			return Errorf(EINVALID, "no deviations were recorded: leave out --deviations")
+		}
+		t.Conclusion, t.Wording = ConclusionNoExceptions, "No exceptions noted."
+		return nil
+	}
+	if t.Deviations != "isolated" && t.Deviations != "systematic" {
+		return Errorf(EINVALID, "deviations were found: say whether they are isolated or systematic (--deviations isolated|systematic)")
+	}
+	t.Conclusion = ConclusionExceptions
+	t.Wording = "Exception noted: for " + strconv.Itoa(len(devs)) + " of " + strconv.Itoa(tested) + " items selected, " + joinSemi(devs) + "."
+	if population > 0 {
+		t.Wording = "Exception noted: for " + strconv.Itoa(len(devs)) + " of " + strconv.Itoa(tested) + " items selected from a population of " + strconv.Itoa(population) + ", " + joinSemi(devs) + "."
+	}
+	return nil
+}
+
+func joinSemi(s []string) string { return strings.Join(s, "; ") }
