@@ -349,9 +349,10 @@ func (m *Main) profile(ctx context.Context, s attest.Store) (sample.Profile, err
 }
 
 func (m *Main) sampleSize() *cobra.Command {
-	var control, frequency string
+	var control, frequency, supportedBy string
 	var popSize, deviations int
 	var confidence, tolerable float64
+	var testOfOne bool
 	cmd := &cobra.Command{
 		Use:   "size [--control ID | --frequency F | --population-size N | --confidence C --tolerable T [--deviations-allowed K]]",
 		Short: "The sample size for a control, a frequency, a population, or statistical parameters",
@@ -392,6 +393,11 @@ exact binomial attribute sampling.`,
 					return perr
 				}
 				size, err = p.ForFrequency(f)
+			case testOfOne:
+				if control == "" {
+					return attest.Errorf(attest.EINVALID, "a test of one is for one control: --control ID")
+				}
+				size, err = m.testOfOne(ctx, control, supportedBy)
 			case control != "":
 				size, err = m.controlSize(ctx, control)
 			default:
@@ -414,7 +420,53 @@ exact binomial attribute sampling.`,
 	fl.Float64Var(&confidence, "confidence", 0, "confidence level: 0.95 or 95 (risk of overreliance 5%)")
 	fl.Float64Var(&tolerable, "tolerable", 0, "tolerable deviation rate: 0.05 or 5")
 	fl.IntVar(&deviations, "deviations-allowed", 0, "deviations the sample may contain")
+	fl.BoolVar(&testOfOne, "test-of-one", false, "an automated control tested once per configuration (needs --supported-by)")
+	fl.StringVar(&supportedBy, "supported-by", "", "the logical-access and change-management controls over the system (comma-separated IDs)")
 	return cmd
+}
+
+// testOfOne offers a sample of one for an automated control, only when the
+// IT general controls over its system (logical access and change
+// management) are named: a test of one rests on their being effective all
+// period, which the auditor must test too.
+func (m *Main) testOfOne(ctx context.Context, control, supportedBy string) (sample.Size, error) {
+	d, e, err := m.openEngagement(ctx)
+	if err != nil {
+		return sample.Size{}, err
+	}
+	defer d.Close()
+	c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
+	if err != nil {
+		return sample.Size{}, err
+	}
+	if c.Nature != attest.Automated {
+		return sample.Size{}, attest.Errorf(attest.EINVALID, "%s is %s, not automated: a test of one applies only to automated controls; use the frequency size", c.ID, c.Nature)
+	}
+	access, change := false, false
+	var ids []string
+	for _, id := range strings.Split(supportedBy, ",") {
+		id = strings.ToUpper(strings.TrimSpace(id))
+		if id == "" {
+			continue
+		}
+		sc, err := d.db.Control(ctx, e.ID, id)
+		if err != nil {
+			return sample.Size{}, err
+		}
+		for _, x := range append(append([]string{}, sc.Criteria...), sc.Objectives...) {
+			switch {
+			case strings.HasPrefix(x, "CC6.1"), strings.HasPrefix(x, "CC6.2"), strings.HasPrefix(x, "CC6.3"), x == "ITGC.1", x == "ITGC.2", x == "ITGC.3":
+				access = true
+			case x == "CC8.1", x == "ITGC.4":
+				change = true
+			}
+		}
+		ids = append(ids, id)
+	}
+	if !access || !change {
+		return sample.Size{}, attest.Errorf(attest.EINVALID, "a test of one needs the logical-access and the change-management controls over %s's system named with --supported-by (a control mapped to CC6.1-CC6.3 or ITGC.1-3, and one mapped to CC8.1 or ITGC.4)", c.ID)
+	}
+	return sample.Size{Size: 1, Rule: fmt.Sprintf("test of one: %s is automated, and relies on %s being effective throughout the period; test it once per relevant configuration, and before and after any change to it", c.ID, strings.Join(ids, ", "))}, nil
 }
 
 // profileOrDefault reads the firm's profile when a data directory is at

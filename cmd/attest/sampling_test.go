@@ -185,4 +185,14 @@ func TestSampleSize(t *testing.T) {
 	if out := decode[map[string]any](t, mustRun(t, ws, "sample", "size", "--control", "AC-06", "--json")); out["size"] != 3.0 {
 		t.Errorf("firm profile: %v", out)
 	}
+	// A test of one: automated control, with access and change controls named.
+	if r := run(t, ws, "", "sample", "size", "--control", "AC-06", "--test-of-one", "--supported-by", "AC-01,CHG-03"); r.code != 2 || !strings.Contains(r.stderr, "not automated") {
+		t.Errorf("test of one for a manual control: %+v", r)
+	}
+	if r := run(t, ws, "", "sample", "size", "--control", "AC-02", "--test-of-one", "--supported-by", "AC-01"); r.code != 2 || !strings.Contains(r.stderr, "change-management") {
+		t.Errorf("test of one without change management: %+v", r)
+	}
+	if out := decode[map[string]any](t, mustRun(t, ws, "sample", "size", "--control", "AC-02", "--test-of-one", "--supported-by", "AC-01,CHG-03", "--json")); out["size"] != 1.0 {
+		t.Errorf("test of one: %v", out)
+	}
 }
