@@ -52,6 +52,7 @@ type Draw struct {
 	Items        []string `json:"items"`
 	Binding      bool     `json:"binding"`
 	Redraw       string   `json:"redraw_reason,omitempty"`
+	Extends      int64    `json:"extends,omitempty"` // the draw this one extends
 	DrawnBy      string   `json:"drawn_by"`
 	DrawnAt      string   `json:"drawn_at"`
 	Entry        int64    `json:"ledger_entry"`

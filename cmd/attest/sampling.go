@@ -331,7 +331,7 @@ func (m *Main) sampleCommand() *cobra.Command {
 		Use:   "sample",
 		Short: "Sample sizes and the auditor's seeded, reproducible selection",
 	}
-	cmd.AddCommand(m.sampleSize(), m.sampleDraw(), m.sampleList(), m.sampleProfile())
+	cmd.AddCommand(m.sampleSize(), m.sampleDraw(), m.sampleExtend(), m.sampleList(), m.sampleProfile())
 	return cmd
 }
 
@@ -796,5 +796,101 @@ func (m *Main) sampleList() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&control, "control", "", "only this control's draws")
+	return cmd
+}
+
+// extendThreshold is the population size above which an isolated deviation
+// may lead to an extended sample; smaller populations are tested in full
+// and judged qualitatively.
+const extendThreshold = 12
+
+func (m *Main) sampleExtend() *cobra.Command {
+	var drawID int64
+	var size int
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "extend --draw N --size M [--reason TEXT]",
+		Short: "Add items to a draw after a deviation, without changing those already drawn (auditors only)",
+		Long: `Add the next M items, by the same seed's ranking, to a draw whose testing
+found an isolated deviation. The items already drawn stay; the extension is
+its own ledger entry. Offered only for populations of more than 12 items:
+smaller ones are tested in full. An extension does not cure a systematic
+deviation.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if drawID <= 0 || size <= 0 {
+				return attest.Errorf(attest.EINVALID, "extend needs --draw N and --size M (M > 0)")
+			}
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if err := m.requireAuditor(ctx, d.db, e, "extends samples"); err != nil {
+				return err
+			}
+			draws, err := d.db.Draws(ctx, e.ID, "")
+			if err != nil {
+				return err
+			}
+			var base *attest.Draw
+			drawn := map[string]bool{}
+			for i := range draws {
+				if draws[i].ID == drawID {
+					base = &draws[i]
+				}
+			}
+			if base == nil {
+				return attest.Errorf(attest.ENOTFOUND, "no draw %d in %s (see attest sample list)", drawID, e.ID)
+			}
+			for _, x := range draws {
+				if x.ID == drawID || (x.Extends == drawID) {
+					for _, k := range x.Items {
+						drawn[k] = true
+					}
+				}
+			}
+			pop, err := d.db.Population(ctx, base.PopulationID)
+			if err != nil {
+				return err
+			}
+			if pop.Rows <= extendThreshold {
+				return attest.Errorf(attest.EINVALID, "population %d has %d items: populations of %d or fewer are tested in full, not extended", pop.ID, pop.Rows, extendThreshold)
+			}
+			ranked, _, err := selectItems(d.blobs, pop, base.Seed, 2*len(drawn)+size, "")
+			if err != nil {
+				return err
+			}
+			var items []string
+			for _, k := range ranked {
+				if !drawn[k] && len(items) < size {
+					items = append(items, k)
+				}
+			}
+			rule := fmt.Sprintf("extension of draw %d by %d items, the next by the same seed's ranking", drawID, len(items))
+			if strings.TrimSpace(reason) != "" {
+				rule += ": " + strings.TrimSpace(reason)
+			}
+			saved, err := d.db.AddDraw(ctx, m.change(), attest.Draw{EngagementID: e.ID, ControlID: base.ControlID, PopulationID: pop.ID, Seed: base.Seed, Size: len(items), Rule: rule, Items: items, Extends: drawID})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(saved)
+			}
+			m.printf("Extended draw %d with %d items (draw %d):\n", drawID, len(items), saved.ID)
+			for _, k := range items {
+				m.printf("  %s\n", k)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&drawID, "draw", 0, "the draw to extend")
+	cmd.Flags().IntVar(&size, "size", 0, "how many items to add")
+	cmd.Flags().StringVar(&reason, "reason", "", "why (e.g. the deviation found)")
 	return cmd
 }

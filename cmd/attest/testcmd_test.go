@@ -41,6 +41,25 @@ func TestTestsAndRequests(t *testing.T) {
 	if rec["wording"] != want || rec["internal"] != false || rec["tested_by"] != "Ana Lima" {
 		t.Errorf("test %v\nwant wording %q", rec, want)
 	}
+	// An isolated deviation in a population over 12: extend the sample.
+	ext := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "extend", "--draw", "1", "--size", "3", "--reason", "isolated deviation", "--json"}, ana...)...))
+	extItems := toStrings(ext["items"])
+	if len(extItems) != 3 || ext["extends"] != 1.0 || ext["binding"] != true {
+		t.Errorf("extension %v", ext)
+	}
+	for _, k := range extItems {
+		for _, old := range items {
+			if k == old {
+				t.Errorf("the extension repeats %s", k)
+			}
+		}
+	}
+	// The extension is the next three by rank: the first eight by rank are
+	// the draw and its extension.
+	eight := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "t", "--size", "8", "--redraw", "--reason", "check", "--json"}, ana...)...))
+	if strings.Join(toStrings(eight["items"]), ",") != strings.Join(append(append([]string{}, items...), extItems...), ",") {
+		t.Errorf("extension is not the next by rank: %v then %v vs %v", items, extItems, eight["items"])
+	}
 	// Management's response, and an internal test kept apart.
 	if r := run(t, dir, "", "test", "respond", "--test", "1", "--text", "x", "--as", "Ana Lima"); r.code != 2 {
 		t.Errorf("a response by the auditor: %+v", r)

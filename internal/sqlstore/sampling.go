@@ -142,13 +142,13 @@ func (s *Store) Populations(ctx context.Context, controlID string) ([]attest.Pop
 	return out, rows.Err()
 }
 
-const drawCols = `id, engagement_id, control_id, population_id, seed, size, rule, stratify, items, binding, redraw_reason, drawn_by, drawn_at, entry`
+const drawCols = `id, engagement_id, control_id, population_id, seed, size, rule, stratify, items, binding, redraw_reason, drawn_by, drawn_at, entry, extends`
 
 func scanDraw(row interface{ Scan(...any) error }) (*attest.Draw, error) {
 	var d attest.Draw
 	var items string
 	if err := row.Scan(&d.ID, &d.EngagementID, &d.ControlID, &d.PopulationID, &d.Seed, &d.Size, &d.Rule, &d.Stratify, &items, &d.Binding,
-		&d.Redraw, &d.DrawnBy, &d.DrawnAt, &d.Entry); err != nil {
+		&d.Redraw, &d.DrawnBy, &d.DrawnAt, &d.Entry, &d.Extends); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(items), &d.Items); err != nil {
@@ -169,14 +169,25 @@ func (s *Store) AddDraw(ctx context.Context, ch attest.Change, d attest.Draw) (*
 		return nil, err
 	}
 	d.Redraw = strings.TrimSpace(d.Redraw)
-	if earlier > 0 && d.Redraw == "" {
+	if d.Extends > 0 {
+		base, err := scanDraw(tx.QueryRowContext(ctx, `SELECT `+drawCols+` FROM draws WHERE id = ? AND engagement_id = ? AND population_id = ?`, d.Extends, d.EngagementID, d.PopulationID))
+		if isNoRows(err) {
+			return nil, attest.Errorf(attest.ENOTFOUND, "no draw %d of population %d in %s to extend", d.Extends, d.PopulationID, d.EngagementID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		d.Binding = base.Binding
+	} else if earlier > 0 && d.Redraw == "" {
 		return nil, &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("population %d already has its binding draw for %s: the first draw stands", d.PopulationID, d.EngagementID),
 			Hint: "draw again only with --redraw --reason TEXT; both draws stay visible"}
 	}
 	if earlier == 0 && d.Redraw != "" {
 		return nil, attest.Errorf(attest.EINVALID, "there is no earlier draw of population %d to redo: leave out --redraw", d.PopulationID)
 	}
-	d.Binding = earlier == 0
+	if d.Extends == 0 {
+		d.Binding = earlier == 0
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM draws`).Scan(&d.ID); err != nil {
 		return nil, err
 	}
@@ -190,8 +201,8 @@ func (s *Store) AddDraw(ctx context.Context, ch attest.Change, d attest.Draw) (*
 		return nil, err
 	}
 	items, _ := json.Marshal(d.Items)
-	_, err = tx.ExecContext(ctx, `INSERT INTO draws (`+drawCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, d.EngagementID, d.ControlID, d.PopulationID, d.Seed, d.Size, d.Rule, d.Stratify, string(items), d.Binding, d.Redraw, d.DrawnBy, d.DrawnAt, d.Entry)
+	_, err = tx.ExecContext(ctx, `INSERT INTO draws (`+drawCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.EngagementID, d.ControlID, d.PopulationID, d.Seed, d.Size, d.Rule, d.Stratify, string(items), d.Binding, d.Redraw, d.DrawnBy, d.DrawnAt, d.Entry, d.Extends)
 	if err != nil {
 		return nil, fmt.Errorf("insert draw: %w", err)
 	}
