@@ -157,6 +157,7 @@ type Store interface {
 	EngagementStore
 	EvidenceStore
 	SamplingStore
+	CompletenessStore
 	TestingStore
 	LedgerStore
 	Setting(ctx context.Context, key string) (string, error)

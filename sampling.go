@@ -81,3 +81,33 @@ type SamplingStore interface {
 	AddDraw(ctx context.Context, ch Change, d Draw) (*Draw, error)
 	Draws(ctx context.Context, engagementID, controlID string) ([]Draw, error)
 }
+
+// Completeness records how a population was shown to be complete: by
+// reconciling it to another population (HR terminations to
+// identity-provider deactivations, say), with the differences listed, or to
+// a stated control total.
+type Completeness struct {
+	ID           int64    `json:"id"`
+	PopulationID int64    `json:"population"`
+	Method       string   `json:"method"` // reconciled or control-total
+	AgainstID    int64    `json:"against,omitempty"`
+	ControlTotal int      `json:"control_total,omitempty"`
+	Matched      int      `json:"matched"`
+	Missing      []string `json:"missing"` // in the other population, not in this one
+	Extra        []string `json:"extra"`   // in this population, not in the other
+	MissingCount int      `json:"missing_count"`
+	ExtraCount   int      `json:"extra_count"`
+	Note         string   `json:"note,omitempty"`
+	By           string   `json:"by"`
+	At           string   `json:"at"`
+	Entry        int64    `json:"ledger_entry"`
+}
+
+// EntryCompleteness is the ledger entry type for a completeness check.
+const EntryCompleteness = "population.completeness"
+
+// CompletenessStore keeps completeness checks.
+type CompletenessStore interface {
+	AddCompleteness(ctx context.Context, ch Change, c Completeness) (*Completeness, error)
+	CompletenessChecks(ctx context.Context, populationID int64) ([]Completeness, error)
+}

@@ -30,6 +30,7 @@ type state struct {
 	responses   map[int64]attest.Response
 	requests    map[int64]attest.Request
 	reqEntry    map[int64]int64
+	complete    map[int64]attest.Completeness
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -53,6 +54,7 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		auditors: map[[2]string]attest.Auditor{}, audEntry: map[[2]string]int64{},
 		tests: map[int64]attest.Test{}, responses: map[int64]attest.Response{},
 		requests: map[int64]attest.Request{}, reqEntry: map[int64]int64{},
+		complete: map[int64]attest.Completeness{},
 	}
 	for _, e := range entries {
 		if e.Type == "" {
@@ -164,6 +166,14 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 				continue
 			}
 			delete(st.auditors, [2]string{d.EngagementID, d.Name})
+		case attest.EntryCompleteness:
+			var d attest.Completeness
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.complete[d.ID] = d
 		case attest.EntryTestRecorded:
 			var d attest.Test
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -460,6 +470,24 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 	for id := range st.requests {
 		if !seenQ[id] {
 			r.add(RecordMismatch, st.reqEntry[id], "", "request %d, recorded in entry %d, is missing from the database", id, st.reqEntry[id])
+		}
+	}
+	cs, err := s.CompletenessChecks(ctx, 0)
+	if err != nil {
+		return err
+	}
+	seenC := map[int64]bool{}
+	for _, c := range cs {
+		seenC[c.ID] = true
+		if want, ok := st.complete[c.ID]; !ok {
+			r.add(Unrecorded, -1, "", "completeness check %d is in the database but not in the ledger", c.ID)
+		} else if canon(want) != canon(c) {
+			r.add(RecordMismatch, want.Entry, "", "completeness check %d differs from what entry %d recorded", c.ID, want.Entry)
+		}
+	}
+	for id, c := range st.complete {
+		if !seenC[id] {
+			r.add(RecordMismatch, c.Entry, "", "completeness check %d, recorded in entry %d, is missing from the database", id, c.Entry)
 		}
 	}
 	rs, err := s.Responses(ctx, 0)

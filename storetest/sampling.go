@@ -120,3 +120,20 @@ func testTestsAndRequests(t *testing.T, s attest.Store) {
 	_, err = s.SaveRequest(ctx, ch, *q)
 	mustCode(t, err, attest.ENOTFOUND)
 }
+
+func testCompleteness(t *testing.T, s attest.Store) {
+	_, err := s.AddCompleteness(ctx, ch, attest.Completeness{PopulationID: 1, Method: "control-total"})
+	mustCode(t, err, attest.ENOTFOUND)
+	p, err := s.AddPopulation(ctx, ch, attest.Population{ControlID: "AC-04", Ref: "sha256:x", Name: "hr.csv", Format: "csv", Rows: 3, KeyColumn: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.AddCompleteness(ctx, ch, attest.Completeness{PopulationID: p.ID, Method: "reconciled", AgainstID: 7, Matched: 2, Missing: []string{"E2"}, MissingCount: 1, Note: "n"})
+	if err != nil || c.ID != 1 || c.By != "tester" || c.Extra == nil {
+		t.Fatalf("completeness %+v %v", c, err)
+	}
+	got, err := s.CompletenessChecks(ctx, p.ID)
+	if err != nil || len(got) != 1 || !cmp.Equal(got[0], *c) {
+		t.Errorf("checks %+v %v (want %+v)", got, err, c)
+	}
+}

@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Auditors", testAuditors},
 		{"PopulationsAndDraws", testPopulationsAndDraws},
 		{"TestsAndRequests", testTestsAndRequests},
+		{"Completeness", testCompleteness},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -189,8 +191,169 @@ population (a header and no rows) is valid.`,
 		},
 	}
 	list.Flags().StringVar(&control, "control", "", "only this control's populations")
-	cmd.AddCommand(imp, list)
+	cmd.AddCommand(imp, list, m.populationReconcile(), m.populationShow())
 	return cmd
+}
+
+// maxListed bounds the differences kept in a completeness record; the
+// counts are always exact.
+const maxListed = 1000
+
+func (m *Main) populationReconcile() *cobra.Command {
+	var popID, against int64
+	var total int
+	var note string
+	cmd := &cobra.Command{
+		Use:   "reconcile --population ID (--against ID | --control-total N) [--note TEXT]",
+		Short: "Record how a population was shown to be complete, with the differences",
+		Long: `Show a population complete, as the auditor will ask: reconcile it to another
+population (for example HR terminations against identity-provider
+deactivations, both keyed by the same identifier), listing the items missing
+from it and the items it has that the other lacks; or compare it to a
+control total from the source system. The result is recorded in the ledger,
+differences and all.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if popID <= 0 || (against > 0) == cmd.Flags().Changed("control-total") {
+				return attest.Errorf(attest.EINVALID, "reconcile needs --population ID and either --against ID or --control-total N")
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			pop, err := d.db.Population(ctx, popID)
+			if err != nil {
+				return err
+			}
+			c := attest.Completeness{PopulationID: pop.ID, Note: strings.TrimSpace(note), Missing: []string{}, Extra: []string{}}
+			if against > 0 {
+				other, err := d.db.Population(ctx, against)
+				if err != nil {
+					return err
+				}
+				theirs := map[string]bool{}
+				if err := scanKeys(d.blobs, other, func(k string) { theirs[k] = true }); err != nil {
+					return err
+				}
+				err = scanKeys(d.blobs, pop, func(k string) {
+					if theirs[k] {
+						c.Matched++
+						delete(theirs, k)
+						return
+					}
+					c.ExtraCount++
+					if len(c.Extra) < maxListed {
+						c.Extra = append(c.Extra, k)
+					}
+				})
+				if err != nil {
+					return err
+				}
+				for k := range theirs {
+					c.MissingCount++
+					if len(c.Missing) < maxListed {
+						c.Missing = append(c.Missing, k)
+					}
+				}
+				sort.Strings(c.Missing)
+				c.Method, c.AgainstID = "reconciled", other.ID
+			} else {
+				if total < 0 {
+					return attest.Errorf(attest.EINVALID, "--control-total must be 0 or more")
+				}
+				c.Method, c.ControlTotal, c.Matched = "control-total", total, pop.Rows
+				if pop.Rows < total {
+					c.MissingCount = total - pop.Rows
+				} else {
+					c.ExtraCount = pop.Rows - total
+				}
+			}
+			saved, err := d.db.AddCompleteness(ctx, m.change(), c)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(saved)
+			}
+			if saved.MissingCount == 0 && saved.ExtraCount == 0 {
+				m.printf("Population %d reconciles: %d items match.\n", pop.ID, saved.Matched)
+				return nil
+			}
+			m.printf("Population %d does not fully reconcile: %d match, %d missing from it, %d extra in it.\n", pop.ID, saved.Matched, saved.MissingCount, saved.ExtraCount)
+			for _, k := range saved.Missing {
+				m.printf("  missing: %s\n", k)
+			}
+			for _, k := range saved.Extra {
+				m.printf("  extra:   %s\n", k)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&popID, "population", 0, "the population to show complete")
+	cmd.Flags().Int64Var(&against, "against", 0, "another population to reconcile it to (same keys)")
+	cmd.Flags().IntVar(&total, "control-total", 0, "the number of items the source system reports")
+	cmd.Flags().StringVar(&note, "note", "", "how the comparison was made, and what the differences are")
+	return cmd
+}
+
+// scanKeys streams a stored population's keys.
+func scanKeys(bs blob.Store, p *attest.Population, fn func(string)) error {
+	rc, err := bs.Open(blob.Ref(p.Ref))
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return sample.Scan(rc, sample.Spec{Name: p.Name, Format: sample.Format(p.Format), KeyColumn: p.KeyColumn}, func(r sample.Row) error {
+		fn(r.Key)
+		return nil
+	})
+}
+
+func (m *Main) populationShow() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a population's provenance and completeness checks",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "population id %q: want a number", args[0])
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			p, err := d.db.Population(ctx, id)
+			if err != nil {
+				return err
+			}
+			cs, err := d.db.CompletenessChecks(ctx, id)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"population": p, "completeness": cs})
+			}
+			w := m.table()
+			fmt.Fprintf(w, "Population\t%d for %s\nFile\t%s (%s, %d items keyed by %s)\nSHA-256\t%s\nSource\t%s\nQuery\t%s\nExtracted\t%s by %s\nImported\t%s by %s\n",
+				p.ID, p.ControlID, p.Name, p.Format, p.Rows, p.KeyColumn, p.Ref, dashStr(p.Source), dashStr(p.Query), dashStr(p.ExtractedAt), dashStr(p.ExtractedBy), p.ImportedAt, p.ImportedBy)
+			w.Flush()
+			if len(cs) == 0 {
+				m.printf("No completeness check recorded: attest population reconcile --population %d ...\n", p.ID)
+			}
+			for _, c := range cs {
+				m.printf("Completeness (%s, %s by %s): %d matched, %d missing, %d extra. %s\n", c.Method, c.At, c.By, c.Matched, c.MissingCount, c.ExtraCount, c.Note)
+			}
+			return nil
+		},
+	}
 }
 
 func (m *Main) importPopulation(ctx context.Context, control, file, key, dateCol, source, query, by, at, format string) error {

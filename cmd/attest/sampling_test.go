@@ -139,6 +139,27 @@ func TestPopulationBadInput(t *testing.T) {
 	if l := decode[[]map[string]any](t, mustRun(t, dir, "population", "list", "--json")); len(l) != 0 {
 		t.Errorf("refused imports recorded %d populations", len(l))
 	}
+
+	// Completeness: terminations reconciled to deactivations.
+	writeFile(t, dir, "hr.csv", "employee,left\nE1,2026-01-10\nE2,2026-02-11\nE3,2026-03-12\n")
+	writeFile(t, dir, "idp.csv", "employee,deactivated\nE1,2026-01-10\nE3,2026-03-13\nE9,2026-03-20\n")
+	mustRun(t, dir, "population", "import", "--control", "AC-04", "--file", "hr.csv", "--key", "employee")
+	mustRun(t, dir, "population", "import", "--control", "AC-04", "--file", "idp.csv", "--key", "employee")
+	rc := decode[map[string]any](t, mustRun(t, dir, "population", "reconcile", "--population", "2", "--against", "1", "--note", "IdP deactivations against the HR leavers report", "--json"))
+	if rc["matched"] != 2.0 || rc["missing_count"] != 1.0 || rc["extra_count"] != 1.0 || toStrings(rc["missing"])[0] != "E2" || toStrings(rc["extra"])[0] != "E9" {
+		t.Errorf("reconcile %v", rc)
+	}
+	ct := decode[map[string]any](t, mustRun(t, dir, "population", "reconcile", "--population", "1", "--control-total", "3", "--json"))
+	if ct["method"] != "control-total" || ct["missing_count"] != 0.0 {
+		t.Errorf("control total %v", ct)
+	}
+	if r := run(t, dir, "", "population", "reconcile", "--population", "1"); r.code != 2 {
+		t.Errorf("reconcile without a method: %+v", r)
+	}
+	show := decode[map[string]any](t, mustRun(t, dir, "population", "show", "2", "--json"))
+	if len(show["completeness"].([]any)) != 1 {
+		t.Errorf("show %v", show)
+	}
 	// An empty population is valid.
 	e := decode[map[string]any](t, mustRun(t, dir, "population", "import", "--control", "INC-02", "--file", "empty.csv", "--key", "id", "--json"))
 	if e["rows"] != 0.0 {

@@ -29,6 +29,7 @@ var copyTables = []struct {
 	{"auditors", "engagement_id, name, firm, added_by, added_at", "engagement_id, name"},
 	{"populations", "id, control_id, ref, name, format, rows, key_column, date_column, first_date, last_date, source, query, extracted_by, extracted_at, imported_by, imported_at, entry", "id"},
 	{"draws", "id, engagement_id, control_id, population_id, seed, size, rule, stratify, items, binding, redraw_reason, drawn_by, drawn_at, entry, extends", "id"},
+	{"completeness", "id, population_id, method, against_id, control_total, matched, missing, extra, missing_count, extra_count, note, by_name, at, entry", "id"},
 	{"tests", "id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry", "id"},
 	{"responses", "test_id, text, by_name, at, entry", "entry"},
 	{"requests", "id, engagement_id, control_id, text, items, due, status, evidence, created_by, created_at, updated_by, updated_at", "id"},
