@@ -161,7 +161,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 		e, _ := s.Engagement(ctx, id)
 		m.printf("  %-20s %s, %s\n", id, label(e), describeWhen(e))
 	}
-	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, has drawn her binding sample of changes (CHG-02).\n", nEvidence)
+	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, has drawn her binding sample of changes (CHG-02),\nrecorded her first tests (one exception, with management's response) and her requests.\n", nEvidence)
 	m.printf("\nCurrent engagement: %s. Try next:\n", soc2)
 	flag := ""
 	if dir != "attest-data" {
@@ -180,6 +180,8 @@ func (m *Main) runDemo(ctx context.Context) error {
 		"attest ledger checkpoint --out checkpoint.txt" + flag,
 		"attest population list" + flag,
 		"attest sample list" + flag,
+		"attest test list" + flag,
+		"attest request list" + flag,
 		"attest controls show CHG-03" + flag,
 		"attest catalog criteria --category availability --long",
 	} {

@@ -362,7 +362,63 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, e *attest.Engagement, e
 	if err != nil {
 		return err
 	}
-	_, err = d.db.AddDraw(ctx, aud, attest.Draw{EngagementID: e.ID, ControlID: "CHG-02", PopulationID: pop.ID, Seed: "harbor-fieldwork-2026",
+	if _, err := d.db.AddCompleteness(ctx, mgmt, attest.Completeness{PopulationID: pop.ID, Method: "control-total", ControlTotal: pop.Rows, Matched: pop.Rows,
+		Note: "Row count agrees with the source-control report of merged pull requests for the same dates."}); err != nil {
+		return err
+	}
+	drawn, err := d.db.AddDraw(ctx, aud, attest.Draw{EngagementID: e.ID, ControlID: "CHG-02", PopulationID: pop.ID, Seed: "harbor-fieldwork-2026",
 		Size: size.Size, Rule: size.Rule, Stratify: "quarter", Items: items})
-	return err
+	if err != nil {
+		return err
+	}
+	return m.demoFieldwork(ctx, d, e, drawn, pop.Rows, mgmt, aud)
+}
+
+// demoFieldwork records the auditor's first tests (one with an exception,
+// answered by management), a test whose circumstances did not occur,
+// management's own internal test, and the auditor's request list.
+func (m *Main) demoFieldwork(ctx context.Context, d *data, e *attest.Engagement, drawn *attest.Draw, rows int, mgmt, aud attest.Change) error {
+	t := attest.Test{EngagementID: e.ID, ControlID: "CHG-02", Procedures: []string{"inspection", "reperformance"}, DrawID: drawn.ID, Deviations: "isolated"}
+	for i, k := range drawn.Items {
+		if i == 3 {
+			t.Items = append(t.Items, attest.ItemResult{Key: k, Result: attest.ResultDeviation, Note: "merged by its author without an approving review"})
+			continue
+		}
+		t.Items = append(t.Items, attest.ItemResult{Key: k, Result: attest.ResultNoException})
+	}
+	if err := t.Conclude(false, rows); err != nil {
+		return err
+	}
+	saved, err := d.db.AddTest(ctx, aud, t)
+	if err != nil {
+		return err
+	}
+	if _, err := d.db.AddResponse(ctx, mgmt, attest.Response{TestID: saved.ID, Text: "The change was a documentation fix merged during an on-call incident. Since July, the repository rules no longer let an author merge without an approving review, and CHG-03 checks that setting daily."}); err != nil {
+		return err
+	}
+	np := attest.Test{EngagementID: e.ID, ControlID: "INC-03", Procedures: []string{"inquiry", "inspection"}}
+	if err := np.Conclude(true, 0); err != nil {
+		return err
+	}
+	if _, err := d.db.AddTest(ctx, aud, np); err != nil {
+		return err
+	}
+	internal := attest.Test{EngagementID: e.ID, ControlID: "AC-06", Internal: true, Procedures: []string{"inspection"},
+		Items: []attest.ItemResult{{Key: "Q1 review", Result: attest.ResultNoException}, {Key: "Q2 review", Result: attest.ResultNoException}, {Key: "Q3 review", Result: attest.ResultNoException}}}
+	if err := internal.Conclude(false, 0); err != nil {
+		return err
+	}
+	if _, err := d.db.AddTest(ctx, mgmt, internal); err != nil {
+		return err
+	}
+	today := m.today()
+	for _, r := range []attest.Request{
+		{EngagementID: e.ID, ControlID: "CHG-02", Text: "Pull request approvals for the sampled changes", Items: drawn.Items, Due: today.AddDate(0, 0, -5).Format(attest.DateLayout), Status: "open"},
+		{EngagementID: e.ID, ControlID: "AC-06", Text: "Sign-off of the Q3 user access review, with the list of removals", Due: today.AddDate(0, 0, 14).Format(attest.DateLayout), Status: "open"},
+	} {
+		if _, err := d.db.SaveRequest(ctx, aud, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
