@@ -13,6 +13,9 @@ import (
 // to encoding/csv, so quoting follows RFC 4180 exactly as that package
 // reads it. Fields are valid until the next call.
 type csvReader struct {
+	// limit, when above 0, stops splitting a quote-free line after that
+	// many fields (the rest of the line is left in the last one).
+	limit  int
 	br     *bufio.Reader
 	line   int // the line the last record started on
 	next   int // the line the next record starts on
@@ -67,7 +70,7 @@ func (c *csvReader) Read() ([][]byte, error) {
 			c.fields = c.fields[:0]
 			for {
 				i := bytes.IndexByte(t, ',')
-				if i < 0 {
+				if i < 0 || (c.limit > 0 && len(c.fields) == c.limit-1) {
 					c.fields = append(c.fields, t)
 					break
 				}

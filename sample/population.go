@@ -3,12 +3,15 @@ package sample
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,8 +39,10 @@ func FormatOf(name string) Format {
 // Row is one population item as Scan sees it.
 type Row struct {
 	Line int
-	Key  string
-	Date time.Time // zero without a date column
+	Key  string // empty when Spec.BytesOnly is set
+	// KeyBytes is the key, valid only during the callback.
+	KeyBytes []byte
+	Date     time.Time // zero without a date column
 }
 
 // Spec says how to read a population file.
@@ -46,6 +51,9 @@ type Spec struct {
 	Format     Format
 	KeyColumn  string
 	DateColumn string // optional
+	// BytesOnly leaves Row.Key empty and gives the key only as KeyBytes,
+	// saving an allocation per row for callers that hash it.
+	BytesOnly bool
 }
 
 // Scan streams a population file and calls fn for every row. It stops at
@@ -91,6 +99,8 @@ func scanCSV(r io.Reader, spec Spec, fn func(Row) error) error {
 	if spec.DateColumn != "" && dateCol < 0 {
 		return spec.bad(1, "no column %q in the header (%s)", spec.DateColumn, strings.Join(names, ","))
 	}
+	// Only the columns up to the key and the date are needed.
+	cr.limit = max(keyCol, dateCol) + 2
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -103,8 +113,11 @@ func scanCSV(r io.Reader, spec Spec, fn func(Row) error) error {
 		if keyCol >= len(rec) {
 			return spec.bad(row.Line, "no value in column %q", spec.KeyColumn)
 		}
-		row.Key = string(bytes.TrimSpace(rec[keyCol]))
-		if row.Key == "" {
+		row.KeyBytes = bytes.TrimSpace(rec[keyCol])
+		if !spec.BytesOnly {
+			row.Key = string(row.KeyBytes)
+		}
+		if len(row.KeyBytes) == 0 {
 			return spec.bad(row.Line, "the key %q is empty", spec.KeyColumn)
 		}
 		if dateCol >= 0 {
@@ -173,6 +186,7 @@ func scanJSONLines(r io.Reader, spec Spec, fn func(Row) error) error {
 		if row.Key, err = jsonText(obj[spec.KeyColumn]); err != nil || row.Key == "" {
 			return spec.bad(line, "the key %q is missing or empty", spec.KeyColumn)
 		}
+		row.KeyBytes = []byte(row.Key)
 		if spec.DateColumn != "" {
 			s, err := jsonText(obj[spec.DateColumn])
 			if err != nil {
@@ -221,61 +235,143 @@ func parseDate(s string) (time.Time, error) {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
 }
 
-// DupFinder finds duplicate keys in two passes in bounded memory: the first
-// pass puts every key in a Bloom filter and remembers the hashes of keys it
-// may have seen before; the second confirms those candidates exactly.
+// DupFinder finds duplicate keys in bounded memory. The first pass keeps a
+// 64-bit hash of every key, sorting each 4-million-hash chunk and spilling
+// it to a temporary file; merging the sorted chunks finds the hashes that
+// repeat. Only if one does (a real duplicate, or a 64-bit collision, about
+// one chance in 10^5 at 10 million keys) does a second pass over the file
+// compare those keys exactly and name their lines.
 type DupFinder struct {
 	seed       maphash.Seed
-	bits       []uint64
+	chunk      []uint64
+	spills     []*os.File
+	err        error
 	candidates map[uint64]bool
-	seen       map[string]int // second pass: candidate key -> first line
+	seen       map[string]int
 }
 
-const bloomBits = 1 << 27 // 16 MiB: about 0.4% false candidates at 10 million keys
+// chunkSize hashes are sorted in memory at a time: 16 MiB.
+const chunkSize = 2 << 20
 
 // NewDupFinder makes an empty finder.
 func NewDupFinder() *DupFinder {
-	return &DupFinder{seed: maphash.MakeSeed(), bits: make([]uint64, bloomBits/64), candidates: map[uint64]bool{}}
+	return &DupFinder{seed: maphash.MakeSeed()}
 }
 
-func (d *DupFinder) hash(key string) uint64 { return maphash.String(d.seed, key) }
+// First is the first pass over one key.
+func (d *DupFinder) First(key []byte) {
+	if d.chunk == nil {
+		// Reserved whole: pages count only once written, and the chunk
+		// never grows by copying.
+		d.chunk = make([]uint64, 0, chunkSize)
+	}
+	d.chunk = append(d.chunk, maphash.Bytes(d.seed, key))
+	if len(d.chunk) == chunkSize {
+		d.spill()
+	}
+}
 
-// First is the first pass over one key. The filter is blocked: all of a
-// key's bits fall in one 64-byte cache line, so a key costs one memory
-// access, not five.
-func (d *DupFinder) First(key string) {
-	h := d.hash(key)
-	base := (h % (bloomBits / 512)) * 8
-	present := true
-	for i := uint64(0); i < 5; i++ {
-		b := (h >> (16 + 9*i)) & 511
-		w, m := base+b/64, uint64(1)<<(b%64)
-		if d.bits[w]&m == 0 {
-			present = false
-			d.bits[w] |= m
+func (d *DupFinder) spill() {
+	slices.Sort(d.chunk)
+	f, err := os.CreateTemp("", "attest-keys-*")
+	if err != nil {
+		d.err = err
+		return
+	}
+	os.Remove(f.Name()) // unlinked: gone when closed, even after a crash
+	w := bufio.NewWriterSize(f, 1<<20)
+	var b [8]byte
+	for _, h := range d.chunk {
+		binary.LittleEndian.PutUint64(b[:], h)
+		w.Write(b[:])
+	}
+	if err := w.Flush(); err != nil {
+		d.err = err
+	}
+	f.Seek(0, io.SeekStart)
+	d.spills = append(d.spills, f)
+	d.chunk = d.chunk[:0]
+}
+
+// Finish merges the sorted hashes and reports whether a second pass is
+// needed. It releases the temporary files.
+func (d *DupFinder) Finish() (bool, error) {
+	defer func() {
+		for _, f := range d.spills {
+			f.Close()
 		}
+		d.spills, d.chunk = nil, nil
+	}()
+	if d.err != nil {
+		return false, d.err
 	}
-	if present {
-		d.candidates[h] = true
+	slices.Sort(d.chunk)
+	type src struct {
+		r   *bufio.Reader
+		mem []uint64
+		cur uint64
+		ok  bool
 	}
+	next := func(s *src) {
+		if s.r == nil {
+			if len(s.mem) == 0 {
+				s.ok = false
+				return
+			}
+			s.cur, s.mem, s.ok = s.mem[0], s.mem[1:], true
+			return
+		}
+		var b [8]byte
+		if _, err := io.ReadFull(s.r, b[:]); err != nil {
+			s.ok = false
+			return
+		}
+		s.cur, s.ok = binary.LittleEndian.Uint64(b[:]), true
+	}
+	var srcs []*src
+	for _, f := range d.spills {
+		srcs = append(srcs, &src{r: bufio.NewReaderSize(f, 1<<20)})
+	}
+	srcs = append(srcs, &src{mem: d.chunk})
+	for _, s := range srcs {
+		next(s)
+	}
+	d.candidates = map[uint64]bool{}
+	var prev uint64
+	first := true
+	for {
+		best := -1
+		for i, s := range srcs {
+			if s.ok && (best < 0 || s.cur < srcs[best].cur) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		h := srcs[best].cur
+		if !first && h == prev {
+			d.candidates[h] = true
+		}
+		prev, first = h, false
+		next(srcs[best])
+	}
+	return len(d.candidates) > 0, nil
 }
-
-// NeedsSecondPass reports whether any key may be a duplicate.
-func (d *DupFinder) NeedsSecondPass() bool { return len(d.candidates) > 0 }
 
 // Second is the second pass over one key: it returns the line where the
 // same key first appeared, or 0.
-func (d *DupFinder) Second(key string, line int) int {
-	h := d.hash(key)
+func (d *DupFinder) Second(key []byte, line int) int {
+	h := maphash.Bytes(d.seed, key)
 	if !d.candidates[h] {
 		return 0
 	}
 	if d.seen == nil {
 		d.seen = map[string]int{}
 	}
-	if first, ok := d.seen[key]; ok {
+	if first, ok := d.seen[string(key)]; ok {
 		return first
 	}
-	d.seen[key] = line
+	d.seen[string(key)] = line
 	return 0
 }

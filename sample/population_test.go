@@ -51,35 +51,57 @@ func TestScan(t *testing.T) {
 }
 
 func TestDupFinder(t *testing.T) {
-	d := NewDupFinder()
+	find := func(keys []string) []string {
+		d := NewDupFinder()
+		for _, k := range keys {
+			d.First([]byte(k))
+		}
+		need, err := d.Finish()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found []string
+		if !need {
+			return nil
+		}
+		for i, k := range keys {
+			if first := d.Second([]byte(k), i+1); first != 0 {
+				found = append(found, fmt.Sprintf("%s@%d=%d", k, i+1, first))
+			}
+		}
+		return found
+	}
 	keys := []string{}
 	for i := 0; i < 20000; i++ {
 		keys = append(keys, fmt.Sprintf("K%d", i))
 	}
-	keys = append(keys, "K123") // line 20001 repeats line 124
-	for _, k := range keys {
-		d.First(k)
+	if got := find(keys); got != nil {
+		t.Errorf("false duplicates %v", got)
 	}
-	if !d.NeedsSecondPass() {
-		t.Fatal("a duplicate left no candidate")
+	if got := find(append(keys, "K123")); len(got) != 1 || got[0] != "K123@20001=124" {
+		t.Errorf("found %v", got)
 	}
-	var found []string
-	for i, k := range keys {
-		if first := d.Second(k, i+1); first != 0 {
-			found = append(found, fmt.Sprintf("%s@%d=%d", k, i+1, first))
-		}
+}
+
+// TestDupFinderSpills crosses the in-memory chunk so the merge of spilled,
+// sorted chunks is exercised.
+func TestDupFinderSpills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hashes 9 million keys")
 	}
-	if len(found) != 1 || found[0] != "K123@20001=124" {
-		t.Errorf("found %v", found)
+	d := NewDupFinder()
+	n := 2*chunkSize + 1000
+	buf := make([]byte, 0, 16)
+	for i := 0; i < n; i++ {
+		d.First(fmt.Appendf(buf[:0], "K%d", i))
 	}
-	clean := NewDupFinder()
-	for _, k := range keys[:20000] {
-		clean.First(k)
+	d.First([]byte("K5")) // a duplicate of an early key, after two spills
+	need, err := d.Finish()
+	if err != nil || !need {
+		t.Fatalf("need second pass %v, %v", need, err)
 	}
-	for i, k := range keys[:20000] {
-		if clean.Second(k, i+1) != 0 {
-			t.Fatalf("false duplicate %s", k)
-		}
+	if d.Second([]byte("K5"), 6) != 0 || d.Second([]byte("K5"), n+1) != 6 {
+		t.Error("the duplicate was not confirmed")
 	}
 }
 

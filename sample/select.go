@@ -68,7 +68,10 @@ func NewSelector(seed string, n int) *Selector {
 }
 
 // Add offers one item (stratum "" when not stratified).
-func (s *Selector) Add(key, stratum string) {
+func (s *Selector) Add(key, stratum string) { s.AddBytes([]byte(key), stratum) }
+
+// AddBytes offers one item whose key is only valid during the call.
+func (s *Selector) AddBytes(key []byte, stratum string) {
 	s.total++
 	s.counts[stratum]++
 	h := s.heaps[stratum]
@@ -77,14 +80,14 @@ func (s *Selector) Add(key, stratum string) {
 		s.heaps[stratum] = h
 	}
 	s.mac.Reset()
-	s.mac.Write([]byte(key))
+	s.mac.Write(key)
 	s.sum = s.mac.Sum(s.sum[:0])
 	var rank [32]byte
 	copy(rank[:], s.sum)
 	if h.Len() >= s.n && bytes.Compare(rank[:], (*h)[0].rank[:]) >= 0 {
 		return
 	}
-	r := ranked{key: key, stratum: stratum, rank: rank}
+	r := ranked{key: string(key), stratum: stratum, rank: rank}
 	if h.Len() < s.n {
 		heap.Push(h, r)
 		return

@@ -444,26 +444,37 @@ func scanPopulation(bs blob.Store, file string, spec sample.Spec) (*blob.Pending
 		pr.CloseWithError(err)
 		done <- staged{p, err}
 	}()
+	// The parser hands each block it reads to the hashing goroutine through
+	// a queue, so parsing and hashing run on two cores at once.
+	qw := newQueueWriter(pw, 8)
 	dups := sample.NewDupFinder()
-	scanErr := sample.Scan(io.TeeReader(f, pw), spec, func(r sample.Row) error {
+	var firstDate, lastDate time.Time
+	first := spec
+	first.BytesOnly = true
+	scanErr := sample.Scan(io.TeeReader(f, qw), first, func(r sample.Row) error {
 		st.rows++
-		dups.First(r.Key)
+		dups.First(r.KeyBytes)
 		if !r.Date.IsZero() {
-			ds := r.Date.Format(attest.DateLayout)
-			if st.first == "" || ds < st.first {
-				st.first = ds
+			if firstDate.IsZero() || r.Date.Before(firstDate) {
+				firstDate = r.Date
 			}
-			if ds > st.last {
-				st.last = ds
+			if r.Date.After(lastDate) {
+				lastDate = r.Date
 			}
 		}
 		return nil
 	})
 	if scanErr == nil {
-		_, scanErr = io.Copy(pw, f) // whatever the parser did not need, for the hash
+		_, scanErr = io.Copy(qw, f) // whatever the parser did not need, for the hash
+	}
+	if err := qw.Close(); scanErr == nil {
+		scanErr = err
 	}
 	pw.CloseWithError(scanErr)
 	res := <-done
+	if !firstDate.IsZero() {
+		st.first, st.last = firstDate.Format(attest.DateLayout), lastDate.Format(attest.DateLayout)
+	}
 	if scanErr != nil {
 		bs.Abort([]*blob.Pending{res.p})
 		return nil, st, scanErr
@@ -471,13 +482,18 @@ func scanPopulation(bs blob.Store, file string, spec sample.Spec) (*blob.Pending
 	if res.err != nil {
 		return nil, st, res.err
 	}
-	if dups.NeedsSecondPass() {
+	need, err := dups.Finish()
+	if err != nil {
+		bs.Abort([]*blob.Pending{res.p})
+		return nil, st, err
+	}
+	if need {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return nil, st, err
 		}
-		err := sample.Scan(f, spec, func(r sample.Row) error {
-			if first := dups.Second(r.Key, r.Line); first != 0 {
-				return attest.Errorf(attest.EINVALID, "%s: line %d: key %q repeats line %d: every item needs its own key", file, r.Line, r.Key, first)
+		err := sample.Scan(f, first, func(r sample.Row) error {
+			if line := dups.Second(r.KeyBytes, r.Line); line != 0 {
+				return attest.Errorf(attest.EINVALID, "%s: line %d: key %q repeats line %d: every item needs its own key", file, r.Line, r.KeyBytes, line)
 			}
 			return nil
 		})
@@ -903,18 +919,51 @@ func selectItems(bs blob.Store, p *attest.Population, seed string, size int, str
 	}
 	defer rc.Close()
 	sel := sample.NewSelector(seed, size)
-	spec := sample.Spec{Name: p.Name, Format: sample.Format(p.Format), KeyColumn: p.KeyColumn, DateColumn: p.DateColumn}
+	spec := sample.Spec{Name: p.Name, Format: sample.Format(p.Format), KeyColumn: p.KeyColumn, DateColumn: p.DateColumn, BytesOnly: true}
+	strata := map[int]string{}
+	// The parser passes keys in batches to a goroutine that ranks them, so
+	// parsing and HMAC run on two cores at once.
+	work, ranked := make(chan *keyBatch, 4), make(chan struct{})
+	go func() {
+		for b := range work {
+			start := 0
+			for i, end := range b.ends {
+				sel.AddBytes(b.keys[start:end], b.strata[i])
+				start = end
+			}
+		}
+		close(ranked)
+	}()
+	b := newBatch()
 	err = sample.Scan(rc, spec, func(r sample.Row) error {
 		stratum := ""
-		switch stratify {
-		case "month":
-			stratum = r.Date.Format("2006-01")
-		case "quarter":
-			stratum = fmt.Sprintf("%d-Q%d", r.Date.Year(), (int(r.Date.Month())+2)/3)
+		if stratify != "" {
+			y, m := r.Date.Year(), int(r.Date.Month())
+			k := y*100 + m
+			if stratify == "quarter" {
+				k = y*100 + (m+2)/3
+			}
+			if stratum = strata[k]; stratum == "" {
+				if stratify == "month" {
+					stratum = fmt.Sprintf("%d-%02d", y, m)
+				} else {
+					stratum = fmt.Sprintf("%d-Q%d", y, (m+2)/3)
+				}
+				strata[k] = stratum
+			}
 		}
-		sel.Add(r.Key, stratum)
+		b.keys = append(b.keys, r.KeyBytes...)
+		b.ends = append(b.ends, len(b.keys))
+		b.strata = append(b.strata, stratum)
+		if len(b.ends) == cap(b.ends) {
+			work <- b
+			b = newBatch()
+		}
 		return nil
 	})
+	work <- b
+	close(work)
+	<-ranked
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1056,4 +1105,47 @@ deviation.`,
 	cmd.Flags().IntVar(&size, "size", 0, "how many items to add")
 	cmd.Flags().StringVar(&reason, "reason", "", "why (e.g. the deviation found)")
 	return cmd
+}
+
+// queueWriter copies what is written to it into a queue of blocks that a
+// goroutine writes on to w, so the writer does not wait for w's reader.
+type queueWriter struct {
+	q    chan []byte
+	done chan error
+}
+
+func newQueueWriter(w io.Writer, depth int) *queueWriter {
+	qw := &queueWriter{q: make(chan []byte, depth), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for b := range qw.q {
+			if err == nil {
+				_, err = w.Write(b)
+			}
+		}
+		qw.done <- err
+	}()
+	return qw
+}
+
+func (qw *queueWriter) Write(p []byte) (int, error) {
+	qw.q <- append([]byte(nil), p...)
+	return len(p), nil
+}
+
+// Close waits until every block is written and returns the first error.
+func (qw *queueWriter) Close() error {
+	close(qw.q)
+	return <-qw.done
+}
+
+// keyBatch carries parsed keys to the ranking goroutine.
+type keyBatch struct {
+	keys   []byte
+	ends   []int
+	strata []string
+}
+
+func newBatch() *keyBatch {
+	return &keyBatch{keys: make([]byte, 0, 64<<10), ends: make([]int, 0, 4096), strata: make([]string, 0, 4096)}
 }
