@@ -244,14 +244,17 @@ func parseDate(s string) (time.Time, error) {
 type DupFinder struct {
 	seed       maphash.Seed
 	chunk      []uint64
+	spare      []uint64
+	pending    chan spilled
 	spills     []*os.File
 	err        error
 	candidates map[uint64]bool
 	seen       map[string]int
 }
 
-// chunkSize hashes are sorted in memory at a time: 16 MiB.
-const chunkSize = 2 << 20
+// chunkSize hashes are sorted in memory at a time: 8 MiB (two chunks live
+// while one is spilled in the background).
+const chunkSize = 1 << 20
 
 // NewDupFinder makes an empty finder.
 func NewDupFinder() *DupFinder {
@@ -272,30 +275,65 @@ func (d *DupFinder) First(key []byte) {
 }
 
 func (d *DupFinder) spill() {
-	slices.Sort(d.chunk)
-	f, err := os.CreateTemp("", "attest-keys-*")
-	if err != nil {
-		d.err = err
+	// Sort and write the full chunk in the background while the caller
+	// fills a fresh one; at most one chunk is being spilled at a time.
+	d.wait()
+	full := d.chunk
+	d.chunk = d.spare
+	if d.chunk == nil {
+		d.chunk = make([]uint64, 0, chunkSize)
+	}
+	d.chunk = d.chunk[:0]
+	d.pending = make(chan spilled, 1)
+	go func(full []uint64, out chan<- spilled) {
+		slices.Sort(full)
+		f, err := os.CreateTemp("", "attest-keys-*")
+		if err != nil {
+			out <- spilled{buf: full, err: err}
+			return
+		}
+		os.Remove(f.Name()) // unlinked: gone when closed, even after a crash
+		w := bufio.NewWriterSize(f, 1<<20)
+		var b [8]byte
+		for _, h := range full {
+			binary.LittleEndian.PutUint64(b[:], h)
+			w.Write(b[:])
+		}
+		if err == nil {
+			err = w.Flush()
+		}
+		f.Seek(0, io.SeekStart)
+		out <- spilled{f: f, buf: full, err: err}
+	}(full, d.pending)
+}
+
+type spilled struct {
+	f   *os.File
+	buf []uint64
+	err error
+}
+
+// wait collects the spill in progress, if any.
+func (d *DupFinder) wait() {
+	if d.pending == nil {
 		return
 	}
-	os.Remove(f.Name()) // unlinked: gone when closed, even after a crash
-	w := bufio.NewWriterSize(f, 1<<20)
-	var b [8]byte
-	for _, h := range d.chunk {
-		binary.LittleEndian.PutUint64(b[:], h)
-		w.Write(b[:])
+	s := <-d.pending
+	d.pending = nil
+	if s.f != nil {
+		d.spills = append(d.spills, s.f)
 	}
-	if err := w.Flush(); err != nil {
-		d.err = err
+	if s.err != nil && d.err == nil {
+		d.err = s.err
 	}
-	f.Seek(0, io.SeekStart)
-	d.spills = append(d.spills, f)
-	d.chunk = d.chunk[:0]
+	d.spare = s.buf
 }
 
 // Finish merges the sorted hashes and reports whether a second pass is
 // needed. It releases the temporary files.
 func (d *DupFinder) Finish() (bool, error) {
+	d.wait()
+	d.spare = nil
 	defer func() {
 		for _, f := range d.spills {
 			f.Close()

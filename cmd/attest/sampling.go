@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -384,6 +386,9 @@ func (m *Main) importPopulation(ctx context.Context, control, file, key, dateCol
 	if err != nil {
 		return err
 	}
+	// Memory stays bounded whatever the file's size: ask the collector to
+	// keep the heap near 40 MiB rather than let it double between cycles.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(40 << 20))
 	// A population is one file however many rows it has: its own, larger
 	// limit instead of the evidence default.
 	d.blobs.SetMaxSize(populationMaxSize)
@@ -1122,6 +1127,7 @@ func newQueueWriter(w io.Writer, depth int) *queueWriter {
 			if err == nil {
 				_, err = w.Write(b)
 			}
+			queueBufs.Put(&b)
 		}
 		qw.done <- err
 	}()
@@ -1129,9 +1135,15 @@ func newQueueWriter(w io.Writer, depth int) *queueWriter {
 }
 
 func (qw *queueWriter) Write(p []byte) (int, error) {
-	qw.q <- append([]byte(nil), p...)
+	b := queueBufs.Get().(*[]byte)
+	*b = append((*b)[:0], p...)
+	qw.q <- *b
 	return len(p), nil
 }
+
+// queueBufs recycles the queue's blocks: a population is copied through it
+// block by block, and fresh ones for each would keep the collector busy.
+var queueBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
 
 // Close waits until every block is written and returns the first error.
 func (qw *queueWriter) Close() error {
