@@ -76,16 +76,21 @@ func TestConclude(t *testing.T) {
 		return out
 	}
 	ok := Test{Procedures: []string{"inspection"}, Items: items("A", ResultNoException, "", "B", ResultNoException, "")}
-	if err := ok.Conclude(false, 0); err != nil || ok.Wording != "No exceptions noted." {
+	if err := ok.Conclude(false, 0, Wording{}); err != nil || ok.Wording != "No exceptions noted." {
 		t.Errorf("%v %q", err, ok.Wording)
 	}
 	ex := Test{Procedures: []string{"inspection", "inquiry"}, Deviations: "isolated", Items: items("A", ResultNoException, "", "B", ResultDeviation, "approved after deployment", "C", ResultNotApplicable, "reverted")}
-	if err := ex.Conclude(false, 120); err != nil || ex.Wording != "Exception noted: for 1 of 2 items selected from a population of 120, B: approved after deployment." {
+	if err := ex.Conclude(false, 120, Wording{}); err != nil || ex.Wording != "Exception noted: for 1 of 2 items selected from a population of 120, B: approved after deployment." {
 		t.Errorf("%v %q", err, ex.Wording)
 	}
 	np := Test{Procedures: []string{"inquiry"}}
-	if err := np.Conclude(true, 0); err != nil || np.Conclusion != ConclusionNotPerformed || !strings.Contains(np.Wording, "did not occur") {
+	if err := np.Conclude(true, 0, Wording{}); err != nil || np.Conclusion != ConclusionNotPerformed || !strings.Contains(np.Wording, "did not occur") {
 		t.Errorf("%v %+v", err, np)
+	}
+	firm := Wording{Exceptions: "Deviation(s) noted in {n} of {tested} instances: {details}."}
+	fx := Test{Procedures: []string{"inspection"}, Deviations: "systematic", Items: items("A", ResultDeviation, "no ticket")}
+	if err := fx.Conclude(false, 0, firm); err != nil || fx.Wording != "Deviation(s) noted in 1 of 1 instances: A: no ticket." {
+		t.Errorf("firm wording: %v %q", err, fx.Wording)
 	}
 	bad := []Test{
 		{Procedures: []string{"inquiry"}, Items: items("A", ResultNoException, "")},
@@ -97,7 +102,7 @@ func TestConclude(t *testing.T) {
 		{},
 	}
 	for i, b := range bad {
-		if err := b.Conclude(false, 0); ErrorCode(err) != EINVALID {
+		if err := b.Conclude(false, 0, Wording{}); ErrorCode(err) != EINVALID {
 			t.Errorf("bad test %d accepted: %v", i, err)
 		}
 	}

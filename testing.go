@@ -92,10 +92,36 @@ type TestingStore interface {
 // Test procedures. Inquiry alone is never enough.
 var Procedures = []string{"inquiry", "observation", "inspection", "reperformance"}
 
-// Conclude checks a test and sets its conclusion and result wording, in
-// the forms auditors' reports commonly use. notPerformed says the
-// circumstances that make the control operate did not occur.
-func (t *Test) Conclude(notPerformed bool, population int) error {
+// Wording is a firm's template for test results. In Exceptions, {n} is the
+// number of items with deviations, {tested} the items tested, {population}
+// the population's size (empty when unknown) and {details} the deviations.
+type Wording struct {
+	NoExceptions string `json:"no_exceptions"`
+	Exceptions   string `json:"exceptions"`
+	NotPerformed string `json:"not_performed"`
+}
+
+// DefaultWording is the common form of results in service auditors'
+// reports (DOMAIN.md section 7).
+var DefaultWording = Wording{
+	NoExceptions: "No exceptions noted.",
+	Exceptions:   "Exception noted: for {n} of {tested} items selected{population}, {details}.",
+	NotPerformed: "No testing performed: the circumstances that warrant the operation of the control did not occur during the period.",
+}
+
+// Conclude checks a test and sets its conclusion and result wording from
+// the firm's template (DefaultWording when w is empty). notPerformed says
+// the circumstances that make the control operate did not occur.
+func (t *Test) Conclude(notPerformed bool, population int, w Wording) error {
+	if w.NoExceptions == "" {
+		w.NoExceptions = DefaultWording.NoExceptions
+	}
+	if w.Exceptions == "" {
+		w.Exceptions = DefaultWording.Exceptions
+	}
+	if w.NotPerformed == "" {
+		w.NotPerformed = DefaultWording.NotPerformed
+	}
 	if len(t.Procedures) == 0 {
 		return Errorf(EINVALID, "say how the control was tested: --procedure inquiry, observation, inspection or reperformance")
 	}
@@ -119,7 +145,7 @@ func (t *Test) Conclude(notPerformed bool, population int) error {
 			return Errorf(EINVALID, "a test where the circumstances did not occur has no item results")
 		}
 		t.Conclusion = ConclusionNotPerformed
-		t.Wording = "No testing performed: the circumstances that warrant the operation of the control did not occur during the period."
+		t.Wording = w.NotPerformed
 		return nil
 	}
 	if len(t.Items) == 0 {
@@ -149,17 +175,18 @@ func (t *Test) Conclude(notPerformed bool, population int) error {
 		if t.Deviations != "" {
 			return Errorf(EINVALID, "no deviations were recorded: leave out --deviations")
 		}
-		t.Conclusion, t.Wording = ConclusionNoExceptions, "No exceptions noted."
+		t.Conclusion, t.Wording = ConclusionNoExceptions, w.NoExceptions
 		return nil
 	}
 	if t.Deviations != "isolated" && t.Deviations != "systematic" {
 		return Errorf(EINVALID, "deviations were found: say whether they are isolated or systematic (--deviations isolated|systematic)")
 	}
 	t.Conclusion = ConclusionExceptions
-	t.Wording = "Exception noted: for " + strconv.Itoa(len(devs)) + " of " + strconv.Itoa(tested) + " items selected, " + joinSemi(devs) + "."
+	pop := ""
 	if population > 0 {
-		t.Wording = "Exception noted: for " + strconv.Itoa(len(devs)) + " of " + strconv.Itoa(tested) + " items selected from a population of " + strconv.Itoa(population) + ", " + joinSemi(devs) + "."
+		pop = " from a population of " + strconv.Itoa(population)
 	}
+	t.Wording = strings.NewReplacer("{n}", strconv.Itoa(len(devs)), "{tested}", strconv.Itoa(tested), "{population}", pop, "{details}", joinSemi(devs)).Replace(w.Exceptions)
 	return nil
 }
 

@@ -32,6 +32,9 @@ type Profile struct {
 	Name        string                   `json:"name"`
 	ByFrequency map[attest.Frequency]int `json:"by_frequency"`
 	EventDriven []Band                   `json:"event_driven"`
+	// Wording is the firm's template for test results; empty parts take
+	// the common forms.
+	Wording attest.Wording `json:"wording"`
 }
 
 // DefaultProfile is DOMAIN.md section 8's table of default sizes.

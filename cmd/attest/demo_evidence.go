@@ -386,7 +386,7 @@ func (m *Main) demoFieldwork(ctx context.Context, d *data, e *attest.Engagement,
 		}
 		t.Items = append(t.Items, attest.ItemResult{Key: k, Result: attest.ResultNoException})
 	}
-	if err := t.Conclude(false, rows); err != nil {
+	if err := t.Conclude(false, rows, attest.Wording{}); err != nil {
 		return err
 	}
 	saved, err := d.db.AddTest(ctx, aud, t)
@@ -397,7 +397,7 @@ func (m *Main) demoFieldwork(ctx context.Context, d *data, e *attest.Engagement,
 		return err
 	}
 	np := attest.Test{EngagementID: e.ID, ControlID: "INC-03", Procedures: []string{"inquiry", "inspection"}}
-	if err := np.Conclude(true, 0); err != nil {
+	if err := np.Conclude(true, 0, attest.Wording{}); err != nil {
 		return err
 	}
 	if _, err := d.db.AddTest(ctx, aud, np); err != nil {
@@ -405,7 +405,7 @@ func (m *Main) demoFieldwork(ctx context.Context, d *data, e *attest.Engagement,
 	}
 	internal := attest.Test{EngagementID: e.ID, ControlID: "AC-06", Internal: true, Procedures: []string{"inspection"},
 		Items: []attest.ItemResult{{Key: "Q1 review", Result: attest.ResultNoException}, {Key: "Q2 review", Result: attest.ResultNoException}, {Key: "Q3 review", Result: attest.ResultNoException}}}
-	if err := internal.Conclude(false, 0); err != nil {
+	if err := internal.Conclude(false, 0, attest.Wording{}); err != nil {
 		return err
 	}
 	if _, err := d.db.AddTest(ctx, mgmt, internal); err != nil {

@@ -197,7 +197,7 @@ func TestSampleSize(t *testing.T) {
 	}
 	// A firm's own table, set by an auditor.
 	ws := setup(t)
-	writeFile(t, ws, "firm.json", `{"name":"Example CPA","by_frequency":{"quarterly":3},"event_driven":[{"max":0,"size":30}]}`)
+	writeFile(t, ws, "firm.json", `{"name":"Example CPA","by_frequency":{"quarterly":3},"event_driven":[{"max":0,"size":30}],"wording":{"exceptions":"Deviations noted in {n} of {tested} items: {details}."}}`)
 	if r := run(t, ws, "", "sample", "profile", "set", "--file", "firm.json"); r.code != 2 || !strings.Contains(r.stderr, "not an auditor") {
 		t.Errorf("profile by management: %+v", r)
 	}
@@ -205,6 +205,11 @@ func TestSampleSize(t *testing.T) {
 	mustRun(t, ws, "sample", "profile", "set", "--file", "firm.json", "--as", "Ana")
 	if out := decode[map[string]any](t, mustRun(t, ws, "sample", "size", "--control", "AC-06", "--json")); out["size"] != 3.0 {
 		t.Errorf("firm profile: %v", out)
+	}
+	// The firm's wording shapes the auditor's results.
+	rec := decode[map[string]any](t, mustRun(t, ws, "test", "record", "--control", "AC-06", "--procedure", "inspection", "--item", "Q1=deviation:no sign-off", "--deviations", "isolated", "--as", "Ana", "--json"))
+	if rec["wording"] != "Deviations noted in 1 of 1 items: Q1: no sign-off." {
+		t.Errorf("firm wording: %v", rec["wording"])
 	}
 	// A test of one: automated control, with access and change controls named.
 	if r := run(t, ws, "", "sample", "size", "--control", "AC-06", "--test-of-one", "--supported-by", "AC-01,CHG-03"); r.code != 2 || !strings.Contains(r.stderr, "not automated") {

@@ -71,7 +71,11 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 					return err
 				}
 			}
-			if err := t.Conclude(notPerformed, population); err != nil {
+			profile, err := m.profile(ctx, d.db)
+			if err != nil {
+				return err
+			}
+			if err := t.Conclude(notPerformed, population, profile.Wording); err != nil {
 				return err
 			}
 			saved, err := d.db.AddTest(ctx, m.change(), t)
