@@ -364,9 +364,15 @@ func (m *Main) evidenceList() *cobra.Command {
 }
 
 func parseID(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(s), "EV-"), 10, 64)
+	return parseNumber("evidence", strings.TrimPrefix(strings.ToUpper(s), "EV-"))
+}
+
+// parseNumber reads a record's positive numeric ID, naming what it is for
+// in the error.
+func parseNumber(what, s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, attest.Errorf(attest.EINVALID, "evidence id %q: want a positive number", s)
+		return 0, attest.Errorf(attest.EINVALID, "%s id %q: want a positive number", what, s)
 	}
 	return id, nil
 }

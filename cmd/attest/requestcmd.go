@@ -182,9 +182,9 @@ func (m *Main) requestCommand() *cobra.Command {
 }
 
 func (m *Main) openRequest(cmd *cobra.Command, arg string) (*data, *attest.Request, error) {
-	id, err := strconv.ParseInt(arg, 10, 64)
-	if err != nil || id <= 0 {
-		return nil, nil, attest.Errorf(attest.EINVALID, "request id %q: want a positive number", arg)
+	id, err := parseNumber("request", arg)
+	if err != nil {
+		return nil, nil, err
 	}
 	d, err := m.open(cmd.Context())
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -323,9 +322,9 @@ func (m *Main) populationShow() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := strconv.ParseInt(args[0], 10, 64)
+			id, err := parseNumber("population", args[0])
 			if err != nil {
-				return attest.Errorf(attest.EINVALID, "population id %q: want a number", args[0])
+				return err
 			}
 			d, err := m.open(ctx)
 			if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -192,9 +191,9 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := strconv.ParseInt(args[0], 10, 64)
+			id, err := parseNumber("test", args[0])
 			if err != nil {
-				return attest.Errorf(attest.EINVALID, "test id %q: want a number", args[0])
+				return err
 			}
 			d, err := m.open(ctx)
 			if err != nil {
