@@ -21,6 +21,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/ledger"
+	"github.com/attest-dev/attest/period"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -192,6 +193,9 @@ func (m *Main) addEvidence(ctx context.Context, f addFlags) error {
 	}
 	if _, err := d.checkpoint(ctx); err != nil {
 		return err
+	}
+	if f.date == "" && f.covers == "" {
+		m.hintWindow(ctx, d.db, controls)
 	}
 	if m.cfg.json {
 		return m.printJSON(added)
@@ -692,4 +696,28 @@ Evidence that is not retracted is never purged.`,
 	cmd.Flags().IntVar(&days, "older-than-days", defaultRetentionDays, "purge only what was retracted more than this many days ago")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be purged, change nothing")
 	return cmd
+}
+
+// hintWindow warns when evidence added without --date may belong to a
+// window that has ended but is still within its due rule: a review of last
+// quarter, done now, speaks for last quarter.
+func (m *Main) hintWindow(ctx context.Context, s attest.Store, controls []string) {
+	e, err := m.engagement(ctx, s)
+	if err != nil {
+		return
+	}
+	today := m.today()
+	for _, id := range controls {
+		c, err := s.Control(ctx, e.ID, id)
+		if err != nil || c.DueDays == 0 || c.Frequency == attest.EventDriven || c.Frequency == attest.Daily || c.Frequency == attest.MultipleDaily {
+			continue
+		}
+		for _, w := range period.Windows(c.Frequency, today.AddDate(-1, 0, 0), today, period.Options{}) {
+			due := w.End.AddDate(0, 0, c.DueDays)
+			if w.End.Before(today) && !today.After(due) {
+				m.warn(fmt.Sprintf("%s's %s %s to %s is due by %s: if this evidence is for it, add it again with --date %s and retract this one (it was dated today)",
+					c.ID, c.Frequency.WindowName(), w.Start.Format(attest.DateLayout), w.End.Format(attest.DateLayout), due.Format(attest.DateLayout), w.End.Format(attest.DateLayout)))
+			}
+		}
+	}
 }
