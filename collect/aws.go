@@ -34,15 +34,18 @@ func IAMCredentialReport(name string, r io.Reader) (*Result, error) {
 		if errors.Is(err, io.EOF) {
 			return res, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				res.problem(name, pe.Line, "%v", pe.Err)
+				if errors.Is(pe.Err, csv.ErrQuote) {
+					return res, nil // an unterminated quote swallows the rest of the file
+				}
 				continue
 			}
 			return nil, err
 		}
+		line, _ := cr.FieldPos(0)
 		if len(row) != len(header) {
 			res.problem(name, line, "%d columns, the header has %d", len(row), len(header))
 			continue
