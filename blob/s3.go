@@ -76,15 +76,6 @@ func OpenS3(ctx context.Context, rawURL, stagingDir string) (*S3, error) {
 	return &S3{client: client, bucket: bucket, prefix: prefix, staging: staging, MaxSize: DefaultMaxSize, PartSize: 16 << 20}, nil
 }
 
-// NewS3 wraps a client (for tests and tools).
-func NewS3(client *s3.Client, bucket, prefix, stagingDir string) (*S3, error) {
-	staging, err := OpenFS(stagingDir)
-	if err != nil {
-		return nil, err
-	}
-	return &S3{client: client, bucket: bucket, prefix: strings.Trim(prefix, "/"), staging: staging, MaxSize: DefaultMaxSize, PartSize: 16 << 20}, nil
-}
-
 func (s *S3) key(r Ref) string { return path.Join(s.prefix, "sha256", r.hex()) }
 
 // SetMaxSize sets the largest blob accepted.

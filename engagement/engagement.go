@@ -209,25 +209,13 @@ func expectedReportDate(e *attest.Engagement, lag int) string {
 	if e.Type == attest.Type1 {
 		lag = (lag + 1) / 2 // a Type 1 has no operating tests: fieldwork is shorter
 	}
-	return AddMonths(t, lag).Format(attest.DateLayout)
-}
-
-// AddMonths adds n calendar months, clamping to the month's last day
-// (January 31 + 1 month = February 28 or 29).
-func AddMonths(t time.Time, n int) time.Time {
-	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, n, 0)
-	last := first.AddDate(0, 1, -1).Day()
-	d := t.Day()
-	if d > last {
-		d = last
-	}
-	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, time.UTC)
+	return attest.AddMonths(t, lag).Format(attest.DateLayout)
 }
 
 // PeriodFor returns a period of n months starting on start: its last day is
 // the day before start + n months.
 func PeriodFor(start time.Time, months int) (string, string) {
-	end := AddMonths(start, months).AddDate(0, 0, -1)
+	end := attest.AddMonths(start, months).AddDate(0, 0, -1)
 	return start.Format(attest.DateLayout), end.Format(attest.DateLayout)
 }
 

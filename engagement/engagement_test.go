@@ -139,7 +139,7 @@ func TestAddMonths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d, _ := attest.ParseDate(tt.in)
-		if got := AddMonths(d, tt.n).Format(attest.DateLayout); got != tt.want {
+		if got := attest.AddMonths(d, tt.n).Format(attest.DateLayout); got != tt.want {
 			t.Errorf("AddMonths(%s, %d) = %s, want %s", tt.in, tt.n, got, tt.want)
 		}
 	}

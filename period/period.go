@@ -101,22 +101,12 @@ func Windows(f attest.Frequency, start, end time.Time, opts Options) []Window {
 		if f == attest.Annual {
 			months = 12
 		}
-		for i := 0; !addMonths(start, months*i).After(end); i++ {
-			s := addMonths(start, months*i)
-			add(s, addMonths(start, months*(i+1)).AddDate(0, 0, -1))
+		for i := 0; !attest.AddMonths(start, months*i).After(end); i++ {
+			s := attest.AddMonths(start, months*i)
+			add(s, attest.AddMonths(start, months*(i+1)).AddDate(0, 0, -1))
 		}
 	}
 	return out
-}
-
-// addMonths adds calendar months, clamping the day to the month's length.
-func addMonths(t time.Time, n int) time.Time {
-	first := date(t.Year(), t.Month(), 1).AddDate(0, n, 0)
-	d := t.Day()
-	if last := monthEnd(first).Day(); d > last {
-		d = last
-	}
-	return date(first.Year(), first.Month(), d)
 }
 
 // Occurrence is one expected performance of a control.

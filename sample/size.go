@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/attest-dev/attest"
 )
@@ -149,14 +148,4 @@ func Fraction(v float64) float64 {
 		return v / 100
 	}
 	return v
-}
-
-// Frequencies lists the profile's periodic frequencies in a stable order.
-func (p Profile) Frequencies() []attest.Frequency {
-	var out []attest.Frequency
-	for f := range p.ByFrequency {
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }

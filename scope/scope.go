@@ -185,7 +185,7 @@ func (f *facts) decideKinds() {
 	// Rule 2 and 4: security demand, or customer data without ICFR relevance.
 	needSOC2 := f.security || (f.data && !f.icfr) || yes(f.a.PublicTrust) || soc3Asked
 	if needSOC2 {
-		r := Report{Kind: attest.SOC2, Categories: f.categories(nil)}
+		r := Report{Kind: attest.SOC2}
 		if yes(f.a.SecurityReviews) {
 			r.Reasons = append(r.Reasons, "Customers or prospects send security questionnaires or vendor reviews: a SOC 2 is the report their security and vendor-risk teams expect.")
 		}
@@ -255,9 +255,8 @@ func templateWords(ts []string) string {
 	return " plus business-process objectives for " + strings.ReplaceAll(strings.Join(ts[1:], ", "), "_", " ")
 }
 
-// categories fills r's categories and their reasons (rule 5); with r nil it
-// only returns the list.
-func (f *facts) categories(r *Report) []string {
+// categories fills r's categories and their reasons (rule 5).
+func (f *facts) categories(r *Report) {
 	a := f.a
 	type cat struct {
 		name, why string
@@ -281,17 +280,12 @@ func (f *facts) categories(r *Report) []string {
 			continue
 		}
 		out = append(out, c.name)
-		if r != nil {
-			r.Reasons = append(r.Reasons, "Category "+c.name+": "+c.why)
-		}
+		r.Reasons = append(r.Reasons, "Category "+c.name+": "+c.why)
 	}
-	if r != nil {
-		r.Categories = out
-		if yes(a.PersonalData) && !yes(a.PrivacyCommitments) {
-			f.warn("Personal data is covered here under Confidentiality; if you make privacy commitments to individuals or to customers, add the Privacy category.")
-		}
+	r.Categories = out
+	if yes(a.PersonalData) && !yes(a.PrivacyCommitments) {
+		f.warn("Personal data is covered here under Confidentiality; if you make privacy commitments to individuals or to customers, add the Privacy category.")
 	}
-	return out
 }
 
 // decideType applies rule 6 to one report.

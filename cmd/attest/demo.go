@@ -111,7 +111,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 	now := m.Now()
 	// A 12-month period that started ten months ago: most of it has run,
 	// the last two months are still ahead.
-	start := engagement.AddMonths(engagement.FirstOfNextMonth(now), -11)
+	start := attest.AddMonths(engagement.FirstOfNextMonth(now), -11)
 	cat := m.catalog()
 	var ids []string
 	var soc2 string

@@ -257,7 +257,7 @@ func (m *Main) defaultDates(s *engagement.Spec, months int) {
 	next := engagement.FirstOfNextMonth(m.Now())
 	if s.Type == attest.Type1 {
 		if s.AsOf == "" {
-			s.AsOf = engagement.AddMonths(next, 1).AddDate(0, 0, -1).Format(attest.DateLayout)
+			s.AsOf = attest.AddMonths(next, 1).AddDate(0, 0, -1).Format(attest.DateLayout)
 		}
 		return
 	}

@@ -112,10 +112,7 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 	if err != nil {
 		return nil, err
 	}
-	var opts period.Options
-	if v, err := s.Setting(ctx, businessDaysKey); err == nil && v == "true" {
-		opts.BusinessDays = true
-	}
+	opts := periodOptions(ctx, s)
 	out := &periodJSON{Period: spanJSON{e.PeriodStart, e.PeriodEnd}, AsOf: when.Format(attest.DateLayout), Controls: []controlPeriod{}, Warnings: []string{}}
 	found := false
 	for _, c := range ctls {
@@ -126,17 +123,10 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 		if c.Status == attest.NotApplicable {
 			continue
 		}
-		in := period.Input{Control: c, Start: start, End: end, AsOf: when, Options: opts}
-		if in.Evidence, err = s.EvidenceList(ctx, c.ID, true); err != nil {
+		st, err := controlStatus(ctx, s, c, start, end, when, opts)
+		if err != nil {
 			return nil, err
 		}
-		if in.Events, err = s.Events(ctx, c.ID); err != nil {
-			return nil, err
-		}
-		if in.NotRequired, err = s.NotRequiredList(ctx, c.ID); err != nil {
-			return nil, err
-		}
-		st := period.Evaluate(in)
 		cp := controlPeriod{Status: st, Late: []lateJSON{}, Missed: []spanJSON{}, Occurrences: st.Occurrences}
 		for _, o := range st.Occurrences {
 			switch o.State {
@@ -153,6 +143,29 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", control, e.ID), Hint: "see `attest controls list`"}
 	}
 	return out, nil
+}
+
+// periodOptions reads how occurrences are laid out in this installation.
+func periodOptions(ctx context.Context, s attest.Store) period.Options {
+	v, err := s.Setting(ctx, businessDaysKey)
+	return period.Options{BusinessDays: err == nil && v == "true"}
+}
+
+// controlStatus evaluates one control's occurrences over [start, end] as of
+// when, from its evidence, events and not-required records.
+func controlStatus(ctx context.Context, s attest.Store, c attest.Control, start, end, when time.Time, opts period.Options) (period.Status, error) {
+	in := period.Input{Control: c, Start: start, End: end, AsOf: when, Options: opts}
+	var err error
+	if in.Evidence, err = s.EvidenceList(ctx, c.ID, true); err != nil {
+		return period.Status{}, err
+	}
+	if in.Events, err = s.Events(ctx, c.ID); err != nil {
+		return period.Status{}, err
+	}
+	if in.NotRequired, err = s.NotRequiredList(ctx, c.ID); err != nil {
+		return period.Status{}, err
+	}
+	return period.Evaluate(in), nil
 }
 
 var cellGlyph = map[period.State]string{

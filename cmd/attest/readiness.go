@@ -111,22 +111,11 @@ func (m *Main) assess(ctx context.Context, s attest.Store, e *attest.Engagement,
 		}
 		start = end.AddDate(-1, 0, 1)
 	}
-	var opts period.Options
-	if v, err := s.Setting(ctx, businessDaysKey); err == nil && v == "true" {
-		opts.BusinessDays = true
-	}
+	opts := periodOptions(ctx, s)
 	for _, c := range ctls {
-		pi := period.Input{Control: c, Start: start, End: end, AsOf: when, Options: opts}
-		if pi.Evidence, err = s.EvidenceList(ctx, c.ID, true); err != nil {
+		if in.Status[c.ID], err = controlStatus(ctx, s, c, start, end, when, opts); err != nil {
 			return nil, err
 		}
-		if pi.Events, err = s.Events(ctx, c.ID); err != nil {
-			return nil, err
-		}
-		if pi.NotRequired, err = s.NotRequiredList(ctx, c.ID); err != nil {
-			return nil, err
-		}
-		in.Status[c.ID] = period.Evaluate(pi)
 	}
 	return readiness.Assess(in), nil
 }

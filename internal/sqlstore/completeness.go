@@ -24,7 +24,7 @@ func (s *Store) AddCompleteness(ctx context.Context, ch attest.Change, c attest.
 	if n == 0 {
 		return nil, attest.Errorf(attest.ENOTFOUND, "no such population: %d", c.PopulationID)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM completeness`).Scan(&c.ID); err != nil {
+	if c.ID, err = nextID(ctx, tx, "completeness"); err != nil {
 		return nil, err
 	}
 	if c.Missing == nil {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -164,11 +163,7 @@ func (s *Store) Control(ctx context.Context, engagementID, controlID string) (*a
 	return s.control(ctx, s.db, engagementID, controlID)
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func (s *Store) control(ctx context.Context, q queryer, engagementID, controlID string) (*attest.Control, error) {
+func (s *Store) control(ctx context.Context, q querier, engagementID, controlID string) (*attest.Control, error) {
 	c, err := scanControl(q.QueryRowContext(ctx, `SELECT `+controlCols+` FROM controls WHERE engagement_id = ? AND id = ?`, engagementID, controlID))
 	if isNoRows(err) {
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", controlID, engagementID), Hint: "see `attest controls list`"}

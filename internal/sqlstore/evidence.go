@@ -19,7 +19,7 @@ func (s *Store) AddEvidence(ctx context.Context, ch attest.Change, items []attes
 	out := make([]attest.Evidence, 0, len(items))
 	for _, e := range items {
 		var id int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM evidence`).Scan(&id); err != nil {
+		if id, err = nextID(ctx, tx, "evidence"); err != nil {
 			return nil, err
 		}
 		e.ID, e.AddedBy, e.AddedAt, e.Retraction = id, ch.Actor, ch.Stamp(), nil
@@ -246,7 +246,7 @@ func (s *Store) AddNotRequired(ctx context.Context, ch attest.Change, nr attest.
 			return nil, attest.Errorf(attest.ENOTFOUND, "no such evidence: %d", nr.EvidenceID)
 		}
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM not_required`).Scan(&nr.ID); err != nil {
+	if nr.ID, err = nextID(ctx, tx, "not_required"); err != nil {
 		return nil, err
 	}
 	nr.AddedBy, nr.AddedAt = ch.Actor, ch.Stamp()

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -13,17 +12,11 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-type execQueryer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // appendEntry adds a ledger entry inside tx: the record, its leaf and the
 // tree hashes it completes. The caller's transaction holds SQLite's write
 // lock (BEGIN IMMEDIATE), so appends from several processes are serialized
 // and the tree cannot fork.
-func appendEntry(ctx context.Context, tx execQueryer, ch attest.Change, typ string, data any) (int64, error) {
+func appendEntry(ctx context.Context, tx querier, ch attest.Change, typ string, data any) (int64, error) {
 	var n int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entries`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("ledger size: %w", err)
@@ -54,14 +47,14 @@ func appendEntry(ctx context.Context, tx execQueryer, ch attest.Change, typ stri
 
 type hashReader struct {
 	ctx context.Context
-	q   execQueryer
+	q   querier
 }
 
 func (r hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	return readHashes(r.ctx, r.q, indexes)
 }
 
-func readHashes(ctx context.Context, q execQueryer, indexes []int64) ([]tlog.Hash, error) {
+func readHashes(ctx context.Context, q querier, indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	if len(indexes) == 0 {
 		return out, nil

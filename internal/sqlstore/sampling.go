@@ -91,7 +91,7 @@ func (s *Store) AddPopulation(ctx context.Context, ch attest.Change, p attest.Po
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM populations`).Scan(&p.ID); err != nil {
+	if p.ID, err = nextID(ctx, tx, "populations"); err != nil {
 		return nil, err
 	}
 	p.ImportedBy, p.ImportedAt = ch.Actor, ch.Stamp()
@@ -188,7 +188,7 @@ func (s *Store) AddDraw(ctx context.Context, ch attest.Change, d attest.Draw) (*
 	if d.Extends == 0 {
 		d.Binding = earlier == 0
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM draws`).Scan(&d.ID); err != nil {
+	if d.ID, err = nextID(ctx, tx, "draws"); err != nil {
 		return nil, err
 	}
 	d.DrawnBy, d.DrawnAt = ch.Actor, ch.Stamp()

@@ -136,3 +136,11 @@ func notFound(what, id string) error {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// nextID is the next row ID of a table. Writers hold the write lock, so two
+// cannot take the same one.
+func nextID(ctx context.Context, tx *tx, table string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM `+table).Scan(&id)
+	return id, err
+}

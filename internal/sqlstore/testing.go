@@ -20,7 +20,7 @@ func (s *Store) AddTest(ctx context.Context, ch attest.Change, t attest.Test) (*
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM tests`).Scan(&t.ID); err != nil {
+	if t.ID, err = nextID(ctx, tx, "tests"); err != nil {
 		return nil, err
 	}
 	t.TestedBy, t.TestedAt = ch.Actor, ch.Stamp()
@@ -144,7 +144,7 @@ func (s *Store) SaveRequest(ctx context.Context, ch attest.Change, r attest.Requ
 	}
 	r.UpdatedBy, r.UpdatedAt = ch.Actor, ch.Stamp()
 	if r.ID == 0 {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM requests`).Scan(&r.ID); err != nil {
+		if r.ID, err = nextID(ctx, tx, "requests"); err != nil {
 			return nil, err
 		}
 		r.CreatedBy, r.CreatedAt = ch.Actor, ch.Stamp()
