@@ -1,0 +1,295 @@
+package check
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/attest-dev/attest/collect"
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// Input is the document every check of a run reads: records grouped by
+// type under their dotted path (input.aws.iam_user, input.vulnerability).
+// It is converted to OPA's value form once and shared by all checks.
+type Input struct {
+	doc    map[string]any
+	counts map[string]int
+	ids    map[string][]string
+	value  ast.Value
+}
+
+// NewInput groups records into the input document.
+func NewInput(records []collect.Record) (*Input, error) {
+	in := &Input{doc: map[string]any{}, counts: map[string]int{}, ids: map[string][]string{}}
+	lists := map[string][]any{}
+	for _, r := range records {
+		obj := make(map[string]any, len(r.Fields)+3)
+		maps.Copy(obj, r.Fields)
+		obj["_id"], obj["_source"] = r.ID, r.Source
+		if r.Line > 0 {
+			obj["_line"] = r.Line
+		}
+		lists[r.Type] = append(lists[r.Type], obj)
+		in.ids[r.Type] = append(in.ids[r.Type], r.ID)
+	}
+	for typ, l := range lists {
+		if err := place(in.doc, strings.Split(typ, "."), l); err != nil {
+			return nil, fmt.Errorf("record type %s: %w", typ, err)
+		}
+		in.counts[typ] = len(l)
+	}
+	v, err := ast.InterfaceToValue(in.doc)
+	if err != nil {
+		return nil, fmt.Errorf("convert the records for the checks: %w", err)
+	}
+	in.value = v
+	return in, nil
+}
+
+func place(doc map[string]any, path []string, l []any) error {
+	for _, p := range path[:len(path)-1] {
+		next, ok := doc[p].(map[string]any)
+		if !ok {
+			if doc[p] != nil {
+				return fmt.Errorf("%s is both a record type and a prefix of one", p)
+			}
+			next = map[string]any{}
+			doc[p] = next
+		}
+		doc = next
+	}
+	last := path[len(path)-1]
+	if doc[last] != nil {
+		return fmt.Errorf("%s is both a record type and a prefix of one", last)
+	}
+	doc[last] = l
+	return nil
+}
+
+// Count is the number of records of a type.
+func (in *Input) Count(typ string) int { return in.counts[typ] }
+
+// Types lists the record types present, sorted.
+func (in *Input) Types() []string { return slices.Sorted(maps.Keys(in.counts)) }
+
+// Snapshot is the input document as canonical JSON (keys sorted) and its
+// SHA-256: what a run evaluated, kept beside its results.
+func (in *Input) Snapshot() ([]byte, string, error) {
+	b, err := json.Marshal(in.doc)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(b)
+	return b, hex.EncodeToString(sum[:]), nil
+}
+
+// Finding is one resource's outcome under a check.
+type Finding struct {
+	Resource string `json:"resource"`
+	Reason   string `json:"reason"`
+}
+
+// Statuses of a check in a run.
+const (
+	StatusPass   = "pass"
+	StatusFail   = "fail"
+	StatusNoData = "no_data"
+	StatusError  = "error"
+)
+
+// Result is one check's outcome in a run.
+type Result struct {
+	Check     string    `json:"check"`
+	Title     string    `json:"title"`
+	Severity  string    `json:"severity"`
+	Controls  []string  `json:"controls"`
+	Version   string    `json:"version"`
+	Status    string    `json:"status"`
+	Resources int       `json:"resources"`
+	Failing   []Finding `json:"failing"`
+	Passing   []Finding `json:"passing"`
+	Error     string    `json:"error,omitempty"`
+	Millis    float64   `json:"duration_ms"`
+}
+
+// Options set what a run evaluates.
+type Options struct {
+	// Now is the run's clock as checks see it (data.attest.now).
+	Now time.Time
+	// Params override check parameters: check ID to name to value.
+	Params map[string]map[string]any
+	// Workers bounds parallel evaluation; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// data is the store document checks read beside their input: the run's
+// clock and every check's parameters, defaults merged with overrides.
+func (s *Set) data(o Options) map[string]any {
+	params := map[string]any{}
+	for _, c := range s.Checks {
+		p := map[string]any{}
+		maps.Copy(p, c.Params)
+		maps.Copy(p, o.Params[c.ID])
+		params[c.ID] = p
+	}
+	return map[string]any{"attest": map[string]any{
+		"now":    o.Now.UTC().Format(time.RFC3339),
+		"params": params,
+	}}
+}
+
+// ParamsDocument is the data document a run gives the checks, for running
+// the same policies in another Rego engine.
+func (s *Set) ParamsDocument(o Options) map[string]any { return s.data(o) }
+
+// Run evaluates the given checks (all when ids is empty) over the input in
+// parallel and returns one result per check, in ID order.
+func (s *Set) Run(ctx context.Context, in *Input, ids []string, o Options) ([]Result, error) {
+	checks := s.Checks
+	if len(ids) > 0 {
+		checks = nil
+		for _, id := range ids {
+			c := s.byID[id]
+			if c == nil {
+				return nil, fmt.Errorf("no check %q (attest check list shows them)", id)
+			}
+			checks = append(checks, c)
+		}
+	}
+	store := inmem.NewFromObject(s.data(o))
+	results := make([]Result, len(checks))
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(checks)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = evaluate(ctx, checks[i], store, in)
+			}
+		})
+	}
+	for i := range checks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results, ctx.Err()
+}
+
+func evaluate(ctx context.Context, c *Check, store storage.Store, in *Input) Result {
+	start := time.Now()
+	r := Result{Check: c.ID, Title: c.Title, Severity: c.Severity, Controls: c.Controls, Version: c.Version,
+		Failing: []Finding{}, Passing: []Finding{}}
+	defer func() { r.Millis = float64(time.Since(start).Microseconds()) / 1000 }()
+	present := false
+	for _, t := range c.Reads {
+		present = present || in.counts[t] > 0
+	}
+	if !present {
+		r.Status = StatusNoData
+		return r
+	}
+	ref := "data." + c.Package
+	q := "deny := " + ref + ".deny"
+	if c.applies {
+		q += "; applies := " + ref + ".applies"
+	}
+	pq, err := rego.New(rego.Query(q), rego.ParsedModule(c.module), rego.Store(store)).PrepareForEval(ctx)
+	if err != nil {
+		r.Status, r.Error = StatusError, err.Error()
+		return r
+	}
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in.value))
+	if err != nil {
+		r.Status, r.Error = StatusError, err.Error()
+		return r
+	}
+	if len(rs) == 0 {
+		r.Status, r.Error = StatusError, "the deny rule is undefined"
+		return r
+	}
+	failed := map[string]bool{}
+	for _, d := range asList(rs[0].Bindings["deny"]) {
+		f := finding(d)
+		failed[f.Resource] = true
+		r.Failing = append(r.Failing, f)
+	}
+	var subjects []string
+	switch {
+	case c.applies:
+		for _, a := range asList(rs[0].Bindings["applies"]) {
+			subjects = append(subjects, fmt.Sprint(a))
+		}
+	case c.Subject != "":
+		subjects = in.ids[c.Subject]
+	}
+	pass := c.Pass
+	if pass == "" {
+		pass = "meets the check"
+	}
+	for _, id := range subjects {
+		if !failed[id] {
+			r.Passing = append(r.Passing, Finding{Resource: id, Reason: pass})
+		}
+	}
+	r.Resources = max(len(subjects), len(failed))
+	if len(subjects) == 0 {
+		for _, t := range c.Reads {
+			r.Resources = max(r.Resources, in.counts[t])
+		}
+	}
+	sortFindings(r.Failing)
+	sortFindings(r.Passing)
+	r.Status = StatusPass
+	if len(r.Failing) > 0 {
+		r.Status = StatusFail
+	}
+	return r
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// finding reads one deny value: a message, or an object with resource and
+// msg (or reason).
+func finding(d any) Finding {
+	switch v := d.(type) {
+	case string:
+		return Finding{Reason: v}
+	case map[string]any:
+		f := Finding{}
+		f.Resource, _ = v["resource"].(string)
+		if f.Reason, _ = v["msg"].(string); f.Reason == "" {
+			f.Reason, _ = v["reason"].(string)
+		}
+		return f
+	}
+	b, _ := json.Marshal(d)
+	return Finding{Reason: string(b)}
+}
+
+func sortFindings(l []Finding) {
+	slices.SortFunc(l, func(a, b Finding) int {
+		if c := strings.Compare(a.Resource, b.Resource); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Reason, b.Reason)
+	})
+}
