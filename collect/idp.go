@@ -52,17 +52,3 @@ type jsonError struct {
 }
 
 func (e *jsonError) Error() string { return e.name + ": not the expected JSON: " + e.err.Error() }
-
-func snake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('_')
-			}
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
