@@ -37,6 +37,17 @@ func parseJSON(name string, data []byte) (value, error) {
 	return value{raw: raw, line: 1 + bytes.Count(data[:lead], []byte("\n"))}, nil
 }
 
+// firstJSON reads the first JSON value of data, and returns what follows
+// it.
+func firstJSON(name string, data []byte) (value, []byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return value{}, nil, &jsonError{name, err}
+	}
+	return value{raw: raw, line: 1}, data[dec.InputOffset():], nil
+}
+
 // embedded reads the JSON document held in the string v, giving all of it
 // v's line.
 func (v value) embedded(name string) (value, error) {
