@@ -174,7 +174,12 @@ func orNil(s string) any {
 // timeValue reads a time given as text or as seconds since 1970, and
 // renders it for a record (nil when absent or unreadable).
 func timeValue(v value) any {
-	switch x := v.any().(type) {
+	return timeAny(v.any())
+}
+
+// timeAny is timeValue for a value already decoded.
+func timeAny(v any) any {
+	switch x := v.(type) {
 	case string:
 		return stamp(timeOf(x))
 	case float64:
