@@ -25,6 +25,7 @@ import (
 // It is converted to OPA's value form once and shared by all checks.
 type Input struct {
 	doc    map[string]any
+	where  map[string]collect.Record // resource ID to its first record, for locations
 	counts map[string]int
 	ids    map[string][]string
 	value  ast.Value
@@ -32,7 +33,7 @@ type Input struct {
 
 // NewInput groups records into the input document.
 func NewInput(records []collect.Record) (*Input, error) {
-	in := &Input{doc: map[string]any{}, counts: map[string]int{}, ids: map[string][]string{}}
+	in := &Input{doc: map[string]any{}, counts: map[string]int{}, ids: map[string][]string{}, where: map[string]collect.Record{}}
 	lists := map[string][]any{}
 	for _, r := range records {
 		obj := make(map[string]any, len(r.Fields)+3)
@@ -43,6 +44,9 @@ func NewInput(records []collect.Record) (*Input, error) {
 		}
 		lists[r.Type] = append(lists[r.Type], obj)
 		in.ids[r.Type] = append(in.ids[r.Type], r.ID)
+		if _, ok := in.where[r.ID]; !ok {
+			in.where[r.ID] = collect.Record{Type: r.Type, Source: r.Source, Line: r.Line}
+		}
 	}
 	for typ, l := range lists {
 		if err := place(in.doc, strings.Split(typ, "."), l); err != nil {
@@ -99,6 +103,10 @@ func (in *Input) Snapshot() ([]byte, string, error) {
 type Finding struct {
 	Resource string `json:"resource"`
 	Reason   string `json:"reason"`
+	// Type, Source and Line locate the resource's record, when known.
+	Type   string `json:"type,omitempty"`
+	Source string `json:"source,omitempty"`
+	Line   int    `json:"line,omitempty"`
 }
 
 // Statuses of a check in a run.
@@ -226,6 +234,9 @@ func evaluate(ctx context.Context, c *Check, store storage.Store, in *Input) Res
 	failed := map[string]bool{}
 	for _, d := range asList(rs[0].Bindings["deny"]) {
 		f := finding(d)
+		if w, ok := in.where[f.Resource]; ok {
+			f.Type, f.Source, f.Line = w.Type, w.Source, w.Line
+		}
 		failed[f.Resource] = true
 		r.Failing = append(r.Failing, f)
 	}

@@ -23,9 +23,10 @@ const (
 	NeverPerformed = "control_never_performed"
 	Missed         = "missed_occurrences"
 	Late           = "late_occurrences"
+	FailingCheck   = "failing_check"
 )
 
-var severity = map[string]int{NoControl: 0, NotImplemented: 1, NoOwner: 2, NeverPerformed: 3, Missed: 4, Late: 5}
+var severity = map[string]int{NoControl: 0, NotImplemented: 1, NoOwner: 2, NeverPerformed: 3, Missed: 4, Late: 5, FailingCheck: 6}
 
 // Gap is one thing to fix before the examination.
 type Gap struct {
@@ -52,6 +53,19 @@ type Input struct {
 	Status map[string]period.Status
 	// Library names library controls that address a target, for hints.
 	Library map[string][]string
+	// Checks is, per control, the automated checks that support it and
+	// failed in the latest check run.
+	Checks map[string][]FailedCheck
+}
+
+// FailedCheck is an automated check that found resources not meeting the
+// organization's policy in the latest run.
+type FailedCheck struct {
+	ID       string
+	Title    string
+	Severity string
+	Failing  int
+	RunAt    string
 }
 
 // TargetScore is one criterion's or objective's readiness.
@@ -155,13 +169,13 @@ func Assess(in Input) *Report {
 		sum2 += float64(t2.Score)
 		counted++
 		for _, c := range ctls {
-			for _, g := range controlGaps(c, in.Status[c.ID]) {
+			for _, g := range append(controlGaps(c, in.Status[c.ID]), checkGaps(c, in.Checks[c.ID])...) {
 				if g.Kind == Missed || g.Kind == Late {
 					t2.Gaps = append(t2.Gaps, g)
 				} else {
 					t1.Gaps, t2.Gaps = append(t1.Gaps, g), append(t2.Gaps, g)
 				}
-				key := g.Kind + "|" + g.Ref
+				key := g.Kind + "|" + g.Ref + "|" + g.Detail
 				if !seen[key] {
 					seen[key] = true
 					r.Gaps = append(r.Gaps, g)
@@ -178,6 +192,19 @@ func Assess(in Input) *Report {
 }
 
 func pct(f float64) int { return int(math.Round(f * 100)) }
+
+// checkGaps turns the failing checks behind a control into gaps: each is a
+// finding against the organization's own policy to fix (or to explain)
+// before the auditor tests the control.
+func checkGaps(c attest.Control, failed []FailedCheck) []Gap {
+	var out []Gap
+	for _, f := range failed {
+		out = append(out, Gap{Kind: FailingCheck, Ref: c.ID,
+			Detail: fmt.Sprintf("%s: check %s (%s, %s) finds %d resource(s) not meeting it in the run of %s", c.ID, f.ID, f.Title, f.Severity, f.Failing, f.RunAt),
+			Hint:   "see them with `attest check run --check " + f.ID + "`; fix them, or document why they are acceptable"})
+	}
+	return out
+}
 
 func noControlHint(id string, inScope, library []string) string {
 	switch {
