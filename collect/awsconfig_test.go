@@ -262,3 +262,13 @@ func sane(t *testing.T, res *Result, types ...string) {
 		}
 	}
 }
+
+// toJSON is a record as JSON, for a test to look into.
+func toJSON(t *testing.T, r Record) string {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
