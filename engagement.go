@@ -171,6 +171,7 @@ type Store interface {
 	SamplingStore
 	CompletenessStore
 	TestingStore
+	DocumentStore
 	LedgerStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error

@@ -209,6 +209,12 @@ func verifyBlobs(ctx context.Context, in Input, st *state, r *Report) {
 			jobs = append(jobs, job{p.Ref, p.Entry})
 		}
 	}
+	for _, d := range st.documents {
+		if !seen[d.Ref] {
+			seen[d.Ref] = true
+			jobs = append(jobs, job{d.Ref, d.Entry})
+		}
+	}
 	r.Blobs = len(jobs)
 	var mu sync.Mutex
 	var done int64

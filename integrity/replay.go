@@ -31,6 +31,7 @@ type state struct {
 	requests    map[int64]attest.Request
 	reqEntry    map[int64]int64
 	complete    map[int64]attest.Completeness
+	documents   map[int64]attest.Document
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -54,7 +55,8 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		auditors: map[[2]string]attest.Auditor{}, audEntry: map[[2]string]int64{},
 		tests: map[int64]attest.Test{}, responses: map[int64]attest.Response{},
 		requests: map[int64]attest.Request{}, reqEntry: map[int64]int64{},
-		complete: map[int64]attest.Completeness{},
+		complete:  map[int64]attest.Completeness{},
+		documents: map[int64]attest.Document{},
 	}
 	for _, e := range entries {
 		if e.Type == "" {
@@ -174,6 +176,14 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 			}
 			d.Entry = e.Seq
 			st.complete[d.ID] = d
+		case attest.EntryDocumentAdded:
+			var d attest.Document
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.documents[d.ID] = d
 		case attest.EntryTestRecorded:
 			var d attest.Test
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -488,6 +498,24 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 	for id, c := range st.complete {
 		if !seenC[id] {
 			r.add(RecordMismatch, c.Entry, "", "completeness check %d, recorded in entry %d, is missing from the database", id, c.Entry)
+		}
+	}
+	ds, err := s.Documents(ctx, "", "")
+	if err != nil {
+		return err
+	}
+	seenD := map[int64]bool{}
+	for _, d := range ds {
+		seenD[d.ID] = true
+		if want, ok := st.documents[d.ID]; !ok {
+			r.add(Unrecorded, -1, d.Ref, "document %d is in the database but not in the ledger", d.ID)
+		} else if canon(want) != canon(d) {
+			r.add(RecordMismatch, want.Entry, d.Ref, "document %d differs from what entry %d recorded", d.ID, want.Entry)
+		}
+	}
+	for id, d := range st.documents {
+		if !seenD[id] {
+			r.add(RecordMismatch, d.Entry, d.Ref, "document %d, recorded in entry %d, is missing from the database", id, d.Entry)
 		}
 	}
 	rs, err := s.Responses(ctx, 0)

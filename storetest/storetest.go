@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"PopulationsAndDraws", testPopulationsAndDraws},
 		{"TestsAndRequests", testTestsAndRequests},
 		{"Completeness", testCompleteness},
+		{"Documents", testDocuments},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
