@@ -166,7 +166,7 @@ func protectionPath(p string) (repo, branch string, ok bool) {
 // API links ("url", "contexts_url", ...) are left out.
 func BranchProtectionRecord(source, repository, branch string, status int, body []byte) (Record, error) {
 	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil && status == 200 {
+	if err := json.Unmarshal(body, &m); (err != nil || m == nil) && status == 200 {
 		return Record{}, fmt.Errorf("the protection of %s@%s is not a JSON object", orDash(repository), orDash(branch))
 	}
 	if u, _ := m["url"].(string); repository == "" || branch == "" {

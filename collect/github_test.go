@@ -106,6 +106,7 @@ func TestBranchProtectionRecord(t *testing.T) {
 		{404, `{"message":"Branch not found"}`, `404 "Branch not found"`},
 		{403, `{"message":"Resource not accessible by integration"}`, "403"},
 		{200, `[]`, "not a JSON object"},
+		{200, `null`, "not a JSON object"},
 	} {
 		if _, err := BranchProtectionRecord("github", "acme/api", "main", tt.status, []byte(tt.body)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%d %s: %v", tt.status, tt.body, err)
