@@ -142,7 +142,7 @@ func repositoryRecord(r map[string]any) (collect.Record, error) {
 			visibility = "private"
 		}
 	}
-	f["name"], f["default_branch"], f["private"], f["archived"], f["visibility"] = full, branch, private, archived, strings.ToLower(visibility)
+	f["name"], f["default_branch"], f["private"], f["archived"], f["visibility"] = full, nilIfEmpty(branch), private, archived, strings.ToLower(visibility)
 	return collect.Record{Type: "github.repository", ID: full, Fields: f, Source: "github"}, nil
 }
 
@@ -150,7 +150,8 @@ func repositoryRecord(r map[string]any) (collect.Record, error) {
 // record. A repository without a default branch (an empty one) gets a
 // problem instead: there is no branch to protect yet.
 func protection(ctx context.Context, a *api, rec collect.Record, res *collect.Result) error {
-	full, branch := rec.ID, rec.Fields["default_branch"].(string)
+	full := rec.ID
+	branch, _ := rec.Fields["default_branch"].(string)
 	owner, name, _ := strings.Cut(full, "/")
 	if branch == "" {
 		res.Problems = append(res.Problems, collect.Problem{File: "github", Detail: full + ": no default branch, so no branch protection to read"})
@@ -192,36 +193,42 @@ func branchPath(b string) string {
 // protectionRecord converts the body of GitHub's "get branch protection"
 // answer for repo ("owner/name") and branch into a
 // "github.branch_protection" record; a nil body means the branch is not
-// protected. Settings RECORDS.md does not name are kept: top-level
-// {"enabled": b} objects as b, and the extra settings inside
-// required_pull_request_reviews and required_status_checks lifted to the
-// top level. GitHub's API links ("url", "contexts_url") are left out.
+// protected, and then force pushes and deletions are allowed, as GitHub
+// allows them on an unprotected branch. Settings RECORDS.md does not name
+// are kept: {"enabled": b} objects as b, and the other settings inside
+// required_pull_request_reviews and required_status_checks at the top
+// level. GitHub's API links ("url", "contexts_url", ...) are left out.
 func protectionRecord(repo, branch string, body map[string]any) collect.Record {
+	open := body == nil
 	f := map[string]any{
-		"repository": repo, "branch": branch, "protected": body != nil,
+		"repository": repo, "branch": branch, "protected": !open,
 		"required_approving_review_count": 0, "dismiss_stale_reviews": false, "require_code_owner_reviews": false,
 		"required_status_checks": []string{}, "strict_status_checks": false,
-		"enforce_admins": false, "allow_force_pushes": false, "allow_deletions": false,
+		"enforce_admins": false, "allow_force_pushes": open, "allow_deletions": open,
 		"required_linear_history": false, "required_signatures": false,
 	}
 	for k, v := range body {
 		switch k {
-		case "url":
-		case "required_pull_request_reviews":
-			reviews, _ := v.(map[string]any)
-			readReviews(f, reviews)
-		case "required_status_checks":
-			checks, _ := v.(map[string]any)
-			readStatusChecks(f, checks)
+		case "enforce_admins", "allow_force_pushes", "allow_deletions", "required_linear_history", "required_signatures":
+			f[k] = enabled(v)
+		case "required_pull_request_reviews", "required_status_checks":
 		default:
-			f[k] = flag(v)
+			lift(f, k, v)
 		}
+	}
+	// The nested settings after the top-level ones, so that a name at the
+	// top level wins.
+	if r, ok := body["required_pull_request_reviews"].(map[string]any); ok {
+		readReviews(f, r)
+	}
+	if c, ok := body["required_status_checks"].(map[string]any); ok {
+		readStatusChecks(f, c)
 	}
 	return collect.Record{Type: "github.branch_protection", ID: repo + "@" + branch, Fields: f, Source: "github"}
 }
 
-// readReviews reads required_pull_request_reviews; its presence means at
-// least the pull request is required, with the given number of approvals.
+// readReviews reads required_pull_request_reviews. GitHub leaves the count
+// out when a pull request is required without approvals.
 func readReviews(f map[string]any, r map[string]any) {
 	for k, v := range r {
 		switch k {
@@ -242,62 +249,50 @@ func readReviews(f map[string]any, r map[string]any) {
 func readStatusChecks(f map[string]any, c map[string]any) {
 	names := []string{}
 	seen := map[string]bool{}
-	add := func(s string) {
-		if s != "" && !seen[s] {
+	add := func(x any) {
+		if s, _ := x.(string); s != "" && !seen[s] {
 			seen[s] = true
 			names = append(names, s)
 		}
 	}
-	for k, v := range c {
-		switch k {
-		case "strict":
-			b, _ := v.(bool)
-			f["strict_status_checks"] = b
-		case "contexts", "checks":
-		default:
-			lift(f, k, v)
-		}
-	}
 	contexts, _ := c["contexts"].([]any)
 	for _, x := range contexts {
-		s, _ := x.(string)
-		add(s)
+		add(x)
 	}
 	checks, _ := c["checks"].([]any)
 	for _, x := range checks {
 		m, _ := x.(map[string]any)
-		s, _ := m["context"].(string)
-		add(s)
+		add(m["context"])
 	}
 	f["required_status_checks"] = names
-}
-
-// lift keeps a nested setting at the top level unless it is an API link or
-// its name is taken.
-func lift(f map[string]any, k string, v any) {
-	if k == "url" || strings.HasSuffix(k, "_url") {
-		return
-	}
-	if _, taken := f[k]; !taken {
-		f[k] = flag(v)
-	}
-}
-
-// flag reads GitHub's {"enabled": b} settings as b and leaves anything else
-// as it is.
-func flag(v any) any {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return v
-	}
-	b, ok := m["enabled"].(bool)
-	if !ok {
-		return v
-	}
-	for k := range m {
-		if k != "enabled" && k != "url" {
-			return v
+	strict, _ := c["strict"].(bool)
+	f["strict_status_checks"] = strict
+	for k, v := range c {
+		if k != "contexts" && k != "checks" && k != "strict" {
+			lift(f, k, v)
 		}
 	}
+}
+
+// lift keeps a setting unless it is an API link or its name is taken; one
+// given as {"enabled": b} is kept as b.
+func lift(f map[string]any, k string, v any) {
+	if _, taken := f[k]; taken || k == "url" || strings.HasSuffix(k, "_url") {
+		return
+	}
+	if m, ok := v.(map[string]any); ok {
+		if b, ok := m["enabled"].(bool); ok {
+			v = b
+		}
+	}
+	f[k] = v
+}
+
+// enabled reads a setting GitHub gives as {"enabled": b}.
+func enabled(v any) bool {
+	if m, ok := v.(map[string]any); ok {
+		v = m["enabled"]
+	}
+	b, _ := v.(bool)
 	return b
 }
