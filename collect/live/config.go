@@ -21,7 +21,10 @@ type Secret string
 
 const redacted = "[redacted]"
 
-func (s Secret) String() string   { return redacted }
+// String returns "[redacted]", for %v and %s.
+func (s Secret) String() string { return redacted }
+
+// GoString returns "[redacted]", for %#v.
 func (s Secret) GoString() string { return redacted }
 
 // LogValue keeps the secret out of slog output.

@@ -169,6 +169,9 @@ func protection(ctx context.Context, a *api, rec collect.Record, res *collect.Re
 	case resp.status == http.StatusNotFound && vendorMessage(resp.body) == "Branch not found":
 		res.Problems = append(res.Problems, collect.Problem{File: "github", Detail: full + ": default branch " + branch + " does not exist (an empty repository?), so no branch protection to read"})
 		return nil
+	case resp.status == http.StatusNotFound:
+		return &attest.Error{Code: attest.ENOTFOUND, Message: "github: GET " + resp.path + ": " + a.statusText(resp),
+			Hint: "GitHub answers 404 when the token may not read the repository's administration settings; " + gitHubNeed}
 	case resp.status/100 != 2:
 		return a.unexpected(resp)
 	}

@@ -310,7 +310,7 @@ func TestGitHubFailures(t *testing.T) {
 		{"server failing part-way", protection, answer(502, nil, `<html>bad gateway</html>`),
 			attest.EUNAVAILABLE, []string{"failed 4 times", "502 Bad Gateway"}},
 		{"second page broken", "/orgs/octokit-fixture-org/repos", nil, attest.EUNAVAILABLE, []string{"page 2"}},
-		{"unexpected 404", protection, answer(404, nil, `{"message":"Not Found"}`), attest.ENOTFOUND, []string{"404 Not Found"}},
+		{"unexpected 404", protection, answer(404, nil, `{"message":"Not Found"}`), attest.ENOTFOUND, []string{"404 Not Found", "administration settings"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
