@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,7 +72,7 @@ func (a *AWS) Collect(ctx context.Context) (*collect.Result, error) {
 	}
 	for _, t := range types {
 		if !resourceType.MatchString(t) {
-			return nil, &attest.Error{Code: attest.EINVALID, Message: "aws: " + quote(t) + " is not an AWS Config resource type", Hint: "write it as AWS::Service::Type"}
+			return nil, &attest.Error{Code: attest.EINVALID, Message: "aws: " + strconv.Quote(t) + " is not an AWS Config resource type", Hint: "write it as AWS::Service::Type"}
 		}
 	}
 	res, err := a.credentialReport(ctx, iam.NewFromConfig(a.Config))
@@ -289,10 +290,10 @@ func awsError(ctx context.Context, op string, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		msg := fmt.Sprintf("%s: %s", api.ErrorCode(), api.ErrorMessage())
-		switch api.ErrorCode() {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		msg := fmt.Sprintf("%s: %s", apiErr.ErrorCode(), apiErr.ErrorMessage())
+		switch apiErr.ErrorCode() {
 		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError":
 			return &attest.Error{Code: attest.EFORBIDDEN, Message: "aws refused the credentials access to " + op + " (" + msg + ")", Hint: awsNeed}
 		case "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidSignatureException",

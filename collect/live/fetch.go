@@ -36,8 +36,8 @@ type api struct {
 	base   *url.URL     // scheme, host and path prefix of every request
 	client *http.Client // nil: http.DefaultClient
 	token  Secret       // only for the header and for redaction
-	header func(Secret) (string, string)
-	need   string // what the credential must allow, said when it is refused
+	scheme string       // of the Authorization header: "Bearer", "SSWS"
+	need   string       // what the credential must allow, said when it is refused
 	log    *slog.Logger
 	sleep  func(context.Context, time.Duration) error
 }
@@ -54,8 +54,11 @@ type response struct {
 // (plain http only for this machine, as in tests).
 func newAPI(name, base string, token Secret) (*api, error) {
 	u, err := url.Parse(strings.TrimRight(base, "/"))
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: name + ": the API address " + quote(base) + " is not an http(s) URL"}
+	if err != nil {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: name + ": the API address is not a URL"}
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: name + ": the API address " + strconv.Quote(u.Redacted()) + " is not an http(s) URL"}
 	}
 	if u.Scheme == "http" && !loopback(u.Hostname()) {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: name + ": the API address " + u.Redacted() + " is plain http, which would send the token unencrypted",
@@ -188,8 +191,7 @@ func (a *api) do(ctx context.Context, u *url.URL) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, v := a.header(a.token)
-	req.Header.Set(k, v)
+	req.Header.Set("Authorization", a.scheme+" "+string(a.token))
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "attest")
 	a.log.Debug(a.name+": GET", "path", u.Path)

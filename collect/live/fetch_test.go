@@ -52,7 +52,7 @@ func testAPI(t *testing.T, srv *httptest.Server, w *waits, log *bytes.Buffer) *a
 		t.Fatal(err)
 	}
 	a.client, a.sleep, a.log, a.need = srv.Client(), w.sleep, testLog(log), gitHubNeed
-	a.header = func(s Secret) (string, string) { return "Authorization", "Bearer " + string(s) }
+	a.scheme = "Bearer"
 	return a
 }
 

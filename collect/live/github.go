@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,7 +82,7 @@ func (g *GitHub) api() (*api, error) {
 		return nil, err
 	}
 	a.client, a.log, a.sleep, a.need = g.HTTP, logger(g.Log), g.Sleep, gitHubNeed
-	a.header = func(t Secret) (string, string) { return "Authorization", "Bearer " + string(t) }
+	a.scheme = "Bearer"
 	return a, nil
 }
 
@@ -106,7 +107,7 @@ func (g *GitHub) repositories(ctx context.Context, a *api) ([]map[string]any, er
 			owner, repo = g.Org, name
 		}
 		if owner == "" || repo == "" || strings.Contains(repo, "/") {
-			return nil, &attest.Error{Code: attest.EINVALID, Message: "github: " + quote(name) + " is not a repository name", Hint: "write owner/name, or name with github.org set"}
+			return nil, &attest.Error{Code: attest.EINVALID, Message: "github: " + strconv.Quote(name) + " is not a repository name", Hint: "write owner/name, or name with github.org set"}
 		}
 		var r map[string]any
 		if _, err := a.getJSON(ctx, "/repos/"+url.PathEscape(owner)+"/"+url.PathEscape(repo), &r); err != nil {

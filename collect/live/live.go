@@ -13,6 +13,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -46,7 +47,7 @@ func Collect(ctx context.Context, name string, cfg *Config) (*collect.Result, er
 		a := &AWS{Config: awsCfg, Log: cfg.Log}
 		return a.Collect(ctx)
 	}
-	return nil, &attest.Error{Code: attest.EINVALID, Message: "no live source called " + quote(name),
+	return nil, &attest.Error{Code: attest.EINVALID, Message: "no live source called " + strconv.Quote(name),
 		Hint: "the sources are github, okta and aws"}
 }
 
@@ -81,5 +82,3 @@ func logger(l *slog.Logger) *slog.Logger {
 	}
 	return slog.New(slog.DiscardHandler)
 }
-
-func quote(s string) string { return "\"" + s + "\"" }

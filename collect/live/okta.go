@@ -80,6 +80,6 @@ func (o *Okta) api() (*api, error) {
 		return nil, err
 	}
 	a.client, a.log, a.sleep, a.need = o.HTTP, logger(o.Log), o.Sleep, oktaNeed
-	a.header = func(t Secret) (string, string) { return "Authorization", "SSWS " + string(t) }
+	a.scheme = "SSWS"
 	return a, nil
 }
