@@ -65,7 +65,7 @@ func (c *configReader) read(v value, around map[string]any, depth int) bool {
 		}
 		return true
 	case '"':
-		in, err := v.embedded(c.name)
+		in, err := v.embedded()
 		return err == nil && in.kind() != '"' && c.read(in, around, depth+1)
 	case '{':
 		m, _ := v.members()
@@ -124,7 +124,7 @@ func (c *configReader) ruleEvent(m map[string]value, ev value, depth int) bool {
 		around["event_left_scope"] = left.any()
 	}
 	if p, ok := lookup(m, "ruleParameters"); ok && p.kind() == '"' {
-		in, err := p.embedded(c.name)
+		in, err := p.embedded()
 		if err != nil {
 			c.res.problem(c.name, p.line, "ruleParameters is not JSON: %v", err)
 		} else {
@@ -249,7 +249,7 @@ func (c *configReader) decoded(m map[string]value, key string) any {
 		if v.str() == "" {
 			return nil
 		}
-		in, err := v.embedded(c.name)
+		in, err := v.embedded()
 		if err != nil {
 			return v.str()
 		}

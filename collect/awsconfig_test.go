@@ -220,8 +220,14 @@ func TestAWSConfigRefused(t *testing.T) {
 			t.Errorf("%s accepted", in)
 		}
 	}
+	// Rule parameters that are not JSON: the item is read all the same.
+	res, err := AWSConfig("event.json", strings.NewReader(`{"invokingEvent": "{\"messageType\":\"ConfigurationItemChangeNotification\",\"configurationItem\":{\"resourceType\":\"AWS::S3::Bucket\",\"resourceId\":\"b\"}}",
+"ruleParameters": "{oops"}`))
+	if err != nil || len(res.Records) != 1 || len(res.Problems) != 1 || res.Problems[0].String() != "event.json: line 2: ruleParameters is not JSON: invalid character 'o' looking for beginning of object key string" {
+		t.Errorf("%v %v", res, err)
+	}
 	// An SNS notification that is not AWS Config's: recognised, but a problem.
-	res, err := AWSConfig("sns.json", strings.NewReader(`{"Type": "Notification", "Message": "hello"}`))
+	res, err = AWSConfig("sns.json", strings.NewReader(`{"Type": "Notification", "Message": "hello"}`))
 	if err != nil || len(res.Problems) != 1 {
 		t.Errorf("%v %v", res, err)
 	}

@@ -50,8 +50,12 @@ func firstJSON(name string, data []byte) (value, []byte, error) {
 
 // embedded reads the JSON document held in the string v, giving all of it
 // v's line.
-func (v value) embedded(name string) (value, error) {
-	in, err := parseJSON(name, []byte(v.str()))
+func (v value) embedded() (value, error) {
+	in, err := parseJSON("", []byte(v.str()))
+	var je *jsonError
+	if errors.As(err, &je) {
+		err = je.err
+	}
 	in.line, in.flat = v.line, true
 	return in, err
 }
