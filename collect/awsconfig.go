@@ -41,8 +41,6 @@ func AWSConfig(name string, r io.Reader) (*Result, error) {
 	return c.res, nil
 }
 
-func newResult() *Result { return &Result{Records: []Record{}, Problems: []Problem{}} }
-
 type configReader struct {
 	name string
 	res  *Result
@@ -166,13 +164,6 @@ func (c *configReader) message(m map[string]value, line int, around map[string]a
 	c.nested(inner, kind+"'s configuration item", all, depth)
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // configItemFields are the item's fields RECORDS.md names, by AWS's
 // spellings in lower case.
 var configItemFields = map[string]bool{
@@ -233,12 +224,6 @@ func (c *configReader) item(m map[string]value, line int, around map[string]any)
 		rid = arn
 	}
 	c.res.Records = append(c.res.Records, Record{Type: "aws.config_item", ID: rid, Fields: f, Source: c.name, Line: line})
-}
-
-// pick is the value at the first of names in m (absent: the zero value).
-func pick(m map[string]value, names ...string) value {
-	v, _ := lookup(m, names...)
-	return v
 }
 
 // decoded is the object at key, decoding it first if AWS sent it as a

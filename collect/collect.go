@@ -41,6 +41,8 @@ type Result struct {
 	Problems []Problem `json:"problems"`
 }
 
+func newResult() *Result { return &Result{Records: []Record{}, Problems: []Problem{}} }
+
 func (r *Result) problem(file string, line int, format string, args ...any) {
 	r.Problems = append(r.Problems, Problem{File: file, Line: line, Detail: fmt.Sprintf(format, args...)})
 }
@@ -63,4 +65,12 @@ func stamp(t time.Time, ok bool) any {
 		return nil
 	}
 	return t.Format(time.RFC3339)
+}
+
+// orDash is s, or "-" for nothing, in a message.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -161,6 +161,12 @@ func lookup(m map[string]value, names ...string) (value, bool) {
 	return value{}, false
 }
 
+// pick is the value at the first of names in m (absent: the zero value).
+func pick(m map[string]value, names ...string) value {
+	v, _ := lookup(m, names...)
+	return v
+}
+
 // text is the string at the first of names in m, or "".
 func text(m map[string]value, names ...string) string {
 	v, _ := lookup(m, names...)

@@ -223,7 +223,11 @@ func manifest(res *Result, name string, p parsed, depth int) {
 		res.problem(name, p.line, "not a Kubernetes object: no kind or apiVersion")
 		return
 	}
-	if items, isList := obj["items"].([]any); strings.HasSuffix(kind, "List") && (isList || obj["items"] == nil) && depth < 4 {
+	items, isList := obj["items"].([]any)
+	if raw, has := obj["items"]; has && raw == nil {
+		isList = true // an empty list, as the API gives it
+	}
+	if isList && strings.HasSuffix(kind, "List") && depth < 4 {
 		for i, it := range items {
 			line := p.line
 			if i < len(p.itemLines) {

@@ -79,8 +79,8 @@ func TestKubernetesEdges(t *testing.T) {
 	}
 	byID := records(t, res)
 	lines := map[string]int{
-		"ServiceAccount/ci/deployer": 7, "ClusterRoleBinding//deployer-admin": 12, "Pod/shop/web-1": 21,
-		"Secret/shop/2024": 36, "Deployment/shop/api": 41,
+		"ServiceAccount/ci/deployer": 8, "ClusterRoleBinding//deployer-admin": 13, "Pod/shop/web-1": 22,
+		"Secret/shop/2024": 37, "Deployment/shop/api": 42, "IPAllowList//office": 52,
 	}
 	if len(byID) != len(lines) {
 		t.Errorf("records %v", res.Records)
@@ -93,8 +93,8 @@ func TestKubernetesEdges(t *testing.T) {
 	check(t, byID["Pod/shop/web-1"], map[string]any{"kind": "Pod", "api_version": "v1", "annotations": map[string]any{"released": "2024-05-01"}})
 	check(t, byID["Secret/shop/2024"], map[string]any{"name": "2024"})
 	check(t, byID["Deployment/shop/api"], map[string]any{"labels": map[string]any{"app": "api"}})
-	if len(res.Problems) != 2 || res.Problems[0].Line != 28 || !strings.HasPrefix(res.Problems[0].Detail, "the document does not parse: did not find expected ','") ||
-		res.Problems[1].Line != 34 || !strings.Contains(res.Problems[1].Detail, "not a mapping") {
+	if len(res.Problems) != 2 || res.Problems[0].Line != 29 || !strings.HasPrefix(res.Problems[0].Detail, "the document does not parse: did not find expected ','") ||
+		res.Problems[1].Line != 35 || !strings.Contains(res.Problems[1].Detail, "not a mapping") {
 		t.Errorf("problems %v", res.Problems)
 	}
 }
