@@ -23,6 +23,11 @@ type TestResult struct {
 	Millis float64 `json:"duration_ms"`
 }
 
+// TestClock is the run clock (data.attest.now) Rego unit tests see unless
+// they set their own with `with data.attest.now as ...`: fixed, so a test's
+// outcome never depends on the day it runs.
+var TestClock = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+
 // Test runs the Rego unit tests (rules named test_*) that come with the
 // given checks (all when ids is empty). The tests see the same data
 // document as a run (data.attest.now and data.attest.params) unless they
@@ -46,6 +51,7 @@ func (s *Set) Test(ctx context.Context, ids []string, o Options) ([]TestResult, 
 			}
 			continue
 		}
+		o.Now = TestClock
 		ch, err := tester.NewRunner().SetStore(inmem.NewFromObject(s.data(o))).SetTimeout(30*time.Second).
 			CapturePrintOutput(true).Run(ctx, mods)
 		if err != nil {

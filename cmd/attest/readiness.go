@@ -42,7 +42,7 @@ list is ordered by what blocks the examination most, each with a hint.`,
 				return err
 			}
 			defer d.Close()
-			rep, err := m.assess(ctx, d.db, e, when)
+			rep, err := m.assess(ctx, d, e, when)
 			if err != nil {
 				return err
 			}
@@ -69,8 +69,9 @@ list is ordered by what blocks the examination most, each with a hint.`,
 	return cmd
 }
 
-func (m *Main) assess(ctx context.Context, s attest.Store, e *attest.Engagement, when time.Time) (*readiness.Report, error) {
+func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when time.Time) (*readiness.Report, error) {
 	cat := m.catalog()
+	s := d.db
 	ctls, err := s.Controls(ctx, e.ID)
 	if err != nil {
 		return nil, err
@@ -84,6 +85,9 @@ func (m *Main) assess(ctx context.Context, s attest.Store, e *attest.Engagement,
 		excluded[x.CriterionID] = x.Reason
 	}
 	in := readiness.Input{Engagement: e, Controls: ctls, Status: map[string]period.Status{}, Library: map[string][]string{}}
+	if in.Checks, err = m.failedChecks(ctx, d); err != nil {
+		return nil, err
+	}
 	if e.Kind == attest.SOC1 {
 		for _, o := range cat.Objectives(e.Templates) {
 			in.Targets = append(in.Targets, readiness.Target{ID: o.ID, Title: o.Title})

@@ -138,3 +138,19 @@ var quotedValue = regexp.MustCompile("`[^`]*`")
 func yamlMessage(err error) string {
 	return quotedValue.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "(value hidden)")
 }
+
+// Configured lists the connectors the configuration has enough for: a
+// GitHub token, an Okta address and token, an AWS region or profile.
+func (c *Config) Configured() []string {
+	var out []string
+	if c.GitHub.Token != "" {
+		out = append(out, "github")
+	}
+	if c.Okta.OrgURL != "" && c.Okta.Token != "" {
+		out = append(out, "okta")
+	}
+	if c.AWS.Region != "" || c.AWS.Profile != "" {
+		out = append(out, "aws")
+	}
+	return out
+}

@@ -1,0 +1,511 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/collect"
+	"github.com/attest-dev/attest/readiness"
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+)
+
+func (m *Main) checkCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "check",
+		Short: "Run automated checks over collected data and keep each run as evidence",
+		Long: `Checks are Rego policies (one file each, Conftest-style deny rules) that
+read the records collected from your systems (attest collect) and report
+which resources meet the organization's policy and which do not. Each run is
+kept as dated evidence for the controls the checks support, with the input
+snapshot's hash and every check's version.
+
+A failing check is a finding against your own policy thresholds, which you
+set with --params; it is not a judgement on any examination.`,
+	}
+	c.AddCommand(m.checkList(), m.checkRun(), m.checkTest())
+	return c
+}
+
+type checkFlags struct {
+	dir    string
+	ids    []string
+	params string
+}
+
+func (f *checkFlags) bind(c *cobra.Command) {
+	c.Flags().StringVar(&f.dir, "checks", "", "also load the organization's own checks from this folder (*.rego, tests in *_test.rego)")
+	c.Flags().StringArrayVar(&f.ids, "check", nil, "only this check (repeatable)")
+	c.Flags().StringVar(&f.params, "params", "", "YAML or JSON file of parameter overrides: check ID to name to value (default: check-params.yaml in the data directory, if present)")
+}
+
+// loadChecks loads the built-in checks and the user's, reporting the files
+// that do not load on stderr; the rest still run.
+func (m *Main) loadChecks(f checkFlags) (*check.Set, error) {
+	s := check.Builtin()
+	if f.dir != "" {
+		if err := s.AddDir(f.dir); err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "--checks: %v", unwrapPathErr(err))
+		}
+	}
+	for _, e := range s.Errors {
+		m.warn("check not loaded: " + e.Error())
+	}
+	return s, nil
+}
+
+func (m *Main) checkOptions(f checkFlags) (check.Options, error) {
+	o := check.Options{Now: m.Now()}
+	path := f.params
+	if path == "" {
+		def := filepath.Join(m.cfg.dataDir, "check-params.yaml")
+		if _, err := os.Stat(def); err == nil {
+			path = def
+		}
+	}
+	if path == "" {
+		return o, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return o, attest.Errorf(attest.EINVALID, "--params: %v", unwrapPathErr(err))
+	}
+	var p map[string]map[string]any
+	if err := yaml.Unmarshal(b, &p); err != nil {
+		return o, attest.Errorf(attest.EINVALID, "%s: %v (want a mapping of check ID to parameter name to value)", path, err)
+	}
+	o.Params = p
+	return o, nil
+}
+
+func (m *Main) checkList() *cobra.Command {
+	var f checkFlags
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List the checks: built-in and your own",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := m.loadChecks(f)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"checks": s.Checks, "errors": orEmpty(s.Errors)})
+			}
+			for _, c := range s.Checks {
+				origin := "built-in"
+				if !c.Builtin {
+					origin = c.File
+				}
+				m.printf("%-34s %-8s %-16s %s (%s; reads %s)\n", c.ID, c.Severity, strings.Join(c.Controls, ","), c.Title, origin, strings.Join(c.Reads, ", "))
+			}
+			m.printf("%d checks.\n", len(s.Checks))
+			if len(s.Errors) > 0 {
+				return failure{exitFailed}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&f.dir, "checks", "", "also load the organization's own checks from this folder")
+	return c
+}
+
+func orEmpty[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}
+
+func (m *Main) checkTest() *cobra.Command {
+	var f checkFlags
+	c := &cobra.Command{
+		Use:   "test",
+		Short: "Run the checks' own Rego unit tests (test_* rules in *_test.rego)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := m.loadChecks(f)
+			if err != nil {
+				return err
+			}
+			o, err := m.checkOptions(f)
+			if err != nil {
+				return err
+			}
+			results, err := s.Test(cmd.Context(), f.ids, o)
+			if err != nil {
+				return err
+			}
+			failed := 0
+			for _, r := range results {
+				if !r.Pass {
+					failed++
+				}
+			}
+			if m.cfg.json {
+				m.printJSON(map[string]any{"tests": orEmpty(results), "failed": failed, "load_errors": orEmpty(s.Errors)})
+			} else {
+				for _, r := range results {
+					if !r.Pass {
+						m.printf("FAIL %s %s (%s:%d): %s\n", r.Check, r.Test, r.File, r.Line, r.Error)
+					}
+				}
+				m.printf("%d tests, %d passed, %d failed.\n", len(results), len(results)-failed, failed)
+			}
+			if failed > 0 || len(s.Errors) > 0 {
+				return failure{exitFailed}
+			}
+			return nil
+		},
+	}
+	f.bind(c)
+	return c
+}
+
+// checkRun is the document kept as evidence for every run.
+type checkRun struct {
+	RunAt         string            `json:"run_at"`
+	By            string            `json:"by"`
+	AttestVersion string            `json:"attest_version"`
+	Input         runInput          `json:"input"`
+	Checks        []runCheck        `json:"checks"`
+	Params        map[string]any    `json:"params"`
+	Summary       check.Summary     `json:"summary"`
+	Results       []check.Result    `json:"results"`
+	LoadErrors    []check.LoadError `json:"load_errors,omitempty"`
+	Evidence      *int64            `json:"evidence,omitempty"`
+}
+
+type runInput struct {
+	SHA256   string            `json:"sha256"`
+	From     string            `json:"from"`
+	Evidence []int64           `json:"evidence,omitempty"`
+	Records  map[string]int    `json:"records"`
+	Problems []collect.Problem `json:"problems,omitempty"`
+}
+
+type runCheck struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	File    string `json:"file"`
+	Builtin bool   `json:"builtin"`
+}
+
+func (m *Main) checkRun() *cobra.Command {
+	var f checkFlags
+	var input, junit, sarif string
+	var noRecord bool
+	c := &cobra.Command{
+		Use:   "run",
+		Short: "Run the checks; exits 1 when any check finds a resource that does not meet it",
+		Long: `Run every check (or those named with --check) over the latest collected
+data (attest collect), or over the export files in --input DIR. The run is
+recorded as evidence for the controls the checks support, unless --no-record
+is given or there is no data directory. Exit status: 0 when every check that
+had data passed, 1 when any failed or could not be evaluated, 2 for bad
+input.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.runChecks(cmd.Context(), f, input, junit, sarif, noRecord)
+		},
+	}
+	f.bind(c)
+	c.Flags().StringVar(&input, "input", "", "read export files from this folder (or file) instead of the latest collection")
+	c.Flags().StringVar(&junit, "junit", "", "also write a JUnit XML report to this file")
+	c.Flags().StringVar(&sarif, "sarif", "", "also write a SARIF 2.1.0 report to this file")
+	c.Flags().BoolVar(&noRecord, "no-record", false, "do not record the run as evidence")
+	return c
+}
+
+func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif string, noRecord bool) error {
+	s, err := m.loadChecks(f)
+	if err != nil {
+		return err
+	}
+	o, err := m.checkOptions(f)
+	if err != nil {
+		return err
+	}
+	var d *data
+	if input == "" || !noRecord {
+		if d, err = m.open(ctx); err != nil {
+			if input == "" {
+				return err
+			}
+			m.warn("the run is not recorded: " + err.Error())
+			d = nil
+		} else {
+			defer d.Close()
+		}
+	}
+	run := checkRun{RunAt: o.Now.UTC().Format(time.RFC3339), By: m.actor(), AttestVersion: version, LoadErrors: s.Errors}
+	var records []collect.Record
+	if input != "" {
+		res, err := readExports(input)
+		if err != nil {
+			return err
+		}
+		for _, p := range res.Problems {
+			m.warn(p.String())
+		}
+		records, run.Input.From, run.Input.Problems = res.Records, input, res.Problems
+	} else {
+		col, err := m.latestCollections(ctx, d)
+		if err != nil {
+			return err
+		}
+		for _, c := range col {
+			records = append(records, c.Records...)
+			run.Input.Evidence = append(run.Input.Evidence, c.evidence)
+			run.Input.Problems = append(run.Input.Problems, c.Problems...)
+		}
+		run.Input.From = "collected"
+	}
+	in, err := check.NewInput(records)
+	if err != nil {
+		return attest.Errorf(attest.EINVALID, "%v", err)
+	}
+	snapshot, hash, err := in.Snapshot()
+	if err != nil {
+		return err
+	}
+	run.Input.SHA256 = hash
+	run.Input.Records = map[string]int{}
+	for _, t := range in.Types() {
+		run.Input.Records[t] = in.Count(t)
+	}
+	m.progress("running %d checks over %d records", len(s.Checks), len(records))
+	results, err := s.Run(ctx, in, f.ids, o)
+	if err != nil {
+		return attest.Errorf(attest.EINVALID, "%v", err)
+	}
+	run.Results, run.Summary = results, check.Summarize(results)
+	run.Params = s.ParamsDocument(o)["attest"].(map[string]any)["params"].(map[string]any)
+	for _, r := range results {
+		c := s.Get(r.Check)
+		run.Checks = append(run.Checks, runCheck{ID: c.ID, Version: c.Version, File: c.File, Builtin: c.Builtin})
+	}
+	if junit != "" {
+		if err := writeReport(junit, func(b *bytes.Buffer) error { return check.WriteJUnit(b, results) }); err != nil {
+			return err
+		}
+	}
+	if sarif != "" {
+		if err := writeReport(sarif, func(b *bytes.Buffer) error { return check.WriteSARIF(b, s, results, version) }); err != nil {
+			return err
+		}
+	}
+	if d != nil && !noRecord {
+		id, err := m.recordRun(ctx, d, &run, snapshot, input != "")
+		if err != nil {
+			return err
+		}
+		run.Evidence = id
+	}
+	if m.cfg.json {
+		m.printJSON(run)
+	} else {
+		m.printRun(&run)
+	}
+	if run.Summary.Fail > 0 || run.Summary.Errors > 0 {
+		return failure{exitFailed}
+	}
+	return nil
+}
+
+// readExports reads a folder of export files, or one file.
+func readExports(path string) (*collect.Result, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "--input: %v", unwrapPathErr(err))
+	}
+	if st.IsDir() {
+		res, err := collect.ReadDir(path)
+		if err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%v", err)
+		}
+		return res, nil
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%v", unwrapPathErr(err))
+	}
+	defer fh.Close()
+	res, err := collect.Read(path, fh)
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%v", err)
+	}
+	return res, nil
+}
+
+func writeReport(path string, fill func(*bytes.Buffer) error) error {
+	var b bytes.Buffer
+	if err := fill(&b); err != nil {
+		return err
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+		}
+	}
+	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+		return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+	}
+	return nil
+}
+
+func (m *Main) printRun(run *checkRun) {
+	for _, r := range run.Results {
+		switch r.Status {
+		case check.StatusFail:
+			m.printf("FAIL  %-34s %s (%s; %s)\n", r.Check, r.Title, r.Severity, strings.Join(r.Controls, ", "))
+			for i, f := range r.Failing {
+				if i == 10 {
+					m.printf("        ... and %d more\n", len(r.Failing)-10)
+					break
+				}
+				m.printf("        %s: %s\n", f.Resource, f.Reason)
+			}
+		case check.StatusPass:
+			m.printf("pass  %-34s %s (%d resources)\n", r.Check, r.Title, r.Resources)
+		case check.StatusNoData:
+			m.printf("--    %-34s %s (no data)\n", r.Check, r.Title)
+		default:
+			m.printf("ERROR %-34s %s\n", r.Check, r.Error)
+		}
+	}
+	s := run.Summary
+	m.printf("%d checks: %d pass, %d fail, %d without data, %d errors; %d resource checks over input %s.\n",
+		s.Checks, s.Pass, s.Fail, s.NoData, s.Errors, s.ResourceChecks, run.Input.SHA256[:12])
+	if run.Evidence != nil {
+		m.printf("Recorded as evidence %d.\n", *run.Evidence)
+	}
+}
+
+// recordRun keeps the run as evidence for the controls its checks support
+// (those in an engagement), beside the input snapshot when it was read from
+// files for this run.
+func (m *Main) recordRun(ctx context.Context, d *data, run *checkRun, snapshot []byte, withSnapshot bool) (*int64, error) {
+	known, err := knownControls(ctx, d.db)
+	if err != nil {
+		return nil, err
+	}
+	var controls []string
+	for _, r := range run.Results {
+		if r.Status != check.StatusPass && r.Status != check.StatusFail {
+			continue
+		}
+		for _, c := range r.Controls {
+			if known[c] && !slices.Contains(controls, c) {
+				controls = append(controls, c)
+			}
+		}
+	}
+	if len(controls) == 0 {
+		m.warn("the run is not recorded: none of the evaluated checks supports a control in an engagement")
+		return nil, nil
+	}
+	slices.Sort(controls)
+	stamp := m.Now().UTC().Format("20060102T150405Z")
+	ch := m.change()
+	if withSnapshot {
+		ev, err := m.storeEvidence(ctx, d, ch, snapshot, attest.Evidence{Name: "check-input-" + stamp + ".json", MediaType: "application/json",
+			Controls: controls, Method: attest.MethodCollector, Source: run.Input.From, Note: "input snapshot " + run.Input.SHA256})
+		if err != nil {
+			return nil, err
+		}
+		run.Input.Evidence = []int64{ev.ID}
+	}
+	b, err := json.MarshalIndent(run, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	s := run.Summary
+	ev, err := m.storeEvidence(ctx, d, ch, b, attest.Evidence{Name: "check-run-" + stamp + ".json", MediaType: "application/json",
+		Controls: controls, Method: attest.MethodCheck, Source: "attest check run",
+		Note: fmt.Sprintf("%d checks: %d pass, %d fail, %d without data; input %s", s.Checks, s.Pass, s.Fail, s.NoData, run.Input.SHA256)})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.db.SetSetting(ctx, "check.latest_run", fmt.Sprint(ev.ID)); err != nil {
+		return nil, err
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
+		return nil, err
+	}
+	return &ev.ID, nil
+}
+
+// storeEvidence writes bytes to the blob store and records one evidence
+// item for them, dated today.
+func (m *Main) storeEvidence(ctx context.Context, d *data, ch attest.Change, b []byte, e attest.Evidence) (*attest.Evidence, error) {
+	p, err := d.blobs.Stage(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	if err := d.blobs.Commit([]*blob.Pending{p}); err != nil {
+		return nil, err
+	}
+	e.Ref, e.Size = string(p.Ref), p.Size
+	if e.Date == "" {
+		e.Date = m.today().Format(time.DateOnly)
+	}
+	added, err := d.db.AddEvidence(ctx, ch, []attest.Evidence{e})
+	if err != nil {
+		return nil, err
+	}
+	return &added[0], nil
+}
+
+// failedChecks reads the latest recorded check run and returns, per
+// control, the checks that failed in it.
+func (m *Main) failedChecks(ctx context.Context, d *data) (map[string][]readiness.FailedCheck, error) {
+	out := map[string][]readiness.FailedCheck{}
+	v, err := d.db.Setting(ctx, "check.latest_run")
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("setting check.latest_run: %w", err)
+	}
+	ev, err := d.db.Evidence(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ev.Retraction != nil {
+		return out, nil
+	}
+	rc, err := d.blobs.Open(blob.Ref(ev.Ref))
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var run checkRun
+	if err := json.NewDecoder(rc).Decode(&run); err != nil {
+		return nil, fmt.Errorf("check run evidence %d: %w", id, err)
+	}
+	for _, r := range run.Results {
+		if r.Status != check.StatusFail {
+			continue
+		}
+		for _, c := range r.Controls {
+			out[c] = append(out[c], readiness.FailedCheck{ID: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt[:10]})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/collect"
+	"github.com/attest-dev/attest/collect/live"
+	"github.com/spf13/cobra"
+)
+
+// snapshot is one collection as kept in evidence: the normalized records
+// and what could not be read.
+type snapshot struct {
+	Source      string            `json:"source"`
+	CollectedAt string            `json:"collected_at"`
+	By          string            `json:"by"`
+	From        string            `json:"from"`
+	Complete    bool              `json:"complete"`
+	Counts      map[string]int    `json:"counts"`
+	Problems    []collect.Problem `json:"problems"`
+	Records     []collect.Record  `json:"records"`
+
+	evidence int64
+}
+
+const latestKey = "collect.latest"
+
+func (m *Main) collectCommand() *cobra.Command {
+	var source, from, config string
+	c := &cobra.Command{
+		Use:   "collect",
+		Short: "Collect records from your systems (live connectors or export files) as evidence",
+		Long: `Collect reads the systems a service organization uses into normalized
+records that checks evaluate, and keeps each collection as dated evidence.
+
+  attest collect --from DIR              read the export files in DIR
+  attest collect --source github         call one live connector
+  attest collect                         call every configured connector
+
+Connectors: ` + strings.Join(live.Sources(), ", ") + `. Credentials come from the
+environment (GITHUB_TOKEN, OKTA_ORG_URL and OKTA_API_TOKEN, the AWS_*
+chain) or from --config FILE; they are never logged or kept in evidence.
+Export formats read with --from: ` + formatNames() + `.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.collect(cmd.Context(), source, from, config)
+		},
+	}
+	c.Flags().StringVar(&source, "source", "", "the connector to call, or with --from the name this collection is kept under (default \"files\")")
+	c.Flags().StringVar(&from, "from", "", "read export files from this folder (or file) instead of calling a connector")
+	c.Flags().StringVar(&config, "config", "", "connector settings file (YAML); environment variables take precedence")
+	return c
+}
+
+func formatNames() string {
+	var names []string
+	for _, f := range collect.Formats() {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (m *Main) collect(ctx context.Context, source, from, config string) error {
+	d, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var snaps []snapshot
+	if from != "" {
+		if source == "" {
+			source = "files"
+		}
+		res, err := readExports(from)
+		if err != nil {
+			return err
+		}
+		snaps = append(snaps, m.newSnapshot(source, from, res))
+	} else {
+		cfg, err := live.LoadConfig(config, m.Getenv)
+		if err != nil {
+			return attest.Errorf(attest.EINVALID, "%v", err)
+		}
+		sources := []string{source}
+		if source == "" {
+			sources = cfg.Configured()
+			if len(sources) == 0 {
+				return &attest.Error{Code: attest.EINVALID, Message: "no connector is configured and no --from folder was given",
+					Hint: "set GITHUB_TOKEN, OKTA_ORG_URL and OKTA_API_TOKEN, or AWS credentials; or read exports with --from DIR"}
+			}
+		}
+		for _, name := range sources {
+			m.progress("collecting from %s", name)
+			res, err := live.Collect(ctx, name, cfg)
+			if err != nil {
+				// Nothing from a connector that failed part-way is kept.
+				return &attest.Error{Code: attest.EUNAVAILABLE, Message: err.Error(), Hint: "nothing was recorded for " + name}
+			}
+			snaps = append(snaps, m.newSnapshot(name, "connector "+name, res))
+		}
+	}
+	var out []snapshot
+	partial := false
+	for _, s := range snaps {
+		for _, p := range s.Problems {
+			m.warn(p.String())
+		}
+		partial = partial || !s.Complete
+		if err := m.recordSnapshot(ctx, d, &s); err != nil {
+			return err
+		}
+		out = append(out, s)
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
+		return err
+	}
+	if m.cfg.json {
+		type item struct {
+			Source   string            `json:"source"`
+			Evidence int64             `json:"evidence"`
+			Complete bool              `json:"complete"`
+			Counts   map[string]int    `json:"counts"`
+			Problems []collect.Problem `json:"problems"`
+		}
+		var l []item
+		for _, s := range out {
+			l = append(l, item{s.Source, s.evidence, s.Complete, s.Counts, orEmpty(s.Problems)})
+		}
+		m.printJSON(map[string]any{"collections": l})
+	} else {
+		for _, s := range out {
+			var parts []string
+			for _, t := range slices.Sorted(maps.Keys(s.Counts)) {
+				parts = append(parts, fmt.Sprintf("%d %s", s.Counts[t], t))
+			}
+			state := "complete"
+			if !s.Complete {
+				state = fmt.Sprintf("INCOMPLETE: %d problems", len(s.Problems))
+			}
+			m.printf("Collected %s (%s): %s; evidence %d.\n", s.Source, state, strings.Join(parts, ", "), s.evidence)
+		}
+	}
+	if partial {
+		return failure{exitFailed}
+	}
+	return nil
+}
+
+func (m *Main) newSnapshot(source, from string, res *collect.Result) snapshot {
+	s := snapshot{Source: source, CollectedAt: m.Now().UTC().Format("2006-01-02T15:04:05Z"), By: m.actor(), From: from,
+		Complete: len(res.Problems) == 0, Counts: map[string]int{}, Problems: orEmpty(res.Problems), Records: orEmpty(res.Records)}
+	for _, r := range res.Records {
+		s.Counts[r.Type]++
+	}
+	return s
+}
+
+// recordSnapshot keeps a collection as evidence for the controls of the
+// checks that read its record types, and remembers it as the source's
+// latest.
+func (m *Main) recordSnapshot(ctx context.Context, d *data, s *snapshot) error {
+	known, err := knownControls(ctx, d.db)
+	if err != nil {
+		return err
+	}
+	var controls []string
+	for _, c := range check.Builtin().Checks {
+		reads := false
+		for _, t := range c.Reads {
+			reads = reads || s.Counts[t] > 0
+		}
+		for _, id := range c.Controls {
+			if reads && known[id] && !slices.Contains(controls, id) {
+				controls = append(controls, id)
+			}
+		}
+	}
+	if len(controls) == 0 {
+		return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("the collection from %s supports no control in an engagement, so it cannot be kept as evidence", s.Source),
+			Hint: "create an engagement whose controls these records support (attest engagement create), or run checks directly with attest check run --input"}
+	}
+	slices.Sort(controls)
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	note := fmt.Sprintf("%d records", len(s.Records))
+	if !s.Complete {
+		note += fmt.Sprintf("; INCOMPLETE: %d problems", len(s.Problems))
+	}
+	ev, err := m.storeEvidence(ctx, d, m.change(), b, attest.Evidence{Name: "collected-" + safeName(s.Source) + "-" + m.Now().UTC().Format("20060102T150405Z") + ".json",
+		MediaType: "application/json", Controls: controls, Method: attest.MethodCollector, Source: s.From, Note: note})
+	if err != nil {
+		return err
+	}
+	s.evidence = ev.ID
+	latest, err := m.latestIDs(ctx, d)
+	if err != nil {
+		return err
+	}
+	latest[s.Source] = ev.ID
+	b, _ = json.Marshal(latest)
+	return d.db.SetSetting(ctx, latestKey, string(b))
+}
+
+func (m *Main) latestIDs(ctx context.Context, d *data) (map[string]int64, error) {
+	latest := map[string]int64{}
+	v, err := d.db.Setting(ctx, latestKey)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return latest, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(v), &latest); err != nil {
+		return nil, fmt.Errorf("setting %s: %w", latestKey, err)
+	}
+	return latest, nil
+}
+
+// latestCollections reads each source's latest collection back from
+// evidence, verifying its bytes against their hash.
+func (m *Main) latestCollections(ctx context.Context, d *data) ([]snapshot, error) {
+	latest, err := m.latestIDs(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if len(latest) == 0 {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "nothing has been collected yet",
+			Hint: "run attest collect (or attest check run --input DIR)"}
+	}
+	var out []snapshot
+	for _, src := range slices.Sorted(maps.Keys(latest)) {
+		ev, err := d.db.Evidence(ctx, latest[src])
+		if err != nil {
+			return nil, err
+		}
+		if ev.Retraction != nil {
+			m.warn("the latest collection from " + src + " (evidence " + strconv.FormatInt(ev.ID, 10) + ") was retracted; it is left out")
+			continue
+		}
+		rc, err := d.blobs.Open(blob.Ref(ev.Ref))
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		var s snapshot
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil, fmt.Errorf("collection evidence %d: %w", ev.ID, err)
+		}
+		s.evidence = ev.ID
+		out = append(out, s)
+	}
+	return out, nil
+}
