@@ -171,7 +171,9 @@ func OutlinePages(pdf []byte, d *Document) (map[string]int, error) {
 	i := 0
 	for _, t := range d.TOC() {
 		for j := i; j < len(flat); j++ {
-			if strings.TrimSpace(flat[j].Title) == t.Title {
+			// Chromium drops the space where a heading wraps, so titles
+			// are compared without white space.
+			if squash(flat[j].Title) == squash(t.Title) {
 				pages[t.ID] = flat[j].PageFrom
 				i = j + 1
 				break
@@ -180,3 +182,5 @@ func OutlinePages(pdf []byte, d *Document) (map[string]int, error) {
 	}
 	return pages, nil
 }
+
+func squash(s string) string { return strings.Join(strings.Fields(s), "") }
