@@ -24,9 +24,10 @@ const (
 	Missed         = "missed_occurrences"
 	Late           = "late_occurrences"
 	FailingCheck   = "failing_check"
+	DescriptionGap = "description_input_missing"
 )
 
-var severity = map[string]int{NoControl: 0, NotImplemented: 1, NoOwner: 2, NeverPerformed: 3, Missed: 4, Late: 5, FailingCheck: 6}
+var severity = map[string]int{NoControl: 0, NotImplemented: 1, DescriptionGap: 2, NoOwner: 3, NeverPerformed: 4, Missed: 5, Late: 6, FailingCheck: 7}
 
 // Gap is one thing to fix before the examination.
 type Gap struct {
@@ -56,6 +57,9 @@ type Input struct {
 	// Checks is, per control, the automated checks that support it and
 	// failed in the latest check run.
 	Checks map[string][]FailedCheck
+	// Description lists the description inputs still missing, as part and
+	// detail.
+	Description [][2]string
 }
 
 // FailedCheck is an automated check that found resources not meeting the
@@ -183,6 +187,10 @@ func Assess(in Input) *Report {
 			}
 		}
 		r.Type1.Criteria, r.Type2.Criteria = append(r.Type1.Criteria, t1), append(r.Type2.Criteria, t2)
+	}
+	for _, g := range in.Description {
+		r.Gaps = append(r.Gaps, Gap{Kind: DescriptionGap, Ref: g[0], Detail: g[1],
+			Hint: "answer it in the description inputs (attest description set), or say none: with the reason"})
 	}
 	if counted > 0 {
 		r.Type1.Score, r.Type2.Score = int(math.Round(sum1/float64(counted))), int(math.Round(sum2/float64(counted)))

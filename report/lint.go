@@ -48,22 +48,34 @@ func Lint(d *Document, controls []attest.Control) []Finding {
 		status[c.ID] = c
 	}
 	out := []Finding{}
+	seen := map[string]bool{}
+	add := func(f Finding) {
+		// A control listed under several criteria is one finding.
+		key := f.Rule + "|" + f.Section + "|" + f.Detail
+		if f.Rule != RuleNotInPlace {
+			key += "|" + f.Excerpt
+		}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, f)
+		}
+	}
 	for _, s := range d.Sections {
 		name := strings.TrimSpace(s.Number + " " + s.Title)
 		check := func(text string, describes bool) {
 			for _, sent := range sentences(text) {
 				if m := puffery.FindString(sent); m != "" {
-					out = append(out, Finding{RuleUnverifiable, name, excerpt(sent), fmt.Sprintf("%q cannot be objectively evaluated; state what is done instead", m)})
+					add(Finding{RuleUnverifiable, name, excerpt(sent), fmt.Sprintf("%q cannot be objectively evaluated; state what is done instead", m)})
 				}
 				if m := certWords.FindString(sent); m != "" && socContext.MatchString(sent) {
-					out = append(out, Finding{RuleCertification, name, excerpt(sent), fmt.Sprintf("%q: a SOC report is an examination by a CPA firm, not a certification or a pass; say \"examination\"", m)})
+					add(Finding{RuleCertification, name, excerpt(sent), fmt.Sprintf("%q: a SOC report is an examination by a CPA firm, not a certification or a pass; say \"examination\"", m)})
 				}
 				if !describes {
 					continue
 				}
 				for _, id := range controlID.FindAllString(sent, -1) {
 					if c, ok := status[id]; ok && c.Status != attest.Implemented && c.Status != attest.NotApplicable {
-						out = append(out, Finding{RuleNotInPlace, name, excerpt(sent), fmt.Sprintf("names %s (%s), whose status is %s: the description must not imply a control operates that is not in place", id, c.Title, c.Status)})
+						add(Finding{RuleNotInPlace, name, excerpt(sent), fmt.Sprintf("names %s (%s), whose status is %s: the description must not imply a control operates that is not in place", id, c.Title, c.Status)})
 					}
 				}
 			}

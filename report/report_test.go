@@ -355,3 +355,13 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+func TestTemplateParses(t *testing.T) {
+	d, err := ParseDescription("template", []byte(DescriptionTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := d.Check(engagement(attest.SOC2, attest.Type2), nil); len(g) < 10 {
+		t.Errorf("an empty template has only %d gaps", len(g))
+	}
+}

@@ -395,3 +395,18 @@ func TestDemo(t *testing.T) {
 		t.Error("the demo removed a user's file")
 	}
 }
+
+// runEnv is run with environment variables set for the command.
+func runEnv(t *testing.T, dir string, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Now: func() time.Time { return testNow },
+		Getenv: func(k string) string { return env[k] }}
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	code := m.Run(context.Background(), args)
+	return result{out.String(), errb.String(), code}
+}

@@ -88,6 +88,17 @@ func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when t
 	if in.Checks, err = m.failedChecks(ctx, d); err != nil {
 		return nil, err
 	}
+	desc, _, err := m.loadDescription(ctx, d, e)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, c := range ctls {
+		known[c.ID] = true
+	}
+	for _, g := range desc.Check(e, known) {
+		in.Description = append(in.Description, [2]string{g.Part, g.Detail})
+	}
 	if e.Kind == attest.SOC1 {
 		for _, o := range cat.Objectives(e.Templates) {
 			in.Targets = append(in.Targets, readiness.Target{ID: o.ID, Title: o.Title})

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/report"
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+)
+
+func (m *Main) descriptionCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "description",
+		Short: "Management's inputs to the system description (DC1 to DC9, or the SOC 1 elements)",
+		Long: `The description inputs are the facts the report's Section 3 is drafted
+from: services, commitments, system components and boundaries, incidents,
+complementary user entity controls (CUECs) and, apart from them, user entity
+responsibilities, subservice organizations (carve-out or inclusive per
+vendor), criteria not relevant, and significant changes (Type 2). Every
+part can be answered with "none" and the reason; only a part with neither
+is a gap. Each change is kept as a new version in the ledger.
+
+  attest description template > description.yaml   a starting file
+  attest description set --file description.yaml   replace the inputs
+  attest description set services.text "..."       change one part
+  attest description check                         list what is missing`,
+	}
+	c.AddCommand(m.descriptionTemplate(), m.descriptionSet(), m.descriptionShow(), m.descriptionCheck())
+	return c
+}
+
+// loadDescription returns the engagement's latest description inputs and
+// their document, or empty inputs when none are recorded yet.
+func (m *Main) loadDescription(ctx context.Context, d *data, e *attest.Engagement) (*report.Description, []byte, error) {
+	docs, err := d.db.Documents(ctx, e.ID, attest.DocDescription)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(docs) == 0 {
+		return &report.Description{}, nil, nil
+	}
+	doc := docs[len(docs)-1]
+	rc, err := d.blobs.Open(blob.Ref(doc.Ref))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, nil, err
+	}
+	desc, err := report.ParseDescription("description inputs (document "+strconv.FormatInt(doc.ID, 10)+")", b)
+	return desc, b, err
+}
+
+func (m *Main) descriptionTemplate() *cobra.Command {
+	return &cobra.Command{
+		Use:   "template",
+		Short: "Print a commented starting file for the description inputs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := io.WriteString(m.Stdout, report.DescriptionTemplate)
+			return err
+		},
+	}
+}
+
+func (m *Main) descriptionSet() *cobra.Command {
+	var file string
+	c := &cobra.Command{
+		Use:   "set [PART VALUE]",
+		Short: "Replace the description inputs from a file, or set one part (e.g. services.text, incidents.none)",
+		Args:  cobra.RangeArgs(0, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if (file == "") == (len(args) == 0) {
+				return attest.Errorf(attest.EINVALID, "give --file FILE, or a PART and its VALUE")
+			}
+			if file == "" && len(args) != 2 {
+				return attest.Errorf(attest.EINVALID, "give the part and its value, e.g. services.text \"We run payroll for ...\"")
+			}
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			var b []byte
+			name := file
+			if file != "" {
+				if b, err = os.ReadFile(file); err != nil {
+					return attest.Errorf(attest.EINVALID, "%v", unwrapPathErr(err))
+				}
+			} else {
+				_, cur, err := m.loadDescription(ctx, d, e)
+				if err != nil {
+					return err
+				}
+				if b, err = setPart(cur, args[0], args[1]); err != nil {
+					return err
+				}
+				name = args[0]
+			}
+			desc, err := report.ParseDescription(name, b)
+			if err != nil {
+				return err
+			}
+			ctls, err := m.controlSet(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocDescription, Name: "description.yaml", MediaType: "application/yaml"}, b)
+			if err != nil {
+				return err
+			}
+			gaps := desc.Check(e, ctls)
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"document": doc, "gaps": orEmpty(gaps)})
+			}
+			m.printf("Description inputs saved (document %d, ledger entry %d); %d gap(s).\n", doc.ID, doc.Entry, len(gaps))
+			for _, g := range gaps {
+				m.printf("  %s: %s\n", g.Part, g.Detail)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&file, "file", "", "a YAML or JSON file with all the inputs (see attest description template)")
+	return c
+}
+
+// setPart sets one dotted path in the YAML document.
+func setPart(cur []byte, path, value string) ([]byte, error) {
+	doc := map[string]any{}
+	if len(cur) > 0 {
+		if err := yaml.Unmarshal(cur, &doc); err != nil {
+			return nil, err
+		}
+	}
+	keys := strings.Split(path, ".")
+	node := doc
+	for _, k := range keys[:len(keys)-1] {
+		next, ok := node[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			node[k] = next
+		}
+		node = next
+	}
+	node[keys[len(keys)-1]] = value
+	return yaml.Marshal(doc)
+}
+
+func (m *Main) controlSet(ctx context.Context, d *data, e *attest.Engagement) (map[string]bool, error) {
+	ctls, err := d.db.Controls(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, c := range ctls {
+		out[c.ID] = true
+	}
+	return out, nil
+}
+
+func (m *Main) descriptionShow() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show",
+		Short: "Show the current description inputs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, e, err := m.openEngagement(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			desc, raw, err := m.loadDescription(cmd.Context(), d, e)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(desc)
+			}
+			if raw == nil {
+				m.printf("No description inputs yet: start from `attest description template`.\n")
+				return nil
+			}
+			_, err = m.Stdout.Write(raw)
+			return err
+		},
+	}
+}
+
+func (m *Main) descriptionCheck() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "List description inputs that are missing or inconsistent; exits 1 when there are any",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			desc, _, err := m.loadDescription(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			ctls, err := m.controlSet(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			gaps := desc.Check(e, ctls)
+			if m.cfg.json {
+				m.printJSON(map[string]any{"engagement": e.ID, "gaps": orEmpty(gaps)})
+			} else {
+				for _, g := range gaps {
+					m.printf("%s: %s\n", g.Part, g.Detail)
+				}
+				m.printf("%d gap(s) in the description inputs of %s.\n", len(gaps), e.ID)
+			}
+			if len(gaps) > 0 {
+				return failure{exitFailed}
+			}
+			return nil
+		},
+	}
+}
+
+// storeDocument writes bytes to the blob store and records the document.
+func (m *Main) storeDocument(ctx context.Context, d *data, doc attest.Document, b []byte) (*attest.Document, error) {
+	p, err := d.blobs.Stage(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	if err := d.blobs.Commit([]*blob.Pending{p}); err != nil {
+		return nil, err
+	}
+	doc.Ref, doc.Size = string(p.Ref), p.Size
+	out, err := d.db.AddDocument(ctx, m.change(), doc)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,604 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/report"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) reportCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "Draft the SOC report and management's letters; keep the issued report",
+		Long: `Attest drafts management's parts of a SOC report from the data it holds:
+Section 2 (management's assertion), Section 3 (the system description, from
+attest description), Section 4 (the controls; for a Type 2 the service
+auditor's tests and results, only as the engagement's auditors recorded them)
+and Section 5 (management's responses). Section 1 is a placeholder for the
+service auditor's report, which only the CPA firm writes. Every page of
+every render says DRAFT. Every render is kept in the ledger with its hash.
+
+The issued report (the CPA firm's final file) is kept byte for byte with
+attest report issued add; it is the only report the trust center shares.`,
+	}
+	c.AddCommand(m.reportBuild(), m.reportLint(), m.reportBridge(), m.reportRepresentation(), m.reportSummary(), m.reportIssued(), m.reportList())
+	return c
+}
+
+type reportFlags struct {
+	kind, typ, formats, out string
+	byProcess               bool
+}
+
+func (f *reportFlags) bind(c *cobra.Command, output bool) {
+	c.Flags().StringVar(&f.kind, "kind", "", `"SOC 1", "SOC 2" or "SOC 3" (default: the engagement's kind)`)
+	c.Flags().StringVar(&f.typ, "type", "", `"Type 1" or "Type 2" (default: the engagement's type; none for SOC 3)`)
+	c.Flags().BoolVar(&f.byProcess, "by-process", false, "lay Section 4 out by process with a criteria mapping table (default: by criterion or objective)")
+	if output {
+		c.Flags().StringVar(&f.formats, "format", "html,md", "comma-separated: html, pdf, md")
+		c.Flags().StringVar(&f.out, "out", "reports", "folder to write the files to")
+	}
+}
+
+// reportEngagement picks the engagement a report of this kind and type
+// is drawn from: --engagement, else the current one when it fits, else the
+// only one that fits.
+func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*attest.Engagement, attest.Kind, attest.ReportType, error) {
+	var kind attest.Kind
+	var typ attest.ReportType
+	var err error
+	if f.kind != "" {
+		if kind, err = attest.ParseKind(f.kind); err != nil {
+			return nil, "", "", err
+		}
+	}
+	if f.typ != "" {
+		if typ, err = attest.ParseReportType(f.typ); err != nil {
+			return nil, "", "", err
+		}
+	}
+	fits := func(e *attest.Engagement) bool {
+		switch {
+		case kind == "":
+			return true
+		case kind == attest.SOC3:
+			return e.Kind == attest.SOC3 || (e.Kind == attest.SOC2 && e.Type == attest.Type2)
+		}
+		return e.Kind == kind && (typ == "" || e.Type == typ)
+	}
+	pick := func(e *attest.Engagement) (*attest.Engagement, attest.Kind, attest.ReportType, error) {
+		k, t := kind, typ
+		if k == "" {
+			k, t = e.Kind, e.Type
+		}
+		if k == attest.SOC3 {
+			t = ""
+		} else if t == "" {
+			t = e.Type
+		}
+		return e, k, t, nil
+	}
+	if m.cfg.engagement != "" || kind == "" {
+		e, err := m.engagement(ctx, d.db)
+		if err != nil {
+			return nil, "", "", err
+		}
+		if !fits(e) {
+			return nil, "", "", attest.Errorf(attest.EINVALID, "engagement %s is %s: it cannot give a %s %s report", e.ID, e.Label(), kind, typ)
+		}
+		return pick(e)
+	}
+	if e, err := m.engagement(ctx, d.db); err == nil && fits(e) {
+		return pick(e)
+	}
+	all, err := d.db.Engagements(ctx)
+	if err != nil {
+		return nil, "", "", err
+	}
+	var match []attest.Engagement
+	for _, e := range all {
+		if fits(&e) {
+			match = append(match, e)
+		}
+	}
+	if len(match) != 1 {
+		return nil, "", "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%d engagements can give a %s report", len(match), strings.TrimSpace(string(kind)+" "+string(typ))),
+			Hint: "name one with --engagement ID (attest engagement list)"}
+	}
+	return pick(&match[0])
+}
+
+// reportInput gathers what a report is drafted from.
+func (m *Main) reportInput(ctx context.Context, d *data, f reportFlags) (*report.Input, error) {
+	e, kind, typ, err := m.reportEngagement(ctx, d, f)
+	if err != nil {
+		return nil, err
+	}
+	in := &report.Input{Engagement: e, Kind: kind, Type: typ, Catalog: m.catalog(), ByProcess: f.byProcess, Now: m.Now()}
+	if in.Description, _, err = m.loadDescription(ctx, d, e); err != nil {
+		return nil, err
+	}
+	if in.Controls, err = d.db.Controls(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if in.Exclusions, err = d.db.Exclusions(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if in.Tests, err = d.db.Tests(ctx, e.ID, ""); err != nil {
+		return nil, err
+	}
+	if in.Responses, err = d.db.Responses(ctx, 0); err != nil {
+		return nil, err
+	}
+	if in.Auditors, err = d.db.Auditors(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+type rendered struct {
+	Format   string `json:"format"`
+	Path     string `json:"path"`
+	SHA256   string `json:"sha256"`
+	Document int64  `json:"document"`
+	Entry    int64  `json:"ledger_entry"`
+}
+
+// render writes a document in the asked formats to the output folder and
+// records each file; without Chromium, PDF fails after the others are
+// written.
+func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags) ([]rendered, map[string]int, error) {
+	formats := map[string]bool{}
+	for _, x := range strings.Split(f.formats, ",") {
+		x = strings.ToLower(strings.TrimSpace(x))
+		switch x {
+		case "html", "pdf", "md":
+			formats[x] = true
+		case "markdown":
+			formats["md"] = true
+		case "":
+		default:
+			return nil, nil, attest.Errorf(attest.EINVALID, "--format %q: want html, pdf or md", x)
+		}
+	}
+	if len(formats) == 0 {
+		return nil, nil, attest.Errorf(attest.EINVALID, "--format: name at least one of html, pdf, md")
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return nil, nil, attest.Errorf(attest.EINVALID, "--out: %v", unwrapPathErr(err))
+	}
+	var out []rendered
+	keep := func(format, mediaType string, b []byte) error {
+		path := filepath.Join(f.out, slug+"."+format)
+		if err := writeFileAtomic(path, b); err != nil {
+			return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+		}
+		sum := sha256.Sum256(b)
+		meta := map[string]string{"document": doc.Kind, "title": doc.Title, "format": format, "sha256": hex.EncodeToString(sum[:]), "path": path}
+		rec, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocRender, Name: slug + "." + format, MediaType: mediaType, Meta: meta}, b)
+		if err != nil {
+			return err
+		}
+		out = append(out, rendered{format, path, meta["sha256"], rec.ID, rec.Entry})
+		return nil
+	}
+	// PDF first, so the HTML can carry the contents' page numbers; without
+	// Chromium the HTML and Markdown are still written, then the error.
+	var pages map[string]int
+	var pdfErr error
+	if formats["pdf"] {
+		var pdf []byte
+		if pdf, pages, pdfErr = m.printPDF(ctx, doc); pdfErr == nil {
+			pdfErr = keep("pdf", "application/pdf", pdf)
+		}
+	}
+	for _, x := range []string{"html", "md"} {
+		if formats[x] {
+			if err := m.keepText(doc, x, pages, keep); err != nil {
+				return out, pages, err
+			}
+		}
+	}
+	return out, pages, pdfErr
+}
+
+func (m *Main) printPDF(ctx context.Context, doc *report.Document) ([]byte, map[string]int, error) {
+	chrome, err := report.FindChrome(m.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.progress("printing %s to PDF", doc.Title)
+	p, err := report.NewPrinter(ctx, chrome)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer p.Close()
+	return p.PDF(doc)
+}
+
+func (m *Main) keepText(doc *report.Document, format string, pages map[string]int, keep func(string, string, []byte) error) error {
+	var b bytes.Buffer
+	if format == "html" {
+		if err := report.HTML(&b, doc, pages); err != nil {
+			return err
+		}
+		return keep("html", "text/html; charset=utf-8", b.Bytes())
+	}
+	if err := report.Markdown(&b, doc); err != nil {
+		return err
+	}
+	return keep("md", "text/markdown; charset=utf-8", b.Bytes())
+}
+
+func (m *Main) reportBuild() *cobra.Command {
+	var f reportFlags
+	c := &cobra.Command{
+		Use:   "build",
+		Short: "Draft the SOC 1, SOC 2 or SOC 3 report (HTML, PDF, Markdown), marked DRAFT on every page",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			in, err := m.reportInput(ctx, d, f)
+			if err != nil {
+				return err
+			}
+			doc, err := report.Build(*in)
+			if err != nil {
+				return err
+			}
+			doc.Lint = report.Lint(doc, in.Controls)
+			ctls, err := m.controlSet(ctx, d, in.Engagement)
+			if err != nil {
+				return err
+			}
+			gaps := in.Description.Check(in.Engagement, ctls)
+			if in.Kind == attest.SOC3 {
+				gaps = nil
+			}
+			files, pages, rerr := m.render(ctx, d, in.Engagement, doc, draftSlug(in), f)
+			if m.cfg.json {
+				m.printJSON(map[string]any{"engagement": in.Engagement.ID, "kind": in.Kind, "type": in.Type, "files": orEmpty(files),
+					"pages": pages, "lint": doc.Lint, "description_gaps": orEmpty(gaps)})
+			} else {
+				for _, r := range files {
+					m.printf("Wrote %s (%s, document %d).\n", r.Path, r.SHA256[:12], r.Document)
+				}
+				m.printLint(doc.Lint, gaps)
+			}
+			return rerr
+		},
+	}
+	f.bind(c, true)
+	return c
+}
+
+func (m *Main) printLint(lint []report.Finding, gaps []report.Gap) {
+	if len(lint) > 0 {
+		m.printf("Text review: %d finding(s) to fix before the draft goes to the service auditor:\n", len(lint))
+		for i, l := range lint {
+			if i == 20 && !m.Interactive {
+				m.printf("  ... and %d more (attest report lint --json lists them all)\n", len(lint)-20)
+				break
+			}
+			m.printf("  %s\n", l)
+		}
+	}
+	if len(gaps) > 0 {
+		m.printf("Description inputs: %d gap(s) (attest description check):\n", len(gaps))
+		for _, g := range gaps {
+			m.printf("  %s: %s\n", g.Part, g.Detail)
+		}
+	}
+}
+
+func (m *Main) reportLint() *cobra.Command {
+	var f reportFlags
+	c := &cobra.Command{
+		Use:   "lint",
+		Short: "Review the draft's text: unverifiable claims, certification wording, controls named that are not in place; exits 1 on findings",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			in, err := m.reportInput(ctx, d, f)
+			if err != nil {
+				return err
+			}
+			doc, err := report.Build(*in)
+			if err != nil {
+				return err
+			}
+			lint := report.Lint(doc, in.Controls)
+			if m.cfg.json {
+				m.printJSON(map[string]any{"engagement": in.Engagement.ID, "findings": lint})
+			} else {
+				m.printLint(lint, nil)
+				if len(lint) == 0 {
+					m.printf("No findings.\n")
+				}
+			}
+			if len(lint) > 0 {
+				return failure{exitFailed}
+			}
+			return nil
+		},
+	}
+	f.bind(c, false)
+	return c
+}
+
+func (m *Main) reportBridge() *cobra.Command {
+	var f reportFlags
+	var through string
+	var matters []string
+	c := &cobra.Command{
+		Use:   "bridge-letter",
+		Short: "Draft management's bridge letter from the period end to --through",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			t, err := attest.ParseDate(through)
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "--through: %v", err)
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			e, _, _, err := m.reportEngagement(ctx, d, f)
+			if err != nil {
+				return err
+			}
+			desc, _, err := m.loadDescription(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			issued, err := d.db.Documents(ctx, e.ID, attest.DocIssued)
+			if err != nil {
+				return err
+			}
+			in := report.BridgeInput{Engagement: e, Description: desc, Through: t, Matters: matters, Now: m.Now()}
+			if len(issued) > 0 {
+				in.Issued = &issued[len(issued)-1]
+			}
+			doc, warnings, err := report.BridgeLetter(in)
+			if err != nil {
+				return err
+			}
+			for _, w := range warnings {
+				m.warn(w)
+			}
+			return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, "bridge-letter", through), f, warnings)
+		},
+	}
+	f.bind(c, true)
+	c.Flags().StringVar(&through, "through", "", "the last day the letter covers (YYYY-MM-DD; usually at most 3 months after the period end)")
+	c.Flags().StringArrayVar(&matters, "matter", nil, "a change, deficiency or incident since the period end to disclose (repeatable)")
+	c.MarkFlagRequired("through")
+	return c
+}
+
+func (m *Main) renderLetter(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags, warnings []string) error {
+	files, _, err := m.render(ctx, d, e, doc, slug, f)
+	if m.cfg.json {
+		m.printJSON(map[string]any{"engagement": e.ID, "document": doc.Kind, "files": orEmpty(files), "warnings": orEmpty(warnings)})
+	} else {
+		for _, r := range files {
+			m.printf("Wrote %s (%s, document %d).\n", r.Path, r.SHA256[:12], r.Document)
+		}
+	}
+	return err
+}
+
+func (m *Main) reportRepresentation() *cobra.Command {
+	var f reportFlags
+	c := &cobra.Command{
+		Use:   "representation-letter",
+		Short: "Draft management's written representation letter to the service auditor",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			e, _, _, err := m.reportEngagement(ctx, d, f)
+			if err != nil {
+				return err
+			}
+			desc, _, err := m.loadDescription(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			doc, err := report.RepresentationLetter(e, desc, m.Now())
+			if err != nil {
+				return err
+			}
+			return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, "representation-letter"), f, nil)
+		},
+	}
+	f.bind(c, true)
+	return c
+}
+
+func (m *Main) reportSummary() *cobra.Command {
+	var f reportFlags
+	c := &cobra.Command{
+		Use:   "readiness-summary",
+		Short: "Draft a short internal readiness summary",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			e, _, _, err := m.reportEngagement(ctx, d, f)
+			if err != nil {
+				return err
+			}
+			rep, err := m.assess(ctx, d, e, m.today())
+			if err != nil {
+				return err
+			}
+			desc, _, err := m.loadDescription(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			ctls, err := m.controlSet(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			doc := report.ReadinessSummary(e, rep, desc.Check(e, ctls), m.Now())
+			return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, "readiness-summary"), f, nil)
+		},
+	}
+	f.bind(c, true)
+	return c
+}
+
+func (m *Main) reportIssued() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "issued",
+		Short: "Keep the service auditor's final report, byte for byte (the only report the trust center shares)",
+	}
+	var file, kind, typ, period, firm string
+	var confirm bool
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Store the CPA firm's final report file as issued",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			k, err := attest.ParseKind(kind)
+			if err != nil {
+				return err
+			}
+			var t attest.ReportType
+			if k != attest.SOC3 {
+				if t, err = attest.ParseReportType(typ); err != nil {
+					return err
+				}
+			} else if typ != "" {
+				return attest.Errorf(attest.EINVALID, "a SOC 3 has no type: leave out --type")
+			}
+			if strings.TrimSpace(period) == "" || strings.TrimSpace(firm) == "" {
+				return attest.Errorf(attest.EINVALID, "say what the report covers and who issued it: --period (e.g. 2026-01-01..2026-12-31, or the as-of date) and --firm")
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "--file: %v", unwrapPathErr(err))
+			}
+			if !bytes.HasPrefix(b, []byte("%PDF-")) {
+				return attest.Errorf(attest.EINVALID, "%s: not a PDF file; the issued report is the CPA firm's final PDF", file)
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			e, err := m.engagement(ctx, d.db)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(b)
+			meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
+				"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
+			doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(doc)
+			}
+			m.printf("Kept %s as the issued %s report (%d bytes, sha256 %s), document %d, ledger entry %d.\n", doc.Name, strings.TrimSpace(string(k)+" "+string(t)), doc.Size, meta["sha256"], doc.ID, doc.Entry)
+			if !confirm {
+				m.warn("the trust center will not share it until an admin confirms the engagement letter allows its distribution")
+			}
+			return nil
+		},
+	}
+	add.Flags().StringVar(&file, "file", "", "the final report (PDF) as the CPA firm issued it")
+	add.Flags().StringVar(&kind, "kind", "", `"SOC 1", "SOC 2" or "SOC 3"`)
+	add.Flags().StringVar(&typ, "type", "", `"Type 1" or "Type 2" (none for SOC 3)`)
+	add.Flags().StringVar(&period, "period", "", "the period (START..END) or date the report covers")
+	add.Flags().StringVar(&firm, "firm", "", "the CPA firm that issued it")
+	add.Flags().BoolVar(&confirm, "confirm-distribution", false, "confirm the engagement letter allows sharing this report with its intended users")
+	add.MarkFlagRequired("file")
+	add.MarkFlagRequired("kind")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List issued reports on file",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.listDocuments(cmd.Context(), attest.DocIssued)
+		},
+	}
+	c.AddCommand(add, list)
+	return c
+}
+
+func (m *Main) reportList() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the drafts rendered so far, with their hashes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.listDocuments(cmd.Context(), attest.DocRender)
+		},
+	}
+}
+
+func (m *Main) listDocuments(ctx context.Context, kind string) error {
+	d, e, err := m.openEngagement(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	docs, err := d.db.Documents(ctx, e.ID, kind)
+	if err != nil {
+		return err
+	}
+	if m.cfg.json {
+		return m.printJSON(docs)
+	}
+	for _, doc := range docs {
+		at, _ := time.Parse(time.RFC3339Nano, doc.AddedAt)
+		m.printf("%4d  %s  %-40s %s  %s\n", doc.ID, at.Format("2006-01-02 15:04"), doc.Name, doc.Meta["sha256"][:min(12, len(doc.Meta["sha256"]))], doc.AddedBy)
+	}
+	if len(docs) == 0 {
+		m.printf("None yet.\n")
+	}
+	return nil
+}
+
+// draftSlug names a draft's files after its engagement, adding the kind
+// when it differs from the engagement's (a SOC 3 from SOC 2 work).
+func draftSlug(in *report.Input) string {
+	if in.Kind == in.Engagement.Kind && in.Type == in.Engagement.Type {
+		return report.Slug(in.Engagement.ID, "draft")
+	}
+	return report.Slug(in.Engagement.ID, string(in.Kind), string(in.Type), "draft")
+}
