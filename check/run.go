@@ -91,7 +91,9 @@ func (in *Input) Types() []string { return slices.Sorted(maps.Keys(in.counts)) }
 // Snapshot is the input document as canonical JSON (keys sorted) and its
 // SHA-256: what a run evaluated, kept beside its results.
 func (in *Input) Snapshot() ([]byte, string, error) {
-	b, err := json.Marshal(in.doc)
+	doc := maps.Clone(in.doc)
+	doc["_attest"] = map[string]any{"document": "check input", "version": 1}
+	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, "", err
 	}
@@ -199,9 +201,9 @@ func (s *Set) Run(ctx context.Context, in *Input, ids []string, o Options) ([]Re
 	return results, ctx.Err()
 }
 
-func evaluate(ctx context.Context, c *Check, store storage.Store, in *Input) Result {
+func evaluate(ctx context.Context, c *Check, store storage.Store, in *Input) (r Result) {
 	start := time.Now()
-	r := Result{Check: c.ID, Title: c.Title, Severity: c.Severity, Controls: c.Controls, Version: c.Version,
+	r = Result{Check: c.ID, Title: c.Title, Severity: c.Severity, Controls: c.Controls, Version: c.Version,
 		Failing: []Finding{}, Passing: []Finding{}}
 	defer func() { r.Millis = float64(time.Since(start).Microseconds()) / 1000 }()
 	present := false

@@ -109,3 +109,21 @@ func FuzzIAMCredentialReport(f *testing.F) {
 		}
 	})
 }
+
+func TestInputDocumentRoundTrip(t *testing.T) {
+	doc := `{"_attest":{"document":"check input","version":1},"aws":{"iam_user":[{"_id":"dana","_source":"r.csv","_line":3,"mfa_active":false}]},"vulnerability":[{"_id":"CVE-1/p/t","severity":"high"},{"severity":"low"}]}`
+	res, err := Read("input.json", strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != 2 || len(res.Problems) != 1 {
+		t.Fatalf("%+v", res)
+	}
+	r := res.Records[0]
+	if r.Type != "aws.iam_user" || r.ID != "dana" || r.Source != "r.csv" || r.Line != 3 || r.Fields["mfa_active"] != false || r.Fields["_id"] != nil {
+		t.Errorf("record %+v", r)
+	}
+	if res.Records[1].Type != "vulnerability" {
+		t.Errorf("record %+v", res.Records[1])
+	}
+}

@@ -37,6 +37,7 @@ var formats = []Format{
 	{"trivy", "Trivy vulnerability report, schema version 2 (JSON)", Trivy},
 	{"grype", "Grype vulnerability report (JSON)", Grype},
 	{"terraform-plan", "Terraform plan, as terraform show -json prints it (JSON)", TerraformPlan},
+	{"attest-input", "a check run's input document, as Attest keeps it beside the run (JSON)", InputDocument},
 }
 
 // Formats lists the formats Read recognises.
@@ -152,6 +153,9 @@ func detect(name string, data []byte) (Format, string) {
 	t := bytes.TrimLeft(data, " \t\r\n")
 	if len(t) == 0 {
 		return Format{}, "the file is empty"
+	}
+	if isInputDocument(t) {
+		return format("attest-input"), ""
 	}
 	if t[0] == '{' || t[0] == '[' {
 		doc, err := parseJSON(name, data)

@@ -168,7 +168,7 @@ func TestFormats(t *testing.T) {
 			t.Errorf("FormatNamed(%s)", f.Name)
 		}
 	}
-	if len(seen) != 11 {
+	if len(seen) != 12 {
 		t.Errorf("%d formats", len(seen))
 	}
 	if _, ok := FormatNamed("excel"); ok {

@@ -147,6 +147,7 @@ func main() {
 			"resource_type": "AwsS3Bucket", "region": "eu-west-1", "account": "123456789012", "message": "", "compliance": map[string]any{}, "time": ago(1)})
 	}
 	doc := map[string]any{
+		"_attest":       map[string]any{"document": "check input", "version": 1},
 		"aws":           map[string]any{"iam_user": iam, "config_item": cfg},
 		"idp":           map[string]any{"user": idp},
 		"hr":            map[string]any{"employee": hr},
