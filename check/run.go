@@ -1,11 +1,14 @@
 package check
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"runtime"
 	"slices"
@@ -29,15 +32,20 @@ type Input struct {
 	counts map[string]int
 	ids    map[string][]string
 	value  ast.Value
+	raw    []byte // the document as read, when it came whole from a file
 }
 
-// NewInput groups records into the input document.
+// NewInput groups records into the input document. It takes the records'
+// field maps as they are (adding _id, _source and _line to them) rather
+// than copying them, and converts them to OPA's values on every core.
 func NewInput(records []collect.Record) (*Input, error) {
 	in := &Input{doc: map[string]any{}, counts: map[string]int{}, ids: map[string][]string{}, where: map[string]collect.Record{}}
 	lists := map[string][]any{}
 	for _, r := range records {
-		obj := make(map[string]any, len(r.Fields)+3)
-		maps.Copy(obj, r.Fields)
+		obj := r.Fields
+		if obj == nil {
+			obj = map[string]any{}
+		}
 		obj["_id"], obj["_source"] = r.ID, r.Source
 		if r.Line > 0 {
 			obj["_line"] = r.Line
@@ -48,21 +56,72 @@ func NewInput(records []collect.Record) (*Input, error) {
 			in.where[r.ID] = collect.Record{Type: r.Type, Source: r.Source, Line: r.Line}
 		}
 	}
+	values := map[string]any{}
 	for typ, l := range lists {
-		if err := place(in.doc, strings.Split(typ, "."), l); err != nil {
+		path := strings.Split(typ, ".")
+		if err := place(in.doc, path, l); err != nil {
 			return nil, fmt.Errorf("record type %s: %w", typ, err)
 		}
 		in.counts[typ] = len(l)
+		terms, err := convert(l)
+		if err != nil {
+			return nil, fmt.Errorf("convert the %s records for the checks: %w", typ, err)
+		}
+		place(values, path, terms)
 	}
-	v, err := ast.InterfaceToValue(in.doc)
-	if err != nil {
-		return nil, fmt.Errorf("convert the records for the checks: %w", err)
-	}
-	in.value = v
+	in.value = tree(values)
 	return in, nil
 }
 
-func place(doc map[string]any, path []string, l []any) error {
+// convert turns records into OPA terms, in chunks on every core.
+func convert(l []any) (*ast.Array, error) {
+	terms := make([]*ast.Term, len(l))
+	const chunk = 2048
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for lo := 0; lo < len(l); lo += chunk {
+		hi := min(lo+chunk, len(l))
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			for i := lo; i < hi; i++ {
+				v, err := ast.InterfaceToValue(l[i])
+				if err != nil {
+					mu.Lock()
+					first = cmp.Or(first, err)
+					mu.Unlock()
+					return
+				}
+				terms[i] = ast.NewTerm(v)
+			}
+		})
+	}
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	return ast.NewArray(terms...), nil
+}
+
+// tree builds the input object from groups whose leaves are arrays.
+func tree(m map[string]any) ast.Value {
+	var items [][2]*ast.Term
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		var v ast.Value
+		switch x := m[k].(type) {
+		case *ast.Array:
+			v = x
+		case map[string]any:
+			v = tree(x)
+		}
+		items = append(items, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
+	}
+	return ast.NewObject(items...)
+}
+
+func place[T any](doc map[string]any, path []string, l T) error {
 	for _, p := range path[:len(path)-1] {
 		next, ok := doc[p].(map[string]any)
 		if !ok {
@@ -89,16 +148,27 @@ func (in *Input) Count(typ string) int { return in.counts[typ] }
 func (in *Input) Types() []string { return slices.Sorted(maps.Keys(in.counts)) }
 
 // Snapshot is the input document as canonical JSON (keys sorted) and its
-// SHA-256: what a run evaluated, kept beside its results.
-func (in *Input) Snapshot() ([]byte, string, error) {
+// SHA-256: what a run evaluated, kept beside its results. With keep false
+// only the hash is computed, without holding the bytes.
+func (in *Input) Snapshot(keep bool) ([]byte, string, error) {
+	if in.raw != nil {
+		sum := sha256.Sum256(in.raw)
+		return in.raw, hex.EncodeToString(sum[:]), nil
+	}
 	doc := maps.Clone(in.doc)
 	doc["_attest"] = map[string]any{"document": "check input", "version": 1}
-	b, err := json.Marshal(doc)
-	if err != nil {
+	h := sha256.New()
+	var buf bytes.Buffer
+	var w io.Writer = h
+	if keep {
+		w = io.MultiWriter(h, &buf)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
 		return nil, "", err
 	}
-	sum := sha256.Sum256(b)
-	return b, hex.EncodeToString(sum[:]), nil
+	return buf.Bytes(), hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Finding is one resource's outcome under a check.

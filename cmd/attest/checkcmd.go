@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -229,6 +230,9 @@ input.`,
 }
 
 func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif string, noRecord bool) error {
+	// A run builds its data once and keeps it to the end: collecting less
+	// often trades a little memory for much less time in the collector.
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	s, err := m.loadChecks(f)
 	if err != nil {
 		return err
@@ -251,7 +255,16 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 	}
 	run := checkRun{RunAt: o.Now.UTC().Format(time.RFC3339), By: m.actor(), AttestVersion: version, LoadErrors: s.Errors}
 	var records []collect.Record
-	if input != "" {
+	var in *check.Input
+	switch doc, isDoc := inputDocument(input); {
+	case isDoc:
+		// A check input document (a run's snapshot, or generated): read
+		// straight into the checks' form.
+		if in, _, err = check.ReadDocument(input, doc); err != nil {
+			return attest.Errorf(attest.EINVALID, "%v", err)
+		}
+		run.Input.From = input
+	case input != "":
 		res, err := readExports(input)
 		if err != nil {
 			return err
@@ -260,7 +273,7 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 			m.warn(p.String())
 		}
 		records, run.Input.From, run.Input.Problems = res.Records, input, res.Problems
-	} else {
+	default:
 		col, err := m.latestCollections(ctx, d)
 		if err != nil {
 			return err
@@ -272,24 +285,38 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 		}
 		run.Input.From = "collected"
 	}
-	in, err := check.NewInput(records)
-	if err != nil {
-		return attest.Errorf(attest.EINVALID, "%v", err)
+	if in == nil {
+		if in, err = check.NewInput(records); err != nil {
+			return attest.Errorf(attest.EINVALID, "%v", err)
+		}
 	}
-	snapshot, hash, err := in.Snapshot()
-	if err != nil {
-		return err
+	// The snapshot is encoded and hashed while the checks run.
+	record := d != nil && !noRecord
+	type snap struct {
+		b    []byte
+		hash string
+		err  error
 	}
-	run.Input.SHA256 = hash
+	snapped := make(chan snap, 1)
+	go func() {
+		b, h, err := in.Snapshot(record)
+		snapped <- snap{b, h, err}
+	}()
 	run.Input.Records = map[string]int{}
 	for _, t := range in.Types() {
 		run.Input.Records[t] = in.Count(t)
 	}
-	m.progress("running %d checks over %d records", len(s.Checks), len(records))
+	m.progress("running %d checks", len(s.Checks))
 	results, err := s.Run(ctx, in, f.ids, o)
+	sn := <-snapped
 	if err != nil {
 		return attest.Errorf(attest.EINVALID, "%v", err)
 	}
+	if sn.err != nil {
+		return sn.err
+	}
+	snapshot := sn.b
+	run.Input.SHA256 = sn.hash
 	run.Results, run.Summary = results, check.Summarize(results)
 	run.Params = s.ParamsDocument(o)["attest"].(map[string]any)["params"].(map[string]any)
 	for _, r := range results {
@@ -306,7 +333,7 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 			return err
 		}
 	}
-	if d != nil && !noRecord {
+	if record {
 		id, err := m.recordRun(ctx, d, &run, snapshot, input != "")
 		if err != nil {
 			return err
@@ -322,6 +349,25 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 		return failure{exitFailed}
 	}
 	return nil
+}
+
+// inputDocument reads the --input file when it is a check input document.
+func inputDocument(path string) ([]byte, bool) {
+	if path == "" {
+		return nil, false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := f.Read(head)
+	if st, err := f.Stat(); err != nil || st.IsDir() || !bytes.HasPrefix(bytes.TrimLeft(head[:n], " \t\r\n\ufeff"), []byte(collect.InputMarker)) {
+		return nil, false
+	}
+	b, err := os.ReadFile(path)
+	return b, err == nil
 }
 
 // readExports reads a folder of export files, or one file.
