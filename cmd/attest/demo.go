@@ -53,22 +53,29 @@ var demoPeople = map[string]string{
 }
 
 func (m *Main) demoCommand() *cobra.Command {
-	return &cobra.Command{
+	var pdf bool
+	c := &cobra.Command{
 		Use:   "demo",
 		Short: "Build a demo organization in a fresh data directory",
 		Long: `Build Harbor Payroll, a fictional payroll SaaS that needs both a SOC 1 and a
 SOC 2, in a fresh data directory (--data, default ./attest-data): scope
 answers, a SOC 1 Type 2 and a SOC 2 Type 2 engagement over the same period,
-owners and statuses for every control. The SOC 2 engagement is left current.
-Needs no network and no set-up.`,
+owners and statuses for every control, a year of evidence, the auditor's
+sample and tests, two months of collected data with check runs, description
+inputs, an example issued report, and the drafts (SOC 1, SOC 2, SOC 3,
+bridge and representation letters) in the data directory's reports folder.
+The SOC 2 engagement is left current. Needs no network and no set-up;
+--pdf also prints the drafts to PDF, which needs Chromium.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.runDemo(cmd.Context())
+			return m.runDemo(cmd.Context(), pdf)
 		},
 	}
+	c.Flags().BoolVar(&pdf, "pdf", false, "also render the drafts to PDF (needs Chromium)")
+	return c
 }
 
-func (m *Main) runDemo(ctx context.Context) error {
+func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	dir := m.cfg.dataDir
 	if _, err := os.Stat(filepath.Join(dir, demoMarker)); err == nil {
 		// A directory the demo made itself holds nothing but demo data:
@@ -151,9 +158,19 @@ func (m *Main) runDemo(ctx context.Context) error {
 	if _, err := d.checkpoint(ctx); err != nil {
 		return err
 	}
+	m.progress("Collecting Harbor's systems and running the checks (two months of history)")
+	runs, err := m.demoChecks(ctx, d)
+	if err != nil {
+		return err
+	}
+	m.progress("Drafting the reports and letters")
+	drafts, err := m.demoReports(ctx, d, created, pdf)
+	if err != nil {
+		return err
+	}
 	abs, _ := filepath.Abs(dir)
 	if m.cfg.json {
-		return m.printJSON(map[string]any{"data": abs, "engagements": ids, "current": soc2, "evidence": nEvidence, "recommendation": rec})
+		return m.printJSON(map[string]any{"data": abs, "engagements": ids, "current": soc2, "evidence": nEvidence, "check_runs": runs, "drafts": drafts, "recommendation": rec})
 	}
 	m.printf("Harbor Payroll (a fictional payroll SaaS) is ready in %s.\n\n", abs)
 	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports, over one combined examination period:\n")
@@ -162,6 +179,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 		m.printf("  %-20s %s, %s\n", id, label(e), describeWhen(e))
 	}
 	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, has drawn her binding sample of changes (CHG-02),\nrecorded her first tests (one exception, with management's response) and her requests.\n", nEvidence)
+	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", runs, countFormats(drafts), filepath.Join(abs, "reports"))
 	m.printf("\nCurrent engagement: %s. Try next:\n", soc2)
 	flag := ""
 	if dir != "attest-data" {
@@ -183,6 +201,13 @@ func (m *Main) runDemo(ctx context.Context) error {
 		"attest test list" + flag,
 		"attest request list" + flag,
 		"attest controls show CHG-03" + flag,
+		"attest check run" + flag,
+		"attest check list",
+		"attest evidence list --control AC-02" + flag,
+		"attest description check" + flag,
+		"attest report build --format html,pdf --out reports" + flag,
+		"attest report lint" + flag,
+		"attest report issued list" + flag,
 		"attest catalog criteria --category availability --long",
 	} {
 		m.printf("  %s\n", c)

@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/report"
+)
+
+//go:embed demo
+var demoFiles embed.FS
+
+// withClock runs fn as if it were t, with the command's own output muted:
+// the demo replays past days.
+func (m *Main) withClock(t time.Time, fn func() error) error {
+	now, out, json := m.Now, m.Stdout, m.cfg.json
+	m.Now, m.Stdout, m.cfg.json = func() time.Time { return t }, io.Discard, false
+	defer func() { m.Now, m.Stdout, m.cfg.json = now, out, json }()
+	return fn()
+}
+
+// demoChecks collects the demo's systems three times over the last two
+// months, running the checks after each collection: the first runs find
+// more than the last, which still finds a few real problems.
+func (m *Main) demoChecks(ctx context.Context, d *data) (int, error) {
+	dir := filepath.Join(d.dir, "demo-exports")
+	today := m.today()
+	runs := 0
+	for i, ago := range []int{56, 28, 1} {
+		at := today.AddDate(0, 0, -ago).Add(7 * time.Hour)
+		if err := writeDemoExports(dir, at, i); err != nil {
+			return runs, err
+		}
+		err := m.withClock(at, func() error {
+			if err := m.collect(ctx, "harbor-systems", dir, ""); err != nil {
+				return err
+			}
+			return m.runChecks(ctx, checkFlags{}, "", "", "", false)
+		})
+		var f failure
+		if err != nil && !errors.As(err, &f) {
+			return runs, err
+		}
+		runs++
+	}
+	return runs, nil
+}
+
+// writeDemoExports writes Harbor's systems as their own export formats
+// would show them at the given time. Round 0 has the most problems;
+// later rounds fix some.
+func writeDemoExports(dir string, at time.Time, round int) error {
+	day := func(days int) string { return at.AddDate(0, 0, -days).Format(time.RFC3339) }
+	date := func(days int) string { return at.AddDate(0, 0, -days).Format(time.DateOnly) }
+	files := map[string]string{}
+	// AWS IAM credential report: Tomas had no MFA until round 1; the CI
+	// deploy key was 120 days old until it was rotated in round 2.
+	tomasMFA, ciRotated := "false", day(120)
+	if round >= 1 {
+		tomasMFA = "true"
+	}
+	if round >= 2 {
+		ciRotated = day(3)
+	}
+	iam := "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n"
+	row := func(user, created, pw, pwUsed, mfa, key, keyRot, keyUsed string) string {
+		return strings.Join([]string{user, "arn:aws:iam::210987654321:" + map[bool]string{true: "root", false: "user/" + user}[user == "<root_account>"],
+			created, pw, pwUsed, "N/A", "N/A", mfa, key, keyRot, keyUsed, "eu-west-1", "ecr", "false", "N/A", "N/A", "N/A", "N/A", "false", "N/A", "false", "N/A"}, ",") + "\n"
+	}
+	iam += row("<root_account>", day(900), "not_supported", day(200), "true", "false", "N/A", "N/A")
+	iam += row("priya.raman", day(700), "true", day(2), "true", "false", "N/A", "N/A")
+	iam += row("tomas.okafor", day(600), "true", day(5), tomasMFA, "false", "N/A", "N/A")
+	iam += row("ci-deployer", day(500), "false", "N/A", "false", "true", ciRotated, day(1))
+	files["aws/credential-report.csv"] = iam
+	// HR roster and identity provider: Hannah left 20 days before round
+	// 1; her account was only deprovisioned in round 2.
+	leaverStatus := "ACTIVE"
+	if round >= 2 {
+		leaverStatus = "DEPROVISIONED"
+	}
+	hr := "employee_id,email,name,status,start_date,end_date,department\n" +
+		"E100,priya.raman@harbor.example,Priya Raman,active,2021-03-01,,Compliance\n" +
+		"E101,tomas.okafor@harbor.example,Tomas Okafor,active,2020-06-15,,Engineering\n" +
+		"E102,jonah.weiss@harbor.example,Jonah Weiss,active,2022-01-10,,Security\n"
+	if round >= 1 {
+		hr += "E103,hannah.cole@harbor.example,Hannah Cole,terminated,2021-09-01," + date(8) + ",People\n"
+	} else {
+		hr += "E103,hannah.cole@harbor.example,Hannah Cole,active,2021-09-01,,People\n"
+	}
+	files["hr/roster.csv"] = hr
+	user := func(id, email, first, last, status string, login int) map[string]any {
+		return map[string]any{"id": id, "status": status, "created": day(800), "activated": day(799), "statusChanged": day(10),
+			"lastLogin": day(login), "lastUpdated": day(3), "passwordChanged": day(90),
+			"profile":     map[string]any{"login": email, "email": email, "firstName": first, "lastName": last},
+			"credentials": map[string]any{"provider": map[string]any{"type": "OKTA", "name": "OKTA"}}}
+	}
+	okta := []any{
+		user("00u1priya", "priya.raman@harbor.example", "Priya", "Raman", "ACTIVE", 1),
+		user("00u2tomas", "tomas.okafor@harbor.example", "Tomas", "Okafor", "ACTIVE", 2),
+		user("00u3jonah", "jonah.weiss@harbor.example", "Jonah", "Weiss", "ACTIVE", 1),
+		user("00u4hannah", "hannah.cole@harbor.example", "Hannah", "Cole", leaverStatus, 9),
+	}
+	// GitHub: the tax service's default branch still needs no review.
+	protection := func(repo string, reviews int) map[string]any {
+		p := map[string]any{
+			"url":                    "https://api.github.com/repos/harbor-payroll/" + repo + "/branches/main/protection",
+			"required_status_checks": map[string]any{"strict": true, "contexts": []any{"ci/test"}},
+			"enforce_admins":         map[string]any{"enabled": true},
+			"allow_force_pushes":     map[string]any{"enabled": false},
+			"allow_deletions":        map[string]any{"enabled": false},
+		}
+		if reviews > 0 {
+			p["required_pull_request_reviews"] = map[string]any{"required_approving_review_count": reviews, "dismiss_stale_reviews": true, "require_code_owner_reviews": true}
+		}
+		return p
+	}
+	// Trivy: one critical vulnerability with a fix, published 40 days ago.
+	trivy := map[string]any{"SchemaVersion": 2, "ArtifactName": "registry.harbor.example/payroll-engine:4.12.0", "ArtifactType": "container_image",
+		"Results": []any{map[string]any{"Target": "registry.harbor.example/payroll-engine:4.12.0 (debian 12.8)", "Class": "os-pkgs", "Type": "debian",
+			"Vulnerabilities": []any{
+				map[string]any{"VulnerabilityID": "CVE-2026-31337", "PkgName": "libexample", "InstalledVersion": "1.2.3-1", "FixedVersion": "1.2.3-2", "Severity": "CRITICAL", "PublishedDate": day(40)},
+				map[string]any{"VulnerabilityID": "CVE-2026-20001", "PkgName": "zlib1g", "InstalledVersion": "1.2.13", "FixedVersion": "", "Severity": "LOW", "PublishedDate": day(70)},
+			}}}}
+	k8s := `apiVersion: v1
+kind: Namespace
+metadata: {name: payroll, labels: {pod-security.kubernetes.io/enforce: restricted}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: batch, labels: {pod-security.kubernetes.io/enforce: baseline}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: payroll}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: payroll-engine, namespace: payroll}
+spec:
+  template:
+    spec:
+      securityContext: {runAsNonRoot: true}
+      containers:
+      - name: engine
+        image: registry.harbor.example/payroll-engine:4.12.0
+        securityContext: {allowPrivilegeEscalation: false}
+        resources: {limits: {cpu: "2", memory: 2Gi}}
+`
+	for name, v := range map[string]any{"idp/okta-users.json": okta, "github/payroll-engine-protection.json": protection("payroll-engine", 1),
+		"github/tax-service-protection.json": protection("tax-service", 0), "scans/payroll-engine-trivy.json": trivy} {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err
+		}
+		files[name] = string(b) + "\n"
+	}
+	files["kubernetes/cluster.yaml"] = k8s
+	plan, err := demoFiles.ReadFile("demo/terraform-plan.json")
+	if err != nil {
+		return err
+	}
+	files["terraform/plan.json"] = string(plan)
+	for name, text := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoReports records each engagement's description inputs, keeps an
+// example issued report, and drafts the reports and letters into the data
+// directory's reports folder (PDF too when asked and Chromium is there).
+func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engagement, pdf bool) ([]string, error) {
+	formats := "html,md"
+	if pdf {
+		formats += ",pdf"
+	}
+	out := filepath.Join(d.dir, "reports")
+	var written []string
+	saved := m.cfg.engagement
+	defer func() { m.cfg.engagement = saved }()
+	for _, e := range engs {
+		name := "demo/description-soc2.yaml"
+		if e.Kind == attest.SOC1 {
+			name = "demo/description-soc1.yaml"
+		}
+		b, err := demoFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocDescription, Name: "description.yaml", MediaType: "application/yaml"}, b); err != nil {
+			return nil, err
+		}
+		m.cfg.engagement = e.ID
+		if e.Kind == attest.SOC2 {
+			pdfBytes, err := demoFiles.ReadFile("demo/example-issued-report.pdf")
+			if err != nil {
+				return nil, err
+			}
+			start, _ := attest.ParseDate(e.PeriodStart)
+			prior := attest.AddMonths(start, -12).Format(time.DateOnly) + ".." + start.AddDate(0, 0, -1).Format(time.DateOnly)
+			if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: "harbor-payroll-soc2-type2-prior-period-EXAMPLE.pdf", MediaType: "application/pdf",
+				Meta: map[string]string{"kind": "SOC 2", "type": "Type 2", "period": prior, "firm": e.Firm, "distribution_confirmed": "true", "example": "fictional file for the demo"}}, pdfBytes); err != nil {
+				return nil, err
+			}
+		}
+		kinds := [][2]string{{string(e.Kind), string(e.Type)}}
+		if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
+			kinds = append(kinds, [2]string{"SOC 3", ""})
+		}
+		for _, k := range kinds {
+			in, err := m.reportInput(ctx, d, reportFlags{kind: k[0], typ: k[1]})
+			if err != nil {
+				return nil, err
+			}
+			doc, err := report.Build(*in)
+			if err != nil {
+				return nil, err
+			}
+			files, _, err := m.render(ctx, d, e, doc, draftSlug(in), reportFlags{formats: formats, out: out})
+			if err != nil {
+				m.warn("demo drafts: " + attest.ErrorMessage(err))
+			}
+			for _, f := range files {
+				written = append(written, f.Path)
+			}
+		}
+		if e.Kind == attest.SOC2 {
+			end, _ := attest.ParseDate(e.PeriodEnd)
+			desc, _, err := m.loadDescription(ctx, d, e)
+			if err != nil {
+				return nil, err
+			}
+			issued, err := d.db.Documents(ctx, e.ID, attest.DocIssued)
+			if err != nil {
+				return nil, err
+			}
+			bl, _, err := report.BridgeLetter(report.BridgeInput{Engagement: e, Description: desc, Through: attest.AddMonths(end, 2), Issued: &issued[len(issued)-1], Now: m.Now()})
+			if err != nil {
+				return nil, err
+			}
+			rl, err := report.RepresentationLetter(e, desc, m.Now())
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range []struct {
+				doc  *report.Document
+				slug string
+			}{{bl, report.Slug(e.ID, "bridge-letter")}, {rl, report.Slug(e.ID, "representation-letter")}} {
+				files, _, err := m.render(ctx, d, e, x.doc, x.slug, reportFlags{formats: formats, out: out})
+				if err != nil {
+					m.warn("demo letters: " + attest.ErrorMessage(err))
+				}
+				for _, f := range files {
+					written = append(written, f.Path)
+				}
+			}
+		}
+	}
+	return written, nil
+}
+
+func countFormats(paths []string) string {
+	n := map[string]int{}
+	for _, p := range paths {
+		n[strings.TrimPrefix(filepath.Ext(p), ".")]++
+	}
+	var parts []string
+	for _, f := range []string{"pdf", "html", "md"} {
+		if n[f] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[f], f))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
