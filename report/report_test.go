@@ -365,3 +365,25 @@ func TestTemplateParses(t *testing.T) {
 		t.Errorf("an empty template has only %d gaps", len(g))
 	}
 }
+
+func FuzzParseDescription(f *testing.F) {
+	b, _ := os.ReadFile("testdata/description.yaml")
+	f.Add(b)
+	f.Add([]byte(DescriptionTemplate))
+	f.Add([]byte("services: {none: x}\nincidents: {items: [{date: 1}]}\n"))
+	e := engagement(attest.SOC2, attest.Type2)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := ParseDescription("fuzz.yaml", b)
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.yaml") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		d.Check(e, nil)
+		in := Input{Engagement: e, Kind: attest.SOC2, Type: attest.Type2, Description: d, Catalog: catalog.MustLoad(), Now: clock}
+		if _, err := Build(in); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
