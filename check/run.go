@@ -331,6 +331,11 @@ func evaluate(ctx context.Context, c *Check, store storage.Store, in *Input) (r 
 		}
 	}
 	r.Resources = max(len(subjects), len(failed))
+	if c.applies && r.Resources == 0 {
+		// Records of the types it reads, but none in its scope.
+		r.Status = StatusNoData
+		return r
+	}
 	if len(subjects) == 0 {
 		for _, t := range c.Reads {
 			r.Resources = max(r.Resources, in.counts[t])

@@ -35,7 +35,7 @@ snapshot's hash and every check's version.
 A failing check is a finding against your own policy thresholds, which you
 set with --params; it is not a judgement on any examination.`,
 	}
-	c.AddCommand(m.checkList(), m.checkRun(), m.checkTest())
+	c.AddCommand(m.checkList(), m.checkRun(), m.checkTest(), m.checkParams())
 	return c
 }
 
@@ -119,6 +119,32 @@ func (m *Main) checkList() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&f.dir, "checks", "", "also load the organization's own checks from this folder")
+	return c
+}
+
+func (m *Main) checkParams() *cobra.Command {
+	var f checkFlags
+	c := &cobra.Command{
+		Use:   "params",
+		Short: "Print the data document checks see: the clock and every check's parameters (defaults merged with --params)",
+		Long: `Print, as JSON, the data document a run gives the checks:
+{"attest": {"now": ..., "params": {CHECK: {NAME: VALUE}}}}. Useful to see the
+thresholds in force, and to run the same policies in another Rego engine
+(conftest test --data).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := m.loadChecks(f)
+			if err != nil {
+				return err
+			}
+			o, err := m.checkOptions(f)
+			if err != nil {
+				return err
+			}
+			return m.printJSON(s.ParamsDocument(o))
+		},
+	}
+	f.bind(c)
 	return c
 }
 
