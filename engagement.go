@@ -172,6 +172,7 @@ type Store interface {
 	CompletenessStore
 	TestingStore
 	DocumentStore
+	UserStore
 	LedgerStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error

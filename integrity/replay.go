@@ -32,6 +32,10 @@ type state struct {
 	reqEntry    map[int64]int64
 	complete    map[int64]attest.Completeness
 	documents   map[int64]attest.Document
+	users       map[int64]attest.User
+	userEntry   map[int64]int64
+	tokens      map[int64]attest.Token
+	tokenEntry  map[int64]int64
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -57,6 +61,8 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		requests: map[int64]attest.Request{}, reqEntry: map[int64]int64{},
 		complete:  map[int64]attest.Completeness{},
 		documents: map[int64]attest.Document{},
+		users:     map[int64]attest.User{}, userEntry: map[int64]int64{},
+		tokens: map[int64]attest.Token{}, tokenEntry: map[int64]int64{},
 	}
 	for _, e := range entries {
 		if e.Type == "" {
@@ -176,6 +182,20 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 			}
 			d.Entry = e.Seq
 			st.complete[d.ID] = d
+		case attest.EntryUserSaved:
+			var d attest.User
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			st.users[d.ID], st.userEntry[d.ID] = d, e.Seq
+		case attest.EntryTokenSaved:
+			var d attest.Token
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			st.tokens[d.ID], st.tokenEntry[d.ID] = d, e.Seq
 		case attest.EntryDocumentAdded:
 			var d attest.Document
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -498,6 +518,42 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 	for id, c := range st.complete {
 		if !seenC[id] {
 			r.add(RecordMismatch, c.Entry, "", "completeness check %d, recorded in entry %d, is missing from the database", id, c.Entry)
+		}
+	}
+	us, err := s.Users(ctx)
+	if err != nil {
+		return err
+	}
+	seenU := map[int64]bool{}
+	for _, u := range us {
+		seenU[u.ID] = true
+		if want, ok := st.users[u.ID]; !ok {
+			r.add(Unrecorded, -1, "", "user %d is in the database but not in the ledger", u.ID)
+		} else if canon(want) != canon(u) {
+			r.add(RecordMismatch, st.userEntry[u.ID], "", "user %d differs from what entry %d recorded", u.ID, st.userEntry[u.ID])
+		}
+	}
+	for id := range st.users {
+		if !seenU[id] {
+			r.add(RecordMismatch, st.userEntry[id], "", "user %d, recorded in entry %d, is missing from the database", id, st.userEntry[id])
+		}
+	}
+	ts, err := s.Tokens(ctx, 0)
+	if err != nil {
+		return err
+	}
+	seenT2 := map[int64]bool{}
+	for _, t := range ts {
+		seenT2[t.ID] = true
+		if want, ok := st.tokens[t.ID]; !ok {
+			r.add(Unrecorded, -1, "", "API token %d is in the database but not in the ledger", t.ID)
+		} else if canon(want) != canon(t) {
+			r.add(RecordMismatch, st.tokenEntry[t.ID], "", "API token %d differs from what entry %d recorded", t.ID, st.tokenEntry[t.ID])
+		}
+	}
+	for id := range st.tokens {
+		if !seenT2[id] {
+			r.add(RecordMismatch, st.tokenEntry[id], "", "API token %d, recorded in entry %d, is missing from the database", id, st.tokenEntry[id])
 		}
 	}
 	ds, err := s.Documents(ctx, "", "")

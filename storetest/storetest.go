@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"TestsAndRequests", testTestsAndRequests},
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},
+		{"Users", testUsers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

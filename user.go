@@ -1,0 +1,67 @@
+package attest
+
+import (
+	"context"
+	"slices"
+)
+
+// Roles, from most to least privileged. What each may do is enforced by
+// the server (DESIGN.md section 6).
+const (
+	RoleAdmin      = "admin"
+	RoleCompliance = "compliance-manager"
+	RoleOwner      = "control-owner"
+	RoleAuditor    = "auditor"
+	RoleViewer     = "viewer"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleAdmin, RoleCompliance, RoleOwner, RoleAuditor, RoleViewer}
+
+// ValidRole reports whether r is a role.
+func ValidRole(r string) bool { return slices.Contains(Roles, r) }
+
+// User is a person who signs in to the server. The password hash is never
+// in JSON or the ledger.
+type User struct {
+	ID           int64  `json:"id"`
+	Email        string `json:"email"`
+	Name         string `json:"name"`
+	Role         string `json:"role"`
+	PasswordHash string `json:"-"`
+	Disabled     bool   `json:"disabled"`
+	CreatedAt    string `json:"created_at"`
+	UpdatedAt    string `json:"updated_at"`
+}
+
+// Token is an API token for CI and collectors: random, shown once, kept
+// only as its SHA-256.
+type Token struct {
+	ID        int64  `json:"id"`
+	UserID    int64  `json:"user"`
+	Name      string `json:"name"`
+	Hash      string `json:"-"`
+	CreatedAt string `json:"created_at"`
+	RevokedAt string `json:"revoked_at,omitempty"`
+}
+
+// Ledger entry types for accounts. Entries hold the records without
+// password or token hashes.
+const (
+	EntryUserSaved  = "user.saved"
+	EntryTokenSaved = "token.saved"
+)
+
+// UserStore keeps users and API tokens.
+type UserStore interface {
+	// SaveUser creates (ID 0) or updates a user; an e-mail address is
+	// unique, case-insensitively.
+	SaveUser(ctx context.Context, ch Change, u User) (*User, error)
+	User(ctx context.Context, id int64) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	Users(ctx context.Context) ([]User, error)
+	// SaveToken creates (ID 0) or updates (revokes) a token.
+	SaveToken(ctx context.Context, ch Change, t Token) (*Token, error)
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	Tokens(ctx context.Context, userID int64) ([]Token, error)
+}
