@@ -1,0 +1,53 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/attest-dev/attest/sqlite"
+)
+
+func TestUsersAndTokens(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, "init")
+	if r := run(t, dir, "short\n", "user", "add", "--email", "a@example.com", "--password-stdin"); r.code != 2 || !strings.Contains(r.stderr, "12 characters") {
+		t.Errorf("short password: exit %d %s", r.code, r.stderr)
+	}
+	mustRun(t, dir, "user", "add", "--email", "Priya@Example.com", "--name", "Priya", "--role", "compliance-manager")
+	r := run(t, dir, "correct horse battery staple\n", "user", "add", "--email", "ana@example.com", "--name", "Ana", "--role", "auditor", "--password-stdin", "--json")
+	if r.code != 0 || strings.Contains(r.stdout, "password") || strings.Contains(r.stdout, "argon2id") {
+		t.Fatalf("exit %d: %s", r.code, r.stdout)
+	}
+	if r := run(t, dir, "", "user", "add", "--email", "ana@example.com", "--role", "viewer"); r.code != 2 {
+		t.Errorf("duplicate e-mail: exit %d", r.code)
+	}
+	if r := run(t, dir, "", "user", "add", "--email", "x@example.com", "--role", "owner"); r.code != 2 || !strings.Contains(r.stderr, "control-owner") {
+		t.Errorf("bad role: exit %d %s", r.code, r.stderr)
+	}
+	s, err := sqlite.Open(t.Context(), dir+"/attest-data/attest.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UserByEmail(t.Context(), "ana@example.com")
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := argon2id.ComparePasswordAndHash("correct horse battery staple", u.PasswordHash); !ok || err != nil {
+		t.Errorf("the stored hash does not match the password: %v", err)
+	}
+	tok := decode[map[string]any](t, mustRun(t, dir, "token", "create", "--user", "ana@example.com", "--name", "ci", "--json"))
+	if sec := tok["secret"].(string); !strings.HasPrefix(sec, "att_") || len(sec) < 40 {
+		t.Errorf("token %v", tok)
+	}
+	if list := mustRun(t, dir, "token", "list"); strings.Contains(list, tok["secret"].(string)) || !strings.Contains(list, "active") {
+		t.Errorf("token list %s", list)
+	}
+	mustRun(t, dir, "token", "revoke", "1")
+	mustRun(t, dir, "user", "disable", "ana@example.com")
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "user", "list", "--json")); len(l) != 2 || l[1]["disabled"] != true {
+		t.Errorf("users %v", l)
+	}
+	mustRun(t, dir, "verify")
+}
