@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
 	EUNAVAILABLE  = "unavailable"
+	ETOOMANY      = "too_many_requests"
 )
 
 // Error is a domain error: a code and a message safe to show a user. Hint,

@@ -1,0 +1,247 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/attest-dev/attest"
+)
+
+var (
+	managers = []string{attest.RoleAdmin, attest.RoleCompliance}
+	staff    = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner}
+	readers  = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor, attest.RoleViewer}
+	fieldwrk = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor}
+)
+
+// table is every route and who may use it.
+func (s *Server) table() []route {
+	return []route{
+		{Method: "GET", Pattern: "/healthz", Roles: Public, API: true, Summary: "Liveness", h: s.healthz},
+		{Method: "GET", Pattern: "/readyz", Roles: Public, API: true, Summary: "Readiness: the store answers", h: s.readyz},
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Roles: Public, API: true, Summary: "This API's OpenAPI document", h: s.openapi},
+		{Method: "GET", Pattern: "/static/attest.css", Roles: Public, Summary: "Style sheet", h: s.static},
+		{Method: "GET", Pattern: "/login", Roles: Public, Summary: "Sign-in form", h: s.loginForm},
+		{Method: "POST", Pattern: "/login", Roles: Public, Summary: "Sign in (form fields email, password)", h: s.login},
+		{Method: "POST", Pattern: "/logout", Roles: readers, Summary: "Sign out", h: s.logout},
+		{Method: "GET", Pattern: "/{$}", Roles: readers, Summary: "Dashboard", h: s.dashboard},
+		{Method: "GET", Pattern: "/api/v1/me", Roles: readers, API: true, Summary: "The signed-in user", h: s.me},
+		{Method: "GET", Pattern: "/api/v1/engagements", Roles: readers, API: true, Summary: "Engagements", h: s.engagements},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/controls", Roles: readers, API: true, Summary: "An engagement's controls", h: s.controls},
+		{Method: "GET", Pattern: "/api/v1/evidence", Roles: readers, API: true, Summary: "Evidence (query: control)", h: s.evidence},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/tests", Roles: fieldwrk, API: true, Summary: "The auditors' tests and management's internal tests", h: s.tests},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/documents", Roles: fieldwrk, API: true, Summary: "Description inputs, rendered drafts and issued reports", h: s.documents},
+		{Method: "GET", Pattern: "/api/v1/users", Roles: []string{attest.RoleAdmin}, API: true, Summary: "Users", h: s.users},
+		{Method: "GET", Pattern: "/trust", Roles: Public, Summary: "The trust center (single organization)", h: s.trustRedirect},
+		{Method: "GET", Pattern: "/trust/{org}", Roles: Public, Summary: "The organization's trust center", h: s.trust},
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	if _, err := s.cfg.Store.LedgerSize(r.Context()); err != nil {
+		s.cfg.Log.Warn("not ready", "err", err)
+		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "the database does not answer"}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return nil
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	page(w, "login", map[string]any{"Title": "Sign in", "Next": r.URL.Query().Get("next")})
+	return nil
+}
+
+// dummyHash is compared against when the e-mail is unknown, so a wrong
+// address takes as long to refuse as a wrong password.
+var dummyHash, _ = argon2id.CreateHash("attest: no such user", argon2id.DefaultParams)
+
+func clientIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndex(host, ":"); i > 0 {
+		host = host[:i]
+	}
+	return host
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return &attest.Error{Code: attest.EINVALID, Message: "the sign-in form could not be read"}
+	}
+	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	password := r.PostFormValue("password")
+	key := clientIP(r) + "|" + email
+	if s.logins.blocked(key) || s.logins.blocked(clientIP(r)) {
+		return &attest.Error{Code: attest.ETOOMANY, Message: "too many failed sign-ins: wait a few minutes and try again"}
+	}
+	u, err := s.cfg.Store.UserByEmail(r.Context(), email)
+	hash := dummyHash
+	if err == nil {
+		hash = u.PasswordHash
+	} else if attest.ErrorCode(err) != attest.ENOTFOUND {
+		return err
+	}
+	ok, _ := argon2id.ComparePasswordAndHash(password, hash)
+	if err != nil || !ok || u.Disabled {
+		s.logins.fail(key)
+		s.logins.fail(clientIP(r) + "|*")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusUnauthorized)
+		page(w, "login", map[string]any{"Title": "Sign in", "Error": "Wrong e-mail address or password.", "Email": email})
+		return nil
+	}
+	s.logins.reset(key)
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "user", u.ID)
+	next := r.PostFormValue("next")
+	if p, err := url.Parse(next); err != nil || next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || p.Host != "" {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (s *Server) engagements(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	l, err := s.cfg.Store.Engagements(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) controls(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	if _, err := s.cfg.Store.Engagement(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	l, err := s.cfg.Store.Controls(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) evidence(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	l, err := s.cfg.Store.EvidenceList(r.Context(), strings.ToUpper(r.URL.Query().Get("control")), false)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) tests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	if _, err := s.cfg.Store.Engagement(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	l, err := s.cfg.Store.Tests(r.Context(), r.PathValue("id"), "")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) documents(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	if _, err := s.cfg.Store.Engagement(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	l, err := s.cfg.Store.Documents(r.Context(), r.PathValue("id"), r.URL.Query().Get("kind"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) users(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	l, err := s.cfg.Store.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	engs, err := s.cfg.Store.Engagements(r.Context())
+	if err != nil {
+		return err
+	}
+	type row struct {
+		attest.Engagement
+		Counts map[attest.Status]int
+		Total  int
+	}
+	var rows []row
+	for _, e := range engs {
+		ctls, err := s.cfg.Store.Controls(r.Context(), e.ID)
+		if err != nil {
+			return err
+		}
+		rw := row{Engagement: e, Counts: map[attest.Status]int{}, Total: len(ctls)}
+		for _, c := range ctls {
+			rw.Counts[c.Status]++
+		}
+		rows = append(rows, rw)
+	}
+	page(w, "dashboard", map[string]any{"Title": "Dashboard", "User": u, "Engagements": rows})
+	return nil
+}
+
+func (s *Server) trustRedirect(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	http.Redirect(w, r, "/trust/"+s.cfg.Org, http.StatusFound)
+	return nil
+}
+
+// trust lists what the organization shows publicly: its examinations and
+// the documents available on request, never a restricted report's content.
+func (s *Server) trust(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	if r.PathValue("org") != s.cfg.Org {
+		return &attest.Error{Code: attest.ENOTFOUND, Message: "no trust center here by that name"}
+	}
+	docs, err := s.cfg.Store.Documents(r.Context(), "", attest.DocIssued)
+	if err != nil {
+		return err
+	}
+	type item struct{ Kind, Type, Period, Access string }
+	var items []item
+	for _, d := range docs {
+		if d.Meta["distribution_confirmed"] != "true" {
+			continue
+		}
+		access := "available on request, under NDA"
+		switch d.Meta["kind"] {
+		case string(attest.SOC1):
+			access = "available to customers and their auditors on request"
+		case string(attest.SOC3):
+			access = "public"
+		}
+		items = append(items, item{d.Meta["kind"], d.Meta["type"], strings.ReplaceAll(d.Meta["period"], "..", " to "), access})
+	}
+	page(w, "trust", map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": items})
+	return nil
+}

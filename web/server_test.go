@@ -1,0 +1,268 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/storetest"
+)
+
+var ch = attest.Change{Actor: "test", At: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+
+const password = "correct horse battery staple"
+
+type fixture struct {
+	srv   *httptest.Server
+	store attest.Store
+	// cookie is each role's session cookie.
+	cookie map[string]*http.Cookie
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := argon2id.CreateHash(password, &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	for _, role := range attest.Roles {
+		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(New(Config{Store: s, Org: "demo"}))
+	t.Cleanup(srv.Close)
+	f := &fixture{srv: srv, store: s, cookie: map[string]*http.Cookie{}}
+	for _, role := range attest.Roles {
+		resp := f.login(t, role+"@example.com", password)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login %s: %d", role, resp.StatusCode)
+		}
+		for _, c := range resp.Cookies() {
+			if c.Name == "attest_session" {
+				f.cookie[role] = c
+			}
+		}
+	}
+	return f
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func (f *fixture) login(t *testing.T, email, pw string) *http.Response {
+	t.Helper()
+	resp, err := noRedirect.PostForm(f.srv.URL+"/login", url.Values{"email": {email}, "password": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+func (f *fixture) do(t *testing.T, method, path, role string, header http.Header) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(method, f.srv.URL+path, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if c := f.cookie[role]; c != nil {
+		req.AddCookie(c)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// allowed is who may use each route, written down apart from the server's
+// own table (DESIGN.md section 6): nil is public.
+var allowed = map[string][]string{
+	"GET /healthz":                           nil,
+	"GET /readyz":                            nil,
+	"GET /api/v1/openapi.json":               nil,
+	"GET /static/attest.css":                 nil,
+	"GET /login":                             nil,
+	"POST /login":                            nil,
+	"GET /trust":                             nil,
+	"GET /trust/{org}":                       nil,
+	"POST /logout":                           attest.Roles,
+	"GET /{$}":                               attest.Roles,
+	"GET /api/v1/me":                         attest.Roles,
+	"GET /api/v1/engagements":                attest.Roles,
+	"GET /api/v1/engagements/{id}/controls":  attest.Roles,
+	"GET /api/v1/evidence":                   attest.Roles,
+	"GET /api/v1/engagements/{id}/tests":     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/engagements/{id}/documents": {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/users":                      {attest.RoleAdmin},
+}
+
+// TestAuthorizationMatrix walks every route with every role and with no
+// session, and checks each answer against the expected matrix above.
+func TestAuthorizationMatrix(t *testing.T) {
+	f := setup(t)
+	routes := New(Config{Store: f.store}).Routes()
+	for _, rt := range routes {
+		if _, ok := allowed[rt.Method+" "+rt.Pattern]; !ok {
+			t.Errorf("%s %s is not in the expected matrix: add it", rt.Method, rt.Pattern)
+		}
+	}
+	if len(routes) != len(allowed) {
+		t.Errorf("%d routes, %d in the matrix", len(routes), len(allowed))
+	}
+	// Signing out ends the session: walk it last.
+	slices.SortStableFunc(routes, func(a, b route) int {
+		if a.Pattern == "/logout" {
+			return 1
+		}
+		if b.Pattern == "/logout" {
+			return -1
+		}
+		return 0
+	})
+	for _, rt := range routes {
+		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "").Replace(rt.Pattern)
+		roles := allowed[rt.Method+" "+rt.Pattern]
+		for _, who := range append([]string{""}, attest.Roles...) {
+			resp := f.do(t, rt.Method, path, who, nil)
+			got := resp.StatusCode
+			name := rt.Method + " " + rt.Pattern + " as " + map[bool]string{true: "no session", false: who}[who == ""]
+			switch {
+			case roles == nil:
+				if got == 403 || (got == 401 && !(rt.Method == "POST" && rt.Pattern == "/login")) || got >= 500 {
+					t.Errorf("%s: %d on a public route", name, got)
+				}
+			case who == "" && rt.API:
+				if got != 401 {
+					t.Errorf("%s: %d, want 401", name, got)
+				}
+			case who == "":
+				if got != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+					t.Errorf("%s: %d, want a redirect to sign in", name, got)
+				}
+			case !slices.Contains(roles, who):
+				if got != 403 {
+					t.Errorf("%s: %d, want 403", name, got)
+				}
+			default:
+				if got >= 400 {
+					t.Errorf("%s: %d, want success", name, got)
+				}
+			}
+		}
+	}
+}
+
+func TestLoginLimitsAndUniformAnswers(t *testing.T) {
+	f := setup(t)
+	wrongUser := f.login(t, "nobody@example.com", "x")
+	wrongPass := f.login(t, "admin@example.com", "x")
+	if wrongUser.StatusCode != 401 || wrongPass.StatusCode != 401 {
+		t.Errorf("failed logins: %d %d", wrongUser.StatusCode, wrongPass.StatusCode)
+	}
+	var last int
+	for range 6 {
+		last = f.login(t, "viewer@example.com", "wrong password").StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("after repeated failures: %d, want 429", last)
+	}
+	if got := f.login(t, "viewer@example.com", password).StatusCode; got != http.StatusTooManyRequests {
+		t.Errorf("even the right password waits out the limit: %d", got)
+	}
+}
+
+func TestTokensHeadersAndCrossOrigin(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	u, _ := f.store.UserByEmail(ctx, "auditor@example.com")
+	sum := sha256.Sum256([]byte("att_secret"))
+	tok, err := f.store.SaveToken(ctx, ch, attest.Token{UserID: u.ID, Name: "ci", Hash: hex.EncodeToString(sum[:])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bearer := http.Header{"Authorization": {"Bearer att_secret"}}
+	resp := f.do(t, "GET", "/api/v1/me", "", bearer)
+	if resp.StatusCode != 200 {
+		t.Fatalf("token: %d", resp.StatusCode)
+	}
+	if got := f.do(t, "GET", "/api/v1/users", "", bearer).StatusCode; got != 403 {
+		t.Errorf("auditor token on users: %d", got)
+	}
+	f.store.SaveToken(ctx, ch, attest.Token{ID: tok.ID, RevokedAt: "2026-11-30T10:00:00Z"})
+	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 401 {
+		t.Errorf("revoked token: %d", got)
+	}
+	h := f.do(t, "GET", "/healthz", "", nil).Header
+	if !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'self'") || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("headers %v", h)
+	}
+	cross := http.Header{"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"cross-site"}}
+	if got := f.do(t, "POST", "/logout", "admin", cross).StatusCode; got != 403 {
+		t.Errorf("cross-origin POST: %d, want 403", got)
+	}
+	resp2, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	json.NewDecoder(resp2.Body).Decode(&doc)
+	resp2.Body.Close()
+	health := doc["paths"].(map[string]any)["/healthz"].(map[string]any)["get"].(map[string]any)
+	if sec, ok := health["security"].([]any); !ok || len(sec) != 0 {
+		t.Errorf("healthz is not marked public: %v", health)
+	}
+	if _, ok := doc["paths"].(map[string]any)["/api/v1/users"].(map[string]any)["get"].(map[string]any)["security"]; ok {
+		t.Error("a protected operation is marked public")
+	}
+}
+
+func TestTrustCenterListsOnlyConfirmedIssuedReports(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	for _, confirmed := range []string{"true", "false"} {
+		f.store.AddDocument(ctx, ch, attest.Document{EngagementID: "e1", Kind: attest.DocIssued, Name: "r.pdf", Ref: "sha256:ab", Size: 1, MediaType: "application/pdf",
+			Meta: map[string]string{"kind": "SOC 2", "type": "Type 2", "period": "2026-01-01..2026-12-31", "distribution_confirmed": confirmed}})
+	}
+	resp := f.do(t, "GET", "/trust", "", nil)
+	if resp.StatusCode != 302 || resp.Header.Get("Location") != "/trust/demo" {
+		t.Fatalf("redirect %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	r, err := http.Get(f.srv.URL + "/trust/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 1<<16)
+	n, _ := r.Body.Read(buf)
+	b.Write(buf[:n])
+	body := b.String()
+	if strings.Count(body, "SOC 2 Type 2 examination") != 1 || !strings.Contains(body, "under NDA") {
+		t.Errorf("trust page: %s", body)
+	}
+	for _, w := range []string{"certified", "compliant", "passed"} {
+		if strings.Contains(strings.ToLower(body), w) {
+			t.Errorf("trust page says %q", w)
+		}
+	}
+}
