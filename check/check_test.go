@@ -180,3 +180,43 @@ deny contains {"resource": u._id, "msg": "named admin"} if {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestParallelRunOverSharedInput runs every built-in check at once over one
+// input (the race detector watches the shared OPA values), and a run is
+// the same whatever the number of workers.
+func TestParallelRunOverSharedInput(t *testing.T) {
+	s := Builtin()
+	in, err := NewInput(append(iamUsers(), collect.Record{Type: "k8s.object", ID: "Namespace//a", Fields: map[string]any{"kind": "Namespace", "name": "a", "namespace": "", "labels": map[string]any{}, "object": map[string]any{"kind": "Namespace", "metadata": map[string]any{"name": "a"}}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := s.Run(context.Background(), in, nil, Options{Now: clock, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := s.Run(context.Background(), in, nil, Options{Now: clock, Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one) != len(s.Checks) || len(many) != len(one) {
+		t.Fatalf("%d and %d results for %d checks", len(one), len(many), len(s.Checks))
+	}
+	for i := range one {
+		a, b := one[i], many[i]
+		if a.Check != b.Check || a.Status != b.Status || len(a.Failing) != len(b.Failing) || len(a.Passing) != len(b.Passing) {
+			t.Errorf("%s: %s/%d with one worker, %s/%d with four", a.Check, a.Status, len(a.Failing), b.Status, len(b.Failing))
+		}
+		if a.Status == StatusError {
+			t.Errorf("%s: %s", a.Check, a.Error)
+		}
+	}
+	_, hash1, _ := in.Snapshot(false)
+	b, hash2, _ := in.Snapshot(true)
+	if hash1 != hash2 || !strings.HasPrefix(string(b), collect.InputMarker) {
+		t.Errorf("snapshot %s %s %.40s", hash1, hash2, b)
+	}
+	doc, _, err := ReadDocument("snap.json", b)
+	if err != nil || doc.Count("aws.iam_user") != 2 || doc.Count("k8s.object") != 1 {
+		t.Errorf("snapshot read back: %v %v", err, doc)
+	}
+}
