@@ -201,7 +201,7 @@ type Result struct {
 	Failing   []Finding `json:"failing"`
 	Passing   []Finding `json:"passing"`
 	Error     string    `json:"error,omitempty"`
-	Millis    float64   `json:"duration_ms"`
+	Millis    float64   `json:"duration_ms,omitempty"`
 }
 
 // Options set what a run evaluates.

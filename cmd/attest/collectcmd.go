@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,7 +54,7 @@ chain) or from --config FILE; they are never logged or kept in evidence.
 Export formats read with --from: ` + formatNames() + `.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.collect(cmd.Context(), source, from, config)
+			return m.collect(cmd.Context(), source, from, config, from)
 		},
 	}
 	c.Flags().StringVar(&source, "source", "", "the connector to call, or with --from the name this collection is kept under (default \"files\")")
@@ -70,7 +71,9 @@ func formatNames() string {
 	return strings.Join(names, ", ")
 }
 
-func (m *Main) collect(ctx context.Context, source, from, config string) error {
+// collect reads exports (from) or calls connectors; label is what the
+// collection records as where it came from.
+func (m *Main) collect(ctx context.Context, source, from, config, label string) error {
 	d, err := m.open(ctx)
 	if err != nil {
 		return err
@@ -85,7 +88,8 @@ func (m *Main) collect(ctx context.Context, source, from, config string) error {
 		if err != nil {
 			return err
 		}
-		snaps = append(snaps, m.newSnapshot(source, from, res))
+		relativeTo(res, from)
+		snaps = append(snaps, m.newSnapshot(source, label, res))
 	} else {
 		cfg, err := live.LoadConfig(config, m.Getenv)
 		if err != nil {
@@ -266,4 +270,21 @@ func (m *Main) latestCollections(ctx context.Context, d *data) ([]snapshot, erro
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// relativeTo names each record's and problem's file relative to the folder
+// read, so a collection says the same wherever the folder lives.
+func relativeTo(res *collect.Result, dir string) {
+	rel := func(p string) string {
+		if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") && r != "." {
+			return filepath.ToSlash(r)
+		}
+		return p
+	}
+	for i := range res.Records {
+		res.Records[i].Source = rel(res.Records[i].Source)
+	}
+	for i := range res.Problems {
+		res.Problems[i].File = rel(res.Problems[i].File)
+	}
 }

@@ -41,7 +41,7 @@ func (m *Main) demoChecks(ctx context.Context, d *data) (int, error) {
 			return runs, err
 		}
 		err := m.withClock(at, func() error {
-			if err := m.collect(ctx, "harbor-systems", dir, ""); err != nil {
+			if err := m.collect(ctx, "harbor-systems", dir, "", "demo-exports"); err != nil {
 				return err
 			}
 			return m.runChecks(ctx, checkFlags{}, "", "", "", false)

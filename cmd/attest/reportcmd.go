@@ -184,7 +184,7 @@ func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *r
 			return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
 		}
 		sum := sha256.Sum256(b)
-		meta := map[string]string{"document": doc.Kind, "title": doc.Title, "format": format, "sha256": hex.EncodeToString(sum[:]), "path": path}
+		meta := map[string]string{"document": doc.Kind, "title": doc.Title, "format": format, "sha256": hex.EncodeToString(sum[:])}
 		rec, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocRender, Name: slug + "." + format, MediaType: mediaType, Meta: meta}, b)
 		if err != nil {
 			return err
