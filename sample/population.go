@@ -158,7 +158,7 @@ func parseDateBytes(b []byte) (time.Time, error) {
 			return v
 		}
 		y, m, d := n(b[0:4]), n(b[5:7]), n(b[8:10])
-		if y >= 0 && m >= 1 && m <= 12 && d >= 1 {
+		if y >= minYear && y <= maxYear && m >= 1 && m <= 12 && d >= 1 {
 			t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 			if t.Day() == d { // not 2026-02-30
 				return t, nil
@@ -222,17 +222,24 @@ func jsonText(raw json.RawMessage) (string, error) {
 	return "", errors.New("not a string or number")
 }
 
+// Dates outside these years are typing or export errors (0001-01-01 is
+// many systems' "no date"), not dates a population can hold.
+const minYear, maxYear = 1900, 2999
+
 func parseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.Parse(attest.DateLayout, s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := time.Parse(attest.DateLayout, s)
 	if err != nil {
-		return t, err
+		if t, err = time.Parse(time.RFC3339, s); err != nil {
+			return t, err
+		}
+		t = t.UTC()
+		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
+	if t.Year() < minYear || t.Year() > maxYear {
+		return time.Time{}, fmt.Errorf("year %d is not a plausible date", t.Year())
+	}
+	return t, nil
 }
 
 // DupFinder finds duplicate keys in bounded memory. The first pass keeps a
