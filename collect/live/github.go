@@ -162,10 +162,13 @@ func protection(ctx context.Context, a *api, rec collect.Record, res *collect.Re
 	if err != nil {
 		return err
 	}
-	var body map[string]any
 	switch {
 	case resp.status == http.StatusNotFound && vendorMessage(resp.body) == "Branch not protected":
-		res.Records = append(res.Records, protectionRecord(full, branch, nil))
+		rec, err := collect.BranchProtectionRecord("github", full, branch, resp.status, resp.body)
+		if err != nil {
+			return err
+		}
+		res.Records = append(res.Records, rec)
 		return nil
 	case resp.status == http.StatusNotFound && vendorMessage(resp.body) == "Branch not found":
 		res.Problems = append(res.Problems, collect.Problem{File: "github", Detail: full + ": default branch " + branch + " does not exist (an empty repository?), so no branch protection to read"})
@@ -176,10 +179,13 @@ func protection(ctx context.Context, a *api, rec collect.Record, res *collect.Re
 	case resp.status/100 != 2:
 		return a.unexpected(resp)
 	}
-	if err := json.Unmarshal(resp.body, &body); err != nil || body == nil {
+	// The importer reads the answer, so a saved answer and a live one give
+	// the same record.
+	rec, perr := collect.BranchProtectionRecord("github", full, branch, resp.status, resp.body)
+	if perr != nil {
 		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "github: the protection of " + full + "@" + branch + " is not the JSON object GitHub documents"}
 	}
-	res.Records = append(res.Records, protectionRecord(full, branch, body))
+	res.Records = append(res.Records, rec)
 	return nil
 }
 
@@ -192,111 +198,4 @@ func branchPath(b string) string {
 		parts[i] = url.PathEscape(p)
 	}
 	return strings.Join(parts, "/")
-}
-
-// protectionRecord converts the body of GitHub's "get branch protection"
-// answer for repo ("owner/name") and branch into a
-// "github.branch_protection" record; a nil body means the branch is not
-// protected, and then force pushes and deletions are allowed, as GitHub
-// allows them on an unprotected branch. Settings RECORDS.md does not name
-// are kept: {"enabled": b} objects as b, and the other settings inside
-// required_pull_request_reviews and required_status_checks at the top
-// level. GitHub's API links ("url", "contexts_url", ...) are left out.
-func protectionRecord(repo, branch string, body map[string]any) collect.Record {
-	open := body == nil
-	f := map[string]any{
-		"repository": repo, "branch": branch, "protected": !open,
-		"required_approving_review_count": 0, "dismiss_stale_reviews": false, "require_code_owner_reviews": false,
-		"required_status_checks": []string{}, "strict_status_checks": false,
-		"enforce_admins": false, "allow_force_pushes": open, "allow_deletions": open,
-		"required_linear_history": false, "required_signatures": false,
-	}
-	for k, v := range body {
-		switch k {
-		case "enforce_admins", "allow_force_pushes", "allow_deletions", "required_linear_history", "required_signatures":
-			f[k] = enabled(v)
-		case "required_pull_request_reviews", "required_status_checks":
-		default:
-			lift(f, k, v)
-		}
-	}
-	// The nested settings after the top-level ones, so that a name at the
-	// top level wins.
-	if r, ok := body["required_pull_request_reviews"].(map[string]any); ok {
-		readReviews(f, r)
-	}
-	if c, ok := body["required_status_checks"].(map[string]any); ok {
-		readStatusChecks(f, c)
-	}
-	return collect.Record{Type: "github.branch_protection", ID: repo + "@" + branch, Fields: f, Source: "github"}
-}
-
-// readReviews reads required_pull_request_reviews. GitHub leaves the count
-// out when a pull request is required without approvals.
-func readReviews(f map[string]any, r map[string]any) {
-	for k, v := range r {
-		switch k {
-		case "required_approving_review_count":
-			n, _ := v.(float64)
-			f[k] = int(n)
-		case "dismiss_stale_reviews", "require_code_owner_reviews":
-			b, _ := v.(bool)
-			f[k] = b
-		default:
-			lift(f, k, v)
-		}
-	}
-}
-
-// readStatusChecks reads required_status_checks: the check names from both
-// the older "contexts" list and the newer "checks" objects, each once.
-func readStatusChecks(f map[string]any, c map[string]any) {
-	names := []string{}
-	seen := map[string]bool{}
-	add := func(x any) {
-		if s, _ := x.(string); s != "" && !seen[s] {
-			seen[s] = true
-			names = append(names, s)
-		}
-	}
-	contexts, _ := c["contexts"].([]any)
-	for _, x := range contexts {
-		add(x)
-	}
-	checks, _ := c["checks"].([]any)
-	for _, x := range checks {
-		m, _ := x.(map[string]any)
-		add(m["context"])
-	}
-	f["required_status_checks"] = names
-	strict, _ := c["strict"].(bool)
-	f["strict_status_checks"] = strict
-	for k, v := range c {
-		if k != "contexts" && k != "checks" && k != "strict" {
-			lift(f, k, v)
-		}
-	}
-}
-
-// lift keeps a setting unless it is an API link or its name is taken; one
-// given as {"enabled": b} is kept as b.
-func lift(f map[string]any, k string, v any) {
-	if _, taken := f[k]; taken || k == "url" || strings.HasSuffix(k, "_url") {
-		return
-	}
-	if m, ok := v.(map[string]any); ok {
-		if b, ok := m["enabled"].(bool); ok {
-			v = b
-		}
-	}
-	f[k] = v
-}
-
-// enabled reads a setting GitHub gives as {"enabled": b}.
-func enabled(v any) bool {
-	if m, ok := v.(map[string]any); ok {
-		v = m["enabled"]
-	}
-	b, _ := v.(bool)
-	return b
 }

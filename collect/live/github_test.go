@@ -246,28 +246,6 @@ func TestGitHubOrganization(t *testing.T) {
 	noSecret(t, res, nil, log.String())
 }
 
-// TestProtectionAgreesWithImporter keeps the connector's records the same
-// as those of the importer for saved answers (collect), so a check reads
-// either alike.
-func TestProtectionAgreesWithImporter(t *testing.T) {
-	notProtected, basic, full := octokitProtection(t)
-	for _, e := range []exchange{notProtected, basic, full} {
-		var body map[string]any
-		if e.Status == 200 {
-			if err := json.Unmarshal(e.Response, &body); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := collect.BranchProtectionRecord("github", "o/r", "main", e.Status, e.Response)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(want, protectionRecord("o/r", "main", body)); diff != "" {
-			t.Errorf("answer %d (-importer +connector):\n%s", e.Status, diff)
-		}
-	}
-}
-
 func TestGitHubNamedRepositories(t *testing.T) {
 	g := newGitHubServer(t)
 	c := g.connector(new(waits), new(bytes.Buffer))
