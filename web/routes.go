@@ -31,6 +31,7 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/api/v1/engagements", Roles: readers, API: true, Summary: "Engagements", h: s.engagements},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/controls", Roles: readers, API: true, Summary: "An engagement's controls", h: s.controls},
 		{Method: "GET", Pattern: "/api/v1/evidence", Roles: readers, API: true, Summary: "Evidence (query: control)", h: s.evidence},
+		{Method: "POST", Pattern: "/api/v1/evidence", Roles: staff, API: true, Summary: "Upload evidence (multipart: control, date, file; several files at once)", h: s.uploadEvidence},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/tests", Roles: fieldwrk, API: true, Summary: "The auditors' tests and management's internal tests", h: s.tests},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/documents", Roles: fieldwrk, API: true, Summary: "Description inputs, rendered drafts and issued reports", h: s.documents},
 		{Method: "GET", Pattern: "/api/v1/users", Roles: []string{attest.RoleAdmin}, API: true, Summary: "Users", h: s.users},

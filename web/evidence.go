@@ -1,0 +1,132 @@
+package web
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+)
+
+// maxUpload bounds one upload request (all its files).
+const maxUpload = 256 << 20
+
+// uploadEvidence takes one or more files (multipart field "file") for the
+// controls named in "control" fields, dated by "date" (default today): all
+// are staged and hashed first, then recorded in one transaction, so an
+// upload lands whole or not at all.
+func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	if s.cfg.Blobs == nil {
+		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store"}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return &attest.Error{Code: attest.EINVALID, Message: "send the evidence as multipart/form-data with fields control, date and file"}
+	}
+	var controls []string
+	date := s.cfg.Now().UTC().Format(time.DateOnly)
+	var pending []*blob.Pending
+	var items []attest.Evidence
+	defer func() { s.cfg.Blobs.Abort(pending) }()
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
+			}
+			if err.Error() == "EOF" {
+				break
+			}
+			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
+		}
+		switch part.FormName() {
+		case "control":
+			b := make([]byte, 64)
+			n, _ := part.Read(b)
+			controls = append(controls, strings.ToUpper(strings.TrimSpace(string(b[:n]))))
+		case "date":
+			b := make([]byte, 32)
+			n, _ := part.Read(b)
+			d := strings.TrimSpace(string(b[:n]))
+			if _, err := attest.ParseDate(d); err != nil {
+				return &attest.Error{Code: attest.EINVALID, Message: "date " + d + ": want YYYY-MM-DD"}
+			}
+			date = d
+		case "file":
+			// Part.FileName already drops folders; the name as sent is
+			// checked, so a name that tries to climb is refused, not trimmed.
+			_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+			name, err := safeName(params["filename"])
+			if err != nil {
+				return err
+			}
+			p, err := s.cfg.Blobs.Stage(part)
+			if err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					return &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
+				}
+				return err
+			}
+			pending = append(pending, p)
+			mt := part.Header.Get("Content-Type")
+			if mt == "" || mt == "application/octet-stream" {
+				mt = mime.TypeByExtension(path.Ext(name))
+			}
+			items = append(items, attest.Evidence{Ref: string(p.Ref), Size: p.Size, Name: name, MediaType: mt})
+		}
+	}
+	if len(items) == 0 || len(controls) == 0 {
+		return &attest.Error{Code: attest.EINVALID, Message: "name at least one control and send at least one file"}
+	}
+	known := map[string]bool{}
+	engs, err := s.cfg.Store.Engagements(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, e := range engs {
+		ctls, err := s.cfg.Store.Controls(r.Context(), e.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range ctls {
+			known[c.ID] = true
+		}
+	}
+	for _, c := range controls {
+		if !known[c] {
+			return &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + c}
+		}
+	}
+	for i := range items {
+		items[i].Controls, items[i].Date, items[i].Method, items[i].Source = controls, date, attest.MethodUpload, "web upload"
+	}
+	if err := s.cfg.Blobs.Commit(pending); err != nil {
+		return err
+	}
+	pending = nil
+	added, err := s.cfg.Store.AddEvidence(r.Context(), attest.Change{Actor: u.Name + " <" + u.Email + ">", At: s.cfg.Now()}, items)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, added)
+	return nil
+}
+
+// safeName keeps a file name's last element and refuses names that try to
+// climb out of a folder or hide control characters.
+func safeName(name string) (string, error) {
+	if name == "" {
+		return "", &attest.Error{Code: attest.EINVALID, Message: "a file part has no file name"}
+	}
+	if strings.Contains(name, "..") || strings.ContainsAny(name, "/\\\x00") || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
+		return "", &attest.Error{Code: attest.EINVALID, Message: "file name " + strings.ToValidUTF8(name, "?") + " is not allowed: use a plain name without folders"}
+	}
+	return name, nil
+}
