@@ -41,7 +41,7 @@ var controlID = regexp.MustCompile(`\b[A-Z]{2,4}-\d{2,3}\b`)
 
 // Lint reads every sentence of a draft for claims that cannot be
 // objectively evaluated, certification wording about the SOC report, and
-// controls named as operating that are not implemented.
+// controls named as operating that are not yet in place.
 func Lint(d *Document, controls []attest.Control) []Finding {
 	status := map[string]attest.Control{}
 	for _, c := range controls {
