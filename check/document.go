@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -67,11 +68,18 @@ func ReadDocument(name string, b []byte) (*Input, string, error) {
 	}
 	wg.Wait()
 	close(out)
-	values := map[string]any{}
+	var groupsDone []done
 	for d := range out {
 		if d.err != nil {
 			return nil, "", d.err
 		}
+		groupsDone = append(groupsDone, d)
+	}
+	// In type order, so a resource ID found in two groups is located the
+	// same way on every run.
+	slices.SortFunc(groupsDone, func(a, b done) int { return strings.Compare(a.typ, b.typ) })
+	values := map[string]any{}
+	for _, d := range groupsDone {
 		if err := place(values, strings.Split(d.typ, "."), d.terms); err != nil {
 			return nil, "", fmt.Errorf("%s: record type %s: %w", name, d.typ, err)
 		}

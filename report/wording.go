@@ -186,7 +186,7 @@ func incidentsBlock(in *Input) Block {
 	b := Block{Heading: "Incidents", ID: "dc4"}
 	var shown [][]string
 	for _, i := range d.Items {
-		if i.Discloses() {
+		if i.Discloses() && in.inPeriod(i.Date) {
 			shown = append(shown, []string{i.Date, i.Summary, nonEmpty(i.Response, "")})
 		}
 	}
@@ -285,13 +285,35 @@ func changesBlock(in *Input) Block {
 	case len(d.Items) > 0:
 		t := &Table{Head: []string{"Date", "Change"}}
 		for _, c := range d.Items {
-			t.Rows = append(t.Rows, []string{c.Date, c.Summary})
+			if in.inPeriod(c.Date) {
+				t.Rows = append(t.Rows, []string{c.Date, c.Summary})
+			}
 		}
 		b.Table = t
+		if len(t.Rows) == 0 {
+			b.Table, b.Paras = nil, []string{"None during the period."}
+		}
 	case d.None != "":
 		b.Paras = []string{"None. " + d.None}
 	default:
 		b.Paras = []string{"[Missing: significant changes during the period (DC9), or none with the reason]"}
 	}
 	return b
+}
+
+// inPeriod reports whether a dated item falls in the examination's period
+// (or, for a Type 1, on or before its date); undated items are kept.
+func (in *Input) inPeriod(date string) bool {
+	t, err := attest.ParseDate(date)
+	if err != nil {
+		return true
+	}
+	e := in.Engagement
+	if e.PeriodStart != "" {
+		start, _ := attest.ParseDate(e.PeriodStart)
+		end, _ := attest.ParseDate(e.PeriodEnd)
+		return !t.Before(start) && !t.After(end)
+	}
+	asOf, err := attest.ParseDate(e.AsOf)
+	return err != nil || !t.After(asOf)
 }

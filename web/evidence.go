@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"path"
@@ -47,13 +49,16 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 		}
 		switch part.FormName() {
 		case "control":
-			b := make([]byte, 64)
-			n, _ := part.Read(b)
-			controls = append(controls, strings.ToUpper(strings.TrimSpace(string(b[:n]))))
+			v, err := field(part, 64)
+			if err != nil {
+				return err
+			}
+			controls = append(controls, strings.ToUpper(v))
 		case "date":
-			b := make([]byte, 32)
-			n, _ := part.Read(b)
-			d := strings.TrimSpace(string(b[:n]))
+			d, err := field(part, 32)
+			if err != nil {
+				return err
+			}
 			if _, err := attest.ParseDate(d); err != nil {
 				return &attest.Error{Code: attest.EINVALID, Message: "date " + d + ": want YYYY-MM-DD"}
 			}
@@ -117,6 +122,18 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 	}
 	writeJSON(w, http.StatusCreated, added)
 	return nil
+}
+
+// field reads a short form value whole, refusing one longer than max.
+func field(part io.Reader, max int) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(part, int64(max)+1))
+	if err != nil {
+		return "", &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
+	}
+	if len(b) > max {
+		return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("a form value is longer than %d bytes", max)}
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // safeName keeps a file name's last element and refuses names that try to

@@ -78,8 +78,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	password := r.PostFormValue("password")
-	key := clientIP(r) + "|" + email
-	if s.logins.blocked(key) || s.logins.blocked(clientIP(r)) {
+	key, ipKey := clientIP(r)+"|"+email, clientIP(r)+"|*"
+	if s.logins.blocked(key) || s.ipLogins.blocked(ipKey) {
 		return &attest.Error{Code: attest.ETOOMANY, Message: "too many failed sign-ins: wait a few minutes and try again"}
 	}
 	u, err := s.cfg.Store.UserByEmail(r.Context(), email)
@@ -92,7 +92,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	ok, _ := argon2id.ComparePasswordAndHash(password, hash)
 	if err != nil || !ok || u.Disabled {
 		s.logins.fail(key)
-		s.logins.fail(clientIP(r) + "|*")
+		s.ipLogins.fail(ipKey)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnauthorized)
 		page(w, "login", map[string]any{"Title": "Sign in", "Error": "Wrong e-mail address or password.", "Email": email})
@@ -103,10 +103,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		return err
 	}
 	s.sessions.Put(r.Context(), "user", u.ID)
-	next := r.PostFormValue("next")
-	if p, err := url.Parse(next); err != nil || next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || p.Host != "" {
-		next = "/"
-	}
+	next := localPath(r.PostFormValue("next"))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
@@ -245,4 +242,15 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	}
 	page(w, "trust", map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": items})
 	return nil
+}
+
+// localPath is next when it is a path on this server, else "/": never
+// another host, however written (//host, /\host, %5C, a scheme).
+func localPath(next string) string {
+	p, err := url.Parse(next)
+	if err != nil || p.Scheme != "" || p.Host != "" || !strings.HasPrefix(next, "/") ||
+		strings.ContainsAny(next, "\\\r\n") || strings.Contains(strings.ToLower(next), "%5c") || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
+	}
+	return next
 }

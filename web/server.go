@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -38,7 +39,8 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	sessions *scs.SessionManager
-	logins   *limiter
+	logins   *limiter // failed sign-ins per address and e-mail
+	ipLogins *limiter // failed sign-ins per address, whatever the e-mail
 	routes   []route
 	handler  http.Handler
 }
@@ -76,10 +78,15 @@ func New(cfg Config) *Server {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.Secure
-	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now)}
+	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now)}
 	s.routes = s.table()
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
+		if rt.Roles == nil {
+			// Public is an explicit, empty list: a route that forgot its
+			// roles must not end up open to anyone.
+			panic("web: route " + rt.Method + " " + rt.Pattern + " names no roles")
+		}
 		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -143,12 +150,12 @@ func (s *Server) guard(rt route) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if rt.Roles != nil && len(rt.Roles) > 0 {
+		if len(rt.Roles) > 0 {
 			if u == nil {
 				if rt.API || strings.HasPrefix(r.URL.Path, "/api/") {
 					s.fail(w, r, &attest.Error{Code: attest.EUNAUTHORIZED, Message: "sign in, or send an API token (Authorization: Bearer ...)"})
 				} else {
-					http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
+					http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				}
 				return
 			}
@@ -260,6 +267,14 @@ func (l *limiter) fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.hits[key] = append(l.recent(key), l.now())
+	if len(l.hits) > 10000 {
+		// Forget keys whose attempts have all expired, so memory stays bounded.
+		for k := range l.hits {
+			if len(l.recent(k)) == 0 {
+				delete(l.hits, k)
+			}
+		}
+	}
 }
 
 func (l *limiter) reset(key string) {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -326,5 +327,27 @@ func TestEvidenceUpload(t *testing.T) {
 	}
 	if l, _ := f.store.EvidenceList(context.Background(), "AX-01", false); len(l) != 2 {
 		t.Errorf("%d evidence items after the refused uploads, want 2", len(l))
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/controls?x=1": "/controls?x=1", "": "/", "//evil.example": "/", "/\\evil.example": "/", "/%5Cevil.example": "/",
+		"https://evil.example/": "/", "javascript:alert(1)": "/", "controls": "/", "/ok\r\nSet-Cookie: x": "/",
+	} {
+		if got := localPath(in); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLoginLimitPerAddressAcrossEmails(t *testing.T) {
+	f := setup(t)
+	var last int
+	for i := range 35 {
+		last = f.login(t, fmt.Sprintf("guess%d@example.com", i), "x").StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("35 failures over 35 e-mails from one address: %d, want 429", last)
 	}
 }

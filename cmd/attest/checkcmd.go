@@ -583,7 +583,7 @@ func (m *Main) failedChecks(ctx context.Context, d *data) (map[string][]readines
 			continue
 		}
 		for _, c := range r.Controls {
-			out[c] = append(out[c], readiness.FailedCheck{ID: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt[:10]})
+			out[c] = append(out[c], readiness.FailedCheck{ID: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt[:min(10, len(run.RunAt))]})
 		}
 	}
 	return out, nil

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -261,6 +263,10 @@ func (m *Main) latestCollections(ctx context.Context, d *data) ([]snapshot, erro
 		rc.Close()
 		if err != nil {
 			return nil, err
+		}
+		if sum := sha256.Sum256(b); "sha256:"+hex.EncodeToString(sum[:]) != ev.Ref {
+			return nil, &attest.Error{Code: attest.EINTERNAL, Message: fmt.Sprintf("the collection in evidence %d does not match its hash: its bytes were changed", ev.ID),
+				Hint: "run attest verify, and collect again"}
 		}
 		var s snapshot
 		if err := json.Unmarshal(b, &s); err != nil {

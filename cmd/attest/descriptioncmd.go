@@ -144,13 +144,22 @@ func setPart(cur []byte, path, value string) ([]byte, error) {
 	}
 	keys := strings.Split(path, ".")
 	node := doc
-	for _, k := range keys[:len(keys)-1] {
+	for i, k := range keys[:len(keys)-1] {
 		next, ok := node[k].(map[string]any)
 		if !ok {
+			if node[k] != nil {
+				return nil, attest.Errorf(attest.EINVALID, "%s is not a group of parts: set it from a file (attest description set --file)", strings.Join(keys[:i+1], "."))
+			}
 			next = map[string]any{}
 			node[k] = next
 		}
 		node = next
+	}
+	if _, isMap := node[keys[len(keys)-1]].(map[string]any); isMap {
+		return nil, attest.Errorf(attest.EINVALID, "%s holds several parts: name one (e.g. %s.text or %s.none)", path, path, path)
+	}
+	if _, isList := node[keys[len(keys)-1]].([]any); isList {
+		return nil, attest.Errorf(attest.EINVALID, "%s is a list: set it from a file (attest description set --file)", path)
 	}
 	node[keys[len(keys)-1]] = value
 	return yaml.Marshal(doc)

@@ -70,7 +70,7 @@ func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*a
 	fits := func(e *attest.Engagement) bool {
 		switch {
 		case kind == "":
-			return true
+			return typ == "" || e.Type == typ
 		case kind == attest.SOC3:
 			return e.Kind == attest.SOC3 || (e.Kind == attest.SOC2 && e.Type == attest.Type2)
 		}

@@ -68,6 +68,16 @@ func TestDescriptionAndReport(t *testing.T) {
 	if r := run(t, dir, "", "report", "build", "--kind", "SOC 1", "--format", "md"); r.code != 2 {
 		t.Errorf("SOC 1 from a SOC 2 engagement: exit %d", r.code)
 	}
+	// --type alone is not ignored: this engagement gives no Type 1.
+	if r := run(t, dir, "", "report", "build", "--type", "Type 1", "--format", "md", "--out", "out"); r.code != 2 {
+		t.Errorf("--type 1 on a Type 2 engagement: exit %d", r.code)
+	}
+	// One part is set by its path; a group or a list is not overwritten.
+	for _, part := range []string{"incidents", "cuecs.items", "components"} {
+		if r := run(t, dir, "", "description", "set", part, "x"); r.code != 2 {
+			t.Errorf("description set %s: exit %d, want a refusal", part, r.code)
+		}
+	}
 	// Lint catches planted puffery.
 	mustRun(t, dir, "description", "set", "services.text", "Harbor runs the world's most secure, best-in-class payroll platform; our SOC 2 report certified it.")
 	r := run(t, dir, "", "report", "lint", "--json")
