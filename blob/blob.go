@@ -6,6 +6,7 @@
 package blob
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -167,8 +168,8 @@ func (s *FS) Put(r io.Reader) (Ref, int64, error) {
 	return p.Ref, p.Size, nil
 }
 
-// Open returns a reader of the blob's bytes, unchecked; use Verify or
-// VerifyingReader to check them.
+// Open returns a reader of the blob's bytes, unchecked; use Verify, or
+// ReadAll for small blobs, to check them.
 func (s *FS) Open(r Ref) (io.ReadCloser, error) {
 	f, err := os.Open(s.path(r))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -271,6 +272,24 @@ func fsyncEach(ps []*Pending) error {
 	return nil
 }
 
+// ReadAll returns a small blob's bytes after checking them against their
+// reference, so what is read is what was stored.
+func ReadAll(s Store, r Ref) ([]byte, error) {
+	rc, err := s.Open(r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := checkHash(r, bytes.NewReader(b)); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // Store is what Attest needs of a blob backend; FS and S3 implement it.
 type Store interface {
 	// Stage hashes r into a temporary file; nothing is visible yet.
@@ -279,6 +298,8 @@ type Store interface {
 	Commit(ps []*Pending) error
 	// Abort drops staged blobs.
 	Abort(ps []*Pending)
+	// Put stages and commits one blob.
+	Put(r io.Reader) (Ref, int64, error)
 	Open(r Ref) (io.ReadCloser, error)
 	Has(r Ref) bool
 	Verify(r Ref) (int64, error)

@@ -120,3 +120,26 @@ func TestParseRef(t *testing.T) {
 		}
 	}
 }
+
+func TestReadAllChecksTheHash(t *testing.T) {
+	s, err := OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _, err := s.Put(strings.NewReader("the collection"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadAll(s, ref); err != nil || string(b) != "the collection" {
+		t.Fatalf("%q %v", b, err)
+	}
+	if err := os.Chmod(s.path(ref), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(s.path(ref), []byte("the collectioN"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadAll(s, ref); err == nil {
+		t.Error("changed bytes were read without an error")
+	}
+}

@@ -529,14 +529,11 @@ func (m *Main) recordRun(ctx context.Context, d *data, run *checkRun, snapshot [
 // storeEvidence writes bytes to the blob store and records one evidence
 // item for them, dated today.
 func (m *Main) storeEvidence(ctx context.Context, d *data, ch attest.Change, b []byte, e attest.Evidence) (*attest.Evidence, error) {
-	p, err := d.blobs.Stage(bytes.NewReader(b))
+	ref, size, err := d.blobs.Put(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	if err := d.blobs.Commit([]*blob.Pending{p}); err != nil {
-		return nil, err
-	}
-	e.Ref, e.Size = string(p.Ref), p.Size
+	e.Ref, e.Size = string(ref), size
 	if e.Date == "" {
 		e.Date = m.today().Format(time.DateOnly)
 	}
@@ -569,13 +566,12 @@ func (m *Main) failedChecks(ctx context.Context, d *data) (map[string][]readines
 	if ev.Retraction != nil {
 		return out, nil
 	}
-	rc, err := d.blobs.Open(blob.Ref(ev.Ref))
+	b, err := blob.ReadAll(d.blobs, blob.Ref(ev.Ref))
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
 	var run checkRun
-	if err := json.NewDecoder(rc).Decode(&run); err != nil {
+	if err := json.Unmarshal(b, &run); err != nil {
 		return nil, fmt.Errorf("check run evidence %d: %w", id, err)
 	}
 	for _, r := range run.Results {

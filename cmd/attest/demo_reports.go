@@ -246,11 +246,7 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 			if err != nil {
 				return nil, err
 			}
-			issued, err := d.db.Documents(ctx, e.ID, attest.DocIssued)
-			if err != nil {
-				return nil, err
-			}
-			bl, _, err := report.BridgeLetter(report.BridgeInput{Engagement: e, Description: desc, Through: attest.AddMonths(end, 2), Issued: &issued[len(issued)-1], Now: m.Now()})
+			bl, _, err := m.bridgeDraft(ctx, d, e, desc, attest.AddMonths(end, 2), nil)
 			if err != nil {
 				return nil, err
 			}

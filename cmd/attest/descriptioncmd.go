@@ -47,12 +47,7 @@ func (m *Main) loadDescription(ctx context.Context, d *data, e *attest.Engagemen
 		return &report.Description{}, nil, nil
 	}
 	doc := docs[len(docs)-1]
-	rc, err := d.blobs.Open(blob.Ref(doc.Ref))
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(rc)
+	b, err := blob.ReadAll(d.blobs, blob.Ref(doc.Ref))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -244,14 +239,11 @@ func (m *Main) descriptionCheck() *cobra.Command {
 
 // storeDocument writes bytes to the blob store and records the document.
 func (m *Main) storeDocument(ctx context.Context, d *data, doc attest.Document, b []byte) (*attest.Document, error) {
-	p, err := d.blobs.Stage(bytes.NewReader(b))
+	ref, size, err := d.blobs.Put(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	if err := d.blobs.Commit([]*blob.Pending{p}); err != nil {
-		return nil, err
-	}
-	doc.Ref, doc.Size = string(p.Ref), p.Size
+	doc.Ref, doc.Size = string(ref), size
 	out, err := d.db.AddDocument(ctx, m.change(), doc)
 	if err != nil {
 		return nil, err

@@ -360,35 +360,9 @@ func (m *Main) reportBridge() *cobra.Command {
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "--through: %v", err)
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			e, _, _, err := m.reportEngagement(ctx, d, f)
-			if err != nil {
-				return err
-			}
-			desc, _, err := m.loadDescription(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			issued, err := d.db.Documents(ctx, e.ID, attest.DocIssued)
-			if err != nil {
-				return err
-			}
-			in := report.BridgeInput{Engagement: e, Description: desc, Through: t, Matters: matters, Now: m.Now()}
-			if len(issued) > 0 {
-				in.Issued = &issued[len(issued)-1]
-			}
-			doc, warnings, err := report.BridgeLetter(in)
-			if err != nil {
-				return err
-			}
-			for _, w := range warnings {
-				m.warn(w)
-			}
-			return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, "bridge-letter", through), f, warnings)
+			return m.draftLetter(ctx, f, "bridge-letter-"+through, func(d *data, e *attest.Engagement, desc *report.Description) (*report.Document, []string, error) {
+				return m.bridgeDraft(ctx, d, e, desc, t, matters)
+			})
 		},
 	}
 	f.bind(c, true)
@@ -396,6 +370,45 @@ func (m *Main) reportBridge() *cobra.Command {
 	c.Flags().StringArrayVar(&matters, "matter", nil, "a change, deficiency or incident since the period end to disclose (repeatable)")
 	c.MarkFlagRequired("through")
 	return c
+}
+
+// bridgeDraft drafts the bridge letter after the last issued report.
+func (m *Main) bridgeDraft(ctx context.Context, d *data, e *attest.Engagement, desc *report.Description, through time.Time, matters []string) (*report.Document, []string, error) {
+	issued, err := d.db.Documents(ctx, e.ID, attest.DocIssued)
+	if err != nil {
+		return nil, nil, err
+	}
+	in := report.BridgeInput{Engagement: e, Description: desc, Through: through, Matters: matters, Now: m.Now()}
+	if len(issued) > 0 {
+		in.Issued = &issued[len(issued)-1]
+	}
+	return report.BridgeLetter(in)
+}
+
+// draftLetter opens the data, finds the engagement and its description
+// inputs, drafts with fn, shows its warnings and renders the result.
+func (m *Main) draftLetter(ctx context.Context, f reportFlags, slug string, fn func(*data, *attest.Engagement, *report.Description) (*report.Document, []string, error)) error {
+	d, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	e, _, _, err := m.reportEngagement(ctx, d, f)
+	if err != nil {
+		return err
+	}
+	desc, _, err := m.loadDescription(ctx, d, e)
+	if err != nil {
+		return err
+	}
+	doc, warnings, err := fn(d, e, desc)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		m.warn(w)
+	}
+	return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, slug), f, warnings)
 }
 
 func (m *Main) renderLetter(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags, warnings []string) error {
@@ -417,25 +430,10 @@ func (m *Main) reportRepresentation() *cobra.Command {
 		Short: "Draft management's written representation letter to the service auditor",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			e, _, _, err := m.reportEngagement(ctx, d, f)
-			if err != nil {
-				return err
-			}
-			desc, _, err := m.loadDescription(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			doc, err := report.RepresentationLetter(e, desc, m.Now())
-			if err != nil {
-				return err
-			}
-			return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, "representation-letter"), f, nil)
+			return m.draftLetter(cmd.Context(), f, "representation-letter", func(d *data, e *attest.Engagement, desc *report.Description) (*report.Document, []string, error) {
+				doc, err := report.RepresentationLetter(e, desc, m.Now())
+				return doc, nil, err
+			})
 		},
 	}
 	f.bind(c, true)
@@ -450,29 +448,17 @@ func (m *Main) reportSummary() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			e, _, _, err := m.reportEngagement(ctx, d, f)
-			if err != nil {
-				return err
-			}
-			rep, err := m.assess(ctx, d, e, m.today())
-			if err != nil {
-				return err
-			}
-			desc, _, err := m.loadDescription(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			ctls, err := m.controlSet(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			doc := report.ReadinessSummary(e, rep, desc.Check(e, ctls), m.Now())
-			return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, "readiness-summary"), f, nil)
+			return m.draftLetter(ctx, f, "readiness-summary", func(d *data, e *attest.Engagement, desc *report.Description) (*report.Document, []string, error) {
+				rep, err := m.assess(ctx, d, e, m.today())
+				if err != nil {
+					return nil, nil, err
+				}
+				ctls, err := m.controlSet(ctx, d, e)
+				if err != nil {
+					return nil, nil, err
+				}
+				return report.ReadinessSummary(e, rep, desc.Check(e, ctls), m.Now()), nil, nil
+			})
 		},
 	}
 	f.bind(c, true)
