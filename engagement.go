@@ -173,6 +173,7 @@ type Store interface {
 	TestingStore
 	DocumentStore
 	UserStore
+	TrustStore
 	LedgerStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error

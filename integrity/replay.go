@@ -36,6 +36,10 @@ type state struct {
 	userEntry   map[int64]int64
 	tokens      map[int64]attest.Token
 	tokenEntry  map[int64]int64
+	ndas        map[int64]attest.NDA
+	access      map[int64]attest.AccessRequest
+	accessEntry map[int64]int64
+	downloads   map[int64]attest.Download
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -63,6 +67,8 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		documents: map[int64]attest.Document{},
 		users:     map[int64]attest.User{}, userEntry: map[int64]int64{},
 		tokens: map[int64]attest.Token{}, tokenEntry: map[int64]int64{},
+		ndas: map[int64]attest.NDA{}, access: map[int64]attest.AccessRequest{}, accessEntry: map[int64]int64{},
+		downloads: map[int64]attest.Download{},
 	}
 	for _, e := range entries {
 		if e.Type == "" {
@@ -196,6 +202,30 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 				continue
 			}
 			st.tokens[d.ID], st.tokenEntry[d.ID] = d, e.Seq
+		case attest.EntryNDASaved:
+			var d attest.NDA
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.ndas[d.Version] = d
+		case attest.EntryAccessRequested, attest.EntryAccessConfirmed, attest.EntryNDAAccepted,
+			attest.EntryAccessApproved, attest.EntryAccessRefused, attest.EntryAccessRevoked:
+			var d attest.AccessRequest
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			st.access[d.ID], st.accessEntry[d.ID] = d, e.Seq
+		case attest.EntryDownload:
+			var d attest.Download
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.downloads[d.ID] = d
 		case attest.EntryDocumentAdded:
 			var d attest.Document
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -556,6 +586,9 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, st.tokenEntry[id], "", "API token %d, recorded in entry %d, is missing from the database", id, st.tokenEntry[id])
 		}
 	}
+	if err := compareTrust(ctx, s, st, r); err != nil {
+		return err
+	}
 	ds, err := s.Documents(ctx, "", "")
 	if err != nil {
 		return err
@@ -593,4 +626,64 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 		}
 	}
 	return nil
+}
+
+// compareTrust checks the trust center's NDA versions, access requests and
+// downloads against what the ledger recorded.
+func compareTrust(ctx context.Context, s attest.Store, st *state, r *Report) error {
+	ndas, err := s.NDAs(ctx)
+	if err != nil {
+		return err
+	}
+	got := map[int64]attest.NDA{}
+	for _, n := range ndas {
+		got[n.Version] = n
+	}
+	compareRecords(r, "NDA version", got, st.ndas, func(n attest.NDA) int64 { return n.Entry })
+	reqs, err := s.AccessRequests(ctx)
+	if err != nil {
+		return err
+	}
+	gotR := map[int64]attest.AccessRequest{}
+	for _, q := range reqs {
+		gotR[q.ID] = q
+	}
+	compareRecords(r, "access request", gotR, st.access, func(q attest.AccessRequest) int64 { return st.accessEntry[q.ID] })
+	dls, err := s.Downloads(ctx)
+	if err != nil {
+		return err
+	}
+	gotD := map[int64]attest.Download{}
+	for _, d := range dls {
+		gotD[d.ID] = d
+	}
+	compareRecords(r, "download", gotD, st.downloads, func(d attest.Download) int64 { return d.Entry })
+	return nil
+}
+
+// compareRecords reports records in the database but not in the ledger,
+// records that differ from their entry, and recorded ones that are gone.
+func compareRecords[V any](r *Report, what string, got, want map[int64]V, entry func(V) int64) {
+	ids := make([]int64, 0, len(got)+len(want))
+	for id := range got {
+		ids = append(ids, id)
+	}
+	for id := range want {
+		if _, ok := got[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		g, inDB := got[id]
+		w, inLedger := want[id]
+		switch {
+		case !inLedger:
+			r.add(Unrecorded, -1, "", "%s %d is in the database but not in the ledger", what, id)
+		case !inDB:
+			r.add(RecordMismatch, entry(w), "", "%s %d, recorded in entry %d, is missing from the database", what, id, entry(w))
+		case canon(g) != canon(w):
+			r.add(RecordMismatch, entry(w), "", "%s %d differs from what entry %d recorded", what, id, entry(w))
+		}
+	}
 }

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},
 		{"Users", testUsers},
+		{"Trust", testTrust},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
