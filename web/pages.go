@@ -5,12 +5,13 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"strings"
 )
 
 //go:embed assets
 var assets embed.FS
 
-var pages = template.Must(template.ParseFS(assets, "assets/*.html"))
+var pages = template.Must(template.New("").Funcs(template.FuncMap{"contains": strings.Contains}).ParseFS(assets, "assets/*.html"))
 
 // page renders a page; templates escape everything they print.
 func page(w io.Writer, name string, data map[string]any) {

@@ -13,6 +13,7 @@ var (
 	managers = []string{attest.RoleAdmin, attest.RoleCompliance}
 	staff    = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner}
 	readers  = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor, attest.RoleViewer}
+	admins   = []string{attest.RoleAdmin}
 	fieldwrk = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor}
 )
 
@@ -37,6 +38,24 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/api/v1/users", Roles: []string{attest.RoleAdmin}, API: true, Summary: "Users", h: s.users},
 		{Method: "GET", Pattern: "/trust", Roles: Public, Summary: "The trust center (single organization)", h: s.trustRedirect},
 		{Method: "GET", Pattern: "/trust/{org}", Roles: Public, Summary: "The organization's trust center", h: s.trust},
+		{Method: "GET", Pattern: "/trust/{org}/request", Roles: Public, Summary: "Form to request access to a restricted report (query: doc)", h: s.requestPage},
+		{Method: "POST", Pattern: "/trust/{org}/request", Roles: Public, Summary: "Request access (form fields doc, name, email, company, requester, reason)", h: s.requestAccess},
+		{Method: "GET", Pattern: "/trust/{org}/confirm/{token}", Roles: Public, Summary: "Confirm an access request; shows the NDA where required", h: s.confirmPage},
+		{Method: "POST", Pattern: "/trust/{org}/confirm/{token}", Roles: Public, Summary: "Confirm the e-mail address and accept the NDA (fields accept, signature, nda_version)", h: s.confirm},
+		{Method: "GET", Pattern: "/trust/{org}/access/{token}", Roles: Public, Summary: "A requester's personal page (expiring link)", h: s.accessPage},
+		{Method: "GET", Pattern: "/trust/{org}/access/{token}/documents/{id}", Roles: Public, Summary: "Download the granted document, watermarked for the requester", h: s.accessDownload},
+		{Method: "GET", Pattern: "/trust/{org}/documents/{id}", Roles: Public, Summary: "Download a public (SOC 3) report", h: s.publicDownload},
+		{Method: "GET", Pattern: "/admin/trust", Roles: admins, Summary: "Trust center access: requests, NDA signatures, downloads, messages", h: s.trustAdmin},
+		{Method: "POST", Pattern: "/admin/trust/requests/{id}/approve", Roles: admins, Summary: "Approve an access request (fields override, note)", h: s.decide("approve")},
+		{Method: "POST", Pattern: "/admin/trust/requests/{id}/refuse", Roles: admins, Summary: "Refuse an access request", h: s.decide("refuse")},
+		{Method: "POST", Pattern: "/admin/trust/requests/{id}/revoke", Roles: admins, Summary: "Revoke an approved request's link", h: s.decide("revoke")},
+		{Method: "POST", Pattern: "/admin/trust/nda", Roles: admins, Summary: "Publish a new NDA version (field text)", h: s.saveNDA},
+		{Method: "POST", Pattern: "/admin/trust/settings", Roles: admins, Summary: "Trust center settings (auto_domains, link_days, nda_soc1, nda_soc2)", h: s.saveTrustSettings},
+		{Method: "GET", Pattern: "/admin/trust/log.csv", Roles: admins, Summary: "Access requests, NDA acceptances and downloads as CSV", h: s.trustLog},
+		{Method: "GET", Pattern: "/api/v1/trust/requests", Roles: admins, API: true, Summary: "Trust center access requests", h: s.trustRequestsJSON},
+		{Method: "GET", Pattern: "/api/v1/trust/downloads", Roles: admins, API: true, Summary: "Trust center downloads", h: s.trustDownloadsJSON},
+		{Method: "POST", Pattern: "/api/v1/trust/requests/{id}/approve", Roles: admins, API: true, Summary: "Approve an access request (form fields override, note)", h: s.decide("approve")},
+		{Method: "POST", Pattern: "/api/v1/trust/requests/{id}/revoke", Roles: admins, API: true, Summary: "Revoke an approved request's link", h: s.decide("revoke")},
 	}
 }
 
@@ -212,35 +231,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 
 func (s *Server) trustRedirect(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
 	http.Redirect(w, r, "/trust/"+s.cfg.Org, http.StatusFound)
-	return nil
-}
-
-// trust lists what the organization shows publicly: its examinations and
-// the documents available on request, never a restricted report's content.
-func (s *Server) trust(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if r.PathValue("org") != s.cfg.Org {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: "no trust center here by that name"}
-	}
-	docs, err := s.cfg.Store.Documents(r.Context(), "", attest.DocIssued)
-	if err != nil {
-		return err
-	}
-	type item struct{ Kind, Type, Period, Access string }
-	var items []item
-	for _, d := range docs {
-		if d.Meta["distribution_confirmed"] != "true" {
-			continue
-		}
-		access := "available on request, under NDA"
-		switch d.Meta["kind"] {
-		case string(attest.SOC1):
-			access = "available to customers and their auditors on request"
-		case string(attest.SOC3):
-			access = "public"
-		}
-		items = append(items, item{d.Meta["kind"], d.Meta["type"], strings.ReplaceAll(d.Meta["period"], "..", " to "), access})
-	}
-	page(w, "trust", map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": items})
 	return nil
 }
 

@@ -33,6 +33,11 @@ type Config struct {
 	Org string
 	// Secure marks cookies Secure (set when served over HTTPS).
 	Secure bool
+	// PublicURL is the address people reach the server at, used in the
+	// links it mails (default: the request's host).
+	PublicURL string
+	// Mailer sends mail; nil logs messages and shows them to admins.
+	Mailer Mailer
 }
 
 // Server serves the pages, the API and the trust center.
@@ -43,6 +48,9 @@ type Server struct {
 	ipLogins *limiter // failed sign-ins per address, whatever the e-mail
 	routes   []route
 	handler  http.Handler
+	// accessLimit counts trust-center access requests per address.
+	accessLimit *limiter
+	outbox      *outbox
 }
 
 // Public marks a route anyone may use, signed in or not.
@@ -79,6 +87,8 @@ func New(cfg Config) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.Secure
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now)}
+	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
+	s.outbox = &outbox{send: cfg.Mailer, log: cfg.Log}
 	s.routes = s.table()
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {

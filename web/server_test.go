@@ -30,13 +30,19 @@ var ch = attest.Change{Actor: "test", At: time.Date(2026, 11, 30, 9, 0, 0, 0, ti
 const password = "correct horse battery staple"
 
 type fixture struct {
-	srv   *httptest.Server
-	store attest.Store
+	srv    *httptest.Server
+	server *Server
+	store  attest.Store
+	blobs  blob.Store
 	// cookie is each role's session cookie.
 	cookie map[string]*http.Cookie
 }
 
-func setup(t *testing.T) *fixture {
+func setup(t *testing.T) *fixture { return setupWith(t, nil) }
+
+// setupWith builds the fixture, letting the test adjust the server's
+// configuration first.
+func setupWith(t *testing.T, adjust func(*Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
@@ -57,9 +63,14 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Config{Store: s, Blobs: bs, Org: "demo"}))
+	cfg := Config{Store: s, Blobs: bs, Org: "demo"}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	server := New(cfg)
+	srv := httptest.NewServer(server)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, store: s, cookie: map[string]*http.Cookie{}}
+	f := &fixture{srv: srv, server: server, store: s, blobs: bs, cookie: map[string]*http.Cookie{}}
 	for _, role := range attest.Roles {
 		resp := f.login(t, role+"@example.com", password)
 		if resp.StatusCode != http.StatusSeeOther {
@@ -106,24 +117,42 @@ func (f *fixture) do(t *testing.T, method, path, role string, header http.Header
 // allowed is who may use each route, written down apart from the server's
 // own table (DESIGN.md section 6): nil is public.
 var allowed = map[string][]string{
-	"GET /healthz":                           nil,
-	"GET /readyz":                            nil,
-	"GET /api/v1/openapi.json":               nil,
-	"GET /static/attest.css":                 nil,
-	"GET /login":                             nil,
-	"POST /login":                            nil,
-	"GET /trust":                             nil,
-	"GET /trust/{org}":                       nil,
-	"POST /logout":                           attest.Roles,
-	"GET /{$}":                               attest.Roles,
-	"GET /api/v1/me":                         attest.Roles,
-	"GET /api/v1/engagements":                attest.Roles,
-	"GET /api/v1/engagements/{id}/controls":  attest.Roles,
-	"GET /api/v1/evidence":                   attest.Roles,
-	"POST /api/v1/evidence":                  {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"GET /api/v1/engagements/{id}/tests":     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/engagements/{id}/documents": {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/users":                      {attest.RoleAdmin},
+	"GET /healthz":                                   nil,
+	"GET /readyz":                                    nil,
+	"GET /api/v1/openapi.json":                       nil,
+	"GET /static/attest.css":                         nil,
+	"GET /login":                                     nil,
+	"POST /login":                                    nil,
+	"GET /trust":                                     nil,
+	"GET /trust/{org}":                               nil,
+	"POST /logout":                                   attest.Roles,
+	"GET /{$}":                                       attest.Roles,
+	"GET /api/v1/me":                                 attest.Roles,
+	"GET /api/v1/engagements":                        attest.Roles,
+	"GET /api/v1/engagements/{id}/controls":          attest.Roles,
+	"GET /api/v1/evidence":                           attest.Roles,
+	"POST /api/v1/evidence":                          {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /api/v1/engagements/{id}/tests":             {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/engagements/{id}/documents":         {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/users":                              {attest.RoleAdmin},
+	"GET /trust/{org}/request":                       nil,
+	"POST /trust/{org}/request":                      nil,
+	"GET /trust/{org}/confirm/{token}":               nil,
+	"POST /trust/{org}/confirm/{token}":              nil,
+	"GET /trust/{org}/access/{token}":                nil,
+	"GET /trust/{org}/access/{token}/documents/{id}": nil,
+	"GET /trust/{org}/documents/{id}":                nil,
+	"GET /admin/trust":                               {attest.RoleAdmin},
+	"POST /admin/trust/requests/{id}/approve":        {attest.RoleAdmin},
+	"POST /admin/trust/requests/{id}/refuse":         {attest.RoleAdmin},
+	"POST /admin/trust/requests/{id}/revoke":         {attest.RoleAdmin},
+	"POST /admin/trust/nda":                          {attest.RoleAdmin},
+	"POST /admin/trust/settings":                     {attest.RoleAdmin},
+	"GET /admin/trust/log.csv":                       {attest.RoleAdmin},
+	"GET /api/v1/trust/requests":                     {attest.RoleAdmin},
+	"GET /api/v1/trust/downloads":                    {attest.RoleAdmin},
+	"POST /api/v1/trust/requests/{id}/approve":       {attest.RoleAdmin},
+	"POST /api/v1/trust/requests/{id}/revoke":        {attest.RoleAdmin},
 }
 
 // TestAuthorizationMatrix walks every route with every role and with no
