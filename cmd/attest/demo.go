@@ -53,7 +53,8 @@ var demoPeople = map[string]string{
 }
 
 func (m *Main) demoCommand() *cobra.Command {
-	var pdf bool
+	var pdf, serve bool
+	var sf serveFlags
 	c := &cobra.Command{
 		Use:   "demo",
 		Short: "Build a demo organization in a fresh data directory",
@@ -65,13 +66,34 @@ sample and tests, two months of collected data with check runs, description
 inputs, an example issued report, and the drafts (SOC 1, SOC 2, SOC 3,
 bridge and representation letters) in the data directory's reports folder.
 The SOC 2 engagement is left current. Needs no network and no set-up;
---pdf also prints the drafts to PDF, which needs Chromium.`,
+--pdf also prints the drafts to PDF, which needs Chromium.
+
+The demo also has a sign-in account for every role (password
+` + demoPassword + `) and a trust center with an NDA and example SOC 1, SOC 2
+and SOC 3 reports. --serve then runs the server on it (as attest serve
+does, on --addr) until stopped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.runDemo(cmd.Context(), pdf)
+			if err := m.runDemo(cmd.Context(), pdf); err != nil || !serve {
+				return err
+			}
+			d, err := m.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			return m.serve(cmd.Context(), d, sf, func(url string) {
+				m.printf("\nServing Harbor Payroll at %s/ (trust center: %s/trust/%s). Sign in as:\n", url, url, sf.org)
+				for _, u := range demoUsers {
+					m.printf("  %-20s %s\n", u.Role, u.Email)
+				}
+				m.printf("with the password %s. Stop with Ctrl-C.\n", demoPassword)
+			})
 		},
 	}
 	c.Flags().BoolVar(&pdf, "pdf", false, "also render the drafts to PDF (needs Chromium)")
+	c.Flags().BoolVar(&serve, "serve", false, "then serve the demo (web app, API and trust center) until stopped")
+	sf.register(c)
 	return c
 }
 
@@ -168,6 +190,10 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	if err != nil {
 		return err
 	}
+	m.progress("Opening the trust center and the sign-in accounts")
+	if err := m.demoTrust(ctx, d, created); err != nil {
+		return err
+	}
 	abs, _ := filepath.Abs(dir)
 	if m.cfg.json {
 		return m.printJSON(map[string]any{"data": abs, "engagements": ids, "current": soc2, "evidence": nEvidence, "check_runs": runs, "drafts": drafts, "recommendation": rec})
@@ -209,6 +235,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		"attest report lint" + flag,
 		"attest report issued list" + flag,
 		"attest catalog criteria --category availability --long",
+		"attest serve" + flag + "   (sign in as kenji.mori@harbor.example, password " + demoPassword + ")",
 	} {
 		m.printf("  %s\n", c)
 	}

@@ -372,15 +372,19 @@ func (m *Main) reportBridge() *cobra.Command {
 	return c
 }
 
-// bridgeDraft drafts the bridge letter after the last issued report.
+// bridgeDraft drafts the bridge letter after the last issued report of the
+// engagement's kind (a SOC 3 issued beside a SOC 2 is not the one bridged).
 func (m *Main) bridgeDraft(ctx context.Context, d *data, e *attest.Engagement, desc *report.Description, through time.Time, matters []string) (*report.Document, []string, error) {
 	issued, err := d.db.Documents(ctx, e.ID, attest.DocIssued)
 	if err != nil {
 		return nil, nil, err
 	}
 	in := report.BridgeInput{Engagement: e, Description: desc, Through: through, Matters: matters, Now: m.Now()}
-	if len(issued) > 0 {
-		in.Issued = &issued[len(issued)-1]
+	for i := len(issued) - 1; i >= 0; i-- {
+		if issued[i].Meta["kind"] == string(e.Kind) {
+			in.Issued = &issued[i]
+			break
+		}
 	}
 	return report.BridgeLetter(in)
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/attest-dev/attest"
+)
+
+// demoPassword is the sample users' password: a demo on the loopback
+// address only, never a real installation.
+const demoPassword = "harbor-demo-password"
+
+// demoUsers is one sample user per role.
+var demoUsers = []attest.User{
+	{Email: "kenji.mori@harbor.example", Name: "Kenji Mori", Role: attest.RoleAdmin},
+	{Email: "priya.raman@harbor.example", Name: "Priya Raman", Role: attest.RoleCompliance},
+	{Email: "jonah.weiss@harbor.example", Name: "Jonah Weiss", Role: attest.RoleOwner},
+	{Email: "ana.lima@example-partners-cpas.example", Name: "Ana Lima", Role: attest.RoleAuditor},
+	{Email: "maya.lindqvist@harbor.example", Name: "Maya Lindqvist", Role: attest.RoleViewer},
+}
+
+// demoNDA is the demo's click-through NDA, in our own words.
+const demoNDA = `Harbor Payroll, Inc. shares its SOC reports with people who need them to assess Harbor as a service provider. By accepting this agreement, you, on behalf of your company, agree that:
+
+1. You will use the report only to evaluate Harbor's services, your use of them, or (for auditors) your client's financial statements.
+2. You will keep the report confidential: share it only with colleagues and advisers who need it for that purpose and who are bound to confidentiality, and not publish it or pass it to anyone else.
+3. You will not alter the report or present parts of it out of context.
+4. You will delete or destroy your copies when you no longer need them for that purpose, or when Harbor asks.
+5. The report describes Harbor's controls as the CPA firm examined them, for the period it names; it is not a certification, and it gives no assurance about any later period.
+
+This agreement is governed by the laws of the State of Delaware. It is fictional: this is a demo.`
+
+// demoTrust gives the demo its sign-in accounts and its trust center:
+// sample users for every role, an NDA, and example issued SOC 1 and SOC 3
+// reports beside the SOC 2 one.
+func (m *Main) demoTrust(ctx context.Context, d *data, engs []*attest.Engagement) error {
+	now := m.Now()
+	ch := attest.Change{Actor: "Kenji Mori", At: now}
+	// One hash for all: the sample users share the demo password.
+	hash, err := argon2id.CreateHash(demoPassword, argon2id.DefaultParams)
+	if err != nil {
+		return err
+	}
+	for _, u := range demoUsers {
+		u.PasswordHash = hash
+		if _, err := d.db.SaveUser(ctx, ch, u); err != nil {
+			return err
+		}
+	}
+	if _, err := d.db.SaveNDA(ctx, ch, demoNDA); err != nil {
+		return err
+	}
+	for _, e := range engs {
+		file, kind, typ := "demo/example-soc1-report.pdf", "SOC 1", "Type 2"
+		if e.Kind == attest.SOC2 {
+			file, kind, typ = "demo/example-soc3-report.pdf", "SOC 3", ""
+		}
+		b, err := demoFiles.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		start, _ := attest.ParseDate(e.PeriodStart)
+		prior := attest.AddMonths(start, -12).Format(time.DateOnly) + ".." + start.AddDate(0, 0, -1).Format(time.DateOnly)
+		sum := sha256.Sum256(b)
+		name := "harbor-payroll-" + map[string]string{"SOC 1": "soc1-type2", "SOC 3": "soc3"}[kind] + "-prior-period-EXAMPLE.pdf"
+		if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: name, MediaType: "application/pdf",
+			Meta: map[string]string{"kind": kind, "type": typ, "period": prior, "firm": e.Firm, "distribution_confirmed": "true",
+				"sha256": hex.EncodeToString(sum[:]), "example": "fictional file for the demo"}}, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
