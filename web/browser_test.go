@@ -1,0 +1,224 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest/report"
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+)
+
+// browserT drives a real headless Chromium against the test server and
+// keeps a screenshot of every step in .artifacts/browser/<test>/.
+type browserT struct {
+	t         *testing.T
+	ctx       context.Context
+	base      string
+	shots     string
+	downloads string
+	step      int
+}
+
+// newBrowser starts Chromium, or skips the test when it is missing
+// (failing under CI, where .ci/run installs it).
+func newBrowser(t *testing.T, base string) *browserT {
+	t.Helper()
+	chrome, err := report.FindChrome(os.Getenv)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no Chromium: under CI the browser tests must run (.ci/run installs Debian's chromium): %v", err)
+		}
+		t.Skipf("no Chromium here, the browser tests are skipped: %v", err)
+	}
+	shots, _ := filepath.Abs(filepath.Join("..", ".artifacts", "browser", t.Name()))
+	os.RemoveAll(shots)
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-extensions", true), chromedp.Flag("disable-dev-shm-usage", true))
+	ctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelB(); cancelA() })
+	b := &browserT{t: t, ctx: ctx, base: base, shots: shots, downloads: t.TempDir()}
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: b.downloads}); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	t.Logf("screenshots in %s", shots)
+	return b
+}
+
+// do runs the actions as one named step and keeps a screenshot after it.
+func (b *browserT) do(name string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	b.step++
+	err := chromedp.Do(b.ctx, actions...)
+	if png, serr := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)); serr == nil {
+		os.WriteFile(filepath.Join(b.shots, fmt.Sprintf("%02d-%s.png", b.step, name)), png, 0o644)
+	}
+	if err != nil {
+		b.t.Fatalf("step %d (%s): %v", b.step, name, err)
+	}
+}
+
+// text is the page's visible text.
+func (b *browserT) text() string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("body")))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return s
+}
+
+func (b *browserT) signIn(email string) {
+	b.t.Helper()
+	b.do("sign-in-"+strings.Split(email, "@")[0],
+		chromedp.Navigate(b.base+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=email]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`form.login button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form.login`)))
+}
+
+func (b *browserT) signOut() {
+	b.t.Helper()
+	b.do("sign-out", chromedp.Navigate(b.base+"/"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`form.login`)))
+}
+
+// download clicks a link that answers with an attachment and returns the
+// file Chromium saved.
+func (b *browserT) download(name, selector string) []byte {
+	b.t.Helper()
+	before, _ := filepath.Glob(filepath.Join(b.downloads, "*"))
+	b.do(name, chromedp.Click(chromedp.CSS(selector)))
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		after, _ := filepath.Glob(filepath.Join(b.downloads, "*.pdf"))
+		if len(after) > len(before) {
+			for _, f := range after {
+				if !contains(before, f) {
+					data, err := os.ReadFile(f)
+					if err == nil && len(data) > 0 {
+						return data
+					}
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.t.Fatalf("%s: no file was downloaded", name)
+	return nil
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestBrowserTrustCenter: a visitor requests access, confirms, accepts the
+// NDA, is approved, downloads a watermarked copy; a prospect cannot obtain
+// a SOC 1; a SOC 3 downloads without a grant; revoked and expired links
+// are refused.
+func TestBrowserTrustCenter(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)}
+	f := setupWith(t, func(c *Config) { c.Now = clk.now })
+	ctx := context.Background()
+	pdf := examplePDF(t)
+	soc2 := f.issue(t, "SOC 2", "Type 2", pdf)
+	soc1 := f.issue(t, "SOC 1", "Type 2", pdf)
+	soc3 := f.issue(t, "SOC 3", "", pdf)
+	if _, err := f.store.SaveNDA(ctx, ch, "The recipient keeps the report confidential."); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, f.srv.URL)
+
+	// SOC 3: from the public page, straight to the file.
+	b.do("trust-center", chromedp.Navigate(f.srv.URL+"/trust/demo"), chromedp.WaitVisible(chromedp.CSS(`table.trust`)))
+	if got := b.download("soc3-download", fmt.Sprintf(`a[href="/trust/demo/documents/%d"]`, soc3)); string(got) != string(pdf) {
+		t.Errorf("the SOC 3 download differs from the issued file (%d bytes)", len(got))
+	}
+
+	// A customer asks for the SOC 2.
+	request := func(doc int64, name, email, requester string) {
+		b.do("request-form-"+requester,
+			chromedp.Navigate(fmt.Sprintf("%s/trust/demo/request?doc=%d", f.srv.URL, doc)),
+			chromedp.SendKeys(chromedp.CSS(`input[name=name]`), name),
+			chromedp.SendKeys(chromedp.CSS(`input[name=email]`), email),
+			chromedp.SendKeys(chromedp.CSS(`input[name=company]`), "Customer Inc"),
+			chromedp.SetValue(chromedp.CSS(`select[name=requester]`), requester),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name=reason]`), "vendor review"))
+		b.do("request-sent-"+requester, chromedp.Click(chromedp.CSS(`form.stack button`)), chromedp.WaitVisible(`//h1[text()="Check your inbox"]`))
+		confirm := f.lastLink(t, email, "confirm")
+		b.do("nda-"+requester, chromedp.Navigate(f.srv.URL+confirm), chromedp.WaitVisible(chromedp.CSS(`#nda-text`)),
+			chromedp.Click(chromedp.CSS(`input[name=accept]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name=signature]`), name))
+		b.do("confirmed-"+requester, chromedp.Click(chromedp.CSS(`form.stack button`)), chromedp.WaitVisible(`//h1[text()="Request confirmed"]`))
+	}
+	request(soc2, "Ana Example", "ana@customer.example", "customer")
+	if !strings.Contains(b.text(), "waits for the organization's decision") {
+		t.Errorf("after confirming: %s", b.text())
+	}
+
+	// The admin approves it.
+	b.signIn("admin@example.com")
+	b.do("admin-requests", chromedp.Navigate(f.srv.URL+"/admin/trust"), chromedp.WaitVisible(chromedp.CSS(`#request-1`)))
+	b.do("approved", chromedp.Click(chromedp.CSS(`#request-1 form[action$="/approve"] button`)), chromedp.WaitVisible(`//tr[@id="request-1"]/td[@class="status"][text()="approved"]`))
+	b.signOut()
+
+	// The visitor opens the personal link and downloads a marked copy.
+	access := f.lastLink(t, "ana@customer.example", "access")
+	b.do("personal-page", chromedp.Navigate(f.srv.URL+access), chromedp.WaitVisible(chromedp.CSS(`#download`)))
+	copy1 := b.download("soc2-download", `#download`)
+	if string(copy1) == string(pdf) {
+		t.Fatal("the delivered SOC 2 is the original, not a watermarked copy")
+	}
+	if text := pdfText(t, copy1); text != "" && !strings.Contains(text, "Copy for Ana Example <ana@customer.example>, Customer Inc") {
+		t.Errorf("no watermark in the downloaded copy: %q", text)
+	}
+
+	// A prospect asks for the SOC 1: the admin sees the warning, and
+	// approving without the override is refused.
+	request(soc1, "Pat Prospect", "pat@prospect.example", "prospect")
+	b.signIn("admin@example.com")
+	b.do("prospect-warning", chromedp.Navigate(f.srv.URL+"/admin/trust"), chromedp.WaitVisible(chromedp.CSS(`#request-2 .warning`)))
+	b.do("prospect-refused", chromedp.Click(chromedp.CSS(`#request-2 form[action$="/approve"] button`)), chromedp.WaitVisible(`//h1[text()="Bad Request"]`))
+	if !strings.Contains(b.text(), "override") {
+		t.Errorf("refusal page: %s", b.text())
+	}
+	if q, _ := f.store.AccessRequest(ctx, 2); q.Status == "approved" {
+		t.Fatal("a prospect obtained a SOC 1 without an override")
+	}
+
+	// Revoke the customer's link: it is refused.
+	b.do("admin-again", chromedp.Navigate(f.srv.URL+"/admin/trust"), chromedp.WaitVisible(chromedp.CSS(`#request-1`)))
+	b.do("revoked", chromedp.Click(chromedp.CSS(`#request-1 form[action$="/revoke"] button`)), chromedp.WaitVisible(`//tr[@id="request-1"]/td[@class="status"][text()="revoked"]`))
+	b.do("revoked-link", chromedp.Navigate(f.srv.URL+access), chromedp.WaitVisible(`//h1[text()="Forbidden"]`))
+	if !strings.Contains(b.text(), "revoked") {
+		t.Errorf("revoked link page: %s", b.text())
+	}
+	// Approve again, then let the new link expire.
+	b.do("admin-reapprove", chromedp.Navigate(f.srv.URL+"/admin/trust"), chromedp.WaitVisible(chromedp.CSS(`#request-1 form[action$="/approve"]`)),
+		chromedp.Click(chromedp.CSS(`#request-1 form[action$="/approve"] button`)), chromedp.WaitVisible(`//tr[@id="request-1"]/td[@class="status"][text()="approved"]`))
+	b.signOut()
+	fresh := f.lastLink(t, "ana@customer.example", "access")
+	clk.add(15 * 24 * time.Hour)
+	b.do("expired-link", chromedp.Navigate(f.srv.URL+fresh), chromedp.WaitVisible(`//h1[text()="Forbidden"]`))
+	if !regexp.MustCompile(`expired on`).MatchString(b.text()) {
+		t.Errorf("expired link page: %s", b.text())
+	}
+}
