@@ -61,7 +61,12 @@ func (s *Server) linkDays(ctx context.Context) int {
 }
 
 func (s *Server) ndaRequired(ctx context.Context, kind attest.Kind) bool {
-	for _, k := range strings.Split(s.setting(ctx, SettingNDAKinds, "SOC 1,SOC 2"), ",") {
+	return kindListed(s.setting(ctx, SettingNDAKinds, "SOC 1,SOC 2"), kind)
+}
+
+// kindListed reports whether a comma-separated list names kind.
+func kindListed(list string, kind attest.Kind) bool {
+	for _, k := range strings.Split(list, ",") {
 		if strings.EqualFold(strings.TrimSpace(k), string(kind)) {
 			return true
 		}
@@ -98,13 +103,20 @@ func (s *Server) sharedDocs(ctx context.Context) ([]shared, error) {
 		return nil, err
 	}
 	var out []shared
+	engs := map[string]*attest.Engagement{}
+	ndaKinds := s.setting(ctx, SettingNDAKinds, "SOC 1,SOC 2")
 	for _, d := range docs {
 		if d.Meta["distribution_confirmed"] != "true" {
 			continue
 		}
 		sh := shared{Document: d, Kind: attest.Kind(d.Meta["kind"]), Period: strings.ReplaceAll(d.Meta["period"], "..", " to "), Firm: d.Meta["firm"]}
 		sh.Label = strings.TrimSpace(d.Meta["kind"] + " " + d.Meta["type"])
-		if e, err := s.cfg.Store.Engagement(ctx, d.EngagementID); err == nil && sh.Kind != attest.SOC1 {
+		e, seen := engs[d.EngagementID]
+		if !seen {
+			e, _ = s.cfg.Store.Engagement(ctx, d.EngagementID)
+			engs[d.EngagementID] = e
+		}
+		if e != nil && sh.Kind != attest.SOC1 {
 			sh.Categories = e.Categories
 		}
 		switch sh.Kind {
@@ -115,7 +127,7 @@ func (s *Server) sharedDocs(ctx context.Context) ([]shared, error) {
 		default:
 			sh.Access = "on request"
 		}
-		if !sh.Public && s.ndaRequired(ctx, sh.Kind) {
+		if !sh.Public && kindListed(ndaKinds, sh.Kind) {
 			sh.Access += ", under NDA"
 		}
 		out = append(out, sh)
