@@ -5,11 +5,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,7 +21,10 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/storetest"
 )
 
 // clock is a settable time for tests.
@@ -328,4 +334,67 @@ func TestTrustRequestLimit(t *testing.T) {
 	if last != 429 {
 		t.Errorf("11th request from one address: %d, want 429", last)
 	}
+}
+
+// FuzzTrustForms sends arbitrary bodies to the trust center's public forms:
+// the answer is never a server error or a panic, and a refused request
+// form records nothing.
+func FuzzTrustForms(f *testing.F) {
+	ctx := context.Background()
+	st, err := sqlite.Create(ctx, filepath.Join(f.TempDir(), "attest.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { st.Close() })
+	bs, err := blob.OpenFS(filepath.Join(f.TempDir(), "blobs"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := st.CreateEngagement(ctx, ch, storetest.Engagement("e1"), nil); err != nil {
+		f.Fatal(err)
+	}
+	ref, n, _ := bs.Put(strings.NewReader("%PDF-1.4 not a real report"))
+	st.AddDocument(ctx, ch, attest.Document{EngagementID: "e1", Kind: attest.DocIssued, Name: "r.pdf", Ref: string(ref), Size: n, MediaType: "application/pdf",
+		Meta: map[string]string{"kind": "SOC 2", "type": "Type 2", "distribution_confirmed": "true"}})
+	st.SaveNDA(ctx, ch, "Keep it confidential.")
+	srv := New(Config{Store: st, Blobs: bs, Org: "demo"})
+	var calls int
+	post := func(path, body string) int {
+		calls++
+		r := httptest.NewRequest("POST", path, strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:1234", calls>>16&255, calls>>8&255, calls&255)
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		return w.Code
+	}
+	f.Add("doc=1&name=Ana&email=ana%40customer.example&company=C&requester=customer&reason=r", "accept=yes&signature=Ana&nda_version=1")
+	f.Add("doc=1&name=&email=x", "accept=no")
+	f.Add("doc=%zz&name=%00", "nda_version=99999999999999999999")
+	f.Add(strings.Repeat("a=b&", 5000), "")
+	f.Fuzz(func(t *testing.T, request, confirm string) {
+		before, _ := st.AccessRequests(ctx)
+		code := post("/trust/demo/request", request)
+		after, _ := st.AccessRequests(ctx)
+		if code >= 500 {
+			t.Fatalf("request form: %d", code)
+		}
+		if code != 200 && len(after) != len(before) {
+			t.Fatalf("a refused request (%d) was recorded", code)
+		}
+		if len(after) > len(before) {
+			// The token is only in the mail: take it from the outbox.
+			for _, m := range srv.outbox.latest() {
+				if l := linkRE.FindString(m.Body); l != "" {
+					if code := post(l, confirm); code >= 500 {
+						t.Fatalf("confirm form: %d", code)
+					}
+					break
+				}
+			}
+		}
+		if code := post("/trust/demo/confirm/"+url.PathEscape(confirm), request); code >= 500 {
+			t.Fatalf("confirm with a made-up token: %d", code)
+		}
+	})
 }
