@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -36,7 +37,10 @@ type fixture struct {
 	cookie map[string]*http.Cookie
 }
 
-func setup(t *testing.T) *fixture {
+// setup starts a server over a fresh SQLite store with one user per role,
+// each signed in. opts may change the configuration; url is the server's
+// address, known before it starts.
+func setup(t *testing.T, opts ...func(c *Config, url string)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
@@ -57,7 +61,18 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Config{Store: s, Blobs: bs, Org: "demo"}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Store: s, Blobs: bs, Org: "demo"}
+	for _, o := range opts {
+		o(&cfg, "http://"+ln.Addr().String())
+	}
+	srv := httptest.NewUnstartedServer(New(cfg))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
 	t.Cleanup(srv.Close)
 	f := &fixture{srv: srv, store: s, cookie: map[string]*http.Cookie{}}
 	for _, role := range attest.Roles {
@@ -112,6 +127,8 @@ var allowed = map[string][]string{
 	"GET /static/attest.css":                 nil,
 	"GET /login":                             nil,
 	"POST /login":                            nil,
+	"GET /login/oidc":                        nil,
+	"GET /login/oidc/callback":               nil,
 	"GET /trust":                             nil,
 	"GET /trust/{org}":                       nil,
 	"POST /logout":                           attest.Roles,
