@@ -6,6 +6,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -14,7 +17,8 @@ import (
 )
 
 func (m *Main) serveCommand() *cobra.Command {
-	var addr, org string
+	var addr, org, publicURL string
+	var sso ssoFlags
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the web app, the JSON API (/api/v1) and the trust center",
@@ -27,6 +31,14 @@ gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			public, err := parsePublicURL(publicURL)
+			if err != nil {
+				return err
+			}
+			oidc, err := sso.config(public, m.Getenv)
+			if err != nil {
+				return err
+			}
 			d, err := m.open(ctx)
 			if err != nil {
 				return err
@@ -37,9 +49,14 @@ gracefully.`,
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "--addr %s: %v", addr, err)
 			}
-			srv := &http.Server{Handler: web.New(web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: org}),
+			cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: org, OIDC: oidc, Secure: public != nil && public.Scheme == "https"}
+			srv := &http.Server{Handler: web.New(cfg),
 				ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-			log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "trust_center", "http://"+ln.Addr().String()+"/trust/"+org)
+			base := "http://" + ln.Addr().String()
+			if public != nil {
+				base = strings.TrimSuffix(public.String(), "/")
+			}
+			log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "public_url", base+"/", "trust_center", base+"/trust/"+org, "single_sign_on", oidc != nil)
 			done := make(chan error, 1)
 			go func() { done <- srv.Serve(ln) }()
 			select {
@@ -61,5 +78,73 @@ gracefully.`,
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	c.Flags().StringVar(&org, "org", "demo", "the trust center's name in its address (/trust/ORG)")
+	c.Flags().StringVar(&publicURL, "public-url", "", "the address people use to reach this server, e.g. https://attest.example.com (for links and the single sign-on callback; https marks cookies Secure)")
+	c.Flags().StringVar(&sso.issuer, "oidc-issuer", "", "OpenID Connect issuer for single sign-on, e.g. https://accounts.example.com")
+	c.Flags().StringVar(&sso.clientID, "oidc-client-id", "", "this server's client ID at the OpenID Connect provider")
+	c.Flags().StringVar(&sso.secretFile, "oidc-client-secret-file", "", "file holding the client secret, readable only by its owner (or set ATTEST_OIDC_CLIENT_SECRET)")
 	return c
+}
+
+// ssoFlags are the single sign-on settings of attest serve.
+type ssoFlags struct{ issuer, clientID, secretFile string }
+
+// config checks the single sign-on settings: none at all, or all of them.
+func (f ssoFlags) config(public *url.URL, getenv func(string) string) (*web.OIDC, error) {
+	if f.issuer == "" && f.clientID == "" && f.secretFile == "" {
+		return nil, nil
+	}
+	if f.issuer == "" || f.clientID == "" {
+		return nil, attest.Errorf(attest.EINVALID, "single sign-on needs both --oidc-issuer and --oidc-client-id")
+	}
+	if u, err := url.Parse(f.issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, attest.Errorf(attest.EINVALID, "--oidc-issuer %q: want an http(s) address", f.issuer)
+	}
+	if public == nil {
+		return nil, attest.Errorf(attest.EINVALID, "single sign-on needs --public-url, the address the provider sends people back to")
+	}
+	secret, err := clientSecret(f.secretFile, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &web.OIDC{Issuer: f.issuer, ClientID: f.clientID, ClientSecret: secret, RedirectURL: strings.TrimSuffix(public.String(), "/") + "/login/oidc/callback"}, nil
+}
+
+// clientSecret reads the secret from its file, which must not be readable
+// by anyone but its owner, or else from ATTEST_OIDC_CLIENT_SECRET.
+func clientSecret(file string, getenv func(string) string) (string, error) {
+	if file == "" {
+		if v := strings.TrimSpace(getenv("ATTEST_OIDC_CLIENT_SECRET")); v != "" {
+			return v, nil
+		}
+		return "", attest.Errorf(attest.EINVALID, "single sign-on needs the client secret: --oidc-client-secret-file or ATTEST_OIDC_CLIENT_SECRET")
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file: %v", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file %s: readable by others (mode %04o): chmod 600 it", file, fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file: %v", err)
+	}
+	secret := strings.TrimSpace(string(b))
+	if secret == "" {
+		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file %s is empty", file)
+	}
+	return secret, nil
+}
+
+// parsePublicURL checks --public-url: empty, or an absolute http(s)
+// address without query or fragment.
+func parsePublicURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, attest.Errorf(attest.EINVALID, "--public-url %q: want an http(s) address such as https://attest.example.com", s)
+	}
+	return u, nil
 }
