@@ -194,18 +194,27 @@ func (s *Server) ssoRefuse(w http.ResponseWriter, r *http.Request, why string) e
 // the provider to vouch for it (email_verified true; some providers send
 // the string "true").
 func verifiedEmail(claims []byte) (string, error) {
-	var c struct {
-		Email         string `json:"email"`
-		EmailVerified any    `json:"email_verified"`
-	}
+	// Claim names are matched exactly, not case-insensitively as
+	// encoding/json matches struct fields.
+	var c map[string]json.RawMessage
 	if err := json.Unmarshal(claims, &c); err != nil {
 		return "", errors.New("ID token claims: " + err.Error())
 	}
-	email := strings.ToLower(strings.TrimSpace(c.Email))
+	var email string
+	var verified any
+	if raw, ok := c["email"]; ok {
+		if err := json.Unmarshal(raw, &email); err != nil {
+			return "", errors.New("the ID token's e-mail is not a string")
+		}
+	}
+	if raw, ok := c["email_verified"]; ok {
+		json.Unmarshal(raw, &verified)
+	}
+	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" {
 		return "", errors.New("the ID token has no e-mail")
 	}
-	if c.EmailVerified != true && c.EmailVerified != "true" {
+	if verified != true && verified != "true" {
 		return "", errors.New("the provider has not verified the e-mail " + email)
 	}
 	return email, nil

@@ -33,6 +33,7 @@ const password = "correct horse battery staple"
 type fixture struct {
 	srv   *httptest.Server
 	store attest.Store
+	blobs string // the blob store's folder
 	// cookie is each role's session cookie.
 	cookie map[string]*http.Cookie
 }
@@ -40,7 +41,7 @@ type fixture struct {
 // setup starts a server over a fresh SQLite store with one user per role,
 // each signed in. opts may change the configuration; url is the server's
 // address, known before it starts.
-func setup(t *testing.T, opts ...func(c *Config, url string)) *fixture {
+func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
@@ -51,13 +52,14 @@ func setup(t *testing.T, opts ...func(c *Config, url string)) *fixture {
 	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
 		t.Fatal(err)
 	}
-	hash, _ := argon2id.CreateHash(password, &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	hash, _ := argon2id.CreateHash(password, cheapHash)
 	for _, role := range attest.Roles {
 		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	bs, err := blob.OpenFS(filepath.Join(t.TempDir(), "blobs"))
+	blobDir := filepath.Join(t.TempDir(), "blobs")
+	bs, err := blob.OpenFS(blobDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +76,7 @@ func setup(t *testing.T, opts ...func(c *Config, url string)) *fixture {
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, store: s, cookie: map[string]*http.Cookie{}}
+	f := &fixture{srv: srv, store: s, blobs: blobDir, cookie: map[string]*http.Cookie{}}
 	for _, role := range attest.Roles {
 		resp := f.login(t, role+"@example.com", password)
 		if resp.StatusCode != http.StatusSeeOther {
@@ -89,9 +91,12 @@ func setup(t *testing.T, opts ...func(c *Config, url string)) *fixture {
 	return f
 }
 
+// cheapHash keeps test passwords quick to check.
+var cheapHash = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-func (f *fixture) login(t *testing.T, email, pw string) *http.Response {
+func (f *fixture) login(t testing.TB, email, pw string) *http.Response {
 	t.Helper()
 	resp, err := noRedirect.PostForm(f.srv.URL+"/login", url.Values{"email": {email}, "password": {pw}})
 	if err != nil {
@@ -101,7 +106,7 @@ func (f *fixture) login(t *testing.T, email, pw string) *http.Response {
 	return resp
 }
 
-func (f *fixture) do(t *testing.T, method, path, role string, header http.Header) *http.Response {
+func (f *fixture) do(t testing.TB, method, path, role string, header http.Header) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(method, f.srv.URL+path, nil)
 	for k, v := range header {
