@@ -147,7 +147,8 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, _ *attest.
 	if raw == "" {
 		return s.ssoRefuse(w, r, "the token answer has no ID token")
 	}
-	idt, err := p.VerifierContext(s.sso.ctx(ctx), &oidc.Config{ClientID: s.sso.cfg.ClientID, Now: s.cfg.Now}).Verify(ctx, raw)
+	// Verifier shares the provider's cached key set, fetched with our client.
+	idt, err := p.Verifier(&oidc.Config{ClientID: s.sso.cfg.ClientID, Now: s.cfg.Now}).Verify(ctx, raw)
 	if err != nil {
 		return s.ssoRefuse(w, r, "ID token: "+err.Error())
 	}

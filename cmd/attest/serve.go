@@ -25,7 +25,10 @@ func (m *Main) serveCommand() *cobra.Command {
 		Long: `Serve the dashboard, the JSON API under /api/v1 (OpenAPI document at
 /api/v1/openapi.json), health and readiness endpoints, and the public trust
 center at /trust/ORG. Users sign in with the accounts made by attest user
-add; CI and collectors use API tokens (attest token create). Logs are
+add, or with single sign-on when --oidc-issuer, --oidc-client-id, the
+client secret and --public-url are given (an existing, enabled user with
+the provider-verified e-mail; no account is created). CI and collectors
+use API tokens (attest token create). Logs are
 structured (JSON) on standard error. SIGINT or SIGTERM stops the server
 gracefully.`,
 		Args: cobra.NoArgs,
