@@ -237,8 +237,11 @@ func TestOIDCSignIn(t *testing.T) {
 	if resp.StatusCode != 200 || me.Email != "control-owner@example.com" || me.Role != attest.RoleOwner {
 		t.Errorf("me: %d %s", resp.StatusCode, body)
 	}
-	if p.exchanges != 1 {
-		t.Errorf("%d codes exchanged, want 1", p.exchanges)
+	p.mu.Lock()
+	exchanges := p.exchanges
+	p.mu.Unlock()
+	if exchanges != 1 {
+		t.Errorf("%d codes exchanged, want 1", exchanges)
 	}
 	// The callback's state was used up: replaying it signs nobody in.
 	fresh := newBrowser(t, f.srv.URL)
@@ -250,7 +253,7 @@ func TestOIDCSignIn(t *testing.T) {
 func TestOIDCRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		prep   func(f *fixture, p *provider)
+		prep   func(t *testing.T, f *fixture, p *provider)
 		tamper func(cb *url.URL)
 		reason string
 	}{
@@ -259,25 +262,25 @@ func TestOIDCRefusals(t *testing.T) {
 			q.Set("state", randomString())
 			cb.RawQuery = q.Encode()
 		}, reason: "state does not match"},
-		{name: "wrong nonce", prep: func(_ *fixture, p *provider) { p.nonce = "someone-elses-nonce" }, reason: "nonce does not match"},
-		{name: "PKCE verifier mismatch", prep: func(_ *fixture, p *provider) { p.skewChallenge = true }, reason: "refused the code: invalid_grant"},
-		{name: "email not verified", prep: func(_ *fixture, p *provider) { p.emailVerified = false }, reason: "has not verified the e-mail"},
-		{name: "email_verified missing", prep: func(_ *fixture, p *provider) { p.emailVerified = nil }, reason: "has not verified the e-mail"},
-		{name: "unknown user", prep: func(_ *fixture, p *provider) { p.email = "stranger@example.com" }, reason: "no user has the e-mail"},
-		{name: "disabled user", prep: func(f *fixture, p *provider) {
+		{name: "wrong nonce", prep: func(_ *testing.T, _ *fixture, p *provider) { p.nonce = "someone-elses-nonce" }, reason: "nonce does not match"},
+		{name: "PKCE verifier mismatch", prep: func(_ *testing.T, _ *fixture, p *provider) { p.skewChallenge = true }, reason: "refused the code: invalid_grant"},
+		{name: "email not verified", prep: func(_ *testing.T, _ *fixture, p *provider) { p.emailVerified = false }, reason: "has not verified the e-mail"},
+		{name: "email_verified missing", prep: func(_ *testing.T, _ *fixture, p *provider) { p.emailVerified = nil }, reason: "has not verified the e-mail"},
+		{name: "unknown user", prep: func(_ *testing.T, _ *fixture, p *provider) { p.email = "stranger@example.com" }, reason: "no user has the e-mail"},
+		{name: "disabled user", prep: func(t *testing.T, f *fixture, p *provider) {
 			u, _ := f.store.UserByEmail(context.Background(), p.email)
 			u.Disabled = true
 			if _, err := f.store.SaveUser(context.Background(), ch, *u); err != nil {
 				t.Fatal(err)
 			}
 		}, reason: "is disabled"},
-		{name: "expired token", prep: func(_ *fixture, p *provider) { p.expiresIn = -time.Hour }, reason: "token is expired"},
+		{name: "expired token", prep: func(_ *testing.T, _ *fixture, p *provider) { p.expiresIn = -time.Hour }, reason: "token is expired"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, p, logs := setupSSO(t)
 			p.email = "viewer@example.com"
 			if tc.prep != nil {
-				tc.prep(f, p)
+				tc.prep(t, f, p)
 			}
 			b := newBrowser(t, f.srv.URL)
 			resp, body := b.signIn(tc.tamper)
