@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest/report"
-	"github.com/chromedp/cdproto/browser"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -26,9 +26,9 @@ type browserT struct {
 	step      int
 }
 
-// newBrowser starts Chromium, or skips the test when it is missing
+// newChromium starts Chromium, or skips the test when it is missing
 // (failing under CI, where .ci/run installs it).
-func newBrowser(t *testing.T, base string) *browserT {
+func newChromium(t *testing.T, base string) *browserT {
 	t.Helper()
 	chrome, err := report.FindChrome(os.Getenv)
 	if err != nil {
@@ -51,7 +51,7 @@ func newBrowser(t *testing.T, base string) *browserT {
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelT(); cancelB(); cancelA() })
 	b := &browserT{t: t, ctx: ctx, base: base, shots: shots, downloads: t.TempDir()}
-	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: b.downloads}); err != nil {
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: b.downloads}); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
 	t.Logf("screenshots in %s", shots)
@@ -136,7 +136,7 @@ func contains(l []string, s string) bool {
 // are refused.
 func TestBrowserTrustCenter(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)}
-	f := setupWith(t, func(c *Config) { c.Now = clk.now })
+	f := setupWith(t, func(c *Config) { c.Now = clk.Now })
 	ctx := context.Background()
 	pdf := examplePDF(t)
 	soc2 := f.issue(t, "SOC 2", "Type 2", pdf)
@@ -145,7 +145,7 @@ func TestBrowserTrustCenter(t *testing.T) {
 	if _, err := f.store.SaveNDA(ctx, ch, "The recipient keeps the report confidential."); err != nil {
 		t.Fatal(err)
 	}
-	b := newBrowser(t, f.srv.URL)
+	b := newChromium(t, f.srv.URL)
 
 	// SOC 3: from the public page, straight to the file.
 	b.do("trust-center", chromedp.Navigate(f.srv.URL+"/trust/demo"), chromedp.WaitVisible(chromedp.CSS(`table.trust`)))
@@ -216,7 +216,7 @@ func TestBrowserTrustCenter(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#request-1 form[action$="/approve"] button`)), chromedp.WaitVisible(`//tr[@id="request-1"]/td[@class="status"][text()="approved"]`))
 	b.signOut()
 	fresh := f.lastLink(t, "ana@customer.example", "access")
-	clk.add(15 * 24 * time.Hour)
+	clk.Add(15 * 24 * time.Hour)
 	b.do("expired-link", chromedp.Navigate(f.srv.URL+fresh), chromedp.WaitVisible(`//h1[text()="Forbidden"]`))
 	if !regexp.MustCompile(`expired on`).MatchString(b.text()) {
 		t.Errorf("expired link page: %s", b.text())

@@ -42,7 +42,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 			if errors.As(err, &tooBig) {
 				return &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
 			}
-			if err.Error() == "EOF" {
+			if errors.Is(err, io.EOF) {
 				break
 			}
 			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
@@ -71,11 +71,17 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 			if err != nil {
 				return err
 			}
-			p, err := s.cfg.Blobs.Stage(part)
+			body := &bodyReader{r: part}
+			p, err := s.cfg.Blobs.Stage(body)
 			if err != nil {
 				var tooBig *http.MaxBytesError
-				if errors.As(err, &tooBig) {
+				if errors.As(body.err, &tooBig) {
 					return &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
+				}
+				if body.err != nil {
+					// The request broke off or is malformed: the sender's
+					// problem, not the store's.
+					return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + body.err.Error()}
 				}
 				return err
 			}
@@ -122,6 +128,21 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 	}
 	writeJSON(w, http.StatusCreated, added)
 	return nil
+}
+
+// bodyReader remembers why reading the request failed, to tell a broken
+// upload from a failing blob store.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
 }
 
 // field reads a short form value whole, refusing one longer than max.

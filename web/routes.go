@@ -26,6 +26,8 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/static/attest.css", Roles: Public, Summary: "Style sheet", h: s.static},
 		{Method: "GET", Pattern: "/login", Roles: Public, Summary: "Sign-in form", h: s.loginForm},
 		{Method: "POST", Pattern: "/login", Roles: Public, Summary: "Sign in (form fields email, password)", h: s.login},
+		{Method: "GET", Pattern: "/login/oidc", Roles: Public, Summary: "Sign in with single sign-on: off to the provider", h: s.oidcStart},
+		{Method: "GET", Pattern: "/login/oidc/callback", Roles: Public, Summary: "Single sign-on: back from the provider", h: s.oidcCallback},
 		{Method: "POST", Pattern: "/logout", Roles: readers, Summary: "Sign out", h: s.logout},
 		{Method: "GET", Pattern: "/{$}", Roles: readers, Summary: "Dashboard", h: s.dashboard},
 		{Method: "GET", Pattern: "/api/v1/me", Roles: readers, API: true, Summary: "The signed-in user", h: s.me},
@@ -74,7 +76,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *attest.User) 
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	page(w, "login", map[string]any{"Title": "Sign in", "Next": r.URL.Query().Get("next")})
+	page(w, "login", map[string]any{"Title": "Sign in", "Next": r.URL.Query().Get("next"), "SSO": s.sso != nil})
 	return nil
 }
 
@@ -114,7 +116,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		s.ipLogins.fail(ipKey)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnauthorized)
-		page(w, "login", map[string]any{"Title": "Sign in", "Error": "Wrong e-mail address or password.", "Email": email})
+		page(w, "login", map[string]any{"Title": "Sign in", "Error": "Wrong e-mail address or password.", "Email": email, "SSO": s.sso != nil})
 		return nil
 	}
 	s.logins.reset(key)

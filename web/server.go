@@ -38,6 +38,12 @@ type Config struct {
 	PublicURL string
 	// Mailer sends mail; nil logs messages and shows them to admins.
 	Mailer Mailer
+	// OIDC, when set, offers single sign-on beside the password.
+	OIDC *OIDC
+	// SessionIdle and SessionLifetime end a session after that long
+	// without a request, and that long after sign-in whatever happens
+	// (defaults 30 minutes and 12 hours).
+	SessionIdle, SessionLifetime time.Duration
 }
 
 // Server serves the pages, the API and the trust center.
@@ -46,6 +52,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	logins   *limiter // failed sign-ins per address and e-mail
 	ipLogins *limiter // failed sign-ins per address, whatever the e-mail
+	tokens   *limiter // failed API token uses per address
+	sso      *sso     // nil without single sign-on
 	routes   []route
 	handler  http.Handler
 	// accessLimit counts trust-center access requests per address.
@@ -79,14 +87,21 @@ func New(cfg Config) *Server {
 	if cfg.Org == "" {
 		cfg.Org = "demo"
 	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 30 * time.Minute
+	}
+	if cfg.SessionLifetime == 0 {
+		cfg.SessionLifetime = 12 * time.Hour
+	}
 	sm := scs.New()
-	sm.IdleTimeout = 30 * time.Minute
-	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = cfg.SessionIdle
+	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.Name = "attest_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.Secure
-	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now)}
+	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
+		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}
 	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
 	s.outbox = &outbox{send: cfg.Mailer, log: cfg.Log}
 	s.routes = s.table()
@@ -183,16 +198,7 @@ func (s *Server) guard(rt route) http.Handler {
 // caller is the signed-in user, the API token's user, or nil.
 func (s *Server) caller(r *http.Request) (*attest.User, error) {
 	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		sum := sha256.Sum256([]byte(strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))))
-		t, err := s.cfg.Store.TokenByHash(r.Context(), hex.EncodeToString(sum[:]))
-		if err != nil || t.RevokedAt != "" {
-			return nil, &attest.Error{Code: attest.EUNAUTHORIZED, Message: "the API token is not valid"}
-		}
-		u, err := s.cfg.Store.User(r.Context(), t.UserID)
-		if err != nil || u.Disabled {
-			return nil, &attest.Error{Code: attest.EUNAUTHORIZED, Message: "the API token is not valid"}
-		}
-		return u, nil
+		return s.bearer(r, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
 	}
 	id := s.sessions.GetInt64(r.Context(), "user")
 	if id == 0 {
@@ -204,6 +210,35 @@ func (s *Server) caller(r *http.Request) (*attest.User, error) {
 		return nil, nil
 	}
 	return u, err
+}
+
+// bearer is the API token's user. An address that keeps sending invalid
+// tokens is refused for a while, valid tokens included, so that guessing
+// learns nothing while the limit holds.
+func (s *Server) bearer(r *http.Request, token string) (*attest.User, error) {
+	ip := clientIP(r)
+	if s.tokens.blocked(ip) {
+		return nil, &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
+	}
+	invalid := &attest.Error{Code: attest.EUNAUTHORIZED, Message: "the API token is not valid"}
+	sum := sha256.Sum256([]byte(token))
+	t, err := s.cfg.Store.TokenByHash(r.Context(), hex.EncodeToString(sum[:]))
+	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
+		return nil, err
+	}
+	if err != nil || t.RevokedAt != "" {
+		s.tokens.fail(ip)
+		return nil, invalid
+	}
+	u, err := s.cfg.Store.User(r.Context(), t.UserID)
+	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
+		return nil, err
+	}
+	if err != nil || u.Disabled {
+		s.tokens.fail(ip)
+		return nil, invalid
+	}
+	return u, nil
 }
 
 // status maps error codes to HTTP statuses: the one place that does.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -33,16 +34,26 @@ type fixture struct {
 	srv    *httptest.Server
 	server *Server
 	store  attest.Store
-	blobs  blob.Store
+	blobs  string // the blob store's folder
+	bstore blob.Store
 	// cookie is each role's session cookie.
 	cookie map[string]*http.Cookie
 }
 
-func setup(t *testing.T) *fixture { return setupWith(t, nil) }
-
 // setupWith builds the fixture, letting the test adjust the server's
 // configuration first.
-func setupWith(t *testing.T, adjust func(*Config)) *fixture {
+func setupWith(t testing.TB, adjust func(*Config)) *fixture {
+	return setup(t, func(c *Config, _ string) {
+		if adjust != nil {
+			adjust(c)
+		}
+	})
+}
+
+// setup starts a server over a fresh SQLite store with one user per role,
+// each signed in. opts may change the configuration; url is the server's
+// address, known before it starts.
+func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
@@ -53,24 +64,32 @@ func setupWith(t *testing.T, adjust func(*Config)) *fixture {
 	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
 		t.Fatal(err)
 	}
-	hash, _ := argon2id.CreateHash(password, &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	hash, _ := argon2id.CreateHash(password, cheapHash)
 	for _, role := range attest.Roles {
 		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	bs, err := blob.OpenFS(filepath.Join(t.TempDir(), "blobs"))
+	blobDir := filepath.Join(t.TempDir(), "blobs")
+	bs, err := blob.OpenFS(blobDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := Config{Store: s, Blobs: bs, Org: "demo"}
-	if adjust != nil {
-		adjust(&cfg)
+	for _, o := range opts {
+		o(&cfg, "http://"+ln.Addr().String())
 	}
 	server := New(cfg)
-	srv := httptest.NewServer(server)
+	srv := httptest.NewUnstartedServer(server)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, server: server, store: s, blobs: bs, cookie: map[string]*http.Cookie{}}
+	f := &fixture{srv: srv, server: server, store: s, blobs: blobDir, bstore: bs, cookie: map[string]*http.Cookie{}}
 	for _, role := range attest.Roles {
 		resp := f.login(t, role+"@example.com", password)
 		if resp.StatusCode != http.StatusSeeOther {
@@ -85,9 +104,12 @@ func setupWith(t *testing.T, adjust func(*Config)) *fixture {
 	return f
 }
 
+// cheapHash keeps test passwords quick to check.
+var cheapHash = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-func (f *fixture) login(t *testing.T, email, pw string) *http.Response {
+func (f *fixture) login(t testing.TB, email, pw string) *http.Response {
 	t.Helper()
 	resp, err := noRedirect.PostForm(f.srv.URL+"/login", url.Values{"email": {email}, "password": {pw}})
 	if err != nil {
@@ -97,7 +119,7 @@ func (f *fixture) login(t *testing.T, email, pw string) *http.Response {
 	return resp
 }
 
-func (f *fixture) do(t *testing.T, method, path, role string, header http.Header) *http.Response {
+func (f *fixture) do(t testing.TB, method, path, role string, header http.Header) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(method, f.srv.URL+path, nil)
 	for k, v := range header {
@@ -153,6 +175,8 @@ var allowed = map[string][]string{
 	"GET /api/v1/trust/downloads":                    {attest.RoleAdmin},
 	"POST /api/v1/trust/requests/{id}/approve":       {attest.RoleAdmin},
 	"POST /api/v1/trust/requests/{id}/revoke":        {attest.RoleAdmin},
+	"GET /login/oidc":                                nil,
+	"GET /login/oidc/callback":                       nil,
 }
 
 // TestAuthorizationMatrix walks every route with every role and with no

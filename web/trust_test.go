@@ -16,7 +16,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,23 +26,10 @@ import (
 	"github.com/attest-dev/attest/storetest"
 )
 
-// clock is a settable time for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // issue stores pdf as an issued report of kind, shared in the trust center.
 func (f *fixture) issue(t *testing.T, kind, typ string, pdf []byte) int64 {
 	t.Helper()
-	ref, n, err := f.blobs.Put(bytes.NewReader(pdf))
+	ref, n, err := f.bstore.Put(bytes.NewReader(pdf))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +129,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestTrustCenterNDAFlow(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)}
-	f := setupWith(t, func(c *Config) { c.Now = clk.now })
+	f := setupWith(t, func(c *Config) { c.Now = clk.Now })
 	ctx := context.Background()
 	pdf := examplePDF(t)
 	soc2 := f.issue(t, "SOC 2", "Type 2", pdf)
@@ -240,11 +226,11 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 	if resp, _ := f.get(t, access, ""); resp.StatusCode != 404 {
 		t.Errorf("the revoked link's token still resolves: %d", resp.StatusCode)
 	}
-	clk.add(13 * 24 * time.Hour)
+	clk.Add(13 * 24 * time.Hour)
 	if resp, _ := f.get(t, again+"/documents/"+itoa(soc2), ""); resp.StatusCode != 200 {
 		t.Errorf("day 13: %d", resp.StatusCode)
 	}
-	clk.add(25 * time.Hour)
+	clk.Add(25 * time.Hour)
 	if resp, body := f.get(t, again+"/documents/"+itoa(soc2), ""); resp.StatusCode != 403 || !bytes.Contains(body, []byte("expired")) {
 		t.Errorf("day 14: %d %s", resp.StatusCode, body)
 	}
@@ -290,7 +276,7 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 		t.Errorf("log %d rows %v: %s", len(rows), err, csvBody)
 	}
 	// Everything above is in the ledger, and verify agrees with the tables.
-	rep, err := integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.blobs})
+	rep, err := integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.bstore})
 	if err != nil || !rep.OK {
 		t.Fatalf("verify: %+v %v", rep, err)
 	}
@@ -299,7 +285,7 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 	if _, err := db.Exec(`UPDATE trust_requests SET nda_name = 'Someone Else' WHERE id = 1`); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.blobs})
+	rep, err = integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.bstore})
 	if err != nil || rep.OK || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Detail, "access request 1 differs") {
 		t.Errorf("tampering not caught: %+v %v", rep, err)
 	}

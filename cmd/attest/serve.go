@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -17,12 +19,16 @@ import (
 // serveFlags are attest serve's options, shared with attest demo --serve.
 type serveFlags struct {
 	addr, org, publicURL string
+	sso                  ssoFlags
 }
 
 func (f *serveFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	c.Flags().StringVar(&f.org, "org", "demo", "the trust center's name in its address (/trust/ORG)")
-	c.Flags().StringVar(&f.publicURL, "public-url", "", "the address people reach the server at, for the links it mails (default: http://ADDR)")
+	c.Flags().StringVar(&f.publicURL, "public-url", "", "the address people use to reach this server, e.g. https://attest.example.com (for mailed links and the single sign-on callback; https marks cookies Secure)")
+	c.Flags().StringVar(&f.sso.issuer, "oidc-issuer", "", "OpenID Connect issuer for single sign-on, e.g. https://accounts.example.com")
+	c.Flags().StringVar(&f.sso.clientID, "oidc-client-id", "", "this server's client ID at the OpenID Connect provider")
+	c.Flags().StringVar(&f.sso.secretFile, "oidc-client-secret-file", "", "file holding the client secret, readable only by its owner (or set ATTEST_OIDC_CLIENT_SECRET)")
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -33,9 +39,11 @@ func (m *Main) serveCommand() *cobra.Command {
 		Long: `Serve the dashboard, the JSON API under /api/v1 (OpenAPI document at
 /api/v1/openapi.json), health and readiness endpoints, and the public trust
 center at /trust/ORG. Users sign in with the accounts made by attest user
-add; CI and collectors use API tokens (attest token create). Logs are
-structured (JSON) on standard error. SIGINT or SIGTERM stops the server
-gracefully.
+add, or with single sign-on when --oidc-issuer, --oidc-client-id, the
+client secret and --public-url are given (an existing, enabled user with
+the provider-verified e-mail; no account is created). CI and collectors
+use API tokens (attest token create). Logs are structured (JSON) on
+standard error. SIGINT or SIGTERM stops the server gracefully.
 
 Mail (access confirmations and personal links for the trust center) goes
 through the SMTP server named by ATTEST_SMTP_ADDR (host:port), from
@@ -44,6 +52,9 @@ needs them. Without ATTEST_SMTP_ADDR messages are written to the log and
 shown to admins on /admin/trust.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.check(m); err != nil {
+				return err
+			}
 			d, err := m.open(cmd.Context())
 			if err != nil {
 				return err
@@ -56,34 +67,56 @@ shown to admins on /admin/trust.`,
 	return c
 }
 
+// check validates the flags before anything is opened.
+func (f *serveFlags) check(m *Main) error {
+	_, _, err := f.resolve(m)
+	return err
+}
+
+func (f *serveFlags) resolve(m *Main) (*url.URL, *web.OIDC, error) {
+	public, err := parsePublicURL(f.publicURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	oidc, err := f.sso.config(public, m.Getenv)
+	return public, oidc, err
+}
+
 // serve runs the server on d until ctx ends; ready, when set, is called
 // with the base URL once the server listens.
 func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url string)) error {
+	public, oidc, err := f.resolve(m)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return attest.Errorf(attest.EINVALID, "--addr %s: %v", f.addr, err)
 	}
-	base := "http://" + ln.Addr().String()
-	if f.publicURL == "" {
-		f.publicURL = base
+	local := "http://" + ln.Addr().String()
+	base := local
+	if public != nil {
+		base = strings.TrimSuffix(public.String(), "/")
 	}
 	var mailer web.Mailer
-	if addr := os.Getenv("ATTEST_SMTP_ADDR"); addr != "" {
-		from := os.Getenv("ATTEST_SMTP_FROM")
+	if addr := m.Getenv("ATTEST_SMTP_ADDR"); addr != "" {
+		from := m.Getenv("ATTEST_SMTP_FROM")
 		if from == "" {
 			ln.Close()
 			return attest.Errorf(attest.EINVALID, "ATTEST_SMTP_ADDR is set but ATTEST_SMTP_FROM is not: say which address mail comes from")
 		}
-		mailer = web.SMTP{Addr: addr, From: from, User: os.Getenv("ATTEST_SMTP_USER"), Password: os.Getenv("ATTEST_SMTP_PASSWORD")}
+		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
-	srv := &http.Server{Handler: web.New(web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, PublicURL: f.publicURL, Mailer: mailer}),
+	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
+		PublicURL: base, Mailer: mailer}
+	srv := &http.Server{Handler: web.New(cfg),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	log.Info("serving", "url", base+"/", "trust_center", f.publicURL+"/trust/"+f.org, "mail", mailer != nil)
+	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", mailer != nil)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	if ready != nil {
-		ready(base)
+		ready(local)
 	}
 	select {
 	case err := <-done:
@@ -100,4 +133,68 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 		return err
 	}
 	return nil
+}
+
+// ssoFlags are the single sign-on settings of attest serve.
+type ssoFlags struct{ issuer, clientID, secretFile string }
+
+// config checks the single sign-on settings: none at all, or all of them.
+func (f ssoFlags) config(public *url.URL, getenv func(string) string) (*web.OIDC, error) {
+	if f.issuer == "" && f.clientID == "" && f.secretFile == "" {
+		return nil, nil
+	}
+	if f.issuer == "" || f.clientID == "" {
+		return nil, attest.Errorf(attest.EINVALID, "single sign-on needs both --oidc-issuer and --oidc-client-id")
+	}
+	if u, err := url.Parse(f.issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, attest.Errorf(attest.EINVALID, "--oidc-issuer %q: want an http(s) address", f.issuer)
+	}
+	if public == nil {
+		return nil, attest.Errorf(attest.EINVALID, "single sign-on needs --public-url, the address the provider sends people back to")
+	}
+	secret, err := clientSecret(f.secretFile, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &web.OIDC{Issuer: f.issuer, ClientID: f.clientID, ClientSecret: secret, RedirectURL: strings.TrimSuffix(public.String(), "/") + "/login/oidc/callback"}, nil
+}
+
+// clientSecret reads the secret from its file, which must not be readable
+// by anyone but its owner, or else from ATTEST_OIDC_CLIENT_SECRET.
+func clientSecret(file string, getenv func(string) string) (string, error) {
+	if file == "" {
+		if v := strings.TrimSpace(getenv("ATTEST_OIDC_CLIENT_SECRET")); v != "" {
+			return v, nil
+		}
+		return "", attest.Errorf(attest.EINVALID, "single sign-on needs the client secret: --oidc-client-secret-file or ATTEST_OIDC_CLIENT_SECRET")
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file: %v", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file %s: readable by others (mode %04o): chmod 600 it", file, fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file: %v", err)
+	}
+	secret := strings.TrimSpace(string(b))
+	if secret == "" {
+		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file %s is empty", file)
+	}
+	return secret, nil
+}
+
+// parsePublicURL checks --public-url: empty, or an absolute http(s)
+// address without query or fragment.
+func parsePublicURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, attest.Errorf(attest.EINVALID, "--public-url %q: want an http(s) address such as https://attest.example.com", s)
+	}
+	return u, nil
 }

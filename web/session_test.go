@@ -1,0 +1,190 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+)
+
+// clock is a time the test moves by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func TestTokenUseLimit(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	f := setup(t, func(c *Config, _ string) { c.Now = clk.Now })
+	ctx := context.Background()
+	u, _ := f.store.UserByEmail(ctx, "viewer@example.com")
+	sum := sha256.Sum256([]byte("att_good"))
+	if _, err := f.store.SaveToken(ctx, ch, attest.Token{UserID: u.ID, Name: "ci", Hash: hex.EncodeToString(sum[:])}); err != nil {
+		t.Fatal(err)
+	}
+	good := http.Header{"Authorization": {"Bearer att_good"}}
+	for i := range 20 {
+		if got := f.do(t, "GET", "/api/v1/me", "", http.Header{"Authorization": {fmt.Sprintf("Bearer att_guess%d", i)}}).StatusCode; got != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d, want 401", i, got)
+		}
+	}
+	if got := f.do(t, "GET", "/api/v1/me", "", http.Header{"Authorization": {"Bearer att_guess21"}}).StatusCode; got != http.StatusTooManyRequests {
+		t.Errorf("the 21st invalid token: %d, want 429", got)
+	}
+	// While the limit holds, a valid token is refused too: the answer
+	// must not tell a good guess from a bad one.
+	if got := f.do(t, "GET", "/api/v1/me", "", good).StatusCode; got != http.StatusTooManyRequests {
+		t.Errorf("a valid token during the limit: %d, want 429", got)
+	}
+	// Sessions are not tokens: a signed-in browser at the same address
+	// goes on working.
+	if got := f.do(t, "GET", "/api/v1/me", attest.RoleViewer, nil).StatusCode; got != http.StatusOK {
+		t.Errorf("a session during the token limit: %d", got)
+	}
+	clk.Add(16 * time.Minute)
+	if got := f.do(t, "GET", "/api/v1/me", "", good).StatusCode; got != http.StatusOK {
+		t.Errorf("a valid token after the window: %d, want 200", got)
+	}
+}
+
+// TestValidTokensAreNotLimited: using a good token again and again is not
+// a failure.
+func TestValidTokensAreNotLimited(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	u, _ := f.store.UserByEmail(ctx, "viewer@example.com")
+	sum := sha256.Sum256([]byte("att_good"))
+	f.store.SaveToken(ctx, ch, attest.Token{UserID: u.ID, Name: "ci", Hash: hex.EncodeToString(sum[:])})
+	for i := range 40 {
+		if got := f.do(t, "GET", "/api/v1/me", "", http.Header{"Authorization": {"Bearer att_good"}}).StatusCode; got != http.StatusOK {
+			t.Fatalf("use %d of a valid token: %d", i, got)
+		}
+	}
+}
+
+func sessionCookie(resp *http.Response) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == "attest_session" {
+			return c
+		}
+	}
+	return nil
+}
+
+func (f *fixture) me(t *testing.T, c *http.Cookie) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/me", nil)
+	req.AddCookie(c)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestSessionIdleTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for timeouts; skipped with -short")
+	}
+	f := setup(t, func(c *Config, _ string) { c.SessionIdle, c.SessionLifetime = 2*time.Second, time.Hour })
+	c := sessionCookie(f.login(t, "viewer@example.com", password))
+	// Each request restarts the idle clock: 2.4 s of activity in steps
+	// shorter than the idle timeout keeps the session.
+	for i := range 3 {
+		time.Sleep(800 * time.Millisecond)
+		if got := f.me(t, c); got != http.StatusOK {
+			t.Fatalf("request %d, 0.8 s after the last: %d", i, got)
+		}
+	}
+	time.Sleep(2500 * time.Millisecond)
+	if got := f.me(t, c); got != http.StatusUnauthorized {
+		t.Errorf("after 2.5 s idle with a 2 s idle timeout: %d, want 401", got)
+	}
+}
+
+func TestSessionAbsoluteTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for timeouts; skipped with -short")
+	}
+	f := setup(t, func(c *Config, _ string) { c.SessionIdle, c.SessionLifetime = time.Hour, 2*time.Second })
+	c := sessionCookie(f.login(t, "viewer@example.com", password))
+	if got := f.me(t, c); got != http.StatusOK {
+		t.Fatalf("right after sign-in: %d", got)
+	}
+	time.Sleep(time.Second)
+	if got := f.me(t, c); got != http.StatusOK {
+		t.Fatalf("1 s after sign-in: %d", got)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if got := f.me(t, c); got != http.StatusUnauthorized {
+		t.Errorf("2.5 s after sign-in with a 2 s lifetime, though active: %d, want 401", got)
+	}
+}
+
+func TestSessionRenewedOnSignIn(t *testing.T) {
+	f := setup(t)
+	old := f.cookie[attest.RoleViewer]
+	// Signing in again from a browser that holds a session (one an
+	// attacker could have planted) gives a new token and ends the old one.
+	req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{"email": {"admin@example.com"}, "password": {password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(old)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	fresh := sessionCookie(resp)
+	if resp.StatusCode != http.StatusSeeOther || fresh == nil || fresh.Value == old.Value {
+		t.Fatalf("sign-in with a session: %d, cookie %v (old %s)", resp.StatusCode, fresh, old.Value)
+	}
+	if got := f.me(t, old); got != http.StatusUnauthorized {
+		t.Errorf("the session token from before sign-in: %d, want 401", got)
+	}
+	if got := f.me(t, fresh); got != http.StatusOK {
+		t.Errorf("the renewed session: %d", got)
+	}
+	// Signing out ends the session on the server, not only in the browser.
+	req, _ = http.NewRequest("POST", f.srv.URL+"/logout", nil)
+	req.AddCookie(fresh)
+	if resp, err := noRedirect.Do(req); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out: %v %v", resp, err)
+	}
+	if got := f.me(t, fresh); got != http.StatusUnauthorized {
+		t.Errorf("the session after signing out: %d, want 401", got)
+	}
+}
+
+func TestSessionCookieFlags(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		f := setup(t, func(c *Config, _ string) { c.Secure = secure })
+		c := sessionCookie(f.login(t, "viewer@example.com", password))
+		if c == nil {
+			t.Fatal("no session cookie")
+		}
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != secure || c.Path != "/" {
+			t.Errorf("Secure %v: cookie HttpOnly %v SameSite %v Secure %v Path %q", secure, c.HttpOnly, c.SameSite, c.Secure, c.Path)
+		}
+	}
+}
