@@ -21,6 +21,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // Config is what a server needs.
@@ -33,6 +34,14 @@ type Config struct {
 	Org string
 	// Secure marks cookies Secure (set when served over HTTPS).
 	Secure bool
+	// AuditorGrace is how long an auditor's access outlasts the report
+	// date; zero means the setting auditor.grace, else 30 days.
+	AuditorGrace time.Duration
+	// Signer signs the ledger's checkpoints and the manifests of
+	// working-paper exports with the ledger's key; PublicKey is the key
+	// that verifies them. Without a signer there is no signed export.
+	Signer    note.Signer
+	PublicKey string
 }
 
 // Server serves the pages, the API and the trust center.
@@ -149,6 +158,24 @@ func (s *Server) guard(rt route) http.Handler {
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if rt.Method == "POST" && rt.Pattern == "/login" {
+			// An auditor whose access has ended may not sign in again.
+			if err := s.expiredAuditorLogin(w, r); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if len(rt.Roles) > 0 && u != nil {
+			// An auditor's access ends with the engagement (report date
+			// plus grace), for sessions and API tokens alike.
+			if err := s.auditorAccess(r.Context(), u); err != nil {
+				if r.Header.Get("Authorization") == "" {
+					s.sessions.Destroy(r.Context())
+				}
+				s.fail(w, r, err)
+				return
+			}
 		}
 		if len(rt.Roles) > 0 {
 			if u == nil {
