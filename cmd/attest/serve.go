@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,10 +12,12 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/web"
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/note"
 )
 
 func (m *Main) serveCommand() *cobra.Command {
 	var addr, org string
+	var grace time.Duration
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the web app, the JSON API (/api/v1) and the trust center",
@@ -23,7 +26,13 @@ func (m *Main) serveCommand() *cobra.Command {
 center at /trust/ORG. Users sign in with the accounts made by attest user
 add; CI and collectors use API tokens (attest token create). Logs are
 structured (JSON) on standard error. SIGINT or SIGTERM stops the server
-gracefully.`,
+gracefully.
+
+An auditor's access lasts until the report date of the engagements they are
+named on, plus a grace period (--auditor-grace, or the setting
+auditor.grace, default 30 days); after it they can no longer sign in or use
+their tokens. The server signs ledger checkpoints and auditors' working-paper
+exports with the data directory's ledger key.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -32,12 +41,28 @@ gracefully.`,
 				return err
 			}
 			defer d.Close()
+			if grace < 0 {
+				return attest.Errorf(attest.EINVALID, "--auditor-grace %s: want 0 or more", grace)
+			}
+			priv, err := d.privateKey()
+			if err != nil {
+				return err
+			}
+			signer, err := note.NewSigner(priv)
+			if err != nil {
+				return fmt.Errorf("the ledger's signing key: %w", err)
+			}
+			pub, err := d.publicKey()
+			if err != nil {
+				return err
+			}
 			log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "--addr %s: %v", addr, err)
 			}
-			srv := &http.Server{Handler: web.New(web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: org}),
+			srv := &http.Server{Handler: web.New(web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: org,
+				AuditorGrace: grace, Signer: signer, PublicKey: pub}),
 				ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 			log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "trust_center", "http://"+ln.Addr().String()+"/trust/"+org)
 			done := make(chan error, 1)
@@ -61,5 +86,6 @@ gracefully.`,
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	c.Flags().StringVar(&org, "org", "demo", "the trust center's name in its address (/trust/ORG)")
+	c.Flags().DurationVar(&grace, "auditor-grace", 0, "how long auditors keep access after the engagement's report date (default: the setting "+web.GraceSetting+", else 720h)")
 	return c
 }
