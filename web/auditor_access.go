@@ -137,10 +137,16 @@ func (s *Server) expiredAuditorLogin(w http.ResponseWriter, r *http.Request) err
 	if err != nil || u.Role != attest.RoleAuditor || u.Disabled {
 		return nil
 	}
+	// The password is compared only for an auditor whose access has ended,
+	// so every other sign-in costs the one hash the login handler spends.
+	refused := s.auditorAccess(r.Context(), u)
+	if attest.ErrorCode(refused) != attest.EFORBIDDEN {
+		return refused
+	}
 	if ok, _ := argon2id.ComparePasswordAndHash(r.PostFormValue("password"), u.PasswordHash); !ok {
 		return nil
 	}
-	return s.auditorAccess(r.Context(), u)
+	return refused
 }
 
 // requireAuditor refuses anyone but an auditor acting on an engagement whose access
