@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -634,3 +635,37 @@ func resign(t *testing.T, b []byte, signer note.Signer) []byte {
 		return body
 	}, nil)
 }
+
+// FuzzReadInput feeds the form and JSON decoders and the item-result parser
+// arbitrary bodies: they answer an invalid-input error or values, never a
+// panic or another kind of error.
+func FuzzReadInput(f *testing.F) {
+	for _, s := range []string{`{"control":"AX-01","items":[{"key":"A","result":"deviation","note":"late"}]}`, `{"items":"A=no-exception\nB=x:y"}`,
+		`[1]`, `{"a":{"b":1}}`, `{"items":[{"key":"a=b"}]}`, `control=AX-01&items=A%3Dno-exception`, `%zz`, ``} {
+		f.Add(s, strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["))
+	}
+	f.Fuzz(func(t *testing.T, body string, asJSON bool) {
+		r, _ := http.NewRequest("POST", "/api/v1/x", strings.NewReader(body))
+		if asJSON {
+			r.Header.Set("Content-Type", "application/json")
+		} else {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		in, err := readInput(httptestRecorder(), r)
+		if err != nil {
+			if attest.ErrorCode(err) != attest.EINVALID {
+				t.Fatalf("%q: %v", body, err)
+			}
+			return
+		}
+		if _, err := parseResults(in); err != nil && attest.ErrorCode(err) != attest.EINVALID {
+			t.Fatalf("%q: %v", body, err)
+		}
+		in.list("procedure")
+		if _, err := in.id("draw"); err != nil && attest.ErrorCode(err) != attest.EINVALID {
+			t.Fatalf("%q: %v", body, err)
+		}
+	})
+}
+
+func httptestRecorder() http.ResponseWriter { return httptest.NewRecorder() }
