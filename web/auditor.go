@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
@@ -262,8 +263,20 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 			until = t.AddDate(0, 0, -1).Format(attest.DateLayout)
 		}
 	}
-	page(w, "fieldwork", map[string]any{"Title": "Fieldwork", "User": u, "Engagements": rows, "Until": until, "Grace": grace.String()})
+	page(w, "fieldwork", map[string]any{"Title": "Fieldwork", "User": u, "Engagements": rows, "Until": until, "Grace": graceWords(grace)})
 	return nil
+}
+
+// graceWords writes a grace period in days when it is whole days.
+func graceWords(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	switch {
+	case d%(24*time.Hour) != 0:
+		return d.String()
+	case n == 1:
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
 }
 
 func when(e *attest.Engagement) string {
