@@ -438,8 +438,19 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 			mine = append(mine, t)
 		}
 	}
+	// ?draw=N prepares the test form for that draw's items, results blank.
+	var chosen int64
+	var prefill strings.Builder
+	for _, d := range ds {
+		if strconv.FormatInt(d.ID, 10) == r.URL.Query().Get("draw") {
+			chosen = d.ID
+			for _, k := range d.Items {
+				prefill.WriteString(k + "=\n")
+			}
+		}
+	}
 	page(w, "control-work", map[string]any{"Title": c.ID + " fieldwork", "User": u, "E": e, "C": c, "Populations": pops, "Draws": views,
-		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures,
+		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(),
 		"IsAuditor": u.Role == attest.RoleAuditor, "IsManager": slices.Contains(managers, u.Role)})
 	return nil
 }

@@ -158,6 +158,10 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 			t.Errorf("control page (%d) lacks %q", code, s)
 		}
 	}
+	_, page = f.call(t, "GET", fmt.Sprintf("/fieldwork/e1/controls/AX-01?draw=%d", d.ID), attest.RoleAuditor, nil)
+	if !strings.Contains(page, fmt.Sprintf(`<option value="%d" selected>`, d.ID)) || !strings.Contains(page, d.Items[0]+"=\n"+d.Items[1]+"=\n") {
+		t.Error("?draw=N does not prepare the test form with the draw's items")
+	}
 	if _, page := f.call(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleCompliance, nil); strings.Contains(page, "Draw the sample") || !strings.Contains(page, "Record management's test") {
 		t.Error("the compliance manager sees the auditor's forms, or not management's")
 	}
