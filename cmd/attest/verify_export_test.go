@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/web"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -113,4 +115,29 @@ func engagementID(t *testing.T, dir string) string {
 	t.Helper()
 	es := decode[[]map[string]any](t, mustRun(t, dir, "engagement", "list", "--json"))
 	return es[0]["id"].(string)
+}
+
+// TestVerifyReplaysComments: a request's comments are ledger entries that
+// attest verify replays, so an edited or unrecorded comment is reported.
+func TestVerifyReplaysComments(t *testing.T) {
+	dir := setup(t)
+	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
+	mustRun(t, dir, "request", "create", "--control", "CHG-02", "--text", "approvals", "--as", "Ana Lima")
+	m := &Main{Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
+	m.cfg.dataDir = filepath.Join(dir, "attest-data")
+	d, err := m.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := d.db.AddComment(context.Background(), attest.Change{Actor: "Sam", At: testNow}, attest.Comment{RequestID: 1, Text: "attached"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	mustRun(t, dir, "verify")
+	tamper(t, dir, `UPDATE request_comments SET text = 'never asked' WHERE id = 1`)
+	r := run(t, dir, "", "verify")
+	if r.code != 1 || !strings.Contains(r.stdout, "record_mismatch") || !strings.Contains(r.stdout, "comment 1 on request 1 differs") || !strings.Contains(r.stdout, "entry "+strconv.FormatInt(c.Entry, 10)) {
+		t.Errorf("edited comment: %+v", r)
+	}
 }
