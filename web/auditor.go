@@ -430,12 +430,25 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	var mine, internal []attest.Test
+	rs, err := s.cfg.Store.Responses(ctx, 0)
+	if err != nil {
+		return err
+	}
+	byTest := map[int64][]attest.Response{}
+	for _, x := range rs {
+		byTest[x.TestID] = append(byTest[x.TestID], x)
+	}
+	isManager := slices.Contains(managers, u.Role)
+	var mine, internal []testView
 	for _, t := range ts {
+		v := testView{Test: t, Responses: byTest[t.ID]}
 		if t.Internal {
-			internal = append(internal, t)
+			internal = append(internal, v)
 		} else {
-			mine = append(mine, t)
+			if isManager && t.Conclusion == attest.ConclusionExceptions {
+				v.RespondURL = fmt.Sprintf("/fieldwork/%s/tests/%d/responses", e.ID, t.ID)
+			}
+			mine = append(mine, v)
 		}
 	}
 	// ?draw=N prepares the test form for that draw's items, results blank.
@@ -451,8 +464,16 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 	}
 	page(w, "control-work", map[string]any{"Title": c.ID + " fieldwork", "User": u, "E": e, "C": c, "Populations": pops, "Draws": views,
 		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(),
-		"IsAuditor": u.Role == attest.RoleAuditor, "IsManager": slices.Contains(managers, u.Role)})
+		"IsAuditor": u.Role == attest.RoleAuditor, "IsManager": isManager})
 	return nil
+}
+
+// testView is a test with management's responses, and where a manager
+// may add one.
+type testView struct {
+	attest.Test
+	Responses  []attest.Response
+	RespondURL string
 }
 
 // ---- API reads ----
@@ -790,3 +811,42 @@ func testField(err error) string {
 // fieldwrkAndOwners may comment on requests: the auditors who ask and the
 // staff who answer.
 var fieldwrkAndOwners = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor}
+
+// respond attaches management's response to one of the auditor's tests
+// with exceptions (the report's section 5); it never changes the test.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ctx := r.Context()
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "test")
+	if err != nil {
+		return err
+	}
+	t, err := s.cfg.Store.Test(ctx, id)
+	if err != nil {
+		return err
+	}
+	if t.EngagementID != e.ID {
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no test %d in %s", id, e.ID)}
+	}
+	in, err := readInput(w, r)
+	if err != nil {
+		return err
+	}
+	if t.Internal || t.Conclusion != attest.ConclusionExceptions {
+		return bad("test", "test %d is not an auditor's test with exceptions: management responds to exceptions", id)
+	}
+	txt, err := text(in, "text", 4000)
+	if err != nil {
+		return err
+	}
+	resp, err := s.cfg.Store.AddResponse(ctx, s.change(u), attest.Response{TestID: t.ID, Text: txt})
+	if err != nil {
+		return err
+	}
+	s.recorded(ctx)
+	done(w, r, http.StatusCreated, resp, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, t.ControlID, t.ID))
+	return nil
+}

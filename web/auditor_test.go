@@ -146,6 +146,17 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 	if test.Internal || test.Conclusion != attest.ConclusionExceptions || !strings.Contains(test.Wording, "1 of 4 items selected from a population of 40") {
 		t.Errorf("test %+v", test)
 	}
+	// Management responds to the exception; the auditor may not, nor may
+	// anyone respond to a test without exceptions.
+	if code, _ := f.call(t, "POST", fmt.Sprintf("/fieldwork/e1/tests/%d/responses", test.ID), attest.RoleCompliance, url.Values{"text": {"Reviews are now enforced by branch protection."}}); code != 303 {
+		t.Errorf("response: %d", code)
+	}
+	if code, _ := f.call(t, "POST", fmt.Sprintf("/api/v1/engagements/e1/tests/%d/responses", test.ID), attest.RoleAuditor, map[string]any{"text": "x"}); code != 403 {
+		t.Errorf("auditor response: %d", code)
+	}
+	if after, _ := f.store.Test(context.Background(), test.ID); after.Wording != test.Wording || after.Conclusion != test.Conclusion {
+		t.Errorf("the response changed the test: %+v", after)
+	}
 	// Items that are not the draw's are refused, naming the field.
 	if code, body := f.call(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": "inspection", "items": []string{"NOPE=no-exception"}}); code != 400 || !strings.Contains(body, "items:") {
 		t.Errorf("foreign item: %d %s", code, body)
@@ -153,7 +164,7 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 
 	// The page shows the seed, the hash and the result.
 	code, page := f.call(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleAuditor, nil)
-	for _, s := range []string{"fieldwork-2026", pop.Ref, "merged without review", "Draw the sample", "Record the test"} {
+	for _, s := range []string{"fieldwork-2026", pop.Ref, "merged without review", "Draw the sample", "Record the test", "enforced by branch protection"} {
 		if code != 200 || !strings.Contains(page, s) {
 			t.Errorf("control page (%d) lacks %q", code, s)
 		}

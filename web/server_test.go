@@ -160,6 +160,8 @@ var allowed = map[string][]string{
 	"POST /fieldwork/{id}/tests":                            {attest.RoleAuditor},
 	"POST /fieldwork/{id}/internal-tests":                   {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /fieldwork/{id}/export":                            {attest.RoleAuditor},
+	"POST /fieldwork/{id}/tests/{test}/responses":           {attest.RoleAdmin, attest.RoleCompliance},
+	"POST /api/v1/engagements/{id}/tests/{test}/responses":  {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /api/v1/engagements/{id}/populations":              {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 	"GET /api/v1/engagements/{id}/draws":                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 	"POST /api/v1/engagements/{id}/draws":                   {attest.RoleAuditor},
@@ -217,7 +219,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, rt := range routes {
 		// Unknown request, user and token numbers: a walk must not disable
 		// or revoke what the next steps sign in with.
-		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "", "{control}", "AX-01", "{req}", "999", "{uid}", "999", "{tid}", "999").Replace(rt.Pattern)
+		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "", "{control}", "AX-01", "{req}", "999", "{uid}", "999", "{tid}", "999", "{test}", "999").Replace(rt.Pattern)
 		roles := allowed[rt.Method+" "+rt.Pattern]
 		for _, who := range append([]string{""}, attest.Roles...) {
 			resp := f.do(t, rt.Method, path, who, nil)
