@@ -20,10 +20,10 @@ import (
 // hashes, tokens as SHA-256; a generated password or a new token's secret
 // is shown once, in the answer that creates it.
 
-var admins = []string{attest.RoleAdmin}
+var adminOnly = []string{attest.RoleAdmin}
 
 // newSecret is a random, URL-safe secret with a prefix (as the CLI makes).
-func newSecret(prefix string, n int) string {
+func randomSecret(prefix string, n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
@@ -48,21 +48,21 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u *attest.U
 
 // addUser adds a user; without a password one is generated and shown once.
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	in, err := readInput(w, r)
+	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
 	email := strings.ToLower(in.str("email"))
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
-		return bad("email", "%q is not an e-mail address", email)
+		return fieldError("email", "%q is not an e-mail address", email)
 	}
 	name := in.str("name")
 	if name == "" || utf8.RuneCountInString(name) > 200 {
-		return bad("name", "give the person's name (at most 200 characters)")
+		return fieldError("name", "give the person's name (at most 200 characters)")
 	}
 	role := in.str("role")
 	if !attest.ValidRole(role) {
-		return bad("role", "%q: want one of %s", role, strings.Join(attest.Roles, ", "))
+		return fieldError("role", "%q: want one of %s", role, strings.Join(attest.Roles, ", "))
 	}
 	password := ""
 	if v := in["password"]; len(v) > 0 {
@@ -70,27 +70,27 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User)
 	}
 	generated := password == ""
 	if generated {
-		password = newSecret("", 18)
+		password = randomSecret("", 18)
 	} else if utf8.RuneCountInString(password) < 12 || len(password) > 1024 {
-		return bad("password", "at least 12 characters (or leave it empty for a generated one)")
+		return fieldError("password", "at least 12 characters (or leave it empty for a generated one)")
 	}
 	hash, err := argon2id.CreateHash(password, argon2id.DefaultParams)
 	if err != nil {
 		return err
 	}
-	saved, err := s.cfg.Store.SaveUser(r.Context(), s.change(u), attest.User{Email: email, Name: name, Role: role, PasswordHash: hash})
+	saved, err := s.cfg.Store.SaveUser(r.Context(), s.actorChange(u), attest.User{Email: email, Name: name, Role: role, PasswordHash: hash})
 	if attest.ErrorCode(err) == attest.ECONFLICT {
 		return &attest.Error{Code: attest.ECONFLICT, Message: "email: " + email + " already has an account"}
 	}
 	if err != nil {
 		return err
 	}
-	s.recorded(r.Context())
+	s.checkpointAfterWrite(r.Context())
 	out := map[string]any{"user": saved}
 	if generated {
 		out["password"] = password
 	}
-	if isAPI(r) {
+	if underAPI(r) {
 		writeJSON(w, http.StatusCreated, out)
 		return nil
 	}
@@ -103,7 +103,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User)
 }
 
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := pathID(r, "uid")
+	id, err := pathNumber(r, "uid")
 	if err != nil {
 		return err
 	}
@@ -112,16 +112,16 @@ func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, u *attest.U
 		return err
 	}
 	if target.ID == u.ID {
-		return bad("user", "you cannot disable your own account: another administrator can")
+		return fieldError("user", "you cannot disable your own account: another administrator can")
 	}
 	if !target.Disabled {
 		target.Disabled = true
-		if target, err = s.cfg.Store.SaveUser(r.Context(), s.change(u), *target); err != nil {
+		if target, err = s.cfg.Store.SaveUser(r.Context(), s.actorChange(u), *target); err != nil {
 			return err
 		}
-		s.recorded(r.Context())
+		s.checkpointAfterWrite(r.Context())
 	}
-	done(w, r, http.StatusOK, target, "/admin/users")
+	answerWrite(w, r, http.StatusOK, target, "/admin/users")
 	return nil
 }
 
@@ -179,36 +179,36 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, _ *attest.Use
 
 // createToken makes a token for a user; its secret is in this answer only.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	in, err := readInput(w, r)
+	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
 	email := strings.ToLower(in.str("user"))
 	if email == "" {
-		return bad("user", "say whose token it is (their e-mail address)")
+		return fieldError("user", "say whose token it is (their e-mail address)")
 	}
 	name := in.str("name")
 	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return bad("name", "say what the token is for, e.g. ci (at most 100 characters)")
+		return fieldError("name", "say what the token is for, e.g. ci (at most 100 characters)")
 	}
 	owner, err := s.cfg.Store.UserByEmail(r.Context(), email)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return bad("user", "no user has the address %s", email)
+		return fieldError("user", "no user has the address %s", email)
 	}
 	if err != nil {
 		return err
 	}
 	if owner.Disabled {
-		return bad("user", "%s is disabled", email)
+		return fieldError("user", "%s is disabled", email)
 	}
-	secret := newSecret("att_", 32)
+	secret := randomSecret("att_", 32)
 	sum := sha256.Sum256([]byte(secret))
-	t, err := s.cfg.Store.SaveToken(r.Context(), s.change(u), attest.Token{UserID: owner.ID, Name: name, Hash: hex.EncodeToString(sum[:])})
+	t, err := s.cfg.Store.SaveToken(r.Context(), s.actorChange(u), attest.Token{UserID: owner.ID, Name: name, Hash: hex.EncodeToString(sum[:])})
 	if err != nil {
 		return err
 	}
-	s.recorded(r.Context())
-	if isAPI(r) {
+	s.checkpointAfterWrite(r.Context())
+	if underAPI(r) {
 		writeJSON(w, http.StatusCreated, map[string]any{"token": tokenView{*t, owner.Email}, "secret": secret})
 		return nil
 	}
@@ -217,7 +217,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.U
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := pathID(r, "tid")
+	id, err := pathNumber(r, "tid")
 	if err != nil {
 		return err
 	}
@@ -235,12 +235,12 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.U
 		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such token: %d", id)}
 	}
 	if t.RevokedAt == "" {
-		ch := s.change(u)
+		ch := s.actorChange(u)
 		if t, err = s.cfg.Store.SaveToken(r.Context(), ch, attest.Token{ID: id, RevokedAt: ch.Stamp()}); err != nil {
 			return err
 		}
-		s.recorded(r.Context())
+		s.checkpointAfterWrite(r.Context())
 	}
-	done(w, r, http.StatusOK, t, "/admin/tokens")
+	answerWrite(w, r, http.StatusOK, t, "/admin/tokens")
 	return nil
 }

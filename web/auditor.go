@@ -29,35 +29,35 @@ import (
 // path that edits or deletes a draw or a test, so nobody else can change
 // them. Management records its own internal tests on a separate route.
 
-var auditors = []string{attest.RoleAuditor}
+var auditorOnly = []string{attest.RoleAuditor}
 
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+func underAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // change is who does what now, as the ledger records it.
-func (s *Server) change(u *attest.User) attest.Change {
+func (s *Server) actorChange(u *attest.User) attest.Change {
 	return attest.Change{Actor: u.Name + " <" + u.Email + ">", At: s.cfg.Now()}
 }
 
 // bad is an invalid-input error that names its field.
-func bad(field, format string, args ...any) error {
+func fieldError(field, format string, args ...any) error {
 	return &attest.Error{Code: attest.EINVALID, Message: field + ": " + fmt.Sprintf(format, args...)}
 }
 
 // input is a request's fields, from a form or a JSON object alike, so the
 // pages and the API share their handlers.
-type input map[string][]string
+type formInput map[string][]string
 
-// maxInput bounds a form or JSON body.
-const maxInput = 1 << 20
+// maxFormInput bounds a form or JSON body.
+const maxFormInput = 1 << 20
 
-func readInput(w http.ResponseWriter, r *http.Request) (input, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxInput)
+func readFormInput(w http.ResponseWriter, r *http.Request) (formInput, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormInput)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" {
 		if err := r.ParseForm(); err != nil {
 			return nil, &attest.Error{Code: attest.EINVALID, Message: "the form could not be read (at most 1 MiB)"}
 		}
-		return input(r.PostForm), nil
+		return formInput(r.PostForm), nil
 	}
 	var m map[string]any
 	dec := json.NewDecoder(r.Body)
@@ -65,7 +65,7 @@ func readInput(w http.ResponseWriter, r *http.Request) (input, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "the body is not a JSON object (at most 1 MiB): " + err.Error()}
 	}
-	in := input{}
+	in := formInput{}
 	var scalar func(k string, v any) (string, error)
 	scalar = func(k string, v any) (string, error) {
 		switch x := v.(type) {
@@ -83,13 +83,13 @@ func readInput(w http.ResponseWriter, r *http.Request) (input, error) {
 					if v, ok := x[f]; ok {
 						s, err := scalar(f, v)
 						if err != nil {
-							return "", bad("items", "%s: %v", f, err)
+							return "", fieldError("items", "%s: %v", f, err)
 						}
 						parts[i] = s
 					}
 				}
 				if strings.ContainsAny(parts[0], "=\n") || strings.ContainsAny(parts[1], ":\n") {
-					return "", bad("items", "a key may not hold '=', nor a result ':'")
+					return "", fieldError("items", "a key may not hold '=', nor a result ':'")
 				}
 				out := parts[0] + "=" + parts[1]
 				if parts[2] != "" {
@@ -98,7 +98,7 @@ func readInput(w http.ResponseWriter, r *http.Request) (input, error) {
 				return out, nil
 			}
 		}
-		return "", bad(k, "want a string, number or boolean")
+		return "", fieldError(k, "want a string, number or boolean")
 	}
 	for k, v := range m {
 		switch x := v.(type) {
@@ -122,7 +122,7 @@ func readInput(w http.ResponseWriter, r *http.Request) (input, error) {
 	return in, nil
 }
 
-func (in input) str(k string) string {
+func (in formInput) str(k string) string {
 	if v := in[k]; len(v) > 0 {
 		return strings.TrimSpace(v[0])
 	}
@@ -130,7 +130,7 @@ func (in input) str(k string) string {
 }
 
 // list is every value of k, each split on commas and new lines.
-func (in input) list(k string) []string {
+func (in formInput) list(k string) []string {
 	var out []string
 	for _, v := range in[k] {
 		for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
@@ -143,33 +143,33 @@ func (in input) list(k string) []string {
 }
 
 // id reads a positive number, 0 when absent.
-func (in input) id(k string) (int64, error) {
+func (in formInput) id(k string) (int64, error) {
 	v := in.str(k)
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, bad(k, "%q is not a positive number", v)
+		return 0, fieldError(k, "%q is not a positive number", v)
 	}
 	return n, nil
 }
 
-func (in input) flag(k string) bool {
+func (in formInput) flag(k string) bool {
 	v := strings.ToLower(in.str(k))
 	return v == "true" || v == "on" || v == "yes" || v == "1"
 }
 
 // done answers a write: JSON for the API, a redirect to next for a page.
-func done(w http.ResponseWriter, r *http.Request, code int, v any, next string) {
-	if isAPI(r) {
+func answerWrite(w http.ResponseWriter, r *http.Request, code int, v any, next string) {
+	if underAPI(r) {
 		writeJSON(w, code, v)
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-func pathID(r *http.Request, name string) (int64, error) {
+func pathNumber(r *http.Request, name string) (int64, error) {
 	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such %s: %s", name, r.PathValue(name))}
@@ -207,7 +207,7 @@ func (s *Server) populationsOf(ctx context.Context, e *attest.Engagement, contro
 
 // checkpoint signs the ledger's current tree head with the ledger's key and
 // stores it, as the CLI does after each write; nil without a signer.
-func (s *Server) checkpoint(ctx context.Context) ([]byte, error) {
+func (s *Server) signCheckpoint(ctx context.Context) ([]byte, error) {
 	if s.cfg.Signer == nil {
 		return nil, nil
 	}
@@ -218,8 +218,8 @@ func (s *Server) checkpoint(ctx context.Context) ([]byte, error) {
 
 // recorded signs a checkpoint after a write; a failure is logged, not
 // answered, since the write itself stands in the ledger.
-func (s *Server) recorded(ctx context.Context) {
-	if _, err := s.checkpoint(ctx); err != nil {
+func (s *Server) checkpointAfterWrite(ctx context.Context) {
+	if _, err := s.signCheckpoint(ctx); err != nil {
 		s.cfg.Log.Error("checkpoint after a write", "err", err)
 	}
 }
@@ -255,7 +255,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 		if !end.IsZero() {
 			ends = end.AddDate(0, 0, -1).Format(attest.DateLayout)
 		}
-		rows = append(rows, row{*e, when(e), orDash(engagement.ReportDate(e)), ends, orDash(strings.Join(names, ", "))})
+		rows = append(rows, row{*e, periodWords(e), dashIfEmpty(engagement.ReportDate(e)), ends, dashIfEmpty(strings.Join(names, ", "))})
 	}
 	until := ""
 	if u.Role == attest.RoleAuditor {
@@ -279,14 +279,14 @@ func graceWords(d time.Duration) string {
 	return strconv.Itoa(n) + " days"
 }
 
-func when(e *attest.Engagement) string {
+func periodWords(e *attest.Engagement) string {
 	if e.AsOf != "" {
 		return "as of " + e.AsOf
 	}
 	return e.PeriodStart + " to " + e.PeriodEnd
 }
 
-func orDash(s string) string {
+func dashIfEmpty(s string) string {
 	if s == "" {
 		return "—"
 	}
@@ -359,7 +359,7 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	page(w, "workspace", map[string]any{"Title": "Fieldwork: " + e.ID, "User": u, "E": e, "When": when(e), "Controls": rows, "Auditors": as,
+	page(w, "workspace", map[string]any{"Title": "Fieldwork: " + e.ID, "User": u, "E": e, "When": periodWords(e), "Controls": rows, "Auditors": as,
 		"IsAuditor": u.Role == attest.RoleAuditor, "CanExport": u.Role == attest.RoleAuditor && s.cfg.Signer != nil})
 	return nil
 }
@@ -374,7 +374,7 @@ type drawView struct {
 	Kind           string `json:"-"`
 }
 
-const method = "HMAC-SHA256 rank of each item's key with the seed as key; the lowest ranks are taken (docs/sampling.md)"
+const drawMethod = "HMAC-SHA256 rank of each item's key with the seed as key; the lowest ranks are taken (docs/sampling.md)"
 
 func (s *Server) drawViews(ctx context.Context, ds []attest.Draw) ([]drawView, error) {
 	pops := map[int64]*attest.Population{}
@@ -388,7 +388,7 @@ func (s *Server) drawViews(ctx context.Context, ds []attest.Draw) ([]drawView, e
 			}
 			pops[d.PopulationID] = p
 		}
-		m := method
+		m := drawMethod
 		if d.Stratify != "" {
 			m += ", spread over the population's " + d.Stratify + "s"
 		}
@@ -439,9 +439,9 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 		byTest[x.TestID] = append(byTest[x.TestID], x)
 	}
 	isManager := slices.Contains(managers, u.Role)
-	var mine, internal []testView
+	var mine, internal []testWithResponses
 	for _, t := range ts {
-		v := testView{Test: t, Responses: byTest[t.ID]}
+		v := testWithResponses{Test: t, Responses: byTest[t.ID]}
 		if t.Internal {
 			internal = append(internal, v)
 		} else {
@@ -468,9 +468,9 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 	return nil
 }
 
-// testView is a test with management's responses, and where a manager
+// testWithResponses is a test with management's responses, and where a manager
 // may add one.
-type testView struct {
+type testWithResponses struct {
 	attest.Test
 	Responses  []attest.Response
 	RespondURL string
@@ -511,19 +511,19 @@ func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, _ *attest.User
 // ---- writes ----
 
 // control reads and finds the control a write names.
-func (s *Server) control(ctx context.Context, in input, e *attest.Engagement) (*attest.Control, error) {
+func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engagement) (*attest.Control, error) {
 	id := strings.ToUpper(in.str("control"))
 	if id == "" {
-		return nil, bad("control", "say which control")
+		return nil, fieldError("control", "say which control")
 	}
 	c, err := s.cfg.Store.Control(ctx, e.ID, id)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return nil, bad("control", "%s is not a control of %s", id, e.ID)
+		return nil, fieldError("control", "%s is not a control of %s", id, e.ID)
 	}
 	return c, err
 }
 
-func (s *Server) profile(ctx context.Context) (sample.Profile, error) {
+func (s *Server) sampleProfile(ctx context.Context) (sample.Profile, error) {
 	v, err := s.cfg.Store.Setting(ctx, sample.ProfileSetting)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return sample.DefaultProfile(), nil
@@ -543,14 +543,14 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 	if err != nil {
 		return err
 	}
-	in, err := readInput(w, r)
+	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
 	if err := s.requireAuditor(ctx, u, e, "sets seeds and draws samples"); err != nil {
 		return err
 	}
-	c, err := s.control(ctx, in, e)
+	c, err := s.inputControl(ctx, in, e)
 	if err != nil {
 		return err
 	}
@@ -560,27 +560,27 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 	}
 	seed := in.str("seed")
 	if len(seed) > 200 {
-		return bad("seed", "at most 200 characters")
+		return fieldError("seed", "at most 200 characters")
 	}
 	size := 0
 	if v := in.str("size"); v != "" {
 		if size, err = strconv.Atoi(v); err != nil || size <= 0 || size > 100000 {
-			return bad("size", "%q: want a number from 1 to 100000, or leave it empty for the firm's table", v)
+			return fieldError("size", "%q: want a number from 1 to 100000, or leave it empty for the firm's table", v)
 		}
 	}
 	stratify := in.str("stratify")
 	if stratify != "" && stratify != "month" && stratify != "quarter" {
-		return bad("stratify", "%q: want month, quarter or nothing", stratify)
+		return fieldError("stratify", "%q: want month, quarter or nothing", stratify)
 	}
 	reason := in.str("reason")
 	if len(reason) > 2000 {
-		return bad("reason", "at most 2000 characters")
+		return fieldError("reason", "at most 2000 characters")
 	}
 	var pop *attest.Population
 	if popID > 0 {
 		p, err := s.cfg.Store.Population(ctx, popID)
 		if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && p.ControlID != c.ID) {
-			return bad("population", "%d is not a population of %s", popID, c.ID)
+			return fieldError("population", "%d is not a population of %s", popID, c.ID)
 		}
 		if err != nil {
 			return err
@@ -592,16 +592,16 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 			return err
 		}
 		if len(ps) == 0 {
-			return bad("population", "%s has no population yet: import one with attest population import --control %s", c.ID, c.ID)
+			return fieldError("population", "%s has no population yet: import one with attest population import --control %s", c.ID, c.ID)
 		}
 		pop = &ps[len(ps)-1]
 	}
 	if stratify != "" && pop.DateColumn == "" {
-		return bad("stratify", "population %d has no date column to spread the sample over", pop.ID)
+		return fieldError("stratify", "population %d has no date column to spread the sample over", pop.ID)
 	}
 	rule := fmt.Sprintf("%d chosen by the auditor", size)
 	if size == 0 {
-		p, err := s.profile(ctx)
+		p, err := s.sampleProfile(ctx)
 		if err != nil {
 			return err
 		}
@@ -612,7 +612,7 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 			sz, err = p.ForFrequency(c.Frequency)
 		}
 		if err != nil {
-			return bad("size", "%s", attest.ErrorMessage(err))
+			return fieldError("size", "%s", attest.ErrorMessage(err))
 		}
 		size, rule = sz.Size, sz.Rule
 	}
@@ -637,26 +637,26 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 	if all {
 		rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
 	}
-	saved, err := s.cfg.Store.AddDraw(ctx, s.change(u), attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
+	saved, err := s.cfg.Store.AddDraw(ctx, s.actorChange(u), attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
 		Stratify: stratify, Items: items, Redraw: reason})
 	if err != nil {
 		if attest.ErrorCode(err) == attest.ECONFLICT {
 			return &attest.Error{Code: attest.ECONFLICT, Message: "reason: population " + strconv.FormatInt(pop.ID, 10) + " already has its binding draw; a redraw needs a reason, and both stay visible"}
 		}
 		if attest.ErrorCode(err) == attest.EINVALID {
-			return bad("reason", "%s", attest.ErrorMessage(err))
+			return fieldError("reason", "%s", attest.ErrorMessage(err))
 		}
 		return err
 	}
-	s.recorded(ctx)
-	view := drawView{Draw: *saved, PopulationRef: pop.Ref, PopulationRows: pop.Rows, Method: method}
-	done(w, r, http.StatusCreated, map[string]any{"draw": view, "ranks": ranks, "all_items": all},
+	s.checkpointAfterWrite(ctx)
+	view := drawView{Draw: *saved, PopulationRef: pop.Ref, PopulationRows: pop.Rows, Method: drawMethod}
+	answerWrite(w, r, http.StatusCreated, map[string]any{"draw": view, "ranks": ranks, "all_items": all},
 		fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", e.ID, c.ID, saved.ID))
 	return nil
 }
 
 // parseResults reads item results: KEY=RESULT[:NOTE], one per value or line.
-func parseResults(in input) ([]attest.ItemResult, error) {
+func parseResults(in formInput) ([]attest.ItemResult, error) {
 	var out []attest.ItemResult
 	seen := map[string]bool{}
 	for _, v := range in["items"] {
@@ -669,10 +669,10 @@ func parseResults(in input) ([]attest.ItemResult, error) {
 			res, note, _ := strings.Cut(rest, ":")
 			k, res = strings.TrimSpace(k), strings.ToLower(strings.TrimSpace(res))
 			if !ok || k == "" {
-				return nil, bad("items", "%q: want KEY=RESULT[:NOTE]", line)
+				return nil, fieldError("items", "%q: want KEY=RESULT[:NOTE]", line)
 			}
 			if seen[k] {
-				return nil, bad("items", "item %s is given twice", k)
+				return nil, fieldError("items", "item %s is given twice", k)
 			}
 			seen[k] = true
 			out = append(out, attest.ItemResult{Key: k, Result: res, Note: strings.TrimSpace(note)})
@@ -695,7 +695,7 @@ func (s *Server) drawItems(ctx context.Context, e *attest.Engagement, c *attest.
 		}
 	}
 	if d == nil {
-		return 0, bad("draw", "%d is not a draw of %s in %s", drawID, c.ID, e.ID)
+		return 0, fieldError("draw", "%d is not a draw of %s in %s", drawID, c.ID, e.ID)
 	}
 	want := map[string]bool{}
 	for _, k := range d.Items {
@@ -703,7 +703,7 @@ func (s *Server) drawItems(ctx context.Context, e *attest.Engagement, c *attest.
 	}
 	for _, it := range items {
 		if !want[it.Key] {
-			return 0, bad("items", "item %s is not in draw %d", it.Key, drawID)
+			return 0, fieldError("items", "item %s is not in draw %d", it.Key, drawID)
 		}
 		delete(want, it.Key)
 	}
@@ -714,7 +714,7 @@ func (s *Server) drawItems(ctx context.Context, e *attest.Engagement, c *attest.
 				missing = append(missing, k)
 			}
 		}
-		return 0, bad("items", "draw %d has %d items without a result: %s", drawID, len(missing), strings.Join(missing, ", "))
+		return 0, fieldError("items", "draw %d has %d items without a result: %s", drawID, len(missing), strings.Join(missing, ", "))
 	}
 	p, err := s.cfg.Store.Population(ctx, d.PopulationID)
 	if err != nil {
@@ -740,7 +740,7 @@ func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User,
 	if err != nil {
 		return err
 	}
-	in, err := readInput(w, r)
+	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
@@ -751,7 +751,7 @@ func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User,
 	} else if err := s.requireAuditor(ctx, u, e, "records the auditor's tests, deviations and conclusions"); err != nil {
 		return err
 	}
-	c, err := s.control(ctx, in, e)
+	c, err := s.inputControl(ctx, in, e)
 	if err != nil {
 		return err
 	}
@@ -768,7 +768,7 @@ func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User,
 		t.Procedures = append(t.Procedures, strings.ToLower(p))
 	}
 	if len(t.Procedures) == 0 {
-		return bad("procedure", "say how the control was tested: inquiry, observation, inspection or reperformance")
+		return fieldError("procedure", "say how the control was tested: inquiry, observation, inspection or reperformance")
 	}
 	population := 0
 	if drawID > 0 {
@@ -776,19 +776,19 @@ func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User,
 			return err
 		}
 	}
-	profile, err := s.profile(ctx)
+	profile, err := s.sampleProfile(ctx)
 	if err != nil {
 		return err
 	}
 	if err := t.Conclude(in.flag("not_performed"), population, profile.Wording); err != nil {
-		return bad(testField(err), "%s", attest.ErrorMessage(err))
+		return fieldError(testField(err), "%s", attest.ErrorMessage(err))
 	}
-	saved, err := s.cfg.Store.AddTest(ctx, s.change(u), t)
+	saved, err := s.cfg.Store.AddTest(ctx, s.actorChange(u), t)
 	if err != nil {
 		return err
 	}
-	s.recorded(ctx)
-	done(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, c.ID, saved.ID))
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, c.ID, saved.ID))
 	return nil
 }
 
@@ -820,7 +820,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "test")
+	id, err := pathNumber(r, "test")
 	if err != nil {
 		return err
 	}
@@ -831,22 +831,22 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if t.EngagementID != e.ID {
 		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no test %d in %s", id, e.ID)}
 	}
-	in, err := readInput(w, r)
+	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
 	if t.Internal || t.Conclusion != attest.ConclusionExceptions {
-		return bad("test", "test %d is not an auditor's test with exceptions: management responds to exceptions", id)
+		return fieldError("test", "test %d is not an auditor's test with exceptions: management responds to exceptions", id)
 	}
-	txt, err := text(in, "text", 4000)
+	txt, err := inputText(in, "text", 4000)
 	if err != nil {
 		return err
 	}
-	resp, err := s.cfg.Store.AddResponse(ctx, s.change(u), attest.Response{TestID: t.ID, Text: txt})
+	resp, err := s.cfg.Store.AddResponse(ctx, s.actorChange(u), attest.Response{TestID: t.ID, Text: txt})
 	if err != nil {
 		return err
 	}
-	s.recorded(ctx)
-	done(w, r, http.StatusCreated, resp, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, t.ControlID, t.ID))
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, resp, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, t.ControlID, t.ID))
 	return nil
 }

@@ -164,7 +164,7 @@ func (s *Server) buildExport(ctx context.Context, e *attest.Engagement) ([]byte,
 		requests = append(requests, requestRecord{q, cs})
 	}
 
-	signed, err := s.checkpoint(ctx)
+	signed, err := s.signCheckpoint(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ import (
 
 // call sends a request as a role (its session cookie), with a JSON body
 // (any value) or form values (url.Values), and returns the status and body.
-func (f *fixture) call(t *testing.T, method, path, role string, body any) (int, string) {
+func (f *fixture) call(t *testing.T, drawMethod, path, role string, body any) (int, string) {
 	t.Helper()
 	var rd io.Reader
 	ct := ""
@@ -38,7 +38,7 @@ func (f *fixture) call(t *testing.T, method, path, role string, body any) (int, 
 		j, _ := json.Marshal(b)
 		rd, ct = bytes.NewReader(j), "application/json"
 	}
-	req, _ := http.NewRequest(method, f.srv.URL+path, rd)
+	req, _ := http.NewRequest(drawMethod, f.srv.URL+path, rd)
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
@@ -666,7 +666,7 @@ func FuzzReadInput(f *testing.F) {
 		} else {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
-		in, err := readInput(httptestRecorder(), r)
+		in, err := readFormInput(httptestRecorder(), r)
 		if err != nil {
 			if attest.ErrorCode(err) != attest.EINVALID {
 				t.Fatalf("%q: %v", body, err)

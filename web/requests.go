@@ -52,7 +52,7 @@ func requestStatus(r *http.Request) (string, error) {
 	case "", "all", "open", "overdue", "fulfilled", "closed":
 		return st, nil
 	}
-	return "", bad("status", "%q: want open, overdue, fulfilled, closed or all", st)
+	return "", fieldError("status", "%q: want open, overdue, fulfilled, closed or all", st)
 }
 
 func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -116,7 +116,7 @@ func (s *Server) request(r *http.Request) (*attest.Engagement, *attest.Request, 
 	if err != nil {
 		return nil, nil, err
 	}
-	id, err := pathID(r, "req")
+	id, err := pathNumber(r, "req")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -184,13 +184,13 @@ func (s *Server) apiRequest(w http.ResponseWriter, r *http.Request, _ *attest.Us
 	return nil
 }
 
-func text(in input, field string, max int) (string, error) {
+func inputText(in formInput, field string, max int) (string, error) {
 	t := strings.TrimSpace(strings.Join(in[field], "\n"))
 	if t == "" {
-		return "", bad(field, "write something")
+		return "", fieldError(field, "write something")
 	}
 	if utf8.RuneCountInString(t) > max {
-		return "", bad(field, "at most %d characters", max)
+		return "", fieldError(field, "at most %d characters", max)
 	}
 	return t, nil
 }
@@ -202,37 +202,37 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, u *attest
 	if err != nil {
 		return err
 	}
-	in, err := readInput(w, r)
+	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
 	if err := s.requireAuditor(ctx, u, e, "makes evidence requests"); err != nil {
 		return err
 	}
-	c, err := s.control(ctx, in, e)
+	c, err := s.inputControl(ctx, in, e)
 	if err != nil {
 		return err
 	}
-	t, err := text(in, "text", 4000)
+	t, err := inputText(in, "text", 4000)
 	if err != nil {
 		return err
 	}
 	due := in.str("due")
 	if due != "" {
 		if _, err := attest.ParseDate(due); err != nil {
-			return bad("due", "%q: want YYYY-MM-DD", due)
+			return fieldError("due", "%q: want YYYY-MM-DD", due)
 		}
 	}
 	items := in.list("items")
 	if len(items) > 1000 {
-		return bad("items", "at most 1000 items in one request")
+		return fieldError("items", "at most 1000 items in one request")
 	}
-	saved, err := s.cfg.Store.SaveRequest(ctx, s.change(u), attest.Request{EngagementID: e.ID, ControlID: c.ID, Text: t, Items: items, Due: due, Status: "open"})
+	saved, err := s.cfg.Store.SaveRequest(ctx, s.actorChange(u), attest.Request{EngagementID: e.ID, ControlID: c.ID, Text: t, Items: items, Due: due, Status: "open"})
 	if err != nil {
 		return err
 	}
-	s.recorded(ctx)
-	done(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, saved.ID))
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, saved.ID))
 	return nil
 }
 
@@ -243,20 +243,20 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	in, err := readInput(w, r)
+	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
-	t, err := text(in, "text", 4000)
+	t, err := inputText(in, "text", 4000)
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Store.AddComment(ctx, s.change(u), attest.Comment{RequestID: q.ID, Text: t})
+	c, err := s.cfg.Store.AddComment(ctx, s.actorChange(u), attest.Comment{RequestID: q.ID, Text: t})
 	if err != nil {
 		return err
 	}
-	s.recorded(ctx)
-	done(w, r, http.StatusCreated, c, fmt.Sprintf("/fieldwork/%s/requests/%d#comment-%d", e.ID, q.ID, c.ID))
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, c, fmt.Sprintf("/fieldwork/%s/requests/%d#comment-%d", e.ID, q.ID, c.ID))
 	return nil
 }
 
@@ -268,7 +268,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) 
 	if err != nil {
 		return err
 	}
-	in, err := readInput(w, r)
+	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
@@ -277,26 +277,26 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) 
 	}
 	ids := in.list("evidence")
 	if len(ids) == 0 {
-		return bad("evidence", "say which evidence answers the request")
+		return fieldError("evidence", "say which evidence answers the request")
 	}
 	have := map[int64]bool{}
 	for _, id := range q.Evidence {
 		have[id] = true
 	}
 	for _, v := range ids {
-		id, err := input{"evidence": {v}}.id("evidence")
+		id, err := formInput{"evidence": {v}}.id("evidence")
 		if err != nil {
 			return err
 		}
 		ev, err := s.cfg.Store.Evidence(ctx, id)
 		if attest.ErrorCode(err) == attest.ENOTFOUND {
-			return bad("evidence", "there is no evidence %d", id)
+			return fieldError("evidence", "there is no evidence %d", id)
 		}
 		if err != nil {
 			return err
 		}
 		if ev.Retraction != nil {
-			return bad("evidence", "evidence %d was retracted", id)
+			return fieldError("evidence", "evidence %d was retracted", id)
 		}
 		if !have[id] {
 			q.Evidence = append(q.Evidence, id)
@@ -304,12 +304,12 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) 
 		}
 	}
 	q.Status = "fulfilled"
-	saved, err := s.cfg.Store.SaveRequest(ctx, s.change(u), *q)
+	saved, err := s.cfg.Store.SaveRequest(ctx, s.actorChange(u), *q)
 	if err != nil {
 		return err
 	}
-	s.recorded(ctx)
-	done(w, r, http.StatusOK, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID))
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusOK, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID))
 	return nil
 }
 
@@ -327,11 +327,11 @@ func (s *Server) closeRequest(w http.ResponseWriter, r *http.Request, u *attest.
 		return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("request %d is already closed", q.ID)}
 	}
 	q.Status = "closed"
-	saved, err := s.cfg.Store.SaveRequest(ctx, s.change(u), *q)
+	saved, err := s.cfg.Store.SaveRequest(ctx, s.actorChange(u), *q)
 	if err != nil {
 		return err
 	}
-	s.recorded(ctx)
-	done(w, r, http.StatusOK, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID))
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusOK, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID))
 	return nil
 }

@@ -170,7 +170,7 @@ func (s *Server) guard(rt route) http.Handler {
 			// An auditor's access ends with the engagement (report date
 			// plus grace), for sessions and API tokens alike.
 			if err := s.auditorAccess(r.Context(), u); err != nil {
-				if r.Header.Get("Authorization") == "" {
+				if attest.ErrorCode(err) == attest.EFORBIDDEN && r.Header.Get("Authorization") == "" {
 					s.sessions.Destroy(r.Context())
 				}
 				s.fail(w, r, err)
