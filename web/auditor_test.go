@@ -22,9 +22,9 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-// call sends a request as a role (its session cookie), with a JSON body
+// callAs sends a request as a role (its session cookie), with a JSON body
 // (any value) or form values (url.Values), and returns the status and body.
-func (f *fixture) call(t *testing.T, drawMethod, path, role string, body any) (int, string) {
+func (f *fixture) callAs(t *testing.T, method, path, role string, body any) (int, string) {
 	t.Helper()
 	var rd io.Reader
 	ct := ""
@@ -38,7 +38,7 @@ func (f *fixture) call(t *testing.T, drawMethod, path, role string, body any) (i
 		j, _ := json.Marshal(b)
 		rd, ct = bytes.NewReader(j), "application/json"
 	}
-	req, _ := http.NewRequest(drawMethod, f.srv.URL+path, rd)
+	req, _ := http.NewRequest(method, f.srv.URL+path, rd)
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
@@ -54,8 +54,8 @@ func (f *fixture) call(t *testing.T, drawMethod, path, role string, body any) (i
 	return resp.StatusCode, string(b)
 }
 
-// population stores a CSV population of n changes for control AX-01.
-func (f *fixture) population(t *testing.T, n int) (*attest.Population, []string) {
+// addPopulation stores a CSV population of n changes for control AX-01.
+func (f *fixture) addPopulation(t *testing.T, n int) (*attest.Population, []string) {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("id,merged_at\n")
@@ -97,8 +97,8 @@ func lowestRanks(seed string, keys []string, n int) []string {
 
 func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 	f := setup(t)
-	pop, keys := f.population(t, 40)
-	code, body := f.call(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "fieldwork-2026", "size": 4})
+	pop, keys := f.addPopulation(t, 40)
+	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "fieldwork-2026", "size": 4})
 	if code != 201 {
 		t.Fatalf("draw: %d %s", code, body)
 	}
@@ -116,10 +116,10 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 	}
 
 	// The first draw binds: another needs a reason, and both stay.
-	if code, body := f.call(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "other"}); code != 409 || !strings.Contains(body, "reason") {
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "other"}); code != 409 || !strings.Contains(body, "reason") {
 		t.Errorf("second draw without a reason: %d %s", code, body)
 	}
-	code, _ = f.call(t, "POST", "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "seed": {"other"}, "size": {"2"}, "reason": {"the first seed was announced too early"}, "stratify": {"quarter"}})
+	code, _ = f.callAs(t, "POST", "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "seed": {"other"}, "size": {"2"}, "reason": {"the first seed was announced too early"}, "stratify": {"quarter"}})
 	if code != 303 {
 		t.Fatalf("redraw by form: %d", code)
 	}
@@ -137,7 +137,7 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 		}
 		items = append(items, it)
 	}
-	code, body = f.call(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": []string{"inspection"}, "items": items, "deviations": "isolated"})
+	code, body = f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": []string{"inspection"}, "items": items, "deviations": "isolated"})
 	if code != 201 {
 		t.Fatalf("test: %d %s", code, body)
 	}
@@ -148,35 +148,35 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 	}
 	// Management responds to the exception; the auditor may not, nor may
 	// anyone respond to a test without exceptions.
-	if code, _ := f.call(t, "POST", fmt.Sprintf("/fieldwork/e1/tests/%d/responses", test.ID), attest.RoleCompliance, url.Values{"text": {"Reviews are now enforced by branch protection."}}); code != 303 {
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/fieldwork/e1/tests/%d/responses", test.ID), attest.RoleCompliance, url.Values{"text": {"Reviews are now enforced by branch protection."}}); code != 303 {
 		t.Errorf("response: %d", code)
 	}
-	if code, _ := f.call(t, "POST", fmt.Sprintf("/api/v1/engagements/e1/tests/%d/responses", test.ID), attest.RoleAuditor, map[string]any{"text": "x"}); code != 403 {
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/api/v1/engagements/e1/tests/%d/responses", test.ID), attest.RoleAuditor, map[string]any{"text": "x"}); code != 403 {
 		t.Errorf("auditor response: %d", code)
 	}
 	if after, _ := f.store.Test(context.Background(), test.ID); after.Wording != test.Wording || after.Conclusion != test.Conclusion {
 		t.Errorf("the response changed the test: %+v", after)
 	}
 	// Items that are not the draw's are refused, naming the field.
-	if code, body := f.call(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": "inspection", "items": []string{"NOPE=no-exception"}}); code != 400 || !strings.Contains(body, "items:") {
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": "inspection", "items": []string{"NOPE=no-exception"}}); code != 400 || !strings.Contains(body, "items:") {
 		t.Errorf("foreign item: %d %s", code, body)
 	}
 
 	// The page shows the seed, the hash and the result.
-	code, page := f.call(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleAuditor, nil)
+	code, page := f.callAs(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleAuditor, nil)
 	for _, s := range []string{"fieldwork-2026", pop.Ref, "merged without review", "Draw the sample", "Record the test", "enforced by branch protection"} {
 		if code != 200 || !strings.Contains(page, s) {
 			t.Errorf("control page (%d) lacks %q", code, s)
 		}
 	}
-	_, page = f.call(t, "GET", fmt.Sprintf("/fieldwork/e1/controls/AX-01?draw=%d", d.ID), attest.RoleAuditor, nil)
+	_, page = f.callAs(t, "GET", fmt.Sprintf("/fieldwork/e1/controls/AX-01?draw=%d", d.ID), attest.RoleAuditor, nil)
 	if !strings.Contains(page, fmt.Sprintf(`<option value="%d" selected>`, d.ID)) || !strings.Contains(page, d.Items[0]+"=\n"+d.Items[1]+"=\n") {
 		t.Error("?draw=N does not prepare the test form with the draw's items")
 	}
-	if _, page := f.call(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleCompliance, nil); strings.Contains(page, "Draw the sample") || !strings.Contains(page, "Record management's test") {
+	if _, page := f.callAs(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleCompliance, nil); strings.Contains(page, "Draw the sample") || !strings.Contains(page, "Record management's test") {
 		t.Error("the compliance manager sees the auditor's forms, or not management's")
 	}
-	code, body = f.call(t, "GET", "/api/v1/engagements/e1/populations?control=AX-01", attest.RoleCompliance, nil)
+	code, body = f.callAs(t, "GET", "/api/v1/engagements/e1/populations?control=AX-01", attest.RoleCompliance, nil)
 	if code != 200 || !strings.Contains(body, `"source": "GitHub"`) || !strings.Contains(body, pop.Ref) {
 		t.Errorf("populations: %d %s", code, body)
 	}
@@ -184,13 +184,13 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 
 func TestOnlyAuditorsChangeAuditorRecords(t *testing.T) {
 	f := setup(t)
-	f.population(t, 20)
+	f.addPopulation(t, 20)
 	ctx := context.Background()
 	draw := map[string]any{"control": "AX-01", "seed": "s", "size": 2}
 	test := map[string]any{"control": "AX-01", "procedure": "inspection", "items": "CHG-0001=no-exception"}
 	for _, role := range []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleViewer} {
 		for path, body := range map[string]any{"/api/v1/engagements/e1/draws": draw, "/api/v1/engagements/e1/tests": test, "/fieldwork/e1/draws": url.Values{"control": {"AX-01"}}, "/fieldwork/e1/tests": url.Values{"control": {"AX-01"}}} {
-			if code, _ := f.call(t, "POST", path, role, body); code != 403 {
+			if code, _ := f.callAs(t, "POST", path, role, body); code != 403 {
 				t.Errorf("%s POST %s: %d, want 403", role, path, code)
 			}
 		}
@@ -199,11 +199,11 @@ func TestOnlyAuditorsChangeAuditorRecords(t *testing.T) {
 		t.Errorf("refused draws were recorded: %+v", ds)
 	}
 	// Management records its own internal tests, apart; an auditor may not.
-	code, body := f.call(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleCompliance, test)
+	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleCompliance, test)
 	if code != 201 || !strings.Contains(body, `"internal": true`) {
 		t.Fatalf("internal test: %d %s", code, body)
 	}
-	if code, _ := f.call(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleAuditor, test); code != 403 {
+	if code, _ := f.callAs(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleAuditor, test); code != 403 {
 		t.Errorf("auditor internal test: %d", code)
 	}
 	// A user with the auditor role who is not named on the engagement is
@@ -212,7 +212,7 @@ func TestOnlyAuditorsChangeAuditorRecords(t *testing.T) {
 	if err := f.store.RemoveAuditor(ctx, ch, "e1", ctxU.Name); err != nil {
 		t.Fatal(err)
 	}
-	if code, body := f.call(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 403 || !strings.Contains(body, "not a named auditor") {
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 403 || !strings.Contains(body, "not a named auditor") {
 		t.Errorf("unnamed auditor: %d %s", code, body)
 	}
 	ts, _ := f.store.Tests(ctx, "e1", "")
@@ -238,7 +238,7 @@ func TestAuditorAccessEndsAfterReportDateAndGrace(t *testing.T) {
 		t.Fatalf("sign-in within the grace period: %d", got)
 	}
 	*f.now = time.Date(2027, 3, 31, 0, 0, 1, 0, time.UTC)
-	code, body := f.call(t, "GET", "/api/v1/me", attest.RoleAuditor, nil)
+	code, body := f.callAs(t, "GET", "/api/v1/me", attest.RoleAuditor, nil)
 	if code != 403 || !strings.Contains(body, "ended on 2027-03-31") {
 		t.Errorf("session after the grace period: %d %s", code, body)
 	}
@@ -299,7 +299,7 @@ func TestEvidenceRequestsWithComments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, body := f.call(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "ax-01", "text": "Approval for each sampled change", "items": []string{"CHG-0001", "CHG-0002"}, "due": "2026-11-15"})
+	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "ax-01", "text": "Approval for each sampled change", "items": []string{"CHG-0001", "CHG-0002"}, "due": "2026-11-15"})
 	if code != 201 {
 		t.Fatalf("create: %d %s", code, body)
 	}
@@ -309,32 +309,32 @@ func TestEvidenceRequestsWithComments(t *testing.T) {
 		t.Errorf("request %+v", q)
 	}
 	base := fmt.Sprintf("/api/v1/engagements/e1/requests/%d", q.ID)
-	if code, body := f.call(t, "GET", "/api/v1/engagements/e1/requests?status=overdue", attest.RoleOwner, nil); code != 200 || !strings.Contains(body, `"overdue": true`) {
+	if code, body := f.callAs(t, "GET", "/api/v1/engagements/e1/requests?status=overdue", attest.RoleOwner, nil); code != 200 || !strings.Contains(body, `"overdue": true`) {
 		t.Errorf("overdue list: %d %s", code, body)
 	}
-	if code, _ := f.call(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleCompliance, map[string]any{"control": "AX-01", "text": "x"}); code != 403 {
+	if code, _ := f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleCompliance, map[string]any{"control": "AX-01", "text": "x"}); code != 403 {
 		t.Errorf("compliance creates a request: %d", code)
 	}
 	// The thread: the owner answers, the auditor follows up; a viewer reads.
-	if code, _ := f.call(t, "POST", base+"/comments", attest.RoleOwner, url.Values{"text": {"Uploading the approvals today."}}); code != 201 {
+	if code, _ := f.callAs(t, "POST", base+"/comments", attest.RoleOwner, url.Values{"text": {"Uploading the approvals today."}}); code != 201 {
 		t.Errorf("owner comment: %d", code)
 	}
-	if code, _ := f.call(t, "POST", fmt.Sprintf("/fieldwork/e1/requests/%d/comments", q.ID), attest.RoleAuditor, url.Values{"text": {"Thanks: please include the reviewer's name."}}); code != 303 {
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/fieldwork/e1/requests/%d/comments", q.ID), attest.RoleAuditor, url.Values{"text": {"Thanks: please include the reviewer's name."}}); code != 303 {
 		t.Errorf("auditor comment by form: %d", code)
 	}
-	if code, _ := f.call(t, "POST", base+"/comments", attest.RoleViewer, map[string]any{"text": "x"}); code != 403 {
+	if code, _ := f.callAs(t, "POST", base+"/comments", attest.RoleViewer, map[string]any{"text": "x"}); code != 403 {
 		t.Errorf("viewer comment: %d", code)
 	}
-	if code, body := f.call(t, "POST", base+"/evidence", attest.RoleOwner, map[string]any{"evidence": []int64{ev[0].ID}}); code != 200 || !strings.Contains(body, `"status": "fulfilled"`) {
+	if code, body := f.callAs(t, "POST", base+"/evidence", attest.RoleOwner, map[string]any{"evidence": []int64{ev[0].ID}}); code != 200 || !strings.Contains(body, `"status": "fulfilled"`) {
 		t.Errorf("answer: %d %s", code, body)
 	}
-	if code, _ := f.call(t, "POST", base+"/close", attest.RoleOwner, nil); code != 403 {
+	if code, _ := f.callAs(t, "POST", base+"/close", attest.RoleOwner, nil); code != 403 {
 		t.Errorf("owner closes: %d", code)
 	}
-	if code, _ := f.call(t, "POST", base+"/close", attest.RoleAuditor, nil); code != 200 {
+	if code, _ := f.callAs(t, "POST", base+"/close", attest.RoleAuditor, nil); code != 200 {
 		t.Errorf("auditor closes: %d", code)
 	}
-	code, page := f.call(t, "GET", fmt.Sprintf("/fieldwork/e1/requests/%d", q.ID), attest.RoleViewer, nil)
+	code, page := f.callAs(t, "GET", fmt.Sprintf("/fieldwork/e1/requests/%d", q.ID), attest.RoleViewer, nil)
 	for _, s := range []string{"Uploading the approvals today.", "include the reviewer&#39;s name", "approval.pdf", "closed"} {
 		if code != 200 || !strings.Contains(page, s) {
 			t.Errorf("request page (%d) lacks %q", code, s)
@@ -344,14 +344,14 @@ func TestEvidenceRequestsWithComments(t *testing.T) {
 		t.Errorf("comments %+v", cs)
 	}
 	// A request of another engagement is not reachable through this one.
-	if code, _ := f.call(t, "GET", fmt.Sprintf("/api/v1/engagements/e2/requests/%d", q.ID), attest.RoleAuditor, nil); code != 404 {
+	if code, _ := f.callAs(t, "GET", fmt.Sprintf("/api/v1/engagements/e2/requests/%d", q.ID), attest.RoleAuditor, nil); code != 404 {
 		t.Errorf("request through another engagement: %d", code)
 	}
 }
 
 func TestBadInputNamesTheField(t *testing.T) {
 	f := setup(t)
-	f.population(t, 5)
+	f.addPopulation(t, 5)
 	for _, c := range []struct {
 		role, path string
 		body       any
@@ -380,7 +380,7 @@ func TestBadInputNamesTheField(t *testing.T) {
 		{attest.RoleAdmin, "/api/v1/tokens", map[string]any{"user": "admin@example.com"}, "name:"},
 		{attest.RoleAdmin, "/api/v1/tokens", map[string]any{"user": "nobody@example.com", "name": "ci"}, "user:"},
 	} {
-		code, body := f.call(t, "POST", c.path, c.role, c.body)
+		code, body := f.callAs(t, "POST", c.path, c.role, c.body)
 		if code < 400 || code >= 500 || !strings.Contains(body, c.field) {
 			t.Errorf("POST %s %v: %d %s, want a 4xx naming %q", c.path, c.body, code, body, c.field)
 		}
@@ -389,7 +389,7 @@ func TestBadInputNamesTheField(t *testing.T) {
 		t.Errorf("a refused draw was recorded: %+v", ds)
 	}
 	// A form post gets the same check, as a page.
-	code, body := f.call(t, "POST", "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "size": {"0"}})
+	code, body := f.callAs(t, "POST", "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "size": {"0"}})
 	if code != 400 || !strings.Contains(body, "size:") || !strings.Contains(body, "<h1>") {
 		t.Errorf("form: %d %s", code, body)
 	}
@@ -397,7 +397,7 @@ func TestBadInputNamesTheField(t *testing.T) {
 
 func TestUsersAndTokensAdmin(t *testing.T) {
 	f := setup(t)
-	code, body := f.call(t, "POST", "/api/v1/users", attest.RoleAdmin, map[string]any{"email": "Ana@Example.com", "name": "Ana Lima", "role": "auditor"})
+	code, body := f.callAs(t, "POST", "/api/v1/users", attest.RoleAdmin, map[string]any{"email": "Ana@Example.com", "name": "Ana Lima", "role": "auditor"})
 	if code != 201 {
 		t.Fatalf("add: %d %s", code, body)
 	}
@@ -412,16 +412,16 @@ func TestUsersAndTokensAdmin(t *testing.T) {
 	if got := f.login(t, "ana@example.com", added.Password).StatusCode; got != 303 {
 		t.Errorf("sign-in with the generated password: %d", got)
 	}
-	if code, _ := f.call(t, "POST", "/api/v1/users", attest.RoleAdmin, map[string]any{"email": "ana@example.com", "name": "Again", "role": "viewer"}); code != 409 {
+	if code, _ := f.callAs(t, "POST", "/api/v1/users", attest.RoleAdmin, map[string]any{"email": "ana@example.com", "name": "Again", "role": "viewer"}); code != 409 {
 		t.Errorf("duplicate e-mail: %d", code)
 	}
 	// The form shows a chosen password nowhere, a generated one once.
-	code, page := f.call(t, "POST", "/admin/users", attest.RoleAdmin, url.Values{"email": {"bo@example.com"}, "name": {"Bo"}, "role": {"viewer"}, "password": {"a long enough password"}})
+	code, page := f.callAs(t, "POST", "/admin/users", attest.RoleAdmin, url.Values{"email": {"bo@example.com"}, "name": {"Bo"}, "role": {"viewer"}, "password": {"a long enough password"}})
 	if code != 201 || !strings.Contains(page, "Added bo@example.com") || strings.Contains(page, "a long enough password") {
 		t.Errorf("form add: %d", code)
 	}
 	// Tokens: the secret once, then it works until revoked.
-	code, body = f.call(t, "POST", "/api/v1/tokens", attest.RoleAdmin, map[string]any{"user": "ana@example.com", "name": "ci"})
+	code, body = f.callAs(t, "POST", "/api/v1/tokens", attest.RoleAdmin, map[string]any{"user": "ana@example.com", "name": "ci"})
 	var tok struct {
 		Token  tokenView `json:"token"`
 		Secret string    `json:"secret"`
@@ -434,27 +434,27 @@ func TestUsersAndTokensAdmin(t *testing.T) {
 	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 200 {
 		t.Errorf("new token: %d", got)
 	}
-	if _, list := f.call(t, "GET", "/api/v1/tokens", attest.RoleAdmin, nil); strings.Contains(list, tok.Secret) || !strings.Contains(list, `"name": "ci"`) {
+	if _, list := f.callAs(t, "GET", "/api/v1/tokens", attest.RoleAdmin, nil); strings.Contains(list, tok.Secret) || !strings.Contains(list, `"name": "ci"`) {
 		t.Errorf("token list: %s", list)
 	}
-	if code, _ := f.call(t, "POST", fmt.Sprintf("/admin/tokens/%d/revoke", tok.Token.ID), attest.RoleAdmin, nil); code != 303 {
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/admin/tokens/%d/revoke", tok.Token.ID), attest.RoleAdmin, nil); code != 303 {
 		t.Errorf("revoke: %d", code)
 	}
 	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 401 {
 		t.Errorf("revoked token: %d", got)
 	}
 	// Disabling ends sign-in; an administrator cannot disable themselves.
-	if code, _ := f.call(t, "POST", fmt.Sprintf("/api/v1/users/%d/disable", added.User.ID), attest.RoleAdmin, nil); code != 200 {
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/api/v1/users/%d/disable", added.User.ID), attest.RoleAdmin, nil); code != 200 {
 		t.Errorf("disable: %d", code)
 	}
 	if got := f.login(t, "ana@example.com", added.Password).StatusCode; got != 401 {
 		t.Errorf("sign-in when disabled: %d", got)
 	}
 	admin, _ := f.store.UserByEmail(context.Background(), "admin@example.com")
-	if code, body := f.call(t, "POST", fmt.Sprintf("/api/v1/users/%d/disable", admin.ID), attest.RoleAdmin, nil); code != 400 || !strings.Contains(body, "user:") {
+	if code, body := f.callAs(t, "POST", fmt.Sprintf("/api/v1/users/%d/disable", admin.ID), attest.RoleAdmin, nil); code != 400 || !strings.Contains(body, "user:") {
 		t.Errorf("self-disable: %d %s", code, body)
 	}
-	if code, page := f.call(t, "GET", "/admin/users", attest.RoleAdmin, nil); code != 200 || !strings.Contains(page, "ana@example.com") || !strings.Contains(page, "disabled") {
+	if code, page := f.callAs(t, "GET", "/admin/users", attest.RoleAdmin, nil); code != 200 || !strings.Contains(page, "ana@example.com") || !strings.Contains(page, "disabled") {
 		t.Errorf("users page: %d", code)
 	}
 }
@@ -464,8 +464,8 @@ func TestUsersAndTokensAdmin(t *testing.T) {
 func exportFixture(t *testing.T) (*fixture, []byte) {
 	t.Helper()
 	f := setup(t)
-	f.population(t, 30)
-	code, body := f.call(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "s-2026", "size": 2})
+	f.addPopulation(t, 30)
+	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "s-2026", "size": 2})
 	if code != 201 {
 		t.Fatalf("draw: %d %s", code, body)
 	}
@@ -477,12 +477,12 @@ func exportFixture(t *testing.T) (*fixture, []byte) {
 	for _, k := range out.Draw.Items {
 		items = append(items, k+"=no-exception")
 	}
-	if code, body := f.call(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": out.Draw.ID, "procedure": "inspection,reperformance", "items": items}); code != 201 {
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": out.Draw.ID, "procedure": "inspection,reperformance", "items": items}); code != 201 {
 		t.Fatalf("test: %d %s", code, body)
 	}
-	f.call(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleCompliance, map[string]any{"control": "AX-01", "procedure": "inspection", "items": "X=no-exception"})
-	f.call(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "AX-01", "text": "Approvals"})
-	f.call(t, "POST", "/api/v1/engagements/e1/requests/1/comments", attest.RoleOwner, map[string]any{"text": "Attached."})
+	f.callAs(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleCompliance, map[string]any{"control": "AX-01", "procedure": "inspection", "items": "X=no-exception"})
+	f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "AX-01", "text": "Approvals"})
+	f.callAs(t, "POST", "/api/v1/engagements/e1/requests/1/comments", attest.RoleOwner, map[string]any{"text": "Attached."})
 	req, _ := http.NewRequest("GET", f.srv.URL+"/fieldwork/e1/export", nil)
 	req.AddCookie(f.cookie[attest.RoleAuditor])
 	resp, err := http.DefaultClient.Do(req)
@@ -497,7 +497,7 @@ func exportFixture(t *testing.T) (*fixture, []byte) {
 	return f, b
 }
 
-func verify(t *testing.T, b []byte, key string) *ExportCheck {
+func verifyExportBytes(t *testing.T, b []byte, key string) *ExportCheck {
 	t.Helper()
 	res, err := VerifyExport(bytes.NewReader(b), int64(len(b)), key)
 	if err != nil {
@@ -506,9 +506,9 @@ func verify(t *testing.T, b []byte, key string) *ExportCheck {
 	return res
 }
 
-// rezip rewrites an export, changing it through edit (name → content; nil
+// rewriteZip rewrites an export, changing it through edit (name → content; nil
 // drops the file), and adding extra files.
-func rezip(t *testing.T, b []byte, edit func(name string, body []byte) []byte, extra map[string][]byte) []byte {
+func rewriteZip(t *testing.T, b []byte, edit func(name string, body []byte) []byte, extra map[string][]byte) []byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
@@ -539,7 +539,7 @@ func rezip(t *testing.T, b []byte, edit func(name string, body []byte) []byte, e
 
 func TestExportIsSignedAndTamperEvident(t *testing.T) {
 	f, b := exportFixture(t)
-	res := verify(t, b, f.pub)
+	res := verifyExportBytes(t, b, f.pub)
 	if !res.OK || res.Engagement != "e1" || res.KeyInside {
 		t.Fatalf("the export does not verify: %+v", res)
 	}
@@ -564,24 +564,24 @@ func TestExportIsSignedAndTamperEvident(t *testing.T) {
 		t.Errorf("manifest lists %d files, the ZIP has %d besides it", res.Files, len(names)-1)
 	}
 	// Without a key the export's own is used, and says so.
-	if res := verify(t, b, ""); !res.OK || !res.KeyInside {
+	if res := verifyExportBytes(t, b, ""); !res.OK || !res.KeyInside {
 		t.Errorf("own key: %+v", res)
 	}
 	// Changing any byte of any file is detected.
 	for _, name := range names {
-		bad := rezip(t, b, func(n string, body []byte) []byte {
+		bad := rewriteZip(t, b, func(n string, body []byte) []byte {
 			if n == name {
 				body = append([]byte{}, body...)
 				body[len(body)/2] ^= 0x01
 			}
 			return body
 		}, nil)
-		if res := verify(t, bad, f.pub); res.OK {
+		if res := verifyExportBytes(t, bad, f.pub); res.OK {
 			t.Errorf("a changed %s went unnoticed", name)
 		}
 	}
 	// So are a removed file, an added one, and another key.
-	if res := verify(t, rezip(t, b, func(n string, body []byte) []byte {
+	if res := verifyExportBytes(t, rewriteZip(t, b, func(n string, body []byte) []byte {
 		if n == "draws.json" {
 			return nil
 		}
@@ -589,29 +589,29 @@ func TestExportIsSignedAndTamperEvident(t *testing.T) {
 	}, nil), f.pub); res.OK || !strings.Contains(strings.Join(res.Problems, "\n"), "draws.json is listed in the MANIFEST but missing") {
 		t.Errorf("removed file: %+v", res.Problems)
 	}
-	if res := verify(t, rezip(t, b, nil, map[string][]byte{"notes.txt": []byte("x")}), f.pub); res.OK || !strings.Contains(strings.Join(res.Problems, "\n"), "notes.txt is not listed") {
+	if res := verifyExportBytes(t, rewriteZip(t, b, nil, map[string][]byte{"notes.txt": []byte("x")}), f.pub); res.OK || !strings.Contains(strings.Join(res.Problems, "\n"), "notes.txt is not listed") {
 		t.Errorf("added file: %+v", res.Problems)
 	}
-	_, otherPub, _ := generateKey(t)
-	if res := verify(t, b, otherPub); res.OK {
+	_, otherPub, _ := otherLedgerKey(t)
+	if res := verifyExportBytes(t, b, otherPub); res.OK {
 		t.Error("the export verifies with another key")
 	}
 	// Even someone holding the key, who edits a record and signs a new
 	// manifest, is caught: the record no longer matches its ledger entry.
-	forged := rezip(t, b, func(n string, body []byte) []byte {
+	forged := rewriteZip(t, b, func(n string, body []byte) []byte {
 		if n == "draws.json" {
 			return bytes.Replace(body, []byte(`"seed": "s-2026"`), []byte(`"seed": "s-2027"`), 1)
 		}
 		return body
 	}, nil)
-	forged = resign(t, forged, f.signer)
-	res = verify(t, forged, f.pub)
+	forged = resignManifest(t, forged, f.signer)
+	res = verifyExportBytes(t, forged, f.pub)
 	if res.OK || !strings.Contains(strings.Join(res.Problems, "\n"), "draws.json: the record of ledger entry") {
 		t.Errorf("a re-signed forgery: %+v", res)
 	}
 }
 
-func generateKey(t *testing.T) (note.Signer, string, string) {
+func otherLedgerKey(t *testing.T) (note.Signer, string, string) {
 	t.Helper()
 	priv, pub, err := note.GenerateKey(nil, "attest-other")
 	if err != nil {
@@ -621,8 +621,8 @@ func generateKey(t *testing.T) (note.Signer, string, string) {
 	return s, pub, priv
 }
 
-// resign rewrites the MANIFEST for the files as they now are.
-func resign(t *testing.T, b []byte, signer note.Signer) []byte {
+// resignManifest rewrites the MANIFEST for the files as they now are.
+func resignManifest(t *testing.T, b []byte, signer note.Signer) []byte {
 	t.Helper()
 	zr, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	var m strings.Builder
@@ -643,7 +643,7 @@ func resign(t *testing.T, b []byte, signer note.Signer) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rezip(t, b, func(n string, body []byte) []byte {
+	return rewriteZip(t, b, func(n string, body []byte) []byte {
 		if n == manifestName {
 			return signed
 		}
