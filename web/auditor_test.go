@@ -230,14 +230,14 @@ func TestAuditorAccessEndsAfterReportDateAndGrace(t *testing.T) {
 	bearer := http.Header{"Authorization": {"Bearer att_auditor"}}
 
 	// e1's report date is 2027-02-28: access lasts through 2027-03-30.
-	*f.now = time.Date(2027, 3, 30, 23, 0, 0, 0, time.UTC)
+	f.setNow(time.Date(2027, 3, 30, 23, 0, 0, 0, time.UTC))
 	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 200 {
 		t.Fatalf("token within the grace period: %d", got)
 	}
 	if got := f.login(t, "auditor@example.com", password).StatusCode; got != 303 {
 		t.Fatalf("sign-in within the grace period: %d", got)
 	}
-	*f.now = time.Date(2027, 3, 31, 0, 0, 1, 0, time.UTC)
+	f.setNow(time.Date(2027, 3, 31, 0, 0, 1, 0, time.UTC))
 	code, body := f.callAs(t, "GET", "/api/v1/me", attest.RoleAuditor, nil)
 	if code != 403 || !strings.Contains(body, "ended on 2027-03-31") {
 		t.Errorf("session after the grace period: %d %s", code, body)
@@ -269,11 +269,11 @@ func TestAuditorAccessEndsAfterReportDateAndGrace(t *testing.T) {
 
 	// Config.AuditorGrace (attest serve --auditor-grace) wins over the setting.
 	g := setupWith(t, func(c *Config) { c.AuditorGrace = time.Hour })
-	*g.now = time.Date(2027, 3, 1, 0, 30, 0, 0, time.UTC)
+	g.setNow(time.Date(2027, 3, 1, 0, 30, 0, 0, time.UTC))
 	if got := g.do(t, "GET", "/api/v1/me", attest.RoleAuditor, nil).StatusCode; got != 200 {
 		t.Errorf("within an hour's grace: %d", got)
 	}
-	*g.now = time.Date(2027, 3, 1, 1, 0, 0, 0, time.UTC)
+	g.setNow(time.Date(2027, 3, 1, 1, 0, 0, 0, time.UTC))
 	if got := g.do(t, "GET", "/api/v1/me", attest.RoleAuditor, nil).StatusCode; got != 403 {
 		t.Errorf("after an hour's grace: %d", got)
 	}

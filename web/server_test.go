@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,8 +38,9 @@ type fixture struct {
 	blobs blob.Store
 	// cookie is each role's session cookie.
 	cookie map[string]*http.Cookie
-	// now is the server's clock; pub and signer its ledger key.
-	now    *time.Time
+	// clock is the server's clock (Unix nanoseconds, set with setNow);
+	// pub and signer its ledger key.
+	clock  *atomic.Int64
 	pub    string
 	signer note.Signer
 }
@@ -46,7 +48,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture { return setupWith(t, nil) }
 
 // setupWith builds the fixture, letting a test adjust the server's Config.
-// The clock is fixed (2026-11-30) and settable through f.now; the auditor
+// The clock is fixed (2026-11-30) and settable with f.setNow; the auditor
 // user is a named auditor of e1.
 func setupWith(t *testing.T, adjust func(*Config)) *fixture {
 	t.Helper()
@@ -80,14 +82,15 @@ func setupWith(t *testing.T, adjust func(*Config)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := ch.At
-	cfg := Config{Store: s, Blobs: bs, Org: "demo", Now: func() time.Time { return now }, Signer: signer, PublicKey: pub}
+	clock := new(atomic.Int64)
+	clock.Store(ch.At.UnixNano())
+	cfg := Config{Store: s, Blobs: bs, Org: "demo", Now: func() time.Time { return time.Unix(0, clock.Load()).UTC() }, Signer: signer, PublicKey: pub}
 	if adjust != nil {
 		adjust(&cfg)
 	}
 	srv := httptest.NewServer(New(cfg))
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, store: s, blobs: bs, cookie: map[string]*http.Cookie{}, now: &now, pub: pub, signer: signer}
+	f := &fixture{srv: srv, store: s, blobs: bs, cookie: map[string]*http.Cookie{}, clock: clock, pub: pub, signer: signer}
 	for _, role := range attest.Roles {
 		resp := f.login(t, role+"@example.com", password)
 		if resp.StatusCode != http.StatusSeeOther {
@@ -101,6 +104,9 @@ func setupWith(t *testing.T, adjust func(*Config)) *fixture {
 	}
 	return f
 }
+
+// setNow sets the server's clock.
+func (f *fixture) setNow(t time.Time) { f.clock.Store(t.UnixNano()) }
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
