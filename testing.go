@@ -69,11 +69,23 @@ type Request struct {
 	UpdatedAt    string   `json:"updated_at"`
 }
 
+// Comment is one message in a request's thread: the auditor's follow-up
+// questions and the staff's answers.
+type Comment struct {
+	ID        int64  `json:"id"`
+	RequestID int64  `json:"request"`
+	Text      string `json:"text"`
+	By        string `json:"by"`
+	At        string `json:"at"`
+	Entry     int64  `json:"ledger_entry"`
+}
+
 // Ledger entry types for testing and requests.
 const (
-	EntryTestRecorded  = "test.recorded"
-	EntryResponseAdded = "response.added"
-	EntryRequestSaved  = "request.saved"
+	EntryTestRecorded   = "test.recorded"
+	EntryResponseAdded  = "response.added"
+	EntryRequestSaved   = "request.saved"
+	EntryRequestComment = "request.commented"
 )
 
 // TestingStore keeps tests, management responses and requests.
@@ -87,6 +99,11 @@ type TestingStore interface {
 	SaveRequest(ctx context.Context, ch Change, r Request) (*Request, error)
 	Request(ctx context.Context, id int64) (*Request, error)
 	Requests(ctx context.Context, engagementID string) ([]Request, error)
+	// AddComment adds a comment to a request's thread (ENOTFOUND when the
+	// request does not exist).
+	AddComment(ctx context.Context, ch Change, c Comment) (*Comment, error)
+	// Comments lists a request's thread, oldest first.
+	Comments(ctx context.Context, requestID int64) ([]Comment, error)
 }
 
 // Test procedures. Inquiry alone is never enough.

@@ -194,6 +194,16 @@ func DefaultID(e *attest.Engagement) string {
 	return id
 }
 
+// ReportDate is the engagement's report date: the one it records, or the
+// expected one (the period end or as-of date plus the default fieldwork
+// lag), or "" when neither can be known.
+func ReportDate(e *attest.Engagement) string {
+	if e.ReportDate != "" {
+		return e.ReportDate
+	}
+	return expectedReportDate(e, 0)
+}
+
 func expectedReportDate(e *attest.Engagement, lag int) string {
 	last := e.PeriodEnd
 	if e.Type == attest.Type1 {

@@ -29,6 +29,7 @@ type state struct {
 	tests       map[int64]attest.Test
 	responses   map[int64]attest.Response
 	requests    map[int64]attest.Request
+	comments    map[int64]attest.Comment
 	reqEntry    map[int64]int64
 	complete    map[int64]attest.Completeness
 	documents   map[int64]attest.Document
@@ -63,6 +64,7 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		auditors: map[[2]string]attest.Auditor{}, audEntry: map[[2]string]int64{},
 		tests: map[int64]attest.Test{}, responses: map[int64]attest.Response{},
 		requests: map[int64]attest.Request{}, reqEntry: map[int64]int64{},
+		comments:  map[int64]attest.Comment{},
 		complete:  map[int64]attest.Completeness{},
 		documents: map[int64]attest.Document{},
 		users:     map[int64]attest.User{}, userEntry: map[int64]int64{},
@@ -257,6 +259,14 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 				continue
 			}
 			st.requests[d.ID], st.reqEntry[d.ID] = d, e.Seq
+		case attest.EntryRequestComment:
+			var d attest.Comment
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.comments[d.ID] = d
 		case attest.EntryNotRequiredAdded:
 			var d attest.NotRequired
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -495,7 +505,7 @@ func compareSampling(ctx context.Context, s attest.Store, st *state, engs []atte
 // compareTesting checks tests, responses and requests against the ledger,
 // both ways.
 func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attest.Engagement, r *Report) error {
-	seenT, seenQ := map[int64]bool{}, map[int64]bool{}
+	seenT, seenQ, seenCm := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
 	for _, e := range engs {
 		ts, err := s.Tests(ctx, e.ID, "")
 		if err != nil {
@@ -520,6 +530,18 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			} else if canon(want) != canon(q) {
 				r.add(RecordMismatch, st.reqEntry[q.ID], "", "request %d differs from what entry %d recorded", q.ID, st.reqEntry[q.ID])
 			}
+			cs, err := s.Comments(ctx, q.ID)
+			if err != nil {
+				return err
+			}
+			for _, c := range cs {
+				seenCm[c.ID] = true
+				if want, ok := st.comments[c.ID]; !ok {
+					r.add(Unrecorded, -1, "", "comment %d on request %d is in the database but not in the ledger", c.ID, q.ID)
+				} else if canon(want) != canon(c) {
+					r.add(RecordMismatch, want.Entry, "", "comment %d on request %d differs from what entry %d recorded", c.ID, q.ID, want.Entry)
+				}
+			}
 		}
 	}
 	for id, t := range st.tests {
@@ -530,6 +552,11 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 	for id := range st.requests {
 		if !seenQ[id] {
 			r.add(RecordMismatch, st.reqEntry[id], "", "request %d, recorded in entry %d, is missing from the database", id, st.reqEntry[id])
+		}
+	}
+	for id, c := range st.comments {
+		if !seenCm[id] {
+			r.add(RecordMismatch, c.Entry, "", "comment %d, recorded in entry %d, is missing from the database", id, c.Entry)
 		}
 	}
 	cs, err := s.CompletenessChecks(ctx, 0)

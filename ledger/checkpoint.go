@@ -67,6 +67,12 @@ func Sign(size int64, root tlog.Hash, privateKey string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger signing key: %w", err)
 	}
+	return SignWith(signer, size, root)
+}
+
+// SignWith signs a checkpoint with a signer made from the ledger's key
+// (note.NewSigner); the origin is the signer's name.
+func SignWith(signer note.Signer, size int64, root tlog.Hash) ([]byte, error) {
 	c := Checkpoint{Origin: signer.Name(), Size: size, Root: root}
 	return note.Sign(&note.Note{Text: c.Text()}, signer)
 }

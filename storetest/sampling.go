@@ -119,6 +119,24 @@ func testTestsAndRequests(t *testing.T, s attest.Store) {
 	q.ID = 42
 	_, err = s.SaveRequest(ctx, ch, *q)
 	mustCode(t, err, attest.ENOTFOUND)
+
+	_, err = s.AddComment(ctx, ch, attest.Comment{RequestID: 42, Text: "x"})
+	mustCode(t, err, attest.ENOTFOUND)
+	size, _ := s.LedgerSize(ctx)
+	c1, err := s.AddComment(ctx, ch, attest.Comment{RequestID: 1, Text: "Which ticket approves item A?"})
+	if err != nil || c1.ID != 1 || c1.By != "tester" || c1.Entry != size {
+		t.Fatalf("comment %+v %v (ledger size before %d)", c1, err, size)
+	}
+	if _, err := s.AddComment(ctx, ch, attest.Comment{RequestID: 1, Text: "CHG-12, attached."}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.Comments(ctx, 1)
+	if err != nil || len(cs) != 2 || cs[0].Text != "Which ticket approves item A?" || cs[1].ID != 2 || cs[1].RequestID != 1 {
+		t.Errorf("comments %+v %v", cs, err)
+	}
+	if cs, _ := s.Comments(ctx, 42); len(cs) != 0 {
+		t.Errorf("comments of an unknown request: %+v", cs)
+	}
 }
 
 func testCompleteness(t *testing.T, s attest.Store) {

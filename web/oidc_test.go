@@ -210,6 +210,7 @@ func setupSSO(t *testing.T) (*fixture, *provider, *syncBuffer) {
 	logs := &syncBuffer{}
 	f := setup(t, func(c *Config, base string) {
 		c.Log = slog.New(slog.NewTextHandler(logs, nil))
+		c.Now = time.Now // the provider in the test signs tokens on the wall clock
 		c.OIDC = &OIDC{Issuer: p.srv.URL, ClientID: clientID, ClientSecret: clientSecret, RedirectURL: base + "/login/oidc/callback"}
 	})
 	return f, p, logs

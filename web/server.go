@@ -21,6 +21,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // Config is what a server needs.
@@ -44,6 +45,14 @@ type Config struct {
 	// without a request, and that long after sign-in whatever happens
 	// (defaults 30 minutes and 12 hours).
 	SessionIdle, SessionLifetime time.Duration
+	// AuditorGrace is how long an auditor's access outlasts the report
+	// date; zero means the setting auditor.grace, else 30 days.
+	AuditorGrace time.Duration
+	// Signer signs the ledger's checkpoints and the manifests of
+	// working-paper exports with the ledger's key; PublicKey is the key
+	// that verifies them. Without a signer there is no signed export.
+	Signer    note.Signer
+	PublicKey string
 }
 
 // Server serves the pages, the API and the trust center.
@@ -174,6 +183,24 @@ func (s *Server) guard(rt route) http.Handler {
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if rt.Method == "POST" && rt.Pattern == "/login" {
+			// An auditor whose access has ended may not sign in again.
+			if err := s.expiredAuditorLogin(w, r); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if len(rt.Roles) > 0 && u != nil {
+			// An auditor's access ends with the engagement (report date
+			// plus grace), for sessions and API tokens alike.
+			if err := s.auditorAccess(r.Context(), u); err != nil {
+				if attest.ErrorCode(err) == attest.EFORBIDDEN && r.Header.Get("Authorization") == "" {
+					s.sessions.Destroy(r.Context())
+				}
+				s.fail(w, r, err)
+				return
+			}
 		}
 		if len(rt.Roles) > 0 {
 			if u == nil {

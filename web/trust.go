@@ -193,7 +193,7 @@ type requestForm struct {
 	Error                                   string
 }
 
-func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+func (s *Server) trustRequestPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	if err := s.checkOrg(r); err != nil {
 		return err
 	}

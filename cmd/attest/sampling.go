@@ -518,7 +518,7 @@ func (m *Main) sampleCommand() *cobra.Command {
 	return cmd
 }
 
-const profileKey = "sample.profile"
+const profileKey = sample.ProfileSetting
 
 func (m *Main) profile(ctx context.Context, s attest.Store) (sample.Profile, error) {
 	v, err := s.Setting(ctx, profileKey)
@@ -915,68 +915,15 @@ func (m *Main) pickPopulation(ctx context.Context, s attest.Store, controlID str
 }
 
 // selectItems streams the population's stored file and returns the
-// selected keys and their ranks, in rank order.
+// selected keys and their ranks, in rank order (sample.SelectPopulation,
+// which the web app uses too).
 func selectItems(bs blob.Store, p *attest.Population, seed string, size int, stratify string) ([]string, []string, error) {
 	rc, err := bs.Open(blob.Ref(p.Ref))
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rc.Close()
-	sel := sample.NewSelector(seed, size)
-	spec := sample.Spec{Name: p.Name, Format: sample.Format(p.Format), KeyColumn: p.KeyColumn, DateColumn: p.DateColumn, BytesOnly: true}
-	strata := map[int]string{}
-	// The parser passes keys in batches to a goroutine that ranks them, so
-	// parsing and HMAC run on two cores at once.
-	work, ranked := make(chan *keyBatch, 4), make(chan struct{})
-	go func() {
-		for b := range work {
-			start := 0
-			for i, end := range b.ends {
-				sel.AddBytes(b.keys[start:end], b.strata[i])
-				start = end
-			}
-		}
-		close(ranked)
-	}()
-	b := newBatch()
-	err = sample.Scan(rc, spec, func(r sample.Row) error {
-		stratum := ""
-		if stratify != "" {
-			y, m := r.Date.Year(), int(r.Date.Month())
-			k := y*100 + m
-			if stratify == "quarter" {
-				k = y*100 + (m+2)/3
-			}
-			if stratum = strata[k]; stratum == "" {
-				if stratify == "month" {
-					stratum = fmt.Sprintf("%d-%02d", y, m)
-				} else {
-					stratum = fmt.Sprintf("%d-Q%d", y, (m+2)/3)
-				}
-				strata[k] = stratum
-			}
-		}
-		b.keys = append(b.keys, r.KeyBytes...)
-		b.ends = append(b.ends, len(b.keys))
-		b.strata = append(b.strata, stratum)
-		if len(b.ends) == cap(b.ends) {
-			work <- b
-			b = newBatch()
-		}
-		return nil
-	})
-	work <- b
-	close(work)
-	<-ranked
-	if err != nil {
-		return nil, nil, err
-	}
-	items, ranks := []string{}, []string{}
-	for _, it := range sel.Items() {
-		items = append(items, it.Key)
-		ranks = append(ranks, it.Rank)
-	}
-	return items, ranks, nil
+	return sample.SelectPopulation(rc, p, seed, size, stratify)
 }
 
 func (m *Main) sampleList() *cobra.Command {
@@ -1148,15 +1095,4 @@ var queueBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); retur
 func (qw *queueWriter) Close() error {
 	close(qw.q)
 	return <-qw.done
-}
-
-// keyBatch carries parsed keys to the ranking goroutine.
-type keyBatch struct {
-	keys   []byte
-	ends   []int
-	strata []string
-}
-
-func newBatch() *keyBatch {
-	return &keyBatch{keys: make([]byte, 0, 64<<10), ends: make([]int, 0, 4096), strata: make([]string, 0, 4096)}
 }

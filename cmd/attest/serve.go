@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,12 +15,14 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/web"
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // serveFlags are attest serve's options, shared with attest demo --serve.
 type serveFlags struct {
 	addr, org, publicURL string
 	sso                  ssoFlags
+	grace                time.Duration
 }
 
 func (f *serveFlags) register(c *cobra.Command) {
@@ -28,6 +31,7 @@ func (f *serveFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.publicURL, "public-url", "", "the address people use to reach this server, e.g. https://attest.example.com (for mailed links and the single sign-on callback; https marks cookies Secure)")
 	c.Flags().StringVar(&f.sso.issuer, "oidc-issuer", "", "OpenID Connect issuer for single sign-on, e.g. https://accounts.example.com")
 	c.Flags().StringVar(&f.sso.clientID, "oidc-client-id", "", "this server's client ID at the OpenID Connect provider")
+	c.Flags().DurationVar(&f.grace, "auditor-grace", 0, "how long auditors keep access after the engagement's report date (default: the setting "+web.GraceSetting+", else 720h)")
 	c.Flags().StringVar(&f.sso.secretFile, "oidc-client-secret-file", "", "file holding the client secret, readable only by its owner (or set ATTEST_OIDC_CLIENT_SECRET)")
 }
 
@@ -49,7 +53,13 @@ Mail (access confirmations and personal links for the trust center) goes
 through the SMTP server named by ATTEST_SMTP_ADDR (host:port), from
 ATTEST_SMTP_FROM, with ATTEST_SMTP_USER and ATTEST_SMTP_PASSWORD when it
 needs them. Without ATTEST_SMTP_ADDR messages are written to the log and
-shown to admins on /admin/trust.`,
+shown to admins on /admin/trust.
+
+An auditor's access lasts until the report date of the engagements they are
+named on, plus a grace period (--auditor-grace, or the setting
+auditor.grace, default 30 days); after it they can no longer sign in or use
+their tokens. The server signs ledger checkpoints and auditors' working-paper
+exports with the data directory's ledger key.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := f.check(m); err != nil {
@@ -69,6 +79,9 @@ shown to admins on /admin/trust.`,
 
 // check validates the flags before anything is opened.
 func (f *serveFlags) check(m *Main) error {
+	if f.grace < 0 {
+		return attest.Errorf(attest.EINVALID, "--auditor-grace %s: want 0 or more", f.grace)
+	}
 	_, _, err := f.resolve(m)
 	return err
 }
@@ -86,6 +99,18 @@ func (f *serveFlags) resolve(m *Main) (*url.URL, *web.OIDC, error) {
 // with the base URL once the server listens.
 func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url string)) error {
 	public, oidc, err := f.resolve(m)
+	if err != nil {
+		return err
+	}
+	priv, err := d.privateKey()
+	if err != nil {
+		return err
+	}
+	signer, err := note.NewSigner(priv)
+	if err != nil {
+		return fmt.Errorf("the ledger's signing key: %w", err)
+	}
+	pub, err := d.publicKey()
 	if err != nil {
 		return err
 	}
@@ -109,7 +134,7 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
 	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
-		PublicURL: base, Mailer: mailer}
+		PublicURL: base, Mailer: mailer, AuditorGrace: f.grace, Signer: signer, PublicKey: pub}
 	srv := &http.Server{Handler: web.New(cfg),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", mailer != nil)

@@ -3,6 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/web"
 
 	"github.com/attest-dev/attest/integrity"
 	"github.com/spf13/cobra"
@@ -10,8 +14,9 @@ import (
 
 func (m *Main) verifyCommand() *cobra.Command {
 	var checkpoints []string
+	var export, key string
 	cmd := &cobra.Command{
-		Use:   "verify",
+		Use:   "verify [--checkpoint FILE]... | verify --export FILE.zip [--key KEY]",
 		Short: "Check that no evidence or ledger entry was changed, removed, reordered or truncated",
 		Long: `Re-hash every evidence blob, rebuild the ledger's Merkle tree from its
 entries, check it against the stored hashes and every signed checkpoint
@@ -20,11 +25,25 @@ with --checkpoint), and replay the ledger to check that the database holds
 what it recorded. Exit 0 when everything holds, 1 with a precise report when
 anything differs.
 
+With --export, check an auditor's working-papers export (downloaded from
+attest serve) offline, without the data directory: the MANIFEST's signature
+against the ledger's public key (--key: the key string or a file holding it;
+without it the export's own key is used, which shows only that the export is
+consistent with itself), every file against the manifest, every inclusion
+proof against the signed checkpoint, and every recorded object against its
+ledger entry.
+
 This proves integrity since each record was added. Whether evidence is
 authentic and complete remains the auditor's judgment.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if export != "" {
+				return m.verifyExport(export, key)
+			}
+			if key != "" {
+				return attest.Errorf(attest.EINVALID, "--key goes with --export FILE.zip")
+			}
 			d, err := m.open(ctx)
 			if err != nil {
 				return err
@@ -78,7 +97,49 @@ authentic and complete remains the auditor's judgment.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&checkpoints, "checkpoint", nil, "also check against this saved signed checkpoint (repeatable)")
+	cmd.Flags().StringVar(&export, "export", "", "check a working-papers export (ZIP) offline instead of the data directory")
+	cmd.Flags().StringVar(&key, "key", "", "with --export: the ledger's public key, or a file holding it (attest ledger key)")
 	return cmd
+}
+
+// verifyExport checks a working-papers export offline.
+func (m *Main) verifyExport(file, key string) error {
+	if b, err := os.ReadFile(key); key != "" && err == nil {
+		key = strings.TrimSpace(string(b))
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return attest.Errorf(attest.EINVALID, "--export: %v", unwrapPathErr(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return attest.Errorf(attest.EINVALID, "--export: %v", err)
+	}
+	res, err := web.VerifyExport(f, st.Size(), key)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if m.cfg.json {
+		if err := m.printJSON(res); err != nil {
+			return err
+		}
+	} else if res.OK {
+		m.printf("OK: the working papers of %s (%d files) are as signed; %d records match their ledger entries, each proven in the ledger of %d entries (root %s).\n",
+			res.Engagement, res.Files, res.Records, res.Size, res.Root)
+	} else {
+		m.printf("FAILED: %d problems in the export of %s:\n", len(res.Problems), dashStr(res.Engagement))
+		for _, p := range res.Problems {
+			m.printf("  %s\n", p)
+		}
+	}
+	if res.KeyInside {
+		m.warn("no --key given: the export was checked against its own key, which shows it is consistent, not who signed it; compare " + res.Key + " with the organization's `attest ledger key`")
+	}
+	if !res.OK {
+		return failure{exitFailed}
+	}
+	return nil
 }
 
 func humanBytes(n int64) string {

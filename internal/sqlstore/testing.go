@@ -212,3 +212,51 @@ func (s *Store) Requests(ctx context.Context, engagementID string) ([]attest.Req
 	}
 	return out, rows.Err()
 }
+
+// AddComment adds a comment to a request's thread.
+func (s *Store) AddComment(ctx context.Context, ch attest.Change, c attest.Comment) (*attest.Comment, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM requests WHERE id = ?`, c.RequestID).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such request: %d", c.RequestID), Hint: "see `attest request list`"}
+	}
+	if c.ID, err = nextID(ctx, tx, "request_comments"); err != nil {
+		return nil, err
+	}
+	c.By, c.At = ch.Actor, ch.Stamp()
+	rec := c
+	rec.Entry = 0
+	if c.Entry, err = appendEntry(ctx, tx, ch, attest.EntryRequestComment, rec); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO request_comments (id, request_id, text, by_name, at, entry) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.ID, c.RequestID, c.Text, c.By, c.At, c.Entry); err != nil {
+		return nil, fmt.Errorf("insert comment: %w", err)
+	}
+	return &c, tx.Commit()
+}
+
+// Comments lists a request's comments, oldest first.
+func (s *Store) Comments(ctx context.Context, requestID int64) ([]attest.Comment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, request_id, text, by_name, at, entry FROM request_comments WHERE request_id = ? ORDER BY id`, requestID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []attest.Comment{}
+	for rows.Next() {
+		var c attest.Comment
+		if err := rows.Scan(&c.ID, &c.RequestID, &c.Text, &c.By, &c.At, &c.Entry); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

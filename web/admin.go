@@ -1,0 +1,246 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/attest-dev/attest"
+)
+
+// Users and API tokens, for administrators: what attest user and attest
+// token do, in the browser and the API. Passwords are kept as argon2id
+// hashes, tokens as SHA-256; a generated password or a new token's secret
+// is shown once, in the answer that creates it.
+
+var adminOnly = []string{attest.RoleAdmin}
+
+// newSecret is a random, URL-safe secret with a prefix (as the CLI makes).
+func randomSecret(prefix string, n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	return s.renderUsers(w, r, u, nil)
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u *attest.User, shown map[string]any) error {
+	us, err := s.cfg.Store.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Title": "Users", "User": u, "Users": us, "Roles": attest.Roles}
+	for k, v := range shown {
+		data[k] = v
+	}
+	page(w, "admin-users", data)
+	return nil
+}
+
+// addUser adds a user; without a password one is generated and shown once.
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	email := strings.ToLower(in.str("email"))
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+		return fieldError("email", "%q is not an e-mail address", email)
+	}
+	name := in.str("name")
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		return fieldError("name", "give the person's name (at most 200 characters)")
+	}
+	role := in.str("role")
+	if !attest.ValidRole(role) {
+		return fieldError("role", "%q: want one of %s", role, strings.Join(attest.Roles, ", "))
+	}
+	password := ""
+	if v := in["password"]; len(v) > 0 {
+		password = v[0]
+	}
+	generated := password == ""
+	if generated {
+		password = randomSecret("", 18)
+	} else if utf8.RuneCountInString(password) < 12 || len(password) > 1024 {
+		return fieldError("password", "at least 12 characters (or leave it empty for a generated one)")
+	}
+	hash, err := argon2id.CreateHash(password, argon2id.DefaultParams)
+	if err != nil {
+		return err
+	}
+	saved, err := s.cfg.Store.SaveUser(r.Context(), s.actorChange(u), attest.User{Email: email, Name: name, Role: role, PasswordHash: hash})
+	if attest.ErrorCode(err) == attest.ECONFLICT {
+		return &attest.Error{Code: attest.ECONFLICT, Message: "email: " + email + " already has an account"}
+	}
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(r.Context())
+	out := map[string]any{"user": saved}
+	if generated {
+		out["password"] = password
+	}
+	if underAPI(r) {
+		writeJSON(w, http.StatusCreated, out)
+		return nil
+	}
+	shown := map[string]any{"Added": saved}
+	if generated {
+		shown["Password"] = password
+	}
+	w.WriteHeader(http.StatusCreated)
+	return s.renderUsers(w, r, u, shown)
+}
+
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	id, err := pathNumber(r, "uid")
+	if err != nil {
+		return err
+	}
+	target, err := s.cfg.Store.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if target.ID == u.ID {
+		return fieldError("user", "you cannot disable your own account: another administrator can")
+	}
+	if !target.Disabled {
+		target.Disabled = true
+		if target, err = s.cfg.Store.SaveUser(r.Context(), s.actorChange(u), *target); err != nil {
+			return err
+		}
+		s.checkpointAfterWrite(r.Context())
+	}
+	answerWrite(w, r, http.StatusOK, target, "/admin/users")
+	return nil
+}
+
+// tokenView is a token with its user's e-mail address.
+type tokenView struct {
+	attest.Token
+	Email string `json:"email"`
+}
+
+func (s *Server) tokenViews(r *http.Request) ([]tokenView, []attest.User, error) {
+	us, err := s.cfg.Store.Users(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	emails := map[int64]string{}
+	for _, x := range us {
+		emails[x.ID] = x.Email
+	}
+	ts, err := s.cfg.Store.Tokens(r.Context(), 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []tokenView{}
+	for _, t := range ts {
+		out = append(out, tokenView{t, emails[t.UserID]})
+	}
+	return out, us, nil
+}
+
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	return s.renderTokens(w, r, u, nil)
+}
+
+func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, u *attest.User, shown map[string]any) error {
+	ts, us, err := s.tokenViews(r)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Title": "API tokens", "User": u, "Tokens": ts, "Users": us}
+	for k, v := range shown {
+		data[k] = v
+	}
+	page(w, "admin-tokens", data)
+	return nil
+}
+
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	ts, _, err := s.tokenViews(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ts)
+	return nil
+}
+
+// createToken makes a token for a user; its secret is in this answer only.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	email := strings.ToLower(in.str("user"))
+	if email == "" {
+		return fieldError("user", "say whose token it is (their e-mail address)")
+	}
+	name := in.str("name")
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		return fieldError("name", "say what the token is for, e.g. ci (at most 100 characters)")
+	}
+	owner, err := s.cfg.Store.UserByEmail(r.Context(), email)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return fieldError("user", "no user has the address %s", email)
+	}
+	if err != nil {
+		return err
+	}
+	if owner.Disabled {
+		return fieldError("user", "%s is disabled", email)
+	}
+	secret := randomSecret("att_", 32)
+	sum := sha256.Sum256([]byte(secret))
+	t, err := s.cfg.Store.SaveToken(r.Context(), s.actorChange(u), attest.Token{UserID: owner.ID, Name: name, Hash: hex.EncodeToString(sum[:])})
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(r.Context())
+	if underAPI(r) {
+		writeJSON(w, http.StatusCreated, map[string]any{"token": tokenView{*t, owner.Email}, "secret": secret})
+		return nil
+	}
+	w.WriteHeader(http.StatusCreated)
+	return s.renderTokens(w, r, u, map[string]any{"Secret": secret, "Created": tokenView{*t, owner.Email}})
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	id, err := pathNumber(r, "tid")
+	if err != nil {
+		return err
+	}
+	ts, err := s.cfg.Store.Tokens(r.Context(), 0)
+	if err != nil {
+		return err
+	}
+	var t *attest.Token
+	for i := range ts {
+		if ts[i].ID == id {
+			t = &ts[i]
+		}
+	}
+	if t == nil {
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such token: %d", id)}
+	}
+	if t.RevokedAt == "" {
+		ch := s.actorChange(u)
+		if t, err = s.cfg.Store.SaveToken(r.Context(), ch, attest.Token{ID: id, RevokedAt: ch.Stamp()}); err != nil {
+			return err
+		}
+		s.checkpointAfterWrite(r.Context())
+	}
+	answerWrite(w, r, http.StatusOK, t, "/admin/tokens")
+	return nil
+}

@@ -1,0 +1,852 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/ledger"
+	"github.com/attest-dev/attest/sample"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// The auditor's workspace: populations with their provenance, seeded
+// draws, and tests of controls. What auditors record (seeds, draws, test
+// results, deviations, conclusions) is written only through the routes
+// limited to the auditor role, and each handler also insists on a named
+// auditor of the engagement whose access has not ended; the store has no
+// path that edits or deletes a draw or a test, so nobody else can change
+// them. Management records its own internal tests on a separate route.
+
+var auditorOnly = []string{attest.RoleAuditor}
+
+func underAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// change is who does what now, as the ledger records it.
+func (s *Server) actorChange(u *attest.User) attest.Change {
+	return attest.Change{Actor: u.Name + " <" + u.Email + ">", At: s.cfg.Now()}
+}
+
+// bad is an invalid-input error that names its field.
+func fieldError(field, format string, args ...any) error {
+	return &attest.Error{Code: attest.EINVALID, Message: field + ": " + fmt.Sprintf(format, args...)}
+}
+
+// input is a request's fields, from a form or a JSON object alike, so the
+// pages and the API share their handlers.
+type formInput map[string][]string
+
+// maxFormInput bounds a form or JSON body.
+const maxFormInput = 1 << 20
+
+func readFormInput(w http.ResponseWriter, r *http.Request) (formInput, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormInput)
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		if err := r.ParseForm(); err != nil {
+			return nil, &attest.Error{Code: attest.EINVALID, Message: "the form could not be read (at most 1 MiB)"}
+		}
+		return formInput(r.PostForm), nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "the body is not a JSON object (at most 1 MiB): " + err.Error()}
+	}
+	in := formInput{}
+	var scalar func(k string, v any) (string, error)
+	scalar = func(k string, v any) (string, error) {
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case json.Number:
+			return x.String(), nil
+		case bool:
+			return strconv.FormatBool(x), nil
+		case map[string]any:
+			if k == "items" {
+				// {"key": ..., "result": ..., "note": ...}, as KEY=RESULT:NOTE.
+				var parts [3]string
+				for i, f := range []string{"key", "result", "note"} {
+					if v, ok := x[f]; ok {
+						s, err := scalar(f, v)
+						if err != nil {
+							return "", fieldError("items", "%s: %v", f, err)
+						}
+						parts[i] = s
+					}
+				}
+				if strings.ContainsAny(parts[0], "=\n") || strings.ContainsAny(parts[1], ":\n") {
+					return "", fieldError("items", "a key may not hold '=', nor a result ':'")
+				}
+				out := parts[0] + "=" + parts[1]
+				if parts[2] != "" {
+					out += ":" + parts[2]
+				}
+				return out, nil
+			}
+		}
+		return "", fieldError(k, "want a string, number or boolean")
+	}
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+		case []any:
+			for _, e := range x {
+				s, err := scalar(k, e)
+				if err != nil {
+					return nil, err
+				}
+				in[k] = append(in[k], s)
+			}
+		default:
+			s, err := scalar(k, v)
+			if err != nil {
+				return nil, err
+			}
+			in[k] = []string{s}
+		}
+	}
+	return in, nil
+}
+
+func (in formInput) str(k string) string {
+	if v := in[k]; len(v) > 0 {
+		return strings.TrimSpace(v[0])
+	}
+	return ""
+}
+
+// list is every value of k, each split on commas and new lines.
+func (in formInput) list(k string) []string {
+	var out []string
+	for _, v := range in[k] {
+		for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// id reads a positive number, 0 when absent.
+func (in formInput) id(k string) (int64, error) {
+	v := in.str(k)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fieldError(k, "%q is not a positive number", v)
+	}
+	return n, nil
+}
+
+func (in formInput) flag(k string) bool {
+	v := strings.ToLower(in.str(k))
+	return v == "true" || v == "on" || v == "yes" || v == "1"
+}
+
+// done answers a write: JSON for the API, a redirect to next for a page.
+func answerWrite(w http.ResponseWriter, r *http.Request, code int, v any, next string) {
+	if underAPI(r) {
+		writeJSON(w, code, v)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func pathNumber(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such %s: %s", name, r.PathValue(name))}
+	}
+	return n, nil
+}
+
+func (s *Server) engagementOf(r *http.Request) (*attest.Engagement, error) {
+	return s.cfg.Store.Engagement(r.Context(), r.PathValue("id"))
+}
+
+// populationsOf lists the populations of an engagement's controls (of one
+// control when control is set).
+func (s *Server) populationsOf(ctx context.Context, e *attest.Engagement, control string) ([]attest.Population, error) {
+	ctls, err := s.cfg.Store.Controls(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, c := range ctls {
+		ids[c.ID] = true
+	}
+	ps, err := s.cfg.Store.Populations(ctx, control)
+	if err != nil {
+		return nil, err
+	}
+	out := []attest.Population{}
+	for _, p := range ps {
+		if ids[p.ControlID] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// checkpoint signs the ledger's current tree head with the ledger's key and
+// stores it, as the CLI does after each write; nil without a signer.
+func (s *Server) signCheckpoint(ctx context.Context) ([]byte, error) {
+	if s.cfg.Signer == nil {
+		return nil, nil
+	}
+	return s.cfg.Store.Checkpoint(ctx, func(n int64, root tlog.Hash) ([]byte, error) {
+		return ledger.SignWith(s.cfg.Signer, n, root)
+	}, s.cfg.Now())
+}
+
+// recorded signs a checkpoint after a write; a failure is logged, not
+// answered, since the write itself stands in the ledger.
+func (s *Server) checkpointAfterWrite(ctx context.Context) {
+	if _, err := s.signCheckpoint(ctx); err != nil {
+		s.cfg.Log.Error("checkpoint after a write", "err", err)
+	}
+}
+
+// ---- pages ----
+
+func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	engs, err := s.cfg.Store.Engagements(r.Context())
+	if err != nil {
+		return err
+	}
+	grace, err := s.grace(r.Context())
+	if err != nil {
+		return err
+	}
+	type row struct {
+		attest.Engagement
+		When, Report, AccessEnds, Auditors string
+	}
+	var rows []row
+	for i := range engs {
+		e := &engs[i]
+		as, err := s.cfg.Store.Auditors(r.Context(), e.ID)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, a := range as {
+			names = append(names, a.Name)
+		}
+		end, _ := accessEnd(e, grace)
+		ends := "no end known"
+		if !end.IsZero() {
+			ends = end.AddDate(0, 0, -1).Format(attest.DateLayout)
+		}
+		rows = append(rows, row{*e, periodWords(e), dashIfEmpty(engagement.ReportDate(e)), ends, dashIfEmpty(strings.Join(names, ", "))})
+	}
+	until := ""
+	if u.Role == attest.RoleAuditor {
+		if t, _, err := s.auditorUntil(r.Context(), u); err == nil && !t.IsZero() {
+			until = t.AddDate(0, 0, -1).Format(attest.DateLayout)
+		}
+	}
+	page(w, "fieldwork", map[string]any{"Title": "Fieldwork", "User": u, "Engagements": rows, "Until": until, "Grace": graceWords(grace)})
+	return nil
+}
+
+// graceWords writes a grace period in days when it is whole days.
+func graceWords(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	switch {
+	case d%(24*time.Hour) != 0:
+		return d.String()
+	case n == 1:
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
+}
+
+func periodWords(e *attest.Engagement) string {
+	if e.AsOf != "" {
+		return "as of " + e.AsOf
+	}
+	return e.PeriodStart + " to " + e.PeriodEnd
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ctx := r.Context()
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	ctls, err := s.cfg.Store.Controls(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	pops, err := s.populationsOf(ctx, e, "")
+	if err != nil {
+		return err
+	}
+	draws, err := s.cfg.Store.Draws(ctx, e.ID, "")
+	if err != nil {
+		return err
+	}
+	tests, err := s.cfg.Store.Tests(ctx, e.ID, "")
+	if err != nil {
+		return err
+	}
+	reqs, err := s.cfg.Store.Requests(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		ID, Title                                 string
+		Populations, Draws, Tests, Internal, Open int
+		Conclusion                                string
+	}
+	rows := make([]row, len(ctls))
+	at := map[string]int{}
+	for i, c := range ctls {
+		rows[i] = row{ID: c.ID, Title: c.Title, Conclusion: "not tested yet"}
+		at[c.ID] = i
+	}
+	for _, p := range pops {
+		rows[at[p.ControlID]].Populations++
+	}
+	for _, d := range draws {
+		if i, ok := at[d.ControlID]; ok {
+			rows[i].Draws++
+		}
+	}
+	for _, t := range tests {
+		i, ok := at[t.ControlID]
+		if !ok {
+			continue
+		}
+		if t.Internal {
+			rows[i].Internal++
+		} else {
+			rows[i].Tests++
+			rows[i].Conclusion = t.Wording
+		}
+	}
+	for _, q := range reqs {
+		if i, ok := at[q.ControlID]; ok && q.Status == "open" {
+			rows[i].Open++
+		}
+	}
+	as, err := s.cfg.Store.Auditors(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	page(w, "workspace", map[string]any{"Title": "Fieldwork: " + e.ID, "User": u, "E": e, "When": periodWords(e), "Controls": rows, "Auditors": as,
+		"IsAuditor": u.Role == attest.RoleAuditor, "CanExport": u.Role == attest.RoleAuditor && s.cfg.Signer != nil})
+	return nil
+}
+
+// drawView is a draw as the pages and the API show it: with the
+// population's hash and size, so the draw can be re-performed.
+type drawView struct {
+	attest.Draw
+	PopulationRef  string `json:"population_sha256"`
+	PopulationRows int    `json:"population_rows"`
+	Method         string `json:"method"`
+	Kind           string `json:"-"`
+}
+
+const drawMethod = "HMAC-SHA256 rank of each item's key with the seed as key; the lowest ranks are taken (docs/sampling.md)"
+
+func (s *Server) drawViews(ctx context.Context, ds []attest.Draw) ([]drawView, error) {
+	pops := map[int64]*attest.Population{}
+	out := []drawView{}
+	for _, d := range ds {
+		p := pops[d.PopulationID]
+		if p == nil {
+			var err error
+			if p, err = s.cfg.Store.Population(ctx, d.PopulationID); err != nil {
+				return nil, err
+			}
+			pops[d.PopulationID] = p
+		}
+		m := drawMethod
+		if d.Stratify != "" {
+			m += ", spread over the population's " + d.Stratify + "s"
+		}
+		kind := "binding"
+		switch {
+		case d.Extends > 0:
+			kind = fmt.Sprintf("extension of draw %d", d.Extends)
+		case !d.Binding:
+			kind = "redraw: " + d.Redraw
+		}
+		out = append(out, drawView{Draw: d, PopulationRef: p.Ref, PopulationRows: p.Rows, Method: m, Kind: kind})
+	}
+	return out, nil
+}
+
+func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ctx := r.Context()
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Store.Control(ctx, e.ID, strings.ToUpper(r.PathValue("control")))
+	if err != nil {
+		return err
+	}
+	pops, err := s.populationsOf(ctx, e, c.ID)
+	if err != nil {
+		return err
+	}
+	ds, err := s.cfg.Store.Draws(ctx, e.ID, c.ID)
+	if err != nil {
+		return err
+	}
+	views, err := s.drawViews(ctx, ds)
+	if err != nil {
+		return err
+	}
+	ts, err := s.cfg.Store.Tests(ctx, e.ID, c.ID)
+	if err != nil {
+		return err
+	}
+	rs, err := s.cfg.Store.Responses(ctx, 0)
+	if err != nil {
+		return err
+	}
+	byTest := map[int64][]attest.Response{}
+	for _, x := range rs {
+		byTest[x.TestID] = append(byTest[x.TestID], x)
+	}
+	isManager := slices.Contains(managers, u.Role)
+	var mine, internal []testWithResponses
+	for _, t := range ts {
+		v := testWithResponses{Test: t, Responses: byTest[t.ID]}
+		if t.Internal {
+			internal = append(internal, v)
+		} else {
+			if isManager && t.Conclusion == attest.ConclusionExceptions {
+				v.RespondURL = fmt.Sprintf("/fieldwork/%s/tests/%d/responses", e.ID, t.ID)
+			}
+			mine = append(mine, v)
+		}
+	}
+	// ?draw=N prepares the test form for that draw's items, results blank.
+	var chosen int64
+	var prefill strings.Builder
+	for _, d := range ds {
+		if strconv.FormatInt(d.ID, 10) == r.URL.Query().Get("draw") {
+			chosen = d.ID
+			for _, k := range d.Items {
+				prefill.WriteString(k + "=\n")
+			}
+		}
+	}
+	page(w, "control-work", map[string]any{"Title": c.ID + " fieldwork", "User": u, "E": e, "C": c, "Populations": pops, "Draws": views,
+		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(),
+		"IsAuditor": u.Role == attest.RoleAuditor, "IsManager": isManager})
+	return nil
+}
+
+// testWithResponses is a test with management's responses, and where a manager
+// may add one.
+type testWithResponses struct {
+	attest.Test
+	Responses  []attest.Response
+	RespondURL string
+}
+
+// ---- API reads ----
+
+func (s *Server) apiPopulations(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	ps, err := s.populationsOf(r.Context(), e, strings.ToUpper(r.URL.Query().Get("control")))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ps)
+	return nil
+}
+
+func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	ds, err := s.cfg.Store.Draws(r.Context(), e.ID, strings.ToUpper(r.URL.Query().Get("control")))
+	if err != nil {
+		return err
+	}
+	views, err := s.drawViews(r.Context(), ds)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, views)
+	return nil
+}
+
+// ---- writes ----
+
+// control reads and finds the control a write names.
+func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engagement) (*attest.Control, error) {
+	id := strings.ToUpper(in.str("control"))
+	if id == "" {
+		return nil, fieldError("control", "say which control")
+	}
+	c, err := s.cfg.Store.Control(ctx, e.ID, id)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return nil, fieldError("control", "%s is not a control of %s", id, e.ID)
+	}
+	return c, err
+}
+
+func (s *Server) sampleProfile(ctx context.Context) (sample.Profile, error) {
+	v, err := s.cfg.Store.Setting(ctx, sample.ProfileSetting)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return sample.DefaultProfile(), nil
+	}
+	if err != nil {
+		return sample.Profile{}, err
+	}
+	return sample.ParseProfile("the stored profile", []byte(v))
+}
+
+// draw selects a sample: the seed is the auditor's (a random one when left
+// empty, shown with the result), the size the auditor's or the firm's
+// table's, the selection that of attest sample draw.
+func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ctx := r.Context()
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	if err := s.requireAuditor(ctx, u, e, "sets seeds and draws samples"); err != nil {
+		return err
+	}
+	c, err := s.inputControl(ctx, in, e)
+	if err != nil {
+		return err
+	}
+	popID, err := in.id("population")
+	if err != nil {
+		return err
+	}
+	seed := in.str("seed")
+	if len(seed) > 200 {
+		return fieldError("seed", "at most 200 characters")
+	}
+	size := 0
+	if v := in.str("size"); v != "" {
+		if size, err = strconv.Atoi(v); err != nil || size <= 0 || size > 100000 {
+			return fieldError("size", "%q: want a number from 1 to 100000, or leave it empty for the firm's table", v)
+		}
+	}
+	stratify := in.str("stratify")
+	if stratify != "" && stratify != "month" && stratify != "quarter" {
+		return fieldError("stratify", "%q: want month, quarter or nothing", stratify)
+	}
+	reason := in.str("reason")
+	if len(reason) > 2000 {
+		return fieldError("reason", "at most 2000 characters")
+	}
+	var pop *attest.Population
+	if popID > 0 {
+		p, err := s.cfg.Store.Population(ctx, popID)
+		if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && p.ControlID != c.ID) {
+			return fieldError("population", "%d is not a population of %s", popID, c.ID)
+		}
+		if err != nil {
+			return err
+		}
+		pop = p
+	} else {
+		ps, err := s.cfg.Store.Populations(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			return fieldError("population", "%s has no population yet: import one with attest population import --control %s", c.ID, c.ID)
+		}
+		pop = &ps[len(ps)-1]
+	}
+	if stratify != "" && pop.DateColumn == "" {
+		return fieldError("stratify", "population %d has no date column to spread the sample over", pop.ID)
+	}
+	rule := fmt.Sprintf("%d chosen by the auditor", size)
+	if size == 0 {
+		p, err := s.sampleProfile(ctx)
+		if err != nil {
+			return err
+		}
+		var sz sample.Size
+		if c.Frequency == attest.EventDriven {
+			sz, err = p.ForPopulation(pop.Rows)
+		} else {
+			sz, err = p.ForFrequency(c.Frequency)
+		}
+		if err != nil {
+			return fieldError("size", "%s", attest.ErrorMessage(err))
+		}
+		size, rule = sz.Size, sz.Rule
+	}
+	if seed == "" {
+		var b [16]byte
+		rand.Read(b[:])
+		seed = hex.EncodeToString(b[:])
+	}
+	if s.cfg.Blobs == nil {
+		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no blob store to read the population from"}
+	}
+	rc, err := s.cfg.Blobs.Open(blob.Ref(pop.Ref))
+	if err != nil {
+		return err
+	}
+	items, ranks, err := sample.SelectPopulation(rc, pop, seed, size, stratify)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	all := len(items) < size || len(items) == pop.Rows
+	if all {
+		rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
+	}
+	saved, err := s.cfg.Store.AddDraw(ctx, s.actorChange(u), attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
+		Stratify: stratify, Items: items, Redraw: reason})
+	if err != nil {
+		if attest.ErrorCode(err) == attest.ECONFLICT {
+			return &attest.Error{Code: attest.ECONFLICT, Message: "reason: population " + strconv.FormatInt(pop.ID, 10) + " already has its binding draw; a redraw needs a reason, and both stay visible"}
+		}
+		if attest.ErrorCode(err) == attest.EINVALID {
+			return fieldError("reason", "%s", attest.ErrorMessage(err))
+		}
+		return err
+	}
+	s.checkpointAfterWrite(ctx)
+	view := drawView{Draw: *saved, PopulationRef: pop.Ref, PopulationRows: pop.Rows, Method: drawMethod}
+	answerWrite(w, r, http.StatusCreated, map[string]any{"draw": view, "ranks": ranks, "all_items": all},
+		fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", e.ID, c.ID, saved.ID))
+	return nil
+}
+
+// parseResults reads item results: KEY=RESULT[:NOTE], one per value or line.
+func parseResults(in formInput) ([]attest.ItemResult, error) {
+	var out []attest.ItemResult
+	seen := map[string]bool{}
+	for _, v := range in["items"] {
+		for _, line := range strings.Split(v, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			k, rest, ok := strings.Cut(line, "=")
+			res, note, _ := strings.Cut(rest, ":")
+			k, res = strings.TrimSpace(k), strings.ToLower(strings.TrimSpace(res))
+			if !ok || k == "" {
+				return nil, fieldError("items", "%q: want KEY=RESULT[:NOTE]", line)
+			}
+			if seen[k] {
+				return nil, fieldError("items", "item %s is given twice", k)
+			}
+			seen[k] = true
+			out = append(out, attest.ItemResult{Key: k, Result: res, Note: strings.TrimSpace(note)})
+		}
+	}
+	return out, nil
+}
+
+// drawItems checks that the items tested are exactly the draw's (with its
+// extensions' items), and returns the population's size.
+func (s *Server) drawItems(ctx context.Context, e *attest.Engagement, c *attest.Control, drawID int64, items []attest.ItemResult) (int, error) {
+	ds, err := s.cfg.Store.Draws(ctx, e.ID, c.ID)
+	if err != nil {
+		return 0, err
+	}
+	var d *attest.Draw
+	for i := range ds {
+		if ds[i].ID == drawID {
+			d = &ds[i]
+		}
+	}
+	if d == nil {
+		return 0, fieldError("draw", "%d is not a draw of %s in %s", drawID, c.ID, e.ID)
+	}
+	want := map[string]bool{}
+	for _, k := range d.Items {
+		want[k] = true
+	}
+	for _, it := range items {
+		if !want[it.Key] {
+			return 0, fieldError("items", "item %s is not in draw %d", it.Key, drawID)
+		}
+		delete(want, it.Key)
+	}
+	if len(want) > 0 {
+		var missing []string
+		for _, k := range d.Items {
+			if want[k] {
+				missing = append(missing, k)
+			}
+		}
+		return 0, fieldError("items", "draw %d has %d items without a result: %s", drawID, len(missing), strings.Join(missing, ", "))
+	}
+	p, err := s.cfg.Store.Population(ctx, d.PopulationID)
+	if err != nil {
+		return 0, err
+	}
+	return p.Rows, nil
+}
+
+// recordTest records the service auditor's test of a control.
+func (s *Server) recordTest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	return s.addTest(w, r, u, false)
+}
+
+// recordInternalTest records management's own internal test, never shown
+// as the auditor's.
+func (s *Server) recordInternalTest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	return s.addTest(w, r, u, true)
+}
+
+func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User, internal bool) error {
+	ctx := r.Context()
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	if internal {
+		if !slices.Contains(managers, u.Role) {
+			return &attest.Error{Code: attest.EFORBIDDEN, Message: "management's internal tests are recorded by an administrator or compliance manager"}
+		}
+	} else if err := s.requireAuditor(ctx, u, e, "records the auditor's tests, deviations and conclusions"); err != nil {
+		return err
+	}
+	c, err := s.inputControl(ctx, in, e)
+	if err != nil {
+		return err
+	}
+	drawID, err := in.id("draw")
+	if err != nil {
+		return err
+	}
+	results, err := parseResults(in)
+	if err != nil {
+		return err
+	}
+	t := attest.Test{EngagementID: e.ID, ControlID: c.ID, Internal: internal, DrawID: drawID, Items: results, Deviations: strings.ToLower(in.str("deviations"))}
+	for _, p := range in.list("procedure") {
+		t.Procedures = append(t.Procedures, strings.ToLower(p))
+	}
+	if len(t.Procedures) == 0 {
+		return fieldError("procedure", "say how the control was tested: inquiry, observation, inspection or reperformance")
+	}
+	population := 0
+	if drawID > 0 {
+		if population, err = s.drawItems(ctx, e, c, drawID, results); err != nil {
+			return err
+		}
+	}
+	profile, err := s.sampleProfile(ctx)
+	if err != nil {
+		return err
+	}
+	if err := t.Conclude(in.flag("not_performed"), population, profile.Wording); err != nil {
+		return fieldError(testField(err), "%s", attest.ErrorMessage(err))
+	}
+	saved, err := s.cfg.Store.AddTest(ctx, s.actorChange(u), t)
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, c.ID, saved.ID))
+	return nil
+}
+
+// testField names the field a Conclude error is about.
+func testField(err error) string {
+	m := attest.ErrorMessage(err)
+	switch {
+	case strings.Contains(m, "procedure"), strings.Contains(m, "inquiry"), strings.Contains(m, "tested"):
+		if !strings.Contains(m, "item") {
+			return "procedure"
+		}
+	case strings.Contains(m, "isolated or systematic"), strings.Contains(m, "--deviations"):
+		return "deviations"
+	case strings.Contains(m, "circumstances"):
+		return "not_performed"
+	}
+	return "items"
+}
+
+// fieldwrkAndOwners may comment on requests: the auditors who ask and the
+// staff who answer.
+var fieldwrkAndOwners = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor}
+
+// respond attaches management's response to one of the auditor's tests
+// with exceptions (the report's section 5); it never changes the test.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ctx := r.Context()
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathNumber(r, "test")
+	if err != nil {
+		return err
+	}
+	t, err := s.cfg.Store.Test(ctx, id)
+	if err != nil {
+		return err
+	}
+	if t.EngagementID != e.ID {
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no test %d in %s", id, e.ID)}
+	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	if t.Internal || t.Conclusion != attest.ConclusionExceptions {
+		return fieldError("test", "test %d is not an auditor's test with exceptions: management responds to exceptions", id)
+	}
+	txt, err := inputText(in, "text", 4000)
+	if err != nil {
+		return err
+	}
+	resp, err := s.cfg.Store.AddResponse(ctx, s.actorChange(u), attest.Response{TestID: t.ID, Text: txt})
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, resp, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, t.ControlID, t.ID))
+	return nil
+}

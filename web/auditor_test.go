@@ -1,0 +1,686 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// callAs sends a request as a role (its session cookie), with a JSON body
+// (any value) or form values (url.Values), and returns the status and body.
+func (f *fixture) callAs(t *testing.T, method, path, role string, body any) (int, string) {
+	t.Helper()
+	var rd io.Reader
+	ct := ""
+	switch b := body.(type) {
+	case nil:
+	case url.Values:
+		rd, ct = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	case string:
+		rd, ct = strings.NewReader(b), "application/json"
+	default:
+		j, _ := json.Marshal(b)
+		rd, ct = bytes.NewReader(j), "application/json"
+	}
+	req, _ := http.NewRequest(method, f.srv.URL+path, rd)
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if c := f.cookie[role]; c != nil {
+		req.AddCookie(c)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// addPopulation stores a CSV population of n changes for control AX-01.
+func (f *fixture) addPopulation(t *testing.T, n int) (*attest.Population, []string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("id,merged_at\n")
+	var keys []string
+	for i := 1; i <= n; i++ {
+		k := fmt.Sprintf("CHG-%04d", i)
+		keys = append(keys, k)
+		fmt.Fprintf(&b, "%s,2026-%02d-10\n", k, 1+(i%12))
+	}
+	ref, _, err := f.bstore.Put(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.store.AddPopulation(context.Background(), ch, attest.Population{ControlID: "AX-01", Ref: string(ref), Name: "changes.csv", Format: "csv", Rows: n,
+		KeyColumn: "id", DateColumn: "merged_at", FirstDate: "2026-01-10", LastDate: "2026-12-10", Source: "GitHub", Query: "merged PRs", ExtractedBy: "Sam", ExtractedAt: "2026-10-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, keys
+}
+
+// lowestRanks is the selection recomputed by hand, as docs/sampling.md
+// describes it: HMAC-SHA256 of each key with the seed, lowest first.
+func lowestRanks(seed string, keys []string, n int) []string {
+	type kr struct{ k, r string }
+	var all []kr
+	for _, k := range keys {
+		m := hmac.New(sha256.New, []byte(seed))
+		m.Write([]byte(k))
+		all = append(all, kr{k, hex.EncodeToString(m.Sum(nil))})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].r < all[j].r })
+	var out []string
+	for _, x := range all[:n] {
+		out = append(out, x.k)
+	}
+	return out
+}
+
+func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
+	f := setup(t)
+	pop, keys := f.addPopulation(t, 40)
+	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "fieldwork-2026", "size": 4})
+	if code != 201 {
+		t.Fatalf("draw: %d %s", code, body)
+	}
+	var out struct {
+		Draw drawView `json:"draw"`
+	}
+	json.Unmarshal([]byte(body), &out)
+	d := out.Draw
+	want := lowestRanks("fieldwork-2026", keys, 4)
+	if strings.Join(d.Items, ",") != strings.Join(want, ",") || d.Seed != "fieldwork-2026" || d.PopulationRef != pop.Ref || d.PopulationRows != 40 || !d.Binding || !strings.Contains(d.Method, "HMAC-SHA256") {
+		t.Fatalf("draw %+v, want items %v", d, want)
+	}
+	if !strings.Contains(d.DrawnBy, "auditor@example.com") || d.Entry == 0 {
+		t.Errorf("drawn by %q, entry %d", d.DrawnBy, d.Entry)
+	}
+
+	// The first draw binds: another needs a reason, and both stay.
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "other"}); code != 409 || !strings.Contains(body, "reason") {
+		t.Errorf("second draw without a reason: %d %s", code, body)
+	}
+	code, _ = f.callAs(t, "POST", "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "seed": {"other"}, "size": {"2"}, "reason": {"the first seed was announced too early"}, "stratify": {"quarter"}})
+	if code != 303 {
+		t.Fatalf("redraw by form: %d", code)
+	}
+	ds, _ := f.store.Draws(context.Background(), "e1", "AX-01")
+	if len(ds) != 2 || ds[1].Binding || ds[1].Stratify != "quarter" || len(ds[1].Items) != 2 {
+		t.Errorf("draws %+v", ds)
+	}
+
+	// Results: every drawn item, one deviation.
+	items := []map[string]string{}
+	for i, k := range d.Items {
+		it := map[string]string{"key": k, "result": "no-exception"}
+		if i == 1 {
+			it["result"], it["note"] = "deviation", "merged without review"
+		}
+		items = append(items, it)
+	}
+	code, body = f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": []string{"inspection"}, "items": items, "deviations": "isolated"})
+	if code != 201 {
+		t.Fatalf("test: %d %s", code, body)
+	}
+	var test attest.Test
+	json.Unmarshal([]byte(body), &test)
+	if test.Internal || test.Conclusion != attest.ConclusionExceptions || !strings.Contains(test.Wording, "1 of 4 items selected from a population of 40") {
+		t.Errorf("test %+v", test)
+	}
+	// Management responds to the exception; the auditor may not, nor may
+	// anyone respond to a test without exceptions.
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/fieldwork/e1/tests/%d/responses", test.ID), attest.RoleCompliance, url.Values{"text": {"Reviews are now enforced by branch protection."}}); code != 303 {
+		t.Errorf("response: %d", code)
+	}
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/api/v1/engagements/e1/tests/%d/responses", test.ID), attest.RoleAuditor, map[string]any{"text": "x"}); code != 403 {
+		t.Errorf("auditor response: %d", code)
+	}
+	if after, _ := f.store.Test(context.Background(), test.ID); after.Wording != test.Wording || after.Conclusion != test.Conclusion {
+		t.Errorf("the response changed the test: %+v", after)
+	}
+	// Items that are not the draw's are refused, naming the field.
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": "inspection", "items": []string{"NOPE=no-exception"}}); code != 400 || !strings.Contains(body, "items:") {
+		t.Errorf("foreign item: %d %s", code, body)
+	}
+
+	// The page shows the seed, the hash and the result.
+	code, page := f.callAs(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleAuditor, nil)
+	for _, s := range []string{"fieldwork-2026", pop.Ref, "merged without review", "Draw the sample", "Record the test", "enforced by branch protection"} {
+		if code != 200 || !strings.Contains(page, s) {
+			t.Errorf("control page (%d) lacks %q", code, s)
+		}
+	}
+	_, page = f.callAs(t, "GET", fmt.Sprintf("/fieldwork/e1/controls/AX-01?draw=%d", d.ID), attest.RoleAuditor, nil)
+	if !strings.Contains(page, fmt.Sprintf(`<option value="%d" selected>`, d.ID)) || !strings.Contains(page, d.Items[0]+"=\n"+d.Items[1]+"=\n") {
+		t.Error("?draw=N does not prepare the test form with the draw's items")
+	}
+	if _, page := f.callAs(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleCompliance, nil); strings.Contains(page, "Draw the sample") || !strings.Contains(page, "Record management's test") {
+		t.Error("the compliance manager sees the auditor's forms, or not management's")
+	}
+	code, body = f.callAs(t, "GET", "/api/v1/engagements/e1/populations?control=AX-01", attest.RoleCompliance, nil)
+	if code != 200 || !strings.Contains(body, `"source": "GitHub"`) || !strings.Contains(body, pop.Ref) {
+		t.Errorf("populations: %d %s", code, body)
+	}
+}
+
+func TestOnlyAuditorsChangeAuditorRecords(t *testing.T) {
+	f := setup(t)
+	f.addPopulation(t, 20)
+	ctx := context.Background()
+	draw := map[string]any{"control": "AX-01", "seed": "s", "size": 2}
+	test := map[string]any{"control": "AX-01", "procedure": "inspection", "items": "CHG-0001=no-exception"}
+	for _, role := range []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleViewer} {
+		for path, body := range map[string]any{"/api/v1/engagements/e1/draws": draw, "/api/v1/engagements/e1/tests": test, "/fieldwork/e1/draws": url.Values{"control": {"AX-01"}}, "/fieldwork/e1/tests": url.Values{"control": {"AX-01"}}} {
+			if code, _ := f.callAs(t, "POST", path, role, body); code != 403 {
+				t.Errorf("%s POST %s: %d, want 403", role, path, code)
+			}
+		}
+	}
+	if ds, _ := f.store.Draws(ctx, "e1", ""); len(ds) != 0 {
+		t.Errorf("refused draws were recorded: %+v", ds)
+	}
+	// Management records its own internal tests, apart; an auditor may not.
+	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleCompliance, test)
+	if code != 201 || !strings.Contains(body, `"internal": true`) {
+		t.Fatalf("internal test: %d %s", code, body)
+	}
+	if code, _ := f.callAs(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleAuditor, test); code != 403 {
+		t.Errorf("auditor internal test: %d", code)
+	}
+	// A user with the auditor role who is not named on the engagement is
+	// refused by the handler, not only the table.
+	ctxU, _ := f.store.UserByEmail(ctx, "auditor@example.com")
+	if err := f.store.RemoveAuditor(ctx, ch, "e1", ctxU.Name); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 403 || !strings.Contains(body, "not a named auditor") {
+		t.Errorf("unnamed auditor: %d %s", code, body)
+	}
+	ts, _ := f.store.Tests(ctx, "e1", "")
+	if len(ts) != 1 || !ts[0].Internal {
+		t.Errorf("tests %+v", ts)
+	}
+}
+
+func TestAuditorAccessEndsAfterReportDateAndGrace(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	u, _ := f.store.UserByEmail(ctx, "auditor@example.com")
+	sum := sha256.Sum256([]byte("att_auditor"))
+	f.store.SaveToken(ctx, ch, attest.Token{UserID: u.ID, Name: "ci", Hash: hex.EncodeToString(sum[:])})
+	bearer := http.Header{"Authorization": {"Bearer att_auditor"}}
+
+	// e1's report date is 2027-02-28: access lasts through 2027-03-30.
+	f.setNow(time.Date(2027, 3, 30, 23, 0, 0, 0, time.UTC))
+	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 200 {
+		t.Fatalf("token within the grace period: %d", got)
+	}
+	if got := f.login(t, "auditor@example.com", password).StatusCode; got != 303 {
+		t.Fatalf("sign-in within the grace period: %d", got)
+	}
+	f.setNow(time.Date(2027, 3, 31, 0, 0, 1, 0, time.UTC))
+	code, body := f.callAs(t, "GET", "/api/v1/me", attest.RoleAuditor, nil)
+	if code != 403 || !strings.Contains(body, "ended on 2027-03-31") {
+		t.Errorf("session after the grace period: %d %s", code, body)
+	}
+	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 403 {
+		t.Errorf("token after the grace period: %d", got)
+	}
+	resp, err := noRedirect.PostForm(f.srv.URL+"/login", url.Values{"email": {"auditor@example.com"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.Contains(string(b), "access as an auditor ended") {
+		t.Errorf("sign-in after the grace period: %d %s", resp.StatusCode, b)
+	}
+	// A wrong password reveals nothing about the account.
+	if got := f.login(t, "auditor@example.com", "wrong password").StatusCode; got != 401 {
+		t.Errorf("wrong password after expiry: %d", got)
+	}
+	if got := f.do(t, "GET", "/api/v1/me", attest.RoleCompliance, nil).StatusCode; got != 200 {
+		t.Errorf("other roles are not affected: %d", got)
+	}
+	// A longer grace, from the setting, reopens it.
+	f.store.SetSetting(ctx, GraceSetting, "60d")
+	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 200 {
+		t.Errorf("token with a 60-day grace: %d", got)
+	}
+
+	// Config.AuditorGrace (attest serve --auditor-grace) wins over the setting.
+	g := setupWith(t, func(c *Config) { c.AuditorGrace = time.Hour })
+	g.setNow(time.Date(2027, 3, 1, 0, 30, 0, 0, time.UTC))
+	if got := g.do(t, "GET", "/api/v1/me", attest.RoleAuditor, nil).StatusCode; got != 200 {
+		t.Errorf("within an hour's grace: %d", got)
+	}
+	g.setNow(time.Date(2027, 3, 1, 1, 0, 0, 0, time.UTC))
+	if got := g.do(t, "GET", "/api/v1/me", attest.RoleAuditor, nil).StatusCode; got != 403 {
+		t.Errorf("after an hour's grace: %d", got)
+	}
+}
+
+func TestParseGrace(t *testing.T) {
+	for in, want := range map[string]time.Duration{"720h": 720 * time.Hour, "30d": 30 * 24 * time.Hour, " 0d ": 0} {
+		if got, err := ParseGrace(in); err != nil || got != want {
+			t.Errorf("ParseGrace(%q) = %v %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"", "x", "-5h", "-1d", "99999d"} {
+		if _, err := ParseGrace(in); attest.ErrorCode(err) != attest.EINVALID {
+			t.Errorf("ParseGrace(%q): %v", in, err)
+		}
+	}
+}
+
+func TestEvidenceRequestsWithComments(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	ev, err := f.store.AddEvidence(ctx, ch, []attest.Evidence{{Ref: "sha256:" + strings.Repeat("a", 64), Size: 1, Name: "approval.pdf", MediaType: "application/pdf", Controls: []string{"AX-01"}, Date: "2026-03-01", Method: attest.MethodUpload}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "ax-01", "text": "Approval for each sampled change", "items": []string{"CHG-0001", "CHG-0002"}, "due": "2026-11-15"})
+	if code != 201 {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	var q attest.Request
+	json.Unmarshal([]byte(body), &q)
+	if q.ControlID != "AX-01" || q.Status != "open" || len(q.Items) != 2 {
+		t.Errorf("request %+v", q)
+	}
+	base := fmt.Sprintf("/api/v1/engagements/e1/requests/%d", q.ID)
+	if code, body := f.callAs(t, "GET", "/api/v1/engagements/e1/requests?status=overdue", attest.RoleOwner, nil); code != 200 || !strings.Contains(body, `"overdue": true`) {
+		t.Errorf("overdue list: %d %s", code, body)
+	}
+	if code, _ := f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleCompliance, map[string]any{"control": "AX-01", "text": "x"}); code != 403 {
+		t.Errorf("compliance creates a request: %d", code)
+	}
+	// The thread: the owner answers, the auditor follows up; a viewer reads.
+	if code, _ := f.callAs(t, "POST", base+"/comments", attest.RoleOwner, url.Values{"text": {"Uploading the approvals today."}}); code != 201 {
+		t.Errorf("owner comment: %d", code)
+	}
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/fieldwork/e1/requests/%d/comments", q.ID), attest.RoleAuditor, url.Values{"text": {"Thanks: please include the reviewer's name."}}); code != 303 {
+		t.Errorf("auditor comment by form: %d", code)
+	}
+	if code, _ := f.callAs(t, "POST", base+"/comments", attest.RoleViewer, map[string]any{"text": "x"}); code != 403 {
+		t.Errorf("viewer comment: %d", code)
+	}
+	if code, body := f.callAs(t, "POST", base+"/evidence", attest.RoleOwner, map[string]any{"evidence": []int64{ev[0].ID}}); code != 200 || !strings.Contains(body, `"status": "fulfilled"`) {
+		t.Errorf("answer: %d %s", code, body)
+	}
+	if code, _ := f.callAs(t, "POST", base+"/close", attest.RoleOwner, nil); code != 403 {
+		t.Errorf("owner closes: %d", code)
+	}
+	if code, _ := f.callAs(t, "POST", base+"/close", attest.RoleAuditor, nil); code != 200 {
+		t.Errorf("auditor closes: %d", code)
+	}
+	code, page := f.callAs(t, "GET", fmt.Sprintf("/fieldwork/e1/requests/%d", q.ID), attest.RoleViewer, nil)
+	for _, s := range []string{"Uploading the approvals today.", "include the reviewer&#39;s name", "approval.pdf", "closed"} {
+		if code != 200 || !strings.Contains(page, s) {
+			t.Errorf("request page (%d) lacks %q", code, s)
+		}
+	}
+	if cs, _ := f.store.Comments(ctx, q.ID); len(cs) != 2 || !strings.Contains(cs[0].By, "control-owner@example.com") {
+		t.Errorf("comments %+v", cs)
+	}
+	// A request of another engagement is not reachable through this one.
+	if code, _ := f.callAs(t, "GET", fmt.Sprintf("/api/v1/engagements/e2/requests/%d", q.ID), attest.RoleAuditor, nil); code != 404 {
+		t.Errorf("request through another engagement: %d", code)
+	}
+}
+
+func TestBadInputNamesTheField(t *testing.T) {
+	f := setup(t)
+	f.addPopulation(t, 5)
+	for _, c := range []struct {
+		role, path string
+		body       any
+		field      string
+	}{
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{}, "control:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "ZZ-9"}, "control:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "AX-01", "size": "many"}, "size:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "AX-01", "size": -3}, "size:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "AX-01", "stratify": "weekly"}, "stratify:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "AX-01", "population": "x"}, "population:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "BX-01"}, "population:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "AX-01", "reason": "no earlier draw"}, "reason:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", `[1,2]`, "JSON object"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": map[string]any{"x": 1}}, "control:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01"}, "procedure:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inquiry", "items": "A=no-exception"}, "procedure:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inspection", "items": "A"}, "items:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inspection", "items": "A=deviation:late"}, "deviations:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inspection", "items": "A=no-exception", "draw": 77}, "draw:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/requests", map[string]any{"control": "AX-01"}, "text:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/requests", map[string]any{"control": "AX-01", "text": "x", "due": "next week"}, "due:"},
+		{attest.RoleAdmin, "/api/v1/users", map[string]any{"email": "not an address", "name": "N", "role": "viewer"}, "email:"},
+		{attest.RoleAdmin, "/api/v1/users", map[string]any{"email": "n@example.com", "name": "N", "role": "boss"}, "role:"},
+		{attest.RoleAdmin, "/api/v1/users", map[string]any{"email": "n@example.com", "name": "N", "role": "viewer", "password": "short"}, "password:"},
+		{attest.RoleAdmin, "/api/v1/tokens", map[string]any{"user": "admin@example.com"}, "name:"},
+		{attest.RoleAdmin, "/api/v1/tokens", map[string]any{"user": "nobody@example.com", "name": "ci"}, "user:"},
+	} {
+		code, body := f.callAs(t, "POST", c.path, c.role, c.body)
+		if code < 400 || code >= 500 || !strings.Contains(body, c.field) {
+			t.Errorf("POST %s %v: %d %s, want a 4xx naming %q", c.path, c.body, code, body, c.field)
+		}
+	}
+	if ds, _ := f.store.Draws(context.Background(), "e1", ""); len(ds) != 0 {
+		t.Errorf("a refused draw was recorded: %+v", ds)
+	}
+	// A form post gets the same check, as a page.
+	code, body := f.callAs(t, "POST", "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "size": {"0"}})
+	if code != 400 || !strings.Contains(body, "size:") || !strings.Contains(body, "<h1>") {
+		t.Errorf("form: %d %s", code, body)
+	}
+}
+
+func TestUsersAndTokensAdmin(t *testing.T) {
+	f := setup(t)
+	code, body := f.callAs(t, "POST", "/api/v1/users", attest.RoleAdmin, map[string]any{"email": "Ana@Example.com", "name": "Ana Lima", "role": "auditor"})
+	if code != 201 {
+		t.Fatalf("add: %d %s", code, body)
+	}
+	var added struct {
+		User     attest.User `json:"user"`
+		Password string      `json:"password"`
+	}
+	json.Unmarshal([]byte(body), &added)
+	if added.User.Email != "ana@example.com" || len(added.Password) < 20 || strings.Contains(body, "argon2id") {
+		t.Fatalf("added %s", body)
+	}
+	if got := f.login(t, "ana@example.com", added.Password).StatusCode; got != 303 {
+		t.Errorf("sign-in with the generated password: %d", got)
+	}
+	if code, _ := f.callAs(t, "POST", "/api/v1/users", attest.RoleAdmin, map[string]any{"email": "ana@example.com", "name": "Again", "role": "viewer"}); code != 409 {
+		t.Errorf("duplicate e-mail: %d", code)
+	}
+	// The form shows a chosen password nowhere, a generated one once.
+	code, page := f.callAs(t, "POST", "/admin/users", attest.RoleAdmin, url.Values{"email": {"bo@example.com"}, "name": {"Bo"}, "role": {"viewer"}, "password": {"a long enough password"}})
+	if code != 201 || !strings.Contains(page, "Added bo@example.com") || strings.Contains(page, "a long enough password") {
+		t.Errorf("form add: %d", code)
+	}
+	// Tokens: the secret once, then it works until revoked.
+	code, body = f.callAs(t, "POST", "/api/v1/tokens", attest.RoleAdmin, map[string]any{"user": "ana@example.com", "name": "ci"})
+	var tok struct {
+		Token  tokenView `json:"token"`
+		Secret string    `json:"secret"`
+	}
+	json.Unmarshal([]byte(body), &tok)
+	if code != 201 || !strings.HasPrefix(tok.Secret, "att_") || tok.Token.Email != "ana@example.com" {
+		t.Fatalf("token: %d %s", code, body)
+	}
+	bearer := http.Header{"Authorization": {"Bearer " + tok.Secret}}
+	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 200 {
+		t.Errorf("new token: %d", got)
+	}
+	if _, list := f.callAs(t, "GET", "/api/v1/tokens", attest.RoleAdmin, nil); strings.Contains(list, tok.Secret) || !strings.Contains(list, `"name": "ci"`) {
+		t.Errorf("token list: %s", list)
+	}
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/admin/tokens/%d/revoke", tok.Token.ID), attest.RoleAdmin, nil); code != 303 {
+		t.Errorf("revoke: %d", code)
+	}
+	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 401 {
+		t.Errorf("revoked token: %d", got)
+	}
+	// Disabling ends sign-in; an administrator cannot disable themselves.
+	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/api/v1/users/%d/disable", added.User.ID), attest.RoleAdmin, nil); code != 200 {
+		t.Errorf("disable: %d", code)
+	}
+	if got := f.login(t, "ana@example.com", added.Password).StatusCode; got != 401 {
+		t.Errorf("sign-in when disabled: %d", got)
+	}
+	admin, _ := f.store.UserByEmail(context.Background(), "admin@example.com")
+	if code, body := f.callAs(t, "POST", fmt.Sprintf("/api/v1/users/%d/disable", admin.ID), attest.RoleAdmin, nil); code != 400 || !strings.Contains(body, "user:") {
+		t.Errorf("self-disable: %d %s", code, body)
+	}
+	if code, page := f.callAs(t, "GET", "/admin/users", attest.RoleAdmin, nil); code != 200 || !strings.Contains(page, "ana@example.com") || !strings.Contains(page, "disabled") {
+		t.Errorf("users page: %d", code)
+	}
+}
+
+// exportFixture records a draw, a test, a request and a comment, and
+// downloads the export.
+func exportFixture(t *testing.T) (*fixture, []byte) {
+	t.Helper()
+	f := setup(t)
+	f.addPopulation(t, 30)
+	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "s-2026", "size": 2})
+	if code != 201 {
+		t.Fatalf("draw: %d %s", code, body)
+	}
+	var out struct {
+		Draw drawView `json:"draw"`
+	}
+	json.Unmarshal([]byte(body), &out)
+	items := []string{}
+	for _, k := range out.Draw.Items {
+		items = append(items, k+"=no-exception")
+	}
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": out.Draw.ID, "procedure": "inspection,reperformance", "items": items}); code != 201 {
+		t.Fatalf("test: %d %s", code, body)
+	}
+	f.callAs(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleCompliance, map[string]any{"control": "AX-01", "procedure": "inspection", "items": "X=no-exception"})
+	f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "AX-01", "text": "Approvals"})
+	f.callAs(t, "POST", "/api/v1/engagements/e1/requests/1/comments", attest.RoleOwner, map[string]any{"text": "Attached."})
+	req, _ := http.NewRequest("GET", f.srv.URL+"/fieldwork/e1/export", nil)
+	req.AddCookie(f.cookie[attest.RoleAuditor])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/zip" || !strings.Contains(resp.Header.Get("Content-Disposition"), "attest-working-papers-e1") {
+		t.Fatalf("export: %d %s", resp.StatusCode, b)
+	}
+	return f, b
+}
+
+func verifyExportBytes(t *testing.T, b []byte, key string) *ExportCheck {
+	t.Helper()
+	res, err := VerifyExport(bytes.NewReader(b), int64(len(b)), key)
+	if err != nil {
+		return &ExportCheck{Problems: []string{err.Error()}}
+	}
+	return res
+}
+
+// rewriteZip rewrites an export, changing it through edit (name → content; nil
+// drops the file), and adding extra files.
+func rewriteZip(t *testing.T, b []byte, edit func(name string, body []byte) []byte, extra map[string][]byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		if edit != nil {
+			body = edit(f.Name, body)
+		}
+		if body == nil {
+			continue
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(body)
+	}
+	for name, body := range extra {
+		w, _ := zw.Create(name)
+		w.Write(body)
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestExportIsSignedAndTamperEvident(t *testing.T) {
+	f, b := exportFixture(t)
+	res := verifyExportBytes(t, b, f.pub)
+	if !res.OK || res.Engagement != "e1" || res.KeyInside {
+		t.Fatalf("the export does not verify: %+v", res)
+	}
+	// Population, draw, test and comment, each tied to its ledger entry.
+	if res.Records != 4 || res.Proofs != 4 {
+		t.Errorf("%d records and %d proofs, want 4 and 4", res.Records, res.Proofs)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	var names []string
+	for _, zf := range zr.File {
+		names = append(names, zf.Name)
+		if zf.Name == "tests.json" {
+			rc, _ := zf.Open()
+			tb, _ := io.ReadAll(rc)
+			rc.Close()
+			if strings.Contains(string(tb), `"internal": true`) || !strings.Contains(string(tb), "reperformance") {
+				t.Errorf("tests.json holds management's test or lacks the auditor's: %s", tb)
+			}
+		}
+	}
+	if res.Files != len(names)-1 {
+		t.Errorf("manifest lists %d files, the ZIP has %d besides it", res.Files, len(names)-1)
+	}
+	// Without a key the export's own is used, and says so.
+	if res := verifyExportBytes(t, b, ""); !res.OK || !res.KeyInside {
+		t.Errorf("own key: %+v", res)
+	}
+	// Changing any byte of any file is detected.
+	for _, name := range names {
+		bad := rewriteZip(t, b, func(n string, body []byte) []byte {
+			if n == name {
+				body = append([]byte{}, body...)
+				body[len(body)/2] ^= 0x01
+			}
+			return body
+		}, nil)
+		if res := verifyExportBytes(t, bad, f.pub); res.OK {
+			t.Errorf("a changed %s went unnoticed", name)
+		}
+	}
+	// So are a removed file, an added one, and another key.
+	if res := verifyExportBytes(t, rewriteZip(t, b, func(n string, body []byte) []byte {
+		if n == "draws.json" {
+			return nil
+		}
+		return body
+	}, nil), f.pub); res.OK || !strings.Contains(strings.Join(res.Problems, "\n"), "draws.json is listed in the MANIFEST but missing") {
+		t.Errorf("removed file: %+v", res.Problems)
+	}
+	if res := verifyExportBytes(t, rewriteZip(t, b, nil, map[string][]byte{"notes.txt": []byte("x")}), f.pub); res.OK || !strings.Contains(strings.Join(res.Problems, "\n"), "notes.txt is not listed") {
+		t.Errorf("added file: %+v", res.Problems)
+	}
+	_, otherPub, _ := otherLedgerKey(t)
+	if res := verifyExportBytes(t, b, otherPub); res.OK {
+		t.Error("the export verifies with another key")
+	}
+	// Even someone holding the key, who edits a record and signs a new
+	// manifest, is caught: the record no longer matches its ledger entry.
+	forged := rewriteZip(t, b, func(n string, body []byte) []byte {
+		if n == "draws.json" {
+			return bytes.Replace(body, []byte(`"seed": "s-2026"`), []byte(`"seed": "s-2027"`), 1)
+		}
+		return body
+	}, nil)
+	forged = resignManifest(t, forged, f.signer)
+	res = verifyExportBytes(t, forged, f.pub)
+	if res.OK || !strings.Contains(strings.Join(res.Problems, "\n"), "draws.json: the record of ledger entry") {
+		t.Errorf("a re-signed forgery: %+v", res)
+	}
+}
+
+func otherLedgerKey(t *testing.T) (note.Signer, string, string) {
+	t.Helper()
+	priv, pub, err := note.GenerateKey(nil, "attest-other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := note.NewSigner(priv)
+	return s, pub, priv
+}
+
+// resignManifest rewrites the MANIFEST for the files as they now are.
+func resignManifest(t *testing.T, b []byte, signer note.Signer) []byte {
+	t.Helper()
+	zr, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	var m strings.Builder
+	var head string
+	for _, zf := range zr.File {
+		rc, _ := zf.Open()
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		if zf.Name == manifestName {
+			lines := strings.SplitN(string(body), "\n", 4)
+			head = strings.Join(lines[:3], "\n") + "\n"
+			continue
+		}
+		sum := sha256.Sum256(body)
+		fmt.Fprintf(&m, "%s  %s\n", hex.EncodeToString(sum[:]), zf.Name)
+	}
+	signed, err := note.Sign(&note.Note{Text: head + m.String()}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rewriteZip(t, b, func(n string, body []byte) []byte {
+		if n == manifestName {
+			return signed
+		}
+		return body
+	}, nil)
+}
+
+// FuzzReadInput feeds the form and JSON decoders and the item-result parser
+// arbitrary bodies: they answer an invalid-input error or values, never a
+// panic or another kind of error.
+func FuzzReadInput(f *testing.F) {
+	for _, s := range []string{`{"control":"AX-01","items":[{"key":"A","result":"deviation","note":"late"}]}`, `{"items":"A=no-exception\nB=x:y"}`,
+		`[1]`, `{"a":{"b":1}}`, `{"items":[{"key":"a=b"}]}`, `control=AX-01&items=A%3Dno-exception`, `%zz`, ``} {
+		f.Add(s, strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["))
+	}
+	f.Fuzz(func(t *testing.T, body string, asJSON bool) {
+		r, _ := http.NewRequest("POST", "/api/v1/x", strings.NewReader(body))
+		if asJSON {
+			r.Header.Set("Content-Type", "application/json")
+		} else {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		in, err := readFormInput(httptestRecorder(), r)
+		if err != nil {
+			if attest.ErrorCode(err) != attest.EINVALID {
+				t.Fatalf("%q: %v", body, err)
+			}
+			return
+		}
+		if _, err := parseResults(in); err != nil && attest.ErrorCode(err) != attest.EINVALID {
+			t.Fatalf("%q: %v", body, err)
+		}
+		in.list("procedure")
+		if _, err := in.id("draw"); err != nil && attest.ErrorCode(err) != attest.EINVALID {
+			t.Fatalf("%q: %v", body, err)
+		}
+	})
+}
+
+func httptestRecorder() http.ResponseWriter { return httptest.NewRecorder() }
