@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/report"
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -220,5 +221,49 @@ func TestBrowserTrustCenter(t *testing.T) {
 	b.do("expired-link", chromedp.Navigate(f.srv.URL+fresh), chromedp.WaitVisible(`//h1[text()="Forbidden"]`))
 	if !regexp.MustCompile(`expired on`).MatchString(b.text()) {
 		t.Errorf("expired link page: %s", b.text())
+	}
+}
+
+// TestBrowserAuditorSample: an auditor signs in, draws a seeded sample in
+// the fieldwork workspace and records the test's results, one deviation
+// among them.
+func TestBrowserAuditorSample(t *testing.T) {
+	f := setup(t)
+	f.addPopulation(t, 30)
+	b := newChromium(t, f.srv.URL)
+	b.signIn("auditor@example.com")
+	b.do("control-workspace", chromedp.Navigate(f.srv.URL+"/fieldwork/e1/controls/AX-01"), chromedp.WaitVisible(chromedp.CSS(`form[action="/fieldwork/e1/draws"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=seed]`), "browser-2026"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=size]`), "5"))
+	b.do("sample-drawn", chromedp.Click(chromedp.CSS(`form[action="/fieldwork/e1/draws"] button`)), chromedp.WaitVisible(chromedp.CSS(`#draw-1`)))
+	draws, err := f.store.Draws(context.Background(), "e1", "AX-01")
+	if err != nil || len(draws) != 1 || draws[0].Seed != "browser-2026" || len(draws[0].Items) != 5 || !strings.HasPrefix(draws[0].DrawnBy, "auditor") {
+		t.Fatalf("draw %+v %v", draws, err)
+	}
+	b.do("record-form", chromedp.Navigate(f.srv.URL+"/fieldwork/e1/controls/AX-01?draw=1#record"), chromedp.WaitVisible(chromedp.CSS(`#record textarea[name=items]`)))
+	prefill, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(`#record textarea[name=items]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for i, l := range strings.Fields(prefill) {
+		if i == 2 {
+			lines = append(lines, l+"deviation:approval recorded after the merge")
+		} else {
+			lines = append(lines, l+"no-exception")
+		}
+	}
+	if len(lines) != 5 {
+		t.Fatalf("the form is not prepared for the draw's 5 items: %q", prefill)
+	}
+	b.do("results-entered",
+		chromedp.Click(chromedp.CSS(`#record input[name=procedure][value=inquiry]`)),
+		chromedp.Click(chromedp.CSS(`#record input[name=procedure][value=inspection]`)),
+		chromedp.SetValue(chromedp.CSS(`#record textarea[name=items]`), strings.Join(lines, "\n")),
+		chromedp.SetValue(chromedp.CSS(`#record select[name=deviations]`), "isolated"))
+	b.do("test-recorded", chromedp.Click(chromedp.CSS(`#record button`)), chromedp.WaitVisible(chromedp.CSS(`#test-1`)))
+	tests, err := f.store.Tests(context.Background(), "e1", "AX-01")
+	if err != nil || len(tests) != 1 || tests[0].DrawID != 1 || len(tests[0].Items) != 5 || tests[0].Conclusion != attest.ConclusionExceptions {
+		t.Fatalf("test %+v %v", tests, err)
 	}
 }
