@@ -33,6 +33,12 @@ type Config struct {
 	Org string
 	// Secure marks cookies Secure (set when served over HTTPS).
 	Secure bool
+	// LedgerKey is the public key that verifies the ledger's checkpoints.
+	LedgerKey string
+	// Checkpoint signs the ledger's current tree head, stores it and
+	// returns it; the server calls it after its writes and for proofs.
+	// Without it, checkpoints are left to the command line.
+	Checkpoint func(ctx context.Context) ([]byte, error)
 }
 
 // Server serves the pages, the API and the trust center.
@@ -43,6 +49,7 @@ type Server struct {
 	ipLogins *limiter // failed sign-ins per address, whatever the e-mail
 	routes   []route
 	handler  http.Handler
+	dash     dashCache // the dashboard, computed once per state of the data
 }
 
 // Public marks a route anyone may use, signed in or not.

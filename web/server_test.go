@@ -47,6 +47,10 @@ func setup(t *testing.T) *fixture {
 	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
 		t.Fatal(err)
 	}
+	// The control owner owns AX-01, so editing it is theirs to do.
+	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr(attest.RoleOwner)}); err != nil {
+		t.Fatal(err)
+	}
 	hash, _ := argon2id.CreateHash(password, &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
 	for _, role := range attest.Roles {
 		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
@@ -57,7 +61,7 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Config{Store: s, Blobs: bs, Org: "demo"}))
+	srv := httptest.NewServer(New(Config{Store: s, Blobs: bs, Org: "demo", Log: testLog(t)}))
 	t.Cleanup(srv.Close)
 	f := &fixture{srv: srv, store: s, cookie: map[string]*http.Cookie{}}
 	for _, role := range attest.Roles {
@@ -106,24 +110,50 @@ func (f *fixture) do(t *testing.T, method, path, role string, header http.Header
 // allowed is who may use each route, written down apart from the server's
 // own table (DESIGN.md section 6): nil is public.
 var allowed = map[string][]string{
-	"GET /healthz":                           nil,
-	"GET /readyz":                            nil,
-	"GET /api/v1/openapi.json":               nil,
-	"GET /static/attest.css":                 nil,
-	"GET /login":                             nil,
-	"POST /login":                            nil,
-	"GET /trust":                             nil,
-	"GET /trust/{org}":                       nil,
-	"POST /logout":                           attest.Roles,
-	"GET /{$}":                               attest.Roles,
-	"GET /api/v1/me":                         attest.Roles,
-	"GET /api/v1/engagements":                attest.Roles,
-	"GET /api/v1/engagements/{id}/controls":  attest.Roles,
-	"GET /api/v1/evidence":                   attest.Roles,
-	"POST /api/v1/evidence":                  {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"GET /api/v1/engagements/{id}/tests":     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/engagements/{id}/documents": {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/users":                      {attest.RoleAdmin},
+	"GET /healthz":                                      nil,
+	"GET /readyz":                                       nil,
+	"GET /api/v1/openapi.json":                          nil,
+	"GET /static/{name}":                                nil,
+	"GET /login":                                        nil,
+	"POST /login":                                       nil,
+	"GET /trust":                                        nil,
+	"GET /trust/{org}":                                  nil,
+	"POST /logout":                                      attest.Roles,
+	"GET /{$}":                                          attest.Roles,
+	"GET /api/v1/me":                                    attest.Roles,
+	"GET /api/v1/engagements":                           attest.Roles,
+	"GET /api/v1/engagements/{id}/controls":             attest.Roles,
+	"GET /api/v1/evidence":                              attest.Roles,
+	"POST /api/v1/evidence":                             {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /api/v1/engagements/{id}/tests":                {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/engagements/{id}/documents":            {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/users":                                 {attest.RoleAdmin},
+	"GET /api/v1/engagements/{id}/dashboard":            attest.Roles,
+	"GET /controls":                                     attest.Roles,
+	"GET /controls/{engagement}/{control}":              attest.Roles,
+	"GET /controls/{engagement}/{control}/edit":         {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"POST /controls/{engagement}/{control}":             {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /api/v1/engagements/{id}/controls/{control}":   attest.Roles,
+	"PATCH /api/v1/engagements/{id}/controls/{control}": {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /evidence":                                     attest.Roles,
+	"GET /evidence/upload":                              {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"POST /evidence/upload":                             {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /evidence/{id}/download":                       attest.Roles,
+	"GET /api/v1/evidence/{id}/content":                 attest.Roles,
+	"GET /checks":                                       attest.Roles,
+	"GET /api/v1/checks":                                attest.Roles,
+	"GET /reports":                                      {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /reports/build":                               {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /api/v1/reports":                               {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /api/v1/engagements/{id}/drafts":              {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /documents/{id}/download":                      {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/documents/{id}/content":                {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /ledger":                                       {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /ledger/verify":                               {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /ledger/proof":                                 {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/ledger":                                {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /api/v1/ledger/verify":                        {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/ledger/proofs/{entry}":                 {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 }
 
 // TestAuthorizationMatrix walks every route with every role and with no
@@ -150,7 +180,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return 0
 	})
 	for _, rt := range routes {
-		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "").Replace(rt.Pattern)
+		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "", "{engagement}", "e1", "{control}", "AX-01", "{name}", "attest.css", "{entry}", "0").Replace(rt.Pattern)
 		roles := allowed[rt.Method+" "+rt.Pattern]
 		for _, who := range append([]string{""}, attest.Roles...) {
 			resp := f.do(t, rt.Method, path, who, nil)
@@ -351,3 +381,5 @@ func TestLoginLimitPerAddressAcrossEmails(t *testing.T) {
 		t.Errorf("35 failures over 35 e-mails from one address: %d, want 429", last)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

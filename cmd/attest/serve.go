@@ -37,7 +37,11 @@ gracefully.`,
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "--addr %s: %v", addr, err)
 			}
-			srv := &http.Server{Handler: web.New(web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: org}),
+			pub, err := d.publicKey()
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Handler: web.New(web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: org, LedgerKey: pub, Checkpoint: d.checkpoint}),
 				ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 			log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "trust_center", "http://"+ln.Addr().String()+"/trust/"+org)
 			done := make(chan error, 1)

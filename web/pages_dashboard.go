@@ -1,0 +1,95 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"net/http"
+	"sync"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/period"
+)
+
+// dashCache keeps the dashboard computed for one state of the data. Every
+// change that matters appends a ledger entry, so the ledger's size, the day
+// and the two settings the computation reads name that state exactly; a
+// request then costs a few small queries and no evaluation, and several
+// replicas sharing a database agree because the key comes from it.
+type dashCache struct {
+	mu    sync.Mutex
+	key   string
+	views []*engagementView
+	html  template.HTML
+}
+
+func (s *Server) dashKey(ctx context.Context) (string, error) {
+	n, err := s.cfg.Store.LedgerSize(ctx)
+	if err != nil {
+		return "", err
+	}
+	bd, _ := s.cfg.Store.Setting(ctx, period.BusinessDaysKey)
+	run, _ := s.cfg.Store.Setting(ctx, latestRunKey)
+	return s.today().Format(attest.DateLayout) + "|" + bd + "|" + run + "|" + itoa(n), nil
+}
+
+// dashboardViews returns every engagement's view and the dashboard's body,
+// computed once per state of the data.
+func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, template.HTML, error) {
+	key, err := s.dashKey(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	c := &s.dash
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == key {
+		return c.views, c.html, nil
+	}
+	engs, err := s.cfg.Store.Engagements(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	run, err := s.latestRun(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	opts := period.LoadOptions(ctx, s.cfg.Store)
+	views := []*engagementView{}
+	for i := range engs {
+		v, err := s.assess(ctx, &engs[i], s.today(), run, opts)
+		if err != nil {
+			return nil, "", err
+		}
+		views = append(views, v)
+	}
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, "dashboard-body", map[string]any{"Engagements": views, "Upcoming": upcomingDays}); err != nil {
+		return nil, "", err
+	}
+	c.key, c.views, c.html = key, views, template.HTML(b.String())
+	return views, c.html, nil
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	_, body, err := s.dashboardViews(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "dashboard", u, map[string]any{"Title": "Dashboard", "Body": body})
+}
+
+// dashboardAPI is the dashboard's facts for one engagement as JSON.
+func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	views, _, err := s.dashboardViews(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, v := range views {
+		if v.Engagement.ID == r.PathValue("id") {
+			writeJSON(w, http.StatusOK, v)
+			return nil
+		}
+	}
+	return notFound("no such engagement: " + r.PathValue("id"))
+}
