@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -138,6 +139,8 @@ type controlView struct {
 	attest.Control
 	Period      period.Status       `json:"period"`
 	Occurrences []period.Occurrence `json:"occurrences"`
+	// Cells is the dashboard's calendar row.
+	Cells []cell `json:"-"`
 }
 
 // engagementView is everything the dashboard shows of one engagement.
@@ -237,7 +240,7 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 			return nil, err
 		}
 		in.Status[c.ID] = ps
-		v.Controls = append(v.Controls, controlView{Control: c, Period: ps, Occurrences: ps.Occurrences})
+		v.Controls = append(v.Controls, controlView{Control: c, Period: ps, Occurrences: ps.Occurrences, Cells: cells(ps.Occurrences, true)})
 		if c.Status == attest.NotApplicable {
 			continue
 		}
@@ -291,3 +294,72 @@ func firstOf[T any](l []T, n int) ([]T, int) {
 	}
 	return l[:n], len(l) - n
 }
+
+// cell is one square of the coverage calendar: one occurrence, or on the
+// dashboard a week of a daily control's occurrences.
+type cell struct {
+	State period.State `json:"state"`
+	Label string       `json:"label"`
+}
+
+// maxCells is how many squares a control gets on the dashboard; a control
+// with more occurrences (daily ones) is shown by week there, and day by
+// day on its own page.
+const maxCells = 60
+
+// worst orders states for a week's square: the one that needs attention
+// shows.
+var worst = map[period.State]int{period.Missed: 0, period.Late: 1, period.Present: 2, period.Upcoming: 3, period.NotRequired: 4}
+
+// cells lays occurrences out as calendar squares.
+func cells(occs []period.Occurrence, group bool) []cell {
+	out := make([]cell, 0, min(len(occs), maxCells))
+	if !group || len(occs) <= maxCells {
+		for _, o := range occs {
+			l := o.Start + " to " + o.End
+			if o.Event != "" {
+				l = "event " + o.Event + " on " + o.Start
+			} else if o.Start == o.End {
+				l = o.Start
+			}
+			l += ", due " + o.Due + ": " + stateWords[o.State]
+			if o.Reason != "" {
+				l += " (" + o.Reason + ")"
+			}
+			out = append(out, cell{o.State, l})
+		}
+		return out
+	}
+	var week string
+	var counts map[period.State]int
+	var st period.State
+	flush := func() {
+		if week == "" {
+			return
+		}
+		var parts []string
+		for _, s := range []period.State{period.Present, period.Late, period.Missed, period.NotRequired, period.Upcoming} {
+			if counts[s] > 0 {
+				parts = append(parts, itoa(int64(counts[s]))+" "+stateWords[s])
+			}
+		}
+		out = append(out, cell{st, "week of " + week + ": " + strings.Join(parts, ", ")})
+	}
+	for _, o := range occs {
+		d, _ := attest.ParseDate(o.Start)
+		monday := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)).Format(attest.DateLayout)
+		if monday != week {
+			flush()
+			week, counts, st = monday, map[period.State]int{}, o.State
+		}
+		counts[o.State]++
+		if worst[o.State] < worst[st] {
+			st = o.State
+		}
+	}
+	flush()
+	return out
+}
+
+var stateWords = map[period.State]string{period.Present: "evidence present", period.Late: "late", period.Missed: "missed",
+	period.NotRequired: "not required", period.Upcoming: "upcoming"}

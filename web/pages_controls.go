@@ -47,6 +47,7 @@ type controlDetail struct {
 	// newest first.
 	Evidence []attest.Evidence `json:"evidence"`
 	Warnings []string          `json:"warnings"`
+	Cells    []cell            `json:"-"`
 }
 
 func (s *Server) loadControl(ctx context.Context, engID, id string) (*attest.Engagement, *attest.Control, error) {
@@ -80,6 +81,7 @@ func (s *Server) controlDetail(ctx context.Context, engID, id string) (*controlD
 	}
 	d := &controlDetail{Engagement: e, Control: c, Period: ps, Occurrences: ps.Occurrences, Evidence: evs, Warnings: ps.Warnings,
 		Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout), AsOf: when.Format(attest.DateLayout)}
+	d.Cells = cells(d.Occurrences, false)
 	if d.Occurrences == nil {
 		d.Occurrences = []period.Occurrence{}
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"html/template"
 	"net/http"
 	"sync"
 
@@ -20,7 +19,7 @@ type dashCache struct {
 	mu    sync.Mutex
 	key   string
 	views []*engagementView
-	html  template.HTML
+	html  []byte
 }
 
 func (s *Server) dashKey(ctx context.Context) (string, error) {
@@ -35,10 +34,10 @@ func (s *Server) dashKey(ctx context.Context) (string, error) {
 
 // dashboardViews returns every engagement's view and the dashboard's body,
 // computed once per state of the data.
-func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, template.HTML, error) {
+func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, []byte, error) {
 	key, err := s.dashKey(ctx)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	c := &s.dash
 	c.mu.Lock()
@@ -48,26 +47,26 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, templat
 	}
 	engs, err := s.cfg.Store.Engagements(ctx)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	run, err := s.latestRun(ctx)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	opts := period.LoadOptions(ctx, s.cfg.Store)
 	views := []*engagementView{}
 	for i := range engs {
 		v, err := s.assess(ctx, &engs[i], s.today(), run, opts)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 		views = append(views, v)
 	}
 	var b bytes.Buffer
 	if err := pages.ExecuteTemplate(&b, "dashboard-body", map[string]any{"Engagements": views, "Upcoming": upcomingDays}); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	c.key, c.views, c.html = key, views, template.HTML(b.String())
+	c.key, c.views, c.html = key, views, b.Bytes()
 	return views, c.html, nil
 }
 
@@ -76,7 +75,22 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "dashboard", u, map[string]any{"Title": "Dashboard", "Body": body})
+	// The body is the same for everyone and already escaped: only the
+	// head (the user's name and links) is rendered per request.
+	var head, foot bytes.Buffer
+	data := map[string]any{"Title": "Dashboard", "User": u, "Nav": s.nav(u, r.URL.Path)}
+	if err := pages.ExecuteTemplate(&head, "dashboard-head", data); err != nil {
+		return err
+	}
+	if err := pages.ExecuteTemplate(&foot, "foot", data); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", itoa(int64(head.Len()+len(body)+foot.Len())))
+	w.Write(head.Bytes())
+	w.Write(body)
+	w.Write(foot.Bytes())
+	return nil
 }
 
 // dashboardAPI is the dashboard's facts for one engagement as JSON.
