@@ -190,7 +190,7 @@ func (s *Server) buildDraftForm(w http.ResponseWriter, r *http.Request, u *attes
 	if err := r.ParseForm(); err != nil {
 		return invalid("the form could not be read")
 	}
-	docs, err := s.buildDraft(r.Context(), u, draftRequest{Engagement: r.PostFormValue("engagement"), Kind: r.PostFormValue("kind"), Formats: r.PostForm["format"]})
+	docs, err := s.buildDraft(r.Context(), u, draftRequest{Engagement: r.PostFormValue("engagement"), Kind: r.PostFormValue("kind"), Formats: r.PostForm["formats"]})
 	if err != nil {
 		return err
 	}
