@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -544,5 +545,38 @@ func TestNavigationStaticFilesAndCSP(t *testing.T) {
 		if resp, _ := f.get(t, "", bad); resp.StatusCode != 404 {
 			t.Errorf("%s: %d", bad, resp.StatusCode)
 		}
+	}
+}
+
+func TestDashboardCompressedAndPlainAgree(t *testing.T) {
+	f := setupAt(t, time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC))
+	get := func(enc string) (*http.Response, string) {
+		req, _ := http.NewRequest("GET", f.srv.URL+"/", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		req.AddCookie(f.cookie[attest.RoleAdmin])
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r io.Reader = resp.Body
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = zr
+		}
+		b, _ := io.ReadAll(r)
+		return resp, string(b)
+	}
+	plainResp, plain := get("identity")
+	zResp, _ := get("gzip")
+	_, zipped := get("gzip, deflate") // from the kept copy
+	if plainResp.Header.Get("Content-Encoding") != "" || zResp.Header.Get("Content-Encoding") != "gzip" || zResp.Header.Get("Vary") != "Accept-Encoding" {
+		t.Errorf("encodings: %v / %v", plainResp.Header, zResp.Header)
+	}
+	if plain != zipped || !strings.Contains(plain, "AX-01") || !strings.HasSuffix(plain, "</html>") {
+		t.Errorf("the plain and compressed pages differ (%d and %d bytes)", len(plain), len(zipped))
 	}
 }
