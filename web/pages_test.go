@@ -580,3 +580,38 @@ func TestDashboardCompressedAndPlainAgree(t *testing.T) {
 		t.Errorf("the plain and compressed pages differ (%d and %d bytes)", len(plain), len(zipped))
 	}
 }
+
+// FuzzControlChange feeds the control update's JSON decoder and checks:
+// never a panic, and a change that is accepted leaves a control every
+// store would take (a known status and frequency, a reason when not
+// applicable, a description).
+func FuzzControlChange(f *testing.F) {
+	for _, s := range []string{`{"status":"implemented"}`, `{"status":"not-applicable","status_reason":"x"}`, `{"due_days":-1}`, `{"frequency":"weekly","owner":"a"}`, `{}`, `[]`, `{"description":""}`} {
+		f.Add(s)
+	}
+	admin := &attest.User{Role: attest.RoleAdmin}
+	f.Fuzz(func(t *testing.T, body string) {
+		r := httptest.NewRequest("PATCH", "/", strings.NewReader(body))
+		var ch controlChange
+		if err := decodeJSON(httptest.NewRecorder(), r, &ch); err != nil {
+			if attest.ErrorCode(err) != attest.EINVALID {
+				t.Fatalf("decode: %v", err)
+			}
+			return
+		}
+		c := storetest.Controls(1)[0]
+		up, err := ch.update(admin, &c)
+		if err != nil {
+			if code := attest.ErrorCode(err); code != attest.EINVALID {
+				t.Fatalf("update: %s %v", code, err)
+			}
+			return
+		}
+		if err := attest.ApplyControlUpdate(&c, up); err != nil {
+			t.Fatalf("an accepted change does not apply: %v", err)
+		}
+		if _, err := attest.ParseStatus(string(c.Status)); err != nil || c.Description == "" || (c.Status == attest.NotApplicable && c.StatusReason == "") {
+			t.Fatalf("an accepted change leaves %+v", c)
+		}
+	})
+}
