@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -233,23 +234,28 @@ func (ch controlChange) update(u *attest.User, c *attest.Control) (attest.Contro
 
 // applyChange checks and records a change to a control, then signs a
 // checkpoint.
-func (s *Server) applyChange(ctx context.Context, u *attest.User, engID, id string, ch controlChange) (*attest.Control, error) {
+func (s *Server) applyChange(ctx context.Context, u *attest.User, engID, id string, ch controlChange) (*attest.Control, bool, error) {
 	_, c, err := s.loadControl(ctx, engID, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := s.mayEdit(u, c); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	up, err := ch.update(u, c)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	trial := *c
+	attest.ApplyControlUpdate(&trial, up)
+	if reflect.DeepEqual(trial, *c) {
+		return c, false, nil // nothing changes: no ledger entry for it
 	}
 	out, err := s.cfg.Store.UpdateControl(ctx, attest.Change{Actor: actor(u), At: s.cfg.Now()}, c.EngagementID, c.ID, up)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return out, s.sign(ctx)
+	return out, true, s.sign(ctx)
 }
 
 // controlSave takes the edit form.
@@ -274,11 +280,15 @@ func (s *Server) controlSave(w http.ResponseWriter, r *http.Request, u *attest.U
 		}
 		ch.DueDays = &n
 	}
-	c, err := s.applyChange(r.Context(), u, r.PathValue("engagement"), r.PathValue("control"), ch)
+	c, changed, err := s.applyChange(r.Context(), u, r.PathValue("engagement"), r.PathValue("control"), ch)
 	if err != nil {
 		return s.refuseEdit(w, r, u, err)
 	}
-	s.sessions.Put(r.Context(), "flash", "Saved "+c.ID+": the change is recorded in the ledger.")
+	msg := "Saved " + c.ID + ": the change is recorded in the ledger."
+	if !changed {
+		msg = "Nothing to save: " + c.ID + " is unchanged."
+	}
+	s.sessions.Put(r.Context(), "flash", msg)
 	http.Redirect(w, r, "/controls/"+url.PathEscape(c.EngagementID)+"/"+url.PathEscape(c.ID), http.StatusSeeOther)
 	return nil
 }
@@ -302,7 +312,7 @@ func (s *Server) controlPatch(w http.ResponseWriter, r *http.Request, u *attest.
 	if err := decodeJSON(w, r, &ch); err != nil {
 		return err
 	}
-	c, err := s.applyChange(r.Context(), u, r.PathValue("id"), r.PathValue("control"), ch)
+	c, _, err := s.applyChange(r.Context(), u, r.PathValue("id"), r.PathValue("control"), ch)
 	if err != nil {
 		return err
 	}

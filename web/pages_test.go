@@ -302,6 +302,15 @@ func TestControlEdit(t *testing.T) {
 	if after, _ := f.store.LedgerSize(ctx); after != sizeBefore {
 		t.Errorf("refused changes wrote %d ledger entries", after-sizeBefore)
 	}
+	// Saving the form unchanged records nothing.
+	same, _ := f.store.Control(ctx, "e1", "BX-01")
+	unchanged := url.Values{"owner": {same.Owner}, "status": {string(same.Status)}, "status_reason": {same.StatusReason}, "frequency": {string(same.Frequency)}, "due_days": {itoa(int64(same.DueDays))}, "description": {same.Description}}
+	if resp, _ := f.post(t, attest.RoleAdmin, "/controls/e1/BX-01", unchanged); resp.StatusCode != 303 {
+		t.Errorf("unchanged save: %d", resp.StatusCode)
+	}
+	if after, _ := f.store.LedgerSize(ctx); after != sizeBefore {
+		t.Errorf("an unchanged save wrote %d ledger entries", after-sizeBefore)
+	}
 	if resp, _ := f.post(t, attest.RoleAdmin, "/controls/e1/ZZ-99", url.Values{"status": {"implemented"}}); resp.StatusCode != 404 {
 		t.Errorf("unknown control: %d", resp.StatusCode)
 	}
