@@ -88,9 +88,9 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 	}
 	// database/sql keeps two idle connections by default: under a busy
 	// server every other query would open a connection and run the pragmas
-	// again. Keep as many as the machine runs queries at once.
-	db.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
-	db.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	// again. Keep more idle ones; the number open stays unbounded, as a cap
+	// could deadlock a caller that queries while it iterates rows.
+	db.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
 	s := &DB{Store: sqlstore.New(db, dialect), db: db, path: path}
 	if err := s.migrate(ctx, create); err != nil {
 		db.Close()
