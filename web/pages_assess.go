@@ -186,7 +186,6 @@ const upcomingDays = 30
 // period options are read once by the caller and shared.
 func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Time, run *checkRun, opts period.Options) (*engagementView, error) {
 	st := s.cfg.Store
-	cat := catalog.MustLoad()
 	start, end, when := window(e, today)
 	v := &engagementView{Engagement: *e, Label: e.Label(), Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout),
 		AsOf: when.Format(attest.DateLayout), TargetName: "Criterion", Counts: map[string]int{},
@@ -198,6 +197,71 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 	if err != nil {
 		return nil, err
 	}
+	in, err := s.readinessInput(ctx, e, ctls, run)
+	if err != nil {
+		return nil, err
+	}
+	horizon := today.AddDate(0, 0, upcomingDays).Format(attest.DateLayout)
+	for _, c := range ctls {
+		v.Counts[string(c.Status)]++
+		ps, err := period.ControlStatus(ctx, st, c, start, end, when, opts)
+		if err != nil {
+			return nil, err
+		}
+		in.Status[c.ID] = ps
+		v.Controls = append(v.Controls, controlView{Control: c, Period: ps, Occurrences: ps.Occurrences, Cells: cells(ps.Occurrences, true)})
+		if c.Status == attest.NotApplicable {
+			continue
+		}
+		for _, o := range ps.Occurrences {
+			switch {
+			case o.State == period.Missed:
+				v.Missed = append(v.Missed, occurrenceRow{c.ID, o})
+			case o.State == period.Upcoming && o.Due <= horizon:
+				v.Upcoming = append(v.Upcoming, occurrenceRow{c.ID, o})
+			}
+		}
+	}
+	v.Readiness = readiness.Assess(*in)
+	// The most recent misses first; the soonest due first.
+	sort.SliceStable(v.Missed, func(i, j int) bool { return v.Missed[i].Due > v.Missed[j].Due })
+	sort.SliceStable(v.Upcoming, func(i, j int) bool { return v.Upcoming[i].Due < v.Upcoming[j].Due })
+	if run != nil {
+		for _, r := range run.Results {
+			if r.Status != check.StatusFail {
+				continue
+			}
+			f := failingCheck{Check: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt, Evidence: run.Evidence}
+			for _, c := range r.Controls {
+				if _, ok := in.Status[c]; ok {
+					f.Controls = append(f.Controls, c)
+				}
+			}
+			if len(f.Controls) > 0 {
+				v.Failing = append(v.Failing, f)
+			}
+		}
+	}
+	v.TopGaps, v.MoreGaps = firstOf(v.Readiness.Gaps, 15)
+	v.TopMissed, v.MoreMissed = firstOf(v.Missed, 15)
+	reqs, err := st.Requests(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reqs {
+		if r.Status == "open" && r.Due != "" && r.Due < today.Format(attest.DateLayout) {
+			v.Overdue = append(v.Overdue, r)
+		}
+	}
+	return v, nil
+}
+
+// readinessInput gathers what readiness.Assess needs besides the controls'
+// period status: the criteria or objectives in scope with exclusions, the
+// library's controls for hints, failing checks and description gaps.
+func (s *Server) readinessInput(ctx context.Context, e *attest.Engagement, ctls []attest.Control, run *checkRun) (*readiness.Input, error) {
+	st := s.cfg.Store
+	cat := catalog.MustLoad()
 	xs, err := st.Exclusions(ctx, e.ID)
 	if err != nil {
 		return nil, err
@@ -232,59 +296,7 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 			in.Library[t.ID] = append(in.Library[t.ID], lc.ID)
 		}
 	}
-	horizon := today.AddDate(0, 0, upcomingDays).Format(attest.DateLayout)
-	for _, c := range ctls {
-		v.Counts[string(c.Status)]++
-		ps, err := period.ControlStatus(ctx, st, c, start, end, when, opts)
-		if err != nil {
-			return nil, err
-		}
-		in.Status[c.ID] = ps
-		v.Controls = append(v.Controls, controlView{Control: c, Period: ps, Occurrences: ps.Occurrences, Cells: cells(ps.Occurrences, true)})
-		if c.Status == attest.NotApplicable {
-			continue
-		}
-		for _, o := range ps.Occurrences {
-			switch {
-			case o.State == period.Missed:
-				v.Missed = append(v.Missed, occurrenceRow{c.ID, o})
-			case o.State == period.Upcoming && o.Due <= horizon:
-				v.Upcoming = append(v.Upcoming, occurrenceRow{c.ID, o})
-			}
-		}
-	}
-	v.Readiness = readiness.Assess(in)
-	// The most recent misses first; the soonest due first.
-	sort.SliceStable(v.Missed, func(i, j int) bool { return v.Missed[i].Due > v.Missed[j].Due })
-	sort.SliceStable(v.Upcoming, func(i, j int) bool { return v.Upcoming[i].Due < v.Upcoming[j].Due })
-	if run != nil {
-		for _, r := range run.Results {
-			if r.Status != check.StatusFail {
-				continue
-			}
-			f := failingCheck{Check: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt, Evidence: run.Evidence}
-			for _, c := range r.Controls {
-				if known[c] {
-					f.Controls = append(f.Controls, c)
-				}
-			}
-			if len(f.Controls) > 0 {
-				v.Failing = append(v.Failing, f)
-			}
-		}
-	}
-	v.TopGaps, v.MoreGaps = firstOf(v.Readiness.Gaps, 15)
-	v.TopMissed, v.MoreMissed = firstOf(v.Missed, 15)
-	reqs, err := st.Requests(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range reqs {
-		if r.Status == "open" && r.Due != "" && r.Due < today.Format(attest.DateLayout) {
-			v.Overdue = append(v.Overdue, r)
-		}
-	}
-	return v, nil
+	return &in, nil
 }
 
 // firstOf is the first n of l and how many more there are.
