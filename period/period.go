@@ -1,7 +1,8 @@
 // Package period turns an engagement's period and a control's frequency into
 // expected occurrences, and matches evidence to them: each occurrence is
 // present, late, missed, not required or upcoming (DOMAIN.md section 3).
-// Everything here is a pure function of its inputs.
+// Everything here is a pure function of its inputs, except ControlStatus
+// and LoadOptions, which read them through small interfaces.
 package period
 
 import (

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -85,6 +86,11 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// database/sql keeps two idle connections by default: under a busy
+	// server every other query would open a connection and run the pragmas
+	// again. Keep more idle ones; the number open stays unbounded, as a cap
+	// could deadlock a caller that queries while it iterates rows.
+	db.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
 	s := &DB{Store: sqlstore.New(db, dialect), db: db, path: path}
 	if err := s.migrate(ctx, create); err != nil {
 		db.Close()

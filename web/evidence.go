@@ -22,13 +22,24 @@ const maxUpload = 256 << 20
 // are staged and hashed first, then recorded in one transaction, so an
 // upload lands whole or not at all.
 func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	added, err := s.ingest(w, r, u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, added)
+	return nil
+}
+
+// ingest reads an upload and records it; the API and the upload page's
+// plain form post share it.
+func (s *Server) ingest(w http.ResponseWriter, r *http.Request, u *attest.User) ([]attest.Evidence, error) {
 	if s.cfg.Blobs == nil {
-		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store"}
+		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store"}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "send the evidence as multipart/form-data with fields control, date and file"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "send the evidence as multipart/form-data with fields control, date and file"}
 	}
 	var controls []string
 	date := s.cfg.Now().UTC().Format(time.DateOnly)
@@ -40,27 +51,30 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
+				return nil, &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
 			}
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
+			return nil, &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
 		}
 		switch part.FormName() {
 		case "control":
 			v, err := field(part, 64)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			controls = append(controls, strings.ToUpper(v))
 		case "date":
 			d, err := field(part, 32)
 			if err != nil {
-				return err
+				return nil, err
+			}
+			if d == "" {
+				continue // an empty date field means today
 			}
 			if _, err := attest.ParseDate(d); err != nil {
-				return &attest.Error{Code: attest.EINVALID, Message: "date " + d + ": want YYYY-MM-DD"}
+				return nil, &attest.Error{Code: attest.EINVALID, Message: "date " + d + ": want YYYY-MM-DD"}
 			}
 			date = d
 		case "file":
@@ -69,21 +83,21 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 			_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
 			name, err := safeName(params["filename"])
 			if err != nil {
-				return err
+				return nil, err
 			}
 			body := &bodyReader{r: part}
 			p, err := s.cfg.Blobs.Stage(body)
 			if err != nil {
 				var tooBig *http.MaxBytesError
 				if errors.As(body.err, &tooBig) {
-					return &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
+					return nil, &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
 				}
 				if body.err != nil {
 					// The request broke off or is malformed: the sender's
 					// problem, not the store's.
-					return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + body.err.Error()}
+					return nil, &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + body.err.Error()}
 				}
-				return err
+				return nil, err
 			}
 			pending = append(pending, p)
 			mt := part.Header.Get("Content-Type")
@@ -94,17 +108,17 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 		}
 	}
 	if len(items) == 0 || len(controls) == 0 {
-		return &attest.Error{Code: attest.EINVALID, Message: "name at least one control and send at least one file"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "name at least one control and send at least one file"}
 	}
 	known := map[string]bool{}
 	engs, err := s.cfg.Store.Engagements(r.Context())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, e := range engs {
 		ctls, err := s.cfg.Store.Controls(r.Context(), e.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, c := range ctls {
 			known[c.ID] = true
@@ -112,22 +126,21 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 	}
 	for _, c := range controls {
 		if !known[c] {
-			return &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + c}
+			return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + c}
 		}
 	}
 	for i := range items {
 		items[i].Controls, items[i].Date, items[i].Method, items[i].Source = controls, date, attest.MethodUpload, "web upload"
 	}
 	if err := s.cfg.Blobs.Commit(pending); err != nil {
-		return err
+		return nil, err
 	}
 	pending = nil
-	added, err := s.cfg.Store.AddEvidence(r.Context(), attest.Change{Actor: u.Name + " <" + u.Email + ">", At: s.cfg.Now()}, items)
+	added, err := s.cfg.Store.AddEvidence(r.Context(), attest.Change{Actor: actor(u), At: s.cfg.Now()}, items)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	writeJSON(w, http.StatusCreated, added)
-	return nil
+	return added, s.sign(r.Context())
 }
 
 // bodyReader remembers why reading the request failed, to tell a broken

@@ -54,14 +54,3 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request, _ *attest.User)
 	})
 	return nil
 }
-
-func (s *Server) static(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	b, err := assets.ReadFile("assets/attest.css")
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "max-age=3600")
-	w.Write(b)
-	return nil
-}

@@ -1,17 +1,33 @@
 package web
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"net/http"
+	"path"
 	"strings"
+
+	"github.com/attest-dev/attest"
 )
 
 //go:embed assets
 var assets embed.FS
 
-var pages = template.Must(template.New("").Funcs(template.FuncMap{"contains": strings.Contains}).ParseFS(assets, "assets/*.html"))
+var pages = template.Must(template.New("").Funcs(funcs).ParseFS(assets, "assets/*.html"))
+
+var funcs = template.FuncMap{
+	"static":   staticURL,
+	"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"join":     func(l []string) string { return strings.Join(l, ", ") },
+	"bytes":    humanSize,
+	"contains": strings.Contains,
+}
 
 // page renders a page; templates escape everything they print.
 func page(w io.Writer, name string, data map[string]any) {
@@ -19,4 +35,103 @@ func page(w io.Writer, name string, data map[string]any) {
 		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	}
 	pages.ExecuteTemplate(w, name, data)
+}
+
+// staticFiles maps each file served under /static/ to its bytes and a
+// short hash of them; pages link to name?v=hash, so a changed file gets a
+// new address and the old one can be cached for a year.
+var staticFiles = func() map[string]staticFile {
+	out := map[string]staticFile{}
+	add := func(name, file string) {
+		b, err := assets.ReadFile(file)
+		if err != nil {
+			panic(err)
+		}
+		sum := sha256.Sum256(b)
+		out[name] = staticFile{b, hex.EncodeToString(sum[:6])}
+	}
+	add("attest.css", "assets/attest.css")
+	entries, _ := fs.ReadDir(assets, "assets/static")
+	for _, e := range entries {
+		if e.Name() != "README" {
+			add(e.Name(), "assets/static/"+e.Name())
+		}
+	}
+	return out
+}()
+
+type staticFile struct {
+	b    []byte
+	hash string
+}
+
+func staticURL(name string) string {
+	f, ok := staticFiles[name]
+	if !ok {
+		panic("web: no static file " + name)
+	}
+	return "/static/" + name + "?v=" + f.hash
+}
+
+// static serves the style sheet and scripts: for a year when the address
+// names the current version, else for a few minutes.
+func (s *Server) static(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	name := r.PathValue("name")
+	f, ok := staticFiles[name]
+	if !ok {
+		return notFound("no such file: " + name)
+	}
+	ct := "application/octet-stream"
+	switch path.Ext(name) {
+	case ".css":
+		ct = "text/css; charset=utf-8"
+	case ".js":
+		ct = "text/javascript; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
+	if r.URL.Query().Get("v") == f.hash {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+	w.Header().Set("ETag", `"`+f.hash+`"`)
+	if r.Header.Get("If-None-Match") == `"`+f.hash+`"` {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	w.Write(f.b)
+	return nil
+}
+
+// render renders a signed-in page with the navigation for the user's role;
+// the page is built whole before anything is sent, so a template error is
+// a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, u *attest.User, data map[string]any) error {
+	return s.renderStatus(w, r, http.StatusOK, name, u, data)
+}
+
+// renderStatus is render with another status than 200.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name string, u *attest.User, data map[string]any) error {
+	data["User"] = u
+	data["Nav"] = s.nav(u, r.URL.Path)
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(b.Bytes())
+	return nil
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }

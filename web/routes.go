@@ -23,7 +23,7 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/healthz", Roles: Public, API: true, Summary: "Liveness", h: s.healthz},
 		{Method: "GET", Pattern: "/readyz", Roles: Public, API: true, Summary: "Readiness: the store answers", h: s.readyz},
 		{Method: "GET", Pattern: "/api/v1/openapi.json", Roles: Public, API: true, Summary: "This API's OpenAPI document", h: s.openapi},
-		{Method: "GET", Pattern: "/static/attest.css", Roles: Public, Summary: "Style sheet", h: s.static},
+		{Method: "GET", Pattern: "/static/{name}", Roles: Public, Summary: "Style sheet and scripts", h: s.static},
 		{Method: "GET", Pattern: "/login", Roles: Public, Summary: "Sign-in form", h: s.loginForm},
 		{Method: "POST", Pattern: "/login", Roles: Public, Summary: "Sign in (form fields email, password)", h: s.login},
 		{Method: "GET", Pattern: "/login/oidc", Roles: Public, Summary: "Sign in with single sign-on: off to the provider", h: s.oidcStart},
@@ -79,6 +79,33 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/api/v1/tokens", Roles: adminOnly, API: true, Summary: "API tokens (never their secrets)", h: s.apiTokens},
 		{Method: "POST", Pattern: "/api/v1/tokens", Roles: adminOnly, API: true, Summary: "Create an API token (user, name); the secret is returned once", h: s.createToken},
 		{Method: "POST", Pattern: "/api/v1/tokens/{tid}/revoke", Roles: adminOnly, API: true, Summary: "Revoke an API token", h: s.revokeToken},
+		// The staff pages (pages_*.go).
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/dashboard", Roles: readers, API: true, Summary: "The dashboard's facts: readiness, coverage per control, gaps, failing checks, missed and upcoming occurrences, overdue requests", h: s.dashboardAPI},
+		{Method: "GET", Pattern: "/controls", Roles: readers, Summary: "Controls per engagement (query: engagement)", h: s.controlsPage},
+		{Method: "GET", Pattern: "/controls/{engagement}/{control}", Roles: readers, Summary: "A control: status over the period, evidence history", h: s.controlPage},
+		{Method: "GET", Pattern: "/controls/{engagement}/{control}/edit", Roles: staff, Summary: "Edit a control (control owners: their own)", h: s.controlEditPage},
+		{Method: "POST", Pattern: "/controls/{engagement}/{control}", Roles: staff, Summary: "Save a control (form fields owner, status, status_reason, frequency, due_days, description)", h: s.controlSave},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/controls/{control}", Roles: readers, API: true, Summary: "A control with its occurrences and evidence", h: s.controlAPI},
+		{Method: "PATCH", Pattern: "/api/v1/engagements/{id}/controls/{control}", Roles: staff, API: true, Summary: "Change a control (JSON: owner, status, status_reason, frequency, due_days, description; control owners: their own)", h: s.controlPatch},
+		{Method: "GET", Pattern: "/evidence", Roles: readers, Summary: "Evidence, newest first (query: control)", h: s.evidencePage},
+		{Method: "GET", Pattern: "/evidence/upload", Roles: staff, Summary: "Evidence upload form", h: s.uploadPage},
+		{Method: "POST", Pattern: "/evidence/upload", Roles: staff, Summary: "Upload evidence from the form (multipart: control, date, file)", h: s.uploadForm},
+		{Method: "GET", Pattern: "/evidence/{id}/download", Roles: readers, Summary: "An evidence item's bytes", h: s.downloadEvidence},
+		{Method: "GET", Pattern: "/api/v1/evidence/{id}/content", Roles: readers, API: true, Summary: "An evidence item's bytes (retracted: ?retracted=1)", h: s.downloadEvidence},
+		{Method: "GET", Pattern: "/checks", Roles: readers, Summary: "Built-in checks and recorded check runs (query: run)", h: s.checksPage},
+		{Method: "GET", Pattern: "/api/v1/checks", Roles: readers, API: true, Summary: "Built-in checks, recorded runs, and the latest run's failures (query: run)", h: s.checksAPI},
+		{Method: "GET", Pattern: "/reports", Roles: fieldwrk, Summary: "Report drafts and issued reports", h: s.reportsPage},
+		{Method: "POST", Pattern: "/reports/build", Roles: managers, Summary: "Build a draft now (form fields engagement, kind, format)", h: s.buildDraftForm},
+		{Method: "GET", Pattern: "/api/v1/reports", Roles: fieldwrk, API: true, Summary: "Report drafts and issued reports per engagement", h: s.reportsAPI},
+		{Method: "POST", Pattern: "/api/v1/engagements/{id}/drafts", Roles: managers, API: true, Summary: "Build a draft (JSON: kind, formats html and md)", h: s.buildDraftAPI},
+		{Method: "GET", Pattern: "/documents/{id}/download", Roles: fieldwrk, Summary: "A document's bytes (draft, issued report, description inputs)", h: s.downloadDocument},
+		{Method: "GET", Pattern: "/api/v1/documents/{id}/content", Roles: fieldwrk, API: true, Summary: "A document's bytes", h: s.downloadDocument},
+		{Method: "GET", Pattern: "/ledger", Roles: fieldwrk, Summary: "The ledger: size, latest checkpoint, latest entries", h: s.ledgerPage},
+		{Method: "POST", Pattern: "/ledger/verify", Roles: fieldwrk, Summary: "Verify the ledger and every blob", h: s.verifyPage},
+		{Method: "GET", Pattern: "/ledger/proof", Roles: fieldwrk, Summary: "Download an inclusion proof (query: entry)", h: s.proofDownload},
+		{Method: "GET", Pattern: "/api/v1/ledger", Roles: fieldwrk, API: true, Summary: "The ledger's size, latest checkpoint and key", h: s.ledgerAPI},
+		{Method: "POST", Pattern: "/api/v1/ledger/verify", Roles: fieldwrk, API: true, Summary: "Verify the ledger and every blob", h: s.verifyAPI},
+		{Method: "GET", Pattern: "/api/v1/ledger/proofs/{entry}", Roles: fieldwrk, API: true, Summary: "An inclusion proof of an entry", h: s.proofDownload},
 		{Method: "GET", Pattern: "/trust", Roles: Public, Summary: "The trust center (single organization)", h: s.trustRedirect},
 		{Method: "GET", Pattern: "/trust/{org}", Roles: Public, Summary: "The organization's trust center", h: s.trust},
 		{Method: "GET", Pattern: "/trust/{org}/request", Roles: Public, Summary: "Form to request access to a restricted report (query: doc)", h: s.trustRequestPage},
@@ -243,32 +270,6 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		return err
 	}
 	writeJSON(w, http.StatusOK, l)
-	return nil
-}
-
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	engs, err := s.cfg.Store.Engagements(r.Context())
-	if err != nil {
-		return err
-	}
-	type row struct {
-		attest.Engagement
-		Counts map[attest.Status]int
-		Total  int
-	}
-	var rows []row
-	for _, e := range engs {
-		ctls, err := s.cfg.Store.Controls(r.Context(), e.ID)
-		if err != nil {
-			return err
-		}
-		rw := row{Engagement: e, Counts: map[attest.Status]int{}, Total: len(ctls)}
-		for _, c := range ctls {
-			rw.Counts[c.Status]++
-		}
-		rows = append(rows, rw)
-	}
-	page(w, "dashboard", map[string]any{"Title": "Dashboard", "User": u, "Engagements": rows})
 	return nil
 }
 

@@ -53,6 +53,10 @@ type Config struct {
 	// that verifies them. Without a signer there is no signed export.
 	Signer    note.Signer
 	PublicKey string
+	// Checkpoint signs the ledger's current tree head, stores it and
+	// returns it; the server calls it after its writes and for proofs.
+	// Without it, checkpoints are left to the command line.
+	Checkpoint func(ctx context.Context) ([]byte, error)
 }
 
 // Server serves the pages, the API and the trust center.
@@ -68,6 +72,7 @@ type Server struct {
 	// accessLimit counts trust-center access requests per address.
 	accessLimit *limiter
 	outbox      *outbox
+	dash        dashCache // the dashboard, computed once per state of the data
 }
 
 // Public marks a route anyone may use, signed in or not.

@@ -749,19 +749,19 @@ func (s *Server) trustLog(w http.ResponseWriter, r *http.Request, _ *attest.User
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"event", "time", "request", "document", "name", "email", "company", "requester", "status", "nda_version", "nda_sha256", "nda_accepted_at", "ip", "user_agent", "decided_by", "override", "expires_at", "revoked_at", "copy_sha256"})
 	for _, q := range reqs {
-		cw.Write(cells("request", q.CreatedAt, q.ID, q.DocumentID, q.Name, q.Email, q.Company, q.Requester, q.Status, q.NDAVersion, q.NDASHA256, q.NDAAcceptedAt,
+		cw.Write(csvRow("request", q.CreatedAt, q.ID, q.DocumentID, q.Name, q.Email, q.Company, q.Requester, q.Status, q.NDAVersion, q.NDASHA256, q.NDAAcceptedAt,
 			q.NDAIP, q.NDAUserAgent, q.DecidedBy, q.Override, q.ExpiresAt, q.RevokedAt, ""))
 	}
 	for _, d := range dls {
-		cw.Write(cells("download", d.At, d.RequestID, d.DocumentID, d.Name, d.Email, d.Company, "", "", "", "", "", d.IP, d.UserAgent, "", "", "", "", d.SHA256))
+		cw.Write(csvRow("download", d.At, d.RequestID, d.DocumentID, d.Name, d.Email, d.Company, "", "", "", "", "", d.IP, d.UserAgent, "", "", "", "", d.SHA256))
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
-// cells formats a CSV row; a text cell that a spreadsheet would read as a
+// csvRow formats a CSV row; a text cell that a spreadsheet would read as a
 // formula is prefixed with an apostrophe.
-func cells(v ...any) []string {
+func csvRow(v ...any) []string {
 	out := make([]string, len(v))
 	for i, x := range v {
 		s := fmt.Sprint(x)

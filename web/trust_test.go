@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -124,8 +123,6 @@ func (f *fixture) requestAndConfirm(t *testing.T, doc int64, email, requester st
 		t.Fatalf("confirm: %d %s", resp.StatusCode, body)
 	}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestTrustCenterNDAFlow(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)}

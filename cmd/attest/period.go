@@ -12,8 +12,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-const businessDaysKey = "period.business_days"
-
 func (m *Main) periodCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "period",
@@ -112,7 +110,7 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 	if err != nil {
 		return nil, err
 	}
-	opts := periodOptions(ctx, s)
+	opts := period.LoadOptions(ctx, s)
 	out := &periodJSON{Period: spanJSON{e.PeriodStart, e.PeriodEnd}, AsOf: when.Format(attest.DateLayout), Controls: []controlPeriod{}, Warnings: []string{}}
 	found := false
 	for _, c := range ctls {
@@ -123,7 +121,7 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 		if c.Status == attest.NotApplicable {
 			continue
 		}
-		st, err := controlStatus(ctx, s, c, start, end, when, opts)
+		st, err := period.ControlStatus(ctx, s, c, start, end, when, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -143,29 +141,6 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", control, e.ID), Hint: "see `attest controls list`"}
 	}
 	return out, nil
-}
-
-// periodOptions reads how occurrences are laid out in this installation.
-func periodOptions(ctx context.Context, s attest.Store) period.Options {
-	v, err := s.Setting(ctx, businessDaysKey)
-	return period.Options{BusinessDays: err == nil && v == "true"}
-}
-
-// controlStatus evaluates one control's occurrences over [start, end] as of
-// when, from its evidence, events and not-required records.
-func controlStatus(ctx context.Context, s attest.Store, c attest.Control, start, end, when time.Time, opts period.Options) (period.Status, error) {
-	in := period.Input{Control: c, Start: start, End: end, AsOf: when, Options: opts}
-	var err error
-	if in.Evidence, err = s.EvidenceList(ctx, c.ID, true); err != nil {
-		return period.Status{}, err
-	}
-	if in.Events, err = s.Events(ctx, c.ID); err != nil {
-		return period.Status{}, err
-	}
-	if in.NotRequired, err = s.NotRequiredList(ctx, c.ID); err != nil {
-		return period.Status{}, err
-	}
-	return period.Evaluate(in), nil
 }
 
 var cellGlyph = map[period.State]string{
@@ -366,11 +341,11 @@ func (m *Main) periodConfig() *cobra.Command {
 				if businessDays != "true" && businessDays != "false" {
 					return attest.Errorf(attest.EINVALID, "--business-days %q: want true or false", businessDays)
 				}
-				if err := d.db.SetSetting(ctx, businessDaysKey, businessDays); err != nil {
+				if err := d.db.SetSetting(ctx, period.BusinessDaysKey, businessDays); err != nil {
 					return err
 				}
 			}
-			v, _ := d.db.Setting(ctx, businessDaysKey)
+			v, _ := d.db.Setting(ctx, period.BusinessDaysKey)
 			on := v == "true"
 			if m.cfg.json {
 				return m.printJSON(map[string]bool{"business_days": on})

@@ -126,9 +126,9 @@ func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when t
 		}
 		start = end.AddDate(-1, 0, 1)
 	}
-	opts := periodOptions(ctx, s)
+	opts := period.LoadOptions(ctx, s)
 	for _, c := range ctls {
-		if in.Status[c.ID], err = controlStatus(ctx, s, c, start, end, when, opts); err != nil {
+		if in.Status[c.ID], err = period.ControlStatus(ctx, s, c, start, end, when, opts); err != nil {
 			return nil, err
 		}
 	}

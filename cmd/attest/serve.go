@@ -134,7 +134,7 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
 	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
-		PublicURL: base, Mailer: mailer, AuditorGrace: f.grace, Signer: signer, PublicKey: pub}
+		PublicURL: base, Mailer: mailer, AuditorGrace: f.grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint}
 	srv := &http.Server{Handler: web.New(cfg),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", mailer != nil)

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"bytes"
+	gz "compress/gzip"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/period"
+)
+
+// dashCache keeps the dashboard computed for one state of the data. Every
+// change that matters appends a ledger entry, so the ledger's size, the day
+// and the two settings the computation reads name that state exactly; a
+// request then costs a few small queries and no evaluation, and several
+// replicas sharing a database agree because the key comes from it.
+type dashCache struct {
+	mu    sync.Mutex
+	key   string
+	views []*engagementView
+	html  []byte
+	// gz is each user's whole page, gzipped, for this state of the data.
+	gz map[int64][]byte
+}
+
+// maxGzipped bounds the gzipped pages kept (one per user).
+const maxGzipped = 1000
+
+func (s *Server) dashKey(ctx context.Context) (string, error) {
+	n, err := s.cfg.Store.LedgerSize(ctx)
+	if err != nil {
+		return "", err
+	}
+	bd, _ := s.cfg.Store.Setting(ctx, period.BusinessDaysKey)
+	run, _ := s.cfg.Store.Setting(ctx, latestRunKey)
+	return s.today().Format(attest.DateLayout) + "|" + bd + "|" + run + "|" + itoa(n), nil
+}
+
+// dashboardViews returns every engagement's view and the dashboard's body,
+// computed once per state of the data.
+func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, []byte, error) {
+	key, err := s.dashKey(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &s.dash
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == key {
+		return c.views, c.html, nil
+	}
+	engs, err := s.cfg.Store.Engagements(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := s.latestRun(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := period.LoadOptions(ctx, s.cfg.Store)
+	views := []*engagementView{}
+	for i := range engs {
+		v, err := s.assess(ctx, &engs[i], s.today(), run, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		views = append(views, v)
+	}
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, "dashboard-body", map[string]any{"Engagements": views, "Upcoming": upcomingDays}); err != nil {
+		return nil, nil, err
+	}
+	c.key, c.views, c.html, c.gz = key, views, b.Bytes(), map[int64][]byte{}
+	return views, c.html, nil
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	key, err := s.dashKey(r.Context())
+	if err != nil {
+		return err
+	}
+	gzip := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Vary", "Accept-Encoding")
+	if gzip {
+		if b := s.dash.gzipped(key, u.ID); b != nil {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", itoa(int64(len(b))))
+			w.Write(b)
+			return nil
+		}
+	}
+	_, body, err := s.dashboardViews(r.Context())
+	if err != nil {
+		return err
+	}
+	// The body is the same for everyone and already escaped: only the
+	// head (the user's name and links) is rendered per request.
+	var page bytes.Buffer
+	data := map[string]any{"Title": "Dashboard", "User": u, "Nav": s.nav(u, r.URL.Path)}
+	if err := pages.ExecuteTemplate(&page, "dashboard-head", data); err != nil {
+		return err
+	}
+	page.Write(body)
+	if err := pages.ExecuteTemplate(&page, "foot", data); err != nil {
+		return err
+	}
+	if gzip {
+		b := s.dash.keepGzipped(key, u.ID, page.Bytes())
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", itoa(int64(len(b))))
+		w.Write(b)
+		return nil
+	}
+	w.Header().Set("Content-Length", itoa(int64(page.Len())))
+	w.Write(page.Bytes())
+	return nil
+}
+
+// gzipped is the user's compressed page for key, if kept.
+func (c *dashCache) gzipped(key string, user int64) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key != key {
+		return nil
+	}
+	return c.gz[user]
+}
+
+// keepGzipped compresses the user's page and keeps it while the data
+// stays as it is: a browser then gets a tenth of the bytes, compressed
+// once per user and change.
+func (c *dashCache) keepGzipped(key string, user int64, page []byte) []byte {
+	var b bytes.Buffer
+	zw, _ := gz.NewWriterLevel(&b, gz.BestSpeed)
+	zw.Write(page)
+	zw.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == key && len(c.gz) < maxGzipped {
+		c.gz[user] = b.Bytes()
+	}
+	return b.Bytes()
+}
+
+// dashboardAPI is the dashboard's facts for one engagement as JSON.
+func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	views, _, err := s.dashboardViews(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, v := range views {
+		if v.Engagement.ID == r.PathValue("id") {
+			writeJSON(w, http.StatusOK, v)
+			return nil
+		}
+	}
+	return notFound("no such engagement: " + r.PathValue("id"))
+}

@@ -1,0 +1,164 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+)
+
+// evidenceShown bounds the browse page; the API lists everything.
+const evidenceShown = 300
+
+// controlIDs lists every engagement's control IDs, sorted.
+func (s *Server) controlIDs(r *http.Request) ([]string, error) {
+	views, _, err := s.dashboardViews(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range views {
+		for _, c := range v.Controls {
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				out = append(out, c.ID)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// evidencePage lists evidence, newest first, optionally for one control;
+// retracted and purged items are listed and say so.
+func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	control := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("control")))
+	ids, err := s.controlIDs(r)
+	if err != nil {
+		return err
+	}
+	if control != "" && !slices.Contains(ids, control) {
+		return notFound("control: no such control: " + control)
+	}
+	evs, err := s.cfg.Store.EvidenceList(r.Context(), control, true)
+	if err != nil {
+		return err
+	}
+	total := len(evs)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].ID > evs[j].ID })
+	if len(evs) > evidenceShown {
+		evs = evs[:evidenceShown]
+	}
+	return s.render(w, r, "evidence", u, map[string]any{"Title": "Evidence", "Control": control, "Controls": ids, "Items": evs, "Total": total,
+		"Shown": len(evs), "CanUpload": s.may(u, "GET", "/evidence/upload"), "Flash": s.sessions.PopString(r.Context(), "flash")})
+}
+
+func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ids, err := s.controlIDs(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "evidence-upload", u, map[string]any{"Title": "Upload evidence", "Controls": ids,
+		"Selected": strings.ToUpper(r.URL.Query().Get("control")), "Today": s.today().Format(attest.DateLayout), "Limit": humanSize(maxUpload), "LimitBytes": maxUpload})
+}
+
+// uploadForm takes the upload page's plain form post (no script): the
+// same upload as the API, then back to the evidence list.
+func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	added, err := s.ingest(w, r, u)
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", fmt.Sprintf("Added %d file(s) as evidence for %s.", len(added), strings.Join(added[0].Controls, ", ")))
+	http.Redirect(w, r, "/evidence?control="+url.QueryEscape(added[0].Controls[0]), http.StatusSeeOther)
+	return nil
+}
+
+// downloadEvidence sends an item's bytes as an attachment. A purged item
+// has none left; a retracted one says so and is sent only when asked for
+// explicitly (?retracted=1), since it no longer supports its controls.
+func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return invalid("id: want an evidence number")
+	}
+	e, err := s.cfg.Store.Evidence(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if e.PurgedAt != "" {
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted and its bytes were purged on %s under the retention rule; the record stays in the ledger", id, e.PurgedAt)}
+	}
+	if e.Retraction != nil && r.URL.Query().Get("retracted") != "1" {
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted on %s by %s (%s); its bytes are kept until a retention rule allows a purge: add ?retracted=1 to download them anyway", id, e.Retraction.At, e.Retraction.By, e.Retraction.Reason)}
+	}
+	return s.sendBlob(w, e.Ref, e.Size, e.Name, e.MediaType)
+}
+
+// inlineSafe are the media types sent as they are; anything else (HTML,
+// SVG, scripts) goes as application/octet-stream.
+var inlineSafe = map[string]bool{"application/pdf": true, "text/plain": true, "text/csv": true, "application/json": true,
+	"image/png": true, "image/jpeg": true, "text/markdown": true, "application/zip": true}
+
+// sendBlob streams a blob as an attachment with a safe file name.
+func (s *Server) sendBlob(w http.ResponseWriter, ref string, size int64, name, mediaType string) error {
+	if s.cfg.Blobs == nil {
+		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store"}
+	}
+	rc, err := s.cfg.Blobs.Open(blob.Ref(ref))
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	mt, _, _ := mime.ParseMediaType(mediaType)
+	if !inlineSafe[mt] {
+		mediaType = "application/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", mediaType)
+	h.Set("Content-Disposition", attachment(name))
+	h.Set("Content-Length", strconv.FormatInt(size, 10))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Attest-Ref", ref)
+	_, err = io.Copy(w, rc)
+	if err != nil {
+		s.cfg.Log.Warn("download cut short", "ref", ref, "err", err)
+	}
+	return nil
+}
+
+// attachment is a Content-Disposition header for name: an ASCII fallback
+// with anything unusual replaced, and the UTF-8 name beside it.
+func attachment(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || strings.ContainsRune(`/\"`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.TrimLeft(name, ".")
+	if name == "" {
+		name = "evidence"
+	}
+	ascii := strings.Map(func(r rune) rune {
+		if r > 0x7e || !(r == '.' || r == '-' || r == '_' || r == ' ' || r == '(' || r == ')' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+			return '_'
+		}
+		return r
+	}, name)
+	v := `attachment; filename="` + ascii + `"`
+	if ascii != name {
+		v += "; filename*=UTF-8''" + url.PathEscape(name)
+	}
+	return v
+}

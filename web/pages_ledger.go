@@ -1,0 +1,195 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/ledger"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// ledgerView is the ledger's state: its size, the latest signed
+// checkpoint, the key that verifies it and the latest entries.
+type ledgerView struct {
+	Size        int64          `json:"size"`
+	Checkpoints int            `json:"checkpoints"`
+	Checkpoint  string         `json:"checkpoint"`
+	Signed      int64          `json:"checkpoint_size"`
+	Root        string         `json:"checkpoint_root"`
+	Key         string         `json:"key"`
+	Recent      []ledger.Entry `json:"recent"`
+}
+
+// recentEntries is how many of the newest entries the page lists.
+const recentEntries = 25
+
+func (s *Server) ledgerView(ctx context.Context) (*ledgerView, error) {
+	st := s.cfg.Store
+	n, err := st.LedgerSize(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cps, err := st.Checkpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &ledgerView{Size: n, Checkpoints: len(cps), Key: s.cfg.PublicKey, Recent: []ledger.Entry{}}
+	if len(cps) > 0 {
+		v.Checkpoint = string(cps[len(cps)-1])
+		if cp, err := s.openCheckpoint(cps[len(cps)-1]); err == nil {
+			v.Signed, v.Root = cp.Size, cp.Root.String()
+		}
+	}
+	from := max(0, n-recentEntries)
+	err = st.ScanLedger(ctx, from, n, func(_ int64, rec []byte) error {
+		e, err := ledger.Decode(rec)
+		if err != nil {
+			return err
+		}
+		e.Data = nil
+		v.Recent = append([]ledger.Entry{e}, v.Recent...)
+		return nil
+	})
+	return v, err
+}
+
+// openCheckpoint checks a signed checkpoint against the ledger key, or
+// only parses its body when the server was given no key.
+func (s *Server) openCheckpoint(signed []byte) (ledger.Checkpoint, error) {
+	if s.cfg.PublicKey != "" {
+		return ledger.Open(signed, s.cfg.PublicKey)
+	}
+	body := string(signed)
+	if i := indexBlank(body); i >= 0 {
+		body = body[:i+1]
+	}
+	return ledger.ParseCheckpoint(body)
+}
+
+// indexBlank is where a signed note's text ends (before its blank line).
+func indexBlank(s string) int {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '\n' && s[i+1] == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	v, err := s.ledgerView(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "ledger", u, map[string]any{"Title": "Ledger", "V": v})
+}
+
+func (s *Server) ledgerAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	v, err := s.ledgerView(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// verifying lets one verification run at a time: it re-hashes every blob.
+var verifying sync.Mutex
+
+// verify runs `attest verify`'s checks.
+func (s *Server) verify(ctx context.Context) (*integrity.Report, error) {
+	if s.cfg.Blobs == nil {
+		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store to verify"}
+	}
+	if !verifying.TryLock() {
+		return nil, &attest.Error{Code: attest.ETOOMANY, Message: "a verification is already running: try again when it ends"}
+	}
+	defer verifying.Unlock()
+	return integrity.Check(ctx, integrity.Input{Store: s.cfg.Store, Blobs: s.cfg.Blobs, PublicKey: s.cfg.PublicKey})
+}
+
+func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	rep, err := s.verify(r.Context())
+	if err != nil {
+		return err
+	}
+	v, err := s.ledgerView(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "ledger", u, map[string]any{"Title": "Ledger", "V": v, "Verify": rep})
+}
+
+func (s *Server) verifyAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	rep, err := s.verify(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+// prove builds the inclusion proof of entry n in a signed tree that holds
+// it: a fresh checkpoint when the server signs, else the latest stored one.
+func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 0 {
+		return nil, invalid("entry: want an entry number, 0 or more")
+	}
+	st := s.cfg.Store
+	var signed []byte
+	if s.cfg.Checkpoint != nil {
+		if signed, err = s.cfg.Checkpoint(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		cps, err := st.Checkpoints(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(cps) == 0 {
+			return nil, notFound("entry: no signed checkpoint yet: sign one with attest ledger checkpoint")
+		}
+		signed = cps[len(cps)-1]
+	}
+	cp, err := s.openCheckpoint(signed)
+	if err != nil {
+		return nil, err
+	}
+	if n >= cp.Size {
+		return nil, notFound("entry: no entry " + raw + " in the latest signed checkpoint, which holds " + strconv.FormatInt(cp.Size, 10) + " entries (0 to " + strconv.FormatInt(cp.Size-1, 10) + ")")
+	}
+	var record []byte
+	if err := st.ScanLedger(ctx, n, n+1, func(_ int64, rec []byte) error { record = rec; return nil }); err != nil {
+		return nil, err
+	}
+	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return st.ReadHashes(ctx, idx) })
+	return ledger.Prove(reader, record, n, cp.Size, signed, 0)
+}
+
+// proofDownload sends the proof as a file `attest ledger verify-proof`
+// checks anywhere.
+func (s *Server) proofDownload(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	raw := r.URL.Query().Get("entry")
+	if raw == "" {
+		raw = r.PathValue("entry")
+	}
+	p, err := s.prove(r.Context(), raw)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", attachment("attest-proof-entry-"+strconv.FormatInt(p.Entry, 10)+".json"))
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Write(append(b, '\n'))
+	return nil
+}

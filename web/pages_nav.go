@@ -1,0 +1,68 @@
+package web
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+// navItem is one link of the navigation bar.
+type navItem struct {
+	Label, Path string
+	Current     bool
+}
+
+// navItems are the staff pages in the bar's order. A link shows only to
+// the roles the route table lets open it, so the bar never offers a page
+// that answers 403.
+var navItems = []navItem{
+	{Label: "Dashboard", Path: "/"},
+	{Label: "Controls", Path: "/controls"},
+	{Label: "Evidence", Path: "/evidence"},
+	{Label: "Checks", Path: "/checks"},
+	{Label: "Reports", Path: "/reports"},
+	{Label: "Ledger", Path: "/ledger"},
+}
+
+func (s *Server) nav(u *attest.User, current string) []navItem {
+	if u == nil {
+		return nil
+	}
+	var out []navItem
+	for _, it := range navItems {
+		pattern := it.Path
+		if pattern == "/" {
+			pattern = "/{$}"
+		}
+		if !s.may(u, "GET", pattern) {
+			continue
+		}
+		it.Current = current == it.Path || (it.Path != "/" && strings.HasPrefix(current, it.Path+"/"))
+		out = append(out, it)
+	}
+	return out
+}
+
+// may reports whether u's role may use the route method pattern, as the
+// route table says.
+func (s *Server) may(u *attest.User, method, pattern string) bool {
+	for _, rt := range s.routes {
+		if rt.Method == method && rt.Pattern == pattern {
+			return len(rt.Roles) == 0 || (u != nil && slices.Contains(rt.Roles, u.Role))
+		}
+	}
+	return false
+}
+
+func notFound(msg string) error { return &attest.Error{Code: attest.ENOTFOUND, Message: msg} }
+
+func invalid(msg string) error { return &attest.Error{Code: attest.EINVALID, Message: msg} }
+
+func forbidden(msg string) error { return &attest.Error{Code: attest.EFORBIDDEN, Message: msg} }
+
+// actor is how the ledger names the user behind a change.
+func actor(u *attest.User) string { return u.Name + " <" + u.Email + ">" }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,232 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/catalog"
+	"github.com/attest-dev/attest/report"
+)
+
+// reportsView is one engagement's drafts and issued reports, newest first.
+type reportsView struct {
+	Engagement attest.Engagement `json:"engagement"`
+	Kinds      []attest.Kind     `json:"kinds"`
+	Drafts     []attest.Document `json:"drafts"`
+	Issued     []attest.Document `json:"issued"`
+}
+
+func (s *Server) reportsViews(ctx context.Context) ([]reportsView, error) {
+	engs, err := s.cfg.Store.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []reportsView
+	for _, e := range engs {
+		v := reportsView{Engagement: e, Kinds: draftKinds(&e), Drafts: []attest.Document{}, Issued: []attest.Document{}}
+		docs, err := s.cfg.Store.Documents(ctx, e.ID, "")
+		if err != nil {
+			return nil, err
+		}
+		for i := len(docs) - 1; i >= 0; i-- {
+			switch docs[i].Kind {
+			case attest.DocRender:
+				v.Drafts = append(v.Drafts, docs[i])
+			case attest.DocIssued:
+				v.Issued = append(v.Issued, docs[i])
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// draftKinds are the reports an engagement can give: its own, and a SOC 3
+// from SOC 2 Type 2 work.
+func draftKinds(e *attest.Engagement) []attest.Kind {
+	k := []attest.Kind{e.Kind}
+	if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
+		k = append(k, attest.SOC3)
+	}
+	return k
+}
+
+func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	views, err := s.reportsViews(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "reports", u, map[string]any{"Title": "Reports", "Engagements": views, "Notice": report.DraftNotice,
+		"CanBuild": s.may(u, "POST", "/reports/build"), "Flash": s.sessions.PopString(r.Context(), "flash")})
+}
+
+func (s *Server) reportsAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	views, err := s.reportsViews(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, views)
+	return nil
+}
+
+// draftRequest is what a draft build takes: the engagement, the kind
+// (default the engagement's) and the formats (html, md).
+type draftRequest struct {
+	Engagement string   `json:"engagement"`
+	Kind       string   `json:"kind"`
+	Formats    []string `json:"formats"`
+}
+
+// buildDraft drafts the report as `attest report build` does, in HTML
+// and/or Markdown (PDF needs Chromium: use the command line), and keeps
+// each file as a document in the ledger. Every page says DRAFT.
+func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftRequest) ([]attest.Document, error) {
+	if s.cfg.Blobs == nil {
+		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no document store"}
+	}
+	if strings.TrimSpace(req.Engagement) == "" {
+		return nil, invalid("engagement: name the engagement to draft from")
+	}
+	e, err := s.cfg.Store.Engagement(ctx, req.Engagement)
+	if err != nil {
+		return nil, err
+	}
+	kind, typ := e.Kind, e.Type
+	if req.Kind != "" {
+		if kind, err = attest.ParseKind(req.Kind); err != nil {
+			return nil, invalid("kind: " + attest.ErrorMessage(err))
+		}
+	}
+	if kind == attest.SOC3 {
+		typ = ""
+	}
+	formats := map[string]bool{}
+	for _, f := range req.Formats {
+		switch f = strings.ToLower(strings.TrimSpace(f)); f {
+		case "html", "md":
+			formats[f] = true
+		case "markdown":
+			formats["md"] = true
+		case "pdf":
+			return nil, invalid("formats: PDF needs Chromium on the server: build it with attest report build --format pdf")
+		default:
+			return nil, invalid("formats: " + strconv.Quote(f) + ": want html or md")
+		}
+	}
+	if len(formats) == 0 {
+		formats["html"] = true
+	}
+	in := report.Input{Engagement: e, Kind: kind, Type: typ, Catalog: catalog.MustLoad(), Now: s.cfg.Now()}
+	if err := in.Check(); err != nil {
+		return nil, invalid("kind: " + attest.ErrorMessage(err))
+	}
+	st := s.cfg.Store
+	if in.Description, err = s.description(ctx, e); err != nil {
+		return nil, err
+	}
+	if in.Controls, err = st.Controls(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if in.Exclusions, err = st.Exclusions(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if in.Tests, err = st.Tests(ctx, e.ID, ""); err != nil {
+		return nil, err
+	}
+	if in.Responses, err = st.Responses(ctx, 0); err != nil {
+		return nil, err
+	}
+	if in.Auditors, err = st.Auditors(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	doc, err := report.Build(in)
+	if err != nil {
+		return nil, err
+	}
+	slug := report.Slug(e.ID, "draft")
+	if kind != e.Kind {
+		slug = report.Slug(e.ID, string(kind), string(typ), "draft")
+	}
+	ch := attest.Change{Actor: actor(u), At: s.cfg.Now()}
+	var out []attest.Document
+	for _, f := range []string{"html", "md"} {
+		if !formats[f] {
+			continue
+		}
+		var b bytes.Buffer
+		mt := "text/html; charset=utf-8"
+		if f == "html" {
+			err = report.HTML(&b, doc, nil)
+		} else {
+			mt, err = "text/markdown; charset=utf-8", report.Markdown(&b, doc)
+		}
+		if err != nil {
+			return nil, err
+		}
+		ref, size, err := s.cfg.Blobs.Put(bytes.NewReader(b.Bytes()))
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b.Bytes())
+		d, err := st.AddDocument(ctx, ch, attest.Document{EngagementID: e.ID, Kind: attest.DocRender, Name: slug + "." + f, Ref: string(ref), Size: size, MediaType: mt,
+			Meta: map[string]string{"document": doc.Kind, "title": doc.Title, "format": f, "sha256": hex.EncodeToString(sum[:])}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, s.sign(ctx)
+}
+
+// buildDraftForm is the reports page's "build draft now".
+func (s *Server) buildDraftForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return invalid("the form could not be read")
+	}
+	docs, err := s.buildDraft(r.Context(), u, draftRequest{Engagement: r.PostFormValue("engagement"), Kind: r.PostFormValue("kind"), Formats: r.PostForm["formats"]})
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(docs))
+	for i, d := range docs {
+		names[i] = d.Name
+	}
+	s.sessions.Put(r.Context(), "flash", "Drafted "+strings.Join(names, " and ")+": every page says DRAFT; it is kept in the ledger.")
+	http.Redirect(w, r, "/reports", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) buildDraftAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	var req draftRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	req.Engagement = r.PathValue("id")
+	docs, err := s.buildDraft(r.Context(), u, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, docs)
+	return nil
+}
+
+// downloadDocument sends a document's bytes (a draft, the issued report,
+// description inputs) as an attachment.
+func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return invalid("id: want a document number")
+	}
+	d, err := s.cfg.Store.Document(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.sendBlob(w, d.Ref, d.Size, d.Name, d.MediaType)
+}
