@@ -42,8 +42,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u *attest.U
 	for k, v := range shown {
 		data[k] = v
 	}
-	page(w, "admin-users", data)
-	return nil
+	return s.render(w, r, "admin-users", u, data)
 }
 
 // addUser adds a user; without a password one is generated and shown once.
@@ -164,8 +163,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, u *attest.
 	for k, v := range shown {
 		data[k] = v
 	}
-	page(w, "admin-tokens", data)
-	return nil
+	return s.render(w, r, "admin-tokens", u, data)
 }
 
 func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

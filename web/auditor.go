@@ -263,8 +263,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 			until = t.AddDate(0, 0, -1).Format(attest.DateLayout)
 		}
 	}
-	page(w, "fieldwork", map[string]any{"Title": "Fieldwork", "User": u, "Engagements": rows, "Until": until, "Grace": graceWords(grace)})
-	return nil
+	return s.render(w, r, "fieldwork", u, map[string]any{"Title": "Fieldwork", "User": u, "Engagements": rows, "Until": until, "Grace": graceWords(grace)})
 }
 
 // graceWords writes a grace period in days when it is whole days.
@@ -359,9 +358,8 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	page(w, "workspace", map[string]any{"Title": "Fieldwork: " + e.ID, "User": u, "E": e, "When": periodWords(e), "Controls": rows, "Auditors": as,
+	return s.render(w, r, "workspace", u, map[string]any{"Title": "Fieldwork: " + e.ID, "User": u, "E": e, "When": periodWords(e), "Controls": rows, "Auditors": as,
 		"IsAuditor": u.Role == attest.RoleAuditor, "CanExport": u.Role == attest.RoleAuditor && s.cfg.Signer != nil})
-	return nil
 }
 
 // drawView is a draw as the pages and the API show it: with the
@@ -462,10 +460,9 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 			}
 		}
 	}
-	page(w, "control-work", map[string]any{"Title": c.ID + " fieldwork", "User": u, "E": e, "C": c, "Populations": pops, "Draws": views,
+	return s.render(w, r, "control-work", u, map[string]any{"Title": c.ID + " fieldwork", "User": u, "E": e, "C": c, "Populations": pops, "Draws": views,
 		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(),
 		"IsAuditor": u.Role == attest.RoleAuditor, "IsManager": isManager})
-	return nil
 }
 
 // testWithResponses is a test with management's responses, and where a manager

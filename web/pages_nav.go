@@ -24,6 +24,10 @@ var navItems = []navItem{
 	{Label: "Checks", Path: "/checks"},
 	{Label: "Reports", Path: "/reports"},
 	{Label: "Ledger", Path: "/ledger"},
+	{Label: "Fieldwork", Path: "/fieldwork"},
+	{Label: "Users", Path: "/admin/users"},
+	{Label: "Tokens", Path: "/admin/tokens"},
+	{Label: "Trust center", Path: "/admin/trust"},
 }
 
 func (s *Server) nav(u *attest.User, current string) []navItem {

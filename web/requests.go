@@ -88,9 +88,8 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.
 		}
 		rows = append(rows, row{v, shown})
 	}
-	page(w, "requests", map[string]any{"Title": "Requests: " + e.ID, "User": u, "E": e, "Requests": rows, "Status": st, "Open": open, "Overdue": overdue,
+	return s.render(w, r, "requests", u, map[string]any{"Title": "Requests: " + e.ID, "User": u, "E": e, "Requests": rows, "Status": st, "Open": open, "Overdue": overdue,
 		"Controls": ctls, "IsAuditor": u.Role == attest.RoleAuditor})
-	return nil
 }
 
 func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
@@ -164,11 +163,10 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.U
 			return err
 		}
 	}
-	page(w, "request", map[string]any{"Title": fmt.Sprintf("Request %d", q.ID), "User": u, "E": e, "Q": q, "Overdue": d["overdue"], "Comments": d["comments"],
+	return s.render(w, r, "request", u, map[string]any{"Title": fmt.Sprintf("Request %d", q.ID), "User": u, "E": e, "Q": q, "Overdue": d["overdue"], "Comments": d["comments"],
 		"Linked": d["evidence"], "Choices": choices, "Items": strings.Join(q.Items, ", "),
 		"IsAuditor": u.Role == attest.RoleAuditor, "IsStaff": u.Role != attest.RoleAuditor && u.Role != attest.RoleViewer,
 		"CanComment": u.Role != attest.RoleViewer})
-	return nil
 }
 
 func (s *Server) apiRequest(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

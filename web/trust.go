@@ -181,8 +181,7 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request, u *attest.User) e
 		return err
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
-	page(w, "trust", map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": docs, "User": u})
-	return nil
+	return s.render(w, r, "trust", u, map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": docs, "User": u})
 }
 
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
@@ -573,10 +572,9 @@ func (s *Server) trustAdmin(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return err
 	}
 	slices.Reverse(ndas)
-	page(w, "trust-admin", map[string]any{"Title": "Trust center access", "User": u, "Org": s.cfg.Org, "Requests": rows, "Downloads": dls,
+	return s.render(w, r, "trust-admin", u, map[string]any{"Title": "Trust center access", "User": u, "Org": s.cfg.Org, "Requests": rows, "Downloads": dls,
 		"NDAs": ndas, "Outbox": s.outbox.latest(), "AutoDomains": strings.Join(s.autoDomains(ctx), ", "), "LinkDays": s.linkDays(ctx),
 		"NDAKinds": s.setting(ctx, SettingNDAKinds, "SOC 1,SOC 2"), "Docs": docs})
-	return nil
 }
 
 func (s *Server) adminRequest(r *http.Request) (*attest.AccessRequest, error) {
