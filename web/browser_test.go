@@ -267,3 +267,41 @@ func TestBrowserAuditorSample(t *testing.T) {
 		t.Fatalf("test %+v %v", tests, err)
 	}
 }
+
+// TestBrowserUploadChangesCoverage: a control owner signs in, uploads
+// evidence through the upload page (the script's progress bar and the
+// API), and the control's coverage calendar changes.
+func TestBrowserUploadChangesCoverage(t *testing.T) {
+	f := setupWith(t, func(c *Config) { c.Now = func() time.Time { return time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC) } })
+	monthly := attest.Monthly
+	if _, err := f.store.UpdateControl(context.Background(), ch, "e1", "AX-01", attest.ControlUpdate{Frequency: &monthly, DueDays: ptr(5), Status: ptr(attest.Implemented)}); err != nil {
+		t.Fatal(err)
+	}
+	feb := "2026-02-01 to 2026-02-28, due 2026-03-05"
+	file := filepath.Join(t.TempDir(), "february-access-review.txt")
+	os.WriteFile(file, []byte("February access review: 14 accounts reviewed, 2 removed."), 0o644)
+	b := newChromium(t, f.srv.URL)
+	b.signIn("control-owner@example.com")
+	html := func() string {
+		s, err := chromedp.Run(b.ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	b.do("control-before", chromedp.Navigate(f.srv.URL+"/controls/e1/AX-01"), chromedp.WaitVisible(chromedp.CSS(`.cells`)))
+	if got := cellTitle(html(), feb); got != feb+": upcoming" {
+		t.Fatalf("before the upload, February is %q", got)
+	}
+	b.do("upload-form", chromedp.Navigate(f.srv.URL+"/evidence/upload?control=AX-01"), chromedp.WaitVisible(chromedp.CSS(`#upload`)),
+		chromedp.SetValue(chromedp.CSS(`#upload input[name=date]`), "2026-02-27"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#upload input[type=file]`), []string{file}))
+	b.do("uploaded", chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)), chromedp.WaitVisible(`//td[contains(., "february-access-review.txt")]`))
+	b.do("control-after", chromedp.Navigate(f.srv.URL+"/controls/e1/AX-01"), chromedp.WaitVisible(chromedp.CSS(`.cells`)))
+	if got := cellTitle(html(), feb); got != feb+": evidence present" {
+		t.Errorf("after the upload, February is %q", got)
+	}
+	if ev, _ := f.store.EvidenceList(context.Background(), "AX-01", false); len(ev) != 1 || ev[0].Date != "2026-02-27" {
+		t.Errorf("evidence %+v", ev)
+	}
+}
