@@ -72,6 +72,7 @@ type Server struct {
 	// accessLimit counts trust-center access requests per address.
 	accessLimit *limiter
 	outbox      *outbox
+	trustPage   pageCache // the public trust-center page
 	dash        dashCache // the dashboard, computed once per state of the data
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -82,6 +84,32 @@ func (s *Server) autoDomains(ctx context.Context) []string {
 		}
 	}
 	return out
+}
+
+// pageCache keeps one rendered page for one state of the data.
+type pageCache struct {
+	mu   sync.Mutex
+	key  string
+	body []byte
+}
+
+// get returns the page for key, rendering it with fn when the data changed.
+func (c *pageCache) get(key string, fn func() ([]byte, error)) ([]byte, error) {
+	c.mu.Lock()
+	if c.key == key && c.body != nil {
+		b := c.body
+		c.mu.Unlock()
+		return b, nil
+	}
+	c.mu.Unlock()
+	b, err := fn()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.key, c.body = key, b
+	c.mu.Unlock()
+	return b, nil
 }
 
 // shared is a document the trust center lists: an issued report whose
@@ -176,12 +204,39 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request, u *attest.User) e
 	if err := s.checkOrg(r); err != nil {
 		return err
 	}
-	docs, err := s.sharedDocs(r.Context())
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	if u != nil {
+		docs, err := s.sharedDocs(r.Context())
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, "trust", u, map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": docs})
+	}
+	// Visitors all see the same page: it is rendered once per state of
+	// the data (every change to the documents is a ledger entry; the NDA
+	// setting is read for the key) and sent as is.
+	n, err := s.cfg.Store.LedgerSize(r.Context())
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	return s.render(w, r, "trust", u, map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": docs, "User": u})
+	key := itoa(n) + "|" + s.setting(r.Context(), SettingNDAKinds, "")
+	body, err := s.trustPage.get(key, func() ([]byte, error) {
+		docs, err := s.sharedDocs(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		if err := pages.ExecuteTemplate(&b, "trust", map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": docs}); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(body)
+	return nil
 }
 
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
