@@ -102,42 +102,23 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	if err != nil {
 		return err
 	}
-	priv, err := d.privateKey()
-	if err != nil {
-		return err
-	}
-	signer, err := note.NewSigner(priv)
-	if err != nil {
-		return fmt.Errorf("the ledger's signing key: %w", err)
-	}
-	pub, err := d.publicKey()
-	if err != nil {
-		return err
-	}
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	cfg, err := m.webConfig(d, f, public, oidc, log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return attest.Errorf(attest.EINVALID, "--addr %s: %v", f.addr, err)
 	}
 	local := "http://" + ln.Addr().String()
-	base := local
-	if public != nil {
-		base = strings.TrimSuffix(public.String(), "/")
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = local
 	}
-	var mailer web.Mailer
-	if addr := m.Getenv("ATTEST_SMTP_ADDR"); addr != "" {
-		from := m.Getenv("ATTEST_SMTP_FROM")
-		if from == "" {
-			ln.Close()
-			return attest.Errorf(attest.EINVALID, "ATTEST_SMTP_ADDR is set but ATTEST_SMTP_FROM is not: say which address mail comes from")
-		}
-		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
-	}
-	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
-		PublicURL: base, Mailer: mailer, AuditorGrace: f.grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint}
+	base := cfg.PublicURL
 	srv := &http.Server{Handler: web.New(cfg),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", mailer != nil)
+	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", cfg.Mailer != nil)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	if ready != nil {
@@ -222,4 +203,36 @@ func parsePublicURL(s string) (*url.URL, error) {
 		return nil, attest.Errorf(attest.EINVALID, "--public-url %q: want an http(s) address such as https://attest.example.com", s)
 	}
 	return u, nil
+}
+
+// webConfig is the server's configuration over d: the store, the blobs, the
+// ledger's key for checkpoints and exports, mail, single sign-on. PublicURL
+// is left empty without --public-url (the caller knows the address).
+func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC, log *slog.Logger) (web.Config, error) {
+	priv, err := d.privateKey()
+	if err != nil {
+		return web.Config{}, err
+	}
+	signer, err := note.NewSigner(priv)
+	if err != nil {
+		return web.Config{}, fmt.Errorf("the ledger's signing key: %w", err)
+	}
+	pub, err := d.publicKey()
+	if err != nil {
+		return web.Config{}, err
+	}
+	var mailer web.Mailer
+	if addr := m.Getenv("ATTEST_SMTP_ADDR"); addr != "" {
+		from := m.Getenv("ATTEST_SMTP_FROM")
+		if from == "" {
+			return web.Config{}, attest.Errorf(attest.EINVALID, "ATTEST_SMTP_ADDR is set but ATTEST_SMTP_FROM is not: say which address mail comes from")
+		}
+		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
+	}
+	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
+		Mailer: mailer, AuditorGrace: f.grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint}
+	if public != nil {
+		cfg.PublicURL = strings.TrimSuffix(public.String(), "/")
+	}
+	return cfg, nil
 }
