@@ -174,6 +174,8 @@ type Store interface {
 	DocumentStore
 	UserStore
 	LedgerStore
+	JobStore
+	SessionStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 	Close() error

@@ -41,6 +41,8 @@ var dialect = sqlstore.Dialect{
 	LockWrites:     writeLock,
 	AggControls:    "string_agg(control_id, ' ' ORDER BY control_id)",
 	InsertionOrder: "ord",
+	SkipLocked:     "FOR UPDATE SKIP LOCKED",
+	ForUpdate:      "FOR UPDATE",
 	IsUnique: func(err error) bool {
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && pe.Code == "23505"

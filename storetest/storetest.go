@@ -36,6 +36,10 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},
 		{"Users", testUsers},
+		{"Jobs", testJobs},
+		{"JobRetries", testJobRetries},
+		{"JobsConcurrentClaims", testJobsConcurrentClaims},
+		{"Sessions", testSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,10 +16,18 @@ func (s *Store) AddEvidence(ctx context.Context, ch attest.Change, items []attes
 		return nil, err
 	}
 	defer tx.Rollback()
+	out, err := s.addEvidence(ctx, tx, ch, items)
+	if err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
+}
+
+func (s *Store) addEvidence(ctx context.Context, tx *tx, ch attest.Change, items []attest.Evidence) ([]attest.Evidence, error) {
 	out := make([]attest.Evidence, 0, len(items))
 	for _, e := range items {
-		var id int64
-		if id, err = nextID(ctx, tx, "evidence"); err != nil {
+		id, err := nextID(ctx, tx, "evidence")
+		if err != nil {
 			return nil, err
 		}
 		e.ID, e.AddedBy, e.AddedAt, e.Retraction = id, ch.Actor, ch.Stamp(), nil
@@ -45,7 +53,7 @@ func (s *Store) AddEvidence(ctx context.Context, ch attest.Change, items []attes
 		}
 		out = append(out, e)
 	}
-	return out, tx.Commit()
+	return out, nil
 }
 
 func (s *Store) evidenceCols() string {

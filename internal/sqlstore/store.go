@@ -31,6 +31,13 @@ type Dialect struct {
 	// InsertionOrder is a column that orders engagements created in the
 	// same instant.
 	InsertionOrder string
+	// SkipLocked ends the query that picks a job to claim, so concurrent
+	// claimers pass over rows another claimer holds (PostgreSQL's FOR
+	// UPDATE SKIP LOCKED). SQLite needs none: BEGIN IMMEDIATE serializes
+	// claimers.
+	SkipLocked string
+	// ForUpdate ends a query that reads a row the transaction will change.
+	ForUpdate string
 	// IsUnique recognizes a unique-constraint violation.
 	IsUnique func(error) bool
 	// IsUnavailable recognizes errors that mean the database cannot be
@@ -109,18 +116,35 @@ type tx struct {
 func (t *tx) Commit() error   { return t.t.Commit() }
 func (t *tx) Rollback() error { return t.t.Rollback() }
 
-func (s *Store) begin(ctx context.Context) (*tx, error) {
+func (s *Store) begin(ctx context.Context) (*tx, error) { return s.beginTx(ctx, true) }
+
+// beginLocal starts a writing transaction without the ledger's write lock,
+// for tables that hold no ledger state (jobs, sessions): their rows are
+// locked one by one, so servers do not queue behind each other's appends.
+func (s *Store) beginLocal(ctx context.Context) (*tx, error) { return s.beginTx(ctx, false) }
+
+func (s *Store) beginTx(ctx context.Context, lock bool) (*tx, error) {
 	t, err := s.raw.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
-	if s.d.LockWrites != "" {
+	if lock && s.d.LockWrites != "" {
 		if _, err := t.ExecContext(ctx, s.d.LockWrites); err != nil {
 			t.Rollback()
 			return nil, s.wrap(err)
 		}
 	}
 	return &tx{rebinder{t, s.d.Numbered}, t}, nil
+}
+
+// Unavailable reports whether err means the database cannot be reached,
+// so callers (the web server) can answer 503 rather than 500.
+func (s *Store) Unavailable(err error) bool {
+	var ae *attest.Error
+	if errors.As(err, &ae) {
+		return ae.Code == attest.EUNAVAILABLE
+	}
+	return err != nil && s.d.IsUnavailable != nil && s.d.IsUnavailable(err)
 }
 
 // wrap reports an unreachable database as such.
