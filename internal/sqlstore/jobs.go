@@ -69,6 +69,12 @@ func (s *Store) EnqueueJob(ctx context.Context, j attest.Job, now time.Time) (*a
 	if j.Key != "" {
 		key = j.Key
 	}
+	if j.Key != "" {
+		// Most calls (every server's scheduler) find the job there already.
+		if old, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE dedupe_key = ?`, j.Key)); err == nil {
+			return old, false, nil
+		}
+	}
 	// IDs come from nextID, which needs the write lock; enqueueing is rare
 	// next to claiming.
 	tx, err := s.begin(ctx)
