@@ -38,7 +38,8 @@ type Job struct {
 	DoneAt      time.Time `json:"done_at,omitzero"`
 	// Result is what the handler returned on completion.
 	Result json.RawMessage `json:"result,omitempty"`
-	// Effects names what the job recorded so far, each by its evidence ID.
+	// Effects names what the job recorded so far, each by its evidence or
+	// document ID.
 	Effects   map[string]int64 `json:"effects,omitempty"`
 	CreatedAt time.Time        `json:"created_at"`
 }
@@ -82,6 +83,9 @@ type JobStore interface {
 	// job, in one transaction that first checks the lease is still held
 	// and that the effect was not recorded yet (ECONFLICT otherwise).
 	AddJobEvidence(ctx context.Context, ch Change, l Lease, effect string, items []Evidence) ([]Evidence, error)
+	// AddJobDocument records a document as a job's effect, as
+	// AddJobEvidence does evidence.
+	AddJobDocument(ctx context.Context, ch Change, l Lease, effect string, d Document) (*Document, error)
 }
 
 // SessionStore keeps web sessions in the database, so a user signed in on

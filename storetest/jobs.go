@@ -67,6 +67,21 @@ func testJobs(t *testing.T, s attest.Store) {
 	}
 	_, err = s.AddJobEvidence(ctx, ch, l2, "run", ev)
 	mustCode(t, err, attest.ECONFLICT)
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	doc := attest.Document{EngagementID: "e1", Kind: attest.DocRender, Name: "draft.html", Ref: ev[0].Ref, Size: 1, MediaType: "text/html"}
+	if _, err := s.AddJobDocument(ctx, ch, l1, "render:html", doc); attest.ErrorCode(err) != attest.ECONFLICT {
+		t.Errorf("stale worker's document: %v", err)
+	}
+	if d, err := s.AddJobDocument(ctx, ch, l2, "render:html", doc); err != nil || d.ID != 1 {
+		t.Fatalf("job document: %+v %v", d, err)
+	}
+	_, err = s.AddJobDocument(ctx, ch, l2, "render:html", doc)
+	mustCode(t, err, attest.ECONFLICT)
+	if docs, _ := s.Documents(ctx, "e1", ""); len(docs) != 1 {
+		t.Errorf("%d documents, want 1", len(docs))
+	}
 	if all, _ := s.EvidenceList(ctx, "", true); len(all) != 1 {
 		t.Errorf("%d evidence records, want 1", len(all))
 	}
@@ -74,7 +89,7 @@ func testJobs(t *testing.T, s attest.Store) {
 		t.Fatal(err)
 	}
 	done, err := s.Job(ctx, j.ID)
-	if err != nil || done.State != attest.JobDone || done.Effects["run"] != got[0].ID || string(done.Result) != `{"evidence":1}` || !done.DoneAt.Equal(t0.Add(3*time.Minute)) {
+	if err != nil || done.State != attest.JobDone || done.Effects["run"] != got[0].ID || done.Effects["render:html"] != 1 || string(done.Result) != `{"evidence":1}` || !done.DoneAt.Equal(t0.Add(3*time.Minute)) {
 		t.Fatalf("done job: %+v %v", done, err)
 	}
 	mustCode(t, s.CompleteJob(ctx, l2, t0.Add(3*time.Minute), nil), attest.ECONFLICT)

@@ -232,38 +232,70 @@ func (s *Store) Jobs(ctx context.Context, state string, limit int) ([]attest.Job
 // transaction under the write lock, so a retried job, or a worker that
 // lost its lease, cannot record the effect a second time.
 func (s *Store) AddJobEvidence(ctx context.Context, ch attest.Change, l attest.Lease, effect string, items []attest.Evidence) ([]attest.Evidence, error) {
-	if effect == "" || len(items) == 0 {
-		return nil, attest.Errorf(attest.EINVALID, "job evidence: want an effect name and at least one item")
+	if len(items) == 0 {
+		return nil, attest.Errorf(attest.EINVALID, "job evidence: want at least one item")
+	}
+	var out []attest.Evidence
+	err := s.jobEffect(ctx, l, effect, func(tx *tx) (int64, error) {
+		var err error
+		if out, err = s.addEvidence(ctx, tx, ch, items); err != nil {
+			return 0, err
+		}
+		return out[len(out)-1].ID, nil
+	})
+	return out, err
+}
+
+// AddJobDocument records a document as one named effect of a job, as
+// AddJobEvidence does evidence.
+func (s *Store) AddJobDocument(ctx context.Context, ch attest.Change, l attest.Lease, effect string, d attest.Document) (*attest.Document, error) {
+	var out *attest.Document
+	err := s.jobEffect(ctx, l, effect, func(tx *tx) (int64, error) {
+		var err error
+		if out, err = s.addDocument(ctx, tx, ch, d); err != nil {
+			return 0, err
+		}
+		return out.ID, nil
+	})
+	return out, err
+}
+
+// jobEffect runs record in a writing transaction that first checks the
+// job's lease is held and effect not yet recorded, then notes the ID
+// record returns as the effect.
+func (s *Store) jobEffect(ctx context.Context, l attest.Lease, effect string, record func(*tx) (int64, error)) error {
+	if effect == "" {
+		return attest.Errorf(attest.EINVALID, "job effect: empty name")
 	}
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
 	var effects string
 	err = tx.QueryRowContext(ctx, `SELECT effects FROM jobs WHERE `+leaseHeld+` `+s.d.ForUpdate, l.Job, l.Worker, l.Attempt).Scan(&effects)
 	if isNoRows(err) {
-		return nil, attest.Errorf(attest.ECONFLICT, "job %d: %s no longer holds its lease (attempt %d)", l.Job, l.Worker, l.Attempt)
+		return attest.Errorf(attest.ECONFLICT, "job %d: %s no longer holds its lease (attempt %d)", l.Job, l.Worker, l.Attempt)
 	}
 	if err != nil {
-		return nil, s.wrap(err)
+		return s.wrap(err)
 	}
 	done := map[string]int64{}
 	if err := json.Unmarshal([]byte(effects), &done); err != nil {
-		return nil, fmt.Errorf("job %d effects: %w", l.Job, err)
+		return fmt.Errorf("job %d effects: %w", l.Job, err)
 	}
 	if id, ok := done[effect]; ok {
-		return nil, attest.Errorf(attest.ECONFLICT, "job %d already recorded %s (evidence %d)", l.Job, effect, id)
+		return attest.Errorf(attest.ECONFLICT, "job %d already recorded %s (%d)", l.Job, effect, id)
 	}
-	out, err := s.addEvidence(ctx, tx, ch, items)
+	id, err := record(tx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	done[effect] = out[len(out)-1].ID
+	done[effect] = id
 	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET effects = ? WHERE id = ?`, jsonText(done), l.Job); err != nil {
-		return nil, s.wrap(err)
+		return s.wrap(err)
 	}
-	return out, s.wrap(tx.Commit())
+	return s.wrap(tx.Commit())
 }
 
 // FindSession returns a live session's data.
