@@ -73,7 +73,7 @@ type JobStore interface {
 	// lease is no longer held.
 	CompleteJob(ctx context.Context, l Lease, now time.Time, result json.RawMessage) error
 	// FailJob records an error: the job runs again at retryAt, or is marked
-	// failed when it used up its attempts. ECONFLICT when the lease is no
+	// failed when it used up its attempts or retryAt is zero. ECONFLICT when the lease is no
 	// longer held.
 	FailJob(ctx context.Context, l Lease, now time.Time, msg string, retryAt time.Time) error
 	Job(ctx context.Context, id int64) (*Job, error)

@@ -133,6 +133,11 @@ func (r *Runner) run(ctx context.Context, j *attest.Job) {
 	now := r.Now()
 	if err != nil {
 		retry := now.Add(Backoff(j.Attempts))
+		if attest.ErrorCode(err) == attest.EINVALID {
+			// Bad input (a payload, a missing folder): a retry would fail
+			// the same way.
+			retry = time.Time{}
+		}
 		if ferr := r.Store.FailJob(ctx, l, now, attest.ErrorMessage(err), retry); ferr != nil {
 			log.Error("job failed, and recording the failure failed", "err", err, "record_err", ferr)
 			return

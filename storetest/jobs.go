@@ -141,8 +141,17 @@ func testJobRetries(t *testing.T, s attest.Store) {
 	if f, _ := s.Job(ctx, j2.ID); f.State != attest.JobFailed || f.LastError == "" {
 		t.Errorf("exhausted job: %+v", f)
 	}
+	// No retry time: failed at once, attempts left or not.
+	j3, _, _ := s.EnqueueJob(ctx, attest.Job{Kind: "collect", MaxAttempts: 5}, t0)
+	c3, err := s.ClaimJob(ctx, "w1", kinds, t0.Add(3*time.Hour), time.Minute)
+	if err != nil || c3.ID != j3.ID {
+		t.Fatalf("claim j3: %+v %v", c3, err)
+	}
+	if err := s.FailJob(ctx, c3.Lease(), t0.Add(3*time.Hour), "payload: unknown field", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
 	l, err := s.Jobs(ctx, attest.JobFailed, 10)
-	if err != nil || len(l) != 2 || l[0].ID != j2.ID {
+	if err != nil || len(l) != 3 || l[0].ID != j3.ID || l[1].ID != j2.ID {
 		t.Errorf("failed jobs, newest first: %+v %v", l, err)
 	}
 }

@@ -190,11 +190,13 @@ func (s *Store) CompleteJob(ctx context.Context, l attest.Lease, now time.Time, 
 	return s.updateLeased(ctx, l, `state = 'done', done_at = ?, result = ?, lease_until = 0, last_error = ''`, ms(now), string(result))
 }
 
-// FailJob schedules a retry, or marks the job failed after its last attempt.
+// FailJob schedules a retry, or marks the job failed after its last
+// attempt or when retryAt is zero (an error a retry cannot mend).
 func (s *Store) FailJob(ctx context.Context, l attest.Lease, now time.Time, msg string, retryAt time.Time) error {
-	return s.updateLeased(ctx, l, `state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-		done_at = CASE WHEN attempts >= max_attempts THEN CAST(? AS BIGINT) ELSE 0 END,
-		run_at = ?, last_error = ?, locked_by = '', lease_until = 0`, ms(now), ms(retryAt), msg)
+	final := `(attempts >= max_attempts OR CAST(? AS BIGINT) = 0)`
+	return s.updateLeased(ctx, l, `state = CASE WHEN `+final+` THEN 'failed' ELSE 'queued' END,
+		done_at = CASE WHEN `+final+` THEN CAST(? AS BIGINT) ELSE 0 END,
+		run_at = ?, last_error = ?, locked_by = '', lease_until = 0`, ms(retryAt), ms(retryAt), ms(now), ms(retryAt), msg)
 }
 
 // Job returns one job.
