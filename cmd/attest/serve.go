@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"sync"
 	"net"
 	"net/http"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
