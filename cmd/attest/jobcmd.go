@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,6 +132,11 @@ func (m *Main) checkRunJob(ctx context.Context, d *data, j *attest.Job) (json.Ra
 			return nil, err
 		}
 		return json.Marshal(map[string]any{"evidence": id})
+	}
+	if p.Input != "" {
+		if _, err := os.Stat(p.Input); err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "check-run job payload: input %s: no such file or folder on this server", p.Input)
+		}
 	}
 	f := checkFlags{dir: p.Checks, ids: p.Check, params: p.Params}
 	s, err := m.loadChecks(f)
