@@ -49,9 +49,15 @@ var servingURL = regexp.MustCompile(`"msg":"serving","url":"(http://[^"]+)/"`)
 // startServe runs `attest serve` on a free port and waits until it is ready.
 func startServe(t *testing.T, dir string, args ...string) *server {
 	t.Helper()
+	return startServeEnv(t, dir, os.Environ(), args...)
+}
+
+// startServeEnv is startServe with the process's environment given.
+func startServeEnv(t *testing.T, dir string, env []string, args ...string) *server {
+	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = os.Environ()
+	cmd.Env = env
 	s := &server{cmd: cmd, log: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
