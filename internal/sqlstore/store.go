@@ -38,6 +38,9 @@ type Dialect struct {
 	SkipLocked string
 	// ForUpdate ends a query that reads a row the transaction will change.
 	ForUpdate string
+	// CopyFrom, when set, writes many rows into a table on the connection
+	// of a transaction begun with beginConn (PostgreSQL: COPY).
+	CopyFrom func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) (int64, error)
 	// IsUnique recognizes a unique-constraint violation.
 	IsUnique func(error) bool
 	// IsUnavailable recognizes errors that mean the database cannot be
@@ -145,6 +148,58 @@ func (s *Store) Unavailable(err error) bool {
 		return ae.Code == attest.EUNAVAILABLE
 	}
 	return err != nil && s.d.IsUnavailable != nil && s.d.IsUnavailable(err)
+}
+
+// writeTx is a writing transaction of either kind.
+type writeTx interface {
+	querier
+	Commit() error
+	Rollback() error
+}
+
+// connTx is a writing transaction begun by hand on one pooled connection,
+// so the engine's bulk path (COPY) can use the driver's connection inside
+// it. It holds the write lock as begin's transactions do.
+type connTx struct {
+	rebinder
+	c    *sql.Conn
+	done bool
+}
+
+func (s *Store) beginConn(ctx context.Context) (*connTx, error) {
+	c, err := s.raw.Conn(ctx)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	t := &connTx{rebinder{c, s.d.Numbered}, c, false}
+	if _, err := c.ExecContext(ctx, `BEGIN`); err != nil {
+		c.Close()
+		return nil, s.wrap(err)
+	}
+	if s.d.LockWrites != "" {
+		if _, err := c.ExecContext(ctx, s.d.LockWrites); err != nil {
+			t.Rollback()
+			return nil, s.wrap(err)
+		}
+	}
+	return t, nil
+}
+
+func (t *connTx) Commit() error {
+	t.done = true
+	defer t.c.Close()
+	_, err := t.c.ExecContext(context.Background(), `COMMIT`)
+	return err
+}
+
+func (t *connTx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	defer t.c.Close()
+	_, err := t.c.ExecContext(context.Background(), `ROLLBACK`)
+	return err
 }
 
 // wrap reports an unreachable database as such.
