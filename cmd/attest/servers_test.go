@@ -378,7 +378,8 @@ func TestJobCommands(t *testing.T) {
 }
 
 // TestServeRunsJobsOnSQLite: the embedded store runs jobs too; a check-run
-// job records the run as attest check run does.
+// job records the run as attest check run does, a collect job the
+// collection, a report-build job its drafts.
 func TestServeRunsJobsOnSQLite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a real server; skipped with -short")
@@ -388,6 +389,8 @@ func TestServeRunsJobsOnSQLite(t *testing.T) {
 	s := startServe(t, dir, "--data", "attest-data", "--job-poll", "50ms")
 	mustRun(t, dir, "job", "enqueue", "check-run", "--payload", fmt.Sprintf(`{"input": %q}`, input))
 	mustRun(t, dir, "job", "enqueue", "check-run", "--payload", `{"input": "no-such-folder"}`)
+	mustRun(t, dir, "job", "enqueue", "collect", "--payload", fmt.Sprintf(`{"from": %q}`, input))
+	mustRun(t, dir, "job", "enqueue", "report-build", "--payload", `{"out": "drafts"}`)
 	l := waitJobs(t, dir, nil, time.Minute)
 	s.stop(t)
 	byID := map[int64]jobView{}
@@ -400,6 +403,15 @@ func TestServeRunsJobsOnSQLite(t *testing.T) {
 	// Bad input is not retried.
 	if j := byID[2]; j.State != "failed" || j.Attempts != 1 || !strings.Contains(j.Error, "no-such-folder") {
 		t.Errorf("job with a missing input: %+v", j)
+	}
+	if j := byID[3]; j.State != "done" || j.Effects["collect:files"] == 0 {
+		t.Errorf("collect job: %+v", j)
+	}
+	if j := byID[4]; j.State != "done" || j.Effects["render:html"] == 0 || j.Effects["render:md"] == 0 {
+		t.Errorf("report-build job: %+v", j)
+	}
+	if l, _ := filepath.Glob(filepath.Join(dir, "drafts", "*.html")); len(l) != 1 {
+		t.Errorf("report-build job wrote %v", l)
 	}
 	ev := decode[map[string]any](t, mustRun(t, dir, "evidence", "show", fmt.Sprint(byID[1].Effects["run"]), "--json"))["evidence"].(map[string]any)
 	if ev["method"] != "check" || ev["added_by"] != "attest job 1" {
