@@ -112,6 +112,16 @@ func (s *Store) ClaimJob(ctx context.Context, worker string, kinds []string, now
 	if worker == "" || len(kinds) == 0 || lease <= 0 {
 		return nil, attest.Errorf(attest.EINVALID, "claim: want a worker, kinds and a lease")
 	}
+	var j *attest.Job
+	err := s.retryBusy(ctx, func() error {
+		var err error
+		j, err = s.claimJob(ctx, worker, kinds, now, lease)
+		return err
+	})
+	return j, err
+}
+
+func (s *Store) claimJob(ctx context.Context, worker string, kinds []string, now time.Time, lease time.Duration) (*attest.Job, error) {
 	tx, err := s.beginLocal(ctx)
 	if err != nil {
 		return nil, err
@@ -157,6 +167,10 @@ func (s *Store) ClaimJob(ctx context.Context, worker string, kinds []string, now
 const leaseHeld = `id = ? AND state = 'running' AND locked_by = ? AND attempts = ?`
 
 func (s *Store) updateLeased(ctx context.Context, l attest.Lease, set string, args ...any) error {
+	return s.retryBusy(ctx, func() error { return s.updateLeasedOnce(ctx, l, set, args...) })
+}
+
+func (s *Store) updateLeasedOnce(ctx context.Context, l attest.Lease, set string, args ...any) error {
 	tx, err := s.beginLocal(ctx)
 	if err != nil {
 		return err
@@ -312,6 +326,10 @@ func (s *Store) FindSession(ctx context.Context, token string, now time.Time) ([
 
 // SaveSession creates or replaces a session.
 func (s *Store) SaveSession(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	return s.retryBusy(ctx, func() error { return s.saveSession(ctx, token, data, expiry) })
+}
+
+func (s *Store) saveSession(ctx context.Context, token string, data []byte, expiry time.Time) error {
 	tx, err := s.beginLocal(ctx)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 )
@@ -41,6 +42,9 @@ type Dialect struct {
 	// CopyFrom, when set, writes many rows into a table on the connection
 	// of a transaction begun with beginConn (PostgreSQL: COPY).
 	CopyFrom func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) (int64, error)
+	// IsBusy recognizes a lock that could not be had in time (SQLite's
+	// SQLITE_BUSY); short job and session transactions retry it.
+	IsBusy func(error) bool
 	// IsUnique recognizes a unique-constraint violation.
 	IsUnique func(error) bool
 	// IsUnavailable recognizes errors that mean the database cannot be
@@ -138,6 +142,23 @@ func (s *Store) beginTx(ctx context.Context, lock bool) (*tx, error) {
 		}
 	}
 	return &tx{rebinder{t, s.d.Numbered}, t}, nil
+}
+
+// retryBusy runs fn again, a few times with a growing pause, while the
+// engine reports its lock busy. Many short transactions from several
+// workers (job claims) can see SQLite give up waiting under load; a retry
+// is safe because fn is a whole transaction.
+func (s *Store) retryBusy(ctx context.Context, fn func() error) error {
+	err := fn()
+	for i := 1; i <= 5 && err != nil && s.d.IsBusy != nil && s.d.IsBusy(err); i++ {
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(i*i) * 10 * time.Millisecond):
+		}
+		err = fn()
+	}
+	return err
 }
 
 // Unavailable reports whether err means the database cannot be reached,
