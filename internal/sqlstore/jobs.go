@@ -134,15 +134,20 @@ func (s *Store) claimJob(ctx context.Context, worker string, kinds []string, now
 		WHERE state = 'running' AND lease_until < ? AND attempts >= max_attempts`, t); err != nil {
 		return nil, s.wrap(err)
 	}
-	args := []any{t, t}
-	for _, k := range kinds {
-		args = append(args, k)
+	// Two indexed looks instead of one OR: a job whose worker died (its
+	// lease ran out), then the oldest due job.
+	in := `kind IN (?` + strings.Repeat(", ?", len(kinds)-1) + `)`
+	kindArgs := make([]any, len(kinds))
+	for i, k := range kinds {
+		kindArgs[i] = k
 	}
 	var id int64
-	err = tx.QueryRowContext(ctx, `SELECT id FROM jobs
-		WHERE ((state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_until < ?))
-		AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`)
-		ORDER BY run_at, id LIMIT 1 `+s.d.SkipLocked, args...).Scan(&id)
+	err = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE state = 'running' AND lease_until < ? AND `+in+`
+		ORDER BY lease_until, id LIMIT 1 `+s.d.SkipLocked, append([]any{t}, kindArgs...)...).Scan(&id)
+	if isNoRows(err) {
+		err = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ? AND `+in+`
+			ORDER BY run_at, id LIMIT 1 `+s.d.SkipLocked, append([]any{t}, kindArgs...)...).Scan(&id)
+	}
 	if isNoRows(err) {
 		if err := tx.Commit(); err != nil {
 			return nil, s.wrap(err)

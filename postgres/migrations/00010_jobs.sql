@@ -19,6 +19,7 @@ CREATE TABLE jobs (
     created_at   BIGINT NOT NULL
 );
 CREATE INDEX jobs_due ON jobs (state, run_at);
+CREATE INDEX jobs_lease ON jobs (state, lease_until);
 -- Web sessions, shared by every server on the database.
 CREATE TABLE sessions (
     token  TEXT PRIMARY KEY,
