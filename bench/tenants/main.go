@@ -112,14 +112,14 @@ func night(orgs, workers int, p params, r *rand.Rand) (float64, float64, float64
 
 func main() {
 	var p params
-	flag.Float64Var(&p.claim, "claim", 1/541.0, "seconds per job claim and completion (bench/store.sh, PostgreSQL)")
+	flag.Float64Var(&p.claim, "claim", 1/229.6, "seconds per job claim and completion (bench/store.sh, PostgreSQL)")
 	flag.Float64Var(&p.collect, "collect", 20, "mean seconds a collection waits on the source's API")
 	flag.Float64Var(&p.rcps, "rcps", 799000/2.0, "resource-checks per second per worker (bench/checks.sh on 2 cores, halved)")
 	flag.IntVar(&p.resources, "resources", 5000, "mean resources per organization")
 	flag.IntVar(&p.checks, "checks", 41, "checks per run")
 	nightHours := flag.Float64("night", 6, "hours the nightly jobs may be spread over")
 	uploads := flag.Float64("uploads", 200, "evidence uploads per organization per working day")
-	appendTPS := flag.Float64("append-tps", 243, "ledger appends per second on one PostgreSQL core with one writer (bench/store.sh)")
+	appendTPS := flag.Float64("append-tps", 1193, "ledger appends per second on PostgreSQL with one writer (bench/store.sh); appends of different organizations scale with db-cores")
 	cores := flag.Int("db-cores", 16, "cores of the PostgreSQL server (appends of different organizations scale with cores)")
 	flag.Parse()
 	p.night = *nightHours * 3600
