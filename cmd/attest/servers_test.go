@@ -292,7 +292,8 @@ func TestTwoServers(t *testing.T) {
 	}
 }
 
-// TestKillServerMidJob kills the server running a long check-run job: the
+// TestKillServerMidJob kills the server running a long check-run job (60,000
+// resources): the
 // other server takes the job over when the lease runs out, the run is
 // recorded once, and verify passes.
 func TestKillServerMidJob(t *testing.T) {
@@ -300,7 +301,7 @@ func TestKillServerMidJob(t *testing.T) {
 		t.Skip("kills real servers; skipped with -short")
 	}
 	dir, team, _ := teamSetup(t)
-	input := checkInput(t, dir, 20000)
+	input := checkInput(t, dir, 60000)
 	flags := append([]string{"--job-poll", "50ms", "--job-lease", "2s"}, team...)
 	a := startServe(t, dir, append([]string{"--worker-id", "a"}, flags...)...)
 	b := startServe(t, dir, append([]string{"--worker-id", "b"}, flags...)...)
@@ -318,7 +319,7 @@ func TestKillServerMidJob(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond)
 	victim, survivor := a, b
 	if holder == "b" {
 		victim, survivor = b, a
