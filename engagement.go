@@ -175,6 +175,8 @@ type Store interface {
 	UserStore
 	TrustStore
 	LedgerStore
+	JobStore
+	SessionStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 	Close() error

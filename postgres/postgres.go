@@ -15,8 +15,9 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/internal/sqlstore"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"github.com/pressly/goose/v3"
 )
 
@@ -41,11 +42,30 @@ var dialect = sqlstore.Dialect{
 	LockWrites:     writeLock,
 	AggControls:    "string_agg(control_id, ' ' ORDER BY control_id)",
 	InsertionOrder: "ord",
+	SkipLocked:     "FOR UPDATE SKIP LOCKED",
+	ForUpdate:      "FOR UPDATE",
 	IsUnique: func(err error) bool {
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && pe.Code == "23505"
 	},
 	IsUnavailable: unavailable,
+	CopyFrom:      copyFrom,
+}
+
+// copyFrom writes rows with COPY, on the connection of the transaction in
+// progress: one round trip for any number of rows.
+func copyFrom(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) (int64, error) {
+	var n int64
+	err := conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: not a pgx connection", table)
+		}
+		var err error
+		n, err = pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	return n, err
 }
 
 // unavailable recognizes errors that mean the server cannot be reached or

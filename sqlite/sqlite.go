@@ -37,6 +37,9 @@ var dialect = sqlstore.Dialect{
 	IsUnique: func(err error) bool {
 		return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 	},
+	IsBusy: func(err error) bool {
+		return err != nil && strings.Contains(err.Error(), "SQLITE_BUSY")
+	},
 }
 
 var _ attest.Store = (*DB)(nil)

@@ -97,5 +97,8 @@ func benchStore(b *testing.B) attest.Store {
 	return db
 }
 
-func BenchmarkAppendOneWriter(b *testing.B)  { storetest.BenchmarkAppends(b, benchStore(b), 1) }
-func BenchmarkAppendTwoWriters(b *testing.B) { storetest.BenchmarkAppends(b, benchStore(b), 2) }
+func BenchmarkAppendOneWriter(b *testing.B)     { storetest.BenchmarkAppends(b, benchStore(b), 1) }
+func BenchmarkAppendTwoWriters(b *testing.B)    { storetest.BenchmarkAppends(b, benchStore(b), 2) }
+func BenchmarkImportEvents(b *testing.B)        { storetest.BenchmarkImportEvents(b, benchStore(b), 10000) }
+func BenchmarkJobClaimsOneWorker(b *testing.B)  { storetest.BenchmarkJobClaims(b, benchStore(b), 1) }
+func BenchmarkJobClaimsTwoWorkers(b *testing.B) { storetest.BenchmarkJobClaims(b, benchStore(b), 2) }

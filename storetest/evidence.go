@@ -95,6 +95,27 @@ func testEventsAndNotRequired(t *testing.T, s attest.Store) {
 	if len(got) != 3 || got[0].Key != "CHG-2" || got[0].ControlID != "CHG-01" {
 		t.Errorf("events by date: %+v", got)
 	}
+	// A key twice in one import: refused, nothing added.
+	_, err = s.ImportEvents(ctx, ch, "CHG-01", []attest.Event{{Key: "CHG-9", Date: "2026-03-01"}, {Key: "CHG-9", Date: "2026-03-02"}})
+	mustCode(t, err, attest.EINVALID)
+	// A large population goes in whole (PostgreSQL writes it with COPY).
+	var bulk []attest.Event
+	for i := 0; i < 5000; i++ {
+		bulk = append(bulk, attest.Event{Key: fmt.Sprintf("HR-%05d", i), Date: "2026-04-01", Description: "hire", Source: "roster.csv"})
+	}
+	size, _ := s.LedgerSize(ctx)
+	if n, err := s.ImportEvents(ctx, ch, "HR-01", bulk); err != nil || n != 5000 {
+		t.Fatalf("bulk import: %d %v", n, err)
+	}
+	if got, _ := s.Events(ctx, "HR-01"); len(got) != 5000 || got[4999].Source != "roster.csv" {
+		t.Errorf("bulk import: %d events", len(got))
+	}
+	if after, _ := s.LedgerSize(ctx); after != size+1 {
+		t.Errorf("bulk import: %d ledger entries, want one", after-size)
+	}
+	if got, _ := s.Events(ctx, "CHG-01"); len(got) != 3 {
+		t.Errorf("after a refused import: %d events, want 3", len(got))
+	}
 	_, err = s.AddNotRequired(ctx, ch, attest.NotRequired{ControlID: "INC-02", Start: "2026-01-01", End: "2026-03-31", Reason: "no incidents", EvidenceID: 7})
 	mustCode(t, err, attest.ENOTFOUND)
 	ev, _ := s.AddEvidence(ctx, ch, []attest.Evidence{Evidence("empty-population.csv", "INC-02")})

@@ -37,6 +37,10 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Documents", testDocuments},
 		{"Users", testUsers},
 		{"Trust", testTrust},
+		{"Jobs", testJobs},
+		{"JobRetries", testJobRetries},
+		{"JobsConcurrentClaims", testJobsConcurrentClaims},
+		{"Sessions", testSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -115,10 +115,18 @@ func New(cfg Config) *Server {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.Secure
+	// Sessions live in the database, shared by every server on it; the
+	// store keeps only a hash of each token, so reading the table does not
+	// give anyone a session.
+	// scs stamps expiries on the wall clock, so the store reads that clock
+	// too, whatever clock the server runs its domain logic on.
+	sm.Store = dbSessions{store: cfg.Store, now: time.Now}
+	sm.HashTokenInStore = true
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
 		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}
 	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
 	s.outbox = &outbox{send: cfg.Mailer, log: cfg.Log}
+	sm.ErrorFunc = s.fail
 	s.routes = s.table()
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
@@ -299,7 +307,13 @@ func status(code string) int {
 // Internal errors are logged with their cause and answered without it.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *attest.Error
-	if !errors.As(err, &ae) {
+	switch {
+	case s.unavailable(err):
+		// One clear line per refused request while the database is away;
+		// the pool reconnects by itself when it returns.
+		s.cfg.Log.Error("database unavailable", "path", r.URL.Path, "err", err)
+		ae = &attest.Error{Code: attest.EUNAVAILABLE, Message: "the database is unavailable; try again shortly"}
+	case !errors.As(err, &ae):
 		ae = &attest.Error{Code: attest.EINTERNAL, Message: "something went wrong on the server"}
 		s.cfg.Log.Error("internal error", "path", r.URL.Path, "err", err)
 	}
@@ -311,6 +325,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
 	page(w, "error", map[string]any{"Title": http.StatusText(code), "Message": ae.Message})
+}
+
+// unavailable reports whether err means the database cannot be reached,
+// when the store can tell (an optional capability of the SQL stores).
+func (s *Server) unavailable(err error) bool {
+	if attest.ErrorCode(err) == attest.EUNAVAILABLE {
+		return true
+	}
+	u, ok := s.cfg.Store.(interface{ Unavailable(error) bool })
+	return ok && u.Unavailable(err)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

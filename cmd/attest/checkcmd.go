@@ -279,30 +279,80 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 			defer d.Close()
 		}
 	}
-	run := checkRun{RunAt: o.Now.UTC().Format(time.RFC3339), By: m.actor(), AttestVersion: version, LoadErrors: s.Errors}
+	var rec recorder
+	if d != nil && !noRecord {
+		rec = m.cliRecorder(d)
+	}
+	run, err := m.checkRunOnce(ctx, d, s, o, f.ids, input, m.actor(), rec)
+	if err != nil {
+		return err
+	}
+	if junit != "" {
+		if err := writeReport(junit, func(b *bytes.Buffer) error { return check.WriteJUnit(b, run.Results) }); err != nil {
+			return err
+		}
+	}
+	if sarif != "" {
+		if err := writeReport(sarif, func(b *bytes.Buffer) error { return check.WriteSARIF(b, s, run.Results, version) }); err != nil {
+			return err
+		}
+	}
+	if m.cfg.json {
+		m.printJSON(run)
+	} else {
+		m.printRun(run)
+	}
+	if run.Summary.Fail > 0 || run.Summary.Errors > 0 {
+		return failure{exitFailed}
+	}
+	return nil
+}
+
+// recorder keeps bytes as evidence. effect names what the bytes are within
+// one piece of work ("input", "run"), so a job records each once however
+// often it is retried.
+type recorder func(ctx context.Context, effect string, b []byte, e attest.Evidence) (*attest.Evidence, error)
+
+// cliRecorder records evidence for a command.
+func (m *Main) cliRecorder(d *data) recorder {
+	ch := m.change()
+	return func(ctx context.Context, _ string, b []byte, e attest.Evidence) (*attest.Evidence, error) {
+		return m.storeEvidence(ctx, d, ch, b, e)
+	}
+}
+
+// checkRunOnce runs the checks over input (or, when input is empty, the
+// latest collections in d) and, when rec is set, records the run as
+// evidence. attest check run and the check-run job both use it.
+func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.Options, ids []string, input, by string, rec recorder) (*checkRun, error) {
+	run := checkRun{RunAt: o.Now.UTC().Format(time.RFC3339), By: by, AttestVersion: version, LoadErrors: s.Errors}
 	var records []collect.Record
 	var in *check.Input
+	var err error
 	switch doc, isDoc := inputDocument(input); {
 	case isDoc:
 		// A check input document (a run's snapshot, or generated): read
 		// straight into the checks' form.
 		if in, _, err = check.ReadDocument(input, doc); err != nil {
-			return attest.Errorf(attest.EINVALID, "%v", err)
+			return nil, attest.Errorf(attest.EINVALID, "%v", err)
 		}
 		run.Input.From = input
 	case input != "":
 		res, err := readExports(input)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, p := range res.Problems {
 			m.warn(p.String())
 		}
 		records, run.Input.From, run.Input.Problems = res.Records, input, res.Problems
 	default:
+		if d == nil {
+			return nil, attest.Errorf(attest.EINVALID, "no input: give --input, or collect first")
+		}
 		col, err := m.latestCollections(ctx, d)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, c := range col {
 			records = append(records, c.Records...)
@@ -313,11 +363,11 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 	}
 	if in == nil {
 		if in, err = check.NewInput(records); err != nil {
-			return attest.Errorf(attest.EINVALID, "%v", err)
+			return nil, attest.Errorf(attest.EINVALID, "%v", err)
 		}
 	}
 	// The snapshot is encoded and hashed while the checks run.
-	record := d != nil && !noRecord
+	record := d != nil && rec != nil
 	type snap struct {
 		b    []byte
 		hash string
@@ -333,15 +383,14 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 		run.Input.Records[t] = in.Count(t)
 	}
 	m.progress("running %d checks", len(s.Checks))
-	results, err := s.Run(ctx, in, f.ids, o)
+	results, err := s.Run(ctx, in, ids, o)
 	sn := <-snapped
 	if err != nil {
-		return attest.Errorf(attest.EINVALID, "%v", err)
+		return nil, attest.Errorf(attest.EINVALID, "%v", err)
 	}
 	if sn.err != nil {
-		return sn.err
+		return nil, sn.err
 	}
-	snapshot := sn.b
 	run.Input.SHA256 = sn.hash
 	run.Results, run.Summary = results, check.Summarize(results)
 	run.Params = s.ParamsDocument(o)["attest"].(map[string]any)["params"].(map[string]any)
@@ -349,32 +398,14 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 		c := s.Get(r.Check)
 		run.Checks = append(run.Checks, runCheck{ID: c.ID, Version: c.Version, File: c.File, Builtin: c.Builtin})
 	}
-	if junit != "" {
-		if err := writeReport(junit, func(b *bytes.Buffer) error { return check.WriteJUnit(b, results) }); err != nil {
-			return err
-		}
-	}
-	if sarif != "" {
-		if err := writeReport(sarif, func(b *bytes.Buffer) error { return check.WriteSARIF(b, s, results, version) }); err != nil {
-			return err
-		}
-	}
 	if record {
-		id, err := m.recordRun(ctx, d, &run, snapshot, input != "")
+		id, err := m.recordRun(ctx, d, &run, sn.b, input != "", rec)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		run.Evidence = id
 	}
-	if m.cfg.json {
-		m.printJSON(run)
-	} else {
-		m.printRun(&run)
-	}
-	if run.Summary.Fail > 0 || run.Summary.Errors > 0 {
-		return failure{exitFailed}
-	}
-	return nil
+	return &run, nil
 }
 
 // inputDocument reads the --input file when it is a check input document.
@@ -468,7 +499,7 @@ func (m *Main) printRun(run *checkRun) {
 // recordRun keeps the run as evidence for the controls its checks support
 // (those in an engagement), beside the input snapshot when it was read from
 // files for this run.
-func (m *Main) recordRun(ctx context.Context, d *data, run *checkRun, snapshot []byte, withSnapshot bool) (*int64, error) {
+func (m *Main) recordRun(ctx context.Context, d *data, run *checkRun, snapshot []byte, withSnapshot bool, rec recorder) (*int64, error) {
 	known, err := knownControls(ctx, d.db)
 	if err != nil {
 		return nil, err
@@ -490,9 +521,8 @@ func (m *Main) recordRun(ctx context.Context, d *data, run *checkRun, snapshot [
 	}
 	slices.Sort(controls)
 	stamp := m.Now().UTC().Format("20060102T150405Z")
-	ch := m.change()
 	if withSnapshot {
-		ev, err := m.storeEvidence(ctx, d, ch, snapshot, attest.Evidence{Name: "check-input-" + stamp + ".json", MediaType: "application/json",
+		ev, err := rec(ctx, "input", snapshot, attest.Evidence{Name: "check-input-" + stamp + ".json", MediaType: "application/json",
 			Controls: controls, Method: attest.MethodCollector, Source: run.Input.From, Note: "input snapshot " + run.Input.SHA256})
 		if err != nil {
 			return nil, err
@@ -511,7 +541,7 @@ func (m *Main) recordRun(ctx context.Context, d *data, run *checkRun, snapshot [
 		return nil, err
 	}
 	s := run.Summary
-	ev, err := m.storeEvidence(ctx, d, ch, b, attest.Evidence{Name: "check-run-" + stamp + ".json", MediaType: "application/json",
+	ev, err := rec(ctx, "run", b, attest.Evidence{Name: "check-run-" + stamp + ".json", MediaType: "application/json",
 		Controls: controls, Method: attest.MethodCheck, Source: "attest check run",
 		Note: fmt.Sprintf("%d checks: %d pass, %d fail, %d without data; input %s", s.Checks, s.Pass, s.Fail, s.NoData, run.Input.SHA256)})
 	if err != nil {

@@ -78,54 +78,13 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 		return err
 	}
 	defer d.Close()
-	var snaps []snapshot
-	if from != "" {
-		if source == "" {
-			source = "files"
-		}
-		res, err := readExports(from)
-		if err != nil {
-			return err
-		}
-		relativeTo(res, from)
-		snaps = append(snaps, m.newSnapshot(source, label, res))
-	} else {
-		cfg, err := live.LoadConfig(config, m.Getenv)
-		if err != nil {
-			return attest.Errorf(attest.EINVALID, "%v", err)
-		}
-		sources := []string{source}
-		if source == "" {
-			sources = cfg.Configured()
-			if len(sources) == 0 {
-				return &attest.Error{Code: attest.EINVALID, Message: "no connector is configured and no --from folder was given",
-					Hint: "set GITHUB_TOKEN, OKTA_ORG_URL and OKTA_API_TOKEN, or AWS credentials; or read exports with --from DIR"}
-			}
-		}
-		for _, name := range sources {
-			m.progress("collecting from %s", name)
-			res, err := live.Collect(ctx, name, cfg)
-			if err != nil {
-				// Nothing from a connector that failed part-way is kept.
-				return &attest.Error{Code: attest.EUNAVAILABLE, Message: err.Error(), Hint: "nothing was recorded for " + name}
-			}
-			snaps = append(snaps, m.newSnapshot(name, "connector "+name, res))
-		}
-	}
-	var out []snapshot
-	partial := false
-	for _, s := range snaps {
-		for _, p := range s.Problems {
-			m.warn(p.String())
-		}
-		partial = partial || !s.Complete
-		if err := m.recordSnapshot(ctx, d, &s); err != nil {
-			return err
-		}
-		out = append(out, s)
-	}
-	if _, err := d.checkpoint(ctx); err != nil {
+	out, err := m.collectOnce(ctx, d, source, from, config, label, m.cliRecorder(d))
+	if err != nil {
 		return err
+	}
+	partial := false
+	for _, s := range out {
+		partial = partial || !s.Complete
 	}
 	if m.cfg.json {
 		type item struct {
@@ -159,6 +118,59 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 	return nil
 }
 
+// collectOnce collects from exports or connectors and records each
+// collection with rec. attest collect and the collect job both use it.
+func (m *Main) collectOnce(ctx context.Context, d *data, source, from, config, label string, rec recorder) ([]snapshot, error) {
+	var snaps []snapshot
+	if from != "" {
+		if source == "" {
+			source = "files"
+		}
+		res, err := readExports(from)
+		if err != nil {
+			return nil, err
+		}
+		relativeTo(res, from)
+		snaps = append(snaps, m.newSnapshot(source, label, res))
+	} else {
+		cfg, err := live.LoadConfig(config, m.Getenv)
+		if err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%v", err)
+		}
+		sources := []string{source}
+		if source == "" {
+			sources = cfg.Configured()
+			if len(sources) == 0 {
+				return nil, &attest.Error{Code: attest.EINVALID, Message: "no connector is configured and no --from folder was given",
+					Hint: "set GITHUB_TOKEN, OKTA_ORG_URL and OKTA_API_TOKEN, or AWS credentials; or read exports with --from DIR"}
+			}
+		}
+		for _, name := range sources {
+			m.progress("collecting from %s", name)
+			res, err := live.Collect(ctx, name, cfg)
+			if err != nil {
+				// Nothing from a connector that failed part-way is kept.
+				return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: err.Error(), Hint: "nothing was recorded for " + name}
+			}
+			snaps = append(snaps, m.newSnapshot(name, "connector "+name, res))
+		}
+	}
+	var out []snapshot
+	for _, s := range snaps {
+		for _, p := range s.Problems {
+			m.warn(p.String())
+		}
+		if err := m.recordSnapshot(ctx, d, &s, rec); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (m *Main) newSnapshot(source, from string, res *collect.Result) snapshot {
 	s := snapshot{Source: source, CollectedAt: m.Now().UTC().Format("2006-01-02T15:04:05Z"), By: m.actor(), From: from,
 		Complete: len(res.Problems) == 0, Counts: map[string]int{}, Problems: orEmpty(res.Problems), Records: orEmpty(res.Records)}
@@ -171,7 +183,7 @@ func (m *Main) newSnapshot(source, from string, res *collect.Result) snapshot {
 // recordSnapshot keeps a collection as evidence for the controls of the
 // checks that read its record types, and remembers it as the source's
 // latest.
-func (m *Main) recordSnapshot(ctx context.Context, d *data, s *snapshot) error {
+func (m *Main) recordSnapshot(ctx context.Context, d *data, s *snapshot, rec recorder) error {
 	known, err := knownControls(ctx, d.db)
 	if err != nil {
 		return err
@@ -201,7 +213,7 @@ func (m *Main) recordSnapshot(ctx context.Context, d *data, s *snapshot) error {
 	if !s.Complete {
 		note += fmt.Sprintf("; INCOMPLETE: %d problems", len(s.Problems))
 	}
-	ev, err := m.storeEvidence(ctx, d, m.change(), b, attest.Evidence{Name: "collected-" + safeName(s.Source) + "-" + m.Now().UTC().Format("20060102T150405Z") + ".json",
+	ev, err := rec(ctx, "collect:"+s.Source, b, attest.Evidence{Name: "collected-" + safeName(s.Source) + "-" + m.Now().UTC().Format("20060102T150405Z") + ".json",
 		MediaType: "application/json", Controls: controls, Method: attest.MethodCollector, Source: s.From, Note: note})
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ attest report issued add; it is the only report the trust center shares.`,
 type reportFlags struct {
 	kind, typ, formats, out string
 	byProcess               bool
+	// keep records a rendered document (default: storeDocument); effect
+	// names it, so a job records each render once.
+	keep func(ctx context.Context, effect string, doc attest.Document, b []byte) (*attest.Document, error)
 }
 
 func (f *reportFlags) bind(c *cobra.Command, output bool) {
@@ -185,7 +188,13 @@ func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *r
 		}
 		sum := sha256.Sum256(b)
 		meta := map[string]string{"document": doc.Kind, "title": doc.Title, "format": format, "sha256": hex.EncodeToString(sum[:])}
-		rec, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocRender, Name: slug + "." + format, MediaType: mediaType, Meta: meta}, b)
+		store := f.keep
+		if store == nil {
+			store = func(ctx context.Context, _ string, doc attest.Document, b []byte) (*attest.Document, error) {
+				return m.storeDocument(ctx, d, doc, b)
+			}
+		}
+		rec, err := store(ctx, "render:"+format, attest.Document{EngagementID: e.ID, Kind: attest.DocRender, Name: slug + "." + format, MediaType: mediaType, Meta: meta}, b)
 		if err != nil {
 			return err
 		}
@@ -253,24 +262,11 @@ func (m *Main) reportBuild() *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			in, err := m.reportInput(ctx, d, f)
-			if err != nil {
-				return err
+			b, rerr := m.buildReport(ctx, d, f)
+			if b == nil {
+				return rerr
 			}
-			doc, err := report.Build(*in)
-			if err != nil {
-				return err
-			}
-			doc.Lint = report.Lint(doc, in.Controls)
-			ctls, err := m.controlSet(ctx, d, in.Engagement)
-			if err != nil {
-				return err
-			}
-			gaps := in.Description.Check(in.Engagement, ctls)
-			if in.Kind == attest.SOC3 {
-				gaps = nil
-			}
-			files, pages, rerr := m.render(ctx, d, in.Engagement, doc, draftSlug(in), f)
+			in, doc, files, pages, gaps := b.in, b.doc, b.files, b.pages, b.gaps
 			if m.cfg.json {
 				m.printJSON(map[string]any{"engagement": in.Engagement.ID, "kind": in.Kind, "type": in.Type, "files": orEmpty(files),
 					"pages": pages, "lint": doc.Lint, "description_gaps": orEmpty(gaps)})
@@ -285,6 +281,40 @@ func (m *Main) reportBuild() *cobra.Command {
 	}
 	f.bind(c, true)
 	return c
+}
+
+// built is a report build's outcome.
+type built struct {
+	in    *report.Input
+	doc   *report.Document
+	files []rendered
+	pages map[string]int
+	gaps  []report.Gap
+}
+
+// buildReport drafts and renders the report. attest report build and the
+// report-build job both use it. A render error (no Chromium for the PDF)
+// comes back beside what was built.
+func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built, error) {
+	in, err := m.reportInput(ctx, d, f)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := report.Build(*in)
+	if err != nil {
+		return nil, err
+	}
+	doc.Lint = report.Lint(doc, in.Controls)
+	ctls, err := m.controlSet(ctx, d, in.Engagement)
+	if err != nil {
+		return nil, err
+	}
+	gaps := in.Description.Check(in.Engagement, ctls)
+	if in.Kind == attest.SOC3 {
+		gaps = nil
+	}
+	files, pages, rerr := m.render(ctx, d, in.Engagement, doc, draftSlug(in), f)
+	return &built{in, doc, files, pages, gaps}, rerr
 }
 
 func (m *Main) printLint(lint []report.Finding, gaps []report.Gap) {

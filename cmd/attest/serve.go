@@ -10,9 +10,11 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/jobs"
 	"github.com/attest-dev/attest/web"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
@@ -23,6 +25,11 @@ type serveFlags struct {
 	addr, org, publicURL string
 	sso                  ssoFlags
 	grace                time.Duration
+	// The job runner: this server's name in the queue, the schedule file,
+	// the lease and poll interval, or no jobs at all.
+	worker, schedule string
+	lease, poll      time.Duration
+	noJobs           bool
 }
 
 func (f *serveFlags) register(c *cobra.Command) {
@@ -33,6 +40,11 @@ func (f *serveFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.sso.clientID, "oidc-client-id", "", "this server's client ID at the OpenID Connect provider")
 	c.Flags().DurationVar(&f.grace, "auditor-grace", 0, "how long auditors keep access after the engagement's report date (default: the setting "+web.GraceSetting+", else 720h)")
 	c.Flags().StringVar(&f.sso.secretFile, "oidc-client-secret-file", "", "file holding the client secret, readable only by its owner (or set ATTEST_OIDC_CLIENT_SECRET)")
+	c.Flags().StringVar(&f.worker, "worker-id", "", "this server's name in the job queue (default: host name and process ID)")
+	c.Flags().DurationVar(&f.lease, "job-lease", time.Minute, "how long a claimed job stays this server's without a heartbeat; after it, another server takes the job over")
+	c.Flags().DurationVar(&f.poll, "job-poll", time.Second, "how often to look for due jobs when the queue is empty")
+	c.Flags().StringVar(&f.schedule, "schedule", "", "YAML file of periodic jobs (name, kind, every, payload)")
+	c.Flags().BoolVar(&f.noJobs, "no-jobs", false, "run no background jobs in this server")
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -59,7 +71,12 @@ An auditor's access lasts until the report date of the engagements they are
 named on, plus a grace period (--auditor-grace, or the setting
 auditor.grace, default 30 days); after it they can no longer sign in or use
 their tokens. The server signs ledger checkpoints and auditors' working-paper
-exports with the data directory's ledger key.`,
+exports with the data directory's ledger key.
+
+Background jobs (attest job) run in the server: every server on the same
+database takes jobs from one queue. --schedule FILE enqueues periodic jobs
+(YAML: a list of name, kind, every, payload); every server may run the same
+schedule, and each slot becomes one job.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := f.check(m); err != nil {
@@ -107,6 +124,10 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	if err != nil {
 		return err
 	}
+	runner, err := m.jobRunner(d, log, f.worker, f.schedule, f.lease, f.poll)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return attest.Errorf(attest.EINVALID, "--addr %s: %v", f.addr, err)
@@ -116,9 +137,22 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 		cfg.PublicURL = local
 	}
 	base := cfg.PublicURL
-	srv := &http.Server{Handler: web.New(cfg),
+	ws := web.New(cfg)
+	srv := &http.Server{Handler: ws,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", cfg.Mailer != nil)
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); ws.SweepSessions(bg, 10*time.Minute) }()
+	if !f.noJobs {
+		wg.Add(1)
+		go func() { defer wg.Done(); runner.Run(bg) }()
+		log.Info("job runner started", "worker", runner.Worker, "lease", runner.Lease.String(), "schedule", len(runner.Schedule))
+	}
+	// Stopping: background work first (a job in progress is left to its
+	// lease, and another server takes it over).
+	defer func() { stopBG(); wg.Wait() }()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	if ready != nil {
@@ -130,6 +164,7 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	stopBG()
 	shut, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shut); err != nil {
@@ -235,4 +270,26 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 		cfg.PublicURL = strings.TrimSuffix(public.String(), "/")
 	}
 	return cfg, nil
+}
+
+// jobRunner builds the server's job runner from its flags.
+func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lease, poll time.Duration) (*jobs.Runner, error) {
+	if lease < time.Second {
+		return nil, attest.Errorf(attest.EINVALID, "--job-lease %s: want at least 1s", lease)
+	}
+	if poll < 10*time.Millisecond {
+		return nil, attest.Errorf(attest.EINVALID, "--job-poll %s: want at least 10ms", poll)
+	}
+	if worker == "" {
+		host, _ := os.Hostname()
+		worker = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	r := &jobs.Runner{Store: d.db, Worker: worker, Handlers: m.jobHandlers(d), Lease: lease, Poll: poll, Now: m.Now, Log: log}
+	if schedule != "" {
+		var err error
+		if r.Schedule, err = jobs.LoadSchedule(schedule, jobKinds()); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }

@@ -22,7 +22,16 @@ func (s *Store) AddDocument(ctx context.Context, ch attest.Change, d attest.Docu
 		return nil, err
 	}
 	defer tx.Rollback()
+	out, err := s.addDocument(ctx, tx, ch, d)
+	if err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
+}
+
+func (s *Store) addDocument(ctx context.Context, tx *tx, ch attest.Change, d attest.Document) (*attest.Document, error) {
 	var n int
+	var err error
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM engagements WHERE id = ?`, d.EngagementID).Scan(&n); err != nil {
 		return nil, err
 	}
@@ -46,7 +55,7 @@ func (s *Store) AddDocument(ctx context.Context, ch attest.Change, d attest.Docu
 	if err != nil {
 		return nil, fmt.Errorf("insert document: %w", err)
 	}
-	return &d, tx.Commit()
+	return &d, nil
 }
 
 // Document returns one document, or ENOTFOUND.

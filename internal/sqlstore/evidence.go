@@ -16,10 +16,18 @@ func (s *Store) AddEvidence(ctx context.Context, ch attest.Change, items []attes
 		return nil, err
 	}
 	defer tx.Rollback()
+	out, err := s.addEvidence(ctx, tx, ch, items)
+	if err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
+}
+
+func (s *Store) addEvidence(ctx context.Context, tx *tx, ch attest.Change, items []attest.Evidence) ([]attest.Evidence, error) {
 	out := make([]attest.Evidence, 0, len(items))
 	for _, e := range items {
-		var id int64
-		if id, err = nextID(ctx, tx, "evidence"); err != nil {
+		id, err := nextID(ctx, tx, "evidence")
+		if err != nil {
 			return nil, err
 		}
 		e.ID, e.AddedBy, e.AddedAt, e.Retraction = id, ch.Actor, ch.Stamp(), nil
@@ -45,7 +53,7 @@ func (s *Store) AddEvidence(ctx context.Context, ch attest.Change, items []attes
 		}
 		out = append(out, e)
 	}
-	return out, tx.Commit()
+	return out, nil
 }
 
 func (s *Store) evidenceCols() string {
@@ -175,20 +183,45 @@ func (s *Store) PurgeEvidence(ctx context.Context, ch attest.Change, id int64) (
 }
 
 // ImportEvents adds events to a control's population; events whose key is
-// already there are skipped. It returns how many were added.
+// already there are skipped. It returns how many were added. Engines with
+// a bulk path (PostgreSQL's COPY) write the rows with it.
 func (s *Store) ImportEvents(ctx context.Context, ch attest.Change, controlID string, events []attest.Event) (int, error) {
-	tx, err := s.begin(ctx)
+	var t writeTx
+	var err error
+	if s.d.CopyFrom != nil {
+		t, err = s.beginConn(ctx)
+	} else {
+		t, err = s.begin(ctx)
+	}
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback()
-	var added []attest.Event
-	for _, ev := range events {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE control_id = ? AND key = ?`, controlID, ev.Key).Scan(&n); err != nil {
+	defer t.Rollback()
+	have := map[string]bool{}
+	rows, err := t.QueryContext(ctx, `SELECT key FROM events WHERE control_id = ?`, controlID)
+	if err != nil {
+		return 0, s.wrap(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
 			return 0, err
 		}
-		if n == 0 {
+		have[k] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var added []attest.Event
+	seen := map[string]bool{}
+	for _, ev := range events {
+		if seen[ev.Key] {
+			return 0, attest.Errorf(attest.EINVALID, "event %q appears twice", ev.Key)
+		}
+		seen[ev.Key] = true
+		if !have[ev.Key] {
 			ev.ControlID = controlID
 			added = append(added, ev)
 		}
@@ -196,20 +229,27 @@ func (s *Store) ImportEvents(ctx context.Context, ch attest.Change, controlID st
 	if len(added) == 0 {
 		return 0, nil
 	}
-	entry, err := appendEntry(ctx, tx, ch, attest.EntryEventsImported, attest.EventsImported{ControlID: controlID, Events: added})
+	entry, err := appendEntry(ctx, t, ch, attest.EntryEventsImported, attest.EventsImported{ControlID: controlID, Events: added})
 	if err != nil {
 		return 0, err
 	}
-	for _, ev := range added {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events (control_id, key, date, description, source, entry) VALUES (?, ?, ?, ?, ?, ?)`,
-			controlID, ev.Key, ev.Date, ev.Description, ev.Source, entry); err != nil {
-			if s.d.IsUnique(err) {
-				return 0, attest.Errorf(attest.EINVALID, "event %q appears twice", ev.Key)
+	cols := []string{"control_id", "key", "date", "description", "source", "entry"}
+	vals := make([][]any, len(added))
+	for i, ev := range added {
+		vals[i] = []any{controlID, ev.Key, ev.Date, ev.Description, ev.Source, entry}
+	}
+	if ct, ok := t.(*connTx); ok {
+		if _, err := s.d.CopyFrom(ctx, ct.c, "events", cols, vals); err != nil {
+			return 0, fmt.Errorf("copy events: %w", s.wrap(err))
+		}
+	} else {
+		for _, v := range vals {
+			if _, err := t.ExecContext(ctx, `INSERT INTO events (control_id, key, date, description, source, entry) VALUES (?, ?, ?, ?, ?, ?)`, v...); err != nil {
+				return 0, err
 			}
-			return 0, err
 		}
 	}
-	return len(added), tx.Commit()
+	return len(added), t.Commit()
 }
 
 // Events returns a control's events by date.

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 )
@@ -31,6 +32,19 @@ type Dialect struct {
 	// InsertionOrder is a column that orders engagements created in the
 	// same instant.
 	InsertionOrder string
+	// SkipLocked ends the query that picks a job to claim, so concurrent
+	// claimers pass over rows another claimer holds (PostgreSQL's FOR
+	// UPDATE SKIP LOCKED). SQLite needs none: BEGIN IMMEDIATE serializes
+	// claimers.
+	SkipLocked string
+	// ForUpdate ends a query that reads a row the transaction will change.
+	ForUpdate string
+	// CopyFrom, when set, writes many rows into a table on the connection
+	// of a transaction begun with beginConn (PostgreSQL: COPY).
+	CopyFrom func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) (int64, error)
+	// IsBusy recognizes a lock that could not be had in time (SQLite's
+	// SQLITE_BUSY); short job and session transactions retry it.
+	IsBusy func(error) bool
 	// IsUnique recognizes a unique-constraint violation.
 	IsUnique func(error) bool
 	// IsUnavailable recognizes errors that mean the database cannot be
@@ -109,18 +123,104 @@ type tx struct {
 func (t *tx) Commit() error   { return t.t.Commit() }
 func (t *tx) Rollback() error { return t.t.Rollback() }
 
-func (s *Store) begin(ctx context.Context) (*tx, error) {
+func (s *Store) begin(ctx context.Context) (*tx, error) { return s.beginTx(ctx, true) }
+
+// beginLocal starts a writing transaction without the ledger's write lock,
+// for tables that hold no ledger state (jobs, sessions): their rows are
+// locked one by one, so servers do not queue behind each other's appends.
+func (s *Store) beginLocal(ctx context.Context) (*tx, error) { return s.beginTx(ctx, false) }
+
+func (s *Store) beginTx(ctx context.Context, lock bool) (*tx, error) {
 	t, err := s.raw.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
-	if s.d.LockWrites != "" {
+	if lock && s.d.LockWrites != "" {
 		if _, err := t.ExecContext(ctx, s.d.LockWrites); err != nil {
 			t.Rollback()
 			return nil, s.wrap(err)
 		}
 	}
 	return &tx{rebinder{t, s.d.Numbered}, t}, nil
+}
+
+// retryBusy runs fn again, a few times with a growing pause, while the
+// engine reports its lock busy. Many short transactions from several
+// workers (job claims) can see SQLite give up waiting under load; a retry
+// is safe because fn is a whole transaction.
+func (s *Store) retryBusy(ctx context.Context, fn func() error) error {
+	err := fn()
+	for i := 1; i <= 5 && err != nil && s.d.IsBusy != nil && s.d.IsBusy(err); i++ {
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(i*i) * 10 * time.Millisecond):
+		}
+		err = fn()
+	}
+	return err
+}
+
+// Unavailable reports whether err means the database cannot be reached,
+// so callers (the web server) can answer 503 rather than 500.
+func (s *Store) Unavailable(err error) bool {
+	var ae *attest.Error
+	if errors.As(err, &ae) {
+		return ae.Code == attest.EUNAVAILABLE
+	}
+	return err != nil && s.d.IsUnavailable != nil && s.d.IsUnavailable(err)
+}
+
+// writeTx is a writing transaction of either kind.
+type writeTx interface {
+	querier
+	Commit() error
+	Rollback() error
+}
+
+// connTx is a writing transaction begun by hand on one pooled connection,
+// so the engine's bulk path (COPY) can use the driver's connection inside
+// it. It holds the write lock as begin's transactions do.
+type connTx struct {
+	rebinder
+	c    *sql.Conn
+	done bool
+}
+
+func (s *Store) beginConn(ctx context.Context) (*connTx, error) {
+	c, err := s.raw.Conn(ctx)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	t := &connTx{rebinder{c, s.d.Numbered}, c, false}
+	if _, err := c.ExecContext(ctx, `BEGIN`); err != nil {
+		c.Close()
+		return nil, s.wrap(err)
+	}
+	if s.d.LockWrites != "" {
+		if _, err := c.ExecContext(ctx, s.d.LockWrites); err != nil {
+			t.Rollback()
+			return nil, s.wrap(err)
+		}
+	}
+	return t, nil
+}
+
+func (t *connTx) Commit() error {
+	t.done = true
+	defer t.c.Close()
+	_, err := t.c.ExecContext(context.Background(), `COMMIT`)
+	return err
+}
+
+func (t *connTx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	defer t.c.Close()
+	_, err := t.c.ExecContext(context.Background(), `ROLLBACK`)
+	return err
 }
 
 // wrap reports an unreachable database as such.

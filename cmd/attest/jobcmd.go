@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/jobs"
+	"github.com/spf13/cobra"
+)
+
+// Job kinds and their payloads. Paths in payloads are read by the server
+// that runs the job, relative to its working directory.
+const (
+	jobCheckRun    = "check-run"
+	jobCollect     = "collect"
+	jobReportBuild = "report-build"
+)
+
+type checkRunPayload struct {
+	Input  string   `json:"input"`
+	Checks string   `json:"checks"`
+	Check  []string `json:"check"`
+	Params string   `json:"params"`
+}
+
+type collectPayload struct {
+	From   string `json:"from"`
+	Source string `json:"source"`
+	Config string `json:"config"`
+}
+
+type reportPayload struct {
+	Kind      string `json:"kind"`
+	Type      string `json:"type"`
+	Format    string `json:"format"`
+	Out       string `json:"out"`
+	ByProcess bool   `json:"by_process"`
+}
+
+var jobPayloads = map[string]func() any{
+	jobCheckRun:    func() any { return &checkRunPayload{} },
+	jobCollect:     func() any { return &collectPayload{} },
+	jobReportBuild: func() any { return &reportPayload{} },
+}
+
+func jobKinds() []string { return slices.Sorted(maps.Keys(jobPayloads)) }
+
+// decodePayload reads a job's payload strictly: an unknown field or a
+// wrong type is an error that names it.
+func decodePayload(kind string, raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		raw = json.RawMessage(`{}`)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return attest.Errorf(attest.EINVALID, "%s job payload: %v", kind, err)
+	}
+	return nil
+}
+
+func validPayload(kind string, raw json.RawMessage) error {
+	mk, ok := jobPayloads[kind]
+	if !ok {
+		return attest.Errorf(attest.EINVALID, "job kind %q: want one of %s", kind, strings.Join(jobKinds(), ", "))
+	}
+	return decodePayload(kind, raw, mk())
+}
+
+// jobChange is who records a job's effects: the job, whichever worker
+// runs it, so a retry records the same actor.
+func (m *Main) jobChange(j *attest.Job) attest.Change {
+	return attest.Change{Actor: "attest job " + strconv.FormatInt(j.ID, 10), At: m.Now()}
+}
+
+// jobRecorder records evidence as the job's effects: an effect an earlier
+// attempt recorded is returned, not recorded again.
+func (m *Main) jobRecorder(d *data, j *attest.Job) recorder {
+	ch := m.jobChange(j)
+	return func(ctx context.Context, effect string, b []byte, e attest.Evidence) (*attest.Evidence, error) {
+		if id, ok := j.Effects[effect]; ok {
+			return d.db.Evidence(ctx, id)
+		}
+		ref, size, err := d.blobs.Put(bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		e.Ref, e.Size = string(ref), size
+		if e.Date == "" {
+			e.Date = m.today().Format(time.DateOnly)
+		}
+		added, err := d.db.AddJobEvidence(ctx, ch, j.Lease(), effect, []attest.Evidence{e})
+		if err != nil {
+			return nil, err
+		}
+		return &added[0], nil
+	}
+}
+
+// jobHandlers are the handlers `attest serve` runs jobs with.
+func (m *Main) jobHandlers(d *data) map[string]jobs.Handler {
+	return map[string]jobs.Handler{
+		jobCheckRun:    func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.checkRunJob(ctx, d, j) },
+		jobCollect:     func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.collectJob(ctx, d, j) },
+		jobReportBuild: func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.reportJob(ctx, d, j) },
+	}
+}
+
+// checkRunJob runs the checks as attest check run does and records the run
+// once, however often the job is tried.
+func (m *Main) checkRunJob(ctx context.Context, d *data, j *attest.Job) (json.RawMessage, error) {
+	var p checkRunPayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	if id, ok := j.Effects["run"]; ok {
+		// An earlier attempt recorded the run and stopped before the
+		// end: finish its bookkeeping only.
+		if err := d.db.SetSetting(ctx, "check.latest_run", fmt.Sprint(id)); err != nil {
+			return nil, err
+		}
+		if _, err := d.checkpoint(ctx); err != nil {
+			return nil, err
+		}
+		return json.Marshal(map[string]any{"evidence": id})
+	}
+	if p.Input != "" {
+		if _, err := os.Stat(p.Input); err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "check-run job payload: input %s: no such file or folder on this server", p.Input)
+		}
+	}
+	f := checkFlags{dir: p.Checks, ids: p.Check, params: p.Params}
+	s, err := m.loadChecks(f)
+	if err != nil {
+		return nil, err
+	}
+	o, err := m.checkOptions(f)
+	if err != nil {
+		return nil, err
+	}
+	run, err := m.checkRunOnce(ctx, d, s, o, p.Check, p.Input, m.jobChange(j).Actor, m.jobRecorder(d, j))
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(map[string]any{"evidence": run.Evidence, "summary": run.Summary, "input": run.Input.SHA256})
+}
+
+func (m *Main) collectJob(ctx context.Context, d *data, j *attest.Job) (json.RawMessage, error) {
+	var p collectPayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	out, err := m.collectOnce(ctx, d, p.Source, p.From, p.Config, p.From, m.jobRecorder(d, j))
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]int64{}
+	for _, s := range out {
+		res[s.Source] = s.evidence
+	}
+	return json.Marshal(map[string]any{"collections": res})
+}
+
+func (m *Main) reportJob(ctx context.Context, d *data, j *attest.Job) (json.RawMessage, error) {
+	var p reportPayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	f := reportFlags{kind: p.Kind, typ: p.Type, formats: p.Format, out: p.Out, byProcess: p.ByProcess}
+	if f.formats == "" {
+		f.formats = "html,md"
+	}
+	if f.out == "" {
+		f.out = "reports"
+	}
+	ch := m.jobChange(j)
+	f.keep = func(ctx context.Context, effect string, doc attest.Document, b []byte) (*attest.Document, error) {
+		if id, ok := j.Effects[effect]; ok {
+			return d.db.Document(ctx, id)
+		}
+		ref, size, err := d.blobs.Put(bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		doc.Ref, doc.Size = string(ref), size
+		out, err := d.db.AddJobDocument(ctx, ch, j.Lease(), effect, doc)
+		if err != nil {
+			return nil, err
+		}
+		_, err = d.checkpoint(ctx)
+		return out, err
+	}
+	b, err := m.buildReport(ctx, d, f)
+	if err != nil {
+		return nil, err
+	}
+	docs := map[string]int64{}
+	for _, r := range b.files {
+		docs[r.Path] = r.Document
+	}
+	return json.Marshal(map[string]any{"engagement": b.in.Engagement.ID, "documents": docs})
+}
+
+func (m *Main) jobCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "job",
+		Short: "List and enqueue background jobs (check runs, collections, report builds) that attest serve runs",
+		Long: `Background jobs run in attest serve: every server on the same database
+takes jobs from one queue, each job is claimed by one server at a time
+under a lease, and a job whose server stops is taken over by another when
+the lease runs out. What a job records (evidence, report drafts) is
+recorded once, however often it is tried.
+
+Kinds and their payloads (JSON; paths are read by the server that runs the
+job):
+  check-run     {"input": DIR, "checks": DIR, "check": [ID...], "params": FILE}
+  collect       {"from": DIR, "source": NAME, "config": FILE}
+  report-build  {"kind": "SOC 2", "type": "Type 2", "format": "html,md", "out": DIR}`,
+	}
+	c.AddCommand(m.jobList(), m.jobEnqueue())
+	return c
+}
+
+func (m *Main) jobList() *cobra.Command {
+	var state string
+	var limit int
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List jobs, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch state {
+			case "", attest.JobQueued, attest.JobRunning, attest.JobDone, attest.JobFailed:
+			default:
+				return attest.Errorf(attest.EINVALID, "--state %q: want queued, running, done or failed", state)
+			}
+			d, err := m.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			l, err := d.db.Jobs(cmd.Context(), state, limit)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"jobs": l})
+			}
+			for _, j := range l {
+				extra := ""
+				if j.LockedBy != "" && j.State == attest.JobRunning {
+					extra = " on " + j.LockedBy
+				}
+				if j.LastError != "" {
+					extra += "; last error: " + j.LastError
+				}
+				m.printf("%6d  %-13s %-8s attempt %d/%d  due %s%s\n", j.ID, j.Kind, j.State, j.Attempts, j.MaxAttempts, j.RunAt.Format(time.RFC3339), extra)
+			}
+			m.printf("%d jobs.\n", len(l))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&state, "state", "", "only jobs in this state: queued, running, done, failed")
+	c.Flags().IntVar(&limit, "limit", 100, "at most this many")
+	return c
+}
+
+func (m *Main) jobEnqueue() *cobra.Command {
+	var payload, key string
+	var maxAttempts int
+	c := &cobra.Command{
+		Use:   "enqueue KIND",
+		Short: "Add a job to the queue (with --key, at most once per key)",
+		Long: `Add a job of KIND (` + strings.Join(jobKinds(), ", ") + `) with a JSON payload. With --key,
+a job with the same key is not added again: the existing one is shown.
+Exit status: 0 when the job is queued (or already was), 2 for a bad kind or
+payload.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			raw := json.RawMessage(payload)
+			if !json.Valid(raw) {
+				return attest.Errorf(attest.EINVALID, "--payload: not valid JSON")
+			}
+			if err := validPayload(args[0], raw); err != nil {
+				return err
+			}
+			if maxAttempts < 1 || maxAttempts > 100 {
+				return attest.Errorf(attest.EINVALID, "--max-attempts %d: want 1 to 100", maxAttempts)
+			}
+			d, err := m.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			j, created, err := d.db.EnqueueJob(cmd.Context(), attest.Job{Kind: args[0], Payload: raw, Key: key, MaxAttempts: maxAttempts}, m.Now())
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"job": j, "created": created})
+			}
+			if created {
+				m.printf("Queued job %d (%s).\n", j.ID, j.Kind)
+			} else {
+				m.printf("Job %d already has key %s (%s, %s).\n", j.ID, key, j.Kind, j.State)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&payload, "payload", "{}", "the job's payload, JSON")
+	c.Flags().StringVar(&key, "key", "", "a unique key: the job is added once per key")
+	c.Flags().IntVar(&maxAttempts, "max-attempts", 5, "how often the job is tried before it is marked failed")
+	return c
+}
