@@ -120,7 +120,7 @@ func New(cfg Config) *Server {
 	// give anyone a session.
 	// scs stamps expiries on the wall clock, so the store reads that clock
 	// too, whatever clock the server runs its domain logic on.
-	sm.Store = dbSessions{store: cfg.Store, now: time.Now}
+	sm.Store = &dbSessions{store: cfg.Store, now: time.Now, slack: min(sm.IdleTimeout/30, time.Minute)}
 	sm.HashTokenInStore = true
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
 		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -186,5 +187,35 @@ func TestSessionCookieFlags(t *testing.T) {
 		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != secure || c.Path != "/" {
 			t.Errorf("Secure %v: cookie HttpOnly %v SameSite %v Secure %v Path %q", secure, c.HttpOnly, c.SameSite, c.Secure, c.Path)
 		}
+	}
+}
+
+// countingStore counts session writes.
+type countingStore struct {
+	attest.Store
+	saves atomic.Int64
+}
+
+func (c *countingStore) SaveSession(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	c.saves.Add(1)
+	return c.Store.SaveSession(ctx, token, b, expiry)
+}
+
+// TestPageViewsDoNotWriteSessions: moving a session's idle expiry forward
+// by seconds is not written to the database on every request.
+func TestPageViewsDoNotWriteSessions(t *testing.T) {
+	var cs *countingStore
+	f := setup(t, func(c *Config, _ string) {
+		cs = &countingStore{Store: c.Store}
+		c.Store = cs
+	})
+	before := cs.saves.Load()
+	for range 20 {
+		if resp := f.do(t, "GET", "/api/v1/me", attest.RoleViewer, nil); resp.StatusCode != 200 {
+			t.Fatalf("me: %d", resp.StatusCode)
+		}
+	}
+	if n := cs.saves.Load() - before; n > 1 {
+		t.Errorf("20 requests wrote the session %d times", n)
 	}
 }

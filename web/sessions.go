@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -10,12 +12,29 @@ import (
 // dbSessions keeps sessions in the attest store (scs's CtxStore), so a
 // user signed in on one server is signed in on every server that shares
 // the database.
+//
+// scs re-commits a session on every request to push its idle expiry
+// forward. Writing that to the database each time would make every page
+// view a write transaction, so a commit that changes nothing but moves the
+// expiry by less than slack (a thirtieth of the idle timeout, at most a
+// minute) is skipped: the stored expiry may then lag by up to that much,
+// and a session idle for 30 minutes may end up to a minute early.
 type dbSessions struct {
 	store attest.SessionStore
 	now   func() time.Time
+	slack time.Duration
+
+	mu      sync.Mutex
+	written map[string]sessionWrite // by (hashed) token: the last commit this server made
 }
 
-func (s dbSessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+type sessionWrite struct {
+	sum    [32]byte
+	expiry time.Time
+}
+
+
+func (s *dbSessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	b, err := s.store.FindSession(ctx, token, s.now())
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return nil, false, nil
@@ -26,23 +45,42 @@ func (s dbSessions) FindCtx(ctx context.Context, token string) ([]byte, bool, er
 	return b, true, nil
 }
 
-func (s dbSessions) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return s.store.SaveSession(ctx, token, b, expiry)
+func (s *dbSessions) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	sum := sha256.Sum256(b)
+	s.mu.Lock()
+	last, ok := s.written[token]
+	s.mu.Unlock()
+	if ok && last.sum == sum && !expiry.Before(last.expiry) && expiry.Sub(last.expiry) < s.slack {
+		return nil
+	}
+	if err := s.store.SaveSession(ctx, token, b, expiry); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.written == nil || len(s.written) > 100000 {
+		s.written = map[string]sessionWrite{}
+	}
+	s.written[token] = sessionWrite{sum, expiry}
+	return nil
 }
 
-func (s dbSessions) DeleteCtx(ctx context.Context, token string) error {
+func (s *dbSessions) DeleteCtx(ctx context.Context, token string) error {
+	s.mu.Lock()
+	delete(s.written, token)
+	s.mu.Unlock()
 	return s.store.DeleteSession(ctx, token)
 }
 
-func (s dbSessions) Find(token string) ([]byte, bool, error) {
+func (s *dbSessions) Find(token string) ([]byte, bool, error) {
 	return s.FindCtx(context.Background(), token)
 }
 
-func (s dbSessions) Commit(token string, b []byte, expiry time.Time) error {
+func (s *dbSessions) Commit(token string, b []byte, expiry time.Time) error {
 	return s.CommitCtx(context.Background(), token, b, expiry)
 }
 
-func (s dbSessions) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+func (s *dbSessions) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
 // SweepSessions removes expired sessions every interval until ctx is done.
 // Every server may run it; the deletes do not conflict.
