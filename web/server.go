@@ -122,6 +122,7 @@ func New(cfg Config) *Server {
 	// too, whatever clock the server runs its domain logic on.
 	sm.Store = &dbSessions{store: cfg.Store, now: time.Now, slack: min(sm.IdleTimeout/30, time.Minute)}
 	sm.HashTokenInStore = true
+	sm.Codec = &sessionCodec{}
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
 		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}
 	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)

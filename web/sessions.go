@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"maps"
 	"sync"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/attest-dev/attest"
 )
 
@@ -32,7 +34,6 @@ type sessionWrite struct {
 	sum    [32]byte
 	expiry time.Time
 }
-
 
 func (s *dbSessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	b, err := s.store.FindSession(ctx, token, s.now())
@@ -100,4 +101,44 @@ func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
 			s.cfg.Log.Info("removed expired sessions", "count", n)
 		}
 	}
+}
+
+// sessionCodec is scs's gob codec with the decoding of each distinct
+// session kept: gob compiles its decoder anew for every message, which
+// cost a sixth of a busy server's time, and a signed-in user sends the
+// same session bytes with every request. Each caller gets its own copy of
+// the values, which scs may change.
+type sessionCodec struct {
+	gob scs.GobCodec
+	mu  sync.Mutex
+	m   map[string]decodedSession
+}
+
+type decodedSession struct {
+	deadline time.Time
+	values   map[string]any
+}
+
+func (c *sessionCodec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
+	return c.gob.Encode(deadline, values)
+}
+
+func (c *sessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
+	c.mu.Lock()
+	d, ok := c.m[string(b)]
+	c.mu.Unlock()
+	if !ok {
+		deadline, values, err := c.gob.Decode(b)
+		if err != nil {
+			return deadline, values, err
+		}
+		d = decodedSession{deadline, values}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) > 10000 {
+			c.m = map[string]decodedSession{}
+		}
+		c.m[string(b)] = d
+		c.mu.Unlock()
+	}
+	return d.deadline, maps.Clone(d.values), nil
 }

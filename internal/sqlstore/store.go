@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -42,6 +43,9 @@ type Dialect struct {
 	// CopyFrom, when set, writes many rows into a table on the connection
 	// of a transaction begun with beginConn (PostgreSQL: COPY).
 	CopyFrom func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) (int64, error)
+	// CacheStatements prepares each query once per connection and reuses
+	// it (for drivers that do not cache statements themselves).
+	CacheStatements bool
 	// IsBusy recognizes a lock that could not be had in time (SQLite's
 	// SQLITE_BUSY); short job and session transactions retry it.
 	IsBusy func(error) bool
@@ -64,7 +68,11 @@ func New(db *sql.DB, d Dialect) *Store {
 	if d.IsUnique == nil {
 		d.IsUnique = func(error) bool { return false }
 	}
-	return &Store{raw: db, db: rebinder{db, d.Numbered}, d: d}
+	r := rebinder{q: db, numbered: d.Numbered}
+	if d.CacheStatements {
+		r.stmts = &stmtCache{db: db}
+	}
+	return &Store{raw: db, db: r, d: d}
 }
 
 // Close closes the database.
@@ -83,6 +91,48 @@ type querier interface {
 type rebinder struct {
 	q        querier
 	numbered bool
+	// stmts, when set, prepares each query once and reuses it (reads and
+	// writes outside transactions).
+	stmts *stmtCache
+}
+
+// stmtCache keeps prepared statements by query text. database/sql prepares
+// a statement again on each connection that runs it and keeps those too.
+// Queries built from data are rare here; past maxStatements the cache
+// stops growing and such queries run unprepared.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+const maxStatements = 1000
+
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	c.mu.RLock()
+	st := c.m[query]
+	c.mu.RUnlock()
+	if st != nil {
+		return st
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st = c.m[query]; st != nil {
+		return st
+	}
+	if len(c.m) >= maxStatements {
+		return nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		// Let the plain call report the error.
+		return nil
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
 }
 
 func (r rebinder) rebind(query string) string {
@@ -103,15 +153,33 @@ func (r rebinder) rebind(query string) string {
 }
 
 func (r rebinder) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return r.q.ExecContext(ctx, r.rebind(query), args...)
+	query = r.rebind(query)
+	if r.stmts != nil {
+		if st := r.stmts.get(ctx, query); st != nil {
+			return st.ExecContext(ctx, args...)
+		}
+	}
+	return r.q.ExecContext(ctx, query, args...)
 }
 
 func (r rebinder) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return r.q.QueryContext(ctx, r.rebind(query), args...)
+	query = r.rebind(query)
+	if r.stmts != nil {
+		if st := r.stmts.get(ctx, query); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
+	return r.q.QueryContext(ctx, query, args...)
 }
 
 func (r rebinder) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return r.q.QueryRowContext(ctx, r.rebind(query), args...)
+	query = r.rebind(query)
+	if r.stmts != nil {
+		if st := r.stmts.get(ctx, query); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return r.q.QueryRowContext(ctx, query, args...)
 }
 
 // tx is a writing transaction that holds the engine's write lock.
@@ -141,7 +209,7 @@ func (s *Store) beginTx(ctx context.Context, lock bool) (*tx, error) {
 			return nil, s.wrap(err)
 		}
 	}
-	return &tx{rebinder{t, s.d.Numbered}, t}, nil
+	return &tx{rebinder{q: t, numbered: s.d.Numbered}, t}, nil
 }
 
 // retryBusy runs fn again, a few times with a growing pause, while the
@@ -192,7 +260,7 @@ func (s *Store) beginConn(ctx context.Context) (*connTx, error) {
 	if err != nil {
 		return nil, s.wrap(err)
 	}
-	t := &connTx{rebinder{c, s.d.Numbered}, c, false}
+	t := &connTx{rebinder{q: c, numbered: s.d.Numbered}, c, false}
 	if _, err := c.ExecContext(ctx, `BEGIN`); err != nil {
 		c.Close()
 		return nil, s.wrap(err)
