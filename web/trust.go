@@ -86,28 +86,46 @@ func (s *Server) autoDomains(ctx context.Context) []string {
 	return out
 }
 
-// pageCache keeps one rendered page for one state of the data.
+// pageCache keeps one rendered page for one state of the data, and checks
+// the state at most every pageRecheck.
 type pageCache struct {
-	mu   sync.Mutex
-	key  string
-	body []byte
+	mu      sync.Mutex
+	key     string
+	checked time.Time
+	body    []byte
 }
 
-// get returns the page for key, rendering it with fn when the data changed.
-func (c *pageCache) get(key string, fn func() ([]byte, error)) ([]byte, error) {
+const pageRecheck = 500 * time.Millisecond
+
+// get returns the page: as kept when the state was checked less than
+// pageRecheck ago, else for the state keyFn names, rendered with render
+// when the state changed.
+func (c *pageCache) get(now time.Time, keyFn func() (string, error), render func() ([]byte, error)) ([]byte, error) {
 	c.mu.Lock()
-	if c.key == key && c.body != nil {
+	if c.body != nil && now.Sub(c.checked) >= 0 && now.Sub(c.checked) < pageRecheck {
 		b := c.body
 		c.mu.Unlock()
 		return b, nil
 	}
 	c.mu.Unlock()
-	b, err := fn()
+	key, err := keyFn()
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	c.key, c.body = key, b
+	if c.key == key && c.body != nil {
+		c.checked = now
+		b := c.body
+		c.mu.Unlock()
+		return b, nil
+	}
+	c.mu.Unlock()
+	b, err := render()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.key, c.body, c.checked = key, b, now
 	c.mu.Unlock()
 	return b, nil
 }
@@ -214,13 +232,16 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request, u *attest.User) e
 	}
 	// Visitors all see the same page: it is rendered once per state of
 	// the data (every change to the documents is a ledger entry; the NDA
-	// setting is read for the key) and sent as is.
-	n, err := s.cfg.Store.LedgerSize(r.Context())
-	if err != nil {
-		return err
-	}
-	key := itoa(n) + "|" + s.setting(r.Context(), SettingNDAKinds, "")
-	body, err := s.trustPage.get(key, func() ([]byte, error) {
+	// setting is read for the key) and sent as is. The state is looked up
+	// at most every half second: the page already tells browsers and
+	// proxies they may keep it for a minute.
+	body, err := s.trustPage.get(time.Now(), func() (string, error) {
+		n, err := s.cfg.Store.LedgerSize(r.Context())
+		if err != nil {
+			return "", err
+		}
+		return itoa(n) + "|" + s.setting(r.Context(), SettingNDAKinds, ""), nil
+	}, func() ([]byte, error) {
 		docs, err := s.sharedDocs(r.Context())
 		if err != nil {
 			return nil, err
