@@ -12,6 +12,7 @@ import (
 	"sort"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/period"
 )
 
@@ -247,4 +248,33 @@ func controlGaps(c attest.Control, st period.Status) []Gap {
 			Hint: "check with the owner why it ran late and whether the due rule fits; late performance is a common exception"})
 	}
 	return out
+}
+
+// Scope fills in what the engagement is assessed against: the criteria in
+// its categories (with the reasons for those excluded) for a SOC 2, or the
+// control objectives of its templates for a SOC 1, and for each the
+// library's controls that address it, for hints.
+func (in *Input) Scope(cat *catalog.Catalog, exclusions []attest.Exclusion) {
+	excluded := map[string]string{}
+	for _, x := range exclusions {
+		excluded[x.CriterionID] = x.Reason
+	}
+	in.Targets = nil
+	if in.Engagement.Kind == attest.SOC1 {
+		for _, o := range cat.Objectives(in.Engagement.Templates) {
+			in.Targets = append(in.Targets, Target{ID: o.ID, Title: o.Title})
+		}
+	} else {
+		for _, c := range cat.CriteriaIn(in.Engagement.Categories) {
+			in.Targets = append(in.Targets, Target{ID: c.ID, Title: c.Series, Excluded: excluded[c.ID]})
+		}
+	}
+	if in.Library == nil {
+		in.Library = map[string][]string{}
+	}
+	for _, t := range in.Targets {
+		for _, lc := range cat.ControlsFor([]string{t.ID}, []string{t.ID}) {
+			in.Library[t.ID] = append(in.Library[t.ID], lc.ID)
+		}
+	}
 }

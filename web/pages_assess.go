@@ -266,10 +266,6 @@ func (s *Server) readinessInput(ctx context.Context, e *attest.Engagement, ctls 
 	if err != nil {
 		return nil, err
 	}
-	excluded := map[string]string{}
-	for _, x := range xs {
-		excluded[x.CriterionID] = x.Reason
-	}
 	in := readiness.Input{Engagement: e, Controls: ctls, Status: map[string]period.Status{}, Library: map[string][]string{}, Checks: failedChecks(run)}
 	desc, err := s.description(ctx, e)
 	if err != nil {
@@ -282,20 +278,7 @@ func (s *Server) readinessInput(ctx context.Context, e *attest.Engagement, ctls 
 	for _, g := range desc.Check(e, known) {
 		in.Description = append(in.Description, [2]string{g.Part, g.Detail})
 	}
-	if e.Kind == attest.SOC1 {
-		for _, o := range cat.Objectives(e.Templates) {
-			in.Targets = append(in.Targets, readiness.Target{ID: o.ID, Title: o.Title})
-		}
-	} else {
-		for _, c := range cat.CriteriaIn(e.Categories) {
-			in.Targets = append(in.Targets, readiness.Target{ID: c.ID, Title: c.Series, Excluded: excluded[c.ID]})
-		}
-	}
-	for _, t := range in.Targets {
-		for _, lc := range cat.ControlsFor([]string{t.ID}, []string{t.ID}) {
-			in.Library[t.ID] = append(in.Library[t.ID], lc.ID)
-		}
-	}
+	in.Scope(cat, xs)
 	return &in, nil
 }
 

@@ -80,10 +80,6 @@ func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when t
 	if err != nil {
 		return nil, err
 	}
-	excluded := map[string]string{}
-	for _, x := range xs {
-		excluded[x.CriterionID] = x.Reason
-	}
 	in := readiness.Input{Engagement: e, Controls: ctls, Status: map[string]period.Status{}, Library: map[string][]string{}}
 	if in.Checks, err = m.failedChecks(ctx, d); err != nil {
 		return nil, err
@@ -99,20 +95,7 @@ func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when t
 	for _, g := range desc.Check(e, known) {
 		in.Description = append(in.Description, [2]string{g.Part, g.Detail})
 	}
-	if e.Kind == attest.SOC1 {
-		for _, o := range cat.Objectives(e.Templates) {
-			in.Targets = append(in.Targets, readiness.Target{ID: o.ID, Title: o.Title})
-		}
-	} else {
-		for _, c := range cat.CriteriaIn(e.Categories) {
-			in.Targets = append(in.Targets, readiness.Target{ID: c.ID, Title: c.Series, Excluded: excluded[c.ID]})
-		}
-	}
-	for _, t := range in.Targets {
-		for _, lc := range cat.ControlsFor([]string{t.ID}, []string{t.ID}) {
-			in.Library[t.ID] = append(in.Library[t.ID], lc.ID)
-		}
-	}
+	in.Scope(cat, xs)
 	// The window to look at: the period so far (Type 2, SOC 3), or the
 	// year up to the as-of date (Type 1).
 	var start, end time.Time
