@@ -12,8 +12,8 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/internal/sqlstore"
