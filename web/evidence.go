@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -85,7 +87,14 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, u *attest.User) 
 			if err != nil {
 				return nil, err
 			}
-			body := &bodyReader{r: part}
+			if err := evidenceType(name); err != nil {
+				return nil, err
+			}
+			br := bufio.NewReader(part)
+			if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("MZ")) || bytes.HasPrefix(head, []byte("\x7fELF")) {
+				return nil, &attest.Error{Code: attest.EINVALID, Message: "file " + name + ": a program, not evidence; programs are not accepted"}
+			}
+			body := &bodyReader{r: br}
 			p, err := s.cfg.Blobs.Stage(body)
 			if err != nil {
 				var tooBig *http.MaxBytesError
@@ -180,4 +189,17 @@ func safeName(name string) (string, error) {
 		return "", &attest.Error{Code: attest.EINVALID, Message: "file name " + strings.ToValidUTF8(name, "?") + " is not allowed: use a plain name without folders"}
 	}
 	return name, nil
+}
+
+// programTypes are file types that run rather than show something: never
+// evidence, and a risk to whoever opens them later.
+var programTypes = map[string]bool{".exe": true, ".dll": true, ".com": true, ".scr": true, ".msi": true, ".bat": true, ".cmd": true,
+	".ps1": true, ".vbs": true, ".jar": true, ".sh": true, ".app": true, ".elf": true, ".so": true, ".dylib": true, ".apk": true}
+
+// evidenceType refuses a file name whose type is a program.
+func evidenceType(name string) error {
+	if programTypes[strings.ToLower(path.Ext(name))] {
+		return &attest.Error{Code: attest.EINVALID, Message: "file " + name + ": " + path.Ext(name) + " files are programs, not evidence; they are not accepted"}
+	}
+	return nil
 }

@@ -501,3 +501,19 @@ func TestLoginLimitPerAddressAcrossEmails(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestUploadRefusesPrograms(t *testing.T) {
+	f := setup(t)
+	for name, content := range map[string]string{"setup.exe": "anything", "run.sh": "#!/bin/sh\n", "review.pdf": "MZ\x90\x00 a Windows program", "notes.txt": "\x7fELF\x02\x01"} {
+		resp, body := upload(t, f, attest.RoleAdmin, map[string]string{"control": "AX-01"}, map[string]string{name: content})
+		if resp.StatusCode != 400 || !strings.Contains(body, name) {
+			t.Errorf("%s: %d %s", name, resp.StatusCode, body)
+		}
+	}
+	if l, _ := f.store.EvidenceList(context.Background(), "AX-01", true); len(l) != 0 {
+		t.Errorf("a refused upload recorded %d items", len(l))
+	}
+	if resp, body := upload(t, f, attest.RoleAdmin, map[string]string{"control": "AX-01"}, map[string]string{"access-review.csv": "user,decision\nana,keep\n"}); resp.StatusCode != 201 {
+		t.Errorf("a CSV: %d %s", resp.StatusCode, body)
+	}
+}
