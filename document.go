@@ -13,6 +13,11 @@ const (
 	// DocIssued is the service auditor's final report, kept byte for byte:
 	// the only report the trust center shares.
 	DocIssued = "issued"
+	// DocShared is another document the organization shares in its trust
+	// center (a policy, a penetration test summary, a certificate of
+	// insurance): a PDF with a title (Meta "title") and an audience (Meta
+	// "audience": "public", or "nda" for on request under the NDA).
+	DocShared = "shared"
 )
 
 // Document is a file that belongs to an engagement and is not evidence:

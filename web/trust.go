@@ -62,10 +62,6 @@ func (s *Server) linkDays(ctx context.Context) int {
 	return n
 }
 
-func (s *Server) ndaRequired(ctx context.Context, kind attest.Kind) bool {
-	return kindListed(s.setting(ctx, SettingNDAKinds, "SOC 1,SOC 2"), kind)
-}
-
 // kindListed reports whether a comma-separated list names kind.
 func kindListed(list string, kind attest.Kind) bool {
 	for _, k := range strings.Split(list, ",") {
@@ -84,6 +80,20 @@ func (s *Server) autoDomains(ctx context.Context) []string {
 		}
 	}
 	return out
+}
+
+// trustData is the public page's data: the SOC reports, and the other
+// documents apart.
+func trustData(org string, docs []shared) map[string]any {
+	var reports, others []shared
+	for _, d := range docs {
+		if d.Other {
+			others = append(others, d)
+		} else {
+			reports = append(reports, d)
+		}
+	}
+	return map[string]any{"Title": "Trust center", "Org": org, "Reports": reports, "Others": others}
 }
 
 // pageCache keeps one rendered page for one state of the data, and checks
@@ -141,6 +151,19 @@ type shared struct {
 	Categories []string
 	Public     bool
 	Access     string
+	// Other is a document that is not a SOC report (attest.DocShared);
+	// NDA says whether it is shared only under the NDA.
+	Other bool
+	NDA   bool
+}
+
+// audience is the rule for this document and a requester: a SOC report's
+// by its kind; any requester for another document.
+func (d *shared) audience(requester string) attest.Audience {
+	if d.Other {
+		return attest.Audience{Public: d.Public, Allowed: slices.Contains(attest.RequesterTypes, requester)}
+	}
+	return attest.AudienceFor(d.Kind, requester)
 }
 
 func (s *Server) sharedDocs(ctx context.Context) ([]shared, error) {
@@ -174,7 +197,23 @@ func (s *Server) sharedDocs(ctx context.Context) ([]shared, error) {
 			sh.Access = "on request"
 		}
 		if !sh.Public && kindListed(ndaKinds, sh.Kind) {
+			sh.NDA = true
 			sh.Access += ", under NDA"
+		}
+		out = append(out, sh)
+	}
+	others, err := s.cfg.Store.Documents(ctx, "", attest.DocShared)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range others {
+		sh := shared{Document: d, Other: true, Label: d.Meta["title"], Public: d.Meta["audience"] == "public", NDA: d.Meta["audience"] == "nda"}
+		if sh.Label == "" {
+			sh.Label = d.Name
+		}
+		sh.Access = "public: download it below"
+		if !sh.Public {
+			sh.Access = "on request, under NDA"
 		}
 		out = append(out, sh)
 	}
@@ -228,7 +267,7 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request, u *attest.User) e
 		if err != nil {
 			return err
 		}
-		return s.render(w, r, "trust", u, map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": docs})
+		return s.render(w, r, "trust", u, trustData(s.cfg.Org, docs))
 	}
 	// Visitors all see the same page: it is rendered once per state of
 	// the data (every change to the documents is a ledger entry; the NDA
@@ -247,7 +286,7 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request, u *attest.User) e
 			return nil, err
 		}
 		var b bytes.Buffer
-		if err := pages.ExecuteTemplate(&b, "trust", map[string]any{"Title": "Trust center", "Org": s.cfg.Org, "Reports": docs}); err != nil {
+		if err := pages.ExecuteTemplate(&b, "trust", trustData(s.cfg.Org, docs)); err != nil {
 			return nil, err
 		}
 		return b.Bytes(), nil
@@ -387,7 +426,7 @@ func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request, _ *attest.U
 		return err
 	}
 	data := map[string]any{"Title": "Confirm your request", "Org": s.cfg.Org, "Req": req, "Doc": d, "Token": r.PathValue("token")}
-	if s.ndaRequired(r.Context(), d.Kind) {
+	if d.NDA {
 		nda, err := s.latestNDA(r.Context())
 		if err != nil {
 			return err
@@ -418,7 +457,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, _ *attest.User)
 	now := s.cfg.Now().UTC()
 	req.ConfirmedAt, req.Status = now.Format(time.RFC3339), attest.AccessPending
 	typ := attest.EntryAccessConfirmed
-	if s.ndaRequired(r.Context(), d.Kind) {
+	if d.NDA {
 		nda, err := s.latestNDA(r.Context())
 		if err != nil {
 			return err
@@ -441,7 +480,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, _ *attest.User)
 	if err != nil {
 		return err
 	}
-	aud := attest.AudienceFor(d.Kind, saved.Requester)
+	aud := d.audience(saved.Requester)
 	if aud.Allowed && slices.Contains(s.autoDomains(r.Context()), saved.Domain()) {
 		if saved, err = s.approve(r, saved, d, "auto", false, "e-mail domain approved in advance"); err != nil {
 			return err
@@ -632,7 +671,7 @@ func (s *Server) trustAdmin(w http.ResponseWriter, r *http.Request, u *attest.Us
 		q := reqs[i]
 		row := adminRow{AccessRequest: q, Doc: byID[q.DocumentID]}
 		if row.Doc != nil {
-			row.Audience = attest.AudienceFor(row.Doc.Kind, q.Requester)
+			row.Audience = row.Doc.audience(q.Requester)
 		}
 		exp, _ := time.Parse(time.RFC3339, q.ExpiresAt)
 		row.Valid = q.Status == attest.AccessApproved && now.Before(exp)
@@ -684,7 +723,7 @@ func (s *Server) decide(action string) func(w http.ResponseWriter, r *http.Reque
 			if err != nil {
 				return err
 			}
-			aud := attest.AudienceFor(d.Kind, req.Requester)
+			aud := d.audience(req.Requester)
 			override := false
 			if !aud.Allowed {
 				if !aud.Override {

@@ -407,3 +407,49 @@ func TestPageCacheRechecksTheState(t *testing.T) {
 		t.Errorf("unchanged data rendered again: %q, %d renders", got, renders)
 	}
 }
+
+// TestTrustOtherDocuments: a document that is not a SOC report is listed
+// apart; a public one downloads without a grant, a restricted one goes
+// through the request and the NDA for any kind of requester, watermarked.
+func TestTrustOtherDocuments(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	pdf := examplePDF(t)
+	add := func(title, audience string) int64 {
+		ref, n, err := f.bstore.Put(bytes.NewReader(pdf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := f.store.AddDocument(ctx, ch, attest.Document{EngagementID: "e1", Kind: attest.DocShared, Name: "doc.pdf", Ref: string(ref), Size: n,
+			MediaType: "application/pdf", Meta: map[string]string{"title": title, "audience": audience}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}
+	policy := add("Information security policy", "public")
+	pentest := add("Penetration test summary", "nda")
+	f.store.SaveNDA(ctx, ch, "Keep it confidential.")
+	_, page := f.get(t, "/trust/demo", "")
+	if !bytes.Contains(page, []byte("Other documents")) || !bytes.Contains(page, []byte("Penetration test summary")) || !bytes.Contains(page, []byte("No report is listed yet")) {
+		t.Errorf("trust page: %s", page)
+	}
+	if resp, got := f.get(t, "/trust/demo/documents/"+itoa(policy), ""); resp.StatusCode != 200 || !bytes.Equal(got, pdf) {
+		t.Errorf("public document: %d", resp.StatusCode)
+	}
+	if resp, _ := f.get(t, "/trust/demo/documents/"+itoa(pentest), ""); resp.StatusCode != 403 {
+		t.Errorf("restricted document without a grant: %d", resp.StatusCode)
+	}
+	f.requestAndConfirm(t, pentest, "pat@prospect.example", attest.RequesterProspect)
+	q, _ := f.store.AccessRequest(ctx, 1)
+	if q.NDAVersion != 1 || q.Status != attest.AccessPending {
+		t.Fatalf("request %+v", q)
+	}
+	if resp, body := f.form(t, "/admin/trust/requests/1/approve", attest.RoleAdmin, nil); resp.StatusCode != 303 {
+		t.Fatalf("approve: %d %s", resp.StatusCode, body)
+	}
+	resp, copy1 := f.get(t, f.lastLink(t, "pat@prospect.example", "access")+"/documents/"+itoa(pentest), "")
+	if resp.StatusCode != 200 || bytes.Equal(copy1, pdf) {
+		t.Errorf("restricted download: %d, watermarked %v", resp.StatusCode, !bytes.Equal(copy1, pdf))
+	}
+}

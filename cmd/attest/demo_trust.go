@@ -35,8 +35,8 @@ const demoNDA = `Harbor Payroll, Inc. shares its SOC reports with people who nee
 This agreement is governed by the laws of the State of Delaware. It is fictional: this is a demo.`
 
 // demoTrust gives the demo its sign-in accounts and its trust center:
-// sample users for every role, an NDA, and example issued SOC 1 and SOC 3
-// reports beside the SOC 2 one.
+// sample users for every role, an NDA, example issued SOC 1 and SOC 3
+// reports beside the SOC 2 one, and a public policy summary.
 func (m *Main) demoTrust(ctx context.Context, d *data, engs []*attest.Engagement) error {
 	now := m.Now()
 	ch := attest.Change{Actor: "Kenji Mori", At: now}
@@ -72,6 +72,16 @@ func (m *Main) demoTrust(ctx context.Context, d *data, engs []*attest.Engagement
 				"sha256": hex.EncodeToString(sum[:]), "example": "fictional file for the demo"}}, b); err != nil {
 			return err
 		}
+	}
+	// A policy summary, public, beside the reports.
+	b, err := demoFiles.ReadFile("demo/example-policy-summary.pdf")
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: engs[len(engs)-1].ID, Kind: attest.DocShared, Name: "harbor-payroll-security-policy-summary-EXAMPLE.pdf", MediaType: "application/pdf",
+		Meta: map[string]string{"title": "Information security policy (summary)", "audience": "public", "sha256": hex.EncodeToString(sum[:]), "example": "fictional file for the demo"}}, b); err != nil {
+		return err
 	}
 	return nil
 }

@@ -123,3 +123,27 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+func TestTrustAddCommand(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, "init", "--data", "d")
+	mustRun(t, dir, "engagement", "create", "--data", "d", "--kind", "SOC 2", "--type", "2", "--period", "2026-01-01..2026-12-31", "--firm", "Example CPA LLP")
+	notPDF := writeFile(t, dir, "policy.txt", "not a pdf")
+	if r := run(t, dir, "", "trust", "add", "--data", "d", "--file", notPDF, "--title", "Policy"); r.code != 2 || !strings.Contains(r.stderr, "not a PDF") {
+		t.Errorf("a text file: %d %s", r.code, r.stderr)
+	}
+	pdf := filepath.Join("..", "..", "cmd", "attest", "demo", "example-soc3-report.pdf")
+	abs, _ := filepath.Abs(pdf)
+	if r := run(t, dir, "", "trust", "add", "--data", "d", "--file", abs, "--title", "Policy", "--audience", "friends"); r.code != 2 || !strings.Contains(r.stderr, "--audience") {
+		t.Errorf("a bad audience: %d %s", r.code, r.stderr)
+	}
+	out := mustRun(t, dir, "trust", "add", "--data", "d", "--file", abs, "--title", "Information security policy", "--audience", "public", "--json")
+	doc := decode[attest.Document](t, out)
+	if doc.Kind != attest.DocShared || doc.Meta["title"] != "Information security policy" || doc.Meta["audience"] != "public" {
+		t.Errorf("added %+v", doc)
+	}
+	if l := decode[[]attest.Document](t, mustRun(t, dir, "trust", "list", "--data", "d", "--json")); len(l) != 1 {
+		t.Errorf("list %+v", l)
+	}
+	mustRun(t, dir, "verify", "--data", "d")
+}

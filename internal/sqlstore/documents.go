@@ -13,7 +13,7 @@ const documentCols = `id, engagement_id, kind, name, ref, size, media_type, meta
 // AddDocument records a document whose bytes are already in the blob store.
 func (s *Store) AddDocument(ctx context.Context, ch attest.Change, d attest.Document) (*attest.Document, error) {
 	switch d.Kind {
-	case attest.DocDescription, attest.DocRender, attest.DocIssued:
+	case attest.DocDescription, attest.DocRender, attest.DocIssued, attest.DocShared:
 	default:
 		return nil, attest.Errorf(attest.EINVALID, "unknown document kind %q", d.Kind)
 	}
