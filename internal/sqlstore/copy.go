@@ -36,7 +36,14 @@ var copyTables = []struct {
 	{"tokens", "id, user_id, name, hash, created_at, revoked_at", "id"},
 	{"documents", "id, engagement_id, kind, name, ref, size, media_type, meta, added_by, added_at, entry", "id"},
 	{"requests", "id, engagement_id, control_id, text, items, due, status, evidence, created_by, created_at, updated_by, updated_at", "id"},
+	{"request_comments", "id, request_id, text, by_name, at, entry", "id"},
+	{"trust_ndas", "version, text, sha256, created_at, entry", "version"},
+	{"trust_requests", accessCols, "id"},
+	{"trust_downloads", downloadCols, "id"},
 }
+
+// The jobs and sessions tables are not copied: they are a running
+// server's state, not the organization's records.
 
 // insertionOrder is replaced by the source dialect's column.
 const insertionOrder = "<insertion order>"
@@ -66,7 +73,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 		if err != nil {
 			return fmt.Errorf("read %s: %w", t.name, err)
 		}
-		cols := strings.Split(t.cols, ", ")
+		cols := strings.Split(strings.Join(strings.Fields(t.cols), " "), ", ")
 		insert := `INSERT INTO ` + t.name + ` (` + t.cols + `) VALUES (?` + strings.Repeat(", ?", len(cols)-1) + `)`
 		count := 0
 		for rows.Next() {
@@ -103,7 +110,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 func portable(col string, v any) any {
 	switch x := v.(type) {
 	case int64:
-		if col == "also_soc3" || col == "binding" || col == "internal" {
+		if col == "also_soc3" || col == "binding" || col == "internal" || col == "disabled" || col == "override" || col == "watermark" {
 			return x != 0
 		}
 	}
