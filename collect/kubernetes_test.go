@@ -130,7 +130,8 @@ func FuzzKubernetes(f *testing.F) {
 			t.Fatal(err)
 		}
 		sane(t, res, "k8s.object")
-		lines := strings.Count(in, "\n") + 1
+		// YAML breaks lines at LF, CRLF and a lone CR alike.
+		lines := strings.Count(strings.ReplaceAll(in, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(in, "\r\n", "\n"), "\r") + 1
 		for _, p := range res.Problems {
 			if p.Line < 1 || p.Line > lines {
 				t.Fatalf("problem %v outside the input's %d lines", p, lines)
