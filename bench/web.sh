@@ -33,6 +33,10 @@ run() { # name path [cookie]
   printf '%-22s %10s req/s   p50 %8s   p99 %8s   errors %s   non-2xx %s\n' "$1" "$rps" \
     "$(awk '$1=="50%"{print $2}' <<<"$out")" "$p99" "${errors:-0}" "${non2xx:-0}"
 }
-echo "wrk -t2 -c100 -d$duration on $(nproc) cores, server and wrk on the same machine"
+echo "wrk -t2 -c100 -d$duration on $(nproc) cores, server and wrk on the same machine, after a 5 s warm-up of each page"
+# Warm up: the server's pool opens its database connections and prepares
+# its statements on first use.
+wrk -t2 -c100 -d5s -H "Accept-Encoding: gzip" -H "Cookie: $cookie" "http://127.0.0.1:$port/" >/dev/null
+wrk -t2 -c100 -d5s -H "Accept-Encoding: gzip" "http://127.0.0.1:$port/trust/demo" >/dev/null
 run "dashboard (/)" / "$cookie"
 run "trust center" /trust/demo

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/period"
@@ -30,13 +31,29 @@ type dashCache struct {
 const maxGzipped = 1000
 
 func (s *Server) dashKey(ctx context.Context) (string, error) {
+	// With Config.StateRecheck, the state is read at most that often, and
+	// again after any change this server makes (writes counts them).
+	if s.cfg.StateRecheck > 0 {
+		s.keyMu.Lock()
+		if s.key != "" && s.keyWrites == s.writes.Load() && time.Since(s.keyAt) < s.cfg.StateRecheck {
+			k := s.key
+			s.keyMu.Unlock()
+			return k, nil
+		}
+		s.keyMu.Unlock()
+	}
+	writes := s.writes.Load()
 	n, err := s.cfg.Store.LedgerSize(ctx)
 	if err != nil {
 		return "", err
 	}
 	bd, _ := s.cfg.Store.Setting(ctx, period.BusinessDaysKey)
 	run, _ := s.cfg.Store.Setting(ctx, latestRunKey)
-	return s.today().Format(attest.DateLayout) + "|" + bd + "|" + run + "|" + itoa(n), nil
+	key := s.today().Format(attest.DateLayout) + "|" + bd + "|" + run + "|" + itoa(n)
+	s.keyMu.Lock()
+	s.key, s.keyAt, s.keyWrites = key, time.Now(), writes
+	s.keyMu.Unlock()
+	return key, nil
 }
 
 // dashboardViews returns every engagement's view and the dashboard's body,

@@ -684,3 +684,36 @@ func BenchmarkDashboard(b *testing.B) {
 		})
 	}
 }
+
+// TestStateRecheck: with Config.StateRecheck, the dashboard reuses its
+// reading of the data's state until a change goes through this server.
+func TestStateRecheck(t *testing.T) {
+	f := setupWith(t, func(c *Config) { c.StateRecheck = time.Hour })
+	ctx := context.Background()
+	k1, err := f.server.dashKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another process changes the data: not seen within the interval.
+	if _, err := f.store.UpdateControl(ctx, ch, "e1", "BX-01", attest.ControlUpdate{Owner: ptr("someone")}); err != nil {
+		t.Fatal(err)
+	}
+	if k2, _ := f.server.dashKey(ctx); k2 != k1 {
+		t.Errorf("state read again within the interval: %q, %q", k1, k2)
+	}
+	// A change through this server is seen at once.
+	if resp, body := upload(t, f, attest.RoleAdmin, map[string]string{"control": "AX-01"}, map[string]string{"a.txt": "x"}); resp.StatusCode != 201 {
+		t.Fatalf("upload %d %s", resp.StatusCode, body)
+	}
+	k3, _ := f.server.dashKey(ctx)
+	if k3 == k1 {
+		t.Errorf("a change through this server was not seen: %q", k3)
+	}
+	// Without the setting, every request reads the state.
+	g := setup(t)
+	a, _ := g.server.dashKey(ctx)
+	g.store.UpdateControl(ctx, ch, "e1", "BX-01", attest.ControlUpdate{Owner: ptr("someone")})
+	if b, _ := g.server.dashKey(ctx); a == b {
+		t.Error("without StateRecheck the state was not read again")
+	}
+}

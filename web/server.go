@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -53,6 +54,11 @@ type Config struct {
 	// that verifies them. Without a signer there is no signed export.
 	Signer    note.Signer
 	PublicKey string
+	// StateRecheck, when set, lets the dashboard reuse what it read of the
+	// state of the data (the ledger's size, two settings) for that long;
+	// a change made through this server is seen at once, one made by
+	// another process within StateRecheck. Zero reads it on every request.
+	StateRecheck time.Duration
 	// Checkpoint signs the ledger's current tree head, stores it and
 	// returns it; the server calls it after its writes and for proofs.
 	// Without it, checkpoints are left to the command line.
@@ -73,7 +79,15 @@ type Server struct {
 	accessLimit *limiter
 	outbox      *outbox
 	trustPage   pageCache // the public trust-center page
-	dash        dashCache // the dashboard, computed once per state of the data
+	// writes counts the changing requests (not GET or HEAD) this server
+	// has handled; the dashboard's state key, read at keyAt, is reused
+	// while no write has happened since (see Config.StateRecheck).
+	writes    atomic.Int64
+	keyMu     sync.Mutex
+	key       string
+	keyAt     time.Time
+	keyWrites int64
+	dash      dashCache // the dashboard, computed once per state of the data
 }
 
 // Public marks a route anyone may use, signed in or not.
@@ -183,6 +197,12 @@ func (s *Server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Counted before and after: a page read while the change is
+			// under way does not keep the old state.
+			s.writes.Add(1)
+			defer s.writes.Add(1)
+		}
 		next.ServeHTTP(sw, r)
 		s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
 	})

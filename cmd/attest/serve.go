@@ -265,7 +265,7 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
 	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
-		Mailer: mailer, AuditorGrace: f.grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint}
+		Mailer: mailer, AuditorGrace: f.grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint, StateRecheck: 250 * time.Millisecond}
 	if public != nil {
 		cfg.PublicURL = strings.TrimSuffix(public.String(), "/")
 	}
