@@ -98,23 +98,38 @@ func (b *browserT) signOut() {
 }
 
 // download clicks a link that answers with an attachment and returns the
-// file Chromium saved.
+// file Chromium saved. A click that starts nothing within 10 seconds (a
+// page still settling on a loaded machine) is made again; the answer may
+// take a while under the race detector.
 func (b *browserT) download(name, selector string) []byte {
 	b.t.Helper()
-	before, _ := filepath.Glob(filepath.Join(b.downloads, "*"))
+	seen := map[string]bool{}
+	entries := func() []string {
+		l, _ := filepath.Glob(filepath.Join(b.downloads, "*"))
+		return l
+	}
+	for _, f := range entries() {
+		seen[f] = true
+	}
 	b.do(name, chromedp.Click(chromedp.CSS(selector)))
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		after, _ := filepath.Glob(filepath.Join(b.downloads, "*.pdf"))
-		if len(after) > len(before) {
-			for _, f := range after {
-				if !contains(before, f) {
-					data, err := os.ReadFile(f)
-					if err == nil && len(data) > 0 {
-						return data
-					}
+	start, clicked := time.Now(), time.Now()
+	for time.Since(start) < 60*time.Second {
+		started := false
+		for _, f := range entries() {
+			if seen[f] {
+				continue
+			}
+			started = true
+			if strings.HasSuffix(f, ".pdf") {
+				if data, err := os.ReadFile(f); err == nil && len(data) > 0 {
+					return data
 				}
 			}
+		}
+		if !started && time.Since(clicked) > 10*time.Second {
+			b.t.Logf("%s: nothing downloaded 10 s after the click: clicking again", name)
+			b.do(name+"-again", chromedp.Click(chromedp.CSS(selector)))
+			clicked = time.Now()
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
