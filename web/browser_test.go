@@ -137,15 +137,6 @@ func (b *browserT) download(name, selector string) []byte {
 	return nil
 }
 
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // TestBrowserTrustCenter: a visitor requests access, confirms, accepts the
 // NDA, is approved, downloads a watermarked copy; a prospect cannot obtain
 // a SOC 1; a SOC 3 downloads without a grant; revoked and expired links
