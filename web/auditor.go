@@ -35,7 +35,7 @@ func underAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api
 
 // change is who does what now, as the ledger records it.
 func (s *Server) actorChange(u *attest.User) attest.Change {
-	return attest.Change{Actor: u.Name + " <" + u.Email + ">", At: s.cfg.Now()}
+	return attest.Change{Actor: actor(u), At: s.cfg.Now()}
 }
 
 // bad is an invalid-input error that names its field.
@@ -205,15 +205,20 @@ func (s *Server) populationsOf(ctx context.Context, e *attest.Engagement, contro
 	return out, nil
 }
 
-// checkpoint signs the ledger's current tree head with the ledger's key and
-// stores it, as the CLI does after each write; nil without a signer.
+// signCheckpoint signs the ledger's current tree head and stores it, as
+// the CLI does after each write: through Config.Checkpoint when set (which
+// also keeps the data directory's checkpoint file), else with
+// Config.Signer; nil without either.
 func (s *Server) signCheckpoint(ctx context.Context) ([]byte, error) {
-	if s.cfg.Signer == nil {
-		return nil, nil
+	switch {
+	case s.cfg.Checkpoint != nil:
+		return s.cfg.Checkpoint(ctx)
+	case s.cfg.Signer != nil:
+		return s.cfg.Store.Checkpoint(ctx, func(n int64, root tlog.Hash) ([]byte, error) {
+			return ledger.SignWith(s.cfg.Signer, n, root)
+		}, s.cfg.Now())
 	}
-	return s.cfg.Store.Checkpoint(ctx, func(n int64, root tlog.Hash) ([]byte, error) {
-		return ledger.SignWith(s.cfg.Signer, n, root)
-	}, s.cfg.Now())
+	return nil, nil
 }
 
 // recorded signs a checkpoint after a write; a failure is logged, not

@@ -343,9 +343,6 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 
 // sign signs a checkpoint after a write, when the server can.
 func (s *Server) sign(ctx context.Context) error {
-	if s.cfg.Checkpoint == nil {
-		return nil
-	}
-	_, err := s.cfg.Checkpoint(ctx)
+	_, err := s.signCheckpoint(ctx)
 	return err
 }

@@ -142,12 +142,11 @@ func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
 		return nil, invalid("entry: want an entry number, 0 or more")
 	}
 	st := s.cfg.Store
-	var signed []byte
-	if s.cfg.Checkpoint != nil {
-		if signed, err = s.cfg.Checkpoint(ctx); err != nil {
-			return nil, err
-		}
-	} else {
+	signed, err := s.signCheckpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if signed == nil {
 		cps, err := st.Checkpoints(ctx)
 		if err != nil {
 			return nil, err

@@ -386,6 +386,7 @@ func (s *Server) requestAccess(w http.ResponseWriter, r *http.Request, _ *attest
 	if _, err := s.cfg.Store.SaveAccessRequest(r.Context(), s.visitor(f.Email), attest.EntryAccessRequested, req); err != nil {
 		return err
 	}
+	s.checkpointAfterWrite(r.Context())
 	s.outbox.deliver(Message{To: f.Email, At: s.cfg.Now().UTC(), Subject: "Confirm your request for the " + d.Label + " report",
 		Body: "You (or someone using your address) asked " + s.cfg.Org + "'s trust center for the " + d.Label + " report, period " + d.Period + ".\n\n" +
 			"To confirm, open:\n" + s.publicURL(r) + "/trust/" + s.cfg.Org + "/confirm/" + token + "\n\nIf you did not ask, ignore this message."})
@@ -480,6 +481,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, _ *attest.User)
 	if err != nil {
 		return err
 	}
+	defer s.checkpointAfterWrite(r.Context())
 	aud := d.audience(saved.Requester)
 	if aud.Allowed && slices.Contains(s.autoDomains(r.Context()), saved.Domain()) {
 		if saved, err = s.approve(r, saved, d, "auto", false, "e-mail domain approved in advance"); err != nil {
@@ -578,6 +580,7 @@ func (s *Server) accessDownload(w http.ResponseWriter, r *http.Request, _ *attes
 		IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 400), SHA256: hex.EncodeToString(sum[:]), Watermark: true}); err != nil {
 		return err
 	}
+	s.checkpointAfterWrite(r.Context())
 	sendPDF(w, attachmentName(d.Name), out)
 	return nil
 }
@@ -604,6 +607,7 @@ func (s *Server) publicDownload(w http.ResponseWriter, r *http.Request, _ *attes
 		DocumentID: d.ID, IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 400), SHA256: hex.EncodeToString(sum[:])}); err != nil {
 		return err
 	}
+	s.checkpointAfterWrite(r.Context())
 	sendPDF(w, attachmentName(d.Name), b)
 	return nil
 }
@@ -713,7 +717,7 @@ func (s *Server) decide(action string) func(w http.ResponseWriter, r *http.Reque
 		}
 		note := truncate(strings.TrimSpace(r.PostFormValue("note")), 1000)
 		now := s.cfg.Now().UTC()
-		by := attest.Change{Actor: u.Email, At: now}
+		by := s.actorChange(u)
 		switch action {
 		case "approve":
 			if req.Status != attest.AccessPending && req.Status != attest.AccessRefused && req.Status != attest.AccessRevoked && req.Status != attest.AccessApproved {
@@ -734,14 +738,14 @@ func (s *Server) decide(action string) func(w http.ResponseWriter, r *http.Reque
 				}
 				override = true
 			}
-			if _, err := s.approve(r, req, d, u.Email, override, note); err != nil {
+			if _, err := s.approve(r, req, d, actor(u), override, note); err != nil {
 				return err
 			}
 		case "refuse":
 			if req.Status == attest.AccessApproved {
 				return &attest.Error{Code: attest.ECONFLICT, Message: "the request is approved: revoke its link instead"}
 			}
-			req.Status, req.DecidedBy, req.DecidedAt, req.Note = attest.AccessRefused, u.Email, now.Format(time.RFC3339), note
+			req.Status, req.DecidedBy, req.DecidedAt, req.Note = attest.AccessRefused, actor(u), now.Format(time.RFC3339), note
 			if _, err := s.cfg.Store.SaveAccessRequest(r.Context(), by, attest.EntryAccessRefused, *req); err != nil {
 				return err
 			}
@@ -754,6 +758,7 @@ func (s *Server) decide(action string) func(w http.ResponseWriter, r *http.Reque
 				return err
 			}
 		}
+		s.checkpointAfterWrite(r.Context())
 		if wantsJSON(r) {
 			q, err := s.cfg.Store.AccessRequest(r.Context(), req.ID)
 			if err != nil {
@@ -780,9 +785,10 @@ func (s *Server) saveNDA(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if strings.TrimSpace(text) == "" {
 		return &attest.Error{Code: attest.EINVALID, Message: "text: the NDA text is empty"}
 	}
-	if _, err := s.cfg.Store.SaveNDA(r.Context(), attest.Change{Actor: u.Email, At: s.cfg.Now()}, text); err != nil {
+	if _, err := s.cfg.Store.SaveNDA(r.Context(), s.actorChange(u), text); err != nil {
 		return err
 	}
+	s.checkpointAfterWrite(r.Context())
 	http.Redirect(w, r, "/admin/trust", http.StatusSeeOther)
 	return nil
 }

@@ -273,7 +273,7 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 		t.Errorf("log %d rows %v: %s", len(rows), err, csvBody)
 	}
 	// Everything above is in the ledger, and verify agrees with the tables.
-	rep, err := integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.bstore})
+	rep, err := integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.bstore, PublicKey: f.pub})
 	if err != nil || !rep.OK {
 		t.Fatalf("verify: %+v %v", rep, err)
 	}
@@ -282,7 +282,7 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 	if _, err := db.Exec(`UPDATE trust_requests SET nda_name = 'Someone Else' WHERE id = 1`); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.bstore})
+	rep, err = integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.bstore, PublicKey: f.pub})
 	if err != nil || rep.OK || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Detail, "access request 1 differs") {
 		t.Errorf("tampering not caught: %+v %v", rep, err)
 	}
