@@ -247,7 +247,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *attest.User) 
 	}
 	name := fmt.Sprintf("attest-working-papers-%s-%s.zip", e.ID, s.cfg.Now().UTC().Format("20060102T150405Z"))
 	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Disposition", attachment(name))
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
 	return nil

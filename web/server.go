@@ -339,7 +339,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.cfg.Log.Error("internal error", "path", r.URL.Path, "err", err)
 	}
 	code := status(ae.Code)
-	if strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json") {
+	if wantsJSON(r) {
 		writeJSON(w, code, map[string]any{"error": map[string]string{"code": ae.Code, "message": ae.Message}})
 		return
 	}

@@ -581,7 +581,7 @@ func (s *Server) accessDownload(w http.ResponseWriter, r *http.Request, _ *attes
 		return err
 	}
 	s.checkpointAfterWrite(r.Context())
-	sendPDF(w, attachmentName(d.Name), out)
+	sendPDF(w, d.Name, out)
 	return nil
 }
 
@@ -608,7 +608,7 @@ func (s *Server) publicDownload(w http.ResponseWriter, r *http.Request, _ *attes
 		return err
 	}
 	s.checkpointAfterWrite(r.Context())
-	sendPDF(w, attachmentName(d.Name), b)
+	sendPDF(w, d.Name, b)
 	return nil
 }
 
@@ -624,26 +624,10 @@ func (s *Server) original(d *shared) ([]byte, error) {
 func sendPDF(w http.ResponseWriter, name string, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Content-Disposition", attachment(name))
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
-}
-
-// attachmentName keeps letters, digits, dot, dash and underscore, for a
-// Content-Disposition header.
-func attachmentName(n string) string {
-	out := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' {
-			return r
-		}
-		return '_'
-	}, n)
-	out = strings.TrimLeft(out, ".")
-	if out == "" {
-		out = "report.pdf"
-	}
-	return out
 }
 
 // --- administration ---
@@ -864,7 +848,7 @@ func (s *Server) trustLog(w http.ResponseWriter, r *http.Request, _ *attest.User
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="trust-center-log.csv"`)
+	w.Header().Set("Content-Disposition", attachment("trust-center-log.csv"))
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"event", "time", "request", "document", "name", "email", "company", "requester", "status", "nda_version", "nda_sha256", "nda_accepted_at", "ip", "user_agent", "decided_by", "override", "expires_at", "revoked_at", "copy_sha256"})
 	for _, q := range reqs {
