@@ -2,9 +2,7 @@ package web
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -200,8 +198,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.U
 		return fieldError("user", "%s is disabled", email)
 	}
 	secret := randomSecret("att_", 32)
-	sum := sha256.Sum256([]byte(secret))
-	t, err := s.cfg.Store.SaveToken(r.Context(), s.actorChange(u), attest.Token{UserID: owner.ID, Name: name, Hash: hex.EncodeToString(sum[:])})
+	t, err := s.cfg.Store.SaveToken(r.Context(), s.actorChange(u), attest.Token{UserID: owner.ID, Name: name, Hash: hashSecret(secret)})
 	if err != nil {
 		return err
 	}

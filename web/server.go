@@ -6,8 +6,6 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -283,8 +281,7 @@ func (s *Server) bearer(r *http.Request, token string) (*attest.User, error) {
 		return nil, &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
 	}
 	invalid := &attest.Error{Code: attest.EUNAUTHORIZED, Message: "the API token is not valid"}
-	sum := sha256.Sum256([]byte(token))
-	t, err := s.cfg.Store.TokenByHash(r.Context(), hex.EncodeToString(sum[:]))
+	t, err := s.cfg.Store.TokenByHash(r.Context(), hashSecret(token))
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
 	}

@@ -41,6 +41,8 @@ func newSecret() (token, hash string) {
 	return token, hashSecret(token)
 }
 
+// hashSecret is how a secret given once (an API token, an e-mail or
+// personal link) is kept: its SHA-256.
 func hashSecret(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
