@@ -30,12 +30,25 @@ type User struct {
 	Role         string `json:"role"`
 	PasswordHash string `json:"-"`
 	Disabled     bool   `json:"disabled"`
-	CreatedAt    string `json:"created_at"`
-	UpdatedAt    string `json:"updated_at"`
+	// Service marks a service account: automation (CI, collectors) acting
+	// through API tokens. It never signs in with a password and can never
+	// hold the auditor role.
+	Service   bool   `json:"service,omitempty"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+// Validate checks the rules every account obeys, whoever creates it.
+func (u *User) Validate() error {
+	if u.Service && u.Role == RoleAuditor {
+		return Errorf(EINVALID, "a service account cannot hold the auditor role: the auditor's acts are a person's")
+	}
+	return nil
 }
 
 // Token is an API token for CI and collectors: random, shown once, kept
-// only as its SHA-256.
+// only as its SHA-256. A token acts for the account that holds it, with
+// that account's role, never more.
 type Token struct {
 	ID        int64  `json:"id"`
 	UserID    int64  `json:"user"`

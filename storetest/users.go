@@ -28,6 +28,15 @@ func testUsers(t *testing.T, s attest.Store) {
 	if again, _ := s.User(ctx, 1); !again.Disabled || again.CreatedAt != u.CreatedAt {
 		t.Errorf("update %+v", again)
 	}
+	_, err = s.SaveUser(ctx, ch, attest.User{Email: "bot@example.com", Role: attest.RoleAuditor, Service: true})
+	mustCode(t, err, attest.EINVALID)
+	bot, err := s.SaveUser(ctx, ch, attest.User{Email: "ci@example.com", Role: attest.RoleCompliance, Service: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.User(ctx, bot.ID); !again.Service {
+		t.Errorf("service account read back as %+v", again)
+	}
 	_, err = s.SaveUser(ctx, ch, attest.User{ID: 9, Email: "x@example.com", Role: attest.RoleViewer})
 	mustCode(t, err, attest.ENOTFOUND)
 	_, err = s.UserByEmail(ctx, "nobody@example.com")

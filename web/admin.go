@@ -1,16 +1,11 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"net/http"
-	"net/mail"
-	"strings"
-	"unicode/utf8"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 )
 
 // Users and API tokens, for administrators: what attest user and attest
@@ -21,11 +16,7 @@ import (
 var adminOnly = []string{attest.RoleAdmin}
 
 // newSecret is a random, URL-safe secret with a prefix (as the CLI makes).
-func randomSecret(prefix string, n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return prefix + base64.RawURLEncoding.EncodeToString(b)
-}
+func randomSecret(prefix string, n int) string { return auth.RandomSecret(prefix, n) }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	return s.renderUsers(w, r, u, nil)
@@ -49,39 +40,17 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	email := strings.ToLower(in.str("email"))
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
-		return fieldError("email", "%q is not an e-mail address", email)
-	}
-	name := in.str("name")
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		return fieldError("name", "give the person's name (at most 200 characters)")
-	}
-	role := in.str("role")
-	if !attest.ValidRole(role) {
-		return fieldError("role", "%q: want one of %s", role, strings.Join(attest.Roles, ", "))
-	}
 	password := ""
 	if v := in["password"]; len(v) > 0 {
 		password = v[0]
 	}
-	generated := password == ""
-	if generated {
-		password = randomSecret("", 18)
-	} else if utf8.RuneCountInString(password) < 12 || len(password) > 1024 {
-		return fieldError("password", "at least 12 characters (or leave it empty for a generated one)")
-	}
-	hash, err := argon2id.CreateHash(password, argon2id.DefaultParams)
+	added, err := auth.AddUser(r.Context(), s.cfg.Store, s.actorChange(u), u, auth.NewUser{
+		Email: in.str("email"), Name: in.str("name"), Role: in.str("role"), Password: password,
+		Service: in.str("service") == "true" || in.str("service") == "on"})
 	if err != nil {
 		return err
 	}
-	saved, err := s.cfg.Store.SaveUser(r.Context(), s.actorChange(u), attest.User{Email: email, Name: name, Role: role, PasswordHash: hash})
-	if attest.ErrorCode(err) == attest.ECONFLICT {
-		return &attest.Error{Code: attest.ECONFLICT, Message: "email: " + email + " already has an account"}
-	}
-	if err != nil {
-		return err
-	}
+	saved, generated, password := added.User, added.Generated != "", added.Generated
 	s.checkpointAfterWrite(r.Context())
 	out := map[string]any{"user": saved}
 	if generated {
@@ -179,36 +148,17 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	email := strings.ToLower(in.str("user"))
-	if email == "" {
-		return fieldError("user", "say whose token it is (their e-mail address)")
-	}
-	name := in.str("name")
-	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return fieldError("name", "say what the token is for, e.g. ci (at most 100 characters)")
-	}
-	owner, err := s.cfg.Store.UserByEmail(r.Context(), email)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return fieldError("user", "no user has the address %s", email)
-	}
-	if err != nil {
-		return err
-	}
-	if owner.Disabled {
-		return fieldError("user", "%s is disabled", email)
-	}
-	secret := randomSecret("att_", 32)
-	t, err := s.cfg.Store.SaveToken(r.Context(), s.actorChange(u), attest.Token{UserID: owner.ID, Name: name, Hash: hashSecret(secret)})
+	nt, err := auth.CreateToken(r.Context(), s.cfg.Store, s.actorChange(u), u, in.str("user"), in.str("name"))
 	if err != nil {
 		return err
 	}
 	s.checkpointAfterWrite(r.Context())
 	if underAPI(r) {
-		writeJSON(w, http.StatusCreated, map[string]any{"token": tokenView{*t, owner.Email}, "secret": secret})
+		writeJSON(w, http.StatusCreated, map[string]any{"token": tokenView{*nt.Token, nt.Owner.Email}, "secret": nt.Secret})
 		return nil
 	}
 	w.WriteHeader(http.StatusCreated)
-	return s.renderTokens(w, r, u, map[string]any{"Secret": secret, "Created": tokenView{*t, owner.Email}})
+	return s.renderTokens(w, r, u, map[string]any{"Secret": nt.Secret, "Created": tokenView{*nt.Token, nt.Owner.Email}})
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {

@@ -420,14 +420,32 @@ func TestUsersAndTokensAdmin(t *testing.T) {
 	if code != 201 || !strings.Contains(page, "Added bo@example.com") || strings.Contains(page, "a long enough password") {
 		t.Errorf("form add: %d", code)
 	}
+	// A token acts for its creator: an admin cannot make one for the
+	// auditor's account (it would record tests as her), only for their own
+	// account or a service account, which can never be an auditor.
+	if code, body := f.callAs(t, "POST", "/api/v1/tokens", attest.RoleAdmin, map[string]any{"user": "ana@example.com", "name": "ci"}); code != 403 || !strings.Contains(body, "a token acts for its creator; create a service account for automation") {
+		t.Errorf("token for the auditor's account: %d %s", code, body)
+	}
+	if code, body := f.callAs(t, "POST", "/api/v1/users", attest.RoleAdmin, map[string]any{"email": "bot@example.com", "role": "auditor", "service": "true"}); code != 400 || !strings.Contains(body, "auditor role") {
+		t.Errorf("service auditor: %d %s", code, body)
+	}
+	if code, body := f.callAs(t, "POST", "/api/v1/tokens", attest.RoleAuditor, map[string]any{"name": "mine"}); code != 201 || !strings.Contains(body, `"email": "auditor@example.com"`) {
+		t.Errorf("the auditor's own token: %d %s", code, body)
+	}
+	if code, body := f.callAs(t, "POST", "/api/v1/tokens", attest.RoleCompliance, map[string]any{"user": "admin@example.com", "name": "x"}); code != 403 {
+		t.Errorf("a token for someone else, by a compliance manager: %d %s", code, body)
+	}
+	if code, body := f.callAs(t, "POST", "/api/v1/users", attest.RoleAdmin, map[string]any{"email": "ci@example.com", "name": "CI", "role": "compliance-manager", "service": "true"}); code != 201 {
+		t.Fatalf("service account: %d %s", code, body)
+	}
 	// Tokens: the secret once, then it works until revoked.
-	code, body = f.callAs(t, "POST", "/api/v1/tokens", attest.RoleAdmin, map[string]any{"user": "ana@example.com", "name": "ci"})
+	code, body = f.callAs(t, "POST", "/api/v1/tokens", attest.RoleAdmin, map[string]any{"user": "ci@example.com", "name": "ci"})
 	var tok struct {
 		Token  tokenView `json:"token"`
 		Secret string    `json:"secret"`
 	}
 	json.Unmarshal([]byte(body), &tok)
-	if code != 201 || !strings.HasPrefix(tok.Secret, "att_") || tok.Token.Email != "ana@example.com" {
+	if code != 201 || !strings.HasPrefix(tok.Secret, "att_") || tok.Token.Email != "ci@example.com" {
 		t.Fatalf("token: %d %s", code, body)
 	}
 	bearer := http.Header{"Authorization": {"Bearer " + tok.Secret}}

@@ -172,6 +172,9 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, _ *attest.
 	if u.Disabled {
 		return s.ssoRefuse(w, r, "the user "+email+" is disabled")
 	}
+	if u.Service {
+		return s.ssoRefuse(w, r, email+" is a service account: it acts only through API tokens")
+	}
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}

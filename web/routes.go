@@ -77,7 +77,7 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/api/v1/users", Roles: adminOnly, API: true, Summary: "Add a user (email, name, role, password; a generated password is returned once)", h: s.addUser},
 		{Method: "POST", Pattern: "/api/v1/users/{uid}/disable", Roles: adminOnly, API: true, Summary: "Disable a user", h: s.disableUser},
 		{Method: "GET", Pattern: "/api/v1/tokens", Roles: adminOnly, API: true, Summary: "API tokens (never their secrets)", h: s.apiTokens},
-		{Method: "POST", Pattern: "/api/v1/tokens", Roles: adminOnly, API: true, Summary: "Create an API token (user, name); the secret is returned once", h: s.createToken},
+		{Method: "POST", Pattern: "/api/v1/tokens", Roles: Any, API: true, Summary: "Create an API token (name; user: your own address, or an admin naming a service account); the secret is returned once", h: s.createToken},
 		{Method: "POST", Pattern: "/api/v1/tokens/{tid}/revoke", Roles: adminOnly, API: true, Summary: "Revoke an API token", h: s.revokeToken},
 		// The staff pages (pages_*.go).
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/dashboard", Roles: readers, API: true, Summary: "The dashboard's facts: readiness, coverage per control, gaps, failing checks, missed and upcoming occurrences, overdue requests", h: s.dashboardAPI},

@@ -241,7 +241,7 @@ var allowed = map[string][]string{
 	"POST /api/v1/users":                                    {attest.RoleAdmin},
 	"POST /api/v1/users/{uid}/disable":                      {attest.RoleAdmin},
 	"GET /api/v1/tokens":                                    {attest.RoleAdmin},
-	"POST /api/v1/tokens":                                   {attest.RoleAdmin},
+	"POST /api/v1/tokens":                                   attest.Roles,
 	"POST /api/v1/tokens/{tid}/revoke":                      {attest.RoleAdmin},
 	"GET /static/{name}":                                    nil,
 	"GET /api/v1/engagements/{id}/dashboard":                attest.Roles,

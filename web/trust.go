@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 )
 
@@ -43,10 +44,7 @@ func newSecret() (token, hash string) {
 
 // hashSecret is how a secret given once (an API token, an e-mail or
 // personal link) is kept: its SHA-256.
-func hashSecret(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func hashSecret(token string) string { return auth.HashSecret(token) }
 
 func (s *Server) setting(ctx context.Context, key, def string) string {
 	v, err := s.cfg.Store.Setting(ctx, key)

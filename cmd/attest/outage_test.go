@@ -127,7 +127,7 @@ func TestDatabaseOutage(t *testing.T) {
 	team := []string{"--data", "team", "--db", pg.url()}
 	mustRun(t, dir, append([]string{"init"}, team...)...)
 	mustRun(t, dir, append([]string{"engagement", "create", "--kind", "SOC 2", "--type", "2", "--period", "2026-01-01..2026-12-31"}, team...)...)
-	mustRun(t, dir, append([]string{"user", "add", "--email", "ci@example.com", "--name", "CI", "--role", "admin"}, team...)...)
+	mustRun(t, dir, append([]string{"user", "add", "--service", "--email", "ci@example.com", "--name", "CI", "--role", "admin"}, team...)...)
 	token := decode[map[string]any](t, mustRun(t, dir, append([]string{"token", "create", "--user", "ci@example.com", "--name", "ci", "--json"}, team...)...))["secret"].(string)
 	s := startServe(t, dir, append([]string{"--job-poll", "200ms"}, team...)...)
 	if code, body := uploadEvidence(s.url, token, "before.txt", "before the outage"); code != 201 {

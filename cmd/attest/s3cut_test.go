@@ -114,7 +114,7 @@ func TestS3UploadCutHalfWay(t *testing.T) {
 		t.Fatal("the proxy never cut an upload")
 	}
 	// Through a server: the API answers an error and records nothing.
-	mustRun(t, dir, append([]string{"user", "add", "--email", "ci@example.com", "--name", "CI", "--role", "admin"}, team...)...)
+	mustRun(t, dir, append([]string{"user", "add", "--service", "--email", "ci@example.com", "--name", "CI", "--role", "admin"}, team...)...)
 	token := decode[map[string]any](t, mustRun(t, dir, append([]string{"token", "create", "--user", "ci@example.com", "--name", "ci", "--json"}, team...)...))["secret"].(string)
 	s := startServeEnv(t, dir, viaProxy, team...)
 	big, _ := os.ReadFile(filepath.Join(dir, "single.bin"))

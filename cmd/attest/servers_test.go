@@ -190,7 +190,7 @@ func teamSetup(t *testing.T) (dir string, team []string, token string) {
 	team = []string{"--data", "team", "--db", url}
 	mustRun(t, dir, append([]string{"init"}, team...)...)
 	mustRun(t, dir, append([]string{"engagement", "create", "--kind", "SOC 2", "--type", "2", "--period", "2026-01-01..2026-12-31"}, team...)...)
-	mustRun(t, dir, append([]string{"user", "add", "--email", "ci@example.com", "--name", "CI", "--role", "admin"}, team...)...)
+	mustRun(t, dir, append([]string{"user", "add", "--service", "--email", "ci@example.com", "--name", "CI", "--role", "admin"}, team...)...)
 	tok := decode[map[string]any](t, mustRun(t, dir, append([]string{"token", "create", "--user", "ci@example.com", "--name", "ci", "--json"}, team...)...))
 	return dir, team, tok["secret"].(string)
 }

@@ -3,14 +3,12 @@ package main
 import (
 	"bufio"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"strconv"
 	"strings"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/spf13/cobra"
 )
 
@@ -23,11 +21,16 @@ engagement's auditors (attest engagement auditor add) under the same name.
 Passwords are kept as argon2id hashes only.`,
 	}
 	var email, name, role string
-	var passwordStdin bool
+	var passwordStdin, service bool
 	add := &cobra.Command{
 		Use:   "add",
-		Short: "Add a user (password from --password-stdin, or a random one printed once)",
-		Args:  cobra.NoArgs,
+		Short: "Add a user (password from --password-stdin, or a random one printed once), or a service account (--service)",
+		Long: `Add a person's account, who signs in with a password (from --password-stdin,
+or a random one printed once) or single sign-on; or, with --service, a
+service account for automation (CI, collectors): it never signs in, acts
+only through API tokens (attest token create --user ADDRESS), and can never
+hold the auditor role.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			password := ""
 			if passwordStdin {
@@ -36,40 +39,37 @@ Passwords are kept as argon2id hashes only.`,
 					return attest.Errorf(attest.EINVALID, "--password-stdin: no password on standard input")
 				}
 				password = strings.TrimRight(line, "\r\n")
-				if len(password) < 12 {
-					return attest.Errorf(attest.EINVALID, "the password needs at least 12 characters")
-				}
-			}
-			shown := ""
-			if password == "" {
-				password, shown = secret("", 18), "generated"
-			}
-			hash, err := argon2id.CreateHash(password, argon2id.DefaultParams)
-			if err != nil {
-				return err
 			}
 			d, err := m.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			u, err := d.db.SaveUser(cmd.Context(), m.change(), attest.User{Email: email, Name: name, Role: role, PasswordHash: hash})
+			added, err := auth.AddUser(cmd.Context(), d.db, m.change(), nil, auth.NewUser{Email: email, Name: name, Role: role, Password: password, Service: service})
 			if err != nil {
 				return err
 			}
+			u, shown := added.User, added.Generated
 			if _, err := d.checkpoint(cmd.Context()); err != nil {
 				return err
 			}
 			if m.cfg.json {
 				out := map[string]any{"user": u}
 				if shown != "" {
-					out["password"] = password
+					out["password"] = shown
 				}
 				return m.printJSON(out)
 			}
-			m.printf("Added %s (%s) as %s, user %d.\n", u.Email, u.Name, u.Role, u.ID)
+			switch {
+			case u.Service:
+				m.printf("Added service account %s as %s, user %d: create its tokens with attest token create --user %s\n", u.Email, u.Role, u.ID, u.Email)
+			case u.Name != u.Email:
+				m.printf("Added %s (%s) as %s, user %d.\n", u.Email, u.Name, u.Role, u.ID)
+			default:
+				m.printf("Added %s as %s, user %d.\n", u.Email, u.Role, u.ID)
+			}
 			if shown != "" {
-				m.printf("Password (shown once): %s\n", password)
+				m.printf("Password (shown once): %s\n", shown)
 			}
 			return nil
 		},
@@ -78,6 +78,7 @@ Passwords are kept as argon2id hashes only.`,
 	add.Flags().StringVar(&name, "name", "", "their name")
 	add.Flags().StringVar(&role, "role", attest.RoleViewer, "one of "+strings.Join(attest.Roles, ", "))
 	add.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
+	add.Flags().BoolVar(&service, "service", false, "a service account for automation: tokens only, never the auditor role")
 	add.MarkFlagRequired("email")
 	list := &cobra.Command{
 		Use:   "list",
@@ -145,12 +146,6 @@ func secret(prefix string, n int) string {
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
-// TokenHash is how an API token is kept and looked up.
-func tokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 func (m *Main) tokenCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "token",
@@ -159,26 +154,23 @@ func (m *Main) tokenCommand() *cobra.Command {
 	var email, name string
 	create := &cobra.Command{
 		Use:   "create",
-		Short: "Create an API token for a user; it is printed once",
-		Args:  cobra.NoArgs,
+		Short: "Create an API token for a service account; it is printed once",
+		Long: `Create an API token for a service account (attest user add --service). A
+token acts for the account that holds it, with its role: a person creates
+their own tokens once signed in to attest serve (POST /api/v1/tokens), and
+nobody creates one for another person's account.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := m.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			u, err := d.db.UserByEmail(cmd.Context(), email)
+			nt, err := auth.CreateToken(cmd.Context(), d.db, m.change(), nil, email, name)
 			if err != nil {
 				return err
 			}
-			if u.Disabled {
-				return attest.Errorf(attest.EINVALID, "%s is disabled", u.Email)
-			}
-			tok := secret("att_", 32)
-			t, err := d.db.SaveToken(cmd.Context(), m.change(), attest.Token{UserID: u.ID, Name: name, Hash: tokenHash(tok)})
-			if err != nil {
-				return err
-			}
+			t, u, tok := nt.Token, nt.Owner, nt.Secret
 			if _, err := d.checkpoint(cmd.Context()); err != nil {
 				return err
 			}
@@ -189,7 +181,7 @@ func (m *Main) tokenCommand() *cobra.Command {
 			return nil
 		},
 	}
-	create.Flags().StringVar(&email, "user", "", "the user (e-mail) the token acts as")
+	create.Flags().StringVar(&email, "user", "", "the service account (e-mail) that holds the token")
 	create.Flags().StringVar(&name, "name", "", "what the token is for, e.g. ci")
 	create.MarkFlagRequired("user")
 	revoke := &cobra.Command{

@@ -37,7 +37,17 @@ func TestUsersAndTokens(t *testing.T) {
 	if ok, err := argon2id.ComparePasswordAndHash("correct horse battery staple", u.PasswordHash); !ok || err != nil {
 		t.Errorf("the stored hash does not match the password: %v", err)
 	}
-	tok := decode[map[string]any](t, mustRun(t, dir, "token", "create", "--user", "ana@example.com", "--name", "ci", "--json"))
+	// A token acts for the account that holds it: never for a person's
+	// account created by someone else (here the auditor's), and a service
+	// account can never be an auditor.
+	if r := run(t, dir, "", "token", "create", "--user", "ana@example.com", "--name", "ci"); r.code == 0 || !strings.Contains(r.stderr, "a token acts for its creator; create a service account for automation") {
+		t.Errorf("token for the auditor's account: exit %d %s", r.code, r.stderr)
+	}
+	if r := run(t, dir, "", "user", "add", "--service", "--email", "bot@example.com", "--role", "auditor"); r.code != 2 || !strings.Contains(r.stderr, "cannot hold the auditor role") {
+		t.Errorf("service auditor: exit %d %s", r.code, r.stderr)
+	}
+	mustRun(t, dir, "user", "add", "--service", "--email", "ci@example.com", "--name", "CI", "--role", "compliance-manager")
+	tok := decode[map[string]any](t, mustRun(t, dir, "token", "create", "--user", "ci@example.com", "--name", "ci", "--json"))
 	if sec := tok["secret"].(string); !strings.HasPrefix(sec, "att_") || len(sec) < 40 {
 		t.Errorf("token %v", tok)
 	}
@@ -46,7 +56,7 @@ func TestUsersAndTokens(t *testing.T) {
 	}
 	mustRun(t, dir, "token", "revoke", "1")
 	mustRun(t, dir, "user", "disable", "ana@example.com")
-	if l := decode[[]map[string]any](t, mustRun(t, dir, "user", "list", "--json")); len(l) != 2 || l[1]["disabled"] != true {
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "user", "list", "--json")); len(l) != 3 || l[1]["disabled"] != true || l[2]["service"] != true {
 		t.Errorf("users %v", l)
 	}
 	mustRun(t, dir, "verify")

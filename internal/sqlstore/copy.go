@@ -32,7 +32,7 @@ var copyTables = []struct {
 	{"completeness", "id, population_id, method, against_id, control_total, matched, missing, extra, missing_count, extra_count, note, by_name, at, entry", "id"},
 	{"tests", "id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry", "id"},
 	{"responses", "test_id, text, by_name, at, entry", "entry"},
-	{"users", "id, email, name, role, password_hash, disabled, created_at, updated_at", "id"},
+	{"users", "id, email, name, role, password_hash, disabled, service, created_at, updated_at", "id"},
 	{"tokens", "id, user_id, name, hash, created_at, revoked_at", "id"},
 	{"documents", "id, engagement_id, kind, name, ref, size, media_type, meta, added_by, added_at, entry", "id"},
 	{"requests", "id, engagement_id, control_id, text, items, due, status, evidence, created_by, created_at, updated_by, updated_at", "id"},
@@ -110,7 +110,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 func portable(col string, v any) any {
 	switch x := v.(type) {
 	case int64:
-		if col == "also_soc3" || col == "binding" || col == "internal" || col == "disabled" || col == "override" || col == "watermark" {
+		if col == "also_soc3" || col == "binding" || col == "internal" || col == "disabled" || col == "service" || col == "override" || col == "watermark" {
 			return x != 0
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/attest-dev/attest"
 )
 
-const userCols = `id, email, name, role, password_hash, disabled, created_at, updated_at`
+const userCols = `id, email, name, role, password_hash, disabled, service, created_at, updated_at`
 
 // SaveUser creates or updates a user and records it (without its password
 // hash) in the ledger.
@@ -19,6 +19,9 @@ func (s *Store) SaveUser(ctx context.Context, ch attest.Change, u attest.User) (
 	}
 	if !attest.ValidRole(u.Role) {
 		return nil, attest.Errorf(attest.EINVALID, "role %q: want one of %s", u.Role, strings.Join(attest.Roles, ", "))
+	}
+	if err := u.Validate(); err != nil {
+		return nil, err
 	}
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -31,12 +34,12 @@ func (s *Store) SaveUser(ctx context.Context, ch attest.Change, u attest.User) (
 			return nil, err
 		}
 		u.CreatedAt = u.UpdatedAt
-		_, err = tx.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Email, u.Name, u.Role, u.PasswordHash, u.Disabled, u.CreatedAt, u.UpdatedAt)
+		_, err = tx.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Email, u.Name, u.Role, u.PasswordHash, u.Disabled, u.Service, u.CreatedAt, u.UpdatedAt)
 	} else {
 		var res interface{ RowsAffected() (int64, error) }
-		res, err = tx.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, role = ?, password_hash = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			u.Email, u.Name, u.Role, u.PasswordHash, u.Disabled, u.UpdatedAt, u.ID)
+		res, err = tx.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, role = ?, password_hash = ?, disabled = ?, service = ?, updated_at = ? WHERE id = ?`,
+			u.Email, u.Name, u.Role, u.PasswordHash, u.Disabled, u.Service, u.UpdatedAt, u.ID)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
 				return nil, attest.Errorf(attest.ENOTFOUND, "no such user: %d", u.ID)
@@ -67,7 +70,7 @@ func (s *Store) users(ctx context.Context, where string, args ...any) ([]attest.
 	out := []attest.User{}
 	for rows.Next() {
 		var u attest.User
-		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt); err != nil {
+		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.Service, &u.CreatedAt, &u.UpdatedAt); err != nil {
 			return nil, err
 		}
 		out = append(out, u)
