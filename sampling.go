@@ -8,9 +8,13 @@ import "context"
 type Auditor struct {
 	EngagementID string `json:"engagement"`
 	Name         string `json:"name"`
-	Firm         string `json:"firm,omitempty"`
-	AddedBy      string `json:"added_by"`
-	AddedAt      string `json:"added_at"`
+	// UserID is the auditor's account: access and authorship are decided
+	// by it, never by the name. 0 until the name is linked to an account
+	// (attest engagement auditor link; attest user unresolved lists them).
+	UserID  int64  `json:"user_id,omitempty"`
+	Firm    string `json:"firm,omitempty"`
+	AddedBy string `json:"added_by"`
+	AddedAt string `json:"added_at"`
 }
 
 // Population is a list of items (changes, hires, terminations) extracted
@@ -62,6 +66,7 @@ type Draw struct {
 const (
 	EntryAuditorAdded    = "auditor.added"
 	EntryAuditorRemoved  = "auditor.removed"
+	EntryAuditorLinked   = "auditor.linked"
 	EntryPopulationAdded = "population.imported"
 	EntrySampleDrawn     = "sample.drawn"
 )
@@ -71,6 +76,8 @@ const (
 type SamplingStore interface {
 	AddAuditor(ctx context.Context, ch Change, a Auditor) error
 	RemoveAuditor(ctx context.Context, ch Change, engagementID, name string) error
+	// LinkAuditor links a named auditor to their account.
+	LinkAuditor(ctx context.Context, ch Change, engagementID, name string, userID int64) (*Auditor, error)
 	Auditors(ctx context.Context, engagementID string) ([]Auditor, error)
 	AddPopulation(ctx context.Context, ch Change, p Population) (*Population, error)
 	Population(ctx context.Context, id int64) (*Population, error)

@@ -167,7 +167,7 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 			}
 			d.Entry = e.Seq
 			st.draws[d.ID] = d
-		case attest.EntryAuditorAdded:
+		case attest.EntryAuditorAdded, attest.EntryAuditorLinked:
 			var d attest.Auditor
 			if err := json.Unmarshal(e.Data, &d); err != nil {
 				bad(err)

@@ -20,6 +20,15 @@ func testAuditors(t *testing.T, s attest.Store) {
 	if err != nil || len(got) != 1 || got[0].Firm != "Example CPA" || got[0].AddedBy != "tester" {
 		t.Errorf("auditors %+v %v", got, err)
 	}
+	if a, err := s.LinkAuditor(ctx, ch, "e1", "Ana Lima", 42); err != nil || a.UserID != 42 || a.Firm != "Example CPA" {
+		t.Errorf("link %+v %v", a, err)
+	}
+	if _, err := s.LinkAuditor(ctx, ch, "e1", "Nobody", 42); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("link an unknown auditor: %v", err)
+	}
+	if got, _ := s.Auditors(ctx, "e1"); len(got) != 1 || got[0].UserID != 42 {
+		t.Errorf("after link: %+v", got)
+	}
 	if err := s.RemoveAuditor(ctx, ch, "e1", "Ana Lima"); err != nil {
 		t.Fatal(err)
 	}

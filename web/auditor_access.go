@@ -9,6 +9,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 )
 
@@ -51,15 +52,8 @@ func ParseGrace(v string) (time.Duration, error) {
 }
 
 // named reports whether an auditor user is one of the engagement's named
-// auditors (attest engagement auditor add, under the user's name).
-func named(u *attest.User, as []attest.Auditor) bool {
-	for _, a := range as {
-		if strings.EqualFold(strings.TrimSpace(a.Name), strings.TrimSpace(u.Name)) {
-			return true
-		}
-	}
-	return false
-}
+// auditors, by account.
+func named(u *attest.User, as []attest.Auditor) bool { return auth.Named(u, as) }
 
 // accessEnd is when an auditor's access to e ends: the end of the report
 // date (the recorded one, else the period end or as-of date plus the usual
@@ -162,7 +156,7 @@ func (s *Server) requireAuditor(ctx context.Context, u *attest.User, e *attest.E
 	}
 	if !named(u, as) {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: u.Name + " is not a named auditor of " + e.ID + ": only the engagement's auditors " + what +
-			" (an administrator adds them with attest engagement auditor add, under the same name)"}
+			" (an administrator names them with attest engagement auditor add NAME --user THEIR-ADDRESS)"}
 	}
 	grace, err := s.grace(ctx)
 	if err != nil {

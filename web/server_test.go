@@ -88,7 +88,8 @@ func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: attest.RoleAuditor, Firm: "Example CPA LLP"}); err != nil {
+	aud, _ := s.UserByEmail(ctx, attest.RoleAuditor+"@example.com")
+	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: attest.RoleAuditor, UserID: aud.ID, Firm: "Example CPA LLP"}); err != nil {
 		t.Fatal(err)
 	}
 	priv, pub, err := ledger.GenerateKey("attest-test")

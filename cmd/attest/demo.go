@@ -172,6 +172,9 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	if err := s.SetSetting(ctx, currentEngagementKey, soc2); err != nil {
 		return err
 	}
+	if err := m.demoAccounts(ctx, d); err != nil {
+		return err
+	}
 	m.progress("Adding a year of evidence, with a few gaps")
 	nEvidence, err := m.demoEvidence(ctx, d, created)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/sample"
@@ -321,7 +322,7 @@ func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][
 func (m *Main) demoAuditor(ctx context.Context, d *data, e *attest.Engagement, events []attest.Event) error {
 	mgmt := attest.Change{Actor: "Priya Raman", At: m.Now()}
 	aud := attest.Change{Actor: "Ana Lima", At: m.Now()}
-	if err := d.db.AddAuditor(ctx, mgmt, attest.Auditor{EngagementID: e.ID, Name: "Ana Lima", Firm: e.Firm}); err != nil {
+	if _, err := auth.AddAuditor(ctx, d.db, mgmt, attest.Auditor{EngagementID: e.ID, Name: "Ana Lima", Firm: e.Firm}, "ana.lima@example-partners-cpas.example"); err != nil {
 		return err
 	}
 	if len(events) == 0 {

@@ -23,6 +23,24 @@ var demoUsers = []attest.User{
 	{Email: "maya.lindqvist@harbor.example", Name: "Maya Lindqvist", Role: attest.RoleViewer},
 }
 
+// demoAccounts gives the demo its sign-in accounts, first, so that the
+// auditor and the control owners are linked to them from the start.
+func (m *Main) demoAccounts(ctx context.Context, d *data) error {
+	ch := attest.Change{Actor: "Kenji Mori", At: m.Now()}
+	// One hash for all: the sample users share the demo password.
+	hash, err := argon2id.CreateHash(demoPassword, argon2id.DefaultParams)
+	if err != nil {
+		return err
+	}
+	for _, u := range demoUsers {
+		u.PasswordHash = hash
+		if _, err := d.db.SaveUser(ctx, ch, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // demoNDA is the demo's click-through NDA, in our own words.
 const demoNDA = `Harbor Payroll, Inc. shares its SOC reports with people who need them to assess Harbor as a service provider. By accepting this agreement, you, on behalf of your company, agree that:
 
@@ -40,17 +58,6 @@ This agreement is governed by the laws of the State of Delaware. It is fictional
 func (m *Main) demoTrust(ctx context.Context, d *data, engs []*attest.Engagement) error {
 	now := m.Now()
 	ch := attest.Change{Actor: "Kenji Mori", At: now}
-	// One hash for all: the sample users share the demo password.
-	hash, err := argon2id.CreateHash(demoPassword, argon2id.DefaultParams)
-	if err != nil {
-		return err
-	}
-	for _, u := range demoUsers {
-		u.PasswordHash = hash
-		if _, err := d.db.SaveUser(ctx, ch, u); err != nil {
-			return err
-		}
-	}
 	if _, err := d.db.SaveNDA(ctx, ch, demoNDA); err != nil {
 		return err
 	}

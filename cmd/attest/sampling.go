@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/sample"
 	"github.com/spf13/cobra"
@@ -29,10 +30,48 @@ set seeds, draw samples and record the auditor's tests and conclusions; every
 action is recorded with its actor (--as NAME, default the operating-system
 user).`,
 	}
-	var firm string
+	var firm, email string
 	add := &cobra.Command{
-		Use:   "add NAME [--firm TEXT]",
-		Short: "Add an auditor to the engagement",
+		Use:   "add NAME [--user EMAIL] [--firm TEXT]",
+		Short: "Add an auditor to the engagement, linked to their account",
+		Long: `Name an auditor of the engagement. Access and authorship follow the account,
+never the name: --user names the auditor's account by its e-mail address;
+without it, the one auditor account whose name is exactly NAME is linked,
+and when there is none (or several) the auditor stays unlinked, with no
+access, until attest engagement auditor link NAME --user EMAIL.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if firm == "" {
+				firm = e.Firm
+			}
+			a, err := auth.AddAuditor(ctx, d.db, m.change(), attest.Auditor{EngagementID: e.ID, Name: args[0], Firm: firm}, email)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"engagement": e.ID, "auditor": a.Name, "firm": firm, "user_id": a.UserID})
+			}
+			m.printf("%s (%s) is an auditor of %s.\n", a.Name, dashStr(firm), e.ID)
+			if a.UserID == 0 {
+				m.printf("No auditor account is linked yet: they have no access until attest engagement auditor link %q --user THEIR-ADDRESS.\n", a.Name)
+			}
+			return nil
+		},
+	}
+	add.Flags().StringVar(&firm, "firm", "", "the auditor's CPA firm (default: the engagement's)")
+	add.Flags().StringVar(&email, "user", "", "the auditor's account (e-mail address)")
+	link := &cobra.Command{
+		Use:   "link NAME --user EMAIL",
+		Short: "Link a named auditor to their account",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -41,27 +80,22 @@ user).`,
 				return err
 			}
 			defer d.Close()
-			name := strings.TrimSpace(args[0])
-			if name == "" {
-				return attest.Errorf(attest.EINVALID, "an auditor needs a name")
-			}
-			if firm == "" {
-				firm = e.Firm
-			}
-			if err := d.db.AddAuditor(ctx, m.change(), attest.Auditor{EngagementID: e.ID, Name: name, Firm: firm}); err != nil {
+			a, err := auth.LinkAuditor(ctx, d.db, m.change(), e.ID, args[0], email)
+			if err != nil {
 				return err
 			}
 			if _, err := d.checkpoint(ctx); err != nil {
 				return err
 			}
 			if m.cfg.json {
-				return m.printJSON(map[string]string{"engagement": e.ID, "auditor": name, "firm": firm})
+				return m.printJSON(a)
 			}
-			m.printf("%s (%s) is an auditor of %s.\n", name, dashStr(firm), e.ID)
+			m.printf("%s, auditor of %s, is account %d.\n", a.Name, e.ID, a.UserID)
 			return nil
 		},
 	}
-	add.Flags().StringVar(&firm, "firm", "", "the auditor's CPA firm (default: the engagement's)")
+	link.Flags().StringVar(&email, "user", "", "the auditor's account (e-mail address)")
+	link.MarkFlagRequired("user")
 	remove := &cobra.Command{
 		Use:   "remove NAME",
 		Short: "Take an auditor off the engagement (what they recorded stays)",
@@ -113,7 +147,7 @@ user).`,
 			return nil
 		},
 	}
-	cmd.AddCommand(add, remove, list)
+	cmd.AddCommand(add, link, remove, list)
 	return cmd
 }
 

@@ -16,8 +16,9 @@ func (m *Main) userCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "user",
 		Short: "People who sign in to attest serve, and their roles",
-		Long: "Roles: " + strings.Join(attest.Roles, ", ") + `. An auditor is also added to an
-engagement's auditors (attest engagement auditor add) under the same name.
+		Long: "Roles: " + strings.Join(attest.Roles, ", ") + `. An auditor's account is named on each
+engagement they work on (attest engagement auditor add NAME --user EMAIL):
+access follows the account, never a name.
 Passwords are kept as argon2id hashes only.`,
 	}
 	var email, name, role string

@@ -61,3 +61,28 @@ func TestUsersAndTokens(t *testing.T) {
 	}
 	mustRun(t, dir, "verify")
 }
+
+// Auditors are linked to accounts, never matched by name: an account whose
+// name only looks like the auditor's is not linked, and a name with no
+// account stays unlinked until an administrator links it.
+func TestAuditorsAreLinkedToAccounts(t *testing.T) {
+	dir := setup(t)
+	mustRun(t, dir, "user", "add", "--email", "look@example.com", "--name", "ana lima", "--role", "auditor")
+	a := decode[map[string]any](t, mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima", "--json"))
+	if a["user_id"] != 0.0 {
+		t.Errorf("a look-alike account was linked: %v", a)
+	}
+	if r := run(t, dir, "", "engagement", "auditor", "link", "Ana Lima", "--user", "priya@example.com"); r.code != 2 {
+		t.Errorf("link to an unknown account: exit %d %s", r.code, r.stderr)
+	}
+	mustRun(t, dir, "user", "add", "--email", "ana@cpa.example", "--name", "Ana Lima", "--role", "auditor")
+	l := decode[map[string]any](t, mustRun(t, dir, "engagement", "auditor", "link", "Ana Lima", "--user", "ana@cpa.example", "--json"))
+	if l["user_id"] != 2.0 {
+		t.Errorf("link %v", l)
+	}
+	mustRun(t, dir, "engagement", "auditor", "add", "Bo Kim", "--user", "look@example.com")
+	if as := decode[[]map[string]any](t, mustRun(t, dir, "engagement", "auditor", "list", "--json")); len(as) != 2 || as[0]["user_id"] != 2.0 || as[1]["user_id"] != 1.0 {
+		t.Errorf("auditors %v", as)
+	}
+	mustRun(t, dir, "verify")
+}

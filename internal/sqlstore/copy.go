@@ -26,7 +26,7 @@ var copyTables = []struct {
 	{"evidence_controls", "evidence_id, control_id", "evidence_id, control_id"},
 	{"events", "control_id, key, date, description, source, entry", "control_id, key"},
 	{"not_required", "id, control_id, start_date, end_date, reason, evidence_id, added_by, added_at, entry", "id"},
-	{"auditors", "engagement_id, name, firm, added_by, added_at", "engagement_id, name"},
+	{"auditors", "engagement_id, name, user_id, firm, added_by, added_at", "engagement_id, name"},
 	{"populations", "id, control_id, ref, name, format, rows, key_column, date_column, first_date, last_date, source, query, extracted_by, extracted_at, imported_by, imported_at, entry", "id"},
 	{"draws", "id, engagement_id, control_id, population_id, seed, size, rule, stratify, items, binding, redraw_reason, drawn_by, drawn_at, entry, extends", "id"},
 	{"completeness", "id, population_id, method, against_id, control_total, matched, missing, extra, missing_count, extra_count, note, by_name, at, entry", "id"},

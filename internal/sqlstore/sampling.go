@@ -24,7 +24,7 @@ func (s *Store) AddAuditor(ctx context.Context, ch attest.Change, a attest.Audit
 		return &attest.Error{Code: attest.ENOTFOUND, Message: "no such engagement: " + a.EngagementID, Hint: "see `attest engagement list`"}
 	}
 	a.AddedBy, a.AddedAt = ch.Actor, ch.Stamp()
-	_, err = tx.ExecContext(ctx, `INSERT INTO auditors (engagement_id, name, firm, added_by, added_at) VALUES (?, ?, ?, ?, ?)`, a.EngagementID, a.Name, a.Firm, a.AddedBy, a.AddedAt)
+	_, err = tx.ExecContext(ctx, `INSERT INTO auditors (engagement_id, name, user_id, firm, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)`, a.EngagementID, a.Name, a.UserID, a.Firm, a.AddedBy, a.AddedAt)
 	if s.d.IsUnique(err) {
 		return attest.Errorf(attest.ECONFLICT, "%s is already an auditor of %s", a.Name, a.EngagementID)
 	}
@@ -57,9 +57,36 @@ func (s *Store) RemoveAuditor(ctx context.Context, ch attest.Change, engagementI
 	return tx.Commit()
 }
 
+// LinkAuditor links a named auditor to their account and records the
+// whole auditor again in the ledger.
+func (s *Store) LinkAuditor(ctx context.Context, ch attest.Change, engagementID, name string, userID int64) (*attest.Auditor, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var a attest.Auditor
+	err = tx.QueryRowContext(ctx, `SELECT engagement_id, name, user_id, firm, added_by, added_at FROM auditors WHERE engagement_id = ? AND name = ?`, engagementID, name).
+		Scan(&a.EngagementID, &a.Name, &a.UserID, &a.Firm, &a.AddedBy, &a.AddedAt)
+	if isNoRows(err) {
+		return nil, notFound("auditor", name+" on engagement "+engagementID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.UserID = userID
+	if _, err := tx.ExecContext(ctx, `UPDATE auditors SET user_id = ? WHERE engagement_id = ? AND name = ?`, userID, engagementID, name); err != nil {
+		return nil, err
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryAuditorLinked, a); err != nil {
+		return nil, err
+	}
+	return &a, tx.Commit()
+}
+
 // Auditors lists an engagement's auditors by name.
 func (s *Store) Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, name, firm, added_by, added_at FROM auditors WHERE engagement_id = ? ORDER BY name`, engagementID)
+	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, name, user_id, firm, added_by, added_at FROM auditors WHERE engagement_id = ? ORDER BY name`, engagementID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +94,7 @@ func (s *Store) Auditors(ctx context.Context, engagementID string) ([]attest.Aud
 	out := []attest.Auditor{}
 	for rows.Next() {
 		var a attest.Auditor
-		if err := rows.Scan(&a.EngagementID, &a.Name, &a.Firm, &a.AddedBy, &a.AddedAt); err != nil {
+		if err := rows.Scan(&a.EngagementID, &a.Name, &a.UserID, &a.Firm, &a.AddedBy, &a.AddedAt); err != nil {
 			return nil, err
 		}
 		out = append(out, a)

@@ -1,0 +1,96 @@
+package auth
+
+import (
+	"context"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+// Named reports whether the account u is one of the engagement's named
+// auditors. Only the account counts: a display name, however similar,
+// never does.
+func Named(u *attest.User, as []attest.Auditor) bool {
+	if u == nil || u.ID == 0 || u.Role != attest.RoleAuditor || u.Service {
+		return false
+	}
+	for _, a := range as {
+		if a.UserID == u.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// AuditorStore is what naming auditors needs.
+type AuditorStore interface {
+	Users(ctx context.Context) ([]attest.User, error)
+	UserByEmail(ctx context.Context, email string) (*attest.User, error)
+	AddAuditor(ctx context.Context, ch attest.Change, a attest.Auditor) error
+	LinkAuditor(ctx context.Context, ch attest.Change, engagementID, name string, userID int64) (*attest.Auditor, error)
+}
+
+// AuditorAccount finds the account of an auditor: the account with the
+// address email when given (it must hold the auditor role), else the one
+// auditor account whose name is exactly name. No account, or several with
+// that name, is nil: the name stays unlinked, never guessed.
+func AuditorAccount(ctx context.Context, s AuditorStore, name, email string) (*attest.User, error) {
+	if email != "" {
+		u, err := s.UserByEmail(ctx, email)
+		if err != nil {
+			return nil, err
+		}
+		if u.Role != attest.RoleAuditor || u.Service || u.Disabled {
+			return nil, &attest.Error{Code: attest.EINVALID, Message: "user: " + u.Email + " is not an enabled auditor account (role " + u.Role + ")"}
+		}
+		return u, nil
+	}
+	us, err := s.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found *attest.User
+	for i := range us {
+		u := &us[i]
+		if u.Role == attest.RoleAuditor && !u.Service && !u.Disabled && strings.TrimSpace(u.Name) == strings.TrimSpace(name) {
+			if found != nil {
+				return nil, nil // ambiguous: listed by attest user unresolved
+			}
+			found = u
+		}
+	}
+	return found, nil
+}
+
+// AddAuditor names an auditor of an engagement, linked to their account
+// (see AuditorAccount) when one is found.
+func AddAuditor(ctx context.Context, s AuditorStore, ch attest.Change, a attest.Auditor, email string) (*attest.Auditor, error) {
+	a.Name = strings.TrimSpace(a.Name)
+	if a.Name == "" {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "an auditor needs a name"}
+	}
+	u, err := AuditorAccount(ctx, s, a.Name, email)
+	if err != nil {
+		return nil, err
+	}
+	if u != nil {
+		a.UserID = u.ID
+	}
+	if err := s.AddAuditor(ctx, ch, a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// LinkAuditor links a named auditor to the auditor account with address
+// email.
+func LinkAuditor(ctx context.Context, s AuditorStore, ch attest.Change, engagementID, name, email string) (*attest.Auditor, error) {
+	if email == "" {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "user: name the auditor's account by its e-mail address"}
+	}
+	u, err := AuditorAccount(ctx, s, name, email)
+	if err != nil {
+		return nil, err
+	}
+	return s.LinkAuditor(ctx, ch, engagementID, name, u.ID)
+}
