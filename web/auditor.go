@@ -236,6 +236,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 	if err != nil {
 		return err
 	}
+	engs = scope(r.Context()).Engagements(engs)
 	grace, err := s.grace(r.Context())
 	if err != nil {
 		return err
@@ -245,6 +246,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 		When, Report, AccessEnds, Auditors string
 	}
 	var rows []row
+	var last time.Time
 	for i := range engs {
 		e := &engs[i]
 		as, err := s.cfg.Store.Auditors(r.Context(), e.ID)
@@ -256,6 +258,9 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 			names = append(names, a.Name)
 		}
 		end, _ := accessEnd(e, grace)
+		if end.After(last) {
+			last = end
+		}
 		ends := "no end known"
 		if !end.IsZero() {
 			ends = end.AddDate(0, 0, -1).Format(attest.DateLayout)
@@ -263,10 +268,8 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 		rows = append(rows, row{*e, periodWords(e), dashIfEmpty(engagement.ReportDate(e)), ends, dashIfEmpty(strings.Join(names, ", "))})
 	}
 	until := ""
-	if u.Role == attest.RoleAuditor {
-		if t, _, err := s.auditorUntil(r.Context(), u); err == nil && !t.IsZero() {
-			until = t.AddDate(0, 0, -1).Format(attest.DateLayout)
-		}
+	if u.Role == attest.RoleAuditor && !last.IsZero() {
+		until = last.AddDate(0, 0, -1).Format(attest.DateLayout)
 	}
 	return s.render(w, r, "fieldwork", u, map[string]any{"Title": "Fieldwork", "User": u, "Engagements": rows, "Until": until, "Grace": graceWords(grace)})
 }

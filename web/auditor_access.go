@@ -10,7 +10,6 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
-	"github.com/attest-dev/attest/engagement"
 )
 
 // GraceSetting is the store setting that holds how long an auditor's
@@ -55,68 +54,54 @@ func ParseGrace(v string) (time.Duration, error) {
 // auditors, by account.
 func named(u *attest.User, as []attest.Auditor) bool { return auth.Named(u, as) }
 
-// accessEnd is when an auditor's access to e ends: the end of the report
-// date (the recorded one, else the period end or as-of date plus the usual
-// fieldwork) plus the grace period. The zero time means no end is known.
+// accessEnd is when an auditor's access to e ends (auth.AccessEnd).
 func accessEnd(e *attest.Engagement, grace time.Duration) (time.Time, string) {
-	rd := engagement.ReportDate(e)
-	t, err := attest.ParseDate(rd)
-	if err != nil {
-		return time.Time{}, ""
-	}
-	return t.AddDate(0, 0, 1).Add(grace), rd
+	return auth.AccessEnd(e, grace)
 }
 
-// auditorUntil is when an auditor user's access to the server ends: the
-// latest end over the engagements they are named on (over every engagement
-// when they are named on none yet). The zero time means no end.
-func (s *Server) auditorUntil(ctx context.Context, u *attest.User) (time.Time, string, error) {
+// policy is the access policy now, with the configured grace period.
+func (s *Server) policy(ctx context.Context) (auth.Policy, error) {
 	grace, err := s.grace(ctx)
 	if err != nil {
-		return time.Time{}, "", err
+		return auth.Policy{}, err
 	}
-	engs, err := s.cfg.Store.Engagements(ctx)
-	if err != nil {
-		return time.Time{}, "", err
-	}
-	var mine []attest.Engagement
-	for _, e := range engs {
-		as, err := s.cfg.Store.Auditors(ctx, e.ID)
-		if err != nil {
-			return time.Time{}, "", err
-		}
-		if named(u, as) {
-			mine = append(mine, e)
-		}
-	}
-	if len(mine) == 0 {
-		mine = engs
-	}
-	var until time.Time
-	var report string
-	for i := range mine {
-		end, rd := accessEnd(&mine[i], grace)
-		if end.IsZero() {
-			return time.Time{}, "", nil // an engagement without dates: its fieldwork has no known end
-		}
-		if end.After(until) {
-			until, report = end, rd
-		}
-	}
-	return until, report, nil
+	return auth.Policy{Dir: s.cfg.Store, Grace: grace, Now: s.cfg.Now()}, nil
 }
 
-// auditorAccess refuses an auditor whose access has ended.
-func (s *Server) auditorAccess(ctx context.Context, u *attest.User) error {
-	if u.Role != attest.RoleAuditor {
-		return nil
+type scopeKey struct{}
+
+// scope is what the caller may read, as the guard worked it out (the whole
+// organization when no guard ran, as for public routes).
+func scope(ctx context.Context) *auth.Scope {
+	if sc, ok := ctx.Value(scopeKey{}).(*auth.Scope); ok {
+		return sc
 	}
-	until, report, err := s.auditorUntil(ctx, u)
-	if err != nil || until.IsZero() || s.cfg.Now().Before(until) {
-		return err
+	return auth.Everything
+}
+
+// auditorAccess refuses an auditor who is on no live engagement.
+func (s *Server) auditorAccess(ctx context.Context, u *attest.User) (*auth.Scope, error) {
+	p, err := s.policy(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return &attest.Error{Code: attest.EFORBIDDEN, Message: "your access as an auditor ended on " + until.UTC().Format(attest.DateLayout) +
-		" (the report date " + report + " plus the grace period): ask an administrator if the engagement's dates have changed"}
+	sc, err := p.Scope(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return sc, sc.Check()
+}
+
+// engagementParam is the engagement a route names in its path or query,
+// which the caller must be allowed to read.
+func engagementParam(rt route, r *http.Request) string {
+	switch {
+	case strings.Contains(rt.Pattern, "/engagements/{id}"), strings.HasPrefix(rt.Pattern, "/fieldwork/{id}"):
+		return r.PathValue("id")
+	case strings.HasPrefix(rt.Pattern, "/controls/{engagement}"):
+		return r.PathValue("engagement")
+	}
+	return r.URL.Query().Get("engagement")
 }
 
 // expiredAuditorLogin refuses a sign-in by an auditor whose access has
@@ -133,7 +118,7 @@ func (s *Server) expiredAuditorLogin(w http.ResponseWriter, r *http.Request) err
 	}
 	// The password is compared only for an auditor whose access has ended,
 	// so every other sign-in costs the one hash the login handler spends.
-	refused := s.auditorAccess(r.Context(), u)
+	_, refused := s.auditorAccess(r.Context(), u)
 	if attest.ErrorCode(refused) != attest.EFORBIDDEN {
 		return refused
 	}
@@ -143,9 +128,9 @@ func (s *Server) expiredAuditorLogin(w http.ResponseWriter, r *http.Request) err
 	return refused
 }
 
-// requireAuditor refuses anyone but an auditor acting on an engagement whose access
-// window has ended, or who is not one of its named auditors: only they
-// may set seeds, draw, test and request.
+// requireAuditor refuses anyone but a named auditor of e (by account)
+// whose access window is open: only they may set seeds, draw, test and
+// request.
 func (s *Server) requireAuditor(ctx context.Context, u *attest.User, e *attest.Engagement, what string) error {
 	if u.Role != attest.RoleAuditor {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "only the service auditor " + what}

@@ -212,7 +212,7 @@ func TestOnlyAuditorsChangeAuditorRecords(t *testing.T) {
 	if err := f.store.RemoveAuditor(ctx, ch, "e1", ctxU.Name); err != nil {
 		t.Fatal(err)
 	}
-	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 403 || !strings.Contains(body, "not a named auditor") {
+	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 403 || !strings.Contains(body, "not named as an auditor on any engagement") {
 		t.Errorf("unnamed auditor: %d %s", code, body)
 	}
 	ts, _ := f.store.Tests(ctx, "e1", "")
@@ -344,7 +344,7 @@ func TestEvidenceRequestsWithComments(t *testing.T) {
 		t.Errorf("comments %+v", cs)
 	}
 	// A request of another engagement is not reachable through this one.
-	if code, _ := f.callAs(t, "GET", fmt.Sprintf("/api/v1/engagements/e2/requests/%d", q.ID), attest.RoleAuditor, nil); code != 404 {
+	if code, _ := f.callAs(t, "GET", fmt.Sprintf("/api/v1/engagements/e2/requests/%d", q.ID), attest.RoleCompliance, nil); code != 404 {
 		t.Errorf("request through another engagement: %d", code)
 	}
 }
@@ -408,6 +408,13 @@ func TestUsersAndTokensAdmin(t *testing.T) {
 	json.Unmarshal([]byte(body), &added)
 	if added.User.Email != "ana@example.com" || len(added.Password) < 20 || strings.Contains(body, "argon2id") {
 		t.Fatalf("added %s", body)
+	}
+	// An auditor signs in once named on an engagement.
+	if got := f.login(t, "ana@example.com", added.Password).StatusCode; got != 403 {
+		t.Errorf("sign-in of an auditor on no engagement: %d", got)
+	}
+	if err := f.store.AddAuditor(context.Background(), ch, attest.Auditor{EngagementID: "e1", Name: "Ana Lima", UserID: added.User.ID}); err != nil {
+		t.Fatal(err)
 	}
 	if got := f.login(t, "ana@example.com", added.Password).StatusCode; got != 303 {
 		t.Errorf("sign-in with the generated password: %d", got)

@@ -2,12 +2,16 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/storetest"
 )
 
 // signIn adds an account and keeps its session under key, for callAs.
@@ -34,7 +38,15 @@ func (f *fixture) signIn(t *testing.T, key string, u attest.User) *attest.User {
 func TestLookAlikeAuditorIsNotTheAuditor(t *testing.T) {
 	f := setup(t)
 	f.addPopulation(t, 40)
-	f.signIn(t, "look-alike", attest.User{Email: "auditor@example-cpa.example", Name: "AUDITOR", Role: attest.RoleAuditor})
+	// Named on another engagement, so that it may sign in at all.
+	if err := f.store.CreateEngagement(context.Background(), ch, storetest.Engagement("e9"), nil); err != nil {
+		t.Fatal(err)
+	}
+	look, _ := f.store.SaveUser(context.Background(), ch, attest.User{Email: "auditor@example-cpa.example", Name: "AUDITOR", Role: attest.RoleAuditor})
+	if err := f.store.AddAuditor(context.Background(), ch, attest.Auditor{EngagementID: "e9", Name: "AUDITOR", UserID: look.ID}); err != nil {
+		t.Fatal(err)
+	}
+	f.signIn(t, "look-alike", attest.User{ID: look.ID, Email: look.Email, Name: look.Name, Role: look.Role})
 	draw := map[string]any{"control": "AX-01", "seed": "s", "size": 2}
 	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", "look-alike", draw); code != 403 || !strings.Contains(body, "not a named auditor") {
 		t.Errorf("look-alike draws: %d %s", code, body)
@@ -49,5 +61,77 @@ func TestLookAlikeAuditorIsNotTheAuditor(t *testing.T) {
 	// The real auditor, linked by account, still may.
 	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 201 {
 		t.Errorf("the named auditor draws: %d %s", code, body)
+	}
+}
+
+// Hole: auditors were checked on writes only. An auditor named on e1
+// reads nothing of e2 (tests, draws, requests, documents and the issued
+// report, the export, evidence that supports only e2's controls), and an
+// auditor named on no engagement reads nothing at all.
+func TestAuditorsReadOnlyTheirEngagements(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	ctls := storetest.Controls(1)
+	ctls[0].ID = "ZZ-01"
+	if err := f.store.CreateEngagement(ctx, ch, storetest.Engagement("e2"), ctls); err != nil {
+		t.Fatal(err)
+	}
+	ref, n, err := f.bstore.Put(strings.NewReader("e2's issued report"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := f.store.AddDocument(ctx, ch, attest.Document{EngagementID: "e2", Kind: attest.DocIssued, Name: "soc2.pdf", Ref: string(ref), Size: n, MediaType: "application/pdf", Meta: map[string]string{"kind": "SOC 2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := f.store.AddEvidence(ctx, ch, []attest.Evidence{{Ref: string(ref), Size: n, Name: "e2-only.pdf", MediaType: "application/pdf", Controls: []string{"ZZ-01"}, Date: "2026-03-01", Method: attest.MethodUpload}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := []string{
+		"/api/v1/engagements/e2/tests", "/api/v1/engagements/e2/draws", "/api/v1/engagements/e2/populations",
+		"/api/v1/engagements/e2/requests", "/api/v1/engagements/e2/documents", "/api/v1/engagements/e2/export",
+		"/api/v1/engagements/e2/controls", "/api/v1/engagements/e2/dashboard", "/fieldwork/e2", "/fieldwork/e2/export",
+		"/controls/e2/ZZ-01", "/controls?engagement=e2",
+		"/api/v1/documents/" + itoa(doc.ID) + "/content", "/documents/" + itoa(doc.ID) + "/download",
+		"/api/v1/evidence/" + itoa(evs[0].ID) + "/content", "/evidence/" + itoa(evs[0].ID) + "/download",
+	}
+	for _, path := range refused {
+		code, body := f.callAs(t, "GET", path, attest.RoleAuditor, nil)
+		if code != 403 {
+			t.Errorf("auditor of e1 reads %s: %d", path, code)
+		} else if strings.Contains(path, "/e2") && !strings.Contains(body, "e2") {
+			t.Errorf("the refusal of %s does not name the engagement: %s", path, body)
+		}
+		if code, _ := f.callAs(t, "GET", path, attest.RoleCompliance, nil); code == 403 && !strings.HasSuffix(path, "/export") {
+			t.Errorf("the compliance manager is refused %s", path)
+		}
+	}
+	// Lists leave e2 out.
+	for _, path := range []string{"/api/v1/engagements", "/api/v1/evidence", "/api/v1/reports", "/fieldwork", "/", "/controls", "/evidence", "/reports"} {
+		code, body := f.callAs(t, "GET", path, attest.RoleAuditor, nil)
+		if code != 200 || strings.Contains(body, `"e2"`) || strings.Contains(body, "Example e2") || strings.Contains(body, "e2-only.pdf") || strings.Contains(body, "ZZ-01") {
+			t.Errorf("auditor of e1 lists e2 in %s: %d", path, code)
+		}
+	}
+	// Still their own.
+	if code, _ := f.callAs(t, "GET", "/api/v1/engagements/e1/tests", attest.RoleAuditor, nil); code != 200 {
+		t.Errorf("auditor reads e1's tests: %d", code)
+	}
+	// Named on no engagement: no access at all, sign-in included.
+	lone, _ := f.store.SaveUser(ctx, ch, attest.User{Email: "lone@cpa.example", Name: "Lone", Role: attest.RoleAuditor})
+	sum := sha256.Sum256([]byte("att_lone"))
+	f.store.SaveToken(ctx, ch, attest.Token{UserID: lone.ID, Name: "x", Hash: hex.EncodeToString(sum[:])})
+	bearer := http.Header{"Authorization": {"Bearer att_lone"}}
+	for _, path := range []string{"/api/v1/engagements", "/api/v1/engagements/e1/tests", "/api/v1/evidence", "/api/v1/reports"} {
+		if got := f.do(t, "GET", path, "", bearer).StatusCode; got != 403 {
+			t.Errorf("auditor on no engagement reads %s: %d", path, got)
+		}
+	}
+	// e1's window closes (report date 2027-02-28 plus 30 days) while e2
+	// has none of theirs: nothing is left.
+	f.setNow(time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC))
+	if code, _ := f.callAs(t, "GET", "/api/v1/engagements/e1/tests", attest.RoleAuditor, nil); code != 403 {
+		t.Errorf("auditor after the window: %d", code)
 	}
 }

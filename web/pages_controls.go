@@ -23,7 +23,7 @@ func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, u *attest.
 	}
 	only := r.URL.Query().Get("engagement")
 	var shown []*engagementView
-	for _, v := range views {
+	for _, v := range scopedViews(r.Context(), views) {
 		if only == "" || v.Engagement.ID == only {
 			shown = append(shown, v)
 		}

@@ -110,9 +110,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 			return nil
 		}
 	}
-	_, body, err := s.dashboardViews(r.Context())
+	views, body, err := s.dashboardViews(r.Context())
 	if err != nil {
 		return err
+	}
+	if !scope(r.Context()).All() {
+		// An auditor sees only their engagements: their body is rendered
+		// for them (and kept compressed for them alone, below).
+		var b bytes.Buffer
+		if err := pages.ExecuteTemplate(&b, "dashboard-body", map[string]any{"Engagements": scopedViews(r.Context(), views), "Upcoming": upcomingDays}); err != nil {
+			return err
+		}
+		body = b.Bytes()
 	}
 	// The body is the same for everyone and already escaped: only the
 	// head (the user's name and links) is rendered per request.
@@ -135,6 +144,21 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	w.Header().Set("Content-Length", itoa(int64(page.Len())))
 	w.Write(page.Bytes())
 	return nil
+}
+
+// scopedViews keeps the engagements the caller may read.
+func scopedViews(ctx context.Context, views []*engagementView) []*engagementView {
+	sc := scope(ctx)
+	if sc.All() {
+		return views
+	}
+	out := []*engagementView{}
+	for _, v := range views {
+		if sc.Engagement(v.Engagement.ID) == nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // gzipped is the user's compressed page for key, if kept.

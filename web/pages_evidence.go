@@ -26,7 +26,7 @@ func (s *Server) controlIDs(r *http.Request) ([]string, error) {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, v := range views {
+	for _, v := range scopedViews(r.Context(), views) {
 		for _, c := range v.Controls {
 			if !seen[c.ID] {
 				seen[c.ID] = true
@@ -53,6 +53,7 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
+	evs = scope(r.Context()).EvidenceList(evs)
 	total := len(evs)
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].ID > evs[j].ID })
 	if len(evs) > evidenceShown {
@@ -93,6 +94,9 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request, _ *att
 	}
 	e, err := s.cfg.Store.Evidence(r.Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := scope(r.Context()).Evidence(e); err != nil {
 		return err
 	}
 	if e.PurgedAt != "" {

@@ -27,6 +27,7 @@ func (s *Server) reportsViews(ctx context.Context) ([]reportsView, error) {
 	if err != nil {
 		return nil, err
 	}
+	engs = scope(ctx).Engagements(engs)
 	var out []reportsView
 	for _, e := range engs {
 		v := reportsView{Engagement: e, Kinds: draftKinds(&e), Drafts: []attest.Document{}, Issued: []attest.Document{}}
@@ -226,6 +227,9 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request, _ *att
 	}
 	d, err := s.cfg.Store.Document(r.Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := scope(r.Context()).Document(d); err != nil {
 		return err
 	}
 	return s.sendBlob(w, d.Ref, d.Size, d.Name, d.MediaType)

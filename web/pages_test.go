@@ -67,6 +67,10 @@ func setupAt(t *testing.T, now time.Time) *pagesFixture {
 			t.Fatal(err)
 		}
 	}
+	aud, _ := s.UserByEmail(ctx, "auditor@example.com")
+	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: "auditor", UserID: aud.ID}); err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "blobs")
 	bs, err := blob.OpenFS(dir)
 	if err != nil {

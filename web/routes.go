@@ -215,7 +215,7 @@ func (s *Server) engagements(w http.ResponseWriter, r *http.Request, _ *attest.U
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, l)
+	writeJSON(w, http.StatusOK, scope(r.Context()).Engagements(l))
 	return nil
 }
 
@@ -236,7 +236,7 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request, _ *attest.User
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, l)
+	writeJSON(w, http.StatusOK, scope(r.Context()).EvidenceList(l))
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -224,15 +225,23 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 		}
+		sc := auth.Everything
 		if len(rt.Roles) > 0 && u != nil {
-			// An auditor's access ends with the engagement (report date
-			// plus grace), for sessions and API tokens alike.
-			if err := s.auditorAccess(r.Context(), u); err != nil {
+			// An auditor reads and acts only on the engagements they are
+			// named on, by account, while the engagement's window (report
+			// date plus grace) is open: for sessions and API tokens alike.
+			if sc, err = s.auditorAccess(r.Context(), u); err != nil {
 				if attest.ErrorCode(err) == attest.EFORBIDDEN && r.Header.Get("Authorization") == "" {
 					s.sessions.Destroy(r.Context())
 				}
 				s.fail(w, r, err)
 				return
+			}
+			if id := engagementParam(rt, r); id != "" {
+				if err := sc.Engagement(id); err != nil {
+					s.fail(w, r, err)
+					return
+				}
 			}
 		}
 		if len(rt.Roles) > 0 {
@@ -249,7 +258,8 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 		}
-		if err := rt.h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)), u); err != nil {
+		ctx := context.WithValue(context.WithValue(r.Context(), userKey{}, u), scopeKey{}, sc)
+		if err := rt.h(w, r.WithContext(ctx), u); err != nil {
 			s.fail(w, r, err)
 		}
 	})

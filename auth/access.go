@@ -1,0 +1,178 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
+)
+
+// Directory is what access decisions read: the engagements, and who is
+// named on each.
+type Directory interface {
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
+	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
+	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+}
+
+// Policy decides access at one moment: the auditors' grace period after
+// the report date, and the time now.
+type Policy struct {
+	Dir   Directory
+	Grace time.Duration
+	Now   time.Time
+}
+
+// AccessEnd is when an auditor's access to e ends: the end of the report
+// date (the recorded one, else the period end or as-of date plus the usual
+// fieldwork) plus the grace period, with that report date. The zero time
+// means no end is known.
+func AccessEnd(e *attest.Engagement, grace time.Duration) (time.Time, string) {
+	rd := engagement.ReportDate(e)
+	t, err := attest.ParseDate(rd)
+	if err != nil {
+		return time.Time{}, ""
+	}
+	return t.AddDate(0, 0, 1).Add(grace), rd
+}
+
+// open reports whether the auditors' access window to e is open now.
+func (p Policy) open(e *attest.Engagement) bool {
+	end, _ := AccessEnd(e, p.Grace)
+	return end.IsZero() || p.Now.Before(end)
+}
+
+// Scope is what one account may read: everything for the organization's
+// staff; for an auditor, only the engagements they are named on (by
+// account) whose access window is open, and their controls.
+type Scope struct {
+	all         bool
+	engagements map[string]attest.Engagement
+	controls    map[string]bool
+	// Ended is the latest end among the auditor's named engagements whose
+	// window has closed, with its report date, for the refusal's wording.
+	ended, endedReport string
+}
+
+// Scope works out what u may read. An auditor named on no live engagement
+// gets a scope with nothing in it (Check refuses them everything).
+func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
+	if u == nil || u.Role != attest.RoleAuditor {
+		return Everything, nil
+	}
+	engs, err := p.Dir.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sc := &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}}
+	for i := range engs {
+		e := &engs[i]
+		as, err := p.Dir.Auditors(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !Named(u, as) {
+			continue
+		}
+		if !p.open(e) {
+			if end, rd := AccessEnd(e, p.Grace); end.Format(attest.DateLayout) > sc.ended {
+				sc.ended, sc.endedReport = end.UTC().Format(attest.DateLayout), rd
+			}
+			continue
+		}
+		sc.engagements[e.ID] = *e
+		ctls, err := p.Dir.Controls(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range ctls {
+			sc.controls[c.ID] = true
+		}
+	}
+	return sc, nil
+}
+
+// Everything is the scope of the organization's staff.
+var Everything = &Scope{all: true}
+
+// All reports whether the scope is the whole organization.
+func (sc *Scope) All() bool { return sc.all }
+
+// Check refuses an account whose scope is empty: an auditor on no live
+// engagement has no access at all.
+func (sc *Scope) Check() error {
+	if sc.all || len(sc.engagements) > 0 {
+		return nil
+	}
+	if sc.ended != "" {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "your access as an auditor ended on " + sc.ended +
+			" (the report date " + sc.endedReport + " plus the grace period): ask an administrator if the engagement's dates have changed"}
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: "you are not named as an auditor on any engagement: an administrator names you with attest engagement auditor add NAME --user YOUR-ADDRESS"}
+}
+
+// Engagement refuses an engagement outside the scope, naming it.
+func (sc *Scope) Engagement(id string) error {
+	if sc.all {
+		return nil
+	}
+	if _, ok := sc.engagements[id]; ok {
+		return nil
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: "engagement " + id + ": you are not a named auditor of it, or your access to it has ended"}
+}
+
+// Engagements keeps the engagements in the scope.
+func (sc *Scope) Engagements(engs []attest.Engagement) []attest.Engagement {
+	if sc.all {
+		return engs
+	}
+	out := []attest.Engagement{}
+	for _, e := range engs {
+		if _, ok := sc.engagements[e.ID]; ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Control reports whether a control (by ID, as evidence names it) belongs
+// to an engagement in the scope.
+func (sc *Scope) Control(id string) bool { return sc.all || sc.controls[id] }
+
+// Evidence refuses evidence that supports no control in the scope.
+func (sc *Scope) Evidence(e *attest.Evidence) error {
+	if sc.all {
+		return nil
+	}
+	for _, c := range e.Controls {
+		if sc.controls[c] {
+			return nil
+		}
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: "this evidence supports no control of an engagement you audit"}
+}
+
+// EvidenceList keeps the evidence that supports a control in the scope.
+func (sc *Scope) EvidenceList(evs []attest.Evidence) []attest.Evidence {
+	if sc.all {
+		return evs
+	}
+	out := evs[:0:0]
+	for i := range evs {
+		if sc.Evidence(&evs[i]) == nil {
+			out = append(out, evs[i])
+		}
+	}
+	return out
+}
+
+// Document refuses a document of an engagement outside the scope (and,
+// for an auditor, one that belongs to no engagement).
+func (sc *Scope) Document(d *attest.Document) error {
+	if sc.all {
+		return nil
+	}
+	return sc.Engagement(d.EngagementID)
+}
