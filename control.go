@@ -165,18 +165,23 @@ type Control struct {
 	Frequency    Frequency   `json:"frequency"`
 	DueDays      int         `json:"due_days"`
 	Owner        string      `json:"owner"`
-	OwnerRole    string      `json:"owner_role"`
-	Status       Status      `json:"status"`
-	StatusReason string      `json:"status_reason,omitempty"`
-	Criteria     []string    `json:"criteria"`
-	Objectives   []string    `json:"objectives"`
-	UpdatedAt    string      `json:"updated_at"`
+	// OwnerID is the owner's account: who may edit the control as its
+	// owner is decided by it, never by the name. 0 when the owner has no
+	// account (or is not linked yet).
+	OwnerID      int64    `json:"owner_id,omitempty"`
+	OwnerRole    string   `json:"owner_role"`
+	Status       Status   `json:"status"`
+	StatusReason string   `json:"status_reason,omitempty"`
+	Criteria     []string `json:"criteria"`
+	Objectives   []string `json:"objectives"`
+	UpdatedAt    string   `json:"updated_at"`
 }
 
 // ControlUpdate holds the fields of a control a user may change; nil means
 // unchanged.
 type ControlUpdate struct {
 	Owner        *string
+	OwnerID      *int64
 	Frequency    *Frequency
 	DueDays      *int
 	Status       *Status
@@ -189,6 +194,10 @@ type ControlUpdate struct {
 func ApplyControlUpdate(c *Control, u ControlUpdate) error {
 	if u.Owner != nil {
 		c.Owner = strings.TrimSpace(*u.Owner)
+		c.OwnerID = 0
+	}
+	if u.OwnerID != nil {
+		c.OwnerID = *u.OwnerID
 	}
 	if u.Frequency != nil {
 		f, err := ParseFrequency(string(*u.Frequency))

@@ -135,3 +135,28 @@ func TestAuditorsReadOnlyTheirEngagements(t *testing.T) {
 		t.Errorf("auditor after the window: %d", code)
 	}
 }
+
+// Hole: control owners were matched by display name, so whoever was later
+// created under the owner's name owned their controls. Only the owner's
+// account edits as the owner; assigning by address links the account.
+func TestLookAlikeOwnerIsNotTheOwner(t *testing.T) {
+	f := setup(t)
+	f.signIn(t, "same-name", attest.User{Email: "other@example.com", Name: attest.RoleOwner, Role: attest.RoleOwner})
+	change := map[string]any{"status": "implemented"}
+	if code, body := f.callAs(t, "PATCH", "/api/v1/engagements/e1/controls/AX-01", "same-name", change); code != 403 {
+		t.Errorf("an account with the owner's name edits AX-01: %d %s", code, body)
+	}
+	if code, body := f.callAs(t, "PATCH", "/api/v1/engagements/e1/controls/AX-01", attest.RoleOwner, change); code != 200 {
+		t.Errorf("the owner's account: %d %s", code, body)
+	}
+	// Reassigned by address to the other account: now theirs, not the first's.
+	if code, body := f.callAs(t, "PATCH", "/api/v1/engagements/e1/controls/AX-01", attest.RoleCompliance, map[string]any{"owner": "other@example.com"}); code != 200 || !strings.Contains(body, `"owner_id"`) {
+		t.Errorf("assign by address: %d %s", code, body)
+	}
+	if code, _ := f.callAs(t, "PATCH", "/api/v1/engagements/e1/controls/AX-01", attest.RoleOwner, change); code != 403 {
+		t.Errorf("the former owner still edits: %d", code)
+	}
+	if code, body := f.callAs(t, "PATCH", "/api/v1/engagements/e1/controls/AX-01", attest.RoleCompliance, map[string]any{"owner": "nobody@example.com"}); code != 400 || !strings.Contains(body, "owner:") {
+		t.Errorf("assign to an unknown address: %d %s", code, body)
+	}
+}

@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/period"
 )
 
@@ -113,28 +113,8 @@ func (s *Server) controlAPI(w http.ResponseWriter, r *http.Request, _ *attest.Us
 	return nil
 }
 
-// ownsControl reports whether the control's recorded owner is u (by name
-// or e-mail address).
-func ownsControl(u *attest.User, c *attest.Control) bool {
-	o := strings.TrimSpace(c.Owner)
-	return o != "" && (strings.EqualFold(o, u.Name) || strings.EqualFold(o, u.Email))
-}
-
-// mayEdit says whether u may change c: admins and compliance managers any
-// control, a control owner only the controls recorded as theirs. The route
-// table already keeps other roles out; this is the per-record rule.
-func (s *Server) mayEdit(u *attest.User, c *attest.Control) error {
-	switch u.Role {
-	case attest.RoleAdmin, attest.RoleCompliance:
-		return nil
-	case attest.RoleOwner:
-		if ownsControl(u, c) {
-			return nil
-		}
-		return forbidden("control " + c.ID + " is not recorded as yours (owner: " + orNone(c.Owner) + "): ask a compliance manager")
-	}
-	return forbidden("your role (" + u.Role + ") may not change controls")
-}
+// mayEdit says whether u may change c (engagement.MayEdit).
+func (s *Server) mayEdit(u *attest.User, c *attest.Control) error { return engagement.MayEdit(u, c) }
 
 func orNone(s string) string {
 	if s == "" {
@@ -164,96 +144,14 @@ func (s *Server) editForm(w http.ResponseWriter, r *http.Request, u *attest.User
 }
 
 // controlChange is the JSON body of a control update; absent fields stay.
-type controlChange struct {
-	Owner        *string `json:"owner"`
-	Status       *string `json:"status"`
-	StatusReason *string `json:"status_reason"`
-	Frequency    *string `json:"frequency"`
-	DueDays      *int    `json:"due_days"`
-	Description  *string `json:"description"`
-}
+type controlChange = engagement.ControlChange
 
-// update turns the change into a ControlUpdate, naming the field at fault.
-func (ch controlChange) update(u *attest.User, c *attest.Control) (attest.ControlUpdate, error) {
-	var up attest.ControlUpdate
-	if ch.Owner != nil && strings.TrimSpace(*ch.Owner) != c.Owner {
-		if u.Role == attest.RoleOwner {
-			return up, forbidden("owner: only an admin or a compliance manager assigns controls")
-		}
-		if len(*ch.Owner) > 200 {
-			return up, invalid("owner: at most 200 characters")
-		}
-		up.Owner = ch.Owner
-	}
-	if ch.Status != nil {
-		st, err := attest.ParseStatus(*ch.Status)
-		if err != nil {
-			return up, invalid("status: " + attest.ErrorMessage(err))
-		}
-		up.Status = &st
-	}
-	if ch.StatusReason != nil {
-		if len(*ch.StatusReason) > 2000 {
-			return up, invalid("status_reason: at most 2000 characters")
-		}
-		up.StatusReason = ch.StatusReason
-	}
-	if ch.Frequency != nil {
-		f, err := attest.ParseFrequency(*ch.Frequency)
-		if err != nil {
-			return up, invalid("frequency: " + attest.ErrorMessage(err))
-		}
-		up.Frequency = &f
-	}
-	if ch.DueDays != nil {
-		if *ch.DueDays < 0 || *ch.DueDays > 366 {
-			return up, invalid("due_days: want 0 to 366")
-		}
-		up.DueDays = ch.DueDays
-	}
-	if ch.Description != nil {
-		if strings.TrimSpace(*ch.Description) == "" {
-			return up, invalid("description: a control's description cannot be empty")
-		}
-		if len(*ch.Description) > 20000 {
-			return up, invalid("description: at most 20000 characters")
-		}
-		up.Description = ch.Description
-	}
-	// Checked here first, so the error names the form field rather than
-	// the command line's flag.
-	trial := *c
-	if err := attest.ApplyControlUpdate(&trial, up); err != nil {
-		if trial.Status == attest.NotApplicable && strings.TrimSpace(trial.StatusReason) == "" {
-			return up, invalid("status_reason: \"not applicable\" needs a reason")
-		}
-		return up, err
-	}
-	return up, nil
-}
-
-// applyChange checks and records a change to a control, then signs a
-// checkpoint.
+// applyChange records a change to a control through the workflow, then
+// signs a checkpoint.
 func (s *Server) applyChange(ctx context.Context, u *attest.User, engID, id string, ch controlChange) (*attest.Control, bool, error) {
-	_, c, err := s.loadControl(ctx, engID, id)
-	if err != nil {
-		return nil, false, err
-	}
-	if err := s.mayEdit(u, c); err != nil {
-		return nil, false, err
-	}
-	up, err := ch.update(u, c)
-	if err != nil {
-		return nil, false, err
-	}
-	trial := *c
-	attest.ApplyControlUpdate(&trial, up)
-	if reflect.DeepEqual(trial, *c) {
-		return c, false, nil // nothing changes: no ledger entry for it
-	}
-	out, err := s.cfg.Store.UpdateControl(ctx, attest.Change{Actor: actor(u), At: s.cfg.Now()}, c.EngagementID, c.ID, up)
-	if err != nil {
-		return nil, false, err
+	out, changed, err := engagement.UpdateControl(ctx, s.cfg.Store, s.actorChange(u), u, engID, id, ch)
+	if err != nil || !changed {
+		return out, changed, err
 	}
 	return out, true, s.sign(ctx)
 }

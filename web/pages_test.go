@@ -58,14 +58,16 @@ func setupAt(t *testing.T, now time.Time) *pagesFixture {
 	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr(attest.RoleOwner)}); err != nil {
-		t.Fatal(err)
-	}
 	hash, _ := argon2id.CreateHash(password, &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
 	for _, role := range attest.Roles {
 		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The control owner's account owns AX-01, so editing it is theirs to do.
+	owner, _ := s.UserByEmail(ctx, attest.RoleOwner+"@example.com")
+	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr(attest.RoleOwner), OwnerID: &owner.ID}); err != nil {
+		t.Fatal(err)
 	}
 	aud, _ := s.UserByEmail(ctx, "auditor@example.com")
 	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: "auditor", UserID: aud.ID}); err != nil {
@@ -593,41 +595,6 @@ func TestDashboardCompressedAndPlainAgree(t *testing.T) {
 	if plain != zipped || !strings.Contains(plain, "AX-01") || !strings.HasSuffix(plain, "</html>") {
 		t.Errorf("the plain and compressed pages differ (%d and %d bytes)", len(plain), len(zipped))
 	}
-}
-
-// FuzzControlChange feeds the control update's JSON decoder and checks:
-// never a panic, and a change that is accepted leaves a control every
-// store would take (a known status and frequency, a reason when not
-// applicable, a description).
-func FuzzControlChange(f *testing.F) {
-	for _, s := range []string{`{"status":"implemented"}`, `{"status":"not-applicable","status_reason":"x"}`, `{"due_days":-1}`, `{"frequency":"weekly","owner":"a"}`, `{}`, `[]`, `{"description":""}`} {
-		f.Add(s)
-	}
-	admin := &attest.User{Role: attest.RoleAdmin}
-	f.Fuzz(func(t *testing.T, body string) {
-		r := httptest.NewRequest("PATCH", "/", strings.NewReader(body))
-		var ch controlChange
-		if err := decodeJSON(httptest.NewRecorder(), r, &ch); err != nil {
-			if attest.ErrorCode(err) != attest.EINVALID {
-				t.Fatalf("decode: %v", err)
-			}
-			return
-		}
-		c := storetest.Controls(1)[0]
-		up, err := ch.update(admin, &c)
-		if err != nil {
-			if code := attest.ErrorCode(err); code != attest.EINVALID {
-				t.Fatalf("update: %s %v", code, err)
-			}
-			return
-		}
-		if err := attest.ApplyControlUpdate(&c, up); err != nil {
-			t.Fatalf("an accepted change does not apply: %v", err)
-		}
-		if _, err := attest.ParseStatus(string(c.Status)); err != nil || c.Description == "" || (c.Status == attest.NotApplicable && c.StatusReason == "") {
-			t.Fatalf("an accepted change leaves %+v", c)
-		}
-	})
 }
 
 // BenchmarkDashboard serves the dashboard of an engagement about the

@@ -73,15 +73,16 @@ func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
 		t.Fatal(err)
 	}
-	// The control owner owns AX-01, so editing it is theirs to do.
-	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr(attest.RoleOwner)}); err != nil {
-		t.Fatal(err)
-	}
 	hash, _ := argon2id.CreateHash(password, cheapHash)
 	for _, role := range attest.Roles {
 		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The control owner's account owns AX-01, so editing it is theirs to do.
+	owner, _ := s.UserByEmail(ctx, attest.RoleOwner+"@example.com")
+	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr(attest.RoleOwner), OwnerID: &owner.ID}); err != nil {
+		t.Fatal(err)
 	}
 	blobDir := filepath.Join(t.TempDir(), "blobs")
 	bs, err := blob.OpenFS(blobDir)

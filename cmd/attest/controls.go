@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/spf13/cobra"
 )
 
@@ -134,27 +135,19 @@ func (m *Main) controlsSet() *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			var u attest.ControlUpdate
+			var u engagement.ControlChange
 			fl := cmd.Flags()
 			if fl.Changed("owner") {
 				u.Owner = &owner
 			}
 			if fl.Changed("frequency") {
-				f, err := attest.ParseFrequency(frequency)
-				if err != nil {
-					return err
-				}
-				u.Frequency = &f
+				u.Frequency = &frequency
 			}
 			if fl.Changed("due-days") {
 				u.DueDays = &dueDays
 			}
 			if fl.Changed("status") {
-				st, err := attest.ParseStatus(status)
-				if err != nil {
-					return err
-				}
-				u.Status = &st
+				u.Status = &status
 			}
 			if fl.Changed("reason") {
 				u.StatusReason = &reason
@@ -162,7 +155,7 @@ func (m *Main) controlsSet() *cobra.Command {
 			if fl.Changed("description") {
 				u.Description = &description
 			}
-			if u == (attest.ControlUpdate{}) {
+			if u == (engagement.ControlChange{}) {
 				return &attest.Error{Code: attest.EINVALID, Message: "nothing to change", Hint: "pass --owner, --frequency, --due-days, --status, --reason or --description"}
 			}
 			d, e, err := m.openEngagement(ctx)
@@ -170,8 +163,7 @@ func (m *Main) controlsSet() *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			s := d.db
-			c, err := s.UpdateControl(ctx, m.change(), e.ID, strings.ToUpper(args[0]), u)
+			c, _, err := engagement.UpdateControl(ctx, d.db, m.change(), nil, e.ID, args[0], u)
 			if err != nil {
 				return err
 			}
@@ -186,7 +178,7 @@ func (m *Main) controlsSet() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&owner, "owner", "", "the person who owns the control")
+	fl.StringVar(&owner, "owner", "", "the person who owns the control: their e-mail address, or their name (linked to the one account with exactly that name)")
 	fl.StringVar(&frequency, "frequency", "", "continuous, multiple-daily, daily, weekly, bi-weekly, semi-monthly, monthly, quarterly, semi-annual, annual, event-driven")
 	fl.IntVar(&dueDays, "due-days", 0, "days after each window (or event) by which evidence is due")
 	fl.StringVar(&status, "status", "", "not-started, in-progress, implemented, not-applicable")

@@ -142,6 +142,10 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	// the last two months are still ahead.
 	start := attest.AddMonths(engagement.FirstOfNextMonth(now), -11)
 	cat := m.catalog()
+	accounts, err := m.demoAccounts(ctx, d)
+	if err != nil {
+		return err
+	}
 	var ids []string
 	var soc2 string
 	var created []*attest.Engagement
@@ -158,7 +162,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		if err != nil {
 			return err
 		}
-		demoStatuses(ctls, now)
+		demoStatuses(ctls, now, accounts)
 		m.progress("Creating %s with %d controls", e.ID, len(ctls))
 		if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, e, ctls); err != nil {
 			return err
@@ -170,9 +174,6 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		}
 	}
 	if err := s.SetSetting(ctx, currentEngagementKey, soc2); err != nil {
-		return err
-	}
-	if err := m.demoAccounts(ctx, d); err != nil {
 		return err
 	}
 	m.progress("Adding a year of evidence, with a few gaps")
@@ -247,12 +248,13 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 
 // demoStatuses gives the demo's controls owners and realistic statuses:
 // most implemented, a few still in progress, one not applicable.
-func demoStatuses(ctls []attest.Control, now time.Time) {
+func demoStatuses(ctls []attest.Control, now time.Time, accounts map[string]int64) {
 	inProgress := map[string]bool{"PI-05": true, "AVL-06": true, "CNF-01": true, "RSK-03": true, "PAY-06": true}
 	notStarted := map[string]bool{"MON-02": true}
 	for i := range ctls {
 		c := &ctls[i]
 		c.Owner = demoPeople[c.OwnerRole]
+		c.OwnerID = accounts[c.Owner]
 		c.UpdatedAt = now.UTC().Format(time.RFC3339)
 		switch {
 		case c.ID == "PHY-03":
@@ -262,7 +264,7 @@ func demoStatuses(ctls []attest.Control, now time.Time) {
 			c.Status = attest.InProgress
 		case notStarted[c.ID]:
 			c.Status = attest.NotStarted
-			c.Owner = ""
+			c.Owner, c.OwnerID = "", 0
 		default:
 			c.Status = attest.Implemented
 		}

@@ -25,20 +25,24 @@ var demoUsers = []attest.User{
 
 // demoAccounts gives the demo its sign-in accounts, first, so that the
 // auditor and the control owners are linked to them from the start.
-func (m *Main) demoAccounts(ctx context.Context, d *data) error {
+// It returns each account's ID by name.
+func (m *Main) demoAccounts(ctx context.Context, d *data) (map[string]int64, error) {
 	ch := attest.Change{Actor: "Kenji Mori", At: m.Now()}
 	// One hash for all: the sample users share the demo password.
 	hash, err := argon2id.CreateHash(demoPassword, argon2id.DefaultParams)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	ids := map[string]int64{}
 	for _, u := range demoUsers {
 		u.PasswordHash = hash
-		if _, err := d.db.SaveUser(ctx, ch, u); err != nil {
-			return err
+		saved, err := d.db.SaveUser(ctx, ch, u)
+		if err != nil {
+			return nil, err
 		}
+		ids[saved.Name] = saved.ID
 	}
-	return nil
+	return ids, nil
 }
 
 // demoNDA is the demo's click-through NDA, in our own words.

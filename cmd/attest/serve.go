@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/jobs"
 	"github.com/attest-dev/attest/web"
 	"github.com/spf13/cobra"
@@ -87,6 +88,21 @@ schedule, and each slot becomes one job.`,
 				return err
 			}
 			defer d.Close()
+			// Data recorded by name before accounts were linked: every name
+			// that matches exactly one account is linked now; the rest wait
+			// for an administrator (attest user unresolved).
+			linked, left, err := auth.LinkNames(cmd.Context(), d.db, m.change(), false)
+			if err != nil {
+				return err
+			}
+			if len(linked) > 0 {
+				if _, err := d.checkpoint(cmd.Context()); err != nil {
+					return err
+				}
+			}
+			if len(left) > 0 {
+				m.warn(fmt.Sprintf("%d names of auditors or control owners are not linked to an account: see attest user unresolved", len(left)))
+			}
 			return m.serve(cmd.Context(), d, f, nil)
 		},
 	}

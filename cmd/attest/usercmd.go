@@ -137,6 +137,7 @@ hold the auditor role.`,
 		},
 	}
 	c.AddCommand(add, list, disable)
+	c.AddCommand(m.unresolvedCommands()...)
 	return c
 }
 

@@ -86,3 +86,33 @@ func TestAuditorsAreLinkedToAccounts(t *testing.T) {
 	}
 	mustRun(t, dir, "verify")
 }
+
+// Data recorded by name migrates: a name that matches exactly one account
+// is linked by attest user link; the others are listed, never guessed.
+func TestUnresolvedNamesAreListedAndLinked(t *testing.T) {
+	dir := setup(t)
+	mustRun(t, dir, "controls", "set", "AC-06", "--owner", "Dana Ortiz")
+	mustRun(t, dir, "controls", "set", "AC-04", "--owner", "Sam Adeyemi")
+	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
+	mustRun(t, dir, "user", "add", "--email", "dana@example.com", "--name", "Dana Ortiz", "--role", "control-owner")
+	mustRun(t, dir, "user", "add", "--email", "sam1@example.com", "--name", "Sam Adeyemi", "--role", "control-owner")
+	mustRun(t, dir, "user", "add", "--email", "sam2@example.com", "--name", "Sam Adeyemi", "--role", "viewer")
+	mustRun(t, dir, "user", "add", "--email", "ana@cpa.example", "--name", "Ana Lima", "--role", "auditor")
+	before := decode[map[string][]map[string]any](t, mustRun(t, dir, "user", "unresolved", "--json"))
+	if len(before["linkable"]) != 2 || len(before["unresolved"]) != 1 || before["unresolved"][0]["name"] != "Sam Adeyemi" || before["unresolved"][0]["accounts"] != 2.0 {
+		t.Fatalf("unresolved before linking: %v", before)
+	}
+	if out := mustRun(t, dir, "verify"); !strings.Contains(out, "warning: ") || !strings.Contains(out, "Sam Adeyemi") {
+		t.Errorf("verify does not warn of unresolved names: %s", out)
+	}
+	mustRun(t, dir, "user", "link")
+	after := decode[map[string][]map[string]any](t, mustRun(t, dir, "user", "unresolved", "--json"))
+	if len(after["linkable"]) != 0 || len(after["unresolved"]) != 1 {
+		t.Errorf("unresolved after linking: %v", after)
+	}
+	c := decode[map[string]any](t, mustRun(t, dir, "controls", "show", "AC-06", "--json"))
+	if c["owner_id"] != 1.0 {
+		t.Errorf("AC-06 %v", c)
+	}
+	mustRun(t, dir, "verify")
+}

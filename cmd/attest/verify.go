@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/web"
 
 	"github.com/attest-dev/attest/integrity"
@@ -71,8 +72,18 @@ authentic and complete remains the auditor's judgment.`,
 			if err != nil {
 				return err
 			}
+			_, unresolved, err := auth.LinkNames(ctx, d.db, m.change(), true)
+			if err != nil {
+				return err
+			}
 			if m.cfg.json {
-				if err := m.printJSON(rep); err != nil {
+				if unresolved == nil {
+					unresolved = []auth.Unresolved{}
+				}
+				if err := m.printJSON(struct {
+					*integrity.Report
+					Unresolved []auth.Unresolved `json:"unresolved_names"`
+				}{rep, unresolved}); err != nil {
 					return err
 				}
 			} else if rep.OK {
@@ -88,6 +99,11 @@ authentic and complete remains the auditor's judgment.`,
 						where += " [" + pr.Ref + "]"
 					}
 					m.printf("  %s%s: %s\n", pr.Kind, where, pr.Detail)
+				}
+			}
+			if !m.cfg.json {
+				for _, u := range unresolved {
+					m.printf("warning: %s is not linked to an account (attest user unresolved)\n", unresolvedWords(u))
 				}
 			}
 			if !rep.OK {

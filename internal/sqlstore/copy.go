@@ -17,7 +17,7 @@ var copyTables = []struct {
 }{
 	{"settings", "key, value", "key"},
 	{"engagements", "id, name, kind, type, also_soc3, categories, templates, as_of, period_start, period_end, report_date, firm, created_at", "created_at, " + insertionOrder},
-	{"controls", "engagement_id, id, title, description, type, nature, frequency, due_days, owner, owner_role, status, status_reason, criteria, objectives, position, updated_at", "engagement_id, position"},
+	{"controls", "engagement_id, id, title, description, type, nature, frequency, due_days, owner, owner_id, owner_role, status, status_reason, criteria, objectives, position, updated_at", "engagement_id, position"},
 	{"exclusions", "engagement_id, criterion_id, reason, created_at", "engagement_id, criterion_id"},
 	{"ledger_entries", "seq, type, record, created_at", "seq"},
 	{"ledger_hashes", "idx, hash", "idx"},

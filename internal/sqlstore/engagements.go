@@ -48,11 +48,11 @@ func (s *Store) CreateEngagement(ctx context.Context, ch attest.Change, e *attes
 	}
 	for i, c := range controls {
 		_, err := tx.ExecContext(ctx, `INSERT INTO controls
-			(engagement_id, id, title, description, type, nature, frequency, due_days, owner, owner_role,
+			(engagement_id, id, title, description, type, nature, frequency, due_days, owner, owner_id, owner_role,
 			 status, status_reason, criteria, objectives, position, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, c.ID, c.Title, c.Description, string(c.Type), string(c.Nature), string(c.Frequency), c.DueDays,
-			c.Owner, c.OwnerRole, string(c.Status), c.StatusReason, list(c.Criteria), list(c.Objectives), i, c.UpdatedAt)
+			c.Owner, c.OwnerID, c.OwnerRole, string(c.Status), c.StatusReason, list(c.Criteria), list(c.Objectives), i, c.UpdatedAt)
 		if s.d.IsUnique(err) {
 			return attest.Errorf(attest.ECONFLICT, "control %s given twice", c.ID)
 		}
@@ -118,12 +118,12 @@ func (s *Store) Engagements(ctx context.Context) ([]attest.Engagement, error) {
 	return out, rows.Err()
 }
 
-const controlCols = `engagement_id, id, title, description, type, nature, frequency, due_days, owner, owner_role, status, status_reason, criteria, objectives, updated_at`
+const controlCols = `engagement_id, id, title, description, type, nature, frequency, due_days, owner, owner_id, owner_role, status, status_reason, criteria, objectives, updated_at`
 
 func scanControl(row interface{ Scan(...any) error }) (*attest.Control, error) {
 	var c attest.Control
 	var typ, nature, freq, status, crit, objs string
-	if err := row.Scan(&c.EngagementID, &c.ID, &c.Title, &c.Description, &typ, &nature, &freq, &c.DueDays, &c.Owner, &c.OwnerRole, &status, &c.StatusReason, &crit, &objs, &c.UpdatedAt); err != nil {
+	if err := row.Scan(&c.EngagementID, &c.ID, &c.Title, &c.Description, &typ, &nature, &freq, &c.DueDays, &c.Owner, &c.OwnerID, &c.OwnerRole, &status, &c.StatusReason, &crit, &objs, &c.UpdatedAt); err != nil {
 		return nil, err
 	}
 	c.Type, c.Nature, c.Frequency, c.Status = attest.ControlType(typ), attest.Nature(nature), attest.Frequency(freq), attest.Status(status)
@@ -186,9 +186,9 @@ func (s *Store) UpdateControl(ctx context.Context, ch attest.Change, engagementI
 		return nil, err
 	}
 	c.UpdatedAt = ch.At.UTC().Format(time.RFC3339)
-	_, err = tx.ExecContext(ctx, `UPDATE controls SET owner = ?, frequency = ?, due_days = ?, status = ?, status_reason = ?, description = ?, updated_at = ?
+	_, err = tx.ExecContext(ctx, `UPDATE controls SET owner = ?, owner_id = ?, frequency = ?, due_days = ?, status = ?, status_reason = ?, description = ?, updated_at = ?
 		WHERE engagement_id = ? AND id = ?`,
-		c.Owner, string(c.Frequency), c.DueDays, string(c.Status), c.StatusReason, c.Description, c.UpdatedAt, engagementID, controlID)
+		c.Owner, c.OwnerID, string(c.Frequency), c.DueDays, string(c.Status), c.StatusReason, c.Description, c.UpdatedAt, engagementID, controlID)
 	if err != nil {
 		return nil, fmt.Errorf("update control %s: %w", controlID, err)
 	}

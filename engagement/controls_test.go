@@ -1,0 +1,101 @@
+package engagement
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/storetest"
+)
+
+// people is a fixed list of accounts for owner look-ups.
+type people []attest.User
+
+func (p people) Users(context.Context) ([]attest.User, error) { return p, nil }
+
+var accounts = people{
+	{ID: 1, Email: "sam@example.com", Name: "Sam Adeyemi", Role: attest.RoleOwner},
+	{ID: 2, Email: "sam.a@example.com", Name: "sam adeyemi", Role: attest.RoleOwner},
+	{ID: 3, Email: "dana@example.com", Name: "Dana Ortiz", Role: attest.RoleOwner},
+	{ID: 4, Email: "dana2@example.com", Name: "Dana Ortiz", Role: attest.RoleViewer},
+}
+
+func TestOwnerAccount(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		owner string
+		want  int64
+		err   bool
+	}{
+		{"Sam Adeyemi", 1, false},       // exactly one account with that name
+		{"SAM ADEYEMI", 0, false},       // a name that only looks alike is nobody
+		{"Dana Ortiz", 0, false},        // two accounts: never guessed
+		{"dana2@example.com", 4, false}, // an address names its account
+		{"nobody@example.com", 0, true}, // an unknown address is refused
+		{"Hannah Cole", 0, false},       // a person without an account
+	} {
+		u, err := OwnerAccount(ctx, accounts, tc.owner)
+		var got int64
+		if u != nil {
+			got = u.ID
+		}
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("OwnerAccount(%q) = %d, %v; want %d (error %v)", tc.owner, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+// Hole: control owners were matched by display name, so whoever was later
+// created as "Sam Adeyemi" owned Sam's controls. Only the owner account
+// edits as the owner.
+func TestOnlyTheOwnerAccountEditsAsOwner(t *testing.T) {
+	c := storetest.Controls(1)[0]
+	c.Owner, c.OwnerID = "Sam Adeyemi", 1
+	sam := &accounts[0]
+	lookAlike := &attest.User{ID: 9, Email: "sam@evil.example", Name: "Sam Adeyemi", Role: attest.RoleOwner}
+	if err := MayEdit(sam, &c); err != nil {
+		t.Errorf("the owner account: %v", err)
+	}
+	if err := MayEdit(lookAlike, &c); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("an account with the owner's name: %v", err)
+	}
+	c.OwnerID = 0 // recorded by name only: nobody owns it in the app
+	if err := MayEdit(sam, &c); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("an unlinked owner name: %v", err)
+	}
+}
+
+// FuzzControlChange feeds a control change as the JSON API reads it and
+// checks: never a panic, and a change that is accepted leaves a control
+// every store would take (a known status and frequency, a reason when not
+// applicable, a description).
+func FuzzControlChange(f *testing.F) {
+	for _, s := range []string{`{"status":"implemented"}`, `{"status":"not-applicable","status_reason":"x"}`, `{"due_days":-1}`, `{"frequency":"weekly","owner":"a"}`, `{}`, `[]`, `{"description":""}`, `{"owner":"dana2@example.com"}`} {
+		f.Add(s)
+	}
+	admin := &attest.User{ID: 7, Role: attest.RoleAdmin}
+	f.Fuzz(func(t *testing.T, body string) {
+		dec := json.NewDecoder(bytes.NewReader([]byte(body)))
+		dec.DisallowUnknownFields()
+		var ch ControlChange
+		if dec.Decode(&ch) != nil {
+			return
+		}
+		c := storetest.Controls(1)[0]
+		up, err := ch.update(context.Background(), accounts, admin, &c)
+		if err != nil {
+			if code := attest.ErrorCode(err); code != attest.EINVALID {
+				t.Fatalf("update: %s %v", code, err)
+			}
+			return
+		}
+		if err := attest.ApplyControlUpdate(&c, up); err != nil {
+			t.Fatalf("an accepted change does not apply: %v", err)
+		}
+		if _, err := attest.ParseStatus(string(c.Status)); err != nil || c.Description == "" || (c.Status == attest.NotApplicable && c.StatusReason == "") {
+			t.Fatalf("an accepted change leaves %+v", c)
+		}
+	})
+}
