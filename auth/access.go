@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -14,6 +16,42 @@ type Directory interface {
 	Engagements(ctx context.Context) ([]attest.Engagement, error)
 	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
 	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+}
+
+// GraceSetting is the store setting that holds how long an auditor's
+// access outlasts the report date (a Go duration such as 720h, or days
+// such as 30d), when no grace period is configured.
+const GraceSetting = "auditor.grace"
+
+// DefaultGrace is the grace period when none is configured.
+const DefaultGrace = 30 * 24 * time.Hour
+
+// Grace is the stored grace period, else DefaultGrace.
+func Grace(ctx context.Context, s interface {
+	Setting(ctx context.Context, key string) (string, error)
+}) (time.Duration, error) {
+	v, err := s.Setting(ctx, GraceSetting)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return DefaultGrace, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return ParseGrace(v)
+}
+
+// ParseGrace reads a grace period: a Go duration (720h) or whole days (30d).
+func ParseGrace(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if d, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err == nil && n >= 0 && n <= 3650 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, attest.Errorf(attest.EINVALID, "auditor grace %q: want a duration such as 720h or a number of days such as 30d", v)
 }
 
 // Policy decides access at one moment: the auditors' grace period after

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -14,8 +12,8 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/sample"
 	"golang.org/x/mod/sumdb/tlog"
@@ -529,14 +527,7 @@ func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engag
 }
 
 func (s *Server) sampleProfile(ctx context.Context) (sample.Profile, error) {
-	v, err := s.cfg.Store.Setting(ctx, sample.ProfileSetting)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return sample.DefaultProfile(), nil
-	}
-	if err != nil {
-		return sample.Profile{}, err
-	}
-	return sample.ParseProfile("the stored profile", []byte(v))
+	return fieldwork.Profile(ctx, s.cfg.Store)
 }
 
 // draw selects a sample: the seed is the auditor's (a random one when left
@@ -544,120 +535,45 @@ func (s *Server) sampleProfile(ctx context.Context) (sample.Profile, error) {
 // table's, the selection that of attest sample draw.
 func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	ctx := r.Context()
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
-	if err := s.requireAuditor(ctx, u, e, "sets seeds and draws samples"); err != nil {
+	req := fieldwork.DrawRequest{Engagement: r.PathValue("id"), Control: in.str("control"), Seed: in.str("seed"), Stratify: in.str("stratify"), Reason: in.str("reason")}
+	if req.PopulationID, err = in.id("population"); err != nil {
 		return err
 	}
-	c, err := s.inputControl(ctx, in, e)
-	if err != nil {
-		return err
-	}
-	popID, err := in.id("population")
-	if err != nil {
-		return err
-	}
-	seed := in.str("seed")
-	if len(seed) > 200 {
-		return fieldError("seed", "at most 200 characters")
-	}
-	size := 0
 	if v := in.str("size"); v != "" {
-		if size, err = strconv.Atoi(v); err != nil || size <= 0 || size > 100000 {
+		if req.Size, err = strconv.Atoi(v); err != nil || req.Size <= 0 {
 			return fieldError("size", "%q: want a number from 1 to 100000, or leave it empty for the firm's table", v)
 		}
 	}
-	stratify := in.str("stratify")
-	if stratify != "" && stratify != "month" && stratify != "quarter" {
-		return fieldError("stratify", "%q: want month, quarter or nothing", stratify)
-	}
-	reason := in.str("reason")
-	if len(reason) > 2000 {
-		return fieldError("reason", "at most 2000 characters")
-	}
-	var pop *attest.Population
-	if popID > 0 {
-		p, err := s.cfg.Store.Population(ctx, popID)
-		if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && p.ControlID != c.ID) {
-			return fieldError("population", "%d is not a population of %s", popID, c.ID)
-		}
-		if err != nil {
-			return err
-		}
-		pop = p
-	} else {
-		ps, err := s.cfg.Store.Populations(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		if len(ps) == 0 {
-			return fieldError("population", "%s has no population yet: import one with attest population import --control %s", c.ID, c.ID)
-		}
-		pop = &ps[len(ps)-1]
-	}
-	if stratify != "" && pop.DateColumn == "" {
-		return fieldError("stratify", "population %d has no date column to spread the sample over", pop.ID)
-	}
-	rule := fmt.Sprintf("%d chosen by the auditor", size)
-	if size == 0 {
-		p, err := s.sampleProfile(ctx)
-		if err != nil {
-			return err
-		}
-		var sz sample.Size
-		if c.Frequency == attest.EventDriven {
-			sz, err = p.ForPopulation(pop.Rows)
-		} else {
-			sz, err = p.ForFrequency(c.Frequency)
-		}
-		if err != nil {
-			return fieldError("size", "%s", attest.ErrorMessage(err))
-		}
-		size, rule = sz.Size, sz.Rule
-	}
-	if seed == "" {
-		var b [16]byte
-		rand.Read(b[:])
-		seed = hex.EncodeToString(b[:])
-	}
-	if s.cfg.Blobs == nil {
-		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no blob store to read the population from"}
-	}
-	rc, err := s.cfg.Blobs.Open(blob.Ref(pop.Ref))
+	env, err := s.fieldwork(ctx)
 	if err != nil {
 		return err
 	}
-	items, ranks, err := sample.SelectPopulation(rc, pop, seed, size, stratify)
-	rc.Close()
+	d, err := fieldwork.Draw(ctx, env, s.actorChange(u), u, req)
 	if err != nil {
-		return err
-	}
-	all := len(items) < size || len(items) == pop.Rows
-	if all {
-		rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
-	}
-	saved, err := s.cfg.Store.AddDraw(ctx, s.actorChange(u), attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
-		Stratify: stratify, Items: items, Redraw: reason})
-	if err != nil {
-		if attest.ErrorCode(err) == attest.ECONFLICT {
-			return &attest.Error{Code: attest.ECONFLICT, Message: "reason: population " + strconv.FormatInt(pop.ID, 10) + " already has its binding draw; a redraw needs a reason, and both stay visible"}
-		}
-		if attest.ErrorCode(err) == attest.EINVALID {
-			return fieldError("reason", "%s", attest.ErrorMessage(err))
-		}
 		return err
 	}
 	s.checkpointAfterWrite(ctx)
-	view := drawView{Draw: *saved, PopulationRef: pop.Ref, PopulationRows: pop.Rows, Method: drawMethod}
-	answerWrite(w, r, http.StatusCreated, map[string]any{"draw": view, "ranks": ranks, "all_items": all},
-		fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", e.ID, c.ID, saved.ID))
+	view := drawView{Draw: *d.Draw, PopulationRef: d.Population.Ref, PopulationRows: d.Population.Rows, Method: drawMethod}
+	answerWrite(w, r, http.StatusCreated, map[string]any{"draw": view, "ranks": d.Ranks, "all_items": d.AllItems},
+		fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", d.Draw.EngagementID, d.Draw.ControlID, d.Draw.ID))
 	return nil
+}
+
+// fieldwork is the environment of the auditor's workflows now.
+func (s *Server) fieldwork(ctx context.Context) (fieldwork.Env, error) {
+	p, err := s.policy(ctx)
+	if err != nil {
+		return fieldwork.Env{}, err
+	}
+	env := fieldwork.Env{Store: s.cfg.Store, Policy: p}
+	if s.cfg.Blobs != nil {
+		env.Blobs = s.cfg.Blobs
+	}
+	return env, nil
 }
 
 // parseResults reads item results: KEY=RESULT[:NOTE], one per value or line.

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,13 +11,9 @@ import (
 	"github.com/attest-dev/attest/auth"
 )
 
-// GraceSetting is the store setting that holds how long an auditor's
-// access outlasts the report date (a Go duration such as 720h, or days
-// such as 30d), when attest serve is not given --auditor-grace.
-const GraceSetting = "auditor.grace"
-
-// defaultGrace is the grace period when none is configured.
-const defaultGrace = 30 * 24 * time.Hour
+// GraceSetting is the store setting that holds the auditors' grace period
+// (auth.GraceSetting).
+const GraceSetting = auth.GraceSetting
 
 // grace is the configured grace period: Config.AuditorGrace, else the
 // setting, else 30 days.
@@ -26,29 +21,11 @@ func (s *Server) grace(ctx context.Context) (time.Duration, error) {
 	if s.cfg.AuditorGrace > 0 {
 		return s.cfg.AuditorGrace, nil
 	}
-	v, err := s.cfg.Store.Setting(ctx, GraceSetting)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return defaultGrace, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	return ParseGrace(v)
+	return auth.Grace(ctx, s.cfg.Store)
 }
 
-// ParseGrace reads a grace period: a Go duration (720h) or whole days (30d).
-func ParseGrace(v string) (time.Duration, error) {
-	v = strings.TrimSpace(v)
-	if d, ok := strings.CutSuffix(v, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err == nil && n >= 0 && n <= 3650 {
-			return time.Duration(n) * 24 * time.Hour, nil
-		}
-	} else if d, err := time.ParseDuration(v); err == nil && d >= 0 {
-		return d, nil
-	}
-	return 0, attest.Errorf(attest.EINVALID, "auditor grace %q: want a duration such as 720h or a number of days such as 30d", v)
-}
+// ParseGrace reads a grace period (auth.ParseGrace).
+func ParseGrace(v string) (time.Duration, error) { return auth.ParseGrace(v) }
 
 // named reports whether an auditor user is one of the engagement's named
 // auditors, by account.

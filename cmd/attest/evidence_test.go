@@ -20,6 +20,14 @@ func setup(t *testing.T) string {
 	return dir
 }
 
+// addAuditor gives the auditor an account and names it on the engagement.
+func addAuditor(t *testing.T, dir, name string, args ...string) {
+	t.Helper()
+	email := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@cpa.example"
+	mustRun(t, dir, "user", "add", "--email", email, "--name", name, "--role", "auditor")
+	mustRun(t, dir, append([]string{"engagement", "auditor", "add", name, "--user", email}, args...)...)
+}
+
 func TestEvidenceAdd(t *testing.T) {
 	dir := setup(t)
 	writeFile(t, dir, "review.txt", "Q1 access review: 41 users, 2 removed")

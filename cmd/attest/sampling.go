@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +15,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/sample"
 	"github.com/spf13/cobra"
 )
@@ -149,6 +148,31 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 	}
 	cmd.AddCommand(add, link, remove, list)
 	return cmd
+}
+
+// fieldwork is the environment of the auditor's workflows on a data
+// directory, and the account the operator acts for. Until the auditor's
+// own signed identity is presented (the auditor's-work issue), the CLI
+// takes --as NAME as the engagement's named auditor of that name and acts
+// for that auditor's linked account; an unlinked name acts for no one.
+func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fieldwork.Env, *attest.User, error) {
+	grace, err := auth.Grace(ctx, d.db)
+	if err != nil {
+		return fieldwork.Env{}, nil, err
+	}
+	env := fieldwork.Env{Store: d.db, Blobs: d.blobs, Policy: auth.Policy{Dir: d.db, Grace: grace, Now: m.Now()}}
+	as, err := d.db.Auditors(ctx, e.ID)
+	if err != nil {
+		return env, nil, err
+	}
+	who := m.actor()
+	for _, a := range as {
+		if a.Name == who && a.UserID != 0 {
+			u, err := d.db.User(ctx, a.UserID)
+			return env, u, err
+		}
+	}
+	return env, nil, nil
 }
 
 // requireAuditor refuses anyone who is not a named auditor of e.
@@ -555,14 +579,7 @@ func (m *Main) sampleCommand() *cobra.Command {
 const profileKey = sample.ProfileSetting
 
 func (m *Main) profile(ctx context.Context, s attest.Store) (sample.Profile, error) {
-	v, err := s.Setting(ctx, profileKey)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return sample.DefaultProfile(), nil
-	}
-	if err != nil {
-		return sample.Profile{}, err
-	}
-	return sample.ParseProfile("the stored profile", []byte(v))
+	return fieldwork.Profile(ctx, s)
 }
 
 func (m *Main) sampleSize() *cobra.Command {
@@ -837,9 +854,6 @@ both stay visible.`,
 			if control == "" {
 				return attest.Errorf(attest.EINVALID, "say which control to sample: --control ID")
 			}
-			if stratify != "" && stratify != "month" && stratify != "quarter" {
-				return attest.Errorf(attest.EINVALID, "--stratify %q: want month or quarter", stratify)
-			}
 			if redraw != (strings.TrimSpace(reason) != "") {
 				return attest.Errorf(attest.EINVALID, "a redraw needs both --redraw and --reason TEXT")
 			}
@@ -848,59 +862,20 @@ both stay visible.`,
 				return err
 			}
 			defer d.Close()
-			if err := m.requireAuditor(ctx, d.db, e, "selects samples"); err != nil {
-				return err
-			}
-			c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
+			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			pop, err := m.pickPopulation(ctx, d.db, c.ID, popID)
-			if err != nil {
-				return err
-			}
-			if stratify != "" && pop.DateColumn == "" {
-				return attest.Errorf(attest.EINVALID, "population %d has no date column: stratifying needs one (import it with --date COLUMN)", pop.ID)
-			}
-			rule := fmt.Sprintf("%d chosen by the auditor", size)
-			if size <= 0 {
-				p, err := m.profile(ctx, d.db)
-				if err != nil {
-					return err
-				}
-				var sz sample.Size
-				if c.Frequency == attest.EventDriven {
-					sz, err = p.ForPopulation(pop.Rows)
-				} else {
-					sz, err = p.ForFrequency(c.Frequency)
-				}
-				if err != nil {
-					return err
-				}
-				size, rule = sz.Size, sz.Rule
-			}
-			if seed == "" {
-				var b [16]byte
-				rand.Read(b[:])
-				seed = hex.EncodeToString(b[:])
-			}
-			items, ranks, err := selectItems(d.blobs, pop, seed, size, stratify)
-			if err != nil {
-				return err
-			}
-			all := len(items) < size || len(items) == pop.Rows
-			if all {
-				rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
-			}
-			saved, err := d.db.AddDraw(ctx, m.change(), attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
-				Stratify: stratify, Items: items, Redraw: reason})
+			dr, err := fieldwork.Draw(ctx, env, m.change(), actor, fieldwork.DrawRequest{Engagement: e.ID, Control: control, PopulationID: popID, Seed: seed, Size: size, Stratify: stratify, Reason: reason})
 			if err != nil {
 				return err
 			}
 			if _, err := d.checkpoint(ctx); err != nil {
 				return err
 			}
-			out := drawJSON{ID: saved.ID, Control: c.ID, Population: map[string]any{"id": pop.ID, "sha256": pop.Ref, "rows": pop.Rows}, Seed: seed, Size: size, Rule: rule,
+			saved, pop, c := dr.Draw, dr.Population, dr.Draw.ControlID
+			items, ranks, all, rule, seed, size := saved.Items, dr.Ranks, dr.AllItems, saved.Rule, saved.Seed, saved.Size
+			out := drawJSON{ID: saved.ID, Control: c, Population: map[string]any{"id": pop.ID, "sha256": pop.Ref, "rows": pop.Rows}, Seed: seed, Size: size, Rule: rule,
 				Stratify: stratify, Binding: saved.Binding, DrawnBy: saved.DrawnBy, Items: items, Ranks: ranks, AllItems: all, Redraw: saved.Redraw}
 			if m.cfg.json {
 				return m.printJSON(out)
@@ -909,7 +884,7 @@ both stay visible.`,
 			if !saved.Binding {
 				kind = "redraw (the first draw stays binding and visible): " + saved.Redraw
 			}
-			m.printf("Drew %d of %d items from population %d for %s (%s), seed %q, %s.\n", len(items), pop.Rows, pop.ID, c.ID, rule, seed, kind)
+			m.printf("Drew %d of %d items from population %d for %s (%s), seed %q, %s.\n", len(items), pop.Rows, pop.ID, c, rule, seed, kind)
 			for i, it := range items {
 				m.printf("  %3d  %s\n", i+1, it)
 			}
@@ -925,27 +900,6 @@ both stay visible.`,
 	fl.BoolVar(&redraw, "redraw", false, "draw again for a population that already has its binding draw")
 	fl.StringVar(&reason, "reason", "", "why the redraw (required with --redraw)")
 	return cmd
-}
-
-func (m *Main) pickPopulation(ctx context.Context, s attest.Store, controlID string, id int64) (*attest.Population, error) {
-	if id > 0 {
-		p, err := s.Population(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if p.ControlID != controlID {
-			return nil, attest.Errorf(attest.EINVALID, "population %d is %s's, not %s's", id, p.ControlID, controlID)
-		}
-		return p, nil
-	}
-	ps, err := s.Populations(ctx, controlID)
-	if err != nil {
-		return nil, err
-	}
-	if len(ps) == 0 {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no population for " + controlID, Hint: "import one: attest population import --control " + controlID + " --file FILE --key COLUMN"}
-	}
-	return &ps[len(ps)-1], nil
 }
 
 // selectItems streams the population's stored file and returns the

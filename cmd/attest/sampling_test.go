@@ -32,10 +32,10 @@ func TestSamplingWorkflow(t *testing.T) {
 		t.Errorf("import %v", imp)
 	}
 	// Only a named auditor may draw.
-	if r := run(t, dir, "", "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--as", "Priya"); r.code != 2 || !strings.Contains(r.stderr, "not an auditor") {
+	if r := run(t, dir, "", "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--as", "Priya"); r.code != 2 || !strings.Contains(r.stderr, "only the service auditor") {
 		t.Errorf("draw by management: %+v", r)
 	}
-	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima", "--firm", "Example CPA")
+	addAuditor(t, dir, "Ana Lima", "--firm", "Example CPA")
 	ana := []string{"--as", "Ana Lima"}
 	d1 := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "s1", "--json"}, ana...)...))
 	for _, k := range []string{"control", "population", "seed", "size", "rule", "binding", "drawn_by", "items"} {
@@ -201,7 +201,7 @@ func TestSampleSize(t *testing.T) {
 	if r := run(t, ws, "", "sample", "profile", "set", "--file", "firm.json"); r.code != 2 || !strings.Contains(r.stderr, "not an auditor") {
 		t.Errorf("profile by management: %+v", r)
 	}
-	mustRun(t, ws, "engagement", "auditor", "add", "Ana")
+	addAuditor(t, ws, "Ana")
 	mustRun(t, ws, "sample", "profile", "set", "--file", "firm.json", "--as", "Ana")
 	if out := decode[map[string]any](t, mustRun(t, ws, "sample", "size", "--control", "AC-06", "--json")); out["size"] != 3.0 {
 		t.Errorf("firm profile: %v", out)

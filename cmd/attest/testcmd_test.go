@@ -10,7 +10,7 @@ func TestTestsAndRequests(t *testing.T) {
 	dir := setup(t)
 	writeFile(t, dir, "changes.csv", population(60, 0))
 	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id")
-	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
+	addAuditor(t, dir, "Ana Lima")
 	ana := []string{"--as", "Ana Lima"}
 	draw := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "t", "--size", "5", "--json"}, ana...)...))
 	items := toStrings(draw["items"])

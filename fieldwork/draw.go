@@ -1,0 +1,228 @@
+// Package fieldwork holds the service auditor's workflows and the
+// organization's answers to them: drawing samples from populations,
+// recording tests, management's responses, and evidence requests. Each
+// workflow decides who may act (auth: by account and engagement, inside
+// the engagement's window), applies the rules of the sample package, and
+// writes through the store with its ledger entry. The CLI, the pages, the
+// JSON API and jobs call these functions; none of them holds a rule.
+package fieldwork
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/sample"
+)
+
+// Store is what the auditor's workflows read and write.
+type Store interface {
+	auth.Directory
+	Engagement(ctx context.Context, id string) (*attest.Engagement, error)
+	Control(ctx context.Context, engagementID, controlID string) (*attest.Control, error)
+	Population(ctx context.Context, id int64) (*attest.Population, error)
+	Populations(ctx context.Context, controlID string) ([]attest.Population, error)
+	AddDraw(ctx context.Context, ch attest.Change, d attest.Draw) (*attest.Draw, error)
+	Setting(ctx context.Context, key string) (string, error)
+}
+
+// Blobs opens stored bytes by reference.
+type Blobs interface {
+	Open(r blob.Ref) (io.ReadCloser, error)
+}
+
+// Env is what every fieldwork workflow works with: the store, the blobs,
+// and the access policy of the moment (its clock and grace period).
+type Env struct {
+	Store  Store
+	Blobs  Blobs
+	Policy auth.Policy
+}
+
+// RequireAuditor refuses anyone but a named auditor of e, by account,
+// while e's access window is open: only they set seeds, draw, test and
+// request. what says what is refused ("draws samples").
+func (env Env) RequireAuditor(ctx context.Context, actor *attest.User, e *attest.Engagement, what string) error {
+	if actor == nil || actor.Role != attest.RoleAuditor {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "only the service auditor " + what}
+	}
+	as, err := env.Store.Auditors(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	if !auth.Named(actor, as) {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: actor.Name + " is not a named auditor of " + e.ID + ": only the engagement's auditors " + what +
+			" (an administrator names them with attest engagement auditor add NAME --user THEIR-ADDRESS)"}
+	}
+	if end, rd := auth.AccessEnd(e, env.Policy.Grace); !end.IsZero() && !env.Policy.Now.Before(end) {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "the auditors' access to " + e.ID + " ended on " + end.UTC().Format(attest.DateLayout) + " (report date " + rd + " plus the grace period)"}
+	}
+	return nil
+}
+
+// Profile is the firm's sample-size profile: the stored one, else the
+// defaults.
+func Profile(ctx context.Context, s interface {
+	Setting(ctx context.Context, key string) (string, error)
+}) (sample.Profile, error) {
+	v, err := s.Setting(ctx, sample.ProfileSetting)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return sample.DefaultProfile(), nil
+	}
+	if err != nil {
+		return sample.Profile{}, err
+	}
+	return sample.ParseProfile("the stored profile", []byte(v))
+}
+
+// DrawRequest is what the auditor asks of a draw. Empty fields take their
+// defaults: the control's latest population, a random seed, the size from
+// the firm's table.
+type DrawRequest struct {
+	Engagement   string
+	Control      string
+	PopulationID int64
+	Seed         string
+	Size         int
+	Stratify     string // "", "month" or "quarter"
+	Reason       string // a redraw's reason
+}
+
+// Drawn is a recorded draw with what it was drawn from.
+type Drawn struct {
+	Draw       *attest.Draw
+	Population *attest.Population
+	// Ranks are the selected items' ranks, in the items' order.
+	Ranks []string
+	// AllItems says every item of the population was taken.
+	AllItems bool
+}
+
+// Draw selects and records a sample for the auditor: each item ranked by
+// HMAC-SHA256 under the seed, the lowest ranks taken (sample.Select), so
+// anyone can re-perform it. The first draw for a population is binding;
+// another needs a reason, and both stay visible.
+func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, req DrawRequest) (*Drawn, error) {
+	if err := req.check(); err != nil {
+		return nil, err
+	}
+	e, err := env.Store.Engagement(ctx, req.Engagement)
+	if err != nil {
+		return nil, err
+	}
+	if err := env.RequireAuditor(ctx, actor, e, "sets seeds and draws samples"); err != nil {
+		return nil, err
+	}
+	c, err := env.Store.Control(ctx, e.ID, strings.ToUpper(strings.TrimSpace(req.Control)))
+	if err != nil {
+		return nil, err
+	}
+	pop, err := PickPopulation(ctx, env.Store, c.ID, req.PopulationID)
+	if err != nil {
+		return nil, err
+	}
+	if req.Stratify != "" && pop.DateColumn == "" {
+		return nil, field("stratify", fmt.Sprintf("population %d has no date column to spread the sample over (import it with --date COLUMN)", pop.ID))
+	}
+	size, rule := req.Size, fmt.Sprintf("%d chosen by the auditor", req.Size)
+	if size == 0 {
+		p, err := Profile(ctx, env.Store)
+		if err != nil {
+			return nil, err
+		}
+		var sz sample.Size
+		if c.Frequency == attest.EventDriven {
+			sz, err = p.ForPopulation(pop.Rows)
+		} else {
+			sz, err = p.ForFrequency(c.Frequency)
+		}
+		if err != nil {
+			return nil, field("size", attest.ErrorMessage(err))
+		}
+		size, rule = sz.Size, sz.Rule
+	}
+	seed := req.Seed
+	if seed == "" {
+		var b [16]byte
+		rand.Read(b[:])
+		seed = hex.EncodeToString(b[:])
+	}
+	if env.Blobs == nil {
+		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "no blob store to read the population from"}
+	}
+	rc, err := env.Blobs.Open(blob.Ref(pop.Ref))
+	if err != nil {
+		return nil, err
+	}
+	items, ranks, err := sample.SelectPopulation(rc, pop, seed, size, req.Stratify)
+	rc.Close()
+	if err != nil {
+		return nil, err
+	}
+	all := len(items) < size || len(items) == pop.Rows
+	if all {
+		rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
+	}
+	saved, err := env.Store.AddDraw(ctx, ch, attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
+		Stratify: req.Stratify, Items: items, Redraw: req.Reason})
+	switch attest.ErrorCode(err) {
+	case "":
+	case attest.ECONFLICT:
+		return nil, &attest.Error{Code: attest.ECONFLICT, Message: "reason: population " + strconv.FormatInt(pop.ID, 10) + " already has its binding draw; a redraw needs a reason, and both stay visible"}
+	case attest.EINVALID:
+		return nil, field("reason", attest.ErrorMessage(err))
+	default:
+		return nil, err
+	}
+	return &Drawn{Draw: saved, Population: pop, Ranks: ranks, AllItems: all}, nil
+}
+
+func (req DrawRequest) check() error {
+	if strings.TrimSpace(req.Control) == "" {
+		return field("control", "say which control to sample")
+	}
+	if len(req.Seed) > 200 {
+		return field("seed", "at most 200 characters")
+	}
+	if req.Size < 0 || req.Size > 100000 {
+		return field("size", fmt.Sprintf("%d: want a number from 1 to 100000, or none for the firm's table", req.Size))
+	}
+	if req.Stratify != "" && req.Stratify != "month" && req.Stratify != "quarter" {
+		return field("stratify", fmt.Sprintf("%q: want month, quarter or nothing", req.Stratify))
+	}
+	if len(req.Reason) > 2000 {
+		return field("reason", "at most 2000 characters")
+	}
+	return nil
+}
+
+// PickPopulation is the population id of the control (it must be the
+// control's), or the control's latest when id is 0.
+func PickPopulation(ctx context.Context, s Store, controlID string, id int64) (*attest.Population, error) {
+	if id > 0 {
+		p, err := s.Population(ctx, id)
+		if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && p.ControlID != controlID) {
+			return nil, field("population", fmt.Sprintf("%d is not a population of %s", id, controlID))
+		}
+		return p, err
+	}
+	ps, err := s.Populations(ctx, controlID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, field("population", fmt.Sprintf("%s has no population yet: import one with attest population import --control %s", controlID, controlID))
+	}
+	return &ps[len(ps)-1], nil
+}
+
+func field(name, msg string) error {
+	return &attest.Error{Code: attest.EINVALID, Message: name + ": " + msg}
+}
