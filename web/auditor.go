@@ -602,48 +602,6 @@ func parseResults(in formInput) ([]attest.ItemResult, error) {
 	return out, nil
 }
 
-// drawItems checks that the items tested are exactly the draw's (with its
-// extensions' items), and returns the population's size.
-func (s *Server) drawItems(ctx context.Context, e *attest.Engagement, c *attest.Control, drawID int64, items []attest.ItemResult) (int, error) {
-	ds, err := s.cfg.Store.Draws(ctx, e.ID, c.ID)
-	if err != nil {
-		return 0, err
-	}
-	var d *attest.Draw
-	for i := range ds {
-		if ds[i].ID == drawID {
-			d = &ds[i]
-		}
-	}
-	if d == nil {
-		return 0, fieldError("draw", "%d is not a draw of %s in %s", drawID, c.ID, e.ID)
-	}
-	want := map[string]bool{}
-	for _, k := range d.Items {
-		want[k] = true
-	}
-	for _, it := range items {
-		if !want[it.Key] {
-			return 0, fieldError("items", "item %s is not in draw %d", it.Key, drawID)
-		}
-		delete(want, it.Key)
-	}
-	if len(want) > 0 {
-		var missing []string
-		for _, k := range d.Items {
-			if want[k] {
-				missing = append(missing, k)
-			}
-		}
-		return 0, fieldError("items", "draw %d has %d items without a result: %s", drawID, len(missing), strings.Join(missing, ", "))
-	}
-	p, err := s.cfg.Store.Population(ctx, d.PopulationID)
-	if err != nil {
-		return 0, err
-	}
-	return p.Rows, nil
-}
-
 // recordTest records the service auditor's test of a control.
 func (s *Server) recordTest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	return s.addTest(w, r, u, false)
@@ -657,76 +615,29 @@ func (s *Server) recordInternalTest(w http.ResponseWriter, r *http.Request, u *a
 
 func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User, internal bool) error {
 	ctx := r.Context()
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
-	if internal {
-		if !slices.Contains(managers, u.Role) {
-			return &attest.Error{Code: attest.EFORBIDDEN, Message: "management's internal tests are recorded by an administrator or compliance manager"}
-		}
-	} else if err := s.requireAuditor(ctx, u, e, "records the auditor's tests, deviations and conclusions"); err != nil {
+	req := fieldwork.TestRequest{Engagement: r.PathValue("id"), Control: in.str("control"), Internal: internal,
+		Procedures: in.list("procedure"), Deviations: in.str("deviations"), NotPerformed: in.flag("not_performed")}
+	if req.DrawID, err = in.id("draw"); err != nil {
 		return err
 	}
-	c, err := s.inputControl(ctx, in, e)
+	if req.Items, err = parseResults(in); err != nil {
+		return err
+	}
+	env, err := s.fieldwork(ctx)
 	if err != nil {
 		return err
 	}
-	drawID, err := in.id("draw")
-	if err != nil {
-		return err
-	}
-	results, err := parseResults(in)
-	if err != nil {
-		return err
-	}
-	t := attest.Test{EngagementID: e.ID, ControlID: c.ID, Internal: internal, DrawID: drawID, Items: results, Deviations: strings.ToLower(in.str("deviations"))}
-	for _, p := range in.list("procedure") {
-		t.Procedures = append(t.Procedures, strings.ToLower(p))
-	}
-	if len(t.Procedures) == 0 {
-		return fieldError("procedure", "say how the control was tested: inquiry, observation, inspection or reperformance")
-	}
-	population := 0
-	if drawID > 0 {
-		if population, err = s.drawItems(ctx, e, c, drawID, results); err != nil {
-			return err
-		}
-	}
-	profile, err := s.sampleProfile(ctx)
-	if err != nil {
-		return err
-	}
-	if err := t.Conclude(in.flag("not_performed"), population, profile.Wording); err != nil {
-		return fieldError(testField(err), "%s", attest.ErrorMessage(err))
-	}
-	saved, err := s.cfg.Store.AddTest(ctx, s.actorChange(u), t)
+	saved, err := fieldwork.RecordTest(ctx, env, s.cfg.Store, s.actorChange(u), u, req)
 	if err != nil {
 		return err
 	}
 	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, c.ID, saved.ID))
+	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", saved.EngagementID, saved.ControlID, saved.ID))
 	return nil
-}
-
-// testField names the field a Conclude error is about.
-func testField(err error) string {
-	m := attest.ErrorMessage(err)
-	switch {
-	case strings.Contains(m, "procedure"), strings.Contains(m, "inquiry"), strings.Contains(m, "tested"):
-		if !strings.Contains(m, "item") {
-			return "procedure"
-		}
-	case strings.Contains(m, "isolated or systematic"), strings.Contains(m, "--deviations"):
-		return "deviations"
-	case strings.Contains(m, "circumstances"):
-		return "not_performed"
-	}
-	return "items"
 }
 
 // fieldwrkAndOwners may comment on requests: the auditors who ask and the
@@ -737,11 +648,15 @@ var fieldwrkAndOwners = []string{attest.RoleAdmin, attest.RoleCompliance, attest
 // with exceptions (the report's section 5); it never changes the test.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	ctx := r.Context()
-	e, err := s.engagementOf(r)
+	id, err := pathNumber(r, "test")
 	if err != nil {
 		return err
 	}
-	id, err := pathNumber(r, "test")
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	resp, err := fieldwork.Respond(ctx, s.cfg.Store, s.actorChange(u), u, r.PathValue("id"), id, strings.Join(in["text"], "\n"))
 	if err != nil {
 		return err
 	}
@@ -749,25 +664,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	if t.EngagementID != e.ID {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no test %d in %s", id, e.ID)}
-	}
-	in, err := readFormInput(w, r)
-	if err != nil {
-		return err
-	}
-	if t.Internal || t.Conclusion != attest.ConclusionExceptions {
-		return fieldError("test", "test %d is not an auditor's test with exceptions: management responds to exceptions", id)
-	}
-	txt, err := inputText(in, "text", 4000)
-	if err != nil {
-		return err
-	}
-	resp, err := s.cfg.Store.AddResponse(ctx, s.actorChange(u), attest.Response{TestID: t.ID, Text: txt})
-	if err != nil {
-		return err
-	}
 	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, resp, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", e.ID, t.ControlID, t.ID))
+	answerWrite(w, r, http.StatusCreated, resp, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", t.EngagementID, t.ControlID, t.ID))
 	return nil
 }

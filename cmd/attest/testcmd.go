@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/spf13/cobra"
 )
 
@@ -49,35 +49,12 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 				return err
 			}
 			defer d.Close()
-			if !internal {
-				if err := m.requireAuditor(ctx, d.db, e, "records the auditor's tests (management's own tests take --internal)"); err != nil {
-					return err
-				}
-			}
-			c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
+			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			t := attest.Test{EngagementID: e.ID, ControlID: c.ID, Internal: internal, DrawID: draw, Items: results, Deviations: deviations}
-			for _, p := range strings.Split(procedures, ",") {
-				if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
-					t.Procedures = append(t.Procedures, p)
-				}
-			}
-			population := 0
-			if draw > 0 {
-				if population, err = checkDrawItems(ctx, d.db, e.ID, c.ID, draw, results); err != nil {
-					return err
-				}
-			}
-			profile, err := m.profile(ctx, d.db)
-			if err != nil {
-				return err
-			}
-			if err := t.Conclude(notPerformed, population, profile.Wording); err != nil {
-				return err
-			}
-			saved, err := d.db.AddTest(ctx, m.change(), t)
+			saved, err := fieldwork.RecordTest(ctx, env, d.db, m.change(), actor, fieldwork.TestRequest{Engagement: e.ID, Control: control, Internal: internal,
+				Procedures: strings.Split(procedures, ","), DrawID: draw, Items: results, Deviations: deviations, NotPerformed: notPerformed})
 			if err != nil {
 				return err
 			}
@@ -91,7 +68,7 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 			if internal {
 				whose = "management's internal"
 			}
-			m.printf("Recorded test %d of %s (%s): %s\n", saved.ID, c.ID, whose, saved.Wording)
+			m.printf("Recorded test %d of %s (%s): %s\n", saved.ID, saved.ControlID, whose, saved.Wording)
 			return nil
 		},
 	}
@@ -121,17 +98,11 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 				return err
 			}
 			defer d.Close()
-			t, err := d.db.Test(ctx, testID)
+			_, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			if t.EngagementID != e.ID || t.Conclusion != attest.ConclusionExceptions || t.Internal {
-				return attest.Errorf(attest.EINVALID, "test %d is not an auditor's test with exceptions in %s: management responds to exceptions", testID, e.ID)
-			}
-			if err := m.requireAuditor(ctx, d.db, e, ""); err == nil {
-				return attest.Errorf(attest.EFORBIDDEN, "%s is an auditor: a response to an exception is management's", m.actor())
-			}
-			r, err := d.db.AddResponse(ctx, m.change(), attest.Response{TestID: testID, Text: strings.TrimSpace(text)})
+			r, err := fieldwork.Respond(ctx, d.db, m.change(), actor, e.ID, testID, text)
 			if err != nil {
 				return err
 			}
@@ -276,45 +247,6 @@ func parseItems(flags []string, file string) ([]attest.ItemResult, error) {
 
 // checkDrawItems insists that the items tested are exactly the draw's, and
 // returns the population's size.
-func checkDrawItems(ctx context.Context, s attest.Store, engagementID, controlID string, drawID int64, items []attest.ItemResult) (int, error) {
-	draws, err := s.Draws(ctx, engagementID, controlID)
-	if err != nil {
-		return 0, err
-	}
-	var draw *attest.Draw
-	for i := range draws {
-		if draws[i].ID == drawID {
-			draw = &draws[i]
-		}
-	}
-	if draw == nil {
-		return 0, attest.Errorf(attest.ENOTFOUND, "no draw %d for %s in %s (see attest sample list)", drawID, controlID, engagementID)
-	}
-	want := map[string]bool{}
-	for _, k := range draw.Items {
-		want[k] = true
-	}
-	for _, it := range items {
-		if !want[it.Key] {
-			return 0, attest.Errorf(attest.EINVALID, "item %s is not in draw %d", it.Key, drawID)
-		}
-		delete(want, it.Key)
-	}
-	if len(want) > 0 {
-		var missing []string
-		for _, k := range draw.Items {
-			if want[k] {
-				missing = append(missing, k)
-			}
-		}
-		return 0, attest.Errorf(attest.EINVALID, "draw %d has %d items without a result: %s", drawID, len(missing), strings.Join(missing, ", "))
-	}
-	pop, err := s.Population(ctx, draw.PopulationID)
-	if err != nil {
-		return 0, err
-	}
-	return pop.Rows, nil
-}
 
 type csvRow struct {
 	line int

@@ -24,7 +24,7 @@ func TestTestsAndRequests(t *testing.T) {
 	}
 	with := func(extra ...string) []string { return append(append([]string{}, args...), extra...) }
 	// Management cannot record the auditor's test.
-	if r := run(t, dir, "", with("--deviations", "isolated", "--as", "Priya")...); r.code != 2 || !strings.Contains(r.stderr, "not an auditor") {
+	if r := run(t, dir, "", with("--deviations", "isolated", "--as", "Priya")...); r.code != 2 || !strings.Contains(r.stderr, "only the service auditor") {
 		t.Errorf("auditor's test by management: %+v", r)
 	}
 	if r := run(t, dir, "", with(ana...)...); r.code != 2 || !strings.Contains(r.stderr, "isolated or systematic") {
