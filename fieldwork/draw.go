@@ -226,3 +226,97 @@ func PickPopulation(ctx context.Context, s Store, controlID string, id int64) (*
 func field(name, msg string) error {
 	return &attest.Error{Code: attest.EINVALID, Message: name + ": " + msg}
 }
+
+// ExtendThreshold is the population size at or under which a sample is
+// not extended after a deviation: such populations are tested in full.
+const ExtendThreshold = 12
+
+// ExtendStore is what extending a draw needs.
+type ExtendStore interface {
+	Store
+	Draws(ctx context.Context, engagementID, controlID string) ([]attest.Draw, error)
+}
+
+// Extend adds the next size items, by the same seed's ranking, to a draw
+// whose testing found an isolated deviation: the items already drawn stay,
+// and the extension is its own ledger entry. Only a named auditor extends.
+func Extend(ctx context.Context, env Env, s ExtendStore, ch attest.Change, actor *attest.User, engagementID string, drawID int64, size int, reason string) (*attest.Draw, error) {
+	if drawID <= 0 || size <= 0 {
+		return nil, field("size", "extending needs a draw and a number of items (more than 0)")
+	}
+	e, err := s.Engagement(ctx, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	if err := env.RequireAuditor(ctx, actor, e, "extends samples"); err != nil {
+		return nil, err
+	}
+	draws, err := s.Draws(ctx, e.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	var base *attest.Draw
+	drawn := map[string]bool{}
+	for i := range draws {
+		if draws[i].ID == drawID {
+			base = &draws[i]
+		}
+	}
+	if base == nil {
+		return nil, attest.Errorf(attest.ENOTFOUND, "no draw %d in %s (see attest sample list)", drawID, e.ID)
+	}
+	for _, x := range draws {
+		if x.ID == drawID || x.Extends == drawID {
+			for _, k := range x.Items {
+				drawn[k] = true
+			}
+		}
+	}
+	pop, err := s.Population(ctx, base.PopulationID)
+	if err != nil {
+		return nil, err
+	}
+	if pop.Rows <= ExtendThreshold {
+		return nil, attest.Errorf(attest.EINVALID, "population %d has %d items: populations of %d or fewer are tested in full, not extended", pop.ID, pop.Rows, ExtendThreshold)
+	}
+	rc, err := env.Blobs.Open(blob.Ref(pop.Ref))
+	if err != nil {
+		return nil, err
+	}
+	ranked, _, err := sample.SelectPopulation(rc, pop, base.Seed, 2*len(drawn)+size, "")
+	rc.Close()
+	if err != nil {
+		return nil, err
+	}
+	var items []string
+	for _, k := range ranked {
+		if !drawn[k] && len(items) < size {
+			items = append(items, k)
+		}
+	}
+	rule := fmt.Sprintf("extension of draw %d by %d items, the next by the same seed's ranking", drawID, len(items))
+	if r := strings.TrimSpace(reason); r != "" {
+		rule += ": " + r
+	}
+	return s.AddDraw(ctx, ch, attest.Draw{EngagementID: e.ID, ControlID: base.ControlID, PopulationID: pop.ID, Seed: base.Seed, Size: len(items), Rule: rule, Items: items, Extends: drawID})
+}
+
+// SetProfile loads the firm's sample-size profile: sizes are the audit
+// firm's choice, so only a named auditor of the engagement sets them.
+func SetProfile(ctx context.Context, env Env, s interface {
+	Store
+	SetSetting(ctx context.Context, key, value string) error
+}, actor *attest.User, engagementID, file string, b []byte) (sample.Profile, error) {
+	p, err := sample.ParseProfile(file, b)
+	if err != nil {
+		return sample.Profile{}, err
+	}
+	e, err := s.Engagement(ctx, engagementID)
+	if err != nil {
+		return sample.Profile{}, err
+	}
+	if err := env.RequireAuditor(ctx, actor, e, "sets the firm's sample sizes"); err != nil {
+		return sample.Profile{}, err
+	}
+	return p, s.SetSetting(ctx, sample.ProfileSetting, string(b))
+}

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
 )
 
 // Evidence requests: the auditor asks (control, what, for which items, by
@@ -119,14 +119,8 @@ func (s *Server) request(r *http.Request) (*attest.Engagement, *attest.Request, 
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := s.cfg.Store.Request(r.Context(), id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if q.EngagementID != e.ID {
-		return nil, nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no request %d in %s", id, e.ID)}
-	}
-	return e, q, nil
+	q, err := fieldwork.OpenRequest(r.Context(), s.cfg.Store, e.ID, id)
+	return e, q, err
 }
 
 func (s *Server) requestDetail(ctx context.Context, e *attest.Engagement, q *attest.Request) (map[string]any, error) {
@@ -182,55 +176,24 @@ func (s *Server) apiRequest(w http.ResponseWriter, r *http.Request, _ *attest.Us
 	return nil
 }
 
-func inputText(in formInput, field string, max int) (string, error) {
-	t := strings.TrimSpace(strings.Join(in[field], "\n"))
-	if t == "" {
-		return "", fieldError(field, "write something")
-	}
-	if utf8.RuneCountInString(t) > max {
-		return "", fieldError(field, "at most %d characters", max)
-	}
-	return t, nil
-}
-
 // createRequest is the auditor's request for evidence.
 func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	ctx := r.Context()
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
-	if err := s.requireAuditor(ctx, u, e, "makes evidence requests"); err != nil {
-		return err
-	}
-	c, err := s.inputControl(ctx, in, e)
+	env, err := s.fieldwork(ctx)
 	if err != nil {
 		return err
 	}
-	t, err := inputText(in, "text", 4000)
-	if err != nil {
-		return err
-	}
-	due := in.str("due")
-	if due != "" {
-		if _, err := attest.ParseDate(due); err != nil {
-			return fieldError("due", "%q: want YYYY-MM-DD", due)
-		}
-	}
-	items := in.list("items")
-	if len(items) > 1000 {
-		return fieldError("items", "at most 1000 items in one request")
-	}
-	saved, err := s.cfg.Store.SaveRequest(ctx, s.actorChange(u), attest.Request{EngagementID: e.ID, ControlID: c.ID, Text: t, Items: items, Due: due, Status: "open"})
+	saved, err := fieldwork.CreateRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, fieldwork.NewRequest{Engagement: r.PathValue("id"),
+		Control: in.str("control"), Text: strings.Join(in["text"], "\n"), Items: in.list("items"), Due: in.str("due")})
 	if err != nil {
 		return err
 	}
 	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, saved.ID))
+	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", saved.EngagementID, saved.ID))
 	return nil
 }
 
@@ -245,11 +208,7 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	t, err := inputText(in, "text", 4000)
-	if err != nil {
-		return err
-	}
-	c, err := s.cfg.Store.AddComment(ctx, s.actorChange(u), attest.Comment{RequestID: q.ID, Text: t})
+	c, err := fieldwork.Comment(ctx, s.cfg.Store, s.actorChange(u), u, q, strings.Join(in["text"], "\n"))
 	if err != nil {
 		return err
 	}
@@ -270,39 +229,15 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) 
 	if err != nil {
 		return err
 	}
-	if q.Status == "closed" {
-		return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("request %d is closed", q.ID)}
-	}
-	ids := in.list("evidence")
-	if len(ids) == 0 {
-		return fieldError("evidence", "say which evidence answers the request")
-	}
-	have := map[int64]bool{}
-	for _, id := range q.Evidence {
-		have[id] = true
-	}
-	for _, v := range ids {
+	var ids []int64
+	for _, v := range in.list("evidence") {
 		id, err := formInput{"evidence": {v}}.id("evidence")
 		if err != nil {
 			return err
 		}
-		ev, err := s.cfg.Store.Evidence(ctx, id)
-		if attest.ErrorCode(err) == attest.ENOTFOUND {
-			return fieldError("evidence", "there is no evidence %d", id)
-		}
-		if err != nil {
-			return err
-		}
-		if ev.Retraction != nil {
-			return fieldError("evidence", "evidence %d was retracted", id)
-		}
-		if !have[id] {
-			q.Evidence = append(q.Evidence, id)
-			have[id] = true
-		}
+		ids = append(ids, id)
 	}
-	q.Status = "fulfilled"
-	saved, err := s.cfg.Store.SaveRequest(ctx, s.actorChange(u), *q)
+	saved, err := fieldwork.Answer(ctx, s.cfg.Store, s.actorChange(u), u, q, ids)
 	if err != nil {
 		return err
 	}
@@ -318,14 +253,11 @@ func (s *Server) closeRequest(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	if err := s.requireAuditor(ctx, u, e, "closes requests"); err != nil {
+	env, err := s.fieldwork(ctx)
+	if err != nil {
 		return err
 	}
-	if q.Status == "closed" {
-		return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("request %d is already closed", q.ID)}
-	}
-	q.Status = "closed"
-	saved, err := s.cfg.Store.SaveRequest(ctx, s.actorChange(u), *q)
+	saved, err := fieldwork.CloseRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, q)
 	if err != nil {
 		return err
 	}

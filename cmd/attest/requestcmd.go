@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/spf13/cobra"
 )
 
@@ -22,33 +23,16 @@ func (m *Main) requestCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if control == "" || strings.TrimSpace(text) == "" {
-				return attest.Errorf(attest.EINVALID, "a request needs --control ID and --text TEXT")
-			}
-			if due != "" {
-				if _, err := attest.ParseDate(due); err != nil {
-					return attest.Errorf(attest.EINVALID, "--due %q: want YYYY-MM-DD", due)
-				}
-			}
 			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			if err := m.requireAuditor(ctx, d.db, e, "makes evidence requests"); err != nil {
-				return err
-			}
-			c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
+			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			var keys []string
-			for _, k := range strings.Split(items, ",") {
-				if k = strings.TrimSpace(k); k != "" {
-					keys = append(keys, k)
-				}
-			}
-			r, err := d.db.SaveRequest(ctx, m.change(), attest.Request{EngagementID: e.ID, ControlID: c.ID, Text: strings.TrimSpace(text), Items: keys, Due: due, Status: "open"})
+			r, err := fieldwork.CreateRequest(ctx, env, d.db, m.change(), actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due})
 			if err != nil {
 				return err
 			}
@@ -72,9 +56,6 @@ func (m *Main) requestCommand() *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			if r.Status == "closed" {
-				return attest.Errorf(attest.ECONFLICT, "request %d is closed", r.ID)
-			}
 			var ids []int64
 			for _, s := range strings.Split(evidence, ",") {
 				if s = strings.TrimSpace(s); s == "" {
@@ -84,21 +65,17 @@ func (m *Main) requestCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				ev, err := d.db.Evidence(ctx, id)
-				if err != nil {
-					return err
-				}
-				if ev.Retraction != nil {
-					return attest.Errorf(attest.EINVALID, "evidence %d was retracted", id)
-				}
 				ids = append(ids, id)
 			}
-			if len(ids) == 0 {
-				return attest.Errorf(attest.EINVALID, "say which evidence answers the request: --evidence ID[,ID]")
+			e, err := d.db.Engagement(ctx, r.EngagementID)
+			if err != nil {
+				return err
 			}
-			r.Evidence = append(r.Evidence, ids...)
-			r.Status = "fulfilled"
-			saved, err := d.db.SaveRequest(ctx, m.change(), *r)
+			_, actor, err := m.fieldwork(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			saved, err := fieldwork.Answer(ctx, d.db, m.change(), actor, r, ids)
 			if err != nil {
 				return err
 			}
@@ -122,11 +99,11 @@ func (m *Main) requestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := m.requireAuditor(ctx, d.db, e, "closes requests"); err != nil {
+			env, actor, err := m.fieldwork(ctx, d, e)
+			if err != nil {
 				return err
 			}
-			r.Status = "closed"
-			saved, err := d.db.SaveRequest(ctx, m.change(), *r)
+			saved, err := fieldwork.CloseRequest(ctx, env, d.db, m.change(), actor, r)
 			if err != nil {
 				return err
 			}

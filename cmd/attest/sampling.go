@@ -175,22 +175,6 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 	return env, nil, nil
 }
 
-// requireAuditor refuses anyone who is not a named auditor of e.
-func (m *Main) requireAuditor(ctx context.Context, s attest.Store, e *attest.Engagement, what string) error {
-	as, err := s.Auditors(ctx, e.ID)
-	if err != nil {
-		return err
-	}
-	who := m.actor()
-	for _, a := range as {
-		if a.Name == who {
-			return nil
-		}
-	}
-	return &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("%s is not an auditor of %s: only the service auditor %s", who, e.ID, what),
-		Hint: "an auditor acts with --as NAME after `attest engagement auditor add NAME`"}
-}
-
 func (m *Main) populationCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "population",
@@ -757,19 +741,17 @@ func (m *Main) sampleProfile() *cobra.Command {
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "read profile: %v", err)
 			}
-			p, err := sample.ParseProfile(file, b)
-			if err != nil {
-				return err
-			}
 			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			if err := m.requireAuditor(ctx, d.db, e, "sets the firm's sample sizes"); err != nil {
+			env, actor, err := m.fieldwork(ctx, d, e)
+			if err != nil {
 				return err
 			}
-			if err := d.db.SetSetting(ctx, profileKey, string(b)); err != nil {
+			p, err := fieldwork.SetProfile(ctx, env, d.db, actor, e.ID, file, b)
+			if err != nil {
 				return err
 			}
 			if m.cfg.json {
@@ -950,11 +932,6 @@ func (m *Main) sampleList() *cobra.Command {
 	return cmd
 }
 
-// extendThreshold is the population size above which an isolated deviation
-// may lead to an extended sample; smaller populations are tested in full
-// and judged qualitatively.
-const extendThreshold = 12
-
 func (m *Main) sampleExtend() *cobra.Command {
 	var drawID int64
 	var size int
@@ -978,55 +955,15 @@ deviation.`,
 				return err
 			}
 			defer d.Close()
-			if err := m.requireAuditor(ctx, d.db, e, "extends samples"); err != nil {
-				return err
-			}
-			draws, err := d.db.Draws(ctx, e.ID, "")
+			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			var base *attest.Draw
-			drawn := map[string]bool{}
-			for i := range draws {
-				if draws[i].ID == drawID {
-					base = &draws[i]
-				}
-			}
-			if base == nil {
-				return attest.Errorf(attest.ENOTFOUND, "no draw %d in %s (see attest sample list)", drawID, e.ID)
-			}
-			for _, x := range draws {
-				if x.ID == drawID || (x.Extends == drawID) {
-					for _, k := range x.Items {
-						drawn[k] = true
-					}
-				}
-			}
-			pop, err := d.db.Population(ctx, base.PopulationID)
+			saved, err := fieldwork.Extend(ctx, env, d.db, m.change(), actor, e.ID, drawID, size, reason)
 			if err != nil {
 				return err
 			}
-			if pop.Rows <= extendThreshold {
-				return attest.Errorf(attest.EINVALID, "population %d has %d items: populations of %d or fewer are tested in full, not extended", pop.ID, pop.Rows, extendThreshold)
-			}
-			ranked, _, err := selectItems(d.blobs, pop, base.Seed, 2*len(drawn)+size, "")
-			if err != nil {
-				return err
-			}
-			var items []string
-			for _, k := range ranked {
-				if !drawn[k] && len(items) < size {
-					items = append(items, k)
-				}
-			}
-			rule := fmt.Sprintf("extension of draw %d by %d items, the next by the same seed's ranking", drawID, len(items))
-			if strings.TrimSpace(reason) != "" {
-				rule += ": " + strings.TrimSpace(reason)
-			}
-			saved, err := d.db.AddDraw(ctx, m.change(), attest.Draw{EngagementID: e.ID, ControlID: base.ControlID, PopulationID: pop.ID, Seed: base.Seed, Size: len(items), Rule: rule, Items: items, Extends: drawID})
-			if err != nil {
-				return err
-			}
+			items := saved.Items
 			if _, err := d.checkpoint(ctx); err != nil {
 				return err
 			}

@@ -1,0 +1,157 @@
+package fieldwork
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/attest-dev/attest"
+)
+
+// RequestStore is what evidence requests need.
+type RequestStore interface {
+	Store
+	Request(ctx context.Context, id int64) (*attest.Request, error)
+	SaveRequest(ctx context.Context, ch attest.Change, r attest.Request) (*attest.Request, error)
+	AddComment(ctx context.Context, ch attest.Change, c attest.Comment) (*attest.Comment, error)
+	Evidence(ctx context.Context, id int64) (*attest.Evidence, error)
+}
+
+// NewRequest is the auditor's request for evidence.
+type NewRequest struct {
+	Engagement string
+	Control    string
+	Text       string
+	Items      []string // the sample items it is for
+	Due        string   // YYYY-MM-DD, or empty
+}
+
+// CreateRequest records the auditor's request for evidence: only a named
+// auditor of the engagement asks, inside its window.
+func CreateRequest(ctx context.Context, env Env, s RequestStore, ch attest.Change, actor *attest.User, in NewRequest) (*attest.Request, error) {
+	e, err := s.Engagement(ctx, in.Engagement)
+	if err != nil {
+		return nil, err
+	}
+	if err := env.RequireAuditor(ctx, actor, e, "makes evidence requests"); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Control) == "" {
+		return nil, field("control", "say which control the request is for")
+	}
+	c, err := s.Control(ctx, e.ID, strings.ToUpper(strings.TrimSpace(in.Control)))
+	if err != nil {
+		return nil, err
+	}
+	text, err := Text("text", in.Text, 4000)
+	if err != nil {
+		return nil, err
+	}
+	if in.Due != "" {
+		if _, err := attest.ParseDate(in.Due); err != nil {
+			return nil, field("due", fmt.Sprintf("%q: want YYYY-MM-DD", in.Due))
+		}
+	}
+	var items []string
+	for _, k := range in.Items {
+		if k = strings.TrimSpace(k); k != "" {
+			items = append(items, k)
+		}
+	}
+	if len(items) > 1000 {
+		return nil, field("items", "at most 1000 items in one request")
+	}
+	return s.SaveRequest(ctx, ch, attest.Request{EngagementID: e.ID, ControlID: c.ID, Text: text, Items: items, Due: in.Due, Status: "open"})
+}
+
+// OpenRequest is request id of the engagement (ENOTFOUND for another
+// engagement's).
+func OpenRequest(ctx context.Context, s RequestStore, engagementID string, id int64) (*attest.Request, error) {
+	q, err := s.Request(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if engagementID != "" && q.EngagementID != engagementID {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no request %d in %s", id, engagementID)}
+	}
+	return q, nil
+}
+
+// Comment adds to a request's thread, where the auditor and the staff
+// talk: anyone who may read the engagement but a viewer.
+func Comment(ctx context.Context, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request, text string) (*attest.Comment, error) {
+	if actor != nil && actor.Role == attest.RoleViewer {
+		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "a viewer reads requests but does not comment"}
+	}
+	t, err := Text("text", text, 4000)
+	if err != nil {
+		return nil, err
+	}
+	return s.AddComment(ctx, ch, attest.Comment{RequestID: q.ID, Text: t})
+}
+
+// Answer links evidence to an open request, which is then fulfilled and
+// waits for the auditor's review. Answering is the organization's: an
+// auditor does not answer their own request.
+func Answer(ctx context.Context, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request, evidence []int64) (*attest.Request, error) {
+	if actor != nil && (actor.Role == attest.RoleAuditor || actor.Role == attest.RoleViewer) {
+		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "the organization answers requests with evidence"}
+	}
+	if q.Status == "closed" {
+		return nil, &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("request %d is closed", q.ID)}
+	}
+	if len(evidence) == 0 {
+		return nil, field("evidence", "say which evidence answers the request")
+	}
+	have := map[int64]bool{}
+	for _, id := range q.Evidence {
+		have[id] = true
+	}
+	for _, id := range evidence {
+		ev, err := s.Evidence(ctx, id)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			return nil, field("evidence", fmt.Sprintf("there is no evidence %d", id))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ev.Retraction != nil {
+			return nil, field("evidence", fmt.Sprintf("evidence %d was retracted", id))
+		}
+		if !have[id] {
+			q.Evidence = append(q.Evidence, id)
+			have[id] = true
+		}
+	}
+	q.Status = "fulfilled"
+	return s.SaveRequest(ctx, ch, *q)
+}
+
+// CloseRequest is the auditor's, after review.
+func CloseRequest(ctx context.Context, env Env, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request) (*attest.Request, error) {
+	e, err := s.Engagement(ctx, q.EngagementID)
+	if err != nil {
+		return nil, err
+	}
+	if err := env.RequireAuditor(ctx, actor, e, "closes requests"); err != nil {
+		return nil, err
+	}
+	if q.Status == "closed" {
+		return nil, &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("request %d is already closed", q.ID)}
+	}
+	q.Status = "closed"
+	return s.SaveRequest(ctx, ch, *q)
+}
+
+// Text is a required free text of at most max characters.
+func Text(name, t string, max int) (string, error) {
+	t = strings.TrimSpace(t)
+	if t == "" {
+		return "", field(name, "write something")
+	}
+	if utf8.RuneCountInString(t) > max {
+		return "", field(name, fmt.Sprintf("at most %d characters", max))
+	}
+	return t, nil
+}
