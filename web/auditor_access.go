@@ -27,10 +27,6 @@ func (s *Server) grace(ctx context.Context) (time.Duration, error) {
 // ParseGrace reads a grace period (auth.ParseGrace).
 func ParseGrace(v string) (time.Duration, error) { return auth.ParseGrace(v) }
 
-// named reports whether an auditor user is one of the engagement's named
-// auditors, by account.
-func named(u *attest.User, as []attest.Auditor) bool { return auth.Named(u, as) }
-
 // accessEnd is when an auditor's access to e ends (auth.AccessEnd).
 func accessEnd(e *attest.Engagement, grace time.Duration) (time.Time, string) {
 	return auth.AccessEnd(e, grace)
@@ -103,29 +99,4 @@ func (s *Server) expiredAuditorLogin(w http.ResponseWriter, r *http.Request) err
 		return nil
 	}
 	return refused
-}
-
-// requireAuditor refuses anyone but a named auditor of e (by account)
-// whose access window is open: only they may set seeds, draw, test and
-// request.
-func (s *Server) requireAuditor(ctx context.Context, u *attest.User, e *attest.Engagement, what string) error {
-	if u.Role != attest.RoleAuditor {
-		return &attest.Error{Code: attest.EFORBIDDEN, Message: "only the service auditor " + what}
-	}
-	as, err := s.cfg.Store.Auditors(ctx, e.ID)
-	if err != nil {
-		return err
-	}
-	if !named(u, as) {
-		return &attest.Error{Code: attest.EFORBIDDEN, Message: u.Name + " is not a named auditor of " + e.ID + ": only the engagement's auditors " + what +
-			" (an administrator names them with attest engagement auditor add NAME --user THEIR-ADDRESS)"}
-	}
-	grace, err := s.grace(ctx)
-	if err != nil {
-		return err
-	}
-	if end, rd := accessEnd(e, grace); !end.IsZero() && !s.cfg.Now().Before(end) {
-		return &attest.Error{Code: attest.EFORBIDDEN, Message: "the auditors' access to " + e.ID + " ended on " + end.UTC().Format(attest.DateLayout) + " (report date " + rd + " plus the grace period)"}
-	}
-	return nil
 }
