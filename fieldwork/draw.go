@@ -67,6 +67,16 @@ func (env Env) RequireAuditor(ctx context.Context, actor *attest.User, e *attest
 	return nil
 }
 
+// RequireMember refuses an auditor who is not a named auditor of e inside
+// its window (anyone else is the organization's and passes here; their
+// role is checked by the workflow).
+func (env Env) RequireMember(ctx context.Context, actor *attest.User, e *attest.Engagement) error {
+	if actor == nil || actor.Role != attest.RoleAuditor {
+		return nil
+	}
+	return env.RequireAuditor(ctx, actor, e, "works on it")
+}
+
 // Profile is the firm's sample-size profile: the stored one, else the
 // defaults.
 func Profile(ctx context.Context, s interface {

@@ -80,9 +80,16 @@ func OpenRequest(ctx context.Context, s RequestStore, engagementID string, id in
 
 // Comment adds to a request's thread, where the auditor and the staff
 // talk: anyone who may read the engagement but a viewer.
-func Comment(ctx context.Context, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request, text string) (*attest.Comment, error) {
+func Comment(ctx context.Context, env Env, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request, text string) (*attest.Comment, error) {
 	if actor != nil && actor.Role == attest.RoleViewer {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "a viewer reads requests but does not comment"}
+	}
+	e, err := s.Engagement(ctx, q.EngagementID)
+	if err != nil {
+		return nil, err
+	}
+	if err := env.RequireMember(ctx, actor, e); err != nil {
+		return nil, err
 	}
 	t, err := Text("text", text, 4000)
 	if err != nil {

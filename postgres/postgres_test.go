@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/authtest"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/storetest"
 )
@@ -65,6 +66,16 @@ func withDB(url, name string) string {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) attest.Store {
+		db, err := postgres.Open(context.Background(), freshDB(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	authtest.Run(t, func(t *testing.T) attest.Store {
 		db, err := postgres.Open(context.Background(), freshDB(t))
 		if err != nil {
 			t.Fatal(err)

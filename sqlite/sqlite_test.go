@@ -9,12 +9,23 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/authtest"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/storetest"
 )
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) attest.Store {
+		db, err := sqlite.Create(context.Background(), filepath.Join(t.TempDir(), "attest.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	authtest.Run(t, func(t *testing.T) attest.Store {
 		db, err := sqlite.Create(context.Background(), filepath.Join(t.TempDir(), "attest.db"))
 		if err != nil {
 			t.Fatal(err)

@@ -208,7 +208,11 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	c, err := fieldwork.Comment(ctx, s.cfg.Store, s.actorChange(u), u, q, strings.Join(in["text"], "\n"))
+	env, err := s.fieldwork(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := fieldwork.Comment(ctx, env, s.cfg.Store, s.actorChange(u), u, q, strings.Join(in["text"], "\n"))
 	if err != nil {
 		return err
 	}

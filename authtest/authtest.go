@@ -1,0 +1,261 @@
+// Package authtest is the authorization matrix: every workflow that
+// decides who may act, run as every kind of actor (the local operator,
+// each role, a service account), named on the engagement or not, inside
+// its access window or after it, against a real store. Each engine's tests
+// run it (sqlite, postgres), and the web's tests check the same table
+// through HTTP, so no adapter can answer differently.
+package authtest
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/storetest"
+)
+
+// Actors are the kinds of actor the matrix runs, by name.
+var Actors = []string{"operator", attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, "auditor-named", "auditor-other", attest.RoleViewer, "service"}
+
+// Inside and After are the two moments the matrix runs at: within e1's
+// access window (report date 2027-02-28 plus 30 days) and after it.
+var (
+	Inside = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	After  = time.Date(2027, 4, 2, 12, 0, 0, 0, time.UTC)
+)
+
+// Case is one workflow and who may run it.
+type Case struct {
+	Name string
+	// Allowed lists the actors allowed inside the window; the auditors
+	// are allowed nothing after it, the others the same as inside.
+	Allowed []string
+	Run     func(ctx context.Context, w *World, actor *attest.User) error
+}
+
+// World is the data every case runs against.
+type World struct {
+	Store   attest.Store
+	Env     fieldwork.Env
+	Users   map[string]*attest.User
+	Draw    *attest.Draw
+	Test    *attest.Test // an auditor's test with exceptions
+	Request *attest.Request
+	seq     int
+}
+
+func (w *World) ch() attest.Change { return attest.Change{Actor: "matrix", At: w.Env.Policy.Now} }
+
+var (
+	auditorOnly = []string{"auditor-named"}
+	management  = []string{"operator", attest.RoleAdmin, attest.RoleCompliance, "service"}
+	staff       = []string{"operator", attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, "service"}
+)
+
+// Cases is the matrix's table of workflows.
+var Cases = []Case{
+	{"draw a sample", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := fieldwork.Draw(ctx, w.Env, w.ch(), a, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "m", Size: 2, Reason: w.reason()})
+		return err
+	}},
+	{"extend a draw", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := fieldwork.Extend(ctx, w.Env, w.Store, w.ch(), a, "e1", w.Draw.ID, 1, "isolated deviation")
+		return err
+	}},
+	{"record the auditor's test", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := fieldwork.RecordTest(ctx, w.Env, w.Store, w.ch(), a, fieldwork.TestRequest{Engagement: "e1", Control: "BX-01", Procedures: []string{"inspection"}, NotPerformed: true})
+		return err
+	}},
+	{"record an internal test", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := fieldwork.RecordTest(ctx, w.Env, w.Store, w.ch(), a, fieldwork.TestRequest{Engagement: "e1", Control: "BX-01", Internal: true, Procedures: []string{"inspection"},
+			Items: []attest.ItemResult{{Key: "Q1", Result: "no-exception"}}})
+		return err
+	}},
+	{"respond to an exception", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := fieldwork.Respond(ctx, w.Store, w.ch(), a, "e1", w.Test.ID, "Fixed.")
+		return err
+	}},
+	{"request evidence", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := fieldwork.CreateRequest(ctx, w.Env, w.Store, w.ch(), a, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "approvals"})
+		return err
+	}},
+	{"comment on a request", append(staff, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := fieldwork.Comment(ctx, w.Env, w.Store, w.ch(), a, w.Request, "attached")
+		return err
+	}},
+	{"answer a request", staff, func(ctx context.Context, w *World, a *attest.User) error {
+		q := *w.Request
+		q.Status = "open"
+		_, err := fieldwork.Answer(ctx, w.Store, w.ch(), a, &q, []int64{1})
+		return err
+	}},
+	{"close a request", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
+		q := *w.Request
+		q.Status = "fulfilled"
+		_, err := fieldwork.CloseRequest(ctx, w.Env, w.Store, w.ch(), a, &q)
+		return err
+	}},
+	{"set the firm's sample sizes", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := fieldwork.SetProfile(ctx, w.Env, w.Store, a, "e1", "profile.json", []byte(`{"name": "firm", "by_frequency": {"quarterly": 2}, "event_driven": [{"max": 0, "size": 25}]}`))
+		return err
+	}},
+	{"change a control it does not own", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, _, err := engagement.UpdateControl(ctx, w.Store, w.ch(), a, "e1", "BX-01", engagement.ControlChange{Description: ptr(w.reason())})
+		return err
+	}},
+	{"change the control it owns", staff, func(ctx context.Context, w *World, a *attest.User) error {
+		_, _, err := engagement.UpdateControl(ctx, w.Store, w.ch(), a, "e1", "AX-01", engagement.ControlChange{Description: ptr(w.reason())})
+		return err
+	}},
+	{"create a token for the compliance manager's account", []string{attest.RoleCompliance}, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := auth.CreateToken(ctx, w.Store, w.ch(), a, w.Users[attest.RoleCompliance].Email, "t")
+		return err
+	}},
+	{"create a token for the service account", []string{"operator", attest.RoleAdmin, "service"}, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := auth.CreateToken(ctx, w.Store, w.ch(), a, w.Users["service"].Email, "t")
+		return err
+	}},
+	{"add an account", []string{"operator", attest.RoleAdmin}, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := auth.AddUser(ctx, w.Store, w.ch(), a, auth.NewUser{Email: w.reason() + "@example.com", Role: attest.RoleViewer, Password: "a long enough password"})
+		return err
+	}},
+	{"read the engagement", append(staff, attest.RoleViewer, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
+		sc, err := w.Env.Policy.Scope(ctx, a)
+		if err != nil {
+			return err
+		}
+		if err := sc.Check(); err != nil {
+			return err
+		}
+		return sc.Engagement("e1")
+	}},
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// reason is a fresh text, so every run changes something.
+func (w *World) reason() string { w.seq++; return fmt.Sprintf("run-%d", w.seq) }
+
+// Setup builds the world: engagement e1 with controls AX-01 (owned by the
+// control owner's account) and BX-01, an account per actor, the auditor
+// named on e1 and another auditor named on e2, a population with a binding
+// draw, an auditor's test with an exception, and a request.
+func Setup(t *testing.T, s attest.Store) *World {
+	t.Helper()
+	ctx := context.Background()
+	ch := attest.Change{Actor: "setup", At: Inside}
+	for _, id := range []string{"e1", "e2"} {
+		if err := s.CreateEngagement(ctx, ch, storetest.Engagement(id), storetest.Controls(2)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &World{Store: s, Users: map[string]*attest.User{}}
+	for _, name := range Actors[1:] {
+		u := attest.User{Email: name + "@example.com", Name: name, Role: name}
+		switch name {
+		case "auditor-named", "auditor-other":
+			u.Role = attest.RoleAuditor
+		case "service":
+			u.Role, u.Service = attest.RoleCompliance, true
+		}
+		saved, err := s.SaveUser(ctx, ch, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Users[name] = saved
+	}
+	mustNil(t, s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: "Named", UserID: w.Users["auditor-named"].ID}))
+	mustNil(t, s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e2", Name: "Other", UserID: w.Users["auditor-other"].ID}))
+	owner := w.Users[attest.RoleOwner].ID
+	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr("owner"), OwnerID: &owner}); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := blob.OpenFS(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("id,merged_at\n")
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&b, "CHG-%02d,2026-%02d-10\n", i, 1+i%12)
+	}
+	ref, _, err := bs.Put(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddPopulation(ctx, ch, attest.Population{ControlID: "AX-01", Ref: string(ref), Name: "changes.csv", Format: "csv", Rows: 30, KeyColumn: "id", DateColumn: "merged_at"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddEvidence(ctx, ch, []attest.Evidence{{Ref: string(ref), Size: int64(b.Len()), Name: "approvals.csv", MediaType: "text/csv", Controls: []string{"AX-01"}, Date: "2026-03-01", Method: attest.MethodUpload}}); err != nil {
+		t.Fatal(err)
+	}
+	w.Env = fieldwork.Env{Store: s, Blobs: bs, Policy: auth.Policy{Dir: s, Grace: auth.DefaultGrace, Now: Inside}}
+	aud := w.Users["auditor-named"]
+	d, err := fieldwork.Draw(ctx, w.Env, ch, aud, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "setup", Size: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Draw = d.Draw
+	items := []attest.ItemResult{{Key: d.Draw.Items[0], Result: "deviation", Note: "no approval"}, {Key: d.Draw.Items[1], Result: "no-exception"}}
+	if w.Test, err = fieldwork.RecordTest(ctx, w.Env, s, ch, aud, fieldwork.TestRequest{Engagement: "e1", Control: "AX-01", Procedures: []string{"inspection"}, DrawID: d.Draw.ID, Items: items, Deviations: "isolated"}); err != nil {
+		t.Fatal(err)
+	}
+	if w.Request, err = fieldwork.CreateRequest(ctx, w.Env, s, ch, aud, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "approvals"}); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func mustNil(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Run runs every case as every actor, inside the window and after it:
+// an allowed actor succeeds, any other is refused with EFORBIDDEN.
+func Run(t *testing.T, open func(t *testing.T) attest.Store) {
+	w := Setup(t, open(t))
+	ctx := context.Background()
+	for _, when := range []time.Time{Inside, After} {
+		w.Env.Policy.Now = when
+		for _, c := range Cases {
+			for _, name := range Actors {
+				var actor *attest.User
+				if name != "operator" {
+					actor = w.Users[name]
+				}
+				want := Allowed(c, name, when)
+				err := c.Run(ctx, w, actor)
+				switch {
+				case want && err != nil:
+					t.Errorf("%s, as %s at %s: refused: %v", c.Name, name, when.Format(attest.DateLayout), err)
+				case !want && attest.ErrorCode(err) != attest.EFORBIDDEN:
+					t.Errorf("%s, as %s at %s: want forbidden, got %v", c.Name, name, when.Format(attest.DateLayout), err)
+				}
+			}
+		}
+	}
+}
+
+// Allowed is the matrix's answer for a case, an actor and a moment.
+func Allowed(c Case, actor string, when time.Time) bool {
+	if strings.HasPrefix(actor, "auditor") && !when.Before(After) {
+		return false
+	}
+	for _, a := range c.Allowed {
+		if a == actor {
+			return true
+		}
+	}
+	return false
+}
