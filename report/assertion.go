@@ -228,7 +228,7 @@ func mattersBlock(in *Input) (Block, bool) {
 		return Block{}, false
 	}
 	return Block{Heading: "Matters to discuss with the service auditor", ID: "assertion-matters",
-		Paras: []string{"[Management knows of the " + count(len(ms), "matter", "matters") + " below. They may call for a modified assertion. Whether and how the assertion is modified follows the matters that management and the service auditor identify and agree, not this list.]"},
+		Paras: []string{"[Management knows of the matters below. They may call for a modified assertion. Whether and how the assertion is modified follows the matters that management and the service auditor identify and agree, not this list.]"},
 		List:  summarize(ms),
 		Note:  "Placeholder for management, not part of the assertion: remove it before signing."}, true
 }

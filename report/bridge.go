@@ -194,7 +194,7 @@ func BridgeLetter(in BridgeInput) (*Document, []string, error) {
 			{"Next report", in.nextReport(end)}, {"Status", DraftNotice}}}
 	body := []Block{{Paras: []string{
 		"To the customers of " + org + " and their auditors:",
-		fmt.Sprintf("The most recent report on %s is the %s. This letter covers the time from %s to %s, which no SOC report covers yet. Management is responsible for the system, its controls and this letter.", sys, in.issuedText(sys), from, through),
+		fmt.Sprintf("The most recent SOC report on the system is the %s. This letter covers the time from %s to %s, which no SOC report covers yet. Management is responsible for the system, its controls and this letter.", in.issuedText(sys), from, through),
 	}}}
 	body = append(body, in.sinceBlocks(sys, from, through)...)
 	body = append(body, Block{Heading: "The next report", Paras: []string{in.nextReport(end)}}, in.cuecBlock(), Block{Heading: "What this letter is", Paras: []string{
@@ -278,7 +278,7 @@ func (in *BridgeInput) sinceBlocks(sys, from, through string) []Block {
 		keep          func(Matter) bool
 	}{
 		{"Significant changes", fmt.Sprintf("there were no significant changes to %s or to its controls", sys), func(m Matter) bool { return m.Kind == MatterChange }},
-		{"Controls that did not operate as described", "we know of no instance in which the controls described in the report did not operate as described, and of no deficiency in their design", Matter.deficiency},
+		{"Deficiencies and deviations in the controls", "we know of no instance in which the controls described in the report did not operate as described, and of no deficiency in their design", Matter.deficiency},
 		{"Incidents", "there were no incidents that resulted from a control failure or " + impaired, func(m Matter) bool { return m.Kind == MatterIncident }},
 		{"Other matters", "", func(m Matter) bool { return m.Kind == MatterOther }},
 	}

@@ -166,7 +166,7 @@ func TestOccurrenceAndCheckMatters(t *testing.T) {
 		{Start: "2027-01-07", End: "2027-01-07", Due: "2027-01-08", State: period.Present},
 	}
 	got := occurrenceMatters("AC-06", occs, span)
-	if len(got) != 2 || got[0].Kind != MatterMissed || got[0].Date != "2027-01-31" || got[1].Kind != MatterLate || !strings.Contains(got[1].Text, "performed on 2027-01-20") {
+	if len(got) != 2 || got[0].Kind != MatterMissed || got[0].Date != "2027-01-31" || got[1].Kind != MatterLate || !strings.Contains(got[1].Text, "performed late (evidence from 2027-01-20)") {
 		t.Errorf("occurrence matters %+v", got)
 	}
 	failed := map[string][]readiness.FailedCheck{

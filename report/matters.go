@@ -136,7 +136,7 @@ func occurrenceMatters(control string, occs []period.Occurrence, span Span) []Ma
 				Text: fmt.Sprintf("no evidence for the occurrence %s, due %s", span2(o.Start, o.End), o.Due)})
 		case period.Late:
 			out = append(out, Matter{Kind: MatterLate, Date: o.Due, Control: control,
-				Text: fmt.Sprintf("the occurrence %s, due %s, was performed on %s", span2(o.Start, o.End), o.Due, o.Performed)})
+				Text: fmt.Sprintf("the occurrence %s, due %s, was performed late (evidence from %s)", span2(o.Start, o.End), o.Due, o.Performed)})
 		}
 	}
 	return out

@@ -95,9 +95,12 @@ func boundaries(in *Input) Section {
 		}
 	}
 	if len(rows) > 0 {
+		para := "The system relies on the subservice organizations below. They are outside its boundaries, and their controls are not covered by management's assertion."
+		if len(rows) == 1 {
+			para = "The system relies on the subservice organization below. It is outside the system's boundaries, and its controls are not covered by management's assertion."
+		}
 		s.Blocks = append(s.Blocks, Block{Heading: "Subservice organizations outside the boundaries", ID: "subservice",
-			Paras: []string{"The system relies on the subservice organizations below. They are outside its boundaries, and their controls are not covered by management's assertion."},
-			Table: &Table{Head: []string{"Subservice organization", "Services"}, Rows: rows}})
+			Paras: []string{para}, Table: &Table{Head: []string{"Subservice organization", "Services"}, Rows: rows}})
 	}
 	return s
 }
