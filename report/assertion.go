@@ -70,6 +70,14 @@ func (in *Input) ifDesigned() string {
 	return ""
 }
 
+// ifApplied is the condition on a statement that has no other.
+func (in *Input) ifApplied() string {
+	if who := in.complementary(); who != "" {
+		return ", if " + who + " applied the complementary controls assumed in the design of our controls"
+	}
+	return ""
+}
+
 func (in *Input) ifOperated() string {
 	if who := in.complementary(); who != "" {
 		return ", if the complementary controls assumed in the design of our controls were also operated effectively by " + who
@@ -116,7 +124,7 @@ func soc1Assertion(in *Input) []Block {
 		fmt.Sprintf("the description fairly presents %s as made available to user entities for processing their transactions %s, based on the criteria for the description set out below; and", sys, span),
 	}
 	if in.type2() {
-		list = append(list, fmt.Sprintf("the controls related to the control objectives stated in the description were suitably designed and operated effectively %s to achieve those control objectives%s, based on the criteria for the controls set out below.", span, in.ifDesigned()))
+		list = append(list, fmt.Sprintf("the controls related to the control objectives stated in the description were suitably designed and operated effectively %s to achieve those control objectives%s, based on the criteria for the controls set out below.", span, in.ifApplied()))
 	} else {
 		list = append(list, fmt.Sprintf("the controls related to the control objectives stated in the description were suitably designed %s to provide reasonable assurance that those control objectives would be achieved if the controls operated effectively%s, based on the criteria for the controls set out below.", span, in.ifDesigned()))
 	}

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +11,8 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/storetest"
 )
 
 // issuedDoc is the record `attest report issued add` keeps: the report
@@ -183,5 +187,41 @@ func TestOccurrenceAndCheckMatters(t *testing.T) {
 	lines := summarize(append(got, Matter{Kind: MatterMissed, Date: "2027-02-05", Control: "AC-06", Text: "x"}))
 	if len(lines) != 2 || lines[0] != "AC-06: 2 missed occurrences (due 2027-01-31, 2027-02-05)." {
 		t.Errorf("summary %q", lines)
+	}
+}
+
+// KnownDeviations reads a real store: the occurrences of implemented
+// controls only, and the failures of this engagement's controls only.
+func TestKnownDeviationsFromAStore(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ch := attest.Change{Actor: "Priya", At: clock}
+	e := storetest.Engagement("e1") // 2026, quarterly controls AX-01 and BX-01, not started
+	if err := s.CreateEngagement(ctx, ch, e, storetest.Controls(2)); err != nil {
+		t.Fatal(err)
+	}
+	implemented := attest.Implemented
+	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Status: &implemented}); err != nil {
+		t.Fatal(err)
+	}
+	failed := map[string][]readiness.FailedCheck{
+		"BX-01": {{ID: "mfa", Title: "MFA", Failing: 2, RunAt: "2026-06-01"}},
+		"ZZ-99": {{ID: "other", Title: "Another engagement's check", Failing: 1, RunAt: "2026-06-01"}},
+	}
+	when := time.Date(2026, 8, 15, 0, 0, 0, 0, time.UTC)
+	got, err := KnownDeviations(ctx, s, e, failed, ExaminationSpan(e, when))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"Check mfa (MFA) found 2 resources not meeting it in the run of 2026-06-01 (BX-01).",
+		"AX-01: 2 missed occurrences (due 2026-04-30, 2026-07-30).",
+	}
+	if lines := summarize(got); strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got %q, want %q", lines, want)
 	}
 }

@@ -98,27 +98,33 @@ type DeviationSource interface {
 // occurrence by occurrence: the report names the criteria it leaves
 // without a control in place.
 func KnownDeviations(ctx context.Context, s DeviationSource, e *attest.Engagement, failed map[string][]readiness.FailedCheck, span Span) ([]Matter, error) {
-	out := failedMatters(failed, span)
-	if e.PeriodStart == "" {
-		sortMatters(out)
-		return out, nil
-	}
 	ctls, err := s.Controls(ctx, e.ID)
 	if err != nil {
 		return nil, err
 	}
-	start, _ := attest.ParseDate(e.PeriodStart)
-	end, _ := attest.ParseDate(e.PeriodEnd)
-	opts := period.LoadOptions(ctx, s)
+	// The latest run checks every engagement's controls: keep the failures
+	// of this engagement's controls in scope.
+	mine := map[string][]readiness.FailedCheck{}
 	for _, c := range ctls {
-		if c.Status != attest.Implemented {
-			continue
+		if c.Status != attest.NotApplicable && len(failed[c.ID]) > 0 {
+			mine[c.ID] = failed[c.ID]
 		}
-		st, err := period.ControlStatus(ctx, s, c, start, end, span.When, opts)
-		if err != nil {
-			return nil, err
+	}
+	out := failedMatters(mine, span)
+	if e.PeriodStart != "" {
+		start, _ := attest.ParseDate(e.PeriodStart)
+		end, _ := attest.ParseDate(e.PeriodEnd)
+		opts := period.LoadOptions(ctx, s)
+		for _, c := range ctls {
+			if c.Status != attest.Implemented {
+				continue
+			}
+			st, err := period.ControlStatus(ctx, s, c, start, end, span.When, opts)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, occurrenceMatters(c.ID, st.Occurrences, span)...)
 		}
-		out = append(out, occurrenceMatters(c.ID, st.Occurrences, span)...)
 	}
 	sortMatters(out)
 	return out, nil
