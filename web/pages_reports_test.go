@@ -26,7 +26,7 @@ func TestReportDraftListsKnownDeviations(t *testing.T) {
 	if len(docs) != 1 {
 		t.Fatalf("drafts %+v", docs)
 	}
-	_, md := f.get(t, attest.RoleAuditor, "/documents/"+itoa(docs[0].ID)+"/download")
+	_, md := f.get(t, attest.RoleAdmin, "/documents/"+itoa(docs[0].ID)+"/download")
 	mustContain(t, "the draft", md, "Matters to discuss with the service auditor",
 		"AX-01: no evidence for the occurrence from 2026-01-01 to 2026-03-31, due 2026-04-30.")
 }
