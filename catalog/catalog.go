@@ -30,7 +30,15 @@ type Criterion struct {
 	Category      string `json:"category"`
 	COSOPrinciple string `json:"coso_principle"`
 	PointsOfFocus int    `json:"points_of_focus"`
-	Description   string `json:"description" yaml:"description"`
+	// Statement restates what the criterion asks, neutrally: the only text
+	// of ours a report draft prints under the criterion.
+	Statement string `json:"statement"`
+	// Guidance is what the criterion usually looks like in practice and the
+	// evidence auditors ask for: help for the user, never report text.
+	Guidance string `json:"guidance"`
+	// Description is the statement followed by the guidance, for the
+	// catalog and readiness views.
+	Description string `json:"description"`
 }
 
 // DescriptionCriterion is one of the SOC 2 description criteria DC1 to DC9.
@@ -158,16 +166,22 @@ func (c *Catalog) loadCriteria(fsys fs.FS) error {
 		}
 		c.Criteria = append(c.Criteria, Criterion{ID: f[0], Series: f[1], Category: attest.CategoryOf(f[0]), COSOPrinciple: f[2], PointsOfFocus: n})
 	}
-	var desc []struct{ ID, Description string }
+	var desc []struct{ ID, Statement, Guidance string }
 	if err := readYAML(fsys, "data/criteria.yaml", &desc); err != nil {
 		return err
 	}
-	byID := map[string]string{}
-	for _, d := range desc {
-		byID[d.ID] = strings.TrimSpace(d.Description)
+	byID := map[string]int{}
+	for i, d := range desc {
+		byID[d.ID] = i
 	}
 	for i := range c.Criteria {
-		c.Criteria[i].Description = byID[c.Criteria[i].ID]
+		cr := &c.Criteria[i]
+		j, ok := byID[cr.ID]
+		if !ok {
+			continue
+		}
+		cr.Statement, cr.Guidance = strings.TrimSpace(desc[j].Statement), strings.TrimSpace(desc[j].Guidance)
+		cr.Description = strings.TrimSpace(cr.Statement + " " + cr.Guidance)
 	}
 	return nil
 }

@@ -9,132 +9,99 @@ import (
 	"github.com/attest-dev/attest/readiness"
 )
 
-// BridgeInput is what a bridge letter is drafted from.
-type BridgeInput struct {
+// RepresentationInput is what the written representation letter is
+// drafted from.
+type RepresentationInput struct {
 	Engagement  *attest.Engagement
 	Description *Description
-	// Through is the last day the letter covers.
-	Through time.Time
-	// Issued is the last issued report, when one is on file.
-	Issued *attest.Document
-	// Matters are other changes, deficiencies or incidents since the
-	// period end that management chooses to disclose.
-	Matters []string
-	Now     time.Time
+	// Signatories sign the letter. Empty means two: the description's
+	// signer (or a chief executive officer to name) and a chief financial
+	// officer to name.
+	Signatories []Signer
+	Now         time.Time
 }
 
-// BridgeWarning is set when a bridge letter reaches further than the
-// usual three months past the period end.
-const BridgeWarning = "the letter covers more than three months after the period end; readers usually expect a new examination by then"
+// ParseSignatory reads a signatory given as "Name, Title".
+func ParseSignatory(s string) (Signer, error) {
+	name, title, ok := strings.Cut(s, ",")
+	name, title = strings.TrimSpace(name), strings.TrimSpace(title)
+	if !ok || name == "" || title == "" {
+		return Signer{}, attest.Errorf(attest.EINVALID, "--signatory %q: want \"Name, Title\", e.g. \"Maya Lindqvist, Chief Executive Officer\"", s)
+	}
+	return Signer{Name: name, Title: title}, nil
+}
 
-// BridgeLetter drafts management's bridge (gap) letter for the time from
-// the period end to Through: its own, unexamined statement. It returns the
-// document and warnings.
-func BridgeLetter(in BridgeInput) (*Document, []string, error) {
-	e := in.Engagement
-	if e.PeriodEnd == "" {
-		return nil, nil, attest.Errorf(attest.EINVALID, "a bridge letter follows a report that covers a period; engagement %s is %s as of %s", e.ID, e.Label(), e.AsOf)
+// signatories are the officers who sign the letter.
+func (in *RepresentationInput) signatories() []Signer {
+	if len(in.Signatories) > 0 {
+		return in.Signatories
 	}
-	end, _ := attest.ParseDate(e.PeriodEnd)
-	if !in.Through.After(end) {
-		return nil, nil, attest.Errorf(attest.EINVALID, "--through %s must be after the period end %s", in.Through.Format(time.DateOnly), e.PeriodEnd)
+	first := in.Description.Signer
+	if strings.TrimSpace(first.Name+first.Title) == "" {
+		first = Signer{Title: "Chief Executive Officer"}
 	}
-	var warnings []string
-	if in.Through.After(attest.AddMonths(end, 3)) {
-		warnings = append(warnings, BridgeWarning)
+	second := Signer{Title: "Chief Financial Officer"}
+	if strings.Contains(strings.ToLower(first.Title), "financial") {
+		second = Signer{Title: "Chief Executive Officer"}
 	}
-	d := in.Description
-	if d == nil {
-		d = &Description{}
-	}
-	x := &Input{Engagement: e, Description: d}
-	org, sys := x.org(), x.system()
-	report := fmt.Sprintf("%s report on %s for the period %s to %s", e.Label(), sys, longDate(e.PeriodStart), longDate(e.PeriodEnd))
-	if in.Issued != nil {
-		report = fmt.Sprintf("%s (%s, issued by %s)", report, in.Issued.Name, nonEmpty(in.Issued.Meta["firm"], e.Firm))
-	} else if e.Firm != "" {
-		report += " by " + e.Firm
-	}
-	through := in.Through.Format("January 2, 2006")
-	doc := &Document{Kind: "bridge-letter", Title: "Bridge letter", Subtitle: fmt.Sprintf("%s: %s, %s to %s", org, sys, longDate(e.PeriodEnd), through),
-		Prepared: in.Now.UTC().Format("2006-01-02 15:04 UTC"),
-		Facts:    [][2]string{{"From", org}, {"Covers", "the day after " + longDate(e.PeriodEnd) + " to " + through}, {"Follows", report}, {"Status", DraftNotice}}}
-	var since []string
-	for _, c := range d.Changes.Items {
-		if t, err := attest.ParseDate(c.Date); err == nil && t.After(end) && !t.After(in.Through) {
-			since = append(since, c.Date+": "+c.Summary)
-		}
-	}
-	for _, i := range d.Incidents.Items {
-		if t, err := attest.ParseDate(i.Date); err == nil && t.After(end) && !t.After(in.Through) && i.Discloses() {
-			since = append(since, i.Date+": incident: "+i.Summary)
-		}
-	}
-	since = append(since, in.Matters...)
-	body := []Block{
-		{Paras: []string{
-			"To the customers of " + org + " and their auditors:",
-			fmt.Sprintf("The most recent examination of %s is the %s. That report covers the period up to %s. This letter speaks for the time from then to %s, which no SOC report yet covers.", sys, report, longDate(e.PeriodEnd), through),
-		}},
-	}
-	if len(since) == 0 {
-		body = append(body, Block{Heading: "Since the period end", Paras: []string{
-			fmt.Sprintf("To the best of our knowledge, from the end of that period to %s there were no significant changes to %s or to its controls, we are not aware of deficiencies in the controls described in the report, and there were no incidents that resulted from a control failure or significantly impaired our service commitments and system requirements.", through, sys),
-		}})
-	} else {
-		body = append(body, Block{Heading: "Since the period end", Paras: []string{
-			fmt.Sprintf("To the best of our knowledge, from the end of that period to %s the following matters arose; apart from them, there were no significant changes to %s or its controls, no known deficiencies in the controls described in the report, and no incidents that resulted from a control failure or significantly impaired our commitments:", through, sys),
-		}, List: since})
-	}
-	var cuecs []string
-	for _, c := range d.CUECs.Items {
-		cuecs = append(cuecs, c.Text)
-	}
-	cb := Block{Heading: "Controls we rely on customers to operate"}
-	if len(cuecs) > 0 {
-		cb.Paras = []string{"The report's complementary user entity controls still apply. Customers should keep operating them:"}
-		cb.List = cuecs
-	} else {
-		cb.Paras = []string{"The report lists no complementary user entity controls; the user entity responsibilities it describes still apply."}
-	}
-	body = append(body, cb, Block{Heading: "What this letter is", Paras: []string{
-		"This letter is management's own statement. It is not a SOC report, it has not been examined by a service auditor, and " + nonEmpty(e.Firm, "our service auditor") + " has not been involved in preparing it. It should be read together with the report named above.",
-	}}, Block{Heading: "Signature", Paras: []string{signature(d.Signer, org)}})
-	doc.Sections = []Section{{ID: "letter", Title: "Bridge letter", Whose: "management", Blocks: body}}
-	return doc, warnings, nil
+	return []Signer{first, second}
 }
 
 // RepresentationLetter drafts management's written representation letter
-// to the service auditor, dated at the report date.
-func RepresentationLetter(e *attest.Engagement, d *Description, now time.Time) (*Document, error) {
-	if d == nil {
-		d = &Description{}
+// to the service auditor, dated at the report date: it reaffirms the
+// assertion, acknowledges management's responsibilities, confirms what was
+// disclosed, leaves room for the uncorrected misstatements of the
+// description, and is signed by the responsible officers.
+func RepresentationLetter(in RepresentationInput) (*Document, error) {
+	if in.Description == nil {
+		in.Description = &Description{}
 	}
-	x := &Input{Engagement: e, Kind: e.Kind, Type: e.Type, Description: d}
+	e := in.Engagement
+	x := &Input{Engagement: e, Kind: e.Kind, Type: e.Type, Description: in.Description}
 	org, sys := x.org(), x.system()
 	date := nonEmpty(longDate(e.ReportDate), "[report date]")
-	what := "the controls stated in the description achieved the control objectives"
-	if e.Kind != attest.SOC1 {
-		what = "our service commitments and system requirements were achieved based on the applicable trust services criteria"
-	}
-	reps := []string{
-		fmt.Sprintf("We are responsible for the description of %s %s, for the assertion that accompanies it, and for stating the %s the description covers.", sys, x.when(), map[bool]string{true: "control objectives", false: "criteria"}[e.Kind == attest.SOC1]),
-		fmt.Sprintf("We are responsible for designing, implementing and operating controls that give reasonable assurance that %s, and for selecting the criteria used.", what),
-		"We have given you all the information relevant to the examination that we are aware of, access to the people you asked to see, and all records, documentation and evidence you requested.",
-		"We have told you of every instance we know of in which controls did not operate as described, of any incident that resulted from a control failure or significantly impaired our commitments, and of any deficiency in the design of controls.",
-		"We have told you of any fraud, and any suspected or alleged fraud, by management or by employees with roles in the controls, and of any communication from regulators or others about non-compliance with laws, regulations or contracts that affects the system.",
-		"We have told you of every subservice organization the system depends on and of the controls we assume they operate, and the description lists the complementary user entity controls our controls rely on.",
-		"We have told you of any event after the end of the " + map[bool]string{true: "period", false: "examination date"}[e.PeriodEnd != ""] + " and up to the date of this letter that could change the description or the assertion.",
-		"The description and the assertion are, to the best of our knowledge and belief, complete and accurate.",
-	}
-	doc := &Document{Kind: "representation-letter", Title: "Written representation letter", Subtitle: fmt.Sprintf("%s to %s, %s", org, nonEmpty(e.Firm, "[service auditor]"), date),
-		Prepared: now.UTC().Format("2006-01-02 15:04 UTC"),
-		Facts:    [][2]string{{"From", org}, {"To", nonEmpty(e.Firm, "[service auditor]")}, {"Examination", e.Label() + " " + x.when()}, {"Dated", date}, {"Status", DraftNotice}}}
+	firm := nonEmpty(e.Firm, "[service auditor]")
+	doc := &Document{Kind: "representation-letter", Title: "Written representation letter", Subtitle: fmt.Sprintf("%s to %s, %s", org, firm, date),
+		Prepared: in.Now.UTC().Format("2006-01-02 15:04 UTC"),
+		Facts:    [][2]string{{"From", org}, {"To", firm}, {"Examination", e.Label() + " " + x.when()}, {"Dated", date}, {"Status", DraftNotice}}}
 	doc.Sections = []Section{{ID: "letter", Title: "Written representations", Whose: "management", Blocks: []Block{
-		{Paras: []string{fmt.Sprintf("To %s:", nonEmpty(e.Firm, "[service auditor]")), fmt.Sprintf("We give these representations in connection with your examination of the description of %s %s. We confirm, as of %s and to the best of our knowledge and belief:", sys, x.when(), date)}, List: reps},
-		{Heading: "Signature", Paras: []string{signature(d.Signer, org)}},
+		{Paras: []string{fmt.Sprintf("To %s:", firm), fmt.Sprintf("We give these representations in connection with your examination of the description of %s %s and of the controls it states. We confirm, as of %s and to the best of our knowledge and belief, having made the inquiries we considered necessary:", sys, x.when(), date)},
+			List: representations(x)},
+		{Heading: "Uncorrected misstatements of the description", ID: "misstatements",
+			Note: "[To complete: list each misstatement of the description identified during the examination and not corrected, with why management considers it not material, or state that there are none.]"},
+		signatureBlock(org, in.signatories()),
 	}}}
 	return doc, nil
+}
+
+// representations are the letter's statements, worded for the kind.
+func representations(x *Input) []string {
+	e := x.Engagement
+	criteria, goal, risks := "the description criteria (DC section 200) and the applicable trust services criteria (TSP section 100)",
+		"our service commitments and system requirements are achieved based on the applicable trust services criteria", "the achievement of our service commitments and system requirements"
+	impaired := "significantly impaired the achievement of our service commitments and system requirements"
+	switch e.Kind {
+	case attest.SOC1:
+		criteria, goal, risks = "the criteria in AT-C section 320", "the control objectives stated in the description are achieved", "the achievement of those control objectives"
+		impaired = "affected the achievement of the control objectives"
+	case attest.SOC3:
+		criteria = "the applicable trust services criteria (TSP section 100)"
+	}
+	after := map[bool]string{true: "the end of the period", false: "the date of the description"}[e.PeriodEnd != ""]
+	changes := map[bool]string{true: "during the period", false: "up to the date of the description"}[e.PeriodEnd != ""]
+	return []string{
+		fmt.Sprintf("We reaffirm management's assertion in Section 2 of the report, made against %s.", criteria),
+		fmt.Sprintf("We are responsible for the description and the assertion, for selecting the criteria they are made against, for identifying the risks that threaten %s, and for designing, implementing and operating controls that give reasonable assurance that %s.", risks, goal),
+		"We have given you all the information relevant to the examination that we are aware of, access to the people you asked to see, and all the records, documentation and evidence you requested.",
+		"We have told you of every instance we know of in which controls did not operate as described, including those our own monitoring and automated checks found, and of every deficiency in the design of controls.",
+		"We have told you of every incident we know of that resulted from a control failure or " + impaired + ", and of every complaint from user entities about the system or its controls.",
+		"We have told you of any fraud, and any suspected or alleged fraud, involving management or employees with roles in the controls.",
+		"We have told you of every instance we know of in which laws, regulations or contracts that affect the system were not complied with, and of every communication from regulators or others about such matters.",
+		"We have told you of every significant change to the system or its controls " + changes + ".",
+		"We have told you of every subservice organization the system depends on and of the controls we assume it operates, and the description lists the complementary user entity controls our controls rely on.",
+		"We have told you of every event after " + after + " and up to the date of this letter that could change the description or the assertion.",
+		"The description and the assertion are complete and accurate, apart from the uncorrected misstatements listed below.",
+	}
 }
 
 // ReadinessSummary drafts a short internal summary of where the

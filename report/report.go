@@ -76,6 +76,13 @@ type Input struct {
 	Tests       []attest.Test
 	Responses   []attest.Response
 	Auditors    []attest.Auditor
+	// Known are the deviations management knows of that the rest of the
+	// input cannot show: occurrences missed or performed late and failing
+	// checks (KnownDeviations). With the auditors' exceptions, disclosed
+	// incidents and criteria with no control in place, they fill the
+	// assertion's placeholder of matters to discuss with the service
+	// auditor.
+	Known []Matter
 	// ByProcess lays Section 4 out by process (control area) with a
 	// criteria mapping table instead of by criterion.
 	ByProcess bool
@@ -157,10 +164,12 @@ func Build(in Input) (*Document, error) {
 	d.Facts = [][2]string{{"Service organization", in.org()}, {"System", in.system()}, {"Report", label},
 		{"Period or date", strings.TrimPrefix(strings.TrimPrefix(in.when(), "for the period "), "as of ")},
 		{"Service auditor", nonEmpty(in.Engagement.Firm, "[CPA firm]")}, {"Status", DraftNotice}}
-	d.Sections = append(d.Sections, section1(&in), assertion(&in), description(&in))
+	d.Sections = append(d.Sections, section1(&in), assertion(&in))
 	if in.Kind == attest.SOC3 {
+		d.Sections = append(d.Sections, boundaries(&in))
 		return d, nil
 	}
+	d.Sections = append(d.Sections, description(&in))
 	d.Sections = append(d.Sections, controlsSection(&in), otherInformation(&in))
 	return d, nil
 }
@@ -183,7 +192,8 @@ func section1(in *Input) Section {
 }
 
 // targets lists the criteria (SOC 2, SOC 3) or objectives (SOC 1) in scope,
-// with exclusion reasons.
+// with exclusion reasons. A criterion's text is its neutral statement: the
+// catalog's guidance for the user never appears in a report.
 type target struct {
 	ID, Title, Text, Excluded string
 }
@@ -201,7 +211,7 @@ func (in *Input) targets() []target {
 		return out
 	}
 	for _, c := range in.Catalog.CriteriaIn(in.Engagement.Categories) {
-		out = append(out, target{ID: c.ID, Title: c.Series, Text: c.Description, Excluded: excluded[c.ID]})
+		out = append(out, target{ID: c.ID, Title: c.Series, Text: c.Statement, Excluded: excluded[c.ID]})
 	}
 	return out
 }

@@ -55,8 +55,11 @@ subservice_organizations: # DC7: vendors the system depends on, method chosen pe
   #     - text: ""
   #       for: [CC6.4]
 
-criteria_not_relevant:    # DC8 (SOC 2): criteria not relevant and why (exclusions are added)
-  none: ""
+criteria_not_relevant:    # DC8 (SOC 2): criteria not relevant, each with its reason (the engagement's
+  items: []               # exclusions are added); or none: why every criterion applies
+  # - criterion: P3.2
+  #   reason: ""
+  # none: "Every criterion of the categories in scope applies to the system."
 
 significant_changes:      # DC9 (Type 2 only): significant changes during the period
   items: []

@@ -32,69 +32,6 @@ func (in *Input) carvedOut() []string {
 	return out
 }
 
-// assertion drafts Section 2: management's assertion, worded for the kind
-// and type, filled with the engagement's facts. The wording is Attest's
-// own; the service auditor and management agree the final text.
-func assertion(in *Input) Section {
-	s := Section{ID: "section-2", Number: "Section 2", Title: "Management's assertion", Whose: "management",
-		Note: "Management's assertion, drafted by Attest from the engagement's facts for management to review, adapt and sign."}
-	org, sys, when := in.org(), in.system(), in.when()
-	throughout := "as of " + longDate(in.Engagement.AsOf)
-	if in.type2() {
-		throughout = "throughout the period " + longDate(in.Engagement.PeriodStart) + " to " + longDate(in.Engagement.PeriodEnd)
-	}
-	var goal, criteria string
-	if in.Kind == attest.SOC1 {
-		goal = "the control objectives stated in the description were achieved"
-		criteria = "the control objectives stated in Section 4"
-	} else {
-		goal = fmt.Sprintf("%s's service commitments and system requirements were achieved based on the trust services criteria relevant to %s", org, in.categoriesText())
-		criteria = "the applicable trust services criteria"
-	}
-	complementary := ""
-	if len(in.Description.CUECs.Items) > 0 || len(in.carvedOut()) > 0 {
-		complementary = ", provided that user entities and the carved-out subservice organizations applied the complementary controls the design of our controls assumes"
-	}
-	paras := []string{
-		fmt.Sprintf("We, the management of %s, have prepared the description of %s in Section 3 (the description) %s. We are responsible for the description, for the design and operation of the controls it presents, and for stating %s.", org, sys, when, criteria),
-	}
-	if in.Kind == attest.SOC1 {
-		paras = append(paras, "The description is meant for our customers (user entities) who used the system and for their auditors, who need it when they consider the risk of material misstatement of user entities' financial statements, together with other information they have, including information about controls at user entities.")
-	} else {
-		paras = append(paras, fmt.Sprintf("We prepared the description using the SOC 2 description criteria (DC 200). It is meant to help readers with sufficient knowledge of the system understand how %s is designed and run, and to judge whether the controls were designed and operated so that %s.", sys, goal))
-	}
-	paras = append(paras, "To the best of our knowledge and belief, we confirm that:")
-	list := []string{
-		fmt.Sprintf("the description fairly presents %s as designed and implemented %s;", sys, throughout),
-		fmt.Sprintf("the controls stated in the description were suitably designed %s to provide reasonable assurance that %s, if those controls operated as described%s;", throughout, goal, complementary),
-	}
-	if in.type2() {
-		list = append(list, fmt.Sprintf("the controls stated in the description operated effectively %s to provide reasonable assurance that %s%s.", throughout, goal, complementary))
-		list[1] = strings.TrimSuffix(list[1], ";") + "; and"
-	} else {
-		list[1] = strings.TrimSuffix(list[1], ";") + "."
-	}
-	if in.Kind == attest.SOC1 {
-		list = append(list[:1], append([]string{"the description includes the relevant details of changes to the system during the period and does not leave out or distort information relevant to user entities' internal control over financial reporting;"}, list[1:]...)...)
-		if !in.type2() {
-			list[1] = "the description does not leave out or distort information relevant to user entities' internal control over financial reporting;"
-		}
-	}
-	s.Blocks = append(s.Blocks, Block{Paras: paras, List: list})
-	if v := in.carvedOut(); len(v) > 0 {
-		s.Blocks = append(s.Blocks, Block{Paras: []string{fmt.Sprintf("The description uses the carve-out method for %s: it leaves out their controls and lists, in Section 3, the controls we assume they operate. Our own monitoring of them is part of the description.", joinAnd(v))}})
-	}
-	s.Blocks = append(s.Blocks, Block{Paras: []string{
-		"Every system of internal control has inherent limits: people make mistakes, controls can be circumvented by collusion or overridden, and conclusions about the controls do not extend to later periods, when the system or the risks around it may have changed.",
-	}}, Block{Heading: "Signature", Paras: []string{signature(in.Description.Signer, org)}})
-	return s
-}
-
-func signature(sg Signer, org string) string {
-	name, title := nonEmpty(sg.Name, "[name]"), nonEmpty(sg.Title, "[title]")
-	return fmt.Sprintf("%s, %s, for %s. Signed: ____________________  Date: ____________", name, title, org)
-}
-
 func joinAnd(l []string) string {
 	if len(l) < 2 {
 		return strings.Join(l, "")
@@ -128,6 +65,46 @@ func paragraphs(s string) []string {
 	return out
 }
 
+// componentBlocks lays out DC3: the system's components and boundaries.
+func componentBlocks(c Components) []Block {
+	out := []Block{{Heading: "Components of the system", ID: "dc3", Paras: []string{"The system is made of the infrastructure, software, people, procedures and data described below."}}}
+	for _, x := range []struct {
+		h string
+		p Part
+	}{{"Infrastructure", c.Infrastructure}, {"Software", c.Software}, {"People", c.People}, {"Procedures", c.Procedures}, {"Data", c.Data}, {"System boundaries", c.Boundaries}} {
+		out = append(out, partBlock(x.h, "dc3-"+strings.ToLower(strings.ReplaceAll(x.h, " ", "-")), x.p, strings.ToLower(x.h)+" (DC3)"))
+	}
+	return out
+}
+
+// boundaries drafts a SOC 3's Section 3: the services, the principal
+// service commitments and system requirements, and the system's
+// components and boundaries, with the subservice organizations outside
+// them. A SOC 3 has no complementary control lists, tests or results.
+func boundaries(in *Input) Section {
+	d := in.Description
+	s := Section{ID: "section-3", Number: "Section 3", Title: "Boundaries of " + in.system() + " and principal service commitments", Whose: "management",
+		Note: "Management's description of the system's boundaries and of its principal service commitments and system requirements, drafted from the description inputs recorded in Attest."}
+	s.Blocks = append(s.Blocks, partBlock("Services provided", "dc1", d.Services, "the services provided (DC1)"),
+		partBlock("Principal service commitments and system requirements", "dc2", d.Commitments, "service commitments and system requirements (DC2)"))
+	s.Blocks = append(s.Blocks, componentBlocks(d.Components)...)
+	var rows [][]string
+	for _, v := range d.Subservice.Items {
+		if v.Method == "carve-out" {
+			rows = append(rows, []string{v.Name, v.Services})
+		}
+	}
+	if len(rows) > 0 {
+		para := "The system relies on the subservice organizations below. They are outside its boundaries, and their controls are not covered by management's assertion."
+		if len(rows) == 1 {
+			para = "The system relies on the subservice organization below. It is outside the system's boundaries, and its controls are not covered by management's assertion."
+		}
+		s.Blocks = append(s.Blocks, Block{Heading: "Subservice organizations outside the boundaries", ID: "subservice",
+			Paras: []string{para}, Table: &Table{Head: []string{"Subservice organization", "Services"}, Rows: rows}})
+	}
+	return s
+}
+
 // description drafts Section 3 from the description inputs.
 func description(in *Input) Section {
 	d := in.Description
@@ -138,17 +115,7 @@ func description(in *Input) Section {
 	if in.Kind != attest.SOC1 {
 		add(partBlock("Principal service commitments and system requirements", "dc2", d.Commitments, "service commitments and system requirements (DC2)"))
 	}
-	c := d.Components
-	add(Block{Heading: "Components of the system", ID: "dc3", Paras: []string{"The system is made of the infrastructure, software, people, procedures and data described below."}})
-	for _, x := range []struct {
-		h string
-		p Part
-	}{{"Infrastructure", c.Infrastructure}, {"Software", c.Software}, {"People", c.People}, {"Procedures", c.Procedures}, {"Data", c.Data}, {"System boundaries", c.Boundaries}} {
-		add(partBlock(x.h, "dc3-"+strings.ToLower(strings.ReplaceAll(x.h, " ", "-")), x.p, strings.ToLower(x.h)+" (DC3)"))
-	}
-	if in.Kind == attest.SOC3 {
-		return s
-	}
+	s.Blocks = append(s.Blocks, componentBlocks(d.Components)...)
 	if in.Kind == attest.SOC1 {
 		s1 := d.SOC1
 		if s1 == nil {
@@ -181,23 +148,38 @@ func description(in *Input) Section {
 	return s
 }
 
+// incidentsBlock is DC4: the incidents that resulted from a control
+// failure or significantly impaired commitments, during the period (Type
+// 2) or up to the description's as-of date (Type 1), never "as of the
+// report date".
 func incidentsBlock(in *Input) Block {
 	d := in.Description.Incidents
 	b := Block{Heading: "Incidents", ID: "dc4"}
+	when := "During the period " + longDate(in.Engagement.PeriodStart) + " to " + longDate(in.Engagement.PeriodEnd)
+	if !in.type2() {
+		when = "Up to " + longDate(in.Engagement.AsOf) + ", the date of this description"
+	}
 	var shown [][]string
+	considered := 0
 	for _, i := range d.Items {
-		if i.Discloses() && in.inPeriod(i.Date) {
+		if !in.inPeriod(i.Date) {
+			continue
+		}
+		considered++
+		if i.Discloses() {
 			shown = append(shown, []string{i.Date, i.Summary, nonEmpty(i.Response, "")})
 		}
 	}
 	switch {
 	case len(shown) > 0:
-		b.Paras = []string{"The following incidents resulted from controls that were not suitably designed or did not operate effectively, or significantly impaired the achievement of service commitments and system requirements:"}
+		b.Paras = []string{when + ", the following incidents resulted from controls that were not suitably designed or did not operate effectively, or significantly impaired the achievement of service commitments and system requirements:"}
 		b.Table = &Table{Head: []string{"Date", "Incident", "Response"}, Rows: shown}
 	case d.None != "":
 		b.Paras = []string{"None. " + d.None}
+	case considered > 0:
+		b.Paras = []string{fmt.Sprintf("%s, management considered %s; none resulted from a control failure or significantly impaired the achievement of service commitments and system requirements.", when, count(considered, "incident", "incidents"))}
 	case len(d.Items) > 0:
-		b.Paras = []string{fmt.Sprintf("Management considered %d incident(s); none resulted from a control failure or significantly impaired the achievement of service commitments and system requirements.", len(d.Items))}
+		b.Paras = []string{when + ", no incident resulted from a control failure or significantly impaired the achievement of service commitments and system requirements."}
 	default:
 		b.Paras = []string{"[Missing: incidents (DC4)]"}
 	}
@@ -254,6 +236,8 @@ func subserviceBlocks(in *Input) []Block {
 	return out
 }
 
+// notRelevantBlock is DC8: each criterion not relevant to the system with
+// its reason, or none. With criteria listed, the "none" answer is not shown.
 func notRelevantBlock(in *Input) Block {
 	b := Block{Heading: "Criteria not relevant to the system", ID: "dc8"}
 	t := &Table{Head: []string{"Criterion", "Why it is not relevant"}}
@@ -269,6 +253,10 @@ func notRelevantBlock(in *Input) Block {
 	}
 	switch {
 	case len(t.Rows) > 0:
+		b.Paras = []string{"The following criteria of the categories in scope are not relevant to the system, for the reasons given:"}
+		if len(t.Rows) == 1 {
+			b.Paras = []string{"The following criterion of the categories in scope is not relevant to the system, for the reason given:"}
+		}
 		b.Table = t
 	case in.Description.NotRelevant.None != "":
 		b.Paras = []string{"None. " + in.Description.NotRelevant.None}

@@ -146,6 +146,15 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 	if in.Auditors, err = st.Auditors(ctx, e.ID); err != nil {
 		return nil, err
 	}
+	// The deviations management knows of, for the assertion's matters to
+	// discuss with the service auditor (as attest report build lists them).
+	run, err := s.latestRun(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if in.Known, err = report.KnownDeviations(ctx, st, e, failedChecks(run), report.ExaminationSpan(e, s.today())); err != nil {
+		return nil, err
+	}
 	doc, err := report.Build(in)
 	if err != nil {
 		return nil, err

@@ -241,16 +241,17 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 			}
 		}
 		if e.Kind == attest.SOC2 {
-			end, _ := attest.ParseDate(e.PeriodEnd)
 			desc, _, err := m.loadDescription(ctx, d, e)
 			if err != nil {
 				return nil, err
 			}
-			bl, _, err := m.bridgeDraft(ctx, d, e, desc, attest.AddMonths(end, 2), nil)
+			// The letter customers need now: from the prior report's end
+			// to today, with what the data holds since then to confirm.
+			bl, _, err := m.bridgeDraft(ctx, d, e, desc, m.today(), bridgeFlags{})
 			if err != nil {
 				return nil, err
 			}
-			rl, err := report.RepresentationLetter(e, desc, m.Now())
+			rl, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Now: m.Now()})
 			if err != nil {
 				return nil, err
 			}

@@ -146,6 +146,13 @@ func (m *Main) reportInput(ctx context.Context, d *data, f reportFlags) (*report
 	if in.Auditors, err = d.db.Auditors(ctx, e.ID); err != nil {
 		return nil, err
 	}
+	failed, err := m.failedChecks(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if in.Known, err = report.KnownDeviations(ctx, d.db, e, failed, report.ExaminationSpan(e, m.today())); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 
@@ -376,49 +383,6 @@ func (m *Main) reportLint() *cobra.Command {
 	return c
 }
 
-func (m *Main) reportBridge() *cobra.Command {
-	var f reportFlags
-	var through string
-	var matters []string
-	c := &cobra.Command{
-		Use:   "bridge-letter",
-		Short: "Draft management's bridge letter from the period end to --through",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := attest.ParseDate(through)
-			if err != nil {
-				return attest.Errorf(attest.EINVALID, "--through: %v", err)
-			}
-			return m.draftLetter(ctx, f, "bridge-letter-"+through, func(d *data, e *attest.Engagement, desc *report.Description) (*report.Document, []string, error) {
-				return m.bridgeDraft(ctx, d, e, desc, t, matters)
-			})
-		},
-	}
-	f.bind(c, true)
-	c.Flags().StringVar(&through, "through", "", "the last day the letter covers (YYYY-MM-DD; usually at most 3 months after the period end)")
-	c.Flags().StringArrayVar(&matters, "matter", nil, "a change, deficiency or incident since the period end to disclose (repeatable)")
-	c.MarkFlagRequired("through")
-	return c
-}
-
-// bridgeDraft drafts the bridge letter after the last issued report of the
-// engagement's kind (a SOC 3 issued beside a SOC 2 is not the one bridged).
-func (m *Main) bridgeDraft(ctx context.Context, d *data, e *attest.Engagement, desc *report.Description, through time.Time, matters []string) (*report.Document, []string, error) {
-	issued, err := d.db.Documents(ctx, e.ID, attest.DocIssued)
-	if err != nil {
-		return nil, nil, err
-	}
-	in := report.BridgeInput{Engagement: e, Description: desc, Through: through, Matters: matters, Now: m.Now()}
-	for i := len(issued) - 1; i >= 0; i-- {
-		if issued[i].Meta["kind"] == string(e.Kind) {
-			in.Issued = &issued[i]
-			break
-		}
-	}
-	return report.BridgeLetter(in)
-}
-
 // draftLetter opens the data, finds the engagement and its description
 // inputs, drafts with fn, shows its warnings and renders the result.
 func (m *Main) draftLetter(ctx context.Context, f reportFlags, slug string, fn func(*data, *attest.Engagement, *report.Description) (*report.Document, []string, error)) error {
@@ -459,18 +423,28 @@ func (m *Main) renderLetter(ctx context.Context, d *data, e *attest.Engagement, 
 
 func (m *Main) reportRepresentation() *cobra.Command {
 	var f reportFlags
+	var signatories []string
 	c := &cobra.Command{
 		Use:   "representation-letter",
 		Short: "Draft management's written representation letter to the service auditor",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var signers []report.Signer
+			for _, s := range signatories {
+				sg, err := report.ParseSignatory(s)
+				if err != nil {
+					return err
+				}
+				signers = append(signers, sg)
+			}
 			return m.draftLetter(cmd.Context(), f, "representation-letter", func(d *data, e *attest.Engagement, desc *report.Description) (*report.Document, []string, error) {
-				doc, err := report.RepresentationLetter(e, desc, m.Now())
+				doc, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Signatories: signers, Now: m.Now()})
 				return doc, nil, err
 			})
 		},
 	}
 	f.bind(c, true)
+	c.Flags().StringArrayVar(&signatories, "signatory", nil, `an officer who signs, as "Name, Title" (repeatable; default: the description's signer and a chief financial officer to name)`)
 	return c
 }
 
@@ -504,7 +478,7 @@ func (m *Main) reportIssued() *cobra.Command {
 		Use:   "issued",
 		Short: "Keep the service auditor's final report, byte for byte (the only report the trust center shares)",
 	}
-	var file, kind, typ, period, firm string
+	var file, kind, typ, period, firm, reportDate string
 	var confirm bool
 	add := &cobra.Command{
 		Use:   "add",
@@ -527,6 +501,9 @@ func (m *Main) reportIssued() *cobra.Command {
 			if strings.TrimSpace(period) == "" || strings.TrimSpace(firm) == "" {
 				return attest.Errorf(attest.EINVALID, "say what the report covers and who issued it: --period (e.g. 2026-01-01..2026-12-31, or the as-of date) and --firm")
 			}
+			if _, err := attest.ParseDate(reportDate); reportDate != "" && err != nil {
+				return attest.Errorf(attest.EINVALID, "--report-date: %v", attest.ErrorMessage(err))
+			}
 			b, err := os.ReadFile(file)
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "--file: %v", unwrapPathErr(err))
@@ -546,6 +523,9 @@ func (m *Main) reportIssued() *cobra.Command {
 			sum := sha256.Sum256(b)
 			meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
 				"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
+			if reportDate != "" {
+				meta["report_date"] = reportDate
+			}
 			doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
 			if err != nil {
 				return err
@@ -565,6 +545,7 @@ func (m *Main) reportIssued() *cobra.Command {
 	add.Flags().StringVar(&typ, "type", "", `"Type 1" or "Type 2" (none for SOC 3)`)
 	add.Flags().StringVar(&period, "period", "", "the period (START..END) or date the report covers")
 	add.Flags().StringVar(&firm, "firm", "", "the CPA firm that issued it")
+	add.Flags().StringVar(&reportDate, "report-date", "", "the date of the service auditor's report (YYYY-MM-DD), named in bridge letters")
 	add.Flags().BoolVar(&confirm, "confirm-distribution", false, "confirm the engagement letter allows sharing this report with its intended users")
 	add.MarkFlagRequired("file")
 	add.MarkFlagRequired("kind")

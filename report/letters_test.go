@@ -1,0 +1,55 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/attest-dev/attest"
+)
+
+func TestRepresentationLetter(t *testing.T) {
+	e := engagement(attest.SOC1, attest.Type2)
+	e.ReportDate = "2027-02-28"
+	doc, err := RepresentationLetter(RepresentationInput{Engagement: e, Description: desc(t), Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := strings.Join(strings.Fields(text(doc)), " ")
+	for _, want := range []string{"To Example & Partners CPAs LLP:", "February 28, 2027",
+		"We reaffirm management's assertion", "AT-C section 320",
+		"identifying the risks that threaten the achievement of those control objectives",
+		"all the information relevant to the examination", "did not operate as described",
+		"complaint from user entities", "fraud", "laws, regulations or contracts", "communication from regulators",
+		"significant change to the system or its controls during the period", "subservice organization",
+		"every event after the end of the period and up to the date of this letter",
+		"Uncorrected misstatements of the description", "[To complete:",
+		"### Signatures", "Maya Okafor, Chief Executive Officer. Signed:", "[name], Chief Financial Officer. Signed:"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("letter lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "Inc..") {
+		t.Error("doubled full stop")
+	}
+	// SOC 2, signed by the officers given.
+	ciso, _ := ParseSignatory("Jonah Weiss, Chief Information Security Officer")
+	cfo, _ := ParseSignatory(" Ruth Ansah ,Chief Financial Officer ")
+	doc, err = RepresentationLetter(RepresentationInput{Engagement: engagement(attest.SOC2, attest.Type1), Description: desc(t), Signatories: []Signer{cfo, ciso}, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md = strings.Join(strings.Fields(text(doc)), " ")
+	for _, want := range []string{"DC section 200", "TSP section 100", "Ruth Ansah, Chief Financial Officer. Signed:", "Jonah Weiss, Chief Information Security Officer. Signed:", "after the date of the description", "[report date]"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("SOC 2 letter lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "Maya Okafor") || strings.Contains(md, "during the period") {
+		t.Error("the default signer or a period in a Type 1 letter")
+	}
+	for _, bad := range []string{"Ruth Ansah", ", CFO", "Ruth Ansah, "} {
+		if _, err := ParseSignatory(bad); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "Name, Title") {
+			t.Errorf("ParseSignatory(%q): %v", bad, err)
+		}
+	}
+}
