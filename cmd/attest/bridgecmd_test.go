@@ -36,7 +36,7 @@ func TestBridgeLetterCommand(t *testing.T) {
 	// What the data holds: an implemented quarterly control with no
 	// evidence, and the auditor's exception.
 	mustRun(t, dir, "controls", "set", "AC-06", "--status", "implemented", "--owner", "Jonah Weiss")
-	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
+	addAuditor(t, dir, "Ana Lima")
 	mustRun(t, dir, "test", "record", "--control", "CHG-02", "--procedure", "inspection", "--item", "C1=no-exception", "--item", "C2=deviation:merged without review", "--deviations", "isolated", "--as", "Ana Lima")
 	if r := run(t, dir, "", "report", "bridge-letter", "--confirm-none", "--format", "md", "--out", "out"); r.code != 2 || !strings.Contains(r.stderr, "matters were found") {
 		t.Errorf("--confirm-none beside matters: exit %d %s", r.code, r.stderr)
