@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
 	"strings"
@@ -31,10 +32,20 @@ var funcs = template.FuncMap{
 
 // page renders a page; templates escape everything they print.
 func page(w io.Writer, name string, data map[string]any) {
+	// Rendered into a buffer first: a template error is a 500 with its
+	// cause logged, never half a page under a status already sent.
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		slog.Error("render page", "page", name, "err", err)
+		if rw, ok := w.(http.ResponseWriter); ok {
+			http.Error(rw, "The page could not be shown: the error is in the server's log.", http.StatusInternalServerError)
+		}
+		return
+	}
 	if rw, ok := w.(http.ResponseWriter); ok && rw.Header().Get("Content-Type") == "" {
 		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	}
-	pages.ExecuteTemplate(w, name, data)
+	w.Write(b.Bytes())
 }
 
 // staticFiles maps each file served under /static/ to its bytes and a
