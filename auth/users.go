@@ -81,3 +81,59 @@ func AddUser(ctx context.Context, s UserStore, ch attest.Change, actor *attest.U
 	out.User = saved
 	return out, nil
 }
+
+// AccountStore is what disabling accounts and revoking tokens need.
+type AccountStore interface {
+	UserStore
+	User(ctx context.Context, id int64) (*attest.User, error)
+	Tokens(ctx context.Context, userID int64) ([]attest.Token, error)
+	SaveToken(ctx context.Context, ch attest.Change, t attest.Token) (*attest.Token, error)
+}
+
+// DisableUser disables an account: it no longer signs in or uses its
+// tokens. Only an admin (or the local operator) disables accounts, and
+// never their own. It reports whether anything changed.
+func DisableUser(ctx context.Context, s AccountStore, ch attest.Change, actor *attest.User, id int64) (*attest.User, bool, error) {
+	if actor != nil && actor.Role != attest.RoleAdmin {
+		return nil, false, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator disables accounts"}
+	}
+	target, err := s.User(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if actor != nil && target.ID == actor.ID {
+		return nil, false, field("user", "you cannot disable your own account: another administrator can")
+	}
+	if target.Disabled {
+		return target, false, nil
+	}
+	target.Disabled = true
+	saved, err := s.SaveUser(ctx, ch, *target)
+	return saved, err == nil, err
+}
+
+// RevokeToken revokes an API token: an admin (or the local operator) any
+// token, anyone else only their own. It reports whether anything changed.
+func RevokeToken(ctx context.Context, s AccountStore, ch attest.Change, actor *attest.User, id int64) (*attest.Token, bool, error) {
+	ts, err := s.Tokens(ctx, 0)
+	if err != nil {
+		return nil, false, err
+	}
+	var t *attest.Token
+	for i := range ts {
+		if ts[i].ID == id {
+			t = &ts[i]
+		}
+	}
+	if t == nil {
+		return nil, false, attest.Errorf(attest.ENOTFOUND, "no such token: %d (see attest token list)", id)
+	}
+	if actor != nil && actor.Role != attest.RoleAdmin && t.UserID != actor.ID {
+		return nil, false, &attest.Error{Code: attest.EFORBIDDEN, Message: "a token is revoked by the account that holds it or by an administrator"}
+	}
+	if t.RevokedAt != "" {
+		return t, false, nil
+	}
+	saved, err := s.SaveToken(ctx, ch, attest.Token{ID: id, RevokedAt: ch.Stamp()})
+	return saved, err == nil, err
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/attest-dev/attest"
@@ -73,18 +72,11 @@ func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	target, err := s.cfg.Store.User(r.Context(), id)
+	target, changed, err := auth.DisableUser(r.Context(), s.cfg.Store, s.actorChange(u), u, id)
 	if err != nil {
 		return err
 	}
-	if target.ID == u.ID {
-		return fieldError("user", "you cannot disable your own account: another administrator can")
-	}
-	if !target.Disabled {
-		target.Disabled = true
-		if target, err = s.cfg.Store.SaveUser(r.Context(), s.actorChange(u), *target); err != nil {
-			return err
-		}
+	if changed {
 		s.checkpointAfterWrite(r.Context())
 	}
 	answerWrite(w, r, http.StatusOK, target, "/admin/users")
@@ -166,24 +158,11 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	ts, err := s.cfg.Store.Tokens(r.Context(), 0)
+	t, changed, err := auth.RevokeToken(r.Context(), s.cfg.Store, s.actorChange(u), u, id)
 	if err != nil {
 		return err
 	}
-	var t *attest.Token
-	for i := range ts {
-		if ts[i].ID == id {
-			t = &ts[i]
-		}
-	}
-	if t == nil {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such token: %d", id)}
-	}
-	if t.RevokedAt == "" {
-		ch := s.actorChange(u)
-		if t, err = s.cfg.Store.SaveToken(r.Context(), ch, attest.Token{ID: id, RevokedAt: ch.Stamp()}); err != nil {
-			return err
-		}
+	if changed {
 		s.checkpointAfterWrite(r.Context())
 	}
 	answerWrite(w, r, http.StatusOK, t, "/admin/tokens")

@@ -122,8 +122,7 @@ hold the auditor role.`,
 			if err != nil {
 				return err
 			}
-			u.Disabled = true
-			if u, err = d.db.SaveUser(cmd.Context(), m.change(), *u); err != nil {
+			if u, _, err = auth.DisableUser(cmd.Context(), d.db, m.change(), nil, u.ID); err != nil {
 				return err
 			}
 			if _, err := d.checkpoint(cmd.Context()); err != nil {
@@ -200,7 +199,7 @@ nobody creates one for another person's account.`,
 				return err
 			}
 			defer d.Close()
-			t, err := d.db.SaveToken(cmd.Context(), m.change(), attest.Token{ID: id, RevokedAt: m.change().Stamp()})
+			t, _, err := auth.RevokeToken(cmd.Context(), d.db, m.change(), nil, id)
 			if err != nil {
 				return err
 			}
