@@ -74,6 +74,14 @@ func (c *center) issue(t *testing.T, kind string) *Shared {
 	return sh
 }
 
+// publishNDA publishes a first NDA.
+func (c *center) publishNDA(t *testing.T) {
+	t.Helper()
+	if _, err := PublishNDA(context.Background(), c.store, byAda, admin, "Keep it confidential."); err != nil {
+		t.Fatal(err)
+	}
+}
+
 var tokenRE = regexp.MustCompile(`/(confirm|access)/([0-9a-f]{64})`)
 
 // token is the token a message carries.
@@ -91,15 +99,22 @@ func token(t *testing.T, m *Message) string {
 
 var visit = Visit{At: t0, IP: "192.0.2.7", UserAgent: "attest-test/1.0"}
 
+// request is a visitor's request for d.
+func (c *center) request(t *testing.T, d *Shared, email, requester string) *Requested {
+	t.Helper()
+	r, err := RequestAccess(context.Background(), c.store, site, visit, d, AccessForm{Name: "Ana Example", Email: email, Company: "Customer Inc", Requester: requester})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // confirmed runs a visitor's request up to the decision, accepting the NDA
 // where it is required.
 func (c *center) confirmed(t *testing.T, d *Shared, email, requester string) *Confirmed {
 	t.Helper()
 	ctx := context.Background()
-	r, err := RequestAccess(ctx, c.store, site, visit, d, AccessForm{Name: "Ana Example", Email: email, Company: "Customer Inc", Requester: requester})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := c.request(t, d, email, requester)
 	conf, err := OpenConfirmation(ctx, c.store, token(t, &r.Mail))
 	if err != nil {
 		t.Fatal(err)
@@ -118,11 +133,7 @@ func (c *center) confirmed(t *testing.T, d *Shared, email, requester string) *Co
 func TestRequestConfirmAndNDAAcceptance(t *testing.T) {
 	c := newCenter(t)
 	ctx := context.Background()
-	soc2 := c.issue(t, "SOC 2")
-	r, err := RequestAccess(ctx, c.store, site, visit, soc2, AccessForm{Name: "Ana", Email: "Ana@Customer.Example", Company: "C", Requester: attest.RequesterCustomer})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := c.request(t, c.issue(t, "SOC 2"), "Ana@Customer.Example", attest.RequesterCustomer)
 	if r.Mail.To != "ana@customer.example" || !strings.Contains(r.Mail.Body, "https://attest.example/trust/demo/confirm/") || r.Request.EmailHash == "" {
 		t.Fatalf("requested %+v", r)
 	}
@@ -201,9 +212,7 @@ func TestBadFormRecordsNothing(t *testing.T) {
 func TestDecisionsFollowTheAudienceRule(t *testing.T) {
 	c := newCenter(t)
 	ctx := context.Background()
-	if _, err := PublishNDA(ctx, c.store, byAda, nil, "Keep it confidential."); err != nil {
-		t.Fatal(err)
-	}
+	c.publishNDA(t)
 	soc1 := c.issue(t, "SOC 1")
 	id := c.confirmed(t, soc1, "pat@prospect.example", attest.RequesterProspect).Request.ID
 
@@ -251,11 +260,7 @@ func TestDecisionsFollowTheAudienceRule(t *testing.T) {
 func TestUnconfirmedRequestWaits(t *testing.T) {
 	c := newCenter(t)
 	ctx := context.Background()
-	soc2 := c.issue(t, "SOC 2")
-	r, err := RequestAccess(ctx, c.store, site, visit, soc2, AccessForm{Name: "Ana", Email: "ana@customer.example", Company: "C", Requester: attest.RequesterCustomer})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := c.request(t, c.issue(t, "SOC 2"), "ana@customer.example", attest.RequesterCustomer)
 	if _, err := Decide(ctx, c.store, site, byAda, admin, r.Request.ID, Decision{Action: Approve}); attest.ErrorCode(err) != attest.ECONFLICT {
 		t.Errorf("approving before confirmation: %v", err)
 	}
@@ -352,7 +357,8 @@ func TestDownloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Equal(cp.Bytes, c.pdf) || !watermarked(t, cp.Bytes) || pages(t, cp.Bytes) != pages(t, c.pdf) {
+	n, marked := inspect(t, cp.Bytes)
+	if n0, before := inspect(t, c.pdf); bytes.Equal(cp.Bytes, c.pdf) || !marked || before || n != n0 {
 		t.Error("the copy is not a watermarked copy of the report")
 	}
 	dls, _ := c.store.Downloads(ctx)
@@ -371,22 +377,18 @@ func TestDownloads(t *testing.T) {
 	}
 }
 
-func watermarked(t *testing.T, pdf []byte) bool {
-	t.Helper()
-	ok, err := api.HasWatermarks(bytes.NewReader(pdf), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ok
-}
-
-func pages(t *testing.T, pdf []byte) int {
+// inspect reads a PDF's page count and whether it carries a watermark.
+func inspect(t *testing.T, pdf []byte) (pages int, watermarked bool) {
 	t.Helper()
 	n, err := api.PageCount(bytes.NewReader(pdf), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	ok, err := api.HasWatermarks(bytes.NewReader(pdf), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, ok
 }
 
 func TestWatermarkRefusesWhatIsNotAPDF(t *testing.T) {
@@ -421,9 +423,7 @@ func TestAdministratorsOnly(t *testing.T) {
 func TestReviewAndLog(t *testing.T) {
 	c := newCenter(t)
 	ctx := context.Background()
-	if _, err := PublishNDA(ctx, c.store, byAda, admin, "Keep it confidential."); err != nil {
-		t.Fatal(err)
-	}
+	c.publishNDA(t)
 	soc1 := c.issue(t, "SOC 1")
 	c.confirmed(t, soc1, "ana@customer.example", attest.RequesterCustomer)
 	c.confirmed(t, soc1, "=cmd@prospect.example", attest.RequesterProspect)
