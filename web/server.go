@@ -291,7 +291,7 @@ func (s *Server) bearer(r *http.Request, token string) (*attest.User, error) {
 		return nil, &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
 	}
 	invalid := &attest.Error{Code: attest.EUNAUTHORIZED, Message: "the API token is not valid"}
-	t, err := s.cfg.Store.TokenByHash(r.Context(), hashSecret(token))
+	t, err := s.cfg.Store.TokenByHash(r.Context(), auth.HashSecret(token))
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/trust"
 )
 
 // demoPassword is the sample users' password: a demo on the loopback
@@ -62,7 +63,7 @@ This agreement is governed by the laws of the State of Delaware. It is fictional
 func (m *Main) demoTrust(ctx context.Context, d *data, engs []*attest.Engagement) error {
 	now := m.Now()
 	ch := attest.Change{Actor: "Kenji Mori", At: now}
-	if _, err := d.db.SaveNDA(ctx, ch, demoNDA); err != nil {
+	if _, err := trust.PublishNDA(ctx, d.db, ch, nil, demoNDA); err != nil {
 		return err
 	}
 	for _, e := range engs {
@@ -89,9 +90,12 @@ func (m *Main) demoTrust(ctx context.Context, d *data, engs []*attest.Engagement
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(b)
-	if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: engs[len(engs)-1].ID, Kind: attest.DocShared, Name: "harbor-payroll-security-policy-summary-EXAMPLE.pdf", MediaType: "application/pdf",
-		Meta: map[string]string{"title": "Information security policy (summary)", "audience": "public", "sha256": hex.EncodeToString(sum[:]), "example": "fictional file for the demo"}}, b); err != nil {
+	if _, err := trust.Add(ctx, d.db, d.blobs, m.change(), nil, trust.NewDocument{EngagementID: engs[len(engs)-1].ID,
+		File: "harbor-payroll-security-policy-summary-EXAMPLE.pdf", Title: "Information security policy (summary)", Audience: trust.AudiencePublic,
+		PDF: b, Meta: map[string]string{"example": "fictional file for the demo"}}); err != nil {
+		return err
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
 		return err
 	}
 	return nil

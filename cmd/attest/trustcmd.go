@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/trust"
 	"github.com/spf13/cobra"
 )
 
@@ -31,36 +29,35 @@ replaced: a new version is a new document.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			title = strings.TrimSpace(title)
-			if file == "" || title == "" {
+			if file == "" || strings.TrimSpace(title) == "" {
 				return attest.Errorf(attest.EINVALID, "give the document with --file and what it is with --title")
-			}
-			if audience != "public" && audience != "nda" {
-				return attest.Errorf(attest.EINVALID, "--audience %q: want public or nda", audience)
 			}
 			b, err := os.ReadFile(file)
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "--file: %v", unwrapPathErr(err))
 			}
-			if !bytes.HasPrefix(b, []byte("%PDF-")) {
-				return attest.Errorf(attest.EINVALID, "%s: not a PDF file; the trust center shares PDFs, so every restricted copy can carry its recipient's name", file)
+			in := trust.NewDocument{File: file, Title: title, Audience: audience, PDF: b}
+			if err := in.Check(); err != nil {
+				return asFlags(err, "title", "audience")
 			}
 			d, e, err := m.openEngagement(ctx)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			sum := sha256.Sum256(b)
-			doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocShared, Name: filepath.Base(file), MediaType: "application/pdf",
-				Meta: map[string]string{"title": title, "audience": audience, "sha256": hex.EncodeToString(sum[:])}}, b)
+			in.EngagementID = e.ID
+			doc, err := trust.Add(ctx, d.db, d.blobs, m.change(), nil, in)
 			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
 				return err
 			}
 			if m.cfg.json {
 				return m.printJSON(doc)
 			}
-			m.printf("Shared %q (%s, %d bytes) in the trust center: %s, document %d, ledger entry %d.\n", title, doc.Name, doc.Size,
-				map[string]string{"public": "anyone may download it", "nda": "on request, under the NDA"}[audience], doc.ID, doc.Entry)
+			m.printf("Shared %q (%s, %d bytes) in the trust center: %s, document %d, ledger entry %d.\n", doc.Meta["title"], doc.Name, doc.Size,
+				map[string]string{trust.AudiencePublic: "anyone may download it", trust.AudienceNDA: "on request, under the NDA"}[audience], doc.ID, doc.Entry)
 			return nil
 		},
 	}
@@ -77,4 +74,22 @@ replaced: a new version is a new document.`,
 	}
 	c.AddCommand(add, list)
 	return c
+}
+
+// asFlags names the flags behind a workflow's invalid fields: a message
+// that starts with one of fields (which are also the flags' names) is
+// given the flag's dashes.
+func asFlags(err error, fields ...string) error {
+	var e *attest.Error
+	if !errors.As(err, &e) || e.Code != attest.EINVALID {
+		return err
+	}
+	for _, f := range fields {
+		if strings.HasPrefix(e.Message, f+":") || strings.HasPrefix(e.Message, f+` "`) {
+			out := *e
+			out.Message = "--" + e.Message
+			return &out
+		}
+	}
+	return err
 }
