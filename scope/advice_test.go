@@ -286,3 +286,14 @@ func TestParseFiscalYearEnds(t *testing.T) {
 		t.Errorf("colocation service types: %v", err)
 	}
 }
+
+func TestSummary(t *testing.T) {
+	r := decideToday(Answers{ServiceTypes: []string{"claims"}, ControlsOperatingMonths: n(5)})
+	if got, want := r.Reports[0].Summary(), "SOC 1 Type 2: objectives itgc, claims; period 2026-06-01 to 2026-11-30 (6 months)"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	r = decideToday(Answers{SecurityReviews: b(true), ControlsOperatingMonths: n(2), ReportNeededWithinMonths: n(2)})
+	if got, want := r.Reports[0].Summary(), "SOC 2 Type 1: Security; as of 2026-11-30; Type 2 possible in 1 month, first period 3 months"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

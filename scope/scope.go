@@ -101,6 +101,35 @@ func (r *Recommendation) Report(k attest.Kind) *Report {
 	return nil
 }
 
+// Summary is the report in one line, as a person reads it: "SOC 2 Type 2:
+// Security, Availability; period 2026-03-01 to 2026-10-31 (8 months)".
+func (r *Report) Summary() string {
+	head := string(r.Kind)
+	if r.Type != nil {
+		head += " " + *r.Type
+	}
+	if r.Kind == attest.SOC1 {
+		head += ": objectives " + strings.Join(r.ObjectiveTemplates, ", ")
+	} else {
+		head += ": " + strings.Join(r.Categories, ", ")
+	}
+	switch {
+	case r.Type == nil || *r.Type == string(attest.Type2):
+		head += "; period "
+		if r.PeriodStart != "" {
+			head += r.PeriodStart + " to " + r.PeriodEnd + " (" + months(r.ObservationMonths) + ")"
+		} else {
+			head += months(r.ObservationMonths)
+		}
+	case r.Next != nil:
+		if r.AsOf != "" {
+			head += "; as of " + r.AsOf
+		}
+		head += fmt.Sprintf("; Type 2 possible in %s, first period %s", months(r.Next.PossibleInMonths), months(r.Next.FirstPeriodMonths))
+	}
+	return head
+}
+
 type facts struct {
 	a        *Answers
 	icfr     bool
