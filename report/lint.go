@@ -46,6 +46,25 @@ var puffery = regexp.MustCompile(`(?i)\b(` + strings.Join([]string{
 	`never (fails|breached|goes down|loses)`,
 }, "|") + `)\b`)
 
+// pufferyHints are fragments one of which every puffery phrase contains: a
+// cheap test that spares most sentences the regular expression, which is
+// the slow part of reading a long draft.
+var pufferyHints = []string{"guarantee", "100", "grade", "unhack", "unbreak", "impenetr", "proof", "fully", "completely",
+	"perfectly", "totally", "absolutely", "class", "leading", "state", "world", "risk", "never"}
+
+// certHints do the same for certWords.
+var certHints = []string{"certif", "compliant", "compliance", "pass"}
+
+// mayMatch reports whether the lowercased text holds one of the hints.
+func mayMatch(lower string, hints []string) bool {
+	for _, h := range hints {
+		if strings.Contains(lower, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // denial words before a guarantee turn it into a fair limitation
 // ("reasonable assurance, not a guarantee").
 var denial = regexp.MustCompile(`(?i)\b(not|no|cannot|never|nor|without)\b|n't\b`)
@@ -119,21 +138,30 @@ func (l *linter) add(rule, sentence, phrase, detail string) {
 // describe the system, where controls named must be in place.
 func (l *linter) text(text string, describes bool) {
 	for _, sent := range sentences(text) {
-		for _, m := range puffery.FindAllStringIndex(sent, -1) {
-			phrase := sent[m[0]:m[1]]
-			if strings.HasPrefix(strings.ToLower(phrase), "guarantee") && denied(sent[:m[0]]) {
-				continue
-			}
-			l.add(RuleUnverifiable, sent, phrase, fmt.Sprintf("%q cannot be objectively evaluated: state what is done and how often instead", phrase))
+		lower := strings.ToLower(sent)
+		if mayMatch(lower, pufferyHints) {
+			l.puffery(sent)
 		}
-		if socContext.MatchString(sent) {
-			for _, m := range certWords.FindAllString(sent, -1) {
-				l.add(RuleCertification, sent, m, fmt.Sprintf("%q: a SOC report is an examination by a CPA firm, not a certification or a pass; say \"examination\"", m))
+		if mayMatch(lower, certHints) {
+			if ms := certWords.FindAllString(sent, -1); len(ms) > 0 && socContext.MatchString(sent) {
+				for _, m := range ms {
+					l.add(RuleCertification, sent, m, fmt.Sprintf("%q: a SOC report is an examination by a CPA firm, not a certification or a pass; say \"examination\"", m))
+				}
 			}
 		}
-		if describes {
+		if describes && strings.Contains(sent, "-") {
 			l.controls(sent)
 		}
+	}
+}
+
+func (l *linter) puffery(sent string) {
+	for _, m := range puffery.FindAllStringIndex(sent, -1) {
+		phrase := sent[m[0]:m[1]]
+		if strings.HasPrefix(strings.ToLower(phrase), "guarantee") && denied(sent[:m[0]]) {
+			continue
+		}
+		l.add(RuleUnverifiable, sent, phrase, fmt.Sprintf("%q cannot be objectively evaluated: state what is done and how often instead", phrase))
 	}
 }
 
@@ -160,24 +188,26 @@ func denied(before string) bool {
 	return denial.MatchString(strings.Join(words, " "))
 }
 
-var sentenceEnd = regexp.MustCompile(`[.!?]\s+`)
-
+// sentences splits text after each '.', '!' or '?' that whitespace follows.
 func sentences(text string) []string {
-	if strings.TrimSpace(text) == "" {
-		return nil
-	}
-	idx := sentenceEnd.FindAllStringIndex(text, -1)
 	var out []string
 	start := 0
-	for _, i := range idx {
-		out = append(out, strings.TrimSpace(text[start:i[1]]))
-		start = i[1]
+	for i := 0; i+1 < len(text); i++ {
+		if !strings.ContainsRune(".!?", rune(text[i])) || !isSpace(text[i+1]) {
+			continue
+		}
+		if s := strings.TrimSpace(text[start : i+1]); s != "" {
+			out = append(out, s)
+		}
+		start = i + 1
 	}
 	if rest := strings.TrimSpace(text[start:]); rest != "" {
 		out = append(out, rest)
 	}
 	return out
 }
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
 
 // excerpt shortens a long sentence, on a rune boundary.
 func excerpt(s string) string {

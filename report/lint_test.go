@@ -107,3 +107,16 @@ func TestLintNotInPlaceSaysHowToResolve(t *testing.T) {
 		t.Errorf("implemented control flagged: %v", got)
 	}
 }
+
+// BenchmarkLint reads the benchmark draft (a SOC 2 Type 2 with all five
+// categories and 150 controls) once per iteration.
+func BenchmarkLint(b *testing.B) {
+	in := benchInput(b)
+	d, err := Build(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		Lint(d, in.Controls)
+	}
+}

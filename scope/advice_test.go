@@ -297,3 +297,18 @@ func TestSummary(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// BenchmarkDecide gives the advice for a SOC 1 and SOC 2 provider with
+// fiscal year-ends to align, requests to read and readiness to add.
+func BenchmarkDecide(b *testing.B) {
+	a := Answers{ServiceTypes: []string{"claims", "saas", "hosting"}, CustomerAuditorReliance: b2(true), SecurityReviews: b2(true), CustomerData: b2(true),
+		PublicTrust: b2(true), Requested: []string{"SOC 2 Type 2", "HIPAA", "ISO 27001", "PCI"}, ControlsInPlace: "partly", ControlsOperatingMonths: n(5),
+		CustomerFiscalYearEnds: []string{"12-31", "12-31", "03-31", "06-30", "09-30"}, ReportNeededWithinMonths: n(9)}
+	opts := DefaultOptions()
+	opts.Today = today
+	for b.Loop() {
+		Decide(&a, opts)
+	}
+}
+
+func b2(v bool) *bool { return &v }
