@@ -13,7 +13,9 @@ import (
 )
 
 // Answers are what the organization tells Attest about its service. Every
-// field is optional; nil means "not answered".
+// field is optional; nil (or an empty ControlsInPlace) means "not
+// answered". CustomerFiscalYearEnds hold "MM-DD" values, one per customer
+// or group of customers.
 type Answers struct {
 	FinancialReportingImpact       *bool    `json:"financial_reporting_impact,omitempty" yaml:"financial_reporting_impact,omitempty"`
 	CustomerAuditorReliance        *bool    `json:"customer_auditor_reliance,omitempty" yaml:"customer_auditor_reliance,omitempty"`
