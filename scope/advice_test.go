@@ -312,3 +312,18 @@ func BenchmarkDecide(b *testing.B) {
 }
 
 func b2(v bool) *bool { return &v }
+
+func TestDeadlineSaysTheLatestStart(t *testing.T) {
+	r := decideToday(Answers{SecurityReviews: b(true), ControlsInPlace: "yes", ControlsOperatingMonths: n(0), ReportNeededWithinMonths: n(9)})
+	soc2 := r.Report(attest.SOC2)
+	if soc2.PeriodStart != "2026-12-01" || !strings.Contains(allText(r), "must start on 2027-03-01 (in 4 months) at the latest") {
+		t.Errorf("period from %s; advice %q", soc2.PeriodStart, texts(r))
+	}
+}
+
+func TestDecideReadsYearEndsFromAnyCaller(t *testing.T) {
+	r := decideToday(Answers{ServiceTypes: []string{"claims"}, ControlsOperatingMonths: n(5), CustomerFiscalYearEnds: []string{"Dec 31", "x"}})
+	if soc1 := r.Report(attest.SOC1); soc1.PeriodEnd != "2026-12-31" || !hasWarning(r, `"x" is not understood`) {
+		t.Errorf("period end %s, warnings %q", soc1.PeriodEnd, r.Warnings)
+	}
+}

@@ -141,6 +141,20 @@ func daysIn(m time.Month) int {
 	return time.Date(2000, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
+// readYearEnds keeps the customers' fiscal year-ends as "MM-DD"; Decide
+// takes Answers from any caller, so a value it cannot read is named and left
+// out rather than trusted.
+func (f *facts) readYearEnds() {
+	for _, ye := range f.a.CustomerFiscalYearEnds {
+		m, d, err := parseYearEnd(ye)
+		if err != nil {
+			f.warn("The customer fiscal year-end %q is not understood and was left out.", ye)
+			continue
+		}
+		f.yearEnds = append(f.yearEnds, fmt.Sprintf("%02d-%02d", m, d))
+	}
+}
+
 // yearEndWords writes "12-31" as "December 31".
 func yearEndWords(mmdd string) string {
 	m, d := atoi(mmdd[:2]), atoi(mmdd[3:])
@@ -184,7 +198,7 @@ func (fit *FiscalFit) bridgeMonths() int {
 func (f *facts) alignEnd(first, last int) (int, *FiscalFit) {
 	best, bestFit := first, (*FiscalFit)(nil)
 	for e := first; e <= last; e++ {
-		fit := fiscalFit(f.cal.month(e), f.a.CustomerFiscalYearEnds, f.opts.BridgeLetterMonths)
+		fit := fiscalFit(f.cal.month(e), f.yearEnds, f.opts.BridgeLetterMonths)
 		if bestFit == nil || fit.Served > bestFit.Served || (fit.Served == bestFit.Served && fit.bridgeMonths() < bestFit.bridgeMonths()) {
 			best, bestFit = e, fit
 		}

@@ -143,6 +143,7 @@ type facts struct {
 	requested map[attest.Kind]attest.ReportType
 	explicit  map[attest.Kind]bool
 	soc2Why   []string // reasons from requests such as "security"
+	yearEnds  []string // customers' fiscal year-ends, "MM-DD"
 	months    int      // months of operation that can count toward a period
 	readyHi   int      // months of readiness assumed before a first period
 	deadline  int      // -1: none
@@ -189,6 +190,7 @@ func Decide(a *Answers, opts Options) *Recommendation {
 		starts: map[attest.Kind]int{}, deadline: -1, cal: newCalendar(opts.Today)}
 	f.rec.Reports, f.rec.Considered, f.rec.Warnings = []Report{}, []Considered{}, []string{}
 	f.read()
+	f.readYearEnds()
 	f.readRequests()
 	f.readControls()
 	f.decideKinds()
@@ -436,7 +438,7 @@ func (f *facts) finalWarnings() {
 		r := f.opts.ReadinessMonths[InPlaceNo]
 		f.warn("controls_in_place was not answered: no time for readiness and remediation was added before the first period; if controls are not yet designed and in place, that typically takes %d to %s more.", r[0], months(r[1]))
 	}
-	if f.rec.Report(attest.SOC1) != nil && len(f.a.CustomerFiscalYearEnds) == 0 {
+	if f.rec.Report(attest.SOC1) != nil && len(f.yearEnds) == 0 {
 		f.warn("customer_fiscal_year_ends was not answered: the SOC 1 period was not chosen for customers' fiscal years. Most user entities close on December 31; a period that ends at their year-end, or up to about %s before it with a bridge letter for the gap, serves their auditors.", months(f.opts.BridgeLetterMonths))
 	}
 	if f.a.ReportNeededWithinMonths != nil && *f.a.ReportNeededWithinMonths == 0 {

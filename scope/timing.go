@@ -152,7 +152,7 @@ func (f *facts) period(least int, align, bounded bool) plan {
 	p := plan{s0: f.earliestStart()}
 	p.eMin = max(p.s0+least-1, -1)
 	p.e = p.eMin
-	if align && f.cal.known() && len(f.a.CustomerFiscalYearEnds) > 0 {
+	if align && f.cal.known() && len(f.yearEnds) > 0 {
 		first := max(p.s0+least-1, -max(f.opts.FieldworkLagMonths, 1))
 		last := first + 11
 		if bounded && f.deadline >= 0 {
@@ -245,7 +245,7 @@ func (f *facts) type2(r *Report, p plan, least int) {
 		why = fmt.Sprintf("Type 2: controls have operated with evidence for %s, so the first period can count them: it started %s and can end %s; %s.", months(f.months), f.cal.start(p.s), f.cal.end(p.e), length)
 	default:
 		why = fmt.Sprintf("Type 2: the first period must start %s, once controls are designed and in place and their evidence is kept, and can end %s; %s.", f.cal.start(p.s), f.cal.end(p.e), length)
-		if latest := f.deadline - f.opts.FieldworkLagMonths - p.months() + 1; f.deadline >= 0 && latest > p.s {
+		if latest := f.deadline - f.opts.FieldworkLagMonths - p.months(); f.deadline >= 0 && latest > p.s {
 			why += fmt.Sprintf(" For the report to arrive within %s, it must start %s at the latest.", months(f.deadline), f.cal.start(latest))
 		}
 	}
