@@ -93,7 +93,7 @@ func TestDescriptionCriteria(t *testing.T) {
 
 func TestTemplates(t *testing.T) {
 	c := MustLoad()
-	want := []string{"itgc", "payroll", "billing", "claims", "loan_servicing", "custody"}
+	want := []string{"itgc", "payroll", "billing", "claims", "loan_servicing", "custody", "hosting"}
 	if got := c.TemplateIDs(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("templates %v, want %v", got, want)
 	}

@@ -13,7 +13,9 @@ import (
 )
 
 // Answers are what the organization tells Attest about its service. Every
-// field is optional; nil means "not answered".
+// field is optional; nil (or an empty ControlsInPlace) means "not
+// answered". CustomerFiscalYearEnds hold "MM-DD" values, one per customer
+// or group of customers.
 type Answers struct {
 	FinancialReportingImpact       *bool    `json:"financial_reporting_impact,omitempty" yaml:"financial_reporting_impact,omitempty"`
 	CustomerAuditorReliance        *bool    `json:"customer_auditor_reliance,omitempty" yaml:"customer_auditor_reliance,omitempty"`
@@ -26,6 +28,8 @@ type Answers struct {
 	PrivacyCommitments             *bool    `json:"privacy_commitments,omitempty" yaml:"privacy_commitments,omitempty"`
 	PublicTrust                    *bool    `json:"public_trust,omitempty" yaml:"public_trust,omitempty"`
 	Requested                      []string `json:"requested,omitempty" yaml:"requested,omitempty"`
+	CustomerFiscalYearEnds         []string `json:"customer_fiscal_year_ends,omitempty" yaml:"customer_fiscal_year_ends,omitempty"`
+	ControlsInPlace                string   `json:"controls_in_place,omitempty" yaml:"controls_in_place,omitempty"`
 	ControlsOperatingMonths        *int     `json:"controls_operating_months,omitempty" yaml:"controls_operating_months,omitempty"`
 	ReportNeededWithinMonths       *int     `json:"report_needed_within_months,omitempty" yaml:"report_needed_within_months,omitempty"`
 	ServiceTypes                   []string `json:"service_types,omitempty" yaml:"service_types,omitempty"`
@@ -34,13 +38,28 @@ type Answers struct {
 // ServiceTypes are the accepted values of the service_types answer.
 var ServiceTypes = []string{"payroll", "billing", "claims", "loan_servicing", "custody", "saas", "hosting", "data_processing", "other"}
 
+// serviceAliases are other names accepted for a service type.
+var serviceAliases = map[string]string{
+	"colocation": "hosting", "colo": "hosting", "data_center": "hosting", "data_centre": "hosting",
+	"datacenter": "hosting", "datacentre": "hosting",
+}
+
+// The values of the controls_in_place answer.
+const (
+	InPlaceYes    = "yes"
+	InPlacePartly = "partly"
+	InPlaceNo     = "no"
+)
+
 type fieldKind int
 
 const (
 	boolField fieldKind = iota
 	intField
-	kindList
+	requestList
 	serviceList
+	yearEndList
+	inPlaceField
 )
 
 // Question is one answer key with the question asked for it on a terminal.
@@ -63,7 +82,9 @@ var Questions = []Question{
 	{"processing_integrity_commitments", "Do customers rely on you to process their transactions completely, accurately and on time?", boolField},
 	{"privacy_commitments", "Do you make privacy commitments, to individuals as a controller or to customers as a processor?", boolField},
 	{"public_trust", "Do you want a report you may publish, for example on your website?", boolField},
-	{"requested", "Which reports have customers asked for? (comma-separated, e.g. SOC 2 Type 2; empty for none)", kindList},
+	{"requested", "What have customers asked for? (comma-separated, e.g. SOC 2 Type 2, security, HIPAA; empty for none)", requestList},
+	{"customer_fiscal_year_ends", "When do your customers' fiscal years end? (comma-separated, e.g. Dec 31, Jun 30; repeat one to give it more weight; matters for a SOC 1)", yearEndList},
+	{"controls_in_place", "Are your controls designed and in place today? (yes, partly, no)", inPlaceField},
 	{"controls_operating_months", "For how many months have your controls operated with evidence kept?", intField},
 	{"report_needed_within_months", "Within how many months do you need a report? (empty for no deadline)", intField},
 }
@@ -82,7 +103,8 @@ const maxAnswersSize = 1 << 20
 
 // ParseAnswers reads answers from YAML or JSON. Unknown keys, wrong types,
 // negative numbers and unknown values are errors that name the file, the
-// line, the key and what was expected.
+// line, the key and what was expected. Requests are free text: Decide reads
+// them and names those it does not understand.
 func ParseAnswers(name string, b []byte) (*Answers, error) {
 	if len(b) > maxAnswersSize {
 		return nil, attest.Errorf(attest.EINVALID, "%s: %d bytes is too large for an answers file (at most %d)", name, len(b), maxAnswersSize)
@@ -138,27 +160,37 @@ func ParseAnswers(name string, b []byte) (*Answers, error) {
 				return nil, fail("%d months is not plausible", x)
 			}
 			*a.intPtr(k.Value) = &x
-		case kindList, serviceList:
+		case requestList:
+			list, err := stringList(v)
+			if err != nil {
+				return nil, fail("%v", err)
+			}
+			// Requests are free text: Decide reads each one and names
+			// those it does not understand.
+			a.Requested = list
+		case serviceList:
 			list, err := stringList(v)
 			if err != nil {
 				return nil, fail("%v", err)
 			}
 			for j, s := range list {
-				var err error
-				if q.kind == kindList {
-					_, _, err = ParseRequest(s)
-				} else {
-					list[j], err = parseServiceType(s)
-				}
-				if err != nil {
+				if list[j], err = parseServiceType(s); err != nil {
 					return nil, fail("%s", attest.ErrorMessage(err))
 				}
 			}
-			if q.kind == kindList {
-				a.Requested = list
-			} else {
-				a.ServiceTypes = list
+			a.ServiceTypes = list
+		case yearEndList:
+			list, err := yearEnds(v)
+			if err != nil {
+				return nil, fail("%v", err)
 			}
+			a.CustomerFiscalYearEnds = list
+		case inPlaceField:
+			x, err := inPlace(v)
+			if err != nil {
+				return nil, fail("%v", err)
+			}
+			a.ControlsInPlace = x
 		}
 	}
 	return a, nil
@@ -238,12 +270,31 @@ func (a *Answers) intPtr(key string) **int {
 
 func parseServiceType(s string) (string, error) {
 	n := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+	if alias, ok := serviceAliases[n]; ok {
+		return alias, nil
+	}
 	for _, t := range ServiceTypes {
 		if t == n {
 			return t, nil
 		}
 	}
-	return "", attest.Errorf(attest.EINVALID, "unknown service type %q: want one of %s", s, strings.Join(ServiceTypes, ", "))
+	return "", attest.Errorf(attest.EINVALID, "unknown service type %q: want one of %s (colocation and data center count as hosting)", s, strings.Join(ServiceTypes, ", "))
+}
+
+// inPlace reads the controls_in_place answer: yes, partly or no (true and
+// false are yes and no).
+func inPlace(v *yaml.Node) (string, error) {
+	if v.Kind == yaml.ScalarNode {
+		switch strings.ToLower(strings.TrimSpace(v.Value)) {
+		case "yes", "y", "true":
+			return InPlaceYes, nil
+		case "partly", "partially", "partial", "some":
+			return InPlacePartly, nil
+		case "no", "n", "false":
+			return InPlaceNo, nil
+		}
+	}
+	return "", fmt.Errorf("want yes, partly or no, got %s", describe(v))
 }
 
 // ParseRequest reads a requested report such as "SOC 2", "SOC 1 Type 2" or

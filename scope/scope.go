@@ -3,6 +3,7 @@ package scope
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 )
@@ -13,25 +14,44 @@ type Options struct {
 	MinPeriodMonths map[attest.Kind]int
 	// FieldworkLagMonths is the time from a period's end to the report.
 	FieldworkLagMonths int
+	// ReadinessMonths is the typical time, lowest and highest, to design
+	// and put controls in place before a first period, by the
+	// controls_in_place answer ("partly", "no").
+	ReadinessMonths map[string][2]int
+	// BridgeLetterMonths is the longest gap a bridge letter usually covers.
+	BridgeLetterMonths int
+	// Today is the day the advice is given, read from the clock by the
+	// caller. With it the advice names dates; without it, months from now.
+	Today time.Time
 }
 
-// DefaultOptions returns the defaults of DOMAIN.md section 2 rule 6: SOC 2
-// three months, SOC 1 six months, two months of fieldwork.
+// DefaultOptions returns the defaults of DOMAIN.md sections 2 and 3: SOC 2
+// three months, SOC 1 six months, two months of fieldwork, bridge letters
+// up to three months, and readiness of one to three months when controls
+// are partly in place, three to six when they are not.
 func DefaultOptions() Options {
 	return Options{
 		MinPeriodMonths:    map[attest.Kind]int{attest.SOC1: 6, attest.SOC2: 3},
 		FieldworkLagMonths: 2,
+		ReadinessMonths:    map[string][2]int{InPlacePartly: {1, 3}, InPlaceNo: {3, 6}},
+		BridgeLetterMonths: 3,
 	}
 }
 
-// Report is one recommended report.
+// Report is one recommended report. Dates are YYYY-MM-DD and present only
+// when the advice knows today's date.
 type Report struct {
 	Kind               attest.Kind `json:"kind"`
 	Type               *string     `json:"type"`
 	Categories         []string    `json:"categories"`
 	ObjectiveTemplates []string    `json:"objective_templates"`
 	ObservationMonths  int         `json:"observation_months"`
-	Reasons            []string    `json:"reasons"`
+	PeriodStart        string      `json:"period_start,omitempty"`
+	PeriodEnd          string      `json:"period_end,omitempty"`
+	AsOf               string      `json:"as_of,omitempty"`
+	// FiscalFit says how a SOC 1 period serves customers' fiscal years.
+	FiscalFit *FiscalFit `json:"fiscal_year_fit,omitempty"`
+	Reasons   []string   `json:"reasons"`
 	// Next is the Type 2 that follows a Type 1 recommended now.
 	Next *Next `json:"next,omitempty"`
 }
@@ -42,13 +62,25 @@ type Next struct {
 	PossibleInMonths    int    `json:"possible_in_months"`
 	FirstPeriodMonths   int    `json:"first_period_months"`
 	ReportInAboutMonths int    `json:"report_in_about_months"`
+	PeriodStart         string `json:"period_start,omitempty"`
+	PeriodEnd           string `json:"period_end,omitempty"`
 }
 
-// Considered is a report worth considering but not needed now.
+// Considered is a report, or an option such as a SOC 2+, worth considering
+// but not needed now.
 type Considered struct {
 	Kind   attest.Kind `json:"kind"`
 	Type   string      `json:"type,omitempty"`
+	Option string      `json:"option,omitempty"`
 	Reason string      `json:"reason"`
+}
+
+// Readiness is the typical time to put controls in place before a first
+// period: a range, not a promise.
+type Readiness struct {
+	ControlsInPlace string `json:"controls_in_place"`
+	MinMonths       int    `json:"min_months"`
+	MaxMonths       int    `json:"max_months"`
 }
 
 // Recommendation is the whole answer.
@@ -56,6 +88,7 @@ type Recommendation struct {
 	Reports    []Report     `json:"reports"`
 	Considered []Considered `json:"considered"`
 	Warnings   []string     `json:"warnings"`
+	Readiness  *Readiness   `json:"readiness,omitempty"`
 }
 
 // Report returns the recommended report of the given kind, or nil.
@@ -68,15 +101,54 @@ func (r *Recommendation) Report(k attest.Kind) *Report {
 	return nil
 }
 
+// Summary is the report in one line, as a person reads it: "SOC 2 Type 2:
+// Security, Availability; period 2026-03-01 to 2026-10-31 (8 months)".
+func (r *Report) Summary() string {
+	head := string(r.Kind)
+	if r.Type != nil {
+		head += " " + *r.Type
+	}
+	if r.Kind == attest.SOC1 {
+		head += ": objectives " + strings.Join(r.ObjectiveTemplates, ", ")
+	} else {
+		head += ": " + strings.Join(r.Categories, ", ")
+	}
+	switch {
+	case r.Type == nil || *r.Type == string(attest.Type2):
+		head += "; period "
+		if r.PeriodStart != "" {
+			head += r.PeriodStart + " to " + r.PeriodEnd + " (" + months(r.ObservationMonths) + ")"
+		} else {
+			head += months(r.ObservationMonths)
+		}
+	case r.Next != nil:
+		if r.AsOf != "" {
+			head += "; as of " + r.AsOf
+		}
+		head += fmt.Sprintf("; Type 2 possible in %s, first period %s", months(r.Next.PossibleInMonths), months(r.Next.FirstPeriodMonths))
+	}
+	return head
+}
+
 type facts struct {
-	a         *Answers
-	icfr      bool
-	icfrWhy   []string
-	security  bool
-	data      bool
-	requested map[attest.Kind]attest.ReportType // "" = no type named
-	months    int
-	deadline  int // -1: none
+	a        *Answers
+	icfr     bool
+	icfrWhy  []string
+	security bool
+	data     bool // the service holds customer data
+	hosts    bool // customers' own systems run in the service's facilities
+	system   bool // the organization runs a system that serves customers
+	// requested holds the kinds customers asked for ("" = no type named);
+	// explicit those asked for by name, not through a topic.
+	requested map[attest.Kind]attest.ReportType
+	explicit  map[attest.Kind]bool
+	soc2Why   []string // reasons from requests such as "security"
+	yearEnds  []string // customers' fiscal year-ends, "MM-DD"
+	months    int      // months of operation that can count toward a period
+	readyHi   int      // months of readiness assumed before a first period
+	deadline  int      // -1: none
+	starts    map[attest.Kind]int
+	cal       calendar
 	rec       Recommendation
 	opts      Options
 }
@@ -102,18 +174,27 @@ var serviceNames = map[string]string{
 
 // Decide applies the scoping rules to the answers. It never fails: missing
 // answers are read as "no" (or 0 months) and said so in a warning where it
-// changes the outcome.
+// changes the outcome, and requests it cannot read are named.
 func Decide(a *Answers, opts Options) *Recommendation {
+	def := DefaultOptions()
 	if opts.MinPeriodMonths == nil {
-		opts.MinPeriodMonths = DefaultOptions().MinPeriodMonths
+		opts.MinPeriodMonths = def.MinPeriodMonths
 	}
-	f := &facts{a: a, opts: opts, requested: map[attest.Kind]attest.ReportType{}, deadline: -1}
+	if opts.ReadinessMonths == nil {
+		opts.ReadinessMonths = def.ReadinessMonths
+	}
+	if opts.BridgeLetterMonths <= 0 {
+		opts.BridgeLetterMonths = def.BridgeLetterMonths
+	}
+	f := &facts{a: a, opts: opts, requested: map[attest.Kind]attest.ReportType{}, explicit: map[attest.Kind]bool{},
+		starts: map[attest.Kind]int{}, deadline: -1, cal: newCalendar(opts.Today)}
 	f.rec.Reports, f.rec.Considered, f.rec.Warnings = []Report{}, []Considered{}, []string{}
 	f.read()
+	f.readYearEnds()
+	f.readRequests()
+	f.readControls()
 	f.decideKinds()
-	for i := range f.rec.Reports {
-		f.decideType(&f.rec.Reports[i])
-	}
+	f.plan()
 	f.finalWarnings()
 	return &f.rec
 }
@@ -131,6 +212,8 @@ func (f *facts) read() {
 		f.icfrWhy = append(f.icfrWhy, "customers' financial-statement auditors rely on its controls")
 	}
 	for _, s := range a.ServiceTypes {
+		f.hosts = f.hosts || s == "hosting"
+		f.system = f.system || s != "other"
 		if _, ok := icfrServices[s]; !ok {
 			continue
 		}
@@ -142,22 +225,31 @@ func (f *facts) read() {
 	}
 	f.icfr = len(f.icfrWhy) > 0
 	f.data = yes(a.CustomerData) || yes(a.PersonalData)
-	for _, r := range a.Requested {
-		k, t, err := ParseRequest(r)
-		if err != nil {
-			continue // ParseAnswers rejects these; Decide stays total.
-		}
-		if old, ok := f.requested[k]; !ok || old == "" || t == attest.Type2 {
-			f.requested[k] = t
-		}
+	if a.ReportNeededWithinMonths != nil {
+		f.deadline = *a.ReportNeededWithinMonths
 	}
-	_, soc2Asked := f.requested[attest.SOC2]
-	f.security = yes(a.SecurityReviews) || soc2Asked
+}
+
+// readControls reads whether controls are in place and for how long they
+// have operated; months count toward a period only when all are in place.
+func (f *facts) readControls() {
+	a := f.a
 	if a.ControlsOperatingMonths != nil {
 		f.months = *a.ControlsOperatingMonths
 	}
-	if a.ReportNeededWithinMonths != nil {
-		f.deadline = *a.ReportNeededWithinMonths
+	r, ok := f.opts.ReadinessMonths[a.ControlsInPlace]
+	if a.ControlsInPlace == InPlaceYes || a.ControlsInPlace == "" || !ok {
+		return
+	}
+	f.rec.Readiness = &Readiness{ControlsInPlace: a.ControlsInPlace, MinMonths: r[0], MaxMonths: r[1]}
+	f.readyHi = r[1]
+	if f.months > 0 {
+		state := "are only partly in place"
+		if a.ControlsInPlace == InPlaceNo {
+			state = "are not in place"
+		}
+		f.warn("You answered that controls %s: the %s of operation so far cannot serve as a Type 2 period, because every control in the description must operate throughout it; the first period starts once all of them are in place.", state, months(f.months))
+		f.months = 0
 	}
 }
 
@@ -165,49 +257,19 @@ func (f *facts) decideKinds() {
 	_, soc1Asked := f.requested[attest.SOC1]
 	_, soc2Asked := f.requested[attest.SOC2]
 	_, soc3Asked := f.requested[attest.SOC3]
-
-	// Rule 1: relevance to customers' ICFR, then requests added.
+	f.security = yes(f.a.SecurityReviews) || soc2Asked
+	f.system = f.system || f.icfr || f.data || f.security || len(f.requested) > 0
 	if f.icfr || soc1Asked {
-		r := Report{Kind: attest.SOC1, ObjectiveTemplates: f.templates()}
-		if f.icfr {
-			r.Reasons = append(r.Reasons, "A SOC 1 reports on controls relevant to customers' internal control over financial reporting: "+strings.Join(f.icfrWhy, "; ")+".")
-		}
-		if soc1Asked {
-			r.Reasons = append(r.Reasons, "Customers asked for a SOC 1.")
-			if !f.icfr {
-				f.warn("SOC 1 requested, but the service does not look relevant to customers' financial reporting: confirm what the customer needs (a security review is answered by a SOC 2).")
-			}
-		}
-		r.Reasons = append(r.Reasons, "Objectives: the IT general controls baseline"+templateWords(r.ObjectiveTemplates)+"; management writes and may adjust them, and the service auditor judges whether they are reasonable and complete.")
-		f.rec.Reports = append(f.rec.Reports, r)
+		f.soc1(soc1Asked)
 	}
-
-	// Rule 2 and 4: security demand, or customer data without ICFR relevance.
-	needSOC2 := f.security || (f.data && !f.icfr) || yes(f.a.PublicTrust) || soc3Asked
-	if needSOC2 {
-		r := Report{Kind: attest.SOC2}
-		if yes(f.a.SecurityReviews) {
-			r.Reasons = append(r.Reasons, "Customers or prospects send security questionnaires or vendor reviews: a SOC 2 is the report their security and vendor-risk teams expect.")
-		}
-		if soc2Asked {
-			r.Reasons = append(r.Reasons, "Customers asked for a SOC 2.")
-		}
-		if f.data && !f.icfr && !f.security {
-			r.Reasons = append(r.Reasons, "The service stores, processes or transmits customer data: a SOC 2 reports on the controls that protect it.")
-		}
-		if (yes(f.a.PublicTrust) || soc3Asked) && !f.security && !(f.data && !f.icfr) {
-			r.Reasons = append(r.Reasons, "A SOC 3 rests on the work of a SOC 2 Type 2 examination over the same period.")
-		}
-		f.categories(&r)
-		f.rec.Reports = append(f.rec.Reports, r)
-	} else if f.icfr && f.data {
-		f.rec.Considered = append(f.rec.Considered, Considered{Kind: attest.SOC2, Reason: "The service holds customer data but no customer has asked about security yet: a SOC 2 is worth considering once security questionnaires or vendor reviews arrive; it does not replace the SOC 1."})
+	if f.hosts && !f.icfr {
+		f.rec.Considered = append(f.rec.Considered, Considered{Kind: attest.SOC1, Reason: "Customers' financial-statement auditors often rely on a hosting or colocation provider's physical and environmental safeguards: if they ask for a SOC 1, the hosting template holds its objectives."})
 	}
-	if f.rec.Report(attest.SOC1) != nil && f.rec.Report(attest.SOC2) != nil {
-		msg := "Both a SOC 1 and a SOC 2 are needed: plan one combined examination over the same period, so one round of testing serves both reports."
-		for i := range f.rec.Reports {
-			f.rec.Reports[i].Reasons = append(f.rec.Reports[i].Reasons, msg)
-		}
+	publish := yes(f.a.PublicTrust) && f.system
+	if f.security || ((f.data || f.hosts) && !f.icfr) || publish || soc3Asked {
+		f.soc2(publish || soc3Asked)
+	} else if f.icfr && (f.data || f.hosts) {
+		f.rec.Considered = append(f.rec.Considered, Considered{Kind: attest.SOC2, Reason: "The service holds customer data or runs customers' systems, but no customer has asked about security yet: a SOC 2 is worth considering once security questionnaires or vendor reviews arrive; it does not replace the SOC 1."})
 	}
 	if soc2Asked && f.icfr && !soc1Asked {
 		f.warn("SOC 2 requested, but the service looks relevant to customers' financial reporting: their auditors will likely ask for a SOC 1; a SOC 2 does not replace it.")
@@ -215,44 +277,121 @@ func (f *facts) decideKinds() {
 	if soc1Asked && yes(f.a.SecurityReviews) && !soc2Asked {
 		f.warn("Customers ask for a SOC 1, but their security reviews are answered by a SOC 2: a SOC 1 does not replace a security review.")
 	}
-
-	// SOC 3 for public trust.
-	if yes(f.a.PublicTrust) || soc3Asked {
-		r := Report{Kind: attest.SOC3, Categories: f.rec.Report(attest.SOC2).Categories}
-		if yes(f.a.PublicTrust) {
-			r.Reasons = append(r.Reasons, "You want a report you may publish: a SOC 2 is restricted to informed readers and cannot be used for marketing, while a SOC 3 is for general use.")
-		}
-		if soc3Asked {
-			r.Reasons = append(r.Reasons, "A SOC 3 was asked for.")
-		}
-		r.Reasons = append(r.Reasons, "A SOC 3 comes from the same work as the SOC 2 Type 2 and covers the same period; it has no Type 1 form.")
-		f.rec.Reports = append(f.rec.Reports, r)
-		f.warn("Describe the SOC 3 as an examination report by a CPA firm, never as a certification, and do not call the organization \"SOC 2 compliant\" or \"certified\".")
+	if publish || soc3Asked {
+		f.soc3(soc3Asked)
 	} else if f.rec.Report(attest.SOC2) != nil {
 		f.rec.Considered = append(f.rec.Considered, Considered{Kind: attest.SOC3, Reason: "If you want a report you may publish on your website, a SOC 3 can be drawn from the same SOC 2 Type 2 work."})
 	}
-
 	if len(f.rec.Reports) == 0 {
-		f.warn("No SOC report is indicated: the service does not look relevant to customers' financial reporting and holds no customer data. Revisit this if customers start asking for one.")
-		f.rec.Considered = append(f.rec.Considered, Considered{Kind: attest.SOC2, Reason: "If customers later send security questionnaires or entrust the service with their data, a SOC 2 becomes the usual answer."})
+		f.none()
 	}
 }
 
+// soc1 recommends a SOC 1 (rule 1, then the request added).
+func (f *facts) soc1(asked bool) {
+	r := Report{Kind: attest.SOC1, ObjectiveTemplates: f.templates()}
+	if f.icfr {
+		r.Reasons = append(r.Reasons, "A SOC 1 reports on controls relevant to customers' internal control over financial reporting: "+strings.Join(f.icfrWhy, "; ")+".")
+	}
+	if asked {
+		r.Reasons = append(r.Reasons, "Customers asked for a SOC 1.")
+		if !f.icfr {
+			f.warn("SOC 1 requested, but the service does not look relevant to customers' financial reporting: confirm what the customer needs (a security review is answered by a SOC 2).")
+		}
+	}
+	r.Reasons = append(r.Reasons, "Objectives: "+templateWords(r.ObjectiveTemplates)+"; management writes and may adjust them, and the service auditor judges whether they are reasonable and complete.")
+	f.rec.Reports = append(f.rec.Reports, r)
+}
+
+// soc2 recommends a SOC 2 (rules 2 and 4) with its categories (rule 5).
+func (f *facts) soc2(forSOC3 bool) {
+	r := Report{Kind: attest.SOC2}
+	if yes(f.a.SecurityReviews) {
+		r.Reasons = append(r.Reasons, "Customers or prospects send security questionnaires or vendor reviews: a SOC 2 is the report their security and vendor-risk teams expect.")
+	}
+	if f.explicit[attest.SOC2] {
+		r.Reasons = append(r.Reasons, "Customers asked for a SOC 2.")
+	}
+	r.Reasons = append(r.Reasons, f.soc2Why...)
+	if f.data && !f.icfr && !f.security {
+		r.Reasons = append(r.Reasons, "The service stores, processes or transmits customer data: a SOC 2 reports on the controls that protect it.")
+	}
+	if f.hosts && !f.security {
+		r.Reasons = append(r.Reasons, "Customers' own systems run in your facilities: a SOC 2 reports on the controls that protect them and keep them running.")
+	}
+	if forSOC3 && !f.security && !((f.data || f.hosts) && !f.icfr) {
+		r.Reasons = append(r.Reasons, "A SOC 3 rests on the work of a SOC 2 Type 2 examination over the same period.")
+	}
+	f.categories(&r)
+	f.rec.Reports = append(f.rec.Reports, r)
+}
+
+// soc3 recommends a SOC 3 for public trust.
+func (f *facts) soc3(asked bool) {
+	r := Report{Kind: attest.SOC3, Categories: f.rec.Report(attest.SOC2).Categories}
+	if yes(f.a.PublicTrust) {
+		r.Reasons = append(r.Reasons, "You want a report you may publish: a SOC 2 is restricted to informed readers and cannot be used for marketing, while a SOC 3 is for general use.")
+	}
+	if asked {
+		r.Reasons = append(r.Reasons, "A SOC 3 was asked for.")
+	}
+	r.Reasons = append(r.Reasons, "A SOC 3 comes from the same work as the SOC 2 Type 2 and covers the same period; it has no Type 1 form.")
+	f.rec.Reports = append(f.rec.Reports, r)
+	f.warn("Describe the SOC 3 as an examination report by a CPA firm, never as a certification, and do not call the organization \"SOC 2 compliant\" or \"certified\".")
+}
+
+// none explains why no report is indicated (rule 4).
+func (f *facts) none() {
+	if yes(f.a.PublicTrust) {
+		f.warn("You want a report you may publish, but no system that serves customers was described: a SOC 3 reports on such a system and rests on a SOC 2 Type 2 of it, so there is nothing for one to cover yet.")
+	}
+	f.warn("No SOC report is indicated: the service does not look relevant to customers' financial reporting, holds no customer data and runs no system customers depend on. Revisit this if customers start asking for one.")
+	f.rec.Considered = append(f.rec.Considered, Considered{Kind: attest.SOC2, Reason: "If customers later send security questionnaires or entrust the service with their data, a SOC 2 becomes the usual answer."})
+}
+
+// templates picks the SOC 1 objective templates: the IT general controls
+// baseline (unless the service is only hosting, whose template carries its
+// own), one per business process, and hosting.
 func (f *facts) templates() []string {
-	out := []string{"itgc"}
+	var out []string
+	onlyHosting := f.hosts
+	for _, s := range f.a.ServiceTypes {
+		onlyHosting = onlyHosting && (s == "hosting" || s == "other")
+	}
+	if !onlyHosting {
+		out = append(out, "itgc")
+	}
 	for _, s := range f.a.ServiceTypes {
 		if t, ok := icfrServices[s]; ok && !containsStr(out, t) {
 			out = append(out, t)
 		}
 	}
+	if f.hosts {
+		out = append(out, "hosting")
+	}
 	return out
 }
 
 func templateWords(ts []string) string {
-	if len(ts) <= 1 {
-		return ", to which you add business-process objectives that fit your service"
+	var parts, business []string
+	for _, t := range ts {
+		switch t {
+		case "itgc":
+			parts = append(parts, "the IT general controls baseline")
+		case "hosting":
+			parts = append(parts, "the hosting and colocation objectives (physical access, environmental safeguards and monitoring, and the IT general controls of the systems that run the facility)")
+		default:
+			business = append(business, strings.ReplaceAll(t, "_", " "))
+		}
 	}
-	return " plus business-process objectives for " + strings.ReplaceAll(strings.Join(ts[1:], ", "), "_", " ")
+	if len(business) > 0 {
+		parts = append(parts, "business-process objectives for "+strings.Join(business, ", "))
+	}
+	s := strings.Join(parts, " plus ")
+	if len(ts) == 1 && ts[0] == "itgc" {
+		s += ", to which you add business-process objectives that fit your service"
+	}
+	return s
 }
 
 // categories fills r's categories and their reasons (rule 5).
@@ -288,68 +427,21 @@ func (f *facts) categories(r *Report) {
 	}
 }
 
-// decideType applies rule 6 to one report.
-func (f *facts) decideType(r *Report) {
-	if r.Kind == attest.SOC3 {
-		soc2 := f.rec.Report(attest.SOC2)
-		r.ObservationMonths = soc2.ObservationMonths
-		if soc2.Type != nil && *soc2.Type == string(attest.Type1) {
-			r.Reasons = append(r.Reasons, fmt.Sprintf("It comes with the first SOC 2 Type 2, not with the SOC 2 Type 1 recommended now: its period of %d months can start once controls are in place.", soc2.ObservationMonths))
-		}
+func (f *facts) finalWarnings() {
+	if len(f.rec.Reports) == 0 {
 		return
 	}
-	min := f.opts.MinPeriodMonths[r.Kind]
-	lag := f.opts.FieldworkLagMonths
-	asked := f.requested[r.Kind]
-	set := func(t attest.ReportType, months int, why string) {
-		s := string(t)
-		r.Type, r.ObservationMonths = &s, months
-		r.Reasons = append(r.Reasons, why)
-	}
-	remaining := min - f.months
-	switch {
-	case f.months >= min:
-		months := f.months
-		if months > 12 {
-			months = 12
-		}
-		set(attest.Type2, months, fmt.Sprintf("Type 2: controls have operated with evidence for %d months, at least the %d-month minimum for a first %s Type 2, so the period can cover the last %d months; later periods usually run 12 months, back to back.", f.months, min, r.Kind, months))
-		if f.deadline >= 0 && f.deadline < lag {
-			f.warn("The %s is needed within %d months, but even a period that ends today needs about %d months of fieldwork before the report exists: plan too late is a common mistake; agree dates with the CPA firm now.", r.Kind, f.deadline, lag)
-		}
-		if asked == attest.Type1 {
-			f.warn("Customers asked for a %s Type 1; with %d months of operation a Type 2 is possible and gives them more (operating effectiveness over a period): confirm they accept it.", r.Kind, f.months)
-		}
-	case (f.deadline >= 0 && f.deadline < remaining+lag) || asked == attest.Type1:
-		why := fmt.Sprintf("Type 1 now: a %s Type 2 needs %d more months of operation plus about %d months of fieldwork (%d months in all)", r.Kind, remaining, lag, remaining+lag)
-		if f.deadline >= 0 && f.deadline < remaining+lag {
-			why += fmt.Sprintf(", but the report is needed within %d months.", f.deadline)
-		} else {
-			why += ", and customers asked for a Type 1."
-		}
-		set(attest.Type1, min, why)
-		r.Next = &Next{Type: string(attest.Type2), PossibleInMonths: remaining, FirstPeriodMonths: min, ReportInAboutMonths: remaining + lag}
-		r.Reasons = append(r.Reasons, fmt.Sprintf("Type 2 next: it becomes possible once controls have operated for %d months (in %d more months); its first period should run %d months, and the report follows about %d months after the period ends.", min, remaining, min, lag))
-		if r.Kind == attest.SOC1 {
-			f.warn("A SOC 1 Type 1 covers design only, as of a date: customers' auditors cannot rely on it for operating effectiveness, so plan the Type 2 right after it.")
-		}
-		if asked == attest.Type2 {
-			f.warn("Customers asked for a %s Type 2, which cannot exist within %d months: offer a Type 1 now and tell them when the Type 2 will be issued (in about %d months).", r.Kind, f.deadline, remaining+lag)
-		}
-		if f.deadline >= 0 && f.deadline < lag {
-			f.warn("The %s is needed within %d months: even a Type 1 needs fieldwork by the CPA firm; planning too late is a common mistake; engage a firm now.", r.Kind, f.deadline)
-		}
-	default:
-		set(attest.Type2, min, fmt.Sprintf("Type 2: with %d months of operation so far and no deadline that forces an earlier report, start the first %d-month period once controls are in place (in %d months at the latest, counting what has already run) and the report follows about %d months after it ends.", f.months, min, remaining, lag))
-		f.rec.Considered = append(f.rec.Considered, Considered{Kind: r.Kind, Type: string(attest.Type1), Reason: fmt.Sprintf("A %s Type 1 as of an earlier date is an optional early milestone, not a required step before the Type 2.", r.Kind)})
-	}
-}
-
-func (f *facts) finalWarnings() {
-	if f.a.ControlsOperatingMonths == nil && len(f.rec.Reports) > 0 {
+	if f.a.ControlsOperatingMonths == nil {
 		f.warn("controls_operating_months was not answered: read as 0 months, which decides the report type.")
 	}
-	if f.a.ReportNeededWithinMonths != nil && *f.a.ReportNeededWithinMonths == 0 && len(f.rec.Reports) > 0 {
+	if f.a.ControlsInPlace == "" && f.months == 0 {
+		r := f.opts.ReadinessMonths[InPlaceNo]
+		f.warn("controls_in_place was not answered: no time for readiness and remediation was added before the first period; if controls are not yet designed and in place, that typically takes %d to %s more.", r[0], months(r[1]))
+	}
+	if f.rec.Report(attest.SOC1) != nil && len(f.yearEnds) == 0 {
+		f.warn("customer_fiscal_year_ends was not answered: the SOC 1 period was not chosen for customers' fiscal years. Most user entities close on December 31; a period that ends at their year-end, or up to about %s before it with a bridge letter for the gap, serves their auditors.", months(f.opts.BridgeLetterMonths))
+	}
+	if f.a.ReportNeededWithinMonths != nil && *f.a.ReportNeededWithinMonths == 0 {
 		// Already covered by the per-report planning warnings when they fire.
 		for _, w := range f.rec.Warnings {
 			if strings.Contains(w, "common mistake") {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/google/go-cmp/cmp"
@@ -113,8 +114,14 @@ func TestDecide(t *testing.T) {
 			warnings: []string{"never as a certification"},
 		},
 		{
-			name: "public trust without customer data: SOC 3 still rests on SOC 2 work",
+			name: "public trust with no system serving customers: no report to publish",
 			a:    Answers{PublicTrust: b(true), ControlsOperatingMonths: n(3)},
+			want: "", considered: []string{"SOC 2"},
+			warnings: []string{"no system that serves customers", "No SOC report is indicated"},
+		},
+		{
+			name: "public trust for a SaaS: SOC 3 rests on SOC 2 work",
+			a:    Answers{PublicTrust: b(true), ServiceTypes: []string{"saas"}, ControlsOperatingMonths: n(3)},
 			want: "SOC 2 Type 2 [Security] 3m; SOC 3 [Security] 3m",
 		},
 		{
@@ -254,6 +261,26 @@ func TestDecide(t *testing.T) {
 					t.Errorf("unexpected warning %q in %q", w, got.Warnings)
 				}
 			}
+			if m := badPlural.FindString(allText(got)); m != "" {
+				t.Errorf("wrong plural %q in %q", m, texts(got))
+			}
+			// With today's date, the same advice names its dates.
+			opts.Today = today
+			dated := Decide(&tt.a, opts)
+			if s := summary(dated); s != tt.want {
+				t.Errorf("with a date: got %s", s)
+			}
+			for _, r := range dated.Reports {
+				if r.Type != nil && *r.Type == "Type 2" && (r.PeriodStart == "" || r.PeriodEnd == "") {
+					t.Errorf("%s Type 2 without dates", r.Kind)
+				}
+				if r.Type != nil && *r.Type == "Type 1" && (r.AsOf == "" || r.Next.PeriodStart == "") {
+					t.Errorf("%s Type 1 without dates", r.Kind)
+				}
+			}
+			if m := badPlural.FindString(allText(dated)); m != "" {
+				t.Errorf("wrong plural %q in %q", m, texts(dated))
+			}
 			for _, r := range got.Reports {
 				if len(r.Reasons) == 0 {
 					t.Errorf("%s has no reason", r.Kind)
@@ -303,9 +330,7 @@ report_needed_within_months: null
 		{"\ncontrols_operating_months: -3\n", "a.yaml: line 2: controls_operating_months: want 0 or more months, got -3"},
 		{"controls_operating_months: 2.5\n", "want a whole number of months"},
 		{"controls_operating_months: \"4\"\n", "want a whole number of months"},
-		{"requested: [SOC 4]\n", `requested report "SOC 4"`},
-		{"requested: [SOC 3 Type 2]\n", "a SOC 3 has no Type 1 or Type 2 form"},
-		{"requested: [SOC 2 Type 3]\n", `requested report "SOC 2 Type 3"`},
+		{"requested: [{a: 1}]\n", "want a list of strings"},
 		{"service_types: [bakery]\n", `unknown service type "bakery"`},
 		{"service_types: {a: 1}\n", "want a list of strings"},
 		{"- customer_data\n", "want a mapping"},
@@ -327,6 +352,7 @@ func FuzzParseAnswers(f *testing.F) {
 	f.Add([]byte("customer_data: true\nrequested: [SOC 2 Type 2]\ncontrols_operating_months: 3\n"))
 	f.Add([]byte(`{"service_types":["payroll"],"public_trust":true}`))
 	f.Add([]byte("requested: SOC 1\n"))
+	f.Add([]byte("service_types: [claims, hosting]\ncustomer_fiscal_year_ends: Dec 31, 30 June\ncontrols_in_place: partly\nrequested: [HIPAA, ISO 27001, bakery]\nreport_needed_within_months: 4\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		a, err := ParseAnswers("fuzz", in)
 		if err != nil {
@@ -335,10 +361,17 @@ func FuzzParseAnswers(f *testing.F) {
 			}
 			return
 		}
-		r := Decide(a, DefaultOptions())
-		for _, rep := range r.Reports {
-			if len(rep.Reasons) == 0 {
-				t.Fatalf("report without reason: %+v", rep)
+		opts := DefaultOptions()
+		for _, day := range []time.Time{{}, today} {
+			opts.Today = day
+			r := Decide(a, opts)
+			for _, rep := range r.Reports {
+				if len(rep.Reasons) == 0 {
+					t.Fatalf("report without reason: %+v", rep)
+				}
+				if rep.Type != nil && *rep.Type == "Type 2" && rep.ObservationMonths < opts.MinPeriodMonths[rep.Kind] {
+					t.Fatalf("%s Type 2 over %d months", rep.Kind, rep.ObservationMonths)
+				}
 			}
 		}
 	})

@@ -133,7 +133,7 @@ func (m *Main) catalogObjectives() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&template, "template", "", "only these templates (comma-separated): itgc, payroll, billing, claims, loan_servicing, custody")
+	cmd.Flags().StringVar(&template, "template", "", "only these templates (comma-separated): itgc, payroll, billing, claims, loan_servicing, custody, hosting")
 	return cmd
 }
 

@@ -41,12 +41,13 @@ func (m *Main) engagementCreate() *cobra.Command {
 		Long: `Create an engagement and instantiate the library controls its criteria or
 objectives need. With --from-scope FILE (an answers file, or the JSON that
 ` + "`attest scope --json`" + ` printed), one engagement is created for each
-recommended SOC 1 and SOC 2 report (a SOC 3 rides on the SOC 2 Type 2); flags
-override what the recommendation says. Without it, --kind and --type decide.
+recommended SOC 1 and SOC 2 report (a SOC 3 rides on the SOC 2 Type 2), over
+the recommended period or as of the recommended date; flags override what the
+recommendation says. Without it, --kind and --type decide.
 
-A Type 2 period defaults to starting on the first day of next month and
-lasting the recommended number of months; a Type 1 as-of date defaults to the
-last day of next month. The expected report date follows the period by the
+Where neither gives a date, a Type 2 period starts on the first day of next
+month and lasts the recommended number of months, and a Type 1 as-of date is
+the last day of next month. The expected report date follows the period by the
 fieldwork lag.`,
 		Example: `  attest engagement create --from-scope answers.yaml --firm "Example CPA LLP"
   attest engagement create --kind "SOC 2" --type 2 --categories availability,confidentiality --period 2026-01-01..2026-12-31
@@ -120,7 +121,7 @@ fieldwork lag.`,
 	fl.StringVar(&f.kind, "kind", "", `report kind: "SOC 1", "SOC 2" or "SOC 3" (with --from-scope: only this kind)`)
 	fl.StringVar(&f.typ, "type", "", "Type 1 or Type 2 (1 or 2)")
 	fl.StringSliceVar(&f.categories, "categories", nil, "SOC 2/3 categories besides Security: availability, processing-integrity, confidentiality, privacy")
-	fl.StringSliceVar(&f.templates, "templates", nil, "SOC 1 objective templates: itgc, payroll, billing, claims, loan_servicing, custody")
+	fl.StringSliceVar(&f.templates, "templates", nil, "SOC 1 objective templates: itgc, payroll, billing, claims, loan_servicing, custody, hosting")
 	fl.StringVar(&f.asOf, "as-of", "", "Type 1 as-of date YYYY-MM-DD")
 	fl.StringVar(&f.period, "period", "", "Type 2 period START..END (YYYY-MM-DD..YYYY-MM-DD)")
 	fl.StringVar(&f.periodStart, "period-start", "", "Type 2 period start YYYY-MM-DD")
@@ -200,7 +201,7 @@ func (m *Main) createSpecs(cmd *cobra.Command, f createFlags) ([]engagement.Spec
 		m.defaultDates(&base, 12)
 		return []engagement.Spec{base}, nil, nil
 	}
-	rec, err := readRecommendation(f.fromScope, cmd.Flags().Changed("fieldwork-lag"), f.lag)
+	rec, err := readRecommendation(f.fromScope, cmd.Flags().Changed("fieldwork-lag"), f.lag, m.Now())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -211,17 +212,7 @@ func (m *Main) createSpecs(cmd *cobra.Command, f createFlags) ([]engagement.Spec
 		if r.Kind == attest.SOC3 || (kind != "" && r.Kind != kind) {
 			continue
 		}
-		s := base
-		s.Kind = r.Kind
-		if typ == "" && r.Type != nil {
-			s.Type = attest.ReportType(*r.Type)
-		}
-		if len(s.Categories) == 0 {
-			s.Categories = r.Categories
-		}
-		if len(s.Templates) == 0 {
-			s.Templates = r.ObjectiveTemplates
-		}
+		s := engagement.FromScope(base, r)
 		if r.Kind == attest.SOC2 && soc3 {
 			if s.Type == attest.Type2 {
 				s.AlsoSOC3 = true
@@ -274,7 +265,7 @@ func (m *Main) defaultDates(s *engagement.Spec, months int) {
 
 // readRecommendation reads either an answers file (and decides) or the JSON
 // a previous `attest scope --json` printed.
-func readRecommendation(path string, lagSet bool, lag int) (*scope.Recommendation, error) {
+func readRecommendation(path string, lagSet bool, lag int, today time.Time) (*scope.Recommendation, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, attest.Errorf(attest.EINVALID, "read %s: %v", path, err)
@@ -296,6 +287,7 @@ func readRecommendation(path string, lagSet bool, lag int) (*scope.Recommendatio
 		return nil, err
 	}
 	opts := scope.DefaultOptions()
+	opts.Today = today
 	if lagSet {
 		opts.FieldworkLagMonths = lag
 	}

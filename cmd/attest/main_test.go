@@ -167,7 +167,7 @@ func TestScopeJSON(t *testing.T) {
 		t.Errorf("with --min-period SOC 2=1: %v", got)
 	}
 	// SOC 3 has a null type.
-	writeFile(t, dir, "p.json", `{"public_trust": true, "controls_operating_months": 6}`)
+	writeFile(t, dir, "p.json", `{"public_trust": true, "service_types": ["saas"], "controls_operating_months": 6}`)
 	rec = decode[map[string]any](t, mustRun(t, dir, "scope", "--answers", "p.json", "--json"))
 	for _, x := range rec["reports"].([]any) {
 		rep := x.(map[string]any)
@@ -187,7 +187,7 @@ func TestScopeBadInput(t *testing.T) {
 		{"customer_data: true\nsecurity_review: true\n", `bad.yaml: line 2: unknown key "security_review"`},
 		{"customer_data: maybe\n", "bad.yaml: line 1: customer_data: want true or false"},
 		{"controls_operating_months: -1\n", "bad.yaml: line 1: controls_operating_months: want 0 or more months"},
-		{"requested: [SOC 5]\n", "requested report"},
+		{"controls_in_place: maybe\n", "bad.yaml: line 1: controls_in_place: want yes, partly or no"},
 	}
 	for _, tt := range tests {
 		writeFile(t, dir, "bad.yaml", tt.content)
@@ -221,7 +221,7 @@ func TestScopeBadInput(t *testing.T) {
 func TestScopeInteractive(t *testing.T) {
 	dir := t.TempDir()
 	// One line per question, in order; "maybe" is refused and asked again.
-	answers := []string{"saas", "no", "no", "maybe", "yes", "", "yes", "", "", "", "", "", "", "2", ""}
+	answers := []string{"saas", "no", "no", "maybe", "yes", "", "yes", "", "", "", "", "", "", "Dec 31, Jun 30", "yes", "2", ""}
 	r := run(t, dir, strings.Join(answers, "\n")+"\n", "scope", "--interactive", "--json")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -231,7 +231,7 @@ func TestScopeInteractive(t *testing.T) {
 	}
 	rec := decode[map[string]any](t, r.stdout)
 	rep := rec["reports"].([]any)[0].(map[string]any)
-	if rep["kind"] != "SOC 2" || rep["type"] != "Type 2" {
+	if rep["kind"] != "SOC 2" || rep["type"] != "Type 2" || rep["period_start"] != "2026-09-01" {
 		t.Errorf("interactive result %v", rep)
 	}
 }
@@ -266,7 +266,7 @@ func TestInitAndRefusals(t *testing.T) {
 func TestEngagementWorkflow(t *testing.T) {
 	dir := t.TempDir()
 	mustRun(t, dir, "init")
-	writeFile(t, dir, "a.yaml", "service_types: [payroll, saas]\ncustomer_data: true\nsecurity_reviews: true\navailability_commitments: true\npublic_trust: true\ncontrols_operating_months: 8\n")
+	writeFile(t, dir, "a.yaml", "service_types: [payroll, saas]\ncustomer_data: true\nsecurity_reviews: true\navailability_commitments: true\npublic_trust: true\ncontrols_in_place: yes\ncontrols_operating_months: 0\ncustomer_fiscal_year_ends: [May 31]\n")
 	created := decode[map[string]any](t, mustRun(t, dir, "engagement", "create", "--from-scope", "a.yaml", "--firm", "Example CPA LLP", "--json"))
 	list := created["created"].([]any)
 	if len(list) != 2 {
@@ -274,7 +274,7 @@ func TestEngagementWorkflow(t *testing.T) {
 	}
 	soc1 := list[0].(map[string]any)["engagement"].(map[string]any)
 	soc2 := list[1].(map[string]any)["engagement"].(map[string]any)
-	if soc1["id"] != "soc1-type2-2027" || soc1["period_start"] != "2026-12-01" || soc1["period_end"] != "2027-07-31" || soc1["report_date"] != "2027-09-30" {
+	if soc1["id"] != "soc1-type2-2027" || soc1["period_start"] != "2026-12-01" || soc1["period_end"] != "2027-05-31" || soc1["report_date"] != "2027-07-31" {
 		t.Errorf("SOC 1 engagement %v", soc1)
 	}
 	if soc2["also_soc3"] != true || soc2["firm"] != "Example CPA LLP" {

@@ -37,6 +37,7 @@ Answer keys (all optional): ` + answerKeys() + `.`,
 			if err != nil {
 				return err
 			}
+			opts.Today = m.Now()
 			var a *scope.Answers
 			switch {
 			case answersFile != "":
@@ -189,22 +190,7 @@ func (m *Main) printRecommendation(rec *scope.Recommendation, answersFile string
 		m.printf("Recommended\n")
 	}
 	for _, r := range rec.Reports {
-		head := string(r.Kind)
-		if r.Type != nil {
-			head += " " + *r.Type
-		}
-		switch {
-		case r.Kind == attest.SOC1:
-			head += ": objectives " + strings.Join(r.ObjectiveTemplates, ", ")
-		default:
-			head += ": " + strings.Join(r.Categories, ", ")
-		}
-		if r.Type == nil || *r.Type == string(attest.Type2) {
-			head += fmt.Sprintf("; period %d months", r.ObservationMonths)
-		} else if r.Next != nil {
-			head += fmt.Sprintf("; Type 2 possible in %d months, first period %d months", r.Next.PossibleInMonths, r.Next.FirstPeriodMonths)
-		}
-		m.printf("\n  %s\n", head)
+		m.printf("\n  %s\n", r.Summary())
 		for _, why := range r.Reasons {
 			m.printf("    - %s\n", wrap(why, 72, "      "))
 		}
