@@ -78,6 +78,24 @@ func StagedAge(grace time.Duration) time.Duration {
 	return min(grace, blob.StaleAge)
 }
 
+// Words says a duration as people do: "24 hours", "1 hour", "90 minutes";
+// one that is not whole minutes as Go writes it.
+func Words(d time.Duration) string {
+	unit, n := "hour", d/time.Hour
+	switch {
+	case d == 0:
+		return "0 seconds"
+	case d%time.Minute != 0:
+		return d.String()
+	case d%time.Hour != 0:
+		unit, n = "minute", d/time.Minute
+	}
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
 // References returns every blob reference a record holds: evidence
 // (retracted included; purged evidence no longer holds its bytes),
 // populations, and documents of every kind (description inputs, drafts,

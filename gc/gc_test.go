@@ -287,3 +287,12 @@ func TestStagedAge(t *testing.T) {
 		}
 	}
 }
+
+func TestWords(t *testing.T) {
+	for d, want := range map[time.Duration]string{24 * time.Hour: "24 hours", time.Hour: "1 hour", 90 * time.Minute: "90 minutes",
+		time.Minute: "1 minute", 0: "0 seconds", 90 * time.Second: "1m30s"} {
+		if got := gc.Words(d); got != want {
+			t.Errorf("Words(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package integrity
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/attest-dev/attest/gc"
 )
@@ -36,23 +35,11 @@ func findLeftovers(ctx context.Context, in Input, r *Report) error {
 	}
 	if g := res.Orphans; g.Count > 0 {
 		r.Warnings = append(r.Warnings, Warning{Kind: OrphanBlobs, Count: g.Count, Bytes: g.Bytes,
-			Detail: fmt.Sprintf("%d blobs (%d bytes) that no record refers to, stored over %s ago by writes that did not finish; `attest gc --delete` removes them", g.Count, g.Bytes, span(gc.DefaultGrace))})
+			Detail: fmt.Sprintf("%d blobs (%d bytes) that no record refers to, stored over %s ago by writes that did not finish; `attest gc --delete` removes them", g.Count, g.Bytes, gc.Words(gc.DefaultGrace))})
 	}
 	if g := res.Staged; g.Count > 0 {
 		r.Warnings = append(r.Warnings, Warning{Kind: StaleStaged, Count: g.Count, Bytes: g.Bytes,
-			Detail: fmt.Sprintf("%d staged files (%d bytes) untouched for over %s, left by writes that were interrupted; the next write or `attest gc --delete` removes them", g.Count, g.Bytes, span(gc.StagedAge(gc.DefaultGrace)))})
+			Detail: fmt.Sprintf("%d staged files (%d bytes) untouched for over %s, left by writes that were interrupted; the next write or `attest gc --delete` removes them", g.Count, g.Bytes, gc.Words(gc.StagedAge(gc.DefaultGrace)))})
 	}
 	return nil
-}
-
-// span says a duration in words: "24 hours", "1 hour", "90 minutes".
-func span(d time.Duration) string {
-	unit, n := "hour", d/time.Hour
-	if d%time.Hour != 0 {
-		unit, n = "minute", d/time.Minute
-	}
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }

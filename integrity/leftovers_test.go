@@ -70,11 +70,3 @@ func TestLeftoversAreWarnings(t *testing.T) {
 		t.Errorf("without a time: %+v %v", rep.Warnings, err)
 	}
 }
-
-func TestSpan(t *testing.T) {
-	for d, want := range map[time.Duration]string{24 * time.Hour: "24 hours", time.Hour: "1 hour", 90 * time.Minute: "90 minutes", time.Minute: "1 minute"} {
-		if got := span(d); got != want {
-			t.Errorf("span(%s) = %q, want %q", d, got, want)
-		}
-	}
-}

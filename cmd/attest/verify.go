@@ -53,7 +53,7 @@ authentic and complete remains the auditor's judgment.`,
 			if err != nil {
 				return err
 			}
-			in := integrity.Input{Store: d.db, Blobs: d.blobs, PublicKey: pub}
+			in := integrity.Input{Store: d.db, Blobs: d.blobs, PublicKey: pub, Now: m.Now()}
 			if b, err := os.ReadFile(d.path(checkpointFile)); err == nil {
 				in.Checkpoints = append(in.Checkpoints, b)
 			}
@@ -90,6 +90,7 @@ authentic and complete remains the auditor's judgment.`,
 					m.printf("  %s%s: %s\n", pr.Kind, where, pr.Detail)
 				}
 			}
+			m.warnLeftovers(rep)
 			if !rep.OK {
 				return failure{exitFailed}
 			}
