@@ -19,12 +19,10 @@ import (
 // an orphan.
 const DefaultGrace = 24 * time.Hour
 
-// Records is what the collector reads of the store: every kind of record
-// that holds a blob reference.
+// Records is what the collector reads of the store: the blob reference of
+// every record that holds one.
 type Records interface {
-	EvidenceList(ctx context.Context, control string, withRetracted bool) ([]attest.Evidence, error)
-	Populations(ctx context.Context, controlID string) ([]attest.Population, error)
-	Documents(ctx context.Context, engagementID, kind string) ([]attest.Document, error)
+	ScanBlobRefs(ctx context.Context, fn func(attest.BlobHolder) error) error
 }
 
 // Blobs is what the collector needs of a blob store. Staged files are
@@ -96,36 +94,22 @@ func Words(d time.Duration) string {
 	return fmt.Sprintf("%d %ss", n, unit)
 }
 
-// References returns every blob reference a record holds: evidence
-// (retracted included; purged evidence no longer holds its bytes),
+// References returns every blob reference a record needs: evidence
+// (retracted included; purged evidence no longer needs its bytes),
 // populations, and documents of every kind (description inputs, drafts,
 // issued reports, the trust center's shared documents). Check-run inputs
 // and results and collections are evidence. Watermarked trust-center copies
 // and working-papers exports are made on request and never stored.
 func References(ctx context.Context, s Records) (map[blob.Ref]bool, error) {
 	refs := map[blob.Ref]bool{}
-	evs, err := s.EvidenceList(ctx, "", true)
-	if err != nil {
-		return nil, fmt.Errorf("read evidence: %w", err)
-	}
-	for _, e := range evs {
-		if e.PurgedAt == "" {
-			refs[blob.Ref(e.Ref)] = true
+	err := s.ScanBlobRefs(ctx, func(h attest.BlobHolder) error {
+		if !h.Purged {
+			refs[blob.Ref(h.Ref)] = true
 		}
-	}
-	pops, err := s.Populations(ctx, "")
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read populations: %w", err)
-	}
-	for _, p := range pops {
-		refs[blob.Ref(p.Ref)] = true
-	}
-	docs, err := s.Documents(ctx, "", "")
-	if err != nil {
-		return nil, fmt.Errorf("read documents: %w", err)
-	}
-	for _, d := range docs {
-		refs[blob.Ref(d.Ref)] = true
+		return nil, fmt.Errorf("read blob references: %w", err)
 	}
 	return refs, nil
 }
