@@ -59,8 +59,7 @@ type Result struct {
 	Grace   string `json:"grace"`
 	// StagedAge is how old a staged file must be to count as left behind.
 	StagedAge string `json:"staged_age"`
-	// Referenced counts the distinct blobs records refer to; Stored the
-	// blobs in the store.
+	// Stored counts the blobs listed; Referenced those a record refers to.
 	Referenced int `json:"referenced"`
 	Stored     int `json:"stored"`
 	// Young counts unreferenced blobs kept because they are younger than
