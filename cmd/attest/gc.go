@@ -74,9 +74,10 @@ func (m *Main) printGC(res *gc.Result, grace time.Duration) {
 	}
 }
 
-// warnLeftovers prints verify's warnings: leftovers are not failures.
-func (m *Main) warnLeftovers(rep *integrity.Report) {
+// printWarnings prints verify's warnings (with --json they are in the
+// report): leftovers of interrupted writes are not failures.
+func (m *Main) printWarnings(rep *integrity.Report) {
 	for _, w := range rep.Warnings {
-		m.warn(w.Kind + ": " + w.Detail)
+		m.printf("warning: %s: %s\n", w.Kind, w.Detail)
 	}
 }

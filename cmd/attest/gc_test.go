@@ -60,10 +60,10 @@ func TestGCAndVerifyWarnings(t *testing.T) {
 	mustRun(t, dir, "evidence", "add", "--control", "AC-06", "--file", "review.txt", "--date", "2026-03-31")
 	orphan, blobDir := leftovers(t, dir)
 
-	// verify: warnings on stderr and in the JSON, exit 0.
+	// verify: warnings after the verdict and in the JSON, exit 0.
 	r := run(t, dir, "", "verify")
-	if r.code != 0 || !strings.Contains(r.stdout, "OK:") || !strings.Contains(r.stderr, "warning: orphan_blobs: 1 blobs (22 bytes)") ||
-		!strings.Contains(r.stderr, "warning: stale_staged: 1 staged files (11 bytes)") {
+	if r.code != 0 || !strings.Contains(r.stdout, "OK:") || !strings.Contains(r.stdout, "\nwarning: orphan_blobs: 1 blobs (22 bytes)") ||
+		!strings.Contains(r.stdout, "\nwarning: stale_staged: 1 staged files (11 bytes)") {
 		t.Errorf("verify with leftovers: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	rep := decode[map[string]any](t, mustRun(t, dir, "verify", "--json"))
@@ -93,7 +93,7 @@ func TestGCAndVerifyWarnings(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(blobDir, "tmp")); len(entries) != 0 {
 		t.Errorf("staged files left: %v", entries)
 	}
-	if r := run(t, dir, "", "verify"); r.code != 0 || r.stderr != "" {
+	if r := run(t, dir, "", "verify"); r.code != 0 || strings.Contains(r.stdout+r.stderr, "warning") {
 		t.Errorf("verify after gc: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	mustRun(t, dir, "evidence", "show", "1") // re-hashes the recorded bytes

@@ -53,7 +53,7 @@ authentic and complete remains the auditor's judgment.`,
 			if err != nil {
 				return err
 			}
-			in := integrity.Input{Store: d.db, Blobs: d.blobs, PublicKey: pub, Now: m.Now()}
+			in := integrity.Input{Store: d.db, Blobs: d.blobs, PublicKey: pub}
 			if b, err := os.ReadFile(d.path(checkpointFile)); err == nil {
 				in.Checkpoints = append(in.Checkpoints, b)
 			}
@@ -66,6 +66,7 @@ authentic and complete remains the auditor's judgment.`,
 			}
 			p := m.progressBar("verifying blobs")
 			in.Progress = p.update
+			in.Now = m.Now()
 			rep, err := integrity.Check(ctx, in)
 			p.done()
 			if err != nil {
@@ -77,6 +78,7 @@ authentic and complete remains the auditor's judgment.`,
 				}
 			} else if rep.OK {
 				m.printf("OK: %d ledger entries and %d blobs (%s) verified; the tree matches every signed checkpoint.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes))
+				m.printWarnings(rep)
 			} else {
 				m.printf("FAILED: %d problems in %d ledger entries and %d blobs:\n", len(rep.Problems), rep.Entries, rep.Blobs)
 				for _, pr := range rep.Problems {
@@ -89,8 +91,8 @@ authentic and complete remains the auditor's judgment.`,
 					}
 					m.printf("  %s%s: %s\n", pr.Kind, where, pr.Detail)
 				}
+				m.printWarnings(rep)
 			}
-			m.warnLeftovers(rep)
 			if !rep.OK {
 				return failure{exitFailed}
 			}
