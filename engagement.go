@@ -174,6 +174,7 @@ type Store interface {
 	DocumentStore
 	UserStore
 	TrustStore
+	BlobRefStore
 	LedgerStore
 	JobStore
 	SessionStore

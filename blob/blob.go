@@ -49,6 +49,9 @@ func (r Ref) hex() string { return strings.TrimPrefix(string(r), "sha256:") }
 type FS struct {
 	dir     string
 	MaxSize int64
+
+	mu    sync.Mutex
+	swept time.Time // when Stage last removed stale staged files, by the file system's clock
 }
 
 // OpenFS opens (creating if needed) a blob store in dir.
@@ -79,12 +82,15 @@ type Pending struct {
 }
 
 // Stage streams r into a temporary file, hashing as it goes, and stops with
-// an error past MaxSize. Nothing is visible in the store until Commit.
+// an error past MaxSize. Nothing is visible in the store until Commit. The
+// first Stage of a store, and one an hour after, also removes staged files
+// older than StaleAge, which killed writers left behind.
 func (s *FS) Stage(r io.Reader) (*Pending, error) {
 	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "blob-*")
 	if err != nil {
 		return nil, fmt.Errorf("stage blob: %w", err)
 	}
+	s.sweepStaged(f)
 	h := sha256.New()
 	limit := s.MaxSize
 	if limit <= 0 {
@@ -127,6 +133,7 @@ func (s *FS) Commit(ps []*Pending) error {
 	for _, p := range ps {
 		final := s.path(p.Ref)
 		if _, err := os.Stat(final); err == nil {
+			refresh(final, p.tmp)
 			os.Remove(p.tmp) // identical content is stored once
 			p.tmp = ""
 			continue
@@ -233,15 +240,11 @@ func (s *FS) Walk(fn func(Ref) error) error {
 	})
 }
 
-// CleanTemp removes temporary files older than age, left by writers that
-// were killed. Younger ones may belong to a process still writing.
+// CleanTemp removes staged files older than age, left by writers that
+// were killed. Younger ones may belong to a process still writing. Stage
+// already does this with StaleAge, once an hour, so callers need not.
 func (s *FS) CleanTemp(age time.Duration) {
-	entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp"))
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
-			os.Remove(filepath.Join(s.dir, "tmp", e.Name()))
-		}
-	}
+	s.removeStaged(time.Now().Add(-age))
 }
 
 func syncDir(dir string) error {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
 )
@@ -141,5 +142,87 @@ func TestReadAllChecksTheHash(t *testing.T) {
 	}
 	if _, err := ReadAll(s, ref); err == nil {
 		t.Error("changed bytes were read without an error")
+	}
+}
+
+// leftover writes a staged file as a killed writer would leave it, last
+// written age ago.
+func leftover(t *testing.T, s *FS, name string, age time.Duration) string {
+	t.Helper()
+	p := filepath.Join(s.dir, "tmp", name)
+	if err := os.WriteFile(p, []byte("half of a file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(-age)
+	if err := os.Chtimes(p, at, at); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// The next write removes staged files older than an hour and keeps younger
+// ones, which may belong to a writer still at work; it looks again only an
+// hour later.
+func TestStageRemovesStaleStagedFiles(t *testing.T) {
+	s, err := OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := leftover(t, s, "blob-stale", StaleAge+time.Minute)
+	young := leftover(t, s, "blob-young", StaleAge-5*time.Minute)
+	if _, _, err := s.Put(strings.NewReader("the next write")); err != nil {
+		t.Fatal(err)
+	}
+	if exists(stale) {
+		t.Error("a staged file older than an hour survived the next write")
+	}
+	if !exists(young) {
+		t.Error("a staged file younger than an hour was removed")
+	}
+	later := leftover(t, s, "blob-later", 2*StaleAge)
+	if _, _, err := s.Put(strings.NewReader("another write, the same minute")); err != nil {
+		t.Fatal(err)
+	}
+	if !exists(later) {
+		t.Error("the staging folder was swept again within the hour")
+	}
+	s.mu.Lock()
+	s.swept = s.swept.Add(-StaleAge)
+	s.mu.Unlock()
+	if _, _, err := s.Put(strings.NewReader("a write an hour later")); err != nil {
+		t.Fatal(err)
+	}
+	if exists(later) {
+		t.Error("the staging folder was not swept an hour later")
+	}
+}
+
+// A write that finds its bytes already stored makes that blob young again,
+// so a collector that read the records before this write does not take it
+// for an old leftover.
+func TestCommitRefreshesAnExistingBlob(t *testing.T) {
+	s, _ := OpenFS(t.TempDir())
+	ref, _, err := s.Put(strings.NewReader("bytes an interrupted run stored"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-72 * time.Hour)
+	if err := os.Chtimes(s.path(ref), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Put(strings.NewReader("bytes an interrupted run stored")); err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Stat(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(info.ModTime) > time.Minute {
+		t.Errorf("the blob stored again still dates from %s", info.ModTime)
 	}
 }

@@ -240,6 +240,12 @@ func (s *S3) Delete(r Ref) error {
 
 // Walk calls fn for every blob in the bucket under the prefix.
 func (s *S3) Walk(fn func(Ref) error) error {
+	return s.List(func(i Info) error { return fn(i.Ref) })
+}
+
+// List calls fn for every blob in the bucket under the prefix, with the
+// size and last-modified time ListObjectsV2 gives.
+func (s *S3) List(fn func(Info) error) error {
 	pfx := path.Join(s.prefix, "sha256") + "/"
 	pager := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: &pfx})
 	for pager.HasMorePages() {
@@ -252,13 +258,31 @@ func (s *S3) Walk(fn func(Ref) error) error {
 			if err != nil {
 				continue
 			}
-			if err := fn(ref); err != nil {
+			if err := fn(Info{Ref: ref, Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified)}); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+// Stat describes one blob from its object's metadata.
+func (s *S3) Stat(r Ref) (Info, error) {
+	out, err := s.client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: &s.bucket, Key: aws.String(s.key(r))})
+	if notFoundErr(err) {
+		return Info{}, attest.Errorf(attest.ENOTFOUND, "blob %s is missing from the bucket", r)
+	}
+	if err != nil {
+		return Info{}, err
+	}
+	return Info{Ref: r, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified)}, nil
+}
+
+// StagedFiles lists the files in the local staging folder.
+func (s *S3) StagedFiles() ([]Info, error) { return s.staging.StagedFiles() }
+
+// RemoveStaged removes a file from the local staging folder.
+func (s *S3) RemoveStaged(name string) error { return s.staging.RemoveStaged(name) }
 
 // Client returns the S3 client (for tests and tools).
 func (s *S3) Client() *s3.Client { return s.client }

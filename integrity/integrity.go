@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
@@ -43,13 +44,15 @@ type Problem struct {
 	Detail string `json:"detail"`
 }
 
-// Report is the outcome of a verification.
+// Report is the outcome of a verification. Warnings name what wants
+// attention without being wrong; they never make OK false.
 type Report struct {
 	OK       bool      `json:"ok"`
 	Entries  int64     `json:"entries"`
 	Blobs    int       `json:"blobs"`
 	Bytes    int64     `json:"bytes"`
 	Problems []Problem `json:"problems"`
+	Warnings []Warning `json:"warnings"`
 }
 
 func (r *Report) add(kind string, entry int64, ref, format string, args ...any) {
@@ -71,12 +74,15 @@ type Input struct {
 	Checkpoints [][]byte
 	// Progress, when set, is told how many blob bytes were verified.
 	Progress func(done, total int64)
+	// Now, when set and Blobs can list what it holds, also looks for what
+	// interrupted writes left (see package gc) and reports it as warnings.
+	Now time.Time
 }
 
 // Check verifies everything and returns the report; an error means the
 // check itself could not run.
 func Check(ctx context.Context, in Input) (*Report, error) {
-	r := &Report{Problems: []Problem{}}
+	r := &Report{Problems: []Problem{}, Warnings: []Warning{}}
 	tree, entries, err := rebuild(ctx, in.Store, r)
 	if err != nil {
 		return nil, err
@@ -97,6 +103,9 @@ func Check(ctx context.Context, in Input) (*Report, error) {
 		return nil, err
 	}
 	verifyBlobs(ctx, in, st, r)
+	if err := findLeftovers(ctx, in, r); err != nil {
+		return nil, err
+	}
 	r.OK = len(r.Problems) == 0
 	return r, nil
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"TestsAndRequests", testTestsAndRequests},
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},
+		{"BlobRefs", testBlobRefs},
 		{"Users", testUsers},
 		{"Trust", testTrust},
 		{"Jobs", testJobs},

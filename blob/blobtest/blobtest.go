@@ -13,6 +13,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/google/go-cmp/cmp"
 )
 
 // Run runs every conformance test against stores made by open; each call
@@ -25,6 +26,8 @@ func Run(t *testing.T, open func(t *testing.T) blob.Store) {
 	t.Run("StagedIsInvisible", func(t *testing.T) { testStaged(t, open(t)) })
 	t.Run("Large", func(t *testing.T) { testLarge(t, open(t)) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open(t)) })
+	t.Run("List", func(t *testing.T) { testList(t, open(t)) })
+	t.Run("Staging", func(t *testing.T) { testStaging(t, open(t)) })
 }
 
 func put(t *testing.T, s blob.Store, data []byte) blob.Ref {
@@ -145,5 +148,78 @@ func testDelete(t *testing.T, s blob.Store) {
 	}
 	if err := s.Delete(r); err != nil {
 		t.Errorf("deleting twice: %v", err)
+	}
+}
+
+func testList(t *testing.T, s blob.Store) {
+	l, ok := s.(blob.Lister)
+	if !ok {
+		t.Skip("this store cannot list its blobs")
+	}
+	want := map[blob.Ref]int64{}
+	for _, b := range []string{"first blob", "the second, longer blob"} {
+		want[put(t, s, []byte(b))] = int64(len(b))
+	}
+	got := map[blob.Ref]int64{}
+	var last blob.Ref
+	err := l.List(func(i blob.Info) error {
+		if i.ModTime.IsZero() || i.Name != "" {
+			t.Errorf("listed %+v: want a time and no name", i)
+		}
+		if i.Ref <= last {
+			t.Errorf("listed %s after %s: want the order of references", i.Ref, last)
+		}
+		last = i.Ref
+		got[i.Ref] = i.Size
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("List (-want +got):\n%s", diff)
+	}
+	for r, n := range want {
+		if i, err := l.Stat(r); err != nil || i.Ref != r || i.Size != n || i.ModTime.IsZero() {
+			t.Errorf("Stat(%s) = %+v, %v", r, i, err)
+		}
+	}
+	if _, err := l.Stat(blob.Ref("sha256:" + strings.Repeat("0", 64))); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("Stat of a missing blob: %v", err)
+	}
+}
+
+func testStaging(t *testing.T, s blob.Store) {
+	st, ok := s.(blob.Staging)
+	if !ok {
+		t.Skip("this store stages nothing locally")
+	}
+	p, err := s.Stage(strings.NewReader("staged, never committed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := st.StagedFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0].Size != p.Size || files[0].Name == "" || files[0].ModTime.IsZero() {
+		t.Fatalf("staged files %+v, want the one staged (%d bytes)", files, p.Size)
+	}
+	if err := st.RemoveStaged(files[0].Name); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := st.StagedFiles(); len(files) != 0 {
+		t.Errorf("after RemoveStaged: %+v", files)
+	}
+	if err := st.RemoveStaged(files[0].Name); err != nil {
+		t.Errorf("removing twice: %v", err)
+	}
+	for _, bad := range []string{"", "..", "../attest.db", "sub/file"} {
+		if err := st.RemoveStaged(bad); attest.ErrorCode(err) != attest.EINVALID {
+			t.Errorf("RemoveStaged(%q): %v, want invalid", bad, err)
+		}
+	}
+	if err := s.Commit([]*blob.Pending{p}); err == nil {
+		t.Error("a removed staged file was committed")
 	}
 }

@@ -67,6 +67,7 @@ authentic and complete remains the auditor's judgment.`,
 			}
 			p := m.progressBar("verifying blobs")
 			in.Progress = p.update
+			in.Now = m.Now()
 			rep, err := integrity.Check(ctx, in)
 			p.done()
 			if err != nil {
@@ -88,6 +89,7 @@ authentic and complete remains the auditor's judgment.`,
 				}
 			} else if rep.OK {
 				m.printf("OK: %d ledger entries and %d blobs (%s) verified; the tree matches every signed checkpoint.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes))
+				m.printWarnings(rep)
 			} else {
 				m.printf("FAILED: %d problems in %d ledger entries and %d blobs:\n", len(rep.Problems), rep.Entries, rep.Blobs)
 				for _, pr := range rep.Problems {
@@ -100,6 +102,7 @@ authentic and complete remains the auditor's judgment.`,
 					}
 					m.printf("  %s%s: %s\n", pr.Kind, where, pr.Detail)
 				}
+				m.printWarnings(rep)
 			}
 			if !m.cfg.json {
 				for _, u := range unresolved {
