@@ -221,7 +221,7 @@ func TestWebhook(t *testing.T) {
 
 func TestKind(t *testing.T) {
 	for loc, want := range map[string]string{
-		"file:/mnt/w/attest.witness":   witness.KindFile,
+		"file:/mnt/w/attest.witness":    witness.KindFile,
 		"https://witness.example/a?b=c": witness.KindWebhook,
 		"http://127.0.0.1:9/w":          witness.KindWebhook,
 		"s3://bucket/prefix":            witness.KindS3,
