@@ -1,0 +1,193 @@
+package integrity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ledger"
+	"github.com/attest-dev/attest/witness"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Findings against witnesses, beside the problem kinds above. Truncated
+// stays what the data directory's own checkpoints show; these need a copy
+// kept outside it.
+const (
+	// RolledBack: a witness saw a larger tree of which the ledger is an
+	// earlier state (the data directory was replaced by an older copy).
+	RolledBack = "rolled_back"
+	// Forked: a witness saw a tree that the ledger's history disagrees with.
+	Forked = "forked"
+	// WitnessInvalid: a witness holds checkpoints that the ledger's key
+	// does not verify.
+	WitnessInvalid = "witness_invalid"
+	// KeyChanged: the ledger's key is not the one its witnesses were added
+	// for.
+	KeyChanged = "key_changed"
+)
+
+// Statuses of a witness in the report. Only rolled back, forked and
+// invalid fail the verification; a witness that could not be read is a
+// warning.
+const (
+	WitnessOK          = "ok"
+	WitnessRolledBack  = "rolled_back"
+	WitnessTruncated   = "truncated"
+	WitnessForked      = "forked"
+	WitnessBadKey      = "invalid"
+	WitnessEmpty       = "empty"
+	WitnessReceiveOnly = "receive_only"
+	WitnessUnreachable = "unreachable"
+)
+
+// Witness is a place outside the data directory that keeps the ledger's
+// signed checkpoints (package witness).
+type Witness interface {
+	Name() string
+	Checkpoints(ctx context.Context) ([][]byte, error)
+}
+
+// WitnessResult is what one witness says about the ledger. Size and Root
+// are the largest tree it has seen; Matched is the largest of its trees
+// that the ledger holds unchanged (the ledger's size when the ledger is a
+// tree the witness saw).
+type WitnessResult struct {
+	Name        string `json:"name"`
+	Status      string `json:"status"`
+	Checkpoints int    `json:"checkpoints"`
+	Size        int64  `json:"size"`
+	Root        string `json:"root"`
+	Matched     int64  `json:"matched"`
+	Detail      string `json:"detail"`
+}
+
+// checkWitnesses reads every witness at once and compares what each holds
+// with the rebuilt tree; internal is the largest tree signed inside the
+// data directory.
+func checkWitnesses(ctx context.Context, in Input, tree *ledger.Memory, internal int64, r *Report) {
+	if in.WitnessedKey != "" && in.WitnessedKey != in.PublicKey {
+		r.add(KeyChanged, -1, "", "the ledger's public key is %s, but its witnesses were added for %s: the data directory holds another ledger than the one they witnessed", in.PublicKey, in.WitnessedKey)
+	}
+	held := make([][][]byte, len(in.Witnesses))
+	errs := make([]error, len(in.Witnesses))
+	var wg sync.WaitGroup
+	for i, w := range in.Witnesses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			held[i], errs[i] = w.Checkpoints(ctx)
+		}()
+	}
+	wg.Wait()
+	for i, w := range in.Witnesses {
+		res := WitnessResult{Name: w.Name()}
+		switch {
+		case errors.Is(errs[i], witness.ErrReceiveOnly):
+			res.Status, res.Detail = WitnessReceiveOnly, "it receives checkpoints but does not give them back: nothing to compare"
+		case attest.ErrorCode(errs[i]) == attest.EINVALID:
+			res.Status, res.Detail = WitnessBadKey, attest.ErrorMessage(errs[i])
+			r.add(WitnessInvalid, -1, res.Name, "witness %s cannot be read: %s", res.Name, res.Detail)
+		case errs[i] != nil:
+			res.Status, res.Detail = WitnessUnreachable, attest.ErrorMessage(errs[i])
+		default:
+			res = judge(tree, internal, in.PublicKey, res.Name, held[i], r)
+		}
+		r.Witnesses = append(r.Witnesses, res)
+	}
+}
+
+// judge compares one witness's checkpoints with the tree. Every tree the
+// witness saw that is no larger than the ledger must be a prefix of it
+// (tlog's consistency proof, computed from the ledger's own hashes); a
+// larger one cannot be checked without its entries, so the ledger holding
+// the witness's tree of its own size is what shows it was rolled back.
+func judge(tree *ledger.Memory, internal int64, pub, name string, notes [][]byte, r *Report) WitnessResult {
+	res := WitnessResult{Name: name, Status: WitnessOK, Checkpoints: len(notes)}
+	if len(notes) == 0 {
+		res.Status, res.Detail = WitnessEmpty, "it holds no checkpoint yet"
+		return res
+	}
+	cps, invalid, why := openAll(notes, pub)
+	n := tree.Size()
+	rootN, err := tree.Root(n)
+	if err != nil {
+		res.Status, res.Detail = WitnessUnreachable, err.Error()
+		return res
+	}
+	var fork *ledger.Checkpoint
+	for i, cp := range cps {
+		switch {
+		case cp.Size > n:
+		case prefix(tree, n, rootN, cp):
+			res.Matched = cp.Size
+		case fork == nil:
+			fork = &cps[i]
+		}
+	}
+	if len(cps) > 0 {
+		last := cps[len(cps)-1]
+		res.Size, res.Root = last.Size, last.Root.String()
+	}
+	switch {
+	case fork != nil:
+		res.Status = WitnessForked
+		res.Detail = fmt.Sprintf("it saw a tree of %d entries with root %s, and the ledger's first %d entries have another root: the histories disagree", fork.Size, fork.Root, fork.Size)
+		r.add(Forked, -1, name, "witness %s %s; entries before %d were changed, removed or reordered after it saw them", name, res.Detail, fork.Size)
+	case res.Size > n && internal >= res.Size:
+		res.Status = WitnessTruncated
+		res.Detail = fmt.Sprintf("it saw %d entries; the ledger has %d, and the data directory's own checkpoints show the same loss (truncated)", res.Size, n)
+	case res.Size > n:
+		res.Status, res.Detail = WitnessRolledBack, rolledBack(res, n)
+		r.add(RolledBack, n, name, "witness %s %s", name, res.Detail)
+	default:
+		res.Detail = fmt.Sprintf("the ledger holds unchanged the %d entries it saw last", res.Size)
+	}
+	if invalid > 0 {
+		if res.Status == WitnessOK {
+			res.Status, res.Detail = WitnessBadKey, why
+		}
+		r.add(WitnessInvalid, -1, name, "witness %s holds %d checkpoints that the ledger's key does not verify (%s): the data directory's key was replaced, or someone else wrote to the witness", name, invalid, why)
+	}
+	return res
+}
+
+func rolledBack(res WitnessResult, n int64) string {
+	if res.Matched == n {
+		return fmt.Sprintf("saw %d entries (root %s); the ledger has %d, exactly the tree of %d entries it saw earlier: the data directory was rolled back to an older copy, and entries %d to %d are gone", res.Size, res.Root, n, n, n, res.Size-1)
+	}
+	return fmt.Sprintf("saw %d entries (root %s); the ledger has %d, and its first %d entries are as the witness saw them (it has no checkpoint of exactly %d entries, so entries %d to %d cannot be compared): the data directory was rolled back, and entries from %d on are gone", res.Size, res.Root, n, res.Matched, n, res.Matched, n-1, n)
+}
+
+// openAll verifies the witness's checkpoints with the ledger's key and
+// sorts those that verify by size.
+func openAll(notes [][]byte, pub string) (cps []ledger.Checkpoint, invalid int, why string) {
+	for _, b := range notes {
+		cp, err := ledger.Open(b, pub)
+		if err != nil {
+			if invalid++; why == "" {
+				why = attest.ErrorMessage(err)
+			}
+			continue
+		}
+		cps = append(cps, cp)
+	}
+	sort.SliceStable(cps, func(i, j int) bool { return cps[i].Size < cps[j].Size })
+	return cps, invalid, why
+}
+
+// prefix reports whether the tree of cp is the first cp.Size entries of
+// the ledger's tree of n entries, by tlog's consistency proof.
+func prefix(tree *ledger.Memory, n int64, rootN tlog.Hash, cp ledger.Checkpoint) bool {
+	if cp.Size == 0 {
+		return cp.Root == tlog.Hash{}
+	}
+	proof, err := tlog.ProveTree(n, cp.Size, tree)
+	if err != nil {
+		return false
+	}
+	return tlog.CheckTree(proof, n, rootN, cp.Size, cp.Root) == nil
+}
