@@ -87,7 +87,7 @@ func checkWitnesses(ctx context.Context, in Input, tree *ledger.Memory, internal
 		res := WitnessResult{Name: w.Name()}
 		switch {
 		case errors.Is(errs[i], witness.ErrReceiveOnly):
-			res.Status, res.Detail = WitnessReceiveOnly, "it receives checkpoints but does not give them back: nothing to compare"
+			res.Status, res.Detail = WitnessReceiveOnly, "receives checkpoints but does not give them back"
 		case attest.ErrorCode(errs[i]) == attest.EINVALID:
 			res.Status, res.Detail = WitnessBadKey, attest.ErrorMessage(errs[i])
 			r.add(WitnessInvalid, -1, res.Name, "witness %s cannot be read: %s", res.Name, res.Detail)
@@ -108,7 +108,7 @@ func checkWitnesses(ctx context.Context, in Input, tree *ledger.Memory, internal
 func judge(tree *ledger.Memory, internal int64, pub, name string, notes [][]byte, r *Report) WitnessResult {
 	res := WitnessResult{Name: name, Status: WitnessOK, Checkpoints: len(notes)}
 	if len(notes) == 0 {
-		res.Status, res.Detail = WitnessEmpty, "it holds no checkpoint yet"
+		res.Status, res.Detail = WitnessEmpty, "holds no checkpoint"
 		return res
 	}
 	cps, invalid, why := openAll(notes, pub)
@@ -135,16 +135,16 @@ func judge(tree *ledger.Memory, internal int64, pub, name string, notes [][]byte
 	switch {
 	case fork != nil:
 		res.Status = WitnessForked
-		res.Detail = fmt.Sprintf("it saw a tree of %d entries with root %s, and the ledger's first %d entries have another root: the histories disagree", fork.Size, fork.Root, fork.Size)
-		r.add(Forked, -1, name, "witness %s %s; entries before %d were changed, removed or reordered after it saw them", name, res.Detail, fork.Size)
+		res.Detail = fmt.Sprintf("saw a tree of %s with root %s, and the ledger's first %s have another root: the histories disagree", entries(fork.Size), fork.Root, entries(fork.Size))
+		r.add(Forked, -1, name, "witness %s %s; entries before %d were changed, removed or reordered after it saw them, or the data directory went back to an older copy that was written to since", name, res.Detail, fork.Size)
 	case res.Size > n && internal >= res.Size:
 		res.Status = WitnessTruncated
-		res.Detail = fmt.Sprintf("it saw %d entries; the ledger has %d, and the data directory's own checkpoints show the same loss (truncated)", res.Size, n)
+		res.Detail = fmt.Sprintf("saw %s; the ledger has %d, and the data directory's own checkpoints show the same loss (truncated)", entries(res.Size), n)
 	case res.Size > n:
 		res.Status, res.Detail = WitnessRolledBack, rolledBack(res, n)
 		r.add(RolledBack, n, name, "witness %s %s", name, res.Detail)
 	default:
-		res.Detail = fmt.Sprintf("the ledger holds unchanged the %d entries it saw last", res.Size)
+		res.Detail = fmt.Sprintf("the ledger holds unchanged the %s it saw last", entries(res.Size))
 	}
 	if invalid > 0 {
 		if res.Status == WitnessOK {
@@ -157,9 +157,16 @@ func judge(tree *ledger.Memory, internal int64, pub, name string, notes [][]byte
 
 func rolledBack(res WitnessResult, n int64) string {
 	if res.Matched == n {
-		return fmt.Sprintf("saw %d entries (root %s); the ledger has %d, exactly the tree of %d entries it saw earlier: the data directory was rolled back to an older copy, and entries %d to %d are gone", res.Size, res.Root, n, n, n, res.Size-1)
+		return fmt.Sprintf("saw %s (root %s); the ledger has %d, exactly the tree of %s it saw earlier: the data directory was rolled back to an older copy, and the entries from %d to %d are gone", entries(res.Size), res.Root, n, entries(n), n, res.Size-1)
 	}
-	return fmt.Sprintf("saw %d entries (root %s); the ledger has %d, and its first %d entries are as the witness saw them (it has no checkpoint of exactly %d entries, so entries %d to %d cannot be compared): the data directory was rolled back, and entries from %d on are gone", res.Size, res.Root, n, res.Matched, n, res.Matched, n-1, n)
+	return fmt.Sprintf("saw %s (root %s); the ledger has %d, its first %s as the witness saw them (it holds no checkpoint of exactly %s, so entries %d to %d cannot be compared): the data directory was rolled back, and the entries from %d on are gone", entries(res.Size), res.Root, n, entries(res.Matched), entries(n), res.Matched, n-1, n)
+}
+
+func entries(n int64) string {
+	if n == 1 {
+		return "1 entry"
+	}
+	return fmt.Sprintf("%d entries", n)
 }
 
 // openAll verifies the witness's checkpoints with the ledger's key and

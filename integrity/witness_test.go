@@ -113,7 +113,7 @@ func TestRolledBackDetail(t *testing.T) {
 	r := &Report{}
 	judge(history(t, 20, 30, ""), 20, k.pub, "file:/w", signed(t, k, full, 20, 30), r)
 	if len(r.Problems) != 1 || r.Problems[0].Entry != 20 || r.Problems[0].Ref != "file:/w" ||
-		!strings.Contains(r.Problems[0].Detail, "exactly the tree of 20 entries it saw earlier") || !strings.Contains(r.Problems[0].Detail, "entries 20 to 29 are gone") {
+		!strings.Contains(r.Problems[0].Detail, "exactly the tree of 20 entries it saw earlier") || !strings.Contains(r.Problems[0].Detail, "the entries from 20 to 29 are gone") {
 		t.Errorf("%+v", r.Problems)
 	}
 }
