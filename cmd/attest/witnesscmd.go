@@ -63,7 +63,7 @@ func (m *Main) loadWitnessList(need bool) (*witness.Config, string, error) {
 		return &witness.Config{}, path, nil
 	}
 	if err != nil {
-		return nil, path, attest.Errorf(attest.EINVALID, "the witness list: %v", unwrapPathErr(err))
+		return nil, path, attest.Errorf(attest.EINVALID, "the witness list %s: %v", path, unwrapPathErr(err))
 	}
 	c, err := witness.ParseConfig(path, b)
 	return c, path, err
