@@ -3,6 +3,7 @@ package witness
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -22,9 +23,9 @@ import (
 )
 
 // S3 is a witness in an S3-compatible bucket: each checkpoint is an object
-// PREFIX/checkpoints/<size, 20 digits>-<root hash, hex>, written once
-// (If-None-Match: *), so no checkpoint is ever overwritten, not even by a
-// forked ledger's checkpoint of the same size.
+// PREFIX/checkpoints/<size, 20 digits>-<root hash, hex>-<note digest>,
+// written once (If-None-Match: *), so no checkpoint is ever overwritten,
+// not even by a forked ledger's checkpoint of the same size.
 type S3 struct {
 	client         *s3.Client
 	bucket, prefix string
@@ -63,14 +64,15 @@ func (s *S3) Name() string { return s.location }
 
 func (s *S3) dir() string { return path.Join(s.prefix, "checkpoints") + "/" }
 
-// Send stores the checkpoint under its size and root hash; one already
-// there is the same checkpoint (ed25519 signatures are deterministic).
+// Send stores the checkpoint under its size, root hash and the start of
+// its SHA-256; one already there is the same checkpoint.
 func (s *S3) Send(ctx context.Context, signed []byte) error {
 	cp, err := ledger.ParseCheckpoint(string(body(signed)))
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("%s%020d-%s", s.dir(), cp.Size, hex.EncodeToString(cp.Root[:]))
+	digest := sha256.Sum256(signed)
+	key := fmt.Sprintf("%s%020d-%s-%s", s.dir(), cp.Size, hex.EncodeToString(cp.Root[:]), hex.EncodeToString(digest[:4]))
 	_, err = s.client.PutObject(ctx, &s3.PutObjectInput{Bucket: &s.bucket, Key: &key, Body: bytes.NewReader(signed),
 		ContentType: aws.String("text/plain; charset=utf-8"), IfNoneMatch: aws.String("*")})
 	var ae smithy.APIError
