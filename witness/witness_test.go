@@ -107,15 +107,37 @@ func TestFile(t *testing.T) {
 		t.Error("a refused checkpoint changed the file")
 	}
 
-	// A file that was tampered with is not overwritten.
-	os.WriteFile(path, append(text, "garbage\n"...), 0o644)
-	if err := w.Send(ctx, newSigner(t, "attest-0000aaaa").sign(11)); err == nil || !strings.Contains(err.Error(), "line 24") {
-		t.Errorf("send onto a malformed file: %v", err)
+	// A crash in the middle of an append leaves an incomplete record:
+	// readers skip it, the next Send cuts it off.
+	torn := append(append([]byte{}, text...), s9(t)[:60]...)
+	os.WriteFile(path, torn, 0o644)
+	if got, err := w.Checkpoints(ctx); err != nil || len(got) != 4 {
+		t.Errorf("reading a file with an incomplete last record: %d checkpoints, %v", len(got), err)
 	}
-	if _, err := w.Checkpoints(ctx); err == nil || !strings.Contains(err.Error(), path) {
-		t.Errorf("reading a malformed file: %v", err)
+	if err := w.Send(ctx, newSigner(t, "attest-0000aaaa").sign(11)); err != nil {
+		t.Errorf("send after an incomplete record: %v", err)
+	}
+	after, _ := os.ReadFile(path)
+	if got, err := witness.Parse(after); err != nil || len(got) != 5 || !bytes.HasPrefix(after, text) {
+		t.Errorf("after the send: %d checkpoints, %v\n%s", len(got), err, after)
+	}
+
+	// A record changed in the middle is an error naming the file and line,
+	// and nothing is written after it.
+	bad := bytes.Replace(after, []byte("\n\n— "), []byte("\nx\n— "), 1)
+	os.WriteFile(path, bad, 0o644)
+	if _, err := w.Checkpoints(ctx); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "line 5") {
+		t.Errorf("reading a file changed in the middle: %v", err)
+	}
+	if err := w.Send(ctx, newSigner(t, "attest-0000aaaa").sign(12)); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("send onto a file changed in the middle: %v", err)
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, bad) {
+		t.Error("a send wrote onto a file changed in the middle")
 	}
 }
+
+func s9(t *testing.T) []byte { return newSigner(t, "attest-0000aaaa").sign(9) }
 
 func TestFileUnmounted(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "not-mounted", "ledger.witness")
@@ -237,5 +259,34 @@ func TestKind(t *testing.T) {
 		if got != want || (want == "") != (err != nil) {
 			t.Errorf("Kind(%q) = %q, %v; want %q", loc, got, err, want)
 		}
+	}
+}
+
+// TestFileLongHistory: Send reads only the end of a long file, and still
+// knows its last checkpoint and where the records end.
+func TestFileLongHistory(t *testing.T) {
+	s := newSigner(t, "attest-0000aaaa")
+	notes := make([][]byte, 3000) // about 600 KB
+	for i := range notes {
+		notes[i] = s.sign(int64(i))
+	}
+	path := filepath.Join(t.TempDir(), "w")
+	os.WriteFile(path, witness.Format(notes), 0o644)
+	w := witness.NewFile(path)
+	ctx := context.Background()
+	for _, n := range []int64{2999, 3000, 3000} { // the last one again, a new one, it again
+		if err := w.Send(ctx, s.sign(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := w.Checkpoints(ctx)
+	if err != nil || len(got) != 3001 {
+		t.Fatalf("%d checkpoints, %v", len(got), err)
+	}
+	if sz := sizes(t, s.pub, got[2999:]); fmt.Sprint(sz) != "[2999 3000]" {
+		t.Errorf("the last checkpoints: %v", sz)
+	}
+	if err := w.Send(ctx, newSigner(t, "attest-0000bbbb").sign(1)); attest.ErrorCode(err) != attest.ECONFLICT {
+		t.Errorf("another ledger's checkpoint after a long history: %v", err)
 	}
 }
