@@ -398,3 +398,29 @@ func TestServerSendsToWitnesses(t *testing.T) {
 		t.Errorf("verify after the server's write: %+v", v)
 	}
 }
+
+// TestS3Witness: the same rollback, told by a witness in an S3 bucket (the
+// S3-compatible server that .ci/run starts).
+func TestS3Witness(t *testing.T) {
+	bucket := s3Bucket(t)
+	dir := setup(t)
+	env := map[string]string{"AWS_ENDPOINT_URL": os.Getenv("AWS_ENDPOINT_URL"), "ATTEST_WITNESSES": filepath.Join(dir, "w.yaml")}
+	do := func(want int, args ...string) result {
+		t.Helper()
+		r := runEnv(t, dir, env, args...)
+		if r.code != want {
+			t.Fatalf("attest %v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+		return r
+	}
+	do(0, "ledger", "witness", "add", "s3://"+bucket+"/witness")
+	copyDir(t, filepath.Join(dir, "attest-data"), filepath.Join(dir, "old"))
+	do(0, "controls", "set", "AC-01", "--owner", "Dana Ortiz")
+	if r := do(0, "verify"); !strings.Contains(r.stdout, "s3://"+bucket+"/witness: ok") || r.stderr != "" {
+		t.Errorf("verify with the S3 witness:\n%s%s", r.stdout, r.stderr)
+	}
+	putBack(t, filepath.Join(dir, "old"), filepath.Join(dir, "attest-data"))
+	if v := decode[verifyJSON](t, do(1, "verify", "--json").stdout); v.kinds() != "rolled_back" || v.Witnesses[0].Checkpoints != 2 {
+		t.Errorf("verify after the rollback: %+v", v)
+	}
+}
