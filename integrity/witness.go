@@ -1,6 +1,7 @@
 package integrity
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/witness"
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -111,26 +113,21 @@ func judge(tree *ledger.Memory, internal int64, pub, name string, notes [][]byte
 		res.Status, res.Detail = WitnessEmpty, "holds no checkpoint"
 		return res
 	}
-	cps, invalid, why := openAll(notes, pub)
 	n := tree.Size()
 	rootN, err := tree.Root(n)
 	if err != nil {
 		res.Status, res.Detail = WitnessUnreachable, err.Error()
 		return res
 	}
+	h := sortOut(tree, n, rootN, pub, notes)
+	res.Matched = h.matched.Size
+	res.Size, res.Root = h.largest.Size, h.largest.Root.String()
 	var fork *ledger.Checkpoint
-	for i, cp := range cps {
-		switch {
-		case cp.Size > n:
-		case prefix(tree, n, rootN, cp):
-			res.Matched = cp.Size
-		case fork == nil:
-			fork = &cps[i]
+	for i, cp := range h.others {
+		if cp.Size <= n {
+			fork = &h.others[i]
+			break
 		}
-	}
-	if len(cps) > 0 {
-		last := cps[len(cps)-1]
-		res.Size, res.Root = last.Size, last.Root.String()
 	}
 	switch {
 	case fork != nil:
@@ -146,13 +143,81 @@ func judge(tree *ledger.Memory, internal int64, pub, name string, notes [][]byte
 	default:
 		res.Detail = fmt.Sprintf("the ledger holds unchanged the %s it saw last", entries(res.Size))
 	}
-	if invalid > 0 {
+	if h.invalid > 0 {
 		if res.Status == WitnessOK {
-			res.Status, res.Detail = WitnessBadKey, why
+			res.Status, res.Detail = WitnessBadKey, h.why
 		}
-		r.add(WitnessInvalid, -1, name, "witness %s holds %d checkpoints that the ledger's key does not verify (%s): the data directory's key was replaced, or someone else wrote to the witness", name, invalid, why)
+		r.add(WitnessInvalid, -1, name, "witness %s holds %d checkpoints that the ledger's key does not verify (%s): the data directory's key was replaced, or someone else wrote to the witness", name, h.invalid, h.why)
 	}
 	return res
+}
+
+// held is a witness's checkpoints sorted out against the ledger.
+type held struct {
+	matched ledger.Checkpoint   // the largest tree that is a prefix of the ledger
+	others  []ledger.Checkpoint // the rest, larger than the ledger or not prefixes of it, by size
+	largest ledger.Checkpoint
+	invalid int
+	why     string
+}
+
+// sortOut sorts a witness's checkpoints out. A checkpoint whose text
+// agrees with the ledger (its origin, a tree the ledger begins with)
+// decides nothing, so of those only the largest has its signature checked;
+// every other one must verify with the ledger's key before it counts, as a
+// fork or a larger tree. A witness that agrees costs one signature check,
+// not one per write.
+func sortOut(tree *ledger.Memory, n int64, rootN tlog.Hash, pub string, notes [][]byte) held {
+	var h held
+	origin := ""
+	if v, err := note.NewVerifier(pub); err == nil {
+		origin = v.Name()
+	}
+	var agree [][]byte
+	var agreeCp []ledger.Checkpoint
+	bad := func(err error) {
+		if h.invalid++; h.why == "" {
+			h.why = attest.ErrorMessage(err)
+		}
+	}
+	for _, b := range notes {
+		cp, err := ledger.ParseCheckpoint(string(text(b)))
+		if err == nil && cp.Origin == origin && cp.Size <= n && prefix(tree, n, rootN, cp) {
+			agree, agreeCp = append(agree, b), append(agreeCp, cp)
+			continue
+		}
+		if cp, err = ledger.Open(b, pub); err != nil {
+			bad(err)
+			continue
+		}
+		h.others = append(h.others, cp)
+	}
+	order := make([]int, len(agree))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return agreeCp[order[i]].Size > agreeCp[order[j]].Size })
+	for _, i := range order {
+		if _, err := ledger.Open(agree[i], pub); err != nil {
+			bad(err)
+			continue
+		}
+		h.matched, h.largest = agreeCp[i], agreeCp[i]
+		break
+	}
+	sort.SliceStable(h.others, func(i, j int) bool { return h.others[i].Size < h.others[j].Size })
+	if k := len(h.others); k > 0 && h.others[k-1].Size > h.largest.Size {
+		h.largest = h.others[k-1]
+	}
+	return h
+}
+
+// text is a signed note without its signatures.
+func text(signed []byte) []byte {
+	if i := bytes.Index(signed, []byte("\n\n")); i >= 0 {
+		return signed[:i+1]
+	}
+	return signed
 }
 
 func rolledBack(res WitnessResult, n int64) string {
@@ -167,23 +232,6 @@ func entries(n int64) string {
 		return "1 entry"
 	}
 	return fmt.Sprintf("%d entries", n)
-}
-
-// openAll verifies the witness's checkpoints with the ledger's key and
-// sorts those that verify by size.
-func openAll(notes [][]byte, pub string) (cps []ledger.Checkpoint, invalid int, why string) {
-	for _, b := range notes {
-		cp, err := ledger.Open(b, pub)
-		if err != nil {
-			if invalid++; why == "" {
-				why = attest.ErrorMessage(err)
-			}
-			continue
-		}
-		cps = append(cps, cp)
-	}
-	sort.SliceStable(cps, func(i, j int) bool { return cps[i].Size < cps[j].Size })
-	return cps, invalid, why
 }
 
 // prefix reports whether the tree of cp is the first cp.Size entries of

@@ -83,6 +83,8 @@ func TestJudge(t *testing.T) {
 		{"forked, shorter", true, 25, 25, signed(t, k, full, 5, 20, 30), WitnessForked, 5, Forked},
 		{"forked after the witness's last", true, 30, 30, signed(t, k, full, 5, 10), WitnessOK, 10, ""},
 		{"another key", false, 30, 30, signed(t, other, full, 30), WitnessBadKey, 0, WitnessInvalid},
+		{"a forged signature on the largest", false, 30, 30, append(signed(t, k, full, 5, 20), forge(signed(t, k, full, 30)[0])), WitnessBadKey, 20, WitnessInvalid},
+		{"a forged signature on a larger tree", false, 20, 20, append(signed(t, k, full, 5, 20), forge(signed(t, k, full, 30)[0])), WitnessBadKey, 20, WitnessInvalid},
 		{"empty", false, 30, 30, nil, WitnessEmpty, 0, ""},
 	}
 	for _, c := range cases {
@@ -118,6 +120,13 @@ func TestRolledBackDetail(t *testing.T) {
 	}
 }
 
+// forge spoils a signed note's signature.
+func forge(note []byte) []byte {
+	b := append([]byte{}, note...)
+	b[len(b)-5] ^= 1
+	return b
+}
+
 type fakeWitness struct {
 	name  string
 	notes [][]byte
@@ -151,5 +160,26 @@ func TestCheckWitnesses(t *testing.T) {
 	}
 	if want := "key_changed,witness_invalid"; strings.Join(kinds, ",") != want {
 		t.Errorf("problems %v, want %s", r.Problems, want)
+	}
+}
+
+// BenchmarkJudge is what verify spends on a witness that holds a
+// checkpoint for each of 10,000 writes to a ledger of 10,000 entries:
+// parsing and verifying every signature, and a consistency proof for
+// each.
+func BenchmarkJudge(b *testing.B) {
+	t := &testing.T{}
+	k := newKey(t)
+	tree := history(t, 10_000, 10_000, "")
+	sizes := make([]int64, 10_000)
+	for i := range sizes {
+		sizes[i] = int64(i + 1)
+	}
+	notes := signed(t, k, tree, sizes...)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res := judge(tree, 10_000, k.pub, "w", notes, &Report{}); res.Status != WitnessOK {
+			b.Fatal(res)
+		}
 	}
 }
