@@ -77,7 +77,8 @@ authentic and complete remains the auditor's judgment.`,
 					return err
 				}
 			} else if rep.OK {
-				m.printf("OK: %d ledger entries and %d blobs (%s) verified; the tree matches every signed checkpoint%s.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes), witnessCount(rep))
+				m.printf("OK: %d ledger entries and %d blobs (%s) verified; the tree matches every signed checkpoint.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes))
+				m.reportWitnesses(rep)
 			} else {
 				m.printf("FAILED: %d problems in %d ledger entries and %d blobs:\n", len(rep.Problems), rep.Entries, rep.Blobs)
 				for _, pr := range rep.Problems {
@@ -90,8 +91,8 @@ authentic and complete remains the auditor's judgment.`,
 					}
 					m.printf("  %s%s: %s\n", pr.Kind, where, pr.Detail)
 				}
+				m.reportWitnesses(rep)
 			}
-			m.reportWitnesses(rep)
 			if !rep.OK {
 				return failure{exitFailed}
 			}

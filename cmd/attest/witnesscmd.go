@@ -378,7 +378,7 @@ func (m *Main) verifyWitnesses(ctx context.Context, d *data, files []string) ([]
 }
 
 // reportWitnesses prints what each witness said, and warns of those that
-// said nothing.
+// said nothing (verify --json has it all under "witnesses").
 func (m *Main) reportWitnesses(rep *integrity.Report) {
 	for _, w := range rep.Witnesses {
 		switch w.Status {
@@ -386,7 +386,7 @@ func (m *Main) reportWitnesses(rep *integrity.Report) {
 			m.warn(fmt.Sprintf("witness %s was not compared (%s): %s", w.Name, strings.ReplaceAll(w.Status, "_", " "), w.Detail))
 		}
 	}
-	if m.cfg.json || len(rep.Witnesses) == 0 {
+	if len(rep.Witnesses) == 0 {
 		return
 	}
 	m.printf("Witnesses:\n")
@@ -398,23 +398,6 @@ func (m *Main) reportWitnesses(rep *integrity.Report) {
 			m.printf("  %s: %s (%d checkpoints, the largest of %s; the ledger has %d)\n", w.Name, strings.ReplaceAll(w.Status, "_", " "), w.Checkpoints, plural(w.Size, "entry", "entries"), rep.Entries)
 		}
 	}
-}
-
-// witnessCount completes verify's OK line.
-func witnessCount(rep *integrity.Report) string {
-	n := 0
-	for _, w := range rep.Witnesses {
-		if w.Status == integrity.WitnessOK {
-			n++
-		}
-	}
-	switch n {
-	case 0:
-		return ""
-	case 1:
-		return " and agrees with its witness"
-	}
-	return fmt.Sprintf(" and agrees with its %d witnesses", n)
 }
 
 func plural(n int64, one, many string) string {
