@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -365,37 +366,39 @@ func TestLedgerKeyOutside(t *testing.T) {
 	}
 }
 
-// TestServerSendsToWitnesses: the server's writes reach the witnesses too.
+// TestServerSendsToWitnesses: the server signs checkpoints through the
+// function its configuration gets from the data directory, and that one
+// sends them to the witnesses too.
 func TestServerSendsToWitnesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs attest serve; skipped with -short")
-	}
 	dir := setup(t)
 	conf := filepath.Join(dir, "w.yaml")
 	wfile := filepath.Join(dir, "vol", "w")
 	os.Mkdir(filepath.Dir(wfile), 0o755)
 	mustRun(t, dir, "ledger", "witness", "add", "file:"+wfile, "--witnesses", conf)
-	mustRun(t, dir, "user", "add", "--email", "ci@example.com", "--name", "CI", "--role", "admin")
-	tok := decode[map[string]any](t, mustRun(t, dir, "token", "create", "--user", "ci@example.com", "--name", "ci", "--json"))["secret"].(string)
-	s := startServeEnv(t, dir, append(os.Environ(), "ATTEST_WITNESSES="+conf))
+	mustRun(t, dir, "controls", "set", "AC-01", "--owner", "Dana Ortiz") // not witnessed: no list given
 	before, _ := witness.NewFile(wfile).Checkpoints(t.Context())
-	if code, body := uploadEvidence(s.url, tok, "a.txt", "evidence through the server"); code != 201 {
-		t.Fatalf("upload: %d %s", code, body)
+
+	var errb bytes.Buffer
+	m := &Main{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }, Now: func() time.Time { return testNow }}
+	m.cfg.dataDir, m.cfg.witnesses = filepath.Join(dir, "attest-data"), conf
+	d, err := m.open(t.Context())
+	if err != nil {
+		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		after, err := witness.NewFile(wfile).Checkpoints(t.Context())
-		if err == nil && len(after) > len(before) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the witness holds %d checkpoints after the server's write, as before (%v)\n%s", len(after), err, s.log)
-		}
-		time.Sleep(50 * time.Millisecond)
+	defer d.Close()
+	cfg, err := m.webConfig(d, serveFlags{}, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
 	}
-	s.stop(t)
+	if _, err := cfg.Checkpoint(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	after, err := witness.NewFile(wfile).Checkpoints(t.Context())
+	if err != nil || len(after) != len(before)+1 || errb.Len() != 0 {
+		t.Fatalf("the witness holds %d checkpoints after the server signed one, had %d (%v) %s", len(after), len(before), err, errb.String())
+	}
 	if v := decode[verifyJSON](t, mustRun(t, dir, "verify", "--json", "--witnesses", conf)); !v.OK || v.Witnesses[0].Status != "ok" || v.Witnesses[0].Size != v.Entries {
-		t.Errorf("verify after the server's write: %+v", v)
+		t.Errorf("verify after the server's checkpoint: %+v", v)
 	}
 }
 
