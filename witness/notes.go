@@ -97,16 +97,6 @@ func body(note []byte) []byte {
 	return note
 }
 
-// holds reports whether notes already hold a checkpoint with note's text.
-func holds(notes [][]byte, note []byte) bool {
-	for _, n := range notes {
-		if bytes.Equal(body(n), body(note)) {
-			return true
-		}
-	}
-	return false
-}
-
 // checkOrigin refuses a checkpoint of another log than the ones held: one
 // witness keeps one ledger's history, so that every checkpoint it holds
 // must verify with that ledger's key.
