@@ -53,6 +53,8 @@ type Report struct {
 	Bytes    int64     `json:"bytes"`
 	Problems []Problem `json:"problems"`
 	Warnings []Warning `json:"warnings"`
+	// Witnesses is what each witness said, in the order given.
+	Witnesses []WitnessResult `json:"witnesses"`
 }
 
 func (r *Report) add(kind string, entry int64, ref, format string, args ...any) {
@@ -72,6 +74,12 @@ type Input struct {
 	// Checkpoints signed elsewhere (the checkpoint file in the data
 	// directory, one an auditor saved), checked besides the stored ones.
 	Checkpoints [][]byte
+	// Witnesses keep the ledger's checkpoints outside the data directory:
+	// each is read and compared with the ledger (rolled back, forked).
+	Witnesses []Witness
+	// WitnessedKey, when set, is the public key the witnesses were added
+	// for; another PublicKey means the data directory holds another ledger.
+	WitnessedKey string
 	// Progress, when set, is told how many blob bytes were verified.
 	Progress func(done, total int64)
 	// Now, when set and Blobs can list what it holds, also looks for what
@@ -82,7 +90,7 @@ type Input struct {
 // Check verifies everything and returns the report; an error means the
 // check itself could not run.
 func Check(ctx context.Context, in Input) (*Report, error) {
-	r := &Report{Problems: []Problem{}, Warnings: []Warning{}}
+	r := &Report{Problems: []Problem{}, Warnings: []Warning{}, Witnesses: []WitnessResult{}}
 	tree, entries, err := rebuild(ctx, in.Store, r)
 	if err != nil {
 		return nil, err
@@ -94,7 +102,8 @@ func Check(ctx context.Context, in Input) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	checkCheckpoints(tree, append(stored, in.Checkpoints...), in.PublicKey, r)
+	internal := checkCheckpoints(tree, append(stored, in.Checkpoints...), in.PublicKey, r)
+	checkWitnesses(ctx, in, tree, internal, r)
 	st, err := replay(entries, r)
 	if err != nil {
 		return nil, err
@@ -171,7 +180,9 @@ func compareHashes(ctx context.Context, s attest.Store, tree *ledger.Memory, r *
 	return err
 }
 
-func checkCheckpoints(tree *ledger.Memory, signed [][]byte, pub string, r *Report) {
+// checkCheckpoints checks the checkpoints signed inside the data directory
+// and returns the largest tree among those that verify.
+func checkCheckpoints(tree *ledger.Memory, signed [][]byte, pub string, r *Report) (largest int64) {
 	seen := map[string]bool{}
 	for _, s := range signed {
 		if seen[string(s)] {
@@ -183,6 +194,7 @@ func checkCheckpoints(tree *ledger.Memory, signed [][]byte, pub string, r *Repor
 			r.add(CheckpointInvalid, -1, "", "a stored checkpoint does not verify: %v", attest.ErrorMessage(err))
 			continue
 		}
+		largest = max(largest, cp.Size)
 		if cp.Size > tree.Size() {
 			r.add(Truncated, tree.Size(), "", "a signed checkpoint covers %d entries but the ledger has %d: entries from %d on were removed", cp.Size, tree.Size(), tree.Size())
 			continue
@@ -192,6 +204,7 @@ func checkCheckpoints(tree *ledger.Memory, signed [][]byte, pub string, r *Repor
 			r.add(TreeMismatch, -1, "", "the tree of the first %d entries no longer has the root signed in its checkpoint (%s): entries before %d were changed, removed or reordered", cp.Size, cp.Root, cp.Size)
 		}
 	}
+	return largest
 }
 
 // verifyBlobs re-hashes every referenced blob, on all cores.

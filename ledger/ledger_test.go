@@ -203,3 +203,29 @@ func FuzzVerifyProof(f *testing.F) {
 		}
 	})
 }
+
+func TestPublicKey(t *testing.T) {
+	priv, pub, err := GenerateKey("attest-0a1b2c3d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := PublicKey(priv + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != pub {
+		t.Errorf("PublicKey = %q, want %q", got, pub)
+	}
+	signed, err := Sign(3, tlog.Hash{1}, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(signed, got); err != nil {
+		t.Errorf("a checkpoint signed with the key does not open with its derived public key: %v", err)
+	}
+	for _, bad := range []string{"", pub, "PRIVATE+KEY+x+00000000+AQ==", strings.Replace(priv, "attest-0a1b2c3d", "attest-0a1b2c3e", 1)} {
+		if _, err := PublicKey(bad); err == nil {
+			t.Errorf("PublicKey(%q) accepted a bad key", bad)
+		}
+	}
+}

@@ -44,6 +44,9 @@ type config struct {
 	as         string
 	db         string
 	blobs      string
+	witnesses  string // the witness list; see witnesscmd.go
+	ledgerKey  string // the signing key outside the data directory; see ledgerkey.go
+	readOnly   bool   // the command signs nothing: it needs no signing key
 }
 
 // failure is an error that carries its own exit code and has already been
@@ -143,6 +146,7 @@ report; Attest prepares and organizes.`,
 			if !cmd.Flags().Changed("blobs") {
 				m.cfg.blobs = m.Getenv("ATTEST_BLOBS")
 			}
+			m.keyEnv(cmd)
 			if !cmd.Flags().Changed("engagement") {
 				if v := m.Getenv("ATTEST_ENGAGEMENT"); v != "" {
 					m.cfg.engagement = v
@@ -160,6 +164,7 @@ report; Attest prepares and organizes.`,
 	pf.StringVar(&m.cfg.blobs, "blobs", "", "keep evidence bytes in an S3-compatible bucket, s3://bucket/prefix (env ATTEST_BLOBS; endpoint, region and credentials from the AWS_* environment)")
 	pf.StringVar(&m.cfg.db, "db", "", "a PostgreSQL database (postgres://...) instead of the data directory's SQLite file (env ATTEST_DB)")
 	pf.StringVar(&m.cfg.engagement, "engagement", "", "engagement ID (env ATTEST_ENGAGEMENT; default: the current one)")
+	m.keyFlags(pf)
 	pf.StringVar(&m.cfg.as, "as", "", "who is acting, recorded in the ledger (env ATTEST_AS; default: the operating-system user)")
 	root.AddCommand(
 		m.initCommand(),

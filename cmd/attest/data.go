@@ -41,6 +41,8 @@ type data struct {
 	db    attest.Store
 	blobs blob.Store
 	m     *Main
+	// witnesses are opened once per location (witnesscmd.go).
+	witnesses witnessSet
 }
 
 func (d *data) Close() error { return d.db.Close() }
@@ -64,8 +66,8 @@ func (m *Main) open(ctx context.Context) (*data, error) {
 	}
 	var db attest.Store
 	if m.cfg.db != "" {
-		if _, err := os.Stat(filepath.Join(dir, privateKeyFile)); err != nil {
-			return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, privateKeyFile), Hint: "run `attest init --db URL --data DIR` to make one"}
+		if _, err := os.Stat(filepath.Join(dir, m.keyMarker())); err != nil {
+			return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, m.keyMarker()), Hint: "run `attest init --db URL --data DIR` to make one"}
 		}
 		if db, err = m.openServer(ctx); err != nil {
 			return nil, err
@@ -105,17 +107,25 @@ func (m *Main) openServer(ctx context.Context) (attest.Store, error) {
 	return postgres.Open(ctx, u)
 }
 
-// ensureKeys creates the ledger's key pair if the directory has none.
+// ensureKeys creates the ledger's key pair if the directory has none (and
+// its key does not live elsewhere, see ledgerkey.go).
 func (d *data) ensureKeys() error {
+	if d.m.cfg.ledgerKey != "" {
+		return d.useExternalKey()
+	}
 	if _, err := os.Stat(d.path(privateKeyFile)); err == nil {
 		return nil
+	}
+	if d.keyOutside() && d.m.cfg.readOnly {
+		return nil
+	}
+	if d.keyOutside() {
+		return d.keyElsewhereError()
 	}
 	if err := os.MkdirAll(d.path("keys"), 0o700); err != nil {
 		return err
 	}
-	var b [4]byte
-	rand.Read(b[:])
-	priv, pub, err := ledger.GenerateKey("attest-" + hex.EncodeToString(b[:]))
+	priv, pub, err := ledger.GenerateKey(newKeyName())
 	if err != nil {
 		return err
 	}
@@ -138,7 +148,20 @@ func (d *data) ensureKeys() error {
 	return writeFileAtomic(d.path(publicKeyFile), []byte(pub+"\n"))
 }
 
+// newKeyName names a new ledger (and its key): attest- and 8 hex digits.
+func newKeyName() string {
+	var b [4]byte
+	rand.Read(b[:])
+	return "attest-" + hex.EncodeToString(b[:])
+}
+
 func (d *data) privateKey() (string, error) {
+	if d.m.cfg.ledgerKey != "" {
+		return d.m.externalKey()
+	}
+	if d.keyOutside() {
+		return "", d.keyElsewhereError()
+	}
 	b, err := os.ReadFile(d.path(privateKeyFile))
 	if err != nil {
 		return "", fmt.Errorf("read the ledger's signing key: %w", err)
@@ -147,6 +170,13 @@ func (d *data) privateKey() (string, error) {
 }
 
 func (d *data) publicKey() (string, error) {
+	if d.m.cfg.ledgerKey != "" {
+		priv, err := d.m.externalKey()
+		if err != nil {
+			return "", err
+		}
+		return ledger.PublicKey(priv)
+	}
 	b, err := os.ReadFile(d.path(publicKeyFile))
 	if err != nil {
 		return "", fmt.Errorf("read the ledger's public key: %w", err)
@@ -156,13 +186,14 @@ func (d *data) publicKey() (string, error) {
 
 // checkpoint signs the current tree head, stores it and writes it to the
 // checkpoint file. The file is written while the database's write lock is
-// held, so concurrent processes leave the newest checkpoint there.
+// held, so concurrent processes leave the newest checkpoint there. Then
+// the checkpoint goes to the data directory's witnesses (witnesscmd.go).
 func (d *data) checkpoint(ctx context.Context) ([]byte, error) {
 	priv, err := d.privateKey()
 	if err != nil {
 		return nil, err
 	}
-	return d.db.Checkpoint(ctx, func(n int64, root tlog.Hash) ([]byte, error) {
+	signed, err := d.db.Checkpoint(ctx, func(n int64, root tlog.Hash) ([]byte, error) {
 		signed, err := ledger.Sign(n, root, priv)
 		if err != nil {
 			return nil, err
@@ -172,6 +203,10 @@ func (d *data) checkpoint(ctx context.Context) ([]byte, error) {
 		}
 		return signed, writeFileAtomic(d.path(checkpointFile), signed)
 	}, d.m.Now())
+	if err == nil {
+		d.sendToWitnesses(ctx, signed)
+	}
+	return signed, err
 }
 
 // change is who does what now: --as, or the operating-system user.

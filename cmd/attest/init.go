@@ -17,7 +17,11 @@ func (m *Main) initCommand() *cobra.Command {
 		Short: "Create a data directory (embedded SQLite database)",
 		Long: `Create a data directory holding Attest's embedded database. The directory
 must not exist, or be empty. Running init on an existing Attest data
-directory changes nothing.`,
+directory changes nothing.
+
+With --ledger-key FILE (or ATTEST_LEDGER_KEY), the ledger's signing key is
+kept in FILE, outside the data directory, and made there when FILE does not
+exist; the directory keeps only the public key.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			created, err := m.initDataDir(cmd.Context(), m.cfg.dataDir)
@@ -43,7 +47,7 @@ directory changes nothing.`,
 func (m *Main) initDataDir(ctx context.Context, dir string) (bool, error) {
 	marker := filepath.Join(dir, dbName)
 	if m.cfg.db != "" {
-		marker = filepath.Join(dir, privateKeyFile)
+		marker = filepath.Join(dir, m.keyMarker())
 	}
 	if _, err := os.Stat(marker); err == nil {
 		d, err := m.open(ctx)
@@ -54,6 +58,11 @@ func (m *Main) initDataDir(ctx context.Context, dir string) (bool, error) {
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return false, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not empty and is not an Attest data directory", dir), Hint: "choose another --data directory"}
+	}
+	if m.cfg.ledgerKey != "" {
+		if err := m.createLedgerKey(); err != nil {
+			return false, err
+		}
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return false, attest.Errorf(attest.EINVALID, "create %s: %v", dir, err)

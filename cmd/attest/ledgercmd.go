@@ -18,11 +18,13 @@ func (m *Main) ledgerCommand() *cobra.Command {
 		Long: `Every change that matters is an entry in an append-only ledger whose
 entries are leaves of a Merkle tree. A checkpoint is the tree's size and root
 hash, signed with the data directory's key (keys/ledger.pub is the public
-half). An auditor who saves a checkpoint can later prove that nothing before
-it was changed or removed, and that a given entry is in the ledger, on their
-own machine with verify-proof.`,
+half, or --ledger-key FILE keeps the key outside the directory). An auditor
+who saves a checkpoint can later prove that nothing before it was changed
+or removed, and that a given entry is in the ledger, on their own machine
+with verify-proof. Witnesses keep every checkpoint outside the data
+directory, so that verify can tell a rolled-back directory.`,
 	}
-	cmd.AddCommand(m.ledgerCheckpoint(), m.ledgerProve(), m.ledgerVerifyProof(), m.ledgerKey())
+	cmd.AddCommand(m.ledgerCheckpoint(), m.ledgerProve(), m.ledgerVerifyProof(), m.ledgerKey(), m.ledgerWitness())
 	return cmd
 }
 
@@ -73,7 +75,7 @@ func (m *Main) ledgerKey() *cobra.Command {
 		Short: "Print the public key that verifies this ledger's checkpoints",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := m.open(cmd.Context())
+			d, err := m.openToRead(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -153,6 +153,9 @@ func (m *Main) copyInstallation(ctx context.Context, src, dst place) (rep *integ
 		}
 	}()
 	for _, f := range []string{privateKeyFile, publicKeyFile} {
+		if f == privateKeyFile && s.keyOutside() {
+			continue // the key lives outside both (--ledger-key)
+		}
 		if err := copyFile(s.path(f), filepath.Join(dst.dir, filepath.FromSlash(f)), 0o600); err != nil {
 			return nil, "", err
 		}

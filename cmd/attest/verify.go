@@ -18,13 +18,18 @@ func (m *Main) verifyCommand() *cobra.Command {
 	var export, key string
 	cmd := &cobra.Command{
 		Use:   "verify [--checkpoint FILE]... | verify --export FILE.zip [--key KEY]",
-		Short: "Check that no evidence or ledger entry was changed, removed, reordered or truncated",
+		Short: "Check that no evidence or ledger entry was changed, removed, reordered, truncated or rolled back",
 		Long: `Re-hash every evidence blob, rebuild the ledger's Merkle tree from its
 entries, check it against the stored hashes and every signed checkpoint
-(those in the database, the data directory's checkpoint file, and any given
-with --checkpoint), and replay the ledger to check that the database holds
-what it recorded. Exit 0 when everything holds, 1 with a precise report when
-anything differs.
+(those in the database and the data directory's checkpoint file), and
+replay the ledger to check that the database holds what it recorded. Then
+compare it with what was kept outside the data directory: every witness
+(attest ledger witness) and every checkpoint file given with --checkpoint.
+A ledger that is an earlier state of a tree a witness saw was rolled back
+(an older copy of the data directory); one whose history disagrees with a
+witness's is forked; "truncated" is left for entries missing while the data
+directory's own checkpoints still cover them. Exit 0 when everything holds,
+1 with a precise report when anything differs.
 
 With --export, check an auditor's working-papers export (downloaded from
 attest serve) offline, without the data directory: the MANIFEST's signature
@@ -45,7 +50,7 @@ authentic and complete remains the auditor's judgment.`,
 			if key != "" {
 				return attest.Errorf(attest.EINVALID, "--key goes with --export FILE.zip")
 			}
-			d, err := m.open(ctx)
+			d, err := m.openToRead(ctx)
 			if err != nil {
 				return err
 			}
@@ -58,12 +63,8 @@ authentic and complete remains the auditor's judgment.`,
 			if b, err := os.ReadFile(d.path(checkpointFile)); err == nil {
 				in.Checkpoints = append(in.Checkpoints, b)
 			}
-			for _, f := range checkpoints {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					return fmt.Errorf("read checkpoint: %w", err)
-				}
-				in.Checkpoints = append(in.Checkpoints, b)
+			if in.Witnesses, in.WitnessedKey, err = m.verifyWitnesses(ctx, d, checkpoints); err != nil {
+				return err
 			}
 			p := m.progressBar("verifying blobs")
 			in.Progress = p.update
@@ -89,6 +90,7 @@ authentic and complete remains the auditor's judgment.`,
 				}
 			} else if rep.OK {
 				m.printf("OK: %d ledger entries and %d blobs (%s) verified; the tree matches every signed checkpoint.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes))
+				m.reportWitnesses(rep)
 				m.printWarnings(rep)
 			} else {
 				m.printf("FAILED: %d problems in %d ledger entries and %d blobs:\n", len(rep.Problems), rep.Entries, rep.Blobs)
@@ -102,6 +104,7 @@ authentic and complete remains the auditor's judgment.`,
 					}
 					m.printf("  %s%s: %s\n", pr.Kind, where, pr.Detail)
 				}
+				m.reportWitnesses(rep)
 				m.printWarnings(rep)
 			}
 			if !m.cfg.json {
@@ -115,7 +118,7 @@ authentic and complete remains the auditor's judgment.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringArrayVar(&checkpoints, "checkpoint", nil, "also check against this saved signed checkpoint (repeatable)")
+	cmd.Flags().StringArrayVar(&checkpoints, "checkpoint", nil, "also compare with the signed checkpoints saved in this file, as with a witness (repeatable)")
 	cmd.Flags().StringVar(&export, "export", "", "check a working-papers export (ZIP) offline instead of the data directory")
 	cmd.Flags().StringVar(&key, "key", "", "with --export: the ledger's public key, or a file holding it (attest ledger key)")
 	return cmd

@@ -1,0 +1,408 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/witness"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// keyFlags registers the flags for what is kept outside the data
+// directory: the witness list and the signing key.
+func (m *Main) keyFlags(pf *pflag.FlagSet) {
+	pf.StringVar(&m.cfg.witnesses, "witnesses", "", "the witness list, kept outside the data directory (env ATTEST_WITNESSES; default $XDG_CONFIG_HOME/attest/witnesses.yaml, else ~/.config/attest/witnesses.yaml)")
+	pf.StringVar(&m.cfg.ledgerKey, "ledger-key", "", "the ledger's signing key, kept in this file outside the data directory (env ATTEST_LEDGER_KEY)")
+}
+
+// keyEnv reads ATTEST_WITNESSES and ATTEST_LEDGER_KEY for flags not given.
+func (m *Main) keyEnv(cmd *cobra.Command) {
+	if !cmd.Flags().Changed("witnesses") {
+		m.cfg.witnesses = m.Getenv("ATTEST_WITNESSES")
+	}
+	if !cmd.Flags().Changed("ledger-key") {
+		m.cfg.ledgerKey = m.Getenv("ATTEST_LEDGER_KEY")
+	}
+}
+
+// witnessListPath is the witness list's file and whether the user named
+// it; "" when there is neither a name nor a home to put it in.
+func (m *Main) witnessListPath() (path string, named bool) {
+	if m.cfg.witnesses != "" {
+		return m.cfg.witnesses, true
+	}
+	if dir := m.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "attest", "witnesses.yaml"), false
+	}
+	if home := m.Getenv("HOME"); filepath.IsAbs(home) {
+		return filepath.Join(home, ".config", "attest", "witnesses.yaml"), false
+	}
+	return "", false
+}
+
+// loadWitnessList reads the witness list; a list that does not exist is
+// empty, unless need says it must (verify with a list the user named).
+func (m *Main) loadWitnessList(need bool) (*witness.Config, string, error) {
+	path, named := m.witnessListPath()
+	if path == "" {
+		return &witness.Config{}, "", nil
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !(need && named) {
+		return &witness.Config{}, path, nil
+	}
+	if err != nil {
+		return nil, path, attest.Errorf(attest.EINVALID, "the witness list %s: %v", path, unwrapPathErr(err))
+	}
+	c, err := witness.ParseConfig(path, b)
+	return c, path, err
+}
+
+// dataPath is the data directory's absolute path, symbolic links resolved,
+// which names its entry in the witness list.
+func (m *Main) dataPath() string {
+	abs, err := filepath.Abs(m.cfg.dataDir)
+	if err != nil {
+		return filepath.Clean(m.cfg.dataDir)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real
+	}
+	return abs
+}
+
+// within reports whether path is dir or inside it, resolving the links of
+// whatever part of path exists.
+func within(path, dir string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	rest := ""
+	for p := abs; ; p = filepath.Dir(p) {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			abs = filepath.Join(real, rest)
+			break
+		}
+		if filepath.Dir(p) == p {
+			break
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+	}
+	rel, err := filepath.Rel(dir, abs)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func (m *Main) witnessOptions() witness.Options {
+	return witness.Options{
+		HTTP:        &http.Client{Timeout: 10 * time.Second},
+		S3PathStyle: m.Getenv("AWS_ENDPOINT_URL") != "" || m.Getenv("AWS_ENDPOINT_URL_S3") != "",
+	}
+}
+
+// witnessSet keeps a data directory's witnesses open (a server signs
+// checkpoints all day); the list itself is read at each use, so a witness
+// added while the server runs gets the next checkpoint.
+type witnessSet struct {
+	mu   sync.Mutex
+	open map[string]witness.Witness
+}
+
+func (s *witnessSet) get(ctx context.Context, location string, opt witness.Options) (witness.Witness, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w, ok := s.open[location]; ok {
+		return w, nil
+	}
+	w, err := witness.Open(ctx, location, opt)
+	if err != nil {
+		return nil, err
+	}
+	if s.open == nil {
+		s.open = map[string]witness.Witness{}
+	}
+	s.open[location] = w
+	return w, nil
+}
+
+// witnessesOf opens the data directory's witnesses and returns the key
+// they were added for ("" when it has none).
+func (d *data) witnessesOf(ctx context.Context, need bool) ([]witness.Witness, string, error) {
+	list, _, err := d.m.loadWitnessList(need)
+	if err != nil {
+		return nil, "", err
+	}
+	entry := list.Ledger(d.m.dataPath())
+	if entry == nil {
+		return nil, "", nil
+	}
+	var out []witness.Witness
+	for _, loc := range entry.Witnesses {
+		w, err := d.witnesses.get(ctx, loc, d.m.witnessOptions())
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, w)
+	}
+	return out, entry.Key, nil
+}
+
+// sendToWitnesses gives a new checkpoint to every witness at once. A
+// witness that fails is a warning: the write it follows stands.
+func (d *data) sendToWitnesses(ctx context.Context, signed []byte) {
+	ctx = context.WithoutCancel(ctx) // a closed request still leaves its witness copy
+	ws, _, err := d.witnessesOf(ctx, false)
+	if err != nil {
+		d.m.warn("the checkpoint was not sent to the witnesses: " + attest.ErrorMessage(err))
+		return
+	}
+	errs := make([]error, len(ws))
+	var wg sync.WaitGroup
+	for i, w := range ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = w.Send(ctx, signed)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			d.m.warn(fmt.Sprintf("witness %s did not take the checkpoint: %s", ws[i].Name(), attest.ErrorMessage(err)))
+		}
+	}
+}
+
+func (m *Main) ledgerWitness() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "witness",
+		Short: "Places outside the data directory that keep every signed checkpoint",
+		Long: `A witness keeps a copy of every checkpoint the ledger signs, somewhere the
+data directory cannot reach: a file on another volume (file:/path), a
+webhook (https://...) or an S3 bucket (s3://bucket/prefix). An older copy of
+the data directory put in place of the current one holds an older ledger,
+its own older checkpoints and its key, and checks out by itself; ` + "`attest verify`" + `
+compares it with every witness and reports it as rolled back, or as forked
+when the histories disagree.
+
+The list of witnesses is kept outside the data directory too, so a
+restored directory cannot roll it back: --witnesses FILE, ATTEST_WITNESSES,
+or by default $XDG_CONFIG_HOME/attest/witnesses.yaml
+(~/.config/attest/witnesses.yaml). One list serves several data
+directories, each under its absolute path.`,
+	}
+	cmd.AddCommand(m.witnessAdd(), m.witnessList(), m.witnessRemove())
+	return cmd
+}
+
+func (m *Main) witnessAdd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "add file:/PATH | https://URL | s3://BUCKET/PREFIX",
+		Short: "Add a witness: it gets the current checkpoint now and every later one",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, loc := cmd.Context(), args[0]
+			kind, err := witness.Kind(loc)
+			if err != nil {
+				return err
+			}
+			list, path, err := m.loadWitnessList(false)
+			if err != nil {
+				return err
+			}
+			dataDir := m.dataPath()
+			if err := m.outsideData(path, kind, loc, dataDir); err != nil {
+				return err
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			pub, err := d.publicKey()
+			if err != nil {
+				return err
+			}
+			added, err := list.Add(dataDir, pub, loc)
+			if err != nil {
+				return err
+			}
+			signed, err := d.checkpoint(ctx)
+			if err != nil {
+				return err
+			}
+			w, err := witness.Open(ctx, loc, m.witnessOptions())
+			if err != nil {
+				return err
+			}
+			if err := w.Send(ctx, signed); err != nil {
+				return fmt.Errorf("the witness did not take the current checkpoint, so it was not added: %w", err)
+			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return attest.Errorf(attest.EINVALID, "the witness list: %v", unwrapPathErr(err))
+			}
+			if err := writeFileAtomic(path, list.Marshal()); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"witness": w.Name(), "kind": kind, "data": dataDir, "list": path, "added": added})
+			}
+			if !added {
+				m.printf("%s is already a witness of %s; it now holds the current checkpoint too.\n", w.Name(), dataDir)
+				return nil
+			}
+			m.printf("Added the witness %s for %s; it holds the current checkpoint and gets every later one.\nThe list of witnesses is %s: keep it outside the data directory, as it is.\n", w.Name(), dataDir, path)
+			return nil
+		},
+	}
+}
+
+// outsideData refuses a witness list, or a file witness, inside the data
+// directory: a restored directory would bring back its old copy.
+func (m *Main) outsideData(list, kind, loc, dataDir string) error {
+	if list == "" {
+		return &attest.Error{Code: attest.EINVALID, Message: "no place for the witness list",
+			Hint: "pass --witnesses FILE or set ATTEST_WITNESSES to a file outside the data directory"}
+	}
+	if within(list, dataDir) {
+		return attest.Errorf(attest.EINVALID, "the witness list %s is inside the data directory %s: a restored copy of the directory would roll it back; keep it elsewhere", list, dataDir)
+	}
+	if kind == witness.KindFile && within(strings.TrimPrefix(loc, "file:"), dataDir) {
+		return attest.Errorf(attest.EINVALID, "the witness %s is inside the data directory %s: it must be somewhere a restored copy of the directory cannot replace (best another volume)", loc, dataDir)
+	}
+	return nil
+}
+
+func (m *Main) witnessList() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the data directory's witnesses",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			list, path, err := m.loadWitnessList(false)
+			if err != nil {
+				return err
+			}
+			dataDir := m.dataPath()
+			type row struct {
+				Location string `json:"location"`
+				Kind     string `json:"kind"`
+			}
+			rows := []row{}
+			key := ""
+			if e := list.Ledger(dataDir); e != nil {
+				key = e.Key
+				for _, loc := range e.Witnesses {
+					kind, _ := witness.Kind(loc)
+					rows = append(rows, row{loc, kind})
+				}
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"data": dataDir, "list": path, "key": key, "witnesses": rows})
+			}
+			if len(rows) == 0 {
+				m.printf("%s has no witnesses (list: %s).\nAdd one with: attest ledger witness add file:/another/volume/attest.witness\n", dataDir, dashStr(path))
+				return nil
+			}
+			m.printf("Witnesses of %s (list: %s):\n", dataDir, path)
+			for _, r := range rows {
+				m.printf("  %-8s %s\n", r.Kind, r.Location)
+			}
+			return nil
+		},
+	}
+}
+
+func (m *Main) witnessRemove() *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove LOCATION",
+		Short: "Stop sending checkpoints to a witness (it keeps what it holds)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			list, path, err := m.loadWitnessList(false)
+			if err != nil {
+				return err
+			}
+			dataDir := m.dataPath()
+			if err := list.Remove(dataDir, args[0]); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(path, list.Marshal()); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"removed": args[0], "data": dataDir, "list": path})
+			}
+			m.printf("Removed the witness %s of %s. It keeps the checkpoints it received.\n", args[0], dataDir)
+			return nil
+		},
+	}
+}
+
+// verifyWitnesses are what verify compares the ledger with: the data
+// directory's witnesses, then each --checkpoint file (an auditor's saved
+// checkpoints are a witness that only verify reads). It returns the key
+// the witnesses were added for.
+func (m *Main) verifyWitnesses(ctx context.Context, d *data, files []string) ([]integrity.Witness, string, error) {
+	ws, key, err := d.witnessesOf(ctx, true)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []integrity.Witness
+	for _, w := range ws {
+		out = append(out, w)
+	}
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			return nil, "", attest.Errorf(attest.EINVALID, "--checkpoint: %v", unwrapPathErr(err))
+		}
+		out = append(out, witness.NewFile(f))
+	}
+	if m.cfg.ledgerKey != "" {
+		if _, err := os.Stat(d.path(privateKeyFile)); err == nil {
+			m.warn("the data directory still holds a copy of the signing key (" + privateKeyFile + "): with --ledger-key, remove it so that the key lives only outside")
+		}
+	}
+	return out, key, nil
+}
+
+// reportWitnesses prints what each witness said, and warns of those that
+// said nothing (verify --json has it all under "witnesses").
+func (m *Main) reportWitnesses(rep *integrity.Report) {
+	for _, w := range rep.Witnesses {
+		switch w.Status {
+		case integrity.WitnessUnreachable, integrity.WitnessEmpty, integrity.WitnessReceiveOnly:
+			m.warn(fmt.Sprintf("witness %s was not compared (%s): %s", w.Name, strings.ReplaceAll(w.Status, "_", " "), w.Detail))
+		}
+	}
+	if len(rep.Witnesses) == 0 {
+		return
+	}
+	m.printf("Witnesses:\n")
+	for _, w := range rep.Witnesses {
+		switch w.Status {
+		case integrity.WitnessUnreachable, integrity.WitnessEmpty, integrity.WitnessReceiveOnly:
+			m.printf("  %s: not compared\n", w.Name)
+		default:
+			m.printf("  %s: %s (%d checkpoints, the largest of %s; the ledger has %d)\n", w.Name, strings.ReplaceAll(w.Status, "_", " "), w.Checkpoints, plural(w.Size, "entry", "entries"), rep.Entries)
+		}
+	}
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
