@@ -20,6 +20,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/gc"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/period"
 	"github.com/spf13/cobra"
@@ -642,12 +643,6 @@ Evidence that is not retracted is never purged.`,
 				return err
 			}
 			cutoff := m.Now().AddDate(0, 0, -days)
-			inUse := map[string]bool{}
-			for _, e := range all {
-				if e.Retraction == nil {
-					inUse[e.Ref] = true
-				}
-			}
 			var purged []attest.Evidence
 			for _, e := range all {
 				if e.Retraction == nil || e.PurgedAt != "" {
@@ -663,13 +658,25 @@ Evidence that is not retracted is never purged.`,
 						return err
 					}
 					e = *p
-					if !inUse[e.Ref] {
-						if err := d.blobs.Delete(blob.Ref(e.Ref)); err != nil {
-							return err
-						}
-					}
 				}
 				purged = append(purged, e)
+			}
+			if !dryRun && len(purged) > 0 {
+				// The bytes go only when no record needs them any more:
+				// other evidence, a population or a document may hold the
+				// same bytes (gc.References reads every kind of record).
+				refs, err := gc.References(ctx, d.db)
+				if err != nil {
+					return err
+				}
+				for _, e := range purged {
+					if !refs[blob.Ref(e.Ref)] {
+						if err := d.blobs.Delete(blob.Ref(e.Ref)); err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
+							return err
+						}
+						refs[blob.Ref(e.Ref)] = true // deleted once
+					}
+				}
 			}
 			if len(purged) > 0 && !dryRun {
 				if _, err := d.checkpoint(ctx); err != nil {

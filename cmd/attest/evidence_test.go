@@ -385,3 +385,19 @@ func TestPurgeRemovesBytes(t *testing.T) {
 		t.Errorf("verify after a purge: %v", v)
 	}
 }
+
+// Purging a retracted item's bytes keeps them while any other record needs
+// them: here a population imported from the very same file.
+func TestPurgeKeepsBytesAPopulationNeeds(t *testing.T) {
+	dir := setup(t)
+	writeFile(t, dir, "changes.csv", population(20, 0))
+	mustRun(t, dir, "evidence", "add", "--control", "CHG-02", "--file", "changes.csv", "--date", "2026-03-31")
+	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id", "--date", "merged")
+	mustRun(t, dir, "evidence", "retract", "1", "--reason", "uploaded as evidence by mistake")
+	if p := decode[map[string]any](t, mustRun(t, dir, "evidence", "purge", "--older-than-days", "0", "--json")); len(p["purged"].([]any)) != 1 {
+		t.Fatalf("purge %v", p)
+	}
+	if v := decode[map[string]any](t, mustRun(t, dir, "verify", "--json")); v["ok"] != true {
+		t.Errorf("the population lost its bytes: %v", v["problems"])
+	}
+}
