@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 )
@@ -29,15 +30,21 @@ const (
 
 // puffery are claims no one can objectively evaluate; a description must
 // not make them.
-var puffery = regexp.MustCompile(`(?i)\b(best[- ]in[- ]class|world[- ]class|world'?s (most|best|leading|safest)[a-z ]*|unbreakable|impenetrable|unhackable|bullet[- ]?proof|military[- ]grade|100 ?% (secure|safe|uptime)|fully secure|completely secure|perfectly secure|zero risk|risk[- ]free|industry[- ]leading|state[- ]of[- ]the[- ]art|guaranteed (security|uptime|protection)|never (fails|breached|goes down))\b`)
+var puffery = lazyRegexp(`(?i)\b(best[- ]in[- ]class|world[- ]class|world'?s (most|best|leading|safest)[a-z ]*|unbreakable|impenetrable|unhackable|bullet[- ]?proof|military[- ]grade|100 ?% (secure|safe|uptime)|fully secure|completely secure|perfectly secure|zero risk|risk[- ]free|industry[- ]leading|state[- ]of[- ]the[- ]art|guaranteed (security|uptime|protection)|never (fails|breached|goes down))\b`)
 
 // certWords are words that misdescribe a SOC report, which is an
 // examination and attestation, not a certification.
-var certWords = regexp.MustCompile(`(?i)\b(certified|certification|certificate|compliant|compliance certificate|passed|pass(es)? (the|its|our) (audit|examination|soc))\b`)
+var certWords = lazyRegexp(`(?i)\b(certified|certification|certificate|compliant|compliance certificate|passed|pass(es)? (the|its|our) (audit|examination|soc))\b`)
 
-var socContext = regexp.MustCompile(`(?i)\b(soc ?[123]|soc report|report|examination|audit|attestation|aicpa|trust services)\b`)
+var socContext = lazyRegexp(`(?i)\b(soc ?[123]|soc report|report|examination|audit|attestation|aicpa|trust services)\b`)
 
-var controlID = regexp.MustCompile(`\b[A-Z]{2,4}-\d{2,3}\b`)
+var controlID = lazyRegexp(`\b[A-Z]{2,4}-\d{2,3}\b`)
+
+// lazyRegexp compiles expr on first use: the lint's patterns are large, and
+// only a report build reads them.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // Lint reads every sentence of a draft for claims that cannot be
 // objectively evaluated, certification wording about the SOC report, and
@@ -64,16 +71,16 @@ func Lint(d *Document, controls []attest.Control) []Finding {
 		name := strings.TrimSpace(s.Number + " " + s.Title)
 		check := func(text string, describes bool) {
 			for _, sent := range sentences(text) {
-				if m := puffery.FindString(sent); m != "" {
+				if m := puffery().FindString(sent); m != "" {
 					add(Finding{RuleUnverifiable, name, excerpt(sent), fmt.Sprintf("%q cannot be objectively evaluated; state what is done instead", m)})
 				}
-				if m := certWords.FindString(sent); m != "" && socContext.MatchString(sent) {
+				if m := certWords().FindString(sent); m != "" && socContext().MatchString(sent) {
 					add(Finding{RuleCertification, name, excerpt(sent), fmt.Sprintf("%q: a SOC report is an examination by a CPA firm, not a certification or a pass; say \"examination\"", m)})
 				}
 				if !describes {
 					continue
 				}
-				for _, id := range controlID.FindAllString(sent, -1) {
+				for _, id := range controlID().FindAllString(sent, -1) {
 					if c, ok := status[id]; ok && c.Status != attest.Implemented && c.Status != attest.NotApplicable {
 						add(Finding{RuleNotInPlace, name, excerpt(sent), fmt.Sprintf("names %s (%s), whose status is %s: the description must not imply a control operates that is not in place", id, c.Title, c.Status)})
 					}
@@ -103,13 +110,13 @@ func Lint(d *Document, controls []attest.Control) []Finding {
 	return out
 }
 
-var sentenceEnd = regexp.MustCompile(`[.!?]\s+`)
+var sentenceEnd = lazyRegexp(`[.!?]\s+`)
 
 func sentences(text string) []string {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
-	idx := sentenceEnd.FindAllStringIndex(text, -1)
+	idx := sentenceEnd().FindAllStringIndex(text, -1)
 	var out []string
 	start := 0
 	for _, i := range idx {
