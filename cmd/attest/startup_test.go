@@ -14,7 +14,7 @@ import (
 )
 
 // Limits on what every start of the binary pays, whatever the command.
-// They are far above today's figures (docs/benchmarks.md, "Start-up
+// They are well above today's figures (docs/benchmarks.md, "Start-up
 // cost") and far below what an expensive package-level value costs: the
 // password hash once computed at every start took 64 MiB.
 const (
