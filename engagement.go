@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -30,7 +31,7 @@ type Engagement struct {
 
 // Validate checks the engagement's own consistency.
 func (e *Engagement) Validate() error {
-	if !idPattern.MatchString(e.ID) {
+	if !idPattern().MatchString(e.ID) {
 		return Errorf(EINVALID, "engagement id %q: use letters, digits, '-' and '_' (at most 64)", e.ID)
 	}
 	switch e.Kind {
@@ -107,7 +108,9 @@ func (e *Engagement) Label() string {
 	return string(e.Kind) + " " + string(e.Type)
 }
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+// idPattern is compiled on first use, not at start: its bounded repetition
+// makes a large program that every command would otherwise build.
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`) })
 
 // AddMonths adds n calendar months, clamping to the month's last day
 // (January 31 + 1 month = February 28 or 29).

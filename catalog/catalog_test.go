@@ -10,12 +10,13 @@ import (
 	"github.com/attest-dev/attest"
 )
 
-// readIDs reads the first column of a TSV file in ../shared, skipping the header.
+// readIDs reads the first column of a TSV fact file in testdata (copies of
+// public lists, see testdata/README.md), skipping the header.
 func readIDs(t *testing.T, name string) []string {
 	t.Helper()
-	f, err := os.Open("../../shared/" + name)
+	f, err := os.Open("testdata/" + name)
 	if err != nil {
-		t.Fatalf("open shared fact file: %v", err)
+		t.Fatalf("open fact file: %v", err)
 	}
 	defer f.Close()
 	var ids []string
@@ -42,7 +43,7 @@ func TestCriteriaAreExactlyThe61(t *testing.T) {
 	c := MustLoad()
 	want := readIDs(t, "tsc-2017.tsv")
 	if len(want) != 61 {
-		t.Fatalf("shared tsc-2017.tsv has %d IDs, want 61", len(want))
+		t.Fatalf("testdata/tsc-2017.tsv has %d IDs, want 61", len(want))
 	}
 	if len(c.Criteria) != len(want) {
 		t.Fatalf("catalog has %d criteria, want %d", len(c.Criteria), len(want))
@@ -125,7 +126,7 @@ func TestControlLibrary(t *testing.T) {
 	iso := set(readIDs(t, "frameworks/iso27001-2022-annex-a-ids.tsv"))
 	csf := set(readIDs(t, "frameworks/nist-csf-2.0.tsv"))
 	if len(iso) != 93 || len(csf) != 106 {
-		t.Fatalf("shared framework lists: %d ISO, %d CSF IDs", len(iso), len(csf))
+		t.Fatalf("framework ID lists: %d ISO, %d CSF IDs", len(iso), len(csf))
 	}
 	idPat := regexp.MustCompile(`^[A-Z]{2,4}-\d{2}$`)
 	seen := map[string]bool{}

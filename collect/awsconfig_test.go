@@ -63,7 +63,7 @@ func TestAWSConfigSamples(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		res, err := AWSConfig(tt.file, shared(t, "aws/"+tt.file))
+		res, err := AWSConfig(tt.file, fixture(t, "aws/"+tt.file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestAWSConfigSamples(t *testing.T) {
 	}
 
 	// A periodic rule's event names no resource: nothing to read, said so.
-	res, err := AWSConfig("periodic.json", shared(t, "aws/aws-config_rule-event_example3.json"))
+	res, err := AWSConfig("periodic.json", fixture(t, "aws/aws-config_rule-event_example3.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,14 @@ import (
 	"testing"
 )
 
-func shared(t *testing.T, path string) *os.File {
+// samples holds copies of public example files of the formats Attest reads
+// (their sources are in testdata/README.md at the repository's root).
+const samples = "../testdata/formats/"
+
+// fixture opens one of the files under samples.
+func fixture(t *testing.T, path string) *os.File {
 	t.Helper()
-	f, err := os.Open("../../shared/formats/" + path)
+	f, err := os.Open(samples + path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -17,7 +22,7 @@ func shared(t *testing.T, path string) *os.File {
 }
 
 func TestIAMCredentialReport(t *testing.T) {
-	header, err := os.ReadFile("../../shared/formats/aws/iam-credential-report_header.csv")
+	header, err := os.ReadFile(samples + "aws/iam-credential-report_header.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +55,7 @@ func TestIAMCredentialReport(t *testing.T) {
 }
 
 func TestOktaUsers(t *testing.T) {
-	res, err := OktaUsers("users.json", shared(t, "okta/okta-openapi_listUsers_example.json"))
+	res, err := OktaUsers("users.json", fixture(t, "okta/okta-openapi_listUsers_example.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +72,7 @@ func TestOktaUsers(t *testing.T) {
 }
 
 func TestScanners(t *testing.T) {
-	tr, err := Trivy("alpine.json", shared(t, "trivy/alpine-310.json"))
+	tr, err := Trivy("alpine.json", fixture(t, "trivy/alpine-310.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +83,7 @@ func TestScanners(t *testing.T) {
 	if v["id"] != "CVE-2019-1549" || v["package"] != "libcrypto1.1" || v["fixed"] != "1.1.1d-r0" || v["severity"] != "medium" || v["published"] != "2019-09-10T17:15:00Z" || v["scanner"] != "trivy" {
 		t.Errorf("trivy record %v", v)
 	}
-	gr, err := Grype("img.json", shared(t, "grype/TestJsonImgsPresenter.json"))
+	gr, err := Grype("img.json", fixture(t, "grype/TestJsonImgsPresenter.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

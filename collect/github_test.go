@@ -9,7 +9,7 @@ import (
 func TestGitHubBranchProtectionFixture(t *testing.T) {
 	// octokit's recording: a GET answered 404 "Branch not protected", two
 	// PUTs and a DELETE. Only the GET is a reading of the protection.
-	res, err := GitHubBranchProtection("fixture.json", shared(t, "github/octokit-fixtures_branch-protection_normalized-fixture.json"))
+	res, err := GitHubBranchProtection("fixture.json", fixture(t, "github/octokit-fixtures_branch-protection_normalized-fixture.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestGitHubBranchProtectionFixture(t *testing.T) {
 // protectedBody is the answer octokit recorded for its second PUT, which
 // is what a GET returns for the same settings.
 func protectedBody(t *testing.T) string {
-	data, err := os.ReadFile("../../shared/formats/github/octokit-fixtures_branch-protection_normalized-fixture.json")
+	data, err := os.ReadFile(samples + "github/octokit-fixtures_branch-protection_normalized-fixture.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestKubernetesSamples(t *testing.T) {
-	files, err := filepath.Glob("../../shared/formats/kubernetes/*.yaml")
+	files, err := filepath.Glob(samples + "kubernetes/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatal("no samples", err)
 	}
@@ -116,7 +116,7 @@ func TestKubernetesJSON(t *testing.T) {
 }
 
 func FuzzKubernetes(f *testing.F) {
-	for _, file := range []string{"testdata/manifests.yaml", "testdata/manifests.json", "../../shared/formats/kubernetes/website_podsecurity-restricted.yaml"} {
+	for _, file := range []string{"testdata/manifests.yaml", "testdata/manifests.json", samples + "kubernetes/website_podsecurity-restricted.yaml"} {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)

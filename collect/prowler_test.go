@@ -7,7 +7,7 @@ import (
 )
 
 func TestProwlerOCSF(t *testing.T) {
-	res, err := Prowler("aws.ocsf.json", shared(t, "prowler/example_output_aws.ocsf.json"))
+	res, err := Prowler("aws.ocsf.json", fixture(t, "prowler/example_output_aws.ocsf.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestProwlerOCSF(t *testing.T) {
 	}
 	check(t, res.Records[1], map[string]any{"status": "manual", "severity": "medium", "resource_uid": "arn:aws:iam::<account_uid>:root"})
 
-	k8s, err := Prowler("k8s.ocsf.json", shared(t, "prowler/example_output_kubernetes.ocsf.json"))
+	k8s, err := Prowler("k8s.ocsf.json", fixture(t, "prowler/example_output_kubernetes.ocsf.json"))
 	if err != nil || len(k8s.Records) != 6 || len(k8s.Problems) != 0 {
 		t.Fatalf("kubernetes: %v %v", err, k8s.Problems)
 	}
@@ -44,7 +44,7 @@ func TestProwlerOCSF(t *testing.T) {
 }
 
 func TestProwlerCSV(t *testing.T) {
-	res, err := Prowler("aws.csv", shared(t, "prowler/example_output_aws.csv"))
+	res, err := Prowler("aws.csv", fixture(t, "prowler/example_output_aws.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestProwlerCSV(t *testing.T) {
 	})
 	// The CSV's compliance column reads as OCSF's object, but for an ID
 	// with a comma in it, which the CSV cannot tell from two.
-	ocsf, err := Prowler("aws.ocsf.json", shared(t, "prowler/example_output_aws.ocsf.json"))
+	ocsf, err := Prowler("aws.ocsf.json", fixture(t, "prowler/example_output_aws.ocsf.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

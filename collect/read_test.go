@@ -27,16 +27,16 @@ func TestDetect(t *testing.T) {
 		"trivy/alpine-310.json":                                             "trivy",
 		"trivy/npm.json":                                                    "trivy",
 	}
-	k8s, _ := filepath.Glob("../../shared/formats/kubernetes/*")
+	k8s, _ := filepath.Glob(samples + "kubernetes/*")
 	for _, f := range k8s {
-		want[strings.TrimPrefix(f, "../../shared/formats/")] = "kubernetes"
+		want[strings.TrimPrefix(f, samples)] = "kubernetes"
 	}
 	paths := map[string]string{
 		"testdata/roster.csv": "hr-roster", "testdata/manifests.yaml": "kubernetes",
 		"testdata/manifests.json": "kubernetes", "testdata/terraform-plan.json": "terraform-plan",
 	}
 	for file, name := range want {
-		paths["../../shared/formats/"+file] = name
+		paths[samples+file] = name
 	}
 	for path, name := range paths {
 		data, err := os.ReadFile(path)
@@ -67,7 +67,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestRead(t *testing.T) {
-	res, err := Read("alpine.json", shared(t, "trivy/alpine-310.json"))
+	res, err := Read("alpine.json", fixture(t, "trivy/alpine-310.json"))
 	if err != nil || len(res.Records) != 4 || res.Records[0].Type != "vulnerability" {
 		t.Errorf("trivy through Read: %v %v", res, err)
 	}
@@ -98,16 +98,16 @@ func TestReadDir(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	copyShared := func(name, from string) {
-		data, err := os.ReadFile("../../shared/formats/" + from)
+	copyFixture := func(name, from string) {
+		data, err := os.ReadFile(samples + from)
 		if err != nil {
 			t.Fatal(err)
 		}
 		write(name, string(data))
 	}
-	copyShared("b/prowler.csv", "prowler/example_output_aws.csv")
-	copyShared("a/netpol.yaml", "kubernetes/website_networkpolicy.yaml")
-	copyShared("c.json", "github/octokit-fixtures_branch-protection_normalized-fixture.json")
+	copyFixture("b/prowler.csv", "prowler/example_output_aws.csv")
+	copyFixture("a/netpol.yaml", "kubernetes/website_networkpolicy.yaml")
+	copyFixture("c.json", "github/octokit-fixtures_branch-protection_normalized-fixture.json")
 	write("a/roster.csv", "employee_id,email,status\nE1,a@example.com,active\nE2,b@example.com,gone\n")
 	write("a/plan.json", `{"format_version": "1.2", "terraform_version": "1.9.8"}`)
 	write("d/notes.txt", "hello\n")
@@ -177,8 +177,8 @@ func TestFormats(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	for _, file := range []string{"testdata/roster.csv", "testdata/manifests.yaml", "../../shared/formats/aws/aws-config_sns-notification_example3.json",
-		"../../shared/formats/prowler/example_output_aws.csv", "../../shared/formats/okta/okta-openapi_listUsers_example.json"} {
+	for _, file := range []string{"testdata/roster.csv", "testdata/manifests.yaml", samples + "aws/aws-config_sns-notification_example3.json",
+		samples + "prowler/example_output_aws.csv", samples + "okta/okta-openapi_listUsers_example.json"} {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -235,8 +236,11 @@ func FirstOfNextMonth(t time.Time) time.Time {
 }
 
 // noControlReason matches reasons that amount to "we have no control for
-// it", which is never a reason to treat a criterion as not relevant.
-var noControlReason = regexp.MustCompile(`(?i)\b(no|don'?t have( a| any)?|do not have( a| any)?|lack(ing)?( a| any)?|without( a| any)?|missing|not\s+implemented|haven'?t implemented|not yet)\b.{0,20}\bcontrols?\b|\bcontrols?\b.{0,20}\b(missing|not (yet )?implemented|not in place|absent)\b|^\s*(n/?a|none|-|tbd|todo|not applicable)\s*$`)
+// it", which is never a reason to treat a criterion as not relevant. It is
+// compiled on first use, not when the program starts.
+var noControlReason = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(no|don'?t have( a| any)?|do not have( a| any)?|lack(ing)?( a| any)?|without( a| any)?|missing|not\s+implemented|haven'?t implemented|not yet)\b.{0,20}\bcontrols?\b|\bcontrols?\b.{0,20}\b(missing|not (yet )?implemented|not in place|absent)\b|^\s*(n/?a|none|-|tbd|todo|not applicable)\s*$`)
+})
 
 // CheckExclusion validates a proposed exclusion of criterion id from an
 // engagement. It returns warnings to show the user; an error refuses it.
@@ -259,7 +263,7 @@ func CheckExclusion(cat *catalog.Catalog, e *attest.Engagement, id, reason strin
 	if len(reason) < 15 {
 		return "", nil, attest.Errorf(attest.EINVALID, "excluding %s needs a stated reason (--reason) explaining why the criterion is not relevant to the system", cr.ID)
 	}
-	if noControlReason.MatchString(reason) {
+	if noControlReason().MatchString(reason) {
 		return "", nil, attest.Errorf(attest.EINVALID, "%q is not a reason to exclude %s: a missing control is a gap to close, not grounds for calling a criterion not relevant", reason, cr.ID)
 	}
 	warnings := []string{fmt.Sprintf("Excluding %s is subject to the service auditor's agreement; it will appear in the description under DC8 (criteria not relevant) with your reason.", cr.ID)}

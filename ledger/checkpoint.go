@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 	"golang.org/x/mod/sumdb/note"
@@ -26,7 +27,9 @@ func (c Checkpoint) Text() string {
 	return fmt.Sprintf("%s\n%d\n%s\n", c.Origin, c.Size, c.Root)
 }
 
-var originPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$`)
+// originPattern is compiled on first use, not at start: its bounded
+// repetition makes a large program that every command would otherwise build.
+var originPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$`) })
 
 // ParseCheckpoint parses a checkpoint body (not its signatures).
 func ParseCheckpoint(text string) (Checkpoint, error) {
@@ -40,7 +43,7 @@ func ParseCheckpoint(text string) (Checkpoint, error) {
 	if len(lines) != 4 {
 		return bad("unexpected extra lines")
 	}
-	if !originPattern.MatchString(lines[0]) {
+	if !originPattern().MatchString(lines[0]) {
 		return bad("origin %q is not valid", lines[0])
 	}
 	size, err := strconv.ParseInt(lines[1], 10, 64)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 )
@@ -33,7 +34,7 @@ const (
 // puffery are guarantees and superlatives no one can objectively evaluate;
 // a description must not make them. Each alternative is one short phrase,
 // so that every claim in a sentence is found on its own.
-var puffery = regexp.MustCompile(`(?i)\b(` + strings.Join([]string{
+var puffery = lazyRegexp(`(?i)\b(` + strings.Join([]string{
 	`guarantee(s|d|ing)?`,
 	`100 ?(%|percent) (secure|safe|uptime|availability|available|reliable|protected)`,
 	`(bank|military|enterprise|government)[- ]grade`,
@@ -67,15 +68,21 @@ func mayMatch(lower string, hints []string) bool {
 
 // denial words before a guarantee turn it into a fair limitation
 // ("reasonable assurance, not a guarantee").
-var denial = regexp.MustCompile(`(?i)\b(not|no|cannot|never|nor|without)\b|n't\b`)
+var denial = lazyRegexp(`(?i)\b(not|no|cannot|never|nor|without)\b|n't\b`)
 
 // certWords are words that misdescribe a SOC report, which is an
 // examination and attestation, not a certification.
-var certWords = regexp.MustCompile(`(?i)\b(certified|certification|certificate|compliant|compliance certificate|passed|pass(es)? (the|its|our) (audit|examination|soc))\b`)
+var certWords = lazyRegexp(`(?i)\b(certified|certification|certificate|compliant|compliance certificate|passed|pass(es)? (the|its|our) (audit|examination|soc))\b`)
 
-var socContext = regexp.MustCompile(`(?i)\b(soc ?[123]|soc report|report|examination|audit|attestation|aicpa|trust services)\b`)
+var socContext = lazyRegexp(`(?i)\b(soc ?[123]|soc report|report|examination|audit|attestation|aicpa|trust services)\b`)
 
-var controlID = regexp.MustCompile(`\b[A-Z]{2,4}-\d{2,3}\b`)
+var controlID = lazyRegexp(`\b[A-Z]{2,4}-\d{2,3}\b`)
+
+// lazyRegexp compiles expr on first use: the lint's patterns are large, and
+// only a report build reads them.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // Lint reads every sentence of a draft for claims that cannot be
 // objectively evaluated, certification wording about the SOC report, and
@@ -143,7 +150,7 @@ func (l *linter) text(text string, describes bool) {
 			l.puffery(sent)
 		}
 		if mayMatch(lower, certHints) {
-			if ms := certWords.FindAllString(sent, -1); len(ms) > 0 && socContext.MatchString(sent) {
+			if ms := certWords().FindAllString(sent, -1); len(ms) > 0 && socContext().MatchString(sent) {
 				for _, m := range ms {
 					l.add(RuleCertification, sent, m, fmt.Sprintf("%q: a SOC report is an examination by a CPA firm, not a certification or a pass; say \"examination\"", m))
 				}
@@ -156,7 +163,7 @@ func (l *linter) text(text string, describes bool) {
 }
 
 func (l *linter) puffery(sent string) {
-	for _, m := range puffery.FindAllStringIndex(sent, -1) {
+	for _, m := range puffery().FindAllStringIndex(sent, -1) {
 		phrase := sent[m[0]:m[1]]
 		if strings.HasPrefix(strings.ToLower(phrase), "guarantee") && denied(sent[:m[0]]) {
 			continue
@@ -166,7 +173,7 @@ func (l *linter) puffery(sent string) {
 }
 
 func (l *linter) controls(sent string) {
-	for _, id := range controlID.FindAllString(sent, -1) {
+	for _, id := range controlID().FindAllString(sent, -1) {
 		c, ok := l.status[id]
 		if !ok || c.Status == attest.Implemented || c.Status == attest.NotApplicable {
 			continue
@@ -185,7 +192,7 @@ func denied(before string) bool {
 	if len(words) > 3 {
 		words = words[len(words)-3:]
 	}
-	return denial.MatchString(strings.Join(words, " "))
+	return denial().MatchString(strings.Join(words, " "))
 }
 
 // sentences splits text after each '.', '!' or '?' that whitespace follows.

@@ -7,20 +7,25 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 )
 
 //go:embed assets
 var assets embed.FS
 
-var pageTemplate = template.Must(template.New("report.html").Funcs(template.FuncMap{
-	"rows": func(t *Table) []row {
-		out := make([]row, len(t.Rows))
-		for i, r := range t.Rows {
-			out[i] = row{Cells: r, Marked: i < len(t.Marked) && t.Marked[i]}
-		}
-		return out
-	},
-}).ParseFS(assets, "assets/report.html"))
+// pageTemplate is parsed on the first render, so that commands that build
+// no report do not pay for it at start.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report.html").Funcs(template.FuncMap{
+		"rows": func(t *Table) []row {
+			out := make([]row, len(t.Rows))
+			for i, r := range t.Rows {
+				out[i] = row{Cells: r, Marked: i < len(t.Marked) && t.Marked[i]}
+			}
+			return out
+		},
+	}).ParseFS(assets, "assets/report.html"))
+})
 
 type row struct {
 	Cells  []string
@@ -66,7 +71,7 @@ func HTML(w io.Writer, d *Document, pages map[string]int) error {
 			toc[i].Page = fmt.Sprint(p)
 		}
 	}
-	return pageTemplate.Execute(w, map[string]any{"Doc": d, "TOC": toc, "Notice": DraftNotice})
+	return pageTemplate().Execute(w, map[string]any{"Doc": d, "TOC": toc, "Notice": DraftNotice})
 }
 
 // Markdown writes the document as Markdown.

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 )
@@ -20,7 +21,24 @@ import (
 //go:embed assets
 var assets embed.FS
 
-var pages = template.Must(template.New("").Funcs(funcs).ParseFS(assets, "assets/*.html"))
+// pages are the page templates. They are parsed on the first page served,
+// not when the program starts: every command links this package, and only
+// the server renders pages.
+var pages lazyTemplates
+
+// lazyTemplates parses the embedded page templates once, on first use.
+type lazyTemplates struct {
+	once sync.Once
+	t    *template.Template
+}
+
+// ExecuteTemplate applies the named page template to data.
+func (l *lazyTemplates) ExecuteTemplate(w io.Writer, name string, data any) error {
+	l.once.Do(func() {
+		l.t = template.Must(template.New("").Funcs(funcs).ParseFS(assets, "assets/*.html"))
+	})
+	return l.t.ExecuteTemplate(w, name, data)
+}
 
 var funcs = template.FuncMap{
 	"static":   staticURL,
@@ -50,8 +68,9 @@ func page(w io.Writer, name string, data map[string]any) {
 
 // staticFiles maps each file served under /static/ to its bytes and a
 // short hash of them; pages link to name?v=hash, so a changed file gets a
-// new address and the old one can be cached for a year.
-var staticFiles = func() map[string]staticFile {
+// new address and the old one can be cached for a year. It is built on first
+// use, like the templates.
+var staticFiles = sync.OnceValue(func() map[string]staticFile {
 	out := map[string]staticFile{}
 	add := func(name, file string) {
 		b, err := assets.ReadFile(file)
@@ -69,7 +88,7 @@ var staticFiles = func() map[string]staticFile {
 		}
 	}
 	return out
-}()
+})
 
 type staticFile struct {
 	b    []byte
@@ -77,7 +96,7 @@ type staticFile struct {
 }
 
 func staticURL(name string) string {
-	f, ok := staticFiles[name]
+	f, ok := staticFiles()[name]
 	if !ok {
 		panic("web: no static file " + name)
 	}
@@ -88,7 +107,7 @@ func staticURL(name string) string {
 // names the current version, else for a few minutes.
 func (s *Server) static(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
 	name := r.PathValue("name")
-	f, ok := staticFiles[name]
+	f, ok := staticFiles()[name]
 	if !ok {
 		return notFound("no such file: " + name)
 	}

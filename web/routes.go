@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
@@ -149,8 +150,13 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, u *attest.Use
 }
 
 // dummyHash is compared against when the e-mail is unknown, so a wrong
-// address takes as long to refuse as a wrong password.
-var dummyHash, _ = argon2id.CreateHash("attest: no such user", argon2id.DefaultParams)
+// address takes as long to refuse as a wrong password. It is made on the
+// first sign-in, not when the program starts: hashing takes 64 MiB and
+// over 100 ms, which no command but the server should pay.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := argon2id.CreateHash("attest: no such user", argon2id.DefaultParams)
+	return h
+})
 
 func clientIP(r *http.Request) string {
 	host := r.RemoteAddr
@@ -172,7 +178,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		return &attest.Error{Code: attest.ETOOMANY, Message: "too many failed sign-ins: wait a few minutes and try again"}
 	}
 	u, err := s.cfg.Store.UserByEmail(r.Context(), email)
-	hash := dummyHash
+	hash := dummyHash()
 	if err == nil {
 		hash = u.PasswordHash
 	} else if attest.ErrorCode(err) != attest.ENOTFOUND {

@@ -12,7 +12,7 @@ import (
 // AWS's documented header with one console user lacking MFA.
 func exports(t *testing.T, dir string) string {
 	t.Helper()
-	header, err := os.ReadFile("../../../shared/formats/aws/iam-credential-report_header.csv")
+	header, err := os.ReadFile("../../testdata/formats/aws/iam-credential-report_header.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ const (
 // credentialReportCSV is AWS's documented header with rows of our own.
 func credentialReportCSV(t *testing.T) string {
 	t.Helper()
-	header, err := os.ReadFile("../../../shared/formats/aws/iam-credential-report_header.csv")
+	header, err := os.ReadFile("../../testdata/formats/aws/iam-credential-report_header.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func credentialReportCSV(t *testing.T) string {
 // SNS notification examples.
 func snsItem(t *testing.T, file string) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile("../../../shared/formats/aws/" + file)
+	data, err := os.ReadFile("../../testdata/formats/aws/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}

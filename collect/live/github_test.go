@@ -32,7 +32,7 @@ type exchange struct {
 // back after settings were applied.
 func octokitProtection(t *testing.T) (notProtected, basic, full exchange) {
 	t.Helper()
-	data, err := os.ReadFile("../../../shared/formats/github/octokit-fixtures_branch-protection_normalized-fixture.json")
+	data, err := os.ReadFile("../../testdata/formats/github/octokit-fixtures_branch-protection_normalized-fixture.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ const testOktaToken = "00TESTOKTATOKENabcdefghijklmnopSECRET"
 // two pages and the deprovisioned query has an answer.
 func oktaUsers(t *testing.T) (page1, page2, deprovisioned []map[string]any) {
 	t.Helper()
-	data, err := os.ReadFile("../../../shared/formats/okta/okta-openapi_listUsers_example.json")
+	data, err := os.ReadFile("../../testdata/formats/okta/okta-openapi_listUsers_example.json")
 	if err != nil {
 		t.Fatal(err)
 	}
