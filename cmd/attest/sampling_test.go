@@ -198,7 +198,7 @@ func TestSampleSize(t *testing.T) {
 	// A firm's own table, set by an auditor.
 	ws := setup(t)
 	writeFile(t, ws, "firm.json", `{"name":"Example CPA","by_frequency":{"quarterly":3},"event_driven":[{"max":0,"size":30}],"wording":{"exceptions":"Deviations noted in {n} of {tested} items: {details}."}}`)
-	if r := run(t, ws, "", "sample", "profile", "set", "--file", "firm.json"); r.code != 2 || !strings.Contains(r.stderr, "not an auditor") {
+	if r := run(t, ws, "", "sample", "profile", "set", "--file", "firm.json"); r.code != 2 || !strings.Contains(r.stderr, "only the service auditor") {
 		t.Errorf("profile by management: %+v", r)
 	}
 	addAuditor(t, ws, "Ana")
