@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
 )
 
@@ -35,15 +35,7 @@ var storeChange = attest.Change{Actor: "tester", At: time.Date(2026, 3, 2, 8, 0,
 
 func TestLatestRun(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	bs, err := blob.OpenFS(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, bs := sqlitetest.Create(t), sqlitetest.Blobs(t)
 	if err := s.CreateEngagement(ctx, storeChange, storetest.Engagement("e1"), storetest.Controls(1)); err != nil {
 		t.Fatal(err)
 	}

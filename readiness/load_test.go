@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -33,15 +33,7 @@ func (m *missing) Missing(e *attest.Engagement, controls map[string]bool) [][2]s
 
 func TestLoad(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	bs, err := blob.OpenFS(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, bs := sqlitetest.Create(t), sqlitetest.Blobs(t)
 	e := storetest.Engagement("e1")
 	if err := s.CreateEngagement(ctx, change, e, storetest.Controls(2)); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
 )
 
@@ -23,15 +23,7 @@ var change = attest.Change{Actor: "tester", At: time.Date(2026, 4, 2, 8, 0, 0, 0
 func loadFixture(t *testing.T) (*sqlite.DB, blob.Store, *attest.Engagement) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	bs, err := blob.OpenFS(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, bs := sqlitetest.Create(t), sqlitetest.Blobs(t)
 	e := storetest.Engagement("e1")
 	if err := s.CreateEngagement(ctx, change, e, storetest.Controls(2)); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,7 +137,11 @@ func Build(ctx context.Context, s Store, e *attest.Engagement, k Keys, now time.
 	if err != nil {
 		return nil, err
 	}
-	proofs, err := prove(ctx, s, p.entries, cp.Size, signed)
+	entries, err := proven(files)
+	if err != nil {
+		return nil, err
+	}
+	proofs, err := prove(ctx, s, entries, cp.Size, signed)
 	if err != nil {
 		return nil, err
 	}
@@ -149,16 +153,30 @@ func Build(ctx context.Context, s Store, e *attest.Engagement, k Keys, now time.
 	return zipped(append(files, file{manifestName, m}), now)
 }
 
-// prove is an inclusion proof file for each of the entries, once each,
-// in order, against the signed checkpoint of a ledger of size entries.
-func prove(ctx context.Context, s Store, entries []int64, size int64, signed []byte) ([]file, error) {
-	sort.Slice(entries, func(i, j int) bool { return entries[i] < entries[j] })
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return s.ReadHashes(ctx, idx) })
-	var out []file
-	for i, n := range entries {
-		if i > 0 && entries[i-1] == n {
+// proven is the ledger entries the records in files name, in order, once
+// each: the records Verify ties to their proofs.
+func proven(files []file) ([]int64, error) {
+	var out []int64
+	for _, f := range files {
+		if !slices.Contains(recordFiles, f.name) {
 			continue
 		}
+		doc, err := decode(f.body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		walkRecords(doc, func(_ map[string]any, seq int64) { out = append(out, seq) })
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// prove is an inclusion proof file for each of the entries against the
+// signed checkpoint of a ledger of size entries.
+func prove(ctx context.Context, s Store, entries []int64, size int64, signed []byte) ([]file, error) {
+	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return s.ReadHashes(ctx, idx) })
+	var out []file
+	for _, n := range entries {
 		var record []byte
 		if err := s.ScanLedger(ctx, n, n+1, func(_ int64, rec []byte) error { record = rec; return nil }); err != nil {
 			return nil, err

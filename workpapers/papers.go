@@ -7,8 +7,7 @@ import (
 	"github.com/attest-dev/attest"
 )
 
-// papers is what an export holds besides its proofs, and the ledger
-// entries its records name.
+// papers is what an export holds besides its proofs.
 type papers struct {
 	controls    []attest.Control
 	populations []attest.Population
@@ -17,7 +16,6 @@ type papers struct {
 	tests       []attest.Test
 	responses   []attest.Response
 	requests    []requestRecord
-	entries     []int64
 }
 
 // requestRecord is a request with its thread.
@@ -57,22 +55,14 @@ func (p *papers) sampling(ctx context.Context, s Store, e *attest.Engagement) er
 		if !slices.ContainsFunc(p.controls, func(c attest.Control) bool { return c.ID == pop.ControlID }) {
 			continue
 		}
-		p.populations, p.entries = append(p.populations, pop), append(p.entries, pop.Entry)
 		cs, err := s.CompletenessChecks(ctx, pop.ID)
 		if err != nil {
 			return err
 		}
-		for _, c := range cs {
-			p.complete, p.entries = append(p.complete, c), append(p.entries, c.Entry)
-		}
+		p.populations, p.complete = append(p.populations, pop), append(p.complete, cs...)
 	}
-	if p.draws, err = s.Draws(ctx, e.ID, ""); err != nil {
-		return err
-	}
-	for _, d := range p.draws {
-		p.entries = append(p.entries, d.Entry)
-	}
-	return nil
+	p.draws, err = s.Draws(ctx, e.ID, "")
+	return err
 }
 
 // testing reads the service auditor's tests with management's responses
@@ -86,14 +76,11 @@ func (p *papers) testing(ctx context.Context, s Store, e *attest.Engagement) err
 		if t.Internal {
 			continue
 		}
-		p.tests, p.entries = append(p.tests, t), append(p.entries, t.Entry)
 		rs, err := s.Responses(ctx, t.ID)
 		if err != nil {
 			return err
 		}
-		for _, r := range rs {
-			p.responses, p.entries = append(p.responses, r), append(p.entries, r.Entry)
-		}
+		p.tests, p.responses = append(p.tests, t), append(p.responses, rs...)
 	}
 	return nil
 }
@@ -108,9 +95,6 @@ func (p *papers) threads(ctx context.Context, s Store, e *attest.Engagement) err
 		cs, err := s.Comments(ctx, q.ID)
 		if err != nil {
 			return err
-		}
-		for _, c := range cs {
-			p.entries = append(p.entries, c.Entry)
 		}
 		p.requests = append(p.requests, requestRecord{q, cs})
 	}

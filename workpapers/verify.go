@@ -236,10 +236,8 @@ func (v *Verification) records(name string, files map[string][]byte, entries map
 		v.add("%s is missing", name)
 		return
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
+	doc, err := decode(b)
+	if err != nil {
 		v.add("%s is not JSON: %v", name, err)
 		return
 	}
@@ -259,6 +257,15 @@ func (v *Verification) records(name string, files map[string][]byte, entries map
 		}
 		v.Records++
 	})
+}
+
+// decode reads a JSON document keeping its numbers as written.
+func decode(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc any
+	err := dec.Decode(&doc)
+	return doc, err
 }
 
 // walkRecords calls fn for every object in v that names its ledger entry.

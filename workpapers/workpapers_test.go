@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -42,11 +42,7 @@ type fixture struct {
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := sqlitetest.Create(t)
 	e := storetest.Engagement("e1")
 	must(t, s.CreateEngagement(ctx, ch, e, storetest.Controls(2)))
 	other := storetest.Controls(3)[2:]

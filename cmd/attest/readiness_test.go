@@ -18,12 +18,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestReadiness(t *testing.T) {
+// readinessData is an engagement with an exclusion and one implemented
+// control with evidence.
+func readinessData(t *testing.T) string {
+	t.Helper()
 	dir := setup(t)
 	mustRun(t, dir, "engagement", "exclude", "CC6.4", "--reason", "All equipment is in the cloud provider's facilities (carved out).")
 	mustRun(t, dir, "controls", "set", "AC-06", "--status", "implemented", "--owner", "Dana")
 	writeFile(t, dir, "r.txt", "review")
 	mustRun(t, dir, "evidence", "add", "--control", "AC-06", "--file", "r.txt", "--date", "2026-09-30")
+	return dir
+}
+
+func TestReadiness(t *testing.T) {
+	dir := readinessData(t)
 	r := decode[map[string]any](t, mustRun(t, dir, "readiness", "--json", "--csv", "r.csv", "--markdown", "r.md"))
 	hasKeys(t, "readiness", r, "engagement", "type1", "type2", "gaps")
 	t1 := r["type1"].(map[string]any)
@@ -68,11 +76,7 @@ func TestReadiness(t *testing.T) {
 // data directory on the same day: evidence, an exclusion, description
 // inputs with gaps and a check run that fails. Both must be equal.
 func TestReadinessSameOnTheDashboard(t *testing.T) {
-	dir := setup(t)
-	mustRun(t, dir, "engagement", "exclude", "CC6.4", "--reason", "All equipment is in the cloud provider's facilities (carved out).")
-	mustRun(t, dir, "controls", "set", "AC-06", "--status", "implemented", "--owner", "Dana")
-	writeFile(t, dir, "r.txt", "review")
-	mustRun(t, dir, "evidence", "add", "--control", "AC-06", "--file", "r.txt", "--date", "2026-09-30")
+	dir := readinessData(t)
 	mustRun(t, dir, "description", "set", "services.text", "Payroll for small employers.")
 	if r := run(t, dir, "", "check", "run", "--input", exports(t, dir)); r.code != 1 {
 		t.Fatalf("check run: %+v", r)
