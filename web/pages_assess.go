@@ -147,7 +147,10 @@ func failing(run *check.Run, controls map[string]period.Status) []failingCheck {
 		if r.Status != check.StatusFail {
 			continue
 		}
-		f := failingCheck{Check: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt, Evidence: *run.Evidence}
+		f := failingCheck{Check: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt}
+		if run.Evidence != nil {
+			f.Evidence = *run.Evidence
+		}
 		for _, c := range r.Controls {
 			if _, ok := controls[c]; ok {
 				f.Controls = append(f.Controls, c)

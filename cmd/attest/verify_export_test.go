@@ -28,11 +28,11 @@ func TestVerifyExport(t *testing.T) {
 	dir := setup(t)
 	writeFile(t, dir, "changes.csv", population(50, 0))
 	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id", "--date", "merged", "--source", "GitHub")
-	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
-	mustRun(t, dir, "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--size", "3", "--as", "Ana Lima")
 	if r := run(t, dir, "a password that is long enough\n", "user", "add", "--email", "ana@example.com", "--name", "Ana Lima", "--role", "auditor", "--password-stdin"); r.code != 0 {
 		t.Fatalf("user add: %+v", r)
 	}
+	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
+	mustRun(t, dir, "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--size", "3", "--as", "Ana Lima")
 
 	m := &Main{Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
 	m.cfg.dataDir = filepath.Join(dir, "attest-data")
