@@ -3,7 +3,9 @@
 // and the evidence present so far, with a score that is an internal
 // readiness indicator (not an assessment of design or operating
 // effectiveness, which is the service auditor's), and a gap list ordered by
-// what blocks the examination most. Pure functions of their inputs.
+// what blocks the examination most. Assess is a pure function of its
+// Input; Load reads that input from the store, the one place the command
+// line and the server build it.
 package readiness
 
 import (

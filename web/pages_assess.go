@@ -2,129 +2,30 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/blob"
-	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/readiness"
 	"github.com/attest-dev/attest/report"
 )
 
-// latestRunKey is the setting `attest check run` keeps the latest run's
-// evidence ID in.
-const latestRunKey = "check.latest_run"
-
-// checkRun is what the pages read of a check run kept as evidence (the
-// document `attest check run` writes; see docs/checks.md).
-type checkRun struct {
-	RunAt    string         `json:"run_at"`
-	By       string         `json:"by"`
-	Summary  check.Summary  `json:"summary"`
-	Results  []check.Result `json:"results"`
-	Evidence int64          `json:"evidence"`
-}
-
 func (s *Server) today() time.Time {
 	t := s.cfg.Now().UTC()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// readRun reads one check run from its evidence.
-func (s *Server) readRun(ev *attest.Evidence) (*checkRun, error) {
-	if s.cfg.Blobs == nil {
-		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store"}
-	}
-	b, err := blob.ReadAll(s.cfg.Blobs, blob.Ref(ev.Ref))
-	if err != nil {
-		return nil, fmt.Errorf("check run evidence %d: %w", ev.ID, err)
-	}
-	var run checkRun
-	if err := json.Unmarshal(b, &run); err != nil {
-		return nil, fmt.Errorf("check run evidence %d: %w", ev.ID, err)
-	}
-	run.Evidence = ev.ID
-	return &run, nil
-}
-
 // latestRun is the latest recorded check run, or nil when there is none
-// (or it was retracted).
-func (s *Server) latestRun(ctx context.Context) (*checkRun, error) {
-	v, err := s.cfg.Store.Setting(ctx, latestRunKey)
+// (or it was retracted or purged).
+func (s *Server) latestRun(ctx context.Context) (*check.Run, error) {
+	run, err := check.Latest(ctx, s.cfg.Store, s.cfg.Blobs)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("setting %s: %w", latestRunKey, err)
-	}
-	ev, err := s.cfg.Store.Evidence(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if ev.Retraction != nil || ev.PurgedAt != "" {
-		return nil, nil
-	}
-	return s.readRun(ev)
-}
-
-// failedChecks is, per control, the checks that failed in run.
-func failedChecks(run *checkRun) map[string][]readiness.FailedCheck {
-	out := map[string][]readiness.FailedCheck{}
-	if run == nil {
-		return out
-	}
-	for _, r := range run.Results {
-		if r.Status != check.StatusFail {
-			continue
-		}
-		for _, c := range r.Controls {
-			out[c] = append(out[c], readiness.FailedCheck{ID: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt[:min(10, len(run.RunAt))]})
-		}
-	}
-	return out
-}
-
-// window is the span a control's occurrences are laid over: the period
-// (Type 2, SOC 3), or the year up to the as-of date (Type 1), with the
-// date to assess as of (never after a Type 1's as-of date).
-func window(e *attest.Engagement, today time.Time) (start, end, when time.Time) {
-	when = today
-	if e.PeriodStart != "" {
-		start, _ = attest.ParseDate(e.PeriodStart)
-		end, _ = attest.ParseDate(e.PeriodEnd)
-		return start, end, when
-	}
-	end, _ = attest.ParseDate(e.AsOf)
-	if when.After(end) {
-		when = end
-	}
-	return end.AddDate(-1, 0, 1), end, when
-}
-
-// description is the engagement's latest description inputs, empty when
-// none are recorded.
-func (s *Server) description(ctx context.Context, e *attest.Engagement) (*report.Description, error) {
-	docs, err := s.cfg.Store.Documents(ctx, e.ID, attest.DocDescription)
-	if err != nil || len(docs) == 0 || s.cfg.Blobs == nil {
-		return &report.Description{}, err
-	}
-	doc := docs[len(docs)-1]
-	b, err := blob.ReadAll(s.cfg.Blobs, blob.Ref(doc.Ref))
-	if err != nil {
-		return nil, err
-	}
-	return report.ParseDescription("description inputs (document "+strconv.FormatInt(doc.ID, 10)+")", b)
+	return run, err
 }
 
 // occurrenceRow is one occurrence named with its control, for the lists
@@ -184,31 +85,27 @@ const upcomingDays = 30
 // occurrences, the readiness scores and gaps, failing checks, missed and
 // upcoming occurrences, overdue requests. The latest check run and the
 // period options are read once by the caller and shared.
-func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Time, run *checkRun, opts period.Options) (*engagementView, error) {
+func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Time, sh readiness.Shared) (*engagementView, error) {
 	st := s.cfg.Store
-	start, end, when := window(e, today)
+	desc, _, err := report.LoadDescription(ctx, st, s.cfg.Blobs, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	in, err := readiness.Load(ctx, st, e, today, desc, sh)
+	if err != nil {
+		return nil, err
+	}
+	start, end, when := readiness.Window(e, today)
 	v := &engagementView{Engagement: *e, Label: e.Label(), Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout),
-		AsOf: when.Format(attest.DateLayout), TargetName: "Criterion", Counts: map[string]int{},
-		Controls: []controlView{}, Failing: []failingCheck{}, Missed: []occurrenceRow{}, Upcoming: []occurrenceRow{}, Overdue: []attest.Request{}}
+		AsOf: when.Format(attest.DateLayout), TargetName: "Criterion", Counts: map[string]int{}, Readiness: readiness.Assess(*in),
+		Controls: []controlView{}, Failing: failing(sh.Run, in.Status), Missed: []occurrenceRow{}, Upcoming: []occurrenceRow{}, Overdue: []attest.Request{}}
 	if e.Kind == attest.SOC1 {
 		v.TargetName = "Control objective"
 	}
-	ctls, err := st.Controls(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	in, err := s.readinessInput(ctx, e, ctls, run)
-	if err != nil {
-		return nil, err
-	}
 	horizon := today.AddDate(0, 0, upcomingDays).Format(attest.DateLayout)
-	for _, c := range ctls {
+	for _, c := range in.Controls {
 		v.Counts[string(c.Status)]++
-		ps, err := period.ControlStatus(ctx, st, c, start, end, when, opts)
-		if err != nil {
-			return nil, err
-		}
-		in.Status[c.ID] = ps
+		ps := in.Status[c.ID]
 		v.Controls = append(v.Controls, controlView{Control: c, Period: ps, Occurrences: ps.Occurrences, Cells: cells(ps.Occurrences, true)})
 		if c.Status == attest.NotApplicable {
 			continue
@@ -222,26 +119,9 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 			}
 		}
 	}
-	v.Readiness = readiness.Assess(*in)
 	// The most recent misses first; the soonest due first.
 	sort.SliceStable(v.Missed, func(i, j int) bool { return v.Missed[i].Due > v.Missed[j].Due })
 	sort.SliceStable(v.Upcoming, func(i, j int) bool { return v.Upcoming[i].Due < v.Upcoming[j].Due })
-	if run != nil {
-		for _, r := range run.Results {
-			if r.Status != check.StatusFail {
-				continue
-			}
-			f := failingCheck{Check: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt, Evidence: run.Evidence}
-			for _, c := range r.Controls {
-				if _, ok := in.Status[c]; ok {
-					f.Controls = append(f.Controls, c)
-				}
-			}
-			if len(f.Controls) > 0 {
-				v.Failing = append(v.Failing, f)
-			}
-		}
-	}
 	v.TopGaps, v.MoreGaps = firstOf(v.Readiness.Gaps, 15)
 	v.TopMissed, v.MoreMissed = firstOf(v.Missed, 15)
 	reqs, err := st.Requests(ctx, e.ID)
@@ -256,30 +136,31 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 	return v, nil
 }
 
-// readinessInput gathers what readiness.Assess needs besides the controls'
-// period status: the criteria or objectives in scope with exclusions, the
-// library's controls for hints, failing checks and description gaps.
-func (s *Server) readinessInput(ctx context.Context, e *attest.Engagement, ctls []attest.Control, run *checkRun) (*readiness.Input, error) {
-	st := s.cfg.Store
-	cat := catalog.MustLoad()
-	xs, err := st.Exclusions(ctx, e.ID)
-	if err != nil {
-		return nil, err
+// failing is the checks that failed in run for the engagement's controls
+// (those with a period status).
+func failing(run *check.Run, controls map[string]period.Status) []failingCheck {
+	out := []failingCheck{}
+	if run == nil {
+		return out
 	}
-	in := readiness.Input{Engagement: e, Controls: ctls, Status: map[string]period.Status{}, Library: map[string][]string{}, Checks: failedChecks(run)}
-	desc, err := s.description(ctx, e)
-	if err != nil {
-		return nil, err
+	for _, r := range run.Results {
+		if r.Status != check.StatusFail {
+			continue
+		}
+		f := failingCheck{Check: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt}
+		if run.Evidence != nil {
+			f.Evidence = *run.Evidence
+		}
+		for _, c := range r.Controls {
+			if _, ok := controls[c]; ok {
+				f.Controls = append(f.Controls, c)
+			}
+		}
+		if len(f.Controls) > 0 {
+			out = append(out, f)
+		}
 	}
-	known := map[string]bool{}
-	for _, c := range ctls {
-		known[c.ID] = true
-	}
-	for _, g := range desc.Check(e, known) {
-		in.Description = append(in.Description, [2]string{g.Part, g.Detail})
-	}
-	in.Scope(cat, xs)
-	return &in, nil
+	return out
 }
 
 // firstOf is the first n of l and how many more there are.

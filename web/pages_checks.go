@@ -18,7 +18,7 @@ var builtinChecks = sync.OnceValue(check.Builtin)
 type checksView struct {
 	Checks []*check.Check    `json:"checks"`
 	Runs   []attest.Evidence `json:"runs"`
-	Run    *checkRun         `json:"run"`
+	Run    *check.Run        `json:"run"`
 	Failed []check.Result    `json:"failed"`
 	Other  []check.Result    `json:"-"`
 }
@@ -50,7 +50,7 @@ func (s *Server) checksView(r *http.Request) (*checksView, error) {
 		if ev.PurgedAt != "" {
 			return nil, notFound("run: the bytes of check run " + q + " were purged")
 		}
-		if v.Run, err = s.readRun(ev); err != nil {
+		if v.Run, err = check.ReadRun(s.cfg.Blobs, ev); err != nil {
 			return nil, err
 		}
 	} else if v.Run, err = s.latestRun(r.Context()); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/readiness"
 )
 
 // controlsPage lists every engagement's controls with their coverage so far.
@@ -68,7 +69,7 @@ func (s *Server) controlDetail(ctx context.Context, engID, id string) (*controlD
 	if err != nil {
 		return nil, err
 	}
-	start, end, when := window(e, s.today())
+	start, end, when := readiness.Window(e, s.today())
 	ps, err := period.ControlStatus(ctx, s.cfg.Store, *c, start, end, when, period.LoadOptions(ctx, s.cfg.Store))
 	if err != nil {
 		return nil, err

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/readiness"
 )
 
 // dashCache keeps the dashboard computed for one state of the data. Every
@@ -48,8 +50,8 @@ func (s *Server) dashKey(ctx context.Context) (string, error) {
 		return "", err
 	}
 	bd, _ := s.cfg.Store.Setting(ctx, period.BusinessDaysKey)
-	run, _ := s.cfg.Store.Setting(ctx, latestRunKey)
-	key := s.today().Format(attest.DateLayout) + "|" + bd + "|" + run + "|" + itoa(n)
+	run, _ := check.LatestEvidence(ctx, s.cfg.Store)
+	key := s.today().Format(attest.DateLayout) + "|" + bd + "|" + itoa(run) + "|" + itoa(n)
 	s.keyMu.Lock()
 	s.key, s.keyAt, s.keyWrites = key, time.Now(), writes
 	s.keyMu.Unlock()
@@ -73,14 +75,13 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, []byte,
 	if err != nil {
 		return nil, nil, err
 	}
-	run, err := s.latestRun(ctx)
+	sh, err := readiness.LoadShared(ctx, s.cfg.Store, s.cfg.Blobs)
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := period.LoadOptions(ctx, s.cfg.Store)
 	views := []*engagementView{}
 	for i := range engs {
-		v, err := s.assess(ctx, &engs[i], s.today(), run, opts)
+		v, err := s.assess(ctx, &engs[i], s.today(), sh)
 		if err != nil {
 			return nil, nil, err
 		}

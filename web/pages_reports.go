@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/report"
 )
 
@@ -98,14 +97,11 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 	if err != nil {
 		return nil, err
 	}
-	kind, typ := e.Kind, e.Type
+	var kind attest.Kind
 	if req.Kind != "" {
 		if kind, err = attest.ParseKind(req.Kind); err != nil {
 			return nil, invalid("kind: " + attest.ErrorMessage(err))
 		}
-	}
-	if kind == attest.SOC3 {
-		typ = ""
 	}
 	formats := map[string]bool{}
 	for _, f := range req.Formats {
@@ -123,46 +119,19 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 	if len(formats) == 0 {
 		formats["html"] = true
 	}
-	in := report.Input{Engagement: e, Kind: kind, Type: typ, Catalog: catalog.MustLoad(), Now: s.cfg.Now()}
-	if err := in.Check(); err != nil {
+	if _, _, err := report.Choose(e, kind, ""); err != nil {
 		return nil, invalid("kind: " + attest.ErrorMessage(err))
 	}
 	st := s.cfg.Store
-	if in.Description, err = s.description(ctx, e); err != nil {
-		return nil, err
-	}
-	if in.Controls, err = st.Controls(ctx, e.ID); err != nil {
-		return nil, err
-	}
-	if in.Exclusions, err = st.Exclusions(ctx, e.ID); err != nil {
-		return nil, err
-	}
-	if in.Tests, err = st.Tests(ctx, e.ID, ""); err != nil {
-		return nil, err
-	}
-	if in.Responses, err = st.Responses(ctx, 0); err != nil {
-		return nil, err
-	}
-	if in.Auditors, err = st.Auditors(ctx, e.ID); err != nil {
-		return nil, err
-	}
-	// The deviations management knows of, for the assertion's matters to
-	// discuss with the service auditor (as attest report build lists them).
-	run, err := s.latestRun(ctx)
+	in, err := report.LoadInput(ctx, st, s.cfg.Blobs, e, kind, "", s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
-	if in.Known, err = report.KnownDeviations(ctx, st, e, failedChecks(run), report.ExaminationSpan(e, s.today())); err != nil {
-		return nil, err
-	}
-	doc, err := report.Build(in)
+	doc, err := report.Build(*in)
 	if err != nil {
 		return nil, err
 	}
-	slug := report.Slug(e.ID, "draft")
-	if kind != e.Kind {
-		slug = report.Slug(e.ID, string(kind), string(typ), "draft")
-	}
+	slug := in.DraftSlug()
 	ch := attest.Change{Actor: actor(u), At: s.cfg.Now()}
 	var out []attest.Document
 	for _, f := range []string{"html", "md"} {

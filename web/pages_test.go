@@ -407,7 +407,7 @@ func recordRun(t *testing.T, f *pagesFixture, results []check.Result) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.store.SetSetting(ctx, latestRunKey, itoa(added[0].ID)); err != nil {
+	if err := check.RecordLatest(ctx, f.store, added[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	return added[0].ID

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/readiness"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
 )
@@ -76,11 +78,11 @@ func (m *Main) bridgeDraft(ctx context.Context, d *data, e *attest.Engagement, d
 	if err != nil {
 		return nil, nil, err
 	}
-	failed, err := m.failedChecks(ctx, d)
-	if err != nil {
+	run, err := check.Latest(ctx, d.db, d.blobs)
+	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, nil, err
 	}
-	matters, err := report.BridgeMatters(ctx, d.db, e, desc, issued, through, m.today(), failed)
+	matters, err := report.BridgeMatters(ctx, d.db, e, desc, issued, through, m.today(), readiness.FailedChecks(run))
 	if err != nil {
 		return nil, nil, err
 	}

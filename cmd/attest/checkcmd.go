@@ -9,15 +9,12 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/collect"
-	"github.com/attest-dev/attest/readiness"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 )
@@ -200,35 +197,6 @@ func (m *Main) checkTest() *cobra.Command {
 	return c
 }
 
-// checkRun is the document kept as evidence for every run.
-type checkRun struct {
-	RunAt         string            `json:"run_at"`
-	By            string            `json:"by"`
-	AttestVersion string            `json:"attest_version"`
-	Input         runInput          `json:"input"`
-	Checks        []runCheck        `json:"checks"`
-	Params        map[string]any    `json:"params"`
-	Summary       check.Summary     `json:"summary"`
-	Results       []check.Result    `json:"results"`
-	LoadErrors    []check.LoadError `json:"load_errors,omitempty"`
-	Evidence      *int64            `json:"evidence,omitempty"`
-}
-
-type runInput struct {
-	SHA256   string            `json:"sha256"`
-	From     string            `json:"from"`
-	Evidence []int64           `json:"evidence,omitempty"`
-	Records  map[string]int    `json:"records"`
-	Problems []collect.Problem `json:"problems,omitempty"`
-}
-
-type runCheck struct {
-	ID      string `json:"id"`
-	Version string `json:"version"`
-	File    string `json:"file"`
-	Builtin bool   `json:"builtin"`
-}
-
 func (m *Main) checkRun() *cobra.Command {
 	var f checkFlags
 	var input, junit, sarif string
@@ -324,8 +292,8 @@ func (m *Main) cliRecorder(d *data) recorder {
 // checkRunOnce runs the checks over input (or, when input is empty, the
 // latest collections in d) and, when rec is set, records the run as
 // evidence. attest check run and the check-run job both use it.
-func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.Options, ids []string, input, by string, rec recorder) (*checkRun, error) {
-	run := checkRun{RunAt: o.Now.UTC().Format(time.RFC3339), By: by, AttestVersion: version, LoadErrors: s.Errors}
+func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.Options, ids []string, input, by string, rec recorder) (*check.Run, error) {
+	run := check.Run{RunAt: o.Now.UTC().Format(time.RFC3339), By: by, AttestVersion: version, LoadErrors: s.Errors}
 	var records []collect.Record
 	var in *check.Input
 	var err error
@@ -396,7 +364,7 @@ func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.
 	run.Params = s.ParamsDocument(o)["attest"].(map[string]any)["params"].(map[string]any)
 	for _, r := range results {
 		c := s.Get(r.Check)
-		run.Checks = append(run.Checks, runCheck{ID: c.ID, Version: c.Version, File: c.File, Builtin: c.Builtin})
+		run.Checks = append(run.Checks, check.RunCheck{ID: c.ID, Version: c.Version, File: c.File, Builtin: c.Builtin})
 	}
 	if record {
 		id, err := m.recordRun(ctx, d, &run, sn.b, input != "", rec)
@@ -468,7 +436,7 @@ func writeReport(path string, fill func(*bytes.Buffer) error) error {
 	return nil
 }
 
-func (m *Main) printRun(run *checkRun) {
+func (m *Main) printRun(run *check.Run) {
 	for _, r := range run.Results {
 		switch r.Status {
 		case check.StatusFail:
@@ -499,7 +467,7 @@ func (m *Main) printRun(run *checkRun) {
 // recordRun keeps the run as evidence for the controls its checks support
 // (those in an engagement), beside the input snapshot when it was read from
 // files for this run.
-func (m *Main) recordRun(ctx context.Context, d *data, run *checkRun, snapshot []byte, withSnapshot bool, rec recorder) (*int64, error) {
+func (m *Main) recordRun(ctx context.Context, d *data, run *check.Run, snapshot []byte, withSnapshot bool, rec recorder) (*int64, error) {
 	known, err := knownControls(ctx, d.db)
 	if err != nil {
 		return nil, err
@@ -547,7 +515,7 @@ func (m *Main) recordRun(ctx context.Context, d *data, run *checkRun, snapshot [
 	if err != nil {
 		return nil, err
 	}
-	if err := d.db.SetSetting(ctx, "check.latest_run", fmt.Sprint(ev.ID)); err != nil {
+	if err := check.RecordLatest(ctx, d.db, ev.ID); err != nil {
 		return nil, err
 	}
 	if _, err := d.checkpoint(ctx); err != nil {
@@ -572,45 +540,4 @@ func (m *Main) storeEvidence(ctx context.Context, d *data, ch attest.Change, b [
 		return nil, err
 	}
 	return &added[0], nil
-}
-
-// failedChecks reads the latest recorded check run and returns, per
-// control, the checks that failed in it.
-func (m *Main) failedChecks(ctx context.Context, d *data) (map[string][]readiness.FailedCheck, error) {
-	out := map[string][]readiness.FailedCheck{}
-	v, err := d.db.Setting(ctx, "check.latest_run")
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("setting check.latest_run: %w", err)
-	}
-	ev, err := d.db.Evidence(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if ev.Retraction != nil {
-		return out, nil
-	}
-	b, err := blob.ReadAll(d.blobs, blob.Ref(ev.Ref))
-	if err != nil {
-		return nil, err
-	}
-	var run checkRun
-	if err := json.Unmarshal(b, &run); err != nil {
-		return nil, fmt.Errorf("check run evidence %d: %w", id, err)
-	}
-	for _, r := range run.Results {
-		if r.Status != check.StatusFail {
-			continue
-		}
-		for _, c := range r.Controls {
-			out[c] = append(out[c], readiness.FailedCheck{ID: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt[:min(10, len(run.RunAt))]})
-		}
-	}
-	return out, nil
 }

@@ -232,7 +232,7 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 			if err != nil {
 				return nil, err
 			}
-			files, _, err := m.render(ctx, d, e, doc, draftSlug(in), reportFlags{formats: formats, out: out})
+			files, _, err := m.render(ctx, d, e, doc, in.DraftSlug(), reportFlags{formats: formats, out: out})
 			if err != nil {
 				m.warn("demo drafts: " + attest.ErrorMessage(err))
 			}

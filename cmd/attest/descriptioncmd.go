@@ -5,11 +5,9 @@ import (
 	"context"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
@@ -39,20 +37,7 @@ is a gap. Each change is kept as a new version in the ledger.
 // loadDescription returns the engagement's latest description inputs and
 // their document, or empty inputs when none are recorded yet.
 func (m *Main) loadDescription(ctx context.Context, d *data, e *attest.Engagement) (*report.Description, []byte, error) {
-	docs, err := d.db.Documents(ctx, e.ID, attest.DocDescription)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(docs) == 0 {
-		return &report.Description{}, nil, nil
-	}
-	doc := docs[len(docs)-1]
-	b, err := blob.ReadAll(d.blobs, blob.Ref(doc.Ref))
-	if err != nil {
-		return nil, nil, err
-	}
-	desc, err := report.ParseDescription("description inputs (document "+strconv.FormatInt(doc.ID, 10)+")", b)
-	return desc, b, err
+	return report.LoadDescription(ctx, d.db, d.blobs, e.ID)
 }
 
 func (m *Main) descriptionTemplate() *cobra.Command {

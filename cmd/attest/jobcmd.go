@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"os"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/jobs"
 	"github.com/spf13/cobra"
 )
@@ -125,7 +125,7 @@ func (m *Main) checkRunJob(ctx context.Context, d *data, j *attest.Job) (json.Ra
 	if id, ok := j.Effects["run"]; ok {
 		// An earlier attempt recorded the run and stopped before the
 		// end: finish its bookkeeping only.
-		if err := d.db.SetSetting(ctx, "check.latest_run", fmt.Sprint(id)); err != nil {
+		if err := check.RecordLatest(ctx, d.db, id); err != nil {
 			return nil, err
 		}
 		if _, err := d.checkpoint(ctx); err != nil {

@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
 )
 
@@ -69,53 +68,21 @@ list is ordered by what blocks the examination most, each with a hint.`,
 	return cmd
 }
 
+// assess is engagement e's readiness as of when.
 func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when time.Time) (*readiness.Report, error) {
-	cat := m.catalog()
-	s := d.db
-	ctls, err := s.Controls(ctx, e.ID)
+	sh, err := readiness.LoadShared(ctx, d.db, d.blobs)
 	if err != nil {
 		return nil, err
 	}
-	xs, err := s.Exclusions(ctx, e.ID)
+	desc, _, err := report.LoadDescription(ctx, d.db, d.blobs, e.ID)
 	if err != nil {
 		return nil, err
 	}
-	in := readiness.Input{Engagement: e, Controls: ctls, Status: map[string]period.Status{}, Library: map[string][]string{}}
-	if in.Checks, err = m.failedChecks(ctx, d); err != nil {
-		return nil, err
-	}
-	desc, _, err := m.loadDescription(ctx, d, e)
+	in, err := readiness.Load(ctx, d.db, e, when, desc, sh)
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]bool{}
-	for _, c := range ctls {
-		known[c.ID] = true
-	}
-	for _, g := range desc.Check(e, known) {
-		in.Description = append(in.Description, [2]string{g.Part, g.Detail})
-	}
-	in.Scope(cat, xs)
-	// The window to look at: the period so far (Type 2, SOC 3), or the
-	// year up to the as-of date (Type 1).
-	var start, end time.Time
-	if e.PeriodStart != "" {
-		start, _ = attest.ParseDate(e.PeriodStart)
-		end, _ = attest.ParseDate(e.PeriodEnd)
-	} else {
-		end, _ = attest.ParseDate(e.AsOf)
-		if when.After(end) {
-			when = end
-		}
-		start = end.AddDate(-1, 0, 1)
-	}
-	opts := period.LoadOptions(ctx, s)
-	for _, c := range ctls {
-		if in.Status[c.ID], err = period.ControlStatus(ctx, s, c, start, end, when, opts); err != nil {
-			return nil, err
-		}
-	}
-	return readiness.Assess(in), nil
+	return readiness.Assess(*in), nil
 }
 
 func (m *Main) printReadiness(r *readiness.Report, when time.Time) {

@@ -80,16 +80,8 @@ func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*a
 		return e.Kind == kind && (typ == "" || e.Type == typ)
 	}
 	pick := func(e *attest.Engagement) (*attest.Engagement, attest.Kind, attest.ReportType, error) {
-		k, t := kind, typ
-		if k == "" {
-			k, t = e.Kind, e.Type
-		}
-		if k == attest.SOC3 {
-			t = ""
-		} else if t == "" {
-			t = e.Type
-		}
-		return e, k, t, nil
+		k, t, err := report.Choose(e, kind, typ)
+		return e, k, t, err
 	}
 	if m.cfg.engagement != "" || kind == "" {
 		e, err := m.engagement(ctx, d.db)
@@ -127,32 +119,11 @@ func (m *Main) reportInput(ctx context.Context, d *data, f reportFlags) (*report
 	if err != nil {
 		return nil, err
 	}
-	in := &report.Input{Engagement: e, Kind: kind, Type: typ, Catalog: m.catalog(), ByProcess: f.byProcess, Now: m.Now()}
-	if in.Description, _, err = m.loadDescription(ctx, d, e); err != nil {
-		return nil, err
-	}
-	if in.Controls, err = d.db.Controls(ctx, e.ID); err != nil {
-		return nil, err
-	}
-	if in.Exclusions, err = d.db.Exclusions(ctx, e.ID); err != nil {
-		return nil, err
-	}
-	if in.Tests, err = d.db.Tests(ctx, e.ID, ""); err != nil {
-		return nil, err
-	}
-	if in.Responses, err = d.db.Responses(ctx, 0); err != nil {
-		return nil, err
-	}
-	if in.Auditors, err = d.db.Auditors(ctx, e.ID); err != nil {
-		return nil, err
-	}
-	failed, err := m.failedChecks(ctx, d)
+	in, err := report.LoadInput(ctx, d.db, d.blobs, e, kind, typ, m.Now())
 	if err != nil {
 		return nil, err
 	}
-	if in.Known, err = report.KnownDeviations(ctx, d.db, e, failed, report.ExaminationSpan(e, m.today())); err != nil {
-		return nil, err
-	}
+	in.ByProcess = f.byProcess
 	return in, nil
 }
 
@@ -320,7 +291,7 @@ func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built,
 	if in.Kind == attest.SOC3 {
 		gaps = nil
 	}
-	files, pages, rerr := m.render(ctx, d, in.Engagement, doc, draftSlug(in), f)
+	files, pages, rerr := m.render(ctx, d, in.Engagement, doc, in.DraftSlug(), f)
 	return &built{in, doc, files, pages, gaps}, rerr
 }
 
@@ -593,13 +564,4 @@ func (m *Main) listDocuments(ctx context.Context, kind string) error {
 		m.printf("None yet.\n")
 	}
 	return nil
-}
-
-// draftSlug names a draft's files after its engagement, adding the kind
-// when it differs from the engagement's (a SOC 3 from SOC 2 work).
-func draftSlug(in *report.Input) string {
-	if in.Kind == in.Engagement.Kind && in.Type == in.Engagement.Type {
-		return report.Slug(in.Engagement.ID, "draft")
-	}
-	return report.Slug(in.Engagement.ID, string(in.Kind), string(in.Type), "draft")
 }

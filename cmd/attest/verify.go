@@ -7,9 +7,8 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
-	"github.com/attest-dev/attest/web"
-
 	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/workpapers"
 	"github.com/spf13/cobra"
 )
 
@@ -138,7 +137,7 @@ func (m *Main) verifyExport(file, key string) error {
 	if err != nil {
 		return attest.Errorf(attest.EINVALID, "--export: %v", err)
 	}
-	res, err := web.VerifyExport(f, st.Size(), key)
+	res, err := workpapers.Verify(f, st.Size(), key)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}

@@ -1,0 +1,131 @@
+package report
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/catalog"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/readiness"
+)
+
+// Documents reads an engagement's documents of one kind, oldest first.
+type Documents interface {
+	Documents(ctx context.Context, engagementID, kind string) ([]attest.Document, error)
+}
+
+// InputStore is what LoadInput reads.
+type InputStore interface {
+	Documents
+	DeviationSource
+	check.LatestStore
+	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
+	Exclusions(ctx context.Context, engagementID string) ([]attest.Exclusion, error)
+	Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error)
+	Responses(ctx context.Context, testID int64) ([]attest.Response, error)
+	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+}
+
+// LoadDescription reads the engagement's latest description inputs and
+// the bytes they were parsed from: an empty Description and nil bytes
+// when none are recorded.
+func LoadDescription(ctx context.Context, s Documents, blobs blob.Store, engagementID string) (*Description, []byte, error) {
+	docs, err := s.Documents(ctx, engagementID, attest.DocDescription)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(docs) == 0 {
+		return &Description{}, nil, nil
+	}
+	doc := docs[len(docs)-1]
+	if blobs == nil {
+		return nil, nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "there is no document store to read the description inputs from"}
+	}
+	b, err := blob.ReadAll(blobs, blob.Ref(doc.Ref))
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := ParseDescription("description inputs (document "+strconv.FormatInt(doc.ID, 10)+")", b)
+	return d, b, err
+}
+
+// Missing is Check's gaps as part and detail, what readiness lists.
+func (d *Description) Missing(e *attest.Engagement, controls map[string]bool) [][2]string {
+	var out [][2]string
+	for _, g := range d.Check(e, controls) {
+		out = append(out, [2]string{g.Part, g.Detail})
+	}
+	return out
+}
+
+// Choose settles the kind and type of a draft from engagement e's work:
+// an empty kind is the engagement's own, an empty type the engagement's
+// type, and a SOC 3 has none. A combination the engagement cannot give
+// is an EINVALID error.
+func Choose(e *attest.Engagement, kind attest.Kind, typ attest.ReportType) (attest.Kind, attest.ReportType, error) {
+	if kind == "" {
+		kind = e.Kind
+	}
+	switch {
+	case kind == attest.SOC3:
+		typ = ""
+	case typ == "":
+		typ = e.Type
+	}
+	in := Input{Engagement: e, Kind: kind, Type: typ}
+	return kind, typ, in.Check()
+}
+
+// LoadInput reads what a draft of engagement e is built from, for the
+// kind and type Choose settles: the description inputs, controls,
+// exclusions, the tests and management's responses, and the auditors.
+// attest report build, the report-build job and the web's drafts all use
+// it.
+func LoadInput(ctx context.Context, s InputStore, blobs blob.Store, e *attest.Engagement, kind attest.Kind, typ attest.ReportType, now time.Time) (*Input, error) {
+	kind, typ, err := Choose(e, kind, typ)
+	if err != nil {
+		return nil, err
+	}
+	in := &Input{Engagement: e, Kind: kind, Type: typ, Catalog: catalog.MustLoad(), Now: now}
+	if in.Description, _, err = LoadDescription(ctx, s, blobs, e.ID); err != nil {
+		return nil, err
+	}
+	if in.Controls, err = s.Controls(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if in.Exclusions, err = s.Exclusions(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if in.Tests, err = s.Tests(ctx, e.ID, ""); err != nil {
+		return nil, err
+	}
+	if in.Responses, err = s.Responses(ctx, 0); err != nil {
+		return nil, err
+	}
+	if in.Auditors, err = s.Auditors(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	// The deviations management knows of, for the assertion's matters to
+	// discuss with the service auditor.
+	run, err := check.Latest(ctx, s, blobs)
+	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
+		return nil, err
+	}
+	if in.Known, err = KnownDeviations(ctx, s, e, readiness.FailedChecks(run), ExaminationSpan(e, now)); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// DraftSlug names a draft's files after its engagement, adding the kind
+// and type when they are not the engagement's own (a SOC 3 from SOC 2
+// work).
+func (in *Input) DraftSlug() string {
+	if in.Kind == in.Engagement.Kind && in.Type == in.Engagement.Type {
+		return Slug(in.Engagement.ID, "draft")
+	}
+	return Slug(in.Engagement.ID, string(in.Kind), string(in.Type), "draft")
+}

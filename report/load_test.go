@@ -1,0 +1,147 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/storetest"
+)
+
+var change = attest.Change{Actor: "tester", At: time.Date(2026, 4, 2, 8, 0, 0, 0, time.UTC)}
+
+// loadFixture is engagement e1 (SOC 2 Type 2) in a real store, with one
+// auditor, one of the auditor's tests and management's response to it.
+func loadFixture(t *testing.T) (*sqlite.DB, blob.Store, *attest.Engagement) {
+	t.Helper()
+	ctx := context.Background()
+	s, bs := sqlitetest.Create(t), sqlitetest.Blobs(t)
+	e := storetest.Engagement("e1")
+	if err := s.CreateEngagement(ctx, change, e, storetest.Controls(2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddAuditor(ctx, change, attest.Auditor{EngagementID: "e1", Name: "Ana Lima"}); err != nil {
+		t.Fatal(err)
+	}
+	test, err := s.AddTest(ctx, change, attest.Test{EngagementID: "e1", ControlID: "AX-01", Procedures: []string{"inspection"}, Conclusion: attest.ConclusionExceptions, Wording: "Exception noted."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddResponse(ctx, change, attest.Response{TestID: test.ID, Text: "Fixed in May."}); err != nil {
+		t.Fatal(err)
+	}
+	return s, bs, e
+}
+
+// keepDescription records b as the engagement's description inputs.
+func keepDescription(t *testing.T, s *sqlite.DB, bs blob.Store, b []byte) *attest.Document {
+	t.Helper()
+	ref, size, err := bs.Put(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.AddDocument(context.Background(), change, attest.Document{EngagementID: "e1", Kind: attest.DocDescription, Name: "description.yaml", Ref: string(ref), Size: size, MediaType: "application/yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestLoadDescription(t *testing.T) {
+	ctx := context.Background()
+	s, bs, e := loadFixture(t)
+	d, raw, err := LoadDescription(ctx, s, bs, e.ID)
+	if err != nil || raw != nil || d.Organization != "" {
+		t.Fatalf("none recorded: %+v %q %v", d, raw, err)
+	}
+	if len(d.Missing(e, map[string]bool{"AX-01": true})) == 0 {
+		t.Error("empty description inputs miss nothing")
+	}
+	keepDescription(t, s, bs, []byte("organization: An earlier name\n"))
+	want, _ := os.ReadFile("testdata/description.yaml")
+	keepDescription(t, s, bs, want)
+	d, raw, err = LoadDescription(ctx, s, bs, e.ID)
+	if err != nil || !bytes.Equal(raw, want) || d.Organization != "Harbor Payroll, Inc." {
+		t.Errorf("the latest inputs: %q %v", d.Organization, err)
+	}
+	doc := keepDescription(t, s, bs, []byte("servics: {text: x}\n"))
+	if _, _, err := LoadDescription(ctx, s, bs, e.ID); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "document "+strconv.FormatInt(doc.ID, 10)) {
+		t.Errorf("bad inputs name their document: %v", err)
+	}
+	if _, _, err := LoadDescription(ctx, s, nil, e.ID); attest.ErrorCode(err) != attest.EUNAVAILABLE {
+		t.Errorf("without a document store: %v", err)
+	}
+}
+
+func TestChoose(t *testing.T) {
+	soc2t2 := &attest.Engagement{ID: "e1", Kind: attest.SOC2, Type: attest.Type2}
+	soc1t1 := &attest.Engagement{ID: "e2", Kind: attest.SOC1, Type: attest.Type1}
+	for _, tc := range []struct {
+		e        *attest.Engagement
+		kind     attest.Kind
+		typ      attest.ReportType
+		wantKind attest.Kind
+		wantType attest.ReportType
+		err      string
+	}{
+		{soc2t2, "", "", attest.SOC2, attest.Type2, ""},
+		{soc2t2, attest.SOC2, "", attest.SOC2, attest.Type2, ""},
+		{soc2t2, attest.SOC3, "", attest.SOC3, "", ""},
+		{soc2t2, attest.SOC3, attest.Type2, attest.SOC3, "", ""},
+		{soc2t2, "", attest.Type1, "", "", "not Type 1"},
+		{soc2t2, attest.SOC1, "", "", "", "not SOC 1"},
+		{soc1t1, attest.SOC3, "", "", "", "a SOC 3 is drawn from SOC 2 Type 2 work"},
+		{soc1t1, "", "", attest.SOC1, attest.Type1, ""},
+	} {
+		k, typ, err := Choose(tc.e, tc.kind, tc.typ)
+		name := tc.e.ID + " " + string(tc.kind) + " " + string(tc.typ)
+		if tc.err != "" {
+			if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), tc.err) {
+				t.Errorf("%s: %v, want %q", name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || k != tc.wantKind || typ != tc.wantType {
+			t.Errorf("%s: %q %q %v, want %q %q", name, k, typ, err, tc.wantKind, tc.wantType)
+		}
+	}
+}
+
+func TestLoadInput(t *testing.T) {
+	ctx := context.Background()
+	s, bs, e := loadFixture(t)
+	b, _ := os.ReadFile("testdata/description.yaml")
+	keepDescription(t, s, bs, b)
+	now := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
+	in, err := LoadInput(ctx, s, bs, e, "", "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Kind != attest.SOC2 || in.Type != attest.Type2 || !in.Now.Equal(now) || in.Catalog == nil || in.Description.Organization != "Harbor Payroll, Inc." {
+		t.Errorf("input %s %s %v %q", in.Kind, in.Type, in.Now, in.Description.Organization)
+	}
+	if len(in.Controls) != 2 || len(in.Tests) != 1 || len(in.Responses) != 1 || len(in.Auditors) != 1 || in.Auditors[0].Name != "Ana Lima" {
+		t.Errorf("%d controls, %d tests, %d responses, auditors %+v", len(in.Controls), len(in.Tests), len(in.Responses), in.Auditors)
+	}
+	if got := in.DraftSlug(); got != "e1-draft" {
+		t.Errorf("slug %q", got)
+	}
+	soc3, err := LoadInput(ctx, s, bs, e, attest.SOC3, "", now)
+	if err != nil || soc3.Type != "" || soc3.DraftSlug() != "e1-soc-3-draft" {
+		t.Errorf("SOC 3: %+v %v", soc3, err)
+	}
+	if _, err := Build(*soc3); err != nil {
+		t.Errorf("a SOC 3 from the loaded input: %v", err)
+	}
+	if _, err := LoadInput(ctx, s, bs, e, attest.SOC1, "", now); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("a SOC 1 from SOC 2 work: %v", err)
+	}
+}
