@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -123,6 +124,15 @@ func commandPath(args []string) string {
 	return strings.Join(words, " ")
 }
 
+// plainBoolFlags registers, once for the process (cobra's template
+// functions are global), the template function that writes boolean flags
+// plainly.
+var plainBoolFlags = sync.OnceFunc(func() {
+	cobra.AddTemplateFunc("plainBoolFlags", func(s string) string {
+		return strings.ReplaceAll(s, "[=true|false]", strings.Repeat(" ", len("[=true|false]")))
+	})
+})
+
 func (m *Main) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "attest",
@@ -155,6 +165,10 @@ report; Attest prepares and organizes.`,
 			return nil
 		},
 	}
+	// pflag writes a boolean flag as --json[=true|false]; people read
+	// --json. Blanks of the same width keep the columns aligned.
+	plainBoolFlags()
+	root.SetUsageTemplate(strings.ReplaceAll(root.UsageTemplate(), ".FlagUsages | trimTrailingWhitespaces", ".FlagUsages | plainBoolFlags | trimTrailingWhitespaces"))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &attest.Error{Code: attest.EINVALID, Message: err.Error(), Hint: "see `" + c.CommandPath() + " --help`"}
 	})

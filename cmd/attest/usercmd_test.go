@@ -116,3 +116,14 @@ func TestUnresolvedNamesAreListedAndLinked(t *testing.T) {
 	}
 	mustRun(t, dir, "verify")
 }
+
+// Boolean flags read as --json in every help, not --json[=true|false].
+func TestHelpShowsPlainBooleanFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"--help"}, {"evidence", "add", "--help"}, {"check", "run", "--help"}} {
+		out := mustRun(t, dir, args...)
+		if strings.Contains(out, "[=true|false]") || !strings.Contains(out, "--json  ") {
+			t.Errorf("attest %s:\n%s", strings.Join(args, " "), out)
+		}
+	}
+}
