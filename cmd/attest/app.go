@@ -33,6 +33,9 @@ type Main struct {
 	// Interactive is true when a person is at a terminal: prompts and
 	// progress are shown only then.
 	Interactive bool
+	// Invoked is how the person started the program (./attest, attest,
+	// bin/attest), for the commands printed as hints: "attest" when empty.
+	Invoked string
 
 	cfg config
 }

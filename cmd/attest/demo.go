@@ -215,31 +215,35 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	if dir != "attest-data" {
 		flag = " --data " + dir
 	}
+	bin := m.Invoked
+	if bin == "" {
+		bin = "attest"
+	}
 	for _, c := range []string{
-		"attest scope --answers " + filepath.Join(dir, "demo-answers.yaml"),
-		"attest engagement list" + flag,
-		"attest engagement show" + flag,
-		"attest controls list" + flag + " --status in-progress",
-		"attest readiness" + flag,
-		"attest period status" + flag,
-		"attest period status --control AC-06" + flag,
-		"attest verify" + flag,
-		"attest evidence list --control AC-04" + flag,
-		"attest ledger checkpoint --out checkpoint.txt" + flag,
-		"attest population list" + flag,
-		"attest sample list" + flag,
-		"attest test list" + flag,
-		"attest request list" + flag,
-		"attest controls show CHG-03" + flag,
-		"attest check run" + flag,
-		"attest check list",
-		"attest evidence list --control AC-02" + flag,
-		"attest description check" + flag,
-		"attest report build --format html,pdf --out reports" + flag,
-		"attest report lint" + flag,
-		"attest report issued list" + flag,
-		"attest catalog criteria --category availability --long",
-		"attest serve" + flag + "   (sign in as kenji.mori@harbor.example, password " + demoPassword + ")",
+		bin + " scope --answers " + filepath.Join(dir, "demo-answers.yaml"),
+		bin + " engagement list" + flag,
+		bin + " engagement show" + flag,
+		bin + " controls list" + flag + " --status in-progress",
+		bin + " readiness" + flag,
+		bin + " period status" + flag,
+		bin + " period status --control AC-06" + flag,
+		bin + " verify" + flag,
+		bin + " evidence list --control AC-04" + flag,
+		bin + " ledger checkpoint --out checkpoint.txt" + flag,
+		bin + " population list" + flag,
+		bin + " sample list" + flag,
+		bin + " test list" + flag,
+		bin + " request list" + flag,
+		bin + " controls show CHG-03" + flag,
+		bin + " check run" + flag,
+		bin + " check list",
+		bin + " evidence list --control AC-02" + flag,
+		bin + " description check" + flag,
+		bin + " report build --format html,pdf --out reports" + flag,
+		bin + " report lint" + flag,
+		bin + " report issued list" + flag,
+		bin + " catalog criteria --category availability --long",
+		bin + " serve" + flag + "   (sign in as kenji.mori@harbor.example, password " + demoPassword + ")",
 	} {
 		m.printf("  %s\n", c)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ func main() {
 		Getenv:      os.Getenv,
 		Now:         time.Now,
 		Interactive: term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd())),
+		Invoked:     invokedAs(os.Args[0]),
 	}
 	// ATTEST_CPUPROFILE=FILE writes a CPU profile of the command, for
 	// performance work (go tool pprof).
@@ -36,4 +38,13 @@ func main() {
 		pprof.StopCPUProfile()
 		os.Exit(code)
 	}
+}
+
+// invokedAs is how to type the program again: its path as given when it
+// was started by a path (./attest), else its name (found on the PATH).
+func invokedAs(arg0 string) string {
+	if strings.Contains(arg0, "/") && !strings.Contains(arg0, "go-build") {
+		return arg0
+	}
+	return "attest"
 }
