@@ -46,6 +46,7 @@ type addFlags struct {
 	dir, date, covers string
 	note, source      string
 	maxSizeMiB        int64
+	allowEmpty        bool
 }
 
 func (m *Main) evidenceAdd() *cobra.Command {
@@ -70,6 +71,7 @@ func (m *Main) evidenceAdd() *cobra.Command {
 	fl.StringVar(&f.note, "note", "", "a note kept with the evidence")
 	fl.StringVar(&f.source, "source", "", "where it came from (system, report, person)")
 	fl.Int64Var(&f.maxSizeMiB, "max-size", blob.DefaultMaxSize>>20, "largest file accepted, in MiB")
+	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "accept an empty (0-byte) file as evidence")
 	return cmd
 }
 
@@ -180,6 +182,12 @@ func (m *Main) addEvidence(ctx context.Context, f addFlags) error {
 	pending, items, err := m.stageAll(d, paths)
 	if err != nil {
 		return err
+	}
+	for i := range items {
+		if items[i].Size == 0 && !f.allowEmpty {
+			d.blobs.Abort(pending)
+			return attest.Errorf(attest.EINVALID, "%s is empty (0 bytes): an empty file shows nothing; add --allow-empty if it is the evidence", paths[i])
+		}
 	}
 	for i := range items {
 		items[i].Controls, items[i].Date, items[i].CoversStart, items[i].CoversEnd = controls, date, start, end

@@ -401,3 +401,18 @@ func TestPurgeKeepsBytesAPopulationNeeds(t *testing.T) {
 		t.Errorf("the population lost its bytes: %v", v["problems"])
 	}
 }
+
+// An empty file is refused as evidence unless --allow-empty says it is
+// meant, and nothing is recorded when it is refused.
+func TestEmptyEvidenceNeedsAllowEmpty(t *testing.T) {
+	dir := setup(t)
+	writeFile(t, dir, "empty.txt", "")
+	writeFile(t, dir, "full.txt", "Q1 review")
+	if r := run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "full.txt", "--file", "empty.txt", "--date", "2026-03-31"); r.code != 2 || !strings.Contains(r.stderr, "empty.txt is empty") {
+		t.Errorf("empty file: %+v", r)
+	}
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "evidence", "list", "--json")); len(l) != 0 {
+		t.Errorf("a refused add recorded %d items", len(l))
+	}
+	mustRun(t, dir, "evidence", "add", "--control", "AC-06", "--file", "empty.txt", "--date", "2026-03-31", "--allow-empty")
+}
