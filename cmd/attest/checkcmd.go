@@ -224,6 +224,13 @@ input.`,
 }
 
 func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif string, noRecord bool) error {
+	// Report files go into folders that exist: checked before anything
+	// runs or is recorded, so a mistyped path costs nothing.
+	for flag, path := range map[string]string{"--junit": junit, "--sarif": sarif} {
+		if err := outputFolder(flag, path); err != nil {
+			return err
+		}
+	}
 	// A run builds its data once and keeps it to the end: collecting less
 	// often trades a little memory for much less time in the collector.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
@@ -420,15 +427,23 @@ func readExports(path string) (*collect.Result, error) {
 	return res, nil
 }
 
+// outputFolder refuses an output file whose folder does not exist: Attest
+// writes where it is told, and never makes folders a typo named.
+func outputFolder(flag, path string) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return attest.Errorf(attest.EINVALID, "%s %s: the folder %s does not exist", flag, path, dir)
+	}
+	return nil
+}
+
 func writeReport(path string, fill func(*bytes.Buffer) error) error {
 	var b bytes.Buffer
 	if err := fill(&b); err != nil {
 		return err
-	}
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
-		}
 	}
 	if err := writeFileAtomic(path, b.Bytes()); err != nil {
 		return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))

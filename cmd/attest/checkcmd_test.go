@@ -28,6 +28,20 @@ func exports(t *testing.T, dir string) string {
 func TestCheckRunRecordsEvidenceAndGatesCI(t *testing.T) {
 	dir := setup(t)
 	in := exports(t, dir)
+	// A report file in a folder that does not exist: refused before
+	// anything runs or is recorded, and no folder is made.
+	if r := run(t, dir, "", "check", "run", "--input", in, "--junit", "out/junit.xml"); r.code != 2 || !strings.Contains(r.stderr, "the folder out does not exist") {
+		t.Errorf("missing folder: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+		t.Error("check run made the folder out")
+	}
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "evidence", "list", "--json")); len(l) != 0 {
+		t.Errorf("a refused run recorded %d items", len(l))
+	}
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	r := run(t, dir, "", "check", "run", "--input", in, "--junit", "out/junit.xml", "--sarif", "out/results.sarif", "--json")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1 for a failing check\n%s\n%s", r.code, r.stdout, r.stderr)
