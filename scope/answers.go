@@ -109,15 +109,16 @@ func ParseAnswers(name string, b []byte) (*Answers, error) {
 	if len(b) > maxAnswersSize {
 		return nil, attest.Errorf(attest.EINVALID, "%s: %d bytes is too large for an answers file (at most %d)", name, len(b), maxAnswersSize)
 	}
+	empty := attest.Errorf(attest.EINVALID, "%s: the file is empty: it holds no answers (see docs/guide.md for the questions, or run attest scope on a terminal to be asked them)", name)
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
 		if err.Error() == "EOF" {
-			return &Answers{}, nil
+			return nil, empty
 		}
 		return nil, attest.Errorf(attest.EINVALID, "%s: not valid YAML or JSON: %v", name, err)
 	}
-	if len(doc.Content) == 0 {
-		return &Answers{}, nil
+	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.MappingNode && len(doc.Content[0].Content) == 0) {
+		return nil, empty
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
