@@ -117,7 +117,7 @@ func ParseAnswers(name string, b []byte) (*Answers, error) {
 		}
 		return nil, attest.Errorf(attest.EINVALID, "%s: not valid YAML or JSON: %v", name, err)
 	}
-	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.MappingNode && len(doc.Content[0].Content) == 0) {
+	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.MappingNode && len(doc.Content[0].Content) == 0) || doc.Content[0].Tag == "!!null" {
 		return nil, empty
 	}
 	root := doc.Content[0]
