@@ -53,13 +53,24 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := outputFolder("--out", out); err != nil {
+				return err
+			}
 			if out != "" {
 				if err := writeFileAtomic(out, signed); err != nil {
-					return err
+					return attest.Errorf(attest.EINVALID, "--out %s: %v", out, unwrapPathErr(err))
 				}
 			}
 			if m.cfg.json {
-				return m.printJSON(map[string]any{"origin": cp.Origin, "size": cp.Size, "root": cp.Root.String(), "note": string(signed)})
+				res := map[string]any{"origin": cp.Origin, "size": cp.Size, "root": cp.Root.String(), "note": string(signed)}
+				if out != "" {
+					res["out"] = out
+				}
+				return m.printJSON(res)
+			}
+			if out != "" {
+				m.printf("Wrote the signed checkpoint of %d entries to %s: keep it outside the data directory; attest verify --checkpoint %s later shows that nothing it covers changed.\n", cp.Size, out, out)
+				return nil
 			}
 			m.printf("%s", signed)
 			return nil

@@ -157,6 +157,11 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	srv := &http.Server{Handler: ws,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", cfg.Mailer != nil)
+	if m.Interactive {
+		// The log is JSON for machines; a person at a terminal is told
+		// where to go.
+		fmt.Fprintf(m.Stdout, "Attest is serving at %s/ (the trust center at %s/trust/%s). Stop it with Ctrl-C.\n", base, base, f.org)
+	}
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -127,3 +127,15 @@ func TestHelpShowsPlainBooleanFlags(t *testing.T) {
 		}
 	}
 }
+
+// ledger checkpoint --out says where it wrote; a folder that does not
+// exist is refused.
+func TestCheckpointOutSaysWhere(t *testing.T) {
+	dir := setup(t)
+	if out := mustRun(t, dir, "ledger", "checkpoint", "--out", "cp.txt"); !strings.Contains(out, "Wrote the signed checkpoint") || !strings.Contains(out, "cp.txt") {
+		t.Errorf("checkpoint --out: %s", out)
+	}
+	if r := run(t, dir, "", "ledger", "checkpoint", "--out", "nowhere/cp.txt"); r.code != 2 || !strings.Contains(r.stderr, "does not exist") {
+		t.Errorf("checkpoint into a missing folder: %+v", r)
+	}
+}
