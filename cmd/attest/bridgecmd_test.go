@@ -28,6 +28,9 @@ func TestBridgeLetterCommand(t *testing.T) {
 		t.Errorf("bad report date: exit %d %s", r.code, r.stderr)
 	}
 	mustRun(t, dir, "report", "issued", "add", "--file", "final.pdf", "--kind", "SOC 2", "--type", "2", "--period", "2025-01-01..2025-12-31", "--firm", "Example CPA", "--report-date", "2026-02-20")
+	if l := mustRun(t, dir, "report", "issued", "list"); !strings.HasPrefix(l, "ID") || !strings.Contains(l, "PERIOD") || !strings.Contains(l, "SOC 2 Type 2") || !strings.Contains(l, "2025-01-01..2025-12-31") {
+		t.Errorf("report issued list:\n%s", l)
+	}
 	for through, want := range map[string]string{"2025-12-15": "is not after 2025-12-31", "2025-12-31": "is not after 2025-12-31", "2026-11-30": "after today", "12/01/2026": "--through"} {
 		if r := run(t, dir, "", "report", "bridge-letter", "--through", through, "--format", "md", "--out", "out"); r.code != 2 || !strings.Contains(r.stderr, want) {
 			t.Errorf("--through %s: exit %d %s", through, r.code, r.stderr)

@@ -556,12 +556,25 @@ func (m *Main) listDocuments(ctx context.Context, kind string) error {
 	if m.cfg.json {
 		return m.printJSON(docs)
 	}
-	for _, doc := range docs {
-		at, _ := time.Parse(time.RFC3339Nano, doc.AddedAt)
-		m.printf("%4d  %s  %-40s %s  %s\n", doc.ID, at.Format("2006-01-02 15:04"), doc.Name, doc.Meta["sha256"][:min(12, len(doc.Meta["sha256"]))], doc.AddedBy)
-	}
 	if len(docs) == 0 {
 		m.printf("None yet.\n")
+		return nil
 	}
-	return nil
+	w := m.table()
+	if kind == attest.DocIssued {
+		fmt.Fprintln(w, "ID\tADDED\tREPORT\tPERIOD\tFIRM\tFILE\tSHA-256\tBY")
+	} else {
+		fmt.Fprintln(w, "ID\tADDED\tFILE\tSHA-256\tBY")
+	}
+	for _, doc := range docs {
+		at, _ := time.Parse(time.RFC3339Nano, doc.AddedAt)
+		sum := doc.Meta["sha256"][:min(12, len(doc.Meta["sha256"]))]
+		if kind == attest.DocIssued {
+			report := strings.TrimSpace(doc.Meta["kind"] + " " + doc.Meta["type"])
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", doc.ID, at.Format("2006-01-02 15:04"), dashStr(report), dashStr(doc.Meta["period"]), dashStr(doc.Meta["firm"]), doc.Name, sum, doc.AddedBy)
+			continue
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", doc.ID, at.Format("2006-01-02 15:04"), doc.Name, sum, doc.AddedBy)
+	}
+	return w.Flush()
 }
