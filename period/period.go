@@ -137,15 +137,18 @@ type Input struct {
 
 // Status is one control's state over the period.
 type Status struct {
-	Control     string       `json:"id"`
-	Frequency   string       `json:"frequency"`
-	Expected    int          `json:"expected"`
-	Present     int          `json:"present"`
-	LateCount   int          `json:"-"`
-	MissedCount int          `json:"-"`
-	NotRequired int          `json:"not_required"`
-	Upcoming    int          `json:"upcoming"`
-	Coverage    float64      `json:"coverage"`
+	Control     string  `json:"id"`
+	Frequency   string  `json:"frequency"`
+	Expected    int     `json:"expected"`
+	Present     int     `json:"present"`
+	LateCount   int     `json:"-"`
+	MissedCount int     `json:"-"`
+	NotRequired int     `json:"not_required"`
+	Upcoming    int     `json:"upcoming"`
+	Coverage    float64 `json:"coverage"`
+	// NothingDue says no occurrence has come due yet, so Coverage (1)
+	// measures nothing.
+	NothingDue  bool         `json:"nothing_due,omitempty"`
 	Occurrences []Occurrence `json:"-"`
 	Warnings    []string     `json:"-"`
 }
@@ -230,7 +233,9 @@ func Evaluate(in Input) Status {
 	if due := st.Expected - st.NotRequired - st.Upcoming; due > 0 {
 		st.Coverage = float64(st.Present) / float64(due)
 	} else {
-		st.Coverage = 1
+		// Nothing has come due: no occurrence can be missing, which says
+		// nothing of the evidence to come. People see "nothing due yet".
+		st.Coverage, st.NothingDue = 1, true
 	}
 	st.Warnings = append(st.Warnings, strays(in, occs, points)...)
 	return st

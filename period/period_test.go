@@ -209,3 +209,16 @@ func TestCoverageNothingDue(t *testing.T) {
 		t.Errorf("nothing due yet: %+v", st)
 	}
 }
+
+// Early in the period nothing is due: coverage measures nothing, and the
+// status says so instead of passing for complete.
+func TestNothingDueYet(t *testing.T) {
+	st := Evaluate(Input{Control: quarterly(), Start: d("2026-01-01"), End: d("2026-12-31"), AsOf: d("2026-02-10")})
+	if !st.NothingDue || st.Present != 0 {
+		t.Errorf("before the first due date: %+v", st)
+	}
+	st = Evaluate(Input{Control: quarterly(), Start: d("2026-01-01"), End: d("2026-12-31"), AsOf: d("2026-11-22")})
+	if st.NothingDue {
+		t.Errorf("three quarters have come due: %+v", st)
+	}
+}

@@ -62,8 +62,8 @@ upcoming). --as-of shows the state on any date, counting only evidence added
 by then.
 
 Attest shows whether evidence is present, not whether a control operated:
-that is the service auditor's conclusion. A missing occurrence is what the
-auditor may find when sampling.`,
+that is the service auditor's conclusion. A missed or late occurrence is a
+known deviation: management discloses it to the service auditor.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -164,7 +164,11 @@ func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
 	w := m.table()
 	fmt.Fprintln(w, "CONTROL\tFREQUENCY\tEXPECTED\tPRESENT\tLATE\tMISSED\tN/R\tUPCOMING\tCOVERAGE")
 	for _, c := range out.Controls {
-		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f%%\n", c.Control, c.Frequency, c.Expected, c.Present, len(c.Late), len(c.Missed), c.Status.NotRequired, c.Upcoming, c.Coverage*100)
+		coverage := fmt.Sprintf("%.0f%%", c.Coverage*100)
+		if c.Status.NothingDue {
+			coverage = "nothing due yet"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", c.Control, c.Frequency, c.Expected, c.Present, len(c.Late), len(c.Missed), c.Status.NotRequired, c.Upcoming, coverage)
 	}
 	w.Flush()
 	m.printf("\n")
