@@ -20,6 +20,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/gc"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/period"
@@ -46,7 +47,7 @@ type addFlags struct {
 	dir, date, covers string
 	note, source      string
 	maxSizeMiB        int64
-	allowEmpty        bool
+	allowEmpty, force bool
 }
 
 func (m *Main) evidenceAdd() *cobra.Command {
@@ -72,6 +73,7 @@ func (m *Main) evidenceAdd() *cobra.Command {
 	fl.StringVar(&f.source, "source", "", "where it came from (system, report, person)")
 	fl.Int64Var(&f.maxSizeMiB, "max-size", blob.DefaultMaxSize>>20, "largest file accepted, in MiB")
 	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "accept an empty (0-byte) file as evidence")
+	fl.BoolVar(&f.force, "force", false, "accept a date more than a year outside every engagement's period")
 	return cmd
 }
 
@@ -139,6 +141,42 @@ func knownControls(ctx context.Context, s attest.Store) (map[string]bool, error)
 	return known, nil
 }
 
+// checkEvidenceDate warns of evidence dated outside every period of the
+// engagements whose controls it supports, and refuses one more than a
+// year outside without --force (engagement.EvidenceDate).
+func (m *Main) checkEvidenceDate(ctx context.Context, d *data, controls []string, date, start string, force bool) error {
+	when := date
+	if when == "" {
+		when = start
+	}
+	t, err := attest.ParseDate(when)
+	if err != nil {
+		return nil // today: no date was given
+	}
+	engs, err := d.db.Engagements(ctx)
+	if err != nil {
+		return err
+	}
+	var mine []attest.Engagement
+	for _, e := range engs {
+		ctls, err := d.db.Controls(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range ctls {
+			if has(controls, c.ID) {
+				mine = append(mine, e)
+				break
+			}
+		}
+	}
+	warning, err := engagement.EvidenceDate(mine, t, force)
+	if warning != "" {
+		m.warn(warning)
+	}
+	return err
+}
+
 func (m *Main) addEvidence(ctx context.Context, f addFlags) error {
 	if len(f.controls) == 0 {
 		return attest.Errorf(attest.EINVALID, "say which control the evidence supports: --control ID (repeatable)")
@@ -172,6 +210,9 @@ func (m *Main) addEvidence(ctx context.Context, f addFlags) error {
 		if !has(controls, id) {
 			controls = append(controls, id)
 		}
+	}
+	if err := m.checkEvidenceDate(ctx, d, controls, date, start, f.force); err != nil {
+		return err
 	}
 	d.blobs.SetMaxSize(f.maxSizeMiB << 20)
 	d.blobs.CleanTemp(time.Hour)

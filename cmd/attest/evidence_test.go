@@ -416,3 +416,21 @@ func TestEmptyEvidenceNeedsAllowEmpty(t *testing.T) {
 	}
 	mustRun(t, dir, "evidence", "add", "--control", "AC-06", "--file", "empty.txt", "--date", "2026-03-31", "--allow-empty")
 }
+
+// Evidence dated outside the engagement's period is accepted with a
+// warning; more than a year outside is refused unless --force says the
+// date is right.
+func TestEvidenceDatedOutsideThePeriod(t *testing.T) {
+	dir := setup(t) // the period is 2026-01-01..2026-12-31
+	writeFile(t, dir, "r.txt", "review")
+	if r := run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "r.txt", "--date", "2020-03-31"); r.code != 2 || !strings.Contains(r.stderr, "more than a year") || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("six years before: %+v", r)
+	}
+	if r := run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "r.txt", "--date", "2025-11-30"); r.code != 0 || !strings.Contains(r.stderr, "32 days outside") {
+		t.Errorf("a month before: %+v", r)
+	}
+	if r := run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "r.txt", "--date", "2026-03-31"); r.code != 0 || strings.Contains(r.stderr, "outside") {
+		t.Errorf("inside: %+v", r)
+	}
+	mustRun(t, dir, "evidence", "add", "--control", "AC-06", "--file", "r.txt", "--date", "2020-03-31", "--force")
+}
