@@ -1,10 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +162,52 @@ func TestLookAlikeOwnerIsNotTheOwner(t *testing.T) {
 	}
 	if code, body := f.callAs(t, "PATCH", "/api/v1/engagements/e1/controls/AX-01", attest.RoleCompliance, map[string]any{"owner": "nobody@example.com"}); code != 400 || !strings.Contains(body, "owner:") {
 		t.Errorf("assign to an unknown address: %d %s", code, body)
+	}
+}
+
+// Tampered evidence is never served as the original: a small item is
+// checked whole (500, cause logged), a large one streams with its end held
+// back and the response is aborted, so the client never gets it whole.
+func TestDownloadsVerifyWhatTheyServe(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	for _, size := range []int{1000, smallBlob + 3<<20} {
+		orig := bytes.Repeat([]byte{'x'}, size)
+		ref, n, err := f.bstore.Put(bytes.NewReader(orig))
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := f.store.AddEvidence(ctx, ch, []attest.Evidence{{Ref: string(ref), Size: n, Name: "log.txt", MediaType: "text/plain", Controls: []string{"AX-01"}, Date: "2026-03-01", Method: attest.MethodUpload}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/evidence/" + itoa(evs[0].ID) + "/content"
+		if code, body := f.callAs(t, "GET", path, attest.RoleViewer, nil); code != 200 || len(body) != size {
+			t.Fatalf("intact %d bytes: %d, %d bytes", size, code, len(body))
+		}
+		hex := strings.TrimPrefix(string(ref), "sha256:")
+		file := filepath.Join(f.blobs, "sha256", hex[:2], hex)
+		os.Chmod(file, 0o644)
+		forged := append([]byte(nil), orig...)
+		forged[size-1] = 'y'
+		if err := os.WriteFile(file, forged, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+		req.AddCookie(f.cookie[attest.RoleViewer])
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			continue // the connection was cut: the forgery was not served
+		}
+		got, rerr := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch {
+		case size <= smallBlob && resp.StatusCode != 500:
+			t.Errorf("forged %d bytes: %d, want 500", size, resp.StatusCode)
+		case bytes.Equal(got, forged):
+			t.Errorf("forged %d bytes served whole (status %d)", size, resp.StatusCode)
+		case size > smallBlob && rerr == nil:
+			t.Errorf("forged %d bytes: the response ended normally after %d bytes", size, len(got))
+		}
 	}
 }

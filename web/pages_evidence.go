@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -123,6 +124,18 @@ func (s *Server) sendBlob(w http.ResponseWriter, ref string, size int64, name, m
 		return err
 	}
 	defer rc.Close()
+	// What is served is what was recorded: the bytes are hashed as they
+	// are read and checked against their reference and size.
+	vr := blob.Verified(rc, blob.Ref(ref), size)
+	var small []byte
+	if size <= smallBlob {
+		// Checked whole before the first byte is sent: a mismatch is a
+		// plain 500.
+		if small, err = io.ReadAll(vr); err != nil {
+			s.cfg.Log.Error("stored bytes do not match their record", "ref", ref, "err", err)
+			return &attest.Error{Code: attest.EINTERNAL, Message: "the stored bytes of this item do not match their record: attest verify reports it"}
+		}
+	}
 	mt, _, _ := mime.ParseMediaType(mediaType)
 	if !inlineSafe[mt] {
 		mediaType = "application/octet-stream"
@@ -134,12 +147,26 @@ func (s *Server) sendBlob(w http.ResponseWriter, ref string, size int64, name, m
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Attest-Ref", ref)
-	_, err = io.Copy(w, rc)
-	if err != nil {
+	if small != nil || size == 0 {
+		w.Write(small)
+		return nil
+	}
+	// A large blob streams; its last chunk is held back until the whole
+	// matched, and a mismatch aborts the response, so the client never
+	// receives a changed file whole.
+	if _, err := io.Copy(w, vr); err != nil {
+		if errors.Is(err, blob.ErrMismatch) {
+			s.cfg.Log.Error("stored bytes do not match their record; download aborted", "ref", ref, "err", err)
+			panic(http.ErrAbortHandler)
+		}
 		s.cfg.Log.Warn("download cut short", "ref", ref, "err", err)
 	}
 	return nil
 }
+
+// smallBlob is the size up to which stored bytes are checked whole before
+// the first byte of a download is sent.
+const smallBlob = 8 << 20
 
 // attachment is a Content-Disposition header for name: an ASCII fallback
 // with anything unusual replaced, and the UTF-8 name beside it.
