@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,5 +212,56 @@ func TestDownloadsVerifyWhatTheyServe(t *testing.T) {
 		case size > smallBlob && rerr == nil:
 			t.Errorf("forged %d bytes: the response ended normally after %d bytes", size, len(got))
 		}
+	}
+}
+
+// Lockouts cannot be turned against users: invalid tokens (even on a public
+// route) never stop a valid one, failed sign-ins with made-up addresses
+// never stop the right password, and behind a trusted proxy each client
+// has limits of its own.
+func TestLockoutsCannotBeUsedAgainstUsers(t *testing.T) {
+	f := setup(t, func(c *Config, _ string) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	})
+	ctx := context.Background()
+	u, _ := f.store.UserByEmail(ctx, "admin@example.com")
+	sum := sha256.Sum256([]byte("att_admin"))
+	f.store.SaveToken(ctx, ch, attest.Token{UserID: u.ID, Name: "admin", Hash: hex.EncodeToString(sum[:])})
+	bad := http.Header{"Authorization": {"Bearer att_guess"}}
+	for i := 0; i < 25; i++ {
+		if got := f.do(t, "GET", "/healthz", "", bad).StatusCode; got != 200 {
+			t.Fatalf("a public route with a bad token: %d", got)
+		}
+		f.do(t, "GET", "/api/v1/me", "", bad)
+	}
+	if got := f.do(t, "GET", "/api/v1/me", "", bad).StatusCode; got != 429 {
+		t.Errorf("more bad tokens from the address: %d, want 429", got)
+	}
+	if got := f.do(t, "GET", "/api/v1/me", "", http.Header{"Authorization": {"Bearer att_admin"}}).StatusCode; got != 200 {
+		t.Errorf("the admin's valid token after the bad ones: %d", got)
+	}
+	// 35 failed sign-ins with made-up addresses from one client.
+	post := func(email, pw, xff string) int {
+		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{"email": {email}, "password": {pw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", xff)
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := 0; i < 35; i++ {
+		post(fmt.Sprintf("nobody%d@example.com", i), "wrong", "203.0.113.9")
+	}
+	if got := post("someone@example.com", "wrong", "203.0.113.9"); got != 429 {
+		t.Errorf("another wrong password from that client: %d, want 429", got)
+	}
+	if got := post("viewer@example.com", password, "203.0.113.9"); got != 303 {
+		t.Errorf("the right password from that client: %d, want 303", got)
+	}
+	if got := post("someone@example.com", "wrong", "198.51.100.7"); got != 401 {
+		t.Errorf("a wrong password from another client behind the proxy: %d, want 401", got)
 	}
 }

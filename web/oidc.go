@@ -187,7 +187,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, _ *attest.
 // ssoRefuse answers a refused single sign-on like a refused password: 401
 // and the sign-in page, saying nothing about why.
 func (s *Server) ssoRefuse(w http.ResponseWriter, r *http.Request, why string) error {
-	s.cfg.Log.Warn("single sign-on refused", "reason", why, "addr", clientIP(r))
+	s.cfg.Log.Warn("single sign-on refused", "reason", why, "addr", s.clientIP(r))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusUnauthorized)
 	page(w, "login", map[string]any{"Title": "Sign in", "SSO": s.sso != nil, "Error": "Single sign-on did not sign you in. Your account may not exist or may be disabled: ask an administrator."})

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
@@ -158,14 +159,6 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndex(host, ":"); i > 0 {
-		host = host[:i]
-	}
-	return host
-}
-
 func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -173,9 +166,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	password := r.PostFormValue("password")
-	key, ipKey := clientIP(r)+"|"+email, clientIP(r)+"|*"
-	if s.logins.blocked(key) || s.ipLogins.blocked(ipKey) {
-		return &attest.Error{Code: attest.ETOOMANY, Message: "too many failed sign-ins: wait a few minutes and try again"}
+	// Failures are counted per account and per address apart, and neither
+	// can lock a person out: an account's failures slow its sign-ins
+	// (backoff), and an address's only refuse more wrong passwords. The
+	// right password always signs in.
+	ipKey := s.clientIP(r) + "|*"
+	if d := loginBackoff(s.logins.count(email)); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return r.Context().Err()
+		}
 	}
 	u, err := s.cfg.Store.UserByEmail(r.Context(), email)
 	hash := dummyHash()
@@ -185,15 +186,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		return err
 	}
 	ok, _ := argon2id.ComparePasswordAndHash(password, hash)
-	if err != nil || !ok || u.Disabled {
-		s.logins.fail(key)
+	if err != nil || !ok || u.Disabled || u.Service {
+		s.logins.fail(email)
 		s.ipLogins.fail(ipKey)
+		if s.ipLogins.blocked(ipKey) {
+			return &attest.Error{Code: attest.ETOOMANY, Message: "too many failed sign-ins from this address: wait a few minutes and try again"}
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnauthorized)
 		page(w, "login", map[string]any{"Title": "Sign in", "Error": "Wrong e-mail address or password.", "Email": email, "SSO": s.sso != nil})
 		return nil
 	}
-	s.logins.reset(key)
+	s.logins.reset(email)
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
@@ -201,6 +205,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	next := localPath(r.PostFormValue("next"))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// loginBackoff is how long a sign-in to an account waits after n recent
+// failures: nothing for the first five, then doubling from a second up to
+// ten seconds. It slows guessing and never refuses the right password.
+func loginBackoff(n int) time.Duration {
+	if n < 5 {
+		return 0
+	}
+	return min(10*time.Second, time.Second<<min(n-5, 4))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

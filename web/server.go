@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -48,6 +50,10 @@ type Config struct {
 	// AuditorGrace is how long an auditor's access outlasts the report
 	// date; zero means the setting auditor.grace, else 30 days.
 	AuditorGrace time.Duration
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For is believed: behind one, every client would
+	// otherwise share the proxy's address (and its limits).
+	TrustedProxies []netip.Prefix
 	// Signer signs the ledger's checkpoints and the manifests of
 	// working-paper exports with the ledger's key; PublicKey is the key
 	// that verifies them. Without a signer there is no signed export.
@@ -68,7 +74,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	sessions *scs.SessionManager
-	logins   *limiter // failed sign-ins per address and e-mail
+	logins   *limiter // failed sign-ins per account (e-mail), for the backoff
 	ipLogins *limiter // failed sign-ins per address, whatever the e-mail
 	tokens   *limiter // failed API token uses per address
 	sso      *sso     // nil without single sign-on
@@ -213,7 +219,7 @@ type userKey struct{}
 // route's roles.
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, err := s.caller(r)
+		u, err := s.caller(r, len(rt.Roles) == 0)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -265,9 +271,11 @@ func (s *Server) guard(rt route) http.Handler {
 	})
 }
 
-// caller is the signed-in user, the API token's user, or nil.
-func (s *Server) caller(r *http.Request) (*attest.User, error) {
-	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+// caller is the signed-in user, the API token's user, or nil. A public
+// route ignores an Authorization header: it needs no one, so a bad token
+// there is neither refused nor counted.
+func (s *Server) caller(r *http.Request, public bool) (*attest.User, error) {
+	if h := r.Header.Get("Authorization"); !public && strings.HasPrefix(h, "Bearer ") {
 		return s.bearer(r, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
 	}
 	id := s.sessions.GetInt64(r.Context(), "user")
@@ -282,15 +290,15 @@ func (s *Server) caller(r *http.Request) (*attest.User, error) {
 	return u, err
 }
 
-// bearer is the API token's user. An address that keeps sending invalid
-// tokens is refused for a while, valid tokens included, so that guessing
-// learns nothing while the limit holds.
+// bearer is the API token's user. A valid token always works; an address
+// that keeps sending invalid ones is refused for a while (tokens are 32
+// random bytes, so the limit only keeps the log quiet).
 func (s *Server) bearer(r *http.Request, token string) (*attest.User, error) {
-	ip := clientIP(r)
-	if s.tokens.blocked(ip) {
-		return nil, &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
-	}
+	ip := s.clientIP(r)
 	invalid := &attest.Error{Code: attest.EUNAUTHORIZED, Message: "the API token is not valid"}
+	if s.tokens.blocked(ip) {
+		invalid = &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
+	}
 	t, err := s.cfg.Store.TokenByHash(r.Context(), auth.HashSecret(token))
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
@@ -405,6 +413,50 @@ func (l *limiter) fail(key string) {
 			}
 		}
 	}
+}
+
+// clientIP is the client's address: the connection's, or, when the
+// connection comes from a trusted proxy, the nearest address in
+// X-Forwarded-For that is not a trusted proxy itself.
+func (s *Server) clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+	}
+	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// count is key's recent failures.
+func (l *limiter) count(key string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.recent(key))
 }
 
 func (l *limiter) reset(key string) {

@@ -52,10 +52,11 @@ func TestTokenUseLimit(t *testing.T) {
 	if got := f.do(t, "GET", "/api/v1/me", "", http.Header{"Authorization": {"Bearer att_guess21"}}).StatusCode; got != http.StatusTooManyRequests {
 		t.Errorf("the 21st invalid token: %d, want 429", got)
 	}
-	// While the limit holds, a valid token is refused too: the answer
-	// must not tell a good guess from a bad one.
-	if got := f.do(t, "GET", "/api/v1/me", "", good).StatusCode; got != http.StatusTooManyRequests {
-		t.Errorf("a valid token during the limit: %d, want 429", got)
+	// While the limit holds, a valid token still works: a token is 32
+	// random bytes, so nobody guesses one, and a flood of bad ones from a
+	// shared address must not lock its users out.
+	if got := f.do(t, "GET", "/api/v1/me", "", good).StatusCode; got != http.StatusOK {
+		t.Errorf("a valid token during the limit: %d, want 200", got)
 	}
 	// Sessions are not tokens: a signed-in browser at the same address
 	// goes on working.

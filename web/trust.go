@@ -24,7 +24,7 @@ func (s *Server) site(r *http.Request) trust.Site {
 
 // visit is what the trust center records of the request's sender.
 func (s *Server) visit(r *http.Request) trust.Visit {
-	return trust.Visit{At: s.cfg.Now(), IP: clientIP(r), UserAgent: r.UserAgent()}
+	return trust.Visit{At: s.cfg.Now(), IP: s.clientIP(r), UserAgent: r.UserAgent()}
 }
 
 // mail hands a workflow's message to the outbox.
@@ -186,7 +186,7 @@ func (s *Server) requestAccess(w http.ResponseWriter, r *http.Request, _ *attest
 	if err := s.checkOrg(r); err != nil {
 		return err
 	}
-	ipKey := clientIP(r)
+	ipKey := s.clientIP(r)
 	if s.accessLimit.blocked(ipKey) {
 		return &attest.Error{Code: attest.ETOOMANY, Message: "too many access requests from your address: try again in an hour"}
 	}

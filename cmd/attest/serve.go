@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -31,6 +32,8 @@ type serveFlags struct {
 	worker, schedule string
 	lease, poll      time.Duration
 	noJobs           bool
+	// trustedProxies are the reverse proxies whose X-Forwarded-For counts.
+	trustedProxies []string
 }
 
 func (f *serveFlags) register(c *cobra.Command) {
@@ -46,6 +49,24 @@ func (f *serveFlags) register(c *cobra.Command) {
 	c.Flags().DurationVar(&f.poll, "job-poll", time.Second, "how often to look for due jobs when the queue is empty")
 	c.Flags().StringVar(&f.schedule, "schedule", "", "YAML file of periodic jobs (name, kind, every, payload)")
 	c.Flags().BoolVar(&f.noJobs, "no-jobs", false, "run no background jobs in this server")
+	c.Flags().StringArrayVar(&f.trustedProxies, "trusted-proxy", nil, "a reverse proxy (address or CIDR) whose X-Forwarded-For names the client (repeatable)")
+}
+
+// proxies parses --trusted-proxy.
+func (f *serveFlags) proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range f.trustedProxies {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return nil, attest.Errorf(attest.EINVALID, "--trusted-proxy %q: want an address or a CIDR such as 10.0.0.0/8", v)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -114,6 +135,9 @@ schedule, and each slot becomes one job.`,
 func (f *serveFlags) check(m *Main) error {
 	if f.grace < 0 {
 		return attest.Errorf(attest.EINVALID, "--auditor-grace %s: want 0 or more", f.grace)
+	}
+	if _, err := f.proxies(); err != nil {
+		return err
 	}
 	_, _, err := f.resolve(m)
 	return err
@@ -265,6 +289,10 @@ func parsePublicURL(s string) (*url.URL, error) {
 // ledger's key for checkpoints and exports, mail, single sign-on. PublicURL
 // is left empty without --public-url (the caller knows the address).
 func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC, log *slog.Logger) (web.Config, error) {
+	proxies, err := f.proxies()
+	if err != nil {
+		return web.Config{}, err
+	}
 	priv, err := d.privateKey()
 	if err != nil {
 		return web.Config{}, err
@@ -286,7 +314,7 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
 	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
-		Mailer: mailer, AuditorGrace: f.grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint, StateRecheck: 250 * time.Millisecond}
+		Mailer: mailer, AuditorGrace: f.grace, TrustedProxies: proxies, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint, StateRecheck: 250 * time.Millisecond}
 	if public != nil {
 		cfg.PublicURL = strings.TrimSuffix(public.String(), "/")
 	}
