@@ -18,8 +18,8 @@ const GraceSetting = auth.GraceSetting
 // grace is the configured grace period: Config.AuditorGrace, else the
 // setting, else 30 days.
 func (s *Server) grace(ctx context.Context) (time.Duration, error) {
-	if s.cfg.AuditorGrace > 0 {
-		return s.cfg.AuditorGrace, nil
+	if s.cfg.AuditorGrace != nil {
+		return *s.cfg.AuditorGrace, nil
 	}
 	return auth.Grace(ctx, s.cfg.Store)
 }

@@ -268,7 +268,7 @@ func TestAuditorAccessEndsAfterReportDateAndGrace(t *testing.T) {
 	}
 
 	// Config.AuditorGrace (attest serve --auditor-grace) wins over the setting.
-	g := setupWith(t, func(c *Config) { c.AuditorGrace = time.Hour })
+	g := setupWith(t, func(c *Config) { hour := time.Hour; c.AuditorGrace = &hour })
 	g.setNow(time.Date(2027, 3, 1, 0, 30, 0, 0, time.UTC))
 	if got := g.do(t, "GET", "/api/v1/me", attest.RoleAuditor, nil).StatusCode; got != 200 {
 		t.Errorf("within an hour's grace: %d", got)

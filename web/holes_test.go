@@ -265,3 +265,14 @@ func TestLockoutsCannotBeUsedAgainstUsers(t *testing.T) {
 		t.Errorf("a wrong password from another client behind the proxy: %d, want 401", got)
 	}
 }
+
+// A grace period of 0 means 0: access ends with the report date (it once
+// became 30 days silently).
+func TestZeroGraceMeansZero(t *testing.T) {
+	zero := time.Duration(0)
+	f := setup(t, func(c *Config, _ string) { c.AuditorGrace = &zero })
+	f.setNow(time.Date(2027, 3, 1, 1, 0, 0, 0, time.UTC)) // the day after e1's report date
+	if code, _ := f.callAs(t, "GET", "/api/v1/engagements/e1/tests", attest.RoleAuditor, nil); code != 403 {
+		t.Errorf("the day after the report date with no grace: %d", code)
+	}
+}

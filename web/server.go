@@ -48,8 +48,9 @@ type Config struct {
 	// (defaults 30 minutes and 12 hours).
 	SessionIdle, SessionLifetime time.Duration
 	// AuditorGrace is how long an auditor's access outlasts the report
-	// date; zero means the setting auditor.grace, else 30 days.
-	AuditorGrace time.Duration
+	// date: nil means the setting auditor.grace, else 30 days; a zero
+	// grace means access ends with the report date.
+	AuditorGrace *time.Duration
 	// TrustedProxies are the addresses of reverse proxies whose
 	// X-Forwarded-For is believed: behind one, every client would
 	// otherwise share the proxy's address (and its limits).

@@ -27,6 +27,7 @@ type serveFlags struct {
 	addr, org, publicURL string
 	sso                  ssoFlags
 	grace                time.Duration
+	graceSet             bool // --auditor-grace was given (0 means 0)
 	// The job runner: this server's name in the queue, the schedule file,
 	// the lease and poll interval, or no jobs at all.
 	worker, schedule string
@@ -101,6 +102,7 @@ database takes jobs from one queue. --schedule FILE enqueues periodic jobs
 schedule, and each slot becomes one job.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.graceSet = cmd.Flags().Changed("auditor-grace")
 			if err := f.check(m); err != nil {
 				return err
 			}
@@ -293,6 +295,10 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 	if err != nil {
 		return web.Config{}, err
 	}
+	var grace *time.Duration
+	if f.graceSet {
+		grace = &f.grace // 0 means no grace at all, not the default
+	}
 	priv, err := d.privateKey()
 	if err != nil {
 		return web.Config{}, err
@@ -314,7 +320,7 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
 	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
-		Mailer: mailer, AuditorGrace: f.grace, TrustedProxies: proxies, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint, StateRecheck: 250 * time.Millisecond}
+		Mailer: mailer, TrustedProxies: proxies, AuditorGrace: grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint, StateRecheck: 250 * time.Millisecond}
 	if public != nil {
 		cfg.PublicURL = strings.TrimSuffix(public.String(), "/")
 	}
