@@ -96,6 +96,11 @@ func decideApproval(ctx context.Context, s Store, site Site, ch attest.Change, r
 	} else if !override {
 		return nil, invalid("override: " + aud.Warning + " Tick the override box to share it anyway.")
 	}
+	q := *req
+	q.Override = override
+	if err := holds(ctx, s, &q, doc); err != nil {
+		return nil, err
+	}
 	return approve(ctx, s, site, attest.Change{Actor: ch.Actor, At: ch.At.UTC()}, req, doc, override, note)
 }
 
@@ -118,3 +123,31 @@ func approve(ctx context.Context, s Store, site Site, ch attest.Change, req *att
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// holds re-checks, at the moment of a decision or a download, every
+// condition the document has now: its audience rule for this requester
+// (or the admin's recorded override), and, when it is shared under the
+// NDA now, the requester's acceptance of the NDA's current version and
+// exact text. A rule tightened after the request (the NDA turned on, a new
+// version) applies to pending requests and existing links alike.
+func holds(ctx context.Context, s Store, req *attest.AccessRequest, d *Shared) error {
+	aud := d.Audience(req.Requester)
+	if !aud.Allowed && !(aud.Override && req.Override) {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "this report may not be shared with " + attest.RequesterLabel(req.Requester)}
+	}
+	if !d.NDA {
+		return nil
+	}
+	nda, err := latestNDA(ctx, s)
+	if err != nil {
+		return err
+	}
+	if nda == nil || req.NDAVersion != nda.Version || req.NDASHA256 != nda.SHA256 {
+		current := "the NDA"
+		if nda != nil {
+			current = "version " + itoa(nda.Version) + " of the NDA"
+		}
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "this report is shared under " + current + ", which this request has not accepted: the requester asks for access again and accepts it"}
+	}
+	return nil
+}

@@ -39,6 +39,9 @@ func OpenAccess(ctx context.Context, s Store, token string, now time.Time) (*Acc
 	if err != nil {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "this document is no longer shared"}
 	}
+	if err := holds(ctx, s, req, d); err != nil {
+		return nil, err
+	}
 	return &Access{Request: req, Doc: d}, nil
 }
 

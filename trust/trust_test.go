@@ -481,3 +481,61 @@ func TestStateFollowsTheData(t *testing.T) {
 		t.Errorf("states %q %q %q", k1, k2, k3)
 	}
 }
+
+// A SOC 2 "under NDA" is never delivered without the NDA: requests made
+// while the NDA was off are refused at approval once it is back on, and an
+// approved link stops working the moment the rule tightens (a new NDA
+// version included).
+func TestTighterNDAAppliesToPendingRequestsAndLinks(t *testing.T) {
+	c := newCenter(t)
+	ctx := context.Background()
+	c.publishNDA(t)
+	soc2 := c.issue(t, "SOC 2")
+	off := func() {
+		if _, err := SaveSettings(ctx, c.store, admin, SettingsChange{LinkDays: 14, NDA: []attest.Kind{}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	on := func() {
+		if _, err := SaveSettings(ctx, c.store, admin, SettingsChange{LinkDays: 14, NDA: []attest.Kind{attest.SOC2}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	off()
+	d, _ := Find(ctx, c.store, itoa(soc2.ID))
+	pending := c.confirmed(t, d, "pat@prospect.example", attest.RequesterProspect).Request.ID
+	approved := c.confirmed(t, d, "cy@customer.example", attest.RequesterCustomer).Request.ID
+	out, err := Decide(ctx, c.store, site, byAda, admin, approved, Decision{Action: Approve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := token(t, out.Mail)
+	if _, err := Deliver(ctx, c.store, c.blobs, site, visit, link, itoa(soc2.ID)); err != nil {
+		t.Fatalf("with the NDA off: %v", err)
+	}
+	on()
+	if _, err := Decide(ctx, c.store, site, byAda, admin, pending, Decision{Action: Approve}); attest.ErrorCode(err) != attest.EFORBIDDEN || !strings.Contains(attest.ErrorMessage(err), "NDA") {
+		t.Errorf("approving a request made without the NDA, once it is required: %v", err)
+	}
+	if _, err := Deliver(ctx, c.store, c.blobs, site, visit, link, itoa(soc2.ID)); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("a link granted without the NDA, once it is required: %v", err)
+	}
+	// Accepted under version 1, then version 2 is published: the link
+	// waits for the new acceptance.
+	d, _ = Find(ctx, c.store, itoa(soc2.ID))
+	ok := c.confirmed(t, d, "di@customer.example", attest.RequesterCustomer).Request.ID
+	out, err = Decide(ctx, c.store, site, byAda, admin, ok, Decision{Action: Approve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link = token(t, out.Mail)
+	if _, err := Deliver(ctx, c.store, c.blobs, site, visit, link, itoa(soc2.ID)); err != nil {
+		t.Fatalf("under the NDA accepted: %v", err)
+	}
+	if _, err := PublishNDA(ctx, c.store, byAda, admin, "Keep it confidential, and delete it when done."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Deliver(ctx, c.store, c.blobs, site, visit, link, itoa(soc2.ID)); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("after a new NDA version: %v", err)
+	}
+}
