@@ -181,4 +181,16 @@ type TrustStore interface {
 	AddDownload(ctx context.Context, ch Change, d Download) (*Download, error)
 	// Downloads lists every delivered copy, oldest first.
 	Downloads(ctx context.Context) ([]Download, error)
+	// CountPublicDownload counts one download of a public document on a
+	// day (YYYY-MM-DD); no ledger entry.
+	CountPublicDownload(ctx context.Context, documentID int64, day string) error
+	// PublicDownloads lists the counts, by day then document.
+	PublicDownloads(ctx context.Context) ([]PublicDownloads, error)
+}
+
+// PublicDownloads is how often a public document was downloaded on a day.
+type PublicDownloads struct {
+	DocumentID int64  `json:"document"`
+	Day        string `json:"day"`
+	Count      int64  `json:"count"`
 }

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"BlobRefs", testBlobRefs},
 		{"Users", testUsers},
 		{"Trust", testTrust},
+		{"PublicDownloads", testPublicDownloads},
 		{"Jobs", testJobs},
 		{"JobRetries", testJobRetries},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},

@@ -86,3 +86,28 @@ func testTrust(t *testing.T, s attest.Store) {
 		t.Errorf("requests %+v %v", l, err)
 	}
 }
+
+func testPublicDownloads(t *testing.T, s attest.Store) {
+	before, _ := s.LedgerSize(ctx)
+	for _, day := range []string{"2026-11-30", "2026-11-30", "2026-12-01", "2026-11-30"} {
+		if err := s.CountPublicDownload(ctx, 7, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CountPublicDownload(ctx, 3, "2026-12-01"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PublicDownloads(ctx)
+	want := []attest.PublicDownloads{{DocumentID: 7, Day: "2026-11-30", Count: 3}, {DocumentID: 3, Day: "2026-12-01", Count: 1}, {DocumentID: 7, Day: "2026-12-01", Count: 1}}
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("counts %+v %v", got, err)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("count %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if after, _ := s.LedgerSize(ctx); after != before {
+		t.Errorf("counting grew the ledger from %d to %d", before, after)
+	}
+}

@@ -361,10 +361,13 @@ func TestDownloads(t *testing.T) {
 	if n0, before := inspect(t, c.pdf); bytes.Equal(cp.Bytes, c.pdf) || !marked || before || n != n0 {
 		t.Error("the copy is not a watermarked copy of the report")
 	}
+	// The watermarked copy is a ledger entry; the public one only counts.
 	dls, _ := c.store.Downloads(ctx)
-	if len(dls) != 2 || dls[0].Watermark || dls[0].SHA256 != sum(c.pdf) || !dls[1].Watermark || dls[1].SHA256 != sum(cp.Bytes) ||
-		dls[1].Email != "ana@customer.example" || dls[1].RequestID != id {
+	if len(dls) != 1 || !dls[0].Watermark || dls[0].SHA256 != sum(cp.Bytes) || dls[0].Email != "ana@customer.example" || dls[0].RequestID != id {
 		t.Errorf("downloads %+v", dls)
+	}
+	if counts, _ := c.store.PublicDownloads(ctx); len(counts) != 1 || counts[0].DocumentID != soc3.ID || counts[0].Count != 1 || counts[0].Day != "2026-11-30" {
+		t.Errorf("public downloads %+v", counts)
 	}
 	if typ, actor := lastEntry(t, c.store); typ != attest.EntryDownload || actor != "visitor:ana@customer.example" {
 		t.Errorf("ledger: %s by %s", typ, actor)
@@ -537,5 +540,29 @@ func TestTighterNDAAppliesToPendingRequestsAndLinks(t *testing.T) {
 	}
 	if _, err := Deliver(ctx, c.store, c.blobs, site, visit, link, itoa(soc2.ID)); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Errorf("after a new NDA version: %v", err)
+	}
+}
+
+// Public downloads never grow the ledger: 300 of them are counts, and the
+// ledger's size does not move.
+func TestPublicDownloadsAreCountedNotLedgered(t *testing.T) {
+	c := newCenter(t)
+	ctx := context.Background()
+	soc3 := c.issue(t, "SOC 3")
+	before, _ := c.store.LedgerSize(ctx)
+	for i := 0; i < 300; i++ {
+		if _, err := PublicCopy(ctx, c.store, c.blobs, site, visit, itoa(soc3.ID)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := visit
+	next.At = t0.AddDate(0, 0, 1)
+	PublicCopy(ctx, c.store, c.blobs, site, next, itoa(soc3.ID))
+	if after, _ := c.store.LedgerSize(ctx); after != before {
+		t.Errorf("the ledger grew from %d to %d entries", before, after)
+	}
+	counts, _ := c.store.PublicDownloads(ctx)
+	if len(counts) != 2 || counts[0].Count != 300 || counts[1].Count != 1 || counts[1].Day != "2026-12-01" {
+		t.Errorf("counts %+v", counts)
 	}
 }

@@ -78,9 +78,11 @@ type Server struct {
 	logins   *limiter // failed sign-ins per account (e-mail), for the backoff
 	ipLogins *limiter // failed sign-ins per address, whatever the e-mail
 	tokens   *limiter // failed API token uses per address
-	sso      *sso     // nil without single sign-on
-	routes   []route
-	handler  http.Handler
+	// publicLimit counts public (SOC 3) downloads per address.
+	publicLimit *limiter
+	sso         *sso // nil without single sign-on
+	routes      []route
+	handler     http.Handler
 	// accessLimit counts trust-center access requests per address.
 	accessLimit *limiter
 	outbox      *outbox
@@ -146,6 +148,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
 		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}
 	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
+	s.publicLimit = newLimiter(60, time.Hour, cfg.Now)
 	s.outbox = &outbox{send: cfg.Mailer, log: cfg.Log}
 	sm.ErrorFunc = s.fail
 	s.routes = s.table()

@@ -295,11 +295,17 @@ func (s *Server) publicDownload(w http.ResponseWriter, r *http.Request, _ *attes
 	if err := s.checkOrg(r); err != nil {
 		return err
 	}
+	// A public document is counted, not ledgered; an address that keeps
+	// downloading is slowed all the same.
+	ip := s.clientIP(r)
+	if s.publicLimit.blocked(ip) {
+		return &attest.Error{Code: attest.ETOOMANY, Message: "too many downloads from this address: wait a few minutes and try again"}
+	}
+	s.publicLimit.fail(ip)
 	c, err := trust.PublicCopy(r.Context(), s.cfg.Store, s.cfg.Blobs, s.site(r), s.visit(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	s.checkpointAfterWrite(r.Context())
 	sendPDF(w, c.Name, c.Bytes)
 	return nil
 }

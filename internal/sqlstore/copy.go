@@ -40,6 +40,7 @@ var copyTables = []struct {
 	{"trust_ndas", "version, text, sha256, created_at, entry", "version"},
 	{"trust_requests", accessCols, "id"},
 	{"trust_downloads", downloadCols, "id"},
+	{"public_downloads", "document_id, day, count", "day, document_id"},
 }
 
 // The jobs and sessions tables are not copied: they are a running

@@ -215,3 +215,31 @@ func (s *Store) Downloads(ctx context.Context) ([]attest.Download, error) {
 	}
 	return out, rows.Err()
 }
+
+// CountPublicDownload adds one to a public document's downloads on day.
+func (s *Store) CountPublicDownload(ctx context.Context, documentID int64, day string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO public_downloads (document_id, day, count) VALUES (?, ?, 1)
+		ON CONFLICT (document_id, day) DO UPDATE SET count = public_downloads.count + 1`, documentID, day)
+	if err != nil {
+		return fmt.Errorf("count public download: %w", s.wrap(err))
+	}
+	return nil
+}
+
+// PublicDownloads lists the public documents' download counts by day.
+func (s *Store) PublicDownloads(ctx context.Context) ([]attest.PublicDownloads, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT document_id, day, count FROM public_downloads ORDER BY day, document_id`)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer rows.Close()
+	out := []attest.PublicDownloads{}
+	for rows.Next() {
+		var p attest.PublicDownloads
+		if err := rows.Scan(&p.DocumentID, &p.Day, &p.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
