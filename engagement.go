@@ -183,5 +183,22 @@ type Store interface {
 	SessionStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
+	// RecordSetting stores a setting that governs access (RecordedSettings)
+	// with its ledger entry, in one transaction.
+	RecordSetting(ctx context.Context, ch Change, key, value string) error
 	Close() error
+}
+
+// RecordedSettings are the settings that decide who may see or do what:
+// each change is a ledger entry (RecordSetting), and attest verify checks
+// the stored values against the ledger.
+var RecordedSettings = []string{"auditor.grace", "trust.auto_domains", "trust.link_days", "trust.nda_kinds"}
+
+// EntrySettingSaved records a change to one of the RecordedSettings.
+const EntrySettingSaved = "setting.saved"
+
+// SettingSaved is the ledger entry of a recorded setting.
+type SettingSaved struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }

@@ -41,6 +41,8 @@ type state struct {
 	access      map[int64]attest.AccessRequest
 	accessEntry map[int64]int64
 	downloads   map[int64]attest.Download
+	settings    map[string]string
+	setEntry    map[string]int64
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -71,6 +73,7 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		tokens: map[int64]attest.Token{}, tokenEntry: map[int64]int64{},
 		ndas: map[int64]attest.NDA{}, access: map[int64]attest.AccessRequest{}, accessEntry: map[int64]int64{},
 		downloads: map[int64]attest.Download{},
+		settings:  map[string]string{}, setEntry: map[string]int64{},
 	}
 	for _, e := range entries {
 		if e.Type == "" {
@@ -167,6 +170,13 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 			}
 			d.Entry = e.Seq
 			st.draws[d.ID] = d
+		case attest.EntrySettingSaved:
+			var d attest.SettingSaved
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			st.settings[d.Key], st.setEntry[d.Key] = d.Value, e.Seq
 		case attest.EntryAuditorAdded, attest.EntryAuditorLinked:
 			var d attest.Auditor
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -325,6 +335,9 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 			r.add(RecordMismatch, st.engEntry[id], "", "engagement %s, recorded in entry %d, is missing from the database", id, st.engEntry[id])
 		}
 	}
+	if err := compareSettings(ctx, s, st, r); err != nil {
+		return err
+	}
 	if err := compareEvidence(ctx, s, st, r); err != nil {
 		return err
 	}
@@ -335,6 +348,32 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		return err
 	}
 	return compareEventsAndNotRequired(ctx, s, st, r)
+}
+
+// compareSettings checks the settings that govern access against the
+// ledger: one changed in the database alone (a longer grace, the NDA
+// turned off) is reported.
+func compareSettings(ctx context.Context, s attest.Store, st *state, r *Report) error {
+	for _, k := range attest.RecordedSettings {
+		v, err := s.Setting(ctx, k)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			if want, ok := st.settings[k]; ok {
+				r.add(RecordMismatch, st.setEntry[k], "", "setting %s, recorded as %q in entry %d, is missing from the database", k, want, st.setEntry[k])
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		want, ok := st.settings[k]
+		switch {
+		case !ok:
+			r.add(Unrecorded, -1, "", "setting %s (%q) is in the database but not in the ledger: it was changed outside Attest", k, v)
+		case want != v:
+			r.add(RecordMismatch, st.setEntry[k], "", "setting %s is %q in the database, %q in entry %d", k, v, want, st.setEntry[k])
+		}
+	}
+	return nil
 }
 
 func compareControls(ctx context.Context, s attest.Store, engID string, st *state, r *Report) error {

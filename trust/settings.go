@@ -93,14 +93,15 @@ type SettingsChange struct {
 // SettingsStore reads and writes settings.
 type SettingsStore interface {
 	SettingReader
-	SetSetting(ctx context.Context, key, value string) error
+	RecordSetting(ctx context.Context, ch attest.Change, key, value string) error
 }
 
 var domainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 
-// SaveSettings checks and saves the settings; only an administrator (or
-// the local operator) changes them. Nothing is saved when a field is bad.
-func SaveSettings(ctx context.Context, s SettingsStore, actor *attest.User, in SettingsChange) (*Settings, error) {
+// SaveSettings checks and saves the settings, each change a ledger entry;
+// only an administrator (or the local operator) changes them. Nothing is
+// saved when a field is bad.
+func SaveSettings(ctx context.Context, s SettingsStore, ch attest.Change, actor *attest.User, in SettingsChange) (*Settings, error) {
 	if err := mayAdminister(actor); err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func SaveSettings(ctx context.Context, s SettingsStore, actor *attest.User, in S
 	}
 	out := &Settings{AutoDomains: domains, LinkDays: in.LinkDays, NDAKinds: strings.Join(kinds, ",")}
 	for k, v := range map[string]string{SettingAutoDomains: strings.Join(domains, ","), SettingLinkDays: strconv.Itoa(in.LinkDays), SettingNDAKinds: out.NDAKinds} {
-		if err := s.SetSetting(ctx, k, v); err != nil {
+		if err := s.RecordSetting(ctx, ch, k, v); err != nil {
 			return nil, err
 		}
 	}

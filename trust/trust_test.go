@@ -272,7 +272,7 @@ func TestUnconfirmedRequestWaits(t *testing.T) {
 func TestAutoApprovalOnlyWithinTheAudience(t *testing.T) {
 	c := newCenter(t)
 	ctx := context.Background()
-	if _, err := SaveSettings(ctx, c.store, admin, SettingsChange{AutoDomains: "Partner.Example, customer.example", LinkDays: 7}); err != nil {
+	if _, err := SaveSettings(ctx, c.store, byAda, admin, SettingsChange{AutoDomains: "Partner.Example, customer.example", LinkDays: 7}); err != nil {
 		t.Fatal(err)
 	}
 	soc1, soc2 := c.issue(t, "SOC 1"), c.issue(t, "SOC 2")
@@ -305,17 +305,17 @@ func TestSettings(t *testing.T) {
 		{SettingsChange{LinkDays: 0}, "link_days:"},
 		{SettingsChange{LinkDays: 366}, "link_days:"},
 	} {
-		if _, err := SaveSettings(ctx, c.store, admin, tc.in); attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), tc.want) {
+		if _, err := SaveSettings(ctx, c.store, byAda, admin, tc.in); attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), tc.want) {
 			t.Errorf("%+v: %v", tc.in, err)
 		}
 	}
-	if _, err := SaveSettings(ctx, c.store, staff, SettingsChange{LinkDays: 7}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+	if _, err := SaveSettings(ctx, c.store, byAda, staff, SettingsChange{LinkDays: 7}); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Errorf("a compliance manager changed the settings: %v", err)
 	}
 	if got := ReadSettings(ctx, c.store); got.LinkDays != 14 {
 		t.Errorf("a refused change was saved: %+v", got)
 	}
-	saved, err := SaveSettings(ctx, c.store, nil, SettingsChange{AutoDomains: " A.example,,b.example ", LinkDays: 30, NDA: []attest.Kind{attest.SOC2, attest.SOC3}})
+	saved, err := SaveSettings(ctx, c.store, byAda, nil, SettingsChange{AutoDomains: " A.example,,b.example ", LinkDays: 30, NDA: []attest.Kind{attest.SOC2, attest.SOC3}})
 	if err != nil || saved.NDAKinds != "SOC 2" {
 		t.Fatalf("saved %+v %v", saved, err)
 	}
@@ -331,7 +331,7 @@ func TestSettings(t *testing.T) {
 func TestDownloads(t *testing.T) {
 	c := newCenter(t)
 	ctx := context.Background()
-	if _, err := SaveSettings(ctx, c.store, admin, SettingsChange{LinkDays: 14}); err != nil {
+	if _, err := SaveSettings(ctx, c.store, byAda, admin, SettingsChange{LinkDays: 14}); err != nil {
 		t.Fatal(err)
 	}
 	soc2, soc3 := c.issue(t, "SOC 2"), c.issue(t, "SOC 3")
@@ -476,7 +476,7 @@ func TestStateFollowsTheData(t *testing.T) {
 	}
 	c.issue(t, "SOC 3")
 	k2, _ := State(ctx, c.store)
-	if _, err := SaveSettings(ctx, c.store, admin, SettingsChange{LinkDays: 14}); err != nil {
+	if _, err := SaveSettings(ctx, c.store, byAda, admin, SettingsChange{LinkDays: 14}); err != nil {
 		t.Fatal(err)
 	}
 	k3, _ := State(ctx, c.store)
@@ -495,12 +495,12 @@ func TestTighterNDAAppliesToPendingRequestsAndLinks(t *testing.T) {
 	c.publishNDA(t)
 	soc2 := c.issue(t, "SOC 2")
 	off := func() {
-		if _, err := SaveSettings(ctx, c.store, admin, SettingsChange{LinkDays: 14, NDA: []attest.Kind{}}); err != nil {
+		if _, err := SaveSettings(ctx, c.store, byAda, admin, SettingsChange{LinkDays: 14, NDA: []attest.Kind{}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	on := func() {
-		if _, err := SaveSettings(ctx, c.store, admin, SettingsChange{LinkDays: 14, NDA: []attest.Kind{attest.SOC2}}); err != nil {
+		if _, err := SaveSettings(ctx, c.store, byAda, admin, SettingsChange{LinkDays: 14, NDA: []attest.Kind{attest.SOC2}}); err != nil {
 			t.Fatal(err)
 		}
 	}

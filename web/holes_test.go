@@ -18,7 +18,9 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/storetest"
+	"github.com/attest-dev/attest/trust"
 )
 
 // signIn adds an account and keeps its session under key, for callAs.
@@ -274,5 +276,37 @@ func TestZeroGraceMeansZero(t *testing.T) {
 	f.setNow(time.Date(2027, 3, 1, 1, 0, 0, 0, time.UTC)) // the day after e1's report date
 	if code, _ := f.callAs(t, "GET", "/api/v1/engagements/e1/tests", attest.RoleAuditor, nil); code != 403 {
 		t.Errorf("the day after the report date with no grace: %d", code)
+	}
+}
+
+// The settings that decide access are ledger entries: one changed in the
+// database alone (the grace lengthened, the NDA turned off) is reported by
+// attest verify's check.
+func TestAccessSettingsAreInTheRecord(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	if code, body := f.callAs(t, "POST", "/admin/trust/settings", attest.RoleAdmin, url.Values{"link_days": {"14"}, "nda_soc2": {"yes"}}); code != 303 {
+		t.Fatalf("settings: %d %s", code, body)
+	}
+	check := func() *integrity.Report {
+		rep, err := integrity.Check(ctx, integrity.Input{Store: f.store, Blobs: f.bstore, PublicKey: f.pub})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	if rep := check(); !rep.OK {
+		t.Fatalf("settings saved through the app: %+v", rep.Problems)
+	}
+	f.store.SetSetting(ctx, trust.SettingNDAKinds, "none")
+	f.store.SetSetting(ctx, GraceSetting, "3650d")
+	rep := check()
+	var kinds []string
+	for _, p := range rep.Problems {
+		kinds = append(kinds, p.Kind+": "+p.Detail)
+	}
+	all := strings.Join(kinds, "\n")
+	if rep.OK || !strings.Contains(all, "trust.nda_kinds") || !strings.Contains(all, "auditor.grace") {
+		t.Errorf("settings changed in the database alone:\n%s", all)
 	}
 }

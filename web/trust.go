@@ -388,10 +388,11 @@ func (s *Server) saveTrustSettings(w http.ResponseWriter, r *http.Request, u *at
 			in.NDA = append(in.NDA, k)
 		}
 	}
-	saved, err := trust.SaveSettings(r.Context(), s.cfg.Store, u, in)
+	saved, err := trust.SaveSettings(r.Context(), s.cfg.Store, s.actorChange(u), u, in)
 	if err != nil {
 		return err
 	}
+	s.checkpointAfterWrite(r.Context())
 	s.cfg.Log.Info("trust center settings changed", "by", u.Email, "auto_approve_domains", saved.AutoDomains, "link_days", saved.LinkDays,
 		"nda_kinds", strings.Split(saved.NDAKinds, ","))
 	http.Redirect(w, r, "/admin/trust", http.StatusSeeOther)

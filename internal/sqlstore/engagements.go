@@ -268,6 +268,23 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	return v, err
 }
 
+// RecordSetting stores a setting with its ledger entry, in one
+// transaction.
+func (s *Store) RecordSetting(ctx context.Context, ch attest.Change, key, value string) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("record setting %s: %w", key, err)
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntrySettingSaved, attest.SettingSaved{Key: key, Value: value}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // SetSetting stores a setting.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
