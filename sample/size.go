@@ -120,8 +120,12 @@ func Statistical(confidence, tolerable float64, k int) (Size, error) {
 	risk := 1 - confidence
 	for n := k + 1; n <= 100000; n++ {
 		if binomCDF(k, n, tolerable) <= risk+1e-12 {
-			return Size{n, fmt.Sprintf("exact binomial: %.0f%% confidence (risk of overreliance %.0f%%), tolerable deviation rate %.1f%%, %d deviations allowed; assumes a large population",
-				confidence*100, risk*100, tolerable*100, k)}, nil
+			allowed := fmt.Sprintf("%d deviations", k)
+			if k == 1 {
+				allowed = "1 deviation"
+			}
+			return Size{n, fmt.Sprintf("exact binomial: %.0f%% confidence (risk of overreliance %.0f%%), tolerable deviation rate %.1f%%, %s allowed; assumes a large population",
+				confidence*100, risk*100, tolerable*100, allowed)}, nil
 		}
 	}
 	return Size{}, attest.Errorf(attest.EINVALID, "no sample size up to 100000 meets these parameters")
