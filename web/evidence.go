@@ -44,6 +44,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, u *attest.User) 
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "send the evidence as multipart/form-data with fields control, date and file"}
 	}
 	var controls []string
+	allowEmpty := false
 	date := s.cfg.Now().UTC().Format(time.DateOnly)
 	var pending []*blob.Pending
 	var items []attest.Evidence
@@ -67,6 +68,12 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, u *attest.User) 
 				return nil, err
 			}
 			controls = append(controls, strings.ToUpper(v))
+		case "allow_empty":
+			v, err := field(part, 8)
+			if err != nil {
+				return nil, err
+			}
+			allowEmpty = v == "yes" || v == "true" || v == "on"
 		case "date":
 			d, err := field(part, 32)
 			if err != nil {
@@ -114,6 +121,11 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, u *attest.User) 
 				mt = mime.TypeByExtension(path.Ext(name))
 			}
 			items = append(items, attest.Evidence{Ref: string(p.Ref), Size: p.Size, Name: name, MediaType: mt})
+		}
+	}
+	for _, it := range items {
+		if it.Size == 0 && !allowEmpty {
+			return nil, &attest.Error{Code: attest.EINVALID, Message: "file " + it.Name + " is empty (0 bytes): an empty file shows nothing (send allow_empty=yes if it is the evidence)"}
 		}
 	}
 	if len(items) == 0 || len(controls) == 0 {

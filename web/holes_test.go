@@ -310,3 +310,19 @@ func TestAccessSettingsAreInTheRecord(t *testing.T) {
 		t.Errorf("settings changed in the database alone:\n%s", all)
 	}
 }
+
+// An empty file is refused as evidence unless the upload says it is meant.
+func TestEmptyUploadNeedsAllowEmpty(t *testing.T) {
+	f := setup(t)
+	resp, body := upload(t, f, attest.RoleCompliance, map[string]string{"control": "AX-01", "date": "2026-03-01"}, map[string]string{"empty.txt": ""})
+	if resp.StatusCode != 400 || !strings.Contains(body, "empty.txt is empty") {
+		t.Errorf("empty upload: %d %s", resp.StatusCode, body)
+	}
+	if l, _ := f.store.EvidenceList(context.Background(), "", true); len(l) != 0 {
+		t.Errorf("a refused upload recorded %d items", len(l))
+	}
+	resp, body = upload(t, f, attest.RoleCompliance, map[string]string{"control": "AX-01", "date": "2026-03-01", "allow_empty": "yes"}, map[string]string{"empty.txt": ""})
+	if resp.StatusCode != 201 {
+		t.Errorf("empty upload allowed: %d %s", resp.StatusCode, body)
+	}
+}
