@@ -51,8 +51,10 @@ func ParseCheckpoint(text string) (Checkpoint, error) {
 		return bad("size %q is not a non-negative integer", lines[1])
 	}
 	root, err := tlog.ParseHash(lines[2])
-	if err != nil {
-		return bad("root hash %q is not base64 of 32 bytes", lines[2])
+	if err != nil || root.String() != lines[2] {
+		// Only the canonical encoding: base64 lets the last character's
+		// unused bits vary, and one checkpoint must have one text.
+		return bad("root hash %q is not the base64 of 32 bytes", lines[2])
 	}
 	return Checkpoint{Origin: lines[0], Size: size, Root: root}, nil
 }
