@@ -3,6 +3,7 @@ package attest
 import (
 	"context"
 	"slices"
+	"strings"
 )
 
 // Roles, from most to least privileged. What each may do is enforced by
@@ -77,4 +78,20 @@ type UserStore interface {
 	SaveToken(ctx context.Context, ch Change, t Token) (*Token, error)
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
 	Tokens(ctx context.Context, userID int64) ([]Token, error)
+}
+
+// Named is the accounts that may stand for a person recorded by name:
+// enabled people (not service accounts) whose name is exactly name, among
+// the auditors when auditor is set, else among everyone else (a control
+// owner is never the service auditor). One match links the name; none or
+// several leave it to an administrator, never guessed.
+func Named(us []User, name string, auditor bool) []User {
+	name = strings.TrimSpace(name)
+	var out []User
+	for _, u := range us {
+		if !u.Service && !u.Disabled && name != "" && strings.TrimSpace(u.Name) == name && (u.Role == RoleAuditor) == auditor {
+			out = append(out, u)
+		}
+	}
+	return out
 }

@@ -49,17 +49,10 @@ func AuditorAccount(ctx context.Context, s AuditorStore, name, email string) (*a
 	if err != nil {
 		return nil, err
 	}
-	var found *attest.User
-	for i := range us {
-		u := &us[i]
-		if u.Role == attest.RoleAuditor && !u.Service && !u.Disabled && strings.TrimSpace(u.Name) == strings.TrimSpace(name) {
-			if found != nil {
-				return nil, nil // ambiguous: listed by attest user unresolved
-			}
-			found = u
-		}
+	if m := attest.Named(us, name, true); len(m) == 1 {
+		return &m[0], nil
 	}
-	return found, nil
+	return nil, nil // none, or ambiguous: listed by attest user unresolved
 }
 
 // AddAuditor names an auditor of an engagement, linked to their account

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"strings"
 
 	"github.com/attest-dev/attest"
 )
@@ -39,14 +38,11 @@ func LinkNames(ctx context.Context, s LinkStore, ch attest.Change, dryRun bool) 
 		return nil, nil, err
 	}
 	count := func(name string, auditor bool) (int, int64) {
-		n, id := 0, int64(0)
-		for _, u := range us {
-			if u.Service || u.Disabled || strings.TrimSpace(u.Name) != strings.TrimSpace(name) || (u.Role == attest.RoleAuditor) != auditor {
-				continue
-			}
-			n, id = n+1, u.ID
+		m := attest.Named(us, name, auditor)
+		if len(m) == 1 {
+			return 1, m[0].ID
 		}
-		return n, id
+		return len(m), 0
 	}
 	engs, err := s.Engagements(ctx)
 	if err != nil {

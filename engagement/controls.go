@@ -172,29 +172,21 @@ func OwnerAccount(ctx context.Context, s userLister, owner string) (*attest.User
 	if err != nil {
 		return nil, err
 	}
-	var found *attest.User
-	for i := range us {
-		u := &us[i]
-		if u.Service || u.Disabled {
-			continue
-		}
-		if strings.Contains(owner, "@") {
-			if strings.EqualFold(u.Email, owner) {
+	if strings.Contains(owner, "@") {
+		for i := range us {
+			if u := &us[i]; !u.Service && !u.Disabled && strings.EqualFold(u.Email, owner) {
+				if u.Role == attest.RoleAuditor {
+					return nil, invalid("owner: " + owner + " is the service auditor's account: the auditor never owns the organization's controls")
+				}
 				return u, nil
 			}
-			continue
 		}
-		if strings.TrimSpace(u.Name) == owner {
-			if found != nil {
-				return nil, nil
-			}
-			found = u
-		}
-	}
-	if found == nil && strings.Contains(owner, "@") {
 		return nil, invalid("owner: no account has the address " + owner)
 	}
-	return found, nil
+	if m := attest.Named(us, owner, false); len(m) == 1 {
+		return &m[0], nil
+	}
+	return nil, nil
 }
 
 func invalid(msg string) error { return &attest.Error{Code: attest.EINVALID, Message: msg} }

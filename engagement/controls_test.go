@@ -20,6 +20,7 @@ var accounts = people{
 	{ID: 2, Email: "sam.a@example.com", Name: "sam adeyemi", Role: attest.RoleOwner},
 	{ID: 3, Email: "dana@example.com", Name: "Dana Ortiz", Role: attest.RoleOwner},
 	{ID: 4, Email: "dana2@example.com", Name: "Dana Ortiz", Role: attest.RoleViewer},
+	{ID: 5, Email: "ana@cpa.example", Name: "Ana Lima", Role: attest.RoleAuditor},
 }
 
 func TestOwnerAccount(t *testing.T) {
@@ -35,6 +36,8 @@ func TestOwnerAccount(t *testing.T) {
 		{"dana2@example.com", 4, false}, // an address names its account
 		{"nobody@example.com", 0, true}, // an unknown address is refused
 		{"Hannah Cole", 0, false},       // a person without an account
+		{"Ana Lima", 0, false},          // the service auditor owns nothing
+		{"ana@cpa.example", 0, true},    // not even named by address
 	} {
 		u, err := OwnerAccount(ctx, accounts, tc.owner)
 		var got int64
