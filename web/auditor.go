@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/ledger"
-	"github.com/attest-dev/attest/sample"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -255,7 +255,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 		for _, a := range as {
 			names = append(names, a.Name)
 		}
-		end, _ := accessEnd(e, grace)
+		end, _ := auth.AccessEnd(e, grace)
 		if end.After(last) {
 			last = end
 		}
@@ -524,10 +524,6 @@ func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engag
 		return nil, fieldError("control", "%s is not a control of %s", id, e.ID)
 	}
 	return c, err
-}
-
-func (s *Server) sampleProfile(ctx context.Context) (sample.Profile, error) {
-	return fieldwork.Profile(ctx, s.cfg.Store)
 }
 
 // draw selects a sample: the seed is the auditor's (a random one when left

@@ -27,11 +27,6 @@ func (s *Server) grace(ctx context.Context) (time.Duration, error) {
 // ParseGrace reads a grace period (auth.ParseGrace).
 func ParseGrace(v string) (time.Duration, error) { return auth.ParseGrace(v) }
 
-// accessEnd is when an auditor's access to e ends (auth.AccessEnd).
-func accessEnd(e *attest.Engagement, grace time.Duration) (time.Time, string) {
-	return auth.AccessEnd(e, grace)
-}
-
 // policy is the access policy now, with the configured grace period.
 func (s *Server) policy(ctx context.Context) (auth.Policy, error) {
 	grace, err := s.grace(ctx)

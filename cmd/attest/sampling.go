@@ -178,12 +178,6 @@ func (m *Main) sampleCommand() *cobra.Command {
 	return cmd
 }
 
-const profileKey = sample.ProfileSetting
-
-func (m *Main) profile(ctx context.Context, s attest.Store) (sample.Profile, error) {
-	return fieldwork.Profile(ctx, s)
-}
-
 func (m *Main) sampleSize() *cobra.Command {
 	var control, frequency, supportedBy string
 	var popSize, deviations int
@@ -316,7 +310,7 @@ func (m *Main) profileOrDefault(ctx context.Context) (sample.Profile, error) {
 		return sample.DefaultProfile(), nil
 	}
 	defer d.Close()
-	return m.profile(ctx, d.db)
+	return fieldwork.Profile(ctx, d.db)
 }
 
 func (m *Main) controlSize(ctx context.Context, control string) (sample.Size, error) {
@@ -329,7 +323,7 @@ func (m *Main) controlSize(ctx context.Context, control string) (sample.Size, er
 	if err != nil {
 		return sample.Size{}, err
 	}
-	p, err := m.profile(ctx, d.db)
+	p, err := fieldwork.Profile(ctx, d.db)
 	if err != nil {
 		return sample.Size{}, err
 	}
