@@ -548,6 +548,7 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 	if err != nil {
 		return err
 	}
+	req.Seal = sealOf(in)
 	d, err := fieldwork.Draw(ctx, env, s.actorChange(u), u, req)
 	if err != nil {
 		return err
@@ -570,6 +571,12 @@ func (s *Server) fieldwork(ctx context.Context) (fieldwork.Env, error) {
 		env.Blobs = s.cfg.Blobs
 	}
 	return env, nil
+}
+
+// sealOf is an auditor act's signature fields: the enrolled key, and once
+// signed, the statement and its signature (fieldwork.Seal).
+func sealOf(in formInput) fieldwork.Seal {
+	return fieldwork.Seal{Key: in.str("key"), Statement: in.str("statement"), Signature: in.str("signature")}
 }
 
 // parseResults reads item results: KEY=RESULT[:NOTE], one per value or line.
@@ -616,7 +623,12 @@ func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User,
 		return err
 	}
 	req := fieldwork.TestRequest{Engagement: r.PathValue("id"), Control: in.str("control"), Internal: internal,
-		Procedures: in.list("procedure"), Deviations: in.str("deviations"), NotPerformed: in.flag("not_performed")}
+		Procedures: in.list("procedure"), Deviations: in.str("deviations"), NotPerformed: in.flag("not_performed"),
+		From: in.str("from"), To: in.str("to"), AppliesTo: in.list("applies_to"), Reason: in.str("reason"), Acknowledged: in.str("acknowledged"),
+		TestOfOne: in.str("test_of_one"), SupportedBy: in.list("supported_by")}
+	if !internal {
+		req.Seal = sealOf(in)
+	}
 	if req.DrawID, err = in.id("draw"); err != nil {
 		return err
 	}

@@ -188,7 +188,7 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, u *attest
 		return err
 	}
 	saved, err := fieldwork.CreateRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, fieldwork.NewRequest{Engagement: r.PathValue("id"),
-		Control: in.str("control"), Text: strings.Join(in["text"], "\n"), Items: in.list("items"), Due: in.str("due")})
+		Control: in.str("control"), Text: strings.Join(in["text"], "\n"), Items: in.list("items"), Due: in.str("due"), Seal: sealOf(in)})
 	if err != nil {
 		return err
 	}
@@ -257,11 +257,15 @@ func (s *Server) closeRequest(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
 	env, err := s.fieldwork(ctx)
 	if err != nil {
 		return err
 	}
-	saved, err := fieldwork.CloseRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, q)
+	saved, err := fieldwork.CloseRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, q, sealOf(in))
 	if err != nil {
 		return err
 	}

@@ -456,11 +456,13 @@ both stay visible.`,
 				return err
 			}
 			defer d.Close()
-			env, actor, err := m.fieldwork(ctx, d, e)
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			dr, err := fieldwork.Draw(ctx, env, m.change(), actor, fieldwork.DrawRequest{Engagement: e.ID, Control: control, PopulationID: popID, Seed: seed, Size: size, Stratify: stratify, Reason: reason})
+			dr, err := signed(sg, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+				return fieldwork.Draw(ctx, env, ch, actor, fieldwork.DrawRequest{Engagement: e.ID, Control: control, PopulationID: popID, Seed: seed, Size: size, Stratify: stratify, Reason: reason, Seal: sl})
+			})
 			if err != nil {
 				return err
 			}
@@ -567,11 +569,13 @@ deviation.`,
 				return err
 			}
 			defer d.Close()
-			env, actor, err := m.fieldwork(ctx, d, e)
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			saved, err := fieldwork.Extend(ctx, env, d.db, m.change(), actor, e.ID, drawID, size, reason)
+			saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Draw, error) {
+				return fieldwork.Extend(ctx, env, d.db, ch, actor, e.ID, drawID, size, reason, sl)
+			})
 			if err != nil {
 				return err
 			}
