@@ -233,7 +233,9 @@ func Setup(t *testing.T, s attest.Store) *World {
 	if _, err := fieldwork.Enroll(ctx, w.Env, s, ch, aud, fieldwork.EnrollRequest{Engagement: "e1", Name: "Named", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.AuditorKey, error) { return fieldwork.Confirm(ctx, w.Env, s, ch, aud, "e1", sl) })
+	_, _, err = fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+		return fieldwork.Confirm(ctx, w.Env, s, ch, aud, "e1", sl)
+	})
 	mustNil(t, err)
 	d, _, err := fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
 		return fieldwork.Draw(ctx, w.Env, ch, aud, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "setup", Size: 2, Seal: sl})

@@ -21,9 +21,9 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/fieldwork"
 	"golang.org/x/mod/sumdb/note"
 )
 

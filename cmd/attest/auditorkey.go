@@ -139,11 +139,11 @@ func loadSigner(path string) (*keySigner, error) {
 // auditor act on a data directory: the account is the one the key is
 // enrolled for on the engagement, never a name given with --as.
 func (m *Main) auditorAct(ctx context.Context, d *data, e *attest.Engagement) (fieldwork.Env, *attest.User, *keySigner, attest.Change, error) {
+	path := m.auditorKeyFile()
 	env, _, err := m.fieldwork(ctx, d, e)
-	if err != nil {
+	if err != nil && path == "" {
 		return env, nil, nil, attest.Change{}, err
 	}
-	path := m.auditorKeyFile()
 	if path == "" {
 		return env, nil, nil, attest.Change{}, &attest.Error{Code: attest.EFORBIDDEN, Message: "an auditor act must be " + fieldwork.SignedByKey + ": give --auditor-key FILE (or ATTEST_AUDITOR_KEY)",
 			Hint: "the auditor makes a key with attest auditor keygen --out FILE on their own machine and enrolls it with attest engagement auditor enroll"}

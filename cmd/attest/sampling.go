@@ -141,6 +141,7 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		},
 	}
 	cmd.AddCommand(add, link, remove, list)
+	cmd.AddCommand(m.enrollCommands()...)
 	return cmd
 }
 
@@ -155,6 +156,24 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 		return fieldwork.Env{}, nil, err
 	}
 	env := fieldwork.Env{Store: d.db, Blobs: d.blobs, Policy: auth.Policy{Dir: d.db, Grace: grace, Now: m.Now()}}
+	if path := m.auditorKeyFile(); path != "" {
+		// The auditor's key says who acts: the account it is enrolled for.
+		sg, err := loadSigner(path)
+		if err != nil {
+			return env, nil, err
+		}
+		keys, err := d.db.AuditorKeys(ctx, e.ID)
+		if err != nil {
+			return env, nil, err
+		}
+		for _, k := range keys {
+			if k.Fingerprint == sg.fp {
+				u, err := d.db.User(ctx, k.UserID)
+				return env, u, err
+			}
+		}
+		return env, nil, attest.Errorf(attest.EFORBIDDEN, "key %s is not enrolled on %s", sg.fp, e.ID)
+	}
 	as, err := d.db.Auditors(ctx, e.ID)
 	if err != nil {
 		return env, nil, err

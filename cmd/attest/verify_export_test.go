@@ -32,7 +32,8 @@ func TestVerifyExport(t *testing.T) {
 		t.Fatalf("user add: %+v", r)
 	}
 	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
-	mustRun(t, dir, "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--size", "3", "--as", "Ana Lima")
+	enrollKey(t, dir, "Ana Lima")
+	mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "s1", "--size", "3"}, keyOf(dir, "Ana Lima")...)...)
 
 	m := &Main{Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
 	m.cfg.dataDir = filepath.Join(dir, "attest-data")
@@ -122,7 +123,7 @@ func engagementID(t *testing.T, dir string) string {
 func TestVerifyReplaysComments(t *testing.T) {
 	dir := setup(t)
 	addAuditor(t, dir, "Ana Lima")
-	mustRun(t, dir, "request", "create", "--control", "CHG-02", "--text", "approvals", "--as", "Ana Lima")
+	mustRun(t, dir, append([]string{"request", "create", "--control", "CHG-02", "--text", "approvals"}, keyOf(dir, "Ana Lima")...)...)
 	m := &Main{Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
 	m.cfg.dataDir = filepath.Join(dir, "attest-data")
 	d, err := m.open(context.Background())
