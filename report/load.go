@@ -9,6 +9,7 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/readiness"
 )
 
@@ -27,6 +28,8 @@ type InputStore interface {
 	Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error)
 	Responses(ctx context.Context, testID int64) ([]attest.Response, error)
 	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+	fieldwork.AuditStore
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
 }
 
 // LoadDescription reads the engagement's latest description inputs and
@@ -102,6 +105,9 @@ func LoadInput(ctx context.Context, s InputStore, blobs blob.Store, e *attest.En
 	if in.Tests, err = s.Tests(ctx, e.ID, ""); err != nil {
 		return nil, err
 	}
+	if err := loadSigned(ctx, s, e, in); err != nil {
+		return nil, err
+	}
 	if in.Responses, err = s.Responses(ctx, 0); err != nil {
 		return nil, err
 	}
@@ -128,4 +134,67 @@ func (in *Input) DraftSlug() string {
 		return Slug(in.Engagement.ID, "draft")
 	}
 	return Slug(in.Engagement.ID, string(in.Kind), string(in.Type), "draft")
+}
+
+// loadSigned marks the tests Section 4 may present as the service
+// auditor's: those whose signed statement verifies against the
+// engagement's enrolled keys (fieldwork.Check), and the verified tests of
+// another engagement that the auditor said apply to this one too. The
+// rest of the auditor's tests are listed as not signed.
+func loadSigned(ctx context.Context, s InputStore, e *attest.Engagement, in *Input) error {
+	in.Signed = map[int64]bool{}
+	a, err := fieldwork.Check(ctx, s, e.ID)
+	if err != nil {
+		return err
+	}
+	for _, k := range a.Keys {
+		if k.Valid {
+			in.Keys = append(in.Keys, k.AuditorKey)
+		}
+	}
+	for _, t := range in.Tests {
+		if t.Internal {
+			continue
+		}
+		if a.Verdict(t.Entry) == fieldwork.Verified {
+			in.Signed[t.ID] = true
+		} else {
+			in.Unsigned = append(in.Unsigned, t)
+		}
+	}
+	engs, err := s.Engagements(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range engs {
+		if o.ID == e.ID {
+			continue
+		}
+		ts, err := s.Tests(ctx, o.ID, "")
+		if err != nil {
+			return err
+		}
+		var shared []attest.Test
+		for _, t := range ts {
+			for _, id := range t.AppliesTo {
+				if id == e.ID && !t.Internal {
+					shared = append(shared, t)
+				}
+			}
+		}
+		if len(shared) == 0 {
+			continue
+		}
+		oa, err := fieldwork.Check(ctx, s, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, t := range shared {
+			if oa.Verdict(t.Entry) == fieldwork.Verified {
+				in.Signed[t.ID] = true
+				in.Tests = append(in.Tests, t)
+			}
+		}
+	}
+	return nil
 }

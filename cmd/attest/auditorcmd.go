@@ -129,7 +129,9 @@ the key itself. Only you can confirm it; until then nothing it signs counts.`,
 			if err != nil {
 				return err
 			}
-			k, err := signed(sg, func(sl fieldwork.Seal) (*attest.AuditorKey, error) { return fieldwork.Confirm(ctx, env, d.db, ch, actor, e.ID, sl) })
+			k, err := signed(sg, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+				return fieldwork.Confirm(ctx, env, d.db, ch, actor, e.ID, sl)
+			})
 			if err != nil {
 				return err
 			}
