@@ -467,7 +467,7 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 		}
 	}
 	return s.render(w, r, "control-work", u, map[string]any{"Title": c.ID + " fieldwork", "User": u, "E": e, "C": c, "Populations": pops, "Draws": views,
-		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(),
+		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(), "SignEngagement": signing(u, e),
 		"IsAuditor": u.Role == attest.RoleAuditor, "IsManager": isManager})
 }
 
@@ -571,6 +571,15 @@ func (s *Server) fieldwork(ctx context.Context) (fieldwork.Env, error) {
 		env.Blobs = s.cfg.Blobs
 	}
 	return env, nil
+}
+
+// signing is the engagement whose pages load the auditor's signing script:
+// only an auditor's.
+func signing(u *attest.User, e *attest.Engagement) string {
+	if u != nil && u.Role == attest.RoleAuditor {
+		return e.ID
+	}
+	return ""
 }
 
 // sealOf is an auditor act's signature fields: the enrolled key, and once

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +20,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/attest-dev/attest/auditsig"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/fieldwork"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
@@ -46,6 +51,8 @@ type fixture struct {
 	clock  *atomic.Int64
 	pub    string
 	signer note.Signer
+	// key is the auditor's signing key on e1, enrolled and confirmed.
+	key auditsig.KeySigner
 }
 
 // setupWith builds the fixture, letting the test adjust the server's
@@ -118,6 +125,20 @@ func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	f := &fixture{srv: srv, server: server, store: s, blobs: blobDir, bstore: bs, cookie: map[string]*http.Cookie{}, clock: clock, pub: pub, signer: signer}
+	_, kp, err := auditsig.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.key = auditsig.KeySigner{Priv: kp}
+	env := fieldwork.Env{Store: s, Blobs: bs, Policy: auth.Policy{Dir: s, Grace: auth.DefaultGrace, Now: ch.At}}
+	if _, err := fieldwork.Enroll(ctx, env, s, ch, aud, fieldwork.EnrollRequest{Engagement: "e1", Name: attest.RoleAuditor, PublicKey: auditsig.EncodePublic(kp.Public().(ed25519.PublicKey), "")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fieldwork.Signed(f.key, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+		return fieldwork.Confirm(ctx, env, s, ch, aud, "e1", sl)
+	}); err != nil {
+		t.Fatal(err)
+	}
 	for _, role := range attest.Roles {
 		resp := f.login(t, role+"@example.com", password)
 		if resp.StatusCode != http.StatusSeeOther {
@@ -130,6 +151,49 @@ func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 		}
 	}
 	return f
+}
+
+// signedAs posts an auditor act as role, signed with the fixture's
+// auditor key: the fields with the key, then, on the 428 answer, the same
+// fields with the statement and its signature, as sign.js does.
+func (f *fixture) signedAs(t *testing.T, path, role string, body any) (int, string) {
+	t.Helper()
+	with := func(extra map[string]string) any {
+		switch b := body.(type) {
+		case url.Values:
+			v := url.Values{}
+			for k, x := range b {
+				v[k] = x
+			}
+			for k, x := range extra {
+				v.Set(k, x)
+			}
+			return v
+		case map[string]any:
+			m := map[string]any{}
+			for k, x := range b {
+				m[k] = x
+			}
+			for k, x := range extra {
+				m[k] = x
+			}
+			return m
+		}
+		t.Fatalf("signedAs: body %T", body)
+		return nil
+	}
+	code, out := f.callAs(t, "POST", path, role, with(map[string]string{"key": f.key.Fingerprint()}))
+	if code != http.StatusPreconditionRequired {
+		return code, out
+	}
+	var ask struct {
+		Sign fieldwork.ToSign `json:"sign"`
+	}
+	if err := json.Unmarshal([]byte(out), &ask); err != nil {
+		t.Fatal(err)
+	}
+	sig, _ := f.key.Sign(ask.Sign.Statement)
+	return f.callAs(t, "POST", path, role, with(map[string]string{"key": f.key.Fingerprint(), "statement": ask.Sign.Statement, "signature": sig}))
 }
 
 // cheapHash keeps test passwords quick to check.
