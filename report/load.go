@@ -9,7 +9,7 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/check"
-	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/deviation"
 )
 
 // Documents reads an engagement's documents of one kind, oldest first.
@@ -114,7 +114,7 @@ func LoadInput(ctx context.Context, s InputStore, blobs blob.Store, e *attest.En
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
 	}
-	if in.Known, err = KnownDeviations(ctx, s, e, readiness.FailedChecks(run), ExaminationSpan(e, now)); err != nil {
+	if in.Known, err = KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: in.Description, IssuedEnd: issuedEnd(ctx, s, e)}, ExaminationSpan(e, now)); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -128,4 +128,18 @@ func (in *Input) DraftSlug() string {
 		return Slug(in.Engagement.ID, "draft")
 	}
 	return Slug(in.Engagement.ID, string(in.Kind), string(in.Type), "draft")
+}
+
+// issuedEnd is the end of the last issued report's period of e's kind, ""
+// when none is on file or its record cannot be read.
+func issuedEnd(ctx context.Context, s Documents, e *attest.Engagement) string {
+	docs, err := s.Documents(ctx, e.ID, attest.DocIssued)
+	if err != nil {
+		return ""
+	}
+	r, err := LatestIssued(docs, e.Kind)
+	if err != nil {
+		return ""
+	}
+	return r.End
 }
