@@ -5,7 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-		"strings"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
