@@ -94,7 +94,7 @@ func (r *Register) Find(id string) (*Deviation, error) {
 		Hint: "see the identifiers with `attest deviations list`"}
 }
 
-// Undisclosed lists the deviations not yet disclosed, by control.
+// UndisclosedByControl lists the deviations not yet disclosed, by control.
 func (r *Register) UndisclosedByControl() map[string][]Deviation {
 	out := map[string][]Deviation{}
 	for _, d := range r.Deviations {
@@ -140,6 +140,24 @@ func Disclose(ctx context.Context, s DiscloseStore, ch attest.Change, actor *att
 	if len(req.IDs) == 0 {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the deviations disclosed, by identifier", Hint: "see them with `attest deviations list`"}
 	}
+	var out []attest.Disclosure
+	seen, ids := map[string]bool{}, map[string]string{}
+	for _, id := range req.IDs {
+		id = strings.TrimSpace(id)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		d, err := r.Find(id)
+		if err != nil {
+			return nil, err
+		}
+		if d.Disclosed() {
+			return nil, attest.Errorf(attest.ECONFLICT, "%s was already disclosed to %s on %s", id, d.Disclosure.To, d.Disclosure.On)
+		}
+		ids[id] = d.Date
+		out = append(out, attest.Disclosure{EngagementID: r.Engagement, Deviation: id, Summary: Summary(*d), Note: strings.TrimSpace(req.Note)})
+	}
 	to, err := recipient(ctx, s, r.Engagement, req.To)
 	if err != nil {
 		return nil, err
@@ -155,25 +173,11 @@ func Disclose(ctx context.Context, s DiscloseStore, ch attest.Change, actor *att
 	if on > today {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("on: %s is after today (%s): record a disclosure once it is made", on, today)}
 	}
-	var out []attest.Disclosure
-	seen := map[string]bool{}
-	for _, id := range req.IDs {
-		id = strings.TrimSpace(id)
-		if seen[id] {
-			continue
+	for i := range out {
+		if out[i].On = on; on < ids[out[i].Deviation] {
+			return nil, attest.Errorf(attest.EINVALID, "on: %s is before the deviation %s itself (%s)", on, out[i].Deviation, ids[out[i].Deviation])
 		}
-		seen[id] = true
-		d, err := r.Find(id)
-		if err != nil {
-			return nil, err
-		}
-		if d.Disclosed() {
-			return nil, attest.Errorf(attest.ECONFLICT, "%s was already disclosed to %s on %s", id, d.Disclosure.To, d.Disclosure.On)
-		}
-		if on < d.Date {
-			return nil, attest.Errorf(attest.EINVALID, "on: %s is before the deviation %s itself (%s)", on, id, d.Date)
-		}
-		out = append(out, attest.Disclosure{EngagementID: r.Engagement, Deviation: id, Summary: Summary(*d), To: to, On: on, Note: strings.TrimSpace(req.Note)})
+		out[i].To = to
 	}
 	return s.AddDisclosures(ctx, ch, out)
 }

@@ -133,7 +133,7 @@ func (in *Input) DraftSlug() string {
 // issuedEnd is the end of the last issued report's period of e's kind, ""
 // when none is on file or its record cannot be read.
 func issuedEnd(ctx context.Context, s Documents, e *attest.Engagement) string {
-	docs, err := s.Documents(ctx, e.ID, attest.DocIssued)
+	docs, err := s.Documents(ctx, "", attest.DocIssued)
 	if err != nil {
 		return ""
 	}
@@ -142,4 +142,28 @@ func issuedEnd(ctx context.Context, s Documents, e *attest.Engagement) string {
 		return ""
 	}
 	return r.End
+}
+
+// RegisterStore is what LoadRegister reads.
+type RegisterStore interface {
+	Documents
+	deviation.Store
+	check.LatestStore
+}
+
+// LoadRegister reads engagement e's known-deviations register over the
+// span its assertion speaks for (ExaminationSpan), as of now: with the
+// incidents of its description inputs, the latest check run, and the last
+// issued report's period end for the bridge letter. attest deviations, the
+// web's page and the drafts use it.
+func LoadRegister(ctx context.Context, s RegisterStore, blobs blob.Store, e *attest.Engagement, now time.Time) (*deviation.Register, error) {
+	desc, _, err := LoadDescription(ctx, s, blobs, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	run, err := check.Latest(ctx, s, blobs)
+	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
+		return nil, err
+	}
+	return deviation.Load(ctx, s, e, ExaminationSpan(e, now), deviation.Inputs{Run: run, Description: desc, IssuedEnd: issuedEnd(ctx, s, e)})
 }
