@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
