@@ -10,6 +10,7 @@ import (
 	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/deviation"
+	eng "github.com/attest-dev/attest/engagement"
 )
 
 // Documents reads an engagement's documents of one kind, oldest first.
@@ -20,6 +21,7 @@ type Documents interface {
 // InputStore is what LoadInput reads.
 type InputStore interface {
 	Documents
+	eng.LedgerReader
 	DeviationSource
 	check.LatestStore
 	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
@@ -106,6 +108,9 @@ func LoadInput(ctx context.Context, s InputStore, blobs blob.Store, e *attest.En
 		return nil, err
 	}
 	if in.Auditors, err = s.Auditors(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if in.History, err = eng.History(ctx, s, e.ID); err != nil {
 		return nil, err
 	}
 	// The deviations management knows of, for the assertion's matters to
