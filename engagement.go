@@ -175,6 +175,7 @@ type Store interface {
 	CompletenessStore
 	TestingStore
 	StatementStore
+	DisclosureStore
 	DocumentStore
 	UserStore
 	TrustStore
