@@ -30,10 +30,7 @@ type keySigner struct {
 func (k *keySigner) Fingerprint() string { return k.fp }
 
 // JournalEntry is one line of the auditor's journal.
-type JournalEntry struct {
-	Statement string `json:"statement"`
-	Signature string `json:"signature"`
-}
+type JournalEntry = fieldwork.JournalEntry
 
 func journalPath(keyFile string) string { return keyFile + ".journal" }
 
