@@ -80,6 +80,11 @@ func Decode(text string) (Body, error) {
 	if err != nil || string(c) != text {
 		return b, errors.New("statement: not in canonical form (RFC 8785)")
 	}
+	// encoding/json matches field names without regard to case and lets
+	// fields be left out: only the exact text of a whole body is one.
+	if again, err := Encode(b); err != nil || again != text {
+		return b, errors.New("statement: its fields are not exactly v, engagement, key, seq, prev, kind, at, auditor and act")
+	}
 	if b.V != Version {
 		return b, fmt.Errorf("statement: version %d, want %d", b.V, Version)
 	}
