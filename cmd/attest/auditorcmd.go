@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"os"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/workpapers"
 )
 
 // auditorsCommand is the service auditor's own tools: the key pair and
@@ -222,15 +224,18 @@ the key itself. Only you can confirm it; until then nothing it signs counts.`,
 // statements against the auditor's own journal and key, trusting nothing
 // of the organization's but what it serves.
 func (m *Main) auditorVerify() *cobra.Command {
+	var export string
 	cmd := &cobra.Command{
-		Use:   "verify --auditor-key FILE",
+		Use:   "verify --auditor-key FILE [--export FILE]",
 		Short: "Check the organization's copy of your statements against your own record",
 		Long: `On the auditor's machine: read the statements the data directory (or
 database) holds for your key and compare them with your journal (FILE.journal,
 kept beside your key by every signed act): every statement you signed must be
 there, unchanged and in its place in the chain; any other statement under
 your key, any key enrolled for you that is not yours, and any result recorded
-as yours without your signature are reported. Exit 1 when something differs.`,
+as yours without your signature are reported. With --export, the check reads
+the working-papers export (the ZIP from the fieldwork page) instead, and
+needs no access to the organization's server. Exit 1 when something differs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -246,12 +251,26 @@ as yours without your signature are reported. Exit 1 when something differs.`,
 			if err != nil {
 				return err
 			}
-			d, err := m.openToRead(ctx)
-			if err != nil {
-				return err
+			var src fieldwork.JournalStore
+			if export != "" {
+				b, err := os.ReadFile(export)
+				if err != nil {
+					return attest.Errorf(attest.EINVALID, "export: %v", err)
+				}
+				c, err := workpapers.Read(bytes.NewReader(b), int64(len(b)))
+				if err != nil {
+					return err
+				}
+				src = c
+			} else {
+				d, err := m.openToRead(ctx)
+				if err != nil {
+					return err
+				}
+				defer d.Close()
+				src = d.db
 			}
-			defer d.Close()
-			rep, err := fieldwork.CompareJournal(ctx, d.db, sg.priv.Public().(ed25519.PublicKey), js)
+			rep, err := fieldwork.CompareJournal(ctx, src, sg.priv.Public().(ed25519.PublicKey), js)
 			if err != nil {
 				return err
 			}
@@ -277,6 +296,7 @@ as yours without your signature are reported. Exit 1 when something differs.`,
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&export, "export", "", "check a working-papers export (ZIP) instead of the data directory")
 	return cmd
 }
 

@@ -76,6 +76,10 @@ func TestVerifyExport(t *testing.T) {
 	if r := run(t, dir, "", "verify", "--export", "papers.zip"); r.code != 0 || !strings.Contains(r.stderr, "its own key") {
 		t.Errorf("without --key: %+v", r)
 	}
+	// The auditor checks the export against her own journal, offline.
+	if out := mustRun(t, dir, append([]string{"auditor", "verify", "--export", "papers.zip"}, keyOf(dir, "Ana Lima")...)...); !strings.Contains(out, "2 statements in your journal, 2 found as you signed them") {
+		t.Errorf("auditor verify --export: %s", out)
+	}
 
 	// Change one byte of draws.json.
 	zr, _ := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
