@@ -251,6 +251,47 @@ func (m *Main) openEngagement(ctx context.Context) (*data, *attest.Engagement, e
 	return d, e, nil
 }
 
+// withData opens the data directory, runs fn with it and closes it: the
+// prologue every command that reads or writes the data shares.
+func (m *Main) withData(ctx context.Context, fn func(d *data) error) error {
+	d, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(d)
+}
+
+// withEngagement opens the data directory, resolves the engagement the
+// command acts on (--engagement, the current one, or the only one) and
+// runs fn with both.
+func (m *Main) withEngagement(ctx context.Context, fn func(d *data, e *attest.Engagement) error) error {
+	d, e, err := m.openEngagement(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(d, e)
+}
+
+// written ends a command that wrote: it signs a checkpoint over the
+// ledger, then answers with v (--json) or the text.
+func (m *Main) written(ctx context.Context, d *data, v any, format string, args ...any) error {
+	if _, err := d.checkpoint(ctx); err != nil {
+		return err
+	}
+	return m.answer(v, format, args...)
+}
+
+// answer prints v as JSON with --json, else the text for a person.
+func (m *Main) answer(v any, format string, args ...any) error {
+	if m.cfg.json {
+		return m.printJSON(v)
+	}
+	m.printf(format, args...)
+	return nil
+}
+
 // requireControl returns the control's ID as stored, or "no such control"
 // when no engagement has it.
 func requireControl(ctx context.Context, s attest.Store, id string) (string, error) {
