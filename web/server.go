@@ -165,6 +165,8 @@ func New(cfg Config) *Server {
 	// give anyone a session.
 	// scs stamps expiries on the wall clock, so the store reads that clock
 	// too, whatever clock the server runs its domain logic on.
+	// Sessions run on the wall clock, not Config.Now: scs dates a session's
+	// deadline with time.Now, so the store must judge it by the same clock.
 	sm.Store = &dbSessions{store: cfg.Store, now: time.Now, slack: min(sm.IdleTimeout/30, time.Minute)}
 	sm.HashTokenInStore = true
 	sm.Codec = &sessionCodec{}
@@ -227,7 +229,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // logged writes one structured log line per request.
 func (s *Server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := time.Now() // a duration for the log, not a date: the monotonic clock
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			// Counted before and after: a page read while the change is

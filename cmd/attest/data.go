@@ -83,7 +83,7 @@ func (m *Main) open(ctx context.Context) (*data, error) {
 	}
 	d := &data{dir: dir, db: db, m: m}
 	if m.cfg.blobs != "" {
-		d.blobs, err = blob.OpenS3(ctx, m.cfg.blobs, filepath.Join(dir, "blobs"))
+		d.blobs, err = blob.OpenS3(ctx, m.cfg.blobs, filepath.Join(dir, "blobs"), m.s3PathStyle())
 	} else {
 		d.blobs, err = blob.OpenFS(filepath.Join(dir, "blobs"))
 	}
@@ -249,6 +249,12 @@ func (m *Main) openEngagement(ctx context.Context) (*data, *attest.Engagement, e
 		return nil, nil, err
 	}
 	return d, e, nil
+}
+
+// s3PathStyle is whether S3 buckets are addressed by path: whenever an
+// endpoint of its own is configured, as S3-compatible servers expect.
+func (m *Main) s3PathStyle() bool {
+	return m.Getenv("AWS_ENDPOINT_URL") != "" || m.Getenv("AWS_ENDPOINT_URL_S3") != ""
 }
 
 // withData opens the data directory, runs fn with it and closes it: the

@@ -107,7 +107,7 @@ func within(path, dir string) bool {
 func (m *Main) witnessOptions() witness.Options {
 	return witness.Options{
 		HTTP:        &http.Client{Timeout: 10 * time.Second},
-		S3PathStyle: m.Getenv("AWS_ENDPOINT_URL") != "" || m.Getenv("AWS_ENDPOINT_URL_S3") != "",
+		S3PathStyle: m.s3PathStyle(),
 	}
 }
 
