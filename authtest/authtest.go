@@ -131,6 +131,10 @@ var Cases = []Case{
 		_, err := auth.AddUser(ctx, w.Store, w.ch(), a, auth.NewUser{Email: w.reason() + "@example.com", Role: attest.RoleViewer, Password: "a long enough password"})
 		return err
 	}},
+	{"list the accounts", []string{"operator", attest.RoleAdmin}, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := auth.Accounts(ctx, w.Store, a)
+		return err
+	}},
 	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := engagement.Create(ctx, w.Store, catalog.MustLoad(), w.ch(), a, []engagement.Spec{{Kind: attest.SOC2, Type: attest.Type1, AsOf: "2026-12-31"}})
 		return err

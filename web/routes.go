@@ -9,6 +9,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 )
 
 var (
@@ -269,8 +270,8 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request, _ *attest.Use
 	return nil
 }
 
-func (s *Server) users(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	l, err := s.cfg.Store.Users(r.Context())
+func (s *Server) users(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	l, err := auth.Accounts(r.Context(), s.cfg.Store, u)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ hold the auditor role.`,
 				return err
 			}
 			defer d.Close()
-			us, err := d.db.Users(cmd.Context())
+			us, err := auth.Accounts(cmd.Context(), d.db, nil)
 			if err != nil {
 				return err
 			}
@@ -223,7 +223,7 @@ nobody creates one for another person's account.`,
 				return err
 			}
 			defer d.Close()
-			ts, err := d.db.Tokens(cmd.Context(), 0)
+			ts, err := auth.Tokens(cmd.Context(), d.db, nil)
 			if err != nil {
 				return err
 			}
