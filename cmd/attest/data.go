@@ -18,6 +18,7 @@ import (
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite"
+	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -278,6 +279,24 @@ func (m *Main) withEngagement(ctx context.Context, fn func(d *data, e *attest.En
 	}
 	defer d.Close()
 	return fn(d, e)
+}
+
+// onEngagement is a command's RunE that first opens the data directory
+// and resolves the engagement (withEngagement), so the command's own code
+// starts with both.
+func (m *Main) onEngagement(run func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error { return run(ctx, cmd, args, d, e) })
+	}
+}
+
+// onData is a command's RunE that first opens the data directory.
+func (m *Main) onData(run func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		return m.withData(ctx, func(d *data) error { return run(ctx, cmd, args, d) })
+	}
 }
 
 // written ends a command that wrote: it signs a checkpoint over the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -270,13 +271,7 @@ func (m *Main) engagementList() *cobra.Command {
 		Use:   "list",
 		Short: "List engagements",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			s := d.db
 			all, err := s.Engagements(ctx)
 			if err != nil {
@@ -308,7 +303,7 @@ func (m *Main) engagementList() *cobra.Command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, e.ID, label(&e), scopeWords(&e), describeWhen(&e), dashStr(e.ReportDate), dashStr(e.Firm))
 			}
 			return w.Flush()
-		},
+		}),
 	}
 }
 
@@ -338,13 +333,7 @@ func (m *Main) engagementUse() *cobra.Command {
 		Use:   "use ID",
 		Short: "Make an engagement the current one",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			s := d.db
 			e, err := s.Engagement(ctx, args[0])
 			if err != nil {
@@ -353,12 +342,8 @@ func (m *Main) engagementUse() *cobra.Command {
 			if err := s.SetSetting(ctx, currentEngagementKey, e.ID); err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(map[string]string{"current": e.ID})
-			}
-			m.printf("Current engagement: %s (%s)\n", e.ID, label(e))
-			return nil
-		},
+			return m.answer(map[string]string{"current": e.ID}, "Current engagement: %s (%s)\n", e.ID, label(e))
+		}),
 	}
 }
 
