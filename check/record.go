@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
 )
 
 // Meta is what a run says about itself besides what it found: who ran
@@ -83,7 +84,7 @@ func Record(ctx context.Context, s RecordStore, keep Keep, actor *attest.User, r
 	if !attest.Manages(actor) {
 		return "", &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator or a compliance manager records check runs"}
 	}
-	known, err := knownControls(ctx, s)
+	known, err := engagement.ControlIDs(ctx, s)
 	if err != nil {
 		return "", err
 	}
@@ -134,23 +135,4 @@ func Record(ctx context.Context, s RecordStore, keep Keep, actor *attest.User, r
 	}
 	run.Evidence = &ev.ID
 	return "", nil
-}
-
-// knownControls is every control ID of every engagement.
-func knownControls(ctx context.Context, s RecordStore) (map[string]bool, error) {
-	engs, err := s.Engagements(ctx)
-	if err != nil {
-		return nil, err
-	}
-	known := map[string]bool{}
-	for _, e := range engs {
-		ctls, err := s.Controls(ctx, e.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range ctls {
-			known[c.ID] = true
-		}
-	}
-	return known, nil
 }

@@ -104,3 +104,28 @@ func Include(ctx context.Context, s ExclusionStore, ch attest.Change, actor *att
 	id = strings.ToUpper(strings.TrimSpace(id))
 	return id, s.DeleteExclusion(ctx, ch, engID, id)
 }
+
+// Directory is what reading every engagement's controls needs.
+type Directory interface {
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
+	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
+}
+
+// ControlIDs is the set of control IDs of every engagement.
+func ControlIDs(ctx context.Context, s Directory) (map[string]bool, error) {
+	engs, err := s.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, e := range engs {
+		ctls, err := s.Controls(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range ctls {
+			known[c.ID] = true
+		}
+	}
+	return known, nil
+}
