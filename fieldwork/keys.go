@@ -104,6 +104,9 @@ func Confirm(ctx context.Context, env Env, s KeyStore, ch attest.Change, actor *
 	if err := env.RequireAuditor(ctx, actor, e, "confirms their own key (management's confirmation counts for nothing)"); err != nil {
 		return nil, err
 	}
+	if sl.Key == "" {
+		return nil, field("key", "say which enrolled key to confirm (its fingerprint), and sign its first statement with it")
+	}
 	keys, err := s.AuditorKeys(ctx, e.ID)
 	if err != nil {
 		return nil, err

@@ -241,7 +241,7 @@ func TestBrowserAuditorSample(t *testing.T) {
 	b.signIn("auditor@example.com")
 	// The auditor makes a key in the browser (WebCrypto Ed25519, not
 	// extractable), enrolls it and confirms its fingerprint.
-	b.do("key-page", chromedp.Navigate(f.srv.URL+"/fieldwork/e1/key"), chromedp.WaitVisible(chromedp.CSS(`#make-key`)))
+	b.do("key-page", chromedp.Navigate(f.srv.URL+"/fieldwork/e1/key"), chromedp.WaitVisible(chromedp.CSS(`#make-key`)), chromedp.WaitReady(chromedp.CSS(`body[data-sign-ready]`)))
 	b.do("key-made", chromedp.Click(chromedp.CSS(`#make-key`)), chromedp.WaitVisible(chromedp.CSS(`#confirm-button`)))
 	b.do("key-confirmed", chromedp.Click(chromedp.CSS(`#confirm-button`)), chromedp.WaitVisible(`//td[contains(., "in a browser")]/following-sibling::td[contains(., "2026")]`))
 	keys, err := f.store.AuditorKeys(context.Background(), "e1")
@@ -249,7 +249,7 @@ func TestBrowserAuditorSample(t *testing.T) {
 		t.Fatalf("keys %+v %v", keys, err)
 	}
 	b.do("control-workspace", chromedp.Navigate(f.srv.URL+"/fieldwork/e1/controls/AX-01"), chromedp.WaitVisible(chromedp.CSS(`form[action="/fieldwork/e1/draws"]`)),
-		chromedp.WaitVisible(`//p[@id="sign-key" and contains(., "signed in this browser")]`),
+		chromedp.WaitVisible(`//span[@id="sign-key" and contains(., "signed in this browser")]`),
 		chromedp.SendKeys(chromedp.CSS(`input[name=seed]`), "browser-2026"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=size]`), "5"))
 	b.do("sample-drawn", chromedp.Click(chromedp.CSS(`form[action="/fieldwork/e1/draws"] button`)), chromedp.WaitVisible(chromedp.CSS(`#draw-1`)))

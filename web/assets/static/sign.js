@@ -82,36 +82,30 @@
     return resp.text().then(function (t) { show(form, "Refused (HTTP " + resp.status + "): " + t.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 300)); });
   }
 
-  // Every auditor form signs its act with this browser's key.
-  getKey().then(function (rec) {
-    var forms = document.querySelectorAll("form[data-sign]");
-    var note = document.getElementById("sign-key");
-    if (note) {
-      note.textContent = rec ? ("Your acts are signed in this browser with key " + rec.fingerprint + ".") :
-        "No signing key in this browser for this engagement: make one on the signing keys page before you draw, test or request.";
-    }
-    Array.prototype.forEach.call(forms, function (form) {
-      form.addEventListener("submit", function (ev) {
-        ev.preventDefault();
+  // Every auditor form signs its act with this browser's key. The
+  // handlers are attached at once (a quick click must not post unsigned);
+  // the key is read from IndexedDB when needed.
+  var keyReady = getKey();
+  var forms = document.querySelectorAll("form[data-sign]");
+  Array.prototype.forEach.call(forms, function (form) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      keyReady.then(function (rec) {
         if (!rec) { show(form, "Make and confirm a signing key first (the signing keys page)."); return; }
-        var button = form.querySelector("button[type=submit]");
         if (button) { button.disabled = true; }
         show(form, "Signing...");
-        post(form.getAttribute("action"), new FormData(form), rec).then(function (resp) { return finish(form, resp); })
-          .catch(function (e) { show(form, "Not sent: " + e); })
-          .then(function () { if (button) { button.disabled = false; } });
-      });
+        return post(form.getAttribute("action"), new FormData(form), rec).then(function (resp) { return finish(form, resp); });
+      }).catch(function (e) { show(form, "Not sent: " + e); })
+        .then(function () { if (button) { button.disabled = false; } });
     });
+  });
 
-    // The signing keys page: make, enroll and confirm a key.
-    var make = document.getElementById("make-key");
-    if (!make) { return; }
-    var status = document.getElementById("sign-status");
-    var confirmBox = document.getElementById("confirm-key");
-    if (rec) {
-      document.getElementById("key-fingerprint").textContent = rec.fingerprint;
-      confirmBox.hidden = false;
-    }
+  // The signing keys page: make, enroll and confirm a key.
+  var make = document.getElementById("make-key");
+  var status = document.getElementById("sign-status");
+  var confirmBox = document.getElementById("confirm-key");
+  if (make) {
     make.addEventListener("click", function () {
       make.disabled = true;
       status.textContent = "Making a key...";
@@ -126,7 +120,7 @@
             });
         });
       }).then(function (saved) {
-        rec = saved;
+        keyReady = Promise.resolve(saved);
         document.getElementById("key-fingerprint").textContent = saved.fingerprint;
         confirmBox.hidden = false;
         status.textContent = "Enrolled. Compare the fingerprint with your firm's record, then confirm it.";
@@ -134,7 +128,9 @@
     });
     document.getElementById("confirm-button").addEventListener("click", function () {
       status.textContent = "Confirming...";
-      post("/api/v1/engagements/" + encodeURIComponent(engagement) + "/auditor-keys/confirm", {}, rec).then(function (resp) {
+      keyReady.then(function (rec) {
+        return post("/api/v1/engagements/" + encodeURIComponent(engagement) + "/auditor-keys/confirm", {}, rec);
+      }).then(function (resp) {
         return resp.json().then(function (j) {
           if (!resp.ok) { throw new Error((j.error && j.error.message) || ("HTTP " + resp.status)); }
           status.textContent = "Confirmed: your acts on this engagement are now signed with this key.";
@@ -142,5 +138,18 @@
         });
       }).catch(function (e) { status.textContent = "Not confirmed: " + e.message; });
     });
+  }
+
+  keyReady.then(function (rec) {
+    var note = document.getElementById("sign-key");
+    if (note) {
+      note.textContent = rec ? ("Your acts are signed in this browser with key " + rec.fingerprint + ".") :
+        "No signing key in this browser for this engagement: make one on the signing keys page before you draw, test or request.";
+    }
+    if (rec && confirmBox) {
+      document.getElementById("key-fingerprint").textContent = rec.fingerprint;
+      confirmBox.hidden = false;
+    }
+    document.body.setAttribute("data-sign-ready", "");
   });
 })();
