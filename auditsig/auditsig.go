@@ -35,10 +35,11 @@ const (
 	KindRequest    = "request.create"     // an evidence request
 	KindClose      = "request.close"      // closing a request
 	KindPopulation = "population.tested"  // how a population's completeness and accuracy were tested
+	KindReview     = "test.review"        // a reviewer's sign-off on a test
 )
 
 // Kinds lists every statement kind.
-var Kinds = []string{KindConfirm, KindDraw, KindExtend, KindTest, KindEvaluate, KindRequest, KindClose, KindPopulation}
+var Kinds = []string{KindConfirm, KindDraw, KindExtend, KindTest, KindEvaluate, KindRequest, KindClose, KindPopulation, KindReview}
 
 // Body is a statement before signing. Act is the act's own content, in
 // the kind's format.

@@ -35,6 +35,8 @@ type Store interface {
 	Setting(ctx context.Context, key string) (string, error)
 	AuditorKeys(ctx context.Context, engagementID string) ([]attest.AuditorKey, error)
 	Statements(ctx context.Context, engagementID string) ([]attest.Statement, error)
+	Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error)
+	Draws(ctx context.Context, engagementID, controlID string) ([]attest.Draw, error)
 }
 
 // Blobs opens stored bytes by reference.
@@ -181,12 +183,7 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		if err != nil {
 			return nil, err
 		}
-		var sz sample.Size
-		if c.Frequency == attest.EventDriven {
-			sz, err = p.ForPopulation(pop.Rows)
-		} else {
-			sz, err = p.ForFrequency(c.Frequency)
-		}
+		sz, err := SizeRule(ctx, env.Store, p, e, c, pop)
 		if err != nil {
 			return nil, field("size", attest.ErrorMessage(err))
 		}
@@ -219,7 +216,7 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		return nil, err
 	}
 	all := len(items) < size || len(items) == pop.Rows
-	if all {
+	if all && !strings.Contains(rule, "every item is taken") {
 		rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
 	}
 	if items == nil {

@@ -143,3 +143,53 @@ func TestPopulation(ctx context.Context, env Env, s EvaluateStore, ch attest.Cha
 	}
 	return s.AddStatement(ctx, ch, *st)
 }
+
+// ReviewAct is what a reviewer of the audit team signs on a test.
+type ReviewAct struct {
+	Test     int64  `json:"test"`
+	TestHash string `json:"test_statement"`
+	Control  string `json:"control"`
+	Note     string `json:"note"`
+}
+
+// Review records a reviewer's signed sign-off on a test of the service
+// auditor: another member of the team, with their own key, never the one
+// who recorded it.
+func Review(ctx context.Context, env Env, s EvaluateStore, ch attest.Change, actor *attest.User, engagementID string, testID int64, note string, sl Seal) (*attest.Statement, error) {
+	e, err := s.Engagement(ctx, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	if err := env.RequireAuditor(ctx, actor, e, "reviews the auditor's tests"); err != nil {
+		return nil, err
+	}
+	t, err := s.Test(ctx, testID)
+	if err != nil || t.EngagementID != e.ID || t.Internal {
+		return nil, field("test", fmt.Sprintf("there is no auditor's test %d in %s", testID, e.ID))
+	}
+	sts, err := s.Statements(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var ts *attest.Statement
+	for i := range sts {
+		if sts[i].Entry == t.Entry {
+			ts = &sts[i]
+		}
+	}
+	if ts == nil {
+		return nil, field("test", fmt.Sprintf("test %d was not %s", t.ID, SignedByKey))
+	}
+	if b, err := auditsig.Decode(ts.Body); err == nil && b.Auditor == actor.ID {
+		return nil, forbidden("test %d is yours: its review is another member of the team's", t.ID)
+	}
+	act := ReviewAct{Test: t.ID, TestHash: ts.Hash, Control: t.ControlID, Note: strings.TrimSpace(note)}
+	if len(act.Note) > 4000 {
+		return nil, field("note", "at most 4000 characters")
+	}
+	st, err := env.seal(ctx, actor, e, sl, auditsig.KindReview, act)
+	if err != nil {
+		return nil, err
+	}
+	return s.AddStatement(ctx, ch, *st)
+}

@@ -3,11 +3,13 @@ package fieldwork
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/sample"
 )
 
 // appliesTo checks the other engagements a result is to serve: each has
@@ -181,4 +183,81 @@ func occurrenceSlips(ctx context.Context, env Env, s TestStore, c *attest.Contro
 		}
 	}
 	return out, nil
+}
+
+// SizeRule is the firm's sample size for drawing from pop for control c of
+// engagement e, with its rule: the size for the control's frequency, or
+// for an event-driven control the size for its population; for a
+// roll-forward population (one that starts after the end of an interim
+// test of c), that size split in proportion to the remaining part of the
+// period, and at least the small-population size for the remainder's own
+// items. A population at or under the size is tested whole.
+func SizeRule(ctx context.Context, s Store, p sample.Profile, e *attest.Engagement, c *attest.Control, pop *attest.Population) (sample.Size, error) {
+	interimTo, interimRows, err := interim(ctx, s, e, c, pop)
+	if err != nil {
+		return sample.Size{}, err
+	}
+	var sz sample.Size
+	if c.Frequency == attest.EventDriven {
+		sz, err = p.ForPopulation(pop.Rows + interimRows)
+	} else {
+		sz, err = p.ForFrequency(c.Frequency)
+	}
+	if err != nil {
+		return sz, err
+	}
+	if interimTo != "" {
+		start, _ := time.Parse(attest.DateLayout, e.PeriodStart)
+		end, _ := time.Parse(attest.DateLayout, e.PeriodEnd)
+		cut, _ := time.Parse(attest.DateLayout, interimTo)
+		total, rest := end.Sub(start).Hours()/24+1, end.Sub(cut).Hours()/24
+		share := int(math.Ceil(float64(sz.Size) * rest / total))
+		min, err := p.ForPopulation(pop.Rows)
+		if err != nil {
+			return sz, err
+		}
+		size := max(share, min.Size)
+		sz = sample.Size{Size: size, Rule: fmt.Sprintf("roll-forward after the interim test to %s: %d of the period's %d, in proportion to the %.0f of %.0f days remaining (%d), and at least %d for a remainder of %d items",
+			interimTo, share, sz.Size, rest, total, share, min.Size, pop.Rows)}
+	}
+	if pop.Rows > 0 && sz.Size >= pop.Rows {
+		sz.Rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
+		sz.Size = pop.Rows
+	}
+	return sz, nil
+}
+
+// interim is the end of the latest interim test of c in e that pop starts
+// after ("" when pop is not a roll-forward), with the size of the
+// population that test drew from.
+func interim(ctx context.Context, s Store, e *attest.Engagement, c *attest.Control, pop *attest.Population) (string, int, error) {
+	if pop.FirstDate == "" || e.PeriodEnd == "" {
+		return "", 0, nil
+	}
+	ts, err := s.Tests(ctx, e.ID, c.ID)
+	if err != nil {
+		return "", 0, err
+	}
+	to, drawID := "", int64(0)
+	for _, t := range ts {
+		if !t.Internal && t.To != "" && t.To < e.PeriodEnd && t.To < pop.FirstDate && t.To > to {
+			to, drawID = t.To, t.DrawID
+		}
+	}
+	if to == "" {
+		return "", 0, nil
+	}
+	rows := 0
+	ds, err := s.Draws(ctx, e.ID, c.ID)
+	if err != nil {
+		return "", 0, err
+	}
+	for _, d := range ds {
+		if d.ID == drawID {
+			if p, err := s.Population(ctx, d.PopulationID); err == nil {
+				rows = p.Rows
+			}
+		}
+	}
+	return to, rows, nil
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/period"
-	"github.com/attest-dev/attest/sample"
 )
 
 // TestStore is what recording tests and responses needs.
@@ -183,8 +182,8 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 			}
 		}
 		want := population
-		if sz, err := sizeFor(profile, c, population); err == nil && sz < want {
-			want = sz
+		if sz, err := SizeRule(ctx, s, profile, e, c, pop); err == nil && sz.Size < want {
+			want = sz.Size
 		}
 		if tested < want {
 			if strings.TrimSpace(req.Reason) == "" {
@@ -332,18 +331,6 @@ func drawStatements(ctx context.Context, s TestStore, engagementID, controlID st
 		out = append(out, h)
 	}
 	return out, nil
-}
-
-// sizeFor is the size rule's size for c over a population of n items.
-func sizeFor(p sample.Profile, c *attest.Control, n int) (int, error) {
-	var sz sample.Size
-	var err error
-	if c.Frequency == attest.EventDriven {
-		sz, err = p.ForPopulation(n)
-	} else {
-		sz, err = p.ForFrequency(c.Frequency)
-	}
-	return sz.Size, err
 }
 
 // testField names the field a Conclude error is about.

@@ -45,6 +45,9 @@ type Audit struct {
 	Records map[int64]string `json:"-"`
 	// Bodies are the verified statements, by ledger entry.
 	Bodies map[int64]auditsig.Body `json:"-"`
+	// Reviews names the reviewers who signed off each test, by the test's
+	// ledger entry.
+	Reviews map[int64][]string `json:"-"`
 }
 
 // Verdict is the verdict on the record with ledger entry n (Unsigned when
@@ -71,7 +74,7 @@ type AuditStore interface {
 // statement. It trusts nothing the organization stores but the public
 // keys, whose fingerprints the drafts print for the firm to compare.
 func Check(ctx context.Context, s AuditStore, engagementID string) (*Audit, error) {
-	a := &Audit{Engagement: engagementID, Problems: []string{}, Records: map[int64]string{}, Bodies: map[int64]auditsig.Body{}}
+	a := &Audit{Engagement: engagementID, Problems: []string{}, Records: map[int64]string{}, Bodies: map[int64]auditsig.Body{}, Reviews: map[int64][]string{}}
 	keys, err := s.AuditorKeys(ctx, engagementID)
 	if err != nil {
 		return nil, err
@@ -175,6 +178,26 @@ func Check(ctx context.Context, s AuditStore, engagementID string) (*Audit, erro
 			a.Problems = append(a.Problems, fmt.Sprintf("the auditor's statement %d (%s) has no record: the record it signs was deleted", b.Seq, b.Kind))
 		default:
 			a.Counts.Verified++
+		}
+	}
+	// Reviews of verified tests, by the reviewers' names.
+	names := map[int64]string{}
+	for _, k := range keys {
+		names[k.UserID] = k.Name
+	}
+	testEntry := map[string]int64{}
+	for entry, b := range a.Bodies {
+		if b.Kind == auditsig.KindTest && a.Records[entry] == Verified {
+			testEntry[auditsig.Hash(mustEncode(b))] = entry
+		}
+	}
+	for _, b := range a.Bodies {
+		var r ReviewAct
+		if b.Kind != auditsig.KindReview || json.Unmarshal(b.Act, &r) != nil {
+			continue
+		}
+		if entry, ok := testEntry[r.TestHash]; ok {
+			a.Reviews[entry] = append(a.Reviews[entry], names[b.Auditor])
 		}
 	}
 	sort.Strings(a.Problems)
@@ -305,4 +328,9 @@ func sameDraw(ctx context.Context, s AuditStore, b auditsig.Body, d *attest.Draw
 		return fmt.Errorf("population %d is not the one the seed was signed over (its content or extraction record changed)", p.ID)
 	}
 	return nil
+}
+
+func mustEncode(b auditsig.Body) string {
+	text, _ := auditsig.Encode(b)
+	return text
 }

@@ -163,6 +163,12 @@ func loadSigned(ctx context.Context, s InputStore, e *attest.Engagement, in *Inp
 		}
 		if a.Verdict(t.Entry) == fieldwork.Verified {
 			in.Signed[t.ID] = true
+			if rs := a.Reviews[t.Entry]; len(rs) > 0 {
+				if in.Reviewers == nil {
+					in.Reviewers = map[int64][]string{}
+				}
+				in.Reviewers[t.ID] = rs
+			}
 		} else {
 			in.Unsigned = append(in.Unsigned, t)
 		}

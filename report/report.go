@@ -80,9 +80,11 @@ type Input struct {
 	// the auditor's. Unsigned are the auditor's tests that do not verify,
 	// listed as not signed; Keys are the auditor's valid keys, whose
 	// fingerprints Section 4 prints for the firm to compare.
-	Signed    map[int64]bool
-	Unsigned  []attest.Test
-	Keys      []attest.AuditorKey
+	Signed   map[int64]bool
+	Unsigned []attest.Test
+	Keys     []attest.AuditorKey
+	// Reviewers name the audit team's reviewers who signed off a test.
+	Reviewers map[int64][]string
 	Responses []attest.Response
 	Auditors  []attest.Auditor
 	// Known are the deviations management knows of that the rest of the
@@ -402,7 +404,11 @@ func controlsSection(in *Input) Section {
 		exc := false
 		for _, t := range ts {
 			procs = append(procs, testProcedure(t)+in.coverageNote(t))
-			results = append(results, t.Wording)
+			w := t.Wording
+			if rs := in.Reviewers[t.ID]; len(rs) > 0 {
+				w += " [Reviewed by " + strings.Join(rs, ", ") + ".]"
+			}
+			results = append(results, w)
 			exc = exc || t.Conclusion == attest.ConclusionExceptions
 		}
 		if gap := in.uncovered(ts); gap != "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"os"
 
@@ -384,5 +385,39 @@ func (m *Main) populationTest() *cobra.Command {
 	}
 	cmd.Flags().Int64Var(&id, "population", 0, "the population")
 	cmd.Flags().StringVar(&procedure, "procedure", "", "how its completeness and accuracy were tested")
+	return cmd
+}
+
+// testReview is attest test review: a reviewer's signed sign-off on a test.
+func (m *Main) testReview() *cobra.Command {
+	var id int64
+	var note string
+	cmd := &cobra.Command{
+		Use:   "review --test N [--note TEXT]",
+		Short: "Sign off a test as its reviewer (another member of the audit team, signed)",
+		Args:  cobra.NoArgs,
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			st, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
+				return fieldwork.Review(ctx, env, d.db, ch, actor, e.ID, id, note, sl)
+			})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(st)
+			}
+			m.printf("Signed off test %d as its reviewer (statement %d).\n", id, st.Seq)
+			return nil
+		}),
+	}
+	cmd.Flags().Int64Var(&id, "test", 0, "the test reviewed")
+	cmd.Flags().StringVar(&note, "note", "", "the reviewer's note")
 	return cmd
 }

@@ -40,9 +40,20 @@ func TestAuditorKeyCommands(t *testing.T) {
 	if r := run(t, dir, "", append([]string{"request", "create", "--control", "CHG-02", "--text", "more", "--as", "Priya"}, key...)...); r.code != 2 || !strings.Contains(r.stderr, "--as is not taken") {
 		t.Errorf("--as with the key: %+v", r)
 	}
+	// A reviewer of the team signs the test off; the preparer cannot.
+	if r := run(t, dir, "", append([]string{"test", "review", "--test", "1"}, key...)...); r.code == 0 || !strings.Contains(r.stderr, "is yours") {
+		t.Errorf("self-review: %+v", r)
+	}
+	addAuditor(t, dir, "Raj Rao")
+	mustRun(t, dir, append([]string{"test", "review", "--test", "1", "--note", "agreed to the PR history"}, keyOf(dir, "Raj Rao")...)...)
+	mustRun(t, dir, "report", "build", "--kind", "SOC 2", "--type", "2", "--format", "md", "--out", "signed")
+	if md, _ := os.ReadFile(filepath.Join(dir, "signed", firstFile(t, filepath.Join(dir, "signed"), ".md"))); !strings.Contains(string(md), "[Reviewed by Raj Rao.]") ||
+		!strings.Contains(string(md), "under the key(s) SHA256:") {
+		t.Errorf("the draft lacks the review or the fingerprints:\n%s", md)
+	}
 	v := decode[map[string]any](t, mustRun(t, dir, "verify", "--json"))
 	counts := v["auditor_statements"].(map[string]any)
-	if v["ok"] != true || counts["verified"] != 3.0 || counts["unsigned"] != 0.0 || counts["bad_signature"] != 0.0 {
+	if v["ok"] != true || counts["verified"] != 5.0 || counts["unsigned"] != 0.0 || counts["bad_signature"] != 0.0 {
 		t.Fatalf("verify %v", v)
 	}
 	if out := mustRun(t, dir, append([]string{"auditor", "verify"}, key...)...); !strings.Contains(out, "3 found as you signed them") {

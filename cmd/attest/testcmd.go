@@ -226,7 +226,7 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 			return nil
 		},
 	}
-	cmd.AddCommand(rec, respond, list, show, m.testEvaluate())
+	cmd.AddCommand(rec, respond, list, show, m.testEvaluate(), m.testReview())
 	return cmd
 }
 
