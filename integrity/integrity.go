@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/ledger"
 	"golang.org/x/mod/sumdb/tlog"
 )

@@ -58,4 +58,3 @@ func checkStatements(ctx context.Context, s attest.Store, entries []ledger.Entry
 	}
 	return nil
 }
-

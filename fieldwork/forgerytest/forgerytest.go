@@ -91,7 +91,9 @@ func Setup(t *testing.T, s attest.Store, db *sql.DB) *World {
 		if _, err := fieldwork.Enroll(ctx, w.Env, s, ch, w.Auditor, fieldwork.EnrollRequest{Engagement: id, Name: "Ana", PublicKey: pub}); err != nil {
 			t.Fatal(err)
 		}
-		sign(t, w, func(sl fieldwork.Seal) (*attest.AuditorKey, error) { return fieldwork.Confirm(ctx, w.Env, s, ch, w.Auditor, id, sl) })
+		sign(t, w, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+			return fieldwork.Confirm(ctx, w.Env, s, ch, w.Auditor, id, sl)
+		})
 	}
 	var b strings.Builder
 	b.WriteString("id,merged_at\n")
@@ -236,7 +238,9 @@ var Attacks = []Attack{
 		if _, err := fieldwork.Enroll(ctx, w.Env, w.Store, w.ch(), w.Admin, fieldwork.EnrollRequest{Engagement: "e1", Name: "Ana", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err := fieldwork.Signed(mk, func(sl fieldwork.Seal) (*attest.AuditorKey, error) { return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), w.Admin, "e1", sl) })
+		_, _, err := fieldwork.Signed(mk, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+			return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), w.Admin, "e1", sl)
+		})
 		if attest.ErrorCode(err) != attest.EFORBIDDEN {
 			t.Fatalf("management confirmed a key: %v", err)
 		}
