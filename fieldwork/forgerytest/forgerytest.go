@@ -360,9 +360,67 @@ var Rules = []Attack{
 	}},
 }
 
+// Keys is what happens to keys over an engagement.
+var Keys = []Attack{
+	{"a lost key is retired: what it signed stays valid, it signs nothing new", func(t *testing.T, w *World) {
+		ctx := context.Background()
+		if _, err := fieldwork.Retire(ctx, w.Env, w.Store, w.ch(), w.Auditor, "e1", w.Key.Fingerprint()); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Request, error) {
+			return fieldwork.CreateRequest(ctx, w.Env, w.Store, w.ch(), w.Auditor, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "more", Seal: sl})
+		})
+		refused(t, err, "retired")
+		_, priv, _ := auditsig.NewKey()
+		w.Key = auditsig.KeySigner{Priv: priv}
+		if _, err := fieldwork.Enroll(ctx, w.Env, w.Store, w.ch(), w.Auditor, fieldwork.EnrollRequest{Engagement: "e1", Name: "Ana", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
+			t.Fatal(err)
+		}
+		sign(t, w, func(sl fieldwork.Seal) (*attest.AuditorKey, error) { return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), w.Auditor, "e1", sl) })
+		sign(t, w, func(sl fieldwork.Seal) (*attest.Request, error) {
+			return fieldwork.CreateRequest(ctx, w.Env, w.Store, w.ch(), w.Auditor, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "more", Seal: sl})
+		})
+		a := w.check(t, "e1")
+		if len(a.Problems) != 0 || a.Verdict(w.Test.Entry) != fieldwork.Verified || len(a.Keys) != 2 || a.Keys[0].Retired == "" || !a.Keys[1].Valid {
+			t.Errorf("after the new key: %+v", a)
+		}
+	}},
+	{"several keys: a reviewer signs off, never their own test", func(t *testing.T, w *World) {
+		ctx := context.Background()
+		rev, err := w.Store.SaveUser(ctx, w.ch(), attest.User{Email: "raj@cpa.example", Name: "Raj", Role: attest.RoleAuditor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Store.AddAuditor(ctx, w.ch(), attest.Auditor{EngagementID: "e1", Name: "Raj", UserID: rev.ID}); err != nil {
+			t.Fatal(err)
+		}
+		_, priv, _ := auditsig.NewKey()
+		rk := auditsig.KeySigner{Priv: priv}
+		if _, err := fieldwork.Enroll(ctx, w.Env, w.Store, w.ch(), rev, fieldwork.EnrollRequest{Engagement: "e1", Name: "Raj", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := fieldwork.Signed(rk, func(sl fieldwork.Seal) (*attest.AuditorKey, error) { return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), rev, "e1", sl) }); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.Review(ctx, w.Env, w.Store, w.ch(), w.Auditor, "e1", w.Test.ID, "", sl)
+		})
+		refused(t, err, "is yours")
+		if _, _, err := fieldwork.Signed(rk, func(sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.Review(ctx, w.Env, w.Store, w.ch(), rev, "e1", w.Test.ID, "agreed", sl)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		a := w.check(t, "e1")
+		if len(a.Problems) != 0 || len(a.Reviews[w.Test.Entry]) != 1 || a.Reviews[w.Test.Entry][0] != "Raj" {
+			t.Errorf("review: %+v", a)
+		}
+	}},
+}
+
 // Run runs every attack, and every rule, on a fresh world.
 func Run(t *testing.T, open Open) {
-	for _, a := range append(append([]Attack{}, Attacks...), Rules...) {
+	for _, a := range append(append(append([]Attack{}, Attacks...), Rules...), Keys...) {
 		t.Run(a.Name, func(t *testing.T) {
 			s, db := open(t)
 			a.Run(t, Setup(t, s, db))
