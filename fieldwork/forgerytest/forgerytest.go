@@ -376,7 +376,9 @@ var Keys = []Attack{
 		if _, err := fieldwork.Enroll(ctx, w.Env, w.Store, w.ch(), w.Auditor, fieldwork.EnrollRequest{Engagement: "e1", Name: "Ana", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
 			t.Fatal(err)
 		}
-		sign(t, w, func(sl fieldwork.Seal) (*attest.AuditorKey, error) { return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), w.Auditor, "e1", sl) })
+		sign(t, w, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+			return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), w.Auditor, "e1", sl)
+		})
 		sign(t, w, func(sl fieldwork.Seal) (*attest.Request, error) {
 			return fieldwork.CreateRequest(ctx, w.Env, w.Store, w.ch(), w.Auditor, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "more", Seal: sl})
 		})
@@ -399,7 +401,9 @@ var Keys = []Attack{
 		if _, err := fieldwork.Enroll(ctx, w.Env, w.Store, w.ch(), rev, fieldwork.EnrollRequest{Engagement: "e1", Name: "Raj", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := fieldwork.Signed(rk, func(sl fieldwork.Seal) (*attest.AuditorKey, error) { return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), rev, "e1", sl) }); err != nil {
+		if _, _, err := fieldwork.Signed(rk, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+			return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), rev, "e1", sl)
+		}); err != nil {
 			t.Fatal(err)
 		}
 		_, _, err = fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Statement, error) {
