@@ -156,6 +156,8 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		if err != nil {
 			return nil, field("size", attest.ErrorMessage(err))
 		}
+		// The population caps the size: one no larger is tested whole.
+		sz = sz.Cap(pop.Rows)
 		size, rule = sz.Size, sz.Rule
 	}
 	seed := req.Seed
@@ -177,7 +179,7 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		return nil, err
 	}
 	all := len(items) < size || len(items) == pop.Rows
-	if all {
+	if all && req.Size > 0 { // a default size says so already
 		rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
 	}
 	saved, err := env.Store.AddDraw(ctx, ch, attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
