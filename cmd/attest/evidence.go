@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -525,6 +526,23 @@ type manifestItem struct {
 	attest.Evidence
 	File  string `json:"file"`
 	Proof string `json:"proof"`
+}
+
+// MarshalJSON writes the evidence record's fields with the file and the
+// proof beside them (the embedded record's own MarshalJSON would
+// otherwise write the record alone).
+func (it manifestItem) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(it.Evidence)
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, err
+	}
+	fields["file"], _ = json.Marshal(it.File)
+	fields["proof"], _ = json.Marshal(it.Proof)
+	return json.Marshal(fields)
 }
 
 func (m *Main) evidenceExport() *cobra.Command {
