@@ -17,10 +17,16 @@ import (
 type State string
 
 // Occurrence states. Present means evidence is present in time; whether the
-// control operated is the auditor's conclusion, not Attest's.
+// control operated is the auditor's conclusion, not Attest's. Late means
+// performed after the due date; for a preventive control (approval before
+// a change, removal of access within a day) that is a Deviation instead:
+// performed after the event it was to prevent, it did not operate as
+// designed. Missed, late and deviating occurrences are all known
+// deviations that management discloses to the service auditor.
 const (
 	Present     State = "present"
 	Late        State = "late"
+	Deviation   State = "deviation"
 	Missed      State = "missed"
 	NotRequired State = "not_required"
 	Upcoming    State = "upcoming"
@@ -47,11 +53,27 @@ type Occurrence struct {
 	Event    string  `json:"event,omitempty"`
 	State    State   `json:"state"`
 	Evidence []int64 `json:"evidence,omitempty"`
-	// Performed is when the evidence that made it present or late was
-	// added (periodic controls) or is dated (event-driven controls).
+	// Performed is when the control was performed, by the evidence that
+	// made the occurrence present, late or a deviation: its performed-on
+	// date, or, when that is unknown, the day it was added (periodic
+	// controls) or the date it covers (event-driven controls).
 	Performed string `json:"performed,omitempty"`
-	Reason    string `json:"reason,omitempty"` // for not required
+	// PerformedFrom says which: PerformedOn, FromAdded or FromCovers.
+	PerformedFrom string `json:"performed_from,omitempty"`
+	Reason        string `json:"reason,omitempty"` // for not required
 }
+
+// Where an occurrence's performed date comes from.
+const (
+	// PerformedOn: the evidence's own performed-on date.
+	PerformedOn = "performed_on"
+	// FromAdded: performed-on unknown, judged on the day the evidence was
+	// added (Attest's own clock, which cannot be backdated).
+	FromAdded = "added"
+	// FromCovers: performed-on unknown, judged on the date the evidence
+	// covers.
+	FromCovers = "covers"
+)
 
 // Input is what Evaluate needs for one control.
 type Input struct {
@@ -66,11 +88,14 @@ type Input struct {
 
 // Status is one control's state over the period.
 type Status struct {
-	Control     string  `json:"id"`
-	Frequency   string  `json:"frequency"`
-	Expected    int     `json:"expected"`
-	Present     int     `json:"present"`
-	LateCount   int     `json:"-"`
+	Control   string `json:"id"`
+	Frequency string `json:"frequency"`
+	Expected  int    `json:"expected"`
+	Present   int    `json:"present"`
+	LateCount int    `json:"-"`
+	// Deviations counts a preventive control's occurrences performed
+	// after the event.
+	Deviations  int     `json:"-"`
 	MissedCount int     `json:"-"`
 	NotRequired int     `json:"not_required"`
 	Upcoming    int     `json:"upcoming"`
@@ -86,6 +111,36 @@ type dated struct {
 	ev   *attest.Evidence
 	d    time.Time
 	used bool
+}
+
+// performed is when e's control was performed, and from what: its
+// performed-on date when known (a time counts by its day, as due dates
+// do), else the day it was added for a periodic control or the date it
+// covers for an event-driven one.
+func performed(e *attest.Evidence, eventDriven bool) (time.Time, string) {
+	if t, _, err := attest.ParseInstant(e.PerformedOn); err == nil {
+		return date(t.Year(), t.Month(), t.Day()), PerformedOn
+	}
+	if eventDriven {
+		d, _ := attest.ParseDate(e.Dated())
+		return d, FromCovers
+	}
+	return addedDay(e), FromAdded
+}
+
+// judge sets an occurrence's state from when its control was performed,
+// by evidence e: by the due date present, after it late, or, for a
+// preventive control, a deviation.
+func judge(o *occ, c attest.Control, e *attest.Evidence, when time.Time, from string) {
+	o.State = Present
+	if when.After(o.due) {
+		o.State = Late
+		if c.Type == attest.Preventive {
+			o.State = Deviation
+		}
+	}
+	o.Performed, o.PerformedFrom = when.Format(attest.DateLayout), from
+	o.Evidence = append(o.Evidence, e.ID)
 }
 
 // usable keeps the evidence that existed on asOf: added by then, dated by
@@ -129,9 +184,9 @@ func Evaluate(in Input) Status {
 	occs := expected(in, &st)
 	points, spans := usable(in.Evidence, in.AsOf)
 	if c.Frequency == attest.EventDriven {
-		matchEvents(occs, points)
+		matchEvents(c, occs, points)
 	} else {
-		matchWindows(occs, points, spans)
+		matchWindows(c, occs, points, spans)
 	}
 
 	for _, o := range occs {
@@ -151,6 +206,8 @@ func Evaluate(in Input) Status {
 			st.Present++
 		case Late:
 			st.LateCount++
+		case Deviation:
+			st.Deviations++
 		case Missed:
 			st.MissedCount++
 		case NotRequired:
@@ -170,44 +227,43 @@ func Evaluate(in Input) Status {
 	return st
 }
 
-// matchWindows gives a periodic occurrence the evidence for its window.
-// Evidence dated in the window is present when it was added by the due
-// date (Attest's own timestamp, which cannot be backdated) and late when it
-// was added only after. Evidence covering a span is a record the system kept
-// as it ran (a job history, a log export): it makes every window inside the
-// span present, whenever it was added; its completeness and accuracy remain
-// for the auditor to judge.
-func matchWindows(occs []*occ, points []*dated, spans []*attest.Evidence) {
+// matchWindows gives a periodic occurrence the evidence for its window:
+// evidence that covers a date in the window, or a span the window lies in,
+// the item performed earliest. Evidence covering a span is a record the
+// system kept as it ran (a job history, a log export): it shows the
+// control performed throughout the span, so it makes every window inside
+// it present, whenever it was added or exported; its completeness and
+// accuracy remain for the auditor to judge.
+func matchWindows(c attest.Control, occs []*occ, points []*dated, spans []*attest.Evidence) {
 	for _, o := range occs {
 		var best *attest.Evidence
-		var bestAdded time.Time
-		consider := func(e *attest.Evidence, a time.Time) {
-			if best == nil || a.Before(bestAdded) {
-				best, bestAdded = e, a
+		var bestWhen time.Time
+		var bestFrom string
+		consider := func(e *attest.Evidence, when time.Time, from string) {
+			if best == nil || when.Before(bestWhen) {
+				best, bestWhen, bestFrom = e, when, from
 			}
 		}
 		for _, p := range points {
 			if !p.d.Before(o.start) && !p.d.After(o.end) {
 				p.used = true
-				consider(p.ev, addedDay(p.ev))
+				when, from := performed(p.ev, false)
+				consider(p.ev, when, from)
 			}
 		}
 		for _, sp := range spans {
 			s, _ := attest.ParseDate(sp.CoversStart)
 			e, _ := attest.ParseDate(sp.CoversEnd)
 			if !o.start.Before(s) && !o.end.After(e) {
-				consider(sp, o.end)
+				// A system's own record shows the control performed
+				// throughout the span, so each window as it closed; when
+				// the record was exported does not change that.
+				consider(sp, o.end, FromCovers)
 			}
 		}
-		if best == nil {
-			continue
+		if best != nil {
+			judge(o, c, best, bestWhen, bestFrom)
 		}
-		o.State = Present
-		if bestAdded.After(o.due) {
-			o.State = Late
-		}
-		o.Performed = bestAdded.Format(attest.DateLayout)
-		o.Evidence = append(o.Evidence, best.ID)
 	}
 }
 
@@ -223,11 +279,12 @@ func addedDay(e *attest.Evidence) time.Time {
 }
 
 // matchEvents gives each event the evidence of the action it triggered:
-// taking events in order, the earliest unused item dated on or after the
-// event and by its due date makes it present; what remains, dated after
-// the due date, makes an event late.
-func matchEvents(occs []*occ, points []*dated) {
-	pass := func(fits func(*occ, *dated) bool, state State) {
+// taking events in order, the earliest unused item covering a date from
+// the event to its due date, else the earliest covering a later date; the
+// item's performed-on date (else the date it covers) then says whether the
+// event's control was performed in time.
+func matchEvents(c attest.Control, occs []*occ, points []*dated) {
+	pass := func(fits func(*occ, *dated) bool) {
 		for _, o := range occs {
 			if o.State != "" || o.Reason != "" {
 				continue
@@ -235,15 +292,15 @@ func matchEvents(occs []*occ, points []*dated) {
 			for _, p := range points {
 				if !p.used && fits(o, p) {
 					p.used = true
-					o.State, o.Performed = state, p.d.Format(attest.DateLayout)
-					o.Evidence = append(o.Evidence, p.ev.ID)
+					when, from := performed(p.ev, true)
+					judge(o, c, p.ev, when, from)
 					break
 				}
 			}
 		}
 	}
-	pass(func(o *occ, p *dated) bool { return !p.d.Before(o.start) && !p.d.After(o.due) }, Present)
-	pass(func(o *occ, p *dated) bool { return p.d.After(o.due) }, Late)
+	pass(func(o *occ, p *dated) bool { return !p.d.Before(o.start) && !p.d.After(o.due) })
+	pass(func(o *occ, p *dated) bool { return p.d.After(o.due) })
 }
 
 // expected builds the occurrences before any evidence is matched.

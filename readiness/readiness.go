@@ -25,12 +25,13 @@ const (
 	NoOwner        = "control_without_owner"
 	NeverPerformed = "control_never_performed"
 	Missed         = "missed_occurrences"
+	Deviation      = "preventive_deviations"
 	Late           = "late_occurrences"
 	FailingCheck   = "failing_check"
 	DescriptionGap = "description_input_missing"
 )
 
-var severity = map[string]int{NoControl: 0, NotImplemented: 1, DescriptionGap: 2, NoOwner: 3, NeverPerformed: 4, Missed: 5, Late: 6, FailingCheck: 7}
+var severity = map[string]int{NoControl: 0, NotImplemented: 1, DescriptionGap: 2, NoOwner: 3, NeverPerformed: 4, Missed: 5, Deviation: 5, Late: 6, FailingCheck: 7}
 
 // Gap is one thing to fix before the examination.
 type Gap struct {
@@ -122,7 +123,7 @@ func mapsTo(c attest.Control, id string) bool {
 }
 
 func performed(st period.Status) bool {
-	return st.Present+st.LateCount > 0
+	return st.Present+st.LateCount+st.Deviations > 0
 }
 
 // Assess computes both views and the gap list.
@@ -177,7 +178,7 @@ func Assess(in Input) *Report {
 		counted++
 		for _, c := range ctls {
 			for _, g := range append(controlGaps(c, in.Status[c.ID]), checkGaps(c, in.Checks[c.ID])...) {
-				if g.Kind == Missed || g.Kind == Late {
+				if g.Kind == Missed || g.Kind == Late || g.Kind == Deviation {
 					t2.Gaps = append(t2.Gaps, g)
 				} else {
 					t1.Gaps, t2.Gaps = append(t1.Gaps, g), append(t2.Gaps, g)
@@ -243,11 +244,15 @@ func controlGaps(c attest.Control, st period.Status) []Gap {
 	}
 	if st.MissedCount > 0 {
 		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) without evidence past their due date", c.ID, st.MissedCount),
-			Hint: "find the evidence if the control ran and add it; if it did not, record why: the service auditor may find these when sampling"})
+			Hint: "find the evidence if the control ran and add it; if it did not, record why and disclose it to the service auditor as a known deviation"})
+	}
+	if st.Deviations > 0 {
+		out = append(out, Gap{Kind: Deviation, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) of this preventive control performed after the event it was to prevent (a deviation, not lateness)", c.ID, st.Deviations),
+			Hint: "disclose each to the service auditor as a known deviation and consider it for the description; find the root cause, since a preventive control acting after the event prevented nothing"})
 	}
 	if st.LateCount > 0 {
-		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) with evidence only after the due date", c.ID, st.LateCount),
-			Hint: "check with the owner why it ran late and whether the due rule fits; late performance is a common exception"})
+		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) performed after the due date", c.ID, st.LateCount),
+			Hint: "disclose them to the service auditor as known deviations; check with the owner why it ran late and whether the due rule fits"})
 	}
 	return out
 }

@@ -165,13 +165,19 @@ func TestOccurrenceAndCheckMatters(t *testing.T) {
 	occs := []period.Occurrence{
 		{Start: "2026-12-01", End: "2026-12-31", Due: "2026-12-31", State: period.Missed},
 		{Start: "2027-01-01", End: "2027-01-31", Due: "2027-01-31", State: period.Missed},
-		{Start: "2027-01-05", End: "2027-01-05", Due: "2027-01-06", State: period.Late, Performed: "2027-01-20"},
+		{Start: "2027-01-05", End: "2027-01-05", Due: "2027-01-06", State: period.Late, Performed: "2027-01-20", PerformedFrom: period.FromCovers},
 		{Start: "2027-02-01", End: "2027-02-28", Due: "2027-02-28", State: period.Upcoming},
 		{Start: "2027-01-07", End: "2027-01-07", Due: "2027-01-08", State: period.Present},
+		{Start: "2027-01-09", End: "2027-01-09", Due: "2027-01-09", State: period.Deviation, Performed: "2027-01-12", PerformedFrom: period.PerformedOn},
 	}
 	got := occurrenceMatters("AC-06", occs, span)
-	if len(got) != 2 || got[0].Kind != MatterMissed || got[0].Date != "2027-01-31" || got[1].Kind != MatterLate || !strings.Contains(got[1].Text, "performed late (evidence from 2027-01-20)") {
+	if len(got) != 3 || got[0].Kind != MatterMissed || got[0].Date != "2027-01-31" || got[1].Kind != MatterLate ||
+		!strings.Contains(got[1].Text, "performed late (performed-on unknown; evidence covering 2027-01-20)") {
 		t.Errorf("occurrence matters %+v", got)
+	}
+	if len(got) == 3 && (got[2].Kind != MatterDeviation || !got[2].deficiency() ||
+		got[2].Text != "the occurrence of 2027-01-09, due 2027-01-09, was performed after the event it was to prevent (performed on 2027-01-12): a deviation") {
+		t.Errorf("the preventive deviation: %+v", got[2])
 	}
 	failed := map[string][]readiness.FailedCheck{
 		"AC-01": {{ID: "okta-mfa", Title: "MFA for every user", Failing: 1, RunAt: "2027-02-09"}},
@@ -185,7 +191,7 @@ func TestOccurrenceAndCheckMatters(t *testing.T) {
 		t.Errorf("a run after the span: %+v", ms)
 	}
 	lines := summarize(append(got, Matter{Kind: MatterMissed, Date: "2027-02-05", Control: "AC-06", Text: "x"}))
-	if len(lines) != 2 || lines[0] != "AC-06: 2 missed occurrences (due 2027-01-31, 2027-02-05)." {
+	if len(lines) != 3 || lines[0] != "AC-06: 2 missed occurrences (due 2027-01-31, 2027-02-05)." {
 		t.Errorf("summary %q", lines)
 	}
 }

@@ -26,6 +26,9 @@ const (
 	MatterMissed = "missed"
 	// MatterLate is an occurrence performed after its due date.
 	MatterLate = "late"
+	// MatterDeviation is an occurrence of a preventive control performed
+	// after the event it was to prevent.
+	MatterDeviation = "deviation"
 	// MatterCheck is an automated check that found resources not meeting
 	// the organization's own policy.
 	MatterCheck = "failing-check"
@@ -52,7 +55,7 @@ type Matter struct {
 // is not in place, as described.
 func (m Matter) deficiency() bool {
 	switch m.Kind {
-	case MatterMissed, MatterLate, MatterCheck, MatterException, MatterNotInPlace:
+	case MatterMissed, MatterLate, MatterDeviation, MatterCheck, MatterException, MatterNotInPlace:
 		return true
 	}
 	return false
@@ -142,10 +145,25 @@ func occurrenceMatters(control string, occs []period.Occurrence, span Span) []Ma
 				Text: fmt.Sprintf("no evidence for the occurrence %s, due %s", span2(o.Start, o.End), o.Due)})
 		case period.Late:
 			out = append(out, Matter{Kind: MatterLate, Date: o.Due, Control: control,
-				Text: fmt.Sprintf("the occurrence %s, due %s, was performed late (evidence from %s)", span2(o.Start, o.End), o.Due, o.Performed)})
+				Text: fmt.Sprintf("the occurrence %s, due %s, was performed late (%s)", span2(o.Start, o.End), o.Due, performedText(o))})
+		case period.Deviation:
+			out = append(out, Matter{Kind: MatterDeviation, Date: o.Due, Control: control,
+				Text: fmt.Sprintf("the occurrence %s, due %s, was performed after the event it was to prevent (%s): a deviation", span2(o.Start, o.End), o.Due, performedText(o))})
 		}
 	}
 	return out
+}
+
+// performedText says when an occurrence was performed and how that is
+// known.
+func performedText(o period.Occurrence) string {
+	switch o.PerformedFrom {
+	case period.FromAdded:
+		return "performed-on unknown; evidence added " + o.Performed
+	case period.FromCovers:
+		return "performed-on unknown; evidence covering " + o.Performed
+	}
+	return "performed on " + o.Performed
 }
 
 func span2(start, end string) string {
@@ -235,7 +253,7 @@ func summarize(ms []Matter) []string {
 	var order []key
 	var out []string
 	for _, m := range ms {
-		if m.Kind != MatterMissed && m.Kind != MatterLate {
+		if m.Kind != MatterMissed && m.Kind != MatterLate && m.Kind != MatterDeviation {
 			out = append(out, line(m))
 			continue
 		}
@@ -259,7 +277,8 @@ func summarize(ms []Matter) []string {
 			}
 			dues = append(dues, m.Date)
 		}
-		what := map[string]string{MatterMissed: "missed occurrence", MatterLate: "occurrence performed late"}[k.kind]
+		what := map[string]string{MatterMissed: "missed occurrence", MatterLate: "occurrence performed late",
+			MatterDeviation: "occurrence performed after the event it was to prevent"}[k.kind]
 		out = append(out, fmt.Sprintf("%s: %s (due %s).", k.control, count(len(g), what, strings.Replace(what, "occurrence", "occurrences", 1)), strings.Join(dues, ", ")))
 	}
 	return out
