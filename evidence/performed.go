@@ -1,0 +1,260 @@
+package evidence
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest/collect"
+)
+
+// Found is what a file's content records of the control it evidences: when
+// the control was performed, where the content says so, and, when the
+// content says, the occurrence it covers (a pull request's merge).
+type Found struct {
+	When   time.Time
+	From   string
+	Covers time.Time
+}
+
+// Performed reads when a file's content records the control as performed,
+// for the formats that record it:
+//   - a pull request's reviews, from GitHub's REST API (GET
+//     .../pulls/N/reviews, or a pull request with its "reviews") or the gh
+//     command line (gh pr view --json reviews,mergedAt): the approval in
+//     force at the merge (the latest approving review at or before it), else
+//     the first one after it, else the latest; the merge is what it covers;
+//   - a ticket's closure: a Jira issue (fields.resolutiondate) or a GitHub
+//     issue (closed_at, closedAt);
+//   - a sign-off in a CSV export (an access review, a checklist): the latest
+//     value of a column named signed_off_at, signed_off, sign_off_date,
+//     approved_at, approval_date, reviewed_at, review_date, completed_at,
+//     completion_date, closed_at, resolved_at or resolution_date;
+//   - a scan or capture the collectors read (collect/RECORDS.md): AWS
+//     Config's capture and evaluation times, Prowler's finding times, a
+//     Trivy or Grype report's own time; and Attest's own check runs and
+//     collections.
+//
+// Anything else records nothing (the zero Found): the person adding it
+// enters the date.
+func Performed(name string, content []byte) Found {
+	content = bytes.TrimPrefix(content, []byte("\ufeff"))
+	trimmed := bytes.TrimSpace(content)
+	if len(trimmed) == 0 {
+		return Found{}
+	}
+	var f Found
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		var doc any
+		d := json.NewDecoder(bytes.NewReader(trimmed))
+		if d.Decode(&doc) == nil && d.Decode(new(any)) == io.EOF {
+			f = fromJSON(doc)
+		}
+	} else if strings.EqualFold(path.Ext(name), ".csv") || bytes.IndexByte(trimmed[:min(len(trimmed), 4096)], ',') > 0 {
+		f = fromSignOff(trimmed)
+	}
+	if f.When.IsZero() {
+		f = fromRecords(name, content)
+	}
+	return f
+}
+
+// fromJSON reads the JSON shapes Performed knows.
+func fromJSON(doc any) Found {
+	if reviews, ok := doc.([]any); ok {
+		return approval(reviews, time.Time{})
+	}
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return Found{}
+	}
+	if rs, ok := m["reviews"].([]any); ok {
+		merged := timeIn(m, "merged_at", "mergedAt")
+		f := approval(rs, merged)
+		f.Covers = merged
+		return f
+	}
+	if fields, ok := m["fields"].(map[string]any); ok {
+		if t := timeIn(fields, "resolutiondate"); !t.IsZero() {
+			return Found{When: t, From: "the Jira issue's resolution"}
+		}
+	}
+	if t := timeIn(m, "closed_at", "closedAt"); !t.IsZero() {
+		return Found{When: t, From: "the GitHub issue's closure"}
+	}
+	if _, ok := m["results"]; ok {
+		if t := timeIn(m, "run_at"); !t.IsZero() {
+			return Found{When: t, From: "the Attest check run's time"}
+		}
+	}
+	if _, ok := m["records"]; ok {
+		if t := timeIn(m, "collected_at"); !t.IsZero() {
+			return Found{When: t, From: "the Attest collection's time"}
+		}
+	}
+	if _, ok := m["SchemaVersion"]; ok {
+		if t := timeIn(m, "CreatedAt"); !t.IsZero() {
+			return Found{When: t, From: "the Trivy scan's time"}
+		}
+	}
+	if d, ok := m["descriptor"].(map[string]any); ok {
+		if _, ok := m["matches"]; ok {
+			if t := timeIn(d, "timestamp"); !t.IsZero() {
+				return Found{When: t, From: "the Grype scan's time"}
+			}
+		}
+	}
+	return Found{}
+}
+
+// approval picks, from a pull request's reviews, the approval that counts:
+// with the merge time known, the latest approval at or before the merge,
+// else the first one after it (given after the merge: for a preventive
+// control, a deviation); without it, the latest approval.
+func approval(reviews []any, merged time.Time) Found {
+	var before, after, latest time.Time
+	for _, r := range reviews {
+		m, ok := r.(map[string]any)
+		if !ok {
+			return Found{} // not a list of reviews
+		}
+		if state, _ := m["state"].(string); !strings.EqualFold(state, "APPROVED") {
+			continue
+		}
+		t := timeIn(m, "submitted_at", "submittedAt")
+		if t.IsZero() {
+			continue
+		}
+		if t.After(latest) {
+			latest = t
+		}
+		switch {
+		case merged.IsZero():
+		case !t.After(merged) && t.After(before):
+			before = t
+		case t.After(merged) && (after.IsZero() || t.Before(after)):
+			after = t
+		}
+	}
+	switch {
+	case !before.IsZero():
+		return Found{When: before, From: "the pull request's approving review before its merge (GitHub)"}
+	case !after.IsZero():
+		return Found{When: after, From: "the pull request's first approving review, given after its merge (GitHub)"}
+	case !latest.IsZero():
+		return Found{When: latest, From: "the pull request's latest approving review (GitHub)"}
+	}
+	return Found{}
+}
+
+// timeIn is the first of keys in m that holds a time.
+func timeIn(m map[string]any, keys ...string) time.Time {
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok {
+			if t, ok := parseTime(s); ok {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// parseTime reads the timestamps exports use: RFC 3339, Jira's
+// 2026-03-04T10:11:12.000+0000, a date and time with a space, a date.
+func parseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z0700", "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1970 && t.Year() < 10000 {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// signOffColumns name the CSV columns that record a sign-off, a review or
+// a closure, after the header is normalized (lower case, spaces and dashes
+// as underscores).
+var signOffColumns = map[string]bool{"signed_off_at": true, "signed_off": true, "sign_off_date": true, "approved_at": true, "approval_date": true,
+	"reviewed_at": true, "review_date": true, "completed_at": true, "completion_date": true, "closed_at": true, "resolved_at": true, "resolution_date": true}
+
+// fromSignOff reads the latest sign-off of a CSV export: the control was
+// performed when its last item was signed off.
+func fromSignOff(content []byte) Found {
+	r := csv.NewReader(bytes.NewReader(content))
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return Found{}
+	}
+	col, name := -1, ""
+	for i, h := range header {
+		n := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(h)))
+		if signOffColumns[n] {
+			col, name = i, n
+			break
+		}
+	}
+	if col < 0 {
+		return Found{}
+	}
+	var latest time.Time
+	rows := 0
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Found{} // not a CSV file after all
+		}
+		if col >= len(rec) {
+			continue
+		}
+		if t, ok := parseTime(rec[col]); ok {
+			rows++
+			if t.After(latest) {
+				latest = t
+			}
+		}
+	}
+	if rows == 0 {
+		return Found{}
+	}
+	return Found{When: latest, From: fmt.Sprintf("column %s of the export, the latest of %d sign-offs", name, rows)}
+}
+
+// recordTimes are the record fields that say when a collected record was
+// captured or evaluated.
+var recordTimes = map[string]struct{ field, from string }{
+	"aws.config_item":       {"capture_time", "the latest AWS Config capture time"},
+	"aws.config_evaluation": {"recorded", "the latest AWS Config evaluation time"},
+	"prowler.finding":       {"time", "the latest Prowler finding time"},
+}
+
+// fromRecords reads the file as the collectors do and takes the latest
+// capture or evaluation time of the records that carry one.
+func fromRecords(name string, content []byte) Found {
+	res, err := collect.Read(name, bytes.NewReader(content))
+	if err != nil || res == nil {
+		return Found{}
+	}
+	var f Found
+	for _, rec := range res.Records {
+		rt, ok := recordTimes[rec.Type]
+		if !ok {
+			continue
+		}
+		s, _ := rec.Fields[rt.field].(string)
+		if t, ok := parseTime(s); ok && t.After(f.When) {
+			f = Found{When: t, From: rt.from}
+		}
+	}
+	return f
+}
