@@ -36,18 +36,14 @@ type Blobs interface {
 	Abort(ps []*blob.Pending)
 }
 
-// HeadSize is how much of each file the adapters keep in Item.Head: a file
-// no larger is read whole for the date its content records.
-const HeadSize = 4 << 20
-
 // Item is one staged file to record.
 type Item struct {
 	Pending   *blob.Pending
 	Name      string
 	MediaType string
-	// Head is the file's first bytes, up to HeadSize: the whole file when
-	// it is no larger, and then read for when the control was performed.
-	Head []byte
+	// Found is what the file's content records of when the control was
+	// performed (Head.Found, while it was staged); zero when nothing.
+	Found Found
 }
 
 // AddRequest is evidence as a person adds it.
@@ -252,10 +248,7 @@ func (req AddRequest) items(now time.Time) ([]attest.Evidence, error) {
 		if entered != "" {
 			e.PerformedFrom = attest.PerformedEntered
 		}
-		var found Found
-		if int64(len(it.Head)) == it.Pending.Size {
-			found = Performed(it.Name, it.Head)
-		}
+		found := it.Found
 		if entered == "" && !found.When.IsZero() && !found.When.After(now) {
 			e.PerformedOn, e.PerformedFrom = found.When.UTC().Format(time.RFC3339), found.From
 		}

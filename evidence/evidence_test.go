@@ -2,6 +2,7 @@ package evidence_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,11 +61,12 @@ func setup(t *testing.T) *world {
 // adapters do.
 func (w *world) stage(t *testing.T, name, content string) evidence.Item {
 	t.Helper()
-	p, err := w.bs.Stage(strings.NewReader(content))
+	var head evidence.Head
+	p, err := w.bs.Stage(io.TeeReader(strings.NewReader(content), &head))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return evidence.Item{Pending: p, Name: name, MediaType: "text/plain", Head: []byte(content)}
+	return evidence.Item{Pending: p, Name: name, MediaType: "text/plain", Found: head.Found(name, p.Size)}
 }
 
 func (w *world) staged(t *testing.T) int {
@@ -152,18 +154,18 @@ func TestAddDates(t *testing.T) {
 	if e := got.Evidence[0]; e.Date != "2026-03-04" || e.PerformedOn != "2026-03-04T09:15:00Z" || !strings.Contains(e.PerformedFrom, "approving review") {
 		t.Errorf("from the content: %+v", e)
 	}
-	// An entered date wins over the content's; a file too large to read
-	// whole (no whole head) records none.
+	// An entered date wins over the content's.
 	it := w.stage(t, "pr.json", pr)
 	got, err = add(evidence.AddRequest{Controls: []string{"BX-01"}, PerformedOn: "2026-03-05T08:00:00Z", Items: []evidence.Item{it}})
 	if err != nil || got.Evidence[0].PerformedOn != "2026-03-05T08:00:00Z" || got.Evidence[0].PerformedFrom != attest.PerformedEntered {
 		t.Errorf("entered over content: %+v %v", got, err)
 	}
-	it = w.stage(t, "pr.json", pr)
-	it.Head = it.Head[:10]
-	got, err = add(evidence.AddRequest{Controls: []string{"BX-01"}, Covers: "2026-03-04", Items: []evidence.Item{it}})
+	// A time the content records in the future (a skewed clock) is not
+	// taken.
+	got, err = add(evidence.AddRequest{Controls: []string{"BX-01"}, Covers: "2026-11-01",
+		Items: []evidence.Item{w.stage(t, "issue.json", `{"closed_at":"2026-12-01T00:00:00Z"}`)}})
 	if err != nil || got.Evidence[0].PerformedOn != "" {
-		t.Errorf("a partial head: %+v %v", got, err)
+		t.Errorf("a future closure: %+v %v", got, err)
 	}
 	// Nothing given: covers today, performed-on unknown.
 	got, err = add(evidence.AddRequest{Controls: []string{"BX-01"}, Items: []evidence.Item{w.stage(t, "note.txt", "done")}})

@@ -46,8 +46,8 @@ type Found struct {
 func Performed(name string, content []byte) Found {
 	content = bytes.TrimPrefix(content, []byte("\ufeff"))
 	trimmed := bytes.TrimSpace(content)
-	if len(trimmed) == 0 {
-		return Found{}
+	if len(trimmed) == 0 || bytes.IndexByte(trimmed[:min(len(trimmed), 8192)], 0) >= 0 {
+		return Found{} // nothing, or binary (a PDF, an image): no date read from it
 	}
 	var f Found
 	if trimmed[0] == '{' || trimmed[0] == '[' {
@@ -257,4 +257,36 @@ func fromRecords(name string, content []byte) Found {
 		}
 	}
 	return f
+}
+
+// HeadSize is the largest file read for what its content records: larger
+// ones are exports too big to be one review or one approval.
+const HeadSize = 4 << 20
+
+// Head keeps the first HeadSize bytes written to it: the adapters tee a
+// file through it while staging, then ask it what the content records,
+// so no file is read twice and at most HeadSize is held per file.
+type Head struct {
+	buf  []byte
+	over bool
+}
+
+// Write keeps what fits.
+func (h *Head) Write(p []byte) (int, error) {
+	n := len(p)
+	if room := HeadSize - len(h.buf); room < n {
+		h.over = true
+		p = p[:max(room, 0)]
+	}
+	h.buf = append(h.buf, p...)
+	return n, nil
+}
+
+// Found is what the content records, when the head holds the whole file
+// (size bytes), and the zero Found otherwise.
+func (h *Head) Found(name string, size int64) Found {
+	if h.over || int64(len(h.buf)) != size {
+		return Found{}
+	}
+	return Performed(name, h.buf)
 }

@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,31 @@ func TestPerformedFromCollectedFormats(t *testing.T) {
 		case tt.when != "" && (!f.When.Equal(at(tt.when)) || !strings.Contains(f.From, tt.from)):
 			t.Errorf("%s: found %v from %q, want %s from %q", tt.file, f.When, f.From, tt.when, tt.from)
 		}
+	}
+}
+
+// Head reads a file's content only when it holds the whole file.
+func TestHead(t *testing.T) {
+	issue := `{"closed_at":"2026-04-13T08:00:00Z"}`
+	var h Head
+	io.Copy(&h, strings.NewReader(issue))
+	if f := h.Found("issue.json", int64(len(issue))); f.When.IsZero() {
+		t.Errorf("whole: %+v", f)
+	}
+	if f := h.Found("issue.json", int64(len(issue))+1); !f.When.IsZero() {
+		t.Errorf("a head shorter than the file: %+v", f)
+	}
+	var big Head
+	n, err := io.Copy(&big, io.MultiReader(strings.NewReader(issue), strings.NewReader(strings.Repeat(" ", HeadSize))))
+	if err != nil || n != int64(len(issue)+HeadSize) || len(big.buf) != HeadSize {
+		t.Fatalf("copied %d (%v), kept %d", n, err, len(big.buf))
+	}
+	if f := big.Found("issue.json", n); !f.When.IsZero() {
+		t.Errorf("a file larger than the head: %+v", f)
+	}
+	// Binary content is not read.
+	if f := Performed("x.json", append([]byte(issue), 0)); !f.When.IsZero() {
+		t.Errorf("binary: %+v", f)
 	}
 }
 
