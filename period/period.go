@@ -130,12 +130,14 @@ func performed(e *attest.Evidence, eventDriven bool) (time.Time, string) {
 
 // judge sets an occurrence's state from when its control was performed,
 // by evidence e: by the due date present, after it late, or, for a
-// preventive control, a deviation.
+// preventive control, a deviation. A continuous control (an automated
+// configuration) has no event to come after: evidence of it that comes
+// late is late.
 func judge(o *occ, c attest.Control, e *attest.Evidence, when time.Time, from string) {
 	o.State = Present
 	if when.After(o.due) {
 		o.State = Late
-		if c.Type == attest.Preventive {
+		if c.Type == attest.Preventive && c.Frequency != attest.Continuous {
 			o.State = Deviation
 		}
 	}
@@ -184,6 +186,7 @@ func Evaluate(in Input) Status {
 	occs := expected(in, &st)
 	points, spans := usable(in.Evidence, in.AsOf)
 	if c.Frequency == attest.EventDriven {
+		points = actions(points)
 		matchEvents(c, occs, points)
 	} else {
 		matchWindows(c, occs, points, spans)
@@ -265,6 +268,19 @@ func matchWindows(c attest.Control, occs []*occ, points []*dated, spans []*attes
 			judge(o, c, best, bestWhen, bestFrom)
 		}
 	}
+}
+
+// actions leaves out the system snapshots Attest recorded (collections,
+// check runs): they show a configuration, not the action one event
+// triggered, so they never stand for an event, nor are they strays.
+func actions(points []*dated) []*dated {
+	out := points[:0:0]
+	for _, p := range points {
+		if p.ev.Method != attest.MethodCollector && p.ev.Method != attest.MethodCheck {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // addedDay is the day evidence was added to Attest (its own timestamp).

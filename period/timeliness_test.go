@@ -75,6 +75,18 @@ func TestPreventiveAfterTheEventIsADeviation(t *testing.T) {
 		t.Errorf("performed-on unknown: %+v", o)
 	}
 
+	// A collection or a check run supporting the control is a snapshot of
+	// a configuration: it never stands for an event's approval.
+	snap := performedEv("2026-04-01", "2026-04-01T07:00:00Z", "2026-04-01")
+	snap.Method = attest.MethodCollector
+	run := performedEv("2026-04-02", "2026-04-02T07:00:00Z", "2026-04-02")
+	run.Method = attest.MethodCheck
+	withSnaps := in
+	withSnaps.Evidence = append([]attest.Evidence{snap, run}, in.Evidence[:2]...) // PR-3 and PR-4 have none of their own
+	if got := states(Evaluate(withSnaps)); got != "present deviation missed missed" {
+		t.Errorf("with snapshots: %q", got)
+	}
+
 	// The same late performance of a detective or corrective control is
 	// late, not a deviation.
 	in.Control.Type = attest.Corrective
@@ -103,6 +115,12 @@ func TestPreventivePeriodic(t *testing.T) {
 		Evidence: []attest.Evidence{performedEv("2026-01-28", "2026-01-28", "2026-01-28"), performedEv("2026-02-27", "2026-03-02", "2026-03-02")}}
 	if got := states(Evaluate(in)); got != "present deviation missed" {
 		t.Errorf("%q", got)
+	}
+	// A continuous control (encryption at rest, say) has no event to come
+	// after: a snapshot of it captured after the due date is late.
+	in.Control = attest.Control{ID: "CRY-01", Type: attest.Preventive, Frequency: attest.Continuous, DueDays: 0}
+	if got := states(Evaluate(in)); got != "present late missed" {
+		t.Errorf("continuous: %q", got)
 	}
 }
 
