@@ -36,10 +36,10 @@ type Found struct {
 //     value of a column named signed_off_at, signed_off, sign_off_date,
 //     approved_at, approval_date, reviewed_at, review_date, completed_at,
 //     completion_date, closed_at, resolved_at or resolution_date;
-//   - a scan or capture the collectors read (collect/RECORDS.md): AWS
-//     Config's capture and evaluation times, Prowler's finding times, a
-//     Trivy or Grype report's own time; and Attest's own check runs and
-//     collections.
+//   - a scan or capture the collectors read (collect/RECORDS.md), in
+//     JSON: AWS Config's capture and evaluation times, Prowler's finding
+//     times (OCSF), a Trivy or Grype report's own time; and Attest's own
+//     check runs and collections.
 //
 // Anything else records nothing (the zero Found): the person adding it
 // enters the date.
@@ -49,20 +49,22 @@ func Performed(name string, content []byte) Found {
 	if len(trimmed) == 0 || bytes.IndexByte(trimmed[:min(len(trimmed), 8192)], 0) >= 0 {
 		return Found{} // nothing, or binary (a PDF, an image): no date read from it
 	}
-	var f Found
 	if trimmed[0] == '{' || trimmed[0] == '[' {
 		var doc any
 		d := json.NewDecoder(bytes.NewReader(trimmed))
-		if d.Decode(&doc) == nil && d.Decode(new(any)) == io.EOF {
-			f = fromJSON(doc)
+		if d.Decode(&doc) != nil || d.Decode(new(any)) != io.EOF {
+			return Found{}
 		}
-	} else if strings.EqualFold(path.Ext(name), ".csv") || bytes.IndexByte(trimmed[:min(len(trimmed), 4096)], ',') > 0 {
-		f = fromSignOff(trimmed)
+		if f := fromJSON(doc); !f.When.IsZero() {
+			return f
+		}
+		// The collectors' JSON formats (AWS Config, Prowler's OCSF).
+		return fromRecords(name, content)
 	}
-	if f.When.IsZero() {
-		f = fromRecords(name, content)
+	if strings.EqualFold(path.Ext(name), ".csv") || bytes.IndexByte(trimmed[:min(len(trimmed), 4096)], ',') > 0 {
+		return fromSignOff(trimmed)
 	}
-	return f
+	return Found{}
 }
 
 // fromJSON reads the JSON shapes Performed knows.
@@ -195,7 +197,7 @@ func fromSignOff(content []byte) Found {
 	}
 	col, name := -1, ""
 	for i, h := range header {
-		n := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(h)))
+		n := normalize(h)
 		if signOffColumns[n] {
 			col, name = i, n
 			break
@@ -265,15 +267,36 @@ const HeadSize = 4 << 20
 
 // Head keeps the first HeadSize bytes written to it: the adapters tee a
 // file through it while staging, then ask it what the content records,
-// so no file is read twice and at most HeadSize is held per file.
+// so no file is read twice. After its first bytes it keeps only what may
+// record a date (JSON, or a CSV export whose header names a sign-off
+// column): a binary file or any other text is not held.
 type Head struct {
-	buf  []byte
-	over bool
+	buf     []byte
+	over    bool
+	decided bool
 }
 
-// Write keeps what fits.
+// sniff is how much of a file shows what it is.
+const sniff = 8 << 10
+
+// Write keeps what fits and may record a date.
 func (h *Head) Write(p []byte) (int, error) {
 	n := len(p)
+	if h.over {
+		return n, nil
+	}
+	if !h.decided && len(h.buf)+n >= sniff {
+		// Decide on the first sniff bytes before keeping any more.
+		probe := p[:sniff-len(h.buf)]
+		if len(h.buf) > 0 {
+			probe = append(h.buf[:len(h.buf):len(h.buf)], probe...)
+		}
+		h.decided = true
+		if !mayRecord(probe) {
+			h.over, h.buf = true, nil
+			return n, nil
+		}
+	}
 	if room := HeadSize - len(h.buf); room < n {
 		h.over = true
 		p = p[:max(room, 0)]
@@ -289,4 +312,29 @@ func (h *Head) Found(name string, size int64) Found {
 		return Found{}
 	}
 	return Performed(name, h.buf)
+}
+
+// mayRecord says whether a file that starts with b may record a date:
+// text that is JSON, or CSV whose header names a sign-off column.
+func mayRecord(b []byte) bool {
+	if bytes.IndexByte(b, 0) >= 0 {
+		return false
+	}
+	b = bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
+	if len(b) > 0 && (b[0] == '{' || b[0] == '[') {
+		return true
+	}
+	header, _, _ := bytes.Cut(b, []byte("\n"))
+	for _, h := range strings.Split(string(header), ",") {
+		if signOffColumns[normalize(h)] {
+			return true
+		}
+	}
+	return false
+}
+
+// normalize writes a header as the sign-off columns are named: lower
+// case, spaces and dashes as underscores, quotes dropped.
+func normalize(h string) string {
+	return strings.NewReplacer(" ", "_", "-", "_", `"`, "").Replace(strings.ToLower(strings.TrimSpace(h)))
 }

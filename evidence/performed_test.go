@@ -71,7 +71,7 @@ func TestPerformedFromCollectedFormats(t *testing.T) {
 		file, when, from string
 	}{
 		{"aws/aws-config_sns-notification_example1.json", "2014-03-07T23:47:08Z", "AWS Config capture"}, // 23:47:08.918; the collectors keep whole seconds
-		{"prowler/example_output_aws.ocsf.json", "2025-02-14T13:27:03Z", "Prowler"}, // "time": 1739539623
+		{"prowler/example_output_aws.ocsf.json", "2025-02-14T13:27:03Z", "Prowler"},                     // "time": 1739539623
 		{"trivy/alpine-310.json", "2021-08-25T12:20:30.000000005Z", "Trivy"},
 		{"okta/okta-openapi_listUsers_example.json", "", ""}, // users carry no performance
 	}
@@ -109,9 +109,25 @@ func TestHead(t *testing.T) {
 	if f := big.Found("issue.json", n); !f.When.IsZero() {
 		t.Errorf("a file larger than the head: %+v", f)
 	}
-	// Binary content is not read.
+	// Binary content is not read, nor held past its first bytes.
 	if f := Performed("x.json", append([]byte(issue), 0)); !f.When.IsZero() {
 		t.Errorf("binary: %+v", f)
+	}
+	var bin Head
+	n, _ = io.Copy(&bin, io.MultiReader(strings.NewReader(issue+"\x00"), strings.NewReader(strings.Repeat("x", 1<<20))))
+	if bin.buf != nil || !bin.Found("x.json", n).When.IsZero() {
+		t.Errorf("a binary file is held: %d bytes", len(bin.buf))
+	}
+	// A large CSV export is held only when its header names a sign-off
+	// column.
+	rows := strings.Repeat("ana,keep,2026-04-10\n", 1<<15)
+	for header, held := range map[string]bool{"user,decision,Signed Off At\n": true, "user,decision,date\n": false} {
+		var h Head
+		n, _ := io.Copy(&h, strings.NewReader(header+rows))
+		found := h.Found("review.csv", n)
+		if (h.buf != nil) != held || found.When.IsZero() == held {
+			t.Errorf("%q: held %d bytes, found %+v", header, len(h.buf), found)
+		}
 	}
 }
 
