@@ -103,7 +103,7 @@ func Add(ctx context.Context, s Store, bs Blobs, ch attest.Change, actor *attest
 	if len(req.Items) == 0 {
 		return nil, invalid("files", "send at least one file")
 	}
-	known, err := controlsByID(ctx, s)
+	engs, known, err := controlsByID(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func Add(ctx context.Context, s Store, bs Blobs, ch attest.Change, actor *attest
 		return nil, err
 	}
 	out := &Added{}
-	if err := out.checkDates(ctx, s, ids, items, req.Force); err != nil {
+	if err := out.checkDates(engs, known, ids, items, req.Force); err != nil {
 		return nil, err
 	}
 	for i := range items {
@@ -134,7 +134,7 @@ func Add(ctx context.Context, s Store, bs Blobs, ch attest.Change, actor *attest
 	if out.Evidence, err = s.AddEvidence(ctx, ch, items); err != nil {
 		return nil, err
 	}
-	if req.Covers == "" && !hasContentCovers(items) {
+	if req.Covers == "" {
 		out.Windows = openWindows(ids, known, items, ch.At)
 	}
 	return out, nil
@@ -144,24 +144,24 @@ func invalid(field, msg string) error {
 	return &attest.Error{Code: attest.EINVALID, Message: field + ": " + msg}
 }
 
-// controlsByID is every engagement's controls, by ID: one ID may be a
-// control of several engagements (a SOC 1 and a SOC 2).
-func controlsByID(ctx context.Context, s Store) (map[string][]attest.Control, error) {
+// controlsByID is the engagements and every engagement's controls, by ID:
+// one ID may be a control of several engagements (a SOC 1 and a SOC 2).
+func controlsByID(ctx context.Context, s Store) ([]attest.Engagement, map[string][]attest.Control, error) {
 	engs, err := s.Engagements(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := map[string][]attest.Control{}
 	for _, e := range engs {
 		ctls, err := s.Controls(ctx, e.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, c := range ctls {
 			out[c.ID] = append(out[c.ID], c)
 		}
 	}
-	return out, nil
+	return engs, out, nil
 }
 
 // pick normalizes control IDs (upper case, each once) and refuses one no
@@ -274,15 +274,6 @@ func coveredDay(e attest.Evidence, found Found, now time.Time) string {
 	return now.UTC().Format(attest.DateLayout)
 }
 
-func hasContentCovers(items []attest.Evidence) bool {
-	for _, e := range items {
-		if e.PerformedFrom != "" && e.PerformedFrom != attest.PerformedEntered {
-			return true
-		}
-	}
-	return false
-}
-
 type covers struct{ date, start, end string }
 
 // parseCovers reads a covered date or span; neither may lie in the future
@@ -339,22 +330,17 @@ func parsePerformed(v string, now time.Time) (string, error) {
 // checkDates warns of a covered date outside every period of the
 // engagements whose controls the evidence supports, and refuses one more
 // than a year outside unless forced (engagement.EvidenceDate).
-func (out *Added) checkDates(ctx context.Context, s Store, ids []string, items []attest.Evidence, force bool) error {
-	engs, err := s.Engagements(ctx)
-	if err != nil {
-		return err
+func (out *Added) checkDates(engs []attest.Engagement, known map[string][]attest.Control, ids []string, items []attest.Evidence, force bool) error {
+	theirs := map[string]bool{}
+	for _, id := range ids {
+		for _, c := range known[id] {
+			theirs[c.EngagementID] = true
+		}
 	}
 	var mine []attest.Engagement
 	for _, e := range engs {
-		ctls, err := s.Controls(ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		for _, c := range ctls {
-			if contains(ids, c.ID) {
-				mine = append(mine, e)
-				break
-			}
+		if theirs[e.ID] {
+			mine = append(mine, e)
 		}
 	}
 	seen := map[string]bool{}

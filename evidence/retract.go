@@ -48,7 +48,7 @@ func Retract(ctx context.Context, s Store, ch attest.Change, actor *attest.User,
 		return nil, err
 	}
 	if actor != nil {
-		known, err := controlsByID(ctx, s)
+		_, known, err := controlsByID(ctx, s)
 		if err != nil {
 			return nil, err
 		}
