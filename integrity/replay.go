@@ -125,7 +125,7 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 				continue
 			}
 			st.evidence[d.ID] = &attest.Evidence{ID: d.ID, Ref: d.Ref, Size: d.Size, MediaType: d.MediaType, Name: d.Name, Controls: d.Controls,
-				Date: d.Date, CoversStart: d.CoversStart, CoversEnd: d.CoversEnd, AddedBy: e.Actor, AddedAt: e.Time,
+				Date: d.Date, CoversStart: d.CoversStart, CoversEnd: d.CoversEnd, PerformedOn: d.PerformedOn, PerformedFrom: d.PerformedFrom, AddedBy: e.Actor, AddedAt: e.Time,
 				Method: d.Method, Source: d.Source, Note: d.Note, Entry: e.Seq}
 		case attest.EntryEvidenceRetracted:
 			var d attest.EvidenceRetracted

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Exclusions", testExclusions},
 		{"Settings", testSettings},
 		{"Evidence", testEvidence},
+		{"EvidenceDates", testEvidenceDates},
 		{"EventsAndNotRequired", testEventsAndNotRequired},
 		{"LedgerRecordsEveryChange", testLedgerRecordsEveryChange},
 		{"LedgerConcurrentAppends", testLedgerConcurrentAppends},

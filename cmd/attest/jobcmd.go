@@ -95,6 +95,7 @@ func (m *Main) jobRecorder(d *data, j *attest.Job) recorder {
 			return nil, err
 		}
 		e.Ref, e.Size = string(ref), size
+		stampPerformed(&e, b)
 		if e.Date == "" {
 			e.Date = m.today().Format(time.DateOnly)
 		}
