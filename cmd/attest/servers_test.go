@@ -468,3 +468,15 @@ func TestStoreCopyNamesTo(t *testing.T) {
 		t.Error("a failed copy left its target folder")
 	}
 }
+
+// TestServeChecksSchedulePayloads: a periodic job whose payload names a
+// folder that does not exist stops attest serve at once, naming the file,
+// the job and the field.
+func TestServeChecksSchedulePayloads(t *testing.T) {
+	dir := setup(t)
+	writeFile(t, dir, "schedule.yaml", "- name: nightly\n  kind: check-run\n  every: 24h\n  payload: {input: no-exports}\n")
+	r := run(t, dir, "", "serve", "--addr", "127.0.0.1:0", "--schedule", "schedule.yaml")
+	if r.code != 2 || !strings.Contains(r.stderr, `schedule.yaml: job "nightly": check-run job payload: "input": no-exports`) {
+		t.Errorf("serve with a bad schedule: %+v", r)
+	}
+}
