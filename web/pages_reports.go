@@ -58,9 +58,23 @@ func draftKinds(e *attest.Engagement) []attest.Kind {
 }
 
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	views, err := s.reportsViews(r.Context())
+	all, err := s.reportsViews(r.Context())
 	if err != nil {
 		return err
+	}
+	// The page shows the engagement the switcher names.
+	cur, _, err := s.current(r)
+	if err != nil {
+		return err
+	}
+	if n := named(r.Context()); n != "" && n != cur {
+		return notFound("no such engagement: " + n)
+	}
+	views := []reportsView{}
+	for _, v := range all {
+		if v.Engagement.ID == cur {
+			views = append(views, v)
+		}
 	}
 	return s.render(w, r, "reports", u, map[string]any{"Title": "Reports", "Engagements": views, "Notice": report.DraftNotice,
 		"CanBuild": s.may(u, "POST", "/reports/build"), "Flash": s.sessions.PopString(r.Context(), "flash")})

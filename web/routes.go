@@ -31,7 +31,8 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/login/oidc", Roles: Public, Summary: "Sign in with single sign-on: off to the provider", h: s.oidcStart},
 		{Method: "GET", Pattern: "/login/oidc/callback", Roles: Public, Summary: "Single sign-on: back from the provider", h: s.oidcCallback},
 		{Method: "POST", Pattern: "/logout", Roles: readers, Summary: "Sign out", h: s.logout},
-		{Method: "GET", Pattern: "/{$}", Roles: readers, Summary: "Dashboard", h: s.dashboard},
+		{Method: "GET", Pattern: "/{$}", Roles: readers, Summary: "Dashboard of one engagement (query: engagement; default the one last shown)", h: s.dashboard},
+		{Method: "GET", Pattern: "/switch", Roles: readers, Summary: "Show another engagement on the page named (query: engagement, page)", h: s.switchEngagement},
 		{Method: "GET", Pattern: "/api/v1/me", Roles: readers, API: true, Summary: "The signed-in user", h: s.me},
 		{Method: "GET", Pattern: "/api/v1/engagements", Roles: readers, API: true, Summary: "Engagements", h: s.engagements},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/controls", Roles: readers, API: true, Summary: "An engagement's controls", h: s.controls},
@@ -146,8 +147,19 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *attest.User) 
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	page(w, "login", map[string]any{"Title": "Sign in", "Next": r.URL.Query().Get("next"), "SSO": s.sso != nil})
+	page(w, "login", s.loginData(r, map[string]any{"Next": r.URL.Query().Get("next")}))
 	return nil
+}
+
+// loginData is what the sign-in page shows besides the form: the
+// organization's name and where its trust center is.
+func (s *Server) loginData(r *http.Request, data map[string]any) map[string]any {
+	data["Title"] = "Sign in"
+	data["SSO"] = s.sso != nil
+	data["MainClass"] = "signin"
+	data["Org"] = s.orgName(r.Context())
+	data["TrustPath"] = "/trust/" + s.cfg.Org
+	return data
 }
 
 // dummyHash is compared against when the e-mail is unknown, so a wrong
@@ -194,7 +206,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnauthorized)
-		page(w, "login", map[string]any{"Title": "Sign in", "Error": "Wrong e-mail address or password.", "Email": email, "SSO": s.sso != nil})
+		page(w, "login", s.loginData(r, map[string]any{"Error": "Wrong e-mail address or password.", "Email": email, "Next": r.PostFormValue("next")}))
 		return nil
 	}
 	s.logins.reset(email)

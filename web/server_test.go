@@ -259,6 +259,7 @@ var allowed = map[string][]string{
 	"GET /evidence/{id}/download":                           attest.Roles,
 	"GET /api/v1/evidence/{id}/content":                     attest.Roles,
 	"GET /checks":                                           attest.Roles,
+	"GET /switch":                                           attest.Roles,
 	"GET /api/v1/checks":                                    attest.Roles,
 	"GET /reports":                                          {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 	"POST /reports/build":                                   {attest.RoleAdmin, attest.RoleCompliance},
