@@ -265,6 +265,7 @@ var allowed = map[string][]string{
 	"POST /reports/build":                                   {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /api/v1/reports":                                   {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 	"POST /api/v1/engagements/{id}/drafts":                  {attest.RoleAdmin, attest.RoleCompliance},
+	"PUT /api/v1/engagements/{id}/description":              {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /documents/{id}/download":                          {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 	"GET /api/v1/documents/{id}/content":                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 	"GET /ledger":                                           {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
