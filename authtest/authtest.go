@@ -17,6 +17,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/storetest"
@@ -81,6 +82,12 @@ var Cases = []Case{
 	}},
 	{"respond to an exception", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := fieldwork.Respond(ctx, w.Store, w.ch(), a, "e1", w.Test.ID, "Fixed.")
+		return err
+	}},
+	{"record a disclosure of a known deviation", management, func(ctx context.Context, w *World, a *attest.User) error {
+		id := w.reason()
+		r := &deviation.Register{Engagement: "e1", Deviations: []deviation.Deviation{{ID: id, Kind: deviation.Missed, Control: "AX-01", Date: "2026-03-31", Text: "no evidence"}}}
+		_, err := deviation.Disclose(ctx, w.Store, w.ch(), a, r, deviation.DiscloseRequest{IDs: []string{id}, To: "Named"})
 		return err
 	}},
 	{"request evidence", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {

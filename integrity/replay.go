@@ -28,6 +28,7 @@ type state struct {
 	audEntry    map[[2]string]int64
 	tests       map[int64]attest.Test
 	responses   map[int64]attest.Response
+	disclosures map[int64]attest.Disclosure
 	requests    map[int64]attest.Request
 	comments    map[int64]attest.Comment
 	reqEntry    map[int64]int64
@@ -64,7 +65,7 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		notRequired: map[int64]attest.NotRequired{}, nrEntry: map[int64]int64{},
 		populations: map[int64]attest.Population{}, draws: map[int64]attest.Draw{},
 		auditors: map[[2]string]attest.Auditor{}, audEntry: map[[2]string]int64{},
-		tests: map[int64]attest.Test{}, responses: map[int64]attest.Response{},
+		tests: map[int64]attest.Test{}, responses: map[int64]attest.Response{}, disclosures: map[int64]attest.Disclosure{},
 		requests: map[int64]attest.Request{}, reqEntry: map[int64]int64{},
 		comments:  map[int64]attest.Comment{},
 		complete:  map[int64]attest.Completeness{},
@@ -262,6 +263,14 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 			}
 			d.Entry = e.Seq
 			st.responses[e.Seq] = d
+		case attest.EntryDeviationDisclosed:
+			var d attest.Disclosure
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				bad(err)
+				continue
+			}
+			d.Entry = e.Seq
+			st.disclosures[e.Seq] = d
 		case attest.EntryRequestSaved:
 			var d attest.Request
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -345,6 +354,9 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		return err
 	}
 	if err := compareTesting(ctx, s, st, engs, r); err != nil {
+		return err
+	}
+	if err := compareDisclosures(ctx, s, st, r); err != nil {
 		return err
 	}
 	return compareEventsAndNotRequired(ctx, s, st, r)
@@ -752,4 +764,19 @@ func compareRecords[V any](r *Report, what string, got, want map[int64]V, entry 
 			r.add(RecordMismatch, entry(w), "", "%s %d differs from what entry %d recorded", what, id, entry(w))
 		}
 	}
+}
+
+// compareDisclosures checks the disclosures of known deviations against
+// what the ledger recorded, by the entry that recorded each.
+func compareDisclosures(ctx context.Context, s attest.Store, st *state, r *Report) error {
+	ds, err := s.Disclosures(ctx, "")
+	if err != nil {
+		return err
+	}
+	got := map[int64]attest.Disclosure{}
+	for _, d := range ds {
+		got[d.Entry] = d
+	}
+	compareRecords(r, "the disclosure recorded in entry", got, st.disclosures, func(d attest.Disclosure) int64 { return d.Entry })
+	return nil
 }

@@ -8,14 +8,16 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/deviation"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/period"
 )
 
 // Store is what Load reads of an engagement: its controls and exclusions,
 // and each control's evidence, events and not-required records.
 type Store interface {
-	period.Records
-	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
+	deviation.Store
+	engagement.LedgerReader
 	Exclusions(ctx context.Context, engagementID string) ([]attest.Exclusion, error)
 }
 
@@ -35,6 +37,7 @@ type Shared struct {
 // summary from a Report).
 type Description interface {
 	Missing(e *attest.Engagement, controls map[string]bool) [][2]string
+	deviation.Description
 }
 
 // LoadShared reads the latest check run and the period options.
@@ -74,9 +77,30 @@ func Load(ctx context.Context, s Store, e *attest.Engagement, when time.Time, de
 	in.Description = desc.Missing(e, known)
 	in.Scope(catalog.MustLoad(), xs)
 	start, end, at := Window(e, when)
+	in.When = at
 	for _, c := range ctls {
 		if in.Status[c.ID], err = period.ControlStatus(ctx, s, c, start, end, at, sh.Options); err != nil {
 			return nil, err
+		}
+	}
+	// What puts a criterion at risk: the controls' history, the known
+	// deviations and their disclosure, systematic deviations in tests.
+	if in.History, err = engagement.History(ctx, s, e.ID); err != nil {
+		return nil, err
+	}
+	reg, err := deviation.Load(ctx, s, e, deviation.ExaminationSpan(e, at), deviation.Inputs{Run: sh.Run, Description: desc})
+	if err != nil {
+		return nil, err
+	}
+	in.Deviations = reg.Deviations
+	tests, err := s.Tests(ctx, e.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	in.Systematic = map[string][]int64{}
+	for _, t := range tests {
+		if t.Conclusion == attest.ConclusionExceptions && t.Deviations == "systematic" {
+			in.Systematic[t.ControlID] = append(in.Systematic[t.ControlID], t.ID)
 		}
 	}
 	return in, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
@@ -25,6 +26,8 @@ type missing struct {
 	gaps  [][2]string
 	asked map[string]bool
 }
+
+func (m *missing) IncidentRecords() []deviation.IncidentRecord { return nil }
 
 func (m *missing) Missing(e *attest.Engagement, controls map[string]bool) [][2]string {
 	m.asked = controls

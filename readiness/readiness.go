@@ -12,9 +12,12 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/catalog"
+	"github.com/attest-dev/attest/deviation"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/period"
 )
 
@@ -63,6 +66,16 @@ type Input struct {
 	// Description lists the description inputs still missing, as part and
 	// detail.
 	Description [][2]string
+	// When is the day assessed.
+	When time.Time
+	// History is each control's history from the ledger (implemented,
+	// changed, retired, with dates).
+	History map[string][]engagement.ControlEvent
+	// Deviations is the known-deviations register.
+	Deviations []deviation.Deviation
+	// Systematic names, per control, the tests (the auditor's or
+	// management's own) that recorded a systematic deviation.
+	Systematic map[string][]int64
 }
 
 // FailedCheck is an automated check that found resources not meeting the
@@ -98,13 +111,32 @@ type Report struct {
 	Label      string `json:"label"`
 	Type1      View   `json:"type1"`
 	Type2      View   `json:"type2"`
-	Gaps       []Gap  `json:"gaps"`
+	// AtRisk are the criteria or objectives at risk, listed before
+	// anything else, with the options management has.
+	AtRisk  []AtRisk `json:"at_risk"`
+	Options []string `json:"options"`
+	// Lowest is the criterion or objective with the lowest score in the
+	// engagement's own view (Type 1 or Type 2), shown beside the average.
+	Lowest *Lowest `json:"lowest"`
+	Gaps   []Gap   `json:"gaps"`
+}
+
+// AtRisk is a criterion or objective at risk, and why.
+type AtRisk struct {
+	Ref     string   `json:"ref"`
+	Reasons []string `json:"reasons"`
+}
+
+// Lowest is the lowest-scoring criterion or objective.
+type Lowest struct {
+	Ref   string `json:"ref"`
+	Score int    `json:"score"`
 }
 
 // Explanations of the two scores, shown with them.
 const (
 	Type1Explanation = "Internal readiness indicator, not an assessment of design. For each criterion or objective: the share of its controls (not-applicable ones left out) that are implemented and have evidence of at least one performance so far (event-driven controls with no events yet count when implemented). The overall score is the average over the criteria or objectives in scope; excluded ones are left out."
-	Type2Explanation = "Internal readiness indicator, not an assessment of operating effectiveness. For each criterion or objective: the average over its controls of the share of due occurrences with evidence present in time (a control not yet implemented counts as 0; one with nothing due yet counts as 1). The overall score is the average over the criteria or objectives in scope; excluded ones are left out."
+	Type2Explanation = "Internal readiness indicator, not an assessment of operating effectiveness. For each criterion or objective: the average over its controls of the share of due occurrences with evidence present in time (a control not yet implemented counts as 0; one with nothing due yet counts as 1), never more than its Type 1 score, since operating effectiveness presumes a control in place. The overall score is the average over the criteria or objectives in scope; excluded ones are left out."
 )
 
 func mapsTo(c attest.Control, id string) bool {
@@ -131,6 +163,7 @@ func Assess(in Input) *Report {
 	r.Type1.Explanation, r.Type2.Explanation = Type1Explanation, Type2Explanation
 	r.Type1.Criteria, r.Type2.Criteria = []TargetScore{}, []TargetScore{}
 	seen := map[string]bool{}
+	var ranks []int
 	var sum1, sum2 float64
 	counted := 0
 	for _, t := range in.Targets {
@@ -170,7 +203,11 @@ func Assess(in Input) *Report {
 		}
 		if len(ctls) > 0 {
 			t1.Score = pct(ready1 / float64(len(ctls)))
-			t2.Score = pct(cov2 / float64(len(ctls)))
+			t2.Score = min(pct(cov2/float64(len(ctls))), t1.Score)
+		}
+		if reasons, rank := in.atRisk(t.ID, ctls); len(reasons) > 0 {
+			r.AtRisk = append(r.AtRisk, AtRisk{Ref: t.ID, Reasons: reasons})
+			ranks = append(ranks, rank)
 		}
 		sum1 += float64(t1.Score)
 		sum2 += float64(t2.Score)
@@ -198,6 +235,12 @@ func Assess(in Input) *Report {
 	if counted > 0 {
 		r.Type1.Score, r.Type2.Score = int(math.Round(sum1/float64(counted))), int(math.Round(sum2/float64(counted)))
 	}
+	r.Lowest = lowest(r.view(in.Engagement))
+	if r.AtRisk == nil {
+		r.AtRisk = []AtRisk{}
+	}
+	sortAtRisk(r.AtRisk, ranks)
+	r.Options = options(in.Engagement, r.AtRisk)
 	sort.SliceStable(r.Gaps, func(i, j int) bool { return severity[r.Gaps[i].Kind] < severity[r.Gaps[j].Kind] })
 	return r
 }
@@ -243,11 +286,11 @@ func controlGaps(c attest.Control, st period.Status) []Gap {
 	}
 	if st.MissedCount > 0 {
 		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) without evidence past their due date", c.ID, st.MissedCount),
-			Hint: "find the evidence if the control ran and add it; if it did not, record why: the service auditor may find these when sampling"})
+			Hint: "find the evidence if the control ran and add it; if it did not, it is a known deviation: disclose it to the service auditor and record that you did (attest deviations list, attest deviations disclose)"})
 	}
 	if st.LateCount > 0 {
 		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) with evidence only after the due date", c.ID, st.LateCount),
-			Hint: "check with the owner why it ran late and whether the due rule fits; late performance is a common exception"})
+			Hint: "check with the owner why it ran late and whether the due rule fits; a late occurrence is a known deviation: disclose it to the service auditor (attest deviations disclose)"})
 	}
 	return out
 }

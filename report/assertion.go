@@ -235,18 +235,39 @@ func mattersBlock(in *Input) (Block, bool) {
 	if len(ms) == 0 {
 		return Block{}, false
 	}
+	paras := []string{"[Management knows of the matters below. They may call for a modified assertion. Whether and how the assertion is modified follows the matters that management and the service auditor identify and agree, not this list.]"}
+	if n := undisclosed(in.Known); n > 0 {
+		paras = append(paras, fmt.Sprintf("[%s in the register %s not yet disclosed to the service auditor: disclose %s and record it (attest deviations disclose).]", count(n, "known deviation", "known deviations"), map[bool]string{true: "is", false: "are"}[n == 1], map[bool]string{true: "it", false: "them"}[n == 1]))
+	}
 	return Block{Heading: "Matters to discuss with the service auditor", ID: "assertion-matters",
-		Paras: []string{"[Management knows of the matters below. They may call for a modified assertion. Whether and how the assertion is modified follows the matters that management and the service auditor identify and agree, not this list.]"},
+		Paras: paras,
 		List:  summarize(ms),
 		Note:  "Placeholder for management, not part of the assertion: remove it before signing."}, true
+}
+
+// undisclosed counts the register's deviations not yet disclosed.
+func undisclosed(ms []Matter) int {
+	n := 0
+	for _, m := range ms {
+		if m.ID != "" && m.Disclosure == nil {
+			n++
+		}
+	}
+	return n
 }
 
 func (in *Input) assertionMatters() []Matter {
 	var ms []Matter
 	ms = append(ms, in.notInPlace()...)
 	ms = append(ms, Exceptions(in.Engagement, in.Tests, in.Auditors, nil)...)
+	registered := map[[2]string]bool{}
+	for _, m := range in.Known {
+		if m.Kind == MatterIncident {
+			registered[[2]string{m.Date, m.Text}] = true
+		}
+	}
 	for _, i := range in.Description.Incidents.Items {
-		if i.Discloses() && in.inPeriod(i.Date) {
+		if i.Discloses() && in.inPeriod(i.Date) && !registered[[2]string{i.Date, i.Summary}] {
 			ms = append(ms, Matter{Kind: MatterIncident, Date: i.Date, Text: i.Summary})
 		}
 	}

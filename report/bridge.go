@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/deviation"
 )
 
 // Issued is the record of a report the service auditor issued, as kept
@@ -112,18 +113,19 @@ type BridgeSource interface {
 }
 
 // BridgeMatters gathers what a bridge letter lists for management to
-// confirm: the significant changes and disclosed incidents in the
-// description inputs, occurrences missed or late, failing checks and the
-// auditors' exceptions, all dated after the issued report's period and up
-// to through. Occurrences are those of the engagement under way.
-func BridgeMatters(ctx context.Context, s BridgeSource, e *attest.Engagement, d *Description, issued Issued, through, today time.Time, failed map[string][]readiness.FailedCheck) ([]Matter, error) {
+// confirm: the significant changes in the description inputs, the
+// known-deviations register (occurrences missed or late, failing checks,
+// management's own tests' exceptions, incidents from control failures)
+// and the auditors' exceptions, all dated after the issued report's period
+// and up to through. Occurrences are those of the engagement under way.
+func BridgeMatters(ctx context.Context, s BridgeSource, e *attest.Engagement, d *Description, issued Issued, through, today time.Time, run *check.Run) ([]Matter, error) {
 	end, err := attest.ParseDate(issued.End)
 	if err != nil {
 		return nil, err
 	}
 	span := Span{After: end, Through: through, When: today}
 	out := DescriptionMatters(d, span)
-	dev, err := KnownDeviations(ctx, s, e, failed, span)
+	dev, err := KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: d, IssuedEnd: issued.End}, span)
 	if err != nil {
 		return nil, err
 	}

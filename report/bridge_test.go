@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/period"
-	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/storetest"
 )
@@ -160,29 +160,10 @@ func TestBridgeLetterRefusals(t *testing.T) {
 	}
 }
 
-func TestOccurrenceAndCheckMatters(t *testing.T) {
-	span := Span{After: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), Through: time.Date(2027, 2, 10, 0, 0, 0, 0, time.UTC)}
-	occs := []period.Occurrence{
-		{Start: "2026-12-01", End: "2026-12-31", Due: "2026-12-31", State: period.Missed},
-		{Start: "2027-01-01", End: "2027-01-31", Due: "2027-01-31", State: period.Missed},
-		{Start: "2027-01-05", End: "2027-01-05", Due: "2027-01-06", State: period.Late, Performed: "2027-01-20"},
-		{Start: "2027-02-01", End: "2027-02-28", Due: "2027-02-28", State: period.Upcoming},
-		{Start: "2027-01-07", End: "2027-01-07", Due: "2027-01-08", State: period.Present},
-	}
-	got := occurrenceMatters("AC-06", occs, span)
-	if len(got) != 2 || got[0].Kind != MatterMissed || got[0].Date != "2027-01-31" || got[1].Kind != MatterLate || !strings.Contains(got[1].Text, "performed late (evidence from 2027-01-20)") {
-		t.Errorf("occurrence matters %+v", got)
-	}
-	failed := map[string][]readiness.FailedCheck{
-		"AC-01": {{ID: "okta-mfa", Title: "MFA for every user", Failing: 1, RunAt: "2027-02-09"}},
-		"AC-02": {{ID: "okta-mfa", Title: "MFA for every user", Failing: 1, RunAt: "2027-02-09"}},
-	}
-	if ms := failedMatters(failed, span); len(ms) != 1 || !strings.Contains(ms[0].Text, "found 1 resource not meeting it") || !strings.Contains(ms[0].Text, "(AC-01, AC-02)") {
-		t.Errorf("failed-check matters %+v", ms)
-	}
-	span.Through = time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
-	if ms := failedMatters(failed, span); len(ms) != 0 {
-		t.Errorf("a run after the span: %+v", ms)
+func TestSummarizeGroupsOccurrences(t *testing.T) {
+	got := []Matter{
+		{Kind: MatterMissed, Date: "2027-01-31", Control: "AC-06", Text: "no evidence"},
+		{Kind: MatterLate, Date: "2027-01-06", Control: "AC-06", Text: "the occurrence of 2027-01-05, due 2027-01-06, was performed late (evidence from 2027-01-20)"},
 	}
 	lines := summarize(append(got, Matter{Kind: MatterMissed, Date: "2027-02-05", Control: "AC-06", Text: "x"}))
 	if len(lines) != 2 || lines[0] != "AC-06: 2 missed occurrences (due 2027-01-31, 2027-02-05)." {
@@ -208,12 +189,12 @@ func TestKnownDeviationsFromAStore(t *testing.T) {
 	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Status: &implemented}); err != nil {
 		t.Fatal(err)
 	}
-	failed := map[string][]readiness.FailedCheck{
-		"BX-01": {{ID: "mfa", Title: "MFA", Failing: 2, RunAt: "2026-06-01"}},
-		"ZZ-99": {{ID: "other", Title: "Another engagement's check", Failing: 1, RunAt: "2026-06-01"}},
-	}
+	run := &check.Run{RunAt: "2026-06-01T07:00:00Z", Results: []check.Result{
+		{Check: "mfa", Title: "MFA", Status: check.StatusFail, Controls: []string{"BX-01"}, Failing: make([]check.Finding, 2)},
+		{Check: "other", Title: "Another engagement's check", Status: check.StatusFail, Controls: []string{"ZZ-99"}, Failing: make([]check.Finding, 1)},
+	}}
 	when := time.Date(2026, 8, 15, 0, 0, 0, 0, time.UTC)
-	got, err := KnownDeviations(ctx, s, e, failed, ExaminationSpan(e, when))
+	got, err := KnownDeviations(ctx, s, e, deviation.Inputs{Run: run}, ExaminationSpan(e, when))
 	if err != nil {
 		t.Fatal(err)
 	}

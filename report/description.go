@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/deviation"
 	"gopkg.in/yaml.v3"
 )
 
@@ -91,11 +92,25 @@ type Incident struct {
 	// service commitments and system requirements.
 	ImpairedCommitments bool   `yaml:"impaired_commitments" json:"impaired_commitments"`
 	Response            string `yaml:"response,omitempty" json:"response,omitempty"`
+	// Controls names the controls whose failure it resulted from, when
+	// known.
+	Controls []string `yaml:"controls,omitempty" json:"controls,omitempty"`
 }
 
 // Discloses reports whether the incident belongs in the description: it
 // resulted from a control failure or significantly impaired commitments.
 func (i Incident) Discloses() bool { return i.ControlFailure || i.ImpairedCommitments }
+
+// IncidentRecords are the incidents as the known-deviations register
+// reads them.
+func (d *Description) IncidentRecords() []deviation.IncidentRecord {
+	var out []deviation.IncidentRecord
+	for _, i := range d.Incidents.Items {
+		out = append(out, deviation.IncidentRecord{Date: i.Date, Summary: i.Summary, Response: i.Response,
+			ControlFailure: i.ControlFailure, Impaired: i.ImpairedCommitments, Controls: i.Controls})
+	}
+	return out
+}
 
 // Incidents is DC4.
 type Incidents struct {

@@ -9,7 +9,8 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/check"
-	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/deviation"
+	eng "github.com/attest-dev/attest/engagement"
 )
 
 // Documents reads an engagement's documents of one kind, oldest first.
@@ -20,6 +21,7 @@ type Documents interface {
 // InputStore is what LoadInput reads.
 type InputStore interface {
 	Documents
+	eng.LedgerReader
 	DeviationSource
 	check.LatestStore
 	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
@@ -108,13 +110,16 @@ func LoadInput(ctx context.Context, s InputStore, blobs blob.Store, e *attest.En
 	if in.Auditors, err = s.Auditors(ctx, e.ID); err != nil {
 		return nil, err
 	}
+	if in.History, err = eng.History(ctx, s, e.ID); err != nil {
+		return nil, err
+	}
 	// The deviations management knows of, for the assertion's matters to
 	// discuss with the service auditor.
 	run, err := check.Latest(ctx, s, blobs)
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
 	}
-	if in.Known, err = KnownDeviations(ctx, s, e, readiness.FailedChecks(run), ExaminationSpan(e, now)); err != nil {
+	if in.Known, err = KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: in.Description, IssuedEnd: issuedEnd(ctx, s, e)}, ExaminationSpan(e, now)); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -128,4 +133,42 @@ func (in *Input) DraftSlug() string {
 		return Slug(in.Engagement.ID, "draft")
 	}
 	return Slug(in.Engagement.ID, string(in.Kind), string(in.Type), "draft")
+}
+
+// issuedEnd is the end of the last issued report's period of e's kind, ""
+// when none is on file or its record cannot be read.
+func issuedEnd(ctx context.Context, s Documents, e *attest.Engagement) string {
+	docs, err := s.Documents(ctx, "", attest.DocIssued)
+	if err != nil {
+		return ""
+	}
+	r, err := LatestIssued(docs, e.Kind)
+	if err != nil {
+		return ""
+	}
+	return r.End
+}
+
+// RegisterStore is what LoadRegister reads.
+type RegisterStore interface {
+	Documents
+	deviation.Store
+	check.LatestStore
+}
+
+// LoadRegister reads engagement e's known-deviations register over the
+// span its assertion speaks for (ExaminationSpan), as of now: with the
+// incidents of its description inputs, the latest check run, and the last
+// issued report's period end for the bridge letter. attest deviations, the
+// web's page and the drafts use it.
+func LoadRegister(ctx context.Context, s RegisterStore, blobs blob.Store, e *attest.Engagement, now time.Time) (*deviation.Register, error) {
+	desc, _, err := LoadDescription(ctx, s, blobs, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	run, err := check.Latest(ctx, s, blobs)
+	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
+		return nil, err
+	}
+	return deviation.Load(ctx, s, e, ExaminationSpan(e, now), deviation.Inputs{Run: run, Description: desc, IssuedEnd: issuedEnd(ctx, s, e)})
 }

@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/period"
-	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/deviation"
 )
 
 // Matter kinds: what management knows of that its documents must disclose
@@ -40,19 +39,23 @@ const (
 )
 
 // Matter is one thing management knows of: a change, an incident, a
-// control that did not operate as described, an auditor's exception.
+// control that did not operate as described, an auditor's exception. A
+// matter from the known-deviations register carries its identifier and
+// its disclosure to the service auditor.
 type Matter struct {
-	Kind    string `json:"kind"`
-	Date    string `json:"date,omitempty"` // YYYY-MM-DD when known
-	Control string `json:"control,omitempty"`
-	Text    string `json:"text"`
+	Kind       string             `json:"kind"`
+	Date       string             `json:"date,omitempty"` // YYYY-MM-DD when known
+	Control    string             `json:"control,omitempty"`
+	Text       string             `json:"text"`
+	ID         string             `json:"id,omitempty"`
+	Disclosure *attest.Disclosure `json:"disclosure,omitempty"`
 }
 
 // deficiency reports whether a matter says a control did not operate, or
 // is not in place, as described.
 func (m Matter) deficiency() bool {
 	switch m.Kind {
-	case MatterMissed, MatterLate, MatterCheck, MatterException, MatterNotInPlace:
+	case MatterMissed, MatterLate, MatterCheck, MatterException, MatterNotInPlace, deviation.InternalTest, deviation.AfterEvent:
 		return true
 	}
 	return false
@@ -60,120 +63,36 @@ func (m Matter) deficiency() bool {
 
 // Span is the days matters are gathered for: after After, up to and
 // including Through, as the data stood on When.
-type Span struct {
-	After, Through, When time.Time
-}
-
-func (s Span) holds(date string) bool {
-	t, err := attest.ParseDate(date)
-	return err == nil && t.After(s.After) && !t.After(s.Through)
-}
+type Span = deviation.Span
 
 // ExaminationSpan is the span an engagement's own assertion speaks for: its
 // period, or for a Type 1 the year up to its as-of date.
 func ExaminationSpan(e *attest.Engagement, today time.Time) Span {
-	if e.PeriodStart != "" {
-		start, _ := attest.ParseDate(e.PeriodStart)
-		end, _ := attest.ParseDate(e.PeriodEnd)
-		return Span{After: start.AddDate(0, 0, -1), Through: end, When: today}
-	}
-	asOf, _ := attest.ParseDate(e.AsOf)
-	return Span{After: asOf.AddDate(-1, 0, 0), Through: asOf, When: today}
+	return deviation.ExaminationSpan(e, today)
 }
 
-// DeviationSource is what KnownDeviations reads: the engagement's controls
-// and what their occurrences are matched against.
-type DeviationSource interface {
-	period.Records
-	period.Settings
-	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
-}
+// DeviationSource is what KnownDeviations reads: the known-deviations
+// register's store.
+type DeviationSource = deviation.Store
 
-// KnownDeviations gathers what management knows of controls not operating
-// as described within the span: occurrences of implemented controls
-// missed or performed late (due within the span, laid out over the
-// engagement's period; a Type 1 has none) and checks that failed in the
-// latest run, when it ran within the span. failed is, per control, the
-// checks that failed in that run. A control not yet in place is not listed
-// occurrence by occurrence: the report names the criteria it leaves
-// without a control in place.
-func KnownDeviations(ctx context.Context, s DeviationSource, e *attest.Engagement, failed map[string][]readiness.FailedCheck, span Span) ([]Matter, error) {
-	ctls, err := s.Controls(ctx, e.ID)
+// KnownDeviations is the known-deviations register of engagement e over
+// the span, as matters: occurrences of implemented controls missed or
+// performed late, checks that failed in the latest run, exceptions in
+// management's own tests and incidents from control failures, each with
+// its disclosure.
+func KnownDeviations(ctx context.Context, s DeviationSource, e *attest.Engagement, in deviation.Inputs, span Span) ([]Matter, error) {
+	r, err := deviation.Load(ctx, s, e, span, in)
 	if err != nil {
 		return nil, err
 	}
-	// The latest run checks every engagement's controls: keep the failures
-	// of this engagement's controls in scope.
-	mine := map[string][]readiness.FailedCheck{}
-	for _, c := range ctls {
-		if c.Status != attest.NotApplicable && len(failed[c.ID]) > 0 {
-			mine[c.ID] = failed[c.ID]
-		}
-	}
-	out := failedMatters(mine, span)
-	if e.PeriodStart != "" {
-		start, _ := attest.ParseDate(e.PeriodStart)
-		end, _ := attest.ParseDate(e.PeriodEnd)
-		opts := period.LoadOptions(ctx, s)
-		for _, c := range ctls {
-			if c.Status != attest.Implemented {
-				continue
-			}
-			st, err := period.ControlStatus(ctx, s, c, start, end, span.When, opts)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, occurrenceMatters(c.ID, st.Occurrences, span)...)
-		}
-	}
-	sortMatters(out)
-	return out, nil
+	return FromRegister(r), nil
 }
 
-func occurrenceMatters(control string, occs []period.Occurrence, span Span) []Matter {
-	var out []Matter
-	for _, o := range occs {
-		if !span.holds(o.Due) {
-			continue
-		}
-		switch o.State {
-		case period.Missed:
-			out = append(out, Matter{Kind: MatterMissed, Date: o.Due, Control: control,
-				Text: fmt.Sprintf("no evidence for the occurrence %s, due %s", span2(o.Start, o.End), o.Due)})
-		case period.Late:
-			out = append(out, Matter{Kind: MatterLate, Date: o.Due, Control: control,
-				Text: fmt.Sprintf("the occurrence %s, due %s, was performed late (evidence from %s)", span2(o.Start, o.End), o.Due, o.Performed)})
-		}
-	}
-	return out
-}
-
-func span2(start, end string) string {
-	if start == end {
-		return "of " + start
-	}
-	return "from " + start + " to " + end
-}
-
-// failedMatters is one matter per failing check, naming the controls it
-// supports.
-func failedMatters(failed map[string][]readiness.FailedCheck, span Span) []Matter {
-	controls := map[string][]string{}
-	byID := map[string]readiness.FailedCheck{}
-	for ctl, fs := range failed {
-		for _, f := range fs {
-			if span.holds(f.RunAt) {
-				controls[f.ID] = append(controls[f.ID], ctl)
-				byID[f.ID] = f
-			}
-		}
-	}
-	var out []Matter
-	for id, f := range byID {
-		ctls := controls[id]
-		slices.Sort(ctls)
-		out = append(out, Matter{Kind: MatterCheck, Date: f.RunAt, Control: ctls[0],
-			Text: fmt.Sprintf("check %s (%s) found %s not meeting it in the run of %s (%s)", id, f.Title, count(f.Failing, "resource", "resources"), f.RunAt, strings.Join(ctls, ", "))})
+// FromRegister turns the register's deviations into matters.
+func FromRegister(r *deviation.Register) []Matter {
+	out := []Matter{}
+	for _, d := range r.Deviations {
+		out = append(out, Matter{Kind: d.Kind, Date: d.Date, Control: d.Control, Text: d.Text, ID: d.ID, Disclosure: d.Disclosure})
 	}
 	return out
 }
@@ -191,7 +110,7 @@ func Exceptions(e *attest.Engagement, tests []attest.Test, auditors []attest.Aud
 			continue
 		}
 		date := t.TestedAt[:min(10, len(t.TestedAt))]
-		if span != nil && !span.holds(date) {
+		if span != nil && !span.Holds(date) {
 			continue
 		}
 		out = append(out, Matter{Kind: MatterException, Date: date, Control: t.ControlID,
@@ -200,21 +119,17 @@ func Exceptions(e *attest.Engagement, tests []attest.Test, auditors []attest.Aud
 	return out
 }
 
-// DescriptionMatters are the significant changes and the disclosed
-// incidents the description inputs date within the span.
+// DescriptionMatters are the significant changes the description inputs
+// date within the span (incidents come through the known-deviations
+// register).
 func DescriptionMatters(d *Description, span Span) []Matter {
 	var out []Matter
 	if d == nil {
 		return nil
 	}
 	for _, c := range d.Changes.Items {
-		if span.holds(c.Date) {
+		if span.Holds(c.Date) {
 			out = append(out, Matter{Kind: MatterChange, Date: c.Date, Text: c.Summary})
-		}
-	}
-	for _, i := range d.Incidents.Items {
-		if i.Discloses() && span.holds(i.Date) {
-			out = append(out, Matter{Kind: MatterIncident, Date: i.Date, Text: i.Summary})
 		}
 	}
 	return out

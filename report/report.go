@@ -16,6 +16,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/catalog"
+	eng "github.com/attest-dev/attest/engagement"
 )
 
 // DraftNotice is printed on every page of every render.
@@ -83,6 +84,9 @@ type Input struct {
 	// assertion's placeholder of matters to discuss with the service
 	// auditor.
 	Known []Matter
+	// History is each control's history from the ledger: DC9 drafts the
+	// changes during the period from it.
+	History map[string][]eng.ControlEvent
 	// ByProcess lays Section 4 out by process (control area) with a
 	// criteria mapping table instead of by criterion.
 	ByProcess bool

@@ -2,9 +2,11 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/attest-dev/attest"
+	eng "github.com/attest-dev/attest/engagement"
 )
 
 // categoriesText names the engagement's trust services categories.
@@ -266,27 +268,61 @@ func notRelevantBlock(in *Input) Block {
 	return b
 }
 
+// changesBlock is DC9: the significant changes management recorded, and
+// those Attest's ledger shows for its controls during the period (put in
+// place, changed, withdrawn or retired, with their dates), drafted for
+// management to confirm.
 func changesBlock(in *Input) Block {
 	d := in.Description.Changes
 	b := Block{Heading: "Significant changes during the period", ID: "dc9"}
+	t := &Table{Head: []string{"Date", "Change"}}
+	for _, c := range d.Items {
+		if in.inPeriod(c.Date) {
+			t.Rows = append(t.Rows, []string{c.Date, c.Summary})
+		}
+	}
+	recorded := len(t.Rows)
+	for _, ev := range in.controlChanges() {
+		t.Rows = append(t.Rows, []string{ev.Date, strings.TrimSpace(ev.Control+" "+in.controlTitle(ev.Control)) + ": " + ev.Detail + " [to confirm]"})
+	}
 	switch {
-	case len(d.Items) > 0:
-		t := &Table{Head: []string{"Date", "Change"}}
-		for _, c := range d.Items {
-			if in.inPeriod(c.Date) {
-				t.Rows = append(t.Rows, []string{c.Date, c.Summary})
-			}
-		}
+	case len(t.Rows) > 0:
 		b.Table = t
-		if len(t.Rows) == 0 {
-			b.Table, b.Paras = nil, []string{"None during the period."}
+		if len(t.Rows) > recorded {
+			b.Note = "Rows marked [to confirm] are drafted from Attest's record of the controls (the ledger's dates). Management confirms each as a significant change, edits it or removes it, and removes the marks, before the description is final."
 		}
+	case len(d.Items) > 0:
+		b.Paras = []string{"None during the period."}
 	case d.None != "":
 		b.Paras = []string{"None. " + d.None}
 	default:
 		b.Paras = []string{"[Missing: significant changes during the period (DC9), or none with the reason]"}
 	}
 	return b
+}
+
+// controlChanges are the changes the ledger records to the controls
+// during the period: put in place, changed, withdrawn, retired.
+func (in *Input) controlChanges() []eng.ControlEvent {
+	e := in.Engagement
+	if e.PeriodStart == "" {
+		return nil
+	}
+	var out []eng.ControlEvent
+	for _, id := range eng.SortedIDs(in.History) {
+		out = append(out, eng.Within(in.History[id], e.PeriodStart, e.PeriodEnd)...)
+	}
+	slices.SortStableFunc(out, func(a, b eng.ControlEvent) int { return strings.Compare(a.Date, b.Date) })
+	return out
+}
+
+func (in *Input) controlTitle(id string) string {
+	for _, c := range in.Controls {
+		if c.ID == id {
+			return "(" + c.Title + ")"
+		}
+	}
+	return ""
 }
 
 // inPeriod reports whether a dated item falls in the examination's period

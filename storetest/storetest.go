@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Auditors", testAuditors},
 		{"PopulationsAndDraws", testPopulationsAndDraws},
 		{"TestsAndRequests", testTestsAndRequests},
+		{"Disclosures", testDisclosures},
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},
 		{"BlobRefs", testBlobRefs},

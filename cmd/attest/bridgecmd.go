@@ -7,7 +7,6 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
-	"github.com/attest-dev/attest/readiness"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
 )
@@ -82,7 +81,7 @@ func (m *Main) bridgeDraft(ctx context.Context, d *data, e *attest.Engagement, d
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, nil, err
 	}
-	matters, err := report.BridgeMatters(ctx, d.db, e, desc, issued, through, m.today(), readiness.FailedChecks(run))
+	matters, err := report.BridgeMatters(ctx, d.db, e, desc, issued, through, m.today(), run)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -190,7 +190,10 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		return err
 	}
 	m.progress("Drafting the reports and letters")
-	drafts, err := m.demoReports(ctx, d, created, pdf)
+	drafts, err := m.demoReports(ctx, d, created, pdf, func() error {
+		_, err := m.demoDisclosures(ctx, d, created)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -227,6 +230,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		bin + " readiness" + flag,
 		bin + " period status" + flag,
 		bin + " period status --control AC-06" + flag,
+		bin + " deviations list" + flag,
 		bin + " verify" + flag,
 		bin + " evidence list --control AC-04" + flag,
 		bin + " ledger checkpoint --out checkpoint.txt" + flag,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/report"
 )
 
@@ -185,7 +186,7 @@ spec:
 // demoReports records each engagement's description inputs, keeps an
 // example issued report, and drafts the reports and letters into the data
 // directory's reports folder (PDF too when asked and Chromium is there).
-func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engagement, pdf bool) ([]string, error) {
+func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engagement, pdf bool, disclose func() error) ([]string, error) {
 	formats := "html,md"
 	if pdf {
 		formats += ",pdf"
@@ -206,6 +207,12 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 		if _, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, report.DescriptionEdit{Engagement: e, Name: name, Content: b}); err != nil {
 			return nil, err
 		}
+	}
+	// The description inputs hold the incidents the register lists.
+	if err := disclose(); err != nil {
+		return nil, err
+	}
+	for _, e := range engs {
 		m.cfg.engagement = e.ID
 		if e.Kind == attest.SOC2 {
 			pdfBytes, err := demoFiles.ReadFile("demo/example-issued-report.pdf")
@@ -284,4 +291,32 @@ func countFormats(paths []string) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// demoDisclosures records what Harbor told its service auditor: each
+// known deviation more than a month old was disclosed to Ana Lima at the
+// status meeting ten days after it; the latest slips are still to
+// disclose, as the register and readiness show.
+func (m *Main) demoDisclosures(ctx context.Context, d *data, engs []*attest.Engagement) (int, error) {
+	today := m.today()
+	n := 0
+	for _, e := range engs {
+		r, err := report.LoadRegister(ctx, d.db, d.blobs, e, m.Now())
+		if err != nil {
+			return n, err
+		}
+		for _, x := range r.Deviations {
+			day, err := attest.ParseDate(x.Date)
+			if err != nil || day.After(today.AddDate(0, -1, 0)) {
+				continue
+			}
+			on := day.AddDate(0, 0, 10).Format(time.DateOnly)
+			if _, err := deviation.Disclose(ctx, d.db, attest.Change{Actor: "Priya Raman", At: m.Now()}, nil, r,
+				deviation.DiscloseRequest{IDs: []string{x.ID}, To: "Ana Lima", On: on, Note: "at the status meeting"}); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }

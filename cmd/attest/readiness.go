@@ -88,7 +88,28 @@ func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when t
 func (m *Main) printReadiness(r *readiness.Report, when time.Time) {
 	m.printf("%s (%s), as of %s\n", r.Engagement, r.Label, when.Format(attest.DateLayout))
 	m.printf("Internal readiness indicator (not an assessment of design or operating effectiveness):\n")
-	m.printf("  Type 1 readiness: %d / 100\n  Type 2 readiness: %d / 100\n\n", r.Type1.Score, r.Type2.Score)
+	m.printf("  Type 1 readiness: %d / 100\n  Type 2 readiness: %d / 100\n", r.Type1.Score, r.Type2.Score)
+	if r.Lowest != nil {
+		m.printf("  Lowest: %s at %d / 100 (an average can hide a criterion or objective at 0)\n", r.Lowest.Ref, r.Lowest.Score)
+	}
+	m.printf("\n")
+	if len(r.AtRisk) > 0 {
+		m.printf("At risk (%d):\n", len(r.AtRisk))
+		for _, a := range r.AtRisk {
+			for i, why := range a.Reasons {
+				ref := ""
+				if i == 0 {
+					ref = a.Ref
+				}
+				m.printf("  %-7s %s\n", ref, wrap(why, 70, strings.Repeat(" ", 10)))
+			}
+		}
+		m.printf("\nThe options:\n")
+		for _, o := range r.Options {
+			m.printf("  - %s\n", wrap(o, 72, "    "))
+		}
+		m.printf("\n")
+	}
 	w := m.table()
 	fmt.Fprintln(w, "CRITERION\tTYPE 1\tTYPE 2\tCONTROLS\tGAPS")
 	for i, c := range r.Type1.Criteria {
@@ -136,7 +157,22 @@ func writeReadinessCSV(path string, r *readiness.Report) error {
 func readinessMarkdown(r *readiness.Report, when time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Readiness: %s (%s)\n\nAs of %s. **Internal readiness indicator**, not an assessment of design or operating effectiveness, which is the service auditor's.\n\n", r.Engagement, r.Label, when.Format(attest.DateLayout))
-	fmt.Fprintf(&b, "| view | score |\n|---|---|\n| Type 1 readiness | %d / 100 |\n| Type 2 readiness | %d / 100 |\n\n", r.Type1.Score, r.Type2.Score)
+	fmt.Fprintf(&b, "| view | score |\n|---|---|\n| Type 1 readiness | %d / 100 |\n| Type 2 readiness | %d / 100 |\n", r.Type1.Score, r.Type2.Score)
+	if r.Lowest != nil {
+		fmt.Fprintf(&b, "| lowest (%s) | %d / 100 |\n", r.Lowest.Ref, r.Lowest.Score)
+	}
+	b.WriteString("\n")
+	if len(r.AtRisk) > 0 {
+		b.WriteString("## At risk\n\n")
+		for _, a := range r.AtRisk {
+			fmt.Fprintf(&b, "- **%s**: %s\n", a.Ref, strings.Join(a.Reasons, "; "))
+		}
+		b.WriteString("\nThe options:\n\n")
+		for _, o := range r.Options {
+			fmt.Fprintf(&b, "- %s\n", o)
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("| criterion | Type 1 | Type 2 | controls | gaps |\n|---|---|---|---|---|\n")
 	for i, c := range r.Type1.Criteria {
 		if c.Excluded != "" {

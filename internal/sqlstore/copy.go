@@ -32,6 +32,7 @@ var copyTables = []struct {
 	{"completeness", "id, population_id, method, against_id, control_total, matched, missing, extra, missing_count, extra_count, note, by_name, at, entry", "id"},
 	{"tests", "id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry", "id"},
 	{"responses", "test_id, text, by_name, at, entry", "entry"},
+	{"disclosures", "engagement_id, deviation, summary, to_name, on_date, note, by_name, at, entry", "entry"},
 	{"users", "id, email, name, role, password_hash, disabled, service, created_at, updated_at", "id"},
 	{"tokens", "id, user_id, name, hash, created_at, revoked_at", "id"},
 	{"documents", "id, engagement_id, kind, name, ref, size, media_type, meta, added_by, added_at, entry", "id"},
