@@ -213,6 +213,13 @@ func flatten(d *Description) struct {
 			if v.Bool() {
 				out.values[prefix] = "true"
 			}
+		default:
+			// A kind of field the description may gain later (a number,
+			// a map) still shows in the diff.
+			if !v.IsZero() {
+				b, _ := json.Marshal(v.Interface())
+				out.values[prefix] = string(b)
+			}
 		}
 	}
 	walk("", reflect.ValueOf(d))
