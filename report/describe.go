@@ -158,20 +158,19 @@ func DiffDescriptions(old, next *Description) []PartChange {
 	return out
 }
 
-// flattened is a description's answered parts by path.
-type flattened map[string]string
+// flatDescription is a description's answered parts by path (values),
+// or, for flatten(nil), every path a description can have in the file's
+// order (order).
+type flatDescription struct {
+	order  []string
+	values map[string]string
+}
 
 // flatten lists a description's answered parts with their values: text as
 // it is, a list as its JSON, a flag when set. Empty text and lists are
 // unanswered. Paths follow the YAML keys, in the struct's order.
-func flatten(d *Description) struct {
-	order  []string
-	values flattened
-} {
-	out := struct {
-		order  []string
-		values flattened
-	}{values: flattened{}}
+func flatten(d *Description) flatDescription {
+	out := flatDescription{values: map[string]string{}}
 	all := d == nil
 	if all {
 		d = &Description{SOC1: &SOC1Description{}}
