@@ -22,6 +22,12 @@ var Roles = []string{RoleAdmin, RoleCompliance, RoleOwner, RoleAuditor, RoleView
 // ValidRole reports whether r is a role.
 func ValidRole(r string) bool { return slices.Contains(Roles, r) }
 
+// Manages reports whether u acts as the organization's management: the
+// CLI's local operator (nil), an admin or a compliance manager.
+func Manages(u *User) bool {
+	return u == nil || u.Role == RoleAdmin || u.Role == RoleCompliance
+}
+
 // User is a person who signs in to the server. The password hash is never
 // in JSON or the ledger.
 type User struct {

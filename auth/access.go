@@ -1,7 +1,9 @@
 package auth
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -88,6 +90,9 @@ type Scope struct {
 	all         bool
 	engagements map[string]attest.Engagement
 	controls    map[string]bool
+	// prior holds the engagements whose results the auditor may read as
+	// the prior period of an engagement in the scope.
+	prior map[string]bool
 	// Ended is the latest end among the auditor's named engagements whose
 	// window has closed, with its report date, for the refusal's wording.
 	ended, endedReport string
@@ -103,7 +108,7 @@ func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}}
+	sc := &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}}
 	for i := range engs {
 		e := &engs[i]
 		as, err := p.Dir.Auditors(ctx, e.ID)
@@ -127,9 +132,35 @@ func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
 		for _, c := range ctls {
 			sc.controls[c.ID] = true
 		}
+		if p := Prior(engs, e); p != nil {
+			sc.prior[p.ID] = true
+		}
 	}
 	return sc, nil
 }
+
+// Prior is the engagement whose period came just before e's: the same
+// kind of report, ending before e begins, the latest such; nil when there
+// is none. The auditor of e may read its results: deviations found in the
+// prior period change the sizes of this period's samples.
+func Prior(engs []attest.Engagement, e *attest.Engagement) *attest.Engagement {
+	var prior *attest.Engagement
+	for i := range engs {
+		p := &engs[i]
+		if p.ID == e.ID || p.Kind != e.Kind || ends(p) == "" || ends(p) >= begins(e) {
+			continue
+		}
+		if prior == nil || ends(p) > ends(prior) {
+			prior = p
+		}
+	}
+	return prior
+}
+
+// begins and ends are the first and last dates an engagement covers: a
+// Type 2's period, a Type 1's as-of date.
+func begins(e *attest.Engagement) string { return cmp.Or(e.PeriodStart, e.AsOf) }
+func ends(e *attest.Engagement) string   { return cmp.Or(e.PeriodEnd, e.AsOf) }
 
 // Everything is the scope of the organization's staff.
 var Everything = &Scope{all: true}
@@ -159,6 +190,72 @@ func (sc *Scope) Engagement(id string) error {
 		return nil
 	}
 	return &attest.Error{Code: attest.EFORBIDDEN, Message: "engagement " + id + ": you are not a named auditor of it, or your access to it has ended"}
+}
+
+// Results refuses reading the results (tests, draws, management's
+// responses) of an engagement outside the scope, except those of the
+// period just before an engagement in it (Prior), which its auditor may
+// read but not act on.
+func (sc *Scope) Results(id string) error {
+	if sc.all || sc.prior[id] {
+		return nil
+	}
+	return sc.Engagement(id)
+}
+
+// Entry reports whether a ledger entry's data (ledger.Entry.Data) may be
+// shown: for an auditor, an entry that names an engagement in the scope,
+// or a control of one (evidence, events, populations, draws). An entry
+// about the organization as a whole (accounts, tokens, settings, the trust
+// center's visitors) or one that names neither is not the auditor's to
+// read.
+func (sc *Scope) Entry(data []byte) bool {
+	if sc.all {
+		return true
+	}
+	var d struct {
+		Engagement json.RawMessage `json:"engagement"`
+		Control    json.RawMessage `json:"control"`
+		Controls   json.RawMessage `json:"controls"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		return false
+	}
+	var controls []string
+	json.Unmarshal(d.Controls, &controls) // evidence names controls by ID; an engagement's entry holds them whole
+	if id, ok := idOf(d.Engagement); ok {
+		return sc.Engagement(id) == nil
+	}
+	var c struct {
+		Engagement string `json:"engagement"`
+	}
+	if len(d.Control) > 0 && d.Control[0] == '{' && json.Unmarshal(d.Control, &c) == nil && c.Engagement != "" {
+		return sc.Engagement(c.Engagement) == nil
+	}
+	if id, ok := idOf(d.Control); ok {
+		controls = append(controls, id)
+	}
+	for _, c := range controls {
+		if sc.controls[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// idOf reads an ID written as a string, or as an object with an "id".
+func idOf(raw json.RawMessage) (string, bool) {
+	var id string
+	if json.Unmarshal(raw, &id) == nil && id != "" {
+		return id, true
+	}
+	var o struct {
+		ID string `json:"id"`
+	}
+	if len(raw) > 0 && raw[0] == '{' && json.Unmarshal(raw, &o) == nil && o.ID != "" {
+		return o.ID, true
+	}
+	return "", false
 }
 
 // Engagements keeps the engagements in the scope.

@@ -137,3 +137,27 @@ func RevokeToken(ctx context.Context, s AccountStore, ch attest.Change, actor *a
 	saved, err := s.SaveToken(ctx, ch, attest.Token{ID: id, RevokedAt: ch.Stamp()})
 	return saved, err == nil, err
 }
+
+// Lister is what listing accounts and tokens needs.
+type Lister interface {
+	Users(ctx context.Context) ([]attest.User, error)
+	Tokens(ctx context.Context, userID int64) ([]attest.Token, error)
+}
+
+// Accounts lists every account, for an admin (or the local operator).
+func Accounts(ctx context.Context, s Lister, actor *attest.User) ([]attest.User, error) {
+	if actor != nil && actor.Role != attest.RoleAdmin {
+		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator lists accounts"}
+	}
+	return s.Users(ctx)
+}
+
+// Tokens lists API tokens, never their secrets: an admin (or the local
+// operator) every token, anyone else the tokens their own account holds.
+func Tokens(ctx context.Context, s Lister, actor *attest.User) ([]attest.Token, error) {
+	var of int64
+	if actor != nil && actor.Role != attest.RoleAdmin {
+		of = actor.ID
+	}
+	return s.Tokens(ctx, of)
+}

@@ -7,6 +7,7 @@
 package authtest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/catalog"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
@@ -46,6 +49,7 @@ type Case struct {
 type World struct {
 	Store   attest.Store
 	Env     fieldwork.Env
+	Blobs   blob.Store
 	Users   map[string]*attest.User
 	Draw    *attest.Draw
 	Test    *attest.Test // an auditor's test with exceptions
@@ -134,6 +138,46 @@ var Cases = []Case{
 		_, err := auth.AddUser(ctx, w.Store, w.ch(), a, auth.NewUser{Email: w.reason() + "@example.com", Role: attest.RoleViewer, Password: "a long enough password"})
 		return err
 	}},
+	{"list the accounts", []string{"operator", attest.RoleAdmin}, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := auth.Accounts(ctx, w.Store, a)
+		return err
+	}},
+	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := engagement.Create(ctx, w.Store, catalog.MustLoad(), w.ch(), a, []engagement.Spec{{Kind: attest.SOC2, Type: attest.Type1, AsOf: "2026-12-31"}})
+		return err
+	}},
+	{"propose an exclusion", management, func(ctx context.Context, w *World, a *attest.User) error {
+		e, err := w.Store.Engagement(ctx, "e1")
+		if err != nil {
+			return err
+		}
+		_, _, err = engagement.Exclude(ctx, w.Store, catalog.MustLoad(), w.ch(), a, e, "A1.3", "Recovery is tested by the subservice organization only.")
+		return err
+	}},
+	{"withdraw an exclusion", management, func(ctx context.Context, w *World, a *attest.User) error {
+		if err := w.Store.PutExclusion(ctx, w.ch(), attest.Exclusion{EngagementID: "e1", CriterionID: "A1.2", Reason: "Environmental protections are the host's.", CreatedAt: "2026-11-01T00:00:00Z"}); err != nil {
+			return err
+		}
+		_, err := engagement.Include(ctx, w.Store, w.ch(), a, "e1", "A1.2")
+		return err
+	}},
+	{"record a check run", management, func(ctx context.Context, w *World, a *attest.User) error {
+		run := &check.Run{Results: []check.Result{{Check: "c", Status: check.StatusPass, Controls: []string{"AX-01"}}}}
+		keep := func(ctx context.Context, _ string, b []byte, e attest.Evidence) (*attest.Evidence, error) {
+			ref, size, err := w.Blobs.Put(bytes.NewReader(b))
+			if err != nil {
+				return nil, err
+			}
+			e.Ref, e.Size, e.Date = string(ref), size, "2026-11-01"
+			added, err := w.Store.AddEvidence(ctx, w.ch(), []attest.Evidence{e})
+			if err != nil {
+				return nil, err
+			}
+			return &added[0], nil
+		}
+		_, err := check.Record(ctx, w.Store, keep, a, run, nil, false, w.Env.Policy.Now)
+		return err
+	}},
 	{"read the engagement", append(staff, attest.RoleViewer, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
 		sc, err := w.Env.Policy.Scope(ctx, a)
 		if err != nil {
@@ -204,6 +248,7 @@ func Setup(t *testing.T, s attest.Store) *World {
 	if _, err := s.AddEvidence(ctx, ch, []attest.Evidence{{Ref: string(ref), Size: int64(b.Len()), Name: "approvals.csv", MediaType: "text/csv", Controls: []string{"AX-01"}, Date: "2026-03-01", Method: attest.MethodUpload}}); err != nil {
 		t.Fatal(err)
 	}
+	w.Blobs = bs
 	w.Env = fieldwork.Env{Store: s, Blobs: bs, Policy: auth.Policy{Dir: s, Grace: auth.DefaultGrace, Now: Inside}}
 	aud := w.Users["auditor-named"]
 	d, err := fieldwork.Draw(ctx, w.Env, ch, aud, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "setup", Size: 2})

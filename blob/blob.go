@@ -243,8 +243,20 @@ func (s *FS) Walk(fn func(Ref) error) error {
 // CleanTemp removes staged files older than age, left by writers that
 // were killed. Younger ones may belong to a process still writing. Stage
 // already does this with StaleAge, once an hour, so callers need not.
+// Age is judged by the file system's own clock, as Stage judges it: the
+// time of a file made for the purpose, since the files' times are the
+// file system's and a clock passed in (a test's, a demo's) need not agree.
 func (s *FS) CleanTemp(age time.Duration) {
-	s.removeStaged(time.Now().Add(-age))
+	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "clock-*")
+	if err != nil {
+		return
+	}
+	st, err := f.Stat()
+	f.Close()
+	os.Remove(f.Name())
+	if err == nil {
+		s.removeStaged(st.ModTime().Add(-age))
+	}
 }
 
 func syncDir(dir string) error {

@@ -39,7 +39,7 @@ func TestS3Conformance(t *testing.T) {
 		var b [6]byte
 		rand.Read(b[:])
 		bucket := "attest-test-" + hex.EncodeToString(b[:])
-		s, err := blob.OpenS3(ctx, "s3://"+bucket+"/evidence", t.TempDir())
+		s, err := blob.OpenS3(ctx, "s3://"+bucket+"/evidence", t.TempDir(), true)
 		if err != nil {
 			t.Fatal(err)
 		}

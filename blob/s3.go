@@ -47,10 +47,11 @@ func ParseS3URL(raw string) (bucket, prefix string, err error) {
 
 // OpenS3 opens the bucket named by an s3://bucket/prefix URL. Endpoint,
 // region and credentials come from the environment as the AWS SDK reads
-// them (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...); path-style
-// addressing is used whenever an endpoint is set, as S3-compatible servers
-// expect. stagingDir is a local folder for blobs being hashed.
-func OpenS3(ctx context.Context, rawURL, stagingDir string) (*S3, error) {
+// them (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...). pathStyle
+// addresses the bucket by path, as S3-compatible servers at an endpoint of
+// their own expect (cmd/attest sets it when an endpoint is configured).
+// stagingDir is a local folder for blobs being hashed.
+func OpenS3(ctx context.Context, rawURL, stagingDir string, pathStyle bool) (*S3, error) {
 	bucket, prefix, err := ParseS3URL(rawURL)
 	if err != nil {
 		return nil, err
@@ -62,7 +63,6 @@ func OpenS3(ctx context.Context, rawURL, stagingDir string) (*S3, error) {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	pathStyle := os.Getenv("AWS_ENDPOINT_URL") != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.UsePathStyle = pathStyle
 		// Attest re-hashes every blob it reads; the SDK's note that it

@@ -22,7 +22,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *attest.Use
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u *attest.User, shown map[string]any) error {
-	us, err := s.cfg.Store.Users(r.Context())
+	us, err := auth.Accounts(r.Context(), s.cfg.Store, u)
 	if err != nil {
 		return err
 	}
@@ -89,8 +89,8 @@ type tokenView struct {
 	Email string `json:"email"`
 }
 
-func (s *Server) tokenViews(r *http.Request) ([]tokenView, []attest.User, error) {
-	us, err := s.cfg.Store.Users(r.Context())
+func (s *Server) tokenViews(r *http.Request, u *attest.User) ([]tokenView, []attest.User, error) {
+	us, err := auth.Accounts(r.Context(), s.cfg.Store, u)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Server) tokenViews(r *http.Request) ([]tokenView, []attest.User, error)
 	for _, x := range us {
 		emails[x.ID] = x.Email
 	}
-	ts, err := s.cfg.Store.Tokens(r.Context(), 0)
+	ts, err := auth.Tokens(r.Context(), s.cfg.Store, u)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,7 +114,7 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 }
 
 func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, u *attest.User, shown map[string]any) error {
-	ts, us, err := s.tokenViews(r)
+	ts, us, err := s.tokenViews(r, u)
 	if err != nil {
 		return err
 	}
@@ -125,8 +125,8 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, u *attest.
 	return s.render(w, r, "admin-tokens", u, data)
 }
 
-func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	ts, _, err := s.tokenViews(r)
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ts, _, err := s.tokenViews(r, u)
 	if err != nil {
 		return err
 	}

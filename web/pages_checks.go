@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -29,7 +30,8 @@ func (s *Server) checksView(r *http.Request) (*checksView, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range evs {
+	sc := scope(r.Context())
+	for _, e := range sc.EvidenceList(evs) {
 		if e.Method == attest.MethodCheck {
 			v.Runs = append(v.Runs, e)
 		}
@@ -44,6 +46,9 @@ func (s *Server) checksView(r *http.Request) (*checksView, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := sc.Evidence(ev); err != nil {
+			return nil, err
+		}
 		if ev.Method != attest.MethodCheck {
 			return nil, invalid("run: evidence " + q + " is not a check run")
 		}
@@ -55,6 +60,8 @@ func (s *Server) checksView(r *http.Request) (*checksView, error) {
 		}
 	} else if v.Run, err = s.latestRun(r.Context()); err != nil {
 		return nil, err
+	} else if v.Run != nil && !sc.All() && !slices.ContainsFunc(v.Runs, func(e attest.Evidence) bool { return e.ID == *v.Run.Evidence }) {
+		v.Run = nil // the latest run supports none of the auditor's controls
 	}
 	if v.Run != nil {
 		for _, res := range v.Run.Results {

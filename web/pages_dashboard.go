@@ -37,7 +37,8 @@ const maxGzipped = 1000
 
 func (s *Server) dashKey(ctx context.Context) (string, error) {
 	// With Config.StateRecheck, the state is read at most that often, and
-	// again after any change this server makes (writes counts them).
+	// again after any change this server makes (writes counts them). The
+	// interval is measured on the monotonic clock, as the trust page's is.
 	if s.cfg.StateRecheck > 0 {
 		s.keyMu.Lock()
 		if s.key != "" && s.keyWrites == s.writes.Load() && time.Since(s.keyAt) < s.cfg.StateRecheck {

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/ledger"
 	"golang.org/x/mod/sumdb/tlog"
@@ -45,17 +46,46 @@ func (s *Server) ledgerView(ctx context.Context) (*ledgerView, error) {
 			v.Signed, v.Root = cp.Size, cp.Root.String()
 		}
 	}
-	from := max(0, n-recentEntries)
-	err = st.ScanLedger(ctx, from, n, func(_ int64, rec []byte) error {
-		e, err := ledger.Decode(rec)
-		if err != nil {
-			return err
-		}
-		e.Data = nil
-		v.Recent = append([]ledger.Entry{e}, v.Recent...)
-		return nil
-	})
+	v.Recent, err = recent(ctx, st, scope(ctx), n)
 	return v, err
+}
+
+// ledgerReader reads ledger entries.
+type ledgerReader interface {
+	ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, rec []byte) error) error
+}
+
+// recent is the newest entries of a ledger of n that the scope may see,
+// newest first, without their data: for the staff the last recentEntries;
+// for an auditor, the last that concern their engagements
+// (auth.Scope.Entry), read back in chunks until there are enough.
+func recent(ctx context.Context, st ledgerReader, sc *auth.Scope, n int64) ([]ledger.Entry, error) {
+	out := []ledger.Entry{}
+	chunk := int64(recentEntries)
+	if !sc.All() {
+		chunk = 1000
+	}
+	for to := n; to > 0 && len(out) < recentEntries; to -= chunk {
+		var got []ledger.Entry
+		err := st.ScanLedger(ctx, max(0, to-chunk), to, func(_ int64, rec []byte) error {
+			e, err := ledger.Decode(rec)
+			if err != nil {
+				return err
+			}
+			if sc.Entry(e.Data) {
+				e.Data = nil
+				got = append(got, e)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := len(got) - 1; i >= 0 && len(out) < recentEntries; i-- {
+			out = append(out, got[i])
+		}
+	}
+	return out, nil
 }
 
 // openCheckpoint checks a signed checkpoint against the ledger key, or
@@ -166,6 +196,9 @@ func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
 	var record []byte
 	if err := st.ScanLedger(ctx, n, n+1, func(_ int64, rec []byte) error { record = rec; return nil }); err != nil {
 		return nil, err
+	}
+	if e, err := ledger.Decode(record); err != nil || !scope(ctx).Entry(e.Data) {
+		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "entry " + raw + " does not concern an engagement you audit"}
 	}
 	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return st.ReadHashes(ctx, idx) })
 	return ledger.Prove(reader, record, n, cp.Size, signed, 0)

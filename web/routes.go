@@ -9,6 +9,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 )
 
 var (
@@ -19,7 +20,9 @@ var (
 	fieldwrk = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor}
 )
 
-// table is every route and who may use it.
+// table is every route and who may use it. An HTML route and its JSON
+// twin that share a handler are one declaration (JSON names the twin's
+// pattern); expand registers both.
 func (s *Server) table() []route {
 	return []route{
 		{Method: "GET", Pattern: "/healthz", Roles: Public, API: true, Summary: "Liveness", h: s.healthz},
@@ -38,50 +41,38 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/controls", Roles: readers, API: true, Summary: "An engagement's controls", h: s.controls},
 		{Method: "GET", Pattern: "/api/v1/evidence", Roles: readers, API: true, Summary: "Evidence (query: control)", h: s.evidence},
 		{Method: "POST", Pattern: "/api/v1/evidence", Roles: staff, API: true, Summary: "Upload evidence (multipart: control, date, file; several files at once)", h: s.uploadEvidence},
-		{Method: "GET", Pattern: "/api/v1/engagements/{id}/tests", Roles: fieldwrk, API: true, Summary: "The auditors' tests and management's internal tests", h: s.tests},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/tests", Results: true, Roles: fieldwrk, API: true, Summary: "The auditors' tests and management's internal tests", h: s.tests},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/documents", Roles: fieldwrk, API: true, Summary: "Description inputs, rendered drafts and issued reports", h: s.documents},
 		{Method: "GET", Pattern: "/api/v1/users", Roles: []string{attest.RoleAdmin}, API: true, Summary: "Users", h: s.users},
 		// The auditor's workspace: populations, samples and tests (auditor*.go).
 		{Method: "GET", Pattern: "/fieldwork", Roles: fieldwrk, Summary: "Fieldwork: engagements and the auditors' access", h: s.fieldworkIndex},
 		{Method: "GET", Pattern: "/fieldwork/{id}", Roles: fieldwrk, Summary: "An engagement's fieldwork by control", h: s.workspace},
 		{Method: "GET", Pattern: "/fieldwork/{id}/controls/{control}", Roles: fieldwrk, Summary: "A control's populations, draws and tests", h: s.controlWork},
-		{Method: "POST", Pattern: "/fieldwork/{id}/draws", Roles: auditorOnly, Summary: "Draw a sample (form)", h: s.draw},
-		{Method: "POST", Pattern: "/fieldwork/{id}/tests", Roles: auditorOnly, Summary: "Record the auditor's test (form)", h: s.recordTest},
-		{Method: "POST", Pattern: "/fieldwork/{id}/internal-tests", Roles: managers, Summary: "Record management's internal test (form)", h: s.recordInternalTest},
-		{Method: "POST", Pattern: "/fieldwork/{id}/tests/{test}/responses", Roles: managers, Summary: "Management's response to a test with exceptions (form)", h: s.respond},
-		{Method: "GET", Pattern: "/fieldwork/{id}/export", Roles: auditorOnly, Summary: "Download the signed export of the working papers", h: s.export},
+		{Method: "POST", Pattern: "/fieldwork/{id}/draws", JSON: "/api/v1/engagements/{id}/draws", Roles: auditorOnly, Summary: "Draw a sample (control, population, seed, size, stratify, reason)", h: s.draw},
+		{Method: "POST", Pattern: "/fieldwork/{id}/tests", JSON: "/api/v1/engagements/{id}/tests", Roles: auditorOnly, Summary: "Record the auditor's test (control, procedure, draw, items, deviations, not_performed)", h: s.recordTest},
+		{Method: "POST", Pattern: "/fieldwork/{id}/internal-tests", JSON: "/api/v1/engagements/{id}/internal-tests", Roles: managers, Summary: "Record management's internal test", h: s.recordInternalTest},
+		{Method: "POST", Pattern: "/fieldwork/{id}/tests/{test}/responses", JSON: "/api/v1/engagements/{id}/tests/{test}/responses", Roles: managers, Summary: "Management's response to a test with exceptions (text)", h: s.respond},
+		{Method: "GET", Pattern: "/fieldwork/{id}/export", JSON: "/api/v1/engagements/{id}/export", Roles: auditorOnly, Summary: "The signed export of the working papers (ZIP)", h: s.export},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/populations", Roles: fieldwrk, API: true, Summary: "Populations with provenance and hashes (query: control)", h: s.apiPopulations},
-		{Method: "GET", Pattern: "/api/v1/engagements/{id}/draws", Roles: fieldwrk, API: true, Summary: "Sample draws: seeds, population hashes, selected items (query: control)", h: s.apiDraws},
-		{Method: "POST", Pattern: "/api/v1/engagements/{id}/draws", Roles: auditorOnly, API: true, Summary: "Draw a sample (control, population, seed, size, stratify, reason)", h: s.draw},
-		{Method: "POST", Pattern: "/api/v1/engagements/{id}/tests", Roles: auditorOnly, API: true, Summary: "Record the auditor's test (control, procedure, draw, items, deviations, not_performed)", h: s.recordTest},
-		{Method: "POST", Pattern: "/api/v1/engagements/{id}/internal-tests", Roles: managers, API: true, Summary: "Record management's internal test", h: s.recordInternalTest},
-		{Method: "POST", Pattern: "/api/v1/engagements/{id}/tests/{test}/responses", Roles: managers, API: true, Summary: "Management's response to a test with exceptions (text)", h: s.respond},
-		{Method: "GET", Pattern: "/api/v1/engagements/{id}/export", Roles: auditorOnly, API: true, Summary: "The signed export of the working papers (ZIP)", h: s.export},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/draws", Results: true, Roles: fieldwrk, API: true, Summary: "Sample draws: seeds, population hashes, selected items (query: control)", h: s.apiDraws},
 		// Evidence requests and their threads (requests.go).
 		{Method: "GET", Pattern: "/fieldwork/{id}/requests", Roles: readers, Summary: "Evidence requests (query: status)", h: s.requestsPage},
-		{Method: "POST", Pattern: "/fieldwork/{id}/requests", Roles: auditorOnly, Summary: "Request evidence (form)", h: s.createRequest},
+		{Method: "POST", Pattern: "/fieldwork/{id}/requests", JSON: "/api/v1/engagements/{id}/requests", Roles: auditorOnly, Summary: "Request evidence (control, text, items, due)", h: s.createRequest},
 		{Method: "GET", Pattern: "/fieldwork/{id}/requests/{req}", Roles: readers, Summary: "A request with its thread", h: s.requestPage},
-		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/comments", Roles: fieldwrkAndOwners, Summary: "Comment on a request (form)", h: s.comment},
-		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/evidence", Roles: staff, Summary: "Answer a request with evidence (form)", h: s.answer},
-		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/close", Roles: auditorOnly, Summary: "Close a request after review (form)", h: s.closeRequest},
+		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/comments", JSON: "/api/v1/engagements/{id}/requests/{req}/comments", Roles: fieldwrkAndOwners, Summary: "Comment on a request (text)", h: s.comment},
+		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/evidence", JSON: "/api/v1/engagements/{id}/requests/{req}/evidence", Roles: staff, Summary: "Answer a request with evidence (evidence: IDs)", h: s.answer},
+		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/close", JSON: "/api/v1/engagements/{id}/requests/{req}/close", Roles: auditorOnly, Summary: "Close a request after review", h: s.closeRequest},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/requests", Roles: readers, API: true, Summary: "Evidence requests, overdue ones marked (query: status)", h: s.apiRequests},
-		{Method: "POST", Pattern: "/api/v1/engagements/{id}/requests", Roles: auditorOnly, API: true, Summary: "Request evidence (control, text, items, due)", h: s.createRequest},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/requests/{req}", Roles: readers, API: true, Summary: "A request with its comments and evidence", h: s.apiRequest},
-		{Method: "POST", Pattern: "/api/v1/engagements/{id}/requests/{req}/comments", Roles: fieldwrkAndOwners, API: true, Summary: "Comment on a request (text)", h: s.comment},
-		{Method: "POST", Pattern: "/api/v1/engagements/{id}/requests/{req}/evidence", Roles: staff, API: true, Summary: "Answer a request with evidence (evidence: IDs)", h: s.answer},
-		{Method: "POST", Pattern: "/api/v1/engagements/{id}/requests/{req}/close", Roles: auditorOnly, API: true, Summary: "Close a request after review", h: s.closeRequest},
 		// Users and API tokens (admin.go).
 		{Method: "GET", Pattern: "/admin/users", Roles: adminOnly, Summary: "Users", h: s.usersPage},
-		{Method: "POST", Pattern: "/admin/users", Roles: adminOnly, Summary: "Add a user (form)", h: s.addUser},
-		{Method: "POST", Pattern: "/admin/users/{uid}/disable", Roles: adminOnly, Summary: "Disable a user", h: s.disableUser},
+		{Method: "POST", Pattern: "/admin/users", JSON: "/api/v1/users", Roles: adminOnly, Summary: "Add a user (email, name, role, password; a generated password is returned once)", h: s.addUser},
+		{Method: "POST", Pattern: "/admin/users/{uid}/disable", JSON: "/api/v1/users/{uid}/disable", Roles: adminOnly, Summary: "Disable a user", h: s.disableUser},
 		{Method: "GET", Pattern: "/admin/tokens", Roles: adminOnly, Summary: "API tokens", h: s.tokensPage},
 		{Method: "POST", Pattern: "/admin/tokens", Roles: adminOnly, Summary: "Create an API token (form)", h: s.createToken},
-		{Method: "POST", Pattern: "/admin/tokens/{tid}/revoke", Roles: adminOnly, Summary: "Revoke an API token", h: s.revokeToken},
-		{Method: "POST", Pattern: "/api/v1/users", Roles: adminOnly, API: true, Summary: "Add a user (email, name, role, password; a generated password is returned once)", h: s.addUser},
-		{Method: "POST", Pattern: "/api/v1/users/{uid}/disable", Roles: adminOnly, API: true, Summary: "Disable a user", h: s.disableUser},
+		{Method: "POST", Pattern: "/admin/tokens/{tid}/revoke", JSON: "/api/v1/tokens/{tid}/revoke", Roles: adminOnly, Summary: "Revoke an API token", h: s.revokeToken},
 		{Method: "GET", Pattern: "/api/v1/tokens", Roles: adminOnly, API: true, Summary: "API tokens (never their secrets)", h: s.apiTokens},
 		{Method: "POST", Pattern: "/api/v1/tokens", Roles: Any, API: true, Summary: "Create an API token (name; user: your own address, or an admin naming a service account); the secret is returned once", h: s.createToken},
-		{Method: "POST", Pattern: "/api/v1/tokens/{tid}/revoke", Roles: adminOnly, API: true, Summary: "Revoke an API token", h: s.revokeToken},
 		// The staff pages (pages_*.go).
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/dashboard", Roles: readers, API: true, Summary: "The dashboard's facts: readiness, coverage per control, gaps, failing checks, missed and upcoming occurrences, overdue requests", h: s.dashboardAPI},
 		{Method: "GET", Pattern: "/controls", Roles: readers, Summary: "Controls per engagement (query: engagement)", h: s.controlsPage},
@@ -93,8 +84,7 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/evidence", Roles: readers, Summary: "Evidence, newest first (query: control)", h: s.evidencePage},
 		{Method: "GET", Pattern: "/evidence/upload", Roles: staff, Summary: "Evidence upload form", h: s.uploadPage},
 		{Method: "POST", Pattern: "/evidence/upload", Roles: staff, Summary: "Upload evidence from the form (multipart: control, date, file)", h: s.uploadForm},
-		{Method: "GET", Pattern: "/evidence/{id}/download", Roles: readers, Summary: "An evidence item's bytes", h: s.downloadEvidence},
-		{Method: "GET", Pattern: "/api/v1/evidence/{id}/content", Roles: readers, API: true, Summary: "An evidence item's bytes (retracted: ?retracted=1)", h: s.downloadEvidence},
+		{Method: "GET", Pattern: "/evidence/{id}/download", JSON: "/api/v1/evidence/{id}/content", Roles: readers, Summary: "An evidence item's bytes (retracted: ?retracted=1)", h: s.downloadEvidence},
 		{Method: "GET", Pattern: "/checks", Roles: readers, Summary: "Built-in checks and recorded check runs (query: run)", h: s.checksPage},
 		{Method: "GET", Pattern: "/api/v1/checks", Roles: readers, API: true, Summary: "Built-in checks, recorded runs, and the latest run's failures (query: run)", h: s.checksAPI},
 		{Method: "GET", Pattern: "/reports", Roles: fieldwrk, Summary: "Report drafts and issued reports", h: s.reportsPage},
@@ -102,14 +92,12 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/api/v1/reports", Roles: fieldwrk, API: true, Summary: "Report drafts and issued reports per engagement", h: s.reportsAPI},
 		{Method: "PUT", Pattern: "/api/v1/engagements/{id}/description", Roles: managers, API: true, Summary: "Save a new version of the description inputs (body: YAML or JSON; query: replace=1 to remove answered parts, dry_run=1); answers with the changes and gaps", h: s.saveDescription},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/drafts", Roles: managers, API: true, Summary: "Build a draft (JSON: kind, formats html and md)", h: s.buildDraftAPI},
-		{Method: "GET", Pattern: "/documents/{id}/download", Roles: fieldwrk, Summary: "A document's bytes (draft, issued report, description inputs)", h: s.downloadDocument},
-		{Method: "GET", Pattern: "/api/v1/documents/{id}/content", Roles: fieldwrk, API: true, Summary: "A document's bytes", h: s.downloadDocument},
+		{Method: "GET", Pattern: "/documents/{id}/download", JSON: "/api/v1/documents/{id}/content", Roles: fieldwrk, Summary: "A document's bytes", h: s.downloadDocument},
 		{Method: "GET", Pattern: "/ledger", Roles: fieldwrk, Summary: "The ledger: size, latest checkpoint, latest entries", h: s.ledgerPage},
 		{Method: "POST", Pattern: "/ledger/verify", Roles: fieldwrk, Summary: "Verify the ledger and every blob", h: s.verifyPage},
-		{Method: "GET", Pattern: "/ledger/proof", Roles: fieldwrk, Summary: "Download an inclusion proof (query: entry)", h: s.proofDownload},
+		{Method: "GET", Pattern: "/ledger/proof", JSON: "/api/v1/ledger/proofs/{entry}", Roles: fieldwrk, Summary: "An inclusion proof of an entry", h: s.proofDownload},
 		{Method: "GET", Pattern: "/api/v1/ledger", Roles: fieldwrk, API: true, Summary: "The ledger's size, latest checkpoint and key", h: s.ledgerAPI},
 		{Method: "POST", Pattern: "/api/v1/ledger/verify", Roles: fieldwrk, API: true, Summary: "Verify the ledger and every blob", h: s.verifyAPI},
-		{Method: "GET", Pattern: "/api/v1/ledger/proofs/{entry}", Roles: fieldwrk, API: true, Summary: "An inclusion proof of an entry", h: s.proofDownload},
 		{Method: "GET", Pattern: "/trust", Roles: Public, Summary: "The trust center (single organization)", h: s.trustRedirect},
 		{Method: "GET", Pattern: "/trust/{org}", Roles: Public, Summary: "The organization's trust center", h: s.trust},
 		{Method: "GET", Pattern: "/trust/{org}/request", Roles: Public, Summary: "Form to request access to a restricted report (query: doc)", h: s.trustRequestPage},
@@ -120,16 +108,14 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/trust/{org}/access/{token}/documents/{id}", Roles: Public, Summary: "Download the granted document, watermarked for the requester", h: s.accessDownload},
 		{Method: "GET", Pattern: "/trust/{org}/documents/{id}", Roles: Public, Summary: "Download a public (SOC 3) report", h: s.publicDownload},
 		{Method: "GET", Pattern: "/admin/trust", Roles: admins, Summary: "Trust center access: requests, NDA signatures, downloads, messages", h: s.trustAdmin},
-		{Method: "POST", Pattern: "/admin/trust/requests/{id}/approve", Roles: admins, Summary: "Approve an access request (fields override, note)", h: s.decide("approve")},
+		{Method: "POST", Pattern: "/admin/trust/requests/{id}/approve", JSON: "/api/v1/trust/requests/{id}/approve", Roles: admins, Summary: "Approve an access request (form fields override, note)", h: s.decide("approve")},
 		{Method: "POST", Pattern: "/admin/trust/requests/{id}/refuse", Roles: admins, Summary: "Refuse an access request", h: s.decide("refuse")},
-		{Method: "POST", Pattern: "/admin/trust/requests/{id}/revoke", Roles: admins, Summary: "Revoke an approved request's link", h: s.decide("revoke")},
+		{Method: "POST", Pattern: "/admin/trust/requests/{id}/revoke", JSON: "/api/v1/trust/requests/{id}/revoke", Roles: admins, Summary: "Revoke an approved request's link", h: s.decide("revoke")},
 		{Method: "POST", Pattern: "/admin/trust/nda", Roles: admins, Summary: "Publish a new NDA version (field text)", h: s.saveNDA},
 		{Method: "POST", Pattern: "/admin/trust/settings", Roles: admins, Summary: "Trust center settings (auto_domains, link_days, nda_soc1, nda_soc2)", h: s.saveTrustSettings},
 		{Method: "GET", Pattern: "/admin/trust/log.csv", Roles: admins, Summary: "Access requests, NDA acceptances and downloads as CSV", h: s.trustLog},
 		{Method: "GET", Pattern: "/api/v1/trust/requests", Roles: admins, API: true, Summary: "Trust center access requests", h: s.trustRequestsJSON},
 		{Method: "GET", Pattern: "/api/v1/trust/downloads", Roles: admins, API: true, Summary: "Trust center downloads", h: s.trustDownloadsJSON},
-		{Method: "POST", Pattern: "/api/v1/trust/requests/{id}/approve", Roles: admins, API: true, Summary: "Approve an access request (form fields override, note)", h: s.decide("approve")},
-		{Method: "POST", Pattern: "/api/v1/trust/requests/{id}/revoke", Roles: admins, API: true, Summary: "Revoke an approved request's link", h: s.decide("revoke")},
 	}
 }
 
@@ -297,8 +283,8 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request, _ *attest.Use
 	return nil
 }
 
-func (s *Server) users(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	l, err := s.cfg.Store.Users(r.Context())
+func (s *Server) users(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	l, err := auth.Accounts(r.Context(), s.cfg.Store, u)
 	if err != nil {
 		return err
 	}

@@ -108,10 +108,33 @@ var Any = attest.Roles
 type route struct {
 	Method, Pattern string
 	// Roles may use the route; Public (empty, non-nil) means anyone.
-	Roles   []string
-	API     bool
+	Roles []string
+	API   bool
+	// JSON, on an HTML route, is the pattern of its JSON twin: the same
+	// handler, roles and summary, registered from this one declaration.
+	JSON string
+	// Results marks a read of an engagement's results (tests, draws),
+	// which the auditor of the following period may read too
+	// (auth.Scope.Results).
+	Results bool
 	Summary string
 	h       func(w http.ResponseWriter, r *http.Request, u *attest.User) error
+}
+
+// expand turns the table's declarations into one route per pattern: an
+// HTML route with a JSON twin becomes two.
+func expand(table []route) []route {
+	var out []route
+	for _, rt := range table {
+		twin := rt.JSON
+		rt.JSON = ""
+		out = append(out, rt)
+		if twin != "" {
+			rt.Pattern, rt.API = twin, true
+			out = append(out, rt)
+		}
+	}
+	return out
 }
 
 // New builds a server.
@@ -143,6 +166,8 @@ func New(cfg Config) *Server {
 	// give anyone a session.
 	// scs stamps expiries on the wall clock, so the store reads that clock
 	// too, whatever clock the server runs its domain logic on.
+	// Sessions run on the wall clock, not Config.Now: scs dates a session's
+	// deadline with time.Now, so the store must judge it by the same clock.
 	sm.Store = &dbSessions{store: cfg.Store, now: time.Now, slack: min(sm.IdleTimeout/30, time.Minute)}
 	sm.HashTokenInStore = true
 	sm.Codec = &sessionCodec{}
@@ -152,7 +177,7 @@ func New(cfg Config) *Server {
 	s.publicLimit = newLimiter(60, time.Hour, cfg.Now)
 	s.outbox = &outbox{send: cfg.Mailer, log: cfg.Log}
 	sm.ErrorFunc = s.fail
-	s.routes = s.table()
+	s.routes = expand(s.table())
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
 		if rt.Roles == nil {
@@ -205,7 +230,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // logged writes one structured log line per request.
 func (s *Server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := time.Now() // a duration for the log, not a date: the monotonic clock
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			// Counted before and after: a page read while the change is
@@ -248,8 +273,12 @@ func (s *Server) guard(rt route) http.Handler {
 				s.fail(w, r, err)
 				return
 			}
+			allowed := sc.Engagement
+			if rt.Results && r.Method == http.MethodGet {
+				allowed = sc.Results
+			}
 			if id := engagementParam(rt, r); id != "" {
-				if err := sc.Engagement(id); err != nil {
+				if err := allowed(id); err != nil {
 					s.fail(w, r, err)
 					return
 				}

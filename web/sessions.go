@@ -94,7 +94,7 @@ func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		n, err := s.cfg.Store.DeleteExpiredSessions(ctx, time.Now())
+		n, err := s.cfg.Store.DeleteExpiredSessions(ctx, time.Now()) // the sessions' own clock (see New)
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Log.Warn("removing expired sessions", "err", err)
 		} else if n > 0 {

@@ -120,7 +120,9 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request, u *attest.User) e
 	// Visitors all see the same page: it is rendered once per state of
 	// the data (trust.State names it) and sent as is. The state is looked
 	// up at most every half second: the page already tells browsers and
-	// proxies they may keep it for a minute.
+	// proxies they may keep it for a minute. The half second is the
+	// cache's age on the monotonic clock, not a date: Config.Now, which a
+	// test may hold still, would keep a stale page for ever.
 	body, err := s.trustPage.get(time.Now(), func() (string, error) {
 		return trust.State(r.Context(), s.cfg.Store)
 	}, func() ([]byte, error) {

@@ -3,12 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -283,10 +280,9 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 	return nil
 }
 
-// recorder keeps bytes as evidence. effect names what the bytes are within
-// one piece of work ("input", "run"), so a job records each once however
-// often it is retried.
-type recorder func(ctx context.Context, effect string, b []byte, e attest.Evidence) (*attest.Evidence, error)
+// recorder keeps bytes as evidence (check.Keep): for a command, or once
+// per effect for a job.
+type recorder = check.Keep
 
 // cliRecorder records evidence for a command.
 func (m *Main) cliRecorder(d *data) recorder {
@@ -300,7 +296,7 @@ func (m *Main) cliRecorder(d *data) recorder {
 // latest collections in d) and, when rec is set, records the run as
 // evidence. attest check run and the check-run job both use it.
 func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.Options, ids []string, input, by string, rec recorder) (*check.Run, error) {
-	run := check.Run{RunAt: o.Now.UTC().Format(time.RFC3339), By: by, AttestVersion: version, LoadErrors: s.Errors}
+	var meta check.Meta
 	var records []collect.Record
 	var in *check.Input
 	var err error
@@ -311,7 +307,7 @@ func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.
 		if in, _, err = check.ReadDocument(input, doc); err != nil {
 			return nil, attest.Errorf(attest.EINVALID, "%v", err)
 		}
-		run.Input.From = input
+		meta.Input.From = input
 	case input != "":
 		res, err := readExports(input)
 		if err != nil {
@@ -320,7 +316,7 @@ func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.
 		for _, p := range res.Problems {
 			m.warn(p.String())
 		}
-		records, run.Input.From, run.Input.Problems = res.Records, input, res.Problems
+		records, meta.Input.From, meta.Input.Problems = res.Records, input, res.Problems
 	default:
 		if d == nil {
 			return nil, attest.Errorf(attest.EINVALID, "no input: give --input, or collect first")
@@ -331,56 +327,35 @@ func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.
 		}
 		for _, c := range col {
 			records = append(records, c.Records...)
-			run.Input.Evidence = append(run.Input.Evidence, c.evidence)
-			run.Input.Problems = append(run.Input.Problems, c.Problems...)
+			meta.Input.Evidence = append(meta.Input.Evidence, c.evidence)
+			meta.Input.Problems = append(meta.Input.Problems, c.Problems...)
 		}
-		run.Input.From = "collected"
+		meta.Input.From = "collected"
 	}
 	if in == nil {
 		if in, err = check.NewInput(records); err != nil {
 			return nil, attest.Errorf(attest.EINVALID, "%v", err)
 		}
 	}
-	// The snapshot is encoded and hashed while the checks run.
 	record := d != nil && rec != nil
-	type snap struct {
-		b    []byte
-		hash string
-		err  error
-	}
-	snapped := make(chan snap, 1)
-	go func() {
-		b, h, err := in.Snapshot(record)
-		snapped <- snap{b, h, err}
-	}()
-	run.Input.Records = map[string]int{}
-	for _, t := range in.Types() {
-		run.Input.Records[t] = in.Count(t)
-	}
+	meta.By, meta.Version = by, version
 	m.progress("running %d checks", len(s.Checks))
-	results, err := s.Run(ctx, in, ids, o)
-	sn := <-snapped
+	run, snapshot, err := s.Execute(ctx, in, ids, o, meta, record)
+	if err != nil || !record {
+		return run, err
+	}
+	warning, err := check.Record(ctx, d.db, rec, nil, run, snapshot, input != "", m.Now())
 	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%v", err)
+		return nil, err
 	}
-	if sn.err != nil {
-		return nil, sn.err
+	if warning != "" {
+		m.warn(warning)
+		return run, nil
 	}
-	run.Input.SHA256 = sn.hash
-	run.Results, run.Summary = results, check.Summarize(results)
-	run.Params = s.ParamsDocument(o)["attest"].(map[string]any)["params"].(map[string]any)
-	for _, r := range results {
-		c := s.Get(r.Check)
-		run.Checks = append(run.Checks, check.RunCheck{ID: c.ID, Version: c.Version, File: c.File, Builtin: c.Builtin})
+	if _, err := d.checkpoint(ctx); err != nil {
+		return nil, err
 	}
-	if record {
-		id, err := m.recordRun(ctx, d, &run, sn.b, input != "", rec)
-		if err != nil {
-			return nil, err
-		}
-		run.Evidence = id
-	}
-	return &run, nil
+	return run, nil
 }
 
 // inputDocument reads the --input file when it is a check input document.
@@ -477,66 +452,6 @@ func (m *Main) printRun(run *check.Run) {
 	if run.Evidence != nil {
 		m.printf("Recorded as evidence %d.\n", *run.Evidence)
 	}
-}
-
-// recordRun keeps the run as evidence for the controls its checks support
-// (those in an engagement), beside the input snapshot when it was read from
-// files for this run.
-func (m *Main) recordRun(ctx context.Context, d *data, run *check.Run, snapshot []byte, withSnapshot bool, rec recorder) (*int64, error) {
-	known, err := knownControls(ctx, d.db)
-	if err != nil {
-		return nil, err
-	}
-	var controls []string
-	for _, r := range run.Results {
-		if r.Status != check.StatusPass && r.Status != check.StatusFail {
-			continue
-		}
-		for _, c := range r.Controls {
-			if known[c] && !slices.Contains(controls, c) {
-				controls = append(controls, c)
-			}
-		}
-	}
-	if len(controls) == 0 {
-		m.warn("the run is not recorded: none of the evaluated checks supports a control in an engagement")
-		return nil, nil
-	}
-	slices.Sort(controls)
-	stamp := m.Now().UTC().Format("20060102T150405Z")
-	if withSnapshot {
-		ev, err := rec(ctx, "input", snapshot, attest.Evidence{Name: "check-input-" + stamp + ".json", MediaType: "application/json",
-			Controls: controls, Method: attest.MethodCollector, Source: run.Input.From, Note: "input snapshot " + run.Input.SHA256})
-		if err != nil {
-			return nil, err
-		}
-		run.Input.Evidence = []int64{ev.ID}
-	}
-	// The evidence holds what the run found, not how long it took, so the
-	// same input and checks always give the same bytes.
-	kept := *run
-	kept.Results = slices.Clone(run.Results)
-	for i := range kept.Results {
-		kept.Results[i].Millis = 0
-	}
-	b, err := json.MarshalIndent(kept, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	s := run.Summary
-	ev, err := rec(ctx, "run", b, attest.Evidence{Name: "check-run-" + stamp + ".json", MediaType: "application/json",
-		Controls: controls, Method: attest.MethodCheck, Source: "attest check run",
-		Note: fmt.Sprintf("%d checks: %d pass, %d fail, %d without data; input %s", s.Checks, s.Pass, s.Fail, s.NoData, run.Input.SHA256)})
-	if err != nil {
-		return nil, err
-	}
-	if err := check.RecordLatest(ctx, d.db, ev.ID); err != nil {
-		return nil, err
-	}
-	if _, err := d.checkpoint(ctx); err != nil {
-		return nil, err
-	}
-	return &ev.ID, nil
 }
 
 // storeEvidence writes bytes to the blob store and records one evidence

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -25,13 +26,7 @@ func (m *Main) controlsList() *cobra.Command {
 		Use:   "list",
 		Short: "List the engagement's controls",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			s := d.db
 			ctls, err := s.Controls(ctx, e.ID)
 			if err != nil {
@@ -63,7 +58,7 @@ func (m *Main) controlsList() *cobra.Command {
 			w.Flush()
 			m.printf("%d of %d controls in %s.\n", len(out), len(ctls), e.ID)
 			return nil
-		},
+		}),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&status, "status", "", "only this status: not-started, in-progress, implemented, not-applicable")
@@ -85,13 +80,7 @@ func (m *Main) controlsShow() *cobra.Command {
 		Use:   "show ID",
 		Short: "Show one control of the engagement",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			s := d.db
 			c, err := s.Control(ctx, e.ID, strings.ToUpper(args[0]))
 			if err != nil {
@@ -102,7 +91,7 @@ func (m *Main) controlsShow() *cobra.Command {
 			}
 			m.printControl(c)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -167,14 +156,7 @@ func (m *Main) controlsSet() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(c)
-			}
-			m.printf("Updated %s: %s, owner %s, %s (due %s).\n", c.ID, c.Status, ownerWords(*c), c.Frequency, attest.DueRule(c.Frequency, c.DueDays))
-			return nil
+			return m.written(ctx, d, c, "Updated %s: %s, owner %s, %s (due %s).\n", c.ID, c.Status, ownerWords(*c), c.Frequency, attest.DueRule(c.Frequency, c.DueDays))
 		},
 	}
 	fl := cmd.Flags()

@@ -18,6 +18,7 @@ import (
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite"
+	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -83,7 +84,7 @@ func (m *Main) open(ctx context.Context) (*data, error) {
 	}
 	d := &data{dir: dir, db: db, m: m}
 	if m.cfg.blobs != "" {
-		d.blobs, err = blob.OpenS3(ctx, m.cfg.blobs, filepath.Join(dir, "blobs"))
+		d.blobs, err = blob.OpenS3(ctx, m.cfg.blobs, filepath.Join(dir, "blobs"), m.s3PathStyle())
 	} else {
 		d.blobs, err = blob.OpenFS(filepath.Join(dir, "blobs"))
 	}
@@ -267,6 +268,71 @@ func (m *Main) openEngagement(ctx context.Context) (*data, *attest.Engagement, e
 		return nil, nil, err
 	}
 	return d, e, nil
+}
+
+// s3PathStyle is whether S3 buckets are addressed by path: whenever an
+// endpoint of its own is configured, as S3-compatible servers expect.
+func (m *Main) s3PathStyle() bool {
+	return m.Getenv("AWS_ENDPOINT_URL") != "" || m.Getenv("AWS_ENDPOINT_URL_S3") != ""
+}
+
+// withData opens the data directory, runs fn with it and closes it: the
+// prologue every command that reads or writes the data shares.
+func (m *Main) withData(ctx context.Context, fn func(d *data) error) error {
+	d, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(d)
+}
+
+// withEngagement opens the data directory, resolves the engagement the
+// command acts on (--engagement, the current one, or the only one) and
+// runs fn with both.
+func (m *Main) withEngagement(ctx context.Context, fn func(d *data, e *attest.Engagement) error) error {
+	d, e, err := m.openEngagement(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(d, e)
+}
+
+// onEngagement is a command's RunE that first opens the data directory
+// and resolves the engagement (withEngagement), so the command's own code
+// starts with both.
+func (m *Main) onEngagement(run func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error { return run(ctx, cmd, args, d, e) })
+	}
+}
+
+// onData is a command's RunE that first opens the data directory.
+func (m *Main) onData(run func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		return m.withData(ctx, func(d *data) error { return run(ctx, cmd, args, d) })
+	}
+}
+
+// written ends a command that wrote: it signs a checkpoint over the
+// ledger, then answers with v (--json) or the text.
+func (m *Main) written(ctx context.Context, d *data, v any, format string, args ...any) error {
+	if _, err := d.checkpoint(ctx); err != nil {
+		return err
+	}
+	return m.answer(v, format, args...)
+}
+
+// answer prints v as JSON with --json, else the text for a person.
+func (m *Main) answer(v any, format string, args ...any) error {
+	if m.cfg.json {
+		return m.printJSON(v)
+	}
+	m.printf(format, args...)
+	return nil
 }
 
 // requireControl returns the control's ID as stored, or "no such control"

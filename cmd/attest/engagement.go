@@ -65,30 +65,15 @@ fieldwork lag.`,
 			}
 			defer d.Close()
 			s := d.db
-			cat := m.catalog()
-			now := m.Now()
-			type created struct {
-				Engagement *attest.Engagement `json:"engagement"`
-				Controls   int                `json:"controls"`
+			out, err := engagement.Create(ctx, s, m.catalog(), m.change(), nil, specs)
+			if len(out) > 0 {
+				// What was created stays created: sign over it even when a
+				// later spec was refused.
+				if _, cerr := d.checkpoint(ctx); cerr != nil && err == nil {
+					err = cerr
+				}
 			}
-			var out []created
-			for _, spec := range specs {
-				e, ctls, err := engagement.Build(cat, spec, now)
-				if err != nil {
-					return err
-				}
-				if spec.ID == "" {
-					e.ID = m.freeID(ctx, s, e.ID)
-					for i := range ctls {
-						ctls[i].EngagementID = e.ID
-					}
-				}
-				if err := s.CreateEngagement(ctx, m.change(), e, ctls); err != nil {
-					return err
-				}
-				out = append(out, created{e, len(ctls)})
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
+			if err != nil {
 				return err
 			}
 			current := ""
@@ -138,19 +123,6 @@ func describeWhen(e *attest.Engagement) string {
 		return "as of " + e.AsOf
 	}
 	return e.PeriodStart + " to " + e.PeriodEnd
-}
-
-// freeID returns id, or id with a numeric suffix when it is taken.
-func (m *Main) freeID(ctx context.Context, s attest.Store, id string) string {
-	for i := 1; ; i++ {
-		try := id
-		if i > 1 {
-			try = fmt.Sprintf("%s-%d", id, i)
-		}
-		if _, err := s.Engagement(ctx, try); attest.ErrorCode(err) == attest.ENOTFOUND {
-			return try
-		}
-	}
 }
 
 // createSpecs turns the flags, and the recommendation when given, into one
@@ -299,13 +271,7 @@ func (m *Main) engagementList() *cobra.Command {
 		Use:   "list",
 		Short: "List engagements",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			s := d.db
 			all, err := s.Engagements(ctx)
 			if err != nil {
@@ -337,7 +303,7 @@ func (m *Main) engagementList() *cobra.Command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, e.ID, label(&e), scopeWords(&e), describeWhen(&e), dashStr(e.ReportDate), dashStr(e.Firm))
 			}
 			return w.Flush()
-		},
+		}),
 	}
 }
 
@@ -367,13 +333,7 @@ func (m *Main) engagementUse() *cobra.Command {
 		Use:   "use ID",
 		Short: "Make an engagement the current one",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			s := d.db
 			e, err := s.Engagement(ctx, args[0])
 			if err != nil {
@@ -382,12 +342,8 @@ func (m *Main) engagementUse() *cobra.Command {
 			if err := s.SetSetting(ctx, currentEngagementKey, e.ID); err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(map[string]string{"current": e.ID})
-			}
-			m.printf("Current engagement: %s (%s)\n", e.ID, label(e))
-			return nil
-		},
+			return m.answer(map[string]string{"current": e.ID}, "Current engagement: %s (%s)\n", e.ID, label(e))
+		}),
 	}
 }
 
@@ -457,31 +413,17 @@ reason: that is a gap to close.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			s := d.db
-			id, warnings, err := engagement.CheckExclusion(m.catalog(), e, args[0], reason)
-			if err != nil {
-				return err
-			}
-			x := attest.Exclusion{EngagementID: e.ID, CriterionID: id, Reason: strings.TrimSpace(reason), CreatedAt: m.Now().UTC().Format(time.RFC3339)}
-			if err := s.PutExclusion(ctx, m.change(), x); err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			for _, w := range warnings {
-				m.warn(w)
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"exclusion": x, "warnings": warnings, "subject_to_auditor_agreement": true})
-			}
-			m.printf("%s proposed as not relevant to %s.\n", id, e.ID)
-			return nil
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				x, warnings, err := engagement.Exclude(ctx, d.db, m.catalog(), m.change(), nil, e, args[0], reason)
+				if err != nil {
+					return err
+				}
+				for _, w := range warnings {
+					m.warn(w)
+				}
+				return m.written(ctx, d, map[string]any{"exclusion": x, "warnings": warnings, "subject_to_auditor_agreement": true},
+					"%s proposed as not relevant to %s.\n", x.CriterionID, e.ID)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the criterion is not relevant to the system (required)")
@@ -495,24 +437,13 @@ func (m *Main) engagementInclude() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			s := d.db
-			id := strings.ToUpper(args[0])
-			if err := s.DeleteExclusion(ctx, m.change(), e.ID, id); err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]string{"included": id, "engagement": e.ID})
-			}
-			m.printf("%s is in scope of %s again.\n", id, e.ID)
-			return nil
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				id, err := engagement.Include(ctx, d.db, m.change(), nil, e.ID, args[0])
+				if err != nil {
+					return err
+				}
+				return m.written(ctx, d, map[string]string{"included": id, "engagement": e.ID}, "%s is in scope of %s again.\n", id, e.ID)
+			})
 		},
 	}
 }

@@ -124,21 +124,7 @@ func unwrapPathErr(err error) error {
 
 // knownControls is the set of control IDs of every engagement.
 func knownControls(ctx context.Context, s attest.Store) (map[string]bool, error) {
-	engs, err := s.Engagements(ctx)
-	if err != nil {
-		return nil, err
-	}
-	known := map[string]bool{}
-	for _, e := range engs {
-		ctls, err := s.Controls(ctx, e.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range ctls {
-			known[c.ID] = true
-		}
-	}
-	return known, nil
+	return engagement.ControlIDs(ctx, s)
 }
 
 // checkEvidenceDate warns of evidence dated outside every period of the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -34,13 +35,7 @@ reports the same leftovers as warnings.`,
   attest gc --delete
   attest gc --delete --grace 0s --json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			bs, ok := d.blobs.(gc.Blobs)
 			if !ok {
 				return attest.Errorf(attest.EINVALID, "this blob store cannot list its blobs")
@@ -54,7 +49,7 @@ reports the same leftovers as warnings.`,
 			}
 			m.printGC(res, grace)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&del, "delete", false, "remove what is found (without it, a dry run)")
 	cmd.Flags().DurationVar(&grace, "grace", gc.DefaultGrace, "leave unreferenced blobs younger than this alone, e.g. 24h, 90m, 0s")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -34,13 +35,7 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 		Use:   "checkpoint",
 		Short: "Sign and print the ledger's tree head now",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			signed, err := d.checkpoint(ctx)
 			if err != nil {
 				return err
@@ -74,7 +69,7 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 			}
 			m.printf("%s", signed)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&out, "out", "", "also write the signed checkpoint to this file")
 	return cmd
@@ -95,11 +90,7 @@ func (m *Main) ledgerKey() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(map[string]string{"key": pub})
-			}
-			m.printf("%s\n", pub)
-			return nil
+			return m.answer(map[string]string{"key": pub}, "%s\n", pub)
 		},
 	}
 }

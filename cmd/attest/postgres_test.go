@@ -95,7 +95,7 @@ func s3Bucket(t *testing.T) string {
 	var b [6]byte
 	rand.Read(b[:])
 	bucket := "attest-cli-" + hex.EncodeToString(b[:])
-	s, err := blob.OpenS3(context.Background(), "s3://"+bucket, t.TempDir())
+	s, err := blob.OpenS3(context.Background(), "s3://"+bucket, t.TempDir(), true)
 	if err != nil {
 		t.Fatal(err)
 	}

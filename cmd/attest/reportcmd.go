@@ -238,13 +238,7 @@ func (m *Main) reportBuild() *cobra.Command {
 		Use:   "build",
 		Short: "Draft the SOC 1, SOC 2 or SOC 3 report (HTML, PDF, Markdown), marked DRAFT on every page",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			b, rerr := m.buildReport(ctx, d, f)
 			if b == nil {
 				return rerr
@@ -260,7 +254,7 @@ func (m *Main) reportBuild() *cobra.Command {
 				m.printLint(doc.Lint, gaps)
 			}
 			return rerr
-		},
+		}),
 	}
 	f.bind(c, true)
 	return c
@@ -325,13 +319,7 @@ func (m *Main) reportLint() *cobra.Command {
 		Use:   "lint",
 		Short: "Review the draft's text: unverifiable claims, certification wording, controls named that are not in place; exits 1 on findings",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			in, err := m.reportInput(ctx, d, f)
 			if err != nil {
 				return err
@@ -353,7 +341,7 @@ func (m *Main) reportLint() *cobra.Command {
 				return failure{exitFailed}
 			}
 			return nil
-		},
+		}),
 	}
 	f.bind(c, false)
 	return c

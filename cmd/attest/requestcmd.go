@@ -21,13 +21,7 @@ func (m *Main) requestCommand() *cobra.Command {
 		Use:   "create --control ID --text TEXT [--items KEY,KEY] [--due YYYY-MM-DD]",
 		Short: "Ask for evidence (auditors only)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
@@ -37,7 +31,7 @@ func (m *Main) requestCommand() *cobra.Command {
 				return err
 			}
 			return m.requestDone(ctx, d, r, "Created request %d for %s.\n")
-		},
+		}),
 	}
 	create.Flags().StringVar(&control, "control", "", "the control")
 	create.Flags().StringVar(&text, "text", "", "what is asked")
@@ -115,13 +109,7 @@ func (m *Main) requestCommand() *cobra.Command {
 		Use:   "list",
 		Short: "The request list; overdue requests stand out",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			rs, err := d.db.Requests(ctx, e.ID)
 			if err != nil {
 				return err
@@ -152,7 +140,7 @@ func (m *Main) requestCommand() *cobra.Command {
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.ControlID, status, dashStr(r.Due), shortList(r.Items, 3), dash(ev), r.Text)
 			}
 			return w.Flush()
-		},
+		}),
 	}
 	cmd.AddCommand(create, fulfil, closeCmd, list)
 	return cmd
@@ -176,12 +164,5 @@ func (m *Main) openRequest(cmd *cobra.Command, arg string) (*data, *attest.Reque
 }
 
 func (m *Main) requestDone(ctx context.Context, d *data, r *attest.Request, format string) error {
-	if _, err := d.checkpoint(ctx); err != nil {
-		return err
-	}
-	if m.cfg.json {
-		return m.printJSON(r)
-	}
-	m.printf(format, r.ID)
-	return nil
+	return m.written(ctx, d, r, format, r.ID)
 }

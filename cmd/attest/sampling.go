@@ -33,13 +33,7 @@ without it, the one auditor account whose name is exactly NAME is linked,
 and when there is none (or several) the auditor stays unlinked, with no
 access, until attest engagement auditor link NAME --user EMAIL.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			if firm == "" {
 				firm = e.Firm
 			}
@@ -58,7 +52,7 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 				m.printf("No auditor account is linked yet: they have no access until attest engagement auditor link %q --user THEIR-ADDRESS.\n", a.Name)
 			}
 			return nil
-		},
+		}),
 	}
 	add.Flags().StringVar(&firm, "firm", "", "the auditor's CPA firm (default: the engagement's)")
 	add.Flags().StringVar(&email, "user", "", "the auditor's account (e-mail address)")
@@ -66,26 +60,13 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		Use:   "link NAME --user EMAIL",
 		Short: "Link a named auditor to their account",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			a, err := auth.LinkAuditor(ctx, d.db, m.change(), e.ID, args[0], email)
 			if err != nil {
 				return err
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(a)
-			}
-			m.printf("%s, auditor of %s, is account %d.\n", a.Name, e.ID, a.UserID)
-			return nil
-		},
+			return m.written(ctx, d, a, "%s, auditor of %s, is account %d.\n", a.Name, e.ID, a.UserID)
+		}),
 	}
 	link.Flags().StringVar(&email, "user", "", "the auditor's account (e-mail address)")
 	link.MarkFlagRequired("user")
@@ -93,37 +74,18 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		Use:   "remove NAME",
 		Short: "Take an auditor off the engagement (what they recorded stays)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			if err := d.db.RemoveAuditor(ctx, m.change(), e.ID, args[0]); err != nil {
 				return err
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]string{"engagement": e.ID, "removed": args[0]})
-			}
-			m.printf("%s is no longer an auditor of %s.\n", args[0], e.ID)
-			return nil
-		},
+			return m.written(ctx, d, map[string]string{"engagement": e.ID, "removed": args[0]}, "%s is no longer an auditor of %s.\n", args[0], e.ID)
+		}),
 	}
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the engagement's auditors",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			as, err := d.db.Auditors(ctx, e.ID)
 			if err != nil {
 				return err
@@ -138,7 +100,7 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 				m.printf("No auditors named for %s yet: attest engagement auditor add NAME\n", e.ID)
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.AddCommand(add, link, remove, list)
 	return cmd
@@ -236,11 +198,7 @@ exact binomial attribute sampling.`,
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(size)
-			}
-			m.printf("%d (%s)\n", size.Size, size.Rule)
-			return nil
+			return m.answer(size, "%d (%s)\n", size.Size, size.Rule)
 		},
 	}
 	fl := cmd.Flags()
@@ -366,11 +324,7 @@ func (m *Main) sampleProfile() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(p)
-			}
-			m.printf("Loaded the sample-size profile %q.\n", p.Name)
-			return nil
+			return m.answer(p, "Loaded the sample-size profile %q.\n", p.Name)
 		},
 	}
 	set.Flags().StringVar(&file, "file", "", "a JSON profile: {\"name\", \"by_frequency\": {\"quarterly\": 2, ...}, \"event_driven\": [{\"max\": 1, \"size\": 1}, ..., {\"max\": 0, \"size\": 40}]}")
@@ -514,13 +468,7 @@ func (m *Main) sampleList() *cobra.Command {
 		Use:   "list [--control ID]",
 		Short: "List the engagement's draws, binding ones and redraws",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			ds, err := d.db.Draws(ctx, e.ID, strings.ToUpper(control))
 			if err != nil {
 				return err
@@ -538,7 +486,7 @@ func (m *Main) sampleList() *cobra.Command {
 				fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt)
 			}
 			return w.Flush()
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&control, "control", "", "only this control's draws")
 	return cmd

@@ -99,11 +99,7 @@ func (m *Main) copyAndReport(ctx context.Context, src, dst place) error {
 	if err != nil {
 		return err
 	}
-	if m.cfg.json {
-		return m.printJSON(map[string]any{"entries": rep.Entries, "blobs": rep.Blobs, "root": root, "verified": rep.OK})
-	}
-	m.printf("Copied %d ledger entries and %d evidence blobs into %s; root hash %s on both sides; verified.\n", rep.Entries, rep.Blobs, describePlace(dst), root)
-	return nil
+	return m.answer(map[string]any{"entries": rep.Entries, "blobs": rep.Blobs, "root": root, "verified": rep.OK}, "Copied %d ledger entries and %d evidence blobs into %s; root hash %s on both sides; verified.\n", rep.Entries, rep.Blobs, describePlace(dst), root)
 }
 
 func describePlace(p place) string {

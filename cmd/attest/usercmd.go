@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"strconv"
@@ -85,13 +86,8 @@ hold the auditor role.`,
 		Use:   "list",
 		Short: "List users",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			us, err := d.db.Users(cmd.Context())
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			us, err := auth.Accounts(cmd.Context(), d.db, nil)
 			if err != nil {
 				return err
 			}
@@ -106,18 +102,13 @@ hold the auditor role.`,
 				m.printf("%3d  %-32s %-20s %s%s\n", u.ID, u.Email, u.Role, u.Name, state)
 			}
 			return nil
-		},
+		}),
 	}
 	disable := &cobra.Command{
 		Use:   "disable EMAIL",
 		Short: "Disable a user: they can no longer sign in or use their tokens",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			u, err := d.db.UserByEmail(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -128,12 +119,8 @@ hold the auditor role.`,
 			if _, err := d.checkpoint(cmd.Context()); err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(u)
-			}
-			m.printf("Disabled %s.\n", u.Email)
-			return nil
-		},
+			return m.answer(u, "Disabled %s.\n", u.Email)
+		}),
 	}
 	c.AddCommand(add, list, disable)
 	c.AddCommand(m.unresolvedCommands()...)
@@ -161,12 +148,7 @@ token acts for the account that holds it, with its role: a person creates
 their own tokens once signed in to attest serve (POST /api/v1/tokens), and
 nobody creates one for another person's account.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			nt, err := auth.CreateToken(cmd.Context(), d.db, m.change(), nil, email, name)
 			if err != nil {
 				return err
@@ -175,12 +157,8 @@ nobody creates one for another person's account.`,
 			if _, err := d.checkpoint(cmd.Context()); err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"token": t, "secret": tok})
-			}
-			m.printf("Token %d (%s) for %s, shown once:\n%s\n", t.ID, t.Name, u.Email, tok)
-			return nil
-		},
+			return m.answer(map[string]any{"token": t, "secret": tok}, "Token %d (%s) for %s, shown once:\n%s\n", t.ID, t.Name, u.Email, tok)
+		}),
 	}
 	create.Flags().StringVar(&email, "user", "", "the service account (e-mail) that holds the token")
 	create.Flags().StringVar(&name, "name", "", "what the token is for, e.g. ci")
@@ -206,24 +184,15 @@ nobody creates one for another person's account.`,
 			if _, err := d.checkpoint(cmd.Context()); err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(t)
-			}
-			m.printf("Revoked token %d (%s).\n", t.ID, t.Name)
-			return nil
+			return m.answer(t, "Revoked token %d (%s).\n", t.ID, t.Name)
 		},
 	}
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List API tokens (never their secrets)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			ts, err := d.db.Tokens(cmd.Context(), 0)
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			ts, err := auth.Tokens(cmd.Context(), d.db, nil)
 			if err != nil {
 				return err
 			}
@@ -238,7 +207,7 @@ nobody creates one for another person's account.`,
 				m.printf("%3d  user %-3d %-20s %s\n", t.ID, t.UserID, t.Name, state)
 			}
 			return nil
-		},
+		}),
 	}
 	c.AddCommand(create, revoke, list)
 	return c

@@ -107,7 +107,7 @@ func within(path, dir string) bool {
 func (m *Main) witnessOptions() witness.Options {
 	return witness.Options{
 		HTTP:        &http.Client{Timeout: 10 * time.Second},
-		S3PathStyle: m.Getenv("AWS_ENDPOINT_URL") != "" || m.Getenv("AWS_ENDPOINT_URL_S3") != "",
+		S3PathStyle: m.s3PathStyle(),
 	}
 }
 
@@ -341,11 +341,7 @@ func (m *Main) witnessRemove() *cobra.Command {
 			if err := writeFileAtomic(path, list.Marshal()); err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"removed": args[0], "data": dataDir, "list": path})
-			}
-			m.printf("Removed the witness %s of %s. It keeps the checkpoints it received.\n", args[0], dataDir)
-			return nil
+			return m.answer(map[string]any{"removed": args[0], "data": dataDir, "list": path}, "Removed the witness %s of %s. It keeps the checkpoints it received.\n", args[0], dataDir)
 		},
 	}
 }
