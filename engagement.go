@@ -174,6 +174,7 @@ type Store interface {
 	SamplingStore
 	CompletenessStore
 	TestingStore
+	StatementStore
 	DisclosureStore
 	DocumentStore
 	UserStore

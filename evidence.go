@@ -12,6 +12,11 @@ import (
 type Change struct {
 	Actor string
 	At    time.Time
+	// Statement is the service auditor's signed statement of this change,
+	// when it is one of the auditor's acts: the store keeps it beside the
+	// change's ledger entry, in the same transaction, and the entry names
+	// its hash.
+	Statement *Statement
 }
 
 // Stamp is the change's time as stored: RFC 3339 in UTC.

@@ -38,9 +38,14 @@ type Test struct {
 	Conclusion   string       `json:"conclusion"`
 	Deviations   string       `json:"deviations,omitempty"` // isolated or systematic
 	Wording      string       `json:"wording"`
-	TestedBy     string       `json:"tested_by"`
-	TestedAt     string       `json:"tested_at"`
-	Entry        int64        `json:"ledger_entry"`
+	// From and To are the part of the period the test covers: the whole
+	// period, or an interim part rolled forward by another test.
+	From      string   `json:"from,omitempty"`
+	To        string   `json:"to,omitempty"`
+	AppliesTo []string `json:"applies_to,omitempty"` // other engagements the result serves
+	TestedBy  string   `json:"tested_by"`
+	TestedAt  string   `json:"tested_at"`
+	Entry     int64    `json:"ledger_entry"`
 }
 
 // Response is management's text attached to a test with exceptions; it is

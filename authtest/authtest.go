@@ -9,6 +9,7 @@ package authtest
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/catalog"
@@ -54,7 +56,16 @@ type World struct {
 	Draw    *attest.Draw
 	Test    *attest.Test // an auditor's test with exceptions
 	Request *attest.Request
-	seq     int
+	// Key is the named auditor's signing key: every auditor act in the
+	// matrix is signed with it, whoever acts (only its own account may).
+	Key auditsig.KeySigner
+	seq int
+}
+
+// sign runs an auditor act signed with the named auditor's key.
+func sign[T any](w *World, act func(fieldwork.Seal) (T, error)) error {
+	_, _, err := fieldwork.Signed(w.Key, act)
+	return err
 }
 
 func (w *World) ch() attest.Change { return attest.Change{Actor: "matrix", At: w.Env.Policy.Now} }
@@ -68,16 +79,21 @@ var (
 // Cases is the matrix's table of workflows.
 var Cases = []Case{
 	{"draw a sample", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
-		_, err := fieldwork.Draw(ctx, w.Env, w.ch(), a, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "m", Size: 2, Reason: w.reason()})
-		return err
+		reason := w.reason()
+		return sign(w, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+			return fieldwork.Draw(ctx, w.Env, w.ch(), a, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "m", Size: 2, Reason: reason, Seal: sl})
+		})
 	}},
 	{"extend a draw", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
-		_, err := fieldwork.Extend(ctx, w.Env, w.Store, w.ch(), a, "e1", w.Draw.ID, 1, "isolated deviation")
-		return err
+		return sign(w, func(sl fieldwork.Seal) (*attest.Draw, error) {
+			return fieldwork.Extend(ctx, w.Env, w.Store, w.ch(), a, "e1", w.Draw.ID, 1, "isolated deviation", sl)
+		})
 	}},
 	{"record the auditor's test", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
-		_, err := fieldwork.RecordTest(ctx, w.Env, w.Store, w.ch(), a, fieldwork.TestRequest{Engagement: "e1", Control: "BX-01", Procedures: []string{"inspection"}, NotPerformed: true})
-		return err
+		return sign(w, func(sl fieldwork.Seal) (*attest.Test, error) {
+			return fieldwork.RecordTest(ctx, w.Env, w.Store, w.ch(), a, fieldwork.TestRequest{Engagement: "e1", Control: "AX-01", Procedures: []string{"inspection"}, DrawID: w.Draw.ID,
+				Items: w.DrawResults(ctx), Deviations: "isolated", Seal: sl})
+		})
 	}},
 	{"record an internal test", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := fieldwork.RecordTest(ctx, w.Env, w.Store, w.ch(), a, fieldwork.TestRequest{Engagement: "e1", Control: "BX-01", Internal: true, Procedures: []string{"inspection"},
@@ -95,8 +111,9 @@ var Cases = []Case{
 		return err
 	}},
 	{"request evidence", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
-		_, err := fieldwork.CreateRequest(ctx, w.Env, w.Store, w.ch(), a, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "approvals"})
-		return err
+		return sign(w, func(sl fieldwork.Seal) (*attest.Request, error) {
+			return fieldwork.CreateRequest(ctx, w.Env, w.Store, w.ch(), a, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "approvals", Seal: sl})
+		})
 	}},
 	{"comment on a request", append(staff, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := fieldwork.Comment(ctx, w.Env, w.Store, w.ch(), a, w.Request, "attached")
@@ -111,7 +128,18 @@ var Cases = []Case{
 	{"close a request", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
 		q := *w.Request
 		q.Status = "fulfilled"
-		_, err := fieldwork.CloseRequest(ctx, w.Env, w.Store, w.ch(), a, &q)
+		return sign(w, func(sl fieldwork.Seal) (*attest.Request, error) {
+			return fieldwork.CloseRequest(ctx, w.Env, w.Store, w.ch(), a, &q, sl)
+		})
+	}},
+	{"evaluate a deviation", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
+		return sign(w, func(sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.Evaluate(ctx, w.Env, w.Store, w.ch(), a, fieldwork.Evaluation{Engagement: "e1", Test: w.Test.ID, Nature: "isolated", Conclusion: "one missing approval, no pattern", Seal: sl})
+		})
+	}},
+	{"enroll a key for the named auditor", append(management, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
+		pub, _, _ := auditsig.NewKey()
+		_, err := fieldwork.Enroll(ctx, w.Env, w.Store, w.ch(), a, fieldwork.EnrollRequest{Engagement: "e1", Name: "Named", PublicKey: auditsig.EncodePublic(pub, "")})
 		return err
 	}},
 	{"set the firm's sample sizes", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
@@ -251,19 +279,50 @@ func Setup(t *testing.T, s attest.Store) *World {
 	w.Blobs = bs
 	w.Env = fieldwork.Env{Store: s, Blobs: bs, Policy: auth.Policy{Dir: s, Grace: auth.DefaultGrace, Now: Inside}}
 	aud := w.Users["auditor-named"]
-	d, err := fieldwork.Draw(ctx, w.Env, ch, aud, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "setup", Size: 2})
-	if err != nil {
+	_, priv, err := auditsig.NewKey()
+	mustNil(t, err)
+	w.Key = auditsig.KeySigner{Priv: priv}
+	if _, err := fieldwork.Enroll(ctx, w.Env, s, ch, aud, fieldwork.EnrollRequest{Engagement: "e1", Name: "Named", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
 		t.Fatal(err)
 	}
+	_, _, err = fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+		return fieldwork.Confirm(ctx, w.Env, s, ch, aud, "e1", sl)
+	})
+	mustNil(t, err)
+	d, _, err := fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+		return fieldwork.Draw(ctx, w.Env, ch, aud, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "setup", Size: 2, Seal: sl})
+	})
+	mustNil(t, err)
 	w.Draw = d.Draw
 	items := []attest.ItemResult{{Key: d.Draw.Items[0], Result: "deviation", Note: "no approval"}, {Key: d.Draw.Items[1], Result: "no-exception"}}
-	if w.Test, err = fieldwork.RecordTest(ctx, w.Env, s, ch, aud, fieldwork.TestRequest{Engagement: "e1", Control: "AX-01", Procedures: []string{"inspection"}, DrawID: d.Draw.ID, Items: items, Deviations: "isolated"}); err != nil {
-		t.Fatal(err)
-	}
-	if w.Request, err = fieldwork.CreateRequest(ctx, w.Env, s, ch, aud, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "approvals"}); err != nil {
-		t.Fatal(err)
-	}
+	w.Test, _, err = fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Test, error) {
+		return fieldwork.RecordTest(ctx, w.Env, s, ch, aud, fieldwork.TestRequest{Engagement: "e1", Control: "AX-01", Procedures: []string{"inspection"}, DrawID: d.Draw.ID, Items: items, Deviations: "isolated", Seal: sl})
+	})
+	mustNil(t, err)
+	w.Request, _, err = fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Request, error) {
+		return fieldwork.CreateRequest(ctx, w.Env, s, ch, aud, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "approvals", Seal: sl})
+	})
+	mustNil(t, err)
 	return w
+}
+
+// DrawResults are results for every item of the world's draw and its
+// extensions so far, the first a deviation.
+func (w *World) DrawResults(ctx context.Context) []attest.ItemResult {
+	ds, _ := w.Store.Draws(ctx, "e1", "AX-01")
+	var out []attest.ItemResult
+	for _, d := range ds {
+		if d.ID == w.Draw.ID || d.Extends == w.Draw.ID {
+			for _, k := range d.Items {
+				r := attest.ItemResult{Key: k, Result: "no-exception"}
+				if len(out) == 0 {
+					r = attest.ItemResult{Key: k, Result: "deviation", Note: "no approval"}
+				}
+				out = append(out, r)
+			}
+		}
+	}
+	return out
 }
 
 func mustNil(t *testing.T, err error) {

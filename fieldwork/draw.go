@@ -11,12 +11,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/sample"
@@ -31,6 +33,10 @@ type Store interface {
 	Populations(ctx context.Context, controlID string) ([]attest.Population, error)
 	AddDraw(ctx context.Context, ch attest.Change, d attest.Draw) (*attest.Draw, error)
 	Setting(ctx context.Context, key string) (string, error)
+	AuditorKeys(ctx context.Context, engagementID string) ([]attest.AuditorKey, error)
+	Statements(ctx context.Context, engagementID string) ([]attest.Statement, error)
+	Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error)
+	Draws(ctx context.Context, engagementID, controlID string) ([]attest.Draw, error)
 }
 
 // Blobs opens stored bytes by reference.
@@ -103,6 +109,36 @@ type DrawRequest struct {
 	Size         int
 	Stratify     string // "", "month" or "quarter"
 	Reason       string // a redraw's reason
+	Seal         Seal
+}
+
+// PopulationRef is a population as a signed draw binds it: its hash and
+// its extraction record, so a population edited after the seed is known
+// no longer matches its draw.
+type PopulationRef struct {
+	ID          int64  `json:"id"`
+	SHA256      string `json:"sha256"`
+	Rows        int    `json:"rows"`
+	Source      string `json:"source"`
+	Query       string `json:"query"`
+	ExtractedBy string `json:"extracted_by"`
+	ExtractedAt string `json:"extracted_at"`
+}
+
+func popRef(p *attest.Population) PopulationRef {
+	return PopulationRef{ID: p.ID, SHA256: p.Ref, Rows: p.Rows, Source: p.Source, Query: p.Query, ExtractedBy: p.ExtractedBy, ExtractedAt: p.ExtractedAt}
+}
+
+// DrawAct is what the auditor signs for a draw.
+type DrawAct struct {
+	Control    string        `json:"control"`
+	Population PopulationRef `json:"population"`
+	Seed       string        `json:"seed"`
+	Size       int           `json:"size"`
+	Rule       string        `json:"rule"`
+	Stratify   string        `json:"stratify"`
+	Redraw     string        `json:"redraw_reason"`
+	Items      []string      `json:"items"`
 }
 
 // Drawn is a recorded draw with what it was drawn from.
@@ -147,18 +183,21 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		if err != nil {
 			return nil, err
 		}
-		var sz sample.Size
-		if c.Frequency == attest.EventDriven {
-			sz, err = p.ForPopulation(pop.Rows)
-		} else {
-			sz, err = p.ForFrequency(c.Frequency)
-		}
+		sz, err := SizeRule(ctx, env.Store, p, e, c, pop)
 		if err != nil {
 			return nil, field("size", attest.ErrorMessage(err))
 		}
 		size, rule = sz.Size, sz.Rule
 	}
 	seed := req.Seed
+	if seed == "" && req.Seal.Statement != "" {
+		// The seed the auditor's client chose, in the statement it signed.
+		var b struct {
+			Act DrawAct `json:"act"`
+		}
+		json.Unmarshal([]byte(req.Seal.Statement), &b)
+		seed = b.Act.Seed
+	}
 	if seed == "" {
 		var b [16]byte
 		rand.Read(b[:])
@@ -177,10 +216,18 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		return nil, err
 	}
 	all := len(items) < size || len(items) == pop.Rows
-	if all {
+	if all && !strings.Contains(rule, "every item is taken") {
 		rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
 	}
-	saved, err := env.Store.AddDraw(ctx, ch, attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
+	if items == nil {
+		items = []string{}
+	}
+	st, err := env.seal(ctx, actor, e, req.Seal, auditsig.KindDraw, DrawAct{Control: c.ID, Population: popRef(pop), Seed: seed, Size: size, Rule: rule,
+		Stratify: req.Stratify, Redraw: strings.TrimSpace(req.Reason), Items: items})
+	if err != nil {
+		return nil, err
+	}
+	saved, err := env.Store.AddDraw(ctx, signedChange(ch, st), attest.Draw{EngagementID: e.ID, ControlID: c.ID, PopulationID: pop.ID, Seed: seed, Size: size, Rule: rule,
 		Stratify: req.Stratify, Items: items, Redraw: req.Reason})
 	switch attest.ErrorCode(err) {
 	case "":
@@ -250,7 +297,7 @@ type ExtendStore interface {
 // Extend adds the next size items, by the same seed's ranking, to a draw
 // whose testing found an isolated deviation: the items already drawn stay,
 // and the extension is its own ledger entry. Only a named auditor extends.
-func Extend(ctx context.Context, env Env, s ExtendStore, ch attest.Change, actor *attest.User, engagementID string, drawID int64, size int, reason string) (*attest.Draw, error) {
+func Extend(ctx context.Context, env Env, s ExtendStore, ch attest.Change, actor *attest.User, engagementID string, drawID int64, size int, reason string, sl Seal) (*attest.Draw, error) {
 	if drawID <= 0 || size <= 0 {
 		return nil, field("size", "extending needs a draw and a number of items (more than 0)")
 	}
@@ -308,7 +355,46 @@ func Extend(ctx context.Context, env Env, s ExtendStore, ch attest.Change, actor
 	if r := strings.TrimSpace(reason); r != "" {
 		rule += ": " + r
 	}
-	return s.AddDraw(ctx, ch, attest.Draw{EngagementID: e.ID, ControlID: base.ControlID, PopulationID: pop.ID, Seed: base.Seed, Size: len(items), Rule: rule, Items: items, Extends: drawID})
+	baseHash, err := statementOf(ctx, s, e.ID, base.Entry)
+	if err != nil {
+		return nil, err
+	}
+	if baseHash == "" {
+		return nil, field("draw", fmt.Sprintf("draw %d was not %s: it cannot be extended", drawID, SignedByKey))
+	}
+	if items == nil {
+		items = []string{}
+	}
+	st, err := env.seal(ctx, actor, e, sl, auditsig.KindExtend, ExtendAct{Draw: drawID, Base: baseHash, Population: popRef(pop), Size: len(items), Rule: rule, Items: items})
+	if err != nil {
+		return nil, err
+	}
+	return s.AddDraw(ctx, signedChange(ch, st), attest.Draw{EngagementID: e.ID, ControlID: base.ControlID, PopulationID: pop.ID, Seed: base.Seed, Size: len(items), Rule: rule, Items: items, Extends: drawID})
+}
+
+// ExtendAct is what the auditor signs for an extension.
+type ExtendAct struct {
+	Draw       int64         `json:"draw"`
+	Base       string        `json:"base"` // the extended draw's statement hash
+	Population PopulationRef `json:"population"`
+	Size       int           `json:"size"`
+	Rule       string        `json:"rule"`
+	Items      []string      `json:"items"`
+}
+
+// statementOf is the hash of the statement stored with ledger entry of
+// engagement's record ("" when the record is unsigned).
+func statementOf(ctx context.Context, s Store, engagementID string, entry int64) (string, error) {
+	sts, err := s.Statements(ctx, engagementID)
+	if err != nil {
+		return "", err
+	}
+	for _, st := range sts {
+		if st.Entry == entry {
+			return st.Hash, nil
+		}
+	}
+	return "", nil
 }
 
 // SetProfile loads the firm's sample-size profile: sizes are the audit

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
 )
 
 // RequestStore is what evidence requests need.
@@ -25,6 +26,22 @@ type NewRequest struct {
 	Text       string
 	Items      []string // the sample items it is for
 	Due        string   // YYYY-MM-DD, or empty
+	Seal       Seal
+}
+
+// RequestAct is what the auditor signs for a request.
+type RequestAct struct {
+	Control string   `json:"control"`
+	Text    string   `json:"text"`
+	Items   []string `json:"items"`
+	Due     string   `json:"due"`
+}
+
+// CloseAct is what the auditor signs to close a request.
+type CloseAct struct {
+	Request  int64   `json:"request"`
+	Text     string  `json:"text"`
+	Evidence []int64 `json:"evidence"`
 }
 
 // CreateRequest records the auditor's request for evidence: only a named
@@ -62,7 +79,14 @@ func CreateRequest(ctx context.Context, env Env, s RequestStore, ch attest.Chang
 	if len(items) > 1000 {
 		return nil, field("items", "at most 1000 items in one request")
 	}
-	return s.SaveRequest(ctx, ch, attest.Request{EngagementID: e.ID, ControlID: c.ID, Text: text, Items: items, Due: in.Due, Status: "open"})
+	if items == nil {
+		items = []string{}
+	}
+	st, err := env.seal(ctx, actor, e, in.Seal, auditsig.KindRequest, RequestAct{Control: c.ID, Text: text, Items: items, Due: in.Due})
+	if err != nil {
+		return nil, err
+	}
+	return s.SaveRequest(ctx, signedChange(ch, st), attest.Request{EngagementID: e.ID, ControlID: c.ID, Text: text, Items: items, Due: in.Due, Status: "open"})
 }
 
 // OpenRequest is request id of the engagement (ENOTFOUND for another
@@ -136,7 +160,7 @@ func Answer(ctx context.Context, s RequestStore, ch attest.Change, actor *attest
 }
 
 // CloseRequest is the auditor's, after review.
-func CloseRequest(ctx context.Context, env Env, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request) (*attest.Request, error) {
+func CloseRequest(ctx context.Context, env Env, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request, sl Seal) (*attest.Request, error) {
 	e, err := s.Engagement(ctx, q.EngagementID)
 	if err != nil {
 		return nil, err
@@ -147,8 +171,16 @@ func CloseRequest(ctx context.Context, env Env, s RequestStore, ch attest.Change
 	if q.Status == "closed" {
 		return nil, &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("request %d is already closed", q.ID)}
 	}
+	ev := q.Evidence
+	if ev == nil {
+		ev = []int64{}
+	}
+	st, err := env.seal(ctx, actor, e, sl, auditsig.KindClose, CloseAct{Request: q.ID, Text: q.Text, Evidence: ev})
+	if err != nil {
+		return nil, err
+	}
 	q.Status = "closed"
-	return s.SaveRequest(ctx, ch, *q)
+	return s.SaveRequest(ctx, signedChange(ch, st), *q)
 }
 
 // Text is a required free text of at most max characters.

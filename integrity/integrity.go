@@ -16,6 +16,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/ledger"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -55,6 +56,9 @@ type Report struct {
 	Warnings []Warning `json:"warnings"`
 	// Witnesses is what each witness said, in the order given.
 	Witnesses []WitnessResult `json:"witnesses"`
+	// AuditorStatements counts the service auditor's signed statements
+	// that verify, the auditor's records with none, and bad signatures.
+	AuditorStatements fieldwork.Counts `json:"auditor_statements"`
 }
 
 func (r *Report) add(kind string, entry int64, ref, format string, args ...any) {
@@ -109,6 +113,9 @@ func Check(ctx context.Context, in Input) (*Report, error) {
 		return nil, err
 	}
 	if err := compareState(ctx, in.Store, st, r); err != nil {
+		return nil, err
+	}
+	if err := checkStatements(ctx, in.Store, entries, r); err != nil {
 		return nil, err
 	}
 	verifyBlobs(ctx, in, st, r)

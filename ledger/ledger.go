@@ -23,6 +23,9 @@ type Entry struct {
 	Time  string          `json:"time"`
 	Actor string          `json:"actor"`
 	Data  json.RawMessage `json:"data"`
+	// Statement is the hash of the service auditor's signed statement of
+	// this change, when it is one of the auditor's acts.
+	Statement string `json:"statement,omitempty"`
 }
 
 // Encode returns the entry's canonical JSON, the bytes its leaf hash covers.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/authtest"
+	"github.com/attest-dev/attest/fieldwork/forgerytest"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/storetest"
 )
@@ -154,3 +155,22 @@ func BenchmarkAppendTwoWriters(b *testing.B)    { storetest.BenchmarkAppends(b, 
 func BenchmarkImportEvents(b *testing.B)        { storetest.BenchmarkImportEvents(b, benchStore(b), 10000) }
 func BenchmarkJobClaimsOneWorker(b *testing.B)  { storetest.BenchmarkJobClaims(b, benchStore(b), 1) }
 func BenchmarkJobClaimsTwoWorkers(b *testing.B) { storetest.BenchmarkJobClaims(b, benchStore(b), 2) }
+
+// TestForgeries runs the attacks on the auditor's signatures over
+// PostgreSQL.
+func TestForgeries(t *testing.T) {
+	forgerytest.Run(t, func(t *testing.T) (attest.Store, *sql.DB) {
+		url := freshDB(t)
+		s, err := postgres.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return s, db
+	})
+}

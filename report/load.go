@@ -11,6 +11,7 @@ import (
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/deviation"
 	eng "github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/fieldwork"
 )
 
 // Documents reads an engagement's documents of one kind, oldest first.
@@ -29,6 +30,8 @@ type InputStore interface {
 	Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error)
 	Responses(ctx context.Context, testID int64) ([]attest.Response, error)
 	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+	fieldwork.AuditStore
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
 }
 
 // LoadDescription reads the engagement's latest description inputs and
@@ -104,6 +107,9 @@ func LoadInput(ctx context.Context, s InputStore, blobs blob.Store, e *attest.En
 	if in.Tests, err = s.Tests(ctx, e.ID, ""); err != nil {
 		return nil, err
 	}
+	if err := loadSigned(ctx, s, e, in); err != nil {
+		return nil, err
+	}
 	if in.Responses, err = s.Responses(ctx, 0); err != nil {
 		return nil, err
 	}
@@ -133,6 +139,75 @@ func (in *Input) DraftSlug() string {
 		return Slug(in.Engagement.ID, "draft")
 	}
 	return Slug(in.Engagement.ID, string(in.Kind), string(in.Type), "draft")
+}
+
+// loadSigned marks the tests Section 4 may present as the service
+// auditor's: those whose signed statement verifies against the
+// engagement's enrolled keys (fieldwork.Check), and the verified tests of
+// another engagement that the auditor said apply to this one too. The
+// rest of the auditor's tests are listed as not signed.
+func loadSigned(ctx context.Context, s InputStore, e *attest.Engagement, in *Input) error {
+	in.Signed = map[int64]bool{}
+	a, err := fieldwork.Check(ctx, s, e.ID)
+	if err != nil {
+		return err
+	}
+	for _, k := range a.Keys {
+		if k.Valid {
+			in.Keys = append(in.Keys, k.AuditorKey)
+		}
+	}
+	for _, t := range in.Tests {
+		if t.Internal {
+			continue
+		}
+		if a.Verdict(t.Entry) == fieldwork.Verified {
+			in.Signed[t.ID] = true
+			if rs := a.Reviews[t.Entry]; len(rs) > 0 {
+				if in.Reviewers == nil {
+					in.Reviewers = map[int64][]string{}
+				}
+				in.Reviewers[t.ID] = rs
+			}
+		} else {
+			in.Unsigned = append(in.Unsigned, t)
+		}
+	}
+	engs, err := s.Engagements(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range engs {
+		if o.ID == e.ID {
+			continue
+		}
+		ts, err := s.Tests(ctx, o.ID, "")
+		if err != nil {
+			return err
+		}
+		var shared []attest.Test
+		for _, t := range ts {
+			for _, id := range t.AppliesTo {
+				if id == e.ID && !t.Internal {
+					shared = append(shared, t)
+				}
+			}
+		}
+		if len(shared) == 0 {
+			continue
+		}
+		oa, err := fieldwork.Check(ctx, s, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, t := range shared {
+			if oa.Verdict(t.Entry) == fieldwork.Verified {
+				in.Signed[t.ID] = true
+				in.Tests = append(in.Tests, t)
+			}
+		}
+	}
+	return nil
 }
 
 // issuedEnd is the end of the last issued report's period of e's kind, ""

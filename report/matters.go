@@ -100,13 +100,23 @@ func FromRegister(r *deviation.Register) []Matter {
 // Exceptions are the exceptions the engagement's auditors recorded in their
 // tests, dated within the span (all of them when span is nil).
 func Exceptions(e *attest.Engagement, tests []attest.Test, auditors []attest.Auditor, span *Span) []Matter {
+	return signedExceptions(e, tests, auditors, nil, span)
+}
+
+// signedExceptions is Exceptions where, with signed set, only the tests
+// whose service auditor's statement verifies count as the auditor's.
+func signedExceptions(e *attest.Engagement, tests []attest.Test, auditors []attest.Auditor, signed map[int64]bool, span *Span) []Matter {
 	names := map[string]bool{}
 	for _, a := range auditors {
 		names[a.Name] = true
 	}
 	var out []Matter
 	for _, t := range tests {
-		if t.Internal || !names[t.TestedBy] || t.EngagementID != e.ID || t.Conclusion != attest.ConclusionExceptions {
+		auditors := names[t.TestedBy] && t.EngagementID == e.ID
+		if signed != nil {
+			auditors = signed[t.ID]
+		}
+		if t.Internal || !auditors || t.Conclusion != attest.ConclusionExceptions {
 			continue
 		}
 		date := t.TestedAt[:min(10, len(t.TestedAt))]

@@ -75,8 +75,18 @@ type Input struct {
 	Controls    []attest.Control
 	Exclusions  []attest.Exclusion
 	Tests       []attest.Test
-	Responses   []attest.Response
-	Auditors    []attest.Auditor
+	// Signed marks the tests whose service auditor's statement verifies
+	// (by test ID); LoadInput fills it, and then only these are shown as
+	// the auditor's. Unsigned are the auditor's tests that do not verify,
+	// listed as not signed; Keys are the auditor's valid keys, whose
+	// fingerprints Section 4 prints for the firm to compare.
+	Signed   map[int64]bool
+	Unsigned []attest.Test
+	Keys     []attest.AuditorKey
+	// Reviewers name the audit team's reviewers who signed off a test.
+	Reviewers map[int64][]string
+	Responses []attest.Response
+	Auditors  []attest.Auditor
 	// Known are the deviations management knows of that the rest of the
 	// input cannot show: occurrences missed or performed late and failing
 	// checks (KnownDeviations). With the auditors' exceptions, disclosed
@@ -245,12 +255,75 @@ func (in *Input) auditorTests() map[string][]attest.Test {
 	}
 	out := map[string][]attest.Test{}
 	for _, t := range in.Tests {
-		if t.Internal || !auditors[t.TestedBy] || t.EngagementID != in.Engagement.ID {
+		if t.Internal {
+			continue
+		}
+		if in.Signed != nil {
+			if !in.Signed[t.ID] {
+				continue
+			}
+		} else if !auditors[t.TestedBy] || t.EngagementID != in.Engagement.ID {
 			continue
 		}
 		out[t.ControlID] = append(out[t.ControlID], t)
 	}
 	return out
+}
+
+// coverageNote says which part of the period a test covers, when it is
+// not the whole period.
+func (in *Input) coverageNote(t attest.Test) string {
+	e := in.Engagement
+	if t.From == "" || e == nil || (t.From == e.PeriodStart && t.To == e.PeriodEnd) || e.PeriodStart == "" {
+		return ""
+	}
+	return fmt.Sprintf(" Covers %s to %s.", t.From, t.To)
+}
+
+// uncovered is the part of the period c's tests leave untested ("" when
+// they cover it all).
+func (in *Input) uncovered(ts []attest.Test) string {
+	e := in.Engagement
+	if e == nil || e.PeriodStart == "" || len(ts) == 0 {
+		return ""
+	}
+	reach := ""
+	for _, t := range ts {
+		to := t.To
+		if to == "" {
+			to = e.PeriodEnd
+		}
+		from := t.From
+		if from == "" {
+			from = e.PeriodStart
+		}
+		if from <= e.PeriodStart && to > reach {
+			reach = to
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, t := range ts {
+			if t.From != "" && t.From <= nextDay(reach) && t.To > reach {
+				reach, changed = t.To, true
+			}
+		}
+	}
+	if reach >= e.PeriodEnd {
+		return ""
+	}
+	if reach == "" {
+		return e.PeriodStart + " to " + e.PeriodEnd
+	}
+	return nextDay(reach) + " to " + e.PeriodEnd
+}
+
+func nextDay(d string) string {
+	t, err := time.Parse(attest.DateLayout, d)
+	if err != nil {
+		return d
+	}
+	return t.AddDate(0, 0, 1).Format(attest.DateLayout)
 }
 
 func testProcedure(t attest.Test) string {
@@ -290,6 +363,30 @@ func controlsSection(in *Input) Section {
 	} else {
 		s.Note = "The control descriptions are management's. A Type 1 report contains no tests of operating effectiveness."
 	}
+	if type2 && in.Signed != nil {
+		if len(in.Keys) == 0 {
+			s.Note += " No service auditor's key is enrolled and confirmed for this engagement, so no result is shown as the auditor's."
+		} else {
+			var fps []string
+			for _, k := range in.Keys {
+				fps = append(fps, fmt.Sprintf("%s (%s, %s key)", k.Fingerprint, k.Name, k.Holder))
+			}
+			s.Note += " Results are shown only where the service auditor's signed statement verifies, under the key(s) " + strings.Join(fps, "; ") + ": the service auditor should compare these fingerprints with the firm's own record."
+			for _, k := range in.Keys {
+				if k.Holder == "browser" {
+					s.Note += " Statements signed in the browser rest on scripts served by the organization, and are weaker than those signed on the auditor's own machine."
+					break
+				}
+			}
+		}
+		if len(in.Unsigned) > 0 {
+			var ids []string
+			for _, t := range in.Unsigned {
+				ids = append(ids, fmt.Sprintf("test %d of %s", t.ID, t.ControlID))
+			}
+			s.Note += " Not signed by the service auditor, and not shown as results: " + strings.Join(ids, ", ") + "."
+		}
+	}
 	head := []string{"Control", "Control activity"}
 	if type2 {
 		head = append(head, "Tests performed by the service auditor", "Results")
@@ -306,9 +403,17 @@ func controlsSection(in *Input) Section {
 		var procs, results []string
 		exc := false
 		for _, t := range ts {
-			procs = append(procs, testProcedure(t))
-			results = append(results, t.Wording)
+			procs = append(procs, testProcedure(t)+in.coverageNote(t))
+			w := t.Wording
+			if rs := in.Reviewers[t.ID]; len(rs) > 0 {
+				w += " [Reviewed by " + strings.Join(rs, ", ") + ".]"
+			}
+			results = append(results, w)
 			exc = exc || t.Conclusion == attest.ConclusionExceptions
+		}
+		if gap := in.uncovered(ts); gap != "" {
+			results = append(results, "[Not yet tested by the service auditor for "+gap+"]")
+			exc = true
 		}
 		return append(r, strings.Join(procs, "\n"), strings.Join(results, "\n")), exc
 	}

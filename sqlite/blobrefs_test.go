@@ -22,6 +22,7 @@ func TestEveryBlobColumnIsScanned(t *testing.T) {
 		"ledger_hashes.hash":        "tree hashes of the ledger",
 		"sessions.data":             "session data",
 		"tokens.hash":               "hash of an API token",
+		"auditor_statements.hash":   "hash of the statement text, kept in the row",
 		"users.password_hash":       "hash of a password",
 		"trust_downloads.sha256":    "hash of the copy delivered (watermarked copies are not stored)",
 		"trust_ndas.sha256":         "hash of the NDA text, kept in the row",

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/authtest"
+	"github.com/attest-dev/attest/fieldwork/forgerytest"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/storetest"
 )
@@ -113,3 +115,21 @@ func BenchmarkAppendTwoWriters(b *testing.B)    { storetest.BenchmarkAppends(b, 
 func BenchmarkImportEvents(b *testing.B)        { storetest.BenchmarkImportEvents(b, benchStore(b), 10000) }
 func BenchmarkJobClaimsOneWorker(b *testing.B)  { storetest.BenchmarkJobClaims(b, benchStore(b), 1) }
 func BenchmarkJobClaimsTwoWorkers(b *testing.B) { storetest.BenchmarkJobClaims(b, benchStore(b), 2) }
+
+// TestForgeries runs the attacks on the auditor's signatures over SQLite.
+func TestForgeries(t *testing.T) {
+	forgerytest.Run(t, func(t *testing.T) (attest.Store, *sql.DB) {
+		path := filepath.Join(t.TempDir(), "attest.db")
+		s, err := sqlite.Create(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return s, db
+	})
+}

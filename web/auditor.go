@@ -467,7 +467,7 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 		}
 	}
 	return s.render(w, r, "control-work", u, map[string]any{"Title": c.ID + " fieldwork", "User": u, "E": e, "C": c, "Populations": pops, "Draws": views,
-		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(),
+		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(), "SignEngagement": signing(u, e),
 		"IsAuditor": u.Role == attest.RoleAuditor, "IsManager": isManager})
 }
 
@@ -548,6 +548,7 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 	if err != nil {
 		return err
 	}
+	req.Seal = sealOf(in)
 	d, err := fieldwork.Draw(ctx, env, s.actorChange(u), u, req)
 	if err != nil {
 		return err
@@ -570,6 +571,21 @@ func (s *Server) fieldwork(ctx context.Context) (fieldwork.Env, error) {
 		env.Blobs = s.cfg.Blobs
 	}
 	return env, nil
+}
+
+// signing is the engagement whose pages load the auditor's signing script:
+// only an auditor's.
+func signing(u *attest.User, e *attest.Engagement) string {
+	if u != nil && u.Role == attest.RoleAuditor {
+		return e.ID
+	}
+	return ""
+}
+
+// sealOf is an auditor act's signature fields: the enrolled key, and once
+// signed, the statement and its signature (fieldwork.Seal).
+func sealOf(in formInput) fieldwork.Seal {
+	return fieldwork.Seal{Key: in.str("key"), Statement: in.str("statement"), Signature: in.str("signature")}
 }
 
 // parseResults reads item results: KEY=RESULT[:NOTE], one per value or line.
@@ -616,7 +632,12 @@ func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User,
 		return err
 	}
 	req := fieldwork.TestRequest{Engagement: r.PathValue("id"), Control: in.str("control"), Internal: internal,
-		Procedures: in.list("procedure"), Deviations: in.str("deviations"), NotPerformed: in.flag("not_performed")}
+		Procedures: in.list("procedure"), Deviations: in.str("deviations"), NotPerformed: in.flag("not_performed"),
+		From: in.str("from"), To: in.str("to"), AppliesTo: in.list("applies_to"), Reason: in.str("reason"), Acknowledged: in.str("acknowledged"),
+		TestOfOne: in.str("test_of_one"), SupportedBy: in.list("supported_by")}
+	if !internal {
+		req.Seal = sealOf(in)
+	}
 	if req.DrawID, err = in.id("draw"); err != nil {
 		return err
 	}

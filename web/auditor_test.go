@@ -70,7 +70,7 @@ func (f *fixture) addPopulation(t *testing.T, n int) (*attest.Population, []stri
 		t.Fatal(err)
 	}
 	p, err := f.store.AddPopulation(context.Background(), ch, attest.Population{ControlID: "AX-01", Ref: string(ref), Name: "changes.csv", Format: "csv", Rows: n,
-		KeyColumn: "id", DateColumn: "merged_at", FirstDate: "2026-01-10", LastDate: "2026-12-10", Source: "GitHub", Query: "merged PRs", ExtractedBy: "Sam", ExtractedAt: "2026-10-01"})
+		KeyColumn: "id", DateColumn: "merged_at", FirstDate: "2026-01-10", LastDate: "2026-12-10", Source: "GitHub", Query: "merged PRs", ExtractedBy: "Sam", ExtractedAt: "2027-01-04"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func lowestRanks(seed string, keys []string, n int) []string {
 func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 	f := setup(t)
 	pop, keys := f.addPopulation(t, 40)
-	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "fieldwork-2026", "size": 4})
+	code, body := f.signedAs(t, "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "fieldwork-2026", "size": 4})
 	if code != 201 {
 		t.Fatalf("draw: %d %s", code, body)
 	}
@@ -116,10 +116,10 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 	}
 
 	// The first draw binds: another needs a reason, and both stay.
-	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "other"}); code != 409 || !strings.Contains(body, "reason") {
+	if code, body := f.signedAs(t, "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "other"}); code != 409 || !strings.Contains(body, "reason") {
 		t.Errorf("second draw without a reason: %d %s", code, body)
 	}
-	code, _ = f.callAs(t, "POST", "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "seed": {"other"}, "size": {"2"}, "reason": {"the first seed was announced too early"}, "stratify": {"quarter"}})
+	code, _ = f.signedAs(t, "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "seed": {"other"}, "size": {"2"}, "reason": {"the first seed was announced too early"}, "stratify": {"quarter"}})
 	if code != 303 {
 		t.Fatalf("redraw by form: %d", code)
 	}
@@ -137,7 +137,7 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 		}
 		items = append(items, it)
 	}
-	code, body = f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": []string{"inspection"}, "items": items, "deviations": "isolated"})
+	code, body = f.signedAs(t, "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": []string{"inspection"}, "items": items, "deviations": "isolated"})
 	if code != 201 {
 		t.Fatalf("test: %d %s", code, body)
 	}
@@ -158,7 +158,7 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 		t.Errorf("the response changed the test: %+v", after)
 	}
 	// Items that are not the draw's are refused, naming the field.
-	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": "inspection", "items": []string{"NOPE=no-exception"}}); code != 400 || !strings.Contains(body, "items:") {
+	if code, body := f.signedAs(t, "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": d.ID, "procedure": "inspection", "items": []string{"NOPE=no-exception"}}); code != 400 || !strings.Contains(body, "items:") {
 		t.Errorf("foreign item: %d %s", code, body)
 	}
 
@@ -212,7 +212,7 @@ func TestOnlyAuditorsChangeAuditorRecords(t *testing.T) {
 	if err := f.store.RemoveAuditor(ctx, ch, "e1", ctxU.Name); err != nil {
 		t.Fatal(err)
 	}
-	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 403 || !strings.Contains(body, "not named as an auditor on any engagement") {
+	if code, body := f.signedAs(t, "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 403 || !strings.Contains(body, "not named as an auditor on any engagement") {
 		t.Errorf("unnamed auditor: %d %s", code, body)
 	}
 	ts, _ := f.store.Tests(ctx, "e1", "")
@@ -299,7 +299,7 @@ func TestEvidenceRequestsWithComments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "ax-01", "text": "Approval for each sampled change", "items": []string{"CHG-0001", "CHG-0002"}, "due": "2026-11-15"})
+	code, body := f.signedAs(t, "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "ax-01", "text": "Approval for each sampled change", "items": []string{"CHG-0001", "CHG-0002"}, "due": "2026-11-15"})
 	if code != 201 {
 		t.Fatalf("create: %d %s", code, body)
 	}
@@ -331,7 +331,7 @@ func TestEvidenceRequestsWithComments(t *testing.T) {
 	if code, _ := f.callAs(t, "POST", base+"/close", attest.RoleOwner, nil); code != 403 {
 		t.Errorf("owner closes: %d", code)
 	}
-	if code, _ := f.callAs(t, "POST", base+"/close", attest.RoleAuditor, nil); code != 200 {
+	if code, _ := f.signedAs(t, base+"/close", attest.RoleAuditor, map[string]any{}); code != 200 {
 		t.Errorf("auditor closes: %d", code)
 	}
 	code, page := f.callAs(t, "GET", fmt.Sprintf("/fieldwork/e1/requests/%d", q.ID), attest.RoleViewer, nil)
@@ -368,9 +368,9 @@ func TestBadInputNamesTheField(t *testing.T) {
 		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", `[1,2]`, "JSON object"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": map[string]any{"x": 1}}, "control:"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01"}, "procedure:"},
-		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inquiry", "items": "A=no-exception"}, "procedure:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inquiry", "items": "A=no-exception"}, "A are not in a draw"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inspection", "items": "A"}, "items:"},
-		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inspection", "items": "A=deviation:late"}, "deviations:"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inspection", "items": "A=deviation:late"}, "items:"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inspection", "items": "A=no-exception", "draw": 77}, "draw:"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/requests", map[string]any{"control": "AX-01"}, "text:"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/requests", map[string]any{"control": "AX-01", "text": "x", "due": "next week"}, "due:"},
@@ -380,7 +380,13 @@ func TestBadInputNamesTheField(t *testing.T) {
 		{attest.RoleAdmin, "/api/v1/tokens", map[string]any{"user": "admin@example.com"}, "name:"},
 		{attest.RoleAdmin, "/api/v1/tokens", map[string]any{"user": "nobody@example.com", "name": "ci"}, "user:"},
 	} {
-		code, body := f.callAs(t, "POST", c.path, c.role, c.body)
+		var code int
+		var body string
+		if m, ok := c.body.(map[string]any); ok && c.role == attest.RoleAuditor {
+			code, body = f.signedAs(t, c.path, c.role, m)
+		} else {
+			code, body = f.callAs(t, "POST", c.path, c.role, c.body)
+		}
 		if code < 400 || code >= 500 || !strings.Contains(body, c.field) {
 			t.Errorf("POST %s %v: %d %s, want a 4xx naming %q", c.path, c.body, code, body, c.field)
 		}
@@ -389,7 +395,7 @@ func TestBadInputNamesTheField(t *testing.T) {
 		t.Errorf("a refused draw was recorded: %+v", ds)
 	}
 	// A form post gets the same check, as a page.
-	code, body := f.callAs(t, "POST", "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "size": {"0"}})
+	code, body := f.signedAs(t, "/fieldwork/e1/draws", attest.RoleAuditor, url.Values{"control": {"AX-01"}, "size": {"0"}})
 	if code != 400 || !strings.Contains(body, "size:") || !strings.Contains(body, "<h1>") {
 		t.Errorf("form: %d %s", code, body)
 	}
@@ -490,7 +496,7 @@ func exportFixture(t *testing.T) (*fixture, []byte) {
 	t.Helper()
 	f := setup(t)
 	f.addPopulation(t, 30)
-	code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "s-2026", "size": 2})
+	code, body := f.signedAs(t, "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "seed": "s-2026", "size": 2})
 	if code != 201 {
 		t.Fatalf("draw: %d %s", code, body)
 	}
@@ -502,11 +508,11 @@ func exportFixture(t *testing.T) (*fixture, []byte) {
 	for _, k := range out.Draw.Items {
 		items = append(items, k+"=no-exception")
 	}
-	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": out.Draw.ID, "procedure": "inspection,reperformance", "items": items}); code != 201 {
+	if code, body := f.signedAs(t, "/api/v1/engagements/e1/tests", attest.RoleAuditor, map[string]any{"control": "AX-01", "draw": out.Draw.ID, "procedure": "inspection,reperformance", "items": items, "acknowledged": "the three quarterly reviews were performed and signed late, as the response records"}); code != 201 {
 		t.Fatalf("test: %d %s", code, body)
 	}
 	f.callAs(t, "POST", "/api/v1/engagements/e1/internal-tests", attest.RoleCompliance, map[string]any{"control": "AX-01", "procedure": "inspection", "items": "X=no-exception"})
-	f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "AX-01", "text": "Approvals"})
+	f.signedAs(t, "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "AX-01", "text": "Approvals"})
 	f.callAs(t, "POST", "/api/v1/engagements/e1/requests/1/comments", attest.RoleOwner, map[string]any{"text": "Attached."})
 	req, _ := http.NewRequest("GET", f.srv.URL+"/fieldwork/e1/export", nil)
 	req.AddCookie(f.cookie[attest.RoleAuditor])

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/report"
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -238,7 +239,17 @@ func TestBrowserAuditorSample(t *testing.T) {
 	f.addPopulation(t, 30)
 	b := newChromium(t, f.srv.URL)
 	b.signIn("auditor@example.com")
+	// The auditor makes a key in the browser (WebCrypto Ed25519, not
+	// extractable), enrolls it and confirms its fingerprint.
+	b.do("key-page", chromedp.Navigate(f.srv.URL+"/fieldwork/e1/key"), chromedp.WaitVisible(chromedp.CSS(`#make-key`)), chromedp.WaitReady(chromedp.CSS(`body[data-sign-ready]`)))
+	b.do("key-made", chromedp.Click(chromedp.CSS(`#make-key`)), chromedp.WaitVisible(chromedp.CSS(`#confirm-button`)))
+	b.do("key-confirmed", chromedp.Click(chromedp.CSS(`#confirm-button`)), chromedp.WaitVisible(`//td[contains(., "in a browser")]/following-sibling::td[contains(., "2026")]`))
+	keys, err := f.store.AuditorKeys(context.Background(), "e1")
+	if err != nil || len(keys) != 2 || keys[1].Holder != "browser" || keys[1].Confirmed == "" {
+		t.Fatalf("keys %+v %v", keys, err)
+	}
 	b.do("control-workspace", chromedp.Navigate(f.srv.URL+"/fieldwork/e1/controls/AX-01"), chromedp.WaitVisible(chromedp.CSS(`form[action="/fieldwork/e1/draws"]`)),
+		chromedp.WaitVisible(`//span[@id="sign-key" and contains(., "signed in this browser")]`),
 		chromedp.SendKeys(chromedp.CSS(`input[name=seed]`), "browser-2026"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=size]`), "5"))
 	b.do("sample-drawn", chromedp.Click(chromedp.CSS(`form[action="/fieldwork/e1/draws"] button`)), chromedp.WaitVisible(chromedp.CSS(`#draw-1`)))
@@ -271,6 +282,17 @@ func TestBrowserAuditorSample(t *testing.T) {
 	tests, err := f.store.Tests(context.Background(), "e1", "AX-01")
 	if err != nil || len(tests) != 1 || tests[0].DrawID != 1 || len(tests[0].Items) != 5 || tests[0].Conclusion != attest.ConclusionExceptions {
 		t.Fatalf("test %+v %v", tests, err)
+	}
+	// Both acts are the auditor's signed statements, under the browser key.
+	a, err := fieldwork.Check(context.Background(), f.store, "e1")
+	if err != nil || a.Verdict(tests[0].Entry) != fieldwork.Verified || a.Verdict(draws[0].Entry) != fieldwork.Verified || len(a.Problems) != 0 {
+		t.Fatalf("statements %+v %v", a, err)
+	}
+	sts, _ := f.store.Statements(context.Background(), "e1")
+	for _, st := range sts {
+		if st.Entry == tests[0].Entry && (st.Key != keys[1].Fingerprint || st.Kind != "test.record") {
+			t.Errorf("the test is signed by %s (%s), not the browser key", st.Key, st.Kind)
+		}
 	}
 }
 

@@ -68,7 +68,7 @@ func TestLookAlikeAuditorIsNotTheAuditor(t *testing.T) {
 		t.Errorf("look-alike makes a request: %d %s", code, body)
 	}
 	// The real auditor, linked by account, still may.
-	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 201 {
+	if code, body := f.signedAs(t, "/api/v1/engagements/e1/draws", attest.RoleAuditor, draw); code != 201 {
 		t.Errorf("the named auditor draws: %d %s", code, body)
 	}
 }

@@ -88,7 +88,7 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.
 		}
 		rows = append(rows, row{v, shown})
 	}
-	return s.render(w, r, "requests", u, map[string]any{"Title": "Requests: " + e.ID, "User": u, "E": e, "Requests": rows, "Status": st, "Open": open, "Overdue": overdue,
+	return s.render(w, r, "requests", u, map[string]any{"Title": "Requests: " + e.ID, "User": u, "E": e, "SignEngagement": signing(u, e), "Requests": rows, "Status": st, "Open": open, "Overdue": overdue,
 		"Controls": ctls, "IsAuditor": u.Role == attest.RoleAuditor})
 }
 
@@ -157,7 +157,7 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.U
 			return err
 		}
 	}
-	return s.render(w, r, "request", u, map[string]any{"Title": fmt.Sprintf("Request %d", q.ID), "User": u, "E": e, "Q": q, "Overdue": d["overdue"], "Comments": d["comments"],
+	return s.render(w, r, "request", u, map[string]any{"Title": fmt.Sprintf("Request %d", q.ID), "User": u, "E": e, "SignEngagement": signing(u, e), "Q": q, "Overdue": d["overdue"], "Comments": d["comments"],
 		"Linked": d["evidence"], "Choices": choices, "Items": strings.Join(q.Items, ", "),
 		"IsAuditor": u.Role == attest.RoleAuditor, "IsStaff": u.Role != attest.RoleAuditor && u.Role != attest.RoleViewer,
 		"CanComment": u.Role != attest.RoleViewer})
@@ -188,7 +188,7 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, u *attest
 		return err
 	}
 	saved, err := fieldwork.CreateRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, fieldwork.NewRequest{Engagement: r.PathValue("id"),
-		Control: in.str("control"), Text: strings.Join(in["text"], "\n"), Items: in.list("items"), Due: in.str("due")})
+		Control: in.str("control"), Text: strings.Join(in["text"], "\n"), Items: in.list("items"), Due: in.str("due"), Seal: sealOf(in)})
 	if err != nil {
 		return err
 	}
@@ -257,11 +257,15 @@ func (s *Server) closeRequest(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
 	env, err := s.fieldwork(ctx)
 	if err != nil {
 		return err
 	}
-	saved, err := fieldwork.CloseRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, q)
+	saved, err := fieldwork.CloseRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, q, sealOf(in))
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,12 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/fieldwork/{id}/internal-tests", JSON: "/api/v1/engagements/{id}/internal-tests", Roles: managers, Summary: "Record management's internal test", h: s.recordInternalTest},
 		{Method: "POST", Pattern: "/fieldwork/{id}/tests/{test}/responses", JSON: "/api/v1/engagements/{id}/tests/{test}/responses", Roles: managers, Summary: "Management's response to a test with exceptions (text)", h: s.respond},
 		{Method: "GET", Pattern: "/fieldwork/{id}/export", JSON: "/api/v1/engagements/{id}/export", Roles: auditorOnly, Summary: "The signed export of the working papers (ZIP)", h: s.export},
+		// The service auditor's signing keys (auditor_keys.go).
+		{Method: "GET", Pattern: "/fieldwork/{id}/key", Roles: fieldwrk, Summary: "The auditors' signing keys; an auditor makes and enrolls one in the browser", h: s.keyPage},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/auditor-keys", Roles: fieldwrk, API: true, Summary: "The auditors' enrolled keys and fingerprints", h: s.apiKeys},
+		{Method: "POST", Pattern: "/api/v1/engagements/{id}/auditor-keys", Roles: fieldwrk, API: true, Summary: "Enroll an auditor's public key (public_key, holder, name)", h: s.enrollKey},
+		{Method: "POST", Pattern: "/api/v1/engagements/{id}/auditor-keys/confirm", Roles: auditorOnly, API: true, Summary: "Confirm your key: its first statement, signed by it (key, statement, signature)", h: s.confirmKey},
+		{Method: "POST", Pattern: "/api/v1/engagements/{id}/tests/{test}/evaluations", Roles: auditorOnly, API: true, Summary: "Evaluate a test's deviations, signed (nature, extension, compensating, conclusion)", h: s.evaluate},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/populations", Roles: fieldwrk, API: true, Summary: "Populations with provenance and hashes (query: control)", h: s.apiPopulations},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/draws", Results: true, Roles: fieldwrk, API: true, Summary: "Sample draws: seeds, population hashes, selected items (query: control)", h: s.apiDraws},
 		// Evidence requests and their threads (requests.go).

@@ -23,6 +23,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/fieldwork"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -378,6 +379,14 @@ func status(code string) int {
 // Internal errors are logged with their cause and answered without it.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *attest.Error
+	var ts *fieldwork.ToSign
+	if errors.As(err, &ts) {
+		// An auditor act asked with a key and no signature yet: the
+		// statement to sign, which the auditor's browser or CLI signs
+		// and posts back with the same fields.
+		writeJSON(w, http.StatusPreconditionRequired, map[string]any{"error": map[string]string{"code": "sign", "message": ts.Error()}, "sign": ts})
+		return
+	}
 	switch {
 	case s.unavailable(err):
 		// One clear line per refused request while the database is away;

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +20,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/attest-dev/attest/auditsig"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/fieldwork"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
@@ -46,6 +51,8 @@ type fixture struct {
 	clock  *atomic.Int64
 	pub    string
 	signer note.Signer
+	// key is the auditor's signing key on e1, enrolled and confirmed.
+	key auditsig.KeySigner
 }
 
 // setupWith builds the fixture, letting the test adjust the server's
@@ -118,6 +125,20 @@ func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	f := &fixture{srv: srv, server: server, store: s, blobs: blobDir, bstore: bs, cookie: map[string]*http.Cookie{}, clock: clock, pub: pub, signer: signer}
+	_, kp, err := auditsig.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.key = auditsig.KeySigner{Priv: kp}
+	env := fieldwork.Env{Store: s, Blobs: bs, Policy: auth.Policy{Dir: s, Grace: auth.DefaultGrace, Now: ch.At}}
+	if _, err := fieldwork.Enroll(ctx, env, s, ch, aud, fieldwork.EnrollRequest{Engagement: "e1", Name: attest.RoleAuditor, PublicKey: auditsig.EncodePublic(kp.Public().(ed25519.PublicKey), "")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fieldwork.Signed(f.key, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+		return fieldwork.Confirm(ctx, env, s, ch, aud, "e1", sl)
+	}); err != nil {
+		t.Fatal(err)
+	}
 	for _, role := range attest.Roles {
 		resp := f.login(t, role+"@example.com", password)
 		if resp.StatusCode != http.StatusSeeOther {
@@ -130,6 +151,49 @@ func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 		}
 	}
 	return f
+}
+
+// signedAs posts an auditor act as role, signed with the fixture's
+// auditor key: the fields with the key, then, on the 428 answer, the same
+// fields with the statement and its signature, as sign.js does.
+func (f *fixture) signedAs(t *testing.T, path, role string, body any) (int, string) {
+	t.Helper()
+	with := func(extra map[string]string) any {
+		switch b := body.(type) {
+		case url.Values:
+			v := url.Values{}
+			for k, x := range b {
+				v[k] = x
+			}
+			for k, x := range extra {
+				v.Set(k, x)
+			}
+			return v
+		case map[string]any:
+			m := map[string]any{}
+			for k, x := range b {
+				m[k] = x
+			}
+			for k, x := range extra {
+				m[k] = x
+			}
+			return m
+		}
+		t.Fatalf("signedAs: body %T", body)
+		return nil
+	}
+	code, out := f.callAs(t, "POST", path, role, with(map[string]string{"key": f.key.Fingerprint()}))
+	if code != http.StatusPreconditionRequired {
+		return code, out
+	}
+	var ask struct {
+		Sign fieldwork.ToSign `json:"sign"`
+	}
+	if err := json.Unmarshal([]byte(out), &ask); err != nil {
+		t.Fatal(err)
+	}
+	sig, _ := f.key.Sign(ask.Sign.Statement)
+	return f.callAs(t, "POST", path, role, with(map[string]string{"key": f.key.Fingerprint(), "statement": ask.Sign.Statement, "signature": sig}))
 }
 
 // cheapHash keeps test passwords quick to check.
@@ -170,110 +234,115 @@ func (f *fixture) do(t testing.TB, method, path, role string, header http.Header
 // allowed is who may use each route, written down apart from the server's
 // own table (DESIGN.md section 6): nil is public.
 var allowed = map[string][]string{
-	"GET /healthz":                                          nil,
-	"GET /readyz":                                           nil,
-	"GET /api/v1/openapi.json":                              nil,
-	"GET /login":                                            nil,
-	"POST /login":                                           nil,
-	"GET /trust":                                            nil,
-	"GET /trust/{org}":                                      nil,
-	"POST /logout":                                          attest.Roles,
-	"GET /{$}":                                              attest.Roles,
-	"GET /api/v1/me":                                        attest.Roles,
-	"GET /api/v1/engagements":                               attest.Roles,
-	"GET /api/v1/engagements/{id}/controls":                 attest.Roles,
-	"GET /api/v1/evidence":                                  attest.Roles,
-	"POST /api/v1/evidence":                                 {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"GET /api/v1/engagements/{id}/tests":                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/engagements/{id}/documents":                {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/users":                                     {attest.RoleAdmin},
-	"GET /trust/{org}/request":                              nil,
-	"POST /trust/{org}/request":                             nil,
-	"GET /trust/{org}/confirm/{token}":                      nil,
-	"POST /trust/{org}/confirm/{token}":                     nil,
-	"GET /trust/{org}/access/{token}":                       nil,
-	"GET /trust/{org}/access/{token}/documents/{id}":        nil,
-	"GET /trust/{org}/documents/{id}":                       nil,
-	"GET /admin/trust":                                      {attest.RoleAdmin},
-	"POST /admin/trust/requests/{id}/approve":               {attest.RoleAdmin},
-	"POST /admin/trust/requests/{id}/refuse":                {attest.RoleAdmin},
-	"POST /admin/trust/requests/{id}/revoke":                {attest.RoleAdmin},
-	"POST /admin/trust/nda":                                 {attest.RoleAdmin},
-	"POST /admin/trust/settings":                            {attest.RoleAdmin},
-	"GET /admin/trust/log.csv":                              {attest.RoleAdmin},
-	"GET /api/v1/trust/requests":                            {attest.RoleAdmin},
-	"GET /api/v1/trust/downloads":                           {attest.RoleAdmin},
-	"POST /api/v1/trust/requests/{id}/approve":              {attest.RoleAdmin},
-	"POST /api/v1/trust/requests/{id}/revoke":               {attest.RoleAdmin},
-	"GET /login/oidc":                                       nil,
-	"GET /login/oidc/callback":                              nil,
-	"GET /fieldwork":                                        {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /fieldwork/{id}":                                   {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /fieldwork/{id}/controls/{control}":                {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"POST /fieldwork/{id}/draws":                            {attest.RoleAuditor},
-	"POST /fieldwork/{id}/tests":                            {attest.RoleAuditor},
-	"POST /fieldwork/{id}/internal-tests":                   {attest.RoleAdmin, attest.RoleCompliance},
-	"GET /fieldwork/{id}/export":                            {attest.RoleAuditor},
-	"POST /fieldwork/{id}/tests/{test}/responses":           {attest.RoleAdmin, attest.RoleCompliance},
-	"POST /api/v1/engagements/{id}/tests/{test}/responses":  {attest.RoleAdmin, attest.RoleCompliance},
-	"GET /api/v1/engagements/{id}/populations":              {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/engagements/{id}/draws":                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"POST /api/v1/engagements/{id}/draws":                   {attest.RoleAuditor},
-	"POST /api/v1/engagements/{id}/tests":                   {attest.RoleAuditor},
-	"POST /api/v1/engagements/{id}/internal-tests":          {attest.RoleAdmin, attest.RoleCompliance},
-	"GET /api/v1/engagements/{id}/export":                   {attest.RoleAuditor},
-	"GET /fieldwork/{id}/requests":                          attest.Roles,
-	"POST /fieldwork/{id}/requests":                         {attest.RoleAuditor},
-	"GET /fieldwork/{id}/requests/{req}":                    attest.Roles,
-	"POST /fieldwork/{id}/requests/{req}/comments":          {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor},
-	"POST /fieldwork/{id}/requests/{req}/evidence":          {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"POST /fieldwork/{id}/requests/{req}/close":             {attest.RoleAuditor},
-	"GET /api/v1/engagements/{id}/requests":                 attest.Roles,
-	"POST /api/v1/engagements/{id}/requests":                {attest.RoleAuditor},
-	"GET /api/v1/engagements/{id}/requests/{req}":           attest.Roles,
-	"POST /api/v1/engagements/{id}/requests/{req}/comments": {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor},
-	"POST /api/v1/engagements/{id}/requests/{req}/evidence": {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"POST /api/v1/engagements/{id}/requests/{req}/close":    {attest.RoleAuditor},
-	"GET /admin/users":                                      {attest.RoleAdmin},
-	"POST /admin/users":                                     {attest.RoleAdmin},
-	"POST /admin/users/{uid}/disable":                       {attest.RoleAdmin},
-	"GET /admin/tokens":                                     {attest.RoleAdmin},
-	"POST /admin/tokens":                                    {attest.RoleAdmin},
-	"POST /admin/tokens/{tid}/revoke":                       {attest.RoleAdmin},
-	"POST /api/v1/users":                                    {attest.RoleAdmin},
-	"POST /api/v1/users/{uid}/disable":                      {attest.RoleAdmin},
-	"GET /api/v1/tokens":                                    {attest.RoleAdmin},
-	"POST /api/v1/tokens":                                   attest.Roles,
-	"POST /api/v1/tokens/{tid}/revoke":                      {attest.RoleAdmin},
-	"GET /static/{name}":                                    nil,
-	"GET /api/v1/engagements/{id}/dashboard":                attest.Roles,
-	"GET /controls":                                         attest.Roles,
-	"GET /controls/{engagement}/{control}":                  attest.Roles,
-	"GET /controls/{engagement}/{control}/edit":             {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"POST /controls/{engagement}/{control}":                 {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"GET /api/v1/engagements/{id}/controls/{control}":       attest.Roles,
-	"PATCH /api/v1/engagements/{id}/controls/{control}":     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"GET /evidence":                                         attest.Roles,
-	"GET /evidence/upload":                                  {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"POST /evidence/upload":                                 {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
-	"GET /evidence/{id}/download":                           attest.Roles,
-	"GET /api/v1/evidence/{id}/content":                     attest.Roles,
-	"GET /checks":                                           attest.Roles,
-	"GET /switch":                                           attest.Roles,
-	"GET /api/v1/checks":                                    attest.Roles,
-	"GET /reports":                                          {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"POST /reports/build":                                   {attest.RoleAdmin, attest.RoleCompliance},
-	"GET /api/v1/reports":                                   {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"POST /api/v1/engagements/{id}/drafts":                  {attest.RoleAdmin, attest.RoleCompliance},
-	"PUT /api/v1/engagements/{id}/description":              {attest.RoleAdmin, attest.RoleCompliance},
-	"GET /documents/{id}/download":                          {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/documents/{id}/content":                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /ledger":                                           {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"POST /ledger/verify":                                   {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /ledger/proof":                                     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/ledger":                                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"POST /api/v1/ledger/verify":                            {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
-	"GET /api/v1/ledger/proofs/{entry}":                     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /healthz":                                           nil,
+	"GET /readyz":                                            nil,
+	"GET /api/v1/openapi.json":                               nil,
+	"GET /login":                                             nil,
+	"POST /login":                                            nil,
+	"GET /trust":                                             nil,
+	"GET /trust/{org}":                                       nil,
+	"POST /logout":                                           attest.Roles,
+	"GET /{$}":                                               attest.Roles,
+	"GET /api/v1/me":                                         attest.Roles,
+	"GET /api/v1/engagements":                                attest.Roles,
+	"GET /api/v1/engagements/{id}/controls":                  attest.Roles,
+	"GET /api/v1/evidence":                                   attest.Roles,
+	"POST /api/v1/evidence":                                  {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /api/v1/engagements/{id}/tests":                     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/engagements/{id}/documents":                 {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/users":                                      {attest.RoleAdmin},
+	"GET /trust/{org}/request":                               nil,
+	"POST /trust/{org}/request":                              nil,
+	"GET /trust/{org}/confirm/{token}":                       nil,
+	"POST /trust/{org}/confirm/{token}":                      nil,
+	"GET /trust/{org}/access/{token}":                        nil,
+	"GET /trust/{org}/access/{token}/documents/{id}":         nil,
+	"GET /trust/{org}/documents/{id}":                        nil,
+	"GET /admin/trust":                                       {attest.RoleAdmin},
+	"POST /admin/trust/requests/{id}/approve":                {attest.RoleAdmin},
+	"POST /admin/trust/requests/{id}/refuse":                 {attest.RoleAdmin},
+	"POST /admin/trust/requests/{id}/revoke":                 {attest.RoleAdmin},
+	"POST /admin/trust/nda":                                  {attest.RoleAdmin},
+	"POST /admin/trust/settings":                             {attest.RoleAdmin},
+	"GET /admin/trust/log.csv":                               {attest.RoleAdmin},
+	"GET /api/v1/trust/requests":                             {attest.RoleAdmin},
+	"GET /api/v1/trust/downloads":                            {attest.RoleAdmin},
+	"POST /api/v1/trust/requests/{id}/approve":               {attest.RoleAdmin},
+	"POST /api/v1/trust/requests/{id}/revoke":                {attest.RoleAdmin},
+	"GET /login/oidc":                                        nil,
+	"GET /login/oidc/callback":                               nil,
+	"GET /fieldwork":                                         {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /fieldwork/{id}":                                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /fieldwork/{id}/controls/{control}":                 {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /fieldwork/{id}/draws":                             {attest.RoleAuditor},
+	"POST /fieldwork/{id}/tests":                             {attest.RoleAuditor},
+	"POST /fieldwork/{id}/internal-tests":                    {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /fieldwork/{id}/export":                             {attest.RoleAuditor},
+	"POST /fieldwork/{id}/tests/{test}/responses":            {attest.RoleAdmin, attest.RoleCompliance},
+	"POST /api/v1/engagements/{id}/tests/{test}/responses":   {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /api/v1/engagements/{id}/populations":               {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/engagements/{id}/draws":                     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /api/v1/engagements/{id}/draws":                    {attest.RoleAuditor},
+	"POST /api/v1/engagements/{id}/tests":                    {attest.RoleAuditor},
+	"POST /api/v1/engagements/{id}/internal-tests":           {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /api/v1/engagements/{id}/export":                    {attest.RoleAuditor},
+	"GET /fieldwork/{id}/requests":                           attest.Roles,
+	"POST /fieldwork/{id}/requests":                          {attest.RoleAuditor},
+	"GET /fieldwork/{id}/requests/{req}":                     attest.Roles,
+	"POST /fieldwork/{id}/requests/{req}/comments":           {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor},
+	"POST /fieldwork/{id}/requests/{req}/evidence":           {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"POST /fieldwork/{id}/requests/{req}/close":              {attest.RoleAuditor},
+	"GET /api/v1/engagements/{id}/requests":                  attest.Roles,
+	"POST /api/v1/engagements/{id}/requests":                 {attest.RoleAuditor},
+	"GET /api/v1/engagements/{id}/requests/{req}":            attest.Roles,
+	"POST /api/v1/engagements/{id}/requests/{req}/comments":  {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor},
+	"POST /api/v1/engagements/{id}/requests/{req}/evidence":  {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"POST /api/v1/engagements/{id}/requests/{req}/close":     {attest.RoleAuditor},
+	"GET /fieldwork/{id}/key":                                {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/engagements/{id}/auditor-keys":              {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /api/v1/engagements/{id}/auditor-keys":             {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /api/v1/engagements/{id}/auditor-keys/confirm":     {attest.RoleAuditor},
+	"POST /api/v1/engagements/{id}/tests/{test}/evaluations": {attest.RoleAuditor},
+	"GET /admin/users":                                       {attest.RoleAdmin},
+	"POST /admin/users":                                      {attest.RoleAdmin},
+	"POST /admin/users/{uid}/disable":                        {attest.RoleAdmin},
+	"GET /admin/tokens":                                      {attest.RoleAdmin},
+	"POST /admin/tokens":                                     {attest.RoleAdmin},
+	"POST /admin/tokens/{tid}/revoke":                        {attest.RoleAdmin},
+	"POST /api/v1/users":                                     {attest.RoleAdmin},
+	"POST /api/v1/users/{uid}/disable":                       {attest.RoleAdmin},
+	"GET /api/v1/tokens":                                     {attest.RoleAdmin},
+	"POST /api/v1/tokens":                                    attest.Roles,
+	"POST /api/v1/tokens/{tid}/revoke":                       {attest.RoleAdmin},
+	"GET /static/{name}":                                     nil,
+	"GET /api/v1/engagements/{id}/dashboard":                 attest.Roles,
+	"GET /controls":                                          attest.Roles,
+	"GET /controls/{engagement}/{control}":                   attest.Roles,
+	"GET /controls/{engagement}/{control}/edit":              {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"POST /controls/{engagement}/{control}":                  {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /api/v1/engagements/{id}/controls/{control}":        attest.Roles,
+	"PATCH /api/v1/engagements/{id}/controls/{control}":      {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /evidence":                                          attest.Roles,
+	"GET /evidence/upload":                                   {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"POST /evidence/upload":                                  {attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner},
+	"GET /evidence/{id}/download":                            attest.Roles,
+	"GET /api/v1/evidence/{id}/content":                      attest.Roles,
+	"GET /switch":                                            attest.Roles,
+	"GET /checks":                                            attest.Roles,
+	"GET /api/v1/checks":                                     attest.Roles,
+	"GET /reports":                                           {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /reports/build":                                    {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /api/v1/reports":                                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"PUT /api/v1/engagements/{id}/description":               {attest.RoleAdmin, attest.RoleCompliance},
+	"POST /api/v1/engagements/{id}/drafts":                   {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /documents/{id}/download":                           {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/documents/{id}/content":                     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /ledger":                                            {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /ledger/verify":                                    {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /ledger/proof":                                      {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/ledger":                                     {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"POST /api/v1/ledger/verify":                             {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
+	"GET /api/v1/ledger/proofs/{entry}":                      {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 }
 
 // TestAuthorizationMatrix walks every route with every role and with no

@@ -58,6 +58,11 @@ tests.json          the service auditor's tests: procedures, item results,
                     deviations, conclusion and its wording
 responses.json      management's responses to exceptions
 requests.json       evidence requests, the evidence linked and their threads
+auditor_keys.json   the service auditor's enrolled public keys and fingerprints
+statements.json     every act of the service auditor as the statement they
+                    signed (canonical JSON, ed25519 signature, chained per
+                    key); attest auditor verify --export checks them against
+                    the auditor's own journal, trusting nothing else here
 proofs/ENTRY.json   for every object above with a ledger_entry, the proof that
                     this entry is in the ledger whose signed tree head is
                     checkpoint.txt (attest ledger verify-proof checks one)
@@ -86,6 +91,8 @@ type Store interface {
 	Responses(ctx context.Context, testID int64) ([]attest.Response, error)
 	Requests(ctx context.Context, engagementID string) ([]attest.Request, error)
 	Comments(ctx context.Context, requestID int64) ([]attest.Comment, error)
+	AuditorKeys(ctx context.Context, engagementID string) ([]attest.AuditorKey, error)
+	Statements(ctx context.Context, engagementID string) ([]attest.Statement, error)
 	ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, record []byte) error) error
 	ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error)
 }

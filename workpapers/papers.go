@@ -16,6 +16,8 @@ type papers struct {
 	tests       []attest.Test
 	responses   []attest.Response
 	requests    []requestRecord
+	keys        []attest.AuditorKey
+	statements  []attest.Statement
 }
 
 // requestRecord is a request with its thread.
@@ -38,6 +40,12 @@ func gather(ctx context.Context, s Store, e *attest.Engagement) (*papers, error)
 		return nil, err
 	}
 	if err := p.threads(ctx, s, e); err != nil {
+		return nil, err
+	}
+	if p.keys, err = s.AuditorKeys(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if p.statements, err = s.Statements(ctx, e.ID); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -108,7 +116,7 @@ func (p *papers) files(e *attest.Engagement) ([]file, error) {
 		name string
 		v    any
 	}{{"engagement.json", e}, {"controls.json", p.controls}, {"populations.json", p.populations}, {"completeness.json", p.complete}, {"draws.json", p.draws},
-		{"tests.json", p.tests}, {"responses.json", p.responses}, {"requests.json", p.requests}} {
+		{"tests.json", p.tests}, {"responses.json", p.responses}, {"requests.json", p.requests}, {"auditor_keys.json", p.keys}, {"statements.json", p.statements}} {
 		f, err := jsonFile(x.name, x.v)
 		if err != nil {
 			return nil, err

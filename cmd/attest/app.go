@@ -52,6 +52,7 @@ type config struct {
 	witnesses  string // the witness list; see witnesscmd.go
 	ledgerKey  string // the signing key outside the data directory; see ledgerkey.go
 	readOnly   bool   // the command signs nothing: it needs no signing key
+	auditorKey string // the service auditor's private key file; see auditorkey.go
 }
 
 // failure is an error that carries its own exit code and has already been
@@ -184,6 +185,7 @@ report; Attest prepares and organizes.`,
 	pf.StringVar(&m.cfg.engagement, "engagement", "", "engagement ID (env ATTEST_ENGAGEMENT; default: the current one)")
 	m.keyFlags(pf)
 	pf.StringVar(&m.cfg.as, "as", "", "who is acting, recorded in the ledger (env ATTEST_AS; default: the operating-system user)")
+	pf.StringVar(&m.cfg.auditorKey, "auditor-key", "", "the service auditor's private key: signs the auditor's acts (env ATTEST_AUDITOR_KEY)")
 	root.AddCommand(
 		m.initCommand(),
 		m.catalogCommand(),
@@ -200,6 +202,7 @@ report; Attest prepares and organizes.`,
 		m.reportCommand(),
 		m.trustCommand(),
 		m.userCommand(),
+		m.auditorsCommand(),
 		m.tokenCommand(),
 		m.serveCommand(),
 		m.jobCommand(),

@@ -40,7 +40,7 @@ func TestBridgeLetterCommand(t *testing.T) {
 	// evidence, and the auditor's exception.
 	mustRun(t, dir, "controls", "set", "AC-06", "--status", "implemented", "--owner", "Jonah Weiss")
 	addAuditor(t, dir, "Ana Lima")
-	mustRun(t, dir, "test", "record", "--control", "CHG-02", "--procedure", "inspection", "--item", "C1=no-exception", "--item", "C2=deviation:merged without review", "--deviations", "isolated", "--as", "Ana Lima")
+	auditorTest(t, dir, "Ana Lima", "CHG-02", []string{"C1=no-exception", "C2=deviation:merged without review"}, "--deviations", "isolated")
 	if r := run(t, dir, "", "report", "bridge-letter", "--confirm-none", "--format", "md", "--out", "out"); r.code != 2 || !strings.Contains(r.stderr, "matters were found") {
 		t.Errorf("--confirm-none beside matters: exit %d %s", r.code, r.stderr)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/sample"
 )
@@ -117,12 +118,8 @@ func (m *Main) demoEvidence(ctx context.Context, d *data, engs []*attest.Engagem
 	if err := m.demoPopulations(ctx, d, events, engs[0], today); err != nil {
 		return 0, err
 	}
-	for _, e := range engs {
-		if e.Kind == attest.SOC2 {
-			if err := m.demoAuditor(ctx, d, e, events["CHG-02"]); err != nil {
-				return 0, err
-			}
-		}
+	if err := m.demoAuditor(ctx, d, engs, events["CHG-02"]); err != nil {
+		return 0, err
 	}
 	return len(items), nil
 }
@@ -317,109 +314,227 @@ func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][
 	return nil
 }
 
-// demoAuditor names the service auditor and lets her select the sample of
-// changes from an imported population, as fieldwork would begin.
-func (m *Main) demoAuditor(ctx context.Context, d *data, e *attest.Engagement, events []attest.Event) error {
+// demoAuditor names the service auditor on both engagements and runs her
+// first fieldwork as she would: her own key (kept beside the data
+// directory, as on her machine), enrolled and confirmed; a population of
+// changes extracted at an interim date and its binding draw, her test of
+// it covering the period to that date, and a roll-forward population and
+// sample for the months since; her evaluation of the exception, her
+// requests; every act signed. The change-review result applies to the
+// SOC 1 engagement too.
+func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engagement, events []attest.Event) error {
+	var e, soc1 *attest.Engagement
+	for _, x := range engs {
+		switch x.Kind {
+		case attest.SOC2:
+			e = x
+		case attest.SOC1:
+			soc1 = x
+		}
+	}
+	if e == nil {
+		return nil
+	}
 	mgmt := attest.Change{Actor: "Priya Raman", At: m.Now()}
-	aud := attest.Change{Actor: "Ana Lima", At: m.Now()}
-	if _, err := auth.AddAuditor(ctx, d.db, mgmt, attest.Auditor{EngagementID: e.ID, Name: "Ana Lima", Firm: e.Firm}, "ana.lima@example-partners-cpas.example"); err != nil {
-		return err
+	for _, x := range []*attest.Engagement{e, soc1} {
+		if x == nil {
+			continue
+		}
+		if _, err := auth.AddAuditor(ctx, d.db, mgmt, attest.Auditor{EngagementID: x.ID, Name: "Ana Lima", Firm: x.Firm}, "ana.lima@example-partners-cpas.example"); err != nil {
+			return err
+		}
 	}
 	if len(events) == 0 {
 		return nil
 	}
+	ana, err := d.db.UserByEmail(ctx, "ana.lima@example-partners-cpas.example")
+	if err != nil {
+		return err
+	}
+	keyDir := demoAuditorDir(m.cfg.dataDir)
+	if entries, err := os.ReadDir(keyDir); err == nil && len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(keyDir, demoMarker)); err != nil {
+			return &attest.Error{Code: attest.ECONFLICT, Message: keyDir + " exists and was not made by the demo", Hint: "the demo keeps its auditor's key beside the data directory: pass --data DIR with a new path"}
+		}
+	}
+	if err := os.RemoveAll(keyDir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(keyDir, 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(keyDir, demoMarker), []byte("The demo auditor's key folder, made by `attest demo` beside its data directory (as the auditor's own machine would keep it), replaced when the demo runs again.\n"), 0o600); err != nil {
+		return err
+	}
+	keyFile := filepath.Join(keyDir, "ana-lima.key")
+	if _, _, err := writeKeyFiles(keyFile, "Ana Lima"); err != nil {
+		return err
+	}
+	sg, err := loadSigner(keyFile)
+	if err != nil {
+		return err
+	}
+	pubText, err := os.ReadFile(keyFile + ".pub")
+	if err != nil {
+		return err
+	}
+	aud := attest.Change{Actor: "Ana Lima", At: m.Now()}
+	env := fieldwork.Env{Store: d.db, Blobs: d.blobs, Policy: auth.Policy{Dir: d.db, Grace: auth.DefaultGrace, Now: m.Now()}}
+	for _, x := range []*attest.Engagement{e, soc1} {
+		if x == nil {
+			continue
+		}
+		if _, err := fieldwork.Enroll(ctx, env, d.db, aud, ana, fieldwork.EnrollRequest{Engagement: x.ID, Name: "Ana Lima", PublicKey: string(pubText)}); err != nil {
+			return err
+		}
+		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+			return fieldwork.Confirm(ctx, env, d.db, aud, ana, x.ID, sl)
+		}); err != nil {
+			return err
+		}
+	}
+	// The interim population: changes merged up to six weeks ago, as
+	// extracted then; the roll-forward: those merged since.
+	interimEnd := m.today().AddDate(0, 0, -42).Format(attest.DateLayout)
+	var interim, rest []attest.Event
+	for _, ev := range events {
+		if ev.Date <= interimEnd {
+			interim = append(interim, ev)
+		} else {
+			rest = append(rest, ev)
+		}
+	}
+	pop, err := m.demoPopulation(ctx, d, mgmt, "chg-02-merged-changes-interim.csv", interim, e.PeriodStart, interimEnd)
+	if err != nil {
+		return err
+	}
+	seal := func(req fieldwork.DrawRequest) (*fieldwork.Drawn, error) {
+		return signed(sg, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+			req.Seal = sl
+			return fieldwork.Draw(ctx, env, aud, ana, req)
+		})
+	}
+	drawn, err := seal(fieldwork.DrawRequest{Engagement: e.ID, Control: "CHG-02", PopulationID: pop.ID, Seed: "harbor-fieldwork-2026", Stratify: "quarter"})
+	if err != nil {
+		return err
+	}
+	if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
+		return fieldwork.TestPopulation(ctx, env, d.db, aud, ana, e.ID, pop.ID, "Agreed the row count to the source-control report of merged pull requests for the same dates, and traced five pull requests from the platform to the list.", sl)
+	}); err != nil {
+		return err
+	}
+	var others []string
+	if soc1 != nil && soc1.PeriodStart == e.PeriodStart && soc1.PeriodEnd == e.PeriodEnd {
+		others = []string{soc1.ID}
+	}
+	var results []attest.ItemResult
+	for i, k := range drawn.Draw.Items {
+		r := attest.ItemResult{Key: k, Result: attest.ResultNoException}
+		if i == 3 {
+			r = attest.ItemResult{Key: k, Result: attest.ResultDeviation, Note: "merged by its author without an approving review"}
+		}
+		results = append(results, r)
+	}
+	saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
+		return fieldwork.RecordTest(ctx, env, d.db, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection", "reperformance"},
+			DrawID: drawn.Draw.ID, Items: results, Deviations: "isolated", From: e.PeriodStart, To: interimEnd, AppliesTo: others, Seal: sl})
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := fieldwork.Respond(ctx, d.db, mgmt, nil, e.ID, saved.ID, "The change was a documentation fix merged during an on-call incident. Since July, the repository rules no longer let an author merge without an approving review, and CHG-03 checks that setting daily."); err != nil {
+		return err
+	}
+	if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
+		return fieldwork.Evaluate(ctx, env, d.db, aud, ana, fieldwork.Evaluation{Engagement: e.ID, Test: saved.ID, Nature: "isolated",
+			Conclusion: "One change in the sample was merged without review during an incident; the cause was a repository setting since corrected, and no other item shows it.", Seal: sl})
+	}); err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		rf, err := m.demoPopulation(ctx, d, mgmt, "chg-02-merged-changes-roll-forward.csv", rest, nextDate(interimEnd), m.today().Format(attest.DateLayout))
+		if err != nil {
+			return err
+		}
+		rd, err := seal(fieldwork.DrawRequest{Engagement: e.ID, Control: "CHG-02", PopulationID: rf.ID, Seed: "harbor-roll-forward-2026"})
+		if err != nil {
+			return err
+		}
+		var rr []attest.ItemResult
+		for _, k := range rd.Draw.Items {
+			rr = append(rr, attest.ItemResult{Key: k, Result: attest.ResultNoException})
+		}
+		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
+			return fieldwork.RecordTest(ctx, env, d.db, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection"},
+				DrawID: rd.Draw.ID, Items: rr, From: nextDate(interimEnd), To: m.today().Format(attest.DateLayout), AppliesTo: others, Seal: sl})
+		}); err != nil {
+			return err
+		}
+	}
+	internal := fieldwork.TestRequest{Engagement: e.ID, Control: "AC-06", Internal: true, Procedures: []string{"inspection"},
+		Items: []attest.ItemResult{{Key: "Q1 review", Result: attest.ResultNoException}, {Key: "Q2 review", Result: attest.ResultNoException}, {Key: "Q3 review", Result: attest.ResultNoException}}}
+	if _, err := fieldwork.RecordTest(ctx, env, d.db, mgmt, nil, internal); err != nil {
+		return err
+	}
+	today := m.today()
+	for _, r := range []fieldwork.NewRequest{
+		{Engagement: e.ID, Control: "CHG-02", Text: "Pull request approvals for the sampled changes", Items: drawn.Draw.Items, Due: today.AddDate(0, 0, -5).Format(attest.DateLayout)},
+		{Engagement: e.ID, Control: "AC-06", Text: "Sign-off of the Q3 user access review, with the list of removals", Due: today.AddDate(0, 0, 14).Format(attest.DateLayout)},
+	} {
+		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
+			r.Seal = sl
+			return fieldwork.CreateRequest(ctx, env, d.db, aud, ana, r)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoAuditorDir is the folder beside the data directory that stands for
+// the demo auditor's machine.
+func demoAuditorDir(dataDir string) string {
+	return filepath.Clean(dataDir) + "-auditor"
+}
+
+func nextDate(d string) string {
+	t, _ := time.Parse(attest.DateLayout, d)
+	return t.AddDate(0, 0, 1).Format(attest.DateLayout)
+}
+
+// demoPopulation imports a population of changes, extracted on its last
+// day, with its completeness check.
+func (m *Main) demoPopulation(ctx context.Context, d *data, mgmt attest.Change, name string, events []attest.Event, from, to string) (*attest.Population, error) {
 	dir := d.path("demo-populations")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+		return nil, err
 	}
 	var b strings.Builder
 	b.WriteString("change_id,merged_at,description\n")
 	for _, ev := range events {
 		fmt.Fprintf(&b, "%s,%s,%s\n", ev.Key, ev.Date, ev.Description)
 	}
-	file := filepath.Join(dir, "chg-02-merged-changes.csv")
+	file := filepath.Join(dir, name)
 	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
-		return err
+		return nil, err
 	}
 	spec := sample.Spec{Name: file, Format: sample.CSV, KeyColumn: "change_id", DateColumn: "merged_at"}
 	pending, st, err := scanPopulation(d.blobs, file, spec)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := d.blobs.Commit([]*blob.Pending{pending}); err != nil {
-		return err
+		return nil, err
 	}
 	pop, err := d.db.AddPopulation(ctx, mgmt, attest.Population{ControlID: "CHG-02", Ref: string(pending.Ref), Name: filepath.Base(file), Format: "csv", Rows: st.rows,
 		KeyColumn: "change_id", DateColumn: "merged_at", FirstDate: st.first, LastDate: st.last, Source: "source control (demo)",
-		Query: "pull requests merged to main during the period so far", ExtractedBy: "Sam Adeyemi", ExtractedAt: m.Now().UTC().Format(time.RFC3339)})
+		Query: "pull requests merged to main from " + from + " to " + to, ExtractedBy: "Sam Adeyemi", ExtractedAt: to})
 	if err != nil {
-		return err
-	}
-	size, err := sample.DefaultProfile().ForPopulation(pop.Rows)
-	if err != nil {
-		return err
-	}
-	items, _, err := selectItems(d.blobs, pop, "harbor-fieldwork-2026", size.Size, "quarter")
-	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := d.db.AddCompleteness(ctx, mgmt, attest.Completeness{PopulationID: pop.ID, Method: "control-total", ControlTotal: pop.Rows, Matched: pop.Rows,
 		Note: "Row count agrees with the source-control report of merged pull requests for the same dates."}); err != nil {
-		return err
+		return nil, err
 	}
-	drawn, err := d.db.AddDraw(ctx, aud, attest.Draw{EngagementID: e.ID, ControlID: "CHG-02", PopulationID: pop.ID, Seed: "harbor-fieldwork-2026",
-		Size: size.Size, Rule: size.Rule, Stratify: "quarter", Items: items})
-	if err != nil {
-		return err
-	}
-	return m.demoFieldwork(ctx, d, e, drawn, pop.Rows, mgmt, aud)
-}
-
-// demoFieldwork records the auditor's first tests (one with an exception,
-// answered by management), a test whose circumstances did not occur,
-// management's own internal test, and the auditor's request list.
-func (m *Main) demoFieldwork(ctx context.Context, d *data, e *attest.Engagement, drawn *attest.Draw, rows int, mgmt, aud attest.Change) error {
-	t := attest.Test{EngagementID: e.ID, ControlID: "CHG-02", Procedures: []string{"inspection", "reperformance"}, DrawID: drawn.ID, Deviations: "isolated"}
-	for i, k := range drawn.Items {
-		if i == 3 {
-			t.Items = append(t.Items, attest.ItemResult{Key: k, Result: attest.ResultDeviation, Note: "merged by its author without an approving review"})
-			continue
-		}
-		t.Items = append(t.Items, attest.ItemResult{Key: k, Result: attest.ResultNoException})
-	}
-	if err := t.Conclude(false, rows, attest.Wording{}); err != nil {
-		return err
-	}
-	saved, err := d.db.AddTest(ctx, aud, t)
-	if err != nil {
-		return err
-	}
-	if _, err := d.db.AddResponse(ctx, mgmt, attest.Response{TestID: saved.ID, Text: "The change was a documentation fix merged during an on-call incident. Since July, the repository rules no longer let an author merge without an approving review, and CHG-03 checks that setting daily."}); err != nil {
-		return err
-	}
-	np := attest.Test{EngagementID: e.ID, ControlID: "INC-03", Procedures: []string{"inquiry", "inspection"}}
-	if err := np.Conclude(true, 0, attest.Wording{}); err != nil {
-		return err
-	}
-	if _, err := d.db.AddTest(ctx, aud, np); err != nil {
-		return err
-	}
-	internal := attest.Test{EngagementID: e.ID, ControlID: "AC-06", Internal: true, Procedures: []string{"inspection"},
-		Items: []attest.ItemResult{{Key: "Q1 review", Result: attest.ResultNoException}, {Key: "Q2 review", Result: attest.ResultNoException}, {Key: "Q3 review", Result: attest.ResultNoException}}}
-	if err := internal.Conclude(false, 0, attest.Wording{}); err != nil {
-		return err
-	}
-	if _, err := d.db.AddTest(ctx, mgmt, internal); err != nil {
-		return err
-	}
-	today := m.today()
-	for _, r := range []attest.Request{
-		{EngagementID: e.ID, ControlID: "CHG-02", Text: "Pull request approvals for the sampled changes", Items: drawn.Items, Due: today.AddDate(0, 0, -5).Format(attest.DateLayout), Status: "open"},
-		{EngagementID: e.ID, ControlID: "AC-06", Text: "Sign-off of the Q3 user access review, with the list of removals", Due: today.AddDate(0, 0, 14).Format(attest.DateLayout), Status: "open"},
-	} {
-		if _, err := d.db.SaveRequest(ctx, aud, r); err != nil {
-			return err
-		}
-	}
-	return nil
+	return pop, nil
 }

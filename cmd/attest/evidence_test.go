@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,12 +21,29 @@ func setup(t *testing.T) string {
 	return dir
 }
 
-// addAuditor gives the auditor an account and names it on the engagement.
+// addAuditor gives the auditor an account, names it on the engagement,
+// and makes, enrolls and confirms the auditor's signing key (keyOf).
 func addAuditor(t *testing.T, dir, name string, args ...string) {
 	t.Helper()
 	email := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@cpa.example"
 	mustRun(t, dir, "user", "add", "--email", email, "--name", name, "--role", "auditor")
 	mustRun(t, dir, append([]string{"engagement", "auditor", "add", name, "--user", email}, args...)...)
+	enrollKey(t, dir, name)
+}
+
+// enrollKey makes the named auditor's key, enrolls and confirms it.
+func enrollKey(t *testing.T, dir, name string) {
+	t.Helper()
+	key := keyOf(dir, name)[1]
+	mustRun(t, dir, "auditor", "keygen", "--out", key, "--name", name)
+	mustRun(t, dir, "engagement", "auditor", "enroll", name, "--public-key", key+".pub")
+	mustRun(t, dir, "engagement", "auditor", "confirm", "--auditor-key", key)
+}
+
+// keyOf is the flag that signs with the auditor's key (kept apart from the
+// data directory, as on the auditor's own machine).
+func keyOf(dir, name string) []string {
+	return []string{"--auditor-key", filepath.Join(filepath.Dir(dir), filepath.Base(dir)+"-"+strings.ToLower(strings.ReplaceAll(name, " ", "-"))+".key")}
 }
 
 func TestEvidenceAdd(t *testing.T) {
@@ -433,4 +451,28 @@ func TestEvidenceDatedOutsideThePeriod(t *testing.T) {
 		t.Errorf("inside: %+v", r)
 	}
 	mustRun(t, dir, "evidence", "add", "--control", "AC-06", "--file", "r.txt", "--date", "2020-03-31", "--force")
+}
+
+// auditorTest records the named auditor's signed test of a control as an
+// auditor would: a population of the items, the binding draw of all of
+// them, and a result for each ("KEY=RESULT[:NOTE]"). It returns the
+// test's JSON.
+func auditorTest(t *testing.T, dir, auditor, control string, results []string, extra ...string) map[string]any {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("id\n")
+	for _, r := range results {
+		k, _, _ := strings.Cut(r, "=")
+		b.WriteString(k + "\n")
+	}
+	file := "pop-" + strings.ToLower(control) + ".csv"
+	writeFile(t, dir, file, b.String())
+	mustRun(t, dir, "population", "import", "--control", control, "--file", file, "--key", "id")
+	d := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", control, "--json"}, keyOf(dir, auditor)...)...))
+	args := []string{"test", "record", "--control", control, "--procedure", "inspection", "--draw", fmt.Sprint(d["id"]), "--json"}
+	for _, r := range results {
+		args = append(args, "--item", r)
+	}
+	args = append(append(args, extra...), keyOf(dir, auditor)...)
+	return decode[map[string]any](t, mustRun(t, dir, args...))
 }

@@ -77,7 +77,7 @@ population (a header and no rows) is valid.`,
 		},
 	}
 	list.Flags().StringVar(&control, "control", "", "only this control's populations")
-	cmd.AddCommand(imp, list, m.populationReconcile(), m.populationShow())
+	cmd.AddCommand(imp, list, m.populationReconcile(), m.populationShow(), m.populationTest())
 	return cmd
 }
 

@@ -33,7 +33,7 @@ func TestDescriptionAndReport(t *testing.T) {
 	}
 	// An auditor's test with an exception and management's response.
 	addAuditor(t, dir, "Ana Lima")
-	mustRun(t, dir, "test", "record", "--control", "AC-06", "--procedure", "inspection", "--item", "Q1=no-exception", "--item", "Q2=deviation:review signed 40 days late", "--deviations", "isolated", "--as", "Ana Lima")
+	auditorTest(t, dir, "Ana Lima", "AC-06", []string{"Q1=no-exception", "Q2=deviation:review signed 40 days late"}, "--deviations", "isolated")
 	mustRun(t, dir, "test", "respond", "--test", "1", "--text", "Reviews now have a calendar reminder and a backup reviewer.")
 	mustRun(t, dir, "test", "record", "--control", "AC-04", "--procedure", "inspection", "--item", "E1=no-exception", "--internal", "--as", "Priya")
 

@@ -22,11 +22,13 @@ func (m *Main) requestCommand() *cobra.Command {
 		Short: "Ask for evidence (auditors only)",
 		Args:  cobra.NoArgs,
 		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			env, actor, err := m.fieldwork(ctx, d, e)
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			r, err := fieldwork.CreateRequest(ctx, env, d.db, m.change(), actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due})
+			r, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
+				return fieldwork.CreateRequest(ctx, env, d.db, ch, actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due, Seal: sl})
+			})
 			if err != nil {
 				return err
 			}
@@ -93,11 +95,13 @@ func (m *Main) requestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			env, actor, err := m.fieldwork(ctx, d, e)
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			saved, err := fieldwork.CloseRequest(ctx, env, d.db, m.change(), actor, r)
+			saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
+				return fieldwork.CloseRequest(ctx, env, d.db, ch, actor, r, sl)
+			})
 			if err != nil {
 				return err
 			}

@@ -103,6 +103,7 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		}),
 	}
 	cmd.AddCommand(add, link, remove, list)
+	cmd.AddCommand(m.enrollCommands()...)
 	return cmd
 }
 
@@ -117,6 +118,24 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 		return fieldwork.Env{}, nil, err
 	}
 	env := fieldwork.Env{Store: d.db, Blobs: d.blobs, Policy: auth.Policy{Dir: d.db, Grace: grace, Now: m.Now()}}
+	if path := m.auditorKeyFile(); path != "" {
+		// The auditor's key says who acts: the account it is enrolled for.
+		sg, err := loadSigner(path)
+		if err != nil {
+			return env, nil, err
+		}
+		keys, err := d.db.AuditorKeys(ctx, e.ID)
+		if err != nil {
+			return env, nil, err
+		}
+		for _, k := range keys {
+			if k.Fingerprint == sg.fp {
+				u, err := d.db.User(ctx, k.UserID)
+				return env, u, err
+			}
+		}
+		return env, nil, attest.Errorf(attest.EFORBIDDEN, "key %s is not enrolled on %s", sg.fp, e.ID)
+	}
 	as, err := d.db.Auditors(ctx, e.ID)
 	if err != nil {
 		return env, nil, err
@@ -410,11 +429,13 @@ both stay visible.`,
 				return err
 			}
 			defer d.Close()
-			env, actor, err := m.fieldwork(ctx, d, e)
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			dr, err := fieldwork.Draw(ctx, env, m.change(), actor, fieldwork.DrawRequest{Engagement: e.ID, Control: control, PopulationID: popID, Seed: seed, Size: size, Stratify: stratify, Reason: reason})
+			dr, err := signed(sg, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+				return fieldwork.Draw(ctx, env, ch, actor, fieldwork.DrawRequest{Engagement: e.ID, Control: control, PopulationID: popID, Seed: seed, Size: size, Stratify: stratify, Reason: reason, Seal: sl})
+			})
 			if err != nil {
 				return err
 			}
@@ -515,11 +536,13 @@ deviation.`,
 				return err
 			}
 			defer d.Close()
-			env, actor, err := m.fieldwork(ctx, d, e)
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			saved, err := fieldwork.Extend(ctx, env, d.db, m.change(), actor, e.ID, drawID, size, reason)
+			saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Draw, error) {
+				return fieldwork.Extend(ctx, env, d.db, ch, actor, e.ID, drawID, size, reason, sl)
+			})
 			if err != nil {
 				return err
 			}

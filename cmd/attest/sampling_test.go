@@ -32,11 +32,11 @@ func TestSamplingWorkflow(t *testing.T) {
 		t.Errorf("import %v", imp)
 	}
 	// Only a named auditor may draw.
-	if r := run(t, dir, "", "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--as", "Priya"); r.code != 2 || !strings.Contains(r.stderr, "only the service auditor") {
+	if r := run(t, dir, "", "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--as", "Priya"); r.code != 2 || !strings.Contains(r.stderr, "signed by the engagement's enrolled auditor key") {
 		t.Errorf("draw by management: %+v", r)
 	}
 	addAuditor(t, dir, "Ana Lima", "--firm", "Example CPA")
-	ana := []string{"--as", "Ana Lima"}
+	ana := keyOf(dir, "Ana Lima")
 	d1 := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "s1", "--json"}, ana...)...))
 	for _, k := range []string{"control", "population", "seed", "size", "rule", "binding", "drawn_by", "items"} {
 		if _, ok := d1[k]; !ok {
@@ -202,12 +202,12 @@ func TestSampleSize(t *testing.T) {
 		t.Errorf("profile by management: %+v", r)
 	}
 	addAuditor(t, ws, "Ana")
-	mustRun(t, ws, "sample", "profile", "set", "--file", "firm.json", "--as", "Ana")
+	mustRun(t, ws, append([]string{"sample", "profile", "set", "--file", "firm.json"}, keyOf(ws, "Ana")...)...)
 	if out := decode[map[string]any](t, mustRun(t, ws, "sample", "size", "--control", "AC-06", "--json")); out["size"] != 3.0 {
 		t.Errorf("firm profile: %v", out)
 	}
 	// The firm's wording shapes the auditor's results.
-	rec := decode[map[string]any](t, mustRun(t, ws, "test", "record", "--control", "AC-06", "--procedure", "inspection", "--item", "Q1=deviation:no sign-off", "--deviations", "isolated", "--as", "Ana", "--json"))
+	rec := auditorTest(t, ws, "Ana", "AC-06", []string{"Q1=deviation:no sign-off"}, "--deviations", "isolated")
 	if rec["wording"] != "Deviations noted in 1 of 1 items: Q1: no sign-off." {
 		t.Errorf("firm wording: %v", rec["wording"])
 	}

@@ -24,15 +24,15 @@ testing, never shown as the auditor's. Results are ledger entries and are
 never edited: a new test supersedes in the list, both stay visible.
 Management's responses to exceptions attach with ` + "`attest test respond`" + `.`,
 	}
-	var control, procedures, deviations, fromFile string
+	var control, procedures, deviations, fromFile, covers, appliesTo, reason, acknowledged, testOfOne, supportedBy string
 	var items []string
 	var draw int64
 	var internal, notPerformed bool
 	rec := &cobra.Command{
 		Use:   "record --control ID --procedure METHOD[,METHOD] [--draw N] --item KEY=RESULT[:NOTE]... [--deviations isolated|systematic] [--internal]",
 		Short: "Record a test of a control",
-		Example: `  attest test record --control CHG-02 --draw 1 --procedure inspection --item CHG-0012=no-exception --item CHG-0040=deviation:"merged without review" --deviations isolated --as "Ana Lima"
-  attest test record --control INC-03 --procedure inquiry,inspection --not-performed --as "Ana Lima"
+		Example: `  attest test record --control CHG-02 --draw 1 --procedure inspection --item CHG-0012=no-exception --item CHG-0040=deviation:"merged without review" --deviations isolated --auditor-key ~/ana.key
+  attest test record --control INC-03 --procedure inquiry,inspection --not-performed --auditor-key ~/ana.key
   attest test record --control AC-06 --procedure inspection --internal --items-file results.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -49,14 +49,38 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 				return err
 			}
 			defer d.Close()
-			env, actor, err := m.fieldwork(ctx, d, e)
-			if err != nil {
-				return err
+			req := fieldwork.TestRequest{Engagement: e.ID, Control: control, Internal: internal,
+				Procedures: strings.Split(procedures, ","), DrawID: draw, Items: results, Deviations: deviations, NotPerformed: notPerformed,
+				AppliesTo: splitList(appliesTo), Reason: reason, Acknowledged: acknowledged, TestOfOne: testOfOne, SupportedBy: splitList(supportedBy)}
+			if covers != "" {
+				from, to, ok := strings.Cut(covers, "..")
+				if !ok {
+					return attest.Errorf(attest.EINVALID, "--covers %q: want FROM..TO (YYYY-MM-DD..YYYY-MM-DD)", covers)
+				}
+				req.From, req.To = strings.TrimSpace(from), strings.TrimSpace(to)
 			}
-			saved, err := fieldwork.RecordTest(ctx, env, d.db, m.change(), actor, fieldwork.TestRequest{Engagement: e.ID, Control: control, Internal: internal,
-				Procedures: strings.Split(procedures, ","), DrawID: draw, Items: results, Deviations: deviations, NotPerformed: notPerformed})
-			if err != nil {
-				return err
+			var saved *attest.Test
+			if internal {
+				env, actor, err := m.fieldwork(ctx, d, e)
+				if err != nil {
+					return err
+				}
+				saved, err = fieldwork.RecordTest(ctx, env, d.db, m.change(), actor, req)
+				if err != nil {
+					return err
+				}
+			} else {
+				env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
+				if err != nil {
+					return err
+				}
+				saved, err = signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
+					req.Seal = sl
+					return fieldwork.RecordTest(ctx, env, d.db, ch, actor, req)
+				})
+				if err != nil {
+					return err
+				}
 			}
 			if _, err := d.checkpoint(ctx); err != nil {
 				return err
@@ -80,7 +104,13 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 	fl.StringVar(&fromFile, "items-file", "", "item results from a CSV file with columns key,result,note")
 	fl.StringVar(&deviations, "deviations", "", "isolated or systematic (required when a deviation is recorded)")
 	fl.BoolVar(&internal, "internal", false, "management's own internal test, not the auditor's")
-	fl.BoolVar(&notPerformed, "not-performed", false, "no testing performed: the circumstances that warrant the control did not occur")
+	fl.BoolVar(&notPerformed, "not-performed", false, "no testing performed: the circumstances that warrant the control did not occur (event-driven controls with an evidenced empty population only)")
+	fl.StringVar(&covers, "covers", "", "the part of the period tested, FROM..TO (interim testing; default the whole period)")
+	fl.StringVar(&appliesTo, "applies-to", "", "other engagements (same control, same period) the result also serves, comma-separated")
+	fl.StringVar(&reason, "reason", "", "why fewer items were tested than the size rule asks")
+	fl.StringVar(&acknowledged, "acknowledge", "", "the auditor's word on occurrences with missed or late evidence, to conclude no exceptions despite them")
+	fl.StringVar(&testOfOne, "test-of-one", "", "an automated control tested once: how its configuration was tested (needs --supported-by)")
+	fl.StringVar(&supportedBy, "supported-by", "", "for a test of one: the access and change-management controls over the system, comma-separated")
 
 	var text string
 	var testID int64
@@ -196,7 +226,7 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 			return nil
 		},
 	}
-	cmd.AddCommand(rec, respond, list, show)
+	cmd.AddCommand(rec, respond, list, show, m.testEvaluate(), m.testReview())
 	return cmd
 }
 

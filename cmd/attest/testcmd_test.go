@@ -11,10 +11,10 @@ func TestTestsAndRequests(t *testing.T) {
 	writeFile(t, dir, "changes.csv", population(60, 0))
 	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id")
 	addAuditor(t, dir, "Ana Lima")
-	ana := []string{"--as", "Ana Lima"}
+	ana := keyOf(dir, "Ana Lima")
 	draw := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "t", "--size", "5", "--json"}, ana...)...))
 	items := toStrings(draw["items"])
-	args := []string{"test", "record", "--control", "CHG-02", "--draw", "1", "--procedure", "inspection"}
+	args := []string{"test", "record", "--control", "CHG-02", "--draw", "1", "--procedure", "inspection", "--reason", "a first look"}
 	for i, k := range items {
 		if i == 2 {
 			args = append(args, "--item", k+"=deviation:merged without an approving review")
@@ -24,8 +24,13 @@ func TestTestsAndRequests(t *testing.T) {
 	}
 	with := func(extra ...string) []string { return append(append([]string{}, args...), extra...) }
 	// Management cannot record the auditor's test.
-	if r := run(t, dir, "", with("--deviations", "isolated", "--as", "Priya")...); r.code != 2 || !strings.Contains(r.stderr, "only the service auditor") {
+	if r := run(t, dir, "", with("--deviations", "isolated", "--as", "Priya")...); r.code == 0 || !strings.Contains(r.stderr, "signed by the engagement's enrolled auditor key") {
 		t.Errorf("auditor's test by management: %+v", r)
+	}
+	// Fewer items than the size rule asks (25 for 60 events): only with a reason.
+	noReason := append(append([]string{}, args[:8]...), args[10:]...)
+	if r := run(t, dir, "", append(append(noReason, "--deviations", "isolated"), ana...)...); r.code != 2 || !strings.Contains(r.stderr, "the size rule asks 25") {
+		t.Errorf("fewer items without a reason: %+v", r)
 	}
 	if r := run(t, dir, "", with(ana...)...); r.code != 2 || !strings.Contains(r.stderr, "isolated or systematic") {
 		t.Errorf("deviation without its kind: %+v", r)
@@ -33,11 +38,17 @@ func TestTestsAndRequests(t *testing.T) {
 	if r := run(t, dir, "", append(append([]string{}, args[:len(args)-2]...), ana...)...); r.code != 2 || !strings.Contains(r.stderr, "without a result") {
 		t.Errorf("an item left out: %+v", r)
 	}
-	if r := run(t, dir, "", "test", "record", "--control", "CHG-02", "--procedure", "inquiry", "--item", "X=no-exception", "--as", "Ana Lima"); r.code != 2 || !strings.Contains(r.stderr, "inquiry alone") {
+	// One made-up item, no draw: refused, naming it.
+	if r := run(t, dir, "", append([]string{"test", "record", "--control", "CHG-02", "--procedure", "inspection", "--item", "X=no-exception"}, ana...)...); r.code != 2 || !strings.Contains(r.stderr, "X are not in a draw") {
+		t.Errorf("an item from no draw: %+v", r)
+	}
+	inquiry := append([]string{}, args...)
+	inquiry[7] = "inquiry"
+	if r := run(t, dir, "", append(append(inquiry, "--deviations", "isolated"), ana...)...); r.code != 2 || !strings.Contains(r.stderr, "inquiry alone") {
 		t.Errorf("inquiry alone: %+v", r)
 	}
-	rec := decode[map[string]any](t, mustRun(t, dir, with("--deviations", "isolated", "--json", "--as", "Ana Lima")...))
-	want := fmt.Sprintf("Exception noted: for 1 of 5 items selected from a population of 60, %s: merged without an approving review.", items[2])
+	rec := decode[map[string]any](t, mustRun(t, dir, append(with("--deviations", "isolated", "--json"), ana...)...))
+	want := fmt.Sprintf("Exception noted: for 1 of 5 items selected from a population of 60, %s: merged without an approving review. 5 items were tested where the sample size rule asks 25: a first look.", items[2])
 	if rec["wording"] != want || rec["internal"] != false || rec["tested_by"] != "Ana Lima" {
 		t.Errorf("test %v\nwant wording %q", rec, want)
 	}
@@ -66,7 +77,20 @@ func TestTestsAndRequests(t *testing.T) {
 	}
 	mustRun(t, dir, "test", "respond", "--test", "1", "--text", "The reviewer rule now blocks merges without approval.", "--as", "Priya")
 	mustRun(t, dir, "test", "record", "--control", "AC-06", "--procedure", "inspection", "--internal", "--item", "Q1=no-exception", "--as", "Priya")
-	mustRun(t, dir, "test", "record", "--control", "INC-02", "--procedure", "inquiry,inspection", "--not-performed", "--as", "Ana Lima")
+	// "Did not occur" only for an event-driven control with an evidenced empty population.
+	if r := run(t, dir, "", append([]string{"test", "record", "--control", "AC-06", "--procedure", "inquiry,inspection", "--not-performed"}, ana...)...); r.code != 2 || !strings.Contains(r.stderr, "periodic control") {
+		t.Errorf("not performed for a quarterly control: %+v", r)
+	}
+	if r := run(t, dir, "", append([]string{"test", "record", "--control", "INC-02", "--procedure", "inquiry,inspection", "--not-performed"}, ana...)...); r.code != 2 || !strings.Contains(r.stderr, "no empty population") {
+		t.Errorf("not performed with no population: %+v", r)
+	}
+	writeFile(t, dir, "incidents.csv", "id,opened\n")
+	mustRun(t, dir, "population", "import", "--control", "INC-02", "--file", "incidents.csv", "--key", "id")
+	if r := run(t, dir, "", append([]string{"test", "record", "--control", "INC-02", "--procedure", "inquiry,inspection", "--not-performed"}, ana...)...); r.code != 2 || !strings.Contains(r.stderr, "no completeness evidence") {
+		t.Errorf("not performed with an unevidenced empty population: %+v", r)
+	}
+	mustRun(t, dir, "population", "reconcile", "--population", "2", "--control-total", "0", "--note", "the ticketing system reports no incidents in the period")
+	mustRun(t, dir, append([]string{"test", "record", "--control", "INC-02", "--procedure", "inquiry,inspection", "--not-performed"}, ana...)...)
 	auditors := decode[[]map[string]any](t, mustRun(t, dir, "test", "list", "--json"))
 	internal := decode[[]map[string]any](t, mustRun(t, dir, "test", "list", "--internal", "--json"))
 	if len(auditors) != 2 || len(internal) != 1 || internal[0]["control"] != "AC-06" {

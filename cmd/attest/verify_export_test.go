@@ -32,7 +32,8 @@ func TestVerifyExport(t *testing.T) {
 		t.Fatalf("user add: %+v", r)
 	}
 	mustRun(t, dir, "engagement", "auditor", "add", "Ana Lima")
-	mustRun(t, dir, "sample", "draw", "--control", "CHG-02", "--seed", "s1", "--size", "3", "--as", "Ana Lima")
+	enrollKey(t, dir, "Ana Lima")
+	mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-02", "--seed", "s1", "--size", "3"}, keyOf(dir, "Ana Lima")...)...)
 
 	m := &Main{Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
 	m.cfg.dataDir = filepath.Join(dir, "attest-data")
@@ -74,6 +75,10 @@ func TestVerifyExport(t *testing.T) {
 	}
 	if r := run(t, dir, "", "verify", "--export", "papers.zip"); r.code != 0 || !strings.Contains(r.stderr, "its own key") {
 		t.Errorf("without --key: %+v", r)
+	}
+	// The auditor checks the export against her own journal, offline.
+	if out := mustRun(t, dir, append([]string{"auditor", "verify", "--export", "papers.zip"}, keyOf(dir, "Ana Lima")...)...); !strings.Contains(out, "2 statements in your journal, 2 found as you signed them") {
+		t.Errorf("auditor verify --export: %s", out)
 	}
 
 	// Change one byte of draws.json.
@@ -122,7 +127,7 @@ func engagementID(t *testing.T, dir string) string {
 func TestVerifyReplaysComments(t *testing.T) {
 	dir := setup(t)
 	addAuditor(t, dir, "Ana Lima")
-	mustRun(t, dir, "request", "create", "--control", "CHG-02", "--text", "approvals", "--as", "Ana Lima")
+	mustRun(t, dir, append([]string{"request", "create", "--control", "CHG-02", "--text", "approvals"}, keyOf(dir, "Ana Lima")...)...)
 	m := &Main{Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
 	m.cfg.dataDir = filepath.Join(dir, "attest-data")
 	d, err := m.open(context.Background())

@@ -79,8 +79,15 @@ func TestEveryPageOnTheDemo(t *testing.T) {
 		t.Fatal("the demo's SOC 2 engagement has no documents")
 	}
 	docID := strconv.FormatInt(docs[0].ID, 10)
+	// A ledger entry of the SOC 2 engagement, which the auditor may read:
+	// the auditor's first test.
+	tests, _ := st.Tests(ctx, soc2, "")
+	if len(tests) == 0 {
+		t.Fatal("the demo's SOC 2 engagement has no test")
+	}
+	entry := strconv.FormatInt(tests[0].Entry, 10)
 	params := strings.NewReplacer("{id}", soc2, "{engagement}", soc2, "{control}", owned, "{org}", "demo", "{$}", "",
-		"{req}", "1", "{uid}", "1", "{tid}", "1", "{test}", "1", "{name}", "attest.css", "{entry}", "3", "{token}", "not-a-token")
+		"{req}", "1", "{uid}", "1", "{tid}", "1", "{test}", "1", "{name}", "attest.css", "{entry}", entry, "{token}", "not-a-token")
 	pages := 0
 	for _, rt := range srv.Routes() {
 		if rt.Method != "GET" {

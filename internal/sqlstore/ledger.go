@@ -25,7 +25,14 @@ func appendEntry(ctx context.Context, tx querier, ch attest.Change, typ string, 
 	if err != nil {
 		return 0, err
 	}
-	record, err := ledger.Encode(ledger.Entry{Seq: n, Type: typ, Time: ch.Stamp(), Actor: ch.Actor, Data: raw})
+	entry := ledger.Entry{Seq: n, Type: typ, Time: ch.Stamp(), Actor: ch.Actor, Data: raw}
+	if ch.Statement != nil {
+		entry.Statement = ch.Statement.Hash
+		if err := insertStatement(ctx, tx, ch, n); err != nil {
+			return 0, err
+		}
+	}
+	record, err := ledger.Encode(entry)
 	if err != nil {
 		return 0, err
 	}

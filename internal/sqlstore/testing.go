@@ -32,22 +32,33 @@ func (s *Store) AddTest(ctx context.Context, ch attest.Change, t attest.Test) (*
 	if t.Entry, err = appendEntry(ctx, tx, ch, attest.EntryTestRecorded, rec); err != nil {
 		return nil, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO tests (id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.ID, t.EngagementID, t.ControlID, t.Internal, jsonText(t.Procedures), t.DrawID, jsonText(t.Items), t.Conclusion, t.Deviations, t.Wording, t.TestedBy, t.TestedAt, t.Entry)
+	applies := t.AppliesTo
+	if applies == nil {
+		applies = []string{}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tests (`+testCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.EngagementID, t.ControlID, t.Internal, jsonText(t.Procedures), t.DrawID, jsonText(t.Items), t.Conclusion, t.Deviations, t.Wording, t.TestedBy, t.TestedAt, t.Entry,
+		t.From, t.To, jsonText(applies))
 	if err != nil {
 		return nil, fmt.Errorf("insert test: %w", err)
 	}
 	return &t, tx.Commit()
 }
 
-const testCols = `id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry`
+const testCols = `id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry, covers_from, covers_to, applies_to`
 
 func scanTest(row interface{ Scan(...any) error }) (*attest.Test, error) {
 	var t attest.Test
-	var procs, items string
-	if err := row.Scan(&t.ID, &t.EngagementID, &t.ControlID, &t.Internal, &procs, &t.DrawID, &items, &t.Conclusion, &t.Deviations, &t.Wording, &t.TestedBy, &t.TestedAt, &t.Entry); err != nil {
+	var procs, items, applies string
+	if err := row.Scan(&t.ID, &t.EngagementID, &t.ControlID, &t.Internal, &procs, &t.DrawID, &items, &t.Conclusion, &t.Deviations, &t.Wording, &t.TestedBy, &t.TestedAt, &t.Entry, &t.From, &t.To, &applies); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(applies), &t.AppliesTo); err != nil {
+		return nil, err
+	}
+	if len(t.AppliesTo) == 0 {
+		t.AppliesTo = nil
 	}
 	if err := json.Unmarshal([]byte(procs), &t.Procedures); err != nil {
 		return nil, err

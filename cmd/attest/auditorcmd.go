@@ -1,0 +1,423 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/workpapers"
+)
+
+// auditorsCommand is the service auditor's own tools: the key pair and
+// the check of the organization's copy against the auditor's record.
+func (m *Main) auditorsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "auditor",
+		Short: "The service auditor's signing key and the check of their statements",
+		Long: `The service auditor signs every act (seeds and draws, extensions, tests and
+results, deviation evaluations, requests) with a key only they hold, so the
+organization, which runs Attest and holds its database and server keys,
+cannot make results appear as the auditor's. Make the key on the auditor's
+own machine, enroll its public half on the engagement, confirm it, and sign
+with --auditor-key FILE (or ATTEST_AUDITOR_KEY).`,
+	}
+	var out, name string
+	keygen := &cobra.Command{
+		Use:   "keygen --out FILE [--name NAME]",
+		Short: "Make the auditor's key pair (FILE, mode 0600, and FILE.pub)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return attest.Errorf(attest.EINVALID, "say where to write the key: --out FILE")
+			}
+			fp, pub, err := writeKeyFiles(out, name)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]string{"private_key": out, "public_key": pub, "fingerprint": fp})
+			}
+			m.printf("Wrote the private key to %s (only you should read it) and the public key to %s.\nFingerprint: %s\nRecord the fingerprint in your firm's working papers; enroll the public key with\n  attest engagement auditor enroll --engagement ID --public-key %s \"YOUR NAME\"\nthen confirm it with attest engagement auditor confirm --auditor-key %s\n", out, pub, fp, pub, out)
+			return nil
+		},
+	}
+	keygen.Flags().StringVar(&out, "out", "", "the private key file to write (never overwritten)")
+	keygen.Flags().StringVar(&name, "name", "", "a comment for the public key (your name)")
+	cmd.AddCommand(keygen, m.auditorVerify())
+	return cmd
+}
+
+// enrollCommands are attest engagement auditor enroll, confirm,
+// fingerprint and retire.
+func (m *Main) enrollCommands() []*cobra.Command {
+	var pubFile, holder string
+	var invite bool
+	enroll := &cobra.Command{
+		Use:   "enroll NAME (--public-key FILE | --invite)",
+		Short: "Enroll an auditor's public key on the engagement (the auditor then confirms it)",
+		Long: `Enroll the public half of an auditor's key for the named auditor. The auditor
+may enroll their own key; management may record a key the auditor sent, but
+no key counts until the auditor confirms it with a statement signed by it
+(attest engagement auditor confirm). With --invite, the command prints the
+page where the auditor, signed in, makes a key in their browser and enrolls
+and confirms it there.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if invite {
+				url := "/fieldwork/" + e.ID + "/key"
+				if m.cfg.json {
+					return m.printJSON(map[string]string{"engagement": e.ID, "auditor": args[0], "invite": url})
+				}
+				m.printf("Send %s this page of your Attest server: %s\nSigned in with their auditor account, they make a key in the browser, enroll it and confirm its fingerprint against their firm's record.\n", args[0], url)
+				return nil
+			}
+			if pubFile == "" {
+				return attest.Errorf(attest.EINVALID, "give the auditor's public key (--public-key FILE, as attest auditor keygen writes) or --invite")
+			}
+			b, err := os.ReadFile(pubFile)
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "public key: %v", err)
+			}
+			env, actor, err := m.fieldwork(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			k, err := fieldwork.Enroll(ctx, env, d.db, m.change(), actor, fieldwork.EnrollRequest{Engagement: e.ID, Name: args[0], PublicKey: string(b), Holder: holder})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(k)
+			}
+			m.printf("Enrolled key %s for %s on %s. It counts once %s confirms it:\n  attest engagement auditor confirm --engagement %s --auditor-key THEIR-KEY-FILE\n", k.Fingerprint, k.Name, e.ID, k.Name, e.ID)
+			return nil
+		},
+	}
+	enroll.Flags().StringVar(&pubFile, "public-key", "", "the auditor's public key file (FILE.pub from attest auditor keygen)")
+	enroll.Flags().BoolVar(&invite, "invite", false, "print the page where the auditor enrolls a browser key instead")
+	enroll.Flags().StringVar(&holder, "holder", fieldwork.HolderCLI, "where the private key is kept: cli or browser")
+	confirm := &cobra.Command{
+		Use:   "confirm --auditor-key FILE",
+		Short: "Confirm your enrolled key (the auditor, signing with it)",
+		Long: `Confirm that the key enrolled for you is yours and that its fingerprint is
+the one your firm recorded: the first statement of your chain, signed with
+the key itself. Only you can confirm it; until then nothing it signs counts.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			k, err := signed(sg, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+				return fieldwork.Confirm(ctx, env, d.db, ch, actor, e.ID, sl)
+			})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(k)
+			}
+			m.printf("Confirmed key %s for %s on %s.\n", k.Fingerprint, k.Name, e.ID)
+			return nil
+		},
+	}
+	fingerprint := &cobra.Command{
+		Use:   "fingerprint [NAME]",
+		Short: "Show the auditors' enrolled keys and their fingerprints",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			keys, err := d.db.AuditorKeys(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			out := []attest.AuditorKey{}
+			for _, k := range keys {
+				if len(args) == 0 || k.Name == args[0] {
+					out = append(out, k)
+				}
+			}
+			if len(args) == 1 && len(out) == 0 {
+				return attest.Errorf(attest.ENOTFOUND, "no key is enrolled for %q on %s", args[0], e.ID)
+			}
+			if m.cfg.json {
+				return m.printJSON(out)
+			}
+			for _, k := range out {
+				state := "confirmed " + k.Confirmed
+				if k.Confirmed == "" {
+					state = "NOT CONFIRMED by its holder: nothing it signs counts"
+				}
+				if k.Retired != "" {
+					state += "; retired " + k.Retired
+				}
+				m.printf("%s\t%s\t%s key\t%s\n", k.Name, k.Fingerprint, k.Holder, state)
+			}
+			if len(out) == 0 {
+				m.printf("No auditor key is enrolled on %s.\n", e.ID)
+			}
+			return nil
+		},
+	}
+	var fp string
+	retire := &cobra.Command{
+		Use:   "retire --fingerprint FP",
+		Short: "Retire a key (lost or replaced): it signs nothing new, what it signed stays valid",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			env, actor, err := m.fieldwork(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			k, err := fieldwork.Retire(ctx, env, d.db, m.change(), actor, e.ID, fp)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(k)
+			}
+			m.printf("Retired key %s on %s.\n", k.Fingerprint, e.ID)
+			return nil
+		},
+	}
+	retire.Flags().StringVar(&fp, "fingerprint", "", "the key's fingerprint")
+	return []*cobra.Command{enroll, confirm, fingerprint, retire}
+}
+
+// auditorVerify checks the organization's copy of the auditor's
+// statements against the auditor's own journal and key, trusting nothing
+// of the organization's but what it serves.
+func (m *Main) auditorVerify() *cobra.Command {
+	var export string
+	cmd := &cobra.Command{
+		Use:   "verify --auditor-key FILE [--export FILE]",
+		Short: "Check the organization's copy of your statements against your own record",
+		Long: `On the auditor's machine: read the statements the data directory (or
+database) holds for your key and compare them with your journal (FILE.journal,
+kept beside your key by every signed act): every statement you signed must be
+there, unchanged and in its place in the chain; any other statement under
+your key, any key enrolled for you that is not yours, and any result recorded
+as yours without your signature are reported. With --export, the check reads
+the working-papers export (the ZIP from the fieldwork page) instead, and
+needs no access to the organization's server. Exit 1 when something differs.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			path := m.auditorKeyFile()
+			if path == "" {
+				return attest.Errorf(attest.EINVALID, "give your key: --auditor-key FILE")
+			}
+			sg, err := loadSigner(path)
+			if err != nil {
+				return err
+			}
+			js, err := readJournal(sg.journal)
+			if err != nil {
+				return err
+			}
+			var src fieldwork.JournalStore
+			if export != "" {
+				b, err := os.ReadFile(export)
+				if err != nil {
+					return attest.Errorf(attest.EINVALID, "export: %v", err)
+				}
+				c, err := workpapers.Read(bytes.NewReader(b), int64(len(b)))
+				if err != nil {
+					return err
+				}
+				src = c
+			} else {
+				d, err := m.openToRead(ctx)
+				if err != nil {
+					return err
+				}
+				defer d.Close()
+				src = d.db
+			}
+			rep, err := fieldwork.CompareJournal(ctx, src, sg.priv.Public().(ed25519.PublicKey), js)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				if err := m.printJSON(rep); err != nil {
+					return err
+				}
+			} else {
+				m.printf("Your key %s: %d statements in your journal, %d found as you signed them.\n", sg.fp, rep.Journal, rep.Matched)
+				for _, p := range rep.OtherKeys {
+					m.printf("  · %s\n", p)
+				}
+				for _, p := range rep.Problems {
+					m.printf("  ✗ %s\n", p)
+				}
+				if len(rep.Problems) == 0 {
+					m.printf("The organization's copy holds every statement you signed, unchanged, and nothing else as yours.\n")
+				}
+			}
+			if len(rep.Problems) > 0 {
+				return failure{code: 1}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&export, "export", "", "check a working-papers export (ZIP) instead of the data directory")
+	return cmd
+}
+
+// testEvaluate is attest test evaluate: the auditor's signed evaluation
+// of a test's deviations.
+func (m *Main) testEvaluate() *cobra.Command {
+	var in fieldwork.Evaluation
+	cmd := &cobra.Command{
+		Use:   "evaluate --test N --nature isolated|systematic [--extension DRAW] [--compensating CONTROL] --conclusion TEXT",
+		Short: "Evaluate a test's deviations (the service auditor, signed)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			in.Engagement = e.ID
+			st, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
+				in.Seal = sl
+				return fieldwork.Evaluate(ctx, env, d.db, ch, actor, in)
+			})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(st)
+			}
+			m.printf("Recorded the evaluation of test %d's deviations (statement %d, signed).\n", in.Test, st.Seq)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.Int64Var(&in.Test, "test", 0, "the test with exceptions")
+	fl.StringVar(&in.Nature, "nature", "", "isolated or systematic")
+	fl.Int64Var(&in.Extension, "extension", 0, "the extension drawn after the deviation (attest sample extend)")
+	fl.StringVar(&in.Compensating, "compensating", "", "a compensating control, described and tested")
+	fl.StringVar(&in.Conclusion, "conclusion", "", "the auditor's conclusion")
+	return cmd
+}
+
+// populationTest is attest population test: the auditor's signed record
+// of how a population's completeness and accuracy were tested.
+func (m *Main) populationTest() *cobra.Command {
+	var id int64
+	var procedure string
+	cmd := &cobra.Command{
+		Use:   "test --population ID --procedure TEXT",
+		Short: "Record how a population's completeness and accuracy were tested (the service auditor, signed)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, e, err := m.openEngagement(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			st, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
+				return fieldwork.TestPopulation(ctx, env, d.db, ch, actor, e.ID, id, procedure, sl)
+			})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(st)
+			}
+			m.printf("Recorded how population %d was tested (statement %d, signed).\n", id, st.Seq)
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&id, "population", 0, "the population")
+	cmd.Flags().StringVar(&procedure, "procedure", "", "how its completeness and accuracy were tested")
+	return cmd
+}
+
+// testReview is attest test review: a reviewer's signed sign-off on a test.
+func (m *Main) testReview() *cobra.Command {
+	var id int64
+	var note string
+	cmd := &cobra.Command{
+		Use:   "review --test N [--note TEXT]",
+		Short: "Sign off a test as its reviewer (another member of the audit team, signed)",
+		Args:  cobra.NoArgs,
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
+			if err != nil {
+				return err
+			}
+			st, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
+				return fieldwork.Review(ctx, env, d.db, ch, actor, e.ID, id, note, sl)
+			})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(st)
+			}
+			m.printf("Signed off test %d as its reviewer (statement %d).\n", id, st.Seq)
+			return nil
+		}),
+	}
+	cmd.Flags().Int64Var(&id, "test", 0, "the test reviewed")
+	cmd.Flags().StringVar(&note, "note", "", "the reviewer's note")
+	return cmd
+}

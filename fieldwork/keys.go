@@ -1,0 +1,148 @@
+package fieldwork
+
+import (
+	"context"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
+)
+
+// KeyStore is what enrolling auditors' keys needs.
+type KeyStore interface {
+	Store
+	EnrollKey(ctx context.Context, ch attest.Change, k attest.AuditorKey) (*attest.AuditorKey, error)
+	ConfirmKey(ctx context.Context, ch attest.Change, st attest.Statement) (*attest.AuditorKey, error)
+	RetireKey(ctx context.Context, ch attest.Change, engagementID, fingerprint string) (*attest.AuditorKey, error)
+}
+
+// Holders of a private key.
+const (
+	HolderCLI     = "cli"
+	HolderBrowser = "browser"
+)
+
+// EnrollRequest enrolls an auditor's public key on an engagement.
+type EnrollRequest struct {
+	Engagement string
+	Name       string // the named auditor (attest engagement auditor add)
+	PublicKey  string // as auditsig.ParsePublic reads it
+	Holder     string // HolderCLI (default) or HolderBrowser
+}
+
+// Enroll records an auditor's public key on an engagement, for the named
+// auditor's account. The auditor enrolls their own key; management may
+// record a key the auditor sent, but no key counts until its holder
+// confirms it with a statement signed by it (Confirm): management's word
+// on a key is what the signature guards against.
+func Enroll(ctx context.Context, env Env, s KeyStore, ch attest.Change, actor *attest.User, in EnrollRequest) (*attest.AuditorKey, error) {
+	e, err := s.Engagement(ctx, in.Engagement)
+	if err != nil {
+		return nil, err
+	}
+	as, err := s.Auditors(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var a *attest.Auditor
+	for i := range as {
+		if as[i].Name == strings.TrimSpace(in.Name) {
+			a = &as[i]
+		}
+	}
+	if a == nil {
+		return nil, field("name", "\""+in.Name+"\" is not a named auditor of "+e.ID+" (attest engagement auditor add NAME --user ADDRESS)")
+	}
+	if a.UserID == 0 {
+		return nil, field("name", a.Name+" has no account yet: attest engagement auditor link \""+a.Name+"\" --user ADDRESS")
+	}
+	switch {
+	case actor == nil || actor.Role == attest.RoleAdmin || actor.Role == attest.RoleCompliance:
+	case actor.Role == attest.RoleAuditor && actor.ID == a.UserID:
+		if err := env.RequireAuditor(ctx, actor, e, "enrolls their keys"); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, forbidden("an auditor enrolls their own key (or management records the key they sent, for them to confirm)")
+	}
+	pub, err := auditsig.ParsePublic(in.PublicKey)
+	if err != nil {
+		return nil, field("public_key", err.Error())
+	}
+	holder := in.Holder
+	if holder == "" {
+		holder = HolderCLI
+	}
+	if holder != HolderCLI && holder != HolderBrowser {
+		return nil, field("holder", "\""+holder+"\": want cli or browser")
+	}
+	return s.EnrollKey(ctx, ch, attest.AuditorKey{EngagementID: e.ID, Fingerprint: auditsig.Fingerprint(pub), PublicKey: strings.TrimSpace(auditsig.EncodePublic(pub, "")),
+		UserID: a.UserID, Name: a.Name, Holder: holder})
+}
+
+// confirmAct is what an auditor signs to confirm their key: that the
+// fingerprint is the one their firm recorded.
+type confirmAct struct {
+	Fingerprint string `json:"fingerprint"`
+	PublicKey   string `json:"public_key"`
+	Name        string `json:"name"`
+	Holder      string `json:"holder"`
+	Confirms    string `json:"confirms"`
+}
+
+// ConfirmText is what a key's confirmation says.
+const ConfirmText = "this key is mine and its fingerprint matches my firm's record"
+
+// Confirm is the auditor's confirmation of their enrolled key: the first
+// statement of the key's chain, signed by the key itself, by the auditor's
+// own account. Only then are the key's statements the auditor's.
+func Confirm(ctx context.Context, env Env, s KeyStore, ch attest.Change, actor *attest.User, engagementID string, sl Seal) (*attest.AuditorKey, error) {
+	e, err := s.Engagement(ctx, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	if err := env.RequireAuditor(ctx, actor, e, "confirms their own key (management's confirmation counts for nothing)"); err != nil {
+		return nil, err
+	}
+	if sl.Key == "" {
+		return nil, field("key", "say which enrolled key to confirm (its fingerprint), and sign its first statement with it")
+	}
+	keys, err := s.AuditorKeys(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	act := confirmAct{Fingerprint: sl.Key, Confirms: ConfirmText}
+	for _, k := range keys {
+		if k.Fingerprint == sl.Key {
+			act.PublicKey, act.Name, act.Holder = k.PublicKey, k.Name, k.Holder
+		}
+	}
+	st, err := env.seal(ctx, actor, e, sl, auditsig.KindConfirm, act)
+	if err != nil {
+		return nil, err
+	}
+	return s.ConfirmKey(ctx, ch, *st)
+}
+
+// Retire retires a key (lost, or replaced): it signs nothing new; what it
+// signed stays valid. The key's auditor or management retires it.
+func Retire(ctx context.Context, env Env, s KeyStore, ch attest.Change, actor *attest.User, engagementID, fingerprint string) (*attest.AuditorKey, error) {
+	e, err := s.Engagement(ctx, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := s.AuditorKeys(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if k.Fingerprint != fingerprint {
+			continue
+		}
+		if actor != nil && actor.Role != attest.RoleAdmin && actor.Role != attest.RoleCompliance && actor.ID != k.UserID {
+			return nil, forbidden("a key is retired by its auditor or by management")
+		}
+		return s.RetireKey(ctx, ch, e.ID, fingerprint)
+	}
+	return nil, attest.Errorf(attest.ENOTFOUND, "no key %s is enrolled on %s", fingerprint, e.ID)
+}
