@@ -21,7 +21,7 @@ import (
 var layoutPages = []string{
 	"/", "/controls", "/controls/e1/AX-01", "/controls/e1/AX-01/edit", "/evidence", "/evidence/upload", "/checks",
 	"/reports", "/ledger", "/fieldwork", "/fieldwork/e1", "/fieldwork/e1/controls/AX-01", "/fieldwork/e1/requests",
-	"/fieldwork/e1/requests/1", "/admin/users", "/admin/tokens", "/admin/trust", "/trust/demo",
+	"/fieldwork/e1/requests/1", "/fieldwork/e1/key", "/admin/users", "/admin/tokens", "/admin/trust", "/trust/demo",
 }
 
 // overflow is what the layout test reads of a page: the document's and
@@ -83,10 +83,10 @@ func layoutData(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	p, _ := f.addPopulation(t, 60)
-	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "population": p.ID, "seed": "layout", "size": 30}); code != 201 {
+	if code, body := f.signedAs(t, "/api/v1/engagements/e1/draws", attest.RoleAuditor, map[string]any{"control": "AX-01", "population": p.ID, "seed": "layout", "size": 30}); code != 201 {
 		t.Fatalf("draw: %d %s", code, body)
 	}
-	if code, body := f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "AX-01", "text": strings.Repeat("Please send the approvals for these changes. ", 6), "due": "2026-12-15"}); code != 201 {
+	if code, body := f.signedAs(t, "/api/v1/engagements/e1/requests", attest.RoleAuditor, map[string]any{"control": "AX-01", "text": strings.Repeat("Please send the approvals for these changes. ", 6), "due": "2026-12-15"}); code != 201 {
 		t.Fatalf("request: %d %s", code, body)
 	}
 	soc3 := f.issue(t, "SOC 3", "", examplePDF(t))
