@@ -204,7 +204,7 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 		if err != nil {
 			return nil, err
 		}
-		if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocDescription, Name: "description.yaml", MediaType: "application/yaml"}, b); err != nil {
+		if _, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, report.DescriptionEdit{Engagement: e, Name: name, Content: b}); err != nil {
 			return nil, err
 		}
 	}

@@ -221,6 +221,9 @@ func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string)
 	if err != nil {
 		return nil, err
 	}
+	if err := outputFolder("--out", filepath.Clean(out)); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(out, "proofs"), 0o755); err != nil {
 		return nil, attest.Errorf(attest.EINVALID, "create %s: %v", out, err)
 	}
