@@ -258,7 +258,11 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 			if err != nil {
 				return nil, err
 			}
-			rl, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Now: m.Now()})
+			reg, err := report.LoadRegister(ctx, d.db, d.blobs, e, m.Now())
+			if err != nil {
+				return nil, err
+			}
+			rl, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Known: reg.Deviations, Now: m.Now()})
 			if err != nil {
 				return nil, err
 			}
