@@ -98,7 +98,11 @@ func Load(ctx context.Context, s Store, e *attest.Engagement, when time.Time, de
 		return nil, err
 	}
 	in.Systematic = map[string][]int64{}
+	in.Tested = map[string][][2]string{}
 	for _, t := range tests {
+		if !t.Internal {
+			in.Tested[t.ControlID] = append(in.Tested[t.ControlID], [2]string{t.From, t.To})
+		}
 		if t.Conclusion == attest.ConclusionExceptions && t.Deviations == "systematic" {
 			in.Systematic[t.ControlID] = append(in.Systematic[t.ControlID], t.ID)
 		}

@@ -31,9 +31,10 @@ const (
 	Late           = "late_occurrences"
 	FailingCheck   = "failing_check"
 	DescriptionGap = "description_input_missing"
+	PartlyTested   = "tests_cover_part_of_period"
 )
 
-var severity = map[string]int{NoControl: 0, NotImplemented: 1, DescriptionGap: 2, NoOwner: 3, NeverPerformed: 4, Missed: 5, Late: 6, FailingCheck: 7}
+var severity = map[string]int{NoControl: 0, NotImplemented: 1, DescriptionGap: 2, NoOwner: 3, NeverPerformed: 4, Missed: 5, Late: 6, FailingCheck: 7, PartlyTested: 8}
 
 // Gap is one thing to fix before the examination.
 type Gap struct {
@@ -76,6 +77,9 @@ type Input struct {
 	// Systematic names, per control, the tests (the auditor's or
 	// management's own) that recorded a systematic deviation.
 	Systematic map[string][]int64
+	// Tested is, per control, the parts of the period the service
+	// auditor's tests cover (from, to).
+	Tested map[string][][2]string
 }
 
 // FailedCheck is an automated check that found resources not meeting the
@@ -213,8 +217,8 @@ func Assess(in Input) *Report {
 		sum2 += float64(t2.Score)
 		counted++
 		for _, c := range ctls {
-			for _, g := range append(controlGaps(c, in.Status[c.ID]), checkGaps(c, in.Checks[c.ID])...) {
-				if g.Kind == Missed || g.Kind == Late {
+			for _, g := range append(append(controlGaps(c, in.Status[c.ID]), checkGaps(c, in.Checks[c.ID])...), in.coverageGaps(c)...) {
+				if g.Kind == Missed || g.Kind == Late || g.Kind == PartlyTested {
 					t2.Gaps = append(t2.Gaps, g)
 				} else {
 					t1.Gaps, t2.Gaps = append(t1.Gaps, g), append(t2.Gaps, g)
@@ -268,6 +272,55 @@ func noControlHint(id string, inScope, library []string) string {
 		return fmt.Sprintf("no control of this engagement addresses %s: the library's %v do; adopt one or describe your own", id, library)
 	}
 	return "describe the control that addresses it; if it is truly not relevant to the system, exclude it with a reason (subject to the service auditor's agreement)"
+}
+
+// coverageGaps flags a control the service auditor has tested for only
+// part of the period so far: the rest (to the end of the period, or to
+// the day assessed if the period is still running) needs its own
+// population and sample before the report.
+func (in *Input) coverageGaps(c attest.Control) []Gap {
+	parts := in.Tested[c.ID]
+	e := in.Engagement
+	if len(parts) == 0 || e.PeriodStart == "" {
+		return nil
+	}
+	end := e.PeriodEnd
+	if day := in.When.Format(attest.DateLayout); !in.When.IsZero() && day < end {
+		end = day
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i][0] < parts[j][0] })
+	reach := ""
+	for _, p := range parts {
+		from, to := p[0], p[1]
+		if from == "" {
+			from = e.PeriodStart
+		}
+		if to == "" {
+			to = e.PeriodEnd
+		}
+		if (reach == "" && from <= e.PeriodStart) || (reach != "" && from <= nextDay(reach)) {
+			if to > reach {
+				reach = to
+			}
+		}
+	}
+	if reach >= end {
+		return nil
+	}
+	from := e.PeriodStart
+	if reach != "" {
+		from = nextDay(reach)
+	}
+	return []Gap{{Kind: PartlyTested, Ref: c.ID, Detail: fmt.Sprintf("%s: the service auditor's tests do not cover %s to %s", c.ID, from, end),
+		Hint: "the part not yet tested needs its own population, extracted with its source and query, for the auditor's roll-forward sample"}}
+}
+
+func nextDay(d string) string {
+	t, err := time.Parse(attest.DateLayout, d)
+	if err != nil {
+		return d
+	}
+	return t.AddDate(0, 0, 1).Format(attest.DateLayout)
 }
 
 func controlGaps(c attest.Control, st period.Status) []Gap {

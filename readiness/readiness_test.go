@@ -2,6 +2,7 @@ package readiness
 
 import (
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/period"
@@ -87,5 +88,35 @@ func TestNeverPerformed(t *testing.T) {
 	r := Assess(in)
 	if r.Type1.Score != 0 || len(r.Gaps) != 2 || r.Gaps[0].Kind != NeverPerformed {
 		t.Errorf("report %+v", r)
+	}
+}
+
+// TestPartlyTested: the auditor's interim test to June 30 leaves July to
+// the day assessed (November 1) untested until a roll-forward covers it.
+func TestPartlyTested(t *testing.T) {
+	e := &attest.Engagement{ID: "e", Kind: attest.SOC2, Type: attest.Type2, PeriodStart: "2026-01-01", PeriodEnd: "2026-12-31"}
+	in := Input{Engagement: e, Targets: []Target{{ID: "CC8.1"}}, When: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		Controls: []attest.Control{{ID: "CHG-02", Criteria: []string{"CC8.1"}, Status: attest.Implemented, Owner: "Lucia", Frequency: attest.EventDriven}},
+		Status:   map[string]period.Status{"CHG-02": {}},
+		Tested:   map[string][][2]string{"CHG-02": {{"2026-01-01", "2026-06-30"}}}}
+	gaps := func() []Gap {
+		var out []Gap
+		for _, g := range Assess(in).Gaps {
+			if g.Kind == PartlyTested {
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	if g := gaps(); len(g) != 1 || g[0].Detail != "CHG-02: the service auditor's tests do not cover 2026-07-01 to 2026-11-01" {
+		t.Errorf("interim only: %+v", g)
+	}
+	in.Tested["CHG-02"] = append(in.Tested["CHG-02"], [2]string{"2026-07-01", "2026-11-01"})
+	if g := gaps(); len(g) != 0 {
+		t.Errorf("rolled forward to the day assessed: %+v", g)
+	}
+	in.Tested["CHG-02"] = [][2]string{{"", ""}}
+	if g := gaps(); len(g) != 0 {
+		t.Errorf("a test of the whole period: %+v", g)
 	}
 }

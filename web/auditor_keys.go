@@ -129,3 +129,80 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request, u *attest.User
 	answerWrite(w, r, http.StatusCreated, st, fmt.Sprintf("/fieldwork/%s", ev.Engagement))
 	return nil
 }
+
+// extend adds items to a draw after an isolated deviation, signed.
+func (s *Server) extend(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ctx := r.Context()
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathNumber(r, "draw")
+	if err != nil {
+		return err
+	}
+	size, err := in.id("size")
+	if err != nil {
+		return err
+	}
+	env, err := s.fieldwork(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := fieldwork.Extend(ctx, env, s.cfg.Store, s.actorChange(u), u, r.PathValue("id"), id, int(size), in.str("reason"), sealOf(in))
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, d, fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", d.EngagementID, d.ControlID, d.ID))
+	return nil
+}
+
+// review is a reviewer's signed sign-off on a test.
+func (s *Server) review(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ctx := r.Context()
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathNumber(r, "test")
+	if err != nil {
+		return err
+	}
+	env, err := s.fieldwork(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := fieldwork.Review(ctx, env, s.cfg.Store, s.actorChange(u), u, r.PathValue("id"), id, in.str("note"), sealOf(in))
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, st, fmt.Sprintf("/fieldwork/%s", r.PathValue("id")))
+	return nil
+}
+
+// testPopulation is the auditor's signed record of how a population was
+// tested for completeness and accuracy.
+func (s *Server) testPopulation(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	ctx := r.Context()
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathNumber(r, "population")
+	if err != nil {
+		return err
+	}
+	env, err := s.fieldwork(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := fieldwork.TestPopulation(ctx, env, s.cfg.Store, s.actorChange(u), u, r.PathValue("id"), id, in.str("procedure"), sealOf(in))
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(ctx)
+	answerWrite(w, r, http.StatusCreated, st, fmt.Sprintf("/fieldwork/%s", r.PathValue("id")))
+	return nil
+}

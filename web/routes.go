@@ -58,6 +58,9 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/auditor-keys", Roles: fieldwrk, API: true, Summary: "Enroll an auditor's public key (public_key, holder, name)", h: s.enrollKey},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/auditor-keys/confirm", Roles: auditorOnly, API: true, Summary: "Confirm your key: its first statement, signed by it (key, statement, signature)", h: s.confirmKey},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/tests/{test}/evaluations", Roles: auditorOnly, API: true, Summary: "Evaluate a test's deviations, signed (nature, extension, compensating, conclusion)", h: s.evaluate},
+		{Method: "POST", Pattern: "/api/v1/engagements/{id}/tests/{test}/reviews", Roles: auditorOnly, API: true, Summary: "A reviewer's sign-off on a test, signed (note)", h: s.review},
+		{Method: "POST", Pattern: "/api/v1/engagements/{id}/draws/{draw}/extensions", Roles: auditorOnly, API: true, Summary: "Extend a draw after an isolated deviation, signed (size, reason)", h: s.extend},
+		{Method: "POST", Pattern: "/api/v1/engagements/{id}/populations/{population}/tests", Roles: auditorOnly, API: true, Summary: "How a population's completeness and accuracy were tested, signed (procedure)", h: s.testPopulation},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/populations", Roles: fieldwrk, API: true, Summary: "Populations with provenance and hashes (query: control)", h: s.apiPopulations},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/draws", Results: true, Roles: fieldwrk, API: true, Summary: "Sample draws: seeds, population hashes, selected items (query: control)", h: s.apiDraws},
 		// Evidence requests and their threads (requests.go).

@@ -74,7 +74,7 @@ func TestEngagementAccessOverHTTP(t *testing.T) {
 		t.Fatalf("%d routes name an engagement; the walk would miss some", len(routes))
 	}
 	path := func(rt route, eng string) string {
-		return strings.NewReplacer("{id}", eng, "{engagement}", eng, "{control}", "AX-01", "{req}", "999", "{test}", "999").Replace(rt.Pattern)
+		return strings.NewReplacer("{id}", eng, "{engagement}", eng, "{control}", "AX-01", "{req}", "999", "{test}", "999", "{draw}", "999", "{population}", "999").Replace(rt.Pattern)
 	}
 	refused := func(code int) bool { return code == 401 || code == 403 }
 	inside, after := ch.At, time.Date(2027, 4, 2, 12, 0, 0, 0, time.UTC)

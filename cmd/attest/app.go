@@ -52,6 +52,8 @@ type config struct {
 	ledgerKey  string // the signing key outside the data directory; see ledgerkey.go
 	readOnly   bool   // the command signs nothing: it needs no signing key
 	auditorKey string // the service auditor's private key file; see auditorkey.go
+	server     string // an attest server for the auditor's acts; see remote.go
+	token      string
 }
 
 // failure is an error that carries its own exit code and has already been
@@ -185,6 +187,8 @@ report; Attest prepares and organizes.`,
 	m.keyFlags(pf)
 	pf.StringVar(&m.cfg.as, "as", "", "who is acting, recorded in the ledger (env ATTEST_AS; default: the operating-system user)")
 	pf.StringVar(&m.cfg.auditorKey, "auditor-key", "", "the service auditor's private key: signs the auditor's acts (env ATTEST_AUDITOR_KEY)")
+	pf.StringVar(&m.cfg.server, "server", "", "make the auditor's acts on this attest server instead of a data directory (env ATTEST_SERVER; with --token)")
+	pf.StringVar(&m.cfg.token, "token", "", "your API token on --server (env ATTEST_TOKEN)")
 	root.AddCommand(
 		m.initCommand(),
 		m.catalogCommand(),
@@ -218,6 +222,7 @@ report; Attest prepares and organizes.`,
 		m.demoCommand(),
 		m.versionCommand(),
 	)
+	m.withRemote(root)
 	return root
 }
 
