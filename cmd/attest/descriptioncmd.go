@@ -30,7 +30,15 @@ is a gap. Each change is kept as a new version in the ledger.
   attest description template > description.yaml   a starting file
   attest description set --file description.yaml   replace the inputs
   attest description set services.text "..."       change one part
-  attest description check                         list what is missing`,
+  attest description check                         list what is missing
+
+Every third party the system uses is listed under third_parties with the
+answer to one question: are its controls needed, together with ours, to
+meet a criterion or objective? Only then is it a subservice organization
+(DC7); otherwise it is a vendor. For a carved-out subservice organization,
+complementary subservice organization controls (CSOCs) are suggested by its
+service_types, and check lists those no CSOC covers (missing_csocs in
+--json).`,
 	}
 	c.AddCommand(m.descriptionTemplate(), m.descriptionSet(), m.descriptionShow(), m.descriptionCheck())
 	return c
@@ -255,8 +263,9 @@ func (m *Main) descriptionCheck() *cobra.Command {
 				return err
 			}
 			gaps := desc.Check(e, ctls)
+			missing := desc.MissingCSOCs(m.catalog(), e)
 			if m.cfg.json {
-				m.printJSON(map[string]any{"engagement": e.ID, "gaps": orEmpty(gaps)})
+				m.printJSON(map[string]any{"engagement": e.ID, "gaps": orEmpty(gaps), "missing_csocs": orEmpty(missing), "third_parties": orEmpty(desc.ThirdPartyRoles())})
 			} else {
 				for _, g := range gaps {
 					m.printf("%s: %s\n", g.Part, g.Detail)

@@ -402,7 +402,11 @@ func (m *Main) reportRepresentation() *cobra.Command {
 				signers = append(signers, sg)
 			}
 			return m.draftLetter(cmd.Context(), f, "representation-letter", func(d *data, e *attest.Engagement, desc *report.Description) (*report.Document, []string, error) {
-				doc, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Signatories: signers, Now: m.Now()})
+				reg, err := report.LoadRegister(cmd.Context(), d.db, d.blobs, e, m.Now())
+				if err != nil {
+					return nil, nil, err
+				}
+				doc, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Signatories: signers, Known: reg.Deviations, Now: m.Now()})
 				return doc, nil, err
 			})
 		},
