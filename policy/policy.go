@@ -296,12 +296,15 @@ func Approve(ctx context.Context, s Store, ch attest.Change, actor *attest.User,
 	case actor != nil:
 		who = actor.ID
 	}
+	u, err := s.User(ctx, who)
+	if err != nil {
+		return nil, err
+	}
 	if !slices.Contains(p.Approvers, who) {
-		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("account %d is not an approver of %s: only the approvers the policy names may approve it", who, p.ID),
+		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("%s is not an approver of %s: only the approvers the policy names may approve it", u.Email, p.ID),
 			Hint: "see who they are with `attest policy show " + p.ID + "`"}
 	}
-	u, err := person(ctx, s, who, "approver")
-	if err != nil {
+	if u, err = person(ctx, s, who, "approver"); err != nil {
 		return nil, err
 	}
 	if p.Status != attest.PolicyInReview {
