@@ -2,8 +2,11 @@
 // decides who may act, run as every kind of actor (the local operator,
 // each role, a service account), named on the engagement or not, inside
 // its access window or after it, against a real store. Each engine's tests
-// run it (sqlite, postgres), and the web's tests check the same table
-// through HTTP, so no adapter can answer differently.
+// run it (sqlite, postgres); the web's tests walk every route that names
+// an engagement through HTTP with the same actors and moments
+// (web/scope_test.go), with expectations of their own. Every auditor act
+// here is signed with the named auditor's key, whoever acts: only the
+// account the key is enrolled for may use it.
 package authtest
 
 import (

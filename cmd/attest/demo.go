@@ -211,7 +211,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		e, _ := s.Engagement(ctx, id)
 		m.printf("  %-20s %s, %s\n", id, label(e), describeWhen(e))
 	}
-	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, has drawn her binding sample of changes (CHG-02),\nrecorded her first tests (one exception, with management's response) and her requests.\n", nEvidence)
+	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", nEvidence, demoAuditorDir(dir))
 	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", runs, countFormats(drafts), filepath.Join(abs, "reports"))
 	m.printf("\nCurrent engagement: %s. Try next:\n", soc2)
 	flag := ""
@@ -237,6 +237,8 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		bin + " population list" + flag,
 		bin + " sample list" + flag,
 		bin + " test list" + flag,
+		bin + " engagement auditor fingerprint" + flag,
+		bin + " auditor verify --auditor-key " + filepath.Join(demoAuditorDir(dir), "ana-lima.key") + flag,
 		bin + " request list" + flag,
 		bin + " controls show CHG-03" + flag,
 		bin + " check run" + flag,
