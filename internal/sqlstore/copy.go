@@ -44,6 +44,9 @@ var copyTables = []struct {
 	{"trust_requests", accessCols, "id"},
 	{"trust_downloads", downloadCols, "id"},
 	{"public_downloads", "document_id, day, count", "day, document_id"},
+	{"policies", policyColumns, "id"},
+	{"policy_versions", "policy_id, version, body, sha256, note, by_name, at, entry", "entry"},
+	{"policy_events", "entry, policy_id, version, action, account, name, note, by_name, at", "entry"},
 }
 
 // The jobs and sessions tables are not copied: they are a running
