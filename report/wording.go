@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -286,14 +287,23 @@ func changesBlock(in *Input) Block {
 		}
 	}
 	recorded := len(t.Rows)
+	// An incident that came from a control failure is usually followed by
+	// a change to the control or the system: its response, drafted here
+	// for management to confirm as a significant change.
+	for _, x := range in.Description.Incidents.Items {
+		if x.ControlFailure && strings.TrimSpace(x.Response) != "" && in.inPeriod(x.Date) {
+			t.Rows = append(t.Rows, []string{x.Date, "After the incident of " + x.Date + " (" + strings.TrimSuffix(strings.TrimSpace(x.Summary), ".") + "): " + strings.TrimSpace(x.Response) + " [to confirm]"})
+		}
+	}
 	for _, ev := range in.controlChanges() {
 		t.Rows = append(t.Rows, []string{ev.Date, strings.TrimSpace(ev.Control+" "+in.controlTitle(ev.Control)) + ": " + ev.Detail + " [to confirm]"})
 	}
+	sort.SliceStable(t.Rows, func(i, j int) bool { return t.Rows[i][0] < t.Rows[j][0] })
 	switch {
 	case len(t.Rows) > 0:
 		b.Table = t
 		if len(t.Rows) > recorded {
-			b.Note = "Rows marked [to confirm] are drafted from Attest's record of the controls (the ledger's dates). Management confirms each as a significant change, edits it or removes it, and removes the marks, before the description is final."
+			b.Note = "Rows marked [to confirm] are drafted from Attest's record of the controls (the ledger's dates) and from the responses to incidents that came from control failures. Management confirms each as a significant change, edits it or removes it, and removes the marks, before the description is final."
 		}
 	case len(d.Items) > 0:
 		b.Paras = []string{"None during the period."}

@@ -165,9 +165,25 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 			return err
 		}
 		demoStatuses(ctls, now, accounts)
+		// The branch-protection check (CHG-03) came in July, after a
+		// change was merged without review: in place only from then, which
+		// DC9 reports as a change during the period.
+		july := attest.AddMonths(start, 5)
+		late := false
+		for i := range ctls {
+			if ctls[i].ID == "CHG-03" && e.PeriodStart != "" {
+				ctls[i].Status, late = attest.InProgress, true
+			}
+		}
 		m.progress("Creating %s with %d controls", e.ID, len(ctls))
 		if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, e, ctls); err != nil {
 			return err
+		}
+		if late {
+			implemented := attest.Implemented
+			if _, err := s.UpdateControl(ctx, attest.Change{Actor: "Lucia Fernandes", At: july.Add(10 * time.Hour)}, e.ID, "CHG-03", attest.ControlUpdate{Status: &implemented}); err != nil {
+				return err
+			}
 		}
 		ids = append(ids, e.ID)
 		created = append(created, e)
