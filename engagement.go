@@ -176,6 +176,7 @@ type Store interface {
 	TestingStore
 	StatementStore
 	DisclosureStore
+	AccessReviewStore
 	DocumentStore
 	UserStore
 	TrustStore
