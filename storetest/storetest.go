@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"PopulationsAndDraws", testPopulationsAndDraws},
 		{"TestsAndRequests", testTestsAndRequests},
 		{"Disclosures", testDisclosures},
+		{"AccessReviews", testAccessReviews},
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},
 		{"BlobRefs", testBlobRefs},
