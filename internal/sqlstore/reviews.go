@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -38,26 +40,32 @@ func (s *Store) StartCampaign(ctx context.Context, ch attest.Change, c attest.Ca
 	if c.Entry, err = appendEntry(ctx, tx, ch, attest.EntryReviewStarted, campaignRecord(c)); err != nil {
 		return nil, err
 	}
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
+		if seen[it.Account] {
+			return nil, attest.Errorf(attest.EINVALID, "the listing names account %q twice", it.Account)
+		}
+		seen[it.Account] = true
+	}
 	l := c.Listing
 	if _, err := tx.ExecContext(ctx, `INSERT INTO review_campaigns (`+campaignCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', 0, 0)`,
 		c.ID, c.System, c.Due, c.Status, l.Source, l.File, l.Collection, l.ExtractedAt, l.ExtractedBy, l.Completeness, l.LeftOut, l.Roster,
 		l.Digest, c.Accounts, c.CreatedBy, c.CreatedAt, c.Entry); err != nil {
 		return nil, fmt.Errorf("record campaign: %w", err)
 	}
+	stmts := tx.prepared()
+	defer stmts.close()
 	const width = 21
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
 	for start := 0; start < len(items); start += rowsPerInsert {
 		chunk := items[start:min(start+rowsPerInsert, len(items))]
 		args := make([]any, 0, len(chunk)*width)
 		for _, it := range chunk {
-			args = append(args, c.ID, it.Seq, it.Account, it.Person, it.Name, it.Manager, list(it.Roles), list(it.Entitlements), boolInt(it.Privileged), list(it.Flags),
+			args = append(args, c.ID, it.Seq, it.Account, it.Person, it.Name, it.Manager, fastList(it.Roles), fastList(it.Entitlements), boolInt(it.Privileged), fastList(it.Flags),
 				it.ReviewerID, it.Reviewer, "", "", "", "", 0, "", "", "", 0)
 		}
 		q := `INSERT INTO review_items (` + itemCols + `) VALUES ` + one + strings.Repeat(", "+one, len(chunk)-1)
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			if s.d.IsUnique(err) {
-				return nil, attest.Errorf(attest.EINVALID, "the listing names an account twice")
-			}
+		if _, err := stmts.exec(ctx, q, args...); err != nil {
 			return nil, fmt.Errorf("record review items: %w", err)
 		}
 	}
@@ -97,7 +105,7 @@ func openCampaign(ctx context.Context, tx querier, id int64) error {
 // updateIn runs set (with args) over the items named by seqs and the
 // condition cond (with tail), rowsPerInsert at a time, and fails with
 // conflict unless every one was changed.
-func updateIn(ctx context.Context, tx querier, set string, args []any, cond string, tail []any, campaign int64, seqs []int, conflict func() error) error {
+func updateIn(ctx context.Context, tx *preparedSet, set string, args []any, cond string, tail []any, campaign int64, seqs []int, conflict func() error) error {
 	for start := 0; start < len(seqs); start += rowsPerInsert {
 		chunk := seqs[start:min(start+rowsPerInsert, len(seqs))]
 		a := append(append([]any{}, args...), campaign)
@@ -105,7 +113,7 @@ func updateIn(ctx context.Context, tx querier, set string, args []any, cond stri
 			a = append(a, q)
 		}
 		a = append(a, tail...)
-		res, err := tx.ExecContext(ctx, `UPDATE review_items SET `+set+` WHERE campaign_id = ? AND seq IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`+cond, a...)
+		res, err := tx.exec(ctx, `UPDATE review_items SET `+set+` WHERE campaign_id = ? AND seq IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`+cond, a...)
 		if err != nil {
 			return err
 		}
@@ -144,8 +152,10 @@ func (s *Store) AssignReviewers(ctx context.Context, ch attest.Change, campaign 
 		}
 		by[w] = append(by[w], a.Seq)
 	}
+	stmts := tx.prepared()
+	defer stmts.close()
 	for _, w := range order {
-		err := updateIn(ctx, tx, `reviewer_id = ?, reviewer = ?`, []any{w.id, w.name}, ` AND decision = ''`, nil, campaign, by[w], func() error {
+		err := updateIn(ctx, stmts, `reviewer_id = ?, reviewer = ?`, []any{w.id, w.name}, ` AND decision = ''`, nil, campaign, by[w], func() error {
 			return attest.Errorf(attest.ECONFLICT, "an account named is not in access review %d or is already decided: a decided account keeps its reviewer", campaign)
 		})
 		if err != nil {
@@ -186,8 +196,10 @@ func (s *Store) RecordDecisions(ctx context.Context, ch attest.Change, campaign,
 		}
 		by[w] = append(by[w], d.Seq)
 	}
+	stmts := tx.prepared()
+	defer stmts.close()
 	for _, w := range order {
-		err := updateIn(ctx, tx, `decision = ?, reason = ?, decided_by = ?, decided_at = ?, decision_entry = ?`,
+		err := updateIn(ctx, stmts, `decision = ?, reason = ?, decided_by = ?, decided_at = ?, decision_entry = ?`,
 			[]any{w.decision, w.reason, ch.Actor, ch.Stamp(), entry}, ` AND reviewer_id = ? AND resolved_entry = 0`, []any{reviewer}, campaign, by[w], func() error {
 				return attest.Errorf(attest.ECONFLICT, "an account decided is not assigned to this reviewer in access review %d, or its revoke is already closed", campaign)
 			})
@@ -321,7 +333,7 @@ func (s *Store) Campaigns(ctx context.Context) ([]attest.Campaign, error) {
 // ReviewItems lists a campaign's items, privileged first.
 func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
-		decision, reason, decided_by, decided_at, ticket, removed, resolved_at FROM review_items WHERE campaign_id = ? ORDER BY privileged DESC, seq`, campaign)
+		decision, reason, decided_by, decided_at, ticket, removed, resolved_at FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -341,20 +353,75 @@ func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.Revie
 		}
 		out = append(out, it)
 	}
+	// Privileged first, sorted here: the key's order needs no sorter.
+	slices.SortStableFunc(out, func(a, b attest.ReviewItem) int { return boolInt(b.Privileged) - boolInt(a.Privileged) })
 	return out, rows.Err()
 }
 
 func decodeLists(pairs ...any) error {
 	for i := 0; i < len(pairs); i += 2 {
 		dst, src := pairs[i].(*[]string), pairs[i+1].(string)
+		if *dst = plainList(src); *dst != nil {
+			continue
+		}
 		*dst = []string{}
-		if src != "[]" && src != "" {
-			if err := json.Unmarshal([]byte(src), dst); err != nil {
-				return err
-			}
+		if err := json.Unmarshal([]byte(src), dst); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// plain is a string JSON writes between quotes as it is.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// fastList is list for the bulk paths: the JSON array written by hand
+// when every value is plain (as json.Marshal would write it), else list.
+func fastList(xs []string) string {
+	if len(xs) == 0 {
+		return "[]"
+	}
+	n := 2
+	for _, x := range xs {
+		if !plain(x) {
+			return list(xs)
+		}
+		n += len(x) + 3
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, '"'), x...), '"')
+	}
+	return string(append(b, ']'))
+}
+
+// plainList reads an array fastList wrote by hand; nil when it is not
+// one (the caller then decodes it as JSON).
+func plainList(s string) []string {
+	if s == "[]" || s == "" {
+		return []string{}
+	}
+	if len(s) < 4 || s[0] != '[' || s[1] != '"' || s[len(s)-2] != '"' || s[len(s)-1] != ']' || strings.ContainsRune(s, '\\') {
+		return nil
+	}
+	parts := strings.Split(s[2:len(s)-2], `","`)
+	for _, p := range parts {
+		if strings.Contains(p, `"`) {
+			return nil
+		}
+	}
+	return parts
 }
 
 // ReviewSummary counts a campaign's items per reviewer.
@@ -397,4 +464,34 @@ func (s *Store) Signoffs(ctx context.Context, campaign int64) ([]attest.Signoff,
 		out = append(out, so)
 	}
 	return out, rows.Err()
+}
+
+// preparedSet prepares each statement text once within a transaction: a
+// bulk act runs the same multi-row statement hundreds of times, and
+// parsing thousands of placeholders each time would cost more than the
+// writes.
+type preparedSet struct {
+	t *tx
+	m map[string]*sql.Stmt
+}
+
+func (t *tx) prepared() *preparedSet { return &preparedSet{t: t, m: map[string]*sql.Stmt{}} }
+
+func (p *preparedSet) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	q = p.t.rebind(q)
+	st := p.m[q]
+	if st == nil {
+		var err error
+		if st, err = p.t.t.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+		p.m[q] = st
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (p *preparedSet) close() {
+	for _, st := range p.m {
+		st.Close()
+	}
 }
