@@ -177,6 +177,7 @@ type Store interface {
 	StatementStore
 	DisclosureStore
 	AccessReviewStore
+	PolicyStore
 	DocumentStore
 	UserStore
 	TrustStore

@@ -2,6 +2,8 @@ package attest
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -32,26 +34,79 @@ const (
 // Evidence is one file that supports one or more controls. Its bytes live
 // in the blob store under Ref; the record is never overwritten, and removal
 // is a recorded Retraction.
+//
+// Evidence carries three dates. It covers an occurrence: Date, the day it
+// speaks for (the end of the quarter a review covers), or a span
+// CoversStart..CoversEnd for a record a system kept as it ran; JSON
+// "covers" gives either. It was performed on PerformedOn: when the control
+// was performed (a review signed off, a change approved, a ticket closed),
+// taken from the evidence's content where it records it, otherwise
+// entered; timeliness is judged on it. It was added at AddedAt, by
+// Attest's own clock (JSON "added").
 type Evidence struct {
-	ID          int64       `json:"id"`
-	Ref         string      `json:"ref"`
-	Size        int64       `json:"size"`
-	MediaType   string      `json:"media_type"`
-	Name        string      `json:"name"`
-	Controls    []string    `json:"controls"`
-	Date        string      `json:"date,omitempty"`
-	CoversStart string      `json:"covers_start,omitempty"`
-	CoversEnd   string      `json:"covers_end,omitempty"`
-	AddedBy     string      `json:"added_by"`
-	AddedAt     string      `json:"added_at"`
-	Method      string      `json:"method"`
-	Source      string      `json:"source,omitempty"`
-	Note        string      `json:"note,omitempty"`
-	Entry       int64       `json:"ledger_entry"`
-	Retraction  *Retraction `json:"retraction,omitempty"`
+	ID          int64    `json:"id"`
+	Ref         string   `json:"ref"`
+	Size        int64    `json:"size"`
+	MediaType   string   `json:"media_type"`
+	Name        string   `json:"name"`
+	Controls    []string `json:"controls"`
+	Date        string   `json:"date,omitempty"`
+	CoversStart string   `json:"covers_start,omitempty"`
+	CoversEnd   string   `json:"covers_end,omitempty"`
+	// PerformedOn is a date (YYYY-MM-DD), or a time (RFC 3339, UTC) when
+	// the evidence records one; empty when unknown.
+	PerformedOn string `json:"performed_on,omitempty"`
+	// PerformedFrom says where PerformedOn came from: PerformedEntered, or
+	// what in the evidence's content records it.
+	PerformedFrom string      `json:"performed_from,omitempty"`
+	AddedBy       string      `json:"added_by"`
+	AddedAt       string      `json:"added_at"`
+	Method        string      `json:"method"`
+	Source        string      `json:"source,omitempty"`
+	Note          string      `json:"note,omitempty"`
+	Entry         int64       `json:"ledger_entry"`
+	Retraction    *Retraction `json:"retraction,omitempty"`
 	// PurgedAt is when a retention rule allowed the bytes of this retracted
 	// evidence to be removed; the record stays.
 	PurgedAt string `json:"purged_at,omitempty"`
+}
+
+// PerformedEntered is PerformedFrom for a date a person entered.
+const PerformedEntered = "entered"
+
+// Covered is the occurrence the evidence speaks for: its date, or its span
+// as START..END.
+func (e *Evidence) Covered() string {
+	if e.CoversStart != "" {
+		return e.CoversStart + ".." + e.CoversEnd
+	}
+	return e.Date
+}
+
+// MarshalJSON writes the record with two names for what it already holds:
+// "covers" (Covered) and "added" (AddedAt), beside the older "date",
+// "covers_start", "covers_end" and "added_at".
+func (e Evidence) MarshalJSON() ([]byte, error) {
+	type plain Evidence
+	return json.Marshal(struct {
+		plain
+		Covers string `json:"covers,omitempty"`
+		Added  string `json:"added"`
+	}{plain(e), e.Covered(), e.AddedAt})
+}
+
+// ParseInstant reads a date (YYYY-MM-DD) or a time (RFC 3339), as when
+// evidence was performed; a time is returned in UTC.
+func ParseInstant(s string) (t time.Time, dateOnly bool, err error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(DateLayout, s); err == nil {
+		return t, true, nil
+	}
+	t, err = time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false, Errorf(EINVALID, "%q: want a date (YYYY-MM-DD) or a time (RFC 3339, such as 2026-03-31T14:05:00Z)", s)
+	}
+	return t.UTC(), false, nil
 }
 
 // Retraction records that evidence was withdrawn, by whom and why. The
@@ -84,15 +139,20 @@ type EvidenceRecord struct {
 	Date        string   `json:"date,omitempty"`
 	CoversStart string   `json:"covers_start,omitempty"`
 	CoversEnd   string   `json:"covers_end,omitempty"`
-	Method      string   `json:"method"`
-	Source      string   `json:"source,omitempty"`
-	Note        string   `json:"note,omitempty"`
+	// PerformedOn and PerformedFrom are absent from entries written before
+	// evidence carried them.
+	PerformedOn   string `json:"performed_on,omitempty"`
+	PerformedFrom string `json:"performed_from,omitempty"`
+	Method        string `json:"method"`
+	Source        string `json:"source,omitempty"`
+	Note          string `json:"note,omitempty"`
 }
 
 // Record returns the ledger view of e.
 func (e *Evidence) Record() EvidenceRecord {
 	return EvidenceRecord{ID: e.ID, Ref: e.Ref, Size: e.Size, MediaType: e.MediaType, Name: e.Name, Controls: e.Controls,
-		Date: e.Date, CoversStart: e.CoversStart, CoversEnd: e.CoversEnd, Method: e.Method, Source: e.Source, Note: e.Note}
+		Date: e.Date, CoversStart: e.CoversStart, CoversEnd: e.CoversEnd, PerformedOn: e.PerformedOn, PerformedFrom: e.PerformedFrom,
+		Method: e.Method, Source: e.Source, Note: e.Note}
 }
 
 // Event is one occurrence of an event-driven control's trigger (a change, a

@@ -2,8 +2,11 @@
 // decides who may act, run as every kind of actor (the local operator,
 // each role, a service account), named on the engagement or not, inside
 // its access window or after it, against a real store. Each engine's tests
-// run it (sqlite, postgres), and the web's tests check the same table
-// through HTTP, so no adapter can answer differently.
+// run it (sqlite, postgres); the web's tests walk every route that names
+// an engagement through HTTP with the same actors and moments
+// (web/scope_test.go), with expectations of their own. Every auditor act
+// here is signed with the named auditor's key, whoever acts: only the
+// account the key is enrolled for may use it.
 package authtest
 
 import (
@@ -24,6 +27,7 @@ import (
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/storetest"
 )
@@ -51,7 +55,7 @@ type Case struct {
 type World struct {
 	Store   attest.Store
 	Env     fieldwork.Env
-	Blobs   blob.Store
+	Blobs   *blob.FS
 	Users   map[string]*attest.User
 	Draw    *attest.Draw
 	Test    *attest.Test // an auditor's test with exceptions
@@ -206,6 +210,24 @@ var Cases = []Case{
 		_, err := check.Record(ctx, w.Store, keep, a, run, nil, false, w.Env.Policy.Now)
 		return err
 	}},
+	{"add evidence for the control it owns", staff, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.addEvidence(ctx, a, "AX-01")
+	}},
+	{"add evidence for a control it does not own", management, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.addEvidence(ctx, a, "BX-01")
+	}},
+	{"retract evidence for the control it owns", staff, func(ctx context.Context, w *World, a *attest.User) error {
+		e, err := w.evidenceFor(ctx, "AX-01")
+		if err != nil {
+			return err
+		}
+		_, err = evidence.Retract(ctx, w.Store, w.ch(), a, e.ID, "matrix")
+		return err
+	}},
+	{"purge retracted evidence", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := evidence.Purge(ctx, w.Store, w.Blobs, w.ch(), a, 0, true)
+		return err
+	}},
 	{"read the engagement", append(staff, attest.RoleViewer, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
 		sc, err := w.Env.Policy.Scope(ctx, a)
 		if err != nil {
@@ -219,6 +241,30 @@ var Cases = []Case{
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// addEvidence stages a fresh file and adds it for control as actor.
+func (w *World) addEvidence(ctx context.Context, actor *attest.User, control string) error {
+	p, err := w.Blobs.Stage(strings.NewReader(w.reason()))
+	if err != nil {
+		return err
+	}
+	_, err = evidence.Add(ctx, w.Store, w.Blobs, w.ch(), actor, evidence.AddRequest{Controls: []string{control}, Covers: "2026-03-31",
+		Items: []evidence.Item{{Pending: p, Name: "review.txt", MediaType: "text/plain"}}})
+	return err
+}
+
+// evidenceFor is a fresh, unretracted evidence item for control, added by
+// the local operator.
+func (w *World) evidenceFor(ctx context.Context, control string) (*attest.Evidence, error) {
+	if err := w.addEvidence(ctx, nil, control); err != nil {
+		return nil, err
+	}
+	l, err := w.Store.EvidenceList(ctx, control, false)
+	if err != nil || len(l) == 0 {
+		return nil, fmt.Errorf("no evidence for %s: %v", control, err)
+	}
+	return &l[len(l)-1], nil
+}
 
 // reason is a fresh text, so every run changes something.
 func (w *World) reason() string { w.seq++; return fmt.Sprintf("run-%d", w.seq) }
@@ -278,6 +324,7 @@ func Setup(t *testing.T, s attest.Store) *World {
 	}
 	w.Blobs = bs
 	w.Env = fieldwork.Env{Store: s, Blobs: bs, Policy: auth.Policy{Dir: s, Grace: auth.DefaultGrace, Now: Inside}}
+	w.Blobs = bs
 	aud := w.Users["auditor-named"]
 	_, priv, err := auditsig.NewKey()
 	mustNil(t, err)

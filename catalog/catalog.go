@@ -91,6 +91,11 @@ type Catalog struct {
 	DescriptionCriteria []DescriptionCriterion
 	Templates           []Template
 	Controls            []Control
+	// ServiceTypes are the kinds of service a third party provides, and
+	// CSOCTopics the complementary subservice organization controls
+	// suggested for them (services.go).
+	ServiceTypes []ServiceType
+	CSOCTopics   []CSOCTopic
 
 	criterion map[string]*Criterion
 	objective map[string]*Objective
@@ -128,6 +133,9 @@ func load(fsys fs.FS) (*Catalog, error) {
 		return nil, err
 	}
 	if err := readYAML(fsys, "data/objectives.yaml", &c.Templates); err != nil {
+		return nil, err
+	}
+	if err := c.loadServiceTypes(func(name string, v any) error { return readYAML(fsys, name, v) }); err != nil {
 		return nil, err
 	}
 	files, err := fs.Glob(fsys, "data/controls/*.yaml")

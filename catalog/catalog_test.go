@@ -240,3 +240,21 @@ func TestLookups(t *testing.T) {
 		t.Errorf("CriteriaIn(Availability) = %v", got)
 	}
 }
+
+// The library marks preventive the controls that must act before the
+// event they guard (performed after it, a deviation), and not the reviews
+// of what already happened or the responses after the fact (performed
+// after their due date, late).
+func TestPreventiveMarks(t *testing.T) {
+	cat := MustLoad()
+	for _, id := range []string{"CHG-01", "CHG-02", "CHG-08", "AC-03", "AC-04", "AC-07", "HR-01", "VND-02", "PAY-03", "BIL-03", "CNF-04", "PRV-08"} {
+		if c := cat.Control(id); c == nil || c.Type != attest.Preventive {
+			t.Errorf("%s should be preventive: %+v", id, c)
+		}
+	}
+	for _, id := range []string{"AC-06", "OPS-07", "OPS-09", "PHY-03", "FAC-06", "CHG-10", "PAY-07", "CHG-07", "INC-03"} {
+		if c := cat.Control(id); c == nil || c.Type == attest.Preventive {
+			t.Errorf("%s should not be preventive (a review or a response after the fact): %+v", id, c)
+		}
+	}
+}

@@ -161,10 +161,25 @@ func occurrenceDeviations(control string, occs []period.Occurrence, span Span) [
 				Text: fmt.Sprintf("no evidence for the occurrence %s, due %s", span2(o.Start, o.End), o.Due)})
 		case period.Late:
 			out = append(out, Deviation{ID: Late + ":" + control + ":" + o.Due, Kind: Late, Control: control, Date: o.Due, Source: "period",
-				Text: fmt.Sprintf("the occurrence %s, due %s, was performed late (evidence from %s)", span2(o.Start, o.End), o.Due, o.Performed)})
+				Text: fmt.Sprintf("the occurrence %s, due %s, was performed late (%s)", span2(o.Start, o.End), o.Due, performedText(o))})
+		case period.Deviation:
+			out = append(out, Deviation{ID: AfterEvent + ":" + control + ":" + o.Due, Kind: AfterEvent, Control: control, Date: o.Due, Source: "period",
+				Text: fmt.Sprintf("the occurrence %s, due %s, was performed after the event it was to prevent (%s): a deviation", span2(o.Start, o.End), o.Due, performedText(o))})
 		}
 	}
 	return out
+}
+
+// performedText says when an occurrence was performed and how that is
+// known.
+func performedText(o period.Occurrence) string {
+	switch o.PerformedFrom {
+	case period.FromAdded:
+		return "performed-on unknown; evidence added " + o.Performed
+	case period.FromCovers:
+		return "performed-on unknown; evidence covering " + o.Performed
+	}
+	return "performed on " + o.Performed
 }
 
 func span2(start, end string) string {

@@ -187,6 +187,8 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		if err != nil {
 			return nil, field("size", attest.ErrorMessage(err))
 		}
+		// The population caps the size: one no larger is tested whole.
+		sz = sz.Cap(pop.Rows)
 		size, rule = sz.Size, sz.Rule
 	}
 	seed := req.Seed

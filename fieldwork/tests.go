@@ -189,7 +189,11 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 			if strings.TrimSpace(req.Reason) == "" {
 				return nil, field("reason", fmt.Sprintf("%d items were tested and the size rule asks %d: give the reason for testing fewer", tested, want))
 			}
-			note = fmt.Sprintf(" %d items were tested where the sample size rule asks %d: %s.", tested, want, strings.TrimSuffix(strings.TrimSpace(req.Reason), "."))
+			were := fmt.Sprintf("%d items were", tested)
+			if tested == 1 {
+				were = "1 item was"
+			}
+			note = fmt.Sprintf(" %s tested where the sample size rule asks %d: %s.", were, want, strings.TrimSuffix(strings.TrimSpace(req.Reason), "."))
 			act.Reason = strings.TrimSpace(req.Reason)
 		}
 	}

@@ -2,6 +2,8 @@ package integrity
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"sort"
 
@@ -44,6 +46,11 @@ type state struct {
 	downloads   map[int64]attest.Download
 	settings    map[string]string
 	setEntry    map[string]int64
+	// policies are each policy as its latest entry left it; versions and
+	// policy acts by the entry that recorded them.
+	policies       map[string]attest.Policy
+	policyVersions map[int64]attest.PolicyVersion
+	policyEvents   map[int64]attest.PolicyEvent
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -75,6 +82,7 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 		ndas: map[int64]attest.NDA{}, access: map[int64]attest.AccessRequest{}, accessEntry: map[int64]int64{},
 		downloads: map[int64]attest.Download{},
 		settings:  map[string]string{}, setEntry: map[string]int64{},
+		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
 	}
 	for _, e := range entries {
 		if e.Type == "" {
@@ -125,7 +133,7 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 				continue
 			}
 			st.evidence[d.ID] = &attest.Evidence{ID: d.ID, Ref: d.Ref, Size: d.Size, MediaType: d.MediaType, Name: d.Name, Controls: d.Controls,
-				Date: d.Date, CoversStart: d.CoversStart, CoversEnd: d.CoversEnd, AddedBy: e.Actor, AddedAt: e.Time,
+				Date: d.Date, CoversStart: d.CoversStart, CoversEnd: d.CoversEnd, PerformedOn: d.PerformedOn, PerformedFrom: d.PerformedFrom, AddedBy: e.Actor, AddedAt: e.Time,
 				Method: d.Method, Source: d.Source, Note: d.Note, Entry: e.Seq}
 		case attest.EntryEvidenceRetracted:
 			var d attest.EvidenceRetracted
@@ -271,6 +279,22 @@ func replay(entries []ledger.Entry, r *Report) (*state, error) {
 			}
 			d.Entry = e.Seq
 			st.disclosures[e.Seq] = d
+		case attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished:
+			var c attest.PolicyChange
+			if err := json.Unmarshal(e.Data, &c); err != nil {
+				bad(err)
+				continue
+			}
+			c.Policy.Entry = e.Seq
+			st.policies[c.Policy.ID] = c.Policy
+			if c.Version != nil {
+				c.Version.Entry = e.Seq
+				st.policyVersions[e.Seq] = *c.Version
+			}
+			if c.Event != nil {
+				c.Event.Entry = e.Seq
+				st.policyEvents[e.Seq] = *c.Event
+			}
 		case attest.EntryRequestSaved:
 			var d attest.Request
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -357,6 +381,9 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		return err
 	}
 	if err := compareDisclosures(ctx, s, st, r); err != nil {
+		return err
+	}
+	if err := comparePolicies(ctx, s, st, r); err != nil {
 		return err
 	}
 	return compareEventsAndNotRequired(ctx, s, st, r)
@@ -778,5 +805,56 @@ func compareDisclosures(ctx context.Context, s attest.Store, st *state, r *Repor
 		got[d.Entry] = d
 	}
 	compareRecords(r, "the disclosure recorded in entry", got, st.disclosures, func(d attest.Disclosure) int64 { return d.Entry })
+	return nil
+}
+
+// comparePolicies checks the policies, their versions and the acts on
+// them against the ledger: each policy as its latest entry left it, each
+// version and act by the entry that recorded it, and each version's text
+// against the SHA-256 the ledger holds.
+func comparePolicies(ctx context.Context, s attest.Store, st *state, r *Report) error {
+	ps, err := s.Policies(ctx)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		seen[p.ID] = true
+		want, ok := st.policies[p.ID]
+		switch {
+		case !ok:
+			r.add(Unrecorded, -1, "", "policy %s is in the database but not in the ledger", p.ID)
+		case canon(want) != canon(p):
+			r.add(RecordMismatch, want.Entry, "", "policy %s differs from what entry %d recorded", p.ID, want.Entry)
+		}
+	}
+	for id, p := range st.policies {
+		if !seen[id] {
+			r.add(RecordMismatch, p.Entry, "", "policy %s, recorded in entry %d, is missing from the database", id, p.Entry)
+		}
+	}
+	vs, err := s.PolicyVersions(ctx, "")
+	if err != nil {
+		return err
+	}
+	got := map[int64]attest.PolicyVersion{}
+	for _, v := range vs {
+		sum := sha256.Sum256([]byte(v.Body))
+		if hex.EncodeToString(sum[:]) != v.SHA256 {
+			r.add(RecordMismatch, v.Entry, "", "the text of policy %s version %d does not match its SHA-256 recorded in entry %d", v.PolicyID, v.Version, v.Entry)
+		}
+		v.Body = ""
+		got[v.Entry] = v
+	}
+	compareRecords(r, "the policy version recorded in entry", got, st.policyVersions, func(v attest.PolicyVersion) int64 { return v.Entry })
+	es, err := s.PolicyEvents(ctx, "")
+	if err != nil {
+		return err
+	}
+	gotE := map[int64]attest.PolicyEvent{}
+	for _, e := range es {
+		gotE[e.Entry] = e
+	}
+	compareRecords(r, "the policy act recorded in entry", gotE, st.policyEvents, func(e attest.PolicyEvent) int64 { return e.Entry })
 	return nil
 }

@@ -17,10 +17,16 @@ import (
 type State string
 
 // Occurrence states. Present means evidence is present in time; whether the
-// control operated is the auditor's conclusion, not Attest's.
+// control operated is the auditor's conclusion, not Attest's. Late means
+// performed after the due date; for a preventive control (approval before
+// a change, removal of access within a day) that is a Deviation instead:
+// performed after the event it was to prevent, it did not operate as
+// designed. Missed, late and deviating occurrences are all known
+// deviations that management discloses to the service auditor.
 const (
 	Present     State = "present"
 	Late        State = "late"
+	Deviation   State = "deviation"
 	Missed      State = "missed"
 	NotRequired State = "not_required"
 	Upcoming    State = "upcoming"
@@ -39,77 +45,6 @@ type Window struct {
 
 const day = 24 * time.Hour
 
-func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
-func monthEnd(t time.Time) time.Time { return date(t.Year(), t.Month()+1, 1).AddDate(0, 0, -1) }
-
-// Windows lays out the windows of a periodic frequency over [start, end]:
-//   - daily and multiple-daily: every day (business days with the option);
-//   - continuous: calendar months (an automated control shows it ran each month);
-//   - weekly: ISO weeks, Monday to Sunday; bi-weekly: 14 days from the period start;
-//   - semi-monthly: the 1st to the 15th and the 16th to the month's end;
-//   - monthly and quarterly: calendar months and quarters;
-//   - semi-annual and annual: six and twelve months from the period start.
-//
-// Windows at the edges are clipped to the period. Event-driven controls have
-// no windows of their own: their occurrences are their events.
-func Windows(f attest.Frequency, start, end time.Time, opts Options) []Window {
-	var out []Window
-	add := func(s, e time.Time) {
-		if s.Before(start) {
-			s = start
-		}
-		if e.After(end) {
-			e = end
-		}
-		if !e.Before(s) {
-			out = append(out, Window{s, e})
-		}
-	}
-	switch f {
-	case attest.Daily, attest.MultipleDaily:
-		for d := start; !d.After(end); d = d.Add(day) {
-			if opts.BusinessDays && (d.Weekday() == time.Saturday || d.Weekday() == time.Sunday) {
-				continue
-			}
-			add(d, d)
-		}
-	case attest.Weekly:
-		monday := start.AddDate(0, 0, -((int(start.Weekday()) + 6) % 7))
-		for d := monday; !d.After(end); d = d.AddDate(0, 0, 7) {
-			add(d, d.AddDate(0, 0, 6))
-		}
-	case attest.BiWeekly:
-		for d := start; !d.After(end); d = d.AddDate(0, 0, 14) {
-			add(d, d.AddDate(0, 0, 13))
-		}
-	case attest.SemiMonthly:
-		for m := date(start.Year(), start.Month(), 1); !m.After(end); m = m.AddDate(0, 1, 0) {
-			add(m, m.AddDate(0, 0, 14))
-			add(m.AddDate(0, 0, 15), monthEnd(m))
-		}
-	case attest.Monthly, attest.Continuous:
-		for m := date(start.Year(), start.Month(), 1); !m.After(end); m = m.AddDate(0, 1, 0) {
-			add(m, monthEnd(m))
-		}
-	case attest.Quarterly:
-		q := date(start.Year(), start.Month()-(start.Month()-1)%3, 1)
-		for ; !q.After(end); q = q.AddDate(0, 3, 0) {
-			add(q, q.AddDate(0, 3, -1))
-		}
-	case attest.SemiAnnual, attest.Annual:
-		months := 6
-		if f == attest.Annual {
-			months = 12
-		}
-		for i := 0; !attest.AddMonths(start, months*i).After(end); i++ {
-			s := attest.AddMonths(start, months*i)
-			add(s, attest.AddMonths(start, months*(i+1)).AddDate(0, 0, -1))
-		}
-	}
-	return out
-}
-
 // Occurrence is one expected performance of a control.
 type Occurrence struct {
 	Start    string  `json:"start"`
@@ -118,11 +53,27 @@ type Occurrence struct {
 	Event    string  `json:"event,omitempty"`
 	State    State   `json:"state"`
 	Evidence []int64 `json:"evidence,omitempty"`
-	// Performed is when the evidence that made it present or late was
-	// added (periodic controls) or is dated (event-driven controls).
+	// Performed is when the control was performed, by the evidence that
+	// made the occurrence present, late or a deviation: its performed-on
+	// date, or, when that is unknown, the day it was added (periodic
+	// controls) or the date it covers (event-driven controls).
 	Performed string `json:"performed,omitempty"`
-	Reason    string `json:"reason,omitempty"` // for not required
+	// PerformedFrom says which: PerformedOn, FromAdded or FromCovers.
+	PerformedFrom string `json:"performed_from,omitempty"`
+	Reason        string `json:"reason,omitempty"` // for not required
 }
+
+// Where an occurrence's performed date comes from.
+const (
+	// PerformedOn: the evidence's own performed-on date.
+	PerformedOn = "performed_on"
+	// FromAdded: performed-on unknown, judged on the day the evidence was
+	// added (Attest's own clock, which cannot be backdated).
+	FromAdded = "added"
+	// FromCovers: performed-on unknown, judged on the date the evidence
+	// covers.
+	FromCovers = "covers"
+)
 
 // Input is what Evaluate needs for one control.
 type Input struct {
@@ -137,11 +88,14 @@ type Input struct {
 
 // Status is one control's state over the period.
 type Status struct {
-	Control     string  `json:"id"`
-	Frequency   string  `json:"frequency"`
-	Expected    int     `json:"expected"`
-	Present     int     `json:"present"`
-	LateCount   int     `json:"-"`
+	Control   string `json:"id"`
+	Frequency string `json:"frequency"`
+	Expected  int    `json:"expected"`
+	Present   int    `json:"present"`
+	LateCount int    `json:"-"`
+	// Deviations counts a preventive control's occurrences performed
+	// after the event.
+	Deviations  int     `json:"-"`
 	MissedCount int     `json:"-"`
 	NotRequired int     `json:"not_required"`
 	Upcoming    int     `json:"upcoming"`
@@ -157,6 +111,38 @@ type dated struct {
 	ev   *attest.Evidence
 	d    time.Time
 	used bool
+}
+
+// performed is when e's control was performed, and from what: its
+// performed-on date when known (a time counts by its day, as due dates
+// do), else the day it was added for a periodic control or the date it
+// covers for an event-driven one.
+func performed(e *attest.Evidence, eventDriven bool) (time.Time, string) {
+	if t, _, err := attest.ParseInstant(e.PerformedOn); err == nil {
+		return date(t.Year(), t.Month(), t.Day()), PerformedOn
+	}
+	if eventDriven {
+		d, _ := attest.ParseDate(e.Dated())
+		return d, FromCovers
+	}
+	return addedDay(e), FromAdded
+}
+
+// judge sets an occurrence's state from when its control was performed,
+// by evidence e: by the due date present, after it late, or, for a
+// preventive control, a deviation. A continuous control (an automated
+// configuration) has no event to come after: evidence of it that comes
+// late is late.
+func judge(o *occ, c attest.Control, e *attest.Evidence, when time.Time, from string) {
+	o.State = Present
+	if when.After(o.due) {
+		o.State = Late
+		if c.Type == attest.Preventive && c.Frequency != attest.Continuous {
+			o.State = Deviation
+		}
+	}
+	o.Performed, o.PerformedFrom = when.Format(attest.DateLayout), from
+	o.Evidence = append(o.Evidence, e.ID)
 }
 
 // usable keeps the evidence that existed on asOf: added by then, dated by
@@ -200,9 +186,10 @@ func Evaluate(in Input) Status {
 	occs := expected(in, &st)
 	points, spans := usable(in.Evidence, in.AsOf)
 	if c.Frequency == attest.EventDriven {
-		matchEvents(occs, points)
+		points = actions(points)
+		matchEvents(c, occs, points)
 	} else {
-		matchWindows(occs, points, spans)
+		matchWindows(c, occs, points, spans)
 	}
 
 	for _, o := range occs {
@@ -222,6 +209,8 @@ func Evaluate(in Input) Status {
 			st.Present++
 		case Late:
 			st.LateCount++
+		case Deviation:
+			st.Deviations++
 		case Missed:
 			st.MissedCount++
 		case NotRequired:
@@ -241,45 +230,57 @@ func Evaluate(in Input) Status {
 	return st
 }
 
-// matchWindows gives a periodic occurrence the evidence for its window.
-// Evidence dated in the window is present when it was added by the due
-// date (Attest's own timestamp, which cannot be backdated) and late when it
-// was added only after. Evidence covering a span is a record the system kept
-// as it ran (a job history, a log export): it makes every window inside the
-// span present, whenever it was added; its completeness and accuracy remain
-// for the auditor to judge.
-func matchWindows(occs []*occ, points []*dated, spans []*attest.Evidence) {
+// matchWindows gives a periodic occurrence the evidence for its window:
+// evidence that covers a date in the window, or a span the window lies in,
+// the item performed earliest. Evidence covering a span is a record the
+// system kept as it ran (a job history, a log export): it shows the
+// control performed throughout the span, so it makes every window inside
+// it present, whenever it was added or exported; its completeness and
+// accuracy remain for the auditor to judge.
+func matchWindows(c attest.Control, occs []*occ, points []*dated, spans []*attest.Evidence) {
 	for _, o := range occs {
 		var best *attest.Evidence
-		var bestAdded time.Time
-		consider := func(e *attest.Evidence, a time.Time) {
-			if best == nil || a.Before(bestAdded) {
-				best, bestAdded = e, a
+		var bestWhen time.Time
+		var bestFrom string
+		consider := func(e *attest.Evidence, when time.Time, from string) {
+			if best == nil || when.Before(bestWhen) {
+				best, bestWhen, bestFrom = e, when, from
 			}
 		}
 		for _, p := range points {
 			if !p.d.Before(o.start) && !p.d.After(o.end) {
 				p.used = true
-				consider(p.ev, addedDay(p.ev))
+				when, from := performed(p.ev, false)
+				consider(p.ev, when, from)
 			}
 		}
 		for _, sp := range spans {
 			s, _ := attest.ParseDate(sp.CoversStart)
 			e, _ := attest.ParseDate(sp.CoversEnd)
 			if !o.start.Before(s) && !o.end.After(e) {
-				consider(sp, o.end)
+				// A system's own record shows the control performed
+				// throughout the span, so each window as it closed; when
+				// the record was exported does not change that.
+				consider(sp, o.end, FromCovers)
 			}
 		}
-		if best == nil {
-			continue
+		if best != nil {
+			judge(o, c, best, bestWhen, bestFrom)
 		}
-		o.State = Present
-		if bestAdded.After(o.due) {
-			o.State = Late
-		}
-		o.Performed = bestAdded.Format(attest.DateLayout)
-		o.Evidence = append(o.Evidence, best.ID)
 	}
+}
+
+// actions leaves out the system snapshots Attest recorded (collections,
+// check runs): they show a configuration, not the action one event
+// triggered, so they never stand for an event, nor are they strays.
+func actions(points []*dated) []*dated {
+	out := points[:0:0]
+	for _, p := range points {
+		if p.ev.Method != attest.MethodCollector && p.ev.Method != attest.MethodCheck {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // addedDay is the day evidence was added to Attest (its own timestamp).
@@ -294,11 +295,12 @@ func addedDay(e *attest.Evidence) time.Time {
 }
 
 // matchEvents gives each event the evidence of the action it triggered:
-// taking events in order, the earliest unused item dated on or after the
-// event and by its due date makes it present; what remains, dated after
-// the due date, makes an event late.
-func matchEvents(occs []*occ, points []*dated) {
-	pass := func(fits func(*occ, *dated) bool, state State) {
+// taking events in order, the earliest unused item covering a date from
+// the event to its due date, else the earliest covering a later date; the
+// item's performed-on date (else the date it covers) then says whether the
+// event's control was performed in time.
+func matchEvents(c attest.Control, occs []*occ, points []*dated) {
+	pass := func(fits func(*occ, *dated) bool) {
 		for _, o := range occs {
 			if o.State != "" || o.Reason != "" {
 				continue
@@ -306,15 +308,15 @@ func matchEvents(occs []*occ, points []*dated) {
 			for _, p := range points {
 				if !p.used && fits(o, p) {
 					p.used = true
-					o.State, o.Performed = state, p.d.Format(attest.DateLayout)
-					o.Evidence = append(o.Evidence, p.ev.ID)
+					when, from := performed(p.ev, true)
+					judge(o, c, p.ev, when, from)
 					break
 				}
 			}
 		}
 	}
-	pass(func(o *occ, p *dated) bool { return !p.d.Before(o.start) && !p.d.After(o.due) }, Present)
-	pass(func(o *occ, p *dated) bool { return p.d.After(o.due) }, Late)
+	pass(func(o *occ, p *dated) bool { return !p.d.Before(o.start) && !p.d.After(o.due) })
+	pass(func(o *occ, p *dated) bool { return p.d.After(o.due) })
 }
 
 // expected builds the occurrences before any evidence is matched.

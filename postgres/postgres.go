@@ -95,7 +95,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach the PostgreSQL server: %v", redact(err.Error(), url)), Hint: "check --db / ATTEST_DB and that the server is running"}
+		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach the PostgreSQL server: %v", redact(err.Error(), url)), Hint: "check the database URL and that the server is running"}
 	}
 	s := &DB{Store: sqlstore.New(db, dialect), db: db}
 	if err := s.migrate(ctx); err != nil {
@@ -128,7 +128,7 @@ func (s *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("inspect database: %w", err)
 	}
 	if tables > 0 && gooseTable == 0 {
-		return &attest.Error{Code: attest.EINVALID, Message: "the database holds other tables and no Attest schema", Hint: "point --db at an empty database or schema for Attest"}
+		return &attest.Error{Code: attest.EINVALID, Message: "the database holds other tables and no Attest schema", Hint: "use an empty database, or a schema of its own, for Attest"}
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, s.db, Migrations())
 	if err != nil {

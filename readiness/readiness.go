@@ -28,13 +28,14 @@ const (
 	NoOwner        = "control_without_owner"
 	NeverPerformed = "control_never_performed"
 	Missed         = "missed_occurrences"
+	Deviation      = "preventive_deviations"
 	Late           = "late_occurrences"
 	FailingCheck   = "failing_check"
 	DescriptionGap = "description_input_missing"
 	PartlyTested   = "tests_cover_part_of_period"
 )
 
-var severity = map[string]int{NoControl: 0, NotImplemented: 1, DescriptionGap: 2, NoOwner: 3, NeverPerformed: 4, Missed: 5, Late: 6, FailingCheck: 7, PartlyTested: 8}
+var severity = map[string]int{NoControl: 0, NotImplemented: 1, DescriptionGap: 2, NoOwner: 3, NeverPerformed: 4, Missed: 5, Deviation: 5, Late: 6, FailingCheck: 7, PartlyTested: 8}
 
 // Gap is one thing to fix before the examination.
 type Gap struct {
@@ -158,7 +159,7 @@ func mapsTo(c attest.Control, id string) bool {
 }
 
 func performed(st period.Status) bool {
-	return st.Present+st.LateCount > 0
+	return st.Present+st.LateCount+st.Deviations > 0
 }
 
 // Assess computes both views and the gap list.
@@ -218,7 +219,7 @@ func Assess(in Input) *Report {
 		counted++
 		for _, c := range ctls {
 			for _, g := range append(append(controlGaps(c, in.Status[c.ID]), checkGaps(c, in.Checks[c.ID])...), in.coverageGaps(c)...) {
-				if g.Kind == Missed || g.Kind == Late || g.Kind == PartlyTested {
+				if g.Kind == Missed || g.Kind == Late || g.Kind == Deviation || g.Kind == PartlyTested {
 					t2.Gaps = append(t2.Gaps, g)
 				} else {
 					t1.Gaps, t2.Gaps = append(t1.Gaps, g), append(t2.Gaps, g)
@@ -341,9 +342,13 @@ func controlGaps(c attest.Control, st period.Status) []Gap {
 		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) without evidence past their due date", c.ID, st.MissedCount),
 			Hint: "find the evidence if the control ran and add it; if it did not, it is a known deviation: disclose it to the service auditor and record that you did (attest deviations list, attest deviations disclose)"})
 	}
+	if st.Deviations > 0 {
+		out = append(out, Gap{Kind: Deviation, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) of this preventive control performed after the event it was to prevent (a deviation, not lateness)", c.ID, st.Deviations),
+			Hint: "disclose each to the service auditor as a known deviation (attest deviations disclose) and consider it for the description; find the root cause, since a preventive control acting after the event prevented nothing"})
+	}
 	if st.LateCount > 0 {
-		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) with evidence only after the due date", c.ID, st.LateCount),
-			Hint: "check with the owner why it ran late and whether the due rule fits; a late occurrence is a known deviation: disclose it to the service auditor (attest deviations disclose)"})
+		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) performed after the due date", c.ID, st.LateCount),
+			Hint: "disclose them to the service auditor as known deviations (attest deviations disclose); check with the owner why it ran late and whether the due rule fits"})
 	}
 	return out
 }

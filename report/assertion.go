@@ -193,7 +193,7 @@ func (in *Input) complementaryParas(needs string) []string {
 	var out []string
 	var vendors []string
 	csocs := false
-	for _, v := range in.Description.Subservice.Items {
+	for _, v := range in.Description.SubserviceOrgs() {
 		if v.Method == "carve-out" {
 			vendors = append(vendors, strings.TrimSpace(v.Name+" ("+strings.ToLower(v.Services)+")"))
 			csocs = csocs || len(v.CSOCs) > 0

@@ -40,7 +40,13 @@ type Description struct {
 	// User entity responsibilities: what customers do to benefit from the
 	// service. Not CUECs, and listed apart from them.
 	UserResponsibilities Part `yaml:"user_responsibilities" json:"user_responsibilities"`
-	// DC7: subservice organizations.
+	// ThirdParties are every third party the system uses, each with the
+	// answer to whether its controls are needed, together with ours, to
+	// meet a criterion or objective: those are subservice organizations
+	// (DC7); the others are vendors.
+	ThirdParties []Vendor `yaml:"third_parties,omitempty" json:"third_parties,omitempty"`
+	// DC7: subservice organizations listed directly (inputs written before
+	// third_parties), or none with the reason.
 	Subservice Subservice `yaml:"subservice_organizations" json:"subservice_organizations"`
 	// DC8: criteria not relevant to the system and why; criteria excluded
 	// from the engagement are added with their reasons.
@@ -137,15 +143,36 @@ type CUECs struct {
 type CSOC struct {
 	Text string   `yaml:"text" json:"text"`
 	For  []string `yaml:"for" json:"for"`
+	// Covers names the suggestion (a catalog CSOC topic, e.g.
+	// physical-access) this control describes.
+	Covers string `yaml:"covers,omitempty" json:"covers,omitempty"`
 }
 
-// Vendor is one subservice organization.
+// NotAssumed is a suggested CSOC that management does not assume of a
+// subservice organization, with the reason.
+type NotAssumed struct {
+	Topic  string `yaml:"topic" json:"topic"`
+	Reason string `yaml:"reason" json:"reason"`
+}
+
+// Vendor is one third party: a subservice organization when its controls
+// are needed, with ours, to meet a criterion or objective; otherwise a
+// vendor.
 type Vendor struct {
 	Name     string `yaml:"name" json:"name"`
 	Services string `yaml:"services" json:"services"`
-	// Method is carve-out or inclusive, chosen per vendor.
-	Method string `yaml:"method" json:"method"`
+	// ServiceTypes are the kinds of service it provides (the catalog's
+	// service types), from which CSOCs are suggested.
+	ServiceTypes ServiceTypes `yaml:"service_types,omitempty" json:"service_types,omitempty"`
+	// ControlsNeeded answers: are its controls needed, together with ours,
+	// to meet a criterion or objective? nil while not answered; implied
+	// for an entry of subservice_organizations.
+	ControlsNeeded *bool `yaml:"controls_needed,omitempty" json:"controls_needed,omitempty"`
+	// Method is carve-out or inclusive, chosen per subservice organization.
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
 	CSOCs  []CSOC `yaml:"csocs,omitempty" json:"csocs,omitempty"`
+	// NotAssumed are suggested CSOCs that do not apply to it.
+	NotAssumed []NotAssumed `yaml:"csocs_not_assumed,omitempty" json:"csocs_not_assumed,omitempty"`
 	// Monitoring names the service organization's control over the vendor
 	// (a control ID), required for a carved-out vendor.
 	Monitoring string `yaml:"monitoring_control,omitempty" json:"monitoring_control,omitempty"`
@@ -263,25 +290,10 @@ func (d *Description) Check(e *attest.Engagement, controls map[string]bool) []Ga
 	if !d.UserResponsibilities.Given() {
 		missing("user_responsibilities", "user entity responsibilities")
 	}
-	if len(d.Subservice.Items) == 0 && d.Subservice.None == "" {
-		missing("subservice_organizations", "DC7 subservice organizations")
+	if len(d.Subservice.Items) == 0 && d.Subservice.None == "" && len(d.ThirdParties) == 0 {
+		missing("subservice_organizations", "DC7 subservice organizations (list the third parties the system uses under third_parties)")
 	}
-	for _, v := range d.Subservice.Items {
-		switch v.Method {
-		case "carve-out":
-			if len(v.CSOCs) == 0 {
-				gaps = append(gaps, Gap{"subservice_organizations", v.Name + " is carved out but lists no complementary subservice organization controls (csocs)"})
-			}
-			if v.Monitoring == "" {
-				gaps = append(gaps, Gap{"subservice_organizations", v.Name + " is carved out but names no monitoring_control (the control by which you monitor it)"})
-			} else if controls != nil && !controls[strings.ToUpper(v.Monitoring)] {
-				gaps = append(gaps, Gap{"subservice_organizations", v.Name + ": monitoring control " + v.Monitoring + " is not a control of this engagement"})
-			}
-		case "inclusive":
-		default:
-			gaps = append(gaps, Gap{"subservice_organizations", fmt.Sprintf("%s: method %q, want carve-out or inclusive", v.Name, v.Method)})
-		}
-	}
+	gaps = append(gaps, d.thirdPartyGaps(e, controls)...)
 	if soc2 && len(d.NotRelevant.Items) == 0 && d.NotRelevant.None == "" {
 		missing("criteria_not_relevant", "DC8 criteria not relevant")
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/readiness"
 )
 
@@ -18,7 +19,11 @@ type RepresentationInput struct {
 	// signer (or a chief executive officer to name) and a chief financial
 	// officer to name.
 	Signatories []Signer
-	Now         time.Time
+	// Known are the known-deviations register's entries (LoadRegister):
+	// the letter lists them among what management represents it disclosed,
+	// each with its disclosure, and marks those not yet disclosed.
+	Known []deviation.Deviation
+	Now   time.Time
 }
 
 // ParseSignatory reads a signatory given as "Name, Title".
@@ -67,11 +72,41 @@ func RepresentationLetter(in RepresentationInput) (*Document, error) {
 	doc.Sections = []Section{{ID: "letter", Title: "Written representations", Whose: "management", Blocks: []Block{
 		{Paras: []string{fmt.Sprintf("To %s:", firm), fmt.Sprintf("We give these representations in connection with your examination of the description of %s %s and of the controls it states. We confirm, as of %s and to the best of our knowledge and belief, having made the inquiries we considered necessary:", sys, x.when(), date)},
 			List: representations(x)},
+		knownBlock(in.Known),
 		{Heading: "Uncorrected misstatements of the description", ID: "misstatements",
 			Note: "[To complete: list each misstatement of the description identified during the examination and not corrected, with why management considers it not material, or state that there are none.]"},
 		signatureBlock(org, in.signatories()),
 	}}}
 	return doc, nil
+}
+
+// knownBlock lists the known deviations the register holds, with their
+// disclosures: what the representation on deviations speaks for.
+func knownBlock(known []deviation.Deviation) Block {
+	b := Block{Heading: "Known deviations disclosed", ID: "known-deviations"}
+	if len(known) == 0 {
+		b.Paras = []string{"Attest's register of known deviations holds none for the examination. [To confirm: management knows of no instance in which a control did not operate as described.]"}
+		return b
+	}
+	t := &Table{Head: []string{"Date", "Known deviation", "Disclosed to the service auditor"}}
+	open := 0
+	for _, d := range known {
+		disc := "[Not yet disclosed: disclose it before signing]"
+		if d.Disclosed() {
+			disc = d.Disclosure.To + ", " + d.Disclosure.On
+		} else {
+			open++
+		}
+		t.Rows, t.Marked = append(t.Rows, []string{d.Date, deviation.Summary(d)}), append(t.Marked, !d.Disclosed())
+		t.Rows[len(t.Rows)-1] = append(t.Rows[len(t.Rows)-1], disc)
+	}
+	b.Paras = []string{"The known deviations below are the instances we know of in which controls did not operate as described; we disclosed each to you as shown:"}
+	b.Table = t
+	if open > 0 {
+		b.Note = fmt.Sprintf("[To complete: %s not yet recorded as disclosed. Disclose %s to the service auditor and record it (attest deviations disclose) before this letter is signed.]",
+			count(open, "known deviation is", "known deviations are"), map[bool]string{true: "it", false: "them"}[open == 1])
+	}
+	return b
 }
 
 // representations are the letter's statements, worded for the kind.

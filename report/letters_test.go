@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/deviation"
 )
 
 func TestRepresentationLetter(t *testing.T) {
@@ -51,5 +52,35 @@ func TestRepresentationLetter(t *testing.T) {
 		if _, err := ParseSignatory(bad); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "Name, Title") {
 			t.Errorf("ParseSignatory(%q): %v", bad, err)
 		}
+	}
+}
+
+func TestRepresentationLetterListsKnownDeviations(t *testing.T) {
+	e := engagement(attest.SOC2, attest.Type2)
+	known := []deviation.Deviation{
+		{ID: "missed:AC-06:2026-03-31", Kind: deviation.Missed, Control: "AC-06", Date: "2026-03-31", Text: "the quarterly access review due 2026-04-30 was not performed",
+			Disclosure: &attest.Disclosure{To: "Ana Lima", On: "2026-05-10"}},
+		{ID: "late:CHG-03:2026-11-30", Kind: deviation.Late, Control: "CHG-03", Date: "2026-11-30", Text: "performed 12 days after its due date"},
+	}
+	doc, err := RepresentationLetter(RepresentationInput{Engagement: e, Description: desc(t), Known: known, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := mdOf(t, doc)
+	for _, want := range []string{"### Known deviations disclosed",
+		"| 2026-03-31 | AC-06: the quarterly access review due 2026-04-30 was not performed | Ana Lima, 2026-05-10 |",
+		"| 2026-11-30 | CHG-03: performed 12 days after its due date | [Not yet disclosed: disclose it before signing] |",
+		"1 known deviation is not yet recorded as disclosed. Disclose it"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("letter lacks %q", want)
+		}
+	}
+	// The list comes before the misstatements and the signatures.
+	if i, j := strings.Index(md, "Known deviations disclosed"), strings.Index(md, "Uncorrected misstatements"); i < 0 || i > j {
+		t.Error("known deviations out of place")
+	}
+	doc, _ = RepresentationLetter(RepresentationInput{Engagement: e, Description: desc(t), Now: clock})
+	if md := mdOf(t, doc); !strings.Contains(md, "register of known deviations holds none") || strings.Contains(md, "Not yet disclosed") {
+		t.Error("empty register")
 	}
 }

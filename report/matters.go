@@ -25,6 +25,9 @@ const (
 	MatterMissed = "missed"
 	// MatterLate is an occurrence performed after its due date.
 	MatterLate = "late"
+	// MatterDeviation is an occurrence of a preventive control performed
+	// after the event it was to prevent.
+	MatterDeviation = "deviation"
 	// MatterCheck is an automated check that found resources not meeting
 	// the organization's own policy.
 	MatterCheck = "failing-check"
@@ -160,7 +163,7 @@ func summarize(ms []Matter) []string {
 	var order []key
 	var out []string
 	for _, m := range ms {
-		if m.Kind != MatterMissed && m.Kind != MatterLate {
+		if m.Kind != MatterMissed && m.Kind != MatterLate && m.Kind != MatterDeviation {
 			out = append(out, line(m))
 			continue
 		}
@@ -184,7 +187,8 @@ func summarize(ms []Matter) []string {
 			}
 			dues = append(dues, m.Date)
 		}
-		what := map[string]string{MatterMissed: "missed occurrence", MatterLate: "occurrence performed late"}[k.kind]
+		what := map[string]string{MatterMissed: "missed occurrence", MatterLate: "occurrence performed late",
+			MatterDeviation: "occurrence performed after the event it was to prevent"}[k.kind]
 		out = append(out, fmt.Sprintf("%s: %s (due %s).", k.control, count(len(g), what, strings.Replace(what, "occurrence", "occurrences", 1)), strings.Join(dues, ", ")))
 	}
 	return out

@@ -325,6 +325,8 @@ func FuzzParseDescription(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte(DescriptionTemplate))
 	f.Add([]byte("services: {none: x}\nincidents: {items: [{date: 1}]}\n"))
+	f.Add([]byte("third_parties:\n  - {name: A, service_types: colocation, controls_needed: true, method: carve-out, csocs: [{covers: x, text: t}]}\n  - {name: B, service_types: [cloud]}\n"))
+	f.Add([]byte("third_parties: [{name: A, service_types: {a: b}, csocs_not_assumed: [{topic: restore}]}]\n"))
 	e := engagement(attest.SOC2, attest.Type2)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := ParseDescription("fuzz.yaml", b)
@@ -335,6 +337,8 @@ func FuzzParseDescription(f *testing.F) {
 			return
 		}
 		d.Check(e, nil)
+		d.MissingCSOCs(catalog.MustLoad(), e)
+		d.ThirdPartyRoles()
 		in := Input{Engagement: e, Kind: attest.SOC2, Type: attest.Type2, Description: d, Catalog: catalog.MustLoad(), Now: clock}
 		if _, err := Build(in); err != nil {
 			t.Fatal(err)

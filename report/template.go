@@ -45,15 +45,26 @@ cuecs:                    # DC6: controls customers must operate for OUR criteri
 user_responsibilities:    # not CUECs: what customers do to benefit from the service
   items: []
 
-subservice_organizations: # DC7: vendors the system depends on, method chosen per vendor
-  items: []
-  # - name: ""
+third_parties:            # every third party the system uses. For each, answer first:
+  []                      # are its controls needed, together with ours, to meet a criterion or
+  # - name: ""            # objective? true: a subservice organization (DC7); false: a vendor.
   #   services: ""
-  #   method: carve-out     # or inclusive
+  #   service_types: [infrastructure-hosting]   # CSOCs are suggested by service type: infrastructure-hosting,
+  #   controls_needed: true                     # managed-database, identity-provider, colocation, payment-processing,
+  #                                             # email-delivery, logging-monitoring, backup-storage,
+  #                                             # source-code-hosting, other
+  #   method: carve-out     # or inclusive (subservice organizations only)
   #   monitoring_control: VND-04
   #   csocs:
-  #     - text: ""
+  #     - covers: physical-access                # the suggestion it describes (attest description check lists them)
+  #       text: ""
   #       for: [CC6.4]
+  #   csocs_not_assumed:                         # a suggestion that does not apply, and why
+  #     - {topic: restore, reason: ""}
+
+subservice_organizations: # DC7: when there is none, say so and why
+  items: []
+  # none: "The system relies on no third party whose controls are needed to meet the criteria."
 
 criteria_not_relevant:    # DC8 (SOC 2): criteria not relevant, each with its reason (the engagement's
   items: []               # exclusions are added); or none: why every criterion applies

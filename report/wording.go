@@ -26,7 +26,7 @@ func (in *Input) categoriesText() string {
 
 func (in *Input) carvedOut() []string {
 	var out []string
-	for _, v := range in.Description.Subservice.Items {
+	for _, v := range in.Description.SubserviceOrgs() {
 		if v.Method == "carve-out" {
 			out = append(out, v.Name)
 		}
@@ -91,7 +91,7 @@ func boundaries(in *Input) Section {
 		partBlock("Principal service commitments and system requirements", "dc2", d.Commitments, "service commitments and system requirements (DC2)"))
 	s.Blocks = append(s.Blocks, componentBlocks(d.Components)...)
 	var rows [][]string
-	for _, v := range d.Subservice.Items {
+	for _, v := range d.SubserviceOrgs() {
 		if v.Method == "carve-out" {
 			rows = append(rows, []string{v.Name, v.Services})
 		}
@@ -209,26 +209,30 @@ func cuecBlock(in *Input) Block {
 
 func subserviceBlocks(in *Input) []Block {
 	d := in.Description.Subservice
+	orgs := in.Description.SubserviceOrgs()
 	head := Block{Heading: "Subservice organizations", ID: "dc7"}
 	switch {
-	case d.None != "":
+	case len(orgs) == 0 && d.None != "":
 		head.Paras = []string{"None. " + d.None}
 		return []Block{head}
-	case len(d.Items) == 0:
+	case len(orgs) == 0 && len(in.Description.ThirdParties) > 0 && !in.Description.unanswered():
+		head.Paras = []string{"None. The third parties the system uses provide services whose controls are not needed, together with " + in.org() + "'s controls, to meet the " + in.targetsNoun() + "."}
+		return []Block{head}
+	case len(orgs) == 0:
 		head.Paras = []string{"[Missing: subservice organizations (DC7), or none with the reason]"}
 		return []Block{head}
 	}
 	t := &Table{Head: []string{"Subservice organization", "Services", "Method", "Our monitoring control"}}
-	for _, v := range d.Items {
+	for _, v := range orgs {
 		t.Rows = append(t.Rows, []string{v.Name, v.Services, v.Method, nonEmpty(v.Monitoring, "-")})
 	}
 	head.Table = t
 	out := []Block{head}
-	for _, v := range d.Items {
+	for _, v := range orgs {
 		if v.Method != "carve-out" || len(v.CSOCs) == 0 {
 			continue
 		}
-		ct := &Table{Head: []string{"Control assumed of " + v.Name, "Criteria or objectives"}}
+		ct := &Table{Head: []string{"Control assumed of " + v.Name, strings.ToUpper(in.targetsNoun()[:1]) + in.targetsNoun()[1:]}}
 		for _, c := range v.CSOCs {
 			ct.Rows = append(ct.Rows, []string{c.Text, strings.Join(c.For, ", ")})
 		}
@@ -340,4 +344,22 @@ func (in *Input) inPeriod(date string) bool {
 	}
 	asOf, err := attest.ParseDate(e.AsOf)
 	return err != nil || !t.After(asOf)
+}
+
+// unanswered reports whether a third party has not yet been classified.
+func (d *Description) unanswered() bool {
+	for _, v := range d.ThirdParties {
+		if v.ControlsNeeded == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// targetsNoun is what the controls serve: criteria or control objectives.
+func (in *Input) targetsNoun() string {
+	if in.Kind == attest.SOC1 {
+		return "control objectives"
+	}
+	return "criteria"
 }

@@ -29,10 +29,7 @@ func TestStatisticalSizes(t *testing.T) {
 			t.Errorf("Statistical(%v, %v, %d) = %+v, %v; want %d", tt.c, tt.tol, tt.k, got, err, tt.want)
 		}
 	}
-	if Fraction(95) != 0.95 || Fraction(0.05) != 0.05 {
-		t.Error("Fraction")
-	}
-	for _, bad := range [][2]float64{{0, 0.05}, {1, 0.05}, {0.95, 0}, {0.95, 1.5}} {
+	for _, bad := range [][2]float64{{0, 0.05}, {1, 0.05}, {0.95, 0}, {0.95, 1.5}, {0.5, 0.05}, {0.9995, 0.05}, {0.95, 0.005}, {0.95, 0.25}} {
 		if _, err := Statistical(bad[0], bad[1], 0); err == nil {
 			t.Errorf("Statistical(%v) accepted", bad)
 		}

@@ -109,10 +109,14 @@ func (p Profile) ForPopulation(n int) (Size, error) {
 // Statistical is the exact binomial attribute-sampling size: the smallest n
 // for which finding at most k deviations leaves at most 1-confidence
 // probability that the true deviation rate exceeds tolerable. It assumes a
-// large population.
+// large population: Cap limits it to a known one. Each parameter must be
+// inside its Range.
 func Statistical(confidence, tolerable float64, k int) (Size, error) {
-	if confidence <= 0 || confidence >= 1 || tolerable <= 0 || tolerable >= 1 {
-		return Size{}, attest.Errorf(attest.EINVALID, "confidence and tolerable rate must be between 0 and 1 (or 0 and 100 as percentages)")
+	if err := Confidence.Check(confidence); err != nil {
+		return Size{}, err
+	}
+	if err := Tolerable.Check(tolerable); err != nil {
+		return Size{}, err
 	}
 	if k < 0 || k > 50 {
 		return Size{}, attest.Errorf(attest.EINVALID, "deviations allowed %d: want 0 to 50", k)
@@ -124,8 +128,8 @@ func Statistical(confidence, tolerable float64, k int) (Size, error) {
 			if k == 1 {
 				allowed = "1 deviation"
 			}
-			return Size{n, fmt.Sprintf("exact binomial: %.0f%% confidence (risk of overreliance %.0f%%), tolerable deviation rate %.1f%%, %s allowed; assumes a large population",
-				confidence*100, risk*100, tolerable*100, allowed)}, nil
+			return Size{n, fmt.Sprintf("exact binomial: %s%% confidence (risk of overreliance %s%%), tolerable deviation rate %s%%, %s allowed; assumes a large population",
+				Percent(confidence*100), Percent(risk*100), Percent(tolerable*100), allowed)}, nil
 		}
 	}
 	return Size{}, attest.Errorf(attest.EINVALID, "no sample size up to 100000 meets these parameters")
@@ -143,13 +147,5 @@ func binomCDF(k, n int, p float64) float64 {
 
 func lgammaInt(n int) float64 {
 	v, _ := math.Lgamma(float64(n))
-	return v
-}
-
-// Fraction reads 0.95 or 95 (a percentage) as 0.95.
-func Fraction(v float64) float64 {
-	if v >= 1 {
-		return v / 100
-	}
 	return v
 }

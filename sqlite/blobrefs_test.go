@@ -25,6 +25,7 @@ func TestEveryBlobColumnIsScanned(t *testing.T) {
 		"auditor_statements.hash":         "hash of the statement text, kept in the row",
 		"users.password_hash":             "hash of a password",
 		"review_campaigns.listing_digest": "SHA-256 of an access review's rows as started, kept in the table",
+		"policy_versions.sha256":          "hash of the policy text, kept in the row",
 		"trust_downloads.sha256":          "hash of the copy delivered (watermarked copies are not stored)",
 		"trust_ndas.sha256":               "hash of the NDA text, kept in the row",
 		"trust_requests.email_hash":       "hash of an e-mail token",

@@ -26,9 +26,62 @@ type Row struct {
 type Overview struct {
 	Requests  []Row
 	Downloads []attest.Download
-	NDAs      []attest.NDA
-	Docs      []Shared
-	Settings  Settings
+	// Public counts the public documents' anonymous downloads, which are
+	// tallied per day rather than recorded one by one.
+	Public   []PublicTally
+	NDAs     []attest.NDA
+	Docs     []Shared
+	Settings Settings
+}
+
+// PublicTally is how often one public document was downloaded: in all,
+// in the 30 days to the review, and per day, newest first.
+type PublicTally struct {
+	DocumentID int64
+	// Doc is the document as listed; nil when it is no longer shared.
+	Doc    *Shared
+	Total  int64
+	Recent int64
+	Days   []attest.PublicDownloads
+}
+
+// tallies groups the per-day counts by document, the most downloaded
+// first; Recent counts the 30 days ending on now's day.
+func tallies(counts []attest.PublicDownloads, docs []Shared, now time.Time) []PublicTally {
+	since := now.UTC().AddDate(0, 0, -29).Format(time.DateOnly)
+	byDoc := map[int64]*PublicTally{}
+	var order []int64
+	for _, c := range counts {
+		t := byDoc[c.DocumentID]
+		if t == nil {
+			t = &PublicTally{DocumentID: c.DocumentID}
+			for i := range docs {
+				if docs[i].ID == c.DocumentID {
+					t.Doc = &docs[i]
+				}
+			}
+			byDoc[c.DocumentID] = t
+			order = append(order, c.DocumentID)
+		}
+		t.Total += c.Count
+		if c.Day >= since {
+			t.Recent += c.Count
+		}
+		t.Days = append(t.Days, c)
+	}
+	out := make([]PublicTally, 0, len(order))
+	for _, id := range order {
+		t := byDoc[id]
+		slices.SortFunc(t.Days, func(a, b attest.PublicDownloads) int { return strings.Compare(b.Day, a.Day) })
+		out = append(out, *t)
+	}
+	slices.SortStableFunc(out, func(a, b PublicTally) int {
+		if a.Total != b.Total {
+			return int(b.Total - a.Total)
+		}
+		return int(a.DocumentID - b.DocumentID)
+	})
+	return out
 }
 
 // Review gathers the administrator's view at now; only an administrator
@@ -50,6 +103,11 @@ func Review(ctx context.Context, s Store, actor *attest.User, now time.Time) (*O
 		return nil, err
 	}
 	slices.Reverse(out.Downloads)
+	counts, err := s.PublicDownloads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Public = tallies(counts, docs, now)
 	if out.NDAs, err = s.NDAs(ctx); err != nil {
 		return nil, err
 	}

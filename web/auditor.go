@@ -443,9 +443,16 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 		byTest[x.TestID] = append(byTest[x.TestID], x)
 	}
 	isManager := slices.Contains(managers, u.Role)
+	audit, err := fieldwork.Check(ctx, s.cfg.Store, e.ID)
+	if err != nil {
+		return err
+	}
 	var mine, internal []testWithResponses
 	for _, t := range ts {
 		v := testWithResponses{Test: t, Responses: byTest[t.ID]}
+		if !t.Internal {
+			v.Signature = audit.Verdict(t.Entry)
+		}
 		if t.Internal {
 			internal = append(internal, v)
 		} else {
@@ -477,6 +484,10 @@ type testWithResponses struct {
 	attest.Test
 	Responses  []attest.Response
 	RespondURL string
+	// Signature is the verdict on the auditor's statement of the test
+	// (fieldwork.Verified, Unsigned or BadSignature); empty for
+	// management's own tests.
+	Signature string
 }
 
 // ---- API reads ----

@@ -146,6 +146,15 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 	if test.Internal || test.Conclusion != attest.ConclusionExceptions || !strings.Contains(test.Wording, "1 of 4 items selected from a population of 40") {
 		t.Errorf("test %+v", test)
 	}
+	// The workspace shows the test as signed; one written to the store
+	// without the auditor's key shows as not signed.
+	if _, err := f.store.AddTest(context.Background(), ch, attest.Test{EngagementID: "e1", ControlID: "AX-01", Procedures: []string{"inspection"}, Items: []attest.ItemResult{{Key: "X", Result: "no-exception"}},
+		Conclusion: "no-exceptions", Wording: "No exceptions noted."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := f.callAs(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleCompliance, nil); !strings.Contains(page, "signed by the service auditor's key") || !strings.Contains(page, "<strong>not signed by the service auditor</strong>") {
+		t.Errorf("the workspace does not tell signed from unsigned tests:\n%s", page)
+	}
 	// Management responds to the exception; the auditor may not, nor may
 	// anyone respond to a test without exceptions.
 	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/fieldwork/e1/tests/%d/responses", test.ID), attest.RoleCompliance, url.Values{"text": {"Reviews are now enforced by branch protection."}}); code != 303 {

@@ -322,7 +322,7 @@ func TestBrowserUploadChangesCoverage(t *testing.T) {
 		t.Fatalf("before the upload, February is %q", got)
 	}
 	b.do("upload-form", chromedp.Navigate(f.srv.URL+"/evidence/upload?control=AX-01"), chromedp.WaitVisible(chromedp.CSS(`#upload`)),
-		chromedp.SetValue(chromedp.CSS(`#upload input[name=date]`), "2026-02-27"),
+		chromedp.SetValue(chromedp.CSS(`#upload input[name=covers]`), "2026-02-27"),
 		chromedp.SetUploadFiles(chromedp.CSS(`#upload input[type=file]`), []string{file}))
 	b.do("uploaded", chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)), chromedp.WaitVisible(`//td[contains(., "february-access-review.txt")]`))
 	b.do("control-after", chromedp.Navigate(f.srv.URL+"/controls/e1/AX-01"), chromedp.WaitVisible(chromedp.CSS(`.cells`)))

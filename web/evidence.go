@@ -7,21 +7,23 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/evidence"
 )
 
 // maxUpload bounds one upload request (all its files).
 const maxUpload = 256 << 20
 
 // uploadEvidence takes one or more files (multipart field "file") for the
-// controls named in "control" fields, dated by "date" (default today): all
-// are staged and hashed first, then recorded in one transaction, so an
+// controls named in "control" fields, covering "covers" (or "date"; default
+// today), performed on "performed_on": all are staged and hashed first,
+// then package evidence checks and records them in one transaction, so an
 // upload lands whole or not at all.
 func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	added, err := s.ingest(w, r, u)
@@ -32,8 +34,8 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, u *attes
 	return nil
 }
 
-// ingest reads an upload and records it; the API and the upload page's
-// plain form post share it.
+// ingest reads an upload and records it through evidence.Add; the API and
+// the upload page's plain form post share it.
 func (s *Server) ingest(w http.ResponseWriter, r *http.Request, u *attest.User) ([]attest.Evidence, error) {
 	if s.cfg.Blobs == nil {
 		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store"}
@@ -41,127 +43,155 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, u *attest.User) 
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "send the evidence as multipart/form-data with fields control, date and file"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "send the evidence as multipart/form-data with fields control, covers, performed_on and file"}
 	}
-	var controls []string
-	allowEmpty := false
-	date := s.cfg.Now().UTC().Format(time.DateOnly)
-	var pending []*blob.Pending
-	var items []attest.Evidence
-	defer func() { s.cfg.Blobs.Abort(pending) }()
+	up := multipartUpload{req: evidence.AddRequest{Source: "web upload"}}
+	err = up.read(s.cfg.Blobs, mr)
+	if err != nil {
+		s.cfg.Blobs.Abort(up.pending())
+		return nil, err
+	}
+	added, err := evidence.Add(r.Context(), s.cfg.Store, s.cfg.Blobs, attest.Change{Actor: actor(u), At: s.cfg.Now()}, u, up.req)
+	if err != nil {
+		return nil, up.named(err)
+	}
+	return added.Evidence, s.sign(r.Context())
+}
+
+// multipartUpload is an upload as it is read: the workflow's request, and
+// the name the form gave the covered date.
+type multipartUpload struct {
+	req         evidence.AddRequest
+	coversField string
+}
+
+func (up *multipartUpload) pending() []*blob.Pending {
+	var out []*blob.Pending
+	for _, it := range up.req.Items {
+		out = append(out, it.Pending)
+	}
+	return out
+}
+
+// read reads every part: the form's fields and the files, staged as they
+// stream in.
+func (up *multipartUpload) read(bs blob.Store, mr *multipart.Reader) error {
 	for {
 		part, err := mr.NextPart()
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return nil, &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
+				return &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
 			}
 			if errors.Is(err, io.EOF) {
-				break
+				return nil
 			}
-			return nil, &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
+			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
 		}
-		switch part.FormName() {
-		case "control":
-			v, err := field(part, 64)
-			if err != nil {
-				return nil, err
-			}
-			controls = append(controls, strings.ToUpper(v))
-		case "allow_empty":
-			v, err := field(part, 8)
-			if err != nil {
-				return nil, err
-			}
-			allowEmpty = v == "yes" || v == "true" || v == "on"
-		case "date":
-			d, err := field(part, 32)
-			if err != nil {
-				return nil, err
-			}
-			if d == "" {
-				continue // an empty date field means today
-			}
-			if _, err := attest.ParseDate(d); err != nil {
-				return nil, &attest.Error{Code: attest.EINVALID, Message: "date " + d + ": want YYYY-MM-DD"}
-			}
-			date = d
-		case "file":
-			// Part.FileName already drops folders; the name as sent is
-			// checked, so a name that tries to climb is refused, not trimmed.
-			_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-			name, err := safeName(params["filename"])
-			if err != nil {
-				return nil, err
-			}
-			if err := evidenceType(name); err != nil {
-				return nil, err
-			}
-			br := bufio.NewReader(part)
-			if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("MZ")) || bytes.HasPrefix(head, []byte("\x7fELF")) {
-				return nil, &attest.Error{Code: attest.EINVALID, Message: "file " + name + ": a program, not evidence; programs are not accepted"}
-			}
-			body := &bodyReader{r: br}
-			p, err := s.cfg.Blobs.Stage(body)
-			if err != nil {
-				var tooBig *http.MaxBytesError
-				if errors.As(body.err, &tooBig) {
-					return nil, &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
-				}
-				if body.err != nil {
-					// The request broke off or is malformed: the sender's
-					// problem, not the store's.
-					return nil, &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + body.err.Error()}
-				}
-				return nil, err
-			}
-			pending = append(pending, p)
-			mt := part.Header.Get("Content-Type")
-			if mt == "" || mt == "application/octet-stream" {
-				mt = mime.TypeByExtension(path.Ext(name))
-			}
-			items = append(items, attest.Evidence{Ref: string(p.Ref), Size: p.Size, Name: name, MediaType: mt})
+		if part.FormName() == "file" {
+			err = up.file(bs, part)
+		} else {
+			err = up.field(part)
 		}
-	}
-	for _, it := range items {
-		if it.Size == 0 && !allowEmpty {
-			return nil, &attest.Error{Code: attest.EINVALID, Message: "file " + it.Name + " is empty (0 bytes): an empty file shows nothing (send allow_empty=yes if it is the evidence)"}
-		}
-	}
-	if len(items) == 0 || len(controls) == 0 {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "name at least one control and send at least one file"}
-	}
-	known := map[string]bool{}
-	engs, err := s.cfg.Store.Engagements(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range engs {
-		ctls, err := s.cfg.Store.Controls(r.Context(), e.ID)
 		if err != nil {
-			return nil, err
-		}
-		for _, c := range ctls {
-			known[c.ID] = true
+			return err
 		}
 	}
-	for _, c := range controls {
-		if !known[c] {
-			return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + c}
-		}
-	}
-	for i := range items {
-		items[i].Controls, items[i].Date, items[i].Method, items[i].Source = controls, date, attest.MethodUpload, "web upload"
-	}
-	if err := s.cfg.Blobs.Commit(pending); err != nil {
-		return nil, err
-	}
-	pending = nil
-	added, err := s.cfg.Store.AddEvidence(r.Context(), attest.Change{Actor: actor(u), At: s.cfg.Now()}, items)
+}
+
+// field takes one form field.
+func (up *multipartUpload) field(part *multipart.Part) error {
+	name := part.FormName()
+	v, err := field(part, 64)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return added, s.sign(r.Context())
+	switch name {
+	case "control":
+		up.req.Controls = append(up.req.Controls, v)
+	case "allow_empty", "force":
+		yes := v == "yes" || v == "true" || v == "on"
+		if name == "force" {
+			up.req.Force = yes
+		} else {
+			up.req.AllowEmpty = yes
+		}
+	case "covers", "date":
+		if v == "" {
+			return nil // an empty field means the default
+		}
+		if up.req.Covers != "" && up.req.Covers != v {
+			return &attest.Error{Code: attest.EINVALID, Message: "covers: give covers or date (the same thing), not both"}
+		}
+		up.req.Covers, up.coversField = v, name
+	case "performed_on":
+		up.req.PerformedOn = v
+	case "added":
+		return &attest.Error{Code: attest.EINVALID, Message: "added: set by the server's clock when the evidence is recorded; it cannot be sent"}
+	}
+	return nil
+}
+
+// file stages one file part, refusing names and types that are not
+// evidence, and reads what its content records on the way.
+func (up *multipartUpload) file(bs blob.Store, part *multipart.Part) error {
+	// Part.FileName already drops folders; the name as sent is checked,
+	// so a name that tries to climb is refused, not trimmed.
+	_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	name, err := safeName(params["filename"])
+	if err != nil {
+		return err
+	}
+	if err := evidenceType(name); err != nil {
+		return err
+	}
+	br := bufio.NewReader(part)
+	if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("MZ")) || bytes.HasPrefix(head, []byte("\x7fELF")) {
+		return &attest.Error{Code: attest.EINVALID, Message: "file " + name + ": a program, not evidence; programs are not accepted"}
+	}
+	body := &bodyReader{r: br}
+	var head evidence.Head
+	p, err := bs.Stage(io.TeeReader(body, &head))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(body.err, &tooBig) {
+			return &attest.Error{Code: attest.EINVALID, Message: "the upload is larger than 256 MiB"}
+		}
+		if body.err != nil {
+			// The request broke off or is malformed: the sender's
+			// problem, not the store's.
+			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + body.err.Error()}
+		}
+		return err
+	}
+	mt := part.Header.Get("Content-Type")
+	if mt == "" || mt == "application/octet-stream" {
+		mt = mime.TypeByExtension(path.Ext(name))
+	}
+	up.req.Items = append(up.req.Items, evidence.Item{Pending: p, Name: name, MediaType: mt, Found: head.Found(name, p.Size)})
+	return nil
+}
+
+// named puts the form's own field names on the workflow's refusals.
+func (up *multipartUpload) named(err error) error {
+	e, ok := err.(*attest.Error)
+	if !ok {
+		return err
+	}
+	out := *e
+	if rest, ok := strings.CutPrefix(out.Message, "covers: "); ok && up.coversField == "date" {
+		out.Message = "date: " + rest
+	}
+	if strings.Contains(out.Message, "is empty (0 bytes)") {
+		out.Message = "file " + out.Message + " (send allow_empty=yes if it is the evidence)"
+	}
+	if strings.Contains(out.Message, "more than a year away") {
+		out.Hint = "check the date; send force=yes if it is right"
+	}
+	if strings.HasPrefix(out.Message, "controls: ") || strings.HasPrefix(out.Message, "files: ") {
+		out.Message = "name at least one control and send at least one file"
+	}
+	return &out
 }
 
 // bodyReader remembers why reading the request failed, to tell a broken

@@ -18,6 +18,8 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/storetest"
 )
 
 // staysLocal reports whether a browser sent to loc from a page of this
@@ -251,4 +253,58 @@ func FuzzVerifiedEmail(f *testing.F) {
 			t.Fatalf("e-mail %q is not trimmed and lower-case", email)
 		}
 	})
+}
+
+// FuzzWhen: whatever a stored time holds, when never panics, prints no
+// markup of its own making but a <time> element, and escapes the rest.
+func FuzzWhen(f *testing.F) {
+	for _, s := range []string{"2026-03-02T07:05:59.123456789Z", "2026-03-02T08:05:59+01:00", "2026-03-02", "", "<script>", "9999-12-31T23:59:59-23:59", "0000-01-01T00:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := string(when(s))
+		if strings.HasPrefix(out, "<time ") {
+			if !strings.HasSuffix(out, " UTC</time>") || strings.Count(out, "<") != 2 {
+				t.Fatalf("when(%q) = %s", s, out)
+			}
+			return
+		}
+		if strings.ContainsAny(out, "<>\"") {
+			t.Fatalf("when(%q) = %s: unescaped", s, out)
+		}
+	})
+}
+
+// FuzzSwitchTarget: the page to return to after switching engagements is
+// always a path on this server.
+func FuzzSwitchTarget(f *testing.F) {
+	srv := &Server{cfg: Config{Store: fuzzStore(f)}}
+	for _, s := range []string{"/controls/e1/AX-01", "/fieldwork/e1/requests/3", "//evil.example/", "/evidence?control=AX-01&engagement=e1", "/%2e%2e/x", "/controls/e1/%00"} {
+		f.Add(s, "e2")
+	}
+	f.Fuzz(func(t *testing.T, page, id string) {
+		got := srv.switchTarget(context.Background(), localPath(page), id)
+		if !strings.HasPrefix(got, "/") || !staysLocal(got) {
+			t.Fatalf("switchTarget(%q, %q) = %q", page, id, got)
+		}
+	})
+}
+
+// fuzzStore is a SQLite store with engagements e1 and e2 (controls AX-01
+// and BX-01, and CX-01 in e2 only).
+func fuzzStore(f *testing.F) attest.Store {
+	f.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Create(ctx, filepath.Join(f.TempDir(), "attest.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { s.Close() })
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
+		f.Fatal(err)
+	}
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e2"), storetest.Controls(3)); err != nil {
+		f.Fatal(err)
+	}
+	return s
 }

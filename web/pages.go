@@ -46,6 +46,8 @@ var funcs = template.FuncMap{
 	"join":     func(l []string) string { return strings.Join(l, ", ") },
 	"bytes":    humanSize,
 	"contains": strings.Contains,
+	"when":     when,
+	"ids":      ids,
 }
 
 // page renders a page; templates escape everything they print.
@@ -144,6 +146,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, u *
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name string, u *attest.User, data map[string]any) error {
 	data["User"] = u
 	data["Nav"] = s.nav(u, r.URL.Path)
+	sw, err := s.switcherFor(r, u)
+	if err != nil {
+		return err
+	}
+	data["Switch"] = sw
 	var b bytes.Buffer
 	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

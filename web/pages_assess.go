@@ -57,8 +57,11 @@ type engagementView struct {
 	Counts     map[string]int    `json:"status_counts"`
 	Failing    []failingCheck    `json:"failing_checks"`
 	Missed     []occurrenceRow   `json:"missed"`
-	Upcoming   []occurrenceRow   `json:"upcoming"`
-	Overdue    []attest.Request  `json:"overdue_requests"`
+	// Deviations are preventive controls' occurrences performed after
+	// the event they were to prevent.
+	Deviations []occurrenceRow  `json:"deviations"`
+	Upcoming   []occurrenceRow  `json:"upcoming"`
+	Overdue    []attest.Request `json:"overdue_requests"`
 	// The first of the long lists, for the page.
 	TopGaps    []readiness.Gap `json:"-"`
 	MoreGaps   int             `json:"-"`
@@ -98,7 +101,8 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 	start, end, when := readiness.Window(e, today)
 	v := &engagementView{Engagement: *e, Label: e.Label(), Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout),
 		AsOf: when.Format(attest.DateLayout), TargetName: "Criterion", Counts: map[string]int{}, Readiness: readiness.Assess(*in),
-		Controls: []controlView{}, Failing: failing(sh.Run, in.Status), Missed: []occurrenceRow{}, Upcoming: []occurrenceRow{}, Overdue: []attest.Request{}}
+		Controls: []controlView{}, Failing: failing(sh.Run, in.Status), Missed: []occurrenceRow{}, Deviations: []occurrenceRow{}, Upcoming: []occurrenceRow{},
+		Overdue: []attest.Request{}}
 	if e.Kind == attest.SOC1 {
 		v.TargetName = "Control objective"
 	}
@@ -114,6 +118,8 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 			switch {
 			case o.State == period.Missed:
 				v.Missed = append(v.Missed, occurrenceRow{c.ID, o})
+			case o.State == period.Deviation:
+				v.Deviations = append(v.Deviations, occurrenceRow{c.ID, o})
 			case o.State == period.Upcoming && o.Due <= horizon:
 				v.Upcoming = append(v.Upcoming, occurrenceRow{c.ID, o})
 			}
@@ -185,7 +191,7 @@ const maxCells = 60
 
 // worst orders states for a week's square: the one that needs attention
 // shows.
-var worst = map[period.State]int{period.Missed: 0, period.Late: 1, period.Present: 2, period.Upcoming: 3, period.NotRequired: 4}
+var worst = map[period.State]int{period.Missed: 0, period.Deviation: 0, period.Late: 1, period.Present: 2, period.Upcoming: 3, period.NotRequired: 4}
 
 // cells lays occurrences out as calendar squares.
 func cells(occs []period.Occurrence, group bool) []cell {
@@ -214,7 +220,7 @@ func cells(occs []period.Occurrence, group bool) []cell {
 			return
 		}
 		var parts []string
-		for _, s := range []period.State{period.Present, period.Late, period.Missed, period.NotRequired, period.Upcoming} {
+		for _, s := range []period.State{period.Present, period.Late, period.Deviation, period.Missed, period.NotRequired, period.Upcoming} {
 			if counts[s] > 0 {
 				parts = append(parts, itoa(int64(counts[s]))+" "+stateWords[s])
 			}
@@ -237,5 +243,6 @@ func cells(occs []period.Occurrence, group bool) []cell {
 	return out
 }
 
-var stateWords = map[period.State]string{period.Present: "evidence present", period.Late: "late", period.Missed: "missed",
+var stateWords = map[period.State]string{period.Present: "evidence present", period.Late: "late",
+	period.Deviation: "deviation (a preventive control performed after the event)", period.Missed: "missed",
 	period.NotRequired: "not required", period.Upcoming: "upcoming"}

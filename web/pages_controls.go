@@ -16,21 +16,25 @@ import (
 	"github.com/attest-dev/attest/readiness"
 )
 
-// controlsPage lists every engagement's controls with their coverage so far.
+// controlsPage lists the engagement's controls with their coverage so far.
 func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	views, _, err := s.dashboardViews(r.Context())
 	if err != nil {
 		return err
 	}
-	only := r.URL.Query().Get("engagement")
+	// The engagement the switcher names (?engagement= names another).
+	only, _, err := s.current(r)
+	if err != nil {
+		return err
+	}
+	if n := named(r.Context()); n != "" && n != only {
+		return notFound("no such engagement: " + n)
+	}
 	var shown []*engagementView
 	for _, v := range scopedViews(r.Context(), views) {
-		if only == "" || v.Engagement.ID == only {
+		if v.Engagement.ID == only {
 			shown = append(shown, v)
 		}
-	}
-	if only != "" && len(shown) == 0 {
-		return notFound("no such engagement: " + only)
 	}
 	return s.render(w, r, "controls", u, map[string]any{"Title": "Controls", "Engagements": shown})
 }

@@ -24,9 +24,12 @@ type dashCache struct {
 	mu    sync.Mutex
 	key   string
 	views []*engagementView
-	html  []byte
-	// gz is each user's whole page, gzipped, for this state of the data.
-	gz map[int64][]byte
+	// bodies is each engagement's part of the page, rendered once for
+	// everyone who may read it ("" is the page with no engagement).
+	bodies map[string][]byte
+	// gz is each user's whole page of each engagement, gzipped, for this
+	// state of the data.
+	gz map[string][]byte
 }
 
 // maxGzipped bounds the gzipped pages kept (one per user).
@@ -59,9 +62,9 @@ func (s *Server) dashKey(ctx context.Context) (string, error) {
 	return key, nil
 }
 
-// dashboardViews returns every engagement's view and the dashboard's body,
-// computed once per state of the data.
-func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, []byte, error) {
+// dashboardViews returns every engagement's view and each one's part of
+// the dashboard, computed once per state of the data.
+func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, map[string][]byte, error) {
 	key, err := s.dashKey(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -70,7 +73,7 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, []byte,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.key == key {
-		return c.views, c.html, nil
+		return c.views, c.bodies, nil
 	}
 	engs, err := s.cfg.Store.Engagements(ctx)
 	if err != nil {
@@ -81,54 +84,78 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, []byte,
 		return nil, nil, err
 	}
 	views := []*engagementView{}
+	bodies := map[string][]byte{}
+	render := func(id string, shown []*engagementView) error {
+		var b bytes.Buffer
+		if err := pages.ExecuteTemplate(&b, "dashboard-body", map[string]any{"Engagements": shown, "Upcoming": upcomingDays}); err != nil {
+			return err
+		}
+		bodies[id] = b.Bytes()
+		return nil
+	}
 	for i := range engs {
 		v, err := s.assess(ctx, &engs[i], s.today(), sh)
 		if err != nil {
 			return nil, nil, err
 		}
 		views = append(views, v)
+		if err := render(v.Engagement.ID, []*engagementView{v}); err != nil {
+			return nil, nil, err
+		}
 	}
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, "dashboard-body", map[string]any{"Engagements": views, "Upcoming": upcomingDays}); err != nil {
+	if err := render("", nil); err != nil {
 		return nil, nil, err
 	}
-	c.key, c.views, c.html, c.gz = key, views, b.Bytes(), map[int64][]byte{}
-	return views, c.html, nil
+	c.key, c.views, c.bodies, c.gz = key, views, bodies, map[string][]byte{}
+	return views, bodies, nil
 }
 
+// dashboard shows one engagement, the one the switcher names: its
+// readiness, coverage calendar, gaps, failing checks and what comes due.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	key, err := s.dashKey(r.Context())
 	if err != nil {
 		return err
 	}
+	sw, err := s.switcherFor(r, u)
+	if err != nil {
+		return err
+	}
+	eng := ""
+	if sw != nil {
+		eng = sw.Current.ID
+	}
+	if n := named(r.Context()); n != "" && n != eng {
+		return notFound("no such engagement: " + n)
+	}
+	// A page is kept per user (their name is in its head), engagement and
+	// switcher's page address.
+	gzKey := itoa(u.ID) + "|" + eng + "|" + r.URL.RequestURI()
 	gzip := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Vary", "Accept-Encoding")
 	if gzip {
-		if b := s.dash.gzipped(key, u.ID); b != nil {
+		if b := s.dash.gzipped(key, gzKey); b != nil {
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Header().Set("Content-Length", itoa(int64(len(b))))
 			w.Write(b)
 			return nil
 		}
 	}
-	views, body, err := s.dashboardViews(r.Context())
+	_, bodies, err := s.dashboardViews(r.Context())
 	if err != nil {
 		return err
 	}
-	if !scope(r.Context()).All() {
-		// An auditor sees only their engagements: their body is rendered
-		// for them (and kept compressed for them alone, below).
-		var b bytes.Buffer
-		if err := pages.ExecuteTemplate(&b, "dashboard-body", map[string]any{"Engagements": scopedViews(r.Context(), views), "Upcoming": upcomingDays}); err != nil {
-			return err
-		}
-		body = b.Bytes()
+	body, ok := bodies[eng]
+	if !ok {
+		// Created since the state was read: the next request sees it.
+		body = bodies[""]
 	}
-	// The body is the same for everyone and already escaped: only the
-	// head (the user's name and links) is rendered per request.
+	// The body is the same for everyone who may read the engagement and
+	// already escaped: only the head (the user's name, links and the
+	// switcher) is rendered per request.
 	var page bytes.Buffer
-	data := map[string]any{"Title": "Dashboard", "User": u, "Nav": s.nav(u, r.URL.Path)}
+	data := map[string]any{"Title": "Dashboard", "User": u, "Nav": s.nav(u, r.URL.Path), "Switch": sw}
 	if err := pages.ExecuteTemplate(&page, "dashboard-head", data); err != nil {
 		return err
 	}
@@ -137,7 +164,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 		return err
 	}
 	if gzip {
-		b := s.dash.keepGzipped(key, u.ID, page.Bytes())
+		b := s.dash.keepGzipped(key, gzKey, page.Bytes())
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Header().Set("Content-Length", itoa(int64(len(b))))
 		w.Write(b)
@@ -164,7 +191,7 @@ func scopedViews(ctx context.Context, views []*engagementView) []*engagementView
 }
 
 // gzipped is the user's compressed page for key, if kept.
-func (c *dashCache) gzipped(key string, user int64) []byte {
+func (c *dashCache) gzipped(key, user string) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.key != key {
@@ -176,7 +203,7 @@ func (c *dashCache) gzipped(key string, user int64) []byte {
 // keepGzipped compresses the user's page and keeps it while the data
 // stays as it is: a browser then gets a tenth of the bytes, compressed
 // once per user and change.
-func (c *dashCache) keepGzipped(key string, user int64, page []byte) []byte {
+func (c *dashCache) keepGzipped(key, user string, page []byte) []byte {
 	var b bytes.Buffer
 	zw, _ := gz.NewWriterLevel(&b, gz.BestSpeed)
 	zw.Write(page)

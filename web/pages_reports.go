@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -58,9 +60,23 @@ func draftKinds(e *attest.Engagement) []attest.Kind {
 }
 
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	views, err := s.reportsViews(r.Context())
+	all, err := s.reportsViews(r.Context())
 	if err != nil {
 		return err
+	}
+	// The page shows the engagement the switcher names.
+	cur, _, err := s.current(r)
+	if err != nil {
+		return err
+	}
+	if n := named(r.Context()); n != "" && n != cur {
+		return notFound("no such engagement: " + n)
+	}
+	views := []reportsView{}
+	for _, v := range all {
+		if v.Engagement.ID == cur {
+			views = append(views, v)
+		}
 	}
 	return s.render(w, r, "reports", u, map[string]any{"Title": "Reports", "Engagements": views, "Notice": report.DraftNotice,
 		"CanBuild": s.may(u, "POST", "/reports/build"), "Flash": s.sessions.PopString(r.Context(), "flash")})
@@ -211,4 +227,40 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request, _ *att
 		return err
 	}
 	return s.sendBlob(w, d.Ref, d.Size, d.Name, d.MediaType)
+}
+
+// saveDescription keeps a new version of the engagement's description
+// inputs from the request's body (YAML or JSON, as `attest description
+// set --file` reads), through report.SaveDescription: ?replace=1 allows
+// removing answered parts, ?dry_run=1 only shows the changes and gaps.
+func (s *Server) saveDescription(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	e, err := s.cfg.Store.Engagement(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		return invalid("the description inputs could not be read (at most 1 MiB)")
+	}
+	q := r.URL.Query()
+	if s.cfg.Blobs == nil {
+		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no document store"}
+	}
+	out, err := report.SaveDescription(r.Context(), s.cfg.Store, s.cfg.Blobs, s.actorChange(u), u, report.DescriptionEdit{
+		Engagement: e, Name: "the new version", Content: b, Replace: q.Get("replace") == "1", DryRun: q.Get("dry_run") == "1"})
+	var ae *attest.Error
+	if errors.As(err, &ae) && out != nil && len(out.Removed()) > 0 {
+		// The API's errors carry no hint: it goes in the message.
+		ae.Message += "; send them again, or add ?replace=1 to remove them (the current version stays in the ledger)"
+	}
+	if err != nil {
+		return err
+	}
+	code := http.StatusOK
+	if out.Document != nil {
+		s.checkpointAfterWrite(r.Context())
+		code = http.StatusCreated
+	}
+	writeJSON(w, code, out)
+	return nil
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -29,4 +31,37 @@ func TestReportDraftListsKnownDeviations(t *testing.T) {
 	_, md := f.get(t, attest.RoleAdmin, "/documents/"+itoa(docs[0].ID)+"/download")
 	mustContain(t, "the draft", md, "Matters to discuss with the service auditor",
 		"AX-01: no evidence for the occurrence from 2026-01-01 to 2026-03-31, due 2026-04-30.")
+}
+
+// TestSaveDescriptionAPI: the API saves description inputs through the
+// same workflow as the command line: changes shown, removals refused
+// without replace=1, the auditor refused.
+func TestSaveDescriptionAPI(t *testing.T) {
+	f := setup(t)
+	put := func(role, query, yaml string) (int, string) {
+		code, body := f.callAs(t, "PUT", "/api/v1/engagements/e1/description"+query, role, yaml)
+		var b bytes.Buffer
+		json.Compact(&b, []byte(body))
+		return code, b.String()
+	}
+	code, body := put(attest.RoleCompliance, "", "organization: Harbor\nservices:\n  text: Payroll\n")
+	if code != 201 || !strings.Contains(body, `"part":"organization","change":"added","new":"Harbor"`) || !strings.Contains(body, `"kind":"description"`) {
+		t.Fatalf("first version: %d %s", code, body)
+	}
+	code, body = put(attest.RoleCompliance, "", "organization: Harbor\n")
+	if code != 400 || !strings.Contains(body, "would remove 1 answered part(s) of the description inputs: services.text") || !strings.Contains(body, "replace=1") {
+		t.Errorf("a removal without replace: %d %s", code, body)
+	}
+	if code, body = put(attest.RoleAdmin, "?replace=1", "organization: Harbor\n"); code != 201 || !strings.Contains(body, `"change":"removed"`) {
+		t.Errorf("with replace=1: %d %s", code, body)
+	}
+	if code, body = put(attest.RoleAdmin, "", "organization: Harbor\n"); code != 200 || !strings.Contains(body, `"document":null,"changes":[]`) {
+		t.Errorf("unchanged: %d %s", code, body)
+	}
+	if code, _ := put(attest.RoleAuditor, "", "organization: Mine\n"); code != 403 {
+		t.Errorf("the auditor writing the description: %d", code)
+	}
+	if code, body := put(attest.RoleAdmin, "", "servcies: {}\n"); code != 400 || !strings.Contains(body, "servcies") {
+		t.Errorf("a misspelt part: %d %s", code, body)
+	}
 }

@@ -424,7 +424,7 @@ func TestChecksPage(t *testing.T) {
 	id := recordRun(t, f, []check.Result{{Check: "aws_console_mfa", Title: "Console users have MFA", Severity: "high", Controls: []string{"AX-01"}, Status: check.StatusFail, Resources: 3,
 		Failing: []check.Finding{{Resource: "failing-mfa-user", Reason: "no MFA device", Type: "aws.iam.user", Source: "credential-report.csv", Line: 4}}}})
 	body = f.page(t, attest.RoleViewer, "/checks")
-	mustContain(t, "the checks page", body, "Run of 2026-03-02T08:00:00Z by ci", "failing-mfa-user", "no MFA device", "credential-report.csv:4", "/checks?run="+itoa(id))
+	mustContain(t, "the checks page", body, `Run of <time datetime="2026-03-02T08:00:00Z" title="2026-03-02T08:00:00Z">2026-03-02 08:00 UTC</time> by ci`, "failing-mfa-user", "no MFA device", "credential-report.csv:4", "/checks?run="+itoa(id))
 	mustContain(t, "the dashboard", f.page(t, attest.RoleViewer, "/"), "aws_console_mfa</a> (high): 1 resource(s) not meeting the policy; supports AX-01")
 	var v checksView
 	_, js := f.get(t, attest.RoleViewer, "/api/v1/checks")

@@ -34,12 +34,13 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/login/oidc", Roles: Public, Summary: "Sign in with single sign-on: off to the provider", h: s.oidcStart},
 		{Method: "GET", Pattern: "/login/oidc/callback", Roles: Public, Summary: "Single sign-on: back from the provider", h: s.oidcCallback},
 		{Method: "POST", Pattern: "/logout", Roles: readers, Summary: "Sign out", h: s.logout},
-		{Method: "GET", Pattern: "/{$}", Roles: readers, Summary: "Dashboard", h: s.dashboard},
+		{Method: "GET", Pattern: "/{$}", Roles: readers, Summary: "Dashboard of one engagement (query: engagement; default the one last shown)", h: s.dashboard},
+		{Method: "GET", Pattern: "/switch", Roles: readers, Summary: "Show another engagement on the page named (query: engagement, page)", h: s.switchEngagement},
 		{Method: "GET", Pattern: "/api/v1/me", Roles: readers, API: true, Summary: "The signed-in user", h: s.me},
 		{Method: "GET", Pattern: "/api/v1/engagements", Roles: readers, API: true, Summary: "Engagements", h: s.engagements},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/controls", Roles: readers, API: true, Summary: "An engagement's controls", h: s.controls},
 		{Method: "GET", Pattern: "/api/v1/evidence", Roles: readers, API: true, Summary: "Evidence (query: control)", h: s.evidence},
-		{Method: "POST", Pattern: "/api/v1/evidence", Roles: staff, API: true, Summary: "Upload evidence (multipart: control, date, file; several files at once)", h: s.uploadEvidence},
+		{Method: "POST", Pattern: "/api/v1/evidence", Roles: staff, API: true, Summary: "Upload evidence (multipart: control, covers or date, performed_on, file; several files at once; allow_empty, force)", h: s.uploadEvidence},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/tests", Results: true, Roles: fieldwrk, API: true, Summary: "The auditors' tests and management's internal tests", h: s.tests},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/documents", Roles: fieldwrk, API: true, Summary: "Description inputs, rendered drafts and issued reports", h: s.documents},
 		{Method: "GET", Pattern: "/api/v1/users", Roles: []string{attest.RoleAdmin}, API: true, Summary: "Users", h: s.users},
@@ -91,13 +92,14 @@ func (s *Server) table() []route {
 		{Method: "PATCH", Pattern: "/api/v1/engagements/{id}/controls/{control}", Roles: staff, API: true, Summary: "Change a control (JSON: owner, status, status_reason, frequency, due_days, description; control owners: their own)", h: s.controlPatch},
 		{Method: "GET", Pattern: "/evidence", Roles: readers, Summary: "Evidence, newest first (query: control)", h: s.evidencePage},
 		{Method: "GET", Pattern: "/evidence/upload", Roles: staff, Summary: "Evidence upload form", h: s.uploadPage},
-		{Method: "POST", Pattern: "/evidence/upload", Roles: staff, Summary: "Upload evidence from the form (multipart: control, date, file)", h: s.uploadForm},
+		{Method: "POST", Pattern: "/evidence/upload", Roles: staff, Summary: "Upload evidence from the form (multipart: control, covers, performed_on, file)", h: s.uploadForm},
 		{Method: "GET", Pattern: "/evidence/{id}/download", JSON: "/api/v1/evidence/{id}/content", Roles: readers, Summary: "An evidence item's bytes (retracted: ?retracted=1)", h: s.downloadEvidence},
 		{Method: "GET", Pattern: "/checks", Roles: readers, Summary: "Built-in checks and recorded check runs (query: run)", h: s.checksPage},
 		{Method: "GET", Pattern: "/api/v1/checks", Roles: readers, API: true, Summary: "Built-in checks, recorded runs, and the latest run's failures (query: run)", h: s.checksAPI},
 		{Method: "GET", Pattern: "/reports", Roles: fieldwrk, Summary: "Report drafts and issued reports", h: s.reportsPage},
 		{Method: "POST", Pattern: "/reports/build", Roles: managers, Summary: "Build a draft now (form fields engagement, kind, format)", h: s.buildDraftForm},
 		{Method: "GET", Pattern: "/api/v1/reports", Roles: fieldwrk, API: true, Summary: "Report drafts and issued reports per engagement", h: s.reportsAPI},
+		{Method: "PUT", Pattern: "/api/v1/engagements/{id}/description", Roles: managers, API: true, Summary: "Save a new version of the description inputs (body: YAML or JSON; query: replace=1 to remove answered parts, dry_run=1); answers with the changes and gaps", h: s.saveDescription},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/drafts", Roles: managers, API: true, Summary: "Build a draft (JSON: kind, formats html and md)", h: s.buildDraftAPI},
 		{Method: "GET", Pattern: "/documents/{id}/download", JSON: "/api/v1/documents/{id}/content", Roles: fieldwrk, Summary: "A document's bytes", h: s.downloadDocument},
 		{Method: "GET", Pattern: "/ledger", Roles: fieldwrk, Summary: "The ledger: size, latest checkpoint, latest entries", h: s.ledgerPage},
@@ -141,8 +143,19 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *attest.User) 
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	page(w, "login", map[string]any{"Title": "Sign in", "Next": r.URL.Query().Get("next"), "SSO": s.sso != nil})
+	page(w, "login", s.loginData(r, map[string]any{"Next": r.URL.Query().Get("next")}))
 	return nil
+}
+
+// loginData is what the sign-in page shows besides the form: the
+// organization's name and where its trust center is.
+func (s *Server) loginData(r *http.Request, data map[string]any) map[string]any {
+	data["Title"] = "Sign in"
+	data["SSO"] = s.sso != nil
+	data["MainClass"] = "signin"
+	data["Org"] = s.orgName(r.Context())
+	data["TrustPath"] = "/trust/" + s.cfg.Org
+	return data
 }
 
 // dummyHash is compared against when the e-mail is unknown, so a wrong
@@ -189,7 +202,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnauthorized)
-		page(w, "login", map[string]any{"Title": "Sign in", "Error": "Wrong e-mail address or password.", "Email": email, "SSO": s.sso != nil})
+		page(w, "login", s.loginData(r, map[string]any{"Error": "Wrong e-mail address or password.", "Email": email, "Next": r.PostFormValue("next")}))
 		return nil
 	}
 	s.logins.reset(email)

@@ -97,6 +97,7 @@ type Server struct {
 	keyAt     time.Time
 	keyWrites int64
 	dash      dashCache // the dashboard, computed once per state of the data
+	org       orgCache  // the organization's name, for the sign-in page
 }
 
 // Public marks a route anyone may use, signed in or not.
@@ -299,6 +300,7 @@ func (s *Server) guard(rt route) http.Handler {
 			}
 		}
 		ctx := context.WithValue(context.WithValue(r.Context(), userKey{}, u), scopeKey{}, sc)
+		ctx = context.WithValue(ctx, shownKey{}, engagementParam(rt, r))
 		if err := rt.h(w, r.WithContext(ctx), u); err != nil {
 			s.fail(w, r, err)
 		}

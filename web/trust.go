@@ -329,7 +329,7 @@ func (s *Server) trustAdmin(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return err
 	}
 	return s.render(w, r, "trust-admin", u, map[string]any{"Title": "Trust center access", "User": u, "Org": s.cfg.Org, "Requests": o.Requests,
-		"Downloads": o.Downloads, "NDAs": o.NDAs, "Outbox": s.outbox.latest(), "AutoDomains": strings.Join(o.Settings.AutoDomains, ", "),
+		"Downloads": o.Downloads, "Public": o.Public, "NDAs": o.NDAs, "Outbox": s.outbox.latest(), "AutoDomains": strings.Join(o.Settings.AutoDomains, ", "),
 		"LinkDays": o.Settings.LinkDays, "NDAKinds": o.Settings.NDAKinds, "Docs": o.Docs})
 }
 

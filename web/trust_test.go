@@ -206,8 +206,15 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 	if len(dls) != 1 || dls[0].Email != "ana@customer.example" || !dls[0].Watermark || dls[0].RequestID != 1 {
 		t.Errorf("downloads %+v", dls)
 	}
-	if counts, _ := f.store.PublicDownloads(ctx); len(counts) != 1 || counts[0].DocumentID != soc3 || counts[0].Count < 2 {
+	counts, _ := f.store.PublicDownloads(ctx)
+	if len(counts) != 1 || counts[0].DocumentID != soc3 || counts[0].Count < 2 {
 		t.Errorf("public downloads %+v", counts)
+	}
+	// The admin's page shows the counts, per document and by day.
+	if resp, admin := f.get(t, "/admin/trust", attest.RoleAdmin); resp.StatusCode != 200 ||
+		!regexp.MustCompile(`<tr id="public-`+itoa(soc3)+`"><td>SOC 3[^<]*</td><td class="num">`+itoa(counts[0].Count)+`</td><td class="num">`+itoa(counts[0].Count)+`</td>`).Match(admin) ||
+		!bytes.Contains(admin, []byte("<li>"+counts[0].Day+": "+itoa(counts[0].Count)+"</li>")) {
+		t.Errorf("the admin page does not show the public downloads (%d): %s", resp.StatusCode, admin)
 	}
 
 	// Revoked: refused.

@@ -47,6 +47,7 @@ type config struct {
 	engagement string
 	as         string
 	db         string
+	dbFlag     string // the flag that named db, for messages: --db (the default) or store copy's --to
 	blobs      string
 	witnesses  string // the witness list; see witnesscmd.go
 	ledgerKey  string // the signing key outside the data directory; see ledgerkey.go
@@ -200,6 +201,7 @@ report; Attest prepares and organizes.`,
 		m.readinessCommand(),
 		m.deviationsCommand(),
 		m.reviewCommand(),
+		m.policyCommand(),
 		m.collectCommand(),
 		m.checkCommand(),
 		m.descriptionCommand(),

@@ -181,6 +181,15 @@ func signed[T any](sg *keySigner, act func(fieldwork.Seal) (T, error)) (T, error
 // writeKeyFiles writes a new key pair: the private key (0600, never
 // overwritten) and the public key beside it (FILE.pub).
 func writeKeyFiles(path, name string) (string, string, error) {
+	pub, priv, err := auditsig.NewKey()
+	if err != nil {
+		return "", "", err
+	}
+	return writeKey(path, name, pub, priv)
+}
+
+// writeKey writes a given key pair as writeKeyFiles does.
+func writeKey(path, name string, pub ed25519.PublicKey, priv ed25519.PrivateKey) (string, string, error) {
 	if _, err := os.Stat(path); err == nil {
 		return "", "", attest.Errorf(attest.ECONFLICT, "%s exists: a key is never overwritten (losing it means enrolling a new one)", path)
 	}
@@ -188,10 +197,6 @@ func writeKeyFiles(path, name string) (string, string, error) {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			return "", "", attest.Errorf(attest.EINVALID, "the folder %s does not exist", dir)
 		}
-	}
-	pub, priv, err := auditsig.NewKey()
-	if err != nil {
-		return "", "", err
 	}
 	pem, err := auditsig.EncodePrivate(priv)
 	if err != nil {

@@ -462,6 +462,7 @@ func (m *Main) storeEvidence(ctx context.Context, d *data, ch attest.Change, b [
 		return nil, err
 	}
 	e.Ref, e.Size = string(ref), size
+	stampPerformed(&e, b)
 	if e.Date == "" {
 		e.Date = m.today().Format(time.DateOnly)
 	}

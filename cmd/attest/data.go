@@ -99,13 +99,31 @@ func (m *Main) open(ctx context.Context) (*data, error) {
 	return d, nil
 }
 
-// openServer opens the --db database server.
+// openServer opens the --db database server. The store's errors name no
+// flag; the hint added here names the one the user gave (--db, or store
+// copy's --to).
 func (m *Main) openServer(ctx context.Context) (attest.Store, error) {
-	u := m.cfg.db
-	if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		return nil, attest.Errorf(attest.EINVALID, "--db: want a postgres:// URL")
+	u, flag := m.cfg.db, m.cfg.dbFlag
+	if flag == "" {
+		flag = "--db"
 	}
-	return postgres.Open(ctx, u)
+	if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		return nil, attest.Errorf(attest.EINVALID, "%s: want a postgres:// URL", flag)
+	}
+	db, err := postgres.Open(ctx, u)
+	var e *attest.Error
+	if errors.As(err, &e) {
+		switch e.Code {
+		case attest.EUNAVAILABLE:
+			e.Hint = "check " + flag + " and that the server is running"
+			if flag == "--db" {
+				e.Hint = "check --db / ATTEST_DB and that the server is running"
+			}
+		case attest.EINVALID:
+			e.Message = flag + ": " + e.Message
+		}
+	}
+	return db, err
 }
 
 // ensureKeys creates the ledger's key pair if the directory has none (and

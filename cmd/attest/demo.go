@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -60,7 +61,8 @@ func (m *Main) demoCommand() *cobra.Command {
 		Short: "Build a demo organization in a fresh data directory",
 		Long: `Build Harbor Payroll, a fictional payroll SaaS that needs both a SOC 1 and a
 SOC 2, in a fresh data directory (--data, default ./attest-data): scope
-answers, a SOC 1 Type 2 and a SOC 2 Type 2 engagement over the same period,
+answers, a SOC 1 Type 2 and a SOC 2 Type 2 engagement over the same period
+and a SOC 2 Type 1 on Security and Privacy as of the end of last month,
 owners and statuses for every control, a year of evidence, the auditor's
 sample and tests, two months of collected data with check runs, description
 inputs, an example issued report, and the drafts (SOC 1, SOC 2, SOC 3,
@@ -173,6 +175,22 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 			soc2 = e.ID
 		}
 	}
+	// A SOC 2 Type 1 on Security and Privacy as of the end of last month:
+	// Harbor's privacy commitments are new this year, so the design of its
+	// controls is examined before Privacy joins the next Type 2. With it,
+	// every kind and type renders from the demo's data.
+	t1, t1ctls, err := engagement.Build(cat, engagement.Spec{Kind: attest.SOC2, Type: attest.Type1, Categories: []string{attest.Security, attest.Privacy},
+		AsOf: engagement.FirstOfNextMonth(now).AddDate(0, -1, -1).Format(time.DateOnly), Name: "Harbor Payroll SOC 2 Type 1 (Security and Privacy)",
+		Firm: "Example & Partners CPAs LLP", FieldworkLagMonths: 2}, now)
+	if err != nil {
+		return err
+	}
+	demoStatuses(t1ctls, now, accounts)
+	m.progress("Creating %s with %d controls", t1.ID, len(t1ctls))
+	if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, t1, t1ctls); err != nil {
+		return err
+	}
+	ids = append(ids, t1.ID)
 	if err := s.SetSetting(ctx, currentEngagementKey, soc2); err != nil {
 		return err
 	}
@@ -190,8 +208,8 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		return err
 	}
 	m.progress("Drafting the reports and letters")
-	drafts, err := m.demoReports(ctx, d, created, pdf, func() error {
-		_, err := m.demoDisclosures(ctx, d, created)
+	drafts, err := m.demoReports(ctx, d, append(slices.Clone(created), t1), pdf, func() error {
+		_, err := m.demoDisclosures(ctx, d, append(slices.Clone(created), t1))
 		return err
 	})
 	if err != nil {
@@ -211,7 +229,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		e, _ := s.Engagement(ctx, id)
 		m.printf("  %-20s %s, %s\n", id, label(e), describeWhen(e))
 	}
-	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, has drawn her binding sample of changes (CHG-02),\nrecorded her first tests (one exception, with management's response) and her requests.\n", nEvidence)
+	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", nEvidence, demoAuditorDir(dir))
 	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", runs, countFormats(drafts), filepath.Join(abs, "reports"))
 	m.printf("\nCurrent engagement: %s. Try next:\n", soc2)
 	flag := ""
@@ -237,12 +255,15 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		bin + " population list" + flag,
 		bin + " sample list" + flag,
 		bin + " test list" + flag,
+		bin + " engagement auditor fingerprint" + flag,
+		bin + " auditor verify --auditor-key " + filepath.Join(demoAuditorDir(dir), "ana-lima.key") + flag,
 		bin + " request list" + flag,
 		bin + " controls show CHG-03" + flag,
 		bin + " check run" + flag,
 		bin + " check list",
 		bin + " evidence list --control AC-02" + flag,
-		bin + " description check" + flag,
+		bin + " description check --json" + flag,
+		bin + " report build --engagement " + t1.ID + " --format html --out reports" + flag,
 		bin + " report build --format html,pdf --out reports" + flag,
 		bin + " report lint" + flag,
 		bin + " report issued list" + flag,

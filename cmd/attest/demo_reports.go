@@ -197,14 +197,17 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 	defer func() { m.cfg.engagement = saved }()
 	for _, e := range engs {
 		name := "demo/description-soc2.yaml"
-		if e.Kind == attest.SOC1 {
+		switch {
+		case e.Kind == attest.SOC1:
 			name = "demo/description-soc1.yaml"
+		case e.Type == attest.Type1:
+			name = "demo/description-soc2-type1.yaml"
 		}
 		b, err := demoFiles.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocDescription, Name: "description.yaml", MediaType: "application/yaml"}, b); err != nil {
+		if _, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, report.DescriptionEdit{Engagement: e, Name: name, Content: b}); err != nil {
 			return nil, err
 		}
 	}
@@ -214,7 +217,7 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 	}
 	for _, e := range engs {
 		m.cfg.engagement = e.ID
-		if e.Kind == attest.SOC2 {
+		if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
 			pdfBytes, err := demoFiles.ReadFile("demo/example-issued-report.pdf")
 			if err != nil {
 				return nil, err
@@ -247,7 +250,7 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 				written = append(written, f.Path)
 			}
 		}
-		if e.Kind == attest.SOC2 {
+		if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
 			desc, _, err := m.loadDescription(ctx, d, e)
 			if err != nil {
 				return nil, err
@@ -258,7 +261,11 @@ func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engageme
 			if err != nil {
 				return nil, err
 			}
-			rl, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Now: m.Now()})
+			reg, err := report.LoadRegister(ctx, d.db, d.blobs, e, m.Now())
+			if err != nil {
+				return nil, err
+			}
+			rl, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Known: reg.Deviations, Now: m.Now()})
 			if err != nil {
 				return nil, err
 			}

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -28,7 +30,15 @@ is a gap. Each change is kept as a new version in the ledger.
   attest description template > description.yaml   a starting file
   attest description set --file description.yaml   replace the inputs
   attest description set services.text "..."       change one part
-  attest description check                         list what is missing`,
+  attest description check                         list what is missing
+
+Every third party the system uses is listed under third_parties with the
+answer to one question: are its controls needed, together with ours, to
+meet a criterion or objective? Only then is it a subservice organization
+(DC7); otherwise it is a vendor. For a carved-out subservice organization,
+complementary subservice organization controls (CSOCs) are suggested by its
+service_types, and check lists those no CSOC covers (missing_csocs in
+--json).`,
 	}
 	c.AddCommand(m.descriptionTemplate(), m.descriptionSet(), m.descriptionShow(), m.descriptionCheck())
 	return c
@@ -54,10 +64,18 @@ func (m *Main) descriptionTemplate() *cobra.Command {
 
 func (m *Main) descriptionSet() *cobra.Command {
 	var file string
+	var replace, dryRun bool
 	c := &cobra.Command{
 		Use:   "set [PART VALUE]",
 		Short: "Replace the description inputs from a file, or set one part (e.g. services.text, incidents.none)",
-		Args:  cobra.RangeArgs(0, 2),
+		Long: `Save a new version of the description inputs: a whole file (--file), or one
+part of the current version (PART VALUE). What changes is shown part by
+part (+ added, ~ changed, - removed). A version that would remove parts
+the current one answers is refused, showing what it would remove, unless
+--replace is given; the version before stays in the ledger either way. A
+version that changes nothing is not saved again. Exit status: 0 when saved
+(or unchanged), 2 for a bad file or a refused removal.`,
+		Args: cobra.RangeArgs(0, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if (file == "") == (len(args) == 0) {
@@ -87,31 +105,70 @@ func (m *Main) descriptionSet() *cobra.Command {
 				}
 				name = args[0]
 			}
-			desc, err := report.ParseDescription(name, b)
+			out, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, report.DescriptionEdit{Engagement: e, Name: name, Content: b, Replace: replace, DryRun: dryRun})
+			if out != nil && !m.cfg.json {
+				m.printChanges(out.Changes)
+			}
+			var ae *attest.Error
+			if errors.As(err, &ae) && out != nil && len(out.Removed()) > 0 {
+				ae.Hint = "add the parts to the file, or give --replace to remove them (the current version stays in the ledger)"
+			}
 			if err != nil {
 				return err
 			}
-			ctls, err := m.controlSet(ctx, d, e)
-			if err != nil {
-				return err
+			if out.Document != nil {
+				if _, err := d.checkpoint(ctx); err != nil {
+					return err
+				}
 			}
-			doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocDescription, Name: "description.yaml", MediaType: "application/yaml"}, b)
-			if err != nil {
-				return err
-			}
-			gaps := desc.Check(e, ctls)
 			if m.cfg.json {
-				return m.printJSON(map[string]any{"document": doc, "gaps": orEmpty(gaps)})
+				return m.printJSON(map[string]any{"document": out.Document, "changes": orEmpty(out.Changes), "gaps": out.Gaps, "dry_run": dryRun})
 			}
-			m.printf("Description inputs saved (document %d, ledger entry %d); %d gap(s).\n", doc.ID, doc.Entry, len(gaps))
-			for _, g := range gaps {
+			switch {
+			case len(out.Changes) == 0:
+				m.printf("No change: the description inputs already say this; nothing saved.\n")
+			case dryRun:
+				m.printf("Dry run: nothing saved.\n")
+			default:
+				m.printf("Description inputs saved (document %d, ledger entry %d); %d gap(s).\n", out.Document.ID, out.Document.Entry, len(out.Gaps))
+			}
+			for _, g := range out.Gaps {
 				m.printf("  %s: %s\n", g.Part, g.Detail)
 			}
 			return nil
 		},
 	}
 	c.Flags().StringVar(&file, "file", "", "a YAML or JSON file with all the inputs (see attest description template)")
+	c.Flags().BoolVar(&replace, "replace", false, "save even when the new version leaves out parts the current one answers")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "show what would change and the gaps, and save nothing")
 	return c
+}
+
+// printChanges shows a new version's changes part by part.
+func (m *Main) printChanges(l []report.PartChange) {
+	if len(l) == 0 {
+		return
+	}
+	m.printf("Changes to the description inputs (%d):\n", len(l))
+	for _, c := range l {
+		switch c.Change {
+		case "added":
+			m.printf("  + %s: %s\n", c.Part, excerpt(c.New))
+		case "removed":
+			m.printf("  - %s: %s\n", c.Part, excerpt(c.Old))
+		default:
+			m.printf("  ~ %s: %s -> %s\n", c.Part, excerpt(c.Old), excerpt(c.New))
+		}
+	}
+}
+
+// excerpt is a part's value on one line, quoted, at most 60 characters.
+func excerpt(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:59]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 // setPart sets one dotted path in the YAML document.
@@ -206,8 +263,9 @@ func (m *Main) descriptionCheck() *cobra.Command {
 				return err
 			}
 			gaps := desc.Check(e, ctls)
+			missing := desc.MissingCSOCs(m.catalog(), e)
 			if m.cfg.json {
-				m.printJSON(map[string]any{"engagement": e.ID, "gaps": orEmpty(gaps)})
+				m.printJSON(map[string]any{"engagement": e.ID, "gaps": orEmpty(gaps), "missing_csocs": orEmpty(missing), "third_parties": orEmpty(desc.ThirdPartyRoles())})
 			} else {
 				for _, g := range gaps {
 					m.printf("%s: %s\n", g.Part, g.Detail)

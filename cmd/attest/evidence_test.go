@@ -109,12 +109,12 @@ func TestEvidenceDateHint(t *testing.T) {
 	// Today is 2026-11-22: Q3 ended 2026-09-30 and was due 2026-10-30, so no
 	// hint; a monthly control due 30 days after October's end gets one.
 	r := run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "q3.txt")
-	if r.code != 0 || strings.Contains(r.stderr, "--date") {
+	if r.code != 0 || strings.Contains(r.stderr, "--covers") {
 		t.Errorf("no hint expected: %+v", r)
 	}
 	mustRun(t, dir, "controls", "set", "AC-06", "--frequency", "monthly", "--due-days", "30")
 	r = run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "q3.txt")
-	if r.code != 0 || !strings.Contains(r.stderr, "2026-10-01 to 2026-10-31 is due by 2026-11-30") || !strings.Contains(r.stderr, "--date 2026-10-31") {
+	if r.code != 0 || !strings.Contains(r.stderr, "2026-10-01 to 2026-10-31 is due by 2026-11-30") || !strings.Contains(r.stderr, "--covers 2026-10-31") {
 		t.Errorf("hint: %+v", r)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/collect/live"
 	"github.com/attest-dev/attest/jobs"
 	"github.com/spf13/cobra"
 )
@@ -68,12 +71,118 @@ func decodePayload(kind string, raw json.RawMessage, v any) error {
 	return nil
 }
 
+// validPayload checks a payload against its kind's schema before the job
+// is queued: unknown fields and wrong types, values outside their choices,
+// and paths that do not exist here, each named by its field, so a job never
+// waits in the queue only to fail on what could be seen at once.
 func validPayload(kind string, raw json.RawMessage) error {
 	mk, ok := jobPayloads[kind]
 	if !ok {
 		return attest.Errorf(attest.EINVALID, "job kind %q: want one of %s", kind, strings.Join(jobKinds(), ", "))
 	}
-	return decodePayload(kind, raw, mk())
+	p := mk()
+	if err := decodePayload(kind, raw, p); err != nil {
+		return err
+	}
+	if err := p.(interface{ validate() error }).validate(); err != nil {
+		e := &attest.Error{Code: attest.EINVALID, Message: kind + " job payload: " + err.Error()}
+		if _, ok := err.(pathError); ok {
+			e.Hint = "paths in a payload are read by the server that runs the job, from its working directory"
+		}
+		return e
+	}
+	return nil
+}
+
+// pathError is a payload's path that does not exist here, or is not the
+// kind of thing its field wants.
+type pathError string
+
+func (e pathError) Error() string { return string(e) }
+
+// payloadPath checks that a path named by a payload's field exists, and
+// is a folder or a file as the field wants.
+func payloadPath(field, path string, dir bool) error {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return pathError(fmt.Sprintf("%q: %s: no such file or folder", field, path))
+	case dir && !st.IsDir():
+		return pathError(fmt.Sprintf("%q: %s is a file, not a folder", field, path))
+	case !dir && st.IsDir():
+		return pathError(fmt.Sprintf("%q: %s is a folder, not a file", field, path))
+	}
+	return nil
+}
+
+func (p *checkRunPayload) validate() error {
+	if p.Input != "" {
+		if _, err := os.Stat(p.Input); err != nil {
+			return pathError(fmt.Sprintf("%q: %s: no such file or folder", "input", p.Input))
+		}
+	}
+	if p.Checks != "" {
+		if err := payloadPath("checks", p.Checks, true); err != nil {
+			return err
+		}
+	}
+	if p.Params != "" {
+		if err := payloadPath("params", p.Params, false); err != nil {
+			return err
+		}
+	}
+	for i, id := range p.Check {
+		if strings.TrimSpace(id) == "" {
+			return fmt.Errorf("%q[%d]: an empty check ID", "check", i)
+		}
+	}
+	return nil
+}
+
+func (p *collectPayload) validate() error {
+	if p.From != "" {
+		if _, err := os.Stat(p.From); err != nil {
+			return pathError(fmt.Sprintf("%q: %s: no such file or folder", "from", p.From))
+		}
+	}
+	if p.From == "" && p.Source != "" && !slices.Contains(live.Sources(), p.Source) {
+		return fmt.Errorf("%q: %q is not a connector: want one of %s, or give \"from\" (a folder of exports)", "source", p.Source, strings.Join(live.Sources(), ", "))
+	}
+	if p.Config != "" {
+		if err := payloadPath("config", p.Config, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *reportPayload) validate() error {
+	if p.Kind != "" {
+		if _, err := attest.ParseKind(p.Kind); err != nil {
+			return fmt.Errorf("%q: %q: want SOC 1, SOC 2 or SOC 3", "kind", p.Kind)
+		}
+	}
+	if p.Type != "" {
+		if _, err := attest.ParseReportType(p.Type); err != nil {
+			return fmt.Errorf("%q: %q: want Type 1 or Type 2", "type", p.Type)
+		}
+	}
+	for _, f := range strings.Split(p.Format, ",") {
+		switch strings.TrimSpace(f) {
+		case "", "html", "md", "pdf":
+		default:
+			return fmt.Errorf("%q: %q: want html, md or pdf (several with commas)", "format", f)
+		}
+	}
+	if p.Out != "" {
+		// The job makes the folder itself, as report build does, but
+		// only inside one that exists.
+		parent := filepath.Dir(filepath.Clean(p.Out))
+		if err := payloadPath("out", parent, true); err != nil {
+			return pathError(fmt.Sprintf("%q: %s: the folder %s does not exist", "out", p.Out, parent))
+		}
+	}
+	return nil
 }
 
 // jobChange is who records a job's effects: the job, whichever worker
@@ -95,6 +204,7 @@ func (m *Main) jobRecorder(d *data, j *attest.Job) recorder {
 			return nil, err
 		}
 		e.Ref, e.Size = string(ref), size
+		stampPerformed(&e, b)
 		if e.Date == "" {
 			e.Date = m.today().Format(time.DateOnly)
 		}

@@ -363,7 +363,7 @@ func TestEngagementWorkflow(t *testing.T) {
 func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	out := decode[map[string]any](t, mustRun(t, dir, "demo", "--json"))
-	if out["current"] != "soc2-type2-2026" || len(out["engagements"].([]any)) != 2 {
+	if out["current"] != "soc2-type2-2026" || len(out["engagements"].([]any)) != 3 {
 		t.Errorf("demo: %v", out)
 	}
 	show := decode[map[string]any](t, mustRun(t, dir, "engagement", "show", "--json"))

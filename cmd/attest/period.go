@@ -39,11 +39,17 @@ type lateJSON struct {
 	End       string `json:"end"`
 	Due       string `json:"due"`
 	Performed string `json:"performed"`
+	// PerformedFrom is "performed_on", or what the date falls back to
+	// when performed-on is unknown ("added", "covers").
+	PerformedFrom string `json:"performed_from"`
 }
 
 type controlPeriod struct {
 	period.Status
-	Late        []lateJSON          `json:"late"`
+	Late []lateJSON `json:"late"`
+	// Deviations are a preventive control's occurrences performed after
+	// the event it was to prevent.
+	Deviations  []lateJSON          `json:"deviations"`
 	Missed      []spanJSON          `json:"missed"`
 	Occurrences []period.Occurrence `json:"occurrences,omitempty"`
 }
@@ -53,17 +59,24 @@ func (m *Main) periodStatus() *cobra.Command {
 	var occurrences bool
 	cmd := &cobra.Command{
 		Use:   "status [--control ID] [--as-of DATE]",
-		Short: "Per control: expected occurrences, present, late, missed, not required, upcoming, coverage",
+		Short: "Per control: expected occurrences, present, late, deviations, missed, not required, upcoming, coverage",
 		Long: `For the engagement's period and each control's frequency and due rule, show
-the expected occurrences and whether evidence is present (dated in its window
-by its due date), late (only after the due date), missed, not required, or
-upcoming (not yet due). Coverage is present / (expected - not required -
-upcoming). --as-of shows the state on any date, counting only evidence added
-by then.
+the occurrences that fall due within the period (a quarterly control over
+twelve months has four) and whether evidence covering each is present
+(performed by its due date), late (performed after it), a deviation (a
+preventive control, such as an approval before a merge, performed after the
+event it was to prevent), missed, not required, or upcoming (not yet due).
+Timeliness is judged on the date the evidence says the control was
+performed (--performed-on, or what its content records); where that is
+unknown, on the day the evidence was added (periodic controls) or the date
+it covers (event-driven ones), and the output says so. Coverage is present
+/ (expected - not required - upcoming). --as-of shows the state on any
+date, counting only evidence added by then.
 
 Attest shows whether evidence is present, not whether a control operated:
-that is the service auditor's conclusion. A missed or late occurrence is a
-known deviation: management discloses it to the service auditor.`,
+that is the service auditor's conclusion. A missed or late occurrence, and a
+deviation, is a known deviation: management discloses it to the service
+auditor.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -125,11 +138,13 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 		if err != nil {
 			return nil, err
 		}
-		cp := controlPeriod{Status: st, Late: []lateJSON{}, Missed: []spanJSON{}, Occurrences: st.Occurrences}
+		cp := controlPeriod{Status: st, Late: []lateJSON{}, Deviations: []lateJSON{}, Missed: []spanJSON{}, Occurrences: st.Occurrences}
 		for _, o := range st.Occurrences {
 			switch o.State {
 			case period.Late:
-				cp.Late = append(cp.Late, lateJSON{o.Start, o.End, o.Due, o.Performed})
+				cp.Late = append(cp.Late, lateJSON{o.Start, o.End, o.Due, o.Performed, o.PerformedFrom})
+			case period.Deviation:
+				cp.Deviations = append(cp.Deviations, lateJSON{o.Start, o.End, o.Due, o.Performed, o.PerformedFrom})
 			case period.Missed:
 				cp.Missed = append(cp.Missed, spanJSON{o.Start, o.End})
 			}
@@ -144,11 +159,11 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 }
 
 var cellGlyph = map[period.State]string{
-	period.Present: "■", period.Late: "▲", period.Missed: "✗", period.NotRequired: "○", period.Upcoming: "·",
+	period.Present: "■", period.Late: "▲", period.Deviation: "◆", period.Missed: "✗", period.NotRequired: "○", period.Upcoming: "·",
 }
 
 var cellColor = map[period.State]string{
-	period.Present: "\x1b[32m", period.Late: "\x1b[33m", period.Missed: "\x1b[31m", period.NotRequired: "\x1b[90m", period.Upcoming: "\x1b[2m",
+	period.Present: "\x1b[32m", period.Late: "\x1b[33m", period.Deviation: "\x1b[35m", period.Missed: "\x1b[31m", period.NotRequired: "\x1b[90m", period.Upcoming: "\x1b[2m",
 }
 
 func (m *Main) cell(s period.State) string {
@@ -160,15 +175,17 @@ func (m *Main) cell(s period.State) string {
 
 func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
 	m.printf("%s: period %s to %s, as of %s\n", e.ID, out.Period.Start, out.Period.End, out.AsOf)
-	m.printf("Legend: %s present  %s late  %s missed  %s not required  %s upcoming\n\n", m.cell(period.Present), m.cell(period.Late), m.cell(period.Missed), m.cell(period.NotRequired), m.cell(period.Upcoming))
+	m.printf("Legend: %s present  %s late  %s deviation (preventive, performed after the event)  %s missed  %s not required  %s upcoming\n\n",
+		m.cell(period.Present), m.cell(period.Late), m.cell(period.Deviation), m.cell(period.Missed), m.cell(period.NotRequired), m.cell(period.Upcoming))
 	w := m.table()
-	fmt.Fprintln(w, "CONTROL\tFREQUENCY\tEXPECTED\tPRESENT\tLATE\tMISSED\tN/R\tUPCOMING\tCOVERAGE")
+	fmt.Fprintln(w, "CONTROL\tFREQUENCY\tEXPECTED\tPRESENT\tLATE\tDEVIATION\tMISSED\tN/R\tUPCOMING\tCOVERAGE")
 	for _, c := range out.Controls {
 		coverage := fmt.Sprintf("%.0f%%", c.Coverage*100)
 		if c.Status.NothingDue {
 			coverage = "nothing due yet"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", c.Control, c.Frequency, c.Expected, c.Present, len(c.Late), len(c.Missed), c.Status.NotRequired, c.Upcoming, coverage)
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", c.Control, c.Frequency, c.Expected, c.Present, len(c.Late), len(c.Deviations), len(c.Missed),
+			c.Status.NotRequired, c.Upcoming, coverage)
 	}
 	w.Flush()
 	m.printf("\n")
@@ -187,15 +204,18 @@ func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
 	}
 	var findings []string
 	for _, c := range out.Controls {
+		for _, l := range c.Deviations {
+			findings = append(findings, fmt.Sprintf("  %-8s deviation: %s to %s, due %s, %s (a preventive control performed after the event)", c.Control, l.Start, l.End, l.Due, performedWords(l)))
+		}
 		for _, l := range c.Late {
-			findings = append(findings, fmt.Sprintf("  %-8s late:   %s to %s, due %s, evidence on %s", c.Control, l.Start, l.End, l.Due, l.Performed))
+			findings = append(findings, fmt.Sprintf("  %-8s late:   %s to %s, due %s, %s", c.Control, l.Start, l.End, l.Due, performedWords(l)))
 		}
 		for _, ms := range c.Missed {
 			findings = append(findings, fmt.Sprintf("  %-8s missed: %s to %s", c.Control, ms.Start, ms.End))
 		}
 	}
 	if len(findings) > 0 {
-		m.printf("\nLate and missed occurrences (what the service auditor may find when sampling):\n%s\n", strings.Join(findings, "\n"))
+		m.printf("\nKnown deviations: disclose each to the service auditor, and consider it for the description:\n%s\n", strings.Join(findings, "\n"))
 	}
 	if len(out.Warnings) > 0 {
 		m.printf("\nWarnings:\n")
@@ -203,6 +223,18 @@ func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
 			m.printf("  ! %s\n", w)
 		}
 	}
+}
+
+// performedWords says when a late or deviating occurrence was performed,
+// and, when performed-on is unknown, what it is judged on instead.
+func performedWords(l lateJSON) string {
+	switch l.PerformedFrom {
+	case period.FromAdded:
+		return "evidence added " + l.Performed + " (performed-on unknown: judged on the upload date)"
+	case period.FromCovers:
+		return "evidence covering " + l.Performed + " (performed-on unknown: judged on the date it covers)"
+	}
+	return "performed on " + l.Performed
 }
 
 func (m *Main) periodEvents() *cobra.Command {

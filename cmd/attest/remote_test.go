@@ -48,7 +48,7 @@ func TestAuditorActsThroughAServer(t *testing.T) {
 
 	remote := append([]string{"--server", srv.URL, "--token", tok.Secret, "--engagement", eng}, keyOf(dir, "Ana Lima")...)
 	elsewhere := t.TempDir() // no data directory here
-	if r := run(t, elsewhere, "", append([]string{"sample", "draw", "--control", "CHG-02", "--size", "3", "--server", srv.URL, "--token", tok.Secret, "--engagement", eng})...); r.code == 0 || !strings.Contains(r.stderr, fieldworkSigned) {
+	if r := run(t, elsewhere, "", "sample", "draw", "--control", "CHG-02", "--size", "3", "--server", srv.URL, "--token", tok.Secret, "--engagement", eng); r.code == 0 || !strings.Contains(r.stderr, fieldworkSigned) {
 		t.Errorf("a remote draw without the key: %+v", r)
 	}
 	out := decode[map[string]any](t, mustRun(t, elsewhere, append([]string{"sample", "draw", "--control", "CHG-02", "--size", "3", "--json"}, remote...)...))

@@ -155,6 +155,11 @@ func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *r
 	if len(formats) == 0 {
 		return nil, nil, attest.Errorf(attest.EINVALID, "--format: name at least one of html, pdf, md")
 	}
+	// The folder is made if new, but only inside one that exists: a typo
+	// never makes a tree of folders.
+	if err := outputFolder("--out", filepath.Clean(f.out)); err != nil {
+		return nil, nil, err
+	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return nil, nil, attest.Errorf(attest.EINVALID, "--out: %v", unwrapPathErr(err))
 	}
@@ -397,7 +402,11 @@ func (m *Main) reportRepresentation() *cobra.Command {
 				signers = append(signers, sg)
 			}
 			return m.draftLetter(cmd.Context(), f, "representation-letter", func(d *data, e *attest.Engagement, desc *report.Description) (*report.Document, []string, error) {
-				doc, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Signatories: signers, Now: m.Now()})
+				reg, err := report.LoadRegister(cmd.Context(), d.db, d.blobs, e, m.Now())
+				if err != nil {
+					return nil, nil, err
+				}
+				doc, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Signatories: signers, Known: reg.Deviations, Now: m.Now()})
 				return doc, nil, err
 			})
 		},

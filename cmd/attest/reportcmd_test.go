@@ -114,3 +114,24 @@ func TestReportPDFNeedsChromium(t *testing.T) {
 		t.Errorf("PDF failure without the install hint: exit %d %s", m.code, m.stderr)
 	}
 }
+
+// TestOutputFoldersMustExist: an output folder may be new, but only inside
+// one that exists; a typo never makes a tree of folders (issue 19).
+func TestOutputFoldersMustExist(t *testing.T) {
+	dir := setup(t)
+	for _, args := range [][]string{
+		{"report", "build", "--format", "md", "--out", "nowhere/reports"},
+		{"evidence", "export", "--out", "nowhere/export"},
+	} {
+		if r := run(t, dir, "", args...); r.code != 2 || !strings.Contains(r.stderr, "--out nowhere/") || !strings.Contains(r.stderr, "the folder nowhere does not exist") {
+			t.Errorf("%v: exit %d %s", args, r.code, r.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nowhere")); err == nil {
+		t.Error("a folder was made")
+	}
+	mustRun(t, dir, "report", "build", "--format", "md", "--out", "reports")
+	if l, _ := filepath.Glob(filepath.Join(dir, "reports", "*.md")); len(l) == 0 {
+		t.Error("report build wrote nothing into a new folder")
+	}
+}

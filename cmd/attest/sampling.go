@@ -160,76 +160,111 @@ func (m *Main) sampleCommand() *cobra.Command {
 }
 
 func (m *Main) sampleSize() *cobra.Command {
-	var control, frequency, supportedBy string
+	var control, frequency, supportedBy, confidence, tolerable string
 	var popSize, deviations int
-	var confidence, tolerable float64
 	var testOfOne bool
 	cmd := &cobra.Command{
-		Use:   "size [--control ID | --frequency F | --population-size N | --confidence C --tolerable T [--deviations-allowed K]]",
+		Use:   "size [--control ID | --frequency F | --confidence C --tolerable T [--deviations-allowed K]] [--population-size N]",
 		Short: "The sample size for a control, a frequency, a population, or statistical parameters",
 		Long: `Print a sample size and the rule behind it. Sizes are the audit firm's
 choice: the defaults are the table in the user guide (by frequency, and by
 population size for event-driven controls); a firm loads its own with
 ` + "`attest sample profile set --file`" + `. With --confidence and --tolerable
 (fractions such as 0.95 and 0.05, or percentages such as 95 and 5) the size is
-exact binomial attribute sampling.`,
+exact binomial attribute sampling: confidence from 80% to 99.9% (a risk of
+overreliance of 0.1% to 20%), a tolerable deviation rate from 1% to 20%.
+
+The population caps every size: with --population-size N (or a control's
+imported population), a population no larger than the size is tested whole.
+--population-size alone sizes an event-driven population by the table.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			fl := cmd.Flags()
+			population := -1
+			if fl.Changed("population-size") {
+				if popSize < 0 {
+					return attest.Errorf(attest.EINVALID, "--population-size %d: want 0 or more", popSize)
+				}
+				population = popSize
+			}
 			var size sample.Size
 			var err error
 			switch {
 			case fl.Changed("confidence") || fl.Changed("tolerable"):
-				if !fl.Changed("confidence") || !fl.Changed("tolerable") {
-					return attest.Errorf(attest.EINVALID, "statistical sizes need both --confidence and --tolerable")
-				}
-				size, err = sample.Statistical(sample.Fraction(confidence), sample.Fraction(tolerable), deviations)
-			case fl.Changed("population-size"):
-				p, perr := m.profileOrDefault(ctx)
-				if perr != nil {
-					return perr
-				}
-				size, err = p.ForPopulation(popSize)
+				size, err = statisticalSize(fl.Changed("confidence") && fl.Changed("tolerable"), confidence, tolerable, deviations)
 			case frequency != "":
-				f, ferr := attest.ParseFrequency(frequency)
-				if ferr != nil {
-					return ferr
-				}
-				if f == attest.EventDriven {
-					return attest.Errorf(attest.EINVALID, "event-driven controls are sized by population: use --population-size N")
-				}
-				p, perr := m.profileOrDefault(ctx)
-				if perr != nil {
-					return perr
-				}
-				size, err = p.ForFrequency(f)
+				size, err = m.frequencySize(ctx, frequency)
 			case testOfOne:
 				if control == "" {
 					return attest.Errorf(attest.EINVALID, "a test of one is for one control: --control ID")
 				}
 				size, err = m.testOfOne(ctx, control, supportedBy)
+				population = -1
 			case control != "":
-				size, err = m.controlSize(ctx, control)
+				size, population, err = m.controlSize(ctx, control, population)
+			case population >= 0:
+				p, perr := m.profileOrDefault(ctx)
+				if perr != nil {
+					return perr
+				}
+				size, err = p.ForPopulation(population)
 			default:
 				return attest.Errorf(attest.EINVALID, "say what to size: --control, --frequency, --population-size, or --confidence with --tolerable")
 			}
 			if err != nil {
 				return err
 			}
+			size = size.Cap(population)
 			return m.answer(size, "%d (%s)\n", size.Size, size.Rule)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&control, "control", "", "size for this control of the engagement")
 	fl.StringVar(&frequency, "frequency", "", "size for a periodic frequency")
-	fl.IntVar(&popSize, "population-size", 0, "size for an event-driven population of N items")
-	fl.Float64Var(&confidence, "confidence", 0, "confidence level: 0.95 or 95 (risk of overreliance 5%)")
-	fl.Float64Var(&tolerable, "tolerable", 0, "tolerable deviation rate: 0.05 or 5")
+	fl.IntVar(&popSize, "population-size", 0, "the population's size: caps any size; alone, sizes an event-driven population")
+	fl.StringVar(&confidence, "confidence", "", "confidence level, 80% to 99.9%: 0.95, 95 or 95% (risk of overreliance 5%)")
+	fl.StringVar(&tolerable, "tolerable", "", "tolerable deviation rate, 1% to 20%: 0.05, 5 or 5%")
 	fl.IntVar(&deviations, "deviations-allowed", 0, "deviations the sample may contain")
 	fl.BoolVar(&testOfOne, "test-of-one", false, "an automated control tested once per configuration (needs --supported-by)")
 	fl.StringVar(&supportedBy, "supported-by", "", "the logical-access and change-management controls over the system (comma-separated IDs)")
 	return cmd
+}
+
+// statisticalSize reads --confidence and --tolerable, each in its range.
+func statisticalSize(both bool, confidence, tolerable string, deviations int) (sample.Size, error) {
+	if !both {
+		return sample.Size{}, attest.Errorf(attest.EINVALID, "statistical sizes need both --confidence and --tolerable")
+	}
+	c, err := sample.Confidence.Parse(confidence)
+	if err != nil {
+		return sample.Size{}, flagError("confidence", err)
+	}
+	t, err := sample.Tolerable.Parse(tolerable)
+	if err != nil {
+		return sample.Size{}, flagError("tolerable", err)
+	}
+	return sample.Statistical(c, t, deviations)
+}
+
+// flagError names the flag in front of a parameter's refusal.
+func flagError(flag string, err error) error {
+	return &attest.Error{Code: attest.ErrorCode(err), Message: "--" + flag + ": " + attest.ErrorMessage(err)}
+}
+
+func (m *Main) frequencySize(ctx context.Context, frequency string) (sample.Size, error) {
+	f, err := attest.ParseFrequency(frequency)
+	if err != nil {
+		return sample.Size{}, err
+	}
+	if f == attest.EventDriven {
+		return sample.Size{}, attest.Errorf(attest.EINVALID, "event-driven controls are sized by population: use --population-size N")
+	}
+	p, err := m.profileOrDefault(ctx)
+	if err != nil {
+		return sample.Size{}, err
+	}
+	return p.ForFrequency(f)
 }
 
 // testOfOne offers a sample of one for an automated control, only when the
@@ -290,31 +325,41 @@ func (m *Main) profileOrDefault(ctx context.Context) (sample.Profile, error) {
 	return fieldwork.Profile(ctx, d.db)
 }
 
-func (m *Main) controlSize(ctx context.Context, control string) (sample.Size, error) {
+// controlSize is the firm's size for a control of the engagement, with
+// the population that caps it: the one given, else the control's latest
+// imported population (an event-driven control needs one).
+func (m *Main) controlSize(ctx context.Context, control string, population int) (sample.Size, int, error) {
 	d, e, err := m.openEngagement(ctx)
 	if err != nil {
-		return sample.Size{}, err
+		return sample.Size{}, 0, err
 	}
 	defer d.Close()
 	c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
 	if err != nil {
-		return sample.Size{}, err
+		return sample.Size{}, 0, err
 	}
 	p, err := fieldwork.Profile(ctx, d.db)
 	if err != nil {
-		return sample.Size{}, err
+		return sample.Size{}, 0, err
 	}
-	if c.Frequency == attest.EventDriven {
+	if population < 0 {
 		ps, err := d.db.Populations(ctx, c.ID)
 		if err != nil {
-			return sample.Size{}, err
+			return sample.Size{}, 0, err
 		}
-		if len(ps) == 0 {
-			return sample.Size{}, attest.Errorf(attest.EINVALID, "%s is event-driven: import its population first (attest population import), or use --population-size N", c.ID)
+		if len(ps) > 0 {
+			population = ps[len(ps)-1].Rows
 		}
-		return p.ForPopulation(ps[len(ps)-1].Rows)
 	}
-	return p.ForFrequency(c.Frequency)
+	if c.Frequency != attest.EventDriven {
+		size, err := p.ForFrequency(c.Frequency)
+		return size, population, err
+	}
+	if population < 0 {
+		return sample.Size{}, 0, attest.Errorf(attest.EINVALID, "%s is event-driven: import its population first (attest population import), or use --population-size N", c.ID)
+	}
+	size, err := p.ForPopulation(population)
+	return size, population, err
 }
 
 func (m *Main) sampleProfile() *cobra.Command {

@@ -345,6 +345,17 @@ func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lea
 		if r.Schedule, err = jobs.LoadSchedule(schedule, jobKinds()); err != nil {
 			return nil, err
 		}
+		// Each periodic job's payload is checked as job enqueue checks
+		// one, before the server starts.
+		for _, e := range r.Schedule {
+			if err := validPayload(e.Kind, e.Payload); err != nil {
+				var ae *attest.Error
+				if errors.As(err, &ae) {
+					ae.Message = fmt.Sprintf("%s: job %q: %s", schedule, e.Name, ae.Message)
+				}
+				return nil, err
+			}
+		}
 	}
 	return r, nil
 }

@@ -367,13 +367,41 @@ func TestJobCommands(t *testing.T) {
 	if r := run(t, dir, "", "job", "list", "--state", "sleeping"); r.code != 2 {
 		t.Errorf("bad state: %+v", r)
 	}
+	// The payload is checked against its kind's schema when queued, each
+	// error naming the field (issue 19).
+	os.Mkdir(filepath.Join(dir, "exports"), 0o755)
+	writeFile(t, dir, "params.yaml", "{}")
+	for _, c := range []struct{ kind, payload, want string }{
+		{"check-run", `{"input": "no-such-folder"}`, `"input": no-such-folder: no such file or folder`},
+		{"check-run", `{"checks": "params.yaml"}`, `"checks": params.yaml is a file, not a folder`},
+		{"check-run", `{"params": "exports"}`, `"params": exports is a folder, not a file`},
+		{"check-run", `{"check": ["ACC-1", " "]}`, `"check"[1]: an empty check ID`},
+		{"check-run", `{"input": 3}`, `input`},
+		{"collect", `{"from": "nowhere"}`, `"from": nowhere: no such file or folder`},
+		{"collect", `{"source": "jira"}`, `"source": "jira" is not a connector`},
+		{"collect", `{"config": "missing.yaml"}`, `"config": missing.yaml: no such file or folder`},
+		{"report-build", `{"kind": "SOC 4"}`, `"kind": "SOC 4": want SOC 1, SOC 2 or SOC 3`},
+		{"report-build", `{"type": "Type 3"}`, `"type": "Type 3"`},
+		{"report-build", `{"format": "html,docx"}`, `"format": "docx"`},
+		{"report-build", `{"out": "nowhere/drafts"}`, `"out": nowhere/drafts: the folder nowhere does not exist`},
+	} {
+		r := run(t, dir, "", "job", "enqueue", c.kind, "--payload", c.payload, "--json")
+		if r.code != 2 || !strings.Contains(r.stdout, c.kind+" job payload") || !strings.Contains(r.stdout, strings.ReplaceAll(c.want, `"`, `\"`)) {
+			t.Errorf("enqueue %s %s: exit %d, %s%s; want %q", c.kind, c.payload, r.code, r.stdout, r.stderr, c.want)
+		}
+	}
+	if l := decode[map[string]any](t, mustRun(t, dir, "job", "list", "--json"))["jobs"]; len(l.([]any)) != 0 {
+		t.Errorf("a refused payload was queued: %v", l)
+	}
+	mustRun(t, dir, "job", "enqueue", "check-run", "--payload", `{"input": "exports", "params": "params.yaml", "check": ["ACC-1"]}`, "--key", "ok")
+	mustRun(t, dir, "job", "enqueue", "report-build", "--payload", `{"kind": "soc 2", "type": "Type 2", "format": "html,md", "out": "drafts"}`, "--key", "ok2")
 	first := decode[map[string]any](t, mustRun(t, dir, "job", "enqueue", "collect", "--payload", `{"from": "exports"}`, "--key", "k1", "--json"))
 	second := decode[map[string]any](t, mustRun(t, dir, "job", "enqueue", "collect", "--key", "k1", "--json"))
 	if first["created"] != true || second["created"] != false || first["job"].(map[string]any)["id"] != second["job"].(map[string]any)["id"] {
 		t.Errorf("enqueue with a key twice: %v then %v", first, second)
 	}
 	out := mustRun(t, dir, "job", "list")
-	if !strings.Contains(out, "collect") || !strings.Contains(out, "queued") || !strings.Contains(out, "1 jobs.") {
+	if !strings.Contains(out, "collect") || !strings.Contains(out, "queued") || !strings.Contains(out, "3 jobs.") {
 		t.Errorf("job list: %s", out)
 	}
 }
@@ -387,11 +415,15 @@ func TestServeRunsJobsOnSQLite(t *testing.T) {
 	}
 	dir := setup(t)
 	input := checkInput(t, dir, 300)
-	s := startServe(t, dir, "--data", "attest-data", "--job-poll", "50ms")
 	mustRun(t, dir, "job", "enqueue", "check-run", "--payload", fmt.Sprintf(`{"input": %q}`, input))
-	mustRun(t, dir, "job", "enqueue", "check-run", "--payload", `{"input": "no-such-folder"}`)
+	// A folder that is gone by the time the job runs (enqueue refuses
+	// one that is missing already).
+	os.Mkdir(filepath.Join(dir, "gone-folder"), 0o755)
+	mustRun(t, dir, "job", "enqueue", "check-run", "--payload", `{"input": "gone-folder"}`)
+	os.Remove(filepath.Join(dir, "gone-folder"))
 	mustRun(t, dir, "job", "enqueue", "collect", "--payload", fmt.Sprintf(`{"from": %q}`, input))
 	mustRun(t, dir, "job", "enqueue", "report-build", "--payload", `{"out": "drafts"}`)
+	s := startServe(t, dir, "--data", "attest-data", "--job-poll", "50ms")
 	l := waitJobs(t, dir, nil, time.Minute)
 	s.stop(t)
 	byID := map[int64]jobView{}
@@ -402,7 +434,7 @@ func TestServeRunsJobsOnSQLite(t *testing.T) {
 		t.Errorf("check-run job: %+v", j)
 	}
 	// Bad input is not retried.
-	if j := byID[2]; j.State != "failed" || j.Attempts != 1 || !strings.Contains(j.Error, "no-such-folder") {
+	if j := byID[2]; j.State != "failed" || j.Attempts != 1 || !strings.Contains(j.Error, "gone-folder") {
 		t.Errorf("job with a missing input: %+v", j)
 	}
 	if j := byID[3]; j.State != "done" || j.Effects["collect:files"] == 0 {
@@ -419,4 +451,32 @@ func TestServeRunsJobsOnSQLite(t *testing.T) {
 		t.Errorf("run evidence: %v", ev)
 	}
 	mustRun(t, dir, "verify")
+}
+
+// TestStoreCopyNamesTo: store copy's errors about the target database name
+// --to, the flag the user gave, not --db (issue 19).
+func TestStoreCopyNamesTo(t *testing.T) {
+	dir := setup(t)
+	if r := run(t, dir, "", "store", "copy", "--from", "attest-data", "--to", "mysql://db", "--data", "copy"); r.code != 2 || !strings.Contains(r.stderr, "--to: want a postgres:// URL") || strings.Contains(r.stderr, "--db") {
+		t.Errorf("store copy --to mysql://: %+v", r)
+	}
+	r := run(t, dir, "", "store", "copy", "--from", "attest-data", "--to", "postgres://u:secret@127.0.0.1:1/none", "--data", "copy")
+	if r.code == 0 || !strings.Contains(r.stderr, "check --to and that the server is running") || strings.Contains(r.stderr, "--db") || strings.Contains(r.stderr, "secret") {
+		t.Errorf("store copy --to an unreachable server: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "copy")); err == nil {
+		t.Error("a failed copy left its target folder")
+	}
+}
+
+// TestServeChecksSchedulePayloads: a periodic job whose payload names a
+// folder that does not exist stops attest serve at once, naming the file,
+// the job and the field.
+func TestServeChecksSchedulePayloads(t *testing.T) {
+	dir := setup(t)
+	writeFile(t, dir, "schedule.yaml", "- name: nightly\n  kind: check-run\n  every: 24h\n  payload: {input: no-exports}\n")
+	r := run(t, dir, "", "serve", "--addr", "127.0.0.1:0", "--schedule", "schedule.yaml")
+	if r.code != 2 || !strings.Contains(r.stderr, `schedule.yaml: job "nightly": check-run job payload: "input": no-exports`) {
+		t.Errorf("serve with a bad schedule: %+v", r)
+	}
 }

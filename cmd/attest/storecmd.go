@@ -22,9 +22,12 @@ import (
 // blob folder.
 type place struct {
 	dir, db, blobs string
+	// dbFlag is the flag that named db, so messages name what the user
+	// typed: --db, or store copy's --to.
+	dbFlag string
 }
 
-func (m *Main) here() place { return place{m.cfg.dataDir, m.cfg.db, m.cfg.blobs} }
+func (m *Main) here() place { return place{dir: m.cfg.dataDir, db: m.cfg.db, blobs: m.cfg.blobs} }
 
 func (m *Main) storeCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "store", Short: "Move an installation between engines"}
@@ -42,7 +45,7 @@ same on both sides; the copy is verified before this command succeeds.`,
 			if from == "" {
 				return attest.Errorf(attest.EINVALID, "say what to copy: --from DATA_DIR")
 			}
-			return m.copyAndReport(cmd.Context(), place{dir: from}, place{dir: m.cfg.dataDir, db: to, blobs: blobs})
+			return m.copyAndReport(cmd.Context(), place{dir: from}, place{dir: m.cfg.dataDir, db: to, blobs: blobs, dbFlag: "--to"})
 		},
 	}
 	cp.Flags().StringVar(&from, "from", "", "the data directory to copy (SQLite)")
@@ -114,7 +117,7 @@ func describePlace(p place) string {
 func (m *Main) openPlace(ctx context.Context, p place) (*data, error) {
 	saved := m.cfg
 	defer func() { m.cfg = saved }()
-	m.cfg.dataDir, m.cfg.db, m.cfg.blobs = p.dir, p.db, p.blobs
+	m.cfg.dataDir, m.cfg.db, m.cfg.blobs, m.cfg.dbFlag = p.dir, p.db, p.blobs, p.dbFlag
 	return m.open(ctx)
 }
 

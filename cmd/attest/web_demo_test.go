@@ -44,7 +44,7 @@ func TestEveryPageOnTheDemo(t *testing.T) {
 	engs, _ := st.Engagements(ctx)
 	soc2 := ""
 	for _, e := range engs {
-		if e.Kind == attest.SOC2 {
+		if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
 			soc2 = e.ID
 		}
 	}

@@ -275,9 +275,156 @@ var Attacks = []Attack{
 	}},
 }
 
-// Run runs every attack on a fresh world.
+// record records a signed test of AX-01 with req's fields.
+func (w *World) record(req fieldwork.TestRequest) error {
+	req.Engagement, req.Control = "e1", "AX-01"
+	if len(req.Procedures) == 0 {
+		req.Procedures = []string{"inspection"}
+	}
+	_, _, err := fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Test, error) {
+		req.Seal = sl
+		return fieldwork.RecordTest(context.Background(), w.Env, w.Store, w.ch(), w.Auditor, req)
+	})
+	return err
+}
+
+func (w *World) clean() []attest.ItemResult {
+	var out []attest.ItemResult
+	for _, k := range w.Draw.Items {
+		out = append(out, attest.ItemResult{Key: k, Result: "no-exception"})
+	}
+	return out
+}
+
+func refused(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil || !strings.Contains(attest.ErrorMessage(err), want) {
+		t.Errorf("want refused with %q, got %v", want, err)
+	}
+}
+
+// Rules are the testing rules no signature makes acceptable.
+var Rules = []Attack{
+	{"items not in the draw are refused, named", func(t *testing.T, w *World) {
+		refused(t, w.record(fieldwork.TestRequest{DrawID: w.Draw.ID, Items: append(w.clean(), attest.ItemResult{Key: "MADE-UP", Result: "no-exception"}), Acknowledged: "x"}), "MADE-UP")
+		refused(t, w.record(fieldwork.TestRequest{Items: []attest.ItemResult{{Key: "X", Result: "no-exception"}}}), "X are not in a draw")
+	}},
+	{"the circumstances did not occur: never for a periodic control", func(t *testing.T, w *World) {
+		refused(t, w.record(fieldwork.TestRequest{NotPerformed: true, Procedures: []string{"inquiry", "inspection"}}), "periodic control")
+	}},
+	{"missed occurrences need the auditor's acknowledgement", func(t *testing.T, w *World) {
+		refused(t, w.record(fieldwork.TestRequest{DrawID: w.Draw.ID, Items: w.clean()}), "missed or late evidence")
+		if err := w.record(fieldwork.TestRequest{DrawID: w.Draw.ID, Items: w.clean(), Acknowledged: "reviews performed late, seen in the evidence"}); err != nil {
+			t.Error(err)
+		}
+	}},
+	{"fewer items than the size rule only with a reason", func(t *testing.T, w *World) {
+		ctx := context.Background()
+		d := sign(t, w, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+			return fieldwork.Draw(ctx, w.Env, w.ch(), w.Auditor, fieldwork.DrawRequest{Engagement: "e1", Control: "AX-01", Seed: "one", Size: 1, Reason: "a smaller look", Seal: sl})
+		})
+		one := []attest.ItemResult{{Key: d.Draw.Items[0], Result: "deviation", Note: "late"}}
+		// A redraw is not the binding draw.
+		refused(t, w.record(fieldwork.TestRequest{DrawID: d.Draw.ID, Items: one, Deviations: "isolated"}), "binding draw")
+		// BX-01 (quarterly, 2 by the table): a binding draw of 1 of 4.
+		ref, _, err := w.Blobs.Put(strings.NewReader("id\nQ1\nQ2\nQ3\nQ4\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := w.Store.AddPopulation(ctx, w.ch(), attest.Population{ControlID: "BX-01", Ref: string(ref), Name: "reviews.csv", Format: "csv", Rows: 4, KeyColumn: "id"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := sign(t, w, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+			return fieldwork.Draw(ctx, w.Env, w.ch(), w.Auditor, fieldwork.DrawRequest{Engagement: "e1", Control: "BX-01", PopulationID: p.ID, Seed: "b", Size: 1, Seal: sl})
+		})
+		req := fieldwork.TestRequest{Engagement: "e1", Control: "BX-01", Procedures: []string{"inspection"}, DrawID: b.Draw.ID,
+			Items: []attest.ItemResult{{Key: b.Draw.Items[0], Result: "deviation", Note: "signed late"}}, Deviations: "isolated"}
+		test := func(req fieldwork.TestRequest) (*attest.Test, error) {
+			r, _, err := fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Test, error) {
+				req.Seal = sl
+				return fieldwork.RecordTest(ctx, w.Env, w.Store, w.ch(), w.Auditor, req)
+			})
+			return r, err
+		}
+		_, err = test(req)
+		refused(t, err, "the size rule asks 2")
+		req.Reason = "the other reviews were tested by reperformance last week"
+		saved, err := test(req)
+		if err != nil || !strings.Contains(saved.Wording, "1 item was tested where the sample size rule asks 2") {
+			t.Errorf("with a reason: %+v %v", saved, err)
+		}
+	}},
+	{"a test of one only for an automated control", func(t *testing.T, w *World) {
+		refused(t, w.record(fieldwork.TestRequest{TestOfOne: "configuration inspected", SupportedBy: []string{"BX-01"}, Items: []attest.ItemResult{{Key: "config", Result: "no-exception"}}}), "not automated")
+	}},
+}
+
+// Keys is what happens to keys over an engagement.
+var Keys = []Attack{
+	{"a lost key is retired: what it signed stays valid, it signs nothing new", func(t *testing.T, w *World) {
+		ctx := context.Background()
+		if _, err := fieldwork.Retire(ctx, w.Env, w.Store, w.ch(), w.Auditor, "e1", w.Key.Fingerprint()); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Request, error) {
+			return fieldwork.CreateRequest(ctx, w.Env, w.Store, w.ch(), w.Auditor, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "more", Seal: sl})
+		})
+		refused(t, err, "retired")
+		_, priv, _ := auditsig.NewKey()
+		w.Key = auditsig.KeySigner{Priv: priv}
+		if _, err := fieldwork.Enroll(ctx, w.Env, w.Store, w.ch(), w.Auditor, fieldwork.EnrollRequest{Engagement: "e1", Name: "Ana", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
+			t.Fatal(err)
+		}
+		sign(t, w, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+			return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), w.Auditor, "e1", sl)
+		})
+		sign(t, w, func(sl fieldwork.Seal) (*attest.Request, error) {
+			return fieldwork.CreateRequest(ctx, w.Env, w.Store, w.ch(), w.Auditor, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "more", Seal: sl})
+		})
+		a := w.check(t, "e1")
+		if len(a.Problems) != 0 || a.Verdict(w.Test.Entry) != fieldwork.Verified || len(a.Keys) != 2 || a.Keys[0].Retired == "" || !a.Keys[1].Valid {
+			t.Errorf("after the new key: %+v", a)
+		}
+	}},
+	{"several keys: a reviewer signs off, never their own test", func(t *testing.T, w *World) {
+		ctx := context.Background()
+		rev, err := w.Store.SaveUser(ctx, w.ch(), attest.User{Email: "raj@cpa.example", Name: "Raj", Role: attest.RoleAuditor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Store.AddAuditor(ctx, w.ch(), attest.Auditor{EngagementID: "e1", Name: "Raj", UserID: rev.ID}); err != nil {
+			t.Fatal(err)
+		}
+		_, priv, _ := auditsig.NewKey()
+		rk := auditsig.KeySigner{Priv: priv}
+		if _, err := fieldwork.Enroll(ctx, w.Env, w.Store, w.ch(), rev, fieldwork.EnrollRequest{Engagement: "e1", Name: "Raj", PublicKey: auditsig.EncodePublic(priv.Public().(ed25519.PublicKey), "")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := fieldwork.Signed(rk, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+			return fieldwork.Confirm(ctx, w.Env, w.Store, w.ch(), rev, "e1", sl)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = fieldwork.Signed(w.Key, func(sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.Review(ctx, w.Env, w.Store, w.ch(), w.Auditor, "e1", w.Test.ID, "", sl)
+		})
+		refused(t, err, "is yours")
+		if _, _, err := fieldwork.Signed(rk, func(sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.Review(ctx, w.Env, w.Store, w.ch(), rev, "e1", w.Test.ID, "agreed", sl)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		a := w.check(t, "e1")
+		if len(a.Problems) != 0 || len(a.Reviews[w.Test.Entry]) != 1 || a.Reviews[w.Test.Entry][0] != "Raj" {
+			t.Errorf("review: %+v", a)
+		}
+	}},
+}
+
+// Run runs every attack, and every rule, on a fresh world.
 func Run(t *testing.T, open Open) {
-	for _, a := range Attacks {
+	for _, a := range append(append(append([]Attack{}, Attacks...), Rules...), Keys...) {
 		t.Run(a.Name, func(t *testing.T) {
 			s, db := open(t)
 			a.Run(t, Setup(t, s, db))

@@ -22,7 +22,7 @@ var copyTables = []struct {
 	{"ledger_entries", "seq, type, record, created_at", "seq"},
 	{"ledger_hashes", "idx, hash", "idx"},
 	{"ledger_checkpoints", "size, note, created_at", "id"},
-	{"evidence", "id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry, retracted_by, retracted_at, retract_reason, retract_entry, purged_at", "id"},
+	{"evidence", "id, ref, size, media_type, name, date, covers_start, covers_end, performed_on, performed_from, added_by, added_at, method, source, note, entry, retracted_by, retracted_at, retract_reason, retract_entry, purged_at", "id"},
 	{"evidence_controls", "evidence_id, control_id", "evidence_id, control_id"},
 	{"events", "control_id, key, date, description, source, entry", "control_id, key"},
 	{"not_required", "id, control_id, start_date, end_date, reason, evidence_id, added_by, added_at, entry", "id"},
@@ -47,6 +47,9 @@ var copyTables = []struct {
 	{"trust_requests", accessCols, "id"},
 	{"trust_downloads", downloadCols, "id"},
 	{"public_downloads", "document_id, day, count", "day, document_id"},
+	{"policies", policyColumns, "id"},
+	{"policy_versions", "policy_id, version, body, sha256, note, by_name, at, entry", "entry"},
+	{"policy_events", "entry, policy_id, version, action, account, name, note, by_name, at", "entry"},
 }
 
 // The jobs and sessions tables are not copied: they are a running

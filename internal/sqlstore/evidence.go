@@ -37,9 +37,11 @@ func (s *Store) addEvidence(ctx context.Context, tx *tx, ch attest.Change, items
 		if e.Entry, err = appendEntry(ctx, tx, ch, attest.EntryEvidenceAdded, e.Record()); err != nil {
 			return nil, err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO evidence (id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ID, e.Ref, e.Size, e.MediaType, e.Name, e.Date, e.CoversStart, e.CoversEnd, e.AddedBy, e.AddedAt, e.Method, e.Source, e.Note, e.Entry)
+		_, err = tx.ExecContext(ctx, `INSERT INTO evidence (id, ref, size, media_type, name, date, covers_start, covers_end, performed_on, performed_from,
+			added_by, added_at, method, source, note, entry)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, e.Ref, e.Size, e.MediaType, e.Name, e.Date, e.CoversStart, e.CoversEnd, e.PerformedOn, e.PerformedFrom,
+			e.AddedBy, e.AddedAt, e.Method, e.Source, e.Note, e.Entry)
 		if err != nil {
 			return nil, fmt.Errorf("insert evidence: %w", err)
 		}
@@ -57,7 +59,7 @@ func (s *Store) addEvidence(ctx context.Context, tx *tx, ch attest.Change, items
 }
 
 func (s *Store) evidenceCols() string {
-	return `id, ref, size, media_type, name, date, covers_start, covers_end, added_by, added_at, method, source, note, entry,
+	return `id, ref, size, media_type, name, date, covers_start, covers_end, performed_on, performed_from, added_by, added_at, method, source, note, entry,
 	retracted_by, retracted_at, retract_reason, retract_entry, purged_at,
 	(SELECT COALESCE(` + s.d.AggControls + `, '') FROM (SELECT control_id FROM evidence_controls WHERE evidence_id = evidence.id ORDER BY control_id) ec)`
 }
@@ -66,7 +68,7 @@ func scanEvidence(row interface{ Scan(...any) error }) (*attest.Evidence, error)
 	var e attest.Evidence
 	var by, at, reason, controls string
 	var rentry int64
-	if err := row.Scan(&e.ID, &e.Ref, &e.Size, &e.MediaType, &e.Name, &e.Date, &e.CoversStart, &e.CoversEnd, &e.AddedBy, &e.AddedAt,
+	if err := row.Scan(&e.ID, &e.Ref, &e.Size, &e.MediaType, &e.Name, &e.Date, &e.CoversStart, &e.CoversEnd, &e.PerformedOn, &e.PerformedFrom, &e.AddedBy, &e.AddedAt,
 		&e.Method, &e.Source, &e.Note, &e.Entry, &by, &at, &reason, &rentry, &e.PurgedAt, &controls); err != nil {
 		return nil, err
 	}

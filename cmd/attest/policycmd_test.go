@@ -1,0 +1,91 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPolicyCommands adopts, approves, publishes and revises a policy
+// through the command line, with the refusals the issue names, and checks
+// that attest verify replays it and finds a changed text.
+func TestPolicyCommands(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, "init")
+	mustRun(t, dir, "user", "add", "--email", "sam@acme.example", "--name", "Sam Ruiz", "--role", "control-owner")
+	mustRun(t, dir, "user", "add", "--email", "lee@acme.example", "--name", "Lee Park")
+
+	tmpl := decode[map[string]any](t, mustRun(t, dir, "policy", "list", "--templates", "--json"))
+	if n := len(tmpl["templates"].([]any)); n < 18 {
+		t.Errorf("%d templates", n)
+	}
+	if r := run(t, dir, "", "policy", "new", "--template", "privacy", "--var", "org=Acme"); r.code != 2 || !strings.Contains(r.stderr, "Privacy") {
+		t.Errorf("privacy without Privacy in scope: %+v", r)
+	}
+	if r := run(t, dir, "", "policy", "new", "--template", "backup"); r.code != 2 || !strings.Contains(r.stderr, "templates/backup.md:13: {{org}} has no value") {
+		t.Errorf("no org: %+v", r)
+	}
+	if r := run(t, dir, "", "policy", "new", "--template", "backup", "--var", "org=Acme", "--approver", "nobody@acme.example"); r.code != 2 || !strings.Contains(r.stderr, "--approver nobody@acme.example: no account") {
+		t.Errorf("unknown approver: %+v", r)
+	}
+	created := decode[map[string]any](t, mustRun(t, dir, "policy", "new", "--template", "access-control", "--var", "org=Acme Payroll",
+		"--var", "security_officer=Head of Security", "--owner", "sam@acme.example", "--approver", "lee@acme.example", "--json"))
+	if p := created["policy"].(map[string]any); p["status"] != "draft" || p["owner_role"] != "Head of Security" {
+		t.Errorf("created: %v", p)
+	}
+	mustRun(t, dir, "policy", "submit", "access-control")
+	r := run(t, dir, "", "policy", "approve", "access-control", "--approver", "sam@acme.example", "--json")
+	if r.code != 2 || !strings.Contains(r.stderr, "sam@acme.example is not an approver of access-control") || !strings.Contains(r.stdout, `"forbidden"`) {
+		t.Errorf("approval by someone not named: %+v", r)
+	}
+	out := mustRun(t, dir, "policy", "approve", "access-control", "--approver", "lee@acme.example", "--version", "1")
+	if !strings.Contains(out, "Recorded Lee Park's approval") || !strings.Contains(out, "Every approver has approved") {
+		t.Errorf("approve: %s", out)
+	}
+	mustRun(t, dir, "policy", "publish", "access-control")
+
+	body := mustRun(t, dir, "policy", "show", "access-control", "--text")
+	if !strings.Contains(body, "Acme Payroll") || !strings.Contains(body, "The Head of Security reviews this policy at least once a year.") {
+		t.Errorf("text: %s", body)
+	}
+	v2 := filepath.Join(dir, "v2.md")
+	os.WriteFile(v2, []byte(strings.Replace(body, "every 90 days", "every 60 days", 1)), 0o644)
+	mustRun(t, dir, "policy", "edit", "access-control", "--file", v2, "--note", "shorter key life")
+	diff := mustRun(t, dir, "policy", "diff", "access-control")
+	if !strings.Contains(diff, "--- access-control version 1\n+++ access-control version 2\n") || strings.Count(diff, "\n-") != 1 || !strings.Contains(diff, "+5. **Service accounts** each have a named owner and a purpose; their keys are rotated at least every 60 days") {
+		t.Errorf("diff:\n%s", diff)
+	}
+	show := decode[map[string]any](t, mustRun(t, dir, "policy", "show", "access-control", "--json"))
+	if show["status"] != "draft" || show["version"] != 2.0 || show["published"] != 1.0 || len(show["versions"].([]any)) != 2 || len(show["events"].([]any)) != 3 {
+		t.Errorf("show: %v", show)
+	}
+	// The export is the published version until the next is published.
+	html := mustRun(t, dir, "policy", "export", "access-control", "--format", "html")
+	if !strings.Contains(html, "<dt>Approved by</dt><dd>Lee Park on 2026-11-22</dd>") || !strings.Contains(html, "every 90 days") || !strings.Contains(html, "<strong>Least privilege.</strong>") {
+		t.Errorf("html export:\n%s", html)
+	}
+	md := mustRun(t, dir, "policy", "export", "access-control", "--version", "2")
+	if !strings.Contains(md, "- **Status:** version 2, draft (not published)") || !strings.Contains(md, "every 60 days") {
+		t.Errorf("markdown export of version 2:\n%s", md)
+	}
+	list := mustRun(t, dir, "policy", "list")
+	if !strings.Contains(list, "access-control") || !strings.Contains(list, "draft") {
+		t.Errorf("list:\n%s", list)
+	}
+
+	if out := mustRun(t, dir, "verify"); !strings.HasPrefix(out, "OK") {
+		t.Fatalf("verify: %s", out)
+	}
+	tamper(t, dir, `UPDATE policy_versions SET body = replace(body, 'every 90 days', 'every 900 days') WHERE version = 1`)
+	r = run(t, dir, "", "verify")
+	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "the text of policy access-control version 1 does not match its SHA-256") {
+		t.Errorf("verify after the text was changed: %+v", r)
+	}
+	tamper(t, dir, `UPDATE policy_versions SET body = replace(body, 'every 900 days', 'every 90 days') WHERE version = 1`,
+		`UPDATE policy_events SET account = 1 WHERE action = 'approved'`)
+	r = run(t, dir, "", "verify")
+	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "the policy act recorded in entry") {
+		t.Errorf("verify after an approval was changed: %+v", r)
+	}
+}
