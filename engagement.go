@@ -176,6 +176,7 @@ type Store interface {
 	TestingStore
 	StatementStore
 	DisclosureStore
+	AccessReviewStore
 	PolicyStore
 	DocumentStore
 	UserStore

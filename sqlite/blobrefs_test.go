@@ -19,17 +19,18 @@ import (
 func TestEveryBlobColumnIsScanned(t *testing.T) {
 	blobColumns := []string{"documents.ref", "evidence.ref", "populations.ref"}
 	notBlobs := map[string]string{
-		"ledger_hashes.hash":        "tree hashes of the ledger",
-		"sessions.data":             "session data",
-		"tokens.hash":               "hash of an API token",
-		"auditor_statements.hash":   "hash of the statement text, kept in the row",
-		"users.password_hash":       "hash of a password",
-		"policy_versions.sha256":    "hash of the policy text, kept in the row",
-		"trust_downloads.sha256":    "hash of the copy delivered (watermarked copies are not stored)",
-		"trust_ndas.sha256":         "hash of the NDA text, kept in the row",
-		"trust_requests.email_hash": "hash of an e-mail token",
-		"trust_requests.link_hash":  "hash of a personal link",
-		"trust_requests.nda_sha256": "hash of the NDA text accepted",
+		"ledger_hashes.hash":              "tree hashes of the ledger",
+		"sessions.data":                   "session data",
+		"tokens.hash":                     "hash of an API token",
+		"auditor_statements.hash":         "hash of the statement text, kept in the row",
+		"users.password_hash":             "hash of a password",
+		"review_campaigns.listing_digest": "SHA-256 of an access review's rows as started, kept in the table",
+		"policy_versions.sha256":          "hash of the policy text, kept in the row",
+		"trust_downloads.sha256":          "hash of the copy delivered (watermarked copies are not stored)",
+		"trust_ndas.sha256":               "hash of the NDA text, kept in the row",
+		"trust_requests.email_hash":       "hash of an e-mail token",
+		"trust_requests.link_hash":        "hash of a personal link",
+		"trust_requests.nda_sha256":       "hash of the NDA text accepted",
 	}
 	ctx := context.Background()
 	db, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))

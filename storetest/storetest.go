@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"PopulationsAndDraws", testPopulationsAndDraws},
 		{"TestsAndRequests", testTestsAndRequests},
 		{"Disclosures", testDisclosures},
+		{"AccessReviews", testAccessReviews},
 		{"Policies", testPolicies},
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},

@@ -1,0 +1,496 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/collect"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) reviewCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "review",
+		Short: "Access reviews: each account of a system reviewed, decided and signed off, revokes followed up",
+		Long: `An access review (a campaign) covers one system's listing of accounts: from a
+collection (identity-provider users or AWS IAM users) or a CSV file. Each
+account, privileged ones first, goes to a reviewer (the system owner or the
+holder's manager, never the holder), who decides keep, change or revoke (with
+a reason for change and revoke) and signs off. Revokes stay open until a later
+listing shows the account gone, or a ticket is linked; open ones block the
+campaign's completion. A completed campaign can become evidence.
+
+  attest review start --system NAME --file accounts.csv [--roster-file roster.csv]
+  attest review start --system NAME --from-collection ID [--roster ID]
+  attest review assign ID --owner EMAIL [--by-manager]
+  attest review decide ID --reviewer EMAIL --file decisions.csv
+  attest review signoff ID --reviewer EMAIL
+  attest review status [ID]
+  attest review confirm ID --file later.csv | --account A --ticket T
+  attest review complete ID [--control ID]
+  attest review export ID --format csv|xlsx [-o FILE]
+
+An accounts CSV has a header row with the columns ` + strings.Join(accessreview.Columns, ", ") + `
+(system and account required; roles and entitlements separated by ";";
+privileged true or false, judged from the role names when empty). Rows of
+other systems are left out and counted. A decisions CSV has the columns
+account, decision, reason.`,
+	}
+	c.AddCommand(m.reviewStart(), m.reviewAssign(), m.reviewDecide(), m.reviewSignoff(), m.reviewStatus(), m.reviewConfirm(), m.reviewComplete(), m.reviewExport())
+	return c
+}
+
+func campaignArg(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, attest.Errorf(attest.EINVALID, "%q is not an access review's number", s)
+	}
+	return id, nil
+}
+
+// listingSource is where a listing is read from: a collection or a file.
+type listingSource struct {
+	collection int64
+	file       string
+	extracted  string
+}
+
+func (l *listingSource) flags(c *cobra.Command) {
+	c.Flags().Int64Var(&l.collection, "from-collection", 0, "the collection (its evidence ID, from attest collect) that lists the accounts")
+	c.Flags().StringVar(&l.file, "file", "", "a CSV of accounts")
+	c.Flags().StringVar(&l.extracted, "extracted", "", "when the file was extracted from the system (default: the file's modification time)")
+}
+
+// read is the listing's accounts of system and its provenance.
+func (l *listingSource) read(ctx context.Context, m *Main, d *data, system string) ([]accessreview.Account, attest.Listing, error) {
+	switch {
+	case (l.collection != 0) == (l.file != ""):
+		return nil, attest.Listing{}, &attest.Error{Code: attest.EINVALID, Message: "give the listing: --from-collection ID or --file accounts.csv (one of them)"}
+	case l.file != "":
+		b, err := os.ReadFile(l.file)
+		if err != nil {
+			return nil, attest.Listing{}, attest.Errorf(attest.EINVALID, "read %s: %v", l.file, err)
+		}
+		accts, left, err := accessreview.ReadCSV(filepath.Base(l.file), bytes.NewReader(b), system)
+		if err != nil {
+			return nil, attest.Listing{}, err
+		}
+		at := l.extracted
+		if at == "" {
+			st, _ := os.Stat(l.file)
+			at = st.ModTime().UTC().Format(time.RFC3339)
+		}
+		sum := sha256.Sum256(b)
+		return accts, attest.Listing{Source: "file " + filepath.Base(l.file), File: hex.EncodeToString(sum[:]), ExtractedAt: at, ExtractedBy: m.actor(), LeftOut: left}, nil
+	}
+	s, err := m.collection(ctx, d, l.collection)
+	if err != nil {
+		return nil, attest.Listing{}, err
+	}
+	accts, err := accessreview.FromRecords(s.Records, system)
+	if err != nil {
+		return nil, attest.Listing{}, err
+	}
+	return accts, attest.Listing{Source: fmt.Sprintf("collection %d (%s, %s)", l.collection, s.Source, s.From), Collection: l.collection,
+		ExtractedAt: s.CollectedAt, ExtractedBy: s.By, Completeness: "the collection read every record of its source without a problem"}, nil
+}
+
+// collection reads a collection back from evidence; one with unreadable
+// rows is no complete listing.
+func (m *Main) collection(ctx context.Context, d *data, id int64) (*snapshot, error) {
+	ev, err := d.db.Evidence(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ev.Method != attest.MethodCollector || ev.Retraction != nil {
+		return nil, attest.Errorf(attest.EINVALID, "evidence %d is not a collection in force (see attest evidence list)", id)
+	}
+	b, err := blob.ReadAll(d.blobs, blob.Ref(ev.Ref))
+	if err != nil {
+		return nil, err
+	}
+	var s snapshot
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("collection evidence %d: %w", id, err)
+	}
+	if !s.Complete {
+		return nil, attest.Errorf(attest.EINVALID, "collection %d had %d rows it could not read: it is no complete listing", id, len(s.Problems))
+	}
+	return &s, nil
+}
+
+func (m *Main) roster(ctx context.Context, d *data, id int64, file string) (accessreview.Roster, string, error) {
+	switch {
+	case id != 0:
+		s, err := m.collection(ctx, d, id)
+		if err != nil {
+			return nil, "", err
+		}
+		return accessreview.RosterFrom(s.Records), fmt.Sprintf("collection %d (%s)", id, s.Source), nil
+	case file != "":
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, "", attest.Errorf(attest.EINVALID, "read %s: %v", file, err)
+		}
+		defer f.Close()
+		res, err := collect.Read(filepath.Base(file), f)
+		if err != nil {
+			return nil, "", attest.Errorf(attest.EINVALID, "%v", err)
+		}
+		if len(res.Problems) > 0 {
+			return nil, "", attest.Errorf(attest.EINVALID, "roster: %s", res.Problems[0])
+		}
+		r := accessreview.RosterFrom(res.Records)
+		if len(r) == 0 {
+			return nil, "", attest.Errorf(attest.EINVALID, "%s holds no HR roster rows", file)
+		}
+		return r, "file " + filepath.Base(file), nil
+	}
+	return nil, "", nil
+}
+
+func (m *Main) reviewStart() *cobra.Command {
+	var system, due, completeness, rosterFile string
+	var rosterID int64
+	var src listingSource
+	c := &cobra.Command{
+		Use:   "start --system NAME (--from-collection ID | --file accounts.csv)",
+		Short: "Start an access review of one system's accounts",
+		Args:  cobra.NoArgs,
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			accts, l, err := src.read(ctx, m, d, system)
+			if err != nil {
+				return err
+			}
+			roster, name, err := m.roster(ctx, d, rosterID, rosterFile)
+			if err != nil {
+				return err
+			}
+			l.Roster = name
+			l.Completeness = strings.TrimSpace(l.Completeness + " " + completeness)
+			c, items, err := accessreview.Start(ctx, d.db, m.change(), nil, accessreview.StartRequest{System: system, Due: due, Accounts: accts, Listing: l, Roster: roster})
+			if err != nil {
+				return err
+			}
+			priv, flagged := 0, 0
+			for _, it := range items {
+				if it.Privileged {
+					priv++
+				}
+				if len(it.Flags) > 0 {
+					flagged++
+				}
+			}
+			return m.written(ctx, d, c, "Started access review %d of %s: %d accounts (%d privileged, %d flagged), due %s.\nListing: %s, extracted %s; rows SHA-256 %s.\nNext: attest review assign %d --owner EMAIL [--by-manager]\n",
+				c.ID, c.System, c.Accounts, priv, flagged, c.Due, l.Source, l.ExtractedAt, c.Listing.Digest, c.ID)
+		}),
+	}
+	c.Flags().StringVar(&system, "system", "", "the system under review (required)")
+	c.Flags().StringVar(&due, "due", "", "the day reviewers must be done by (YYYY-MM-DD; default: in 30 days)")
+	c.Flags().StringVar(&completeness, "completeness", "", "how you checked the listing complete, beyond what Attest checks (e.g. reconciled to the console's count)")
+	c.Flags().Int64Var(&rosterID, "roster", 0, "a collection holding the HR roster: flags accounts of people not on it or gone")
+	c.Flags().StringVar(&rosterFile, "roster-file", "", "an HR roster CSV, instead of --roster")
+	src.flags(c)
+	c.MarkFlagRequired("system")
+	return c
+}
+
+func (m *Main) reviewAssign() *cobra.Command {
+	var req accessreview.AssignRequest
+	c := &cobra.Command{
+		Use:   "assign ID --owner EMAIL [--by-manager] [--account A... --reviewer EMAIL]",
+		Short: "Give the accounts their reviewers (never the account's own holder)",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := campaignArg(args[0])
+			if err != nil {
+				return err
+			}
+			a, err := accessreview.Assign(ctx, d.db, m.change(), nil, id, req)
+			if err != nil {
+				return err
+			}
+			var parts []string
+			for r, n := range a.By {
+				parts = append(parts, fmt.Sprintf("%s %d", r, n))
+			}
+			return m.written(ctx, d, a, "Assigned %d accounts of access review %d: %s.\n", a.Accounts, id, strings.Join(parts, ", "))
+		}),
+	}
+	c.Flags().StringVar(&req.Owner, "owner", "", "the system owner's e-mail: reviews every account no one else is given")
+	c.Flags().BoolVar(&req.ByManager, "by-manager", false, "give each account to the holder's manager (from the roster) when they have an account")
+	c.Flags().StringSliceVar(&req.Accounts, "account", nil, "only these accounts (repeatable)")
+	c.Flags().StringVar(&req.Reviewer, "reviewer", "", "the reviewer of the accounts named")
+	return c
+}
+
+// reviewer is the account of the reviewer the operator acts for.
+func reviewerNamed(ctx context.Context, d *data, email string) (*attest.User, error) {
+	if strings.TrimSpace(email) == "" {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the reviewer whose decisions or sign-off these are", Hint: "--reviewer EMAIL"}
+	}
+	u, err := d.db.UserByEmail(ctx, strings.TrimSpace(email))
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return nil, attest.Errorf(attest.EINVALID, "reviewer: no account has the address %s", email)
+	}
+	return u, err
+}
+
+func (m *Main) reviewDecide() *cobra.Command {
+	var reviewer, file string
+	var one accessreview.DecisionInput
+	c := &cobra.Command{
+		Use:   "decide ID --reviewer EMAIL (--account A --decision keep|change|revoke [--reason R] | --file decisions.csv)",
+		Short: "Record a reviewer's decisions (a batch from a file is one ledger entry)",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := campaignArg(args[0])
+			if err != nil {
+				return err
+			}
+			u, err := reviewerNamed(ctx, d, reviewer)
+			if err != nil {
+				return err
+			}
+			ds := []accessreview.DecisionInput{one}
+			if file != "" {
+				if one.Account != "" {
+					return attest.Errorf(attest.EINVALID, "give --file or --account, not both")
+				}
+				f, err := os.Open(file)
+				if err != nil {
+					return attest.Errorf(attest.EINVALID, "read %s: %v", file, err)
+				}
+				ds, err = accessreview.ReadDecisions(filepath.Base(file), f)
+				f.Close()
+				if err != nil {
+					return err
+				}
+			}
+			n, err := accessreview.Decide(ctx, d.db, m.change(), nil, u, id, ds)
+			if err != nil {
+				return err
+			}
+			return m.written(ctx, d, map[string]any{"campaign": id, "reviewer": u.Email, "decided": n}, "Recorded %d decisions of %s in access review %d.\n", n, u.Email, id)
+		}),
+	}
+	c.Flags().StringVar(&reviewer, "reviewer", "", "the reviewer whose decisions these are (their account's e-mail)")
+	c.Flags().StringVar(&file, "file", "", "a CSV of decisions: account, decision, reason")
+	c.Flags().StringVar(&one.Account, "account", "", "the account decided")
+	c.Flags().StringVar(&one.Decision, "decision", "", "keep, change or revoke")
+	c.Flags().StringVar(&one.Reason, "reason", "", "why (required for change and revoke)")
+	return c
+}
+
+func (m *Main) reviewSignoff() *cobra.Command {
+	var reviewer, note string
+	c := &cobra.Command{
+		Use:   "signoff ID --reviewer EMAIL [--note TEXT]",
+		Short: "Record a reviewer's sign-off once every account assigned to them is decided",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := campaignArg(args[0])
+			if err != nil {
+				return err
+			}
+			u, err := reviewerNamed(ctx, d, reviewer)
+			if err != nil {
+				return err
+			}
+			so, err := accessreview.SignOff(ctx, d.db, m.change(), nil, u, id, note)
+			if err != nil {
+				return err
+			}
+			return m.written(ctx, d, so, "%s signed off access review %d.\n", so.Reviewer, id)
+		}),
+	}
+	c.Flags().StringVar(&reviewer, "reviewer", "", "the reviewer signing off")
+	c.Flags().StringVar(&note, "note", "", "a note kept with the sign-off")
+	return c
+}
+
+func (m *Main) reviewStatus() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status [ID]",
+		Short: "Show every access review, or one with its reviewers and what blocks its completion",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			if len(args) == 0 {
+				cs, err := d.db.Campaigns(ctx)
+				if err != nil {
+					return err
+				}
+				if m.cfg.json {
+					return m.printJSON(map[string]any{"campaigns": cs})
+				}
+				w := m.table()
+				fmt.Fprintln(w, "ID\tSYSTEM\tACCOUNTS\tDUE\tSTATUS\tLISTING")
+				for _, c := range cs {
+					fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\n", c.ID, c.System, c.Accounts, c.Due, c.Status, c.Listing.Source)
+				}
+				return w.Flush()
+			}
+			id, err := campaignArg(args[0])
+			if err != nil {
+				return err
+			}
+			st, err := accessreview.LoadStatus(ctx, d.db, id, m.Now())
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(st)
+			}
+			c := st.Campaign
+			m.printf("Access review %d of %s: %s, due %s%s.\n  accounts %d, decided %d, revoked %d (%d not yet shown done), flagged %d\n  listing: %s, extracted %s by %s\n  completeness: %s\n",
+				c.ID, c.System, c.Status, c.Due, map[bool]string{true: " (OVERDUE)"}[st.Overdue], c.Accounts, st.Decided, st.Revokes, st.Open, st.Flagged,
+				c.Listing.Source, c.Listing.ExtractedAt, c.Listing.ExtractedBy, c.Listing.Completeness)
+			signed := map[int64]string{}
+			for _, s := range st.Signoffs {
+				signed[s.ReviewerID] = s.At
+			}
+			w := m.table()
+			fmt.Fprintln(w, "REVIEWER\tACCOUNTS\tDECIDED\tPRIVILEGED\tFLAGGED\tSIGNED OFF")
+			for _, r := range st.Reviewers {
+				name := r.Reviewer
+				if r.ReviewerID == 0 {
+					name = "(none yet)"
+				}
+				fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%s\n", name, r.Items, r.Decided, r.Privileged, r.Flagged, signed[r.ReviewerID])
+			}
+			w.Flush()
+			for _, b := range st.Blockers {
+				m.printf("  blocks completion: %s\n", b)
+			}
+			return nil
+		}),
+	}
+}
+
+func (m *Main) reviewConfirm() *cobra.Command {
+	var account, ticket string
+	var src listingSource
+	c := &cobra.Command{
+		Use:   "confirm ID (--from-collection ID | --file later.csv | --account A --ticket T)",
+		Short: "Close revokes: by a later listing that no longer holds the account, or by a linked ticket",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := campaignArg(args[0])
+			if err != nil {
+				return err
+			}
+			if ticket != "" || account != "" {
+				if err := accessreview.LinkTicket(ctx, d.db, m.change(), nil, id, account, ticket); err != nil {
+					return err
+				}
+				return m.written(ctx, d, map[string]any{"campaign": id, "account": account, "ticket": ticket}, "The revoke of %s is closed by ticket %s.\n", account, ticket)
+			}
+			c, err := d.db.Campaign(ctx, id)
+			if err != nil {
+				return err
+			}
+			accts, l, err := src.read(ctx, m, d, c.System)
+			if err != nil && !(attest.ErrorCode(err) == attest.EINVALID && strings.Contains(err.Error(), "no accounts of system")) {
+				return err
+			}
+			fu, err := accessreview.Confirm(ctx, d.db, m.change(), nil, id, l, accts)
+			if err != nil {
+				return err
+			}
+			return m.written(ctx, d, fu, "Revokes shown done by %s: %d (%s); still open: %d (%s).\n", l.Source, len(fu.Closed), strings.Join(fu.Closed, ", "), len(fu.Open), strings.Join(fu.Open, ", "))
+		}),
+	}
+	src.flags(c)
+	c.Flags().StringVar(&account, "account", "", "the revoked account a ticket closes")
+	c.Flags().StringVar(&ticket, "ticket", "", "the ticket (an ID or a link) that carried out the revoke")
+	return c
+}
+
+func (m *Main) reviewComplete() *cobra.Command {
+	var controls []string
+	c := &cobra.Command{
+		Use:   "complete ID [--control ID...]",
+		Short: "Complete an access review that nothing blocks; with --control its decisions become evidence",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := campaignArg(args[0])
+			if err != nil {
+				return err
+			}
+			for i, ctl := range controls {
+				if controls[i], err = requireControl(ctx, d.db, ctl); err != nil {
+					return err
+				}
+			}
+			c, err := accessreview.Complete(ctx, d.db, d.blobs, m.change(), nil, id, controls)
+			if err != nil {
+				return err
+			}
+			msg := "Access review %d is completed.\n"
+			if c.EvidenceID != 0 {
+				msg = fmt.Sprintf("Access review %%d is completed; its decisions are evidence %d for %s.\n", c.EvidenceID, strings.Join(controls, ", "))
+			}
+			return m.written(ctx, d, c, msg, id)
+		}),
+	}
+	c.Flags().StringSliceVar(&controls, "control", nil, "the access-review control the decisions are evidence for (repeatable)")
+	return c
+}
+
+func (m *Main) reviewExport() *cobra.Command {
+	var format, output string
+	c := &cobra.Command{
+		Use:   "export ID --format csv|xlsx [-o FILE]",
+		Short: "Export an access review's accounts and decisions",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := campaignArg(args[0])
+			if err != nil {
+				return err
+			}
+			write := map[string]func(io.Writer, *attest.Campaign, []attest.ReviewItem) error{"csv": accessreview.WriteCSV, "xlsx": accessreview.WriteXLSX}[strings.ToLower(format)]
+			if write == nil {
+				return attest.Errorf(attest.EINVALID, "format: %q is not csv or xlsx", format)
+			}
+			if format == "xlsx" && output == "" {
+				return attest.Errorf(attest.EINVALID, "a workbook is written to a file: give -o FILE")
+			}
+			c, err := d.db.Campaign(ctx, id)
+			if err != nil {
+				return err
+			}
+			items, err := d.db.ReviewItems(ctx, id)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if err := write(&buf, c, items); err != nil {
+				return err
+			}
+			if output == "" {
+				_, err := m.Stdout.Write(buf.Bytes())
+				return err
+			}
+			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
+				return err
+			}
+			return m.answer(map[string]any{"campaign": id, "file": output, "rows": len(items)}, "Wrote %d accounts of access review %d to %s.\n", len(items), id, output)
+		}),
+	}
+	c.Flags().StringVar(&format, "format", "csv", "csv or xlsx")
+	c.Flags().StringVarP(&output, "output", "o", "", "the file to write (CSV: default standard output)")
+	return c
+}
