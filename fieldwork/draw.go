@@ -187,8 +187,6 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		if err != nil {
 			return nil, field("size", attest.ErrorMessage(err))
 		}
-		// The population caps the size: one no larger is tested whole.
-		sz = sz.Cap(pop.Rows)
 		size, rule = sz.Size, sz.Rule
 	}
 	seed := req.Seed
@@ -218,7 +216,7 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		return nil, err
 	}
 	all := len(items) < size || len(items) == pop.Rows
-	if all && !strings.Contains(rule, "every item is taken") {
+	if all && !strings.Contains(rule, "every item is") {
 		rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
 	}
 	if items == nil {

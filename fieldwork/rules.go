@@ -220,11 +220,8 @@ func SizeRule(ctx context.Context, s Store, p sample.Profile, e *attest.Engageme
 		sz = sample.Size{Size: size, Rule: fmt.Sprintf("roll-forward after the interim test to %s: %d of the period's %d, in proportion to the %.0f of %.0f days remaining (%d), and at least %d for a remainder of %d items",
 			interimTo, share, sz.Size, rest, total, share, min.Size, pop.Rows)}
 	}
-	if pop.Rows > 0 && sz.Size >= pop.Rows {
-		sz.Rule += fmt.Sprintf("; the population has %d items, so every item is taken", pop.Rows)
-		sz.Size = pop.Rows
-	}
-	return sz, nil
+	// The population caps the size: one no larger is tested whole.
+	return sz.Cap(pop.Rows), nil
 }
 
 // interim is the end of the latest interim test of c in e that pop starts

@@ -55,7 +55,7 @@ func TestDrawDefaultSizeCappedByPopulation(t *testing.T) {
 	writeFile(t, dir, "days.csv", population(8, 0))
 	mustRun(t, dir, "population", "import", "--control", "AC-05", "--file", "days.csv", "--key", "id", "--date", "merged", "--source", "job history")
 	addAuditor(t, dir, "Ana Lima")
-	d := decode[map[string]any](t, mustRun(t, dir, "sample", "draw", "--control", "AC-05", "--seed", "s", "--as", "Ana Lima", "--json"))
+	d := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "AC-05", "--seed", "s", "--json"}, keyOf(dir, "Ana Lima")...)...))
 	rule, _ := d["rule"].(string)
 	if d["size"] != 8.0 || len(toStrings(d["items"])) != 8 || strings.Count(rule, "every item") != 1 {
 		t.Errorf("draw over 8 days: size %v, %d items, rule %q", d["size"], len(toStrings(d["items"])), rule)
