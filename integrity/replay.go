@@ -338,9 +338,24 @@ func compareSampling(ctx context.Context, s attest.Store, st *state, engs []atte
 	return nil
 }
 
-// compareTesting checks tests, responses and requests against the ledger,
+// compareTesting checks tests, requests, comments, completeness checks,
+// accounts, the trust center, documents and responses against the ledger,
 // both ways.
 func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attest.Engagement, r *Report) error {
+	if err := compareTestsAndRequests(ctx, s, st, engs, r); err != nil {
+		return err
+	}
+	for _, compare := range []func(context.Context, attest.Store, *state, *Report) error{compareCompleteness, compareAccounts, compareTrust, compareDocuments, compareResponses} {
+		if err := compare(ctx, s, st, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compareTestsAndRequests checks the engagements' tests, requests and
+// their comments against the ledger, both ways.
+func compareTestsAndRequests(ctx context.Context, s attest.Store, st *state, engs []attest.Engagement, r *Report) error {
 	seenT, seenQ, seenCm := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
 	for _, e := range engs {
 		ts, err := s.Tests(ctx, e.ID, "")
@@ -395,6 +410,12 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, c.Entry, "", "comment %d, recorded in entry %d, is missing from the database", id, c.Entry)
 		}
 	}
+	return nil
+}
+
+// compareCompleteness checks completeness checks against the ledger, both
+// ways.
+func compareCompleteness(ctx context.Context, s attest.Store, st *state, r *Report) error {
 	cs, err := s.CompletenessChecks(ctx, 0)
 	if err != nil {
 		return err
@@ -413,6 +434,12 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, c.Entry, "", "completeness check %d, recorded in entry %d, is missing from the database", id, c.Entry)
 		}
 	}
+	return nil
+}
+
+// compareAccounts checks users and API tokens against the ledger, both
+// ways.
+func compareAccounts(ctx context.Context, s attest.Store, st *state, r *Report) error {
 	us, err := s.Users(ctx)
 	if err != nil {
 		return err
@@ -449,9 +476,11 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, st.tokenEntry[id], "", "API token %d, recorded in entry %d, is missing from the database", id, st.tokenEntry[id])
 		}
 	}
-	if err := compareTrust(ctx, s, st, r); err != nil {
-		return err
-	}
+	return nil
+}
+
+// compareDocuments checks documents against the ledger, both ways.
+func compareDocuments(ctx context.Context, s attest.Store, st *state, r *Report) error {
 	ds, err := s.Documents(ctx, "", "")
 	if err != nil {
 		return err
@@ -470,6 +499,12 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, d.Entry, d.Ref, "document %d, recorded in entry %d, is missing from the database", id, d.Entry)
 		}
 	}
+	return nil
+}
+
+// compareResponses checks management's responses against the ledger, both
+// ways.
+func compareResponses(ctx context.Context, s attest.Store, st *state, r *Report) error {
 	rs, err := s.Responses(ctx, 0)
 	if err != nil {
 		return err
