@@ -123,16 +123,7 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 		return nil, err
 	}
 	if req.Internal {
-		population := 0
-		if req.DrawID > 0 {
-			if population, _, err = DrawItems(ctx, s, e.ID, c.ID, req.DrawID, req.Items); err != nil {
-				return nil, err
-			}
-		}
-		if err := t.Conclude(req.NotPerformed, population, profile.Wording); err != nil {
-			return nil, field(testField(err), attest.ErrorMessage(err))
-		}
-		return s.AddTest(ctx, ch, t)
+		return recordInternal(ctx, s, ch, t, req, profile)
 	}
 	act := TestAct{Control: c.ID, Procedures: t.Procedures, Draw: req.DrawID, From: t.From, To: t.To, DrawHashes: []string{}, AppliesTo: []string{}, SupportedBy: []string{}}
 	if act.AppliesTo, err = appliesTo(ctx, env, s, actor, e, c, req.AppliesTo); err != nil {
@@ -187,6 +178,22 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 		return nil, err
 	}
 	return s.AddTest(ctx, signedChange(ch, st), t)
+}
+
+// recordInternal records management's internal test: concluded from its
+// items, without the auditor's signature or rules.
+func recordInternal(ctx context.Context, s TestStore, ch attest.Change, t attest.Test, req TestRequest, profile sample.Profile) (*attest.Test, error) {
+	population := 0
+	if req.DrawID > 0 {
+		var err error
+		if population, _, err = DrawItems(ctx, s, t.EngagementID, t.ControlID, req.DrawID, req.Items); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.Conclude(req.NotPerformed, population, profile.Wording); err != nil {
+		return nil, field(testField(err), attest.ErrorMessage(err))
+	}
+	return s.AddTest(ctx, ch, t)
 }
 
 // sampledItems checks a test of a signed draw's items: the items are the
