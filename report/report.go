@@ -344,6 +344,10 @@ func testProcedure(t attest.Test) string {
 }
 
 // controlsSection is Section 4.
+//
+// It is long because the section's title, note and rows depend on the same
+// facts (kind, type, the signed results) and are kept in the order the
+// section reads; the by-process layout is apart (byProcess).
 func controlsSection(in *Input) Section {
 	s := Section{ID: "section-4", Number: "Section 4", Whose: "management"}
 	tests := in.auditorTests()
