@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/workpapers"
 )
@@ -63,15 +66,17 @@ func (m *Main) keyEnroll() *cobra.Command {
 	var pubFile, holder string
 	var invite bool
 	enroll := &cobra.Command{
-		Use:   "enroll NAME (--public-key FILE | --invite)",
+		Use:   "enroll [NAME] (--public-key FILE | --invite)",
 		Short: "Enroll an auditor's public key on the engagement (the auditor then confirms it)",
 		Long: `Enroll the public half of an auditor's key for the named auditor. The auditor
 may enroll their own key; management may record a key the auditor sent, but
 no key counts until the auditor confirms it with a statement signed by it
 (attest engagement auditor confirm). With --invite, the command prints the
 page where the auditor, signed in, makes a key in their browser and enrolls
-and confirms it there.`,
-		Args: cobra.ExactArgs(1),
+and confirms it there. NAME is the named auditor the key is for; without
+it, the name in the public key file's comment when it names one, else the
+engagement's only auditor.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			d, e, err := m.openEngagement(ctx)
@@ -79,26 +84,34 @@ and confirms it there.`,
 				return err
 			}
 			defer d.Close()
+			var b []byte
+			if !invite {
+				if pubFile == "" {
+					return attest.Errorf(attest.EINVALID, "give the auditor's public key (--public-key FILE, as attest auditor keygen writes) or --invite")
+				}
+				if b, err = os.ReadFile(pubFile); err != nil {
+					return attest.Errorf(attest.EINVALID, "public key: %v", err)
+				}
+			}
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			} else if name, err = enrollName(ctx, d, e, string(b)); err != nil {
+				return err
+			}
 			if invite {
 				url := "/fieldwork/" + e.ID + "/key"
 				if m.cfg.json {
-					return m.printJSON(map[string]string{"engagement": e.ID, "auditor": args[0], "invite": url})
+					return m.printJSON(map[string]string{"engagement": e.ID, "auditor": name, "invite": url})
 				}
-				m.printf("Send %s this page of your Attest server: %s\nSigned in with their auditor account, they make a key in the browser, enroll it and confirm its fingerprint against their firm's record.\n", args[0], url)
+				m.printf("Send %s this page of your Attest server: %s\nSigned in with their auditor account, they make a key in the browser, enroll it and confirm its fingerprint against their firm's record.\n", name, url)
 				return nil
-			}
-			if pubFile == "" {
-				return attest.Errorf(attest.EINVALID, "give the auditor's public key (--public-key FILE, as attest auditor keygen writes) or --invite")
-			}
-			b, err := os.ReadFile(pubFile)
-			if err != nil {
-				return attest.Errorf(attest.EINVALID, "public key: %v", err)
 			}
 			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
 			}
-			k, err := fieldwork.Enroll(ctx, env, d.db, m.change(), actor, fieldwork.EnrollRequest{Engagement: e.ID, Name: args[0], PublicKey: string(b), Holder: holder})
+			k, err := fieldwork.Enroll(ctx, env, d.db, m.change(), actor, fieldwork.EnrollRequest{Engagement: e.ID, Name: name, PublicKey: string(b), Holder: holder})
 			if err != nil {
 				return err
 			}
@@ -440,4 +453,33 @@ func (m *Main) testReview() *cobra.Command {
 	cmd.Flags().Int64Var(&id, "test", 0, "the test reviewed")
 	cmd.Flags().StringVar(&note, "note", "", "the reviewer's note")
 	return cmd
+}
+
+// enrollName is the named auditor a key is enrolled for when no NAME is
+// given: the one the public key's comment names, else the engagement's
+// only auditor.
+func enrollName(ctx context.Context, d *data, e *attest.Engagement, pub string) (string, error) {
+	as, err := d.db.Auditors(ctx, e.ID)
+	if err != nil {
+		return "", err
+	}
+	if f := strings.Fields(pub); len(f) > 2 && f[0] == auditsig.PublicKeyPrefix {
+		comment := strings.Join(f[2:], " ")
+		for _, a := range as {
+			if a.Name == comment {
+				return a.Name, nil
+			}
+		}
+	}
+	if len(as) == 1 {
+		return as[0].Name, nil
+	}
+	var names []string
+	for _, a := range as {
+		names = append(names, fmt.Sprintf("%q", a.Name))
+	}
+	if len(names) == 0 {
+		return "", attest.Errorf(attest.EINVALID, "%s has no named auditor yet: attest engagement auditor add NAME --user ADDRESS", e.ID)
+	}
+	return "", attest.Errorf(attest.EINVALID, "say which auditor the key is for: attest engagement auditor enroll NAME (one of %s)", strings.Join(names, ", "))
 }

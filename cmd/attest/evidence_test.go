@@ -36,7 +36,7 @@ func enrollKey(t *testing.T, dir, name string) {
 	t.Helper()
 	key := keyOf(dir, name)[1]
 	mustRun(t, dir, "auditor", "keygen", "--out", key, "--name", name)
-	mustRun(t, dir, "engagement", "auditor", "enroll", name, "--public-key", key+".pub")
+	mustRun(t, dir, "engagement", "auditor", "enroll", "--public-key", key+".pub") // the name from the key's comment
 	mustRun(t, dir, "engagement", "auditor", "confirm", "--auditor-key", key)
 }
 

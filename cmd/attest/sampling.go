@@ -17,11 +17,13 @@ import (
 func (m *Main) auditorCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auditor",
-		Short: "Name the service auditor's team on the engagement",
-		Long: `Name the people of the CPA firm who work on the engagement. Only they may
-set seeds, draw samples and record the auditor's tests and conclusions; every
-action is recorded with its actor (--as NAME, default the operating-system
-user).`,
+		Short: "Name the service auditor's team on the engagement and enroll their keys",
+		Long: `Name the people of the CPA firm who work on the engagement, link each to
+their account, and enroll the public keys they sign with. Only they may set
+seeds, draw samples, record the auditor's tests and conclusions, and make or
+close requests, and each such act is a statement signed with the auditor's
+own key (attest auditor keygen; --auditor-key FILE): the key, not a name,
+says who acted.`,
 	}
 	var firm, email string
 	add := &cobra.Command{
@@ -108,10 +110,11 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 }
 
 // fieldwork is the environment of the auditor's workflows on a data
-// directory, and the account the operator acts for. Until the auditor's
-// own signed identity is presented (the auditor's-work issue), the CLI
-// takes --as NAME as the engagement's named auditor of that name and acts
-// for that auditor's linked account; an unlinked name acts for no one.
+// directory, and the account the operator acts for: with --auditor-key,
+// the account the key is enrolled for; otherwise --as NAME as the
+// engagement's named auditor of that name (for reads and the firm's
+// sample-size table; every signed act refuses --as), and an unlinked
+// name acts for no one.
 func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fieldwork.Env, *attest.User, error) {
 	grace, err := auth.Grace(ctx, d.db)
 	if err != nil {
