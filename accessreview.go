@@ -141,17 +141,6 @@ type ReviewerSummary struct {
 	Flagged     int    `json:"flagged"`
 }
 
-// Ledger entry types of access reviews. A bulk act is one entry naming
-// the SHA-256 of its rows (ReviewBatch).
-const (
-	EntryReviewStarted   = "review.started"
-	EntryReviewAssigned  = "review.assigned"
-	EntryReviewDecided   = "review.decided"
-	EntryReviewResolved  = "review.resolved"
-	EntryReviewSignedOff = "review.signed_off"
-	EntryReviewCompleted = "review.completed"
-)
-
 // ReviewBatch is the ledger entry of a bulk act on a campaign: how many
 // rows and the SHA-256 of their canonical form (accessreview.Digest).
 type ReviewBatch struct {

@@ -269,16 +269,3 @@ type EventsImported struct {
 	ControlID string  `json:"control"`
 	Events    []Event `json:"events"`
 }
-
-// Ledger entry types.
-const (
-	EntryEngagementCreated = "engagement.created"
-	EntryControlUpdated    = "control.updated"
-	EntryExclusionPut      = "exclusion.put"
-	EntryExclusionDeleted  = "exclusion.deleted"
-	EntryEvidenceAdded     = "evidence.added"
-	EntryEvidenceRetracted = "evidence.retracted"
-	EntryEvidencePurged    = "evidence.purged"
-	EntryEventsImported    = "events.imported"
-	EntryNotRequiredAdded  = "not_required.added"
-)

@@ -23,9 +23,6 @@ type Disclosure struct {
 	Entry int64  `json:"ledger_entry"`
 }
 
-// EntryDeviationDisclosed records one disclosure.
-const EntryDeviationDisclosed = "deviation.disclosed"
-
 // DisclosureStore keeps the disclosures of known deviations.
 type DisclosureStore interface {
 	// AddDisclosures records disclosures of one engagement in one

@@ -38,9 +38,6 @@ type Document struct {
 	Entry        int64             `json:"ledger_entry"`
 }
 
-// EntryDocumentAdded is the ledger entry type for a new document.
-const EntryDocumentAdded = "document.added"
-
 // DocumentStore keeps documents.
 type DocumentStore interface {
 	AddDocument(ctx context.Context, ch Change, d Document) (*Document, error)

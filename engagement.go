@@ -198,9 +198,6 @@ type Store interface {
 // the stored values against the ledger.
 var RecordedSettings = []string{"auditor.grace", "trust.auto_domains", "trust.link_days", "trust.nda_kinds"}
 
-// EntrySettingSaved records a change to one of the RecordedSettings.
-const EntrySettingSaved = "setting.saved"
-
 // SettingSaved is the ledger entry of a recorded setting.
 type SettingSaved struct {
 	Key   string `json:"key"`

@@ -83,15 +83,6 @@ type PolicyChange struct {
 	Event   *PolicyEvent   `json:"event,omitempty"`
 }
 
-// Ledger entry types of policies.
-const (
-	EntryPolicyCreated   = "policy.created"
-	EntryPolicyEdited    = "policy.edited"
-	EntryPolicySubmitted = "policy.submitted"
-	EntryPolicyApproved  = "policy.approved"
-	EntryPolicyPublished = "policy.published"
-)
-
 // PolicyStore keeps policies, their versions and the acts on them.
 type PolicyStore interface {
 	// RecordPolicy writes one change of a policy with its ledger entry of

@@ -62,15 +62,6 @@ type Draw struct {
 	Entry        int64    `json:"ledger_entry"`
 }
 
-// Ledger entry types for sampling.
-const (
-	EntryAuditorAdded    = "auditor.added"
-	EntryAuditorRemoved  = "auditor.removed"
-	EntryAuditorLinked   = "auditor.linked"
-	EntryPopulationAdded = "population.imported"
-	EntrySampleDrawn     = "sample.drawn"
-)
-
 // SamplingStore keeps auditors, populations and draws; every write appends
 // a ledger entry in the same transaction.
 type SamplingStore interface {
@@ -109,9 +100,6 @@ type Completeness struct {
 	At           string   `json:"at"`
 	Entry        int64    `json:"ledger_entry"`
 }
-
-// EntryCompleteness is the ledger entry type for a completeness check.
-const EntryCompleteness = "population.completeness"
 
 // CompletenessStore keeps completeness checks.
 type CompletenessStore interface {

@@ -44,13 +44,6 @@ type Statement struct {
 	AddedAt      string `json:"added_at"`
 }
 
-// Ledger entry types for the auditor's keys and statements.
-const (
-	EntryAuditorKeyEnrolled = "auditor.key.enrolled"
-	EntryAuditorKeyRetired  = "auditor.key.retired"
-	EntryAuditorStatement   = "auditor.statement"
-)
-
 // StatementStore keeps auditors' keys and signed statements. A statement
 // may also travel in a Change: the store method that writes the record
 // stores it in the same transaction, with that record's ledger entry.

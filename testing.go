@@ -85,14 +85,6 @@ type Comment struct {
 	Entry     int64  `json:"ledger_entry"`
 }
 
-// Ledger entry types for testing and requests.
-const (
-	EntryTestRecorded   = "test.recorded"
-	EntryResponseAdded  = "response.added"
-	EntryRequestSaved   = "request.saved"
-	EntryRequestComment = "request.commented"
-)
-
 // TestingStore keeps tests, management responses and requests.
 type TestingStore interface {
 	AddTest(ctx context.Context, ch Change, t Test) (*Test, error)

@@ -146,22 +146,6 @@ type Download struct {
 	Entry      int64  `json:"ledger_entry"`
 }
 
-// Ledger entry types of the trust center. Every change to a request is
-// recorded whole under the entry type of what happened.
-const (
-	EntryNDASaved        = "trust.nda_saved"
-	EntryAccessRequested = "trust.requested"
-	EntryAccessConfirmed = "trust.confirmed"
-	EntryNDAAccepted     = "trust.nda_accepted"
-	EntryAccessApproved  = "trust.approved"
-	EntryAccessRefused   = "trust.refused"
-	EntryAccessRevoked   = "trust.revoked"
-	EntryDownload        = "trust.downloaded"
-)
-
-// AccessEntries are the entry types that record an access request.
-var AccessEntries = []string{EntryAccessRequested, EntryAccessConfirmed, EntryNDAAccepted, EntryAccessApproved, EntryAccessRefused, EntryAccessRevoked}
-
 // TrustStore keeps the trust center's NDA versions, access requests and
 // downloads; every write is a ledger entry.
 type TrustStore interface {

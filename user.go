@@ -65,13 +65,6 @@ type Token struct {
 	RevokedAt string `json:"revoked_at,omitempty"`
 }
 
-// Ledger entry types for accounts. Entries hold the records without
-// password or token hashes.
-const (
-	EntryUserSaved  = "user.saved"
-	EntryTokenSaved = "token.saved"
-)
-
 // UserStore keeps users and API tokens.
 type UserStore interface {
 	// SaveUser creates (ID 0) or updates a user; an e-mail address is

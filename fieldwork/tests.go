@@ -8,6 +8,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/sample"
 )
 
 // TestStore is what recording tests and responses needs.
@@ -122,16 +123,7 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 		return nil, err
 	}
 	if req.Internal {
-		population := 0
-		if req.DrawID > 0 {
-			if population, _, err = DrawItems(ctx, s, e.ID, c.ID, req.DrawID, req.Items); err != nil {
-				return nil, err
-			}
-		}
-		if err := t.Conclude(req.NotPerformed, population, profile.Wording); err != nil {
-			return nil, field(testField(err), attest.ErrorMessage(err))
-		}
-		return s.AddTest(ctx, ch, t)
+		return recordInternal(ctx, s, ch, t, req, profile)
 	}
 	act := TestAct{Control: c.ID, Procedures: t.Procedures, Draw: req.DrawID, From: t.From, To: t.To, DrawHashes: []string{}, AppliesTo: []string{}, SupportedBy: []string{}}
 	if act.AppliesTo, err = appliesTo(ctx, env, s, actor, e, c, req.AppliesTo); err != nil {
@@ -157,44 +149,8 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 		}
 		return nil, field("items", fmt.Sprintf("%s are not in a draw: the auditor's tested items are the items of a signed draw (attest sample draw, then --draw ID)", strings.Join(keys, ", ")))
 	default:
-		var pop *attest.Population
-		var hashes []string
-		if population, pop, err = DrawItems(ctx, s, e.ID, c.ID, req.DrawID, req.Items); err != nil {
+		if population, note, err = sampledItems(ctx, s, profile, e, c, t, req, &act); err != nil {
 			return nil, err
-		}
-		if hashes, err = drawStatements(ctx, s, e.ID, c.ID, req.DrawID); err != nil {
-			return nil, err
-		}
-		act.DrawHashes = hashes
-		if pop.LastDate != "" || pop.ExtractedAt != "" {
-			reach := pop.LastDate
-			if len(pop.ExtractedAt) >= 10 && pop.ExtractedAt[:10] > reach {
-				reach = pop.ExtractedAt[:10]
-			}
-			if reach < t.To {
-				return nil, field("covers", fmt.Sprintf("population %d reaches %s, before the end of the part tested (%s): record this test as interim (--covers %s..%s) and roll forward with a population and sample of the rest", pop.ID, reach, t.To, t.From, reach))
-			}
-		}
-		tested := 0
-		for _, it := range req.Items {
-			if it.Result != attest.ResultNotApplicable {
-				tested++
-			}
-		}
-		want := population
-		if sz, err := SizeRule(ctx, s, profile, e, c, pop); err == nil && sz.Size < want {
-			want = sz.Size
-		}
-		if tested < want {
-			if strings.TrimSpace(req.Reason) == "" {
-				return nil, field("reason", fmt.Sprintf("%d items were tested and the size rule asks %d: give the reason for testing fewer", tested, want))
-			}
-			were := fmt.Sprintf("%d items were", tested)
-			if tested == 1 {
-				were = "1 item was"
-			}
-			note = fmt.Sprintf(" %s tested where the sample size rule asks %d: %s.", were, want, strings.TrimSuffix(strings.TrimSpace(req.Reason), "."))
-			act.Reason = strings.TrimSpace(req.Reason)
 		}
 	}
 	if err := t.Conclude(req.NotPerformed, population, profile.Wording); err != nil {
@@ -222,6 +178,70 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 		return nil, err
 	}
 	return s.AddTest(ctx, signedChange(ch, st), t)
+}
+
+// recordInternal records management's internal test: concluded from its
+// items, without the auditor's signature or rules.
+func recordInternal(ctx context.Context, s TestStore, ch attest.Change, t attest.Test, req TestRequest, profile sample.Profile) (*attest.Test, error) {
+	population := 0
+	if req.DrawID > 0 {
+		var err error
+		if population, _, err = DrawItems(ctx, s, t.EngagementID, t.ControlID, req.DrawID, req.Items); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.Conclude(req.NotPerformed, population, profile.Wording); err != nil {
+		return nil, field(testField(err), attest.ErrorMessage(err))
+	}
+	return s.AddTest(ctx, ch, t)
+}
+
+// sampledItems checks a test of a signed draw's items: the items are the
+// draw's, the population reaches the end of the part tested, and fewer
+// items than the size rule asks come with a reason. It returns the
+// population's size and the note the wording gains, and fills in the act's
+// draw hashes and reason.
+func sampledItems(ctx context.Context, s TestStore, profile sample.Profile, e *attest.Engagement, c *attest.Control, t attest.Test, req TestRequest, act *TestAct) (population int, note string, err error) {
+	var pop *attest.Population
+	var hashes []string
+	if population, pop, err = DrawItems(ctx, s, e.ID, c.ID, req.DrawID, req.Items); err != nil {
+		return 0, "", err
+	}
+	if hashes, err = drawStatements(ctx, s, e.ID, c.ID, req.DrawID); err != nil {
+		return 0, "", err
+	}
+	act.DrawHashes = hashes
+	if pop.LastDate != "" || pop.ExtractedAt != "" {
+		reach := pop.LastDate
+		if len(pop.ExtractedAt) >= 10 && pop.ExtractedAt[:10] > reach {
+			reach = pop.ExtractedAt[:10]
+		}
+		if reach < t.To {
+			return 0, "", field("covers", fmt.Sprintf("population %d reaches %s, before the end of the part tested (%s): record this test as interim (--covers %s..%s) and roll forward with a population and sample of the rest", pop.ID, reach, t.To, t.From, reach))
+		}
+	}
+	tested := 0
+	for _, it := range req.Items {
+		if it.Result != attest.ResultNotApplicable {
+			tested++
+		}
+	}
+	want := population
+	if sz, err := SizeRule(ctx, s, profile, e, c, pop); err == nil && sz.Size < want {
+		want = sz.Size
+	}
+	if tested < want {
+		if strings.TrimSpace(req.Reason) == "" {
+			return 0, "", field("reason", fmt.Sprintf("%d items were tested and the size rule asks %d: give the reason for testing fewer", tested, want))
+		}
+		were := fmt.Sprintf("%d items were", tested)
+		if tested == 1 {
+			were = "1 item was"
+		}
+		note = fmt.Sprintf(" %s tested where the sample size rule asks %d: %s.", were, want, strings.TrimSuffix(strings.TrimSpace(req.Reason), "."))
+		act.Reason = strings.TrimSpace(req.Reason)
+	}
+	return population, note, nil
 }
 
 // coverage is the part of e's period a test covers: from..to, within the

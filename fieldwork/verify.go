@@ -87,45 +87,7 @@ func Check(ctx context.Context, s AuditStore, engagementID string) (*Audit, erro
 	for _, st := range sts {
 		byKey[st.Key] = append(byKey[st.Key], st)
 	}
-	bad := map[int64]bool{} // entries with an invalid statement
-	enrolled := map[string]bool{}
-	for _, k := range keys {
-		enrolled[k.Fingerprint] = true
-		ks := KeyState{AuditorKey: k}
-		bodies, problems := chain(k, byKey[k.Fingerprint])
-		ks.Valid = len(bodies) > 0 && bodies[0].Kind == auditsig.KindConfirm
-		if !ks.Valid && len(byKey[k.Fingerprint]) > 0 {
-			problems = append(problems, fmt.Sprintf("key %s (%s) was never confirmed by its holder: nothing it signed counts", k.Fingerprint, k.Name))
-		}
-		if !ks.Valid {
-			bodies = nil
-		}
-		valid := map[int64]bool{}
-		for _, b := range bodies {
-			valid[b.Seq] = true
-		}
-		for _, st := range byKey[k.Fingerprint] {
-			if !valid[st.Seq] {
-				bad[st.Entry] = true
-				a.Counts.BadSignature++
-			}
-		}
-		for _, b := range bodies {
-			ks.Statements++
-			a.Bodies[b.entry] = b.Body
-		}
-		a.Problems = append(a.Problems, problems...)
-		a.Keys = append(a.Keys, ks)
-	}
-	for fp, list := range byKey {
-		if !enrolled[fp] {
-			a.Problems = append(a.Problems, fmt.Sprintf("%d statements on %s are under key %s, which is not enrolled there", len(list), engagementID, fp))
-			for _, st := range list {
-				bad[st.Entry] = true
-				a.Counts.BadSignature++
-			}
-		}
-	}
+	bad := checkChains(a, keys, byKey, engagementID)
 	matched := map[int64]bool{}
 	judge := func(what string, entry int64, same func(b auditsig.Body) error) {
 		b, ok := a.Bodies[entry]
@@ -180,7 +142,60 @@ func Check(ctx context.Context, s AuditStore, engagementID string) (*Audit, erro
 			a.Counts.Verified++
 		}
 	}
-	// Reviews of verified tests, by the reviewers' names.
+	addReviews(a, keys)
+	sort.Strings(a.Problems)
+	return a, nil
+}
+
+// checkChains verifies each enrolled key's chain of statements into a
+// (the bodies that count, the keys' states, the problems) and returns the
+// entries whose statement does not verify, or is under a key not enrolled.
+func checkChains(a *Audit, keys []attest.AuditorKey, byKey map[string][]attest.Statement, engagementID string) map[int64]bool {
+	bad := map[int64]bool{} // entries with an invalid statement
+	enrolled := map[string]bool{}
+	for _, k := range keys {
+		enrolled[k.Fingerprint] = true
+		ks := KeyState{AuditorKey: k}
+		bodies, problems := chain(k, byKey[k.Fingerprint])
+		ks.Valid = len(bodies) > 0 && bodies[0].Kind == auditsig.KindConfirm
+		if !ks.Valid && len(byKey[k.Fingerprint]) > 0 {
+			problems = append(problems, fmt.Sprintf("key %s (%s) was never confirmed by its holder: nothing it signed counts", k.Fingerprint, k.Name))
+		}
+		if !ks.Valid {
+			bodies = nil
+		}
+		valid := map[int64]bool{}
+		for _, b := range bodies {
+			valid[b.Seq] = true
+		}
+		for _, st := range byKey[k.Fingerprint] {
+			if !valid[st.Seq] {
+				bad[st.Entry] = true
+				a.Counts.BadSignature++
+			}
+		}
+		for _, b := range bodies {
+			ks.Statements++
+			a.Bodies[b.entry] = b.Body
+		}
+		a.Problems = append(a.Problems, problems...)
+		a.Keys = append(a.Keys, ks)
+	}
+	for fp, list := range byKey {
+		if !enrolled[fp] {
+			a.Problems = append(a.Problems, fmt.Sprintf("%d statements on %s are under key %s, which is not enrolled there", len(list), engagementID, fp))
+			for _, st := range list {
+				bad[st.Entry] = true
+				a.Counts.BadSignature++
+			}
+		}
+	}
+	return bad
+}
+
+// addReviews records the reviews of verified tests, by the reviewers'
+// names.
+func addReviews(a *Audit, keys []attest.AuditorKey) {
 	names := map[int64]string{}
 	for _, k := range keys {
 		names[k.UserID] = k.Name
@@ -200,8 +215,6 @@ func Check(ctx context.Context, s AuditStore, engagementID string) (*Audit, erro
 			a.Reviews[entry] = append(a.Reviews[entry], names[b.Auditor])
 		}
 	}
-	sort.Strings(a.Problems)
-	return a, nil
 }
 
 type entryBody struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"sort"
 
 	"github.com/attest-dev/attest"
@@ -62,261 +61,20 @@ func (s *state) evidenceIDs() []int64 {
 	return ids
 }
 
+// replay builds the state the ledger describes, entry by entry, by the
+// appliers of their types; an entry that cannot be read is reported.
 func replay(entries []ledger.Entry, r *Report) (*state, error) {
-	st := &state{
-		engagements: map[string]*attest.Engagement{}, engEntry: map[string]int64{},
-		controls: map[[2]string]*attest.Control{}, ctlEntry: map[[2]string]int64{},
-		exclusions: map[[2]string]attest.Exclusion{}, exclEntry: map[[2]string]int64{},
-		evidence: map[int64]*attest.Evidence{},
-		events:   map[[2]string]attest.Event{}, evEntry: map[[2]string]int64{},
-		notRequired: map[int64]attest.NotRequired{}, nrEntry: map[int64]int64{},
-		populations: map[int64]attest.Population{}, draws: map[int64]attest.Draw{},
-		auditors: map[[2]string]attest.Auditor{}, audEntry: map[[2]string]int64{},
-		tests: map[int64]attest.Test{}, responses: map[int64]attest.Response{}, disclosures: map[int64]attest.Disclosure{},
-		requests: map[int64]attest.Request{}, reqEntry: map[int64]int64{},
-		comments:  map[int64]attest.Comment{},
-		complete:  map[int64]attest.Completeness{},
-		documents: map[int64]attest.Document{},
-		users:     map[int64]attest.User{}, userEntry: map[int64]int64{},
-		tokens: map[int64]attest.Token{}, tokenEntry: map[int64]int64{},
-		ndas: map[int64]attest.NDA{}, access: map[int64]attest.AccessRequest{}, accessEntry: map[int64]int64{},
-		downloads: map[int64]attest.Download{},
-		settings:  map[string]string{}, setEntry: map[string]int64{},
-		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
-	}
+	st := newState()
 	for _, e := range entries {
 		if e.Type == "" {
 			continue // missing or unreadable: already reported
 		}
-		bad := func(err error) {
-			r.add(EntryMalformed, e.Seq, "", "entry %d (%s) cannot be read: %v", e.Seq, e.Type, err)
+		apply := appliers[e.Type]
+		if apply == nil {
+			continue
 		}
-		switch e.Type {
-		case attest.EntryEngagementCreated:
-			var d attest.EngagementCreated
-			if err := json.Unmarshal(e.Data, &d); err != nil || d.Engagement == nil {
-				bad(err)
-				continue
-			}
-			st.engagements[d.Engagement.ID], st.engEntry[d.Engagement.ID] = d.Engagement, e.Seq
-			for i := range d.Controls {
-				k := [2]string{d.Engagement.ID, d.Controls[i].ID}
-				st.controls[k], st.ctlEntry[k] = &d.Controls[i], e.Seq
-			}
-		case attest.EntryControlUpdated:
-			var d attest.ControlUpdated
-			if err := json.Unmarshal(e.Data, &d); err != nil || d.Control == nil {
-				bad(err)
-				continue
-			}
-			k := [2]string{d.Control.EngagementID, d.Control.ID}
-			st.controls[k], st.ctlEntry[k] = d.Control, e.Seq
-		case attest.EntryExclusionPut:
-			var d attest.Exclusion
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			k := [2]string{d.EngagementID, d.CriterionID}
-			st.exclusions[k], st.exclEntry[k] = d, e.Seq
-		case attest.EntryExclusionDeleted:
-			var d attest.ExclusionDeleted
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			delete(st.exclusions, [2]string{d.EngagementID, d.CriterionID})
-		case attest.EntryEvidenceAdded:
-			var d attest.EvidenceRecord
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			st.evidence[d.ID] = &attest.Evidence{ID: d.ID, Ref: d.Ref, Size: d.Size, MediaType: d.MediaType, Name: d.Name, Controls: d.Controls,
-				Date: d.Date, CoversStart: d.CoversStart, CoversEnd: d.CoversEnd, PerformedOn: d.PerformedOn, PerformedFrom: d.PerformedFrom, AddedBy: e.Actor, AddedAt: e.Time,
-				Method: d.Method, Source: d.Source, Note: d.Note, Entry: e.Seq}
-		case attest.EntryEvidenceRetracted:
-			var d attest.EvidenceRetracted
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			if ev := st.evidence[d.ID]; ev != nil {
-				ev.Retraction = &attest.Retraction{By: e.Actor, At: e.Time, Reason: d.Reason, Entry: e.Seq}
-			}
-		case attest.EntryEvidencePurged:
-			var d attest.EvidencePurged
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			if ev := st.evidence[d.ID]; ev != nil {
-				ev.PurgedAt = e.Time
-			}
-		case attest.EntryEventsImported:
-			var d attest.EventsImported
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			for _, ev := range d.Events {
-				k := [2]string{d.ControlID, ev.Key}
-				st.events[k], st.evEntry[k] = ev, e.Seq
-			}
-		case attest.EntryPopulationAdded:
-			var d attest.Population
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.populations[d.ID] = d
-		case attest.EntrySampleDrawn:
-			var d attest.Draw
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.draws[d.ID] = d
-		case attest.EntrySettingSaved:
-			var d attest.SettingSaved
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			st.settings[d.Key], st.setEntry[d.Key] = d.Value, e.Seq
-		case attest.EntryAuditorAdded, attest.EntryAuditorLinked:
-			var d attest.Auditor
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			k := [2]string{d.EngagementID, d.Name}
-			st.auditors[k], st.audEntry[k] = d, e.Seq
-		case attest.EntryAuditorRemoved:
-			var d attest.Auditor
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			delete(st.auditors, [2]string{d.EngagementID, d.Name})
-		case attest.EntryCompleteness:
-			var d attest.Completeness
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.complete[d.ID] = d
-		case attest.EntryUserSaved:
-			var d attest.User
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			st.users[d.ID], st.userEntry[d.ID] = d, e.Seq
-		case attest.EntryTokenSaved:
-			var d attest.Token
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			st.tokens[d.ID], st.tokenEntry[d.ID] = d, e.Seq
-		case attest.EntryNDASaved:
-			var d attest.NDA
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.ndas[d.Version] = d
-		case attest.EntryAccessRequested, attest.EntryAccessConfirmed, attest.EntryNDAAccepted,
-			attest.EntryAccessApproved, attest.EntryAccessRefused, attest.EntryAccessRevoked:
-			var d attest.AccessRequest
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			st.access[d.ID], st.accessEntry[d.ID] = d, e.Seq
-		case attest.EntryDownload:
-			var d attest.Download
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.downloads[d.ID] = d
-		case attest.EntryDocumentAdded:
-			var d attest.Document
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.documents[d.ID] = d
-		case attest.EntryTestRecorded:
-			var d attest.Test
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.tests[d.ID] = d
-		case attest.EntryResponseAdded:
-			var d attest.Response
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.responses[e.Seq] = d
-		case attest.EntryDeviationDisclosed:
-			var d attest.Disclosure
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.disclosures[e.Seq] = d
-		case attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished:
-			var c attest.PolicyChange
-			if err := json.Unmarshal(e.Data, &c); err != nil {
-				bad(err)
-				continue
-			}
-			c.Policy.Entry = e.Seq
-			st.policies[c.Policy.ID] = c.Policy
-			if c.Version != nil {
-				c.Version.Entry = e.Seq
-				st.policyVersions[e.Seq] = *c.Version
-			}
-			if c.Event != nil {
-				c.Event.Entry = e.Seq
-				st.policyEvents[e.Seq] = *c.Event
-			}
-		case attest.EntryRequestSaved:
-			var d attest.Request
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			st.requests[d.ID], st.reqEntry[d.ID] = d, e.Seq
-		case attest.EntryRequestComment:
-			var d attest.Comment
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			d.Entry = e.Seq
-			st.comments[d.ID] = d
-		case attest.EntryNotRequiredAdded:
-			var d attest.NotRequired
-			if err := json.Unmarshal(e.Data, &d); err != nil {
-				bad(err)
-				continue
-			}
-			st.notRequired[d.ID], st.nrEntry[d.ID] = d, e.Seq
+		if ok, err := apply(st, e); !ok {
+			r.add(EntryMalformed, e.Seq, "", "entry %d (%s) cannot be read: %v", e.Seq, e.Type, err)
 		}
 	}
 	return st, nil
@@ -580,9 +338,24 @@ func compareSampling(ctx context.Context, s attest.Store, st *state, engs []atte
 	return nil
 }
 
-// compareTesting checks tests, responses and requests against the ledger,
+// compareTesting checks tests, requests, comments, completeness checks,
+// accounts, the trust center, documents and responses against the ledger,
 // both ways.
 func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attest.Engagement, r *Report) error {
+	if err := compareTestsAndRequests(ctx, s, st, engs, r); err != nil {
+		return err
+	}
+	for _, compare := range []func(context.Context, attest.Store, *state, *Report) error{compareCompleteness, compareAccounts, compareTrust, compareDocuments, compareResponses} {
+		if err := compare(ctx, s, st, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compareTestsAndRequests checks the engagements' tests, requests and
+// their comments against the ledger, both ways.
+func compareTestsAndRequests(ctx context.Context, s attest.Store, st *state, engs []attest.Engagement, r *Report) error {
 	seenT, seenQ, seenCm := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
 	for _, e := range engs {
 		ts, err := s.Tests(ctx, e.ID, "")
@@ -637,6 +410,12 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, c.Entry, "", "comment %d, recorded in entry %d, is missing from the database", id, c.Entry)
 		}
 	}
+	return nil
+}
+
+// compareCompleteness checks completeness checks against the ledger, both
+// ways.
+func compareCompleteness(ctx context.Context, s attest.Store, st *state, r *Report) error {
 	cs, err := s.CompletenessChecks(ctx, 0)
 	if err != nil {
 		return err
@@ -655,6 +434,12 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, c.Entry, "", "completeness check %d, recorded in entry %d, is missing from the database", id, c.Entry)
 		}
 	}
+	return nil
+}
+
+// compareAccounts checks users and API tokens against the ledger, both
+// ways.
+func compareAccounts(ctx context.Context, s attest.Store, st *state, r *Report) error {
 	us, err := s.Users(ctx)
 	if err != nil {
 		return err
@@ -691,9 +476,11 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, st.tokenEntry[id], "", "API token %d, recorded in entry %d, is missing from the database", id, st.tokenEntry[id])
 		}
 	}
-	if err := compareTrust(ctx, s, st, r); err != nil {
-		return err
-	}
+	return nil
+}
+
+// compareDocuments checks documents against the ledger, both ways.
+func compareDocuments(ctx context.Context, s attest.Store, st *state, r *Report) error {
 	ds, err := s.Documents(ctx, "", "")
 	if err != nil {
 		return err
@@ -712,6 +499,12 @@ func compareTesting(ctx context.Context, s attest.Store, st *state, engs []attes
 			r.add(RecordMismatch, d.Entry, d.Ref, "document %d, recorded in entry %d, is missing from the database", id, d.Entry)
 		}
 	}
+	return nil
+}
+
+// compareResponses checks management's responses against the ledger, both
+// ways.
+func compareResponses(ctx context.Context, s attest.Store, st *state, r *Report) error {
 	rs, err := s.Responses(ctx, 0)
 	if err != nil {
 		return err

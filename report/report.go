@@ -344,6 +344,10 @@ func testProcedure(t attest.Test) string {
 }
 
 // controlsSection is Section 4.
+//
+// It is long because the section's title, note and rows depend on the same
+// facts (kind, type, the signed results) and are kept in the order the
+// section reads; the by-process layout is apart (byProcess).
 func controlsSection(in *Input) Section {
 	s := Section{ID: "section-4", Number: "Section 4", Whose: "management"}
 	tests := in.auditorTests()
@@ -419,38 +423,7 @@ func controlsSection(in *Input) Section {
 	}
 	ctls := in.inScope()
 	if in.ByProcess {
-		areas := map[string][]attest.Control{}
-		var order []string
-		for _, c := range ctls {
-			a := area(c.ID)
-			if _, ok := areas[a]; !ok {
-				order = append(order, a)
-			}
-			areas[a] = append(areas[a], c)
-		}
-		for _, a := range order {
-			t := &Table{Head: head}
-			for _, c := range areas[a] {
-				r, m := row(c)
-				t.Rows, t.Marked = append(t.Rows, r), append(t.Marked, m)
-			}
-			s.Blocks = append(s.Blocks, Block{Heading: a, ID: "area-" + strings.ToLower(strings.ReplaceAll(a, " ", "-")), Table: t})
-		}
-		m := &Table{Head: []string{strings.ToUpper(noun[:1]) + noun[1:], "Controls"}}
-		for _, tg := range in.targets() {
-			if tg.Excluded != "" {
-				m.Rows = append(m.Rows, []string{tg.ID, "Not applicable: " + tg.Excluded})
-				continue
-			}
-			var ids []string
-			for _, c := range ctls {
-				if mapsTo(c, tg.ID) {
-					ids = append(ids, c.ID)
-				}
-			}
-			m.Rows = append(m.Rows, []string{tg.ID, nonEmpty(strings.Join(ids, ", "), "[No control mapped]")})
-		}
-		s.Blocks = append(s.Blocks, Block{Heading: "Mapping of controls to the " + noun, ID: "mapping", Table: m})
+		s.Blocks = append(s.Blocks, byProcess(in, ctls, head, noun, row)...)
 		return s
 	}
 	for _, tg := range in.targets() {
@@ -478,6 +451,46 @@ func controlsSection(in *Input) Section {
 		s.Blocks = append(s.Blocks, b)
 	}
 	return s
+}
+
+// byProcess is Section 4's blocks for a report arranged by process: one
+// table per area, in the order the controls first name them, then the
+// mapping of the controls to the criteria or objectives.
+func byProcess(in *Input, ctls []attest.Control, head []string, noun string, row func(attest.Control) ([]string, bool)) []Block {
+	var blocks []Block
+	areas := map[string][]attest.Control{}
+	var order []string
+	for _, c := range ctls {
+		a := area(c.ID)
+		if _, ok := areas[a]; !ok {
+			order = append(order, a)
+		}
+		areas[a] = append(areas[a], c)
+	}
+	for _, a := range order {
+		t := &Table{Head: head}
+		for _, c := range areas[a] {
+			r, m := row(c)
+			t.Rows, t.Marked = append(t.Rows, r), append(t.Marked, m)
+		}
+		blocks = append(blocks, Block{Heading: a, ID: "area-" + strings.ToLower(strings.ReplaceAll(a, " ", "-")), Table: t})
+	}
+	m := &Table{Head: []string{strings.ToUpper(noun[:1]) + noun[1:], "Controls"}}
+	for _, tg := range in.targets() {
+		if tg.Excluded != "" {
+			m.Rows = append(m.Rows, []string{tg.ID, "Not applicable: " + tg.Excluded})
+			continue
+		}
+		var ids []string
+		for _, c := range ctls {
+			if mapsTo(c, tg.ID) {
+				ids = append(ids, c.ID)
+			}
+		}
+		m.Rows = append(m.Rows, []string{tg.ID, nonEmpty(strings.Join(ids, ", "), "[No control mapped]")})
+	}
+	blocks = append(blocks, Block{Heading: "Mapping of controls to the " + noun, ID: "mapping", Table: m})
+	return blocks
 }
 
 // area names a control's process from its ID prefix.

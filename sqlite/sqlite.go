@@ -81,7 +81,7 @@ func Create(ctx context.Context, path string) (*DB, error) {
 // Attest are refused with a hint.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no Attest database at %s", path), Hint: "run `attest init` first, or pass --data DIR"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no Attest database at %s", path)}
 	}
 	return open(ctx, path, false)
 }
@@ -145,7 +145,7 @@ func (s *DB) checkIsAttest(ctx context.Context) error {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`).Scan(&n)
 	if err != nil || n == 0 {
-		return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest database", s.path), Hint: "point --data at a directory made by `attest init`"}
+		return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest database", s.path)}
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func TestOpenRefuses(t *testing.T) {
 	dir := t.TempDir()
 
 	_, err := sqlite.Open(ctx, filepath.Join(dir, "missing.db"))
-	if attest.ErrorCode(err) != attest.ENOTFOUND || !strings.Contains(err.Error(), "attest init") {
+	if attest.ErrorCode(err) != attest.ENOTFOUND || !strings.Contains(err.Error(), "no Attest database") {
 		t.Errorf("missing file: %v", err)
 	}
 

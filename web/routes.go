@@ -23,6 +23,9 @@ var (
 // table is every route and who may use it. An HTML route and its JSON
 // twin that share a handler are one declaration (JSON names the twin's
 // pattern); expand registers both.
+//
+// It is long because it is the route table itself: one line per route,
+// kept in one list so that who may use what is read in one place.
 func (s *Server) table() []route {
 	return []route{
 		{Method: "GET", Pattern: "/healthz", Roles: Public, API: true, Summary: "Liveness", h: s.healthz},

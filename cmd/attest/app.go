@@ -99,6 +99,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	} else if ae.Code == attest.EINTERNAL {
 		code = exitFailed
 	}
+	ae = withHint(ae)
 	fmt.Fprintln(m.Stderr, "attest: "+ae.Error())
 	if m.cfg.json {
 		m.printJSON(map[string]any{"error": map[string]string{"code": ae.Code, "message": ae.Message, "hint": ae.Hint}})

@@ -58,6 +58,11 @@ with --auditor-key FILE (or ATTEST_AUDITOR_KEY).`,
 // enrollCommands are attest engagement auditor enroll, confirm,
 // fingerprint and retire.
 func (m *Main) enrollCommands() []*cobra.Command {
+	return []*cobra.Command{m.keyEnroll(), m.keyConfirm(), m.keyFingerprint(), m.keyRetire()}
+}
+
+// keyEnroll is `attest engagement auditor enroll`.
+func (m *Main) keyEnroll() *cobra.Command {
 	var pubFile, holder string
 	var invite bool
 	enroll := &cobra.Command{
@@ -123,6 +128,11 @@ engagement's only auditor.`,
 	enroll.Flags().StringVar(&pubFile, "public-key", "", "the auditor's public key file (FILE.pub from attest auditor keygen)")
 	enroll.Flags().BoolVar(&invite, "invite", false, "print the page where the auditor enrolls a browser key instead")
 	enroll.Flags().StringVar(&holder, "holder", fieldwork.HolderCLI, "where the private key is kept: cli or browser")
+	return enroll
+}
+
+// keyConfirm is `attest engagement auditor confirm`.
+func (m *Main) keyConfirm() *cobra.Command {
 	confirm := &cobra.Command{
 		Use:   "confirm --auditor-key FILE",
 		Short: "Confirm your enrolled key (the auditor, signing with it)",
@@ -157,6 +167,11 @@ the key itself. Only you can confirm it; until then nothing it signs counts.`,
 			return nil
 		},
 	}
+	return confirm
+}
+
+// keyFingerprint is `attest engagement auditor fingerprint`.
+func (m *Main) keyFingerprint() *cobra.Command {
 	fingerprint := &cobra.Command{
 		Use:   "fingerprint [NAME]",
 		Short: "Show the auditors' enrolled keys and their fingerprints",
@@ -200,6 +215,11 @@ the key itself. Only you can confirm it; until then nothing it signs counts.`,
 			return nil
 		},
 	}
+	return fingerprint
+}
+
+// keyRetire is `attest engagement auditor retire`.
+func (m *Main) keyRetire() *cobra.Command {
 	var fp string
 	retire := &cobra.Command{
 		Use:   "retire --fingerprint FP",
@@ -231,7 +251,7 @@ the key itself. Only you can confirm it; until then nothing it signs counts.`,
 		},
 	}
 	retire.Flags().StringVar(&fp, "fingerprint", "", "the key's fingerprint")
-	return []*cobra.Command{enroll, confirm, fingerprint, retire}
+	return retire
 }
 
 // auditorVerify checks the organization's copy of the auditor's

@@ -79,7 +79,8 @@ func (m *Main) open(ctx context.Context) (*data, error) {
 			return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not an Attest data directory (no %s)", dir, dbName), Hint: "run `attest init --data DIR` to make one"}
 		}
 		if db, err = sqlite.Open(ctx, path); err != nil {
-			return nil, err
+			err = hinted(err, attest.ENOTFOUND, "no Attest database", "run `attest init` first, or pass --data DIR")
+			return nil, hinted(err, attest.EINVALID, "is not an Attest database", "point --data at a directory made by `attest init`")
 		}
 	}
 	d := &data{dir: dir, db: db, m: m}

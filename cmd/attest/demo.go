@@ -140,73 +140,14 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		return &attest.Error{Code: attest.ECONFLICT, Message: "the database already holds engagements", Hint: "the demo needs an empty database: pass --db with a new one"}
 	}
 	now := m.Now()
-	// A 12-month period that started ten months ago: most of it has run,
-	// the last two months are still ahead.
-	start := attest.AddMonths(engagement.FirstOfNextMonth(now), -11)
-	cat := m.catalog()
 	accounts, err := m.demoAccounts(ctx, d)
 	if err != nil {
 		return err
 	}
-	var ids []string
-	var soc2 string
-	var created []*attest.Engagement
-	for _, r := range rec.Reports {
-		if r.Kind == attest.SOC3 {
-			continue
-		}
-		spec := engagement.Spec{
-			Kind: r.Kind, Type: attest.ReportType(*r.Type), Categories: r.Categories, Templates: r.ObjectiveTemplates,
-			Name: "Harbor Payroll " + string(r.Kind) + " " + *r.Type, Firm: "Example & Partners CPAs LLP", FieldworkLagMonths: 2,
-		}
-		spec.PeriodStart, spec.PeriodEnd = engagement.PeriodFor(start, r.ObservationMonths)
-		e, ctls, err := engagement.Build(cat, spec, now)
-		if err != nil {
-			return err
-		}
-		demoStatuses(ctls, now, accounts)
-		// The branch-protection check (CHG-03) came in July, after a
-		// change was merged without review: in place only from then, which
-		// DC9 reports as a change during the period.
-		july := attest.AddMonths(start, 5)
-		late := false
-		for i := range ctls {
-			if ctls[i].ID == "CHG-03" && e.PeriodStart != "" {
-				ctls[i].Status, late = attest.InProgress, true
-			}
-		}
-		m.progress("Creating %s with %d controls", e.ID, len(ctls))
-		if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, e, ctls); err != nil {
-			return err
-		}
-		if late {
-			implemented := attest.Implemented
-			if _, err := s.UpdateControl(ctx, attest.Change{Actor: "Lucia Fernandes", At: july.Add(10 * time.Hour)}, e.ID, "CHG-03", attest.ControlUpdate{Status: &implemented}); err != nil {
-				return err
-			}
-		}
-		ids = append(ids, e.ID)
-		created = append(created, e)
-		if e.Kind == attest.SOC2 {
-			soc2 = e.ID
-		}
-	}
-	// A SOC 2 Type 1 on Security and Privacy as of the end of last month:
-	// Harbor's privacy commitments are new this year, so the design of its
-	// controls is examined before Privacy joins the next Type 2. With it,
-	// every kind and type renders from the demo's data.
-	t1, t1ctls, err := engagement.Build(cat, engagement.Spec{Kind: attest.SOC2, Type: attest.Type1, Categories: []string{attest.Security, attest.Privacy},
-		AsOf: engagement.FirstOfNextMonth(now).AddDate(0, -1, -1).Format(time.DateOnly), Name: "Harbor Payroll SOC 2 Type 1 (Security and Privacy)",
-		Firm: "Example & Partners CPAs LLP", FieldworkLagMonths: 2}, now)
+	created, t1, ids, soc2, err := m.demoEngagements(ctx, s, rec, now, accounts)
 	if err != nil {
 		return err
 	}
-	demoStatuses(t1ctls, now, accounts)
-	m.progress("Creating %s with %d controls", t1.ID, len(t1ctls))
-	if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, t1, t1ctls); err != nil {
-		return err
-	}
-	ids = append(ids, t1.ID)
 	if err := s.SetSetting(ctx, currentEngagementKey, soc2); err != nil {
 		return err
 	}
@@ -239,6 +180,81 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	if m.cfg.json {
 		return m.printJSON(map[string]any{"data": abs, "engagements": ids, "current": soc2, "evidence": nEvidence, "check_runs": runs, "drafts": drafts, "recommendation": rec})
 	}
+	m.printDemoSummary(ctx, s, dir, abs, ids, soc2, t1.ID, nEvidence, runs, drafts)
+	return nil
+}
+
+// demoEngagements creates the engagements the scope recommends (SOC 3
+// aside, which is drawn from the SOC 2), and a SOC 2 Type 1 on Security and
+// Privacy: created are the recommended ones, t1 the Type 1, ids all of
+// them, and soc2 the SOC 2 that becomes the current engagement.
+func (m *Main) demoEngagements(ctx context.Context, s attest.Store, rec *scope.Recommendation, now time.Time, accounts map[string]int64) (created []*attest.Engagement, t1 *attest.Engagement, ids []string, soc2 string, err error) {
+	// A 12-month period that started ten months ago: most of it has run,
+	// the last two months are still ahead.
+	start := attest.AddMonths(engagement.FirstOfNextMonth(now), -11)
+	cat := m.catalog()
+	for _, r := range rec.Reports {
+		if r.Kind == attest.SOC3 {
+			continue
+		}
+		spec := engagement.Spec{
+			Kind: r.Kind, Type: attest.ReportType(*r.Type), Categories: r.Categories, Templates: r.ObjectiveTemplates,
+			Name: "Harbor Payroll " + string(r.Kind) + " " + *r.Type, Firm: "Example & Partners CPAs LLP", FieldworkLagMonths: 2,
+		}
+		spec.PeriodStart, spec.PeriodEnd = engagement.PeriodFor(start, r.ObservationMonths)
+		e, ctls, err := engagement.Build(cat, spec, now)
+		if err != nil {
+			return nil, nil, nil, "", err
+		}
+		demoStatuses(ctls, now, accounts)
+		// The branch-protection check (CHG-03) came in July, after a
+		// change was merged without review: in place only from then, which
+		// DC9 reports as a change during the period.
+		july := attest.AddMonths(start, 5)
+		late := false
+		for i := range ctls {
+			if ctls[i].ID == "CHG-03" && e.PeriodStart != "" {
+				ctls[i].Status, late = attest.InProgress, true
+			}
+		}
+		m.progress("Creating %s with %d controls", e.ID, len(ctls))
+		if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, e, ctls); err != nil {
+			return nil, nil, nil, "", err
+		}
+		if late {
+			implemented := attest.Implemented
+			if _, err := s.UpdateControl(ctx, attest.Change{Actor: "Lucia Fernandes", At: july.Add(10 * time.Hour)}, e.ID, "CHG-03", attest.ControlUpdate{Status: &implemented}); err != nil {
+				return nil, nil, nil, "", err
+			}
+		}
+		ids = append(ids, e.ID)
+		created = append(created, e)
+		if e.Kind == attest.SOC2 {
+			soc2 = e.ID
+		}
+	}
+	// A SOC 2 Type 1 on Security and Privacy as of the end of last month:
+	// Harbor's privacy commitments are new this year, so the design of its
+	// controls is examined before Privacy joins the next Type 2. With it,
+	// every kind and type renders from the demo's data.
+	t1, t1ctls, err := engagement.Build(cat, engagement.Spec{Kind: attest.SOC2, Type: attest.Type1, Categories: []string{attest.Security, attest.Privacy},
+		AsOf: engagement.FirstOfNextMonth(now).AddDate(0, -1, -1).Format(time.DateOnly), Name: "Harbor Payroll SOC 2 Type 1 (Security and Privacy)",
+		Firm: "Example & Partners CPAs LLP", FieldworkLagMonths: 2}, now)
+	if err != nil {
+		return nil, nil, nil, "", err
+	}
+	demoStatuses(t1ctls, now, accounts)
+	m.progress("Creating %s with %d controls", t1.ID, len(t1ctls))
+	if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, t1, t1ctls); err != nil {
+		return nil, nil, nil, "", err
+	}
+	ids = append(ids, t1.ID)
+	return created, t1, ids, soc2, nil
+}
+
+// printDemoSummary tells what the demo made and which commands to try
+// next.
+func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs string, ids []string, soc2, t1 string, nEvidence, runs int, drafts []string) {
 	m.printf("Harbor Payroll (a fictional payroll SaaS) is ready in %s.\n\n", abs)
 	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports, over one combined examination period:\n")
 	for _, id := range ids {
@@ -279,7 +295,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		bin + " check list",
 		bin + " evidence list --control AC-02" + flag,
 		bin + " description check --json" + flag,
-		bin + " report build --engagement " + t1.ID + " --format html --out reports" + flag,
+		bin + " report build --engagement " + t1 + " --format html --out reports" + flag,
 		bin + " report build --format html,pdf --out reports" + flag,
 		bin + " report lint" + flag,
 		bin + " report issued list" + flag,
@@ -288,7 +304,6 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	} {
 		m.printf("  %s\n", c)
 	}
-	return nil
 }
 
 // demoStatuses gives the demo's controls owners and realistic statuses:

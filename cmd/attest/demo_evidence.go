@@ -329,6 +329,11 @@ func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][
 // sample for the months since; her evaluation of the exception, her
 // requests; every act signed. The change-review result applies to the
 // SOC 1 engagement too.
+//
+// It is long because it is a script: the auditor's acts in the order she
+// performs them, each signed and each depending on the one before (the
+// draw on the population, the test on the draw, the evaluation on the
+// test); split, the story would be read across functions.
 func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engagement, events []attest.Event) error {
 	var e, soc1 *attest.Engagement
 	for _, x := range engs {

@@ -59,6 +59,9 @@ func (m *Main) demoChecks(ctx context.Context, d *data) (int, error) {
 // writeDemoExports writes Harbor's systems as their own export formats
 // would show them at the given time. Round 0 has the most problems;
 // later rounds fix some.
+//
+// It is long because it is fixture data: one block per system's export,
+// each with the story of its problems by round, read top to bottom.
 func writeDemoExports(dir string, at time.Time, round int) error {
 	day := func(days int) string { return at.AddDate(0, 0, -days).Format(time.RFC3339) }
 	date := func(days int) string { return at.AddDate(0, 0, -days).Format(time.DateOnly) }

@@ -273,7 +273,7 @@ func (m *Main) evidenceRetract() *cobra.Command {
 			defer d.Close()
 			e, err := evidence.Retract(ctx, d.db, m.change(), nil, id, reason)
 			if err != nil {
-				return err
+				return hinted(err, attest.EINVALID, "a retraction needs a reason", "--reason")
 			}
 			if _, err := d.checkpoint(ctx); err != nil {
 				return err

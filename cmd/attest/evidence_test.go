@@ -150,7 +150,7 @@ func TestEvidenceBadInput(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(dir, "attest-data", "blobs", "tmp")); len(entries) != 0 {
 		t.Errorf("refused adds left %d temporary files", len(entries))
 	}
-	if r := run(t, dir, "", "evidence", "show", "99"); r.code != 2 || !strings.Contains(r.stderr, "no such evidence: 99") {
+	if r := run(t, dir, "", "evidence", "show", "99"); r.code != 2 || !strings.Contains(r.stderr, "no such evidence: 99 (see `attest evidence list`)") {
 		t.Errorf("show missing: %+v", r)
 	}
 	if r := run(t, dir, "", "evidence", "retract", "1"); r.code != 2 {

@@ -119,31 +119,9 @@ differences and all.`,
 				if err != nil {
 					return err
 				}
-				theirs := map[string]bool{}
-				if err := scanKeys(d.blobs, other, func(k string) { theirs[k] = true }); err != nil {
+				if err := reconcileKeys(d.blobs, pop, other, &c); err != nil {
 					return err
 				}
-				err = scanKeys(d.blobs, pop, func(k string) {
-					if theirs[k] {
-						c.Matched++
-						delete(theirs, k)
-						return
-					}
-					c.ExtraCount++
-					if len(c.Extra) < maxListed {
-						c.Extra = append(c.Extra, k)
-					}
-				})
-				if err != nil {
-					return err
-				}
-				for k := range theirs {
-					c.MissingCount++
-					if len(c.Missing) < maxListed {
-						c.Missing = append(c.Missing, k)
-					}
-				}
-				sort.Strings(c.Missing)
 				c.Method, c.AgainstID = "reconciled", other.ID
 			} else {
 				if total < 0 {
@@ -185,6 +163,38 @@ differences and all.`,
 	cmd.Flags().IntVar(&total, "control-total", 0, "the number of items the source system reports")
 	cmd.Flags().StringVar(&note, "note", "", "how the comparison was made, and what the differences are")
 	return cmd
+}
+
+// reconcileKeys compares pop's keys with other's into c: the keys in both,
+// those only in pop (extra) and those only in other (missing), the lists
+// bounded by maxListed.
+func reconcileKeys(bs blob.Store, pop, other *attest.Population, c *attest.Completeness) error {
+	theirs := map[string]bool{}
+	if err := scanKeys(bs, other, func(k string) { theirs[k] = true }); err != nil {
+		return err
+	}
+	err := scanKeys(bs, pop, func(k string) {
+		if theirs[k] {
+			c.Matched++
+			delete(theirs, k)
+			return
+		}
+		c.ExtraCount++
+		if len(c.Extra) < maxListed {
+			c.Extra = append(c.Extra, k)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for k := range theirs {
+		c.MissingCount++
+		if len(c.Missing) < maxListed {
+			c.Missing = append(c.Missing, k)
+		}
+	}
+	sort.Strings(c.Missing)
+	return nil
 }
 
 // scanKeys streams a stored population's keys.

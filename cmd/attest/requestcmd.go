@@ -16,6 +16,12 @@ func (m *Main) requestCommand() *cobra.Command {
 		Use:   "request",
 		Short: "The auditor's evidence requests: what is asked, for which items, by when, and the evidence that answers it",
 	}
+	cmd.AddCommand(m.requestCreate(), m.requestFulfil(), m.requestClose(), m.requestList())
+	return cmd
+}
+
+// requestCreate is `attest request create`.
+func (m *Main) requestCreate() *cobra.Command {
 	var control, text, due, items string
 	create := &cobra.Command{
 		Use:   "create --control ID --text TEXT [--items KEY,KEY] [--due YYYY-MM-DD]",
@@ -39,7 +45,11 @@ func (m *Main) requestCommand() *cobra.Command {
 	create.Flags().StringVar(&text, "text", "", "what is asked")
 	create.Flags().StringVar(&items, "items", "", "the sample items it is for (comma-separated keys)")
 	create.Flags().StringVar(&due, "due", "", "when it is due")
+	return create
+}
 
+// requestFulfil is `attest request fulfil`.
+func (m *Main) requestFulfil() *cobra.Command {
 	var evidence string
 	fulfil := &cobra.Command{
 		Use:   "fulfil N --evidence ID[,ID]",
@@ -79,7 +89,11 @@ func (m *Main) requestCommand() *cobra.Command {
 		},
 	}
 	fulfil.Flags().StringVar(&evidence, "evidence", "", "the evidence that answers it")
+	return fulfil
+}
 
+// requestClose is `attest request close`.
+func (m *Main) requestClose() *cobra.Command {
 	closeCmd := &cobra.Command{
 		Use:   "close N",
 		Short: "Close a request after review (auditors only)",
@@ -108,7 +122,11 @@ func (m *Main) requestCommand() *cobra.Command {
 			return m.requestDone(ctx, d, saved, "Closed request %d.\n")
 		},
 	}
+	return closeCmd
+}
 
+// requestList is `attest request list`.
+func (m *Main) requestList() *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "The request list; overdue requests stand out",
@@ -146,8 +164,7 @@ func (m *Main) requestCommand() *cobra.Command {
 			return w.Flush()
 		}),
 	}
-	cmd.AddCommand(create, fulfil, closeCmd, list)
-	return cmd
+	return list
 }
 
 func (m *Main) openRequest(cmd *cobra.Command, arg string) (*data, *attest.Request, error) {

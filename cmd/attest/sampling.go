@@ -485,7 +485,7 @@ both stay visible.`,
 				return fieldwork.Draw(ctx, env, ch, actor, fieldwork.DrawRequest{Engagement: e.ID, Control: control, PopulationID: popID, Seed: seed, Size: size, Stratify: stratify, Reason: reason, Seal: sl})
 			})
 			if err != nil {
-				return err
+				return hinted(err, attest.EINVALID, "no earlier draw", "leave out --redraw")
 			}
 			if _, err := d.checkpoint(ctx); err != nil {
 				return err

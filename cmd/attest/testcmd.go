@@ -24,6 +24,12 @@ testing, never shown as the auditor's. Results are ledger entries and are
 never edited: a new test supersedes in the list, both stay visible.
 Management's responses to exceptions attach with ` + "`attest test respond`" + `.`,
 	}
+	cmd.AddCommand(m.testRecord(), m.testRespond(), m.testList(), m.testShow(), m.testEvaluate(), m.testReview())
+	return cmd
+}
+
+// testRecord is `attest test record`.
+func (m *Main) testRecord() *cobra.Command {
 	var control, procedures, deviations, fromFile, covers, appliesTo, reason, acknowledged, testOfOne, supportedBy string
 	var items []string
 	var draw int64
@@ -111,7 +117,11 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 	fl.StringVar(&acknowledged, "acknowledge", "", "the auditor's word on occurrences with missed or late evidence, to conclude no exceptions despite them")
 	fl.StringVar(&testOfOne, "test-of-one", "", "an automated control tested once: how its configuration was tested (needs --supported-by)")
 	fl.StringVar(&supportedBy, "supported-by", "", "for a test of one: the access and change-management controls over the system, comma-separated")
+	return rec
+}
 
+// testRespond is `attest test respond`.
+func (m *Main) testRespond() *cobra.Command {
 	var text string
 	var testID int64
 	respond := &cobra.Command{
@@ -148,7 +158,11 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 	}
 	respond.Flags().Int64Var(&testID, "test", 0, "the test with exceptions")
 	respond.Flags().StringVar(&text, "text", "", "management's response")
+	return respond
+}
 
+// testList is `attest test list`.
+func (m *Main) testList() *cobra.Command {
 	var listControl string
 	var onlyInternal bool
 	list := &cobra.Command{
@@ -185,7 +199,11 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 	}
 	list.Flags().StringVar(&listControl, "control", "", "only this control")
 	list.Flags().BoolVar(&onlyInternal, "internal", false, "management's internal tests instead of the auditor's")
+	return list
+}
 
+// testShow is `attest test show`.
+func (m *Main) testShow() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show N",
 		Short: "Show one test with its item results and management's responses",
@@ -226,8 +244,7 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 			return nil
 		},
 	}
-	cmd.AddCommand(rec, respond, list, show, m.testEvaluate(), m.testReview())
-	return cmd
+	return show
 }
 
 // parseItems reads KEY=RESULT[:NOTE] flags and an optional CSV file.

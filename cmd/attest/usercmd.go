@@ -22,6 +22,13 @@ engagement they work on (attest engagement auditor add NAME --user EMAIL):
 access follows the account, never a name.
 Passwords are kept as argon2id hashes only.`,
 	}
+	c.AddCommand(m.userAdd(), m.userList(), m.userDisable())
+	c.AddCommand(m.unresolvedCommands()...)
+	return c
+}
+
+// userAdd is `attest user add`.
+func (m *Main) userAdd() *cobra.Command {
 	var email, name, role string
 	var passwordStdin, service bool
 	add := &cobra.Command{
@@ -82,6 +89,11 @@ hold the auditor role.`,
 	add.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
 	add.Flags().BoolVar(&service, "service", false, "a service account for automation: tokens only, never the auditor role")
 	add.MarkFlagRequired("email")
+	return add
+}
+
+// userList is `attest user list`.
+func (m *Main) userList() *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List users",
@@ -104,6 +116,11 @@ hold the auditor role.`,
 			return nil
 		}),
 	}
+	return list
+}
+
+// userDisable is `attest user disable`.
+func (m *Main) userDisable() *cobra.Command {
 	disable := &cobra.Command{
 		Use:   "disable EMAIL",
 		Short: "Disable a user: they can no longer sign in or use their tokens",
@@ -122,9 +139,7 @@ hold the auditor role.`,
 			return m.answer(u, "Disabled %s.\n", u.Email)
 		}),
 	}
-	c.AddCommand(add, list, disable)
-	c.AddCommand(m.unresolvedCommands()...)
-	return c
+	return disable
 }
 
 // secret returns a random token of n bytes, URL-safe, with a prefix.

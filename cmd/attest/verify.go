@@ -77,39 +77,8 @@ authentic and complete remains the auditor's judgment.`,
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				if unresolved == nil {
-					unresolved = []auth.Unresolved{}
-				}
-				if err := m.printJSON(struct {
-					*integrity.Report
-					Unresolved []auth.Unresolved `json:"unresolved_names"`
-				}{rep, unresolved}); err != nil {
-					return err
-				}
-			} else if rep.OK {
-				m.printf("OK: %d ledger entries and %d blobs (%s) verified; the tree matches every signed checkpoint.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes))
-				m.reportWitnesses(rep)
-				m.printWarnings(rep)
-			} else {
-				m.printf("FAILED: %d problems in %d ledger entries and %d blobs:\n", len(rep.Problems), rep.Entries, rep.Blobs)
-				for _, pr := range rep.Problems {
-					where := ""
-					if pr.Entry >= 0 {
-						where = fmt.Sprintf(" [entry %d]", pr.Entry)
-					}
-					if pr.Ref != "" {
-						where += " [" + pr.Ref + "]"
-					}
-					m.printf("  %s%s: %s\n", pr.Kind, where, pr.Detail)
-				}
-				m.reportWitnesses(rep)
-				m.printWarnings(rep)
-			}
-			if !m.cfg.json {
-				for _, u := range unresolved {
-					m.printf("warning: %s is not linked to an account (attest user unresolved)\n", unresolvedWords(u))
-				}
+			if err := m.printVerify(rep, unresolved); err != nil {
+				return err
 			}
 			if !rep.OK {
 				return failure{exitFailed}
@@ -121,6 +90,46 @@ authentic and complete remains the auditor's judgment.`,
 	cmd.Flags().StringVar(&export, "export", "", "check a working-papers export (ZIP) offline instead of the data directory")
 	cmd.Flags().StringVar(&key, "key", "", "with --export: the ledger's public key, or a file holding it (attest ledger key)")
 	return cmd
+}
+
+// printVerify prints the verify report, and the names in the data not yet
+// linked to an account as warnings.
+func (m *Main) printVerify(rep *integrity.Report, unresolved []auth.Unresolved) error {
+	if m.cfg.json {
+		if unresolved == nil {
+			unresolved = []auth.Unresolved{}
+		}
+		if err := m.printJSON(struct {
+			*integrity.Report
+			Unresolved []auth.Unresolved `json:"unresolved_names"`
+		}{rep, unresolved}); err != nil {
+			return err
+		}
+	} else if rep.OK {
+		m.printf("OK: %d ledger entries and %d blobs (%s) verified; the tree matches every signed checkpoint.\n", rep.Entries, rep.Blobs, humanBytes(rep.Bytes))
+		m.reportWitnesses(rep)
+		m.printWarnings(rep)
+	} else {
+		m.printf("FAILED: %d problems in %d ledger entries and %d blobs:\n", len(rep.Problems), rep.Entries, rep.Blobs)
+		for _, pr := range rep.Problems {
+			where := ""
+			if pr.Entry >= 0 {
+				where = fmt.Sprintf(" [entry %d]", pr.Entry)
+			}
+			if pr.Ref != "" {
+				where += " [" + pr.Ref + "]"
+			}
+			m.printf("  %s%s: %s\n", pr.Kind, where, pr.Detail)
+		}
+		m.reportWitnesses(rep)
+		m.printWarnings(rep)
+	}
+	if !m.cfg.json {
+		for _, u := range unresolved {
+			m.printf("warning: %s is not linked to an account (attest user unresolved)\n", unresolvedWords(u))
+		}
+	}
+	return nil
 }
 
 // verifyExport checks a working-papers export offline.

@@ -95,7 +95,7 @@ func scanEngagement(row interface{ Scan(...any) error }) (*attest.Engagement, er
 func (s *Store) Engagement(ctx context.Context, id string) (*attest.Engagement, error) {
 	e, err := scanEngagement(s.db.QueryRowContext(ctx, `SELECT `+engagementCols+` FROM engagements WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such engagement: " + id, Hint: "see `attest engagement list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such engagement: " + id}
 	}
 	return e, err
 }
@@ -166,7 +166,7 @@ func (s *Store) Control(ctx context.Context, engagementID, controlID string) (*a
 func (s *Store) control(ctx context.Context, q querier, engagementID, controlID string) (*attest.Control, error) {
 	c, err := scanControl(q.QueryRowContext(ctx, `SELECT `+controlCols+` FROM controls WHERE engagement_id = ? AND id = ?`, engagementID, controlID))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", controlID, engagementID), Hint: "see `attest controls list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", controlID, engagementID)}
 	}
 	return c, err
 }

@@ -86,7 +86,7 @@ func scanEvidence(row interface{ Scan(...any) error }) (*attest.Evidence, error)
 func (s *Store) Evidence(ctx context.Context, id int64) (*attest.Evidence, error) {
 	e, err := scanEvidence(s.db.QueryRowContext(ctx, `SELECT `+s.evidenceCols()+` FROM evidence WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id)}
 	}
 	return e, err
 }
@@ -123,7 +123,7 @@ func (s *Store) EvidenceList(ctx context.Context, control string, withRetracted 
 func (s *Store) RetractEvidence(ctx context.Context, ch attest.Change, id int64, reason string) (*attest.Evidence, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, attest.Errorf(attest.EINVALID, "a retraction needs a reason (--reason)")
+		return nil, attest.Errorf(attest.EINVALID, "a retraction needs a reason")
 	}
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -132,7 +132,7 @@ func (s *Store) RetractEvidence(ctx context.Context, ch attest.Change, id int64,
 	defer tx.Rollback()
 	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+s.evidenceCols()+` FROM evidence WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id)}
 	}
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func (s *Store) PurgeEvidence(ctx context.Context, ch attest.Change, id int64) (
 	defer tx.Rollback()
 	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+s.evidenceCols()+` FROM evidence WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id), Hint: "see `attest evidence list --all`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such evidence: %d", id)}
 	}
 	if err != nil {
 		return nil, err

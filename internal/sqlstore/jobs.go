@@ -222,7 +222,7 @@ func (s *Store) FailJob(ctx context.Context, l attest.Lease, now time.Time, msg 
 func (s *Store) Job(ctx context.Context, id int64) (*attest.Job, error) {
 	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such job: %d", id), Hint: "see `attest job list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such job: %d", id)}
 	}
 	return j, s.wrap(err)
 }

@@ -118,7 +118,7 @@ func scanPolicy(sc interface{ Scan(...any) error }) (*attest.Policy, error) {
 func (s *Store) Policy(ctx context.Context, id string) (*attest.Policy, error) {
 	p, err := scanPolicy(s.db.QueryRowContext(ctx, `SELECT `+policyColumns+` FROM policies WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such policy: " + id, Hint: "see the policies with `attest policy list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such policy: " + id}
 	}
 	return p, err
 }

@@ -21,7 +21,7 @@ func (s *Store) AddAuditor(ctx context.Context, ch attest.Change, a attest.Audit
 		return err
 	}
 	if n == 0 {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: "no such engagement: " + a.EngagementID, Hint: "see `attest engagement list`"}
+		return &attest.Error{Code: attest.ENOTFOUND, Message: "no such engagement: " + a.EngagementID}
 	}
 	a.AddedBy, a.AddedAt = ch.Actor, ch.Stamp()
 	_, err = tx.ExecContext(ctx, `INSERT INTO auditors (engagement_id, name, user_id, firm, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)`, a.EngagementID, a.Name, a.UserID, a.Firm, a.AddedBy, a.AddedAt)
@@ -145,7 +145,7 @@ func populationRecord(p attest.Population) attest.Population {
 func (s *Store) Population(ctx context.Context, id int64) (*attest.Population, error) {
 	p, err := scanPopulation(s.db.QueryRowContext(ctx, `SELECT `+populationCols+` FROM populations WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such population: %d", id), Hint: "see `attest population list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such population: %d", id)}
 	}
 	return p, err
 }
@@ -207,10 +207,10 @@ func (s *Store) AddDraw(ctx context.Context, ch attest.Change, d attest.Draw) (*
 		d.Binding = base.Binding
 	} else if earlier > 0 && d.Redraw == "" {
 		return nil, &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("population %d already has its binding draw for %s: the first draw stands", d.PopulationID, d.EngagementID),
-			Hint: "draw again only with --redraw --reason TEXT; both draws stay visible"}
+			Hint: "another draw is a redraw, with its reason; both draws stay visible"}
 	}
 	if earlier == 0 && d.Redraw != "" {
-		return nil, attest.Errorf(attest.EINVALID, "there is no earlier draw of population %d to redo: leave out --redraw", d.PopulationID)
+		return nil, attest.Errorf(attest.EINVALID, "there is no earlier draw of population %d to redo", d.PopulationID)
 	}
 	if d.Extends == 0 {
 		d.Binding = earlier == 0

@@ -73,7 +73,7 @@ func scanTest(row interface{ Scan(...any) error }) (*attest.Test, error) {
 func (s *Store) Test(ctx context.Context, id int64) (*attest.Test, error) {
 	t, err := scanTest(s.db.QueryRowContext(ctx, `SELECT `+testCols+` FROM tests WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such test: %d", id), Hint: "see `attest test list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such test: %d", id)}
 	}
 	return t, err
 }
@@ -108,7 +108,7 @@ func (s *Store) AddResponse(ctx context.Context, ch attest.Change, r attest.Resp
 		return nil, err
 	}
 	if n == 0 {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such test: %d", r.TestID), Hint: "see `attest test list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such test: %d", r.TestID)}
 	}
 	r.By, r.At = ch.Actor, ch.Stamp()
 	rec := r
@@ -201,7 +201,7 @@ func scanRequest(row interface{ Scan(...any) error }) (*attest.Request, error) {
 func (s *Store) Request(ctx context.Context, id int64) (*attest.Request, error) {
 	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestCols+` FROM requests WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such request: %d", id), Hint: "see `attest request list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such request: %d", id)}
 	}
 	return r, err
 }
@@ -236,7 +236,7 @@ func (s *Store) AddComment(ctx context.Context, ch attest.Change, c attest.Comme
 		return nil, err
 	}
 	if n == 0 {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such request: %d", c.RequestID), Hint: "see `attest request list`"}
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such request: %d", c.RequestID)}
 	}
 	if c.ID, err = nextID(ctx, tx, "request_comments"); err != nil {
 		return nil, err
