@@ -134,9 +134,9 @@ func reason(r string) string {
 	return ""
 }
 
-// ImplementedSince is the day control c became implemented for the last
-// time, from its history: "" when it was recorded as implemented (in place
-// before Attest knew of it) or is not implemented now.
+// ImplementedSince is the day a control last became implemented, from its
+// history (events): "" when it has been implemented since it was recorded,
+// or when it is not implemented now.
 func ImplementedSince(events []ControlEvent) string {
 	since := ""
 	for _, ev := range events {

@@ -289,39 +289,12 @@ func (in *Input) coverageGaps(c attest.Control) []Gap {
 	if day := in.When.Format(attest.DateLayout); !in.When.IsZero() && day < end {
 		end = day
 	}
-	sort.Slice(parts, func(i, j int) bool { return parts[i][0] < parts[j][0] })
-	reach := ""
-	for _, p := range parts {
-		from, to := p[0], p[1]
-		if from == "" {
-			from = e.PeriodStart
-		}
-		if to == "" {
-			to = e.PeriodEnd
-		}
-		if (reach == "" && from <= e.PeriodStart) || (reach != "" && from <= nextDay(reach)) {
-			if to > reach {
-				reach = to
-			}
-		}
-	}
-	if reach >= end {
+	from, _ := attest.Untested(e.PeriodStart, end, parts)
+	if from == "" {
 		return nil
-	}
-	from := e.PeriodStart
-	if reach != "" {
-		from = nextDay(reach)
 	}
 	return []Gap{{Kind: PartlyTested, Ref: c.ID, Detail: fmt.Sprintf("%s: the service auditor's tests do not cover %s to %s", c.ID, from, end),
 		Hint: "the part not yet tested needs its own population, extracted with its source and query, for the auditor's roll-forward sample"}}
-}
-
-func nextDay(d string) string {
-	t, err := time.Parse(attest.DateLayout, d)
-	if err != nil {
-		return d
-	}
-	return t.AddDate(0, 0, 1).Format(attest.DateLayout)
 }
 
 func controlGaps(c attest.Control, st period.Status) []Gap {

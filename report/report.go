@@ -287,43 +287,15 @@ func (in *Input) uncovered(ts []attest.Test) string {
 	if e == nil || e.PeriodStart == "" || len(ts) == 0 {
 		return ""
 	}
-	reach := ""
+	var spans [][2]string
 	for _, t := range ts {
-		to := t.To
-		if to == "" {
-			to = e.PeriodEnd
-		}
-		from := t.From
-		if from == "" {
-			from = e.PeriodStart
-		}
-		if from <= e.PeriodStart && to > reach {
-			reach = to
-		}
+		spans = append(spans, [2]string{t.From, t.To})
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, t := range ts {
-			if t.From != "" && t.From <= nextDay(reach) && t.To > reach {
-				reach, changed = t.To, true
-			}
-		}
-	}
-	if reach >= e.PeriodEnd {
+	from, to := attest.Untested(e.PeriodStart, e.PeriodEnd, spans)
+	if from == "" {
 		return ""
 	}
-	if reach == "" {
-		return e.PeriodStart + " to " + e.PeriodEnd
-	}
-	return nextDay(reach) + " to " + e.PeriodEnd
-}
-
-func nextDay(d string) string {
-	t, err := time.Parse(attest.DateLayout, d)
-	if err != nil {
-		return d
-	}
-	return t.AddDate(0, 0, 1).Format(attest.DateLayout)
+	return from + " to " + to
 }
 
 func testProcedure(t attest.Test) string {

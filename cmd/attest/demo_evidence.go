@@ -469,7 +469,7 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 		return err
 	}
 	if len(rest) > 0 {
-		rf, err := m.demoPopulation(ctx, d, mgmt, "chg-02-merged-changes-roll-forward.csv", rest, nextDate(interimEnd), m.today().Format(attest.DateLayout))
+		rf, err := m.demoPopulation(ctx, d, mgmt, "chg-02-merged-changes-roll-forward.csv", rest, attest.NextDay(interimEnd), m.today().Format(attest.DateLayout))
 		if err != nil {
 			return err
 		}
@@ -483,7 +483,7 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 		}
 		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
 			return fieldwork.RecordTest(ctx, env, d.db, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection"},
-				DrawID: rd.Draw.ID, Items: rr, From: nextDate(interimEnd), To: m.today().Format(attest.DateLayout), AppliesTo: others, Seal: sl})
+				DrawID: rd.Draw.ID, Items: rr, From: attest.NextDay(interimEnd), To: m.today().Format(attest.DateLayout), AppliesTo: others, Seal: sl})
 		}); err != nil {
 			return err
 		}
@@ -512,11 +512,6 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 // the demo auditor's machine.
 func demoAuditorDir(dataDir string) string {
 	return filepath.Clean(dataDir) + "-auditor"
-}
-
-func nextDate(d string) string {
-	t, _ := time.Parse(attest.DateLayout, d)
-	return t.AddDate(0, 0, 1).Format(attest.DateLayout)
 }
 
 // demoPopulation imports a population of changes, extracted on its last
