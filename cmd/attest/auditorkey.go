@@ -137,35 +137,40 @@ func loadSigner(path string) (*keySigner, error) {
 // enrolled for on the engagement, never a name given with --as.
 func (m *Main) auditorAct(ctx context.Context, d *data, e *attest.Engagement) (fieldwork.Env, *attest.User, *keySigner, attest.Change, error) {
 	path := m.auditorKeyFile()
-	env, _, err := m.fieldwork(ctx, d, e)
-	if err != nil && path == "" {
-		return env, nil, nil, attest.Change{}, err
-	}
 	if path == "" {
-		return env, nil, nil, attest.Change{}, &attest.Error{Code: attest.EFORBIDDEN, Message: "an auditor act must be " + fieldwork.SignedByKey + ": give --auditor-key FILE (or ATTEST_AUDITOR_KEY)",
+		return fieldwork.Env{}, nil, nil, attest.Change{}, &attest.Error{Code: attest.EFORBIDDEN, Message: "an auditor act must be " + fieldwork.SignedByKey + ": give --auditor-key FILE (or ATTEST_AUDITOR_KEY)",
 			Hint: "the auditor makes a key with attest auditor keygen --out FILE on their own machine and enrolls it with attest engagement auditor enroll"}
 	}
 	if m.cfg.as != "" {
-		return env, nil, nil, attest.Change{}, attest.Errorf(attest.EINVALID, "--as is not taken for the auditor's acts: the enrolled key says who acts")
+		return fieldwork.Env{}, nil, nil, attest.Change{}, attest.Errorf(attest.EINVALID, "--as is not taken for the auditor's acts: the enrolled key says who acts")
+	}
+	env, err := m.fieldworkEnv(ctx, d)
+	if err != nil {
+		return env, nil, nil, attest.Change{}, err
 	}
 	sg, err := loadSigner(path)
 	if err != nil {
 		return env, nil, nil, attest.Change{}, err
 	}
-	keys, err := d.db.AuditorKeys(ctx, e.ID)
+	u, err := keyHolder(ctx, d, e, sg)
 	if err != nil {
 		return env, nil, nil, attest.Change{}, err
 	}
+	return env, u, sg, attest.Change{Actor: u.Name, At: m.Now()}, nil
+}
+
+// keyHolder is the account sg's key is enrolled for on e.
+func keyHolder(ctx context.Context, d *data, e *attest.Engagement, sg *keySigner) (*attest.User, error) {
+	keys, err := d.db.AuditorKeys(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range keys {
 		if k.Fingerprint == sg.fp {
-			u, err := d.db.User(ctx, k.UserID)
-			if err != nil {
-				return env, nil, nil, attest.Change{}, err
-			}
-			return env, u, sg, attest.Change{Actor: u.Name, At: m.Now()}, nil
+			return d.db.User(ctx, k.UserID)
 		}
 	}
-	return env, nil, nil, attest.Change{}, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("key %s is not enrolled on %s: an auditor act must be %s", sg.fp, e.ID, fieldwork.SignedByKey),
+	return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("key %s is not enrolled on %s: an auditor act must be %s", sg.fp, e.ID, fieldwork.SignedByKey),
 		Hint: "attest engagement auditor enroll --engagement " + e.ID + " --public-key FILE.pub NAME"}
 }
 

@@ -109,6 +109,16 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 	return cmd
 }
 
+// fieldworkEnv is the environment of the auditor's workflows on a data
+// directory: the store, the blobs and the access policy of now.
+func (m *Main) fieldworkEnv(ctx context.Context, d *data) (fieldwork.Env, error) {
+	grace, err := auth.Grace(ctx, d.db)
+	if err != nil {
+		return fieldwork.Env{}, err
+	}
+	return fieldwork.Env{Store: d.db, Blobs: d.blobs, Policy: auth.Policy{Dir: d.db, Grace: grace, Now: m.Now()}}, nil
+}
+
 // fieldwork is the environment of the auditor's workflows on a data
 // directory, and the account the operator acts for: with --auditor-key,
 // the account the key is enrolled for; otherwise --as NAME as the
@@ -116,28 +126,18 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 // sample-size table; every signed act refuses --as), and an unlinked
 // name acts for no one.
 func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fieldwork.Env, *attest.User, error) {
-	grace, err := auth.Grace(ctx, d.db)
+	env, err := m.fieldworkEnv(ctx, d)
 	if err != nil {
-		return fieldwork.Env{}, nil, err
+		return env, nil, err
 	}
-	env := fieldwork.Env{Store: d.db, Blobs: d.blobs, Policy: auth.Policy{Dir: d.db, Grace: grace, Now: m.Now()}}
 	if path := m.auditorKeyFile(); path != "" {
 		// The auditor's key says who acts: the account it is enrolled for.
 		sg, err := loadSigner(path)
 		if err != nil {
 			return env, nil, err
 		}
-		keys, err := d.db.AuditorKeys(ctx, e.ID)
-		if err != nil {
-			return env, nil, err
-		}
-		for _, k := range keys {
-			if k.Fingerprint == sg.fp {
-				u, err := d.db.User(ctx, k.UserID)
-				return env, u, err
-			}
-		}
-		return env, nil, attest.Errorf(attest.EFORBIDDEN, "key %s is not enrolled on %s", sg.fp, e.ID)
+		u, err := keyHolder(ctx, d, e, sg)
+		return env, u, err
 	}
 	as, err := d.db.Auditors(ctx, e.ID)
 	if err != nil {
