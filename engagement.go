@@ -178,6 +178,7 @@ type Store interface {
 	DisclosureStore
 	AccessReviewStore
 	PolicyStore
+	PeopleStore
 	DocumentStore
 	UserStore
 	TrustStore

@@ -137,3 +137,12 @@ const (
 
 // AccessEntries are the entry types that record an access request.
 var AccessEntries = []string{EntryAccessRequested, EntryAccessConfirmed, EntryNDAAccepted, EntryAccessApproved, EntryAccessRefused, EntryAccessRevoked}
+
+// The roster. An import is one entry naming the SHA-256 of its rows
+// (RosterChange); the rows are kept as written so verify recomputes it.
+const (
+	// EntryRosterImported records people added or changed by an import.
+	EntryRosterImported = "roster.imported"
+	// EntryPersonSaved records one person entered or changed by hand.
+	EntryPersonSaved = "person.saved"
+)

@@ -29,6 +29,7 @@ func newState() *state {
 		downloads: map[int64]attest.Download{},
 		settings:  map[string]string{}, setEntry: map[string]int64{},
 		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
+		roster: map[int64]attest.RosterChange{},
 	}
 }
 
@@ -192,6 +193,15 @@ var appliers = map[string]applier{
 	attest.EntryPolicySubmitted: on(policyChanged),
 	attest.EntryPolicyApproved:  on(policyChanged),
 	attest.EntryPolicyPublished: on(policyChanged),
+	attest.EntryRosterImported:  on(rosterChanged),
+	attest.EntryPersonSaved:     on(rosterChanged),
+}
+
+// rosterChanged keeps a roster change's count and digest: its rows are
+// in the store (person_changes), checked against both by comparePeople.
+func rosterChanged(st *state, e ledger.Entry, c attest.RosterChange) bool {
+	st.roster[e.Seq] = c
+	return c.Digest != ""
 }
 
 // auditorSaved applies an auditor named on an engagement or linked to

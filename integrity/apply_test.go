@@ -68,6 +68,8 @@ func TestAppliers(t *testing.T) {
 			func(st *state) bool { return st.policyEvents[7].Entry == 7 }},
 		{attest.EntryPolicyApproved, attest.PolicyChange{Policy: attest.Policy{ID: "P1"}}, func(st *state) bool { return st.policies["P1"].Entry == 7 }},
 		{attest.EntryPolicyPublished, attest.PolicyChange{Policy: attest.Policy{ID: "P1"}}, func(st *state) bool { return st.policies["P1"].Entry == 7 }},
+		{attest.EntryRosterImported, attest.RosterChange{Rows: 3, Digest: "d"}, func(st *state) bool { return st.roster[7].Rows == 3 }},
+		{attest.EntryPersonSaved, attest.RosterChange{Rows: 1, Digest: "d"}, func(st *state) bool { return st.roster[7].Rows == 1 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ, func(t *testing.T) {
@@ -142,7 +144,7 @@ func TestAppliersCoverEveryType(t *testing.T) {
 		attest.EntryTestRecorded, attest.EntryResponseAdded, attest.EntryRequestSaved, attest.EntryRequestComment, attest.EntryDeviationDisclosed,
 		attest.EntryUserSaved, attest.EntryTokenSaved,
 		attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished,
-		attest.EntryNDASaved, attest.EntryDownload,
+		attest.EntryNDASaved, attest.EntryDownload, attest.EntryRosterImported, attest.EntryPersonSaved,
 	}
 	all = append(all, attest.AccessEntries...)
 	for _, typ := range all {

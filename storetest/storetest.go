@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Disclosures", testDisclosures},
 		{"AccessReviews", testAccessReviews},
 		{"Policies", testPolicies},
+		{"People", testPeople},
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},
 		{"BlobRefs", testBlobRefs},

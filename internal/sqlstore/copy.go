@@ -50,6 +50,8 @@ var copyTables = []struct {
 	{"policies", policyColumns, "id"},
 	{"policy_versions", "policy_id, version, body, sha256, note, by_name, at, entry", "entry"},
 	{"policy_events", "entry, policy_id, version, action, account, name, note, by_name, at", "entry"},
+	{"people", personCols, "id"},
+	{"person_changes", "entry, seq, person_id, record", "entry, seq"},
 }
 
 // The jobs and sessions tables are not copied: they are a running

@@ -1,0 +1,62 @@
+package integrity_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+)
+
+// A roster row changed, added or removed by SQL, in the current table or
+// in the rows an import kept, is reported by verify.
+func TestVerifyRoster(t *testing.T) {
+	ctx := context.Background()
+	ch := attest.Change{Actor: "tester", At: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	cases := []struct {
+		name, sql, want string
+	}{
+		{"untouched", "", ""},
+		{"end date moved", `UPDATE people SET end_date = '2026-12-31' WHERE email = 'bo@example.com'`, "differs from what entry"},
+		{"person added", `INSERT INTO people SELECT 9, employee_id, 'x@example.com', name, kind, status, start_date, end_date, manager, department, title, role, in_scope, account, source, updated_at, entry FROM people WHERE id = 1`, "in no roster entry"},
+		{"person removed", `DELETE FROM people WHERE id = 2`, "missing from the roster"},
+		{"kept row edited", `UPDATE person_changes SET record = replace(record, 'Bo', 'Bob') WHERE person_id = 2`, "do not match"},
+		{"kept rows gone", `DELETE FROM person_changes`, "missing from the database"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := sqlitetest.Create(t)
+			_, err := s.RecordPeople(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, []attest.Person{
+				{Email: "ada@example.com", Name: "Ada", Kind: attest.PersonEmployee, Status: attest.PersonActive},
+				{Email: "bo@example.com", Name: "Bo", Kind: attest.PersonEmployee, Status: attest.PersonTerminated, End: "2026-02-27"},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.sql != "" {
+				if _, err := s.SQL().ExecContext(ctx, c.sql); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep, err := integrity.Check(ctx, integrity.Input{Store: s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found []string
+			for _, p := range rep.Problems {
+				if strings.Contains(p.Detail, "roster") || strings.Contains(p.Detail, "person") {
+					found = append(found, p.Detail)
+				}
+			}
+			if c.want == "" && len(found) > 0 {
+				t.Fatalf("untouched roster reported: %v", found)
+			}
+			if c.want != "" && (len(found) == 0 || !strings.Contains(strings.Join(found, "\n"), c.want)) {
+				t.Fatalf("want a problem saying %q, got %v", c.want, found)
+			}
+		})
+	}
+}

@@ -1,0 +1,170 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+const personCols = `id, employee_id, email, name, kind, status, start_date, end_date, manager, department, title, role, in_scope, account, source, updated_at, entry`
+
+// RecordPeople writes people (ID 0: added under the next free ID) and
+// every row as written, with one ledger entry holding rc and the rows'
+// SHA-256, in one transaction.
+func (s *Store) RecordPeople(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, people []attest.Person) ([]attest.Person, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	next, err := nextID(ctx, tx, "people")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]attest.Person, len(people))
+	emails := make(map[string]int, len(people))
+	rc.Added, rc.Changed, rc.Rows = 0, 0, len(people)
+	for i, p := range people {
+		p.Email = strings.ToLower(strings.TrimSpace(p.Email))
+		if j, dup := emails[p.Email]; dup {
+			return nil, attest.Errorf(attest.ECONFLICT, "people %d and %d both have the e-mail address %s", j+1, i+1, p.Email)
+		}
+		emails[p.Email] = i
+		if p.ID == 0 {
+			p.ID = next
+			next++
+			rc.Added++
+		} else {
+			rc.Changed++
+		}
+		p.UpdatedAt, p.Entry = ch.Stamp(), 0
+		out[i] = p
+	}
+	rc.Digest = attest.PeopleDigest(out)
+	n, err := appendEntry(ctx, tx, ch, typ, rc)
+	if err != nil {
+		return nil, err
+	}
+	stmts := tx.prepared()
+	defer stmts.close()
+	for i := range out {
+		p := &out[i]
+		p.Entry = n
+		args := []any{p.EmployeeID, p.Email, p.Name, p.Kind, p.Status, p.Start, p.End, p.Manager, p.Department, p.Title, p.Role, boolInt(p.InScope), p.Account, p.Source, p.UpdatedAt, n, p.ID}
+		if i < len(people) && people[i].ID == 0 {
+			_, err = stmts.exec(ctx, `INSERT INTO people (employee_id, email, name, kind, status, start_date, end_date, manager, department, title, role, in_scope, account, source, updated_at, entry, id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		} else {
+			var res interface{ RowsAffected() (int64, error) }
+			res, err = stmts.exec(ctx, `UPDATE people SET employee_id = ?, email = ?, name = ?, kind = ?, status = ?, start_date = ?, end_date = ?, manager = ?, department = ?, title = ?, role = ?, in_scope = ?, account = ?, source = ?, updated_at = ?, entry = ? WHERE id = ?`, args...)
+			if err == nil {
+				if k, _ := res.RowsAffected(); k == 0 {
+					return nil, notFound("person", strconv.FormatInt(p.ID, 10))
+				}
+			}
+		}
+		if s.d.IsUnique(err) {
+			return nil, attest.Errorf(attest.ECONFLICT, "another person on the roster has the e-mail address %s", p.Email)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("record person %s: %w", p.Email, err)
+		}
+	}
+	const width = 4
+	one := "(?, ?, ?, ?)"
+	for start := 0; start < len(out); start += rowsPerInsert {
+		chunk := out[start:min(start+rowsPerInsert, len(out))]
+		args := make([]any, 0, len(chunk)*width)
+		for k, p := range chunk {
+			p.Entry, p.UpdatedAt = 0, ""
+			b, err := json.Marshal(p)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, n, start+k, p.ID, string(b))
+		}
+		q := `INSERT INTO person_changes (entry, seq, person_id, record) VALUES ` + one + strings.Repeat(", "+one, len(chunk)-1)
+		if _, err := stmts.exec(ctx, q, args...); err != nil {
+			return nil, fmt.Errorf("record roster rows: %w", err)
+		}
+	}
+	return out, tx.Commit()
+}
+
+// Person reads one person.
+func (s *Store) Person(ctx context.Context, id int64) (*attest.Person, error) {
+	ps, err := s.people(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, notFound("person", strconv.FormatInt(id, 10))
+	}
+	return &ps[0], nil
+}
+
+// PersonByEmail finds a person by e-mail address, ignoring case.
+func (s *Store) PersonByEmail(ctx context.Context, email string) (*attest.Person, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	ps, err := s.people(ctx, `WHERE email = ?`, email)
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, attest.Errorf(attest.ENOTFOUND, "no one on the roster has the e-mail address %s", email)
+	}
+	return &ps[0], nil
+}
+
+// People lists the roster by ID.
+func (s *Store) People(ctx context.Context) ([]attest.Person, error) {
+	return s.people(ctx, ``)
+}
+
+func (s *Store) people(ctx context.Context, where string, args ...any) ([]attest.Person, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+personCols+` FROM people `+where+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer rows.Close()
+	out := []attest.Person{}
+	for rows.Next() {
+		var p attest.Person
+		var inScope int
+		if err := rows.Scan(&p.ID, &p.EmployeeID, &p.Email, &p.Name, &p.Kind, &p.Status, &p.Start, &p.End, &p.Manager, &p.Department, &p.Title, &p.Role, &inScope, &p.Account, &p.Source, &p.UpdatedAt, &p.Entry); err != nil {
+			return nil, err
+		}
+		p.InScope = inScope != 0
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PersonChanges lists every person as each entry wrote them, by entry and
+// then in the order written, each with its entry.
+func (s *Store) PersonChanges(ctx context.Context) ([]attest.Person, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT entry, record FROM person_changes ORDER BY entry, seq`)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer rows.Close()
+	out := []attest.Person{}
+	for rows.Next() {
+		var n int64
+		var rec string
+		if err := rows.Scan(&n, &rec); err != nil {
+			return nil, err
+		}
+		var p attest.Person
+		if err := json.Unmarshal([]byte(rec), &p); err != nil {
+			return nil, fmt.Errorf("roster row of ledger entry %d: %w", n, err)
+		}
+		p.Entry = n
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
