@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
-	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
@@ -110,8 +109,8 @@ func CompareJournal(ctx context.Context, s JournalStore, pub ed25519.PublicKey, 
 			}
 		}
 		for _, p := range a.Problems {
-			if strings.Contains(p, "not signed by the service auditor") || strings.Contains(p, "differs from the auditor's signed statement") {
-				rep.Problems = append(rep.Problems, e.ID+": "+p)
+			if p.Kind == ProblemUnsigned || p.Kind == ProblemMismatch {
+				rep.Problems = append(rep.Problems, e.ID+": "+p.Detail)
 			}
 		}
 	}

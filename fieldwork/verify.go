@@ -39,7 +39,7 @@ type Audit struct {
 	Engagement string     `json:"engagement"`
 	Keys       []KeyState `json:"keys"`
 	Counts     Counts     `json:"counts"`
-	Problems   []string   `json:"problems"`
+	Problems   []Problem  `json:"problems"`
 	// Records gives the verdict on each of the auditor's tests and draws,
 	// by its ledger entry.
 	Records map[int64]string `json:"-"`
@@ -48,6 +48,37 @@ type Audit struct {
 	// Reviews names the reviewers who signed off each test, by the test's
 	// ledger entry.
 	Reviews map[int64][]string `json:"-"`
+}
+
+// Kinds of problem an Audit finds, for callers that sort them (verify's
+// report, the auditor's comparison with their journal) without reading
+// the sentences.
+const (
+	// ProblemUnsigned: a record kept as the auditor's with no statement.
+	ProblemUnsigned = "unsigned"
+	// ProblemMismatch: a record that differs from the statement signing it.
+	ProblemMismatch = "mismatch"
+	// ProblemBadStatement: a statement that does not verify, or a record
+	// whose statement does not.
+	ProblemBadStatement = "bad-statement"
+	// ProblemChain: a statement missing from a key's chain.
+	ProblemChain = "chain"
+	// ProblemOrphan: a statement whose record was deleted.
+	ProblemOrphan = "orphan"
+	// ProblemKey: a key never confirmed, unreadable, or not enrolled.
+	ProblemKey = "key"
+)
+
+// Problem is one thing an Audit found: its kind and a sentence for people.
+type Problem struct {
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+}
+
+func (p Problem) String() string { return p.Detail }
+
+func (a *Audit) problem(kind, format string, args ...any) {
+	a.Problems = append(a.Problems, Problem{Kind: kind, Detail: fmt.Sprintf(format, args...)})
 }
 
 // Verdict is the verdict on the record with ledger entry n (Unsigned when
@@ -74,7 +105,7 @@ type AuditStore interface {
 // statement. It trusts nothing the organization stores but the public
 // keys, whose fingerprints the drafts print for the firm to compare.
 func Check(ctx context.Context, s AuditStore, engagementID string) (*Audit, error) {
-	a := &Audit{Engagement: engagementID, Problems: []string{}, Records: map[int64]string{}, Bodies: map[int64]auditsig.Body{}, Reviews: map[int64][]string{}}
+	a := &Audit{Engagement: engagementID, Problems: []Problem{}, Records: map[int64]string{}, Bodies: map[int64]auditsig.Body{}, Reviews: map[int64][]string{}}
 	keys, err := s.AuditorKeys(ctx, engagementID)
 	if err != nil {
 		return nil, err
@@ -96,18 +127,18 @@ func Check(ctx context.Context, s AuditStore, engagementID string) (*Audit, erro
 			if err := same(b); err != nil {
 				a.Records[entry] = BadSignature
 				a.Counts.BadSignature++
-				a.Problems = append(a.Problems, what+" differs from the auditor's signed statement: "+err.Error())
+				a.problem(ProblemMismatch, "%s differs from the auditor's signed statement: %v", what, err)
 			} else {
 				a.Records[entry] = Verified
 			}
 			matched[entry] = true
 		case bad[entry]:
 			a.Records[entry] = BadSignature
-			a.Problems = append(a.Problems, what+" has a statement that does not verify")
+			a.problem(ProblemBadStatement, "%s has a statement that does not verify", what)
 		default:
 			a.Records[entry] = Unsigned
 			a.Counts.Unsigned++
-			a.Problems = append(a.Problems, what+" is recorded as the auditor's but is not signed by the service auditor")
+			a.problem(ProblemUnsigned, "%s is recorded as the auditor's but is not signed by the service auditor", what)
 		}
 	}
 	tests, err := s.Tests(ctx, engagementID, "")
@@ -137,13 +168,13 @@ func Check(ctx context.Context, s AuditStore, engagementID string) (*Audit, erro
 		switch b.Kind {
 		case auditsig.KindTest, auditsig.KindDraw, auditsig.KindExtend:
 			a.Counts.BadSignature++
-			a.Problems = append(a.Problems, fmt.Sprintf("the auditor's statement %d (%s) has no record: the record it signs was deleted", b.Seq, b.Kind))
+			a.problem(ProblemOrphan, "the auditor's statement %d (%s) has no record: the record it signs was deleted", b.Seq, b.Kind)
 		default:
 			a.Counts.Verified++
 		}
 	}
 	addReviews(a, keys)
-	sort.Strings(a.Problems)
+	sort.Slice(a.Problems, func(i, j int) bool { return a.Problems[i].Detail < a.Problems[j].Detail })
 	return a, nil
 }
 
@@ -159,7 +190,7 @@ func checkChains(a *Audit, keys []attest.AuditorKey, byKey map[string][]attest.S
 		bodies, problems := chain(k, byKey[k.Fingerprint])
 		ks.Valid = len(bodies) > 0 && bodies[0].Kind == auditsig.KindConfirm
 		if !ks.Valid && len(byKey[k.Fingerprint]) > 0 {
-			problems = append(problems, fmt.Sprintf("key %s (%s) was never confirmed by its holder: nothing it signed counts", k.Fingerprint, k.Name))
+			problems = append(problems, Problem{ProblemKey, fmt.Sprintf("key %s (%s) was never confirmed by its holder: nothing it signed counts", k.Fingerprint, k.Name)})
 		}
 		if !ks.Valid {
 			bodies = nil
@@ -183,7 +214,7 @@ func checkChains(a *Audit, keys []attest.AuditorKey, byKey map[string][]attest.S
 	}
 	for fp, list := range byKey {
 		if !enrolled[fp] {
-			a.Problems = append(a.Problems, fmt.Sprintf("%d statements on %s are under key %s, which is not enrolled there", len(list), engagementID, fp))
+			a.problem(ProblemKey, "%d statements on %s are under key %s, which is not enrolled there", len(list), engagementID, fp)
 			for _, st := range list {
 				bad[st.Entry] = true
 				a.Counts.BadSignature++
@@ -224,19 +255,19 @@ type entryBody struct {
 
 // chain checks one key's statements, in sequence order, and returns the
 // valid ones and the problems found.
-func chain(k attest.AuditorKey, sts []attest.Statement) ([]entryBody, []string) {
+func chain(k attest.AuditorKey, sts []attest.Statement) ([]entryBody, []Problem) {
 	var out []entryBody
-	var problems []string
+	var problems []Problem
 	pub, err := auditsig.ParsePublic(k.PublicKey)
 	if err != nil {
-		return nil, []string{fmt.Sprintf("key %s: %v", k.Fingerprint, err)}
+		return nil, []Problem{{ProblemKey, fmt.Sprintf("key %s: %v", k.Fingerprint, err)}}
 	}
 	sort.Slice(sts, func(i, j int) bool { return sts[i].Seq < sts[j].Seq })
 	next, prev := int64(1), ""
 	for _, st := range sts {
 		where := fmt.Sprintf("statement %d of key %s on %s", st.Seq, k.Fingerprint, k.EngagementID)
 		if st.Seq != next {
-			problems = append(problems, fmt.Sprintf("the chain of key %s on %s has no statement %d: withheld or deleted", k.Fingerprint, k.EngagementID, next))
+			problems = append(problems, Problem{ProblemChain, fmt.Sprintf("the chain of key %s on %s has no statement %d: withheld or deleted", k.Fingerprint, k.EngagementID, next)})
 			prev = "" // the link cannot be checked across the gap
 		}
 		next = st.Seq + 1
@@ -262,7 +293,7 @@ func chain(k attest.AuditorKey, sts []attest.Statement) ([]entryBody, []string) 
 		}
 		prev = st.Hash
 		if err != nil {
-			problems = append(problems, where+": "+err.Error())
+			problems = append(problems, Problem{ProblemBadStatement, where + ": " + err.Error()})
 			continue
 		}
 		out = append(out, entryBody{b, st.Entry})

@@ -2,7 +2,6 @@ package integrity
 
 import (
 	"context"
-	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/fieldwork"
@@ -38,10 +37,10 @@ func checkStatements(ctx context.Context, s attest.Store, entries []ledger.Entry
 		r.AuditorStatements.BadSignature += a.Counts.BadSignature
 		for _, p := range a.Problems {
 			kind := AuditorSignature
-			if strings.Contains(p, "not signed by the service auditor") {
+			if p.Kind == fieldwork.ProblemUnsigned {
 				kind = AuditorUnsigned
 			}
-			r.add(kind, -1, "", "%s: %s", e.ID, p)
+			r.add(kind, -1, "", "%s: %s", e.ID, p.Detail)
 		}
 		sts, err := s.Statements(ctx, e.ID)
 		if err != nil {

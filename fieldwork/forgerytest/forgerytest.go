@@ -157,6 +157,17 @@ func has(list []string, sub string) bool {
 	return false
 }
 
+// hasKind reports whether list holds a problem of the kind whose sentence
+// contains sub.
+func hasKind(list []fieldwork.Problem, kind, sub string) bool {
+	for _, x := range list {
+		if x.Kind == kind && strings.Contains(x.Detail, sub) {
+			return true
+		}
+	}
+	return false
+}
+
 // Attack is one forgery and how it must be seen.
 type Attack struct {
 	Name string
@@ -178,7 +189,7 @@ var Attacks = []Attack{
 		w.exec(t, `INSERT INTO tests (id, engagement_id, control_id, internal, procedures, draw_id, items, conclusion, deviations, wording, tested_by, tested_at, entry, covers_from, covers_to, applies_to)
 			VALUES (99, 'e1', 'BX-01', false, '["inspection"]', 0, '[{"key":"Q1","result":"no-exception"}]', 'no-exceptions', '', 'No exceptions noted.', 'Ana', '2026-11-02T12:00:00Z', 0, '', '', '[]')`)
 		a := w.check(t, "e1")
-		if a.Verdict(0) != fieldwork.Unsigned || a.Counts.Unsigned != 1 || !has(a.Problems, "test 99 of BX-01 is recorded as the auditor's but is not signed by the service auditor") {
+		if a.Verdict(0) != fieldwork.Unsigned || a.Counts.Unsigned != 1 || !hasKind(a.Problems, fieldwork.ProblemUnsigned, "test 99 of BX-01 is recorded as the auditor's but is not signed by the service auditor") {
 			t.Fatalf("inserted test: %+v", a)
 		}
 		if r := w.journal(t); !has(r.Problems, "test 99") {
@@ -188,7 +199,7 @@ var Attacks = []Attack{
 	{"a signed result's text edited", func(t *testing.T, w *World) {
 		w.exec(t, fmt.Sprintf(`UPDATE tests SET conclusion = 'no-exceptions', wording = 'No exceptions noted.' WHERE id = %d`, w.Test.ID))
 		a := w.check(t, "e1")
-		if a.Verdict(w.Test.Entry) != fieldwork.BadSignature || !has(a.Problems, "differs from the auditor's signed statement") {
+		if a.Verdict(w.Test.Entry) != fieldwork.BadSignature || !hasKind(a.Problems, fieldwork.ProblemMismatch, "differs from the auditor's signed statement") {
 			t.Fatalf("edited result: %+v", a)
 		}
 	}},
@@ -196,7 +207,7 @@ var Attacks = []Attack{
 		w.exec(t, fmt.Sprintf(`DELETE FROM auditor_statements WHERE entry = %d`, w.Test.Entry))
 		w.exec(t, fmt.Sprintf(`DELETE FROM tests WHERE id = %d`, w.Test.ID))
 		a := w.check(t, "e1")
-		if !has(a.Problems, "withheld or deleted") {
+		if !hasKind(a.Problems, fieldwork.ProblemChain, "withheld or deleted") {
 			t.Fatalf("deleted exception: %+v", a)
 		}
 		if r := w.journal(t); !has(r.Problems, "missing from the organization's copy") {
@@ -211,7 +222,7 @@ var Attacks = []Attack{
 		w.exec(t, fmt.Sprintf(`INSERT INTO auditor_statements (id, engagement_id, key_fp, seq, kind, hash, body, signature, entry, added_at)
 			SELECT 500, 'e2', key_fp, 2, kind, hash, body, signature, 100000, added_at FROM auditor_statements WHERE entry = %d`, w.Test.Entry))
 		a := w.check(t, "e2")
-		if a.Verdict(100000) != fieldwork.BadSignature || !has(a.Problems, "signed for engagement e1") {
+		if a.Verdict(100000) != fieldwork.BadSignature || !hasKind(a.Problems, fieldwork.ProblemBadStatement, "signed for engagement e1") {
 			t.Fatalf("replayed statement: %+v", a)
 		}
 	}},
@@ -225,7 +236,7 @@ var Attacks = []Attack{
 		w.exec(t, fmt.Sprintf(`UPDATE populations SET ref = '%s', rows = 3 WHERE id = %d`, ref, w.Draw.PopulationID))
 		w.exec(t, fmt.Sprintf(`UPDATE draws SET items = '["CHG-90","CHG-91","CHG-92"]' WHERE id = %d`, w.Draw.ID))
 		a := w.check(t, "e1")
-		if a.Verdict(w.Draw.Entry) != fieldwork.BadSignature || !has(a.Problems, "draw") {
+		if a.Verdict(w.Draw.Entry) != fieldwork.BadSignature || !hasKind(a.Problems, fieldwork.ProblemMismatch, "draw") {
 			t.Fatalf("redone draw: %+v", a)
 		}
 	}},
