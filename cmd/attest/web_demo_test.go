@@ -15,6 +15,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/web"
 )
@@ -49,7 +50,7 @@ func TestEveryPageOnTheDemo(t *testing.T) {
 		}
 	}
 	tokens := map[string]string{}
-	for _, u := range demoUsers {
+	for _, u := range demo.Users {
 		du, err := st.UserByEmail(ctx, u.Email)
 		if err != nil {
 			t.Fatal(err)
