@@ -59,12 +59,12 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User)
 	}
 	saved, generated, password := added.User, added.Generated != "", added.Generated
 	s.checkpointAfterWrite(r.Context())
-	out := map[string]any{"user": saved}
-	if generated {
-		out["password"] = password
-	}
 	if underAPI(r) {
-		writeJSON(w, http.StatusCreated, out)
+		// The generated password is in this answer only.
+		writeJSON(w, http.StatusCreated, struct {
+			User     *attest.User `json:"user"`
+			Password string       `json:"password,omitempty"`
+		}{saved, password})
 		return nil
 	}
 	shown := &usersData{Added: saved}
@@ -162,7 +162,10 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.U
 	}
 	s.checkpointAfterWrite(r.Context())
 	if underAPI(r) {
-		writeJSON(w, http.StatusCreated, map[string]any{"token": tokenView{*nt.Token, nt.Owner.Email}, "secret": nt.Secret})
+		writeJSON(w, http.StatusCreated, struct {
+			Token  tokenView `json:"token"`
+			Secret string    `json:"secret"`
+		}{tokenView{*nt.Token, nt.Owner.Email}, nt.Secret})
 		return nil
 	}
 	w.WriteHeader(http.StatusCreated)

@@ -404,7 +404,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
-	page(w, "error", map[string]any{"Title": http.StatusText(code), "Message": ae.Message})
+	page(w, "error", &errorData{Layout: Layout{Title: http.StatusText(code)}, Message: ae.Message})
+}
+
+// errorData is the page that says what went wrong, in words safe to show.
+type errorData struct {
+	Layout
+	Message string
 }
 
 // unavailable reports whether err means the database cannot be reached,
