@@ -228,7 +228,7 @@ func ApplyControlUpdate(c *Control, u ControlUpdate) error {
 		}
 	}
 	if c.Status == NotApplicable && c.StatusReason == "" {
-		return Errorf(EINVALID, "control %s: \"not applicable\" needs a reason (--reason)", c.ID)
+		return Errorf(EINVALID, "control %s: \"not applicable\" needs a reason", c.ID)
 	}
 	return nil
 }

@@ -137,7 +137,7 @@ func (t *Test) Conclude(notPerformed bool, population int, w Wording) error {
 		w.NotPerformed = DefaultWording.NotPerformed
 	}
 	if len(t.Procedures) == 0 {
-		return Errorf(EINVALID, "say how the control was tested: --procedure inquiry, observation, inspection or reperformance")
+		return Errorf(EINVALID, "say how the control was tested: inquiry, observation, inspection or reperformance")
 	}
 	seen, inquiryOnly := map[string]bool{}, true
 	for _, p := range t.Procedures {
@@ -163,7 +163,7 @@ func (t *Test) Conclude(notPerformed bool, population int, w Wording) error {
 		return nil
 	}
 	if len(t.Items) == 0 {
-		return Errorf(EINVALID, "record a result for each item tested (--item KEY=no-exception, KEY=deviation:WHAT or KEY=not-applicable:WHY)")
+		return Errorf(EINVALID, "record a result for each item tested: no exception, a deviation (with what it was) or not applicable (with why)")
 	}
 	var devs []string
 	tested := 0
@@ -187,13 +187,13 @@ func (t *Test) Conclude(notPerformed bool, population int, w Wording) error {
 	}
 	if len(devs) == 0 {
 		if t.Deviations != "" {
-			return Errorf(EINVALID, "no deviations were recorded: leave out --deviations")
+			return Errorf(EINVALID, "no deviations were recorded: leave out whether they are isolated or systematic")
 		}
 		t.Conclusion, t.Wording = ConclusionNoExceptions, w.NoExceptions
 		return nil
 	}
 	if t.Deviations != "isolated" && t.Deviations != "systematic" {
-		return Errorf(EINVALID, "deviations were found: say whether they are isolated or systematic (--deviations isolated|systematic)")
+		return Errorf(EINVALID, "deviations were found: say whether they are isolated or systematic")
 	}
 	t.Conclusion = ConclusionExceptions
 	pop := ""

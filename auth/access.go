@@ -178,7 +178,7 @@ func (sc *Scope) Check() error {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "your access as an auditor ended on " + sc.ended +
 			" (the report date " + sc.endedReport + " plus the grace period): ask an administrator if the engagement's dates have changed"}
 	}
-	return &attest.Error{Code: attest.EFORBIDDEN, Message: "you are not named as an auditor on any engagement: an administrator names you with attest engagement auditor add NAME --user YOUR-ADDRESS"}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: "you are not named as an auditor on any engagement: an administrator names you on one, with your account"}
 }
 
 // Engagement refuses an engagement outside the scope, naming it.

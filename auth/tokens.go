@@ -83,8 +83,7 @@ func mayHoldToken(actor *attest.User, owner *attest.User) error {
 	if owner.Service && (actor == nil || actor.Role == attest.RoleAdmin) {
 		return nil
 	}
-	return &attest.Error{Code: attest.EFORBIDDEN, Message: ErrTokenForOther,
-		Hint: "attest user add --service --email ci@example.com --role compliance-manager, then a token for that account"}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: ErrTokenForOther}
 }
 
 // HashSecret is how API tokens and trust-center links are kept and looked

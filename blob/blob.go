@@ -103,7 +103,7 @@ func (s *FS) Stage(r io.Reader) (*Pending, error) {
 		err = cerr
 	}
 	if err == nil && n > limit {
-		err = &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("file is larger than the %d MiB limit for one piece of evidence", limit>>20), Hint: "raise the limit with --max-size, or split the file"}
+		err = &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("file is larger than the %d MiB limit for one piece of evidence", limit>>20)}
 	}
 	if err != nil {
 		os.Remove(f.Name())

@@ -40,7 +40,7 @@ type S3 struct {
 func ParseS3URL(raw string) (bucket, prefix string, err error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "s3" || u.Host == "" {
-		return "", "", attest.Errorf(attest.EINVALID, "--blobs %q: want s3://bucket/prefix", raw)
+		return "", "", attest.Errorf(attest.EINVALID, "blob store %q: want s3://bucket/prefix", raw)
 	}
 	return u.Host, strings.Trim(u.Path, "/"), nil
 }

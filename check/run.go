@@ -243,7 +243,7 @@ func (s *Set) Run(ctx context.Context, in *Input, ids []string, o Options) ([]Re
 		for _, id := range ids {
 			c := s.byID[id]
 			if c == nil {
-				return nil, fmt.Errorf("no check %q (attest check list shows them)", id)
+				return nil, fmt.Errorf("no check %q among the checks loaded", id)
 			}
 			checks = append(checks, c)
 		}

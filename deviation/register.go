@@ -90,8 +90,7 @@ func (r *Register) Find(id string) (*Deviation, error) {
 			return &r.Deviations[i], nil
 		}
 	}
-	return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no known deviation %q in %s's register (%s to %s)", id, r.Engagement, r.From, r.Through),
-		Hint: "see the identifiers with `attest deviations list`"}
+	return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no known deviation %q in %s's register (%s to %s)", id, r.Engagement, r.From, r.Through)}
 }
 
 // UndisclosedByControl lists the deviations not yet disclosed, by control.
@@ -138,7 +137,7 @@ func Disclose(ctx context.Context, s DiscloseStore, ch attest.Change, actor *att
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only management (an admin or a compliance manager) records what it disclosed to the service auditor"}
 	}
 	if len(req.IDs) == 0 {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the deviations disclosed, by identifier", Hint: "see them with `attest deviations list`"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the deviations disclosed, by identifier"}
 	}
 	var out []attest.Disclosure
 	seen, ids := map[string]bool{}, map[string]string{}
@@ -202,7 +201,7 @@ func recipient(ctx context.Context, s DiscloseStore, engagementID, to string) (s
 		names = append(names, a.Name)
 	}
 	slices.Sort(names)
-	hint := "name the person at the service auditor who was told (--to NAME)"
+	hint := "name the person at the service auditor who was told"
 	if len(names) > 0 {
 		hint += ": the engagement's auditors are " + strings.Join(names, ", ")
 	}

@@ -48,7 +48,7 @@ func EvidenceDate(engs []attest.Engagement, date time.Time, force bool) (warning
 	}
 	msg := date.Format(attest.DateLayout) + " is " + plural(nearest, "day") + " outside " + near.ID + "'s " + span(near)
 	if nearest > 365 && !force {
-		return "", &attest.Error{Code: attest.EINVALID, Message: msg + ": more than a year away, so it is refused", Hint: "check the date; add --force if it is right"}
+		return "", &attest.Error{Code: attest.EINVALID, Message: msg + ": more than a year away, so it is refused", Hint: "check the date; say so if it is right"}
 	}
 	return msg + ": it counts for no occurrence of that engagement", nil
 }

@@ -261,7 +261,7 @@ func CheckExclusion(cat *catalog.Catalog, e *attest.Engagement, id, reason strin
 	}
 	reason = strings.TrimSpace(reason)
 	if len(reason) < 15 {
-		return "", nil, attest.Errorf(attest.EINVALID, "excluding %s needs a stated reason (--reason) explaining why the criterion is not relevant to the system", cr.ID)
+		return "", nil, attest.Errorf(attest.EINVALID, "excluding %s needs a stated reason explaining why the criterion is not relevant to the system", cr.ID)
 	}
 	if noControlReason().MatchString(reason) {
 		return "", nil, attest.Errorf(attest.EINVALID, "%q is not a reason to exclude %s: a missing control is a gap to close, not grounds for calling a criterion not relevant", reason, cr.ID)

@@ -171,7 +171,7 @@ func pick(names []string, known map[string][]attest.Control) ([]string, error) {
 	for _, n := range names {
 		id := strings.ToUpper(strings.TrimSpace(n))
 		if len(known[id]) == 0 {
-			return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + n, Hint: "see `attest controls list`"}
+			return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + n}
 		}
 		if !contains(ids, id) {
 			ids = append(ids, id)

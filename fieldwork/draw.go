@@ -65,7 +65,7 @@ func (env Env) RequireAuditor(ctx context.Context, actor *attest.User, e *attest
 	}
 	if !auth.Named(actor, as) {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: actor.Name + " is not a named auditor of " + e.ID + ": only the engagement's auditors " + what +
-			" (an administrator names them with attest engagement auditor add NAME --user THEIR-ADDRESS)"}
+			" (an administrator names them, with their accounts)"}
 	}
 	if end, rd := auth.AccessEnd(e, env.Policy.Grace); !end.IsZero() && !env.Policy.Now.Before(end) {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "the auditors' access to " + e.ID + " ended on " + end.UTC().Format(attest.DateLayout) + " (report date " + rd + " plus the grace period)"}
@@ -175,7 +175,7 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		return nil, err
 	}
 	if req.Stratify != "" && pop.DateColumn == "" {
-		return nil, field("stratify", fmt.Sprintf("population %d has no date column to spread the sample over (import it with --date COLUMN)", pop.ID))
+		return nil, field("stratify", fmt.Sprintf("population %d has no date column to spread the sample over (import it with its date column)", pop.ID))
 	}
 	size, rule := req.Size, fmt.Sprintf("%d chosen by the auditor", req.Size)
 	if size == 0 {
@@ -275,7 +275,7 @@ func PickPopulation(ctx context.Context, s Store, controlID string, id int64) (*
 		return nil, err
 	}
 	if len(ps) == 0 {
-		return nil, field("population", fmt.Sprintf("%s has no population yet: import one with attest population import --control %s", controlID, controlID))
+		return nil, field("population", fmt.Sprintf("%s has no population yet: import one first", controlID))
 	}
 	return &ps[len(ps)-1], nil
 }

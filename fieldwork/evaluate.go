@@ -77,7 +77,7 @@ func Evaluate(ctx context.Context, env Env, s EvaluateStore, ch attest.Change, a
 			ok = ok || (d.ID == in.Extension && d.Extends != 0 && d.Extends == t.DrawID)
 		}
 		if !ok {
-			return nil, field("extension", fmt.Sprintf("draw %d is not an extension of test %d's draw (attest sample extend)", in.Extension, t.ID))
+			return nil, field("extension", fmt.Sprintf("draw %d is not an extension of test %d's draw (extend that draw)", in.Extension, t.ID))
 		}
 	}
 	if id := strings.ToUpper(strings.TrimSpace(in.Compensating)); id != "" {

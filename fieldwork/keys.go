@@ -51,10 +51,10 @@ func Enroll(ctx context.Context, env Env, s KeyStore, ch attest.Change, actor *a
 		}
 	}
 	if a == nil {
-		return nil, field("name", "\""+in.Name+"\" is not a named auditor of "+e.ID+" (attest engagement auditor add NAME --user ADDRESS)")
+		return nil, field("name", "\""+in.Name+"\" is not a named auditor of "+e.ID+" (an administrator names the auditor, with their account)")
 	}
 	if a.UserID == 0 {
-		return nil, field("name", a.Name+" has no account yet: attest engagement auditor link \""+a.Name+"\" --user ADDRESS")
+		return nil, field("name", a.Name+" has no account yet: an administrator links the name to the auditor's account")
 	}
 	switch {
 	case actor == nil || actor.Role == attest.RoleAdmin || actor.Role == attest.RoleCompliance:

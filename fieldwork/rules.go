@@ -68,7 +68,7 @@ func notOccurred(ctx context.Context, s TestStore, e *attest.Engagement, c *atte
 		if len(cs) > 0 {
 			return nil
 		}
-		return field("not_performed", fmt.Sprintf("population %d of %s is empty but has no completeness evidence: record how it was shown complete (attest population reconcile) first", p.ID, c.ID))
+		return field("not_performed", fmt.Sprintf("population %d of %s is empty but has no completeness evidence: record how it was shown complete (reconcile it) first", p.ID, c.ID))
 	}
 	return field("not_performed", fmt.Sprintf("%s has no empty population for %s..%s: the circumstances did not occur only when an extracted population shows none (import the empty population with its source and query, and its completeness evidence)", c.ID, from, to))
 }

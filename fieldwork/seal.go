@@ -79,7 +79,7 @@ func forbidden(format string, a ...any) error {
 // the act makes now, continuing the key's chain.
 func (env Env) seal(ctx context.Context, actor *attest.User, e *attest.Engagement, sl Seal, kind string, act any) (*attest.Statement, error) {
 	if sl.Key == "" {
-		return nil, forbidden("an auditor act must be %s: give the key (attest --auditor-key FILE, or sign in the browser after enrolling a key)", SignedByKey)
+		return nil, forbidden("an auditor act must be %s: sign it with your enrolled key", SignedByKey)
 	}
 	keys, err := env.Store.AuditorKeys(ctx, e.ID)
 	if err != nil {
@@ -93,7 +93,7 @@ func (env Env) seal(ctx context.Context, actor *attest.User, e *attest.Engagemen
 	}
 	switch {
 	case k == nil:
-		return nil, forbidden("key %s is not enrolled on %s: an auditor act must be %s (attest engagement auditor enroll)", sl.Key, e.ID, SignedByKey)
+		return nil, forbidden("key %s is not enrolled on %s: an auditor act must be %s (enroll the key first)", sl.Key, e.ID, SignedByKey)
 	case actor == nil || k.UserID != actor.ID:
 		return nil, forbidden("key %s is enrolled for another account: an auditor act must be %s of the auditor acting", sl.Key, SignedByKey)
 	case k.Retired != "":
@@ -101,7 +101,7 @@ func (env Env) seal(ctx context.Context, actor *attest.User, e *attest.Engagemen
 	case kind == auditsig.KindConfirm && k.Confirmed != "":
 		return nil, &attest.Error{Code: attest.ECONFLICT, Message: "key " + sl.Key + " is already confirmed on " + e.ID}
 	case kind != auditsig.KindConfirm && k.Confirmed == "":
-		return nil, forbidden("key %s is enrolled but its holder has not confirmed it: attest engagement auditor confirm --auditor-key FILE (an auditor act must be %s)", sl.Key, SignedByKey)
+		return nil, forbidden("key %s is enrolled but its holder has not confirmed it: the holder confirms it first (an auditor act must be %s)", sl.Key, SignedByKey)
 	}
 	sts, err := env.Store.Statements(ctx, e.ID)
 	if err != nil {

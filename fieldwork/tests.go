@@ -147,7 +147,7 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 		for _, it := range req.Items {
 			keys = append(keys, it.Key)
 		}
-		return nil, field("items", fmt.Sprintf("%s are not in a draw: the auditor's tested items are the items of a signed draw (attest sample draw, then --draw ID)", strings.Join(keys, ", ")))
+		return nil, field("items", fmt.Sprintf("%s are not in a draw: the auditor's tested items are the items of a signed draw (draw a sample, then name the draw)", strings.Join(keys, ", ")))
 	default:
 		if population, note, err = sampledItems(ctx, s, profile, e, c, t, req, &act); err != nil {
 			return nil, err
@@ -217,7 +217,7 @@ func sampledItems(ctx context.Context, s TestStore, profile sample.Profile, e *a
 			reach = pop.ExtractedAt[:10]
 		}
 		if reach < t.To {
-			return 0, "", field("covers", fmt.Sprintf("population %d reaches %s, before the end of the part tested (%s): record this test as interim (--covers %s..%s) and roll forward with a population and sample of the rest", pop.ID, reach, t.To, t.From, reach))
+			return 0, "", field("covers", fmt.Sprintf("population %d reaches %s, before the end of the part tested (%s): record this test as interim (covering %s..%s) and roll forward with a population and sample of the rest", pop.ID, reach, t.To, t.From, reach))
 		}
 	}
 	tested := 0
@@ -365,7 +365,7 @@ func testField(err error) string {
 		if !strings.Contains(m, "item") {
 			return "procedure"
 		}
-	case strings.Contains(m, "isolated or systematic"), strings.Contains(m, "--deviations"):
+	case strings.Contains(m, "isolated or systematic"):
 		return "deviations"
 	case strings.Contains(m, "circumstances"):
 		return "not_performed"

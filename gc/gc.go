@@ -127,7 +127,7 @@ func References(ctx context.Context, s Records) (map[blob.Ref]bool, error) {
 // (0s included) is safe only while nothing else writes.
 func Collect(ctx context.Context, s Records, bs Blobs, opt Options) (*Result, error) {
 	if opt.Grace < 0 {
-		return nil, attest.Errorf(attest.EINVALID, "--grace %s: want a duration of 0s or more", opt.Grace)
+		return nil, attest.Errorf(attest.EINVALID, "grace %s: want a duration of 0s or more", opt.Grace)
 	}
 	if opt.Now.IsZero() {
 		return nil, attest.Errorf(attest.EINVALID, "garbage collection needs the current time")

@@ -270,7 +270,7 @@ func TestBlobMadeYoungDuringCollectionIsKept(t *testing.T) {
 func TestBadOptions(t *testing.T) {
 	f := newFixture(t)
 	_, err := gc.Collect(ctx, f.db, f.bs, gc.Options{Now: time.Now(), Grace: -time.Hour})
-	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "--grace") {
+	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "grace -1h") {
 		t.Errorf("negative grace: %v", err)
 	}
 	if _, err := gc.Collect(ctx, f.db, f.bs, gc.Options{Grace: time.Hour}); attest.ErrorCode(err) != attest.EINVALID {

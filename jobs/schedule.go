@@ -32,7 +32,7 @@ type Entry struct {
 func LoadSchedule(path string, kinds []string) ([]Entry, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "--schedule: %v", err)
+		return nil, attest.Errorf(attest.EINVALID, "schedule: %v", err)
 	}
 	var raw []struct {
 		Name    string         `yaml:"name"`

@@ -42,7 +42,7 @@ func ParseProof(b []byte) (*Proof, error) {
 	dec.DisallowUnknownFields()
 	var p Proof
 	if err := dec.Decode(&p); err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "proof: not a proof written by `attest ledger prove`: %v", err)
+		return nil, attest.Errorf(attest.EINVALID, "proof: not a ledger proof: %v", err)
 	}
 	if p.Entry < 0 || p.OldSize < 0 {
 		return nil, attest.Errorf(attest.EINVALID, "proof: negative entry or size")
@@ -96,7 +96,7 @@ func Verify(p *Proof, publicKey string, trusted []byte) (*Result, error) {
 		}
 	} else {
 		if p.OldSize != old.Size {
-			return nil, attest.Errorf(attest.EINVALID, "the proof's consistency part is from size %d, the trusted checkpoint has %d: run `attest ledger prove` with this checkpoint", p.OldSize, old.Size)
+			return nil, attest.Errorf(attest.EINVALID, "the proof's consistency part is from size %d, the trusted checkpoint has %d: make the proof again against this checkpoint", p.OldSize, old.Size)
 		}
 		if err := tlog.CheckTree(p.Consistency, cp.Size, cp.Root, old.Size, old.Root); err != nil {
 			return nil, attest.Errorf(attest.EINVALID, "consistency proof fails: entries before %d were changed, removed or reordered since the trusted checkpoint: %v", old.Size, err)

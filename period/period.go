@@ -355,7 +355,7 @@ func expected(in Input, st *Status) []*occ {
 			}
 		}
 		if len(in.Events) == 0 && len(in.NotRequired) == 0 {
-			st.Warnings = append(st.Warnings, fmt.Sprintf("%s is event-driven but has no population of events: import one (attest period events import --control %s --file FILE) or record that none occurred (attest period not-required)", c.ID, c.ID))
+			st.Warnings = append(st.Warnings, fmt.Sprintf("%s is event-driven but has no population of events: import one, or record that none occurred", c.ID))
 		}
 		sort.SliceStable(occs, func(i, j int) bool { return occs[i].start.Before(occs[j].start) })
 		return occs

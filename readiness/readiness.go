@@ -43,6 +43,8 @@ type Gap struct {
 	Ref    string `json:"ref"` // the criterion, objective or control
 	Detail string `json:"detail"`
 	Hint   string `json:"hint"`
+	// Check is the failing check's ID, for a FailingCheck gap.
+	Check string `json:"check,omitempty"`
 }
 
 // Target is a criterion or objective in scope.
@@ -235,7 +237,7 @@ func Assess(in Input) *Report {
 	}
 	for _, g := range in.Description {
 		r.Gaps = append(r.Gaps, Gap{Kind: DescriptionGap, Ref: g[0], Detail: g[1],
-			Hint: "answer it in the description inputs (attest description set), or say none: with the reason"})
+			Hint: "answer it in the description inputs, or say none: with the reason"})
 	}
 	if counted > 0 {
 		r.Type1.Score, r.Type2.Score = int(math.Round(sum1/float64(counted))), int(math.Round(sum2/float64(counted)))
@@ -260,7 +262,7 @@ func checkGaps(c attest.Control, failed []FailedCheck) []Gap {
 	for _, f := range failed {
 		out = append(out, Gap{Kind: FailingCheck, Ref: c.ID,
 			Detail: fmt.Sprintf("%s: check %s (%s, %s) finds %d resource(s) not meeting it in the run of %s", c.ID, f.ID, f.Title, f.Severity, f.Failing, f.RunAt),
-			Hint:   "see them with `attest check run --check " + f.ID + " --no-record` (which records nothing); fix them, or document why they are acceptable"})
+			Check: f.ID, Hint: "see them by running the check without recording it; fix them, or document why they are acceptable"})
 	}
 	return out
 }
@@ -301,27 +303,27 @@ func controlGaps(c attest.Control, st period.Status) []Gap {
 	var out []Gap
 	if c.Status != attest.Implemented {
 		out = append(out, Gap{Kind: NotImplemented, Ref: c.ID, Detail: fmt.Sprintf("%s (%s) is %s", c.ID, c.Title, c.Status),
-			Hint: "finish putting it in place and mark it implemented (attest controls set " + c.ID + " --status implemented); a control changed during a Type 2 period is a significant change"})
+			Hint: "finish putting it in place and mark it implemented; a control changed during a Type 2 period is a significant change"})
 	}
 	if c.Owner == "" {
 		out = append(out, Gap{Kind: NoOwner, Ref: c.ID, Detail: fmt.Sprintf("%s has no owner (suggested: %s)", c.ID, c.OwnerRole),
-			Hint: "name the person who performs it: attest controls set " + c.ID + " --owner NAME"})
+			Hint: "name the person who performs it as its owner"})
 	}
 	if c.Status == attest.Implemented && c.Frequency != attest.EventDriven && !performed(st) && st.Expected-st.Upcoming-st.NotRequired > 0 {
 		out = append(out, Gap{Kind: NeverPerformed, Ref: c.ID, Detail: fmt.Sprintf("%s has no evidence of any performance yet", c.ID),
-			Hint: "perform it and add the evidence (attest evidence add --control " + c.ID + "): a Type 1 needs every periodic control performed at least once before the as-of date"})
+			Hint: "perform it and add the evidence: a Type 1 needs every periodic control performed at least once before the as-of date"})
 	}
 	if st.MissedCount > 0 {
 		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) without evidence past their due date", c.ID, st.MissedCount),
-			Hint: "find the evidence if the control ran and add it; if it did not, it is a known deviation: disclose it to the service auditor and record that you did (attest deviations list, attest deviations disclose)"})
+			Hint: "find the evidence if the control ran and add it; if it did not, it is a known deviation: disclose it to the service auditor and record that you did"})
 	}
 	if st.Deviations > 0 {
 		out = append(out, Gap{Kind: Deviation, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) of this preventive control performed after the event it was to prevent (a deviation, not lateness)", c.ID, st.Deviations),
-			Hint: "disclose each to the service auditor as a known deviation (attest deviations disclose) and consider it for the description; find the root cause, since a preventive control acting after the event prevented nothing"})
+			Hint: "disclose each to the service auditor as a known deviation and consider it for the description; find the root cause, since a preventive control acting after the event prevented nothing"})
 	}
 	if st.LateCount > 0 {
 		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) performed after the due date", c.ID, st.LateCount),
-			Hint: "disclose them to the service auditor as known deviations (attest deviations disclose); check with the owner why it ran late and whether the due rule fits"})
+			Hint: "disclose them to the service auditor as known deviations; check with the owner why it ran late and whether the due rule fits"})
 	}
 	return out
 }

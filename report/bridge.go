@@ -45,7 +45,7 @@ func IssuedFrom(doc attest.Document) (Issued, error) {
 	r := Issued{Firm: doc.Meta["firm"], File: doc.Name, Date: doc.Meta["report_date"], Document: doc.ID}
 	bad := func(field, why string) error {
 		return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("issued report %s (document %d): %s: %s", doc.Name, doc.ID, field, why),
-			Hint: "keep the report again with the right record: attest report issued add --file ... --kind ... --type ... --period START..END --firm ..."}
+			Hint: "keep the report again with the right record"}
 	}
 	var err error
 	if r.Kind, err = attest.ParseKind(doc.Meta["kind"]); err != nil {
@@ -100,7 +100,7 @@ func LatestIssued(docs []attest.Document, kind attest.Kind) (Issued, error) {
 	if !found {
 		return Issued{}, &attest.Error{Code: attest.EINVALID,
 			Message: fmt.Sprintf("no issued %s report is on file: a bridge letter covers the time after the last report the service auditor issued", kind),
-			Hint:    fmt.Sprintf("keep that report first: attest report issued add --file REPORT.pdf --kind %q --type \"Type 2\" --period START..END --firm \"CPA firm\"", string(kind))}
+			Hint:    "keep that report first, with its kind, type, period and firm"}
 	}
 	return best, nil
 }
@@ -182,7 +182,7 @@ func BridgeLetter(in BridgeInput) (*Document, []string, error) {
 	case len(in.Matters) > 0:
 		warnings = append(warnings, fmt.Sprintf("the draft lists %s found since %s for management to confirm, edit or explain before signing", count(len(in.Matters), "matter", "matters"), in.Issued.End))
 	case !in.ConfirmedNone:
-		warnings = append(warnings, fmt.Sprintf("nothing was found in Attest's data since %s; the draft leaves each statement for management to confirm (--confirm-none once confirmed, or --matter for each)", in.Issued.End))
+		warnings = append(warnings, fmt.Sprintf("nothing was found in Attest's data since %s; the draft leaves each statement for management to confirm (confirm that there is none once confirmed, or add each matter)", in.Issued.End))
 	}
 	if in.Description == nil {
 		in.Description = &Description{}
@@ -217,19 +217,19 @@ func (in *BridgeInput) check() (time.Time, error) {
 	through := in.Through.Format(time.DateOnly)
 	if !in.Through.After(end) {
 		return end, &attest.Error{Code: attest.EINVALID,
-			Message: fmt.Sprintf("--through %s is not after %s, the end of the issued %s report's period (%s): a bridge letter covers the days after it", through, in.Issued.End, in.Issued.Label(), in.Issued.File),
-			Hint:    "give a later --through date (default: today)"}
+			Message: fmt.Sprintf("the last day covered, %s, is not after %s, the end of the issued %s report's period (%s): a bridge letter covers the days after it", through, in.Issued.End, in.Issued.Label(), in.Issued.File),
+			Hint:    "cover up to a later day (by default, today)"}
 	}
 	today := in.Now.UTC().Truncate(24 * time.Hour)
 	if in.Through.After(today) {
 		return end, &attest.Error{Code: attest.EINVALID,
-			Message: fmt.Sprintf("--through %s is after today (%s): a bridge letter speaks only for days that have passed", through, today.Format(time.DateOnly)),
-			Hint:    "leave --through out to cover up to today"}
+			Message: fmt.Sprintf("the last day covered, %s, is after today (%s): a bridge letter speaks only for days that have passed", through, today.Format(time.DateOnly)),
+			Hint:    "cover up to today"}
 	}
 	if in.ConfirmedNone && len(in.Matters) > 0 {
 		return end, &attest.Error{Code: attest.EINVALID,
-			Message: fmt.Sprintf("--confirm-none: %s found since %s, so there is something to disclose", count(len(in.Matters), "matter was", "matters were"), in.Issued.End),
-			Hint:    "draft without --confirm-none and confirm, edit or explain each matter the draft lists"}
+			Message: fmt.Sprintf("management cannot confirm there is nothing: %s found since %s, so there is something to disclose", count(len(in.Matters), "matter was", "matters were"), in.Issued.End),
+			Hint:    "draft without confirming none, and confirm, edit or explain each matter the draft lists"}
 	}
 	return end, nil
 }

@@ -38,7 +38,7 @@ func TestLatestIssued(t *testing.T) {
 	}
 	_, err = LatestIssued(docs, attest.SOC1)
 	var ae *attest.Error
-	if !errors.As(err, &ae) || ae.Code != attest.EINVALID || !strings.Contains(ae.Message, "no issued SOC 1 report") || !strings.Contains(ae.Hint, "attest report issued add") {
+	if !errors.As(err, &ae) || ae.Code != attest.EINVALID || !strings.Contains(ae.Message, "no issued SOC 1 report") || !strings.Contains(ae.Hint, "keep that report first") {
 		t.Errorf("no SOC 1 on file: %#v", err)
 	}
 	bad := append(docs, issuedDoc(5, "SOC 2", "Type 2", "last year"))
@@ -98,7 +98,7 @@ func TestBridgeLetterListsMattersAndNeverPrefillsNone(t *testing.T) {
 			t.Errorf("none stated without confirmation: %s", line)
 		}
 	}
-	if len(warn) != 1 || !strings.Contains(warn[0], "--confirm-none") {
+	if len(warn) != 1 || !strings.Contains(warn[0], "confirm that there is none") {
 		t.Errorf("warnings %v", warn)
 	}
 	in.Matters = []Matter{

@@ -31,7 +31,7 @@ func ParseSignatory(s string) (Signer, error) {
 	name, title, ok := strings.Cut(s, ",")
 	name, title = strings.TrimSpace(name), strings.TrimSpace(title)
 	if !ok || name == "" || title == "" {
-		return Signer{}, attest.Errorf(attest.EINVALID, "--signatory %q: want \"Name, Title\", e.g. \"Maya Lindqvist, Chief Executive Officer\"", s)
+		return Signer{}, attest.Errorf(attest.EINVALID, "signatory %q: want \"Name, Title\", e.g. \"Maya Lindqvist, Chief Executive Officer\"", s)
 	}
 	return Signer{Name: name, Title: title}, nil
 }
@@ -103,7 +103,7 @@ func knownBlock(known []deviation.Deviation) Block {
 	b.Paras = []string{"The known deviations below are the instances we know of in which controls did not operate as described; we disclosed each to you as shown:"}
 	b.Table = t
 	if open > 0 {
-		b.Note = fmt.Sprintf("[To complete: %s not yet recorded as disclosed. Disclose %s to the service auditor and record it (attest deviations disclose) before this letter is signed.]",
+		b.Note = fmt.Sprintf("[To complete: %s not yet recorded as disclosed. Disclose %s to the service auditor and record it before this letter is signed.]",
 			count(open, "known deviation is", "known deviations are"), map[bool]string{true: "it", false: "them"}[open == 1])
 	}
 	return b
@@ -153,7 +153,7 @@ func ReadinessSummary(e *attest.Engagement, r *readiness.Report, desc []Gap, now
 	gaps := Block{Heading: "Gaps that block most"}
 	for i, g := range r.Gaps {
 		if i == 15 {
-			gaps.List = append(gaps.List, fmt.Sprintf("... and %d more (attest readiness lists them all)", len(r.Gaps)-15))
+			gaps.List = append(gaps.List, fmt.Sprintf("... and %d more (the readiness assessment lists them all)", len(r.Gaps)-15))
 			break
 		}
 		gaps.List = append(gaps.List, g.Detail)

@@ -180,9 +180,9 @@ func (l *linter) controls(sent string) {
 		}
 		status := strings.ReplaceAll(string(c.Status), "-", " ")
 		l.add(RuleNotInPlace, sent, id, fmt.Sprintf("names %s (%s), whose status is %s: the description must not imply that a control operates when it is not in place. "+
-			"To resolve, implement it and record that (attest controls set %s --status implemented), "+
-			"or remove the claim from the text, or, if it does not apply to the system, mark it not applicable with the reason (--status not-applicable --reason TEXT)",
-			id, c.Title, status, id))
+			"To resolve, implement it and record that (its status implemented), "+
+			"or remove the claim from the text, or, if it does not apply to the system, mark it not applicable with the reason",
+			id, c.Title, status))
 	}
 }
 

@@ -93,7 +93,7 @@ func TestLintNotInPlaceSaysHowToResolve(t *testing.T) {
 		t.Fatalf("findings %v", got)
 	}
 	f := got[0]
-	for _, want := range []string{"AC-04", "not started", "implement", "attest controls set AC-04 --status implemented", "remove"} {
+	for _, want := range []string{"AC-04", "not started", "implement", "its status implemented", "remove"} {
 		if !strings.Contains(f.Detail, want) {
 			t.Errorf("detail %q lacks %q", f.Detail, want)
 		}

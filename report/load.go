@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -246,4 +247,50 @@ func LoadRegister(ctx context.Context, s RegisterStore, blobs blob.Store, e *att
 		return nil, err
 	}
 	return deviation.Load(ctx, s, e, ExaminationSpan(e, now), deviation.Inputs{Run: run, Description: desc, IssuedEnd: issuedEnd(ctx, s, e)})
+}
+
+// BridgeStore is what DraftBridge reads.
+type BridgeStore interface {
+	Documents
+	BridgeSource
+	check.LatestStore
+}
+
+// BridgeRequest is what a bridge letter is asked for: the last day it
+// covers, the matters management adds in its own words, and whether
+// management confirms there is nothing to disclose.
+type BridgeRequest struct {
+	Through       time.Time
+	Matters       []string
+	ConfirmedNone bool
+}
+
+// DraftBridge drafts engagement e's bridge letter after the latest issued
+// report of its kind (a SOC 3 issued beside a SOC 2 is not the one
+// bridged), with the matters found since that report's period as of now.
+// attest report bridge-letter and the demo use it.
+func DraftBridge(ctx context.Context, s BridgeStore, blobs blob.Store, e *attest.Engagement, desc *Description, r BridgeRequest, now time.Time) (*Document, []string, error) {
+	docs, err := s.Documents(ctx, "", attest.DocIssued)
+	if err != nil {
+		return nil, nil, err
+	}
+	issued, err := LatestIssued(docs, e.Kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := check.Latest(ctx, s, blobs)
+	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
+		return nil, nil, err
+	}
+	u := now.UTC()
+	today := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
+	matters, err := BridgeMatters(ctx, s, e, desc, issued, r.Through, today, run)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, x := range r.Matters {
+		matters = append(matters, Matter{Kind: MatterOther, Text: strings.TrimSpace(x)})
+	}
+	return BridgeLetter(BridgeInput{Engagement: e, Description: desc, Issued: issued, Through: r.Through,
+		Matters: matters, ConfirmedNone: r.ConfirmedNone, Now: now})
 }

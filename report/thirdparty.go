@@ -212,7 +212,7 @@ func (d *Description) thirdPartyGaps(e *attest.Engagement, controls map[string]b
 					gap(part, "%s: CSOC %d (%q) names no criterion or objective it supports", v.Name, i+1, short(c.Text))
 				}
 				if c.Covers != "" && cat.Topic(c.Covers) == nil {
-					gap(part, "%s: CSOC %d covers %q, which is not a suggestion Attest knows (see attest description check --json)", v.Name, i+1, c.Covers)
+					gap(part, "%s: CSOC %d covers %q, which is not a suggestion Attest knows (the description check lists them)", v.Name, i+1, c.Covers)
 				}
 			}
 			for _, x := range v.NotAssumed {

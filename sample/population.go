@@ -61,7 +61,7 @@ type Spec struct {
 // an empty key is malformed. Memory does not grow with the file.
 func Scan(r io.Reader, spec Spec, fn func(Row) error) error {
 	if spec.KeyColumn == "" {
-		return attest.Errorf(attest.EINVALID, "%s: say which column identifies an item (--key COLUMN)", spec.Name)
+		return attest.Errorf(attest.EINVALID, "%s: say which column identifies an item (the key column)", spec.Name)
 	}
 	if spec.Format == JSONLines {
 		return scanJSONLines(r, spec, fn)

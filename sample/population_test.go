@@ -40,7 +40,7 @@ func TestScan(t *testing.T) {
 		{"id,d\nA,\"2026\n", Spec{Name: "x.csv", KeyColumn: "id"}, "x.csv: line 2"},
 		{"{\"id\":1}\nnot json\n", Spec{Name: "x.jsonl", Format: JSONLines, KeyColumn: "id"}, "x.jsonl: line 2: not a JSON object"},
 		{"{\"id\":null}\n", Spec{Name: "x.jsonl", Format: JSONLines, KeyColumn: "id"}, "x.jsonl: line 1: the key"},
-		{"id\nA\n", Spec{Name: "x.csv"}, "--key"},
+		{"id\nA\n", Spec{Name: "x.csv"}, "the key column"},
 	}
 	for _, tt := range bad {
 		_, err := scanAll(tt.in, tt.spec)

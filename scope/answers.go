@@ -109,7 +109,7 @@ func ParseAnswers(name string, b []byte) (*Answers, error) {
 	if len(b) > maxAnswersSize {
 		return nil, attest.Errorf(attest.EINVALID, "%s: %d bytes is too large for an answers file (at most %d)", name, len(b), maxAnswersSize)
 	}
-	empty := attest.Errorf(attest.EINVALID, "%s: the file is empty: it holds no answers (see docs/guide.md for the questions, or run attest scope on a terminal to be asked them)", name)
+	empty := attest.Errorf(attest.EINVALID, "%s: the file is empty: it holds no answers (see docs/guide.md for the questions)", name)
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
 		if err.Error() == "EOF" {

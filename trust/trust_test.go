@@ -47,7 +47,7 @@ func newCenter(t *testing.T) *center {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, err := os.ReadFile("../cmd/attest/demo/example-issued-report.pdf")
+	pdf, err := os.ReadFile("../internal/demo/files/example-issued-report.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,19 +17,27 @@ var adminOnly = []string{attest.RoleAdmin}
 // newSecret is a random, URL-safe secret with a prefix (as the CLI makes).
 func randomSecret(prefix string, n int) string { return auth.RandomSecret(prefix, n) }
 
-func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	return s.renderUsers(w, r, u, nil)
+// usersData is the users page: the accounts, the roles to choose from,
+// and the account just added with its generated password, shown once.
+type usersData struct {
+	Layout
+	Users    []attest.User
+	Roles    []string
+	Added    *attest.User
+	Password string
 }
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u *attest.User, shown map[string]any) error {
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	return s.renderUsers(w, r, u, &usersData{})
+}
+
+// renderUsers renders the users page with what data already holds.
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u *attest.User, data *usersData) error {
 	us, err := auth.Accounts(r.Context(), s.cfg.Store, u)
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Title": "Users", "User": u, "Users": us, "Roles": attest.Roles}
-	for k, v := range shown {
-		data[k] = v
-	}
+	data.Title, data.Users, data.Roles = "Users", us, attest.Roles
 	return s.render(w, r, "admin-users", u, data)
 }
 
@@ -51,17 +59,17 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User)
 	}
 	saved, generated, password := added.User, added.Generated != "", added.Generated
 	s.checkpointAfterWrite(r.Context())
-	out := map[string]any{"user": saved}
-	if generated {
-		out["password"] = password
-	}
 	if underAPI(r) {
-		writeJSON(w, http.StatusCreated, out)
+		// The generated password is in this answer only.
+		writeJSON(w, http.StatusCreated, struct {
+			User     *attest.User `json:"user"`
+			Password string       `json:"password,omitempty"`
+		}{saved, password})
 		return nil
 	}
-	shown := map[string]any{"Added": saved}
+	shown := &usersData{Added: saved}
 	if generated {
-		shown["Password"] = password
+		shown.Password = password
 	}
 	w.WriteHeader(http.StatusCreated)
 	return s.renderUsers(w, r, u, shown)
@@ -109,19 +117,27 @@ func (s *Server) tokenViews(r *http.Request, u *attest.User) ([]tokenView, []att
 	return out, us, nil
 }
 
-func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	return s.renderTokens(w, r, u, nil)
+// tokensData is the tokens page: every token, the accounts a token can
+// be made for, and the token just created with its secret, shown once.
+type tokensData struct {
+	Layout
+	Tokens  []tokenView
+	Users   []attest.User
+	Created *tokenView
+	Secret  string
 }
 
-func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, u *attest.User, shown map[string]any) error {
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	return s.renderTokens(w, r, u, &tokensData{})
+}
+
+// renderTokens renders the tokens page with what data already holds.
+func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, u *attest.User, data *tokensData) error {
 	ts, us, err := s.tokenViews(r, u)
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Title": "API tokens", "User": u, "Tokens": ts, "Users": us}
-	for k, v := range shown {
-		data[k] = v
-	}
+	data.Title, data.Tokens, data.Users = "API tokens", ts, us
 	return s.render(w, r, "admin-tokens", u, data)
 }
 
@@ -146,11 +162,14 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.U
 	}
 	s.checkpointAfterWrite(r.Context())
 	if underAPI(r) {
-		writeJSON(w, http.StatusCreated, map[string]any{"token": tokenView{*nt.Token, nt.Owner.Email}, "secret": nt.Secret})
+		writeJSON(w, http.StatusCreated, struct {
+			Token  tokenView `json:"token"`
+			Secret string    `json:"secret"`
+		}{tokenView{*nt.Token, nt.Owner.Email}, nt.Secret})
 		return nil
 	}
 	w.WriteHeader(http.StatusCreated)
-	return s.renderTokens(w, r, u, map[string]any{"Secret": nt.Secret, "Created": tokenView{*nt.Token, nt.Owner.Email}})
+	return s.renderTokens(w, r, u, &tokensData{Secret: nt.Secret, Created: &tokenView{*nt.Token, nt.Owner.Email}})
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {

@@ -239,11 +239,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 	if err != nil {
 		return err
 	}
-	type row struct {
-		attest.Engagement
-		When, Report, AccessEnds, Auditors string
-	}
-	var rows []row
+	var rows []fieldworkRow
 	var last time.Time
 	for i := range engs {
 		e := &engs[i]
@@ -263,13 +259,27 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 		if !end.IsZero() {
 			ends = end.AddDate(0, 0, -1).Format(attest.DateLayout)
 		}
-		rows = append(rows, row{*e, periodWords(e), dashIfEmpty(engagement.ReportDate(e)), ends, dashIfEmpty(strings.Join(names, ", "))})
+		rows = append(rows, fieldworkRow{*e, periodWords(e), dashIfEmpty(engagement.ReportDate(e)), ends, dashIfEmpty(strings.Join(names, ", "))})
 	}
 	until := ""
 	if u.Role == attest.RoleAuditor && !last.IsZero() {
 		until = last.AddDate(0, 0, -1).Format(attest.DateLayout)
 	}
-	return s.render(w, r, "fieldwork", u, map[string]any{"Title": "Fieldwork", "User": u, "Engagements": rows, "Until": until, "Grace": graceWords(grace)})
+	return s.render(w, r, "fieldwork", u, &fieldworkData{Layout: Layout{Title: "Fieldwork"}, Engagements: rows, Until: until, Grace: graceWords(grace)})
+}
+
+// fieldworkData is the fieldwork index: the engagements the account may
+// work on, and until when an auditor's access lasts.
+type fieldworkData struct {
+	Layout
+	Engagements  []fieldworkRow
+	Until, Grace string
+}
+
+// fieldworkRow is one engagement on the fieldwork index.
+type fieldworkRow struct {
+	attest.Engagement
+	When, Report, AccessEnds, Auditors string
 }
 
 // graceWords writes a grace period in days when it is whole days.
@@ -324,15 +334,10 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	type row struct {
-		ID, Title                                 string
-		Populations, Draws, Tests, Internal, Open int
-		Conclusion                                string
-	}
-	rows := make([]row, len(ctls))
+	rows := make([]workspaceRow, len(ctls))
 	at := map[string]int{}
 	for i, c := range ctls {
-		rows[i] = row{ID: c.ID, Title: c.Title, Conclusion: "not tested yet"}
+		rows[i] = workspaceRow{ID: c.ID, Title: c.Title, Conclusion: "not tested yet"}
 		at[c.ID] = i
 	}
 	for _, p := range pops {
@@ -364,8 +369,26 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "workspace", u, map[string]any{"Title": "Fieldwork: " + e.ID, "User": u, "E": e, "When": periodWords(e), "Controls": rows, "Auditors": as,
-		"IsAuditor": u.Role == attest.RoleAuditor, "CanExport": u.Role == attest.RoleAuditor && s.cfg.Signer != nil})
+	return s.render(w, r, "workspace", u, &workspaceData{Layout: Layout{Title: "Fieldwork: " + e.ID}, E: e, When: periodWords(e), Controls: rows, Auditors: as,
+		IsAuditor: u.Role == attest.RoleAuditor, CanExport: u.Role == attest.RoleAuditor && s.cfg.Signer != nil})
+}
+
+// workspaceData is an engagement's fieldwork: its controls with the work
+// on each, and its auditors.
+type workspaceData struct {
+	Layout
+	E                    *attest.Engagement
+	When                 string
+	Controls             []workspaceRow
+	Auditors             []attest.Auditor
+	IsAuditor, CanExport bool
+}
+
+// workspaceRow is one control's fieldwork so far.
+type workspaceRow struct {
+	ID, Title                                 string
+	Populations, Draws, Tests, Internal, Open int
+	Conclusion                                string
 }
 
 // drawView is a draw as the pages and the API show it: with the
@@ -473,9 +496,25 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 			}
 		}
 	}
-	return s.render(w, r, "control-work", u, map[string]any{"Title": c.ID + " fieldwork", "User": u, "E": e, "C": c, "Populations": pops, "Draws": views,
-		"Tests": mine, "Internal": internal, "Procedures": attest.Procedures, "Chosen": chosen, "Prefill": prefill.String(), "SignEngagement": signing(u, e),
-		"IsAuditor": u.Role == attest.RoleAuditor, "IsManager": isManager})
+	return s.render(w, r, "control-work", u, &controlWorkData{Layout: Layout{Title: c.ID + " fieldwork", SignEngagement: signing(u, e)}, E: e, C: c, Populations: pops, Draws: views,
+		Tests: mine, Internal: internal, Procedures: attest.Procedures, Chosen: chosen, Prefill: prefill.String(),
+		IsAuditor: u.Role == attest.RoleAuditor, IsManager: isManager})
+}
+
+// controlWorkData is one control's fieldwork: its populations, draws and
+// tests (the auditor's and management's own), and the test form, filled
+// with the chosen draw's items.
+type controlWorkData struct {
+	Layout
+	E                    *attest.Engagement
+	C                    *attest.Control
+	Populations          []attest.Population
+	Draws                []drawView
+	Tests, Internal      []testWithResponses
+	Procedures           []string
+	Chosen               int64
+	Prefill              string
+	IsAuditor, IsManager bool
 }
 
 // testWithResponses is a test with management's responses, and where a manager
@@ -524,6 +563,14 @@ func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, _ *attest.User
 
 // ---- writes ----
 
+// drawAnswer is the API's answer to a draw: the draw, each item's rank,
+// and whether every item of the population was taken.
+type drawAnswer struct {
+	Draw     drawView `json:"draw"`
+	Ranks    []string `json:"ranks"`
+	AllItems bool     `json:"all_items"`
+}
+
 // control reads and finds the control a write names.
 func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engagement) (*attest.Control, error) {
 	id := strings.ToUpper(in.str("control"))
@@ -566,7 +613,7 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 	}
 	s.checkpointAfterWrite(ctx)
 	view := drawView{Draw: *d.Draw, PopulationRef: d.Population.Ref, PopulationRows: d.Population.Rows, Method: drawMethod}
-	answerWrite(w, r, http.StatusCreated, map[string]any{"draw": view, "ranks": d.Ranks, "all_items": d.AllItems},
+	answerWrite(w, r, http.StatusCreated, drawAnswer{Draw: view, Ranks: d.Ranks, AllItems: d.AllItems},
 		fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", d.Draw.EngagementID, d.Draw.ControlID, d.Draw.ID))
 	return nil
 }

@@ -35,8 +35,19 @@ func (s *Server) keyPage(w http.ResponseWriter, r *http.Request, u *attest.User)
 			name = a.Name
 		}
 	}
-	return s.render(w, r, "auditor-key", u, map[string]any{"Title": "Signing keys: " + e.ID, "User": u, "E": e, "Keys": keys, "Name": name,
-		"IsAuditor": u.Role == attest.RoleAuditor && name != "", "Confirms": fieldwork.ConfirmText, "SignEngagement": signing(u, e)})
+	return s.render(w, r, "auditor-key", u, &keyData{Layout: Layout{Title: "Signing keys: " + e.ID, SignEngagement: signing(u, e)}, E: e, Keys: keys, Name: name,
+		IsAuditor: u.Role == attest.RoleAuditor && name != "", Confirms: fieldwork.ConfirmText})
+}
+
+// keyData is an engagement's signing keys page: the keys enrolled, and for
+// a named auditor, their name and the words a confirmation signs.
+type keyData struct {
+	Layout
+	E         *attest.Engagement
+	Keys      []attest.AuditorKey
+	Name      string
+	IsAuditor bool
+	Confirms  string
 }
 
 // apiKeys lists the engagement's enrolled keys.

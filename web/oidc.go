@@ -190,7 +190,7 @@ func (s *Server) ssoRefuse(w http.ResponseWriter, r *http.Request, why string) e
 	s.cfg.Log.Warn("single sign-on refused", "reason", why, "addr", s.clientIP(r))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusUnauthorized)
-	page(w, "login", map[string]any{"Title": "Sign in", "SSO": s.sso != nil, "Error": "Single sign-on did not sign you in. Your account may not exist or may be disabled: ask an administrator."})
+	page(w, "login", s.loginData(r, loginData{Error: "Single sign-on did not sign you in. Your account may not exist or may be disabled: ask an administrator."}))
 	return nil
 }
 

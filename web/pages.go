@@ -50,8 +50,30 @@ var funcs = template.FuncMap{
 	"ids":      ids,
 }
 
-// page renders a page; templates escape everything they print.
-func page(w io.Writer, name string, data map[string]any) {
+// Layout is what the frame every page shares ("head" in layout.html)
+// shows: each page's data embeds it beside its own fields. The signed-in
+// pages' User, Nav and Switch are set by render.
+type Layout struct {
+	Title string
+	User  *attest.User
+	Nav   []navItem
+	// Switch is the engagement switcher; SignEngagement, when set, loads
+	// the signing script for an auditor's acts on that engagement.
+	Switch         *switcher
+	SignEngagement string
+	MainClass      string
+	Flash          string
+}
+
+func (l *Layout) layout() *Layout { return l }
+
+// framed is a page's data: a struct that embeds Layout.
+type framed interface{ layout() *Layout }
+
+// page renders a page; templates escape everything they print. data is
+// a struct embedding Layout (or, for pages not yet given their own type,
+// a map).
+func page(w io.Writer, name string, data any) {
 	// Rendered into a buffer first: a template error is a 500 with its
 	// cause logged, never half a page under a status already sent.
 	var b bytes.Buffer
@@ -138,19 +160,25 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request, _ *attest.User) 
 // render renders a signed-in page with the navigation for the user's role;
 // the page is built whole before anything is sent, so a template error is
 // a clean 500, not half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, u *attest.User, data map[string]any) error {
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, u *attest.User, data any) error {
 	return s.renderStatus(w, r, http.StatusOK, name, u, data)
 }
 
 // renderStatus is render with another status than 200.
-func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name string, u *attest.User, data map[string]any) error {
-	data["User"] = u
-	data["Nav"] = s.nav(u, r.URL.Path)
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name string, u *attest.User, data any) error {
 	sw, err := s.switcherFor(r, u)
 	if err != nil {
 		return err
 	}
-	data["Switch"] = sw
+	switch d := data.(type) {
+	case framed:
+		l := d.layout()
+		l.User, l.Nav, l.Switch = u, s.nav(u, r.URL.Path), sw
+	case map[string]any:
+		d["User"], d["Nav"], d["Switch"] = u, s.nav(u, r.URL.Path), sw
+	default:
+		return fmt.Errorf("render %s: page data %T embeds no Layout", name, data)
+	}
 	var b bytes.Buffer
 	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

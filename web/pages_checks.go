@@ -80,7 +80,13 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "checks", u, map[string]any{"Title": "Checks", "V": v})
+	return s.render(w, r, "checks", u, &checksData{Layout: Layout{Title: "Checks"}, V: v})
+}
+
+// checksData is the checks page: the run shown and the runs recorded.
+type checksData struct {
+	Layout
+	V *checksView
 }
 
 func (s *Server) checksAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

@@ -36,7 +36,36 @@ func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, u *attest.
 			shown = append(shown, v)
 		}
 	}
-	return s.render(w, r, "controls", u, map[string]any{"Title": "Controls", "Engagements": shown})
+	return s.render(w, r, "controls", u, &controlsData{Layout: Layout{Title: "Controls"}, Engagements: shown})
+}
+
+// controlsData is the controls page: the engagement the switcher names,
+// with its controls and their coverage.
+type controlsData struct {
+	Layout
+	Engagements []*engagementView
+}
+
+// controlData is one control's page: its detail and what the account
+// may do with it.
+type controlData struct {
+	Layout
+	D         *controlDetail
+	DueRule   string
+	CanEdit   bool
+	CanUpload bool
+}
+
+// controlEditData is the form that changes a control, with the problem
+// of the last attempt.
+type controlEditData struct {
+	Layout
+	E           *attest.Engagement
+	C           *attest.Control
+	Statuses    []attest.Status
+	Frequencies []attest.Frequency
+	OwnerFixed  bool
+	Error       string
 }
 
 // controlDetail is a control with its occurrences and evidence history.
@@ -105,8 +134,8 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "control", u, map[string]any{"Title": d.Control.ID + " " + d.Control.Title, "D": d,
-		"CanEdit": s.mayEdit(u, d.Control) == nil, "DueRule": attest.DueRule(d.Control.Frequency, d.Control.DueDays), "CanUpload": s.may(u, "GET", "/evidence/upload"), "Flash": s.sessions.PopString(r.Context(), "flash")})
+	return s.render(w, r, "control", u, &controlData{Layout: Layout{Title: d.Control.ID + " " + d.Control.Title, Flash: s.sessions.PopString(r.Context(), "flash")}, D: d,
+		CanEdit: s.mayEdit(u, d.Control) == nil, DueRule: attest.DueRule(d.Control.Frequency, d.Control.DueDays), CanUpload: s.may(u, "GET", "/evidence/upload")})
 }
 
 func (s *Server) controlAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
@@ -140,10 +169,10 @@ func (s *Server) controlEditPage(w http.ResponseWriter, r *http.Request, u *atte
 }
 
 func (s *Server) editForm(w http.ResponseWriter, r *http.Request, u *attest.User, e *attest.Engagement, c *attest.Control, problem error, code int) error {
-	data := map[string]any{"Title": "Edit " + c.ID, "E": e, "C": c, "Statuses": attest.Statuses, "Frequencies": attest.Frequencies,
-		"OwnerFixed": u.Role == attest.RoleOwner}
+	data := &controlEditData{Layout: Layout{Title: "Edit " + c.ID}, E: e, C: c, Statuses: attest.Statuses, Frequencies: attest.Frequencies,
+		OwnerFixed: u.Role == attest.RoleOwner}
 	if problem != nil {
-		data["Error"] = attest.ErrorMessage(problem)
+		data.Error = attest.ErrorMessage(problem)
 	}
 	return s.renderStatus(w, r, code, "control-edit", u, data)
 }

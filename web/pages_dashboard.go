@@ -87,7 +87,7 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, map[str
 	bodies := map[string][]byte{}
 	render := func(id string, shown []*engagementView) error {
 		var b bytes.Buffer
-		if err := pages.ExecuteTemplate(&b, "dashboard-body", map[string]any{"Engagements": shown, "Upcoming": upcomingDays}); err != nil {
+		if err := pages.ExecuteTemplate(&b, "dashboard-body", dashboardBody{Engagements: shown, Upcoming: upcomingDays}); err != nil {
 			return err
 		}
 		bodies[id] = b.Bytes()
@@ -155,7 +155,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	// already escaped: only the head (the user's name, links and the
 	// switcher) is rendered per request.
 	var page bytes.Buffer
-	data := map[string]any{"Title": "Dashboard", "User": u, "Nav": s.nav(u, r.URL.Path), "Switch": sw}
+	data := &Layout{Title: "Dashboard", User: u, Nav: s.nav(u, r.URL.Path), Switch: sw}
 	if err := pages.ExecuteTemplate(&page, "dashboard-head", data); err != nil {
 		return err
 	}
@@ -229,4 +229,12 @@ func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, _ *attest.
 		}
 	}
 	return notFound("no such engagement: " + r.PathValue("id"))
+}
+
+// dashboardBody is the dashboard below its head: each engagement's
+// readiness and coverage, the same for every reader, so rendered once per
+// state of the data.
+type dashboardBody struct {
+	Engagements []*engagementView
+	Upcoming    int
 }

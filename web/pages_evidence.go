@@ -60,8 +60,29 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, u *attest.
 	if len(evs) > evidenceShown {
 		evs = evs[:evidenceShown]
 	}
-	return s.render(w, r, "evidence", u, map[string]any{"Title": "Evidence", "Control": control, "Controls": ids, "Items": evs, "Total": total,
-		"Shown": len(evs), "CanUpload": s.may(u, "GET", "/evidence/upload"), "Flash": s.sessions.PopString(r.Context(), "flash")})
+	return s.render(w, r, "evidence", u, &evidenceData{Layout: Layout{Title: "Evidence", Flash: s.sessions.PopString(r.Context(), "flash")}, Control: control, Controls: ids, Items: evs, Total: total,
+		Shown: len(evs), CanUpload: s.may(u, "GET", "/evidence/upload")})
+}
+
+// evidenceData is the evidence list: the newest items (Shown of Total),
+// for one control or all the account may see.
+type evidenceData struct {
+	Layout
+	Control      string
+	Controls     []string
+	Items        []attest.Evidence
+	Shown, Total int
+	CanUpload    bool
+}
+
+// uploadData is the upload form: the controls to choose from, the one
+// chosen, today's date and the size limit.
+type uploadData struct {
+	Layout
+	Controls        []string
+	Selected, Today string
+	Limit           string
+	LimitBytes      int64
 }
 
 func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -69,8 +90,8 @@ func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "evidence-upload", u, map[string]any{"Title": "Upload evidence", "Controls": ids,
-		"Selected": strings.ToUpper(r.URL.Query().Get("control")), "Today": s.today().Format(attest.DateLayout), "Limit": humanSize(maxUpload), "LimitBytes": maxUpload})
+	return s.render(w, r, "evidence-upload", u, &uploadData{Layout: Layout{Title: "Upload evidence"}, Controls: ids,
+		Selected: strings.ToUpper(r.URL.Query().Get("control")), Today: s.today().Format(attest.DateLayout), Limit: humanSize(maxUpload), LimitBytes: maxUpload})
 }
 
 // uploadForm takes the upload page's plain form post (no script): the

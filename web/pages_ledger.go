@@ -116,7 +116,15 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "ledger", u, map[string]any{"Title": "Ledger", "V": v})
+	return s.render(w, r, "ledger", u, &ledgerData{Layout: Layout{Title: "Ledger"}, V: v})
+}
+
+// ledgerData is the ledger page: its size, checkpoint and recent entries,
+// and the result of a verification when one was just run.
+type ledgerData struct {
+	Layout
+	V      *ledgerView
+	Verify *integrity.Report
 }
 
 func (s *Server) ledgerAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
@@ -152,7 +160,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "ledger", u, map[string]any{"Title": "Ledger", "V": v, "Verify": rep})
+	return s.render(w, r, "ledger", u, &ledgerData{Layout: Layout{Title: "Ledger"}, V: v, Verify: rep})
 }
 
 func (s *Server) verifyAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

@@ -78,8 +78,17 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.U
 			views = append(views, v)
 		}
 	}
-	return s.render(w, r, "reports", u, map[string]any{"Title": "Reports", "Engagements": views, "Notice": report.DraftNotice,
-		"CanBuild": s.may(u, "POST", "/reports/build"), "Flash": s.sessions.PopString(r.Context(), "flash")})
+	return s.render(w, r, "reports", u, &reportsData{Layout: Layout{Title: "Reports", Flash: s.sessions.PopString(r.Context(), "flash")}, Engagements: views,
+		Notice: report.DraftNotice, CanBuild: s.may(u, "POST", "/reports/build")})
+}
+
+// reportsData is the reports page: the engagement the switcher names,
+// with its drafts, issued reports and letters.
+type reportsData struct {
+	Layout
+	Engagements []reportsView
+	Notice      string
+	CanBuild    bool
 }
 
 func (s *Server) reportsAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

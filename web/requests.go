@@ -72,11 +72,7 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	type row struct {
-		requestView
-		Shown string
-	}
-	rows := []row{}
+	rows := []requestRow{}
 	open, overdue := 0, 0
 	for _, v := range vs {
 		shown := v.Status
@@ -86,10 +82,29 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.
 		if v.Status == "open" {
 			open++
 		}
-		rows = append(rows, row{v, shown})
+		rows = append(rows, requestRow{v, shown})
 	}
-	return s.render(w, r, "requests", u, map[string]any{"Title": "Requests: " + e.ID, "User": u, "E": e, "SignEngagement": signing(u, e), "Requests": rows, "Status": st, "Open": open, "Overdue": overdue,
-		"Controls": ctls, "IsAuditor": u.Role == attest.RoleAuditor})
+	return s.render(w, r, "requests", u, &requestsData{Layout: Layout{Title: "Requests: " + e.ID, SignEngagement: signing(u, e)}, E: e, Requests: rows, Status: st, Open: open, Overdue: overdue,
+		Controls: ctls, IsAuditor: u.Role == attest.RoleAuditor})
+}
+
+// requestsData is an engagement's requests, filtered by status, with how
+// many are open and overdue, and the form for a new one.
+type requestsData struct {
+	Layout
+	E             *attest.Engagement
+	Requests      []requestRow
+	Status        string
+	Open, Overdue int
+	Controls      []attest.Control
+	IsAuditor     bool
+}
+
+// requestRow is a request with the status it shows ("overdue" for an
+// open one past its due date).
+type requestRow struct {
+	requestView
+	Shown string
 }
 
 func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
@@ -123,7 +138,16 @@ func (s *Server) request(r *http.Request) (*attest.Engagement, *attest.Request, 
 	return e, q, err
 }
 
-func (s *Server) requestDetail(ctx context.Context, e *attest.Engagement, q *attest.Request) (map[string]any, error) {
+// requestDetail is a request with its comments and the evidence linked to
+// it; the API answers with it.
+type requestDetail struct {
+	Request  *attest.Request   `json:"request"`
+	Overdue  bool              `json:"overdue"`
+	Comments []attest.Comment  `json:"comments"`
+	Evidence []attest.Evidence `json:"evidence"`
+}
+
+func (s *Server) requestDetail(ctx context.Context, e *attest.Engagement, q *attest.Request) (*requestDetail, error) {
 	cs, err := s.cfg.Store.Comments(ctx, q.ID)
 	if err != nil {
 		return nil, err
@@ -137,7 +161,7 @@ func (s *Server) requestDetail(ctx context.Context, e *attest.Engagement, q *att
 		linked = append(linked, *ev)
 	}
 	today := s.cfg.Now().UTC().Format(attest.DateLayout)
-	return map[string]any{"request": q, "overdue": q.Status == "open" && q.Due != "" && q.Due < today, "comments": cs, "evidence": linked}, nil
+	return &requestDetail{Request: q, Overdue: q.Status == "open" && q.Due != "" && q.Due < today, Comments: cs, Evidence: linked}, nil
 }
 
 func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -157,10 +181,23 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.U
 			return err
 		}
 	}
-	return s.render(w, r, "request", u, map[string]any{"Title": fmt.Sprintf("Request %d", q.ID), "User": u, "E": e, "SignEngagement": signing(u, e), "Q": q, "Overdue": d["overdue"], "Comments": d["comments"],
-		"Linked": d["evidence"], "Choices": choices, "Items": strings.Join(q.Items, ", "),
-		"IsAuditor": u.Role == attest.RoleAuditor, "IsStaff": u.Role != attest.RoleAuditor && u.Role != attest.RoleViewer,
-		"CanComment": u.Role != attest.RoleViewer})
+	return s.render(w, r, "request", u, &requestData{Layout: Layout{Title: fmt.Sprintf("Request %d", q.ID), SignEngagement: signing(u, e)}, E: e, Q: q, Overdue: d.Overdue, Comments: d.Comments,
+		Linked: d.Evidence, Choices: choices, Items: strings.Join(q.Items, ", "),
+		IsAuditor: u.Role == attest.RoleAuditor, IsStaff: u.Role != attest.RoleAuditor && u.Role != attest.RoleViewer,
+		CanComment: u.Role != attest.RoleViewer})
+}
+
+// requestData is one request's page: its comments, the evidence linked
+// and, for staff, the control's evidence to link.
+type requestData struct {
+	Layout
+	E                              *attest.Engagement
+	Q                              *attest.Request
+	Overdue                        bool
+	Comments                       []attest.Comment
+	Linked, Choices                []attest.Evidence
+	Items                          string
+	IsAuditor, IsStaff, CanComment bool
 }
 
 func (s *Server) apiRequest(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

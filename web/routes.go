@@ -146,19 +146,29 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *attest.User) 
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	page(w, "login", s.loginData(r, map[string]any{"Next": r.URL.Query().Get("next")}))
+	page(w, "login", s.loginData(r, loginData{Next: r.URL.Query().Get("next")}))
 	return nil
 }
 
-// loginData is what the sign-in page shows besides the form: the
+// loginData is the sign-in page: the form's answers so far and why the
+// last attempt failed, whether single sign-on is offered, the
 // organization's name and where its trust center is.
-func (s *Server) loginData(r *http.Request, data map[string]any) map[string]any {
-	data["Title"] = "Sign in"
-	data["SSO"] = s.sso != nil
-	data["MainClass"] = "signin"
-	data["Org"] = s.orgName(r.Context())
-	data["TrustPath"] = "/trust/" + s.cfg.Org
-	return data
+type loginData struct {
+	Layout
+	Email, Next, Error string
+	SSO                bool
+	Org, TrustPath     string
+}
+
+// loginData completes the sign-in page's data with what it shows besides
+// the form.
+func (s *Server) loginData(r *http.Request, data loginData) *loginData {
+	data.Title = "Sign in"
+	data.SSO = s.sso != nil
+	data.MainClass = "signin"
+	data.Org = s.orgName(r.Context())
+	data.TrustPath = "/trust/" + s.cfg.Org
+	return &data
 }
 
 // dummyHash is compared against when the e-mail is unknown, so a wrong
@@ -205,7 +215,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnauthorized)
-		page(w, "login", s.loginData(r, map[string]any{"Error": "Wrong e-mail address or password.", "Email": email, "Next": r.PostFormValue("next")}))
+		page(w, "login", s.loginData(r, loginData{Error: "Wrong e-mail address or password.", Email: email, Next: r.PostFormValue("next")}))
 		return nil
 	}
 	s.logins.reset(email)

@@ -375,6 +375,19 @@ func status(code string) int {
 	return http.StatusInternalServerError
 }
 
+// apiError is the API's answer to a request refused or failed: the code
+// and the message safe to show, and for an auditor act asked with a key
+// and no signature yet, the statement to sign.
+type apiError struct {
+	Error apiErrorBody      `json:"error"`
+	Sign  *fieldwork.ToSign `json:"sign,omitempty"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
 // fail answers with the error: JSON for the API, a short page otherwise.
 // Internal errors are logged with their cause and answered without it.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -384,7 +397,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// An auditor act asked with a key and no signature yet: the
 		// statement to sign, which the auditor's browser or CLI signs
 		// and posts back with the same fields.
-		writeJSON(w, http.StatusPreconditionRequired, map[string]any{"error": map[string]string{"code": "sign", "message": ts.Error()}, "sign": ts})
+		writeJSON(w, http.StatusPreconditionRequired, apiError{Error: apiErrorBody{Code: "sign", Message: ts.Error()}, Sign: ts})
 		return
 	}
 	switch {
@@ -399,12 +412,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	code := status(ae.Code)
 	if wantsJSON(r) {
-		writeJSON(w, code, map[string]any{"error": map[string]string{"code": ae.Code, "message": ae.Message}})
+		writeJSON(w, code, apiError{Error: apiErrorBody{Code: ae.Code, Message: ae.Message}})
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
-	page(w, "error", map[string]any{"Title": http.StatusText(code), "Message": ae.Message})
+	page(w, "error", &errorData{Layout: Layout{Title: http.StatusText(code)}, Message: ae.Message})
+}
+
+// errorData is the page that says what went wrong, in words safe to show.
+type errorData struct {
+	Layout
+	Message string
 }
 
 // unavailable reports whether err means the database cannot be reached,

@@ -34,11 +34,55 @@ func (s *Server) mail(m *trust.Message) {
 	}
 }
 
-// trustData is the public page's data: the SOC reports, and the other
+// trustPageData is the public page: the SOC reports, and the other
 // documents apart.
-func trustData(org string, docs []trust.Shared) map[string]any {
+type trustPageData struct {
+	Layout
+	Org             string
+	Reports, Others []trust.Shared
+}
+
+func trustData(org string, docs []trust.Shared) *trustPageData {
 	reports, others := trust.Sections(docs)
-	return map[string]any{"Title": "Trust center", "Org": org, "Reports": reports, "Others": others}
+	return &trustPageData{Layout: Layout{Title: "Trust center"}, Org: org, Reports: reports, Others: others}
+}
+
+// trustFormData is the access request form, with the answers so far and
+// the kinds of requester to choose from.
+type trustFormData struct {
+	Layout
+	Org   string
+	Form  requestForm
+	Types [][2]string
+}
+
+// trustVisitData is what a visitor's pages show: the answer to a request
+// (Email), a confirmation with its NDA to accept, the request's state, or
+// the document a personal link grants (Token is the visitor's link).
+type trustVisitData struct {
+	Layout
+	Org     string
+	Email   string
+	Req     *attest.AccessRequest
+	Doc     *trust.Shared
+	Token   string
+	NDA     *attest.NDA
+	NeedNDA bool
+}
+
+// trustAdminData is the administrator's view of the trust center.
+type trustAdminData struct {
+	Layout
+	Org         string
+	Requests    []trust.Row
+	Downloads   []attest.Download
+	Public      []trust.PublicTally
+	NDAs        []attest.NDA
+	Outbox      []Message
+	AutoDomains string
+	LinkDays    int
+	NDAKinds    string
+	Docs        []trust.Shared
 }
 
 // pageCache keeps one rendered page for one state of the data, and checks
@@ -169,7 +213,7 @@ func (s *Server) trustRequestPage(w http.ResponseWriter, r *http.Request, u *att
 func (s *Server) renderRequest(w http.ResponseWriter, code int, f requestForm) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
-	page(w, "trust-request", map[string]any{"Title": "Request access", "Org": s.cfg.Org, "Form": f, "Types": requesterChoices()})
+	page(w, "trust-request", &trustFormData{Layout: Layout{Title: "Request access"}, Org: s.cfg.Org, Form: f, Types: requesterChoices()})
 }
 
 func requesterChoices() [][2]string {
@@ -213,7 +257,7 @@ func (s *Server) requestAccess(w http.ResponseWriter, r *http.Request, _ *attest
 	}
 	s.checkpointAfterWrite(r.Context())
 	s.mail(&done.Mail)
-	page(w, "trust-sent", map[string]any{"Title": "Check your inbox", "Org": s.cfg.Org, "Email": f.Email})
+	page(w, "trust-sent", &trustVisitData{Layout: Layout{Title: "Check your inbox"}, Org: s.cfg.Org, Email: f.Email})
 	return nil
 }
 
@@ -229,9 +273,9 @@ func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request, _ *attest.U
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Title": "Confirm your request", "Org": s.cfg.Org, "Req": c.Request, "Doc": c.Doc, "Token": r.PathValue("token")}
+	data := &trustVisitData{Layout: Layout{Title: "Confirm your request"}, Org: s.cfg.Org, Req: c.Request, Doc: c.Doc, Token: r.PathValue("token")}
 	if c.Doc.NDA {
-		data["NDA"], data["NeedNDA"] = c.NDA, true
+		data.NDA, data.NeedNDA = c.NDA, true
 	}
 	page(w, "trust-confirm", data)
 	return nil
@@ -245,7 +289,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, _ *attest.User)
 		return err
 	}
 	if c.Done() {
-		page(w, "trust-status", map[string]any{"Title": "Request confirmed", "Org": s.cfg.Org, "Req": c.Request})
+		page(w, "trust-status", &trustVisitData{Layout: Layout{Title: "Request confirmed"}, Org: s.cfg.Org, Req: c.Request})
 		return nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
@@ -259,7 +303,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, _ *attest.User)
 	}
 	s.checkpointAfterWrite(r.Context())
 	s.mail(out.Mail)
-	page(w, "trust-status", map[string]any{"Title": "Request confirmed", "Org": s.cfg.Org, "Req": out.Request})
+	page(w, "trust-status", &trustVisitData{Layout: Layout{Title: "Request confirmed"}, Org: s.cfg.Org, Req: out.Request})
 	return nil
 }
 
@@ -272,7 +316,7 @@ func (s *Server) accessPage(w http.ResponseWriter, r *http.Request, _ *attest.Us
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	page(w, "trust-access", map[string]any{"Title": "Your documents", "Org": s.cfg.Org, "Req": a.Request, "Doc": a.Doc, "Token": r.PathValue("token")})
+	page(w, "trust-access", &trustVisitData{Layout: Layout{Title: "Your documents"}, Org: s.cfg.Org, Req: a.Request, Doc: a.Doc, Token: r.PathValue("token")})
 	return nil
 }
 
@@ -328,9 +372,9 @@ func (s *Server) trustAdmin(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "trust-admin", u, map[string]any{"Title": "Trust center access", "User": u, "Org": s.cfg.Org, "Requests": o.Requests,
-		"Downloads": o.Downloads, "Public": o.Public, "NDAs": o.NDAs, "Outbox": s.outbox.latest(), "AutoDomains": strings.Join(o.Settings.AutoDomains, ", "),
-		"LinkDays": o.Settings.LinkDays, "NDAKinds": o.Settings.NDAKinds, "Docs": o.Docs})
+	return s.render(w, r, "trust-admin", u, &trustAdminData{Layout: Layout{Title: "Trust center access"}, Org: s.cfg.Org, Requests: o.Requests,
+		Downloads: o.Downloads, Public: o.Public, NDAs: o.NDAs, Outbox: s.outbox.latest(), AutoDomains: strings.Join(o.Settings.AutoDomains, ", "),
+		LinkDays: o.Settings.LinkDays, NDAKinds: o.Settings.NDAKinds, Docs: o.Docs})
 }
 
 // decide approves, refuses or revokes a request (trust.Decide).

@@ -43,7 +43,7 @@ func (f *fixture) issue(t *testing.T, kind, typ string, pdf []byte) int64 {
 
 func examplePDF(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../cmd/attest/demo/example-issued-report.pdf")
+	b, err := os.ReadFile("../internal/demo/files/example-issued-report.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,9 +93,9 @@ func (k *keySigner) Sign(text string) (string, error) {
 	return auditsig.Sign(k.priv, text), nil
 }
 
-// keep appends a signed statement the organization accepted to the
+// Keep appends a signed statement the organization accepted to the
 // journal, synced.
-func (k *keySigner) keep(st *attest.Statement) error {
+func (k *keySigner) Keep(st *attest.Statement) error {
 	line, _ := json.Marshal(JournalEntry{Statement: st.Body, Signature: st.Signature})
 	f, err := os.OpenFile(k.journal, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
@@ -178,7 +178,7 @@ func keyHolder(ctx context.Context, d *data, e *attest.Engagement, sg *keySigner
 func signed[T any](sg *keySigner, act func(fieldwork.Seal) (T, error)) (T, error) {
 	r, st, err := fieldwork.Signed(sg, act)
 	if err == nil && st != nil {
-		err = sg.keep(st)
+		err = sg.Keep(st)
 	}
 	return r, err
 }

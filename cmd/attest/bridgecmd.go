@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
 )
@@ -65,29 +64,7 @@ in management's words.`,
 	return c
 }
 
-// bridgeDraft drafts the bridge letter after the latest issued report of
-// the engagement's kind (a SOC 3 issued beside a SOC 2 is not the one
-// bridged), with the matters found since its period.
+// bridgeDraft drafts the bridge letter through the given day.
 func (m *Main) bridgeDraft(ctx context.Context, d *data, e *attest.Engagement, desc *report.Description, through time.Time, b bridgeFlags) (*report.Document, []string, error) {
-	docs, err := d.db.Documents(ctx, "", attest.DocIssued)
-	if err != nil {
-		return nil, nil, err
-	}
-	issued, err := report.LatestIssued(docs, e.Kind)
-	if err != nil {
-		return nil, nil, err
-	}
-	run, err := check.Latest(ctx, d.db, d.blobs)
-	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
-		return nil, nil, err
-	}
-	matters, err := report.BridgeMatters(ctx, d.db, e, desc, issued, through, m.today(), run)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, x := range b.matters {
-		matters = append(matters, report.Matter{Kind: report.MatterOther, Text: strings.TrimSpace(x)})
-	}
-	return report.BridgeLetter(report.BridgeInput{Engagement: e, Description: desc, Issued: issued, Through: through,
-		Matters: matters, ConfirmedNone: b.confirmNone, Now: m.Now()})
+	return report.DraftBridge(ctx, d.db, d.blobs, e, desc, report.BridgeRequest{Through: through, Matters: b.matters, ConfirmedNone: b.confirmNone}, m.Now())
 }

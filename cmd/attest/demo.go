@@ -2,56 +2,24 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"slices"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/engagement"
-	"github.com/attest-dev/attest/scope"
+	"github.com/attest-dev/attest/internal/demo"
+	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
 )
 
-// demoAnswers describe the demo organization, Harbor Payroll: a payroll SaaS
-// whose customers' auditors rely on it and whose customers' security teams
-// review it, so it needs both a SOC 1 and a SOC 2.
-const demoAnswers = `# Harbor Payroll, Inc. (a fictional company)
-service_types: [payroll, saas]
-financial_reporting_impact: true
-customer_auditor_reliance: true
-customer_data: true
-personal_data: true
-security_reviews: true
-availability_commitments: true
-confidentiality_commitments: true
-processing_integrity_commitments: true
-privacy_commitments: false
-public_trust: false
-requested: ["SOC 1 Type 2", "SOC 2 Type 2"]
-controls_operating_months: 14
-`
-
-// demoMarker marks a data directory made by the demo.
+// demoMarker marks a data directory made by the demo, and the folder of
+// its auditor's key beside it.
 const demoMarker = "DEMO"
-
-// demoPeople own the demo's controls, by the library's owner role.
-var demoPeople = map[string]string{
-	"Chief Executive Officer":  "Maya Lindqvist",
-	"Chief Technology Officer": "Tomas Okafor",
-	"Compliance Manager":       "Priya Raman",
-	"Security Lead":            "Jonah Weiss",
-	"Engineering Manager":      "Lucia Fernandes",
-	"Infrastructure Lead":      "Sam Adeyemi",
-	"IT Administrator":         "Kenji Mori",
-	"People Operations Lead":   "Hannah Cole",
-	"Privacy Officer":          "Priya Raman",
-	"Finance Lead":             "Oliver Brandt",
-	"Operations Manager":       "Grace Mensah",
-	"Customer Support Lead":    "Diego Alvarez",
-	"Legal Counsel":            "Ruth Ansah",
-}
 
 func (m *Main) demoCommand() *cobra.Command {
 	var pdf, serve bool
@@ -71,7 +39,7 @@ The SOC 2 engagement is left current. Needs no network and no set-up;
 --pdf also prints the drafts to PDF, which needs Chromium.
 
 The demo also has a sign-in account for every role (password
-` + demoPassword + `) and a trust center with an NDA and example SOC 1, SOC 2
+` + demo.Password + `) and a trust center with an NDA and example SOC 1, SOC 2
 and SOC 3 reports. --serve then runs the server on it (as attest serve
 does, on --addr) until stopped.`,
 		Args: cobra.NoArgs,
@@ -86,10 +54,10 @@ does, on --addr) until stopped.`,
 			defer d.Close()
 			return m.serve(cmd.Context(), d, sf, func(url string) {
 				m.printf("\nServing Harbor Payroll at %s/ (trust center: %s/trust/%s). Sign in as:\n", url, url, sf.org)
-				for _, u := range demoUsers {
+				for _, u := range demo.Users {
 					m.printf("  %-20s %s\n", u.Role, u.Email)
 				}
-				m.printf("with the password %s. Stop with Ctrl-C.\n", demoPassword)
+				m.printf("with the password %s. Stop with Ctrl-C.\n", demo.Password)
 			})
 		},
 	}
@@ -101,6 +69,50 @@ does, on --addr) until stopped.`,
 
 func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	dir := m.cfg.dataDir
+	if err := m.freshDemoDirs(dir); err != nil {
+		return err
+	}
+	m.progress("Creating the data directory %s", dir)
+	if _, err := m.initDataDir(ctx, dir); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, demoMarker), []byte("This data directory was made by `attest demo`, which replaces it when run again.\n"), 0o600); err != nil {
+		return err
+	}
+	d, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var progress io.Writer
+	if m.Interactive && !m.cfg.json {
+		progress = m.Stderr
+	}
+	formats := "html,md"
+	if pdf {
+		formats += ",pdf"
+	}
+	sum, err := demo.Build(ctx, demo.Config{Store: d.db, Blobs: d.blobs, Dir: dir, Now: m.Now, Operator: m.actor(), Progress: progress,
+		Program: &demoProgram{m: m, d: d, formats: formats}})
+	if err != nil {
+		return hinted(err, attest.ECONFLICT, "already holds engagements", "the demo needs an empty database: pass --db with a new one")
+	}
+	if err := d.db.SetSetting(ctx, currentEngagementKey, sum.Current); err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(dir)
+	if m.cfg.json {
+		return m.printJSON(map[string]any{"data": abs, "engagements": sum.Engagements, "current": sum.Current, "evidence": sum.Evidence,
+			"check_runs": sum.CheckRuns, "drafts": sum.Drafts, "recommendation": sum.Recommendation})
+	}
+	m.printDemoSummary(ctx, d.db, dir, abs, sum)
+	return nil
+}
+
+// freshDemoDirs makes sure the demo writes only where nothing but an
+// earlier demo is: the data directory, and the folder beside it that
+// stands for the auditor's machine (a fresh one is left made and marked).
+func (m *Main) freshDemoDirs(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, demoMarker)); err == nil {
 		// A directory the demo made itself holds nothing but demo data:
 		// rebuild it, so the README's command can be run again.
@@ -111,159 +123,85 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("%s already exists and is not empty", dir), Hint: "the demo needs a fresh directory: pass --data DIR with a new path"}
 	}
-	m.progress("Creating the data directory %s", dir)
-	if _, err := m.initDataDir(ctx, dir); err != nil {
+	keyDir := demo.AuditorDir(dir)
+	if entries, err := os.ReadDir(keyDir); err == nil && len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(keyDir, demoMarker)); err != nil {
+			return &attest.Error{Code: attest.ECONFLICT, Message: keyDir + " exists and was not made by the demo", Hint: "the demo keeps its auditor's key beside the data directory: pass --data DIR with a new path"}
+		}
+	}
+	if err := os.RemoveAll(keyDir); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, demoMarker), []byte("This data directory was made by `attest demo`, which replaces it when run again.\n"), 0o600); err != nil {
+	if err := os.MkdirAll(keyDir, 0o700); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "demo-answers.yaml"), []byte(demoAnswers), 0o600); err != nil {
-		return err
-	}
-	m.progress("Deciding which reports Harbor Payroll needs")
-	a, err := scope.ParseAnswers("demo-answers.yaml", []byte(demoAnswers))
-	if err != nil {
-		return err
-	}
-	rec := scope.Decide(a, scope.DefaultOptions())
-
-	d, err := m.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	s := d.db
-	if engs, err := s.Engagements(ctx); err != nil {
-		return err
-	} else if len(engs) > 0 {
-		return &attest.Error{Code: attest.ECONFLICT, Message: "the database already holds engagements", Hint: "the demo needs an empty database: pass --db with a new one"}
-	}
-	now := m.Now()
-	accounts, err := m.demoAccounts(ctx, d)
-	if err != nil {
-		return err
-	}
-	created, t1, ids, soc2, err := m.demoEngagements(ctx, s, rec, now, accounts)
-	if err != nil {
-		return err
-	}
-	if err := s.SetSetting(ctx, currentEngagementKey, soc2); err != nil {
-		return err
-	}
-	m.progress("Adding a year of evidence, with a few gaps")
-	nEvidence, err := m.demoEvidence(ctx, d, created)
-	if err != nil {
-		return err
-	}
-	if _, err := d.checkpoint(ctx); err != nil {
-		return err
-	}
-	m.progress("Collecting Harbor's systems and running the checks (two months of history)")
-	runs, err := m.demoChecks(ctx, d)
-	if err != nil {
-		return err
-	}
-	m.progress("Drafting the reports and letters")
-	drafts, err := m.demoReports(ctx, d, append(slices.Clone(created), t1), pdf, func() error {
-		_, err := m.demoDisclosures(ctx, d, append(slices.Clone(created), t1))
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	m.progress("Opening the trust center and the sign-in accounts")
-	if err := m.demoTrust(ctx, d, created); err != nil {
-		return err
-	}
-	abs, _ := filepath.Abs(dir)
-	if m.cfg.json {
-		return m.printJSON(map[string]any{"data": abs, "engagements": ids, "current": soc2, "evidence": nEvidence, "check_runs": runs, "drafts": drafts, "recommendation": rec})
-	}
-	m.printDemoSummary(ctx, s, dir, abs, ids, soc2, t1.ID, nEvidence, runs, drafts)
-	return nil
+	return os.WriteFile(filepath.Join(keyDir, demoMarker), []byte("The demo auditor's key folder, made by `attest demo` beside its data directory (as the auditor's own machine would keep it), replaced when the demo runs again.\n"), 0o600)
 }
 
-// demoEngagements creates the engagements the scope recommends (SOC 3
-// aside, which is drawn from the SOC 2), and a SOC 2 Type 1 on Security and
-// Privacy: created are the recommended ones, t1 the Type 1, ids all of
-// them, and soc2 the SOC 2 that becomes the current engagement.
-func (m *Main) demoEngagements(ctx context.Context, s attest.Store, rec *scope.Recommendation, now time.Time, accounts map[string]int64) (created []*attest.Engagement, t1 *attest.Engagement, ids []string, soc2 string, err error) {
-	// A 12-month period that started ten months ago: most of it has run,
-	// the last two months are still ahead.
-	start := attest.AddMonths(engagement.FirstOfNextMonth(now), -11)
-	cat := m.catalog()
-	for _, r := range rec.Reports {
-		if r.Kind == attest.SOC3 {
-			continue
-		}
-		spec := engagement.Spec{
-			Kind: r.Kind, Type: attest.ReportType(*r.Type), Categories: r.Categories, Templates: r.ObjectiveTemplates,
-			Name: "Harbor Payroll " + string(r.Kind) + " " + *r.Type, Firm: "Example & Partners CPAs LLP", FieldworkLagMonths: 2,
-		}
-		spec.PeriodStart, spec.PeriodEnd = engagement.PeriodFor(start, r.ObservationMonths)
-		e, ctls, err := engagement.Build(cat, spec, now)
-		if err != nil {
-			return nil, nil, nil, "", err
-		}
-		demoStatuses(ctls, now, accounts)
-		// The branch-protection check (CHG-03) came in July, after a
-		// change was merged without review: in place only from then, which
-		// DC9 reports as a change during the period.
-		july := attest.AddMonths(start, 5)
-		late := false
-		for i := range ctls {
-			if ctls[i].ID == "CHG-03" && e.PeriodStart != "" {
-				ctls[i].Status, late = attest.InProgress, true
-			}
-		}
-		m.progress("Creating %s with %d controls", e.ID, len(ctls))
-		if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, e, ctls); err != nil {
-			return nil, nil, nil, "", err
-		}
-		if late {
-			implemented := attest.Implemented
-			if _, err := s.UpdateControl(ctx, attest.Change{Actor: "Lucia Fernandes", At: july.Add(10 * time.Hour)}, e.ID, "CHG-03", attest.ControlUpdate{Status: &implemented}); err != nil {
-				return nil, nil, nil, "", err
-			}
-		}
-		ids = append(ids, e.ID)
-		created = append(created, e)
-		if e.Kind == attest.SOC2 {
-			soc2 = e.ID
-		}
+// demoProgram is what the demo asks of the command line: checkpoints,
+// collections and check runs, drafts written to the reports folder, and
+// the auditor's key files.
+type demoProgram struct {
+	m       *Main
+	d       *data
+	formats string
+}
+
+func (p *demoProgram) Checkpoint(ctx context.Context) error {
+	_, err := p.d.checkpoint(ctx)
+	return err
+}
+
+// CollectAndCheck runs attest collect and attest check run as if it were
+// at, with their own output muted: the demo replays past days.
+func (p *demoProgram) CollectAndCheck(ctx context.Context, dir string, at time.Time) error {
+	m := p.m
+	now, out, json := m.Now, m.Stdout, m.cfg.json
+	m.Now, m.Stdout, m.cfg.json = func() time.Time { return at }, io.Discard, false
+	defer func() { m.Now, m.Stdout, m.cfg.json = now, out, json }()
+	err := m.collect(ctx, "harbor-systems", dir, "", "demo-exports")
+	if err == nil {
+		err = m.runChecks(ctx, checkFlags{}, "", "", "", false)
 	}
-	// A SOC 2 Type 1 on Security and Privacy as of the end of last month:
-	// Harbor's privacy commitments are new this year, so the design of its
-	// controls is examined before Privacy joins the next Type 2. With it,
-	// every kind and type renders from the demo's data.
-	t1, t1ctls, err := engagement.Build(cat, engagement.Spec{Kind: attest.SOC2, Type: attest.Type1, Categories: []string{attest.Security, attest.Privacy},
-		AsOf: engagement.FirstOfNextMonth(now).AddDate(0, -1, -1).Format(time.DateOnly), Name: "Harbor Payroll SOC 2 Type 1 (Security and Privacy)",
-		Firm: "Example & Partners CPAs LLP", FieldworkLagMonths: 2}, now)
+	if f := (failure{}); errors.As(err, &f) {
+		return nil // the checks found problems: the demo means them to
+	}
+	return err
+}
+
+// Render writes a draft to the reports folder; a format that cannot be
+// printed (no Chromium for the PDF) is a warning.
+func (p *demoProgram) Render(ctx context.Context, e *attest.Engagement, doc *report.Document, slug string) ([]string, error) {
+	files, _, err := p.m.render(ctx, p.d, e, doc, slug, reportFlags{formats: p.formats, out: filepath.Join(p.d.dir, "reports")})
 	if err != nil {
-		return nil, nil, nil, "", err
+		p.m.warn("demo drafts: " + attest.ErrorMessage(err))
 	}
-	demoStatuses(t1ctls, now, accounts)
-	m.progress("Creating %s with %d controls", t1.ID, len(t1ctls))
-	if err := s.CreateEngagement(ctx, attest.Change{Actor: "Priya Raman", At: now}, t1, t1ctls); err != nil {
-		return nil, nil, nil, "", err
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, f.Path)
 	}
-	ids = append(ids, t1.ID)
-	return created, t1, ids, soc2, nil
+	return paths, nil
+}
+
+func (p *demoProgram) AuditorKey(file, name string, priv ed25519.PrivateKey) (demo.Signer, error) {
+	if _, _, err := writeKey(file, name, priv.Public().(ed25519.PublicKey), priv); err != nil {
+		return nil, err
+	}
+	return loadSigner(file)
 }
 
 // printDemoSummary tells what the demo made and which commands to try
 // next.
-func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs string, ids []string, soc2, t1 string, nEvidence, runs int, drafts []string) {
+func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs string, sum *demo.Summary) {
 	m.printf("Harbor Payroll (a fictional payroll SaaS) is ready in %s.\n\n", abs)
 	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports, over one combined examination period:\n")
-	for _, id := range ids {
+	for _, id := range sum.Engagements {
 		e, _ := s.Engagement(ctx, id)
 		m.printf("  %-20s %s, %s\n", id, label(e), describeWhen(e))
 	}
-	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", nEvidence, demoAuditorDir(dir))
-	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", runs, countFormats(drafts), filepath.Join(abs, "reports"))
-	m.printf("\nCurrent engagement: %s. Try next:\n", soc2)
+	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", sum.Evidence, demo.AuditorDir(dir))
+	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", sum.CheckRuns, countFormats(sum.Drafts), filepath.Join(abs, "reports"))
+	m.printf("\nCurrent engagement: %s. Try next:\n", sum.Current)
 	flag := ""
 	if dir != "attest-data" {
 		flag = " --data " + dir
@@ -288,45 +226,34 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		bin + " sample list" + flag,
 		bin + " test list" + flag,
 		bin + " engagement auditor fingerprint" + flag,
-		bin + " auditor verify --auditor-key " + filepath.Join(demoAuditorDir(dir), "ana-lima.key") + flag,
+		bin + " auditor verify --auditor-key " + filepath.Join(demo.AuditorDir(dir), "ana-lima.key") + flag,
 		bin + " request list" + flag,
 		bin + " controls show CHG-03" + flag,
 		bin + " check run" + flag,
 		bin + " check list",
 		bin + " evidence list --control AC-02" + flag,
 		bin + " description check --json" + flag,
-		bin + " report build --engagement " + t1 + " --format html --out reports" + flag,
+		bin + " report build --engagement " + sum.TypeOne + " --format html --out reports" + flag,
 		bin + " report build --format html,pdf --out reports" + flag,
 		bin + " report lint" + flag,
 		bin + " report issued list" + flag,
 		bin + " catalog criteria --category availability --long",
-		bin + " serve" + flag + "   (sign in as kenji.mori@harbor.example, password " + demoPassword + ")",
+		bin + " serve" + flag + "   (sign in as kenji.mori@harbor.example, password " + demo.Password + ")",
 	} {
 		m.printf("  %s\n", c)
 	}
 }
 
-// demoStatuses gives the demo's controls owners and realistic statuses:
-// most implemented, a few still in progress, one not applicable.
-func demoStatuses(ctls []attest.Control, now time.Time, accounts map[string]int64) {
-	inProgress := map[string]bool{"PI-05": true, "AVL-06": true, "CNF-01": true, "RSK-03": true, "PAY-06": true}
-	notStarted := map[string]bool{"MON-02": true}
-	for i := range ctls {
-		c := &ctls[i]
-		c.Owner = demoPeople[c.OwnerRole]
-		c.OwnerID = accounts[c.Owner]
-		c.UpdatedAt = now.UTC().Format(time.RFC3339)
-		switch {
-		case c.ID == "PHY-03":
-			c.Status = attest.NotApplicable
-			c.StatusReason = "Harbor runs no equipment of its own in a data center: production runs in the cloud provider's facilities (a carved-out subservice organization), whose report is reviewed under VND-04."
-		case inProgress[c.ID]:
-			c.Status = attest.InProgress
-		case notStarted[c.ID]:
-			c.Status = attest.NotStarted
-			c.Owner, c.OwnerID = "", 0
-		default:
-			c.Status = attest.Implemented
+func countFormats(paths []string) string {
+	n := map[string]int{}
+	for _, p := range paths {
+		n[strings.TrimPrefix(filepath.Ext(p), ".")]++
+	}
+	var parts []string
+	for _, f := range []string{"pdf", "html", "md"} {
+		if n[f] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[f], f))
 		}
 	}
+	return strings.Join(parts, ", ")
 }

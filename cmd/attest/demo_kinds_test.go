@@ -94,7 +94,7 @@ func TestDescriptionCheckListsMissingCSOCs(t *testing.T) {
 	dir := t.TempDir()
 	mustRun(t, dir, "init")
 	mustRun(t, dir, "engagement", "create", "--kind", "SOC 2", "--type", "2", "--period", "2026-01-01..2026-12-31", "--categories", "security,availability")
-	b, err := demoFiles.ReadFile("demo/description-soc2.yaml")
+	b, err := os.ReadFile("../../internal/demo/files/description-soc2.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

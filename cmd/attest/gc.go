@@ -42,7 +42,7 @@ reports the same leftovers as warnings.`,
 			}
 			res, err := gc.Collect(ctx, d.db, bs, gc.Options{Now: m.Now(), Grace: grace, Delete: del})
 			if err != nil {
-				return err
+				return flagged(err, "grace", "--grace")
 			}
 			if m.cfg.json {
 				return m.printJSON(res)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/readiness"
 )
 
 // The store and the workflows name what is wrong in words every adapter
@@ -23,9 +25,54 @@ var notFoundHints = []struct{ prefix, hint string }{
 	{"no such job: ", "see `attest job list`"},
 }
 
-// withHint returns ae with the command line's hint added where it has none
-// and one applies; ae itself is not changed.
+// commandHints name the commands and flags that answer an error, by its
+// code and a part of its message; the command line's hint replaces the
+// workflow's own, which says the same in words every adapter can show.
+var commandHints = []struct{ code, about, hint string }{
+	{attest.EFORBIDDEN, auth.ErrTokenForOther, "attest user add --service --email ci@example.com --role compliance-manager, then a token for that account"},
+	{attest.EFORBIDDEN, "not named as an auditor on any engagement", "an administrator names you with attest engagement auditor add NAME --user YOUR-ADDRESS"},
+	{attest.EFORBIDDEN, "is not a named auditor of", "an administrator names auditors with attest engagement auditor add NAME --user THEIR-ADDRESS"},
+	{attest.EFORBIDDEN, "sign it with your enrolled key", "give --auditor-key FILE (or ATTEST_AUDITOR_KEY)"},
+	{attest.EFORBIDDEN, "has not confirmed it", "attest engagement auditor confirm --auditor-key FILE"},
+	{attest.EFORBIDDEN, "(enroll the key first)", "attest engagement auditor enroll --public-key FILE.pub NAME"},
+	{attest.EINVALID, "limit for one piece of evidence", "raise the limit with --max-size, or split the file"},
+	{attest.EINVALID, "say how the control was tested", "--procedure inquiry, observation, inspection or reperformance"},
+	{attest.EINVALID, "record a result for each item tested", "--item KEY=no-exception, KEY=deviation:WHAT or KEY=not-applicable:WHY"},
+	{attest.EINVALID, "no deviations were recorded", "leave out --deviations"},
+	{attest.EINVALID, "deviations were found: say whether", "--deviations isolated|systematic"},
+	{attest.EINVALID, "\"not applicable\" needs a reason", "--reason TEXT"},
+	{attest.EINVALID, "needs a stated reason explaining", "--reason TEXT"},
+	{attest.EINVALID, "say which column identifies an item", "--key COLUMN"},
+	{attest.EINVALID, "more than a year away, so it is refused", "check the date; add --force if it is right"},
+	{attest.EINVALID, "issued report ", "keep the report again with the right record: attest report issued add --file ... --kind ... --type ... --period START..END --firm ..."},
+	{attest.EINVALID, "a bridge letter covers the time after the last report", "keep that report first: attest report issued add --file REPORT.pdf --kind KIND --type \"Type 2\" --period START..END --firm \"CPA firm\""},
+	{attest.EINVALID, "a bridge letter covers the days after it", "give a later --through date (default: today)"},
+	{attest.EINVALID, "a bridge letter speaks only for days that have passed", "leave --through out to cover up to today"},
+	{attest.EINVALID, "management cannot confirm there is nothing", "draft without --confirm-none and confirm, edit or explain each matter the draft lists"},
+	{attest.EINVALID, "name the deviations disclosed", "see them with `attest deviations list`"},
+	{attest.EINVALID, "say who at the service auditor was told", "--to NAME"},
+	{attest.EINVALID, "make the proof again against this checkpoint", "attest ledger prove with this checkpoint"},
+	{attest.EINVALID, "is not a named auditor of", "attest engagement auditor add NAME --user ADDRESS"},
+	{attest.EINVALID, "has no account yet: an administrator links", "attest engagement auditor link NAME --user ADDRESS"},
+	{attest.EINVALID, "has no population yet", "attest population import --control CONTROL --file FILE"},
+	{attest.EINVALID, "(import it with its date column)", "import it with --date COLUMN"},
+	{attest.EINVALID, "(draw a sample, then name the draw)", "attest sample draw, then --draw ID"},
+	{attest.EINVALID, "record this test as interim", "--covers FROM..TO, then roll forward"},
+	{attest.EINVALID, "(reconcile it) first", "attest population reconcile"},
+	{attest.EINVALID, "(extend that draw)", "attest sample extend"},
+	{attest.ENOTFOUND, "no known deviation", "see the identifiers with `attest deviations list`"},
+}
+
+// withHint returns ae with the command line's hint added where one
+// applies; ae itself is not changed.
 func withHint(ae *attest.Error) *attest.Error {
+	for _, h := range commandHints {
+		if ae.Code == h.code && strings.Contains(ae.Message, h.about) {
+			out := *ae
+			out.Hint = h.hint
+			return &out
+		}
+	}
 	if ae.Hint != "" || ae.Code != attest.ENOTFOUND {
 		return ae
 	}
@@ -49,5 +96,56 @@ func hinted(err error, code, about, hint string) error {
 	}
 	out := *ae
 	out.Hint = hint
+	return &out
+}
+
+// gapCommands adds to each readiness gap's hint the command that acts on
+// it; the readiness package says what to do in words every adapter shows.
+func gapCommands(r *readiness.Report) {
+	add := func(gs []readiness.Gap) {
+		for i := range gs {
+			if c := gapCommand(gs[i]); c != "" && !strings.HasSuffix(gs[i].Hint, "("+c+")") {
+				gs[i].Hint += " (" + c + ")"
+			}
+		}
+	}
+	add(r.Gaps)
+	for _, v := range []*readiness.View{&r.Type1, &r.Type2} {
+		for i := range v.Criteria {
+			add(v.Criteria[i].Gaps)
+		}
+	}
+}
+
+func gapCommand(g readiness.Gap) string {
+	switch g.Kind {
+	case readiness.NotImplemented:
+		return "attest controls set " + g.Ref + " --status implemented"
+	case readiness.NoOwner:
+		return "attest controls set " + g.Ref + " --owner NAME"
+	case readiness.NeverPerformed:
+		return "attest evidence add --control " + g.Ref
+	case readiness.FailingCheck:
+		return "attest check run --check " + g.Check + " --no-record, which records nothing"
+	case readiness.DescriptionGap:
+		return "attest description set"
+	case readiness.Missed:
+		return "attest deviations list, attest deviations disclose"
+	case readiness.Deviation, readiness.Late:
+		return "attest deviations disclose"
+	}
+	return ""
+}
+
+// flagged names the flag an error is about: a workflow's message that
+// starts with the value's name in words ("grace -1h: ...") starts with the
+// command line's flag instead ("--grace -1h: ...").
+func flagged(err error, name, flag string) error {
+	var ae *attest.Error
+	if !errors.As(err, &ae) || !strings.HasPrefix(ae.Message, name+" ") {
+		return err
+	}
+	out := *ae
+	out.Message = flag + strings.TrimPrefix(ae.Message, name)
 	return &out
 }

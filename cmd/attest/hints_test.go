@@ -17,6 +17,8 @@ func TestHints(t *testing.T) {
 		{&attest.Error{Code: attest.ENOTFOUND, Message: "no such control: A", Hint: "see `attest catalog controls`"}, "no such control: A (see `attest catalog controls`)"},
 		{attest.Errorf(attest.EINVALID, "no such test: 4"), "no such test: 4"},
 		{attest.Errorf(attest.ENOTFOUND, "no data directory"), "no data directory"},
+		{&attest.Error{Code: attest.EINVALID, Message: "name the deviations disclosed, by identifier", Hint: "in words"}, "name the deviations disclosed, by identifier (see them with `attest deviations list`)"},
+		{attest.Errorf(attest.EINVALID, "control X: \"not applicable\" needs a reason"), "control X: \"not applicable\" needs a reason (--reason TEXT)"},
 	}
 	for _, tt := range tests {
 		if got := withHint(tt.in).Error(); got != tt.want {

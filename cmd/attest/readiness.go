@@ -86,6 +86,7 @@ func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when t
 }
 
 func (m *Main) printReadiness(r *readiness.Report, when time.Time) {
+	gapCommands(r)
 	m.printf("%s (%s), as of %s\n", r.Engagement, r.Label, when.Format(attest.DateLayout))
 	m.printf("Internal readiness indicator (not an assessment of design or operating effectiveness):\n")
 	m.printf("  Type 1 readiness: %d / 100\n  Type 2 readiness: %d / 100\n", r.Type1.Score, r.Type2.Score)

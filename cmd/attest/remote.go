@@ -134,7 +134,7 @@ func (m *Main) remoteAct(ctx context.Context, path string, body map[string]any, 
 	if st == nil {
 		return errors.New("the server recorded the act without asking for a signature: it is not an Attest server that checks them")
 	}
-	if err := sg.keep(st); err != nil {
+	if err := sg.Keep(st); err != nil {
 		return err
 	}
 	if out != nil {

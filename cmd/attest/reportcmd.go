@@ -397,7 +397,7 @@ func (m *Main) reportRepresentation() *cobra.Command {
 			for _, s := range signatories {
 				sg, err := report.ParseSignatory(s)
 				if err != nil {
-					return err
+					return flagged(err, "signatory", "--signatory")
 				}
 				signers = append(signers, sg)
 			}
@@ -433,6 +433,7 @@ func (m *Main) reportSummary() *cobra.Command {
 				if err != nil {
 					return nil, nil, err
 				}
+				gapCommands(rep)
 				return report.ReadinessSummary(e, rep, desc.Check(e, ctls), m.Now()), nil, nil
 			})
 		},

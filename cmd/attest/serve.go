@@ -343,7 +343,7 @@ func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lea
 	if schedule != "" {
 		var err error
 		if r.Schedule, err = jobs.LoadSchedule(schedule, jobKinds()); err != nil {
-			return nil, err
+			return nil, flagged(err, "schedule:", "--schedule:")
 		}
 		// Each periodic job's payload is checked as job enqueue checks
 		// one, before the server starts.

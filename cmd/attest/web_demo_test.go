@@ -15,6 +15,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/web"
 )
@@ -49,7 +50,7 @@ func TestEveryPageOnTheDemo(t *testing.T) {
 		}
 	}
 	tokens := map[string]string{}
-	for _, u := range demoUsers {
+	for _, u := range demo.Users {
 		du, err := st.UserByEmail(ctx, u.Email)
 		if err != nil {
 			t.Fatal(err)
@@ -149,7 +150,7 @@ func TestTrustAddCommand(t *testing.T) {
 	if r := run(t, dir, "", "trust", "add", "--data", "d", "--file", notPDF, "--title", "Policy"); r.code != 2 || !strings.Contains(r.stderr, "not a PDF") {
 		t.Errorf("a text file: %d %s", r.code, r.stderr)
 	}
-	pdf := filepath.Join("..", "..", "cmd", "attest", "demo", "example-soc3-report.pdf")
+	pdf := filepath.Join("..", "..", "internal", "demo", "files", "example-soc3-report.pdf")
 	abs, _ := filepath.Abs(pdf)
 	if r := run(t, dir, "", "trust", "add", "--data", "d", "--file", abs, "--title", "Policy", "--audience", "friends"); r.code != 2 || !strings.Contains(r.stderr, "--audience") {
 		t.Errorf("a bad audience: %d %s", r.code, r.stderr)

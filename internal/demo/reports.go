@@ -1,12 +1,10 @@
-package main
+package demo
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,38 +15,22 @@ import (
 	"github.com/attest-dev/attest/report"
 )
 
-//go:embed demo
-var demoFiles embed.FS
+//go:embed files
+var files embed.FS
 
-// withClock runs fn as if it were t, with the command's own output muted:
-// the demo replays past days.
-func (m *Main) withClock(t time.Time, fn func() error) error {
-	now, out, json := m.Now, m.Stdout, m.cfg.json
-	m.Now, m.Stdout, m.cfg.json = func() time.Time { return t }, io.Discard, false
-	defer func() { m.Now, m.Stdout, m.cfg.json = now, out, json }()
-	return fn()
-}
-
-// demoChecks collects the demo's systems three times over the last two
+// checks collects the demo's systems three times over the last two
 // months, running the checks after each collection: the first runs find
 // more than the last, which still finds a few real problems.
-func (m *Main) demoChecks(ctx context.Context, d *data) (int, error) {
-	dir := filepath.Join(d.dir, "demo-exports")
-	today := m.today()
+func (b *builder) checks(ctx context.Context) (int, error) {
+	dir := filepath.Join(b.Dir, "demo-exports")
+	today := b.today()
 	runs := 0
 	for i, ago := range []int{56, 28, 1} {
 		at := today.AddDate(0, 0, -ago).Add(7 * time.Hour)
-		if err := writeDemoExports(dir, at, i); err != nil {
+		if err := writeExports(dir, at, i); err != nil {
 			return runs, err
 		}
-		err := m.withClock(at, func() error {
-			if err := m.collect(ctx, "harbor-systems", dir, "", "demo-exports"); err != nil {
-				return err
-			}
-			return m.runChecks(ctx, checkFlags{}, "", "", "", false)
-		})
-		var f failure
-		if err != nil && !errors.As(err, &f) {
+		if err := b.Program.CollectAndCheck(ctx, dir, at); err != nil {
 			return runs, err
 		}
 		runs++
@@ -56,16 +38,16 @@ func (m *Main) demoChecks(ctx context.Context, d *data) (int, error) {
 	return runs, nil
 }
 
-// writeDemoExports writes Harbor's systems as their own export formats
+// writeExports writes Harbor's systems as their own export formats
 // would show them at the given time. Round 0 has the most problems;
 // later rounds fix some.
 //
 // It is long because it is fixture data: one block per system's export,
 // each with the story of its problems by round, read top to bottom.
-func writeDemoExports(dir string, at time.Time, round int) error {
+func writeExports(dir string, at time.Time, round int) error {
 	day := func(days int) string { return at.AddDate(0, 0, -days).Format(time.RFC3339) }
 	date := func(days int) string { return at.AddDate(0, 0, -days).Format(time.DateOnly) }
-	files := map[string]string{}
+	out := map[string]string{}
 	// AWS IAM credential report: Tomas had no MFA until round 1; the CI
 	// deploy key was 120 days old until it was rotated in round 2.
 	tomasMFA, ciRotated := "false", day(120)
@@ -84,7 +66,7 @@ func writeDemoExports(dir string, at time.Time, round int) error {
 	iam += row("priya.raman", day(700), "true", day(2), "true", "false", "N/A", "N/A")
 	iam += row("tomas.okafor", day(600), "true", day(5), tomasMFA, "false", "N/A", "N/A")
 	iam += row("ci-deployer", day(500), "false", "N/A", "false", "true", ciRotated, day(1))
-	files["aws/credential-report.csv"] = iam
+	out["aws/credential-report.csv"] = iam
 	// HR roster and identity provider: Hannah left 20 days before round
 	// 1; her account was only deprovisioned in round 2.
 	leaverStatus := "ACTIVE"
@@ -100,7 +82,7 @@ func writeDemoExports(dir string, at time.Time, round int) error {
 	} else {
 		hr += "E103,hannah.cole@harbor.example,Hannah Cole,active,2021-09-01,,People\n"
 	}
-	files["hr/roster.csv"] = hr
+	out["hr/roster.csv"] = hr
 	user := func(id, email, first, last, status string, login int) map[string]any {
 		return map[string]any{"id": id, "status": status, "created": day(800), "activated": day(799), "statusChanged": day(10),
 			"lastLogin": day(login), "lastUpdated": day(3), "passwordChanged": day(90),
@@ -166,15 +148,15 @@ spec:
 		if err != nil {
 			return err
 		}
-		files[name] = string(b) + "\n"
+		out[name] = string(b) + "\n"
 	}
-	files["kubernetes/cluster.yaml"] = k8s
-	plan, err := demoFiles.ReadFile("demo/terraform-plan.json")
+	out["kubernetes/cluster.yaml"] = k8s
+	plan, err := files.ReadFile("files/terraform-plan.json")
 	if err != nil {
 		return err
 	}
-	files["terraform/plan.json"] = string(plan)
-	for name, text := range files {
+	out["terraform/plan.json"] = string(plan)
+	for name, text := range out {
 		path := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
@@ -186,132 +168,133 @@ spec:
 	return nil
 }
 
-// demoReports records each engagement's description inputs, keeps an
-// example issued report, and drafts the reports and letters into the data
-// directory's reports folder (PDF too when asked and Chromium is there).
-func (m *Main) demoReports(ctx context.Context, d *data, engs []*attest.Engagement, pdf bool, disclose func() error) ([]string, error) {
-	formats := "html,md"
-	if pdf {
-		formats += ",pdf"
-	}
-	out := filepath.Join(d.dir, "reports")
-	var written []string
-	saved := m.cfg.engagement
-	defer func() { m.cfg.engagement = saved }()
+// reports records each engagement's description inputs and what Harbor
+// disclosed to its auditor, keeps an example issued report, and drafts
+// the reports and letters.
+func (b *builder) reports(ctx context.Context, engs []*attest.Engagement) ([]string, error) {
 	for _, e := range engs {
-		name := "demo/description-soc2.yaml"
+		name := "files/description-soc2.yaml"
 		switch {
 		case e.Kind == attest.SOC1:
-			name = "demo/description-soc1.yaml"
+			name = "files/description-soc1.yaml"
 		case e.Type == attest.Type1:
-			name = "demo/description-soc2-type1.yaml"
+			name = "files/description-soc2-type1.yaml"
 		}
-		b, err := demoFiles.ReadFile(name)
+		text, err := files.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, report.DescriptionEdit{Engagement: e, Name: name, Content: b}); err != nil {
+		if _, err := report.SaveDescription(ctx, b.Store, b.Blobs, b.change(), nil, report.DescriptionEdit{Engagement: e, Name: "demo/" + strings.TrimPrefix(name, "files/"), Content: text}); err != nil {
 			return nil, err
 		}
 	}
 	// The description inputs hold the incidents the register lists.
-	if err := disclose(); err != nil {
+	if _, err := b.disclosures(ctx, engs); err != nil {
 		return nil, err
 	}
+	var written []string
 	for _, e := range engs {
-		m.cfg.engagement = e.ID
 		if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
-			pdfBytes, err := demoFiles.ReadFile("demo/example-issued-report.pdf")
+			pdf, err := files.ReadFile("files/example-issued-report.pdf")
 			if err != nil {
 				return nil, err
 			}
 			start, _ := attest.ParseDate(e.PeriodStart)
 			prior := attest.AddMonths(start, -12).Format(time.DateOnly) + ".." + start.AddDate(0, 0, -1).Format(time.DateOnly)
-			if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: "harbor-payroll-soc2-type2-prior-period-EXAMPLE.pdf", MediaType: "application/pdf",
-				Meta: map[string]string{"kind": "SOC 2", "type": "Type 2", "period": prior, "firm": e.Firm, "distribution_confirmed": "true", "example": "fictional file for the demo"}}, pdfBytes); err != nil {
+			if err := b.storeDocument(ctx, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: "harbor-payroll-soc2-type2-prior-period-EXAMPLE.pdf", MediaType: "application/pdf",
+				Meta: map[string]string{"kind": "SOC 2", "type": "Type 2", "period": prior, "firm": e.Firm, "distribution_confirmed": "true", "example": "fictional file for the demo"}}, pdf); err != nil {
 				return nil, err
 			}
 		}
-		kinds := [][2]string{{string(e.Kind), string(e.Type)}}
-		if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
-			kinds = append(kinds, [2]string{"SOC 3", ""})
+		drafts, err := b.drafts(ctx, e)
+		if err != nil {
+			return nil, err
 		}
-		for _, k := range kinds {
-			in, err := m.reportInput(ctx, d, reportFlags{kind: k[0], typ: k[1]})
-			if err != nil {
-				return nil, err
-			}
-			doc, err := report.Build(*in)
-			if err != nil {
-				return nil, err
-			}
-			files, _, err := m.render(ctx, d, e, doc, in.DraftSlug(), reportFlags{formats: formats, out: out})
-			if err != nil {
-				m.warn("demo drafts: " + attest.ErrorMessage(err))
-			}
-			for _, f := range files {
-				written = append(written, f.Path)
-			}
-		}
-		if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
-			desc, _, err := m.loadDescription(ctx, d, e)
-			if err != nil {
-				return nil, err
-			}
-			// The letter customers need now: from the prior report's end
-			// to today, with what the data holds since then to confirm.
-			bl, _, err := m.bridgeDraft(ctx, d, e, desc, m.today(), bridgeFlags{})
-			if err != nil {
-				return nil, err
-			}
-			reg, err := report.LoadRegister(ctx, d.db, d.blobs, e, m.Now())
-			if err != nil {
-				return nil, err
-			}
-			rl, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Known: reg.Deviations, Now: m.Now()})
-			if err != nil {
-				return nil, err
-			}
-			for _, x := range []struct {
-				doc  *report.Document
-				slug string
-			}{{bl, report.Slug(e.ID, "bridge-letter")}, {rl, report.Slug(e.ID, "representation-letter")}} {
-				files, _, err := m.render(ctx, d, e, x.doc, x.slug, reportFlags{formats: formats, out: out})
-				if err != nil {
-					m.warn("demo letters: " + attest.ErrorMessage(err))
-				}
-				for _, f := range files {
-					written = append(written, f.Path)
-				}
-			}
-		}
+		written = append(written, drafts...)
 	}
 	return written, nil
 }
 
-func countFormats(paths []string) string {
-	n := map[string]int{}
-	for _, p := range paths {
-		n[strings.TrimPrefix(filepath.Ext(p), ".")]++
+// drafts drafts engagement e's reports (a SOC 2 Type 2's SOC 3 too) and,
+// for a SOC 2 Type 2, the bridge and representation letters customers
+// and the auditor need now.
+func (b *builder) drafts(ctx context.Context, e *attest.Engagement) ([]string, error) {
+	var docs []*report.Document
+	var slugs []string
+	kinds := []attest.Kind{e.Kind}
+	if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
+		kinds = append(kinds, attest.SOC3)
 	}
-	var parts []string
-	for _, f := range []string{"pdf", "html", "md"} {
-		if n[f] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[f], f))
+	for _, k := range kinds {
+		typ := e.Type
+		if k == attest.SOC3 {
+			typ = ""
 		}
+		in, err := report.LoadInput(ctx, b.Store, b.Blobs, e, k, typ, b.Now())
+		if err != nil {
+			return nil, err
+		}
+		doc, err := report.Build(*in)
+		if err != nil {
+			return nil, err
+		}
+		docs, slugs = append(docs, doc), append(slugs, in.DraftSlug())
 	}
-	return strings.Join(parts, ", ")
+	if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
+		desc, _, err := report.LoadDescription(ctx, b.Store, b.Blobs, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		// The letter customers need now: from the prior report's end
+		// to today, with what the data holds since then to confirm.
+		bl, _, err := report.DraftBridge(ctx, b.Store, b.Blobs, e, desc, report.BridgeRequest{Through: b.today()}, b.Now())
+		if err != nil {
+			return nil, err
+		}
+		reg, err := report.LoadRegister(ctx, b.Store, b.Blobs, e, b.Now())
+		if err != nil {
+			return nil, err
+		}
+		rl, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Known: reg.Deviations, Now: b.Now()})
+		if err != nil {
+			return nil, err
+		}
+		docs, slugs = append(docs, bl, rl), append(slugs, report.Slug(e.ID, "bridge-letter"), report.Slug(e.ID, "representation-letter"))
+	}
+	var written []string
+	for i, doc := range docs {
+		paths, err := b.Program.Render(ctx, e, doc, slugs[i])
+		if err != nil {
+			return nil, err
+		}
+		written = append(written, paths...)
+	}
+	return written, nil
 }
 
-// demoDisclosures records what Harbor told its service auditor: each
+// storeDocument keeps bytes in the blob store, records the document and
+// signs a checkpoint over it.
+func (b *builder) storeDocument(ctx context.Context, doc attest.Document, content []byte) error {
+	ref, size, err := b.Blobs.Put(bytes.NewReader(content))
+	if err != nil {
+		return err
+	}
+	doc.Ref, doc.Size = string(ref), size
+	if _, err := b.Store.AddDocument(ctx, b.change(), doc); err != nil {
+		return err
+	}
+	return b.Program.Checkpoint(ctx)
+}
+
+// disclosures records what Harbor told its service auditor: each
 // known deviation more than a month old was disclosed to Ana Lima at the
 // status meeting ten days after it; the latest slips are still to
 // disclose, as the register and readiness show.
-func (m *Main) demoDisclosures(ctx context.Context, d *data, engs []*attest.Engagement) (int, error) {
-	today := m.today()
+func (b *builder) disclosures(ctx context.Context, engs []*attest.Engagement) (int, error) {
+	today := b.today()
 	n := 0
 	for _, e := range engs {
-		r, err := report.LoadRegister(ctx, d.db, d.blobs, e, m.Now())
+		r, err := report.LoadRegister(ctx, b.Store, b.Blobs, e, b.Now())
 		if err != nil {
 			return n, err
 		}
@@ -321,7 +304,7 @@ func (m *Main) demoDisclosures(ctx context.Context, d *data, engs []*attest.Enga
 				continue
 			}
 			on := day.AddDate(0, 0, 10).Format(time.DateOnly)
-			if _, err := deviation.Disclose(ctx, d.db, attest.Change{Actor: "Priya Raman", At: m.Now()}, nil, r,
+			if _, err := deviation.Disclose(ctx, b.Store, attest.Change{Actor: "Priya Raman", At: b.Now()}, nil, r,
 				deviation.DiscloseRequest{IDs: []string{x.ID}, To: "Ana Lima", On: on, Note: "at the status meeting"}); err != nil {
 				return n, err
 			}

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -17,7 +17,6 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/period"
-	"github.com/attest-dev/attest/sample"
 )
 
 // demoItem is one piece of demo evidence, added on a given day.
@@ -46,16 +45,16 @@ func demoHash(s string) uint32 {
 	return h.Sum32()
 }
 
-// demoEvidence gives Harbor Payroll a year of evidence up to today, with a
+// evidence gives Harbor Payroll a year of evidence up to today, with a
 // few deliberate gaps and late occurrences, event populations for its
 // event-driven controls, and a record that no incident occurred.
-func (m *Main) demoEvidence(ctx context.Context, d *data, engs []*attest.Engagement) (int, error) {
-	today := m.today()
+func (b *builder) evidence(ctx context.Context, engs []*attest.Engagement) (int, error) {
+	today := b.today()
 	seen := map[string]bool{}
 	var items []demoItem
 	events := map[string][]attest.Event{}
 	for _, e := range engs {
-		ctls, err := d.db.Controls(ctx, e.ID)
+		ctls, err := b.Store.Controls(ctx, e.ID)
 		if err != nil {
 			return 0, err
 		}
@@ -88,18 +87,18 @@ func (m *Main) demoEvidence(ctx context.Context, d *data, engs []*attest.Engagem
 	// by day so the ledger's times follow the calendar.
 	var pending []*blob.Pending
 	for i := range items {
-		p, err := d.blobs.Stage(strings.NewReader(items[i].content))
+		p, err := b.Blobs.Stage(strings.NewReader(items[i].content))
 		if err != nil {
-			d.blobs.Abort(pending)
+			b.Blobs.Abort(pending)
 			return 0, err
 		}
 		pending = append(pending, p)
 		items[i].ev.Ref, items[i].ev.Size = string(p.Ref), p.Size
 	}
-	if err := d.blobs.Commit(pending); err != nil {
+	if err := b.Blobs.Commit(pending); err != nil {
 		return 0, err
 	}
-	bar := m.progressBar("recording demo evidence")
+	bar := b.counter("recording demo evidence")
 	for i := 0; i < len(items); {
 		j := i
 		for j < len(items) && items[j].added.Equal(items[i].added) {
@@ -110,17 +109,17 @@ func (m *Main) demoEvidence(ctx context.Context, d *data, engs []*attest.Engagem
 			batch = append(batch, it.ev)
 		}
 		who := batch[0].Source
-		if _, err := d.db.AddEvidence(ctx, attest.Change{Actor: who, At: items[i].added.Add(17 * time.Hour)}, batch); err != nil {
+		if _, err := b.Store.AddEvidence(ctx, attest.Change{Actor: who, At: items[i].added.Add(17 * time.Hour)}, batch); err != nil {
 			return 0, err
 		}
 		bar.count(j, len(items))
 		i = j
 	}
 	bar.done()
-	if err := m.demoPopulations(ctx, d, events, engs[0], today); err != nil {
+	if err := b.populations(ctx, events, engs[0], today); err != nil {
 		return 0, err
 	}
-	if err := m.demoAuditor(ctx, d, engs, events["CHG-02"]); err != nil {
+	if err := b.auditor(ctx, engs, events["CHG-02"]); err != nil {
 		return 0, err
 	}
 	return len(items), nil
@@ -276,10 +275,10 @@ func demoEventEvidence(c attest.Control, evs []attest.Event, from, today time.Ti
 	return out
 }
 
-// demoPopulations imports the event populations and records that no
+// populations imports the event populations and records that no
 // incident occurred, with the empty incident register as evidence.
-func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][]attest.Event, e *attest.Engagement, today time.Time) error {
-	ch := attest.Change{Actor: "Priya Raman", At: m.Now()}
+func (b *builder) populations(ctx context.Context, events map[string][]attest.Event, e *attest.Engagement, today time.Time) error {
+	ch := attest.Change{Actor: "Priya Raman", At: b.Now()}
 	ids := make([]string, 0, len(events))
 	for id := range events {
 		ids = append(ids, id)
@@ -292,7 +291,7 @@ func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][
 		for i := range events[id] {
 			events[id][i].Source = "demo HR, ticketing and source-control exports"
 		}
-		if _, err := d.db.ImportEvents(ctx, ch, id, events[id]); err != nil {
+		if _, err := b.Store.ImportEvents(ctx, ch, id, events[id]); err != nil {
 			return err
 		}
 	}
@@ -301,19 +300,19 @@ func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][
 			continue
 		}
 		content := "incident_id,opened,severity,summary\n"
-		p, err := d.blobs.Stage(strings.NewReader(content))
+		p, err := b.Blobs.Stage(strings.NewReader(content))
 		if err != nil {
 			return err
 		}
-		if err := d.blobs.Commit([]*blob.Pending{p}); err != nil {
+		if err := b.Blobs.Commit([]*blob.Pending{p}); err != nil {
 			return err
 		}
-		ev, err := d.db.AddEvidence(ctx, ch, []attest.Evidence{{Ref: string(p.Ref), Size: p.Size, Name: "incident-register-export.csv", MediaType: "text/csv",
+		ev, err := b.Store.AddEvidence(ctx, ch, []attest.Evidence{{Ref: string(p.Ref), Size: p.Size, Name: "incident-register-export.csv", MediaType: "text/csv",
 			Controls: []string{id}, Date: today.Format(attest.DateLayout), Method: attest.MethodUpload, Source: "incident tracker export (empty)"}})
 		if err != nil {
 			return err
 		}
-		if _, err := d.db.AddNotRequired(ctx, ch, attest.NotRequired{ControlID: id, Start: e.PeriodStart, End: today.Format(attest.DateLayout),
+		if _, err := b.Store.AddNotRequired(ctx, ch, attest.NotRequired{ControlID: id, Start: e.PeriodStart, End: today.Format(attest.DateLayout),
 			Reason: "No security incidents were recorded in the period so far; the incident register export is empty.", EvidenceID: ev[0].ID}); err != nil {
 			return err
 		}
@@ -321,7 +320,7 @@ func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][
 	return nil
 }
 
-// demoAuditor names the service auditor on both engagements and runs her
+// auditor names the service auditor on both engagements and runs her
 // first fieldwork as she would: her own key (kept beside the data
 // directory, as on her machine), enrolled and confirmed; a population of
 // changes extracted at an interim date and its binding draw, her test of
@@ -334,7 +333,7 @@ func (m *Main) demoPopulations(ctx context.Context, d *data, events map[string][
 // performs them, each signed and each depending on the one before (the
 // draw on the population, the test on the draw, the evaluation on the
 // test); split, the story would be read across functions.
-func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engagement, events []attest.Event) error {
+func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events []attest.Event) error {
 	var e, soc1 *attest.Engagement
 	for _, x := range engs {
 		switch x.Kind {
@@ -347,47 +346,29 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 	if e == nil {
 		return nil
 	}
-	mgmt := attest.Change{Actor: "Priya Raman", At: m.Now()}
+	mgmt := attest.Change{Actor: "Priya Raman", At: b.Now()}
 	for _, x := range []*attest.Engagement{e, soc1} {
 		if x == nil {
 			continue
 		}
-		if _, err := auth.AddAuditor(ctx, d.db, mgmt, attest.Auditor{EngagementID: x.ID, Name: "Ana Lima", Firm: x.Firm}, "ana.lima@example-partners-cpas.example"); err != nil {
+		if _, err := auth.AddAuditor(ctx, b.Store, mgmt, attest.Auditor{EngagementID: x.ID, Name: "Ana Lima", Firm: x.Firm}, "ana.lima@example-partners-cpas.example"); err != nil {
 			return err
 		}
 	}
 	if len(events) == 0 {
 		return nil
 	}
-	ana, err := d.db.UserByEmail(ctx, "ana.lima@example-partners-cpas.example")
+	ana, err := b.Store.UserByEmail(ctx, "ana.lima@example-partners-cpas.example")
 	if err != nil {
 		return err
 	}
-	keyDir := demoAuditorDir(m.cfg.dataDir)
-	if entries, err := os.ReadDir(keyDir); err == nil && len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(keyDir, demoMarker)); err != nil {
-			return &attest.Error{Code: attest.ECONFLICT, Message: keyDir + " exists and was not made by the demo", Hint: "the demo keeps its auditor's key beside the data directory: pass --data DIR with a new path"}
-		}
-	}
-	if err := os.RemoveAll(keyDir); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(keyDir, 0o700); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(keyDir, demoMarker), []byte("The demo auditor's key folder, made by `attest demo` beside its data directory (as the auditor's own machine would keep it), replaced when the demo runs again.\n"), 0o600); err != nil {
-		return err
-	}
-	keyFile := filepath.Join(keyDir, "ana-lima.key")
+	keyFile := filepath.Join(AuditorDir(b.Dir), "ana-lima.key")
 	// The demo's key is derived from a fixed text, so the demo is the same
 	// on every run and every engine (its ledger is compared across them);
 	// anyone can derive it, which is right for a fictional auditor only.
 	seed := sha256.Sum256([]byte("attest demo: Ana Lima's signing key (fictional)"))
 	priv := ed25519.NewKeyFromSeed(seed[:])
-	if _, _, err := writeKey(keyFile, "Ana Lima", priv.Public().(ed25519.PublicKey), priv); err != nil {
-		return err
-	}
-	sg, err := loadSigner(keyFile)
+	sg, err := b.Program.AuditorKey(keyFile, "Ana Lima", priv)
 	if err != nil {
 		return err
 	}
@@ -395,24 +376,24 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 	if err != nil {
 		return err
 	}
-	aud := attest.Change{Actor: "Ana Lima", At: m.Now()}
-	env := fieldwork.Env{Store: d.db, Blobs: d.blobs, Policy: auth.Policy{Dir: d.db, Grace: auth.DefaultGrace, Now: m.Now()}}
+	aud := attest.Change{Actor: "Ana Lima", At: b.Now()}
+	env := fieldwork.Env{Store: b.Store, Blobs: b.Blobs, Policy: auth.Policy{Dir: b.Store, Grace: auth.DefaultGrace, Now: b.Now()}}
 	for _, x := range []*attest.Engagement{e, soc1} {
 		if x == nil {
 			continue
 		}
-		if _, err := fieldwork.Enroll(ctx, env, d.db, aud, ana, fieldwork.EnrollRequest{Engagement: x.ID, Name: "Ana Lima", PublicKey: string(pubText)}); err != nil {
+		if _, err := fieldwork.Enroll(ctx, env, b.Store, aud, ana, fieldwork.EnrollRequest{Engagement: x.ID, Name: "Ana Lima", PublicKey: string(pubText)}); err != nil {
 			return err
 		}
 		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
-			return fieldwork.Confirm(ctx, env, d.db, aud, ana, x.ID, sl)
+			return fieldwork.Confirm(ctx, env, b.Store, aud, ana, x.ID, sl)
 		}); err != nil {
 			return err
 		}
 	}
 	// The interim population: changes merged up to six weeks ago, as
 	// extracted then; the roll-forward: those merged since.
-	interimEnd := m.today().AddDate(0, 0, -42).Format(attest.DateLayout)
+	interimEnd := b.today().AddDate(0, 0, -42).Format(attest.DateLayout)
 	var interim, rest []attest.Event
 	for _, ev := range events {
 		if ev.Date <= interimEnd {
@@ -421,7 +402,7 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 			rest = append(rest, ev)
 		}
 	}
-	pop, err := m.demoPopulation(ctx, d, mgmt, "chg-02-merged-changes-interim.csv", interim, e.PeriodStart, interimEnd)
+	pop, err := b.population(ctx, mgmt, "chg-02-merged-changes-interim.csv", interim, e.PeriodStart, interimEnd)
 	if err != nil {
 		return err
 	}
@@ -436,7 +417,7 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 		return err
 	}
 	if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
-		return fieldwork.TestPopulation(ctx, env, d.db, aud, ana, e.ID, pop.ID, "Agreed the row count to the source-control report of merged pull requests for the same dates, and traced five pull requests from the platform to the list.", sl)
+		return fieldwork.TestPopulation(ctx, env, b.Store, aud, ana, e.ID, pop.ID, "Agreed the row count to the source-control report of merged pull requests for the same dates, and traced five pull requests from the platform to the list.", sl)
 	}); err != nil {
 		return err
 	}
@@ -453,23 +434,23 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 		results = append(results, r)
 	}
 	saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
-		return fieldwork.RecordTest(ctx, env, d.db, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection", "reperformance"},
+		return fieldwork.RecordTest(ctx, env, b.Store, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection", "reperformance"},
 			DrawID: drawn.Draw.ID, Items: results, Deviations: "isolated", From: e.PeriodStart, To: interimEnd, AppliesTo: others, Seal: sl})
 	})
 	if err != nil {
 		return err
 	}
-	if _, err := fieldwork.Respond(ctx, d.db, mgmt, nil, e.ID, saved.ID, "The change was a documentation fix merged during an on-call incident. Since July, the repository rules no longer let an author merge without an approving review, and CHG-03 checks that setting daily."); err != nil {
+	if _, err := fieldwork.Respond(ctx, b.Store, mgmt, nil, e.ID, saved.ID, "The change was a documentation fix merged during an on-call incident. Since July, the repository rules no longer let an author merge without an approving review, and CHG-03 checks that setting daily."); err != nil {
 		return err
 	}
 	if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
-		return fieldwork.Evaluate(ctx, env, d.db, aud, ana, fieldwork.Evaluation{Engagement: e.ID, Test: saved.ID, Nature: "isolated",
+		return fieldwork.Evaluate(ctx, env, b.Store, aud, ana, fieldwork.Evaluation{Engagement: e.ID, Test: saved.ID, Nature: "isolated",
 			Conclusion: "One change in the sample was merged without review during an incident; the cause was a repository setting since corrected, and no other item shows it.", Seal: sl})
 	}); err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		rf, err := m.demoPopulation(ctx, d, mgmt, "chg-02-merged-changes-roll-forward.csv", rest, attest.NextDay(interimEnd), m.today().Format(attest.DateLayout))
+		rf, err := b.population(ctx, mgmt, "chg-02-merged-changes-roll-forward.csv", rest, attest.NextDay(interimEnd), b.today().Format(attest.DateLayout))
 		if err != nil {
 			return err
 		}
@@ -482,25 +463,25 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 			rr = append(rr, attest.ItemResult{Key: k, Result: attest.ResultNoException})
 		}
 		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
-			return fieldwork.RecordTest(ctx, env, d.db, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection"},
-				DrawID: rd.Draw.ID, Items: rr, From: attest.NextDay(interimEnd), To: m.today().Format(attest.DateLayout), AppliesTo: others, Seal: sl})
+			return fieldwork.RecordTest(ctx, env, b.Store, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection"},
+				DrawID: rd.Draw.ID, Items: rr, From: attest.NextDay(interimEnd), To: b.today().Format(attest.DateLayout), AppliesTo: others, Seal: sl})
 		}); err != nil {
 			return err
 		}
 	}
 	internal := fieldwork.TestRequest{Engagement: e.ID, Control: "AC-06", Internal: true, Procedures: []string{"inspection"},
 		Items: []attest.ItemResult{{Key: "Q1 review", Result: attest.ResultNoException}, {Key: "Q2 review", Result: attest.ResultNoException}, {Key: "Q3 review", Result: attest.ResultNoException}}}
-	if _, err := fieldwork.RecordTest(ctx, env, d.db, mgmt, nil, internal); err != nil {
+	if _, err := fieldwork.RecordTest(ctx, env, b.Store, mgmt, nil, internal); err != nil {
 		return err
 	}
-	today := m.today()
+	today := b.today()
 	for _, r := range []fieldwork.NewRequest{
 		{Engagement: e.ID, Control: "CHG-02", Text: "Pull request approvals for the sampled changes", Items: drawn.Draw.Items, Due: today.AddDate(0, 0, -5).Format(attest.DateLayout)},
 		{Engagement: e.ID, Control: "AC-06", Text: "Sign-off of the Q3 user access review, with the list of removals", Due: today.AddDate(0, 0, 14).Format(attest.DateLayout)},
 	} {
 		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
 			r.Seal = sl
-			return fieldwork.CreateRequest(ctx, env, d.db, aud, ana, r)
+			return fieldwork.CreateRequest(ctx, env, b.Store, aud, ana, r)
 		}); err != nil {
 			return err
 		}
@@ -508,45 +489,80 @@ func (m *Main) demoAuditor(ctx context.Context, d *data, engs []*attest.Engageme
 	return nil
 }
 
-// demoAuditorDir is the folder beside the data directory that stands for
+// AuditorDir is the folder beside the data directory that stands for
 // the demo auditor's machine.
-func demoAuditorDir(dataDir string) string {
+func AuditorDir(dataDir string) string {
 	return filepath.Clean(dataDir) + "-auditor"
 }
 
-// demoPopulation imports a population of changes, extracted on its last
-// day, with its completeness check.
-func (m *Main) demoPopulation(ctx context.Context, d *data, mgmt attest.Change, name string, events []attest.Event, from, to string) (*attest.Population, error) {
-	dir := d.path("demo-populations")
+// population imports a population of changes, extracted on its last
+// day, with its completeness check. The file is kept in the data
+// directory, as an extraction would be.
+func (b *builder) population(ctx context.Context, mgmt attest.Change, name string, events []attest.Event, from, to string) (*attest.Population, error) {
+	dir := filepath.Join(b.Dir, "demo-populations")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	var b strings.Builder
-	b.WriteString("change_id,merged_at,description\n")
+	var text strings.Builder
+	text.WriteString("change_id,merged_at,description\n")
+	first, last := "", ""
 	for _, ev := range events {
-		fmt.Fprintf(&b, "%s,%s,%s\n", ev.Key, ev.Date, ev.Description)
+		fmt.Fprintf(&text, "%s,%s,%s\n", ev.Key, ev.Date, ev.Description)
+		if first == "" || ev.Date < first {
+			first = ev.Date
+		}
+		last = max(last, ev.Date)
 	}
 	file := filepath.Join(dir, name)
-	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(text.String()), 0o600); err != nil {
 		return nil, err
 	}
-	spec := sample.Spec{Name: file, Format: sample.CSV, KeyColumn: "change_id", DateColumn: "merged_at"}
-	pending, st, err := scanPopulation(d.blobs, file, spec)
+	ref, _, err := b.Blobs.Put(strings.NewReader(text.String()))
 	if err != nil {
 		return nil, err
 	}
-	if err := d.blobs.Commit([]*blob.Pending{pending}); err != nil {
-		return nil, err
-	}
-	pop, err := d.db.AddPopulation(ctx, mgmt, attest.Population{ControlID: "CHG-02", Ref: string(pending.Ref), Name: filepath.Base(file), Format: "csv", Rows: st.rows,
-		KeyColumn: "change_id", DateColumn: "merged_at", FirstDate: st.first, LastDate: st.last, Source: "source control (demo)",
+	pop, err := b.Store.AddPopulation(ctx, mgmt, attest.Population{ControlID: "CHG-02", Ref: string(ref), Name: name, Format: "csv", Rows: len(events),
+		KeyColumn: "change_id", DateColumn: "merged_at", FirstDate: first, LastDate: last, Source: "source control (demo)",
 		Query: "pull requests merged to main from " + from + " to " + to, ExtractedBy: "Sam Adeyemi", ExtractedAt: to})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.db.AddCompleteness(ctx, mgmt, attest.Completeness{PopulationID: pop.ID, Method: "control-total", ControlTotal: pop.Rows, Matched: pop.Rows,
+	if _, err := b.Store.AddCompleteness(ctx, mgmt, attest.Completeness{PopulationID: pop.ID, Method: "control-total", ControlTotal: pop.Rows, Matched: pop.Rows,
 		Note: "Row count agrees with the source-control report of merged pull requests for the same dates."}); err != nil {
 		return nil, err
 	}
 	return pop, nil
+}
+
+// signed runs one of the auditor's acts with her key, and keeps what she
+// signed in her journal.
+func signed[T any](sg Signer, act func(fieldwork.Seal) (T, error)) (T, error) {
+	r, st, err := fieldwork.Signed(sg, act)
+	if err == nil && st != nil {
+		err = sg.Keep(st)
+	}
+	return r, err
+}
+
+// counter tells how far long work has come, about twenty times in all.
+type counter struct {
+	b     *builder
+	label string
+	shown int
+}
+
+func (b *builder) counter(label string) *counter { return &counter{b: b, label: label} }
+
+func (c *counter) count(done, total int) {
+	if c.b.Progress == nil || (done*20/max(total, 1) == c.shown && done < total) {
+		return
+	}
+	c.shown = done * 20 / max(total, 1)
+	fmt.Fprintf(c.b.Progress, "\r%s: %d of %d   ", c.label, done, total)
+}
+
+func (c *counter) done() {
+	if c.b.Progress != nil {
+		fmt.Fprintln(c.b.Progress)
+	}
 }

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"github.com/attest-dev/attest/trust"
 )
 
-// demoPassword is the sample users' password: a demo on the loopback
+// Password is the sample users' password: a demo on the loopback
 // address only, never a real installation.
-const demoPassword = "harbor-demo-password"
+const Password = "harbor-demo-password"
 
-// demoUsers is one sample user per role.
-var demoUsers = []attest.User{
+// Users are the demo's sign-in accounts, one per role.
+var Users = []attest.User{
 	{Email: "kenji.mori@harbor.example", Name: "Kenji Mori", Role: attest.RoleAdmin},
 	{Email: "priya.raman@harbor.example", Name: "Priya Raman", Role: attest.RoleCompliance},
 	{Email: "jonah.weiss@harbor.example", Name: "Jonah Weiss", Role: attest.RoleOwner},
@@ -24,20 +24,20 @@ var demoUsers = []attest.User{
 	{Email: "maya.lindqvist@harbor.example", Name: "Maya Lindqvist", Role: attest.RoleViewer},
 }
 
-// demoAccounts gives the demo its sign-in accounts, first, so that the
+// accounts gives the demo its sign-in accounts, first, so that the
 // auditor and the control owners are linked to them from the start.
 // It returns each account's ID by name.
-func (m *Main) demoAccounts(ctx context.Context, d *data) (map[string]int64, error) {
-	ch := attest.Change{Actor: "Kenji Mori", At: m.Now()}
+func (b *builder) accounts(ctx context.Context) (map[string]int64, error) {
+	ch := attest.Change{Actor: "Kenji Mori", At: b.Now()}
 	// One hash for all: the sample users share the demo password.
-	hash, err := argon2id.CreateHash(demoPassword, argon2id.DefaultParams)
+	hash, err := argon2id.CreateHash(Password, argon2id.DefaultParams)
 	if err != nil {
 		return nil, err
 	}
 	ids := map[string]int64{}
-	for _, u := range demoUsers {
+	for _, u := range Users {
 		u.PasswordHash = hash
-		saved, err := d.db.SaveUser(ctx, ch, u)
+		saved, err := b.Store.SaveUser(ctx, ch, u)
 		if err != nil {
 			return nil, err
 		}
@@ -46,8 +46,8 @@ func (m *Main) demoAccounts(ctx context.Context, d *data) (map[string]int64, err
 	return ids, nil
 }
 
-// demoNDA is the demo's click-through NDA, in our own words.
-const demoNDA = `Harbor Payroll, Inc. shares its SOC reports with people who need them to assess Harbor as a service provider. By accepting this agreement, you, on behalf of your company, agree that:
+// nda is the demo's click-through NDA, in our own words.
+const nda = `Harbor Payroll, Inc. shares its SOC reports with people who need them to assess Harbor as a service provider. By accepting this agreement, you, on behalf of your company, agree that:
 
 1. You will use the report only to evaluate Harbor's services, your use of them, or (for auditors) your client's financial statements.
 2. You will keep the report confidential: share it only with colleagues and advisers who need it for that purpose and who are bound to confidentiality, and not publish it or pass it to anyone else.
@@ -57,46 +57,42 @@ const demoNDA = `Harbor Payroll, Inc. shares its SOC reports with people who nee
 
 This agreement is governed by the laws of the State of Delaware. It is fictional: this is a demo.`
 
-// demoTrust gives the demo its sign-in accounts and its trust center:
-// sample users for every role, an NDA, example issued SOC 1 and SOC 3
-// reports beside the SOC 2 one, and a public policy summary.
-func (m *Main) demoTrust(ctx context.Context, d *data, engs []*attest.Engagement) error {
-	now := m.Now()
+// trust gives the demo its trust center: an NDA, example issued SOC 1
+// and SOC 3 reports beside the SOC 2 one, and a public policy summary.
+func (b *builder) trust(ctx context.Context, engs []*attest.Engagement) error {
+	now := b.Now()
 	ch := attest.Change{Actor: "Kenji Mori", At: now}
-	if _, err := trust.PublishNDA(ctx, d.db, ch, nil, demoNDA); err != nil {
+	if _, err := trust.PublishNDA(ctx, b.Store, ch, nil, nda); err != nil {
 		return err
 	}
 	for _, e := range engs {
-		file, kind, typ := "demo/example-soc1-report.pdf", "SOC 1", "Type 2"
+		file, kind, typ := "files/example-soc1-report.pdf", "SOC 1", "Type 2"
 		if e.Kind == attest.SOC2 {
-			file, kind, typ = "demo/example-soc3-report.pdf", "SOC 3", ""
+			file, kind, typ = "files/example-soc3-report.pdf", "SOC 3", ""
 		}
-		b, err := demoFiles.ReadFile(file)
+		pdf, err := files.ReadFile(file)
 		if err != nil {
 			return err
 		}
 		start, _ := attest.ParseDate(e.PeriodStart)
 		prior := attest.AddMonths(start, -12).Format(time.DateOnly) + ".." + start.AddDate(0, 0, -1).Format(time.DateOnly)
-		sum := sha256.Sum256(b)
+		sum := sha256.Sum256(pdf)
 		name := "harbor-payroll-" + map[string]string{"SOC 1": "soc1-type2", "SOC 3": "soc3"}[kind] + "-prior-period-EXAMPLE.pdf"
-		if _, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: name, MediaType: "application/pdf",
+		if err := b.storeDocument(ctx, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: name, MediaType: "application/pdf",
 			Meta: map[string]string{"kind": kind, "type": typ, "period": prior, "firm": e.Firm, "distribution_confirmed": "true",
-				"sha256": hex.EncodeToString(sum[:]), "example": "fictional file for the demo"}}, b); err != nil {
+				"sha256": hex.EncodeToString(sum[:]), "example": "fictional file for the demo"}}, pdf); err != nil {
 			return err
 		}
 	}
 	// A policy summary, public, beside the reports.
-	b, err := demoFiles.ReadFile("demo/example-policy-summary.pdf")
+	summary, err := files.ReadFile("files/example-policy-summary.pdf")
 	if err != nil {
 		return err
 	}
-	if _, err := trust.Add(ctx, d.db, d.blobs, m.change(), nil, trust.NewDocument{EngagementID: engs[len(engs)-1].ID,
+	if _, err := trust.Add(ctx, b.Store, b.Blobs, b.change(), nil, trust.NewDocument{EngagementID: engs[len(engs)-1].ID,
 		File: "harbor-payroll-security-policy-summary-EXAMPLE.pdf", Title: "Information security policy (summary)", Audience: trust.AudiencePublic,
-		PDF: b, Meta: map[string]string{"example": "fictional file for the demo"}}); err != nil {
+		PDF: summary, Meta: map[string]string{"example": "fictional file for the demo"}}); err != nil {
 		return err
 	}
-	if _, err := d.checkpoint(ctx); err != nil {
-		return err
-	}
-	return nil
+	return b.Program.Checkpoint(ctx)
 }

@@ -1,0 +1,93 @@
+package demo_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
+	"github.com/attest-dev/attest/internal/demo"
+	"github.com/attest-dev/attest/report"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+)
+
+// program stands for the command line: it signs no checkpoint, collects
+// nothing, and names the drafts it is asked to write.
+type program struct{ drafts []string }
+
+func (p *program) Checkpoint(context.Context) error { return nil }
+
+func (p *program) CollectAndCheck(context.Context, string, time.Time) error { return nil }
+
+func (p *program) Render(_ context.Context, _ *attest.Engagement, _ *report.Document, slug string) ([]string, error) {
+	p.drafts = append(p.drafts, slug)
+	return []string{slug + ".md"}, nil
+}
+
+func (p *program) AuditorKey(file, name string, priv ed25519.PrivateKey) (demo.Signer, error) {
+	pub := priv.Public().(ed25519.PublicKey)
+	if err := os.WriteFile(file+".pub", []byte(auditsig.EncodePublic(pub, name)), 0o600); err != nil {
+		return nil, err
+	}
+	return &signer{priv: priv, fp: auditsig.Fingerprint(pub)}, nil
+}
+
+type signer struct {
+	priv ed25519.PrivateKey
+	fp   string
+	kept int
+}
+
+func (s *signer) Fingerprint() string              { return s.fp }
+func (s *signer) Sign(text string) (string, error) { return auditsig.Sign(s.priv, text), nil }
+func (s *signer) Keep(*attest.Statement) error     { s.kept++; return nil }
+
+// TestBuild builds the demo into a fresh store and finds what it is
+// meant to hold: the three engagements, the SOC 2 current, evidence, the
+// auditor's signed draw and tests, the drafts asked of the program, the
+// sign-in accounts and the trust center's NDA.
+func TestBuild(t *testing.T) {
+	ctx := context.Background()
+	db, bs := sqlitetest.Create(t), sqlitetest.Blobs(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := errors.Join(os.MkdirAll(dir, 0o700), os.MkdirAll(demo.AuditorDir(dir), 0o700)); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	p := &program{}
+	sum, err := demo.Build(ctx, demo.Config{Store: db, Blobs: bs, Dir: dir, Now: func() time.Time { return now }, Operator: "test", Program: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"soc1-type2-2026", "soc2-type2-2026", "soc2-type1-2026"}; !slices.Equal(sum.Engagements, want) || sum.Current != "soc2-type2-2026" || sum.TypeOne != "soc2-type1-2026" {
+		t.Errorf("engagements %v, current %s, type 1 %s", sum.Engagements, sum.Current, sum.TypeOne)
+	}
+	if sum.Evidence < 500 || sum.CheckRuns != 3 || len(sum.Drafts) != 6 || len(p.drafts) != 6 {
+		t.Errorf("evidence %d, check runs %d, drafts %v", sum.Evidence, sum.CheckRuns, sum.Drafts)
+	}
+	draws, err := db.Draws(ctx, sum.Current, "CHG-02")
+	if err != nil || len(draws) != 2 {
+		t.Errorf("draws %v %v", draws, err)
+	}
+	tests, err := db.Tests(ctx, sum.Current, "CHG-02")
+	if err != nil || len(tests) != 2 {
+		t.Errorf("tests %v %v", tests, err)
+	}
+	for _, u := range demo.Users {
+		if _, err := db.UserByEmail(ctx, u.Email); err != nil {
+			t.Errorf("%s: %v", u.Email, err)
+		}
+	}
+	if ndas, err := db.NDAs(ctx); err != nil || len(ndas) != 1 {
+		t.Errorf("NDAs %v %v", ndas, err)
+	}
+	if _, err := demo.Build(ctx, demo.Config{Store: db, Blobs: bs, Dir: dir, Now: func() time.Time { return now }, Program: p}); attest.ErrorCode(err) != attest.ECONFLICT {
+		t.Errorf("a second build into the same store: %v", err)
+	}
+}
