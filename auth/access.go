@@ -311,3 +311,33 @@ func (sc *Scope) Document(d *attest.Document) error {
 	}
 	return sc.Engagement(d.EngagementID)
 }
+
+// Relevant reports whether a record of the organization as a whole (a
+// policy, an access review) bears on an engagement in the scope, so that
+// its auditor may read it (issue 15): it supports a control of one of
+// the engagements, or it was in effect during one's period, from its
+// first day in effect (from; "" when it never was) to its last (to; ""
+// while it still is). Dates or RFC 3339 stamps; the day is what counts.
+func (sc *Scope) Relevant(controls []string, from, to string) bool {
+	if sc.all {
+		return true
+	}
+	for _, c := range controls {
+		if sc.controls[c] {
+			return true
+		}
+	}
+	if from == "" {
+		return false
+	}
+	from, to = day(from), day(to)
+	for _, e := range sc.engagements {
+		if from <= ends(&e) && (to == "" || to >= begins(&e)) {
+			return true
+		}
+	}
+	return false
+}
+
+// day is the date a stamp falls on (its first ten characters).
+func day(s string) string { return s[:min(len(s), len(attest.DateLayout))] }
