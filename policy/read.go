@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -223,3 +224,33 @@ func readable(ctx context.Context, s Store, actor *attest.User, sc Scope, id str
 	}
 	return mayRead(actor, sc, p, firstPublished(es)[id])
 }
+
+// Acts are the acts a reader may make on a policy now: what its page
+// offers. The workflows decide again when an act is made.
+type Acts struct {
+	Edit    bool `json:"edit"`
+	Submit  bool `json:"submit"`
+	Approve bool `json:"approve"`
+	Publish bool `json:"publish"`
+}
+
+// Acts says what actor may do with the policy as read: edit it or submit
+// its draft (management or its owner), approve the version in review
+// (only a named approver who has not yet), publish an approved version
+// (management).
+func (v *View) Acts(actor *attest.User) Acts {
+	if actor != nil && (actor.Role == attest.RoleAuditor || !attest.ValidRole(actor.Role)) {
+		return Acts{}
+	}
+	write := mayWrite(actor, &v.Policy)
+	return Acts{
+		Edit:    write,
+		Submit:  write && v.Status == attest.PolicyDraft,
+		Approve: actor != nil && v.Status == attest.PolicyInReview && slices.Contains(v.Approvers, actor.ID) && !slices.Contains(v.Approved, actor.ID),
+		Publish: attest.Manages(actor) && v.Status == attest.PolicyApproved,
+	}
+}
+
+// BodyHTML is a policy's text as an HTML fragment: the Markdown subset
+// the templates use, every character of the text escaped.
+func BodyHTML(md string) string { return markdownHTML(md) }

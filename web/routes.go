@@ -17,6 +17,9 @@ var (
 	staff    = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner}
 	readers  = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor, attest.RoleViewer}
 	admins   = []string{attest.RoleAdmin}
+	// people are the accounts of the organization's people, who may be
+	// named a policy's approver or an access review's reviewer.
+	people   = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleViewer}
 	fieldwrk = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor}
 )
 
@@ -110,6 +113,21 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/ledger/proof", JSON: "/api/v1/ledger/proofs/{entry}", Roles: fieldwrk, Summary: "An inclusion proof of an entry", h: s.proofDownload},
 		{Method: "GET", Pattern: "/api/v1/ledger", Roles: fieldwrk, API: true, Summary: "The ledger's size, latest checkpoint and key", h: s.ledgerAPI},
 		{Method: "POST", Pattern: "/api/v1/ledger/verify", Roles: fieldwrk, API: true, Summary: "Verify the ledger and every blob", h: s.verifyAPI},
+		// The compliance program: policies and access reviews (program*.go).
+		{Method: "GET", Pattern: "/program", JSON: "/api/v1/program", Roles: readers, Summary: "The compliance program at a glance: policies due and overdue for review, open access reviews, open revokes", h: s.programPage},
+		{Method: "GET", Pattern: "/program/policies", JSON: "/api/v1/policies", Roles: readers, Summary: "Policies with status, version, owner and next review (an auditor: those bearing on their engagements)", h: s.policiesPage},
+		{Method: "GET", Pattern: "/program/policies/{policy}", JSON: "/api/v1/policies/{policy}", Roles: readers, Summary: "A policy: a version's text (query: version; default the current one), its versions, approvals and publications", h: s.policyPage},
+		{Method: "GET", Pattern: "/program/policies/{policy}/diff", JSON: "/api/v1/policies/{policy}/diff", Roles: readers, Summary: "The lines changed between two versions of a policy (query: from, to; default the current one and the one before)", h: s.policyDiff},
+		{Method: "GET", Pattern: "/program/policies/{policy}/edit", Roles: staff, Summary: "Form to edit a policy (management or its owner)", h: s.policyEditPage},
+		{Method: "POST", Pattern: "/program/policies/{policy}/edit", JSON: "/api/v1/policies/{policy}/edit", Roles: staff, Summary: "Edit a policy (body, owner, approvers: e-mail addresses, review, note): a new text is a new version; any change makes it a draft again", h: s.policyEdit},
+		{Method: "POST", Pattern: "/program/policies/{policy}/submit", JSON: "/api/v1/policies/{policy}/submit", Roles: staff, Summary: "Send a policy's draft to its approvers (note)", h: s.policySubmit},
+		{Method: "POST", Pattern: "/program/policies/{policy}/approve", JSON: "/api/v1/policies/{policy}/approve", Roles: people, Summary: "Approve the version in review, as one of the approvers the policy names (version, note)", h: s.policyApprove},
+		{Method: "POST", Pattern: "/program/policies/{policy}/publish", JSON: "/api/v1/policies/{policy}/publish", Roles: managers, Summary: "Put a policy's approved version in force (note)", h: s.policyPublish},
+		{Method: "GET", Pattern: "/program/reviews", JSON: "/api/v1/reviews", Roles: readers, Summary: "Access reviews with their progress (an auditor: those bearing on their engagements)", h: s.reviewsPage},
+		{Method: "GET", Pattern: "/program/reviews/{review}", JSON: "/api/v1/reviews/{review}", Roles: readers, Summary: "An access review: progress per reviewer, the accounts (a reviewer: those assigned to them), what blocks completion", h: s.reviewPage},
+		{Method: "POST", Pattern: "/program/reviews/{review}/decisions", JSON: "/api/v1/reviews/{review}/decisions", Roles: people, Summary: "Your batch of decisions on the accounts assigned to you (form: account, decision, reason per row; JSON: decisions [{account, decision, reason}])", h: s.reviewDecide},
+		{Method: "POST", Pattern: "/program/reviews/{review}/signoff", JSON: "/api/v1/reviews/{review}/signoff", Roles: people, Summary: "Sign off your part of an access review once every account assigned to you is decided (note)", h: s.reviewSignOff},
+		{Method: "GET", Pattern: "/program/reviews/{review}/export", JSON: "/api/v1/reviews/{review}/export", Roles: readers, Summary: "An access review's accounts and decisions as a download (query: format csv or xlsx)", h: s.reviewExport},
 		{Method: "GET", Pattern: "/trust", Roles: Public, Summary: "The trust center (single organization)", h: s.trustRedirect},
 		{Method: "GET", Pattern: "/trust/{org}", Roles: Public, Summary: "The organization's trust center", h: s.trust},
 		{Method: "GET", Pattern: "/trust/{org}/request", Roles: Public, Summary: "Form to request access to a restricted report (query: doc)", h: s.trustRequestPage},

@@ -316,6 +316,33 @@ var allowed = map[string][]string{
 	"POST /api/v1/users/{uid}/disable":                             {attest.RoleAdmin},
 	"GET /api/v1/tokens":                                           {attest.RoleAdmin},
 	"POST /api/v1/tokens":                                          attest.Roles,
+	"GET /program":                                                 readers,
+	"GET /api/v1/program":                                          readers,
+	"GET /program/policies":                                        readers,
+	"GET /api/v1/policies":                                         readers,
+	"GET /program/policies/{policy}":                               readers,
+	"GET /api/v1/policies/{policy}":                                readers,
+	"GET /program/policies/{policy}/diff":                          readers,
+	"GET /api/v1/policies/{policy}/diff":                           readers,
+	"GET /program/policies/{policy}/edit":                          staff,
+	"POST /program/policies/{policy}/edit":                         staff,
+	"POST /api/v1/policies/{policy}/edit":                          staff,
+	"POST /program/policies/{policy}/submit":                       staff,
+	"POST /api/v1/policies/{policy}/submit":                        staff,
+	"POST /program/policies/{policy}/approve":                      people,
+	"POST /api/v1/policies/{policy}/approve":                       people,
+	"POST /program/policies/{policy}/publish":                      managers,
+	"POST /api/v1/policies/{policy}/publish":                       managers,
+	"GET /program/reviews":                                         readers,
+	"GET /api/v1/reviews":                                          readers,
+	"GET /program/reviews/{review}":                                readers,
+	"GET /api/v1/reviews/{review}":                                 readers,
+	"POST /program/reviews/{review}/decisions":                     people,
+	"POST /api/v1/reviews/{review}/decisions":                      people,
+	"POST /program/reviews/{review}/signoff":                       people,
+	"POST /api/v1/reviews/{review}/signoff":                        people,
+	"GET /program/reviews/{review}/export":                         readers,
+	"GET /api/v1/reviews/{review}/export":                          readers,
 	"POST /api/v1/tokens/{tid}/revoke":                             {attest.RoleAdmin},
 	"GET /static/{name}":                                           nil,
 	"GET /api/v1/engagements/{id}/dashboard":                       attest.Roles,
@@ -374,7 +401,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, rt := range routes {
 		// Unknown request, user and token numbers: a walk must not disable
 		// or revoke what the next steps sign in with.
-		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "", "{control}", "AX-01", "{req}", "999", "{uid}", "999", "{tid}", "999", "{test}", "999", "{draw}", "999", "{population}", "999", "{engagement}", "e1", "{name}", "attest.css", "{entry}", "0").Replace(rt.Pattern)
+		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "", "{control}", "AX-01", "{req}", "999", "{uid}", "999", "{tid}", "999", "{test}", "999", "{draw}", "999", "{population}", "999", "{engagement}", "e1", "{name}", "attest.css", "{entry}", "0", "{policy}", "access-control", "{review}", "999").Replace(rt.Pattern)
 		roles := allowed[rt.Method+" "+rt.Pattern]
 		for _, who := range append([]string{""}, attest.Roles...) {
 			resp := f.do(t, rt.Method, path, who, nil)
