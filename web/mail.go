@@ -76,6 +76,11 @@ func (o *outbox) deliver(m Message) {
 	}
 }
 
+// Mail hands a message to the server's outbox: sent when a mail server is
+// configured, else logged and shown to admins. The job runner's access
+// review reminders come through it.
+func (s *Server) Mail(m Message) { s.outbox.deliver(m) }
+
 // latest returns the kept messages, newest first.
 func (o *outbox) latest() []Message {
 	o.mu.Lock()

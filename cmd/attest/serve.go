@@ -166,7 +166,13 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	if err != nil {
 		return err
 	}
-	runner, err := m.jobRunner(d, log, f.worker, f.schedule, f.lease, f.poll)
+	// The jobs' messages (access review reminders) go through the server's
+	// outbox; the server exists before the runner starts.
+	var ws *web.Server
+	send := func(to, subject, body string, at time.Time) {
+		ws.Mail(web.Message{To: to, Subject: subject, Body: body, At: at})
+	}
+	runner, err := m.jobRunner(d, log, f.worker, f.schedule, f.lease, f.poll, send)
 	if err != nil {
 		return err
 	}
@@ -179,7 +185,7 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 		cfg.PublicURL = local
 	}
 	base := cfg.PublicURL
-	ws := web.New(cfg)
+	ws = web.New(cfg)
 	srv := &http.Server{Handler: ws,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", cfg.Mailer != nil)
@@ -328,7 +334,7 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 }
 
 // jobRunner builds the server's job runner from its flags.
-func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lease, poll time.Duration) (*jobs.Runner, error) {
+func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lease, poll time.Duration, send sender) (*jobs.Runner, error) {
 	if lease < time.Second {
 		return nil, attest.Errorf(attest.EINVALID, "--job-lease %s: want at least 1s", lease)
 	}
@@ -339,7 +345,7 @@ func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lea
 		host, _ := os.Hostname()
 		worker = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
-	r := &jobs.Runner{Store: d.db, Worker: worker, Handlers: m.jobHandlers(d), Lease: lease, Poll: poll, Now: m.Now, Log: log}
+	r := &jobs.Runner{Store: d.db, Worker: worker, Handlers: m.jobHandlers(d, send), Lease: lease, Poll: poll, Now: m.Now, Log: log}
 	if schedule != "" {
 		var err error
 		if r.Schedule, err = jobs.LoadSchedule(schedule, jobKinds()); err != nil {
