@@ -250,4 +250,10 @@ func TestProgramOverviewAndDashboard(t *testing.T) {
 	if body := f.page(t, attest.RoleAuditor, "/"); strings.Contains(body, `id="program"`) {
 		t.Errorf("the auditor's dashboard shows the whole program")
 	}
+	// The twins are in the OpenAPI document, with their roles.
+	resp, body = f.get(t, "", "/api/v1/openapi.json")
+	wantStatus(t, "the OpenAPI document", resp.StatusCode, body, 200, `"/api/v1/policies/{policy}/approve"`, `"/api/v1/reviews/{review}/decisions"`, `"/api/v1/program"`)
+	if strings.Contains(body, `"/program/policies"`) {
+		t.Errorf("the OpenAPI document lists the HTML pages")
+	}
 }
