@@ -138,22 +138,33 @@ func (s *Server) policyDiff(w http.ResponseWriter, r *http.Request, u *attest.Us
 // policyEditPage is the form to edit a policy.
 type policyEditPage struct {
 	head
-	P         *policy.View
-	Owner     string
-	Approvers string
-	Reviews   []attest.Frequency
+	P *policy.View
+	// Owner, Approvers, Review, Body and Note are the form's values: the
+	// policy's own, or what was sent when the edit was refused (Error).
+	Owner, Approvers, Body, Note, Error string
+	Review                              attest.Frequency
+	Reviews                             []attest.Frequency
 }
 
 func (s *Server) policyEditPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
-	v, err := policy.Read(ctx, s.cfg.Store, u, scope(ctx), r.PathValue("policy"), s.cfg.Now())
+	p, err := s.policyEditForm(r, u)
 	if err != nil {
 		return err
 	}
-	if !v.Acts(u).Edit {
-		return forbidden("only management or the policy's owner edits " + v.ID)
+	return s.renderPage(w, r, http.StatusOK, "policy-edit", u, p)
+}
+
+// policyEditForm is the edit form filled with the policy as it stands.
+func (s *Server) policyEditForm(r *http.Request, u *attest.User) (*policyEditPage, error) {
+	ctx := r.Context()
+	v, err := policy.Read(ctx, s.cfg.Store, u, scope(ctx), r.PathValue("policy"), s.cfg.Now())
+	if err != nil {
+		return nil, err
 	}
-	p := &policyEditPage{head: head{Title: "Edit " + v.Title}, P: v,
+	if !v.Acts(u).Edit {
+		return nil, forbidden("only management or the policy's owner edits " + v.ID)
+	}
+	p := &policyEditPage{head: head{Title: "Edit " + v.Title}, P: v, Body: v.Body, Review: v.Review,
 		Reviews: []attest.Frequency{attest.Monthly, attest.Quarterly, attest.SemiAnnual, attest.Annual}}
 	var approvers []string
 	for _, id := range append([]int64{v.Owner}, v.Approvers...) {
@@ -162,7 +173,7 @@ func (s *Server) policyEditPage(w http.ResponseWriter, r *http.Request, u *attes
 		}
 		a, err := s.cfg.Store.User(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if id == v.Owner && p.Owner == "" {
 			p.Owner = a.Email
@@ -171,7 +182,7 @@ func (s *Server) policyEditPage(w http.ResponseWriter, r *http.Request, u *attes
 		approvers = append(approvers, a.Email)
 	}
 	p.Approvers = strings.Join(approvers, ", ")
-	return s.renderPage(w, r, http.StatusOK, "policy-edit", u, p)
+	return p, nil
 }
 
 // accountField reads the accounts a field names by e-mail address.
@@ -191,11 +202,33 @@ func (s *Server) accountField(r *http.Request, field string, emails []string) ([
 }
 
 // policyEdit records an edit: the fields given change, the others stay.
+// A refused edit from the page shows the form again with what was sent,
+// so a long text is not lost to a mistyped address.
 func (s *Server) policyEdit(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
+	err = s.editPolicy(w, r, u, in)
+	if attest.ErrorCode(err) != attest.EINVALID || underAPI(r) {
+		return err
+	}
+	p, ferr := s.policyEditForm(r, u)
+	if ferr != nil {
+		return ferr
+	}
+	p.Owner, p.Approvers, p.Body, p.Note, p.Review, p.Error = in.str("owner"), in.str("approvers"), firstValue(in, "body"), in.str("note"), attest.Frequency(in.str("review")), attest.ErrorMessage(err)
+	return s.renderPage(w, r, http.StatusBadRequest, "policy-edit", u, p)
+}
+
+func firstValue(in formInput, k string) string {
+	if v := in[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func (s *Server) editPolicy(w http.ResponseWriter, r *http.Request, u *attest.User, in formInput) error {
 	var req policy.EditRequest
 	if _, ok := in["body"]; ok {
 		body := in["body"][0]
@@ -208,13 +241,10 @@ func (s *Server) policyEdit(w http.ResponseWriter, r *http.Request, u *attest.Us
 		}
 		req.Owner = &ids[0]
 	}
-	if _, ok := in["approvers"]; ok {
-		ids, err := s.accountField(r, "approvers", in.list("approvers"))
+	if l := in.list("approvers"); len(l) > 0 {
+		ids, err := s.accountField(r, "approvers", l)
 		if err != nil {
 			return err
-		}
-		if len(ids) == 0 {
-			return fieldError("approvers", "name at least one approver by e-mail address")
 		}
 		req.Approvers = &ids
 	}

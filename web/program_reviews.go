@@ -38,6 +38,10 @@ type reviewPage struct {
 	V *accessreview.View
 	// Choices are the decisions a reviewer picks from.
 	Choices []string
+	// Error and Entered, when a batch from the page was refused: why, and
+	// what was entered per account, shown again.
+	Error   string
+	Entered map[string]accessreview.DecisionInput
 }
 
 func (s *Server) campaignParam(r *http.Request) (int64, error) {
@@ -45,6 +49,12 @@ func (s *Server) campaignParam(r *http.Request) (int64, error) {
 }
 
 func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	return s.showReview(w, r, u, http.StatusOK, nil, nil)
+}
+
+// showReview renders a campaign's page or its JSON; refused, when set, is
+// why the batch entered was refused, shown above the form kept as filled.
+func (s *Server) showReview(w http.ResponseWriter, r *http.Request, u *attest.User, code int, refused error, entered []accessreview.DecisionInput) error {
 	id, err := s.campaignParam(r)
 	if err != nil {
 		return err
@@ -58,8 +68,14 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return nil
 	}
 	p := &reviewPage{head: head{Title: fmt.Sprintf("Access review %d: %s", id, v.Campaign.System), Flash: s.sessions.PopString(r.Context(), "flash")}, V: v,
-		Choices: []string{attest.DecisionKeep, attest.DecisionChange, attest.DecisionRevoke}}
-	return s.renderPage(w, r, http.StatusOK, "review", u, p)
+		Choices: []string{attest.DecisionKeep, attest.DecisionChange, attest.DecisionRevoke}, Entered: map[string]accessreview.DecisionInput{}}
+	if refused != nil {
+		p.Error = attest.ErrorMessage(refused)
+		for _, d := range entered {
+			p.Entered[d.Account] = d
+		}
+	}
+	return s.renderPage(w, r, code, "review", u, p)
 }
 
 // decisionsInput reads a reviewer's batch: from the page's form, one row
@@ -108,6 +124,10 @@ func (s *Server) reviewDecide(w http.ResponseWriter, r *http.Request, u *attest.
 		return err
 	}
 	n, err := accessreview.Decide(r.Context(), s.cfg.Store, s.actorChange(u), u, nil, id, ds)
+	if attest.ErrorCode(err) == attest.EINVALID && !underAPI(r) {
+		// From the page: the form again, as filled, with the reason.
+		return s.showReview(w, r, u, http.StatusBadRequest, err, ds)
+	}
 	if err != nil {
 		return err
 	}

@@ -135,7 +135,7 @@ func TestProgramPolicies(t *testing.T) {
 	for _, tc := range []struct{ json, field string }{
 		{`{"review": "fortnightly"}`, "review"},
 		{`{"owner": "nobody@example.com"}`, "owner"},
-		{`{"approvers": ""}`, "approvers"},
+		{`{"approvers": "lee@example.com, ghost@example.com"}`, "approvers: lee@example.com"},
 		{`{"body": "  "}`, "empty"},
 	} {
 		resp, body = f.send(t, "POST", "/api/v1/policies/access-control/edit", attest.RoleOwner, "application/json", strings.NewReader(tc.json))
@@ -155,6 +155,9 @@ func TestProgramPolicies(t *testing.T) {
 	wantStatus(t, "the owner editing", resp.StatusCode, body, 303)
 	mustContain(t, "the edited policy", f.page(t, attest.RoleOwner, "/program/policies/access-control"), "version 2, draft", "version 1 in force")
 	mustContain(t, "the edit form", f.page(t, attest.RoleOwner, "/program/policies/access-control/edit"), `value="control-owner@example.com"`, `value="viewer@example.com"`)
+	// A refused edit from the page keeps what was typed.
+	resp, body = f.post(t, attest.RoleOwner, "/program/policies/access-control/edit", url.Values{"body": {"# A long new text"}, "owner": {"nobody@example.com"}, "approvers": {"viewer@example.com"}, "review": {"quarterly"}})
+	wantStatus(t, "a refused edit from the page", resp.StatusCode, body, 400, "owner: nobody@example.com: no account", "# A long new text", `<option value="quarterly" selected>`)
 	resp, body = f.get(t, attest.RoleOwner, "/program/policies/incident-response/edit")
 	wantStatus(t, "the control owner opening another's policy's form", resp.StatusCode, body, 403)
 
@@ -194,7 +197,7 @@ func TestProgramReviews(t *testing.T) {
 	// the batch; a good batch is one act.
 	bad := url.Values{"account": {"bo", "ana"}, "decision": {"keep", "revoke"}, "reason": {"", ""}}
 	resp, body := f.post(t, attest.RoleOwner, path+"/decisions", bad)
-	wantStatus(t, "a revoke without reason", resp.StatusCode, body, 400, "reason")
+	wantStatus(t, "a revoke without reason", resp.StatusCode, body, 400, "Nothing was recorded: reason: a decision to revoke needs its reason", `<option value="revoke" selected>`)
 	resp, body = f.post(t, attest.RoleOwner, path+"/decisions", url.Values{"account": {"bo", "ana"}, "decision": {"keep"}, "reason": {"", ""}})
 	wantStatus(t, "rows out of step", resp.StatusCode, body, 400, "decision")
 	resp, body = f.post(t, attest.RoleOwner, path+"/decisions", url.Values{"account": {"bo", "ana"}, "decision": {"keep", "revoke"}, "reason": {"", "left the team"}})
