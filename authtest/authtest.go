@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/accessreview"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
@@ -30,7 +29,6 @@ import (
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
-	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/storetest"
 )
 
@@ -62,9 +60,6 @@ type World struct {
 	Draw    *attest.Draw
 	Test    *attest.Test // an auditor's test with exceptions
 	Request *attest.Request
-	// Campaign is an access review started inside e1's period, its
-	// accounts assigned to the control owner.
-	Campaign int64
 	// Key is the named auditor's signing key: every auditor act in the
 	// matrix is signed with it, whoever acts (only its own account may).
 	Key auditsig.KeySigner
@@ -243,50 +238,9 @@ var Cases = []Case{
 		}
 		return sc.Engagement("e1")
 	}},
-	// The organization's records: read by the staff, and by an auditor
-	// when they bear on an engagement the auditor audits (e1 and e2 share
-	// 2026 as their period, so both auditors read what was in force then).
-	{"read a policy in force during the period", append(staff, attest.RoleViewer, "auditor-named", "auditor-other"), func(ctx context.Context, w *World, a *attest.User) error {
-		sc, err := w.scope(ctx, a)
-		if err != nil {
-			return err
-		}
-		_, err = policy.Read(ctx, w.Store, a, sc, "access-control", w.Env.Policy.Now)
-		return err
-	}},
-	{"read a draft policy that bears on no engagement", append(staff, attest.RoleViewer), func(ctx context.Context, w *World, a *attest.User) error {
-		sc, err := w.scope(ctx, a)
-		if err != nil {
-			return err
-		}
-		_, err = policy.Read(ctx, w.Store, a, sc, "incident-response", w.Env.Policy.Now)
-		return err
-	}},
-	{"read an access review run during the period", append(staff, attest.RoleViewer, "auditor-named", "auditor-other"), func(ctx context.Context, w *World, a *attest.User) error {
-		sc, err := w.scope(ctx, a)
-		if err != nil {
-			return err
-		}
-		_, err = accessreview.Read(ctx, w.Store, a, sc, w.Campaign, w.Env.Policy.Now)
-		return err
-	}},
-	{"decide accounts of an access review", []string{"operator", attest.RoleOwner}, func(ctx context.Context, w *World, a *attest.User) error {
-		_, err := accessreview.Decide(ctx, w.Store, w.ch(), a, w.Users[attest.RoleOwner], w.Campaign, []accessreview.DecisionInput{{Account: "ana", Decision: "keep"}})
-		return err
-	}},
-	{"list the reminders of access reviews past due", management, func(ctx context.Context, w *World, a *attest.User) error {
-		_, err := accessreview.Reminders(ctx, w.Store, a, w.Env.Policy.Now)
-		return err
-	}},
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// scope is what the actor may read at the matrix's moment; an auditor
-// with no live engagement reads nothing (an empty scope).
-func (w *World) scope(ctx context.Context, a *attest.User) (*auth.Scope, error) {
-	return w.Env.Policy.Scope(ctx, a)
-}
 
 // addEvidence stages a fresh file and adds it for control as actor.
 func (w *World) addEvidence(ctx context.Context, actor *attest.User, control string) error {
@@ -396,33 +350,7 @@ func Setup(t *testing.T, s attest.Store) *World {
 		return fieldwork.CreateRequest(ctx, w.Env, s, ch, aud, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "approvals", Seal: sl})
 	})
 	mustNil(t, err)
-	programSetup(t, w, ch)
 	return w
-}
-
-// programSetup adopts two policies, publishing access control (owned and
-// approved by the control owner) and leaving incident response a draft,
-// and starts an access review whose accounts the control owner reviews.
-func programSetup(t *testing.T, w *World, ch attest.Change) {
-	t.Helper()
-	ctx := context.Background()
-	owner := w.Users[attest.RoleOwner]
-	for _, tpl := range []string{"access-control", "incident-response"} {
-		_, err := policy.New(ctx, w.Store, ch, nil, policy.NewRequest{Template: tpl, Vars: map[string]string{"org": "Example"}, Owner: owner.ID, Approvers: []int64{owner.ID}})
-		mustNil(t, err)
-	}
-	_, err := policy.Submit(ctx, w.Store, ch, nil, "access-control", "")
-	mustNil(t, err)
-	_, err = policy.Approve(ctx, w.Store, ch, owner, "access-control", policy.ApproveRequest{})
-	mustNil(t, err)
-	_, err = policy.Publish(ctx, w.Store, ch, nil, "access-control", "")
-	mustNil(t, err)
-	c, _, err := accessreview.Start(ctx, w.Store, ch, nil, accessreview.StartRequest{System: "GitHub", Due: "2026-11-30", Accounts: []accessreview.Account{{Account: "ana"}, {Account: "bo"}},
-		Listing: attest.Listing{Source: "file accounts.csv", ExtractedAt: "2026-11-01"}})
-	mustNil(t, err)
-	_, err = accessreview.Assign(ctx, w.Store, ch, nil, c.ID, accessreview.AssignRequest{Reviewer: owner.Email})
-	mustNil(t, err)
-	w.Campaign = c.ID
 }
 
 // DrawResults are results for every item of the world's draw and its
