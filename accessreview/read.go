@@ -11,7 +11,7 @@ import (
 // Scope says which of the organization's records an auditor may read:
 // those relevant to one of their engagements (auth.Scope).
 type Scope interface {
-	Relevant(controls []string, from, to string) bool
+	Relevant(what, from, to string, controls []string) error
 }
 
 // ReadStore is what the reads need.
@@ -31,6 +31,10 @@ func mayRead(ctx context.Context, s ReadStore, actor *attest.User, sc Scope, c *
 	case actor == nil:
 		return nil
 	case actor.Role == attest.RoleAuditor:
+		what := fmt.Sprintf("access review %d", c.ID)
+		if sc == nil {
+			return attest.Errorf(attest.EFORBIDDEN, "%s: an auditor reads the organization's records only when they bear on one of their engagements", what)
+		}
 		var controls []string
 		if c.EvidenceID != 0 {
 			ev, err := s.Evidence(ctx, c.EvidenceID)
@@ -39,10 +43,7 @@ func mayRead(ctx context.Context, s ReadStore, actor *attest.User, sc Scope, c *
 			}
 			controls = ev.Controls
 		}
-		if sc != nil && sc.Relevant(controls, c.CreatedAt, c.CompletedAt) {
-			return nil
-		}
-		return attest.Errorf(attest.EFORBIDDEN, "access review %d bears on no engagement you audit: it ran outside their periods and is evidence for none of their controls", c.ID)
+		return sc.Relevant(what, c.CreatedAt, c.CompletedAt, controls)
 	case attest.ValidRole(actor.Role):
 		return nil
 	}

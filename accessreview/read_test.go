@@ -12,8 +12,11 @@ import (
 // period is an auditor's scope: what was in effect during one period.
 type period [2]string
 
-func (p period) Relevant(_ []string, from, to string) bool {
-	return from != "" && from[:10] <= p[1] && (to == "" || to[:10] >= p[0])
+func (p period) Relevant(what, from, to string, _ []string) error {
+	if from != "" && from[:10] <= p[1] && (to == "" || to[:10] >= p[0]) {
+		return nil
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: what + ": not relevant"}
 }
 
 func TestReadAndReminders(t *testing.T) {

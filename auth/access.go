@@ -203,6 +203,36 @@ func (sc *Scope) Results(id string) error {
 	return sc.Engagement(id)
 }
 
+// Relevant refuses a record that belongs to the organization rather than
+// to one engagement (a policy, an access review) unless it is relevant to
+// one of the auditor's engagements: in force during it (the record's days
+// from..to, to "" while it still is, meet the engagement's period or
+// as-of date; from "" means it never was) or linked to one of its
+// controls. The refusal names what and the rule.
+func (sc *Scope) Relevant(what, from, to string, controls []string) error {
+	if sc.all {
+		return nil
+	}
+	if err := sc.Check(); err != nil {
+		return err
+	}
+	for _, c := range controls {
+		if sc.controls[c] {
+			return nil
+		}
+	}
+	from, to = day(from), day(to)
+	for _, e := range sc.engagements {
+		if from != "" && from <= ends(&e) && (to == "" || to >= begins(&e)) {
+			return nil
+		}
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: what + ": an auditor reads the organization's records only when they were in force during one of their engagements or support its controls"}
+}
+
+// day is the date of a stamp (RFC 3339) or a date.
+func day(s string) string { return s[:min(len(s), len(attest.DateLayout))] }
+
 // Entry reports whether a ledger entry's data (ledger.Entry.Data) may be
 // shown: for an auditor, an entry that names an engagement in the scope,
 // or a control of one (evidence, events, populations, draws). An entry
@@ -311,33 +341,3 @@ func (sc *Scope) Document(d *attest.Document) error {
 	}
 	return sc.Engagement(d.EngagementID)
 }
-
-// Relevant reports whether a record of the organization as a whole (a
-// policy, an access review) bears on an engagement in the scope, so that
-// its auditor may read it (issue 15): it supports a control of one of
-// the engagements, or it was in effect during one's period, from its
-// first day in effect (from; "" when it never was) to its last (to; ""
-// while it still is). Dates or RFC 3339 stamps; the day is what counts.
-func (sc *Scope) Relevant(controls []string, from, to string) bool {
-	if sc.all {
-		return true
-	}
-	for _, c := range controls {
-		if sc.controls[c] {
-			return true
-		}
-	}
-	if from == "" {
-		return false
-	}
-	from, to = day(from), day(to)
-	for _, e := range sc.engagements {
-		if from <= ends(&e) && (to == "" || to >= begins(&e)) {
-			return true
-		}
-	}
-	return false
-}
-
-// day is the date a stamp falls on (its first ten characters).
-func day(s string) string { return s[:min(len(s), len(attest.DateLayout))] }

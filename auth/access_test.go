@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,55 +41,59 @@ func TestPrior(t *testing.T) {
 	}
 }
 
-// dir is a Directory of fixed engagements, controls and auditors.
+// dir is a Directory in memory: the engagements, each with its controls
+// and the auditor named on it.
 type dir struct {
 	engs     []attest.Engagement
-	controls map[string][]attest.Control
-	auditors map[string][]attest.Auditor
+	controls map[string][]string
 }
 
-func (d dir) Engagements(context.Context) ([]attest.Engagement, error) { return d.engs, nil }
-func (d dir) Controls(_ context.Context, id string) ([]attest.Control, error) {
-	return d.controls[id], nil
-}
-func (d dir) Auditors(_ context.Context, id string) ([]attest.Auditor, error) {
-	return d.auditors[id], nil
-}
-
-func TestRelevant(t *testing.T) {
-	ana := &attest.User{ID: 7, Email: "ana@cpa.example", Role: attest.RoleAuditor}
-	d := dir{
-		engs: []attest.Engagement{
-			{ID: "soc2-2025", Kind: attest.SOC2, PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", ReportDate: "2026-02-15"},
-			{ID: "soc2-2024", Kind: attest.SOC2, PeriodStart: "2024-01-01", PeriodEnd: "2024-12-31", ReportDate: "2025-02-15"},
-		},
-		controls: map[string][]attest.Control{"soc2-2025": {{ID: "AC-01"}}, "soc2-2024": {{ID: "CM-01"}}},
-		auditors: map[string][]attest.Auditor{"soc2-2025": {{Name: "Ana", UserID: 7}}, "soc2-2024": {{Name: "Ana", UserID: 7}}},
+func (d dir) Engagements(ctx context.Context) ([]attest.Engagement, error) { return d.engs, nil }
+func (d dir) Controls(ctx context.Context, id string) ([]attest.Control, error) {
+	var out []attest.Control
+	for _, c := range d.controls[id] {
+		out = append(out, attest.Control{ID: c})
 	}
-	p := auth.Policy{Dir: d, Grace: auth.DefaultGrace, Now: time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC)}
-	sc, err := p.Scope(context.Background(), ana)
+	return out, nil
+}
+func (d dir) Auditors(ctx context.Context, id string) ([]attest.Auditor, error) {
+	return []attest.Auditor{{EngagementID: id, Name: "Ana", UserID: 7}}, nil
+}
+
+// The auditor reads an organization's record in force during one of
+// their engagements (a Type 2's period, a Type 1's as-of date), or linked
+// to one of its controls; staff read every one.
+func TestRelevant(t *testing.T) {
+	d := dir{engs: []attest.Engagement{
+		{ID: "t2", Kind: attest.SOC2, Type: attest.Type2, PeriodStart: "2026-01-01", PeriodEnd: "2026-12-31", ReportDate: "2027-02-28"},
+		{ID: "t1", Kind: attest.SOC1, Type: attest.Type1, AsOf: "2026-03-31", ReportDate: "2027-01-31"},
+	}, controls: map[string][]string{"t2": {"AC-01"}, "t1": {"CH-01"}}}
+	p := auth.Policy{Dir: d, Grace: auth.DefaultGrace, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	sc, err := p.Scope(context.Background(), &attest.User{ID: 7, Role: attest.RoleAuditor})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		name     string
-		controls []string
 		from, to string
-		want     bool
+		controls []string
+		ok       bool
 	}{
-		{"supports a control in scope", []string{"XX-01", "AC-01"}, "", "", true},
-		{"supports only a control of an ended engagement", []string{"CM-01"}, "", "", false},
-		{"in force since before the period", nil, "2023-05-01T10:00:00Z", "", true},
-		{"in force from the period's last day", nil, "2025-12-31", "", true},
-		{"in force only after the period", nil, "2026-01-02", "", false},
-		{"ended before the period", nil, "2024-03-01", "2024-12-31", false},
-		{"never in force", nil, "", "", false},
+		{"in force before and during the period", "2025-03-01T10:00:00Z", "", nil, true},
+		{"ran within the period", "2026-05-01", "2026-05-20", nil, true},
+		{"ended the day the period began", "2025-11-01", "2026-01-01T09:00:00Z", nil, true},
+		{"ended before the period and the as-of date", "2025-01-01", "2025-12-31", nil, false},
+		{"on the Type 1's as-of date", "2026-03-31", "", nil, true},
+		{"never in force", "", "", nil, false},
+		{"never in force, linked to a control", "", "", []string{"CH-01"}, true},
+		{"after every engagement", "2027-01-01", "", []string{"ZZ-01"}, false},
 	} {
-		if got := sc.Relevant(tc.controls, tc.from, tc.to); got != tc.want {
-			t.Errorf("%s: Relevant = %v, want %v", tc.name, got, tc.want)
+		err := sc.Relevant("policy x", tc.from, tc.to, tc.controls)
+		if (err == nil) != tc.ok || err != nil && (attest.ErrorCode(err) != attest.EFORBIDDEN || !strings.Contains(err.Error(), "policy x: an auditor reads the organization's records only when")) {
+			t.Errorf("%s: %v, want allowed %v", tc.name, err, tc.ok)
 		}
-	}
-	if !auth.Everything.Relevant(nil, "", "") {
-		t.Errorf("the staff's scope does not cover every record")
+		if err := auth.Everything.Relevant("policy x", tc.from, tc.to, tc.controls); err != nil {
+			t.Errorf("%s: staff refused: %v", tc.name, err)
+		}
 	}
 }

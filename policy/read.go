@@ -9,10 +9,11 @@ import (
 )
 
 // Scope says which of the organization's records an auditor may read:
-// those relevant to one of their engagements (auth.Scope). The staff's
-// scope covers every record.
+// those relevant to one of their engagements (auth.Scope.Relevant, which
+// refuses the others naming the rule). The staff's scope covers every
+// record.
 type Scope interface {
-	Relevant(controls []string, from, to string) bool
+	Relevant(what, from, to string, controls []string) error
 }
 
 // DueSoonDays is how far ahead a review coming due is shown as due.
@@ -47,10 +48,10 @@ func mayRead(actor *attest.User, sc Scope, p *attest.Policy, inForce string) err
 	case actor == nil:
 		return nil
 	case actor.Role == attest.RoleAuditor:
-		if sc != nil && sc.Relevant(p.Controls, inForce, "") {
-			return nil
+		if sc == nil {
+			return forbidden("policy " + p.ID + ": an auditor reads the organization's records only when they bear on one of their engagements")
 		}
-		return forbidden("policy " + p.ID + " bears on no engagement you audit: it supports none of its controls and was not in force during its period")
+		return sc.Relevant("policy "+p.ID, inForce, "", p.Controls)
 	case attest.ValidRole(actor.Role):
 		return nil
 	}

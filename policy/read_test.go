@@ -45,13 +45,16 @@ type only struct {
 	since    string
 }
 
-func (o only) Relevant(controls []string, from, to string) bool {
+func (o only) Relevant(what, from, to string, controls []string) error {
 	for _, c := range controls {
 		if slices.Contains(o.controls, c) {
-			return true
+			return nil
 		}
 	}
-	return from != "" && from[:10] <= o.since
+	if from != "" && from[:10] <= o.since {
+		return nil
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: what + ": not relevant"}
 }
 
 func TestReadByRole(t *testing.T) {

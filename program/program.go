@@ -24,7 +24,7 @@ type Store interface {
 // Scope says which of the organization's records an auditor may read
 // (auth.Scope).
 type Scope interface {
-	Relevant(controls []string, from, to string) bool
+	Relevant(what, from, to string, controls []string) error
 }
 
 // Status is the program's state for one reader.

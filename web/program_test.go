@@ -89,7 +89,7 @@ func TestProgramPolicies(t *testing.T) {
 		t.Errorf("the auditor lists a draft that bears on none of their engagements")
 	}
 	resp, body := f.get(t, attest.RoleAuditor, "/api/v1/policies/access-control")
-	wantStatus(t, "the auditor reading a draft", resp.StatusCode, body, 403, "bears on no engagement you audit")
+	wantStatus(t, "the auditor reading a draft", resp.StatusCode, body, 403, "policy access-control: an auditor reads the organization", "only when they were in force")
 
 	// The owner submits; the viewer may not (the route).
 	resp, body = f.post(t, attest.RoleViewer, "/program/policies/access-control/submit", nil)
