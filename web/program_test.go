@@ -221,8 +221,12 @@ func TestProgramReviews(t *testing.T) {
 	wantStatus(t, "the reviewer signing off", resp.StatusCode, body, 303)
 	resp, body = f.send(t, "POST", "/api/v1/reviews/"+id+"/signoff", attest.RoleOwner, "application/json", strings.NewReader(`{}`))
 	wantStatus(t, "signing off twice", resp.StatusCode, body, 409)
+	// Someone with no accounts in it has nothing to sign off (refused as
+	// bad input here, as forbidden once the review branch's rule lands).
 	resp, body = f.send(t, "POST", "/api/v1/reviews/"+id+"/signoff", attest.RoleViewer, "application/json", strings.NewReader(`{}`))
-	wantStatus(t, "signing off with nothing to review", resp.StatusCode, body, 400, "no accounts to review")
+	if resp.StatusCode != 400 && resp.StatusCode != 403 || !strings.Contains(body, "has no accounts to review") {
+		t.Errorf("signing off with nothing to review: %d %s", resp.StatusCode, body)
+	}
 
 	// The JSON twin and the exports.
 	resp, body = f.get(t, attest.RoleOwner, "/api/v1/reviews/"+id)
