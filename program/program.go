@@ -101,9 +101,3 @@ func Load(ctx context.Context, s Store, actor *attest.User, sc Scope, now time.T
 	}
 	return st, nil
 }
-
-// Attention reports whether anything in the program is late or waits on
-// someone: what the dashboard's panel leads with.
-func (st *Status) Attention() bool {
-	return len(st.Policies.Overdue) > 0 || len(st.Policies.Due) > 0 || len(st.Reviews.Open) > 0 || st.Reviews.OpenRevokes > 0
-}
