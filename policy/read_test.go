@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +100,20 @@ func TestReadByRole(t *testing.T) {
 	mustCode(t, err, attest.EFORBIDDEN)
 	_, err = policy.Read(ctx, s, employee, nil, "access-control", now)
 	mustCode(t, err, attest.EFORBIDDEN)
+}
+
+// TestBodyHTMLEscapes: the page embeds a policy's text as HTML, so every
+// character of it is escaped, in every construct the subset knows.
+func TestBodyHTMLEscapes(t *testing.T) {
+	got := policy.BodyHTML("# <b>Title</b>\n\nA <script>alert(1)</script> **<i>bold</i>**\n\n- <img src=x>\n\n| <td> | x |\n|---|---|\n| a&b | \"q\" |\n")
+	for _, bad := range []string{"<script", "<img", "<b>", "<i>", "<td> |"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("%q is not escaped in:\n%s", bad, got)
+		}
+	}
+	for _, want := range []string{"<h1>&lt;b&gt;Title&lt;/b&gt;</h1>", "<strong>&lt;i&gt;bold&lt;/i&gt;</strong>", "<td>a&amp;b</td>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %q in:\n%s", want, got)
+		}
+	}
 }
