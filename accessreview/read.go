@@ -90,6 +90,9 @@ type View struct {
 	// the reader's batch and sign-off now.
 	MayDecide  bool `json:"may_decide"`
 	MaySignOff bool `json:"may_sign_off"`
+	// MayManage says whether the reader may assign, link tickets to
+	// revokes and complete the campaign (management, while it is open).
+	MayManage bool `json:"may_manage"`
 }
 
 // Read is one campaign for a reader who may read it.
@@ -131,6 +134,7 @@ func Read(ctx context.Context, s ReadStore, actor *attest.User, sc Scope, campai
 	open := c.Status == attest.CampaignOpen && actor != nil && actor.Role != attest.RoleAuditor
 	v.MayDecide = open && v.Mine > 0
 	v.MaySignOff = open && v.Mine > 0 && v.Undecided == 0 && !v.SignedOff
+	v.MayManage = c.Status == attest.CampaignOpen && attest.Manages(actor)
 	return v, nil
 }
 

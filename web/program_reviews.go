@@ -195,3 +195,79 @@ func (s *Server) reviewExport(w http.ResponseWriter, r *http.Request, u *attest.
 	w.Write(b.Bytes())
 	return nil
 }
+
+// reviewAssign gives accounts without a reviewer theirs (management).
+func (s *Server) reviewAssign(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	id, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	req := accessreview.AssignRequest{Owner: in.str("owner"), ByManager: in.flag("by_manager"), Reviewer: in.str("reviewer"), Accounts: in.list("accounts")}
+	a, err := accessreview.Assign(r.Context(), s.cfg.Store, s.actorChange(u), u, id, req)
+	if err != nil {
+		return err
+	}
+	return s.reviewWritten(w, r, id, a, fmt.Sprintf("%d accounts assigned.", a.Accounts))
+}
+
+// reviewTicket closes an open revoke by the ticket that carries it out
+// (management).
+func (s *Server) reviewTicket(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	id, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	account := in.str("account")
+	if account == "" {
+		return fieldError("account", "name the account whose revoke the ticket carries out")
+	}
+	if err := accessreview.LinkTicket(r.Context(), s.cfg.Store, s.actorChange(u), u, id, account, in.str("ticket")); err != nil {
+		return err
+	}
+	return s.reviewWritten(w, r, id, map[string]any{"review": id, "account": account, "ticket": in.str("ticket")}, "The revoke of "+account+" is shown done by its ticket.")
+}
+
+// reviewComplete completes a campaign nothing blocks (management); with
+// controls named, its decisions become their evidence.
+func (s *Server) reviewComplete(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	id, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	var controls []string
+	for _, c := range in.list("controls") {
+		controls = append(controls, strings.ToUpper(c))
+	}
+	c, err := accessreview.Complete(r.Context(), s.cfg.Store, s.cfg.Blobs, s.actorChange(u), u, id, controls)
+	if err != nil {
+		return err
+	}
+	flash := "The review is completed."
+	if c.EvidenceID != 0 {
+		flash += fmt.Sprintf(" Its decisions are evidence %d for %s.", c.EvidenceID, strings.Join(controls, ", "))
+	}
+	return s.reviewWritten(w, r, id, c, flash)
+}
+
+// reviewWritten answers a management act on a campaign: the result as
+// JSON, or back to the campaign's page with a flash.
+func (s *Server) reviewWritten(w http.ResponseWriter, r *http.Request, id int64, v any, flash string) error {
+	s.checkpointAfterWrite(r.Context())
+	if !underAPI(r) {
+		s.sessions.Put(r.Context(), "flash", flash)
+	}
+	answerWrite(w, r, http.StatusOK, v, "/program/reviews/"+strconv.FormatInt(id, 10))
+	return nil
+}

@@ -228,6 +228,31 @@ func TestProgramReviews(t *testing.T) {
 		t.Errorf("signing off with nothing to review: %d %s", resp.StatusCode, body)
 	}
 
+	// Management follows up: assigning is theirs (and nothing is left to
+	// assign), revokes are shown done by tickets, and the review completes
+	// once nothing blocks it, its decisions becoming evidence.
+	resp, body = f.post(t, attest.RoleOwner, path+"/assign", url.Values{"owner": {"admin@example.com"}})
+	wantStatus(t, "a control owner assigning", resp.StatusCode, body, 403)
+	resp, body = f.send(t, "POST", "/api/v1/reviews/"+id+"/assign", attest.RoleAdmin, "application/json", strings.NewReader(`{"owner": "admin@example.com"}`))
+	wantStatus(t, "assigning with nothing left", resp.StatusCode, body, 400, "already has a reviewer")
+	mustContain(t, "management's follow-up", f.page(t, attest.RoleAdmin, path), "Manage this review", "Link the ticket", "<option>ana</option>")
+	resp, body = f.post(t, attest.RoleAdmin, path+"/tickets", url.Values{"ticket": {"IT-42"}})
+	wantStatus(t, "a ticket for no account", resp.StatusCode, body, 400, "account")
+	resp, body = f.post(t, attest.RoleAdmin, path+"/tickets", url.Values{"account": {"ana"}, "ticket": {"IT-42"}})
+	wantStatus(t, "a ticket", resp.StatusCode, body, 303)
+	resp, body = f.send(t, "POST", "/api/v1/reviews/"+id+"/complete", attest.RoleCompliance, "application/json", strings.NewReader(`{"controls": "AX-01"}`))
+	wantStatus(t, "completing too soon", resp.StatusCode, body, 409, "cannot be completed yet", "compliance-manager@example.com has not signed off", "1 revokes are not yet shown done")
+	resp, body = f.send(t, "POST", "/api/v1/reviews/"+id+"/tickets", attest.RoleCompliance, "application/json", strings.NewReader(`{"account": "cy", "ticket": "IT-43"}`))
+	wantStatus(t, "a ticket through the API", resp.StatusCode, body, 200)
+	resp, body = f.send(t, "POST", "/api/v1/reviews/"+id+"/signoff", attest.RoleCompliance, "application/json", strings.NewReader(`{"note": "done"}`))
+	wantStatus(t, "the compliance manager signing off", resp.StatusCode, body, 200)
+	resp, body = f.post(t, attest.RoleAdmin, path+"/complete", url.Values{"controls": {"ax-01"}})
+	wantStatus(t, "completing", resp.StatusCode, body, 303)
+	mustContain(t, "the completed review", f.page(t, attest.RoleAdmin, path), "The review is completed. Its decisions are evidence", "for AX-01", "completed")
+	if body := f.page(t, attest.RoleAdmin, path); strings.Contains(body, "Manage this review") {
+		t.Errorf("a completed review offers management's follow-up")
+	}
+
 	// The JSON twin and the exports.
 	resp, body = f.get(t, attest.RoleOwner, "/api/v1/reviews/"+id)
 	wantStatus(t, "the reviewer's JSON", resp.StatusCode, body, 200, `"assigned_to_you": 2`, `"signed_off_by_you": true`)
