@@ -76,11 +76,6 @@ func (o *outbox) deliver(m Message) {
 	}
 }
 
-// Mail hands a message to the server's outbox: sent when a mail server is
-// configured, else logged and shown to admins. The job runner's access
-// review reminders come through it.
-func (s *Server) Mail(m Message) { s.outbox.deliver(m) }
-
 // latest returns the kept messages, newest first.
 func (o *outbox) latest() []Message {
 	o.mu.Lock()
@@ -90,4 +85,11 @@ func (o *outbox) latest() []Message {
 		out[len(o.list)-1-i] = m
 	}
 	return out
+}
+
+// Deliver sends a message through the server's mail (or, without a mail
+// server, logs it and shows it to admins), for work the server runs
+// beside its pages: the portal's reminder job.
+func (s *Server) Deliver(to, subject, body string, at time.Time) {
+	s.outbox.deliver(Message{To: to, Subject: subject, Body: body, At: at})
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/mail"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/accessreview"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/collect/live"
 	"github.com/attest-dev/attest/jobs"
@@ -28,7 +26,6 @@ const (
 	jobCheckRun    = "check-run"
 	jobCollect     = "collect"
 	jobReportBuild = "report-build"
-	jobReminders   = "review-reminders"
 )
 
 type checkRunPayload struct {
@@ -52,19 +49,11 @@ type reportPayload struct {
 	ByProcess bool   `json:"by_process"`
 }
 
-// remindersPayload is the follow-up of access reviews past their due date.
-type remindersPayload struct {
-	// Unassigned is told of accounts that have no reviewer (usually the
-	// compliance manager); without it they are only counted in the job's
-	// result.
-	Unassigned string `json:"unassigned_to"`
-}
-
 var jobPayloads = map[string]func() any{
+	jobReviewsDue:  func() any { return &reviewsDuePayload{} },
 	jobCheckRun:    func() any { return &checkRunPayload{} },
 	jobCollect:     func() any { return &collectPayload{} },
 	jobReportBuild: func() any { return &reportPayload{} },
-	jobReminders:   func() any { return &remindersPayload{} },
 }
 
 func jobKinds() []string { return slices.Sorted(maps.Keys(jobPayloads)) }
@@ -197,15 +186,6 @@ func (p *reportPayload) validate() error {
 	return nil
 }
 
-func (p *remindersPayload) validate() error {
-	if p.Unassigned != "" {
-		if a, err := mail.ParseAddress(p.Unassigned); err != nil || a.Address != p.Unassigned {
-			return fmt.Errorf("%q: %q is not an e-mail address", "unassigned_to", p.Unassigned)
-		}
-	}
-	return nil
-}
-
 // jobChange is who records a job's effects: the job, whichever worker
 // runs it, so a retry records the same actor.
 func (m *Main) jobChange(j *attest.Job) attest.Change {
@@ -237,56 +217,13 @@ func (m *Main) jobRecorder(d *data, j *attest.Job) recorder {
 	}
 }
 
-// sender hands a message a job writes to the server's outbox.
-type sender func(to, subject, body string, at time.Time)
-
 // jobHandlers are the handlers `attest serve` runs jobs with.
-func (m *Main) jobHandlers(d *data, send sender) map[string]jobs.Handler {
+func (m *Main) jobHandlers(d *data) map[string]jobs.Handler {
 	return map[string]jobs.Handler{
 		jobCheckRun:    func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.checkRunJob(ctx, d, j) },
 		jobCollect:     func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.collectJob(ctx, d, j) },
 		jobReportBuild: func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.reportJob(ctx, d, j) },
-		jobReminders: func(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
-			return remindersJob(ctx, d.db, j, m.Now(), send)
-		},
 	}
-}
-
-// remindersJob sends each reviewer with accounts undecided in an access
-// review past its due date a reminder (accessreview.Reminders), and the
-// count of accounts without a reviewer to the payload's address. A
-// reminder is a message, not a record: a retried job may send it again,
-// which does no harm.
-func remindersJob(ctx context.Context, s accessreview.ReadStore, j *attest.Job, now time.Time, send sender) (json.RawMessage, error) {
-	var p remindersPayload
-	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
-		return nil, err
-	}
-	rs, err := accessreview.Reminders(ctx, s, nil, now)
-	if err != nil {
-		return nil, err
-	}
-	type sent struct {
-		To        string `json:"to"`
-		Campaign  int64  `json:"review"`
-		Undecided int    `json:"undecided"`
-	}
-	out := struct {
-		Sent       []sent `json:"sent"`
-		Unassigned int    `json:"unassigned"`
-	}{Sent: []sent{}}
-	for _, r := range rs {
-		to := r.Reviewer
-		if to == "" {
-			out.Unassigned += r.Undecided
-			if to = p.Unassigned; to == "" {
-				continue
-			}
-		}
-		send(to, r.Subject, r.Body, now)
-		out.Sent = append(out.Sent, sent{To: to, Campaign: r.Campaign, Undecided: r.Undecided})
-	}
-	return json.Marshal(out)
 }
 
 // checkRunJob runs the checks as attest check run does and records the run
@@ -387,7 +324,7 @@ func (m *Main) reportJob(ctx context.Context, d *data, j *attest.Job) (json.RawM
 func (m *Main) jobCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "job",
-		Short: "List and enqueue background jobs (check runs, collections, report builds, access review reminders) that attest serve runs",
+		Short: "List and enqueue background jobs (check runs, collections, report builds) that attest serve runs",
 		Long: `Background jobs run in attest serve: every server on the same database
 takes jobs from one queue, each job is claimed by one server at a time
 under a lease, and a job whose server stops is taken over by another when
@@ -401,7 +338,7 @@ job):
   report-build  {"kind": "SOC 2", "type": "Type 2", "format": "html,md", "out": DIR}
   review-reminders  {"unassigned_to": EMAIL}: reminds each reviewer with accounts
                 undecided in an access review past its due date (by mail, or
-                in the outbox admins see)`,
+                in the outbox admins see); attest serve runs it`,
 	}
 	c.AddCommand(m.jobList(), m.jobEnqueue())
 	return c

@@ -166,13 +166,7 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	if err != nil {
 		return err
 	}
-	// The jobs' messages (access review reminders) go through the server's
-	// outbox; the server exists before the runner starts.
-	var ws *web.Server
-	send := func(to, subject, body string, at time.Time) {
-		ws.Mail(web.Message{To: to, Subject: subject, Body: body, At: at})
-	}
-	runner, err := m.jobRunner(d, log, f.worker, f.schedule, f.lease, f.poll, send)
+	runner, err := m.jobRunner(d, log, f.worker, f.schedule, f.lease, f.poll)
 	if err != nil {
 		return err
 	}
@@ -185,7 +179,7 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 		cfg.PublicURL = local
 	}
 	base := cfg.PublicURL
-	ws = web.New(cfg)
+	ws := web.New(cfg)
 	srv := &http.Server{Handler: ws,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", cfg.Mailer != nil)
@@ -199,6 +193,8 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	wg.Add(1)
 	go func() { defer wg.Done(); ws.SweepSessions(bg, 10*time.Minute) }()
 	if !f.noJobs {
+		// Access review reminders go out through the server's mail.
+		runner.Handlers[jobReviewsDue] = m.reviewsDueHandler(d, ws.Deliver)
 		wg.Add(1)
 		go func() { defer wg.Done(); runner.Run(bg) }()
 		log.Info("job runner started", "worker", runner.Worker, "lease", runner.Lease.String(), "schedule", len(runner.Schedule))
@@ -334,7 +330,7 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 }
 
 // jobRunner builds the server's job runner from its flags.
-func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lease, poll time.Duration, send sender) (*jobs.Runner, error) {
+func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lease, poll time.Duration) (*jobs.Runner, error) {
 	if lease < time.Second {
 		return nil, attest.Errorf(attest.EINVALID, "--job-lease %s: want at least 1s", lease)
 	}
@@ -345,7 +341,7 @@ func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lea
 		host, _ := os.Hostname()
 		worker = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
-	r := &jobs.Runner{Store: d.db, Worker: worker, Handlers: m.jobHandlers(d, send), Lease: lease, Poll: poll, Now: m.Now, Log: log}
+	r := &jobs.Runner{Store: d.db, Worker: worker, Handlers: m.jobHandlers(d), Lease: lease, Poll: poll, Now: m.Now, Log: log}
 	if schedule != "" {
 		var err error
 		if r.Schedule, err = jobs.LoadSchedule(schedule, jobKinds()); err != nil {

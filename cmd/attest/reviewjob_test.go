@@ -33,11 +33,11 @@ func TestRemindersJob(t *testing.T) {
 	type msg struct{ To, Subject string }
 	var got []msg
 	send := func(to, subject, body string, _ time.Time) { got = append(got, msg{to, subject}) }
-	j := &attest.Job{ID: 1, Kind: jobReminders, Payload: json.RawMessage(`{"unassigned_to": "grc@example.com"}`)}
-	if _, err := remindersJob(ctx, s, j, time.Date(2026, 5, 31, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
+	j := &attest.Job{ID: 1, Kind: jobReviewsDue, Payload: json.RawMessage(`{"unassigned_to": "grc@example.com"}`)}
+	if _, err := reviewRemindersJob(ctx, s, j, time.Date(2026, 5, 31, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
 		t.Fatalf("on the due date: %v, %v", got, err)
 	}
-	res, err := remindersJob(ctx, s, j, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), send)
+	res, err := reviewRemindersJob(ctx, s, j, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), send)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,11 +53,11 @@ func TestRemindersJob(t *testing.T) {
 	}
 	// The payload is checked before the job is queued, naming its field.
 	for _, p := range []string{`{"unassigned_to": "not an address"}`, `{"to": "x@example.com"}`} {
-		if err := validPayload(jobReminders, json.RawMessage(p)); attest.ErrorCode(err) != attest.EINVALID {
+		if err := validPayload(jobReviewsDue, json.RawMessage(p)); attest.ErrorCode(err) != attest.EINVALID {
 			t.Errorf("payload %s: %v", p, err)
 		}
 	}
-	if err := validPayload(jobReminders, json.RawMessage(`{}`)); err != nil {
+	if err := validPayload(jobReviewsDue, json.RawMessage(`{}`)); err != nil {
 		t.Errorf("an empty payload: %v", err)
 	}
 }
