@@ -12,10 +12,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestRemindersJob: after the due date, each reviewer with accounts still
+// TestReviewRemindersJob: after the due date, each reviewer with accounts still
 // to decide gets one reminder, the accounts without a reviewer go to the
 // payload's address; before it, nothing is sent.
-func TestRemindersJob(t *testing.T) {
+func TestReviewRemindersJob(t *testing.T) {
 	ctx := context.Background()
 	s := sqlitetest.Create(t)
 	at := attest.Change{Actor: "test", At: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}
