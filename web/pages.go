@@ -200,3 +200,35 @@ func humanSize(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// head is what the layout shows around every signed-in page; each page's
+// data type embeds it, so a page's data is typed (pages render it with
+// renderPage).
+type head struct {
+	Title, Flash, MainClass, SignEngagement string
+	User                                    *attest.User
+	Nav                                     []navItem
+	Switch                                  *switcher
+}
+
+func (h *head) pageHead() *head { return h }
+
+// pageData is a page's typed data.
+type pageData interface{ pageHead() *head }
+
+// renderPage renders a signed-in page from its typed data, with the
+// navigation for the user's role, into a buffer first (a template error
+// is a clean 500). Pages of the organization as a whole carry no
+// engagement switcher.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, name string, u *attest.User, data pageData) error {
+	h := data.pageHead()
+	h.User, h.Nav = u, s.nav(u, r.URL.Path)
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(b.Bytes())
+	return nil
+}

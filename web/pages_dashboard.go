@@ -12,6 +12,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/readiness"
 )
 
@@ -30,6 +31,10 @@ type dashCache struct {
 	// gz is each user's whole page of each engagement, gzipped, for this
 	// state of the data.
 	gz map[string][]byte
+	// program is the compliance program's panel, the same for all the
+	// organization's staff (an auditor, whose reads are scoped, is shown
+	// the program's own pages instead).
+	program []byte
 }
 
 // maxGzipped bounds the gzipped pages kept (one per user).
@@ -106,7 +111,15 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, map[str
 	if err := render("", nil); err != nil {
 		return nil, nil, err
 	}
-	c.key, c.views, c.bodies, c.gz = key, views, bodies, map[string][]byte{}
+	st, err := program.Load(ctx, s.cfg.Store, nil, nil, s.cfg.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	var panel bytes.Buffer
+	if err := pages.ExecuteTemplate(&panel, "program-panel", st); err != nil {
+		return nil, nil, err
+	}
+	c.key, c.views, c.bodies, c.gz, c.program = key, views, bodies, map[string][]byte{}, panel.Bytes()
 	return views, bodies, nil
 }
 
@@ -146,6 +159,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
+	var panel []byte
+	if u.Role != attest.RoleAuditor && s.may(u, "GET", "/program") {
+		s.dash.mu.Lock()
+		panel = s.dash.program
+		s.dash.mu.Unlock()
+	}
 	body, ok := bodies[eng]
 	if !ok {
 		// Created since the state was read: the next request sees it.
@@ -159,6 +178,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err := pages.ExecuteTemplate(&page, "dashboard-head", data); err != nil {
 		return err
 	}
+	page.Write(panel)
 	page.Write(body)
 	if err := pages.ExecuteTemplate(&page, "foot", data); err != nil {
 		return err

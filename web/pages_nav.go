@@ -19,6 +19,7 @@ type navItem struct {
 // that answers 403.
 var navItems = []navItem{
 	{Label: "Dashboard", Path: "/"},
+	{Label: "Program", Path: "/program"},
 	{Label: "Controls", Path: "/controls"},
 	{Label: "Evidence", Path: "/evidence"},
 	{Label: "Checks", Path: "/checks"},

@@ -17,6 +17,9 @@ var (
 	staff    = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner}
 	readers  = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor, attest.RoleViewer}
 	admins   = []string{attest.RoleAdmin}
+	// people are the accounts of the organization's people, who may be
+	// named a policy's approver or an access review's reviewer.
+	people   = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleViewer}
 	fieldwrk = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor}
 )
 
@@ -85,6 +88,24 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/admin/tokens/{tid}/revoke", JSON: "/api/v1/tokens/{tid}/revoke", Roles: adminOnly, Summary: "Revoke an API token", h: s.revokeToken},
 		{Method: "GET", Pattern: "/api/v1/tokens", Roles: adminOnly, API: true, Summary: "API tokens (never their secrets)", h: s.apiTokens},
 		{Method: "POST", Pattern: "/api/v1/tokens", Roles: Any, API: true, Summary: "Create an API token (name; user: your own address, or an admin naming a service account); the secret is returned once", h: s.createToken},
+		// The compliance program: policies and access reviews (program*.go).
+		{Method: "GET", Pattern: "/program", JSON: "/api/v1/program", Roles: readers, Summary: "The compliance program at a glance: policies due and overdue for review, open access reviews, open revokes", h: s.programPage},
+		{Method: "GET", Pattern: "/program/policies", JSON: "/api/v1/policies", Roles: readers, Summary: "Policies with status, version, owner and next review (an auditor: those bearing on their engagements)", h: s.policiesPage},
+		{Method: "GET", Pattern: "/program/policies/{policy}", JSON: "/api/v1/policies/{policy}", Roles: readers, Summary: "A policy: a version's text (query: version; default the current one), its versions, approvals and publications", h: s.policyPage},
+		{Method: "GET", Pattern: "/program/policies/{policy}/diff", JSON: "/api/v1/policies/{policy}/diff", Roles: readers, Summary: "The lines changed between two versions of a policy (query: from, to; default the current one and the one before)", h: s.policyDiff},
+		{Method: "GET", Pattern: "/program/policies/{policy}/edit", Roles: staff, Summary: "Form to edit a policy (management or its owner)", h: s.policyEditPage},
+		{Method: "POST", Pattern: "/program/policies/{policy}/edit", JSON: "/api/v1/policies/{policy}/edit", Roles: staff, Summary: "Edit a policy (body, owner, approvers: e-mail addresses, review, note): a new text is a new version; any change makes it a draft again", h: s.policyEdit},
+		{Method: "POST", Pattern: "/program/policies/{policy}/submit", JSON: "/api/v1/policies/{policy}/submit", Roles: staff, Summary: "Send a policy's draft to its approvers (note)", h: s.policySubmit},
+		{Method: "POST", Pattern: "/program/policies/{policy}/approve", JSON: "/api/v1/policies/{policy}/approve", Roles: people, Summary: "Approve the version in review, as one of the approvers the policy names (version, note)", h: s.policyApprove},
+		{Method: "POST", Pattern: "/program/policies/{policy}/publish", JSON: "/api/v1/policies/{policy}/publish", Roles: managers, Summary: "Put a policy's approved version in force (note)", h: s.policyPublish},
+		{Method: "GET", Pattern: "/program/reviews", JSON: "/api/v1/reviews", Roles: readers, Summary: "Access reviews with their progress (an auditor: those bearing on their engagements)", h: s.reviewsPage},
+		{Method: "GET", Pattern: "/program/reviews/{review}", JSON: "/api/v1/reviews/{review}", Roles: readers, Summary: "An access review: progress per reviewer, the accounts (a reviewer: those assigned to them), what blocks completion", h: s.reviewPage},
+		{Method: "POST", Pattern: "/program/reviews/{review}/decisions", JSON: "/api/v1/reviews/{review}/decisions", Roles: people, Summary: "Your batch of decisions on the accounts assigned to you (form: account, decision, reason per row; JSON: decisions [{account, decision, reason}])", h: s.reviewDecide},
+		{Method: "POST", Pattern: "/program/reviews/{review}/signoff", JSON: "/api/v1/reviews/{review}/signoff", Roles: people, Summary: "Sign off your part of an access review once every account assigned to you is decided (note)", h: s.reviewSignOff},
+		{Method: "POST", Pattern: "/program/reviews/{review}/assign", JSON: "/api/v1/reviews/{review}/assign", Roles: managers, Summary: "Give accounts their reviewer (owner: the system owner's e-mail; by_manager; reviewer and accounts to name them)", h: s.reviewAssign},
+		{Method: "POST", Pattern: "/program/reviews/{review}/tickets", JSON: "/api/v1/reviews/{review}/tickets", Roles: managers, Summary: "Show a revoke done by the ticket that carries it out (account, ticket)", h: s.reviewTicket},
+		{Method: "POST", Pattern: "/program/reviews/{review}/complete", JSON: "/api/v1/reviews/{review}/complete", Roles: managers, Summary: "Complete an access review nothing blocks (controls: its decisions become their evidence)", h: s.reviewComplete},
+		{Method: "GET", Pattern: "/program/reviews/{review}/export", JSON: "/api/v1/reviews/{review}/export", Roles: readers, Summary: "An access review's accounts and decisions as a download (query: format csv or xlsx)", h: s.reviewExport},
 		// The staff pages (pages_*.go).
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/dashboard", Roles: readers, API: true, Summary: "The dashboard's facts: readiness, coverage per control, gaps, failing checks, missed and upcoming occurrences, overdue requests", h: s.dashboardAPI},
 		{Method: "GET", Pattern: "/controls", Roles: readers, Summary: "Controls per engagement (query: engagement)", h: s.controlsPage},

@@ -50,6 +50,7 @@ type reportPayload struct {
 }
 
 var jobPayloads = map[string]func() any{
+	jobReviewsDue:  func() any { return &reviewsDuePayload{} },
 	jobCheckRun:    func() any { return &checkRunPayload{} },
 	jobCollect:     func() any { return &collectPayload{} },
 	jobReportBuild: func() any { return &reportPayload{} },
@@ -334,7 +335,10 @@ Kinds and their payloads (JSON; paths are read by the server that runs the
 job):
   check-run     {"input": DIR, "checks": DIR, "check": [ID...], "params": FILE}
   collect       {"from": DIR, "source": NAME, "config": FILE}
-  report-build  {"kind": "SOC 2", "type": "Type 2", "format": "html,md", "out": DIR}`,
+  report-build  {"kind": "SOC 2", "type": "Type 2", "format": "html,md", "out": DIR}
+  review-reminders  {"unassigned_to": EMAIL}: reminds each reviewer with accounts
+                undecided in an access review past its due date (by mail, or
+                in the outbox admins see); attest serve runs it`,
 	}
 	c.AddCommand(m.jobList(), m.jobEnqueue())
 	return c

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestReviewRemindersJob: after the due date, each reviewer with accounts still
+// to decide gets one reminder, the accounts without a reviewer go to the
+// payload's address; before it, nothing is sent.
+func TestReviewRemindersJob(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	at := attest.Change{Actor: "test", At: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}
+	if _, err := s.SaveUser(ctx, at, attest.User{Email: "mia@example.com", Name: "Mia", Role: attest.RoleOwner}); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := accessreview.Start(ctx, s, at, nil, accessreview.StartRequest{System: "GitHub", Due: "2026-05-31",
+		Accounts: []accessreview.Account{{Account: "ana"}, {Account: "bo"}, {Account: "cy"}}, Listing: attest.Listing{Source: "file a.csv", ExtractedAt: "2026-05-01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accessreview.Assign(ctx, s, at, nil, c.ID, accessreview.AssignRequest{Reviewer: "mia@example.com", Accounts: []string{"ana", "bo"}}); err != nil {
+		t.Fatal(err)
+	}
+	type msg struct{ To, Subject string }
+	var got []msg
+	send := func(to, subject, body string, _ time.Time) { got = append(got, msg{to, subject}) }
+	j := &attest.Job{ID: 1, Kind: jobReviewsDue, Payload: json.RawMessage(`{"unassigned_to": "grc@example.com"}`)}
+	if _, err := reviewRemindersJob(ctx, s, j, time.Date(2026, 5, 31, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
+		t.Fatalf("on the due date: %v, %v", got, err)
+	}
+	res, err := reviewRemindersJob(ctx, s, j, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), send)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []msg{{"grc@example.com", "Access review 1 of GitHub: 1 accounts have no reviewer"}, {"mia@example.com", "Access review 1 of GitHub: 2 accounts still to decide"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+	var out struct {
+		Unassigned int `json:"unassigned"`
+	}
+	if json.Unmarshal(res, &out); out.Unassigned != 1 {
+		t.Errorf("result %s", res)
+	}
+	// The payload is checked before the job is queued, naming its field.
+	for _, p := range []string{`{"unassigned_to": "not an address"}`, `{"to": "x@example.com"}`} {
+		if err := validPayload(jobReviewsDue, json.RawMessage(p)); attest.ErrorCode(err) != attest.EINVALID {
+			t.Errorf("payload %s: %v", p, err)
+		}
+	}
+	if err := validPayload(jobReviewsDue, json.RawMessage(`{}`)); err != nil {
+		t.Errorf("an empty payload: %v", err)
+	}
+}

@@ -1,0 +1,69 @@
+package program_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/policy"
+	"github.com/attest-dev/attest/program"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+)
+
+func TestLoad(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	at := func(y int, m time.Month, d int) attest.Change {
+		return attest.Change{Actor: "operator", At: time.Date(y, m, d, 9, 0, 0, 0, time.UTC)}
+	}
+	sam, err := s.SaveUser(ctx, at(2025, 1, 1), attest.User{Email: "sam@example.com", Name: "Sam", Role: attest.RoleOwner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Access control: published a year ago (its annual review overdue);
+	// incident response: published eleven months ago (due soon); change
+	// management: in review.
+	for i, p := range []struct {
+		tpl     string
+		publish bool
+		when    attest.Change
+	}{{"access-control", true, at(2025, 5, 1)}, {"incident-response", true, at(2025, 7, 1)}, {"change-management", false, at(2026, 5, 1)}} {
+		if _, err := policy.New(ctx, s, p.when, nil, policy.NewRequest{Template: p.tpl, Vars: map[string]string{"org": "Acme"}, Owner: sam.ID, Approvers: []int64{sam.ID}}); err != nil {
+			t.Fatal(i, err)
+		}
+		if _, err := policy.Submit(ctx, s, p.when, nil, p.tpl, ""); err != nil {
+			t.Fatal(err)
+		}
+		if !p.publish {
+			continue
+		}
+		if _, err := policy.Approve(ctx, s, p.when, sam, p.tpl, policy.ApproveRequest{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := policy.Publish(ctx, s, p.when, nil, p.tpl, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := accessreview.Start(ctx, s, at(2026, 5, 1), nil, accessreview.StartRequest{System: "GitHub", Due: "2026-05-31",
+		Accounts: []accessreview.Account{{Account: "ana"}, {Account: "bo", Privileged: true}},
+		Listing:  attest.Listing{Source: "file accounts.csv", ExtractedAt: "2026-05-01"}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := program.Load(ctx, s, sam, nil, time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := st.Policies
+	if p.Total != 3 || p.Published != 2 || p.InReview != 1 || len(p.Overdue) != 1 || p.Overdue[0].ID != "access-control" || len(p.Due) != 1 || p.Due[0].ID != "incident-response" {
+		t.Errorf("policies: %+v", p)
+	}
+	r := st.Reviews
+	if r.Total != 1 || len(r.Open) != 1 || r.Open[0].Undecided != 2 || !r.Open[0].Overdue || r.OpenRevokes != 0 {
+		t.Errorf("reviews: %+v", r)
+	}
+	if _, err := program.Load(ctx, s, &attest.User{ID: 9, Role: "employee"}, nil, time.Now()); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("an employee reads the program: %v", err)
+	}
+}
