@@ -114,12 +114,17 @@ type Summary struct {
 	TypeOne     string
 	Evidence    int
 	CheckRuns   int
+	// Policies counts the policies adopted.
+	Policies int
 	Drafts      []string
 }
 
 // builder is one run of Build.
 type builder struct {
 	Config
+	// users are the demo's accounts by name, for the acts each person
+	// makes with their own account.
+	users map[string]*attest.User
 }
 
 // Build makes Harbor Payroll in cfg's empty store. Its answers file is
@@ -149,6 +154,11 @@ func Build(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	all := append(slices.Clone(created), t1)
+	b.progress("Adopting, approving and publishing Harbor's policies")
+	if sum.Policies, err = b.policies(ctx, periodStart(created), categories(all)); err != nil {
+		return nil, err
+	}
 	b.progress("Adding a year of evidence, with a few gaps")
 	if sum.Evidence, err = b.evidence(ctx, created); err != nil {
 		return nil, err
@@ -161,7 +171,6 @@ func Build(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	b.progress("Drafting the reports and letters")
-	all := append(slices.Clone(created), t1)
 	if sum.Drafts, err = b.reports(ctx, all); err != nil {
 		return nil, err
 	}
@@ -170,6 +179,33 @@ func Build(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	return sum, nil
+}
+
+// periodStart is the first day of the engagements' period (the SOC 2
+// Type 2's, which the program's dates follow).
+func periodStart(engs []*attest.Engagement) time.Time {
+	for _, e := range engs {
+		if e.Kind == attest.SOC2 && e.PeriodStart != "" {
+			t, _ := attest.ParseDate(e.PeriodStart)
+			return t
+		}
+	}
+	t, _ := attest.ParseDate(engs[0].PeriodStart)
+	return t
+}
+
+// categories are the Trust Services categories any engagement has in
+// scope.
+func categories(engs []*attest.Engagement) []string {
+	var out []string
+	for _, e := range engs {
+		for _, c := range e.Categories {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // progress tells the person running the demo what it is doing.

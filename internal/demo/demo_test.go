@@ -13,6 +13,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/internal/demo"
+	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/report"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 )
@@ -87,7 +88,37 @@ func TestBuild(t *testing.T) {
 	if ndas, err := db.NDAs(ctx); err != nil || len(ndas) != 1 {
 		t.Errorf("NDAs %v %v", ndas, err)
 	}
+	checkProgram(t, ctx, db, now, sum)
 	if _, err := demo.Build(ctx, demo.Config{Store: db, Blobs: bs, Dir: dir, Now: func() time.Time { return now }, Program: p}); attest.ErrorCode(err) != attest.ECONFLICT {
 		t.Errorf("a second build into the same store: %v", err)
+	}
+}
+
+// checkProgram checks the compliance program the demo runs: every policy that
+// fits Harbor published, the change management policy at version 2 and
+// the pilot's physical security policy overdue for review.
+func checkProgram(t *testing.T, ctx context.Context, db attest.Store, now time.Time, sum *demo.Summary) {
+	t.Helper()
+	ps, err := policy.List(ctx, db, nil, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != sum.Policies || len(ps) < 18 {
+		t.Errorf("%d policies, summary %d", len(ps), sum.Policies)
+	}
+	var overdue []string
+	for _, p := range ps {
+		if p.Status != attest.PolicyPublished || p.Owner == 0 {
+			t.Errorf("%s: %s, owner %d", p.ID, p.Status, p.Owner)
+		}
+		if p.ReviewState == policy.ReviewOverdue {
+			overdue = append(overdue, p.ID)
+		}
+		if want := map[string]int{"change-management": 2}[p.ID]; max(want, 1) != p.Version || p.Published != p.Version {
+			t.Errorf("%s: version %d, published %d", p.ID, p.Version, p.Published)
+		}
+	}
+	if !slices.Equal(overdue, []string{"physical-security"}) {
+		t.Errorf("overdue for review: %v", overdue)
 	}
 }
