@@ -116,7 +116,7 @@ type Summary struct {
 	CheckRuns   int
 	// Policies counts the policies adopted.
 	Policies int
-	Drafts      []string
+	Drafts   []string
 }
 
 // builder is one run of Build.
