@@ -38,9 +38,10 @@ type Row struct {
 }
 
 // ReadCSV reads a roster file, telling the two formats apart by the
-// header: one with employee_id and status columns is an HR export
+// header: one whose columns are all Attest's is Attest's own (Columns);
+// any other with employee_id and status columns is an HR export
 // (collect.HRRoster; its role and in_scope columns are read too when
-// present), any other is Attest's own (Columns). Every bad row is an
+// present). Every bad row is an
 // error naming the file, the line and the field; so is an e-mail address
 // two rows share or a row without one.
 func ReadCSV(name string, data []byte) (format string, rows []Row, err error) {
@@ -49,7 +50,11 @@ func ReadCSV(name string, data []byte) (format string, rows []Row, err error) {
 		return "", nil, attest.Errorf(attest.EINVALID, "%s: line 1: want a header row naming the roster's columns", name)
 	}
 	cols := normalize(header)
-	if has(cols, "employee_id") && has(cols, "status") {
+	ours := true
+	for _, c := range cols {
+		ours = ours && has(Columns, c)
+	}
+	if !ours && has(cols, "employee_id") && has(cols, "status") {
 		rows, err = readHR(name, data)
 		format = FormatHR
 	} else {

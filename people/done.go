@@ -81,7 +81,11 @@ func Done(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.C
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("checklist item %d is not assigned to you: only its assignee or management marks it done", it.ID)}
 	}
 	if it.Kind != attest.ItemTask {
-		return nil, attest.Errorf(attest.EINVALID, "checklist item %d (%s) is done when the %s is recorded, not by hand", it.ID, it.Title, it.Kind)
+		what := "the person's acknowledgements are recorded"
+		if it.Kind == attest.ItemTraining {
+			what = "the training's completion is recorded"
+		}
+		return nil, attest.Errorf(attest.EINVALID, "checklist item %d (%s) is done when %s, not by hand", it.ID, it.Title, what)
 	}
 	by, err := doer(ctx, s, actor, req.By)
 	if err != nil {
