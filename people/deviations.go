@@ -22,7 +22,9 @@ type DeviationStore interface {
 // item serves a control of the engagement: each is a known deviation of
 // that control (an item serving a preventive control done after the
 // event is one whatever its lateness: the access it guards was there).
-// It plugs into deviation.Inputs.More.
+// It plugs into deviation.Inputs.More. With a nil c, acknowledgements and
+// training items are left out: nothing here can tell whether they were
+// done.
 func Deviations(s DeviationStore, c Completions) deviation.Source {
 	return deviation.SourceFunc(func(ctx context.Context, q deviation.Query) ([]deviation.Deviation, error) {
 		controls := map[string]attest.Control{}
@@ -56,8 +58,8 @@ func Deviations(s DeviationStore, c Completions) deviation.Source {
 					ids = append(ids, id)
 				}
 			}
-			if len(ids) == 0 {
-				continue
+			if len(ids) == 0 || c == nil && it.Kind != attest.ItemTask {
+				continue // without the records of acknowledgements and training, their items cannot be judged
 			}
 			st, err := Judge(ctx, c, it, today)
 			if err != nil {
@@ -99,4 +101,15 @@ func days(n int) string {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", n)
+}
+
+// DeviationSources are the register's sources this package adds, for
+// deviation.Inputs.More: the checklists' (Deviations), when s keeps them
+// (a store without the roster adds none).
+func DeviationSources(s any, c Completions) []deviation.Source {
+	ds, ok := s.(DeviationStore)
+	if !ok {
+		return nil
+	}
+	return []deviation.Source{Deviations(ds, c)}
 }

@@ -119,6 +119,10 @@ func TestChecklistFlow(t *testing.T) {
 		t.Fatalf("deviations: %+v", ds)
 	}
 
+	if len(people.DeviationSources(s, nil)) != 1 || people.DeviationSources(struct{}{}, nil) != nil {
+		t.Fatal("DeviationSources: one source for a store that keeps the roster, none for anything else")
+	}
+
 	// Leavers: Bo, with provenance; reconciled against the accounts.
 	pop, x, err := people.RecordPopulation(ctx, s, bs, change("2026-04-01"), nil, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers})
 	if err != nil {
