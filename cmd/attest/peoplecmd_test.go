@@ -95,6 +95,17 @@ func TestPeopleCommand(t *testing.T) {
 	if rec["not_on_roster"].([]any)[0] != "ghost@example.com" || rec["still_active"].([]any)[0] != "bo@example.com" {
 		t.Errorf("reconciliation: %v", rec)
 	}
+
+	// An access review without a roster file reads the stored roster.
+	writeFile(t, dir, "accounts.csv", "system,account,email\nGitHub,ada,ada@example.com\nGitHub,ghost,ghost@example.com\n")
+	started := decode[map[string]any](t, mustRun(t, dir, "review", "start", "--system", "GitHub", "--file", "accounts.csv", "--json"))
+	if l := started["listing"].(map[string]any); !strings.HasPrefix(l["roster"].(string), "the roster as of ledger entry") {
+		t.Errorf("review listing: %v", l)
+	}
+	mustRun(t, dir, "review", "export", "1", "--format", "csv", "-o", filepath.Join(dir, "review.csv"))
+	if st, _ := os.ReadFile(filepath.Join(dir, "review.csv")); !strings.Contains(string(st), "not-on-roster") {
+		t.Errorf("ghost not flagged:\n%s", st)
+	}
 	mustRun(t, dir, "verify")
 }
 
