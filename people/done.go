@@ -249,6 +249,9 @@ func completed(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch att
 		return nil, fmt.Errorf("stage the %s checklist of %s: %w", done.Checklist, p.Email, err)
 	}
 	name := fmt.Sprintf("%s-%s-%d.csv", done.Checklist, slug(p.Email), p.ID)
+	// The checklist's record is Attest's summary of acts already
+	// authorized one by one, so it is added as management's; Force: a
+	// checklist may close outside every period and is still the record.
 	ev, err := evidence.Add(ctx, s, bs, ch, nil, evidence.AddRequest{Controls: controls, Items: []evidence.Item{{Pending: pend, Name: name, MediaType: "text/csv"}},
 		Covers: last, PerformedOn: last, Source: fmt.Sprintf("%s checklist of person %d", done.Checklist, p.ID),
 		Note: fmt.Sprintf("%s checklist of %s (%s), %d items, completed %s", done.Checklist, cmpOr(p.Name, p.Email), p.Email, len(items), last), Force: true})

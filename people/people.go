@@ -100,7 +100,7 @@ func newPlanner(ctx context.Context, s Store, opts Options, now time.Time) (*pla
 func (pl *planner) items(ctx context.Context, p *attest.Person) ([]attest.ChecklistItem, error) {
 	var out []attest.ChecklistItem
 	for _, c := range []struct{ list, date string }{{attest.Onboarding, p.Start}, {attest.Offboarding, p.End}} {
-		if c.date == "" || c.date < pl.since || pl.existing[p.ID][c.list] && p.ID != 0 {
+		if c.date == "" || c.date < pl.since || pl.existing[p.ID][c.list] {
 			continue
 		}
 		cl := pl.opts.checklists()

@@ -35,9 +35,12 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 	if row.Person.Email == "" {
 		return nil, attest.Errorf(attest.EINVALID, "email: every person needs an e-mail address")
 	}
-	was, err := existing(ctx, s, p)
+	was, found, err := existing(ctx, s, p)
 	if err != nil {
 		return nil, err
+	}
+	if !found {
+		was = nil
 	}
 	today := ch.At.UTC().Format(time.DateOnly)
 	row.Has["in_scope"], row.Person.InScope = true, p.InScope
@@ -74,15 +77,16 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 	return out, nil
 }
 
-// existing is the person p names: by ID when it has one, else by
-// address; nil when there is none.
-func existing(ctx context.Context, s Store, p attest.Person) (*attest.Person, error) {
+// existing is the person p names: by ID when it has one (ENOTFOUND when
+// there is none), else by address (found false when no one has it).
+func existing(ctx context.Context, s Store, p attest.Person) (*attest.Person, bool, error) {
 	if p.ID != 0 {
-		return s.Person(ctx, p.ID)
+		was, err := s.Person(ctx, p.ID)
+		return was, err == nil, err
 	}
 	was, err := s.PersonByEmail(ctx, p.Email)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return nil, nil
+		return nil, false, nil
 	}
-	return was, err
+	return was, err == nil, err
 }
