@@ -122,7 +122,7 @@ func Done(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.C
 	if out.Item, err = Judge(ctx, c, *done, today); err != nil {
 		return nil, err
 	}
-	out.Checklist, err = completed(ctx, s, bs, c, ch, done)
+	out.Checklist, err = completed(ctx, s, bs, c, ch, done.PersonID, done.Checklist)
 	return out, err
 }
 
@@ -204,12 +204,13 @@ func knownControls(ctx context.Context, s interface {
 	return out, nil
 }
 
-// completed records a checklist whose every item is done as evidence on
-// the controls its items serve (those an engagement holds), performed on
-// the day its last item was done; nil when it is not complete yet or
-// serves no control an engagement holds.
-func completed(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.Change, done *attest.ChecklistItem) (*attest.Evidence, error) {
-	all, err := s.ChecklistItems(ctx, done.PersonID)
+// completed records a person's checklist whose every item is done as
+// evidence on the controls its items serve (those an engagement holds),
+// performed on the day its last item was done; nil when it is not
+// complete yet, serves no control an engagement holds, or is already
+// recorded.
+func completed(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.Change, person int64, checklist string) (*attest.Evidence, error) {
+	all, err := s.ChecklistItems(ctx, person)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +219,7 @@ func completed(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch att
 	var ids []string
 	last := ""
 	for _, it := range all {
-		if it.Checklist != done.Checklist {
+		if it.Checklist != checklist {
 			continue
 		}
 		st, err := Judge(ctx, c, it, today)
@@ -233,10 +234,14 @@ func completed(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch att
 		last = max(last, st.DoneOn)
 	}
 	controls, err := knownControls(ctx, s, ids)
-	if err != nil || len(controls) == 0 {
+	if err != nil || len(controls) == 0 || len(items) == 0 {
 		return nil, err
 	}
-	p, err := s.Person(ctx, done.PersonID)
+	source := fmt.Sprintf("%s checklist of person %d", checklist, person)
+	if have, err := recorded(ctx, s, controls[0], source); have || err != nil {
+		return nil, err
+	}
+	p, err := s.Person(ctx, person)
 	if err != nil {
 		return nil, err
 	}
@@ -246,19 +251,65 @@ func completed(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch att
 	}
 	pend, err := bs.Stage(&buf)
 	if err != nil {
-		return nil, fmt.Errorf("stage the %s checklist of %s: %w", done.Checklist, p.Email, err)
+		return nil, fmt.Errorf("stage the %s checklist of %s: %w", checklist, p.Email, err)
 	}
-	name := fmt.Sprintf("%s-%s-%d.csv", done.Checklist, slug(p.Email), p.ID)
+	name := fmt.Sprintf("%s-%s-%d.csv", checklist, slug(p.Email), p.ID)
 	// The checklist's record is Attest's summary of acts already
 	// authorized one by one, so it is added as management's; Force: a
 	// checklist may close outside every period and is still the record.
 	ev, err := evidence.Add(ctx, s, bs, ch, nil, evidence.AddRequest{Controls: controls, Items: []evidence.Item{{Pending: pend, Name: name, MediaType: "text/csv"}},
-		Covers: last, PerformedOn: last, Source: fmt.Sprintf("%s checklist of person %d", done.Checklist, p.ID),
-		Note: fmt.Sprintf("%s checklist of %s (%s), %d items, completed %s", done.Checklist, cmpOr(p.Name, p.Email), p.Email, len(items), last), Force: true})
+		Covers: last, PerformedOn: last, Source: source,
+		Note: fmt.Sprintf("%s checklist of %s (%s), %d items, completed %s", checklist, cmpOr(p.Name, p.Email), p.Email, len(items), last), Force: true})
 	if err != nil {
 		return nil, err
 	}
 	return &ev.Evidence[0], nil
+}
+
+// recorded reports whether evidence in force from source supports control.
+func recorded(ctx context.Context, s DoneStore, control, source string) (bool, error) {
+	evs, err := s.EvidenceList(ctx, control, false)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range evs {
+		if e.Source == source && e.Retraction == nil {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// RecordCompleted records, for management, every checklist completed
+// and not yet recorded as evidence: those closed by an acknowledgement or
+// a training course rather than by a task marked done (Done records the
+// others as it goes). A job or the command line runs it after the
+// acknowledgements and training records change.
+func RecordCompleted(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.Change, actor *attest.User) ([]attest.Evidence, error) {
+	if !attest.Manages(actor) {
+		return nil, forbidden("records completed checklists")
+	}
+	all, err := s.ChecklistItems(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[[2]string]bool{}
+	out := []attest.Evidence{}
+	for _, it := range all {
+		k := [2]string{fmt.Sprint(it.PersonID), it.Checklist}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		ev, err := completed(ctx, s, bs, c, ch, it.PersonID, it.Checklist)
+		if err != nil {
+			return out, err
+		}
+		if ev != nil {
+			out = append(out, *ev)
+		}
+	}
+	return out, nil
 }
 
 // writeChecklist writes a checklist's items as CSV: the record of who did

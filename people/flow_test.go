@@ -152,6 +152,31 @@ func TestChecklistFlow(t *testing.T) {
 		t.Fatal(csv.String())
 	}
 
+	// Ada's onboarding: her tasks done by hand, her acknowledgements and
+	// training from their records; RecordCompleted keeps the completed
+	// checklist once.
+	var ada attest.Person
+	for _, p := range imp.People {
+		if p.Email == "ada@example.com" {
+			ada = p
+		}
+	}
+	adaItems, _ := s.ChecklistItems(ctx, ada.ID)
+	for _, x := range adaItems {
+		if x.Kind == attest.ItemTask {
+			if _, err := people.Done(ctx, s, bs, nil, change("2026-06-01"), nil, people.DoneRequest{Item: x.ID, By: "it@example.com", On: "2026-05-04"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	recs2, err := people.RecordCompleted(ctx, s, bs, completions{ada.ID: "2026-05-20"}, change("2026-06-01"), nil)
+	if err != nil || len(recs2) != 1 || recs2[0].Controls[0] != "HR-01" || recs2[0].PerformedOn[:10] != "2026-05-20" {
+		t.Fatalf("completed checklists: %+v, %v", recs2, err)
+	}
+	if again, err := people.RecordCompleted(ctx, s, bs, completions{ada.ID: "2026-05-20"}, change("2026-06-02"), nil); err != nil || len(again) != 0 {
+		t.Fatalf("recorded twice: %+v, %v", again, err)
+	}
+
 	// The auditor reads populations only: never the roster.
 	aud := &attest.User{ID: 50, Role: attest.RoleAuditor}
 	if _, err := people.List(ctx, s, aud, ""); attest.ErrorCode(err) != attest.EFORBIDDEN {

@@ -35,6 +35,7 @@ engagement's period as populations, never the roster itself.
   attest people show EMAIL|ID
   attest people checklist [EMAIL|ID] [--overdue] [--open] [--late]
   attest people checklist done ITEM [--by EMAIL] [--on DATE] [--evidence FILE]
+  attest people checklist record
   attest people checklist roles [--file checklists.yaml]
   attest people population hires|leavers [--control ID] [--reconcile-collection ID]
 
@@ -240,7 +241,7 @@ func (m *Main) peopleShow() *cobra.Command {
 		Short: "Show one person and their checklist items",
 		Args:  cobra.ExactArgs(1),
 		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			pr, err := people.Show(ctx, d.db, nil, nil, args[0], m.Now().UTC().Format(time.DateOnly))
+			pr, err := people.Show(ctx, d.db, completions(d), nil, args[0], m.Now().UTC().Format(time.DateOnly))
 			if err != nil {
 				return err
 			}
@@ -291,7 +292,7 @@ func (m *Main) peopleChecklist() *cobra.Command {
 			if len(args) == 1 {
 				q.Person = args[0]
 			}
-			items, err := people.Checklist(ctx, d.db, nil, nil, q, m.Now())
+			items, err := people.Checklist(ctx, d.db, completions(d), nil, q, m.Now())
 			if err != nil {
 				return err
 			}
@@ -304,7 +305,7 @@ func (m *Main) peopleChecklist() *cobra.Command {
 	c.Flags().BoolVar(&q.Overdue, "overdue", false, "only the items overdue today")
 	c.Flags().BoolVar(&q.Open, "open", false, "only the items not done yet")
 	c.Flags().BoolVar(&q.Late, "late", false, "only the items done late")
-	c.AddCommand(m.peopleChecklistDone(), m.peopleChecklistRoles())
+	c.AddCommand(m.peopleChecklistDone(), m.peopleChecklistRecord(), m.peopleChecklistRoles())
 	return c
 }
 
@@ -326,7 +327,7 @@ func (m *Main) peopleChecklistDone() *cobra.Command {
 					return err
 				}
 			}
-			got, err := people.Done(ctx, d.db, d.blobs, nil, m.change(), nil, req)
+			got, err := people.Done(ctx, d.db, d.blobs, completions(d), m.change(), nil, req)
 			if err != nil {
 				return err
 			}
@@ -348,6 +349,31 @@ func (m *Main) peopleChecklistDone() *cobra.Command {
 	c.Flags().StringVar(&req.Note, "note", "", "a note kept with the item")
 	c.Flags().StringArrayVar(&files, "evidence", nil, "a file showing it done, added as evidence of the item's controls (repeat)")
 	return c
+}
+
+// completions are the records that decide acknowledgements and training
+// items; nil (those items stay open) until the acknowledgements package
+// provides them.
+func completions(d *data) people.Completions { return nil }
+
+func (m *Main) peopleChecklistRecord() *cobra.Command {
+	return &cobra.Command{
+		Use:   "record",
+		Short: "Record every completed checklist not yet recorded as evidence on its controls",
+		Args:  cobra.NoArgs,
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			evs, err := people.RecordCompleted(ctx, d.db, d.blobs, completions(d), m.change(), nil)
+			if err != nil {
+				return err
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "%d completed checklists recorded as evidence.\n", len(evs))
+			for _, e := range evs {
+				fmt.Fprintf(&b, "  evidence %d: %s (%s), performed %s\n", e.ID, e.Name, strings.Join(e.Controls, ", "), e.PerformedOn)
+			}
+			return m.written(ctx, d, evs, "%s", b.String())
+		}),
+	}
 }
 
 func (m *Main) peopleChecklistRoles() *cobra.Command {
