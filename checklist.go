@@ -67,7 +67,8 @@ type ChecklistItem struct {
 
 // ChecklistDigest is the SHA-256 of items as created, each one's JSON on
 // a line of its own, in the order given: the done fields and the entries
-// are left out (the entries say them).
+// are left out (the entries say them). An item reassigned since
+// (ChecklistAssigned) hashes with the assignee it was created with.
 func ChecklistDigest(items []ChecklistItem) string {
 	h := sha256.New()
 	for _, it := range items {
@@ -98,6 +99,17 @@ type ChecklistDone struct {
 	Note     string `json:"note,omitempty"`
 }
 
+// ChecklistAssigned is the ledger entry of an item given to another
+// account: who had it (as created, or as the last assignment left it)
+// and who has it now.
+type ChecklistAssigned struct {
+	Item   int64  `json:"item"`
+	From   string `json:"from"`
+	FromID int64  `json:"from_id"`
+	To     string `json:"to"`
+	ToID   int64  `json:"to_id"`
+}
+
 // ChecklistStore keeps the checklists' items.
 type ChecklistStore interface {
 	// RecordRoster is RecordPeople with the checklist items the change
@@ -113,4 +125,8 @@ type ChecklistStore interface {
 	// CompleteChecklistItem records an item done, with its entry; an item
 	// already done is ECONFLICT.
 	CompleteChecklistItem(ctx context.Context, ch Change, d ChecklistDone) (*ChecklistItem, error)
+	// AssignChecklistItem gives an item not yet done to another account,
+	// with its entry (a.From and a.FromID filled in by the store); an
+	// item already done is ECONFLICT.
+	AssignChecklistItem(ctx context.Context, ch Change, a ChecklistAssigned) (*ChecklistItem, error)
 }

@@ -153,4 +153,6 @@ const (
 const (
 	// EntryChecklistItemDone records a checklist item done (ChecklistDone).
 	EntryChecklistItemDone = "checklist.item_done"
+	// EntryChecklistItemAssigned records a checklist item given to another account (ChecklistAssigned).
+	EntryChecklistItemAssigned = "checklist.item_assigned"
 )

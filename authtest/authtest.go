@@ -274,6 +274,14 @@ var Cases = []Case{
 		}
 		return fmt.Errorf("no item of %s is assigned to the control owner", saved.Person.Email)
 	}},
+	{"assign a checklist item", management, func(ctx context.Context, w *World, a *attest.User) error {
+		saved, err := people.Save(ctx, w.Store, w.ch(), nil, attest.Person{Email: w.reason() + "@example.com", Start: "2026-10-01"}, people.Options{Since: "2026-01-01"})
+		if err != nil {
+			return err
+		}
+		_, err = people.Assign(ctx, w.Store, w.ch(), a, saved.Items[0].ID, w.Users[attest.RoleOwner].Email)
+		return err
+	}},
 	{"read the hire population of e1", append(management, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
 		sc, err := w.Env.Policy.Scope(ctx, a)
 		if err != nil {

@@ -30,6 +30,7 @@ func newState() *state {
 		settings:  map[string]string{}, setEntry: map[string]int64{},
 		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
 		roster: map[int64]attest.RosterChange{}, itemsDone: map[int64]attest.ChecklistDone{}, itemsDoneEntry: map[int64]int64{},
+		itemsAssigned: map[int64][]attest.ChecklistAssigned{},
 	}
 }
 
@@ -198,6 +199,10 @@ var appliers = map[string]applier{
 	attest.EntryChecklistItemDone: on(func(st *state, e ledger.Entry, d attest.ChecklistDone) bool {
 		st.itemsDone[d.Item], st.itemsDoneEntry[d.Item] = d, e.Seq
 		return d.Item != 0 && d.On != ""
+	}),
+	attest.EntryChecklistItemAssigned: on(func(st *state, e ledger.Entry, a attest.ChecklistAssigned) bool {
+		st.itemsAssigned[a.Item] = append(st.itemsAssigned[a.Item], a)
+		return a.Item != 0
 	}),
 }
 

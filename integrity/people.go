@@ -75,6 +75,15 @@ func compareChecklists(ctx context.Context, s attest.Store, st *state, r *Report
 	done := maps.Clone(st.itemsDoneEntry)
 	byEntry := map[int64][]attest.ChecklistItem{}
 	for _, it := range items {
+		// An item reassigned since is checked as created: with the
+		// assignee its first assignment took it from, and now with the
+		// one its last gave it to.
+		if as := st.itemsAssigned[it.ID]; len(as) > 0 {
+			if last := as[len(as)-1]; it.Assignee != last.To || it.AssigneeID != last.ToID {
+				r.add(RecordMismatch, -1, "", "checklist item %d is assigned to %s, not to %s as its last assignment recorded", it.ID, it.Assignee, last.To)
+			}
+			it.Assignee, it.AssigneeID = as[0].From, as[0].FromID
+		}
 		byEntry[it.Entry] = append(byEntry[it.Entry], it)
 	}
 	for n, its := range byEntry {

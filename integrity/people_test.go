@@ -75,6 +75,7 @@ func TestVerifyChecklists(t *testing.T) {
 		{"every item removed", `DELETE FROM checklist_items`, "missing from the database"},
 		{"marked done by SQL", `UPDATE checklist_items SET done_on = '2026-03-02', done_entry = 99 WHERE item_key = 'access-removed'`, "no entry records it"},
 		{"done date moved", `UPDATE checklist_items SET done_on = '2026-02-01' WHERE item_key = 'equipment-returned'`, "differs from what entry"},
+		{"reassigned by SQL", `UPDATE checklist_items SET assignee = 'mallory@example.com', assignee_id = 9 WHERE item_key = 'access-removed'`, "not to it@example.com as its last assignment"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -89,6 +90,9 @@ func TestVerifyChecklists(t *testing.T) {
 				t.Fatal(err)
 			}
 			if _, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: items[1].ID, On: "2026-03-03", By: 1, ByName: "Ops"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: items[0].ID, To: "it@example.com", ToID: 2}); err != nil {
 				t.Fatal(err)
 			}
 			if c.sql != "" {

@@ -55,6 +55,8 @@ type state struct {
 	// itemsDone is each checklist item done, by item, with its entry.
 	itemsDone      map[int64]attest.ChecklistDone
 	itemsDoneEntry map[int64]int64
+	// itemsAssigned is each checklist item's assignments, in ledger order.
+	itemsAssigned map[int64][]attest.ChecklistAssigned
 }
 
 func (s *state) evidenceIDs() []int64 {

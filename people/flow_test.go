@@ -205,3 +205,37 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// An item opened before its owner had an account is given to one; its new
+// assignee marks it done, nobody's name is guessed.
+func TestAssign(t *testing.T) {
+	s := sqlitetest.Create(t)
+	bs := sqlitetest.Blobs(t)
+	saved, err := people.Save(ctx, s, change("2026-03-01"), nil, attest.Person{Email: "dee@example.com", End: "2026-03-02"}, people.Options{Since: "2026-01-01"})
+	if err != nil || len(saved.Items) == 0 || saved.Items[0].AssigneeID != 0 {
+		t.Fatalf("saved: %+v, %v", saved, err)
+	}
+	item := saved.Items[0].ID
+	ito, _ := s.SaveUser(ctx, change("2026-03-01"), attest.User{Email: "it@example.com", Name: "Ito", Role: attest.RoleOwner})
+	aud, _ := s.SaveUser(ctx, change("2026-03-01"), attest.User{Email: "ana@cpa.example", Name: "Ana", Role: attest.RoleAuditor})
+	if _, err := people.Done(ctx, s, bs, nil, change("2026-03-03"), ito, people.DoneRequest{Item: item}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Fatalf("done before it was Ito's: %v", err)
+	}
+	for _, c := range []struct {
+		to    string
+		actor *attest.User
+		code  string
+	}{{"nobody@example.com", nil, attest.EINVALID}, {aud.Email, nil, attest.EINVALID}, {ito.Email, ito, attest.EFORBIDDEN}} {
+		if _, err := people.Assign(ctx, s, change("2026-03-02"), c.actor, item, c.to); attest.ErrorCode(err) != c.code {
+			t.Errorf("assign to %s: %v, want %s", c.to, err, c.code)
+		}
+	}
+	it, err := people.Assign(ctx, s, change("2026-03-02"), nil, item, "IT@example.com")
+	if err != nil || it.AssigneeID != ito.ID {
+		t.Fatalf("assigned: %+v, %v", it, err)
+	}
+	res, err := people.Done(ctx, s, bs, nil, change("2026-03-03"), ito, people.DoneRequest{Item: item})
+	if err != nil || res.Item.DoneBy != ito.ID || res.Item.Status != people.DoneOnTime {
+		t.Fatalf("done by Ito: %+v, %v", res, err)
+	}
+}

@@ -52,6 +52,20 @@ func testChecklists(t *testing.T, s attest.Store) {
 		t.Fatal("a refused change wrote its person")
 	}
 
+	// Reassigned, then done: the assignment names who had it.
+	size, _ = s.LedgerSize(ctx)
+	moved, err := s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: made[0].ID, To: "other@example.com", ToID: 4})
+	if err != nil || moved.Assignee != "other@example.com" || moved.AssigneeID != 4 {
+		t.Fatalf("assigned: %+v, %v", moved, err)
+	}
+	var as attest.ChecklistAssigned
+	readEntry(t, s, size, attest.EntryChecklistItemAssigned, &as)
+	if as.From != "ops@example.com" || as.FromID != 3 || as.ToID != 4 {
+		t.Fatalf("assignment entry: %+v", as)
+	}
+	_, err = s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: 9999, To: "x@example.com"})
+	mustCode(t, err, attest.ENOTFOUND)
+	size, _ = s.LedgerSize(ctx)
 	done, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: made[0].ID, On: "2026-03-30", By: 3, ByName: "Ops", Evidence: 0, Note: "cleared"})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +84,9 @@ func testChecklists(t *testing.T, s attest.Store) {
 	mustCode(t, err, attest.ENOTFOUND)
 	_, err = s.ChecklistItem(ctx, 9999)
 	mustCode(t, err, attest.ENOTFOUND)
-	if all, _ := s.ChecklistItems(ctx, 0); len(all) != 2 || attest.ChecklistDigest(all) != rc.ItemsDigest {
+	_, err = s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: made[0].ID, To: "x@example.com"})
+	mustCode(t, err, attest.ECONFLICT)
+	if all, _ := s.ChecklistItems(ctx, 0); len(all) != 2 || all[0].AssigneeID != 4 {
 		t.Fatalf("every item: %+v", all)
 	}
 }

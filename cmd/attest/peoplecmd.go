@@ -35,6 +35,7 @@ engagement's period as populations, never the roster itself.
   attest people show EMAIL|ID
   attest people checklist [EMAIL|ID] [--overdue] [--open] [--late]
   attest people checklist done ITEM [--by EMAIL] [--on DATE] [--evidence FILE]
+  attest people checklist assign ITEM --to EMAIL
   attest people checklist record
   attest people checklist roles [--file checklists.yaml]
   attest people population hires|leavers [--control ID] [--reconcile-collection ID]
@@ -305,7 +306,7 @@ func (m *Main) peopleChecklist() *cobra.Command {
 	c.Flags().BoolVar(&q.Overdue, "overdue", false, "only the items overdue today")
 	c.Flags().BoolVar(&q.Open, "open", false, "only the items not done yet")
 	c.Flags().BoolVar(&q.Late, "late", false, "only the items done late")
-	c.AddCommand(m.peopleChecklistDone(), m.peopleChecklistRecord(), m.peopleChecklistRoles())
+	c.AddCommand(m.peopleChecklistDone(), m.peopleChecklistAssign(), m.peopleChecklistRecord(), m.peopleChecklistRoles())
 	return c
 }
 
@@ -317,9 +318,9 @@ func (m *Main) peopleChecklistDone() *cobra.Command {
 		Short: "Record a task item done, by the account that did it, with evidence",
 		Args:  cobra.ExactArgs(1),
 		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
-			if err != nil || id <= 0 {
-				return attest.Errorf(attest.EINVALID, "%q is not a checklist item's number (see attest people checklist)", args[0])
+			id, err := itemArg(args[0])
+			if err != nil {
+				return err
 			}
 			req.Item = id
 			if len(files) > 0 {
@@ -348,6 +349,37 @@ func (m *Main) peopleChecklistDone() *cobra.Command {
 	c.Flags().StringVar(&req.On, "on", "", "the day it was done (YYYY-MM-DD; default today)")
 	c.Flags().StringVar(&req.Note, "note", "", "a note kept with the item")
 	c.Flags().StringArrayVar(&files, "evidence", nil, "a file showing it done, added as evidence of the item's controls (repeat)")
+	return c
+}
+
+func itemArg(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, attest.Errorf(attest.EINVALID, "%q is not a checklist item's number (see attest people checklist)", s)
+	}
+	return id, nil
+}
+
+func (m *Main) peopleChecklistAssign() *cobra.Command {
+	var to string
+	c := &cobra.Command{
+		Use:   "assign ITEM --to EMAIL",
+		Short: "Give a checklist item to another account (its assignee marks it done)",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := itemArg(args[0])
+			if err != nil {
+				return err
+			}
+			it, err := people.Assign(ctx, d.db, m.change(), nil, id, to)
+			if err != nil {
+				return err
+			}
+			return m.written(ctx, d, it, "Item %d (%s of %s) is now %s's.\n", it.ID, it.Title, it.Person, it.Assignee)
+		}),
+	}
+	c.Flags().StringVar(&to, "to", "", "the e-mail address of the account that will do it (required)")
+	c.MarkFlagRequired("to")
 	return c
 }
 

@@ -131,3 +131,34 @@ func (s *Store) CompleteChecklistItem(ctx context.Context, ch attest.Change, d a
 	}
 	return s.ChecklistItem(ctx, d.Item)
 }
+
+// AssignChecklistItem gives an item not yet done to another account,
+// with its ledger entry, in one transaction.
+func (s *Store) AssignChecklistItem(ctx context.Context, ch attest.Change, a attest.ChecklistAssigned) (*attest.ChecklistItem, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var doneEntry int64
+	err = tx.QueryRowContext(ctx, `SELECT assignee, assignee_id, done_entry FROM checklist_items WHERE id = ?`, a.Item).Scan(&a.From, &a.FromID, &doneEntry)
+	if isNoRows(err) {
+		return nil, notFound("checklist item", strconv.FormatInt(a.Item, 10))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if doneEntry != 0 {
+		return nil, attest.Errorf(attest.ECONFLICT, "checklist item %d is already done (ledger entry %d)", a.Item, doneEntry)
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryChecklistItemAssigned, a); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE checklist_items SET assignee = ?, assignee_id = ? WHERE id = ?`, a.To, a.ToID, a.Item); err != nil {
+		return nil, fmt.Errorf("assign checklist item %d: %w", a.Item, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return s.ChecklistItem(ctx, a.Item)
+}
