@@ -287,7 +287,7 @@ var Cases = []Case{
 		if err != nil {
 			return err
 		}
-		_, err = people.Extract(ctx, w.Store, sc, a, people.PopulationRequest{Engagement: "e1", Kind: people.Hires, Control: "AX-01"})
+		_, err = people.Extract(ctx, w.Store, sc, a, people.PopulationRequest{Engagement: "e1", Kind: people.Hires, Control: "AX-01"}, w.Env.Policy.Now)
 		return err
 	}},
 	{"record the leaver population of e1", management, func(ctx context.Context, w *World, a *attest.User) error {

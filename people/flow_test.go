@@ -182,10 +182,10 @@ func TestChecklistFlow(t *testing.T) {
 	if _, err := people.List(ctx, s, aud, ""); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Fatalf("the auditor read the roster: %v", err)
 	}
-	if _, err := people.Extract(ctx, s, scope{"e1"}, aud, people.PopulationRequest{Engagement: "e1", Kind: people.Hires, Control: "HR-01"}); err != nil {
+	if _, err := people.Extract(ctx, s, scope{"e1"}, aud, people.PopulationRequest{Engagement: "e1", Kind: people.Hires, Control: "HR-01"}, time.Now()); err != nil {
 		t.Fatalf("the auditor's own engagement: %v", err)
 	}
-	if _, err := people.Extract(ctx, s, scope{"e2"}, aud, people.PopulationRequest{Engagement: "e1", Kind: people.Hires, Control: "HR-01"}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+	if _, err := people.Extract(ctx, s, scope{"e2"}, aud, people.PopulationRequest{Engagement: "e1", Kind: people.Hires, Control: "HR-01"}, time.Now()); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Fatalf("another engagement: %v", err)
 	}
 }

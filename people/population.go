@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
@@ -64,11 +65,11 @@ type Extracted struct {
 	People []attest.Person `json:"people"`
 }
 
-// Extract draws the hire or leaver population of an engagement's period
-// from the roster: for management, and for the service auditor of that
-// engagement (inside their window, by sc), who reads the roster only this
-// way.
-func Extract(ctx context.Context, s PopulationStore, sc Scope, actor *attest.User, req PopulationRequest) (*Extracted, error) {
+// Extract draws the hire or leaver population of an engagement's period,
+// up to today when the period has not ended, from the roster: for
+// management, and for the service auditor of that engagement (inside
+// their window, by sc), who reads the roster only this way.
+func Extract(ctx context.Context, s PopulationStore, sc Scope, actor *attest.User, req PopulationRequest, now time.Time) (*Extracted, error) {
 	if !attest.Manages(actor) && (actor.Role != attest.RoleAuditor || sc == nil) {
 		return nil, forbidden("and the engagement's service auditor read the hire and leaver populations")
 	}
@@ -95,15 +96,15 @@ func Extract(ctx context.Context, s PopulationStore, sc Scope, actor *attest.Use
 	if err != nil {
 		return nil, err
 	}
-	out := &Extracted{Engagement: e.ID, Kind: req.Kind, Control: control, From: e.PeriodStart, Through: e.PeriodEnd, People: []attest.Person{}}
+	out := &Extracted{Engagement: e.ID, Kind: req.Kind, Control: control, From: e.PeriodStart, Through: min(e.PeriodEnd, now.UTC().Format(time.DateOnly)), People: []attest.Person{}}
 	date, field := func(p attest.Person) string { return p.Start }, "start"
 	if req.Kind == Leavers {
 		date, field = func(p attest.Person) string { return p.End }, "end"
 	}
-	out.Query = fmt.Sprintf("people on the roster marked in scope with a %s date from %s to %s", field, e.PeriodStart, e.PeriodEnd)
+	out.Query = fmt.Sprintf("people on the roster marked in scope with a %s date from %s to %s", field, out.From, out.Through)
 	for _, p := range all {
 		out.Entry = max(out.Entry, p.Entry)
-		if d := date(p); p.InScope && d >= e.PeriodStart && d <= e.PeriodEnd {
+		if d := date(p); p.InScope && d >= out.From && d <= out.Through {
 			out.People = append(out.People, p)
 		}
 	}
@@ -171,7 +172,7 @@ func RecordPopulation(ctx context.Context, s PopulationsStore, bs Putter, ch att
 	if !attest.Manages(actor) {
 		return nil, nil, forbidden("records populations")
 	}
-	x, err := Extract(ctx, s, nil, actor, req)
+	x, err := Extract(ctx, s, nil, actor, req, ch.At)
 	if err != nil {
 		return nil, nil, err
 	}
