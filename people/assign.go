@@ -29,7 +29,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 	}
 	u, err := s.UserByEmail(ctx, strings.TrimSpace(to))
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return nil, attest.Errorf(attest.EINVALID, "to: no account has the address %s: add it first (attest user add)", to)
+		return nil, attest.Errorf(attest.EINVALID, "to: no account has the address %s: add the account first", to)
 	}
 	if err != nil {
 		return nil, err
