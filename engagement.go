@@ -179,6 +179,7 @@ type Store interface {
 	AccessReviewStore
 	PolicyStore
 	PeopleStore
+	ChecklistStore
 	DocumentStore
 	UserStore
 	TrustStore

@@ -146,3 +146,13 @@ const (
 	// EntryPersonSaved records one person entered or changed by hand.
 	EntryPersonSaved = "person.saved"
 )
+
+// Onboarding and offboarding checklists. Items are created with the
+// roster change that hires or lets go their person (named by that entry's
+// RosterChange.Items and ItemsDigest); each is done by its own entry.
+const (
+	// EntryChecklistItemDone records a checklist item done (ChecklistDone).
+	EntryChecklistItemDone = "checklist.item_done"
+	// EntryChecklistItemAssigned records a checklist item given to another account (ChecklistAssigned).
+	EntryChecklistItemAssigned = "checklist.item_assigned"
+)

@@ -77,6 +77,10 @@ type RosterChange struct {
 	Changed int    `json:"changed"`
 	Rows    int    `json:"rows"`
 	Digest  string `json:"rows_sha256"`
+	// Items counts the checklist items the change created, ItemsDigest
+	// their SHA-256 (ChecklistDigest); empty when it created none.
+	Items       int    `json:"items,omitempty"`
+	ItemsDigest string `json:"items_sha256,omitempty"`
 }
 
 // PeopleDigest is the SHA-256 of people as written, each one's JSON on a

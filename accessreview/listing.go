@@ -296,6 +296,15 @@ func RosterFrom(records []collect.Record) Roster {
 	return out
 }
 
+// RosterOf is the stored roster (attest.PeopleStore's people) as a Roster.
+func RosterOf(people []attest.Person) Roster {
+	out := Roster{}
+	for _, p := range people {
+		out[p.Email] = Person{Email: p.Email, Name: p.Name, Manager: p.Manager, Status: p.Status, EndDate: p.End}
+	}
+	return out
+}
+
 // Employed reports whether p works for the organization on day (YYYY-MM-DD).
 func (p Person) Employed(day string) bool {
 	return p.Status != "terminated" && (p.EndDate == "" || p.EndDate >= day)

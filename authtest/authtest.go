@@ -29,6 +29,7 @@ import (
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/storetest"
 )
 
@@ -237,6 +238,61 @@ var Cases = []Case{
 			return err
 		}
 		return sc.Engagement("e1")
+	}},
+	{"import the roster", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := people.Import(ctx, w.Store, w.ch(), a, people.ImportRequest{Name: "roster.csv", Data: []byte("email,name\n" + w.reason() + "@example.com,Someone\n"), Confirm: true})
+		return err
+	}},
+	{"enter a person on the roster", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := people.Save(ctx, w.Store, w.ch(), a, attest.Person{Email: w.reason() + "@example.com", Start: "2026-10-01"}, people.Options{})
+		return err
+	}},
+	{"read the roster", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := people.List(ctx, w.Store, a, "")
+		return err
+	}},
+	{"read the checklist items (one's own, or all for management)", append(staff, attest.RoleViewer), func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := people.Checklist(ctx, w.Store, nil, a, people.ChecklistQuery{}, w.Env.Policy.Now)
+		return err
+	}},
+	{"mark a checklist item done (assigned to the control owner)", append(management, attest.RoleOwner), func(ctx context.Context, w *World, a *attest.User) error {
+		owner := w.Users[attest.RoleOwner]
+		saved, err := people.Save(ctx, w.Store, w.ch(), nil, attest.Person{Email: w.reason() + "@example.com", Start: "2026-10-01"},
+			people.Options{Since: "2026-01-01", Owners: map[string]string{"people-ops": owner.Email}})
+		if err != nil {
+			return err
+		}
+		by := ""
+		if a == nil {
+			by = owner.Email
+		}
+		for _, it := range saved.Items {
+			if it.Kind == attest.ItemTask && it.AssigneeID == owner.ID {
+				_, err := people.Done(ctx, w.Store, w.Blobs, nil, w.ch(), a, people.DoneRequest{Item: it.ID, By: by, On: "2026-10-01"})
+				return err
+			}
+		}
+		return fmt.Errorf("no item of %s is assigned to the control owner", saved.Person.Email)
+	}},
+	{"assign a checklist item", management, func(ctx context.Context, w *World, a *attest.User) error {
+		saved, err := people.Save(ctx, w.Store, w.ch(), nil, attest.Person{Email: w.reason() + "@example.com", Start: "2026-10-01"}, people.Options{Since: "2026-01-01"})
+		if err != nil {
+			return err
+		}
+		_, err = people.Assign(ctx, w.Store, w.ch(), a, saved.Items[0].ID, w.Users[attest.RoleOwner].Email)
+		return err
+	}},
+	{"read the hire population of e1", append(management, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
+		sc, err := w.Env.Policy.Scope(ctx, a)
+		if err != nil {
+			return err
+		}
+		_, err = people.Extract(ctx, w.Store, sc, a, people.PopulationRequest{Engagement: "e1", Kind: people.Hires, Control: "AX-01"}, w.Env.Policy.Now)
+		return err
+	}},
+	{"record the leaver population of e1", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, _, err := people.RecordPopulation(ctx, w.Store, w.Blobs, w.ch(), a, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers, Control: "AX-01"})
+		return err
 	}},
 }
 

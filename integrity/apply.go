@@ -29,7 +29,8 @@ func newState() *state {
 		downloads: map[int64]attest.Download{},
 		settings:  map[string]string{}, setEntry: map[string]int64{},
 		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
-		roster: map[int64]attest.RosterChange{},
+		roster: map[int64]attest.RosterChange{}, itemsDone: map[int64]attest.ChecklistDone{}, itemsDoneEntry: map[int64]int64{},
+		itemsAssigned: map[int64][]attest.ChecklistAssigned{},
 	}
 }
 
@@ -195,6 +196,14 @@ var appliers = map[string]applier{
 	attest.EntryPolicyPublished: on(policyChanged),
 	attest.EntryRosterImported:  on(rosterChanged),
 	attest.EntryPersonSaved:     on(rosterChanged),
+	attest.EntryChecklistItemDone: on(func(st *state, e ledger.Entry, d attest.ChecklistDone) bool {
+		st.itemsDone[d.Item], st.itemsDoneEntry[d.Item] = d, e.Seq
+		return d.Item != 0 && d.On != ""
+	}),
+	attest.EntryChecklistItemAssigned: on(func(st *state, e ledger.Entry, a attest.ChecklistAssigned) bool {
+		st.itemsAssigned[a.Item] = append(st.itemsAssigned[a.Item], a)
+		return a.Item != 0
+	}),
 }
 
 // rosterChanged keeps a roster change's count and digest: its rows are

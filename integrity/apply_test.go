@@ -70,6 +70,8 @@ func TestAppliers(t *testing.T) {
 		{attest.EntryPolicyPublished, attest.PolicyChange{Policy: attest.Policy{ID: "P1"}}, func(st *state) bool { return st.policies["P1"].Entry == 7 }},
 		{attest.EntryRosterImported, attest.RosterChange{Rows: 3, Digest: "d"}, func(st *state) bool { return st.roster[7].Rows == 3 }},
 		{attest.EntryPersonSaved, attest.RosterChange{Rows: 1, Digest: "d"}, func(st *state) bool { return st.roster[7].Rows == 1 }},
+		{attest.EntryChecklistItemDone, attest.ChecklistDone{Item: 4, On: "2026-03-02", By: 2}, func(st *state) bool { return st.itemsDone[4].By == 2 && st.itemsDoneEntry[4] == 7 }},
+		{attest.EntryChecklistItemAssigned, attest.ChecklistAssigned{Item: 4, To: "x@example.com", ToID: 3}, func(st *state) bool { return st.itemsAssigned[4][0].ToID == 3 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ, func(t *testing.T) {
@@ -144,7 +146,7 @@ func TestAppliersCoverEveryType(t *testing.T) {
 		attest.EntryTestRecorded, attest.EntryResponseAdded, attest.EntryRequestSaved, attest.EntryRequestComment, attest.EntryDeviationDisclosed,
 		attest.EntryUserSaved, attest.EntryTokenSaved,
 		attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished,
-		attest.EntryNDASaved, attest.EntryDownload, attest.EntryRosterImported, attest.EntryPersonSaved,
+		attest.EntryNDASaved, attest.EntryDownload, attest.EntryRosterImported, attest.EntryPersonSaved, attest.EntryChecklistItemDone, attest.EntryChecklistItemAssigned,
 	}
 	all = append(all, attest.AccessEntries...)
 	for _, typ := range all {

@@ -60,3 +60,62 @@ func TestVerifyRoster(t *testing.T) {
 		})
 	}
 }
+
+// A checklist item created, changed or marked done by SQL rather than by
+// its entries is reported by verify.
+func TestVerifyChecklists(t *testing.T) {
+	ctx := context.Background()
+	ch := attest.Change{Actor: "tester", At: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	cases := []struct {
+		name, sql, want string
+	}{
+		{"untouched", "", ""},
+		{"due date moved", `UPDATE checklist_items SET due = '2026-12-31' WHERE item_key = 'access-removed'`, "do not match"},
+		{"item removed", `DELETE FROM checklist_items WHERE item_key = 'access-removed'`, "do not match"},
+		{"every item removed", `DELETE FROM checklist_items`, "missing from the database"},
+		{"marked done by SQL", `UPDATE checklist_items SET done_on = '2026-03-02', done_entry = 99 WHERE item_key = 'access-removed'`, "no entry records it"},
+		{"done date moved", `UPDATE checklist_items SET done_on = '2026-02-01' WHERE item_key = 'equipment-returned'`, "differs from what entry"},
+		{"reassigned by SQL", `UPDATE checklist_items SET assignee = 'mallory@example.com', assignee_id = 9 WHERE item_key = 'access-removed'`, "not to it@example.com as its last assignment"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := sqlitetest.Create(t)
+			_, items, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, []attest.Person{
+				{Email: "bo@example.com", Name: "Bo", Kind: attest.PersonEmployee, Status: attest.PersonTerminated, End: "2026-02-27"},
+			}, []attest.ChecklistItem{
+				{Person: "bo@example.com", Checklist: attest.Offboarding, Key: "access-removed", Kind: attest.ItemTask, Due: "2026-03-02"},
+				{Person: "bo@example.com", Checklist: attest.Offboarding, Key: "equipment-returned", Kind: attest.ItemTask, Due: "2026-03-04"},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: items[1].ID, On: "2026-03-03", By: 1, ByName: "Ops"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: items[0].ID, To: "it@example.com", ToID: 2}); err != nil {
+				t.Fatal(err)
+			}
+			if c.sql != "" {
+				if _, err := s.SQL().ExecContext(ctx, c.sql); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep, err := integrity.Check(ctx, integrity.Input{Store: s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found []string
+			for _, p := range rep.Problems {
+				if strings.Contains(p.Detail, "checklist") {
+					found = append(found, p.Detail)
+				}
+			}
+			if c.want == "" && len(found) > 0 {
+				t.Fatalf("untouched checklists reported: %v", found)
+			}
+			if c.want != "" && (len(found) == 0 || !strings.Contains(strings.Join(found, "\n"), c.want)) {
+				t.Fatalf("want a problem saying %q, got %v", c.want, found)
+			}
+		})
+	}
+}

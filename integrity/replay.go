@@ -52,6 +52,11 @@ type state struct {
 	policyEvents   map[int64]attest.PolicyEvent
 	// roster is each roster change by its entry.
 	roster map[int64]attest.RosterChange
+	// itemsDone is each checklist item done, by item, with its entry.
+	itemsDone      map[int64]attest.ChecklistDone
+	itemsDoneEntry map[int64]int64
+	// itemsAssigned is each checklist item's assignments, in ledger order.
+	itemsAssigned map[int64][]attest.ChecklistAssigned
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -147,6 +152,9 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		return err
 	}
 	if err := comparePeople(ctx, s, st, r); err != nil {
+		return err
+	}
+	if err := compareChecklists(ctx, s, st, r); err != nil {
 		return err
 	}
 	return compareEventsAndNotRequired(ctx, s, st, r)

@@ -10,6 +10,7 @@ import (
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/period"
 )
 
@@ -88,7 +89,7 @@ func Load(ctx context.Context, s Store, e *attest.Engagement, when time.Time, de
 	if in.History, err = engagement.History(ctx, s, e.ID); err != nil {
 		return nil, err
 	}
-	reg, err := deviation.Load(ctx, s, e, deviation.ExaminationSpan(e, at), deviation.Inputs{Run: sh.Run, Description: desc})
+	reg, err := deviation.Load(ctx, s, e, deviation.ExaminationSpan(e, at), deviation.Inputs{Run: sh.Run, Description: desc, More: people.DeviationSources(s, nil)})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/deviation"
+	"github.com/attest-dev/attest/people"
 )
 
 // Issued is the record of a report the service auditor issued, as kept
@@ -125,7 +126,7 @@ func BridgeMatters(ctx context.Context, s BridgeSource, e *attest.Engagement, d 
 	}
 	span := Span{After: end, Through: through, When: today}
 	out := DescriptionMatters(d, span)
-	dev, err := KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: d, IssuedEnd: issued.End}, span)
+	dev, err := KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: d, IssuedEnd: issued.End, More: people.DeviationSources(s, nil)}, span)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/attest-dev/attest/deviation"
 	eng "github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/people"
 )
 
 // Documents reads an engagement's documents of one kind, oldest first.
@@ -126,7 +127,7 @@ func LoadInput(ctx context.Context, s InputStore, blobs blob.Store, e *attest.En
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
 	}
-	if in.Known, err = KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: in.Description, IssuedEnd: issuedEnd(ctx, s, e)}, ExaminationSpan(e, now)); err != nil {
+	if in.Known, err = KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: in.Description, IssuedEnd: issuedEnd(ctx, s, e), More: people.DeviationSources(s, nil)}, ExaminationSpan(e, now)); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -246,7 +247,7 @@ func LoadRegister(ctx context.Context, s RegisterStore, blobs blob.Store, e *att
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
 	}
-	return deviation.Load(ctx, s, e, ExaminationSpan(e, now), deviation.Inputs{Run: run, Description: desc, IssuedEnd: issuedEnd(ctx, s, e)})
+	return deviation.Load(ctx, s, e, ExaminationSpan(e, now), deviation.Inputs{Run: run, Description: desc, IssuedEnd: issuedEnd(ctx, s, e), More: people.DeviationSources(s, nil)})
 }
 
 // BridgeStore is what DraftBridge reads.

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"AccessReviews", testAccessReviews},
 		{"Policies", testPolicies},
 		{"People", testPeople},
+		{"Checklists", testChecklists},
 		{"Completeness", testCompleteness},
 		{"Documents", testDocuments},
 		{"BlobRefs", testBlobRefs},

@@ -159,7 +159,16 @@ func (m *Main) roster(ctx context.Context, d *data, id int64, file string) (acce
 		}
 		return r, "file " + filepath.Base(file), nil
 	}
-	return nil, "", nil
+	// Neither: the roster Attest keeps (attest people), when there is one.
+	ps, err := d.db.People(ctx)
+	if err != nil || len(ps) == 0 {
+		return nil, "", err
+	}
+	last := int64(0)
+	for _, p := range ps {
+		last = max(last, p.Entry)
+	}
+	return accessreview.RosterOf(ps), fmt.Sprintf("the roster as of ledger entry %d", last), nil
 }
 
 func (m *Main) reviewStart() *cobra.Command {
@@ -201,7 +210,7 @@ func (m *Main) reviewStart() *cobra.Command {
 	c.Flags().StringVar(&system, "system", "", "the system under review (required)")
 	c.Flags().StringVar(&due, "due", "", "the day reviewers must be done by (YYYY-MM-DD; default: in 30 days)")
 	c.Flags().StringVar(&completeness, "completeness", "", "how you checked the listing complete, beyond what Attest checks (e.g. reconciled to the console's count)")
-	c.Flags().Int64Var(&rosterID, "roster", 0, "a collection holding the HR roster: flags accounts of people not on it or gone")
+	c.Flags().Int64Var(&rosterID, "roster", 0, "a collection holding the HR roster: flags accounts of people not on it or gone (default: the roster of attest people, if any)")
 	c.Flags().StringVar(&rosterFile, "roster-file", "", "an HR roster CSV, instead of --roster")
 	src.flags(c)
 	c.MarkFlagRequired("system")

@@ -52,6 +52,7 @@ var copyTables = []struct {
 	{"policy_events", "entry, policy_id, version, action, account, name, note, by_name, at", "entry"},
 	{"people", personCols, "id"},
 	{"person_changes", "entry, seq, person_id, record", "entry, seq"},
+	{"checklist_items", checklistCols, "id"},
 }
 
 // The jobs and sessions tables are not copied: they are a running

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,11 +17,29 @@ const personCols = `id, employee_id, email, name, kind, status, start_date, end_
 // every row as written, with one ledger entry holding rc and the rows'
 // SHA-256, in one transaction.
 func (s *Store) RecordPeople(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, people []attest.Person) ([]attest.Person, error) {
+	out, _, err := s.RecordRoster(ctx, ch, typ, rc, people, nil)
+	return out, err
+}
+
+// RecordRoster is RecordPeople with the checklist items the change
+// creates, written in the same transaction and named by the same entry.
+func (s *Store) RecordRoster(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, people []attest.Person, items []attest.ChecklistItem) ([]attest.Person, []attest.ChecklistItem, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer tx.Rollback()
+	items = slices.Clone(items)
+	out, err := s.recordPeople(ctx, tx, ch, typ, &rc, people, items)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, items, tx.Commit()
+}
+
+// recordPeople writes the people, the items (given their IDs and
+// people's IDs here) and the entry, on tx.
+func (s *Store) recordPeople(ctx context.Context, tx *tx, ch attest.Change, typ string, rc *attest.RosterChange, people []attest.Person, items []attest.ChecklistItem) ([]attest.Person, error) {
 	next, err := nextID(ctx, tx, "people")
 	if err != nil {
 		return nil, err
@@ -45,7 +64,14 @@ func (s *Store) RecordPeople(ctx context.Context, ch attest.Change, typ string, 
 		out[i] = p
 	}
 	rc.Digest = attest.PeopleDigest(out)
-	n, err := appendEntry(ctx, tx, ch, typ, rc)
+	if err := itemsOf(ctx, tx, out, items); err != nil {
+		return nil, err
+	}
+	rc.Items, rc.ItemsDigest = 0, ""
+	if len(items) > 0 {
+		rc.Items, rc.ItemsDigest = len(items), attest.ChecklistDigest(items)
+	}
+	n, err := appendEntry(ctx, tx, ch, typ, *rc)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +118,10 @@ func (s *Store) RecordPeople(ctx context.Context, ch attest.Change, typ string, 
 			return nil, fmt.Errorf("record roster rows: %w", err)
 		}
 	}
-	return out, tx.Commit()
+	if err := insertItems(ctx, stmts, n, items); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Person reads one person.

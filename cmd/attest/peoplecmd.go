@@ -1,0 +1,512 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/people"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) peopleCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "people",
+		Short: "The roster: people, their onboarding and offboarding checklists, the hire and leaver populations",
+		Long: `The roster is every employee and contractor, imported from the HR system's
+export or Attest's own CSV, or entered by hand. Hiring someone (a start date)
+opens their role's onboarding checklist, and letting them go (an end date)
+its offboarding checklist, with each item's due date; each item serves
+library controls (HR-01, HR-02, AC-03, AC-04). Items done late or overdue
+become known deviations of those controls; a completed checklist becomes
+their evidence. The service auditor gets the hires and leavers of the
+engagement's period as populations, never the roster itself.
+
+  attest people import roster.csv [--confirm] [--owner it=it@example.com]
+  attest people add --email EMAIL --name NAME [--start DATE] [--end DATE] ...
+  attest people list [--status active|leave|terminated]
+  attest people show EMAIL|ID
+  attest people checklist [EMAIL|ID] [--overdue] [--open] [--late]
+  attest people checklist done ITEM [--by EMAIL] [--on DATE] [--evidence FILE]
+  attest people checklist assign ITEM --to EMAIL
+  attest people checklist record
+  attest people checklist roles [--file checklists.yaml]
+  attest people population hires|leavers [--control ID] [--reconcile-collection ID]
+
+A roster CSV is either an HR export (collect's hr.employee columns:
+employee_id, email, status, start_date, end_date, manager_email, worker_type,
+department, title, name; role and in_scope read when present) or Attest's
+own, with the columns ` + strings.Join(people.Columns, ", ") + ` (only email
+required). A re-import shows what it would change and records nothing until
+run again with --confirm; people no longer in the file are reported, never
+removed.`,
+	}
+	c.AddCommand(m.peopleImport(), m.peopleAdd(), m.peopleList(), m.peopleShow(), m.peopleChecklist(), m.peoplePopulation())
+	return c
+}
+
+// checklistFlags are the options that decide the checklist items a
+// roster change opens.
+type checklistFlags struct {
+	file   string
+	since  string
+	owners []string
+}
+
+func (f *checklistFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&f.file, "checklists", "", "a checklists file of your own instead of Attest's (see attest people checklist roles)")
+	c.Flags().StringVar(&f.since, "since", "", "open checklists only for start and end dates from this day (YYYY-MM-DD; default: a year ago)")
+	c.Flags().StringArrayVar(&f.owners, "owner", nil, "who does a group's items: people-ops=EMAIL, it=EMAIL, security=EMAIL (repeat)")
+}
+
+func (f *checklistFlags) options() (people.Options, error) {
+	o := people.Options{Since: f.since, Owners: map[string]string{}}
+	for _, kv := range f.owners {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(v) == "" {
+			return o, attest.Errorf(attest.EINVALID, "--owner %q: want GROUP=EMAIL, e.g. it=it@example.com", kv)
+		}
+		o.Owners[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	if f.file != "" {
+		b, err := os.ReadFile(f.file)
+		if err != nil {
+			return o, attest.Errorf(attest.EINVALID, "read %s: %v", f.file, err)
+		}
+		if o.Checklists, err = people.ParseChecklists(filepath.Base(f.file), b); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+func (m *Main) peopleImport() *cobra.Command {
+	var confirm bool
+	var cf checklistFlags
+	c := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import the roster from an HR export or a CSV; a re-import shows its diff until --confirm",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "read %s: %v", args[0], err)
+			}
+			opts, err := cf.options()
+			if err != nil {
+				return err
+			}
+			got, err := people.Import(ctx, d.db, m.change(), nil, people.ImportRequest{Name: filepath.Base(args[0]), Data: b, Confirm: confirm, Options: opts})
+			if err != nil {
+				return err
+			}
+			if got.Recorded {
+				return m.written(ctx, d, got, "%sRecorded in ledger entry %d: %d people, %d checklist items opened.\n", diffText(got.Diff), got.Entry, len(got.People), len(got.Items))
+			}
+			next := "Nothing to record: the roster already says all this.\n"
+			if got.NeedsConfirm {
+				next = "Nothing recorded yet: run again with --confirm to record these changes.\n"
+			}
+			return m.answer(got, "%s%s", diffText(got.Diff), next)
+		}),
+	}
+	c.Flags().BoolVar(&confirm, "confirm", false, "record a re-import's changes (without it a re-import only shows them)")
+	cf.add(c)
+	return c
+}
+
+func diffText(d people.Diff) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d added, %d changed, %d unchanged, %d on the roster but not in the file; %d checklist items to open.\n", len(d.Added), len(d.Changed), d.Unchanged, len(d.NotInFile), d.Items)
+	for _, p := range d.Added {
+		fmt.Fprintf(&b, "  + %s (%s)\n", p.Email, dashStr(p.Name))
+	}
+	for _, c := range d.Changed {
+		var fs []string
+		for _, f := range c.Fields {
+			fs = append(fs, fmt.Sprintf("%s %s → %s", f.Field, dashStr(f.From), dashStr(f.To)))
+		}
+		fmt.Fprintf(&b, "  ~ %s: %s\n", c.Person.Email, strings.Join(fs, "; "))
+	}
+	for _, p := range d.NotInFile {
+		fmt.Fprintf(&b, "  ? %s is not in the file (kept; set an end date if they left)\n", p.Email)
+	}
+	return b.String()
+}
+
+func (m *Main) peopleAdd() *cobra.Command {
+	var p attest.Person
+	var cf checklistFlags
+	c := &cobra.Command{
+		Use:   "add --email EMAIL [--name NAME] [--start DATE] [--end DATE]",
+		Short: "Enter or change one person by hand (their checklists open with a start or end date)",
+		Args:  cobra.NoArgs,
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			opts, err := cf.options()
+			if err != nil {
+				return err
+			}
+			if was, err := d.db.PersonByEmail(ctx, p.Email); err == nil {
+				p = keepUnset(cmd, *was, p)
+			}
+			got, err := people.Save(ctx, d.db, m.change(), nil, p, opts)
+			if err != nil {
+				return err
+			}
+			verb := "Changed"
+			if got.Added {
+				verb = "Added"
+			}
+			if !got.Added && len(got.Changes) == 0 {
+				return m.answer(got, "%s is already on the roster as given: nothing recorded.\n", got.Person.Email)
+			}
+			return m.written(ctx, d, got, "%s %s (person %d); %d checklist items opened.\n", verb, got.Person.Email, got.Person.ID, len(got.Items))
+		}),
+	}
+	f := c.Flags()
+	f.StringVar(&p.Email, "email", "", "the person's e-mail address (required; an existing person's is changed)")
+	f.StringVar(&p.Name, "name", "", "full name")
+	f.StringVar(&p.Kind, "kind", "", "employee or contractor (default employee)")
+	f.StringVar(&p.Status, "status", "", "active, leave or terminated (default: from the end date)")
+	f.StringVar(&p.Start, "start", "", "start date (YYYY-MM-DD): opens the onboarding checklist")
+	f.StringVar(&p.End, "end", "", "last day (YYYY-MM-DD): opens the offboarding checklist")
+	f.StringVar(&p.Manager, "manager", "", "the manager's e-mail address")
+	f.StringVar(&p.Department, "department", "", "department")
+	f.StringVar(&p.Title, "title", "", "job title")
+	f.StringVar(&p.Role, "role", "", "the role whose checklists apply (default: the department's, else default)")
+	f.StringVar(&p.EmployeeID, "employee-id", "", "the HR system's ID")
+	f.BoolVar(&p.InScope, "in-scope", true, "whether their work touches the system under examination")
+	cf.add(c)
+	c.MarkFlagRequired("email")
+	return c
+}
+
+// keepUnset is was with the fields the command line set taken from p.
+func keepUnset(cmd *cobra.Command, was, p attest.Person) attest.Person {
+	for flag, set := range map[string]func(){
+		"name": func() { was.Name = p.Name }, "kind": func() { was.Kind = p.Kind }, "status": func() { was.Status = p.Status },
+		"start": func() { was.Start = p.Start }, "end": func() { was.End = p.End }, "manager": func() { was.Manager = p.Manager },
+		"department": func() { was.Department = p.Department }, "title": func() { was.Title = p.Title }, "role": func() { was.Role = p.Role },
+		"employee-id": func() { was.EmployeeID = p.EmployeeID }, "in-scope": func() { was.InScope = p.InScope },
+	} {
+		if cmd.Flags().Changed(flag) {
+			set()
+		}
+	}
+	if cmd.Flags().Changed("end") && !cmd.Flags().Changed("status") {
+		was.Status = "" // worked out again from the end date
+	}
+	return was
+}
+
+func (m *Main) peopleList() *cobra.Command {
+	var status string
+	c := &cobra.Command{
+		Use:   "list [--status active|leave|terminated]",
+		Short: "List the roster",
+		Args:  cobra.NoArgs,
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			ps, err := people.List(ctx, d.db, nil, status)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(ps)
+			}
+			if len(ps) == 0 {
+				m.printf("No one on the roster%s. Import it: attest people import roster.csv\n", map[bool]string{true: " with status " + status}[status != ""])
+				return nil
+			}
+			w := m.table()
+			fmt.Fprintln(w, "ID\tEMAIL\tNAME\tKIND\tSTATUS\tSTART\tEND\tDEPARTMENT\tROLE\tIN SCOPE")
+			for _, p := range ps {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%v\n", p.ID, p.Email, dashStr(p.Name), p.Kind, p.Status, dashStr(p.Start), dashStr(p.End), dashStr(p.Department), dashStr(p.Role), p.InScope)
+			}
+			return w.Flush()
+		}),
+	}
+	c.Flags().StringVar(&status, "status", "", "only people with this status")
+	return c
+}
+
+func (m *Main) peopleShow() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show EMAIL|ID",
+		Short: "Show one person and their checklist items",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			pr, err := people.Show(ctx, d.db, completions(d), nil, args[0], m.Now().UTC().Format(time.DateOnly))
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(pr)
+			}
+			p := pr.Person
+			w := m.table()
+			fmt.Fprintf(w, "Person\t%d, %s (%s)\nKind\t%s, %s\nDates\t%s to %s\nManager\t%s\nDepartment\t%s, %s\nRole\t%s\nIn scope\t%v\nSource\t%s (ledger entry %d)\n",
+				p.ID, dashStr(p.Name), p.Email, p.Kind, p.Status, dashStr(p.Start), dashStr(p.End), dashStr(p.Manager), dashStr(p.Department), dashStr(p.Title), dashStr(p.Role), p.InScope, p.Source, p.Entry)
+			w.Flush()
+			return m.printItems(pr.Items)
+		}),
+	}
+}
+
+func (m *Main) printItems(items []people.ItemStatus) error {
+	if len(items) == 0 {
+		m.printf("No checklist items.\n")
+		return nil
+	}
+	w := m.table()
+	fmt.Fprintln(w, "ITEM\tPERSON\tCHECKLIST\tTITLE\tDUE\tSTATUS\tDONE\tASSIGNEE\tCONTROLS")
+	for _, it := range items {
+		status := it.Status
+		if it.DaysLate > 0 {
+			status += fmt.Sprintf(" (%dd)", it.DaysLate)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Person, it.Checklist, it.Title, it.Due, status, dashStr(it.DoneOn), dashStr(cmpOrStr(it.Assignee, it.Owner)), strings.Join(it.Controls, " "))
+	}
+	return w.Flush()
+}
+
+func cmpOrStr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (m *Main) peopleChecklist() *cobra.Command {
+	var q people.ChecklistQuery
+	c := &cobra.Command{
+		Use:   "checklist [EMAIL|ID] [--overdue] [--open] [--late]",
+		Short: "The onboarding and offboarding items and their status (done, done-late, open, overdue)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			if len(args) == 1 {
+				q.Person = args[0]
+			}
+			items, err := people.Checklist(ctx, d.db, completions(d), nil, q, m.Now())
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(items)
+			}
+			return m.printItems(items)
+		}),
+	}
+	c.Flags().BoolVar(&q.Overdue, "overdue", false, "only the items overdue today")
+	c.Flags().BoolVar(&q.Open, "open", false, "only the items not done yet")
+	c.Flags().BoolVar(&q.Late, "late", false, "only the items done late")
+	c.AddCommand(m.peopleChecklistDone(), m.peopleChecklistAssign(), m.peopleChecklistRecord(), m.peopleChecklistRoles())
+	return c
+}
+
+func (m *Main) peopleChecklistDone() *cobra.Command {
+	var req people.DoneRequest
+	var files []string
+	c := &cobra.Command{
+		Use:   "done ITEM [--by EMAIL] [--on DATE] [--evidence FILE]",
+		Short: "Record a task item done, by the account that did it, with evidence",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := itemArg(args[0])
+			if err != nil {
+				return err
+			}
+			req.Item = id
+			if len(files) > 0 {
+				if req.Evidence, err = m.stageAll(d, files); err != nil {
+					return err
+				}
+			}
+			got, err := people.Done(ctx, d.db, d.blobs, completions(d), m.change(), nil, req)
+			if err != nil {
+				return err
+			}
+			for _, w := range got.Warnings {
+				m.warn(w)
+			}
+			text := fmt.Sprintf("Item %d (%s) done on %s by %s: %s.\n", got.Item.ID, got.Item.Title, got.Item.DoneOn, got.Item.DoneName, got.Item.Status)
+			if got.Evidence != 0 {
+				text += fmt.Sprintf("Evidence %d added for %s.\n", got.Evidence, strings.Join(got.Item.Controls, ", "))
+			}
+			if got.Checklist != nil {
+				text += fmt.Sprintf("The %s checklist is complete: evidence %d for %s.\n", got.Item.Checklist, got.Checklist.ID, strings.Join(got.Checklist.Controls, ", "))
+			}
+			return m.written(ctx, d, got, "%s", text)
+		}),
+	}
+	c.Flags().StringVar(&req.By, "by", "", "the e-mail address of the account that did it (required on the command line)")
+	c.Flags().StringVar(&req.On, "on", "", "the day it was done (YYYY-MM-DD; default today)")
+	c.Flags().StringVar(&req.Note, "note", "", "a note kept with the item")
+	c.Flags().StringArrayVar(&files, "evidence", nil, "a file showing it done, added as evidence of the item's controls (repeat)")
+	return c
+}
+
+func itemArg(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, attest.Errorf(attest.EINVALID, "%q is not a checklist item's number (see attest people checklist)", s)
+	}
+	return id, nil
+}
+
+func (m *Main) peopleChecklistAssign() *cobra.Command {
+	var to string
+	c := &cobra.Command{
+		Use:   "assign ITEM --to EMAIL",
+		Short: "Give a checklist item to another account (its assignee marks it done)",
+		Args:  cobra.ExactArgs(1),
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			id, err := itemArg(args[0])
+			if err != nil {
+				return err
+			}
+			it, err := people.Assign(ctx, d.db, m.change(), nil, id, to)
+			if err != nil {
+				return err
+			}
+			return m.written(ctx, d, it, "Item %d (%s of %s) is now %s's.\n", it.ID, it.Title, it.Person, it.Assignee)
+		}),
+	}
+	c.Flags().StringVar(&to, "to", "", "the e-mail address of the account that will do it (required)")
+	c.MarkFlagRequired("to")
+	return c
+}
+
+// completions are the records that decide acknowledgements and training
+// items; nil (those items stay open) until the acknowledgements package
+// provides them.
+func completions(d *data) people.Completions { return nil }
+
+func (m *Main) peopleChecklistRecord() *cobra.Command {
+	return &cobra.Command{
+		Use:   "record",
+		Short: "Record every completed checklist not yet recorded as evidence on its controls",
+		Args:  cobra.NoArgs,
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+			evs, err := people.RecordCompleted(ctx, d.db, d.blobs, completions(d), m.change(), nil)
+			if err != nil {
+				return err
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "%d completed checklists recorded as evidence.\n", len(evs))
+			for _, e := range evs {
+				fmt.Fprintf(&b, "  evidence %d: %s (%s), performed %s\n", e.ID, e.Name, strings.Join(e.Controls, ", "), e.PerformedOn)
+			}
+			return m.written(ctx, d, evs, "%s", b.String())
+		}),
+	}
+}
+
+func (m *Main) peopleChecklistRoles() *cobra.Command {
+	var file string
+	c := &cobra.Command{
+		Use:   "roles [--file checklists.yaml]",
+		Short: "Show each role's onboarding and offboarding checklists (Attest's, or a file of your own, checked)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cl := people.Default()
+			if file != "" {
+				b, err := os.ReadFile(file)
+				if err != nil {
+					return attest.Errorf(attest.EINVALID, "read %s: %v", file, err)
+				}
+				if cl, err = people.ParseChecklists(filepath.Base(file), b); err != nil {
+					return err
+				}
+			}
+			if m.cfg.json {
+				return m.printJSON(cl)
+			}
+			w := m.table()
+			fmt.Fprintln(w, "ROLE\tCHECKLIST\tKEY\tKIND\tOWNER\tDUE\tCONTROLS")
+			for _, role := range slices.Sorted(maps.Keys(cl.Roles)) {
+				for _, list := range []string{attest.Onboarding, attest.Offboarding} {
+					for _, s := range cl.Steps(role, list) {
+						fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", role, list, s.Key, s.Kind, s.Owner, s.Due.Rule(), strings.Join(s.Controls, " "))
+					}
+				}
+			}
+			return w.Flush()
+		},
+	}
+	c.Flags().StringVar(&file, "file", "", "a checklists file to check and show")
+	return c
+}
+
+func (m *Main) peoplePopulation() *cobra.Command {
+	var control string
+	var collection int64
+	c := &cobra.Command{
+		Use:   "population hires|leavers [--control ID] [--reconcile-collection ID]",
+		Short: "Record the engagement's hires or leavers as a population, reconciled to the identity provider",
+		Long: `Records the in-scope people who started (hires) or left (leavers) within the
+engagement's period as the population of a control (hires: HR-01, HR-02 or
+AC-03, whichever the engagement holds first; leavers: AC-04), keyed by
+person_id, with its provenance: the roster as of its latest ledger entry, the
+query, who extracted it and when. With --reconcile-collection, the
+population is checked against the identity provider's accounts that
+collection read (idp.user): active accounts of no one on the roster, leavers
+still active after their end date, hires without an account; the result is
+recorded as the population's completeness check.`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{people.Hires, people.Leavers},
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+			ch := m.change()
+			pop, x, err := people.RecordPopulation(ctx, d.db, d.blobs, ch, nil, people.PopulationRequest{Engagement: e.ID, Kind: args[0], Control: control})
+			if err != nil {
+				return err
+			}
+			out := map[string]any{"population": pop, "extracted": x}
+			text := fmt.Sprintf("Recorded population %d for %s: %d %s of %s (%s to %s), keyed by person_id.\nSource: %s; %s.\n",
+				pop.ID, pop.ControlID, pop.Rows, x.Kind, e.ID, x.From, x.Through, pop.Source, x.Query)
+			if collection != 0 {
+				s, err := m.collection(ctx, d, collection)
+				if err != nil {
+					return err
+				}
+				roster, err := d.db.People(ctx)
+				if err != nil {
+					return err
+				}
+				r := people.Reconcile(x, roster, s.Records, collection, s.CollectedAt)
+				c, err := people.RecordReconciliation(ctx, d.db, ch, nil, pop, x.Kind, r)
+				if err != nil {
+					return err
+				}
+				out["reconciliation"], out["completeness"] = r, c
+				text += reconText(r)
+			} else {
+				text += "Next: show it complete, e.g. --reconcile-collection ID (an identity-provider collection).\n"
+			}
+			return m.written(ctx, d, out, "%s", text)
+		}),
+	}
+	c.Flags().StringVar(&control, "control", "", "the control the population is for (default: see above)")
+	c.Flags().Int64Var(&collection, "reconcile-collection", 0, "an identity-provider collection (its evidence ID) to reconcile the population with")
+	return c
+}
+
+func reconText(r *people.Reconciliation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Reconciled to collection %d (%s): %d matched.\n", r.Collection, r.At, r.Matched)
+	for _, x := range []struct {
+		what string
+		list []string
+	}{{"active accounts of no one on the roster", r.NotOnRoster}, {"leavers still active after their end date", r.StillActive}, {"hires without an account", r.NoAccount}} {
+		if len(x.list) > 0 {
+			fmt.Fprintf(&b, "  %d %s: %s\n", len(x.list), x.what, strings.Join(x.list, ", "))
+		}
+	}
+	return b.String()
+}

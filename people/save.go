@@ -1,0 +1,92 @@
+package people
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+)
+
+// Saved is a person entered or changed by hand, with the checklist items
+// the change opened.
+type Saved struct {
+	Person  attest.Person          `json:"person"`
+	Added   bool                   `json:"added"`
+	Changes []FieldChange          `json:"changes"`
+	Items   []attest.ChecklistItem `json:"items"`
+}
+
+// Save records one person entered by hand, for management only: a new
+// person when p.ID is 0 and no one has the address, else the person with
+// that ID (or address) changed. Setting a start or end date opens the
+// person's onboarding or offboarding checklist, in the same transaction
+// and ledger entry (person.saved). A save that changes nothing records
+// nothing.
+func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p attest.Person, opts Options) (*Saved, error) {
+	if !attest.Manages(actor) {
+		return nil, forbidden("edits the roster")
+	}
+	row, err := attestRow("entered", 1, []string{"email", "name", "kind", "status", "start", "end", "manager", "department", "title", "role", "employee_id"},
+		[]string{p.Email, p.Name, p.Kind, p.Status, p.Start, p.End, p.Manager, p.Department, p.Title, p.Role, p.EmployeeID})
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s", strings.TrimPrefix(err.Error(), "entered: line 1: "))
+	}
+	if row.Person.Email == "" {
+		return nil, attest.Errorf(attest.EINVALID, "email: every person needs an e-mail address")
+	}
+	was, found, err := existing(ctx, s, p)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		was = nil
+	}
+	today := ch.At.UTC().Format(time.DateOnly)
+	row.Has["in_scope"], row.Person.InScope = true, p.InScope
+	row.Has["status"] = p.Status != ""
+	base := attest.Person{}
+	if was != nil {
+		base = *was
+	}
+	n := fill(row, base, today)
+	n.Source = "entered"
+	out := &Saved{Person: n, Added: was == nil, Changes: []FieldChange{}, Items: []attest.ChecklistItem{}}
+	if was != nil {
+		if out.Changes = changes(*was, n); len(out.Changes) == 0 {
+			out.Person = *was
+			return out, nil
+		}
+	}
+	pl, err := newPlanner(ctx, s, opts, ch.At)
+	if err != nil {
+		return nil, err
+	}
+	items, err := pl.items(ctx, &n)
+	if err != nil {
+		return nil, err
+	}
+	people, made, err := s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, []attest.Person{n}, items)
+	if err != nil {
+		return nil, err
+	}
+	out.Person = people[0]
+	if len(made) > 0 {
+		out.Items = made
+	}
+	return out, nil
+}
+
+// existing is the person p names: by ID when it has one (ENOTFOUND when
+// there is none), else by address (found false when no one has it).
+func existing(ctx context.Context, s Store, p attest.Person) (*attest.Person, bool, error) {
+	if p.ID != 0 {
+		was, err := s.Person(ctx, p.ID)
+		return was, err == nil, err
+	}
+	was, err := s.PersonByEmail(ctx, p.Email)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return nil, false, nil
+	}
+	return was, err == nil, err
+}

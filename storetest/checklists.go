@@ -1,0 +1,92 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/attest-dev/attest"
+)
+
+// testChecklists: the items a roster change creates are written in its
+// transaction and named by its entry (count and SHA-256), found by the
+// address of a person added in the same change; an item names someone in
+// the change or nothing is written; an item is done once, by its own
+// entry.
+func testChecklists(t *testing.T, s attest.Store) {
+	before, _ := s.LedgerSize(ctx)
+	people := []attest.Person{{Email: "dee@example.com", Name: "Dee", Kind: attest.PersonEmployee, Status: attest.PersonActive, Start: "2026-04-01", Role: "engineering"}}
+	items := []attest.ChecklistItem{
+		{Person: "Dee@example.com", Checklist: attest.Onboarding, Role: "engineering", Key: "background-check", Title: "Background check cleared", Kind: attest.ItemTask,
+			Controls: []string{"HR-01"}, Owner: "people-ops", Assignee: "ops@example.com", AssigneeID: 3, Due: "2026-03-31", Rule: "1 day before the start date"},
+		{Person: "dee@example.com", Checklist: attest.Onboarding, Role: "engineering", Key: "security-training", Title: "Security awareness training", Kind: attest.ItemTraining,
+			Course: "security-awareness", Controls: []string{"HR-02"}, Owner: "person", Due: "2026-05-01", Rule: "30 days after the start date"},
+	}
+	got, made, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, people, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items[0].ID != 0 {
+		t.Fatal("RecordRoster changed the caller's items")
+	}
+	if len(made) != 2 || made[0].PersonID != got[0].ID || made[1].ID != made[0].ID+1 || made[0].Entry != before || made[0].Person != "dee@example.com" {
+		t.Fatalf("items: %+v", made)
+	}
+	var rc attest.RosterChange
+	readEntry(t, s, before, attest.EntryRosterImported, &rc)
+	if rc.Items != 2 || rc.ItemsDigest != attest.ChecklistDigest(made) || rc.Rows != 1 {
+		t.Fatalf("entry: %+v", rc)
+	}
+	stored, err := s.ChecklistItems(ctx, got[0].ID)
+	if err != nil || len(stored) != 2 || attest.ChecklistDigest(stored) != rc.ItemsDigest || stored[0].Controls[0] != "HR-01" || stored[0].AssigneeID != 3 {
+		t.Fatalf("stored: %+v, %v", stored, err)
+	}
+
+	// An item for someone outside the change: nothing written.
+	size, _ := s.LedgerSize(ctx)
+	_, _, err = s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"},
+		[]attest.Person{{Email: "eve@example.com", Kind: attest.PersonEmployee, Status: attest.PersonActive}}, []attest.ChecklistItem{{Person: "zed@example.com", Key: "x"}})
+	mustCode(t, err, attest.EINVALID)
+	if n, _ := s.LedgerSize(ctx); n != size {
+		t.Fatalf("a refused change wrote %d entries", n-size)
+	}
+	if _, err := s.PersonByEmail(ctx, "eve@example.com"); err == nil {
+		t.Fatal("a refused change wrote its person")
+	}
+
+	// Reassigned, then done: the assignment names who had it.
+	size, _ = s.LedgerSize(ctx)
+	moved, err := s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: made[0].ID, To: "other@example.com", ToID: 4})
+	if err != nil || moved.Assignee != "other@example.com" || moved.AssigneeID != 4 {
+		t.Fatalf("assigned: %+v, %v", moved, err)
+	}
+	var as attest.ChecklistAssigned
+	readEntry(t, s, size, attest.EntryChecklistItemAssigned, &as)
+	if as.From != "ops@example.com" || as.FromID != 3 || as.ToID != 4 {
+		t.Fatalf("assignment entry: %+v", as)
+	}
+	_, err = s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: 9999, To: "x@example.com"})
+	mustCode(t, err, attest.ENOTFOUND)
+	size, _ = s.LedgerSize(ctx)
+	done, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: made[0].ID, On: "2026-03-30", By: 3, ByName: "Ops", Evidence: 0, Note: "cleared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.DoneOn != "2026-03-30" || done.DoneBy != 3 || done.DoneEntry != size || done.Note != "cleared" {
+		t.Fatalf("done: %+v", done)
+	}
+	var d attest.ChecklistDone
+	readEntry(t, s, size, attest.EntryChecklistItemDone, &d)
+	if d.Item != made[0].ID || d.Person != got[0].ID || d.By != 3 {
+		t.Fatalf("done entry: %+v", d)
+	}
+	_, err = s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: made[0].ID, On: "2026-03-31", By: 3})
+	mustCode(t, err, attest.ECONFLICT)
+	_, err = s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: 9999, On: "2026-03-31", By: 3})
+	mustCode(t, err, attest.ENOTFOUND)
+	_, err = s.ChecklistItem(ctx, 9999)
+	mustCode(t, err, attest.ENOTFOUND)
+	_, err = s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: made[0].ID, To: "x@example.com"})
+	mustCode(t, err, attest.ECONFLICT)
+	if all, _ := s.ChecklistItems(ctx, 0); len(all) != 2 || all[0].AssigneeID != 4 {
+		t.Fatalf("every item: %+v", all)
+	}
+}
