@@ -153,20 +153,30 @@ func (p *demoProgram) Checkpoint(ctx context.Context) error {
 }
 
 // CollectAndCheck runs attest collect and attest check run as if it were
-// at, with their own output muted: the demo replays past days.
-func (p *demoProgram) CollectAndCheck(ctx context.Context, dir string, at time.Time) error {
+// at, with their own output muted: the demo replays past days. It
+// returns the collection as kept in evidence.
+func (p *demoProgram) CollectAndCheck(ctx context.Context, dir string, at time.Time) (*demo.Collection, error) {
 	m := p.m
 	now, out, json := m.Now, m.Stdout, m.cfg.json
 	m.Now, m.Stdout, m.cfg.json = func() time.Time { return at }, io.Discard, false
 	defer func() { m.Now, m.Stdout, m.cfg.json = now, out, json }()
-	err := m.collect(ctx, "harbor-systems", dir, "", "demo-exports")
+	const source = "harbor-systems"
+	err := m.collect(ctx, source, dir, "", "demo-exports")
 	if err == nil {
 		err = m.runChecks(ctx, checkFlags{}, "", "", "", false)
 	}
-	if f := (failure{}); errors.As(err, &f) {
-		return nil // the checks found problems: the demo means them to
+	if f := (failure{}); err != nil && !errors.As(err, &f) {
+		return nil, err // failed checks are no error: the demo means them to fail
 	}
-	return err
+	ids, err := m.latestIDs(ctx, p.d)
+	if err != nil {
+		return nil, err
+	}
+	s, err := m.collection(ctx, p.d, ids[source])
+	if err != nil {
+		return nil, err
+	}
+	return &demo.Collection{Evidence: ids[source], Source: s.Source, CollectedAt: s.CollectedAt, By: s.By, Records: s.Records}, nil
 }
 
 // Render writes a draft to the reports folder; a format that cannot be
