@@ -3,7 +3,8 @@
 // engagements, owners and statuses, a year of evidence, the service
 // auditor's signed fieldwork, two months of collected data and check runs,
 // description inputs, disclosures, drafts, sign-in accounts and a trust
-// center. It works through the feature packages' workflows; what only the
+// center; and the year of its compliance program: policies, a roster of
+// about 120 people with their checklists, an access review. It works through the feature packages' workflows; what only the
 // program running it can do (sign checkpoints, collect and check, write
 // drafts, keep the auditor's key files) it asks of a Program.
 package demo
