@@ -171,6 +171,10 @@ type AccessReviewStore interface {
 	Campaigns(ctx context.Context) ([]Campaign, error)
 	// ReviewItems lists a campaign's items, privileged first, then by seq.
 	ReviewItems(ctx context.Context, campaign int64) ([]ReviewItem, error)
+	// ReviewKeys lists a campaign's items by seq with only what the bulk
+	// acts decide on: seq, account, person, manager, reviewer, decision,
+	// ticket and removed (no roles, entitlements or flags).
+	ReviewKeys(ctx context.Context, campaign int64) ([]ReviewItem, error)
 	// ReviewSummary counts a campaign's items per reviewer (0: unassigned).
 	ReviewSummary(ctx context.Context, campaign int64) ([]ReviewerSummary, error)
 	Signoffs(ctx context.Context, campaign int64) ([]Signoff, error)

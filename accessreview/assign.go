@@ -27,7 +27,7 @@ type AssignRequest struct {
 // AssignStore is what Assign needs.
 type AssignStore interface {
 	Campaign(ctx context.Context, id int64) (*attest.Campaign, error)
-	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
+	ReviewKeys(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
 	UserByEmail(ctx context.Context, email string) (*attest.User, error)
 	AssignReviewers(ctx context.Context, ch attest.Change, campaign int64, as []attest.Assignment, digest string) error
 }
@@ -55,7 +55,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 	if c.Status != attest.CampaignOpen {
 		return nil, attest.Errorf(attest.ECONFLICT, "access review %d is %s", campaign, c.Status)
 	}
-	items, err := s.ReviewItems(ctx, campaign)
+	items, err := s.ReviewKeys(ctx, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 		return nil, err
 	}
 	users := reviewers{s: s, m: map[string]*attest.User{}}
-	var as []attest.Assignment
+	as := make([]attest.Assignment, 0, len(targets))
 	out := &Assigned{Campaign: campaign, By: map[string]int{}}
 	for _, it := range targets {
 		var cands []string
@@ -98,7 +98,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 // pick is the items named, or those without a reviewer.
 func pick(items []attest.ReviewItem, names []string, campaign int64) ([]attest.ReviewItem, error) {
 	if len(names) == 0 {
-		var out []attest.ReviewItem
+		out := make([]attest.ReviewItem, 0, len(items))
 		for _, it := range items {
 			if it.ReviewerID == 0 {
 				out = append(out, it)

@@ -1,13 +1,17 @@
 package accessreview_test
 
 import (
+	"database/sql"
 	"fmt"
+	"net/url"
+	"os"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 )
 
@@ -44,12 +48,47 @@ func Accounts(systems, n int) (map[string][]accessreview.Account, accessreview.R
 // systems on SQLite: one campaign per system, 20,000 accounts each. The
 // figures are per whole review (all five campaigns).
 func BenchmarkReview100k(b *testing.B) {
+	benchReview(b, func(b *testing.B) attest.Store { return sqlitetest.Create(b) })
+}
+
+// BenchmarkReview100kPostgres is the same on PostgreSQL (a fresh database
+// on the server ATTEST_TEST_POSTGRES names; skipped without one).
+func BenchmarkReview100kPostgres(b *testing.B) {
+	base := os.Getenv("ATTEST_TEST_POSTGRES")
+	if base == "" {
+		b.Skip("no PostgreSQL server: set ATTEST_TEST_POSTGRES")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close()
+	benchReview(b, func(b *testing.B) attest.Store {
+		name := fmt.Sprintf("attest_bench_review_%d_%d", os.Getpid(), time.Now().UnixNano())
+		if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
+		u, err := url.Parse(base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		u.Path = "/" + name
+		db, err := postgres.Open(ctx, u.String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return db
+	})
+}
+
+func benchReview(b *testing.B, open func(b *testing.B) attest.Store) {
 	const systems, per = 5, 20000
 	bySystem, roster := Accounts(systems, per)
 	var start, assign, status, cpuStart, cpuAssign, cpuStatus time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db := sqlitetest.Create(b)
+		db := open(b)
 		for _, e := range []string{"owner@example.com", "m0@example.com", "m1@example.com", "m2@example.com", "m3@example.com", "m4@example.com",
 			"m5@example.com", "m6@example.com", "m7@example.com", "m8@example.com", "m9@example.com"} {
 			if _, err := db.SaveUser(ctx, ch, attest.User{Email: e, Name: e, Role: attest.RoleOwner}); err != nil {

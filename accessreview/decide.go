@@ -75,7 +75,7 @@ func ReadDecisions(file string, r io.Reader) ([]DecisionInput, error) {
 // DecideStore is what Decide needs.
 type DecideStore interface {
 	Campaign(ctx context.Context, id int64) (*attest.Campaign, error)
-	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
+	ReviewKeys(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
 	RecordDecisions(ctx context.Context, ch attest.Change, campaign, reviewer int64, ds []attest.Decision, digest string) error
 }
 
@@ -107,7 +107,7 @@ func Decide(ctx context.Context, s DecideStore, ch attest.Change, actor, reviewe
 	if c.Status != attest.CampaignOpen {
 		return 0, attest.Errorf(attest.ECONFLICT, "access review %d is %s: its decisions stand", campaign, c.Status)
 	}
-	items, err := s.ReviewItems(ctx, campaign)
+	items, err := s.ReviewKeys(ctx, campaign)
 	if err != nil {
 		return 0, err
 	}

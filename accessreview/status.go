@@ -86,7 +86,7 @@ func status(c attest.Campaign, sum []attest.ReviewerSummary, so []attest.Signoff
 // FollowUpStore is what the follow-up of revokes needs.
 type FollowUpStore interface {
 	Campaign(ctx context.Context, id int64) (*attest.Campaign, error)
-	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
+	ReviewKeys(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
 	ResolveRevokes(ctx context.Context, ch attest.Change, campaign int64, rs []attest.Resolution, digest string) error
 }
 
@@ -110,7 +110,7 @@ func Confirm(ctx context.Context, s FollowUpStore, ch attest.Change, actor *atte
 	if before(later.ExtractedAt, c.CreatedAt) {
 		return nil, attest.Errorf(attest.EINVALID, "the listing was extracted %s, before access review %d started (%s): only a later listing shows a revoke done", orNone(later.ExtractedAt), campaign, c.CreatedAt)
 	}
-	items, err := s.ReviewItems(ctx, campaign)
+	items, err := s.ReviewKeys(ctx, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func LinkTicket(ctx context.Context, s FollowUpStore, ch attest.Change, actor *a
 	if ticket = strings.TrimSpace(ticket); ticket == "" || len(ticket) > 500 {
 		return attest.Errorf(attest.EINVALID, "ticket: name the ticket (an ID or a link, at most 500 characters)")
 	}
-	items, err := s.ReviewItems(ctx, campaign)
+	items, err := s.ReviewKeys(ctx, campaign)
 	if err != nil {
 		return err
 	}
