@@ -269,32 +269,48 @@ func (s *Store) SignOff(ctx context.Context, ch attest.Change, so attest.Signoff
 	return &so, tx.Commit()
 }
 
-// CompleteCampaign marks an open campaign completed.
-func (s *Store) CompleteCampaign(ctx context.Context, ch attest.Change, campaign, evidence int64) (*attest.Campaign, error) {
+// CompleteCampaign records the decisions' evidence, if any, and the
+// campaign's completion naming it, in one transaction, after checking the
+// items are still those the workflow digested.
+func (s *Store) CompleteCampaign(ctx context.Context, ch attest.Change, done attest.ReviewCompletion, evidence []attest.Evidence) (*attest.Campaign, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := openCampaign(ctx, tx, campaign); err != nil {
+	if err := openCampaign(ctx, tx, done.Campaign); err != nil {
 		return nil, err
 	}
-	rec := struct {
-		Campaign int64 `json:"campaign"`
-		Evidence int64 `json:"evidence,omitempty"`
-	}{campaign, evidence}
-	entry, err := appendEntry(ctx, tx, ch, attest.EntryReviewCompleted, rec)
+	items, err := readItems(ctx, tx, done.Campaign)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) != done.Rows || attest.ItemsDigest(items) != done.Digest {
+		return nil, attest.Errorf(attest.ECONFLICT, "access review %d changed while it was being completed: try again", done.Campaign)
+	}
+	if len(evidence) > 1 {
+		return nil, attest.Errorf(attest.EINVALID, "a campaign becomes one evidence record, not %d", len(evidence))
+	}
+	evs, err := s.addEvidence(ctx, tx, ch, evidence)
+	if err != nil {
+		return nil, err
+	}
+	done.Evidence = 0
+	if len(evs) == 1 {
+		done.Evidence = evs[0].ID
+	}
+	entry, err := appendEntry(ctx, tx, ch, attest.EntryReviewCompleted, done)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE review_campaigns SET status = ?, completed_by = ?, completed_at = ?, completed_entry = ?, evidence_id = ? WHERE id = ?`,
-		attest.CampaignCompleted, ch.Actor, ch.Stamp(), entry, evidence, campaign); err != nil {
+		attest.CampaignCompleted, ch.Actor, ch.Stamp(), entry, done.Evidence, done.Campaign); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	return s.Campaign(ctx, campaign)
+	return s.Campaign(ctx, done.Campaign)
 }
 
 func scanCampaign(sc interface{ Scan(...any) error }) (*attest.Campaign, error) {
@@ -334,8 +350,19 @@ func (s *Store) Campaigns(ctx context.Context) ([]attest.Campaign, error) {
 
 // ReviewItems lists a campaign's items, privileged first.
 func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
-		decision, reason, decided_by, decided_at, ticket, removed, resolved_at FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
+	out, err := readItems(ctx, s.db, campaign)
+	if err != nil {
+		return nil, err
+	}
+	// Privileged first, sorted here: the key's order needs no sorter.
+	slices.SortStableFunc(out, func(a, b attest.ReviewItem) int { return boolInt(b.Privileged) - boolInt(a.Privileged) })
+	return out, nil
+}
+
+// readItems reads a campaign's items in seq order.
+func readItems(ctx context.Context, q querier, campaign int64) ([]attest.ReviewItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
+		decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +373,7 @@ func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.Revie
 		var roles, ents, flags string
 		var priv int
 		if err := rows.Scan(&it.Seq, &it.Account, &it.Person, &it.Name, &it.Manager, &roles, &ents, &priv, &flags, &it.ReviewerID, &it.Reviewer,
-			&it.Decision, &it.Reason, &it.DecidedBy, &it.DecidedAt, &it.Ticket, &it.Removed, &it.ResolvedAt); err != nil {
+			&it.Decision, &it.Reason, &it.DecidedBy, &it.DecidedAt, &it.DecisionEntry, &it.Ticket, &it.Removed, &it.ResolvedAt, &it.ResolvedEntry); err != nil {
 			return nil, err
 		}
 		it.Privileged = priv != 0
@@ -355,8 +382,6 @@ func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.Revie
 		}
 		out = append(out, it)
 	}
-	// Privileged first, sorted here: the key's order needs no sorter.
-	slices.SortStableFunc(out, func(a, b attest.ReviewItem) int { return boolInt(b.Privileged) - boolInt(a.Privileged) })
 	return out, rows.Err()
 }
 
