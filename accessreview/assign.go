@@ -3,6 +3,7 @@ package accessreview
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -88,6 +89,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("every account of access review %d already has a reviewer", campaign),
 			Hint: "name accounts (--account) to give them another reviewer"}
 	}
+	slices.SortFunc(as, func(a, b attest.Assignment) int { return a.Seq - b.Seq })
 	if err := s.AssignReviewers(ctx, ch, campaign, as, Digest(as)); err != nil {
 		return nil, err
 	}

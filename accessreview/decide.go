@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -128,6 +129,9 @@ func Decide(ctx context.Context, s DecideStore, ch attest.Change, actor, reviewe
 		seen[d.Account] = true
 		out = append(out, dec)
 	}
+	// In seq order: the digest is then the one attest verify recomputes
+	// from the rows the entry decided.
+	slices.SortFunc(out, func(a, b attest.Decision) int { return a.Seq - b.Seq })
 	if err := s.RecordDecisions(ctx, ch, campaign, reviewer.ID, out, Digest(out)); err != nil {
 		return 0, err
 	}

@@ -29,6 +29,7 @@ func newState() *state {
 		downloads: map[int64]attest.Download{},
 		settings:  map[string]string{}, setEntry: map[string]int64{},
 		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
+		reviews: newReviewState(),
 	}
 }
 
@@ -49,8 +50,8 @@ func on[T any](apply func(st *state, e ledger.Entry, d T) bool) applier {
 }
 
 // appliers are how replay applies each entry type; the types not listed
-// (access reviews, the auditor's keys and statements) change nothing the
-// replay compares.
+// (the auditor's keys and statements, checked by fieldwork.Check) change
+// nothing the replay compares.
 var appliers = map[string]applier{
 	attest.EntryEngagementCreated: on(func(st *state, e ledger.Entry, d attest.EngagementCreated) bool {
 		if d.Engagement == nil {
@@ -192,6 +193,12 @@ var appliers = map[string]applier{
 	attest.EntryPolicySubmitted: on(policyChanged),
 	attest.EntryPolicyApproved:  on(policyChanged),
 	attest.EntryPolicyPublished: on(policyChanged),
+	attest.EntryReviewStarted:   on(reviewStarted),
+	attest.EntryReviewAssigned:  on(reviewAssigned),
+	attest.EntryReviewDecided:   on(reviewBatchApplied(attest.EntryReviewDecided)),
+	attest.EntryReviewResolved:  on(reviewBatchApplied(attest.EntryReviewResolved)),
+	attest.EntryReviewSignedOff: on(reviewSignedOff),
+	attest.EntryReviewCompleted: on(reviewCompleted),
 }
 
 // auditorSaved applies an auditor named on an engagement or linked to

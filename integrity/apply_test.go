@@ -131,8 +131,6 @@ func TestAppliersMalformed(t *testing.T) {
 // replay compares.
 func TestAppliersCoverEveryType(t *testing.T) {
 	skipped := map[string]bool{
-		attest.EntryReviewStarted: true, attest.EntryReviewAssigned: true, attest.EntryReviewDecided: true,
-		attest.EntryReviewResolved: true, attest.EntryReviewSignedOff: true, attest.EntryReviewCompleted: true,
 		attest.EntryAuditorKeyEnrolled: true, attest.EntryAuditorKeyRetired: true, attest.EntryAuditorStatement: true,
 	}
 	all := []string{
@@ -143,6 +141,8 @@ func TestAppliersCoverEveryType(t *testing.T) {
 		attest.EntryUserSaved, attest.EntryTokenSaved,
 		attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished,
 		attest.EntryNDASaved, attest.EntryDownload,
+		attest.EntryReviewStarted, attest.EntryReviewAssigned, attest.EntryReviewDecided,
+		attest.EntryReviewResolved, attest.EntryReviewSignedOff, attest.EntryReviewCompleted,
 	}
 	all = append(all, attest.AccessEntries...)
 	for _, typ := range all {

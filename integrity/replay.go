@@ -50,6 +50,7 @@ type state struct {
 	policies       map[string]attest.Policy
 	policyVersions map[int64]attest.PolicyVersion
 	policyEvents   map[int64]attest.PolicyEvent
+	reviews        reviewState
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -142,6 +143,9 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		return err
 	}
 	if err := comparePolicies(ctx, s, st, r); err != nil {
+		return err
+	}
+	if err := compareReviews(ctx, s, st, r); err != nil {
 		return err
 	}
 	return compareEventsAndNotRequired(ctx, s, st, r)
