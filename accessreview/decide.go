@@ -98,6 +98,9 @@ func Decide(ctx context.Context, s DecideStore, ch attest.Change, actor, reviewe
 	if reviewer.Role == attest.RoleAuditor {
 		return 0, attest.Errorf(attest.EFORBIDDEN, "the service auditor does not decide the organization's access reviews")
 	}
+	if reviewer.Service {
+		return 0, attest.Errorf(attest.EFORBIDDEN, "%s is a service account: only a person decides an access review", reviewer.Email)
+	}
 	if len(ds) == 0 {
 		return 0, attest.Errorf(attest.EINVALID, "no decisions given")
 	}
@@ -192,6 +195,9 @@ func SignOff(ctx context.Context, s SignoffStore, ch attest.Change, actor, revie
 	if reviewer == nil {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the reviewer who signs off", Hint: "--reviewer EMAIL"}
 	}
+	if reviewer.Service || reviewer.Role == attest.RoleAuditor {
+		return nil, attest.Errorf(attest.EFORBIDDEN, "%s does not sign off access reviews: only a person of the organization reviews access", reviewer.Email)
+	}
 	sum, err := s.ReviewSummary(ctx, campaign)
 	if err != nil {
 		return nil, err
@@ -208,5 +214,5 @@ func SignOff(ctx context.Context, s SignoffStore, ch attest.Change, actor, revie
 		}
 		return s.SignOff(ctx, ch, attest.Signoff{Campaign: campaign, ReviewerID: reviewer.ID, Reviewer: reviewer.Email, Note: strings.TrimSpace(note)})
 	}
-	return nil, attest.Errorf(attest.EINVALID, "%s has no accounts to review in access review %d", reviewer.Email, campaign)
+	return nil, attest.Errorf(attest.EFORBIDDEN, "%s has no accounts to review in access review %d: a reviewer signs off only their own part", reviewer.Email, campaign)
 }

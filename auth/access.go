@@ -203,6 +203,36 @@ func (sc *Scope) Results(id string) error {
 	return sc.Engagement(id)
 }
 
+// Relevant refuses a record that belongs to the organization rather than
+// to one engagement (a policy, an access review) unless it is relevant to
+// one of the auditor's engagements: in force during it (the record's days
+// from..to, to "" while it still is, meet the engagement's period or
+// as-of date; from "" means it never was) or linked to one of its
+// controls. The refusal names what and the rule.
+func (sc *Scope) Relevant(what, from, to string, controls []string) error {
+	if sc.all {
+		return nil
+	}
+	if err := sc.Check(); err != nil {
+		return err
+	}
+	for _, c := range controls {
+		if sc.controls[c] {
+			return nil
+		}
+	}
+	from, to = day(from), day(to)
+	for _, e := range sc.engagements {
+		if from != "" && from <= ends(&e) && (to == "" || to >= begins(&e)) {
+			return nil
+		}
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: what + ": an auditor reads the organization's records only when they were in force during one of their engagements or support its controls"}
+}
+
+// day is the date of a stamp (RFC 3339) or a date.
+func day(s string) string { return s[:min(len(s), len(attest.DateLayout))] }
+
 // Entry reports whether a ledger entry's data (ledger.Entry.Data) may be
 // shown: for an auditor, an entry that names an engagement in the scope,
 // or a control of one (evidence, events, populations, draws). An entry

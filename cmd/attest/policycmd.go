@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/policy"
 	"github.com/spf13/cobra"
 )
@@ -174,7 +175,7 @@ func (m *Main) policyShow() *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			x, err := policy.Show(ctx, d.db, args[0])
+			x, err := policy.Show(ctx, d.db, auth.Everything, args[0])
 			if err != nil {
 				return err
 			}
@@ -484,7 +485,7 @@ func (m *Main) policyDiff() *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			x, err := policy.DiffVersions(ctx, d.db, args[0], from, to)
+			x, err := policy.DiffVersions(ctx, d.db, auth.Everything, args[0], from, to)
 			if err != nil {
 				return err
 			}
@@ -522,7 +523,7 @@ func (m *Main) policyExport() *cobra.Command {
 			if n == 0 {
 				n = -1
 			}
-			doc, err := policy.Export(ctx, d.db, args[0], n)
+			doc, err := policy.Export(ctx, d.db, auth.Everything, args[0], n)
 			if err != nil {
 				return err
 			}
