@@ -226,16 +226,27 @@ func (s *Store) ResolveRevokes(ctx context.Context, ch attest.Change, campaign i
 	if err != nil {
 		return err
 	}
+	// A later listing closes its revokes with one text, so the rows go
+	// many to a statement, grouped by what closes them.
+	type how struct{ ticket, removed string }
+	by := map[how][]int{}
+	var order []how
 	for _, r := range rs {
-		res, err := tx.ExecContext(ctx, `UPDATE review_items SET ticket = ?, removed = ?, resolved_at = ?, resolved_entry = ?
-			WHERE campaign_id = ? AND seq = ? AND decision = 'revoke' AND resolved_entry = 0`, r.Ticket, r.Removed, ch.Stamp(), entry, campaign, r.Seq)
+		h := how{r.Ticket, r.Removed}
+		if by[h] == nil {
+			order = append(order, h)
+		}
+		by[h] = append(by[h], r.Seq)
+	}
+	stmts := tx.prepared()
+	defer stmts.close()
+	for _, h := range order {
+		err := updateIn(ctx, stmts, `ticket = ?, removed = ?, resolved_at = ?, resolved_entry = ?`, []any{h.ticket, h.removed, ch.Stamp(), entry},
+			` AND decision = 'revoke' AND resolved_entry = 0`, nil, campaign, by[h], func() error {
+				return attest.Errorf(attest.ECONFLICT, "an item of access review %d is not an open revoke", campaign)
+			})
 		if err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n != 1 {
-			return attest.Errorf(attest.ECONFLICT, "item %d of access review %d is not an open revoke", r.Seq, campaign)
 		}
 	}
 	return tx.Commit()
