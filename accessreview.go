@@ -95,8 +95,10 @@ type ReviewItem struct {
 	Ticket     string `json:"ticket,omitempty"`
 	Removed    string `json:"removed,omitempty"`
 	ResolvedAt string `json:"resolved_at,omitempty"`
-	// DecisionEntry and ResolvedEntry are the ledger entries that last
-	// decided the item and closed its revoke.
+	// AssignEntry, DecisionEntry and ResolvedEntry are the ledger entries
+	// that last assigned the item's reviewer, decided it and closed its
+	// revoke.
+	AssignEntry   int64 `json:"assign_entry,omitempty"`
 	DecisionEntry int64 `json:"decision_entry,omitempty"`
 	ResolvedEntry int64 `json:"resolved_entry,omitempty"`
 }

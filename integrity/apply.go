@@ -194,7 +194,7 @@ var appliers = map[string]applier{
 	attest.EntryPolicyApproved:  on(policyChanged),
 	attest.EntryPolicyPublished: on(policyChanged),
 	attest.EntryReviewStarted:   on(reviewStarted),
-	attest.EntryReviewAssigned:  on(reviewAssigned),
+	attest.EntryReviewAssigned:  on(reviewBatchApplied(attest.EntryReviewAssigned)),
 	attest.EntryReviewDecided:   on(reviewBatchApplied(attest.EntryReviewDecided)),
 	attest.EntryReviewResolved:  on(reviewBatchApplied(attest.EntryReviewResolved)),
 	attest.EntryReviewSignedOff: on(reviewSignedOff),

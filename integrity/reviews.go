@@ -17,7 +17,7 @@ import (
 // reviewState is what the ledger says of the access reviews.
 type reviewState struct {
 	campaigns map[int64]*attest.Campaign
-	// batches are the decided and resolved entries, by entry.
+	// batches are the assigned, decided and resolved entries, by entry.
 	batches map[int64]reviewBatch
 	// completions are the completed entries, by campaign.
 	completions map[int64]attest.ReviewCompletion
@@ -41,10 +41,6 @@ func reviewStarted(st *state, e ledger.Entry, c attest.Campaign) bool {
 	st.reviews.campaigns[c.ID] = &c
 	return c.ID != 0
 }
-
-// reviewAssigned keeps nothing: assigned rows name no entry, so a
-// reviewer is checked through the decisions and the completion instead.
-func reviewAssigned(st *state, e ledger.Entry, b attest.ReviewBatch) bool { return b.Campaign != 0 }
 
 // reviewSignedOff applies a reviewer's sign-off.
 func reviewSignedOff(st *state, e ledger.Entry, so attest.Signoff) bool {
@@ -127,8 +123,15 @@ func checkReviewItems(r *Report, c *attest.Campaign, items []attest.ReviewItem, 
 	if len(items) != c.Accounts || attest.RowsDigest(started) != c.Listing.Digest {
 		r.add(RecordMismatch, c.Entry, "", "the accounts of access review %d do not match the SHA-256 of the rows started in entry %d", c.ID, c.Entry)
 	}
-	decided, resolved := map[int64][]attest.Decision{}, map[int64][]attest.Resolution{}
+	assigned, decided, resolved := map[int64][]attest.Assignment{}, map[int64][]attest.Decision{}, map[int64][]attest.Resolution{}
 	for _, it := range items {
+		if it.ReviewerID != 0 || it.Reviewer != "" || it.AssignEntry != 0 {
+			b, ok := rs.batches[it.AssignEntry]
+			if !ok || b.typ != attest.EntryReviewAssigned || b.Campaign != c.ID || it.ReviewerID == 0 {
+				r.add(RecordMismatch, it.AssignEntry, "", "the reviewer of account %q of access review %d was not assigned by entry %d", it.Account, c.ID, it.AssignEntry)
+			}
+			assigned[it.AssignEntry] = append(assigned[it.AssignEntry], attest.Assignment{Seq: it.Seq, ReviewerID: it.ReviewerID, Reviewer: it.Reviewer})
+		}
 		if it.Decision != "" || it.DecisionEntry != 0 {
 			b, ok := rs.batches[it.DecisionEntry]
 			if !ok || b.typ != attest.EntryReviewDecided || b.Campaign != c.ID || b.Reviewer != it.ReviewerID || b.actor != it.DecidedBy || b.time != it.DecidedAt || it.Decision == "" {
@@ -150,6 +153,12 @@ func checkReviewItems(r *Report, c *attest.Campaign, items []attest.ReviewItem, 
 			continue
 		}
 		switch b.typ {
+		case attest.EntryReviewAssigned:
+			// Like decisions, an undecided row may be reassigned later.
+			as := assigned[seq]
+			if len(as) > b.Rows || len(as) == b.Rows && attest.RowsDigest(as) != b.Digest {
+				r.add(RecordMismatch, seq, "", "the reviewers of access review %d do not match the SHA-256 of the rows entry %d assigned", c.ID, seq)
+			}
 		case attest.EntryReviewDecided:
 			// A later batch may re-decide some of a batch's rows before
 			// sign-off: only a batch whose rows all still name it can be

@@ -26,8 +26,9 @@ var (
 	ch  = attest.Change{Actor: "operator", At: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)}
 )
 
-// setup runs two campaigns through the workflows: 1 completed (with a
-// revoke closed by a ticket), 2 open with decisions and a sign-off.
+// setup runs three campaigns through the workflows: 1 completed (with a
+// revoke closed by a ticket), 2 open with decisions and a sign-off, 3
+// open with its accounts assigned and none decided.
 func setup(t *testing.T, s attest.Store) {
 	t.Helper()
 	users := map[string]*attest.User{}
@@ -41,13 +42,16 @@ func setup(t *testing.T, s attest.Store) {
 	accts := []accessreview.Account{{Account: "ana", Person: "ana@example.com", Roles: []string{"member"}},
 		{Account: "bo", Person: "bo@example.com", Roles: []string{"admin"}, Privileged: true},
 		{Account: "cy", Person: "cy@example.com", Roles: []string{"member"}}}
-	for i, sys := range []string{"GitHub", "Okta"} {
+	for i, sys := range []string{"GitHub", "Okta", "AWS"} {
 		c, _, err := accessreview.Start(ctx, s, ch, nil, accessreview.StartRequest{System: sys, Accounts: accts,
 			Listing: attest.Listing{Source: "file " + sys + ".csv", ExtractedAt: "2026-04-01"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		must(t, assign(s, c.ID))
+		if i == 2 {
+			break
+		}
 		mia := users["mia@example.com"]
 		if _, err := accessreview.Decide(ctx, s, ch, mia, nil, c.ID, []accessreview.DecisionInput{
 			{Account: "cy", Decision: "revoke", Reason: "left in March"}, {Account: "ana", Decision: "keep"}, {Account: "bo", Decision: "change", Reason: "no admin"}}); err != nil {
@@ -109,6 +113,8 @@ func Run(t *testing.T, open Open) {
 		"reviewer of a decided account":    `UPDATE review_items SET reviewer_id = 2, reviewer = 'olu@example.com' WHERE campaign_id = 2 AND account = 'ana'`,
 		"reviewer of a completed campaign": `UPDATE review_items SET reviewer = 'olu@example.com' WHERE campaign_id = 1 AND account = 'ana'`,
 		"decision without an entry":        `UPDATE review_items SET decision_entry = 0 WHERE campaign_id = 2 AND account = 'ana'`,
+		"reviewer of an undecided account": `UPDATE review_items SET reviewer_id = 2, reviewer = 'olu@example.com' WHERE campaign_id = 3 AND account = 'cy'`,
+		"assignment without an entry":      `UPDATE review_items SET assign_entry = 0 WHERE campaign_id = 3 AND account = 'cy'`,
 		"ticket":                           `UPDATE review_items SET ticket = 'OPS-2' WHERE campaign_id = 2 AND account = 'cy'`,
 		"revoke closed by SQL":             `UPDATE review_items SET removed = 'file later.csv' WHERE campaign_id = 2 AND account = 'bo'`,
 		"revoke reopened":                  `UPDATE review_items SET ticket = '', resolved_entry = 0, resolved_at = '' WHERE campaign_id = 2 AND account = 'cy'`,

@@ -20,7 +20,7 @@ const campaignCols = `id, system, due, status, source, source_file, collection_i
 	listing_digest, accounts, created_by, created_at, entry, completed_by, completed_at, completed_entry, evidence_id`
 
 const itemCols = `campaign_id, seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
-	decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry`
+	decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry, assign_entry`
 
 // rowsPerInsert keeps a multi-row insert under every engine's limit on
 // parameters (SQLite's 32766, PostgreSQL's 65535).
@@ -55,10 +55,10 @@ func (s *Store) StartCampaign(ctx context.Context, ch attest.Change, c attest.Ca
 	}
 	stmts := tx.prepared()
 	defer stmts.close()
-	// The columns a new item leaves empty are literals, not parameters:
+	// The ten columns a new item leaves empty are literals, not parameters:
 	// binding is most of a bulk insert's cost.
 	const width = 12
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ", '', '', '', '', 0, '', '', '', 0)"
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ", '', '', '', '', 0, '', '', '', 0, 0)"
 	for start := 0; start < len(items); start += rowsPerInsert {
 		chunk := items[start:min(start+rowsPerInsert, len(items))]
 		args := make([]any, 0, len(chunk)*width)
@@ -138,7 +138,8 @@ func (s *Store) AssignReviewers(ctx context.Context, ch attest.Change, campaign 
 	if err := openCampaign(ctx, tx, campaign); err != nil {
 		return err
 	}
-	if _, err := appendEntry(ctx, tx, ch, attest.EntryReviewAssigned, attest.ReviewBatch{Campaign: campaign, Rows: len(as), Digest: digest}); err != nil {
+	entry, err := appendEntry(ctx, tx, ch, attest.EntryReviewAssigned, attest.ReviewBatch{Campaign: campaign, Rows: len(as), Digest: digest})
+	if err != nil {
 		return err
 	}
 	type who struct {
@@ -157,7 +158,7 @@ func (s *Store) AssignReviewers(ctx context.Context, ch attest.Change, campaign 
 	stmts := tx.prepared()
 	defer stmts.close()
 	for _, w := range order {
-		err := updateIn(ctx, stmts, `reviewer_id = ?, reviewer = ?`, []any{w.id, w.name}, ` AND decision = ''`, nil, campaign, by[w], func() error {
+		err := updateIn(ctx, stmts, `reviewer_id = ?, reviewer = ?, assign_entry = ?`, []any{w.id, w.name, entry}, ` AND decision = ''`, nil, campaign, by[w], func() error {
 			return attest.Errorf(attest.ECONFLICT, "an account named is not in access review %d or is already decided: a decided account keeps its reviewer", campaign)
 		})
 		if err != nil {
@@ -373,7 +374,7 @@ func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.Revie
 // readItems reads a campaign's items in seq order.
 func readItems(ctx context.Context, q querier, campaign int64) ([]attest.ReviewItem, error) {
 	rows, err := q.QueryContext(ctx, `SELECT seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
-		decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
+		decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry, assign_entry FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +385,7 @@ func readItems(ctx context.Context, q querier, campaign int64) ([]attest.ReviewI
 		var roles, ents, flags string
 		var priv int
 		if err := rows.Scan(&it.Seq, &it.Account, &it.Person, &it.Name, &it.Manager, &roles, &ents, &priv, &flags, &it.ReviewerID, &it.Reviewer,
-			&it.Decision, &it.Reason, &it.DecidedBy, &it.DecidedAt, &it.DecisionEntry, &it.Ticket, &it.Removed, &it.ResolvedAt, &it.ResolvedEntry); err != nil {
+			&it.Decision, &it.Reason, &it.DecidedBy, &it.DecidedAt, &it.DecisionEntry, &it.Ticket, &it.Removed, &it.ResolvedAt, &it.ResolvedEntry, &it.AssignEntry); err != nil {
 			return nil, err
 		}
 		it.Privileged = priv != 0
