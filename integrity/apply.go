@@ -10,6 +10,7 @@ import (
 // newState is an empty state.
 func newState() *state {
 	return &state{
+		reviews:     newReviewState(),
 		engagements: map[string]*attest.Engagement{}, engEntry: map[string]int64{},
 		controls: map[[2]string]*attest.Control{}, ctlEntry: map[[2]string]int64{},
 		exclusions: map[[2]string]attest.Exclusion{}, exclEntry: map[[2]string]int64{},
@@ -29,7 +30,6 @@ func newState() *state {
 		downloads: map[int64]attest.Download{},
 		settings:  map[string]string{}, setEntry: map[string]int64{},
 		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
-		reviews: newReviewState(),
 	}
 }
 
@@ -188,17 +188,18 @@ var appliers = map[string]applier{
 		st.comments[d.ID] = d
 		return true
 	}),
-	attest.EntryPolicyCreated:   on(policyChanged),
-	attest.EntryPolicyEdited:    on(policyChanged),
-	attest.EntryPolicySubmitted: on(policyChanged),
-	attest.EntryPolicyApproved:  on(policyChanged),
-	attest.EntryPolicyPublished: on(policyChanged),
 	attest.EntryReviewStarted:   on(reviewStarted),
 	attest.EntryReviewAssigned:  on(reviewBatchApplied(attest.EntryReviewAssigned)),
 	attest.EntryReviewDecided:   on(reviewBatchApplied(attest.EntryReviewDecided)),
 	attest.EntryReviewResolved:  on(reviewBatchApplied(attest.EntryReviewResolved)),
 	attest.EntryReviewSignedOff: on(reviewSignedOff),
 	attest.EntryReviewCompleted: on(reviewCompleted),
+
+	attest.EntryPolicyCreated:   on(policyChanged),
+	attest.EntryPolicyEdited:    on(policyChanged),
+	attest.EntryPolicySubmitted: on(policyChanged),
+	attest.EntryPolicyApproved:  on(policyChanged),
+	attest.EntryPolicyPublished: on(policyChanged),
 }
 
 // auditorSaved applies an auditor named on an engagement or linked to

@@ -139,10 +139,10 @@ func TestAppliersCoverEveryType(t *testing.T) {
 		attest.EntryAuditorAdded, attest.EntryAuditorRemoved, attest.EntryAuditorLinked, attest.EntryPopulationAdded, attest.EntryCompleteness, attest.EntrySampleDrawn,
 		attest.EntryTestRecorded, attest.EntryResponseAdded, attest.EntryRequestSaved, attest.EntryRequestComment, attest.EntryDeviationDisclosed,
 		attest.EntryUserSaved, attest.EntryTokenSaved,
-		attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished,
-		attest.EntryNDASaved, attest.EntryDownload,
 		attest.EntryReviewStarted, attest.EntryReviewAssigned, attest.EntryReviewDecided,
 		attest.EntryReviewResolved, attest.EntryReviewSignedOff, attest.EntryReviewCompleted,
+		attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished,
+		attest.EntryNDASaved, attest.EntryDownload,
 	}
 	all = append(all, attest.AccessEntries...)
 	for _, typ := range all {
