@@ -79,7 +79,7 @@ func EvaluatePolicy(in PolicyInput) PolicyStatus {
 	}
 	st.InForce = inForce.Format(attest.DateLayout)
 	if p.Review == "" || p.Review == attest.EventDriven || p.Review == attest.Continuous {
-		st.Warnings = append(st.Warnings, fmt.Sprintf("policy %s has no periodic review frequency (%q): set one (attest policy edit --review annual)", p.ID, p.Review))
+		st.Warnings = append(st.Warnings, fmt.Sprintf("policy %s has no periodic review frequency (%q): give it one (monthly, quarterly, semi-annual or annual)", p.ID, p.Review))
 		return st
 	}
 	ws := Windows(p.Review, in.Start, in.End, in.Options)
