@@ -2,6 +2,7 @@ package integrity
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/attest-dev/attest"
@@ -124,25 +125,27 @@ func checkReviewItems(r *Report, c *attest.Campaign, items []attest.ReviewItem, 
 		r.add(RecordMismatch, c.Entry, "", "the accounts of access review %d do not match the SHA-256 of the rows started in entry %d", c.ID, c.Entry)
 	}
 	assigned, decided, resolved := map[int64][]attest.Assignment{}, map[int64][]attest.Decision{}, map[int64][]attest.Resolution{}
+	var faults rowFaults
+	defer faults.report(r, c.ID)
 	for _, it := range items {
 		if it.ReviewerID != 0 || it.Reviewer != "" || it.AssignEntry != 0 {
 			b, ok := rs.batches[it.AssignEntry]
 			if !ok || b.typ != attest.EntryReviewAssigned || b.Campaign != c.ID || it.ReviewerID == 0 {
-				r.add(RecordMismatch, it.AssignEntry, "", "the reviewer of account %q of access review %d was not assigned by entry %d", it.Account, c.ID, it.AssignEntry)
+				faults.add("the reviewer of account %q was not assigned by entry %d", it.Account, it.AssignEntry)
 			}
 			assigned[it.AssignEntry] = append(assigned[it.AssignEntry], attest.Assignment{Seq: it.Seq, ReviewerID: it.ReviewerID, Reviewer: it.Reviewer})
 		}
 		if it.Decision != "" || it.DecisionEntry != 0 {
 			b, ok := rs.batches[it.DecisionEntry]
 			if !ok || b.typ != attest.EntryReviewDecided || b.Campaign != c.ID || b.Reviewer != it.ReviewerID || b.actor != it.DecidedBy || b.time != it.DecidedAt || it.Decision == "" {
-				r.add(RecordMismatch, it.DecisionEntry, "", "the decision on account %q of access review %d is not the one entry %d recorded", it.Account, c.ID, it.DecisionEntry)
+				faults.add("the decision on account %q is not the one entry %d recorded", it.Account, it.DecisionEntry)
 			}
 			decided[it.DecisionEntry] = append(decided[it.DecisionEntry], attest.Decision{Seq: it.Seq, Decision: it.Decision, Reason: it.Reason})
 		}
 		if it.Ticket != "" || it.Removed != "" || it.ResolvedEntry != 0 {
 			b, ok := rs.batches[it.ResolvedEntry]
 			if !ok || b.typ != attest.EntryReviewResolved || b.Campaign != c.ID || b.time != it.ResolvedAt || it.Decision != attest.DecisionRevoke {
-				r.add(RecordMismatch, it.ResolvedEntry, "", "the revoke of account %q of access review %d was not closed by entry %d", it.Account, c.ID, it.ResolvedEntry)
+				faults.add("the revoke of account %q was not closed by entry %d", it.Account, it.ResolvedEntry)
 			}
 			resolved[it.ResolvedEntry] = append(resolved[it.ResolvedEntry], attest.Resolution{Seq: it.Seq, Ticket: it.Ticket, Removed: it.Removed})
 		}
@@ -175,6 +178,43 @@ func checkReviewItems(r *Report, c *attest.Campaign, items []attest.ReviewItem, 
 	}
 	if done, ok := rs.completions[c.ID]; ok && done.Digest != "" && (len(items) != done.Rows || attest.RowsDigest(items) != done.Digest) {
 		r.add(RecordMismatch, c.CompletedEntry, "", "the items of access review %d changed after its completion in entry %d", c.ID, c.CompletedEntry)
+	}
+}
+
+// rowFaults gathers a campaign's rows that name no fitting entry, by
+// kind, so that a table edited wholesale is one problem per kind, not one
+// per row.
+type rowFaults struct {
+	kinds []string
+	by    map[string]*rowFault
+}
+
+type rowFault struct {
+	account string
+	entry   int64
+	rows    int
+}
+
+func (f *rowFaults) add(kind, account string, entry int64) {
+	if f.by == nil {
+		f.by = map[string]*rowFault{}
+	}
+	if f.by[kind] == nil {
+		f.kinds = append(f.kinds, kind)
+		f.by[kind] = &rowFault{account: account, entry: entry}
+	}
+	f.by[kind].rows++
+}
+
+// report adds one problem per kind, naming the first row and the count.
+func (f *rowFaults) report(r *Report, campaign int64) {
+	for _, k := range f.kinds {
+		x := f.by[k]
+		more := ""
+		if x.rows > 1 {
+			more = fmt.Sprintf(" (and %d more rows alike)", x.rows-1)
+		}
+		r.add(RecordMismatch, x.entry, "", "access review %d: "+k+"%s", campaign, x.account, x.entry, more)
 	}
 }
 

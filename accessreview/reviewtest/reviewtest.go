@@ -106,6 +106,17 @@ func Run(t *testing.T, open Open) {
 			t.Errorf("untouched reviews reported: %q", ps)
 		}
 	})
+	t.Run("a wholesale edit", func(t *testing.T) {
+		s, db := open(t)
+		setup(t, s)
+		if _, err := db.Exec(`UPDATE review_items SET assign_entry = 0 WHERE campaign_id = 3`); err != nil {
+			t.Fatal(err)
+		}
+		ps := verify(t, s)
+		if len(ps) != 1 || !strings.Contains(ps[0], "was not assigned by entry 0 (and 2 more rows alike)") {
+			t.Errorf("want one problem naming the first row and the count: %q", ps)
+		}
+	})
 	for name, stmt := range map[string]string{
 		"decision of a completed campaign": `UPDATE review_items SET decision = 'keep' WHERE campaign_id = 1 AND account = 'cy'`,
 		"decision of an open campaign":     `UPDATE review_items SET decision = 'revoke' WHERE campaign_id = 2 AND account = 'ana'`,
