@@ -11,7 +11,6 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/sqlite"
@@ -197,7 +196,7 @@ func TestCampaignToCompletion(t *testing.T) {
 	if err := accessreview.LinkTicket(ctx, db, ch, nil, id, "ghost", "OPS-12"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := accessreview.LoadStatus(ctx, db, auth.Everything, id, ch.At)
+	st, err := accessreview.LoadStatus(ctx, db, id, ch.At)
 	if err != nil {
 		t.Fatal(err)
 	}

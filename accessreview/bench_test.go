@@ -12,7 +12,6 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
@@ -120,7 +119,7 @@ func benchReview(b *testing.B, open func(b *testing.B) attest.Store) {
 		}
 		t2, c2 := time.Now(), cpu()
 		for _, id := range ids {
-			st, err := accessreview.LoadStatus(ctx, db, auth.Everything, id, ch.At)
+			st, err := accessreview.LoadStatus(ctx, db, id, ch.At)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 )
 
@@ -32,37 +31,12 @@ type StatusStore interface {
 	Campaign(ctx context.Context, id int64) (*attest.Campaign, error)
 	ReviewSummary(ctx context.Context, campaign int64) ([]attest.ReviewerSummary, error)
 	Signoffs(ctx context.Context, campaign int64) ([]attest.Signoff, error)
-	Evidence(ctx context.Context, id int64) (*attest.Evidence, error)
-}
-
-// readCampaign reads a campaign the reader's scope reaches: staff read
-// every one; an auditor one that ran during one of their engagements (from
-// its start to its completion) or whose evidence supports one of its
-// controls (auth.Scope.Relevant).
-func readCampaign(ctx context.Context, s StatusStore, sc *auth.Scope, campaign int64) (*attest.Campaign, error) {
-	c, err := s.Campaign(ctx, campaign)
-	if err != nil || sc.All() {
-		return c, err
-	}
-	var controls []string
-	if c.EvidenceID != 0 {
-		ev, err := s.Evidence(ctx, c.EvidenceID)
-		if err != nil {
-			return nil, err
-		}
-		controls = ev.Controls
-	}
-	if err := sc.Relevant(fmt.Sprintf("access review %d", campaign), c.CreatedAt, c.CompletedAt, controls); err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 // LoadStatus reads a campaign's status as of now, counted by the store
-// (one grouped query, not the items one by one), for a reader whose scope
-// reaches it.
-func LoadStatus(ctx context.Context, s StatusStore, sc *auth.Scope, campaign int64, now time.Time) (*Status, error) {
-	c, err := readCampaign(ctx, s, sc, campaign)
+// (one grouped query, not the items one by one).
+func LoadStatus(ctx context.Context, s StatusStore, campaign int64, now time.Time) (*Status, error) {
+	c, err := s.Campaign(ctx, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +199,7 @@ func Complete(ctx context.Context, s CompleteStore, blobs Blobs, ch attest.Chang
 	if !attest.Manages(actor) {
 		return nil, forbidden("completes access reviews")
 	}
-	st, err := LoadStatus(ctx, s, auth.Everything, campaign, ch.At)
+	st, err := LoadStatus(ctx, s, campaign, ch.At)
 	if err != nil {
 		return nil, err
 	}
@@ -259,26 +233,6 @@ func Complete(ctx context.Context, s CompleteStore, blobs Blobs, ch attest.Chang
 				st.Campaign.System, st.Campaign.Accounts, st.Revokes, l.Source, l.ExtractedAt, l.Digest, l.Completeness)}}
 	}
 	return s.CompleteCampaign(ctx, ch, done, evidence)
-}
-
-// ItemsStore is what Items reads.
-type ItemsStore interface {
-	StatusStore
-	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
-}
-
-// Items reads a campaign with its items (privileged first), for the
-// export, for a reader whose scope reaches it.
-func Items(ctx context.Context, s ItemsStore, sc *auth.Scope, campaign int64) (*attest.Campaign, []attest.ReviewItem, error) {
-	c, err := readCampaign(ctx, s, sc, campaign)
-	if err != nil {
-		return nil, nil, err
-	}
-	items, err := s.ReviewItems(ctx, campaign)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, items, nil
 }
 
 func slug(s string) string {

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 )
 
 // Document is one version of a policy ready to share: its text with the
@@ -177,8 +176,8 @@ func orderedItem(s string) int {
 
 // Export reads one version of a policy as a Document: the published one
 // when n is -1, the current one when n is 0.
-func Export(ctx context.Context, s Store, sc *auth.Scope, id string, n int) (*Document, error) {
-	p, v, err := Text(ctx, s, sc, id, n)
+func Export(ctx context.Context, s Store, id string, n int) (*Document, error) {
+	p, v, err := Text(ctx, s, id, n)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 )
 
 // Store is what the workflows need from persistence.
@@ -373,42 +372,9 @@ type Detail struct {
 	Body     string                 `json:"body"`
 }
 
-// Readable refuses a policy the reader's scope does not reach: staff read
-// every policy; an auditor one in force (published) during one of their
-// engagements, or supporting one of its controls (auth.Scope.Relevant).
-func Readable(ctx context.Context, s Store, sc *auth.Scope, p *attest.Policy) error {
-	if sc.All() {
-		return nil
-	}
-	es, err := s.PolicyEvents(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	first := ""
-	for _, e := range es {
-		if e.Action == attest.PolicyPublish && (first == "" || e.At < first) {
-			first = e.At
-		}
-	}
-	return sc.Relevant("policy "+p.ID, first, "", p.Controls)
-}
-
-// read reads a policy the scope reaches.
-func read(ctx context.Context, s Store, sc *auth.Scope, id string) (*attest.Policy, error) {
+// Show reads a policy with its history and its current text.
+func Show(ctx context.Context, s Store, id string) (*Detail, error) {
 	p, err := s.Policy(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := Readable(ctx, s, sc, p); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// Show reads a policy with its history and its current text, for a
-// reader whose scope reaches it.
-func Show(ctx context.Context, s Store, sc *auth.Scope, id string) (*Detail, error) {
-	p, err := read(ctx, s, sc, id)
 	if err != nil {
 		return nil, err
 	}
@@ -439,9 +405,9 @@ func Show(ctx context.Context, s Store, sc *auth.Scope, id string) (*Detail, err
 }
 
 // Text is one version's text: the published one when n is -1, the
-// current one when n is 0; for a reader whose scope reaches the policy.
-func Text(ctx context.Context, s Store, sc *auth.Scope, id string, n int) (*attest.Policy, *attest.PolicyVersion, error) {
-	p, err := read(ctx, s, sc, id)
+// current one when n is 0.
+func Text(ctx context.Context, s Store, id string, n int) (*attest.Policy, *attest.PolicyVersion, error) {
+	p, err := s.Policy(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -476,8 +442,8 @@ type Compare struct {
 
 // DiffVersions compares two versions; to 0 is the current one, from 0 the
 // one before to.
-func DiffVersions(ctx context.Context, s Store, sc *auth.Scope, id string, from, to int) (*Compare, error) {
-	p, b, err := Text(ctx, s, sc, id, to)
+func DiffVersions(ctx context.Context, s Store, id string, from, to int) (*Compare, error) {
+	p, b, err := Text(ctx, s, id, to)
 	if err != nil {
 		return nil, err
 	}
@@ -487,7 +453,7 @@ func DiffVersions(ctx context.Context, s Store, sc *auth.Scope, id string, from,
 	if from < 1 {
 		return nil, attest.Errorf(attest.EINVALID, "%s version %d is its first: there is nothing before it to compare", p.ID, b.Version)
 	}
-	_, a, err := Text(ctx, s, sc, id, from)
+	_, a, err := Text(ctx, s, id, from)
 	if err != nil {
 		return nil, err
 	}

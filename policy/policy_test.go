@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/google/go-cmp/cmp"
@@ -126,18 +125,18 @@ func TestLifecycle(t *testing.T) {
 	if _, err := policy.Submit(ctx, s, change("op", 8), nil, "incident-response", ""); err != nil {
 		t.Fatal(err)
 	}
-	d, err := policy.Show(ctx, s, auth.Everything, "incident-response")
+	d, err := policy.Show(ctx, s, "incident-response")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(d.Versions) != 2 || len(d.Events) != 5 || len(d.Approved) != 0 || d.Body != text || d.Versions[0].Body != "" {
 		t.Errorf("shown: %d versions, %d events, approved %v", len(d.Versions), len(d.Events), d.Approved)
 	}
-	_, pv, err := policy.Text(ctx, s, auth.Everything, "incident-response", -1)
+	_, pv, err := policy.Text(ctx, s, "incident-response", -1)
 	if err != nil || pv.Version != 1 {
 		t.Errorf("published text: %v %v", pv, err)
 	}
-	cmpd, err := policy.DiffVersions(ctx, s, auth.Everything, "incident-response", 0, 0)
+	cmpd, err := policy.DiffVersions(ctx, s, "incident-response", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,9 +149,9 @@ func TestLifecycle(t *testing.T) {
 	if cmpd.From != 1 || cmpd.To != 2 || len(changed) != 2 || !strings.Contains(changed[1].Text, "within 30 minutes") {
 		t.Errorf("diff: %d to %d, %+v", cmpd.From, cmpd.To, changed)
 	}
-	_, err = policy.DiffVersions(ctx, s, auth.Everything, "incident-response", 0, 1)
+	_, err = policy.DiffVersions(ctx, s, "incident-response", 0, 1)
 	mustCode(t, err, attest.EINVALID)
-	_, err = policy.DiffVersions(ctx, s, auth.Everything, "incident-response", 7, 0)
+	_, err = policy.DiffVersions(ctx, s, "incident-response", 7, 0)
 	mustCode(t, err, attest.ENOTFOUND)
 
 	// Changing the approvers sends it back to draft; the new approver

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/policy"
 	"github.com/spf13/cobra"
 )
@@ -175,7 +174,7 @@ func (m *Main) policyShow() *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			x, err := policy.Show(ctx, d.db, auth.Everything, args[0])
+			x, err := policy.Show(ctx, d.db, args[0])
 			if err != nil {
 				return err
 			}
@@ -485,7 +484,7 @@ func (m *Main) policyDiff() *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			x, err := policy.DiffVersions(ctx, d.db, auth.Everything, args[0], from, to)
+			x, err := policy.DiffVersions(ctx, d.db, args[0], from, to)
 			if err != nil {
 				return err
 			}
@@ -523,7 +522,7 @@ func (m *Main) policyExport() *cobra.Command {
 			if n == 0 {
 				n = -1
 			}
-			doc, err := policy.Export(ctx, d.db, auth.Everything, args[0], n)
+			doc, err := policy.Export(ctx, d.db, args[0], n)
 			if err != nil {
 				return err
 			}

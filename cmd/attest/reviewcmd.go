@@ -16,7 +16,6 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/collect"
 	"github.com/spf13/cobra"
@@ -348,7 +347,7 @@ func (m *Main) reviewStatus() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := accessreview.LoadStatus(ctx, d.db, auth.Everything, id, m.Now())
+			st, err := accessreview.LoadStatus(ctx, d.db, id, m.Now())
 			if err != nil {
 				return err
 			}
@@ -469,7 +468,11 @@ func (m *Main) reviewExport() *cobra.Command {
 			if format == "xlsx" && output == "" {
 				return attest.Errorf(attest.EINVALID, "a workbook is written to a file: give -o FILE")
 			}
-			c, items, err := accessreview.Items(ctx, d.db, auth.Everything, id)
+			c, err := d.db.Campaign(ctx, id)
+			if err != nil {
+				return err
+			}
+			items, err := d.db.ReviewItems(ctx, id)
 			if err != nil {
 				return err
 			}
