@@ -13,6 +13,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/collect"
+	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/policy"
@@ -104,6 +105,14 @@ func TestBuild(t *testing.T) {
 		t.Errorf("NDAs %v %v", ndas, err)
 	}
 	checkProgram(t, ctx, db, now, sum)
+	// What verify checks holds: every entry replayed against the records.
+	rep, err := integrity.Check(ctx, integrity.Input{Store: db, Blobs: bs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK {
+		t.Errorf("verify: %+v", rep.Problems[:min(len(rep.Problems), 5)])
+	}
 	if _, err := demo.Build(ctx, demo.Config{Store: db, Blobs: bs, Dir: dir, Now: func() time.Time { return now }, Program: p}); attest.ErrorCode(err) != attest.ECONFLICT {
 		t.Errorf("a second build into the same store: %v", err)
 	}
