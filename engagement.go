@@ -179,6 +179,9 @@ type Store interface {
 	AccessReviewStore
 	PolicyStore
 	PeopleStore
+	AckStore
+	TrainingStore
+	PortalStore
 	DocumentStore
 	UserStore
 	TrustStore
