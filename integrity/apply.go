@@ -29,7 +29,9 @@ func newState() *state {
 		downloads: map[int64]attest.Download{},
 		settings:  map[string]string{}, setEntry: map[string]int64{},
 		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
-		roster: map[int64]attest.RosterChange{},
+		roster:    map[int64]attest.RosterChange{},
+		audiences: map[string]attest.PolicyAudience{}, acks: map[int64]attest.Acknowledgement{},
+		training: map[int64]attest.TrainingChange{}, reminders: map[int64]attest.RemindersSent{},
 	}
 }
 
@@ -195,6 +197,29 @@ var appliers = map[string]applier{
 	attest.EntryPolicyPublished: on(policyChanged),
 	attest.EntryRosterImported:  on(rosterChanged),
 	attest.EntryPersonSaved:     on(rosterChanged),
+	attest.EntryAudienceSet: on(func(st *state, e ledger.Entry, a attest.PolicyAudience) bool {
+		a.Entry = e.Seq
+		st.audiences[a.PolicyID] = a
+		return a.PolicyID != ""
+	}),
+	attest.EntryAcknowledged: on(func(st *state, e ledger.Entry, a attest.Acknowledgement) bool {
+		a.Entry = e.Seq
+		st.acks[a.ID] = a
+		return a.ID != 0 && a.SHA256 != ""
+	}),
+	attest.EntryTrainingImported: on(trainingRecorded),
+	attest.EntryTrainingRecorded: on(trainingRecorded),
+	attest.EntryRemindersSent: on(func(st *state, e ledger.Entry, d attest.RemindersSent) bool {
+		st.reminders[e.Seq] = d
+		return true
+	}),
+}
+
+// trainingRecorded keeps a training change's count and digest: its rows
+// are in the store, checked against both by compareTraining.
+func trainingRecorded(st *state, e ledger.Entry, c attest.TrainingChange) bool {
+	st.training[e.Seq] = c
+	return c.Digest != ""
 }
 
 // rosterChanged keeps a roster change's count and digest: its rows are

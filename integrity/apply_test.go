@@ -145,6 +145,7 @@ func TestAppliersCoverEveryType(t *testing.T) {
 		attest.EntryUserSaved, attest.EntryTokenSaved,
 		attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished,
 		attest.EntryNDASaved, attest.EntryDownload, attest.EntryRosterImported, attest.EntryPersonSaved,
+		attest.EntryAudienceSet, attest.EntryAcknowledged, attest.EntryTrainingImported, attest.EntryTrainingRecorded, attest.EntryRemindersSent,
 	}
 	all = append(all, attest.AccessEntries...)
 	for _, typ := range all {
