@@ -61,13 +61,12 @@ type Acknowledgement struct {
 	Entry    int64  `json:"ledger_entry"`
 }
 
-// AckLatest is the latest version of one policy one person acknowledged,
-// and when: all the status needs.
+// AckLatest is the latest version of one policy one person acknowledged:
+// all the status of many people needs.
 type AckLatest struct {
 	PersonID int64
 	PolicyID string
 	Version  int
-	At       string
 }
 
 // AckStore keeps the policies' audiences and the acknowledgements.

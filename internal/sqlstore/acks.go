@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -127,21 +128,28 @@ func (s *Store) Acknowledgements(ctx context.Context, person int64) ([]attest.Ac
 }
 
 // LatestAcknowledgements is, per person and policy, the latest version
-// acknowledged and when.
+// acknowledged, read from the unique index alone.
 func (s *Store) LatestAcknowledgements(ctx context.Context) ([]attest.AckLatest, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.person_id, a.policy_id, a.version, a.at FROM acknowledgements a
-		JOIN (SELECT person_id, policy_id, MAX(version) AS version FROM acknowledgements GROUP BY person_id, policy_id) m
-		ON a.person_id = m.person_id AND a.policy_id = m.policy_id AND a.version = m.version`)
+	rows, err := s.db.QueryContext(ctx, `SELECT person_id, policy_id, MAX(version) FROM acknowledgements GROUP BY person_id, policy_id`)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
 	defer rows.Close()
-	out := []attest.AckLatest{}
+	out := make([]attest.AckLatest, 0, 1024)
+	// Policy IDs repeat on every row: each is allocated once.
+	ids := map[string]string{}
 	for rows.Next() {
 		var a attest.AckLatest
-		if err := rows.Scan(&a.PersonID, &a.PolicyID, &a.Version, &a.At); err != nil {
+		var id sql.RawBytes
+		if err := rows.Scan(&a.PersonID, &id, &a.Version); err != nil {
 			return nil, err
 		}
+		s, ok := ids[string(id)]
+		if !ok {
+			s = string(id)
+			ids[s] = s
+		}
+		a.PolicyID = s
 		out = append(out, a)
 	}
 	return out, rows.Err()
