@@ -93,6 +93,8 @@ type Scope struct {
 	// prior holds the engagements whose results the auditor may read as
 	// the prior period of an engagement in the scope.
 	prior map[string]bool
+	// none marks a principal that is not staff (the employee portal's).
+	none bool
 	// Ended is the latest end among the auditor's named engagements whose
 	// window has closed, with its report date, for the refusal's wording.
 	ended, endedReport string
@@ -101,6 +103,11 @@ type Scope struct {
 // Scope works out what u may read. An auditor named on no live engagement
 // gets a scope with nothing in it (Check refuses them everything).
 func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
+	if !attest.Staff(u) {
+		// The employee portal's principal (or any role this code does not
+		// know) reads nothing of the organization's records.
+		return &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}, none: true}, nil
+	}
 	if u == nil || u.Role != attest.RoleAuditor {
 		return Everything, nil
 	}
@@ -173,6 +180,9 @@ func (sc *Scope) All() bool { return sc.all }
 func (sc *Scope) Check() error {
 	if sc.all || len(sc.engagements) > 0 {
 		return nil
+	}
+	if sc.none {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "the employee portal's sign-in opens the portal only: the organization's records are for its staff and auditors"}
 	}
 	if sc.ended != "" {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "your access as an auditor ended on " + sc.ended +

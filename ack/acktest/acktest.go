@@ -25,7 +25,15 @@ type Store interface {
 // package's own tests). It returns the policy as published.
 func Publish(t testing.TB, s Store, ch attest.Change, id, title, body string) *attest.Policy {
 	t.Helper()
-	ctx := context.Background()
+	p, err := TryPublish(context.Background(), s, ch, id, title, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TryPublish is Publish for callers without a testing.TB.
+func TryPublish(ctx context.Context, s Store, ch attest.Change, id, title, body string) (*attest.Policy, error) {
 	sum := sha256.Sum256([]byte(body))
 	p, err := s.Policy(ctx, id)
 	prev := int64(-1)
@@ -36,22 +44,22 @@ func Publish(t testing.TB, s Store, ch attest.Change, id, title, body string) *a
 		prev, typ, next = p.Entry, attest.EntryPolicyEdited, *p
 		next.Version++
 	} else if attest.ErrorCode(err) != attest.ENOTFOUND {
-		t.Fatal(err)
+		return nil, err
 	}
 	next.Status, next.UpdatedAt = attest.PolicyDraft, ch.Stamp()
 	v := attest.PolicyVersion{PolicyID: id, Version: next.Version, Body: body, SHA256: hex.EncodeToString(sum[:]), By: ch.Actor, At: ch.Stamp()}
 	c, err := s.RecordPolicy(ctx, ch, typ, prev, attest.PolicyChange{Policy: next, Version: &v})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	pub := c.Policy
 	pub.Status, pub.Published, pub.PublishedAt = attest.PolicyPublished, pub.Version, ch.Stamp()
 	e := attest.PolicyEvent{PolicyID: id, Version: pub.Version, Action: attest.PolicyPublish, By: ch.Actor, At: ch.Stamp()}
 	c, err = s.RecordPolicy(ctx, ch, attest.EntryPolicyPublished, c.Policy.Entry, attest.PolicyChange{Policy: pub, Event: &e})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return &c.Policy
+	return &c.Policy, nil
 }
 
 // People puts n in-scope employees on the roster, person{i}@example.com,
