@@ -106,7 +106,7 @@ func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
 	if !attest.Staff(u) {
 		// The employee portal's principal (or any role this code does not
 		// know) reads nothing of the organization's records.
-		return &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}, none: true}, nil
+		return Nothing, nil
 	}
 	if u == nil || u.Role != attest.RoleAuditor {
 		return Everything, nil
@@ -171,6 +171,10 @@ func ends(e *attest.Engagement) string   { return cmp.Or(e.PeriodEnd, e.AsOf) }
 
 // Everything is the scope of the organization's staff.
 var Everything = &Scope{all: true}
+
+// Nothing is the scope of a principal that is not staff (the employee
+// portal's): no engagement, no control, no ledger entry.
+var Nothing = &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}, none: true}
 
 // All reports whether the scope is the whole organization.
 func (sc *Scope) All() bool { return sc.all }
