@@ -95,7 +95,7 @@ type Server struct {
 	// per address.
 	portalIPs, portalEmails, portalOpens *limiter
 	outbox                               *outbox
-	trustPage   pageCache // the public trust-center page
+	trustPage                            pageCache // the public trust-center page
 	// writes counts the changing requests (not GET or HEAD) this server
 	// has handled; the dashboard's state key, read at keyAt, is reused
 	// while no write has happened since (see Config.StateRecheck).
