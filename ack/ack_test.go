@@ -2,13 +2,18 @@ package ack_test
 
 import (
 	"context"
+	"io"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
 	"github.com/attest-dev/attest/ack/acktest"
+	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/storetest"
 )
 
 var ctx = context.Background()
@@ -102,4 +107,41 @@ func TestAcknowledge(t *testing.T) {
 	}
 	_, err = ack.Acknowledge(ctx, s, change(12), attest.Employee(&people[2]), ack.Request{Policy: p.ID, Version: 2})
 	mustCode(t, err, attest.EINVALID)
+}
+
+// TestRecordEvidence keeps the status as CSV evidence for the
+// acknowledgement controls an engagement has.
+func TestRecordEvidence(t *testing.T) {
+	s := sqlitetest.Create(t)
+	people := acktest.People(t, s, change(1), 2, "2026-01-05")
+	acktest.Publish(t, s, change(2), "access-control", "Access control", "v1")
+	if _, err := ack.Acknowledge(ctx, s, change(3), attest.Employee(&people[0]), ack.Request{Policy: "access-control", Version: 1}); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := blob.OpenFS(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = ack.RecordEvidence(ctx, s, s, bs, change(4), nil, "2026-03-04", nil)
+	mustCode(t, err, attest.EINVALID) // no engagement has HR-02 or HR-03
+	ctls := storetest.Controls(1)
+	ctls[0].ID = "HR-02"
+	if err := s.CreateEngagement(ctx, change(1), storetest.Engagement("e1"), ctls); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = ack.RecordEvidence(ctx, s, s, bs, change(4), attest.Employee(&people[0]), "2026-03-04", nil)
+	mustCode(t, err, attest.EFORBIDDEN)
+	ev, st, err := ack.RecordEvidence(ctx, s, s, bs, change(4), nil, "2026-03-04", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := bs.Open(blob.Ref(ev.Ref))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(rc)
+	if ev.Controls[0] != "HR-02" || st.Total.Acknowledged != 1 || !strings.Contains(string(b), "person0@example.com,access-control,1,acknowledged,1") || !strings.Contains(ev.Note, "1 of 2") {
+		t.Fatalf("evidence %+v:\n%s", ev, b)
+	}
 }

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -60,7 +59,7 @@ func Record(ctx context.Context, s Store, es EvidenceStore, bs evidence.Blobs, c
 	}
 	ctls := req.Controls
 	if len(ctls) == 0 {
-		if ctls, err = present(ctx, es, Controls); err != nil {
+		if ctls, err = evidence.Present(ctx, es, Controls); err != nil {
 			return abort(err)
 		}
 	}
@@ -76,29 +75,4 @@ func Record(ctx context.Context, s Store, es EvidenceStore, bs evidence.Blobs, c
 		return nil, err
 	}
 	return &out[0], nil
-}
-
-// present is those of want that an engagement has; none is an error
-// asking the caller to name the controls.
-func present(ctx context.Context, es evidence.Store, want []string) ([]string, error) {
-	engs, err := es.Engagements(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range engs {
-		cs, err := es.Controls(ctx, e.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			if slices.Contains(want, c.ID) && !slices.Contains(out, c.ID) {
-				out = append(out, c.ID)
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "no engagement has the training controls " + strings.Join(want, " or "), Hint: "name the controls the records support (--control ID)"}
-	}
-	return out, nil
 }
