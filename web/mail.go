@@ -86,3 +86,10 @@ func (o *outbox) latest() []Message {
 	}
 	return out
 }
+
+// Deliver sends a message through the server's mail (or, without a mail
+// server, logs it and shows it to admins), for work the server runs
+// beside its pages: the portal's reminder job.
+func (s *Server) Deliver(to, subject, body string, at time.Time) {
+	s.outbox.deliver(Message{To: to, Subject: subject, Body: body, At: at})
+}

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack/acktest"
+	"github.com/attest-dev/attest/portal"
 	"github.com/attest-dev/attest/sqlite"
 )
 
@@ -68,5 +72,44 @@ func TestAckAndTrainingCommands(t *testing.T) {
 	}
 	if out := mustRun(t, dir, "verify"); strings.Contains(out, "mismatch") {
 		t.Errorf("verify: %s", out)
+	}
+}
+
+// TestRemindersJob: the job mails each person with something overdue once
+// per interval; without the server's mail it fails before recording.
+func TestRemindersJob(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, "init")
+	s, err := sqlite.Open(t.Context(), dir+"/attest-data/attest.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := attest.Change{Actor: "test", At: testNow.AddDate(0, 0, -40)}
+	acktest.People(t, s, ch, 2, "2025-01-06")
+	acktest.Publish(t, s, ch, "acceptable-use", "Acceptable use", "v1")
+	s.Close()
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
+	m.cfg.dataDir = filepath.Join(dir, "attest-data")
+	d, err := m.open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	job := &attest.Job{ID: 7, Kind: jobReminders, Payload: json.RawMessage(`{"every": "72h"}`)}
+	if _, err := m.remindersJob(d, nil, "")(t.Context(), job); attest.ErrorCode(err) != attest.EINVALID {
+		t.Fatalf("without mail: %v", err)
+	}
+	var sent []portal.Message
+	h := m.remindersJob(d, func(msg portal.Message) { sent = append(sent, msg) }, "https://attest.example")
+	if _, err := h(t.Context(), &attest.Job{ID: 8, Kind: jobReminders, Payload: json.RawMessage(`{"every": "5m"}`)}); attest.ErrorCode(err) != attest.EINVALID {
+		t.Fatalf("every 5m: %v", err)
+	}
+	for range 2 {
+		if _, err := h(t.Context(), job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(sent) != 2 || !strings.Contains(sent[0].Body, "https://attest.example/portal") || !strings.Contains(sent[0].Body, "Acceptable use") {
+		t.Fatalf("sent: %+v", sent)
 	}
 }
