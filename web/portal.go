@@ -27,7 +27,7 @@ func (s *Server) employee(r *http.Request) (*attest.User, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	u, err := portal.Principal(r.Context(), s.cfg.Store, id, s.cfg.Now())
+	u, err := s.principal(r.Context(), id)
 	if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
 		s.sessions.Destroy(r.Context())
 		return nil, nil
@@ -45,16 +45,19 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, u *attest.Us
 		page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Org": s.orgName(r.Context())})
 		return nil
 	}
-	pg, err := portal.Load(r.Context(), s.cfg.Store, s.cfg.Checklist, u, s.day())
-	if err != nil {
-		return err
-	}
 	if wantsJSON(r) {
+		pg, err := portal.Load(r.Context(), s.cfg.Store, s.cfg.Checklist, u, s.day())
+		if err != nil {
+			return err
+		}
 		writeJSON(w, http.StatusOK, pg)
 		return nil
 	}
-	page(w, "portal", map[string]any{"Title": "Employee portal", "Employee": u, "P": pg, "Flash": s.sessions.PopString(r.Context(), "flash")})
-	return nil
+	flash := ""
+	if s.sessions.Exists(r.Context(), "flash") {
+		flash = s.sessions.PopString(r.Context(), "flash")
+	}
+	return s.portalPage(w, r, u, flash)
 }
 
 func (s *Server) day() string { return s.cfg.Now().UTC().Format(attest.DateLayout) }

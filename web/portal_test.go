@@ -34,6 +34,11 @@ func (f *fixture) portalLink(t testing.TB, to string) string {
 // session is f.cookie[name].
 func (f *fixture) employeeSession(t *testing.T, name string) *attest.Person {
 	t.Helper()
+	return f.employeeSessionTB(t, name)
+}
+
+func (f *fixture) employeeSessionTB(t testing.TB, name string) *attest.Person {
+	t.Helper()
 	ps, err := f.store.RecordPeople(context.Background(), ch, attest.EntryRosterImported, attest.RosterChange{Source: "test"}, []attest.Person{
 		{Email: name + "@example.com", Name: "Emma Employee", Kind: attest.PersonEmployee, Status: attest.PersonActive, Start: "2026-01-05", Department: "Engineering", InScope: true}})
 	if err != nil {

@@ -106,6 +106,7 @@ type Server struct {
 	keyWrites int64
 	dash      dashCache // the dashboard, computed once per state of the data
 	org       orgCache  // the organization's name, for the sign-in page
+	portal    portalCache
 }
 
 // Public marks a route anyone may use, signed in or not.
