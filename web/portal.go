@@ -42,7 +42,7 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, u *attest.Us
 		if wantsJSON(r) {
 			return &attest.Error{Code: attest.EUNAUTHORIZED, Message: "sign in to the portal with the link mailed to you"}
 		}
-		page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Org": s.orgName(r.Context())})
+		page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Org": s.orgName(r.Context()), "SSO": s.sso != nil})
 		return nil
 	}
 	if wantsJSON(r) {
