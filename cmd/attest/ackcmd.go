@@ -245,9 +245,10 @@ with --course. Each in-scope person completes it within 30 days of starting
 and then every 12 months.
 
   attest training import FILE [--json]
+  attest training record --person EMAIL --course NAME --completed DATE --certificate FILE [--control ID]...
   attest training status [--person EMAIL] [--course NAME]... [--json]`,
 	}
-	c.AddCommand(m.trainingImport(), m.trainingStatus())
+	c.AddCommand(m.trainingImport(), m.trainingRecord(), m.trainingStatus())
 	return c
 }
 
@@ -287,6 +288,50 @@ func (m *Main) trainingImport() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func (m *Main) trainingRecord() *cobra.Command {
+	var req training.RecordRequest
+	var file string
+	c := &cobra.Command{
+		Use:   "record --person EMAIL --course NAME --completed DATE --certificate FILE",
+		Short: "Record one completion shown by its certificate, which is kept as evidence (for HR-02 and HR-03, those an engagement has)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if req.File, err = m.stageFile(d, file); err != nil {
+				return err
+			}
+			c, err := training.Record(ctx, d.db, d.db, d.blobs, m.change(), nil, req)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(c)
+			}
+			m.printf("Recorded %s's completion of %s on %s, with the certificate as evidence %d (ledger entry %d).\n", c.Email, c.Course, c.Completed, c.Evidence, c.Entry)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&req.Email, "person", "", "the person's e-mail address")
+	c.Flags().StringVar(&req.Course, "course", "", "the course completed")
+	c.Flags().StringVar(&req.Completed, "completed", "", "when (YYYY-MM-DD)")
+	c.Flags().StringVar(&req.Score, "score", "", "the score, if any")
+	c.Flags().StringVar(&req.Certificate, "certificate-id", "", "the certificate's number, if any")
+	c.Flags().StringVar(&file, "certificate", "", "the certificate file, kept as evidence")
+	c.Flags().StringArrayVar(&req.Controls, "control", nil, "a control the certificate supports (repeat; default HR-02 and HR-03)")
+	for _, f := range []string{"person", "course", "completed", "certificate"} {
+		c.MarkFlagRequired(f)
+	}
+	return c
 }
 
 func (m *Main) trainingStatus() *cobra.Command {

@@ -70,6 +70,11 @@ func TestAckAndTrainingCommands(t *testing.T) {
 	if ts["current"] != 1.0 || ts["overdue"] != 2.0 {
 		t.Errorf("training status: %v", ts)
 	}
+	cert := filepath.Join(dir, "cert.txt")
+	os.WriteFile(cert, []byte("Certificate of completion"), 0o644)
+	if r := run(t, dir, "", "training", "record", "--person", "person1@example.com", "--course", "Security Awareness", "--completed", "2026-11-02", "--certificate", cert); r.code != 2 || !strings.Contains(r.stderr, "HR-02") {
+		t.Errorf("record without the controls: %+v", r)
+	}
 	if out := mustRun(t, dir, "verify"); strings.Contains(out, "mismatch") {
 		t.Errorf("verify: %s", out)
 	}
