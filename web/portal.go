@@ -9,6 +9,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
 	"github.com/attest-dev/attest/portal"
+	"github.com/attest-dev/attest/training"
 )
 
 // The employee portal (package portal): a person on the roster signs in
@@ -174,5 +175,47 @@ func (s *Server) portalAck(w http.ResponseWriter, r *http.Request, u *attest.Use
 	}
 	s.sessions.Put(r.Context(), "flash", "Thank you: your acknowledgement of "+k.PolicyID+" version "+strconv.Itoa(k.Version)+" is recorded.")
 	http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	return nil
+}
+
+// personParam is the roster ID of the person the query names by e-mail
+// address (0 when it names none).
+func (s *Server) personParam(r *http.Request) (int64, error) {
+	email := r.URL.Query().Get("person")
+	if email == "" {
+		return 0, nil
+	}
+	p, err := s.cfg.Store.PersonByEmail(r.Context(), email)
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
+}
+
+// ackStatusAPI is `attest ack status --json` for management.
+func (s *Server) ackStatusAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	person, err := s.personParam(r)
+	if err != nil {
+		return err
+	}
+	st, err := ack.Load(r.Context(), s.cfg.Store, s.day(), ack.Filter{Policy: r.URL.Query().Get("policy"), Person: person})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// trainingStatusAPI is `attest training status --json` for management.
+func (s *Server) trainingStatusAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	person, err := s.personParam(r)
+	if err != nil {
+		return err
+	}
+	st, err := training.Load(r.Context(), s.cfg.Store, s.day(), person, r.URL.Query()["course"])
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
 	return nil
 }

@@ -100,6 +100,14 @@ func TestPortalOverHTTP(t *testing.T) {
 	if resp.StatusCode != 200 || json.Unmarshal(js, &pg) != nil || len(pg.ToRead) != 0 || len(pg.Done) != 1 {
 		t.Fatalf("portal JSON: %d %s", resp.StatusCode, js)
 	}
+	// Management reads the status over the API.
+	resp, js = f.get(t, "/api/v1/acknowledgements?person="+p.Email, attest.RoleCompliance)
+	if resp.StatusCode != 200 || !strings.Contains(string(js), `"state": "acknowledged"`) {
+		t.Fatalf("status API: %d %s", resp.StatusCode, js)
+	}
+	if resp, _ := f.get(t, "/api/v1/training", attest.RoleCompliance); resp.StatusCode != 200 {
+		t.Fatalf("training API: %d", resp.StatusCode)
+	}
 	// A staff session is not the portal's, and the other way round.
 	if resp, _ := f.get(t, "/api/v1/portal", attest.RoleAdmin); resp.StatusCode != 403 {
 		t.Fatalf("an admin on the portal's API: %d", resp.StatusCode)
