@@ -2,7 +2,9 @@ package web
 
 import (
 	"html/template"
+	"io"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 
@@ -217,5 +219,27 @@ func (s *Server) trainingStatusAPI(w http.ResponseWriter, r *http.Request, u *at
 		return err
 	}
 	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// trainingImportAPI is `attest training import` for management: the body
+// is the export, read whole (at most 32 MiB).
+func (s *Server) trainingImportAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 32<<20))
+	if err != nil {
+		return &attest.Error{Code: attest.EINVALID, Message: "the export could not be read (at most 32 MiB)"}
+	}
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "upload.csv"
+	}
+	out, err := training.Import(r.Context(), s.cfg.Store, attest.Change{Actor: u.Email, At: s.cfg.Now()}, u, path.Base(name), b)
+	if err != nil {
+		return err
+	}
+	if out.Recorded > 0 {
+		s.checkpointAfterWrite(r.Context())
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -105,8 +105,12 @@ func TestPortalOverHTTP(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(js), `"state": "acknowledged"`) {
 		t.Fatalf("status API: %d %s", resp.StatusCode, js)
 	}
-	if resp, _ := f.get(t, "/api/v1/training", attest.RoleCompliance); resp.StatusCode != 200 {
-		t.Fatalf("training API: %d", resp.StatusCode)
+	code, out := f.callAs(t, "POST", "/api/v1/training/imports?name=lms.csv", attest.RoleCompliance, "email,course,completed\n"+p.Email+",Security awareness,2026-11-02\n")
+	if code != 200 || !strings.Contains(out, `"recorded": 1`) {
+		t.Fatalf("training import API: %d %s", code, out)
+	}
+	if resp, js := f.get(t, "/api/v1/training", attest.RoleCompliance); resp.StatusCode != 200 || !strings.Contains(string(js), `"current": 1`) {
+		t.Fatalf("training API: %d %s", resp.StatusCode, js)
 	}
 	// A staff session is not the portal's, and the other way round.
 	if resp, _ := f.get(t, "/api/v1/portal", attest.RoleAdmin); resp.StatusCode != 403 {

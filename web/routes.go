@@ -121,6 +121,7 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/portal/policies/{id}/acknowledge", JSON: "/api/v1/portal/policies/{id}/acknowledgements", Roles: employees, Summary: "Acknowledge the version in force of a policy (field version: the version read)", h: s.portalAck},
 		{Method: "GET", Pattern: "/api/v1/acknowledgements", Roles: managers, API: true, Summary: "Policy acknowledgements per policy and per person (query: policy, person as an e-mail address)", h: s.ackStatusAPI},
 		{Method: "GET", Pattern: "/api/v1/training", Roles: managers, API: true, Summary: "Security training per in-scope person (query: person as an e-mail address, course: the courses that count)", h: s.trainingStatusAPI},
+		{Method: "POST", Pattern: "/api/v1/training/imports", Roles: managers, API: true, Summary: "Import a training provider's CSV export (body: the CSV; query: name, the file's name for messages)", h: s.trainingImportAPI},
 		{Method: "GET", Pattern: "/trust", Roles: Public, Summary: "The trust center (single organization)", h: s.trustRedirect},
 		{Method: "GET", Pattern: "/trust/{org}", Roles: Public, Summary: "The organization's trust center", h: s.trust},
 		{Method: "GET", Pattern: "/trust/{org}/request", Roles: Public, Summary: "Form to request access to a restricted report (query: doc)", h: s.trustRequestPage},

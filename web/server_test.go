@@ -250,6 +250,7 @@ var allowed = map[string][]string{
 	"POST /portal/policies/{id}/acknowledge": {attest.RoleEmployee},
 	"POST /api/v1/portal/policies/{id}/acknowledgements":           {attest.RoleEmployee},
 	"GET /api/v1/acknowledgements":                                 {attest.RoleAdmin, attest.RoleCompliance},
+	"POST /api/v1/training/imports":                                {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /api/v1/training":                                         {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /trust/{org}":                                             nil,
 	"POST /logout":                                                 attest.Roles,
