@@ -138,3 +138,40 @@ func TestPageAndReminders(t *testing.T) {
 		t.Fatalf("recorded: %+v", rs)
 	}
 }
+
+// TestCompletions: the facts the people package's checklists are closed
+// by.
+func TestCompletions(t *testing.T) {
+	s := sqlitetest.Create(t)
+	people := acktest.People(t, s, change(1), 1, "2026-01-05")
+	c := portal.Completions{Store: s, Now: func() time.Time { return at(20, 0) }}
+	if _, ok, err := c.AcknowledgedAll(ctx, people[0].ID); ok || err != nil {
+		t.Fatalf("nothing asked: %v %v", ok, err)
+	}
+	acktest.Publish(t, s, change(1), "a", "A", "a1")
+	acktest.Publish(t, s, change(1), "b", "B", "b1")
+	ada := attest.Employee(&people[0])
+	ack.Acknowledge(ctx, s, change(3), ada, ack.Request{Policy: "a", Version: 1})
+	if _, ok, _ := c.AcknowledgedAll(ctx, people[0].ID); ok {
+		t.Fatal("one of two acknowledged")
+	}
+	ack.Acknowledge(ctx, s, change(5), ada, ack.Request{Policy: "b", Version: 1})
+	acktest.Publish(t, s, change(6), "a", "A", "a2")
+	if d, ok, err := c.AcknowledgedAll(ctx, people[0].ID); !ok || d != "2026-03-05" || err != nil {
+		t.Fatalf("both: %q %v %v", d, ok, err)
+	}
+	if _, err := s.RecordCompletions(ctx, change(7), attest.EntryTrainingImported, attest.TrainingChange{Source: "t"}, []attest.Completion{
+		{PersonID: people[0].ID, Email: people[0].Email, Course: "Security Awareness", Completed: "2026-02-10"},
+		{PersonID: people[0].ID, Email: people[0].Email, Course: "Security Awareness", Completed: "2026-01-20"}}); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok, _ := c.TrainingDone(ctx, people[0].ID, "security awareness"); !ok || d != "2026-01-20" {
+		t.Fatalf("course: %q %v", d, ok)
+	}
+	if _, ok, _ := c.TrainingDone(ctx, people[0].ID, "Phishing"); ok {
+		t.Fatal("another course counted")
+	}
+	if d, ok, _ := c.TrainingDone(ctx, people[0].ID, ""); !ok || d != "2026-01-20" {
+		t.Fatalf("security training: %q %v", d, ok)
+	}
+}
