@@ -28,7 +28,7 @@ trap 'rm -rf "$work"' EXIT
 
 src=${1:-}
 if [ -z "$src" ]; then
-  go build -o "$work/built" ./cmd/attest
+  CGO_ENABLED=0 go build -o "$work/built" ./cmd/attest # as the README builds it
   src="$work/built"
 fi
 attest="$work/attest"
