@@ -120,7 +120,10 @@ type Summary struct {
 	// items marked done.
 	Policies       int
 	ChecklistItems int
-	Drafts         []string
+	// Acknowledgements and Trainings count those recorded.
+	Acknowledgements int
+	Trainings        int
+	Drafts           []string
 }
 
 // builder is one run of Build.
@@ -169,8 +172,19 @@ func Build(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.progress("Importing Harbor's roster month by month, with its onboarding and offboarding checklists")
-	if sum.ChecklistItems, err = b.staff(ctx, rs, periodStart(created)); err != nil {
+	asked, err := b.askPolicies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.progress("Importing Harbor's roster month by month, with its checklists and its people's acknowledgements")
+	if sum.ChecklistItems, sum.Acknowledgements, err = b.staff(ctx, rs, periodStart(created), asked); err != nil {
+		return nil, err
+	}
+	b.progress("Importing the training provider's exports")
+	if sum.Trainings, err = b.trainings(ctx, rs, periodStart(created)); err != nil {
+		return nil, err
+	}
+	if err := b.programEvidence(ctx); err != nil {
 		return nil, err
 	}
 	b.progress("Adding a year of evidence, with a few gaps")

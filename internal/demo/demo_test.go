@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ack"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/collect"
 	"github.com/attest-dev/attest/integrity"
@@ -19,6 +20,7 @@ import (
 	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/report"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/training"
 )
 
 // program stands for the command line: it signs no checkpoint, reads
@@ -162,6 +164,20 @@ func checkProgram(t *testing.T, ctx context.Context, db attest.Store, now time.T
 	}
 	if count[people.DoneOnTime] < 50 || count[people.DoneLate] == 0 || sum.ChecklistItems == 0 {
 		t.Errorf("checklist items %v, %d done", count, sum.ChecklistItems)
+	}
+	acks, err := ack.Load(ctx, db, now.Format(time.DateOnly), ack.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acks.Total.Acknowledged < 1000 || acks.Total.Outstanding == 0 || acks.Total.Acknowledged > sum.Acknowledgements {
+		t.Errorf("acknowledgements %+v, recorded %d", acks.Total, sum.Acknowledgements)
+	}
+	tr, err := training.Load(ctx, db, now.Format(time.DateOnly), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Current < 80 || tr.Overdue == 0 || sum.Trainings == 0 {
+		t.Errorf("training: %d current, %d overdue, %d imported", tr.Current, tr.Overdue, sum.Trainings)
 	}
 	pops, err := db.Populations(ctx, "AC-04")
 	if err != nil || len(pops) == 0 {

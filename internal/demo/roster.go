@@ -147,8 +147,10 @@ var checklistOwners = map[string]string{
 // onboarding and offboarding checklists of the people it hires and lets
 // go; and each task item marked done on the day it was done, by its
 // assignee with their own account or by the Compliance Manager naming who
-// did it; some late, a few never. It returns how many items were done.
-func (b *builder) staff(ctx context.Context, rs *people.Demo, start time.Time) (int, error) {
+// did it; some late, a few never. Between imports, people acknowledge the
+// policies asked of them (asked). It returns how many items were done and
+// how many acknowledgements were recorded.
+func (b *builder) staff(ctx context.Context, rs *people.Demo, start time.Time, asked map[string]*attest.Policy) (done, acks int, err error) {
 	priya := b.users["Priya Raman"]
 	today := b.today()
 	var days []time.Time
@@ -156,23 +158,22 @@ func (b *builder) staff(ctx context.Context, rs *people.Demo, start time.Time) (
 		days = append(days, d)
 	}
 	opts := people.Options{Since: start.Format(time.DateOnly), Owners: checklistOwners}
-	done := 0
 	for k, d := range days {
 		var buf bytes.Buffer
 		if err := people.WriteCSV(&buf, asOf(rs.People, d)); err != nil {
-			return done, err
+			return done, acks, err
 		}
 		ch := attest.Change{Actor: priya.Name, At: d.Add(8 * time.Hour)}
 		req := people.ImportRequest{Name: "harbor-hr-export-" + d.Format("2006-01") + ".csv", Data: buf.Bytes(), Options: opts}
 		imp, err := people.Import(ctx, b.Store, ch, priya, req)
 		if err != nil {
-			return done, err
+			return done, acks, err
 		}
 		if imp.NeedsConfirm {
 			req.Confirm = true
 			ch.At = ch.At.Add(10 * time.Minute)
 			if _, err := people.Import(ctx, b.Store, ch, priya, req); err != nil {
-				return done, err
+				return done, acks, err
 			}
 		}
 		next := today.AddDate(0, 0, 1)
@@ -181,11 +182,15 @@ func (b *builder) staff(ctx context.Context, rs *people.Demo, start time.Time) (
 		}
 		n, err := b.checklists(ctx, rs, d, next)
 		if err != nil {
-			return done, err
+			return done, acks, err
 		}
 		done += n
+		if n, err = b.acknowledge(ctx, asked, start, d, next); err != nil {
+			return done, acks, err
+		}
+		acks += n
 	}
-	return done, nil
+	return done, acks, nil
 }
 
 // asOf is the roster as the HR export shows it on day d: people hired
