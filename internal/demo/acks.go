@@ -70,7 +70,7 @@ func (b *builder) askPolicies(ctx context.Context) (map[string]*attest.Policy, e
 // employee portal (the employee principal): within a few weeks of the
 // version in force, or of starting for people hired since; a few late, a
 // few still outstanding. The change management policy is acknowledged in
-// its version 2, in force since July. It returns how many it recorded.
+// its version 2, in force since mid-year. It returns how many it recorded.
 func (b *builder) acknowledge(ctx context.Context, asked map[string]*attest.Policy, since, from, until time.Time) (int, error) {
 	roster, err := b.Store.People(ctx)
 	if err != nil {

@@ -39,11 +39,12 @@ var roleHolders = map[string]string{
 	"office_manager":   "Grace Mensah",
 }
 
-// Policy stories the demo tells besides the rest, adopted in January and
-// published in February: the physical security policy, adopted in last
-// year's pilot, whose annual review is now overdue; the privacy policy,
-// adopted when Harbor made its privacy commitments in June; the change
-// management policy, tightened in July.
+// Policy stories the demo tells besides the rest, adopted in the period's
+// second week and published six weeks in: the physical security policy,
+// adopted in last year's pilot, whose annual review is now overdue; the
+// privacy policy, adopted when Harbor made its privacy commitments, half
+// way through; the change management policy, tightened after the change
+// merged without review (CHG-03 came in then too).
 const (
 	pilotPolicy   = "physical-security"
 	privacyPolicy = "privacy"
