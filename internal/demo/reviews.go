@@ -33,11 +33,12 @@ func (c *Collection) listing() attest.Listing {
 }
 
 // startReview runs the access review of the identity provider's accounts
-// from the collection taken at: the Security Lead's listing with the HR
-// roster of the same collection (accounts of leavers flagged), each
-// account given to its holder's manager, or the system owner (the IT
-// Administrator) when the manager has no account; every reviewer decides
-// their batch with their own account and signs off over the next days.
+// from the collection taken at: the Compliance Manager starts it over
+// its listing, with the HR roster of the same collection (accounts of
+// leavers flagged), each account given to its holder's manager, or the
+// system owner (the IT Administrator) when the manager has no account;
+// every reviewer decides their batch with their own account and signs
+// off over the next days.
 // The revokes stay open until a later collection shows them done.
 func (b *builder) startReview(ctx context.Context, col *Collection, at time.Time) (int64, error) {
 	accts, err := accessreview.FromRecords(col.Records, reviewedSystem)
