@@ -1,6 +1,12 @@
 package attest
 
-import "context"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+)
 
 // Review decisions on one account.
 const (
@@ -89,6 +95,12 @@ type ReviewItem struct {
 	Ticket     string `json:"ticket,omitempty"`
 	Removed    string `json:"removed,omitempty"`
 	ResolvedAt string `json:"resolved_at,omitempty"`
+	// AssignEntry, DecisionEntry and ResolvedEntry are the ledger entries
+	// that last assigned the item's reviewer, decided it and closed its
+	// revoke.
+	AssignEntry   int64 `json:"assign_entry,omitempty"`
+	DecisionEntry int64 `json:"decision_entry,omitempty"`
+	ResolvedEntry int64 `json:"resolved_entry,omitempty"`
 }
 
 // OpenRevoke reports whether it is a revoke not yet shown done.
@@ -150,6 +162,36 @@ type ReviewBatch struct {
 	Digest   string `json:"rows_sha256"`
 }
 
+// ReviewCompletion is the ledger entry of a campaign completed: the
+// evidence it became (0 for none) and the SHA-256 of its items as
+// completed (ItemsDigest), which closes every row to later change.
+type ReviewCompletion struct {
+	Campaign int64  `json:"campaign"`
+	Evidence int64  `json:"evidence,omitempty"`
+	Rows     int    `json:"rows,omitempty"`
+	Digest   string `json:"rows_sha256,omitempty"`
+}
+
+// RowsDigest is the SHA-256 of rows, each as one line of JSON: what a bulk
+// act's single ledger entry names, so the rows it wrote can be checked
+// against it.
+func RowsDigest[T any](rows []T) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, r := range rows {
+		enc.Encode(r)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ItemsDigest is the RowsDigest of a campaign's items in seq order,
+// whatever order they are given in.
+func ItemsDigest(items []ReviewItem) string {
+	items = slices.Clone(items)
+	slices.SortFunc(items, func(a, b ReviewItem) int { return a.Seq - b.Seq })
+	return RowsDigest(items)
+}
+
 // AccessReviewStore keeps access-review campaigns. Every write is one
 // transaction with one ledger entry.
 type AccessReviewStore interface {
@@ -164,13 +206,19 @@ type AccessReviewStore interface {
 	ResolveRevokes(ctx context.Context, ch Change, campaign int64, rs []Resolution, digest string) error
 	// SignOff records a reviewer's sign-off; a second is ECONFLICT.
 	SignOff(ctx context.Context, ch Change, s Signoff) (*Signoff, error)
-	// CompleteCampaign marks an open campaign completed, naming the
-	// evidence it became (0 for none).
-	CompleteCampaign(ctx context.Context, ch Change, campaign, evidence int64) (*Campaign, error)
+	// CompleteCampaign records the evidence given (none or one: the
+	// decisions) and marks the open campaign completed, naming it, in one
+	// transaction; done.Digest must still be the ItemsDigest of the
+	// campaign's items (ECONFLICT otherwise: they changed meanwhile).
+	CompleteCampaign(ctx context.Context, ch Change, done ReviewCompletion, evidence []Evidence) (*Campaign, error)
 	Campaign(ctx context.Context, id int64) (*Campaign, error)
 	Campaigns(ctx context.Context) ([]Campaign, error)
 	// ReviewItems lists a campaign's items, privileged first, then by seq.
 	ReviewItems(ctx context.Context, campaign int64) ([]ReviewItem, error)
+	// ReviewKeys lists a campaign's items by seq with only what the bulk
+	// acts decide on: seq, account, person, manager, reviewer, decision,
+	// ticket and removed (no roles, entitlements or flags).
+	ReviewKeys(ctx context.Context, campaign int64) ([]ReviewItem, error)
 	// ReviewSummary counts a campaign's items per reviewer (0: unassigned).
 	ReviewSummary(ctx context.Context, campaign int64) ([]ReviewerSummary, error)
 	Signoffs(ctx context.Context, campaign int64) ([]Signoff, error)

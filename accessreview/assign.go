@@ -3,6 +3,7 @@ package accessreview
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -27,7 +28,7 @@ type AssignRequest struct {
 // AssignStore is what Assign needs.
 type AssignStore interface {
 	Campaign(ctx context.Context, id int64) (*attest.Campaign, error)
-	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
+	ReviewKeys(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
 	UserByEmail(ctx context.Context, email string) (*attest.User, error)
 	AssignReviewers(ctx context.Context, ch attest.Change, campaign int64, as []attest.Assignment, digest string) error
 }
@@ -55,7 +56,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 	if c.Status != attest.CampaignOpen {
 		return nil, attest.Errorf(attest.ECONFLICT, "access review %d is %s", campaign, c.Status)
 	}
-	items, err := s.ReviewItems(ctx, campaign)
+	items, err := s.ReviewKeys(ctx, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 		return nil, err
 	}
 	users := reviewers{s: s, m: map[string]*attest.User{}}
-	var as []attest.Assignment
+	as := make([]attest.Assignment, 0, len(targets))
 	out := &Assigned{Campaign: campaign, By: map[string]int{}}
 	for _, it := range targets {
 		var cands []string
@@ -88,6 +89,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("every account of access review %d already has a reviewer", campaign),
 			Hint: "name accounts (--account) to give them another reviewer"}
 	}
+	slices.SortFunc(as, func(a, b attest.Assignment) int { return a.Seq - b.Seq })
 	if err := s.AssignReviewers(ctx, ch, campaign, as, Digest(as)); err != nil {
 		return nil, err
 	}
@@ -98,7 +100,7 @@ func Assign(ctx context.Context, s AssignStore, ch attest.Change, actor *attest.
 // pick is the items named, or those without a reviewer.
 func pick(items []attest.ReviewItem, names []string, campaign int64) ([]attest.ReviewItem, error) {
 	if len(names) == 0 {
-		var out []attest.ReviewItem
+		out := make([]attest.ReviewItem, 0, len(items))
 		for _, it := range items {
 			if it.ReviewerID == 0 {
 				out = append(out, it)

@@ -2,9 +2,6 @@ package accessreview
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,15 +15,8 @@ const DefaultDays = 30
 
 // Digest is the SHA-256 of rows, each as one line of JSON: what a bulk
 // act's single ledger entry names, so the rows it wrote can be checked
-// against it.
-func Digest[T any](rows []T) string {
-	h := sha256.New()
-	enc := json.NewEncoder(h)
-	for _, r := range rows {
-		enc.Encode(r)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+// against it (attest.RowsDigest).
+func Digest[T any](rows []T) string { return attest.RowsDigest(rows) }
 
 // StartRequest is a campaign to start.
 type StartRequest struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -75,7 +76,7 @@ func ReadDecisions(file string, r io.Reader) ([]DecisionInput, error) {
 // DecideStore is what Decide needs.
 type DecideStore interface {
 	Campaign(ctx context.Context, id int64) (*attest.Campaign, error)
-	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
+	ReviewKeys(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
 	RecordDecisions(ctx context.Context, ch attest.Change, campaign, reviewer int64, ds []attest.Decision, digest string) error
 }
 
@@ -97,6 +98,9 @@ func Decide(ctx context.Context, s DecideStore, ch attest.Change, actor, reviewe
 	if reviewer.Role == attest.RoleAuditor {
 		return 0, attest.Errorf(attest.EFORBIDDEN, "the service auditor does not decide the organization's access reviews")
 	}
+	if reviewer.Service {
+		return 0, attest.Errorf(attest.EFORBIDDEN, "%s is a service account: only a person decides an access review", reviewer.Email)
+	}
 	if len(ds) == 0 {
 		return 0, attest.Errorf(attest.EINVALID, "no decisions given")
 	}
@@ -107,7 +111,7 @@ func Decide(ctx context.Context, s DecideStore, ch attest.Change, actor, reviewe
 	if c.Status != attest.CampaignOpen {
 		return 0, attest.Errorf(attest.ECONFLICT, "access review %d is %s: its decisions stand", campaign, c.Status)
 	}
-	items, err := s.ReviewItems(ctx, campaign)
+	items, err := s.ReviewKeys(ctx, campaign)
 	if err != nil {
 		return 0, err
 	}
@@ -128,6 +132,9 @@ func Decide(ctx context.Context, s DecideStore, ch attest.Change, actor, reviewe
 		seen[d.Account] = true
 		out = append(out, dec)
 	}
+	// In seq order: the digest is then the one attest verify recomputes
+	// from the rows the entry decided.
+	slices.SortFunc(out, func(a, b attest.Decision) int { return a.Seq - b.Seq })
 	if err := s.RecordDecisions(ctx, ch, campaign, reviewer.ID, out, Digest(out)); err != nil {
 		return 0, err
 	}
@@ -188,6 +195,9 @@ func SignOff(ctx context.Context, s SignoffStore, ch attest.Change, actor, revie
 	if reviewer == nil {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the reviewer who signs off", Hint: "--reviewer EMAIL"}
 	}
+	if reviewer.Service || reviewer.Role == attest.RoleAuditor {
+		return nil, attest.Errorf(attest.EFORBIDDEN, "%s does not sign off access reviews: only a person of the organization reviews access", reviewer.Email)
+	}
 	sum, err := s.ReviewSummary(ctx, campaign)
 	if err != nil {
 		return nil, err
@@ -204,5 +214,5 @@ func SignOff(ctx context.Context, s SignoffStore, ch attest.Change, actor, revie
 		}
 		return s.SignOff(ctx, ch, attest.Signoff{Campaign: campaign, ReviewerID: reviewer.ID, Reviewer: reviewer.Email, Note: strings.TrimSpace(note)})
 	}
-	return nil, attest.Errorf(attest.EINVALID, "%s has no accounts to review in access review %d", reviewer.Email, campaign)
+	return nil, attest.Errorf(attest.EFORBIDDEN, "%s has no accounts to review in access review %d: a reviewer signs off only their own part", reviewer.Email, campaign)
 }

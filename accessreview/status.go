@@ -86,7 +86,7 @@ func status(c attest.Campaign, sum []attest.ReviewerSummary, so []attest.Signoff
 // FollowUpStore is what the follow-up of revokes needs.
 type FollowUpStore interface {
 	Campaign(ctx context.Context, id int64) (*attest.Campaign, error)
-	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
+	ReviewKeys(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
 	ResolveRevokes(ctx context.Context, ch attest.Change, campaign int64, rs []attest.Resolution, digest string) error
 }
 
@@ -110,7 +110,7 @@ func Confirm(ctx context.Context, s FollowUpStore, ch attest.Change, actor *atte
 	if before(later.ExtractedAt, c.CreatedAt) {
 		return nil, attest.Errorf(attest.EINVALID, "the listing was extracted %s, before access review %d started (%s): only a later listing shows a revoke done", orNone(later.ExtractedAt), campaign, c.CreatedAt)
 	}
-	items, err := s.ReviewItems(ctx, campaign)
+	items, err := s.ReviewKeys(ctx, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func LinkTicket(ctx context.Context, s FollowUpStore, ch attest.Change, actor *a
 	if ticket = strings.TrimSpace(ticket); ticket == "" || len(ticket) > 500 {
 		return attest.Errorf(attest.EINVALID, "ticket: name the ticket (an ID or a link, at most 500 characters)")
 	}
-	items, err := s.ReviewItems(ctx, campaign)
+	items, err := s.ReviewKeys(ctx, campaign)
 	if err != nil {
 		return err
 	}
@@ -182,8 +182,7 @@ func LinkTicket(ctx context.Context, s FollowUpStore, ch attest.Change, actor *a
 type CompleteStore interface {
 	StatusStore
 	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
-	AddEvidence(ctx context.Context, ch attest.Change, items []attest.Evidence) ([]attest.Evidence, error)
-	CompleteCampaign(ctx context.Context, ch attest.Change, campaign, evidence int64) (*attest.Campaign, error)
+	CompleteCampaign(ctx context.Context, ch attest.Change, done attest.ReviewCompletion, evidence []attest.Evidence) (*attest.Campaign, error)
 }
 
 // Blobs is where the decisions' file is kept.
@@ -193,7 +192,9 @@ type Blobs interface {
 
 // Complete closes a campaign that nothing blocks, for management only.
 // With controls named, the decisions (as CSV) become evidence for them,
-// dated today, and the campaign names that evidence.
+// dated today, and the campaign names that evidence. The evidence, the
+// completion and their entries are one transaction; the completion's
+// entry names the SHA-256 of the items as completed.
 func Complete(ctx context.Context, s CompleteStore, blobs Blobs, ch attest.Change, actor *attest.User, campaign int64, controls []string) (*attest.Campaign, error) {
 	if !attest.Manages(actor) {
 		return nil, forbidden("completes access reviews")
@@ -208,12 +209,13 @@ func Complete(ctx context.Context, s CompleteStore, blobs Blobs, ch attest.Chang
 	if len(st.Blockers) > 0 {
 		return nil, attest.Errorf(attest.ECONFLICT, "access review %d cannot be completed yet: %s", campaign, strings.Join(st.Blockers, "; "))
 	}
-	var evidence int64
+	items, err := s.ReviewItems(ctx, campaign)
+	if err != nil {
+		return nil, err
+	}
+	done := attest.ReviewCompletion{Campaign: campaign, Rows: len(items), Digest: attest.ItemsDigest(items)}
+	var evidence []attest.Evidence
 	if len(controls) > 0 {
-		items, err := s.ReviewItems(ctx, campaign)
-		if err != nil {
-			return nil, err
-		}
 		var buf bytes.Buffer
 		if err := WriteCSV(&buf, &st.Campaign, items); err != nil {
 			return nil, err
@@ -223,18 +225,14 @@ func Complete(ctx context.Context, s CompleteStore, blobs Blobs, ch attest.Chang
 			return nil, fmt.Errorf("store the decisions: %w", err)
 		}
 		l := st.Campaign.Listing
-		ev, err := s.AddEvidence(ctx, ch, []attest.Evidence{{Ref: string(ref), Size: size, MediaType: "text/csv", Controls: controls,
+		evidence = []attest.Evidence{{Ref: string(ref), Size: size, MediaType: "text/csv", Controls: controls,
 			Name:   fmt.Sprintf("access-review-%d-%s.csv", campaign, slug(st.Campaign.System)),
 			Date:   ch.At.UTC().Format(time.DateOnly),
 			Method: attest.MethodUpload, Source: fmt.Sprintf("access review %d", campaign),
 			Note: fmt.Sprintf("Access review of %s: %d accounts, %d revoked; listing %s extracted %s, rows SHA-256 %s; completeness: %s",
-				st.Campaign.System, st.Campaign.Accounts, st.Revokes, l.Source, l.ExtractedAt, l.Digest, l.Completeness)}})
-		if err != nil {
-			return nil, err
-		}
-		evidence = ev[0].ID
+				st.Campaign.System, st.Campaign.Accounts, st.Revokes, l.Source, l.ExtractedAt, l.Digest, l.Completeness)}}
 	}
-	return s.CompleteCampaign(ctx, ch, campaign, evidence)
+	return s.CompleteCampaign(ctx, ch, done, evidence)
 }
 
 func slug(s string) string {

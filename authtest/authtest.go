@@ -15,6 +15,7 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,10 @@ type World struct {
 	Draw    *attest.Draw
 	Test    *attest.Test // an auditor's test with exceptions
 	Request *attest.Request
+	// Campaign is an open access review with one account assigned to the
+	// control owner and one to assign; OldCampaign one completed before
+	// the period (program.go).
+	Campaign, OldCampaign int64
 	// Key is the named auditor's signing key: every auditor act in the
 	// matrix is signed with it, whoever acts (only its own account may).
 	Key auditsig.KeySigner
@@ -81,8 +86,12 @@ var (
 	staff       = []string{"operator", attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, "service"}
 )
 
-// Cases is the matrix's table of workflows.
-var Cases = []Case{
+// Cases is the matrix's table of workflows: the engagement's, then the
+// compliance program's (program.go).
+var Cases = slices.Concat(engagementCases, policyCases, reviewCases, readCases)
+
+// engagementCases are the workflows of the examination and its evidence.
+var engagementCases = []Case{
 	{"draw a sample", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
 		reason := w.reason()
 		return sign(w, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
@@ -406,6 +415,7 @@ func Setup(t *testing.T, s attest.Store) *World {
 		return fieldwork.CreateRequest(ctx, w.Env, s, ch, aud, fieldwork.NewRequest{Engagement: "e1", Control: "AX-01", Text: "approvals", Seal: sl})
 	})
 	mustNil(t, err)
+	setupProgram(t, w)
 	return w
 }
 

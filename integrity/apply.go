@@ -10,6 +10,7 @@ import (
 // newState is an empty state.
 func newState() *state {
 	return &state{
+		reviews:     newReviewState(),
 		engagements: map[string]*attest.Engagement{}, engEntry: map[string]int64{},
 		controls: map[[2]string]*attest.Control{}, ctlEntry: map[[2]string]int64{},
 		exclusions: map[[2]string]attest.Exclusion{}, exclEntry: map[[2]string]int64{},
@@ -51,8 +52,8 @@ func on[T any](apply func(st *state, e ledger.Entry, d T) bool) applier {
 }
 
 // appliers are how replay applies each entry type; the types not listed
-// (access reviews, the auditor's keys and statements) change nothing the
-// replay compares.
+// (the auditor's keys and statements, checked by fieldwork.Check) change
+// nothing the replay compares.
 var appliers = map[string]applier{
 	attest.EntryEngagementCreated: on(func(st *state, e ledger.Entry, d attest.EngagementCreated) bool {
 		if d.Engagement == nil {
@@ -189,6 +190,13 @@ var appliers = map[string]applier{
 		st.comments[d.ID] = d
 		return true
 	}),
+	attest.EntryReviewStarted:   on(reviewStarted),
+	attest.EntryReviewAssigned:  on(reviewBatchApplied(attest.EntryReviewAssigned)),
+	attest.EntryReviewDecided:   on(reviewBatchApplied(attest.EntryReviewDecided)),
+	attest.EntryReviewResolved:  on(reviewBatchApplied(attest.EntryReviewResolved)),
+	attest.EntryReviewSignedOff: on(reviewSignedOff),
+	attest.EntryReviewCompleted: on(reviewCompleted),
+
 	attest.EntryPolicyCreated:   on(policyChanged),
 	attest.EntryPolicyEdited:    on(policyChanged),
 	attest.EntryPolicySubmitted: on(policyChanged),

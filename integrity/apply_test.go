@@ -135,8 +135,6 @@ func TestAppliersMalformed(t *testing.T) {
 // replay compares.
 func TestAppliersCoverEveryType(t *testing.T) {
 	skipped := map[string]bool{
-		attest.EntryReviewStarted: true, attest.EntryReviewAssigned: true, attest.EntryReviewDecided: true,
-		attest.EntryReviewResolved: true, attest.EntryReviewSignedOff: true, attest.EntryReviewCompleted: true,
 		attest.EntryAuditorKeyEnrolled: true, attest.EntryAuditorKeyRetired: true, attest.EntryAuditorStatement: true,
 	}
 	all := []string{
@@ -145,6 +143,8 @@ func TestAppliersCoverEveryType(t *testing.T) {
 		attest.EntryAuditorAdded, attest.EntryAuditorRemoved, attest.EntryAuditorLinked, attest.EntryPopulationAdded, attest.EntryCompleteness, attest.EntrySampleDrawn,
 		attest.EntryTestRecorded, attest.EntryResponseAdded, attest.EntryRequestSaved, attest.EntryRequestComment, attest.EntryDeviationDisclosed,
 		attest.EntryUserSaved, attest.EntryTokenSaved,
+		attest.EntryReviewStarted, attest.EntryReviewAssigned, attest.EntryReviewDecided,
+		attest.EntryReviewResolved, attest.EntryReviewSignedOff, attest.EntryReviewCompleted,
 		attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished,
 		attest.EntryNDASaved, attest.EntryDownload, attest.EntryRosterImported, attest.EntryPersonSaved, attest.EntryChecklistItemDone, attest.EntryChecklistItemAssigned,
 	}

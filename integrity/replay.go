@@ -45,6 +45,8 @@ type state struct {
 	downloads   map[int64]attest.Download
 	settings    map[string]string
 	setEntry    map[string]int64
+	// reviews is what the ledger says of the access reviews (reviews.go).
+	reviews reviewState
 	// policies are each policy as its latest entry left it; versions and
 	// policy acts by the entry that recorded them.
 	policies       map[string]attest.Policy
@@ -143,6 +145,9 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		return err
 	}
 	if err := compareTesting(ctx, s, st, engs, r); err != nil {
+		return err
+	}
+	if err := compareReviews(ctx, s, st, r); err != nil {
 		return err
 	}
 	if err := compareDisclosures(ctx, s, st, r); err != nil {

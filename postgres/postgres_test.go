@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attest-dev/attest/accessreview/reviewtest"
+
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/authtest"
 	"github.com/attest-dev/attest/fieldwork/forgerytest"
@@ -160,6 +162,25 @@ func BenchmarkJobClaimsTwoWorkers(b *testing.B) { storetest.BenchmarkJobClaims(b
 // PostgreSQL.
 func TestForgeries(t *testing.T) {
 	forgerytest.Run(t, func(t *testing.T) (attest.Store, *sql.DB) {
+		url := freshDB(t)
+		s, err := postgres.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return s, db
+	})
+}
+
+// TestReviewTampering runs the edits of access-review rows over
+// PostgreSQL.
+func TestReviewTampering(t *testing.T) {
+	reviewtest.Run(t, func(t *testing.T) (attest.Store, *sql.DB) {
 		url := freshDB(t)
 		s, err := postgres.Open(context.Background(), url)
 		if err != nil {

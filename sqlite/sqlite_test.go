@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attest-dev/attest/accessreview/reviewtest"
+
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/authtest"
 	"github.com/attest-dev/attest/fieldwork/forgerytest"
@@ -119,6 +121,24 @@ func BenchmarkJobClaimsTwoWorkers(b *testing.B) { storetest.BenchmarkJobClaims(b
 // TestForgeries runs the attacks on the auditor's signatures over SQLite.
 func TestForgeries(t *testing.T) {
 	forgerytest.Run(t, func(t *testing.T) (attest.Store, *sql.DB) {
+		path := filepath.Join(t.TempDir(), "attest.db")
+		s, err := sqlite.Create(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return s, db
+	})
+}
+
+// TestReviewTampering runs the edits of access-review rows over SQLite.
+func TestReviewTampering(t *testing.T) {
+	reviewtest.Run(t, func(t *testing.T) (attest.Store, *sql.DB) {
 		path := filepath.Join(t.TempDir(), "attest.db")
 		s, err := sqlite.Create(context.Background(), path)
 		if err != nil {

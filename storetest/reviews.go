@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/attest-dev/attest"
@@ -92,9 +93,41 @@ func testAccessReviews(t *testing.T, s attest.Store) {
 	if diff := cmp.Diff([]attest.Signoff{*so}, sos); diff != "" {
 		t.Errorf("sign-offs (-want +got):\n%s", diff)
 	}
-	done, err := s.CompleteCampaign(ctx, ch, c.ID, 0)
-	if err != nil || done.Status != attest.CampaignCompleted || done.CompletedEntry == 0 {
+	// Completing: the items must be those digested, the evidence and the
+	// completion are one transaction, and a failed evidence record leaves
+	// the campaign open.
+	final, err := s.ReviewItems(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final[0].Seq != 6 || final[1].DecisionEntry == 0 || final[1].ResolvedEntry == 0 {
+		t.Errorf("the revoked item does not name its entries: %+v", final[1])
+	}
+	rec := attest.ReviewCompletion{Campaign: c.ID, Rows: len(final), Digest: attest.ItemsDigest(final)}
+	stale := rec
+	stale.Digest = "0"
+	if _, err := s.CompleteCampaign(ctx, ch, stale, nil); attest.ErrorCode(err) != attest.ECONFLICT {
+		t.Errorf("completed over a stale digest: %v", err)
+	}
+	ev := attest.Evidence{Ref: "sha256:" + strings.Repeat("ab", 32), Size: 3, MediaType: "text/csv", Name: "d.csv", Date: "2026-04-01", Method: attest.MethodUpload}
+	twice := ev
+	twice.Controls = []string{"C-1", "C-1"}
+	size2, _ := s.LedgerSize(ctx)
+	if _, err := s.CompleteCampaign(ctx, ch, rec, []attest.Evidence{twice}); err == nil {
+		t.Error("completed with evidence that cannot be recorded")
+	}
+	if got, _ := s.Campaign(ctx, c.ID); got.Status != attest.CampaignOpen {
+		t.Errorf("a failed completion left the campaign %s", got.Status)
+	}
+	done, err := s.CompleteCampaign(ctx, ch, rec, []attest.Evidence{ev})
+	if err != nil || done.Status != attest.CampaignCompleted || done.CompletedEntry == 0 || done.EvidenceID == 0 {
 		t.Fatalf("complete: %+v, %v", done, err)
+	}
+	if size3, _ := s.LedgerSize(ctx); size3 != size2+2 {
+		t.Errorf("completing added %d entries, want 2 (the evidence, the completion)", size3-size2)
+	}
+	if e, err := s.Evidence(ctx, done.EvidenceID); err != nil || e.Name != "d.csv" {
+		t.Errorf("the campaign's evidence: %+v, %v", e, err)
 	}
 	if err := s.AssignReviewers(ctx, ch, c.ID, as[1:2], "d7"); attest.ErrorCode(err) != attest.ECONFLICT {
 		t.Errorf("a completed campaign was changed: %v", err)

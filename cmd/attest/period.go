@@ -26,7 +26,10 @@ type periodJSON struct {
 	Period   spanJSON        `json:"period"`
 	AsOf     string          `json:"as_of"`
 	Controls []controlPeriod `json:"controls"`
-	Warnings []string        `json:"warnings"`
+	// Policies are the policies' reviews, each expected at its review
+	// frequency from the day it was first published.
+	Policies []period.PolicyStatus `json:"policies"`
+	Warnings []string              `json:"warnings"`
 }
 
 type spanJSON struct {
@@ -155,6 +158,19 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 	if control != "" && !found {
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", control, e.ID), Hint: "see `attest controls list`"}
 	}
+	out.Policies = []period.PolicyStatus{}
+	if control == "" {
+		ps, err := period.PolicyReviews(ctx, s, start, end, when, opts)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if p.Expected > 0 {
+				out.Policies = append(out.Policies, p)
+			}
+			out.Warnings = append(out.Warnings, p.Warnings...)
+		}
+	}
 	return out, nil
 }
 
@@ -202,6 +218,19 @@ func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
 		}
 		m.printf("%-8s %s\n", c.Control, b.String())
 	}
+	if len(out.Policies) > 0 {
+		m.printf("\n")
+		w := m.table()
+		fmt.Fprintln(w, "POLICY\tREVIEW\tIN FORCE\tEXPECTED\tPRESENT\tLATE\tMISSED\tUPCOMING\tREVIEWS")
+		for _, p := range out.Policies {
+			var b strings.Builder
+			for _, o := range p.Occurrences {
+				b.WriteString(m.cell(o.State))
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", p.Policy, p.Frequency, p.InForce, p.Expected, p.Present, p.Late, p.Missed, p.Upcoming, b.String())
+		}
+		w.Flush()
+	}
 	var findings []string
 	for _, c := range out.Controls {
 		for _, l := range c.Deviations {
@@ -212,6 +241,16 @@ func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
 		}
 		for _, ms := range c.Missed {
 			findings = append(findings, fmt.Sprintf("  %-8s missed: %s to %s", c.Control, ms.Start, ms.End))
+		}
+	}
+	for _, p := range out.Policies {
+		for _, o := range p.Occurrences {
+			switch o.State {
+			case period.Late:
+				findings = append(findings, fmt.Sprintf("  %-8s late:   policy review %s to %s, reviewed %s", p.Policy, o.Start, o.End, o.Performed))
+			case period.Missed:
+				findings = append(findings, fmt.Sprintf("  %-8s missed: policy review %s to %s", p.Policy, o.Start, o.End))
+			}
 		}
 	}
 	if len(findings) > 0 {

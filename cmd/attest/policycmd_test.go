@@ -89,3 +89,34 @@ func TestPolicyCommands(t *testing.T) {
 		t.Errorf("verify after an approval was changed: %+v", r)
 	}
 }
+
+// TestPolicyReviewsInPeriodStatus: a policy published in November and
+// reviewed monthly has November's review present and December's missed
+// once December has closed; period status lists it as a known deviation.
+func TestPolicyReviewsInPeriodStatus(t *testing.T) {
+	dir := setup(t)
+	mustRun(t, dir, "user", "add", "--email", "lee@acme.example", "--name", "Lee Park")
+	mustRun(t, dir, "policy", "new", "--template", "backup", "--var", "org=Acme", "--approver", "lee@acme.example")
+	mustRun(t, dir, "policy", "edit", "backup", "--review", "monthly", "--owner", "lee@acme.example")
+	mustRun(t, dir, "policy", "new", "--template", "encryption", "--var", "org=Acme", "--approver", "lee@acme.example")
+	mustRun(t, dir, "policy", "submit", "backup")
+	mustRun(t, dir, "policy", "approve", "backup", "--approver", "lee@acme.example")
+	mustRun(t, dir, "policy", "publish", "backup")
+
+	out := decode[map[string]any](t, mustRun(t, dir, "period", "status", "--as-of", "2027-01-05", "--json"))
+	ps := out["policies"].([]any)
+	if len(ps) != 1 {
+		t.Fatalf("policies %v, want backup only (encryption is not published)", ps)
+	}
+	p := ps[0].(map[string]any)
+	if p["id"] != "backup" || p["in_force"] != "2026-11-22" || p["expected"] != 2.0 || p["present"] != 1.0 || p["missed"] != 1.0 {
+		t.Errorf("backup's reviews: %v", p)
+	}
+	if !strings.Contains(strings.Join(toStrings(out["warnings"]), "\n"), "policy encryption has not been published") {
+		t.Errorf("warnings %v", out["warnings"])
+	}
+	text := mustRun(t, dir, "period", "status", "--as-of", "2027-01-05")
+	if !strings.Contains(text, "backup   missed: policy review 2026-12-01 to 2026-12-31") || !strings.Contains(text, "POLICY") {
+		t.Errorf("text:\n%s", text)
+	}
+}

@@ -20,7 +20,7 @@ const campaignCols = `id, system, due, status, source, source_file, collection_i
 	listing_digest, accounts, created_by, created_at, entry, completed_by, completed_at, completed_entry, evidence_id`
 
 const itemCols = `campaign_id, seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
-	decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry`
+	decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry, assign_entry`
 
 // rowsPerInsert keeps a multi-row insert under every engine's limit on
 // parameters (SQLite's 32766, PostgreSQL's 65535).
@@ -55,14 +55,16 @@ func (s *Store) StartCampaign(ctx context.Context, ch attest.Change, c attest.Ca
 	}
 	stmts := tx.prepared()
 	defer stmts.close()
-	const width = 21
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	// The ten columns a new item leaves empty are literals, not parameters:
+	// binding is most of a bulk insert's cost.
+	const width = 12
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ", '', '', '', '', 0, '', '', '', 0, 0)"
 	for start := 0; start < len(items); start += rowsPerInsert {
 		chunk := items[start:min(start+rowsPerInsert, len(items))]
 		args := make([]any, 0, len(chunk)*width)
 		for _, it := range chunk {
 			args = append(args, c.ID, it.Seq, it.Account, it.Person, it.Name, it.Manager, fastList(it.Roles), fastList(it.Entitlements), boolInt(it.Privileged), fastList(it.Flags),
-				it.ReviewerID, it.Reviewer, "", "", "", "", 0, "", "", "", 0)
+				it.ReviewerID, it.Reviewer)
 		}
 		q := `INSERT INTO review_items (` + itemCols + `) VALUES ` + one + strings.Repeat(", "+one, len(chunk)-1)
 		if _, err := stmts.exec(ctx, q, args...); err != nil {
@@ -136,7 +138,8 @@ func (s *Store) AssignReviewers(ctx context.Context, ch attest.Change, campaign 
 	if err := openCampaign(ctx, tx, campaign); err != nil {
 		return err
 	}
-	if _, err := appendEntry(ctx, tx, ch, attest.EntryReviewAssigned, attest.ReviewBatch{Campaign: campaign, Rows: len(as), Digest: digest}); err != nil {
+	entry, err := appendEntry(ctx, tx, ch, attest.EntryReviewAssigned, attest.ReviewBatch{Campaign: campaign, Rows: len(as), Digest: digest})
+	if err != nil {
 		return err
 	}
 	type who struct {
@@ -155,7 +158,7 @@ func (s *Store) AssignReviewers(ctx context.Context, ch attest.Change, campaign 
 	stmts := tx.prepared()
 	defer stmts.close()
 	for _, w := range order {
-		err := updateIn(ctx, stmts, `reviewer_id = ?, reviewer = ?`, []any{w.id, w.name}, ` AND decision = ''`, nil, campaign, by[w], func() error {
+		err := updateIn(ctx, stmts, `reviewer_id = ?, reviewer = ?, assign_entry = ?`, []any{w.id, w.name, entry}, ` AND decision = ''`, nil, campaign, by[w], func() error {
 			return attest.Errorf(attest.ECONFLICT, "an account named is not in access review %d or is already decided: a decided account keeps its reviewer", campaign)
 		})
 		if err != nil {
@@ -224,16 +227,27 @@ func (s *Store) ResolveRevokes(ctx context.Context, ch attest.Change, campaign i
 	if err != nil {
 		return err
 	}
+	// A later listing closes its revokes with one text, so the rows go
+	// many to a statement, grouped by what closes them.
+	type how struct{ ticket, removed string }
+	by := map[how][]int{}
+	var order []how
 	for _, r := range rs {
-		res, err := tx.ExecContext(ctx, `UPDATE review_items SET ticket = ?, removed = ?, resolved_at = ?, resolved_entry = ?
-			WHERE campaign_id = ? AND seq = ? AND decision = 'revoke' AND resolved_entry = 0`, r.Ticket, r.Removed, ch.Stamp(), entry, campaign, r.Seq)
+		h := how{r.Ticket, r.Removed}
+		if by[h] == nil {
+			order = append(order, h)
+		}
+		by[h] = append(by[h], r.Seq)
+	}
+	stmts := tx.prepared()
+	defer stmts.close()
+	for _, h := range order {
+		err := updateIn(ctx, stmts, `ticket = ?, removed = ?, resolved_at = ?, resolved_entry = ?`, []any{h.ticket, h.removed, ch.Stamp(), entry},
+			` AND decision = 'revoke' AND resolved_entry = 0`, nil, campaign, by[h], func() error {
+				return attest.Errorf(attest.ECONFLICT, "an item of access review %d is not an open revoke", campaign)
+			})
 		if err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n != 1 {
-			return attest.Errorf(attest.ECONFLICT, "item %d of access review %d is not an open revoke", r.Seq, campaign)
 		}
 	}
 	return tx.Commit()
@@ -267,32 +281,48 @@ func (s *Store) SignOff(ctx context.Context, ch attest.Change, so attest.Signoff
 	return &so, tx.Commit()
 }
 
-// CompleteCampaign marks an open campaign completed.
-func (s *Store) CompleteCampaign(ctx context.Context, ch attest.Change, campaign, evidence int64) (*attest.Campaign, error) {
+// CompleteCampaign records the decisions' evidence, if any, and the
+// campaign's completion naming it, in one transaction, after checking the
+// items are still those the workflow digested.
+func (s *Store) CompleteCampaign(ctx context.Context, ch attest.Change, done attest.ReviewCompletion, evidence []attest.Evidence) (*attest.Campaign, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := openCampaign(ctx, tx, campaign); err != nil {
+	if err := openCampaign(ctx, tx, done.Campaign); err != nil {
 		return nil, err
 	}
-	rec := struct {
-		Campaign int64 `json:"campaign"`
-		Evidence int64 `json:"evidence,omitempty"`
-	}{campaign, evidence}
-	entry, err := appendEntry(ctx, tx, ch, attest.EntryReviewCompleted, rec)
+	items, err := readItems(ctx, tx, done.Campaign)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) != done.Rows || attest.ItemsDigest(items) != done.Digest {
+		return nil, attest.Errorf(attest.ECONFLICT, "access review %d changed while it was being completed: try again", done.Campaign)
+	}
+	if len(evidence) > 1 {
+		return nil, attest.Errorf(attest.EINVALID, "a campaign becomes one evidence record, not %d", len(evidence))
+	}
+	evs, err := s.addEvidence(ctx, tx, ch, evidence)
+	if err != nil {
+		return nil, err
+	}
+	done.Evidence = 0
+	if len(evs) == 1 {
+		done.Evidence = evs[0].ID
+	}
+	entry, err := appendEntry(ctx, tx, ch, attest.EntryReviewCompleted, done)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE review_campaigns SET status = ?, completed_by = ?, completed_at = ?, completed_entry = ?, evidence_id = ? WHERE id = ?`,
-		attest.CampaignCompleted, ch.Actor, ch.Stamp(), entry, evidence, campaign); err != nil {
+		attest.CampaignCompleted, ch.Actor, ch.Stamp(), entry, done.Evidence, done.Campaign); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	return s.Campaign(ctx, campaign)
+	return s.Campaign(ctx, done.Campaign)
 }
 
 func scanCampaign(sc interface{ Scan(...any) error }) (*attest.Campaign, error) {
@@ -332,8 +362,19 @@ func (s *Store) Campaigns(ctx context.Context) ([]attest.Campaign, error) {
 
 // ReviewItems lists a campaign's items, privileged first.
 func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
-		decision, reason, decided_by, decided_at, ticket, removed, resolved_at FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
+	out, err := readItems(ctx, s.db, campaign)
+	if err != nil {
+		return nil, err
+	}
+	// Privileged first, sorted here: the key's order needs no sorter.
+	slices.SortStableFunc(out, func(a, b attest.ReviewItem) int { return boolInt(b.Privileged) - boolInt(a.Privileged) })
+	return out, nil
+}
+
+// readItems reads a campaign's items in seq order.
+func readItems(ctx context.Context, q querier, campaign int64) ([]attest.ReviewItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
+		decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry, assign_entry FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +385,7 @@ func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.Revie
 		var roles, ents, flags string
 		var priv int
 		if err := rows.Scan(&it.Seq, &it.Account, &it.Person, &it.Name, &it.Manager, &roles, &ents, &priv, &flags, &it.ReviewerID, &it.Reviewer,
-			&it.Decision, &it.Reason, &it.DecidedBy, &it.DecidedAt, &it.Ticket, &it.Removed, &it.ResolvedAt); err != nil {
+			&it.Decision, &it.Reason, &it.DecidedBy, &it.DecidedAt, &it.DecisionEntry, &it.Ticket, &it.Removed, &it.ResolvedAt, &it.ResolvedEntry, &it.AssignEntry); err != nil {
 			return nil, err
 		}
 		it.Privileged = priv != 0
@@ -353,8 +394,30 @@ func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.Revie
 		}
 		out = append(out, it)
 	}
-	// Privileged first, sorted here: the key's order needs no sorter.
-	slices.SortStableFunc(out, func(a, b attest.ReviewItem) int { return boolInt(b.Privileged) - boolInt(a.Privileged) })
+	return out, rows.Err()
+}
+
+// ReviewKeys lists a campaign's items by seq, narrowly: what assigning
+// and deciding check, without the lists.
+func (s *Store) ReviewKeys(ctx context.Context, campaign int64) ([]attest.ReviewItem, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT accounts FROM review_campaigns WHERE id = ?`, campaign).Scan(&n); err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, account, person, manager, reviewer_id, reviewer, decision, ticket, removed
+		FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]attest.ReviewItem, 0, n)
+	for rows.Next() {
+		var it attest.ReviewItem
+		if err := rows.Scan(&it.Seq, &it.Account, &it.Person, &it.Manager, &it.ReviewerID, &it.Reviewer, &it.Decision, &it.Ticket, &it.Removed); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
 	return out, rows.Err()
 }
 
