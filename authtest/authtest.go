@@ -260,6 +260,23 @@ var engagementCases = []Case{
 		_, err := people.List(ctx, w.Store, a, "")
 		return err
 	}},
+	{"read the roster with its progress (all for management, a manager's reports for the rest of the staff)", append(staff, attest.RoleViewer), func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := people.Roster(ctx, w.Store, nil, a, people.RosterQuery{}, w.Env.Policy.Now)
+		return err
+	}},
+	{"read a person's items (management, or their manager: the control owner)", append(management, attest.RoleOwner), func(ctx context.Context, w *World, a *attest.User) error {
+		saved, err := people.Save(ctx, w.Store, w.ch(), nil, attest.Person{Email: w.reason() + "@example.com", Start: "2026-10-01", Manager: w.Users[attest.RoleOwner].Email},
+			people.Options{Since: "2026-01-01"})
+		if err != nil {
+			return err
+		}
+		_, err = people.Show(ctx, w.Store, nil, a, saved.Person.Email, "2026-10-02")
+		return err
+	}},
+	{"send the checklists' reminders", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := people.Remind(ctx, w.Store, nil, a, w.Env.Policy.Now, 0, "")
+		return err
+	}},
 	{"read the checklist items (one's own, or all for management)", append(staff, attest.RoleViewer), func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := people.Checklist(ctx, w.Store, nil, a, people.ChecklistQuery{}, w.Env.Policy.Now)
 		return err
