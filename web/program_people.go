@@ -50,7 +50,7 @@ func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if v.Reports {
 		title = "Your reports"
 	}
-	return s.renderPage(w, r, http.StatusOK, "people", u, &rosterPage{head: head{Title: title}, R: v, Status: q.Status, Department: q.Department, Manages: attest.Manages(u)})
+	return s.renderPage(w, r, http.StatusOK, "people", u, &rosterPage{head: head{Title: title, MainClass: "people"}, R: v, Status: q.Status, Department: q.Department, Manages: attest.Manages(u)})
 }
 
 // personPage is one person with the items the reader may see, and the
@@ -76,7 +76,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 		writeJSON(w, http.StatusOK, pr)
 		return nil
 	}
-	p := &personPage{head: head{Title: cmpOr(pr.Person.Name, pr.Person.Email), Flash: s.sessions.PopString(r.Context(), "flash")}, P: pr, Manages: attest.Manages(u), Today: today}
+	p := &personPage{head: head{Title: cmpOr(pr.Person.Name, pr.Person.Email), Flash: s.sessions.PopString(r.Context(), "flash"), MainClass: "people"}, P: pr, Manages: attest.Manages(u), Today: today}
 	for _, it := range pr.Items {
 		if it.Done() {
 			continue
@@ -229,7 +229,7 @@ func (s *Server) peopleImportPage(w http.ResponseWriter, r *http.Request, u *att
 	if !attest.Manages(u) {
 		return forbidden("only management (an admin or a compliance manager) imports the roster")
 	}
-	return s.renderPage(w, r, http.StatusOK, "people-import", u, &importPage{head: head{Title: "Import the roster"}})
+	return s.renderPage(w, r, http.StatusOK, "people-import", u, &importPage{head: head{Title: "Import the roster", MainClass: "people"}})
 }
 
 // maxRoster bounds a roster file.
@@ -276,7 +276,7 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 	}
 	got, err := people.Import(r.Context(), s.cfg.Store, s.actorChange(u), u, req)
 	if err != nil && !underAPI(r) && attest.ErrorCode(err) == attest.EINVALID {
-		p := &importPage{head: head{Title: "Import the roster"}, Error: attest.ErrorMessage(err)}
+		p := &importPage{head: head{Title: "Import the roster", MainClass: "people"}, Error: attest.ErrorMessage(err)}
 		return s.renderPage(w, r, http.StatusBadRequest, "people-import", u, p)
 	}
 	if err != nil {
@@ -294,7 +294,7 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 		http.Redirect(w, r, "/program/people", http.StatusSeeOther)
 		return nil
 	}
-	p := &importPage{head: head{Title: "Import the roster: what would change"}, Got: got, Name: name, Contents: string(data), Owners: strings.Join(owners, ", ")}
+	p := &importPage{head: head{Title: "Import the roster: what would change", MainClass: "people"}, Got: got, Name: name, Contents: string(data), Owners: strings.Join(owners, ", ")}
 	return s.renderPage(w, r, http.StatusOK, "people-import", u, p)
 }
 
@@ -331,7 +331,7 @@ func (s *Server) checklistsPage(w http.ResponseWriter, r *http.Request, u *attes
 		writeJSON(w, http.StatusOK, map[string]any{"items": its})
 		return nil
 	}
-	return s.renderPage(w, r, http.StatusOK, "checklists", u, &checklistsPage{head: head{Title: "Checklist items late"}, By: by, Groups: groupItems(its, by), Count: len(its)})
+	return s.renderPage(w, r, http.StatusOK, "checklists", u, &checklistsPage{head: head{Title: "Checklist items late", MainClass: "people"}, By: by, Groups: groupItems(its, by), Count: len(its)})
 }
 
 // groupItems groups items by person or by each control they serve, in
