@@ -180,6 +180,9 @@ type Store interface {
 	PolicyStore
 	PeopleStore
 	ChecklistStore
+	AckStore
+	TrainingStore
+	PortalStore
 	DocumentStore
 	UserStore
 	TrustStore

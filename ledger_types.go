@@ -156,3 +156,17 @@ const (
 	// EntryChecklistItemAssigned records a checklist item given to another account (ChecklistAssigned).
 	EntryChecklistItemAssigned = "checklist.item_assigned"
 )
+
+// Acknowledgements, training and the employee portal.
+const (
+	// EntryAudienceSet records who a policy is asked of (Audience).
+	EntryAudienceSet = "ack.audience_set"
+	// EntryAcknowledged records one person's acknowledgement of one version of a policy (Acknowledgement).
+	EntryAcknowledged = "ack.recorded"
+	// EntryTrainingImported records completions imported from a provider's export (TrainingChange).
+	EntryTrainingImported = "training.imported"
+	// EntryTrainingRecorded records one completion recorded with its certificate (TrainingChange).
+	EntryTrainingRecorded = "training.recorded"
+	// EntryRemindersSent records one round of reminders mailed (RemindersSent).
+	EntryRemindersSent = "portal.reminders_sent"
+)

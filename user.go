@@ -16,6 +16,28 @@ const (
 	RoleViewer     = "viewer"
 )
 
+// RoleEmployee is the employee portal's principal: a person on the roster
+// signed in with an e-mailed link, who has no staff account. It is not in
+// Roles: no account can hold it, no staff route or workflow lists it, and
+// the only acts it may make are its own (acknowledging a policy asked of
+// it). Build one with Employee.
+const RoleEmployee = "employee"
+
+// Employee is the principal of a person signed in to the employee portal:
+// no account (ID 0), the person's roster ID in Person.
+func Employee(p *Person) *User {
+	return &User{Email: p.Email, Name: p.Name, Role: RoleEmployee, Person: p.ID}
+}
+
+// IsEmployee reports whether u is the employee portal's principal.
+func (u *User) IsEmployee() bool { return u != nil && u.Role == RoleEmployee && u.Person != 0 }
+
+// Staff reports whether u acts as the organization's staff or its
+// auditors: the local operator or an account holding one of Roles. A
+// check written as "any role but X" must start from here, so that the
+// employee principal (or any role added later) is never let through.
+func Staff(u *User) bool { return u == nil || (u.ID != 0 && ValidRole(u.Role)) }
+
 // Roles lists every role.
 var Roles = []string{RoleAdmin, RoleCompliance, RoleOwner, RoleAuditor, RoleViewer}
 
@@ -40,7 +62,10 @@ type User struct {
 	// Service marks a service account: automation (CI, collectors) acting
 	// through API tokens. It never signs in with a password and can never
 	// hold the auditor role.
-	Service   bool   `json:"service,omitempty"`
+	Service bool `json:"service,omitempty"`
+	// Person is the roster ID of the employee portal's principal
+	// (RoleEmployee); 0 for every account.
+	Person    int64  `json:"person,omitempty"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
 }

@@ -86,6 +86,9 @@ type DecideStore interface {
 // itself; the CLI's local operator (nil) records the decisions of the
 // reviewer it names. All or none, one ledger entry.
 func Decide(ctx context.Context, s DecideStore, ch attest.Change, actor, reviewer *attest.User, campaign int64, ds []DecisionInput) (int, error) {
+	if !attest.Staff(actor) {
+		return 0, attest.Errorf(attest.EFORBIDDEN, "access reviews are decided by the organization's staff")
+	}
 	if actor != nil {
 		if reviewer != nil && reviewer.ID != actor.ID {
 			return 0, attest.Errorf(attest.EFORBIDDEN, "you decide only the accounts assigned to you, not %s's", reviewer.Email)
@@ -186,6 +189,9 @@ type SignoffStore interface {
 // SignOff records that a reviewer finished their part: every account
 // assigned to them decided. The same who-acts rule as Decide.
 func SignOff(ctx context.Context, s SignoffStore, ch attest.Change, actor, reviewer *attest.User, campaign int64, note string) (*attest.Signoff, error) {
+	if !attest.Staff(actor) {
+		return nil, attest.Errorf(attest.EFORBIDDEN, "access reviews are signed off by the organization's staff")
+	}
 	if actor != nil {
 		if reviewer != nil && reviewer.ID != actor.ID {
 			return nil, attest.Errorf(attest.EFORBIDDEN, "you sign off only your own part, not %s's", reviewer.Email)

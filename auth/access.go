@@ -93,6 +93,8 @@ type Scope struct {
 	// prior holds the engagements whose results the auditor may read as
 	// the prior period of an engagement in the scope.
 	prior map[string]bool
+	// none marks a principal that is not staff (the employee portal's).
+	none bool
 	// Ended is the latest end among the auditor's named engagements whose
 	// window has closed, with its report date, for the refusal's wording.
 	ended, endedReport string
@@ -101,6 +103,11 @@ type Scope struct {
 // Scope works out what u may read. An auditor named on no live engagement
 // gets a scope with nothing in it (Check refuses them everything).
 func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
+	if !attest.Staff(u) {
+		// The employee portal's principal (or any role this code does not
+		// know) reads nothing of the organization's records.
+		return Nothing, nil
+	}
 	if u == nil || u.Role != attest.RoleAuditor {
 		return Everything, nil
 	}
@@ -165,6 +172,10 @@ func ends(e *attest.Engagement) string   { return cmp.Or(e.PeriodEnd, e.AsOf) }
 // Everything is the scope of the organization's staff.
 var Everything = &Scope{all: true}
 
+// Nothing is the scope of a principal that is not staff (the employee
+// portal's): no engagement, no control, no ledger entry.
+var Nothing = &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}, none: true}
+
 // All reports whether the scope is the whole organization.
 func (sc *Scope) All() bool { return sc.all }
 
@@ -173,6 +184,9 @@ func (sc *Scope) All() bool { return sc.all }
 func (sc *Scope) Check() error {
 	if sc.all || len(sc.engagements) > 0 {
 		return nil
+	}
+	if sc.none {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "the employee portal's sign-in opens the portal only: the organization's records are for its staff and auditors"}
 	}
 	if sc.ended != "" {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "your access as an auditor ended on " + sc.ended +

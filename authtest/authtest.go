@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/ack/acktest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
@@ -32,10 +34,14 @@ import (
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/storetest"
+	"github.com/attest-dev/attest/training"
 )
 
 // Actors are the kinds of actor the matrix runs, by name.
-var Actors = []string{"operator", attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, "auditor-named", "auditor-other", attest.RoleViewer, "service"}
+// The employee is the employee portal's principal (attest.Employee): a
+// person on the roster without an account, refused every workflow but
+// acknowledging what is asked of them.
+var Actors = []string{"operator", attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, "auditor-named", "auditor-other", attest.RoleViewer, "service", attest.RoleEmployee}
 
 // Inside and After are the two moments the matrix runs at: within e1's
 // access window (report date 2027-02-28 plus 30 days) and after it.
@@ -238,6 +244,25 @@ var engagementCases = []Case{
 		_, err := evidence.Purge(ctx, w.Store, w.Blobs, w.ch(), a, 0, true)
 		return err
 	}},
+	{"decide who a policy is asked of", management, func(ctx context.Context, w *World, a *attest.User) error {
+		if _, err := w.policy(ctx, false); err != nil {
+			return err
+		}
+		_, err := ack.Assign(ctx, w.Store, w.ch(), a, "matrix-policy", ack.AssignRequest{Departments: []string{w.reason()}})
+		return err
+	}},
+	{"acknowledge the employee's policy", append(slices.Clone(management), attest.RoleEmployee), func(ctx context.Context, w *World, a *attest.User) error {
+		p, err := w.policy(ctx, true)
+		if err != nil {
+			return err
+		}
+		_, err = ack.Acknowledge(ctx, w.Store, w.ch(), a, ack.Request{Policy: p.ID, Version: p.Published, Person: w.Users[attest.RoleEmployee].Person, Note: "signed form"})
+		return err
+	}},
+	{"import training records", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := training.Import(ctx, w.Store, w.ch(), a, "lms.csv", []byte("email,course,completed\nemployee@example.com,Security "+w.reason()+",2026-10-01\n"))
+		return err
+	}},
 	{"read the engagement", append(staff, attest.RoleViewer, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
 		sc, err := w.Env.Policy.Scope(ctx, a)
 		if err != nil {
@@ -324,6 +349,20 @@ var engagementCases = []Case{
 
 func ptr[T any](v T) *T { return &v }
 
+// policy is the matrix's published policy, asked of everyone; fresh
+// publishes a new version first, so that it waits for a new
+// acknowledgement.
+func (w *World) policy(ctx context.Context, fresh bool) (*attest.Policy, error) {
+	if _, err := w.Store.RecordAudience(ctx, w.ch(), attest.PolicyAudience{PolicyID: "matrix-policy"}); err != nil {
+		return nil, err
+	}
+	p, err := w.Store.Policy(ctx, "matrix-policy")
+	if err == nil && !fresh {
+		return p, nil
+	}
+	return acktest.TryPublish(ctx, w.Store, w.ch(), "matrix-policy", "Matrix", w.reason())
+}
+
 // addEvidence stages a fresh file and adds it for control as actor.
 func (w *World) addEvidence(ctx context.Context, actor *attest.User, control string) error {
 	p, err := w.Blobs.Stage(strings.NewReader(w.reason()))
@@ -366,6 +405,15 @@ func Setup(t *testing.T, s attest.Store) *World {
 	}
 	w := &World{Store: s, Users: map[string]*attest.User{}}
 	for _, name := range Actors[1:] {
+		if name == attest.RoleEmployee {
+			ps, err := s.RecordPeople(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "matrix"}, []attest.Person{
+				{Email: "employee@example.com", Name: "Employee", Kind: attest.PersonEmployee, Status: attest.PersonActive, Start: "2026-01-05", InScope: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Users[name] = attest.Employee(&ps[0])
+			continue
+		}
 		u := attest.User{Email: name + "@example.com", Name: name, Role: name}
 		switch name {
 		case "auditor-named", "auditor-other":

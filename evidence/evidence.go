@@ -367,3 +367,24 @@ func (out *Added) checkDates(engs []attest.Engagement, known map[string][]attest
 	}
 	return nil
 }
+
+// Present is those of want (control IDs) that an engagement has, each
+// once: the controls a program record (acknowledgements, training) is
+// evidence for when the caller names none. None is EINVALID, asking the
+// caller to name them.
+func Present(ctx context.Context, s Store, want []string) ([]string, error) {
+	_, known, err := controlsByID(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range want {
+		if len(known[id]) > 0 && !contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "no engagement has the controls " + strings.Join(want, " or "), Hint: "name the controls the records support (--control ID)"}
+	}
+	return out, nil
+}

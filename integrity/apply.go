@@ -32,6 +32,8 @@ func newState() *state {
 		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
 		roster: map[int64]attest.RosterChange{}, itemsDone: map[int64]attest.ChecklistDone{}, itemsDoneEntry: map[int64]int64{},
 		itemsAssigned: map[int64][]attest.ChecklistAssigned{},
+		audiences:     map[string]attest.PolicyAudience{}, acks: map[int64]attest.Acknowledgement{},
+		training: map[int64]attest.TrainingChange{}, reminders: map[int64]attest.RemindersSent{},
 	}
 }
 
@@ -212,6 +214,29 @@ var appliers = map[string]applier{
 		st.itemsAssigned[a.Item] = append(st.itemsAssigned[a.Item], a)
 		return a.Item != 0
 	}),
+	attest.EntryAudienceSet: on(func(st *state, e ledger.Entry, a attest.PolicyAudience) bool {
+		a.Entry = e.Seq
+		st.audiences[a.PolicyID] = a
+		return a.PolicyID != ""
+	}),
+	attest.EntryAcknowledged: on(func(st *state, e ledger.Entry, a attest.Acknowledgement) bool {
+		a.Entry = e.Seq
+		st.acks[a.ID] = a
+		return a.ID != 0 && a.SHA256 != ""
+	}),
+	attest.EntryTrainingImported: on(trainingRecorded),
+	attest.EntryTrainingRecorded: on(trainingRecorded),
+	attest.EntryRemindersSent: on(func(st *state, e ledger.Entry, d attest.RemindersSent) bool {
+		st.reminders[e.Seq] = d
+		return true
+	}),
+}
+
+// trainingRecorded keeps a training change's count and digest: its rows
+// are in the store, checked against both by compareTraining.
+func trainingRecorded(st *state, e ledger.Entry, c attest.TrainingChange) bool {
+	st.training[e.Seq] = c
+	return c.Digest != ""
 }
 
 // rosterChanged keeps a roster change's count and digest: its rows are

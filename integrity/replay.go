@@ -59,6 +59,13 @@ type state struct {
 	itemsDoneEntry map[int64]int64
 	// itemsAssigned is each checklist item's assignments, in ledger order.
 	itemsAssigned map[int64][]attest.ChecklistAssigned
+	// audiences are each policy's audience as its latest entry left it;
+	// acks the acknowledgements by ID; training and reminders each
+	// change by its entry.
+	audiences map[string]attest.PolicyAudience
+	acks      map[int64]attest.Acknowledgement
+	training  map[int64]attest.TrainingChange
+	reminders map[int64]attest.RemindersSent
 }
 
 func (s *state) evidenceIDs() []int64 {
@@ -160,6 +167,12 @@ func compareState(ctx context.Context, s attest.Store, st *state, r *Report) err
 		return err
 	}
 	if err := compareChecklists(ctx, s, st, r); err != nil {
+		return err
+	}
+	if err := compareAcks(ctx, s, st, r); err != nil {
+		return err
+	}
+	if err := compareTraining(ctx, s, st, r); err != nil {
 		return err
 	}
 	return compareEventsAndNotRequired(ctx, s, st, r)

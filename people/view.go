@@ -129,6 +129,11 @@ func Checklist(ctx context.Context, s ReadStore, c Completions, actor *attest.Us
 	if actor != nil && actor.Role == attest.RoleAuditor {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "the service auditor reads the hire and leaver populations of their engagements, not the checklists"}
 	}
+	if !attest.Staff(actor) {
+		// An employee sees what is asked of them in the portal
+		// (portal.PeopleTasks), never the checklists.
+		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "the checklists are read by management and by the staff accounts their items are assigned to"}
+	}
 	var person int64
 	if q.Person != "" {
 		p, err := Find(ctx, s, q.Person)

@@ -206,3 +206,7 @@ func Export(ctx context.Context, s Store, id string, n int) (*Document, error) {
 	}
 	return d, nil
 }
+
+// BodyHTML is the version's text as HTML (the Markdown subset the
+// templates use; everything escaped), for pages that frame it themselves.
+func (d *Document) BodyHTML() string { return markdownHTML(d.Version.Body) }

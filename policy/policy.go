@@ -289,6 +289,8 @@ func Approve(ctx context.Context, s Store, ch attest.Change, actor *attest.User,
 	}
 	who := req.As
 	switch {
+	case !attest.Staff(actor):
+		return nil, forbidden("a policy is approved by the accounts it names")
 	case actor == nil && who == 0:
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the approver whose approval this is", Hint: "--approver EMAIL: one of the approvers the policy names"}
 	case actor != nil && who != 0 && who != actor.ID:

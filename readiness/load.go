@@ -89,7 +89,7 @@ func Load(ctx context.Context, s Store, e *attest.Engagement, when time.Time, de
 	if in.History, err = engagement.History(ctx, s, e.ID); err != nil {
 		return nil, err
 	}
-	reg, err := deviation.Load(ctx, s, e, deviation.ExaminationSpan(e, at), deviation.Inputs{Run: sh.Run, Description: desc, More: people.DeviationSources(s, nil)})
+	reg, err := deviation.Load(ctx, s, e, deviation.ExaminationSpan(e, at), deviation.Inputs{Run: sh.Run, Description: desc, More: people.DeviationSources(s, people.RecordsOf(s, at))})
 	if err != nil {
 		return nil, err
 	}

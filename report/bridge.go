@@ -126,7 +126,7 @@ func BridgeMatters(ctx context.Context, s BridgeSource, e *attest.Engagement, d 
 	}
 	span := Span{After: end, Through: through, When: today}
 	out := DescriptionMatters(d, span)
-	dev, err := KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: d, IssuedEnd: issued.End, More: people.DeviationSources(s, nil)}, span)
+	dev, err := KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: d, IssuedEnd: issued.End, More: people.DeviationSources(s, people.RecordsOf(s, today))}, span)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ func LoadInput(ctx context.Context, s InputStore, blobs blob.Store, e *attest.En
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
 	}
-	if in.Known, err = KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: in.Description, IssuedEnd: issuedEnd(ctx, s, e), More: people.DeviationSources(s, nil)}, ExaminationSpan(e, now)); err != nil {
+	if in.Known, err = KnownDeviations(ctx, s, e, deviation.Inputs{Run: run, Description: in.Description, IssuedEnd: issuedEnd(ctx, s, e), More: people.DeviationSources(s, people.RecordsOf(s, now))}, ExaminationSpan(e, now)); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -247,7 +247,7 @@ func LoadRegister(ctx context.Context, s RegisterStore, blobs blob.Store, e *att
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return nil, err
 	}
-	return deviation.Load(ctx, s, e, ExaminationSpan(e, now), deviation.Inputs{Run: run, Description: desc, IssuedEnd: issuedEnd(ctx, s, e), More: people.DeviationSources(s, nil)})
+	return deviation.Load(ctx, s, e, ExaminationSpan(e, now), deviation.Inputs{Run: run, Description: desc, IssuedEnd: issuedEnd(ctx, s, e), More: people.DeviationSources(s, people.RecordsOf(s, now))})
 }
 
 // BridgeStore is what DraftBridge reads.

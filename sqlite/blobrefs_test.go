@@ -26,6 +26,8 @@ func TestEveryBlobColumnIsScanned(t *testing.T) {
 		"users.password_hash":             "hash of a password",
 		"review_campaigns.listing_digest": "SHA-256 of an access review's rows as started, kept in the table",
 		"policy_versions.sha256":          "hash of the policy text, kept in the row",
+		"acknowledgements.sha256":         "hash of the policy version acknowledged (in policy_versions)",
+		"portal_links.hash":               "hash of a portal sign-in link's secret",
 		"trust_downloads.sha256":          "hash of the copy delivered (watermarked copies are not stored)",
 		"trust_ndas.sha256":               "hash of the NDA text, kept in the row",
 		"trust_requests.email_hash":       "hash of an e-mail token",

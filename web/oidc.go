@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/portal"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 )
@@ -163,6 +164,9 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, _ *attest.
 	if err != nil {
 		return s.ssoRefuse(w, r, err.Error())
 	}
+	if localPath(next) == "/portal" {
+		return s.ssoPortal(w, r, email)
+	}
 	u, err := s.cfg.Store.UserByEmail(ctx, email)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return s.ssoRefuse(w, r, "no user has the e-mail "+email)
@@ -181,6 +185,34 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, _ *attest.
 	s.sessions.Put(ctx, "user", u.ID)
 	s.cfg.Log.Info("signed in with single sign-on", "user", u.Email)
 	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
+	return nil
+}
+
+// ssoPortal signs a person on the roster in to the employee portal with
+// the address the provider vouched for: a sign-on started from the
+// portal's page is for the portal, whether or not the person also has a
+// staff account.
+func (s *Server) ssoPortal(w http.ResponseWriter, r *http.Request, email string) error {
+	ctx := r.Context()
+	p, err := s.cfg.Store.PersonByEmail(ctx, email)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return s.ssoRefuse(w, r, "no one on the roster has the e-mail "+email)
+	} else if err != nil {
+		return err
+	}
+	u, err := portal.Principal(ctx, s.cfg.Store, p.ID, s.cfg.Now())
+	if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
+		return s.ssoRefuse(w, r, email+" no longer works for the organization")
+	} else if err != nil {
+		return err
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Remove(ctx, "user")
+	s.sessions.Put(ctx, "person", u.Person)
+	s.cfg.Log.Info("signed in to the portal with single sign-on", "person", u.Email)
+	http.Redirect(w, r, "/portal", http.StatusSeeOther)
 	return nil
 }
 

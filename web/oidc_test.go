@@ -187,7 +187,13 @@ func (b *browser) session() string {
 // address, and returns the callback's answer.
 func (b *browser) signIn(tamper func(callback *url.URL)) (*http.Response, string) {
 	b.t.Helper()
-	resp, body := b.get(b.app + "/login/oidc?next=/api/v1/me")
+	return b.signInNext("/api/v1/me", tamper)
+}
+
+// signInNext is signIn for a sign-in that goes on to next.
+func (b *browser) signInNext(next string, tamper func(callback *url.URL)) (*http.Response, string) {
+	b.t.Helper()
+	resp, body := b.get(b.app + "/login/oidc?next=" + next)
 	if resp.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("start: %d %s", resp.StatusCode, body)
 	}
@@ -333,5 +339,35 @@ func TestVerifiedEmail(t *testing.T) {
 		if got != want || (err == nil) != (want != "") {
 			t.Errorf("verifiedEmail(%s) = %q, %v; want %q", in, got, err, want)
 		}
+	}
+}
+
+// TestOIDCPortal: a single sign-on started from the portal signs a person
+// on the roster in to the portal (not as staff, even when they have an
+// account), and refuses someone who is not on it.
+func TestOIDCPortal(t *testing.T) {
+	f, p, _ := setupSSO(t)
+	if _, err := f.store.RecordPeople(t.Context(), ch, attest.EntryRosterImported, attest.RosterChange{Source: "test"}, []attest.Person{
+		{Email: "viewer@example.com", Name: "Vera Viewer", Kind: attest.PersonEmployee, Status: attest.PersonActive, Start: "2026-01-05", InScope: true}}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, f.srv.URL)
+	if _, body := b.get(f.srv.URL + "/portal"); !strings.Contains(body, `href="/login/oidc?next=/portal"`) {
+		t.Fatalf("the portal offers no single sign-on: %s", body)
+	}
+	p.email = "viewer@example.com"
+	resp, body := b.signInNext("/portal", nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/portal" {
+		t.Fatalf("callback: %d %q %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	if _, body := b.get(f.srv.URL + "/portal"); !strings.Contains(body, "Hello, Vera Viewer") {
+		t.Fatalf("portal: %s", body)
+	}
+	if resp, _ := b.get(f.srv.URL + "/api/v1/me"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("the portal's session on a staff route: %d", resp.StatusCode)
+	}
+	p.email = "admin@example.com" // an account, not on the roster
+	if resp, _ := newBrowser(t, f.srv.URL).signInNext("/portal", nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("someone not on the roster: %d", resp.StatusCode)
 	}
 }

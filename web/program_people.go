@@ -24,9 +24,9 @@ import (
 // reports, an assignee the items given to them, the auditor nothing.
 
 // completions decides acknowledgement and training items for the
-// people workflows; nil until the acknowledgements package provides its
-// facts, so those items stay open until recorded.
-func (s *Server) completions() people.Completions { return nil }
+// people workflows: the store's acknowledgement and training records, as
+// of the server's clock.
+func (s *Server) completions() people.Completions { return people.RecordsOf(s.cfg.Store, s.cfg.Now()) }
 
 // rosterPage is the roster with each person's progress.
 type rosterPage struct {

@@ -139,6 +139,18 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/ledger/proof", JSON: "/api/v1/ledger/proofs/{entry}", Roles: fieldwrk, Summary: "An inclusion proof of an entry", h: s.proofDownload},
 		{Method: "GET", Pattern: "/api/v1/ledger", Roles: fieldwrk, API: true, Summary: "The ledger's size, latest checkpoint and key", h: s.ledgerAPI},
 		{Method: "POST", Pattern: "/api/v1/ledger/verify", Roles: fieldwrk, API: true, Summary: "Verify the ledger and every blob", h: s.verifyAPI},
+		// The employee portal (portal.go): people on the roster without a staff account.
+		{Method: "GET", Pattern: "/portal", Roles: Public, Summary: "The employee portal: what is asked of the signed-in person (policies to acknowledge, training, checklist items); else the form that mails a sign-in link", h: s.portalHome},
+		{Method: "GET", Pattern: "/api/v1/portal", Roles: employees, API: true, Summary: "What is asked of the signed-in person (the portal's page as JSON)", h: s.portalHome},
+		{Method: "POST", Pattern: "/portal/link", Roles: Public, Summary: "Mail a sign-in link to the portal (form field email; the same answer whoever asks)", h: s.portalLink},
+		{Method: "GET", Pattern: "/portal/login/{token}", Roles: Public, Summary: "The page a sign-in link opens: one button that signs in", h: s.portalLoginPage},
+		{Method: "POST", Pattern: "/portal/login/{token}", Roles: Public, Summary: "Sign in to the portal with a link (single use, 15 minutes)", h: s.portalLogin},
+		{Method: "POST", Pattern: "/portal/logout", Roles: employees, Summary: "Sign out of the portal", h: s.portalLogout},
+		{Method: "GET", Pattern: "/portal/policies/{id}", Roles: employees, Summary: "A policy asked of the signed-in person: the version in force", h: s.portalPolicy},
+		{Method: "POST", Pattern: "/portal/policies/{id}/acknowledge", JSON: "/api/v1/portal/policies/{id}/acknowledgements", Roles: employees, Summary: "Acknowledge the version in force of a policy (field version: the version read)", h: s.portalAck},
+		{Method: "GET", Pattern: "/api/v1/acknowledgements", Roles: managers, API: true, Summary: "Policy acknowledgements per policy and per person (query: policy, person as an e-mail address)", h: s.ackStatusAPI},
+		{Method: "GET", Pattern: "/api/v1/training", Roles: managers, API: true, Summary: "Security training per in-scope person (query: person as an e-mail address, course: the courses that count)", h: s.trainingStatusAPI},
+		{Method: "POST", Pattern: "/api/v1/training/imports", Roles: managers, API: true, Summary: "Import a training provider's CSV export (body: the CSV; query: name, the file's name for messages)", h: s.trainingImportAPI},
 		{Method: "GET", Pattern: "/trust", Roles: Public, Summary: "The trust center (single organization)", h: s.trustRedirect},
 		{Method: "GET", Pattern: "/trust/{org}", Roles: Public, Summary: "The organization's trust center", h: s.trust},
 		{Method: "GET", Pattern: "/trust/{org}/request", Roles: Public, Summary: "Form to request access to a restricted report (query: doc)", h: s.trustRequestPage},
@@ -251,6 +263,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	s.sessions.Remove(r.Context(), "person")
 	s.sessions.Put(r.Context(), "user", u.ID)
 	next := localPath(r.PostFormValue("next"))
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -24,6 +24,7 @@ import (
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/portal"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -66,6 +67,9 @@ type Config struct {
 	// a change made through this server is seen at once, one made by
 	// another process within StateRecheck. Zero reads it on every request.
 	StateRecheck time.Duration
+	// Checklist gives the portal the checklist items assigned to a person
+	// (nil: none).
+	Checklist portal.Checklist
 	// Checkpoint signs the ledger's current tree head, stores it and
 	// returns it; the server calls it after its writes and for proofs.
 	// Without it, checkpoints are left to the command line.
@@ -86,8 +90,12 @@ type Server struct {
 	handler     http.Handler
 	// accessLimit counts trust-center access requests per address.
 	accessLimit *limiter
-	outbox      *outbox
-	trustPage   pageCache // the public trust-center page
+	// portalIPs and portalEmails count the portal's sign-in links asked
+	// for per address and per e-mail; portalOpens the invalid links used
+	// per address.
+	portalIPs, portalEmails, portalOpens *limiter
+	outbox                               *outbox
+	trustPage                            pageCache // the public trust-center page
 	// writes counts the changing requests (not GET or HEAD) this server
 	// has handled; the dashboard's state key, read at keyAt, is reused
 	// while no write has happened since (see Config.StateRecheck).
@@ -98,6 +106,7 @@ type Server struct {
 	keyWrites int64
 	dash      dashCache // the dashboard, computed once per state of the data
 	org       orgCache  // the organization's name, for the sign-in page
+	portal    portalCache
 }
 
 // Public marks a route anyone may use, signed in or not.
@@ -175,6 +184,9 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
 		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}
 	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
+	s.portalIPs = newLimiter(30, time.Hour, cfg.Now)
+	s.portalEmails = newLimiter(5, time.Hour, cfg.Now)
+	s.portalOpens = newLimiter(20, 15*time.Minute, cfg.Now)
 	s.publicLimit = newLimiter(60, time.Hour, cfg.Now)
 	s.outbox = &outbox{send: cfg.Mailer, log: cfg.Log}
 	sm.ErrorFunc = s.fail
@@ -263,7 +275,15 @@ func (s *Server) guard(rt route) http.Handler {
 			}
 		}
 		sc := auth.Everything
-		if len(rt.Roles) > 0 && u != nil {
+		if u.IsEmployee() {
+			// The employee portal's principal reads none of the
+			// organization's records and uses the portal's routes only.
+			sc = auth.Nothing
+			if len(rt.Roles) > 0 && !slices.Contains(rt.Roles, attest.RoleEmployee) {
+				s.fail(w, r, &attest.Error{Code: attest.EFORBIDDEN, Message: "the employee portal's sign-in opens the portal only: staff pages need a staff account"})
+				return
+			}
+		} else if len(rt.Roles) > 0 && u != nil {
 			// An auditor reads and acts only on the engagements they are
 			// named on, by account, while the engagement's window (report
 			// date plus grace) is open: for sessions and API tokens alike.
@@ -289,6 +309,8 @@ func (s *Server) guard(rt route) http.Handler {
 			if u == nil {
 				if rt.API || strings.HasPrefix(r.URL.Path, "/api/") {
 					s.fail(w, r, &attest.Error{Code: attest.EUNAUTHORIZED, Message: "sign in, or send an API token (Authorization: Bearer ...)"})
+				} else if slices.Equal(rt.Roles, employees) {
+					http.Redirect(w, r, "/portal", http.StatusSeeOther)
 				} else {
 					http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				}
@@ -316,7 +338,7 @@ func (s *Server) caller(r *http.Request, public bool) (*attest.User, error) {
 	}
 	id := s.sessions.GetInt64(r.Context(), "user")
 	if id == 0 {
-		return nil, nil
+		return s.employee(r)
 	}
 	u, err := s.cfg.Store.User(r.Context(), id)
 	if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && u.Disabled) {

@@ -234,12 +234,24 @@ func (f *fixture) do(t testing.TB, method, path, role string, header http.Header
 // allowed is who may use each route, written down apart from the server's
 // own table (DESIGN.md section 6): nil is public.
 var allowed = map[string][]string{
-	"GET /healthz":                                                 nil,
-	"GET /readyz":                                                  nil,
-	"GET /api/v1/openapi.json":                                     nil,
-	"GET /login":                                                   nil,
-	"POST /login":                                                  nil,
-	"GET /trust":                                                   nil,
+	"GET /healthz":                           nil,
+	"GET /readyz":                            nil,
+	"GET /api/v1/openapi.json":               nil,
+	"GET /login":                             nil,
+	"POST /login":                            nil,
+	"GET /trust":                             nil,
+	"GET /portal":                            nil,
+	"POST /portal/link":                      nil,
+	"GET /portal/login/{token}":              nil,
+	"POST /portal/login/{token}":             nil,
+	"GET /api/v1/portal":                     {attest.RoleEmployee},
+	"POST /portal/logout":                    {attest.RoleEmployee},
+	"GET /portal/policies/{id}":              {attest.RoleEmployee},
+	"POST /portal/policies/{id}/acknowledge": {attest.RoleEmployee},
+	"POST /api/v1/portal/policies/{id}/acknowledgements":           {attest.RoleEmployee},
+	"GET /api/v1/acknowledgements":                                 {attest.RoleAdmin, attest.RoleCompliance},
+	"POST /api/v1/training/imports":                                {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /api/v1/training":                                         {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /trust/{org}":                                             nil,
 	"POST /logout":                                                 attest.Roles,
 	"GET /{$}":                                                     attest.Roles,
@@ -394,10 +406,12 @@ var allowed = map[string][]string{
 	"GET /api/v1/ledger/proofs/{entry}":                            {attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor},
 }
 
-// TestAuthorizationMatrix walks every route with every role and with no
-// session, and checks each answer against the expected matrix above.
+// TestAuthorizationMatrix walks every route with every role, the
+// employee portal's principal and no session, and checks each answer
+// against the expected matrix above.
 func TestAuthorizationMatrix(t *testing.T) {
 	f := setup(t)
+	f.employeeSession(t, attest.RoleEmployee)
 	routes := New(Config{Store: f.store}).Routes()
 	for _, rt := range routes {
 		if _, ok := allowed[rt.Method+" "+rt.Pattern]; !ok {
@@ -409,31 +423,43 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	// Signing out ends the session: walk it last.
 	slices.SortStableFunc(routes, func(a, b route) int {
-		if a.Pattern == "/logout" {
-			return 1
+		last := func(r route) int {
+			switch r.Pattern {
+			case "/logout":
+				return 1
+			case "/portal/logout":
+				return 2
+			}
+			return 0
 		}
-		if b.Pattern == "/logout" {
-			return -1
-		}
-		return 0
+		return last(a) - last(b)
 	})
 	for _, rt := range routes {
 		// Unknown request, user and token numbers: a walk must not disable
 		// or revoke what the next steps sign in with.
-		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "", "{control}", "AX-01", "{req}", "999", "{uid}", "999", "{tid}", "999", "{test}", "999", "{draw}", "999", "{population}", "999", "{engagement}", "e1", "{name}", "attest.css", "{entry}", "0").Replace(rt.Pattern)
+		path := strings.NewReplacer("{id}", "e1", "{org}", "demo", "{$}", "", "{control}", "AX-01", "{req}", "999", "{uid}", "999", "{tid}", "999", "{test}", "999", "{draw}", "999", "{population}", "999", "{engagement}", "e1", "{name}", "attest.css", "{entry}", "0", "{token}", "x").Replace(rt.Pattern)
 		roles := allowed[rt.Method+" "+rt.Pattern]
-		for _, who := range append([]string{""}, attest.Roles...) {
+		for _, who := range append([]string{"", attest.RoleEmployee}, attest.Roles...) {
+			if rt.Pattern == "/portal/logout" && who != "" && who != attest.RoleEmployee {
+				// Walked after /logout ended the staff sessions: the
+				// staff signed-in were checked on every other route.
+				who = ""
+			}
 			resp := f.do(t, rt.Method, path, who, nil)
 			got := resp.StatusCode
 			name := rt.Method + " " + rt.Pattern + " as " + map[bool]string{true: "no session", false: who}[who == ""]
 			switch {
 			case roles == nil:
-				if got == 403 || (got == 401 && !(rt.Method == "POST" && rt.Pattern == "/login")) || got >= 500 {
+				if got == 403 || (got == 401 && !(rt.Method == "POST" && (rt.Pattern == "/login" || rt.Pattern == "/portal/login/{token}"))) || got >= 500 {
 					t.Errorf("%s: %d on a public route", name, got)
 				}
 			case who == "" && rt.API:
 				if got != 401 {
 					t.Errorf("%s: %d, want 401", name, got)
+				}
+			case who == "" && slices.Equal(roles, []string{attest.RoleEmployee}):
+				if got != 303 || resp.Header.Get("Location") != "/portal" {
+					t.Errorf("%s: %d, want a redirect to the portal's sign-in", name, got)
 				}
 			case who == "":
 				if got != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {

@@ -50,7 +50,7 @@ func examplePDF(t *testing.T) []byte {
 	return b
 }
 
-func (f *fixture) form(t *testing.T, path, role string, v url.Values) (*http.Response, string) {
+func (f *fixture) form(t testing.TB, path, role string, v url.Values) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

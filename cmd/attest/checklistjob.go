@@ -45,7 +45,7 @@ func (p *checklistsDuePayload) validate() error {
 // it the server's mail.
 func (m *Main) checklistsDueHandler(d *data, send sender) jobs.Handler {
 	return func(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
-		return checklistRemindersJob(ctx, d.db, completions(d), j, m.Now(), send)
+		return checklistRemindersJob(ctx, d.db, m.completions(d), j, m.Now(), send)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/collect/live"
 	"github.com/attest-dev/attest/jobs"
+	"github.com/attest-dev/attest/portal"
 	"github.com/spf13/cobra"
 )
 
@@ -26,7 +27,14 @@ const (
 	jobCheckRun    = "check-run"
 	jobCollect     = "collect"
 	jobReportBuild = "report-build"
+	jobReminders   = "portal-reminders"
 )
+
+// remindersPayload: how often a person is reminded at most (a Go
+// duration, default a week).
+type remindersPayload struct {
+	Every string `json:"every"`
+}
 
 type checkRunPayload struct {
 	Input  string   `json:"input"`
@@ -55,6 +63,7 @@ var jobPayloads = map[string]func() any{
 	jobCheckRun:      func() any { return &checkRunPayload{} },
 	jobCollect:       func() any { return &collectPayload{} },
 	jobReportBuild:   func() any { return &reportPayload{} },
+	jobReminders:     func() any { return &remindersPayload{} },
 }
 
 func jobKinds() []string { return slices.Sorted(maps.Keys(jobPayloads)) }
@@ -113,6 +122,16 @@ func payloadPath(field, path string, dir bool) error {
 		return pathError(fmt.Sprintf("%q: %s is a file, not a folder", field, path))
 	case !dir && st.IsDir():
 		return pathError(fmt.Sprintf("%q: %s is a folder, not a file", field, path))
+	}
+	return nil
+}
+
+func (p *remindersPayload) validate() error {
+	if p.Every == "" {
+		return nil
+	}
+	if d, err := time.ParseDuration(p.Every); err != nil || d < time.Hour {
+		return fmt.Errorf("%q: %q is not a duration of an hour or more (168h is a week)", "every", p.Every)
 	}
 	return nil
 }
@@ -224,6 +243,44 @@ func (m *Main) jobHandlers(d *data) map[string]jobs.Handler {
 		jobCheckRun:    func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.checkRunJob(ctx, d, j) },
 		jobCollect:     func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.collectJob(ctx, d, j) },
 		jobReportBuild: func(ctx context.Context, j *attest.Job) (json.RawMessage, error) { return m.reportJob(ctx, d, j) },
+		jobReminders:   m.remindersJob(d, nil, ""),
+	}
+}
+
+// remindersJob mails each person what is overdue in the portal, at most
+// once per interval (portal.Remind records each round). send is the
+// server's mail (serve passes its outbox); without it the job fails
+// before recording anything. A round recorded and then interrupted before
+// its mail goes out is not sent again: reminders go at most once.
+func (m *Main) remindersJob(d *data, send func(portal.Message), base string) jobs.Handler {
+	return func(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
+		var p remindersPayload
+		if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+			return nil, err
+		}
+		if send == nil {
+			return nil, attest.Errorf(attest.EINVALID, "the portal's reminders are mailed by attest serve, which holds the mail settings")
+		}
+		if err := p.validate(); err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
+		}
+		every := portal.DefaultEvery
+		if p.Every != "" {
+			every, _ = time.ParseDuration(p.Every)
+		}
+		msgs, err := portal.Remind(ctx, d.db, m.jobChange(j), nil, base, every)
+		if err != nil {
+			return nil, err
+		}
+		if len(msgs) > 0 {
+			if _, err := d.checkpoint(ctx); err != nil {
+				return nil, err
+			}
+		}
+		for _, msg := range msgs {
+			send(msg)
+		}
+		return json.Marshal(map[string]any{"reminded": len(msgs)})
 	}
 }
 

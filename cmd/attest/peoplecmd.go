@@ -242,7 +242,7 @@ func (m *Main) peopleShow() *cobra.Command {
 		Short: "Show one person and their checklist items",
 		Args:  cobra.ExactArgs(1),
 		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			pr, err := people.Show(ctx, d.db, completions(d), nil, args[0], m.Now().UTC().Format(time.DateOnly))
+			pr, err := people.Show(ctx, d.db, m.completions(d), nil, args[0], m.Now().UTC().Format(time.DateOnly))
 			if err != nil {
 				return err
 			}
@@ -293,7 +293,7 @@ func (m *Main) peopleChecklist() *cobra.Command {
 			if len(args) == 1 {
 				q.Person = args[0]
 			}
-			items, err := people.Checklist(ctx, d.db, completions(d), nil, q, m.Now())
+			items, err := people.Checklist(ctx, d.db, m.completions(d), nil, q, m.Now())
 			if err != nil {
 				return err
 			}
@@ -328,7 +328,7 @@ func (m *Main) peopleChecklistDone() *cobra.Command {
 					return err
 				}
 			}
-			got, err := people.Done(ctx, d.db, d.blobs, completions(d), m.change(), nil, req)
+			got, err := people.Done(ctx, d.db, d.blobs, m.completions(d), m.change(), nil, req)
 			if err != nil {
 				return err
 			}
@@ -384,9 +384,8 @@ func (m *Main) peopleChecklistAssign() *cobra.Command {
 }
 
 // completions are the records that decide acknowledgements and training
-// items; nil (those items stay open) until the acknowledgements package
-// provides them.
-func completions(d *data) people.Completions { return nil }
+// items: the data directory's acknowledgements and completions.
+func (m *Main) completions(d *data) people.Completions { return people.RecordsOf(d.db, m.Now()) }
 
 func (m *Main) peopleChecklistRecord() *cobra.Command {
 	return &cobra.Command{
@@ -394,7 +393,7 @@ func (m *Main) peopleChecklistRecord() *cobra.Command {
 		Short: "Record every completed checklist not yet recorded as evidence on its controls",
 		Args:  cobra.NoArgs,
 		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			evs, err := people.RecordCompleted(ctx, d.db, d.blobs, completions(d), m.change(), nil)
+			evs, err := people.RecordCompleted(ctx, d.db, d.blobs, m.completions(d), m.change(), nil)
 			if err != nil {
 				return err
 			}

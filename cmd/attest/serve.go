@@ -17,6 +17,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/jobs"
+	"github.com/attest-dev/attest/portal"
 	"github.com/attest-dev/attest/web"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
@@ -180,6 +181,7 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	}
 	base := cfg.PublicURL
 	ws := web.New(cfg)
+	runner.Handlers[jobReminders] = m.remindersJob(d, func(msg portal.Message) { ws.Deliver(msg.To, msg.Subject, msg.Body, msg.At) }, base)
 	srv := &http.Server{Handler: ws,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", cfg.Mailer != nil)
@@ -323,7 +325,7 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
 	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
-		Mailer: mailer, TrustedProxies: proxies, AuditorGrace: grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint, StateRecheck: 250 * time.Millisecond}
+		Mailer: mailer, TrustedProxies: proxies, AuditorGrace: grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint, StateRecheck: 250 * time.Millisecond, Checklist: portal.PeopleTasks{Store: d.db}}
 	if public != nil {
 		cfg.PublicURL = strings.TrimSuffix(public.String(), "/")
 	}

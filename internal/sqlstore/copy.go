@@ -53,9 +53,13 @@ var copyTables = []struct {
 	{"people", personCols, "id"},
 	{"person_changes", "entry, seq, person_id, record", "entry, seq"},
 	{"checklist_items", checklistCols, "id"},
+	{"policy_audiences", "policy_id, departments, roles, by_name, at, entry", "policy_id"},
+	{"acknowledgements", "id, person_id, policy_id, version, sha256, at, via, note, by_name, entry", "id"},
+	{"training_completions", completionCols, "id"},
+	{"reminders", "entry, seq, person_id, email, items, at", "entry, seq"},
 }
 
-// The jobs and sessions tables are not copied: they are a running
+// The jobs, sessions and portal_links tables are not copied: they are a running
 // server's state, not the organization's records.
 
 // insertionOrder is replaced by the source dialect's column.

@@ -1,0 +1,379 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/training"
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) ackCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "ack",
+		Short: "Policy acknowledgements: who each policy is asked of, and where they stand",
+		Long: `People acknowledge the version in force of each published policy asked of
+them, in the employee portal (/portal on the server). A policy is asked of
+every in-scope person on the roster unless assigned to some departments or
+roles. A new version asks everyone again.
+
+  attest ack status [--policy ID|--person EMAIL] [--json]
+  attest ack assign POLICY [--department NAME]... [--role NAME]...   (none: everyone in scope)
+  attest ack record POLICY --person EMAIL --version N --note TEXT    one given outside the portal
+  attest ack export [--evidence] [--control ID]... [--out FILE]      the status as CSV, or as evidence`,
+	}
+	c.AddCommand(m.ackStatus(), m.ackAssign(), m.ackRecord(), m.ackExport())
+	return c
+}
+
+// personID finds a person on the roster by e-mail address (0 for "").
+func personID(ctx context.Context, s attest.Store, email string) (int64, error) {
+	if email == "" {
+		return 0, nil
+	}
+	p, err := s.PersonByEmail(ctx, email)
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
+}
+
+func (m *Main) ackStatus() *cobra.Command {
+	var pol, person string
+	c := &cobra.Command{
+		Use:   "status [--policy ID|--person EMAIL]",
+		Short: "Where acknowledgements stand: per policy, and per person (outstanding, acknowledged, re-acknowledgement due)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			id, err := personID(ctx, d.db, person)
+			if err != nil {
+				return err
+			}
+			st, err := ack.Load(ctx, d.db, m.today().Format(attest.DateLayout), ack.Filter{Policy: pol, Person: id})
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(st)
+			}
+			if len(st.Policies) == 0 {
+				m.printf("No published policy yet: acknowledgements start once one is published (attest policy publish).\n")
+				return nil
+			}
+			w := m.table()
+			fmt.Fprintln(w, "POLICY\tVERSION\tASKED\tACKNOWLEDGED\tOUTSTANDING\tRE-ACK DUE\tOVERDUE\tASKED OF")
+			for _, p := range st.Policies {
+				fmt.Fprintf(w, "%s\tv%d\t%d\t%d\t%d\t%d\t%d\t%s\n", p.Policy, p.Version, p.Asked, p.Acknowledged, p.Outstanding, p.Outdated, p.Overdue, p.Audience)
+			}
+			w.Flush()
+			if id != 0 || pol != "" {
+				m.printf("\n")
+				w = m.table()
+				fmt.Fprintln(w, "PERSON\tPOLICY\tSTATE\tACKNOWLEDGED\tDUE")
+				for _, ps := range st.People {
+					for _, it := range ps.Items {
+						acked, due := "-", it.Due
+						if it.Acked > 0 {
+							acked = fmt.Sprintf("v%d %s", it.Acked, it.At[:min(10, len(it.At))])
+						}
+						if it.Overdue {
+							due += " (overdue)"
+						}
+						fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", ps.Email, it.Policy, it.State, acked, due)
+					}
+				}
+				w.Flush()
+			}
+			m.printf("\n%d of %d acknowledgements asked are of the version in force; %d outstanding, %d re-acknowledgements due, %d overdue.\n",
+				st.Total.Acknowledged, st.Total.Asked, st.Total.Outstanding, st.Total.Outdated, st.Total.Overdue)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&pol, "policy", "", "one policy, with each person it is asked of")
+	c.Flags().StringVar(&person, "person", "", "one person (e-mail address), with each policy asked of them")
+	c.MarkFlagsMutuallyExclusive("policy", "person")
+	return c
+}
+
+func (m *Main) ackAssign() *cobra.Command {
+	var deps, roles []string
+	c := &cobra.Command{
+		Use:   "assign POLICY [--department NAME]... [--role NAME]...",
+		Short: "Say who a policy is asked of: in-scope people of some departments or roster roles (none: everyone in scope)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			a, err := ack.Assign(ctx, d.db, m.change(), nil, args[0], ack.AssignRequest{Departments: deps, Roles: roles})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(a)
+			}
+			who := "every in-scope person"
+			if !a.Everyone() {
+				who = "in-scope people in " + strings.Join(append(append([]string{}, a.Departments...), a.Roles...), ", ")
+			}
+			m.printf("%s is asked of %s (ledger entry %d).\n", a.PolicyID, who, a.Entry)
+			return nil
+		},
+	}
+	c.Flags().StringArrayVar(&deps, "department", nil, "a department, as the roster names it (repeat for several)")
+	c.Flags().StringArrayVar(&roles, "role", nil, "a roster role (repeat for several)")
+	return c
+}
+
+func (m *Main) ackRecord() *cobra.Command {
+	var person, note string
+	var version int
+	c := &cobra.Command{
+		Use:   "record POLICY --person EMAIL --version N --note TEXT",
+		Short: "Record an acknowledgement given outside the portal (a signed form), saying how",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			id, err := personID(ctx, d.db, person)
+			if err != nil {
+				return err
+			}
+			k, err := ack.Acknowledge(ctx, d.db, m.change(), nil, ack.Request{Policy: args[0], Version: version, Person: id, Note: note})
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(k)
+			}
+			m.printf("Recorded %s's acknowledgement of %s version %d (ledger entry %d).\n", person, k.PolicyID, k.Version, k.Entry)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&person, "person", "", "the person's e-mail address")
+	c.Flags().IntVar(&version, "version", 0, "the version they read (the version in force)")
+	c.Flags().StringVar(&note, "note", "", "how it was given (\"signed form, 2026-03-02\")")
+	c.MarkFlagRequired("person")
+	return c
+}
+
+func (m *Main) ackExport() *cobra.Command {
+	var asEvidence bool
+	var controls []string
+	var out string
+	c := &cobra.Command{
+		Use:   "export [--evidence] [--control ID]... [--out FILE]",
+		Short: "The status as CSV, one row per person and policy; --evidence keeps it as evidence for the acknowledgement controls",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			day := m.today().Format(attest.DateLayout)
+			if !asEvidence {
+				st, err := ack.Load(ctx, d.db, day, ack.Filter{})
+				if err != nil {
+					return err
+				}
+				w := m.Stdout
+				if out != "" {
+					f, err := os.Create(out)
+					if err != nil {
+						return err
+					}
+					defer f.Close()
+					w = f
+				}
+				return ack.WriteCSV(w, st)
+			}
+			ev, st, err := ack.RecordEvidence(ctx, d.db, d.db, d.blobs, m.change(), nil, day, controls)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(map[string]any{"evidence": ev, "total": st.Total})
+			}
+			m.printf("Kept the acknowledgements of %s as evidence %d for %s: %s\n", day, ev.ID, strings.Join(ev.Controls, ", "), ev.Note)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asEvidence, "evidence", false, "keep the CSV as evidence (for HR-02 and HR-03, those an engagement has)")
+	c.Flags().StringArrayVar(&controls, "control", nil, "a control the evidence supports (repeat; default HR-02 and HR-03)")
+	c.Flags().StringVar(&out, "out", "", "write the CSV to FILE (default: standard output)")
+	return c
+}
+
+func (m *Main) trainingCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "training",
+		Short: "Training completions: imported from the training provider's export, and the status per person",
+		Long: `Attest ships no course content: it keeps who completed which course and when,
+imported from the training provider's CSV export (e-mail, course and
+completion date columns; score and certificate kept when present). Security
+training counts when the course's name says "security", or the courses named
+with --course. Each in-scope person completes it within 30 days of starting
+and then every 12 months.
+
+  attest training import FILE [--json]
+  attest training record --person EMAIL --course NAME --completed DATE --certificate FILE [--control ID]...
+  attest training status [--person EMAIL] [--course NAME]... [--json]`,
+	}
+	c.AddCommand(m.trainingImport(), m.trainingRecord(), m.trainingStatus())
+	return c
+}
+
+func (m *Main) trainingImport() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import a training provider's CSV export: one ledger entry naming the rows' SHA-256",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return attest.Errorf(attest.EINVALID, "%s: %v", args[0], unwrapPathErr(err))
+			}
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			out, err := training.Import(ctx, d.db, m.change(), nil, filepath.Base(args[0]), b)
+			if err != nil {
+				return err
+			}
+			if out.Recorded > 0 {
+				if _, err := d.checkpoint(ctx); err != nil {
+					return err
+				}
+			}
+			if m.cfg.json {
+				return m.printJSON(out)
+			}
+			if out.Recorded == 0 {
+				m.printf("Nothing new in %s: its %d completions were already recorded.\n", out.File, out.Known)
+				return nil
+			}
+			m.printf("Recorded %d completions from %s (%d already recorded) in ledger entry %d.\n", out.Recorded, out.File, out.Known, out.Entry)
+			return nil
+		},
+	}
+}
+
+func (m *Main) trainingRecord() *cobra.Command {
+	var req training.RecordRequest
+	var file string
+	c := &cobra.Command{
+		Use:   "record --person EMAIL --course NAME --completed DATE --certificate FILE",
+		Short: "Record one completion shown by its certificate, which is kept as evidence (for HR-02 and HR-03, those an engagement has)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if req.File, err = m.stageFile(d, file); err != nil {
+				return err
+			}
+			c, err := training.Record(ctx, d.db, d.db, d.blobs, m.change(), nil, req)
+			if err != nil {
+				return err
+			}
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(c)
+			}
+			m.printf("Recorded %s's completion of %s on %s, with the certificate as evidence %d (ledger entry %d).\n", c.Email, c.Course, c.Completed, c.Evidence, c.Entry)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&req.Email, "person", "", "the person's e-mail address")
+	c.Flags().StringVar(&req.Course, "course", "", "the course completed")
+	c.Flags().StringVar(&req.Completed, "completed", "", "when (YYYY-MM-DD)")
+	c.Flags().StringVar(&req.Score, "score", "", "the score, if any")
+	c.Flags().StringVar(&req.Certificate, "certificate-id", "", "the certificate's number, if any")
+	c.Flags().StringVar(&file, "certificate", "", "the certificate file, kept as evidence")
+	c.Flags().StringArrayVar(&req.Controls, "control", nil, "a control the certificate supports (repeat; default HR-02 and HR-03)")
+	for _, f := range []string{"person", "course", "completed", "certificate"} {
+		c.MarkFlagRequired(f)
+	}
+	return c
+}
+
+func (m *Main) trainingStatus() *cobra.Command {
+	var person string
+	var courses []string
+	c := &cobra.Command{
+		Use:   "status [--person EMAIL] [--course NAME]...",
+		Short: "Security training per in-scope person: current, due, overdue",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, err := m.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			id, err := personID(ctx, d.db, person)
+			if err != nil {
+				return err
+			}
+			st, err := training.Load(ctx, d.db, m.today().Format(attest.DateLayout), id, courses)
+			if err != nil {
+				return err
+			}
+			if m.cfg.json {
+				return m.printJSON(st)
+			}
+			w := m.table()
+			fmt.Fprintln(w, "PERSON\tSTATE\tLAST\tDUE")
+			for _, p := range st.People {
+				last := "-"
+				if p.Completed != "" {
+					last = p.Completed + " " + p.Course
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", p.Email, p.State, last, p.Due)
+			}
+			w.Flush()
+			m.printf("\n%d current, %d due, %d overdue.\n", st.Current, st.Due, st.Overdue)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&person, "person", "", "one person (e-mail address)")
+	c.Flags().StringArrayVar(&courses, "course", nil, "a course that counts as security training (repeat; default: names with \"security\")")
+	return c
+}

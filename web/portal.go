@@ -1,0 +1,245 @@
+package web
+
+import (
+	"html/template"
+	"io"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/portal"
+	"github.com/attest-dev/attest/training"
+)
+
+// The employee portal (package portal): a person on the roster signs in
+// with an e-mailed link and sees only what is asked of them. Its session
+// holds the person's roster ID under "person", never "user": the staff
+// routes read only "user", and the guard refuses the employee principal
+// every route but the portal's own.
+
+// employees are the roles of the portal's routes: the employee principal
+// alone.
+var employees = []string{attest.RoleEmployee}
+
+// employee is the signed-in person's principal, or nil.
+func (s *Server) employee(r *http.Request) (*attest.User, error) {
+	id := s.sessions.GetInt64(r.Context(), "person")
+	if id == 0 {
+		return nil, nil
+	}
+	u, err := s.principal(r.Context(), id)
+	if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
+		s.sessions.Destroy(r.Context())
+		return nil, nil
+	}
+	return u, err
+}
+
+// portalHome is the portal for a signed-in person, else the form that
+// mails a sign-in link.
+func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	if !u.IsEmployee() {
+		if wantsJSON(r) {
+			return &attest.Error{Code: attest.EUNAUTHORIZED, Message: "sign in to the portal with the link mailed to you"}
+		}
+		page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Org": s.orgName(r.Context()), "SSO": s.sso != nil})
+		return nil
+	}
+	if wantsJSON(r) {
+		pg, err := portal.Load(r.Context(), s.cfg.Store, s.cfg.Checklist, u, s.day())
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, pg)
+		return nil
+	}
+	flash := ""
+	if s.sessions.Exists(r.Context(), "flash") {
+		flash = s.sessions.PopString(r.Context(), "flash")
+	}
+	return s.portalPage(w, r, u, flash)
+}
+
+func (s *Server) day() string { return s.cfg.Now().UTC().Format(attest.DateLayout) }
+
+// portalLink mails a sign-in link. The answer is the same whether the
+// address is on the roster or not. Requests are limited per address of
+// the sender and per e-mail address; past the latter no more mail is
+// sent for a while, but the links already sent still work, so nobody is
+// locked out by someone asking on their behalf.
+func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	ip := s.clientIP(r)
+	if s.portalIPs.blocked(ip) {
+		return &attest.Error{Code: attest.ETOOMANY, Message: "too many sign-in links asked for from your address: try again in an hour"}
+	}
+	s.portalIPs.fail(ip)
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return &attest.Error{Code: attest.EINVALID, Message: "the form could not be read"}
+	}
+	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	if email == "" || len(email) > 254 || !strings.Contains(email, "@") {
+		w.WriteHeader(http.StatusBadRequest)
+		page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Error": "Enter your work e-mail address.", "Email": email})
+		return nil
+	}
+	if !s.portalEmails.blocked(email) {
+		s.portalEmails.fail(email)
+		m, err := portal.RequestLink(r.Context(), s.cfg.Store, email, s.publicURL(r), s.cfg.Now())
+		switch {
+		case err == nil:
+			s.outbox.deliver(Message{To: m.To, Subject: m.Subject, Body: m.Body, At: m.At})
+		case attest.ErrorCode(err) != attest.ENOTFOUND:
+			return err
+		}
+	}
+	page(w, "portal-sent", map[string]any{"Title": "Check your inbox", "MainClass": "signin", "Email": email})
+	return nil
+}
+
+// portalLoginPage asks for a click before the link is used: mail
+// scanners that fetch links must not use up a link meant for a person.
+func (s *Server) portalLoginPage(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	page(w, "portal-login", map[string]any{"Title": "Sign in to the employee portal", "MainClass": "signin", "Token": r.PathValue("token")})
+	return nil
+}
+
+// portalLogin uses the link and starts the person's session. A valid
+// link always works; an address that keeps sending invalid ones is told
+// to wait (secrets are 32 random bytes: the limit keeps the log quiet).
+func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	u, err := portal.Open(r.Context(), s.cfg.Store, r.PathValue("token"), s.cfg.Now())
+	if err != nil {
+		if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
+			ip := s.clientIP(r)
+			s.portalOpens.fail(ip)
+			if s.portalOpens.blocked(ip) {
+				return &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid sign-in links from your address: wait a few minutes"}
+			}
+			w.WriteHeader(http.StatusUnauthorized)
+			page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Error": attest.ErrorMessage(err)})
+			return nil
+		}
+		return err
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Remove(r.Context(), "user")
+	s.sessions.Put(r.Context(), "person", u.Person)
+	http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) portalLogout(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	return nil
+}
+
+// portalPolicy shows the version in force of a policy asked of the
+// person, with the button that acknowledges it.
+func (s *Server) portalPolicy(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	d, it, err := portal.Policy(r.Context(), s.cfg.Store, u, r.PathValue("id"), s.day())
+	if err != nil {
+		return err
+	}
+	page(w, "portal-policy", map[string]any{"Title": d.Policy.Title, "Employee": u, "D": d, "Item": it,
+		"Body": template.HTML(d.BodyHTML()), "Acknowledged": it.State == ack.Acknowledged})
+	return nil
+}
+
+// portalAck records the person's acknowledgement of the version they
+// read (the form names it: a version published meanwhile is refused).
+func (s *Server) portalAck(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return &attest.Error{Code: attest.EINVALID, Message: "the form could not be read"}
+	}
+	v, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil {
+		return &attest.Error{Code: attest.EINVALID, Message: "version: the version read is missing"}
+	}
+	ch := attest.Change{Actor: u.Email + " (employee portal)", At: s.cfg.Now()}
+	k, err := ack.Acknowledge(r.Context(), s.cfg.Store, ch, u, ack.Request{Policy: r.PathValue("id"), Version: v})
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(r.Context())
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusCreated, k)
+		return nil
+	}
+	s.sessions.Put(r.Context(), "flash", "Thank you: your acknowledgement of "+k.PolicyID+" version "+strconv.Itoa(k.Version)+" is recorded.")
+	http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	return nil
+}
+
+// personParam is the roster ID of the person the query names by e-mail
+// address (0 when it names none).
+func (s *Server) personParam(r *http.Request) (int64, error) {
+	email := r.URL.Query().Get("person")
+	if email == "" {
+		return 0, nil
+	}
+	p, err := s.cfg.Store.PersonByEmail(r.Context(), email)
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
+}
+
+// ackStatusAPI is `attest ack status --json` for management.
+func (s *Server) ackStatusAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	person, err := s.personParam(r)
+	if err != nil {
+		return err
+	}
+	st, err := ack.Load(r.Context(), s.cfg.Store, s.day(), ack.Filter{Policy: r.URL.Query().Get("policy"), Person: person})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// trainingStatusAPI is `attest training status --json` for management.
+func (s *Server) trainingStatusAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	person, err := s.personParam(r)
+	if err != nil {
+		return err
+	}
+	st, err := training.Load(r.Context(), s.cfg.Store, s.day(), person, r.URL.Query()["course"])
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// trainingImportAPI is `attest training import` for management: the body
+// is the export, read whole (at most 32 MiB).
+func (s *Server) trainingImportAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 32<<20))
+	if err != nil {
+		return &attest.Error{Code: attest.EINVALID, Message: "the export could not be read (at most 32 MiB)"}
+	}
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "upload.csv"
+	}
+	out, err := training.Import(r.Context(), s.cfg.Store, attest.Change{Actor: u.Email, At: s.cfg.Now()}, u, path.Base(name), b)
+	if err != nil {
+		return err
+	}
+	if out.Recorded > 0 {
+		s.checkpointAfterWrite(r.Context())
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
