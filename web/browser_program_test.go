@@ -78,7 +78,7 @@ func TestBrowserProgram(t *testing.T) {
 	b.signIn("admin@example.com")
 	pages := []string{"/", "/program", "/program/policies", "/program/policies/access-control", "/program/policies/access-control/diff",
 		"/program/policies/access-control/edit", "/program/reviews", "/program/reviews/" + review,
-		"/program/people", "/program/people/1", "/program/people/2", "/program/people/import", "/program/checklists", "/program/checklists?by=control"}
+		"/program/people", "/program/people/1", "/program/people/2", "/program/people/import", "/program/checklists", "/program/checklists?by=control", "/program/acknowledgements", "/program/training"}
 	for _, width := range []int64{1280, 390} {
 		b.do(fmt.Sprint("viewport-", width), chromedp.EmulateViewport(width, 900))
 		for _, p := range pages {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ack/acktest"
 	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/storetest"
 )
@@ -230,5 +231,29 @@ func TestProgramPeopleOpenAPI(t *testing.T) {
 		`"/api/v1/checklists"`, `"/api/v1/checklists/items/{item}/done"`, `"/api/v1/checklists/items/{item}/assign"`)
 	if strings.Contains(body, `"/program/people"`) {
 		t.Errorf("the OpenAPI document lists the HTML pages")
+	}
+}
+
+// TestProgramAcknowledgementsAndTraining: management reads where
+// acknowledgements and training stand, outstanding and overdue first;
+// the rest of the staff and the auditor are refused.
+func TestProgramAcknowledgementsAndTraining(t *testing.T) {
+	f := setupAt(t, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	importRoster(t, f)
+	acktest.Publish(t, f.store, ch, "access-control", "Access control", "# Access control\n\nLock your screen.\n")
+	mustContain(t, "the acknowledgements", f.page(t, attest.RoleCompliance, "/program/acknowledgements"), "Access control", "ana@example.org", "Not yet")
+	resp, body := f.get(t, attest.RoleAdmin, "/api/v1/acknowledgements?policy=access-control")
+	wantStatus(t, "the acknowledgements' JSON", resp.StatusCode, body, 200, `"state": "outstanding"`)
+	mustContain(t, "the training", f.page(t, attest.RoleAdmin, "/program/training"), "Ana Lima", "overdue")
+	resp, body = f.get(t, attest.RoleCompliance, "/api/v1/training?person=ana@example.org")
+	wantStatus(t, "one person's training", resp.StatusCode, body, 200, `"overdue": 1`)
+	for _, role := range []string{attest.RoleOwner, attest.RoleViewer, attest.RoleAuditor} {
+		for _, p := range []string{"/program/acknowledgements", "/api/v1/acknowledgements", "/program/training", "/api/v1/training"} {
+			resp, body := f.get(t, role, p)
+			wantStatus(t, role+" on "+p, resp.StatusCode, body, 403)
+		}
+	}
+	if body := f.page(t, attest.RoleOwner, "/program"); strings.Contains(body, "/program/acknowledgements") {
+		t.Errorf("the control owner is offered the acknowledgements page")
 	}
 }

@@ -249,6 +249,8 @@ var allowed = map[string][]string{
 	"GET /portal/policies/{id}":              {attest.RoleEmployee},
 	"POST /portal/policies/{id}/acknowledge": {attest.RoleEmployee},
 	"POST /api/v1/portal/policies/{id}/acknowledgements":           {attest.RoleEmployee},
+	"GET /program/acknowledgements":                                {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /program/training":                                        {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /api/v1/acknowledgements":                                 {attest.RoleAdmin, attest.RoleCompliance},
 	"POST /api/v1/training/imports":                                {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /api/v1/training":                                         {attest.RoleAdmin, attest.RoleCompliance},
