@@ -33,6 +33,7 @@ import (
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/people"
+	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/attest-dev/attest/training"
 )
@@ -296,6 +297,14 @@ var engagementCases = []Case{
 			return err
 		}
 		_, err = people.Show(ctx, w.Store, nil, a, saved.Person.Email, "2026-10-02")
+		return err
+	}},
+	{"read everyone's acknowledgements", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := program.Acknowledgements(ctx, w.Store, a, ack.Filter{}, w.Env.Policy.Now)
+		return err
+	}},
+	{"read everyone's training", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := program.Training(ctx, w.Store, a, 0, nil, w.Env.Policy.Now)
 		return err
 	}},
 	{"send the checklists' reminders", management, func(ctx context.Context, w *World, a *attest.User) error {

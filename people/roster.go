@@ -113,10 +113,15 @@ func Roster(ctx context.Context, s ReadStore, c Completions, actor *attest.User,
 	return out, nil
 }
 
-// staffOnly refuses the service auditor and anyone not on the staff.
+// staffOnly refuses the service auditor and anyone not on the staff (an
+// employee sees what is asked of them in the portal, never the roster,
+// even as someone's manager).
 func staffOnly(actor *attest.User) error {
 	if actor != nil && actor.Role == attest.RoleAuditor {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "the service auditor reads the hire and leaver populations of their engagements, not the roster"}
+	}
+	if !attest.Staff(actor) {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "the roster is read by management, and a person's checklists by their manager's staff account"}
 	}
 	return nil
 }
