@@ -238,3 +238,30 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// auditorCall is what a signed auditor act runs with: the fieldwork
+// environment, the acting auditor's account and the change recorded.
+type auditorCall struct {
+	env   fieldwork.Env
+	actor *attest.User
+	ch    attest.Change
+}
+
+// signedAct is the body every auditor act on a data directory shares: the
+// auditor found by their key (auditorAct), the act signed with it and kept
+// in their journal (signed), then a checkpoint over the ledger.
+func signedAct[T any](ctx context.Context, m *Main, d *data, e *attest.Engagement, act func(c auditorCall, sl fieldwork.Seal) (T, error)) (T, error) {
+	var zero T
+	env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
+	if err != nil {
+		return zero, err
+	}
+	r, err := signed(sg, func(sl fieldwork.Seal) (T, error) { return act(auditorCall{env, actor, ch}, sl) })
+	if err != nil {
+		return zero, err
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
+		return zero, err
+	}
+	return r, nil
+}

@@ -28,24 +28,22 @@ func (m *Main) requestCreate() *cobra.Command {
 		Short: "Ask for evidence (auditors only)",
 		Args:  cobra.NoArgs,
 		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			r, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
-				return fieldwork.CreateRequest(ctx, env, d.db, ch, actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due, Seal: sl})
+			r, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
+				return fieldwork.CreateRequest(ctx, c.env, d.db, c.ch, c.actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due, Seal: sl})
 			})
 			if err != nil {
 				return err
 			}
-			return m.requestDone(ctx, d, r, "Created request %d for %s.\n")
+			return m.answer(r, "Created request %d for %s.\n", r.ID, r.ControlID)
 		}),
 	}
 	create.Flags().StringVar(&control, "control", "", "the control")
 	create.Flags().StringVar(&text, "text", "", "what is asked")
 	create.Flags().StringVar(&items, "items", "", "the sample items it is for (comma-separated keys)")
 	create.Flags().StringVar(&due, "due", "", "when it is due")
-	return create
+	return m.remote(create, func([]string) (string, map[string]any, error) {
+		return "/requests", map[string]any{"control": control, "text": text, "items": items, "due": due}, nil
+	})
 }
 
 // requestFulfil is `attest request fulfil`.
@@ -109,20 +107,22 @@ func (m *Main) requestClose() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
-				return fieldwork.CloseRequest(ctx, env, d.db, ch, actor, r, sl)
+			saved, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
+				return fieldwork.CloseRequest(ctx, c.env, d.db, c.ch, c.actor, r, sl)
 			})
 			if err != nil {
 				return err
 			}
-			return m.requestDone(ctx, d, saved, "Closed request %d.\n")
+			return m.answer(saved, "Closed request %d.\n", saved.ID)
 		},
 	}
-	return closeCmd
+	return m.remote(closeCmd, func(args []string) (string, map[string]any, error) {
+		id, err := requestNumber(args[0])
+		if err != nil {
+			return "", nil, err
+		}
+		return fmt.Sprintf("/requests/%d/close", id), map[string]any{}, nil
+	})
 }
 
 // requestList is `attest request list`.
