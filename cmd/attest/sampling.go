@@ -378,20 +378,17 @@ func (m *Main) sampleProfile() *cobra.Command {
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "read profile: %v", err)
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			env, actor, err := m.fieldwork(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			p, err := fieldwork.SetProfile(ctx, env, d.db, actor, e.ID, file, b)
-			if err != nil {
-				return err
-			}
-			return m.answer(p, "Loaded the sample-size profile %q.\n", p.Name)
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				env, actor, err := m.fieldwork(ctx, d, e)
+				if err != nil {
+					return err
+				}
+				p, err := fieldwork.SetProfile(ctx, env, d.db, actor, e.ID, file, b)
+				if err != nil {
+					return err
+				}
+				return m.answer(p, "Loaded the sample-size profile %q.\n", p.Name)
+			})
 		},
 	}
 	set.Flags().StringVar(&file, "file", "", "a JSON profile: {\"name\", \"by_frequency\": {\"quarterly\": 2, ...}, \"event_driven\": [{\"max\": 1, \"size\": 1}, ..., {\"max\": 0, \"size\": 40}]}")

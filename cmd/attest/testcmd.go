@@ -210,17 +210,7 @@ func (m *Main) testShow() *cobra.Command {
 		Use:   "show N",
 		Short: "Show one test with its item results and management's responses",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			id, err := parseNumber("test", args[0])
-			if err != nil {
-				return err
-			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onRecord(numberOf("test"), func(ctx context.Context, id int64, d *data) error {
 			t, err := d.db.Test(ctx, id)
 			if err != nil {
 				return err
@@ -244,7 +234,7 @@ func (m *Main) testShow() *cobra.Command {
 				m.printf("Management's response (%s, %s): %s\n", r.By, r.At, r.Text)
 			}
 			return nil
-		},
+		}),
 	}
 	return show
 }
