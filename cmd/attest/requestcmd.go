@@ -53,13 +53,7 @@ func (m *Main) requestFulfil() *cobra.Command {
 		Use:   "fulfil N --evidence ID[,ID]",
 		Short: "Answer a request with evidence",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, r, err := m.openRequest(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onRequest(func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error {
 			var ids []int64
 			for _, s := range strings.Split(evidence, ",") {
 				if s = strings.TrimSpace(s); s == "" {
@@ -71,10 +65,6 @@ func (m *Main) requestFulfil() *cobra.Command {
 				}
 				ids = append(ids, id)
 			}
-			e, err := d.db.Engagement(ctx, r.EngagementID)
-			if err != nil {
-				return err
-			}
 			_, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
@@ -83,8 +73,8 @@ func (m *Main) requestFulfil() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return m.requestDone(ctx, d, saved, "Request %d is fulfilled; the auditor closes it after review.\n")
-		},
+			return m.written(ctx, d, saved, "Request %d is fulfilled; the auditor closes it after review.\n", saved.ID)
+		}),
 	}
 	fulfil.Flags().StringVar(&evidence, "evidence", "", "the evidence that answers it")
 	return fulfil
@@ -96,17 +86,7 @@ func (m *Main) requestClose() *cobra.Command {
 		Use:   "close N",
 		Short: "Close a request after review (auditors only)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, r, err := m.openRequest(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			e, err := d.db.Engagement(ctx, r.EngagementID)
-			if err != nil {
-				return err
-			}
+		RunE: m.onRequest(func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error {
 			saved, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
 				return fieldwork.CloseRequest(ctx, c.env, d.db, c.ch, c.actor, r, sl)
 			})
@@ -114,7 +94,7 @@ func (m *Main) requestClose() *cobra.Command {
 				return err
 			}
 			return m.answer(saved, "Closed request %d.\n", saved.ID)
-		},
+		}),
 	}
 	return m.remote(closeCmd, func(args []string) (string, map[string]any, error) {
 		id, err := requestNumber(args[0])
@@ -167,23 +147,18 @@ func (m *Main) requestList() *cobra.Command {
 	return list
 }
 
-func (m *Main) openRequest(cmd *cobra.Command, arg string) (*data, *attest.Request, error) {
-	id, err := parseNumber("request", arg)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := m.open(cmd.Context())
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := d.db.Request(cmd.Context(), id)
-	if err != nil {
-		d.Close()
-		return nil, nil, err
-	}
-	return d, r, nil
-}
-
-func (m *Main) requestDone(ctx context.Context, d *data, r *attest.Request, format string) error {
-	return m.written(ctx, d, r, format, r.ID)
+// onRequest is the RunE of a command on one request (args[0]): the data
+// directory open, the request and its engagement read.
+func (m *Main) onRequest(run func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error) func(*cobra.Command, []string) error {
+	return m.onRecord(numberOf("request"), func(ctx context.Context, id int64, d *data) error {
+		r, err := d.db.Request(ctx, id)
+		if err != nil {
+			return err
+		}
+		e, err := d.db.Engagement(ctx, r.EngagementID)
+		if err != nil {
+			return err
+		}
+		return run(ctx, d, r, e)
+	})
 }
