@@ -55,16 +55,23 @@ func requestStatus(r *http.Request) (string, error) {
 	return "", fieldError("status", "%q: want open, overdue, fulfilled, closed or all", st)
 }
 
-func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+// requestsAsked is the engagement of the request, the status asked for
+// (query: status) and its requests: what the page and the API list.
+func (s *Server) requestsAsked(r *http.Request) (*attest.Engagement, string, []requestView, error) {
 	e, err := s.engagementOf(r)
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
 	st, err := requestStatus(r)
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
 	vs, err := s.requestViews(r.Context(), e, st)
+	return e, st, vs, err
+}
+
+func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	e, st, vs, err := s.requestsAsked(r)
 	if err != nil {
 		return err
 	}
@@ -108,15 +115,7 @@ type requestRow struct {
 }
 
 func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	st, err := requestStatus(r)
-	if err != nil {
-		return err
-	}
-	vs, err := s.requestViews(r.Context(), e, st)
+	_, _, vs, err := s.requestsAsked(r)
 	if err != nil {
 		return err
 	}
