@@ -265,14 +265,7 @@ func (m *Main) evidenceRetract() *cobra.Command {
 			if err != nil {
 				return hinted(err, attest.EINVALID, "a retraction needs a reason", "--reason")
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(e)
-			}
-			m.printf("Retracted evidence %d (%s), ledger entry %d. The record and its bytes are kept.\n", e.ID, e.Name, e.Retraction.Entry)
-			return nil
+			return m.written(ctx, d, e, "Retracted evidence %d (%s), ledger entry %d. The record and its bytes are kept.\n", e.ID, e.Name, e.Retraction.Entry)
 		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the evidence is withdrawn (required)")

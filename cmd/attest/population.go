@@ -59,15 +59,11 @@ population (a header and no rows) is valid.`,
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(ps)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE")
-			for _, p := range ps {
-				fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name)
-			}
-			return w.Flush()
+			return m.list(ps, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE", func(w io.Writer) {
+				for _, p := range ps {
+					fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name)
+				}
+			})
 		}),
 	}
 	list.Flags().StringVar(&control, "control", "", "only this control's populations")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -125,23 +126,19 @@ func (m *Main) requestList() *cobra.Command {
 			for _, r := range rs {
 				out = append(out, row{r, r.Status == "open" && r.Due != "" && r.Due < today})
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST")
-			for _, r := range out {
-				status := r.Status
-				if r.Overdue {
-					status = "OVERDUE"
+			return m.list(out, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST", func(w io.Writer) {
+				for _, r := range out {
+					status := r.Status
+					if r.Overdue {
+						status = "OVERDUE"
+					}
+					ev := make([]string, len(r.Evidence))
+					for i, x := range r.Evidence {
+						ev[i] = strconv.FormatInt(x, 10)
+					}
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.ControlID, status, dashStr(r.Due), shortList(r.Items, 3), dash(ev), r.Text)
 				}
-				ev := make([]string, len(r.Evidence))
-				for i, x := range r.Evidence {
-					ev[i] = strconv.FormatInt(x, 10)
-				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.ControlID, status, dashStr(r.Due), shortList(r.Items, 3), dash(ev), r.Text)
-			}
-			return w.Flush()
+			})
 		}),
 	}
 	return list

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -530,19 +531,15 @@ func (m *Main) sampleList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(ds)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCONTROL\tPOPULATION\tSIZE\tBINDING\tSEED\tDRAWN BY\tWHEN")
-			for _, x := range ds {
-				b := "yes"
-				if !x.Binding {
-					b = "no: " + x.Redraw
+			return m.list(ds, "ID\tCONTROL\tPOPULATION\tSIZE\tBINDING\tSEED\tDRAWN BY\tWHEN", func(w io.Writer) {
+				for _, x := range ds {
+					b := "yes"
+					if !x.Binding {
+						b = "no: " + x.Redraw
+					}
+					fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt)
 				}
-				fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt)
-			}
-			return w.Flush()
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&control, "control", "", "only this control's draws")

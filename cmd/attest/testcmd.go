@@ -188,15 +188,11 @@ func (m *Main) testList() *cobra.Command {
 					out = append(out, t)
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tRESULT")
-			for _, t := range out {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, t.Wording)
-			}
-			return w.Flush()
+			return m.list(out, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tRESULT", func(w io.Writer) {
+				for _, t := range out {
+					fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, t.Wording)
+				}
+			})
 		}),
 	}
 	list.Flags().StringVar(&listControl, "control", "", "only this control")

@@ -46,15 +46,8 @@ replaced: a new version is a new document.`,
 				if err != nil {
 					return err
 				}
-				if _, err := d.checkpoint(ctx); err != nil {
-					return err
-				}
-				if m.cfg.json {
-					return m.printJSON(doc)
-				}
-				m.printf("Shared %q (%s, %d bytes) in the trust center: %s, document %d, ledger entry %d.\n", doc.Meta["title"], doc.Name, doc.Size,
+				return m.written(ctx, d, doc, "Shared %q (%s, %d bytes) in the trust center: %s, document %d, ledger entry %d.\n", doc.Meta["title"], doc.Name, doc.Size,
 					map[string]string{trust.AudiencePublic: "anyone may download it", trust.AudienceNDA: "on request, under the NDA"}[audience], doc.ID, doc.Entry)
-				return nil
 			})
 		},
 	}
