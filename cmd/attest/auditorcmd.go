@@ -287,14 +287,10 @@ func (m *Main) testEvaluate() *cobra.Command {
 		Use:   "evaluate --test N --nature isolated|systematic [--extension DRAW] [--compensating CONTROL] --conclusion TEXT",
 		Short: "Evaluate a test's deviations (the service auditor, signed)",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			st, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
-				in.Engagement, in.Seal = e.ID, sl
-				return fieldwork.Evaluate(ctx, c.env, d.db, c.ch, c.actor, in)
-			})
-			if err != nil {
-				return err
-			}
+		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+			in.Engagement, in.Seal = e.ID, sl
+			return fieldwork.Evaluate(ctx, c.env, d.db, c.ch, c.actor, in)
+		}, func(st *attest.Statement) error {
 			return m.answer(st, "Recorded the evaluation of test %d's deviations (statement %d, signed).\n", in.Test, st.Seq)
 		}),
 	}
@@ -316,13 +312,9 @@ func (m *Main) populationTest() *cobra.Command {
 		Use:   "test --population ID --procedure TEXT",
 		Short: "Record how a population's completeness and accuracy were tested (the service auditor, signed)",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			st, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
-				return fieldwork.TestPopulation(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, procedure, sl)
-			})
-			if err != nil {
-				return err
-			}
+		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.TestPopulation(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, procedure, sl)
+		}, func(st *attest.Statement) error {
 			return m.answer(st, "Recorded how population %d was tested (statement %d, signed).\n", id, st.Seq)
 		}),
 	}
@@ -341,13 +333,9 @@ func (m *Main) testReview() *cobra.Command {
 		Use:   "review --test N [--note TEXT]",
 		Short: "Sign off a test as its reviewer (another member of the audit team, signed)",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			st, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
-				return fieldwork.Review(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, note, sl)
-			})
-			if err != nil {
-				return err
-			}
+		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.Review(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, note, sl)
+		}, func(st *attest.Statement) error {
 			return m.answer(st, "Signed off test %d as its reviewer (statement %d).\n", id, st.Seq)
 		}),
 	}
