@@ -81,16 +81,9 @@ func (m *Main) ledgerKey() *cobra.Command {
 		Short: "Print the public key that verifies this ledger's checkpoints",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := m.openToRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			pub, err := d.publicKey()
-			if err != nil {
-				return err
-			}
-			return m.answer(map[string]string{"key": pub}, "%s\n", pub)
+			return m.withLedger(cmd.Context(), func(_ *data, pub string) error {
+				return m.answer(map[string]string{"key": pub}, "%s\n", pub)
+			})
 		},
 	}
 }
