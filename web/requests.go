@@ -229,13 +229,20 @@ func requestPage(q *attest.Request) string {
 	return fmt.Sprintf("/fieldwork/%s/requests/%d", q.EngagementID, q.ID)
 }
 
-// comment adds to a request's thread: the auditor and the staff talk there.
-func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+// requestForm is the request an act on one request is about (s.request),
+// then the act's input.
+func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) (*attest.Engagement, *attest.Request, formInput, error) {
 	e, q, err := s.request(r)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	in, err := readFormInput(w, r)
+	return e, q, in, err
+}
+
+// comment adds to a request's thread: the auditor and the staff talk there.
+func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	e, q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -249,11 +256,7 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *attest.User)
 // answer links evidence to a request, which is then fulfilled and waits
 // for the auditor's review.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	e, q, err := s.request(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	e, q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -274,11 +277,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) 
 
 // closeRequest is the auditor's, after review.
 func (s *Server) closeRequest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	e, q, err := s.request(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	e, q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
