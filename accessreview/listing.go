@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/collect"
@@ -39,7 +40,7 @@ var Columns = []string{"system", "account", "email", "name", "roles", "entitleme
 
 // privilegedName recognizes roles and entitlements that grant
 // administrative power, when the listing does not say.
-var privilegedName = regexp.MustCompile(`(?i)admin|owner|root|super|poweruser|privileged`)
+var privilegedName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)admin|owner|root|super|poweruser|privileged`) })
 
 // ReadCSV reads an accounts CSV, keeping the rows of system (compared
 // without regard to case) and counting the rest in leftOut. Any bad row
@@ -169,7 +170,7 @@ func privileged(v string, a Account) (bool, error) {
 		return false, nil
 	case "":
 		for _, r := range append(slices.Clone(a.Roles), a.Entitlements...) {
-			if privilegedName.MatchString(r) {
+			if privilegedName().MatchString(r) {
 				return true, nil
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -224,5 +225,31 @@ func TestCommitRefreshesAnExistingBlob(t *testing.T) {
 	}
 	if time.Since(info.ModTime) > time.Minute {
 		t.Errorf("the blob stored again still dates from %s", info.ModTime)
+	}
+}
+
+// Verify reads through the pooled buffer: it allocated io.Copy's 32 KiB
+// for every blob when the file's WriteTo took over the copy.
+func TestVerifyAllocatesNoCopyBuffer(t *testing.T) {
+	s, err := OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _, err := s.Put(bytes.NewReader(bytes.Repeat([]byte("evidence "), 10000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Verify(ref) // fills the pool
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const n = 20
+	for range n {
+		if _, err := s.Verify(ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per >= 16<<10 {
+		t.Errorf("Verify allocates %d bytes per blob, want less than 16 KiB", per)
 	}
 }

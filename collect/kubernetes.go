@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -94,7 +95,7 @@ type yamlDoc struct {
 	line int
 }
 
-var docStart = regexp.MustCompile(`^(---|\.\.\.)(\s|$)`)
+var docStart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(---|\.\.\.)(\s|$)`) })
 
 // yamlDocuments splits a YAML stream at its document markers ("---" and
 // "..." at the start of a line), so that a document that does not parse
@@ -114,7 +115,7 @@ func yamlDocuments(data []byte) []yamlDoc {
 		if len(l) == 0 {
 			continue
 		}
-		switch marker := docStart.Match(l); {
+		switch marker := docStart().Match(l); {
 		case l[0] == '%' && len(bytes.TrimSpace(cur)) == 0:
 			directives = true
 		case marker && directives:
@@ -131,11 +132,11 @@ func yamlDocuments(data []byte) []yamlDoc {
 	return docs
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: (line \d+: )?`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (line \d+: )?`) })
 
 // yamlError is what yaml.v3 says is wrong, without its line number.
 func yamlError(err error) string {
-	return yamlLine.ReplaceAllString(err.Error(), "")
+	return yamlLine().ReplaceAllString(err.Error(), "")
 }
 
 // content is the line of the document's first content: its "---" line

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Format is an export format Attest reads.
@@ -128,7 +129,7 @@ func readFile(path string) (*Result, error) {
 	return Read(path, f)
 }
 
-var lineOf = regexp.MustCompile(`^line (\d+): `)
+var lineOf = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): `) })
 
 // problemOf turns a file's error into a problem, taking the file's name
 // and any line off the front of the message.
@@ -140,7 +141,7 @@ func problemOf(path string, err error) Problem {
 	}
 	msg = strings.TrimPrefix(msg, path+": ")
 	p := Problem{File: path, Detail: msg}
-	if m := lineOf.FindStringSubmatch(msg); m != nil {
+	if m := lineOf().FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		p.Detail = msg[len(m[0]):]
 	}
@@ -175,15 +176,15 @@ func detect(name string, data []byte) (Format, string) {
 	if f, ok := detectCSV(t); ok {
 		return f, ""
 	}
-	if kubernetesLike.Match(data) && apiVersionLike.Match(data) {
+	if kubernetesLike().Match(data) && apiVersionLike().Match(data) {
 		return format("kubernetes"), ""
 	}
 	return Format{}, ""
 }
 
 var (
-	kubernetesLike = regexp.MustCompile(`(?m)^\s*(- )?"?kind"?\s*:\s*\S`)
-	apiVersionLike = regexp.MustCompile(`(?m)^\s*(- )?"?apiVersion"?\s*:\s*\S`)
+	kubernetesLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*(- )?"?kind"?\s*:\s*\S`) })
+	apiVersionLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*(- )?"?apiVersion"?\s*:\s*\S`) })
 )
 
 func format(name string) Format {

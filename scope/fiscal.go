@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -65,9 +66,9 @@ func yearEnds(v *yaml.Node) ([]string, error) {
 }
 
 var (
-	numericDay = regexp.MustCompile(`^(?:\d{4}-|--)?(\d{1,2})-(\d{1,2})$`)
-	slashDay   = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})$`)
-	dayWord    = regexp.MustCompile(`^(\d{1,2})(st|nd|rd|th)?$`)
+	numericDay = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:\d{4}-|--)?(\d{1,2})-(\d{1,2})$`) })
+	slashDay   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2})/(\d{1,2})$`) })
+	dayWord    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2})(st|nd|rd|th)?$`) })
 )
 
 // parseYearEnd reads "Dec 31", "31 December", "June", "12-31", "2025-12-31"
@@ -76,9 +77,9 @@ func parseYearEnd(s string) (time.Month, int, error) {
 	bad := fmt.Errorf("%q: want a month and day such as \"Dec 31\", \"June 30\" or \"12-31\"", strings.TrimSpace(s))
 	t := strings.ToLower(strings.TrimSpace(s))
 	var month, day int
-	if m := numericDay.FindStringSubmatch(t); m != nil {
+	if m := numericDay().FindStringSubmatch(t); m != nil {
 		month, day = atoi(m[1]), atoi(m[2])
-	} else if m := slashDay.FindStringSubmatch(t); m != nil {
+	} else if m := slashDay().FindStringSubmatch(t); m != nil {
 		month, day = atoi(m[1]), atoi(m[2])
 	} else {
 		var ok bool
@@ -107,8 +108,8 @@ func wordsDay(t string) (month, day int, ok bool) {
 	for _, w := range strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == '.' || r == '/' }) {
 		switch {
 		case w == "end" || w == "of" || w == "the":
-		case dayWord.MatchString(w) && day == 0:
-			day = atoi(dayWord.FindStringSubmatch(w)[1])
+		case dayWord().MatchString(w) && day == 0:
+			day = atoi(dayWord().FindStringSubmatch(w)[1])
 		case len(w) == 4 && atoi(w) > 1900:
 		case monthOf(w) != 0 && month == 0:
 			month = monthOf(w)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 )
@@ -25,7 +26,7 @@ type request struct {
 	note  string            // a warning about how it was read
 }
 
-var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
+var nonWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 // readRequest reads what a customer asked for: a SOC report ("SOC 2 Type
 // 2"), or a topic ("security", "HIPAA", "ISO 27001", "HITRUST"). A request
@@ -36,7 +37,7 @@ func readRequest(s string) request {
 		r.kind, r.typ = k, t
 		return r
 	}
-	words := " " + strings.TrimSpace(nonWord.ReplaceAllString(strings.ToLower(s), " ")) + " "
+	words := " " + strings.TrimSpace(nonWord().ReplaceAllString(strings.ToLower(s), " ")) + " "
 	switch {
 	case strings.Contains(words, " hipaa "):
 		r.kind, r.topic = attest.SOC2, topicHIPAA

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
@@ -23,7 +24,7 @@ func (f AccessForm) Clean() AccessForm {
 		Company: strings.TrimSpace(f.Company), Requester: f.Requester, Reason: strings.TrimSpace(f.Reason)}
 }
 
-var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+var emailRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`) })
 
 // problem is what is wrong with a clean form for document d, in the words
 // the form shows; "" when nothing is.
@@ -34,7 +35,7 @@ func (f AccessForm) problem(d *Shared) string {
 		return "This report is public: download it from the trust center, no request needed."
 	case f.Name == "" || len(f.Name) > 200:
 		return "Name: give your full name (at most 200 characters)."
-	case len(f.Email) > 254 || !emailRE.MatchString(f.Email):
+	case len(f.Email) > 254 || !emailRE().MatchString(f.Email):
 		return badEmail
 	case f.Company == "" || len(f.Company) > 200:
 		return "Company: give the company you work for (at most 200 characters)."

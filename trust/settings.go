@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 )
@@ -96,7 +97,9 @@ type SettingsStore interface {
 	RecordSetting(ctx context.Context, ch attest.Change, key, value string) error
 }
 
-var domainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+var domainRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+})
 
 // SaveSettings checks and saves the settings, each change a ledger entry;
 // only an administrator (or the local operator) changes them. Nothing is
@@ -111,7 +114,7 @@ func SaveSettings(ctx context.Context, s SettingsStore, ch attest.Change, actor 
 		if d == "" {
 			continue
 		}
-		if !domainRE.MatchString(d) {
+		if !domainRE().MatchString(d) {
 			return nil, invalid(fmt.Sprintf("auto_domains: %q is not a domain name like customer.example", d))
 		}
 		domains = append(domains, d)

@@ -4,11 +4,12 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 )
 
-var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
+var pathParam = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([a-z]+)\}`) })
 
 // openapi describes the API from the route table, so the document cannot
 // drift from what the server does: public operations carry security: [].
@@ -30,7 +31,7 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request, _ *attest.User)
 			op["x-roles"] = rt.Roles
 		}
 		var params []any
-		for _, m := range pathParam.FindAllStringSubmatch(rt.Pattern, -1) {
+		for _, m := range pathParam().FindAllStringSubmatch(rt.Pattern, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
 		}
 		if params != nil {

@@ -220,14 +220,8 @@ func (m *Main) jobRecorder(d *data, j *attest.Job) recorder {
 		if id, ok := j.Effects[effect]; ok {
 			return d.db.Evidence(ctx, id)
 		}
-		ref, size, err := d.blobs.Put(bytes.NewReader(b))
-		if err != nil {
+		if err := m.putEvidence(d, b, &e); err != nil {
 			return nil, err
-		}
-		e.Ref, e.Size = string(ref), size
-		stampPerformed(&e, b)
-		if e.Date == "" {
-			e.Date = m.today().Format(time.DateOnly)
 		}
 		added, err := d.db.AddJobEvidence(ctx, ch, j.Lease(), effect, []attest.Evidence{e})
 		if err != nil {
@@ -308,11 +302,7 @@ func (m *Main) checkRunJob(ctx context.Context, d *data, j *attest.Job) (json.Ra
 		}
 	}
 	f := checkFlags{dir: p.Checks, ids: p.Check, params: p.Params}
-	s, err := m.loadChecks(f)
-	if err != nil {
-		return nil, err
-	}
-	o, err := m.checkOptions(f)
+	s, o, err := m.checkSetup(f)
 	if err != nil {
 		return nil, err
 	}

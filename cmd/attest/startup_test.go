@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -18,7 +19,7 @@ import (
 // cost") and far below what an expensive package-level value costs: the
 // password hash once computed at every start took 64 MiB.
 const (
-	maxStartRSS     = 48 << 20 // peak resident memory of a command that has just started
+	maxStartRSS     = 42 << 20 // peak resident memory of a command that has just started
 	maxOwnInitBytes = 32 << 10 // allocated by the init of one of our packages
 	maxInitBytes    = 6 << 20  // allocated by the inits of every linked package
 )
@@ -29,11 +30,12 @@ func TestStartupCost(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("peak memory is read from Linux's /proc")
 	}
-	bin := binary(t)
+	bin := readBack(t, binary(t))
 	best := startRSS(t, bin)
 	for i := 0; i < 2; i++ {
 		best = min(best, startRSS(t, bin))
 	}
+	t.Logf("attest scope --interactive peaks at %.1f MiB once started", float64(best)/(1<<20))
 	if best > maxStartRSS {
 		t.Errorf("attest peaks at %d MiB resident once started, want at most %d MiB", best>>20, maxStartRSS>>20)
 	}
@@ -145,4 +147,34 @@ func largest(inits map[string]int64, n int) string {
 		fmt.Fprintf(&b, "%s %d KiB", p, inits[p]>>10)
 	}
 	return b.String()
+}
+
+// readBack returns a copy of the binary whose pages are dropped from the
+// page cache, so that it is read from disk as an installed binary is. How
+// the cached pages came to be changes what a start maps around each page
+// it touches: `attest version` peaks at about 33 MiB read back from disk,
+// 44 MiB from the file the linker has just written and 61 MiB from a copy
+// just written with write(2) (Linux 6.18).
+func readBack(t *testing.T, bin string) string {
+	t.Helper()
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "attest")
+	f, err := os.OpenFile(cp, os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil { // only clean pages can be dropped
+		t.Fatal(err)
+	}
+	if err := dropCached(f); err != nil {
+		t.Fatal(err)
+	}
+	return cp
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -71,7 +72,7 @@ func (a *AWS) Collect(ctx context.Context) (*collect.Result, error) {
 		types = defaultResourceTypes
 	}
 	for _, t := range types {
-		if !resourceType.MatchString(t) {
+		if !resourceType().MatchString(t) {
 			return nil, &attest.Error{Code: attest.EINVALID, Message: "aws: " + strconv.Quote(t) + " is not an AWS Config resource type", Hint: "write it as AWS::Service::Type"}
 		}
 	}
@@ -137,7 +138,7 @@ func (a *AWS) credentialReport(ctx context.Context, c *iam.Client) (*collect.Res
 
 // resourceType is what an AWS Config resource type looks like; only such
 // names go into the query.
-var resourceType = regexp.MustCompile(`^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$`)
+var resourceType = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$`) })
 
 // configItems reads the current configuration item of every resource of
 // the given types with one advanced query, which, unlike

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 	"gopkg.in/yaml.v3"
@@ -131,12 +132,12 @@ func readConfig(path string, cfg *Config) error {
 
 // quotedValue matches the excerpts of the file's values that yaml.v3 puts
 // in its error messages between backquotes.
-var quotedValue = regexp.MustCompile("`[^`]*`")
+var quotedValue = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`[^`]*`") })
 
 // yamlMessage is the decoder's error without the values it quotes: the value
 // it could not read may be a token typed in the wrong place.
 func yamlMessage(err error) string {
-	return quotedValue.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "(value hidden)")
+	return quotedValue().ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "(value hidden)")
 }
 
 // Configured lists the connectors the configuration has enough for: a
