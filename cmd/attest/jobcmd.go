@@ -58,11 +58,12 @@ type reportPayload struct {
 }
 
 var jobPayloads = map[string]func() any{
-	jobReviewsDue:  func() any { return &reviewsDuePayload{} },
-	jobCheckRun:    func() any { return &checkRunPayload{} },
-	jobCollect:     func() any { return &collectPayload{} },
-	jobReportBuild: func() any { return &reportPayload{} },
-	jobReminders:   func() any { return &remindersPayload{} },
+	jobReviewsDue:    func() any { return &reviewsDuePayload{} },
+	jobChecklistsDue: func() any { return &checklistsDuePayload{} },
+	jobCheckRun:      func() any { return &checkRunPayload{} },
+	jobCollect:       func() any { return &collectPayload{} },
+	jobReportBuild:   func() any { return &reportPayload{} },
+	jobReminders:     func() any { return &remindersPayload{} },
 }
 
 func jobKinds() []string { return slices.Sorted(maps.Keys(jobPayloads)) }
@@ -385,7 +386,10 @@ job):
   report-build  {"kind": "SOC 2", "type": "Type 2", "format": "html,md", "out": DIR}
   review-reminders  {"unassigned_to": EMAIL}: reminds each reviewer with accounts
                 undecided in an access review past its due date (by mail, or
-                in the outbox admins see); attest serve runs it`,
+                in the outbox admins see); attest serve runs it
+  checklist-reminders  {"every": "168h", "unassigned_to": EMAIL}: mails each
+                assignee of onboarding and offboarding items past their due
+                date, at most once per interval; attest serve runs it`,
 	}
 	c.AddCommand(m.jobList(), m.jobEnqueue())
 	return c
