@@ -33,6 +33,7 @@ import (
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/people"
+	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/attest-dev/attest/training"
 )
@@ -283,6 +284,31 @@ var engagementCases = []Case{
 	}},
 	{"read the roster", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := people.List(ctx, w.Store, a, "")
+		return err
+	}},
+	{"read the roster with its progress (all for management, a manager's reports for the rest of the staff)", append(staff, attest.RoleViewer), func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := people.Roster(ctx, w.Store, nil, a, people.RosterQuery{}, w.Env.Policy.Now)
+		return err
+	}},
+	{"read a person's items (management, or their manager: the control owner)", append(management, attest.RoleOwner), func(ctx context.Context, w *World, a *attest.User) error {
+		saved, err := people.Save(ctx, w.Store, w.ch(), nil, attest.Person{Email: w.reason() + "@example.com", Start: "2026-10-01", Manager: w.Users[attest.RoleOwner].Email},
+			people.Options{Since: "2026-01-01"})
+		if err != nil {
+			return err
+		}
+		_, err = people.Show(ctx, w.Store, nil, a, saved.Person.Email, "2026-10-02")
+		return err
+	}},
+	{"read everyone's acknowledgements", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := program.Acknowledgements(ctx, w.Store, a, ack.Filter{}, w.Env.Policy.Now)
+		return err
+	}},
+	{"read everyone's training", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := program.Training(ctx, w.Store, a, 0, nil, w.Env.Policy.Now)
+		return err
+	}},
+	{"send the checklists' reminders", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := people.Remind(ctx, w.Store, nil, a, w.Env.Policy.Now, 0, "")
 		return err
 	}},
 	{"read the checklist items (one's own, or all for management)", append(staff, attest.RoleViewer), func(ctx context.Context, w *World, a *attest.User) error {

@@ -18,6 +18,9 @@ type ImportRequest struct {
 	// Confirm records a re-import; without it a re-import only answers
 	// its diff. The first import (an empty roster) needs none.
 	Confirm bool
+	// Preview answers the diff and records nothing, even for the first
+	// import (the web shows every import's diff before it is confirmed).
+	Preview bool
 	Options
 }
 
@@ -103,7 +106,7 @@ func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 	if len(write) == 0 {
 		return out, nil
 	}
-	if len(current) > 0 && !req.Confirm {
+	if req.Preview && !req.Confirm || len(current) > 0 && !req.Confirm {
 		out.NeedsConfirm = true
 		return out, nil
 	}

@@ -25,8 +25,16 @@ func List(ctx context.Context, s ReadStore, actor *attest.User, status string) (
 		return nil, forbidden("reads the roster")
 	}
 	all, err := s.People(ctx)
-	if err != nil || status == "" {
-		return all, err
+	if err != nil {
+		return nil, err
+	}
+	return withStatus(all, status)
+}
+
+// withStatus keeps the people of a status (everyone when it is empty).
+func withStatus(all []attest.Person, status string) ([]attest.Person, error) {
+	if status == "" {
+		return all, nil
 	}
 	status = strings.ToLower(strings.TrimSpace(status))
 	if status != attest.PersonActive && status != attest.PersonLeave && status != attest.PersonTerminated {
@@ -59,26 +67,45 @@ type Profile struct {
 	Items  []ItemStatus  `json:"items"`
 }
 
-// Show is one person and their items' status on today, for management.
+// Show is one person and their items' status on today: for management,
+// the person and every item; for the person's manager (by the roster's
+// manager address), the fields a manager knows and every item; for
+// anyone else on the staff, only the items assigned to their account. A
+// reader who may see nothing of the person learns nothing of whether
+// they are on the roster; the service auditor reads none of it.
 func Show(ctx context.Context, s ReadStore, c Completions, actor *attest.User, ref string, today string) (*Profile, error) {
-	if !attest.Manages(actor) {
-		return nil, forbidden("reads the roster")
+	if err := staffOnly(actor); err != nil {
+		return nil, err
 	}
 	p, err := Find(ctx, s, ref)
-	if err != nil {
+	hidden := &attest.Error{Code: attest.EFORBIDDEN, Message: "only management reads the roster; a manager reads their reports' checklists, an assignee the items given to them"}
+	switch {
+	case attest.ErrorCode(err) == attest.ENOTFOUND && !attest.Manages(actor):
+		return nil, hidden
+	case err != nil:
 		return nil, err
 	}
 	its, err := s.ChecklistItems(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
+	all := attest.Manages(actor) || managedBy(p, actor)
 	out := &Profile{Person: *p, Items: []ItemStatus{}}
+	if !attest.Manages(actor) {
+		out.Person = manager(*p)
+	}
 	for _, it := range its {
+		if !all && it.AssigneeID != actor.ID {
+			continue
+		}
 		st, err := Judge(ctx, c, it, today)
 		if err != nil {
 			return nil, err
 		}
 		out.Items = append(out.Items, st)
+	}
+	if !all && len(out.Items) == 0 {
+		return nil, hidden
 	}
 	return out, nil
 }

@@ -8,10 +8,12 @@ package program
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/policy"
 )
 
@@ -19,6 +21,7 @@ import (
 type Store interface {
 	policy.Store
 	accessreview.ReadStore
+	people.ReadStore
 }
 
 // Scope says which of the organization's records an auditor may read
@@ -31,7 +34,32 @@ type Scope interface {
 type Status struct {
 	Policies Policies `json:"policies"`
 	Reviews  Reviews  `json:"access_reviews"`
+	// Checklists are the onboarding and offboarding items overdue or done
+	// late, as the reader may see them.
+	Checklists Checklists `json:"checklists"`
 }
+
+// Checklists counts the onboarding and offboarding items overdue, and
+// those done late within the last LateDays, and lists them: every item
+// for management, the items assigned to them for anyone else on the
+// staff (people.Checklist decides). Shown is false for a reader who reads
+// no checklists (the service auditor).
+type Checklists struct {
+	Shown       bool                `json:"shown"`
+	Onboarding  Late                `json:"onboarding"`
+	Offboarding Late                `json:"offboarding"`
+	Items       []people.ItemStatus `json:"items"`
+}
+
+// Late counts one checklist's items overdue today and done late.
+type Late struct {
+	Overdue  int `json:"overdue"`
+	DoneLate int `json:"done_late"`
+}
+
+// LateDays is how far back items done late are counted: older ones stay
+// known deviations of their period, not the program's news.
+const LateDays = 365
 
 // Policies counts the policies and names those that need attention.
 type Policies struct {
@@ -67,7 +95,8 @@ type OpenReview struct {
 }
 
 // Load reads the program's state as of now, as the reader may see it.
-func Load(ctx context.Context, s Store, actor *attest.User, sc Scope, now time.Time) (*Status, error) {
+// c decides acknowledgement and training items (nil: open until recorded).
+func Load(ctx context.Context, s Store, c people.Completions, actor *attest.User, sc Scope, now time.Time) (*Status, error) {
 	ps, err := policy.List(ctx, s, actor, sc, now)
 	if err != nil {
 		return nil, err
@@ -99,5 +128,49 @@ func Load(ctx context.Context, s Store, actor *attest.User, sc Scope, now time.T
 		st.Reviews.Open = append(st.Reviews.Open, OpenReview{ID: r.Campaign.ID, System: r.Campaign.System, Due: r.Campaign.Due, Overdue: r.Overdue,
 			Accounts: r.Campaign.Accounts, Undecided: r.Campaign.Accounts - r.Decided, OpenRevokes: r.Open})
 	}
+	if st.Checklists, err = LoadChecklists(ctx, s, c, actor, now); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// LoadChecklists reads the checklist items overdue today or done late
+// within LateDays, through people.Checklist as actor may read them: the
+// overdue first, most days late first.
+func LoadChecklists(ctx context.Context, s people.ReadStore, c people.Completions, actor *attest.User, now time.Time) (Checklists, error) {
+	out := Checklists{Items: []people.ItemStatus{}}
+	if actor != nil && actor.Role == attest.RoleAuditor {
+		return out, nil
+	}
+	its, err := people.Checklist(ctx, s, c, actor, people.ChecklistQuery{Overdue: true, Late: true}, now)
+	if err != nil {
+		return out, err
+	}
+	out.Shown = true
+	since := now.UTC().AddDate(0, 0, -LateDays).Format(time.DateOnly)
+	for _, it := range its {
+		if it.Status == people.DoneLate && it.Due < since {
+			continue
+		}
+		l := &out.Onboarding
+		if it.Checklist == attest.Offboarding {
+			l = &out.Offboarding
+		}
+		if it.Status == people.Overdue {
+			l.Overdue++
+		} else {
+			l.DoneLate++
+		}
+		out.Items = append(out.Items, it)
+	}
+	slices.SortStableFunc(out.Items, func(a, b people.ItemStatus) int {
+		if (a.Status == people.Overdue) != (b.Status == people.Overdue) {
+			if a.Status == people.Overdue {
+				return -1
+			}
+			return 1
+		}
+		return b.DaysLate - a.DaysLate
+	})
+	return out, nil
 }

@@ -51,7 +51,7 @@ func TestLoad(t *testing.T) {
 		Listing:  attest.Listing{Source: "file accounts.csv", ExtractedAt: "2026-05-01"}}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := program.Load(ctx, s, sam, nil, time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC))
+	st, err := program.Load(ctx, s, nil, sam, nil, time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestLoad(t *testing.T) {
 	if r.Total != 1 || len(r.Open) != 1 || r.Open[0].Undecided != 2 || !r.Open[0].Overdue || r.OpenRevokes != 0 {
 		t.Errorf("reviews: %+v", r)
 	}
-	if _, err := program.Load(ctx, s, &attest.User{ID: 9, Role: "employee"}, nil, time.Now()); attest.ErrorCode(err) != attest.EFORBIDDEN {
+	if _, err := program.Load(ctx, s, nil, &attest.User{ID: 9, Role: "employee"}, nil, time.Now()); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Errorf("an employee reads the program: %v", err)
 	}
 }

@@ -76,18 +76,27 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User)
 }
 
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := pathNumber(r, "uid")
+	return adminAct(s, w, r, "uid", "/admin/users", func(id int64) (*attest.User, bool, error) {
+		return auth.DisableUser(r.Context(), s.cfg.Store, s.actorChange(u), u, id)
+	})
+}
+
+// adminAct is an admin's act on the account or token numbered in the path
+// (name): the act, a checkpoint when it changed anything, and the answer
+// (JSON, or back to the page next).
+func adminAct[T any](s *Server, w http.ResponseWriter, r *http.Request, name, next string, act func(id int64) (T, bool, error)) error {
+	id, err := pathNumber(r, name)
 	if err != nil {
 		return err
 	}
-	target, changed, err := auth.DisableUser(r.Context(), s.cfg.Store, s.actorChange(u), u, id)
+	v, changed, err := act(id)
 	if err != nil {
 		return err
 	}
 	if changed {
 		s.checkpointAfterWrite(r.Context())
 	}
-	answerWrite(w, r, http.StatusOK, target, "/admin/users")
+	answerWrite(w, r, http.StatusOK, v, next)
 	return nil
 }
 
@@ -173,17 +182,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.U
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := pathNumber(r, "tid")
-	if err != nil {
-		return err
-	}
-	t, changed, err := auth.RevokeToken(r.Context(), s.cfg.Store, s.actorChange(u), u, id)
-	if err != nil {
-		return err
-	}
-	if changed {
-		s.checkpointAfterWrite(r.Context())
-	}
-	answerWrite(w, r, http.StatusOK, t, "/admin/tokens")
-	return nil
+	return adminAct(s, w, r, "tid", "/admin/tokens", func(id int64) (*attest.Token, bool, error) {
+		return auth.RevokeToken(r.Context(), s.cfg.Store, s.actorChange(u), u, id)
+	})
 }

@@ -227,6 +227,29 @@ func (s *Server) checkpointAfterWrite(ctx context.Context) {
 	}
 }
 
+// written ends a handler that wrote: a checkpoint over the ledger, then
+// the answer (v as JSON with code under the API, else a redirect to next).
+func (s *Server) written(w http.ResponseWriter, r *http.Request, code int, v any, next string) error {
+	s.checkpointAfterWrite(r.Context())
+	answerWrite(w, r, code, v, next)
+	return nil
+}
+
+// fieldworkAct runs one of the fieldwork workflows for u, once the handler
+// has read its input: in the fieldwork environment, with u's change; then
+// written, with next the page that shows the result.
+func fieldworkAct[T any](s *Server, w http.ResponseWriter, r *http.Request, u *attest.User, code int, act func(env fieldwork.Env, ch attest.Change) (T, error), next func(T) string) error {
+	env, err := s.fieldwork(r.Context())
+	if err != nil {
+		return err
+	}
+	v, err := act(env, s.actorChange(u))
+	if err != nil {
+		return err
+	}
+	return s.written(w, r, code, v, next(v))
+}
+
 // ---- pages ----
 
 func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -588,7 +611,6 @@ func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engag
 // empty, shown with the result), the size the auditor's or the firm's
 // table's, the selection that of attest sample draw.
 func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
@@ -602,20 +624,17 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 			return fieldError("size", "%q: want a number from 1 to 100000, or leave it empty for the firm's table", v)
 		}
 	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
 	req.Seal = sealOf(in)
-	d, err := fieldwork.Draw(ctx, env, s.actorChange(u), u, req)
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	view := drawView{Draw: *d.Draw, PopulationRef: d.Population.Ref, PopulationRows: d.Population.Rows, Method: drawMethod}
-	answerWrite(w, r, http.StatusCreated, drawAnswer{Draw: view, Ranks: d.Ranks, AllItems: d.AllItems},
-		fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", d.Draw.EngagementID, d.Draw.ControlID, d.Draw.ID))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (drawAnswer, error) {
+		d, err := fieldwork.Draw(r.Context(), env, ch, u, req)
+		if err != nil {
+			return drawAnswer{}, err
+		}
+		view := drawView{Draw: *d.Draw, PopulationRef: d.Population.Ref, PopulationRows: d.Population.Rows, Method: drawMethod}
+		return drawAnswer{Draw: view, Ranks: d.Ranks, AllItems: d.AllItems}, nil
+	}, func(a drawAnswer) string {
+		return fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", a.Draw.EngagementID, a.Draw.ControlID, a.Draw.ID)
+	})
 }
 
 // fieldwork is the environment of the auditor's workflows now.
@@ -684,7 +703,6 @@ func (s *Server) recordInternalTest(w http.ResponseWriter, r *http.Request, u *a
 }
 
 func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User, internal bool) error {
-	ctx := r.Context()
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
@@ -702,17 +720,14 @@ func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User,
 	if req.Items, err = parseResults(in); err != nil {
 		return err
 	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	saved, err := fieldwork.RecordTest(ctx, env, s.cfg.Store, s.actorChange(u), u, req)
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", saved.EngagementID, saved.ControlID, saved.ID))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.Test, error) {
+		return fieldwork.RecordTest(r.Context(), env, s.cfg.Store, ch, u, req)
+	}, func(t *attest.Test) string { return testPage(t) })
+}
+
+// testPage is where a test shows: on its control's fieldwork page.
+func testPage(t *attest.Test) string {
+	return fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", t.EngagementID, t.ControlID, t.ID)
 }
 
 // fieldwrkAndOwners may comment on requests: the auditors who ask and the
@@ -739,7 +754,5 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, resp, fmt.Sprintf("/fieldwork/%s/controls/%s#test-%d", t.EngagementID, t.ControlID, t.ID))
-	return nil
+	return s.written(w, r, http.StatusCreated, resp, testPage(t))
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -80,42 +81,27 @@ func (s *Server) enrollKey(w http.ResponseWriter, r *http.Request, u *attest.Use
 			}
 		}
 	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	k, err := fieldwork.Enroll(ctx, env, s.cfg.Store, s.actorChange(u), u, fieldwork.EnrollRequest{Engagement: r.PathValue("id"), Name: name, PublicKey: in.str("public_key"), Holder: in.str("holder")})
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, k, fmt.Sprintf("/fieldwork/%s/key", k.EngagementID))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.AuditorKey, error) {
+		return fieldwork.Enroll(ctx, env, s.cfg.Store, ch, u, fieldwork.EnrollRequest{Engagement: r.PathValue("id"), Name: name, PublicKey: in.str("public_key"), Holder: in.str("holder")})
+	}, keyPage)
 }
+
+// keyPage is where an engagement's signing keys show.
+func keyPage(k *attest.AuditorKey) string { return fmt.Sprintf("/fieldwork/%s/key", k.EngagementID) }
 
 // confirmKey is the auditor's confirmation of their key, signed by it.
 func (s *Server) confirmKey(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	k, err := fieldwork.Confirm(ctx, env, s.cfg.Store, s.actorChange(u), u, r.PathValue("id"), sealOf(in))
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusOK, k, fmt.Sprintf("/fieldwork/%s/key", k.EngagementID))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusOK, func(env fieldwork.Env, ch attest.Change) (*attest.AuditorKey, error) {
+		return fieldwork.Confirm(r.Context(), env, s.cfg.Store, ch, u, r.PathValue("id"), sealOf(in))
+	}, keyPage)
 }
 
 // evaluate records the auditor's signed evaluation of a test's deviations.
 func (s *Server) evaluate(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
@@ -128,22 +114,13 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request, u *attest.User
 	if ev.Extension, err = in.id("extension"); err != nil {
 		return err
 	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := fieldwork.Evaluate(ctx, env, s.cfg.Store, s.actorChange(u), u, ev)
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, st, fmt.Sprintf("/fieldwork/%s", ev.Engagement))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.Statement, error) {
+		return fieldwork.Evaluate(r.Context(), env, s.cfg.Store, ch, u, ev)
+	}, func(*attest.Statement) string { return "/fieldwork/" + ev.Engagement })
 }
 
 // extend adds items to a draw after an isolated deviation, signed.
 func (s *Server) extend(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
@@ -156,64 +133,41 @@ func (s *Server) extend(w http.ResponseWriter, r *http.Request, u *attest.User) 
 	if err != nil {
 		return err
 	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	d, err := fieldwork.Extend(ctx, env, s.cfg.Store, s.actorChange(u), u, r.PathValue("id"), id, int(size), in.str("reason"), sealOf(in))
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, d, fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", d.EngagementID, d.ControlID, d.ID))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.Draw, error) {
+		return fieldwork.Extend(r.Context(), env, s.cfg.Store, ch, u, r.PathValue("id"), id, int(size), in.str("reason"), sealOf(in))
+	}, func(d *attest.Draw) string {
+		return fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", d.EngagementID, d.ControlID, d.ID)
+	})
 }
 
 // review is a reviewer's signed sign-off on a test.
 func (s *Server) review(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
+	return s.statementAct(w, r, u, "test", func(ctx context.Context, env fieldwork.Env, ch attest.Change, id int64, in formInput) (*attest.Statement, error) {
+		return fieldwork.Review(ctx, env, s.cfg.Store, ch, u, r.PathValue("id"), id, in.str("note"), sealOf(in))
+	})
+}
+
+// statementAct is the body of an auditor's signed act on one record named
+// in the path (the test reviewed, the population tested): the form, the
+// record's number, the act, and the fieldwork page.
+func (s *Server) statementAct(w http.ResponseWriter, r *http.Request, u *attest.User, record string, act func(ctx context.Context, env fieldwork.Env, ch attest.Change, id int64, in formInput) (*attest.Statement, error)) error {
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
-	id, err := pathNumber(r, "test")
+	id, err := pathNumber(r, record)
 	if err != nil {
 		return err
 	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := fieldwork.Review(ctx, env, s.cfg.Store, s.actorChange(u), u, r.PathValue("id"), id, in.str("note"), sealOf(in))
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, st, fmt.Sprintf("/fieldwork/%s", r.PathValue("id")))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.Statement, error) {
+		return act(r.Context(), env, ch, id, in)
+	}, func(*attest.Statement) string { return "/fieldwork/" + r.PathValue("id") })
 }
 
 // testPopulation is the auditor's signed record of how a population was
 // tested for completeness and accuracy.
 func (s *Server) testPopulation(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
-	in, err := readFormInput(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := pathNumber(r, "population")
-	if err != nil {
-		return err
-	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := fieldwork.TestPopulation(ctx, env, s.cfg.Store, s.actorChange(u), u, r.PathValue("id"), id, in.str("procedure"), sealOf(in))
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, st, fmt.Sprintf("/fieldwork/%s", r.PathValue("id")))
-	return nil
+	return s.statementAct(w, r, u, "population", func(ctx context.Context, env fieldwork.Env, ch attest.Change, id int64, in formInput) (*attest.Statement, error) {
+		return fieldwork.TestPopulation(ctx, env, s.cfg.Store, ch, u, r.PathValue("id"), id, in.str("procedure"), sealOf(in))
+	})
 }

@@ -42,15 +42,7 @@ func (f *fixture) callAs(t *testing.T, method, path, role string, body any) (int
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
-	if c := f.cookie[role]; c != nil {
-		req.AddCookie(c)
-	}
-	resp, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := roundTrip(t, req, f.cookie[role])
 	return resp.StatusCode, string(b)
 }
 

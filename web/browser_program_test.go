@@ -8,6 +8,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/policy"
 	"github.com/chromedp/chromedp"
 )
@@ -40,7 +41,28 @@ func programLayoutData(t *testing.T, f *fixture) int64 {
 	if _, err := accessreview.Assign(ctx, f.store, ch, nil, c.ID, accessreview.AssignRequest{Reviewer: "admin@example.com"}); err != nil {
 		t.Fatal(err)
 	}
+	peopleLayoutData(t, f)
 	return c.ID
+}
+
+// peopleLayoutData puts on the roster people with long addresses,
+// departments and titles, hired and gone within the last year, so that
+// their checklists are open, overdue or late; IT's items are the
+// admin's.
+func peopleLayoutData(t *testing.T, f *fixture) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("email,name,start,end,manager,department,title,in_scope\n")
+	for i := range 8 {
+		end := ""
+		if i%2 == 1 {
+			end = "2026-10-15"
+		}
+		fmt.Fprintf(&b, "someone.with.a.rather.long.address.%d@subsidiary-of-the-example-organization.com,Maximiliana Alexandra Featherstonehaugh-Montgomery %d,2026-09-01,%s,admin@example.com,Platform Reliability and Production Infrastructure Engineering,Principal Site Reliability Engineer for Customer-Facing Systems,true\n", i, i, end)
+	}
+	if _, err := people.Import(context.Background(), f.store, ch, nil, people.ImportRequest{Name: "roster.csv", Data: []byte(b.String()), Options: people.Options{Since: "2025-01-01", Owners: map[string]string{"it": "admin@example.com"}}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestBrowserProgram opens the program's pages at 1,280 and 390 pixels
@@ -55,7 +77,8 @@ func TestBrowserProgram(t *testing.T) {
 	b := newChromium(t, f.srv.URL)
 	b.signIn("admin@example.com")
 	pages := []string{"/", "/program", "/program/policies", "/program/policies/access-control", "/program/policies/access-control/diff",
-		"/program/policies/access-control/edit", "/program/reviews", "/program/reviews/" + review}
+		"/program/policies/access-control/edit", "/program/reviews", "/program/reviews/" + review,
+		"/program/people", "/program/people/1", "/program/people/2", "/program/people/import", "/program/checklists", "/program/checklists?by=control", "/program/acknowledgements", "/program/training"}
 	for _, width := range []int64{1280, 390} {
 		b.do(fmt.Sprint("viewport-", width), chromedp.EmulateViewport(width, 900))
 		for _, p := range pages {
@@ -74,6 +97,17 @@ func TestBrowserProgram(t *testing.T) {
 				t.Errorf("%s at %d px: table boxes past the window: %s", p, width, strings.Join(o.Boxes, "; "))
 			}
 		}
+	}
+
+	// The admin, as management, marks Maximiliana's first item done with
+	// the page's form (multipart, the file left empty: no engagement
+	// here holds HR-01, so a file would have nowhere to go).
+	b.do("done", chromedp.EmulateViewport(390, 900), chromedp.Navigate(f.srv.URL+"/program/people/2"), chromedp.WaitVisible(chromedp.CSS(`form.done`)),
+		chromedp.SendKeys(chromedp.CSS(`form.done input[name="note"]`), "cleared by the agency"),
+		chromedp.Click(chromedp.CSS(`form.done button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+	if s := b.text(); !strings.Contains(s, "Background check cleared before the first day: done on") || !strings.Contains(s, "cleared by the agency") {
+		t.Errorf("after marking an item done in the browser, the page reads:\n%s", s)
 	}
 
 	// The reviewer's form: keep the first account, revoke the second with

@@ -18,7 +18,6 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/storetest"
 )
 
@@ -294,16 +293,8 @@ func FuzzSwitchTarget(f *testing.F) {
 // and BX-01, and CX-01 in e2 only).
 func fuzzStore(f *testing.F) attest.Store {
 	f.Helper()
-	ctx := context.Background()
-	s, err := sqlite.Create(ctx, filepath.Join(f.TempDir(), "attest.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { s.Close() })
-	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
-		f.Fatal(err)
-	}
-	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e2"), storetest.Controls(3)); err != nil {
+	s := newStore(f)
+	if err := s.CreateEngagement(context.Background(), ch, storetest.Engagement("e2"), storetest.Controls(3)); err != nil {
 		f.Fatal(err)
 	}
 	return s

@@ -48,6 +48,8 @@ var funcs = template.FuncMap{
 	"contains": strings.Contains,
 	"when":     when,
 	"ids":      ids,
+	"add":      func(a, b int) int { return a + b },
+	"list":     func(s ...string) []string { return s },
 }
 
 // Layout is what the frame every page shares ("head" in layout.html)

@@ -33,8 +33,11 @@ type dashCache struct {
 	gz map[string][]byte
 	// program is the compliance program's panel, the same for all the
 	// organization's staff (an auditor, whose reads are scoped, is shown
-	// the program's own pages instead).
+	// the program's own pages instead), as management reads it; status
+	// is what it was rendered from, for the staff outside management,
+	// whose checklist part is their own.
 	program []byte
+	status  *program.Status
 }
 
 // maxGzipped bounds the gzipped pages kept (one per user).
@@ -111,7 +114,7 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, map[str
 	if err := render("", nil); err != nil {
 		return nil, nil, err
 	}
-	st, err := program.Load(ctx, s.cfg.Store, nil, nil, s.cfg.Now())
+	st, err := program.Load(ctx, s.cfg.Store, s.completions(), nil, nil, s.cfg.Now())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,7 +122,7 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, map[str
 	if err := pages.ExecuteTemplate(&panel, "program-panel", st); err != nil {
 		return nil, nil, err
 	}
-	c.key, c.views, c.bodies, c.gz, c.program = key, views, bodies, map[string][]byte{}, panel.Bytes()
+	c.key, c.views, c.bodies, c.gz, c.program, c.status = key, views, bodies, map[string][]byte{}, panel.Bytes(), st
 	return views, bodies, nil
 }
 
@@ -159,11 +162,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	var panel []byte
-	if u.Role != attest.RoleAuditor && s.may(u, "GET", "/program") {
-		s.dash.mu.Lock()
-		panel = s.dash.program
-		s.dash.mu.Unlock()
+	panel, err := s.programPanel(r.Context(), u)
+	if err != nil {
+		return err
 	}
 	body, ok := bodies[eng]
 	if !ok {
@@ -193,6 +194,32 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	w.Header().Set("Content-Length", itoa(int64(page.Len())))
 	w.Write(page.Bytes())
 	return nil
+}
+
+// programPanel is the program's panel for u: management's as kept, and
+// for the rest of the staff the same with the checklist items as
+// people.Checklist lets them read (those assigned to them); nothing for
+// the auditor, who reads the program's own pages instead.
+func (s *Server) programPanel(ctx context.Context, u *attest.User) ([]byte, error) {
+	if u.Role == attest.RoleAuditor || !s.may(u, "GET", "/program") {
+		return nil, nil
+	}
+	s.dash.mu.Lock()
+	panel, st := s.dash.program, s.dash.status
+	s.dash.mu.Unlock()
+	if attest.Manages(u) || st == nil {
+		return panel, nil
+	}
+	mine := *st
+	var err error
+	if mine.Checklists, err = program.LoadChecklists(ctx, s.cfg.Store, s.completions(), u, s.cfg.Now()); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, "program-panel", &mine); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // scopedViews keeps the engagements the caller may read.

@@ -50,25 +50,9 @@ type pagesFixture struct {
 func setupAt(t *testing.T, now time.Time) *pagesFixture {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
-		t.Fatal(err)
-	}
+	s := newStore(t)
 	hash, _ := argon2id.CreateHash(password, &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
-	for _, role := range attest.Roles {
-		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The control owner's account owns AX-01, so editing it is theirs to do.
-	owner, _ := s.UserByEmail(ctx, attest.RoleOwner+"@example.com")
-	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr(attest.RoleOwner), OwnerID: &owner.ID}); err != nil {
-		t.Fatal(err)
-	}
+	addRoleUsers(t, s, hash)
 	aud, _ := s.UserByEmail(ctx, "auditor@example.com")
 	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: "auditor", UserID: aud.ID}); err != nil {
 		t.Fatal(err)
@@ -106,15 +90,7 @@ func (f *pagesFixture) send(t *testing.T, method, path, role, contentType string
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	if c := f.cookie[role]; c != nil {
-		req.AddCookie(c)
-	}
-	resp, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, b := roundTrip(t, req, f.cookie[role])
 	return resp, string(b)
 }
 

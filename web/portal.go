@@ -194,34 +194,6 @@ func (s *Server) personParam(r *http.Request) (int64, error) {
 	return p.ID, nil
 }
 
-// ackStatusAPI is `attest ack status --json` for management.
-func (s *Server) ackStatusAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	person, err := s.personParam(r)
-	if err != nil {
-		return err
-	}
-	st, err := ack.Load(r.Context(), s.cfg.Store, s.day(), ack.Filter{Policy: r.URL.Query().Get("policy"), Person: person})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
-}
-
-// trainingStatusAPI is `attest training status --json` for management.
-func (s *Server) trainingStatusAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	person, err := s.personParam(r)
-	if err != nil {
-		return err
-	}
-	st, err := training.Load(r.Context(), s.cfg.Store, s.day(), person, r.URL.Query()["course"])
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
-}
-
 // trainingImportAPI is `attest training import` for management: the body
 // is the export, read whole (at most 32 MiB).
 func (s *Server) trainingImportAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {

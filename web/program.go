@@ -24,7 +24,7 @@ type programPage struct {
 }
 
 func (s *Server) programPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	st, err := program.Load(r.Context(), s.cfg.Store, u, scope(r.Context()), s.cfg.Now())
+	st, err := program.Load(r.Context(), s.cfg.Store, s.completions(), u, scope(r.Context()), s.cfg.Now())
 	if err != nil {
 		return err
 	}

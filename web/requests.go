@@ -55,16 +55,23 @@ func requestStatus(r *http.Request) (string, error) {
 	return "", fieldError("status", "%q: want open, overdue, fulfilled, closed or all", st)
 }
 
-func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+// requestsAsked is the engagement of the request, the status asked for
+// (query: status) and its requests: what the page and the API list.
+func (s *Server) requestsAsked(r *http.Request) (*attest.Engagement, string, []requestView, error) {
 	e, err := s.engagementOf(r)
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
 	st, err := requestStatus(r)
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
 	vs, err := s.requestViews(r.Context(), e, st)
+	return e, st, vs, err
+}
+
+func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	e, st, vs, err := s.requestsAsked(r)
 	if err != nil {
 		return err
 	}
@@ -108,15 +115,7 @@ type requestRow struct {
 }
 
 func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	st, err := requestStatus(r)
-	if err != nil {
-		return err
-	}
-	vs, err := s.requestViews(r.Context(), e, st)
+	_, _, vs, err := s.requestsAsked(r)
 	if err != nil {
 		return err
 	}
@@ -215,58 +214,49 @@ func (s *Server) apiRequest(w http.ResponseWriter, r *http.Request, _ *attest.Us
 
 // createRequest is the auditor's request for evidence.
 func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
-	env, err := s.fieldwork(ctx)
+	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.Request, error) {
+		return fieldwork.CreateRequest(r.Context(), env, s.cfg.Store, ch, u, fieldwork.NewRequest{Engagement: r.PathValue("id"),
+			Control: in.str("control"), Text: strings.Join(in["text"], "\n"), Items: in.list("items"), Due: in.str("due"), Seal: sealOf(in)})
+	}, requestPage)
+}
+
+// requestPage is where a request shows.
+func requestPage(q *attest.Request) string {
+	return fmt.Sprintf("/fieldwork/%s/requests/%d", q.EngagementID, q.ID)
+}
+
+// requestForm is the request an act on one request is about (s.request),
+// then the act's input.
+func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) (*attest.Engagement, *attest.Request, formInput, error) {
+	e, q, err := s.request(r)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	saved, err := fieldwork.CreateRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, fieldwork.NewRequest{Engagement: r.PathValue("id"),
-		Control: in.str("control"), Text: strings.Join(in["text"], "\n"), Items: in.list("items"), Due: in.str("due"), Seal: sealOf(in)})
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", saved.EngagementID, saved.ID))
-	return nil
+	in, err := readFormInput(w, r)
+	return e, q, in, err
 }
 
 // comment adds to a request's thread: the auditor and the staff talk there.
 func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
-	e, q, err := s.request(r)
+	e, q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
-	in, err := readFormInput(w, r)
-	if err != nil {
-		return err
-	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := fieldwork.Comment(ctx, env, s.cfg.Store, s.actorChange(u), u, q, strings.Join(in["text"], "\n"))
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusCreated, c, fmt.Sprintf("/fieldwork/%s/requests/%d#comment-%d", e.ID, q.ID, c.ID))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.Comment, error) {
+		return fieldwork.Comment(r.Context(), env, s.cfg.Store, ch, u, q, strings.Join(in["text"], "\n"))
+	}, func(c *attest.Comment) string {
+		return fmt.Sprintf("/fieldwork/%s/requests/%d#comment-%d", e.ID, q.ID, c.ID)
+	})
 }
 
 // answer links evidence to a request, which is then fulfilled and waits
 // for the auditor's review.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
-	e, q, err := s.request(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	e, q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -278,35 +268,20 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) 
 		}
 		ids = append(ids, id)
 	}
-	saved, err := fieldwork.Answer(ctx, s.cfg.Store, s.actorChange(u), u, q, ids)
+	saved, err := fieldwork.Answer(r.Context(), s.cfg.Store, s.actorChange(u), u, q, ids)
 	if err != nil {
 		return err
 	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusOK, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID))
-	return nil
+	return s.written(w, r, http.StatusOK, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID))
 }
 
 // closeRequest is the auditor's, after review.
 func (s *Server) closeRequest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
-	e, q, err := s.request(r)
+	e, q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
-	in, err := readFormInput(w, r)
-	if err != nil {
-		return err
-	}
-	env, err := s.fieldwork(ctx)
-	if err != nil {
-		return err
-	}
-	saved, err := fieldwork.CloseRequest(ctx, env, s.cfg.Store, s.actorChange(u), u, q, sealOf(in))
-	if err != nil {
-		return err
-	}
-	s.checkpointAfterWrite(ctx)
-	answerWrite(w, r, http.StatusOK, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID))
-	return nil
+	return fieldworkAct(s, w, r, u, http.StatusOK, func(env fieldwork.Env, ch attest.Change) (*attest.Request, error) {
+		return fieldwork.CloseRequest(r.Context(), env, s.cfg.Store, ch, u, q, sealOf(in))
+	}, func(*attest.Request) string { return fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID) })
 }

@@ -17,9 +17,9 @@ var (
 	staff    = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner}
 	readers  = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleAuditor, attest.RoleViewer}
 	admins   = []string{attest.RoleAdmin}
-	// people are the accounts of the organization's people, who may be
+	// members are the accounts of the organization's people, who may be
 	// named a policy's approver or an access review's reviewer.
-	people   = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleViewer}
+	members  = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleViewer}
 	fieldwrk = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor}
 )
 
@@ -96,16 +96,24 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/program/policies/{policy}/edit", Roles: staff, Summary: "Form to edit a policy (management or its owner)", h: s.policyEditPage},
 		{Method: "POST", Pattern: "/program/policies/{policy}/edit", JSON: "/api/v1/policies/{policy}/edit", Roles: staff, Summary: "Edit a policy (body, owner, approvers: e-mail addresses, review, note): a new text is a new version; any change makes it a draft again", h: s.policyEdit},
 		{Method: "POST", Pattern: "/program/policies/{policy}/submit", JSON: "/api/v1/policies/{policy}/submit", Roles: staff, Summary: "Send a policy's draft to its approvers (note)", h: s.policySubmit},
-		{Method: "POST", Pattern: "/program/policies/{policy}/approve", JSON: "/api/v1/policies/{policy}/approve", Roles: people, Summary: "Approve the version in review, as one of the approvers the policy names (version, note)", h: s.policyApprove},
+		{Method: "POST", Pattern: "/program/policies/{policy}/approve", JSON: "/api/v1/policies/{policy}/approve", Roles: members, Summary: "Approve the version in review, as one of the approvers the policy names (version, note)", h: s.policyApprove},
 		{Method: "POST", Pattern: "/program/policies/{policy}/publish", JSON: "/api/v1/policies/{policy}/publish", Roles: managers, Summary: "Put a policy's approved version in force (note)", h: s.policyPublish},
 		{Method: "GET", Pattern: "/program/reviews", JSON: "/api/v1/reviews", Roles: readers, Summary: "Access reviews with their progress (an auditor: those bearing on their engagements)", h: s.reviewsPage},
 		{Method: "GET", Pattern: "/program/reviews/{review}", JSON: "/api/v1/reviews/{review}", Roles: readers, Summary: "An access review: progress per reviewer, the accounts (a reviewer: those assigned to them), what blocks completion", h: s.reviewPage},
-		{Method: "POST", Pattern: "/program/reviews/{review}/decisions", JSON: "/api/v1/reviews/{review}/decisions", Roles: people, Summary: "Your batch of decisions on the accounts assigned to you (form: account, decision, reason per row; JSON: decisions [{account, decision, reason}])", h: s.reviewDecide},
-		{Method: "POST", Pattern: "/program/reviews/{review}/signoff", JSON: "/api/v1/reviews/{review}/signoff", Roles: people, Summary: "Sign off your part of an access review once every account assigned to you is decided (note)", h: s.reviewSignOff},
+		{Method: "POST", Pattern: "/program/reviews/{review}/decisions", JSON: "/api/v1/reviews/{review}/decisions", Roles: members, Summary: "Your batch of decisions on the accounts assigned to you (form: account, decision, reason per row; JSON: decisions [{account, decision, reason}])", h: s.reviewDecide},
+		{Method: "POST", Pattern: "/program/reviews/{review}/signoff", JSON: "/api/v1/reviews/{review}/signoff", Roles: members, Summary: "Sign off your part of an access review once every account assigned to you is decided (note)", h: s.reviewSignOff},
 		{Method: "POST", Pattern: "/program/reviews/{review}/assign", JSON: "/api/v1/reviews/{review}/assign", Roles: managers, Summary: "Give accounts their reviewer (owner: the system owner's e-mail; by_manager; reviewer and accounts to name them)", h: s.reviewAssign},
 		{Method: "POST", Pattern: "/program/reviews/{review}/tickets", JSON: "/api/v1/reviews/{review}/tickets", Roles: managers, Summary: "Show a revoke done by the ticket that carries it out (account, ticket)", h: s.reviewTicket},
 		{Method: "POST", Pattern: "/program/reviews/{review}/complete", JSON: "/api/v1/reviews/{review}/complete", Roles: managers, Summary: "Complete an access review nothing blocks (controls: its decisions become their evidence)", h: s.reviewComplete},
 		{Method: "GET", Pattern: "/program/reviews/{review}/export", JSON: "/api/v1/reviews/{review}/export", Roles: readers, Summary: "An access review's accounts and decisions as a download (query: format csv or xlsx)", h: s.reviewExport},
+		// The roster and its checklists (program_people.go): management reads the roster, a manager their reports, an assignee their items; never the auditor.
+		{Method: "GET", Pattern: "/program/people", JSON: "/api/v1/people", Roles: members, Summary: "The roster with each person's checklist progress (query: status, department; a manager outside management: their reports)", h: s.peoplePage},
+		{Method: "GET", Pattern: "/program/people/import", Roles: managers, Summary: "Form to import the roster from a CSV file", h: s.peopleImportPage},
+		{Method: "POST", Pattern: "/program/people/import", JSON: "/api/v1/people/import", Roles: managers, Summary: "Import the roster (multipart: file; owner GROUP=EMAIL): answers the changes and records nothing until confirm names the file's SHA-256 (with the same file, or its contents and name)", h: s.peopleImport},
+		{Method: "GET", Pattern: "/program/people/{person}", JSON: "/api/v1/people/{person}", Roles: members, Summary: "A person (number or e-mail address) with their onboarding and offboarding items (a manager: their reports; an assignee: the items given to them)", h: s.personPage},
+		{Method: "GET", Pattern: "/program/checklists", JSON: "/api/v1/checklists", Roles: members, Summary: "Checklist items overdue or done late (query: by person or control, person; outside management: the items assigned to you)", h: s.checklistsPage},
+		{Method: "POST", Pattern: "/program/checklists/items/{item}/done", JSON: "/api/v1/checklists/items/{item}/done", Roles: members, Summary: "Mark a task item done: its assignee, or management naming who did it (by, on, note; multipart: file, evidence for the item's controls)", h: s.checklistDone},
+		{Method: "POST", Pattern: "/program/checklists/items/{item}/assign", JSON: "/api/v1/checklists/items/{item}/assign", Roles: managers, Summary: "Give a checklist item not yet done to another account (to: its e-mail address)", h: s.checklistAssign},
 		// The staff pages (pages_*.go).
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/dashboard", Roles: readers, API: true, Summary: "The dashboard's facts: readiness, coverage per control, gaps, failing checks, missed and upcoming occurrences, overdue requests", h: s.dashboardAPI},
 		{Method: "GET", Pattern: "/controls", Roles: readers, Summary: "Controls per engagement (query: engagement)", h: s.controlsPage},
@@ -140,8 +148,8 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/portal/logout", Roles: employees, Summary: "Sign out of the portal", h: s.portalLogout},
 		{Method: "GET", Pattern: "/portal/policies/{id}", Roles: employees, Summary: "A policy asked of the signed-in person: the version in force", h: s.portalPolicy},
 		{Method: "POST", Pattern: "/portal/policies/{id}/acknowledge", JSON: "/api/v1/portal/policies/{id}/acknowledgements", Roles: employees, Summary: "Acknowledge the version in force of a policy (field version: the version read)", h: s.portalAck},
-		{Method: "GET", Pattern: "/api/v1/acknowledgements", Roles: managers, API: true, Summary: "Policy acknowledgements per policy and per person (query: policy, person as an e-mail address)", h: s.ackStatusAPI},
-		{Method: "GET", Pattern: "/api/v1/training", Roles: managers, API: true, Summary: "Security training per in-scope person (query: person as an e-mail address, course: the courses that count)", h: s.trainingStatusAPI},
+		{Method: "GET", Pattern: "/program/acknowledgements", JSON: "/api/v1/acknowledgements", Roles: managers, Summary: "Policy acknowledgements per policy and per person, outstanding first (query: policy, person as an e-mail address)", h: s.acksPage},
+		{Method: "GET", Pattern: "/program/training", JSON: "/api/v1/training", Roles: managers, Summary: "Security training per in-scope person, overdue first (query: person as an e-mail address, course: the courses that count)", h: s.trainingPage},
 		{Method: "POST", Pattern: "/api/v1/training/imports", Roles: managers, API: true, Summary: "Import a training provider's CSV export (body: the CSV; query: name, the file's name for messages)", h: s.trainingImportAPI},
 		{Method: "GET", Pattern: "/trust", Roles: Public, Summary: "The trust center (single organization)", h: s.trustRedirect},
 		{Method: "GET", Pattern: "/trust/{org}", Roles: Public, Summary: "The organization's trust center", h: s.trust},

@@ -72,25 +72,9 @@ func setupWith(t testing.TB, adjust func(*Config)) *fixture {
 func setup(t testing.TB, opts ...func(c *Config, url string)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Create(ctx, filepath.Join(t.TempDir(), "attest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
-		t.Fatal(err)
-	}
+	s := newStore(t)
 	hash, _ := argon2id.CreateHash(password, cheapHash)
-	for _, role := range attest.Roles {
-		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The control owner's account owns AX-01, so editing it is theirs to do.
-	owner, _ := s.UserByEmail(ctx, attest.RoleOwner+"@example.com")
-	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr(attest.RoleOwner), OwnerID: &owner.ID}); err != nil {
-		t.Fatal(err)
-	}
+	addRoleUsers(t, s, hash)
 	blobDir := filepath.Join(t.TempDir(), "blobs")
 	bs, err := blob.OpenFS(blobDir)
 	if err != nil {
@@ -214,20 +198,62 @@ func (f *fixture) login(t testing.TB, email, pw string) *http.Response {
 	return resp
 }
 
+// newStore is a fresh SQLite store in the test's temporary folder, closed
+// when the test ends, with engagement e1 (controls AX-01 and AX-02).
+func newStore(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Create(ctx, filepath.Join(tb.TempDir(), "attest.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// addRoleUsers adds one user per role, ROLE@example.com with the password
+// hash given; the control owner's account owns AX-01, so editing it is
+// theirs to do.
+func addRoleUsers(tb testing.TB, s *sqlite.DB, hash string) {
+	tb.Helper()
+	ctx := context.Background()
+	for _, role := range attest.Roles {
+		if _, err := s.SaveUser(ctx, ch, attest.User{Email: role + "@example.com", Name: role, Role: role, PasswordHash: hash}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	owner, _ := s.UserByEmail(ctx, attest.RoleOwner+"@example.com")
+	if _, err := s.UpdateControl(ctx, ch, "e1", "AX-01", attest.ControlUpdate{Owner: ptr(attest.RoleOwner), OwnerID: &owner.ID}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// roundTrip sends req with the cookie (none when nil), following no
+// redirect, and returns the answer with its body read and closed.
+func roundTrip(tb testing.TB, req *http.Request, c *http.Cookie) (*http.Response, []byte) {
+	tb.Helper()
+	if c != nil {
+		req.AddCookie(c)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
 func (f *fixture) do(t testing.TB, method, path, role string, header http.Header) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(method, f.srv.URL+path, nil)
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	if c := f.cookie[role]; c != nil {
-		req.AddCookie(c)
-	}
-	resp, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp, _ := roundTrip(t, req, f.cookie[role])
 	return resp
 }
 
@@ -249,6 +275,8 @@ var allowed = map[string][]string{
 	"GET /portal/policies/{id}":              {attest.RoleEmployee},
 	"POST /portal/policies/{id}/acknowledge": {attest.RoleEmployee},
 	"POST /api/v1/portal/policies/{id}/acknowledgements":           {attest.RoleEmployee},
+	"GET /program/acknowledgements":                                {attest.RoleAdmin, attest.RoleCompliance},
+	"GET /program/training":                                        {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /api/v1/acknowledgements":                                 {attest.RoleAdmin, attest.RoleCompliance},
 	"POST /api/v1/training/imports":                                {attest.RoleAdmin, attest.RoleCompliance},
 	"GET /api/v1/training":                                         {attest.RoleAdmin, attest.RoleCompliance},
@@ -341,18 +369,18 @@ var allowed = map[string][]string{
 	"POST /api/v1/policies/{policy}/edit":                          staff,
 	"POST /program/policies/{policy}/submit":                       staff,
 	"POST /api/v1/policies/{policy}/submit":                        staff,
-	"POST /program/policies/{policy}/approve":                      people,
-	"POST /api/v1/policies/{policy}/approve":                       people,
+	"POST /program/policies/{policy}/approve":                      members,
+	"POST /api/v1/policies/{policy}/approve":                       members,
 	"POST /program/policies/{policy}/publish":                      managers,
 	"POST /api/v1/policies/{policy}/publish":                       managers,
 	"GET /program/reviews":                                         readers,
 	"GET /api/v1/reviews":                                          readers,
 	"GET /program/reviews/{review}":                                readers,
 	"GET /api/v1/reviews/{review}":                                 readers,
-	"POST /program/reviews/{review}/decisions":                     people,
-	"POST /api/v1/reviews/{review}/decisions":                      people,
-	"POST /program/reviews/{review}/signoff":                       people,
-	"POST /api/v1/reviews/{review}/signoff":                        people,
+	"POST /program/reviews/{review}/decisions":                     members,
+	"POST /api/v1/reviews/{review}/decisions":                      members,
+	"POST /program/reviews/{review}/signoff":                       members,
+	"POST /api/v1/reviews/{review}/signoff":                        members,
 	"POST /program/reviews/{review}/assign":                        managers,
 	"POST /api/v1/reviews/{review}/assign":                         managers,
 	"POST /program/reviews/{review}/tickets":                       managers,
@@ -361,6 +389,19 @@ var allowed = map[string][]string{
 	"POST /api/v1/reviews/{review}/complete":                       managers,
 	"GET /program/reviews/{review}/export":                         readers,
 	"GET /api/v1/reviews/{review}/export":                          readers,
+	"GET /program/people":                                          members,
+	"GET /api/v1/people":                                           members,
+	"GET /program/people/import":                                   managers,
+	"POST /program/people/import":                                  managers,
+	"POST /api/v1/people/import":                                   managers,
+	"GET /program/people/{person}":                                 members,
+	"GET /api/v1/people/{person}":                                  members,
+	"GET /program/checklists":                                      members,
+	"GET /api/v1/checklists":                                       members,
+	"POST /program/checklists/items/{item}/done":                   members,
+	"POST /api/v1/checklists/items/{item}/done":                    members,
+	"POST /program/checklists/items/{item}/assign":                 managers,
+	"POST /api/v1/checklists/items/{item}/assign":                  managers,
 	"POST /api/v1/tokens/{tid}/revoke":                             {attest.RoleAdmin},
 	"GET /static/{name}":                                           nil,
 	"GET /api/v1/engagements/{id}/dashboard":                       attest.Roles,
@@ -582,13 +623,7 @@ func upload(t *testing.T, f *fixture, role string, fields map[string]string, fil
 	mw.Close()
 	req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/evidence", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(f.cookie[role])
-	resp, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, b := roundTrip(t, req, f.cookie[role])
 	return resp, string(b)
 }
 

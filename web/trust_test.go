@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -55,31 +54,14 @@ func (f *fixture) form(t testing.TB, path, role string, v url.Values) (*http.Res
 	req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "attest-test/1.0")
-	if c := f.cookie[role]; c != nil {
-		req.AddCookie(c)
-	}
-	resp, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := roundTrip(t, req, f.cookie[role])
 	return resp, string(b)
 }
 
 func (f *fixture) get(t *testing.T, path, role string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
-	if c := f.cookie[role]; c != nil {
-		req.AddCookie(c)
-	}
-	resp, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, b
+	return roundTrip(t, req, f.cookie[role])
 }
 
 var linkRE = regexp.MustCompile(`/trust/demo/(confirm|access)/[0-9a-f]{64}`)

@@ -38,6 +38,9 @@ type Main struct {
 	Invoked string
 
 	cfg config
+	// remotes are the auditor's acts that also run against --server, each
+	// with the API path and body it sends (remote.go).
+	remotes map[*cobra.Command]remoteBuild
 }
 
 // config is parsed from flags, then ATTEST_* environment variables.

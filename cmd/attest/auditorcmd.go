@@ -42,11 +42,7 @@ with --auditor-key FILE (or ATTEST_AUDITOR_KEY).`,
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(map[string]string{"private_key": out, "public_key": pub, "fingerprint": fp})
-			}
-			m.printf("Wrote the private key to %s (only you should read it) and the public key to %s.\nFingerprint: %s\nRecord the fingerprint in your firm's working papers; enroll the public key with\n  attest engagement auditor enroll --engagement ID --public-key %s \"YOUR NAME\"\nthen confirm it with attest engagement auditor confirm --auditor-key %s\n", out, pub, fp, pub, out)
-			return nil
+			return m.answer(map[string]string{"private_key": out, "public_key": pub, "fingerprint": fp}, "Wrote the private key to %s (only you should read it) and the public key to %s.\nFingerprint: %s\nRecord the fingerprint in your firm's working papers; enroll the public key with\n  attest engagement auditor enroll --engagement ID --public-key %s \"YOUR NAME\"\nthen confirm it with attest engagement auditor confirm --auditor-key %s\n", out, pub, fp, pub, out)
 		},
 	}
 	keygen.Flags().StringVar(&out, "out", "", "the private key file to write (never overwritten)")
@@ -77,14 +73,9 @@ and confirms it there. NAME is the named auditor the key is for; without
 it, the name in the public key file's comment when it names one, else the
 engagement's only auditor.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			var b []byte
+			var err error
 			if !invite {
 				if pubFile == "" {
 					return attest.Errorf(attest.EINVALID, "give the auditor's public key (--public-key FILE, as attest auditor keygen writes) or --invite")
@@ -101,11 +92,8 @@ engagement's only auditor.`,
 			}
 			if invite {
 				url := "/fieldwork/" + e.ID + "/key"
-				if m.cfg.json {
-					return m.printJSON(map[string]string{"engagement": e.ID, "auditor": name, "invite": url})
-				}
-				m.printf("Send %s this page of your Attest server: %s\nSigned in with their auditor account, they make a key in the browser, enroll it and confirm its fingerprint against their firm's record.\n", name, url)
-				return nil
+				return m.answer(map[string]string{"engagement": e.ID, "auditor": name, "invite": url},
+					"Send %s this page of your Attest server: %s\nSigned in with their auditor account, they make a key in the browser, enroll it and confirm its fingerprint against their firm's record.\n", name, url)
 			}
 			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
@@ -115,15 +103,8 @@ engagement's only auditor.`,
 			if err != nil {
 				return err
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(k)
-			}
-			m.printf("Enrolled key %s for %s on %s. It counts once %s confirms it:\n  attest engagement auditor confirm --engagement %s --auditor-key THEIR-KEY-FILE\n", k.Fingerprint, k.Name, e.ID, k.Name, e.ID)
-			return nil
-		},
+			return m.written(ctx, d, k, "Enrolled key %s for %s on %s. It counts once %s confirms it:\n  attest engagement auditor confirm --engagement %s --auditor-key THEIR-KEY-FILE\n", k.Fingerprint, k.Name, e.ID, k.Name, e.ID)
+		}),
 	}
 	enroll.Flags().StringVar(&pubFile, "public-key", "", "the auditor's public key file (FILE.pub from attest auditor keygen)")
 	enroll.Flags().BoolVar(&invite, "invite", false, "print the page where the auditor enrolls a browser key instead")
@@ -140,34 +121,17 @@ func (m *Main) keyConfirm() *cobra.Command {
 the one your firm recorded: the first statement of your chain, signed with
 the key itself. Only you can confirm it; until then nothing it signs counts.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			k, err := signed(sg, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
-				return fieldwork.Confirm(ctx, env, d.db, ch, actor, e.ID, sl)
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+			k, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.AuditorKey, error) {
+				return fieldwork.Confirm(ctx, c.env, d.db, c.ch, c.actor, e.ID, sl)
 			})
 			if err != nil {
 				return err
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(k)
-			}
-			m.printf("Confirmed key %s for %s on %s.\n", k.Fingerprint, k.Name, e.ID)
-			return nil
-		},
+			return m.answer(k, "Confirmed key %s for %s on %s.\n", k.Fingerprint, k.Name, e.ID)
+		}),
 	}
-	return confirm
+	return m.remote(confirm, func([]string) (string, map[string]any, error) { return "/auditor-keys/confirm", map[string]any{}, nil })
 }
 
 // keyFingerprint is `attest engagement auditor fingerprint`.
@@ -176,13 +140,7 @@ func (m *Main) keyFingerprint() *cobra.Command {
 		Use:   "fingerprint [NAME]",
 		Short: "Show the auditors' enrolled keys and their fingerprints",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			keys, err := d.db.AuditorKeys(ctx, e.ID)
 			if err != nil {
 				return err
@@ -213,7 +171,7 @@ func (m *Main) keyFingerprint() *cobra.Command {
 				m.printf("No auditor key is enrolled on %s.\n", e.ID)
 			}
 			return nil
-		},
+		}),
 	}
 	return fingerprint
 }
@@ -225,13 +183,7 @@ func (m *Main) keyRetire() *cobra.Command {
 		Use:   "retire --fingerprint FP",
 		Short: "Retire a key (lost or replaced): it signs nothing new, what it signed stays valid",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
@@ -240,15 +192,8 @@ func (m *Main) keyRetire() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(k)
-			}
-			m.printf("Retired key %s on %s.\n", k.Fingerprint, e.ID)
-			return nil
-		},
+			return m.written(ctx, d, k, "Retired key %s on %s.\n", k.Fingerprint, e.ID)
+		}),
 	}
 	retire.Flags().StringVar(&fp, "fingerprint", "", "the key's fingerprint")
 	return retire
@@ -342,34 +287,12 @@ func (m *Main) testEvaluate() *cobra.Command {
 		Use:   "evaluate --test N --nature isolated|systematic [--extension DRAW] [--compensating CONTROL] --conclusion TEXT",
 		Short: "Evaluate a test's deviations (the service auditor, signed)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			in.Engagement = e.ID
-			st, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
-				in.Seal = sl
-				return fieldwork.Evaluate(ctx, env, d.db, ch, actor, in)
-			})
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(st)
-			}
-			m.printf("Recorded the evaluation of test %d's deviations (statement %d, signed).\n", in.Test, st.Seq)
-			return nil
-		},
+		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+			in.Engagement, in.Seal = e.ID, sl
+			return fieldwork.Evaluate(ctx, c.env, d.db, c.ch, c.actor, in)
+		}, func(st *attest.Statement) error {
+			return m.answer(st, "Recorded the evaluation of test %d's deviations (statement %d, signed).\n", in.Test, st.Seq)
+		}),
 	}
 	fl := cmd.Flags()
 	fl.Int64Var(&in.Test, "test", 0, "the test with exceptions")
@@ -377,7 +300,7 @@ func (m *Main) testEvaluate() *cobra.Command {
 	fl.Int64Var(&in.Extension, "extension", 0, "the extension drawn after the deviation (attest sample extend)")
 	fl.StringVar(&in.Compensating, "compensating", "", "a compensating control, described and tested")
 	fl.StringVar(&in.Conclusion, "conclusion", "", "the auditor's conclusion")
-	return cmd
+	return m.remote(cmd, func([]string) (string, map[string]any, error) { return evaluationBody(in) })
 }
 
 // populationTest is attest population test: the auditor's signed record
@@ -389,36 +312,17 @@ func (m *Main) populationTest() *cobra.Command {
 		Use:   "test --population ID --procedure TEXT",
 		Short: "Record how a population's completeness and accuracy were tested (the service auditor, signed)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			st, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
-				return fieldwork.TestPopulation(ctx, env, d.db, ch, actor, e.ID, id, procedure, sl)
-			})
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(st)
-			}
-			m.printf("Recorded how population %d was tested (statement %d, signed).\n", id, st.Seq)
-			return nil
-		},
+		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.TestPopulation(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, procedure, sl)
+		}, func(st *attest.Statement) error {
+			return m.answer(st, "Recorded how population %d was tested (statement %d, signed).\n", id, st.Seq)
+		}),
 	}
 	cmd.Flags().Int64Var(&id, "population", 0, "the population")
 	cmd.Flags().StringVar(&procedure, "procedure", "", "how its completeness and accuracy were tested")
-	return cmd
+	return m.remote(cmd, func([]string) (string, map[string]any, error) {
+		return fmt.Sprintf("/populations/%d/tests", id), map[string]any{"procedure": procedure}, nil
+	})
 }
 
 // testReview is attest test review: a reviewer's signed sign-off on a test.
@@ -429,30 +333,17 @@ func (m *Main) testReview() *cobra.Command {
 		Use:   "review --test N [--note TEXT]",
 		Short: "Sign off a test as its reviewer (another member of the audit team, signed)",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			st, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
-				return fieldwork.Review(ctx, env, d.db, ch, actor, e.ID, id, note, sl)
-			})
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(st)
-			}
-			m.printf("Signed off test %d as its reviewer (statement %d).\n", id, st.Seq)
-			return nil
+		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.Review(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, note, sl)
+		}, func(st *attest.Statement) error {
+			return m.answer(st, "Signed off test %d as its reviewer (statement %d).\n", id, st.Seq)
 		}),
 	}
 	cmd.Flags().Int64Var(&id, "test", 0, "the test reviewed")
 	cmd.Flags().StringVar(&note, "note", "", "the reviewer's note")
-	return cmd
+	return m.remote(cmd, func([]string) (string, map[string]any, error) {
+		return fmt.Sprintf("/tests/%d/reviews", id), map[string]any{"note": note}, nil
+	})
 }
 
 // enrollName is the named auditor a key is enrolled for when no NAME is

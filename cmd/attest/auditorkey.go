@@ -14,6 +14,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/spf13/cobra"
 )
 
 // keySigner signs the auditor's statements with the key file on the
@@ -237,4 +238,44 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// auditorCall is what a signed auditor act runs with: the fieldwork
+// environment, the acting auditor's account and the change recorded.
+type auditorCall struct {
+	env   fieldwork.Env
+	actor *attest.User
+	ch    attest.Change
+}
+
+// signedAct is the body every auditor act on a data directory shares: the
+// auditor found by their key (auditorAct), the act signed with it and kept
+// in their journal (signed), then a checkpoint over the ledger.
+func signedAct[T any](ctx context.Context, m *Main, d *data, e *attest.Engagement, act func(c auditorCall, sl fieldwork.Seal) (T, error)) (T, error) {
+	var zero T
+	env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
+	if err != nil {
+		return zero, err
+	}
+	r, err := signed(sg, func(sl fieldwork.Seal) (T, error) { return act(auditorCall{env, actor, ch}, sl) })
+	if err != nil {
+		return zero, err
+	}
+	if _, err := d.checkpoint(ctx); err != nil {
+		return zero, err
+	}
+	return r, nil
+}
+
+// onStatement is the RunE of an auditor's signed act that records one
+// statement (an evaluation, a review, a population's test): the act on the
+// engagement (signedAct), then done says what was recorded.
+func (m *Main) onStatement(act func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error), done func(*attest.Statement) error) func(*cobra.Command, []string) error {
+	return m.onEngagement(func(ctx context.Context, _ *cobra.Command, _ []string, d *data, e *attest.Engagement) error {
+		st, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) { return act(ctx, d, e, c, sl) })
+		if err != nil {
+			return err
+		}
+		return done(st)
+	})
 }

@@ -60,6 +60,17 @@ func (m *Main) loadChecks(f checkFlags) (*check.Set, error) {
 	return s, nil
 }
 
+// checkSetup is what every run of the checks starts from: the checks
+// loaded (loadChecks) and the options with their parameters (checkOptions).
+func (m *Main) checkSetup(f checkFlags) (*check.Set, check.Options, error) {
+	s, err := m.loadChecks(f)
+	if err != nil {
+		return nil, check.Options{}, err
+	}
+	o, err := m.checkOptions(f)
+	return s, o, err
+}
+
 func (m *Main) checkOptions(f checkFlags) (check.Options, error) {
 	o := check.Options{Now: m.Now()}
 	path := f.params
@@ -127,11 +138,7 @@ thresholds in force, and to run the same policies in another Rego engine
 (conftest test --data).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := m.loadChecks(f)
-			if err != nil {
-				return err
-			}
-			o, err := m.checkOptions(f)
+			s, o, err := m.checkSetup(f)
 			if err != nil {
 				return err
 			}
@@ -156,11 +163,7 @@ func (m *Main) checkTest() *cobra.Command {
 		Short: "Run the checks' own Rego unit tests (test_* rules in *_test.rego)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := m.loadChecks(f)
-			if err != nil {
-				return err
-			}
-			o, err := m.checkOptions(f)
+			s, o, err := m.checkSetup(f)
 			if err != nil {
 				return err
 			}
@@ -231,11 +234,7 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 	// A run builds its data once and keeps it to the end: collecting less
 	// often trades a little memory for much less time in the collector.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
-	s, err := m.loadChecks(f)
-	if err != nil {
-		return err
-	}
-	o, err := m.checkOptions(f)
+	s, o, err := m.checkSetup(f)
 	if err != nil {
 		return err
 	}
@@ -457,18 +456,28 @@ func (m *Main) printRun(run *check.Run) {
 // storeEvidence writes bytes to the blob store and records one evidence
 // item for them, dated today.
 func (m *Main) storeEvidence(ctx context.Context, d *data, ch attest.Change, b []byte, e attest.Evidence) (*attest.Evidence, error) {
-	ref, size, err := d.blobs.Put(bytes.NewReader(b))
-	if err != nil {
+	if err := m.putEvidence(d, b, &e); err != nil {
 		return nil, err
-	}
-	e.Ref, e.Size = string(ref), size
-	stampPerformed(&e, b)
-	if e.Date == "" {
-		e.Date = m.today().Format(time.DateOnly)
 	}
 	added, err := d.db.AddEvidence(ctx, ch, []attest.Evidence{e})
 	if err != nil {
 		return nil, err
 	}
 	return &added[0], nil
+}
+
+// putEvidence stores b and fills in e's reference, size and when the
+// control was performed as b records it, and dates e today when it has no
+// date of its own.
+func (m *Main) putEvidence(d *data, b []byte, e *attest.Evidence) error {
+	ref, size, err := d.blobs.Put(bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	e.Ref, e.Size = string(ref), size
+	stampPerformed(e, b)
+	if e.Date == "" {
+		e.Date = m.today().Format(time.DateOnly)
+	}
+	return nil
 }

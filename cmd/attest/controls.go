@@ -147,16 +147,13 @@ func (m *Main) controlsSet() *cobra.Command {
 			if u == (engagement.ControlChange{}) {
 				return &attest.Error{Code: attest.EINVALID, Message: "nothing to change", Hint: "pass --owner, --frequency, --due-days, --status, --reason or --description"}
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			c, _, err := engagement.UpdateControl(ctx, d.db, m.change(), nil, e.ID, args[0], u)
-			if err != nil {
-				return err
-			}
-			return m.written(ctx, d, c, "Updated %s: %s, owner %s, %s (due %s).\n", c.ID, c.Status, ownerWords(*c), c.Frequency, attest.DueRule(c.Frequency, c.DueDays))
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				c, _, err := engagement.UpdateControl(ctx, d.db, m.change(), nil, e.ID, args[0], u)
+				if err != nil {
+					return err
+				}
+				return m.written(ctx, d, c, "Updated %s: %s, owner %s, %s (due %s).\n", c.ID, c.Status, ownerWords(*c), c.Frequency, attest.DueRule(c.Frequency, c.DueDays))
+			})
 		},
 	}
 	fl := cmd.Flags()

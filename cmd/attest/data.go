@@ -349,3 +349,21 @@ func requireControl(ctx context.Context, s attest.Store, id string) (string, err
 	}
 	return up, nil
 }
+
+// onRecord is a command's RunE for one record named by its number on the
+// command line (args[0], read by parse), with the data directory open.
+func (m *Main) onRecord(parse func(string) (int64, error), run func(ctx context.Context, id int64, d *data) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		id, err := parse(args[0])
+		if err != nil {
+			return err
+		}
+		ctx := cmd.Context()
+		return m.withData(ctx, func(d *data) error { return run(ctx, id, d) })
+	}
+}
+
+// numberOf reads the number of a record of the kind named (parseNumber).
+func numberOf(what string) func(string) (int64, error) {
+	return func(s string) (int64, error) { return parseNumber(what, s) }
+}

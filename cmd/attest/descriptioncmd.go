@@ -84,58 +84,56 @@ version that changes nothing is not saved again. Exit status: 0 when saved
 			if file == "" && len(args) != 2 {
 				return attest.Errorf(attest.EINVALID, "give the part and its value, e.g. services.text \"We run payroll for ...\"")
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			var b []byte
-			name := file
-			if file != "" {
-				if b, err = os.ReadFile(file); err != nil {
-					return attest.Errorf(attest.EINVALID, "%v", unwrapPathErr(err))
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				var b []byte
+				var err error
+				name := file
+				if file != "" {
+					if b, err = os.ReadFile(file); err != nil {
+						return attest.Errorf(attest.EINVALID, "%v", unwrapPathErr(err))
+					}
+				} else {
+					_, cur, err := m.loadDescription(ctx, d, e)
+					if err != nil {
+						return err
+					}
+					if b, err = setPart(cur, args[0], args[1]); err != nil {
+						return err
+					}
+					name = args[0]
 				}
-			} else {
-				_, cur, err := m.loadDescription(ctx, d, e)
+				out, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, report.DescriptionEdit{Engagement: e, Name: name, Content: b, Replace: replace, DryRun: dryRun})
+				if out != nil && !m.cfg.json {
+					m.printChanges(out.Changes)
+				}
+				var ae *attest.Error
+				if errors.As(err, &ae) && out != nil && len(out.Removed()) > 0 {
+					ae.Hint = "add the parts to the file, or give --replace to remove them (the current version stays in the ledger)"
+				}
 				if err != nil {
 					return err
 				}
-				if b, err = setPart(cur, args[0], args[1]); err != nil {
-					return err
+				if out.Document != nil {
+					if _, err := d.checkpoint(ctx); err != nil {
+						return err
+					}
 				}
-				name = args[0]
-			}
-			out, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, report.DescriptionEdit{Engagement: e, Name: name, Content: b, Replace: replace, DryRun: dryRun})
-			if out != nil && !m.cfg.json {
-				m.printChanges(out.Changes)
-			}
-			var ae *attest.Error
-			if errors.As(err, &ae) && out != nil && len(out.Removed()) > 0 {
-				ae.Hint = "add the parts to the file, or give --replace to remove them (the current version stays in the ledger)"
-			}
-			if err != nil {
-				return err
-			}
-			if out.Document != nil {
-				if _, err := d.checkpoint(ctx); err != nil {
-					return err
+				if m.cfg.json {
+					return m.printJSON(map[string]any{"document": out.Document, "changes": orEmpty(out.Changes), "gaps": out.Gaps, "dry_run": dryRun})
 				}
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"document": out.Document, "changes": orEmpty(out.Changes), "gaps": out.Gaps, "dry_run": dryRun})
-			}
-			switch {
-			case len(out.Changes) == 0:
-				m.printf("No change: the description inputs already say this; nothing saved.\n")
-			case dryRun:
-				m.printf("Dry run: nothing saved.\n")
-			default:
-				m.printf("Description inputs saved (document %d, ledger entry %d); %d gap(s).\n", out.Document.ID, out.Document.Entry, len(out.Gaps))
-			}
-			for _, g := range out.Gaps {
-				m.printf("  %s: %s\n", g.Part, g.Detail)
-			}
-			return nil
+				switch {
+				case len(out.Changes) == 0:
+					m.printf("No change: the description inputs already say this; nothing saved.\n")
+				case dryRun:
+					m.printf("Dry run: nothing saved.\n")
+				default:
+					m.printf("Description inputs saved (document %d, ledger entry %d); %d gap(s).\n", out.Document.ID, out.Document.Entry, len(out.Gaps))
+				}
+				for _, g := range out.Gaps {
+					m.printf("  %s: %s\n", g.Part, g.Detail)
+				}
+				return nil
+			})
 		},
 	}
 	c.Flags().StringVar(&file, "file", "", "a YAML or JSON file with all the inputs (see attest description template)")
@@ -247,13 +245,7 @@ func (m *Main) descriptionCheck() *cobra.Command {
 		Use:   "check",
 		Short: "List description inputs that are missing or inconsistent; exits 1 when there are any",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			desc, _, err := m.loadDescription(ctx, d, e)
 			if err != nil {
 				return err
@@ -276,7 +268,7 @@ func (m *Main) descriptionCheck() *cobra.Command {
 				return failure{exitFailed}
 			}
 			return nil
-		},
+		}),
 	}
 }
 

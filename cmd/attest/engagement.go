@@ -59,44 +59,41 @@ fieldwork lag.`,
 			if err != nil {
 				return err
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			s := d.db
-			out, err := engagement.Create(ctx, s, m.catalog(), m.change(), nil, specs)
-			if len(out) > 0 {
-				// What was created stays created: sign over it even when a
-				// later spec was refused.
-				if _, cerr := d.checkpoint(ctx); cerr != nil && err == nil {
-					err = cerr
+			return m.withData(ctx, func(d *data) error {
+				s := d.db
+				out, err := engagement.Create(ctx, s, m.catalog(), m.change(), nil, specs)
+				if len(out) > 0 {
+					// What was created stays created: sign over it even when a
+					// later spec was refused.
+					if _, cerr := d.checkpoint(ctx); cerr != nil && err == nil {
+						err = cerr
+					}
 				}
-			}
-			if err != nil {
-				return err
-			}
-			current := ""
-			if _, err := s.Setting(ctx, currentEngagementKey); attest.ErrorCode(err) == attest.ENOTFOUND && len(out) > 0 {
-				current = out[0].Engagement.ID
-				if err := s.SetSetting(ctx, currentEngagementKey, current); err != nil {
+				if err != nil {
 					return err
 				}
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"created": out, "current": current, "notes": notes})
-			}
-			for _, c := range out {
-				m.printf("Created %s: %s, %s, %d controls from the library.\n", c.Engagement.ID, c.Engagement.Label(), describeWhen(c.Engagement), c.Controls)
-			}
-			for _, n := range notes {
-				m.printf("Note: %s\n", n)
-			}
-			if current != "" {
-				m.printf("Current engagement: %s\n", current)
-			}
-			m.printf("Next: attest controls list   (assign owners with `attest controls set ID --owner NAME`)\n")
-			return nil
+				current := ""
+				if _, err := s.Setting(ctx, currentEngagementKey); attest.ErrorCode(err) == attest.ENOTFOUND && len(out) > 0 {
+					current = out[0].Engagement.ID
+					if err := s.SetSetting(ctx, currentEngagementKey, current); err != nil {
+						return err
+					}
+				}
+				if m.cfg.json {
+					return m.printJSON(map[string]any{"created": out, "current": current, "notes": notes})
+				}
+				for _, c := range out {
+					m.printf("Created %s: %s, %s, %d controls from the library.\n", c.Engagement.ID, c.Engagement.Label(), describeWhen(c.Engagement), c.Controls)
+				}
+				for _, n := range notes {
+					m.printf("Note: %s\n", n)
+				}
+				if current != "" {
+					m.printf("Current engagement: %s\n", current)
+				}
+				m.printf("Next: attest controls list   (assign owners with `attest controls set ID --owner NAME`)\n")
+				return nil
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -357,46 +354,43 @@ func (m *Main) engagementShow() *cobra.Command {
 			if len(args) == 1 {
 				m.cfg.engagement = args[0]
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			s := d.db
-			ctls, err := s.Controls(ctx, e.ID)
-			if err != nil {
-				return err
-			}
-			xs, err := s.Exclusions(ctx, e.ID)
-			if err != nil {
-				return err
-			}
-			byStatus := map[attest.Status]int{}
-			for _, c := range ctls {
-				byStatus[c.Status]++
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"engagement": e, "controls": len(ctls), "by_status": byStatus, "exclusions": xs})
-			}
-			w := m.table()
-			fmt.Fprintf(w, "Engagement\t%s (%s)\nReport\t%s\nScope\t%s\nWhen\t%s\nExpected report date\t%s\nService auditor\t%s\n",
-				e.ID, e.Name, label(e), scopeWords(e), describeWhen(e), dashStr(e.ReportDate), dashStr(e.Firm))
-			fmt.Fprintf(w, "Controls\t%d (", len(ctls))
-			for i, st := range attest.Statuses {
-				if i > 0 {
-					fmt.Fprint(w, ", ")
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				s := d.db
+				ctls, err := s.Controls(ctx, e.ID)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintf(w, "%d %s", byStatus[st], st)
-			}
-			fmt.Fprintln(w, ")")
-			w.Flush()
-			if len(xs) > 0 {
-				m.printf("\nCriteria proposed as not relevant (subject to the service auditor's agreement):\n")
-				for _, x := range xs {
-					m.printf("  %s: %s\n", x.CriterionID, x.Reason)
+				xs, err := s.Exclusions(ctx, e.ID)
+				if err != nil {
+					return err
 				}
-			}
-			return nil
+				byStatus := map[attest.Status]int{}
+				for _, c := range ctls {
+					byStatus[c.Status]++
+				}
+				if m.cfg.json {
+					return m.printJSON(map[string]any{"engagement": e, "controls": len(ctls), "by_status": byStatus, "exclusions": xs})
+				}
+				w := m.table()
+				fmt.Fprintf(w, "Engagement\t%s (%s)\nReport\t%s\nScope\t%s\nWhen\t%s\nExpected report date\t%s\nService auditor\t%s\n",
+					e.ID, e.Name, label(e), scopeWords(e), describeWhen(e), dashStr(e.ReportDate), dashStr(e.Firm))
+				fmt.Fprintf(w, "Controls\t%d (", len(ctls))
+				for i, st := range attest.Statuses {
+					if i > 0 {
+						fmt.Fprint(w, ", ")
+					}
+					fmt.Fprintf(w, "%d %s", byStatus[st], st)
+				}
+				fmt.Fprintln(w, ")")
+				w.Flush()
+				if len(xs) > 0 {
+					m.printf("\nCriteria proposed as not relevant (subject to the service auditor's agreement):\n")
+					for _, x := range xs {
+						m.printf("  %s: %s\n", x.CriterionID, x.Reason)
+					}
+				}
+				return nil
+			})
 		},
 	}
 }

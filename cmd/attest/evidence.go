@@ -53,13 +53,7 @@ func (m *Main) evidenceList() *cobra.Command {
 		Use:   "list",
 		Short: "List evidence",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			list, err := d.db.EvidenceList(ctx, strings.ToUpper(control), all)
 			if err != nil {
 				return err
@@ -79,7 +73,7 @@ func (m *Main) evidenceList() *cobra.Command {
 			w.Flush()
 			m.printf("%d evidence items.\n", len(list))
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&control, "control", "", "only evidence for this control")
 	cmd.Flags().BoolVar(&all, "all", false, "include retracted evidence")
@@ -105,17 +99,7 @@ func (m *Main) evidenceShow() *cobra.Command {
 		Use:   "show ID",
 		Short: "Show one evidence item and check its bytes",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			id, err := parseID(args[0])
-			if err != nil {
-				return err
-			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onRecord(parseID, func(ctx context.Context, id int64, d *data) error {
 			e, err := d.db.Evidence(ctx, id)
 			if err != nil {
 				return err
@@ -148,7 +132,7 @@ func (m *Main) evidenceShow() *cobra.Command {
 				return failure{exitFailed}
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -195,20 +179,17 @@ and the SHA-256 of each file with any tool.`,
 			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 				return attest.Errorf(attest.EINVALID, "%s is not empty: export into a new folder", out)
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			items, err := m.exportEvidence(ctx, d, out, strings.ToUpper(control))
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"out": out, "items": items})
-			}
-			m.printf("Exported %d evidence items to %s with manifest.json, checkpoint, ledger.pub and a proof per item.\n", len(items), out)
-			return nil
+			return m.withData(ctx, func(d *data) error {
+				items, err := m.exportEvidence(ctx, d, out, strings.ToUpper(control))
+				if err != nil {
+					return err
+				}
+				if m.cfg.json {
+					return m.printJSON(map[string]any{"out": out, "items": items})
+				}
+				m.printf("Exported %d evidence items to %s with manifest.json, checkpoint, ledger.pub and a proof per item.\n", len(items), out)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "a new folder to write to")

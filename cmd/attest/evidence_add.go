@@ -260,30 +260,13 @@ func (m *Main) evidenceRetract() *cobra.Command {
 		Use:   "retract ID --reason TEXT",
 		Short: "Withdraw evidence, with the reason; the record and the bytes stay",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			id, err := parseID(args[0])
-			if err != nil {
-				return err
-			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onRecord(parseID, func(ctx context.Context, id int64, d *data) error {
 			e, err := evidence.Retract(ctx, d.db, m.change(), nil, id, reason)
 			if err != nil {
 				return hinted(err, attest.EINVALID, "a retraction needs a reason", "--reason")
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(e)
-			}
-			m.printf("Retracted evidence %d (%s), ledger entry %d. The record and its bytes are kept.\n", e.ID, e.Name, e.Retraction.Entry)
-			return nil
-		},
+			return m.written(ctx, d, e, "Retracted evidence %d (%s), ledger entry %d. The record and its bytes are kept.\n", e.ID, e.Name, e.Retraction.Entry)
+		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the evidence is withdrawn (required)")
 	return cmd
@@ -301,13 +284,7 @@ seven years unless changed with --set-retention-days). The records stay, and
 each purge is a ledger entry; bytes that other evidence still uses are kept.
 Evidence that is not retracted is never purged.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			if !cmd.Flags().Changed("older-than-days") {
 				days = evidence.RetentionDays(ctx, d.db)
 			}
@@ -335,7 +312,7 @@ Evidence that is not retracted is never purged.`,
 				m.printf("  %d  %s  retracted %s: %s\n", e.ID, e.Name, e.Retraction.At, e.Retraction.Reason)
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&days, "older-than-days", evidence.DefaultRetentionDays, "purge only what was retracted more than this many days ago")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be purged, change nothing")

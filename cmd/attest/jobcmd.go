@@ -58,11 +58,12 @@ type reportPayload struct {
 }
 
 var jobPayloads = map[string]func() any{
-	jobReviewsDue:  func() any { return &reviewsDuePayload{} },
-	jobCheckRun:    func() any { return &checkRunPayload{} },
-	jobCollect:     func() any { return &collectPayload{} },
-	jobReportBuild: func() any { return &reportPayload{} },
-	jobReminders:   func() any { return &remindersPayload{} },
+	jobReviewsDue:    func() any { return &reviewsDuePayload{} },
+	jobChecklistsDue: func() any { return &checklistsDuePayload{} },
+	jobCheckRun:      func() any { return &checkRunPayload{} },
+	jobCollect:       func() any { return &collectPayload{} },
+	jobReportBuild:   func() any { return &reportPayload{} },
+	jobReminders:     func() any { return &remindersPayload{} },
 }
 
 func jobKinds() []string { return slices.Sorted(maps.Keys(jobPayloads)) }
@@ -219,14 +220,8 @@ func (m *Main) jobRecorder(d *data, j *attest.Job) recorder {
 		if id, ok := j.Effects[effect]; ok {
 			return d.db.Evidence(ctx, id)
 		}
-		ref, size, err := d.blobs.Put(bytes.NewReader(b))
-		if err != nil {
+		if err := m.putEvidence(d, b, &e); err != nil {
 			return nil, err
-		}
-		e.Ref, e.Size = string(ref), size
-		stampPerformed(&e, b)
-		if e.Date == "" {
-			e.Date = m.today().Format(time.DateOnly)
 		}
 		added, err := d.db.AddJobEvidence(ctx, ch, j.Lease(), effect, []attest.Evidence{e})
 		if err != nil {
@@ -307,11 +302,7 @@ func (m *Main) checkRunJob(ctx context.Context, d *data, j *attest.Job) (json.Ra
 		}
 	}
 	f := checkFlags{dir: p.Checks, ids: p.Check, params: p.Params}
-	s, err := m.loadChecks(f)
-	if err != nil {
-		return nil, err
-	}
-	o, err := m.checkOptions(f)
+	s, o, err := m.checkSetup(f)
 	if err != nil {
 		return nil, err
 	}
@@ -395,7 +386,10 @@ job):
   report-build  {"kind": "SOC 2", "type": "Type 2", "format": "html,md", "out": DIR}
   review-reminders  {"unassigned_to": EMAIL}: reminds each reviewer with accounts
                 undecided in an access review past its due date (by mail, or
-                in the outbox admins see); attest serve runs it`,
+                in the outbox admins see); attest serve runs it
+  checklist-reminders  {"every": "168h", "unassigned_to": EMAIL}: mails each
+                assignee of onboarding and offboarding items past their due
+                date, at most once per interval; attest serve runs it`,
 	}
 	c.AddCommand(m.jobList(), m.jobEnqueue())
 	return c

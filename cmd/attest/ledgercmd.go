@@ -81,16 +81,9 @@ func (m *Main) ledgerKey() *cobra.Command {
 		Short: "Print the public key that verifies this ledger's checkpoints",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := m.openToRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			pub, err := d.publicKey()
-			if err != nil {
-				return err
-			}
-			return m.answer(map[string]string{"key": pub}, "%s\n", pub)
+			return m.withLedger(cmd.Context(), func(_ *data, pub string) error {
+				return m.answer(map[string]string{"key": pub}, "%s\n", pub)
+			})
 		},
 	}
 }
@@ -107,58 +100,55 @@ func (m *Main) ledgerProve() *cobra.Command {
 			if !cmd.Flags().Changed("entry") {
 				return attest.Errorf(attest.EINVALID, "say which entry to prove: --entry N")
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			pub, err := d.publicKey()
-			if err != nil {
-				return err
-			}
-			var oldSize int64
-			if oldFile != "" {
-				b, err := os.ReadFile(oldFile)
+			return m.withData(ctx, func(d *data) error {
+				pub, err := d.publicKey()
 				if err != nil {
-					return attest.Errorf(attest.EINVALID, "read checkpoint: %v", err)
-				}
-				old, err := ledger.Open(b, pub)
-				if err != nil {
-					return fmt.Errorf("%s: %w", oldFile, err)
-				}
-				oldSize = old.Size
-			}
-			signed, err := d.checkpoint(ctx)
-			if err != nil {
-				return err
-			}
-			cp, err := ledger.Open(signed, pub)
-			if err != nil {
-				return err
-			}
-			if entry < 0 || entry >= cp.Size {
-				return attest.Errorf(attest.ENOTFOUND, "no entry %d: the ledger has %d entries (0 to %d)", entry, cp.Size, cp.Size-1)
-			}
-			var record []byte
-			if err := d.db.ScanLedger(ctx, entry, entry+1, func(_ int64, rec []byte) error { record = rec; return nil }); err != nil {
-				return err
-			}
-			reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return d.db.ReadHashes(ctx, idx) })
-			p, err := ledger.Prove(reader, record, entry, cp.Size, signed, oldSize)
-			if err != nil {
-				return err
-			}
-			if out != "" {
-				b, _ := jsonIndent(p)
-				if err := writeFileAtomic(out, b); err != nil {
 					return err
 				}
-				if !m.cfg.json {
-					m.printf("Wrote the proof of entry %d in the ledger of %d entries to %s.\nCheck it anywhere with: attest ledger verify-proof --key '%s' --checkpoint CHECKPOINT --proof %s\n", entry, cp.Size, out, pub, out)
-					return nil
+				var oldSize int64
+				if oldFile != "" {
+					b, err := os.ReadFile(oldFile)
+					if err != nil {
+						return attest.Errorf(attest.EINVALID, "read checkpoint: %v", err)
+					}
+					old, err := ledger.Open(b, pub)
+					if err != nil {
+						return fmt.Errorf("%s: %w", oldFile, err)
+					}
+					oldSize = old.Size
 				}
-			}
-			return m.printJSON(p)
+				signed, err := d.checkpoint(ctx)
+				if err != nil {
+					return err
+				}
+				cp, err := ledger.Open(signed, pub)
+				if err != nil {
+					return err
+				}
+				if entry < 0 || entry >= cp.Size {
+					return attest.Errorf(attest.ENOTFOUND, "no entry %d: the ledger has %d entries (0 to %d)", entry, cp.Size, cp.Size-1)
+				}
+				var record []byte
+				if err := d.db.ScanLedger(ctx, entry, entry+1, func(_ int64, rec []byte) error { record = rec; return nil }); err != nil {
+					return err
+				}
+				reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return d.db.ReadHashes(ctx, idx) })
+				p, err := ledger.Prove(reader, record, entry, cp.Size, signed, oldSize)
+				if err != nil {
+					return err
+				}
+				if out != "" {
+					b, _ := jsonIndent(p)
+					if err := writeFileAtomic(out, b); err != nil {
+						return err
+					}
+					if !m.cfg.json {
+						m.printf("Wrote the proof of entry %d in the ledger of %d entries to %s.\nCheck it anywhere with: attest ledger verify-proof --key '%s' --checkpoint CHECKPOINT --proof %s\n", entry, cp.Size, out, pub, out)
+						return nil
+					}
+				}
+				return m.printJSON(p)
+			})
 		},
 	}
 	cmd.Flags().Int64Var(&entry, "entry", -1, "the ledger entry to prove (0-based)")

@@ -129,6 +129,21 @@ func (m *Main) openToRead(ctx context.Context) (*data, error) {
 	return m.open(ctx)
 }
 
+// withLedger opens the data directory to read (openToRead) and runs fn
+// with it and the ledger's public key, which checks what it signed.
+func (m *Main) withLedger(ctx context.Context, fn func(d *data, pub string) error) error {
+	d, err := m.openToRead(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	pub, err := d.publicKey()
+	if err != nil {
+		return err
+	}
+	return fn(d, pub)
+}
+
 // keyElsewhereError is what a command that may sign says when the key is
 // elsewhere and --ledger-key is not given (before it changes anything).
 func (d *data) keyElsewhereError() error {

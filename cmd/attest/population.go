@@ -54,27 +54,17 @@ population (a header and no rows) is valid.`,
 		Use:   "list [--control ID]",
 		Short: "List populations",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
 			ps, err := d.db.Populations(ctx, strings.ToUpper(control))
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(ps)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE")
-			for _, p := range ps {
-				fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name)
-			}
-			return w.Flush()
-		},
+			return m.list(ps, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE", func(w io.Writer) {
+				for _, p := range ps {
+					fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name)
+				}
+			})
+		}),
 	}
 	list.Flags().StringVar(&control, "control", "", "only this control's populations")
 	cmd.AddCommand(imp, list, m.populationReconcile(), m.populationShow(), m.populationTest())
@@ -104,58 +94,55 @@ differences and all.`,
 			if popID <= 0 || (against > 0) == cmd.Flags().Changed("control-total") {
 				return attest.Errorf(attest.EINVALID, "reconcile needs --population ID and either --against ID or --control-total N")
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			pop, err := d.db.Population(ctx, popID)
-			if err != nil {
-				return err
-			}
-			c := attest.Completeness{PopulationID: pop.ID, Note: strings.TrimSpace(note), Missing: []string{}, Extra: []string{}}
-			if against > 0 {
-				other, err := d.db.Population(ctx, against)
+			return m.withData(ctx, func(d *data) error {
+				pop, err := d.db.Population(ctx, popID)
 				if err != nil {
 					return err
 				}
-				if err := reconcileKeys(d.blobs, pop, other, &c); err != nil {
+				c := attest.Completeness{PopulationID: pop.ID, Note: strings.TrimSpace(note), Missing: []string{}, Extra: []string{}}
+				if against > 0 {
+					other, err := d.db.Population(ctx, against)
+					if err != nil {
+						return err
+					}
+					if err := reconcileKeys(d.blobs, pop, other, &c); err != nil {
+						return err
+					}
+					c.Method, c.AgainstID = "reconciled", other.ID
+				} else {
+					if total < 0 {
+						return attest.Errorf(attest.EINVALID, "--control-total must be 0 or more")
+					}
+					c.Method, c.ControlTotal, c.Matched = "control-total", total, pop.Rows
+					if pop.Rows < total {
+						c.MissingCount = total - pop.Rows
+					} else {
+						c.ExtraCount = pop.Rows - total
+					}
+				}
+				saved, err := d.db.AddCompleteness(ctx, m.change(), c)
+				if err != nil {
 					return err
 				}
-				c.Method, c.AgainstID = "reconciled", other.ID
-			} else {
-				if total < 0 {
-					return attest.Errorf(attest.EINVALID, "--control-total must be 0 or more")
+				if _, err := d.checkpoint(ctx); err != nil {
+					return err
 				}
-				c.Method, c.ControlTotal, c.Matched = "control-total", total, pop.Rows
-				if pop.Rows < total {
-					c.MissingCount = total - pop.Rows
-				} else {
-					c.ExtraCount = pop.Rows - total
+				if m.cfg.json {
+					return m.printJSON(saved)
 				}
-			}
-			saved, err := d.db.AddCompleteness(ctx, m.change(), c)
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(saved)
-			}
-			if saved.MissingCount == 0 && saved.ExtraCount == 0 {
-				m.printf("Population %d reconciles: %d items match.\n", pop.ID, saved.Matched)
+				if saved.MissingCount == 0 && saved.ExtraCount == 0 {
+					m.printf("Population %d reconciles: %d items match.\n", pop.ID, saved.Matched)
+					return nil
+				}
+				m.printf("Population %d does not fully reconcile: %d match, %d missing from it, %d extra in it.\n", pop.ID, saved.Matched, saved.MissingCount, saved.ExtraCount)
+				for _, k := range saved.Missing {
+					m.printf("  missing: %s\n", k)
+				}
+				for _, k := range saved.Extra {
+					m.printf("  extra:   %s\n", k)
+				}
 				return nil
-			}
-			m.printf("Population %d does not fully reconcile: %d match, %d missing from it, %d extra in it.\n", pop.ID, saved.Matched, saved.MissingCount, saved.ExtraCount)
-			for _, k := range saved.Missing {
-				m.printf("  missing: %s\n", k)
-			}
-			for _, k := range saved.Extra {
-				m.printf("  extra:   %s\n", k)
-			}
-			return nil
+			})
 		},
 	}
 	cmd.Flags().Int64Var(&popID, "population", 0, "the population to show complete")
@@ -215,17 +202,7 @@ func (m *Main) populationShow() *cobra.Command {
 		Use:   "show ID",
 		Short: "Show a population's provenance and completeness checks",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			id, err := parseNumber("population", args[0])
-			if err != nil {
-				return err
-			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onRecord(numberOf("population"), func(ctx context.Context, id int64, d *data) error {
 			p, err := d.db.Population(ctx, id)
 			if err != nil {
 				return err
@@ -248,7 +225,7 @@ func (m *Main) populationShow() *cobra.Command {
 				m.printf("Completeness (%s, %s by %s): %d matched, %d missing, %d extra. %s\n", c.Method, c.At, c.By, c.Matched, c.MissingCount, c.ExtraCount, c.Note)
 			}
 			return nil
-		},
+		}),
 	}
 }
 

@@ -21,34 +21,32 @@ func (m *Main) progressBar(label string) *progressBar {
 }
 
 func (p *progressBar) update(done, total int64) {
-	if !p.m.Interactive || p.m.cfg.json {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if time.Since(p.last) < 200*time.Millisecond && done < total {
-		return
-	}
-	p.last = time.Now()
-	pct := 100.0
-	if total > 0 {
-		pct = float64(done) * 100 / float64(total)
-	}
-	fmt.Fprintf(p.m.Stderr, "\r%s: %s of %s (%.0f%%)   ", p.label, humanBytes(done), humanBytes(total), pct)
-	p.shown = true
+	p.show(done < total, func() string {
+		pct := 100.0
+		if total > 0 {
+			pct = float64(done) * 100 / float64(total)
+		}
+		return fmt.Sprintf("%s of %s (%.0f%%)", humanBytes(done), humanBytes(total), pct)
+	})
 }
 
 func (p *progressBar) count(done, total int) {
+	p.show(done < total, func() string { return fmt.Sprintf("%d of %d", done, total) })
+}
+
+// show redraws the bar with what line says, for a person at a terminal
+// only, and at most every 200ms until the work is finished.
+func (p *progressBar) show(unfinished bool, line func() string) {
 	if !p.m.Interactive || p.m.cfg.json {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if time.Since(p.last) < 200*time.Millisecond && done < total {
+	if time.Since(p.last) < 200*time.Millisecond && unfinished {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.m.Stderr, "\r%s: %d of %d   ", p.label, done, total)
+	fmt.Fprintf(p.m.Stderr, "\r%s: %s   ", p.label, line())
 	p.shown = true
 }
 

@@ -36,30 +36,27 @@ list is ordered by what blocks the examination most, each with a hint.`,
 				}
 				when = t
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			rep, err := m.assess(ctx, d, e, when)
-			if err != nil {
-				return err
-			}
-			if csvFile != "" {
-				if err := writeReadinessCSV(csvFile, rep); err != nil {
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				rep, err := m.assess(ctx, d, e, when)
+				if err != nil {
 					return err
 				}
-			}
-			if mdFile != "" {
-				if err := writeFileAtomic(mdFile, []byte(readinessMarkdown(rep, when))); err != nil {
-					return err
+				if csvFile != "" {
+					if err := writeReadinessCSV(csvFile, rep); err != nil {
+						return err
+					}
 				}
-			}
-			if m.cfg.json {
-				return m.printJSON(rep)
-			}
-			m.printReadiness(rep, when)
-			return nil
+				if mdFile != "" {
+					if err := writeFileAtomic(mdFile, []byte(readinessMarkdown(rep, when))); err != nil {
+						return err
+					}
+				}
+				if m.cfg.json {
+					return m.printJSON(rep)
+				}
+				m.printReadiness(rep, when)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&csvFile, "csv", "", "also write the per-criterion scores and gaps as CSV")

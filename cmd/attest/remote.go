@@ -18,7 +18,6 @@ import (
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 // The auditor's acts can be made against a server rather than a data
@@ -154,100 +153,87 @@ func (m *Main) remoteDone(out map[string]any, format string, args ...any) error 
 	return nil
 }
 
-// remoteActs are the commands that run against --server, by command path:
-// each builds the API path and body from the command's own flags.
-var remoteActs = map[string]func(fl *pflag.FlagSet, args []string) (string, map[string]any, error){
-	"attest sample draw": func(fl *pflag.FlagSet, _ []string) (string, map[string]any, error) {
-		seed := str(fl, "seed")
-		if seed == "" {
-			var b [16]byte
-			rand.Read(b[:])
-			seed = hex.EncodeToString(b[:])
-		}
-		body := map[string]any{"control": str(fl, "control"), "seed": seed, "stratify": str(fl, "stratify"), "reason": str(fl, "reason")}
-		if n, _ := fl.GetInt64("population"); n > 0 {
-			body["population"] = n
-		}
-		if n, _ := fl.GetInt("size"); n > 0 {
-			body["size"] = n
-		}
-		return "/draws", body, nil
-	},
-	"attest sample extend": func(fl *pflag.FlagSet, _ []string) (string, map[string]any, error) {
-		id, _ := fl.GetInt64("draw")
-		size, _ := fl.GetInt("size")
-		return fmt.Sprintf("/draws/%d/extensions", id), map[string]any{"size": size, "reason": str(fl, "reason")}, nil
-	},
-	"attest test record": func(fl *pflag.FlagSet, _ []string) (string, map[string]any, error) {
-		if b, _ := fl.GetBool("internal"); b {
-			return "", nil, attest.Errorf(attest.EINVALID, "--server is for the service auditor's signed acts; management records internal tests on its own installation")
-		}
-		flags, _ := fl.GetStringArray("item")
-		results, err := parseItems(flags, str(fl, "items-file"))
-		if err != nil {
-			return "", nil, err
-		}
-		var items []string
-		for _, r := range results {
-			line := r.Key + "=" + r.Result
-			if r.Note != "" {
-				line += ":" + r.Note
-			}
-			items = append(items, line)
-		}
-		body := map[string]any{"control": str(fl, "control"), "procedure": str(fl, "procedure"), "items": strings.Join(items, "\n"),
-			"deviations": str(fl, "deviations"), "applies_to": str(fl, "applies-to"), "reason": str(fl, "reason"), "acknowledged": str(fl, "acknowledge"),
-			"test_of_one": str(fl, "test-of-one"), "supported_by": str(fl, "supported-by")}
-		if d, _ := fl.GetInt64("draw"); d > 0 {
-			body["draw"] = d
-		}
-		if b, _ := fl.GetBool("not-performed"); b {
-			body["not_performed"] = "true"
-		}
-		if c := str(fl, "covers"); c != "" {
-			from, to, ok := strings.Cut(c, "..")
-			if !ok {
-				return "", nil, attest.Errorf(attest.EINVALID, "--covers %q: want FROM..TO (YYYY-MM-DD..YYYY-MM-DD)", c)
-			}
-			body["from"], body["to"] = strings.TrimSpace(from), strings.TrimSpace(to)
-		}
-		return "/tests", body, nil
-	},
-	"attest test evaluate": func(fl *pflag.FlagSet, _ []string) (string, map[string]any, error) {
-		id, _ := fl.GetInt64("test")
-		ext, _ := fl.GetInt64("extension")
-		body := map[string]any{"nature": str(fl, "nature"), "compensating": str(fl, "compensating"), "conclusion": str(fl, "conclusion")}
-		if ext > 0 {
-			body["extension"] = ext
-		}
-		return fmt.Sprintf("/tests/%d/evaluations", id), body, nil
-	},
-	"attest test review": func(fl *pflag.FlagSet, _ []string) (string, map[string]any, error) {
-		id, _ := fl.GetInt64("test")
-		return fmt.Sprintf("/tests/%d/reviews", id), map[string]any{"note": str(fl, "note")}, nil
-	},
-	"attest request create": func(fl *pflag.FlagSet, _ []string) (string, map[string]any, error) {
-		return "/requests", map[string]any{"control": str(fl, "control"), "text": str(fl, "text"), "items": str(fl, "items"), "due": str(fl, "due")}, nil
-	},
-	"attest request close": func(_ *pflag.FlagSet, args []string) (string, map[string]any, error) {
-		id, err := strconv.ParseInt(strings.TrimSpace(args[0]), 10, 64)
-		if err != nil || id <= 0 {
-			return "", nil, attest.Errorf(attest.EINVALID, "request %q: want its number", args[0])
-		}
-		return fmt.Sprintf("/requests/%d/close", id), map[string]any{}, nil
-	},
-	"attest population test": func(fl *pflag.FlagSet, _ []string) (string, map[string]any, error) {
-		id, _ := fl.GetInt64("population")
-		return fmt.Sprintf("/populations/%d/tests", id), map[string]any{"procedure": str(fl, "procedure")}, nil
-	},
-	"attest engagement auditor confirm": func(*pflag.FlagSet, []string) (string, map[string]any, error) {
-		return "/auditor-keys/confirm", map[string]any{}, nil
-	},
+// remoteBuild makes an auditor act's API path and body from the values
+// its command's flags were parsed into: the same values the in-process
+// call takes.
+type remoteBuild func(args []string) (string, map[string]any, error)
+
+// remote marks cmd as an auditor act that runs against --server too,
+// sending what build makes.
+func (m *Main) remote(cmd *cobra.Command, build remoteBuild) *cobra.Command {
+	if m.remotes == nil {
+		m.remotes = map[*cobra.Command]remoteBuild{}
+	}
+	m.remotes[cmd] = build
+	return cmd
 }
 
-func str(fl *pflag.FlagSet, name string) string {
-	v, _ := fl.GetString(name)
-	return v
+// randomSeed is a draw's seed when none is given on --server: the server
+// records the seed it is sent, so the CLI makes one as the workflow would.
+func randomSeed() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// drawBody is a draw's API body.
+func drawBody(req fieldwork.DrawRequest) map[string]any {
+	if req.Seed == "" {
+		req.Seed = randomSeed()
+	}
+	body := map[string]any{"control": req.Control, "seed": req.Seed, "stratify": req.Stratify, "reason": req.Reason}
+	if req.PopulationID > 0 {
+		body["population"] = req.PopulationID
+	}
+	if req.Size > 0 {
+		body["size"] = req.Size
+	}
+	return body
+}
+
+// testBody is a test's API body: the item results one KEY=RESULT[:NOTE]
+// per line, the lists comma-separated, as the form sends them.
+func testBody(req fieldwork.TestRequest) map[string]any {
+	var items []string
+	for _, r := range req.Items {
+		line := r.Key + "=" + r.Result
+		if r.Note != "" {
+			line += ":" + r.Note
+		}
+		items = append(items, line)
+	}
+	body := map[string]any{"control": req.Control, "procedure": strings.Join(req.Procedures, ","), "items": strings.Join(items, "\n"),
+		"deviations": req.Deviations, "applies_to": strings.Join(req.AppliesTo, ","), "reason": req.Reason, "acknowledged": req.Acknowledged,
+		"test_of_one": req.TestOfOne, "supported_by": strings.Join(req.SupportedBy, ",")}
+	if req.DrawID > 0 {
+		body["draw"] = req.DrawID
+	}
+	if req.NotPerformed {
+		body["not_performed"] = "true"
+	}
+	if req.From != "" || req.To != "" {
+		body["from"], body["to"] = req.From, req.To
+	}
+	return body
+}
+
+// evaluationBody is a deviation evaluation's API path and body.
+func evaluationBody(in fieldwork.Evaluation) (string, map[string]any, error) {
+	body := map[string]any{"nature": in.Nature, "compensating": in.Compensating, "conclusion": in.Conclusion}
+	if in.Extension > 0 {
+		body["extension"] = in.Extension
+	}
+	return fmt.Sprintf("/tests/%d/evaluations", in.Test), body, nil
+}
+
+// requestNumber is a request's number given on the command line to close
+// it on --server.
+func requestNumber(arg string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(arg), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, attest.Errorf(attest.EINVALID, "request %q: want its number", arg)
+	}
+	return id, nil
 }
 
 // withRemote makes each command of remoteActs run against --server when
@@ -259,7 +245,7 @@ func (m *Main) withRemote(c *cobra.Command) {
 	if c.RunE == nil {
 		return
 	}
-	local, build := c.RunE, remoteActs[c.CommandPath()]
+	local, build := c.RunE, m.remotes[c]
 	c.RunE = func(cmd *cobra.Command, args []string) error {
 		if m.serverURL() == "" || m.cfg.server == "" && build == nil {
 			return local(cmd, args)
@@ -267,7 +253,7 @@ func (m *Main) withRemote(c *cobra.Command) {
 		if build == nil {
 			return attest.Errorf(attest.EINVALID, "%s does not run against --server: only the service auditor's signed acts do", cmd.CommandPath())
 		}
-		path, body, err := build(cmd.Flags(), args)
+		path, body, err := build(args)
 		if err != nil {
 			return err
 		}

@@ -480,33 +480,30 @@ func (m *Main) reportIssued() *cobra.Command {
 			if !bytes.HasPrefix(b, []byte("%PDF-")) {
 				return attest.Errorf(attest.EINVALID, "%s: not a PDF file; the issued report is the CPA firm's final PDF", file)
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			e, err := m.engagement(ctx, d.db)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(b)
-			meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
-				"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
-			if reportDate != "" {
-				meta["report_date"] = reportDate
-			}
-			doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(doc)
-			}
-			m.printf("Kept %s as the issued %s report (%d bytes, sha256 %s), document %d, ledger entry %d.\n", doc.Name, strings.TrimSpace(string(k)+" "+string(t)), doc.Size, meta["sha256"], doc.ID, doc.Entry)
-			if !confirm {
-				m.warn("the trust center will not share it until an admin confirms the engagement letter allows its distribution")
-			}
-			return nil
+			return m.withData(ctx, func(d *data) error {
+				e, err := m.engagement(ctx, d.db)
+				if err != nil {
+					return err
+				}
+				sum := sha256.Sum256(b)
+				meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
+					"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
+				if reportDate != "" {
+					meta["report_date"] = reportDate
+				}
+				doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
+				if err != nil {
+					return err
+				}
+				if m.cfg.json {
+					return m.printJSON(doc)
+				}
+				m.printf("Kept %s as the issued %s report (%d bytes, sha256 %s), document %d, ledger entry %d.\n", doc.Name, strings.TrimSpace(string(k)+" "+string(t)), doc.Size, meta["sha256"], doc.ID, doc.Entry)
+				if !confirm {
+					m.warn("the trust center will not share it until an admin confirms the engagement letter allows its distribution")
+				}
+				return nil
+			})
 		},
 	}
 	add.Flags().StringVar(&file, "file", "", "the final report (PDF) as the CPA firm issued it")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -28,24 +29,22 @@ func (m *Main) requestCreate() *cobra.Command {
 		Short: "Ask for evidence (auditors only)",
 		Args:  cobra.NoArgs,
 		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			r, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
-				return fieldwork.CreateRequest(ctx, env, d.db, ch, actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due, Seal: sl})
+			r, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
+				return fieldwork.CreateRequest(ctx, c.env, d.db, c.ch, c.actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due, Seal: sl})
 			})
 			if err != nil {
 				return err
 			}
-			return m.requestDone(ctx, d, r, "Created request %d for %s.\n")
+			return m.answer(r, "Created request %d for %s.\n", r.ID, r.ControlID)
 		}),
 	}
 	create.Flags().StringVar(&control, "control", "", "the control")
 	create.Flags().StringVar(&text, "text", "", "what is asked")
 	create.Flags().StringVar(&items, "items", "", "the sample items it is for (comma-separated keys)")
 	create.Flags().StringVar(&due, "due", "", "when it is due")
-	return create
+	return m.remote(create, func([]string) (string, map[string]any, error) {
+		return "/requests", map[string]any{"control": control, "text": text, "items": items, "due": due}, nil
+	})
 }
 
 // requestFulfil is `attest request fulfil`.
@@ -55,13 +54,7 @@ func (m *Main) requestFulfil() *cobra.Command {
 		Use:   "fulfil N --evidence ID[,ID]",
 		Short: "Answer a request with evidence",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, r, err := m.openRequest(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onRequest(func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error {
 			var ids []int64
 			for _, s := range strings.Split(evidence, ",") {
 				if s = strings.TrimSpace(s); s == "" {
@@ -73,10 +66,6 @@ func (m *Main) requestFulfil() *cobra.Command {
 				}
 				ids = append(ids, id)
 			}
-			e, err := d.db.Engagement(ctx, r.EngagementID)
-			if err != nil {
-				return err
-			}
 			_, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
 				return err
@@ -85,8 +74,8 @@ func (m *Main) requestFulfil() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return m.requestDone(ctx, d, saved, "Request %d is fulfilled; the auditor closes it after review.\n")
-		},
+			return m.written(ctx, d, saved, "Request %d is fulfilled; the auditor closes it after review.\n", saved.ID)
+		}),
 	}
 	fulfil.Flags().StringVar(&evidence, "evidence", "", "the evidence that answers it")
 	return fulfil
@@ -98,31 +87,23 @@ func (m *Main) requestClose() *cobra.Command {
 		Use:   "close N",
 		Short: "Close a request after review (auditors only)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, r, err := m.openRequest(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			e, err := d.db.Engagement(ctx, r.EngagementID)
-			if err != nil {
-				return err
-			}
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
-				return fieldwork.CloseRequest(ctx, env, d.db, ch, actor, r, sl)
+		RunE: m.onRequest(func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error {
+			saved, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
+				return fieldwork.CloseRequest(ctx, c.env, d.db, c.ch, c.actor, r, sl)
 			})
 			if err != nil {
 				return err
 			}
-			return m.requestDone(ctx, d, saved, "Closed request %d.\n")
-		},
+			return m.answer(saved, "Closed request %d.\n", saved.ID)
+		}),
 	}
-	return closeCmd
+	return m.remote(closeCmd, func(args []string) (string, map[string]any, error) {
+		id, err := requestNumber(args[0])
+		if err != nil {
+			return "", nil, err
+		}
+		return fmt.Sprintf("/requests/%d/close", id), map[string]any{}, nil
+	})
 }
 
 // requestList is `attest request list`.
@@ -145,45 +126,36 @@ func (m *Main) requestList() *cobra.Command {
 			for _, r := range rs {
 				out = append(out, row{r, r.Status == "open" && r.Due != "" && r.Due < today})
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST")
-			for _, r := range out {
-				status := r.Status
-				if r.Overdue {
-					status = "OVERDUE"
+			return m.list(out, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST", func(w io.Writer) {
+				for _, r := range out {
+					status := r.Status
+					if r.Overdue {
+						status = "OVERDUE"
+					}
+					ev := make([]string, len(r.Evidence))
+					for i, x := range r.Evidence {
+						ev[i] = strconv.FormatInt(x, 10)
+					}
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.ControlID, status, dashStr(r.Due), shortList(r.Items, 3), dash(ev), r.Text)
 				}
-				ev := make([]string, len(r.Evidence))
-				for i, x := range r.Evidence {
-					ev[i] = strconv.FormatInt(x, 10)
-				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.ControlID, status, dashStr(r.Due), shortList(r.Items, 3), dash(ev), r.Text)
-			}
-			return w.Flush()
+			})
 		}),
 	}
 	return list
 }
 
-func (m *Main) openRequest(cmd *cobra.Command, arg string) (*data, *attest.Request, error) {
-	id, err := parseNumber("request", arg)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := m.open(cmd.Context())
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := d.db.Request(cmd.Context(), id)
-	if err != nil {
-		d.Close()
-		return nil, nil, err
-	}
-	return d, r, nil
-}
-
-func (m *Main) requestDone(ctx context.Context, d *data, r *attest.Request, format string) error {
-	return m.written(ctx, d, r, format, r.ID)
+// onRequest is the RunE of a command on one request (args[0]): the data
+// directory open, the request and its engagement read.
+func (m *Main) onRequest(run func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error) func(*cobra.Command, []string) error {
+	return m.onRecord(numberOf("request"), func(ctx context.Context, id int64, d *data) error {
+		r, err := d.db.Request(ctx, id)
+		if err != nil {
+			return err
+		}
+		e, err := d.db.Engagement(ctx, r.EngagementID)
+		if err != nil {
+			return err
+		}
+		return run(ctx, d, r, e)
+	})
 }

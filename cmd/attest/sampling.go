@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -378,20 +379,17 @@ func (m *Main) sampleProfile() *cobra.Command {
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "read profile: %v", err)
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			env, actor, err := m.fieldwork(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			p, err := fieldwork.SetProfile(ctx, env, d.db, actor, e.ID, file, b)
-			if err != nil {
-				return err
-			}
-			return m.answer(p, "Loaded the sample-size profile %q.\n", p.Name)
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				env, actor, err := m.fieldwork(ctx, d, e)
+				if err != nil {
+					return err
+				}
+				p, err := fieldwork.SetProfile(ctx, env, d.db, actor, e.ID, file, b)
+				if err != nil {
+					return err
+				}
+				return m.answer(p, "Loaded the sample-size profile %q.\n", p.Name)
+			})
 		},
 	}
 	set.Flags().StringVar(&file, "file", "", "a JSON profile: {\"name\", \"by_frequency\": {\"quarterly\": 2, ...}, \"event_driven\": [{\"max\": 1, \"size\": 1}, ..., {\"max\": 0, \"size\": 40}]}")
@@ -447,9 +445,7 @@ type drawJSON struct {
 }
 
 func (m *Main) sampleDraw() *cobra.Command {
-	var control, seed, stratify, reason string
-	var popID int64
-	var size int
+	var req fieldwork.DrawRequest
 	var redraw bool
 	cmd := &cobra.Command{
 		Use:   "draw --control ID [--population ID] [--seed TEXT] [--size N] [--stratify month|quarter] [--redraw --reason TEXT]",
@@ -465,58 +461,51 @@ draw for a population is binding: another needs --redraw with a reason, and
 both stay visible.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if control == "" {
+			if req.Control == "" {
 				return attest.Errorf(attest.EINVALID, "say which control to sample: --control ID")
 			}
-			if redraw != (strings.TrimSpace(reason) != "") {
+			if redraw != (strings.TrimSpace(req.Reason) != "") {
 				return attest.Errorf(attest.EINVALID, "a redraw needs both --redraw and --reason TEXT")
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			dr, err := signed(sg, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
-				return fieldwork.Draw(ctx, env, ch, actor, fieldwork.DrawRequest{Engagement: e.ID, Control: control, PopulationID: popID, Seed: seed, Size: size, Stratify: stratify, Reason: reason, Seal: sl})
-			})
-			if err != nil {
-				return hinted(err, attest.EINVALID, "no earlier draw", "leave out --redraw")
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			saved, pop, c := dr.Draw, dr.Population, dr.Draw.ControlID
-			items, ranks, all, rule, seed, size := saved.Items, dr.Ranks, dr.AllItems, saved.Rule, saved.Seed, saved.Size
-			out := drawJSON{ID: saved.ID, Control: c, Population: map[string]any{"id": pop.ID, "sha256": pop.Ref, "rows": pop.Rows}, Seed: seed, Size: size, Rule: rule,
-				Stratify: stratify, Binding: saved.Binding, DrawnBy: saved.DrawnBy, Items: items, Ranks: ranks, AllItems: all, Redraw: saved.Redraw}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			kind := "binding draw"
-			if !saved.Binding {
-				kind = "redraw (the first draw stays binding and visible): " + saved.Redraw
-			}
-			m.printf("Drew %d of %d items from population %d for %s (%s), seed %q, %s.\n", len(items), pop.Rows, pop.ID, c, rule, seed, kind)
-			for i, it := range items {
-				m.printf("  %3d  %s\n", i+1, it)
-			}
-			return nil
+			return m.withEngagement(cmd.Context(), func(d *data, e *attest.Engagement) error { return m.draw(cmd.Context(), d, e, req) })
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&control, "control", "", "the control to sample")
-	fl.Int64Var(&popID, "population", 0, "the population (default: the control's latest)")
-	fl.StringVar(&seed, "seed", "", "the seed (default: a random one)")
-	fl.IntVar(&size, "size", 0, "the sample size (default: the firm's table)")
-	fl.StringVar(&stratify, "stratify", "", "spread the sample over the population's months or quarters")
+	fl.StringVar(&req.Control, "control", "", "the control to sample")
+	fl.Int64Var(&req.PopulationID, "population", 0, "the population (default: the control's latest)")
+	fl.StringVar(&req.Seed, "seed", "", "the seed (default: a random one)")
+	fl.IntVar(&req.Size, "size", 0, "the sample size (default: the firm's table)")
+	fl.StringVar(&req.Stratify, "stratify", "", "spread the sample over the population's months or quarters")
 	fl.BoolVar(&redraw, "redraw", false, "draw again for a population that already has its binding draw")
-	fl.StringVar(&reason, "reason", "", "why the redraw (required with --redraw)")
-	return cmd
+	fl.StringVar(&req.Reason, "reason", "", "why the redraw (required with --redraw)")
+	return m.remote(cmd, func([]string) (string, map[string]any, error) { return "/draws", drawBody(req), nil })
+}
+
+// draw makes the auditor's signed draw req on e and prints it.
+func (m *Main) draw(ctx context.Context, d *data, e *attest.Engagement, req fieldwork.DrawRequest) error {
+	dr, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+		req.Engagement, req.Seal = e.ID, sl
+		return fieldwork.Draw(ctx, c.env, c.ch, c.actor, req)
+	})
+	if err != nil {
+		return hinted(err, attest.EINVALID, "no earlier draw", "leave out --redraw")
+	}
+	saved, pop, c := dr.Draw, dr.Population, dr.Draw.ControlID
+	items, ranks, all, rule, seed, size := saved.Items, dr.Ranks, dr.AllItems, saved.Rule, saved.Seed, saved.Size
+	out := drawJSON{ID: saved.ID, Control: c, Population: map[string]any{"id": pop.ID, "sha256": pop.Ref, "rows": pop.Rows}, Seed: seed, Size: size, Rule: rule,
+		Stratify: req.Stratify, Binding: saved.Binding, DrawnBy: saved.DrawnBy, Items: items, Ranks: ranks, AllItems: all, Redraw: saved.Redraw}
+	if m.cfg.json {
+		return m.printJSON(out)
+	}
+	kind := "binding draw"
+	if !saved.Binding {
+		kind = "redraw (the first draw stays binding and visible): " + saved.Redraw
+	}
+	m.printf("Drew %d of %d items from population %d for %s (%s), seed %q, %s.\n", len(items), pop.Rows, pop.ID, c, rule, seed, kind)
+	for i, it := range items {
+		m.printf("  %3d  %s\n", i+1, it)
+	}
+	return nil
 }
 
 // selectItems streams the population's stored file and returns the
@@ -542,19 +531,15 @@ func (m *Main) sampleList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(ds)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCONTROL\tPOPULATION\tSIZE\tBINDING\tSEED\tDRAWN BY\tWHEN")
-			for _, x := range ds {
-				b := "yes"
-				if !x.Binding {
-					b = "no: " + x.Redraw
+			return m.list(ds, "ID\tCONTROL\tPOPULATION\tSIZE\tBINDING\tSEED\tDRAWN BY\tWHEN", func(w io.Writer) {
+				for _, x := range ds {
+					b := "yes"
+					if !x.Binding {
+						b = "no: " + x.Redraw
+					}
+					fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt)
 				}
-				fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt)
-			}
-			return w.Flush()
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&control, "control", "", "only this control's draws")
@@ -575,41 +560,32 @@ smaller ones are tested in full. An extension does not cure a systematic
 deviation.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			if drawID <= 0 || size <= 0 {
 				return attest.Errorf(attest.EINVALID, "extend needs --draw N and --size M (M > 0)")
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Draw, error) {
-				return fieldwork.Extend(ctx, env, d.db, ch, actor, e.ID, drawID, size, reason, sl)
+			ctx := cmd.Context()
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				saved, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Draw, error) {
+					return fieldwork.Extend(ctx, c.env, d.db, c.ch, c.actor, e.ID, drawID, size, reason, sl)
+				})
+				if err != nil {
+					return err
+				}
+				if m.cfg.json {
+					return m.printJSON(saved)
+				}
+				m.printf("Extended draw %d with %d items (draw %d):\n", drawID, len(saved.Items), saved.ID)
+				for _, k := range saved.Items {
+					m.printf("  %s\n", k)
+				}
+				return nil
 			})
-			if err != nil {
-				return err
-			}
-			items := saved.Items
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(saved)
-			}
-			m.printf("Extended draw %d with %d items (draw %d):\n", drawID, len(items), saved.ID)
-			for _, k := range items {
-				m.printf("  %s\n", k)
-			}
-			return nil
 		},
 	}
 	cmd.Flags().Int64Var(&drawID, "draw", 0, "the draw to extend")
 	cmd.Flags().IntVar(&size, "size", 0, "how many items to add")
 	cmd.Flags().StringVar(&reason, "reason", "", "why (e.g. the deviation found)")
-	return cmd
+	return m.remote(cmd, func([]string) (string, map[string]any, error) {
+		return fmt.Sprintf("/draws/%d/extensions", drawID), map[string]any{"size": size, "reason": reason}, nil
+	})
 }

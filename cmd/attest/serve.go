@@ -197,6 +197,7 @@ func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url 
 	if !f.noJobs {
 		// Access review reminders go out through the server's mail.
 		runner.Handlers[jobReviewsDue] = m.reviewsDueHandler(d, ws.Deliver)
+		runner.Handlers[jobChecklistsDue] = m.checklistsDueHandler(d, ws.Deliver)
 		wg.Add(1)
 		go func() { defer wg.Done(); runner.Run(bg) }()
 		log.Info("job runner started", "worker", runner.Worker, "lease", runner.Lease.String(), "schedule", len(runner.Schedule))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -30,10 +31,7 @@ Management's responses to exceptions attach with ` + "`attest test respond`" + `
 
 // testRecord is `attest test record`.
 func (m *Main) testRecord() *cobra.Command {
-	var control, procedures, deviations, fromFile, covers, appliesTo, reason, acknowledged, testOfOne, supportedBy string
-	var items []string
-	var draw int64
-	var internal, notPerformed bool
+	var f testFlags
 	rec := &cobra.Command{
 		Use:   "record --control ID --procedure METHOD[,METHOD] [--draw N] --item KEY=RESULT[:NOTE]... [--deviations isolated|systematic] [--internal]",
 		Short: "Record a test of a control",
@@ -42,82 +40,102 @@ func (m *Main) testRecord() *cobra.Command {
   attest test record --control AC-06 --procedure inspection --internal --items-file results.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if control == "" {
+			if f.control == "" {
 				return attest.Errorf(attest.EINVALID, "say which control was tested: --control ID")
 			}
-			results, err := parseItems(items, fromFile)
+			req, err := f.request()
 			if err != nil {
 				return err
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			req := fieldwork.TestRequest{Engagement: e.ID, Control: control, Internal: internal,
-				Procedures: strings.Split(procedures, ","), DrawID: draw, Items: results, Deviations: deviations, NotPerformed: notPerformed,
-				AppliesTo: splitList(appliesTo), Reason: reason, Acknowledged: acknowledged, TestOfOne: testOfOne, SupportedBy: splitList(supportedBy)}
-			if covers != "" {
-				from, to, ok := strings.Cut(covers, "..")
-				if !ok {
-					return attest.Errorf(attest.EINVALID, "--covers %q: want FROM..TO (YYYY-MM-DD..YYYY-MM-DD)", covers)
-				}
-				req.From, req.To = strings.TrimSpace(from), strings.TrimSpace(to)
-			}
-			var saved *attest.Test
-			if internal {
-				env, actor, err := m.fieldwork(ctx, d, e)
-				if err != nil {
-					return err
-				}
-				saved, err = fieldwork.RecordTest(ctx, env, d.db, m.change(), actor, req)
-				if err != nil {
-					return err
-				}
-			} else {
-				env, actor, sg, ch, err := m.auditorAct(ctx, d, e)
-				if err != nil {
-					return err
-				}
-				saved, err = signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
-					req.Seal = sl
-					return fieldwork.RecordTest(ctx, env, d.db, ch, actor, req)
-				})
-				if err != nil {
-					return err
-				}
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(saved)
-			}
-			whose := "the service auditor's"
-			if internal {
-				whose = "management's internal"
-			}
-			m.printf("Recorded test %d of %s (%s): %s\n", saved.ID, saved.ControlID, whose, saved.Wording)
-			return nil
+			return m.withEngagement(cmd.Context(), func(d *data, e *attest.Engagement) error {
+				return m.recordTest(cmd.Context(), d, e, req)
+			})
 		},
 	}
 	fl := rec.Flags()
-	fl.StringVar(&control, "control", "", "the control tested")
-	fl.StringVar(&procedures, "procedure", "", "how: inquiry, observation, inspection, reperformance (comma-separated; inquiry alone is refused)")
-	fl.Int64Var(&draw, "draw", 0, "the sample draw the items come from (every item of it needs a result)")
-	fl.StringArrayVar(&items, "item", nil, "KEY=no-exception, KEY=deviation:WHAT or KEY=not-applicable:WHY (repeatable)")
-	fl.StringVar(&fromFile, "items-file", "", "item results from a CSV file with columns key,result,note")
-	fl.StringVar(&deviations, "deviations", "", "isolated or systematic (required when a deviation is recorded)")
-	fl.BoolVar(&internal, "internal", false, "management's own internal test, not the auditor's")
-	fl.BoolVar(&notPerformed, "not-performed", false, "no testing performed: the circumstances that warrant the control did not occur (event-driven controls with an evidenced empty population only)")
-	fl.StringVar(&covers, "covers", "", "the part of the period tested, FROM..TO (interim testing; default the whole period)")
-	fl.StringVar(&appliesTo, "applies-to", "", "other engagements (same control, same period) the result also serves, comma-separated")
-	fl.StringVar(&reason, "reason", "", "why fewer items were tested than the size rule asks")
-	fl.StringVar(&acknowledged, "acknowledge", "", "the auditor's word on occurrences with missed or late evidence, to conclude no exceptions despite them")
-	fl.StringVar(&testOfOne, "test-of-one", "", "an automated control tested once: how its configuration was tested (needs --supported-by)")
-	fl.StringVar(&supportedBy, "supported-by", "", "for a test of one: the access and change-management controls over the system, comma-separated")
-	return rec
+	fl.StringVar(&f.control, "control", "", "the control tested")
+	fl.StringVar(&f.procedures, "procedure", "", "how: inquiry, observation, inspection, reperformance (comma-separated; inquiry alone is refused)")
+	fl.Int64Var(&f.draw, "draw", 0, "the sample draw the items come from (every item of it needs a result)")
+	fl.StringArrayVar(&f.items, "item", nil, "KEY=no-exception, KEY=deviation:WHAT or KEY=not-applicable:WHY (repeatable)")
+	fl.StringVar(&f.itemsFile, "items-file", "", "item results from a CSV file with columns key,result,note")
+	fl.StringVar(&f.deviations, "deviations", "", "isolated or systematic (required when a deviation is recorded)")
+	fl.BoolVar(&f.internal, "internal", false, "management's own internal test, not the auditor's")
+	fl.BoolVar(&f.notPerformed, "not-performed", false, "no testing performed: the circumstances that warrant the control did not occur (event-driven controls with an evidenced empty population only)")
+	fl.StringVar(&f.covers, "covers", "", "the part of the period tested, FROM..TO (interim testing; default the whole period)")
+	fl.StringVar(&f.appliesTo, "applies-to", "", "other engagements (same control, same period) the result also serves, comma-separated")
+	fl.StringVar(&f.reason, "reason", "", "why fewer items were tested than the size rule asks")
+	fl.StringVar(&f.acknowledged, "acknowledge", "", "the auditor's word on occurrences with missed or late evidence, to conclude no exceptions despite them")
+	fl.StringVar(&f.testOfOne, "test-of-one", "", "an automated control tested once: how its configuration was tested (needs --supported-by)")
+	fl.StringVar(&f.supportedBy, "supported-by", "", "for a test of one: the access and change-management controls over the system, comma-separated")
+	return m.remote(rec, func([]string) (string, map[string]any, error) {
+		if f.internal {
+			return "", nil, attest.Errorf(attest.EINVALID, "--server is for the service auditor's signed acts; management records internal tests on its own installation")
+		}
+		req, err := f.request()
+		if err != nil {
+			return "", nil, err
+		}
+		return "/tests", testBody(req), nil
+	})
+}
+
+// testFlags are attest test record's flags.
+type testFlags struct {
+	control, procedures, deviations, itemsFile, covers, appliesTo, reason, acknowledged, testOfOne, supportedBy string
+	items                                                                                                       []string
+	draw                                                                                                        int64
+	internal, notPerformed                                                                                      bool
+}
+
+// request parses the flags once into the test recorded, in process or
+// on --server (testBody); the engagement is filled in by the caller.
+func (f *testFlags) request() (fieldwork.TestRequest, error) {
+	results, err := parseItems(f.items, f.itemsFile)
+	if err != nil {
+		return fieldwork.TestRequest{}, err
+	}
+	req := fieldwork.TestRequest{Control: f.control, Internal: f.internal,
+		Procedures: strings.Split(f.procedures, ","), DrawID: f.draw, Items: results, Deviations: f.deviations, NotPerformed: f.notPerformed,
+		AppliesTo: splitList(f.appliesTo), Reason: f.reason, Acknowledged: f.acknowledged, TestOfOne: f.testOfOne, SupportedBy: splitList(f.supportedBy)}
+	if f.covers != "" {
+		from, to, ok := strings.Cut(f.covers, "..")
+		if !ok {
+			return req, attest.Errorf(attest.EINVALID, "--covers %q: want FROM..TO (YYYY-MM-DD..YYYY-MM-DD)", f.covers)
+		}
+		req.From, req.To = strings.TrimSpace(from), strings.TrimSpace(to)
+	}
+	return req, nil
+}
+
+// recordTest records req on e: management's internal test as the local
+// operator, else the service auditor's, signed with their key.
+func (m *Main) recordTest(ctx context.Context, d *data, e *attest.Engagement, req fieldwork.TestRequest) error {
+	req.Engagement = e.ID
+	var saved *attest.Test
+	whose := "the service auditor's"
+	if req.Internal {
+		whose = "management's internal"
+		env, actor, err := m.fieldwork(ctx, d, e)
+		if err != nil {
+			return err
+		}
+		if saved, err = fieldwork.RecordTest(ctx, env, d.db, m.change(), actor, req); err != nil {
+			return err
+		}
+		if _, err := d.checkpoint(ctx); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		saved, err = signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Test, error) {
+			req.Seal = sl
+			return fieldwork.RecordTest(ctx, c.env, d.db, c.ch, c.actor, req)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return m.answer(saved, "Recorded test %d of %s (%s): %s\n", saved.ID, saved.ControlID, whose, saved.Wording)
 }
 
 // testRespond is `attest test respond`.
@@ -129,31 +147,21 @@ func (m *Main) testRespond() *cobra.Command {
 		Short: "Attach management's response to a test with exceptions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			if strings.TrimSpace(text) == "" || testID <= 0 {
 				return attest.Errorf(attest.EINVALID, "respond needs --test N and --text TEXT")
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			_, actor, err := m.fieldwork(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			r, err := fieldwork.Respond(ctx, d.db, m.change(), actor, e.ID, testID, text)
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(r)
-			}
-			m.printf("Attached management's response to test %d.\n", testID)
-			return nil
+			ctx := cmd.Context()
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				_, actor, err := m.fieldwork(ctx, d, e)
+				if err != nil {
+					return err
+				}
+				r, err := fieldwork.Respond(ctx, d.db, m.change(), actor, e.ID, testID, text)
+				if err != nil {
+					return err
+				}
+				return m.written(ctx, d, r, "Attached management's response to test %d.\n", testID)
+			})
 		},
 	}
 	respond.Flags().Int64Var(&testID, "test", 0, "the test with exceptions")
@@ -169,13 +177,7 @@ func (m *Main) testList() *cobra.Command {
 		Use:   "list [--control ID] [--internal]",
 		Short: "List tests: the auditor's by default, management's internal ones with --internal",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
 			all, err := d.db.Tests(ctx, e.ID, strings.ToUpper(listControl))
 			if err != nil {
 				return err
@@ -186,16 +188,12 @@ func (m *Main) testList() *cobra.Command {
 					out = append(out, t)
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tRESULT")
-			for _, t := range out {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, t.Wording)
-			}
-			return w.Flush()
-		},
+			return m.list(out, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tRESULT", func(w io.Writer) {
+				for _, t := range out {
+					fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, t.Wording)
+				}
+			})
+		}),
 	}
 	list.Flags().StringVar(&listControl, "control", "", "only this control")
 	list.Flags().BoolVar(&onlyInternal, "internal", false, "management's internal tests instead of the auditor's")
@@ -208,17 +206,7 @@ func (m *Main) testShow() *cobra.Command {
 		Use:   "show N",
 		Short: "Show one test with its item results and management's responses",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			id, err := parseNumber("test", args[0])
-			if err != nil {
-				return err
-			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: m.onRecord(numberOf("test"), func(ctx context.Context, id int64, d *data) error {
 			t, err := d.db.Test(ctx, id)
 			if err != nil {
 				return err
@@ -242,7 +230,7 @@ func (m *Main) testShow() *cobra.Command {
 				m.printf("Management's response (%s, %s): %s\n", r.By, r.At, r.Text)
 			}
 			return nil
-		},
+		}),
 	}
 	return show
 }

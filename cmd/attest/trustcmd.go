@@ -40,25 +40,15 @@ replaced: a new version is a new document.`,
 			if err := in.Check(); err != nil {
 				return asFlags(err, "title", "audience")
 			}
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			in.EngagementID = e.ID
-			doc, err := trust.Add(ctx, d.db, d.blobs, m.change(), nil, in)
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(doc)
-			}
-			m.printf("Shared %q (%s, %d bytes) in the trust center: %s, document %d, ledger entry %d.\n", doc.Meta["title"], doc.Name, doc.Size,
-				map[string]string{trust.AudiencePublic: "anyone may download it", trust.AudienceNDA: "on request, under the NDA"}[audience], doc.ID, doc.Entry)
-			return nil
+			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+				in.EngagementID = e.ID
+				doc, err := trust.Add(ctx, d.db, d.blobs, m.change(), nil, in)
+				if err != nil {
+					return err
+				}
+				return m.written(ctx, d, doc, "Shared %q (%s, %d bytes) in the trust center: %s, document %d, ledger entry %d.\n", doc.Meta["title"], doc.Name, doc.Size,
+					map[string]string{trust.AudiencePublic: "anyone may download it", trust.AudienceNDA: "on request, under the NDA"}[audience], doc.ID, doc.Entry)
+			})
 		},
 	}
 	add.Flags().StringVar(&file, "file", "", "the document (PDF)")

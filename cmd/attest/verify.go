@@ -49,41 +49,35 @@ authentic and complete remains the auditor's judgment.`,
 			if key != "" {
 				return attest.Errorf(attest.EINVALID, "--key goes with --export FILE.zip")
 			}
-			d, err := m.openToRead(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			pub, err := d.publicKey()
-			if err != nil {
-				return err
-			}
-			in := integrity.Input{Store: d.db, Blobs: d.blobs, PublicKey: pub}
-			if b, err := os.ReadFile(d.path(checkpointFile)); err == nil {
-				in.Checkpoints = append(in.Checkpoints, b)
-			}
-			if in.Witnesses, in.WitnessedKey, err = m.verifyWitnesses(ctx, d, checkpoints); err != nil {
-				return err
-			}
-			p := m.progressBar("verifying blobs")
-			in.Progress = p.update
-			in.Now = m.Now()
-			rep, err := integrity.Check(ctx, in)
-			p.done()
-			if err != nil {
-				return err
-			}
-			_, unresolved, err := auth.LinkNames(ctx, d.db, m.change(), true)
-			if err != nil {
-				return err
-			}
-			if err := m.printVerify(rep, unresolved); err != nil {
-				return err
-			}
-			if !rep.OK {
-				return failure{exitFailed}
-			}
-			return nil
+			return m.withLedger(ctx, func(d *data, pub string) error {
+				in := integrity.Input{Store: d.db, Blobs: d.blobs, PublicKey: pub}
+				if b, err := os.ReadFile(d.path(checkpointFile)); err == nil {
+					in.Checkpoints = append(in.Checkpoints, b)
+				}
+				var err error
+				if in.Witnesses, in.WitnessedKey, err = m.verifyWitnesses(ctx, d, checkpoints); err != nil {
+					return err
+				}
+				p := m.progressBar("verifying blobs")
+				in.Progress = p.update
+				in.Now = m.Now()
+				rep, err := integrity.Check(ctx, in)
+				p.done()
+				if err != nil {
+					return err
+				}
+				_, unresolved, err := auth.LinkNames(ctx, d.db, m.change(), true)
+				if err != nil {
+					return err
+				}
+				if err := m.printVerify(rep, unresolved); err != nil {
+					return err
+				}
+				if !rep.OK {
+					return failure{exitFailed}
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringArrayVar(&checkpoints, "checkpoint", nil, "also compare with the signed checkpoints saved in this file, as with a witness (repeatable)")

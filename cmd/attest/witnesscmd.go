@@ -225,45 +225,42 @@ func (m *Main) witnessAdd() *cobra.Command {
 			if err := m.outsideData(path, kind, loc, dataDir); err != nil {
 				return err
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			pub, err := d.publicKey()
-			if err != nil {
-				return err
-			}
-			added, err := list.Add(dataDir, pub, loc)
-			if err != nil {
-				return err
-			}
-			signed, err := d.checkpoint(ctx)
-			if err != nil {
-				return err
-			}
-			w, err := witness.Open(ctx, loc, m.witnessOptions())
-			if err != nil {
-				return err
-			}
-			if err := w.Send(ctx, signed); err != nil {
-				return fmt.Errorf("the witness did not take the current checkpoint, so it was not added: %w", err)
-			}
-			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-				return attest.Errorf(attest.EINVALID, "the witness list: %v", unwrapPathErr(err))
-			}
-			if err := writeFileAtomic(path, list.Marshal()); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"witness": w.Name(), "kind": kind, "data": dataDir, "list": path, "added": added})
-			}
-			if !added {
-				m.printf("%s is already a witness of %s; it now holds the current checkpoint too.\n", w.Name(), dataDir)
+			return m.withData(ctx, func(d *data) error {
+				pub, err := d.publicKey()
+				if err != nil {
+					return err
+				}
+				added, err := list.Add(dataDir, pub, loc)
+				if err != nil {
+					return err
+				}
+				signed, err := d.checkpoint(ctx)
+				if err != nil {
+					return err
+				}
+				w, err := witness.Open(ctx, loc, m.witnessOptions())
+				if err != nil {
+					return err
+				}
+				if err := w.Send(ctx, signed); err != nil {
+					return fmt.Errorf("the witness did not take the current checkpoint, so it was not added: %w", err)
+				}
+				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+					return attest.Errorf(attest.EINVALID, "the witness list: %v", unwrapPathErr(err))
+				}
+				if err := writeFileAtomic(path, list.Marshal()); err != nil {
+					return err
+				}
+				if m.cfg.json {
+					return m.printJSON(map[string]any{"witness": w.Name(), "kind": kind, "data": dataDir, "list": path, "added": added})
+				}
+				if !added {
+					m.printf("%s is already a witness of %s; it now holds the current checkpoint too.\n", w.Name(), dataDir)
+					return nil
+				}
+				m.printf("Added the witness %s for %s; it holds the current checkpoint and gets every later one.\nThe list of witnesses is %s: keep it outside the data directory, as it is.\n", w.Name(), dataDir, path)
 				return nil
-			}
-			m.printf("Added the witness %s for %s; it holds the current checkpoint and gets every later one.\nThe list of witnesses is %s: keep it outside the data directory, as it is.\n", w.Name(), dataDir, path)
-			return nil
+			})
 		},
 	}
 }

@@ -1,0 +1,366 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/people"
+)
+
+// The roster and its checklists on the web: the roster, a person with
+// their onboarding and offboarding items, the import with its diff, and
+// the items late across the roster. Who reads what is people's to decide
+// (Roster, Show, Checklist): management everything, a manager their
+// reports, an assignee the items given to them, the auditor nothing.
+
+// completions decides acknowledgement and training items for the
+// people workflows: the store's acknowledgement and training records, as
+// of the server's clock.
+func (s *Server) completions() people.Completions { return people.RecordsOf(s.cfg.Store, s.cfg.Now()) }
+
+// rosterPage is the roster with each person's progress.
+type rosterPage struct {
+	head
+	R                  *people.RosterView
+	Status, Department string
+	Manages            bool
+}
+
+func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	q := people.RosterQuery{Status: r.URL.Query().Get("status"), Department: r.URL.Query().Get("department")}
+	v, err := people.Roster(r.Context(), s.cfg.Store, s.completions(), u, q, s.cfg.Now())
+	if err != nil {
+		return err
+	}
+	if underAPI(r) {
+		writeJSON(w, http.StatusOK, v)
+		return nil
+	}
+	title := "People"
+	if v.Reports {
+		title = "Your reports"
+	}
+	return s.renderPage(w, r, http.StatusOK, "people", u, &rosterPage{head: head{Title: title, MainClass: "people"}, R: v, Status: q.Status, Department: q.Department, Manages: attest.Manages(u)})
+}
+
+// personPage is one person with the items the reader may see, and the
+// forms they may use.
+type personPage struct {
+	head
+	P       *people.Profile
+	Manages bool
+	// Mine are the open task items the reader may mark done.
+	Mine []people.ItemStatus
+	// Open are the items not done yet, for management's assign form.
+	Open  []people.ItemStatus
+	Today string
+}
+
+func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	today := s.cfg.Now().UTC().Format(time.DateOnly)
+	pr, err := people.Show(r.Context(), s.cfg.Store, s.completions(), u, r.PathValue("person"), today)
+	if err != nil {
+		return err
+	}
+	if underAPI(r) {
+		writeJSON(w, http.StatusOK, pr)
+		return nil
+	}
+	p := &personPage{head: head{Title: cmpOr(pr.Person.Name, pr.Person.Email), Flash: s.sessions.PopString(r.Context(), "flash"), MainClass: "people"}, P: pr, Manages: attest.Manages(u), Today: today}
+	for _, it := range pr.Items {
+		if it.Done() {
+			continue
+		}
+		p.Open = append(p.Open, it)
+		if it.Kind == attest.ItemTask && (p.Manages || it.AssigneeID == u.ID) {
+			p.Mine = append(p.Mine, it)
+		}
+	}
+	return s.renderPage(w, r, http.StatusOK, "person", u, p)
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// maxDone bounds an item marked done with its evidence files.
+const maxDone = maxUpload
+
+// checklistDone marks a task item done (the assignee, or management
+// naming who did it), with evidence files when sent as multipart: by,
+// on, note, file.
+func (s *Server) checklistDone(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	id, err := pathNumber(r, "item")
+	if err != nil {
+		return err
+	}
+	req, err := s.doneInput(w, r)
+	if err != nil {
+		return err
+	}
+	req.Item = id
+	got, err := people.Done(r.Context(), s.cfg.Store, s.cfg.Blobs, s.completions(), s.actorChange(u), u, req)
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(r.Context())
+	if !underAPI(r) {
+		flash := fmt.Sprintf("%s: done on %s.", got.Item.Title, got.Item.DoneOn)
+		if got.Evidence != 0 {
+			flash += fmt.Sprintf(" The file is evidence %d for %s.", got.Evidence, strings.Join(got.Item.Controls, ", "))
+		}
+		if got.Checklist != nil {
+			flash += fmt.Sprintf(" The %s checklist is complete: evidence %d.", got.Item.Checklist, got.Checklist.ID)
+		}
+		s.sessions.Put(r.Context(), "flash", flash)
+	}
+	answerWrite(w, r, http.StatusOK, got, "/program/people/"+strconv.FormatInt(got.Item.PersonID, 10))
+	return nil
+}
+
+// doneInput reads the done form: multipart with its files staged, or a
+// plain form or JSON without files. Files already staged are dropped
+// when the rest cannot be read.
+func (s *Server) doneInput(w http.ResponseWriter, r *http.Request) (people.DoneRequest, error) {
+	var req people.DoneRequest
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		in, err := readFormInput(w, r)
+		if err != nil {
+			return req, err
+		}
+		req.By, req.On, req.Note = in.str("by"), in.str("on"), in.str("note")
+		return req, nil
+	}
+	if s.cfg.Blobs == nil {
+		return req, &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store"}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxDone)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return req, invalid("the form could not be read")
+	}
+	up := multipartUpload{}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			s.cfg.Blobs.Abort(up.pending())
+			return req, invalid("the form could not be read: " + err.Error())
+		}
+		if part.FormName() == "file" {
+			if _, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition")); params["filename"] == "" {
+				continue // the file field left empty
+			}
+			err = up.file(s.cfg.Blobs, part)
+		} else {
+			var v string
+			if v, err = field(part, 4096); err == nil {
+				switch part.FormName() {
+				case "by":
+					req.By = v
+				case "on":
+					req.On = v
+				case "note":
+					req.Note = v
+				}
+			}
+		}
+		if err != nil {
+			s.cfg.Blobs.Abort(up.pending())
+			return req, err
+		}
+	}
+	req.Evidence = up.req.Items
+	return req, nil
+}
+
+// checklistAssign gives an item to another account (management).
+func (s *Server) checklistAssign(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	id, err := pathNumber(r, "item")
+	if err != nil {
+		return err
+	}
+	in, err := readFormInput(w, r)
+	if err != nil {
+		return err
+	}
+	to := in.str("to")
+	if to == "" {
+		return fieldError("to", "name the account that does the item (its e-mail address)")
+	}
+	it, err := people.Assign(r.Context(), s.cfg.Store, s.actorChange(u), u, id, to)
+	if err != nil {
+		return err
+	}
+	s.checkpointAfterWrite(r.Context())
+	if !underAPI(r) {
+		s.sessions.Put(r.Context(), "flash", fmt.Sprintf("%s is now %s's to do.", it.Title, it.Assignee))
+	}
+	answerWrite(w, r, http.StatusOK, it, "/program/people/"+strconv.FormatInt(it.PersonID, 10))
+	return nil
+}
+
+// importPage is the roster import: the form, then the diff of the file
+// sent with the form that records it.
+type importPage struct {
+	head
+	Got *people.Imported
+	// Name, Contents and Owners are carried from the upload to the
+	// confirmation, which records exactly the file whose diff is shown.
+	Name, Contents, Owners, Error string
+}
+
+func (s *Server) peopleImportPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	if !attest.Manages(u) {
+		return forbidden("only management (an admin or a compliance manager) imports the roster")
+	}
+	return s.renderPage(w, r, http.StatusOK, "people-import", u, &importPage{head: head{Title: "Import the roster", MainClass: "people"}})
+}
+
+// maxRoster bounds a roster file.
+const maxRoster = 16 << 20
+
+// peopleImport reads a roster file (multipart field file, or the
+// confirmation's contents) and answers its diff; nothing is recorded
+// until confirm names the SHA-256 of the very file whose diff was shown.
+func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRoster)
+	if err := r.ParseMultipartForm(maxRoster); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return invalid("the form could not be read (a roster file of at most 16 MiB)")
+	}
+	name, data := strings.TrimSpace(r.FormValue("name")), []byte(r.FormValue("contents"))
+	if f, h, err := r.FormFile("file"); err == nil {
+		defer f.Close()
+		if data, err = io.ReadAll(f); err != nil {
+			return invalid("file: the file could not be read")
+		}
+		name = h.Filename
+	}
+	if len(data) == 0 {
+		return fieldError("file", "send the roster as a CSV file")
+	}
+	if name == "" {
+		name = "roster.csv"
+	}
+	req := people.ImportRequest{Name: name, Data: data, Preview: true}
+	sum := sha256.Sum256(data)
+	if c := strings.TrimSpace(r.FormValue("confirm")); c != "" {
+		if c != hex.EncodeToString(sum[:]) {
+			return fieldError("confirm", "the file sent is not the one whose changes were shown (its SHA-256 differs): upload it again")
+		}
+		req.Confirm = true
+	}
+	owners := r.Form["owner"]
+	req.Owners = map[string]string{}
+	for _, o := range strings.FieldsFunc(strings.Join(owners, ","), func(r rune) bool { return r == ',' || r == '\n' }) {
+		g, e, ok := strings.Cut(strings.TrimSpace(o), "=")
+		if !ok || !slices.Contains(people.Owners, strings.TrimSpace(g)) || !strings.Contains(e, "@") {
+			return fieldError("owner", "%q: want GROUP=EMAIL with a group of people-ops, it or security", o)
+		}
+		req.Owners[strings.TrimSpace(g)] = strings.TrimSpace(e)
+	}
+	got, err := people.Import(r.Context(), s.cfg.Store, s.actorChange(u), u, req)
+	if err != nil && !underAPI(r) && attest.ErrorCode(err) == attest.EINVALID {
+		p := &importPage{head: head{Title: "Import the roster", MainClass: "people"}, Error: attest.ErrorMessage(err)}
+		return s.renderPage(w, r, http.StatusBadRequest, "people-import", u, p)
+	}
+	if err != nil {
+		return err
+	}
+	if got.Recorded {
+		s.checkpointAfterWrite(r.Context())
+	}
+	if underAPI(r) {
+		writeJSON(w, http.StatusOK, got)
+		return nil
+	}
+	if got.Recorded {
+		s.sessions.Put(r.Context(), "flash", fmt.Sprintf("The roster is recorded: %d added, %d changed, %d checklist items opened.", len(got.Diff.Added), len(got.Diff.Changed), len(got.Items)))
+		http.Redirect(w, r, "/program/people", http.StatusSeeOther)
+		return nil
+	}
+	p := &importPage{head: head{Title: "Import the roster: what would change", MainClass: "people"}, Got: got, Name: name, Contents: string(data), Owners: strings.Join(owners, ", ")}
+	return s.renderPage(w, r, http.StatusOK, "people-import", u, p)
+}
+
+// checklistsPage is the items overdue or done late across the roster,
+// grouped by person or by control.
+type checklistsPage struct {
+	head
+	By     string
+	Groups []itemGroup
+	Count  int
+}
+
+// itemGroup is the items of one person or one control.
+type itemGroup struct {
+	Key, Label string
+	PersonID   int64
+	Items      []people.ItemStatus
+}
+
+func (s *Server) checklistsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	by := r.URL.Query().Get("by")
+	if by == "" {
+		by = "person"
+	}
+	if by != "person" && by != "control" {
+		return fieldError("by", "%q: person or control", by)
+	}
+	q := people.ChecklistQuery{Overdue: true, Late: true, Person: r.URL.Query().Get("person")}
+	its, err := people.Checklist(r.Context(), s.cfg.Store, s.completions(), u, q, s.cfg.Now())
+	if err != nil {
+		return err
+	}
+	if underAPI(r) {
+		writeJSON(w, http.StatusOK, map[string]any{"items": its})
+		return nil
+	}
+	return s.renderPage(w, r, http.StatusOK, "checklists", u, &checklistsPage{head: head{Title: "Checklist items late", MainClass: "people"}, By: by, Groups: groupItems(its, by), Count: len(its)})
+}
+
+// groupItems groups items by person or by each control they serve, in
+// the order first met (overdue before done late within a group).
+func groupItems(its []people.ItemStatus, by string) []itemGroup {
+	var out []itemGroup
+	at := map[string]int{}
+	add := func(key, label string, person int64, it people.ItemStatus) {
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			out = append(out, itemGroup{Key: key, Label: label, PersonID: person})
+		}
+		out[i].Items = append(out[i].Items, it)
+	}
+	for _, it := range its {
+		if by == "control" {
+			for _, c := range it.Controls {
+				add(c, c, 0, it)
+			}
+			continue
+		}
+		add(strconv.FormatInt(it.PersonID, 10), it.Person, it.PersonID, it)
+	}
+	for i := range out {
+		slices.SortStableFunc(out[i].Items, func(a, b people.ItemStatus) int {
+			return strings.Compare(b.Status, a.Status) // overdue before done-late
+		})
+	}
+	return out
+}
