@@ -35,7 +35,9 @@ owners and statuses for every control, a year of evidence, the auditor's
 sample and tests, two months of collected data with check runs, description
 inputs, an example issued report, and the drafts (SOC 1, SOC 2, SOC 3,
 bridge and representation letters) in the data directory's reports folder.
-The SOC 2 engagement is left current. Needs no network and no set-up;
+Its compliance program too: policies adopted, approved and published, a
+roster of about 120 people with onboarding and offboarding checklists, their
+acknowledgements and training, and an access review of the identity provider. The SOC 2 engagement is left current. Needs no network and no set-up;
 --pdf also prints the drafts to PDF, which needs Chromium.
 
 The demo also has a sign-in account for every role (password
@@ -103,7 +105,8 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	abs, _ := filepath.Abs(dir)
 	if m.cfg.json {
 		return m.printJSON(map[string]any{"data": abs, "engagements": sum.Engagements, "current": sum.Current, "evidence": sum.Evidence,
-			"check_runs": sum.CheckRuns, "drafts": sum.Drafts, "recommendation": sum.Recommendation})
+			"check_runs": sum.CheckRuns, "policies": sum.Policies, "checklist_items_done": sum.ChecklistItems,
+			"acknowledgements": sum.Acknowledgements, "training_completions": sum.Trainings, "drafts": sum.Drafts, "recommendation": sum.Recommendation})
 	}
 	m.printDemoSummary(ctx, d.db, dir, abs, sum)
 	return nil
@@ -153,20 +156,30 @@ func (p *demoProgram) Checkpoint(ctx context.Context) error {
 }
 
 // CollectAndCheck runs attest collect and attest check run as if it were
-// at, with their own output muted: the demo replays past days.
-func (p *demoProgram) CollectAndCheck(ctx context.Context, dir string, at time.Time) error {
+// at, with their own output muted: the demo replays past days. It
+// returns the collection as kept in evidence.
+func (p *demoProgram) CollectAndCheck(ctx context.Context, dir string, at time.Time) (*demo.Collection, error) {
 	m := p.m
 	now, out, json := m.Now, m.Stdout, m.cfg.json
 	m.Now, m.Stdout, m.cfg.json = func() time.Time { return at }, io.Discard, false
 	defer func() { m.Now, m.Stdout, m.cfg.json = now, out, json }()
-	err := m.collect(ctx, "harbor-systems", dir, "", "demo-exports")
+	const source = "harbor-systems"
+	err := m.collect(ctx, source, dir, "", "demo-exports")
 	if err == nil {
 		err = m.runChecks(ctx, checkFlags{}, "", "", "", false)
 	}
-	if f := (failure{}); errors.As(err, &f) {
-		return nil // the checks found problems: the demo means them to
+	if f := (failure{}); err != nil && !errors.As(err, &f) {
+		return nil, err // failed checks are no error: the demo means them to fail
 	}
-	return err
+	ids, err := m.latestIDs(ctx, p.d)
+	if err != nil {
+		return nil, err
+	}
+	s, err := m.collection(ctx, p.d, ids[source])
+	if err != nil {
+		return nil, err
+	}
+	return &demo.Collection{Evidence: ids[source], Source: s.Source, CollectedAt: s.CollectedAt, By: s.By, Records: s.Records}, nil
 }
 
 // Render writes a draft to the reports folder; a format that cannot be
@@ -201,6 +214,7 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 	}
 	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", sum.Evidence, demo.AuditorDir(dir))
 	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", sum.CheckRuns, countFormats(sum.Drafts), filepath.Join(abs, "reports"))
+	m.printf("\nIts compliance program ran the year through the same workflows: %d policies adopted,\napproved by their named approvers and published (one edited mid-year, one overdue for\nreview); a roster of about 120 people imported month by month, with onboarding and\noffboarding checklists (%d items done, some late); %d acknowledgements of the policies\nasked of people, given in the employee portal (a few outstanding); %d training completions\nimported from the provider's exports (a few people overdue); an access review of the\nidentity provider, its revoke confirmed by the next collection.\n", sum.Policies, sum.ChecklistItems, sum.Acknowledgements, sum.Trainings)
 	m.printf("\nCurrent engagement: %s. Try next:\n", sum.Current)
 	flag := ""
 	if dir != "attest-data" {
@@ -221,6 +235,13 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		bin + " deviations list" + flag,
 		bin + " verify" + flag,
 		bin + " evidence list --control AC-04" + flag,
+		bin + " policy list" + flag,
+		bin + " policy diff change-management" + flag,
+		bin + " people checklist --late" + flag,
+		bin + " people checklist --overdue" + flag,
+		bin + " review status 1" + flag,
+		bin + " ack status" + flag,
+		bin + " training status" + flag,
 		bin + " ledger checkpoint --out checkpoint.txt" + flag,
 		bin + " population list" + flag,
 		bin + " sample list" + flag,

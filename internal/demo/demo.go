@@ -3,7 +3,8 @@
 // engagements, owners and statuses, a year of evidence, the service
 // auditor's signed fieldwork, two months of collected data and check runs,
 // description inputs, disclosures, drafts, sign-in accounts and a trust
-// center. It works through the feature packages' workflows; what only the
+// center; and the year of its compliance program: policies, a roster of
+// about 120 people with their checklists, an access review. It works through the feature packages' workflows; what only the
 // program running it can do (sign checkpoints, collect and check, write
 // drafts, keep the auditor's key files) it asks of a Program.
 package demo
@@ -46,8 +47,8 @@ requested: ["SOC 1 Type 2", "SOC 2 Type 2"]
 controls_operating_months: 14
 `
 
-// people own the demo's controls, by the library's owner role.
-var people = map[string]string{
+// owners own the demo's controls, by the library's owner role.
+var owners = map[string]string{
 	"Chief Executive Officer":  "Maya Lindqvist",
 	"Chief Technology Officer": "Tomas Okafor",
 	"Compliance Manager":       "Priya Raman",
@@ -85,9 +86,10 @@ type Program interface {
 	// Checkpoint signs a checkpoint over the ledger as it stands.
 	Checkpoint(ctx context.Context) error
 	// CollectAndCheck collects the export files in dir and runs the
-	// checks over them, as if it were the time at; checks that fail are
+	// checks over them, as if it were the time at, and returns the
+	// collection as kept (nil when it keeps none); checks that fail are
 	// no error.
-	CollectAndCheck(ctx context.Context, dir string, at time.Time) error
+	CollectAndCheck(ctx context.Context, dir string, at time.Time) (*Collection, error)
 	// Render writes a draft for engagement e under the name slug and
 	// records it, returning the paths written; a format it cannot print
 	// is its own concern, not an error.
@@ -114,12 +116,24 @@ type Summary struct {
 	TypeOne     string
 	Evidence    int
 	CheckRuns   int
-	Drafts      []string
+	// Policies counts the policies adopted, ChecklistItems the checklist
+	// items marked done.
+	Policies       int
+	ChecklistItems int
+	// Acknowledgements and Trainings count those recorded.
+	Acknowledgements int
+	Trainings        int
+	Drafts           []string
 }
 
 // builder is one run of Build.
 type builder struct {
 	Config
+	// users are the demo's accounts by name, for the acts each person
+	// makes with their own account.
+	users map[string]*attest.User
+	// latest is the latest collection of Harbor's systems.
+	latest *Collection
 }
 
 // Build makes Harbor Payroll in cfg's empty store. Its answers file is
@@ -149,6 +163,30 @@ func Build(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	all := append(slices.Clone(created), t1)
+	b.progress("Adopting, approving and publishing Harbor's policies")
+	if sum.Policies, err = b.policies(ctx, periodStart(created), categories(all)); err != nil {
+		return nil, err
+	}
+	rs, err := roster(periodStart(created), periodEnd(created), b.today())
+	if err != nil {
+		return nil, err
+	}
+	asked, err := b.askPolicies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.progress("Importing Harbor's roster month by month, with its checklists and its people's acknowledgements")
+	if sum.ChecklistItems, sum.Acknowledgements, err = b.staff(ctx, rs, periodStart(created), asked); err != nil {
+		return nil, err
+	}
+	b.progress("Importing the training provider's exports")
+	if sum.Trainings, err = b.trainings(ctx, rs, periodStart(created)); err != nil {
+		return nil, err
+	}
+	if err := b.programEvidence(ctx); err != nil {
+		return nil, err
+	}
 	b.progress("Adding a year of evidence, with a few gaps")
 	if sum.Evidence, err = b.evidence(ctx, created); err != nil {
 		return nil, err
@@ -157,11 +195,13 @@ func Build(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	b.progress("Collecting Harbor's systems and running the checks (two months of history)")
-	if sum.CheckRuns, err = b.checks(ctx); err != nil {
+	if sum.CheckRuns, err = b.checks(ctx, rs); err != nil {
+		return nil, err
+	}
+	if err := b.hiresAndLeavers(ctx, current(created), b.latest); err != nil {
 		return nil, err
 	}
 	b.progress("Drafting the reports and letters")
-	all := append(slices.Clone(created), t1)
 	if sum.Drafts, err = b.reports(ctx, all); err != nil {
 		return nil, err
 	}
@@ -170,6 +210,55 @@ func Build(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	return sum, nil
+}
+
+// periodStart is the first day of the engagements' period (the SOC 2
+// Type 2's, which the program's dates follow).
+func periodStart(engs []*attest.Engagement) time.Time {
+	for _, e := range engs {
+		if e.Kind == attest.SOC2 && e.PeriodStart != "" {
+			t, _ := attest.ParseDate(e.PeriodStart)
+			return t
+		}
+	}
+	t, _ := attest.ParseDate(engs[0].PeriodStart)
+	return t
+}
+
+// current is the SOC 2 Type 2, the engagement the demo leaves current.
+func current(engs []*attest.Engagement) *attest.Engagement {
+	for _, e := range engs {
+		if e.Kind == attest.SOC2 {
+			return e
+		}
+	}
+	return engs[0]
+}
+
+// periodEnd is the last day of the SOC 2 Type 2's period.
+func periodEnd(engs []*attest.Engagement) time.Time {
+	for _, e := range engs {
+		if e.Kind == attest.SOC2 && e.PeriodEnd != "" {
+			t, _ := attest.ParseDate(e.PeriodEnd)
+			return t
+		}
+	}
+	t, _ := attest.ParseDate(engs[0].PeriodEnd)
+	return t
+}
+
+// categories are the Trust Services categories any engagement has in
+// scope.
+func categories(engs []*attest.Engagement) []string {
+	var out []string
+	for _, e := range engs {
+		for _, c := range e.Categories {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // progress tells the person running the demo what it is doing.
@@ -267,7 +356,7 @@ func statuses(ctls []attest.Control, now time.Time, accounts map[string]int64) {
 	notStarted := map[string]bool{"MON-02": true}
 	for i := range ctls {
 		c := &ctls[i]
-		c.Owner = people[c.OwnerRole]
+		c.Owner = owners[c.OwnerRole]
 		c.OwnerID = accounts[c.Owner]
 		c.UpdatedAt = now.UTC().Format(time.RFC3339)
 		switch {

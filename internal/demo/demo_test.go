@@ -11,19 +11,38 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/ack"
 	"github.com/attest-dev/attest/auditsig"
+	"github.com/attest-dev/attest/collect"
+	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/demo"
+	"github.com/attest-dev/attest/people"
+	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/report"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/training"
 )
 
-// program stands for the command line: it signs no checkpoint, collects
-// nothing, and names the drafts it is asked to write.
-type program struct{ drafts []string }
+// program stands for the command line: it signs no checkpoint, reads
+// the collections without keeping them, and names the drafts it is asked
+// to write.
+type program struct {
+	drafts      []string
+	collections int
+}
 
 func (p *program) Checkpoint(context.Context) error { return nil }
 
-func (p *program) CollectAndCheck(context.Context, string, time.Time) error { return nil }
+// CollectAndCheck reads the exports as the program would collect them,
+// and keeps nothing.
+func (p *program) CollectAndCheck(_ context.Context, dir string, at time.Time) (*demo.Collection, error) {
+	res, err := collect.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	p.collections++
+	return &demo.Collection{Evidence: int64(p.collections), Source: "harbor-systems", CollectedAt: at.UTC().Format(time.RFC3339), By: "test", Records: res.Records}, nil
+}
 
 func (p *program) Render(_ context.Context, _ *attest.Engagement, _ *report.Document, slug string) ([]string, error) {
 	p.drafts = append(p.drafts, slug)
@@ -87,7 +106,105 @@ func TestBuild(t *testing.T) {
 	if ndas, err := db.NDAs(ctx); err != nil || len(ndas) != 1 {
 		t.Errorf("NDAs %v %v", ndas, err)
 	}
+	checkProgram(t, ctx, db, now, sum)
+	// What verify checks holds: every entry replayed against the records.
+	rep, err := integrity.Check(ctx, integrity.Input{Store: db, Blobs: bs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK {
+		t.Errorf("verify: %+v", rep.Problems[:min(len(rep.Problems), 5)])
+	}
 	if _, err := demo.Build(ctx, demo.Config{Store: db, Blobs: bs, Dir: dir, Now: func() time.Time { return now }, Program: p}); attest.ErrorCode(err) != attest.ECONFLICT {
 		t.Errorf("a second build into the same store: %v", err)
+	}
+}
+
+// checkProgram checks the compliance program the demo runs: every policy that
+// fits Harbor published, the change management policy at version 2 and
+// the pilot's physical security policy overdue for review.
+func checkProgram(t *testing.T, ctx context.Context, db attest.Store, now time.Time, sum *demo.Summary) {
+	t.Helper()
+	ps, err := policy.List(ctx, db, nil, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != sum.Policies || len(ps) < 18 {
+		t.Errorf("%d policies, summary %d", len(ps), sum.Policies)
+	}
+	var overdue []string
+	for _, p := range ps {
+		if p.Status != attest.PolicyPublished || p.Owner == 0 {
+			t.Errorf("%s: %s, owner %d", p.ID, p.Status, p.Owner)
+		}
+		if p.ReviewState == policy.ReviewOverdue {
+			overdue = append(overdue, p.ID)
+		}
+		if want := map[string]int{"change-management": 2}[p.ID]; max(want, 1) != p.Version || p.Published != p.Version {
+			t.Errorf("%s: version %d, published %d", p.ID, p.Version, p.Published)
+		}
+	}
+	if !slices.Equal(overdue, []string{"physical-security"}) {
+		t.Errorf("overdue for review: %v", overdue)
+	}
+	roster, err := db.People(ctx)
+	if err != nil || len(roster) < 110 || len(roster) > 130 {
+		t.Errorf("%d people on the roster: %v", len(roster), err)
+	}
+	items, err := people.Checklist(ctx, db, nil, nil, people.ChecklistQuery{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, it := range items {
+		count[it.Status]++
+		if it.Person == "hannah.cole@harbor.example" && it.Key == "sso-disabled" && it.Status != people.DoneLate {
+			t.Errorf("Hannah's account disabled: %s", it.Status)
+		}
+	}
+	if count[people.DoneOnTime] < 50 || count[people.DoneLate] == 0 || sum.ChecklistItems == 0 {
+		t.Errorf("checklist items %v, %d done", count, sum.ChecklistItems)
+	}
+	acks, err := ack.Load(ctx, db, now.Format(time.DateOnly), ack.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acks.Total.Acknowledged < 1000 || acks.Total.Outstanding == 0 || acks.Total.Acknowledged > sum.Acknowledgements {
+		t.Errorf("acknowledgements %+v, recorded %d", acks.Total, sum.Acknowledgements)
+	}
+	tr, err := training.Load(ctx, db, now.Format(time.DateOnly), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Current < 80 || tr.Overdue == 0 || sum.Trainings == 0 {
+		t.Errorf("training: %d current, %d overdue, %d imported", tr.Current, tr.Overdue, sum.Trainings)
+	}
+	pops, err := db.Populations(ctx, "AC-04")
+	if err != nil || len(pops) == 0 {
+		t.Errorf("leaver populations %v %v", pops, err)
+	}
+	cs, err := db.Campaigns(ctx)
+	if err != nil || len(cs) != 1 || cs[0].Status != attest.CampaignCompleted || cs[0].EvidenceID == 0 {
+		t.Fatalf("access reviews %+v %v", cs, err)
+	}
+	ris, err := db.ReviewItems(ctx, cs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var revoked []string
+	kept := 0
+	for _, it := range ris {
+		if it.Decision == attest.DecisionRevoke && it.Removed != "" {
+			revoked = append(revoked, it.Account)
+		}
+		if it.Privileged && it.Decision == attest.DecisionKeep && it.Reason != "" {
+			kept++
+		}
+		if it.Reviewer == it.Person {
+			t.Errorf("%s reviews their own access", it.Reviewer)
+		}
+	}
+	if !slices.Contains(revoked, "hannah.cole@harbor.example") || kept == 0 {
+		t.Errorf("revoked and confirmed %v, privileged kept %d", revoked, kept)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/deviation"
+	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/report"
 )
 
@@ -20,20 +22,38 @@ var files embed.FS
 
 // checks collects the demo's systems three times over the last two
 // months, running the checks after each collection: the first runs find
-// more than the last, which still finds a few real problems.
-func (b *builder) checks(ctx context.Context) (int, error) {
+// more than the last, which still finds a few real problems. Between the
+// second and the third, the access review of the identity provider runs
+// from the second collection; the third confirms its revokes.
+func (b *builder) checks(ctx context.Context, rs *people.Demo) (int, error) {
 	dir := filepath.Join(b.Dir, "demo-exports")
 	today := b.today()
 	runs := 0
+	var campaign int64
 	for i, ago := range []int{56, 28, 1} {
 		at := today.AddDate(0, 0, -ago).Add(7 * time.Hour)
-		if err := writeExports(dir, at, i); err != nil {
+		if err := writeExports(dir, at, i, rs); err != nil {
 			return runs, err
 		}
-		if err := b.Program.CollectAndCheck(ctx, dir, at); err != nil {
+		col, err := b.Program.CollectAndCheck(ctx, dir, at)
+		if err != nil {
 			return runs, err
 		}
 		runs++
+		if col != nil {
+			b.latest = col
+		}
+		switch {
+		case col == nil:
+		case i == 1:
+			b.progress("Reviewing access to the identity provider")
+			campaign, err = b.startReview(ctx, col, at)
+		case i == 2 && campaign != 0:
+			err = b.finishReview(ctx, campaign, col, at)
+		}
+		if err != nil {
+			return runs, err
+		}
 	}
 	return runs, nil
 }
@@ -44,9 +64,8 @@ func (b *builder) checks(ctx context.Context) (int, error) {
 //
 // It is long because it is fixture data: one block per system's export,
 // each with the story of its problems by round, read top to bottom.
-func writeExports(dir string, at time.Time, round int) error {
+func writeExports(dir string, at time.Time, round int, rs *people.Demo) error {
 	day := func(days int) string { return at.AddDate(0, 0, -days).Format(time.RFC3339) }
-	date := func(days int) string { return at.AddDate(0, 0, -days).Format(time.DateOnly) }
 	out := map[string]string{}
 	// AWS IAM credential report: Tomas had no MFA until round 1; the CI
 	// deploy key was 120 days old until it was rotated in round 2.
@@ -67,34 +86,12 @@ func writeExports(dir string, at time.Time, round int) error {
 	iam += row("tomas.okafor", day(600), "true", day(5), tomasMFA, "false", "N/A", "N/A")
 	iam += row("ci-deployer", day(500), "false", "N/A", "false", "true", ciRotated, day(1))
 	out["aws/credential-report.csv"] = iam
-	// HR roster and identity provider: Hannah left 20 days before round
-	// 1; her account was only deprovisioned in round 2.
-	leaverStatus := "ACTIVE"
-	if round >= 2 {
-		leaverStatus = "DEPROVISIONED"
-	}
-	hr := "employee_id,email,name,status,start_date,end_date,department\n" +
-		"E100,priya.raman@harbor.example,Priya Raman,active,2021-03-01,,Compliance\n" +
-		"E101,tomas.okafor@harbor.example,Tomas Okafor,active,2020-06-15,,Engineering\n" +
-		"E102,jonah.weiss@harbor.example,Jonah Weiss,active,2022-01-10,,Security\n"
-	if round >= 1 {
-		hr += "E103,hannah.cole@harbor.example,Hannah Cole,terminated,2021-09-01," + date(8) + ",People\n"
-	} else {
-		hr += "E103,hannah.cole@harbor.example,Hannah Cole,active,2021-09-01,,People\n"
-	}
-	out["hr/roster.csv"] = hr
-	user := func(id, email, first, last, status string, login int) map[string]any {
-		return map[string]any{"id": id, "status": status, "created": day(800), "activated": day(799), "statusChanged": day(10),
-			"lastLogin": day(login), "lastUpdated": day(3), "passwordChanged": day(90),
-			"profile":     map[string]any{"login": email, "email": email, "firstName": first, "lastName": last},
-			"credentials": map[string]any{"provider": map[string]any{"type": "OKTA", "name": "OKTA"}}}
-	}
-	okta := []any{
-		user("00u1priya", "priya.raman@harbor.example", "Priya", "Raman", "ACTIVE", 1),
-		user("00u2tomas", "tomas.okafor@harbor.example", "Tomas", "Okafor", "ACTIVE", 2),
-		user("00u3jonah", "jonah.weiss@harbor.example", "Jonah", "Weiss", "ACTIVE", 1),
-		user("00u4hannah", "hannah.cole@harbor.example", "Hannah", "Cole", leaverStatus, 9),
-	}
+	// HR roster and identity provider, from Harbor's roster: everyone
+	// who had started, leavers marked terminated, and their accounts
+	// deprovisioned on the day the checklist says IT did it: Hannah's
+	// only in round 2.
+	out["hr/roster.csv"] = hrExport(rs, at)
+	okta := oktaExport(rs, at)
 	// GitHub: the tax service's default branch still needs no review.
 	protection := func(repo string, reviews int) map[string]any {
 		p := map[string]any{
@@ -166,6 +163,65 @@ spec:
 		}
 	}
 	return nil
+}
+
+// hrExport is the HR system's roster export as of at.
+func hrExport(rs *people.Demo, at time.Time) string {
+	day := at.Format(time.DateOnly)
+	var b strings.Builder
+	b.WriteString("employee_id,email,name,status,start_date,end_date,department,manager_email\n")
+	for _, p := range rs.People {
+		started, left := onRoster(p, day)
+		if !started {
+			continue
+		}
+		status, end := "active", ""
+		if left {
+			status, end = "terminated", p.End
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s\n", p.EmployeeID, p.Email, p.Name, status, p.Start, end, p.Department, p.Manager)
+	}
+	return b.String()
+}
+
+// oktaExport is the identity provider's users as of at: an account for
+// everyone who had started, deprovisioned once IT disabled it; the IT
+// Administrator a super admin, the CTO and the Infrastructure Lead
+// production admins.
+func oktaExport(rs *people.Demo, at time.Time) []any {
+	day := at.Format(time.DateOnly)
+	stamp := func(d string) string { t, _ := attest.ParseDate(d); return t.Add(9 * time.Hour).Format(time.RFC3339) }
+	var out []any
+	for _, p := range rs.People {
+		started, left := onRoster(p, day)
+		if !started {
+			continue
+		}
+		status, changed := "ACTIVE", p.Start
+		if left {
+			if off := disabledOn(rs, p); off <= day {
+				status, changed = "DEPROVISIONED", off
+			}
+		}
+		groups := []any{"Everyone", p.Department}
+		switch p.Name {
+		case "Kenji Mori":
+			groups = append(groups, "Okta Super Admins")
+		case "Tomas Okafor", "Sam Adeyemi":
+			groups = append(groups, "AWS Production Admins")
+		}
+		first, last, _ := strings.Cut(p.Name, " ")
+		login := at.AddDate(0, 0, -1-int(demoHash(p.Email+day)%12)).Format(time.RFC3339)
+		if left {
+			end, _ := attest.ParseDate(p.End)
+			login = end.Add(17 * time.Hour).Format(time.RFC3339)
+		}
+		out = append(out, map[string]any{"id": oktaID(p.Email), "status": status, "created": stamp(p.Start), "activated": stamp(p.Start), "statusChanged": stamp(changed),
+			"lastLogin": login, "lastUpdated": stamp(changed), "passwordChanged": stamp(p.Start),
+			"profile":     map[string]any{"login": p.Email, "email": p.Email, "firstName": first, "lastName": last, "department": p.Department, "groups": groups},
+			"credentials": map[string]any{"provider": map[string]any{"type": "OKTA", "name": "OKTA"}}})
+	}
+	return out
 }
 
 // reports records each engagement's description inputs and what Harbor

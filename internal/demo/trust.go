@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -24,9 +25,19 @@ var Users = []attest.User{
 	{Email: "maya.lindqvist@harbor.example", Name: "Maya Lindqvist", Role: attest.RoleViewer},
 }
 
+// Staff are the other Harbor people with an account: the control owners
+// who own, approve or review in the compliance program (the CTO approves
+// the technical policies; managers review their teams' access).
+var Staff = []attest.User{
+	{Email: "tomas.okafor@harbor.example", Name: "Tomas Okafor", Role: attest.RoleOwner},
+	{Email: "lucia.fernandes@harbor.example", Name: "Lucia Fernandes", Role: attest.RoleOwner},
+	{Email: "grace.mensah@harbor.example", Name: "Grace Mensah", Role: attest.RoleOwner},
+}
+
 // accounts gives the demo its sign-in accounts, first, so that the
 // auditor and the control owners are linked to them from the start.
-// It returns each account's ID by name.
+// It returns each account's ID by name, and keeps the accounts for the
+// program's acts, each made by its own account.
 func (b *builder) accounts(ctx context.Context) (map[string]int64, error) {
 	ch := attest.Change{Actor: "Kenji Mori", At: b.Now()}
 	// One hash for all: the sample users share the demo password.
@@ -35,13 +46,15 @@ func (b *builder) accounts(ctx context.Context) (map[string]int64, error) {
 		return nil, err
 	}
 	ids := map[string]int64{}
-	for _, u := range Users {
+	b.users = map[string]*attest.User{}
+	for _, u := range append(slices.Clone(Users), Staff...) {
 		u.PasswordHash = hash
 		saved, err := b.Store.SaveUser(ctx, ch, u)
 		if err != nil {
 			return nil, err
 		}
 		ids[saved.Name] = saved.ID
+		b.users[saved.Name] = saved
 	}
 	return ids, nil
 }
