@@ -262,7 +262,7 @@ func checkGaps(c attest.Control, failed []FailedCheck) []Gap {
 	for _, f := range failed {
 		out = append(out, Gap{Kind: FailingCheck, Ref: c.ID,
 			Detail: fmt.Sprintf("%s: check %s (%s, %s) finds %d resource(s) not meeting it in the run of %s", c.ID, f.ID, f.Title, f.Severity, f.Failing, f.RunAt),
-			Check: f.ID, Hint: "see them by running the check without recording it; fix them, or document why they are acceptable"})
+			Check:  f.ID, Hint: "see them by running the check without recording it; fix them, or document why they are acceptable"})
 	}
 	return out
 }
