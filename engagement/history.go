@@ -134,9 +134,12 @@ func reason(r string) string {
 	return ""
 }
 
-// ImplementedSince is the day a control last became implemented, from its
-// history (events): "" when it has been implemented since it was recorded,
-// or when it is not implemented now.
+// ImplementedSince is the day a control that is implemented now last
+// became implemented, from its history (events): the day of its latest
+// Implemented event, or "" when it was recorded as implemented and never
+// withdrawn since (in place before the period, as far as Attest knows).
+// A control withdrawn or retired and not implemented again is not
+// implemented now: callers ask only of implemented controls.
 func ImplementedSince(events []ControlEvent) string {
 	since := ""
 	for _, ev := range events {

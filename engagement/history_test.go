@@ -74,3 +74,23 @@ func join(l []string) string {
 	}
 	return out
 }
+
+// A control recorded as implemented, withdrawn and implemented again has
+// been in place since the second time; one recorded as implemented and
+// only changed since, since before the period.
+func TestImplementedSince(t *testing.T) {
+	ev := func(day, what string) engagement.ControlEvent { return engagement.ControlEvent{Date: day, What: what} }
+	cases := []struct {
+		events []engagement.ControlEvent
+		want   string
+	}{
+		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-03-01", engagement.Changed)}, ""},
+		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-04-01", engagement.Withdrawn), ev("2026-05-10", engagement.Implemented)}, "2026-05-10"},
+		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-02-01", engagement.Implemented), ev("2026-04-01", engagement.Withdrawn), ev("2026-06-03", engagement.Implemented)}, "2026-06-03"},
+	}
+	for i, c := range cases {
+		if got := engagement.ImplementedSince(c.events); got != c.want {
+			t.Errorf("case %d: %q, want %q", i, got, c.want)
+		}
+	}
+}
