@@ -111,20 +111,9 @@ func (s *Store) Acknowledgements(ctx context.Context, person int64) ([]attest.Ac
 		q += ` WHERE person_id = ?`
 		args = append(args, person)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.Acknowledgement{}
-	for rows.Next() {
-		var a attest.Acknowledgement
-		if err := rows.Scan(&a.ID, &a.PersonID, &a.PolicyID, &a.Version, &a.SHA256, &a.At, &a.Via, &a.Note, &a.By, &a.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, q+` ORDER BY id`, args, func(rows *sql.Rows, a *attest.Acknowledgement) error {
+		return rows.Scan(&a.ID, &a.PersonID, &a.PolicyID, &a.Version, &a.SHA256, &a.At, &a.Via, &a.Note, &a.By, &a.Entry)
+	})
 }
 
 // LatestAcknowledgements is, per person and policy, the latest version
@@ -210,20 +199,9 @@ func (s *Store) Completions(ctx context.Context, person int64) ([]attest.Complet
 		q += ` WHERE person_id = ?`
 		args = append(args, person)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.Completion{}
-	for rows.Next() {
-		var c attest.Completion
-		if err := rows.Scan(&c.ID, &c.PersonID, &c.Email, &c.Course, &c.Completed, &c.Score, &c.Certificate, &c.Evidence, &c.Source, &c.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, q+` ORDER BY id`, args, func(rows *sql.Rows, c *attest.Completion) error {
+		return rows.Scan(&c.ID, &c.PersonID, &c.Email, &c.Course, &c.Completed, &c.Score, &c.Certificate, &c.Evidence, &c.Source, &c.Entry)
+	})
 }
 
 // SavePortalLink keeps a new sign-in link.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -155,22 +156,12 @@ func (s *Store) People(ctx context.Context) ([]attest.Person, error) {
 }
 
 func (s *Store) people(ctx context.Context, where string, args ...any) ([]attest.Person, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+personCols+` FROM people `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.Person{}
-	for rows.Next() {
-		var p attest.Person
+	return queryAll(ctx, s, `SELECT `+personCols+` FROM people `+where+` ORDER BY id`, args, func(rows *sql.Rows, p *attest.Person) error {
 		var inScope int
-		if err := rows.Scan(&p.ID, &p.EmployeeID, &p.Email, &p.Name, &p.Kind, &p.Status, &p.Start, &p.End, &p.Manager, &p.Department, &p.Title, &p.Role, &inScope, &p.Account, &p.Source, &p.UpdatedAt, &p.Entry); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&p.ID, &p.EmployeeID, &p.Email, &p.Name, &p.Kind, &p.Status, &p.Start, &p.End, &p.Manager, &p.Department, &p.Title, &p.Role, &inScope, &p.Account, &p.Source, &p.UpdatedAt, &p.Entry)
 		p.InScope = inScope != 0
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // PersonChanges lists every person as each entry wrote them, by entry and

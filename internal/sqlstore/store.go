@@ -312,3 +312,22 @@ func nextID(ctx context.Context, tx *tx, table string) (int64, error) {
 	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id) + 1, 1) FROM `+table).Scan(&id)
 	return id, err
 }
+
+// queryAll runs a read and scans every row into a T with scan: the one
+// loop of the lists (an empty list, never nil, when there are no rows).
+func queryAll[T any](ctx context.Context, s *Store, q string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
