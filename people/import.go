@@ -21,8 +21,15 @@ type ImportRequest struct {
 	// Preview answers the diff and records nothing, even for the first
 	// import (the web shows every import's diff before it is confirmed).
 	Preview bool
+	// Shown, when set, is the SHA-256 of the file whose diff was shown:
+	// the import is confirmed only for that very file (Data must have it).
+	Shown string
 	Options
 }
+
+// ErrNotShown is the refusal of a confirmation (Shown) sent with another
+// file than the one whose diff was shown.
+var ErrNotShown = attest.Errorf(attest.EINVALID, "the file sent is not the one whose changes were shown (its SHA-256 differs): upload it again")
 
 // FieldChange is one field of a person the file changes.
 type FieldChange struct {
@@ -75,6 +82,12 @@ type Imported struct {
 func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, req ImportRequest) (*Imported, error) {
 	if !attest.Manages(actor) {
 		return nil, forbidden("imports the roster")
+	}
+	if req.Shown != "" {
+		if sum := sha256.Sum256(req.Data); req.Shown != hex.EncodeToString(sum[:]) {
+			return nil, ErrNotShown
+		}
+		req.Confirm = true
 	}
 	format, rows, err := ReadCSV(req.Name, req.Data)
 	if err != nil {

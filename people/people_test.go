@@ -2,6 +2,8 @@ package people_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -148,5 +150,31 @@ func TestImport(t *testing.T) {
 	_, err = people.Import(ctx, s, change("2026-03-05"), &attest.User{ID: 5, Role: attest.RoleOwner}, people.ImportRequest{Name: "r.csv", Data: []byte(next)})
 	if attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Fatalf("a control owner's import: %v", err)
+	}
+}
+
+// A confirmation names the SHA-256 of the file whose diff was shown: sent
+// with another file it is refused and records nothing; with that file it
+// records.
+func TestImportShown(t *testing.T) {
+	s := sqlitetest.Create(t)
+	opts := people.Options{Since: "2026-01-01"}
+	req := people.ImportRequest{Name: "roster.csv", Data: []byte(hrCSV), Preview: true, Options: opts}
+	shown, err := people.Import(ctx, s, change("2026-03-01"), nil, req)
+	if err != nil || shown.Recorded {
+		t.Fatalf("preview: %+v %v", shown, err)
+	}
+	req.Shown = strings.Repeat("0", 64)
+	if _, err := people.Import(ctx, s, change("2026-03-01"), nil, req); err != people.ErrNotShown {
+		t.Fatalf("another file's confirmation: %v", err)
+	}
+	if ps, _ := s.People(ctx); len(ps) != 0 {
+		t.Fatalf("a refused confirmation recorded %d people", len(ps))
+	}
+	sum := sha256.Sum256([]byte(hrCSV))
+	req.Shown = hex.EncodeToString(sum[:])
+	got, err := people.Import(ctx, s, change("2026-03-01"), nil, req)
+	if err != nil || !got.Recorded || len(got.People) != 2 {
+		t.Fatalf("confirmed: %+v %v", got, err)
 	}
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -257,14 +255,7 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 	if name == "" {
 		name = "roster.csv"
 	}
-	req := people.ImportRequest{Name: name, Data: data, Preview: true}
-	sum := sha256.Sum256(data)
-	if c := strings.TrimSpace(r.FormValue("confirm")); c != "" {
-		if c != hex.EncodeToString(sum[:]) {
-			return fieldError("confirm", "the file sent is not the one whose changes were shown (its SHA-256 differs): upload it again")
-		}
-		req.Confirm = true
-	}
+	req := people.ImportRequest{Name: name, Data: data, Preview: true, Shown: strings.TrimSpace(r.FormValue("confirm"))}
 	owners := r.Form["owner"]
 	req.Owners = map[string]string{}
 	for _, o := range strings.FieldsFunc(strings.Join(owners, ","), func(r rune) bool { return r == ',' || r == '\n' }) {
@@ -275,6 +266,9 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 		req.Owners[strings.TrimSpace(g)] = strings.TrimSpace(e)
 	}
 	got, err := people.Import(r.Context(), s.cfg.Store, s.actorChange(u), u, req)
+	if err == people.ErrNotShown {
+		return fieldError("confirm", "%s", attest.ErrorMessage(err))
+	}
 	if err != nil && !underAPI(r) && attest.ErrorCode(err) == attest.EINVALID {
 		p := &importPage{head: head{Title: "Import the roster", MainClass: "people"}, Error: attest.ErrorMessage(err)}
 		return s.renderPage(w, r, http.StatusBadRequest, "people-import", u, p)
