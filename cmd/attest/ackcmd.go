@@ -112,30 +112,16 @@ func (m *Main) ackAssign() *cobra.Command {
 		Use:   "assign POLICY [--department NAME]... [--role NAME]...",
 		Short: "Say who a policy is asked of: in-scope people of some departments or roster roles (none: everyone in scope)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			a, err := ack.Assign(ctx, d.db, m.change(), nil, args[0], ack.AssignRequest{Departments: deps, Roles: roles})
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(a)
-			}
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.PolicyAudience, error) {
+			return ack.Assign(ctx, d.db, m.change(), nil, args[0], ack.AssignRequest{Departments: deps, Roles: roles})
+		}, func(a *attest.PolicyAudience) error {
 			who := "every in-scope person"
 			if !a.Everyone() {
 				who = "in-scope people in " + strings.Join(append(append([]string{}, a.Departments...), a.Roles...), ", ")
 			}
 			m.printf("%s is asked of %s (ledger entry %d).\n", a.PolicyID, who, a.Entry)
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringArrayVar(&deps, "department", nil, "a department, as the roster names it (repeat for several)")
 	c.Flags().StringArrayVar(&roles, "role", nil, "a roster role (repeat for several)")
