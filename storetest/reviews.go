@@ -8,6 +8,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// testAccessReviews walks one campaign of 1,200 accounts through the
+// store in the order the workflow writes it (start, assign, decide, sign
+// off, close a revoke, complete), each step checked against the rows
+// and the ledger before the next: one scenario, long because each step
+// reads the state the one before left.
 func testAccessReviews(t *testing.T, s attest.Store) {
 	items := make([]attest.ReviewItem, 1200) // more than one multi-row insert
 	for i := range items {
