@@ -3,19 +3,18 @@ package period
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/policy"
 )
 
-// Policy reviews. Each policy has a review frequency, laid out over the
-// period like a control's (Windows), from the day the policy was first
-// published: a window that closed before it was in force expects nothing.
-// A window is met by an approval or a publication of the policy (its
-// review, recorded as a policy event) made within it: present; one made
-// after the window closed, before the next window opened, is late; no
-// review is missed once the window has closed, and upcoming before.
+// Policy reviews, by the one rule package policy writes (policy.Reviews):
+// each review due one interval of the policy's frequency after the review
+// before it, from the day the policy was first published. The period's
+// occurrences are the reviews due within it: met by that day, present;
+// within the next interval, late; none by then, missed once the day has
+// passed, and upcoming before.
 
 // PolicyInput is what EvaluatePolicy needs for one policy.
 type PolicyInput struct {
@@ -23,7 +22,6 @@ type PolicyInput struct {
 	Events     []attest.PolicyEvent // the policy's acts, any order
 	Start, End time.Time            // the period
 	AsOf       time.Time
-	Options    Options
 }
 
 // PolicyStatus is one policy's reviews over the period.
@@ -42,96 +40,47 @@ type PolicyStatus struct {
 	Warnings    []string     `json:"-"`
 }
 
-// reviewed is the days the policy was reviewed (approved or published)
-// by asOf, in order, and the day it was first published.
-func reviewed(evs []attest.PolicyEvent, asOf time.Time) (days []time.Time, inForce time.Time) {
-	for _, e := range evs {
-		if e.Action != attest.PolicyApproval && e.Action != attest.PolicyPublish {
-			continue
-		}
-		t, err := time.Parse(time.RFC3339Nano, e.At)
-		if err != nil {
-			continue
-		}
-		t = t.UTC()
-		d := date(t.Year(), t.Month(), t.Day())
-		if d.After(asOf) {
-			continue
-		}
-		days = append(days, d)
-		if e.Action == attest.PolicyPublish && (inForce.IsZero() || d.Before(inForce)) {
-			inForce = d
-		}
-	}
-	slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
-	return days, inForce
-}
-
-// EvaluatePolicy computes one policy's review occurrences and their
-// states.
+// EvaluatePolicy computes one policy's review occurrences within the
+// period and their states.
 func EvaluatePolicy(in PolicyInput) PolicyStatus {
 	p := in.Policy
 	st := PolicyStatus{Policy: p.ID, Title: p.Title, Frequency: string(p.Review), Occurrences: []Occurrence{}}
-	days, inForce := reviewed(in.Events, in.AsOf)
+	inForce, reviews := policy.Reviews(p.Review, in.Events, in.End, in.AsOf)
 	if inForce.IsZero() {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("policy %s has not been published: no review is expected of it until it is", p.ID))
 		return st
 	}
 	st.InForce = inForce.Format(attest.DateLayout)
-	if p.Review == "" || p.Review == attest.EventDriven || p.Review == attest.Continuous {
+	if !policy.Periodic(p.Review) {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("policy %s has no periodic review frequency (%q): give it one (monthly, quarterly, semi-annual or annual)", p.ID, p.Review))
 		return st
 	}
-	ws := Windows(p.Review, in.Start, in.End, in.Options)
-	for i, w := range ws {
-		if w.End.Before(inForce) {
-			continue // closed before the policy was in force
+	for _, r := range reviews {
+		if r.Due.Before(in.Start) || r.Due.After(in.End) {
+			continue
 		}
-		o := Occurrence{Start: w.Start.Format(attest.DateLayout), End: w.End.Format(attest.DateLayout), Due: w.End.Format(attest.DateLayout)}
-		next := time.Time{}
-		if i+1 < len(ws) {
-			next = ws[i+1].Start
+		o := Occurrence{Start: r.Opens.AddDate(0, 0, 1).Format(attest.DateLayout), End: r.Due.Format(attest.DateLayout), Due: r.Due.Format(attest.DateLayout)}
+		if !r.Performed.IsZero() {
+			o.Performed = r.Performed.Format(attest.DateLayout)
 		}
-		o.State = reviewState(days, w, next, in.AsOf)
-		for _, d := range days {
-			if !d.Before(w.Start) && (next.IsZero() || d.Before(next)) {
-				o.Performed = d.Format(attest.DateLayout)
-				break
-			}
-		}
-		st.Occurrences = append(st.Occurrences, o)
 		st.Expected++
-		switch o.State {
-		case Present:
+		switch r.State {
+		case policy.ReviewMet:
+			o.State = Present
 			st.Present++
-		case Late:
+		case policy.ReviewMetLate:
+			o.State = Late
 			st.Late++
-		case Missed:
+		case policy.ReviewMissed:
+			o.State = Missed
 			st.Missed++
-		case Upcoming:
+		default:
+			o.State = Upcoming
 			st.Upcoming++
 		}
+		st.Occurrences = append(st.Occurrences, o)
 	}
 	return st
-}
-
-// reviewState is the rule for one window w: reviewed within it, present;
-// after it closed and before the next window opened (next, zero for the
-// last), late; otherwise missed once it has closed, upcoming before.
-func reviewState(days []time.Time, w Window, next, asOf time.Time) State {
-	for _, d := range days {
-		switch {
-		case d.Before(w.Start):
-		case !d.After(w.End):
-			return Present
-		case next.IsZero() || d.Before(next):
-			return Late
-		}
-	}
-	if w.End.Before(asOf) {
-		return Missed
-	}
-	return Upcoming
 }
 
 // PolicyRecords reads the policies and the acts on them.
@@ -142,7 +91,7 @@ type PolicyRecords interface {
 
 // PolicyReviews evaluates every policy's reviews over [start, end] as of
 // when: the one place the command line and the server read them.
-func PolicyReviews(ctx context.Context, s PolicyRecords, start, end, when time.Time, opts Options) ([]PolicyStatus, error) {
+func PolicyReviews(ctx context.Context, s PolicyRecords, start, end, when time.Time) ([]PolicyStatus, error) {
 	ps, err := s.Policies(ctx)
 	if err != nil {
 		return nil, err
@@ -157,7 +106,7 @@ func PolicyReviews(ctx context.Context, s PolicyRecords, start, end, when time.T
 	}
 	out := make([]PolicyStatus, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, EvaluatePolicy(PolicyInput{Policy: p, Events: by[p.ID], Start: start, End: end, AsOf: when, Options: opts}))
+		out = append(out, EvaluatePolicy(PolicyInput{Policy: p, Events: by[p.ID], Start: start, End: end, AsOf: when}))
 	}
 	return out, nil
 }

@@ -73,6 +73,10 @@ func List(ctx context.Context, s Store, actor *attest.User, sc Scope, now time.T
 		return nil, err
 	}
 	since := firstPublished(es)
+	acts := map[string][]attest.PolicyEvent{}
+	for _, e := range es {
+		acts[e.PolicyID] = append(acts[e.PolicyID], e)
+	}
 	names := map[int64]string{0: "not named"}
 	out := []Summary{}
 	for i := range ps {
@@ -88,7 +92,7 @@ func List(ctx context.Context, s Store, actor *attest.User, sc Scope, now time.T
 			names[p.Owner] = u.Name
 		}
 		sum := Summary{Policy: *p, OwnerName: names[p.Owner], InForce: day(since[p.ID])}
-		sum.NextReview, sum.ReviewState = ReviewDate(p, now)
+		sum.NextReview, sum.ReviewState = NextReview(p.Review, acts[p.ID], now)
 		out = append(out, sum)
 	}
 	return out, nil
@@ -103,33 +107,6 @@ func firstPublished(es []attest.PolicyEvent) map[string]string {
 		}
 	}
 	return out
-}
-
-// ReviewDate is the day a policy in force is next due for review: its
-// latest publication plus its review frequency (a review is approving
-// and publishing the policy again, changed or not). The state is
-// ReviewOverdue after that day, ReviewDue within DueSoonDays of it. A
-// policy never published has no review due: nothing of it is in force.
-func ReviewDate(p *attest.Policy, now time.Time) (string, string) {
-	at, err := time.Parse(time.RFC3339Nano, p.PublishedAt)
-	if p.Published == 0 || err != nil {
-		return "", ""
-	}
-	at = at.UTC()
-	at = time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
-	next := at.AddDate(0, months(p.Review), 0)
-	if m := months(p.Review); m == 0 {
-		next = at.AddDate(0, 0, days(p.Review))
-	}
-	due := next.Format(time.DateOnly)
-	today := now.UTC().Format(time.DateOnly)
-	switch {
-	case today > due:
-		return due, ReviewOverdue
-	case now.UTC().AddDate(0, 0, DueSoonDays).Format(time.DateOnly) >= due:
-		return due, ReviewDue
-	}
-	return due, ""
 }
 
 // months is a review frequency's interval in months (0: counted in days).
@@ -181,7 +158,7 @@ func Read(ctx context.Context, s Store, actor *attest.User, sc Scope, id string,
 	if err := mayRead(actor, sc, &d.Policy, v.InForce); err != nil {
 		return nil, err
 	}
-	v.NextReview, v.ReviewState = ReviewDate(&d.Policy, now)
+	v.NextReview, v.ReviewState = NextReview(d.Review, d.Events, now)
 	for _, id := range append([]int64{d.Owner}, d.Approvers...) {
 		if id == 0 {
 			continue

@@ -11,30 +11,47 @@ import (
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 )
 
-func TestReviewDate(t *testing.T) {
+func pub(v int, at string) attest.PolicyEvent {
+	return attest.PolicyEvent{PolicyID: "p", Version: v, Action: attest.PolicyPublish, At: at}
+}
+
+func approve(v int, at string) attest.PolicyEvent {
+	return attest.PolicyEvent{PolicyID: "p", Version: v, Action: attest.PolicyApproval, At: at}
+}
+
+// The next review as the program's pages show it, from the one review
+// rule: one interval after the review before it.
+func TestNextReview(t *testing.T) {
 	now := time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
+		name        string
 		review      attest.Frequency
-		published   string
+		events      []attest.PolicyEvent
 		due, status string
 	}{
-		{attest.Annual, "2025-09-01T10:00:00Z", "2026-09-01", ""},
-		{attest.Annual, "2025-07-05T10:00:00Z", "2026-07-05", policy.ReviewDue},
-		{attest.Annual, "2025-06-09T10:00:00Z", "2026-06-09", policy.ReviewOverdue},
-		{attest.Annual, "2025-06-10T23:00:00Z", "2026-06-10", policy.ReviewDue}, // due today is not yet late
-		{attest.Quarterly, "2026-01-15T10:00:00Z", "2026-04-15", policy.ReviewOverdue},
-		{attest.SemiAnnual, "2026-03-01T10:00:00Z", "2026-09-01", ""},
-		{attest.Monthly, "2026-06-01T10:00:00Z", "2026-07-01", policy.ReviewDue},
-		{attest.Weekly, "2026-06-01T10:00:00Z", "2026-06-08", policy.ReviewOverdue},
-		{attest.Annual, "", "", ""}, // never published: nothing in force to review
+		{"a year after publication", attest.Annual, []attest.PolicyEvent{pub(1, "2025-09-01T10:00:00Z")}, "2026-09-01", ""},
+		{"due within 30 days", attest.Annual, []attest.PolicyEvent{pub(1, "2025-07-05T10:00:00Z")}, "2026-07-05", policy.ReviewDue},
+		{"a day late", attest.Annual, []attest.PolicyEvent{pub(1, "2025-06-09T10:00:00Z")}, "2026-06-09", policy.ReviewOverdue},
+		{"due today is not yet late", attest.Annual, []attest.PolicyEvent{pub(1, "2025-06-10T23:00:00Z")}, "2026-06-10", policy.ReviewDue},
+		{"quarterly, missed", attest.Quarterly, []attest.PolicyEvent{pub(1, "2026-01-15T10:00:00Z")}, "2026-04-15", policy.ReviewOverdue},
+		{"semi-annual", attest.SemiAnnual, []attest.PolicyEvent{pub(1, "2026-03-01T10:00:00Z")}, "2026-09-01", ""},
+		{"monthly", attest.Monthly, []attest.PolicyEvent{pub(1, "2026-06-01T10:00:00Z")}, "2026-07-01", policy.ReviewDue},
+		{"weekly, the first missed", attest.Weekly, []attest.PolicyEvent{pub(1, "2026-06-01T10:00:00Z")}, "2026-06-08", policy.ReviewOverdue},
+		{"never published: nothing in force to review", attest.Annual, []attest.PolicyEvent{approve(1, "2025-06-01T10:00:00Z")}, "", ""},
+		{"not periodic", attest.EventDriven, []attest.PolicyEvent{pub(1, "2025-06-01T10:00:00Z")}, "", ""},
+		// A new version's approval is its review: the next is due a year
+		// after it, and its publication two days later is the same review.
+		{"reviewed by a new version", attest.Annual, []attest.PolicyEvent{pub(1, "2025-03-01T10:00:00Z"),
+			approve(2, "2026-02-10T10:00:00Z"), pub(2, "2026-02-12T10:00:00Z")}, "2027-02-10", ""},
+		// Reviewed late: the next review counts from the late one.
+		{"reviewed late", attest.Annual, []attest.PolicyEvent{pub(1, "2025-03-01T10:00:00Z"),
+			approve(2, "2026-04-20T10:00:00Z"), pub(2, "2026-04-21T10:00:00Z")}, "2027-04-20", ""},
+		// Missed twice: the first missed review is the one shown.
+		{"missed twice", attest.Annual, []attest.PolicyEvent{pub(1, "2024-03-01T10:00:00Z")}, "2025-03-01", policy.ReviewOverdue},
 	} {
-		p := &attest.Policy{ID: "p", Review: tc.review, PublishedAt: tc.published}
-		if tc.published != "" {
-			p.Published = 1
-		}
-		due, st := policy.ReviewDate(p, now)
+		due, st := policy.NextReview(tc.review, tc.events, now)
 		if due != tc.due || st != tc.status {
-			t.Errorf("%s published %q: %q %q, want %q %q", tc.review, tc.published, due, st, tc.due, tc.status)
+			t.Errorf("%s: %q %q, want %q %q", tc.name, due, st, tc.due, tc.status)
 		}
 	}
 }

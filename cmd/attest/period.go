@@ -160,7 +160,7 @@ func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Enga
 	}
 	out.Policies = []period.PolicyStatus{}
 	if control == "" {
-		ps, err := period.PolicyReviews(ctx, s, start, end, when, opts)
+		ps, err := period.PolicyReviews(ctx, s, start, end, when)
 		if err != nil {
 			return nil, err
 		}

@@ -90,9 +90,9 @@ func TestPolicyCommands(t *testing.T) {
 	}
 }
 
-// TestPolicyReviewsInPeriodStatus: a policy published in November and
-// reviewed monthly has November's review present and December's missed
-// once December has closed; period status lists it as a known deviation.
+// TestPolicyReviewsInPeriodStatus: a policy published on 22 November and
+// reviewed monthly has its first review due a month later, missed once
+// that day has passed; period status lists it as a known deviation.
 func TestPolicyReviewsInPeriodStatus(t *testing.T) {
 	dir := setup(t)
 	mustRun(t, dir, "user", "add", "--email", "lee@acme.example", "--name", "Lee Park")
@@ -109,14 +109,14 @@ func TestPolicyReviewsInPeriodStatus(t *testing.T) {
 		t.Fatalf("policies %v, want backup only (encryption is not published)", ps)
 	}
 	p := ps[0].(map[string]any)
-	if p["id"] != "backup" || p["in_force"] != "2026-11-22" || p["expected"] != 2.0 || p["present"] != 1.0 || p["missed"] != 1.0 {
+	if p["id"] != "backup" || p["in_force"] != "2026-11-22" || p["expected"] != 1.0 || p["present"] != 0.0 || p["missed"] != 1.0 {
 		t.Errorf("backup's reviews: %v", p)
 	}
 	if !strings.Contains(strings.Join(toStrings(out["warnings"]), "\n"), "policy encryption has not been published") {
 		t.Errorf("warnings %v", out["warnings"])
 	}
 	text := mustRun(t, dir, "period", "status", "--as-of", "2027-01-05")
-	if !strings.Contains(text, "backup   missed: policy review 2026-12-01 to 2026-12-31") || !strings.Contains(text, "POLICY") {
+	if !strings.Contains(text, "backup   missed: policy review 2026-11-23 to 2026-12-22") || !strings.Contains(text, "POLICY") {
 		t.Errorf("text:\n%s", text)
 	}
 }
