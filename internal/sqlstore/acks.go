@@ -43,27 +43,19 @@ func (s *Store) RecordAudience(ctx context.Context, ch attest.Change, a attest.P
 
 // Audiences lists every recorded audience by policy.
 func (s *Store) Audiences(ctx context.Context) ([]attest.PolicyAudience, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT policy_id, departments, roles, by_name, at, entry FROM policy_audiences ORDER BY policy_id`)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.PolicyAudience{}
-	for rows.Next() {
-		var a attest.PolicyAudience
+	return queryAll(ctx, s, `SELECT policy_id, departments, roles, by_name, at, entry FROM policy_audiences ORDER BY policy_id`, nil, func(rows *sql.Rows, a *attest.PolicyAudience) error {
 		var deps, roles string
 		if err := rows.Scan(&a.PolicyID, &deps, &roles, &a.By, &a.At, &a.Entry); err != nil {
-			return nil, err
+			return err
 		}
 		if err := json.Unmarshal([]byte(deps), &a.Departments); err != nil {
-			return nil, fmt.Errorf("audience of %s: %w", a.PolicyID, err)
+			return fmt.Errorf("audience of %s: %w", a.PolicyID, err)
 		}
 		if err := json.Unmarshal([]byte(roles), &a.Roles); err != nil {
-			return nil, fmt.Errorf("audience of %s: %w", a.PolicyID, err)
+			return fmt.Errorf("audience of %s: %w", a.PolicyID, err)
 		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return nil
+	})
 }
 
 // RecordAcknowledgement writes one acknowledgement with its ledger entry.
@@ -119,29 +111,22 @@ func (s *Store) Acknowledgements(ctx context.Context, person int64) ([]attest.Ac
 // LatestAcknowledgements is, per person and policy, the latest version
 // acknowledged, read from the unique index alone.
 func (s *Store) LatestAcknowledgements(ctx context.Context) ([]attest.AckLatest, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT person_id, policy_id, MAX(version) FROM acknowledgements GROUP BY person_id, policy_id`)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := make([]attest.AckLatest, 0, 1024)
 	// Policy IDs repeat on every row: each is allocated once.
 	ids := map[string]string{}
-	for rows.Next() {
-		var a attest.AckLatest
+	out, err := appendRows(ctx, s.db, make([]attest.AckLatest, 0, 1024), `SELECT person_id, policy_id, MAX(version) FROM acknowledgements GROUP BY person_id, policy_id`, nil, func(rows *sql.Rows, a *attest.AckLatest) error {
 		var id sql.RawBytes
 		if err := rows.Scan(&a.PersonID, &id, &a.Version); err != nil {
-			return nil, err
+			return err
 		}
-		s, ok := ids[string(id)]
+		p, ok := ids[string(id)]
 		if !ok {
-			s = string(id)
-			ids[s] = s
+			p = string(id)
+			ids[p] = p
 		}
-		a.PolicyID = s
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		a.PolicyID = p
+		return nil
+	})
+	return out, s.wrap(err)
 }
 
 const completionCols = `id, person_id, email, course, completed, score, certificate, evidence_id, source, entry`
@@ -268,22 +253,14 @@ func (s *Store) RecordReminders(ctx context.Context, ch attest.Change, rs []atte
 
 // Reminders lists every reminder sent, in the order sent.
 func (s *Store) Reminders(ctx context.Context) ([]attest.Reminder, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT entry, person_id, email, items, at FROM reminders ORDER BY entry, seq`)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.Reminder{}
-	for rows.Next() {
-		var r attest.Reminder
+	return queryAll(ctx, s, `SELECT entry, person_id, email, items, at FROM reminders ORDER BY entry, seq`, nil, func(rows *sql.Rows, r *attest.Reminder) error {
 		var items string
 		if err := rows.Scan(&r.Entry, &r.PersonID, &r.Email, &items, &r.At); err != nil {
-			return nil, err
+			return err
 		}
 		if err := json.Unmarshal([]byte(items), &r.Items); err != nil {
-			return nil, fmt.Errorf("reminder of entry %d: %w", r.Entry, err)
+			return fmt.Errorf("reminder of entry %d: %w", r.Entry, err)
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -77,25 +78,17 @@ func (s *Store) ChecklistItem(ctx context.Context, id int64) (*attest.ChecklistI
 }
 
 func (s *Store) items(ctx context.Context, where string, args ...any) ([]attest.ChecklistItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+checklistCols+` FROM checklist_items `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.ChecklistItem{}
-	for rows.Next() {
-		var it attest.ChecklistItem
+	return queryAll(ctx, s, `SELECT `+checklistCols+` FROM checklist_items `+where+` ORDER BY id`, args, func(rows *sql.Rows, it *attest.ChecklistItem) error {
 		var controls string
 		if err := rows.Scan(&it.ID, &it.PersonID, &it.Person, &it.Checklist, &it.Role, &it.Key, &it.Title, &it.Kind, &it.Course, &controls, &it.Owner, &it.Assignee, &it.AssigneeID,
 			&it.Due, &it.Rule, &it.Entry, &it.DoneOn, &it.DoneBy, &it.DoneName, &it.Evidence, &it.Note, &it.DoneEntry); err != nil {
-			return nil, err
+			return err
 		}
 		if err := json.Unmarshal([]byte(controls), &it.Controls); err != nil {
-			return nil, fmt.Errorf("checklist item %d: controls: %w", it.ID, err)
+			return fmt.Errorf("checklist item %d: controls: %w", it.ID, err)
 		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return nil
+	})
 }
 
 // CompleteChecklistItem records an item done, with its ledger entry, in

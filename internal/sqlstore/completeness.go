@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -49,25 +50,14 @@ func (s *Store) AddCompleteness(ctx context.Context, ch attest.Change, c attest.
 
 // CompletenessChecks lists a population's checks (all when populationID is 0).
 func (s *Store) CompletenessChecks(ctx context.Context, populationID int64) ([]attest.Completeness, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+completenessCols+` FROM completeness WHERE ? = 0 OR population_id = ? ORDER BY id`, populationID, populationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Completeness{}
-	for rows.Next() {
-		var c attest.Completeness
+	return queryAll(ctx, s, `SELECT `+completenessCols+` FROM completeness WHERE ? = 0 OR population_id = ? ORDER BY id`, []any{populationID, populationID}, func(rows *sql.Rows, c *attest.Completeness) error {
 		var missing, extra string
 		if err := rows.Scan(&c.ID, &c.PopulationID, &c.Method, &c.AgainstID, &c.ControlTotal, &c.Matched, &missing, &extra, &c.MissingCount, &c.ExtraCount, &c.Note, &c.By, &c.At, &c.Entry); err != nil {
-			return nil, err
+			return err
 		}
 		if err := json.Unmarshal([]byte(missing), &c.Missing); err != nil {
-			return nil, err
+			return err
 		}
-		if err := json.Unmarshal([]byte(extra), &c.Extra); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return json.Unmarshal([]byte(extra), &c.Extra)
+	})
 }

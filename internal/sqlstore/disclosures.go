@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/attest-dev/attest"
@@ -50,19 +51,8 @@ func (s *Store) AddDisclosures(ctx context.Context, ch attest.Change, ds []attes
 // Disclosures lists an engagement's disclosures (all when engagementID is
 // empty) in the order recorded.
 func (s *Store) Disclosures(ctx context.Context, engagementID string) ([]attest.Disclosure, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, deviation, summary, to_name, on_date, note, by_name, at, entry FROM disclosures
-		WHERE ? = '' OR engagement_id = ? ORDER BY entry`, engagementID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Disclosure{}
-	for rows.Next() {
-		var d attest.Disclosure
-		if err := rows.Scan(&d.EngagementID, &d.Deviation, &d.Summary, &d.To, &d.On, &d.Note, &d.By, &d.At, &d.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT engagement_id, deviation, summary, to_name, on_date, note, by_name, at, entry FROM disclosures
+		WHERE ? = '' OR engagement_id = ? ORDER BY entry`, []any{engagementID, engagementID}, func(rows *sql.Rows, d *attest.Disclosure) error {
+		return rows.Scan(&d.EngagementID, &d.Deviation, &d.Summary, &d.To, &d.On, &d.Note, &d.By, &d.At, &d.Entry)
+	})
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -77,22 +78,11 @@ func (s *Store) Documents(ctx context.Context, engagementID, kind string) ([]att
 }
 
 func (s *Store) documents(ctx context.Context, q string, args ...any) ([]attest.Document, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Document{}
-	for rows.Next() {
-		var d attest.Document
+	return queryAll(ctx, s, q, args, func(rows *sql.Rows, d *attest.Document) error {
 		var meta string
 		if err := rows.Scan(&d.ID, &d.EngagementID, &d.Kind, &d.Name, &d.Ref, &d.Size, &d.MediaType, &meta, &d.AddedBy, &d.AddedAt, &d.Entry); err != nil {
-			return nil, err
+			return err
 		}
-		if err := json.Unmarshal([]byte(meta), &d.Meta); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return json.Unmarshal([]byte(meta), &d.Meta)
+	})
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -102,20 +103,7 @@ func (s *Store) Engagement(ctx context.Context, id string) (*attest.Engagement, 
 
 // Engagements returns every engagement, oldest first.
 func (s *Store) Engagements(ctx context.Context) ([]attest.Engagement, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+engagementCols+` FROM engagements ORDER BY created_at, `+s.d.InsertionOrder)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Engagement{}
-	for rows.Next() {
-		e, err := scanEngagement(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+engagementCols+` FROM engagements ORDER BY created_at, `+s.d.InsertionOrder, nil, scanInto(scanEngagement))
 }
 
 const controlCols = `engagement_id, id, title, description, type, nature, frequency, due_days, owner, owner_id, owner_role, status, status_reason, criteria, objectives, updated_at`
@@ -142,20 +130,7 @@ func (s *Store) Controls(ctx context.Context, engagementID string) ([]attest.Con
 	if _, err := s.Engagement(ctx, engagementID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+controlCols+` FROM controls WHERE engagement_id = ? ORDER BY position`, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Control{}
-	for rows.Next() {
-		c, err := scanControl(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+controlCols+` FROM controls WHERE engagement_id = ? ORDER BY position`, []any{engagementID}, scanInto(scanControl))
 }
 
 // Control returns one control of an engagement.
@@ -242,20 +217,9 @@ func (s *Store) DeleteExclusion(ctx context.Context, ch attest.Change, engagemen
 
 // Exclusions lists an engagement's exclusions by criterion ID.
 func (s *Store) Exclusions(ctx context.Context, engagementID string) ([]attest.Exclusion, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, criterion_id, reason, created_at FROM exclusions WHERE engagement_id = ? ORDER BY criterion_id`, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Exclusion{}
-	for rows.Next() {
-		var x attest.Exclusion
-		if err := rows.Scan(&x.EngagementID, &x.CriterionID, &x.Reason, &x.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT engagement_id, criterion_id, reason, created_at FROM exclusions WHERE engagement_id = ? ORDER BY criterion_id`, []any{engagementID}, func(rows *sql.Rows, x *attest.Exclusion) error {
+		return rows.Scan(&x.EngagementID, &x.CriterionID, &x.Reason, &x.CreatedAt)
+	})
 }
 
 // Setting returns a stored setting, or ENOTFOUND.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -103,20 +104,7 @@ func (s *Store) EvidenceList(ctx context.Context, control string, withRetracted 
 	if !withRetracted {
 		q += ` AND retracted_at = ''`
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Evidence{}
-	for rows.Next() {
-		e, err := scanEvidence(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, q+` ORDER BY id`, args, scanInto(scanEvidence))
 }
 
 // RetractEvidence records a retraction; the record and the bytes stay.
@@ -200,21 +188,16 @@ func (s *Store) ImportEvents(ctx context.Context, ch attest.Change, controlID st
 	}
 	defer t.Rollback()
 	have := map[string]bool{}
-	rows, err := t.QueryContext(ctx, `SELECT key FROM events WHERE control_id = ?`, controlID)
-	if err != nil {
-		return 0, s.wrap(err)
-	}
-	for rows.Next() {
+	err = queryEach(ctx, t, `SELECT key FROM events WHERE control_id = ?`, []any{controlID}, func(rows *sql.Rows) error {
 		var k string
 		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return 0, err
+			return err
 		}
 		have[k] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
+		return nil
+	})
+	if err != nil {
+		return 0, s.wrap(err)
 	}
 	var added []attest.Event
 	seen := map[string]bool{}
@@ -256,20 +239,9 @@ func (s *Store) ImportEvents(ctx context.Context, ch attest.Change, controlID st
 
 // Events returns a control's events by date.
 func (s *Store) Events(ctx context.Context, controlID string) ([]attest.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT control_id, key, date, description, source FROM events WHERE control_id = ? ORDER BY date, key`, controlID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Event{}
-	for rows.Next() {
-		var ev attest.Event
-		if err := rows.Scan(&ev.ControlID, &ev.Key, &ev.Date, &ev.Description, &ev.Source); err != nil {
-			return nil, err
-		}
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT control_id, key, date, description, source FROM events WHERE control_id = ? ORDER BY date, key`, []any{controlID}, func(rows *sql.Rows, ev *attest.Event) error {
+		return rows.Scan(&ev.ControlID, &ev.Key, &ev.Date, &ev.Description, &ev.Source)
+	})
 }
 
 // AddNotRequired records that a control's trigger did not arise in a window.
@@ -310,19 +282,8 @@ func (s *Store) AddNotRequired(ctx context.Context, ch attest.Change, nr attest.
 // NotRequiredList returns a control's not-required records (all controls
 // when controlID is empty).
 func (s *Store) NotRequiredList(ctx context.Context, controlID string) ([]attest.NotRequired, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, control_id, start_date, end_date, reason, COALESCE(evidence_id, 0), added_by, added_at FROM not_required
-		WHERE ? = '' OR control_id = ? ORDER BY id`, controlID, controlID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.NotRequired{}
-	for rows.Next() {
-		var nr attest.NotRequired
-		if err := rows.Scan(&nr.ID, &nr.ControlID, &nr.Start, &nr.End, &nr.Reason, &nr.EvidenceID, &nr.AddedBy, &nr.AddedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, nr)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT id, control_id, start_date, end_date, reason, COALESCE(evidence_id, 0), added_by, added_at FROM not_required
+		WHERE ? = '' OR control_id = ? ORDER BY id`, []any{controlID, controlID}, func(rows *sql.Rows, nr *attest.NotRequired) error {
+		return rows.Scan(&nr.ID, &nr.ControlID, &nr.Start, &nr.End, &nr.Reason, &nr.EvidenceID, &nr.AddedBy, &nr.AddedAt)
+	})
 }

@@ -232,20 +232,7 @@ func (s *Store) Jobs(ctx context.Context, state string, limit int) ([]attest.Job
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE ? = '' OR state = ? ORDER BY id DESC LIMIT ?`, state, state, limit)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.Job{}
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *j)
-	}
-	return out, s.wrap(rows.Err())
+	return queryAll(ctx, s, `SELECT `+jobCols+` FROM jobs WHERE ? = '' OR state = ? ORDER BY id DESC LIMIT ?`, []any{state, state, limit}, scanInto(scanJob))
 }
 
 // AddJobEvidence records evidence as one named effect of a job, only while

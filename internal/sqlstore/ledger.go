@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -70,26 +71,22 @@ func readHashes(ctx context.Context, q querier, indexes []int64) ([]tlog.Hash, e
 	for i, x := range indexes {
 		args[i] = x
 	}
-	rows, err := q.QueryContext(ctx, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(indexes)-1)+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	got := map[int64]tlog.Hash{}
-	for rows.Next() {
+	err := queryEach(ctx, q, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(indexes)-1)+`)`, args, func(rows *sql.Rows) error {
 		var idx int64
 		var b []byte
 		if err := rows.Scan(&idx, &b); err != nil {
-			return nil, err
+			return err
 		}
 		if len(b) != tlog.HashSize {
-			return nil, fmt.Errorf("ledger hash %d has %d bytes", idx, len(b))
+			return fmt.Errorf("ledger hash %d has %d bytes", idx, len(b))
 		}
 		var h tlog.Hash
 		copy(h[:], b)
 		got[idx] = h
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i, x := range indexes {
@@ -112,32 +109,19 @@ func (s *Store) LedgerSize(ctx context.Context) (int64, error) {
 // ScanLedger calls fn for each entry with from <= seq < to, in order. Rows
 // are read as stored: a gap or a reordered row is for the caller to notice.
 func (s *Store) ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, record []byte) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, record FROM ledger_entries WHERE seq >= ? AND seq < ? ORDER BY seq`, from, to)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryEach(ctx, s.db, `SELECT seq, record FROM ledger_entries WHERE seq >= ? AND seq < ? ORDER BY seq`, []any{from, to}, func(rows *sql.Rows) error {
 		var seq int64
 		var rec []byte
 		if err := rows.Scan(&seq, &rec); err != nil {
 			return err
 		}
-		if err := fn(seq, rec); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(seq, rec)
+	})
 }
 
 // ScanHashes calls fn for every stored hash in index order.
 func (s *Store) ScanHashes(ctx context.Context, fn func(index int64, h tlog.Hash) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT idx, hash FROM ledger_hashes ORDER BY idx`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryEach(ctx, s.db, `SELECT idx, hash FROM ledger_hashes ORDER BY idx`, nil, func(rows *sql.Rows) error {
 		var idx int64
 		var b []byte
 		if err := rows.Scan(&idx, &b); err != nil {
@@ -145,11 +129,8 @@ func (s *Store) ScanHashes(ctx context.Context, fn func(index int64, h tlog.Hash
 		}
 		var h tlog.Hash
 		copy(h[:], b)
-		if err := fn(idx, h); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(idx, h)
+	})
 }
 
 // ReadHashes reads stored hashes by index.
@@ -194,18 +175,12 @@ func (s *Store) Checkpoint(ctx context.Context, sign func(size int64, root tlog.
 
 // Checkpoints returns every stored signed checkpoint, oldest first.
 func (s *Store) Checkpoints(ctx context.Context) ([][]byte, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT note FROM ledger_checkpoints ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][]byte
-	for rows.Next() {
+	return queryAll(ctx, s, `SELECT note FROM ledger_checkpoints ORDER BY id`, nil, func(rows *sql.Rows, note *[]byte) error {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, []byte(n))
-	}
-	return out, rows.Err()
+		*note = []byte(n)
+		return nil
+	})
 }

@@ -167,24 +167,16 @@ func (s *Store) people(ctx context.Context, where string, args ...any) ([]attest
 // PersonChanges lists every person as each entry wrote them, by entry and
 // then in the order written, each with its entry.
 func (s *Store) PersonChanges(ctx context.Context) ([]attest.Person, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT entry, record FROM person_changes ORDER BY entry, seq`)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.Person{}
-	for rows.Next() {
+	return queryAll(ctx, s, `SELECT entry, record FROM person_changes ORDER BY entry, seq`, nil, func(rows *sql.Rows, p *attest.Person) error {
 		var n int64
 		var rec string
 		if err := rows.Scan(&n, &rec); err != nil {
-			return nil, err
+			return err
 		}
-		var p attest.Person
-		if err := json.Unmarshal([]byte(rec), &p); err != nil {
-			return nil, fmt.Errorf("roster row of ledger entry %d: %w", n, err)
+		if err := json.Unmarshal([]byte(rec), p); err != nil {
+			return fmt.Errorf("roster row of ledger entry %d: %w", n, err)
 		}
 		p.Entry = n
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return nil
+	})
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -125,58 +126,23 @@ func (s *Store) Policy(ctx context.Context, id string) (*attest.Policy, error) {
 
 // Policies lists every policy by ID.
 func (s *Store) Policies(ctx context.Context) ([]attest.Policy, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+policyColumns+` FROM policies ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Policy{}
-	for rows.Next() {
-		p, err := scanPolicy(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+policyColumns+` FROM policies ORDER BY id`, nil, scanInto(scanPolicy))
 }
 
 // PolicyVersions lists a policy's versions with their text (every
 // policy's when id is empty), oldest first.
 func (s *Store) PolicyVersions(ctx context.Context, id string) ([]attest.PolicyVersion, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT policy_id, version, body, sha256, note, by_name, at, entry FROM policy_versions
-		WHERE ? = '' OR policy_id = ? ORDER BY entry`, id, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.PolicyVersion{}
-	for rows.Next() {
-		var v attest.PolicyVersion
-		if err := rows.Scan(&v.PolicyID, &v.Version, &v.Body, &v.SHA256, &v.Note, &v.By, &v.At, &v.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT policy_id, version, body, sha256, note, by_name, at, entry FROM policy_versions
+		WHERE ? = '' OR policy_id = ? ORDER BY entry`, []any{id, id}, func(rows *sql.Rows, v *attest.PolicyVersion) error {
+		return rows.Scan(&v.PolicyID, &v.Version, &v.Body, &v.SHA256, &v.Note, &v.By, &v.At, &v.Entry)
+	})
 }
 
 // PolicyEvents lists the acts on a policy (every policy's when id is
 // empty) in the order recorded.
 func (s *Store) PolicyEvents(ctx context.Context, id string) ([]attest.PolicyEvent, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT entry, policy_id, version, action, account, name, note, by_name, at FROM policy_events
-		WHERE ? = '' OR policy_id = ? ORDER BY entry`, id, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.PolicyEvent{}
-	for rows.Next() {
-		var e attest.PolicyEvent
-		if err := rows.Scan(&e.Entry, &e.PolicyID, &e.Version, &e.Action, &e.Account, &e.Name, &e.Note, &e.By, &e.At); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT entry, policy_id, version, action, account, name, note, by_name, at FROM policy_events
+		WHERE ? = '' OR policy_id = ? ORDER BY entry`, []any{id, id}, func(rows *sql.Rows, e *attest.PolicyEvent) error {
+		return rows.Scan(&e.Entry, &e.PolicyID, &e.Version, &e.Action, &e.Account, &e.Name, &e.Note, &e.By, &e.At)
+	})
 }

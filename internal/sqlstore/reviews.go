@@ -344,20 +344,7 @@ func (s *Store) Campaign(ctx context.Context, id int64) (*attest.Campaign, error
 
 // Campaigns lists every campaign, oldest first.
 func (s *Store) Campaigns(ctx context.Context) ([]attest.Campaign, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+campaignCols+` FROM review_campaigns ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Campaign{}
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+campaignCols+` FROM review_campaigns ORDER BY id`, nil, scanInto(scanCampaign))
 }
 
 // ReviewItems lists a campaign's items, privileged first.
@@ -373,28 +360,20 @@ func (s *Store) ReviewItems(ctx context.Context, campaign int64) ([]attest.Revie
 
 // readItems reads a campaign's items in seq order.
 func readItems(ctx context.Context, q querier, campaign int64) ([]attest.ReviewItem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
-		decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry, assign_entry FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.ReviewItem{}
-	for rows.Next() {
-		var it attest.ReviewItem
+	return appendRows(ctx, q, []attest.ReviewItem{}, `SELECT seq, account, person, name, manager, roles, entitlements, privileged, flags, reviewer_id, reviewer,
+		decision, reason, decided_by, decided_at, decision_entry, ticket, removed, resolved_at, resolved_entry, assign_entry FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, []any{campaign}, func(rows *sql.Rows, it *attest.ReviewItem) error {
 		var roles, ents, flags string
 		var priv int
 		if err := rows.Scan(&it.Seq, &it.Account, &it.Person, &it.Name, &it.Manager, &roles, &ents, &priv, &flags, &it.ReviewerID, &it.Reviewer,
 			&it.Decision, &it.Reason, &it.DecidedBy, &it.DecidedAt, &it.DecisionEntry, &it.Ticket, &it.Removed, &it.ResolvedAt, &it.ResolvedEntry, &it.AssignEntry); err != nil {
-			return nil, err
+			return err
 		}
 		it.Privileged = priv != 0
 		if err := decodeLists(&it.Roles, roles, &it.Entitlements, ents, &it.Flags, flags); err != nil {
-			return nil, fmt.Errorf("review item %d: %w", it.Seq, err)
+			return fmt.Errorf("review item %d: %w", it.Seq, err)
 		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return nil
+	})
 }
 
 // ReviewKeys lists a campaign's items by seq, narrowly: what assigning
@@ -404,21 +383,10 @@ func (s *Store) ReviewKeys(ctx context.Context, campaign int64) ([]attest.Review
 	if err := s.db.QueryRowContext(ctx, `SELECT accounts FROM review_campaigns WHERE id = ?`, campaign).Scan(&n); err != nil && !isNoRows(err) {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, account, person, manager, reviewer_id, reviewer, decision, ticket, removed
-		FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, campaign)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]attest.ReviewItem, 0, n)
-	for rows.Next() {
-		var it attest.ReviewItem
-		if err := rows.Scan(&it.Seq, &it.Account, &it.Person, &it.Manager, &it.ReviewerID, &it.Reviewer, &it.Decision, &it.Ticket, &it.Removed); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return appendRows(ctx, s.db, make([]attest.ReviewItem, 0, n), `SELECT seq, account, person, manager, reviewer_id, reviewer, decision, ticket, removed
+		FROM review_items WHERE campaign_id = ? ORDER BY campaign_id, seq`, []any{campaign}, func(rows *sql.Rows, it *attest.ReviewItem) error {
+		return rows.Scan(&it.Seq, &it.Account, &it.Person, &it.Manager, &it.ReviewerID, &it.Reviewer, &it.Decision, &it.Ticket, &it.Removed)
+	})
 }
 
 func decodeLists(pairs ...any) error {
@@ -489,44 +457,22 @@ func plainList(s string) []string {
 
 // ReviewSummary counts a campaign's items per reviewer.
 func (s *Store) ReviewSummary(ctx context.Context, campaign int64) ([]attest.ReviewerSummary, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT reviewer_id, reviewer, count(*),
+	return queryAll(ctx, s, `SELECT reviewer_id, reviewer, count(*),
 		SUM(CASE WHEN decision <> '' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN decision = 'revoke' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN decision = 'revoke' AND resolved_entry = 0 THEN 1 ELSE 0 END),
 		SUM(privileged),
 		SUM(CASE WHEN flags <> '[]' THEN 1 ELSE 0 END)
-		FROM review_items WHERE campaign_id = ? GROUP BY reviewer_id, reviewer ORDER BY reviewer_id, reviewer`, campaign)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.ReviewerSummary{}
-	for rows.Next() {
-		var r attest.ReviewerSummary
-		if err := rows.Scan(&r.ReviewerID, &r.Reviewer, &r.Items, &r.Decided, &r.Revoke, &r.OpenRevokes, &r.Privileged, &r.Flagged); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		FROM review_items WHERE campaign_id = ? GROUP BY reviewer_id, reviewer ORDER BY reviewer_id, reviewer`, []any{campaign}, func(rows *sql.Rows, r *attest.ReviewerSummary) error {
+		return rows.Scan(&r.ReviewerID, &r.Reviewer, &r.Items, &r.Decided, &r.Revoke, &r.OpenRevokes, &r.Privileged, &r.Flagged)
+	})
 }
 
 // Signoffs lists a campaign's sign-offs in the order recorded.
 func (s *Store) Signoffs(ctx context.Context, campaign int64) ([]attest.Signoff, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT campaign_id, reviewer_id, reviewer, note, by_name, at, entry FROM review_signoffs WHERE campaign_id = ? ORDER BY entry`, campaign)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Signoff{}
-	for rows.Next() {
-		var so attest.Signoff
-		if err := rows.Scan(&so.Campaign, &so.ReviewerID, &so.Reviewer, &so.Note, &so.By, &so.At, &so.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, so)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT campaign_id, reviewer_id, reviewer, note, by_name, at, entry FROM review_signoffs WHERE campaign_id = ? ORDER BY entry`, []any{campaign}, func(rows *sql.Rows, so *attest.Signoff) error {
+		return rows.Scan(&so.Campaign, &so.ReviewerID, &so.Reviewer, &so.Note, &so.By, &so.At, &so.Entry)
+	})
 }
 
 // preparedSet prepares each statement text once within a transaction: a

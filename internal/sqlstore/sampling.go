@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -86,20 +87,9 @@ func (s *Store) LinkAuditor(ctx context.Context, ch attest.Change, engagementID,
 
 // Auditors lists an engagement's auditors by name.
 func (s *Store) Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT engagement_id, name, user_id, firm, added_by, added_at FROM auditors WHERE engagement_id = ? ORDER BY name`, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Auditor{}
-	for rows.Next() {
-		var a attest.Auditor
-		if err := rows.Scan(&a.EngagementID, &a.Name, &a.UserID, &a.Firm, &a.AddedBy, &a.AddedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT engagement_id, name, user_id, firm, added_by, added_at FROM auditors WHERE engagement_id = ? ORDER BY name`, []any{engagementID}, func(rows *sql.Rows, a *attest.Auditor) error {
+		return rows.Scan(&a.EngagementID, &a.Name, &a.UserID, &a.Firm, &a.AddedBy, &a.AddedAt)
+	})
 }
 
 const populationCols = `id, control_id, ref, name, format, rows, key_column, date_column, first_date, last_date, source, query, extracted_by, extracted_at, imported_by, imported_at, entry`
@@ -153,20 +143,7 @@ func (s *Store) Population(ctx context.Context, id int64) (*attest.Population, e
 // Populations lists a control's populations, oldest first (all when
 // controlID is empty).
 func (s *Store) Populations(ctx context.Context, controlID string) ([]attest.Population, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+populationCols+` FROM populations WHERE ? = '' OR control_id = ? ORDER BY id`, controlID, controlID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Population{}
-	for rows.Next() {
-		p, err := scanPopulation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+populationCols+` FROM populations WHERE ? = '' OR control_id = ? ORDER BY id`, []any{controlID, controlID}, scanInto(scanPopulation))
 }
 
 const drawCols = `id, engagement_id, control_id, population_id, seed, size, rule, stratify, items, binding, redraw_reason, drawn_by, drawn_at, entry, extends`
@@ -238,18 +215,5 @@ func (s *Store) AddDraw(ctx context.Context, ch attest.Change, d attest.Draw) (*
 
 // Draws lists an engagement's draws, for one control when controlID is set.
 func (s *Store) Draws(ctx context.Context, engagementID, controlID string) ([]attest.Draw, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+drawCols+` FROM draws WHERE engagement_id = ? AND (? = '' OR control_id = ?) ORDER BY id`, engagementID, controlID, controlID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Draw{}
-	for rows.Next() {
-		d, err := scanDraw(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+drawCols+` FROM draws WHERE engagement_id = ? AND (? = '' OR control_id = ?) ORDER BY id`, []any{engagementID, controlID, controlID}, scanInto(scanDraw))
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/attest-dev/attest"
@@ -129,20 +130,10 @@ func (s *Store) RetireKey(ctx context.Context, ch attest.Change, engagementID, f
 
 // AuditorKeys lists an engagement's enrolled keys, oldest first.
 func (s *Store) AuditorKeys(ctx context.Context, engagementID string) ([]attest.AuditorKey, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+keyCols+` FROM auditor_keys WHERE engagement_id = ? ORDER BY entry`, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.AuditorKey{}
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+keyCols+` FROM auditor_keys WHERE engagement_id = ? ORDER BY entry`, []any{engagementID}, func(rows *sql.Rows, k *attest.AuditorKey) (err error) {
+		*k, err = scanKey(rows)
+		return err
+	})
 }
 
 // AddStatement records a statement that is its own record.
@@ -164,18 +155,7 @@ func (s *Store) AddStatement(ctx context.Context, ch attest.Change, st attest.St
 
 // Statements lists statements by engagement, key and sequence.
 func (s *Store) Statements(ctx context.Context, engagementID string) ([]attest.Statement, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+statementCols+` FROM auditor_statements WHERE ? = '' OR engagement_id = ? ORDER BY engagement_id, key_fp, seq`, engagementID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Statement{}
-	for rows.Next() {
-		var st attest.Statement
-		if err := rows.Scan(&st.ID, &st.EngagementID, &st.Key, &st.Seq, &st.Kind, &st.Hash, &st.Body, &st.Signature, &st.Entry, &st.AddedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+statementCols+` FROM auditor_statements WHERE ? = '' OR engagement_id = ? ORDER BY engagement_id, key_fp, seq`, []any{engagementID, engagementID}, func(rows *sql.Rows, st *attest.Statement) error {
+		return rows.Scan(&st.ID, &st.EngagementID, &st.Key, &st.Seq, &st.Kind, &st.Hash, &st.Body, &st.Signature, &st.Entry, &st.AddedAt)
+	})
 }

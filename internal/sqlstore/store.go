@@ -314,20 +314,60 @@ func nextID(ctx context.Context, tx *tx, table string) (int64, error) {
 }
 
 // queryAll runs a read and scans every row into a T with scan: the one
-// loop of the lists (an empty list, never nil, when there are no rows).
+// loop of the lists (an empty list, never nil, when there are no rows). An
+// unreachable database, whether the query or the reading of its rows finds
+// it, is reported as such.
 func queryAll[T any](ctx context.Context, s *Store, q string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
+	out, err := appendRows(ctx, s.db, []T{}, q, args, scan)
+	return out, s.wrap(err)
+}
+
+// appendRows is queryAll's loop for the lists that read on a transaction
+// or know how many rows to expect: it appends every row of a read on q
+// (the store's handle or a transaction) to out. Errors are returned as
+// they are.
+func appendRows[T any](ctx context.Context, q querier, out []T, query string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	err := queryEach(ctx, q, query, args, func(rows *sql.Rows) error {
 		var v T
 		if err := scan(rows, &v); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// scanInto adapts a scan helper shared with the single-row reads
+// (scanPolicy and the like, given a *sql.Row or *sql.Rows) to queryAll.
+func scanInto[T any](scan func(interface{ Scan(...any) error }) (*T, error)) func(*sql.Rows, *T) error {
+	return func(rows *sql.Rows, v *T) error {
+		got, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		*v = *got
+		return nil
+	}
+}
+
+// queryEach runs a read on q (the store's handle or a transaction) and
+// calls fn for every row, stopping at fn's first error: for the reads that
+// stream their rows or build something other than a list. Errors are
+// returned as they are; a caller wraps them as it needs.
+func queryEach(ctx context.Context, q querier, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -80,20 +81,7 @@ func (s *Store) Test(ctx context.Context, id int64) (*attest.Test, error) {
 
 // Tests lists an engagement's tests, for one control when controlID is set.
 func (s *Store) Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+testCols+` FROM tests WHERE engagement_id = ? AND (? = '' OR control_id = ?) ORDER BY id`, engagementID, controlID, controlID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Test{}
-	for rows.Next() {
-		t, err := scanTest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+testCols+` FROM tests WHERE engagement_id = ? AND (? = '' OR control_id = ?) ORDER BY id`, []any{engagementID, controlID, controlID}, scanInto(scanTest))
 }
 
 // AddResponse attaches management's response to a test.
@@ -124,20 +112,9 @@ func (s *Store) AddResponse(ctx context.Context, ch attest.Change, r attest.Resp
 
 // Responses lists a test's responses (every test's when testID is 0).
 func (s *Store) Responses(ctx context.Context, testID int64) ([]attest.Response, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT test_id, text, by_name, at, entry FROM responses WHERE ? = 0 OR test_id = ? ORDER BY entry`, testID, testID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Response{}
-	for rows.Next() {
-		var r attest.Response
-		if err := rows.Scan(&r.TestID, &r.Text, &r.By, &r.At, &r.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT test_id, text, by_name, at, entry FROM responses WHERE ? = 0 OR test_id = ? ORDER BY entry`, []any{testID, testID}, func(rows *sql.Rows, r *attest.Response) error {
+		return rows.Scan(&r.TestID, &r.Text, &r.By, &r.At, &r.Entry)
+	})
 }
 
 // SaveRequest creates a request (ID 0) or replaces one.
@@ -208,20 +185,7 @@ func (s *Store) Request(ctx context.Context, id int64) (*attest.Request, error) 
 
 // Requests lists an engagement's requests.
 func (s *Store) Requests(ctx context.Context, engagementID string) ([]attest.Request, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+requestCols+` FROM requests WHERE engagement_id = ? ORDER BY id`, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Request{}
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+requestCols+` FROM requests WHERE engagement_id = ? ORDER BY id`, []any{engagementID}, scanInto(scanRequest))
 }
 
 // AddComment adds a comment to a request's thread.
@@ -256,18 +220,7 @@ func (s *Store) AddComment(ctx context.Context, ch attest.Change, c attest.Comme
 
 // Comments lists a request's comments, oldest first.
 func (s *Store) Comments(ctx context.Context, requestID int64) ([]attest.Comment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, request_id, text, by_name, at, entry FROM request_comments WHERE request_id = ? ORDER BY id`, requestID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Comment{}
-	for rows.Next() {
-		var c attest.Comment
-		if err := rows.Scan(&c.ID, &c.RequestID, &c.Text, &c.By, &c.At, &c.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT id, request_id, text, by_name, at, entry FROM request_comments WHERE request_id = ? ORDER BY id`, []any{requestID}, func(rows *sql.Rows, c *attest.Comment) error {
+		return rows.Scan(&c.ID, &c.RequestID, &c.Text, &c.By, &c.At, &c.Entry)
+	})
 }

@@ -39,20 +39,9 @@ func (s *Store) SaveNDA(ctx context.Context, ch attest.Change, text string) (*at
 
 // NDAs lists the NDA versions, oldest first.
 func (s *Store) NDAs(ctx context.Context) ([]attest.NDA, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT version, text, sha256, created_at, entry FROM trust_ndas ORDER BY version`)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.NDA{}
-	for rows.Next() {
-		var n attest.NDA
-		if err := rows.Scan(&n.Version, &n.Text, &n.SHA256, &n.CreatedAt, &n.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT version, text, sha256, created_at, entry FROM trust_ndas ORDER BY version`, nil, func(rows *sql.Rows, n *attest.NDA) error {
+		return rows.Scan(&n.Version, &n.Text, &n.SHA256, &n.CreatedAt, &n.Entry)
+	})
 }
 
 const accessCols = `id, document_id, name, email, company, requester, reason, status, created_at, confirmed_at,
@@ -122,24 +111,17 @@ func (s *Store) SaveAccessRequest(ctx context.Context, ch attest.Change, typ str
 }
 
 func (s *Store) accessRequests(ctx context.Context, q querier, where string, args ...any) ([]attest.AccessRequest, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+accessCols+` FROM trust_requests `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.AccessRequest{}
-	for rows.Next() {
-		var r attest.AccessRequest
+	out, err := appendRows(ctx, q, []attest.AccessRequest{}, `SELECT `+accessCols+` FROM trust_requests `+where+` ORDER BY id`, args, func(rows *sql.Rows, r *attest.AccessRequest) error {
 		var link sql.NullString
 		if err := rows.Scan(&r.ID, &r.DocumentID, &r.Name, &r.Email, &r.Company, &r.Requester, &r.Reason, &r.Status, &r.CreatedAt, &r.ConfirmedAt,
 			&r.NDAVersion, &r.NDASHA256, &r.NDAName, &r.NDAAcceptedAt, &r.NDAIP, &r.NDAUserAgent, &r.DecidedBy, &r.DecidedAt, &r.Override, &r.Note,
 			&r.ExpiresAt, &r.RevokedAt, &r.EmailHash, &link); err != nil {
-			return nil, err
+			return err
 		}
 		r.LinkHash = link.String
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, s.wrap(err)
 }
 
 // AccessRequest returns a request by ID, or ENOTFOUND.
@@ -200,20 +182,9 @@ func (s *Store) AddDownload(ctx context.Context, ch attest.Change, d attest.Down
 
 // Downloads lists every delivered copy, oldest first.
 func (s *Store) Downloads(ctx context.Context) ([]attest.Download, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+downloadCols+` FROM trust_downloads ORDER BY id`)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.Download{}
-	for rows.Next() {
-		var d attest.Download
-		if err := rows.Scan(&d.ID, &d.DocumentID, &d.RequestID, &d.Name, &d.Email, &d.Company, &d.IP, &d.UserAgent, &d.At, &d.SHA256, &d.Watermark, &d.Entry); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+downloadCols+` FROM trust_downloads ORDER BY id`, nil, func(rows *sql.Rows, d *attest.Download) error {
+		return rows.Scan(&d.ID, &d.DocumentID, &d.RequestID, &d.Name, &d.Email, &d.Company, &d.IP, &d.UserAgent, &d.At, &d.SHA256, &d.Watermark, &d.Entry)
+	})
 }
 
 // CountPublicDownload adds one to a public document's downloads on day.
@@ -228,18 +199,7 @@ func (s *Store) CountPublicDownload(ctx context.Context, documentID int64, day s
 
 // PublicDownloads lists the public documents' download counts by day.
 func (s *Store) PublicDownloads(ctx context.Context) ([]attest.PublicDownloads, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT document_id, day, count FROM public_downloads ORDER BY day, document_id`)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	out := []attest.PublicDownloads{}
-	for rows.Next() {
-		var p attest.PublicDownloads
-		if err := rows.Scan(&p.DocumentID, &p.Day, &p.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT document_id, day, count FROM public_downloads ORDER BY day, document_id`, nil, func(rows *sql.Rows, p *attest.PublicDownloads) error {
+		return rows.Scan(&p.DocumentID, &p.Day, &p.Count)
+	})
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -62,20 +63,9 @@ func (s *Store) SaveUser(ctx context.Context, ch attest.Change, u attest.User) (
 }
 
 func (s *Store) users(ctx context.Context, where string, args ...any) ([]attest.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userCols+` FROM users `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.User{}
-	for rows.Next() {
-		var u attest.User
-		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.Service, &u.CreatedAt, &u.UpdatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+userCols+` FROM users `+where+` ORDER BY id`, args, func(rows *sql.Rows, u *attest.User) error {
+		return rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.Service, &u.CreatedAt, &u.UpdatedAt)
+	})
 }
 
 // User returns a user by ID, or ENOTFOUND.
@@ -148,20 +138,9 @@ func (s *Store) SaveToken(ctx context.Context, ch attest.Change, t attest.Token)
 }
 
 func (s *Store) tokens(ctx context.Context, where string, args ...any) ([]attest.Token, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+tokenCols+` FROM tokens `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []attest.Token{}
-	for rows.Next() {
-		var t attest.Token
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &t.RevokedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, `SELECT `+tokenCols+` FROM tokens `+where+` ORDER BY id`, args, func(rows *sql.Rows, t *attest.Token) error {
+		return rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &t.RevokedAt)
+	})
 }
 
 // TokenByHash finds a token by the SHA-256 of its secret, or ENOTFOUND.
