@@ -33,6 +33,7 @@ import (
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/people"
+	"github.com/attest-dev/attest/population"
 	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/attest-dev/attest/training"
@@ -352,6 +353,20 @@ var engagementCases = []Case{
 	}},
 	{"record the leaver population of e1", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, _, err := people.RecordPopulation(ctx, w.Store, w.Blobs, w.ch(), a, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers, Control: "AX-01"})
+		return err
+	}},
+	{"import a population", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := population.Import(ctx, w.Store, w.Blobs, w.ch(), a, population.ImportRequest{Control: "AX-01", File: strings.NewReader("id,merged_at\n" + w.reason() + ",2026-10-01\n"),
+			Name: "changes.csv", KeyColumn: "id", DateColumn: "merged_at", Source: "GitHub", Query: "merged pull requests", ExtractedBy: "matrix", ExtractedAt: "2026-10-02"})
+		return err
+	}},
+	{"reconcile a population", management, func(ctx context.Context, w *World, a *attest.User) error {
+		total := 30
+		_, err := population.Reconcile(ctx, w.Store, w.Blobs, w.ch(), a, population.ReconcileRequest{Population: w.Draw.PopulationID, ControlTotal: &total, Note: w.reason()})
+		return err
+	}},
+	{"reconcile a population to another", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := population.Reconcile(ctx, w.Store, w.Blobs, w.ch(), a, population.ReconcileRequest{Population: w.Draw.PopulationID, Against: w.Draw.PopulationID, Note: w.reason()})
 		return err
 	}},
 }

@@ -408,7 +408,7 @@ func TestPurgeRemovesBytes(t *testing.T) {
 // them: here a population imported from the very same file.
 func TestPurgeKeepsBytesAPopulationNeeds(t *testing.T) {
 	dir := setup(t)
-	writeFile(t, dir, "changes.csv", population(20, 0))
+	writeFile(t, dir, "changes.csv", changesCSV(20, 0))
 	mustRun(t, dir, "evidence", "add", "--control", "CHG-02", "--file", "changes.csv", "--date", "2026-03-31")
 	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id", "--date", "merged")
 	mustRun(t, dir, "evidence", "retract", "1", "--reason", "uploaded as evidence by mistake")

@@ -20,7 +20,7 @@ import (
 // data directory of her own; her journal and the server's copy agree.
 func TestAuditorActsThroughAServer(t *testing.T) {
 	dir := setup(t)
-	writeFile(t, dir, "changes.csv", population(40, 0))
+	writeFile(t, dir, "changes.csv", changesCSV(40, 0))
 	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id", "--extracted-at", "2027-01-05")
 	addAuditor(t, dir, "Ana Lima")
 	eng := engagementID(t, dir)

@@ -52,7 +52,7 @@ func TestSampleSizeCapsAndRanges(t *testing.T) {
 // 25 over a population of 8 days takes the 8, and says so once.
 func TestDrawDefaultSizeCappedByPopulation(t *testing.T) {
 	dir := setup(t)
-	writeFile(t, dir, "days.csv", population(8, 0))
+	writeFile(t, dir, "days.csv", changesCSV(8, 0))
 	mustRun(t, dir, "population", "import", "--control", "AC-05", "--file", "days.csv", "--key", "id", "--date", "merged", "--source", "job history")
 	addAuditor(t, dir, "Ana Lima")
 	d := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "AC-05", "--seed", "s", "--json"}, keyOf(dir, "Ana Lima")...)...))

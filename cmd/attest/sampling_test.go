@@ -11,7 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func population(n int, shuffle int64) string {
+// changesCSV is a population file of n changes keyed by id, its rows
+// shuffled by the seed when it is not 0.
+func changesCSV(n int, shuffle int64) string {
 	rows := []string{}
 	for i := 0; i < n; i++ {
 		rows = append(rows, fmt.Sprintf("CHG-%04d,2026-%02d-%02d,change %d", i, 1+i%9, 1+i%28, i))
@@ -24,8 +26,8 @@ func population(n int, shuffle int64) string {
 
 func TestSamplingWorkflow(t *testing.T) {
 	dir := setup(t)
-	writeFile(t, dir, "changes.csv", population(300, 0))
-	writeFile(t, dir, "shuffled.csv", population(300, 42))
+	writeFile(t, dir, "changes.csv", changesCSV(300, 0))
+	writeFile(t, dir, "shuffled.csv", changesCSV(300, 42))
 	imp := decode[map[string]any](t, mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id", "--date", "merged",
 		"--source", "GitHub", "--query", "merged pull requests to main", "--extracted-by", "Sam", "--extracted-at", "2026-10-01", "--json"))
 	if imp["id"] != 1.0 || imp["rows"] != 300.0 || imp["first_date"] != "2026-01-01" || imp["last_date"] != "2026-09-28" {
@@ -82,7 +84,7 @@ func TestSamplingWorkflow(t *testing.T) {
 		t.Errorf("shuffled rows changed the selection:\n%s", diff)
 	}
 	// Stratified by quarter: 25 over Q1 to Q3.
-	writeFile(t, dir, "strata.csv", population(90, 0))
+	writeFile(t, dir, "strata.csv", changesCSV(90, 0))
 	mustRun(t, dir, "population", "import", "--control", "CHG-01", "--file", "strata.csv", "--key", "id", "--date", "merged")
 	st := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "CHG-01", "--seed", "q", "--stratify", "quarter", "--json"}, ana...)...))
 	perQ := map[string]int{}
@@ -95,7 +97,7 @@ func TestSamplingWorkflow(t *testing.T) {
 		t.Errorf("stratified draw per quarter %v", perQ)
 	}
 	// A sample larger than the population takes every item, and says so.
-	writeFile(t, dir, "few.csv", population(3, 0))
+	writeFile(t, dir, "few.csv", changesCSV(3, 0))
 	mustRun(t, dir, "population", "import", "--control", "AC-04", "--file", "few.csv", "--key", "id")
 	few := decode[map[string]any](t, mustRun(t, dir, append([]string{"sample", "draw", "--control", "AC-04", "--size", "10", "--json"}, ana...)...))
 	if len(toStrings(few["items"])) != 3 || few["all_items"] != true || !strings.Contains(few["rule"].(string), "every item") {

@@ -8,7 +8,7 @@ import (
 
 func TestTestsAndRequests(t *testing.T) {
 	dir := setup(t)
-	writeFile(t, dir, "changes.csv", population(60, 0))
+	writeFile(t, dir, "changes.csv", changesCSV(60, 0))
 	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id")
 	addAuditor(t, dir, "Ana Lima")
 	ana := keyOf(dir, "Ana Lima")

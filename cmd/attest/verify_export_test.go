@@ -26,7 +26,7 @@ import (
 // and a changed file, another key or a file that is no export are reported.
 func TestVerifyExport(t *testing.T) {
 	dir := setup(t)
-	writeFile(t, dir, "changes.csv", population(50, 0))
+	writeFile(t, dir, "changes.csv", changesCSV(50, 0))
 	mustRun(t, dir, "population", "import", "--control", "CHG-02", "--file", "changes.csv", "--key", "id", "--date", "merged", "--source", "GitHub")
 	if r := run(t, dir, "a password that is long enough\n", "user", "add", "--email", "ana@example.com", "--name", "Ana Lima", "--role", "auditor", "--password-stdin"); r.code != 0 {
 		t.Fatalf("user add: %+v", r)

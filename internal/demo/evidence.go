@@ -17,6 +17,7 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/population"
 )
 
 // demoItem is one piece of demo evidence, added on a given day.
@@ -496,8 +497,9 @@ func AuditorDir(dataDir string) string {
 }
 
 // population imports a population of changes, extracted on its last
-// day, with its completeness check. The file is kept in the data
-// directory, as an extraction would be.
+// day, with its completeness check, through management's workflows (as
+// the local operator). The file is kept in the data directory, as an
+// extraction would be.
 func (b *builder) population(ctx context.Context, mgmt attest.Change, name string, events []attest.Event, from, to string) (*attest.Population, error) {
 	dir := filepath.Join(b.Dir, "demo-populations")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -505,29 +507,22 @@ func (b *builder) population(ctx context.Context, mgmt attest.Change, name strin
 	}
 	var text strings.Builder
 	text.WriteString("change_id,merged_at,description\n")
-	first, last := "", ""
 	for _, ev := range events {
 		fmt.Fprintf(&text, "%s,%s,%s\n", ev.Key, ev.Date, ev.Description)
-		if first == "" || ev.Date < first {
-			first = ev.Date
-		}
-		last = max(last, ev.Date)
 	}
 	file := filepath.Join(dir, name)
 	if err := os.WriteFile(file, []byte(text.String()), 0o600); err != nil {
 		return nil, err
 	}
-	ref, _, err := b.Blobs.Put(strings.NewReader(text.String()))
-	if err != nil {
-		return nil, err
-	}
-	pop, err := b.Store.AddPopulation(ctx, mgmt, attest.Population{ControlID: "CHG-02", Ref: string(ref), Name: name, Format: "csv", Rows: len(events),
-		KeyColumn: "change_id", DateColumn: "merged_at", FirstDate: first, LastDate: last, Source: "source control (demo)",
+	pop, err := population.Import(ctx, b.Store, b.Blobs, mgmt, nil, population.ImportRequest{Control: "CHG-02", File: strings.NewReader(text.String()), Name: name,
+		KeyColumn: "change_id", DateColumn: "merged_at", Source: "source control (demo)",
 		Query: "pull requests merged to main from " + from + " to " + to, ExtractedBy: "Sam Adeyemi", ExtractedAt: to})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := b.Store.AddCompleteness(ctx, mgmt, attest.Completeness{PopulationID: pop.ID, Method: "control-total", ControlTotal: pop.Rows, Matched: pop.Rows,
+	// The source-control report counts the same pull requests.
+	total := len(events)
+	if _, err := population.Reconcile(ctx, b.Store, b.Blobs, mgmt, nil, population.ReconcileRequest{Population: pop.ID, ControlTotal: &total,
 		Note: "Row count agrees with the source-control report of merged pull requests for the same dates."}); err != nil {
 		return nil, err
 	}
