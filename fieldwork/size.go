@@ -1,0 +1,78 @@
+package fieldwork
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/sample"
+)
+
+// ErrNoPopulation is ControlSize's refusal for an event-driven control
+// with no population to size it by.
+var ErrNoPopulation = &attest.Error{Code: attest.EINVALID, Message: "an event-driven control is sized by its population, and none is imported or given"}
+
+// ControlSize is the sample size a draw for a control of e would take,
+// by the same rule (SizeRule): from the population of the given size, or
+// when population is negative from the control's latest imported
+// population; a periodic control with neither is sized by its frequency
+// alone. The size is capped by the population already.
+func ControlSize(ctx context.Context, s Store, e *attest.Engagement, control string, population int) (sample.Size, error) {
+	c, err := s.Control(ctx, e.ID, strings.ToUpper(strings.TrimSpace(control)))
+	if err != nil {
+		return sample.Size{}, err
+	}
+	p, err := Profile(ctx, s)
+	if err != nil {
+		return sample.Size{}, err
+	}
+	var pop *attest.Population
+	if population >= 0 {
+		pop = &attest.Population{ControlID: c.ID, Rows: population}
+	} else {
+		ps, err := s.Populations(ctx, c.ID)
+		if err != nil {
+			return sample.Size{}, err
+		}
+		if len(ps) > 0 {
+			pop = &ps[len(ps)-1]
+		}
+	}
+	if pop == nil {
+		if c.Frequency == attest.EventDriven {
+			return sample.Size{}, &attest.Error{Code: ErrNoPopulation.Code, Message: c.ID + " is event-driven: " + ErrNoPopulation.Message}
+		}
+		return p.ForFrequency(c.Frequency)
+	}
+	return SizeRule(ctx, s, p, e, c, pop)
+}
+
+// TestOfOneSize offers a sample of one for an automated control of e,
+// only when the IT general controls over its system are named (ITGC: a
+// logical-access control and a change-management control): a test of one
+// rests on their being effective all period, which the auditor tests too
+// (RecordTest then asks for their signed conclusions).
+func TestOfOneSize(ctx context.Context, s Store, e *attest.Engagement, control string, supportedBy []string) (sample.Size, error) {
+	c, err := s.Control(ctx, e.ID, strings.ToUpper(strings.TrimSpace(control)))
+	if err != nil {
+		return sample.Size{}, err
+	}
+	if c.Nature != attest.Automated {
+		return sample.Size{}, attest.Errorf(attest.EINVALID, "%s is %s, not automated: a test of one applies only to automated controls; use the frequency size", c.ID, c.Nature)
+	}
+	access, change := false, false
+	ids := normIDs(supportedBy)
+	for _, id := range ids {
+		sc, err := s.Control(ctx, e.ID, id)
+		if err != nil {
+			return sample.Size{}, err
+		}
+		a, ch := ITGC(sc)
+		access, change = access || a, change || ch
+	}
+	if !access || !change {
+		return sample.Size{}, field("supported_by", fmt.Sprintf("a test of one needs the logical-access and the change-management controls over %s's system (a control mapped to CC6.1-CC6.3 or ITGC.1-3, and one mapped to CC8.1 or ITGC.4)", c.ID))
+	}
+	return sample.Size{Size: 1, Rule: fmt.Sprintf("test of one: %s is automated, and relies on %s being effective throughout the period; test it once per relevant configuration, and before and after any change to it", c.ID, strings.Join(ids, ", "))}, nil
+}
