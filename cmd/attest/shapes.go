@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"strings"
+
+	"github.com/attest-dev/attest"
 )
 
-// More shapes several commands share, beside run.go's.
+// More shapes several commands share, beside run.go's: a write that may
+// record nothing, an account named by its e-mail address, and output to
+// --out FILE or standard output.
 
 // writesIf is writes for a command whose workflow may record nothing (a
 // file imported again, a change to what is already so): the checkpoint is
@@ -17,4 +24,33 @@ func writesIf[T any](m *Main, act func(ctx context.Context, d *data, args []stri
 		}
 		return v, err
 	}, say)
+}
+
+// accountOf finds the account with the e-mail address (spaces trimmed);
+// for an address no account has it returns missing, which names the flag
+// or the role the address was given for.
+func accountOf(ctx context.Context, s attest.Store, email string, missing error) (*attest.User, error) {
+	u, err := s.UserByEmail(ctx, strings.TrimSpace(email))
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return nil, missing
+	}
+	return u, err
+}
+
+// writeOut writes what render makes to the file at path, whole or not at
+// all (writeFileAtomic), or to standard output when path is "". It says
+// whether it wrote the file, which the command then reports.
+func (m *Main) writeOut(path string, render func(io.Writer) error) (bool, error) {
+	var b bytes.Buffer
+	if err := render(&b); err != nil {
+		return false, err
+	}
+	if path == "" {
+		_, err := m.Stdout.Write(b.Bytes())
+		return false, err
+	}
+	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+		return false, err
+	}
+	return true, nil
 }
