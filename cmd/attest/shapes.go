@@ -10,8 +10,8 @@ import (
 )
 
 // More shapes several commands share, beside run.go's: a write that may
-// record nothing, an account named by its e-mail address, and output to
-// --out FILE or standard output.
+// record nothing, a record named by its number, an account named by its
+// e-mail address, and output to --out FILE or standard output.
 
 // writesIf is writes for a command whose workflow may record nothing (a
 // file imported again, a change to what is already so): the checkpoint is
@@ -24,6 +24,21 @@ func writesIf[T any](m *Main, act func(ctx context.Context, d *data, args []stri
 		}
 		return v, err
 	}, say)
+}
+
+// numbered adapts fn, which acts on the record args[0] names by its
+// number, to reads and writes. parse reads the number (campaignArg,
+// itemArg) once the data directory is open, so that a command run without
+// one says that first.
+func numbered[T any](parse func(string) (int64, error), fn func(ctx context.Context, d *data, id int64) (T, error)) func(context.Context, *data, []string) (T, error) {
+	return func(ctx context.Context, d *data, args []string) (T, error) {
+		id, err := parse(args[0])
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return fn(ctx, d, id)
+	}
 }
 
 // accountOf finds the account with the e-mail address (spaces trimmed);
