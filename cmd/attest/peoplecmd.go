@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -76,15 +74,21 @@ func (f *checklistFlags) options() (people.Options, error) {
 		o.Owners[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	if f.file != "" {
-		b, err := os.ReadFile(f.file)
-		if err != nil {
-			return o, attest.Errorf(attest.EINVALID, "read %s: %v", f.file, err)
-		}
-		if o.Checklists, err = people.ParseChecklists(filepath.Base(f.file), b); err != nil {
+		var err error
+		if o.Checklists, err = readChecklists(f.file); err != nil {
 			return o, err
 		}
 	}
 	return o, nil
+}
+
+// readChecklists reads a checklists file of the organization's own.
+func readChecklists(file string) (*people.Checklists, error) {
+	b, err := readInput(file)
+	if err != nil {
+		return nil, err
+	}
+	return people.ParseChecklists(filepath.Base(file), b)
 }
 
 func (m *Main) peopleImport() *cobra.Command {
@@ -95,9 +99,9 @@ func (m *Main) peopleImport() *cobra.Command {
 		Short: "Import the roster from an HR export or a CSV; a re-import shows its diff until --confirm",
 		Args:  cobra.ExactArgs(1),
 		RunE: writesIf(m, func(ctx context.Context, d *data, args []string) (*people.Imported, error) {
-			b, err := os.ReadFile(args[0])
+			b, err := readInput(args[0])
 			if err != nil {
-				return nil, attest.Errorf(attest.EINVALID, "read %s: %v", args[0], err)
+				return nil, err
 			}
 			opts, err := cf.options()
 			if err != nil {
@@ -332,11 +336,7 @@ func (m *Main) peopleChecklistDone() *cobra.Command {
 }
 
 func itemArg(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, attest.Errorf(attest.EINVALID, "%q is not a checklist item's number (see attest people checklist)", s)
-	}
-	return id, nil
+	return recordNumber(s, "a checklist item's number (see attest people checklist)")
 }
 
 func (m *Main) peopleChecklistAssign() *cobra.Command {
@@ -387,11 +387,8 @@ func (m *Main) peopleChecklistRoles() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cl := people.Default()
 			if file != "" {
-				b, err := os.ReadFile(file)
-				if err != nil {
-					return attest.Errorf(attest.EINVALID, "read %s: %v", file, err)
-				}
-				if cl, err = people.ParseChecklists(filepath.Base(file), b); err != nil {
+				var err error
+				if cl, err = readChecklists(file); err != nil {
 					return err
 				}
 			}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -54,11 +53,7 @@ account, decision, reason.`,
 }
 
 func campaignArg(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, attest.Errorf(attest.EINVALID, "%q is not an access review's number", s)
-	}
-	return id, nil
+	return recordNumber(s, "an access review's number")
 }
 
 // listingSource is where a listing is read from: a collection or a file.
@@ -80,9 +75,9 @@ func (l *listingSource) read(ctx context.Context, m *Main, d *data, system strin
 	case (l.collection != 0) == (l.file != ""):
 		return nil, attest.Listing{}, &attest.Error{Code: attest.EINVALID, Message: "give the listing: --from-collection ID or --file accounts.csv (one of them)"}
 	case l.file != "":
-		b, err := os.ReadFile(l.file)
+		b, err := readInput(l.file)
 		if err != nil {
-			return nil, attest.Listing{}, attest.Errorf(attest.EINVALID, "read %s: %v", l.file, err)
+			return nil, attest.Listing{}, err
 		}
 		accts, left, err := accessreview.ReadCSV(filepath.Base(l.file), bytes.NewReader(b), system)
 		if err != nil {

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
 )
 
 // More shapes several commands share, beside run.go's: a write that may
-// record nothing, a record named by its number, an account named by its
-// e-mail address, and output to --out FILE or standard output.
+// record nothing, a record named by its number, a file named on the
+// command line, an account named by its e-mail address, and output to
+// --out FILE or standard output.
 
 // writesIf is writes for a command whose workflow may record nothing (a
 // file imported again, a change to what is already so): the checkpoint is
@@ -39,6 +42,26 @@ func numbered[T any](parse func(string) (int64, error), fn func(ctx context.Cont
 		}
 		return fn(ctx, d, id)
 	}
+}
+
+// recordNumber reads the number of a record named on the command line,
+// "12" or "#12"; anything else is "not" what.
+func recordNumber(s, what string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, attest.Errorf(attest.EINVALID, "%q is not %s", s, what)
+	}
+	return id, nil
+}
+
+// readInput reads a file named on the command line: one that cannot be
+// read is the caller's to fix (EINVALID).
+func readInput(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "read %s: %v", path, err)
+	}
+	return b, nil
 }
 
 // accountOf finds the account with the e-mail address (spaces trimmed);
