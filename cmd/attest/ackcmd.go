@@ -49,61 +49,59 @@ func (m *Main) ackStatus() *cobra.Command {
 		Use:   "status [--policy ID|--person EMAIL]",
 		Short: "Where acknowledgements stand: per policy, and per person (outstanding, acknowledged, re-acknowledgement due)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: reads(m, func(ctx context.Context, d *data, args []string) (*ack.Status, error) {
 			id, err := personID(ctx, d.db, person)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			st, err := ack.Load(ctx, d.db, m.today().Format(attest.DateLayout), ack.Filter{Policy: pol, Person: id})
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(st)
-			}
+			return ack.Load(ctx, d.db, m.today().Format(attest.DateLayout), ack.Filter{Policy: pol, Person: id})
+		}, func(st *ack.Status) error {
 			if len(st.Policies) == 0 {
 				m.printf("No published policy yet: acknowledgements start once one is published (attest policy publish).\n")
 				return nil
 			}
-			w := m.table()
-			fmt.Fprintln(w, "POLICY\tVERSION\tASKED\tACKNOWLEDGED\tOUTSTANDING\tRE-ACK DUE\tOVERDUE\tASKED OF")
-			for _, p := range st.Policies {
-				fmt.Fprintf(w, "%s\tv%d\t%d\t%d\t%d\t%d\t%d\t%s\n", p.Policy, p.Version, p.Asked, p.Acknowledged, p.Outstanding, p.Outdated, p.Overdue, p.Audience)
+			if err := rows(m.Stdout, "POLICY\tVERSION\tASKED\tACKNOWLEDGED\tOUTSTANDING\tRE-ACK DUE\tOVERDUE\tASKED OF", st.Policies, func(p ack.PolicyStatus) []any {
+				return []any{p.Policy, fmt.Sprintf("v%d", p.Version), p.Asked, p.Acknowledged, p.Outstanding, p.Outdated, p.Overdue, p.Audience}
+			}); err != nil {
+				return err
 			}
-			w.Flush()
-			if id != 0 || pol != "" {
+			// One person or one policy: each policy asked of each person.
+			if person != "" || pol != "" {
 				m.printf("\n")
-				w = m.table()
-				fmt.Fprintln(w, "PERSON\tPOLICY\tSTATE\tACKNOWLEDGED\tDUE")
-				for _, ps := range st.People {
-					for _, it := range ps.Items {
-						acked, due := "-", it.Due
-						if it.Acked > 0 {
-							acked = fmt.Sprintf("v%d %s", it.Acked, it.At[:min(10, len(it.At))])
-						}
-						if it.Overdue {
-							due += " (overdue)"
-						}
-						fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", ps.Email, it.Policy, it.State, acked, due)
-					}
+				if err := rows(m.Stdout, "PERSON\tPOLICY\tSTATE\tACKNOWLEDGED\tDUE", ackItems(st), ackItemRow); err != nil {
+					return err
 				}
-				w.Flush()
 			}
 			m.printf("\n%d of %d acknowledgements asked are of the version in force; %d outstanding, %d re-acknowledgements due, %d overdue.\n",
 				st.Total.Acknowledged, st.Total.Asked, st.Total.Outstanding, st.Total.Outdated, st.Total.Overdue)
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&pol, "policy", "", "one policy, with each person it is asked of")
 	c.Flags().StringVar(&person, "person", "", "one person (e-mail address), with each policy asked of them")
 	c.MarkFlagsMutuallyExclusive("policy", "person")
 	return c
+}
+
+// ackItems is every person's items of the status, person by person.
+func ackItems(st *ack.Status) []ack.Item {
+	var items []ack.Item
+	for _, ps := range st.People {
+		items = append(items, ps.Items...)
+	}
+	return items
+}
+
+// ackItemRow is an item's cells in the status's table of people.
+func ackItemRow(it ack.Item) []any {
+	acked, due := "-", it.Due
+	if it.Acked > 0 {
+		acked = fmt.Sprintf("v%d %s", it.Acked, it.At[:min(10, len(it.At))])
+	}
+	if it.Overdue {
+		due += " (overdue)"
+	}
+	return []any{it.Email, it.Policy, it.State, acked, due}
 }
 
 func (m *Main) ackAssign() *cobra.Command {
@@ -135,30 +133,16 @@ func (m *Main) ackRecord() *cobra.Command {
 		Use:   "record POLICY --person EMAIL --version N --note TEXT",
 		Short: "Record an acknowledgement given outside the portal (a signed form), saying how",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.Acknowledgement, error) {
 			id, err := personID(ctx, d.db, person)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			k, err := ack.Acknowledge(ctx, d.db, m.change(), nil, ack.Request{Policy: args[0], Version: version, Person: id, Note: note})
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(k)
-			}
+			return ack.Acknowledge(ctx, d.db, m.change(), nil, ack.Request{Policy: args[0], Version: version, Person: id, Note: note})
+		}, func(k *attest.Acknowledgement) error {
 			m.printf("Recorded %s's acknowledgement of %s version %d (ledger entry %d).\n", person, k.PolicyID, k.Version, k.Entry)
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&person, "person", "", "the person's e-mail address")
 	c.Flags().IntVar(&version, "version", 0, "the version they read (the version in force)")
@@ -171,20 +155,28 @@ func (m *Main) ackExport() *cobra.Command {
 	var asEvidence bool
 	var controls []string
 	var out string
+	keep := writes(m, func(ctx context.Context, d *data, args []string) (*keptAcks, error) {
+		day := m.today().Format(attest.DateLayout)
+		ev, st, err := ack.RecordEvidence(ctx, d.db, d.db, d.blobs, m.change(), nil, day, controls)
+		if err != nil {
+			return nil, err
+		}
+		return &keptAcks{Evidence: ev, Total: st.Total, day: day}, nil
+	}, func(k *keptAcks) error {
+		m.printf("Kept the acknowledgements of %s as evidence %d for %s: %s\n", k.day, k.Evidence.ID, strings.Join(k.Evidence.Controls, ", "), k.Evidence.Note)
+		return nil
+	})
 	c := &cobra.Command{
 		Use:   "export [--evidence] [--control ID]... [--out FILE]",
 		Short: "The status as CSV, one row per person and policy; --evidence keeps it as evidence for the acknowledgement controls",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
+			if asEvidence {
+				return keep(cmd, args)
 			}
-			defer d.Close()
-			day := m.today().Format(attest.DateLayout)
-			if !asEvidence {
-				st, err := ack.Load(ctx, d.db, day, ack.Filter{})
+			ctx := cmd.Context()
+			return m.withData(ctx, func(d *data) error {
+				st, err := ack.Load(ctx, d.db, m.today().Format(attest.DateLayout), ack.Filter{})
 				if err != nil {
 					return err
 				}
@@ -198,25 +190,21 @@ func (m *Main) ackExport() *cobra.Command {
 					w = f
 				}
 				return ack.WriteCSV(w, st)
-			}
-			ev, st, err := ack.RecordEvidence(ctx, d.db, d.db, d.blobs, m.change(), nil, day, controls)
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"evidence": ev, "total": st.Total})
-			}
-			m.printf("Kept the acknowledgements of %s as evidence %d for %s: %s\n", day, ev.ID, strings.Join(ev.Controls, ", "), ev.Note)
-			return nil
+			})
 		},
 	}
 	c.Flags().BoolVar(&asEvidence, "evidence", false, "keep the CSV as evidence (for HR-02 and HR-03, those an engagement has)")
 	c.Flags().StringArrayVar(&controls, "control", nil, "a control the evidence supports (repeat; default HR-02 and HR-03)")
 	c.Flags().StringVar(&out, "out", "", "write the CSV to FILE (default: standard output)")
 	return c
+}
+
+// keptAcks is the acknowledgements kept as evidence: the record and the
+// totals it shows, and the day they stand on.
+type keptAcks struct {
+	Evidence *attest.Evidence `json:"evidence"`
+	Total    ack.Counts       `json:"total"`
+	day      string
 }
 
 func (m *Main) trainingCommand() *cobra.Command {
@@ -244,34 +232,21 @@ func (m *Main) trainingImport() *cobra.Command {
 		Short: "Import a training provider's CSV export: one ledger entry naming the rows' SHA-256",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
+			// The file is read before the data directory is opened.
 			b, err := os.ReadFile(args[0])
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "%s: %v", args[0], unwrapPathErr(err))
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			out, err := training.Import(ctx, d.db, m.change(), nil, filepath.Base(args[0]), b)
-			if err != nil {
-				return err
-			}
-			if out.Recorded > 0 {
-				if _, err := d.checkpoint(ctx); err != nil {
-					return err
+			return writesIf(m, func(ctx context.Context, d *data, args []string) (*training.Imported, error) {
+				return training.Import(ctx, d.db, m.change(), nil, filepath.Base(args[0]), b)
+			}, func(out *training.Imported) bool { return out.Recorded > 0 }, func(out *training.Imported) error {
+				if out.Recorded == 0 {
+					m.printf("Nothing new in %s: its %d completions were already recorded.\n", out.File, out.Known)
+					return nil
 				}
-			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			if out.Recorded == 0 {
-				m.printf("Nothing new in %s: its %d completions were already recorded.\n", out.File, out.Known)
+				m.printf("Recorded %d completions from %s (%d already recorded) in ledger entry %d.\n", out.Recorded, out.File, out.Known, out.Entry)
 				return nil
-			}
-			m.printf("Recorded %d completions from %s (%d already recorded) in ledger entry %d.\n", out.Recorded, out.File, out.Known, out.Entry)
-			return nil
+			})(cmd, args)
 		},
 	}
 }
@@ -283,29 +258,16 @@ func (m *Main) trainingRecord() *cobra.Command {
 		Use:   "record --person EMAIL --course NAME --completed DATE --certificate FILE",
 		Short: "Record one completion shown by its certificate, which is kept as evidence (for HR-02 and HR-03, those an engagement has)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.Completion, error) {
+			var err error
 			if req.File, err = m.stageFile(d, file); err != nil {
-				return err
+				return nil, err
 			}
-			c, err := training.Record(ctx, d.db, d.db, d.blobs, m.change(), nil, req)
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(c)
-			}
+			return training.Record(ctx, d.db, d.db, d.blobs, m.change(), nil, req)
+		}, func(c *attest.Completion) error {
 			m.printf("Recorded %s's completion of %s on %s, with the certificate as evidence %d (ledger entry %d).\n", c.Email, c.Course, c.Completed, c.Evidence, c.Entry)
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&req.Email, "person", "", "the person's e-mail address")
 	c.Flags().StringVar(&req.Course, "course", "", "the course completed")
@@ -327,37 +289,25 @@ func (m *Main) trainingStatus() *cobra.Command {
 		Use:   "status [--person EMAIL] [--course NAME]...",
 		Short: "Security training per in-scope person: current, due, overdue",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: reads(m, func(ctx context.Context, d *data, args []string) (*training.Status, error) {
 			id, err := personID(ctx, d.db, person)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			st, err := training.Load(ctx, d.db, m.today().Format(attest.DateLayout), id, courses)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(st)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "PERSON\tSTATE\tLAST\tDUE")
-			for _, p := range st.People {
+			return training.Load(ctx, d.db, m.today().Format(attest.DateLayout), id, courses)
+		}, func(st *training.Status) error {
+			if err := rows(m.Stdout, "PERSON\tSTATE\tLAST\tDUE", st.People, func(p training.PersonStatus) []any {
 				last := "-"
 				if p.Completed != "" {
 					last = p.Completed + " " + p.Course
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", p.Email, p.State, last, p.Due)
+				return []any{p.Email, p.State, last, p.Due}
+			}); err != nil {
+				return err
 			}
-			w.Flush()
 			m.printf("\n%d current, %d due, %d overdue.\n", st.Current, st.Due, st.Overdue)
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&person, "person", "", "one person (e-mail address)")
 	c.Flags().StringArrayVar(&courses, "course", nil, "a course that counts as security training (repeat; default: names with \"security\")")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -33,12 +32,7 @@ func (p *checklistsDuePayload) validate() error {
 			return fmt.Errorf("%q: %q is not a duration of an hour or more (e.g. 168h)", "every", p.Every)
 		}
 	}
-	if p.Unassigned != "" {
-		if a, err := mail.ParseAddress(p.Unassigned); err != nil || a.Address != p.Unassigned {
-			return fmt.Errorf("%q: %q is not an e-mail address", "unassigned_to", p.Unassigned)
-		}
-	}
-	return nil
+	return payloadAddress("unassigned_to", p.Unassigned)
 }
 
 // checklistsDueHandler is the job's handler for attest serve, which gives

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -76,15 +74,21 @@ func (f *checklistFlags) options() (people.Options, error) {
 		o.Owners[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	if f.file != "" {
-		b, err := os.ReadFile(f.file)
-		if err != nil {
-			return o, attest.Errorf(attest.EINVALID, "read %s: %v", f.file, err)
-		}
-		if o.Checklists, err = people.ParseChecklists(filepath.Base(f.file), b); err != nil {
+		var err error
+		if o.Checklists, err = readChecklists(f.file); err != nil {
 			return o, err
 		}
 	}
 	return o, nil
+}
+
+// readChecklists reads a checklists file of the organization's own.
+func readChecklists(file string) (*people.Checklists, error) {
+	b, err := readInput(file)
+	if err != nil {
+		return nil, err
+	}
+	return people.ParseChecklists(filepath.Base(file), b)
 }
 
 func (m *Main) peopleImport() *cobra.Command {
@@ -94,27 +98,27 @@ func (m *Main) peopleImport() *cobra.Command {
 		Use:   "import FILE",
 		Short: "Import the roster from an HR export or a CSV; a re-import shows its diff until --confirm",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			b, err := os.ReadFile(args[0])
+		RunE: writesIf(m, func(ctx context.Context, d *data, args []string) (*people.Imported, error) {
+			b, err := readInput(args[0])
 			if err != nil {
-				return attest.Errorf(attest.EINVALID, "read %s: %v", args[0], err)
+				return nil, err
 			}
 			opts, err := cf.options()
 			if err != nil {
-				return err
+				return nil, err
 			}
-			got, err := people.Import(ctx, d.db, m.change(), nil, people.ImportRequest{Name: filepath.Base(args[0]), Data: b, Confirm: confirm, Options: opts})
-			if err != nil {
-				return err
-			}
+			return people.Import(ctx, d.db, m.change(), nil, people.ImportRequest{Name: filepath.Base(args[0]), Data: b, Confirm: confirm, Options: opts})
+		}, func(got *people.Imported) bool { return got.Recorded }, func(got *people.Imported) error {
 			if got.Recorded {
-				return m.written(ctx, d, got, "%sRecorded in ledger entry %d: %d people, %d checklist items opened.\n", diffText(got.Diff), got.Entry, len(got.People), len(got.Items))
+				m.printf("%sRecorded in ledger entry %d: %d people, %d checklist items opened.\n", diffText(got.Diff), got.Entry, len(got.People), len(got.Items))
+				return nil
 			}
 			next := "Nothing to record: the roster already says all this.\n"
 			if got.NeedsConfirm {
 				next = "Nothing recorded yet: run again with --confirm to record these changes.\n"
 			}
-			return m.answer(got, "%s%s", diffText(got.Diff), next)
+			m.printf("%s%s", diffText(got.Diff), next)
+			return nil
 		}),
 	}
 	c.Flags().BoolVar(&confirm, "confirm", false, "record a re-import's changes (without it a re-import only shows them)")
@@ -148,28 +152,30 @@ func (m *Main) peopleAdd() *cobra.Command {
 		Use:   "add --email EMAIL [--name NAME] [--start DATE] [--end DATE]",
 		Short: "Enter or change one person by hand (their checklists open with a start or end date)",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			opts, err := cf.options()
-			if err != nil {
-				return err
-			}
-			if was, err := d.db.PersonByEmail(ctx, p.Email); err == nil {
-				p = keepUnset(cmd, *was, p)
-			}
-			got, err := people.Save(ctx, d.db, m.change(), nil, p, opts)
-			if err != nil {
-				return err
-			}
-			verb := "Changed"
-			if got.Added {
-				verb = "Added"
-			}
-			if !got.Added && len(got.Changes) == 0 {
-				return m.answer(got, "%s is already on the roster as given: nothing recorded.\n", got.Person.Email)
-			}
-			return m.written(ctx, d, got, "%s %s (person %d); %d checklist items opened.\n", verb, got.Person.Email, got.Person.ID, len(got.Items))
-		}),
 	}
+	// A person already on the roster as given is not recorded again.
+	recorded := func(got *people.Saved) bool { return got.Added || len(got.Changes) > 0 }
+	c.RunE = writesIf(m, func(ctx context.Context, d *data, args []string) (*people.Saved, error) {
+		opts, err := cf.options()
+		if err != nil {
+			return nil, err
+		}
+		if was, err := d.db.PersonByEmail(ctx, p.Email); err == nil {
+			p = keepUnset(c, *was, p)
+		}
+		return people.Save(ctx, d.db, m.change(), nil, p, opts)
+	}, recorded, func(got *people.Saved) error {
+		if !recorded(got) {
+			m.printf("%s is already on the roster as given: nothing recorded.\n", got.Person.Email)
+			return nil
+		}
+		verb := "Changed"
+		if got.Added {
+			verb = "Added"
+		}
+		m.printf("%s %s (person %d); %d checklist items opened.\n", verb, got.Person.Email, got.Person.ID, len(got.Items))
+		return nil
+	})
 	f := c.Flags()
 	f.StringVar(&p.Email, "email", "", "the person's e-mail address (required; an existing person's is changed)")
 	f.StringVar(&p.Name, "name", "", "full name")
@@ -212,24 +218,16 @@ func (m *Main) peopleList() *cobra.Command {
 		Use:   "list [--status active|leave|terminated]",
 		Short: "List the roster",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			ps, err := people.List(ctx, d.db, nil, status)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(ps)
-			}
+		RunE: reads(m, func(ctx context.Context, d *data, args []string) ([]attest.Person, error) {
+			return people.List(ctx, d.db, nil, status)
+		}, func(ps []attest.Person) error {
 			if len(ps) == 0 {
 				m.printf("No one on the roster%s. Import it: attest people import roster.csv\n", map[bool]string{true: " with status " + status}[status != ""])
 				return nil
 			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tEMAIL\tNAME\tKIND\tSTATUS\tSTART\tEND\tDEPARTMENT\tROLE\tIN SCOPE")
-			for _, p := range ps {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%v\n", p.ID, p.Email, dashStr(p.Name), p.Kind, p.Status, dashStr(p.Start), dashStr(p.End), dashStr(p.Department), dashStr(p.Role), p.InScope)
-			}
-			return w.Flush()
+			return rows(m.Stdout, "ID\tEMAIL\tNAME\tKIND\tSTATUS\tSTART\tEND\tDEPARTMENT\tROLE\tIN SCOPE", ps, func(p attest.Person) []any {
+				return []any{p.ID, p.Email, dashStr(p.Name), p.Kind, p.Status, dashStr(p.Start), dashStr(p.End), dashStr(p.Department), dashStr(p.Role), p.InScope}
+			})
 		}),
 	}
 	c.Flags().StringVar(&status, "status", "", "only people with this status")
@@ -241,14 +239,9 @@ func (m *Main) peopleShow() *cobra.Command {
 		Use:   "show EMAIL|ID",
 		Short: "Show one person and their checklist items",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			pr, err := people.Show(ctx, d.db, m.completions(d), nil, args[0], m.Now().UTC().Format(time.DateOnly))
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(pr)
-			}
+		RunE: reads(m, func(ctx context.Context, d *data, args []string) (*people.Profile, error) {
+			return people.Show(ctx, d.db, m.completions(d), nil, args[0], m.Now().UTC().Format(time.DateOnly))
+		}, func(pr *people.Profile) error {
 			p := pr.Person
 			w := m.table()
 			fmt.Fprintf(w, "Person\t%d, %s (%s)\nKind\t%s, %s\nDates\t%s to %s\nManager\t%s\nDepartment\t%s, %s\nRole\t%s\nIn scope\t%v\nSource\t%s (ledger entry %d)\n",
@@ -264,16 +257,13 @@ func (m *Main) printItems(items []people.ItemStatus) error {
 		m.printf("No checklist items.\n")
 		return nil
 	}
-	w := m.table()
-	fmt.Fprintln(w, "ITEM\tPERSON\tCHECKLIST\tTITLE\tDUE\tSTATUS\tDONE\tASSIGNEE\tCONTROLS")
-	for _, it := range items {
+	return rows(m.Stdout, "ITEM\tPERSON\tCHECKLIST\tTITLE\tDUE\tSTATUS\tDONE\tASSIGNEE\tCONTROLS", items, func(it people.ItemStatus) []any {
 		status := it.Status
 		if it.DaysLate > 0 {
 			status += fmt.Sprintf(" (%dd)", it.DaysLate)
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Person, it.Checklist, it.Title, it.Due, status, dashStr(it.DoneOn), dashStr(cmpOrStr(it.Assignee, it.Owner)), strings.Join(it.Controls, " "))
-	}
-	return w.Flush()
+		return []any{it.ID, it.Person, it.Checklist, it.Title, it.Due, status, dashStr(it.DoneOn), dashStr(cmpOrStr(it.Assignee, it.Owner)), strings.Join(it.Controls, " ")}
+	})
 }
 
 func cmpOrStr(a, b string) string {
@@ -289,19 +279,12 @@ func (m *Main) peopleChecklist() *cobra.Command {
 		Use:   "checklist [EMAIL|ID] [--overdue] [--open] [--late]",
 		Short: "The onboarding and offboarding items and their status (done, done-late, open, overdue)",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+		RunE: reads(m, func(ctx context.Context, d *data, args []string) ([]people.ItemStatus, error) {
 			if len(args) == 1 {
 				q.Person = args[0]
 			}
-			items, err := people.Checklist(ctx, d.db, m.completions(d), nil, q, m.Now())
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(items)
-			}
-			return m.printItems(items)
-		}),
+			return people.Checklist(ctx, d.db, m.completions(d), nil, q, m.Now())
+		}, m.printItems),
 	}
 	c.Flags().BoolVar(&q.Overdue, "overdue", false, "only the items overdue today")
 	c.Flags().BoolVar(&q.Open, "open", false, "only the items not done yet")
@@ -317,32 +300,32 @@ func (m *Main) peopleChecklistDone() *cobra.Command {
 		Use:   "done ITEM [--by EMAIL] [--on DATE] [--evidence FILE]",
 		Short: "Record a task item done, by the account that did it, with evidence",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := itemArg(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: writes(m, numbered(itemArg, func(ctx context.Context, d *data, id int64) (*people.DoneResult, error) {
 			req.Item = id
 			if len(files) > 0 {
+				var err error
 				if req.Evidence, err = m.stageAll(d, files); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			got, err := people.Done(ctx, d.db, d.blobs, m.completions(d), m.change(), nil, req)
 			if err != nil {
-				return err
+				return nil, err
 			}
+			// Warnings go to standard error, under --json too.
 			for _, w := range got.Warnings {
 				m.warn(w)
 			}
-			text := fmt.Sprintf("Item %d (%s) done on %s by %s: %s.\n", got.Item.ID, got.Item.Title, got.Item.DoneOn, got.Item.DoneName, got.Item.Status)
+			return got, nil
+		}), func(got *people.DoneResult) error {
+			m.printf("Item %d (%s) done on %s by %s: %s.\n", got.Item.ID, got.Item.Title, got.Item.DoneOn, got.Item.DoneName, got.Item.Status)
 			if got.Evidence != 0 {
-				text += fmt.Sprintf("Evidence %d added for %s.\n", got.Evidence, strings.Join(got.Item.Controls, ", "))
+				m.printf("Evidence %d added for %s.\n", got.Evidence, strings.Join(got.Item.Controls, ", "))
 			}
 			if got.Checklist != nil {
-				text += fmt.Sprintf("The %s checklist is complete: evidence %d for %s.\n", got.Item.Checklist, got.Checklist.ID, strings.Join(got.Checklist.Controls, ", "))
+				m.printf("The %s checklist is complete: evidence %d for %s.\n", got.Item.Checklist, got.Checklist.ID, strings.Join(got.Checklist.Controls, ", "))
 			}
-			return m.written(ctx, d, got, "%s", text)
+			return nil
 		}),
 	}
 	c.Flags().StringVar(&req.By, "by", "", "the e-mail address of the account that did it (required on the command line)")
@@ -353,11 +336,7 @@ func (m *Main) peopleChecklistDone() *cobra.Command {
 }
 
 func itemArg(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, attest.Errorf(attest.EINVALID, "%q is not a checklist item's number (see attest people checklist)", s)
-	}
-	return id, nil
+	return recordNumber(s, "a checklist item's number (see attest people checklist)")
 }
 
 func (m *Main) peopleChecklistAssign() *cobra.Command {
@@ -366,16 +345,11 @@ func (m *Main) peopleChecklistAssign() *cobra.Command {
 		Use:   "assign ITEM --to EMAIL",
 		Short: "Give a checklist item to another account (its assignee marks it done)",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := itemArg(args[0])
-			if err != nil {
-				return err
-			}
-			it, err := people.Assign(ctx, d.db, m.change(), nil, id, to)
-			if err != nil {
-				return err
-			}
-			return m.written(ctx, d, it, "Item %d (%s of %s) is now %s's.\n", it.ID, it.Title, it.Person, it.Assignee)
+		RunE: writes(m, numbered(itemArg, func(ctx context.Context, d *data, id int64) (*attest.ChecklistItem, error) {
+			return people.Assign(ctx, d.db, m.change(), nil, id, to)
+		}), func(it *attest.ChecklistItem) error {
+			m.printf("Item %d (%s of %s) is now %s's.\n", it.ID, it.Title, it.Person, it.Assignee)
+			return nil
 		}),
 	}
 	c.Flags().StringVar(&to, "to", "", "the e-mail address of the account that will do it (required)")
@@ -392,17 +366,14 @@ func (m *Main) peopleChecklistRecord() *cobra.Command {
 		Use:   "record",
 		Short: "Record every completed checklist not yet recorded as evidence on its controls",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			evs, err := people.RecordCompleted(ctx, d.db, d.blobs, m.completions(d), m.change(), nil)
-			if err != nil {
-				return err
-			}
-			var b strings.Builder
-			fmt.Fprintf(&b, "%d completed checklists recorded as evidence.\n", len(evs))
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) ([]attest.Evidence, error) {
+			return people.RecordCompleted(ctx, d.db, d.blobs, m.completions(d), m.change(), nil)
+		}, func(evs []attest.Evidence) error {
+			m.printf("%d completed checklists recorded as evidence.\n", len(evs))
 			for _, e := range evs {
-				fmt.Fprintf(&b, "  evidence %d: %s (%s), performed %s\n", e.ID, e.Name, strings.Join(e.Controls, ", "), e.PerformedOn)
+				m.printf("  evidence %d: %s (%s), performed %s\n", e.ID, e.Name, strings.Join(e.Controls, ", "), e.PerformedOn)
 			}
-			return m.written(ctx, d, evs, "%s", b.String())
+			return nil
 		}),
 	}
 }
@@ -416,31 +387,30 @@ func (m *Main) peopleChecklistRoles() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cl := people.Default()
 			if file != "" {
-				b, err := os.ReadFile(file)
-				if err != nil {
-					return attest.Errorf(attest.EINVALID, "read %s: %v", file, err)
-				}
-				if cl, err = people.ParseChecklists(filepath.Base(file), b); err != nil {
+				var err error
+				if cl, err = readChecklists(file); err != nil {
 					return err
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(cl)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ROLE\tCHECKLIST\tKEY\tKIND\tOWNER\tDUE\tCONTROLS")
-			for _, role := range slices.Sorted(maps.Keys(cl.Roles)) {
-				for _, list := range []string{attest.Onboarding, attest.Offboarding} {
-					for _, s := range cl.Steps(role, list) {
-						fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", role, list, s.Key, s.Kind, s.Owner, s.Due.Rule(), strings.Join(s.Controls, " "))
-					}
-				}
-			}
-			return w.Flush()
+			return show(m, cl, m.printRoles)
 		},
 	}
 	c.Flags().StringVar(&file, "file", "", "a checklists file to check and show")
 	return c
+}
+
+// printRoles prints each role's checklists, a step a line.
+func (m *Main) printRoles(cl *people.Checklists) error {
+	w := m.table()
+	fmt.Fprintln(w, "ROLE\tCHECKLIST\tKEY\tKIND\tOWNER\tDUE\tCONTROLS")
+	for _, role := range slices.Sorted(maps.Keys(cl.Roles)) {
+		for _, list := range []string{attest.Onboarding, attest.Offboarding} {
+			for _, s := range cl.Steps(role, list) {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", role, list, s.Key, s.Kind, s.Owner, s.Due.Rule(), strings.Join(s.Controls, " "))
+			}
+		}
+	}
+	return w.Flush()
 }
 
 func (m *Main) peoplePopulation() *cobra.Command {
@@ -460,40 +430,54 @@ still active after their end date, hires without an account; the result is
 recorded as the population's completeness check.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{people.Hires, people.Leavers},
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*recordedPopulation, error) {
 			ch := m.change()
 			pop, x, err := people.RecordPopulation(ctx, d.db, d.blobs, ch, nil, people.PopulationRequest{Engagement: e.ID, Kind: args[0], Control: control})
 			if err != nil {
-				return err
+				return nil, err
 			}
-			out := map[string]any{"population": pop, "extracted": x}
-			text := fmt.Sprintf("Recorded population %d for %s: %d %s of %s (%s to %s), keyed by person_id.\nSource: %s; %s.\n",
-				pop.ID, pop.ControlID, pop.Rows, x.Kind, e.ID, x.From, x.Through, pop.Source, x.Query)
-			if collection != 0 {
-				s, err := m.collection(ctx, d, collection)
-				if err != nil {
-					return err
-				}
-				roster, err := d.db.People(ctx)
-				if err != nil {
-					return err
-				}
-				r := people.Reconcile(x, roster, s.Records, collection, s.CollectedAt)
-				c, err := people.RecordReconciliation(ctx, d.db, ch, nil, pop, x.Kind, r)
-				if err != nil {
-					return err
-				}
-				out["reconciliation"], out["completeness"] = r, c
-				text += reconText(r)
-			} else {
-				text += "Next: show it complete, e.g. --reconcile-collection ID (an identity-provider collection).\n"
+			out := &recordedPopulation{Population: pop, Extracted: x}
+			if collection == 0 {
+				return out, nil
 			}
-			return m.written(ctx, d, out, "%s", text)
+			s, err := m.collection(ctx, d, collection)
+			if err != nil {
+				return nil, err
+			}
+			roster, err := d.db.People(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.Reconciliation = people.Reconcile(x, roster, s.Records, collection, s.CollectedAt)
+			if out.Completeness, err = people.RecordReconciliation(ctx, d.db, ch, nil, pop, x.Kind, out.Reconciliation); err != nil {
+				return nil, err
+			}
+			return out, nil
+		}, func(out *recordedPopulation) error {
+			pop, x := out.Population, out.Extracted
+			m.printf("Recorded population %d for %s: %d %s of %s (%s to %s), keyed by person_id.\nSource: %s; %s.\n",
+				pop.ID, pop.ControlID, pop.Rows, x.Kind, x.Engagement, x.From, x.Through, pop.Source, x.Query)
+			if out.Reconciliation == nil {
+				m.printf("Next: show it complete, e.g. --reconcile-collection ID (an identity-provider collection).\n")
+				return nil
+			}
+			m.printf("%s", reconText(out.Reconciliation))
+			return nil
 		}),
 	}
 	c.Flags().StringVar(&control, "control", "", "the control the population is for (default: see above)")
 	c.Flags().Int64Var(&collection, "reconcile-collection", 0, "an identity-provider collection (its evidence ID) to reconcile the population with")
 	return c
+}
+
+// recordedPopulation is a population recorded, with its reconciliation
+// when one was asked for. The fields stand in the order --json has always
+// printed them in (by name).
+type recordedPopulation struct {
+	Completeness   *attest.Completeness   `json:"completeness,omitempty"`
+	Extracted      *people.Extracted      `json:"extracted"`
+	Population     *attest.Population     `json:"population"`
+	Reconciliation *people.Reconciliation `json:"reconciliation,omitempty"`
 }
 
 func reconText(r *people.Reconciliation) string {

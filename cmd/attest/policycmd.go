@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -42,10 +41,8 @@ kept, every act is a ledger entry.
 
 // account finds an account by e-mail address, for --owner and --approver.
 func account(ctx context.Context, s attest.Store, flag, email string) (int64, error) {
-	u, err := s.UserByEmail(ctx, strings.TrimSpace(email))
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return 0, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s %s: no account with this e-mail address", flag, email), Hint: "add it with `attest user add`"}
-	}
+	u, err := accountOf(ctx, s, email, &attest.Error{Code: attest.EINVALID,
+		Message: fmt.Sprintf("%s %s: no account with this e-mail address", flag, email), Hint: "add it with `attest user add`"})
 	if err != nil {
 		return 0, err
 	}
@@ -81,8 +78,29 @@ func inScope(ctx context.Context, s attest.Store) ([]string, error) {
 	return out, nil
 }
 
+// policies is the list of policies as --json prints it.
+type policies struct {
+	Policies []attest.Policy `json:"policies"`
+}
+
 func (m *Main) policyList() *cobra.Command {
 	var templates bool
+	list := reads(m, func(ctx context.Context, d *data, args []string) (policies, error) {
+		ps, err := d.db.Policies(ctx)
+		return policies{Policies: ps}, err
+	}, func(l policies) error {
+		if len(l.Policies) == 0 {
+			m.printf("No policies yet. See the templates with `attest policy list --templates` and adopt one with `attest policy new --template NAME --var org=NAME`.\n")
+			return nil
+		}
+		return rows(m.Stdout, "ID\tSTATUS\tVERSION\tPUBLISHED\tREVIEW\tTITLE", l.Policies, func(p attest.Policy) []any {
+			pub := "-"
+			if p.Published > 0 {
+				pub = fmt.Sprintf("v%d %s", p.Published, p.PublishedAt[:min(10, len(p.PublishedAt))])
+			}
+			return []any{p.ID, p.Status, fmt.Sprintf("v%d", p.Version), pub, p.Review, p.Title}
+		})
+	})
 	c := &cobra.Command{
 		Use:   "list [--templates]",
 		Short: "List the policies, or with --templates the template library",
@@ -91,32 +109,7 @@ func (m *Main) policyList() *cobra.Command {
 			if templates {
 				return m.listTemplates(cmd.Context())
 			}
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			ps, err := d.db.Policies(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"policies": ps})
-			}
-			if len(ps) == 0 {
-				m.printf("No policies yet. See the templates with `attest policy list --templates` and adopt one with `attest policy new --template NAME --var org=NAME`.\n")
-				return nil
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tSTATUS\tVERSION\tPUBLISHED\tREVIEW\tTITLE")
-			for _, p := range ps {
-				pub := "-"
-				if p.Published > 0 {
-					pub = fmt.Sprintf("v%d %s", p.Published, p.PublishedAt[:min(10, len(p.PublishedAt))])
-				}
-				fmt.Fprintf(w, "%s\t%s\tv%d\t%s\t%s\t%s\n", p.ID, p.Status, p.Version, pub, p.Review, p.Title)
-			}
-			return w.Flush()
+			return list(cmd, args)
 		},
 	}
 	c.Flags().BoolVar(&templates, "templates", false, "list the template library instead")
@@ -140,25 +133,23 @@ func (m *Main) listTemplates(ctx context.Context) error {
 		*policy.Template
 		Available bool `json:"available"`
 	}
-	rows := make([]row, 0, len(lib.Templates))
+	ts := make([]row, 0, len(lib.Templates))
 	for _, t := range lib.Templates {
-		rows = append(rows, row{t, t.InScope(cats)})
+		ts = append(ts, row{t, t.InScope(cats)})
 	}
-	if m.cfg.json {
-		return m.printJSON(map[string]any{"templates": rows, "variables": lib.VariableNames()})
-	}
-	w := m.table()
-	fmt.Fprintln(w, "TEMPLATE\tTITLE\tOWNER\tREVIEW\tCRITERIA")
-	for _, r := range rows {
-		title := r.Title
-		if !r.Available {
-			title += " (needs " + strings.Join(r.Categories, " or ") + " in scope)"
+	return show(m, map[string]any{"templates": ts, "variables": lib.VariableNames()}, func(map[string]any) error {
+		if err := rows(m.Stdout, "TEMPLATE\tTITLE\tOWNER\tREVIEW\tCRITERIA", ts, func(r row) []any {
+			title := r.Title
+			if !r.Available {
+				title += " (needs " + strings.Join(r.Categories, " or ") + " in scope)"
+			}
+			return []any{r.ID, title, r.Owner, r.Review, strings.Join(r.Criteria, " ")}
+		}); err != nil {
+			return err
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, title, r.Owner, r.Review, strings.Join(r.Criteria, " "))
-	}
-	w.Flush()
-	m.printf("\nVariables (--var NAME=VALUE): %s\n", strings.Join(lib.VariableNames(), ", "))
-	return nil
+		m.printf("\nVariables (--var NAME=VALUE): %s\n", strings.Join(lib.VariableNames(), ", "))
+		return nil
+	})
 }
 
 func (m *Main) policyShow() *cobra.Command {
@@ -169,77 +160,79 @@ func (m *Main) policyShow() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			x, err := policy.Show(ctx, d.db, args[0])
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(x)
-			}
-			if text {
-				m.printf("%s", x.Body)
-				return nil
-			}
-			name := func(id int64) string {
-				if u, err := d.db.User(ctx, id); err == nil {
-					return u.Name + " <" + u.Email + ">"
+			return m.withData(ctx, func(d *data) error {
+				x, err := policy.Show(ctx, d.db, args[0])
+				if err != nil {
+					return err
 				}
-				return fmt.Sprintf("account %d", id)
-			}
-			owner := "not named (attest policy edit " + x.ID + " --owner EMAIL)"
-			if x.Owner != 0 {
-				owner = name(x.Owner)
-			}
-			m.printf("%s: %s\n  status:     %s, version %d", x.ID, x.Title, x.Status, x.Version)
-			if x.Published > 0 {
-				m.printf(" (version %d in force since %s)", x.Published, x.PublishedAt[:10])
-			}
-			m.printf("\n  owner:      %s, as %s\n  review:     %s\n  approvers:", owner, x.OwnerRole, policy.ReviewWords(x.Review))
-			if len(x.Approvers) == 0 {
-				m.printf(" none named (attest policy edit %s --approver EMAIL)", x.ID)
-			}
-			for _, a := range x.Approvers {
-				mark := ""
-				if slices.Contains(x.Approved, a) {
-					mark = " (approved version " + fmt.Sprint(x.Version) + ")"
-				}
-				m.printf("\n    %s%s", name(a), mark)
-			}
-			m.printf("\n  controls:   %s\n  criteria:   %s\n\nHistory:\n", strings.Join(x.Controls, ", "), strings.Join(x.Criteria, ", "))
-			// The versions and the acts, in the order the ledger holds them.
-			type line struct {
-				entry int64
-				text  string
-			}
-			var hist []line
-			for _, v := range x.Versions {
-				hist = append(hist, line{v.Entry, fmt.Sprintf("  %s\tversion %d written by %s\t%s\n", v.At[:10], v.Version, v.By, v.Note)})
-			}
-			for _, e := range x.Events {
-				who := e.By
-				if e.Action == attest.PolicyApproval {
-					who = e.Name
-					if e.By != e.Name {
-						who += " (recorded by " + e.By + ")"
+				return show(m, x, func(x *policy.Detail) error {
+					if text {
+						m.printf("%s", x.Body)
+						return nil
 					}
-				}
-				hist = append(hist, line{e.Entry, fmt.Sprintf("  %s\tversion %d %s by %s\t%s\n", e.At[:10], e.Version, e.Action, who, e.Note)})
-			}
-			slices.SortFunc(hist, func(a, b line) int { return int(a.entry - b.entry) })
-			w := m.table()
-			for _, h := range hist {
-				fmt.Fprint(w, h.text)
-			}
-			return w.Flush()
+					return m.printPolicy(ctx, d, x)
+				})
+			})
 		},
 	}
 	c.Flags().BoolVar(&text, "text", false, "print the current text only")
 	return c
+}
+
+// printPolicy prints a policy for a person: its status, owner and
+// approvers by name, and its history.
+func (m *Main) printPolicy(ctx context.Context, d *data, x *policy.Detail) error {
+	name := func(id int64) string {
+		if u, err := d.db.User(ctx, id); err == nil {
+			return u.Name + " <" + u.Email + ">"
+		}
+		return fmt.Sprintf("account %d", id)
+	}
+	owner := "not named (attest policy edit " + x.ID + " --owner EMAIL)"
+	if x.Owner != 0 {
+		owner = name(x.Owner)
+	}
+	m.printf("%s: %s\n  status:     %s, version %d", x.ID, x.Title, x.Status, x.Version)
+	if x.Published > 0 {
+		m.printf(" (version %d in force since %s)", x.Published, x.PublishedAt[:10])
+	}
+	m.printf("\n  owner:      %s, as %s\n  review:     %s\n  approvers:", owner, x.OwnerRole, policy.ReviewWords(x.Review))
+	if len(x.Approvers) == 0 {
+		m.printf(" none named (attest policy edit %s --approver EMAIL)", x.ID)
+	}
+	for _, a := range x.Approvers {
+		mark := ""
+		if slices.Contains(x.Approved, a) {
+			mark = " (approved version " + fmt.Sprint(x.Version) + ")"
+		}
+		m.printf("\n    %s%s", name(a), mark)
+	}
+	m.printf("\n  controls:   %s\n  criteria:   %s\n\nHistory:\n", strings.Join(x.Controls, ", "), strings.Join(x.Criteria, ", "))
+	// The versions and the acts, in the order the ledger holds them.
+	type line struct {
+		entry int64
+		text  string
+	}
+	var hist []line
+	for _, v := range x.Versions {
+		hist = append(hist, line{v.Entry, fmt.Sprintf("  %s\tversion %d written by %s\t%s\n", v.At[:10], v.Version, v.By, v.Note)})
+	}
+	for _, e := range x.Events {
+		who := e.By
+		if e.Action == attest.PolicyApproval {
+			who = e.Name
+			if e.By != e.Name {
+				who += " (recorded by " + e.By + ")"
+			}
+		}
+		hist = append(hist, line{e.Entry, fmt.Sprintf("  %s\tversion %d %s by %s\t%s\n", e.At[:10], e.Version, e.Action, who, e.Note)})
+	}
+	slices.SortFunc(hist, func(a, b line) int { return int(a.entry - b.entry) })
+	w := m.table()
+	for _, h := range hist {
+		fmt.Fprint(w, h.text)
+	}
+	return w.Flush()
 }
 
 // parseVars reads --var NAME=VALUE flags.
@@ -262,34 +255,28 @@ func (m *Main) policyNew() *cobra.Command {
 		Use:   "new --template NAME --var org=NAME [--var ROLE=TITLE]... [--owner EMAIL] [--approver EMAIL]... [--id ID]",
 		Short: "Adopt a policy from a template, as a draft (management only)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.PolicyChange, error) {
 			req := policy.NewRequest{Template: tmpl, ID: id}
+			var err error
 			if req.Vars, err = parseVars(vars); err != nil {
-				return err
+				return nil, err
 			}
 			if owner != "" {
 				if req.Owner, err = account(ctx, d.db, "--owner", owner); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			if req.Approvers, err = accounts(ctx, d.db, "--approver", approvers); err != nil {
-				return err
+				return nil, err
 			}
 			if req.InScope, err = inScope(ctx, d.db); err != nil {
-				return err
+				return nil, err
 			}
-			out, err := policy.New(ctx, d.db, m.change(), nil, req)
-			if err != nil {
-				return err
-			}
-			return m.policyDone(ctx, d, out, fmt.Sprintf("Adopted %s from template %s: version 1, a draft (ledger entry %d).", out.Policy.ID, out.Policy.Template, out.Policy.Entry))
-		},
+			return policy.New(ctx, d.db, m.change(), nil, req)
+		}, func(out *attest.PolicyChange) error {
+			m.printf("Adopted %s from template %s: version 1, a draft (ledger entry %d).\n", out.Policy.ID, out.Policy.Template, out.Policy.Entry)
+			return nil
+		}),
 	}
 	c.Flags().StringVar(&tmpl, "template", "", "the template (see attest policy list --templates)")
 	c.Flags().StringVar(&id, "id", "", "the policy's ID (default: the template's)")
@@ -298,18 +285,6 @@ func (m *Main) policyNew() *cobra.Command {
 	c.Flags().StringArrayVar(&approvers, "approver", nil, "an approver's account e-mail (repeat for several: each must approve)")
 	c.MarkFlagRequired("template")
 	return c
-}
-
-// policyDone signs a checkpoint after a change and reports it.
-func (m *Main) policyDone(ctx context.Context, d *data, out *attest.PolicyChange, msg string) error {
-	if _, err := d.checkpoint(ctx); err != nil {
-		return err
-	}
-	if m.cfg.json {
-		return m.printJSON(out)
-	}
-	m.printf("%s\n", msg)
-	return nil
 }
 
 func (m *Main) policyEdit() *cobra.Command {
@@ -323,23 +298,18 @@ is kept. Any change sends the policy back to draft: what is approved is always
 the current text by the current approvers. The published version stays in
 force until a new one is published. Management or the policy's owner.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.PolicyChange, error) {
 			req := policy.EditRequest{Note: note}
 			if file != "" {
 				var b []byte
+				var err error
 				if file == "-" {
 					b, err = io.ReadAll(io.LimitReader(m.Stdin, 2<<20))
 				} else {
 					b, err = os.ReadFile(file)
 				}
 				if err != nil {
-					return attest.Errorf(attest.EINVALID, "--file %s: %v", file, err)
+					return nil, attest.Errorf(attest.EINVALID, "--file %s: %v", file, err)
 				}
 				s := string(b)
 				req.Body = &s
@@ -347,14 +317,15 @@ force until a new one is published. Management or the policy's owner.`,
 			if owner != "" {
 				id, err := account(ctx, d.db, "--owner", owner)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				req.Owner = &id
 			}
-			if cmd.Flags().Changed("approver") {
+			// Given at all, --approver replaces the list.
+			if len(approvers) > 0 {
 				ids, err := accounts(ctx, d.db, "--approver", approvers)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				req.Approvers = &ids
 			}
@@ -362,16 +333,15 @@ force until a new one is published. Management or the policy's owner.`,
 				f := attest.Frequency(review)
 				req.Review = &f
 			}
-			out, err := policy.Edit(ctx, d.db, m.change(), nil, args[0], req)
-			if err != nil {
-				return err
-			}
-			msg := fmt.Sprintf("Changed %s: now a draft (ledger entry %d).", out.Policy.ID, out.Policy.Entry)
+			return policy.Edit(ctx, d.db, m.change(), nil, args[0], req)
+		}, func(out *attest.PolicyChange) error {
 			if out.Version != nil {
-				msg = fmt.Sprintf("Wrote version %d of %s: a draft (ledger entry %d).", out.Version.Version, out.Policy.ID, out.Policy.Entry)
+				m.printf("Wrote version %d of %s: a draft (ledger entry %d).\n", out.Version.Version, out.Policy.ID, out.Policy.Entry)
+				return nil
 			}
-			return m.policyDone(ctx, d, out, msg)
-		},
+			m.printf("Changed %s: now a draft (ledger entry %d).\n", out.Policy.ID, out.Policy.Entry)
+			return nil
+		}),
 	}
 	c.Flags().StringVar(&file, "file", "", "the new text, Markdown (- for standard input)")
 	c.Flags().StringVar(&owner, "owner", "", "the owner's account e-mail")
@@ -387,19 +357,12 @@ func (m *Main) policySubmit() *cobra.Command {
 		Use:   "submit ID [--note TEXT]",
 		Short: "Send a draft to its approvers (in review)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			out, err := policy.Submit(ctx, d.db, m.change(), nil, args[0], note)
-			if err != nil {
-				return err
-			}
-			return m.policyDone(ctx, d, out, fmt.Sprintf("Submitted %s version %d for approval by its %d approver(s) (ledger entry %d).", out.Policy.ID, out.Policy.Version, len(out.Policy.Approvers), out.Policy.Entry))
-		},
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.PolicyChange, error) {
+			return policy.Submit(ctx, d.db, m.change(), nil, args[0], note)
+		}, func(out *attest.PolicyChange) error {
+			m.printf("Submitted %s version %d for approval by its %d approver(s) (ledger entry %d).\n", out.Policy.ID, out.Policy.Version, len(out.Policy.Approvers), out.Policy.Entry)
+			return nil
+		}),
 	}
 	c.Flags().StringVar(&note, "note", "", "a note to the approvers")
 	return c
@@ -417,29 +380,23 @@ from the version they read. When every approver has approved, the version is
 approved. The approval records the approver's account, the time and who
 recorded it.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.PolicyChange, error) {
 			req := policy.ApproveRequest{Version: version, Note: note}
 			if approver != "" {
+				var err error
 				if req.As, err = account(ctx, d.db, "--approver", approver); err != nil {
-					return err
+					return nil, err
 				}
 			}
-			out, err := policy.Approve(ctx, d.db, m.change(), nil, args[0], req)
-			if err != nil {
-				return err
-			}
+			return policy.Approve(ctx, d.db, m.change(), nil, args[0], req)
+		}, func(out *attest.PolicyChange) error {
 			msg := fmt.Sprintf("Recorded %s's approval of %s version %d (ledger entry %d).", out.Event.Name, out.Policy.ID, out.Policy.Version, out.Policy.Entry)
 			if out.Policy.Status == attest.PolicyApproved {
 				msg += " Every approver has approved: publish it with `attest policy publish " + out.Policy.ID + "`."
 			}
-			return m.policyDone(ctx, d, out, msg)
-		},
+			m.printf("%s\n", msg)
+			return nil
+		}),
 	}
 	c.Flags().StringVar(&approver, "approver", "", "the approver's account e-mail (one the policy names)")
 	c.Flags().IntVar(&version, "version", 0, "the version approved (refused if the policy moved on)")
@@ -453,19 +410,12 @@ func (m *Main) policyPublish() *cobra.Command {
 		Use:   "publish ID [--note TEXT]",
 		Short: "Put the approved version in force (management only)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			out, err := policy.Publish(ctx, d.db, m.change(), nil, args[0], note)
-			if err != nil {
-				return err
-			}
-			return m.policyDone(ctx, d, out, fmt.Sprintf("Published %s version %d (ledger entry %d). Share it with `attest policy export %s --format html`.", out.Policy.ID, out.Policy.Version, out.Policy.Entry, out.Policy.ID))
-		},
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.PolicyChange, error) {
+			return policy.Publish(ctx, d.db, m.change(), nil, args[0], note)
+		}, func(out *attest.PolicyChange) error {
+			m.printf("Published %s version %d (ledger entry %d). Share it with `attest policy export %s --format html`.\n", out.Policy.ID, out.Policy.Version, out.Policy.Entry, out.Policy.ID)
+			return nil
+		}),
 	}
 	c.Flags().StringVar(&note, "note", "", "a note")
 	return c
@@ -477,23 +427,12 @@ func (m *Main) policyDiff() *cobra.Command {
 		Use:   "diff ID [--from N] [--to N]",
 		Short: "Compare two versions of a policy (default: the current one with the one before)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			x, err := policy.DiffVersions(ctx, d.db, args[0], from, to)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(x)
-			}
+		RunE: reads(m, func(ctx context.Context, d *data, args []string) (*policy.Compare, error) {
+			return policy.DiffVersions(ctx, d.db, args[0], from, to)
+		}, func(x *policy.Compare) error {
 			m.printf("%s", policy.Unified(fmt.Sprintf("%s version %d", x.Policy, x.From), fmt.Sprintf("%s version %d", x.Policy, x.To), x.Lines, 3))
 			return nil
-		},
+		}),
 	}
 	c.Flags().IntVar(&from, "from", 0, "the older version (default: the one before --to)")
 	c.Flags().IntVar(&to, "to", 0, "the newer version (default: the current one)")
@@ -513,38 +452,27 @@ func (m *Main) policyExport() *cobra.Command {
 			if render == nil && !m.cfg.json {
 				return attest.Errorf(attest.EINVALID, "--format %q: want md or html", format)
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			n := version
-			if n == 0 {
-				n = -1
-			}
-			doc, err := policy.Export(ctx, d.db, args[0], n)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json && out == "" {
-				return m.printJSON(doc)
-			}
-			var b bytes.Buffer
-			if err := render(&b, doc); err != nil {
-				return err
-			}
-			if out == "" {
-				_, err := m.Stdout.Write(b.Bytes())
-				return err
-			}
-			if err := writeFileAtomic(out, b.Bytes()); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"file": out, "policy": doc.Policy.ID, "version": doc.Version.Version, "format": format})
-			}
-			m.printf("Wrote %s (%s version %d).\n", out, doc.Policy.ID, doc.Version.Version)
-			return nil
+			return m.withData(ctx, func(d *data) error {
+				n := version
+				if n == 0 {
+					n = -1
+				}
+				doc, err := policy.Export(ctx, d.db, args[0], n)
+				if err != nil {
+					return err
+				}
+				if m.cfg.json && out == "" {
+					return m.printJSON(doc)
+				}
+				wrote, err := m.writeOut(out, func(w io.Writer) error { return render(w, doc) })
+				if err != nil || !wrote {
+					return err
+				}
+				return show(m, map[string]any{"file": out, "policy": doc.Policy.ID, "version": doc.Version.Version, "format": format}, func(map[string]any) error {
+					m.printf("Wrote %s (%s version %d).\n", out, doc.Policy.ID, doc.Version.Version)
+					return nil
+				})
+			})
 		},
 	}
 	c.Flags().StringVar(&format, "format", "md", "md or html")

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -54,11 +53,7 @@ account, decision, reason.`,
 }
 
 func campaignArg(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, attest.Errorf(attest.EINVALID, "%q is not an access review's number", s)
-	}
-	return id, nil
+	return recordNumber(s, "an access review's number")
 }
 
 // listingSource is where a listing is read from: a collection or a file.
@@ -80,9 +75,9 @@ func (l *listingSource) read(ctx context.Context, m *Main, d *data, system strin
 	case (l.collection != 0) == (l.file != ""):
 		return nil, attest.Listing{}, &attest.Error{Code: attest.EINVALID, Message: "give the listing: --from-collection ID or --file accounts.csv (one of them)"}
 	case l.file != "":
-		b, err := os.ReadFile(l.file)
+		b, err := readInput(l.file)
 		if err != nil {
-			return nil, attest.Listing{}, attest.Errorf(attest.EINVALID, "read %s: %v", l.file, err)
+			return nil, attest.Listing{}, err
 		}
 		accts, left, err := accessreview.ReadCSV(filepath.Base(l.file), bytes.NewReader(b), system)
 		if err != nil {
@@ -179,23 +174,25 @@ func (m *Main) reviewStart() *cobra.Command {
 		Use:   "start --system NAME (--from-collection ID | --file accounts.csv)",
 		Short: "Start an access review of one system's accounts",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*started, error) {
 			accts, l, err := src.read(ctx, m, d, system)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			roster, name, err := m.roster(ctx, d, rosterID, rosterFile)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			l.Roster = name
 			l.Completeness = strings.TrimSpace(l.Completeness + " " + completeness)
 			c, items, err := accessreview.Start(ctx, d.db, m.change(), nil, accessreview.StartRequest{System: system, Due: due, Accounts: accts, Listing: l, Roster: roster})
 			if err != nil {
-				return err
+				return nil, err
 			}
+			return &started{c, items}, nil
+		}, func(s *started) error {
 			priv, flagged := 0, 0
-			for _, it := range items {
+			for _, it := range s.items {
 				if it.Privileged {
 					priv++
 				}
@@ -203,8 +200,10 @@ func (m *Main) reviewStart() *cobra.Command {
 					flagged++
 				}
 			}
-			return m.written(ctx, d, c, "Started access review %d of %s: %d accounts (%d privileged, %d flagged), due %s.\nListing: %s, extracted %s; rows SHA-256 %s.\nNext: attest review assign %d --owner EMAIL [--by-manager]\n",
-				c.ID, c.System, c.Accounts, priv, flagged, c.Due, l.Source, l.ExtractedAt, c.Listing.Digest, c.ID)
+			c := s.Campaign
+			m.printf("Started access review %d of %s: %d accounts (%d privileged, %d flagged), due %s.\nListing: %s, extracted %s; rows SHA-256 %s.\nNext: attest review assign %d --owner EMAIL [--by-manager]\n",
+				c.ID, c.System, c.Accounts, priv, flagged, c.Due, c.Listing.Source, c.Listing.ExtractedAt, c.Listing.Digest, c.ID)
+			return nil
 		}),
 	}
 	c.Flags().StringVar(&system, "system", "", "the system under review (required)")
@@ -217,26 +216,28 @@ func (m *Main) reviewStart() *cobra.Command {
 	return c
 }
 
+// started is a new access review: the campaign, which --json prints as it
+// is, and its items, which the text counts.
+type started struct {
+	*attest.Campaign
+	items []attest.ReviewItem
+}
+
 func (m *Main) reviewAssign() *cobra.Command {
 	var req accessreview.AssignRequest
 	c := &cobra.Command{
 		Use:   "assign ID --owner EMAIL [--by-manager] [--account A... --reviewer EMAIL]",
 		Short: "Give the accounts their reviewers (never the account's own holder)",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := campaignArg(args[0])
-			if err != nil {
-				return err
-			}
-			a, err := accessreview.Assign(ctx, d.db, m.change(), nil, id, req)
-			if err != nil {
-				return err
-			}
+		RunE: writes(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*accessreview.Assigned, error) {
+			return accessreview.Assign(ctx, d.db, m.change(), nil, id, req)
+		}), func(a *accessreview.Assigned) error {
 			var parts []string
 			for r, n := range a.By {
 				parts = append(parts, fmt.Sprintf("%s %d", r, n))
 			}
-			return m.written(ctx, d, a, "Assigned %d accounts of access review %d: %s.\n", a.Accounts, id, strings.Join(parts, ", "))
+			m.printf("Assigned %d accounts of access review %d: %s.\n", a.Accounts, a.Campaign, strings.Join(parts, ", "))
+			return nil
 		}),
 	}
 	c.Flags().StringVar(&req.Owner, "owner", "", "the system owner's e-mail: reviews every account no one else is given")
@@ -246,16 +247,12 @@ func (m *Main) reviewAssign() *cobra.Command {
 	return c
 }
 
-// reviewer is the account of the reviewer the operator acts for.
+// reviewerNamed is the account of the reviewer the operator acts for.
 func reviewerNamed(ctx context.Context, d *data, email string) (*attest.User, error) {
 	if strings.TrimSpace(email) == "" {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the reviewer whose decisions or sign-off these are", Hint: "--reviewer EMAIL"}
 	}
-	u, err := d.db.UserByEmail(ctx, strings.TrimSpace(email))
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return nil, attest.Errorf(attest.EINVALID, "reviewer: no account has the address %s", email)
-	}
-	return u, err
+	return accountOf(ctx, d.db, email, attest.Errorf(attest.EINVALID, "reviewer: no account has the address %s", email))
 }
 
 func (m *Main) reviewDecide() *cobra.Command {
@@ -265,35 +262,34 @@ func (m *Main) reviewDecide() *cobra.Command {
 		Use:   "decide ID --reviewer EMAIL (--account A --decision keep|change|revoke [--reason R] | --file decisions.csv)",
 		Short: "Record a reviewer's decisions (a batch from a file is one ledger entry)",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := campaignArg(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: writes(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*decided, error) {
 			u, err := reviewerNamed(ctx, d, reviewer)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			ds := []accessreview.DecisionInput{one}
 			if file != "" {
 				if one.Account != "" {
-					return attest.Errorf(attest.EINVALID, "give --file or --account, not both")
+					return nil, attest.Errorf(attest.EINVALID, "give --file or --account, not both")
 				}
 				f, err := os.Open(file)
 				if err != nil {
-					return attest.Errorf(attest.EINVALID, "read %s: %v", file, err)
+					return nil, attest.Errorf(attest.EINVALID, "read %s: %v", file, err)
 				}
 				ds, err = accessreview.ReadDecisions(filepath.Base(file), f)
 				f.Close()
 				if err != nil {
-					return err
+					return nil, err
 				}
 			}
 			n, err := accessreview.Decide(ctx, d.db, m.change(), nil, u, id, ds)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			return m.written(ctx, d, map[string]any{"campaign": id, "reviewer": u.Email, "decided": n}, "Recorded %d decisions of %s in access review %d.\n", n, u.Email, id)
+			return &decided{Campaign: id, Decided: n, Reviewer: u.Email}, nil
+		}), func(x *decided) error {
+			m.printf("Recorded %d decisions of %s in access review %d.\n", x.Decided, x.Reviewer, x.Campaign)
+			return nil
 		}),
 	}
 	c.Flags().StringVar(&reviewer, "reviewer", "", "the reviewer whose decisions these are (their account's e-mail)")
@@ -304,26 +300,28 @@ func (m *Main) reviewDecide() *cobra.Command {
 	return c
 }
 
+// decided counts a reviewer's decisions recorded in an access review.
+type decided struct {
+	Campaign int64  `json:"campaign"`
+	Decided  int    `json:"decided"`
+	Reviewer string `json:"reviewer"`
+}
+
 func (m *Main) reviewSignoff() *cobra.Command {
 	var reviewer, note string
 	c := &cobra.Command{
 		Use:   "signoff ID --reviewer EMAIL [--note TEXT]",
 		Short: "Record a reviewer's sign-off once every account assigned to them is decided",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := campaignArg(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: writes(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*attest.Signoff, error) {
 			u, err := reviewerNamed(ctx, d, reviewer)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			so, err := accessreview.SignOff(ctx, d.db, m.change(), nil, u, id, note)
-			if err != nil {
-				return err
-			}
-			return m.written(ctx, d, so, "%s signed off access review %d.\n", so.Reviewer, id)
+			return accessreview.SignOff(ctx, d.db, m.change(), nil, u, id, note)
+		}), func(so *attest.Signoff) error {
+			m.printf("%s signed off access review %d.\n", so.Reviewer, so.Campaign)
+			return nil
 		}),
 	}
 	c.Flags().StringVar(&reviewer, "reviewer", "", "the reviewer signing off")
@@ -331,96 +329,114 @@ func (m *Main) reviewSignoff() *cobra.Command {
 	return c
 }
 
+// campaigns is the list of access reviews as --json prints it.
+type campaigns struct {
+	Campaigns []attest.Campaign `json:"campaigns"`
+}
+
 func (m *Main) reviewStatus() *cobra.Command {
+	all := reads(m, func(ctx context.Context, d *data, args []string) (campaigns, error) {
+		cs, err := d.db.Campaigns(ctx)
+		return campaigns{Campaigns: cs}, err
+	}, func(l campaigns) error {
+		return rows(m.Stdout, "ID\tSYSTEM\tACCOUNTS\tDUE\tSTATUS\tLISTING", l.Campaigns, func(c attest.Campaign) []any {
+			return []any{c.ID, c.System, c.Accounts, c.Due, c.Status, c.Listing.Source}
+		})
+	})
+	one := reads(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*accessreview.Status, error) {
+		return accessreview.LoadStatus(ctx, d.db, id, m.Now())
+	}), m.printReviewStatus)
 	return &cobra.Command{
 		Use:   "status [ID]",
 		Short: "Show every access review, or one with its reviewers and what blocks its completion",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				cs, err := d.db.Campaigns(ctx)
-				if err != nil {
-					return err
-				}
-				if m.cfg.json {
-					return m.printJSON(map[string]any{"campaigns": cs})
-				}
-				w := m.table()
-				fmt.Fprintln(w, "ID\tSYSTEM\tACCOUNTS\tDUE\tSTATUS\tLISTING")
-				for _, c := range cs {
-					fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\n", c.ID, c.System, c.Accounts, c.Due, c.Status, c.Listing.Source)
-				}
-				return w.Flush()
+				return all(cmd, args)
 			}
-			id, err := campaignArg(args[0])
-			if err != nil {
-				return err
-			}
-			st, err := accessreview.LoadStatus(ctx, d.db, id, m.Now())
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(st)
-			}
-			c := st.Campaign
-			m.printf("Access review %d of %s: %s, due %s%s.\n  accounts %d, decided %d, revoked %d (%d not yet shown done), flagged %d\n  listing: %s, extracted %s by %s\n  completeness: %s\n",
-				c.ID, c.System, c.Status, c.Due, map[bool]string{true: " (OVERDUE)"}[st.Overdue], c.Accounts, st.Decided, st.Revokes, st.Open, st.Flagged,
-				c.Listing.Source, c.Listing.ExtractedAt, c.Listing.ExtractedBy, c.Listing.Completeness)
-			signed := map[int64]string{}
-			for _, s := range st.Signoffs {
-				signed[s.ReviewerID] = s.At
-			}
-			w := m.table()
-			fmt.Fprintln(w, "REVIEWER\tACCOUNTS\tDECIDED\tPRIVILEGED\tFLAGGED\tSIGNED OFF")
-			for _, r := range st.Reviewers {
-				name := r.Reviewer
-				if r.ReviewerID == 0 {
-					name = "(none yet)"
-				}
-				fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%s\n", name, r.Items, r.Decided, r.Privileged, r.Flagged, signed[r.ReviewerID])
-			}
-			w.Flush()
-			for _, b := range st.Blockers {
-				m.printf("  blocks completion: %s\n", b)
-			}
-			return nil
-		}),
+			return one(cmd, args)
+		},
 	}
+}
+
+// printReviewStatus prints one access review's status for a person: the
+// campaign, its reviewers and what blocks its completion.
+func (m *Main) printReviewStatus(st *accessreview.Status) error {
+	c := st.Campaign
+	m.printf("Access review %d of %s: %s, due %s%s.\n  accounts %d, decided %d, revoked %d (%d not yet shown done), flagged %d\n  listing: %s, extracted %s by %s\n  completeness: %s\n",
+		c.ID, c.System, c.Status, c.Due, map[bool]string{true: " (OVERDUE)"}[st.Overdue], c.Accounts, st.Decided, st.Revokes, st.Open, st.Flagged,
+		c.Listing.Source, c.Listing.ExtractedAt, c.Listing.ExtractedBy, c.Listing.Completeness)
+	signed := map[int64]string{}
+	for _, s := range st.Signoffs {
+		signed[s.ReviewerID] = s.At
+	}
+	if err := rows(m.Stdout, "REVIEWER\tACCOUNTS\tDECIDED\tPRIVILEGED\tFLAGGED\tSIGNED OFF", st.Reviewers, func(r attest.ReviewerSummary) []any {
+		name := r.Reviewer
+		if r.ReviewerID == 0 {
+			name = "(none yet)"
+		}
+		return []any{name, r.Items, r.Decided, r.Privileged, r.Flagged, signed[r.ReviewerID]}
+	}); err != nil {
+		return err
+	}
+	for _, b := range st.Blockers {
+		m.printf("  blocks completion: %s\n", b)
+	}
+	return nil
 }
 
 func (m *Main) reviewConfirm() *cobra.Command {
 	var account, ticket string
 	var src listingSource
+	// A revoke closed by its ticket, as --json prints it.
+	type ticketed struct {
+		Account  string `json:"account"`
+		Campaign int64  `json:"campaign"`
+		Ticket   string `json:"ticket"`
+	}
+	link := writes(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*ticketed, error) {
+		if err := accessreview.LinkTicket(ctx, d.db, m.change(), nil, id, account, ticket); err != nil {
+			return nil, err
+		}
+		return &ticketed{Account: account, Campaign: id, Ticket: ticket}, nil
+	}), func(t *ticketed) error {
+		m.printf("The revoke of %s is closed by ticket %s.\n", t.Account, t.Ticket)
+		return nil
+	})
+	// The revokes a later listing closed (printed as they are), and the
+	// listing's name for the text.
+	type confirmed struct {
+		*accessreview.FollowUp
+		source string
+	}
+	relist := writes(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*confirmed, error) {
+		c, err := d.db.Campaign(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		accts, l, err := src.read(ctx, m, d, c.System)
+		if err != nil && !(attest.ErrorCode(err) == attest.EINVALID && strings.Contains(err.Error(), "no accounts of system")) {
+			return nil, err
+		}
+		fu, err := accessreview.Confirm(ctx, d.db, m.change(), nil, id, l, accts)
+		if err != nil {
+			return nil, err
+		}
+		return &confirmed{fu, l.Source}, nil
+	}), func(x *confirmed) error {
+		m.printf("Revokes shown done by %s: %d (%s); still open: %d (%s).\n", x.source, len(x.Closed), strings.Join(x.Closed, ", "), len(x.Open), strings.Join(x.Open, ", "))
+		return nil
+	})
 	c := &cobra.Command{
 		Use:   "confirm ID (--from-collection ID | --file later.csv | --account A --ticket T)",
 		Short: "Close revokes: by a later listing that no longer holds the account, or by a linked ticket",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := campaignArg(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if ticket != "" || account != "" {
-				if err := accessreview.LinkTicket(ctx, d.db, m.change(), nil, id, account, ticket); err != nil {
-					return err
-				}
-				return m.written(ctx, d, map[string]any{"campaign": id, "account": account, "ticket": ticket}, "The revoke of %s is closed by ticket %s.\n", account, ticket)
+				return link(cmd, args)
 			}
-			c, err := d.db.Campaign(ctx, id)
-			if err != nil {
-				return err
-			}
-			accts, l, err := src.read(ctx, m, d, c.System)
-			if err != nil && !(attest.ErrorCode(err) == attest.EINVALID && strings.Contains(err.Error(), "no accounts of system")) {
-				return err
-			}
-			fu, err := accessreview.Confirm(ctx, d.db, m.change(), nil, id, l, accts)
-			if err != nil {
-				return err
-			}
-			return m.written(ctx, d, fu, "Revokes shown done by %s: %d (%s); still open: %d (%s).\n", l.Source, len(fu.Closed), strings.Join(fu.Closed, ", "), len(fu.Open), strings.Join(fu.Open, ", "))
-		}),
+			return relist(cmd, args)
+		},
 	}
 	src.flags(c)
 	c.Flags().StringVar(&account, "account", "", "the revoked account a ticket closes")
@@ -434,25 +450,21 @@ func (m *Main) reviewComplete() *cobra.Command {
 		Use:   "complete ID [--control ID...]",
 		Short: "Complete an access review that nothing blocks; with --control its decisions become evidence",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := campaignArg(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: writes(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*attest.Campaign, error) {
 			for i, ctl := range controls {
+				var err error
 				if controls[i], err = requireControl(ctx, d.db, ctl); err != nil {
-					return err
+					return nil, err
 				}
 			}
-			c, err := accessreview.Complete(ctx, d.db, d.blobs, m.change(), nil, id, controls)
-			if err != nil {
-				return err
-			}
-			msg := "Access review %d is completed.\n"
+			return accessreview.Complete(ctx, d.db, d.blobs, m.change(), nil, id, controls)
+		}), func(c *attest.Campaign) error {
 			if c.EvidenceID != 0 {
-				msg = fmt.Sprintf("Access review %%d is completed; its decisions are evidence %d for %s.\n", c.EvidenceID, strings.Join(controls, ", "))
+				m.printf("Access review %d is completed; its decisions are evidence %d for %s.\n", c.ID, c.EvidenceID, strings.Join(controls, ", "))
+				return nil
 			}
-			return m.written(ctx, d, c, msg, id)
+			m.printf("Access review %d is completed.\n", c.ID)
+			return nil
 		}),
 	}
 	c.Flags().StringSliceVar(&controls, "control", nil, "the access-review control the decisions are evidence for (repeatable)")
@@ -465,39 +477,38 @@ func (m *Main) reviewExport() *cobra.Command {
 		Use:   "export ID --format csv|xlsx [-o FILE]",
 		Short: "Export an access review's accounts and decisions",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			id, err := campaignArg(args[0])
-			if err != nil {
-				return err
-			}
-			write := map[string]func(io.Writer, *attest.Campaign, []attest.ReviewItem) error{"csv": accessreview.WriteCSV, "xlsx": accessreview.WriteXLSX}[strings.ToLower(format)]
-			if write == nil {
-				return attest.Errorf(attest.EINVALID, "format: %q is not csv or xlsx", format)
-			}
-			if format == "xlsx" && output == "" {
-				return attest.Errorf(attest.EINVALID, "a workbook is written to a file: give -o FILE")
-			}
-			c, err := d.db.Campaign(ctx, id)
-			if err != nil {
-				return err
-			}
-			items, err := d.db.ReviewItems(ctx, id)
-			if err != nil {
-				return err
-			}
-			var buf bytes.Buffer
-			if err := write(&buf, c, items); err != nil {
-				return err
-			}
-			if output == "" {
-				_, err := m.Stdout.Write(buf.Bytes())
-				return err
-			}
-			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
-				return err
-			}
-			return m.answer(map[string]any{"campaign": id, "file": output, "rows": len(items)}, "Wrote %d accounts of access review %d to %s.\n", len(items), id, output)
-		}),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return m.withData(ctx, func(d *data) error {
+				id, err := campaignArg(args[0])
+				if err != nil {
+					return err
+				}
+				write := map[string]func(io.Writer, *attest.Campaign, []attest.ReviewItem) error{"csv": accessreview.WriteCSV, "xlsx": accessreview.WriteXLSX}[strings.ToLower(format)]
+				if write == nil {
+					return attest.Errorf(attest.EINVALID, "format: %q is not csv or xlsx", format)
+				}
+				if format == "xlsx" && output == "" {
+					return attest.Errorf(attest.EINVALID, "a workbook is written to a file: give -o FILE")
+				}
+				c, err := d.db.Campaign(ctx, id)
+				if err != nil {
+					return err
+				}
+				items, err := d.db.ReviewItems(ctx, id)
+				if err != nil {
+					return err
+				}
+				wrote, err := m.writeOut(output, func(w io.Writer) error { return write(w, c, items) })
+				if err != nil || !wrote {
+					return err
+				}
+				return show(m, map[string]any{"campaign": id, "file": output, "rows": len(items)}, func(map[string]any) error {
+					m.printf("Wrote %d accounts of access review %d to %s.\n", len(items), id, output)
+					return nil
+				})
+			})
+		},
 	}
 	c.Flags().StringVar(&format, "format", "csv", "csv or xlsx")
 	c.Flags().StringVarP(&output, "output", "o", "", "the file to write (CSV: default standard output)")

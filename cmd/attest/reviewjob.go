@@ -24,10 +24,17 @@ type reviewsDuePayload struct {
 }
 
 func (p *reviewsDuePayload) validate() error {
-	if p.Unassigned != "" {
-		if a, err := mail.ParseAddress(p.Unassigned); err != nil || a.Address != p.Unassigned {
-			return fmt.Errorf("%q: %q is not an e-mail address", "unassigned_to", p.Unassigned)
-		}
+	return payloadAddress("unassigned_to", p.Unassigned)
+}
+
+// payloadAddress checks a payload's field that names whom to mail: empty,
+// or one bare e-mail address.
+func payloadAddress(field, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr {
+		return fmt.Errorf("%q: %q is not an e-mail address", field, addr)
 	}
 	return nil
 }
