@@ -449,7 +449,7 @@ func (m *Main) policyExport() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			render := map[string]func(io.Writer, *policy.Document) error{"md": policy.Markdown, "markdown": policy.Markdown, "html": policy.HTML}[format]
-			if render == nil && !m.cfg.json {
+			if render == nil && (!m.cfg.json || out != "") {
 				return attest.Errorf(attest.EINVALID, "--format %q: want md or html", format)
 			}
 			return m.withData(ctx, func(d *data) error {

@@ -69,6 +69,15 @@ func TestPolicyCommands(t *testing.T) {
 	if !strings.Contains(md, "- **Status:** version 2, draft (not published)") || !strings.Contains(md, "every 60 days") {
 		t.Errorf("markdown export of version 2:\n%s", md)
 	}
+	// An unknown format is refused, with --json and --out too (it once
+	// reached a nil renderer).
+	pdf := filepath.Join(t.TempDir(), "p.pdf")
+	if r := run(t, dir, "", "policy", "export", "access-control", "--json", "--format", "pdf", "--out", pdf); r.code != 2 || !strings.Contains(r.stderr, `--format "pdf": want md or html`) {
+		t.Errorf("export --format pdf --json --out: %+v", r)
+	}
+	if _, err := os.Stat(pdf); !os.IsNotExist(err) {
+		t.Errorf("a refused export wrote %s: %v", pdf, err)
+	}
 	list := mustRun(t, dir, "policy", "list")
 	if !strings.Contains(list, "access-control") || !strings.Contains(list, "draft") {
 		t.Errorf("list:\n%s", list)
