@@ -432,6 +432,15 @@ recorded as the population's completeness check.`,
 		ValidArgs: []string{people.Hires, people.Leavers},
 		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*recordedPopulation, error) {
 			ch := m.change()
+			// The collection is read first: one that cannot reconcile
+			// leaves no population behind.
+			var s *snapshot
+			if collection != 0 {
+				var err error
+				if s, err = m.collection(ctx, d, collection); err != nil {
+					return nil, err
+				}
+			}
 			pop, x, err := people.RecordPopulation(ctx, d.db, d.blobs, ch, nil, people.PopulationRequest{Engagement: e.ID, Kind: args[0], Control: control})
 			if err != nil {
 				return nil, err
@@ -439,10 +448,6 @@ recorded as the population's completeness check.`,
 			out := &recordedPopulation{Population: pop, Extracted: x}
 			if collection == 0 {
 				return out, nil
-			}
-			s, err := m.collection(ctx, d, collection)
-			if err != nil {
-				return nil, err
 			}
 			roster, err := d.db.People(ctx)
 			if err != nil {

@@ -87,6 +87,18 @@ func TestPeopleCommand(t *testing.T) {
 ]`)
 	col := decode[map[string]any](t, mustRun(t, dir, "collect", "--from", dir+"/exports", "--source", "okta", "--json"))
 	ev := col["collections"].([]any)[0].(map[string]any)["evidence"].(float64)
+	// A collection that is no identity provider's is refused before
+	// anything is recorded: no population is left behind.
+	pops := func() int {
+		return len(decode[[]any](t, mustRun(t, dir, "population", "list", "--control", "AC-04", "--json")))
+	}
+	before := pops()
+	if r := run(t, dir, "", "people", "population", "leavers", "--reconcile-collection", "999999"); r.code == 0 {
+		t.Errorf("an unknown collection was accepted: %+v", r)
+	}
+	if after := pops(); after != before {
+		t.Errorf("a refused reconciliation left %d population(s) behind", after-before)
+	}
 	pop := decode[map[string]any](t, mustRun(t, dir, "people", "population", "leavers", "--reconcile-collection", itoa(int64(ev)), "--json"))
 	p, rec := pop["population"].(map[string]any), pop["reconciliation"].(map[string]any)
 	if p["control"] != "AC-04" || p["rows"] != 1.0 || p["key_column"] != "person_id" || !strings.Contains(p["source"].(string), "ledger entry") {
