@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -233,8 +235,8 @@ func (m *Main) reviewAssign() *cobra.Command {
 			return accessreview.Assign(ctx, d.db, m.change(), nil, id, req)
 		}), func(a *accessreview.Assigned) error {
 			var parts []string
-			for r, n := range a.By {
-				parts = append(parts, fmt.Sprintf("%s %d", r, n))
+			for _, r := range slices.Sorted(maps.Keys(a.By)) {
+				parts = append(parts, fmt.Sprintf("%s %d", r, a.By[r]))
 			}
 			m.printf("Assigned %d accounts of access review %d: %s.\n", a.Accounts, a.Campaign, strings.Join(parts, ", "))
 			return nil
