@@ -80,7 +80,8 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 			return err
 		}
 		var b bytes.Buffer
-		if err := pages.ExecuteTemplate(&b, "portal", map[string]any{"Title": "Employee portal", "Employee": u, "P": pg, "Flash": flash}); err != nil {
+		data := &portalHomeData{portalFrame: portalFrame{Layout: Layout{Title: "Employee portal", Flash: flash}, Employee: u}, P: pg}
+		if err := pages.ExecuteTemplate(&b, "portal", data); err != nil {
 			return err
 		}
 		e = &portalEntry{key: key, u: u, page: b.Bytes()}

@@ -12,7 +12,7 @@ import (
 // acksPage is where acknowledgements stand, per policy and per person,
 // outstanding first.
 type acksPage struct {
-	head
+	Layout
 	S *ack.Status
 }
 
@@ -27,16 +27,12 @@ func (s *Server) acksPage(w http.ResponseWriter, r *http.Request, u *attest.User
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, st)
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "acknowledgements", u, &acksPage{head: head{Title: "Policy acknowledgements", MainClass: "people"}, S: st})
+	return s.show(w, r, u, st, "acknowledgements", &acksPage{Layout: Layout{Title: "Policy acknowledgements", MainClass: "people", OrgWide: true}, S: st})
 }
 
 // trainingPage is security training per in-scope person, overdue first.
 type trainingPage struct {
-	head
+	Layout
 	S *training.Status
 }
 
@@ -51,9 +47,5 @@ func (s *Server) trainingPage(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, st)
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "training", u, &trainingPage{head: head{Title: "Security training", MainClass: "people"}, S: st})
+	return s.show(w, r, u, st, "training", &trainingPage{Layout: Layout{Title: "Security training", MainClass: "people", OrgWide: true}, S: st})
 }
