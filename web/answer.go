@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -164,4 +165,32 @@ func writePage(w http.ResponseWriter, code int, name string, data any) error {
 	w.WriteHeader(code)
 	w.Write(b.Bytes())
 	return nil
+}
+
+// gzipPage compresses a rendered page, fast: the pages kept compressed
+// (the dashboard, the portal) are compressed once per state of the data.
+func gzipPage(page []byte) []byte {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	zw.Write(page)
+	zw.Close()
+	return b.Bytes()
+}
+
+// acceptsGzip reports whether the client takes a gzipped answer.
+func acceptsGzip(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+}
+
+// sendPage sends a page kept rendered, with its length: body is the page
+// compressed by gzipPage when zipped, else the page itself.
+func sendPage(w http.ResponseWriter, body []byte, zipped bool) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Vary", "Accept-Encoding")
+	if zipped {
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", itoa(int64(len(body))))
+	w.Write(body)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -169,14 +170,19 @@ func numberedForm(w http.ResponseWriter, r *http.Request, name string) (int64, f
 	return id, in, err
 }
 
-// idParam reads the path's id, a positive number; what names the kind
-// of number wanted in the refusal.
-func idParam(r *http.Request, what string) (int64, error) {
+// stored is the record the path's id numbers (what names the kind of
+// number wanted, in the refusal of one that is not), loaded with load
+// and refused unless the caller's scope allows it.
+func stored[T any](r *http.Request, what string, load func(context.Context, int64) (*T, error), allowed func(*T) error) (*T, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, invalid("id: want " + what)
+		return nil, invalid("id: want " + what)
 	}
-	return id, nil
+	v, err := load(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return v, allowed(v)
 }
 
 // parseForm reads a plain form of at most max bytes; a form that cannot

@@ -109,22 +109,15 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, u *attest.Us
 // has none left; a retracted one says so and is sent only when asked for
 // explicitly (?retracted=1), since it no longer supports its controls.
 func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	id, err := idParam(r, "an evidence number")
+	e, err := stored(r, "an evidence number", s.cfg.Store.Evidence, scope(r.Context()).Evidence)
 	if err != nil {
-		return err
-	}
-	e, err := s.cfg.Store.Evidence(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := scope(r.Context()).Evidence(e); err != nil {
 		return err
 	}
 	if e.PurgedAt != "" {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted and its bytes were purged on %s under the retention rule; the record stays in the ledger", id, e.PurgedAt)}
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted and its bytes were purged on %s under the retention rule; the record stays in the ledger", e.ID, e.PurgedAt)}
 	}
 	if e.Retraction != nil && r.URL.Query().Get("retracted") != "1" {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted on %s by %s (%s); its bytes are kept until a retention rule allows a purge: add ?retracted=1 to download them anyway", id, e.Retraction.At, e.Retraction.By, e.Retraction.Reason)}
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted on %s by %s (%s); its bytes are kept until a retention rule allows a purge: add ?retracted=1 to download them anyway", e.ID, e.Retraction.At, e.Retraction.By, e.Retraction.Reason)}
 	}
 	return s.sendBlob(w, e.Ref, e.Size, e.Name, e.MediaType)
 }

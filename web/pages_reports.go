@@ -215,15 +215,8 @@ func (s *Server) buildDraftAPI(w http.ResponseWriter, r *http.Request, u *attest
 // downloadDocument sends a document's bytes (a draft, the issued report,
 // description inputs) as an attachment.
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	id, err := idParam(r, "a document number")
+	d, err := stored(r, "a document number", s.cfg.Store.Document, scope(r.Context()).Document)
 	if err != nil {
-		return err
-	}
-	d, err := s.cfg.Store.Document(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := scope(r.Context()).Document(d); err != nil {
 		return err
 	}
 	return s.sendBlob(w, d.Ref, d.Size, d.Name, d.MediaType)

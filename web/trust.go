@@ -100,25 +100,16 @@ const pageRecheck = 500 * time.Millisecond
 // pageRecheck ago, else for the state keyFn names, rendered with render
 // when the state changed.
 func (c *pageCache) get(now time.Time, keyFn func() (string, error), render func() ([]byte, error)) ([]byte, error) {
-	c.mu.Lock()
-	if c.body != nil && now.Sub(c.checked) >= 0 && now.Sub(c.checked) < pageRecheck {
-		b := c.body
-		c.mu.Unlock()
+	if b := c.recent(now); b != nil {
 		return b, nil
 	}
-	c.mu.Unlock()
 	key, err := keyFn()
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.key == key && c.body != nil {
-		c.checked = now
-		b := c.body
-		c.mu.Unlock()
+	if b := c.keptFor(key, now); b != nil {
 		return b, nil
 	}
-	c.mu.Unlock()
 	b, err := render()
 	if err != nil {
 		return nil, err
@@ -129,11 +120,44 @@ func (c *pageCache) get(now time.Time, keyFn func() (string, error), render func
 	return b, nil
 }
 
+// recent is the page kept, when its state was checked less than
+// pageRecheck ago.
+func (c *pageCache) recent(now time.Time) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if age := now.Sub(c.checked); c.body == nil || age < 0 || age >= pageRecheck {
+		return nil
+	}
+	return c.body
+}
+
+// keptFor is the page kept, when it was rendered for the state key names
+// (the state now, which then counts as checked).
+func (c *pageCache) keptFor(key string, now time.Time) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.body == nil || c.key != key {
+		return nil
+	}
+	c.checked = now
+	return c.body
+}
+
 func (s *Server) checkOrg(r *http.Request) error {
 	if r.PathValue("org") != s.cfg.Org {
 		return &attest.Error{Code: attest.ENOTFOUND, Message: "no trust center here by that name"}
 	}
 	return nil
+}
+
+// admitVisitor lets a visitor's act on this trust center go on: the path
+// names this trust center (checkOrg), and the sender's address has
+// attempts left in l (refused with msg once they are used up).
+func (s *Server) admitVisitor(r *http.Request, l *limiter, msg string) error {
+	if err := s.checkOrg(r); err != nil {
+		return err
+	}
+	return l.take(s.clientIP(r), msg)
 }
 
 func (s *Server) publicURL(r *http.Request) string {
@@ -227,10 +251,7 @@ func requesterChoices() [][2]string {
 // confirm their address (trust.RequestAccess). A bad form comes back with
 // what to correct; the answer is otherwise the same whoever asks.
 func (s *Server) requestAccess(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if err := s.checkOrg(r); err != nil {
-		return err
-	}
-	if err := s.accessLimit.take(s.clientIP(r), "too many access requests from your address: try again in an hour"); err != nil {
+	if err := s.admitVisitor(r, s.accessLimit, "too many access requests from your address: try again in an hour"); err != nil {
 		return err
 	}
 	if err := parseForm(w, r, 64<<10, "the request form could not be read"); err != nil {
@@ -331,12 +352,9 @@ func (s *Server) accessDownload(w http.ResponseWriter, r *http.Request, _ *attes
 // publicDownload serves a public (SOC 3) report without a request
 // (trust.PublicCopy).
 func (s *Server) publicDownload(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if err := s.checkOrg(r); err != nil {
-		return err
-	}
 	// A public document is counted, not ledgered; an address that keeps
 	// downloading is slowed all the same.
-	if err := s.publicLimit.take(s.clientIP(r), "too many downloads from this address: wait a few minutes and try again"); err != nil {
+	if err := s.admitVisitor(r, s.publicLimit, "too many downloads from this address: wait a few minutes and try again"); err != nil {
 		return err
 	}
 	c, err := trust.PublicCopy(r.Context(), s.cfg.Store, s.cfg.Blobs, s.site(r), s.visit(r), r.PathValue("id"))
