@@ -78,6 +78,13 @@ func (s *Server) written(w http.ResponseWriter, r *http.Request, code int, v any
 	return nil
 }
 
+// refusedOnPage reports whether err refuses input sent from a page: the
+// page then shows its form again, as filled, with the reason (400),
+// where the API answers the error.
+func refusedOnPage(r *http.Request, err error) bool {
+	return attest.ErrorCode(err) == attest.EINVALID && !underAPI(r)
+}
+
 // signCheckpoint signs the ledger's current tree head and stores it, as
 // the CLI does after each write: through Config.Checkpoint when set (which
 // also keeps the data directory's checkpoint file), else with

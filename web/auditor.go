@@ -412,7 +412,7 @@ type drawAnswer struct {
 	AllItems bool     `json:"all_items"`
 }
 
-// control reads and finds the control a write names.
+// inputControl reads and finds the control a write names.
 func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engagement) (*attest.Control, error) {
 	id := strings.ToUpper(in.str("control"))
 	if id == "" {

@@ -221,7 +221,7 @@ func (s *Server) controlSave(w http.ResponseWriter, r *http.Request, u *attest.U
 // refuseEdit shows the form again with the problem for bad input; other
 // errors (not found, forbidden) take the usual error page.
 func (s *Server) refuseEdit(w http.ResponseWriter, r *http.Request, u *attest.User, problem error) error {
-	if attest.ErrorCode(problem) != attest.EINVALID {
+	if !refusedOnPage(r, problem) {
 		return problem
 	}
 	e, c, err := s.loadControl(r.Context(), r.PathValue("engagement"), r.PathValue("control"))

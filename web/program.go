@@ -196,7 +196,7 @@ func (s *Server) policyEdit(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return err
 	}
 	err = s.editPolicy(w, r, u, in)
-	if attest.ErrorCode(err) != attest.EINVALID || underAPI(r) {
+	if !refusedOnPage(r, err) {
 		return err
 	}
 	p, ferr := s.policyEditForm(r, u)

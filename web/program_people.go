@@ -251,7 +251,7 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 	if err == people.ErrNotShown {
 		return fieldError("confirm", "%s", attest.ErrorMessage(err))
 	}
-	if err != nil && !underAPI(r) && attest.ErrorCode(err) == attest.EINVALID {
+	if refusedOnPage(r, err) {
 		p := &importPage{Layout: Layout{Title: "Import the roster", MainClass: "people", OrgWide: true}, Error: attest.ErrorMessage(err)}
 		return s.renderStatus(w, r, http.StatusBadRequest, "people-import", u, p)
 	}

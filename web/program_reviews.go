@@ -117,8 +117,7 @@ func (s *Server) reviewDecide(w http.ResponseWriter, r *http.Request, u *attest.
 		return err
 	}
 	n, err := accessreview.Decide(r.Context(), s.cfg.Store, s.actorChange(u), u, nil, id, ds)
-	if attest.ErrorCode(err) == attest.EINVALID && !underAPI(r) {
-		// From the page: the form again, as filled, with the reason.
+	if refusedOnPage(r, err) {
 		return s.showReview(w, r, u, err, ds)
 	}
 	if err != nil {
