@@ -14,7 +14,7 @@ import (
 
 var adminOnly = []string{attest.RoleAdmin}
 
-// newSecret is a random, URL-safe secret with a prefix (as the CLI makes).
+// randomSecret is a random, URL-safe secret with a prefix (as the CLI makes).
 func randomSecret(prefix string, n int) string { return auth.RandomSecret(prefix, n) }
 
 // usersData is the users page: the accounts, the roles to choose from,
@@ -28,17 +28,22 @@ type usersData struct {
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	return s.renderUsers(w, r, u, &usersData{})
+	return s.renderUsers(w, r, u, http.StatusOK, &usersData{})
 }
 
-// renderUsers renders the users page with what data already holds.
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u *attest.User, data *usersData) error {
+// renderUsers answers the accounts: as JSON under the API (the users
+// page's twin), else the users page with code and what data already
+// holds.
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u *attest.User, code int, data *usersData) error {
 	us, err := auth.Accounts(r.Context(), s.cfg.Store, u)
+	if underAPI(r) {
+		return answerJSON(w, us, err)
+	}
 	if err != nil {
 		return err
 	}
 	data.Title, data.Users, data.Roles = "Users", us, attest.Roles
-	return s.render(w, r, "admin-users", u, data)
+	return s.renderStatus(w, r, code, "admin-users", u, data)
 }
 
 // addUser adds a user; without a password one is generated and shown once.
@@ -47,10 +52,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	password := ""
-	if v := in["password"]; len(v) > 0 {
-		password = v[0]
-	}
+	password := firstValue(in, "password")
 	added, err := auth.AddUser(r.Context(), s.cfg.Store, s.actorChange(u), u, auth.NewUser{
 		Email: in.str("email"), Name: in.str("name"), Role: in.str("role"), Password: password,
 		Service: in.str("service") == "true" || in.str("service") == "on"})
@@ -71,8 +73,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if generated {
 		shown.Password = password
 	}
-	w.WriteHeader(http.StatusCreated)
-	return s.renderUsers(w, r, u, shown)
+	return s.renderUsers(w, r, u, http.StatusCreated, shown)
 }
 
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -137,26 +138,22 @@ type tokensData struct {
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	return s.renderTokens(w, r, u, &tokensData{})
+	return s.renderTokens(w, r, u, http.StatusOK, &tokensData{})
 }
 
-// renderTokens renders the tokens page with what data already holds.
-func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, u *attest.User, data *tokensData) error {
+// renderTokens answers the tokens: as JSON under the API (the tokens
+// page's twin), else the tokens page with code and what data already
+// holds.
+func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, u *attest.User, code int, data *tokensData) error {
 	ts, us, err := s.tokenViews(r, u)
+	if underAPI(r) {
+		return answerJSON(w, ts, err)
+	}
 	if err != nil {
 		return err
 	}
 	data.Title, data.Tokens, data.Users = "API tokens", ts, us
-	return s.render(w, r, "admin-tokens", u, data)
-}
-
-func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ts, _, err := s.tokenViews(r, u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, ts)
-	return nil
+	return s.renderStatus(w, r, code, "admin-tokens", u, data)
 }
 
 // createToken makes a token for a user; its secret is in this answer only.
@@ -177,8 +174,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.U
 		}{tokenView{*nt.Token, nt.Owner.Email}, nt.Secret})
 		return nil
 	}
-	w.WriteHeader(http.StatusCreated)
-	return s.renderTokens(w, r, u, &tokensData{Secret: nt.Secret, Created: &tokenView{*nt.Token, nt.Owner.Email}})
+	return s.renderTokens(w, r, u, http.StatusCreated, &tokensData{Secret: nt.Secret, Created: &tokenView{*nt.Token, nt.Owner.Email}})
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -15,8 +13,6 @@ import (
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
-	"github.com/attest-dev/attest/ledger"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 // The auditor's workspace: populations with their provenance, seeded
@@ -28,152 +24,6 @@ import (
 // them. Management records its own internal tests on a separate route.
 
 var auditorOnly = []string{attest.RoleAuditor}
-
-func underAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
-
-// change is who does what now, as the ledger records it.
-func (s *Server) actorChange(u *attest.User) attest.Change {
-	return attest.Change{Actor: actor(u), At: s.cfg.Now()}
-}
-
-// bad is an invalid-input error that names its field.
-func fieldError(field, format string, args ...any) error {
-	return &attest.Error{Code: attest.EINVALID, Message: field + ": " + fmt.Sprintf(format, args...)}
-}
-
-// input is a request's fields, from a form or a JSON object alike, so the
-// pages and the API share their handlers.
-type formInput map[string][]string
-
-// maxFormInput bounds a form or JSON body.
-const maxFormInput = 1 << 20
-
-func readFormInput(w http.ResponseWriter, r *http.Request) (formInput, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormInput)
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "application/json" {
-		if err := r.ParseForm(); err != nil {
-			return nil, &attest.Error{Code: attest.EINVALID, Message: "the form could not be read (at most 1 MiB)"}
-		}
-		return formInput(r.PostForm), nil
-	}
-	var m map[string]any
-	dec := json.NewDecoder(r.Body)
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "the body is not a JSON object (at most 1 MiB): " + err.Error()}
-	}
-	in := formInput{}
-	var scalar func(k string, v any) (string, error)
-	scalar = func(k string, v any) (string, error) {
-		switch x := v.(type) {
-		case string:
-			return x, nil
-		case json.Number:
-			return x.String(), nil
-		case bool:
-			return strconv.FormatBool(x), nil
-		case map[string]any:
-			if k == "items" {
-				// {"key": ..., "result": ..., "note": ...}, as KEY=RESULT:NOTE.
-				var parts [3]string
-				for i, f := range []string{"key", "result", "note"} {
-					if v, ok := x[f]; ok {
-						s, err := scalar(f, v)
-						if err != nil {
-							return "", fieldError("items", "%s: %v", f, err)
-						}
-						parts[i] = s
-					}
-				}
-				if strings.ContainsAny(parts[0], "=\n") || strings.ContainsAny(parts[1], ":\n") {
-					return "", fieldError("items", "a key may not hold '=', nor a result ':'")
-				}
-				out := parts[0] + "=" + parts[1]
-				if parts[2] != "" {
-					out += ":" + parts[2]
-				}
-				return out, nil
-			}
-		}
-		return "", fieldError(k, "want a string, number or boolean")
-	}
-	for k, v := range m {
-		switch x := v.(type) {
-		case nil:
-		case []any:
-			for _, e := range x {
-				s, err := scalar(k, e)
-				if err != nil {
-					return nil, err
-				}
-				in[k] = append(in[k], s)
-			}
-		default:
-			s, err := scalar(k, v)
-			if err != nil {
-				return nil, err
-			}
-			in[k] = []string{s}
-		}
-	}
-	return in, nil
-}
-
-func (in formInput) str(k string) string {
-	if v := in[k]; len(v) > 0 {
-		return strings.TrimSpace(v[0])
-	}
-	return ""
-}
-
-// list is every value of k, each split on commas and new lines.
-func (in formInput) list(k string) []string {
-	var out []string
-	for _, v := range in[k] {
-		for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
-}
-
-// id reads a positive number, 0 when absent.
-func (in formInput) id(k string) (int64, error) {
-	v := in.str(k)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fieldError(k, "%q is not a positive number", v)
-	}
-	return n, nil
-}
-
-func (in formInput) flag(k string) bool {
-	v := strings.ToLower(in.str(k))
-	return v == "true" || v == "on" || v == "yes" || v == "1"
-}
-
-// done answers a write: JSON for the API, a redirect to next for a page.
-func answerWrite(w http.ResponseWriter, r *http.Request, code int, v any, next string) {
-	if underAPI(r) {
-		writeJSON(w, code, v)
-		return
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-func pathNumber(r *http.Request, name string) (int64, error) {
-	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such %s: %s", name, r.PathValue(name))}
-	}
-	return n, nil
-}
 
 func (s *Server) engagementOf(r *http.Request) (*attest.Engagement, error) {
 	return s.cfg.Store.Engagement(r.Context(), r.PathValue("id"))
@@ -203,38 +53,6 @@ func (s *Server) populationsOf(ctx context.Context, e *attest.Engagement, contro
 	return out, nil
 }
 
-// signCheckpoint signs the ledger's current tree head and stores it, as
-// the CLI does after each write: through Config.Checkpoint when set (which
-// also keeps the data directory's checkpoint file), else with
-// Config.Signer; nil without either.
-func (s *Server) signCheckpoint(ctx context.Context) ([]byte, error) {
-	switch {
-	case s.cfg.Checkpoint != nil:
-		return s.cfg.Checkpoint(ctx)
-	case s.cfg.Signer != nil:
-		return s.cfg.Store.Checkpoint(ctx, func(n int64, root tlog.Hash) ([]byte, error) {
-			return ledger.SignWith(s.cfg.Signer, n, root)
-		}, s.cfg.Now())
-	}
-	return nil, nil
-}
-
-// recorded signs a checkpoint after a write; a failure is logged, not
-// answered, since the write itself stands in the ledger.
-func (s *Server) checkpointAfterWrite(ctx context.Context) {
-	if _, err := s.signCheckpoint(ctx); err != nil {
-		s.cfg.Log.Error("checkpoint after a write", "err", err)
-	}
-}
-
-// written ends a handler that wrote: a checkpoint over the ledger, then
-// the answer (v as JSON with code under the API, else a redirect to next).
-func (s *Server) written(w http.ResponseWriter, r *http.Request, code int, v any, next string) error {
-	s.checkpointAfterWrite(r.Context())
-	answerWrite(w, r, code, v, next)
-	return nil
-}
-
 // fieldworkAct runs one of the fieldwork workflows for u, once the handler
 // has read its input: in the fieldwork environment, with u's change; then
 // written, with next the page that shows the result.
@@ -247,7 +65,7 @@ func fieldworkAct[T any](s *Server, w http.ResponseWriter, r *http.Request, u *a
 	if err != nil {
 		return err
 	}
-	return s.written(w, r, code, v, next(v))
+	return s.written(w, r, code, v, next(v), "")
 }
 
 // ---- pages ----
@@ -594,7 +412,7 @@ type drawAnswer struct {
 	AllItems bool     `json:"all_items"`
 }
 
-// control reads and finds the control a write names.
+// inputControl reads and finds the control a write names.
 func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engagement) (*attest.Control, error) {
 	id := strings.ToUpper(in.str("control"))
 	if id == "" {
@@ -738,11 +556,7 @@ var fieldwrkAndOwners = []string{attest.RoleAdmin, attest.RoleCompliance, attest
 // with exceptions (the report's section 5); it never changes the test.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	ctx := r.Context()
-	id, err := pathNumber(r, "test")
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	id, in, err := numberedForm(w, r, "test")
 	if err != nil {
 		return err
 	}
@@ -754,5 +568,5 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	return s.written(w, r, http.StatusCreated, resp, testPage(t))
+	return s.written(w, r, http.StatusCreated, resp, testPage(t), "")
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/workpapers"
@@ -26,9 +25,6 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *attest.User) 
 		return err
 	}
 	name := fmt.Sprintf("attest-working-papers-%s-%s.zip", e.ID, s.cfg.Now().UTC().Format("20060102T150405Z"))
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", attachment(name))
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.Write(b)
+	download(w, "application/zip", name, "", b)
 	return nil
 }

@@ -15,29 +15,42 @@ import (
 // statement; every auditor form then signs its act in the browser.
 
 // keyPage shows the engagement's enrolled keys, and lets an auditor make,
-// enroll and confirm a key in this browser.
+// enroll and confirm a key in this browser; its JSON twin lists the keys.
 func (s *Server) keyPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	ctx := r.Context()
+	keys, err := s.cfg.Store.AuditorKeys(ctx, r.PathValue("id"))
+	if underAPI(r) {
+		return answerJSON(w, keys, err)
+	}
+	if err != nil {
+		return err
+	}
 	e, err := s.engagementOf(r)
 	if err != nil {
 		return err
 	}
-	keys, err := s.cfg.Store.AuditorKeys(ctx, e.ID)
+	name, err := s.auditorName(ctx, e.ID, u)
 	if err != nil {
 		return err
+	}
+	return s.render(w, r, "auditor-key", u, &keyData{Layout: Layout{Title: "Signing keys: " + e.ID, SignEngagement: signing(u, e)}, E: e, Keys: keys, Name: name,
+		IsAuditor: u.Role == attest.RoleAuditor && name != "", Confirms: fieldwork.ConfirmText})
+}
+
+// auditorName is u's name as an auditor of the engagement ("" when u is
+// not named on it).
+func (s *Server) auditorName(ctx context.Context, engagement string, u *attest.User) (string, error) {
+	as, err := s.cfg.Store.Auditors(ctx, engagement)
+	if err != nil {
+		return "", err
 	}
 	name := ""
-	as, err := s.cfg.Store.Auditors(ctx, e.ID)
-	if err != nil {
-		return err
-	}
 	for _, a := range as {
 		if a.UserID == u.ID {
 			name = a.Name
 		}
 	}
-	return s.render(w, r, "auditor-key", u, &keyData{Layout: Layout{Title: "Signing keys: " + e.ID, SignEngagement: signing(u, e)}, E: e, Keys: keys, Name: name,
-		IsAuditor: u.Role == attest.RoleAuditor && name != "", Confirms: fieldwork.ConfirmText})
+	return name, nil
 }
 
 // keyData is an engagement's signing keys page: the keys enrolled, and for
@@ -51,16 +64,6 @@ type keyData struct {
 	Confirms  string
 }
 
-// apiKeys lists the engagement's enrolled keys.
-func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	keys, err := s.cfg.Store.AuditorKeys(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, keys)
-	return nil
-}
-
 // enrollKey enrolls a public key: the auditor's own (name defaults to the
 // auditor's name on the engagement), or one management records for them.
 func (s *Server) enrollKey(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -71,14 +74,8 @@ func (s *Server) enrollKey(w http.ResponseWriter, r *http.Request, u *attest.Use
 	}
 	name := in.str("name")
 	if name == "" && u.Role == attest.RoleAuditor {
-		as, err := s.cfg.Store.Auditors(ctx, r.PathValue("id"))
-		if err != nil {
+		if name, err = s.auditorName(ctx, r.PathValue("id"), u); err != nil {
 			return err
-		}
-		for _, a := range as {
-			if a.UserID == u.ID {
-				name = a.Name
-			}
 		}
 	}
 	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.AuditorKey, error) {
@@ -102,11 +99,7 @@ func (s *Server) confirmKey(w http.ResponseWriter, r *http.Request, u *attest.Us
 
 // evaluate records the auditor's signed evaluation of a test's deviations.
 func (s *Server) evaluate(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	in, err := readFormInput(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := pathNumber(r, "test")
+	id, in, err := numberedForm(w, r, "test")
 	if err != nil {
 		return err
 	}
@@ -121,11 +114,7 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request, u *attest.User
 
 // extend adds items to a draw after an isolated deviation, signed.
 func (s *Server) extend(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	in, err := readFormInput(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := pathNumber(r, "draw")
+	id, in, err := numberedForm(w, r, "draw")
 	if err != nil {
 		return err
 	}
@@ -151,11 +140,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request, u *attest.User) 
 // in the path (the test reviewed, the population tested): the form, the
 // record's number, the act, and the fieldwork page.
 func (s *Server) statementAct(w http.ResponseWriter, r *http.Request, u *attest.User, record string, act func(ctx context.Context, env fieldwork.Env, ch attest.Change, id int64, in formInput) (*attest.Statement, error)) error {
-	in, err := readFormInput(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := pathNumber(r, record)
+	id, in, err := numberedForm(w, r, record)
 	if err != nil {
 		return err
 	}

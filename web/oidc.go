@@ -220,10 +220,7 @@ func (s *Server) ssoPortal(w http.ResponseWriter, r *http.Request, email string)
 // and the sign-in page, saying nothing about why.
 func (s *Server) ssoRefuse(w http.ResponseWriter, r *http.Request, why string) error {
 	s.cfg.Log.Warn("single sign-on refused", "reason", why, "addr", s.clientIP(r))
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusUnauthorized)
-	page(w, "login", s.loginData(r, loginData{Error: "Single sign-on did not sign you in. Your account may not exist or may be disabled: ask an administrator."}))
-	return nil
+	return writePage(w, http.StatusUnauthorized, "login", s.loginData(r, loginData{Error: "Single sign-on did not sign you in. Your account may not exist or may be disabled: ask an administrator."}))
 }
 
 // verifiedEmail reads the e-mail address from ID token claims and requires

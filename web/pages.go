@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -9,7 +8,6 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"path"
 	"strings"
@@ -54,7 +52,7 @@ var funcs = template.FuncMap{
 
 // Layout is what the frame every page shares ("head" in layout.html)
 // shows: each page's data embeds it beside its own fields. The signed-in
-// pages' User, Nav and Switch are set by render.
+// pages' User, Nav, Switch and Flash are set by render.
 type Layout struct {
 	Title string
 	User  *attest.User
@@ -65,32 +63,15 @@ type Layout struct {
 	SignEngagement string
 	MainClass      string
 	Flash          string
+	// OrgWide marks a page of the organization as a whole (the
+	// compliance program's): it carries no engagement switcher.
+	OrgWide bool
 }
 
 func (l *Layout) layout() *Layout { return l }
 
 // framed is a page's data: a struct that embeds Layout.
 type framed interface{ layout() *Layout }
-
-// page renders a page; templates escape everything they print. data is
-// a struct embedding Layout (or, for pages not yet given their own type,
-// a map).
-func page(w io.Writer, name string, data any) {
-	// Rendered into a buffer first: a template error is a 500 with its
-	// cause logged, never half a page under a status already sent.
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
-		slog.Error("render page", "page", name, "err", err)
-		if rw, ok := w.(http.ResponseWriter); ok {
-			http.Error(rw, "The page could not be shown: the error is in the server's log.", http.StatusInternalServerError)
-		}
-		return
-	}
-	if rw, ok := w.(http.ResponseWriter); ok && rw.Header().Get("Content-Type") == "" {
-		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
-	}
-	w.Write(b.Bytes())
-}
 
 // staticFiles maps each file served under /static/ to its bytes and a
 // short hash of them; pages link to name?v=hash, so a changed file gets a
@@ -159,36 +140,30 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request, _ *attest.User) 
 	return nil
 }
 
-// render renders a signed-in page with the navigation for the user's role;
-// the page is built whole before anything is sent, so a template error is
-// a clean 500, not half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, u *attest.User, data any) error {
+// render renders a signed-in page (renderStatus) with status 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, u *attest.User, data framed) error {
 	return s.renderStatus(w, r, http.StatusOK, name, u, data)
 }
 
-// renderStatus is render with another status than 200.
-func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name string, u *attest.User, data any) error {
-	sw, err := s.switcherFor(r, u)
-	if err != nil {
-		return err
+// renderStatus renders a signed-in page from its typed data with code:
+// the navigation for the user's role, the engagement switcher (unless
+// the page is OrgWide), and the message a write left for the next page.
+// The page is built whole before anything is sent, so a template error
+// is a clean 500, not half a page.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name string, u *attest.User, data framed) error {
+	l := data.layout()
+	if !l.OrgWide {
+		sw, err := s.switcherFor(r, u)
+		if err != nil {
+			return err
+		}
+		l.Switch = sw
 	}
-	switch d := data.(type) {
-	case framed:
-		l := d.layout()
-		l.User, l.Nav, l.Switch = u, s.nav(u, r.URL.Path), sw
-	case map[string]any:
-		d["User"], d["Nav"], d["Switch"] = u, s.nav(u, r.URL.Path), sw
-	default:
-		return fmt.Errorf("render %s: page data %T embeds no Layout", name, data)
+	l.User, l.Nav = u, s.nav(u, r.URL.Path)
+	if l.Flash == "" {
+		l.Flash = s.sessions.PopString(r.Context(), "flash")
 	}
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	w.Write(b.Bytes())
-	return nil
+	return writePage(w, code, name, data)
 }
 
 func humanSize(n int64) string {
@@ -201,36 +176,4 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// head is what the layout shows around every signed-in page; each page's
-// data type embeds it, so a page's data is typed (pages render it with
-// renderPage).
-type head struct {
-	Title, Flash, MainClass, SignEngagement string
-	User                                    *attest.User
-	Nav                                     []navItem
-	Switch                                  *switcher
-}
-
-func (h *head) pageHead() *head { return h }
-
-// pageData is a page's typed data.
-type pageData interface{ pageHead() *head }
-
-// renderPage renders a signed-in page from its typed data, with the
-// navigation for the user's role, into a buffer first (a template error
-// is a clean 500). Pages of the organization as a whole carry no
-// engagement switcher.
-func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, name string, u *attest.User, data pageData) error {
-	h := data.pageHead()
-	h.User, h.Nav = u, s.nav(u, r.URL.Path)
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	w.Write(b.Bytes())
-	return nil
 }

@@ -75,25 +75,18 @@ func (s *Server) checksView(r *http.Request) (*checksView, error) {
 	return v, nil
 }
 
+// checksPage shows the built-in checks and the recorded runs; its JSON
+// twin answers the checksView.
 func (s *Server) checksPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	v, err := s.checksView(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "checks", u, &checksData{Layout: Layout{Title: "Checks"}, V: v})
+	return s.show(w, r, u, v, "checks", &checksData{Layout: Layout{Title: "Checks"}, V: v})
 }
 
 // checksData is the checks page: the run shown and the runs recorded.
 type checksData struct {
 	Layout
 	V *checksView
-}
-
-func (s *Server) checksAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	v, err := s.checksView(r)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
 }

@@ -2,9 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,12 +20,9 @@ func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, u *attest.
 		return err
 	}
 	// The engagement the switcher names (?engagement= names another).
-	only, _, err := s.current(r)
+	only, err := s.shownEngagement(r)
 	if err != nil {
 		return err
-	}
-	if n := named(r.Context()); n != "" && n != only {
-		return notFound("no such engagement: " + n)
 	}
 	var shown []*engagementView
 	for _, v := range scopedViews(r.Context(), views) {
@@ -134,7 +128,7 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "control", u, &controlData{Layout: Layout{Title: d.Control.ID + " " + d.Control.Title, Flash: s.sessions.PopString(r.Context(), "flash")}, D: d,
+	return s.render(w, r, "control", u, &controlData{Layout: Layout{Title: d.Control.ID + " " + d.Control.Title}, D: d,
 		CanEdit: s.mayEdit(u, d.Control) == nil, DueRule: attest.DueRule(d.Control.Frequency, d.Control.DueDays), CanUpload: s.may(u, "GET", "/evidence/upload")})
 }
 
@@ -192,9 +186,8 @@ func (s *Server) applyChange(ctx context.Context, u *attest.User, engID, id stri
 
 // controlSave takes the edit form.
 func (s *Server) controlSave(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return invalid("the form could not be read (at most 64 KiB)")
+	if err := parseForm(w, r, 64<<10, "the form could not be read (at most 64 KiB)"); err != nil {
+		return err
 	}
 	var ch controlChange
 	str := func(name string) *string {
@@ -228,7 +221,7 @@ func (s *Server) controlSave(w http.ResponseWriter, r *http.Request, u *attest.U
 // refuseEdit shows the form again with the problem for bad input; other
 // errors (not found, forbidden) take the usual error page.
 func (s *Server) refuseEdit(w http.ResponseWriter, r *http.Request, u *attest.User, problem error) error {
-	if attest.ErrorCode(problem) != attest.EINVALID {
+	if !refusedOnPage(r, problem) {
 		return problem
 	}
 	e, c, err := s.loadControl(r.Context(), r.PathValue("engagement"), r.PathValue("control"))
@@ -250,31 +243,4 @@ func (s *Server) controlPatch(w http.ResponseWriter, r *http.Request, u *attest.
 	}
 	writeJSON(w, http.StatusOK, c)
 	return nil
-}
-
-// decodeJSON reads a small JSON body strictly: unknown fields are refused
-// by name.
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.Is(err, io.EOF):
-			return invalid("send a JSON object")
-		case errors.As(err, &typ):
-			return invalid(typ.Field + ": want a " + typ.Type.String())
-		case errors.As(err, &syn):
-			return invalid("the body is not valid JSON: " + err.Error())
-		}
-		return invalid("the body could not be read: " + err.Error())
-	}
-	return nil
-}
-
-// sign signs a checkpoint after a write, when the server can.
-func (s *Server) sign(ctx context.Context) error {
-	_, err := s.signCheckpoint(ctx)
-	return err
 }

@@ -2,10 +2,8 @@ package web
 
 import (
 	"bytes"
-	gz "compress/gzip"
 	"context"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -147,14 +145,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	// A page is kept per user (their name is in its head), engagement and
 	// switcher's page address.
 	gzKey := itoa(u.ID) + "|" + eng + "|" + r.URL.RequestURI()
-	gzip := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Vary", "Accept-Encoding")
-	if gzip {
+	zipped := acceptsGzip(r)
+	if zipped {
 		if b := s.dash.gzipped(key, gzKey); b != nil {
-			w.Header().Set("Content-Encoding", "gzip")
-			w.Header().Set("Content-Length", itoa(int64(len(b))))
-			w.Write(b)
+			sendPage(w, b, true)
 			return nil
 		}
 	}
@@ -184,15 +178,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err := pages.ExecuteTemplate(&page, "foot", data); err != nil {
 		return err
 	}
-	if gzip {
-		b := s.dash.keepGzipped(key, gzKey, page.Bytes())
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Header().Set("Content-Length", itoa(int64(len(b))))
-		w.Write(b)
-		return nil
+	out := page.Bytes()
+	if zipped {
+		out = s.dash.keepGzipped(key, gzKey, out)
 	}
-	w.Header().Set("Content-Length", itoa(int64(page.Len())))
-	w.Write(page.Bytes())
+	sendPage(w, out, zipped)
 	return nil
 }
 
@@ -251,16 +241,13 @@ func (c *dashCache) gzipped(key, user string) []byte {
 // stays as it is: a browser then gets a tenth of the bytes, compressed
 // once per user and change.
 func (c *dashCache) keepGzipped(key, user string, page []byte) []byte {
-	var b bytes.Buffer
-	zw, _ := gz.NewWriterLevel(&b, gz.BestSpeed)
-	zw.Write(page)
-	zw.Close()
+	b := gzipPage(page)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.key == key && len(c.gz) < maxGzipped {
-		c.gz[user] = b.Bytes()
+		c.gz[user] = b
 	}
-	return b.Bytes()
+	return b
 }
 
 // dashboardAPI is the dashboard's facts for one engagement as JSON.

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -60,7 +59,7 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, u *attest.
 	if len(evs) > evidenceShown {
 		evs = evs[:evidenceShown]
 	}
-	return s.render(w, r, "evidence", u, &evidenceData{Layout: Layout{Title: "Evidence", Flash: s.sessions.PopString(r.Context(), "flash")}, Control: control, Controls: ids, Items: evs, Total: total,
+	return s.render(w, r, "evidence", u, &evidenceData{Layout: Layout{Title: "Evidence"}, Control: control, Controls: ids, Items: evs, Total: total,
 		Shown: len(evs), CanUpload: s.may(u, "GET", "/evidence/upload")})
 }
 
@@ -110,22 +109,15 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, u *attest.Us
 // has none left; a retracted one says so and is sent only when asked for
 // explicitly (?retracted=1), since it no longer supports its controls.
 func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return invalid("id: want an evidence number")
-	}
-	e, err := s.cfg.Store.Evidence(r.Context(), id)
+	e, err := stored(r, "an evidence number", s.cfg.Store.Evidence, scope(r.Context()).Evidence)
 	if err != nil {
 		return err
 	}
-	if err := scope(r.Context()).Evidence(e); err != nil {
-		return err
-	}
 	if e.PurgedAt != "" {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted and its bytes were purged on %s under the retention rule; the record stays in the ledger", id, e.PurgedAt)}
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted and its bytes were purged on %s under the retention rule; the record stays in the ledger", e.ID, e.PurgedAt)}
 	}
 	if e.Retraction != nil && r.URL.Query().Get("retracted") != "1" {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted on %s by %s (%s); its bytes are kept until a retention rule allows a purge: add ?retracted=1 to download them anyway", id, e.Retraction.At, e.Retraction.By, e.Retraction.Reason)}
+		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted on %s by %s (%s); its bytes are kept until a retention rule allows a purge: add ?retracted=1 to download them anyway", e.ID, e.Retraction.At, e.Retraction.By, e.Retraction.Reason)}
 	}
 	return s.sendBlob(w, e.Ref, e.Size, e.Name, e.MediaType)
 }
@@ -161,13 +153,9 @@ func (s *Server) sendBlob(w http.ResponseWriter, ref string, size int64, name, m
 	if !inlineSafe[mt] {
 		mediaType = "application/octet-stream"
 	}
-	h := w.Header()
-	h.Set("Content-Type", mediaType)
-	h.Set("Content-Disposition", attachment(name))
-	h.Set("Content-Length", strconv.FormatInt(size, 10))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("X-Attest-Ref", ref)
+	attach(w, mediaType, name, "private, no-store", size)
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	w.Header().Set("X-Attest-Ref", ref)
 	if small != nil || size == 0 {
 		w.Write(small)
 		return nil
@@ -188,29 +176,3 @@ func (s *Server) sendBlob(w http.ResponseWriter, ref string, size int64, name, m
 // smallBlob is the size up to which stored bytes are checked whole before
 // the first byte of a download is sent.
 const smallBlob = 8 << 20
-
-// attachment is a Content-Disposition header for name: an ASCII fallback
-// with anything unusual replaced, and the UTF-8 name beside it.
-func attachment(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || strings.ContainsRune(`/\"`, r) {
-			return '_'
-		}
-		return r
-	}, name)
-	name = strings.TrimLeft(name, ".")
-	if name == "" {
-		name = "evidence"
-	}
-	ascii := strings.Map(func(r rune) rune {
-		if r > 0x7e || !(r == '.' || r == '-' || r == '_' || r == ' ' || r == '(' || r == ')' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
-			return '_'
-		}
-		return r
-	}, name)
-	v := `attachment; filename="` + ascii + `"`
-	if ascii != name {
-		v += "; filename*=UTF-8''" + url.PathEscape(name)
-	}
-	return v
-}

@@ -111,12 +111,14 @@ func indexBlank(s string) int {
 	return -1
 }
 
+// ledgerPage shows the ledger's state; its JSON twin answers the
+// ledgerView.
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	v, err := s.ledgerView(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "ledger", u, &ledgerData{Layout: Layout{Title: "Ledger"}, V: v})
+	return s.show(w, r, u, v, "ledger", &ledgerData{Layout: Layout{Title: "Ledger"}, V: v})
 }
 
 // ledgerData is the ledger page: its size, checkpoint and recent entries,
@@ -125,15 +127,6 @@ type ledgerData struct {
 	Layout
 	V      *ledgerView
 	Verify *integrity.Report
-}
-
-func (s *Server) ledgerAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	v, err := s.ledgerView(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
 }
 
 // verifying lets one verification run at a time: it re-hashes every blob.
@@ -151,8 +144,13 @@ func (s *Server) verify(ctx context.Context) (*integrity.Report, error) {
 	return integrity.Check(ctx, integrity.Input{Store: s.cfg.Store, Blobs: s.cfg.Blobs, PublicKey: s.cfg.PublicKey})
 }
 
+// verifyPage verifies the ledger and every blob, and shows the report
+// on the ledger's page; its JSON twin answers the report.
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	rep, err := s.verify(r.Context())
+	if underAPI(r) {
+		return answerJSON(w, rep, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -161,15 +159,6 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return err
 	}
 	return s.render(w, r, "ledger", u, &ledgerData{Layout: Layout{Title: "Ledger"}, V: v, Verify: rep})
-}
-
-func (s *Server) verifyAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	rep, err := s.verify(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rep)
-	return nil
 }
 
 // prove builds the inclusion proof of entry n in a signed tree that holds
@@ -227,9 +216,6 @@ func (s *Server) proofDownload(w http.ResponseWriter, r *http.Request, _ *attest
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Disposition", attachment("attest-proof-entry-"+strconv.FormatInt(p.Entry, 10)+".json"))
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Write(append(b, '\n'))
+	download(w, "application/json", "attest-proof-entry-"+strconv.FormatInt(p.Entry, 10)+".json", "private, no-store", append(b, '\n'))
 	return nil
 }

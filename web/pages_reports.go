@@ -59,18 +59,19 @@ func draftKinds(e *attest.Engagement) []attest.Kind {
 	return k
 }
 
+// reportsPage shows the drafts and issued reports of the engagement the
+// switcher names; its JSON twin answers those of every engagement.
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	all, err := s.reportsViews(r.Context())
+	if underAPI(r) {
+		return answerJSON(w, all, err)
+	}
 	if err != nil {
 		return err
 	}
-	// The page shows the engagement the switcher names.
-	cur, _, err := s.current(r)
+	cur, err := s.shownEngagement(r)
 	if err != nil {
 		return err
-	}
-	if n := named(r.Context()); n != "" && n != cur {
-		return notFound("no such engagement: " + n)
 	}
 	views := []reportsView{}
 	for _, v := range all {
@@ -78,7 +79,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.U
 			views = append(views, v)
 		}
 	}
-	return s.render(w, r, "reports", u, &reportsData{Layout: Layout{Title: "Reports", Flash: s.sessions.PopString(r.Context(), "flash")}, Engagements: views,
+	return s.render(w, r, "reports", u, &reportsData{Layout: Layout{Title: "Reports"}, Engagements: views,
 		Notice: report.DraftNotice, CanBuild: s.may(u, "POST", "/reports/build")})
 }
 
@@ -89,15 +90,6 @@ type reportsData struct {
 	Engagements []reportsView
 	Notice      string
 	CanBuild    bool
-}
-
-func (s *Server) reportsAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	views, err := s.reportsViews(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, views)
-	return nil
 }
 
 // draftRequest is what a draft build takes: the engagement, the kind
@@ -190,9 +182,8 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 
 // buildDraftForm is the reports page's "build draft now".
 func (s *Server) buildDraftForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return invalid("the form could not be read")
+	if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
+		return err
 	}
 	docs, err := s.buildDraft(r.Context(), u, draftRequest{Engagement: r.PostFormValue("engagement"), Kind: r.PostFormValue("kind"), Formats: r.PostForm["formats"]})
 	if err != nil {
@@ -224,15 +215,8 @@ func (s *Server) buildDraftAPI(w http.ResponseWriter, r *http.Request, u *attest
 // downloadDocument sends a document's bytes (a draft, the issued report,
 // description inputs) as an attachment.
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return invalid("id: want a document number")
-	}
-	d, err := s.cfg.Store.Document(r.Context(), id)
+	d, err := stored(r, "a document number", s.cfg.Store.Document, scope(r.Context()).Document)
 	if err != nil {
-		return err
-	}
-	if err := scope(r.Context()).Document(d); err != nil {
 		return err
 	}
 	return s.sendBlob(w, d.Ref, d.Size, d.Name, d.MediaType)

@@ -75,6 +75,20 @@ func (s *Server) current(r *http.Request) (string, []attest.Engagement, error) {
 	return "", l, nil
 }
 
+// shownEngagement is the engagement a page of one engagement shows, the
+// one the switcher names (current); an address that names another, one
+// the caller may not read, is not found.
+func (s *Server) shownEngagement(r *http.Request) (string, error) {
+	cur, _, err := s.current(r)
+	if err != nil {
+		return "", err
+	}
+	if n := named(r.Context()); n != "" && n != cur {
+		return "", notFound("no such engagement: " + n)
+	}
+	return cur, nil
+}
+
 // switcherFor builds the switcher for a signed-in page, and keeps the
 // engagement the request names as the session's choice.
 func (s *Server) switcherFor(r *http.Request, u *attest.User) (*switcher, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/portal"
 	"github.com/attest-dev/attest/training"
 )
@@ -23,6 +24,44 @@ import (
 // employees are the roles of the portal's routes: the employee principal
 // alone.
 var employees = []string{attest.RoleEmployee}
+
+// portalFrame is what the portal's frame ("portal-head") shows: the
+// title, the signed-in person (none on the sign-in pages) and the
+// one-time message.
+type portalFrame struct {
+	Layout
+	Employee *attest.User
+}
+
+// portalSignInData is one of the sign-in pages: the form that mails a link
+// (the organization's name, single sign-on, the address entered and why
+// it was refused), the page that says the link is sent, and the page a
+// link opens (Token).
+type portalSignInData struct {
+	portalFrame
+	Org, Email, Error, Token string
+	SSO                      bool
+}
+
+// signInFrame is the frame of the portal's sign-in pages, titled title.
+func signInFrame(title string) portalFrame {
+	return portalFrame{Layout: Layout{Title: title, MainClass: "signin"}}
+}
+
+// portalHomeData is the signed-in person's page: what is asked of them.
+type portalHomeData struct {
+	portalFrame
+	P *portal.Page
+}
+
+// portalPolicyData is a policy asked of the person: the version in force
+// as HTML, and whether they acknowledged it.
+type portalPolicyData struct {
+	portalFrame
+	D            *policy.Document
+	Body         template.HTML
+	Acknowledged bool
+}
 
 // employee is the signed-in person's principal, or nil.
 func (s *Server) employee(r *http.Request) (*attest.User, error) {
@@ -45,8 +84,7 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, u *attest.Us
 		if wantsJSON(r) {
 			return &attest.Error{Code: attest.EUNAUTHORIZED, Message: "sign in to the portal with the link mailed to you"}
 		}
-		page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Org": s.orgName(r.Context()), "SSO": s.sso != nil})
-		return nil
+		return writePage(w, http.StatusOK, "portal-signin", &portalSignInData{portalFrame: signInFrame("Employee portal"), Org: s.orgName(r.Context()), SSO: s.sso != nil})
 	}
 	if wantsJSON(r) {
 		pg, err := portal.Load(r.Context(), s.cfg.Store, s.cfg.Checklist, u, s.day())
@@ -71,20 +109,15 @@ func (s *Server) day() string { return s.cfg.Now().UTC().Format(attest.DateLayou
 // sent for a while, but the links already sent still work, so nobody is
 // locked out by someone asking on their behalf.
 func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	ip := s.clientIP(r)
-	if s.portalIPs.blocked(ip) {
-		return &attest.Error{Code: attest.ETOOMANY, Message: "too many sign-in links asked for from your address: try again in an hour"}
+	if err := s.portalIPs.take(s.clientIP(r), "too many sign-in links asked for from your address: try again in an hour"); err != nil {
+		return err
 	}
-	s.portalIPs.fail(ip)
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "the form could not be read"}
+	if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
+		return err
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	if email == "" || len(email) > 254 || !strings.Contains(email, "@") {
-		w.WriteHeader(http.StatusBadRequest)
-		page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Error": "Enter your work e-mail address.", "Email": email})
-		return nil
+		return writePage(w, http.StatusBadRequest, "portal-signin", &portalSignInData{portalFrame: signInFrame("Employee portal"), Error: "Enter your work e-mail address.", Email: email})
 	}
 	if !s.portalEmails.blocked(email) {
 		s.portalEmails.fail(email)
@@ -96,15 +129,13 @@ func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.Us
 			return err
 		}
 	}
-	page(w, "portal-sent", map[string]any{"Title": "Check your inbox", "MainClass": "signin", "Email": email})
-	return nil
+	return writePage(w, http.StatusOK, "portal-sent", &portalSignInData{portalFrame: signInFrame("Check your inbox"), Email: email})
 }
 
 // portalLoginPage asks for a click before the link is used: mail
 // scanners that fetch links must not use up a link meant for a person.
 func (s *Server) portalLoginPage(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	page(w, "portal-login", map[string]any{"Title": "Sign in to the employee portal", "MainClass": "signin", "Token": r.PathValue("token")})
-	return nil
+	return writePage(w, http.StatusOK, "portal-login", &portalSignInData{portalFrame: signInFrame("Sign in to the employee portal"), Token: r.PathValue("token")})
 }
 
 // portalLogin uses the link and starts the person's session. A valid
@@ -119,9 +150,7 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, _ *attest.U
 			if s.portalOpens.blocked(ip) {
 				return &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid sign-in links from your address: wait a few minutes"}
 			}
-			w.WriteHeader(http.StatusUnauthorized)
-			page(w, "portal-signin", map[string]any{"Title": "Employee portal", "MainClass": "signin", "Error": attest.ErrorMessage(err)})
-			return nil
+			return writePage(w, http.StatusUnauthorized, "portal-signin", &portalSignInData{portalFrame: signInFrame("Employee portal"), Error: attest.ErrorMessage(err)})
 		}
 		return err
 	}
@@ -135,11 +164,7 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, _ *attest.U
 }
 
 func (s *Server) portalLogout(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if err := s.sessions.Destroy(r.Context()); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/portal", http.StatusSeeOther)
-	return nil
+	return s.signOut(w, r, "/portal")
 }
 
 // portalPolicy shows the version in force of a policy asked of the
@@ -149,17 +174,15 @@ func (s *Server) portalPolicy(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	page(w, "portal-policy", map[string]any{"Title": d.Policy.Title, "Employee": u, "D": d, "Item": it,
-		"Body": template.HTML(d.BodyHTML()), "Acknowledged": it.State == ack.Acknowledged})
-	return nil
+	return writePage(w, http.StatusOK, "portal-policy", &portalPolicyData{portalFrame: portalFrame{Layout: Layout{Title: d.Policy.Title}, Employee: u},
+		D: d, Body: template.HTML(d.BodyHTML()), Acknowledged: it.State == ack.Acknowledged})
 }
 
 // portalAck records the person's acknowledgement of the version they
 // read (the form names it: a version published meanwhile is refused).
 func (s *Server) portalAck(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "the form could not be read"}
+	if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
+		return err
 	}
 	v, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil {

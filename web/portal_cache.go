@@ -2,10 +2,8 @@ package web
 
 import (
 	"bytes"
-	gz "compress/gzip"
 	"context"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/attest-dev/attest"
@@ -80,27 +78,19 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 			return err
 		}
 		var b bytes.Buffer
-		if err := pages.ExecuteTemplate(&b, "portal", map[string]any{"Title": "Employee portal", "Employee": u, "P": pg, "Flash": flash}); err != nil {
+		data := &portalHomeData{portalFrame: portalFrame{Layout: Layout{Title: "Employee portal", Flash: flash}, Employee: u}, P: pg}
+		if err := pages.ExecuteTemplate(&b, "portal", data); err != nil {
 			return err
 		}
-		e = &portalEntry{key: key, u: u, page: b.Bytes()}
-		var z bytes.Buffer
-		zw, _ := gz.NewWriterLevel(&z, gz.BestSpeed)
-		zw.Write(e.page)
-		zw.Close()
-		e.gz = z.Bytes()
+		e = &portalEntry{key: key, u: u, page: b.Bytes(), gz: gzipPage(b.Bytes())}
 		if flash == "" {
 			s.portal.put(u.Person, e)
 		}
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Vary", "Accept-Encoding")
-	body := e.page
-	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		w.Header().Set("Content-Encoding", "gzip")
-		body = e.gz
+	if acceptsGzip(r) {
+		sendPage(w, e.gz, true)
+	} else {
+		sendPage(w, e.page, false)
 	}
-	w.Header().Set("Content-Length", itoa(int64(len(body))))
-	w.Write(body)
 	return nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -19,7 +20,7 @@ import (
 
 // programPage is the program's overview.
 type programPage struct {
-	head
+	Layout
 	Status *program.Status
 }
 
@@ -28,16 +29,12 @@ func (s *Server) programPage(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, st)
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "program", u, &programPage{head: head{Title: "Compliance program"}, Status: st})
+	return s.show(w, r, u, st, "program", &programPage{Layout: Layout{Title: "Compliance program", OrgWide: true}, Status: st})
 }
 
 // policiesPage lists the policies.
 type policiesPage struct {
-	head
+	Layout
 	Policies []policy.Summary
 }
 
@@ -46,17 +43,13 @@ func (s *Server) policiesPage(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"policies": ps})
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "policies", u, &policiesPage{head: head{Title: "Policies"}, Policies: ps})
+	return s.show(w, r, u, map[string]any{"policies": ps}, "policies", &policiesPage{Layout: Layout{Title: "Policies", OrgWide: true}, Policies: ps})
 }
 
 // policyPage is one policy: a version's text, the versions, the acts on
 // it, and the forms the reader may use.
 type policyPage struct {
-	head
+	Layout
 	P *policy.View
 	// Shown is the version whose text is shown, Text that text as HTML.
 	Shown int
@@ -87,13 +80,9 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, policyAnswer{View: v, Acts: v.Acts(u), Version: text.Version, Text: text.Body})
-		return nil
-	}
-	p := &policyPage{head: head{Title: v.Title, Flash: s.sessions.PopString(ctx, "flash")}, P: v, Shown: text.Version,
+	p := &policyPage{Layout: Layout{Title: v.Title, OrgWide: true}, P: v, Shown: text.Version,
 		Text: template.HTML(policy.BodyHTML(text.Body)), Acts: v.Acts(u)} // BodyHTML escapes every character of the text
-	return s.renderPage(w, r, http.StatusOK, "policy", u, p)
+	return s.show(w, r, u, policyAnswer{View: v, Acts: v.Acts(u), Version: text.Version, Text: text.Body}, "policy", p)
 }
 
 // versionParam reads a version number from the query (0 when absent).
@@ -111,7 +100,7 @@ func versionParam(r *http.Request, name string) (int, error) {
 
 // policyDiffPage compares two versions of a policy.
 type policyDiffPage struct {
-	head
+	Layout
 	P *policy.Compare
 }
 
@@ -128,16 +117,13 @@ func (s *Server) policyDiff(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, d)
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "policy-diff", u, &policyDiffPage{head: head{Title: d.Policy + ": version " + strconv.Itoa(d.From) + " to " + strconv.Itoa(d.To)}, P: d})
+	title := d.Policy + ": version " + strconv.Itoa(d.From) + " to " + strconv.Itoa(d.To)
+	return s.show(w, r, u, d, "policy-diff", &policyDiffPage{Layout: Layout{Title: title, OrgWide: true}, P: d})
 }
 
 // policyEditPage is the form to edit a policy.
 type policyEditPage struct {
-	head
+	Layout
 	P *policy.View
 	// Owner, Approvers, Review, Body and Note are the form's values: the
 	// policy's own, or what was sent when the edit was refused (Error).
@@ -151,7 +137,7 @@ func (s *Server) policyEditPage(w http.ResponseWriter, r *http.Request, u *attes
 	if err != nil {
 		return err
 	}
-	return s.renderPage(w, r, http.StatusOK, "policy-edit", u, p)
+	return s.renderStatus(w, r, http.StatusOK, "policy-edit", u, p)
 }
 
 // policyEditForm is the edit form filled with the policy as it stands.
@@ -164,7 +150,7 @@ func (s *Server) policyEditForm(r *http.Request, u *attest.User) (*policyEditPag
 	if !v.Acts(u).Edit {
 		return nil, forbidden("only management or the policy's owner edits " + v.ID)
 	}
-	p := &policyEditPage{head: head{Title: "Edit " + v.Title}, P: v, Body: v.Body, Review: v.Review,
+	p := &policyEditPage{Layout: Layout{Title: "Edit " + v.Title, OrgWide: true}, P: v, Body: v.Body, Review: v.Review,
 		Reviews: []attest.Frequency{attest.Monthly, attest.Quarterly, attest.SemiAnnual, attest.Annual}}
 	var approvers []string
 	for _, id := range append([]int64{v.Owner}, v.Approvers...) {
@@ -210,7 +196,7 @@ func (s *Server) policyEdit(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return err
 	}
 	err = s.editPolicy(w, r, u, in)
-	if attest.ErrorCode(err) != attest.EINVALID || underAPI(r) {
+	if !refusedOnPage(r, err) {
 		return err
 	}
 	p, ferr := s.policyEditForm(r, u)
@@ -218,7 +204,7 @@ func (s *Server) policyEdit(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return ferr
 	}
 	p.Owner, p.Approvers, p.Body, p.Note, p.Review, p.Error = in.str("owner"), in.str("approvers"), firstValue(in, "body"), in.str("note"), attest.Frequency(in.str("review")), attest.ErrorMessage(err)
-	return s.renderPage(w, r, http.StatusBadRequest, "policy-edit", u, p)
+	return s.renderStatus(w, r, http.StatusBadRequest, "policy-edit", u, p)
 }
 
 func firstValue(in formInput, k string) string {
@@ -267,21 +253,11 @@ func (s *Server) policyWritten(w http.ResponseWriter, r *http.Request, c *attest
 	if err != nil {
 		return err
 	}
-	s.checkpointAfterWrite(r.Context())
-	if !underAPI(r) {
-		s.sessions.Put(r.Context(), "flash", flash)
-	}
-	answerWrite(w, r, http.StatusOK, c, "/program/policies/"+c.Policy.ID)
-	return nil
+	return s.written(w, r, http.StatusOK, c, "/program/policies/"+c.Policy.ID, flash)
 }
 
 func (s *Server) policySubmit(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	in, err := readFormInput(w, r)
-	if err != nil {
-		return err
-	}
-	c, err := policy.Submit(r.Context(), s.cfg.Store, s.actorChange(u), u, r.PathValue("policy"), in.str("note"))
-	return s.policyWritten(w, r, c, err, "Sent to the approvers.")
+	return s.policyNoted(w, r, u, policy.Submit, "Sent to the approvers.")
 }
 
 func (s *Server) policyApprove(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -304,10 +280,16 @@ func (s *Server) policyApprove(w http.ResponseWriter, r *http.Request, u *attest
 }
 
 func (s *Server) policyPublish(w http.ResponseWriter, r *http.Request, u *attest.User) error {
+	return s.policyNoted(w, r, u, policy.Publish, "Published: this version is in force.")
+}
+
+// policyNoted is a policy's act that takes only a note (submit, publish):
+// the form's note, the act on the path's policy, and policyWritten.
+func (s *Server) policyNoted(w http.ResponseWriter, r *http.Request, u *attest.User, act func(context.Context, policy.Store, attest.Change, *attest.User, string, string) (*attest.PolicyChange, error), flash string) error {
 	in, err := readFormInput(w, r)
 	if err != nil {
 		return err
 	}
-	c, err := policy.Publish(r.Context(), s.cfg.Store, s.actorChange(u), u, r.PathValue("policy"), in.str("note"))
-	return s.policyWritten(w, r, c, err, "Published: this version is in force.")
+	c, err := act(r.Context(), s.cfg.Store, s.actorChange(u), u, r.PathValue("policy"), in.str("note"))
+	return s.policyWritten(w, r, c, err, flash)
 }

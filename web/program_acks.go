@@ -9,51 +9,45 @@ import (
 	"github.com/attest-dev/attest/training"
 )
 
-// acksPage is where acknowledgements stand, per policy and per person,
-// outstanding first.
-type acksPage struct {
-	head
-	S *ack.Status
+// personStatus is a program page that shows one status, S, for every
+// in-scope person or the one the query names: acknowledgements (S an
+// ack.Status), training (S a training.Status).
+type personStatus[T any] struct {
+	Layout
+	S *T
+}
+
+// showPersonStatus answers such a page: the person the query names
+// (personParam), the status read for them (or for everyone), and the page
+// name titled title, or its JSON twin.
+func showPersonStatus[T any](s *Server, w http.ResponseWriter, r *http.Request, u *attest.User, name, title string, read func(person int64) (*T, error)) error {
+	person, err := s.personParam(r)
+	if err != nil {
+		return err
+	}
+	st, err := read(person)
+	if err != nil {
+		return err
+	}
+	return s.show(w, r, u, st, name, &personStatus[T]{Layout: Layout{Title: title, MainClass: "people", OrgWide: true}, S: st})
 }
 
 // acksPage answers /program/acknowledgements and its twin
-// /api/v1/acknowledgements (query: policy, person as an e-mail address).
+// /api/v1/acknowledgements: where acknowledgements stand, per policy and
+// per person, outstanding first (query: policy, person as an e-mail
+// address).
 func (s *Server) acksPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	person, err := s.personParam(r)
-	if err != nil {
-		return err
-	}
-	st, err := program.Acknowledgements(r.Context(), s.cfg.Store, u, ack.Filter{Policy: r.URL.Query().Get("policy"), Person: person}, s.cfg.Now())
-	if err != nil {
-		return err
-	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, st)
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "acknowledgements", u, &acksPage{head: head{Title: "Policy acknowledgements", MainClass: "people"}, S: st})
+	return showPersonStatus(s, w, r, u, "acknowledgements", "Policy acknowledgements", func(person int64) (*ack.Status, error) {
+		f := ack.Filter{Policy: r.URL.Query().Get("policy"), Person: person}
+		return program.Acknowledgements(r.Context(), s.cfg.Store, u, f, s.cfg.Now())
+	})
 }
 
-// trainingPage is security training per in-scope person, overdue first.
-type trainingPage struct {
-	head
-	S *training.Status
-}
-
-// trainingPage answers /program/training and its twin /api/v1/training
-// (query: person as an e-mail address, course: the courses that count).
+// trainingPage answers /program/training and its twin /api/v1/training:
+// security training per in-scope person, overdue first (query: person as
+// an e-mail address, course: the courses that count).
 func (s *Server) trainingPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	person, err := s.personParam(r)
-	if err != nil {
-		return err
-	}
-	st, err := program.Training(r.Context(), s.cfg.Store, u, person, r.URL.Query()["course"], s.cfg.Now())
-	if err != nil {
-		return err
-	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, st)
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "training", u, &trainingPage{head: head{Title: "Security training", MainClass: "people"}, S: st})
+	return showPersonStatus(s, w, r, u, "training", "Security training", func(person int64) (*training.Status, error) {
+		return program.Training(r.Context(), s.cfg.Store, u, person, r.URL.Query()["course"], s.cfg.Now())
+	})
 }

@@ -28,7 +28,7 @@ func (s *Server) completions() people.Completions { return people.RecordsOf(s.cf
 
 // rosterPage is the roster with each person's progress.
 type rosterPage struct {
-	head
+	Layout
 	R                  *people.RosterView
 	Status, Department string
 	Manages            bool
@@ -40,21 +40,18 @@ func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, v)
-		return nil
-	}
 	title := "People"
 	if v.Reports {
 		title = "Your reports"
 	}
-	return s.renderPage(w, r, http.StatusOK, "people", u, &rosterPage{head: head{Title: title, MainClass: "people"}, R: v, Status: q.Status, Department: q.Department, Manages: attest.Manages(u)})
+	p := &rosterPage{Layout: Layout{Title: title, MainClass: "people", OrgWide: true}, R: v, Status: q.Status, Department: q.Department, Manages: attest.Manages(u)}
+	return s.show(w, r, u, v, "people", p)
 }
 
 // personPage is one person with the items the reader may see, and the
 // forms they may use.
 type personPage struct {
-	head
+	Layout
 	P       *people.Profile
 	Manages bool
 	// Mine are the open task items the reader may mark done.
@@ -70,11 +67,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, pr)
-		return nil
-	}
-	p := &personPage{head: head{Title: cmpOr(pr.Person.Name, pr.Person.Email), Flash: s.sessions.PopString(r.Context(), "flash"), MainClass: "people"}, P: pr, Manages: attest.Manages(u), Today: today}
+	p := &personPage{Layout: Layout{Title: cmpOr(pr.Person.Name, pr.Person.Email), MainClass: "people", OrgWide: true}, P: pr, Manages: attest.Manages(u), Today: today}
 	for _, it := range pr.Items {
 		if it.Done() {
 			continue
@@ -84,7 +77,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 			p.Mine = append(p.Mine, it)
 		}
 	}
-	return s.renderPage(w, r, http.StatusOK, "person", u, p)
+	return s.show(w, r, u, pr, "person", p)
 }
 
 func cmpOr(a, b string) string {
@@ -114,20 +107,18 @@ func (s *Server) checklistDone(w http.ResponseWriter, r *http.Request, u *attest
 	if err != nil {
 		return err
 	}
-	s.checkpointAfterWrite(r.Context())
-	if !underAPI(r) {
-		flash := fmt.Sprintf("%s: done on %s.", got.Item.Title, got.Item.DoneOn)
-		if got.Evidence != 0 {
-			flash += fmt.Sprintf(" The file is evidence %d for %s.", got.Evidence, strings.Join(got.Item.Controls, ", "))
-		}
-		if got.Checklist != nil {
-			flash += fmt.Sprintf(" The %s checklist is complete: evidence %d.", got.Item.Checklist, got.Checklist.ID)
-		}
-		s.sessions.Put(r.Context(), "flash", flash)
+	flash := fmt.Sprintf("%s: done on %s.", got.Item.Title, got.Item.DoneOn)
+	if got.Evidence != 0 {
+		flash += fmt.Sprintf(" The file is evidence %d for %s.", got.Evidence, strings.Join(got.Item.Controls, ", "))
 	}
-	answerWrite(w, r, http.StatusOK, got, "/program/people/"+strconv.FormatInt(got.Item.PersonID, 10))
-	return nil
+	if got.Checklist != nil {
+		flash += fmt.Sprintf(" The %s checklist is complete: evidence %d.", got.Item.Checklist, got.Checklist.ID)
+	}
+	return s.written(w, r, http.StatusOK, got, personURL(got.Item.PersonID), flash)
 }
+
+// personURL is where a person's page is.
+func personURL(id int64) string { return "/program/people/" + strconv.FormatInt(id, 10) }
 
 // doneInput reads the done form: multipart with its files staged, or a
 // plain form or JSON without files. Files already staged are dropped
@@ -189,11 +180,7 @@ func (s *Server) doneInput(w http.ResponseWriter, r *http.Request) (people.DoneR
 
 // checklistAssign gives an item to another account (management).
 func (s *Server) checklistAssign(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := pathNumber(r, "item")
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	id, in, err := numberedForm(w, r, "item")
 	if err != nil {
 		return err
 	}
@@ -205,18 +192,13 @@ func (s *Server) checklistAssign(w http.ResponseWriter, r *http.Request, u *atte
 	if err != nil {
 		return err
 	}
-	s.checkpointAfterWrite(r.Context())
-	if !underAPI(r) {
-		s.sessions.Put(r.Context(), "flash", fmt.Sprintf("%s is now %s's to do.", it.Title, it.Assignee))
-	}
-	answerWrite(w, r, http.StatusOK, it, "/program/people/"+strconv.FormatInt(it.PersonID, 10))
-	return nil
+	return s.written(w, r, http.StatusOK, it, personURL(it.PersonID), fmt.Sprintf("%s is now %s's to do.", it.Title, it.Assignee))
 }
 
 // importPage is the roster import: the form, then the diff of the file
 // sent with the form that records it.
 type importPage struct {
-	head
+	Layout
 	Got *people.Imported
 	// Name, Contents and Owners are carried from the upload to the
 	// confirmation, which records exactly the file whose diff is shown.
@@ -227,7 +209,7 @@ func (s *Server) peopleImportPage(w http.ResponseWriter, r *http.Request, u *att
 	if !attest.Manages(u) {
 		return forbidden("only management (an admin or a compliance manager) imports the roster")
 	}
-	return s.renderPage(w, r, http.StatusOK, "people-import", u, &importPage{head: head{Title: "Import the roster", MainClass: "people"}})
+	return s.renderStatus(w, r, http.StatusOK, "people-import", u, &importPage{Layout: Layout{Title: "Import the roster", MainClass: "people", OrgWide: true}})
 }
 
 // maxRoster bounds a roster file.
@@ -269,33 +251,25 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 	if err == people.ErrNotShown {
 		return fieldError("confirm", "%s", attest.ErrorMessage(err))
 	}
-	if err != nil && !underAPI(r) && attest.ErrorCode(err) == attest.EINVALID {
-		p := &importPage{head: head{Title: "Import the roster", MainClass: "people"}, Error: attest.ErrorMessage(err)}
-		return s.renderPage(w, r, http.StatusBadRequest, "people-import", u, p)
+	if refusedOnPage(r, err) {
+		p := &importPage{Layout: Layout{Title: "Import the roster", MainClass: "people", OrgWide: true}, Error: attest.ErrorMessage(err)}
+		return s.renderStatus(w, r, http.StatusBadRequest, "people-import", u, p)
 	}
 	if err != nil {
 		return err
 	}
 	if got.Recorded {
-		s.checkpointAfterWrite(r.Context())
+		flash := fmt.Sprintf("The roster is recorded: %d added, %d changed, %d checklist items opened.", len(got.Diff.Added), len(got.Diff.Changed), len(got.Items))
+		return s.written(w, r, http.StatusOK, got, "/program/people", flash)
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, got)
-		return nil
-	}
-	if got.Recorded {
-		s.sessions.Put(r.Context(), "flash", fmt.Sprintf("The roster is recorded: %d added, %d changed, %d checklist items opened.", len(got.Diff.Added), len(got.Diff.Changed), len(got.Items)))
-		http.Redirect(w, r, "/program/people", http.StatusSeeOther)
-		return nil
-	}
-	p := &importPage{head: head{Title: "Import the roster: what would change", MainClass: "people"}, Got: got, Name: name, Contents: string(data), Owners: strings.Join(owners, ", ")}
-	return s.renderPage(w, r, http.StatusOK, "people-import", u, p)
+	p := &importPage{Layout: Layout{Title: "Import the roster: what would change", MainClass: "people", OrgWide: true}, Got: got, Name: name, Contents: string(data), Owners: strings.Join(owners, ", ")}
+	return s.show(w, r, u, got, "people-import", p)
 }
 
 // checklistsPage is the items overdue or done late across the roster,
 // grouped by person or by control.
 type checklistsPage struct {
-	head
+	Layout
 	By     string
 	Groups []itemGroup
 	Count  int
@@ -321,11 +295,8 @@ func (s *Server) checklistsPage(w http.ResponseWriter, r *http.Request, u *attes
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"items": its})
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "checklists", u, &checklistsPage{head: head{Title: "Checklist items late", MainClass: "people"}, By: by, Groups: groupItems(its, by), Count: len(its)})
+	p := &checklistsPage{Layout: Layout{Title: "Checklist items late", MainClass: "people", OrgWide: true}, By: by, Groups: groupItems(its, by), Count: len(its)}
+	return s.show(w, r, u, map[string]any{"items": its}, "checklists", p)
 }
 
 // groupItems groups items by person or by each control they serve, in

@@ -15,7 +15,7 @@ import (
 
 // reviewsPage lists the access reviews.
 type reviewsPage struct {
-	head
+	Layout
 	Reviews []accessreview.Status
 }
 
@@ -24,17 +24,13 @@ func (s *Server) reviewsPage(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"reviews": l})
-		return nil
-	}
-	return s.renderPage(w, r, http.StatusOK, "reviews", u, &reviewsPage{head: head{Title: "Access reviews"}, Reviews: l})
+	return s.show(w, r, u, map[string]any{"reviews": l}, "reviews", &reviewsPage{Layout: Layout{Title: "Access reviews", OrgWide: true}, Reviews: l})
 }
 
 // reviewPage is one campaign: progress per reviewer, the accounts the
 // reader may see, and the reader's decisions form.
 type reviewPage struct {
-	head
+	Layout
 	V *accessreview.View
 	// Choices are the decisions a reviewer picks from.
 	Choices []string
@@ -49,12 +45,12 @@ func (s *Server) campaignParam(r *http.Request) (int64, error) {
 }
 
 func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	return s.showReview(w, r, u, http.StatusOK, nil, nil)
+	return s.showReview(w, r, u, nil, nil)
 }
 
 // showReview renders a campaign's page or its JSON; refused, when set, is
 // why the batch entered was refused, shown above the form kept as filled.
-func (s *Server) showReview(w http.ResponseWriter, r *http.Request, u *attest.User, code int, refused error, entered []accessreview.DecisionInput) error {
+func (s *Server) showReview(w http.ResponseWriter, r *http.Request, u *attest.User, refused error, entered []accessreview.DecisionInput) error {
 	id, err := s.campaignParam(r)
 	if err != nil {
 		return err
@@ -63,19 +59,16 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	if underAPI(r) {
-		writeJSON(w, http.StatusOK, v)
-		return nil
-	}
-	p := &reviewPage{head: head{Title: fmt.Sprintf("Access review %d: %s", id, v.Campaign.System), Flash: s.sessions.PopString(r.Context(), "flash")}, V: v,
+	p := &reviewPage{Layout: Layout{Title: fmt.Sprintf("Access review %d: %s", id, v.Campaign.System), OrgWide: true}, V: v,
 		Choices: []string{attest.DecisionKeep, attest.DecisionChange, attest.DecisionRevoke}, Entered: map[string]accessreview.DecisionInput{}}
 	if refused != nil {
 		p.Error = attest.ErrorMessage(refused)
 		for _, d := range entered {
 			p.Entered[d.Account] = d
 		}
+		return s.renderStatus(w, r, http.StatusBadRequest, "review", u, p)
 	}
-	return s.renderPage(w, r, code, "review", u, p)
+	return s.show(w, r, u, v, "review", p)
 }
 
 // decisionsInput reads a reviewer's batch: from the page's form, one row
@@ -124,28 +117,18 @@ func (s *Server) reviewDecide(w http.ResponseWriter, r *http.Request, u *attest.
 		return err
 	}
 	n, err := accessreview.Decide(r.Context(), s.cfg.Store, s.actorChange(u), u, nil, id, ds)
-	if attest.ErrorCode(err) == attest.EINVALID && !underAPI(r) {
-		// From the page: the form again, as filled, with the reason.
-		return s.showReview(w, r, u, http.StatusBadRequest, err, ds)
+	if refusedOnPage(r, err) {
+		return s.showReview(w, r, u, err, ds)
 	}
 	if err != nil {
 		return err
 	}
-	s.checkpointAfterWrite(r.Context())
-	if !underAPI(r) {
-		s.sessions.Put(r.Context(), "flash", fmt.Sprintf("%d decisions recorded.", n))
-	}
-	answerWrite(w, r, http.StatusOK, map[string]any{"review": id, "decided": n}, "/program/reviews/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.reviewWritten(w, r, id, map[string]any{"review": id, "decided": n}, fmt.Sprintf("%d decisions recorded.", n))
 }
 
 // reviewSignOff records that the caller finished their part.
 func (s *Server) reviewSignOff(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	id, in, err := numberedForm(w, r, "review")
 	if err != nil {
 		return err
 	}
@@ -153,12 +136,7 @@ func (s *Server) reviewSignOff(w http.ResponseWriter, r *http.Request, u *attest
 	if err != nil {
 		return err
 	}
-	s.checkpointAfterWrite(r.Context())
-	if !underAPI(r) {
-		s.sessions.Put(r.Context(), "flash", "Your part of this review is signed off.")
-	}
-	answerWrite(w, r, http.StatusOK, so, "/program/reviews/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.reviewWritten(w, r, id, so, "Your part of this review is signed off.")
 }
 
 // reviewExport sends the accounts and decisions the caller may read, as
@@ -190,19 +168,13 @@ func (s *Server) reviewExport(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="access-review-%d.%s"`, id, format))
-	w.Write(b.Bytes())
+	download(w, ct, fmt.Sprintf("access-review-%d.%s", id, format), "", b.Bytes())
 	return nil
 }
 
 // reviewAssign gives accounts without a reviewer theirs (management).
 func (s *Server) reviewAssign(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	id, in, err := numberedForm(w, r, "review")
 	if err != nil {
 		return err
 	}
@@ -217,11 +189,7 @@ func (s *Server) reviewAssign(w http.ResponseWriter, r *http.Request, u *attest.
 // reviewTicket closes an open revoke by the ticket that carries it out
 // (management).
 func (s *Server) reviewTicket(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	id, in, err := numberedForm(w, r, "review")
 	if err != nil {
 		return err
 	}
@@ -238,11 +206,7 @@ func (s *Server) reviewTicket(w http.ResponseWriter, r *http.Request, u *attest.
 // reviewComplete completes a campaign nothing blocks (management); with
 // controls named, its decisions become their evidence.
 func (s *Server) reviewComplete(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	id, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFormInput(w, r)
+	id, in, err := numberedForm(w, r, "review")
 	if err != nil {
 		return err
 	}
@@ -261,13 +225,8 @@ func (s *Server) reviewComplete(w http.ResponseWriter, r *http.Request, u *attes
 	return s.reviewWritten(w, r, id, c, flash)
 }
 
-// reviewWritten answers a management act on a campaign: the result as
+// reviewWritten answers an act on a campaign: the result as
 // JSON, or back to the campaign's page with a flash.
 func (s *Server) reviewWritten(w http.ResponseWriter, r *http.Request, id int64, v any, flash string) error {
-	s.checkpointAfterWrite(r.Context())
-	if !underAPI(r) {
-		s.sessions.Put(r.Context(), "flash", flash)
-	}
-	answerWrite(w, r, http.StatusOK, v, "/program/reviews/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.written(w, r, http.StatusOK, v, "/program/reviews/"+strconv.FormatInt(id, 10), flash)
 }

@@ -70,8 +70,13 @@ func (s *Server) requestsAsked(r *http.Request) (*attest.Engagement, string, []r
 	return e, st, vs, err
 }
 
+// requestsPage lists an engagement's requests; its JSON twin answers
+// them with whether each is overdue.
 func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	e, st, vs, err := s.requestsAsked(r)
+	if underAPI(r) {
+		return answerJSON(w, vs, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -114,15 +119,6 @@ type requestRow struct {
 	Shown string
 }
 
-func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	_, _, vs, err := s.requestsAsked(r)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, vs)
-	return nil
-}
-
 // request finds the path's request within the path's engagement.
 func (s *Server) request(r *http.Request) (*attest.Engagement, *attest.Request, error) {
 	e, err := s.engagementOf(r)
@@ -163,12 +159,17 @@ func (s *Server) requestDetail(ctx context.Context, e *attest.Engagement, q *att
 	return &requestDetail{Request: q, Overdue: q.Status == "open" && q.Due != "" && q.Due < today, Comments: cs, Evidence: linked}, nil
 }
 
+// requestPage shows a request with its thread; its JSON twin answers
+// the requestDetail.
 func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	e, q, err := s.request(r)
 	if err != nil {
 		return err
 	}
 	d, err := s.requestDetail(r.Context(), e, q)
+	if underAPI(r) {
+		return answerJSON(w, d, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -199,19 +200,6 @@ type requestData struct {
 	IsAuditor, IsStaff, CanComment bool
 }
 
-func (s *Server) apiRequest(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	e, q, err := s.request(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.requestDetail(r.Context(), e, q)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
-}
-
 // createRequest is the auditor's request for evidence.
 func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	in, err := readFormInput(w, r)
@@ -231,32 +219,32 @@ func requestPage(q *attest.Request) string {
 
 // requestForm is the request an act on one request is about (s.request),
 // then the act's input.
-func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) (*attest.Engagement, *attest.Request, formInput, error) {
-	e, q, err := s.request(r)
+func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) (*attest.Request, formInput, error) {
+	_, q, err := s.request(r)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	in, err := readFormInput(w, r)
-	return e, q, in, err
+	return q, in, err
 }
 
 // comment adds to a request's thread: the auditor and the staff talk there.
 func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	e, q, in, err := s.requestForm(w, r)
+	q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
 	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.Comment, error) {
 		return fieldwork.Comment(r.Context(), env, s.cfg.Store, ch, u, q, strings.Join(in["text"], "\n"))
 	}, func(c *attest.Comment) string {
-		return fmt.Sprintf("/fieldwork/%s/requests/%d#comment-%d", e.ID, q.ID, c.ID)
+		return fmt.Sprintf("%s#comment-%d", requestPage(q), c.ID)
 	})
 }
 
 // answer links evidence to a request, which is then fulfilled and waits
 // for the auditor's review.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	e, q, in, err := s.requestForm(w, r)
+	q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -272,16 +260,16 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, u *attest.User) 
 	if err != nil {
 		return err
 	}
-	return s.written(w, r, http.StatusOK, saved, fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID))
+	return s.written(w, r, http.StatusOK, saved, requestPage(q), "")
 }
 
 // closeRequest is the auditor's, after review.
 func (s *Server) closeRequest(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	e, q, in, err := s.requestForm(w, r)
+	q, in, err := s.requestForm(w, r)
 	if err != nil {
 		return err
 	}
 	return fieldworkAct(s, w, r, u, http.StatusOK, func(env fieldwork.Env, ch attest.Change) (*attest.Request, error) {
 		return fieldwork.CloseRequest(r.Context(), env, s.cfg.Store, ch, u, q, sealOf(in))
-	}, func(*attest.Request) string { return fmt.Sprintf("/fieldwork/%s/requests/%d", e.ID, q.ID) })
+	}, requestPage)
 }

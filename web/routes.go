@@ -9,7 +9,6 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 )
 
 var (
@@ -49,7 +48,6 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/api/v1/evidence", Roles: staff, API: true, Summary: "Upload evidence (multipart: control, covers or date, performed_on, file; several files at once; allow_empty, force)", h: s.uploadEvidence},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/tests", Results: true, Roles: fieldwrk, API: true, Summary: "The auditors' tests and management's internal tests", h: s.tests},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/documents", Roles: fieldwrk, API: true, Summary: "Description inputs, rendered drafts and issued reports", h: s.documents},
-		{Method: "GET", Pattern: "/api/v1/users", Roles: []string{attest.RoleAdmin}, API: true, Summary: "Users", h: s.users},
 		// The auditor's workspace: populations, samples and tests (auditor*.go).
 		{Method: "GET", Pattern: "/fieldwork", Roles: fieldwrk, Summary: "Fieldwork: engagements and the auditors' access", h: s.fieldworkIndex},
 		{Method: "GET", Pattern: "/fieldwork/{id}", Roles: fieldwrk, Summary: "An engagement's fieldwork by control", h: s.workspace},
@@ -60,8 +58,7 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/fieldwork/{id}/tests/{test}/responses", JSON: "/api/v1/engagements/{id}/tests/{test}/responses", Roles: managers, Summary: "Management's response to a test with exceptions (text)", h: s.respond},
 		{Method: "GET", Pattern: "/fieldwork/{id}/export", JSON: "/api/v1/engagements/{id}/export", Roles: auditorOnly, Summary: "The signed export of the working papers (ZIP)", h: s.export},
 		// The service auditor's signing keys (auditor_keys.go).
-		{Method: "GET", Pattern: "/fieldwork/{id}/key", Roles: fieldwrk, Summary: "The auditors' signing keys; an auditor makes and enrolls one in the browser", h: s.keyPage},
-		{Method: "GET", Pattern: "/api/v1/engagements/{id}/auditor-keys", Roles: fieldwrk, API: true, Summary: "The auditors' enrolled keys and fingerprints", h: s.apiKeys},
+		{Method: "GET", Pattern: "/fieldwork/{id}/key", JSON: "/api/v1/engagements/{id}/auditor-keys", Roles: fieldwrk, Summary: "The auditors' enrolled keys and fingerprints", h: s.keyPage},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/auditor-keys", Roles: fieldwrk, API: true, Summary: "Enroll an auditor's public key (public_key, holder, name)", h: s.enrollKey},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/auditor-keys/confirm", Roles: auditorOnly, API: true, Summary: "Confirm your key: its first statement, signed by it (key, statement, signature)", h: s.confirmKey},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/tests/{test}/evaluations", Roles: auditorOnly, API: true, Summary: "Evaluate a test's deviations, signed (nature, extension, compensating, conclusion)", h: s.evaluate},
@@ -71,22 +68,19 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/populations", Roles: fieldwrk, API: true, Summary: "Populations with provenance and hashes (query: control)", h: s.apiPopulations},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/draws", Results: true, Roles: fieldwrk, API: true, Summary: "Sample draws: seeds, population hashes, selected items (query: control)", h: s.apiDraws},
 		// Evidence requests and their threads (requests.go).
-		{Method: "GET", Pattern: "/fieldwork/{id}/requests", Roles: readers, Summary: "Evidence requests (query: status)", h: s.requestsPage},
+		{Method: "GET", Pattern: "/fieldwork/{id}/requests", JSON: "/api/v1/engagements/{id}/requests", Roles: readers, Summary: "Evidence requests, overdue ones marked (query: status)", h: s.requestsPage},
 		{Method: "POST", Pattern: "/fieldwork/{id}/requests", JSON: "/api/v1/engagements/{id}/requests", Roles: auditorOnly, Summary: "Request evidence (control, text, items, due)", h: s.createRequest},
-		{Method: "GET", Pattern: "/fieldwork/{id}/requests/{req}", Roles: readers, Summary: "A request with its thread", h: s.requestPage},
+		{Method: "GET", Pattern: "/fieldwork/{id}/requests/{req}", JSON: "/api/v1/engagements/{id}/requests/{req}", Roles: readers, Summary: "A request with its comments and evidence", h: s.requestPage},
 		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/comments", JSON: "/api/v1/engagements/{id}/requests/{req}/comments", Roles: fieldwrkAndOwners, Summary: "Comment on a request (text)", h: s.comment},
 		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/evidence", JSON: "/api/v1/engagements/{id}/requests/{req}/evidence", Roles: staff, Summary: "Answer a request with evidence (evidence: IDs)", h: s.answer},
 		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/close", JSON: "/api/v1/engagements/{id}/requests/{req}/close", Roles: auditorOnly, Summary: "Close a request after review", h: s.closeRequest},
-		{Method: "GET", Pattern: "/api/v1/engagements/{id}/requests", Roles: readers, API: true, Summary: "Evidence requests, overdue ones marked (query: status)", h: s.apiRequests},
-		{Method: "GET", Pattern: "/api/v1/engagements/{id}/requests/{req}", Roles: readers, API: true, Summary: "A request with its comments and evidence", h: s.apiRequest},
 		// Users and API tokens (admin.go).
-		{Method: "GET", Pattern: "/admin/users", Roles: adminOnly, Summary: "Users", h: s.usersPage},
+		{Method: "GET", Pattern: "/admin/users", JSON: "/api/v1/users", Roles: adminOnly, Summary: "Users", h: s.usersPage},
 		{Method: "POST", Pattern: "/admin/users", JSON: "/api/v1/users", Roles: adminOnly, Summary: "Add a user (email, name, role, password; a generated password is returned once)", h: s.addUser},
 		{Method: "POST", Pattern: "/admin/users/{uid}/disable", JSON: "/api/v1/users/{uid}/disable", Roles: adminOnly, Summary: "Disable a user", h: s.disableUser},
-		{Method: "GET", Pattern: "/admin/tokens", Roles: adminOnly, Summary: "API tokens", h: s.tokensPage},
+		{Method: "GET", Pattern: "/admin/tokens", JSON: "/api/v1/tokens", Roles: adminOnly, Summary: "API tokens (never their secrets)", h: s.tokensPage},
 		{Method: "POST", Pattern: "/admin/tokens", Roles: adminOnly, Summary: "Create an API token (form)", h: s.createToken},
 		{Method: "POST", Pattern: "/admin/tokens/{tid}/revoke", JSON: "/api/v1/tokens/{tid}/revoke", Roles: adminOnly, Summary: "Revoke an API token", h: s.revokeToken},
-		{Method: "GET", Pattern: "/api/v1/tokens", Roles: adminOnly, API: true, Summary: "API tokens (never their secrets)", h: s.apiTokens},
 		{Method: "POST", Pattern: "/api/v1/tokens", Roles: Any, API: true, Summary: "Create an API token (name; user: your own address, or an admin naming a service account); the secret is returned once", h: s.createToken},
 		// The compliance program: policies and access reviews (program*.go).
 		{Method: "GET", Pattern: "/program", JSON: "/api/v1/program", Roles: readers, Summary: "The compliance program at a glance: policies due and overdue for review, open access reviews, open revokes", h: s.programPage},
@@ -126,19 +120,15 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/evidence/upload", Roles: staff, Summary: "Evidence upload form", h: s.uploadPage},
 		{Method: "POST", Pattern: "/evidence/upload", Roles: staff, Summary: "Upload evidence from the form (multipart: control, covers, performed_on, file)", h: s.uploadForm},
 		{Method: "GET", Pattern: "/evidence/{id}/download", JSON: "/api/v1/evidence/{id}/content", Roles: readers, Summary: "An evidence item's bytes (retracted: ?retracted=1)", h: s.downloadEvidence},
-		{Method: "GET", Pattern: "/checks", Roles: readers, Summary: "Built-in checks and recorded check runs (query: run)", h: s.checksPage},
-		{Method: "GET", Pattern: "/api/v1/checks", Roles: readers, API: true, Summary: "Built-in checks, recorded runs, and the latest run's failures (query: run)", h: s.checksAPI},
-		{Method: "GET", Pattern: "/reports", Roles: fieldwrk, Summary: "Report drafts and issued reports", h: s.reportsPage},
+		{Method: "GET", Pattern: "/checks", JSON: "/api/v1/checks", Roles: readers, Summary: "Built-in checks, recorded runs, and the latest run's failures (query: run)", h: s.checksPage},
+		{Method: "GET", Pattern: "/reports", JSON: "/api/v1/reports", Roles: fieldwrk, Summary: "Report drafts and issued reports per engagement", h: s.reportsPage},
 		{Method: "POST", Pattern: "/reports/build", Roles: managers, Summary: "Build a draft now (form fields engagement, kind, format)", h: s.buildDraftForm},
-		{Method: "GET", Pattern: "/api/v1/reports", Roles: fieldwrk, API: true, Summary: "Report drafts and issued reports per engagement", h: s.reportsAPI},
 		{Method: "PUT", Pattern: "/api/v1/engagements/{id}/description", Roles: managers, API: true, Summary: "Save a new version of the description inputs (body: YAML or JSON; query: replace=1 to remove answered parts, dry_run=1); answers with the changes and gaps", h: s.saveDescription},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/drafts", Roles: managers, API: true, Summary: "Build a draft (JSON: kind, formats html and md)", h: s.buildDraftAPI},
 		{Method: "GET", Pattern: "/documents/{id}/download", JSON: "/api/v1/documents/{id}/content", Roles: fieldwrk, Summary: "A document's bytes", h: s.downloadDocument},
-		{Method: "GET", Pattern: "/ledger", Roles: fieldwrk, Summary: "The ledger: size, latest checkpoint, latest entries", h: s.ledgerPage},
-		{Method: "POST", Pattern: "/ledger/verify", Roles: fieldwrk, Summary: "Verify the ledger and every blob", h: s.verifyPage},
+		{Method: "GET", Pattern: "/ledger", JSON: "/api/v1/ledger", Roles: fieldwrk, Summary: "The ledger's size, latest checkpoint and key", h: s.ledgerPage},
+		{Method: "POST", Pattern: "/ledger/verify", JSON: "/api/v1/ledger/verify", Roles: fieldwrk, Summary: "Verify the ledger and every blob", h: s.verifyPage},
 		{Method: "GET", Pattern: "/ledger/proof", JSON: "/api/v1/ledger/proofs/{entry}", Roles: fieldwrk, Summary: "An inclusion proof of an entry", h: s.proofDownload},
-		{Method: "GET", Pattern: "/api/v1/ledger", Roles: fieldwrk, API: true, Summary: "The ledger's size, latest checkpoint and key", h: s.ledgerAPI},
-		{Method: "POST", Pattern: "/api/v1/ledger/verify", Roles: fieldwrk, API: true, Summary: "Verify the ledger and every blob", h: s.verifyAPI},
 		// The employee portal (portal.go): people on the roster without a staff account.
 		{Method: "GET", Pattern: "/portal", Roles: Public, Summary: "The employee portal: what is asked of the signed-in person (policies to acknowledge, training, checklist items); else the form that mails a sign-in link", h: s.portalHome},
 		{Method: "GET", Pattern: "/api/v1/portal", Roles: employees, API: true, Summary: "What is asked of the signed-in person (the portal's page as JSON)", h: s.portalHome},
@@ -187,8 +177,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *attest.User) 
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	page(w, "login", s.loginData(r, loginData{Next: r.URL.Query().Get("next")}))
-	return nil
+	return writePage(w, http.StatusOK, "login", s.loginData(r, loginData{Next: r.URL.Query().Get("next")}))
 }
 
 // loginData is the sign-in page: the form's answers so far and why the
@@ -222,9 +211,8 @@ var dummyHash = sync.OnceValue(func() string {
 })
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "the sign-in form could not be read"}
+	if err := parseForm(w, r, 64<<10, "the sign-in form could not be read"); err != nil {
+		return err
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	password := r.PostFormValue("password")
@@ -254,10 +242,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 		if s.ipLogins.blocked(ipKey) {
 			return &attest.Error{Code: attest.ETOOMANY, Message: "too many failed sign-ins from this address: wait a few minutes and try again"}
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusUnauthorized)
-		page(w, "login", s.loginData(r, loginData{Error: "Wrong e-mail address or password.", Email: email, Next: r.PostFormValue("next")}))
-		return nil
+		return writePage(w, http.StatusUnauthorized, "login", s.loginData(r, loginData{Error: "Wrong e-mail address or password.", Email: email, Next: r.PostFormValue("next")}))
 	}
 	s.logins.reset(email)
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
@@ -281,10 +266,15 @@ func loginBackoff(n int) time.Duration {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+	return s.signOut(w, r, "/login")
+}
+
+// signOut ends the session and goes to the page next.
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, next string) error {
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
@@ -303,57 +293,35 @@ func (s *Server) engagements(w http.ResponseWriter, r *http.Request, _ *attest.U
 }
 
 func (s *Server) controls(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if _, err := s.cfg.Store.Engagement(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
-	l, err := s.cfg.Store.Controls(r.Context(), r.PathValue("id"))
+	e, err := s.engagementOf(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, l)
-	return nil
+	l, err := s.cfg.Store.Controls(r.Context(), e.ID)
+	return answerJSON(w, l, err)
 }
 
 func (s *Server) evidence(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
 	l, err := s.cfg.Store.EvidenceList(r.Context(), strings.ToUpper(r.URL.Query().Get("control")), false)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, scope(r.Context()).EvidenceList(l))
-	return nil
+	return answerJSON(w, scope(r.Context()).EvidenceList(l), err)
 }
 
 func (s *Server) tests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if _, err := s.cfg.Store.Engagement(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
-	l, err := s.cfg.Store.Tests(r.Context(), r.PathValue("id"), "")
+	e, err := s.engagementOf(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, l)
-	return nil
+	l, err := s.cfg.Store.Tests(r.Context(), e.ID, "")
+	return answerJSON(w, l, err)
 }
 
 func (s *Server) documents(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if _, err := s.cfg.Store.Engagement(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
-	l, err := s.cfg.Store.Documents(r.Context(), r.PathValue("id"), r.URL.Query().Get("kind"))
+	e, err := s.engagementOf(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, l)
-	return nil
-}
-
-func (s *Server) users(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	l, err := auth.Accounts(r.Context(), s.cfg.Store, u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, l)
-	return nil
+	l, err := s.cfg.Store.Documents(r.Context(), e.ID, r.URL.Query().Get("kind"))
+	return answerJSON(w, l, err)
 }
 
 func (s *Server) trustRedirect(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

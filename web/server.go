@@ -6,7 +6,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -376,23 +375,22 @@ func (s *Server) bearer(r *http.Request, token string) (*attest.User, error) {
 	return u, nil
 }
 
-// status maps error codes to HTTP statuses: the one place that does.
+// statuses maps error codes to HTTP statuses: the one place that does.
+var statuses = map[string]int{
+	attest.EINVALID:      http.StatusBadRequest,
+	attest.EUNAUTHORIZED: http.StatusUnauthorized,
+	attest.EFORBIDDEN:    http.StatusForbidden,
+	attest.ENOTFOUND:     http.StatusNotFound,
+	attest.ECONFLICT:     http.StatusConflict,
+	attest.ETOOMANY:      http.StatusTooManyRequests,
+	attest.EUNAVAILABLE:  http.StatusServiceUnavailable,
+}
+
+// status is the HTTP status of an error code (statuses); any other code,
+// EINTERNAL among them, is a 500.
 func status(code string) int {
-	switch code {
-	case attest.EINVALID:
-		return http.StatusBadRequest
-	case attest.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case attest.EFORBIDDEN:
-		return http.StatusForbidden
-	case attest.ENOTFOUND:
-		return http.StatusNotFound
-	case attest.ECONFLICT:
-		return http.StatusConflict
-	case attest.ETOOMANY:
-		return http.StatusTooManyRequests
-	case attest.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
+	if c, ok := statuses[code]; ok {
+		return c
 	}
 	return http.StatusInternalServerError
 }
@@ -437,9 +435,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, code, apiError{Error: apiErrorBody{Code: ae.Code, Message: ae.Message}})
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	page(w, "error", &errorData{Layout: Layout{Title: http.StatusText(code)}, Message: ae.Message})
+	if err := writePage(w, code, "error", &errorData{Layout: Layout{Title: http.StatusText(code)}, Message: ae.Message}); err != nil {
+		s.cfg.Log.Error("render the error page", "err", err)
+		http.Error(w, "The page could not be shown: the error is in the server's log.", http.StatusInternalServerError)
+	}
 }
 
 // errorData is the page that says what went wrong, in words safe to show.
@@ -458,14 +457,6 @@ func (s *Server) unavailable(err error) bool {
 	return ok && u.Unavailable(err)
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
-}
-
 // limiter counts failed attempts per key in a sliding window.
 type limiter struct {
 	mu     sync.Mutex
@@ -477,6 +468,16 @@ type limiter struct {
 
 func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
 	return &limiter{max: max, window: window, now: now, hits: map[string][]time.Time{}}
+}
+
+// take counts an attempt of key, refused with msg (ETOOMANY) once key
+// has used up its attempts.
+func (l *limiter) take(key, msg string) error {
+	if l.blocked(key) {
+		return &attest.Error{Code: attest.ETOOMANY, Message: msg}
+	}
+	l.fail(key)
+	return nil
 }
 
 // blocked reports whether key has used up its attempts.

@@ -100,25 +100,16 @@ const pageRecheck = 500 * time.Millisecond
 // pageRecheck ago, else for the state keyFn names, rendered with render
 // when the state changed.
 func (c *pageCache) get(now time.Time, keyFn func() (string, error), render func() ([]byte, error)) ([]byte, error) {
-	c.mu.Lock()
-	if c.body != nil && now.Sub(c.checked) >= 0 && now.Sub(c.checked) < pageRecheck {
-		b := c.body
-		c.mu.Unlock()
+	if b := c.recent(now); b != nil {
 		return b, nil
 	}
-	c.mu.Unlock()
 	key, err := keyFn()
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.key == key && c.body != nil {
-		c.checked = now
-		b := c.body
-		c.mu.Unlock()
+	if b := c.keptFor(key, now); b != nil {
 		return b, nil
 	}
-	c.mu.Unlock()
 	b, err := render()
 	if err != nil {
 		return nil, err
@@ -129,11 +120,44 @@ func (c *pageCache) get(now time.Time, keyFn func() (string, error), render func
 	return b, nil
 }
 
+// recent is the page kept, when its state was checked less than
+// pageRecheck ago.
+func (c *pageCache) recent(now time.Time) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if age := now.Sub(c.checked); c.body == nil || age < 0 || age >= pageRecheck {
+		return nil
+	}
+	return c.body
+}
+
+// keptFor is the page kept, when it was rendered for the state key names
+// (the state now, which then counts as checked).
+func (c *pageCache) keptFor(key string, now time.Time) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.body == nil || c.key != key {
+		return nil
+	}
+	c.checked = now
+	return c.body
+}
+
 func (s *Server) checkOrg(r *http.Request) error {
 	if r.PathValue("org") != s.cfg.Org {
 		return &attest.Error{Code: attest.ENOTFOUND, Message: "no trust center here by that name"}
 	}
 	return nil
+}
+
+// admitVisitor lets a visitor's act on this trust center go on: the path
+// names this trust center (checkOrg), and the sender's address has
+// attempts left in l (refused with msg once they are used up).
+func (s *Server) admitVisitor(r *http.Request, l *limiter, msg string) error {
+	if err := s.checkOrg(r); err != nil {
+		return err
+	}
+	return l.take(s.clientIP(r), msg)
 }
 
 func (s *Server) publicURL(r *http.Request) string {
@@ -206,14 +230,12 @@ func (s *Server) trustRequestPage(w http.ResponseWriter, r *http.Request, u *att
 		http.Redirect(w, r, "/trust/"+s.cfg.Org+"/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
 		return nil
 	}
-	s.renderRequest(w, http.StatusOK, requestForm{Doc: d})
-	return nil
+	return s.renderRequest(w, http.StatusOK, requestForm{Doc: d})
 }
 
-func (s *Server) renderRequest(w http.ResponseWriter, code int, f requestForm) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	page(w, "trust-request", &trustFormData{Layout: Layout{Title: "Request access"}, Org: s.cfg.Org, Form: f, Types: requesterChoices()})
+// renderRequest shows the access request form with code.
+func (s *Server) renderRequest(w http.ResponseWriter, code int, f requestForm) error {
+	return writePage(w, code, "trust-request", &trustFormData{Layout: Layout{Title: "Request access"}, Org: s.cfg.Org, Form: f, Types: requesterChoices()})
 }
 
 func requesterChoices() [][2]string {
@@ -229,17 +251,11 @@ func requesterChoices() [][2]string {
 // confirm their address (trust.RequestAccess). A bad form comes back with
 // what to correct; the answer is otherwise the same whoever asks.
 func (s *Server) requestAccess(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if err := s.checkOrg(r); err != nil {
+	if err := s.admitVisitor(r, s.accessLimit, "too many access requests from your address: try again in an hour"); err != nil {
 		return err
 	}
-	ipKey := s.clientIP(r)
-	if s.accessLimit.blocked(ipKey) {
-		return &attest.Error{Code: attest.ETOOMANY, Message: "too many access requests from your address: try again in an hour"}
-	}
-	s.accessLimit.fail(ipKey)
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "the request form could not be read"}
+	if err := parseForm(w, r, 64<<10, "the request form could not be read"); err != nil {
+		return err
 	}
 	d, err := trust.Find(r.Context(), s.cfg.Store, r.PostFormValue("doc"))
 	if err != nil {
@@ -249,16 +265,14 @@ func (s *Server) requestAccess(w http.ResponseWriter, r *http.Request, _ *attest
 		Requester: r.PostFormValue("requester"), Reason: r.PostFormValue("reason")}.Clean()
 	done, err := trust.RequestAccess(r.Context(), s.cfg.Store, s.site(r), s.visit(r), d, f)
 	if attest.ErrorCode(err) == attest.EINVALID {
-		s.renderRequest(w, http.StatusBadRequest, requestForm{AccessForm: f, Doc: d, Error: attest.ErrorMessage(err)})
-		return nil
+		return s.renderRequest(w, http.StatusBadRequest, requestForm{AccessForm: f, Doc: d, Error: attest.ErrorMessage(err)})
 	}
 	if err != nil {
 		return err
 	}
 	s.checkpointAfterWrite(r.Context())
 	s.mail(&done.Mail)
-	page(w, "trust-sent", &trustVisitData{Layout: Layout{Title: "Check your inbox"}, Org: s.cfg.Org, Email: f.Email})
-	return nil
+	return writePage(w, http.StatusOK, "trust-sent", &trustVisitData{Layout: Layout{Title: "Check your inbox"}, Org: s.cfg.Org, Email: f.Email})
 }
 
 func (s *Server) confirmation(r *http.Request) (*trust.Confirmation, error) {
@@ -277,8 +291,7 @@ func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request, _ *attest.U
 	if c.Doc.NDA {
 		data.NDA, data.NeedNDA = c.NDA, true
 	}
-	page(w, "trust-confirm", data)
-	return nil
+	return writePage(w, http.StatusOK, "trust-confirm", data)
 }
 
 // confirm confirms the visitor's address and, where the report is shared
@@ -289,12 +302,10 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, _ *attest.User)
 		return err
 	}
 	if c.Done() {
-		page(w, "trust-status", &trustVisitData{Layout: Layout{Title: "Request confirmed"}, Org: s.cfg.Org, Req: c.Request})
-		return nil
+		return s.confirmed(w, c.Request)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "the form could not be read"}
+	if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
+		return err
 	}
 	out, err := trust.Confirm(r.Context(), s.cfg.Store, s.site(r), s.visit(r), c, trust.Acceptance{Accept: r.PostFormValue("accept") == "yes",
 		Signature: r.PostFormValue("signature"), NDAVersion: r.PostFormValue("nda_version")})
@@ -303,8 +314,12 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, _ *attest.User)
 	}
 	s.checkpointAfterWrite(r.Context())
 	s.mail(out.Mail)
-	page(w, "trust-status", &trustVisitData{Layout: Layout{Title: "Request confirmed"}, Org: s.cfg.Org, Req: out.Request})
-	return nil
+	return s.confirmed(w, out.Request)
+}
+
+// confirmed is the page of a request whose address is confirmed.
+func (s *Server) confirmed(w http.ResponseWriter, req *attest.AccessRequest) error {
+	return writePage(w, http.StatusOK, "trust-status", &trustVisitData{Layout: Layout{Title: "Request confirmed"}, Org: s.cfg.Org, Req: req})
 }
 
 func (s *Server) accessPage(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
@@ -316,8 +331,7 @@ func (s *Server) accessPage(w http.ResponseWriter, r *http.Request, _ *attest.Us
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	page(w, "trust-access", &trustVisitData{Layout: Layout{Title: "Your documents"}, Org: s.cfg.Org, Req: a.Request, Doc: a.Doc, Token: r.PathValue("token")})
-	return nil
+	return writePage(w, http.StatusOK, "trust-access", &trustVisitData{Layout: Layout{Title: "Your documents"}, Org: s.cfg.Org, Req: a.Request, Doc: a.Doc, Token: r.PathValue("token")})
 }
 
 // accessDownload delivers the granted document, watermarked for its
@@ -331,38 +345,24 @@ func (s *Server) accessDownload(w http.ResponseWriter, r *http.Request, _ *attes
 		return err
 	}
 	s.checkpointAfterWrite(r.Context())
-	sendPDF(w, c.Name, c.Bytes)
+	download(w, "application/pdf", c.Name, "no-store", c.Bytes)
 	return nil
 }
 
 // publicDownload serves a public (SOC 3) report without a request
 // (trust.PublicCopy).
 func (s *Server) publicDownload(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if err := s.checkOrg(r); err != nil {
-		return err
-	}
 	// A public document is counted, not ledgered; an address that keeps
 	// downloading is slowed all the same.
-	ip := s.clientIP(r)
-	if s.publicLimit.blocked(ip) {
-		return &attest.Error{Code: attest.ETOOMANY, Message: "too many downloads from this address: wait a few minutes and try again"}
+	if err := s.admitVisitor(r, s.publicLimit, "too many downloads from this address: wait a few minutes and try again"); err != nil {
+		return err
 	}
-	s.publicLimit.fail(ip)
 	c, err := trust.PublicCopy(r.Context(), s.cfg.Store, s.cfg.Blobs, s.site(r), s.visit(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	sendPDF(w, c.Name, c.Bytes)
+	download(w, "application/pdf", c.Name, "no-store", c.Bytes)
 	return nil
-}
-
-func sendPDF(w http.ResponseWriter, name string, b []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", attachment(name))
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.Write(b)
 }
 
 // --- administration ---
@@ -384,9 +384,8 @@ func (s *Server) decide(action string) func(w http.ResponseWriter, r *http.Reque
 		if err != nil {
 			return &attest.Error{Code: attest.ENOTFOUND, Message: "no such access request"}
 		}
-		r.Body = http.MaxBytesReader(nil, r.Body, 16<<10)
-		if err := r.ParseForm(); err != nil {
-			return &attest.Error{Code: attest.EINVALID, Message: "the form could not be read"}
+		if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
+			return err
 		}
 		out, err := trust.Decide(r.Context(), s.cfg.Store, s.site(r), s.actorChange(u), u, id,
 			trust.Decision{Action: action, Override: r.PostFormValue("override") == "yes", Note: r.PostFormValue("note")})
@@ -409,9 +408,8 @@ func wantsJSON(r *http.Request) bool {
 }
 
 func (s *Server) saveNDA(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
-	if err := r.ParseForm(); err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "text: the NDA may be at most 256 KiB"}
+	if err := parseForm(w, r, 256<<10, "text: the NDA may be at most 256 KiB"); err != nil {
+		return err
 	}
 	if _, err := trust.PublishNDA(r.Context(), s.cfg.Store, s.actorChange(u), u, r.PostFormValue("text")); err != nil {
 		return err
@@ -422,9 +420,8 @@ func (s *Server) saveNDA(w http.ResponseWriter, r *http.Request, u *attest.User)
 }
 
 func (s *Server) saveTrustSettings(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "the settings form could not be read"}
+	if err := parseForm(w, r, 16<<10, "the settings form could not be read"); err != nil {
+		return err
 	}
 	in := trust.SettingsChange{AutoDomains: r.PostFormValue("auto_domains")}
 	// Not a number is out of range: the workflow names the field.
@@ -447,20 +444,12 @@ func (s *Server) saveTrustSettings(w http.ResponseWriter, r *http.Request, u *at
 
 func (s *Server) trustRequestsJSON(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	l, err := trust.Requests(r.Context(), s.cfg.Store, u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, l)
-	return nil
+	return answerJSON(w, l, err)
 }
 
 func (s *Server) trustDownloadsJSON(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	l, err := trust.Downloads(r.Context(), s.cfg.Store, u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, l)
-	return nil
+	return answerJSON(w, l, err)
 }
 
 // trustLog exports the access log as CSV (trust.Log).
@@ -469,7 +458,10 @@ func (s *Server) trustLog(w http.ResponseWriter, r *http.Request, u *attest.User
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", attachment("trust-center-log.csv"))
-	return csv.NewWriter(w).WriteAll(rows)
+	var b bytes.Buffer
+	if err := csv.NewWriter(&b).WriteAll(rows); err != nil {
+		return err
+	}
+	download(w, "text/csv; charset=utf-8", "trust-center-log.csv", "", b.Bytes())
+	return nil
 }

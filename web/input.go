@@ -1,0 +1,217 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+// Reading a request's input, the same way for every handler: a form or a
+// JSON object as one formInput, a strict JSON body, a bounded form, the
+// numbers a path names. Handlers parse with these and leave every rule
+// to the workflow they call.
+
+// underAPI reports whether the request came to the JSON API (/api/...).
+func underAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// fieldError is an invalid-input error that names its field.
+func fieldError(field, format string, args ...any) error {
+	return &attest.Error{Code: attest.EINVALID, Message: field + ": " + fmt.Sprintf(format, args...)}
+}
+
+// formInput is a request's fields, from a form or a JSON object alike, so
+// the pages and the API share their handlers.
+type formInput map[string][]string
+
+// maxFormInput bounds a form or JSON body.
+const maxFormInput = 1 << 20
+
+// readFormInput reads the request's form, or its JSON object when sent as
+// application/json: strings, numbers and booleans as one value each,
+// arrays as several.
+func readFormInput(w http.ResponseWriter, r *http.Request) (formInput, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormInput)
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		if err := r.ParseForm(); err != nil {
+			return nil, &attest.Error{Code: attest.EINVALID, Message: "the form could not be read (at most 1 MiB)"}
+		}
+		return formInput(r.PostForm), nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "the body is not a JSON object (at most 1 MiB): " + err.Error()}
+	}
+	in := formInput{}
+	var scalar func(k string, v any) (string, error)
+	scalar = func(k string, v any) (string, error) {
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case json.Number:
+			return x.String(), nil
+		case bool:
+			return strconv.FormatBool(x), nil
+		case map[string]any:
+			if k == "items" {
+				// {"key": ..., "result": ..., "note": ...}, as KEY=RESULT:NOTE.
+				var parts [3]string
+				for i, f := range []string{"key", "result", "note"} {
+					if v, ok := x[f]; ok {
+						s, err := scalar(f, v)
+						if err != nil {
+							return "", fieldError("items", "%s: %v", f, err)
+						}
+						parts[i] = s
+					}
+				}
+				if strings.ContainsAny(parts[0], "=\n") || strings.ContainsAny(parts[1], ":\n") {
+					return "", fieldError("items", "a key may not hold '=', nor a result ':'")
+				}
+				out := parts[0] + "=" + parts[1]
+				if parts[2] != "" {
+					out += ":" + parts[2]
+				}
+				return out, nil
+			}
+		}
+		return "", fieldError(k, "want a string, number or boolean")
+	}
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+		case []any:
+			for _, e := range x {
+				s, err := scalar(k, e)
+				if err != nil {
+					return nil, err
+				}
+				in[k] = append(in[k], s)
+			}
+		default:
+			s, err := scalar(k, v)
+			if err != nil {
+				return nil, err
+			}
+			in[k] = []string{s}
+		}
+	}
+	return in, nil
+}
+
+// str is the first value of k, trimmed ("" when absent).
+func (in formInput) str(k string) string {
+	if v := in[k]; len(v) > 0 {
+		return strings.TrimSpace(v[0])
+	}
+	return ""
+}
+
+// list is every value of k, each split on commas and new lines.
+func (in formInput) list(k string) []string {
+	var out []string
+	for _, v := range in[k] {
+		for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// id reads a positive number, 0 when absent.
+func (in formInput) id(k string) (int64, error) {
+	v := in.str(k)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fieldError(k, "%q is not a positive number", v)
+	}
+	return n, nil
+}
+
+// flag reads a checkbox or a boolean: true, on, yes or 1.
+func (in formInput) flag(k string) bool {
+	v := strings.ToLower(in.str(k))
+	return v == "true" || v == "on" || v == "yes" || v == "1"
+}
+
+// pathNumber is the record the path numbers in its parameter name; a
+// path that names no number names no such record.
+func pathNumber(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such %s: %s", name, r.PathValue(name))}
+	}
+	return n, nil
+}
+
+// numberedForm is the record the path numbers in name (pathNumber), then
+// the act's input (readFormInput): what an act on one record reads.
+func numberedForm(w http.ResponseWriter, r *http.Request, name string) (int64, formInput, error) {
+	id, err := pathNumber(r, name)
+	if err != nil {
+		return 0, nil, err
+	}
+	in, err := readFormInput(w, r)
+	return id, in, err
+}
+
+// stored is the record the path's id numbers (what names the kind of
+// number wanted, in the refusal of one that is not), loaded with load
+// and refused unless the caller's scope allows it.
+func stored[T any](r *http.Request, what string, load func(context.Context, int64) (*T, error), allowed func(*T) error) (*T, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, invalid("id: want " + what)
+	}
+	v, err := load(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return v, allowed(v)
+}
+
+// parseForm reads a plain form of at most max bytes; a form that cannot
+// be read is refused with msg.
+func parseForm(w http.ResponseWriter, r *http.Request, max int64, msg string) error {
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	if err := r.ParseForm(); err != nil {
+		return invalid(msg)
+	}
+	return nil
+}
+
+// decodeJSON reads a small JSON body strictly: unknown fields are refused
+// by name.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return invalid("send a JSON object")
+		case errors.As(err, &typ):
+			return invalid(typ.Field + ": want a " + typ.Type.String())
+		case errors.As(err, &syn):
+			return invalid("the body is not valid JSON: " + err.Error())
+		}
+		return invalid("the body could not be read: " + err.Error())
+	}
+	return nil
+}
