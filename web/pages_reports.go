@@ -1,14 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -120,18 +116,12 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 			return nil, invalid("kind: " + attest.ErrorMessage(err))
 		}
 	}
-	formats := map[string]bool{}
-	for _, f := range req.Formats {
-		switch f = strings.ToLower(strings.TrimSpace(f)); f {
-		case "html", "md":
-			formats[f] = true
-		case "markdown":
-			formats["md"] = true
-		case "pdf":
-			return nil, invalid("formats: PDF needs Chromium on the server: build it with attest report build --format pdf")
-		default:
-			return nil, invalid("formats: " + strconv.Quote(f) + ": want html or md")
-		}
+	formats, err := report.Formats(req.Formats)
+	if err != nil {
+		return nil, invalid("formats: " + attest.ErrorMessage(err))
+	}
+	if formats["pdf"] {
+		return nil, invalid("formats: PDF needs Chromium on the server: build it with attest report build --format pdf")
 	}
 	if len(formats) == 0 {
 		formats["html"] = true
@@ -155,23 +145,11 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 		if !formats[f] {
 			continue
 		}
-		var b bytes.Buffer
-		mt := "text/html; charset=utf-8"
-		if f == "html" {
-			err = report.HTML(&b, doc, nil)
-		} else {
-			mt, err = "text/markdown; charset=utf-8", report.Markdown(&b, doc)
-		}
+		b, mt, err := report.Text(doc, f, nil)
 		if err != nil {
 			return nil, err
 		}
-		ref, size, err := s.cfg.Blobs.Put(bytes.NewReader(b.Bytes()))
-		if err != nil {
-			return nil, err
-		}
-		sum := sha256.Sum256(b.Bytes())
-		d, err := st.AddDocument(ctx, ch, attest.Document{EngagementID: e.ID, Kind: attest.DocRender, Name: slug + "." + f, Ref: string(ref), Size: size, MediaType: mt,
-			Meta: map[string]string{"document": doc.Kind, "title": doc.Title, "format": f, "sha256": hex.EncodeToString(sum[:])}})
+		d, err := report.Keep(ctx, st, s.cfg.Blobs, ch, e.ID, doc, slug, f, mt, b)
 		if err != nil {
 			return nil, err
 		}
