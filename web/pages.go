@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/units"
 )
 
 //go:embed assets
@@ -42,7 +43,7 @@ var funcs = template.FuncMap{
 	"static":   staticURL,
 	"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 	"join":     func(l []string) string { return strings.Join(l, ", ") },
-	"bytes":    humanSize,
+	"bytes":    units.Bytes,
 	"contains": strings.Contains,
 	"when":     when,
 	"ids":      ids,
@@ -164,16 +165,4 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 		l.Flash = s.sessions.PopString(r.Context(), "flash")
 	}
 	return writePage(w, code, name, data)
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

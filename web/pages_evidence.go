@@ -13,6 +13,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/internal/units"
 )
 
 // evidenceShown bounds the browse page; the API lists everything.
@@ -90,7 +91,7 @@ func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return err
 	}
 	return s.render(w, r, "evidence-upload", u, &uploadData{Layout: Layout{Title: "Upload evidence"}, Controls: ids,
-		Selected: strings.ToUpper(r.URL.Query().Get("control")), Today: s.today().Format(attest.DateLayout), Limit: humanSize(maxUpload), LimitBytes: maxUpload})
+		Selected: strings.ToUpper(r.URL.Query().Get("control")), Today: s.today().Format(attest.DateLayout), Limit: units.Bytes(maxUpload), LimitBytes: maxUpload})
 }
 
 // uploadForm takes the upload page's plain form post (no script): the

@@ -8,6 +8,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/internal/units"
 	"github.com/attest-dev/attest/workpapers"
 	"github.com/spf13/cobra"
 )
@@ -166,14 +167,5 @@ func (m *Main) verifyExport(file, key string) error {
 	return nil
 }
 
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
+// humanBytes is a size as people read it.
+var humanBytes = units.Bytes
