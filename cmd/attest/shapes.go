@@ -59,3 +59,30 @@ func numbered(parse func(string) (int64, error), run func(id int64) runner) runn
 		return run(id)(cmd, args)
 	}
 }
+
+// findings is show for a result that may hold findings (gaps, failing
+// tests): the command then fails (exit 1), with --json too.
+func findings[T any](m *Main, v T, say func(T) error, found func(T) bool) error {
+	if err := show(m, v, say); err != nil {
+		return err
+	}
+	if found(v) {
+		return failure{exitFailed}
+	}
+	return nil
+}
+
+// finds is the RunE of a command that reads the data for findings: load's
+// result is printed as by reads, and the command fails when found says it
+// holds any (findings).
+func finds[T any](m *Main, load func(ctx context.Context, d *data, args []string) (T, error), say func(T) error, found func(T) bool) runner {
+	return func(cmd *cobra.Command, args []string) error {
+		return m.withData(cmd.Context(), func(d *data) error {
+			v, err := load(cmd.Context(), d, args)
+			if err != nil {
+				return err
+			}
+			return findings(m, v, say, found)
+		})
+	}
+}
