@@ -319,58 +319,55 @@ func (m *Main) reportLint() *cobra.Command {
 		Use:   "lint",
 		Short: "Review the draft's text: unverifiable claims, certification wording, controls named that are not in place; exits 1 on findings",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+		RunE: finds(m, func(ctx context.Context, d *data, _ []string) (linted, error) {
 			in, err := m.reportInput(ctx, d, f)
 			if err != nil {
-				return err
+				return linted{}, err
 			}
 			doc, err := report.Build(*in)
 			if err != nil {
-				return err
+				return linted{}, err
 			}
-			lint := report.Lint(doc, in.Controls)
-			if m.cfg.json {
-				m.printJSON(map[string]any{"engagement": in.Engagement.ID, "findings": lint})
-			} else {
-				m.printLint(lint, nil)
-				if len(lint) == 0 {
-					m.printf("No findings.\n")
-				}
-			}
-			if len(lint) > 0 {
-				return failure{exitFailed}
+			return linted{in.Engagement.ID, report.Lint(doc, in.Controls)}, nil
+		}, func(v linted) error {
+			m.printLint(v.Findings, nil)
+			if len(v.Findings) == 0 {
+				m.printf("No findings.\n")
 			}
 			return nil
-		}),
+		}, func(v linted) bool { return len(v.Findings) > 0 }),
 	}
 	f.bind(c, false)
 	return c
 }
 
+// linted is what report lint prints.
+type linted struct {
+	Engagement string           `json:"engagement"`
+	Findings   []report.Finding `json:"findings"`
+}
+
 // draftLetter opens the data, finds the engagement and its description
 // inputs, drafts with fn, shows its warnings and renders the result.
 func (m *Main) draftLetter(ctx context.Context, f reportFlags, slug string, fn func(*data, *attest.Engagement, *report.Description) (*report.Document, []string, error)) error {
-	d, err := m.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	e, _, _, err := m.reportEngagement(ctx, d, f)
-	if err != nil {
-		return err
-	}
-	desc, _, err := m.loadDescription(ctx, d, e)
-	if err != nil {
-		return err
-	}
-	doc, warnings, err := fn(d, e, desc)
-	if err != nil {
-		return err
-	}
-	for _, w := range warnings {
-		m.warn(w)
-	}
-	return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, slug), f, warnings)
+	return m.withData(ctx, func(d *data) error {
+		e, _, _, err := m.reportEngagement(ctx, d, f)
+		if err != nil {
+			return err
+		}
+		desc, _, err := m.loadDescription(ctx, d, e)
+		if err != nil {
+			return err
+		}
+		doc, warnings, err := fn(d, e, desc)
+		if err != nil {
+			return err
+		}
+		for _, w := range warnings {
+			m.warn(w)
+		}
+		return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, slug), f, warnings)
+	})
 }
 
 func (m *Main) renderLetter(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags, warnings []string) error {
@@ -454,7 +451,6 @@ func (m *Main) reportIssued() *cobra.Command {
 		Short: "Store the CPA firm's final report file as issued",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			k, err := attest.ParseKind(kind)
 			if err != nil {
 				return err
@@ -480,30 +476,22 @@ func (m *Main) reportIssued() *cobra.Command {
 			if !bytes.HasPrefix(b, []byte("%PDF-")) {
 				return attest.Errorf(attest.EINVALID, "%s: not a PDF file; the issued report is the CPA firm's final PDF", file)
 			}
-			return m.withData(ctx, func(d *data) error {
-				e, err := m.engagement(ctx, d.db)
-				if err != nil {
-					return err
-				}
-				sum := sha256.Sum256(b)
-				meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
-					"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
-				if reportDate != "" {
-					meta["report_date"] = reportDate
-				}
-				doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
-				if err != nil {
-					return err
-				}
-				if m.cfg.json {
-					return m.printJSON(doc)
-				}
+			sum := sha256.Sum256(b)
+			meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
+				"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
+			if reportDate != "" {
+				meta["report_date"] = reportDate
+			}
+			// storeDocument signs the checkpoint.
+			return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.Document, error) {
+				return m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
+			}, func(doc *attest.Document) error {
 				m.printf("Kept %s as the issued %s report (%d bytes, sha256 %s), document %d, ledger entry %d.\n", doc.Name, strings.TrimSpace(string(k)+" "+string(t)), doc.Size, meta["sha256"], doc.ID, doc.Entry)
 				if !confirm {
 					m.warn("the trust center will not share it until an admin confirms the engagement letter allows its distribution")
 				}
 				return nil
-			})
+			})(cmd, args)
 		},
 	}
 	add.Flags().StringVar(&file, "file", "", "the final report (PDF) as the CPA firm issued it")
@@ -519,9 +507,7 @@ func (m *Main) reportIssued() *cobra.Command {
 		Use:   "list",
 		Short: "List issued reports on file",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.listDocuments(cmd.Context(), attest.DocIssued)
-		},
+		RunE:  m.documents(attest.DocIssued),
 	}
 	c.AddCommand(add, list)
 	return c
@@ -532,44 +518,32 @@ func (m *Main) reportList() *cobra.Command {
 		Use:   "list",
 		Short: "List the drafts rendered so far, with their hashes",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.listDocuments(cmd.Context(), attest.DocRender)
-		},
+		RunE:  m.documents(attest.DocRender),
 	}
 }
 
-func (m *Main) listDocuments(ctx context.Context, kind string) error {
-	d, e, err := m.openEngagement(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	docs, err := d.db.Documents(ctx, e.ID, kind)
-	if err != nil {
-		return err
-	}
-	if m.cfg.json {
-		return m.printJSON(docs)
-	}
-	if len(docs) == 0 {
-		m.printf("None yet.\n")
-		return nil
-	}
-	w := m.table()
-	if kind == attest.DocIssued {
-		fmt.Fprintln(w, "ID\tADDED\tREPORT\tPERIOD\tFIRM\tFILE\tSHA-256\tBY")
-	} else {
-		fmt.Fprintln(w, "ID\tADDED\tFILE\tSHA-256\tBY")
-	}
-	for _, doc := range docs {
-		at, _ := time.Parse(time.RFC3339Nano, doc.AddedAt)
-		sum := doc.Meta["sha256"][:min(12, len(doc.Meta["sha256"]))]
-		if kind == attest.DocIssued {
-			report := strings.TrimSpace(doc.Meta["kind"] + " " + doc.Meta["type"])
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", doc.ID, at.Format("2006-01-02 15:04"), dashStr(report), dashStr(doc.Meta["period"]), dashStr(doc.Meta["firm"]), doc.Name, sum, doc.AddedBy)
-			continue
+// documents is the RunE that lists the engagement's documents of a kind:
+// drafts rendered, issued reports, documents the trust center shares.
+func (m *Main) documents(kind string) runner {
+	return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Document, error) {
+		return d.db.Documents(ctx, e.ID, kind)
+	}, func(docs []attest.Document) error {
+		if len(docs) == 0 {
+			m.printf("None yet.\n")
+			return nil
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", doc.ID, at.Format("2006-01-02 15:04"), doc.Name, sum, doc.AddedBy)
-	}
-	return w.Flush()
+		header := "ID\tADDED\tFILE\tSHA-256\tBY"
+		if kind == attest.DocIssued {
+			header = "ID\tADDED\tREPORT\tPERIOD\tFIRM\tFILE\tSHA-256\tBY"
+		}
+		return rows(m.Stdout, header, docs, func(doc attest.Document) []any {
+			at, _ := time.Parse(time.RFC3339Nano, doc.AddedAt)
+			sum := doc.Meta["sha256"][:min(12, len(doc.Meta["sha256"]))]
+			if kind == attest.DocIssued {
+				report := strings.TrimSpace(doc.Meta["kind"] + " " + doc.Meta["type"])
+				return []any{doc.ID, at.Format("2006-01-02 15:04"), dashStr(report), dashStr(doc.Meta["period"]), dashStr(doc.Meta["firm"]), doc.Name, sum, doc.AddedBy}
+			}
+			return []any{doc.ID, at.Format("2006-01-02 15:04"), doc.Name, sum, doc.AddedBy}
+		})
+	})
 }
