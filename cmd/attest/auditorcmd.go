@@ -309,45 +309,66 @@ func (m *Main) testEvaluate() *cobra.Command {
 // populationTest is attest population test: the auditor's signed record
 // of how a population's completeness and accuracy were tested.
 func (m *Main) populationTest() *cobra.Command {
-	var id int64
-	var procedure string
-	cmd := &cobra.Command{
+	return m.statementCommand(&cobra.Command{
 		Use:   "test --population ID --procedure TEXT",
 		Short: "Record how a population's completeness and accuracy were tested (the service auditor, signed)",
-		Args:  cobra.NoArgs,
-		RunE: signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
-			return fieldwork.TestPopulation(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, procedure, sl)
-		}, func(st *attest.Statement) error {
-			m.printf("Recorded how population %d was tested (statement %d, signed).\n", id, st.Seq)
-			return nil
-		}),
-	}
-	cmd.Flags().Int64Var(&id, "population", 0, "the population")
-	cmd.Flags().StringVar(&procedure, "procedure", "", "how its completeness and accuracy were tested")
-	return m.remote(cmd, func([]string) (string, map[string]any, error) {
-		return fmt.Sprintf("/populations/%d/tests", id), map[string]any{"procedure": procedure}, nil
+	}, statementAbout{
+		record: "population", recordHelp: "the population",
+		text: "procedure", textHelp: "how its completeness and accuracy were tested",
+		path: "/populations/%d/tests",
+		said: "Recorded how population %d was tested (statement %d, signed).\n",
+		act: func(ctx context.Context, d *data, c auditorCall, engagement string, id int64, text string, sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.TestPopulation(ctx, c.env, d.db, c.ch, c.actor, engagement, id, text, sl)
+		},
 	})
 }
 
 // testReview is attest test review: a reviewer's signed sign-off on a test.
 func (m *Main) testReview() *cobra.Command {
-	var id int64
-	var note string
-	cmd := &cobra.Command{
+	return m.statementCommand(&cobra.Command{
 		Use:   "review --test N [--note TEXT]",
 		Short: "Sign off a test as its reviewer (another member of the audit team, signed)",
-		Args:  cobra.NoArgs,
-		RunE: signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
-			return fieldwork.Review(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, note, sl)
-		}, func(st *attest.Statement) error {
-			m.printf("Signed off test %d as its reviewer (statement %d).\n", id, st.Seq)
-			return nil
-		}),
-	}
-	cmd.Flags().Int64Var(&id, "test", 0, "the test reviewed")
-	cmd.Flags().StringVar(&note, "note", "", "the reviewer's note")
+	}, statementAbout{
+		record: "test", recordHelp: "the test reviewed",
+		text: "note", textHelp: "the reviewer's note",
+		path: "/tests/%d/reviews",
+		said: "Signed off test %d as its reviewer (statement %d).\n",
+		act: func(ctx context.Context, d *data, c auditorCall, engagement string, id int64, text string, sl fieldwork.Seal) (*attest.Statement, error) {
+			return fieldwork.Review(ctx, c.env, d.db, c.ch, c.actor, engagement, id, text, sl)
+		},
+	})
+}
+
+// statementAbout is an auditor's signed statement about one record (a
+// population's test, a test's review) that says one thing of it.
+type statementAbout struct {
+	// record is the flag naming the record by its number; text is the
+	// flag of what is said, and its key in the API body.
+	record, recordHelp, text, textHelp string
+	// path is the act's API path on --server, %d the record's number.
+	path string
+	// said is what the command answers: %d the record's number, then
+	// the statement's.
+	said string
+	act  func(ctx context.Context, d *data, c auditorCall, engagement string, id int64, text string, sl fieldwork.Seal) (*attest.Statement, error)
+}
+
+// statementCommand makes cmd the statement's signed act: its flags, its
+// RunE (signs), and its form on --server.
+func (m *Main) statementCommand(cmd *cobra.Command, s statementAbout) *cobra.Command {
+	var id int64
+	var text string
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+		return s.act(ctx, d, c, e.ID, id, text, sl)
+	}, func(st *attest.Statement) error {
+		m.printf(s.said, id, st.Seq)
+		return nil
+	})
+	cmd.Flags().Int64Var(&id, s.record, 0, s.recordHelp)
+	cmd.Flags().StringVar(&text, s.text, "", s.textHelp)
 	return m.remote(cmd, func([]string) (string, map[string]any, error) {
-		return fmt.Sprintf("/tests/%d/reviews", id), map[string]any{"note": note}, nil
+		return fmt.Sprintf(s.path, id), map[string]any{s.text: text}, nil
 	})
 }
 

@@ -219,15 +219,7 @@ func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string)
 	if err := os.MkdirAll(filepath.Join(out, "proofs"), 0o755); err != nil {
 		return nil, attest.Errorf(attest.EINVALID, "create %s: %v", out, err)
 	}
-	signed, err := d.checkpoint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := d.publicKey()
-	if err != nil {
-		return nil, err
-	}
-	cp, err := ledger.Open(signed, pub)
+	signed, pub, cp, err := d.signedNow(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -38,15 +38,7 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 		// The checkpoint is the command's own act: reads, signing no
 		// second one after it.
 		RunE: reads(m, func(ctx context.Context, d *data, _ []string) (map[string]any, error) {
-			signed, err := d.checkpoint(ctx)
-			if err != nil {
-				return nil, err
-			}
-			pub, err := d.publicKey()
-			if err != nil {
-				return nil, err
-			}
-			cp, err := ledger.Open(signed, pub)
+			signed, _, cp, err := d.signedNow(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -72,6 +64,22 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&out, "out", "", "also write the signed checkpoint to this file")
 	return cmd
+}
+
+// signedNow signs a checkpoint of the ledger now and opens it with the
+// data directory's public key: the signed note, the key and the tree head
+// it holds.
+func (d *data) signedNow(ctx context.Context) ([]byte, string, ledger.Checkpoint, error) {
+	signed, err := d.checkpoint(ctx)
+	if err != nil {
+		return nil, "", ledger.Checkpoint{}, err
+	}
+	pub, err := d.publicKey()
+	if err != nil {
+		return nil, "", ledger.Checkpoint{}, err
+	}
+	cp, err := ledger.Open(signed, pub)
+	return signed, pub, cp, err
 }
 
 func (m *Main) ledgerKey() *cobra.Command {
