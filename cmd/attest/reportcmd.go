@@ -238,26 +238,44 @@ func (m *Main) reportBuild() *cobra.Command {
 		Use:   "build",
 		Short: "Draft the SOC 1, SOC 2 or SOC 3 report (HTML, PDF, Markdown), marked DRAFT on every page",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			b, rerr := m.buildReport(ctx, d, f)
-			if b == nil {
-				return rerr
-			}
-			in, doc, files, pages, gaps := b.in, b.doc, b.files, b.pages, b.gaps
-			if m.cfg.json {
-				m.printJSON(map[string]any{"engagement": in.Engagement.ID, "kind": in.Kind, "type": in.Type, "files": orEmpty(files),
-					"pages": pages, "lint": doc.Lint, "description_gaps": orEmpty(gaps)})
-			} else {
-				for _, r := range files {
-					m.printf("Wrote %s (%s, document %d).\n", r.Path, r.SHA256[:12], r.Document)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return m.withData(ctx, func(d *data) error {
+				b, rerr := m.buildReport(ctx, d, f)
+				if b == nil {
+					return rerr
 				}
-				m.printLint(doc.Lint, gaps)
-			}
-			return rerr
-		}),
+				in := b.in
+				v := reportBuilt{orEmpty(b.gaps), in.Engagement.ID, orEmpty(b.files), in.Kind, b.doc.Lint, b.pages, in.Type}
+				return partly(m, v, func(v reportBuilt) error {
+					m.printWritten(v.Files)
+					m.printLint(v.Lint, v.Gaps)
+					return nil
+				}, rerr)
+			})
+		},
 	}
 	f.bind(c, true)
 	return c
+}
+
+// reportBuilt is what report build prints (JSON keys in alphabetical
+// order, as they have always been printed).
+type reportBuilt struct {
+	Gaps       []report.Gap      `json:"description_gaps"`
+	Engagement string            `json:"engagement"`
+	Files      []rendered        `json:"files"`
+	Kind       attest.Kind       `json:"kind"`
+	Lint       []report.Finding  `json:"lint"`
+	Pages      map[string]int    `json:"pages"`
+	Type       attest.ReportType `json:"type"`
+}
+
+// printWritten says which files a render wrote.
+func (m *Main) printWritten(files []rendered) {
+	for _, r := range files {
+		m.printf("Wrote %s (%s, document %d).\n", r.Path, r.SHA256[:12], r.Document)
+	}
 }
 
 // built is a report build's outcome.
@@ -372,14 +390,19 @@ func (m *Main) draftLetter(ctx context.Context, f reportFlags, slug string, fn f
 
 func (m *Main) renderLetter(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags, warnings []string) error {
 	files, _, err := m.render(ctx, d, e, doc, slug, f)
-	if m.cfg.json {
-		m.printJSON(map[string]any{"engagement": e.ID, "document": doc.Kind, "files": orEmpty(files), "warnings": orEmpty(warnings)})
-	} else {
-		for _, r := range files {
-			m.printf("Wrote %s (%s, document %d).\n", r.Path, r.SHA256[:12], r.Document)
-		}
-	}
-	return err
+	return partly(m, letterRendered{doc.Kind, e.ID, orEmpty(files), orEmpty(warnings)}, func(v letterRendered) error {
+		m.printWritten(v.Files)
+		return nil
+	}, err)
+}
+
+// letterRendered is what a draft letter's command prints (JSON keys in
+// alphabetical order, as they have always been printed).
+type letterRendered struct {
+	Document   string     `json:"document"`
+	Engagement string     `json:"engagement"`
+	Files      []rendered `json:"files"`
+	Warnings   []string   `json:"warnings"`
 }
 
 func (m *Main) reportRepresentation() *cobra.Command {
@@ -503,27 +526,26 @@ func (m *Main) reportIssued() *cobra.Command {
 	add.Flags().BoolVar(&confirm, "confirm-distribution", false, "confirm the engagement letter allows sharing this report with its intended users")
 	add.MarkFlagRequired("file")
 	add.MarkFlagRequired("kind")
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List issued reports on file",
-		Args:  cobra.NoArgs,
-		RunE:  m.documents(attest.DocIssued),
-	}
-	c.AddCommand(add, list)
+	c.AddCommand(add, m.documentsList("List issued reports on file", attest.DocIssued))
 	return c
 }
 
 func (m *Main) reportList() *cobra.Command {
+	return m.documentsList("List the drafts rendered so far, with their hashes", attest.DocRender)
+}
+
+// documentsList is the list command of the engagement's documents of a
+// kind: drafts rendered, issued reports, documents the trust center shares.
+func (m *Main) documentsList(short, kind string) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
-		Short: "List the drafts rendered so far, with their hashes",
+		Short: short,
 		Args:  cobra.NoArgs,
-		RunE:  m.documents(attest.DocRender),
+		RunE:  m.documents(kind),
 	}
 }
 
-// documents is the RunE that lists the engagement's documents of a kind:
-// drafts rendered, issued reports, documents the trust center shares.
+// documents lists the engagement's documents of a kind.
 func (m *Main) documents(kind string) runner {
 	return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Document, error) {
 		return d.db.Documents(ctx, e.ID, kind)

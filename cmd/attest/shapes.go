@@ -86,3 +86,12 @@ func finds[T any](m *Main, load func(ctx context.Context, d *data, args []string
 		})
 	}
 }
+
+// partly is show for a result that came with an error beside it (the
+// drafts written before the PDF failed): v is printed, then err returned.
+func partly[T any](m *Main, v T, say func(T) error, err error) error {
+	if serr := show(m, v, say); err == nil {
+		err = serr
+	}
+	return err
+}

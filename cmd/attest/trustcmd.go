@@ -53,13 +53,7 @@ replaced: a new version is a new document.`,
 	add.Flags().StringVar(&file, "file", "", "the document (PDF)")
 	add.Flags().StringVar(&title, "title", "", "what the trust center calls it, e.g. \"Information security policy\"")
 	add.Flags().StringVar(&audience, "audience", "nda", "public, or nda (on request, under the NDA)")
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the documents shared besides the SOC reports",
-		Args:  cobra.NoArgs,
-		RunE:  m.documents(attest.DocShared),
-	}
-	c.AddCommand(add, list)
+	c.AddCommand(add, m.documentsList("List the documents shared besides the SOC reports", attest.DocShared))
 	return c
 }
 
