@@ -263,8 +263,8 @@ func readRecommendation(path string, lagSet bool, lag int, today time.Time) (*sc
 	return scope.Decide(a, opts), nil
 }
 
-// listedEngagement is an engagement as engagement list shows it: marked when it is
-// the current one.
+// listedEngagement is an engagement as engagement list shows it: marked
+// when it is the current one.
 type listedEngagement struct {
 	attest.Engagement
 	Current bool `json:"current"`
@@ -324,7 +324,7 @@ func dashStr(s string) string {
 	return s
 }
 
-// madeCurrent is the engagement engagement use madeCurrent current.
+// madeCurrent is the engagement that engagement use made the current one.
 type madeCurrent struct {
 	ID string `json:"current"`
 	e  *attest.Engagement
@@ -353,8 +353,8 @@ func (m *Main) engagementUse() *cobra.Command {
 	}
 }
 
-// engagementView is what engagement show prints (JSON keys in alphabetical order,
-// as they have always been printed).
+// engagementView is what engagement show prints (JSON keys in
+// alphabetical order, as they have always been printed).
 type engagementView struct {
 	ByStatus   map[attest.Status]int `json:"by_status"`
 	Controls   int                   `json:"controls"`

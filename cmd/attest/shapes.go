@@ -30,7 +30,9 @@ func writesControl[T any](m *Main, control *string, act func(ctx context.Context
 // signed after it (signedAct); its result is printed as by reads.
 func signs[T any](m *Main, act func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (T, error), say func(T) error) runner {
 	return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (T, error) {
-		return signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (T, error) { return act(ctx, d, e, c, sl) })
+		return signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (T, error) {
+			return act(ctx, d, e, c, sl)
+		})
 	}, say)
 }
 
