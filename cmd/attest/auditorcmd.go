@@ -317,9 +317,7 @@ func (m *Main) populationTest() *cobra.Command {
 		text: "procedure", textHelp: "how its completeness and accuracy were tested",
 		path: "/populations/%d/tests",
 		said: "Recorded how population %d was tested (statement %d, signed).\n",
-		act: func(ctx context.Context, d *data, c auditorCall, engagement string, id int64, text string, sl fieldwork.Seal) (*attest.Statement, error) {
-			return fieldwork.TestPopulation(ctx, c.env, d.db, c.ch, c.actor, engagement, id, text, sl)
-		},
+		act:  fieldwork.TestPopulation,
 	})
 }
 
@@ -333,9 +331,7 @@ func (m *Main) testReview() *cobra.Command {
 		text: "note", textHelp: "the reviewer's note",
 		path: "/tests/%d/reviews",
 		said: "Signed off test %d as its reviewer (statement %d).\n",
-		act: func(ctx context.Context, d *data, c auditorCall, engagement string, id int64, text string, sl fieldwork.Seal) (*attest.Statement, error) {
-			return fieldwork.Review(ctx, c.env, d.db, c.ch, c.actor, engagement, id, text, sl)
-		},
+		act:  fieldwork.Review,
 	})
 }
 
@@ -350,7 +346,8 @@ type statementAbout struct {
 	// said is what the command answers: %d the record's number, then
 	// the statement's.
 	said string
-	act  func(ctx context.Context, d *data, c auditorCall, engagement string, id int64, text string, sl fieldwork.Seal) (*attest.Statement, error)
+	// act is the workflow that records the statement.
+	act func(ctx context.Context, env fieldwork.Env, s fieldwork.EvaluateStore, ch attest.Change, actor *attest.User, engagementID string, id int64, text string, sl fieldwork.Seal) (*attest.Statement, error)
 }
 
 // statementCommand makes cmd the statement's signed act: its flags, its
@@ -360,7 +357,7 @@ func (m *Main) statementCommand(cmd *cobra.Command, s statementAbout) *cobra.Com
 	var text string
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
-		return s.act(ctx, d, c, e.ID, id, text, sl)
+		return s.act(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, text, sl)
 	}, func(st *attest.Statement) error {
 		m.printf(s.said, id, st.Seq)
 		return nil
