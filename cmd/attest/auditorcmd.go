@@ -73,43 +73,50 @@ and confirms it there. NAME is the named auditor the key is for; without
 it, the name in the public key file's comment when it names one, else the
 engagement's only auditor.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			var b []byte
-			var err error
-			if !invite {
-				if pubFile == "" {
-					return attest.Errorf(attest.EINVALID, "give the auditor's public key (--public-key FILE, as attest auditor keygen writes) or --invite")
-				}
-				if b, err = os.ReadFile(pubFile); err != nil {
-					return attest.Errorf(attest.EINVALID, "public key: %v", err)
-				}
-			}
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			} else if name, err = enrollName(ctx, d, e, string(b)); err != nil {
-				return err
-			}
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if invite {
-				url := "/fieldwork/" + e.ID + "/key"
-				return m.answer(map[string]string{"engagement": e.ID, "auditor": name, "invite": url},
-					"Send %s this page of your Attest server: %s\nSigned in with their auditor account, they make a key in the browser, enroll it and confirm its fingerprint against their firm's record.\n", name, url)
+				return readsIn(m, m.enrollInvite, func(v map[string]string) error {
+					m.printf("Send %s this page of your Attest server: %s\nSigned in with their auditor account, they make a key in the browser, enroll it and confirm its fingerprint against their firm's record.\n", v["auditor"], v["invite"])
+					return nil
+				})(cmd, args)
 			}
-			env, actor, err := m.fieldwork(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			k, err := fieldwork.Enroll(ctx, env, d.db, m.change(), actor, fieldwork.EnrollRequest{Engagement: e.ID, Name: name, PublicKey: string(b), Holder: holder})
-			if err != nil {
-				return err
-			}
-			return m.written(ctx, d, k, "Enrolled key %s for %s on %s. It counts once %s confirms it:\n  attest engagement auditor confirm --engagement %s --auditor-key THEIR-KEY-FILE\n", k.Fingerprint, k.Name, e.ID, k.Name, e.ID)
-		}),
+			return writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*attest.AuditorKey, error) {
+				if pubFile == "" {
+					return nil, attest.Errorf(attest.EINVALID, "give the auditor's public key (--public-key FILE, as attest auditor keygen writes) or --invite")
+				}
+				b, err := os.ReadFile(pubFile)
+				if err != nil {
+					return nil, attest.Errorf(attest.EINVALID, "public key: %v", err)
+				}
+				name, err := enrollName(ctx, d, e, args, string(b))
+				if err != nil {
+					return nil, err
+				}
+				env, actor, err := m.fieldwork(ctx, d, e)
+				if err != nil {
+					return nil, err
+				}
+				return fieldwork.Enroll(ctx, env, d.db, m.change(), actor, fieldwork.EnrollRequest{Engagement: e.ID, Name: name, PublicKey: string(b), Holder: holder})
+			}, func(k *attest.AuditorKey) error {
+				m.printf("Enrolled key %s for %s on %s. It counts once %s confirms it:\n  attest engagement auditor confirm --engagement %s --auditor-key THEIR-KEY-FILE\n", k.Fingerprint, k.Name, k.EngagementID, k.Name, k.EngagementID)
+				return nil
+			})(cmd, args)
+		},
 	}
 	enroll.Flags().StringVar(&pubFile, "public-key", "", "the auditor's public key file (FILE.pub from attest auditor keygen)")
 	enroll.Flags().BoolVar(&invite, "invite", false, "print the page where the auditor enrolls a browser key instead")
 	enroll.Flags().StringVar(&holder, "holder", fieldwork.HolderCLI, "where the private key is kept: cli or browser")
 	return enroll
+}
+
+// enrollInvite is the page where the auditor enrolls a key in their
+// browser (enroll --invite).
+func (m *Main) enrollInvite(ctx context.Context, d *data, e *attest.Engagement, args []string) (map[string]string, error) {
+	name, err := enrollName(ctx, d, e, args, "")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"engagement": e.ID, "auditor": name, "invite": "/fieldwork/" + e.ID + "/key"}, nil
 }
 
 // keyConfirm is `attest engagement auditor confirm`.
@@ -121,14 +128,11 @@ func (m *Main) keyConfirm() *cobra.Command {
 the one your firm recorded: the first statement of your chain, signed with
 the key itself. Only you can confirm it; until then nothing it signs counts.`,
 		Args: cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			k, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.AuditorKey, error) {
-				return fieldwork.Confirm(ctx, c.env, d.db, c.ch, c.actor, e.ID, sl)
-			})
-			if err != nil {
-				return err
-			}
-			return m.answer(k, "Confirmed key %s for %s on %s.\n", k.Fingerprint, k.Name, e.ID)
+		RunE: signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.AuditorKey, error) {
+			return fieldwork.Confirm(ctx, c.env, d.db, c.ch, c.actor, e.ID, sl)
+		}, func(k *attest.AuditorKey) error {
+			m.printf("Confirmed key %s for %s on %s.\n", k.Fingerprint, k.Name, k.EngagementID)
+			return nil
 		}),
 	}
 	return m.remote(confirm, func([]string) (string, map[string]any, error) { return "/auditor-keys/confirm", map[string]any{}, nil })
@@ -140,10 +144,10 @@ func (m *Main) keyFingerprint() *cobra.Command {
 		Use:   "fingerprint [NAME]",
 		Short: "Show the auditors' enrolled keys and their fingerprints",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) ([]attest.AuditorKey, error) {
 			keys, err := d.db.AuditorKeys(ctx, e.ID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			out := []attest.AuditorKey{}
 			for _, k := range keys {
@@ -152,11 +156,10 @@ func (m *Main) keyFingerprint() *cobra.Command {
 				}
 			}
 			if len(args) == 1 && len(out) == 0 {
-				return attest.Errorf(attest.ENOTFOUND, "no key is enrolled for %q on %s", args[0], e.ID)
+				return nil, attest.Errorf(attest.ENOTFOUND, "no key is enrolled for %q on %s", args[0], e.ID)
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
+			return out, nil
+		}, func(e *attest.Engagement, out []attest.AuditorKey) error {
 			for _, k := range out {
 				state := "confirmed " + k.Confirmed
 				if k.Confirmed == "" {
@@ -183,16 +186,15 @@ func (m *Main) keyRetire() *cobra.Command {
 		Use:   "retire --fingerprint FP",
 		Short: "Retire a key (lost or replaced): it signs nothing new, what it signed stays valid",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.AuditorKey, error) {
 			env, actor, err := m.fieldwork(ctx, d, e)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			k, err := fieldwork.Retire(ctx, env, d.db, m.change(), actor, e.ID, fp)
-			if err != nil {
-				return err
-			}
-			return m.written(ctx, d, k, "Retired key %s on %s.\n", k.Fingerprint, e.ID)
+			return fieldwork.Retire(ctx, env, d.db, m.change(), actor, e.ID, fp)
+		}, func(k *attest.AuditorKey) error {
+			m.printf("Retired key %s on %s.\n", k.Fingerprint, k.EngagementID)
+			return nil
 		}),
 	}
 	retire.Flags().StringVar(&fp, "fingerprint", "", "the key's fingerprint")
@@ -287,11 +289,12 @@ func (m *Main) testEvaluate() *cobra.Command {
 		Use:   "evaluate --test N --nature isolated|systematic [--extension DRAW] [--compensating CONTROL] --conclusion TEXT",
 		Short: "Evaluate a test's deviations (the service auditor, signed)",
 		Args:  cobra.NoArgs,
-		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+		RunE: signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
 			in.Engagement, in.Seal = e.ID, sl
 			return fieldwork.Evaluate(ctx, c.env, d.db, c.ch, c.actor, in)
 		}, func(st *attest.Statement) error {
-			return m.answer(st, "Recorded the evaluation of test %d's deviations (statement %d, signed).\n", in.Test, st.Seq)
+			m.printf("Recorded the evaluation of test %d's deviations (statement %d, signed).\n", in.Test, st.Seq)
+			return nil
 		}),
 	}
 	fl := cmd.Flags()
@@ -306,50 +309,73 @@ func (m *Main) testEvaluate() *cobra.Command {
 // populationTest is attest population test: the auditor's signed record
 // of how a population's completeness and accuracy were tested.
 func (m *Main) populationTest() *cobra.Command {
-	var id int64
-	var procedure string
-	cmd := &cobra.Command{
+	return m.statementCommand(&cobra.Command{
 		Use:   "test --population ID --procedure TEXT",
 		Short: "Record how a population's completeness and accuracy were tested (the service auditor, signed)",
-		Args:  cobra.NoArgs,
-		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
-			return fieldwork.TestPopulation(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, procedure, sl)
-		}, func(st *attest.Statement) error {
-			return m.answer(st, "Recorded how population %d was tested (statement %d, signed).\n", id, st.Seq)
-		}),
-	}
-	cmd.Flags().Int64Var(&id, "population", 0, "the population")
-	cmd.Flags().StringVar(&procedure, "procedure", "", "how its completeness and accuracy were tested")
-	return m.remote(cmd, func([]string) (string, map[string]any, error) {
-		return fmt.Sprintf("/populations/%d/tests", id), map[string]any{"procedure": procedure}, nil
+	}, statementAbout{
+		record: "population", recordHelp: "the population",
+		text: "procedure", textHelp: "how its completeness and accuracy were tested",
+		path: "/populations/%d/tests",
+		said: "Recorded how population %d was tested (statement %d, signed).\n",
+		act:  fieldwork.TestPopulation,
 	})
 }
 
 // testReview is attest test review: a reviewer's signed sign-off on a test.
 func (m *Main) testReview() *cobra.Command {
-	var id int64
-	var note string
-	cmd := &cobra.Command{
+	return m.statementCommand(&cobra.Command{
 		Use:   "review --test N [--note TEXT]",
 		Short: "Sign off a test as its reviewer (another member of the audit team, signed)",
-		Args:  cobra.NoArgs,
-		RunE: m.onStatement(func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
-			return fieldwork.Review(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, note, sl)
-		}, func(st *attest.Statement) error {
-			return m.answer(st, "Signed off test %d as its reviewer (statement %d).\n", id, st.Seq)
-		}),
-	}
-	cmd.Flags().Int64Var(&id, "test", 0, "the test reviewed")
-	cmd.Flags().StringVar(&note, "note", "", "the reviewer's note")
-	return m.remote(cmd, func([]string) (string, map[string]any, error) {
-		return fmt.Sprintf("/tests/%d/reviews", id), map[string]any{"note": note}, nil
+	}, statementAbout{
+		record: "test", recordHelp: "the test reviewed",
+		text: "note", textHelp: "the reviewer's note",
+		path: "/tests/%d/reviews",
+		said: "Signed off test %d as its reviewer (statement %d).\n",
+		act:  fieldwork.Review,
 	})
 }
 
-// enrollName is the named auditor a key is enrolled for when no NAME is
-// given: the one the public key's comment names, else the engagement's
-// only auditor.
-func enrollName(ctx context.Context, d *data, e *attest.Engagement, pub string) (string, error) {
+// statementAbout is an auditor's signed statement about one record (a
+// population's test, a test's review) that says one thing of it.
+type statementAbout struct {
+	// record is the flag naming the record by its number; text is the
+	// flag of what is said, and its key in the API body.
+	record, recordHelp, text, textHelp string
+	// path is the act's API path on --server, %d the record's number.
+	path string
+	// said is what the command answers: %d the record's number, then
+	// the statement's.
+	said string
+	// act is the workflow that records the statement.
+	act func(ctx context.Context, env fieldwork.Env, s fieldwork.EvaluateStore, ch attest.Change, actor *attest.User, engagementID string, id int64, text string, sl fieldwork.Seal) (*attest.Statement, error)
+}
+
+// statementCommand makes cmd the statement's signed act: its flags, its
+// RunE (signs), and its form on --server.
+func (m *Main) statementCommand(cmd *cobra.Command, s statementAbout) *cobra.Command {
+	var id int64
+	var text string
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) {
+		return s.act(ctx, c.env, d.db, c.ch, c.actor, e.ID, id, text, sl)
+	}, func(st *attest.Statement) error {
+		m.printf(s.said, id, st.Seq)
+		return nil
+	})
+	cmd.Flags().Int64Var(&id, s.record, 0, s.recordHelp)
+	cmd.Flags().StringVar(&text, s.text, "", s.textHelp)
+	return m.remote(cmd, func([]string) (string, map[string]any, error) {
+		return fmt.Sprintf(s.path, id), map[string]any{s.text: text}, nil
+	})
+}
+
+// enrollName is the named auditor a key is enrolled for: NAME when
+// given (args[0]), else the one the public key's comment names, else the
+// engagement's only auditor.
+func enrollName(ctx context.Context, d *data, e *attest.Engagement, args []string, pub string) (string, error) {
+	if len(args) == 1 {
+		return args[0], nil
+	}
 	as, err := d.db.Auditors(ctx, e.ID)
 	if err != nil {
 		return "", err

@@ -50,23 +50,21 @@ func (m *Main) catalogCriteria() *cobra.Command {
 					out = append(out, c)
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			if long {
-				for _, c := range out {
-					m.printf("%s  %s (%s, %s, %d points of focus)\n  %s\n\n", c.ID, c.Series, c.Category, c.COSOPrinciple, c.PointsOfFocus, wrap(c.Description, 76, "  "))
+			return show(m, out, func(out []catalog.Criterion) error {
+				if long {
+					for _, c := range out {
+						m.printf("%s  %s (%s, %s, %d points of focus)\n  %s\n\n", c.ID, c.Series, c.Category, c.COSOPrinciple, c.PointsOfFocus, wrap(c.Description, 76, "  "))
+					}
+					return nil
 				}
+				if err := rows(m.Stdout, "ID\tCATEGORY\tSERIES\tCOSO\tPOF", out, func(c catalog.Criterion) []any {
+					return []any{c.ID, c.Category, c.Series, c.COSOPrinciple, c.PointsOfFocus}
+				}); err != nil {
+					return err
+				}
+				m.printf("%d criteria. Points of focus are counted from the AICPA document for orientation only. Use --long for descriptions.\n", len(out))
 				return nil
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCATEGORY\tSERIES\tCOSO\tPOF")
-			for _, c := range out {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", c.ID, c.Category, c.Series, c.COSOPrinciple, c.PointsOfFocus)
-			}
-			w.Flush()
-			m.printf("%d criteria. Points of focus are counted from the AICPA document for orientation only. Use --long for descriptions.\n", len(out))
-			return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&category, "category", "", "only this category: security, availability, processing-integrity, confidentiality, privacy")
@@ -81,18 +79,16 @@ func (m *Main) catalogDescriptionCriteria() *cobra.Command {
 		Short: "List the SOC 2 description criteria DC1 to DC9",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dcs := m.catalog().DescriptionCriteria
-			if m.cfg.json {
-				return m.printJSON(dcs)
-			}
-			for _, dc := range dcs {
-				note := ""
-				if dc.Type2Only {
-					note = " (Type 2 only)"
+			return show(m, m.catalog().DescriptionCriteria, func(dcs []catalog.DescriptionCriterion) error {
+				for _, dc := range dcs {
+					note := ""
+					if dc.Type2Only {
+						note = " (Type 2 only)"
+					}
+					m.printf("%s  %s%s\n  %s\n\n", dc.ID, dc.Title, note, wrap(dc.Explanation, 76, "  "))
 				}
-				m.printf("%s  %s%s\n  %s\n\n", dc.ID, dc.Title, note, wrap(dc.Explanation, 76, "  "))
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 }
@@ -119,19 +115,18 @@ func (m *Main) catalogObjectives() *cobra.Command {
 			if out == nil {
 				out = []catalog.Objective{}
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			last := ""
-			for _, o := range out {
-				if o.Template != last {
-					tp := c.Template(o.Template)
-					m.printf("%s: %s\n", tp.ID, tp.Name)
-					last = o.Template
+			return show(m, out, func(out []catalog.Objective) error {
+				last := ""
+				for _, o := range out {
+					if o.Template != last {
+						tp := c.Template(o.Template)
+						m.printf("%s: %s\n", tp.ID, tp.Name)
+						last = o.Template
+					}
+					m.printf("  %-7s %s: %s\n", o.ID, o.Area, o.Title)
 				}
-				m.printf("  %-7s %s: %s\n", o.ID, o.Area, o.Title)
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&template, "template", "", "only these templates (comma-separated): itgc, payroll, billing, claims, loan_servicing, custody, hosting")
@@ -159,23 +154,21 @@ func (m *Main) catalogControls() *cobra.Command {
 					out = append(out, *ctl)
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			if len(args) > 0 {
-				for _, ctl := range out {
-					m.printLibraryControl(ctl)
+			return show(m, out, func(out []catalog.Control) error {
+				if len(args) > 0 {
+					for _, ctl := range out {
+						m.printLibraryControl(ctl)
+					}
+					return nil
 				}
+				if err := rows(m.Stdout, "ID\tFREQUENCY\tNATURE\tCRITERIA / OBJECTIVES\tTITLE", out, func(ctl catalog.Control) []any {
+					return []any{ctl.ID, ctl.Frequency, ctl.Nature, shortList(append(append([]string{}, ctl.Criteria...), ctl.Objectives...), 4), ctl.Title}
+				}); err != nil {
+					return err
+				}
+				m.printf("%d controls. `attest catalog controls ID` shows one in full.\n", len(out))
 				return nil
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tFREQUENCY\tNATURE\tCRITERIA / OBJECTIVES\tTITLE")
-			for _, ctl := range out {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", ctl.ID, ctl.Frequency, ctl.Nature, shortList(append(append([]string{}, ctl.Criteria...), ctl.Objectives...), 4), ctl.Title)
-			}
-			w.Flush()
-			m.printf("%d controls. `attest catalog controls ID` shows one in full.\n", len(out))
-			return nil
+			})
 		},
 	}
 	fl := cmd.Flags()

@@ -106,25 +106,34 @@ func (m *Main) checkList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"checks": s.Checks, "errors": orEmpty(s.Errors)})
-			}
-			for _, c := range s.Checks {
-				origin := "built-in"
-				if !c.Builtin {
-					origin = c.File
-				}
-				m.printf("%-34s %-8s %-16s %s (%s; reads %s)\n", c.ID, c.Severity, strings.Join(c.Controls, ","), c.Title, origin, strings.Join(c.Reads, ", "))
-			}
-			m.printf("%d checks.\n", len(s.Checks))
-			if len(s.Errors) > 0 {
-				return failure{exitFailed}
-			}
-			return nil
+			return show(m, checksListed{s.Checks, orEmpty(s.Errors)}, m.printChecks)
 		},
 	}
 	c.Flags().StringVar(&f.dir, "checks", "", "also load the organization's own checks from this folder")
 	return c
+}
+
+// checksListed is what check list prints.
+type checksListed struct {
+	Checks []*check.Check    `json:"checks"`
+	Errors []check.LoadError `json:"errors"`
+}
+
+// printChecks lists the checks; a check that did not load fails the
+// command (with --json, the errors are in the JSON).
+func (m *Main) printChecks(v checksListed) error {
+	for _, c := range v.Checks {
+		origin := "built-in"
+		if !c.Builtin {
+			origin = c.File
+		}
+		m.printf("%-34s %-8s %-16s %s (%s; reads %s)\n", c.ID, c.Severity, strings.Join(c.Controls, ","), c.Title, origin, strings.Join(c.Reads, ", "))
+	}
+	m.printf("%d checks.\n", len(v.Checks))
+	if len(v.Errors) > 0 {
+		return failure{exitFailed}
+	}
+	return nil
 }
 
 func (m *Main) checkParams() *cobra.Command {
@@ -177,24 +186,27 @@ func (m *Main) checkTest() *cobra.Command {
 					failed++
 				}
 			}
-			if m.cfg.json {
-				m.printJSON(map[string]any{"tests": orEmpty(results), "failed": failed, "load_errors": orEmpty(s.Errors)})
-			} else {
-				for _, r := range results {
+			return findings(m, checksTested{failed, orEmpty(s.Errors), orEmpty(results)}, func(v checksTested) error {
+				for _, r := range v.Tests {
 					if !r.Pass {
 						m.printf("FAIL %s %s (%s:%d): %s\n", r.Check, r.Test, r.File, r.Line, r.Error)
 					}
 				}
-				m.printf("%d tests, %d passed, %d failed.\n", len(results), len(results)-failed, failed)
-			}
-			if failed > 0 || len(s.Errors) > 0 {
-				return failure{exitFailed}
-			}
-			return nil
+				m.printf("%d tests, %d passed, %d failed.\n", len(v.Tests), len(v.Tests)-v.Failed, v.Failed)
+				return nil
+			}, func(v checksTested) bool { return v.Failed > 0 || len(v.LoadErrors) > 0 })
 		},
 	}
 	f.bind(c)
 	return c
+}
+
+// checksTested is what check test prints (JSON keys in alphabetical order,
+// as they have always been printed).
+type checksTested struct {
+	Failed     int                `json:"failed"`
+	LoadErrors []check.LoadError  `json:"load_errors"`
+	Tests      []check.TestResult `json:"tests"`
 }
 
 func (m *Main) checkRun() *cobra.Command {
@@ -268,15 +280,7 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 			return err
 		}
 	}
-	if m.cfg.json {
-		m.printJSON(run)
-	} else {
-		m.printRun(run)
-	}
-	if run.Summary.Fail > 0 || run.Summary.Errors > 0 {
-		return failure{exitFailed}
-	}
-	return nil
+	return findings(m, run, m.printRun, func(run *check.Run) bool { return run.Summary.Fail > 0 || run.Summary.Errors > 0 })
 }
 
 // recorder keeps bytes as evidence (check.Keep): for a command, or once
@@ -425,7 +429,7 @@ func writeReport(path string, fill func(*bytes.Buffer) error) error {
 	return nil
 }
 
-func (m *Main) printRun(run *check.Run) {
+func (m *Main) printRun(run *check.Run) error {
 	for _, r := range run.Results {
 		switch r.Status {
 		case check.StatusFail:
@@ -451,6 +455,7 @@ func (m *Main) printRun(run *check.Run) {
 	if run.Evidence != nil {
 		m.printf("Recorded as evidence %d.\n", *run.Evidence)
 	}
+	return nil
 }
 
 // storeEvidence writes bytes to the blob store and records one evidence

@@ -22,22 +22,24 @@ func (m *Main) controlsCommand() *cobra.Command {
 
 func (m *Main) controlsList() *cobra.Command {
 	var status, owner, criterion, objective string
+	// total is how many controls the engagement has, for the text.
+	var total int
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the engagement's controls",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			s := d.db
-			ctls, err := s.Controls(ctx, e.ID)
+		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Control, error) {
+			ctls, err := d.db.Controls(ctx, e.ID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			var st attest.Status
 			if status != "" {
 				if st, err = attest.ParseStatus(status); err != nil {
-					return err
+					return nil, err
 				}
 			}
+			total = len(ctls)
 			out := []attest.Control{}
 			for _, c := range ctls {
 				if (st == "" || c.Status == st) &&
@@ -47,16 +49,14 @@ func (m *Main) controlsList() *cobra.Command {
 					out = append(out, c)
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
+			return out, nil
+		}, func(e *attest.Engagement, out []attest.Control) error {
+			if err := rows(m.Stdout, "ID\tSTATUS\tFREQUENCY\tOWNER\tMAPS TO\tTITLE", out, func(c attest.Control) []any {
+				return []any{c.ID, c.Status, c.Frequency, ownerWords(c), shortList(append(append([]string{}, c.Criteria...), c.Objectives...), 3), c.Title}
+			}); err != nil {
+				return err
 			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tSTATUS\tFREQUENCY\tOWNER\tMAPS TO\tTITLE")
-			for _, c := range out {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, c.Frequency, ownerWords(c), shortList(append(append([]string{}, c.Criteria...), c.Objectives...), 3), c.Title)
-			}
-			w.Flush()
-			m.printf("%d of %d controls in %s.\n", len(out), len(ctls), e.ID)
+			m.printf("%d of %d controls in %s.\n", len(out), total, e.ID)
 			return nil
 		}),
 	}
@@ -80,22 +80,13 @@ func (m *Main) controlsShow() *cobra.Command {
 		Use:   "show ID",
 		Short: "Show one control of the engagement",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			s := d.db
-			c, err := s.Control(ctx, e.ID, strings.ToUpper(args[0]))
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(c)
-			}
-			m.printControl(c)
-			return nil
-		}),
+		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*attest.Control, error) {
+			return d.db.Control(ctx, e.ID, strings.ToUpper(args[0]))
+		}, m.printControl),
 	}
 }
 
-func (m *Main) printControl(c *attest.Control) {
+func (m *Main) printControl(c *attest.Control) error {
 	m.printf("%s  %s\n\n  %s\n\n", c.ID, c.Title, wrap(c.Description, 76, "  "))
 	w := m.table()
 	reason := ""
@@ -111,6 +102,7 @@ func (m *Main) printControl(c *attest.Control) {
 			m.printf("  - %s\n", e)
 		}
 	}
+	return nil
 }
 
 func (m *Main) controlsSet() *cobra.Command {
@@ -123,7 +115,6 @@ func (m *Main) controlsSet() *cobra.Command {
   attest controls set PHY-01 --status not-applicable --reason "No offices: the whole team works remotely"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			var u engagement.ControlChange
 			fl := cmd.Flags()
 			if fl.Changed("owner") {
@@ -147,13 +138,13 @@ func (m *Main) controlsSet() *cobra.Command {
 			if u == (engagement.ControlChange{}) {
 				return &attest.Error{Code: attest.EINVALID, Message: "nothing to change", Hint: "pass --owner, --frequency, --due-days, --status, --reason or --description"}
 			}
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+			return writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*attest.Control, error) {
 				c, _, err := engagement.UpdateControl(ctx, d.db, m.change(), nil, e.ID, args[0], u)
-				if err != nil {
-					return err
-				}
-				return m.written(ctx, d, c, "Updated %s: %s, owner %s, %s (due %s).\n", c.ID, c.Status, ownerWords(*c), c.Frequency, attest.DueRule(c.Frequency, c.DueDays))
-			})
+				return c, err
+			}, func(c *attest.Control) error {
+				m.printf("Updated %s: %s, owner %s, %s (due %s).\n", c.ID, c.Status, ownerWords(*c), c.Frequency, attest.DueRule(c.Frequency, c.DueDays))
+				return nil
+			})(cmd, args)
 		},
 	}
 	fl := cmd.Flags()

@@ -213,30 +213,24 @@ func (m *Main) controlSet(ctx context.Context, d *data, e *attest.Engagement) (m
 }
 
 func (m *Main) descriptionShow() *cobra.Command {
+	// raw is the document as written, which the text shows.
+	var raw []byte
 	return &cobra.Command{
 		Use:   "show",
 		Short: "Show the current description inputs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			d, e, err := m.openEngagement(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			desc, raw, err := m.loadDescription(cmd.Context(), d, e)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(desc)
-			}
+		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*report.Description, error) {
+			desc, b, err := m.loadDescription(ctx, d, e)
+			raw = b
+			return desc, err
+		}, func(*report.Description) error {
 			if raw == nil {
 				m.printf("No description inputs yet: start from `attest description template`.\n")
 				return nil
 			}
-			_, err = m.Stdout.Write(raw)
+			_, err := m.Stdout.Write(raw)
 			return err
-		},
+		}),
 	}
 }
 
@@ -245,31 +239,35 @@ func (m *Main) descriptionCheck() *cobra.Command {
 		Use:   "check",
 		Short: "List description inputs that are missing or inconsistent; exits 1 when there are any",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+		RunE: finds(m, inEngagement(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (descriptionChecked, error) {
 			desc, _, err := m.loadDescription(ctx, d, e)
 			if err != nil {
-				return err
+				return descriptionChecked{}, err
 			}
 			ctls, err := m.controlSet(ctx, d, e)
 			if err != nil {
-				return err
+				return descriptionChecked{}, err
 			}
 			gaps := desc.Check(e, ctls)
 			missing := desc.MissingCSOCs(m.catalog(), e)
-			if m.cfg.json {
-				m.printJSON(map[string]any{"engagement": e.ID, "gaps": orEmpty(gaps), "missing_csocs": orEmpty(missing), "third_parties": orEmpty(desc.ThirdPartyRoles())})
-			} else {
-				for _, g := range gaps {
-					m.printf("%s: %s\n", g.Part, g.Detail)
-				}
-				m.printf("%d gap(s) in the description inputs of %s.\n", len(gaps), e.ID)
+			return descriptionChecked{e.ID, orEmpty(gaps), orEmpty(missing), orEmpty(desc.ThirdPartyRoles())}, nil
+		}), func(v descriptionChecked) error {
+			for _, g := range v.Gaps {
+				m.printf("%s: %s\n", g.Part, g.Detail)
 			}
-			if len(gaps) > 0 {
-				return failure{exitFailed}
-			}
+			m.printf("%d gap(s) in the description inputs of %s.\n", len(v.Gaps), v.Engagement)
 			return nil
-		}),
+		}, func(v descriptionChecked) bool { return len(v.Gaps) > 0 }),
 	}
+}
+
+// descriptionChecked is what description check prints (JSON keys in
+// alphabetical order, as they have always been printed).
+type descriptionChecked struct {
+	Engagement   string                `json:"engagement"`
+	Gaps         []report.Gap          `json:"gaps"`
+	MissingCSOCs []report.MissingCSOCs `json:"missing_csocs"`
+	ThirdParties []report.ThirdParty   `json:"third_parties"`
 }
 
 // storeDocument writes bytes to the blob store and records the document.

@@ -32,18 +32,17 @@ as a ledger entry.
 	return c
 }
 
-// loadRegister reads the current engagement's register as of today.
-func (m *Main) loadRegister(ctx context.Context) (*data, *attest.Engagement, *deviation.Register, error) {
-	d, e, err := m.openEngagement(ctx)
-	if err != nil {
-		return nil, nil, nil, err
+// inRegister is what a command does with the engagement's register of
+// known deviations, read as of now.
+func inRegister[T any](m *Main, fn func(ctx context.Context, d *data, r *deviation.Register, args []string) (T, error)) func(context.Context, *data, *attest.Engagement, []string) (T, error) {
+	return func(ctx context.Context, d *data, e *attest.Engagement, args []string) (T, error) {
+		r, err := report.LoadRegister(ctx, d.db, d.blobs, e, m.Now())
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return fn(ctx, d, r, args)
 	}
-	r, err := report.LoadRegister(ctx, d.db, d.blobs, e, m.Now())
-	if err != nil {
-		d.Close()
-		return nil, nil, nil, err
-	}
-	return d, e, r, nil
 }
 
 func (m *Main) deviationsList() *cobra.Command {
@@ -52,12 +51,7 @@ func (m *Main) deviationsList() *cobra.Command {
 		Use:   "list [--undisclosed]",
 		Short: "List the known deviations, with their disclosure to the service auditor",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			d, _, r, err := m.loadRegister(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: readsIn(m, inRegister(m, func(_ context.Context, _ *data, r *deviation.Register, _ []string) (*deviation.Register, error) {
 			if undisclosed {
 				var keep []deviation.Deviation
 				for _, x := range r.Deviations {
@@ -67,23 +61,19 @@ func (m *Main) deviationsList() *cobra.Command {
 				}
 				r.Deviations = orEmpty(keep)
 			}
-			if m.cfg.json {
-				return m.printJSON(r)
-			}
-			m.printRegister(r)
-			return nil
-		},
+			return r, nil
+		}), m.printRegister),
 	}
 	c.Flags().BoolVar(&undisclosed, "undisclosed", false, "only those not yet disclosed")
 	return c
 }
 
-func (m *Main) printRegister(r *deviation.Register) {
+func (m *Main) printRegister(r *deviation.Register) error {
 	m.printf("Known deviations of %s (%s), %s to %s: %d, %d disclosed, %d not yet disclosed.\n", r.Engagement, r.Label, r.From, r.Through,
 		len(r.Deviations), r.Disclosed, r.Undisclosed)
 	if len(r.Deviations) == 0 {
 		m.printf("Attest holds no deviation for these dates. Add any other that management knows of to the drafts in its own words.\n")
-		return
+		return nil
 	}
 	w := m.table()
 	fmt.Fprintln(w, "ID\tDATE\tDISCLOSED\tDEVIATION")
@@ -103,6 +93,7 @@ func (m *Main) printRegister(r *deviation.Register) {
 	if r.Undisclosed > 0 {
 		m.printf("\nManagement discloses every known deviation to the service auditor: once told, record it with\n  attest deviations disclose ID... --to NAME [--on DATE]\n")
 	}
+	return nil
 }
 
 func short(s string, n int) string {
@@ -117,42 +108,39 @@ func (m *Main) deviationsShow() *cobra.Command {
 		Use:   "show ID",
 		Short: "Show one known deviation: what, where Attest found it, its disclosure and the documents it feeds",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			d, _, r, err := m.loadRegister(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			x, err := r.Find(strings.TrimSpace(args[0]))
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(x)
-			}
-			m.printf("%s\n  what:       %s\n  kind:       %s\n  date:       %s\n  found in:   %s\n", x.ID, deviation.Summary(*x), x.Kind, x.Date, x.Source)
-			if len(x.Controls) > 1 {
-				m.printf("  controls:   %s\n", strings.Join(x.Controls, ", "))
-			}
-			if x.Systematic {
-				m.printf("  recorded as systematic (same cause recurring)\n")
-			}
-			if x.Response != "" {
-				m.printf("  response:   %s\n", x.Response)
-			}
-			m.printf("  feeds:      %s\n", strings.Join(x.Feeds, ", "))
-			if x.Disclosure == nil {
-				m.printf("  disclosed:  not yet: disclose it to the service auditor, then record it (attest deviations disclose %s --to NAME)\n", x.ID)
-			} else {
-				m.printf("  disclosed:  to %s on %s (recorded by %s, ledger entry %d)", x.Disclosure.To, x.Disclosure.On, x.Disclosure.By, x.Disclosure.Entry)
-				if x.Disclosure.Note != "" {
-					m.printf(": %s", x.Disclosure.Note)
-				}
-				m.printf("\n")
-			}
-			return nil
-		},
+		RunE: readsIn(m, inRegister(m, func(_ context.Context, _ *data, r *deviation.Register, args []string) (*deviation.Deviation, error) {
+			return r.Find(strings.TrimSpace(args[0]))
+		}), m.printDeviation),
 	}
+}
+
+func (m *Main) printDeviation(x *deviation.Deviation) error {
+	m.printf("%s\n  what:       %s\n  kind:       %s\n  date:       %s\n  found in:   %s\n", x.ID, deviation.Summary(*x), x.Kind, x.Date, x.Source)
+	if len(x.Controls) > 1 {
+		m.printf("  controls:   %s\n", strings.Join(x.Controls, ", "))
+	}
+	if x.Systematic {
+		m.printf("  recorded as systematic (same cause recurring)\n")
+	}
+	if x.Response != "" {
+		m.printf("  response:   %s\n", x.Response)
+	}
+	m.printf("  feeds:      %s\n", strings.Join(x.Feeds, ", "))
+	if x.Disclosure == nil {
+		m.printf("  disclosed:  not yet: disclose it to the service auditor, then record it (attest deviations disclose %s --to NAME)\n", x.ID)
+	} else {
+		m.printf("  disclosed:  to %s on %s (recorded by %s, ledger entry %d)", x.Disclosure.To, x.Disclosure.On, x.Disclosure.By, x.Disclosure.Entry)
+		if x.Disclosure.Note != "" {
+			m.printf(": %s", x.Disclosure.Note)
+		}
+		m.printf("\n")
+	}
+	return nil
+}
+
+// disclosed is what deviations disclose answers.
+type disclosed struct {
+	Disclosures []attest.Disclosure `json:"disclosures"`
 }
 
 func (m *Main) deviationsDisclose() *cobra.Command {
@@ -165,30 +153,17 @@ the deviations named (identifiers from attest deviations list): who was told
 (--to; default the engagement's one named auditor) and on which day (--on;
 default today, never in the future). All are recorded or none.`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, _, r, err := m.loadRegister(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: writesIn(m, inRegister(m, func(ctx context.Context, d *data, r *deviation.Register, args []string) (disclosed, error) {
 			req.IDs = args
 			// The command line acts as the local operator: management.
 			out, err := deviation.Disclose(ctx, d.db, m.change(), nil, r, req)
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"disclosures": out})
-			}
-			for _, x := range out {
+			return disclosed{out}, err
+		}), func(v disclosed) error {
+			for _, x := range v.Disclosures {
 				m.printf("Disclosed %s to %s on %s (ledger entry %d).\n", x.Deviation, x.To, x.On, x.Entry)
 			}
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&req.To, "to", "", "who at the service auditor was told (default: the engagement's one named auditor)")
 	c.Flags().StringVar(&req.On, "on", "", "the day it was disclosed (YYYY-MM-DD; default today)")

@@ -263,43 +263,42 @@ func readRecommendation(path string, lagSet bool, lag int, today time.Time) (*sc
 	return scope.Decide(a, opts), nil
 }
 
+// listedEngagement is an engagement as engagement list shows it: marked
+// when it is the current one.
+type listedEngagement struct {
+	attest.Engagement
+	Current bool `json:"current"`
+}
+
 func (m *Main) engagementList() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List engagements",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			s := d.db
-			all, err := s.Engagements(ctx)
+		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]listedEngagement, error) {
+			all, err := d.db.Engagements(ctx)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			current, _ := s.Setting(ctx, currentEngagementKey)
-			if m.cfg.json {
-				type row struct {
-					attest.Engagement
-					Current bool `json:"current"`
-				}
-				out := []row{}
-				for _, e := range all {
-					out = append(out, row{e, e.ID == current})
-				}
-				return m.printJSON(out)
+			current, _ := d.db.Setting(ctx, currentEngagementKey)
+			out := []listedEngagement{}
+			for _, e := range all {
+				out = append(out, listedEngagement{e, e.ID == current})
 			}
+			return out, nil
+		}, func(all []listedEngagement) error {
 			if len(all) == 0 {
 				m.printf("No engagements yet. Run `attest scope`, then `attest engagement create`.\n")
 				return nil
 			}
-			w := m.table()
-			fmt.Fprintln(w, "\tID\tREPORT\tSCOPE\tWHEN\tREPORT DATE\tFIRM")
-			for _, e := range all {
+			return rows(m.Stdout, "\tID\tREPORT\tSCOPE\tWHEN\tREPORT DATE\tFIRM", all, func(l listedEngagement) []any {
+				e := &l.Engagement
 				mark := ""
-				if e.ID == current {
+				if l.Current {
 					mark = "*"
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, e.ID, label(&e), scopeWords(&e), describeWhen(&e), dashStr(e.ReportDate), dashStr(e.Firm))
-			}
-			return w.Flush()
+				return []any{mark, e.ID, label(e), scopeWords(e), describeWhen(e), dashStr(e.ReportDate), dashStr(e.Firm)}
+			})
 		}),
 	}
 }
@@ -325,23 +324,42 @@ func dashStr(s string) string {
 	return s
 }
 
+// madeCurrent is the engagement that engagement use made the current one.
+type madeCurrent struct {
+	ID string `json:"current"`
+	e  *attest.Engagement
+}
+
 func (m *Main) engagementUse() *cobra.Command {
 	return &cobra.Command{
 		Use:   "use ID",
 		Short: "Make an engagement the current one",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			s := d.db
-			e, err := s.Engagement(ctx, args[0])
+		// A setting of this installation, not a ledger entry: no
+		// checkpoint to sign.
+		RunE: reads(m, func(ctx context.Context, d *data, args []string) (madeCurrent, error) {
+			e, err := d.db.Engagement(ctx, args[0])
 			if err != nil {
-				return err
+				return madeCurrent{}, err
 			}
-			if err := s.SetSetting(ctx, currentEngagementKey, e.ID); err != nil {
-				return err
+			if err := d.db.SetSetting(ctx, currentEngagementKey, e.ID); err != nil {
+				return madeCurrent{}, err
 			}
-			return m.answer(map[string]string{"current": e.ID}, "Current engagement: %s (%s)\n", e.ID, label(e))
+			return madeCurrent{e.ID, e}, nil
+		}, func(c madeCurrent) error {
+			m.printf("Current engagement: %s (%s)\n", c.ID, label(c.e))
+			return nil
 		}),
 	}
+}
+
+// engagementView is what engagement show prints (JSON keys in
+// alphabetical order, as they have always been printed).
+type engagementView struct {
+	ByStatus   map[attest.Status]int `json:"by_status"`
+	Controls   int                   `json:"controls"`
+	Engagement *attest.Engagement    `json:"engagement"`
+	Exclusions []attest.Exclusion    `json:"exclusions"`
 }
 
 func (m *Main) engagementShow() *cobra.Command {
@@ -350,49 +368,59 @@ func (m *Main) engagementShow() *cobra.Command {
 		Short: "Show an engagement: scope, dates, controls by status, exclusions",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			if len(args) == 1 {
 				m.cfg.engagement = args[0]
 			}
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
-				s := d.db
-				ctls, err := s.Controls(ctx, e.ID)
-				if err != nil {
-					return err
-				}
-				xs, err := s.Exclusions(ctx, e.ID)
-				if err != nil {
-					return err
-				}
-				byStatus := map[attest.Status]int{}
-				for _, c := range ctls {
-					byStatus[c.Status]++
-				}
-				if m.cfg.json {
-					return m.printJSON(map[string]any{"engagement": e, "controls": len(ctls), "by_status": byStatus, "exclusions": xs})
-				}
-				w := m.table()
-				fmt.Fprintf(w, "Engagement\t%s (%s)\nReport\t%s\nScope\t%s\nWhen\t%s\nExpected report date\t%s\nService auditor\t%s\n",
-					e.ID, e.Name, label(e), scopeWords(e), describeWhen(e), dashStr(e.ReportDate), dashStr(e.Firm))
-				fmt.Fprintf(w, "Controls\t%d (", len(ctls))
-				for i, st := range attest.Statuses {
-					if i > 0 {
-						fmt.Fprint(w, ", ")
-					}
-					fmt.Fprintf(w, "%d %s", byStatus[st], st)
-				}
-				fmt.Fprintln(w, ")")
-				w.Flush()
-				if len(xs) > 0 {
-					m.printf("\nCriteria proposed as not relevant (subject to the service auditor's agreement):\n")
-					for _, x := range xs {
-						m.printf("  %s: %s\n", x.CriterionID, x.Reason)
-					}
-				}
-				return nil
-			})
+			return readsIn(m, m.showEngagement, m.printEngagement)(cmd, args)
 		},
 	}
+}
+
+func (m *Main) showEngagement(ctx context.Context, d *data, e *attest.Engagement, _ []string) (engagementView, error) {
+	ctls, err := d.db.Controls(ctx, e.ID)
+	if err != nil {
+		return engagementView{}, err
+	}
+	xs, err := d.db.Exclusions(ctx, e.ID)
+	if err != nil {
+		return engagementView{}, err
+	}
+	byStatus := map[attest.Status]int{}
+	for _, c := range ctls {
+		byStatus[c.Status]++
+	}
+	return engagementView{byStatus, len(ctls), e, xs}, nil
+}
+
+func (m *Main) printEngagement(v engagementView) error {
+	e := v.Engagement
+	w := m.table()
+	fmt.Fprintf(w, "Engagement\t%s (%s)\nReport\t%s\nScope\t%s\nWhen\t%s\nExpected report date\t%s\nService auditor\t%s\n",
+		e.ID, e.Name, label(e), scopeWords(e), describeWhen(e), dashStr(e.ReportDate), dashStr(e.Firm))
+	fmt.Fprintf(w, "Controls\t%d (", v.Controls)
+	for i, st := range attest.Statuses {
+		if i > 0 {
+			fmt.Fprint(w, ", ")
+		}
+		fmt.Fprintf(w, "%d %s", v.ByStatus[st], st)
+	}
+	fmt.Fprintln(w, ")")
+	w.Flush()
+	if len(v.Exclusions) > 0 {
+		m.printf("\nCriteria proposed as not relevant (subject to the service auditor's agreement):\n")
+		for _, x := range v.Exclusions {
+			m.printf("  %s: %s\n", x.CriterionID, x.Reason)
+		}
+	}
+	return nil
+}
+
+// excluded is what engagement exclude answers (JSON keys in alphabetical
+// order, as they have always been printed).
+type excluded struct {
+	Exclusion *attest.Exclusion `json:"exclusion"`
+	Subject   bool              `json:"subject_to_auditor_agreement"`
+	Warnings  []string          `json:"warnings"`
 }
 
 func (m *Main) engagementExclude() *cobra.Command {
@@ -405,20 +433,19 @@ system, and why. The reason feeds DC8 of the description and is subject to
 the service auditor's agreement. "We have no control for it" is never a
 reason: that is a gap to close.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
-				x, warnings, err := engagement.Exclude(ctx, d.db, m.catalog(), m.change(), nil, e, args[0], reason)
-				if err != nil {
-					return err
-				}
-				for _, w := range warnings {
-					m.warn(w)
-				}
-				return m.written(ctx, d, map[string]any{"exclusion": x, "warnings": warnings, "subject_to_auditor_agreement": true},
-					"%s proposed as not relevant to %s.\n", x.CriterionID, e.ID)
-			})
-		},
+		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (excluded, error) {
+			x, warnings, err := engagement.Exclude(ctx, d.db, m.catalog(), m.change(), nil, e, args[0], reason)
+			if err != nil {
+				return excluded{}, err
+			}
+			for _, w := range warnings {
+				m.warn(w)
+			}
+			return excluded{x, true, warnings}, nil
+		}, func(v excluded) error {
+			m.printf("%s proposed as not relevant to %s.\n", v.Exclusion.CriterionID, v.Exclusion.EngagementID)
+			return nil
+		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the criterion is not relevant to the system (required)")
 	return cmd
@@ -429,15 +456,15 @@ func (m *Main) engagementInclude() *cobra.Command {
 		Use:   "include CRITERION",
 		Short: "Withdraw an exclusion: the criterion is in scope again",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
-				id, err := engagement.Include(ctx, d.db, m.change(), nil, e.ID, args[0])
-				if err != nil {
-					return err
-				}
-				return m.written(ctx, d, map[string]string{"included": id, "engagement": e.ID}, "%s is in scope of %s again.\n", id, e.ID)
-			})
-		},
+		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (map[string]string, error) {
+			id, err := engagement.Include(ctx, d.db, m.change(), nil, e.ID, args[0])
+			if err != nil {
+				return nil, err
+			}
+			return map[string]string{"included": id, "engagement": e.ID}, nil
+		}, func(v map[string]string) error {
+			m.printf("%s is in scope of %s again.\n", v["included"], v["engagement"])
+			return nil
+		}),
 	}
 }

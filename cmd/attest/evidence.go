@@ -53,24 +53,18 @@ func (m *Main) evidenceList() *cobra.Command {
 		Use:   "list",
 		Short: "List evidence",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			list, err := d.db.EvidenceList(ctx, strings.ToUpper(control), all)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(list)
-			}
-			w := m.table()
-			fmt.Fprintln(w, "ID\tCOVERS\tPERFORMED\tCONTROLS\tSIZE\tNAME\tADDED BY\tNOTE")
-			for _, e := range list {
+		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]attest.Evidence, error) {
+			return d.db.EvidenceList(ctx, strings.ToUpper(control), all)
+		}, func(list []attest.Evidence) error {
+			if err := rows(m.Stdout, "ID\tCOVERS\tPERFORMED\tCONTROLS\tSIZE\tNAME\tADDED BY\tNOTE", list, func(e attest.Evidence) []any {
 				note := e.Note
 				if e.Retraction != nil {
 					note = "RETRACTED: " + e.Retraction.Reason
 				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Covered(), dashStr(e.PerformedOn), shortList(e.Controls, 3), humanBytes(e.Size), e.Name, e.AddedBy, note)
+				return []any{e.ID, e.Covered(), dashStr(e.PerformedOn), shortList(e.Controls, 3), humanBytes(e.Size), e.Name, e.AddedBy, note}
+			}); err != nil {
+				return err
 			}
-			w.Flush()
 			m.printf("%d evidence items.\n", len(list))
 			return nil
 		}),
@@ -99,41 +93,55 @@ func (m *Main) evidenceShow() *cobra.Command {
 		Use:   "show ID",
 		Short: "Show one evidence item and check its bytes",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onRecord(parseID, func(ctx context.Context, id int64, d *data) error {
-			e, err := d.db.Evidence(ctx, id)
-			if err != nil {
-				return err
-			}
-			var verr error
-			if e.PurgedAt == "" {
-				_, verr = d.blobs.Verify(blob.Ref(e.Ref))
-			}
-			intact := verr == nil
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"evidence": e, "intact": intact})
-			}
-			w := m.table()
-			fmt.Fprintf(w, "Evidence\t%d\nName\t%s\nControls\t%s\nCovers\t%s\nPerformed\t%s\n", e.ID, e.Name, strings.Join(e.Controls, ", "),
-				strings.Replace(e.Covered(), "..", " to ", 1), performedText(*e))
-			fmt.Fprintf(w, "Size\t%s (%d bytes)\nType\t%s\nSHA-256\t%s\nAdded\t%s by %s (%s)\nSource\t%s\nNote\t%s\nLedger entry\t%d\n",
-				humanBytes(e.Size), e.Size, e.MediaType, e.Ref, e.AddedAt, e.AddedBy, e.Method, dashStr(e.Source), dashStr(e.Note), e.Entry)
-			if e.Retraction != nil {
-				fmt.Fprintf(w, "Retracted\t%s by %s: %s (entry %d)\n", e.Retraction.At, e.Retraction.By, e.Retraction.Reason, e.Retraction.Entry)
-			}
-			if e.PurgedAt != "" {
-				fmt.Fprintf(w, "Bytes\tpurged on %s under the retention rule\n", e.PurgedAt)
-			} else if intact {
-				fmt.Fprintf(w, "Bytes\tintact (re-hashed now)\n")
-			} else {
-				fmt.Fprintf(w, "Bytes\tNOT INTACT: %s\n", attest.ErrorMessage(verr))
-			}
-			w.Flush()
-			if !intact {
-				return failure{exitFailed}
-			}
-			return nil
+		RunE: onNumber(parseID, func(id int64) runner {
+			return reads(m, func(ctx context.Context, d *data, _ []string) (evidenceShown, error) {
+				e, err := d.db.Evidence(ctx, id)
+				if err != nil {
+					return evidenceShown{}, err
+				}
+				var verr error
+				if e.PurgedAt == "" {
+					_, verr = d.blobs.Verify(blob.Ref(e.Ref))
+				}
+				return evidenceShown{e, verr == nil, verr}, nil
+			}, m.printEvidence)
 		}),
 	}
+}
+
+// evidenceShown is what evidence show prints (JSON keys in alphabetical
+// order, as they have always been printed): the record, and whether its
+// bytes are intact (verr says why not).
+type evidenceShown struct {
+	Evidence *attest.Evidence `json:"evidence"`
+	Intact   bool             `json:"intact"`
+	verr     error
+}
+
+// printEvidence shows one evidence item; bytes that are not intact fail
+// the command.
+func (m *Main) printEvidence(v evidenceShown) error {
+	e, intact, verr := v.Evidence, v.Intact, v.verr
+	w := m.table()
+	fmt.Fprintf(w, "Evidence\t%d\nName\t%s\nControls\t%s\nCovers\t%s\nPerformed\t%s\n", e.ID, e.Name, strings.Join(e.Controls, ", "),
+		strings.Replace(e.Covered(), "..", " to ", 1), performedText(*e))
+	fmt.Fprintf(w, "Size\t%s (%d bytes)\nType\t%s\nSHA-256\t%s\nAdded\t%s by %s (%s)\nSource\t%s\nNote\t%s\nLedger entry\t%d\n",
+		humanBytes(e.Size), e.Size, e.MediaType, e.Ref, e.AddedAt, e.AddedBy, e.Method, dashStr(e.Source), dashStr(e.Note), e.Entry)
+	if e.Retraction != nil {
+		fmt.Fprintf(w, "Retracted\t%s by %s: %s (entry %d)\n", e.Retraction.At, e.Retraction.By, e.Retraction.Reason, e.Retraction.Entry)
+	}
+	if e.PurgedAt != "" {
+		fmt.Fprintf(w, "Bytes\tpurged on %s under the retention rule\n", e.PurgedAt)
+	} else if intact {
+		fmt.Fprintf(w, "Bytes\tintact (re-hashed now)\n")
+	} else {
+		fmt.Fprintf(w, "Bytes\tNOT INTACT: %s\n", attest.ErrorMessage(verr))
+	}
+	w.Flush()
+	if !intact {
+		return failure{exitFailed}
+	}
+	return nil
 }
 
 // manifestItem is one exported file with what an auditor needs to check it.
@@ -172,29 +180,32 @@ so the recipient can check each item with ` + "`attest ledger verify-proof`" + `
 and the SHA-256 of each file with any tool.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			if out == "" {
 				return attest.Errorf(attest.EINVALID, "say where to export: --out DIR (a new folder)")
 			}
 			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 				return attest.Errorf(attest.EINVALID, "%s is not empty: export into a new folder", out)
 			}
-			return m.withData(ctx, func(d *data) error {
+			// The export signs a checkpoint of its own (exportEvidence).
+			return reads(m, func(ctx context.Context, d *data, _ []string) (exported, error) {
 				items, err := m.exportEvidence(ctx, d, out, strings.ToUpper(control))
-				if err != nil {
-					return err
-				}
-				if m.cfg.json {
-					return m.printJSON(map[string]any{"out": out, "items": items})
-				}
-				m.printf("Exported %d evidence items to %s with manifest.json, checkpoint, ledger.pub and a proof per item.\n", len(items), out)
+				return exported{items, out}, err
+			}, func(v exported) error {
+				m.printf("Exported %d evidence items to %s with manifest.json, checkpoint, ledger.pub and a proof per item.\n", len(v.Items), v.Out)
 				return nil
-			})
+			})(cmd, args)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "a new folder to write to")
 	cmd.Flags().StringVar(&control, "control", "", "only evidence for this control")
 	return cmd
+}
+
+// exported is what evidence export answers (JSON keys in alphabetical
+// order, as they have always been printed).
+type exported struct {
+	Items []manifestItem `json:"items"`
+	Out   string         `json:"out"`
 }
 
 func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string) ([]manifestItem, error) {
@@ -208,15 +219,7 @@ func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string)
 	if err := os.MkdirAll(filepath.Join(out, "proofs"), 0o755); err != nil {
 		return nil, attest.Errorf(attest.EINVALID, "create %s: %v", out, err)
 	}
-	signed, err := d.checkpoint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := d.publicKey()
-	if err != nil {
-		return nil, err
-	}
-	cp, err := ledger.Open(signed, pub)
+	signed, pub, cp, err := d.signedNow(ctx)
 	if err != nil {
 		return nil, err
 	}

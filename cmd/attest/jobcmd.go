@@ -408,35 +408,42 @@ func (m *Main) jobList() *cobra.Command {
 			default:
 				return attest.Errorf(attest.EINVALID, "--state %q: want queued, running, done or failed", state)
 			}
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			l, err := d.db.Jobs(cmd.Context(), state, limit)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"jobs": l})
-			}
-			for _, j := range l {
-				extra := ""
-				if j.LockedBy != "" && j.State == attest.JobRunning {
-					extra = " on " + j.LockedBy
-				}
-				if j.LastError != "" {
-					extra += "; last error: " + j.LastError
-				}
-				m.printf("%6d  %-13s %-8s attempt %d/%d  due %s%s\n", j.ID, j.Kind, j.State, j.Attempts, j.MaxAttempts, j.RunAt.Format(time.RFC3339), extra)
-			}
-			m.printf("%d jobs.\n", len(l))
-			return nil
+			return reads(m, func(ctx context.Context, d *data, _ []string) (jobsListed, error) {
+				l, err := d.db.Jobs(ctx, state, limit)
+				return jobsListed{l}, err
+			}, m.printJobs)(cmd, args)
 		},
 	}
 	c.Flags().StringVar(&state, "state", "", "only jobs in this state: queued, running, done, failed")
 	c.Flags().IntVar(&limit, "limit", 100, "at most this many")
 	return c
+}
+
+// jobsListed is what job list prints.
+type jobsListed struct {
+	Jobs []attest.Job `json:"jobs"`
+}
+
+func (m *Main) printJobs(v jobsListed) error {
+	for _, j := range v.Jobs {
+		extra := ""
+		if j.LockedBy != "" && j.State == attest.JobRunning {
+			extra = " on " + j.LockedBy
+		}
+		if j.LastError != "" {
+			extra += "; last error: " + j.LastError
+		}
+		m.printf("%6d  %-13s %-8s attempt %d/%d  due %s%s\n", j.ID, j.Kind, j.State, j.Attempts, j.MaxAttempts, j.RunAt.Format(time.RFC3339), extra)
+	}
+	m.printf("%d jobs.\n", len(v.Jobs))
+	return nil
+}
+
+// jobQueued is what job enqueue answers (JSON keys in alphabetical order,
+// as they have always been printed).
+type jobQueued struct {
+	Created bool        `json:"created"`
+	Job     *attest.Job `json:"job"`
 }
 
 func (m *Main) jobEnqueue() *cobra.Command {
@@ -461,24 +468,19 @@ payload.`,
 			if maxAttempts < 1 || maxAttempts > 100 {
 				return attest.Errorf(attest.EINVALID, "--max-attempts %d: want 1 to 100", maxAttempts)
 			}
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			j, created, err := d.db.EnqueueJob(cmd.Context(), attest.Job{Kind: args[0], Payload: raw, Key: key, MaxAttempts: maxAttempts}, m.Now())
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"job": j, "created": created})
-			}
-			if created {
-				m.printf("Queued job %d (%s).\n", j.ID, j.Kind)
-			} else {
-				m.printf("Job %d already has key %s (%s, %s).\n", j.ID, key, j.Kind, j.State)
-			}
-			return nil
+			// The queue is not the ledger: no checkpoint to sign.
+			return reads(m, func(ctx context.Context, d *data, args []string) (jobQueued, error) {
+				j, created, err := d.db.EnqueueJob(ctx, attest.Job{Kind: args[0], Payload: raw, Key: key, MaxAttempts: maxAttempts}, m.Now())
+				return jobQueued{created, j}, err
+			}, func(v jobQueued) error {
+				j := v.Job
+				if v.Created {
+					m.printf("Queued job %d (%s).\n", j.ID, j.Kind)
+				} else {
+					m.printf("Job %d already has key %s (%s, %s).\n", j.ID, key, j.Kind, j.State)
+				}
+				return nil
+			})(cmd, args)
 		},
 	}
 	c.Flags().StringVar(&payload, "payload", "{}", "the job's payload, JSON")

@@ -35,44 +35,51 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 		Use:   "checkpoint",
 		Short: "Sign and print the ledger's tree head now",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			signed, err := d.checkpoint(ctx)
+		// The checkpoint is the command's own act: reads, signing no
+		// second one after it.
+		RunE: reads(m, func(ctx context.Context, d *data, _ []string) (map[string]any, error) {
+			signed, _, cp, err := d.signedNow(ctx)
 			if err != nil {
-				return err
-			}
-			pub, err := d.publicKey()
-			if err != nil {
-				return err
-			}
-			cp, err := ledger.Open(signed, pub)
-			if err != nil {
-				return err
+				return nil, err
 			}
 			if err := outputFolder("--out", out); err != nil {
-				return err
+				return nil, err
 			}
+			res := map[string]any{"origin": cp.Origin, "size": cp.Size, "root": cp.Root.String(), "note": string(signed)}
 			if out != "" {
 				if err := writeFileAtomic(out, signed); err != nil {
-					return attest.Errorf(attest.EINVALID, "--out %s: %v", out, unwrapPathErr(err))
+					return nil, attest.Errorf(attest.EINVALID, "--out %s: %v", out, unwrapPathErr(err))
 				}
+				res["out"] = out
 			}
-			if m.cfg.json {
-				res := map[string]any{"origin": cp.Origin, "size": cp.Size, "root": cp.Root.String(), "note": string(signed)}
-				if out != "" {
-					res["out"] = out
-				}
-				return m.printJSON(res)
-			}
+			return res, nil
+		}, func(res map[string]any) error {
 			if out != "" {
-				m.printf("Wrote the signed checkpoint of %d entries to %s: keep it outside the data directory; attest verify --checkpoint %s later shows that nothing it covers changed.\n", cp.Size, out, out)
+				m.printf("Wrote the signed checkpoint of %d entries to %s: keep it outside the data directory; attest verify --checkpoint %s later shows that nothing it covers changed.\n", res["size"], out, out)
 				return nil
 			}
-			m.printf("%s", signed)
+			m.printf("%s", res["note"])
 			return nil
 		}),
 	}
 	cmd.Flags().StringVar(&out, "out", "", "also write the signed checkpoint to this file")
 	return cmd
+}
+
+// signedNow signs a checkpoint of the ledger now and opens it with the
+// data directory's public key: the signed note, the key and the tree head
+// it holds.
+func (d *data) signedNow(ctx context.Context) ([]byte, string, ledger.Checkpoint, error) {
+	signed, err := d.checkpoint(ctx)
+	if err != nil {
+		return nil, "", ledger.Checkpoint{}, err
+	}
+	pub, err := d.publicKey()
+	if err != nil {
+		return nil, "", ledger.Checkpoint{}, err
+	}
+	cp, err := ledger.Open(signed, pub)
+	return signed, pub, cp, err
 }
 
 func (m *Main) ledgerKey() *cobra.Command {

@@ -81,34 +81,25 @@ that is the service auditor's conclusion. A missed or late occurrence, and a
 deviation, is a known deviation: management discloses it to the service
 auditor.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, e, err := m.openEngagement(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
+		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*periodJSON, error) {
 			when := m.today()
 			if asOf != "" {
+				var err error
 				if when, err = attest.ParseDate(asOf); err != nil {
-					return attest.Errorf(attest.EINVALID, "--as-of %q: want YYYY-MM-DD", asOf)
+					return nil, attest.Errorf(attest.EINVALID, "--as-of %q: want YYYY-MM-DD", asOf)
 				}
 			}
 			out, err := m.computePeriod(ctx, d.db, e, strings.ToUpper(control), when)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if !occurrences {
 				for i := range out.Controls {
 					out.Controls[i].Occurrences = nil
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(out)
-			}
-			m.printPeriod(e, out)
-			return nil
-		},
+			return out, nil
+		}, m.printPeriod),
 	}
 	cmd.Flags().StringVar(&control, "control", "", "only this control")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "the state on this date (default today)")
@@ -189,7 +180,7 @@ func (m *Main) cell(s period.State) string {
 	return cellGlyph[s]
 }
 
-func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
+func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) error {
 	m.printf("%s: period %s to %s, as of %s\n", e.ID, out.Period.Start, out.Period.End, out.AsOf)
 	m.printf("Legend: %s present  %s late  %s deviation (preventive, performed after the event)  %s missed  %s not required  %s upcoming\n\n",
 		m.cell(period.Present), m.cell(period.Late), m.cell(period.Deviation), m.cell(period.Missed), m.cell(period.NotRequired), m.cell(period.Upcoming))
@@ -262,6 +253,7 @@ func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) {
 			m.printf("  ! %s\n", w)
 		}
 	}
+	return nil
 }
 
 // performedWords says when a late or deviating occurrence was performed,
@@ -289,20 +281,10 @@ id) are skipped. A malformed row stops the import with its line number;
 nothing is imported then.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			if control == "" || file == "" {
 				return attest.Errorf(attest.EINVALID, "events import needs --control ID and --file CSV")
 			}
 			events, err := readEvents(file)
-			if err != nil {
-				return err
-			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			id, err := requireControl(ctx, d.db, control)
 			if err != nil {
 				return err
 			}
@@ -312,18 +294,13 @@ nothing is imported then.`,
 					events[i].Source = file
 				}
 			}
-			n, err := d.db.ImportEvents(ctx, m.change(), id, events)
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"control": id, "read": len(events), "added": n})
-			}
-			m.printf("Imported %d new events for %s (%d read, %d already there).\n", n, id, len(events), len(events)-n)
-			return nil
+			return writesControl(m, &control, func(ctx context.Context, d *data, id string) (eventsImported, error) {
+				n, err := d.db.ImportEvents(ctx, m.change(), id, events)
+				return eventsImported{n, id, len(events)}, err
+			}, func(v eventsImported) error {
+				m.printf("Imported %d new events for %s (%d read, %d already there).\n", v.Added, v.Control, v.Read, v.Read-v.Added)
+				return nil
+			})(cmd, args)
 		},
 	}
 	imp.Flags().StringVar(&control, "control", "", "the event-driven control")
@@ -331,6 +308,14 @@ nothing is imported then.`,
 	imp.Flags().StringVar(&source, "source", "", "the system the population came from (default: the file name)")
 	cmd.AddCommand(imp)
 	return cmd
+}
+
+// eventsImported is what events import answers (JSON keys in alphabetical
+// order, as they have always been printed).
+type eventsImported struct {
+	Added   int    `json:"added"`
+	Control string `json:"control"`
+	Read    int    `json:"read"`
 }
 
 // readEvents reads an events CSV file.
@@ -356,7 +341,6 @@ deviation). Give the evidence that shows it, such as the empty population,
 with --evidence.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			a, b, ok := strings.Cut(window, "..")
 			s, err1 := attest.ParseDate(a)
 			e, err2 := attest.ParseDate(b)
@@ -366,30 +350,15 @@ with --evidence.`,
 			if len(strings.TrimSpace(reason)) < 5 {
 				return attest.Errorf(attest.EINVALID, "say why the control was not required: --reason TEXT")
 			}
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			id, err := requireControl(ctx, d.db, control)
-			if err != nil {
-				return err
-			}
-			nr, err := d.db.AddNotRequired(ctx, m.change(), attest.NotRequired{ControlID: id, Start: s.Format(attest.DateLayout), End: e.Format(attest.DateLayout), Reason: strings.TrimSpace(reason), EvidenceID: evidence})
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(nr)
-			}
-			m.printf("Recorded: %s not required from %s to %s (%s).\n", id, nr.Start, nr.End, nr.Reason)
-			if evidence == 0 {
-				m.warn("no evidence given: the auditor will want to see why, e.g. the empty population (--evidence ID)")
-			}
-			return nil
+			return writesControl(m, &control, func(ctx context.Context, d *data, id string) (*attest.NotRequired, error) {
+				return d.db.AddNotRequired(ctx, m.change(), attest.NotRequired{ControlID: id, Start: s.Format(attest.DateLayout), End: e.Format(attest.DateLayout), Reason: strings.TrimSpace(reason), EvidenceID: evidence})
+			}, func(nr *attest.NotRequired) error {
+				m.printf("Recorded: %s not required from %s to %s (%s).\n", nr.ControlID, nr.Start, nr.End, nr.Reason)
+				if evidence == 0 {
+					m.warn("no evidence given: the auditor will want to see why, e.g. the empty population (--evidence ID)")
+				}
+				return nil
+			})(cmd, args)
 		},
 	}
 	cmd.Flags().StringVar(&control, "control", "", "the control")
@@ -405,32 +374,29 @@ func (m *Main) periodConfig() *cobra.Command {
 		Use:   "config [--business-days true|false]",
 		Short: "Show or change how occurrences are laid out",
 		Args:  cobra.NoArgs,
+		// A setting of this installation, not a ledger entry: no
+		// checkpoint to sign.
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			d, err := m.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			if cmd.Flags().Changed("business-days") {
-				if businessDays != "true" && businessDays != "false" {
-					return attest.Errorf(attest.EINVALID, "--business-days %q: want true or false", businessDays)
+			changed := cmd.Flags().Changed("business-days")
+			return reads(m, func(ctx context.Context, d *data, _ []string) (map[string]bool, error) {
+				if changed {
+					if businessDays != "true" && businessDays != "false" {
+						return nil, attest.Errorf(attest.EINVALID, "--business-days %q: want true or false", businessDays)
+					}
+					if err := d.db.SetSetting(ctx, period.BusinessDaysKey, businessDays); err != nil {
+						return nil, err
+					}
 				}
-				if err := d.db.SetSetting(ctx, period.BusinessDaysKey, businessDays); err != nil {
-					return err
+				v, _ := d.db.Setting(ctx, period.BusinessDaysKey)
+				return map[string]bool{"business_days": v == "true"}, nil
+			}, func(v map[string]bool) error {
+				if v["business_days"] {
+					m.printf("Daily controls expect evidence on business days (Monday to Friday).\n")
+				} else {
+					m.printf("Daily controls expect evidence on every day.\n")
 				}
-			}
-			v, _ := d.db.Setting(ctx, period.BusinessDaysKey)
-			on := v == "true"
-			if m.cfg.json {
-				return m.printJSON(map[string]bool{"business_days": on})
-			}
-			if on {
-				m.printf("Daily controls expect evidence on business days (Monday to Friday).\n")
-			} else {
-				m.printf("Daily controls expect evidence on every day.\n")
-			}
-			return nil
+				return nil
+			})(cmd, args)
 		},
 	}
 	cmd.Flags().StringVar(&businessDays, "business-days", "", "lay daily controls on Monday to Friday only")

@@ -27,7 +27,6 @@ least once) and Type 2 (evidence present, occurrence by occurrence). The gap
 list is ordered by what blocks the examination most, each with a hint.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			when := m.today()
 			if asOf != "" {
 				t, err := attest.ParseDate(asOf)
@@ -36,27 +35,26 @@ list is ordered by what blocks the examination most, each with a hint.`,
 				}
 				when = t
 			}
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+			return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*readiness.Report, error) {
 				rep, err := m.assess(ctx, d, e, when)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				if csvFile != "" {
 					if err := writeReadinessCSV(csvFile, rep); err != nil {
-						return err
+						return nil, err
 					}
 				}
 				if mdFile != "" {
 					if err := writeFileAtomic(mdFile, []byte(readinessMarkdown(rep, when))); err != nil {
-						return err
+						return nil, err
 					}
 				}
-				if m.cfg.json {
-					return m.printJSON(rep)
-				}
+				return rep, nil
+			}, func(rep *readiness.Report) error {
 				m.printReadiness(rep, when)
 				return nil
-			})
+			})(cmd, args)
 		},
 	}
 	cmd.Flags().StringVar(&csvFile, "csv", "", "also write the per-criterion scores and gaps as CSV")

@@ -238,26 +238,44 @@ func (m *Main) reportBuild() *cobra.Command {
 		Use:   "build",
 		Short: "Draft the SOC 1, SOC 2 or SOC 3 report (HTML, PDF, Markdown), marked DRAFT on every page",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			b, rerr := m.buildReport(ctx, d, f)
-			if b == nil {
-				return rerr
-			}
-			in, doc, files, pages, gaps := b.in, b.doc, b.files, b.pages, b.gaps
-			if m.cfg.json {
-				m.printJSON(map[string]any{"engagement": in.Engagement.ID, "kind": in.Kind, "type": in.Type, "files": orEmpty(files),
-					"pages": pages, "lint": doc.Lint, "description_gaps": orEmpty(gaps)})
-			} else {
-				for _, r := range files {
-					m.printf("Wrote %s (%s, document %d).\n", r.Path, r.SHA256[:12], r.Document)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return m.withData(ctx, func(d *data) error {
+				b, rerr := m.buildReport(ctx, d, f)
+				if b == nil {
+					return rerr
 				}
-				m.printLint(doc.Lint, gaps)
-			}
-			return rerr
-		}),
+				in := b.in
+				v := reportBuilt{orEmpty(b.gaps), in.Engagement.ID, orEmpty(b.files), in.Kind, b.doc.Lint, b.pages, in.Type}
+				return partly(m, v, func(v reportBuilt) error {
+					m.printWritten(v.Files)
+					m.printLint(v.Lint, v.Gaps)
+					return nil
+				}, rerr)
+			})
+		},
 	}
 	f.bind(c, true)
 	return c
+}
+
+// reportBuilt is what report build prints (JSON keys in alphabetical
+// order, as they have always been printed).
+type reportBuilt struct {
+	Gaps       []report.Gap      `json:"description_gaps"`
+	Engagement string            `json:"engagement"`
+	Files      []rendered        `json:"files"`
+	Kind       attest.Kind       `json:"kind"`
+	Lint       []report.Finding  `json:"lint"`
+	Pages      map[string]int    `json:"pages"`
+	Type       attest.ReportType `json:"type"`
+}
+
+// printWritten says which files a render wrote.
+func (m *Main) printWritten(files []rendered) {
+	for _, r := range files {
+		m.printf("Wrote %s (%s, document %d).\n", r.Path, r.SHA256[:12], r.Document)
+	}
 }
 
 // built is a report build's outcome.
@@ -319,70 +337,72 @@ func (m *Main) reportLint() *cobra.Command {
 		Use:   "lint",
 		Short: "Review the draft's text: unverifiable claims, certification wording, controls named that are not in place; exits 1 on findings",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+		RunE: finds(m, func(ctx context.Context, d *data, _ []string) (linted, error) {
 			in, err := m.reportInput(ctx, d, f)
 			if err != nil {
-				return err
+				return linted{}, err
 			}
 			doc, err := report.Build(*in)
 			if err != nil {
-				return err
+				return linted{}, err
 			}
-			lint := report.Lint(doc, in.Controls)
-			if m.cfg.json {
-				m.printJSON(map[string]any{"engagement": in.Engagement.ID, "findings": lint})
-			} else {
-				m.printLint(lint, nil)
-				if len(lint) == 0 {
-					m.printf("No findings.\n")
-				}
-			}
-			if len(lint) > 0 {
-				return failure{exitFailed}
+			return linted{in.Engagement.ID, report.Lint(doc, in.Controls)}, nil
+		}, func(v linted) error {
+			m.printLint(v.Findings, nil)
+			if len(v.Findings) == 0 {
+				m.printf("No findings.\n")
 			}
 			return nil
-		}),
+		}, func(v linted) bool { return len(v.Findings) > 0 }),
 	}
 	f.bind(c, false)
 	return c
 }
 
+// linted is what report lint prints.
+type linted struct {
+	Engagement string           `json:"engagement"`
+	Findings   []report.Finding `json:"findings"`
+}
+
 // draftLetter opens the data, finds the engagement and its description
 // inputs, drafts with fn, shows its warnings and renders the result.
 func (m *Main) draftLetter(ctx context.Context, f reportFlags, slug string, fn func(*data, *attest.Engagement, *report.Description) (*report.Document, []string, error)) error {
-	d, err := m.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	e, _, _, err := m.reportEngagement(ctx, d, f)
-	if err != nil {
-		return err
-	}
-	desc, _, err := m.loadDescription(ctx, d, e)
-	if err != nil {
-		return err
-	}
-	doc, warnings, err := fn(d, e, desc)
-	if err != nil {
-		return err
-	}
-	for _, w := range warnings {
-		m.warn(w)
-	}
-	return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, slug), f, warnings)
+	return m.withData(ctx, func(d *data) error {
+		e, _, _, err := m.reportEngagement(ctx, d, f)
+		if err != nil {
+			return err
+		}
+		desc, _, err := m.loadDescription(ctx, d, e)
+		if err != nil {
+			return err
+		}
+		doc, warnings, err := fn(d, e, desc)
+		if err != nil {
+			return err
+		}
+		for _, w := range warnings {
+			m.warn(w)
+		}
+		return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, slug), f, warnings)
+	})
 }
 
 func (m *Main) renderLetter(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags, warnings []string) error {
 	files, _, err := m.render(ctx, d, e, doc, slug, f)
-	if m.cfg.json {
-		m.printJSON(map[string]any{"engagement": e.ID, "document": doc.Kind, "files": orEmpty(files), "warnings": orEmpty(warnings)})
-	} else {
-		for _, r := range files {
-			m.printf("Wrote %s (%s, document %d).\n", r.Path, r.SHA256[:12], r.Document)
-		}
-	}
-	return err
+	return partly(m, letterRendered{doc.Kind, e.ID, orEmpty(files), orEmpty(warnings)}, func(v letterRendered) error {
+		m.printWritten(v.Files)
+		return nil
+	}, err)
+}
+
+// letterRendered is what a draft letter's command prints (JSON keys in
+// alphabetical order, as they have always been printed).
+type letterRendered struct {
+	Document   string     `json:"document"`
+	Engagement string     `json:"engagement"`
+	Files      []rendered `json:"files"`
+	Warnings   []string   `json:"warnings"`
 }
 
 func (m *Main) reportRepresentation() *cobra.Command {
@@ -454,7 +474,6 @@ func (m *Main) reportIssued() *cobra.Command {
 		Short: "Store the CPA firm's final report file as issued",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			k, err := attest.ParseKind(kind)
 			if err != nil {
 				return err
@@ -480,30 +499,22 @@ func (m *Main) reportIssued() *cobra.Command {
 			if !bytes.HasPrefix(b, []byte("%PDF-")) {
 				return attest.Errorf(attest.EINVALID, "%s: not a PDF file; the issued report is the CPA firm's final PDF", file)
 			}
-			return m.withData(ctx, func(d *data) error {
-				e, err := m.engagement(ctx, d.db)
-				if err != nil {
-					return err
-				}
-				sum := sha256.Sum256(b)
-				meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
-					"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
-				if reportDate != "" {
-					meta["report_date"] = reportDate
-				}
-				doc, err := m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
-				if err != nil {
-					return err
-				}
-				if m.cfg.json {
-					return m.printJSON(doc)
-				}
+			sum := sha256.Sum256(b)
+			meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
+				"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
+			if reportDate != "" {
+				meta["report_date"] = reportDate
+			}
+			// storeDocument signs the checkpoint.
+			return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.Document, error) {
+				return m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
+			}, func(doc *attest.Document) error {
 				m.printf("Kept %s as the issued %s report (%d bytes, sha256 %s), document %d, ledger entry %d.\n", doc.Name, strings.TrimSpace(string(k)+" "+string(t)), doc.Size, meta["sha256"], doc.ID, doc.Entry)
 				if !confirm {
 					m.warn("the trust center will not share it until an admin confirms the engagement letter allows its distribution")
 				}
 				return nil
-			})
+			})(cmd, args)
 		},
 	}
 	add.Flags().StringVar(&file, "file", "", "the final report (PDF) as the CPA firm issued it")
@@ -515,61 +526,46 @@ func (m *Main) reportIssued() *cobra.Command {
 	add.Flags().BoolVar(&confirm, "confirm-distribution", false, "confirm the engagement letter allows sharing this report with its intended users")
 	add.MarkFlagRequired("file")
 	add.MarkFlagRequired("kind")
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List issued reports on file",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.listDocuments(cmd.Context(), attest.DocIssued)
-		},
-	}
-	c.AddCommand(add, list)
+	c.AddCommand(add, m.documentsList("List issued reports on file", attest.DocIssued))
 	return c
 }
 
 func (m *Main) reportList() *cobra.Command {
+	return m.documentsList("List the drafts rendered so far, with their hashes", attest.DocRender)
+}
+
+// documentsList is the list command of the engagement's documents of a
+// kind: drafts rendered, issued reports, documents the trust center shares.
+func (m *Main) documentsList(short, kind string) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
-		Short: "List the drafts rendered so far, with their hashes",
+		Short: short,
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.listDocuments(cmd.Context(), attest.DocRender)
-		},
+		RunE:  m.documents(kind),
 	}
 }
 
-func (m *Main) listDocuments(ctx context.Context, kind string) error {
-	d, e, err := m.openEngagement(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	docs, err := d.db.Documents(ctx, e.ID, kind)
-	if err != nil {
-		return err
-	}
-	if m.cfg.json {
-		return m.printJSON(docs)
-	}
-	if len(docs) == 0 {
-		m.printf("None yet.\n")
-		return nil
-	}
-	w := m.table()
-	if kind == attest.DocIssued {
-		fmt.Fprintln(w, "ID\tADDED\tREPORT\tPERIOD\tFIRM\tFILE\tSHA-256\tBY")
-	} else {
-		fmt.Fprintln(w, "ID\tADDED\tFILE\tSHA-256\tBY")
-	}
-	for _, doc := range docs {
-		at, _ := time.Parse(time.RFC3339Nano, doc.AddedAt)
-		sum := doc.Meta["sha256"][:min(12, len(doc.Meta["sha256"]))]
-		if kind == attest.DocIssued {
-			report := strings.TrimSpace(doc.Meta["kind"] + " " + doc.Meta["type"])
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", doc.ID, at.Format("2006-01-02 15:04"), dashStr(report), dashStr(doc.Meta["period"]), dashStr(doc.Meta["firm"]), doc.Name, sum, doc.AddedBy)
-			continue
+// documents lists the engagement's documents of a kind.
+func (m *Main) documents(kind string) runner {
+	return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Document, error) {
+		return d.db.Documents(ctx, e.ID, kind)
+	}, func(docs []attest.Document) error {
+		if len(docs) == 0 {
+			m.printf("None yet.\n")
+			return nil
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", doc.ID, at.Format("2006-01-02 15:04"), doc.Name, sum, doc.AddedBy)
-	}
-	return w.Flush()
+		header := "ID\tADDED\tFILE\tSHA-256\tBY"
+		if kind == attest.DocIssued {
+			header = "ID\tADDED\tREPORT\tPERIOD\tFIRM\tFILE\tSHA-256\tBY"
+		}
+		return rows(m.Stdout, header, docs, func(doc attest.Document) []any {
+			at, _ := time.Parse(time.RFC3339Nano, doc.AddedAt)
+			sum := doc.Meta["sha256"][:min(12, len(doc.Meta["sha256"]))]
+			if kind == attest.DocIssued {
+				report := strings.TrimSpace(doc.Meta["kind"] + " " + doc.Meta["type"])
+				return []any{doc.ID, at.Format("2006-01-02 15:04"), dashStr(report), dashStr(doc.Meta["period"]), dashStr(doc.Meta["firm"]), doc.Name, sum, doc.AddedBy}
+			}
+			return []any{doc.ID, at.Format("2006-01-02 15:04"), doc.Name, sum, doc.AddedBy}
+		})
+	})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -28,14 +27,11 @@ func (m *Main) requestCreate() *cobra.Command {
 		Use:   "create --control ID --text TEXT [--items KEY,KEY] [--due YYYY-MM-DD]",
 		Short: "Ask for evidence (auditors only)",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			r, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
-				return fieldwork.CreateRequest(ctx, c.env, d.db, c.ch, c.actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due, Seal: sl})
-			})
-			if err != nil {
-				return err
-			}
-			return m.answer(r, "Created request %d for %s.\n", r.ID, r.ControlID)
+		RunE: signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
+			return fieldwork.CreateRequest(ctx, c.env, d.db, c.ch, c.actor, fieldwork.NewRequest{Engagement: e.ID, Control: control, Text: text, Items: strings.Split(items, ","), Due: due, Seal: sl})
+		}, func(r *attest.Request) error {
+			m.printf("Created request %d for %s.\n", r.ID, r.ControlID)
+			return nil
 		}),
 	}
 	create.Flags().StringVar(&control, "control", "", "the control")
@@ -54,27 +50,28 @@ func (m *Main) requestFulfil() *cobra.Command {
 		Use:   "fulfil N --evidence ID[,ID]",
 		Short: "Answer a request with evidence",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onRequest(func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error {
-			var ids []int64
-			for _, s := range strings.Split(evidence, ",") {
-				if s = strings.TrimSpace(s); s == "" {
-					continue
+		RunE: onNumber(numberOf("request"), func(id int64) runner {
+			return writes(m, onRequest(id, func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) (*attest.Request, error) {
+				var ids []int64
+				for _, s := range strings.Split(evidence, ",") {
+					if s = strings.TrimSpace(s); s == "" {
+						continue
+					}
+					ev, err := parseID(s)
+					if err != nil {
+						return nil, err
+					}
+					ids = append(ids, ev)
 				}
-				id, err := parseID(s)
+				_, actor, err := m.fieldwork(ctx, d, e)
 				if err != nil {
-					return err
+					return nil, err
 				}
-				ids = append(ids, id)
-			}
-			_, actor, err := m.fieldwork(ctx, d, e)
-			if err != nil {
-				return err
-			}
-			saved, err := fieldwork.Answer(ctx, d.db, m.change(), actor, r, ids)
-			if err != nil {
-				return err
-			}
-			return m.written(ctx, d, saved, "Request %d is fulfilled; the auditor closes it after review.\n", saved.ID)
+				return fieldwork.Answer(ctx, d.db, m.change(), actor, r, ids)
+			}), func(saved *attest.Request) error {
+				m.printf("Request %d is fulfilled; the auditor closes it after review.\n", saved.ID)
+				return nil
+			})
 		}),
 	}
 	fulfil.Flags().StringVar(&evidence, "evidence", "", "the evidence that answers it")
@@ -87,14 +84,16 @@ func (m *Main) requestClose() *cobra.Command {
 		Use:   "close N",
 		Short: "Close a request after review (auditors only)",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onRequest(func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error {
-			saved, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
-				return fieldwork.CloseRequest(ctx, c.env, d.db, c.ch, c.actor, r, sl)
+		// On the request's own engagement; signedAct signs the checkpoint.
+		RunE: onNumber(numberOf("request"), func(id int64) runner {
+			return reads(m, onRequest(id, func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) (*attest.Request, error) {
+				return signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Request, error) {
+					return fieldwork.CloseRequest(ctx, c.env, d.db, c.ch, c.actor, r, sl)
+				})
+			}), func(saved *attest.Request) error {
+				m.printf("Closed request %d.\n", saved.ID)
+				return nil
 			})
-			if err != nil {
-				return err
-			}
-			return m.answer(saved, "Closed request %d.\n", saved.ID)
 		}),
 	}
 	return m.remote(closeCmd, func(args []string) (string, map[string]any, error) {
@@ -112,50 +111,53 @@ func (m *Main) requestList() *cobra.Command {
 		Use:   "list",
 		Short: "The request list; overdue requests stand out",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]requestRow, error) {
 			rs, err := d.db.Requests(ctx, e.ID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			today := m.today().Format(attest.DateLayout)
-			type row struct {
-				attest.Request
-				Overdue bool `json:"overdue"`
-			}
-			out := []row{}
+			out := []requestRow{}
 			for _, r := range rs {
-				out = append(out, row{r, r.Status == "open" && r.Due != "" && r.Due < today})
+				out = append(out, requestRow{r, r.Status == "open" && r.Due != "" && r.Due < today})
 			}
-			return m.list(out, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST", func(w io.Writer) {
-				for _, r := range out {
-					status := r.Status
-					if r.Overdue {
-						status = "OVERDUE"
-					}
-					ev := make([]string, len(r.Evidence))
-					for i, x := range r.Evidence {
-						ev[i] = strconv.FormatInt(x, 10)
-					}
-					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.ControlID, status, dashStr(r.Due), shortList(r.Items, 3), dash(ev), r.Text)
+			return out, nil
+		}, func(out []requestRow) error {
+			return rows(m.Stdout, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST", out, func(r requestRow) []any {
+				status := r.Status
+				if r.Overdue {
+					status = "OVERDUE"
 				}
+				ev := make([]string, len(r.Evidence))
+				for i, x := range r.Evidence {
+					ev[i] = strconv.FormatInt(x, 10)
+				}
+				return []any{r.ID, r.ControlID, status, dashStr(r.Due), shortList(r.Items, 3), dash(ev), r.Text}
 			})
 		}),
 	}
 	return list
 }
 
-// onRequest is the RunE of a command on one request (args[0]): the data
-// directory open, the request and its engagement read.
-func (m *Main) onRequest(run func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) error) func(*cobra.Command, []string) error {
-	return m.onRecord(numberOf("request"), func(ctx context.Context, id int64, d *data) error {
+// requestRow is a request as request list shows it.
+type requestRow struct {
+	attest.Request
+	Overdue bool `json:"overdue"`
+}
+
+// onRequest is what a command does on request id, with the request and
+// its engagement read.
+func onRequest[T any](id int64, fn func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) (T, error)) func(context.Context, *data, []string) (T, error) {
+	return func(ctx context.Context, d *data, _ []string) (T, error) {
+		var zero T
 		r, err := d.db.Request(ctx, id)
 		if err != nil {
-			return err
+			return zero, err
 		}
 		e, err := d.db.Engagement(ctx, r.EngagementID)
 		if err != nil {
-			return err
+			return zero, err
 		}
-		return run(ctx, d, r, e)
-	})
+		return fn(ctx, d, r, e)
+	}
 }

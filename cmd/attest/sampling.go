@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -36,21 +35,17 @@ without it, the one auditor account whose name is exactly NAME is linked,
 and when there is none (or several) the auditor stays unlinked, with no
 access, until attest engagement auditor link NAME --user EMAIL.`,
 		Args: cobra.ExactArgs(1),
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (auditorAdded, error) {
 			if firm == "" {
 				firm = e.Firm
 			}
 			a, err := auth.AddAuditor(ctx, d.db, m.change(), attest.Auditor{EngagementID: e.ID, Name: args[0], Firm: firm}, email)
 			if err != nil {
-				return err
+				return auditorAdded{}, err
 			}
-			if _, err := d.checkpoint(ctx); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"engagement": e.ID, "auditor": a.Name, "firm": firm, "user_id": a.UserID})
-			}
-			m.printf("%s (%s) is an auditor of %s.\n", a.Name, dashStr(firm), e.ID)
+			return auditorAdded{a.Name, e.ID, firm, a.UserID}, nil
+		}, func(a auditorAdded) error {
+			m.printf("%s (%s) is an auditor of %s.\n", a.Name, dashStr(a.Firm), a.Engagement)
 			if a.UserID == 0 {
 				m.printf("No auditor account is linked yet: they have no access until attest engagement auditor link %q --user THEIR-ADDRESS.\n", a.Name)
 			}
@@ -63,12 +58,11 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		Use:   "link NAME --user EMAIL",
 		Short: "Link a named auditor to their account",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			a, err := auth.LinkAuditor(ctx, d.db, m.change(), e.ID, args[0], email)
-			if err != nil {
-				return err
-			}
-			return m.written(ctx, d, a, "%s, auditor of %s, is account %d.\n", a.Name, e.ID, a.UserID)
+		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*attest.Auditor, error) {
+			return auth.LinkAuditor(ctx, d.db, m.change(), e.ID, args[0], email)
+		}, func(a *attest.Auditor) error {
+			m.printf("%s, auditor of %s, is account %d.\n", a.Name, a.EngagementID, a.UserID)
+			return nil
 		}),
 	}
 	link.Flags().StringVar(&email, "user", "", "the auditor's account (e-mail address)")
@@ -77,25 +71,23 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		Use:   "remove NAME",
 		Short: "Take an auditor off the engagement (what they recorded stays)",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (map[string]string, error) {
 			if err := d.db.RemoveAuditor(ctx, m.change(), e.ID, args[0]); err != nil {
-				return err
+				return nil, err
 			}
-			return m.written(ctx, d, map[string]string{"engagement": e.ID, "removed": args[0]}, "%s is no longer an auditor of %s.\n", args[0], e.ID)
+			return map[string]string{"engagement": e.ID, "removed": args[0]}, nil
+		}, func(v map[string]string) error {
+			m.printf("%s is no longer an auditor of %s.\n", v["removed"], v["engagement"])
+			return nil
 		}),
 	}
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the engagement's auditors",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			as, err := d.db.Auditors(ctx, e.ID)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(as)
-			}
+		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Auditor, error) {
+			return d.db.Auditors(ctx, e.ID)
+		}, func(e *attest.Engagement, as []attest.Auditor) error {
 			for _, a := range as {
 				m.printf("%s\t%s\tadded %s by %s\n", a.Name, dashStr(a.Firm), a.AddedAt, a.AddedBy)
 			}
@@ -108,6 +100,15 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 	cmd.AddCommand(add, link, remove, list)
 	cmd.AddCommand(m.enrollCommands()...)
 	return cmd
+}
+
+// auditorAdded is what engagement auditor add answers (JSON keys in
+// alphabetical order, as they have always been printed).
+type auditorAdded struct {
+	Name       string `json:"auditor"`
+	Engagement string `json:"engagement"`
+	Firm       string `json:"firm"`
+	UserID     int64  `json:"user_id"`
 }
 
 // fieldworkEnv is the environment of the auditor's workflows on a data
@@ -374,26 +375,26 @@ func (m *Main) sampleProfile() *cobra.Command {
 		Short: "Load the firm's own sample-size table (auditors only)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			b, err := os.ReadFile(file)
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "read profile: %v", err)
 			}
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+			// A setting of this installation, not a ledger entry: no
+			// checkpoint to sign.
+			return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (sample.Profile, error) {
 				env, actor, err := m.fieldwork(ctx, d, e)
 				if err != nil {
-					return err
+					return sample.Profile{}, err
 				}
-				p, err := fieldwork.SetProfile(ctx, env, d.db, actor, e.ID, file, b)
-				if err != nil {
-					return err
-				}
-				return m.answer(p, "Loaded the sample-size profile %q.\n", p.Name)
-			})
+				return fieldwork.SetProfile(ctx, env, d.db, actor, e.ID, file, b)
+			}, func(p sample.Profile) error {
+				m.printf("Loaded the sample-size profile %q.\n", p.Name)
+				return nil
+			})(cmd, args)
 		},
 	}
 	set.Flags().StringVar(&file, "file", "", "a JSON profile: {\"name\", \"by_frequency\": {\"quarterly\": 2, ...}, \"event_driven\": [{\"max\": 1, \"size\": 1}, ..., {\"max\": 0, \"size\": 40}]}")
-	show := &cobra.Command{
+	showCmd := &cobra.Command{
 		Use:   "show",
 		Short: "Show the sample-size table in force",
 		Args:  cobra.NoArgs,
@@ -402,29 +403,31 @@ func (m *Main) sampleProfile() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if m.cfg.json {
-				return m.printJSON(p)
-			}
-			m.printf("%s\n", p.Name)
-			for _, f := range attest.Frequencies {
-				if n, ok := p.ByFrequency[f]; ok {
-					m.printf("  %-15s %d\n", f, n)
-				}
-			}
-			prev := 0
-			for _, b := range p.EventDriven {
-				if b.Max == 0 {
-					m.printf("  event-driven, more than %d items: %d\n", prev, b.Size)
-				} else {
-					m.printf("  event-driven, %d to %d items: %d\n", prev+1, b.Max, b.Size)
-				}
-				prev = b.Max
-			}
-			return nil
+			return show(m, p, m.printProfile)
 		},
 	}
-	cmd.AddCommand(set, show)
+	cmd.AddCommand(set, showCmd)
 	return cmd
+}
+
+// printProfile shows a sample-size table.
+func (m *Main) printProfile(p sample.Profile) error {
+	m.printf("%s\n", p.Name)
+	for _, f := range attest.Frequencies {
+		if n, ok := p.ByFrequency[f]; ok {
+			m.printf("  %-15s %d\n", f, n)
+		}
+	}
+	prev := 0
+	for _, b := range p.EventDriven {
+		if b.Max == 0 {
+			m.printf("  event-driven, more than %d items: %d\n", prev, b.Size)
+		} else {
+			m.printf("  event-driven, %d to %d items: %d\n", prev+1, b.Max, b.Size)
+		}
+		prev = b.Max
+	}
+	return nil
 }
 
 // drawJSON is the published shape of `attest sample draw --json`.
@@ -442,6 +445,8 @@ type drawJSON struct {
 	Ranks      []string       `json:"ranks"`
 	AllItems   bool           `json:"all_items"`
 	Redraw     string         `json:"redraw_reason,omitempty"`
+	// pop is the population drawn from, for the text.
+	pop *attest.Population
 }
 
 func (m *Main) sampleDraw() *cobra.Command {
@@ -467,7 +472,16 @@ both stay visible.`,
 			if redraw != (strings.TrimSpace(req.Reason) != "") {
 				return attest.Errorf(attest.EINVALID, "a redraw needs both --redraw and --reason TEXT")
 			}
-			return m.withEngagement(cmd.Context(), func(d *data, e *attest.Engagement) error { return m.draw(cmd.Context(), d, e, req) })
+			err := signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (drawJSON, error) {
+				r := req
+				r.Engagement, r.Seal = e.ID, sl
+				dr, err := fieldwork.Draw(ctx, c.env, c.ch, c.actor, r)
+				if err != nil {
+					return drawJSON{}, err
+				}
+				return drawn(dr, req.Stratify), nil
+			}, m.printDraw)(cmd, args)
+			return hinted(err, attest.EINVALID, "no earlier draw", "leave out --redraw")
 		},
 	}
 	fl := cmd.Flags()
@@ -481,28 +495,22 @@ both stay visible.`,
 	return m.remote(cmd, func([]string) (string, map[string]any, error) { return "/draws", drawBody(req), nil })
 }
 
-// draw makes the auditor's signed draw req on e and prints it.
-func (m *Main) draw(ctx context.Context, d *data, e *attest.Engagement, req fieldwork.DrawRequest) error {
-	dr, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*fieldwork.Drawn, error) {
-		req.Engagement, req.Seal = e.ID, sl
-		return fieldwork.Draw(ctx, c.env, c.ch, c.actor, req)
-	})
-	if err != nil {
-		return hinted(err, attest.EINVALID, "no earlier draw", "leave out --redraw")
-	}
-	saved, pop, c := dr.Draw, dr.Population, dr.Draw.ControlID
-	items, ranks, all, rule, seed, size := saved.Items, dr.Ranks, dr.AllItems, saved.Rule, saved.Seed, saved.Size
-	out := drawJSON{ID: saved.ID, Control: c, Population: map[string]any{"id": pop.ID, "sha256": pop.Ref, "rows": pop.Rows}, Seed: seed, Size: size, Rule: rule,
-		Stratify: req.Stratify, Binding: saved.Binding, DrawnBy: saved.DrawnBy, Items: items, Ranks: ranks, AllItems: all, Redraw: saved.Redraw}
-	if m.cfg.json {
-		return m.printJSON(out)
-	}
+// drawn is the published shape of a draw made from the request's
+// stratification.
+func drawn(dr *fieldwork.Drawn, stratify string) drawJSON {
+	saved, pop := dr.Draw, dr.Population
+	return drawJSON{ID: saved.ID, Control: saved.ControlID, Population: map[string]any{"id": pop.ID, "sha256": pop.Ref, "rows": pop.Rows}, Seed: saved.Seed, Size: saved.Size, Rule: saved.Rule,
+		Stratify: stratify, Binding: saved.Binding, DrawnBy: saved.DrawnBy, Items: saved.Items, Ranks: dr.Ranks, AllItems: dr.AllItems, Redraw: saved.Redraw, pop: pop}
+}
+
+// printDraw says what was drawn, and lists the items.
+func (m *Main) printDraw(out drawJSON) error {
 	kind := "binding draw"
-	if !saved.Binding {
-		kind = "redraw (the first draw stays binding and visible): " + saved.Redraw
+	if !out.Binding {
+		kind = "redraw (the first draw stays binding and visible): " + out.Redraw
 	}
-	m.printf("Drew %d of %d items from population %d for %s (%s), seed %q, %s.\n", len(items), pop.Rows, pop.ID, c, rule, seed, kind)
-	for i, it := range items {
+	m.printf("Drew %d of %d items from population %d for %s (%s), seed %q, %s.\n", len(out.Items), out.pop.Rows, out.pop.ID, out.Control, out.Rule, out.Seed, kind)
+	for i, it := range out.Items {
 		m.printf("  %3d  %s\n", i+1, it)
 	}
 	return nil
@@ -526,19 +534,15 @@ func (m *Main) sampleList() *cobra.Command {
 		Use:   "list [--control ID]",
 		Short: "List the engagement's draws, binding ones and redraws",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
-			ds, err := d.db.Draws(ctx, e.ID, strings.ToUpper(control))
-			if err != nil {
-				return err
-			}
-			return m.list(ds, "ID\tCONTROL\tPOPULATION\tSIZE\tBINDING\tSEED\tDRAWN BY\tWHEN", func(w io.Writer) {
-				for _, x := range ds {
-					b := "yes"
-					if !x.Binding {
-						b = "no: " + x.Redraw
-					}
-					fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt)
+		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Draw, error) {
+			return d.db.Draws(ctx, e.ID, strings.ToUpper(control))
+		}, func(ds []attest.Draw) error {
+			return rows(m.Stdout, "ID\tCONTROL\tPOPULATION\tSIZE\tBINDING\tSEED\tDRAWN BY\tWHEN", ds, func(x attest.Draw) []any {
+				b := "yes"
+				if !x.Binding {
+					b = "no: " + x.Redraw
 				}
+				return []any{x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt}
 			})
 		}),
 	}
@@ -563,23 +567,15 @@ deviation.`,
 			if drawID <= 0 || size <= 0 {
 				return attest.Errorf(attest.EINVALID, "extend needs --draw N and --size M (M > 0)")
 			}
-			ctx := cmd.Context()
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
-				saved, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Draw, error) {
-					return fieldwork.Extend(ctx, c.env, d.db, c.ch, c.actor, e.ID, drawID, size, reason, sl)
-				})
-				if err != nil {
-					return err
-				}
-				if m.cfg.json {
-					return m.printJSON(saved)
-				}
+			return signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Draw, error) {
+				return fieldwork.Extend(ctx, c.env, d.db, c.ch, c.actor, e.ID, drawID, size, reason, sl)
+			}, func(saved *attest.Draw) error {
 				m.printf("Extended draw %d with %d items (draw %d):\n", drawID, len(saved.Items), saved.ID)
 				for _, k := range saved.Items {
 					m.printf("  %s\n", k)
 				}
 				return nil
-			})
+			})(cmd, args)
 		},
 	}
 	cmd.Flags().Int64Var(&drawID, "draw", 0, "the draw to extend")

@@ -58,11 +58,10 @@ Answer keys (all optional): ` + answerKeys() + `.`,
 					return err
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(rec)
-			}
-			m.printRecommendation(rec, answersFile)
-			return nil
+			return show(m, rec, func(rec *scope.Recommendation) error {
+				m.printRecommendation(rec, answersFile)
+				return nil
+			})
 		},
 	}
 	fl := cmd.Flags()

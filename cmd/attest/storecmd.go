@@ -11,7 +11,6 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/sqlstore"
-	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/spf13/cobra"
@@ -178,15 +177,7 @@ func (m *Main) copyInstallation(ctx context.Context, src, dst place) (rep *integ
 	if err := copyBlobs(s.blobs, d.blobs, m.progressBar("copying evidence blobs")); err != nil {
 		return nil, "", err
 	}
-	signed, err := d.checkpoint(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	pub, err := d.publicKey()
-	if err != nil {
-		return nil, "", err
-	}
-	cp, err := ledger.Open(signed, pub)
+	signed, pub, cp, err := d.signedNow(ctx)
 	if err != nil {
 		return nil, "", err
 	}

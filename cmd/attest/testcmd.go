@@ -47,9 +47,7 @@ func (m *Main) testRecord() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return m.withEngagement(cmd.Context(), func(d *data, e *attest.Engagement) error {
-				return m.recordTest(cmd.Context(), d, e, req)
-			})
+			return m.recordTest(req)(cmd, args)
 		},
 	}
 	fl := rec.Flags()
@@ -107,35 +105,32 @@ func (f *testFlags) request() (fieldwork.TestRequest, error) {
 	return req, nil
 }
 
-// recordTest records req on e: management's internal test as the local
-// operator, else the service auditor's, signed with their key.
-func (m *Main) recordTest(ctx context.Context, d *data, e *attest.Engagement, req fieldwork.TestRequest) error {
-	req.Engagement = e.ID
-	var saved *attest.Test
-	whose := "the service auditor's"
+// recordTest is the RunE that records req on the engagement:
+// management's internal test as the local operator, else the service
+// auditor's, signed with their key.
+func (m *Main) recordTest(req fieldwork.TestRequest) runner {
 	if req.Internal {
-		whose = "management's internal"
-		env, actor, err := m.fieldwork(ctx, d, e)
-		if err != nil {
-			return err
-		}
-		if saved, err = fieldwork.RecordTest(ctx, env, d.db, m.change(), actor, req); err != nil {
-			return err
-		}
-		if _, err := d.checkpoint(ctx); err != nil {
-			return err
-		}
-	} else {
-		var err error
-		saved, err = signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Test, error) {
-			req.Seal = sl
-			return fieldwork.RecordTest(ctx, c.env, d.db, c.ch, c.actor, req)
-		})
-		if err != nil {
-			return err
-		}
+		return writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.Test, error) {
+			env, actor, err := m.fieldwork(ctx, d, e)
+			if err != nil {
+				return nil, err
+			}
+			req.Engagement = e.ID
+			return fieldwork.RecordTest(ctx, env, d.db, m.change(), actor, req)
+		}, m.sayTest("management's internal"))
 	}
-	return m.answer(saved, "Recorded test %d of %s (%s): %s\n", saved.ID, saved.ControlID, whose, saved.Wording)
+	return signs(m, func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Test, error) {
+		req.Engagement, req.Seal = e.ID, sl
+		return fieldwork.RecordTest(ctx, c.env, d.db, c.ch, c.actor, req)
+	}, m.sayTest("the service auditor's"))
+}
+
+// sayTest says which test was recorded, and whose.
+func (m *Main) sayTest(whose string) func(*attest.Test) error {
+	return func(t *attest.Test) error {
+		m.printf("Recorded test %d of %s (%s): %s\n", t.ID, t.ControlID, whose, t.Wording)
+		return nil
+	}
 }
 
 // testRespond is `attest test respond`.
@@ -150,18 +145,16 @@ func (m *Main) testRespond() *cobra.Command {
 			if strings.TrimSpace(text) == "" || testID <= 0 {
 				return attest.Errorf(attest.EINVALID, "respond needs --test N and --text TEXT")
 			}
-			ctx := cmd.Context()
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+			return writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.Response, error) {
 				_, actor, err := m.fieldwork(ctx, d, e)
 				if err != nil {
-					return err
+					return nil, err
 				}
-				r, err := fieldwork.Respond(ctx, d.db, m.change(), actor, e.ID, testID, text)
-				if err != nil {
-					return err
-				}
-				return m.written(ctx, d, r, "Attached management's response to test %d.\n", testID)
-			})
+				return fieldwork.Respond(ctx, d.db, m.change(), actor, e.ID, testID, text)
+			}, func(*attest.Response) error {
+				m.printf("Attached management's response to test %d.\n", testID)
+				return nil
+			})(cmd, args)
 		},
 	}
 	respond.Flags().Int64Var(&testID, "test", 0, "the test with exceptions")
@@ -177,10 +170,10 @@ func (m *Main) testList() *cobra.Command {
 		Use:   "list [--control ID] [--internal]",
 		Short: "List tests: the auditor's by default, management's internal ones with --internal",
 		Args:  cobra.NoArgs,
-		RunE: m.onEngagement(func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error {
+		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Test, error) {
 			all, err := d.db.Tests(ctx, e.ID, strings.ToUpper(listControl))
 			if err != nil {
-				return err
+				return nil, err
 			}
 			out := []attest.Test{}
 			for _, t := range all {
@@ -188,10 +181,10 @@ func (m *Main) testList() *cobra.Command {
 					out = append(out, t)
 				}
 			}
-			return m.list(out, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tRESULT", func(w io.Writer) {
-				for _, t := range out {
-					fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, t.Wording)
-				}
+			return out, nil
+		}, func(out []attest.Test) error {
+			return rows(m.Stdout, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tRESULT", out, func(t attest.Test) []any {
+				return []any{t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, t.Wording}
 			})
 		}),
 	}
@@ -206,33 +199,41 @@ func (m *Main) testShow() *cobra.Command {
 		Use:   "show N",
 		Short: "Show one test with its item results and management's responses",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onRecord(numberOf("test"), func(ctx context.Context, id int64, d *data) error {
-			t, err := d.db.Test(ctx, id)
-			if err != nil {
-				return err
-			}
-			rs, err := d.db.Responses(ctx, id)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"test": t, "responses": rs})
-			}
-			whose := "service auditor's test"
-			if t.Internal {
-				whose = "management's internal test"
-			}
-			m.printf("Test %d of %s (%s) by %s, %s\nProcedures: %s\nResult: %s\n", t.ID, t.ControlID, whose, t.TestedBy, t.TestedAt, strings.Join(t.Procedures, ", "), t.Wording)
-			for _, it := range t.Items {
-				m.printf("  %-20s %s %s\n", it.Key, it.Result, it.Note)
-			}
-			for _, r := range rs {
-				m.printf("Management's response (%s, %s): %s\n", r.By, r.At, r.Text)
-			}
-			return nil
+		RunE: onNumber(numberOf("test"), func(id int64) runner {
+			return reads(m, func(ctx context.Context, d *data, _ []string) (testShown, error) {
+				t, err := d.db.Test(ctx, id)
+				if err != nil {
+					return testShown{}, err
+				}
+				rs, err := d.db.Responses(ctx, id)
+				return testShown{rs, t}, err
+			}, m.printTest)
 		}),
 	}
 	return show
+}
+
+// testShown is what test show prints (JSON keys in alphabetical order, as
+// they have always been printed).
+type testShown struct {
+	Responses []attest.Response `json:"responses"`
+	Test      *attest.Test      `json:"test"`
+}
+
+func (m *Main) printTest(v testShown) error {
+	t, rs := v.Test, v.Responses
+	whose := "service auditor's test"
+	if t.Internal {
+		whose = "management's internal test"
+	}
+	m.printf("Test %d of %s (%s) by %s, %s\nProcedures: %s\nResult: %s\n", t.ID, t.ControlID, whose, t.TestedBy, t.TestedAt, strings.Join(t.Procedures, ", "), t.Wording)
+	for _, it := range t.Items {
+		m.printf("  %-20s %s %s\n", it.Key, it.Result, it.Note)
+	}
+	for _, r := range rs {
+		m.printf("Management's response (%s, %s): %s\n", r.By, r.At, r.Text)
+	}
+	return nil
 }
 
 // parseItems reads KEY=RESULT[:NOTE] flags and an optional CSV file.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -28,7 +29,6 @@ replaced: a new version is a new document.`,
 		Short: "Share a PDF in the trust center",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			if file == "" || strings.TrimSpace(title) == "" {
 				return attest.Errorf(attest.EINVALID, "give the document with --file and what it is with --title")
 			}
@@ -40,29 +40,20 @@ replaced: a new version is a new document.`,
 			if err := in.Check(); err != nil {
 				return asFlags(err, "title", "audience")
 			}
-			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
+			return writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.Document, error) {
 				in.EngagementID = e.ID
-				doc, err := trust.Add(ctx, d.db, d.blobs, m.change(), nil, in)
-				if err != nil {
-					return err
-				}
-				return m.written(ctx, d, doc, "Shared %q (%s, %d bytes) in the trust center: %s, document %d, ledger entry %d.\n", doc.Meta["title"], doc.Name, doc.Size,
+				return trust.Add(ctx, d.db, d.blobs, m.change(), nil, in)
+			}, func(doc *attest.Document) error {
+				m.printf("Shared %q (%s, %d bytes) in the trust center: %s, document %d, ledger entry %d.\n", doc.Meta["title"], doc.Name, doc.Size,
 					map[string]string{trust.AudiencePublic: "anyone may download it", trust.AudienceNDA: "on request, under the NDA"}[audience], doc.ID, doc.Entry)
-			})
+				return nil
+			})(cmd, args)
 		},
 	}
 	add.Flags().StringVar(&file, "file", "", "the document (PDF)")
 	add.Flags().StringVar(&title, "title", "", "what the trust center calls it, e.g. \"Information security policy\"")
 	add.Flags().StringVar(&audience, "audience", "nda", "public, or nda (on request, under the NDA)")
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the documents shared besides the SOC reports",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.listDocuments(cmd.Context(), attest.DocShared)
-		},
-	}
-	c.AddCommand(add, list)
+	c.AddCommand(add, m.documentsList("List the documents shared besides the SOC reports", attest.DocShared))
 	return c
 }
 

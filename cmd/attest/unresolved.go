@@ -30,35 +30,35 @@ set --owner ADDRESS).`,
 	return []*cobra.Command{list, link}
 }
 
+// linkNames links every name that matches exactly one account (or, with
+// dryRun, says which it would). A checkpoint is signed only when a name
+// was linked.
 func (m *Main) linkNames(cmd *cobra.Command, dryRun bool) error {
 	ctx := cmd.Context()
-	d, err := m.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	linked, left, err := auth.LinkNames(ctx, d.db, m.change(), dryRun)
-	if err != nil {
-		return err
-	}
-	if !dryRun && len(linked) > 0 {
-		if _, err := d.checkpoint(ctx); err != nil {
+	return m.withData(ctx, func(d *data) error {
+		linked, left, err := auth.LinkNames(ctx, d.db, m.change(), dryRun)
+		if err != nil {
 			return err
 		}
-	}
-	if linked == nil {
-		linked = []auth.Unresolved{}
-	}
-	if left == nil {
-		left = []auth.Unresolved{}
-	}
-	if m.cfg.json {
+		if !dryRun && len(linked) > 0 {
+			if _, err := d.checkpoint(ctx); err != nil {
+				return err
+			}
+		}
+		linked, left = orEmpty(linked), orEmpty(left)
 		key := "linked"
 		if dryRun {
 			key = "linkable"
 		}
-		return m.printJSON(map[string]any{key: linked, "unresolved": left})
-	}
+		return show(m, map[string][]auth.Unresolved{key: linked, "unresolved": left}, func(map[string][]auth.Unresolved) error {
+			return m.printLinks(linked, left, dryRun)
+		})
+	})
+}
+
+// printLinks says which names were linked (or, with dryRun, would be) and
+// which are left for an administrator.
+func (m *Main) printLinks(linked, left []auth.Unresolved, dryRun bool) error {
 	verb := "Linked"
 	if dryRun {
 		verb = "One account each (attest user link links them)"

@@ -49,38 +49,13 @@ hold the auditor role.`,
 				}
 				password = strings.TrimRight(line, "\r\n")
 			}
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			added, err := auth.AddUser(cmd.Context(), d.db, m.change(), nil, auth.NewUser{Email: email, Name: name, Role: role, Password: password, Service: service})
-			if err != nil {
-				return err
-			}
-			u, shown := added.User, added.Generated
-			if _, err := d.checkpoint(cmd.Context()); err != nil {
-				return err
-			}
-			if m.cfg.json {
-				out := map[string]any{"user": u}
-				if shown != "" {
-					out["password"] = shown
+			return writes(m, func(ctx context.Context, d *data, _ []string) (userAdded, error) {
+				added, err := auth.AddUser(ctx, d.db, m.change(), nil, auth.NewUser{Email: email, Name: name, Role: role, Password: password, Service: service})
+				if err != nil {
+					return userAdded{}, err
 				}
-				return m.printJSON(out)
-			}
-			switch {
-			case u.Service:
-				m.printf("Added service account %s as %s, user %d: create its tokens with attest token create --user %s\n", u.Email, u.Role, u.ID, u.Email)
-			case u.Name != u.Email:
-				m.printf("Added %s (%s) as %s, user %d.\n", u.Email, u.Name, u.Role, u.ID)
-			default:
-				m.printf("Added %s as %s, user %d.\n", u.Email, u.Role, u.ID)
-			}
-			if shown != "" {
-				m.printf("Password (shown once): %s\n", shown)
-			}
-			return nil
+				return userAdded{added.Generated, added.User}, nil
+			}, m.sayUserAdded)(cmd, args)
 		},
 	}
 	add.Flags().StringVar(&email, "email", "", "the e-mail address they sign in with")
@@ -92,20 +67,39 @@ hold the auditor role.`,
 	return add
 }
 
+// userAdded is what user add answers (JSON keys in alphabetical order,
+// as they have always been printed): the account, and the password
+// generated for it, if any.
+type userAdded struct {
+	Password string       `json:"password,omitempty"`
+	User     *attest.User `json:"user"`
+}
+
+func (m *Main) sayUserAdded(v userAdded) error {
+	u, shown := v.User, v.Password
+	switch {
+	case u.Service:
+		m.printf("Added service account %s as %s, user %d: create its tokens with attest token create --user %s\n", u.Email, u.Role, u.ID, u.Email)
+	case u.Name != u.Email:
+		m.printf("Added %s (%s) as %s, user %d.\n", u.Email, u.Name, u.Role, u.ID)
+	default:
+		m.printf("Added %s as %s, user %d.\n", u.Email, u.Role, u.ID)
+	}
+	if shown != "" {
+		m.printf("Password (shown once): %s\n", shown)
+	}
+	return nil
+}
+
 // userList is `attest user list`.
 func (m *Main) userList() *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List users",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			us, err := auth.Accounts(cmd.Context(), d.db, nil)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(us)
-			}
+		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]attest.User, error) {
+			return auth.Accounts(ctx, d.db, nil)
+		}, func(us []attest.User) error {
 			for _, u := range us {
 				state := ""
 				if u.Disabled {
@@ -125,18 +119,16 @@ func (m *Main) userDisable() *cobra.Command {
 		Use:   "disable EMAIL",
 		Short: "Disable a user: they can no longer sign in or use their tokens",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			u, err := d.db.UserByEmail(cmd.Context(), args[0])
+		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.User, error) {
+			u, err := d.db.UserByEmail(ctx, args[0])
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if u, _, err = auth.DisableUser(cmd.Context(), d.db, m.change(), nil, u.ID); err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(cmd.Context()); err != nil {
-				return err
-			}
-			return m.answer(u, "Disabled %s.\n", u.Email)
+			u, _, err = auth.DisableUser(ctx, d.db, m.change(), nil, u.ID)
+			return u, err
+		}, func(u *attest.User) error {
+			m.printf("Disabled %s.\n", u.Email)
+			return nil
 		}),
 	}
 	return disable
@@ -163,16 +155,15 @@ token acts for the account that holds it, with its role: a person creates
 their own tokens once signed in to attest serve (POST /api/v1/tokens), and
 nobody creates one for another person's account.`,
 		Args: cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			nt, err := auth.CreateToken(cmd.Context(), d.db, m.change(), nil, email, name)
+		RunE: writes(m, func(ctx context.Context, d *data, _ []string) (tokenCreated, error) {
+			nt, err := auth.CreateToken(ctx, d.db, m.change(), nil, email, name)
 			if err != nil {
-				return err
+				return tokenCreated{}, err
 			}
-			t, u, tok := nt.Token, nt.Owner, nt.Secret
-			if _, err := d.checkpoint(cmd.Context()); err != nil {
-				return err
-			}
-			return m.answer(map[string]any{"token": t, "secret": tok}, "Token %d (%s) for %s, shown once:\n%s\n", t.ID, t.Name, u.Email, tok)
+			return tokenCreated{nt.Secret, nt.Token, nt.Owner}, nil
+		}, func(v tokenCreated) error {
+			m.printf("Token %d (%s) for %s, shown once:\n%s\n", v.Token.ID, v.Token.Name, v.owner.Email, v.Secret)
+			return nil
 		}),
 	}
 	create.Flags().StringVar(&email, "user", "", "the service account (e-mail) that holds the token")
@@ -182,38 +173,23 @@ nobody creates one for another person's account.`,
 		Use:   "revoke ID",
 		Short: "Revoke an API token",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil {
-				return attest.Errorf(attest.EINVALID, "token ID %q: want a number (attest token list)", args[0])
-			}
-			d, err := m.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			t, _, err := auth.RevokeToken(cmd.Context(), d.db, m.change(), nil, id)
-			if err != nil {
-				return err
-			}
-			if _, err := d.checkpoint(cmd.Context()); err != nil {
-				return err
-			}
-			return m.answer(t, "Revoked token %d (%s).\n", t.ID, t.Name)
-		},
+		RunE: onNumber(tokenNumber, func(id int64) runner {
+			return writes(m, func(ctx context.Context, d *data, _ []string) (*attest.Token, error) {
+				t, _, err := auth.RevokeToken(ctx, d.db, m.change(), nil, id)
+				return t, err
+			}, func(t *attest.Token) error {
+				m.printf("Revoked token %d (%s).\n", t.ID, t.Name)
+				return nil
+			})
+		}),
 	}
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List API tokens (never their secrets)",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			ts, err := auth.Tokens(cmd.Context(), d.db, nil)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(ts)
-			}
+		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]attest.Token, error) {
+			return auth.Tokens(ctx, d.db, nil)
+		}, func(ts []attest.Token) error {
 			for _, t := range ts {
 				state := "active"
 				if t.RevokedAt != "" {
@@ -226,4 +202,22 @@ nobody creates one for another person's account.`,
 	}
 	c.AddCommand(create, revoke, list)
 	return c
+}
+
+// tokenCreated is what token create answers (JSON keys in alphabetical
+// order, as they have always been printed): the token, its secret shown
+// once, and the account that holds it.
+type tokenCreated struct {
+	Secret string        `json:"secret"`
+	Token  *attest.Token `json:"token"`
+	owner  *attest.User
+}
+
+// tokenNumber reads a token's ID.
+func tokenNumber(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, attest.Errorf(attest.EINVALID, "token ID %q: want a number (attest token list)", s)
+	}
+	return id, nil
 }

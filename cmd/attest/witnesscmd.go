@@ -212,7 +212,7 @@ func (m *Main) witnessAdd() *cobra.Command {
 		Short: "Add a witness: it gets the current checkpoint now and every later one",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, loc := cmd.Context(), args[0]
+			loc := args[0]
 			kind, err := witness.Kind(loc)
 			if err != nil {
 				return err
@@ -225,44 +225,54 @@ func (m *Main) witnessAdd() *cobra.Command {
 			if err := m.outsideData(path, kind, loc, dataDir); err != nil {
 				return err
 			}
-			return m.withData(ctx, func(d *data) error {
+			// The witness gets the current checkpoint, signed here.
+			return reads(m, func(ctx context.Context, d *data, _ []string) (witnessAdded, error) {
 				pub, err := d.publicKey()
 				if err != nil {
-					return err
+					return witnessAdded{}, err
 				}
 				added, err := list.Add(dataDir, pub, loc)
 				if err != nil {
-					return err
+					return witnessAdded{}, err
 				}
 				signed, err := d.checkpoint(ctx)
 				if err != nil {
-					return err
+					return witnessAdded{}, err
 				}
 				w, err := witness.Open(ctx, loc, m.witnessOptions())
 				if err != nil {
-					return err
+					return witnessAdded{}, err
 				}
 				if err := w.Send(ctx, signed); err != nil {
-					return fmt.Errorf("the witness did not take the current checkpoint, so it was not added: %w", err)
+					return witnessAdded{}, fmt.Errorf("the witness did not take the current checkpoint, so it was not added: %w", err)
 				}
 				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-					return attest.Errorf(attest.EINVALID, "the witness list: %v", unwrapPathErr(err))
+					return witnessAdded{}, attest.Errorf(attest.EINVALID, "the witness list: %v", unwrapPathErr(err))
 				}
 				if err := writeFileAtomic(path, list.Marshal()); err != nil {
-					return err
+					return witnessAdded{}, err
 				}
-				if m.cfg.json {
-					return m.printJSON(map[string]any{"witness": w.Name(), "kind": kind, "data": dataDir, "list": path, "added": added})
-				}
-				if !added {
-					m.printf("%s is already a witness of %s; it now holds the current checkpoint too.\n", w.Name(), dataDir)
+				return witnessAdded{added, dataDir, kind, path, w.Name()}, nil
+			}, func(v witnessAdded) error {
+				if !v.Added {
+					m.printf("%s is already a witness of %s; it now holds the current checkpoint too.\n", v.Witness, v.Data)
 					return nil
 				}
-				m.printf("Added the witness %s for %s; it holds the current checkpoint and gets every later one.\nThe list of witnesses is %s: keep it outside the data directory, as it is.\n", w.Name(), dataDir, path)
+				m.printf("Added the witness %s for %s; it holds the current checkpoint and gets every later one.\nThe list of witnesses is %s: keep it outside the data directory, as it is.\n", v.Witness, v.Data, v.List)
 				return nil
-			})
+			})(cmd, args)
 		},
 	}
+}
+
+// witnessAdded is what ledger witness add answers (JSON keys in
+// alphabetical order, as they have always been printed).
+type witnessAdded struct {
+	Added   bool   `json:"added"`
+	Data    string `json:"data"`
+	Kind    string `json:"kind"`
+	List    string `json:"list"`
+	Witness string `json:"witness"`
 }
 
 // outsideData refuses a witness list, or a file witness, inside the data
@@ -291,34 +301,42 @@ func (m *Main) witnessList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dataDir := m.dataPath()
-			type row struct {
-				Location string `json:"location"`
-				Kind     string `json:"kind"`
-			}
-			rows := []row{}
-			key := ""
-			if e := list.Ledger(dataDir); e != nil {
-				key = e.Key
+			v := witnessesListed{Data: m.dataPath(), List: path, Witnesses: []witnessRow{}}
+			if e := list.Ledger(v.Data); e != nil {
+				v.Key = e.Key
 				for _, loc := range e.Witnesses {
 					kind, _ := witness.Kind(loc)
-					rows = append(rows, row{loc, kind})
+					v.Witnesses = append(v.Witnesses, witnessRow{loc, kind})
 				}
 			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"data": dataDir, "list": path, "key": key, "witnesses": rows})
-			}
-			if len(rows) == 0 {
-				m.printf("%s has no witnesses (list: %s).\nAdd one with: attest ledger witness add file:/another/volume/attest.witness\n", dataDir, dashStr(path))
+			return show(m, v, func(v witnessesListed) error {
+				if len(v.Witnesses) == 0 {
+					m.printf("%s has no witnesses (list: %s).\nAdd one with: attest ledger witness add file:/another/volume/attest.witness\n", v.Data, dashStr(v.List))
+					return nil
+				}
+				m.printf("Witnesses of %s (list: %s):\n", v.Data, v.List)
+				for _, r := range v.Witnesses {
+					m.printf("  %-8s %s\n", r.Kind, r.Location)
+				}
 				return nil
-			}
-			m.printf("Witnesses of %s (list: %s):\n", dataDir, path)
-			for _, r := range rows {
-				m.printf("  %-8s %s\n", r.Kind, r.Location)
-			}
-			return nil
+			})
 		},
 	}
+}
+
+// witnessesListed is what ledger witness list prints (JSON keys in
+// alphabetical order, as they have always been printed).
+type witnessesListed struct {
+	Data      string       `json:"data"`
+	Key       string       `json:"key"`
+	List      string       `json:"list"`
+	Witnesses []witnessRow `json:"witnesses"`
+}
+
+// witnessRow is one witness of the data directory.
+type witnessRow struct {
+	Location string `json:"location"`
+	Kind     string `json:"kind"`
 }
 
 func (m *Main) witnessRemove() *cobra.Command {
