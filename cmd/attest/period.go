@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/period"
@@ -19,42 +18,6 @@ func (m *Main) periodCommand() *cobra.Command {
 	}
 	cmd.AddCommand(m.periodStatus(), m.periodEvents(), m.periodNotRequired(), m.periodConfig())
 	return cmd
-}
-
-// periodJSON is the published shape of `attest period status --json`.
-type periodJSON struct {
-	Period   spanJSON        `json:"period"`
-	AsOf     string          `json:"as_of"`
-	Controls []controlPeriod `json:"controls"`
-	// Policies are the policies' reviews, each expected at its review
-	// frequency from the day it was first published.
-	Policies []period.PolicyStatus `json:"policies"`
-	Warnings []string              `json:"warnings"`
-}
-
-type spanJSON struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
-}
-
-type lateJSON struct {
-	Start     string `json:"start"`
-	End       string `json:"end"`
-	Due       string `json:"due"`
-	Performed string `json:"performed"`
-	// PerformedFrom is "performed_on", or what the date falls back to
-	// when performed-on is unknown ("added", "covers").
-	PerformedFrom string `json:"performed_from"`
-}
-
-type controlPeriod struct {
-	period.Status
-	Late []lateJSON `json:"late"`
-	// Deviations are a preventive control's occurrences performed after
-	// the event it was to prevent.
-	Deviations  []lateJSON          `json:"deviations"`
-	Missed      []spanJSON          `json:"missed"`
-	Occurrences []period.Occurrence `json:"occurrences,omitempty"`
 }
 
 func (m *Main) periodStatus() *cobra.Command {
@@ -81,7 +44,7 @@ that is the service auditor's conclusion. A missed or late occurrence, and a
 deviation, is a known deviation: management discloses it to the service
 auditor.`,
 		Args: cobra.NoArgs,
-		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*periodJSON, error) {
+		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*period.Report, error) {
 			when := m.today()
 			if asOf != "" {
 				var err error
@@ -89,9 +52,9 @@ auditor.`,
 					return nil, attest.Errorf(attest.EINVALID, "--as-of %q: want YYYY-MM-DD", asOf)
 				}
 			}
-			out, err := m.computePeriod(ctx, d.db, e, strings.ToUpper(control), when)
+			out, err := period.Load(ctx, d.db, e, strings.ToUpper(control), when)
 			if err != nil {
-				return nil, err
+				return nil, hinted(err, attest.ENOTFOUND, "no such control", "see `attest controls list`")
 			}
 			if !occurrences {
 				for i := range out.Controls {
@@ -105,64 +68,6 @@ auditor.`,
 	cmd.Flags().StringVar(&asOf, "as-of", "", "the state on this date (default today)")
 	cmd.Flags().BoolVar(&occurrences, "occurrences", false, "with --json, list every occurrence")
 	return cmd
-}
-
-func (m *Main) computePeriod(ctx context.Context, s attest.Store, e *attest.Engagement, control string, when time.Time) (*periodJSON, error) {
-	if e.PeriodStart == "" {
-		return nil, attest.Errorf(attest.EINVALID, "%s is a Type 1 engagement (as of %s): it has no period; period status applies to Type 2 and SOC 3 engagements", e.ID, e.AsOf)
-	}
-	start, _ := attest.ParseDate(e.PeriodStart)
-	end, _ := attest.ParseDate(e.PeriodEnd)
-	ctls, err := s.Controls(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	opts := period.LoadOptions(ctx, s)
-	out := &periodJSON{Period: spanJSON{e.PeriodStart, e.PeriodEnd}, AsOf: when.Format(attest.DateLayout), Controls: []controlPeriod{}, Warnings: []string{}}
-	found := false
-	for _, c := range ctls {
-		if control != "" && c.ID != control {
-			continue
-		}
-		found = true
-		if c.Status == attest.NotApplicable {
-			continue
-		}
-		st, err := period.ControlStatus(ctx, s, c, start, end, when, opts)
-		if err != nil {
-			return nil, err
-		}
-		cp := controlPeriod{Status: st, Late: []lateJSON{}, Deviations: []lateJSON{}, Missed: []spanJSON{}, Occurrences: st.Occurrences}
-		for _, o := range st.Occurrences {
-			switch o.State {
-			case period.Late:
-				cp.Late = append(cp.Late, lateJSON{o.Start, o.End, o.Due, o.Performed, o.PerformedFrom})
-			case period.Deviation:
-				cp.Deviations = append(cp.Deviations, lateJSON{o.Start, o.End, o.Due, o.Performed, o.PerformedFrom})
-			case period.Missed:
-				cp.Missed = append(cp.Missed, spanJSON{o.Start, o.End})
-			}
-		}
-		out.Controls = append(out.Controls, cp)
-		out.Warnings = append(out.Warnings, st.Warnings...)
-	}
-	if control != "" && !found {
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such control: %s in engagement %s", control, e.ID), Hint: "see `attest controls list`"}
-	}
-	out.Policies = []period.PolicyStatus{}
-	if control == "" {
-		ps, err := period.PolicyReviews(ctx, s, start, end, when)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			if p.Expected > 0 {
-				out.Policies = append(out.Policies, p)
-			}
-			out.Warnings = append(out.Warnings, p.Warnings...)
-		}
-	}
-	return out, nil
 }
 
 var cellGlyph = map[period.State]string{
@@ -180,7 +85,7 @@ func (m *Main) cell(s period.State) string {
 	return cellGlyph[s]
 }
 
-func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) error {
+func (m *Main) printPeriod(e *attest.Engagement, out *period.Report) error {
 	m.printf("%s: period %s to %s, as of %s\n", e.ID, out.Period.Start, out.Period.End, out.AsOf)
 	m.printf("Legend: %s present  %s late  %s deviation (preventive, performed after the event)  %s missed  %s not required  %s upcoming\n\n",
 		m.cell(period.Present), m.cell(period.Late), m.cell(period.Deviation), m.cell(period.Missed), m.cell(period.NotRequired), m.cell(period.Upcoming))
@@ -258,7 +163,7 @@ func (m *Main) printPeriod(e *attest.Engagement, out *periodJSON) error {
 
 // performedWords says when a late or deviating occurrence was performed,
 // and, when performed-on is unknown, what it is judged on instead.
-func performedWords(l lateJSON) string {
+func performedWords(l period.Timed) string {
 	switch l.PerformedFrom {
 	case period.FromAdded:
 		return "evidence added " + l.Performed + " (performed-on unknown: judged on the upload date)"

@@ -204,10 +204,18 @@ imported population), a population no larger than the size is tested whole.
 				if control == "" {
 					return attest.Errorf(attest.EINVALID, "a test of one is for one control: --control ID")
 				}
-				size, err = m.testOfOne(ctx, control, supportedBy)
+				err = m.withEngagement(ctx, func(d *data, e *attest.Engagement) (err error) {
+					size, err = fieldwork.TestOfOneSize(ctx, d.db, e, control, strings.Split(supportedBy, ","))
+					return err
+				})
 				population = -1
 			case control != "":
-				size, population, err = m.controlSize(ctx, control, population)
+				// The size a draw would take, capped by its population.
+				err = m.withEngagement(ctx, func(d *data, e *attest.Engagement) (err error) {
+					size, err = fieldwork.ControlSize(ctx, d.db, e, control, population)
+					return hinted(err, attest.EINVALID, "is event-driven", "import its population (attest population import), or give --population-size N")
+				})
+				population = -1
 			case population >= 0:
 				p, perr := m.profileOrDefault(ctx)
 				if perr != nil {
@@ -272,50 +280,6 @@ func (m *Main) frequencySize(ctx context.Context, frequency string) (sample.Size
 	return p.ForFrequency(f)
 }
 
-// testOfOne offers a sample of one for an automated control, only when the
-// IT general controls over its system (logical access and change
-// management) are named: a test of one rests on their being effective all
-// period, which the auditor must test too.
-func (m *Main) testOfOne(ctx context.Context, control, supportedBy string) (sample.Size, error) {
-	d, e, err := m.openEngagement(ctx)
-	if err != nil {
-		return sample.Size{}, err
-	}
-	defer d.Close()
-	c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
-	if err != nil {
-		return sample.Size{}, err
-	}
-	if c.Nature != attest.Automated {
-		return sample.Size{}, attest.Errorf(attest.EINVALID, "%s is %s, not automated: a test of one applies only to automated controls; use the frequency size", c.ID, c.Nature)
-	}
-	access, change := false, false
-	var ids []string
-	for _, id := range strings.Split(supportedBy, ",") {
-		id = strings.ToUpper(strings.TrimSpace(id))
-		if id == "" {
-			continue
-		}
-		sc, err := d.db.Control(ctx, e.ID, id)
-		if err != nil {
-			return sample.Size{}, err
-		}
-		for _, x := range append(append([]string{}, sc.Criteria...), sc.Objectives...) {
-			switch {
-			case strings.HasPrefix(x, "CC6.1"), strings.HasPrefix(x, "CC6.2"), strings.HasPrefix(x, "CC6.3"), x == "ITGC.1", x == "ITGC.2", x == "ITGC.3":
-				access = true
-			case x == "CC8.1", x == "ITGC.4":
-				change = true
-			}
-		}
-		ids = append(ids, id)
-	}
-	if !access || !change {
-		return sample.Size{}, attest.Errorf(attest.EINVALID, "a test of one needs the logical-access and the change-management controls over %s's system named with --supported-by (a control mapped to CC6.1-CC6.3 or ITGC.1-3, and one mapped to CC8.1 or ITGC.4)", c.ID)
-	}
-	return sample.Size{Size: 1, Rule: fmt.Sprintf("test of one: %s is automated, and relies on %s being effective throughout the period; test it once per relevant configuration, and before and after any change to it", c.ID, strings.Join(ids, ", "))}, nil
-}
-
 // profileOrDefault reads the firm's profile when a data directory is at
 // hand, and the defaults otherwise.
 func (m *Main) profileOrDefault(ctx context.Context) (sample.Profile, error) {
@@ -328,43 +292,6 @@ func (m *Main) profileOrDefault(ctx context.Context) (sample.Profile, error) {
 	}
 	defer d.Close()
 	return fieldwork.Profile(ctx, d.db)
-}
-
-// controlSize is the firm's size for a control of the engagement, with
-// the population that caps it: the one given, else the control's latest
-// imported population (an event-driven control needs one).
-func (m *Main) controlSize(ctx context.Context, control string, population int) (sample.Size, int, error) {
-	d, e, err := m.openEngagement(ctx)
-	if err != nil {
-		return sample.Size{}, 0, err
-	}
-	defer d.Close()
-	c, err := d.db.Control(ctx, e.ID, strings.ToUpper(control))
-	if err != nil {
-		return sample.Size{}, 0, err
-	}
-	p, err := fieldwork.Profile(ctx, d.db)
-	if err != nil {
-		return sample.Size{}, 0, err
-	}
-	if population < 0 {
-		ps, err := d.db.Populations(ctx, c.ID)
-		if err != nil {
-			return sample.Size{}, 0, err
-		}
-		if len(ps) > 0 {
-			population = ps[len(ps)-1].Rows
-		}
-	}
-	if c.Frequency != attest.EventDriven {
-		size, err := p.ForFrequency(c.Frequency)
-		return size, population, err
-	}
-	if population < 0 {
-		return sample.Size{}, 0, attest.Errorf(attest.EINVALID, "%s is event-driven: import its population first (attest population import), or use --population-size N", c.ID)
-	}
-	size, err := p.ForPopulation(population)
-	return size, population, err
 }
 
 func (m *Main) sampleProfile() *cobra.Command {
