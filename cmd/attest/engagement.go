@@ -161,75 +161,18 @@ func (m *Main) createSpecs(cmd *cobra.Command, f createFlags) ([]engagement.Spec
 		if kind == "" {
 			return nil, nil, &attest.Error{Code: attest.EINVALID, Message: "say what to create: --from-scope FILE, or --kind and --type", Hint: "see `attest engagement create --help`"}
 		}
-		if kind != attest.SOC3 && typ == "" {
-			return nil, nil, attest.Errorf(attest.EINVALID, "a %s engagement needs --type 1 or --type 2", kind)
-		}
-		if kind == attest.SOC3 && typ != "" {
-			return nil, nil, attest.Errorf(attest.EINVALID, "a SOC 3 has no Type 1 or Type 2 form: leave out --type")
-		}
-		m.defaultDates(&base, 12)
-		return []engagement.Spec{base}, nil, nil
+		specs, notes, err := engagement.Plan(base, nil, m.Now())
+		return specs, notes, hinted(err, attest.EINVALID, "needs a type", "add --type 1 or --type 2")
 	}
 	rec, err := readRecommendation(f.fromScope, cmd.Flags().Changed("fieldwork-lag"), f.lag, m.Now())
 	if err != nil {
 		return nil, nil, err
 	}
-	var specs []engagement.Spec
-	var notes []string
-	soc3 := rec.Report(attest.SOC3) != nil
-	for _, r := range rec.Reports {
-		if r.Kind == attest.SOC3 || (kind != "" && r.Kind != kind) {
-			continue
-		}
-		s := engagement.FromScope(base, r)
-		if r.Kind == attest.SOC2 && soc3 {
-			if s.Type == attest.Type2 {
-				s.AlsoSOC3 = true
-			} else {
-				notes = append(notes, "the recommended SOC 3 comes with the first SOC 2 Type 2, not with a Type 1: add it then with --soc3")
-			}
-		}
-		m.defaultDates(&s, r.ObservationMonths)
-		specs = append(specs, s)
-	}
-	if kind == attest.SOC3 && soc3 {
-		return nil, nil, attest.Errorf(attest.EINVALID, "a recommended SOC 3 is drawn from the SOC 2 Type 2 engagement: create that with --kind \"SOC 2\"")
-	}
-	if len(specs) == 0 {
-		what := "no SOC report is recommended there"
-		if kind != "" {
-			what = "no " + string(kind) + " is recommended there"
-		}
-		return nil, nil, attest.Errorf(attest.EINVALID, "%s: %s; create one with --kind and --type instead", f.fromScope, what)
-	}
-	if len(specs) > 1 && f.id != "" {
-		return nil, nil, attest.Errorf(attest.EINVALID, "--id names one engagement, but %s recommends %d: add --kind to pick one", f.fromScope, len(specs))
+	specs, notes, err := engagement.Plan(base, rec, m.Now())
+	if err != nil {
+		return nil, nil, &attest.Error{Code: attest.ErrorCode(err), Message: f.fromScope + ": " + attest.ErrorMessage(err), Hint: "create one with --kind and --type, or add --kind to pick one of those recommended"}
 	}
 	return specs, notes, nil
-}
-
-// defaultDates fills missing dates: a Type 2 period of months starting next
-// month, a Type 1 as of the end of next month.
-func (m *Main) defaultDates(s *engagement.Spec, months int) {
-	if months <= 0 {
-		months = 12
-	}
-	next := engagement.FirstOfNextMonth(m.Now())
-	if s.Type == attest.Type1 {
-		if s.AsOf == "" {
-			s.AsOf = attest.AddMonths(next, 1).AddDate(0, 0, -1).Format(attest.DateLayout)
-		}
-		return
-	}
-	if s.PeriodStart == "" {
-		s.PeriodStart = next.Format(attest.DateLayout)
-	}
-	if s.PeriodEnd == "" {
-		start, err := attest.ParseDate(s.PeriodStart)
-		if err == nil {
-			_, s.PeriodEnd = engagement.PeriodFor(start, months)
-		}
-	}
 }
 
 // readRecommendation reads either an answers file (and decides) or the JSON
