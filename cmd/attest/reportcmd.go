@@ -139,18 +139,9 @@ type rendered struct {
 // records each file; without Chromium, PDF fails after the others are
 // written.
 func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags) ([]rendered, map[string]int, error) {
-	formats := map[string]bool{}
-	for _, x := range strings.Split(f.formats, ",") {
-		x = strings.ToLower(strings.TrimSpace(x))
-		switch x {
-		case "html", "pdf", "md":
-			formats[x] = true
-		case "markdown":
-			formats["md"] = true
-		case "":
-		default:
-			return nil, nil, attest.Errorf(attest.EINVALID, "--format %q: want html, pdf or md", x)
-		}
+	formats, err := report.Formats(strings.Split(f.formats, ","))
+	if err != nil {
+		return nil, nil, &attest.Error{Code: attest.EINVALID, Message: "--format " + attest.ErrorMessage(err)}
 	}
 	if len(formats) == 0 {
 		return nil, nil, attest.Errorf(attest.EINVALID, "--format: name at least one of html, pdf, md")
@@ -169,8 +160,7 @@ func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *r
 		if err := writeFileAtomic(path, b); err != nil {
 			return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
 		}
-		sum := sha256.Sum256(b)
-		meta := map[string]string{"document": doc.Kind, "title": doc.Title, "format": format, "sha256": hex.EncodeToString(sum[:])}
+		meta := report.Meta(doc, format, b)
 		store := f.keep
 		if store == nil {
 			store = func(ctx context.Context, _ string, doc attest.Document, b []byte) (*attest.Document, error) {
@@ -196,7 +186,11 @@ func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *r
 	}
 	for _, x := range []string{"html", "md"} {
 		if formats[x] {
-			if err := m.keepText(doc, x, pages, keep); err != nil {
+			b, mediaType, err := report.Text(doc, x, pages)
+			if err == nil {
+				err = keep(x, mediaType, b)
+			}
+			if err != nil {
 				return out, pages, err
 			}
 		}
@@ -216,20 +210,6 @@ func (m *Main) printPDF(ctx context.Context, doc *report.Document) ([]byte, map[
 	}
 	defer p.Close()
 	return p.PDF(doc)
-}
-
-func (m *Main) keepText(doc *report.Document, format string, pages map[string]int, keep func(string, string, []byte) error) error {
-	var b bytes.Buffer
-	if format == "html" {
-		if err := report.HTML(&b, doc, pages); err != nil {
-			return err
-		}
-		return keep("html", "text/html; charset=utf-8", b.Bytes())
-	}
-	if err := report.Markdown(&b, doc); err != nil {
-		return err
-	}
-	return keep("md", "text/markdown; charset=utf-8", b.Bytes())
 }
 
 func (m *Main) reportBuild() *cobra.Command {
