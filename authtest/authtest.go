@@ -33,6 +33,7 @@ import (
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/people"
+	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/population"
 	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/storetest"
@@ -363,6 +364,14 @@ var engagementCases = []Case{
 	{"reconcile a population", management, func(ctx context.Context, w *World, a *attest.User) error {
 		total := 30
 		_, err := population.Reconcile(ctx, w.Store, w.Blobs, w.ch(), a, population.ReconcileRequest{Population: w.Draw.PopulationID, ControlTotal: &total, Note: w.reason()})
+		return err
+	}},
+	{"record that a control was not required", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := period.RecordNotRequired(ctx, w.Store, w.ch(), a, period.NotRequiredRequest{Control: "BX-01", Start: "2026-01-01", End: "2026-03-31", Reason: "no terminations " + w.reason()})
+		return err
+	}},
+	{"import events", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := period.ImportEvents(ctx, w.Store, w.ch(), a, period.EventsRequest{Control: "BX-01", Events: []attest.Event{{Key: w.reason(), Date: "2026-10-01"}}, File: "leavers.csv"})
 		return err
 	}},
 	{"reconcile a population to another", management, func(ctx context.Context, w *World, a *attest.User) error {
