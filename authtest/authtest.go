@@ -193,6 +193,14 @@ var engagementCases = []Case{
 		_, err := auth.Accounts(ctx, w.Store, a)
 		return err
 	}},
+	{"take an auditor off an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
+		name := "Auditor " + w.reason()
+		if err := w.Store.AddAuditor(ctx, w.ch(), attest.Auditor{EngagementID: "e2", Name: name}); err != nil {
+			return err
+		}
+		_, err := auth.RemoveAuditor(ctx, w.Store, w.ch(), a, "e2", name)
+		return err
+	}},
 	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := engagement.Create(ctx, w.Store, catalog.MustLoad(), w.ch(), a, []engagement.Spec{{Kind: attest.SOC2, Type: attest.Type1, AsOf: "2026-12-31"}})
 		return err
