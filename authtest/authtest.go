@@ -36,6 +36,7 @@ import (
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/population"
 	"github.com/attest-dev/attest/program"
+	"github.com/attest-dev/attest/report"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/attest-dev/attest/training"
 )
@@ -199,6 +200,11 @@ var engagementCases = []Case{
 			return err
 		}
 		_, err := auth.RemoveAuditor(ctx, w.Store, w.ch(), a, "e2", name)
+		return err
+	}},
+	{"keep an issued report", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := report.AddIssued(ctx, w.Store, w.Blobs, w.ch(), a, report.IssuedRequest{Engagement: "e1", Kind: "SOC 2", Type: "2", Period: "2025-01-01..2025-12-31", Firm: "Example CPA LLP",
+			Name: "final.pdf", Bytes: []byte("%PDF-1.4\n% " + w.reason() + "\n%%EOF\n")})
 		return err
 	}},
 	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {

@@ -62,7 +62,7 @@ func (req NotRequiredRequest) record() (attest.NotRequired, error) {
 		return attest.NotRequired{}, invalid("window", "end %q: want YYYY-MM-DD", req.End)
 	}
 	if end.Before(start) {
-		return attest.NotRequired{}, invalid("window", "%s ends before it starts (%s)", req.End, req.Start)
+		return attest.NotRequired{}, invalid("window", "ends on %s, before it starts on %s", req.End, req.Start)
 	}
 	reason := strings.TrimSpace(req.Reason)
 	if len(reason) < MinReason {

@@ -84,7 +84,7 @@ func TestRecordNotRequiredRefused(t *testing.T) {
 		{"unknown control", nil, edit(func(r *period.NotRequiredRequest) { r.Control = "ZZ-9" }), attest.ENOTFOUND, "no such control: ZZ-9"},
 		{"bad start", nil, edit(func(r *period.NotRequiredRequest) { r.Start = "2026-02-30" }), attest.EINVALID, `window: start "2026-02-30": want YYYY-MM-DD`},
 		{"bad end", nil, edit(func(r *period.NotRequiredRequest) { r.End = "" }), attest.EINVALID, `window: end "": want YYYY-MM-DD`},
-		{"end first", nil, edit(func(r *period.NotRequiredRequest) { r.Start, r.End = r.End, r.Start }), attest.EINVALID, "window: 2026-01-01 ends before it starts (2026-03-31)"},
+		{"end first", nil, edit(func(r *period.NotRequiredRequest) { r.Start, r.End = r.End, r.Start }), attest.EINVALID, "window: ends on 2026-01-01, before it starts on 2026-03-31"},
 		{"short reason", nil, edit(func(r *period.NotRequiredRequest) { r.Reason = " none " }), attest.EINVALID, "reason: say why the control was not required (at least 5 characters)"},
 		{"no such evidence", nil, edit(func(r *period.NotRequiredRequest) { r.Evidence = 41 }), attest.ENOTFOUND, "no such evidence: 41"},
 	}

@@ -237,7 +237,7 @@ with --evidence.`,
 			}
 			return writes(m, func(ctx context.Context, d *data, _ []string) (*attest.NotRequired, error) {
 				nr, err := period.RecordNotRequired(ctx, d.db, m.change(), nil, period.NotRequiredRequest{Control: control, Start: start, End: end, Reason: reason, Evidence: evidence})
-				err = hinted(err, attest.EINVALID, "window: ", "--window START..END (YYYY-MM-DD, start first)")
+				err = hinted(err, attest.EINVALID, "window: ", "--window START..END, start first")
 				return nr, hinted(err, attest.EINVALID, "reason: ", "--reason TEXT")
 			}, func(nr *attest.NotRequired) error {
 				m.printf("Recorded: %s not required from %s to %s (%s).\n", nr.ControlID, nr.Start, nr.End, nr.Reason)
