@@ -75,6 +75,27 @@ func AddAuditor(ctx context.Context, s AuditorStore, ch attest.Change, a attest.
 	return &a, nil
 }
 
+// AuditorRemover is what taking an auditor off an engagement needs.
+type AuditorRemover interface {
+	RemoveAuditor(ctx context.Context, ch attest.Change, engagementID, name string) error
+}
+
+// RemoveAuditor takes the auditor named name off an engagement for actor
+// (nil: the local operator): their account loses its access to the
+// engagement, and what they recorded stays. Who audits an engagement is
+// management's decision, as adding an auditor is. It returns the name as
+// removed.
+func RemoveAuditor(ctx context.Context, s AuditorRemover, ch attest.Change, actor *attest.User, engagementID, name string) (string, error) {
+	if !attest.Manages(actor) {
+		return "", &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator or a compliance manager takes an auditor off an engagement"}
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", field("name", "say which auditor to take off the engagement")
+	}
+	return name, s.RemoveAuditor(ctx, ch, engagementID, name)
+}
+
 // LinkAuditor links a named auditor to the auditor account with address
 // email.
 func LinkAuditor(ctx context.Context, s AuditorStore, ch attest.Change, engagementID, name, email string) (*attest.Auditor, error) {

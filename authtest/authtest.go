@@ -33,8 +33,10 @@ import (
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/people"
+	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/population"
 	"github.com/attest-dev/attest/program"
+	"github.com/attest-dev/attest/report"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/attest-dev/attest/training"
 )
@@ -190,6 +192,19 @@ var engagementCases = []Case{
 	}},
 	{"list the accounts", []string{"operator", attest.RoleAdmin}, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := auth.Accounts(ctx, w.Store, a)
+		return err
+	}},
+	{"take an auditor off an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
+		name := "Auditor " + w.reason()
+		if err := w.Store.AddAuditor(ctx, w.ch(), attest.Auditor{EngagementID: "e2", Name: name}); err != nil {
+			return err
+		}
+		_, err := auth.RemoveAuditor(ctx, w.Store, w.ch(), a, "e2", name)
+		return err
+	}},
+	{"keep an issued report", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := report.AddIssued(ctx, w.Store, w.Blobs, w.ch(), a, report.IssuedRequest{Engagement: "e1", Kind: "SOC 2", Type: "2", Period: "2025-01-01..2025-12-31", Firm: "Example CPA LLP",
+			Name: "final.pdf", Bytes: []byte("%PDF-1.4\n% " + w.reason() + "\n%%EOF\n")})
 		return err
 	}},
 	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
@@ -363,6 +378,14 @@ var engagementCases = []Case{
 	{"reconcile a population", management, func(ctx context.Context, w *World, a *attest.User) error {
 		total := 30
 		_, err := population.Reconcile(ctx, w.Store, w.Blobs, w.ch(), a, population.ReconcileRequest{Population: w.Draw.PopulationID, ControlTotal: &total, Note: w.reason()})
+		return err
+	}},
+	{"record that a control was not required", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := period.RecordNotRequired(ctx, w.Store, w.ch(), a, period.NotRequiredRequest{Control: "BX-01", Start: "2026-01-01", End: "2026-03-31", Reason: "no terminations " + w.reason()})
+		return err
+	}},
+	{"import events", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := period.ImportEvents(ctx, w.Store, w.ch(), a, period.EventsRequest{Control: "BX-01", Events: []attest.Event{{Key: w.reason(), Date: "2026-10-01"}}, File: "leavers.csv"})
 		return err
 	}},
 	{"reconcile a population to another", management, func(ctx context.Context, w *World, a *attest.User) error {

@@ -129,3 +129,17 @@ func ControlIDs(ctx context.Context, s Directory) (map[string]bool, error) {
 	}
 	return known, nil
 }
+
+// KnownControl is control id as stored (trimmed, in upper case) when some
+// engagement holds it, ENOTFOUND when none does.
+func KnownControl(ctx context.Context, s Directory, id string) (string, error) {
+	known, err := ControlIDs(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	up := strings.ToUpper(strings.TrimSpace(id))
+	if !known[up] {
+		return "", &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + id}
+	}
+	return up, nil
+}

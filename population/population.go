@@ -79,7 +79,7 @@ func Import(ctx context.Context, s Store, bs Stager, ch attest.Change, actor *at
 	if err != nil {
 		return nil, err
 	}
-	control, err := knownControl(ctx, s, req.Control)
+	control, err := engagement.KnownControl(ctx, s, req.Control)
 	if err != nil {
 		return nil, err
 	}
@@ -134,20 +134,6 @@ func ValidTime(s string) bool {
 // auditor will ask how it was produced.
 func NeedsProvenance(p *attest.Population) bool {
 	return p.Source == "" || p.Query == "" || p.ExtractedBy == ""
-}
-
-// knownControl is the control's ID as stored, ENOTFOUND when no
-// engagement has it.
-func knownControl(ctx context.Context, s engagement.Directory, id string) (string, error) {
-	known, err := engagement.ControlIDs(ctx, s)
-	if err != nil {
-		return "", err
-	}
-	up := strings.ToUpper(strings.TrimSpace(id))
-	if !known[up] {
-		return "", &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + id}
-	}
-	return up, nil
 }
 
 func forbidden(what string) error {

@@ -68,10 +68,15 @@ func Meta(doc *Document, format string, b []byte) map[string]string {
 // Keep stores a rendered draft's bytes and records them as a document of
 // the engagement, named slug.format, in one ledger entry.
 func Keep(ctx context.Context, s DocumentStore, bs Putter, ch attest.Change, engagement string, doc *Document, slug, format, mediaType string, b []byte) (*attest.Document, error) {
+	return keep(ctx, s, bs, ch, attest.Document{EngagementID: engagement, Kind: attest.DocRender, Name: slug + "." + format, MediaType: mediaType, Meta: Meta(doc, format, b)}, b)
+}
+
+// keep stores b by its content and records doc as naming it.
+func keep(ctx context.Context, s DocumentStore, bs Putter, ch attest.Change, doc attest.Document, b []byte) (*attest.Document, error) {
 	ref, size, err := bs.Put(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	return s.AddDocument(ctx, ch, attest.Document{EngagementID: engagement, Kind: attest.DocRender, Name: slug + "." + format, Ref: string(ref), Size: size,
-		MediaType: mediaType, Meta: Meta(doc, format, b)})
+	doc.Ref, doc.Size = string(ref), size
+	return s.AddDocument(ctx, ch, doc)
 }

@@ -193,16 +193,9 @@ nothing is imported then.`,
 			if err != nil {
 				return err
 			}
-			for i := range events {
-				events[i].Source = source
-				if events[i].Source == "" {
-					events[i].Source = file
-				}
-			}
-			return writesControl(m, &control, func(ctx context.Context, d *data, id string) (eventsImported, error) {
-				n, err := d.db.ImportEvents(ctx, m.change(), id, events)
-				return eventsImported{n, id, len(events)}, err
-			}, func(v eventsImported) error {
+			return writes(m, func(ctx context.Context, d *data, _ []string) (*period.Imported, error) {
+				return period.ImportEvents(ctx, d.db, m.change(), nil, period.EventsRequest{Control: control, Events: events, Source: source, File: file})
+			}, func(v *period.Imported) error {
 				m.printf("Imported %d new events for %s (%d read, %d already there).\n", v.Added, v.Control, v.Read, v.Read-v.Added)
 				return nil
 			})(cmd, args)
@@ -213,14 +206,6 @@ nothing is imported then.`,
 	imp.Flags().StringVar(&source, "source", "", "the system the population came from (default: the file name)")
 	cmd.AddCommand(imp)
 	return cmd
-}
-
-// eventsImported is what events import answers (JSON keys in alphabetical
-// order, as they have always been printed).
-type eventsImported struct {
-	Added   int    `json:"added"`
-	Control string `json:"control"`
-	Read    int    `json:"read"`
 }
 
 // readEvents reads an events CSV file.
@@ -246,17 +231,14 @@ deviation). Give the evidence that shows it, such as the empty population,
 with --evidence.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, b, ok := strings.Cut(window, "..")
-			s, err1 := attest.ParseDate(a)
-			e, err2 := attest.ParseDate(b)
-			if control == "" || !ok || err1 != nil || err2 != nil || e.Before(s) {
+			start, end, ok := strings.Cut(window, "..")
+			if control == "" || !ok {
 				return attest.Errorf(attest.EINVALID, "not-required needs --control ID and --window START..END (YYYY-MM-DD, start first)")
 			}
-			if len(strings.TrimSpace(reason)) < 5 {
-				return attest.Errorf(attest.EINVALID, "say why the control was not required: --reason TEXT")
-			}
-			return writesControl(m, &control, func(ctx context.Context, d *data, id string) (*attest.NotRequired, error) {
-				return d.db.AddNotRequired(ctx, m.change(), attest.NotRequired{ControlID: id, Start: s.Format(attest.DateLayout), End: e.Format(attest.DateLayout), Reason: strings.TrimSpace(reason), EvidenceID: evidence})
+			return writes(m, func(ctx context.Context, d *data, _ []string) (*attest.NotRequired, error) {
+				nr, err := period.RecordNotRequired(ctx, d.db, m.change(), nil, period.NotRequiredRequest{Control: control, Start: start, End: end, Reason: reason, Evidence: evidence})
+				err = hinted(err, attest.EINVALID, "window: ", "--window START..END, start first")
+				return nr, hinted(err, attest.EINVALID, "reason: ", "--reason TEXT")
 			}, func(nr *attest.NotRequired) error {
 				m.printf("Recorded: %s not required from %s to %s (%s).\n", nr.ControlID, nr.Start, nr.End, nr.Reason)
 				if evidence == 0 {

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -454,42 +451,16 @@ func (m *Main) reportIssued() *cobra.Command {
 		Short: "Store the CPA firm's final report file as issued",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			k, err := attest.ParseKind(kind)
-			if err != nil {
-				return err
-			}
-			var t attest.ReportType
-			if k != attest.SOC3 {
-				if t, err = attest.ParseReportType(typ); err != nil {
-					return err
-				}
-			} else if typ != "" {
-				return attest.Errorf(attest.EINVALID, "a SOC 3 has no type: leave out --type")
-			}
-			if strings.TrimSpace(period) == "" || strings.TrimSpace(firm) == "" {
-				return attest.Errorf(attest.EINVALID, "say what the report covers and who issued it: --period (e.g. 2026-01-01..2026-12-31, or the as-of date) and --firm")
-			}
-			if _, err := attest.ParseDate(reportDate); reportDate != "" && err != nil {
-				return attest.Errorf(attest.EINVALID, "--report-date: %v", attest.ErrorMessage(err))
-			}
 			b, err := os.ReadFile(file)
 			if err != nil {
 				return attest.Errorf(attest.EINVALID, "--file: %v", unwrapPathErr(err))
 			}
-			if !bytes.HasPrefix(b, []byte("%PDF-")) {
-				return attest.Errorf(attest.EINVALID, "%s: not a PDF file; the issued report is the CPA firm's final PDF", file)
-			}
-			sum := sha256.Sum256(b)
-			meta := map[string]string{"kind": string(k), "type": string(t), "period": period, "firm": firm, "sha256": hex.EncodeToString(sum[:]),
-				"distribution_confirmed": fmt.Sprint(confirm), "original_name": filepath.Base(file)}
-			if reportDate != "" {
-				meta["report_date"] = reportDate
-			}
-			// storeDocument signs the checkpoint.
-			return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.Document, error) {
-				return m.storeDocument(ctx, d, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: filepath.Base(file), MediaType: "application/pdf", Meta: meta}, b)
+			return writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.Document, error) {
+				doc, err := report.AddIssued(ctx, d.db, d.blobs, m.change(), nil, report.IssuedRequest{Engagement: e.ID, Kind: kind, Type: typ, Period: period, Firm: firm,
+					ReportDate: reportDate, Name: file, Bytes: b, DistributionConfirmed: confirm})
+				return doc, issuedHints(err)
 			}, func(doc *attest.Document) error {
-				m.printf("Kept %s as the issued %s report (%d bytes, sha256 %s), document %d, ledger entry %d.\n", doc.Name, strings.TrimSpace(string(k)+" "+string(t)), doc.Size, meta["sha256"], doc.ID, doc.Entry)
+				m.printf("Kept %s as the issued %s report (%d bytes, sha256 %s), document %d, ledger entry %d.\n", doc.Name, strings.TrimSpace(doc.Meta["kind"]+" "+doc.Meta["type"]), doc.Size, doc.Meta["sha256"], doc.ID, doc.Entry)
 				if !confirm {
 					m.warn("the trust center will not share it until an admin confirms the engagement letter allows its distribution")
 				}
@@ -508,6 +479,14 @@ func (m *Main) reportIssued() *cobra.Command {
 	add.MarkFlagRequired("kind")
 	c.AddCommand(add, m.documentsList("List issued reports on file", attest.DocIssued))
 	return c
+}
+
+// issuedHints name the flags that answer a refused issued report.
+func issuedHints(err error) error {
+	err = flagged(err, "report date:", "--report-date:")
+	err = hinted(err, attest.EINVALID, "type: a SOC 3 has no type", "leave out --type")
+	err = hinted(err, attest.EINVALID, "period: ", "e.g. --period 2026-01-01..2026-12-31")
+	return hinted(err, attest.EINVALID, "firm: ", "--firm")
 }
 
 func (m *Main) reportList() *cobra.Command {

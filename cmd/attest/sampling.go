@@ -72,10 +72,11 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		Short: "Take an auditor off the engagement (what they recorded stays)",
 		Args:  cobra.ExactArgs(1),
 		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (map[string]string, error) {
-			if err := d.db.RemoveAuditor(ctx, m.change(), e.ID, args[0]); err != nil {
+			name, err := auth.RemoveAuditor(ctx, d.db, m.change(), nil, e.ID, args[0])
+			if err != nil {
 				return nil, err
 			}
-			return map[string]string{"engagement": e.ID, "removed": args[0]}, nil
+			return map[string]string{"engagement": e.ID, "removed": name}, nil
 		}, func(v map[string]string) error {
 			m.printf("%s is no longer an auditor of %s.\n", v["removed"], v["engagement"])
 			return nil

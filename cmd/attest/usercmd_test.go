@@ -84,6 +84,15 @@ func TestAuditorsAreLinkedToAccounts(t *testing.T) {
 	if as := decode[[]map[string]any](t, mustRun(t, dir, "engagement", "auditor", "list", "--json")); len(as) != 2 || as[0]["user_id"] != 2.0 || as[1]["user_id"] != 1.0 {
 		t.Errorf("auditors %v", as)
 	}
+	if out := mustRun(t, dir, "engagement", "auditor", "remove", "Bo Kim"); !strings.Contains(out, "Bo Kim is no longer an auditor of ") {
+		t.Errorf("remove: %s", out)
+	}
+	if r := decode[map[string]any](t, mustRun(t, dir, "engagement", "auditor", "remove", "Ana Lima", "--json")); r["removed"] != "Ana Lima" || r["engagement"] == "" {
+		t.Errorf("remove --json: %v", r)
+	}
+	if r := run(t, dir, "", "engagement", "auditor", "remove", "Ana Lima"); r.code == 0 || !strings.Contains(r.stderr, "Ana Lima on engagement") {
+		t.Errorf("removed twice: exit %d %s", r.code, r.stderr)
+	}
 	mustRun(t, dir, "verify")
 }
 

@@ -289,10 +289,7 @@ func (b *builder) populations(ctx context.Context, events map[string][]attest.Ev
 		if len(events[id]) == 0 {
 			continue
 		}
-		for i := range events[id] {
-			events[id][i].Source = "demo HR, ticketing and source-control exports"
-		}
-		if _, err := b.Store.ImportEvents(ctx, ch, id, events[id]); err != nil {
+		if _, err := period.ImportEvents(ctx, b.Store, ch, nil, period.EventsRequest{Control: id, Events: events[id], Source: "demo HR, ticketing and source-control exports"}); err != nil {
 			return err
 		}
 	}
@@ -313,8 +310,8 @@ func (b *builder) populations(ctx context.Context, events map[string][]attest.Ev
 		if err != nil {
 			return err
 		}
-		if _, err := b.Store.AddNotRequired(ctx, ch, attest.NotRequired{ControlID: id, Start: e.PeriodStart, End: today.Format(attest.DateLayout),
-			Reason: "No security incidents were recorded in the period so far; the incident register export is empty.", EvidenceID: ev[0].ID}); err != nil {
+		if _, err := period.RecordNotRequired(ctx, b.Store, ch, nil, period.NotRequiredRequest{Control: id, Start: e.PeriodStart, End: today.Format(attest.DateLayout),
+			Reason: "No security incidents were recorded in the period so far; the incident register export is empty.", Evidence: ev[0].ID}); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,96 @@
+package auth_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/storetest"
+)
+
+var ch = attest.Change{Actor: "Priya", At: time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC)}
+
+// audited is a store with engagement e1 and Ana Lima, linked to her
+// auditor account, named on it.
+func audited(t *testing.T) (*sqlite.DB, *attest.User) {
+	t.Helper()
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(1)); err != nil {
+		t.Fatal(err)
+	}
+	ana, err := s.SaveUser(ctx, ch, attest.User{Email: "ana@cpa.example", Name: "Ana Lima", Role: attest.RoleAuditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.AddAuditor(ctx, s, ch, attest.Auditor{EngagementID: "e1", Name: "Ana Lima", Firm: "Example CPA LLP"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	return s, ana
+}
+
+func TestRemoveAuditor(t *testing.T) {
+	ctx := context.Background()
+	s, ana := audited(t)
+	admin := &attest.User{ID: 3, Email: "admin@example.com", Role: attest.RoleAdmin}
+	name, err := auth.RemoveAuditor(ctx, s, ch, admin, "e1", " Ana Lima ")
+	if err != nil || name != "Ana Lima" {
+		t.Fatalf("removed %q, %v", name, err)
+	}
+	if as, err := s.Auditors(ctx, "e1"); err != nil || len(as) != 0 {
+		t.Errorf("auditors left: %+v, %v", as, err)
+	}
+	// Her account has no access to the engagement any more.
+	sc, err := auth.Policy{Dir: s, Grace: auth.DefaultGrace, Now: ch.At}.Scope(ctx, ana)
+	if err == nil {
+		err = sc.Engagement("e1")
+	}
+	if attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("the removed auditor's access to e1: %v", err)
+	}
+	// The local operator is management too.
+	if _, err := auth.RemoveAuditor(ctx, s, ch, nil, "e1", "Ana Lima"); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("removed twice: %v", err)
+	}
+}
+
+// TestRemoveAuditorRefused: an actor who is not management is refused
+// naming the rule (the auditor herself included), a missing name naming
+// its field, and neither writes anything.
+func TestRemoveAuditorRefused(t *testing.T) {
+	tests := []struct {
+		name  string
+		actor func(ana *attest.User) *attest.User
+		who   string
+		code  string
+		want  string
+	}{
+		{"the auditor herself", func(ana *attest.User) *attest.User { return ana }, "Ana Lima", attest.EFORBIDDEN, "only an administrator or a compliance manager"},
+		{"a viewer", func(*attest.User) *attest.User { return &attest.User{ID: 8, Role: attest.RoleViewer} }, "Ana Lima", attest.EFORBIDDEN, "only an administrator or a compliance manager"},
+		{"a control owner", func(*attest.User) *attest.User { return &attest.User{ID: 9, Role: attest.RoleOwner} }, "Ana Lima", attest.EFORBIDDEN, "only an administrator or a compliance manager"},
+		{"no name", func(*attest.User) *attest.User { return nil }, "  ", attest.EINVALID, "name: say which auditor"},
+		{"nobody of that name", func(*attest.User) *attest.User { return nil }, "Ana", attest.ENOTFOUND, "Ana on engagement e1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s, ana := audited(t)
+			size, _ := s.LedgerSize(ctx)
+			_, err := auth.RemoveAuditor(ctx, s, ch, tt.actor(ana), "e1", tt.who)
+			if attest.ErrorCode(err) != tt.code || !strings.Contains(attest.ErrorMessage(err), tt.want) {
+				t.Fatalf("got %s %v, want %s %q", attest.ErrorCode(err), err, tt.code, tt.want)
+			}
+			if as, err := s.Auditors(ctx, "e1"); err != nil || len(as) != 1 {
+				t.Errorf("auditors: %+v, %v", as, err)
+			}
+			if n, _ := s.LedgerSize(ctx); n != size {
+				t.Errorf("ledger grew from %d to %d entries", size, n)
+			}
+		})
+	}
+}
