@@ -14,7 +14,7 @@ func TestDrawHasOneImplementation(t *testing.T) {
 	}
 	for _, line := range strings.Split(table, "\n") {
 		if strings.HasPrefix(line, "| `fieldwork.Draw` |") {
-			if !strings.Contains(line, "`(*Main).draw`") || !strings.Contains(line, "`(*Server).draw`") {
+			if !strings.Contains(line, "`(*Main).sampleDraw`") || !strings.Contains(line, "`(*Server).draw`") {
 				t.Errorf("fieldwork.Draw's callers: %s", line)
 			}
 			return
