@@ -55,9 +55,14 @@ func AuditorAccount(ctx context.Context, s AuditorStore, name, email string) (*a
 	return nil, nil // none, or ambiguous: listed by attest user unresolved
 }
 
-// AddAuditor names an auditor of an engagement, linked to their account
-// (see AuditorAccount) when one is found.
-func AddAuditor(ctx context.Context, s AuditorStore, ch attest.Change, a attest.Auditor, email string) (*attest.Auditor, error) {
+// AddAuditor names an auditor of an engagement for actor (nil: the local
+// operator), linked to their account (see AuditorAccount) when one is
+// found: the account then reads and acts on the engagement. Who audits an
+// engagement is management's to say.
+func AddAuditor(ctx context.Context, s AuditorStore, ch attest.Change, actor *attest.User, a attest.Auditor, email string) (*attest.Auditor, error) {
+	if !attest.Manages(actor) {
+		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator or a compliance manager names an engagement's auditor"}
+	}
 	a.Name = strings.TrimSpace(a.Name)
 	if a.Name == "" {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "an auditor needs a name"}
@@ -97,8 +102,12 @@ func RemoveAuditor(ctx context.Context, s AuditorRemover, ch attest.Change, acto
 }
 
 // LinkAuditor links a named auditor to the auditor account with address
-// email.
-func LinkAuditor(ctx context.Context, s AuditorStore, ch attest.Change, engagementID, name, email string) (*attest.Auditor, error) {
+// email, for actor (nil: the local operator): the account then reads and
+// acts on the engagement, so it is management's act, as AddAuditor is.
+func LinkAuditor(ctx context.Context, s AuditorStore, ch attest.Change, actor *attest.User, engagementID, name, email string) (*attest.Auditor, error) {
+	if !attest.Manages(actor) {
+		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator or a compliance manager links an engagement's auditor to an account"}
+	}
 	if email == "" {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "user: name the auditor's account by its e-mail address"}
 	}

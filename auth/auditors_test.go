@@ -28,7 +28,7 @@ func audited(t *testing.T) (*sqlite.DB, *attest.User) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := auth.AddAuditor(ctx, s, ch, attest.Auditor{EngagementID: "e1", Name: "Ana Lima", Firm: "Example CPA LLP"}, ""); err != nil {
+	if _, err := auth.AddAuditor(ctx, s, ch, nil, attest.Auditor{EngagementID: "e1", Name: "Ana Lima", Firm: "Example CPA LLP"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	return s, ana

@@ -194,6 +194,18 @@ var engagementCases = []Case{
 		_, err := auth.Accounts(ctx, w.Store, a)
 		return err
 	}},
+	{"name an engagement's auditor", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, err := auth.AddAuditor(ctx, w.Store, w.ch(), a, attest.Auditor{EngagementID: "e2", Name: "Auditor " + w.reason()}, "")
+		return err
+	}},
+	{"link an engagement's auditor to an account", management, func(ctx context.Context, w *World, a *attest.User) error {
+		name := "Auditor " + w.reason()
+		if err := w.Store.AddAuditor(ctx, w.ch(), attest.Auditor{EngagementID: "e2", Name: name}); err != nil {
+			return err
+		}
+		_, err := auth.LinkAuditor(ctx, w.Store, w.ch(), a, "e2", name, "auditor-other@example.com")
+		return err
+	}},
 	{"take an auditor off an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
 		name := "Auditor " + w.reason()
 		if err := w.Store.AddAuditor(ctx, w.ch(), attest.Auditor{EngagementID: "e2", Name: name}); err != nil {

@@ -39,7 +39,7 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 			if firm == "" {
 				firm = e.Firm
 			}
-			a, err := auth.AddAuditor(ctx, d.db, m.change(), attest.Auditor{EngagementID: e.ID, Name: args[0], Firm: firm}, email)
+			a, err := auth.AddAuditor(ctx, d.db, m.change(), nil, attest.Auditor{EngagementID: e.ID, Name: args[0], Firm: firm}, email)
 			if err != nil {
 				return auditorAdded{}, err
 			}
@@ -59,7 +59,7 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		Short: "Link a named auditor to their account",
 		Args:  cobra.ExactArgs(1),
 		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*attest.Auditor, error) {
-			return auth.LinkAuditor(ctx, d.db, m.change(), e.ID, args[0], email)
+			return auth.LinkAuditor(ctx, d.db, m.change(), nil, e.ID, args[0], email)
 		}, func(a *attest.Auditor) error {
 			m.printf("%s, auditor of %s, is account %d.\n", a.Name, a.EngagementID, a.UserID)
 			return nil

@@ -345,11 +345,12 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 		return nil
 	}
 	mgmt := attest.Change{Actor: "Priya Raman", At: b.Now()}
+	priya := b.users["Priya Raman"]
 	for _, x := range []*attest.Engagement{e, soc1} {
 		if x == nil {
 			continue
 		}
-		if _, err := auth.AddAuditor(ctx, b.Store, mgmt, attest.Auditor{EngagementID: x.ID, Name: "Ana Lima", Firm: x.Firm}, "ana.lima@example-partners-cpas.example"); err != nil {
+		if _, err := auth.AddAuditor(ctx, b.Store, mgmt, priya, attest.Auditor{EngagementID: x.ID, Name: "Ana Lima", Firm: x.Firm}, "ana.lima@example-partners-cpas.example"); err != nil {
 			return err
 		}
 	}
