@@ -417,7 +417,7 @@ func (m *Main) reviewConfirm() *cobra.Command {
 			return nil, err
 		}
 		accts, l, err := src.read(ctx, m, d, c.System)
-		if err != nil && !(attest.ErrorCode(err) == attest.EINVALID && strings.Contains(err.Error(), "no accounts of system")) {
+		if err != nil {
 			return nil, err
 		}
 		fu, err := accessreview.Confirm(ctx, d.db, m.change(), nil, id, l, accts)

@@ -67,6 +67,12 @@ func TestReviewCommand(t *testing.T) {
 	if r := run(t, dir, "", "review", "complete", "1", "--control", "AC-06"); r.code == 0 || !strings.Contains(r.stderr, "1 revokes are not yet shown done") {
 		t.Errorf("completed with an open revoke: exit %d %s", r.code, r.stderr)
 	}
+	// A listing with none of the system's accounts (another system's
+	// file) shows nothing done: refused, naming what the file holds.
+	writeFile(t, dir, "other.csv", "system,account\nOkta,ana\n")
+	if r := run(t, dir, "", "review", "confirm", "1", "--file", "other.csv", "--extracted", "2026-11-22T09:45:00Z"); r.code != 2 || !strings.Contains(r.stderr, `other.csv: no accounts of system "GitHub"`) {
+		t.Errorf("confirm from another system's listing: %+v", r)
+	}
 	// The next listing no longer holds bo.
 	writeFile(t, dir, "later.csv", "system,account\nGitHub,ana\nGitHub,ghost\n")
 	fu := decode[accessreview.FollowUp](t, mustRun(t, dir, "review", "confirm", "1", "--file", "later.csv", "--extracted", "2026-11-22T09:45:00Z", "--json"))
