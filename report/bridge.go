@@ -57,23 +57,33 @@ func IssuedFrom(doc attest.Document) (Issued, error) {
 			return r, bad("type", attest.ErrorMessage(err))
 		}
 	}
-	p := strings.TrimSpace(doc.Meta["period"])
+	if r.Start, r.End, err = IssuedPeriod(doc.Meta["period"]); err != nil {
+		return r, bad("period", err.Error())
+	}
+	return r, nil
+}
+
+// IssuedPeriod reads what an issued report covers: START..END (a Type 2
+// or a SOC 3), or the as-of date (a Type 1), each YYYY-MM-DD, START
+// before END. The start is "" for an as-of date.
+func IssuedPeriod(p string) (start, end string, err error) {
+	p = strings.TrimSpace(p)
 	start, end, isPeriod := strings.Cut(p, "..")
 	if !isPeriod {
 		start, end = "", p
 	}
+	start, end = strings.TrimSpace(start), strings.TrimSpace(end)
 	e, err := attest.ParseDate(end)
 	if err != nil {
-		return r, bad("period", fmt.Sprintf("%q: want START..END or the as-of date (YYYY-MM-DD)", p))
+		return "", "", fmt.Errorf("%q: want START..END or the as-of date (YYYY-MM-DD)", p)
 	}
 	if isPeriod {
 		s, err := attest.ParseDate(start)
 		if err != nil || !s.Before(e) {
-			return r, bad("period", fmt.Sprintf("%q: want START..END with START before END (YYYY-MM-DD)", p))
+			return "", "", fmt.Errorf("%q: want START..END with START before END (YYYY-MM-DD)", p)
 		}
 	}
-	r.Start, r.End = strings.TrimSpace(start), strings.TrimSpace(end)
-	return r, nil
+	return start, end, nil
 }
 
 // LatestIssued is, among the issued reports' documents, the record of the

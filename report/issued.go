@@ -68,6 +68,9 @@ func (req IssuedRequest) meta() (map[string]string, error) {
 	if strings.TrimSpace(req.Period) == "" {
 		return nil, invalid("period", "say what the report covers (START..END, or the as-of date)")
 	}
+	if _, _, err := IssuedPeriod(req.Period); err != nil {
+		return nil, invalid("period", "%s", err.Error())
+	}
 	if strings.TrimSpace(req.Firm) == "" {
 		return nil, invalid("firm", "say which CPA firm issued the report")
 	}

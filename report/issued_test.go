@@ -76,6 +76,8 @@ func TestAddIssuedRefused(t *testing.T) {
 		{"type", nil, edit(func(r *IssuedRequest) { r.Type = "" }), attest.EINVALID, "unknown report type"},
 		{"SOC 3 with a type", nil, edit(func(r *IssuedRequest) { r.Kind = "SOC 3" }), attest.EINVALID, "type: a SOC 3 has no type"},
 		{"period", nil, edit(func(r *IssuedRequest) { r.Period = " " }), attest.EINVALID, "period: say what the report covers"},
+		{"period not dates", nil, edit(func(r *IssuedRequest) { r.Period = "calendar 2026" }), attest.EINVALID, `period: "calendar 2026": want START..END or the as-of date`},
+		{"period backwards", nil, edit(func(r *IssuedRequest) { r.Period = "2026-12-31..2026-01-01" }), attest.EINVALID, "START before END"},
 		{"firm", nil, edit(func(r *IssuedRequest) { r.Firm = "" }), attest.EINVALID, "firm: say which CPA firm issued the report"},
 		{"report date", nil, edit(func(r *IssuedRequest) { r.ReportDate = "Feb 20" }), attest.EINVALID, `report date: date "Feb 20": want YYYY-MM-DD`},
 		{"not a PDF", nil, edit(func(r *IssuedRequest) { r.Name, r.Bytes = "final.txt", []byte("not a pdf") }), attest.EINVALID, "final.txt: not a PDF file"},
