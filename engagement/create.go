@@ -32,12 +32,24 @@ func Create(ctx context.Context, s CreateStore, cat *catalog.Catalog, ch attest.
 	if !attest.Manages(actor) {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator or a compliance manager creates engagements"}
 	}
-	var out []Created
+	// Every spec is built first: one that does not hold leaves nothing
+	// created, not the engagements before it.
+	type built struct {
+		e    *attest.Engagement
+		ctls []attest.Control
+	}
+	var bs []built
 	for _, spec := range specs {
 		e, ctls, err := Build(cat, spec, ch.At)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
+		bs = append(bs, built{e, ctls})
+	}
+	var out []Created
+	for i, spec := range specs {
+		e, ctls := bs[i].e, bs[i].ctls
+		var err error
 		if spec.ID == "" {
 			if e.ID, err = freeID(ctx, s, e.ID); err != nil {
 				return out, err
@@ -46,7 +58,7 @@ func Create(ctx context.Context, s CreateStore, cat *catalog.Catalog, ch attest.
 				ctls[i].EngagementID = e.ID
 			}
 		}
-		if err := s.CreateEngagement(ctx, ch, e, ctls); err != nil {
+		if err = s.CreateEngagement(ctx, ch, e, ctls); err != nil {
 			return out, err
 		}
 		out = append(out, Created{e, len(ctls)})
