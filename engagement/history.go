@@ -134,23 +134,25 @@ func reason(r string) string {
 	return ""
 }
 
-// ImplementedSince is the day a control that is implemented now last
-// became implemented, from its history (events): the day of its latest
-// Implemented event, or "" when it was recorded as implemented and never
-// withdrawn since (in place before the period, as far as Attest knows).
-// A control withdrawn or retired and not implemented again is not
-// implemented now: callers ask only of implemented controls.
-func ImplementedSince(events []ControlEvent) string {
-	since := ""
+// ImplementedSince is the day a control last became implemented, from its
+// history (events): the day of its latest Implemented event, or "" when it
+// was recorded as implemented and never withdrawn since (in place before
+// the period, as far as Attest knows). now is false when the history ends
+// withdrawn or retired: the control is not implemented, and has no such
+// day.
+func ImplementedSince(events []ControlEvent) (since string, now bool) {
+	now = true
 	for _, ev := range events {
 		switch ev.What {
 		case Recorded:
-			since = ""
+			since, now = "", true
 		case Implemented:
-			since = ev.Date
+			since, now = ev.Date, true
+		case Withdrawn, Retired:
+			since, now = "", false
 		}
 	}
-	return since
+	return since, now
 }
 
 // Within are the events dated from start to end (YYYY-MM-DD, inclusive)

@@ -56,10 +56,10 @@ func TestHistoryFromTheLedger(t *testing.T) {
 	if g := join(got); g != want {
 		t.Errorf("history %s, want %s", g, want)
 	}
-	if s := engagement.ImplementedSince(h["AX-01"][:2]); s != "2026-07-14" {
+	if s, now := engagement.ImplementedSince(h["AX-01"][:2]); s != "2026-07-14" || !now {
 		t.Errorf("implemented since %q", s)
 	}
-	if len(h["BX-01"]) != 1 || engagement.ImplementedSince(h["BX-01"]) != "" {
+	if s, now := engagement.ImplementedSince(h["BX-01"]); len(h["BX-01"]) != 1 || s != "" || !now {
 		t.Errorf("BX-01 %+v", h["BX-01"])
 	}
 }
@@ -77,20 +77,24 @@ func join(l []string) string {
 
 // A control recorded as implemented, withdrawn and implemented again has
 // been in place since the second time; one recorded as implemented and
-// only changed since, since before the period.
+// only changed since, since before the period; one whose history ends
+// withdrawn or retired is not implemented now.
 func TestImplementedSince(t *testing.T) {
 	ev := func(day, what string) engagement.ControlEvent { return engagement.ControlEvent{Date: day, What: what} }
 	cases := []struct {
 		events []engagement.ControlEvent
 		want   string
+		now    bool
 	}{
-		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-03-01", engagement.Changed)}, ""},
-		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-04-01", engagement.Withdrawn), ev("2026-05-10", engagement.Implemented)}, "2026-05-10"},
-		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-02-01", engagement.Implemented), ev("2026-04-01", engagement.Withdrawn), ev("2026-06-03", engagement.Implemented)}, "2026-06-03"},
+		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-03-01", engagement.Changed)}, "", true},
+		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-04-01", engagement.Withdrawn), ev("2026-05-10", engagement.Implemented)}, "2026-05-10", true},
+		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-02-01", engagement.Implemented), ev("2026-04-01", engagement.Withdrawn), ev("2026-06-03", engagement.Implemented)}, "2026-06-03", true},
+		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-02-01", engagement.Implemented), ev("2026-04-01", engagement.Withdrawn)}, "", false},
+		{[]engagement.ControlEvent{ev("2026-01-02", engagement.Recorded), ev("2026-04-01", engagement.Retired)}, "", false},
 	}
 	for i, c := range cases {
-		if got := engagement.ImplementedSince(c.events); got != c.want {
-			t.Errorf("case %d: %q, want %q", i, got, c.want)
+		if got, now := engagement.ImplementedSince(c.events); got != c.want || now != c.now {
+			t.Errorf("case %d: %q %v, want %q %v", i, got, now, c.want, c.now)
 		}
 	}
 }

@@ -36,7 +36,10 @@ func (in *Input) atRisk(id string, ctls []attest.Control) ([]string, int) {
 	case e.PeriodStart != "":
 		first := ""
 		for _, c := range implemented {
-			since := engagement.ImplementedSince(in.History[c.ID])
+			since, now := engagement.ImplementedSince(in.History[c.ID])
+			if !now {
+				continue // its history ends withdrawn: it covers no part of the period
+			}
 			if since <= start {
 				first = ""
 				break
