@@ -14,7 +14,6 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
-	"github.com/spf13/cobra"
 )
 
 // keySigner signs the auditor's statements with the key file on the
@@ -265,17 +264,4 @@ func signedAct[T any](ctx context.Context, m *Main, d *data, e *attest.Engagemen
 		return zero, err
 	}
 	return r, nil
-}
-
-// onStatement is the RunE of an auditor's signed act that records one
-// statement (an evaluation, a review, a population's test): the act on the
-// engagement (signedAct), then done says what was recorded.
-func (m *Main) onStatement(act func(ctx context.Context, d *data, e *attest.Engagement, c auditorCall, sl fieldwork.Seal) (*attest.Statement, error), done func(*attest.Statement) error) func(*cobra.Command, []string) error {
-	return m.onEngagement(func(ctx context.Context, _ *cobra.Command, _ []string, d *data, e *attest.Engagement) error {
-		st, err := signedAct(ctx, m, d, e, func(c auditorCall, sl fieldwork.Seal) (*attest.Statement, error) { return act(ctx, d, e, c, sl) })
-		if err != nil {
-			return err
-		}
-		return done(st)
-	})
 }

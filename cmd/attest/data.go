@@ -300,16 +300,6 @@ func (m *Main) withEngagement(ctx context.Context, fn func(d *data, e *attest.En
 	return fn(d, e)
 }
 
-// onEngagement is a command's RunE that first opens the data directory
-// and resolves the engagement (withEngagement), so the command's own code
-// starts with both.
-func (m *Main) onEngagement(run func(ctx context.Context, cmd *cobra.Command, args []string, d *data, e *attest.Engagement) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		ctx := cmd.Context()
-		return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error { return run(ctx, cmd, args, d, e) })
-	}
-}
-
 // onData is a command's RunE that first opens the data directory.
 func (m *Main) onData(run func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
