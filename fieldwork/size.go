@@ -9,10 +9,6 @@ import (
 	"github.com/attest-dev/attest/sample"
 )
 
-// ErrNoPopulation is ControlSize's refusal for an event-driven control
-// with no population to size it by.
-var ErrNoPopulation = &attest.Error{Code: attest.EINVALID, Message: "an event-driven control is sized by its population, and none is imported or given"}
-
 // ControlSize is the sample size a draw for a control of e would take,
 // by the same rule (SizeRule): from the population of the given size, or
 // when population is negative from the control's latest imported
@@ -41,7 +37,7 @@ func ControlSize(ctx context.Context, s Store, e *attest.Engagement, control str
 	}
 	if pop == nil {
 		if c.Frequency == attest.EventDriven {
-			return sample.Size{}, &attest.Error{Code: ErrNoPopulation.Code, Message: c.ID + " is event-driven: " + ErrNoPopulation.Message}
+			return sample.Size{}, attest.Errorf(attest.EINVALID, "%s is event-driven: it is sized by its population, and none is imported or given", c.ID)
 		}
 		return p.ForFrequency(c.Frequency)
 	}
