@@ -219,6 +219,14 @@ var engagementCases = []Case{
 			Name: "final.pdf", Bytes: []byte("%PDF-1.4\n% " + w.reason() + "\n%%EOF\n")})
 		return err
 	}},
+	{"draft the report", management, func(ctx context.Context, w *World, a *attest.User) error {
+		e, err := w.Store.Engagement(ctx, "e1")
+		if err != nil {
+			return err
+		}
+		_, err = report.Draft(ctx, w.Store, w.Blobs, w.ch(), a, report.DraftRequest{Engagement: e, Now: w.ch().At, Rendering: report.Rendering{Formats: map[string]bool{"md": true}}})
+		return err
+	}},
 	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := engagement.Create(ctx, w.Store, catalog.MustLoad(), w.ch(), a, []engagement.Spec{{Kind: attest.SOC2, Type: attest.Type1, AsOf: "2026-12-31"}})
 		return err

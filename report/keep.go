@@ -14,8 +14,7 @@ import (
 )
 
 // Drafts are kept as the engagement's documents: the bytes in the blob
-// store, a record naming them (Keep). The command line, the reports page
-// and the report-build job keep them the same way.
+// store, a record naming them (Render, for Draft and the letters).
 
 // Formats reads the formats a draft is asked in (html, md or markdown,
 // pdf; empty names are skipped), refusing an unknown one by its name.
@@ -63,12 +62,6 @@ type Putter interface {
 func Meta(doc *Document, format string, b []byte) map[string]string {
 	sum := sha256.Sum256(b)
 	return map[string]string{"document": doc.Kind, "title": doc.Title, "format": format, "sha256": hex.EncodeToString(sum[:])}
-}
-
-// Keep stores a rendered draft's bytes and records them as a document of
-// the engagement, named slug.format, in one ledger entry.
-func Keep(ctx context.Context, s DocumentStore, bs Putter, ch attest.Change, engagement string, doc *Document, slug, format, mediaType string, b []byte) (*attest.Document, error) {
-	return keep(ctx, s, bs, ch, attest.Document{EngagementID: engagement, Kind: attest.DocRender, Name: slug + "." + format, MediaType: mediaType, Meta: Meta(doc, format, b)}, b)
 }
 
 // keep stores b by its content and records doc as naming it.

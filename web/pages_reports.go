@@ -96,9 +96,8 @@ type draftRequest struct {
 	Formats    []string `json:"formats"`
 }
 
-// buildDraft drafts the report as `attest report build` does, in HTML
-// and/or Markdown (PDF needs Chromium: use the command line), and keeps
-// each file as a document in the ledger. Every page says DRAFT.
+// buildDraft drafts the report (report.Draft) in HTML and/or Markdown:
+// the server prints no PDF, which the command line does.
 func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftRequest) ([]attest.Document, error) {
 	if s.cfg.Blobs == nil {
 		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no document store"}
@@ -120,42 +119,17 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 	if err != nil {
 		return nil, invalid("formats: " + attest.ErrorMessage(err))
 	}
-	if formats["pdf"] {
-		return nil, invalid("formats: PDF needs Chromium on the server: build it with attest report build --format pdf")
-	}
 	if len(formats) == 0 {
 		formats["html"] = true
 	}
 	if _, _, err := report.Choose(e, kind, ""); err != nil {
 		return nil, invalid("kind: " + attest.ErrorMessage(err))
 	}
-	st := s.cfg.Store
-	in, err := report.LoadInput(ctx, st, s.cfg.Blobs, e, kind, "", s.cfg.Now())
+	d, err := report.Draft(ctx, s.cfg.Store, s.cfg.Blobs, attest.Change{Actor: actor(u), At: s.cfg.Now()}, u, report.DraftRequest{Engagement: e, Kind: kind, Now: s.cfg.Now(), Rendering: report.Rendering{Formats: formats}})
 	if err != nil {
 		return nil, err
 	}
-	doc, err := report.Build(*in)
-	if err != nil {
-		return nil, err
-	}
-	slug := in.DraftSlug()
-	ch := attest.Change{Actor: actor(u), At: s.cfg.Now()}
-	var out []attest.Document
-	for _, f := range []string{"html", "md"} {
-		if !formats[f] {
-			continue
-		}
-		b, mt, err := report.Text(doc, f, nil)
-		if err != nil {
-			return nil, err
-		}
-		d, err := report.Keep(ctx, st, s.cfg.Blobs, ch, e.ID, doc, slug, f, mt, b)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *d)
-	}
-	return out, s.sign(ctx)
+	return d.Kept, s.sign(ctx)
 }
 
 // buildDraftForm is the reports page's "build draft now".

@@ -133,66 +133,56 @@ type rendered struct {
 }
 
 // render writes a document in the asked formats to the output folder and
-// records each file; without Chromium, PDF fails after the others are
-// written.
+// keeps each file (report.Render); without Chromium, PDF fails after the
+// others are written.
 func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags) ([]rendered, map[string]int, error) {
-	formats, err := report.Formats(strings.Split(f.formats, ","))
+	var files []rendered
+	r, err := m.rendering(d, f, &files)
 	if err != nil {
-		return nil, nil, &attest.Error{Code: attest.EINVALID, Message: "--format " + attest.ErrorMessage(err)}
-	}
-	if len(formats) == 0 {
-		return nil, nil, attest.Errorf(attest.EINVALID, "--format: name at least one of html, pdf, md")
-	}
-	// The folder is made if new, but only inside one that exists: a typo
-	// never makes a tree of folders.
-	if err := outputFolder("--out", filepath.Clean(f.out)); err != nil {
 		return nil, nil, err
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return nil, nil, attest.Errorf(attest.EINVALID, "--out: %v", unwrapPathErr(err))
+	pages, _, err := report.Render(ctx, d.db, d.blobs, m.change(), e.ID, doc, slug, r)
+	return files, pages, err
+}
+
+// rendering reads --format and --out, and says how a render prints a PDF
+// and keeps each file: written to the folder (made if new, but only
+// inside one that exists: a typo never makes a tree of folders), then
+// recorded by f.keep (default: storeDocument); files collects what was
+// written.
+func (m *Main) rendering(d *data, f reportFlags, files *[]rendered) (report.Rendering, error) {
+	formats, err := report.Formats(strings.Split(f.formats, ","))
+	if err != nil {
+		return report.Rendering{}, &attest.Error{Code: attest.EINVALID, Message: "--format " + attest.ErrorMessage(err)}
 	}
-	var out []rendered
-	keep := func(format, mediaType string, b []byte) error {
-		path := filepath.Join(f.out, slug+"."+format)
+	if len(formats) == 0 {
+		return report.Rendering{}, attest.Errorf(attest.EINVALID, "--format: name at least one of html, pdf, md")
+	}
+	if err := outputFolder("--out", filepath.Clean(f.out)); err != nil {
+		return report.Rendering{}, err
+	}
+	store := f.keep
+	if store == nil {
+		store = func(ctx context.Context, _ string, doc attest.Document, b []byte) (*attest.Document, error) {
+			return m.storeDocument(ctx, d, doc, b)
+		}
+	}
+	record := func(ctx context.Context, effect string, doc attest.Document, b []byte) (*attest.Document, error) {
+		if err := os.MkdirAll(f.out, 0o755); err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "--out: %v", unwrapPathErr(err))
+		}
+		path := filepath.Join(f.out, doc.Name)
 		if err := writeFileAtomic(path, b); err != nil {
-			return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+			return nil, attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
 		}
-		meta := report.Meta(doc, format, b)
-		store := f.keep
-		if store == nil {
-			store = func(ctx context.Context, _ string, doc attest.Document, b []byte) (*attest.Document, error) {
-				return m.storeDocument(ctx, d, doc, b)
-			}
-		}
-		rec, err := store(ctx, "render:"+format, attest.Document{EngagementID: e.ID, Kind: attest.DocRender, Name: slug + "." + format, MediaType: mediaType, Meta: meta}, b)
+		rec, err := store(ctx, effect, doc, b)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = append(out, rendered{format, path, meta["sha256"], rec.ID, rec.Entry})
-		return nil
+		*files = append(*files, rendered{doc.Meta["format"], path, doc.Meta["sha256"], rec.ID, rec.Entry})
+		return rec, nil
 	}
-	// PDF first, so the HTML can carry the contents' page numbers; without
-	// Chromium the HTML and Markdown are still written, then the error.
-	var pages map[string]int
-	var pdfErr error
-	if formats["pdf"] {
-		var pdf []byte
-		if pdf, pages, pdfErr = m.printPDF(ctx, doc); pdfErr == nil {
-			pdfErr = keep("pdf", "application/pdf", pdf)
-		}
-	}
-	for _, x := range []string{"html", "md"} {
-		if formats[x] {
-			b, mediaType, err := report.Text(doc, x, pages)
-			if err == nil {
-				err = keep(x, mediaType, b)
-			}
-			if err != nil {
-				return out, pages, err
-			}
-		}
-	}
-	return out, pages, pdfErr
+	return report.Rendering{Formats: formats, Print: m.printPDF, Record: record}, nil
 }
 
 func (m *Main) printPDF(ctx context.Context, doc *report.Document) ([]byte, map[string]int, error) {
@@ -264,29 +254,24 @@ type built struct {
 	gaps  []report.Gap
 }
 
-// buildReport drafts and renders the report. attest report build and the
-// report-build job both use it. A render error (no Chromium for the PDF)
-// comes back beside what was built.
+// buildReport drafts the report (report.Draft) and writes its files.
+// attest report build and the report-build job both use it. A render
+// error (no Chromium for the PDF) comes back beside what was built.
 func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built, error) {
-	in, err := m.reportInput(ctx, d, f)
+	e, kind, typ, err := m.reportEngagement(ctx, d, f)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := report.Build(*in)
+	var files []rendered
+	r, err := m.rendering(d, f, &files)
 	if err != nil {
 		return nil, err
 	}
-	doc.Lint = report.Lint(doc, in.Controls)
-	ctls, err := m.controlSet(ctx, d, in.Engagement)
-	if err != nil {
+	dr, err := report.Draft(ctx, d.db, d.blobs, m.change(), nil, report.DraftRequest{Engagement: e, Kind: kind, Type: typ, ByProcess: f.byProcess, Now: m.Now(), Rendering: r})
+	if dr == nil {
 		return nil, err
 	}
-	gaps := in.Description.Check(in.Engagement, ctls)
-	if in.Kind == attest.SOC3 {
-		gaps = nil
-	}
-	files, pages, rerr := m.render(ctx, d, in.Engagement, doc, in.DraftSlug(), f)
-	return &built{in, doc, files, pages, gaps}, rerr
+	return &built{dr.Input, dr.Doc, files, dr.Pages, dr.Gaps}, err
 }
 
 func (m *Main) printLint(lint []report.Finding, gaps []report.Gap) {

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"encoding/json"
@@ -257,8 +256,7 @@ func (b *builder) reports(ctx context.Context, engs []*attest.Engagement) ([]str
 			}
 			start, _ := attest.ParseDate(e.PeriodStart)
 			prior := attest.AddMonths(start, -12).Format(time.DateOnly) + ".." + start.AddDate(0, 0, -1).Format(time.DateOnly)
-			if err := b.storeDocument(ctx, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: "harbor-payroll-soc2-type2-prior-period-EXAMPLE.pdf", MediaType: "application/pdf",
-				Meta: map[string]string{"kind": "SOC 2", "type": "Type 2", "period": prior, "firm": e.Firm, "distribution_confirmed": "true", "example": "fictional file for the demo"}}, pdf); err != nil {
+			if err := b.issued(ctx, e, "SOC 2", "Type 2", prior, "harbor-payroll-soc2-type2-prior-period-EXAMPLE.pdf", pdf); err != nil {
 				return nil, err
 			}
 		}
@@ -328,15 +326,12 @@ func (b *builder) drafts(ctx context.Context, e *attest.Engagement) ([]string, e
 	return written, nil
 }
 
-// storeDocument keeps bytes in the blob store, records the document and
-// signs a checkpoint over it.
-func (b *builder) storeDocument(ctx context.Context, doc attest.Document, content []byte) error {
-	ref, size, err := b.Blobs.Put(bytes.NewReader(content))
-	if err != nil {
-		return err
-	}
-	doc.Ref, doc.Size = string(ref), size
-	if _, err := b.Store.AddDocument(ctx, b.change(), doc); err != nil {
+// issued keeps an example issued report of the prior period, as
+// management keeps the CPA firm's final PDF (report.AddIssued), and signs
+// a checkpoint over it.
+func (b *builder) issued(ctx context.Context, e *attest.Engagement, kind, typ, period, name string, pdf []byte) error {
+	if _, err := report.AddIssued(ctx, b.Store, b.Blobs, b.change(), nil, report.IssuedRequest{Engagement: e.ID, Kind: kind, Type: typ, Period: period, Firm: e.Firm,
+		Name: name, Bytes: pdf, DistributionConfirmed: true}); err != nil {
 		return err
 	}
 	return b.Program.Checkpoint(ctx)

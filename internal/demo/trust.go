@@ -2,8 +2,6 @@ package demo
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"time"
 
@@ -89,11 +87,8 @@ func (b *builder) trust(ctx context.Context, engs []*attest.Engagement) error {
 		}
 		start, _ := attest.ParseDate(e.PeriodStart)
 		prior := attest.AddMonths(start, -12).Format(time.DateOnly) + ".." + start.AddDate(0, 0, -1).Format(time.DateOnly)
-		sum := sha256.Sum256(pdf)
 		name := "harbor-payroll-" + map[string]string{"SOC 1": "soc1-type2", "SOC 3": "soc3"}[kind] + "-prior-period-EXAMPLE.pdf"
-		if err := b.storeDocument(ctx, attest.Document{EngagementID: e.ID, Kind: attest.DocIssued, Name: name, MediaType: "application/pdf",
-			Meta: map[string]string{"kind": kind, "type": typ, "period": prior, "firm": e.Firm, "distribution_confirmed": "true",
-				"sha256": hex.EncodeToString(sum[:]), "example": "fictional file for the demo"}}, pdf); err != nil {
+		if err := b.issued(ctx, e, kind, typ, prior, name, pdf); err != nil {
 			return err
 		}
 	}
