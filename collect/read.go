@@ -56,8 +56,12 @@ func FormatNamed(name string) (Format, bool) {
 // Read reads r, named name, in whichever format its content (and, when the
 // content leaves it open, its name's extension) shows it to be. Content in
 // no format Attest reads is a problem, not an error; an error means the
-// file is in a known format but could not be read as a whole.
+// file is in a known format but could not be read as a whole. Without a
+// name, problems name the input "(unnamed input)".
 func Read(name string, r io.Reader) (*Result, error) {
+	if name == "" {
+		name = "(unnamed input)"
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
