@@ -178,6 +178,21 @@ var engagementCases = []Case{
 		_, _, err := engagement.UpdateControl(ctx, w.Store, w.ch(), a, "e1", "AX-01", engagement.ControlChange{Description: ptr(w.reason())})
 		return err
 	}},
+	{"assign a control to an owner", management, func(ctx context.Context, w *World, a *attest.User) error {
+		// AX-01 is the control owner's; its owner is written alternately
+		// as the account's name and its address, the same account, so
+		// each run is a change and the owner keeps owning it.
+		c, err := w.Store.Control(ctx, "e1", "AX-01")
+		if err != nil {
+			return err
+		}
+		owner := w.Users[attest.RoleOwner].Email
+		if c.Owner == owner {
+			owner = w.Users[attest.RoleOwner].Name
+		}
+		_, _, err = engagement.UpdateControl(ctx, w.Store, w.ch(), a, "e1", "AX-01", engagement.ControlChange{Owner: &owner})
+		return err
+	}},
 	{"create a token for the compliance manager's account", []string{attest.RoleCompliance}, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := auth.CreateToken(ctx, w.Store, w.ch(), a, w.Users[attest.RoleCompliance].Email, "t")
 		return err
@@ -582,6 +597,7 @@ func mustNil(t *testing.T, err error) {
 func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 	w := Setup(t, open(t))
 	ctx := context.Background()
+	RunOffered(t, w)
 	for _, when := range []time.Time{Inside, After} {
 		w.Env.Policy.Now = when
 		for _, c := range Cases {
@@ -598,6 +614,44 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 				case !want && attest.ErrorCode(err) != attest.EFORBIDDEN:
 					t.Errorf("%s, as %s at %s: want forbidden, got %v", c.Name, name, when.Format(attest.DateLayout), err)
 				}
+			}
+		}
+	}
+}
+
+// Offered are the questions the pages ask to choose which forms to show,
+// by the case whose workflow each stands for: for every actor but an
+// auditor not named on the engagement (membership and the window are the
+// workflow's to check), a form is offered exactly when its workflow
+// accepts the actor.
+var Offered = map[string]func(*attest.User) bool{
+	"draw a sample":                fieldwork.Audits,
+	"record the auditor's test":    fieldwork.Audits,
+	"request evidence":             fieldwork.Audits,
+	"close a request":              fieldwork.Audits,
+	"respond to an exception":      fieldwork.MayRespond,
+	"comment on a request":         fieldwork.MayComment,
+	"answer a request":             fieldwork.MayAnswer,
+	"assign a control to an owner": engagement.MayAssign,
+}
+
+// RunOffered checks Offered against the matrix, inside the window.
+func RunOffered(t *testing.T, w *World) {
+	for _, c := range Cases {
+		offered, ok := Offered[c.Name]
+		if !ok {
+			continue
+		}
+		for _, name := range Actors {
+			if name == "auditor-other" {
+				continue
+			}
+			var actor *attest.User
+			if name != "operator" {
+				actor = w.Users[name]
+			}
+			if got, want := offered(actor), Allowed(c, name, Inside); got != want {
+				t.Errorf("%s, as %s: the page offers it: %v, the workflow allows it: %v", c.Name, name, got, want)
 			}
 		}
 	}

@@ -57,6 +57,10 @@ func MayEdit(actor *attest.User, c *attest.Control) error {
 	return &attest.Error{Code: attest.EFORBIDDEN, Message: "your role (" + actor.Role + ") may not change controls"}
 }
 
+// MayAssign says whether actor assigns controls to owners: management
+// (MayEdit lets an owner change the rest of their own controls).
+func MayAssign(actor *attest.User) bool { return attest.Manages(actor) }
+
 // UpdateControl checks and records a change to a control for actor (nil:
 // the local operator). It reports whether anything changed: an unchanged
 // control gets no ledger entry.
@@ -90,7 +94,7 @@ func UpdateControl(ctx context.Context, s ControlStore, ch attest.Change, actor 
 func (in ControlChange) update(ctx context.Context, s userLister, actor *attest.User, c *attest.Control) (attest.ControlUpdate, error) {
 	var up attest.ControlUpdate
 	if in.Owner != nil && strings.TrimSpace(*in.Owner) != c.Owner {
-		if actor != nil && actor.Role == attest.RoleOwner {
+		if !MayAssign(actor) {
 			return up, &attest.Error{Code: attest.EFORBIDDEN, Message: "owner: only an admin or a compliance manager assigns controls"}
 		}
 		owner := strings.TrimSpace(*in.Owner)

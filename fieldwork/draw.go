@@ -56,7 +56,7 @@ type Env struct {
 // while e's access window is open: only they set seeds, draw, test and
 // request. what says what is refused ("draws samples").
 func (env Env) RequireAuditor(ctx context.Context, actor *attest.User, e *attest.Engagement, what string) error {
-	if actor == nil || actor.Role != attest.RoleAuditor {
+	if !Audits(actor) {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "only the service auditor " + what}
 	}
 	as, err := env.Store.Auditors(ctx, e.ID)
@@ -77,7 +77,7 @@ func (env Env) RequireAuditor(ctx context.Context, actor *attest.User, e *attest
 // its window (anyone else is the organization's and passes here; their
 // role is checked by the workflow).
 func (env Env) RequireMember(ctx context.Context, actor *attest.User, e *attest.Engagement) error {
-	if actor == nil || actor.Role != attest.RoleAuditor {
+	if !Audits(actor) {
 		return nil
 	}
 	return env.RequireAuditor(ctx, actor, e, "works on it")

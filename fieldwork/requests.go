@@ -105,11 +105,11 @@ func OpenRequest(ctx context.Context, s RequestStore, engagementID string, id in
 // Comment adds to a request's thread, where the auditor and the staff
 // talk: anyone who may read the engagement but a viewer.
 func Comment(ctx context.Context, env Env, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request, text string) (*attest.Comment, error) {
-	if !attest.Staff(actor) {
+	if !MayComment(actor) {
+		if attest.Staff(actor) {
+			return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "a viewer reads requests but does not comment"}
+		}
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "requests are between the organization's staff and its auditors"}
-	}
-	if actor != nil && actor.Role == attest.RoleViewer {
-		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "a viewer reads requests but does not comment"}
 	}
 	e, err := s.Engagement(ctx, q.EngagementID)
 	if err != nil {
@@ -129,7 +129,7 @@ func Comment(ctx context.Context, env Env, s RequestStore, ch attest.Change, act
 // waits for the auditor's review. Answering is the organization's: an
 // auditor does not answer their own request.
 func Answer(ctx context.Context, s RequestStore, ch attest.Change, actor *attest.User, q *attest.Request, evidence []int64) (*attest.Request, error) {
-	if !attest.Staff(actor) || (actor != nil && (actor.Role == attest.RoleAuditor || actor.Role == attest.RoleViewer)) {
+	if !MayAnswer(actor) {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "the organization answers requests with evidence"}
 	}
 	if q.Status == "closed" {

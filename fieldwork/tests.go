@@ -400,7 +400,7 @@ func Respond(ctx context.Context, s TestStore, ch attest.Change, actor *attest.U
 // requireManagement refuses anyone but management: the local operator
 // (nil), an admin or a compliance manager.
 func requireManagement(actor *attest.User, msg string) error {
-	if actor == nil || actor.Role == attest.RoleAdmin || actor.Role == attest.RoleCompliance {
+	if MayRespond(actor) {
 		return nil
 	}
 	return &attest.Error{Code: attest.EFORBIDDEN, Message: msg}

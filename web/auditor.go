@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -103,7 +102,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 		rows = append(rows, fieldworkRow{*e, periodWords(e), dashIfEmpty(engagement.ReportDate(e)), ends, dashIfEmpty(strings.Join(names, ", "))})
 	}
 	until := ""
-	if u.Role == attest.RoleAuditor && !last.IsZero() {
+	if fieldwork.Audits(u) && !last.IsZero() {
 		until = last.AddDate(0, 0, -1).Format(attest.DateLayout)
 	}
 	return s.render(w, r, "fieldwork", u, &fieldworkData{Layout: Layout{Title: "Fieldwork"}, Engagements: rows, Until: until, Grace: graceWords(grace)})
@@ -211,7 +210,7 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 		return err
 	}
 	return s.render(w, r, "workspace", u, &workspaceData{Layout: Layout{Title: "Fieldwork: " + e.ID}, E: e, When: periodWords(e), Controls: rows, Auditors: as,
-		IsAuditor: u.Role == attest.RoleAuditor, CanExport: u.Role == attest.RoleAuditor && s.cfg.Signer != nil})
+		IsAuditor: fieldwork.Audits(u), CanExport: fieldwork.Audits(u) && s.cfg.Signer != nil})
 }
 
 // workspaceData is an engagement's fieldwork: its controls with the work
@@ -306,7 +305,7 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 	for _, x := range rs {
 		byTest[x.TestID] = append(byTest[x.TestID], x)
 	}
-	isManager := slices.Contains(managers, u.Role)
+	isManager := fieldwork.MayRespond(u)
 	audit, err := fieldwork.Check(ctx, s.cfg.Store, e.ID)
 	if err != nil {
 		return err
@@ -339,7 +338,7 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 	}
 	return s.render(w, r, "control-work", u, &controlWorkData{Layout: Layout{Title: c.ID + " fieldwork", SignEngagement: signing(u, e)}, E: e, C: c, Populations: pops, Draws: views,
 		Tests: mine, Internal: internal, Procedures: attest.Procedures, Chosen: chosen, Prefill: prefill.String(),
-		IsAuditor: u.Role == attest.RoleAuditor, IsManager: isManager})
+		IsAuditor: fieldwork.Audits(u), IsManager: isManager})
 }
 
 // controlWorkData is one control's fieldwork: its populations, draws and
@@ -471,7 +470,7 @@ func (s *Server) fieldwork(ctx context.Context) (fieldwork.Env, error) {
 // signing is the engagement whose pages load the auditor's signing script:
 // only an auditor's.
 func signing(u *attest.User, e *attest.Engagement) string {
-	if u != nil && u.Role == attest.RoleAuditor {
+	if fieldwork.Audits(u) {
 		return e.ID
 	}
 	return ""

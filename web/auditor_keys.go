@@ -34,7 +34,7 @@ func (s *Server) keyPage(w http.ResponseWriter, r *http.Request, u *attest.User)
 		return err
 	}
 	return s.render(w, r, "auditor-key", u, &keyData{Layout: Layout{Title: "Signing keys: " + e.ID, SignEngagement: signing(u, e)}, E: e, Keys: keys, Name: name,
-		IsAuditor: u.Role == attest.RoleAuditor && name != "", Confirms: fieldwork.ConfirmText})
+		IsAuditor: fieldwork.Audits(u) && name != "", Confirms: fieldwork.ConfirmText})
 }
 
 // auditorName is u's name as an auditor of the engagement ("" when u is
@@ -73,7 +73,7 @@ func (s *Server) enrollKey(w http.ResponseWriter, r *http.Request, u *attest.Use
 		return err
 	}
 	name := in.str("name")
-	if name == "" && u.Role == attest.RoleAuditor {
+	if name == "" && fieldwork.Audits(u) {
 		if name, err = s.auditorName(ctx, r.PathValue("id"), u); err != nil {
 			return err
 		}

@@ -129,7 +129,7 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, u *attest.U
 		return err
 	}
 	return s.render(w, r, "control", u, &controlData{Layout: Layout{Title: d.Control.ID + " " + d.Control.Title}, D: d,
-		CanEdit: s.mayEdit(u, d.Control) == nil, DueRule: attest.DueRule(d.Control.Frequency, d.Control.DueDays), CanUpload: s.may(u, "GET", "/evidence/upload")})
+		CanEdit: engagement.MayEdit(u, d.Control) == nil, DueRule: attest.DueRule(d.Control.Frequency, d.Control.DueDays), CanUpload: s.may(u, "GET", "/evidence/upload")})
 }
 
 func (s *Server) controlAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
@@ -142,7 +142,6 @@ func (s *Server) controlAPI(w http.ResponseWriter, r *http.Request, _ *attest.Us
 }
 
 // mayEdit says whether u may change c (engagement.MayEdit).
-func (s *Server) mayEdit(u *attest.User, c *attest.Control) error { return engagement.MayEdit(u, c) }
 
 func orNone(s string) string {
 	if s == "" {
@@ -156,7 +155,7 @@ func (s *Server) controlEditPage(w http.ResponseWriter, r *http.Request, u *atte
 	if err != nil {
 		return err
 	}
-	if err := s.mayEdit(u, c); err != nil {
+	if err := engagement.MayEdit(u, c); err != nil {
 		return err
 	}
 	return s.editForm(w, r, u, e, c, nil, http.StatusOK)
@@ -164,7 +163,7 @@ func (s *Server) controlEditPage(w http.ResponseWriter, r *http.Request, u *atte
 
 func (s *Server) editForm(w http.ResponseWriter, r *http.Request, u *attest.User, e *attest.Engagement, c *attest.Control, problem error, code int) error {
 	data := &controlEditData{Layout: Layout{Title: "Edit " + c.ID}, E: e, C: c, Statuses: attest.Statuses, Frequencies: attest.Frequencies,
-		OwnerFixed: u.Role == attest.RoleOwner}
+		OwnerFixed: !engagement.MayAssign(u)}
 	if problem != nil {
 		data.Error = attest.ErrorMessage(problem)
 	}

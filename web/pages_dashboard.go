@@ -9,6 +9,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/readiness"
@@ -191,7 +192,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 // people.Checklist lets them read (those assigned to them); nothing for
 // the auditor, who reads the program's own pages instead.
 func (s *Server) programPanel(ctx context.Context, u *attest.User) ([]byte, error) {
-	if u.Role == attest.RoleAuditor || !s.may(u, "GET", "/program") {
+	if fieldwork.Audits(u) || !s.may(u, "GET", "/program") {
 		return nil, nil
 	}
 	s.dash.mu.Lock()

@@ -97,7 +97,7 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.
 		rows = append(rows, requestRow{v, shown})
 	}
 	return s.render(w, r, "requests", u, &requestsData{Layout: Layout{Title: "Requests: " + e.ID, SignEngagement: signing(u, e)}, E: e, Requests: rows, Status: st, Open: open, Overdue: overdue,
-		Controls: ctls, IsAuditor: u.Role == attest.RoleAuditor})
+		Controls: ctls, IsAuditor: fieldwork.Audits(u)})
 }
 
 // requestsData is an engagement's requests, filtered by status, with how
@@ -175,7 +175,7 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.U
 	}
 	// The control's evidence, for staff to link.
 	var choices []attest.Evidence
-	if u.Role != attest.RoleAuditor && u.Role != attest.RoleViewer {
+	if fieldwork.MayAnswer(u) {
 		choices, err = s.cfg.Store.EvidenceList(r.Context(), q.ControlID, false)
 		if err != nil {
 			return err
@@ -183,8 +183,7 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.U
 	}
 	return s.render(w, r, "request", u, &requestData{Layout: Layout{Title: fmt.Sprintf("Request %d", q.ID), SignEngagement: signing(u, e)}, E: e, Q: q, Overdue: d.Overdue, Comments: d.Comments,
 		Linked: d.Evidence, Choices: choices, Items: strings.Join(q.Items, ", "),
-		IsAuditor: u.Role == attest.RoleAuditor, IsStaff: u.Role != attest.RoleAuditor && u.Role != attest.RoleViewer,
-		CanComment: u.Role != attest.RoleViewer})
+		IsAuditor: fieldwork.Audits(u), IsStaff: fieldwork.MayAnswer(u), CanComment: fieldwork.MayComment(u)})
 }
 
 // requestData is one request's page: its comments, the evidence linked
