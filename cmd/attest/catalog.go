@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -297,16 +296,4 @@ func wrap(text string, width int, indent string) string {
 		line += len(word)
 	}
 	return b.String()
-}
-
-// list prints v as JSON with --json, else a table for a person: the
-// header, then the rows rows writes.
-func (m *Main) list(v any, header string, rows func(w io.Writer)) error {
-	if m.cfg.json {
-		return m.printJSON(v)
-	}
-	w := m.table()
-	fmt.Fprintln(w, header)
-	rows(w)
-	return w.Flush()
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite"
-	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -300,23 +299,6 @@ func (m *Main) withEngagement(ctx context.Context, fn func(d *data, e *attest.En
 	return fn(d, e)
 }
 
-// onData is a command's RunE that first opens the data directory.
-func (m *Main) onData(run func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		ctx := cmd.Context()
-		return m.withData(ctx, func(d *data) error { return run(ctx, cmd, args, d) })
-	}
-}
-
-// written ends a command that wrote: it signs a checkpoint over the
-// ledger, then answers with v (--json) or the text.
-func (m *Main) written(ctx context.Context, d *data, v any, format string, args ...any) error {
-	if _, err := d.checkpoint(ctx); err != nil {
-		return err
-	}
-	return m.answer(v, format, args...)
-}
-
 // answer prints v as JSON with --json, else the text for a person.
 func (m *Main) answer(v any, format string, args ...any) error {
 	if m.cfg.json {
@@ -338,19 +320,6 @@ func requireControl(ctx context.Context, s attest.Store, id string) (string, err
 		return "", &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + id, Hint: "see `attest controls list`"}
 	}
 	return up, nil
-}
-
-// onRecord is a command's RunE for one record named by its number on the
-// command line (args[0], read by parse), with the data directory open.
-func (m *Main) onRecord(parse func(string) (int64, error), run func(ctx context.Context, id int64, d *data) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		id, err := parse(args[0])
-		if err != nil {
-			return err
-		}
-		ctx := cmd.Context()
-		return m.withData(ctx, func(d *data) error { return run(ctx, id, d) })
-	}
 }
 
 // numberOf reads the number of a record of the kind named (parseNumber).

@@ -260,12 +260,14 @@ func (m *Main) evidenceRetract() *cobra.Command {
 		Use:   "retract ID --reason TEXT",
 		Short: "Withdraw evidence, with the reason; the record and the bytes stay",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onRecord(parseID, func(ctx context.Context, id int64, d *data) error {
-			e, err := evidence.Retract(ctx, d.db, m.change(), nil, id, reason)
-			if err != nil {
-				return hinted(err, attest.EINVALID, "a retraction needs a reason", "--reason")
-			}
-			return m.written(ctx, d, e, "Retracted evidence %d (%s), ledger entry %d. The record and its bytes are kept.\n", e.ID, e.Name, e.Retraction.Entry)
+		RunE: onNumber(parseID, func(id int64) runner {
+			return writes(m, func(ctx context.Context, d *data, _ []string) (*attest.Evidence, error) {
+				e, err := evidence.Retract(ctx, d.db, m.change(), nil, id, reason)
+				return e, hinted(err, attest.EINVALID, "a retraction needs a reason", "--reason")
+			}, func(e *attest.Evidence) error {
+				m.printf("Retracted evidence %d (%s), ledger entry %d. The record and its bytes are kept.\n", e.ID, e.Name, e.Retraction.Entry)
+				return nil
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the evidence is withdrawn (required)")
@@ -275,7 +277,8 @@ func (m *Main) evidenceRetract() *cobra.Command {
 func (m *Main) evidencePurge() *cobra.Command {
 	var days int
 	var dryRun bool
-	cmd := &cobra.Command{
+	var cmd *cobra.Command
+	cmd = &cobra.Command{
 		Use:   "purge [--older-than-days N] [--dry-run]",
 		Short: "Remove the bytes of evidence retracted longer ago than the retention period",
 		Long: `Remove the bytes of retracted evidence whose retraction is older than the
@@ -284,31 +287,22 @@ seven years unless changed with --set-retention-days). The records stay, and
 each purge is a ledger entry; bytes that other evidence still uses are kept.
 Evidence that is not retracted is never purged.`,
 		Args: cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+		RunE: writesIf(m, func(ctx context.Context, d *data, _ []string) (purgedEvidence, error) {
 			if !cmd.Flags().Changed("older-than-days") {
 				days = evidence.RetentionDays(ctx, d.db)
 			}
 			if days < 0 {
-				return attest.Errorf(attest.EINVALID, "--older-than-days must be 0 or more")
+				return purgedEvidence{}, attest.Errorf(attest.EINVALID, "--older-than-days must be 0 or more")
 			}
 			purged, err := evidence.Purge(ctx, d.db, d.blobs, m.change(), nil, days, dryRun)
-			if err != nil {
-				return err
-			}
-			if len(purged) > 0 && !dryRun {
-				if _, err := d.checkpoint(ctx); err != nil {
-					return err
-				}
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"dry_run": dryRun, "retention_days": days, "purged": purged})
-			}
+			return purgedEvidence{dryRun, purged, days}, err
+		}, func(p purgedEvidence) bool { return len(p.Purged) > 0 && !p.DryRun }, func(p purgedEvidence) error {
 			verb := "Purged"
-			if dryRun {
+			if p.DryRun {
 				verb = "Would purge"
 			}
-			m.printf("%s the bytes of %d retracted evidence items (retracted more than %d days ago); their records stay.\n", verb, len(purged), days)
-			for _, e := range purged {
+			m.printf("%s the bytes of %d retracted evidence items (retracted more than %d days ago); their records stay.\n", verb, len(p.Purged), p.Days)
+			for _, e := range p.Purged {
 				m.printf("  %d  %s  retracted %s: %s\n", e.ID, e.Name, e.Retraction.At, e.Retraction.Reason)
 			}
 			return nil
@@ -317,6 +311,14 @@ Evidence that is not retracted is never purged.`,
 	cmd.Flags().IntVar(&days, "older-than-days", evidence.DefaultRetentionDays, "purge only what was retracted more than this many days ago")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be purged, change nothing")
 	return cmd
+}
+
+// purgedEvidence is what evidence purge prints (JSON keys in alphabetical
+// order, as they have always been printed).
+type purgedEvidence struct {
+	DryRun bool              `json:"dry_run"`
+	Purged []attest.Evidence `json:"purged"`
+	Days   int               `json:"retention_days"`
 }
 
 // evidenceFiles lists the files to add, refusing anything unreadable before

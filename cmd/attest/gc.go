@@ -35,18 +35,14 @@ reports the same leftovers as warnings.`,
   attest gc --delete
   attest gc --delete --grace 0s --json`,
 		Args: cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
+		RunE: reads(m, func(ctx context.Context, d *data, _ []string) (*gc.Result, error) {
 			bs, ok := d.blobs.(gc.Blobs)
 			if !ok {
-				return attest.Errorf(attest.EINVALID, "this blob store cannot list its blobs")
+				return nil, attest.Errorf(attest.EINVALID, "this blob store cannot list its blobs")
 			}
 			res, err := gc.Collect(ctx, d.db, bs, gc.Options{Now: m.Now(), Grace: grace, Delete: del})
-			if err != nil {
-				return flagged(err, "grace", "--grace")
-			}
-			if m.cfg.json {
-				return m.printJSON(res)
-			}
+			return res, flagged(err, "grace", "--grace")
+		}, func(res *gc.Result) error {
 			m.printGC(res, grace)
 			return nil
 		}),

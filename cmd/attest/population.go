@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -32,7 +31,7 @@ be present and unique; a date column, when named, must parse. An empty
 population (a header and no rows) is valid.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return m.importPopulation(cmd.Context(), f)
+			return m.importPopulation(cmd, f)
 		},
 	}
 	fl := imp.Flags()
@@ -50,15 +49,11 @@ population (a header and no rows) is valid.`,
 		Use:   "list [--control ID]",
 		Short: "List populations",
 		Args:  cobra.NoArgs,
-		RunE: m.onData(func(ctx context.Context, cmd *cobra.Command, args []string, d *data) error {
-			ps, err := d.db.Populations(ctx, strings.ToUpper(control))
-			if err != nil {
-				return err
-			}
-			return m.list(ps, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE", func(w io.Writer) {
-				for _, p := range ps {
-					fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name)
-				}
+		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]attest.Population, error) {
+			return d.db.Populations(ctx, strings.ToUpper(control))
+		}, func(ps []attest.Population) error {
+			return rows(m.Stdout, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE", ps, func(p attest.Population) []any {
+				return []any{p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name}
 			})
 		}),
 	}
@@ -90,14 +85,12 @@ differences and all.`,
 			if total < 0 {
 				return attest.Errorf(attest.EINVALID, "--control-total must be 0 or more")
 			}
-			ctx := cmd.Context()
-			return m.withData(ctx, func(d *data) error {
-				saved, err := population.Reconcile(ctx, d.db, d.blobs, m.change(), nil, req)
-				if err != nil {
-					return err
-				}
-				return m.written(ctx, d, saved, "%s", reconciledText(saved))
-			})
+			return writes(m, func(ctx context.Context, d *data, _ []string) (*attest.Completeness, error) {
+				return population.Reconcile(ctx, d.db, d.blobs, m.change(), nil, req)
+			}, func(c *attest.Completeness) error {
+				m.printf("%s", reconciledText(c))
+				return nil
+			})(cmd, args)
 		},
 	}
 	cmd.Flags().Int64Var(&req.Population, "population", 0, "the population to show complete")
@@ -130,31 +123,39 @@ func (m *Main) populationShow() *cobra.Command {
 		Use:   "show ID",
 		Short: "Show a population's provenance and completeness checks",
 		Args:  cobra.ExactArgs(1),
-		RunE: m.onRecord(numberOf("population"), func(ctx context.Context, id int64, d *data) error {
-			p, err := d.db.Population(ctx, id)
-			if err != nil {
-				return err
-			}
-			cs, err := d.db.CompletenessChecks(ctx, id)
-			if err != nil {
-				return err
-			}
-			if m.cfg.json {
-				return m.printJSON(map[string]any{"population": p, "completeness": cs})
-			}
-			w := m.table()
-			fmt.Fprintf(w, "Population\t%d for %s\nFile\t%s (%s, %d items keyed by %s)\nSHA-256\t%s\nSource\t%s\nQuery\t%s\nExtracted\t%s by %s\nImported\t%s by %s\n",
-				p.ID, p.ControlID, p.Name, p.Format, p.Rows, p.KeyColumn, p.Ref, dashStr(p.Source), dashStr(p.Query), dashStr(p.ExtractedAt), dashStr(p.ExtractedBy), p.ImportedAt, p.ImportedBy)
-			w.Flush()
-			if len(cs) == 0 {
-				m.printf("No completeness check recorded: attest population reconcile --population %d ...\n", p.ID)
-			}
-			for _, c := range cs {
-				m.printf("Completeness (%s, %s by %s): %d matched, %d missing, %d extra. %s\n", c.Method, c.At, c.By, c.Matched, c.MissingCount, c.ExtraCount, c.Note)
-			}
-			return nil
+		RunE: onNumber(numberOf("population"), func(id int64) runner {
+			return reads(m, func(ctx context.Context, d *data, _ []string) (populationShown, error) {
+				p, err := d.db.Population(ctx, id)
+				if err != nil {
+					return populationShown{}, err
+				}
+				cs, err := d.db.CompletenessChecks(ctx, id)
+				return populationShown{cs, p}, err
+			}, m.printPopulation)
 		}),
 	}
+}
+
+// populationShown is what population show prints (JSON keys in
+// alphabetical order, as they have always been printed).
+type populationShown struct {
+	Completeness []attest.Completeness `json:"completeness"`
+	Population   *attest.Population    `json:"population"`
+}
+
+func (m *Main) printPopulation(v populationShown) error {
+	p, cs := v.Population, v.Completeness
+	w := m.table()
+	fmt.Fprintf(w, "Population\t%d for %s\nFile\t%s (%s, %d items keyed by %s)\nSHA-256\t%s\nSource\t%s\nQuery\t%s\nExtracted\t%s by %s\nImported\t%s by %s\n",
+		p.ID, p.ControlID, p.Name, p.Format, p.Rows, p.KeyColumn, p.Ref, dashStr(p.Source), dashStr(p.Query), dashStr(p.ExtractedAt), dashStr(p.ExtractedBy), p.ImportedAt, p.ImportedBy)
+	w.Flush()
+	if len(cs) == 0 {
+		m.printf("No completeness check recorded: attest population reconcile --population %d ...\n", p.ID)
+	}
+	for _, c := range cs {
+		m.printf("Completeness (%s, %s by %s): %d matched, %d missing, %d extra. %s\n", c.Method, c.At, c.By, c.Matched, c.MissingCount, c.ExtraCount, c.Note)
+	}
+	return nil
 }
 
 // popFlags are the flags of `attest population import`.
@@ -162,7 +163,7 @@ type popFlags struct{ control, file, key, date, source, query, by, at, format st
 
 // importPopulation checks the flags, opens the file and hands it to
 // population.Import, which reads, checks and records it.
-func (m *Main) importPopulation(ctx context.Context, f popFlags) error {
+func (m *Main) importPopulation(cmd *cobra.Command, f popFlags) error {
 	if f.control == "" || f.file == "" || f.key == "" {
 		return attest.Errorf(attest.EINVALID, "population import needs --control ID, --file FILE and --key COLUMN")
 	}
@@ -178,10 +179,10 @@ func (m *Main) importPopulation(ctx context.Context, f popFlags) error {
 	if f.at != "" && !population.ValidTime(f.at) {
 		return attest.Errorf(attest.EINVALID, "--extracted-at %q: want YYYY-MM-DD or RFC 3339", f.at)
 	}
-	return m.withData(ctx, func(d *data) error {
+	return writes(m, func(ctx context.Context, d *data, _ []string) (*attest.Population, error) {
 		file, err := os.Open(f.file)
 		if err != nil {
-			return attest.Errorf(attest.EINVALID, "%s: %v", f.file, unwrapPathErr(err))
+			return nil, attest.Errorf(attest.EINVALID, "%s: %v", f.file, unwrapPathErr(err))
 		}
 		defer file.Close()
 		req.File = file
@@ -190,19 +191,15 @@ func (m *Main) importPopulation(ctx context.Context, f popFlags) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(40 << 20))
 		d.blobs.SetMaxSize(population.MaxSize)
 		saved, err := population.Import(ctx, d.db, d.blobs, m.change(), nil, req)
-		if err != nil {
-			return hinted(err, attest.ENOTFOUND, "no such control", "see `attest controls list`")
-		}
-		text := fmt.Sprintf("Imported population %d for %s: %d items keyed by %s, %s.\n", saved.ID, saved.ControlID, saved.Rows, saved.KeyColumn, saved.Ref)
+		return saved, hinted(err, attest.ENOTFOUND, "no such control", "see `attest controls list`")
+	}, func(saved *attest.Population) error {
+		m.printf("Imported population %d for %s: %d items keyed by %s, %s.\n", saved.ID, saved.ControlID, saved.Rows, saved.KeyColumn, saved.Ref)
 		if saved.Rows == 0 {
-			text += "The population is empty: keep the evidence that shows it (this file is kept as such).\n"
+			m.printf("The population is empty: keep the evidence that shows it (this file is kept as such).\n")
 		}
-		if err := m.written(ctx, d, saved, "%s", text); err != nil {
-			return err
-		}
-		if !m.cfg.json && population.NeedsProvenance(saved) {
+		if population.NeedsProvenance(saved) {
 			m.warn("record the population's provenance (--source, --query, --extracted-by, --extracted-at): it is information produced by the entity, and the auditor will ask how it was produced")
 		}
 		return nil
-	})
+	})(cmd, nil)
 }
