@@ -25,11 +25,18 @@ var Users = []attest.User{
 
 // Staff are the other Harbor people with an account: the control owners
 // who own, approve or review in the compliance program (the CTO approves
-// the technical policies; managers review their teams' access).
+// the technical policies; managers review their teams' access), and the
+// rest of the owners the controls name, so that every control's owner is
+// an account from the start.
 var Staff = []attest.User{
 	{Email: "tomas.okafor@harbor.example", Name: "Tomas Okafor", Role: attest.RoleOwner},
 	{Email: "lucia.fernandes@harbor.example", Name: "Lucia Fernandes", Role: attest.RoleOwner},
 	{Email: "grace.mensah@harbor.example", Name: "Grace Mensah", Role: attest.RoleOwner},
+	{Email: "sam.adeyemi@harbor.example", Name: "Sam Adeyemi", Role: attest.RoleOwner},
+	{Email: "hannah.cole@harbor.example", Name: "Hannah Cole", Role: attest.RoleOwner},
+	{Email: "oliver.brandt@harbor.example", Name: "Oliver Brandt", Role: attest.RoleOwner},
+	{Email: "diego.alvarez@harbor.example", Name: "Diego Alvarez", Role: attest.RoleOwner},
+	{Email: "ruth.ansah@harbor.example", Name: "Ruth Ansah", Role: attest.RoleOwner},
 }
 
 // accounts gives the demo its sign-in accounts, first, so that the
