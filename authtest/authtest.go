@@ -242,6 +242,9 @@ var engagementCases = []Case{
 		_, err = report.Draft(ctx, w.Store, w.Blobs, w.ch(), a, report.DraftRequest{Engagement: e, Now: w.ch().At, Rendering: report.Rendering{Formats: map[string]bool{"md": true}}})
 		return err
 	}},
+	{"change how occurrences are laid out", management, func(ctx context.Context, w *World, a *attest.User) error {
+		return period.SetOptions(ctx, w.Store, a, period.Options{})
+	}},
 	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := engagement.Create(ctx, w.Store, catalog.MustLoad(), w.ch(), a, []engagement.Spec{{Kind: attest.SOC2, Type: attest.Type1, AsOf: "2026-12-31"}})
 		return err

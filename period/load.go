@@ -2,6 +2,7 @@ package period
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -21,6 +22,18 @@ type Records interface {
 	EvidenceList(ctx context.Context, control string, withRetracted bool) ([]attest.Evidence, error)
 	Events(ctx context.Context, controlID string) ([]attest.Event, error)
 	NotRequiredList(ctx context.Context, controlID string) ([]attest.NotRequired, error)
+}
+
+// SetOptions changes how occurrences are laid out in this installation,
+// for management. It is a setting, not a ledger entry: the occurrences
+// the auditor sees are recomputed from the records under it.
+func SetOptions(ctx context.Context, s interface {
+	SetSetting(ctx context.Context, key, value string) error
+}, actor *attest.User, o Options) error {
+	if !attest.Manages(actor) {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "only management (an admin or a compliance manager) changes how occurrences are laid out"}
+	}
+	return s.SetSetting(ctx, BusinessDaysKey, strconv.FormatBool(o.BusinessDays))
 }
 
 // LoadOptions reads how occurrences are laid out in this installation.

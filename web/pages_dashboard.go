@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -60,9 +61,9 @@ func (s *Server) dashKey(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	bd, _ := s.cfg.Store.Setting(ctx, period.BusinessDaysKey)
+	bd := period.LoadOptions(ctx, s.cfg.Store).BusinessDays
 	run, _ := check.LatestEvidence(ctx, s.cfg.Store)
-	key := s.today().Format(attest.DateLayout) + "|" + bd + "|" + itoa(run) + "|" + itoa(n)
+	key := s.today().Format(attest.DateLayout) + "|" + strconv.FormatBool(bd) + "|" + itoa(run) + "|" + itoa(n)
 	s.keyMu.Lock()
 	s.key, s.keyAt, s.keyWrites = key, time.Now(), writes
 	s.keyMu.Unlock()

@@ -270,12 +270,11 @@ func (m *Main) periodConfig() *cobra.Command {
 					if businessDays != "true" && businessDays != "false" {
 						return nil, attest.Errorf(attest.EINVALID, "--business-days %q: want true or false", businessDays)
 					}
-					if err := d.db.SetSetting(ctx, period.BusinessDaysKey, businessDays); err != nil {
+					if err := period.SetOptions(ctx, d.db, nil, period.Options{BusinessDays: businessDays == "true"}); err != nil {
 						return nil, err
 					}
 				}
-				v, _ := d.db.Setting(ctx, period.BusinessDaysKey)
-				return map[string]bool{"business_days": v == "true"}, nil
+				return map[string]bool{"business_days": period.LoadOptions(ctx, d.db).BusinessDays}, nil
 			}, func(v map[string]bool) error {
 				if v["business_days"] {
 					m.printf("Daily controls expect evidence on business days (Monday to Friday).\n")
