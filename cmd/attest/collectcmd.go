@@ -33,8 +33,6 @@ type snapshot struct {
 	evidence int64
 }
 
-const latestKey = "collect.latest"
-
 func (m *Main) collectCommand() *cobra.Command {
 	var source, from, config string
 	c := &cobra.Command{
@@ -188,23 +186,10 @@ func (m *Main) recordSnapshot(ctx context.Context, d *data, s *snapshot, rec rec
 	if err != nil {
 		return err
 	}
-	var controls []string
-	for _, c := range check.Builtin().Checks {
-		reads := false
-		for _, t := range c.Reads {
-			reads = reads || s.Counts[t] > 0
-		}
-		for _, id := range c.Controls {
-			if reads && known[id] && !slices.Contains(controls, id) {
-				controls = append(controls, id)
-			}
-		}
+	controls, err := check.CollectionControls(s.Source, s.Counts, known)
+	if err != nil {
+		return err
 	}
-	if len(controls) == 0 {
-		return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("the collection from %s supports no control in an engagement, so it cannot be kept as evidence", s.Source),
-			Hint: "create an engagement whose controls these records support (attest engagement create), or run checks directly with attest check run --input"}
-	}
-	slices.Sort(controls)
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
@@ -219,34 +204,13 @@ func (m *Main) recordSnapshot(ctx context.Context, d *data, s *snapshot, rec rec
 		return err
 	}
 	s.evidence = ev.ID
-	latest, err := m.latestIDs(ctx, d)
-	if err != nil {
-		return err
-	}
-	latest[s.Source] = ev.ID
-	b, _ = json.Marshal(latest)
-	return d.db.SetSetting(ctx, latestKey, string(b))
-}
-
-func (m *Main) latestIDs(ctx context.Context, d *data) (map[string]int64, error) {
-	latest := map[string]int64{}
-	v, err := d.db.Setting(ctx, latestKey)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return latest, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(v), &latest); err != nil {
-		return nil, fmt.Errorf("setting %s: %w", latestKey, err)
-	}
-	return latest, nil
+	return check.RecordCollection(ctx, d.db, s.Source, ev.ID)
 }
 
 // latestCollections reads each source's latest collection back from
 // evidence, verifying its bytes against their hash.
 func (m *Main) latestCollections(ctx context.Context, d *data) ([]snapshot, error) {
-	latest, err := m.latestIDs(ctx, d)
+	latest, err := check.LatestCollections(ctx, d.db)
 	if err != nil {
 		return nil, err
 	}

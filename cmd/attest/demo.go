@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
@@ -171,7 +172,7 @@ func (p *demoProgram) CollectAndCheck(ctx context.Context, dir string, at time.T
 	if f := (failure{}); err != nil && !errors.As(err, &f) {
 		return nil, err // failed checks are no error: the demo means them to fail
 	}
-	ids, err := m.latestIDs(ctx, p.d)
+	ids, err := check.LatestCollections(ctx, p.d.db)
 	if err != nil {
 		return nil, err
 	}
