@@ -11,10 +11,6 @@ import (
 	"github.com/attest-dev/attest/auth"
 )
 
-// GraceSetting is the store setting that holds the auditors' grace period
-// (auth.GraceSetting).
-const GraceSetting = auth.GraceSetting
-
 // grace is the configured grace period: Config.AuditorGrace, else the
 // setting, else 30 days.
 func (s *Server) grace(ctx context.Context) (time.Duration, error) {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/workpapers"
 )
 
@@ -263,7 +264,7 @@ func TestAuditorAccessEndsAfterReportDateAndGrace(t *testing.T) {
 		t.Errorf("other roles are not affected: %d", got)
 	}
 	// A longer grace, from the setting, reopens it.
-	f.store.SetSetting(ctx, GraceSetting, "60d")
+	f.store.SetSetting(ctx, auth.GraceSetting, "60d")
 	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 200 {
 		t.Errorf("token with a 60-day grace: %d", got)
 	}

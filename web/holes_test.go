@@ -18,6 +18,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/attest-dev/attest/trust"
@@ -299,7 +300,7 @@ func TestAccessSettingsAreInTheRecord(t *testing.T) {
 		t.Fatalf("settings saved through the app: %+v", rep.Problems)
 	}
 	f.store.SetSetting(ctx, trust.SettingNDAKinds, "none")
-	f.store.SetSetting(ctx, GraceSetting, "3650d")
+	f.store.SetSetting(ctx, auth.GraceSetting, "3650d")
 	rep := check()
 	var kinds []string
 	for _, p := range rep.Problems {

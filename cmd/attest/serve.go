@@ -44,7 +44,7 @@ func (f *serveFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.publicURL, "public-url", "", "the address people use to reach this server, e.g. https://attest.example.com (for mailed links and the single sign-on callback; https marks cookies Secure)")
 	c.Flags().StringVar(&f.sso.issuer, "oidc-issuer", "", "OpenID Connect issuer for single sign-on, e.g. https://accounts.example.com")
 	c.Flags().StringVar(&f.sso.clientID, "oidc-client-id", "", "this server's client ID at the OpenID Connect provider")
-	c.Flags().DurationVar(&f.grace, "auditor-grace", 0, "how long auditors keep access after the engagement's report date (default: the setting "+web.GraceSetting+", else 720h)")
+	c.Flags().DurationVar(&f.grace, "auditor-grace", 0, "how long auditors keep access after the engagement's report date (default: the setting "+auth.GraceSetting+", else 720h)")
 	c.Flags().StringVar(&f.sso.secretFile, "oidc-client-secret-file", "", "file holding the client secret, readable only by its owner (or set ATTEST_OIDC_CLIENT_SECRET)")
 	c.Flags().StringVar(&f.worker, "worker-id", "", "this server's name in the job queue (default: host name and process ID)")
 	c.Flags().DurationVar(&f.lease, "job-lease", time.Minute, "how long a claimed job stays this server's without a heartbeat; after it, another server takes the job over")
