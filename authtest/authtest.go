@@ -32,6 +32,7 @@ import (
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/population"
@@ -39,6 +40,9 @@ import (
 	"github.com/attest-dev/attest/report"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/attest-dev/attest/training"
+	"github.com/attest-dev/attest/workpapers"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Actors are the kinds of actor the matrix runs, by name.
@@ -244,6 +248,25 @@ var engagementCases = []Case{
 	}},
 	{"change how occurrences are laid out", management, func(ctx context.Context, w *World, a *attest.User) error {
 		return period.SetOptions(ctx, w.Store, a, period.Options{})
+	}},
+	{"export the working papers", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
+		e, err := w.Store.Engagement(ctx, "e1")
+		if err != nil {
+			return err
+		}
+		priv, pub, err := note.GenerateKey(bytes.NewReader(make([]byte, 64)), "matrix")
+		if err != nil {
+			return err
+		}
+		signer, err := note.NewSigner(priv)
+		if err != nil {
+			return err
+		}
+		keys := workpapers.Keys{Signer: signer, PublicKey: pub, Checkpoint: func(ctx context.Context) ([]byte, error) {
+			return w.Store.Checkpoint(ctx, func(n int64, root tlog.Hash) ([]byte, error) { return ledger.SignWith(signer, n, root) }, w.ch().At)
+		}}
+		_, err = workpapers.Export(ctx, w.Env, w.Store, a, e, keys)
+		return err
 	}},
 	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := engagement.Create(ctx, w.Store, catalog.MustLoad(), w.ch(), a, []engagement.Spec{{Kind: attest.SOC2, Type: attest.Type1, AsOf: "2026-12-31"}})

@@ -20,7 +20,11 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *attest.User) 
 		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no ledger key to sign an export with"}
 	}
 	keys := workpapers.Keys{Checkpoint: s.signCheckpoint, Signer: s.cfg.Signer, PublicKey: s.cfg.PublicKey}
-	b, err := workpapers.Build(r.Context(), s.cfg.Store, e, keys, s.cfg.Now())
+	env, err := s.fieldwork(r.Context())
+	if err != nil {
+		return err
+	}
+	b, err := workpapers.Export(r.Context(), env, s.cfg.Store, u, e, keys)
 	if err != nil {
 		return err
 	}

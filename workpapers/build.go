@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/ledger"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -123,7 +124,19 @@ func jsonFile(name string, v any) (file, error) {
 	return file{name, append(b, '\n')}, nil
 }
 
-// Build writes engagement e's export, a ZIP whose files are dated now.
+// Export is the auditor's export of their working papers on engagement e,
+// a ZIP whose files are dated at env's moment: only a named auditor of e,
+// by account, while e's access window is open (the working papers are the
+// firm's; management reads the results in the report instead).
+func Export(ctx context.Context, env fieldwork.Env, s Store, actor *attest.User, e *attest.Engagement, k Keys) ([]byte, error) {
+	if err := env.RequireAuditor(ctx, actor, e, "exports the working papers"); err != nil {
+		return nil, err
+	}
+	return Build(ctx, s, e, k, env.Policy.Now)
+}
+
+// Build writes engagement e's export, a ZIP whose files are dated now,
+// for whoever Export admitted.
 func Build(ctx context.Context, s Store, e *attest.Engagement, k Keys, now time.Time) ([]byte, error) {
 	if k.Checkpoint == nil || k.Signer == nil || k.PublicKey == "" {
 		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "there is no ledger key to sign the export with"}
