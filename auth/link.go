@@ -31,8 +31,12 @@ type LinkStore interface {
 // LinkNames migrates data recorded by name: every auditor and control
 // owner whose name matches exactly one eligible account is linked to it
 // (each link a ledger entry), and the names left are returned for an
-// administrator to resolve. With dryRun it only lists.
-func LinkNames(ctx context.Context, s LinkStore, ch attest.Change, dryRun bool) (linked, left []Unresolved, err error) {
+// administrator to resolve. With dryRun it only lists. It is management's
+// (actor nil: the CLI's local operator, or the server migrating at start).
+func LinkNames(ctx context.Context, s LinkStore, ch attest.Change, actor *attest.User, dryRun bool) (linked, left []Unresolved, err error) {
+	if !attest.Manages(actor) {
+		return nil, nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only management (an admin or a compliance manager) links the names in the data to accounts"}
+	}
 	us, err := s.Users(ctx)
 	if err != nil {
 		return nil, nil, err

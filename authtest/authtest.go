@@ -268,6 +268,10 @@ var engagementCases = []Case{
 		_, err = workpapers.Export(ctx, w.Env, w.Store, a, e, keys)
 		return err
 	}},
+	{"link the names in the data to accounts", management, func(ctx context.Context, w *World, a *attest.User) error {
+		_, _, err := auth.LinkNames(ctx, w.Store, w.ch(), a, false)
+		return err
+	}},
 	{"create an engagement", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := engagement.Create(ctx, w.Store, catalog.MustLoad(), w.ch(), a, []engagement.Spec{{Kind: attest.SOC2, Type: attest.Type1, AsOf: "2026-12-31"}})
 		return err

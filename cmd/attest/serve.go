@@ -115,7 +115,7 @@ schedule, and each slot becomes one job.`,
 			// Data recorded by name before accounts were linked: every name
 			// that matches exactly one account is linked now; the rest wait
 			// for an administrator (attest user unresolved).
-			linked, left, err := auth.LinkNames(cmd.Context(), d.db, m.change(), false)
+			linked, left, err := auth.LinkNames(cmd.Context(), d.db, m.change(), nil, false)
 			if err != nil {
 				return err
 			}

@@ -36,7 +36,7 @@ set --owner ADDRESS).`,
 func (m *Main) linkNames(cmd *cobra.Command, dryRun bool) error {
 	ctx := cmd.Context()
 	return m.withData(ctx, func(d *data) error {
-		linked, left, err := auth.LinkNames(ctx, d.db, m.change(), dryRun)
+		linked, left, err := auth.LinkNames(ctx, d.db, m.change(), nil, dryRun)
 		if err != nil {
 			return err
 		}

@@ -67,7 +67,7 @@ authentic and complete remains the auditor's judgment.`,
 				if err != nil {
 					return err
 				}
-				_, unresolved, err := auth.LinkNames(ctx, d.db, m.change(), true)
+				_, unresolved, err := auth.LinkNames(ctx, d.db, m.change(), nil, true)
 				if err != nil {
 					return err
 				}
