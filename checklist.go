@@ -110,6 +110,17 @@ type ChecklistAssigned struct {
 	ToID   int64  `json:"to_id"`
 }
 
+// ChecklistRedated is the ledger entry of an open item's due date moved
+// because its person's start or end date changed since the item was
+// created: the due date it had (as created, or as the last move left it),
+// the one it has now, and why.
+type ChecklistRedated struct {
+	Item    int64  `json:"item"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Because string `json:"because"`
+}
+
 // ChecklistStore keeps the checklists' items.
 type ChecklistStore interface {
 	// RecordRoster is RecordPeople with the checklist items the change
@@ -129,4 +140,8 @@ type ChecklistStore interface {
 	// with its entry (a.From and a.FromID filled in by the store); an
 	// item already done is ECONFLICT.
 	AssignChecklistItem(ctx context.Context, ch Change, a ChecklistAssigned) (*ChecklistItem, error)
+	// RedateChecklistItem moves an item not yet done to another due date,
+	// with its entry (r.From filled in by the store); an item already
+	// done is ECONFLICT.
+	RedateChecklistItem(ctx context.Context, ch Change, r ChecklistRedated) (*ChecklistItem, error)
 }

@@ -155,6 +155,8 @@ const (
 	EntryChecklistItemDone = "checklist.item_done"
 	// EntryChecklistItemAssigned records a checklist item given to another account (ChecklistAssigned).
 	EntryChecklistItemAssigned = "checklist.item_assigned"
+	// EntryChecklistItemRedated records an open item's due date moved with its person's start or end date (ChecklistRedated).
+	EntryChecklistItemRedated = "checklist.item_redated"
 )
 
 // Acknowledgements, training and the employee portal.

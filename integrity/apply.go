@@ -31,8 +31,8 @@ func newState() *state {
 		settings:  map[string]string{}, setEntry: map[string]int64{},
 		policies: map[string]attest.Policy{}, policyVersions: map[int64]attest.PolicyVersion{}, policyEvents: map[int64]attest.PolicyEvent{},
 		roster: map[int64]attest.RosterChange{}, itemsDone: map[int64]attest.ChecklistDone{}, itemsDoneEntry: map[int64]int64{},
-		itemsAssigned: map[int64][]attest.ChecklistAssigned{},
-		audiences:     map[string]attest.PolicyAudience{}, acks: map[int64]attest.Acknowledgement{},
+		itemsAssigned: map[int64][]attest.ChecklistAssigned{}, itemsRedated: map[int64][]attest.ChecklistRedated{},
+		audiences: map[string]attest.PolicyAudience{}, acks: map[int64]attest.Acknowledgement{},
 		training: map[int64]attest.TrainingChange{}, reminders: map[int64]attest.RemindersSent{},
 	}
 }
@@ -213,6 +213,10 @@ var appliers = map[string]applier{
 	attest.EntryChecklistItemAssigned: on(func(st *state, e ledger.Entry, a attest.ChecklistAssigned) bool {
 		st.itemsAssigned[a.Item] = append(st.itemsAssigned[a.Item], a)
 		return a.Item != 0
+	}),
+	attest.EntryChecklistItemRedated: on(func(st *state, e ledger.Entry, r attest.ChecklistRedated) bool {
+		st.itemsRedated[r.Item] = append(st.itemsRedated[r.Item], r)
+		return r.Item != 0 && r.To != ""
 	}),
 	attest.EntryAudienceSet: on(func(st *state, e ledger.Entry, a attest.PolicyAudience) bool {
 		a.Entry = e.Seq

@@ -146,7 +146,7 @@ func TestAppliersCoverEveryType(t *testing.T) {
 		attest.EntryReviewStarted, attest.EntryReviewAssigned, attest.EntryReviewDecided,
 		attest.EntryReviewResolved, attest.EntryReviewSignedOff, attest.EntryReviewCompleted,
 		attest.EntryPolicyCreated, attest.EntryPolicyEdited, attest.EntryPolicySubmitted, attest.EntryPolicyApproved, attest.EntryPolicyPublished,
-		attest.EntryNDASaved, attest.EntryDownload, attest.EntryRosterImported, attest.EntryPersonSaved, attest.EntryChecklistItemDone, attest.EntryChecklistItemAssigned,
+		attest.EntryNDASaved, attest.EntryDownload, attest.EntryRosterImported, attest.EntryPersonSaved, attest.EntryChecklistItemDone, attest.EntryChecklistItemAssigned, attest.EntryChecklistItemRedated,
 		attest.EntryAudienceSet, attest.EntryAcknowledged, attest.EntryTrainingImported, attest.EntryTrainingRecorded, attest.EntryRemindersSent,
 	}
 	all = append(all, attest.AccessEntries...)

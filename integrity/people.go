@@ -84,6 +84,14 @@ func compareChecklists(ctx context.Context, s attest.Store, st *state, r *Report
 			}
 			it.Assignee, it.AssigneeID = as[0].From, as[0].FromID
 		}
+		// So is an item whose due date moved since: with the due date
+		// its first move took it from, and now with its last move's.
+		if rs := st.itemsRedated[it.ID]; len(rs) > 0 {
+			if last := rs[len(rs)-1]; it.Due != last.To {
+				r.add(RecordMismatch, -1, "", "checklist item %d is due %s, not %s as its last move recorded", it.ID, it.Due, last.To)
+			}
+			it.Due = rs[0].From
+		}
 		byEntry[it.Entry] = append(byEntry[it.Entry], it)
 	}
 	for n, its := range byEntry {

@@ -70,7 +70,8 @@ func TestVerifyChecklists(t *testing.T) {
 		name, sql, want string
 	}{
 		{"untouched", "", ""},
-		{"due date moved", `UPDATE checklist_items SET due = '2026-12-31' WHERE item_key = 'access-removed'`, "do not match"},
+		{"due date moved", `UPDATE checklist_items SET due = '2026-12-31' WHERE item_key = 'equipment-returned'`, "do not match"},
+		{"moved again by SQL", `UPDATE checklist_items SET due = '2026-12-31' WHERE item_key = 'access-removed'`, "is due 2026-12-31, not 2026-03-06 as its last move recorded"},
 		{"item removed", `DELETE FROM checklist_items WHERE item_key = 'access-removed'`, "do not match"},
 		{"every item removed", `DELETE FROM checklist_items`, "missing from the database"},
 		{"marked done by SQL", `UPDATE checklist_items SET done_on = '2026-03-02', done_entry = 99 WHERE item_key = 'access-removed'`, "no entry records it"},
@@ -94,6 +95,12 @@ func TestVerifyChecklists(t *testing.T) {
 			}
 			if _, err := s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: items[0].ID, To: "it@example.com", ToID: 2}); err != nil {
 				t.Fatal(err)
+			}
+			// Bo's end date moved, and the open item with it, twice.
+			for _, to := range []string{"2026-03-09", "2026-03-06"} {
+				if _, err := s.RedateChecklistItem(ctx, ch, attest.ChecklistRedated{Item: items[0].ID, To: to, Because: "the end date moved"}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if c.sql != "" {
 				if _, err := s.SQL().ExecContext(ctx, c.sql); err != nil {

@@ -59,6 +59,8 @@ type state struct {
 	itemsDoneEntry map[int64]int64
 	// itemsAssigned is each checklist item's assignments, in ledger order.
 	itemsAssigned map[int64][]attest.ChecklistAssigned
+	// itemsRedated are each item's due-date moves, in ledger order.
+	itemsRedated map[int64][]attest.ChecklistRedated
 	// audiences are each policy's audience as its latest entry left it;
 	// acks the acknowledgements by ID; training and reminders each
 	// change by its entry.

@@ -69,6 +69,9 @@ type Imported struct {
 	Entry        int64                  `json:"ledger_entry,omitempty"`
 	People       []attest.Person        `json:"people"`
 	Items        []attest.ChecklistItem `json:"items"`
+	// Redated are the open items whose due dates moved with their
+	// person's start or end date.
+	Redated []attest.ChecklistItem `json:"redated"`
 }
 
 // Import reads a roster file and, for management only, records what it
@@ -98,7 +101,7 @@ func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 		return nil, err
 	}
 	sum := sha256.Sum256(req.Data)
-	out := &Imported{Format: format, File: hex.EncodeToString(sum[:]), People: []attest.Person{}, Items: []attest.ChecklistItem{}}
+	out := &Imported{Format: format, File: hex.EncodeToString(sum[:]), People: []attest.Person{}, Items: []attest.ChecklistItem{}, Redated: []attest.ChecklistItem{}}
 	write, err := merge(req.Name, rows, current, ch.At, &out.Diff)
 	if err != nil {
 		return nil, err
@@ -135,7 +138,11 @@ func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 	if len(people) > 0 {
 		out.Entry = people[0].Entry
 	}
-	return out, nil
+	moved, err := redate(ctx, s, ch, req.Options, people)
+	if len(moved) > 0 {
+		out.Redated = moved
+	}
+	return out, err
 }
 
 // merge matches the rows to the roster and fills diff; it returns the

@@ -27,6 +27,7 @@ type Store interface {
 	PersonByEmail(ctx context.Context, email string) (*attest.Person, error)
 	RecordRoster(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, people []attest.Person, items []attest.ChecklistItem) ([]attest.Person, []attest.ChecklistItem, error)
 	ChecklistItems(ctx context.Context, person int64) ([]attest.ChecklistItem, error)
+	RedateChecklistItem(ctx context.Context, ch attest.Change, r attest.ChecklistRedated) (*attest.ChecklistItem, error)
 	UserByEmail(ctx context.Context, email string) (*attest.User, error)
 }
 

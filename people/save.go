@@ -15,6 +15,9 @@ type Saved struct {
 	Added   bool                   `json:"added"`
 	Changes []FieldChange          `json:"changes"`
 	Items   []attest.ChecklistItem `json:"items"`
+	// Redated are the open items whose due dates moved with the person's
+	// start or end date.
+	Redated []attest.ChecklistItem `json:"redated,omitempty"`
 }
 
 // Save records one person entered by hand, for management only: a new
@@ -74,7 +77,8 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 	if len(made) > 0 {
 		out.Items = made
 	}
-	return out, nil
+	out.Redated, err = redate(ctx, s, ch, opts, people)
+	return out, err
 }
 
 // existing is the person p names: by ID when it has one (ENOTFOUND when

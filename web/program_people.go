@@ -259,6 +259,9 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 	}
 	if got.Recorded {
 		flash := fmt.Sprintf("The roster is recorded: %d added, %d changed, %d checklist items opened.", len(got.Diff.Added), len(got.Diff.Changed), len(got.Items))
+		if len(got.Redated) > 0 {
+			flash += fmt.Sprintf(" %d open items moved with their person's start or end date.", len(got.Redated))
+		}
 		return s.written(w, r, http.StatusOK, got, "/program/people", flash)
 	}
 	p := &importPage{Layout: Layout{Title: "Import the roster: what would change", MainClass: "people", OrgWide: true}, Got: got, Name: name, Contents: string(data), Owners: strings.Join(owners, ", ")}

@@ -111,6 +111,7 @@ func (m *Main) peopleImport() *cobra.Command {
 		}, func(got *people.Imported) bool { return got.Recorded }, func(got *people.Imported) error {
 			if got.Recorded {
 				m.printf("%sRecorded in ledger entry %d: %d people, %d checklist items opened.\n", diffText(got.Diff), got.Entry, len(got.People), len(got.Items))
+				m.printRedated(got.Redated)
 				return nil
 			}
 			next := "Nothing to record: the roster already says all this.\n"
@@ -174,6 +175,7 @@ func (m *Main) peopleAdd() *cobra.Command {
 			verb = "Added"
 		}
 		m.printf("%s %s (person %d); %d checklist items opened.\n", verb, got.Person.Email, got.Person.ID, len(got.Items))
+		m.printRedated(got.Redated)
 		return nil
 	})
 	f := c.Flags()
@@ -497,4 +499,15 @@ func reconText(r *people.Reconciliation) string {
 		}
 	}
 	return b.String()
+}
+
+// printRedated says which open checklist items moved with their person's
+// start or end date.
+func (m *Main) printRedated(items []attest.ChecklistItem) {
+	if len(items) > 0 {
+		m.printf("%d open checklist items moved with their person's start or end date:\n", len(items))
+	}
+	for _, it := range items {
+		m.printf("  item %d, %s's %s: now due %s\n", it.ID, it.Person, it.Key, it.Due)
+	}
 }

@@ -118,6 +118,15 @@ func TestPeopleCommand(t *testing.T) {
 	if st, _ := os.ReadFile(filepath.Join(dir, "review.csv")); !strings.Contains(string(st), "not-on-roster") {
 		t.Errorf("ghost not flagged:\n%s", st)
 	}
+
+	// Ada starts a week later: her open onboarding items move with her
+	// start date, and the ledger still verifies.
+	writeFile(t, dir, "roster3.csv", "employee_id,email,status,start_date,end_date,department,name\n"+
+		"1,ada@example.com,active,2026-06-08,,Platform,Ada\n3,cy@example.com,active,2020-01-06,,Support,Cy\n")
+	out = mustRun(t, dir, "people", "import", "roster3.csv", "--confirm")
+	if !strings.Contains(out, "open checklist items moved with their person's start or end date") || !strings.Contains(out, "ada@example.com's") {
+		t.Errorf("moved start date:\n%s", out)
+	}
 	mustRun(t, dir, "verify")
 }
 
