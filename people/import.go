@@ -53,6 +53,9 @@ type Diff struct {
 	NotInFile []attest.Person `json:"not_in_file"`
 	Unchanged int             `json:"unchanged"`
 	Items     int             `json:"checklist_items"`
+	// Moves are the open checklist items whose due dates move with a
+	// changed start or end date.
+	Moves []attest.ChecklistRedated `json:"checklist_items_moved"`
 }
 
 // Imported is an import's answer: its diff, and whether it was recorded.
@@ -119,6 +122,12 @@ func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 		items = append(items, its...)
 	}
 	out.Diff.Items = len(items)
+	if out.Diff.Moves, err = moves(ctx, s, req.Options, write); err != nil {
+		return nil, err
+	}
+	if out.Diff.Moves == nil {
+		out.Diff.Moves = []attest.ChecklistRedated{}
+	}
 	if len(write) == 0 {
 		return out, nil
 	}

@@ -42,8 +42,16 @@ func TestRedate(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Bo stays a week longer.
+	// Bo stays a week longer: the preview says which items would move,
+	// and moves nothing.
 	moved := strings.Replace(roster, "2026-03-06", "2026-03-13", 1)
+	preview, err := people.Import(ctx, s, change("2026-03-04"), nil, people.ImportRequest{Name: "roster.csv", Data: []byte(moved), Options: opts})
+	if err != nil || !preview.NeedsConfirm || len(preview.Diff.Moves) != len(boItems)-1 || preview.Diff.Moves[0].From == preview.Diff.Moves[0].To {
+		t.Fatalf("preview: %+v %v", preview.Diff.Moves, err)
+	}
+	if still, _ := s.ChecklistItem(ctx, preview.Diff.Moves[0].Item); still.Due != preview.Diff.Moves[0].From {
+		t.Fatalf("the preview moved item %d", still.ID)
+	}
 	again, err := people.Import(ctx, s, change("2026-03-04"), nil, people.ImportRequest{Name: "roster.csv", Data: []byte(moved), Options: opts, Confirm: true})
 	if err != nil {
 		t.Fatal(err)

@@ -130,6 +130,9 @@ func (m *Main) peopleImport() *cobra.Command {
 func diffText(d people.Diff) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d added, %d changed, %d unchanged, %d on the roster but not in the file; %d checklist items to open.\n", len(d.Added), len(d.Changed), d.Unchanged, len(d.NotInFile), d.Items)
+	if len(d.Moves) > 0 {
+		fmt.Fprintf(&b, "%d open checklist items move with a changed start or end date.\n", len(d.Moves))
+	}
 	for _, p := range d.Added {
 		fmt.Fprintf(&b, "  + %s (%s)\n", p.Email, dashStr(p.Name))
 	}
