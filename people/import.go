@@ -122,12 +122,7 @@ func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 		items = append(items, its...)
 	}
 	out.Diff.Items = len(items)
-	if out.Diff.Moves, err = moves(ctx, s, req.Options, write); err != nil {
-		return nil, err
-	}
-	if out.Diff.Moves == nil {
-		out.Diff.Moves = []attest.ChecklistRedated{}
-	}
+	out.Diff.Moves = pl.moves(write)
 	if len(write) == 0 {
 		return out, nil
 	}
@@ -147,10 +142,7 @@ func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 	if len(people) > 0 {
 		out.Entry = people[0].Entry
 	}
-	moved, err := redate(ctx, s, ch, req.Options, people)
-	if len(moved) > 0 {
-		out.Redated = moved
-	}
+	out.Redated, err = redate(ctx, s, ch, out.Diff.Moves)
 	return out, err
 }
 

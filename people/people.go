@@ -73,6 +73,7 @@ type planner struct {
 	opts     Options
 	since    string
 	existing map[int64]map[string]bool // person → checklists they already have
+	all      []attest.ChecklistItem    // every item, as the change finds them
 	accounts map[string]int64
 }
 
@@ -85,7 +86,7 @@ func newPlanner(ctx context.Context, s Store, opts Options, now time.Time) (*pla
 	if err != nil {
 		return nil, err
 	}
-	pl := &planner{s: s, opts: opts, since: since, existing: map[int64]map[string]bool{}, accounts: map[string]int64{}}
+	pl := &planner{s: s, opts: opts, since: since, existing: map[int64]map[string]bool{}, all: items, accounts: map[string]int64{}}
 	for _, it := range items {
 		if pl.existing[it.PersonID] == nil {
 			pl.existing[it.PersonID] = map[string]bool{}

@@ -14,27 +14,20 @@ import (
 // done keeps the due date it was done against.
 
 // moves are the moves of the open items of the people in written (as
-// they will be, or were just, recorded) whose due dates their start or
-// end date no longer gives. The items a change creates get the new dates
-// as they are made. A date now empty (an end date withdrawn), or a step
-// the checklists no longer have, leaves its items as they are.
-func moves(ctx context.Context, s Store, opts Options, written []attest.Person) ([]attest.ChecklistRedated, error) {
+// the change will record them) whose due dates their start or end date no
+// longer gives. The items the change creates get the new dates as they
+// are made. A date now empty (an end date withdrawn), or a step the
+// checklists no longer have, leaves its items as they are.
+func (pl *planner) moves(written []attest.Person) []attest.ChecklistRedated {
 	byID := make(map[int64]*attest.Person, len(written))
 	for i := range written {
 		if written[i].ID != 0 {
 			byID[written[i].ID] = &written[i]
 		}
 	}
-	if len(byID) == 0 {
-		return nil, nil
-	}
-	items, err := s.ChecklistItems(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	cl := opts.checklists()
-	var out []attest.ChecklistRedated
-	for _, it := range items {
+	cl := pl.opts.checklists()
+	out := []attest.ChecklistRedated{}
+	for _, it := range pl.all {
 		p := byID[it.PersonID]
 		if p == nil || it.DoneEntry != 0 {
 			continue
@@ -56,17 +49,13 @@ func moves(ctx context.Context, s Store, opts Options, written []attest.Person) 
 			break
 		}
 	}
-	return out, nil
+	return out
 }
 
-// redate records the moves the people just written call for, each by its
-// own entry, and returns the items moved.
-func redate(ctx context.Context, s Store, ch attest.Change, opts Options, written []attest.Person) ([]attest.ChecklistItem, error) {
-	ms, err := moves(ctx, s, opts, written)
-	if err != nil {
-		return nil, err
-	}
-	var moved []attest.ChecklistItem
+// redate records the moves once the change that calls for them is
+// recorded, each by its own entry, and returns the items moved.
+func redate(ctx context.Context, s Store, ch attest.Change, ms []attest.ChecklistRedated) ([]attest.ChecklistItem, error) {
+	moved := []attest.ChecklistItem{}
 	for _, m := range ms {
 		out, err := s.RedateChecklistItem(ctx, ch, m)
 		if err != nil {

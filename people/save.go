@@ -69,6 +69,7 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 	if err != nil {
 		return nil, err
 	}
+	ms := pl.moves([]attest.Person{n})
 	people, made, err := s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, []attest.Person{n}, items)
 	if err != nil {
 		return nil, err
@@ -77,7 +78,7 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 	if len(made) > 0 {
 		out.Items = made
 	}
-	out.Redated, err = redate(ctx, s, ch, opts, people)
+	out.Redated, err = redate(ctx, s, ch, ms)
 	return out, err
 }
 
