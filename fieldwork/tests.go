@@ -400,7 +400,7 @@ func Respond(ctx context.Context, s TestStore, ch attest.Change, actor *attest.U
 // requireManagement refuses anyone but management: the local operator
 // (nil), an admin or a compliance manager.
 func requireManagement(actor *attest.User, msg string) error {
-	if MayRespond(actor) {
+	if attest.Manages(actor) {
 		return nil
 	}
 	return &attest.Error{Code: attest.EFORBIDDEN, Message: msg}
