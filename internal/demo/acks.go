@@ -65,13 +65,13 @@ func (b *builder) askPolicies(ctx context.Context) (map[string]*attest.Policy, e
 }
 
 // acknowledge records the acknowledgements Harbor's people made from the
-// day from to the day before until (none before since, when the roster
+// day from to the day before until (starts: each person's start as it turned out; none before since, when the roster
 // came into Attest), in order, each as the person in the
 // employee portal (the employee principal): within a few weeks of the
 // version in force, or of starting for people hired since; a few late, a
 // few still outstanding. The change management policy is acknowledged in
 // its version 2, in force since mid-year. It returns how many it recorded.
-func (b *builder) acknowledge(ctx context.Context, asked map[string]*attest.Policy, since, from, until time.Time) (int, error) {
+func (b *builder) acknowledge(ctx context.Context, asked map[string]*attest.Policy, starts map[string]string, since, from, until time.Time) (int, error) {
 	roster, err := b.Store.People(ctx)
 	if err != nil {
 		return 0, err
@@ -81,6 +81,9 @@ func (b *builder) acknowledge(ctx context.Context, asked map[string]*attest.Poli
 		p := &roster[i]
 		if !p.InScope {
 			continue
+		}
+		if s, ok := starts[p.Email]; ok {
+			p.Start = s
 		}
 		for _, id := range slices.Sorted(maps.Keys(asked)) {
 			if d := audience(id); d != nil && !slices.Contains(d, p.Department) {

@@ -158,9 +158,15 @@ func (b *builder) staff(ctx context.Context, rs *people.Demo, start time.Time, a
 		days = append(days, d)
 	}
 	opts := people.Options{Since: start.Format(time.DateOnly), Owners: checklistOwners}
+	// Each person's start as it turned out: the day they acknowledge
+	// policies from, whatever an earlier export said.
+	starts := map[string]string{}
+	for _, p := range rs.People {
+		starts[p.Email] = p.Start
+	}
 	for k, d := range days {
 		var buf bytes.Buffer
-		if err := people.WriteCSV(&buf, asOf(rs.People, d)); err != nil {
+		if err := people.WriteCSV(&buf, asOf(rs.People, d, slipped(rs.People, today))); err != nil {
 			return done, acks, err
 		}
 		ch := attest.Change{Actor: priya.Name, At: d.Add(8 * time.Hour)}
@@ -185,7 +191,7 @@ func (b *builder) staff(ctx context.Context, rs *people.Demo, start time.Time, a
 			return done, acks, err
 		}
 		done += n
-		if n, err = b.acknowledge(ctx, asked, start, d, next); err != nil {
+		if n, err = b.acknowledge(ctx, asked, starts, start, d, next); err != nil {
 			return done, acks, err
 		}
 		acks += n
@@ -194,13 +200,22 @@ func (b *builder) staff(ctx context.Context, rs *people.Demo, start time.Time, a
 }
 
 // asOf is the roster as the HR export shows it on day d: people hired
-// within the horizon, leavers' end dates once given.
-func asOf(ps []attest.Person, d time.Time) []attest.Person {
+// within the horizon, leavers' end dates once given. The hire late (an
+// employee ID) was first offered a start a week earlier than the one they
+// took: exports made more than two weeks before their start show the
+// earlier date, so their onboarding items move when it changes.
+func asOf(ps []attest.Person, d time.Time, late string) []attest.Person {
 	horizon := d.AddDate(0, 0, hiringHorizon).Format(time.DateOnly)
+	soon := d.AddDate(0, 0, 14).Format(time.DateOnly)
 	var out []attest.Person
 	for _, p := range ps {
 		if p.Start > horizon {
 			continue
+		}
+		if p.EmployeeID == late && p.Start > soon {
+			if t, err := attest.ParseDate(p.Start); err == nil {
+				p.Start = t.AddDate(0, 0, -7).Format(time.DateOnly)
+			}
 		}
 		if p.End > horizon {
 			p.End = ""
@@ -281,4 +296,16 @@ func (b *builder) hiresAndLeavers(ctx context.Context, e *attest.Engagement, col
 		}
 	}
 	return nil
+}
+
+// slipped is the hire whose start date moves in the demo: the latest one
+// to have started by today.
+func slipped(ps []attest.Person, today time.Time) string {
+	day, id := "", ""
+	for _, p := range ps {
+		if p.Start <= today.Format(time.DateOnly) && p.Start > day {
+			day, id = p.Start, p.EmployeeID
+		}
+	}
+	return id
 }
