@@ -69,6 +69,14 @@ type AckLatest struct {
 	Version  int
 }
 
+// AckFirst is when one person first acknowledged one policy, in any
+// version: what decides an onboarding checklist's acknowledgement item.
+type AckFirst struct {
+	PersonID int64
+	PolicyID string
+	At       string
+}
+
 // AckStore keeps the policies' audiences and the acknowledgements.
 type AckStore interface {
 	// RecordAudience replaces a policy's audience, with its ledger entry
@@ -86,4 +94,7 @@ type AckStore interface {
 	// LatestAcknowledgements is, per person and policy, the latest
 	// version acknowledged.
 	LatestAcknowledgements(ctx context.Context) ([]AckLatest, error)
+	// FirstAcknowledgements is, per person and policy, the time of the
+	// first acknowledgement, of any version.
+	FirstAcknowledgements(ctx context.Context) ([]AckFirst, error)
 }

@@ -16,6 +16,7 @@ import (
 type RecordsStore interface {
 	ack.Store
 	training.Store
+	FirstAcknowledgements(ctx context.Context) ([]attest.AckFirst, error)
 }
 
 // Records is the Completions the store's own records give: whether a
@@ -29,12 +30,118 @@ type Records struct {
 
 // RecordsOf is the Completions s keeps, read as of now; nil (items of
 // those kinds stay open) when s keeps no acknowledgements or training.
+// Asked about a second person, it reads everyone's acknowledgements (or
+// training completions) once and answers the rest from that read (the
+// roster judges every person's items at once): make one per request or
+// command, not one to keep.
 func RecordsOf(s any, now time.Time) Completions {
 	rs, ok := s.(RecordsStore)
 	if !ok {
 		return nil
 	}
-	return Records{Store: rs, Now: func() time.Time { return now }}
+	return &batched{Records: Records{Store: rs, Now: func() time.Time { return now }}}
+}
+
+// batched is Records reading everyone's records at once after the first
+// person: one read of the policies, audiences, roster and
+// acknowledgements, and one of the training completions, instead of one
+// per person.
+type batched struct {
+	Records
+	ackFirst, trainingFirst int64
+	// acked is, per person, the day they had acknowledged every policy
+	// asked of them ("" while some is not; absent when none is asked).
+	acked map[int64]string
+	// trained is everyone's completions by person.
+	trained map[int64][]attest.Completion
+}
+
+// once reports whether person is the first asked about (or the same
+// again), and so read on their own.
+func once(first *int64, person int64) bool {
+	if *first == 0 || *first == person {
+		*first = person
+		return true
+	}
+	return false
+}
+
+func (b *batched) AcknowledgedAll(ctx context.Context, person int64) (string, bool, error) {
+	if b.acked == nil && once(&b.ackFirst, person) {
+		return b.Records.AcknowledgedAll(ctx, person)
+	}
+	if b.acked == nil {
+		acked, err := b.everyoneAcked(ctx)
+		if err != nil {
+			return "", false, err
+		}
+		b.acked = acked
+	}
+	d, asked := b.acked[person]
+	return d, asked && d != "", nil
+}
+
+func (b *batched) TrainingDone(ctx context.Context, person int64, course string) (string, bool, error) {
+	if b.trained == nil && once(&b.trainingFirst, person) {
+		return b.Records.TrainingDone(ctx, person, course)
+	}
+	if b.trained == nil {
+		cs, err := b.Store.Completions(ctx, 0)
+		if err != nil {
+			return "", false, err
+		}
+		b.trained = map[int64][]attest.Completion{}
+		for _, c := range cs {
+			b.trained[c.PersonID] = append(b.trained[c.PersonID], c)
+		}
+	}
+	done := firstCompleted(b.trained[person], course)
+	return done, done != "", nil
+}
+
+// everyoneAcked is AcknowledgedAll's answer for every person on the
+// roster, from one read of each table.
+func (b *batched) everyoneAcked(ctx context.Context) (map[int64]string, error) {
+	var in ack.Input
+	var err error
+	if in.Policies, err = b.Store.Policies(ctx); err != nil {
+		return nil, err
+	}
+	if in.People, err = b.Store.People(ctx); err != nil {
+		return nil, err
+	}
+	if in.Audiences, err = b.Store.Audiences(ctx); err != nil {
+		return nil, err
+	}
+	ks, err := b.Store.FirstAcknowledgements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		person int64
+		policy string
+	}
+	first := make(map[key]string, len(ks))
+	for _, k := range ks {
+		first[key{k.PersonID, k.PolicyID}] = k.At[:min(10, len(k.At))]
+	}
+	st := ack.Compute(in, b.Now().UTC().Format(attest.DateLayout), ack.Filter{})
+	out := make(map[int64]string, len(st.People))
+	for _, ps := range st.People {
+		done := ""
+		for _, it := range ps.Items {
+			d := first[key{ps.Person, it.Policy}]
+			if d == "" {
+				done = ""
+				break
+			}
+			done = max(done, d)
+		}
+		if len(ps.Items) > 0 {
+			out[ps.Person] = done
+		}
+	}
+	return out, nil
 }
 
 // AcknowledgedAll reports whether the person acknowledged every published
@@ -82,6 +189,13 @@ func (c Records) TrainingDone(ctx context.Context, person int64, course string) 
 	if err != nil {
 		return "", false, err
 	}
+	done := firstCompleted(cs, course)
+	return done, done != "", nil
+}
+
+// firstCompleted is the first day one of cs completed the course ("" if
+// none did).
+func firstCompleted(cs []attest.Completion, course string) string {
 	done := ""
 	for _, x := range cs {
 		match := courseMatches(x.Course, course)
@@ -92,7 +206,7 @@ func (c Records) TrainingDone(ctx context.Context, person int64, course string) 
 			done = x.Completed
 		}
 	}
-	return done, done != "", nil
+	return done
 }
 
 // courseMatches reports whether a completion's course name holds every

@@ -64,6 +64,21 @@ func testAcknowledgements(t *testing.T, s attest.Store) {
 			t.Fatalf("latest: %+v", latest)
 		}
 	}
+	// Person 7 acknowledged version 1 first: that time, not version 2's.
+	all, _ := s.Acknowledgements(ctx, 0)
+	first, err := s.FirstAcknowledgements(ctx)
+	if err != nil || len(first) != 2 {
+		t.Fatalf("first: %+v, %v", first, err)
+	}
+	for _, f := range first {
+		want := all[0].At
+		if f.PersonID == 8 {
+			want = all[2].At
+		}
+		if f.PolicyID != "access-control" || f.At != want {
+			t.Fatalf("first: %+v, want %s", f, want)
+		}
+	}
 }
 
 // testTraining: completions of any number are one ledger entry naming the

@@ -129,6 +129,26 @@ func (s *Store) LatestAcknowledgements(ctx context.Context) ([]attest.AckLatest,
 	return out, s.wrap(err)
 }
 
+// FirstAcknowledgements is, per person and policy, the time of the first
+// acknowledgement of any version.
+func (s *Store) FirstAcknowledgements(ctx context.Context) ([]attest.AckFirst, error) {
+	ids := map[string]string{}
+	out, err := appendRows(ctx, s.db, make([]attest.AckFirst, 0, 1024), `SELECT person_id, policy_id, MIN(at) FROM acknowledgements GROUP BY person_id, policy_id`, nil, func(rows *sql.Rows, a *attest.AckFirst) error {
+		var id sql.RawBytes
+		if err := rows.Scan(&a.PersonID, &id, &a.At); err != nil {
+			return err
+		}
+		p, ok := ids[string(id)]
+		if !ok {
+			p = string(id)
+			ids[p] = p
+		}
+		a.PolicyID = p
+		return nil
+	})
+	return out, s.wrap(err)
+}
+
 const completionCols = `id, person_id, email, course, completed, score, certificate, evidence_id, source, entry`
 
 // RecordCompletions writes completions with one ledger entry naming the
