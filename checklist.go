@@ -121,13 +121,35 @@ type ChecklistRedated struct {
 	Because string `json:"because"`
 }
 
+// RosterWrite is one roster change as RecordRoster writes it.
+type RosterWrite struct {
+	// People are written (ID 0: added under the next free ID).
+	People []Person
+	// Items are the checklist items the change creates: an item with
+	// PersonID 0 belongs to the person of the batch with its Person
+	// address.
+	Items []ChecklistItem
+	// Moves are the open items whose due dates the change's start and
+	// end dates move, each by its own entry after the change's.
+	Moves []ChecklistRedated
+}
+
+// RosterWritten is what RecordRoster wrote: the people and the items
+// created as stored, and the items moved.
+type RosterWritten struct {
+	People []Person
+	Items  []ChecklistItem
+	Moved  []ChecklistItem
+}
+
 // ChecklistStore keeps the checklists' items.
 type ChecklistStore interface {
 	// RecordRoster is RecordPeople with the checklist items the change
-	// creates, in the same transaction and entry (rc.Items and
-	// rc.ItemsDigest filled in by the store): an item with PersonID 0
-	// belongs to the person of the batch with its Person address.
-	RecordRoster(ctx context.Context, ch Change, typ string, rc RosterChange, people []Person, items []ChecklistItem) ([]Person, []ChecklistItem, error)
+	// creates, in the same entry (rc.Items and rc.ItemsDigest filled in
+	// by the store), and the moves of open items it calls for, each by
+	// its own entry, all in one transaction: a move refused (an item
+	// done meanwhile) writes nothing.
+	RecordRoster(ctx context.Context, ch Change, typ string, rc RosterChange, w RosterWrite) (*RosterWritten, error)
 	// ChecklistItems lists a person's items (every item when person is
 	// 0) by ID.
 	ChecklistItems(ctx context.Context, person int64) ([]ChecklistItem, error)

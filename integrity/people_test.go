@@ -81,15 +81,16 @@ func TestVerifyChecklists(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := sqlitetest.Create(t)
-			_, items, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, []attest.Person{
+			w, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, attest.RosterWrite{People: []attest.Person{
 				{Email: "bo@example.com", Name: "Bo", Kind: attest.PersonEmployee, Status: attest.PersonTerminated, End: "2026-02-27"},
-			}, []attest.ChecklistItem{
+			}, Items: []attest.ChecklistItem{
 				{Person: "bo@example.com", Checklist: attest.Offboarding, Key: "access-removed", Kind: attest.ItemTask, Due: "2026-03-02"},
 				{Person: "bo@example.com", Checklist: attest.Offboarding, Key: "equipment-returned", Kind: attest.ItemTask, Due: "2026-03-04"},
-			})
+			}})
 			if err != nil {
 				t.Fatal(err)
 			}
+			items := w.Items
 			if _, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: items[1].ID, On: "2026-03-03", By: 1, ByName: "Ops"}); err != nil {
 				t.Fatal(err)
 			}

@@ -131,19 +131,18 @@ func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 		return out, nil
 	}
 	rc := attest.RosterChange{Source: "file " + req.Name, File: out.File}
-	people, made, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, rc, write, items)
+	w, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, rc, attest.RosterWrite{People: write, Items: items, Moves: out.Diff.Moves})
 	if err != nil {
 		return nil, err
 	}
-	out.Recorded, out.People = true, people
-	if len(made) > 0 {
-		out.Items = made
+	out.Recorded, out.People, out.Redated = true, w.People, w.Moved
+	if len(w.Items) > 0 {
+		out.Items = w.Items
 	}
-	if len(people) > 0 {
-		out.Entry = people[0].Entry
+	if len(w.People) > 0 {
+		out.Entry = w.People[0].Entry
 	}
-	out.Redated, err = redate(ctx, s, ch, out.Diff.Moves)
-	return out, err
+	return out, nil
 }
 
 // merge matches the rows to the roster and fills diff; it returns the

@@ -25,9 +25,8 @@ type Store interface {
 	People(ctx context.Context) ([]attest.Person, error)
 	Person(ctx context.Context, id int64) (*attest.Person, error)
 	PersonByEmail(ctx context.Context, email string) (*attest.Person, error)
-	RecordRoster(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, people []attest.Person, items []attest.ChecklistItem) ([]attest.Person, []attest.ChecklistItem, error)
+	RecordRoster(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, w attest.RosterWrite) (*attest.RosterWritten, error)
 	ChecklistItems(ctx context.Context, person int64) ([]attest.ChecklistItem, error)
-	RedateChecklistItem(ctx context.Context, ch attest.Change, r attest.ChecklistRedated) (*attest.ChecklistItem, error)
 	UserByEmail(ctx context.Context, email string) (*attest.User, error)
 }
 

@@ -1,7 +1,6 @@
 package people
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/attest-dev/attest"
@@ -9,9 +8,10 @@ import (
 
 // An item's due date is counted from its person's start date (onboarding)
 // or end date (offboarding) when the item is created. When a later roster
-// change moves that date, the person's open items move with it, each by
-// its own ledger entry saying from what to what and why; an item already
-// done keeps the due date it was done against.
+// change moves that date, the person's open items move with it, in the
+// change's transaction, each by its own ledger entry saying from what to
+// what and why; an item already done keeps the due date it was done
+// against.
 
 // moves are the moves of the open items of the people in written (as
 // the change will record them) whose due dates their start or end date no
@@ -50,18 +50,4 @@ func (pl *planner) moves(written []attest.Person) []attest.ChecklistRedated {
 		}
 	}
 	return out
-}
-
-// redate records the moves once the change that calls for them is
-// recorded, each by its own entry, and returns the items moved.
-func redate(ctx context.Context, s Store, ch attest.Change, ms []attest.ChecklistRedated) ([]attest.ChecklistItem, error) {
-	moved := []attest.ChecklistItem{}
-	for _, m := range ms {
-		out, err := s.RedateChecklistItem(ctx, ch, m)
-		if err != nil {
-			return moved, fmt.Errorf("move checklist item %d's due date: %w", m.Item, err)
-		}
-		moved = append(moved, *out)
-	}
-	return moved, nil
 }

@@ -69,17 +69,15 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 	if err != nil {
 		return nil, err
 	}
-	ms := pl.moves([]attest.Person{n})
-	people, made, err := s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, []attest.Person{n}, items)
+	w, err := s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{People: []attest.Person{n}, Items: items, Moves: pl.moves([]attest.Person{n})})
 	if err != nil {
 		return nil, err
 	}
-	out.Person = people[0]
-	if len(made) > 0 {
-		out.Items = made
+	out.Person, out.Redated = w.People[0], w.Moved
+	if len(w.Items) > 0 {
+		out.Items = w.Items
 	}
-	out.Redated, err = redate(ctx, s, ch, ms)
-	return out, err
+	return out, nil
 }
 
 // existing is the person p names: by ID when it has one (ENOTFOUND when

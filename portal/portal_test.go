@@ -188,11 +188,11 @@ func TestPeopleTasks(t *testing.T) {
 		{Person: dee.Email, Checklist: attest.Onboarding, Key: "secure-dev", Title: "Secure development course", Kind: attest.ItemTraining, Course: "secure-development", Controls: []string{"HR-02"}, Owner: "person", Due: "2026-04-01"},
 		{Person: dee.Email, Checklist: attest.Onboarding, Key: "security-training", Title: "Security awareness training", Kind: attest.ItemTraining, Course: "security-awareness", Controls: []string{"HR-02"}, Owner: "person", Due: "2026-03-10"},
 	}
-	ps, _, err := s.RecordRoster(ctx, change(1), attest.EntryRosterImported, attest.RosterChange{Source: "test"}, []attest.Person{dee}, items)
+	w, err := s.RecordRoster(ctx, change(1), attest.EntryRosterImported, attest.RosterChange{Source: "test"}, attest.RosterWrite{People: []attest.Person{dee}, Items: items})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := ps[0].ID
+	id := w.People[0].ID
 	tasks := func() []portal.Task {
 		t.Helper()
 		got, err := portal.PeopleTasks{Store: s}.Tasks(ctx, id, "2026-03-20")

@@ -20,9 +20,13 @@ func testChecklists(t *testing.T, s attest.Store) {
 		{Person: "dee@example.com", Checklist: attest.Onboarding, Role: "engineering", Key: "security-training", Title: "Security awareness training", Kind: attest.ItemTraining,
 			Course: "security-awareness", Controls: []string{"HR-02"}, Owner: "person", Due: "2026-05-01", Rule: "30 days after the start date"},
 	}
-	got, made, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, people, items)
+	w, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, attest.RosterWrite{People: people, Items: items})
 	if err != nil {
 		t.Fatal(err)
+	}
+	got, made := w.People, w.Items
+	if w.Moved == nil || len(w.Moved) != 0 {
+		t.Fatalf("moved: %#v", w.Moved)
 	}
 	if items[0].ID != 0 {
 		t.Fatal("RecordRoster changed the caller's items")
@@ -42,8 +46,8 @@ func testChecklists(t *testing.T, s attest.Store) {
 
 	// An item for someone outside the change: nothing written.
 	size, _ := s.LedgerSize(ctx)
-	_, _, err = s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"},
-		[]attest.Person{{Email: "eve@example.com", Kind: attest.PersonEmployee, Status: attest.PersonActive}}, []attest.ChecklistItem{{Person: "zed@example.com", Key: "x"}})
+	_, err = s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{
+		People: []attest.Person{{Email: "eve@example.com", Kind: attest.PersonEmployee, Status: attest.PersonActive}}, Items: []attest.ChecklistItem{{Person: "zed@example.com", Key: "x"}}})
 	mustCode(t, err, attest.EINVALID)
 	if n, _ := s.LedgerSize(ctx); n != size {
 		t.Fatalf("a refused change wrote %d entries", n-size)
@@ -105,5 +109,39 @@ func testChecklists(t *testing.T, s attest.Store) {
 	mustCode(t, err, attest.ECONFLICT)
 	if all, _ := s.ChecklistItems(ctx, 0); len(all) != 2 || all[0].AssigneeID != 4 {
 		t.Fatalf("every item: %+v", all)
+	}
+
+	// Dee's start moves: the open item moves in the change's
+	// transaction, its entry after the change's.
+	dee := got[0]
+	dee.Start = "2026-04-08"
+	size, _ = s.LedgerSize(ctx)
+	w, err = s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{People: []attest.Person{dee},
+		Moves: []attest.ChecklistRedated{{Item: made[1].ID, To: "2026-05-08", Because: "dee@example.com's start date is now 2026-04-08"}}})
+	if err != nil || len(w.Moved) != 1 || w.Moved[0].ID != made[1].ID || w.Moved[0].Due != "2026-05-08" {
+		t.Fatalf("moved with the change: %+v, %v", w, err)
+	}
+	readEntry(t, s, size, attest.EntryPersonSaved, &rc)
+	readEntry(t, s, size+1, attest.EntryChecklistItemRedated, &rd)
+	if rd.Item != made[1].ID || rd.From != "2026-05-01" || rd.To != "2026-05-08" {
+		t.Fatalf("redate entry: %+v", rd)
+	}
+
+	// A change whose moves name an item already done writes nothing:
+	// not the person, not the other move.
+	dee = w.People[0]
+	dee.Start = "2026-04-15"
+	size, _ = s.LedgerSize(ctx)
+	_, err = s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{People: []attest.Person{dee},
+		Moves: []attest.ChecklistRedated{{Item: made[1].ID, To: "2026-05-15"}, {Item: made[0].ID, To: "2026-04-14"}}})
+	mustCode(t, err, attest.ECONFLICT)
+	if n, _ := s.LedgerSize(ctx); n != size {
+		t.Fatalf("a refused change wrote %d entries", n-size)
+	}
+	if p, _ := s.Person(ctx, dee.ID); p.Start != "2026-04-08" {
+		t.Fatalf("a refused change wrote its person: start %s", p.Start)
+	}
+	if it, _ := s.ChecklistItem(ctx, made[1].ID); it.Due != "2026-05-08" {
+		t.Fatalf("a refused change moved an item: due %s", it.Due)
 	}
 }

@@ -164,25 +164,34 @@ func (s *Store) RedateChecklistItem(ctx context.Context, ch attest.Change, r att
 		return nil, err
 	}
 	defer tx.Rollback()
-	var doneEntry int64
-	err = tx.QueryRowContext(ctx, `SELECT due, done_entry FROM checklist_items WHERE id = ?`, r.Item).Scan(&r.From, &doneEntry)
-	if isNoRows(err) {
-		return nil, notFound("checklist item", strconv.FormatInt(r.Item, 10))
-	}
-	if err != nil {
+	if err := redateItem(ctx, tx, ch, r); err != nil {
 		return nil, err
-	}
-	if doneEntry != 0 {
-		return nil, attest.Errorf(attest.ECONFLICT, "checklist item %d is already done (ledger entry %d)", r.Item, doneEntry)
-	}
-	if _, err := appendEntry(ctx, tx, ch, attest.EntryChecklistItemRedated, r); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE checklist_items SET due = ? WHERE id = ?`, r.To, r.Item); err != nil {
-		return nil, fmt.Errorf("move checklist item %d's due date: %w", r.Item, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	return s.ChecklistItem(ctx, r.Item)
+}
+
+// redateItem moves an open item's due date with its entry (r.From
+// filled in from the row), on tx.
+func redateItem(ctx context.Context, tx *tx, ch attest.Change, r attest.ChecklistRedated) error {
+	var doneEntry int64
+	err := tx.QueryRowContext(ctx, `SELECT due, done_entry FROM checklist_items WHERE id = ?`, r.Item).Scan(&r.From, &doneEntry)
+	if isNoRows(err) {
+		return notFound("checklist item", strconv.FormatInt(r.Item, 10))
+	}
+	if err != nil {
+		return err
+	}
+	if doneEntry != 0 {
+		return attest.Errorf(attest.ECONFLICT, "checklist item %d is already done (ledger entry %d)", r.Item, doneEntry)
+	}
+	if _, err := appendEntry(ctx, tx, ch, attest.EntryChecklistItemRedated, r); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE checklist_items SET due = ? WHERE id = ?`, r.To, r.Item); err != nil {
+		return fmt.Errorf("move checklist item %d's due date: %w", r.Item, err)
+	}
+	return nil
 }

@@ -18,24 +18,43 @@ const personCols = `id, employee_id, email, name, kind, status, start_date, end_
 // every row as written, with one ledger entry holding rc and the rows'
 // SHA-256, in one transaction.
 func (s *Store) RecordPeople(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, people []attest.Person) ([]attest.Person, error) {
-	out, _, err := s.RecordRoster(ctx, ch, typ, rc, people, nil)
-	return out, err
+	w, err := s.RecordRoster(ctx, ch, typ, rc, attest.RosterWrite{People: people})
+	if err != nil {
+		return nil, err
+	}
+	return w.People, nil
 }
 
 // RecordRoster is RecordPeople with the checklist items the change
-// creates, written in the same transaction and named by the same entry.
-func (s *Store) RecordRoster(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, people []attest.Person, items []attest.ChecklistItem) ([]attest.Person, []attest.ChecklistItem, error) {
+// creates, written in the same transaction and named by the same entry,
+// and the moves of open items it calls for, each by its own entry, in
+// that transaction too.
+func (s *Store) RecordRoster(ctx context.Context, ch attest.Change, typ string, rc attest.RosterChange, w attest.RosterWrite) (*attest.RosterWritten, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer tx.Rollback()
-	items = slices.Clone(items)
-	out, err := s.recordPeople(ctx, tx, ch, typ, &rc, people, items)
-	if err != nil {
-		return nil, nil, err
+	out := &attest.RosterWritten{Items: slices.Clone(w.Items), Moved: []attest.ChecklistItem{}}
+	if out.People, err = s.recordPeople(ctx, tx, ch, typ, &rc, w.People, out.Items); err != nil {
+		return nil, err
 	}
-	return out, items, tx.Commit()
+	for _, m := range w.Moves {
+		if err := redateItem(ctx, tx, ch, m); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	for _, m := range w.Moves {
+		it, err := s.ChecklistItem(ctx, m.Item)
+		if err != nil {
+			return nil, err
+		}
+		out.Moved = append(out.Moved, *it)
+	}
+	return out, nil
 }
 
 // recordPeople writes the people, the items (given their IDs and
