@@ -59,7 +59,6 @@ type Selector struct {
 	n      int
 	heaps  map[string]*maxHeap
 	counts map[string]int
-	total  int
 }
 
 // NewSelector prepares a selection of n items with the given seed.
@@ -72,7 +71,6 @@ func (s *Selector) Add(key, stratum string) { s.AddBytes([]byte(key), stratum) }
 
 // AddBytes offers one item whose key is only valid during the call.
 func (s *Selector) AddBytes(key []byte, stratum string) {
-	s.total++
 	s.counts[stratum]++
 	h := s.heaps[stratum]
 	if h == nil {
@@ -97,9 +95,6 @@ func (s *Selector) AddBytes(key []byte, stratum string) {
 		heap.Fix(h, 0)
 	}
 }
-
-// Total is the number of items offered.
-func (s *Selector) Total() int { return s.total }
 
 // Items returns the selection in rank order. Stratified, the n items are
 // spread over the strata as evenly as their sizes allow (strata in sorted

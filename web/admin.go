@@ -14,9 +14,6 @@ import (
 
 var adminOnly = []string{attest.RoleAdmin}
 
-// randomSecret is a random, URL-safe secret with a prefix (as the CLI makes).
-func randomSecret(prefix string, n int) string { return auth.RandomSecret(prefix, n) }
-
 // usersData is the users page: the accounts, the roles to choose from,
 // and the account just added with its generated password, shown once.
 type usersData struct {

@@ -411,19 +411,6 @@ type drawAnswer struct {
 	AllItems bool     `json:"all_items"`
 }
 
-// inputControl reads and finds the control a write names.
-func (s *Server) inputControl(ctx context.Context, in formInput, e *attest.Engagement) (*attest.Control, error) {
-	id := strings.ToUpper(in.str("control"))
-	if id == "" {
-		return nil, fieldError("control", "say which control")
-	}
-	c, err := s.cfg.Store.Control(ctx, e.ID, id)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return nil, fieldError("control", "%s is not a control of %s", id, e.ID)
-	}
-	return c, err
-}
-
 // draw selects a sample: the seed is the auditor's (a random one when left
 // empty, shown with the result), the size the auditor's or the firm's
 // table's, the selection that of attest sample draw.

@@ -141,15 +141,6 @@ func (s *Server) controlAPI(w http.ResponseWriter, r *http.Request, _ *attest.Us
 	return nil
 }
 
-// mayEdit says whether u may change c (engagement.MayEdit).
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
-}
-
 func (s *Server) controlEditPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	e, c, err := s.loadControl(r.Context(), r.PathValue("engagement"), r.PathValue("control"))
 	if err != nil {

@@ -13,16 +13,6 @@ import (
 	"github.com/attest-dev/attest/policy"
 )
 
-// account is the fixture's account of a role.
-func (f *pagesFixture) account(t *testing.T, role string) *attest.User {
-	t.Helper()
-	u, err := f.store.UserByEmail(context.Background(), role+"@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 // programData adopts two policies (access control: owned by the control
 // owner, approved by the viewer's account; incident response: owned by
 // the compliance manager, approved by the admin) and starts an access

@@ -8,7 +8,6 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
-	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/sample"
 	"github.com/spf13/cobra"
@@ -442,18 +441,6 @@ func (m *Main) printDraw(out drawJSON) error {
 		m.printf("  %3d  %s\n", i+1, it)
 	}
 	return nil
-}
-
-// selectItems streams the population's stored file and returns the
-// selected keys and their ranks, in rank order (sample.SelectPopulation,
-// which the web app uses too).
-func selectItems(bs blob.Store, p *attest.Population, seed string, size int, stratify string) ([]string, []string, error) {
-	rc, err := bs.Open(blob.Ref(p.Ref))
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rc.Close()
-	return sample.SelectPopulation(rc, p, seed, size, stratify)
 }
 
 func (m *Main) sampleList() *cobra.Command {

@@ -16,9 +16,8 @@ import (
 // More shapes several commands share, beside run.go's: a write that may
 // record nothing, a record named by its number, a file named on the
 // command line, an account named by its e-mail address, output to --out
-// FILE or standard output, a write on one control, an auditor's signed
-// act, findings that fail the command, and a result printed beside an
-// error.
+// FILE or standard output, an auditor's signed act, findings that fail
+// the command, and a result printed beside an error.
 
 // writesIf is writes for a command whose workflow may record nothing (a
 // file imported again, a change to what is already so): the checkpoint is
@@ -95,20 +94,6 @@ func (m *Main) writeOut(path string, render func(io.Writer) error) (bool, error)
 		return false, err
 	}
 	return true, nil
-}
-
-// writesControl is writes for a command on one control of any engagement,
-// named by a flag (control points at its value): act gets the control's
-// ID as stored (requireControl).
-func writesControl[T any](m *Main, control *string, act func(ctx context.Context, d *data, id string) (T, error), say func(T) error) runner {
-	return writes(m, func(ctx context.Context, d *data, _ []string) (T, error) {
-		id, err := requireControl(ctx, d.db, *control)
-		if err != nil {
-			var zero T
-			return zero, err
-		}
-		return act(ctx, d, id)
-	}, say)
 }
 
 // signs is the RunE of the service auditor's signed act on the

@@ -281,9 +281,6 @@ func parseItems(flags []string, file string) ([]attest.ItemResult, error) {
 	return out, nil
 }
 
-// checkDrawItems insists that the items tested are exactly the draw's, and
-// returns the population's size.
-
 type csvRow struct {
 	line int
 	cols map[string]string

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"strconv"
 	"strings"
 
@@ -132,13 +130,6 @@ func (m *Main) userDisable() *cobra.Command {
 		}),
 	}
 	return disable
-}
-
-// secret returns a random token of n bytes, URL-safe, with a prefix.
-func secret(prefix string, n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
 func (m *Main) tokenCommand() *cobra.Command {
