@@ -106,6 +106,9 @@ func RecordTest(ctx context.Context, env Env, s TestStore, ch attest.Change, act
 	if err != nil {
 		return nil, err
 	}
+	if req.Items, err = items(req.Items); err != nil {
+		return nil, err
+	}
 	t := attest.Test{EngagementID: e.ID, ControlID: c.ID, Internal: req.Internal, DrawID: req.DrawID, Items: req.Items, Deviations: strings.ToLower(strings.TrimSpace(req.Deviations))}
 	for _, p := range req.Procedures {
 		if p = strings.ToLower(strings.TrimSpace(p)); p != "" {

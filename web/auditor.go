@@ -471,28 +471,18 @@ func sealOf(in formInput) fieldwork.Seal {
 
 // parseResults reads item results: KEY=RESULT[:NOTE], one per value or line.
 func parseResults(in formInput) ([]attest.ItemResult, error) {
-	var out []attest.ItemResult
-	seen := map[string]bool{}
+	var l fieldwork.Items
 	for _, v := range in["items"] {
 		for _, line := range strings.Split(v, "\n") {
-			line = strings.TrimSpace(line)
-			if line == "" {
+			if line = strings.TrimSpace(line); line == "" {
 				continue
 			}
-			k, rest, ok := strings.Cut(line, "=")
-			res, note, _ := strings.Cut(rest, ":")
-			k, res = strings.TrimSpace(k), strings.ToLower(strings.TrimSpace(res))
-			if !ok || k == "" {
-				return nil, fieldError("items", "%q: want KEY=RESULT[:NOTE]", line)
+			if err := l.AddText(line); err != nil {
+				return nil, fieldError("items", "%s", attest.ErrorMessage(err))
 			}
-			if seen[k] {
-				return nil, fieldError("items", "item %s is given twice", k)
-			}
-			seen[k] = true
-			out = append(out, attest.ItemResult{Key: k, Result: res, Note: strings.TrimSpace(note)})
 		}
 	}
-	return out, nil
+	return l.List(), nil
 }
 
 // recordTest records the service auditor's test of a control.

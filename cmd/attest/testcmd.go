@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -238,28 +237,10 @@ func (m *Main) printTest(v testShown) error {
 
 // parseItems reads KEY=RESULT[:NOTE] flags and an optional CSV file.
 func parseItems(flags []string, file string) ([]attest.ItemResult, error) {
-	var out []attest.ItemResult
-	seen := map[string]bool{}
-	add := func(where, key, result, note string) error {
-		key, result = strings.TrimSpace(key), strings.ToLower(strings.TrimSpace(result))
-		if key == "" {
-			return attest.Errorf(attest.EINVALID, "%s: an item needs a key", where)
-		}
-		if seen[key] {
-			return attest.Errorf(attest.EINVALID, "%s: item %s given twice", where, key)
-		}
-		seen[key] = true
-		out = append(out, attest.ItemResult{Key: key, Result: result, Note: strings.TrimSpace(note)})
-		return nil
-	}
+	var l fieldwork.Items
 	for _, f := range flags {
-		k, rest, ok := strings.Cut(f, "=")
-		if !ok {
-			return nil, attest.Errorf(attest.EINVALID, "--item %q: want KEY=RESULT[:NOTE]", f)
-		}
-		res, note, _ := strings.Cut(rest, ":")
-		if err := add("--item", k, res, note); err != nil {
-			return nil, err
+		if err := l.AddText(f); err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "--item: %s", attest.ErrorMessage(err))
 		}
 	}
 	if file != "" {
@@ -273,12 +254,12 @@ func parseItems(flags []string, file string) ([]attest.ItemResult, error) {
 			return nil, err
 		}
 		for _, r := range rows {
-			if err := add(fmt.Sprintf("%s: line %d", file, r.line), r.cols["key"], r.cols["result"], r.cols["note"]); err != nil {
-				return nil, err
+			if err := l.Add(r.cols["key"], r.cols["result"], r.cols["note"]); err != nil {
+				return nil, attest.Errorf(attest.EINVALID, "%s: line %d: %s", file, r.line, attest.ErrorMessage(err))
 			}
 		}
 	}
-	return out, nil
+	return l.List(), nil
 }
 
 type csvRow struct {

@@ -1,0 +1,66 @@
+package fieldwork_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/storetest"
+)
+
+// Items reads KEY=RESULT[:NOTE] the same for the CLI's flags, a CSV's
+// rows and the form's lines: results in lower case, spaces trimmed, a
+// note that holds colons kept whole, each key once.
+func TestItems(t *testing.T) {
+	var l fieldwork.Items
+	for _, s := range []string{" T-1 = No-Exception ", "T-2=deviation: approved late: by 3 days", "T-3=not-applicable"} {
+		if err := l.AddText(s); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+	}
+	got := l.List()
+	if len(got) != 3 || got[0] != (attest.ItemResult{Key: "T-1", Result: "no-exception"}) || got[1].Note != "approved late: by 3 days" || got[1].Result != "deviation" {
+		t.Fatalf("items: %+v", got)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"T-4", "want KEY=RESULT[:NOTE]"},
+		{"=deviation", "want KEY=RESULT[:NOTE]"},
+		{" T-1 =deviation", "item T-1 is given twice"},
+	} {
+		err := l.AddText(c.in)
+		if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), c.want) {
+			t.Errorf("%q: %v, want %q", c.in, err, c.want)
+		}
+	}
+	if err := l.Add(" ", "deviation", ""); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("empty key: %v", err)
+	}
+	if len(l.List()) != 3 {
+		t.Errorf("a refused item was kept: %+v", l.List())
+	}
+}
+
+// A test whose items were not gathered with Items (the JSON of another
+// client, a workflow's caller) is held to the same rules by RecordTest:
+// a key given twice is refused before anything is written.
+func TestRecordTestRefusesAnItemTwice(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	ch := attest.Change{Actor: "t"}
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
+		t.Fatal(err)
+	}
+	admin := &attest.User{ID: 1, Email: "admin@example.com", Role: attest.RoleAdmin}
+	size, _ := s.LedgerSize(ctx)
+	_, err := fieldwork.RecordTest(ctx, fieldwork.Env{}, s, ch, admin, fieldwork.TestRequest{Engagement: "e1", Control: "BX-01", Internal: true, Procedures: []string{"inspection"},
+		Items: []attest.ItemResult{{Key: "T-1", Result: "no-exception"}, {Key: "T-1 ", Result: "deviation"}}})
+	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "items: item T-1 is given twice") {
+		t.Fatalf("%v", err)
+	}
+	if n, _ := s.LedgerSize(ctx); n != size {
+		t.Fatal("a refused test was written")
+	}
+}
