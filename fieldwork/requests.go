@@ -44,6 +44,49 @@ type CloseAct struct {
 	Evidence []int64 `json:"evidence"`
 }
 
+// Overdue reports whether a request is open past its due date on today
+// (YYYY-MM-DD).
+func Overdue(q *attest.Request, today string) bool {
+	return q.Status == "open" && q.Due != "" && q.Due < today
+}
+
+// Listed is a request with whether it is overdue on the day it is read.
+type Listed struct {
+	attest.Request
+	Overdue bool `json:"overdue"`
+}
+
+// RequestLister is what listing requests reads.
+type RequestLister interface {
+	Requests(ctx context.Context, engagementID string) ([]attest.Request, error)
+}
+
+// Requests lists an engagement's requests with whether each is overdue on
+// today, keeping those of status: every one for "" or "all", the overdue
+// ones for "overdue", else those of that status (open, fulfilled,
+// closed); another status is EINVALID. Who may read the engagement is
+// decided before (the auditor's window, Env.RequireAuditor).
+func Requests(ctx context.Context, s RequestLister, engagementID, status, today string) ([]Listed, error) {
+	switch status {
+	case "", "all", "open", "overdue", "fulfilled", "closed":
+	default:
+		return nil, field("status", fmt.Sprintf("%q: want open, overdue, fulfilled, closed or all", status))
+	}
+	rs, err := s.Requests(ctx, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	out := []Listed{}
+	for _, r := range rs {
+		v := Listed{r, Overdue(&r, today)}
+		if status == "overdue" && !v.Overdue || status != "" && status != "all" && status != "overdue" && r.Status != status {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // CreateRequest records the auditor's request for evidence: only a named
 // auditor of the engagement asks, inside its window.
 func CreateRequest(ctx context.Context, env Env, s RequestStore, ch attest.Change, actor *attest.User, in NewRequest) (*attest.Request, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/readiness"
 	"github.com/attest-dev/attest/report"
@@ -135,7 +136,7 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 		return nil, err
 	}
 	for _, r := range reqs {
-		if r.Status == "open" && r.Due != "" && r.Due < today.Format(attest.DateLayout) {
+		if fieldwork.Overdue(&r, today.Format(attest.DateLayout)) {
 			v.Overdue = append(v.Overdue, r)
 		}
 	}

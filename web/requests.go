@@ -15,58 +15,15 @@ import (
 // closes the request after review. Every change and comment is a ledger
 // entry.
 
-// requestView is a request with whether it is overdue.
-type requestView struct {
-	attest.Request
-	Overdue bool `json:"overdue"`
-}
-
-func (s *Server) requestViews(ctx context.Context, e *attest.Engagement, status string) ([]requestView, error) {
-	rs, err := s.cfg.Store.Requests(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	today := s.cfg.Now().UTC().Format(attest.DateLayout)
-	out := []requestView{}
-	for _, r := range rs {
-		v := requestView{r, r.Status == "open" && r.Due != "" && r.Due < today}
-		switch status {
-		case "", "all":
-		case "overdue":
-			if !v.Overdue {
-				continue
-			}
-		default:
-			if r.Status != status {
-				continue
-			}
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-func requestStatus(r *http.Request) (string, error) {
-	st := r.URL.Query().Get("status")
-	switch st {
-	case "", "all", "open", "overdue", "fulfilled", "closed":
-		return st, nil
-	}
-	return "", fieldError("status", "%q: want open, overdue, fulfilled, closed or all", st)
-}
-
 // requestsAsked is the engagement of the request, the status asked for
 // (query: status) and its requests: what the page and the API list.
-func (s *Server) requestsAsked(r *http.Request) (*attest.Engagement, string, []requestView, error) {
+func (s *Server) requestsAsked(r *http.Request) (*attest.Engagement, string, []fieldwork.Listed, error) {
 	e, err := s.engagementOf(r)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	st, err := requestStatus(r)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	vs, err := s.requestViews(r.Context(), e, st)
+	st := r.URL.Query().Get("status")
+	vs, err := fieldwork.Requests(r.Context(), s.cfg.Store, e.ID, st, s.cfg.Now().UTC().Format(attest.DateLayout))
 	return e, st, vs, err
 }
 
@@ -115,7 +72,7 @@ type requestsData struct {
 // requestRow is a request with the status it shows ("overdue" for an
 // open one past its due date).
 type requestRow struct {
-	requestView
+	fieldwork.Listed
 	Shown string
 }
 
@@ -155,8 +112,7 @@ func (s *Server) requestDetail(ctx context.Context, e *attest.Engagement, q *att
 		}
 		linked = append(linked, *ev)
 	}
-	today := s.cfg.Now().UTC().Format(attest.DateLayout)
-	return &requestDetail{Request: q, Overdue: q.Status == "open" && q.Due != "" && q.Due < today, Comments: cs, Evidence: linked}, nil
+	return &requestDetail{Request: q, Overdue: fieldwork.Overdue(q, s.cfg.Now().UTC().Format(attest.DateLayout)), Comments: cs, Evidence: linked}, nil
 }
 
 // requestPage shows a request with its thread; its JSON twin answers

@@ -107,23 +107,15 @@ func (m *Main) requestClose() *cobra.Command {
 
 // requestList is `attest request list`.
 func (m *Main) requestList() *cobra.Command {
+	var status string
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "The request list; overdue requests stand out",
 		Args:  cobra.NoArgs,
-		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]requestRow, error) {
-			rs, err := d.db.Requests(ctx, e.ID)
-			if err != nil {
-				return nil, err
-			}
-			today := m.today().Format(attest.DateLayout)
-			out := []requestRow{}
-			for _, r := range rs {
-				out = append(out, requestRow{r, r.Status == "open" && r.Due != "" && r.Due < today})
-			}
-			return out, nil
-		}, func(out []requestRow) error {
-			return rows(m.Stdout, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST", out, func(r requestRow) []any {
+		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]fieldwork.Listed, error) {
+			return fieldwork.Requests(ctx, d.db, e.ID, status, m.today().Format(attest.DateLayout))
+		}, func(out []fieldwork.Listed) error {
+			return rows(m.Stdout, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST", out, func(r fieldwork.Listed) []any {
 				status := r.Status
 				if r.Overdue {
 					status = "OVERDUE"
@@ -136,13 +128,8 @@ func (m *Main) requestList() *cobra.Command {
 			})
 		}),
 	}
+	list.Flags().StringVar(&status, "status", "", "only requests that are open, overdue, fulfilled or closed (default: all)")
 	return list
-}
-
-// requestRow is a request as request list shows it.
-type requestRow struct {
-	attest.Request
-	Overdue bool `json:"overdue"`
 }
 
 // onRequest is what a command does on request id, with the request and
