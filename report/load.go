@@ -86,6 +86,18 @@ func Choose(e *attest.Engagement, kind attest.Kind, typ attest.ReportType) (atte
 	return kind, typ, in.Check()
 }
 
+// Kinds are the reports engagement e's work can give (those Choose
+// accepts): its own kind, and a SOC 3 from SOC 2 Type 2 work.
+func Kinds(e *attest.Engagement) []attest.Kind {
+	out := []attest.Kind{}
+	for _, k := range []attest.Kind{attest.SOC1, attest.SOC2, attest.SOC3} {
+		if _, _, err := Choose(e, k, ""); err == nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // LoadInput reads what a draft of engagement e is built from, for the
 // kind and type Choose settles: the description inputs, controls,
 // exclusions, the tests and management's responses, and the auditors.

@@ -115,6 +115,28 @@ func TestChoose(t *testing.T) {
 	}
 }
 
+// The reports each kind of engagement can give, as the reports page
+// offers them: its own, and a SOC 3 from SOC 2 Type 2 work only.
+func TestKinds(t *testing.T) {
+	for _, tc := range []struct {
+		e    attest.Engagement
+		want string
+	}{
+		{attest.Engagement{Kind: attest.SOC2, Type: attest.Type2}, "SOC 2,SOC 3"},
+		{attest.Engagement{Kind: attest.SOC2, Type: attest.Type1}, "SOC 2"},
+		{attest.Engagement{Kind: attest.SOC1, Type: attest.Type2}, "SOC 1"},
+		{attest.Engagement{Kind: attest.SOC3}, "SOC 3"},
+	} {
+		var got []string
+		for _, k := range Kinds(&tc.e) {
+			got = append(got, string(k))
+		}
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("%s %s: %v, want %s", tc.e.Kind, tc.e.Type, got, tc.want)
+		}
+	}
+}
+
 func TestLoadInput(t *testing.T) {
 	ctx := context.Background()
 	s, bs, e := loadFixture(t)

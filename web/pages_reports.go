@@ -27,7 +27,7 @@ func (s *Server) reportsViews(ctx context.Context) ([]reportsView, error) {
 	engs = scope(ctx).Engagements(engs)
 	var out []reportsView
 	for _, e := range engs {
-		v := reportsView{Engagement: e, Kinds: draftKinds(&e), Drafts: []attest.Document{}, Issued: []attest.Document{}}
+		v := reportsView{Engagement: e, Kinds: report.Kinds(&e), Drafts: []attest.Document{}, Issued: []attest.Document{}}
 		docs, err := s.cfg.Store.Documents(ctx, e.ID, "")
 		if err != nil {
 			return nil, err
@@ -43,16 +43,6 @@ func (s *Server) reportsViews(ctx context.Context) ([]reportsView, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// draftKinds are the reports an engagement can give: its own, and a SOC 3
-// from SOC 2 Type 2 work.
-func draftKinds(e *attest.Engagement) []attest.Kind {
-	k := []attest.Kind{e.Kind}
-	if e.Kind == attest.SOC2 && e.Type == attest.Type2 {
-		k = append(k, attest.SOC3)
-	}
-	return k
 }
 
 // reportsPage shows the drafts and issued reports of the engagement the

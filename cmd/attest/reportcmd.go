@@ -68,13 +68,8 @@ func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*a
 		}
 	}
 	fits := func(e *attest.Engagement) bool {
-		switch {
-		case kind == "":
-			return typ == "" || e.Type == typ
-		case kind == attest.SOC3:
-			return e.Kind == attest.SOC3 || (e.Kind == attest.SOC2 && e.Type == attest.Type2)
-		}
-		return e.Kind == kind && (typ == "" || e.Type == typ)
+		_, _, err := report.Choose(e, kind, typ)
+		return err == nil
 	}
 	pick := func(e *attest.Engagement) (*attest.Engagement, attest.Kind, attest.ReportType, error) {
 		k, t, err := report.Choose(e, kind, typ)
