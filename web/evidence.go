@@ -1,15 +1,12 @@
 package web
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"path"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -142,16 +139,8 @@ func (up *multipartUpload) file(bs blob.Store, part *multipart.Part) error {
 	if err != nil {
 		return err
 	}
-	if err := evidenceType(name); err != nil {
-		return err
-	}
-	br := bufio.NewReader(part)
-	if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("MZ")) || bytes.HasPrefix(head, []byte("\x7fELF")) {
-		return &attest.Error{Code: attest.EINVALID, Message: "file " + name + ": a program, not evidence; programs are not accepted"}
-	}
-	body := &bodyReader{r: br}
-	var head evidence.Head
-	p, err := bs.Stage(io.TeeReader(body, &head))
+	body := &bodyReader{r: part}
+	it, err := evidence.Stage(bs, name, part.Header.Get("Content-Type"), body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(body.err, &tooBig) {
@@ -164,11 +153,7 @@ func (up *multipartUpload) file(bs blob.Store, part *multipart.Part) error {
 		}
 		return err
 	}
-	mt := part.Header.Get("Content-Type")
-	if mt == "" || mt == "application/octet-stream" {
-		mt = mime.TypeByExtension(path.Ext(name))
-	}
-	up.req.Items = append(up.req.Items, evidence.Item{Pending: p, Name: name, MediaType: mt, Found: head.Found(name, p.Size)})
+	up.req.Items = append(up.req.Items, it)
 	return nil
 }
 
@@ -231,17 +216,4 @@ func safeName(name string) (string, error) {
 		return "", &attest.Error{Code: attest.EINVALID, Message: "file name " + strings.ToValidUTF8(name, "?") + " is not allowed: use a plain name without folders"}
 	}
 	return name, nil
-}
-
-// programTypes are file types that run rather than show something: never
-// evidence, and a risk to whoever opens them later.
-var programTypes = map[string]bool{".exe": true, ".dll": true, ".com": true, ".scr": true, ".msi": true, ".bat": true, ".cmd": true,
-	".ps1": true, ".vbs": true, ".jar": true, ".sh": true, ".app": true, ".elf": true, ".so": true, ".dylib": true, ".apk": true}
-
-// evidenceType refuses a file name whose type is a program.
-func evidenceType(name string) error {
-	if programTypes[strings.ToLower(path.Ext(name))] {
-		return &attest.Error{Code: attest.EINVALID, Message: "file " + name + ": " + path.Ext(name) + " files are programs, not evidence; they are not accepted"}
-	}
-	return nil
 }

@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
-	"mime"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -231,27 +228,11 @@ func (m *Main) stageFile(d *data, path string) (evidence.Item, error) {
 		return evidence.Item{}, attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
 	}
 	defer fh.Close()
-	sniff := make([]byte, 512)
-	n, _ := io.ReadFull(fh, sniff)
-	if _, err := fh.Seek(0, io.SeekStart); err != nil {
-		return evidence.Item{}, err
+	it, err := evidence.Stage(d.blobs, filepath.Base(path), "", fh)
+	if ae, ok := err.(*attest.Error); ok {
+		ae.Message = path + ": " + ae.Message
 	}
-	// A file too large to record one review or approval is not read for
-	// its dates, nor held.
-	var head evidence.Head
-	var r io.Reader = fh
-	if st, err := fh.Stat(); err == nil && st.Size() <= evidence.HeadSize {
-		r = io.TeeReader(fh, &head)
-	}
-	pd, err := d.blobs.Stage(r)
-	if err != nil {
-		if ae, ok := err.(*attest.Error); ok {
-			ae.Message = path + ": " + ae.Message
-		}
-		return evidence.Item{}, err
-	}
-	name := filepath.Base(path)
-	return evidence.Item{Pending: pd, Name: name, MediaType: mediaType(path, sniff[:n]), Found: head.Found(name, pd.Size)}, nil
+	return it, err
 }
 
 func (m *Main) evidenceRetract() *cobra.Command {
@@ -357,13 +338,6 @@ func evidenceFiles(f addFlags) ([]string, error) {
 		sort.Strings(paths)
 	}
 	return paths, nil
-}
-
-func mediaType(path string, head []byte) string {
-	if t := mime.TypeByExtension(strings.ToLower(filepath.Ext(path))); t != "" {
-		return t
-	}
-	return http.DetectContentType(head)
 }
 
 // stampPerformed gives evidence Attest records itself (a check run, a

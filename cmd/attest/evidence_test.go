@@ -122,6 +122,8 @@ func TestEvidenceDateHint(t *testing.T) {
 func TestEvidenceBadInput(t *testing.T) {
 	dir := setup(t)
 	writeFile(t, dir, "f.txt", "x")
+	writeFile(t, dir, "setup.exe", "anything")
+	writeFile(t, dir, "review.pdf", "MZ\x90\x00 a Windows program")
 	os.WriteFile(filepath.Join(dir, "big.bin"), bytes.Repeat([]byte{7}, 2<<20), 0o644)
 	tests := []struct {
 		args []string
@@ -137,6 +139,9 @@ func TestEvidenceBadInput(t *testing.T) {
 		{[]string{"--control", "AC-06", "--file", "f.txt", "--covers", "2026-03-31..2026-01-01"}, "ends before it starts"},
 		{[]string{"--control", "AC-06", "--file", "f.txt", "--date", "2026-01-01", "--covers", "2026-01-01..2026-01-02"}, "not both"},
 		{[]string{"--control", "AC-06", "--file", "f.txt", "--file", "big.bin", "--max-size", "1"}, "big.bin: file is larger than the 1 MiB limit"},
+		// Programs are refused here as on the web, by type or by content.
+		{[]string{"--control", "AC-06", "--file", "f.txt", "--file", "setup.exe"}, "setup.exe: file setup.exe: .exe files are programs, not evidence"},
+		{[]string{"--control", "AC-06", "--file", "review.pdf"}, "review.pdf: file review.pdf: a program, not evidence"},
 	}
 	for _, tt := range tests {
 		r := run(t, dir, "", append([]string{"evidence", "add"}, tt.args...)...)

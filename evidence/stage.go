@@ -1,0 +1,54 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+)
+
+// programTypes are file types that run rather than show something: never
+// evidence, and a risk to whoever opens them later.
+var programTypes = map[string]bool{".exe": true, ".dll": true, ".com": true, ".scr": true, ".msi": true, ".bat": true, ".cmd": true,
+	".ps1": true, ".vbs": true, ".jar": true, ".sh": true, ".app": true, ".elf": true, ".so": true, ".dylib": true, ".apk": true}
+
+// Stage stages one evidence file, read from r, for Add: the CLI's files
+// and the web's uploads alike. It refuses a program, by its name's type
+// or by its first bytes (a Windows or ELF executable, whatever its name);
+// notes its media type (declared, when the sender gave one other than
+// application/octet-stream; else by the name's type; else by its
+// content); and reads what its content records of when the control was
+// performed (Head) while the bytes go to bs. An error reading r is
+// returned as it is, for the caller to word (a broken upload, a file
+// that cannot be read).
+func Stage(bs blob.Store, name, declared string, r io.Reader) (Item, error) {
+	if ext := strings.ToLower(path.Ext(name)); programTypes[ext] {
+		return Item{}, attest.Errorf(attest.EINVALID, "file %s: %s files are programs, not evidence; they are not accepted", name, path.Ext(name))
+	}
+	br := bufio.NewReaderSize(r, 512)
+	first, err := br.Peek(512)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return Item{}, err
+	}
+	if bytes.HasPrefix(first, []byte("MZ")) || bytes.HasPrefix(first, []byte("\x7fELF")) {
+		return Item{}, attest.Errorf(attest.EINVALID, "file %s: a program, not evidence; programs are not accepted", name)
+	}
+	mt := declared
+	if mt == "" || mt == "application/octet-stream" {
+		if mt = mime.TypeByExtension(strings.ToLower(path.Ext(name))); mt == "" {
+			mt = http.DetectContentType(first)
+		}
+	}
+	var head Head
+	p, err := bs.Stage(io.TeeReader(br, &head))
+	if err != nil {
+		return Item{}, err
+	}
+	return Item{Pending: p, Name: name, MediaType: mt, Found: head.Found(name, p.Size)}, nil
+}
