@@ -111,12 +111,21 @@ func testChecklists(t *testing.T, s attest.Store) {
 		t.Fatalf("every item: %+v", all)
 	}
 
+	testRosterMoves(t, s, got[0], made)
+}
+
+// testRosterMoves: a roster change moves its open items in its own
+// transaction, each move's entry after the change's; a move refused (the
+// item done) writes nothing of the change. made[0] is done, made[1]
+// open, both dee's.
+func testRosterMoves(t *testing.T, s attest.Store, dee attest.Person, made []attest.ChecklistItem) {
+	var rc attest.RosterChange
+	var rd attest.ChecklistRedated
 	// Dee's start moves: the open item moves in the change's
 	// transaction, its entry after the change's.
-	dee := got[0]
 	dee.Start = "2026-04-08"
-	size, _ = s.LedgerSize(ctx)
-	w, err = s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{People: []attest.Person{dee},
+	size, _ := s.LedgerSize(ctx)
+	w, err := s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{People: []attest.Person{dee},
 		Moves: []attest.ChecklistRedated{{Item: made[1].ID, To: "2026-05-08", Because: "dee@example.com's start date is now 2026-04-08"}}})
 	if err != nil || len(w.Moved) != 1 || w.Moved[0].ID != made[1].ID || w.Moved[0].Due != "2026-05-08" {
 		t.Fatalf("moved with the change: %+v, %v", w, err)

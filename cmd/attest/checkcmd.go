@@ -324,13 +324,16 @@ func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.
 		if d == nil {
 			return nil, attest.Errorf(attest.EINVALID, "no input: give --input, or collect first")
 		}
-		col, err := m.latestCollections(ctx, d)
+		col, left, err := check.LoadLatestCollections(ctx, d.db, d.blobs)
 		if err != nil {
 			return nil, err
 		}
+		for _, w := range left {
+			m.warn(w)
+		}
 		for _, c := range col {
 			records = append(records, c.Records...)
-			meta.Input.Evidence = append(meta.Input.Evidence, c.evidence)
+			meta.Input.Evidence = append(meta.Input.Evidence, c.Evidence)
 			meta.Input.Problems = append(meta.Input.Problems, c.Problems...)
 		}
 		meta.Input.From = "collected"

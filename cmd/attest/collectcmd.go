@@ -2,36 +2,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/collect"
 	"github.com/attest-dev/attest/collect/live"
 	"github.com/spf13/cobra"
 )
-
-// snapshot is one collection as kept in evidence: the normalized records
-// and what could not be read.
-type snapshot struct {
-	Source      string            `json:"source"`
-	CollectedAt string            `json:"collected_at"`
-	By          string            `json:"by"`
-	From        string            `json:"from"`
-	Complete    bool              `json:"complete"`
-	Counts      map[string]int    `json:"counts"`
-	Problems    []collect.Problem `json:"problems"`
-	Records     []collect.Record  `json:"records"`
-
-	evidence int64
-}
 
 func (m *Main) collectCommand() *cobra.Command {
 	var source, from, config string
@@ -94,7 +76,7 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 		}
 		var l []item
 		for _, s := range out {
-			l = append(l, item{s.Source, s.evidence, s.Complete, s.Counts, orEmpty(s.Problems)})
+			l = append(l, item{s.Source, s.Evidence, s.Complete, s.Counts, orEmpty(s.Problems)})
 		}
 		m.printJSON(map[string]any{"collections": l})
 	} else {
@@ -107,7 +89,7 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 			if !s.Complete {
 				state = fmt.Sprintf("INCOMPLETE: %d problems", len(s.Problems))
 			}
-			m.printf("Collected %s (%s): %s; evidence %d.\n", s.Source, state, strings.Join(parts, ", "), s.evidence)
+			m.printf("Collected %s (%s): %s; evidence %d.\n", s.Source, state, strings.Join(parts, ", "), s.Evidence)
 		}
 	}
 	if partial {
@@ -118,8 +100,8 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 
 // collectOnce collects from exports or connectors and records each
 // collection with rec. attest collect and the collect job both use it.
-func (m *Main) collectOnce(ctx context.Context, d *data, source, from, config, label string, rec recorder) ([]snapshot, error) {
-	var snaps []snapshot
+func (m *Main) collectOnce(ctx context.Context, d *data, source, from, config, label string, rec recorder) ([]check.Collection, error) {
+	var snaps []check.Collection
 	if from != "" {
 		if source == "" {
 			source = "files"
@@ -129,7 +111,7 @@ func (m *Main) collectOnce(ctx context.Context, d *data, source, from, config, l
 			return nil, err
 		}
 		relativeTo(res, from)
-		snaps = append(snaps, m.newSnapshot(source, label, res))
+		snaps = append(snaps, check.NewCollection(source, label, m.actor(), m.Now(), res))
 	} else {
 		cfg, err := live.LoadConfig(config, m.Getenv)
 		if err != nil {
@@ -150,94 +132,21 @@ func (m *Main) collectOnce(ctx context.Context, d *data, source, from, config, l
 				// Nothing from a connector that failed part-way is kept.
 				return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: err.Error(), Hint: "nothing was recorded for " + name}
 			}
-			snaps = append(snaps, m.newSnapshot(name, "connector "+name, res))
+			snaps = append(snaps, check.NewCollection(name, "connector "+name, m.actor(), m.Now(), res))
 		}
 	}
-	var out []snapshot
+	var out []check.Collection
 	for _, s := range snaps {
 		for _, p := range s.Problems {
 			m.warn(p.String())
 		}
-		if err := m.recordSnapshot(ctx, d, &s, rec); err != nil {
+		if err := check.KeepCollection(ctx, d.db, rec, nil, &s); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
 	if _, err := d.checkpoint(ctx); err != nil {
 		return nil, err
-	}
-	return out, nil
-}
-
-func (m *Main) newSnapshot(source, from string, res *collect.Result) snapshot {
-	s := snapshot{Source: source, CollectedAt: m.Now().UTC().Format("2006-01-02T15:04:05Z"), By: m.actor(), From: from,
-		Complete: len(res.Problems) == 0, Counts: map[string]int{}, Problems: orEmpty(res.Problems), Records: orEmpty(res.Records)}
-	for _, r := range res.Records {
-		s.Counts[r.Type]++
-	}
-	return s
-}
-
-// recordSnapshot keeps a collection as evidence for the controls of the
-// checks that read its record types, and remembers it as the source's
-// latest.
-func (m *Main) recordSnapshot(ctx context.Context, d *data, s *snapshot, rec recorder) error {
-	known, err := knownControls(ctx, d.db)
-	if err != nil {
-		return err
-	}
-	controls, err := check.CollectionControls(s.Source, s.Counts, known)
-	if err != nil {
-		return err
-	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	note := fmt.Sprintf("%d records", len(s.Records))
-	if !s.Complete {
-		note += fmt.Sprintf("; INCOMPLETE: %d problems", len(s.Problems))
-	}
-	ev, err := rec(ctx, "collect:"+s.Source, b, attest.Evidence{Name: "collected-" + safeName(s.Source) + "-" + m.Now().UTC().Format("20060102T150405Z") + ".json",
-		MediaType: "application/json", Controls: controls, Method: attest.MethodCollector, Source: s.From, Note: note})
-	if err != nil {
-		return err
-	}
-	s.evidence = ev.ID
-	return check.RecordCollection(ctx, d.db, s.Source, ev.ID)
-}
-
-// latestCollections reads each source's latest collection back from
-// evidence, verifying its bytes against their hash.
-func (m *Main) latestCollections(ctx context.Context, d *data) ([]snapshot, error) {
-	latest, err := check.LatestCollections(ctx, d.db)
-	if err != nil {
-		return nil, err
-	}
-	if len(latest) == 0 {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "nothing has been collected yet",
-			Hint: "run attest collect (or attest check run --input DIR)"}
-	}
-	var out []snapshot
-	for _, src := range slices.Sorted(maps.Keys(latest)) {
-		ev, err := d.db.Evidence(ctx, latest[src])
-		if err != nil {
-			return nil, err
-		}
-		if ev.Retraction != nil {
-			m.warn("the latest collection from " + src + " (evidence " + strconv.FormatInt(ev.ID, 10) + ") was retracted; it is left out")
-			continue
-		}
-		b, err := blob.ReadAll(d.blobs, blob.Ref(ev.Ref))
-		if err != nil {
-			return nil, err
-		}
-		var s snapshot
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("collection evidence %d: %w", ev.ID, err)
-		}
-		s.evidence = ev.ID
-		out = append(out, s)
 	}
 	return out, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite"
@@ -309,17 +310,10 @@ func (m *Main) answer(v any, format string, args ...any) error {
 }
 
 // requireControl returns the control's ID as stored, or "no such control"
-// when no engagement has it.
+// when no engagement has it (engagement.KnownControl, with the hint).
 func requireControl(ctx context.Context, s attest.Store, id string) (string, error) {
-	known, err := knownControls(ctx, s)
-	if err != nil {
-		return "", err
-	}
-	up := strings.ToUpper(strings.TrimSpace(id))
-	if !known[up] {
-		return "", &attest.Error{Code: attest.ENOTFOUND, Message: "no such control: " + id, Hint: "see `attest controls list`"}
-	}
-	return up, nil
+	up, err := engagement.KnownControl(ctx, s, id)
+	return up, hinted(err, attest.ENOTFOUND, "no such control", "see `attest controls list`")
 }
 
 // numberOf reads the number of a record of the kind named (parseNumber).

@@ -15,7 +15,6 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
-	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
@@ -39,11 +38,6 @@ func unwrapPathErr(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// knownControls is the set of control IDs of every engagement.
-func knownControls(ctx context.Context, s attest.Store) (map[string]bool, error) {
-	return engagement.ControlIDs(ctx, s)
 }
 
 func (m *Main) evidenceList() *cobra.Command {

@@ -324,7 +324,7 @@ func (m *Main) collectJob(ctx context.Context, d *data, j *attest.Job) (json.Raw
 	}
 	res := map[string]int64{}
 	for _, s := range out {
-		res[s.Source] = s.evidence
+		res[s.Source] = s.Evidence
 	}
 	return json.Marshal(map[string]any{"collections": res})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/people"
 	"github.com/spf13/cobra"
 )
@@ -439,7 +440,7 @@ recorded as the population's completeness check.`,
 			ch := m.change()
 			// The collection is read first: one that cannot reconcile
 			// leaves no population behind.
-			var s *snapshot
+			var s *check.Collection
 			if collection != 0 {
 				var err error
 				if s, err = m.collection(ctx, d, collection); err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -17,7 +16,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
-	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/collect"
 	"github.com/spf13/cobra"
 )
@@ -107,26 +106,12 @@ func (l *listingSource) read(ctx context.Context, m *Main, d *data, system strin
 
 // collection reads a collection back from evidence; one with unreadable
 // rows is no complete listing.
-func (m *Main) collection(ctx context.Context, d *data, id int64) (*snapshot, error) {
-	ev, err := d.db.Evidence(ctx, id)
-	if err != nil {
-		return nil, err
+func (m *Main) collection(ctx context.Context, d *data, id int64) (*check.Collection, error) {
+	c, err := check.LoadCollection(ctx, d.db, d.blobs, id)
+	if err == nil && !c.Complete {
+		return nil, attest.Errorf(attest.EINVALID, "collection %d had %d rows it could not read: it is no complete listing", id, len(c.Problems))
 	}
-	if ev.Method != attest.MethodCollector || ev.Retraction != nil {
-		return nil, attest.Errorf(attest.EINVALID, "evidence %d is not a collection in force (see attest evidence list)", id)
-	}
-	b, err := blob.ReadAll(d.blobs, blob.Ref(ev.Ref))
-	if err != nil {
-		return nil, err
-	}
-	var s snapshot
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("collection evidence %d: %w", id, err)
-	}
-	if !s.Complete {
-		return nil, attest.Errorf(attest.EINVALID, "collection %d had %d rows it could not read: it is no complete listing", id, len(s.Problems))
-	}
-	return &s, nil
+	return c, err
 }
 
 func (m *Main) roster(ctx context.Context, d *data, id int64, file string) (accessreview.Roster, string, error) {
