@@ -28,6 +28,7 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/collect"
 	"github.com/attest-dev/attest/deviation"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/evidence"
@@ -293,20 +294,26 @@ var engagementCases = []Case{
 	}},
 	{"record a check run", management, func(ctx context.Context, w *World, a *attest.User) error {
 		run := &check.Run{Results: []check.Result{{Check: "c", Status: check.StatusPass, Controls: []string{"AX-01"}}}}
-		keep := func(ctx context.Context, _ string, b []byte, e attest.Evidence) (*attest.Evidence, error) {
-			ref, size, err := w.Blobs.Put(bytes.NewReader(b))
-			if err != nil {
-				return nil, err
-			}
-			e.Ref, e.Size, e.Date = string(ref), size, "2026-11-01"
-			added, err := w.Store.AddEvidence(ctx, w.ch(), []attest.Evidence{e})
-			if err != nil {
-				return nil, err
-			}
-			return &added[0], nil
-		}
-		_, err := check.Record(ctx, w.Store, keep, a, run, nil, false, w.Env.Policy.Now)
+		_, err := check.Record(ctx, w.Store, w.keep, a, run, nil, false, w.Env.Policy.Now)
 		return err
+	}},
+	{"keep a collection", management, func(ctx context.Context, w *World, a *attest.User) error {
+		// A collection is kept for a control a built-in check serves:
+		// engagement ec has the first one that reads IAM users.
+		if _, err := w.Store.Engagement(ctx, "ec"); attest.ErrorCode(err) == attest.ENOTFOUND {
+			ctls := storetest.Controls(1)
+			for _, c := range check.Builtin().Checks {
+				if slices.Contains(c.Reads, "aws.iam_user") {
+					ctls[0].ID = c.Controls[0]
+					break
+				}
+			}
+			if err := w.Store.CreateEngagement(ctx, w.ch(), storetest.Engagement("ec"), ctls); err != nil {
+				return err
+			}
+		}
+		c := check.NewCollection("aws", "exports/", w.reason(), w.Env.Policy.Now, &collect.Result{Records: []collect.Record{{Type: "aws.iam_user", ID: "u1"}}})
+		return check.KeepCollection(ctx, w.Store, w.keep, a, &c)
 	}},
 	{"add evidence for the control it owns", staff, func(ctx context.Context, w *World, a *attest.User) error {
 		return w.addEvidence(ctx, a, "AX-01")
@@ -473,6 +480,20 @@ func (w *World) policy(ctx context.Context, fresh bool) (*attest.Policy, error) 
 		return p, nil
 	}
 	return acktest.TryPublish(ctx, w.Store, w.ch(), "matrix-policy", "Matrix", w.reason())
+}
+
+// keep keeps bytes as evidence, as the CLI's and the jobs' recorders do.
+func (w *World) keep(ctx context.Context, _ string, b []byte, e attest.Evidence) (*attest.Evidence, error) {
+	ref, size, err := w.Blobs.Put(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	e.Ref, e.Size, e.Date = string(ref), size, "2026-11-01"
+	added, err := w.Store.AddEvidence(ctx, w.ch(), []attest.Evidence{e})
+	if err != nil {
+		return nil, err
+	}
+	return &added[0], nil
 }
 
 // addEvidence stages a fresh file and adds it for control as actor.
