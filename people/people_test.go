@@ -178,3 +178,24 @@ func TestImportShown(t *testing.T) {
 		t.Fatalf("confirmed: %+v %v", got, err)
 	}
 }
+
+// The owners of the group items, as the CLI's --owner and the import
+// form give them: GROUP=EMAIL, several to a value; a group the roster
+// resolves itself (manager, person), an unknown one or no address is
+// refused, and the import refuses them from any caller.
+func TestParseOwners(t *testing.T) {
+	got, err := people.ParseOwners([]string{"it=it@example.com, security = sec@example.com", "people-ops=ops@example.com\n"})
+	if err != nil || len(got) != 3 || got["security"] != "sec@example.com" || got["people-ops"] != "ops@example.com" {
+		t.Fatalf("%v %v", got, err)
+	}
+	for _, bad := range []string{"boss=x@example.com", "manager=m@example.com", "it", "it=nobody"} {
+		if _, err := people.ParseOwners([]string{bad}); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "want GROUP=EMAIL") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	s := sqlitetest.Create(t)
+	_, err = people.Import(ctx, s, change("2026-03-01"), nil, people.ImportRequest{Name: "roster.csv", Data: []byte(attestCSV), Options: people.Options{Owners: map[string]string{"boss": "x@example.com"}}})
+	if attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), "owners: ") {
+		t.Errorf("import with an unknown group: %v", err)
+	}
+}

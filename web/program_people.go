@@ -237,14 +237,9 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 		name = "roster.csv"
 	}
 	req := people.ImportRequest{Name: name, Data: data, Preview: true, Shown: strings.TrimSpace(r.FormValue("confirm"))}
-	owners := r.Form["owner"]
-	req.Owners = map[string]string{}
-	for _, o := range strings.FieldsFunc(strings.Join(owners, ","), func(r rune) bool { return r == ',' || r == '\n' }) {
-		g, e, ok := strings.Cut(strings.TrimSpace(o), "=")
-		if !ok || !slices.Contains(people.Owners, strings.TrimSpace(g)) || !strings.Contains(e, "@") {
-			return fieldError("owner", "%q: want GROUP=EMAIL with a group of people-ops, it or security", o)
-		}
-		req.Owners[strings.TrimSpace(g)] = strings.TrimSpace(e)
+	var err error
+	if req.Owners, err = people.ParseOwners(r.Form["owner"]); err != nil {
+		return fieldError("owner", "%s", attest.ErrorMessage(err))
 	}
 	got, err := people.Import(r.Context(), s.cfg.Store, s.actorChange(u), u, req)
 	if err == people.ErrNotShown {
@@ -264,7 +259,7 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 		}
 		return s.written(w, r, http.StatusOK, got, "/program/people", flash)
 	}
-	p := &importPage{Layout: Layout{Title: "Import the roster: what would change", MainClass: "people", OrgWide: true}, Got: got, Name: name, Contents: string(data), Owners: strings.Join(owners, ", ")}
+	p := &importPage{Layout: Layout{Title: "Import the roster: what would change", MainClass: "people", OrgWide: true}, Got: got, Name: name, Contents: string(data), Owners: strings.Join(r.Form["owner"], ", ")}
 	return s.show(w, r, u, got, "people-import", p)
 }
 

@@ -66,13 +66,10 @@ func (f *checklistFlags) add(c *cobra.Command) {
 }
 
 func (f *checklistFlags) options() (people.Options, error) {
-	o := people.Options{Since: f.since, Owners: map[string]string{}}
-	for _, kv := range f.owners {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(v) == "" {
-			return o, attest.Errorf(attest.EINVALID, "--owner %q: want GROUP=EMAIL, e.g. it=it@example.com", kv)
-		}
-		o.Owners[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	o := people.Options{Since: f.since}
+	var err error
+	if o.Owners, err = people.ParseOwners(f.owners); err != nil {
+		return o, attest.Errorf(attest.EINVALID, "--owner %s", attest.ErrorMessage(err))
 	}
 	if f.file != "" {
 		var err error
