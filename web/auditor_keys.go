@@ -41,16 +41,10 @@ func (s *Server) keyPage(w http.ResponseWriter, r *http.Request, u *attest.User)
 // not named on it).
 func (s *Server) auditorName(ctx context.Context, engagement string, u *attest.User) (string, error) {
 	as, err := s.cfg.Store.Auditors(ctx, engagement)
-	if err != nil {
-		return "", err
+	if a := fieldwork.NamedAs(as, u); a != nil {
+		return a.Name, err
 	}
-	name := ""
-	for _, a := range as {
-		if a.UserID == u.ID {
-			name = a.Name
-		}
-	}
-	return name, nil
+	return "", err
 }
 
 // keyData is an engagement's signing keys page: the keys enrolled, and for
@@ -64,8 +58,9 @@ type keyData struct {
 	Confirms  string
 }
 
-// enrollKey enrolls a public key: the auditor's own (name defaults to the
-// auditor's name on the engagement), or one management records for them.
+// enrollKey enrolls a public key: the auditor's own, or one management
+// records for them (fieldwork.EnrollName chooses the name when none is
+// given).
 func (s *Server) enrollKey(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	ctx := r.Context()
 	in, err := readFormInput(w, r)
@@ -73,11 +68,6 @@ func (s *Server) enrollKey(w http.ResponseWriter, r *http.Request, u *attest.Use
 		return err
 	}
 	name := in.str("name")
-	if name == "" && fieldwork.Audits(u) {
-		if name, err = s.auditorName(ctx, r.PathValue("id"), u); err != nil {
-			return err
-		}
-	}
 	return fieldworkAct(s, w, r, u, http.StatusCreated, func(env fieldwork.Env, ch attest.Change) (*attest.AuditorKey, error) {
 		return fieldwork.Enroll(ctx, env, s.cfg.Store, ch, u, fieldwork.EnrollRequest{Engagement: r.PathValue("id"), Name: name, PublicKey: in.str("public_key"), Holder: in.str("holder")})
 	}, keyPage)

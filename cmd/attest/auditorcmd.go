@@ -6,12 +6,10 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/workpapers"
 )
@@ -70,8 +68,9 @@ no key counts until the auditor confirms it with a statement signed by it
 (attest engagement auditor confirm). With --invite, the command prints the
 page where the auditor, signed in, makes a key in their browser and enrolls
 and confirms it there. NAME is the named auditor the key is for; without
-it, the name in the public key file's comment when it names one, else the
-engagement's only auditor.`,
+it, the auditor's own name when the auditor enrolls, else the name in the
+public key file's comment when it names one, else the engagement's only
+auditor.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if invite {
@@ -88,15 +87,12 @@ engagement's only auditor.`,
 				if err != nil {
 					return nil, attest.Errorf(attest.EINVALID, "public key: %v", err)
 				}
-				name, err := enrollName(ctx, d, e, args, string(b))
-				if err != nil {
-					return nil, err
-				}
 				env, actor, err := m.fieldwork(ctx, d, e)
 				if err != nil {
 					return nil, err
 				}
-				return fieldwork.Enroll(ctx, env, d.db, m.change(), actor, fieldwork.EnrollRequest{Engagement: e.ID, Name: name, PublicKey: string(b), Holder: holder})
+				k, err := fieldwork.Enroll(ctx, env, d.db, m.change(), actor, fieldwork.EnrollRequest{Engagement: e.ID, Name: firstArg(args), PublicKey: string(b), Holder: holder})
+				return k, enrollHints(err)
 			}, func(k *attest.AuditorKey) error {
 				m.printf("Enrolled key %s for %s on %s. It counts once %s confirms it:\n  attest engagement auditor confirm --engagement %s --auditor-key THEIR-KEY-FILE\n", k.Fingerprint, k.Name, k.EngagementID, k.Name, k.EngagementID)
 				return nil
@@ -112,9 +108,13 @@ engagement's only auditor.`,
 // enrollInvite is the page where the auditor enrolls a key in their
 // browser (enroll --invite).
 func (m *Main) enrollInvite(ctx context.Context, d *data, e *attest.Engagement, args []string) (map[string]string, error) {
-	name, err := enrollName(ctx, d, e, args, "")
+	as, err := d.db.Auditors(ctx, e.ID)
 	if err != nil {
 		return nil, err
+	}
+	name, err := fieldwork.EnrollName(e, as, nil, fieldwork.EnrollRequest{Name: firstArg(args)})
+	if err != nil {
+		return nil, enrollHints(err)
 	}
 	return map[string]string{"engagement": e.ID, "auditor": name, "invite": "/fieldwork/" + e.ID + "/key"}, nil
 }
@@ -369,34 +369,17 @@ func (m *Main) statementCommand(cmd *cobra.Command, s statementAbout) *cobra.Com
 	})
 }
 
-// enrollName is the named auditor a key is enrolled for: NAME when
-// given (args[0]), else the one the public key's comment names, else the
-// engagement's only auditor.
-func enrollName(ctx context.Context, d *data, e *attest.Engagement, args []string, pub string) (string, error) {
-	if len(args) == 1 {
-		return args[0], nil
+// enrollHints adds to the refusals of a key enrolled without a name the
+// commands that settle them.
+func enrollHints(err error) error {
+	err = hinted(err, attest.EINVALID, "has no named auditor yet", "attest engagement auditor add NAME --user ADDRESS")
+	return hinted(err, attest.EINVALID, "say which auditor the key is for", "attest engagement auditor enroll NAME")
+}
+
+// firstArg is args[0], or "" when there is none.
+func firstArg(args []string) string {
+	if len(args) == 0 {
+		return ""
 	}
-	as, err := d.db.Auditors(ctx, e.ID)
-	if err != nil {
-		return "", err
-	}
-	if f := strings.Fields(pub); len(f) > 2 && f[0] == auditsig.PublicKeyPrefix {
-		comment := strings.Join(f[2:], " ")
-		for _, a := range as {
-			if a.Name == comment {
-				return a.Name, nil
-			}
-		}
-	}
-	if len(as) == 1 {
-		return as[0].Name, nil
-	}
-	var names []string
-	for _, a := range as {
-		names = append(names, fmt.Sprintf("%q", a.Name))
-	}
-	if len(names) == 0 {
-		return "", attest.Errorf(attest.EINVALID, "%s has no named auditor yet: attest engagement auditor add NAME --user ADDRESS", e.ID)
-	}
-	return "", attest.Errorf(attest.EINVALID, "say which auditor the key is for: attest engagement auditor enroll NAME (one of %s)", strings.Join(names, ", "))
+	return args[0]
 }
