@@ -85,4 +85,3 @@ func ReadRuns(ctx context.Context, s RunsStore, blobs blob.Store, sc *auth.Scope
 	}
 	return v, nil
 }
-

@@ -19,16 +19,6 @@ func (s *Server) today() time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// latestRun is the latest recorded check run, or nil when there is none
-// (or it was retracted or purged).
-func (s *Server) latestRun(ctx context.Context) (*check.Run, error) {
-	run, err := check.Latest(ctx, s.cfg.Store, s.cfg.Blobs)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return nil, nil
-	}
-	return run, err
-}
-
 // occurrenceRow is one occurrence named with its control, for the lists
 // of missed and upcoming ones.
 type occurrenceRow struct {
