@@ -94,3 +94,29 @@ func TestRemoveAuditorRefused(t *testing.T) {
 		})
 	}
 }
+
+// A policy's owner and approvers are given by address: each is the
+// account's ID, in order; an address no account has is named.
+func TestAccountIDs(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	var want []int64
+	for _, e := range []string{"ceo@example.com", "cto@example.com"} {
+		u, err := s.SaveUser(ctx, ch, attest.User{Email: e, Name: e, Role: attest.RoleViewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, u.ID)
+	}
+	got, err := auth.AccountIDs(ctx, s, []string{" cto@example.com", "ceo@example.com "})
+	if err != nil || len(got) != 2 || got[0] != want[1] || got[1] != want[0] {
+		t.Fatalf("%v %v, want %v reversed", got, err, want)
+	}
+	if got, err := auth.AccountIDs(ctx, s, nil); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("none: %#v %v", got, err)
+	}
+	_, err = auth.AccountIDs(ctx, s, []string{"ceo@example.com", "cfo@example.com"})
+	if attest.ErrorCode(err) != attest.EINVALID || attest.ErrorMessage(err) != "cfo@example.com: no account with this e-mail address" {
+		t.Errorf("unknown: %v", err)
+	}
+}

@@ -161,3 +161,23 @@ func Tokens(ctx context.Context, s Lister, actor *attest.User) ([]attest.Token, 
 	}
 	return s.Tokens(ctx, of)
 }
+
+// AccountIDs are the accounts the e-mail addresses name, in order (spaces
+// trimmed): a policy's owner and approvers, given by address. An address
+// no account has is EINVALID, naming it; the adapter adds its field.
+func AccountIDs(ctx context.Context, s interface {
+	UserByEmail(ctx context.Context, email string) (*attest.User, error)
+}, emails []string) ([]int64, error) {
+	out := []int64{}
+	for _, e := range emails {
+		u, err := s.UserByEmail(ctx, strings.TrimSpace(e))
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			return nil, attest.Errorf(attest.EINVALID, "%s: no account with this e-mail address", strings.TrimSpace(e))
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u.ID)
+	}
+	return out, nil
+}

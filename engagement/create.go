@@ -3,6 +3,7 @@ package engagement
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -140,6 +141,26 @@ func ControlIDs(ctx context.Context, s Directory) (map[string]bool, error) {
 		}
 	}
 	return known, nil
+}
+
+// Categories are the Trust Services categories of every engagement, in
+// the order first met.
+func Categories(ctx context.Context, s interface {
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
+}) ([]string, error) {
+	es, err := s.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for _, e := range es {
+		for _, c := range e.Categories {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
 }
 
 // KnownControl is control id as stored (trimmed, in upper case) when some

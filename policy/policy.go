@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
 )
 
 // Store is what the workflows need from persistence.
@@ -38,6 +39,13 @@ type Store interface {
 	User(ctx context.Context, id int64) (*attest.User, error)
 }
 
+// NewStore is what adopting a template needs besides Store: the
+// engagements, whose categories decide which templates may be adopted.
+type NewStore interface {
+	Store
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
+}
+
 // maxBody bounds a policy's text.
 const maxBody = 1 << 20
 
@@ -53,14 +61,11 @@ type NewRequest struct {
 	// but both before the policy is submitted.
 	Owner     int64
 	Approvers []int64
-	// InScope are the Trust Services categories of the organization's
-	// engagements: a template for a category (privacy) needs it in scope.
-	InScope []string
 }
 
 // New adopts a template: the policy's first version, a draft. Management
 // only (the local operator, an admin or a compliance manager).
-func New(ctx context.Context, s Store, ch attest.Change, actor *attest.User, req NewRequest) (*attest.PolicyChange, error) {
+func New(ctx context.Context, s NewStore, ch attest.Change, actor *attest.User, req NewRequest) (*attest.PolicyChange, error) {
 	if !attest.Manages(actor) {
 		return nil, forbidden("only management (an admin or a compliance manager) adopts a policy")
 	}
@@ -72,7 +77,13 @@ func New(ctx context.Context, s Store, ch attest.Change, actor *attest.User, req
 	if err != nil {
 		return nil, err
 	}
-	if !t.InScope(req.InScope) {
+	// A template for a category (privacy) needs an engagement with it in
+	// scope.
+	cats, err := engagement.Categories(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if !t.InScope(cats) {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("template %s is for %s, which no engagement has in scope", t.ID, strings.Join(t.Categories, " or ")),
 			Hint: "add the category to an engagement first, if the organization makes such commitments"}
 	}

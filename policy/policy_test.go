@@ -47,7 +47,7 @@ func TestLifecycle(t *testing.T) {
 	req := policy.NewRequest{Template: "incident-response", Vars: map[string]string{"org": "Acme"}, Owner: owner.ID, Approvers: []int64{ceo.ID, cto.ID}}
 	_, err := policy.New(ctx, s, change("sam", 2), owner, req)
 	mustCode(t, err, attest.EFORBIDDEN)
-	_, err = policy.New(ctx, s, change("op", 2), nil, policy.NewRequest{Template: "privacy", Vars: map[string]string{"org": "Acme"}, InScope: []string{attest.Security}})
+	_, err = policy.New(ctx, s, change("op", 2), nil, policy.NewRequest{Template: "privacy", Vars: map[string]string{"org": "Acme"}})
 	mustCode(t, err, attest.EINVALID)
 	bad := req
 	bad.Approvers = []int64{auditor.ID}

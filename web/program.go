@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/program"
 )
@@ -173,18 +174,11 @@ func (s *Server) policyEditForm(r *http.Request, u *attest.User) (*policyEditPag
 
 // accountField reads the accounts a field names by e-mail address.
 func (s *Server) accountField(r *http.Request, field string, emails []string) ([]int64, error) {
-	out := []int64{}
-	for _, e := range emails {
-		a, err := s.cfg.Store.UserByEmail(r.Context(), strings.TrimSpace(e))
-		if attest.ErrorCode(err) == attest.ENOTFOUND {
-			return nil, fieldError(field, "%s: no account with this e-mail address", e)
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a.ID)
+	ids, err := auth.AccountIDs(r.Context(), s.cfg.Store, emails)
+	if attest.ErrorCode(err) == attest.EINVALID {
+		return nil, fieldError(field, "%s", attest.ErrorMessage(err))
 	}
-	return out, nil
+	return ids, err
 }
 
 // policyEdit records an edit: the fields given change, the others stay.

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/policy"
 	"github.com/spf13/cobra"
 )
@@ -41,41 +43,19 @@ kept, every act is a ledger entry.
 
 // account finds an account by e-mail address, for --owner and --approver.
 func account(ctx context.Context, s attest.Store, flag, email string) (int64, error) {
-	u, err := accountOf(ctx, s, email, &attest.Error{Code: attest.EINVALID,
-		Message: fmt.Sprintf("%s %s: no account with this e-mail address", flag, email), Hint: "add it with `attest user add`"})
+	ids, err := accounts(ctx, s, flag, []string{email})
 	if err != nil {
 		return 0, err
 	}
-	return u.ID, nil
+	return ids[0], nil
 }
 
 func accounts(ctx context.Context, s attest.Store, flag string, emails []string) ([]int64, error) {
-	out := []int64{}
-	for _, e := range emails {
-		id, err := account(ctx, s, flag, e)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, id)
+	ids, err := auth.AccountIDs(ctx, s, emails)
+	if attest.ErrorCode(err) == attest.EINVALID {
+		return nil, &attest.Error{Code: attest.EINVALID, Message: flag + " " + attest.ErrorMessage(err), Hint: "add it with `attest user add`"}
 	}
-	return out, nil
-}
-
-// inScope is every Trust Services category of the engagements.
-func inScope(ctx context.Context, s attest.Store) ([]string, error) {
-	es, err := s.Engagements(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range es {
-		for _, c := range e.Categories {
-			if !slices.Contains(out, c) {
-				out = append(out, c)
-			}
-		}
-	}
-	return out, nil
+	return ids, err
 }
 
 // policies is the list of policies as --json prints it.
@@ -123,7 +103,7 @@ func (m *Main) listTemplates(ctx context.Context) error {
 	}
 	var cats []string
 	if d, err := m.open(ctx); err == nil {
-		cats, err = inScope(ctx, d.db)
+		cats, err = engagement.Categories(ctx, d.db)
 		d.Close()
 		if err != nil {
 			return err
@@ -267,9 +247,6 @@ func (m *Main) policyNew() *cobra.Command {
 				}
 			}
 			if req.Approvers, err = accounts(ctx, d.db, "--approver", approvers); err != nil {
-				return nil, err
-			}
-			if req.InScope, err = inScope(ctx, d.db); err != nil {
 				return nil, err
 			}
 			return policy.New(ctx, d.db, m.change(), nil, req)

@@ -74,7 +74,7 @@ func (b *builder) policies(ctx context.Context, start time.Time, inScope []strin
 		case privacyPolicy:
 			adopt, publish = start.AddDate(0, 5, 3), start.AddDate(0, 5, 24)
 		}
-		adopted, err := b.adopt(ctx, t, inScope, adopt.Add(time.Duration(9*60+i)*time.Minute), publish)
+		adopted, err := b.adopt(ctx, t, adopt.Add(time.Duration(9*60+i)*time.Minute), publish)
 		if err != nil {
 			return n, err
 		}
@@ -90,14 +90,14 @@ func (b *builder) policies(ctx context.Context, start time.Time, inScope []strin
 
 // adopt takes one template through New, Submit, Approve and Publish; the
 // approvals fall between the submission and the publication.
-func (b *builder) adopt(ctx context.Context, t *policy.Template, inScope []string, at, publish time.Time) (*attest.PolicyChange, error) {
+func (b *builder) adopt(ctx context.Context, t *policy.Template, at, publish time.Time) (*attest.PolicyChange, error) {
 	priya, owner := b.users["Priya Raman"], b.users[roleHolders[t.Owner]]
 	var approvers []int64
 	for _, a := range t.Approvers {
 		approvers = append(approvers, b.users[roleHolders[a]].ID)
 	}
 	pc, err := policy.New(ctx, b.Store, attest.Change{Actor: priya.Name, At: at}, priya, policy.NewRequest{Template: t.ID, Vars: harborRoles,
-		Owner: owner.ID, Approvers: approvers, InScope: inScope})
+		Owner: owner.ID, Approvers: approvers})
 	if err != nil {
 		return nil, err
 	}
