@@ -27,6 +27,7 @@ type AuditorStore interface {
 	Users(ctx context.Context) ([]attest.User, error)
 	UserByEmail(ctx context.Context, email string) (*attest.User, error)
 	AddAuditor(ctx context.Context, ch attest.Change, a attest.Auditor) error
+	Engagement(ctx context.Context, id string) (*attest.Engagement, error)
 	LinkAuditor(ctx context.Context, ch attest.Change, engagementID, name string, userID int64) (*attest.Auditor, error)
 }
 
@@ -57,8 +58,9 @@ func AuditorAccount(ctx context.Context, s AuditorStore, name, email string) (*a
 
 // AddAuditor names an auditor of an engagement for actor (nil: the local
 // operator), linked to their account (see AuditorAccount) when one is
-// found: the account then reads and acts on the engagement. Who audits an
-// engagement is management's to say.
+// found: the account then reads and acts on the engagement. The firm is
+// the engagement's when none is given. Who audits an engagement is
+// management's to say.
 func AddAuditor(ctx context.Context, s AuditorStore, ch attest.Change, actor *attest.User, a attest.Auditor, email string) (*attest.Auditor, error) {
 	if !attest.Manages(actor) {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator or a compliance manager names an engagement's auditor"}
@@ -66,6 +68,13 @@ func AddAuditor(ctx context.Context, s AuditorStore, ch attest.Change, actor *at
 	a.Name = strings.TrimSpace(a.Name)
 	if a.Name == "" {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: "an auditor needs a name"}
+	}
+	if a.Firm = strings.TrimSpace(a.Firm); a.Firm == "" {
+		e, err := s.Engagement(ctx, a.EngagementID)
+		if err != nil {
+			return nil, err
+		}
+		a.Firm = e.Firm
 	}
 	u, err := AuditorAccount(ctx, s, a.Name, email)
 	if err != nil {

@@ -120,3 +120,25 @@ func TestAccountIDs(t *testing.T) {
 		t.Errorf("unknown: %v", err)
 	}
 }
+
+// An auditor named without a firm is of the engagement's firm; one named
+// with another firm keeps it; an engagement that does not exist is said.
+func TestAddAuditorFirm(t *testing.T) {
+	ctx := context.Background()
+	s, _ := audited(t)
+	bo, err := auth.AddAuditor(ctx, s, ch, nil, attest.Auditor{EngagementID: "e1", Name: "Bo Chen"}, "")
+	if err != nil || bo.Firm != storetest.Engagement("e1").Firm {
+		t.Fatalf("%+v %v", bo, err)
+	}
+	cy, err := auth.AddAuditor(ctx, s, ch, nil, attest.Auditor{EngagementID: "e1", Name: "Cy Park", Firm: " Other CPA "}, "")
+	if err != nil || cy.Firm != "Other CPA" {
+		t.Fatalf("%+v %v", cy, err)
+	}
+	as, _ := s.Auditors(ctx, "e1")
+	if len(as) != 3 || as[1].Firm != "Example CPA LLP" {
+		t.Errorf("stored: %+v", as)
+	}
+	if _, err := auth.AddAuditor(ctx, s, ch, nil, attest.Auditor{EngagementID: "e9", Name: "Di"}, ""); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("no such engagement: %v", err)
+	}
+}

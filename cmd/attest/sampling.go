@@ -35,14 +35,11 @@ and when there is none (or several) the auditor stays unlinked, with no
 access, until attest engagement auditor link NAME --user EMAIL.`,
 		Args: cobra.ExactArgs(1),
 		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (auditorAdded, error) {
-			if firm == "" {
-				firm = e.Firm
-			}
 			a, err := auth.AddAuditor(ctx, d.db, m.change(), nil, attest.Auditor{EngagementID: e.ID, Name: args[0], Firm: firm}, email)
 			if err != nil {
 				return auditorAdded{}, err
 			}
-			return auditorAdded{a.Name, e.ID, firm, a.UserID}, nil
+			return auditorAdded{a.Name, e.ID, a.Firm, a.UserID}, nil
 		}, func(a auditorAdded) error {
 			m.printf("%s (%s) is an auditor of %s.\n", a.Name, dashStr(a.Firm), a.Engagement)
 			if a.UserID == 0 {
