@@ -146,6 +146,19 @@ func TestChecklistFlow(t *testing.T) {
 	if err != nil || c.MissingCount != 1 || c.ExtraCount != 1 {
 		t.Fatalf("completeness: %+v, %v", c, err)
 	}
+	// The same in one call, as attest people population
+	// --reconcile-collection makes it; management's only.
+	accounts := &people.Accounts{Collection: 7, CollectedAt: "2026-03-31T10:00:00Z", Records: recs}
+	both, err := people.RecordReconciled(ctx, s, bs, change("2026-04-02"), nil, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers}, accounts)
+	if err != nil || both.Population.ID == pop.ID || both.Reconciliation.Matched != 1 || both.Completeness == nil || both.Completeness.PopulationID != both.Population.ID || both.Completeness.MissingCount != 1 {
+		t.Fatalf("recorded and reconciled: %+v, %v", both, err)
+	}
+	if alone, err := people.RecordReconciled(ctx, s, bs, change("2026-04-02"), nil, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers}, nil); err != nil || alone.Reconciliation != nil || alone.Completeness != nil {
+		t.Fatalf("without accounts: %+v, %v", alone, err)
+	}
+	if _, err := people.RecordReconciled(ctx, s, bs, change("2026-04-02"), &attest.User{ID: 5, Role: attest.RoleOwner}, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers}, accounts); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Fatalf("a control owner: %v", err)
+	}
 	var csv bytes.Buffer
 	people.WritePopulation(&csv, x)
 	if !strings.HasPrefix(csv.String(), "person_id,") || !strings.Contains(csv.String(), "bo@example.com") {

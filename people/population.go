@@ -303,3 +303,48 @@ func RecordReconciliation(ctx context.Context, s CompletenessStore, ch attest.Ch
 	}
 	return s.AddCompleteness(ctx, ch, r.Completeness(pop.ID, kind))
 }
+
+// Accounts are an identity provider's accounts as a collection read them
+// (idp.user records): which collection, and when.
+type Accounts struct {
+	Collection  int64
+	CollectedAt string
+	Records     []collect.Record
+}
+
+// Reconciled is a population recorded, with its reconciliation when one
+// was asked for. The fields stand in the order attest people population
+// --json has always printed them in (by name).
+type Reconciled struct {
+	Completeness   *attest.Completeness `json:"completeness,omitempty"`
+	Extracted      *Extracted           `json:"extracted"`
+	Population     *attest.Population   `json:"population"`
+	Reconciliation *Reconciliation      `json:"reconciliation,omitempty"`
+}
+
+// RecordReconciled records the population req asks for (RecordPopulation)
+// and, with accounts, reconciles it to them against the roster
+// (Reconcile) and records the result as its completeness check
+// (RecordReconciliation). Management only.
+func RecordReconciled(ctx context.Context, s interface {
+	PopulationsStore
+	CompletenessStore
+}, bs Putter, ch attest.Change, actor *attest.User, req PopulationRequest, accounts *Accounts) (*Reconciled, error) {
+	pop, x, err := RecordPopulation(ctx, s, bs, ch, actor, req)
+	if err != nil {
+		return nil, err
+	}
+	out := &Reconciled{Population: pop, Extracted: x}
+	if accounts == nil {
+		return out, nil
+	}
+	roster, err := s.People(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Reconciliation = Reconcile(x, roster, accounts.Records, accounts.Collection, accounts.CollectedAt)
+	if out.Completeness, err = RecordReconciliation(ctx, s, ch, actor, pop, x.Kind, out.Reconciliation); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/people"
 	"github.com/spf13/cobra"
 )
@@ -433,35 +432,19 @@ still active after their end date, hires without an account; the result is
 recorded as the population's completeness check.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{people.Hires, people.Leavers},
-		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*recordedPopulation, error) {
-			ch := m.change()
+		RunE: writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*people.Reconciled, error) {
 			// The collection is read first: one that cannot reconcile
 			// leaves no population behind.
-			var s *check.Collection
+			var accounts *people.Accounts
 			if collection != 0 {
-				var err error
-				if s, err = m.collection(ctx, d, collection); err != nil {
+				c, err := m.collection(ctx, d, collection)
+				if err != nil {
 					return nil, err
 				}
+				accounts = &people.Accounts{Collection: collection, CollectedAt: c.CollectedAt, Records: c.Records}
 			}
-			pop, x, err := people.RecordPopulation(ctx, d.db, d.blobs, ch, nil, people.PopulationRequest{Engagement: e.ID, Kind: args[0], Control: control})
-			if err != nil {
-				return nil, err
-			}
-			out := &recordedPopulation{Population: pop, Extracted: x}
-			if collection == 0 {
-				return out, nil
-			}
-			roster, err := d.db.People(ctx)
-			if err != nil {
-				return nil, err
-			}
-			out.Reconciliation = people.Reconcile(x, roster, s.Records, collection, s.CollectedAt)
-			if out.Completeness, err = people.RecordReconciliation(ctx, d.db, ch, nil, pop, x.Kind, out.Reconciliation); err != nil {
-				return nil, err
-			}
-			return out, nil
-		}, func(out *recordedPopulation) error {
+			return people.RecordReconciled(ctx, d.db, d.blobs, m.change(), nil, people.PopulationRequest{Engagement: e.ID, Kind: args[0], Control: control}, accounts)
+		}, func(out *people.Reconciled) error {
 			pop, x := out.Population, out.Extracted
 			m.printf("Recorded population %d for %s: %d %s of %s (%s to %s), keyed by person_id.\nSource: %s; %s.\n",
 				pop.ID, pop.ControlID, pop.Rows, x.Kind, x.Engagement, x.From, x.Through, pop.Source, x.Query)
@@ -476,16 +459,6 @@ recorded as the population's completeness check.`,
 	c.Flags().StringVar(&control, "control", "", "the control the population is for (default: see above)")
 	c.Flags().Int64Var(&collection, "reconcile-collection", 0, "an identity-provider collection (its evidence ID) to reconcile the population with")
 	return c
-}
-
-// recordedPopulation is a population recorded, with its reconciliation
-// when one was asked for. The fields stand in the order --json has always
-// printed them in (by name).
-type recordedPopulation struct {
-	Completeness   *attest.Completeness   `json:"completeness,omitempty"`
-	Extracted      *people.Extracted      `json:"extracted"`
-	Population     *attest.Population     `json:"population"`
-	Reconciliation *people.Reconciliation `json:"reconciliation,omitempty"`
 }
 
 func reconText(r *people.Reconciliation) string {
