@@ -14,6 +14,7 @@ package people
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -56,24 +57,39 @@ var Groups = []string{"people-ops", "it", "security"}
 
 // ParseOwners reads owners written GROUP=EMAIL, several to a value when
 // separated by commas or lines (the CLI's repeated --owner, the import
-// form's field), into Options.Owners. Its error names the value, not the
-// field: the adapter adds that.
+// form's field), into Options.Owners: the first one wrong, in the order
+// given, or a group given twice, is refused. Its error names the value,
+// not the field: the adapter adds that.
 func ParseOwners(values []string) (map[string]string, error) {
 	out := map[string]string{}
 	for _, o := range strings.FieldsFunc(strings.Join(values, ","), func(r rune) bool { return r == ',' || r == '\n' }) {
 		g, e, _ := strings.Cut(strings.TrimSpace(o), "=")
-		out[strings.TrimSpace(g)] = strings.TrimSpace(e)
+		g, e = strings.TrimSpace(g), strings.TrimSpace(e)
+		if err := checkOwner(g, e); err != nil {
+			return nil, err
+		}
+		if _, twice := out[g]; twice {
+			return nil, attest.Errorf(attest.EINVALID, "%q: the group %s is given twice", g+"="+e, g)
+		}
+		out[g] = e
 	}
-	return out, checkOwners(out)
+	return out, nil
 }
 
 // checkOwners refuses an owner that is not a group, or without an
-// address.
+// address (the first in the groups' order).
 func checkOwners(owners map[string]string) error {
-	for g, e := range owners {
-		if !slices.Contains(Groups, g) || !strings.Contains(e, "@") {
-			return attest.Errorf(attest.EINVALID, "%q: want GROUP=EMAIL with a group of %s, e.g. it=it@example.com", g+"="+e, strings.Join(Groups, ", "))
+	for _, g := range slices.Sorted(maps.Keys(owners)) {
+		if err := checkOwner(g, owners[g]); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+func checkOwner(group, email string) error {
+	if !slices.Contains(Groups, group) || !strings.Contains(email, "@") {
+		return attest.Errorf(attest.EINVALID, "%q: want GROUP=EMAIL with a group of %s, e.g. it=it@example.com", group+"="+email, strings.Join(Groups, ", "))
 	}
 	return nil
 }

@@ -188,6 +188,9 @@ func TestParseOwners(t *testing.T) {
 	if err != nil || len(got) != 3 || got["security"] != "sec@example.com" || got["people-ops"] != "ops@example.com" {
 		t.Fatalf("%v %v", got, err)
 	}
+	if _, err := people.ParseOwners([]string{"it=a@example.com", "it=b@example.com"}); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "the group it is given twice") {
+		t.Errorf("a group twice: %v", err)
+	}
 	for _, bad := range []string{"boss=x@example.com", "manager=m@example.com", "it", "it=nobody"} {
 		if _, err := people.ParseOwners([]string{bad}); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "want GROUP=EMAIL") {
 			t.Errorf("%q: %v", bad, err)

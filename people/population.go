@@ -325,11 +325,21 @@ type Reconciled struct {
 // RecordReconciled records the population req asks for (RecordPopulation)
 // and, with accounts, reconciles it to them against the roster
 // (Reconcile) and records the result as its completeness check
-// (RecordReconciliation). Management only.
+// (RecordReconciliation). Management only. The roster is read before
+// anything is recorded; the population and its check are two writes, so
+// a failure of the second leaves the population recorded without it (the
+// error says so).
 func RecordReconciled(ctx context.Context, s interface {
 	PopulationsStore
 	CompletenessStore
 }, bs Putter, ch attest.Change, actor *attest.User, req PopulationRequest, accounts *Accounts) (*Reconciled, error) {
+	var roster []attest.Person
+	if accounts != nil {
+		var err error
+		if roster, err = s.People(ctx); err != nil {
+			return nil, err
+		}
+	}
 	pop, x, err := RecordPopulation(ctx, s, bs, ch, actor, req)
 	if err != nil {
 		return nil, err
@@ -338,13 +348,9 @@ func RecordReconciled(ctx context.Context, s interface {
 	if accounts == nil {
 		return out, nil
 	}
-	roster, err := s.People(ctx)
-	if err != nil {
-		return nil, err
-	}
 	out.Reconciliation = Reconcile(x, roster, accounts.Records, accounts.Collection, accounts.CollectedAt)
 	if out.Completeness, err = RecordReconciliation(ctx, s, ch, actor, pop, x.Kind, out.Reconciliation); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("population %d is recorded, without its completeness check: %w", pop.ID, err)
 	}
 	return out, nil
 }

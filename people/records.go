@@ -50,8 +50,10 @@ type batched struct {
 	Records
 	ackFirst, trainingFirst int64
 	// acked is, per person, the day they had acknowledged every policy
-	// asked of them ("" while some is not; absent when none is asked).
-	acked map[int64]string
+	// asked of them ("" while some is not; absent when none is asked);
+	// onRoster the people read with it.
+	acked    map[int64]string
+	onRoster map[int64]bool
 	// trained is everyone's completions by person.
 	trained map[int64][]attest.Completion
 }
@@ -71,11 +73,13 @@ func (b *batched) AcknowledgedAll(ctx context.Context, person int64) (string, bo
 		return b.Records.AcknowledgedAll(ctx, person)
 	}
 	if b.acked == nil {
-		acked, err := b.everyoneAcked(ctx)
-		if err != nil {
+		if err := b.everyoneAcked(ctx); err != nil {
 			return "", false, err
 		}
-		b.acked = acked
+	}
+	if !b.onRoster[person] {
+		// As a person's own read says (ack.Load).
+		return "", false, attest.Errorf(attest.ENOTFOUND, "no such person: %d", person)
 	}
 	d, asked := b.acked[person]
 	return d, asked && d != "", nil
@@ -99,23 +103,23 @@ func (b *batched) TrainingDone(ctx context.Context, person int64, course string)
 	return done, done != "", nil
 }
 
-// everyoneAcked is AcknowledgedAll's answer for every person on the
+// everyoneAcked reads AcknowledgedAll's answer for every person on the
 // roster, from one read of each table.
-func (b *batched) everyoneAcked(ctx context.Context) (map[int64]string, error) {
+func (b *batched) everyoneAcked(ctx context.Context) error {
 	var in ack.Input
 	var err error
 	if in.Policies, err = b.Store.Policies(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	if in.People, err = b.Store.People(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	if in.Audiences, err = b.Store.Audiences(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	ks, err := b.Store.FirstAcknowledgements(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	type key struct {
 		person int64
@@ -126,7 +130,11 @@ func (b *batched) everyoneAcked(ctx context.Context) (map[int64]string, error) {
 		first[key{k.PersonID, k.PolicyID}] = k.At[:min(10, len(k.At))]
 	}
 	st := ack.Compute(in, b.Now().UTC().Format(attest.DateLayout), ack.Filter{})
-	out := make(map[int64]string, len(st.People))
+	b.acked, b.onRoster = make(map[int64]string, len(st.People)), make(map[int64]bool, len(in.People))
+	for _, p := range in.People {
+		b.onRoster[p.ID] = true
+	}
+	// The status lists only the people asked some policy.
 	for _, ps := range st.People {
 		done := ""
 		for _, it := range ps.Items {
@@ -138,10 +146,10 @@ func (b *batched) everyoneAcked(ctx context.Context) (map[int64]string, error) {
 			done = max(done, d)
 		}
 		if len(ps.Items) > 0 {
-			out[ps.Person] = done
+			b.acked[ps.Person] = done
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // AcknowledgedAll reports whether the person acknowledged every published

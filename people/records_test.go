@@ -55,6 +55,13 @@ func TestRecordsOfEveryone(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Someone out of scope is asked nothing.
+	outside, err := s.RecordPeople(ctx, change("2026-01-05"), attest.EntryRosterImported, attest.RosterChange{Source: "test"}, []attest.Person{{Email: "temp@example.com", Name: "Temp",
+		Kind: attest.PersonContractor, Status: attest.PersonActive, Start: "2026-01-05", Source: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps = append(ps, outside...)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	alone := people.Records{Store: s, Now: func() time.Time { return now }}
 	shared := people.RecordsOf(s, now)
@@ -92,7 +99,15 @@ func TestRecordsOfEveryone(t *testing.T) {
 	// The cases are the ones meant: person 0 (Engineering) acknowledged
 	// a and b, the last first on the 12th; person 1 (Sales) also the
 	// Sales policy; person 2 missed b; person 4 did all on the 7th.
-	want := []answer{{"2026-01-12", true}, {"2026-01-20", true}, {}, {}, {"2026-01-07", true}, {}}
+	want := []answer{{"2026-01-12", true}, {"2026-01-20", true}, {}, {}, {"2026-01-07", true}, {}, {}}
+	// Someone not on the roster is not found, read alone or with the
+	// others.
+	if _, _, err := alone.AcknowledgedAll(ctx, 9999); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("alone, no such person: %v", err)
+	}
+	if _, _, err := shared.AcknowledgedAll(ctx, 9999); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("with the others, no such person: %v", err)
+	}
 	for i := range want {
 		if acked[i] != want[i] {
 			t.Errorf("person %d acknowledged %+v, want %+v", i, acked[i], want[i])

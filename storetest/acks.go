@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/google/go-cmp/cmp"
@@ -29,6 +30,9 @@ func testAcknowledgements(t *testing.T, s attest.Store) {
 	}
 
 	for _, v := range []int{1, 2} {
+		// Version 2 is acknowledged two days later.
+		ch := ch
+		ch.At = ch.At.Add(time.Duration(v-1) * 48 * time.Hour)
 		k, err := s.RecordAcknowledgement(ctx, ch, attest.Acknowledgement{PersonID: 7, PolicyID: "access-control", Version: v, SHA256: "ab", Via: attest.AckPortal})
 		if err != nil {
 			t.Fatal(err)
@@ -66,6 +70,9 @@ func testAcknowledgements(t *testing.T, s attest.Store) {
 	}
 	// Person 7 acknowledged version 1 first: that time, not version 2's.
 	all, _ := s.Acknowledgements(ctx, 0)
+	if all[0].At == all[1].At {
+		t.Fatalf("versions 1 and 2 acknowledged at the same time: %s", all[0].At)
+	}
 	first, err := s.FirstAcknowledgements(ctx)
 	if err != nil || len(first) != 2 {
 		t.Fatalf("first: %+v, %v", first, err)

@@ -67,9 +67,11 @@ func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*a
 			return nil, "", "", err
 		}
 	}
+	// An engagement fits when Choose accepts it and, unless a SOC 3 is
+	// asked for (it has no type), it is of the type asked for.
 	fits := func(e *attest.Engagement) bool {
 		_, _, err := report.Choose(e, kind, typ)
-		return err == nil
+		return err == nil && (kind == attest.SOC3 || typ == "" || e.Type == typ)
 	}
 	pick := func(e *attest.Engagement) (*attest.Engagement, attest.Kind, attest.ReportType, error) {
 		k, t, err := report.Choose(e, kind, typ)

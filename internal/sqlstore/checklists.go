@@ -78,7 +78,14 @@ func (s *Store) ChecklistItem(ctx context.Context, id int64) (*attest.ChecklistI
 }
 
 func (s *Store) items(ctx context.Context, where string, args ...any) ([]attest.ChecklistItem, error) {
-	return queryAll(ctx, s, `SELECT `+checklistCols+` FROM checklist_items `+where+` ORDER BY id`, args, func(rows *sql.Rows, it *attest.ChecklistItem) error {
+	out, err := itemsOn(ctx, s.db, where, args...)
+	return out, s.wrap(err)
+}
+
+// itemsOn reads the items where says on q (the store's handle or a
+// transaction).
+func itemsOn(ctx context.Context, q querier, where string, args ...any) ([]attest.ChecklistItem, error) {
+	return appendRows(ctx, q, []attest.ChecklistItem{}, `SELECT `+checklistCols+` FROM checklist_items `+where+` ORDER BY id`, args, func(rows *sql.Rows, it *attest.ChecklistItem) error {
 		var controls string
 		if err := rows.Scan(&it.ID, &it.PersonID, &it.Person, &it.Checklist, &it.Role, &it.Key, &it.Title, &it.Kind, &it.Course, &controls, &it.Owner, &it.Assignee, &it.AssigneeID,
 			&it.Due, &it.Rule, &it.Entry, &it.DoneOn, &it.DoneBy, &it.DoneName, &it.Evidence, &it.Note, &it.DoneEntry); err != nil {

@@ -43,16 +43,16 @@ func (s *Store) RecordRoster(ctx context.Context, ch attest.Change, typ string, 
 		if err := redateItem(ctx, tx, ch, m); err != nil {
 			return nil, err
 		}
+		// Read back inside the transaction: once it commits, the change
+		// is reported as made.
+		its, err := itemsOn(ctx, tx, `WHERE id = ?`, m.Item)
+		if err != nil {
+			return nil, s.wrap(err)
+		}
+		out.Moved = append(out.Moved, its...)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
-	}
-	for _, m := range w.Moves {
-		it, err := s.ChecklistItem(ctx, m.Item)
-		if err != nil {
-			return nil, err
-		}
-		out.Moved = append(out.Moved, *it)
 	}
 	return out, nil
 }
