@@ -9,6 +9,7 @@
 package accessreview
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"sync"
 
 	"github.com/attest-dev/attest"
+	checks "github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/collect"
 )
 
@@ -309,4 +311,35 @@ func RosterOf(people []attest.Person) Roster {
 // Employed reports whether p works for the organization on day (YYYY-MM-DD).
 func (p Person) Employed(day string) bool {
 	return p.Status != "terminated" && (p.EndDate == "" || p.EndDate >= day)
+}
+
+// FromCollection is system's accounts as a whole collection read them
+// (Collection.Whole), with the listing's provenance: the collection, its
+// source, when and by whom.
+func FromCollection(c *checks.Collection, system string) ([]Account, attest.Listing, error) {
+	if err := c.Whole(); err != nil {
+		return nil, attest.Listing{}, err
+	}
+	accts, err := FromRecords(c.Records, system)
+	if err != nil {
+		return nil, attest.Listing{}, err
+	}
+	return accts, attest.Listing{Source: fmt.Sprintf("collection %d (%s, %s)", c.Evidence, c.Source, c.From), Collection: c.Evidence,
+		ExtractedAt: c.CollectedAt, ExtractedBy: c.By, Completeness: "the collection read every record of its source without a problem"}, nil
+}
+
+// KeptRoster is the roster Attest keeps (attest people) as a Roster, named
+// by its latest ledger entry; nil when no one is on it.
+func KeptRoster(ctx context.Context, s interface {
+	People(ctx context.Context) ([]attest.Person, error)
+}) (Roster, string, error) {
+	ps, err := s.People(ctx)
+	if err != nil || len(ps) == 0 {
+		return nil, "", err
+	}
+	last := int64(0)
+	for _, p := range ps {
+		last = max(last, p.Entry)
+	}
+	return RosterOf(ps), fmt.Sprintf("the roster as of ledger entry %d", last), nil
 }

@@ -1,12 +1,17 @@
 package accessreview_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/collect"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
 )
 
 func TestReadCSVErrors(t *testing.T) {
@@ -78,6 +83,42 @@ func TestFromRecords(t *testing.T) {
 	}
 	if r := accessreview.RosterFrom(recs); r["ana@example.com"].Manager != "mia@example.com" || len(r) != 1 {
 		t.Errorf("roster %+v", r)
+	}
+}
+
+// A review's listing from a collection: the accounts it read with the
+// collection's provenance, only from a collection that read every
+// record of its source.
+func TestFromCollection(t *testing.T) {
+	recs := []collect.Record{{Type: "idp.user", ID: "00u1", Fields: map[string]any{"status": "active", "login": "ana@example.com", "email": "ana@example.com"}}}
+	c := check.NewCollection("okta", "connector okta", "ops", time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC), &collect.Result{Records: recs})
+	c.Evidence = 41
+	accts, l, err := accessreview.FromCollection(&c, "Okta")
+	if err != nil || len(accts) != 1 || l.Collection != 41 || l.Source != "collection 41 (okta, connector okta)" || l.ExtractedAt != "2026-11-30T06:00:00Z" || l.ExtractedBy != "ops" || l.Completeness == "" {
+		t.Fatalf("%+v %+v %v", accts, l, err)
+	}
+	c.Complete, c.Problems = false, []collect.Problem{{File: "users.json", Detail: "no id"}}
+	if _, _, err := accessreview.FromCollection(&c, "Okta"); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "collection 41 had 1 rows it could not read") {
+		t.Errorf("an incomplete collection: %v", err)
+	}
+}
+
+// Without a roster file, a review reads the roster Attest keeps, named
+// by its latest entry; none when no one is on it.
+func TestKeptRoster(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	if r, name, err := accessreview.KeptRoster(ctx, s); r != nil || name != "" || err != nil {
+		t.Fatalf("empty: %v %q %v", r, name, err)
+	}
+	ps, err := s.RecordPeople(ctx, attest.Change{Actor: "t"}, attest.EntryRosterImported, attest.RosterChange{Source: "test"}, []attest.Person{
+		{Email: "ana@example.com", Name: "Ana", Kind: attest.PersonEmployee, Status: attest.PersonActive, Manager: "mia@example.com", Source: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, name, err := accessreview.KeptRoster(ctx, s)
+	if err != nil || r["ana@example.com"].Manager != "mia@example.com" || name != fmt.Sprintf("the roster as of ledger entry %d", ps[0].Entry) {
+		t.Errorf("%v %q %v", r, name, err)
 	}
 }
 

@@ -48,6 +48,16 @@ func NewCollection(source, from, by string, at time.Time, res *collect.Result) C
 	return c
 }
 
+// Whole refuses a collection that left records unread: it is no complete
+// listing of its source (an access review's accounts, a reconciliation's
+// identity provider).
+func (c *Collection) Whole() error {
+	if !c.Complete {
+		return attest.Errorf(attest.EINVALID, "collection %d had %d rows it could not read: it is no complete listing", c.Evidence, len(c.Problems))
+	}
+	return nil
+}
+
 // CollectionStore is what keeping a collection needs: the engagements'
 // controls, and the setting that names each source's latest collection.
 type CollectionStore interface {

@@ -92,26 +92,21 @@ func (l *listingSource) read(ctx context.Context, m *Main, d *data, system strin
 		sum := sha256.Sum256(b)
 		return accts, attest.Listing{Source: "file " + filepath.Base(l.file), File: hex.EncodeToString(sum[:]), ExtractedAt: at, ExtractedBy: m.actor(), LeftOut: left}, nil
 	}
-	s, err := m.collection(ctx, d, l.collection)
+	c, err := check.LoadCollection(ctx, d.db, d.blobs, l.collection)
 	if err != nil {
 		return nil, attest.Listing{}, err
 	}
-	accts, err := accessreview.FromRecords(s.Records, system)
-	if err != nil {
-		return nil, attest.Listing{}, err
-	}
-	return accts, attest.Listing{Source: fmt.Sprintf("collection %d (%s, %s)", l.collection, s.Source, s.From), Collection: l.collection,
-		ExtractedAt: s.CollectedAt, ExtractedBy: s.By, Completeness: "the collection read every record of its source without a problem"}, nil
+	return accessreview.FromCollection(c, system)
 }
 
 // collection reads a collection back from evidence; one with unreadable
 // rows is no complete listing.
 func (m *Main) collection(ctx context.Context, d *data, id int64) (*check.Collection, error) {
 	c, err := check.LoadCollection(ctx, d.db, d.blobs, id)
-	if err == nil && !c.Complete {
-		return nil, attest.Errorf(attest.EINVALID, "collection %d had %d rows it could not read: it is no complete listing", id, len(c.Problems))
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	return c, c.Whole()
 }
 
 func (m *Main) roster(ctx context.Context, d *data, id int64, file string) (accessreview.Roster, string, error) {
@@ -142,15 +137,7 @@ func (m *Main) roster(ctx context.Context, d *data, id int64, file string) (acce
 		return r, "file " + filepath.Base(file), nil
 	}
 	// Neither: the roster Attest keeps (attest people), when there is one.
-	ps, err := d.db.People(ctx)
-	if err != nil || len(ps) == 0 {
-		return nil, "", err
-	}
-	last := int64(0)
-	for _, p := range ps {
-		last = max(last, p.Entry)
-	}
-	return accessreview.RosterOf(ps), fmt.Sprintf("the roster as of ledger entry %d", last), nil
+	return accessreview.KeptRoster(ctx, d.db)
 }
 
 func (m *Main) reviewStart() *cobra.Command {
