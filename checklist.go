@@ -162,8 +162,4 @@ type ChecklistStore interface {
 	// with its entry (a.From and a.FromID filled in by the store); an
 	// item already done is ECONFLICT.
 	AssignChecklistItem(ctx context.Context, ch Change, a ChecklistAssigned) (*ChecklistItem, error)
-	// RedateChecklistItem moves an item not yet done to another due date,
-	// with its entry (r.From filled in by the store); an item already
-	// done is ECONFLICT.
-	RedateChecklistItem(ctx context.Context, ch Change, r ChecklistRedated) (*ChecklistItem, error)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/collect"
 	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/evidence"
 )
 
 // Collection is one collection as kept in evidence: the normalized
@@ -96,24 +97,13 @@ func KeepCollection(ctx context.Context, s CollectionStore, keep Keep, actor *at
 	if err != nil {
 		return fmt.Errorf("collection from %s: collected_at: %w", c.Source, err)
 	}
-	ev, err := keep(ctx, "collect:"+c.Source, b, attest.Evidence{Name: "collected-" + fileSafe(c.Source) + "-" + at.UTC().Format("20060102T150405Z") + ".json",
+	ev, err := keep(ctx, "collect:"+c.Source, b, attest.Evidence{Name: "collected-" + evidence.FileName(c.Source) + "-" + at.UTC().Format("20060102T150405Z") + ".json",
 		MediaType: "application/json", Controls: controls, Method: attest.MethodCollector, Source: c.From, Note: note})
 	if err != nil {
 		return err
 	}
 	c.Evidence = ev.ID
 	return RecordCollection(ctx, s, c.Source, ev.ID)
-}
-
-// fileSafe is name with the characters a file name cannot hold replaced.
-func fileSafe(name string) string {
-	b := []rune(name)
-	for i, r := range b {
-		if r == '/' || r == '\\' || r == 0 || r == ':' {
-			b[i] = '_'
-		}
-	}
-	return string(b)
 }
 
 // EvidenceReader is what reading collections back needs.

@@ -137,9 +137,9 @@ func reason(r string) string {
 // ImplementedSince is the day a control last became implemented, from its
 // history (events): the day of its latest Implemented event, or "" when it
 // was recorded as implemented and never withdrawn since (in place before
-// the period, as far as Attest knows). now is false, and since "", when
-// the history ends withdrawn or retired: the control is not implemented
-// now.
+// the period, as far as Attest knows). When the last such event is a
+// withdrawal or a retirement, the control is not implemented any more:
+// now is false and since is "".
 func ImplementedSince(events []ControlEvent) (since string, now bool) {
 	now = true
 	for _, ev := range events {

@@ -24,12 +24,13 @@ var programTypes = map[string]bool{".exe": true, ".dll": true, ".com": true, ".s
 // notes its media type (declared, when the sender gave one other than
 // application/octet-stream; else by the name's type; else by its
 // content); and reads what its content records of when the control was
-// performed (Head) while the bytes go to bs. An error reading r is
-// returned as it is, for the caller to word (a broken upload, a file
-// that cannot be read).
+// performed (Head) while the bytes go to bs. Its refusals do not name
+// the file: the caller does (a path, an upload's name). An error reading
+// r is returned as it is, for the caller to word (a broken upload, a
+// file that cannot be read).
 func Stage(bs blob.Store, name, declared string, r io.Reader) (Item, error) {
 	if ext := strings.ToLower(path.Ext(name)); programTypes[ext] {
-		return Item{}, attest.Errorf(attest.EINVALID, "file %s: %s files are programs, not evidence; they are not accepted", name, path.Ext(name))
+		return Item{}, attest.Errorf(attest.EINVALID, "%s files are programs, not evidence; they are not accepted", path.Ext(name))
 	}
 	br := bufio.NewReaderSize(r, 512)
 	first, err := br.Peek(512)
@@ -37,7 +38,7 @@ func Stage(bs blob.Store, name, declared string, r io.Reader) (Item, error) {
 		return Item{}, err
 	}
 	if bytes.HasPrefix(first, []byte("MZ")) || bytes.HasPrefix(first, []byte("\x7fELF")) {
-		return Item{}, attest.Errorf(attest.EINVALID, "file %s: a program, not evidence; programs are not accepted", name)
+		return Item{}, attest.Errorf(attest.EINVALID, "a program, not evidence; programs are not accepted")
 	}
 	mt := declared
 	if mt == "" || mt == "application/octet-stream" {
@@ -51,4 +52,16 @@ func Stage(bs blob.Store, name, declared string, r io.Reader) (Item, error) {
 		return Item{}, err
 	}
 	return Item{Pending: p, Name: name, MediaType: mt, Found: head.Found(name, p.Size)}, nil
+}
+
+// FileName is name with the characters a file name cannot hold (folder
+// separators, NUL, a drive's colon) replaced by "_": an evidence item's
+// name or a source's as a file of its own (an export, a collection).
+func FileName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == 0 || r == ':' {
+			return '_'
+		}
+		return r
+	}, name)
 }

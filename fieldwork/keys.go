@@ -31,38 +31,43 @@ type EnrollRequest struct {
 	Holder     string // HolderCLI (default) or HolderBrowser
 }
 
-// EnrollName is the named auditor a key is enrolled for: in.Name when
-// given; else, for an auditor enrolling, the name their account has on
-// the engagement; else the one the public key's comment names; else the
-// engagement's only auditor.
-func EnrollName(e *attest.Engagement, as []attest.Auditor, actor *attest.User, in EnrollRequest) (string, error) {
+// EnrollAuditor is the named auditor a key is enrolled for: the one
+// in.Name names; else, for an auditor enrolling, the one their account
+// is; else the one the public key's comment names; else the engagement's
+// only auditor.
+func EnrollAuditor(e *attest.Engagement, as []attest.Auditor, actor *attest.User, in EnrollRequest) (*attest.Auditor, error) {
 	if name := strings.TrimSpace(in.Name); name != "" {
-		return name, nil
+		for i := range as {
+			if as[i].Name == name {
+				return &as[i], nil
+			}
+		}
+		return nil, field("name", "\""+name+"\" is not a named auditor of "+e.ID+" (an administrator names the auditor, with their account)")
 	}
 	if Audits(actor) {
 		if a := NamedAs(as, actor); a != nil {
-			return a.Name, nil
+			return a, nil
 		}
 	}
 	if f := strings.Fields(in.PublicKey); len(f) > 2 && f[0] == auditsig.PublicKeyPrefix {
 		comment := strings.Join(f[2:], " ")
-		for _, a := range as {
-			if a.Name == comment {
-				return a.Name, nil
+		for i := range as {
+			if as[i].Name == comment {
+				return &as[i], nil
 			}
 		}
 	}
 	if len(as) == 1 {
-		return as[0].Name, nil
+		return &as[0], nil
 	}
 	var names []string
 	for _, a := range as {
 		names = append(names, fmt.Sprintf("%q", a.Name))
 	}
 	if len(names) == 0 {
-		return "", field("name", e.ID+" has no named auditor yet: an administrator names the auditor, with their account")
+		return nil, field("name", e.ID+" has no named auditor yet: an administrator names the auditor, with their account")
 	}
-	return "", field("name", "say which auditor the key is for: one of "+strings.Join(names, ", "))
+	return nil, field("name", "say which auditor the key is for: one of "+strings.Join(names, ", "))
 }
 
 // NamedAs is the auditor of as whose account is u's (nil when u is not
@@ -90,18 +95,9 @@ func Enroll(ctx context.Context, env Env, s KeyStore, ch attest.Change, actor *a
 	if err != nil {
 		return nil, err
 	}
-	name, err := EnrollName(e, as, actor, in)
+	a, err := EnrollAuditor(e, as, actor, in)
 	if err != nil {
 		return nil, err
-	}
-	var a *attest.Auditor
-	for i := range as {
-		if as[i].Name == name {
-			a = &as[i]
-		}
-	}
-	if a == nil {
-		return nil, field("name", "\""+name+"\" is not a named auditor of "+e.ID+" (an administrator names the auditor, with their account)")
 	}
 	if a.UserID == 0 {
 		return nil, field("name", a.Name+" has no account yet: an administrator links the name to the auditor's account")

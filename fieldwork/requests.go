@@ -67,8 +67,14 @@ type RequestLister interface {
 // closed); another status is EINVALID. Who may read the engagement is
 // decided before (the auditor's window, Env.RequireAuditor).
 func Requests(ctx context.Context, s RequestLister, engagementID, status, today string) ([]Listed, error) {
+	var keep func(Listed) bool
 	switch status {
-	case "", "all", "open", "overdue", "fulfilled", "closed":
+	case "", "all":
+		keep = func(Listed) bool { return true }
+	case "overdue":
+		keep = func(l Listed) bool { return l.Overdue }
+	case "open", "fulfilled", "closed":
+		keep = func(l Listed) bool { return l.Status == status }
 	default:
 		return nil, field("status", fmt.Sprintf("%q: want open, overdue, fulfilled, closed or all", status))
 	}
@@ -78,11 +84,9 @@ func Requests(ctx context.Context, s RequestLister, engagementID, status, today 
 	}
 	out := []Listed{}
 	for _, r := range rs {
-		v := Listed{r, Overdue(&r, today)}
-		if status == "overdue" && !v.Overdue || status != "" && status != "all" && status != "overdue" && r.Status != status {
-			continue
+		if l := (Listed{r, Overdue(&r, today)}); keep(l) {
+			out = append(out, l)
 		}
-		out = append(out, v)
 	}
 	return out, nil
 }

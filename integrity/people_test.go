@@ -98,8 +98,12 @@ func TestVerifyChecklists(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Bo's end date moved, and the open item with it, twice.
-			for _, to := range []string{"2026-03-09", "2026-03-06"} {
-				if _, err := s.RedateChecklistItem(ctx, ch, attest.ChecklistRedated{Item: items[0].ID, To: to, Because: "the end date moved"}); err != nil {
+			bo := w.People[0]
+			for _, end := range []string{"2026-03-06", "2026-03-03"} {
+				bo.End = end
+				to := map[string]string{"2026-03-06": "2026-03-09", "2026-03-03": "2026-03-06"}[end]
+				if _, err := s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{People: []attest.Person{bo},
+					Moves: []attest.ChecklistRedated{{Item: items[0].ID, To: to, Because: "the end date moved"}}}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -49,9 +49,8 @@ func RecordsOf(s any, now time.Time) Completions {
 type batched struct {
 	Records
 	ackFirst, trainingFirst int64
-	// acked is, per person, the day they had acknowledged every policy
-	// asked of them ("" while some is not; absent when none is asked);
-	// onRoster the people read with it.
+	// acked is, per person who acknowledged every policy asked of them,
+	// the day they had; onRoster the people read with it.
 	acked    map[int64]string
 	onRoster map[int64]bool
 	// trained is everyone's completions by person.
@@ -81,8 +80,8 @@ func (b *batched) AcknowledgedAll(ctx context.Context, person int64) (string, bo
 		// As a person's own read says (ack.Load).
 		return "", false, attest.Errorf(attest.ENOTFOUND, "no such person: %d", person)
 	}
-	d, asked := b.acked[person]
-	return d, asked && d != "", nil
+	d, ok := b.acked[person]
+	return d, ok, nil
 }
 
 func (b *batched) TrainingDone(ctx context.Context, person int64, course string) (string, bool, error) {
@@ -121,13 +120,12 @@ func (b *batched) everyoneAcked(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	type key struct {
-		person int64
-		policy string
-	}
-	first := make(map[key]string, len(ks))
+	first := make(map[int64]map[string]string, len(in.People))
 	for _, k := range ks {
-		first[key{k.PersonID, k.PolicyID}] = k.At[:min(10, len(k.At))]
+		if first[k.PersonID] == nil {
+			first[k.PersonID] = map[string]string{}
+		}
+		first[k.PersonID][k.PolicyID] = k.At[:min(10, len(k.At))]
 	}
 	st := ack.Compute(in, b.Now().UTC().Format(attest.DateLayout), ack.Filter{})
 	b.acked, b.onRoster = make(map[int64]string, len(st.People)), make(map[int64]bool, len(in.People))
@@ -136,20 +134,25 @@ func (b *batched) everyoneAcked(ctx context.Context) error {
 	}
 	// The status lists only the people asked some policy.
 	for _, ps := range st.People {
-		done := ""
-		for _, it := range ps.Items {
-			d := first[key{ps.Person, it.Policy}]
-			if d == "" {
-				done = ""
-				break
-			}
-			done = max(done, d)
-		}
-		if len(ps.Items) > 0 {
-			b.acked[ps.Person] = done
+		if d, ok := acknowledgedOn(ps.Items, first[ps.Person]); ok {
+			b.acked[ps.Person] = d
 		}
 	}
 	return nil
+}
+
+// acknowledgedOn is the day the last of items was first acknowledged,
+// from first (by policy); ok is false while one is not, or when none is
+// asked.
+func acknowledgedOn(items []ack.Item, first map[string]string) (day string, ok bool) {
+	for _, it := range items {
+		d := first[it.Policy]
+		if d == "" {
+			return "", false
+		}
+		day = max(day, d)
+	}
+	return day, len(items) > 0
 }
 
 // AcknowledgedAll reports whether the person acknowledged every published
@@ -172,18 +175,11 @@ func (c Records) AcknowledgedAll(ctx context.Context, person int64) (string, boo
 			first[k.PolicyID] = d
 		}
 	}
-	done, asked := "", 0
-	for _, ps := range st.People {
-		for _, it := range ps.Items {
-			asked++
-			d := first[it.Policy]
-			if d == "" {
-				return "", false, nil
-			}
-			done = max(done, d)
-		}
+	if len(st.People) == 0 {
+		return "", false, nil // asked nothing
 	}
-	return done, asked > 0, nil
+	d, ok := acknowledgedOn(st.People[0].Items, first)
+	return d, ok, nil
 }
 
 // TrainingDone reports whether the person completed the course, and the

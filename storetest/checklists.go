@@ -70,20 +70,7 @@ func testChecklists(t *testing.T, s attest.Store) {
 	_, err = s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: 9999, To: "x@example.com"})
 	mustCode(t, err, attest.ENOTFOUND)
 
-	// Its due date moved: the entry names the date it had.
-	size, _ = s.LedgerSize(ctx)
-	was := moved.Due
-	redated, err := s.RedateChecklistItem(ctx, ch, attest.ChecklistRedated{Item: made[0].ID, To: "2026-04-15", Because: "the end date is now 2026-04-14"})
-	if err != nil || redated.Due != "2026-04-15" || redated.AssigneeID != 4 || redated.Entry != moved.Entry {
-		t.Fatalf("redated: %+v, %v", redated, err)
-	}
-	var rd attest.ChecklistRedated
-	readEntry(t, s, size, attest.EntryChecklistItemRedated, &rd)
-	if rd.Item != made[0].ID || rd.From != was || rd.To != "2026-04-15" || rd.Because == "" {
-		t.Fatalf("redate entry: %+v (was due %s)", rd, was)
-	}
-	_, err = s.RedateChecklistItem(ctx, ch, attest.ChecklistRedated{Item: 9999, To: "2026-04-15"})
-	mustCode(t, err, attest.ENOTFOUND)
+	testMoveKeepsAssignment(t, s, got, moved)
 	size, _ = s.LedgerSize(ctx)
 	done, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: made[0].ID, On: "2026-03-30", By: 3, ByName: "Ops", Evidence: 0, Note: "cleared"})
 	if err != nil {
@@ -104,8 +91,6 @@ func testChecklists(t *testing.T, s attest.Store) {
 	_, err = s.ChecklistItem(ctx, 9999)
 	mustCode(t, err, attest.ENOTFOUND)
 	_, err = s.AssignChecklistItem(ctx, ch, attest.ChecklistAssigned{Item: made[0].ID, To: "x@example.com"})
-	mustCode(t, err, attest.ECONFLICT)
-	_, err = s.RedateChecklistItem(ctx, ch, attest.ChecklistRedated{Item: made[0].ID, To: "2026-05-01"})
 	mustCode(t, err, attest.ECONFLICT)
 	if all, _ := s.ChecklistItems(ctx, 0); len(all) != 2 || all[0].AssigneeID != 4 {
 		t.Fatalf("every item: %+v", all)
@@ -152,5 +137,35 @@ func testRosterMoves(t *testing.T, s attest.Store, dee attest.Person, made []att
 	}
 	if it, _ := s.ChecklistItem(ctx, made[1].ID); it.Due != "2026-05-08" {
 		t.Fatalf("a refused change moved an item: due %s", it.Due)
+	}
+}
+
+// testMoveKeepsAssignment: an assigned item moved with its person's date
+// keeps its assignee, and the move's entry names the date it had; a move
+// of no item writes nothing.
+func testMoveKeepsAssignment(t *testing.T, s attest.Store, people []attest.Person, moved *attest.ChecklistItem) {
+	// Its due date moved with its person's date: the move keeps the
+	// assignment, and its entry names the date it had.
+	size, _ := s.LedgerSize(ctx)
+	was := moved.Due
+	w, err := s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{People: people,
+		Moves: []attest.ChecklistRedated{{Item: moved.ID, To: "2026-04-15", Because: "the end date is now 2026-04-14"}}})
+	if err != nil || len(w.Moved) != 1 {
+		t.Fatalf("redated: %+v, %v", w, err)
+	}
+	if redated := w.Moved[0]; redated.Due != "2026-04-15" || redated.AssigneeID != 4 || redated.Entry != moved.Entry {
+		t.Fatalf("redated: %+v", redated)
+	}
+	var rd attest.ChecklistRedated
+	readEntry(t, s, size+1, attest.EntryChecklistItemRedated, &rd)
+	if rd.Item != moved.ID || rd.From != was || rd.To != "2026-04-15" || rd.Because == "" {
+		t.Fatalf("redate entry: %+v (was due %s)", rd, was)
+	}
+	size, _ = s.LedgerSize(ctx)
+	_, err = s.RecordRoster(ctx, ch, attest.EntryPersonSaved, attest.RosterChange{Source: "entered"}, attest.RosterWrite{People: people,
+		Moves: []attest.ChecklistRedated{{Item: 9999, To: "2026-04-15"}}})
+	mustCode(t, err, attest.ENOTFOUND)
+	if n, _ := s.LedgerSize(ctx); n != size {
+		t.Fatalf("a move of no item wrote %d entries", n-size)
 	}
 }

@@ -59,8 +59,8 @@ type keyData struct {
 }
 
 // enrollKey enrolls a public key: the auditor's own, or one management
-// records for them (fieldwork.EnrollName chooses the name when none is
-// given).
+// records for them (fieldwork.EnrollAuditor chooses whose key it is when no name
+// is given).
 func (s *Server) enrollKey(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	ctx := r.Context()
 	in, err := readFormInput(w, r)

@@ -151,6 +151,9 @@ func (up *multipartUpload) file(bs blob.Store, part *multipart.Part) error {
 			// problem, not the store's.
 			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + body.err.Error()}
 		}
+		if ae, ok := err.(*attest.Error); ok {
+			return &attest.Error{Code: ae.Code, Message: "file " + name + ": " + ae.Message, Hint: ae.Hint}
+		}
 		return err
 	}
 	up.req.Items = append(up.req.Items, it)

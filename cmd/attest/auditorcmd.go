@@ -112,11 +112,11 @@ func (m *Main) enrollInvite(ctx context.Context, d *data, e *attest.Engagement, 
 	if err != nil {
 		return nil, err
 	}
-	name, err := fieldwork.EnrollName(e, as, nil, fieldwork.EnrollRequest{Name: firstArg(args)})
+	a, err := fieldwork.EnrollAuditor(e, as, nil, fieldwork.EnrollRequest{Name: firstArg(args)})
 	if err != nil {
 		return nil, enrollHints(err)
 	}
-	return map[string]string{"engagement": e.ID, "auditor": name, "invite": "/fieldwork/" + e.ID + "/key"}, nil
+	return map[string]string{"engagement": e.ID, "auditor": a.Name, "invite": "/fieldwork/" + e.ID + "/key"}, nil
 }
 
 // keyConfirm is `attest engagement auditor confirm`.

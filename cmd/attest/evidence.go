@@ -15,6 +15,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
@@ -220,7 +221,7 @@ func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string)
 	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return d.db.ReadHashes(ctx, idx) })
 	items := []manifestItem{}
 	for _, e := range list {
-		name := fmt.Sprintf("%d-%s", e.ID, safeName(e.Name))
+		name := fmt.Sprintf("%d-%s", e.ID, evidence.FileName(e.Name))
 		if err := copyVerified(d.blobs, blob.Ref(e.Ref), filepath.Join(out, name)); err != nil {
 			return nil, err
 		}
@@ -246,15 +247,6 @@ func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string)
 		}
 	}
 	return items, nil
-}
-
-func safeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == 0 || r == ':' {
-			return '_'
-		}
-		return r
-	}, s)
 }
 
 // copyVerified copies a blob to path, hashing as it copies, and removes the

@@ -229,7 +229,7 @@ func (m *Main) stageFile(d *data, path string) (evidence.Item, error) {
 	}
 	defer fh.Close()
 	it, err := evidence.Stage(d.blobs, filepath.Base(path), "", fh)
-	if ae, ok := err.(*attest.Error); ok && !strings.Contains(ae.Message, filepath.Base(path)) {
+	if ae, ok := err.(*attest.Error); ok {
 		ae.Message = path + ": " + ae.Message
 	}
 	return it, err

@@ -140,8 +140,8 @@ func TestEvidenceBadInput(t *testing.T) {
 		{[]string{"--control", "AC-06", "--file", "f.txt", "--date", "2026-01-01", "--covers", "2026-01-01..2026-01-02"}, "not both"},
 		{[]string{"--control", "AC-06", "--file", "f.txt", "--file", "big.bin", "--max-size", "1"}, "big.bin: file is larger than the 1 MiB limit"},
 		// Programs are refused here as on the web, by type or by content.
-		{[]string{"--control", "AC-06", "--file", "f.txt", "--file", "setup.exe"}, "file setup.exe: .exe files are programs, not evidence"},
-		{[]string{"--control", "AC-06", "--file", "review.pdf"}, "file review.pdf: a program, not evidence"},
+		{[]string{"--control", "AC-06", "--file", "f.txt", "--file", "setup.exe"}, "setup.exe: .exe files are programs, not evidence"},
+		{[]string{"--control", "AC-06", "--file", "review.pdf"}, "review.pdf: a program, not evidence"},
 	}
 	for _, tt := range tests {
 		r := run(t, dir, "", append([]string{"evidence", "add"}, tt.args...)...)

@@ -163,23 +163,6 @@ func (s *Store) AssignChecklistItem(ctx context.Context, ch attest.Change, a att
 	return s.ChecklistItem(ctx, a.Item)
 }
 
-// RedateChecklistItem moves an item not yet done to another due date,
-// with its ledger entry, in one transaction.
-func (s *Store) RedateChecklistItem(ctx context.Context, ch attest.Change, r attest.ChecklistRedated) (*attest.ChecklistItem, error) {
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := redateItem(ctx, tx, ch, r); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return s.ChecklistItem(ctx, r.Item)
-}
-
 // redateItem moves an open item's due date with its entry (r.From
 // filled in from the row), on tx.
 func redateItem(ctx context.Context, tx *tx, ch attest.Change, r attest.ChecklistRedated) error {
