@@ -87,7 +87,7 @@ type SamplingStore interface {
 type Completeness struct {
 	ID           int64    `json:"id"`
 	PopulationID int64    `json:"population"`
-	Method       string   `json:"method"` // reconciled or control-total
+	Method       string   `json:"method"` // CompletenessReconciled or CompletenessControlTotal
 	AgainstID    int64    `json:"against,omitempty"`
 	ControlTotal int      `json:"control_total,omitempty"`
 	Matched      int      `json:"matched"`
@@ -101,8 +101,19 @@ type Completeness struct {
 	Entry        int64    `json:"ledger_entry"`
 }
 
+// The ways a population is shown complete (Completeness.Method); the
+// store refuses any other.
+const (
+	CompletenessReconciled   = "reconciled"
+	CompletenessControlTotal = "control-total"
+)
+
 // CompletenessStore keeps completeness checks.
 type CompletenessStore interface {
 	AddCompleteness(ctx context.Context, ch Change, c Completeness) (*Completeness, error)
+	// AddCheckedPopulation records a population and, when c is not nil,
+	// its completeness check (c.PopulationID is the new population's) in
+	// one transaction; nothing of either is kept when one is refused.
+	AddCheckedPopulation(ctx context.Context, ch Change, p Population, c *Completeness) (*Population, *Completeness, error)
 	CompletenessChecks(ctx context.Context, populationID int64) ([]Completeness, error)
 }

@@ -169,6 +169,17 @@ type Putter interface {
 // population workflow's record (population.imported), so the auditor
 // draws from it as from any other.
 func RecordPopulation(ctx context.Context, s PopulationsStore, bs Putter, ch attest.Change, actor *attest.User, req PopulationRequest) (*attest.Population, *Extracted, error) {
+	x, p, err := extractRecord(ctx, s, bs, ch, actor, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	saved, err := s.AddPopulation(ctx, ch, *p)
+	return saved, x, err
+}
+
+// extractRecord extracts the population req asks for, for management,
+// stores its CSV and returns the record RecordPopulation keeps of it.
+func extractRecord(ctx context.Context, s PopulationStore, bs Putter, ch attest.Change, actor *attest.User, req PopulationRequest) (*Extracted, *attest.Population, error) {
 	if !attest.Manages(actor) {
 		return nil, nil, forbidden("records populations")
 	}
@@ -198,8 +209,7 @@ func RecordPopulation(ctx context.Context, s PopulationsStore, bs Putter, ch att
 			p.FirstDate, p.LastDate = first.End, last.End
 		}
 	}
-	saved, err := s.AddPopulation(ctx, ch, p)
-	return saved, x, err
+	return x, &p, nil
 }
 
 // Reconciliation is a population checked against the identity
@@ -284,24 +294,10 @@ func (r *Reconciliation) Completeness(population int64, kind string) attest.Comp
 	if kind == Hires {
 		extra, what = r.NoAccount, "hires without an account"
 	}
-	return attest.Completeness{PopulationID: population, Method: "reconciled", Matched: r.Matched, Missing: r.NotOnRoster, Extra: extra,
+	return attest.Completeness{PopulationID: population, Method: attest.CompletenessReconciled, Matched: r.Matched, Missing: r.NotOnRoster, Extra: extra,
 		MissingCount: len(r.NotOnRoster), ExtraCount: len(extra),
 		Note: fmt.Sprintf("reconciled to the identity provider's accounts read by collection %d on %s: %d active accounts of no one on the roster; %d %s",
 			r.Collection, r.At, len(r.NotOnRoster), len(extra), what)}
-}
-
-// CompletenessStore records completeness checks.
-type CompletenessStore interface {
-	AddCompleteness(ctx context.Context, ch attest.Change, c attest.Completeness) (*attest.Completeness, error)
-}
-
-// RecordReconciliation records a reconciliation as the population's
-// completeness check, for management.
-func RecordReconciliation(ctx context.Context, s CompletenessStore, ch attest.Change, actor *attest.User, pop *attest.Population, kind string, r *Reconciliation) (*attest.Completeness, error) {
-	if !attest.Manages(actor) {
-		return nil, forbidden("records completeness checks")
-	}
-	return s.AddCompleteness(ctx, ch, r.Completeness(pop.ID, kind))
 }
 
 // Accounts are an identity provider's accounts as a collection read them
@@ -324,33 +320,31 @@ type Reconciled struct {
 
 // RecordReconciled records the population req asks for (RecordPopulation)
 // and, with accounts, reconciles it to them against the roster
-// (Reconcile) and records the result as its completeness check
-// (RecordReconciliation). Management only. The roster is read before
-// anything is recorded; the population and its check are two writes, so
-// a failure of the second leaves the population recorded without it (the
-// error says so).
+// (Reconcile) and records the result as its completeness check, the
+// population and its check in one transaction. Management only.
 func RecordReconciled(ctx context.Context, s interface {
 	PopulationsStore
-	CompletenessStore
+	AddCheckedPopulation(ctx context.Context, ch attest.Change, p attest.Population, c *attest.Completeness) (*attest.Population, *attest.Completeness, error)
 }, bs Putter, ch attest.Change, actor *attest.User, req PopulationRequest, accounts *Accounts) (*Reconciled, error) {
-	var roster []attest.Person
-	if accounts != nil {
-		var err error
-		if roster, err = s.People(ctx); err != nil {
+	if accounts == nil {
+		pop, x, err := RecordPopulation(ctx, s, bs, ch, actor, req)
+		if err != nil {
 			return nil, err
 		}
+		return &Reconciled{Population: pop, Extracted: x}, nil
 	}
-	pop, x, err := RecordPopulation(ctx, s, bs, ch, actor, req)
+	x, p, err := extractRecord(ctx, s, bs, ch, actor, req)
 	if err != nil {
 		return nil, err
 	}
-	out := &Reconciled{Population: pop, Extracted: x}
-	if accounts == nil {
-		return out, nil
+	roster, err := s.People(ctx)
+	if err != nil {
+		return nil, err
 	}
-	out.Reconciliation = Reconcile(x, roster, accounts.Records, accounts.Collection, accounts.CollectedAt)
-	if out.Completeness, err = RecordReconciliation(ctx, s, ch, actor, pop, x.Kind, out.Reconciliation); err != nil {
-		return nil, fmt.Errorf("population %d is recorded, without its completeness check: %w", pop.ID, err)
+	out := &Reconciled{Extracted: x, Reconciliation: Reconcile(x, roster, accounts.Records, accounts.Collection, accounts.CollectedAt)}
+	check := out.Reconciliation.Completeness(0, x.Kind)
+	if out.Population, out.Completeness, err = s.AddCheckedPopulation(ctx, ch, *p, &check); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -67,10 +67,10 @@ func Reconcile(ctx context.Context, s CompletenessStore, bs Opener, ch attest.Ch
 		if err := reconcileKeys(bs, pop, other, &c); err != nil {
 			return nil, err
 		}
-		c.Method, c.AgainstID = "reconciled", other.ID
+		c.Method, c.AgainstID = attest.CompletenessReconciled, other.ID
 	} else {
 		total := *req.ControlTotal
-		c.Method, c.ControlTotal, c.Matched = "control-total", total, pop.Rows
+		c.Method, c.ControlTotal, c.Matched = attest.CompletenessControlTotal, total, pop.Rows
 		if pop.Rows < total {
 			c.MissingCount = total - pop.Rows
 		} else {

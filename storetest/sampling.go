@@ -164,3 +164,35 @@ func testCompleteness(t *testing.T, s attest.Store) {
 		t.Errorf("checks %+v %v (want %+v)", got, err, c)
 	}
 }
+
+// testCheckedPopulation: a population and its completeness check are
+// written together, or neither is.
+func testCheckedPopulation(t *testing.T, s attest.Store) {
+	pop := attest.Population{ControlID: "AC-04", Ref: "sha256:y", Name: "leavers.csv", Format: "csv", Rows: 2, KeyColumn: "person_id"}
+	alone, none, err := s.AddCheckedPopulation(ctx, ch, pop, nil)
+	if err != nil || none != nil || alone.ID == 0 {
+		t.Fatalf("without a check: %+v %+v %v", alone, none, err)
+	}
+	before, _ := s.LedgerSize(ctx)
+	bad := attest.Completeness{Method: "guessed", Matched: 2}
+	if _, _, err := s.AddCheckedPopulation(ctx, ch, pop, &bad); attest.ErrorCode(err) != attest.EINVALID {
+		t.Fatalf("a check of no known method: %v", err)
+	}
+	if ps, _ := s.Populations(ctx, "AC-04"); len(ps) != 1 {
+		t.Errorf("a refused check left its population: %+v", ps)
+	}
+	if n, _ := s.LedgerSize(ctx); n != before {
+		t.Errorf("a refused check left entries: %d, was %d", n, before)
+	}
+	check := attest.Completeness{PopulationID: 99, Method: attest.CompletenessReconciled, Matched: 1, Extra: []string{"E9"}, ExtraCount: 1}
+	p, c, err := s.AddCheckedPopulation(ctx, ch, pop, &check)
+	if err != nil || c.PopulationID != p.ID || p.ID == alone.ID || c.Entry != p.Entry+1 || c.By != "tester" || c.Missing == nil {
+		t.Fatalf("with its check: %+v %+v %v", p, c, err)
+	}
+	if got, err := s.CompletenessChecks(ctx, p.ID); err != nil || len(got) != 1 || !cmp.Equal(got[0], *c) {
+		t.Errorf("checks %+v %v (want %+v)", got, err, c)
+	}
+	if got, _ := s.CompletenessChecks(ctx, alone.ID); len(got) != 0 {
+		t.Errorf("the population without a check has %+v", got)
+	}
+}

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Training", testTraining},
 		{"PortalLinks", testPortalLinks},
 		{"Completeness", testCompleteness},
+		{"CheckedPopulation", testCheckedPopulation},
 		{"Documents", testDocuments},
 		{"BlobRefs", testBlobRefs},
 		{"Users", testUsers},

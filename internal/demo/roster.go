@@ -278,20 +278,12 @@ func (b *builder) emailOf(id int64) string {
 func (b *builder) hiresAndLeavers(ctx context.Context, e *attest.Engagement, col *Collection) error {
 	priya := b.users["Priya Raman"]
 	ch := attest.Change{Actor: priya.Name, At: b.Now()}
-	roster, err := b.Store.People(ctx)
-	if err != nil {
-		return err
-	}
 	for _, kind := range []string{people.Hires, people.Leavers} {
-		pop, x, err := people.RecordPopulation(ctx, b.Store, b.Blobs, ch, priya, people.PopulationRequest{Engagement: e.ID, Kind: kind})
-		if err != nil {
-			return err
+		var accounts *people.Accounts
+		if col != nil {
+			accounts = &people.Accounts{Collection: col.Evidence, CollectedAt: col.CollectedAt, Records: col.Records}
 		}
-		if col == nil {
-			continue
-		}
-		r := people.Reconcile(x, roster, col.Records, col.Evidence, col.CollectedAt)
-		if _, err := people.RecordReconciliation(ctx, b.Store, ch, priya, pop, kind, r); err != nil {
+		if _, err := people.RecordReconciled(ctx, b.Store, b.Blobs, ch, priya, people.PopulationRequest{Engagement: e.ID, Kind: kind}, accounts); err != nil {
 			return err
 		}
 	}

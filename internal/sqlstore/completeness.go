@@ -25,6 +25,20 @@ func (s *Store) AddCompleteness(ctx context.Context, ch attest.Change, c attest.
 	if n == 0 {
 		return nil, attest.Errorf(attest.ENOTFOUND, "no such population: %d", c.PopulationID)
 	}
+	saved, err := addCompleteness(ctx, tx, ch, c)
+	if err != nil {
+		return nil, err
+	}
+	return saved, tx.Commit()
+}
+
+// addCompleteness writes a check of a population that exists, with its
+// entry, inside tx.
+func addCompleteness(ctx context.Context, tx *tx, ch attest.Change, c attest.Completeness) (*attest.Completeness, error) {
+	if c.Method != attest.CompletenessReconciled && c.Method != attest.CompletenessControlTotal {
+		return nil, attest.Errorf(attest.EINVALID, "a completeness check is %s or %s, not %q", attest.CompletenessReconciled, attest.CompletenessControlTotal, c.Method)
+	}
+	var err error
 	if c.ID, err = nextID(ctx, tx, "completeness"); err != nil {
 		return nil, err
 	}
@@ -45,7 +59,7 @@ func (s *Store) AddCompleteness(ctx context.Context, ch attest.Change, c attest.
 	if err != nil {
 		return nil, fmt.Errorf("insert completeness: %w", err)
 	}
-	return &c, tx.Commit()
+	return &c, nil
 }
 
 // CompletenessChecks lists a population's checks (all when populationID is 0).

@@ -103,25 +103,40 @@ func scanPopulation(row interface{ Scan(...any) error }) (*attest.Population, er
 
 // AddPopulation records an imported population.
 func (s *Store) AddPopulation(ctx context.Context, ch attest.Change, p attest.Population) (*attest.Population, error) {
+	saved, _, err := s.AddCheckedPopulation(ctx, ch, p, nil)
+	return saved, err
+}
+
+// AddCheckedPopulation records a population and, when c is not nil, its
+// completeness check, in one transaction: the population's entry, then
+// the check's.
+func (s *Store) AddCheckedPopulation(ctx context.Context, ch attest.Change, p attest.Population, c *attest.Completeness) (*attest.Population, *attest.Completeness, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer tx.Rollback()
 	if p.ID, err = nextID(ctx, tx, "populations"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.ImportedBy, p.ImportedAt = ch.Actor, ch.Stamp()
 	if p.Entry, err = appendEntry(ctx, tx, ch, attest.EntryPopulationAdded, populationRecord(p)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO populations (`+populationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.ControlID, p.Ref, p.Name, p.Format, p.Rows, p.KeyColumn, p.DateColumn, p.FirstDate, p.LastDate, p.Source, p.Query,
 		p.ExtractedBy, p.ExtractedAt, p.ImportedBy, p.ImportedAt, p.Entry)
 	if err != nil {
-		return nil, fmt.Errorf("insert population: %w", err)
+		return nil, nil, fmt.Errorf("insert population: %w", err)
 	}
-	return &p, tx.Commit()
+	if c != nil {
+		check := *c
+		check.PopulationID = p.ID
+		if c, err = addCompleteness(ctx, tx, ch, check); err != nil {
+			return nil, nil, err
+		}
+	}
+	return &p, c, tx.Commit()
 }
 
 // populationRecord is what the ledger keeps of a population: all but its
