@@ -145,6 +145,10 @@ type Reminder struct {
 	System    string `json:"system"`
 	Due       string `json:"due"`
 	Reviewer  string `json:"reviewer"`
+	// To is whom the reminder goes to: the reviewer, or for accounts
+	// without one the address the caller named ("" when it named none:
+	// the accounts are only counted).
+	To        string `json:"to"`
 	Undecided int    `json:"undecided"`
 	Subject   string `json:"subject"`
 	Body      string `json:"body"`
@@ -153,9 +157,10 @@ type Reminder struct {
 // Reminders lists, for the follow-up of open campaigns past their due
 // date, each reviewer with accounts still undecided, with the reminder
 // to send them. Accounts without a reviewer are counted for management
-// as Reviewer "". Management only (the local operator, or a job acting
-// for it); sending is the caller's.
-func Reminders(ctx context.Context, s ReadStore, actor *attest.User, now time.Time) ([]Reminder, error) {
+// as Reviewer "", their reminder addressed to unassigned (when given).
+// Management only (the local operator, or a job acting for it); sending
+// is the caller's.
+func Reminders(ctx context.Context, s ReadStore, actor *attest.User, now time.Time, unassigned string) ([]Reminder, error) {
 	if !attest.Manages(actor) {
 		return nil, forbidden("follows up access reviews")
 	}
@@ -177,9 +182,9 @@ func Reminders(ctx context.Context, s ReadStore, actor *attest.User, now time.Ti
 			if r.Decided >= r.Items {
 				continue
 			}
-			rm := Reminder{Campaign: c.ID, System: c.System, Due: c.Due, Reviewer: r.Reviewer, Undecided: r.Items - r.Decided}
+			rm := Reminder{Campaign: c.ID, System: c.System, Due: c.Due, Reviewer: r.Reviewer, To: r.Reviewer, Undecided: r.Items - r.Decided}
 			if r.ReviewerID == 0 {
-				rm.Reviewer = ""
+				rm.Reviewer, rm.To = "", unassigned
 				rm.Subject = fmt.Sprintf("Access review %d of %s: %d accounts have no reviewer", c.ID, c.System, rm.Undecided)
 				rm.Body = fmt.Sprintf("The access review of %s was due on %s. %d of its accounts have no reviewer yet: assign them, so that they can be decided.\n", c.System, c.Due, rm.Undecided)
 			} else {

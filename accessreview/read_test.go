@@ -70,20 +70,23 @@ func TestReadAndReminders(t *testing.T) {
 	if _, err := accessreview.Decide(ctx, db, ch, f.users["mia@example.com"], nil, id, []accessreview.DecisionInput{{Account: "bo", Decision: "keep"}, {Account: "ana", Decision: "keep"}}); err != nil {
 		t.Fatal(err)
 	}
-	if rs, err := accessreview.Reminders(ctx, db, nil, now); err != nil || len(rs) != 0 {
+	if rs, err := accessreview.Reminders(ctx, db, nil, now, ""); err != nil || len(rs) != 0 {
 		t.Errorf("reminders before the due date: %+v %v", rs, err)
 	}
 	late := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := accessreview.Reminders(ctx, db, f.users["mia@example.com"], late); attest.ErrorCode(err) != attest.EFORBIDDEN {
+	if _, err := accessreview.Reminders(ctx, db, f.users["mia@example.com"], late, ""); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Errorf("a control owner asked for reminders: %v", err)
 	}
-	rs, err := accessreview.Reminders(ctx, db, nil, late)
+	rs, err := accessreview.Reminders(ctx, db, nil, late, "cm@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]int{}
 	for _, r := range rs {
 		got[r.Reviewer] = r.Undecided
+		if r.To != r.Reviewer && !(r.Reviewer == "" && r.To == "cm@example.com") {
+			t.Errorf("a reminder for %q goes to %q", r.Reviewer, r.To)
+		}
 	}
 	if diff := cmp.Diff(map[string]int{"ana@example.com": 1, "olu@example.com": 1}, got); diff != "" {
 		t.Errorf("reminders (-want +got):\n%s", diff)

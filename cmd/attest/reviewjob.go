@@ -61,7 +61,7 @@ func reviewRemindersJob(ctx context.Context, s accessreview.ReadStore, j *attest
 	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
 	}
-	rs, err := accessreview.Reminders(ctx, s, nil, now)
+	rs, err := accessreview.Reminders(ctx, s, nil, now, p.Unassigned)
 	if err != nil {
 		return nil, err
 	}
@@ -75,15 +75,13 @@ func reviewRemindersJob(ctx context.Context, s accessreview.ReadStore, j *attest
 		Unassigned int    `json:"unassigned"`
 	}{Sent: []sent{}}
 	for _, r := range rs {
-		to := r.Reviewer
-		if to == "" {
+		if r.Reviewer == "" {
 			out.Unassigned += r.Undecided
-			if to = p.Unassigned; to == "" {
-				continue
-			}
 		}
-		send(to, r.Subject, r.Body, now)
-		out.Sent = append(out.Sent, sent{To: to, Campaign: r.Campaign, Undecided: r.Undecided})
+		if r.To != "" {
+			send(r.To, r.Subject, r.Body, now)
+			out.Sent = append(out.Sent, sent{To: r.To, Campaign: r.Campaign, Undecided: r.Undecided})
+		}
 	}
 	return json.Marshal(out)
 }
