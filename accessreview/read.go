@@ -141,10 +141,10 @@ func Read(ctx context.Context, s ReadStore, actor *attest.User, sc Scope, campai
 // Reminder is a reviewer with accounts still to decide in an open
 // campaign past its due date, and the message that reminds them.
 type Reminder struct {
-	Campaign  int64  `json:"campaign"`
-	System    string `json:"system"`
-	Due       string `json:"due"`
-	Reviewer  string `json:"reviewer"`
+	Campaign int64  `json:"campaign"`
+	System   string `json:"system"`
+	Due      string `json:"due"`
+	Reviewer string `json:"reviewer"`
 	// To is whom the reminder goes to: the reviewer, or for accounts
 	// without one the address the caller named ("" when it named none:
 	// the accounts are only counted).
