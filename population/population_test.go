@@ -268,3 +268,44 @@ func TestReconcileListsBounded(t *testing.T) {
 		t.Errorf("matched %d, missing %d listed %d (%s..%s)", c.Matched, c.MissingCount, len(c.Missing), c.Missing[0], c.Missing[len(c.Missing)-1])
 	}
 }
+
+func TestList(t *testing.T) {
+	s, bs := world(t)
+	ctx := context.Background()
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e2"), storetest.Controls(1)); err != nil {
+		t.Fatal(err)
+	}
+	ax := imported(t, s, bs, "ax.csv", "id\n1\n")
+	bx, err := population.Import(ctx, s, bs, ch, nil, population.ImportRequest{Control: "BX-01", File: strings.NewReader("id\n2\n"), Name: "bx.csv", KeyColumn: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(ps []attest.Population, err error) []int64 {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []int64{}
+		for _, p := range ps {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		engagement, control string
+		want                []int64
+	}{
+		{"", "", []int64{ax.ID, bx.ID}},
+		{"e1", "", []int64{ax.ID, bx.ID}},
+		{"e2", "", []int64{ax.ID}},
+		{"e2", "bx-01", []int64{}},
+		{"", " bx-01", []int64{bx.ID}},
+	} {
+		if got := ids(population.List(ctx, s, c.engagement, c.control)); !cmp.Equal(got, c.want) {
+			t.Errorf("List(%q, %q) = %v, want %v", c.engagement, c.control, got, c.want)
+		}
+	}
+	if _, err := population.List(ctx, s, "e9", ""); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("an unknown engagement: %v", err)
+	}
+}

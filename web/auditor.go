@@ -12,6 +12,7 @@ import (
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/population"
 )
 
 // The auditor's workspace: populations with their provenance, seeded
@@ -26,30 +27,6 @@ var auditorOnly = []string{attest.RoleAuditor}
 
 func (s *Server) engagementOf(r *http.Request) (*attest.Engagement, error) {
 	return s.cfg.Store.Engagement(r.Context(), r.PathValue("id"))
-}
-
-// populationsOf lists the populations of an engagement's controls (of one
-// control when control is set).
-func (s *Server) populationsOf(ctx context.Context, e *attest.Engagement, control string) ([]attest.Population, error) {
-	ctls, err := s.cfg.Store.Controls(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	ids := map[string]bool{}
-	for _, c := range ctls {
-		ids[c.ID] = true
-	}
-	ps, err := s.cfg.Store.Populations(ctx, control)
-	if err != nil {
-		return nil, err
-	}
-	out := []attest.Population{}
-	for _, p := range ps {
-		if ids[p.ControlID] {
-			out = append(out, p)
-		}
-	}
-	return out, nil
 }
 
 // fieldworkAct runs one of the fieldwork workflows for u, once the handler
@@ -158,7 +135,7 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	pops, err := s.populationsOf(ctx, e, "")
+	pops, err := population.List(ctx, s.cfg.Store, e.ID, "")
 	if err != nil {
 		return err
 	}
@@ -281,7 +258,7 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	pops, err := s.populationsOf(ctx, e, c.ID)
+	pops, err := population.List(ctx, s.cfg.Store, e.ID, c.ID)
 	if err != nil {
 		return err
 	}
@@ -376,7 +353,7 @@ func (s *Server) apiPopulations(w http.ResponseWriter, r *http.Request, _ *attes
 	if err != nil {
 		return err
 	}
-	ps, err := s.populationsOf(r.Context(), e, strings.ToUpper(r.URL.Query().Get("control")))
+	ps, err := population.List(r.Context(), s.cfg.Store, e.ID, r.URL.Query().Get("control"))
 	if err != nil {
 		return err
 	}

@@ -170,6 +170,15 @@ func TestPopulationBadInput(t *testing.T) {
 	if r := run(t, dir, "", "population", "import", "--control", "ZZ-9", "--file", "empty.csv", "--key", "id"); r.code != 2 || !strings.Contains(r.stderr, "no such control") {
 		t.Errorf("unknown control: %+v", r)
 	}
+	// --engagement lists its controls' populations; one that is not
+	// there is named.
+	eng := decode[[]map[string]any](t, mustRun(t, dir, "engagement", "list", "--json"))[0]["id"].(string)
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "population", "list", "--engagement", eng, "--json")); len(l) != 3 {
+		t.Errorf("the engagement's populations: %v", l)
+	}
+	if r := run(t, dir, "", "population", "list", "--engagement", "nope"); r.code == 0 || !strings.Contains(r.stderr, "nope") {
+		t.Errorf("an unknown engagement: %+v", r)
+	}
 	mustRun(t, dir, "verify")
 }
 
