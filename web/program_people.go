@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +30,10 @@ func (s *Server) completions() people.Completions { return people.RecordsOf(s.cf
 // rosterPage is the roster with each person's progress.
 type rosterPage struct {
 	Layout
-	R                  *people.RosterView
+	R *people.RosterView
+	// Rows are the people on this page of the table.
+	Rows               []people.Entry
+	Pager              pager
 	Status, Department string
 	Manages            bool
 }
@@ -45,6 +49,7 @@ func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request, u *attest.Us
 		title = "Your reports"
 	}
 	p := &rosterPage{Layout: Layout{Title: title, MainClass: "people", OrgWide: true}, R: v, Status: q.Status, Department: q.Department, Manages: attest.Manages(u)}
+	p.Rows, p.Pager = paged(v.People, r.URL.Query())
 	return s.show(w, r, u, v, "people", p)
 }
 
@@ -267,9 +272,12 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request, u *attest.
 // grouped by person or by control.
 type checklistsPage struct {
 	Layout
-	By     string
+	By string
+	// Groups are the groups of this page's rows (a group may go on over
+	// the next page).
 	Groups []itemGroup
 	Count  int
+	Pager  pager
 }
 
 // itemGroup is the items of one person or one control.
@@ -277,6 +285,8 @@ type itemGroup struct {
 	Key, Label string
 	PersonID   int64
 	Items      []people.ItemStatus
+	// Total is how many items the whole group has, on every page.
+	Total int
 }
 
 func (s *Server) checklistsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -292,8 +302,35 @@ func (s *Server) checklistsPage(w http.ResponseWriter, r *http.Request, u *attes
 	if err != nil {
 		return err
 	}
-	p := &checklistsPage{Layout: Layout{Title: "Checklist items late", MainClass: "people", OrgWide: true}, By: by, Groups: groupItems(its, by), Count: len(its)}
+	p := &checklistsPage{Layout: Layout{Title: "Checklist items late", MainClass: "people", OrgWide: true}, By: by, Count: len(its)}
+	p.Groups, p.Pager = pagedGroups(groupItems(its, by), r.URL.Query())
 	return s.show(w, r, u, map[string]any{"items": its}, "checklists", p)
+}
+
+// pagedGroups is the page of the groups' rows the query asks for, as
+// groups again: the rows are the groups' items one after another, so a
+// long group goes on over the next page.
+func pagedGroups(groups []itemGroup, q url.Values) ([]itemGroup, pager) {
+	type row struct {
+		group int
+		item  people.ItemStatus
+	}
+	var rows []row
+	for i, g := range groups {
+		for _, it := range g.Items {
+			rows = append(rows, row{i, it})
+		}
+	}
+	window, p := paged(rows, q)
+	var out []itemGroup
+	for i, x := range window {
+		if i == 0 || window[i-1].group != x.group {
+			g := groups[x.group]
+			out = append(out, itemGroup{Key: g.Key, Label: g.Label, PersonID: g.PersonID, Total: len(g.Items)})
+		}
+		out[len(out)-1].Items = append(out[len(out)-1].Items, x.item)
+	}
+	return out, p
 }
 
 // groupItems groups items by person or by each control they serve, in

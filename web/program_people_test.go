@@ -257,3 +257,71 @@ func TestProgramAcknowledgementsAndTraining(t *testing.T) {
 		t.Errorf("the control owner is offered the acknowledgements page")
 	}
 }
+
+// TestLongTablesPaged: the roster and the late checklist items show
+// rowsShown rows a page, with links to the pages around; every row is on
+// exactly one page; the JSON twins answer every row.
+func TestLongTablesPaged(t *testing.T) {
+	f := setupAt(t, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	const n = 450
+	var csv strings.Builder
+	csv.WriteString("email,name,status,start,in_scope\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "p%03d@example.org,Person %03d,active,2026-04-01,true\n", i, i)
+	}
+	if _, err := people.Import(ctx, f.store, ch, nil, people.ImportRequest{Name: "roster.csv", Data: []byte(csv.String())}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for page, want := range map[int]string{1: "1–200 of 450", 2: "201–400 of 450", 3: "401–450 of 450", 9: "401–450 of 450"} {
+		body := f.page(t, attest.RoleCompliance, fmt.Sprintf("/program/people?page=%d&status=active", page))
+		mustContain(t, fmt.Sprintf("roster page %d", page), body, want)
+		if page < 3 && !strings.Contains(body, `rel="next"`) || page >= 3 && strings.Contains(body, `rel="next"`) {
+			t.Errorf("page %d: a next link where there is %s", page, map[bool]string{true: "none", false: "one"}[page >= 3])
+		}
+		if page > 1 && !strings.Contains(body, "status=active") {
+			t.Errorf("page %d: the links lose the filter", page)
+		}
+		if page == 9 {
+			continue
+		}
+		for i := range n {
+			if strings.Contains(body, fmt.Sprintf(">Person %03d<", i)) {
+				seen[fmt.Sprint(i)]++
+			}
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("the pages show %d of %d people", len(seen), n)
+	}
+	for k, c := range seen {
+		if c != 1 {
+			t.Errorf("person %s on %d pages", k, c)
+		}
+	}
+	var v people.RosterView
+	if _, body := f.get(t, attest.RoleCompliance, "/api/v1/people"); json.Unmarshal([]byte(body), &v) != nil || len(v.People) != n {
+		t.Errorf("the JSON roster: %d people", len(v.People))
+	}
+
+	// Every hire's onboarding is overdue: more rows than a page.
+	var all struct {
+		Items []people.ItemStatus `json:"items"`
+	}
+	if _, body := f.get(t, attest.RoleCompliance, "/api/v1/checklists"); json.Unmarshal([]byte(body), &all) != nil || len(all.Items) <= 2*rowsShown {
+		t.Fatalf("the JSON checklist items: %d", len(all.Items))
+	}
+	rows := 0
+	for page := 1; ; page++ {
+		body := f.page(t, attest.RoleCompliance, fmt.Sprintf("/program/checklists?page=%d", page))
+		rows += strings.Count(body, "<tr") - strings.Count(body, "<tr><th>")
+		if !strings.Contains(body, `rel="next"`) {
+			mustContain(t, "the last page of items", body, fmt.Sprintf(" of %d", len(all.Items)))
+			break
+		}
+	}
+	if rows != len(all.Items) {
+		t.Errorf("the pages show %d item rows of %d", rows, len(all.Items))
+	}
+}
