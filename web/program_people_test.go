@@ -305,6 +305,18 @@ func TestLongTablesPaged(t *testing.T) {
 		t.Errorf("the JSON roster: %d people", len(v.People))
 	}
 
+	// Training lists every in-scope person, a page at a time.
+	people3 := 0
+	for page := 1; page <= 3; page++ {
+		body := f.page(t, attest.RoleCompliance, fmt.Sprintf("/program/training?page=%d", page))
+		people3 += strings.Count(body, ">Person ")
+		mustContain(t, fmt.Sprintf("training page %d", page), body, fmt.Sprintf("%d–%d of 450", (page-1)*200+1, min(page*200, 450)))
+	}
+	if people3 != n {
+		t.Errorf("the training pages show %d people of %d", people3, n)
+	}
+	mustContain(t, "acknowledgements, no policy asked", f.page(t, attest.RoleCompliance, "/program/acknowledgements"), "No one on the roster is asked")
+
 	// Every hire's onboarding is overdue: more rows than a page.
 	var all struct {
 		Items []people.ItemStatus `json:"items"`
