@@ -16,9 +16,6 @@ import (
 	"github.com/attest-dev/attest/internal/units"
 )
 
-// evidenceShown bounds the browse page; the API lists everything.
-const evidenceShown = 300
-
 // controlIDs lists every engagement's control IDs, sorted.
 func (s *Server) controlIDs(r *http.Request) ([]string, error) {
 	views, _, err := s.dashboardViews(r.Context())
@@ -55,24 +52,21 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, u *attest.
 		return err
 	}
 	evs = scope(r.Context()).EvidenceList(evs)
-	total := len(evs)
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].ID > evs[j].ID })
-	if len(evs) > evidenceShown {
-		evs = evs[:evidenceShown]
-	}
-	return s.render(w, r, "evidence", u, &evidenceData{Layout: Layout{Title: "Evidence"}, Control: control, Controls: ids, Items: evs, Total: total,
-		Shown: len(evs), CanUpload: s.may(u, "GET", "/evidence/upload")})
+	d := &evidenceData{Layout: Layout{Title: "Evidence"}, Control: control, Controls: ids, CanUpload: s.may(u, "GET", "/evidence/upload")}
+	d.Items, d.Pager = paged(evs, r.URL.Query())
+	return s.render(w, r, "evidence", u, d)
 }
 
-// evidenceData is the evidence list: the newest items (Shown of Total),
-// for one control or all the account may see.
+// evidenceData is the evidence list, newest first, a page at a time (the
+// API lists everything): for one control or all the account may see.
 type evidenceData struct {
 	Layout
-	Control      string
-	Controls     []string
-	Items        []attest.Evidence
-	Shown, Total int
-	CanUpload    bool
+	Control   string
+	Controls  []string
+	Items     []attest.Evidence
+	Pager     pager
+	CanUpload bool
 }
 
 // uploadData is the upload form: the controls to choose from, the one

@@ -664,3 +664,25 @@ func TestStateRecheck(t *testing.T) {
 		t.Error("without StateRecheck the state was not read again")
 	}
 }
+
+// TestEvidencePaged: the evidence page lists every item, newest first,
+// a page at a time; before, it showed the newest 300 and no more.
+func TestEvidencePaged(t *testing.T) {
+	f := setupAt(t, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	evs := make([]attest.Evidence, 450)
+	for i := range evs {
+		evs[i] = attest.Evidence{Ref: fmt.Sprintf("sha256:%064x", i), Size: 1, Name: fmt.Sprintf("item-%03d.pdf", i), MediaType: "application/pdf",
+			Controls: []string{"AX-01"}, Date: "2026-03-01", Method: attest.MethodUpload}
+	}
+	if _, err := f.store.AddEvidence(ctx, ch, evs); err != nil {
+		t.Fatal(err)
+	}
+	first := f.page(t, attest.RoleCompliance, "/evidence")
+	last := f.page(t, attest.RoleCompliance, "/evidence?page=3")
+	mustContain(t, "the first page", first, "item-449.pdf", "1–200 of 450", `rel="next"`)
+	mustContain(t, "the last page", last, "item-000.pdf", "401–450 of 450", `rel="prev"`)
+	if strings.Contains(first, "item-000.pdf") || strings.Contains(last, "item-449.pdf") {
+		t.Error("an item on the wrong page")
+	}
+}
