@@ -1,11 +1,13 @@
 package accessreview
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/xuri/excelize/v2"
@@ -88,4 +90,37 @@ func cells(row []string) []any {
 		out[i] = excelize.Cell{Value: v}
 	}
 	return out
+}
+
+// Export is a campaign's accounts and decisions as the reader may read
+// them (Read), to write in one format.
+type Export struct {
+	View *View
+	// Format is csv or xlsx; MediaType and Name (access-review-N.FORMAT)
+	// are the file's.
+	Format, MediaType, Name string
+	write                   func(io.Writer, *attest.Campaign, []attest.ReviewItem) error
+}
+
+// Render writes the export.
+func (x *Export) Render(w io.Writer) error { return x.write(w, &x.View.Campaign, x.View.Items) }
+
+// Exporting reads what actor may read of the campaign (Read) for an
+// export in format: csv (the default, any case) or xlsx.
+func Exporting(ctx context.Context, s ReadStore, actor *attest.User, sc Scope, campaign int64, format string, now time.Time) (*Export, error) {
+	x := &Export{Format: strings.ToLower(strings.TrimSpace(format))}
+	switch x.Format {
+	case "", "csv":
+		x.Format, x.MediaType, x.write = "csv", "text/csv; charset=utf-8", WriteCSV
+	case "xlsx":
+		x.MediaType, x.write = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", WriteXLSX
+	default:
+		return nil, attest.Errorf(attest.EINVALID, "format: %q is not csv or xlsx", format)
+	}
+	v, err := Read(ctx, s, actor, sc, campaign, now)
+	if err != nil {
+		return nil, err
+	}
+	x.View, x.Name = v, fmt.Sprintf("access-review-%d.%s", campaign, x.Format)
+	return x, nil
 }

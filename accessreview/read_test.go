@@ -1,6 +1,9 @@
 package accessreview_test
 
 import (
+	"bytes"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +93,38 @@ func TestReadAndReminders(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]int{"ana@example.com": 1, "olu@example.com": 1}, got); diff != "" {
 		t.Errorf("reminders (-want +got):\n%s", diff)
+	}
+}
+
+// TestExporting: the export holds what the reader may read, in the
+// format asked (csv by default, any case), named for the campaign.
+func TestExporting(t *testing.T) {
+	f := setup(t)
+	db, id := f.db, f.c.ID
+	if _, err := accessreview.Assign(ctx, db, ch, nil, id, accessreview.AssignRequest{Owner: "olu@example.com", ByManager: true}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 4, 2, 0, 0, 0, 0, time.UTC)
+	x, err := accessreview.Exporting(ctx, db, nil, nil, id, "", now)
+	if err != nil || x.Format != "csv" || !strings.HasPrefix(x.MediaType, "text/csv") || x.Name != fmt.Sprintf("access-review-%d.csv", id) {
+		t.Fatalf("the default: %+v %v", x, err)
+	}
+	var b bytes.Buffer
+	if err := x.Render(&b); err != nil || strings.Count(b.String(), "\n") != 5 {
+		t.Errorf("management's CSV: %q %v", b.String(), err)
+	}
+	mine, err := accessreview.Exporting(ctx, db, f.users["mia@example.com"], nil, id, " XLSX", now)
+	if err != nil || mine.Format != "xlsx" || len(mine.View.Items) != 2 || !strings.HasSuffix(mine.Name, ".xlsx") {
+		t.Fatalf("a reviewer's workbook: %+v %v", mine, err)
+	}
+	b.Reset()
+	if err := mine.Render(&b); err != nil || !bytes.HasPrefix(b.Bytes(), []byte("PK")) {
+		t.Errorf("the workbook: %d bytes, %v", b.Len(), err)
+	}
+	if _, err := accessreview.Exporting(ctx, db, nil, nil, id, "pdf", now); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "format") {
+		t.Errorf("a pdf: %v", err)
+	}
+	if _, err := accessreview.Exporting(ctx, db, &attest.User{ID: 99, Role: "employee"}, nil, id, "csv", now); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("an employee: %v", err)
 	}
 }

@@ -146,29 +146,15 @@ func (s *Server) reviewExport(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	format := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("format")))
-	if format == "" {
-		format = "csv"
-	}
-	if format != "csv" && format != "xlsx" {
-		return fieldError("format", "%q: csv or xlsx", format)
-	}
-	v, err := accessreview.Read(r.Context(), s.cfg.Store, u, scope(r.Context()), id, s.cfg.Now())
+	x, err := accessreview.Exporting(r.Context(), s.cfg.Store, u, scope(r.Context()), id, r.URL.Query().Get("format"), s.cfg.Now())
 	if err != nil {
 		return err
 	}
 	var b bytes.Buffer
-	ct := "text/csv; charset=utf-8"
-	if format == "csv" {
-		err = accessreview.WriteCSV(&b, &v.Campaign, v.Items)
-	} else {
-		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		err = accessreview.WriteXLSX(&b, &v.Campaign, v.Items)
-	}
-	if err != nil {
+	if err := x.Render(&b); err != nil {
 		return err
 	}
-	download(w, ct, fmt.Sprintf("access-review-%d.%s", id, format), "", b.Bytes())
+	download(w, x.MediaType, x.Name, "", b.Bytes())
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -458,22 +457,15 @@ func (m *Main) reviewExport() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				write := map[string]func(io.Writer, *attest.Campaign, []attest.ReviewItem) error{"csv": accessreview.WriteCSV, "xlsx": accessreview.WriteXLSX}[strings.ToLower(format)]
-				if write == nil {
-					return attest.Errorf(attest.EINVALID, "format: %q is not csv or xlsx", format)
+				x, err := accessreview.Exporting(ctx, d.db, nil, nil, id, format, m.Now())
+				if err != nil {
+					return err
 				}
-				if format == "xlsx" && output == "" {
+				if x.Format == "xlsx" && output == "" {
 					return attest.Errorf(attest.EINVALID, "a workbook is written to a file: give -o FILE")
 				}
-				c, err := d.db.Campaign(ctx, id)
-				if err != nil {
-					return err
-				}
-				items, err := d.db.ReviewItems(ctx, id)
-				if err != nil {
-					return err
-				}
-				wrote, err := m.writeOut(output, func(w io.Writer) error { return write(w, c, items) })
+				items := x.View.Items
+				wrote, err := m.writeOut(output, x.Render)
 				if err != nil || !wrote {
 					return err
 				}
