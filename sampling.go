@@ -101,12 +101,20 @@ type Completeness struct {
 	Entry        int64    `json:"ledger_entry"`
 }
 
-// The ways a population is shown complete (Completeness.Method); the
-// store refuses any other.
+// The ways a population is shown complete (Completeness.Method).
 const (
 	CompletenessReconciled   = "reconciled"
 	CompletenessControlTotal = "control-total"
 )
+
+// Check refuses a completeness check of no known method; every store
+// asks it before keeping one.
+func (c Completeness) Check() error {
+	if c.Method != CompletenessReconciled && c.Method != CompletenessControlTotal {
+		return Errorf(EINVALID, "a completeness check is %s or %s, not %q", CompletenessReconciled, CompletenessControlTotal, c.Method)
+	}
+	return nil
+}
 
 // CompletenessStore keeps completeness checks.
 type CompletenessStore interface {

@@ -87,7 +87,7 @@ func TestReadAndReminders(t *testing.T) {
 	got := map[string]int{}
 	for _, r := range rs {
 		got[r.Reviewer] = r.Undecided
-		if r.To != r.Reviewer && !(r.Reviewer == "" && r.To == "cm@example.com") {
+		if r.To != r.Reviewer {
 			t.Errorf("a reminder for %q goes to %q", r.Reviewer, r.To)
 		}
 	}
@@ -126,5 +126,18 @@ func TestExporting(t *testing.T) {
 	}
 	if _, err := accessreview.Exporting(ctx, db, &attest.User{ID: 99, Role: "employee"}, nil, id, "csv", now); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Errorf("an employee: %v", err)
+	}
+}
+
+// TestRemindersUnassigned: accounts without a reviewer are one reminder
+// to the address named, or to no one when none is.
+func TestRemindersUnassigned(t *testing.T) {
+	f := setup(t)
+	late := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	for _, to := range []string{"cm@example.com", ""} {
+		rs, err := accessreview.Reminders(ctx, f.db, nil, late, to)
+		if err != nil || len(rs) != 1 || rs[0].Reviewer != "" || rs[0].To != to || rs[0].Undecided != 4 || !strings.Contains(rs[0].Subject, "no reviewer") {
+			t.Errorf("unassigned_to %q: %+v %v", to, rs, err)
+		}
 	}
 }

@@ -278,6 +278,8 @@ type checklistsPage struct {
 	Groups []itemGroup
 	Count  int
 	Pager  pager
+	// Manages: the reader sees every item (management), not only theirs.
+	Manages bool
 }
 
 // itemGroup is the items of one person or one control.
@@ -302,7 +304,7 @@ func (s *Server) checklistsPage(w http.ResponseWriter, r *http.Request, u *attes
 	if err != nil {
 		return err
 	}
-	p := &checklistsPage{Layout: Layout{Title: "Checklist items late", MainClass: "people", OrgWide: true}, By: by, Count: len(its)}
+	p := &checklistsPage{Layout: Layout{Title: "Checklist items late", MainClass: "people", OrgWide: true}, By: by, Count: len(its), Manages: attest.Manages(u)}
 	p.Groups, p.Pager = pagedGroups(groupItems(its, by), r.URL.Query())
 	return s.show(w, r, u, map[string]any{"items": its}, "checklists", p)
 }

@@ -44,13 +44,13 @@ population (a header and no rows) is valid.`,
 	fl.StringVar(&f.by, "extracted-by", "", "who extracted it")
 	fl.StringVar(&f.at, "extracted-at", "", "when it was extracted (YYYY-MM-DD or RFC 3339)")
 	fl.StringVar(&f.format, "format", "", "csv or jsonl (default: from the file name)")
-	var control, eng string
+	var control string
 	list := &cobra.Command{
 		Use:   "list [--control ID] [--engagement ID]",
-		Short: "List populations",
+		Short: "List populations: every engagement's, or with --engagement (or ATTEST_ENGAGEMENT) that engagement's controls'",
 		Args:  cobra.NoArgs,
 		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]attest.Population, error) {
-			return population.List(ctx, d.db, eng, control)
+			return population.List(ctx, d.db, m.cfg.engagement, control)
 		}, func(ps []attest.Population) error {
 			return rows(m.Stdout, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE", ps, func(p attest.Population) []any {
 				return []any{p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name}
@@ -58,7 +58,6 @@ population (a header and no rows) is valid.`,
 		}),
 	}
 	list.Flags().StringVar(&control, "control", "", "only this control's populations")
-	list.Flags().StringVar(&eng, "engagement", "", "only the populations of this engagement's controls (default: every engagement's)")
 	cmd.AddCommand(imp, list, m.populationReconcile(), m.populationShow(), m.populationTest())
 	return cmd
 }

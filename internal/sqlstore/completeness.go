@@ -35,8 +35,8 @@ func (s *Store) AddCompleteness(ctx context.Context, ch attest.Change, c attest.
 // addCompleteness writes a check of a population that exists, with its
 // entry, inside tx.
 func addCompleteness(ctx context.Context, tx *tx, ch attest.Change, c attest.Completeness) (*attest.Completeness, error) {
-	if c.Method != attest.CompletenessReconciled && c.Method != attest.CompletenessControlTotal {
-		return nil, attest.Errorf(attest.EINVALID, "a completeness check is %s or %s, not %q", attest.CompletenessReconciled, attest.CompletenessControlTotal, c.Method)
+	if err := c.Check(); err != nil {
+		return nil, err
 	}
 	var err error
 	if c.ID, err = nextID(ctx, tx, "completeness"); err != nil {
