@@ -6,7 +6,8 @@
 # (bench/portaldata). Each page is fetched ROUNDS times (default 5) with
 # curl; the best and the median are printed. With binaries given, each is
 # measured on its own copy of the same data directory, in turn, in the
-# same run (to compare a change with the commit before it).
+# same run (to compare a change with the commit before it). PAGES names
+# other pages to fetch instead (e.g. PAGES="/program /program/training").
 # Usage: bash bench/roster.sh [ATTEST-BINARY...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,12 +44,14 @@ for bin in "${bins[@]}"; do
   cookie=$(curl -s -o /dev/null -D - --data-urlencode email=admin@example.com --data-urlencode password=harbor-bench-password \
     "http://127.0.0.1:$port/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(attest_session=[^;]*\).*/\1/p')
   [ -n "$cookie" ] || { echo "could not sign in"; exit 1; }
-  for path in /program/people /program/checklists; do
+  for path in ${PAGES:-/program/people /program/checklists}; do
     times=()
     for r in $(seq "$rounds"); do
       times+=("$(curl -fs -o "$work/page" -w '%{time_total}' -H "Cookie: $cookie" "http://127.0.0.1:$port$path")")
     done
-    grep -q 'Person [0-9]' "$work/page" && grep -q ' of [0-9]' "$work/page" || { echo "$path did not list the roster a page at a time"; exit 1; }
+    case $path in /program/people|/program/checklists|/program/training)
+      grep -q 'Person [0-9]' "$work/page" && grep -q ' of [0-9]' "$work/page" || { echo "$path did not list the roster a page at a time"; exit 1; };;
+    esac
     printf '%-36s %-22s best %6.2f s   median %6.2f s   %s bytes\n' "$(basename "$bin")" "$path" \
       "$(printf '%s\n' "${times[@]}" | sort -n | head -1)" "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (rounds + 1) / 2 ))p")" "$(wc -c < "$work/page")"
   done

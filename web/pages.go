@@ -65,8 +65,10 @@ type Layout struct {
 	MainClass      string
 	Flash          string
 	// OrgWide marks a page of the organization as a whole (the
-	// compliance program's): it carries no engagement switcher.
-	OrgWide bool
+	// compliance program's): it carries no engagement switcher, and
+	// ProgramNav, the program's pages the reader may open.
+	OrgWide    bool
+	ProgramNav []navItem
 }
 
 func (l *Layout) layout() *Layout { return l }
@@ -161,6 +163,9 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 		l.Switch = sw
 	}
 	l.User, l.Nav = u, s.nav(u, r.URL.Path)
+	if l.OrgWide {
+		l.ProgramNav = s.links(programItems, u, "")
+	}
 	if l.Flash == "" {
 		l.Flash = s.sessions.PopString(r.Context(), "flash")
 	}

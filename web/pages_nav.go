@@ -31,12 +31,27 @@ var navItems = []navItem{
 	{Label: "Trust center", Path: "/admin/trust"},
 }
 
-func (s *Server) nav(u *attest.User, current string) []navItem {
+// programItems are the compliance program's pages, in its sub-bar's
+// order, shown by the same rule.
+var programItems = []navItem{
+	{Label: "Overview", Path: "/program"},
+	{Label: "Policies", Path: "/program/policies"},
+	{Label: "Access reviews", Path: "/program/reviews"},
+	{Label: "People", Path: "/program/people"},
+	{Label: "Checklists", Path: "/program/checklists"},
+	{Label: "Acknowledgements", Path: "/program/acknowledgements"},
+	{Label: "Training", Path: "/program/training"},
+}
+
+func (s *Server) nav(u *attest.User, current string) []navItem { return s.links(navItems, u, current) }
+
+// links are the items u may open, the one current marked.
+func (s *Server) links(items []navItem, u *attest.User, current string) []navItem {
 	if u == nil {
 		return nil
 	}
 	var out []navItem
-	for _, it := range navItems {
+	for _, it := range items {
 		pattern := it.Path
 		if pattern == "/" {
 			pattern = "/{$}"

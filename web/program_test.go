@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
 	"github.com/attest-dev/attest/policy"
+	"github.com/google/go-cmp/cmp"
 )
 
 // programData adopts two policies (access control: owned by the control
@@ -277,5 +279,34 @@ func TestProgramOverviewAndDashboard(t *testing.T) {
 	wantStatus(t, "the OpenAPI document", resp.StatusCode, body, 200, `"/api/v1/policies/{policy}/approve"`, `"/api/v1/reviews/{review}/decisions"`, `"/api/v1/program"`)
 	if strings.Contains(body, `"/program/policies"`) {
 		t.Errorf("the OpenAPI document lists the HTML pages")
+	}
+}
+
+// TestProgramNav: the program's sub-bar offers each role the pages the
+// route table lets it open, and every page it offers answers 200.
+func TestProgramNav(t *testing.T) {
+	f := setupAt(t, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	link := regexp.MustCompile(`<a href="(/program[^"]*)">`)
+	subnav := regexp.MustCompile(`<p class="subnav">(.*?)</p>`)
+	all := []string{"/program", "/program/policies", "/program/reviews", "/program/people", "/program/checklists", "/program/acknowledgements", "/program/training"}
+	for role, want := range map[string][]string{
+		attest.RoleCompliance: all,
+		attest.RoleAdmin:      all,
+		attest.RoleOwner:      all[:5],
+		attest.RoleViewer:     all[:5],
+		attest.RoleAuditor:    all[:3],
+	} {
+		bar := subnav.FindStringSubmatch(f.page(t, role, "/program"))
+		if bar == nil {
+			t.Fatalf("%s: no sub-bar", role)
+		}
+		var got []string
+		for _, m := range link.FindAllStringSubmatch(bar[1], -1) {
+			got = append(got, m[1])
+			f.page(t, role, m[1])
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s's sub-bar (-want +got):\n%s", role, diff)
+		}
 	}
 }
