@@ -69,6 +69,9 @@ type Layout struct {
 	// ProgramNav, the program's pages the reader may open.
 	OrgWide    bool
 	ProgramNav []navItem
+	// Scoped: the reader reads only what bears on the engagements they
+	// audit (auth.Scope), so an empty list says so.
+	Scoped bool
 }
 
 func (l *Layout) layout() *Layout { return l }
@@ -162,7 +165,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 		}
 		l.Switch = sw
 	}
-	l.User, l.Nav = u, s.nav(u, r.URL.Path)
+	l.User, l.Nav, l.Scoped = u, s.nav(u, r.URL.Path), !scope(r.Context()).All()
 	if l.OrgWide {
 		l.ProgramNav = s.links(programItems, u, "")
 	}

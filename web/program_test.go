@@ -309,4 +309,12 @@ func TestProgramNav(t *testing.T) {
 			t.Errorf("%s's sub-bar (-want +got):\n%s", role, diff)
 		}
 	}
+	// Empty lists: the auditor's is empty of what bears on their
+	// engagements; management is told how to begin.
+	for _, p := range []string{"/program/policies", "/program/reviews"} {
+		mustContain(t, "the auditor's empty "+p, f.page(t, attest.RoleAuditor, p), "that bear on the engagements you audit")
+		if body := f.page(t, attest.RoleCompliance, p); strings.Contains(body, "engagements you audit") || !strings.Contains(body, "<code>attest ") {
+			t.Errorf("management's empty %s:\n%s", p, body)
+		}
+	}
 }
