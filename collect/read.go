@@ -303,3 +303,31 @@ func detectCSV(t []byte) (Format, bool) {
 	}
 	return Format{}, false
 }
+
+// ReadPath reads a folder of export files (ReadDir) or one file (Read).
+// Its errors name path.
+func ReadPath(path string) (*Result, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, pathReason(err))
+	}
+	if st.IsDir() {
+		return ReadDir(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, pathReason(err))
+	}
+	defer f.Close()
+	return Read(path, f)
+}
+
+// pathReason is an error of the file system without the path it names
+// (the caller names it once).
+func pathReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

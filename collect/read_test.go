@@ -197,3 +197,24 @@ func FuzzRead(f *testing.F) {
 		sane(t, res, types...)
 	})
 }
+
+// TestReadPath: a folder is read as ReadDir reads it, a file as Read
+// reads it, and a path that is not there is named once in the error.
+func TestReadPath(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "roster.csv")
+	if err := os.WriteFile(file, []byte("employee_id,email,status\n1,ana@example.com,active\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{dir, file} {
+		res, err := ReadPath(p)
+		if err != nil || len(res.Records) != 1 {
+			t.Errorf("%s: %+v %v", p, res, err)
+		}
+	}
+	missing := filepath.Join(dir, "gone")
+	_, err := ReadPath(missing)
+	if err == nil || err.Error() != missing+": no such file or directory" {
+		t.Errorf("a missing path: %v", err)
+	}
+}

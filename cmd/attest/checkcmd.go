@@ -312,7 +312,7 @@ func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.
 		}
 		meta.Input.From = input
 	case input != "":
-		res, err := readExports(input)
+		res, err := readExports("--input", input)
 		if err != nil {
 			return nil, err
 		}
@@ -383,27 +383,11 @@ func inputDocument(path string) ([]byte, bool) {
 	return b, err == nil
 }
 
-// readExports reads a folder of export files, or one file.
-func readExports(path string) (*collect.Result, error) {
-	st, err := os.Stat(path)
+// readExports reads a folder of export files, or one file, named by flag.
+func readExports(flag, path string) (*collect.Result, error) {
+	res, err := collect.ReadPath(path)
 	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "--input: %v", unwrapPathErr(err))
-	}
-	if st.IsDir() {
-		res, err := collect.ReadDir(path)
-		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%v", err)
-		}
-		return res, nil
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%v", unwrapPathErr(err))
-	}
-	defer fh.Close()
-	res, err := collect.Read(path, fh)
-	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%v", err)
+		return nil, attest.Errorf(attest.EINVALID, "%s %v", flag, err)
 	}
 	return res, nil
 }

@@ -170,3 +170,20 @@ func TestCheckTestAndUserChecks(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestExportsPathNamed: a folder of exports that is not there is named
+// with the flag that gave it (attest collect said --input for --from).
+func TestExportsPathNamed(t *testing.T) {
+	dir := setup(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"collect", "--from", "gone"}, "--from gone: no such file or directory"},
+		{[]string{"check", "run", "--input", "gone", "--no-record"}, "--input gone: no such file or directory"},
+	} {
+		if r := run(t, dir, "", c.args...); r.code != 2 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d %q, want %q", c.args, r.code, r.stderr, c.want)
+		}
+	}
+}

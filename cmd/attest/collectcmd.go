@@ -106,7 +106,7 @@ func (m *Main) collectOnce(ctx context.Context, d *data, source, from, config, l
 		if source == "" {
 			source = "files"
 		}
-		res, err := readExports(from)
+		res, err := readExports("--from", from)
 		if err != nil {
 			return nil, err
 		}
