@@ -144,9 +144,9 @@ func date(v string) (string, string) {
 
 func problem(file string, line int, field, msg string) string {
 	if field == "" {
-		return fmt.Sprintf("%s line %d: %s", file, line, msg)
+		return fmt.Sprintf("%s: line %d: %s", file, line, msg)
 	}
-	return fmt.Sprintf("%s line %d, field %s: %s", file, line, field, msg)
+	return fmt.Sprintf("%s: line %d: %s: %s", file, line, field, msg)
 }
 
 func invalid(file string, line int, field, msg string) error {

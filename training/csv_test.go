@@ -28,15 +28,15 @@ func TestReadCSV(t *testing.T) {
 
 func TestReadCSVErrors(t *testing.T) {
 	cases := []struct{ name, in, want string }{
-		{"empty", "", "t.csv line 1: the file is empty"},
-		{"no course column", "email,completed\na@x.com,2026-01-01\n", "t.csv line 1, field course: no column for it"},
-		{"bad address", "email,course,completed\nnobody,Sec,2026-01-01\n", `t.csv line 2, field email: "nobody" is not an e-mail address`},
-		{"no course", "email,course,completed\na@x.com,,2026-01-01\n", "t.csv line 2, field course: empty"},
-		{"ambiguous date", "email,course,completed\na@x.com,Sec,03/04/2026\n", `t.csv line 2, field completed: "03/04/2026" is not a date: write YYYY-MM-DD`},
-		{"impossible date", "email,course,completed\na@x.com,Sec,2026-02-30\n", "t.csv line 2, field completed"},
-		{"only a header", "email,course,completed\n", "t.csv line 2: no completions after the header"},
-		{"bad quoting", "email,course,completed\na@x.com,\"Sec,2026-01-01\n", "t.csv line 2"},
-		{"second of two", "email,course,completed\na@x.com,Sec,2026-01-01\nb@x.com,Sec,soon\n", "t.csv line 3, field completed"},
+		{"empty", "", "t.csv: line 1: the file is empty"},
+		{"no course column", "email,completed\na@x.com,2026-01-01\n", "t.csv: line 1: course: no column for it"},
+		{"bad address", "email,course,completed\nnobody,Sec,2026-01-01\n", `t.csv: line 2: email: "nobody" is not an e-mail address`},
+		{"no course", "email,course,completed\na@x.com,,2026-01-01\n", "t.csv: line 2: course: empty"},
+		{"ambiguous date", "email,course,completed\na@x.com,Sec,03/04/2026\n", `t.csv: line 2: completed: "03/04/2026" is not a date: write YYYY-MM-DD`},
+		{"impossible date", "email,course,completed\na@x.com,Sec,2026-02-30\n", "t.csv: line 2: completed"},
+		{"only a header", "email,course,completed\n", "t.csv: line 2: no completions after the header"},
+		{"bad quoting", "email,course,completed\na@x.com,\"Sec,2026-01-01\n", "t.csv: line 2"},
+		{"second of two", "email,course,completed\na@x.com,Sec,2026-01-01\nb@x.com,Sec,soon\n", "t.csv: line 3: completed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -57,7 +57,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		rows, err := ReadCSV("f.csv", strings.NewReader(in))
 		if err != nil {
-			if attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(err.Error(), "f.csv line ") {
+			if attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(err.Error(), "f.csv: line ") {
 				t.Fatalf("error %v", err)
 			}
 			return

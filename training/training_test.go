@@ -41,7 +41,7 @@ func TestImport(t *testing.T) {
 	mustCode(t, err, attest.EFORBIDDEN)
 	size, _ := s.LedgerSize(ctx)
 	_, err = training.Import(ctx, s, change(2), nil, "lms.csv", []byte(export+"stranger@example.com,Security,2026-02-02,\n"))
-	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "lms.csv line 4, field email: no one on the roster has the address stranger@example.com") {
+	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "lms.csv: line 4: email: no one on the roster has the address stranger@example.com") {
 		t.Fatalf("unknown address: %v", err)
 	}
 	if n, _ := s.LedgerSize(ctx); n != size {

@@ -55,7 +55,7 @@ func TestAckAndTrainingCommands(t *testing.T) {
 
 	export := filepath.Join(dir, "lms.csv")
 	os.WriteFile(export, []byte("Email,Course,Completed At\nperson0@example.com,Security Awareness,2026-01-10\nstranger@example.com,Security Awareness,2026-01-10\n"), 0o644)
-	if r := run(t, dir, "", "training", "import", export); r.code != 2 || !strings.Contains(r.stderr, "lms.csv line 3, field email: no one on the roster has the address stranger@example.com") {
+	if r := run(t, dir, "", "training", "import", export); r.code != 2 || !strings.Contains(r.stderr, "lms.csv: line 3: email: no one on the roster has the address stranger@example.com") {
 		t.Errorf("unknown address: %+v", r)
 	}
 	os.WriteFile(export, []byte("Email,Course,Completed At\nperson0@example.com,Security Awareness,2026-01-10\n"), 0o644)
