@@ -153,6 +153,11 @@ type ChecklistStore interface {
 	// ChecklistItems lists a person's items (every item when person is
 	// 0) by ID.
 	ChecklistItems(ctx context.Context, person int64) ([]ChecklistItem, error)
+	// ChecklistItemsNotDoneOnTime lists the same but for the items
+	// recorded done by their due day (DoneOn on or before Due): those
+	// open, overdue, done late, and those whose completion is judged from
+	// other records (acknowledgements, training).
+	ChecklistItemsNotDoneOnTime(ctx context.Context, person int64) ([]ChecklistItem, error)
 	// ChecklistItem is ENOTFOUND when there is no such item.
 	ChecklistItem(ctx context.Context, id int64) (*ChecklistItem, error)
 	// CompleteChecklistItem records an item done, with its entry; an item

@@ -15,6 +15,7 @@ type ReadStore interface {
 	Person(ctx context.Context, id int64) (*attest.Person, error)
 	PersonByEmail(ctx context.Context, email string) (*attest.Person, error)
 	ChecklistItems(ctx context.Context, person int64) ([]attest.ChecklistItem, error)
+	ChecklistItemsNotDoneOnTime(ctx context.Context, person int64) ([]attest.ChecklistItem, error)
 }
 
 // List is the roster, for management only (it is personal data: the
@@ -145,7 +146,13 @@ func Checklist(ctx context.Context, s ReadStore, c Completions, actor *attest.Us
 		}
 		person = p.ID
 	}
-	its, err := s.ChecklistItems(ctx, person)
+	read := s.ChecklistItems
+	if q.Overdue || q.Late || q.Open {
+		// None of these is an item recorded done on time: leave them in
+		// the store.
+		read = s.ChecklistItemsNotDoneOnTime
+	}
+	its, err := read(ctx, person)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/attest-dev/attest"
+	"github.com/google/go-cmp/cmp"
 )
 
 // testChecklists: the items a roster change creates are written in its
@@ -167,5 +168,49 @@ func testMoveKeepsAssignment(t *testing.T, s attest.Store, people []attest.Perso
 	mustCode(t, err, attest.ENOTFOUND)
 	if n, _ := s.LedgerSize(ctx); n != size {
 		t.Fatalf("a move of no item wrote %d entries", n-size)
+	}
+}
+
+// testItemsNotDoneOnTime: the items recorded done by their due day (on
+// it included) are left out; those done late, open, and those of another
+// person stay as the person filter says.
+func testItemsNotDoneOnTime(t *testing.T, s attest.Store) {
+	item := func(key string) attest.ChecklistItem {
+		return attest.ChecklistItem{Person: "fay@example.com", Checklist: attest.Onboarding, Role: "engineering", Key: key, Title: key, Kind: attest.ItemTask,
+			Controls: []string{"HR-01"}, Owner: "people-ops", Due: "2026-04-10", Rule: "by the start date"}
+	}
+	w, err := s.RecordRoster(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, attest.RosterWrite{
+		People: []attest.Person{{Email: "fay@example.com", Name: "Fay", Kind: attest.PersonEmployee, Status: attest.PersonActive, Start: "2026-04-10", Role: "engineering"}},
+		Items:  []attest.ChecklistItem{item("early"), item("on-the-day"), item("late"), item("open")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, on := range []string{"2026-04-09", "2026-04-10", "2026-04-11"} {
+		if _, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: w.Items[i].ID, On: on, By: 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := func(its []attest.ChecklistItem, err error) []string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, it := range its {
+			out = append(out, it.Key)
+		}
+		return out
+	}
+	if got := keys(s.ChecklistItemsNotDoneOnTime(ctx, w.People[0].ID)); !cmp.Equal(got, []string{"late", "open"}) {
+		t.Errorf("Fay's items not done on time: %v", got)
+	}
+	if got := keys(s.ChecklistItemsNotDoneOnTime(ctx, 0)); !cmp.Equal(got, []string{"late", "open"}) {
+		t.Errorf("everyone's items not done on time: %v", got)
+	}
+	if got := keys(s.ChecklistItemsNotDoneOnTime(ctx, w.People[0].ID+100)); len(got) != 0 {
+		t.Errorf("no one's: %v", got)
+	}
+	if got := keys(s.ChecklistItems(ctx, w.People[0].ID)); len(got) != 4 {
+		t.Errorf("every item of Fay's: %v", got)
 	}
 }

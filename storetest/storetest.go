@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"Policies", testPolicies},
 		{"People", testPeople},
 		{"Checklists", testChecklists},
+		{"ItemsNotDoneOnTime", testItemsNotDoneOnTime},
 		{"Acknowledgements", testAcknowledgements},
 		{"Training", testTraining},
 		{"PortalLinks", testPortalLinks},

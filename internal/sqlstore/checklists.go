@@ -65,6 +65,12 @@ func (s *Store) ChecklistItems(ctx context.Context, person int64) ([]attest.Chec
 	return s.items(ctx, `WHERE person_id = ?`, person)
 }
 
+// ChecklistItemsNotDoneOnTime lists a person's items (every person's when
+// person is 0) but those recorded done by their due day.
+func (s *Store) ChecklistItemsNotDoneOnTime(ctx context.Context, person int64) ([]attest.ChecklistItem, error) {
+	return s.items(ctx, `WHERE (? = 0 OR person_id = ?) AND (done_on = '' OR done_on > due)`, person, person)
+}
+
 // ChecklistItem reads one item.
 func (s *Store) ChecklistItem(ctx context.Context, id int64) (*attest.ChecklistItem, error) {
 	its, err := s.items(ctx, `WHERE id = ?`, id)
