@@ -36,6 +36,7 @@ with open(sys.argv[1], "w") as f:
 PY
 "${bins[0]}" people import --data "$work/data" --since "$month_ago" "$work/roster.csv" > /dev/null
 if [ -n "${DONE:-}" ]; then
+  case $DONE in *[!0-9]*) echo "DONE is a percentage (0 to 100)"; exit 2;; esac
   # A model of an older roster, most of whose items were done on time:
   # DONE percent of the items marked done on their due day by SQL (the
   # ledger no longer matches those rows, which the pages do not read).
@@ -54,7 +55,9 @@ for bin in "${bins[@]}"; do
   for path in ${PAGES:-/program/people /program/checklists}; do
     times=()
     for r in $(seq "$rounds"); do
-      times+=("$(curl -fs -o "$work/page" -w '%{time_total}' -H "Cookie: $cookie" "http://127.0.0.1:$port$path")")
+      t=$(curl -s -o "$work/page" -w '%{http_code} %{time_total}' -H "Cookie: $cookie" "http://127.0.0.1:$port$path")
+      [ "${t%% *}" = 200 ] || { echo "GET $path answered ${t%% *}"; exit 1; }
+      times+=("${t#* }")
     done
     case $path in /program/people|/program/checklists|/program/training)
       grep -qi 'person *[0-9]' "$work/page" && grep -q ' of [0-9]' "$work/page" || { echo "$path did not list the roster a page at a time"; exit 1; };;

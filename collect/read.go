@@ -312,7 +312,11 @@ func ReadPath(path string) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", path, pathReason(err))
 	}
 	if st.IsDir() {
-		return ReadDir(path)
+		res, err := ReadDir(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, pathReason(err))
+		}
+		return res, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -266,7 +266,7 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 	if d != nil && !noRecord {
 		rec = m.cliRecorder(d)
 	}
-	run, err := m.checkRunOnce(ctx, d, s, o, f.ids, input, m.actor(), rec)
+	run, err := m.checkRunOnce(ctx, d, s, o, f.ids, input, "--input", m.actor(), rec)
 	if err != nil {
 		return err
 	}
@@ -297,8 +297,9 @@ func (m *Main) cliRecorder(d *data) recorder {
 
 // checkRunOnce runs the checks over input (or, when input is empty, the
 // latest collections in d) and, when rec is set, records the run as
-// evidence. attest check run and the check-run job both use it.
-func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.Options, ids []string, input, by string, rec recorder) (*check.Run, error) {
+// evidence. attest check run and the check-run job both use it; field
+// is what gave input, for its errors (the flag, or the payload's field).
+func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.Options, ids []string, input, field, by string, rec recorder) (*check.Run, error) {
 	var meta check.Meta
 	var records []collect.Record
 	var in *check.Input
@@ -312,7 +313,7 @@ func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.
 		}
 		meta.Input.From = input
 	case input != "":
-		res, err := readExports("--input", input)
+		res, err := readExports(field, input)
 		if err != nil {
 			return nil, err
 		}
@@ -383,11 +384,12 @@ func inputDocument(path string) ([]byte, bool) {
 	return b, err == nil
 }
 
-// readExports reads a folder of export files, or one file, named by flag.
-func readExports(flag, path string) (*collect.Result, error) {
+// readExports reads a folder of export files, or one file, given by
+// field: a command's flag (--input), or a job payload's field ("input":).
+func readExports(field, path string) (*collect.Result, error) {
 	res, err := collect.ReadPath(path)
 	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s %v", flag, err)
+		return nil, attest.Errorf(attest.EINVALID, "%s %v", field, err)
 	}
 	return res, nil
 }

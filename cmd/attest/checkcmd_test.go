@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"encoding/xml"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
 )
 
 // exports writes a folder of export files: an IAM credential report on
@@ -185,5 +192,23 @@ func TestExportsPathNamed(t *testing.T) {
 		if r := run(t, dir, "", c.args...); r.code != 2 || !strings.Contains(r.stderr, c.want) {
 			t.Errorf("%v: exit %d %q, want %q", c.args, r.code, r.stderr, c.want)
 		}
+	}
+}
+
+// TestJobExportsPathNamed: the collect job names a folder of exports gone
+// by the time it runs by its payload's field, not by the command's flag.
+func TestJobExportsPathNamed(t *testing.T) {
+	dir := setup(t)
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
+	m.cfg.dataDir = filepath.Join(dir, "attest-data")
+	d, err := m.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	gone := filepath.Join(dir, "gone")
+	_, err = m.collectJob(context.Background(), d, &attest.Job{ID: 1, Kind: jobCollect, Payload: json.RawMessage(fmt.Sprintf(`{"from": %q}`, gone))})
+	if want := `"from": ` + gone + ": no such file or directory"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
 	}
 }

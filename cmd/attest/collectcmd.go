@@ -58,7 +58,7 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 		return err
 	}
 	defer d.Close()
-	out, err := m.collectOnce(ctx, d, source, from, config, label, m.cliRecorder(d))
+	out, err := m.collectOnce(ctx, d, source, from, "--from", config, label, m.cliRecorder(d))
 	if err != nil {
 		return err
 	}
@@ -99,14 +99,16 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 }
 
 // collectOnce collects from exports or connectors and records each
-// collection with rec. attest collect and the collect job both use it.
-func (m *Main) collectOnce(ctx context.Context, d *data, source, from, config, label string, rec recorder) ([]check.Collection, error) {
+// collection with rec. attest collect and the collect job both use it;
+// field is what gave from, for its errors (the flag, or the payload's
+// field).
+func (m *Main) collectOnce(ctx context.Context, d *data, source, from, field, config, label string, rec recorder) ([]check.Collection, error) {
 	var snaps []check.Collection
 	if from != "" {
 		if source == "" {
 			source = "files"
 		}
-		res, err := readExports("--from", from)
+		res, err := readExports(field, from)
 		if err != nil {
 			return nil, err
 		}

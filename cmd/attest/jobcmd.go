@@ -306,7 +306,7 @@ func (m *Main) checkRunJob(ctx context.Context, d *data, j *attest.Job) (json.Ra
 	if err != nil {
 		return nil, err
 	}
-	run, err := m.checkRunOnce(ctx, d, s, o, p.Check, p.Input, m.jobChange(j).Actor, m.jobRecorder(d, j))
+	run, err := m.checkRunOnce(ctx, d, s, o, p.Check, p.Input, `"input":`, m.jobChange(j).Actor, m.jobRecorder(d, j))
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func (m *Main) collectJob(ctx context.Context, d *data, j *attest.Job) (json.Raw
 	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
 	}
-	out, err := m.collectOnce(ctx, d, p.Source, p.From, p.Config, p.From, m.jobRecorder(d, j))
+	out, err := m.collectOnce(ctx, d, p.Source, p.From, `"from":`, p.Config, p.From, m.jobRecorder(d, j))
 	if err != nil {
 		return nil, err
 	}

@@ -60,15 +60,22 @@ func insertItems(ctx context.Context, stmts *preparedSet, entry int64, items []a
 // ChecklistItems lists a person's items, or every item when person is 0.
 func (s *Store) ChecklistItems(ctx context.Context, person int64) ([]attest.ChecklistItem, error) {
 	if person == 0 {
-		return s.items(ctx, ``)
+		return s.everyItem(ctx, ``)
 	}
 	return s.items(ctx, `WHERE person_id = ?`, person)
 }
 
+// notDoneOnTime is the condition of the items not recorded done by their
+// due day.
+const notDoneOnTime = `(done_on = '' OR done_on > due)`
+
 // ChecklistItemsNotDoneOnTime lists a person's items (every person's when
 // person is 0) but those recorded done by their due day.
 func (s *Store) ChecklistItemsNotDoneOnTime(ctx context.Context, person int64) ([]attest.ChecklistItem, error) {
-	return s.items(ctx, `WHERE (? = 0 OR person_id = ?) AND (done_on = '' OR done_on > due)`, person, person)
+	if person == 0 {
+		return s.everyItem(ctx, `WHERE `+notDoneOnTime)
+	}
+	return s.items(ctx, `WHERE person_id = ? AND `+notDoneOnTime, person)
 }
 
 // ChecklistItem reads one item.
@@ -84,20 +91,27 @@ func (s *Store) ChecklistItem(ctx context.Context, id int64) (*attest.ChecklistI
 }
 
 func (s *Store) items(ctx context.Context, where string, args ...any) ([]attest.ChecklistItem, error) {
-	out, err := itemsOn(ctx, s.db, where, args...)
+	out, err := itemsOn(ctx, s.db, 0, where, args...)
+	return out, s.wrap(err)
+}
+
+// everyItem reads the items where says across the roster. The rows are
+// counted first: a roster's items run to tens of thousands, and growing
+// the slice as they came copied each item about twice more (a fifth of
+// the roster page's time in a profile).
+func (s *Store) everyItem(ctx context.Context, where string) ([]attest.ChecklistItem, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM checklist_items `+where).Scan(&n); err != nil {
+		return nil, s.wrap(err)
+	}
+	out, err := itemsOn(ctx, s.db, n, where)
 	return out, s.wrap(err)
 }
 
 // itemsOn reads the items where says on q (the store's handle or a
-// transaction). The rows are counted first: a roster's items run to tens
-// of thousands, and growing the slice as they come copied each item
-// about twice more (a fifth of the roster page's time in a profile).
-func itemsOn(ctx context.Context, q querier, where string, args ...any) ([]attest.ChecklistItem, error) {
-	var n int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM checklist_items `+where, args...).Scan(&n); err != nil {
-		return nil, err
-	}
-	return appendRows(ctx, q, make([]attest.ChecklistItem, 0, n), `SELECT `+checklistCols+` FROM checklist_items `+where+` ORDER BY id`, args, func(rows *sql.Rows, it *attest.ChecklistItem) error {
+// transaction), into a slice with room for size.
+func itemsOn(ctx context.Context, q querier, size int, where string, args ...any) ([]attest.ChecklistItem, error) {
+	return appendRows(ctx, q, make([]attest.ChecklistItem, 0, size), `SELECT `+checklistCols+` FROM checklist_items `+where+` ORDER BY id`, args, func(rows *sql.Rows, it *attest.ChecklistItem) error {
 		var controls string
 		if err := rows.Scan(&it.ID, &it.PersonID, &it.Person, &it.Checklist, &it.Role, &it.Key, &it.Title, &it.Kind, &it.Course, &controls, &it.Owner, &it.Assignee, &it.AssigneeID,
 			&it.Due, &it.Rule, &it.Entry, &it.DoneOn, &it.DoneBy, &it.DoneName, &it.Evidence, &it.Note, &it.DoneEntry); err != nil {

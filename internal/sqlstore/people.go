@@ -45,7 +45,7 @@ func (s *Store) RecordRoster(ctx context.Context, ch attest.Change, typ string, 
 		}
 		// Read back inside the transaction: once it commits, the change
 		// is reported as made.
-		its, err := itemsOn(ctx, tx, `WHERE id = ?`, m.Item)
+		its, err := itemsOn(ctx, tx, 1, `WHERE id = ?`, m.Item)
 		if err != nil {
 			return nil, s.wrap(err)
 		}
