@@ -91,6 +91,10 @@ func TestEngagementSwitcher(t *testing.T) {
 		"/":                              "/",
 		"https://elsewhere.example/x":    "/",
 		"//elsewhere.example/controls/x": "/",
+		// An encoded slash decodes to "//0 ", which was written back as
+		// "//0%20": another host (found by FuzzSwitchTarget).
+		"/%2F0 ":                 "/",
+		"/%2Felsewhere.example/": "/%2Felsewhere.example/",
 	} {
 		resp, body := f.get(t, attest.RoleCompliance, "/switch?engagement=e2&page="+urlQuery(page))
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
@@ -131,7 +135,7 @@ func TestEngagementSwitcher(t *testing.T) {
 }
 
 func urlQuery(s string) string {
-	return strings.NewReplacer("%", "%25", "&", "%26", "?", "%3F", "=", "%3D", "/", "%2F", ":", "%3A").Replace(s)
+	return strings.NewReplacer("%", "%25", "&", "%26", "?", "%3F", "=", "%3D", "/", "%2F", ":", "%3A", " ", "%20").Replace(s)
 }
 
 // TestSignInPage: the sign-in page names the product and the organization

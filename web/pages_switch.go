@@ -166,11 +166,13 @@ func (s *Server) switchTarget(ctx context.Context, page, id string) string {
 		return "/fieldwork/" + esc
 	}
 	// Every other page shows the session's engagement: the same page,
-	// without a query that names another one.
+	// without a query that names another one. The path is written again
+	// from its decoded form, so it is checked again: "/%2F0 " decodes to
+	// "//0 " and would be written "//0%20", another host.
 	q := p.Query()
 	q.Del("engagement")
 	p.RawQuery = q.Encode()
-	return p.RequestURI()
+	return localPath(p.RequestURI())
 }
 
 // orgName is the organization's name as its newest description inputs
