@@ -138,8 +138,8 @@ func reason(r string) string {
 // history (events): the day of its latest Implemented event, or "" when it
 // was recorded as implemented and never withdrawn since (in place before
 // the period, as far as Attest knows). When the last such event is a
-// withdrawal or a retirement, the control is not implemented any more:
-// now is false and since is "".
+// withdrawal or a retirement, the control has stopped operating: now is
+// false and since is "".
 func ImplementedSince(events []ControlEvent) (since string, now bool) {
 	now = true
 	for _, ev := range events {
