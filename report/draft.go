@@ -2,10 +2,15 @@ package report
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/internal/atomicfile"
 )
 
 // DraftStore is what Draft reads and keeps documents in.
@@ -27,6 +32,10 @@ type Rendering struct {
 	// not keep it twice. Nil keeps it in the blob store and the ledger
 	// with the request's change.
 	Record func(ctx context.Context, effect string, doc attest.Document, b []byte) (*attest.Document, error)
+	// Folder, when set, is where each file is also written (under its
+	// document's name) before it is kept: made if new, but only inside a
+	// folder that exists, so a typo never makes a tree of folders.
+	Folder string
 }
 
 // DraftRequest asks for a draft of the engagement's report.
@@ -88,9 +97,38 @@ func Draft(ctx context.Context, s DraftStore, bs blob.Store, ch attest.Change, a
 	return out, err
 }
 
+// write writes a rendered file into the folder, when there is one.
+func (r Rendering) write(name string, b []byte) error {
+	if r.Folder == "" {
+		return nil
+	}
+	if err := os.MkdirAll(r.Folder, 0o755); err != nil {
+		return attest.Errorf(attest.EINVALID, "%s: %v", r.Folder, pathReason(err))
+	}
+	path := filepath.Join(r.Folder, name)
+	if err := atomicfile.Write(path, b); err != nil {
+		return err
+	}
+	return nil
+}
+
+// pathReason is a file system error without the path it names.
+func pathReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 func (r Rendering) check() error {
 	if len(r.Formats) == 0 {
 		return invalid("formats", "name at least one of html, pdf, md")
+	}
+	if r.Folder != "" {
+		if parent := filepath.Dir(filepath.Clean(r.Folder)); !isDir(parent) {
+			return attest.Errorf(attest.EINVALID, "%s: the folder %s does not exist", r.Folder, parent)
+		}
 	}
 	if r.Formats["pdf"] && r.Print == nil {
 		return invalid("formats", "PDF needs Chromium, which this server does not run: draft the PDF with attest report build --format pdf")
@@ -116,7 +154,11 @@ func Render(ctx context.Context, s DocumentStore, bs Putter, ch attest.Change, e
 	}
 	var kept []attest.Document
 	keepAs := func(format, mediaType string, b []byte) error {
-		d, err := record(ctx, "render:"+format, attest.Document{EngagementID: engagement, Kind: attest.DocRender, Name: slug + "." + format, MediaType: mediaType, Meta: Meta(doc, format, b)}, b)
+		name := slug + "." + format
+		if err := r.write(name, b); err != nil {
+			return err
+		}
+		d, err := record(ctx, "render:"+format, attest.Document{EngagementID: engagement, Kind: attest.DocRender, Name: name, MediaType: mediaType, Meta: Meta(doc, format, b)}, b)
 		if err == nil {
 			kept = append(kept, *d)
 		}
@@ -142,4 +184,9 @@ func Render(ctx context.Context, s DocumentStore, bs Putter, ch attest.Change, e
 		}
 	}
 	return pages, kept, printErr
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }

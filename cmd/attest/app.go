@@ -12,6 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/catalog"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/spf13/cobra"
 )
 
@@ -270,34 +271,20 @@ func (m *Main) catalog() *catalog.Catalog {
 	return catalog.MustLoad()
 }
 
-const currentEngagementKey = "current_engagement"
-
 // engagement resolves the engagement a command acts on: --engagement, else
 // the current one, else the only one.
 func (m *Main) engagement(ctx context.Context, s attest.Store) (*attest.Engagement, error) {
-	if m.cfg.engagement != "" {
-		return s.Engagement(ctx, m.cfg.engagement)
+	e, err := engagement.Current(ctx, s, m.cfg.engagement)
+	var ae *attest.Error
+	if errors.As(err, &ae) && ae.Hint == "" && m.cfg.engagement == "" {
+		switch {
+		case ae.Message == "no engagement yet":
+			ae.Hint = "run `attest scope`, then `attest engagement create`"
+		case strings.HasPrefix(ae.Message, "several engagements"):
+			ae.Hint = "pass --engagement ID or run `attest engagement use ID`"
+		}
 	}
-	if id, err := s.Setting(ctx, currentEngagementKey); err == nil {
-		return s.Engagement(ctx, id)
-	} else if attest.ErrorCode(err) != attest.ENOTFOUND {
-		return nil, err
-	}
-	all, err := s.Engagements(ctx)
-	if err != nil {
-		return nil, err
-	}
-	switch len(all) {
-	case 0:
-		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no engagement yet", Hint: "run `attest scope`, then `attest engagement create`"}
-	case 1:
-		return &all[0], nil
-	}
-	ids := make([]string, len(all))
-	for i, e := range all {
-		ids[i] = e.ID
-	}
-	return nil, &attest.Error{Code: attest.EINVALID, Message: "several engagements: " + strings.Join(ids, ", "), Hint: "pass --engagement ID or run `attest engagement use ID`"}
+	return e, err
 }
 
 func (m *Main) versionCommand() *cobra.Command {

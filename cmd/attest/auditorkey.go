@@ -14,6 +14,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/internal/atomicfile"
 )
 
 // keySigner signs the auditor's statements with the key file on the
@@ -222,7 +223,7 @@ func writeKey(path, name string, pub ed25519.PublicKey, priv ed25519.PrivateKey)
 		return "", "", err
 	}
 	f.Close()
-	if err := writeFileAtomic(path+".pub", []byte(auditsig.EncodePublic(pub, name))); err != nil {
+	if err := atomicfile.Write(path+".pub", []byte(auditsig.EncodePublic(pub, name))); err != nil {
 		return "", "", err
 	}
 	return auditsig.Fingerprint(pub), path + ".pub", nil

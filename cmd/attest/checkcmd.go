@@ -7,13 +7,12 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/automation"
 	"github.com/attest-dev/attest/check"
-	"github.com/attest-dev/attest/collect"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 )
 
 func (m *Main) checkCommand() *cobra.Command {
@@ -45,54 +44,21 @@ func (f *checkFlags) bind(c *cobra.Command) {
 	c.Flags().StringVar(&f.params, "params", "", "YAML or JSON file of parameter overrides: check ID to name to value (default: check-params.yaml in the data directory, if present)")
 }
 
-// loadChecks loads the built-in checks and the user's, reporting the files
+// checks says which checks a command runs (automation.Checks).
+func (m *Main) checks(f checkFlags) automation.Checks {
+	return automation.Checks{Dir: f.dir, IDs: f.ids, Params: f.params, DefaultParams: filepath.Join(m.cfg.dataDir, "check-params.yaml")}
+}
+
+// checkSetup loads the checks and their parameters, reporting the files
 // that do not load on stderr; the rest still run.
-func (m *Main) loadChecks(f checkFlags) (*check.Set, error) {
-	s := check.Builtin()
-	if f.dir != "" {
-		if err := s.AddDir(f.dir); err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "--checks: %v", unwrapPathErr(err))
-		}
-	}
-	for _, e := range s.Errors {
-		m.warn("check not loaded: " + e.Error())
-	}
-	return s, nil
-}
-
-// checkSetup is what every run of the checks starts from: the checks
-// loaded (loadChecks) and the options with their parameters (checkOptions).
 func (m *Main) checkSetup(f checkFlags) (*check.Set, check.Options, error) {
-	s, err := m.loadChecks(f)
-	if err != nil {
-		return nil, check.Options{}, err
-	}
-	o, err := m.checkOptions(f)
-	return s, o, err
+	s, o, err := m.checks(f).Load(m.Now(), m.warn)
+	return s, o, flagNamed(err)
 }
 
-func (m *Main) checkOptions(f checkFlags) (check.Options, error) {
-	o := check.Options{Now: m.Now()}
-	path := f.params
-	if path == "" {
-		def := filepath.Join(m.cfg.dataDir, "check-params.yaml")
-		if _, err := os.Stat(def); err == nil {
-			path = def
-		}
-	}
-	if path == "" {
-		return o, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return o, attest.Errorf(attest.EINVALID, "--params: %v", unwrapPathErr(err))
-	}
-	var p map[string]map[string]any
-	if err := yaml.Unmarshal(b, &p); err != nil {
-		return o, attest.Errorf(attest.EINVALID, "%s: %v (want a mapping of check ID to parameter name to value)", path, err)
-	}
-	o.Params = p
-	return o, nil
+// flagNamed names a path's error by the flag that gave it.
+func flagNamed(err error) error {
+	return automation.Named(err, func(field string) string { return "--" + field })
 }
 
 func (m *Main) checkList() *cobra.Command {
@@ -102,7 +68,7 @@ func (m *Main) checkList() *cobra.Command {
 		Short: "List the checks: built-in and your own",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := m.loadChecks(f)
+			s, _, err := m.checkSetup(f)
 			if err != nil {
 				return err
 			}
@@ -262,13 +228,13 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 			defer d.Close()
 		}
 	}
-	var rec recorder
-	if d != nil && !noRecord {
-		rec = m.cliRecorder(d)
+	env := m.automation(d)
+	if noRecord {
+		env.Keep = nil
 	}
-	run, err := m.checkRunOnce(ctx, d, s, o, f.ids, input, "--input", m.actor(), rec)
+	run, err := automation.Run(ctx, env, s, o, f.ids, input)
 	if err != nil {
-		return err
+		return flagNamed(err)
 	}
 	if junit != "" {
 		if err := writeReport(junit, func(b *bytes.Buffer) error { return check.WriteJUnit(b, run.Results) }); err != nil {
@@ -283,115 +249,17 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 	return findings(m, run, m.printRun, func(run *check.Run) bool { return run.Summary.Fail > 0 || run.Summary.Errors > 0 })
 }
 
-// recorder keeps bytes as evidence (check.Keep): for a command, or once
-// per effect for a job.
-type recorder = check.Keep
-
-// cliRecorder records evidence for a command.
-func (m *Main) cliRecorder(d *data) recorder {
-	ch := m.change()
-	return func(ctx context.Context, _ string, b []byte, e attest.Evidence) (*attest.Evidence, error) {
-		return m.storeEvidence(ctx, d, ch, b, e)
+// automation is where a command's runs and collections are read from
+// and recorded: d, when there is a data directory.
+func (m *Main) automation(d *data) automation.Env {
+	env := automation.Env{By: m.actor(), Version: version, Now: m.Now(), Getenv: m.Getenv, Warn: m.warn,
+		Progress: func(s string) { m.progress("%s", s) }}
+	if d != nil {
+		env.Store, env.Blobs = d.db, d.blobs
+		env.Keep = automation.KeepEach(d.db, d.blobs, m.change())
+		env.Checkpoint = func(ctx context.Context) error { _, err := d.checkpoint(ctx); return err }
 	}
-}
-
-// checkRunOnce runs the checks over input (or, when input is empty, the
-// latest collections in d) and, when rec is set, records the run as
-// evidence. attest check run and the check-run job both use it; field
-// is what gave input, for its errors (the flag, or the payload's field).
-func (m *Main) checkRunOnce(ctx context.Context, d *data, s *check.Set, o check.Options, ids []string, input, field, by string, rec recorder) (*check.Run, error) {
-	var meta check.Meta
-	var records []collect.Record
-	var in *check.Input
-	var err error
-	switch doc, isDoc := inputDocument(input); {
-	case isDoc:
-		// A check input document (a run's snapshot, or generated): read
-		// straight into the checks' form.
-		if in, _, err = check.ReadDocument(input, doc); err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%v", err)
-		}
-		meta.Input.From = input
-	case input != "":
-		res, err := readExports(field, input)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range res.Problems {
-			m.warn(p.String())
-		}
-		records, meta.Input.From, meta.Input.Problems = res.Records, input, res.Problems
-	default:
-		if d == nil {
-			return nil, attest.Errorf(attest.EINVALID, "no input: give --input, or collect first")
-		}
-		col, left, err := check.LoadLatestCollections(ctx, d.db, d.blobs)
-		if err != nil {
-			return nil, err
-		}
-		for _, w := range left {
-			m.warn(w)
-		}
-		for _, c := range col {
-			records = append(records, c.Records...)
-			meta.Input.Evidence = append(meta.Input.Evidence, c.Evidence)
-			meta.Input.Problems = append(meta.Input.Problems, c.Problems...)
-		}
-		meta.Input.From = "collected"
-	}
-	if in == nil {
-		if in, err = check.NewInput(records); err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%v", err)
-		}
-	}
-	record := d != nil && rec != nil
-	meta.By, meta.Version = by, version
-	m.progress("running %d checks", len(s.Checks))
-	run, snapshot, err := s.Execute(ctx, in, ids, o, meta, record)
-	if err != nil || !record {
-		return run, err
-	}
-	warning, err := check.Record(ctx, d.db, rec, nil, run, snapshot, input != "", m.Now())
-	if err != nil {
-		return nil, err
-	}
-	if warning != "" {
-		m.warn(warning)
-		return run, nil
-	}
-	if _, err := d.checkpoint(ctx); err != nil {
-		return nil, err
-	}
-	return run, nil
-}
-
-// inputDocument reads the --input file when it is a check input document.
-func inputDocument(path string) ([]byte, bool) {
-	if path == "" {
-		return nil, false
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	head := make([]byte, 64)
-	n, _ := f.Read(head)
-	if st, err := f.Stat(); err != nil || st.IsDir() || !bytes.HasPrefix(bytes.TrimLeft(head[:n], " \t\r\n\ufeff"), []byte(collect.InputMarker)) {
-		return nil, false
-	}
-	b, err := os.ReadFile(path)
-	return b, err == nil
-}
-
-// readExports reads a folder of export files, or one file, given by
-// field: a command's flag (--input), or a job payload's field ("input":).
-func readExports(field, path string) (*collect.Result, error) {
-	res, err := collect.ReadPath(path)
-	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s %v", field, err)
-	}
-	return res, nil
+	return env
 }
 
 // outputFolder refuses an output file whose folder does not exist: Attest
@@ -412,7 +280,7 @@ func writeReport(path string, fill func(*bytes.Buffer) error) error {
 	if err := fill(&b); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+	if err := atomicfile.Write(path, b.Bytes()); err != nil {
 		return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
 	}
 	return nil
@@ -443,35 +311,6 @@ func (m *Main) printRun(run *check.Run) error {
 		s.Checks, s.Pass, s.Fail, s.NoData, s.Errors, s.ResourceChecks, run.Input.SHA256[:12])
 	if run.Evidence != nil {
 		m.printf("Recorded as evidence %d.\n", *run.Evidence)
-	}
-	return nil
-}
-
-// storeEvidence writes bytes to the blob store and records one evidence
-// item for them, dated today.
-func (m *Main) storeEvidence(ctx context.Context, d *data, ch attest.Change, b []byte, e attest.Evidence) (*attest.Evidence, error) {
-	if err := m.putEvidence(d, b, &e); err != nil {
-		return nil, err
-	}
-	added, err := d.db.AddEvidence(ctx, ch, []attest.Evidence{e})
-	if err != nil {
-		return nil, err
-	}
-	return &added[0], nil
-}
-
-// putEvidence stores b and fills in e's reference, size and when the
-// control was performed as b records it, and dates e today when it has no
-// date of its own.
-func (m *Main) putEvidence(d *data, b []byte, e *attest.Evidence) error {
-	ref, size, err := d.blobs.Put(bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	e.Ref, e.Size = string(ref), size
-	stampPerformed(e, b)
-	if e.Date == "" {
-		e.Date = m.today().Format(time.DateOnly)
 	}
 	return nil
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/automation"
 	"github.com/attest-dev/attest/collect"
 	"github.com/attest-dev/attest/collect/live"
 	"github.com/spf13/cobra"
@@ -58,9 +56,9 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 		return err
 	}
 	defer d.Close()
-	out, err := m.collectOnce(ctx, d, source, from, "--from", config, label, m.cliRecorder(d))
+	out, err := automation.Collect(ctx, m.automation(d), automation.Collection{Source: source, From: from, Config: config, Label: label})
 	if err != nil {
-		return err
+		return flagNamed(err)
 	}
 	partial := false
 	for _, s := range out {
@@ -96,76 +94,4 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 		return failure{exitFailed}
 	}
 	return nil
-}
-
-// collectOnce collects from exports or connectors and records each
-// collection with rec. attest collect and the collect job both use it;
-// field is what gave from, for its errors (the flag, or the payload's
-// field).
-func (m *Main) collectOnce(ctx context.Context, d *data, source, from, field, config, label string, rec recorder) ([]check.Collection, error) {
-	var snaps []check.Collection
-	if from != "" {
-		if source == "" {
-			source = "files"
-		}
-		res, err := readExports(field, from)
-		if err != nil {
-			return nil, err
-		}
-		relativeTo(res, from)
-		snaps = append(snaps, check.NewCollection(source, label, m.actor(), m.Now(), res))
-	} else {
-		cfg, err := live.LoadConfig(config, m.Getenv)
-		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%v", err)
-		}
-		sources := []string{source}
-		if source == "" {
-			sources = cfg.Configured()
-			if len(sources) == 0 {
-				return nil, &attest.Error{Code: attest.EINVALID, Message: "no connector is configured and no --from folder was given",
-					Hint: "set GITHUB_TOKEN, OKTA_ORG_URL and OKTA_API_TOKEN, or AWS credentials; or read exports with --from DIR"}
-			}
-		}
-		for _, name := range sources {
-			m.progress("collecting from %s", name)
-			res, err := live.Collect(ctx, name, cfg)
-			if err != nil {
-				// Nothing from a connector that failed part-way is kept.
-				return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: err.Error(), Hint: "nothing was recorded for " + name}
-			}
-			snaps = append(snaps, check.NewCollection(name, "connector "+name, m.actor(), m.Now(), res))
-		}
-	}
-	var out []check.Collection
-	for _, s := range snaps {
-		for _, p := range s.Problems {
-			m.warn(p.String())
-		}
-		if err := check.KeepCollection(ctx, d.db, rec, nil, &s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	if _, err := d.checkpoint(ctx); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// relativeTo names each record's and problem's file relative to the folder
-// read, so a collection says the same wherever the folder lives.
-func relativeTo(res *collect.Result, dir string) {
-	rel := func(p string) string {
-		if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") && r != "." {
-			return filepath.ToSlash(r)
-		}
-		return p
-	}
-	for i := range res.Records {
-		res.Records[i].Source = rel(res.Records[i].Source)
-	}
-	for i := range res.Problems {
-		res.Problems[i].File = rel(res.Problems[i].File)
-	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite"
@@ -165,7 +166,7 @@ func (d *data) ensureKeys() error {
 		return err
 	}
 	f.Close()
-	return writeFileAtomic(d.path(publicKeyFile), []byte(pub+"\n"))
+	return atomicfile.Write(d.path(publicKeyFile), []byte(pub+"\n"))
 }
 
 // newKeyName names a new ledger (and its key): attest- and 8 hex digits.
@@ -221,7 +222,7 @@ func (d *data) checkpoint(ctx context.Context) ([]byte, error) {
 		if err := os.MkdirAll(d.path("ledger"), 0o700); err != nil {
 			return nil, err
 		}
-		return signed, writeFileAtomic(d.path(checkpointFile), signed)
+		return signed, atomicfile.Write(d.path(checkpointFile), signed)
 	}, d.m.Now())
 	if err == nil {
 		d.sendToWitnesses(ctx, signed)

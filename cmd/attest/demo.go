@@ -13,6 +13,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
@@ -100,7 +101,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	if err != nil {
 		return hinted(err, attest.ECONFLICT, "already holds engagements", "the demo needs an empty database: pass --db with a new one")
 	}
-	if err := d.db.SetSetting(ctx, currentEngagementKey, sum.Current); err != nil {
+	if err := d.db.SetSetting(ctx, engagement.CurrentKey, sum.Current); err != nil {
 		return err
 	}
 	abs, _ := filepath.Abs(dir)

@@ -73,9 +73,9 @@ fieldwork lag.`,
 					return err
 				}
 				current := ""
-				if _, err := s.Setting(ctx, currentEngagementKey); attest.ErrorCode(err) == attest.ENOTFOUND && len(out) > 0 {
+				if _, err := s.Setting(ctx, engagement.CurrentKey); attest.ErrorCode(err) == attest.ENOTFOUND && len(out) > 0 {
 					current = out[0].Engagement.ID
-					if err := s.SetSetting(ctx, currentEngagementKey, current); err != nil {
+					if err := s.SetSetting(ctx, engagement.CurrentKey, current); err != nil {
 						return err
 					}
 				}
@@ -223,7 +223,7 @@ func (m *Main) engagementList() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			current, _ := d.db.Setting(ctx, currentEngagementKey)
+			current, _ := d.db.Setting(ctx, engagement.CurrentKey)
 			out := []listedEngagement{}
 			for _, e := range all {
 				out = append(out, listedEngagement{e, e.ID == current})
@@ -285,7 +285,7 @@ func (m *Main) engagementUse() *cobra.Command {
 			if err != nil {
 				return madeCurrent{}, err
 			}
-			if err := d.db.SetSetting(ctx, currentEngagementKey, e.ID); err != nil {
+			if err := d.db.SetSetting(ctx, engagement.CurrentKey, e.ID); err != nil {
 				return madeCurrent{}, err
 			}
 			return madeCurrent{e.ID, e}, nil

@@ -16,6 +16,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/evidence"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
@@ -235,14 +236,14 @@ func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string)
 		}
 		b, _ := jsonIndent(p)
 		proof := filepath.Join("proofs", fmt.Sprintf("%d.json", e.ID))
-		if err := writeFileAtomic(filepath.Join(out, proof), b); err != nil {
+		if err := atomicfile.Write(filepath.Join(out, proof), b); err != nil {
 			return nil, err
 		}
 		items = append(items, manifestItem{Evidence: e, File: name, Proof: proof})
 	}
 	b, _ := jsonIndent(items)
 	for name, content := range map[string][]byte{"manifest.json": b, "checkpoint": signed, "ledger.pub": []byte(pub + "\n")} {
-		if err := writeFileAtomic(filepath.Join(out, name), content); err != nil {
+		if err := atomicfile.Write(filepath.Join(out, name), content); err != nil {
 			return nil, err
 		}
 	}

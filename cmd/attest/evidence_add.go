@@ -339,11 +339,3 @@ func evidenceFiles(f addFlags) ([]string, error) {
 	}
 	return paths, nil
 }
-
-// stampPerformed gives evidence Attest records itself (a check run, a
-// collection) the time its content records it was performed.
-func stampPerformed(e *attest.Evidence, b []byte) {
-	if f := evidence.Performed(e.Name, b); e.PerformedOn == "" && !f.When.IsZero() {
-		e.PerformedOn, e.PerformedFrom = f.When.UTC().Format(time.RFC3339), f.From
-	}
-}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/automation"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/collect/live"
 	"github.com/attest-dev/attest/jobs"
@@ -212,23 +213,19 @@ func (m *Main) jobChange(j *attest.Job) attest.Change {
 	return attest.Change{Actor: "attest job " + strconv.FormatInt(j.ID, 10), At: m.Now()}
 }
 
-// jobRecorder records evidence as the job's effects: an effect an earlier
-// attempt recorded is returned, not recorded again.
-func (m *Main) jobRecorder(d *data, j *attest.Job) recorder {
+// jobAutomation is where a job's runs and collections are read from and
+// recorded: each item as the job's effect, once however often the job is
+// tried.
+func (m *Main) jobAutomation(d *data, j *attest.Job) automation.Env {
+	env := m.automation(d)
 	ch := m.jobChange(j)
-	return func(ctx context.Context, effect string, b []byte, e attest.Evidence) (*attest.Evidence, error) {
-		if id, ok := j.Effects[effect]; ok {
-			return d.db.Evidence(ctx, id)
-		}
-		if err := m.putEvidence(d, b, &e); err != nil {
-			return nil, err
-		}
-		added, err := d.db.AddJobEvidence(ctx, ch, j.Lease(), effect, []attest.Evidence{e})
-		if err != nil {
-			return nil, err
-		}
-		return &added[0], nil
-	}
+	env.By, env.Keep = ch.Actor, automation.KeepOnce(d.db, d.blobs, ch, j)
+	return env
+}
+
+// payloadNamed names a path's error by the payload's field that gave it.
+func payloadNamed(err error) error {
+	return automation.Named(err, func(field string) string { return strconv.Quote(field) + ":" })
 }
 
 // jobHandlers are the handlers `attest serve` runs jobs with.
@@ -301,14 +298,13 @@ func (m *Main) checkRunJob(ctx context.Context, d *data, j *attest.Job) (json.Ra
 			return nil, attest.Errorf(attest.EINVALID, "check-run job payload: input %s: no such file or folder on this server", p.Input)
 		}
 	}
-	f := checkFlags{dir: p.Checks, ids: p.Check, params: p.Params}
-	s, o, err := m.checkSetup(f)
+	s, o, err := m.checks(checkFlags{dir: p.Checks, ids: p.Check, params: p.Params}).Load(m.Now(), m.warn)
 	if err != nil {
-		return nil, err
+		return nil, payloadNamed(err)
 	}
-	run, err := m.checkRunOnce(ctx, d, s, o, p.Check, p.Input, `"input":`, m.jobChange(j).Actor, m.jobRecorder(d, j))
+	run, err := automation.Run(ctx, m.jobAutomation(d, j), s, o, p.Check, p.Input)
 	if err != nil {
-		return nil, err
+		return nil, payloadNamed(err)
 	}
 	return json.Marshal(map[string]any{"evidence": run.Evidence, "summary": run.Summary, "input": run.Input.SHA256})
 }
@@ -318,9 +314,9 @@ func (m *Main) collectJob(ctx context.Context, d *data, j *attest.Job) (json.Raw
 	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
 	}
-	out, err := m.collectOnce(ctx, d, p.Source, p.From, `"from":`, p.Config, p.From, m.jobRecorder(d, j))
+	out, err := automation.Collect(ctx, m.jobAutomation(d, j), automation.Collection{Source: p.Source, From: p.From, Config: p.Config, Label: p.From})
 	if err != nil {
-		return nil, err
+		return nil, payloadNamed(err)
 	}
 	res := map[string]int64{}
 	for _, s := range out {

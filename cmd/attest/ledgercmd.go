@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
@@ -47,7 +48,7 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 			}
 			res := map[string]any{"origin": cp.Origin, "size": cp.Size, "root": cp.Root.String(), "note": string(signed)}
 			if out != "" {
-				if err := writeFileAtomic(out, signed); err != nil {
+				if err := atomicfile.Write(out, signed); err != nil {
 					return nil, attest.Errorf(attest.EINVALID, "--out %s: %v", out, unwrapPathErr(err))
 				}
 				res["out"] = out
@@ -146,7 +147,7 @@ func (m *Main) ledgerProve() *cobra.Command {
 				}
 				if out != "" {
 					b, _ := jsonIndent(p)
-					if err := writeFileAtomic(out, b); err != nil {
+					if err := atomicfile.Write(out, b); err != nil {
 						return err
 					}
 					if !m.cfg.json {

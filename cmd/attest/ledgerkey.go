@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/ledger"
 )
 
@@ -99,7 +100,7 @@ func (d *data) useExternalKey() error {
 		if err := os.MkdirAll(d.path("keys"), 0o700); err != nil {
 			return err
 		}
-		return writeFileAtomic(d.path(publicKeyFile), []byte(pub+"\n"))
+		return atomicfile.Write(d.path(publicKeyFile), []byte(pub+"\n"))
 	}
 	if err != nil {
 		return fmt.Errorf("read the ledger's public key: %w", err)

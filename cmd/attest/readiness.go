@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/readiness"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
@@ -46,7 +47,7 @@ list is ordered by what blocks the examination most, each with a hint.`,
 					}
 				}
 				if mdFile != "" {
-					if err := writeFileAtomic(mdFile, []byte(readinessMarkdown(rep, when))); err != nil {
+					if err := atomicfile.Write(mdFile, []byte(readinessMarkdown(rep, when))); err != nil {
 						return nil, err
 					}
 				}
@@ -147,7 +148,7 @@ func writeReadinessCSV(path string, r *readiness.Report) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, []byte(b.String()))
+	return atomicfile.Write(path, []byte(b.String()))
 }
 
 func readinessMarkdown(r *readiness.Report, when time.Time) string {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,8 +51,8 @@ func (f *reportFlags) bind(c *cobra.Command, output bool) {
 }
 
 // reportEngagement picks the engagement a report of this kind and type
-// is drawn from: --engagement, else the current one when it fits, else the
-// only one that fits.
+// is drawn from (report.Pick): --engagement, else the current one when it
+// fits, else the only one that fits.
 func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*attest.Engagement, attest.Kind, attest.ReportType, error) {
 	var kind attest.Kind
 	var typ attest.ReportType
@@ -67,44 +67,18 @@ func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*a
 			return nil, "", "", err
 		}
 	}
-	// An engagement fits when Choose accepts it and, unless a SOC 3 is
-	// asked for (it has no type), it is of the type asked for.
-	fits := func(e *attest.Engagement) bool {
-		_, _, err := report.Choose(e, kind, typ)
-		return err == nil && (kind == attest.SOC3 || typ == "" || e.Type == typ)
-	}
-	pick := func(e *attest.Engagement) (*attest.Engagement, attest.Kind, attest.ReportType, error) {
-		k, t, err := report.Choose(e, kind, typ)
-		return e, k, t, err
-	}
-	if m.cfg.engagement != "" || kind == "" {
-		e, err := m.engagement(ctx, d.db)
-		if err != nil {
+	if m.cfg.engagement == "" && kind == "" {
+		// The hints of an engagement not chosen.
+		if _, err := m.engagement(ctx, d.db); err != nil {
 			return nil, "", "", err
 		}
-		if !fits(e) {
-			return nil, "", "", attest.Errorf(attest.EINVALID, "engagement %s is %s: it cannot give a %s %s report", e.ID, e.Label(), kind, typ)
-		}
-		return pick(e)
 	}
-	if e, err := m.engagement(ctx, d.db); err == nil && fits(e) {
-		return pick(e)
+	e, k, t, err := report.Pick(ctx, d.db, m.cfg.engagement, kind, typ)
+	var ae *attest.Error
+	if errors.As(err, &ae) && strings.Contains(ae.Message, "engagements can give") {
+		ae.Hint = "name one with --engagement ID (attest engagement list)"
 	}
-	all, err := d.db.Engagements(ctx)
-	if err != nil {
-		return nil, "", "", err
-	}
-	var match []attest.Engagement
-	for _, e := range all {
-		if fits(&e) {
-			match = append(match, e)
-		}
-	}
-	if len(match) != 1 {
-		return nil, "", "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%d engagements can give a %s report", len(match), strings.TrimSpace(string(kind)+" "+string(typ))),
-			Hint: "name one with --engagement ID (attest engagement list)"}
-	}
-	return pick(&match[0])
+	return e, k, t, err
 }
 
 // reportInput gathers what a report is drafted from.
@@ -133,21 +107,17 @@ type rendered struct {
 // keeps each file (report.Render); without Chromium, PDF fails after the
 // others are written.
 func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags) ([]rendered, map[string]int, error) {
-	var files []rendered
-	r, err := m.rendering(d, f, &files)
+	r, err := m.rendering(d, f)
 	if err != nil {
 		return nil, nil, err
 	}
-	pages, _, err := report.Render(ctx, d.db, d.blobs, m.change(), e.ID, doc, slug, r)
-	return files, pages, err
+	pages, kept, err := report.Render(ctx, d.db, d.blobs, m.change(), e.ID, doc, slug, r)
+	return written(f.out, kept), pages, err
 }
 
-// rendering reads --format and --out, and says how a render prints a PDF
-// and keeps each file: written to the folder (made if new, but only
-// inside one that exists: a typo never makes a tree of folders), then
-// recorded by f.keep (default: storeDocument); files collects what was
-// written.
-func (m *Main) rendering(d *data, f reportFlags, files *[]rendered) (report.Rendering, error) {
+// rendering reads --format and --out: a render writes each file into the
+// folder and records it with f.keep (default: storeDocument).
+func (m *Main) rendering(d *data, f reportFlags) (report.Rendering, error) {
 	formats, err := report.Formats(strings.Split(f.formats, ","))
 	if err != nil {
 		return report.Rendering{}, &attest.Error{Code: attest.EINVALID, Message: "--format " + attest.ErrorMessage(err)}
@@ -158,28 +128,23 @@ func (m *Main) rendering(d *data, f reportFlags, files *[]rendered) (report.Rend
 	if err := outputFolder("--out", filepath.Clean(f.out)); err != nil {
 		return report.Rendering{}, err
 	}
-	store := f.keep
-	if store == nil {
-		store = func(ctx context.Context, _ string, doc attest.Document, b []byte) (*attest.Document, error) {
+	keep := f.keep
+	if keep == nil {
+		keep = func(ctx context.Context, _ string, doc attest.Document, b []byte) (*attest.Document, error) {
 			return m.storeDocument(ctx, d, doc, b)
 		}
 	}
-	record := func(ctx context.Context, effect string, doc attest.Document, b []byte) (*attest.Document, error) {
-		if err := os.MkdirAll(f.out, 0o755); err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "--out: %v", unwrapPathErr(err))
-		}
-		path := filepath.Join(f.out, doc.Name)
-		if err := writeFileAtomic(path, b); err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
-		}
-		rec, err := store(ctx, effect, doc, b)
-		if err != nil {
-			return nil, err
-		}
-		*files = append(*files, rendered{doc.Meta["format"], path, doc.Meta["sha256"], rec.ID, rec.Entry})
-		return rec, nil
+	return report.Rendering{Formats: formats, Print: m.printPDF, Record: keep, Folder: f.out}, nil
+}
+
+// written is what a render wrote into the folder out: the files of the
+// documents it kept.
+func written(out string, kept []attest.Document) []rendered {
+	files := []rendered{}
+	for _, d := range kept {
+		files = append(files, rendered{d.Meta["format"], filepath.Join(out, d.Name), d.Meta["sha256"], d.ID, d.Entry})
 	}
-	return report.Rendering{Formats: formats, Print: m.printPDF, Record: record}, nil
+	return files
 }
 
 func (m *Main) printPDF(ctx context.Context, doc *report.Document) ([]byte, map[string]int, error) {
@@ -259,8 +224,7 @@ func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built,
 	if err != nil {
 		return nil, err
 	}
-	var files []rendered
-	r, err := m.rendering(d, f, &files)
+	r, err := m.rendering(d, f)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +232,7 @@ func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built,
 	if dr == nil {
 		return nil, err
 	}
-	return &built{dr.Input, dr.Doc, files, dr.Pages, dr.Gaps}, err
+	return &built{dr.Input, dr.Doc, written(f.out, dr.Kept), dr.Pages, dr.Gaps}, err
 }
 
 func (m *Main) printLint(lint []report.Finding, gaps []report.Gap) {

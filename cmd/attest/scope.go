@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/scope"
 	"github.com/spf13/cobra"
 )
@@ -54,7 +55,7 @@ Answer keys (all optional): ` + answerKeys() + `.`,
 			rec := scope.Decide(a, opts)
 			if outFile != "" {
 				b, _ := json.MarshalIndent(rec, "", "  ")
-				if err := writeFileAtomic(outFile, append(b, '\n')); err != nil {
+				if err := atomicfile.Write(outFile, append(b, '\n')); err != nil {
 					return err
 				}
 			}

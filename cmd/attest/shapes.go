@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/spf13/cobra"
 )
 
@@ -90,7 +91,7 @@ func (m *Main) writeOut(path string, render func(io.Writer) error) (bool, error)
 		_, err := m.Stdout.Write(b.Bytes())
 		return false, err
 	}
-	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+	if err := atomicfile.Write(path, b.Bytes()); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/witness"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -249,7 +250,7 @@ func (m *Main) witnessAdd() *cobra.Command {
 				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 					return witnessAdded{}, attest.Errorf(attest.EINVALID, "the witness list: %v", unwrapPathErr(err))
 				}
-				if err := writeFileAtomic(path, list.Marshal()); err != nil {
+				if err := atomicfile.Write(path, list.Marshal()); err != nil {
 					return witnessAdded{}, err
 				}
 				return witnessAdded{added, dataDir, kind, path, w.Name()}, nil
@@ -353,7 +354,7 @@ func (m *Main) witnessRemove() *cobra.Command {
 			if err := list.Remove(dataDir, args[0]); err != nil {
 				return err
 			}
-			if err := writeFileAtomic(path, list.Marshal()); err != nil {
+			if err := atomicfile.Write(path, list.Marshal()); err != nil {
 				return err
 			}
 			return m.answer(map[string]any{"removed": args[0], "data": dataDir, "list": path}, "Removed the witness %s of %s. It keeps the checkpoints it received.\n", args[0], dataDir)

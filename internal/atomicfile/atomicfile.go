@@ -1,4 +1,6 @@
-package main
+// Package atomicfile writes files so that a reader sees the old file or the
+// new one, never half of one.
+package atomicfile
 
 import (
 	"os"
@@ -7,10 +9,10 @@ import (
 	"github.com/attest-dev/attest"
 )
 
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
+// Write writes data to a temporary file beside path, syncs it and
 // renames it over path, so a reader sees the old file or the new one, never
 // half of one.
-func writeFileAtomic(path string, data []byte) error {
+func Write(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

@@ -1,0 +1,49 @@
+package engagement
+
+import (
+	"context"
+	"strings"
+
+	"github.com/attest-dev/attest"
+)
+
+// CurrentKey is the setting that names the engagement work is on when
+// none is named (attest engagement use).
+const CurrentKey = "current_engagement"
+
+// CurrentStore reads engagements and the setting that names the current
+// one.
+type CurrentStore interface {
+	Engagement(ctx context.Context, id string) (*attest.Engagement, error)
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
+	Setting(ctx context.Context, key string) (string, error)
+}
+
+// Current is the engagement work is on: the one named, else the one the
+// setting names, else the only one. No engagement at all is ENOTFOUND;
+// several and none chosen is EINVALID, naming them.
+func Current(ctx context.Context, s CurrentStore, named string) (*attest.Engagement, error) {
+	if named != "" {
+		return s.Engagement(ctx, named)
+	}
+	if id, err := s.Setting(ctx, CurrentKey); err == nil {
+		return s.Engagement(ctx, id)
+	} else if attest.ErrorCode(err) != attest.ENOTFOUND {
+		return nil, err
+	}
+	all, err := s.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch len(all) {
+	case 0:
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no engagement yet"}
+	case 1:
+		return &all[0], nil
+	}
+	ids := make([]string, len(all))
+	for i, e := range all {
+		ids[i] = e.ID
+	}
+	return nil, &attest.Error{Code: attest.EINVALID, Message: "several engagements: " + strings.Join(ids, ", ")}
+}
