@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack/acktest"
-	"github.com/attest-dev/attest/portal"
+	"github.com/attest-dev/attest/server"
 	"github.com/attest-dev/attest/sqlite"
 )
 
@@ -100,13 +101,16 @@ func TestRemindersJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	job := &attest.Job{ID: 7, Kind: jobReminders, Payload: json.RawMessage(`{"every": "72h"}`)}
-	if _, err := m.remindersJob(d, nil, "")(t.Context(), job); attest.ErrorCode(err) != attest.EINVALID {
+	cfg := server.Config{Store: d.db, Blobs: d.blobs, Now: m.Now, Checkpoint: d.checkpoint, Log: slog.New(slog.DiscardHandler)}
+	const kind = "portal-reminders"
+	job := &attest.Job{ID: 7, Kind: kind, Payload: json.RawMessage(`{"every": "72h"}`)}
+	if _, err := server.Handlers(cfg, nil, "")[kind](t.Context(), job); attest.ErrorCode(err) != attest.EINVALID {
 		t.Fatalf("without mail: %v", err)
 	}
-	var sent []portal.Message
-	h := m.remindersJob(d, func(msg portal.Message) { sent = append(sent, msg) }, "https://attest.example")
-	if _, err := h(t.Context(), &attest.Job{ID: 8, Kind: jobReminders, Payload: json.RawMessage(`{"every": "5m"}`)}); attest.ErrorCode(err) != attest.EINVALID {
+	type message struct{ To, Body string }
+	var sent []message
+	h := server.Handlers(cfg, func(to, _, body string, _ time.Time) { sent = append(sent, message{to, body}) }, "https://attest.example")[kind]
+	if _, err := h(t.Context(), &attest.Job{ID: 8, Kind: kind, Payload: json.RawMessage(`{"every": "5m"}`)}); attest.ErrorCode(err) != attest.EINVALID {
 		t.Fatalf("every 5m: %v", err)
 	}
 	for range 2 {

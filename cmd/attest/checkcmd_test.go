@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/server"
 )
 
 // exports writes a folder of export files: an IAM credential report on
@@ -207,7 +209,8 @@ func TestJobExportsPathNamed(t *testing.T) {
 	}
 	defer d.Close()
 	gone := filepath.Join(dir, "gone")
-	_, err = m.collectJob(context.Background(), d, &attest.Job{ID: 1, Kind: jobCollect, Payload: json.RawMessage(fmt.Sprintf(`{"from": %q}`, gone))})
+	cfg := server.Config{Store: d.db, Blobs: d.blobs, Now: m.Now, Checkpoint: d.checkpoint, Log: slog.New(slog.DiscardHandler)}
+	_, err = server.Handlers(cfg, nil, "")["collect"](context.Background(), &attest.Job{ID: 1, Kind: "collect", Payload: json.RawMessage(fmt.Sprintf(`{"from": %q}`, gone))})
 	if want := `"from": ` + gone + ": no such file or directory"; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}

@@ -2,23 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
-	"github.com/attest-dev/attest/jobs"
-	"github.com/attest-dev/attest/portal"
-	"github.com/attest-dev/attest/web"
+	"github.com/attest-dev/attest/server"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -146,93 +140,47 @@ func (f *serveFlags) check(m *Main) error {
 	return err
 }
 
-func (f *serveFlags) resolve(m *Main) (*url.URL, *web.OIDC, error) {
+func (f *serveFlags) resolve(m *Main) (*url.URL, *server.SSO, error) {
 	public, err := parsePublicURL(f.publicURL)
 	if err != nil {
 		return nil, nil, err
 	}
-	oidc, err := f.sso.config(public, m.Getenv)
-	return public, oidc, err
+	sso, err := f.sso.config(public, m.Getenv)
+	return public, sso, err
 }
 
 // serve runs the server on d until ctx ends; ready, when set, is called
 // with the base URL once the server listens.
 func (m *Main) serve(ctx context.Context, d *data, f serveFlags, ready func(url string)) error {
-	public, oidc, err := f.resolve(m)
+	public, sso, err := f.resolve(m)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
-	cfg, err := m.webConfig(d, f, public, oidc, log)
+	cfg, err := m.serverConfig(d, f, public, sso, slog.New(slog.NewJSONHandler(m.Stderr, nil)))
 	if err != nil {
 		return err
 	}
-	runner, err := m.jobRunner(d, log, f.worker, f.schedule, f.lease, f.poll)
-	if err != nil {
+	if err := m.jobSettings(&cfg, f); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return attest.Errorf(attest.EINVALID, "--addr %s: %v", f.addr, err)
-	}
-	local := "http://" + ln.Addr().String()
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = local
-	}
-	base := cfg.PublicURL
-	ws := web.New(cfg)
-	runner.Handlers[jobReminders] = m.remindersJob(d, func(msg portal.Message) { ws.Deliver(msg.To, msg.Subject, msg.Body, msg.At) }, base)
-	srv := &http.Server{Handler: ws,
-		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+f.org, "single_sign_on", oidc != nil, "mail", cfg.Mailer != nil)
-	if m.Interactive {
-		// The log is JSON for machines; a person at a terminal is told
-		// where to go.
-		fmt.Fprintf(m.Stdout, "Attest is serving at %s/ (the trust center at %s/trust/%s). Stop it with Ctrl-C.\n", base, base, f.org)
-	}
-	bg, stopBG := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); ws.SweepSessions(bg, 10*time.Minute) }()
-	if !f.noJobs {
-		// Access review reminders go out through the server's mail.
-		runner.Handlers[jobReviewsDue] = m.reviewsDueHandler(d, ws.Deliver)
-		runner.Handlers[jobChecklistsDue] = m.checklistsDueHandler(d, ws.Deliver)
-		wg.Add(1)
-		go func() { defer wg.Done(); runner.Run(bg) }()
-		log.Info("job runner started", "worker", runner.Worker, "lease", runner.Lease.String(), "schedule", len(runner.Schedule))
-	}
-	// Stopping: background work first (a job in progress is left to its
-	// lease, and another server takes it over).
-	defer func() { stopBG(); wg.Wait() }()
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	if ready != nil {
-		ready(local)
-	}
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	stopBG()
-	shut, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shut); err != nil {
-		return err
-	}
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	err = server.Run(ctx, cfg, func(local, base string) {
+		if m.Interactive {
+			// The log is JSON for machines; a person at a terminal is
+			// told where to go.
+			fmt.Fprintf(m.Stdout, "Attest is serving at %s/ (the trust center at %s/trust/%s). Stop it with Ctrl-C.\n", base, base, f.org)
+		}
+		if ready != nil {
+			ready(local)
+		}
+	})
+	return flagged(err, "listen on", "--addr")
 }
 
 // ssoFlags are the single sign-on settings of attest serve.
 type ssoFlags struct{ issuer, clientID, secretFile string }
 
 // config checks the single sign-on settings: none at all, or all of them.
-func (f ssoFlags) config(public *url.URL, getenv func(string) string) (*web.OIDC, error) {
+func (f ssoFlags) config(public *url.URL, getenv func(string) string) (*server.SSO, error) {
 	if f.issuer == "" && f.clientID == "" && f.secretFile == "" {
 		return nil, nil
 	}
@@ -249,7 +197,7 @@ func (f ssoFlags) config(public *url.URL, getenv func(string) string) (*web.OIDC
 	if err != nil {
 		return nil, err
 	}
-	return &web.OIDC{Issuer: f.issuer, ClientID: f.clientID, ClientSecret: secret, RedirectURL: strings.TrimSuffix(public.String(), "/") + "/login/oidc/callback"}, nil
+	return &server.SSO{Issuer: f.issuer, ClientID: f.clientID, ClientSecret: secret}, nil
 }
 
 // clientSecret reads the secret from its file, which must not be readable
@@ -292,13 +240,13 @@ func parsePublicURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// webConfig is the server's configuration over d: the store, the blobs, the
-// ledger's key for checkpoints and exports, mail, single sign-on. PublicURL
-// is left empty without --public-url (the caller knows the address).
-func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC, log *slog.Logger) (web.Config, error) {
+// serverConfig is the server's configuration over d: the store, the
+// blobs, the ledger's key for checkpoints and exports, mail, single
+// sign-on.
+func (m *Main) serverConfig(d *data, f serveFlags, public *url.URL, sso *server.SSO, log *slog.Logger) (server.Config, error) {
 	proxies, err := f.proxies()
 	if err != nil {
-		return web.Config{}, err
+		return server.Config{}, err
 	}
 	var grace *time.Duration
 	if f.graceSet {
@@ -306,61 +254,47 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, oidc *web.OIDC,
 	}
 	priv, err := d.privateKey()
 	if err != nil {
-		return web.Config{}, err
+		return server.Config{}, err
 	}
 	signer, err := note.NewSigner(priv)
 	if err != nil {
-		return web.Config{}, fmt.Errorf("the ledger's signing key: %w", err)
+		return server.Config{}, fmt.Errorf("the ledger's signing key: %w", err)
 	}
 	pub, err := d.publicKey()
 	if err != nil {
-		return web.Config{}, err
+		return server.Config{}, err
 	}
-	var mailer web.Mailer
+	var mail *server.SMTP
 	if addr := m.Getenv("ATTEST_SMTP_ADDR"); addr != "" {
 		from := m.Getenv("ATTEST_SMTP_FROM")
 		if from == "" {
-			return web.Config{}, attest.Errorf(attest.EINVALID, "ATTEST_SMTP_ADDR is set but ATTEST_SMTP_FROM is not: say which address mail comes from")
+			return server.Config{}, attest.Errorf(attest.EINVALID, "ATTEST_SMTP_ADDR is set but ATTEST_SMTP_FROM is not: say which address mail comes from")
 		}
-		mailer = web.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
+		mail = &server.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
-	cfg := web.Config{Store: d.db, Blobs: d.blobs, Log: log, Now: m.Now, Org: f.org, OIDC: oidc, Secure: public != nil && public.Scheme == "https",
-		Mailer: mailer, TrustedProxies: proxies, AuditorGrace: grace, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint, StateRecheck: 250 * time.Millisecond, Checklist: portal.PeopleTasks{Store: d.db}}
-	if public != nil {
-		cfg.PublicURL = strings.TrimSuffix(public.String(), "/")
-	}
-	return cfg, nil
+	return server.Config{Store: d.db, Blobs: d.blobs, DataDir: d.dir, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint,
+		Log: log, Now: m.Now, Getenv: m.Getenv, Version: version, Engagement: m.cfg.engagement,
+		Addr: f.addr, Org: f.org, PublicURL: public, SSO: sso, Mail: mail, AuditorGrace: grace, TrustedProxies: proxies}, nil
 }
 
-// jobRunner builds the server's job runner from its flags.
-func (m *Main) jobRunner(d *data, log *slog.Logger, worker, schedule string, lease, poll time.Duration) (*jobs.Runner, error) {
-	if lease < time.Second {
-		return nil, attest.Errorf(attest.EINVALID, "--job-lease %s: want at least 1s", lease)
+// jobSettings reads the job runner's flags into cfg.
+func (m *Main) jobSettings(cfg *server.Config, f serveFlags) error {
+	if f.lease < time.Second {
+		return attest.Errorf(attest.EINVALID, "--job-lease %s: want at least 1s", f.lease)
 	}
-	if poll < 10*time.Millisecond {
-		return nil, attest.Errorf(attest.EINVALID, "--job-poll %s: want at least 10ms", poll)
+	if f.poll < 10*time.Millisecond {
+		return attest.Errorf(attest.EINVALID, "--job-poll %s: want at least 10ms", f.poll)
 	}
-	if worker == "" {
+	cfg.Worker, cfg.Lease, cfg.Poll, cfg.NoJobs = f.worker, f.lease, f.poll, f.noJobs
+	if cfg.Worker == "" {
 		host, _ := os.Hostname()
-		worker = fmt.Sprintf("%s-%d", host, os.Getpid())
+		cfg.Worker = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
-	r := &jobs.Runner{Store: d.db, Worker: worker, Handlers: m.jobHandlers(d), Lease: lease, Poll: poll, Now: m.Now, Log: log}
-	if schedule != "" {
+	if f.schedule != "" {
 		var err error
-		if r.Schedule, err = jobs.LoadSchedule(schedule, jobKinds()); err != nil {
-			return nil, flagged(err, "schedule:", "--schedule:")
-		}
-		// Each periodic job's payload is checked as job enqueue checks
-		// one, before the server starts.
-		for _, e := range r.Schedule {
-			if err := validPayload(e.Kind, e.Payload); err != nil {
-				var ae *attest.Error
-				if errors.As(err, &ae) {
-					ae.Message = fmt.Sprintf("%s: job %q: %s", schedule, e.Name, ae.Message)
-				}
-				return nil, err
-			}
+		if cfg.Schedule, err = server.LoadSchedule(f.schedule); err != nil {
+			return flagged(err, "schedule:", "--schedule:")
 		}
 	}
-	return r, nil
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attest-dev/attest/server"
 	"github.com/attest-dev/attest/web"
 )
 
@@ -144,9 +146,13 @@ func TestServeSingleSignOnSettings(t *testing.T) {
 		}
 	}
 	got, err := ssoFlags{"https://id.example.com", "attest", secret}.config(public, env(""))
-	want := &web.OIDC{Issuer: "https://id.example.com", ClientID: "attest", ClientSecret: "s3cret", RedirectURL: "https://attest.example.com/login/oidc/callback"}
+	want := &server.SSO{Issuer: "https://id.example.com", ClientID: "attest", ClientSecret: "s3cret"}
 	if err != nil || *got != *want {
 		t.Errorf("from a file: %+v, %v", got, err)
+	}
+	wc := server.WebConfig(server.Config{PublicURL: public, SSO: got})
+	if wc.OIDC == nil || wc.OIDC.RedirectURL != "https://attest.example.com/login/oidc/callback" || wc.OIDC.ClientSecret != "s3cret" {
+		t.Errorf("the web server's single sign-on: %+v", wc.OIDC)
 	}
 	if got, err := (ssoFlags{"https://id.example.com", "attest", ""}).config(public, env("from-env")); err != nil || got.ClientSecret != "from-env" {
 		t.Errorf("from the environment: %+v, %v", got, err)
@@ -180,4 +186,12 @@ func TestServeSingleSignOnSettings(t *testing.T) {
 	if r.code != exitInvalid || !strings.Contains(r.stderr, "readable by others") {
 		t.Errorf("serve with a secret others can read: exit %d, %s", r.code, r.stderr)
 	}
+}
+
+// webConfig is the web server's configuration attest serve would build
+// over d with the flags f (for tests that drive the web server in
+// process).
+func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, sso *server.SSO, log *slog.Logger) (web.Config, error) {
+	cfg, err := m.serverConfig(d, f, public, sso, log)
+	return server.WebConfig(cfg), err
 }

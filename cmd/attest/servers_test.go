@@ -36,8 +36,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// server is an `attest serve` process.
-type server struct {
+// serveProcess is an `attest serve` process.
+type serveProcess struct {
 	cmd  *exec.Cmd
 	url  string
 	log  *syncBuffer
@@ -47,18 +47,18 @@ type server struct {
 var servingURL = regexp.MustCompile(`"msg":"serving","url":"(http://[^"]+)/"`)
 
 // startServe runs `attest serve` on a free port and waits until it is ready.
-func startServe(t *testing.T, dir string, args ...string) *server {
+func startServe(t *testing.T, dir string, args ...string) *serveProcess {
 	t.Helper()
 	return startServeEnv(t, dir, os.Environ(), args...)
 }
 
 // startServeEnv is startServe with the process's environment given.
-func startServeEnv(t *testing.T, dir string, env []string, args ...string) *server {
+func startServeEnv(t *testing.T, dir string, env []string, args ...string) *serveProcess {
 	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = env
-	s := &server{cmd: cmd, log: &syncBuffer{}, done: make(chan struct{})}
+	s := &serveProcess{cmd: cmd, log: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func startServeEnv(t *testing.T, dir string, env []string, args ...string) *serv
 	return s
 }
 
-func (s *server) waitReady(t *testing.T, within time.Duration) {
+func (s *serveProcess) waitReady(t *testing.T, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
@@ -103,7 +103,7 @@ func (s *server) waitReady(t *testing.T, within time.Duration) {
 	}
 }
 
-func (s *server) kill() {
+func (s *serveProcess) kill() {
 	if s.cmd.Process != nil {
 		s.cmd.Process.Signal(syscall.SIGKILL)
 		<-s.done
@@ -111,7 +111,7 @@ func (s *server) kill() {
 }
 
 // stop asks the server to shut down gracefully.
-func (s *server) stop(t *testing.T) {
+func (s *serveProcess) stop(t *testing.T) {
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-s.done:
@@ -244,7 +244,7 @@ func TestTwoServers(t *testing.T) {
 	const perServer, writers = 15, 3
 	var wg sync.WaitGroup
 	errs := make(chan string, 2*writers*perServer)
-	for _, s := range []*server{a, b} {
+	for _, s := range []*serveProcess{a, b} {
 		for w := 0; w < writers; w++ {
 			wg.Add(1)
 			go func(base string, w int) {

@@ -35,12 +35,12 @@ import (
 const module = "github.com/attest-dev/attest"
 
 // features are the packages whose workflows are listed.
-var features = []string{"accessreview", "auth", "check", "deviation", "engagement", "evidence", "fieldwork", "gc", "integrity", "people", "period", "policy", "population", "program", "readiness", "report", "trust", "workpapers"}
+var features = []string{"accessreview", "auth", "automation", "check", "deviation", "engagement", "evidence", "fieldwork", "gc", "integrity", "people", "period", "policy", "population", "program", "readiness", "report", "trust", "workpapers"}
 
 // adapters are the packages whose calls are counted, each a column; the
 // last column gathers the calls from every other package of the module
 // (a loader calling another package's, say), named with their package.
-var adapters = []string{"cmd/attest", "web", "jobs", "internal/demo"}
+var adapters = []string{"cmd/attest", "web", "server", "internal/demo"}
 
 const elsewhere = "other packages"
 

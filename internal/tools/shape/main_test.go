@@ -19,6 +19,9 @@ func TestModuleShape(t *testing.T) {
 	for _, f := range r.longFuncs {
 		t.Errorf("function over %d lines without a comment saying why it is long: %s", maxFuncLines, f)
 	}
+	for _, f := range r.cliImportsWeb {
+		t.Errorf("%s imports web: the CLI reaches the server through package server", f)
+	}
 	if r.adapterLines["cmd/attest"] == 0 || r.adapterLines["web"] == 0 {
 		t.Errorf("adapters not found: %v", r.adapterLines)
 	}

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -34,10 +34,10 @@ func TestReviewRemindersJob(t *testing.T) {
 	var got []msg
 	send := func(to, subject, body string, _ time.Time) { got = append(got, msg{to, subject}) }
 	j := &attest.Job{ID: 1, Kind: jobReviewsDue, Payload: json.RawMessage(`{"unassigned_to": "grc@example.com"}`)}
-	if _, err := reviewRemindersJob(ctx, s, j, time.Date(2026, 5, 31, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
+	if _, err := reviewReminders(ctx, s, j, time.Date(2026, 5, 31, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
 		t.Fatalf("on the due date: %v, %v", got, err)
 	}
-	res, err := reviewRemindersJob(ctx, s, j, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), send)
+	res, err := reviewReminders(ctx, s, j, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), send)
 	if err != nil {
 		t.Fatal(err)
 	}

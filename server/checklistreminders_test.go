@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -32,11 +32,11 @@ func TestChecklistRemindersJob(t *testing.T) {
 	var got []msg
 	send := func(to, subject, body string, _ time.Time) { got = append(got, msg{to, subject}) }
 	j := &attest.Job{ID: 1, Kind: jobChecklistsDue, Payload: json.RawMessage(`{"unassigned_to": "grc@example.com"}`)}
-	if _, err := checklistRemindersJob(ctx, s, nil, j, time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
+	if _, err := checklistReminders(ctx, s, nil, j, time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
 		t.Fatalf("before anything is due: %v, %v", got, err)
 	}
 	day := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	if _, err := checklistRemindersJob(ctx, s, nil, j, day, send); err != nil {
+	if _, err := checklistReminders(ctx, s, nil, j, day, send); err != nil {
 		t.Fatal(err)
 	}
 	want := []msg{{"grc@example.com", "1 onboarding and offboarding items are overdue and have no one to do them"}, {"it@example.com", "3 onboarding and offboarding items of yours are overdue"}}
@@ -44,10 +44,10 @@ func TestChecklistRemindersJob(t *testing.T) {
 		t.Errorf("sent (-want +got):\n%s", diff)
 	}
 	got = nil
-	if _, err := checklistRemindersJob(ctx, s, nil, j, day.Add(time.Hour), send); err != nil || len(got) != 0 {
+	if _, err := checklistReminders(ctx, s, nil, j, day.Add(time.Hour), send); err != nil || len(got) != 0 {
 		t.Errorf("retried within the interval: sent %v, %v", got, err)
 	}
-	if _, err := checklistRemindersJob(ctx, s, nil, j, day.AddDate(0, 0, 7), send); err != nil || len(got) != 2 {
+	if _, err := checklistReminders(ctx, s, nil, j, day.AddDate(0, 0, 7), send); err != nil || len(got) != 2 {
 		t.Errorf("a week later: sent %v, %v", got, err)
 	}
 	// The payload is checked before the job is queued, naming its field.

@@ -1,0 +1,47 @@
+package engagement_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/storetest"
+)
+
+// TestCurrent: the engagement named, else the setting's, else the only
+// one; none is not found, several unchosen are named.
+func TestCurrent(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	ch := attest.Change{Actor: "test"}
+	if _, err := engagement.Current(ctx, s, ""); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Fatalf("no engagement: %v", err)
+	}
+	for _, id := range []string{"e1", "e2"} {
+		if err := s.CreateEngagement(ctx, ch, storetest.Engagement(id), storetest.Controls(1)); err != nil {
+			t.Fatal(err)
+		}
+		if id == "e1" {
+			if e, err := engagement.Current(ctx, s, ""); err != nil || e.ID != "e1" {
+				t.Fatalf("the only one: %v %v", e, err)
+			}
+		}
+	}
+	if _, err := engagement.Current(ctx, s, ""); attest.ErrorCode(err) != attest.EINVALID || attest.ErrorMessage(err) != "several engagements: e1, e2" {
+		t.Fatalf("several: %v", err)
+	}
+	if e, err := engagement.Current(ctx, s, "e2"); err != nil || e.ID != "e2" {
+		t.Fatalf("named: %v %v", e, err)
+	}
+	if err := s.SetSetting(ctx, engagement.CurrentKey, "e1"); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := engagement.Current(ctx, s, ""); err != nil || e.ID != "e1" {
+		t.Fatalf("the setting's: %v %v", e, err)
+	}
+	if _, err := engagement.Current(ctx, s, "e9"); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Fatalf("named and gone: %v", err)
+	}
+}

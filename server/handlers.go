@@ -1,0 +1,311 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/automation"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/jobs"
+	"github.com/attest-dev/attest/people"
+	"github.com/attest-dev/attest/portal"
+	"github.com/attest-dev/attest/report"
+)
+
+// Sender hands a message a job writes to the server's mail
+// (web.Server.Deliver).
+type Sender func(to, subject, body string, at time.Time)
+
+// handlers are the job handlers: each parses its payload, calls the
+// workflow and answers what it did. Whatever a job records is recorded
+// as the job's effect, once however often it is tried.
+type handlers struct {
+	cfg  Config
+	send Sender
+	// base is the address the mailed links start with.
+	base string
+}
+
+func (h handlers) all() map[string]jobs.Handler {
+	return map[string]jobs.Handler{
+		jobCheckRun:      h.checkRun,
+		jobCollect:       h.collect,
+		jobReportBuild:   h.reportBuild,
+		jobReminders:     h.portalReminders,
+		jobReviewsDue:    h.reviewReminders,
+		jobChecklistsDue: h.checklistReminders,
+	}
+}
+
+// Handlers are the job handlers over cfg, mailing through send (nil: the
+// jobs that mail fail before recording anything) with links from base.
+func Handlers(cfg Config, send Sender, base string) map[string]jobs.Handler {
+	return handlers{cfg, send, base}.all()
+}
+
+// change is who records a job's effects: the job, whichever worker runs
+// it, so a retry records the same actor.
+func (h handlers) change(j *attest.Job) attest.Change {
+	return attest.Change{Actor: "attest job " + strconv.FormatInt(j.ID, 10), At: h.cfg.Now()}
+}
+
+func (h handlers) checkpoint(ctx context.Context) error {
+	if h.cfg.Checkpoint == nil {
+		return nil
+	}
+	_, err := h.cfg.Checkpoint(ctx)
+	return err
+}
+
+func (h handlers) warn(msg string) { h.cfg.Log.Warn(msg) }
+
+// automation is where a job's runs and collections are read from and
+// recorded: each item as the job's effect.
+func (h handlers) automation(j *attest.Job) automation.Env {
+	ch := h.change(j)
+	return automation.Env{Store: h.cfg.Store, Blobs: h.cfg.Blobs, Keep: automation.KeepOnce(h.cfg.Store, h.cfg.Blobs, ch, j),
+		Checkpoint: h.checkpoint, By: ch.Actor, Version: h.cfg.Version, Now: ch.At, Getenv: h.cfg.Getenv, Warn: h.warn}
+}
+
+// payloadNamed names a path's error by the payload's field that gave it.
+func payloadNamed(err error) error {
+	return automation.Named(err, func(field string) string { return strconv.Quote(field) + ":" })
+}
+
+// checkRun runs the checks as attest check run does and records the run
+// once, however often the job is tried.
+func (h handlers) checkRun(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
+	var p checkRunPayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	if id, ok := j.Effects["run"]; ok {
+		// An earlier attempt recorded the run and stopped before the
+		// end: finish its bookkeeping only.
+		if err := check.RecordLatest(ctx, h.cfg.Store, id); err != nil {
+			return nil, err
+		}
+		if err := h.checkpoint(ctx); err != nil {
+			return nil, err
+		}
+		return json.Marshal(map[string]any{"evidence": id})
+	}
+	checks := automation.Checks{Dir: p.Checks, IDs: p.Check, Params: p.Params}
+	if h.cfg.DataDir != "" {
+		checks.DefaultParams = filepath.Join(h.cfg.DataDir, "check-params.yaml")
+	}
+	s, o, err := checks.Load(h.cfg.Now(), h.warn)
+	if err != nil {
+		return nil, payloadNamed(err)
+	}
+	run, err := automation.Run(ctx, h.automation(j), s, o, p.Check, p.Input)
+	if err != nil {
+		return nil, payloadNamed(err)
+	}
+	return json.Marshal(map[string]any{"evidence": run.Evidence, "summary": run.Summary, "input": run.Input.SHA256})
+}
+
+func (h handlers) collect(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
+	var p collectPayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	out, err := automation.Collect(ctx, h.automation(j), automation.Collection{Source: p.Source, From: p.From, Config: p.Config, Label: p.From})
+	if err != nil {
+		return nil, payloadNamed(err)
+	}
+	res := map[string]int64{}
+	for _, s := range out {
+		res[s.Source] = s.Evidence
+	}
+	return json.Marshal(map[string]any{"collections": res})
+}
+
+// reportBuild drafts the report as attest report build does, keeping each
+// file once as the job's effect.
+func (h handlers) reportBuild(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
+	var p reportPayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	if err := p.validate(); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
+	}
+	kind, _ := attest.ParseKind(p.Kind)
+	typ, _ := attest.ParseReportType(p.Type)
+	if p.Format == "" {
+		p.Format = "html,md"
+	}
+	if p.Out == "" {
+		p.Out = "reports"
+	}
+	formats, err := report.Formats(strings.Split(p.Format, ","))
+	if err != nil {
+		return nil, err
+	}
+	e, kind, typ, err := report.Pick(ctx, h.cfg.Store, h.cfg.Engagement, kind, typ)
+	if err != nil {
+		return nil, err
+	}
+	ch := h.change(j)
+	keep := func(ctx context.Context, effect string, doc attest.Document, b []byte) (*attest.Document, error) {
+		if id, ok := j.Effects[effect]; ok {
+			return h.cfg.Store.Document(ctx, id)
+		}
+		ref, size, err := h.cfg.Blobs.Put(bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		doc.Ref, doc.Size = string(ref), size
+		out, err := h.cfg.Store.AddJobDocument(ctx, ch, j.Lease(), effect, doc)
+		if err != nil {
+			return nil, err
+		}
+		return out, h.checkpoint(ctx)
+	}
+	r := report.Rendering{Formats: formats, Print: h.printPDF, Record: keep, Folder: p.Out}
+	dr, err := report.Draft(ctx, h.cfg.Store, h.cfg.Blobs, ch, nil, report.DraftRequest{Engagement: e, Kind: kind, Type: typ, ByProcess: p.ByProcess, Now: ch.At, Rendering: r})
+	if err != nil {
+		return nil, err
+	}
+	docs := map[string]int64{}
+	for _, d := range dr.Kept {
+		docs[filepath.Join(p.Out, d.Name)] = d.ID
+	}
+	return json.Marshal(map[string]any{"engagement": dr.Input.Engagement.ID, "documents": docs})
+}
+
+// printPDF prints a draft with the Chromium found here.
+func (h handlers) printPDF(ctx context.Context, doc *report.Document) ([]byte, map[string]int, error) {
+	chrome, err := report.FindChrome(h.cfg.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := report.NewPrinter(ctx, chrome)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer p.Close()
+	return p.PDF(doc)
+}
+
+// portalReminders mails each person what is overdue in the portal, at
+// most once per interval (portal.Remind records each round). A round
+// recorded and then interrupted before its mail goes out is not sent
+// again: reminders go at most once.
+func (h handlers) portalReminders(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
+	var p remindersPayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	if h.send == nil {
+		return nil, attest.Errorf(attest.EINVALID, "the portal's reminders are mailed by attest serve, which holds the mail settings")
+	}
+	if err := p.validate(); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
+	}
+	every := portal.DefaultEvery
+	if p.Every != "" {
+		every, _ = time.ParseDuration(p.Every)
+	}
+	msgs, err := portal.Remind(ctx, h.cfg.Store, h.change(j), nil, h.base, every)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) > 0 {
+		if err := h.checkpoint(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for _, msg := range msgs {
+		h.send(msg.To, msg.Subject, msg.Body, msg.At)
+	}
+	return json.Marshal(map[string]any{"reminded": len(msgs)})
+}
+
+// reviewReminders sends each reviewer with accounts undecided in an
+// access review past its due date a reminder (accessreview.Reminders),
+// and the count of accounts without a reviewer to the payload's address.
+// A reminder is a message, not a record: a retried job may send it
+// again, which does no harm.
+func (h handlers) reviewReminders(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
+	return reviewReminders(ctx, h.cfg.Store, j, h.cfg.Now(), h.send)
+}
+
+func reviewReminders(ctx context.Context, s accessreview.ReadStore, j *attest.Job, now time.Time, send Sender) (json.RawMessage, error) {
+	var p reviewsDuePayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	if send == nil {
+		return nil, attest.Errorf(attest.EINVALID, "review reminders are mailed by attest serve, which holds the mail settings")
+	}
+	rs, err := accessreview.Reminders(ctx, s, nil, now, p.Unassigned)
+	if err != nil {
+		return nil, err
+	}
+	type sent struct {
+		To        string `json:"to"`
+		Campaign  int64  `json:"review"`
+		Undecided int    `json:"undecided"`
+	}
+	out := struct {
+		Sent       []sent `json:"sent"`
+		Unassigned int    `json:"unassigned"`
+	}{Sent: []sent{}}
+	for _, r := range rs {
+		if r.Reviewer == "" {
+			out.Unassigned += r.Undecided
+		}
+		if r.To != "" {
+			send(r.To, r.Subject, r.Body, now)
+			out.Sent = append(out.Sent, sent{To: r.To, Campaign: r.Campaign, Undecided: r.Undecided})
+		}
+	}
+	return json.Marshal(out)
+}
+
+// checklistReminders mails each assignee of overdue checklist items one
+// message listing them, at most once per the payload's interval
+// (people.Remind keeps each round, so a retried job mails no one twice);
+// items without an assignee go to unassigned_to when given.
+func (h handlers) checklistReminders(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
+	return checklistReminders(ctx, h.cfg.Store, people.RecordsOf(h.cfg.Store, h.cfg.Now()), j, h.cfg.Now(), h.send)
+}
+
+func checklistReminders(ctx context.Context, s people.RemindStore, c people.Completions, j *attest.Job, now time.Time, send Sender) (json.RawMessage, error) {
+	var p checklistsDuePayload
+	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+		return nil, err
+	}
+	if send == nil {
+		return nil, attest.Errorf(attest.EINVALID, "checklist reminders are mailed by attest serve, which holds the mail settings")
+	}
+	if err := p.validate(); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
+	}
+	every, _ := time.ParseDuration(p.Every) // 0: the default
+	rs, err := people.Remind(ctx, s, c, nil, now, every, p.Unassigned)
+	if err != nil {
+		return nil, err
+	}
+	type sent struct {
+		To    string `json:"to"`
+		Items int    `json:"items"`
+	}
+	out := struct {
+		Sent []sent `json:"sent"`
+	}{Sent: []sent{}}
+	for _, r := range rs {
+		send(r.To, r.Subject, r.Body, now)
+		out.Sent = append(out.Sent, sent{To: r.To, Items: len(r.Items)})
+	}
+	return json.Marshal(out)
+}

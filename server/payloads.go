@@ -1,0 +1,281 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/collect/live"
+	"github.com/attest-dev/attest/jobs"
+)
+
+// Job kinds and their payloads. Paths in payloads are read by the server
+// that runs the job, relative to its working directory.
+const (
+	jobCheckRun    = "check-run"
+	jobCollect     = "collect"
+	jobReportBuild = "report-build"
+	jobReminders   = "portal-reminders"
+)
+
+// remindersPayload: how often a person is reminded at most (a Go
+// duration, default a week).
+type remindersPayload struct {
+	Every string `json:"every"`
+}
+
+type checkRunPayload struct {
+	Input  string   `json:"input"`
+	Checks string   `json:"checks"`
+	Check  []string `json:"check"`
+	Params string   `json:"params"`
+}
+
+type collectPayload struct {
+	From   string `json:"from"`
+	Source string `json:"source"`
+	Config string `json:"config"`
+}
+
+type reportPayload struct {
+	Kind      string `json:"kind"`
+	Type      string `json:"type"`
+	Format    string `json:"format"`
+	Out       string `json:"out"`
+	ByProcess bool   `json:"by_process"`
+}
+
+var jobPayloads = map[string]func() any{
+	jobReviewsDue:    func() any { return &reviewsDuePayload{} },
+	jobChecklistsDue: func() any { return &checklistsDuePayload{} },
+	jobCheckRun:      func() any { return &checkRunPayload{} },
+	jobCollect:       func() any { return &collectPayload{} },
+	jobReportBuild:   func() any { return &reportPayload{} },
+	jobReminders:     func() any { return &remindersPayload{} },
+}
+
+func jobKinds() []string { return slices.Sorted(maps.Keys(jobPayloads)) }
+
+// decodePayload reads a job's payload strictly: an unknown field or a
+// wrong type is an error that names it.
+func decodePayload(kind string, raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		raw = json.RawMessage(`{}`)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return attest.Errorf(attest.EINVALID, "%s job payload: %v", kind, err)
+	}
+	return nil
+}
+
+// validPayload checks a payload against its kind's schema before the job
+// is queued: unknown fields and wrong types, values outside their choices,
+// and paths that do not exist here, each named by its field, so a job never
+// waits in the queue only to fail on what could be seen at once.
+func validPayload(kind string, raw json.RawMessage) error {
+	mk, ok := jobPayloads[kind]
+	if !ok {
+		return attest.Errorf(attest.EINVALID, "job kind %q: want one of %s", kind, strings.Join(jobKinds(), ", "))
+	}
+	p := mk()
+	if err := decodePayload(kind, raw, p); err != nil {
+		return err
+	}
+	if err := p.(interface{ validate() error }).validate(); err != nil {
+		e := &attest.Error{Code: attest.EINVALID, Message: kind + " job payload: " + err.Error()}
+		if _, ok := err.(pathError); ok {
+			e.Hint = "paths in a payload are read by the server that runs the job, from its working directory"
+		}
+		return e
+	}
+	return nil
+}
+
+// pathError is a payload's path that does not exist here, or is not the
+// kind of thing its field wants.
+type pathError string
+
+func (e pathError) Error() string { return string(e) }
+
+// payloadPath checks that a path named by a payload's field exists, and
+// is a folder or a file as the field wants.
+func payloadPath(field, path string, dir bool) error {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return pathError(fmt.Sprintf("%q: %s: no such file or folder", field, path))
+	case dir && !st.IsDir():
+		return pathError(fmt.Sprintf("%q: %s is a file, not a folder", field, path))
+	case !dir && st.IsDir():
+		return pathError(fmt.Sprintf("%q: %s is a folder, not a file", field, path))
+	}
+	return nil
+}
+
+func (p *remindersPayload) validate() error {
+	if p.Every == "" {
+		return nil
+	}
+	if d, err := time.ParseDuration(p.Every); err != nil || d < time.Hour {
+		return fmt.Errorf("%q: %q is not a duration of an hour or more (168h is a week)", "every", p.Every)
+	}
+	return nil
+}
+
+func (p *checkRunPayload) validate() error {
+	if p.Input != "" {
+		if _, err := os.Stat(p.Input); err != nil {
+			return pathError(fmt.Sprintf("%q: %s: no such file or folder", "input", p.Input))
+		}
+	}
+	if p.Checks != "" {
+		if err := payloadPath("checks", p.Checks, true); err != nil {
+			return err
+		}
+	}
+	if p.Params != "" {
+		if err := payloadPath("params", p.Params, false); err != nil {
+			return err
+		}
+	}
+	for i, id := range p.Check {
+		if strings.TrimSpace(id) == "" {
+			return fmt.Errorf("%q[%d]: an empty check ID", "check", i)
+		}
+	}
+	return nil
+}
+
+func (p *collectPayload) validate() error {
+	if p.From != "" {
+		if _, err := os.Stat(p.From); err != nil {
+			return pathError(fmt.Sprintf("%q: %s: no such file or folder", "from", p.From))
+		}
+	}
+	if p.From == "" && p.Source != "" && !slices.Contains(live.Sources(), p.Source) {
+		return fmt.Errorf("%q: %q is not a connector: want one of %s, or give \"from\" (a folder of exports)", "source", p.Source, strings.Join(live.Sources(), ", "))
+	}
+	if p.Config != "" {
+		if err := payloadPath("config", p.Config, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *reportPayload) validate() error {
+	if p.Kind != "" {
+		if _, err := attest.ParseKind(p.Kind); err != nil {
+			return fmt.Errorf("%q: %q: want SOC 1, SOC 2 or SOC 3", "kind", p.Kind)
+		}
+	}
+	if p.Type != "" {
+		if _, err := attest.ParseReportType(p.Type); err != nil {
+			return fmt.Errorf("%q: %q: want Type 1 or Type 2", "type", p.Type)
+		}
+	}
+	for _, f := range strings.Split(p.Format, ",") {
+		switch strings.TrimSpace(f) {
+		case "", "html", "md", "pdf":
+		default:
+			return fmt.Errorf("%q: %q: want html, md or pdf (several with commas)", "format", f)
+		}
+	}
+	if p.Out != "" {
+		// The job makes the folder itself, as report build does, but
+		// only inside one that exists.
+		parent := filepath.Dir(filepath.Clean(p.Out))
+		if err := payloadPath("out", parent, true); err != nil {
+			return pathError(fmt.Sprintf("%q: %s: the folder %s does not exist", "out", p.Out, parent))
+		}
+	}
+	return nil
+}
+
+// jobReviewsDue is the follow-up of access reviews past their due date.
+const jobReviewsDue = "review-reminders"
+
+// reviewsDuePayload is its payload.
+type reviewsDuePayload struct {
+	// Unassigned is told of accounts that have no reviewer (usually the
+	// compliance manager); without it they are only counted in the job's
+	// result.
+	Unassigned string `json:"unassigned_to"`
+}
+
+func (p *reviewsDuePayload) validate() error {
+	return payloadAddress("unassigned_to", p.Unassigned)
+}
+
+// payloadAddress checks a payload's field that names whom to mail: empty,
+// or one bare e-mail address.
+func payloadAddress(field, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr {
+		return fmt.Errorf("%q: %q is not an e-mail address", field, addr)
+	}
+	return nil
+}
+
+// jobChecklistsDue is the follow-up of onboarding and offboarding items
+// past their due date.
+const jobChecklistsDue = "checklist-reminders"
+
+// checklistsDuePayload is its payload.
+type checklistsDuePayload struct {
+	// Every is how often an assignee is reminded at most (a Go duration,
+	// default a week, at least an hour).
+	Every string `json:"every"`
+	// Unassigned is told of overdue items no account is assigned to;
+	// without it they are only counted in the job's result.
+	Unassigned string `json:"unassigned_to"`
+}
+
+func (p *checklistsDuePayload) validate() error {
+	if p.Every != "" {
+		d, err := time.ParseDuration(p.Every)
+		if err != nil || d < time.Hour {
+			return fmt.Errorf("%q: %q is not a duration of an hour or more (e.g. 168h)", "every", p.Every)
+		}
+	}
+	return payloadAddress("unassigned_to", p.Unassigned)
+}
+
+// JobKinds are the kinds of job a server runs, sorted.
+func JobKinds() []string { return jobKinds() }
+
+// ValidPayload checks a job's payload against its kind before the job is
+// queued (attest job enqueue) or scheduled (LoadSchedule).
+func ValidPayload(kind string, raw json.RawMessage) error { return validPayload(kind, raw) }
+
+// LoadSchedule reads a schedule of periodic jobs (jobs.LoadSchedule) and
+// checks each one's payload as job enqueue does, before the server starts.
+func LoadSchedule(path string) ([]jobs.Entry, error) {
+	entries, err := jobs.LoadSchedule(path, jobKinds())
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if err := validPayload(e.Kind, e.Payload); err != nil {
+			var ae *attest.Error
+			if errors.As(err, &ae) {
+				ae.Message = fmt.Sprintf("%s: job %q: %s", path, e.Name, ae.Message)
+			}
+			return nil, err
+		}
+	}
+	return entries, nil
+}
