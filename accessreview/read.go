@@ -3,9 +3,11 @@ package accessreview
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/remind"
 )
 
 // Scope says which of the organization's records an auditor may read:
@@ -152,6 +154,49 @@ type Reminder struct {
 	Undecided int    `json:"undecided"`
 	Subject   string `json:"subject"`
 	Body      string `json:"body"`
+}
+
+// RemindedKey is the setting that keeps when each reviewer was last
+// reminded of each campaign (remind.Rounds).
+const RemindedKey = "review-reminders.last"
+
+// RemindStore is what Remind reads, and the setting it keeps its rounds
+// in.
+type RemindStore interface {
+	ReadStore
+	remind.Store
+}
+
+// Remind is Reminders for a job that mails them: a reviewer reminded of a
+// campaign less than every ago (0: remind.DefaultEvery) is not reminded
+// of it again, so a retried or frequent job mails no one twice within the
+// interval. Such a reminder stays in the list, for the count of what is
+// undecided, with To empty: nothing to send. The round is kept before
+// the list is returned for the caller to send.
+func Remind(ctx context.Context, s RemindStore, actor *attest.User, now time.Time, every time.Duration, unassigned string) ([]Reminder, error) {
+	rs, err := Reminders(ctx, s, actor, now, unassigned)
+	if err != nil {
+		return nil, err
+	}
+	rounds, err := remind.Load(ctx, s, RemindedKey)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rs {
+		if r.To == "" {
+			continue
+		}
+		key := fmt.Sprintf("%d %s", r.Campaign, strings.ToLower(r.To))
+		if !rounds.Due(key, now, every) {
+			rs[i].To = ""
+			continue
+		}
+		rounds.Mark(key, now)
+	}
+	if err := rounds.Save(ctx, s); err != nil {
+		return nil, err
+	}
+	return rs, nil
 }
 
 // Reminders lists, for the follow-up of open campaigns past their due

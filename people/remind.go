@@ -2,13 +2,13 @@ package people
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/remind"
 )
 
 // RemindedKey is the setting that keeps when each assignee was last
@@ -17,7 +17,7 @@ import (
 const RemindedKey = "checklist-reminders.last"
 
 // DefaultEvery is how often an assignee is reminded at most.
-const DefaultEvery = 7 * 24 * time.Hour
+const DefaultEvery = remind.DefaultEvery
 
 // RemindStore is what the reminders read and the round they keep.
 type RemindStore interface {
@@ -47,23 +47,13 @@ func Remind(ctx context.Context, s RemindStore, c Completions, actor *attest.Use
 	if !attest.Manages(actor) {
 		return nil, forbidden("sends the checklists' reminders")
 	}
-	if every <= 0 {
-		every = DefaultEvery
-	}
 	its, err := Checklist(ctx, s, c, actor, ChecklistQuery{Overdue: true}, now)
 	if err != nil {
 		return nil, err
 	}
-	last := map[string]string{}
-	raw, err := s.Setting(ctx, RemindedKey)
-	switch {
-	case attest.ErrorCode(err) == attest.ENOTFOUND:
-	case err != nil:
+	rounds, err := remind.Load(ctx, s, RemindedKey)
+	if err != nil {
 		return nil, err
-	case raw != "":
-		if err := json.Unmarshal([]byte(raw), &last); err != nil {
-			return nil, fmt.Errorf("read %s: %w", RemindedKey, err)
-		}
 	}
 	byTo := map[string][]ItemStatus{}
 	for _, it := range its {
@@ -74,7 +64,7 @@ func Remind(ctx context.Context, s RemindStore, c Completions, actor *attest.Use
 		if to == "" {
 			continue
 		}
-		if t, err := time.Parse(time.RFC3339, last[to]); err == nil && now.Sub(t) < every {
+		if !rounds.Due(to, now, every) {
 			continue
 		}
 		byTo[to] = append(byTo[to], it)
@@ -82,14 +72,10 @@ func Remind(ctx context.Context, s RemindStore, c Completions, actor *attest.Use
 	out := []Reminder{}
 	for to, items := range byTo {
 		out = append(out, reminder(to, items, to == strings.ToLower(strings.TrimSpace(unassigned)) && items[0].AssigneeID == 0))
-		last[to] = now.UTC().Format(time.RFC3339)
+		rounds.Mark(to, now)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].To < out[j].To })
-	if len(out) == 0 {
-		return out, nil
-	}
-	b, _ := json.Marshal(last)
-	if err := s.SetSetting(ctx, RemindedKey, string(b)); err != nil {
+	if err := rounds.Save(ctx, s); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -231,15 +231,15 @@ func (h handlers) portalReminders(ctx context.Context, j *attest.Job) (json.RawM
 }
 
 // reviewReminders sends each reviewer with accounts undecided in an
-// access review past its due date a reminder (accessreview.Reminders),
-// and the count of accounts without a reviewer to the payload's address.
-// A reminder is a message, not a record: a retried job may send it
-// again, which does no harm.
+// access review past its due date a reminder, and the count of accounts
+// without a reviewer to the payload's address, each at most once per the
+// payload's interval (accessreview.Remind keeps each round, so a retried
+// job mails no one twice).
 func (h handlers) reviewReminders(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
 	return reviewReminders(ctx, h.cfg.Store, j, h.cfg.Now(), h.send)
 }
 
-func reviewReminders(ctx context.Context, s accessreview.ReadStore, j *attest.Job, now time.Time, send Sender) (json.RawMessage, error) {
+func reviewReminders(ctx context.Context, s accessreview.RemindStore, j *attest.Job, now time.Time, send Sender) (json.RawMessage, error) {
 	var p reviewsDuePayload
 	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
@@ -247,7 +247,11 @@ func reviewReminders(ctx context.Context, s accessreview.ReadStore, j *attest.Jo
 	if send == nil {
 		return nil, attest.Errorf(attest.EINVALID, "review reminders are mailed by attest serve, which holds the mail settings")
 	}
-	rs, err := accessreview.Reminders(ctx, s, nil, now, p.Unassigned)
+	if err := p.validate(); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
+	}
+	every, _ := time.ParseDuration(p.Every) // 0: the default
+	rs, err := accessreview.Remind(ctx, s, nil, now, every, p.Unassigned)
 	if err != nil {
 		return nil, err
 	}

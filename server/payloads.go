@@ -123,15 +123,7 @@ func payloadPath(field, path string, dir bool) error {
 	return nil
 }
 
-func (p *remindersPayload) validate() error {
-	if p.Every == "" {
-		return nil
-	}
-	if d, err := time.ParseDuration(p.Every); err != nil || d < time.Hour {
-		return fmt.Errorf("%q: %q is not a duration of an hour or more (168h is a week)", "every", p.Every)
-	}
-	return nil
-}
+func (p *remindersPayload) validate() error { return validEvery(p.Every) }
 
 func (p *checkRunPayload) validate() error {
 	if p.Input != "" {
@@ -208,6 +200,9 @@ const jobReviewsDue = "review-reminders"
 
 // reviewsDuePayload is its payload.
 type reviewsDuePayload struct {
+	// Every is how often a reviewer is reminded of a campaign at most (a
+	// Go duration, default a week, at least an hour).
+	Every string `json:"every"`
 	// Unassigned is told of accounts that have no reviewer (usually the
 	// compliance manager); without it they are only counted in the job's
 	// result.
@@ -215,7 +210,22 @@ type reviewsDuePayload struct {
 }
 
 func (p *reviewsDuePayload) validate() error {
+	if err := validEvery(p.Every); err != nil {
+		return err
+	}
 	return payloadAddress("unassigned_to", p.Unassigned)
+}
+
+// validEvery checks a payload's "every": empty, or a Go duration of an
+// hour or more.
+func validEvery(every string) error {
+	if every == "" {
+		return nil
+	}
+	if d, err := time.ParseDuration(every); err != nil || d < time.Hour {
+		return fmt.Errorf("%q: %q is not a duration of an hour or more (168h is a week)", "every", every)
+	}
+	return nil
 }
 
 // payloadAddress checks a payload's field that names whom to mail: empty,
@@ -245,11 +255,8 @@ type checklistsDuePayload struct {
 }
 
 func (p *checklistsDuePayload) validate() error {
-	if p.Every != "" {
-		d, err := time.ParseDuration(p.Every)
-		if err != nil || d < time.Hour {
-			return fmt.Errorf("%q: %q is not a duration of an hour or more (e.g. 168h)", "every", p.Every)
-		}
+	if err := validEvery(p.Every); err != nil {
+		return err
 	}
 	return payloadAddress("unassigned_to", p.Unassigned)
 }

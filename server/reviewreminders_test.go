@@ -51,8 +51,22 @@ func TestReviewRemindersJob(t *testing.T) {
 	if json.Unmarshal(res, &out); out.Unassigned != 1 {
 		t.Errorf("result %s", res)
 	}
+	// A retry the same day mails no one again, and still counts what has
+	// no reviewer; a week later each is reminded again.
+	got = nil
+	res, err = reviewReminders(ctx, s, j, time.Date(2026, 6, 1, 13, 0, 0, 0, time.UTC), send)
+	if out.Unassigned = 0; err != nil || len(got) != 0 || json.Unmarshal(res, &out) != nil || out.Unassigned != 1 {
+		t.Fatalf("a retry: sent %v, result %s, %v", got, res, err)
+	}
+	if _, err := reviewReminders(ctx, s, j, time.Date(2026, 6, 8, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 2 {
+		t.Fatalf("a week later: sent %v, %v", got, err)
+	}
+	every := &attest.Job{ID: 2, Kind: jobReviewsDue, Payload: json.RawMessage(`{"every": "24h"}`)}
+	if _, err := reviewReminders(ctx, s, every, time.Date(2026, 6, 9, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 3 || got[2].To != "mia@example.com" {
+		t.Fatalf("a day later, every 24h: sent %v, %v", got, err)
+	}
 	// The payload is checked before the job is queued, naming its field.
-	for _, p := range []string{`{"unassigned_to": "not an address"}`, `{"to": "x@example.com"}`} {
+	for _, p := range []string{`{"unassigned_to": "not an address"}`, `{"to": "x@example.com"}`, `{"every": "5m"}`, `{"every": "weekly"}`} {
 		if err := validPayload(jobReviewsDue, json.RawMessage(p)); attest.ErrorCode(err) != attest.EINVALID {
 			t.Errorf("payload %s: %v", p, err)
 		}

@@ -26,9 +26,10 @@ job):
   check-run     {"input": DIR, "checks": DIR, "check": [ID...], "params": FILE}
   collect       {"from": DIR, "source": NAME, "config": FILE}
   report-build  {"kind": "SOC 2", "type": "Type 2", "format": "html,md", "out": DIR}
-  review-reminders  {"unassigned_to": EMAIL}: reminds each reviewer with accounts
-                undecided in an access review past its due date (by mail, or
-                in the outbox admins see); attest serve runs it
+  review-reminders  {"every": "168h", "unassigned_to": EMAIL}: reminds each
+                reviewer with accounts undecided in an access review past its
+                due date (by mail, or in the outbox admins see), at most once
+                per interval; attest serve runs it
   checklist-reminders  {"every": "168h", "unassigned_to": EMAIL}: mails each
                 assignee of onboarding and offboarding items past their due
                 date, at most once per interval; attest serve runs it`,
