@@ -167,7 +167,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 	}
 	l.User, l.Nav, l.Scoped = u, s.nav(u, r.URL.Path), !scope(r.Context()).All()
 	if l.OrgWide {
-		l.ProgramNav = s.links(programItems, u, "")
+		l.ProgramNav = s.links(programItems, u, r.URL.Path)
 	}
 	if l.Flash == "" {
 		l.Flash = s.sessions.PopString(r.Context(), "flash")

@@ -45,12 +45,15 @@ var programItems = []navItem{
 
 func (s *Server) nav(u *attest.User, current string) []navItem { return s.links(navItems, u, current) }
 
-// links are the items u may open, the one current marked.
+// links are the items u may open, the one current marked: the item whose
+// path is current's or its longest prefix (so a sub-bar's overview, whose
+// path begins every other item's, is marked only on its own page).
 func (s *Server) links(items []navItem, u *attest.User, current string) []navItem {
 	if u == nil {
 		return nil
 	}
 	var out []navItem
+	best := -1
 	for _, it := range items {
 		pattern := it.Path
 		if pattern == "/" {
@@ -59,8 +62,15 @@ func (s *Server) links(items []navItem, u *attest.User, current string) []navIte
 		if !s.may(u, "GET", pattern) {
 			continue
 		}
-		it.Current = current == it.Path || (it.Path != "/" && strings.HasPrefix(current, it.Path+"/"))
+		if current == it.Path || (it.Path != "/" && strings.HasPrefix(current, it.Path+"/")) {
+			if best < 0 || len(it.Path) > len(out[best].Path) {
+				best = len(out)
+			}
+		}
 		out = append(out, it)
+	}
+	if best >= 0 {
+		out[best].Current = true
 	}
 	return out
 }

@@ -286,7 +286,7 @@ func TestProgramOverviewAndDashboard(t *testing.T) {
 // route table lets it open, and every page it offers answers 200.
 func TestProgramNav(t *testing.T) {
 	f := setupAt(t, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
-	link := regexp.MustCompile(`<a href="(/program[^"]*)">`)
+	link := regexp.MustCompile(`<a href="(/program[^"]*)"( aria-current="page")?>`)
 	subnav := regexp.MustCompile(`<p class="subnav">(.*?)</p>`)
 	all := []string{"/program", "/program/policies", "/program/reviews", "/program/people", "/program/checklists", "/program/acknowledgements", "/program/training"}
 	for role, want := range map[string][]string{
@@ -303,7 +303,19 @@ func TestProgramNav(t *testing.T) {
 		var got []string
 		for _, m := range link.FindAllStringSubmatch(bar[1], -1) {
 			got = append(got, m[1])
-			f.page(t, role, m[1])
+			if (m[2] != "") != (m[1] == "/program") {
+				t.Errorf("%s on /program: %s marked current: %t", role, m[1], m[2] != "")
+			}
+			// On each page of the bar, that page alone is marked.
+			page := subnav.FindStringSubmatch(f.page(t, role, m[1]))
+			if page == nil {
+				t.Fatalf("%s: no sub-bar on %s", role, m[1])
+			}
+			for _, l := range link.FindAllStringSubmatch(page[1], -1) {
+				if (l[2] != "") != (l[1] == m[1]) {
+					t.Errorf("%s on %s: %s marked current: %t", role, m[1], l[1], l[2] != "")
+				}
+			}
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s's sub-bar (-want +got):\n%s", role, diff)
