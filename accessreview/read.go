@@ -167,12 +167,14 @@ type RemindStore interface {
 	remind.Store
 }
 
-// Remind is Reminders for a job that mails them: a reviewer reminded of a
-// campaign less than every ago (0: remind.DefaultEvery) is not reminded
-// of it again, so a retried or frequent job mails no one twice within the
-// interval. Such a reminder stays in the list, for the count of what is
-// undecided, with To empty: nothing to send. The round is kept before
-// the list is returned for the caller to send.
+// Remind is Reminders for a job that mails them: an address reminded of a
+// campaign less than every ago (0: remind.DefaultEvery), as its reviewer
+// or of its accounts without one, is not reminded of it again, so a
+// retried or daily job mails no one twice within the interval (two runs
+// at the same moment on two servers may). Such a reminder stays in the
+// list, for the count of what is undecided, with To empty: nothing to
+// send. The round is kept before the list is returned for the caller to
+// send.
 func Remind(ctx context.Context, s RemindStore, actor *attest.User, now time.Time, every time.Duration, unassigned string) ([]Reminder, error) {
 	rs, err := Reminders(ctx, s, actor, now, unassigned)
 	if err != nil {
@@ -182,16 +184,26 @@ func Remind(ctx context.Context, s RemindStore, actor *attest.User, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	for i, r := range rs {
-		if r.To == "" {
-			continue
+	// Who is due is decided on the rounds as loaded, then marked: one
+	// address may have several reminders in a run (a reviewer who is also
+	// told of the accounts without one).
+	due := make([]bool, len(rs))
+	key := func(r Reminder) string {
+		role := "reviewer"
+		if r.Reviewer == "" {
+			role = "unassigned"
 		}
-		key := fmt.Sprintf("%d %s", r.Campaign, strings.ToLower(r.To))
-		if !rounds.Due(key, now, every) {
+		return fmt.Sprintf("%d %s %s", r.Campaign, role, strings.ToLower(r.To))
+	}
+	for i, r := range rs {
+		due[i] = r.To != "" && rounds.Due(key(r), now, every)
+	}
+	for i, r := range rs {
+		if !due[i] {
 			rs[i].To = ""
 			continue
 		}
-		rounds.Mark(key, now)
+		rounds.Mark(key(r), now)
 	}
 	if err := rounds.Save(ctx, s); err != nil {
 		return nil, err
@@ -201,8 +213,9 @@ func Remind(ctx context.Context, s RemindStore, actor *attest.User, now time.Tim
 
 // Reminders lists, for the follow-up of open campaigns past their due
 // date, each reviewer with accounts still undecided, with the reminder
-// to send them. Accounts without a reviewer are counted for management
-// as Reviewer "", their reminder addressed to unassigned (when given).
+// to send them. Accounts without a reviewer (or whose reviewer has no
+// account) are counted together, one reminder per campaign with Reviewer
+// "", addressed to unassigned (when given).
 // Management only (the local operator, or a job acting for it); sending
 // is the caller's.
 func Reminders(ctx context.Context, s ReadStore, actor *attest.User, now time.Time, unassigned string) ([]Reminder, error) {
@@ -223,20 +236,30 @@ func Reminders(ctx context.Context, s ReadStore, actor *attest.User, now time.Ti
 		if err != nil {
 			return nil, err
 		}
+		none := -1 // the campaign's reminder about accounts without a reviewer
 		for _, r := range sum {
 			if r.Decided >= r.Items {
 				continue
 			}
-			rm := Reminder{Campaign: c.ID, System: c.System, Due: c.Due, Reviewer: r.Reviewer, To: r.Reviewer, Undecided: r.Items - r.Decided}
 			if r.ReviewerID == 0 {
-				rm.Reviewer, rm.To = "", unassigned
-				rm.Subject = fmt.Sprintf("Access review %d of %s: %d accounts have no reviewer", c.ID, c.System, rm.Undecided)
-				rm.Body = fmt.Sprintf("The access review of %s was due on %s. %d of its accounts have no reviewer yet: assign them, so that they can be decided.\n", c.System, c.Due, rm.Undecided)
-			} else {
-				rm.Subject = fmt.Sprintf("Access review %d of %s: %d accounts still to decide", c.ID, c.System, rm.Undecided)
-				rm.Body = fmt.Sprintf("The access review of %s was due on %s. You still have %d of your %d accounts to decide: keep, change or revoke each, with a reason for a change or a revoke, then sign off your part.\n", c.System, c.Due, rm.Undecided, r.Items)
+				// Accounts of no one, or of a name no account has: one
+				// reminder for them all.
+				if none < 0 {
+					none = len(out)
+					out = append(out, Reminder{Campaign: c.ID, System: c.System, Due: c.Due, To: unassigned})
+				}
+				out[none].Undecided += r.Items - r.Decided
+				continue
 			}
+			rm := Reminder{Campaign: c.ID, System: c.System, Due: c.Due, Reviewer: r.Reviewer, To: r.Reviewer, Undecided: r.Items - r.Decided}
+			rm.Subject = fmt.Sprintf("Access review %d of %s: %d accounts still to decide", c.ID, c.System, rm.Undecided)
+			rm.Body = fmt.Sprintf("The access review of %s was due on %s. You still have %d of your %d accounts to decide: keep, change or revoke each, with a reason for a change or a revoke, then sign off your part.\n", c.System, c.Due, rm.Undecided, r.Items)
 			out = append(out, rm)
+		}
+		if none >= 0 {
+			rm := &out[none]
+			rm.Subject = fmt.Sprintf("Access review %d of %s: %d accounts have no reviewer", c.ID, c.System, rm.Undecided)
+			rm.Body = fmt.Sprintf("The access review of %s was due on %s. %d of its accounts have no reviewer yet: assign them, so that they can be decided.\n", c.System, c.Due, rm.Undecided)
 		}
 	}
 	return out, nil

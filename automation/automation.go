@@ -44,7 +44,8 @@ type Env struct {
 	Checkpoint func(context.Context) error
 	// By names who acts in what is recorded; Version is Attest's own.
 	By, Version string
-	Now         time.Time
+	// Now is the clock, read when a run or a collection is made.
+	Now func() time.Time
 	// Getenv reads the connectors' credentials (read in cmd, passed down).
 	Getenv func(string) string
 	// Warn reports what does not stop the work; Progress what is under
@@ -105,30 +106,38 @@ func Named(err error, name func(field string) string) error {
 }
 
 // Checks says which checks a run uses: the built-in ones and the
-// organization's own from Dir, only IDs when any are named, with the
-// parameter overrides read from Params (else from DefaultParams, the data
-// directory's file, when it exists).
+// organization's own from Dir, with the parameter overrides read from
+// Params (else from DefaultParams, the data directory's file, when it
+// exists). Which of them run is the run's choice (Run's ids).
 type Checks struct {
 	Dir           string
-	IDs           []string
 	Params        string
 	DefaultParams string
 }
 
-// Load loads the checks and their parameters. Check files that do not
-// load are in the set's Errors and are reported through warn; the rest
-// still run.
-func (c Checks) Load(now time.Time, warn func(string)) (*check.Set, check.Options, error) {
+// Set loads the checks. Check files that do not load are in the set's
+// Errors and are reported through warn; the rest still run.
+func (c Checks) Set(warn func(string)) (*check.Set, error) {
 	s := check.Builtin()
 	if c.Dir != "" {
 		if err := s.AddDir(c.Dir); err != nil {
-			return nil, check.Options{}, pathError("checks", c.Dir, err)
+			return nil, pathError("checks", c.Dir, err)
 		}
 	}
 	for _, e := range s.Errors {
 		if warn != nil {
 			warn("check not loaded: " + e.Error())
 		}
+	}
+	return s, nil
+}
+
+// Load loads the checks (Set) and their parameters, with now as the
+// checks' clock.
+func (c Checks) Load(now time.Time, warn func(string)) (*check.Set, check.Options, error) {
+	s, err := c.Set(warn)
+	if err != nil {
+		return nil, check.Options{}, err
 	}
 	o, err := c.options(now)
 	return s, o, err

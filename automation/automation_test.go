@@ -29,13 +29,22 @@ func TestNamed(t *testing.T) {
 	if attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(err.Error(), "--checks ") || !strings.HasSuffix(err.Error(), "gone: no such file or directory") {
 		t.Fatalf("missing checks folder: %v", err)
 	}
-	_, err = automation.Run(context.Background(), automation.Env{Now: now}, check.Builtin(), check.Options{Now: now}, nil, "gone")
+	_, err = automation.Run(context.Background(), automation.Env{Now: func() time.Time { return now }}, check.Builtin(), check.Options{Now: now}, nil, "gone")
 	if got := automation.Named(err, func(f string) string { return `"` + f + `":` }); got == nil || got.Error() != `"input": gone: no such file or directory` {
 		t.Fatalf("missing input: %v", got)
 	}
 	other := errors.New("not a path")
 	if automation.Named(other, flag) != other {
 		t.Fatal("an error that is not a path's was changed")
+	}
+}
+
+// TestCollectNeedsStore: a collection is kept, so there must be a store
+// to keep it in.
+func TestCollectNeedsStore(t *testing.T) {
+	_, err := automation.Collect(context.Background(), automation.Env{Now: func() time.Time { return now }}, automation.Collection{From: exports})
+	if attest.ErrorCode(err) != attest.EINVALID {
+		t.Fatalf("collect with no store: %v", err)
 	}
 }
 
@@ -83,7 +92,7 @@ func TestCollectThenRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	signed := 0
-	env := automation.Env{Store: s, Blobs: bs, Keep: automation.KeepEach(s, bs, ch), By: "ops", Version: "test", Now: now,
+	env := automation.Env{Store: s, Blobs: bs, Keep: automation.KeepEach(s, bs, ch), By: "ops", Version: "test", Now: func() time.Time { return now },
 		Checkpoint: func(context.Context) error { signed++; return nil }}
 	cols, err := automation.Collect(ctx, env, automation.Collection{From: exports, Label: "exports"})
 	if err != nil || len(cols) != 1 || cols[0].Source != "files" || cols[0].Evidence == 0 || signed != 1 {

@@ -23,6 +23,9 @@ type Collection struct {
 // (check.KeepCollection) and signs the ledger. A connector that fails
 // part-way keeps nothing for its source.
 func Collect(ctx context.Context, env Env, c Collection) ([]check.Collection, error) {
+	if env.Store == nil || env.Keep == nil {
+		return nil, attest.Errorf(attest.EINVALID, "a collection is kept in a data directory: there is none here")
+	}
 	snaps, err := gather(ctx, env, c)
 	if err != nil {
 		return nil, err
@@ -52,7 +55,7 @@ func gather(ctx context.Context, env Env, c Collection) ([]check.Collection, err
 			return nil, &PathError{Field: "from", Err: err}
 		}
 		relativeTo(res, c.From)
-		return []check.Collection{check.NewCollection(source, c.Label, env.By, env.Now, res)}, nil
+		return []check.Collection{check.NewCollection(source, c.Label, env.By, env.Now(), res)}, nil
 	}
 	getenv := env.Getenv
 	if getenv == nil {
@@ -77,7 +80,7 @@ func gather(ctx context.Context, env Env, c Collection) ([]check.Collection, err
 			// Nothing from a connector that failed part-way is kept.
 			return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: err.Error(), Hint: "nothing was recorded for " + name}
 		}
-		snaps = append(snaps, check.NewCollection(name, "connector "+name, env.By, env.Now, res))
+		snaps = append(snaps, check.NewCollection(name, "connector "+name, env.By, env.Now(), res))
 	}
 	return snaps, nil
 }

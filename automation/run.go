@@ -27,7 +27,7 @@ func Run(ctx context.Context, env Env, s *check.Set, o check.Options, ids []stri
 	if err != nil || !record {
 		return run, err
 	}
-	warning, err := check.Record(ctx, env.Store, env.Keep, nil, run, snapshot, input != "", env.Now)
+	warning, err := check.Record(ctx, env.Store, env.Keep, nil, run, snapshot, input != "", env.Now())
 	if err != nil {
 		return nil, err
 	}

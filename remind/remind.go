@@ -1,8 +1,10 @@
 // Package remind keeps when each recipient was last sent a kind of
 // reminder, in one setting per kind, so that a reminder goes at most
 // once per interval however often the job that sends it runs or is
-// retried. The checklists' and the access reviews' reminders keep their
-// rounds here; the portal's are ledger entries of their own.
+// retried. The rounds are read, then written, without a lock: two runs at
+// the very same moment on two servers could both send. The checklists'
+// and the access reviews' reminders keep their rounds here; the portal's
+// are ledger entries of their own.
 package remind
 
 import (

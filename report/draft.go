@@ -129,6 +129,9 @@ func (r Rendering) check() error {
 		if parent := filepath.Dir(filepath.Clean(r.Folder)); !isDir(parent) {
 			return attest.Errorf(attest.EINVALID, "%s: the folder %s does not exist", r.Folder, parent)
 		}
+		if st, err := os.Stat(r.Folder); err == nil && !st.IsDir() {
+			return attest.Errorf(attest.EINVALID, "%s: a file, not a folder", r.Folder)
+		}
 	}
 	if r.Formats["pdf"] && r.Print == nil {
 		return invalid("formats", "PDF needs Chromium, which this server does not run: draft the PDF with attest report build --format pdf")

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -46,8 +48,12 @@ func (h handlers) all() map[string]jobs.Handler {
 
 // Handlers are the job handlers over cfg, mailing through send (nil: the
 // jobs that mail fail before recording anything) with links from base.
-func Handlers(cfg Config, send Sender, base string) map[string]jobs.Handler {
-	return handlers{cfg, send, base}.all()
+func Handlers(cfg Config, send Sender, base string) (map[string]jobs.Handler, error) {
+	cfg, err := cfg.complete()
+	if err != nil {
+		return nil, err
+	}
+	return handlers{cfg, send, base}.all(), nil
 }
 
 // change is who records a job's effects: the job, whichever worker runs
@@ -71,12 +77,18 @@ func (h handlers) warn(msg string) { h.cfg.Log.Warn(msg) }
 func (h handlers) automation(j *attest.Job) automation.Env {
 	ch := h.change(j)
 	return automation.Env{Store: h.cfg.Store, Blobs: h.cfg.Blobs, Keep: automation.KeepOnce(h.cfg.Store, h.cfg.Blobs, ch, j),
-		Checkpoint: h.checkpoint, By: ch.Actor, Version: h.cfg.Version, Now: ch.At, Getenv: h.cfg.Getenv, Warn: h.warn}
+		Checkpoint: h.checkpoint, By: ch.Actor, Version: h.cfg.Version, Now: h.cfg.Now, Getenv: h.cfg.Getenv, Warn: h.warn}
 }
 
-// payloadNamed names a path's error by the payload's field that gave it.
-func payloadNamed(err error) error {
-	return automation.Named(err, func(field string) string { return strconv.Quote(field) + ":" })
+// payloadNamed names a path's error by the payload's field that gave it,
+// as job enqueue does when the path is missing already.
+func payloadNamed(kind string, err error) error {
+	var pe *automation.PathError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s job payload: %q: %v", kind, pe.Field, pe.Err),
+		Hint: "paths in a payload are read by the server that runs the job, from its working directory"}
 }
 
 // checkRun runs the checks as attest check run does and records the run
@@ -97,17 +109,17 @@ func (h handlers) checkRun(ctx context.Context, j *attest.Job) (json.RawMessage,
 		}
 		return json.Marshal(map[string]any{"evidence": id})
 	}
-	checks := automation.Checks{Dir: p.Checks, IDs: p.Check, Params: p.Params}
+	checks := automation.Checks{Dir: p.Checks, Params: p.Params}
 	if h.cfg.DataDir != "" {
 		checks.DefaultParams = filepath.Join(h.cfg.DataDir, "check-params.yaml")
 	}
 	s, o, err := checks.Load(h.cfg.Now(), h.warn)
 	if err != nil {
-		return nil, payloadNamed(err)
+		return nil, payloadNamed(j.Kind, err)
 	}
 	run, err := automation.Run(ctx, h.automation(j), s, o, p.Check, p.Input)
 	if err != nil {
-		return nil, payloadNamed(err)
+		return nil, payloadNamed(j.Kind, err)
 	}
 	return json.Marshal(map[string]any{"evidence": run.Evidence, "summary": run.Summary, "input": run.Input.SHA256})
 }
@@ -119,7 +131,7 @@ func (h handlers) collect(ctx context.Context, j *attest.Job) (json.RawMessage, 
 	}
 	out, err := automation.Collect(ctx, h.automation(j), automation.Collection{Source: p.Source, From: p.From, Config: p.Config, Label: p.From})
 	if err != nil {
-		return nil, payloadNamed(err)
+		return nil, payloadNamed(j.Kind, err)
 	}
 	res := map[string]int64{}
 	for _, s := range out {

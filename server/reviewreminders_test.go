@@ -65,6 +65,11 @@ func TestReviewRemindersJob(t *testing.T) {
 	if _, err := reviewReminders(ctx, s, every, time.Date(2026, 6, 9, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 3 || got[2].To != "mia@example.com" {
 		t.Fatalf("a day later, every 24h: sent %v, %v", got, err)
 	}
+	// A reviewer who is also told of the accounts without one gets both.
+	both := &attest.Job{ID: 3, Kind: jobReviewsDue, Payload: json.RawMessage(`{"every": "24h", "unassigned_to": "mia@example.com"}`)}
+	if _, err := reviewReminders(ctx, s, both, time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 5 || got[3].To != "mia@example.com" || got[4].To != "mia@example.com" || got[3].Subject == got[4].Subject {
+		t.Fatalf("the reviewer named for the unassigned: sent %v, %v", got, err)
+	}
 	// The payload is checked before the job is queued, naming its field.
 	for _, p := range []string{`{"unassigned_to": "not an address"}`, `{"to": "x@example.com"}`, `{"every": "5m"}`, `{"every": "weekly"}`} {
 		if err := validPayload(jobReviewsDue, json.RawMessage(p)); attest.ErrorCode(err) != attest.EINVALID {

@@ -2,7 +2,7 @@
 // trust center (package web) and the background jobs (package jobs, with
 // the handlers of this package), composed over one store. cmd/attest
 // reads the flags, the environment and the clock and hands them here in a
-// Config; the CLI itself never imports web.
+// Config; the CLI's own code never imports web.
 package server
 
 import (
@@ -77,6 +77,18 @@ type SSO struct{ Issuer, ClientID, ClientSecret string }
 // SMTP is the mail server's address and account.
 type SMTP struct{ Addr, From, User, Password string }
 
+// complete checks what a server cannot run without (a store, the clock)
+// and logs nowhere without a log.
+func (cfg Config) complete() (Config, error) {
+	if cfg.Store == nil || cfg.Now == nil {
+		return cfg, errors.New("server: the configuration needs a store and a clock")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return cfg, nil
+}
+
 // WebConfig is the web server's configuration from cfg. Its PublicURL is
 // empty without cfg.PublicURL (Run fills in the address it listens on).
 func WebConfig(cfg Config) web.Config {
@@ -100,6 +112,10 @@ func WebConfig(cfg Config) web.Config {
 // it over), then the open requests. ready, when set, is called with the
 // address listened on and the one people use once the server listens.
 func Run(ctx context.Context, cfg Config, ready func(local, public string)) error {
+	cfg, err := cfg.complete()
+	if err != nil {
+		return err
+	}
 	log := cfg.Log
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -104,12 +104,12 @@ func TestRemindersJob(t *testing.T) {
 	cfg := server.Config{Store: d.db, Blobs: d.blobs, Now: m.Now, Checkpoint: d.checkpoint, Log: slog.New(slog.DiscardHandler)}
 	const kind = "portal-reminders"
 	job := &attest.Job{ID: 7, Kind: kind, Payload: json.RawMessage(`{"every": "72h"}`)}
-	if _, err := server.Handlers(cfg, nil, "")[kind](t.Context(), job); attest.ErrorCode(err) != attest.EINVALID {
+	if _, err := jobHandler(t, cfg, nil, "", kind)(t.Context(), job); attest.ErrorCode(err) != attest.EINVALID {
 		t.Fatalf("without mail: %v", err)
 	}
 	type message struct{ To, Body string }
 	var sent []message
-	h := server.Handlers(cfg, func(to, _, body string, _ time.Time) { sent = append(sent, message{to, body}) }, "https://attest.example")[kind]
+	h := jobHandler(t, cfg, func(to, _, body string, _ time.Time) { sent = append(sent, message{to, body}) }, "https://attest.example", kind)
 	if _, err := h(t.Context(), &attest.Job{ID: 8, Kind: kind, Payload: json.RawMessage(`{"every": "5m"}`)}); attest.ErrorCode(err) != attest.EINVALID {
 		t.Fatalf("every 5m: %v", err)
 	}

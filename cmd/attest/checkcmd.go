@@ -46,7 +46,7 @@ func (f *checkFlags) bind(c *cobra.Command) {
 
 // checks says which checks a command runs (automation.Checks).
 func (m *Main) checks(f checkFlags) automation.Checks {
-	return automation.Checks{Dir: f.dir, IDs: f.ids, Params: f.params, DefaultParams: filepath.Join(m.cfg.dataDir, "check-params.yaml")}
+	return automation.Checks{Dir: f.dir, Params: f.params, DefaultParams: filepath.Join(m.cfg.dataDir, "check-params.yaml")}
 }
 
 // checkSetup loads the checks and their parameters, reporting the files
@@ -68,9 +68,9 @@ func (m *Main) checkList() *cobra.Command {
 		Short: "List the checks: built-in and your own",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, _, err := m.checkSetup(f)
+			s, err := m.checks(f).Set(m.warn)
 			if err != nil {
-				return err
+				return flagNamed(err)
 			}
 			return show(m, checksListed{s.Checks, orEmpty(s.Errors)}, m.printChecks)
 		},
@@ -252,7 +252,7 @@ func (m *Main) runChecks(ctx context.Context, f checkFlags, input, junit, sarif 
 // automation is where a command's runs and collections are read from
 // and recorded: d, when there is a data directory.
 func (m *Main) automation(d *data) automation.Env {
-	env := automation.Env{By: m.actor(), Version: version, Now: m.Now(), Getenv: m.Getenv, Warn: m.warn,
+	env := automation.Env{By: m.actor(), Version: version, Now: m.Now, Getenv: m.Getenv, Warn: m.warn,
 		Progress: func(s string) { m.progress("%s", s) }}
 	if d != nil {
 		env.Store, env.Blobs = d.db, d.blobs

@@ -210,8 +210,35 @@ func TestJobExportsPathNamed(t *testing.T) {
 	defer d.Close()
 	gone := filepath.Join(dir, "gone")
 	cfg := server.Config{Store: d.db, Blobs: d.blobs, Now: m.Now, Checkpoint: d.checkpoint, Log: slog.New(slog.DiscardHandler)}
-	_, err = server.Handlers(cfg, nil, "")["collect"](context.Background(), &attest.Job{ID: 1, Kind: "collect", Payload: json.RawMessage(fmt.Sprintf(`{"from": %q}`, gone))})
-	if want := `"from": ` + gone + ": no such file or directory"; err == nil || err.Error() != want {
+	_, err = jobHandler(t, cfg, nil, "", "collect")(context.Background(), &attest.Job{ID: 1, Kind: "collect", Payload: json.RawMessage(fmt.Sprintf(`{"from": %q}`, gone))})
+	if want := `collect job payload: "from": ` + gone + ": no such file or directory"; err == nil || !strings.HasPrefix(err.Error(), want+" (paths in a payload") || attest.ErrorCode(err) != attest.EINVALID {
 		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// TestCheckListIgnoresParams: listing the checks reads no parameters, so
+// a broken parameter file in the data directory fails only what uses it.
+func TestCheckListIgnoresParams(t *testing.T) {
+	dir := setup(t)
+	if err := os.WriteFile(filepath.Join(dir, "attest-data", "check-params.yaml"), []byte("- not: [a mapping\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, dir, "", "check", "list"); r.code != 0 {
+		t.Errorf("check list with a broken parameter file: %+v", r)
+	}
+	if r := run(t, dir, "", "check", "params"); r.code != 2 || !strings.Contains(r.stderr, "check-params.yaml") {
+		t.Errorf("check params with a broken parameter file: %+v", r)
+	}
+}
+
+// TestReportOutIsFile: --out naming a file is refused before anything is
+// drafted, by its flag.
+func TestReportOutIsFile(t *testing.T) {
+	dir := setup(t)
+	if err := os.WriteFile(filepath.Join(dir, "afile"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, dir, "", "report", "build", "--out", "afile"); r.code != 2 || !strings.Contains(r.stderr, "--out afile: a file, not a folder") {
+		t.Errorf("report build --out afile: %+v", r)
 	}
 }

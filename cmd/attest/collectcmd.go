@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/automation"
 	"github.com/attest-dev/attest/collect"
 	"github.com/attest-dev/attest/collect/live"
@@ -58,7 +59,7 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 	defer d.Close()
 	out, err := automation.Collect(ctx, m.automation(d), automation.Collection{Source: source, From: from, Config: config, Label: label})
 	if err != nil {
-		return flagNamed(err)
+		return hinted(flagNamed(err), attest.EINVALID, "no connector is configured", "set GITHUB_TOKEN, OKTA_ORG_URL and OKTA_API_TOKEN, or AWS credentials; or read exports with --from DIR")
 	}
 	partial := false
 	for _, s := range out {

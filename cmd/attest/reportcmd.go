@@ -128,6 +128,9 @@ func (m *Main) rendering(d *data, f reportFlags) (report.Rendering, error) {
 	if err := outputFolder("--out", filepath.Clean(f.out)); err != nil {
 		return report.Rendering{}, err
 	}
+	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
+		return report.Rendering{}, attest.Errorf(attest.EINVALID, "--out %s: a file, not a folder", f.out)
+	}
 	keep := f.keep
 	if keep == nil {
 		keep = func(ctx context.Context, _ string, doc attest.Document, b []byte) (*attest.Document, error) {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attest-dev/attest/jobs"
 	"github.com/attest-dev/attest/server"
 	"github.com/attest-dev/attest/web"
 )
@@ -194,4 +195,14 @@ func TestServeSingleSignOnSettings(t *testing.T) {
 func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, sso *server.SSO, log *slog.Logger) (web.Config, error) {
 	cfg, err := m.serverConfig(d, f, public, sso, log)
 	return server.WebConfig(cfg), err
+}
+
+// jobHandler is the server's handler of the job kind over cfg.
+func jobHandler(t *testing.T, cfg server.Config, send server.Sender, base, kind string) jobs.Handler {
+	t.Helper()
+	hs, err := server.Handlers(cfg, send, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hs[kind]
 }

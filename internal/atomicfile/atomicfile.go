@@ -3,36 +3,48 @@
 package atomicfile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/attest-dev/attest"
 )
 
-// Write writes data to a temporary file beside path, syncs it and
-// renames it over path, so a reader sees the old file or the new one, never
-// half of one.
+// Write writes data to a temporary file beside path, syncs it and renames
+// it over path, so a reader sees the old file or the new one, never half
+// of one. Its errors name path once (not the temporary file).
 func Write(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	fail := func(err error) error {
+		var pe *fs.PathError
+		var le *os.LinkError
+		switch {
+		case errors.As(err, &pe):
+			err = pe.Err
+		case errors.As(err, &le):
+			err = le.Err
+		}
 		return attest.Errorf(attest.EINVALID, "write %s: %v", path, err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fail(err)
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return attest.Errorf(attest.EINVALID, "write %s: %v", path, err)
+		return fail(err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return attest.Errorf(attest.EINVALID, "write %s: %v", path, err)
+		return fail(err)
 	}
 	if err := f.Close(); err != nil {
-		return attest.Errorf(attest.EINVALID, "write %s: %v", path, err)
+		return fail(err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return attest.Errorf(attest.EINVALID, "write %s: %v", path, err)
+		return fail(err)
 	}
 	return nil
 }
