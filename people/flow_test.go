@@ -148,9 +148,15 @@ func TestChecklistFlow(t *testing.T) {
 	// Recorded with its check, in one transaction, as attest people
 	// population --reconcile-collection makes it; management's only.
 	accounts := &people.Accounts{Collection: 7, CollectedAt: "2026-03-31T10:00:00Z", Records: recs}
-	both, err := people.RecordReconciled(ctx, s, bs, change("2026-04-02"), nil, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers}, accounts)
+	reads := &rosterReads{Store: s}
+	both, err := people.RecordReconciled(ctx, reads, bs, change("2026-04-02"), nil, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers}, accounts)
 	if err != nil || both.Population.ID == pop.ID || both.Reconciliation.Matched != 1 || both.Completeness == nil || both.Completeness.PopulationID != both.Population.ID || both.Completeness.MissingCount != 1 {
 		t.Fatalf("recorded and reconciled: %+v, %v", both, err)
+	}
+	// The population and its reconciliation come from one read of the
+	// roster, so they describe the same roster.
+	if reads.n != 1 {
+		t.Errorf("the roster was read %d times, want once", reads.n)
 	}
 	if alone, err := people.RecordReconciled(ctx, s, bs, change("2026-04-02"), nil, people.PopulationRequest{Engagement: "e1", Kind: people.Leavers}, nil); err != nil || alone.Reconciliation != nil || alone.Completeness != nil {
 		t.Fatalf("without accounts: %+v, %v", alone, err)
@@ -250,4 +256,15 @@ func TestAssign(t *testing.T) {
 	if err != nil || res.Item.DoneBy != ito.ID || res.Item.Status != people.DoneOnTime {
 		t.Fatalf("done by Ito: %+v, %v", res, err)
 	}
+}
+
+// rosterReads counts the reads of the whole roster.
+type rosterReads struct {
+	attest.Store
+	n int
+}
+
+func (r *rosterReads) People(ctx context.Context) ([]attest.Person, error) {
+	r.n++
+	return r.Store.People(ctx)
 }

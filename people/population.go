@@ -63,6 +63,9 @@ type Extracted struct {
 	Entry  int64           `json:"roster_entry"`
 	Query  string          `json:"query"`
 	People []attest.Person `json:"people"`
+	// roster is the whole roster the population was drawn from, for a
+	// reconciliation against the same read (RecordReconciled).
+	roster []attest.Person
 }
 
 // Extract draws the hire or leaver population of an engagement's period,
@@ -96,7 +99,7 @@ func Extract(ctx context.Context, s PopulationStore, sc Scope, actor *attest.Use
 	if err != nil {
 		return nil, err
 	}
-	out := &Extracted{Engagement: e.ID, Kind: req.Kind, Control: control, From: e.PeriodStart, Through: min(e.PeriodEnd, now.UTC().Format(time.DateOnly)), People: []attest.Person{}}
+	out := &Extracted{Engagement: e.ID, Kind: req.Kind, Control: control, From: e.PeriodStart, Through: min(e.PeriodEnd, now.UTC().Format(time.DateOnly)), People: []attest.Person{}, roster: all}
 	date, field := func(p attest.Person) string { return p.Start }, "start"
 	if req.Kind == Leavers {
 		date, field = func(p attest.Person) string { return p.End }, "end"
@@ -337,11 +340,9 @@ func RecordReconciled(ctx context.Context, s interface {
 	if err != nil {
 		return nil, err
 	}
-	roster, err := s.People(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := &Reconciled{Extracted: x, Reconciliation: Reconcile(x, roster, accounts.Records, accounts.Collection, accounts.CollectedAt)}
+	// The roster the population was drawn from, read once: the
+	// reconciliation says what the population's record says.
+	out := &Reconciled{Extracted: x, Reconciliation: Reconcile(x, x.roster, accounts.Records, accounts.Collection, accounts.CollectedAt)}
 	check := out.Reconciliation.Completeness(0, x.Kind)
 	if out.Population, out.Completeness, err = s.AddCheckedPopulation(ctx, ch, *p, &check); err != nil {
 		return nil, err
