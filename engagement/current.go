@@ -47,3 +47,23 @@ func Current(ctx context.Context, s CurrentStore, named string) (*attest.Engagem
 	}
 	return nil, &attest.Error{Code: attest.EINVALID, Message: "several engagements: " + strings.Join(ids, ", ")}
 }
+
+// UseStore reads an engagement and writes the setting that names the
+// current one.
+type UseStore interface {
+	Engagement(ctx context.Context, id string) (*attest.Engagement, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// Use makes engagement id the current one: a setting of this
+// installation, not a ledger entry (no one's act on the record).
+func Use(ctx context.Context, s UseStore, id string) (*attest.Engagement, error) {
+	e, err := s.Engagement(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.SetSetting(ctx, CurrentKey, e.ID); err != nil {
+		return nil, err
+	}
+	return e, nil
+}

@@ -35,8 +35,11 @@ func TestCurrent(t *testing.T) {
 	if e, err := engagement.Current(ctx, s, "e2"); err != nil || e.ID != "e2" {
 		t.Fatalf("named: %v %v", e, err)
 	}
-	if err := s.SetSetting(ctx, engagement.CurrentKey, "e1"); err != nil {
-		t.Fatal(err)
+	if _, err := engagement.Use(ctx, s, "e9"); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Fatalf("use an engagement that is not there: %v", err)
+	}
+	if e, err := engagement.Use(ctx, s, "e1"); err != nil || e.ID != "e1" {
+		t.Fatalf("use e1: %v %v", e, err)
 	}
 	if e, err := engagement.Current(ctx, s, ""); err != nil || e.ID != "e1" {
 		t.Fatalf("the setting's: %v %v", e, err)

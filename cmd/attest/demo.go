@@ -101,7 +101,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	if err != nil {
 		return hinted(err, attest.ECONFLICT, "already holds engagements", "the demo needs an empty database: pass --db with a new one")
 	}
-	if err := d.db.SetSetting(ctx, engagement.CurrentKey, sum.Current); err != nil {
+	if _, err := engagement.Use(ctx, d.db, sum.Current); err != nil {
 		return err
 	}
 	abs, _ := filepath.Abs(dir)

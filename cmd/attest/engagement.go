@@ -281,11 +281,8 @@ func (m *Main) engagementUse() *cobra.Command {
 		// A setting of this installation, not a ledger entry: no
 		// checkpoint to sign.
 		RunE: reads(m, func(ctx context.Context, d *data, args []string) (madeCurrent, error) {
-			e, err := d.db.Engagement(ctx, args[0])
+			e, err := engagement.Use(ctx, d.db, args[0])
 			if err != nil {
-				return madeCurrent{}, err
-			}
-			if err := d.db.SetSetting(ctx, engagement.CurrentKey, e.ID); err != nil {
 				return madeCurrent{}, err
 			}
 			return madeCurrent{e.ID, e}, nil
