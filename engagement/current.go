@@ -67,3 +67,20 @@ func Use(ctx context.Context, s UseStore, id string) (*attest.Engagement, error)
 	}
 	return e, nil
 }
+
+// UseFirst makes engagement id the current one when none is yet (the
+// first engagement created), and says whether it did.
+func UseFirst(ctx context.Context, s interface {
+	UseStore
+	Setting(ctx context.Context, key string) (string, error)
+}, id string) (bool, error) {
+	_, err := s.Setting(ctx, CurrentKey)
+	switch {
+	case err == nil:
+		return false, nil
+	case attest.ErrorCode(err) != attest.ENOTFOUND:
+		return false, err
+	}
+	_, err = Use(ctx, s, id)
+	return err == nil, err
+}

@@ -35,6 +35,17 @@ func TestCurrent(t *testing.T) {
 	if e, err := engagement.Current(ctx, s, "e2"); err != nil || e.ID != "e2" {
 		t.Fatalf("named: %v %v", e, err)
 	}
+	// UseFirst is for the first engagement: once one is current, the
+	// next leaves it so.
+	if used, err := engagement.UseFirst(ctx, s, "e2"); err != nil || !used {
+		t.Fatalf("use first with none current: %v %v", used, err)
+	}
+	if used, err := engagement.UseFirst(ctx, s, "e1"); err != nil || used {
+		t.Fatalf("use first with e2 current: %v %v", used, err)
+	}
+	if e, err := engagement.Current(ctx, s, ""); err != nil || e.ID != "e2" {
+		t.Fatalf("current after use first: %v %v", e, err)
+	}
 	if _, err := engagement.Use(ctx, s, "e9"); attest.ErrorCode(err) != attest.ENOTFOUND {
 		t.Fatalf("use an engagement that is not there: %v", err)
 	}

@@ -73,10 +73,13 @@ fieldwork lag.`,
 					return err
 				}
 				current := ""
-				if _, err := s.Setting(ctx, engagement.CurrentKey); attest.ErrorCode(err) == attest.ENOTFOUND && len(out) > 0 {
-					current = out[0].Engagement.ID
-					if err := s.SetSetting(ctx, engagement.CurrentKey, current); err != nil {
+				if len(out) > 0 {
+					used, err := engagement.UseFirst(ctx, s, out[0].Engagement.ID)
+					if err != nil {
 						return err
+					}
+					if used {
+						current = out[0].Engagement.ID
 					}
 				}
 				if m.cfg.json {
