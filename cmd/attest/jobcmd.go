@@ -32,7 +32,10 @@ job):
                 per interval; attest serve runs it
   checklist-reminders  {"every": "168h", "unassigned_to": EMAIL}: mails each
                 assignee of onboarding and offboarding items past their due
-                date, at most once per interval; attest serve runs it`,
+                date, at most once per interval; attest serve runs it
+  portal-reminders  {"every": "168h"}: mails each person what the employee
+                portal asks of them and is overdue (policies to acknowledge,
+                training), at most once per interval; attest serve runs it`,
 	}
 	c.AddCommand(m.jobList(), m.jobEnqueue())
 	return c
