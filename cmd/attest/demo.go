@@ -3,16 +3,13 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/report"
@@ -96,7 +93,7 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	if pdf {
 		formats += ",pdf"
 	}
-	sum, err := demo.Build(ctx, demo.Config{Store: d.db, Blobs: d.blobs, Dir: dir, Now: m.Now, Operator: m.actor(), Progress: progress,
+	sum, err := demo.Build(ctx, demo.Config{Store: d.db, Blobs: d.blobs, Dir: dir, Now: m.Now, Operator: m.actor(), Version: version, Progress: progress,
 		Program: &demoProgram{m: m, d: d, formats: formats}})
 	if err != nil {
 		return hinted(err, attest.ECONFLICT, "already holds engagements", "the demo needs an empty database: pass --db with a new one")
@@ -155,33 +152,6 @@ type demoProgram struct {
 func (p *demoProgram) Checkpoint(ctx context.Context) error {
 	_, err := p.d.checkpoint(ctx)
 	return err
-}
-
-// CollectAndCheck runs attest collect and attest check run as if it were
-// at, with their own output muted: the demo replays past days. It
-// returns the collection as kept in evidence.
-func (p *demoProgram) CollectAndCheck(ctx context.Context, dir string, at time.Time) (*demo.Collection, error) {
-	m := p.m
-	now, out, json := m.Now, m.Stdout, m.cfg.json
-	m.Now, m.Stdout, m.cfg.json = func() time.Time { return at }, io.Discard, false
-	defer func() { m.Now, m.Stdout, m.cfg.json = now, out, json }()
-	const source = "harbor-systems"
-	err := m.collect(ctx, source, dir, "", "demo-exports")
-	if err == nil {
-		err = m.runChecks(ctx, checkFlags{}, "", "", "", false)
-	}
-	if f := (failure{}); err != nil && !errors.As(err, &f) {
-		return nil, err // failed checks are no error: the demo means them to fail
-	}
-	ids, err := check.LatestCollections(ctx, p.d.db)
-	if err != nil {
-		return nil, err
-	}
-	s, err := m.collection(ctx, p.d, ids[source])
-	if err != nil {
-		return nil, err
-	}
-	return &demo.Collection{Evidence: ids[source], Source: s.Source, CollectedAt: s.CollectedAt, By: s.By, Records: s.Records}, nil
 }
 
 // Render writes a draft to the reports folder; a format that cannot be

@@ -22,6 +22,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/catalog"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/report"
@@ -76,6 +77,8 @@ type Config struct {
 	// Operator is who runs the demo: the local operator named on the acts
 	// no demo person makes (the description inputs, the shared document).
 	Operator string
+	// Version is Attest's, as the check runs record it.
+	Version  string
 	Progress io.Writer
 	Program  Program
 }
@@ -85,11 +88,6 @@ type Config struct {
 type Program interface {
 	// Checkpoint signs a checkpoint over the ledger as it stands.
 	Checkpoint(ctx context.Context) error
-	// CollectAndCheck collects the export files in dir and runs the
-	// checks over them, as if it were the time at, and returns the
-	// collection as kept (nil when it keeps none); checks that fail are
-	// no error.
-	CollectAndCheck(ctx context.Context, dir string, at time.Time) (*Collection, error)
 	// Render writes a draft for engagement e under the name slug and
 	// records it, returning the paths written; a format it cannot print
 	// is its own concern, not an error.
@@ -133,7 +131,7 @@ type builder struct {
 	// makes with their own account.
 	users map[string]*attest.User
 	// latest is the latest collection of Harbor's systems.
-	latest *Collection
+	latest *check.Collection
 }
 
 // Build makes Harbor Payroll in cfg's empty store. Its answers file is

@@ -13,7 +13,6 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
 	"github.com/attest-dev/attest/auditsig"
-	"github.com/attest-dev/attest/collect"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/people"
@@ -23,26 +22,13 @@ import (
 	"github.com/attest-dev/attest/training"
 )
 
-// program stands for the command line: it signs no checkpoint, reads
-// the collections without keeping them, and names the drafts it is asked
-// to write.
+// program stands for the command line: it signs no checkpoint and names
+// the drafts it is asked to write.
 type program struct {
-	drafts      []string
-	collections int
+	drafts []string
 }
 
 func (p *program) Checkpoint(context.Context) error { return nil }
-
-// CollectAndCheck reads the exports as the program would collect them,
-// and keeps nothing.
-func (p *program) CollectAndCheck(_ context.Context, dir string, at time.Time) (*demo.Collection, error) {
-	res, err := collect.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	p.collections++
-	return &demo.Collection{Evidence: int64(p.collections), Source: "harbor-systems", CollectedAt: at.UTC().Format(time.RFC3339), By: "test", Records: res.Records}, nil
-}
 
 func (p *program) Render(_ context.Context, _ *attest.Engagement, _ *report.Document, slug string) ([]string, error) {
 	p.drafts = append(p.drafts, slug)

@@ -8,26 +8,14 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
-	"github.com/attest-dev/attest/collect"
+	"github.com/attest-dev/attest/check"
 )
-
-// Collection is one collection of Harbor's exports as the program kept
-// it: what an access review reads its accounts from.
-type Collection struct {
-	// Evidence is the collection's evidence ID (0 when the program kept
-	// none).
-	Evidence    int64
-	Source      string
-	CollectedAt string
-	By          string
-	Records     []collect.Record
-}
 
 // reviewedSystem is the system of the demo's access review.
 const reviewedSystem = "Okta"
 
 // listing is a collection's provenance as an access review records it.
-func (c *Collection) listing() attest.Listing {
+func listing(c *check.Collection) attest.Listing {
 	return attest.Listing{Source: fmt.Sprintf("collection %d (%s)", c.Evidence, c.Source), Collection: c.Evidence,
 		ExtractedAt: c.CollectedAt, ExtractedBy: c.By}
 }
@@ -40,13 +28,13 @@ func (c *Collection) listing() attest.Listing {
 // every reviewer decides their batch with their own account and signs
 // off over the next days.
 // The revokes stay open until a later collection shows them done.
-func (b *builder) startReview(ctx context.Context, col *Collection, at time.Time) (int64, error) {
+func (b *builder) startReview(ctx context.Context, col *check.Collection, at time.Time) (int64, error) {
 	accts, err := accessreview.FromRecords(col.Records, reviewedSystem)
 	if err != nil {
 		return 0, err
 	}
 	priya := b.users["Priya Raman"]
-	l := col.listing()
+	l := listing(col)
 	l.Completeness = fmt.Sprintf("the collection read every record of its source without a problem; %d active accounts agreed to the count on the identity provider's admin console", len(accts))
 	l.Roster = fmt.Sprintf("collection %d (the HR roster collected with the accounts)", col.Evidence)
 	start := at.Add(2 * time.Hour)
@@ -116,13 +104,13 @@ func (b *builder) userByID(id int64) *attest.User {
 // finishReview confirms the review's revokes from the collection taken
 // at, which no longer lists the accounts revoked, and completes it: its
 // decisions become evidence for the access review control (AC-06).
-func (b *builder) finishReview(ctx context.Context, campaign int64, col *Collection, at time.Time) error {
+func (b *builder) finishReview(ctx context.Context, campaign int64, col *check.Collection, at time.Time) error {
 	accts, err := accessreview.FromRecords(col.Records, reviewedSystem)
 	if err != nil {
 		return err
 	}
 	priya := b.users["Priya Raman"]
-	fu, err := accessreview.Confirm(ctx, b.Store, attest.Change{Actor: priya.Name, At: at.Add(2 * time.Hour)}, priya, campaign, col.listing(), accts)
+	fu, err := accessreview.Confirm(ctx, b.Store, attest.Change{Actor: priya.Name, At: at.Add(2 * time.Hour)}, priya, campaign, listing(col), accts)
 	if err != nil {
 		return err
 	}

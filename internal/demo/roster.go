@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/people"
 )
 
@@ -275,7 +276,7 @@ func (b *builder) emailOf(id int64) string {
 // from the roster, for the auditor to draw from, and reconciles the
 // leavers to the identity provider's accounts of the latest collection
 // as their completeness check.
-func (b *builder) hiresAndLeavers(ctx context.Context, e *attest.Engagement, col *Collection) error {
+func (b *builder) hiresAndLeavers(ctx context.Context, e *attest.Engagement, col *check.Collection) error {
 	priya := b.users["Priya Raman"]
 	ch := attest.Change{Actor: priya.Name, At: b.Now()}
 	for _, kind := range []string{people.Hires, people.Leavers} {
