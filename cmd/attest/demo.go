@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/report"
+	"github.com/attest-dev/attest/server"
 	"github.com/spf13/cobra"
 )
 
@@ -101,14 +103,45 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	if _, err := engagement.Use(ctx, d.db, sum.Current); err != nil {
 		return err
 	}
+	queued, err := m.queueDemoJobs(ctx, d)
+	if err != nil {
+		return err
+	}
 	abs, _ := filepath.Abs(dir)
 	if m.cfg.json {
 		return m.printJSON(map[string]any{"data": abs, "engagements": sum.Engagements, "current": sum.Current, "evidence": sum.Evidence,
 			"check_runs": sum.CheckRuns, "policies": sum.Policies, "checklist_items_done": sum.ChecklistItems,
-			"acknowledgements": sum.Acknowledgements, "training_completions": sum.Trainings, "drafts": sum.Drafts, "recommendation": sum.Recommendation})
+			"acknowledgements": sum.Acknowledgements, "training_completions": sum.Trainings, "drafts": sum.Drafts, "recommendation": sum.Recommendation, "jobs_queued": queued})
 	}
-	m.printDemoSummary(ctx, d.db, dir, abs, sum)
+	m.printDemoSummary(ctx, d.db, dir, abs, sum, queued)
 	return nil
+}
+
+// demoJobs are the follow-ups Harbor runs in attest serve: the portal's,
+// the checklists' and the access reviews' reminders, each at most weekly.
+var demoJobs = []struct{ kind, payload string }{
+	{"portal-reminders", `{"every": "168h"}`},
+	{"checklist-reminders", `{"every": "168h", "unassigned_to": "priya.raman@harbor.example"}`},
+	{"review-reminders", `{"every": "168h", "unassigned_to": "priya.raman@harbor.example"}`},
+}
+
+// queueDemoJobs queues demoJobs once each (as attest job enqueue would),
+// so that attest demo --serve runs them at once: their mail lands in the
+// outbox admins see on /admin/trust when no mail server is set. It
+// returns the kinds queued.
+func (m *Main) queueDemoJobs(ctx context.Context, d *data) ([]string, error) {
+	var kinds []string
+	for _, j := range demoJobs {
+		raw := json.RawMessage(j.payload)
+		if err := server.ValidPayload(j.kind, raw); err != nil {
+			return nil, err
+		}
+		if _, _, err := d.db.EnqueueJob(ctx, attest.Job{Kind: j.kind, Payload: raw, Key: "demo-" + j.kind, MaxAttempts: 5}, m.Now()); err != nil {
+			return nil, err
+		}
+		kinds = append(kinds, j.kind)
+	}
+	return kinds, nil
 }
 
 // freshDemoDirs makes sure the demo writes only where nothing but an
@@ -177,7 +210,7 @@ func (p *demoProgram) AuditorKey(file, name string, priv ed25519.PrivateKey) (de
 
 // printDemoSummary tells what the demo made and which commands to try
 // next.
-func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs string, sum *demo.Summary) {
+func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs string, sum *demo.Summary, queued []string) {
 	m.printf("Harbor Payroll (a fictional payroll SaaS) is ready in %s.\n\n", abs)
 	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports, over one combined examination period:\n")
 	for _, id := range sum.Engagements {
@@ -187,6 +220,7 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", sum.Evidence, demo.AuditorDir(dir))
 	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", sum.CheckRuns, countFormats(sum.Drafts), filepath.Join(abs, "reports"))
 	m.printf("\nIts compliance program ran the year through the same workflows: %d policies adopted,\napproved by their named approvers and published (one edited mid-year, one overdue for\nreview); a roster of about 120 people imported month by month, with onboarding and\noffboarding checklists (%d items done, some late); %d acknowledgements of the policies\nasked of people, given in the employee portal (a few outstanding); %d training completions\nimported from the provider's exports (a few people overdue); an access review of the\nidentity provider, its revoke confirmed by the next collection.\n", sum.Policies, sum.ChecklistItems, sum.Acknowledgements, sum.Trainings)
+	m.printf("\nQueued for attest serve, which runs them when it starts: %s\n(mail goes to the outbox admins see on /admin/trust when no mail server is set).\n", strings.Join(queued, ", "))
 	m.printf("\nCurrent engagement: %s. Try next:\n", sum.Current)
 	flag := ""
 	if dir != "attest-data" {
@@ -221,6 +255,7 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		bin + " engagement auditor fingerprint" + flag,
 		bin + " auditor verify --auditor-key " + filepath.Join(demo.AuditorDir(dir), "ana-lima.key") + flag,
 		bin + " request list" + flag,
+		bin + " job list" + flag,
 		bin + " controls show CHG-03" + flag,
 		bin + " check run" + flag,
 		bin + " check list",

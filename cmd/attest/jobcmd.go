@@ -79,7 +79,7 @@ func (m *Main) printJobs(v jobsListed) error {
 		if j.LastError != "" {
 			extra += "; last error: " + j.LastError
 		}
-		m.printf("%6d  %-13s %-8s attempt %d/%d  due %s%s\n", j.ID, j.Kind, j.State, j.Attempts, j.MaxAttempts, j.RunAt.Format(time.RFC3339), extra)
+		m.printf("%6d  %-19s %-8s attempt %d/%d  due %s%s\n", j.ID, j.Kind, j.State, j.Attempts, j.MaxAttempts, j.RunAt.Format(time.RFC3339), extra)
 	}
 	m.printf("%d jobs.\n", len(v.Jobs))
 	return nil

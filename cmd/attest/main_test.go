@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/server"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -366,6 +369,7 @@ func TestDemo(t *testing.T) {
 	if out["current"] != "soc2-type2-2026" || len(out["engagements"].([]any)) != 3 {
 		t.Errorf("demo: %v", out)
 	}
+	demoJobsMail(t, dir, out)
 	show := decode[map[string]any](t, mustRun(t, dir, "engagement", "show", "--json"))
 	e := show["engagement"].(map[string]any)
 	if e["kind"] != "SOC 2" || e["type"] != "Type 2" || e["period_start"] != "2026-01-01" || e["period_end"] != "2026-12-31" {
@@ -409,4 +413,36 @@ func runEnv(t *testing.T, dir string, env map[string]string, args ...string) res
 	defer os.Chdir(wd)
 	code := m.Run(context.Background(), args)
 	return result{out.String(), errb.String(), code}
+}
+
+// demoJobsMail: the demo queues its reminder jobs, and on its data each
+// one run as attest serve runs it finds someone to mail but the access
+// reviews' (its one review was finished on time).
+func demoJobsMail(t *testing.T, dir string, out map[string]any) {
+	t.Helper()
+	if q, _ := out["jobs_queued"].([]any); len(q) != len(demoJobs) {
+		t.Fatalf("jobs queued: %v", out["jobs_queued"])
+	}
+	listed := decode[map[string][]attest.Job](t, mustRun(t, dir, "job", "list", "--json"))["jobs"]
+	if len(listed) != len(demoJobs) {
+		t.Fatalf("job list: %+v", listed)
+	}
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}
+	m.cfg.dataDir = filepath.Join(dir, "attest-data")
+	d, err := m.open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cfg := server.Config{Store: d.db, Blobs: d.blobs, Now: m.Now, Checkpoint: d.checkpoint}
+	for _, j := range listed {
+		sent := 0
+		h := jobHandler(t, cfg, func(string, string, string, time.Time) { sent++ }, "http://127.0.0.1:8080", j.Kind)
+		if _, err := h(t.Context(), &j); err != nil {
+			t.Fatalf("%s: %v", j.Kind, err)
+		}
+		if (sent > 0) != (j.Kind != "review-reminders") {
+			t.Errorf("%s on the demo's data mailed %d", j.Kind, sent)
+		}
+	}
 }
