@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -268,21 +267,4 @@ type descriptionChecked struct {
 	Gaps         []report.Gap          `json:"gaps"`
 	MissingCSOCs []report.MissingCSOCs `json:"missing_csocs"`
 	ThirdParties []report.ThirdParty   `json:"third_parties"`
-}
-
-// storeDocument writes bytes to the blob store and records the document.
-func (m *Main) storeDocument(ctx context.Context, d *data, doc attest.Document, b []byte) (*attest.Document, error) {
-	ref, size, err := d.blobs.Put(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	doc.Ref, doc.Size = string(ref), size
-	out, err := d.db.AddDocument(ctx, m.change(), doc)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := d.checkpoint(ctx); err != nil {
-		return nil, err
-	}
-	return out, nil
 }

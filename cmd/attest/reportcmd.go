@@ -35,9 +35,6 @@ attest report issued add; it is the only report the trust center shares.`,
 type reportFlags struct {
 	kind, typ, formats, out string
 	byProcess               bool
-	// keep records a rendered document (default: storeDocument); effect
-	// names it, so a job records each render once.
-	keep func(ctx context.Context, effect string, doc attest.Document, b []byte) (*attest.Document, error)
 }
 
 func (f *reportFlags) bind(c *cobra.Command, output bool) {
@@ -107,17 +104,28 @@ type rendered struct {
 // keeps each file (report.Render); without Chromium, PDF fails after the
 // others are written.
 func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags) ([]rendered, map[string]int, error) {
-	r, err := m.rendering(d, f)
+	r, err := m.rendering(f)
 	if err != nil {
 		return nil, nil, err
 	}
 	pages, kept, err := report.Render(ctx, d.db, d.blobs, m.change(), e.ID, doc, slug, r)
-	return written(f.out, kept), pages, err
+	return written(f.out, kept), pages, signKept(ctx, d, kept, err)
+}
+
+// signKept signs a checkpoint over the documents a render kept, even when
+// a later format failed: what was kept stays kept.
+func signKept(ctx context.Context, d *data, kept []attest.Document, err error) error {
+	if len(kept) > 0 {
+		if _, cerr := d.checkpoint(ctx); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 // rendering reads --format and --out: a render writes each file into the
-// folder and records it with f.keep (default: storeDocument).
-func (m *Main) rendering(d *data, f reportFlags) (report.Rendering, error) {
+// folder, and report.Render keeps it with the command's change.
+func (m *Main) rendering(f reportFlags) (report.Rendering, error) {
 	formats, err := report.Formats(strings.Split(f.formats, ","))
 	if err != nil {
 		return report.Rendering{}, &attest.Error{Code: attest.EINVALID, Message: "--format " + attest.ErrorMessage(err)}
@@ -131,13 +139,7 @@ func (m *Main) rendering(d *data, f reportFlags) (report.Rendering, error) {
 	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
 		return report.Rendering{}, attest.Errorf(attest.EINVALID, "--out %s: a file, not a folder", f.out)
 	}
-	keep := f.keep
-	if keep == nil {
-		keep = func(ctx context.Context, _ string, doc attest.Document, b []byte) (*attest.Document, error) {
-			return m.storeDocument(ctx, d, doc, b)
-		}
-	}
-	return report.Rendering{Formats: formats, Print: m.printPDF, Record: keep, Folder: f.out}, nil
+	return report.Rendering{Formats: formats, Print: m.printPDF, Folder: f.out}, nil
 }
 
 // written is what a render wrote into the folder out: the files of the
@@ -227,7 +229,7 @@ func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built,
 	if err != nil {
 		return nil, err
 	}
-	r, err := m.rendering(d, f)
+	r, err := m.rendering(f)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +237,7 @@ func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built,
 	if dr == nil {
 		return nil, err
 	}
-	return &built{dr.Input, dr.Doc, written(f.out, dr.Kept), dr.Pages, dr.Gaps}, err
+	return &built{dr.Input, dr.Doc, written(f.out, dr.Kept), dr.Pages, dr.Gaps}, signKept(ctx, d, dr.Kept, err)
 }
 
 func (m *Main) printLint(lint []report.Finding, gaps []report.Gap) {
