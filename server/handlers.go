@@ -40,9 +40,20 @@ func (h handlers) all() map[string]jobs.Handler {
 		jobCheckRun:      h.checkRun,
 		jobCollect:       h.collect,
 		jobReportBuild:   h.reportBuild,
-		jobReminders:     h.portalReminders,
-		jobReviewsDue:    h.reviewReminders,
-		jobChecklistsDue: h.checklistReminders,
+		jobReminders:     h.mails(h.portalReminders),
+		jobReviewsDue:    h.mails(h.reviewReminders),
+		jobChecklistsDue: h.mails(h.checklistReminders),
+	}
+}
+
+// mails is a job that mails: without the server's mail it fails before
+// recording anything.
+func (h handlers) mails(run jobs.Handler) jobs.Handler {
+	return func(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
+		if h.send == nil {
+			return nil, attest.Errorf(attest.EINVALID, "%s jobs are mailed by attest serve, which holds the mail settings", j.Kind)
+		}
+		return run(ctx, j)
 	}
 }
 
@@ -109,6 +120,9 @@ func (h handlers) checkRun(ctx context.Context, j *attest.Job) (json.RawMessage,
 		}
 		return json.Marshal(map[string]any{"evidence": id})
 	}
+	if err := checkPayload(j.Kind, &p); err != nil {
+		return nil, err
+	}
 	checks := automation.Checks{Dir: p.Checks, Params: p.Params}
 	if h.cfg.DataDir != "" {
 		checks.DefaultParams = filepath.Join(h.cfg.DataDir, "check-params.yaml")
@@ -126,7 +140,7 @@ func (h handlers) checkRun(ctx context.Context, j *attest.Job) (json.RawMessage,
 
 func (h handlers) collect(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
 	var p collectPayload
-	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+	if err := readPayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
 	}
 	out, err := automation.Collect(ctx, h.automation(j), automation.Collection{Source: p.Source, From: p.From, Config: p.Config, Label: p.From})
@@ -144,11 +158,8 @@ func (h handlers) collect(ctx context.Context, j *attest.Job) (json.RawMessage, 
 // file once as the job's effect.
 func (h handlers) reportBuild(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
 	var p reportPayload
-	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+	if err := readPayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
-	}
-	if err := p.validate(); err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
 	}
 	kind, _ := attest.ParseKind(p.Kind)
 	typ, _ := attest.ParseReportType(p.Type)
@@ -214,19 +225,10 @@ func (h handlers) printPDF(ctx context.Context, doc *report.Document) ([]byte, m
 // again: reminders go at most once.
 func (h handlers) portalReminders(ctx context.Context, j *attest.Job) (json.RawMessage, error) {
 	var p remindersPayload
-	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+	if err := readPayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
 	}
-	if h.send == nil {
-		return nil, attest.Errorf(attest.EINVALID, "the portal's reminders are mailed by attest serve, which holds the mail settings")
-	}
-	if err := p.validate(); err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
-	}
-	every := portal.DefaultEvery
-	if p.Every != "" {
-		every, _ = time.ParseDuration(p.Every)
-	}
+	every, _ := time.ParseDuration(p.Every) // 0: the default
 	msgs, err := portal.Remind(ctx, h.cfg.Store, h.change(j), nil, h.base, every)
 	if err != nil {
 		return nil, err
@@ -253,14 +255,8 @@ func (h handlers) reviewReminders(ctx context.Context, j *attest.Job) (json.RawM
 
 func reviewReminders(ctx context.Context, s accessreview.RemindStore, j *attest.Job, now time.Time, send Sender) (json.RawMessage, error) {
 	var p reviewsDuePayload
-	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+	if err := readPayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
-	}
-	if send == nil {
-		return nil, attest.Errorf(attest.EINVALID, "review reminders are mailed by attest serve, which holds the mail settings")
-	}
-	if err := p.validate(); err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
 	}
 	every, _ := time.ParseDuration(p.Every) // 0: the default
 	rs, err := accessreview.Remind(ctx, s, nil, now, every, p.Unassigned)
@@ -298,14 +294,8 @@ func (h handlers) checklistReminders(ctx context.Context, j *attest.Job) (json.R
 
 func checklistReminders(ctx context.Context, s people.RemindStore, c people.Completions, j *attest.Job, now time.Time, send Sender) (json.RawMessage, error) {
 	var p checklistsDuePayload
-	if err := decodePayload(j.Kind, j.Payload, &p); err != nil {
+	if err := readPayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
-	}
-	if send == nil {
-		return nil, attest.Errorf(attest.EINVALID, "checklist reminders are mailed by attest serve, which holds the mail settings")
-	}
-	if err := p.validate(); err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s job payload: %v", j.Kind, err)
 	}
 	every, _ := time.ParseDuration(p.Every) // 0: the default
 	rs, err := people.Remind(ctx, s, c, nil, now, every, p.Unassigned)

@@ -16,6 +16,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/collect/live"
 	"github.com/attest-dev/attest/jobs"
+	"github.com/attest-dev/attest/report"
 )
 
 // Job kinds and their payloads. Paths in payloads are read by the server
@@ -88,11 +89,25 @@ func validPayload(kind string, raw json.RawMessage) error {
 	if !ok {
 		return attest.Errorf(attest.EINVALID, "job kind %q: want one of %s", kind, strings.Join(jobKinds(), ", "))
 	}
-	p := mk()
+	return readPayload(kind, raw, mk().(payload))
+}
+
+// payload is a job's payload, which checks its own fields.
+type payload interface{ validate() error }
+
+// readPayload decodes raw into p and checks it, as validPayload does: a
+// job reads its payload so, since what was true when it was queued (a
+// path) may not be when it runs.
+func readPayload(kind string, raw json.RawMessage, p payload) error {
 	if err := decodePayload(kind, raw, p); err != nil {
 		return err
 	}
-	if err := p.(interface{ validate() error }).validate(); err != nil {
+	return checkPayload(kind, p)
+}
+
+// checkPayload checks a decoded payload, naming the field at fault.
+func checkPayload(kind string, p payload) error {
+	if err := p.validate(); err != nil {
 		e := &attest.Error{Code: attest.EINVALID, Message: kind + " job payload: " + err.Error()}
 		if _, ok := err.(pathError); ok {
 			e.Hint = "paths in a payload are read by the server that runs the job, from its working directory"
@@ -108,16 +123,23 @@ type pathError string
 
 func (e pathError) Error() string { return string(e) }
 
+// What a payload's path must name.
+const (
+	aFileOrFolder = iota
+	aFolder
+	aFile
+)
+
 // payloadPath checks that a path named by a payload's field exists, and
 // is a folder or a file as the field wants.
-func payloadPath(field, path string, dir bool) error {
+func payloadPath(field, path string, want int) error {
 	st, err := os.Stat(path)
 	switch {
 	case err != nil:
 		return pathError(fmt.Sprintf("%q: %s: no such file or folder", field, path))
-	case dir && !st.IsDir():
+	case want == aFolder && !st.IsDir():
 		return pathError(fmt.Sprintf("%q: %s is a file, not a folder", field, path))
-	case !dir && st.IsDir():
+	case want == aFile && st.IsDir():
 		return pathError(fmt.Sprintf("%q: %s is a folder, not a file", field, path))
 	}
 	return nil
@@ -127,17 +149,17 @@ func (p *remindersPayload) validate() error { return validEvery(p.Every) }
 
 func (p *checkRunPayload) validate() error {
 	if p.Input != "" {
-		if _, err := os.Stat(p.Input); err != nil {
-			return pathError(fmt.Sprintf("%q: %s: no such file or folder", "input", p.Input))
+		if err := payloadPath("input", p.Input, aFileOrFolder); err != nil {
+			return err
 		}
 	}
 	if p.Checks != "" {
-		if err := payloadPath("checks", p.Checks, true); err != nil {
+		if err := payloadPath("checks", p.Checks, aFolder); err != nil {
 			return err
 		}
 	}
 	if p.Params != "" {
-		if err := payloadPath("params", p.Params, false); err != nil {
+		if err := payloadPath("params", p.Params, aFile); err != nil {
 			return err
 		}
 	}
@@ -151,15 +173,15 @@ func (p *checkRunPayload) validate() error {
 
 func (p *collectPayload) validate() error {
 	if p.From != "" {
-		if _, err := os.Stat(p.From); err != nil {
-			return pathError(fmt.Sprintf("%q: %s: no such file or folder", "from", p.From))
+		if err := payloadPath("from", p.From, aFileOrFolder); err != nil {
+			return err
 		}
 	}
 	if p.From == "" && p.Source != "" && !slices.Contains(live.Sources(), p.Source) {
 		return fmt.Errorf("%q: %q is not a connector: want one of %s, or give \"from\" (a folder of exports)", "source", p.Source, strings.Join(live.Sources(), ", "))
 	}
 	if p.Config != "" {
-		if err := payloadPath("config", p.Config, false); err != nil {
+		if err := payloadPath("config", p.Config, aFile); err != nil {
 			return err
 		}
 	}
@@ -177,18 +199,14 @@ func (p *reportPayload) validate() error {
 			return fmt.Errorf("%q: %q: want Type 1 or Type 2", "type", p.Type)
 		}
 	}
-	for _, f := range strings.Split(p.Format, ",") {
-		switch strings.TrimSpace(f) {
-		case "", "html", "md", "pdf":
-		default:
-			return fmt.Errorf("%q: %q: want html, md or pdf (several with commas)", "format", f)
-		}
+	if _, err := report.Formats(strings.Split(p.Format, ",")); err != nil {
+		return fmt.Errorf("%q: %s (several with commas)", "format", attest.ErrorMessage(err))
 	}
 	if p.Out != "" {
 		// The job makes the folder itself, as report build does, but
 		// only inside one that exists.
 		parent := filepath.Dir(filepath.Clean(p.Out))
-		if err := payloadPath("out", parent, true); err != nil {
+		if err := payloadPath("out", parent, aFolder); err != nil {
 			return pathError(fmt.Sprintf("%q: %s: the folder %s does not exist", "out", p.Out, parent))
 		}
 	}

@@ -211,7 +211,7 @@ func TestJobExportsPathNamed(t *testing.T) {
 	gone := filepath.Join(dir, "gone")
 	cfg := server.Config{Store: d.db, Blobs: d.blobs, Now: m.Now, Checkpoint: d.checkpoint, Log: slog.New(slog.DiscardHandler)}
 	_, err = jobHandler(t, cfg, nil, "", "collect")(context.Background(), &attest.Job{ID: 1, Kind: "collect", Payload: json.RawMessage(fmt.Sprintf(`{"from": %q}`, gone))})
-	if want := `collect job payload: "from": ` + gone + ": no such file or directory"; err == nil || !strings.HasPrefix(err.Error(), want+" (paths in a payload") || attest.ErrorCode(err) != attest.EINVALID {
+	if want := `collect job payload: "from": ` + gone + ": no such file or folder"; err == nil || !strings.HasPrefix(err.Error(), want+" (paths in a payload") || attest.ErrorCode(err) != attest.EINVALID {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
