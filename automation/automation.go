@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"gopkg.in/yaml.v3"
 )
 
@@ -87,11 +87,7 @@ func (e *PathError) Unwrap() error { return e.Err }
 // pathError is path's error without the file system's own copy of the
 // path, under field.
 func pathError(field, path string, err error) *PathError {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return &PathError{Field: field, Err: fmt.Errorf("%s: %w", path, err)}
+	return &PathError{Field: field, Err: fmt.Errorf("%s: %w", path, fileerr.Reason(err))}
 }
 
 // Named turns a PathError into an invalid-input error that names the

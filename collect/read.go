@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/attest-dev/attest/internal/fileerr"
 )
 
 // Format is an export format Attest reads.
@@ -309,29 +311,19 @@ func detectCSV(t []byte) (Format, bool) {
 func ReadPath(path string) (*Result, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, pathReason(err))
+		return nil, fmt.Errorf("%s: %w", path, fileerr.Reason(err))
 	}
 	if st.IsDir() {
 		res, err := ReadDir(path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, pathReason(err))
+			return nil, fmt.Errorf("%s: %w", path, fileerr.Reason(err))
 		}
 		return res, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, pathReason(err))
+		return nil, fmt.Errorf("%s: %w", path, fileerr.Reason(err))
 	}
 	defer f.Close()
 	return Read(path, f)
-}
-
-// pathReason is an error of the file system without the path it names
-// (the caller names it once).
-func pathReason(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

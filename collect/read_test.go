@@ -1,9 +1,6 @@
 package collect
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,17 +216,5 @@ func TestReadPath(t *testing.T) {
 	_, err := ReadPath(missing)
 	if err == nil || err.Error() != missing+": no such file or directory" {
 		t.Errorf("a missing path: %v", err)
-	}
-}
-
-// TestPathReason: a folder's error names its path once (ReadPath adds
-// it), whatever wrapped the file system's error.
-func TestPathReason(t *testing.T) {
-	err := fmt.Errorf("read directory x: %w", &fs.PathError{Op: "open", Path: "x", Err: fs.ErrPermission})
-	if got := pathReason(err); got != fs.ErrPermission {
-		t.Errorf("pathReason = %v", got)
-	}
-	if plain := errors.New("odd"); pathReason(plain) != plain {
-		t.Error("an error with no path changed")
 	}
 }

@@ -2,8 +2,6 @@ package report
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/internal/atomicfile"
+	"github.com/attest-dev/attest/internal/fileerr"
 )
 
 // DraftStore is what Draft reads and keeps documents in.
@@ -103,22 +102,13 @@ func (r Rendering) write(name string, b []byte) error {
 		return nil
 	}
 	if err := os.MkdirAll(r.Folder, 0o755); err != nil {
-		return attest.Errorf(attest.EINVALID, "%s: %v", r.Folder, pathReason(err))
+		return attest.Errorf(attest.EINVALID, "%s: %v", r.Folder, fileerr.Reason(err))
 	}
 	path := filepath.Join(r.Folder, name)
 	if err := atomicfile.Write(path, b); err != nil {
 		return err
 	}
 	return nil
-}
-
-// pathReason is a file system error without the path it names.
-func pathReason(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 func (r Rendering) check() error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/training"
 	"github.com/spf13/cobra"
 )
@@ -235,7 +236,7 @@ func (m *Main) trainingImport() *cobra.Command {
 			// The file is read before the data directory is opened.
 			b, err := os.ReadFile(args[0])
 			if err != nil {
-				return attest.Errorf(attest.EINVALID, "%s: %v", args[0], unwrapPathErr(err))
+				return attest.Errorf(attest.EINVALID, "%s: %v", args[0], fileerr.Reason(err))
 			}
 			return writesIf(m, func(ctx context.Context, d *data, args []string) (*training.Imported, error) {
 				return training.Import(ctx, d.db, m.change(), nil, filepath.Base(args[0]), b)

@@ -12,6 +12,7 @@ import (
 	"github.com/attest-dev/attest/automation"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/internal/atomicfile"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/spf13/cobra"
 )
 
@@ -281,7 +282,7 @@ func writeReport(path string, fill func(*bytes.Buffer) error) error {
 		return err
 	}
 	if err := atomicfile.Write(path, b.Bytes()); err != nil {
-		return attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+		return attest.Errorf(attest.EINVALID, "%s: %v", path, fileerr.Reason(err))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
@@ -89,7 +90,7 @@ version that changes nothing is not saved again. Exit status: 0 when saved
 				name := file
 				if file != "" {
 					if b, err = os.ReadFile(file); err != nil {
-						return attest.Errorf(attest.EINVALID, "%v", unwrapPathErr(err))
+						return attest.Errorf(attest.EINVALID, "%v", fileerr.Reason(err))
 					}
 				} else {
 					_, cur, err := m.loadDescription(ctx, d, e)

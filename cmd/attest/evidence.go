@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -33,13 +32,6 @@ silently: a retraction is recorded with its reason and the bytes stay.`,
 	}
 	cmd.AddCommand(m.evidenceAdd(), m.evidenceList(), m.evidenceShow(), m.evidenceExport(), m.evidenceRetract(), m.evidencePurge())
 	return cmd
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 func (m *Main) evidenceList() *cobra.Command {

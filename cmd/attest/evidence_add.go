@@ -15,6 +15,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/evidence"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/spf13/cobra"
 )
 
@@ -225,7 +226,7 @@ func (m *Main) stageAll(d *data, paths []string) ([]evidence.Item, error) {
 func (m *Main) stageFile(d *data, path string) (evidence.Item, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return evidence.Item{}, attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+		return evidence.Item{}, attest.Errorf(attest.EINVALID, "%s: %v", path, fileerr.Reason(err))
 	}
 	defer fh.Close()
 	it, err := evidence.Stage(d.blobs, filepath.Base(path), "", fh)
@@ -312,7 +313,7 @@ func evidenceFiles(f addFlags) ([]string, error) {
 	for _, p := range f.files {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "--file %s: %v", p, unwrapPathErr(err))
+			return nil, attest.Errorf(attest.EINVALID, "--file %s: %v", p, fileerr.Reason(err))
 		}
 		if !st.Mode().IsRegular() {
 			return nil, attest.Errorf(attest.EINVALID, "--file %s: not a regular file", p)
@@ -322,7 +323,7 @@ func evidenceFiles(f addFlags) ([]string, error) {
 	if f.dir != "" {
 		err := filepath.WalkDir(f.dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return attest.Errorf(attest.EINVALID, "--dir %s: %v", p, unwrapPathErr(err))
+				return attest.Errorf(attest.EINVALID, "--dir %s: %v", p, fileerr.Reason(err))
 			}
 			if d.Type().IsRegular() {
 				paths = append(paths, p)

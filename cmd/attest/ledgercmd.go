@@ -8,6 +8,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/internal/atomicfile"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/tlog"
@@ -49,7 +50,7 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 			res := map[string]any{"origin": cp.Origin, "size": cp.Size, "root": cp.Root.String(), "note": string(signed)}
 			if out != "" {
 				if err := atomicfile.Write(out, signed); err != nil {
-					return nil, attest.Errorf(attest.EINVALID, "--out %s: %v", out, unwrapPathErr(err))
+					return nil, attest.Errorf(attest.EINVALID, "--out %s: %v", out, fileerr.Reason(err))
 				}
 				res["out"] = out
 			}

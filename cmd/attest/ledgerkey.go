@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/internal/atomicfile"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/ledger"
 )
 
@@ -35,7 +36,7 @@ func (m *Main) externalKey() (string, error) {
 	file := m.cfg.ledgerKey
 	fi, err := os.Stat(file)
 	if err != nil {
-		return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("--ledger-key: %v", unwrapPathErr(err)),
+		return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("--ledger-key: %v", fileerr.Reason(err)),
 			Hint: "`attest init --ledger-key FILE` makes a new key there for a new data directory"}
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
@@ -43,7 +44,7 @@ func (m *Main) externalKey() (string, error) {
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return "", attest.Errorf(attest.EINVALID, "--ledger-key: %v", unwrapPathErr(err))
+		return "", attest.Errorf(attest.EINVALID, "--ledger-key: %v", fileerr.Reason(err))
 	}
 	priv := strings.TrimSpace(string(b))
 	if _, err := ledger.PublicKey(priv); err != nil {
@@ -67,7 +68,7 @@ func (m *Main) createLedgerKey() error {
 		return nil
 	}
 	if err != nil {
-		return attest.Errorf(attest.EINVALID, "--ledger-key: %v", unwrapPathErr(err))
+		return attest.Errorf(attest.EINVALID, "--ledger-key: %v", fileerr.Reason(err))
 	}
 	_, err = f.WriteString(priv + "\n")
 	if err == nil {

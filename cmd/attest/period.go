@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/period"
 	"github.com/spf13/cobra"
 )
@@ -212,7 +213,7 @@ nothing is imported then.`,
 func readEvents(path string) ([]attest.Event, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s: %v", path, unwrapPathErr(err))
+		return nil, attest.Errorf(attest.EINVALID, "%s: %v", path, fileerr.Reason(err))
 	}
 	defer f.Close()
 	return period.ParseEvents(path, f)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/population"
 	"github.com/attest-dev/attest/sample"
 	"github.com/spf13/cobra"
@@ -182,7 +183,7 @@ func (m *Main) importPopulation(cmd *cobra.Command, f popFlags) error {
 	return writes(m, func(ctx context.Context, d *data, _ []string) (*attest.Population, error) {
 		file, err := os.Open(f.file)
 		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%s: %v", f.file, unwrapPathErr(err))
+			return nil, attest.Errorf(attest.EINVALID, "%s: %v", f.file, fileerr.Reason(err))
 		}
 		defer file.Close()
 		req.File = file

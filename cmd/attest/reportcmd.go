@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
 )
@@ -404,7 +405,7 @@ func (m *Main) reportIssued() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := os.ReadFile(file)
 			if err != nil {
-				return attest.Errorf(attest.EINVALID, "--file: %v", unwrapPathErr(err))
+				return attest.Errorf(attest.EINVALID, "--file: %v", fileerr.Reason(err))
 			}
 			return writesIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*attest.Document, error) {
 				doc, err := report.AddIssued(ctx, d.db, d.blobs, m.change(), nil, report.IssuedRequest{Engagement: e.ID, Kind: kind, Type: typ, Period: period, Firm: firm,

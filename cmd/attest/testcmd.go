@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/spf13/cobra"
 )
 
@@ -246,7 +247,7 @@ func parseItems(flags []string, file string) ([]attest.ItemResult, error) {
 	if file != "" {
 		fh, err := os.Open(file)
 		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%s: %v", file, unwrapPathErr(err))
+			return nil, attest.Errorf(attest.EINVALID, "%s: %v", file, fileerr.Reason(err))
 		}
 		defer fh.Close()
 		rows, err := readCSVRows(file, fh, []string{"key", "result"}, []string{"note"})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/trust"
 	"github.com/spf13/cobra"
 )
@@ -34,7 +35,7 @@ replaced: a new version is a new document.`,
 			}
 			b, err := os.ReadFile(file)
 			if err != nil {
-				return attest.Errorf(attest.EINVALID, "--file: %v", unwrapPathErr(err))
+				return attest.Errorf(attest.EINVALID, "--file: %v", fileerr.Reason(err))
 			}
 			in := trust.NewDocument{File: file, Title: title, Audience: audience, PDF: b}
 			if err := in.Check(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/internal/units"
 	"github.com/attest-dev/attest/workpapers"
 	"github.com/spf13/cobra"
@@ -134,7 +135,7 @@ func (m *Main) verifyExport(file, key string) error {
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return attest.Errorf(attest.EINVALID, "--export: %v", unwrapPathErr(err))
+		return attest.Errorf(attest.EINVALID, "--export: %v", fileerr.Reason(err))
 	}
 	defer f.Close()
 	st, err := f.Stat()

@@ -15,6 +15,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/atomicfile"
+	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/witness"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -64,7 +65,7 @@ func (m *Main) loadWitnessList(need bool) (*witness.Config, string, error) {
 		return &witness.Config{}, path, nil
 	}
 	if err != nil {
-		return nil, path, attest.Errorf(attest.EINVALID, "the witness list %s: %v", path, unwrapPathErr(err))
+		return nil, path, attest.Errorf(attest.EINVALID, "the witness list %s: %v", path, fileerr.Reason(err))
 	}
 	c, err := witness.ParseConfig(path, b)
 	return c, path, err
@@ -248,7 +249,7 @@ func (m *Main) witnessAdd() *cobra.Command {
 					return witnessAdded{}, fmt.Errorf("the witness did not take the current checkpoint, so it was not added: %w", err)
 				}
 				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-					return witnessAdded{}, attest.Errorf(attest.EINVALID, "the witness list: %v", unwrapPathErr(err))
+					return witnessAdded{}, attest.Errorf(attest.EINVALID, "the witness list: %v", fileerr.Reason(err))
 				}
 				if err := atomicfile.Write(path, list.Marshal()); err != nil {
 					return witnessAdded{}, err
@@ -377,7 +378,7 @@ func (m *Main) verifyWitnesses(ctx context.Context, d *data, files []string) ([]
 	}
 	for _, f := range files {
 		if _, err := os.Stat(f); err != nil {
-			return nil, "", attest.Errorf(attest.EINVALID, "--checkpoint: %v", unwrapPathErr(err))
+			return nil, "", attest.Errorf(attest.EINVALID, "--checkpoint: %v", fileerr.Reason(err))
 		}
 		out = append(out, witness.NewFile(f))
 	}

@@ -3,12 +3,11 @@
 package atomicfile
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/fileerr"
 )
 
 // Write writes data to a temporary file beside path, syncs it and renames
@@ -16,15 +15,7 @@ import (
 // of one. Its errors name path once (not the temporary file).
 func Write(path string, data []byte) error {
 	fail := func(err error) error {
-		var pe *fs.PathError
-		var le *os.LinkError
-		switch {
-		case errors.As(err, &pe):
-			err = pe.Err
-		case errors.As(err, &le):
-			err = le.Err
-		}
-		return attest.Errorf(attest.EINVALID, "write %s: %v", path, err)
+		return attest.Errorf(attest.EINVALID, "write %s: %v", path, fileerr.Reason(err))
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
