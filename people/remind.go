@@ -16,9 +16,6 @@ import (
 // time), so that a retried job mails no one twice within its interval.
 const RemindedKey = "checklist-reminders.last"
 
-// DefaultEvery is how often an assignee is reminded at most.
-const DefaultEvery = remind.DefaultEvery
-
 // RemindStore is what the reminders read and the round they keep.
 type RemindStore interface {
 	ReadStore
@@ -39,7 +36,7 @@ type Reminder struct {
 
 // Remind is, for management, one message per assignee of checklist
 // items overdue on now's day, leaving out whoever was reminded less than
-// every ago (default DefaultEvery); items without an assignee go to
+// every ago (default remind.DefaultEvery); items without an assignee go to
 // unassigned when it is given. The round is kept (RemindedKey) before the
 // messages are returned for the caller to send: a reminder goes at most
 // once per interval, even when the job is retried.

@@ -9,11 +9,9 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/remind"
 	"github.com/attest-dev/attest/training"
 )
-
-// DefaultEvery is how often a person is reminded at most.
-const DefaultEvery = 7 * 24 * time.Hour
 
 // Remind mails each person what is overdue (acknowledgements past their
 // due day, security training past its due day), at most once per every:
@@ -26,7 +24,7 @@ func Remind(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only management sends the portal's reminders"}
 	}
 	if every <= 0 {
-		every = DefaultEvery
+		every = remind.DefaultEvery
 	}
 	day := ch.At.UTC().Format(attest.DateLayout)
 	acks, err := ack.Load(ctx, s, day, ack.Filter{})
