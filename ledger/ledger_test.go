@@ -1,12 +1,14 @@
 package ledger
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/attest-dev/attest"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -228,4 +230,73 @@ func TestPublicKey(t *testing.T) {
 			t.Errorf("PublicKey(%q) accepted a bad key", bad)
 		}
 	}
+}
+
+// stored is a ledger kept as a store keeps it: records by sequence number
+// and the tree's hashes.
+type stored struct {
+	m     *Memory
+	recs  [][]byte
+	scans int
+}
+
+func (s *stored) ScanLedger(_ context.Context, from, to int64, fn func(int64, []byte) error) error {
+	s.scans++
+	for n := from; n < to && n < int64(len(s.recs)); n++ {
+		if err := fn(n, s.recs[n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *stored) ReadHashes(_ context.Context, idx []int64) ([]tlog.Hash, error) {
+	return s.m.ReadHashes(idx)
+}
+
+func TestProveStored(t *testing.T) {
+	priv, pub, _ := GenerateKey("attest-test")
+	m, recs := build(t, 12)
+	s := &stored{m: m, recs: recs}
+	root, _ := m.Root(12)
+	cp, _ := Sign(12, root, priv)
+	oldRoot, _ := m.Root(5)
+	oldCP, _ := Sign(5, oldRoot, priv)
+
+	p, err := ProveStored(context.Background(), s, 7, 12, cp, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Verify(p, pub, oldCP)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if res.Entry.Seq != 7 || res.OldSize != 5 {
+		t.Errorf("result %+v", res)
+	}
+	// The same proof as Prove's over the records themselves.
+	want, _ := Prove(m, recs[7], 7, 12, cp, 5)
+	if a, b := mustJSON(t, p), mustJSON(t, want); a != b {
+		t.Errorf("ProveStored %s\nProve %s", a, b)
+	}
+	// An entry past the signed tree is not found, and no record is read.
+	s.scans = 0
+	_, err = ProveStored(context.Background(), s, 12, 12, cp, 0)
+	if attest.ErrorCode(err) != attest.ENOTFOUND || !strings.Contains(err.Error(), "no entry 12: the signed checkpoint holds 12 entries (0 to 11)") || s.scans != 0 {
+		t.Errorf("past the tree: %v (%d scans)", err, s.scans)
+	}
+	// A record the store no longer has is not found either.
+	s.recs = recs[:7]
+	if _, err := ProveStored(context.Background(), s, 7, 12, cp, 0); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("missing record: %v", err)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -106,11 +107,51 @@ func Verify(p *Proof, publicKey string, trusted []byte) (*Result, error) {
 	return res, nil
 }
 
+// Records is a stored ledger: its entries' records and its tree's hashes.
+type Records interface {
+	ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, record []byte) error) error
+	ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error)
+}
+
+// Record reads the record of entry n of a stored ledger.
+func Record(ctx context.Context, s Records, n int64) ([]byte, error) {
+	var record []byte
+	err := s.ScanLedger(ctx, n, n+1, func(_ int64, rec []byte) error { record = rec; return nil })
+	if err == nil && record == nil {
+		err = attest.Errorf(attest.ENOTFOUND, "no entry %d in the ledger", n)
+	}
+	return record, err
+}
+
+// HashReader reads a stored ledger's tree hashes for tlog.
+func HashReader(ctx context.Context, s Records) tlog.HashReader {
+	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return s.ReadHashes(ctx, idx) })
+}
+
+// ProveStored is Prove over a stored ledger: the proof of its entry n in
+// the tree of size t signed in checkpoint, with consistency from oldSize
+// when oldSize > 0. Every proof Attest hands out (attest ledger prove, the
+// ledger page, the evidence and working-papers exports) is built here.
+func ProveStored(ctx context.Context, s Records, n, t int64, checkpoint []byte, oldSize int64) (*Proof, error) {
+	if n < 0 || n >= t {
+		return nil, outOfTree(n, t)
+	}
+	record, err := Record(ctx, s, n)
+	if err != nil {
+		return nil, err
+	}
+	return Prove(HashReader(ctx, s), record, n, t, checkpoint, oldSize)
+}
+
+func outOfTree(n, t int64) error {
+	return attest.Errorf(attest.ENOTFOUND, "no entry %d: the signed checkpoint holds %d entries (0 to %d)", n, t, t-1)
+}
+
 // Prove builds a proof of entry n in the tree of size t signed in
 // checkpoint, with consistency from oldSize when oldSize > 0.
 func Prove(r tlog.HashReader, record []byte, n, t int64, checkpoint []byte, oldSize int64) (*Proof, error) {
 	if n < 0 || n >= t {
-		return nil, attest.Errorf(attest.ENOTFOUND, "no entry %d: the ledger has %d entries (0 to %d)", n, t, t-1)
+		return nil, outOfTree(n, t)
 	}
 	incl, err := tlog.ProveRecord(t, n, r)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/ledger"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 // ledgerView is the ledger's state: its size, the latest signed
@@ -187,18 +186,14 @@ func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n >= cp.Size {
-		return nil, notFound("entry: no entry " + raw + " in the latest signed checkpoint, which holds " + strconv.FormatInt(cp.Size, 10) + " entries (0 to " + strconv.FormatInt(cp.Size-1, 10) + ")")
+	if n < cp.Size {
+		if rec, err := ledger.Record(ctx, st, n); err != nil {
+			return nil, err
+		} else if e, err := ledger.Decode(rec); err != nil || !scope(ctx).Entry(e.Data) {
+			return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "entry " + raw + " does not concern an engagement you audit"}
+		}
 	}
-	var record []byte
-	if err := st.ScanLedger(ctx, n, n+1, func(_ int64, rec []byte) error { record = rec; return nil }); err != nil {
-		return nil, err
-	}
-	if e, err := ledger.Decode(record); err != nil || !scope(ctx).Entry(e.Data) {
-		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "entry " + raw + " does not concern an engagement you audit"}
-	}
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return st.ReadHashes(ctx, idx) })
-	return ledger.Prove(reader, record, n, cp.Size, signed, 0)
+	return ledger.ProveStored(ctx, st, n, cp.Size, signed, 0)
 }
 
 // proofDownload sends the proof as a file `attest ledger verify-proof`

@@ -194,14 +194,9 @@ func proven(files []file) ([]int64, error) {
 // prove is an inclusion proof file for each of the entries against the
 // signed checkpoint of a ledger of size entries.
 func prove(ctx context.Context, s Store, entries []int64, size int64, signed []byte) ([]file, error) {
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return s.ReadHashes(ctx, idx) })
 	var out []file
 	for _, n := range entries {
-		var record []byte
-		if err := s.ScanLedger(ctx, n, n+1, func(_ int64, rec []byte) error { record = rec; return nil }); err != nil {
-			return nil, err
-		}
-		p, err := ledger.Prove(reader, record, n, size, signed, 0)
+		p, err := ledger.ProveStored(ctx, s, n, size, signed, 0)
 		if err != nil {
 			return nil, err
 		}

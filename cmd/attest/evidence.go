@@ -18,7 +18,6 @@ import (
 	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/spf13/cobra"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 func (m *Main) evidenceCommand() *cobra.Command {
@@ -211,18 +210,13 @@ func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string)
 	if err != nil {
 		return nil, err
 	}
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return d.db.ReadHashes(ctx, idx) })
 	items := []manifestItem{}
 	for _, e := range list {
 		name := fmt.Sprintf("%d-%s", e.ID, evidence.FileName(e.Name))
 		if err := copyVerified(d.blobs, blob.Ref(e.Ref), filepath.Join(out, name)); err != nil {
 			return nil, err
 		}
-		var record []byte
-		if err := d.db.ScanLedger(ctx, e.Entry, e.Entry+1, func(_ int64, r []byte) error { record = r; return nil }); err != nil {
-			return nil, err
-		}
-		p, err := ledger.Prove(reader, record, e.Entry, cp.Size, signed, 0)
+		p, err := ledger.ProveStored(ctx, d.db, e.Entry, cp.Size, signed, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,6 @@ import (
 	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/spf13/cobra"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 func (m *Main) ledgerCommand() *cobra.Command {
@@ -134,15 +133,7 @@ func (m *Main) ledgerProve() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if entry < 0 || entry >= cp.Size {
-					return attest.Errorf(attest.ENOTFOUND, "no entry %d: the ledger has %d entries (0 to %d)", entry, cp.Size, cp.Size-1)
-				}
-				var record []byte
-				if err := d.db.ScanLedger(ctx, entry, entry+1, func(_ int64, rec []byte) error { record = rec; return nil }); err != nil {
-					return err
-				}
-				reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return d.db.ReadHashes(ctx, idx) })
-				p, err := ledger.Prove(reader, record, entry, cp.Size, signed, oldSize)
+				p, err := ledger.ProveStored(ctx, d.db, entry, cp.Size, signed, oldSize)
 				if err != nil {
 					return err
 				}
