@@ -123,8 +123,8 @@ func Record(ctx context.Context, s Records, n int64) ([]byte, error) {
 	return record, err
 }
 
-// HashReader reads a stored ledger's tree hashes for tlog.
-func HashReader(ctx context.Context, s Records) tlog.HashReader {
+// hashReader reads a stored ledger's tree hashes for tlog.
+func hashReader(ctx context.Context, s Records) tlog.HashReader {
 	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return s.ReadHashes(ctx, idx) })
 }
 
@@ -140,7 +140,7 @@ func ProveStored(ctx context.Context, s Records, n, t int64, checkpoint []byte, 
 	if err != nil {
 		return nil, err
 	}
-	return Prove(HashReader(ctx, s), record, n, t, checkpoint, oldSize)
+	return Prove(hashReader(ctx, s), record, n, t, checkpoint, oldSize)
 }
 
 func outOfTree(n, t int64) error {

@@ -116,11 +116,8 @@ func (r Rendering) check() error {
 		return invalid("formats", "name at least one of html, pdf, md")
 	}
 	if r.Folder != "" {
-		if parent := filepath.Dir(filepath.Clean(r.Folder)); !isDir(parent) {
-			return attest.Errorf(attest.EINVALID, "%s: the folder %s does not exist", r.Folder, parent)
-		}
-		if st, err := os.Stat(r.Folder); err == nil && !st.IsDir() {
-			return attest.Errorf(attest.EINVALID, "%s: a file, not a folder", r.Folder)
+		if err := atomicfile.Folder(r.Folder, false); err != nil {
+			return err
 		}
 	}
 	if r.Formats["pdf"] && r.Print == nil {
@@ -177,9 +174,4 @@ func Render(ctx context.Context, s DocumentStore, bs Putter, ch attest.Change, e
 		}
 	}
 	return pages, kept, printErr
-}
-
-func isDir(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.IsDir()
 }

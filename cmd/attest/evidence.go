@@ -2,21 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/evidence"
-	"github.com/attest-dev/attest/internal/atomicfile"
-	"github.com/attest-dev/attest/ledger"
 	"github.com/spf13/cobra"
 )
 
@@ -131,30 +123,6 @@ func (m *Main) printEvidence(v evidenceShown) error {
 	return nil
 }
 
-// manifestItem is one exported file with what an auditor needs to check it.
-type manifestItem struct {
-	attest.Evidence
-	File  string `json:"file"`
-	Proof string `json:"proof"`
-}
-
-// MarshalJSON writes the evidence record's fields with the file and the
-// proof beside them (the embedded record's own MarshalJSON would
-// otherwise write the record alone).
-func (it manifestItem) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(it.Evidence)
-	if err != nil {
-		return nil, err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return nil, err
-	}
-	fields["file"], _ = json.Marshal(it.File)
-	fields["proof"], _ = json.Marshal(it.Proof)
-	return json.Marshal(fields)
-}
-
 func (m *Main) evidenceExport() *cobra.Command {
 	var out, control string
 	cmd := &cobra.Command{
@@ -170,12 +138,12 @@ and the SHA-256 of each file with any tool.`,
 			if out == "" {
 				return attest.Errorf(attest.EINVALID, "say where to export: --out DIR (a new folder)")
 			}
-			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
-				return attest.Errorf(attest.EINVALID, "%s is not empty: export into a new folder", out)
-			}
-			// The export signs a checkpoint of its own (exportEvidence).
+			// The export signs a checkpoint of its own to prove its items in.
 			return reads(m, func(ctx context.Context, d *data, _ []string) (exported, error) {
-				items, err := m.exportEvidence(ctx, d, out, strings.ToUpper(control))
+				items, err := evidence.Export(ctx, d.db, d.blobs, nil, out, strings.ToUpper(control), func(ctx context.Context) (evidence.Signed, error) {
+					signed, pub, cp, err := d.signedNow(ctx)
+					return evidence.Signed{Note: signed, Key: pub, Size: cp.Size}, err
+				})
 				return exported{items, out}, err
 			}, func(v exported) error {
 				m.printf("Exported %d evidence items to %s with manifest.json, checkpoint, ledger.pub and a proof per item.\n", len(v.Items), v.Out)
@@ -191,73 +159,6 @@ and the SHA-256 of each file with any tool.`,
 // exported is what evidence export answers (JSON keys in alphabetical
 // order, as they have always been printed).
 type exported struct {
-	Items []manifestItem `json:"items"`
-	Out   string         `json:"out"`
-}
-
-func (m *Main) exportEvidence(ctx context.Context, d *data, out, control string) ([]manifestItem, error) {
-	list, err := d.db.EvidenceList(ctx, control, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := outputFolder("--out", filepath.Clean(out)); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Join(out, "proofs"), 0o755); err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "create %s: %v", out, err)
-	}
-	signed, pub, cp, err := d.signedNow(ctx)
-	if err != nil {
-		return nil, err
-	}
-	items := []manifestItem{}
-	for _, e := range list {
-		name := fmt.Sprintf("%d-%s", e.ID, evidence.FileName(e.Name))
-		if err := copyVerified(d.blobs, blob.Ref(e.Ref), filepath.Join(out, name)); err != nil {
-			return nil, err
-		}
-		p, err := ledger.ProveStored(ctx, d.db, e.Entry, cp.Size, signed, 0)
-		if err != nil {
-			return nil, err
-		}
-		b, _ := jsonIndent(p)
-		proof := filepath.Join("proofs", fmt.Sprintf("%d.json", e.ID))
-		if err := atomicfile.Write(filepath.Join(out, proof), b); err != nil {
-			return nil, err
-		}
-		items = append(items, manifestItem{Evidence: e, File: name, Proof: proof})
-	}
-	b, _ := jsonIndent(items)
-	for name, content := range map[string][]byte{"manifest.json": b, "checkpoint": signed, "ledger.pub": []byte(pub + "\n")} {
-		if err := atomicfile.Write(filepath.Join(out, name), content); err != nil {
-			return nil, err
-		}
-	}
-	return items, nil
-}
-
-// copyVerified copies a blob to path, hashing as it copies, and removes the
-// copy if the bytes no longer match their reference.
-func copyVerified(bs blob.Store, ref blob.Ref, path string) error {
-	r, err := bs.Open(ref)
-	if err != nil {
-		return fmt.Errorf("export %s: %w", ref, err)
-	}
-	defer r.Close()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(f, h), r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && "sha256:"+hex.EncodeToString(h.Sum(nil)) != string(ref) {
-		err = attest.Errorf(attest.EINVALID, "export %s: the stored bytes no longer match their hash (run attest verify)", ref)
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
+	Items []evidence.ManifestItem `json:"items"`
+	Out   string                  `json:"out"`
 }

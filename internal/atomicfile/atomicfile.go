@@ -39,3 +39,25 @@ func Write(path string, data []byte) error {
 	}
 	return nil
 }
+
+// Folder checks that path can be an output folder: its parent exists (a
+// typo is refused, never made into folders) and path is not a file. When
+// empty is set, path must also be new or empty, so that nothing already
+// there is overwritten.
+func Folder(path string, empty bool) error {
+	path = filepath.Clean(path)
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return attest.Errorf(attest.EINVALID, "%s: the folder %s does not exist", path, filepath.Dir(path))
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	if !st.IsDir() {
+		return attest.Errorf(attest.EINVALID, "%s: a file, not a folder", path)
+	}
+	if entries, err := os.ReadDir(path); empty && (err != nil || len(entries) > 0) {
+		return attest.Errorf(attest.EINVALID, "%s is not empty: export into a new folder", path)
+	}
+	return nil
+}

@@ -31,3 +31,31 @@ func TestWrite(t *testing.T) {
 		t.Errorf("into a folder that is not there: %v", err)
 	}
 }
+
+func TestFolder(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	full := filepath.Join(dir, "full")
+	os.WriteFile(file, []byte("x"), 0o644)
+	os.Mkdir(full, 0o755)
+	os.WriteFile(filepath.Join(full, "a"), []byte("x"), 0o644)
+	cases := []struct {
+		path  string
+		empty bool
+		says  string // "" when the folder will do
+	}{
+		{filepath.Join(dir, "new"), true, ""},
+		{dir + "/new/", false, ""},
+		{full, false, ""},
+		{full, true, "is not empty"},
+		{file, false, "a file, not a folder"},
+		{filepath.Join(dir, "no", "new"), false, "the folder " + filepath.Join(dir, "no") + " does not exist"},
+		{filepath.Join(file, "new"), false, "does not exist"},
+	}
+	for _, c := range cases {
+		err := atomicfile.Folder(c.path, c.empty)
+		if c.says == "" && err != nil || c.says != "" && (attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), c.says)) {
+			t.Errorf("Folder(%s, %v) = %v, want %q", c.path, c.empty, err, c.says)
+		}
+	}
+}
