@@ -269,3 +269,12 @@ type EventsImported struct {
 	ControlID string  `json:"control"`
 	Events    []Event `json:"events"`
 }
+
+// ControlIDs is the set of the controls' IDs.
+func ControlIDs(ctls []Control) map[string]bool {
+	ids := make(map[string]bool, len(ctls))
+	for _, c := range ctls {
+		ids[c.ID] = true
+	}
+	return ids
+}

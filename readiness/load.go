@@ -71,11 +71,7 @@ func Load(ctx context.Context, s Store, e *attest.Engagement, when time.Time, de
 		return nil, err
 	}
 	in := &Input{Engagement: e, Controls: ctls, Status: map[string]period.Status{}, Library: map[string][]string{}, Checks: FailedChecks(sh.Run)}
-	known := map[string]bool{}
-	for _, c := range ctls {
-		known[c.ID] = true
-	}
-	in.Description = desc.Missing(e, known)
+	in.Description = desc.Missing(e, attest.ControlIDs(ctls))
 	in.Scope(catalog.MustLoad(), xs)
 	start, end, at := Window(e, when)
 	in.When = at

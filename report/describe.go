@@ -87,11 +87,7 @@ func SaveDescription(ctx context.Context, s DescriptionStore, blobs blob.Store, 
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
-	for _, c := range ctls {
-		have[c.ID] = true
-	}
-	out := &SavedDescription{Changes: DiffDescriptions(cur, next), Gaps: next.Check(e, have)}
+	out := &SavedDescription{Changes: DiffDescriptions(cur, next), Gaps: next.Check(e, attest.ControlIDs(ctls))}
 	if out.Changes == nil {
 		out.Changes = []PartChange{}
 	}

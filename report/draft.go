@@ -86,11 +86,7 @@ func Draft(ctx context.Context, s DraftStore, bs blob.Store, ch attest.Change, a
 	doc.Lint = Lint(doc, in.Controls)
 	out := &Drafted{Input: in, Doc: doc}
 	if in.Kind != attest.SOC3 {
-		ids := map[string]bool{}
-		for _, c := range in.Controls {
-			ids[c.ID] = true
-		}
-		out.Gaps = in.Description.Check(in.Engagement, ids)
+		out.Gaps = in.Description.Check(in.Engagement, attest.ControlIDs(in.Controls))
 	}
 	out.Pages, out.Kept, err = Render(ctx, s, bs, ch, in.Engagement.ID, doc, in.DraftSlug(), req.Rendering)
 	return out, err

@@ -14,6 +14,7 @@ import (
 	eng "github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/people"
+	"github.com/attest-dev/attest/readiness"
 )
 
 // Documents reads an engagement's documents of one kind, oldest first.
@@ -306,4 +307,28 @@ func DraftBridge(ctx context.Context, s BridgeStore, blobs blob.Store, e *attest
 	}
 	return BridgeLetter(BridgeInput{Engagement: e, Description: desc, Issued: issued, Through: r.Through,
 		Matters: matters, ConfirmedNone: r.ConfirmedNone, Now: now})
+}
+
+// ReadinessStore is what Readiness reads.
+type ReadinessStore interface {
+	readiness.Store
+	Documents
+}
+
+// Readiness assesses engagement e as of when, with its description inputs
+// as kept: the input and the report. attest readiness, the readiness
+// summary and the dashboard all assess here, so they show the same scores
+// and gaps for the same data. sh is what every engagement assessed at one
+// time shares (readiness.LoadShared), read once by a caller that assesses
+// several.
+func Readiness(ctx context.Context, s ReadinessStore, blobs blob.Store, e *attest.Engagement, when time.Time, sh readiness.Shared) (*readiness.Input, *readiness.Report, error) {
+	desc, _, err := LoadDescription(ctx, s, blobs, e.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := readiness.Load(ctx, s, e, when, desc, sh)
+	if err != nil {
+		return nil, nil, err
+	}
+	return in, readiness.Assess(*in), nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/readiness"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
@@ -165,5 +166,43 @@ func TestLoadInput(t *testing.T) {
 	}
 	if _, err := LoadInput(ctx, s, bs, e, attest.SOC1, "", now); attest.ErrorCode(err) != attest.EINVALID {
 		t.Errorf("a SOC 1 from SOC 2 work: %v", err)
+	}
+}
+
+// Readiness reads the description inputs kept last: the description gaps
+// it reports are those inputs' missing parts, for the engagement's
+// controls.
+func TestReadiness(t *testing.T) {
+	ctx := context.Background()
+	s, bs, e := loadFixture(t)
+	when := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	descGaps := func(r *readiness.Report) int {
+		n := 0
+		for _, g := range r.Gaps {
+			if g.Kind == readiness.DescriptionGap {
+				n++
+			}
+		}
+		return n
+	}
+	in, none, err := Readiness(ctx, s, bs, e, when, readiness.Shared{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Controls) != 2 || !in.When.Equal(when) || none.Engagement != "e1" {
+		t.Errorf("input: %d controls as of %s; report of %q", len(in.Controls), in.When, none.Engagement)
+	}
+	empty, _, _ := LoadDescription(ctx, s, bs, e.ID)
+	if want := len(empty.Missing(e, attest.ControlIDs(in.Controls))); want == 0 || descGaps(none) != want || len(in.Description) != want {
+		t.Errorf("no inputs kept: %d description gaps, input %d, want %d", descGaps(none), len(in.Description), want)
+	}
+	b, _ := os.ReadFile("testdata/description.yaml")
+	keepDescription(t, s, bs, b)
+	_, kept, err := Readiness(ctx, s, bs, e, when, readiness.Shared{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if descGaps(kept) >= descGaps(none) {
+		t.Errorf("with the inputs kept: %d description gaps, before %d", descGaps(kept), descGaps(none))
 	}
 }

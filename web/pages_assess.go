@@ -80,18 +80,13 @@ const upcomingDays = 30
 // upcoming occurrences, overdue requests. The latest check run and the
 // period options are read once by the caller and shared.
 func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Time, sh readiness.Shared) (*engagementView, error) {
-	st := s.cfg.Store
-	desc, _, err := report.LoadDescription(ctx, st, s.cfg.Blobs, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	in, err := readiness.Load(ctx, st, e, today, desc, sh)
+	in, rep, err := report.Readiness(ctx, s.cfg.Store, s.cfg.Blobs, e, today, sh)
 	if err != nil {
 		return nil, err
 	}
 	start, end, when := readiness.Window(e, today)
 	v := &engagementView{Engagement: *e, Label: e.Label(), Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout),
-		AsOf: when.Format(attest.DateLayout), TargetName: "Criterion", Counts: map[string]int{}, Readiness: readiness.Assess(*in),
+		AsOf: when.Format(attest.DateLayout), TargetName: "Criterion", Counts: map[string]int{}, Readiness: rep,
 		Controls: []controlView{}, Failing: failing(sh.Run, in.Status), Missed: []occurrenceRow{}, Deviations: []occurrenceRow{}, Upcoming: []occurrenceRow{},
 		Overdue: []attest.Request{}}
 	if e.Kind == attest.SOC1 {
@@ -121,7 +116,7 @@ func (s *Server) assess(ctx context.Context, e *attest.Engagement, today time.Ti
 	sort.SliceStable(v.Upcoming, func(i, j int) bool { return v.Upcoming[i].Due < v.Upcoming[j].Due })
 	v.TopGaps, v.MoreGaps = firstOf(v.Readiness.Gaps, 15)
 	v.TopMissed, v.MoreMissed = firstOf(v.Missed, 15)
-	reqs, err := st.Requests(ctx, e.ID)
+	reqs, err := s.cfg.Store.Requests(ctx, e.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -200,18 +200,6 @@ func setPart(cur []byte, path, value string) ([]byte, error) {
 	return yaml.Marshal(doc)
 }
 
-func (m *Main) controlSet(ctx context.Context, d *data, e *attest.Engagement) (map[string]bool, error) {
-	ctls, err := d.db.Controls(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, c := range ctls {
-		out[c.ID] = true
-	}
-	return out, nil
-}
-
 func (m *Main) descriptionShow() *cobra.Command {
 	// raw is the document as written, which the text shows.
 	var raw []byte
@@ -244,11 +232,11 @@ func (m *Main) descriptionCheck() *cobra.Command {
 			if err != nil {
 				return descriptionChecked{}, err
 			}
-			ctls, err := m.controlSet(ctx, d, e)
+			ctls, err := d.db.Controls(ctx, e.ID)
 			if err != nil {
 				return descriptionChecked{}, err
 			}
-			gaps := desc.Check(e, ctls)
+			gaps := desc.Check(e, attest.ControlIDs(ctls))
 			missing := desc.MissingCSOCs(m.catalog(), e)
 			return descriptionChecked{e.ID, orEmpty(gaps), orEmpty(missing), orEmpty(desc.ThirdPartyRoles())}, nil
 		}), func(v descriptionChecked) error {

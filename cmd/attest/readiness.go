@@ -37,7 +37,7 @@ list is ordered by what blocks the examination most, each with a hint.`,
 				when = t
 			}
 			return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*readiness.Report, error) {
-				rep, err := m.assess(ctx, d, e, when)
+				_, rep, err := m.assess(ctx, d, e, when)
 				if err != nil {
 					return nil, err
 				}
@@ -65,20 +65,12 @@ list is ordered by what blocks the examination most, each with a hint.`,
 }
 
 // assess is engagement e's readiness as of when.
-func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when time.Time) (*readiness.Report, error) {
+func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when time.Time) (*readiness.Input, *readiness.Report, error) {
 	sh, err := readiness.LoadShared(ctx, d.db, d.blobs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	desc, _, err := report.LoadDescription(ctx, d.db, d.blobs, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	in, err := readiness.Load(ctx, d.db, e, when, desc, sh)
-	if err != nil {
-		return nil, err
-	}
-	return readiness.Assess(*in), nil
+	return report.Readiness(ctx, d.db, d.blobs, e, when, sh)
 }
 
 func (m *Main) printReadiness(r *readiness.Report, when time.Time) {
