@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -84,6 +85,8 @@ type World struct {
 	// Key is the named auditor's signing key: every auditor act in the
 	// matrix is signed with it, whoever acts (only its own account may).
 	Key auditsig.KeySigner
+	// Dir is a folder of the world's own for what a workflow writes.
+	Dir string
 	seq int
 }
 
@@ -362,6 +365,35 @@ var engagementCases = []Case{
 		}
 		return sc.Engagement("e1")
 	}},
+	// Evidence supports controls by ID, so an auditor reads the evidence of
+	// the controls of the engagements they audit, e2's auditor too here
+	// (e1 and e2 have the same control IDs).
+	{"download the evidence of e1's controls", append(staff, attest.RoleViewer, "auditor-named", "auditor-other"), func(ctx context.Context, w *World, a *attest.User) error {
+		ev, err := w.evidenceFor(ctx, "AX-01")
+		if err != nil {
+			return err
+		}
+		sc, err := w.Env.Policy.Scope(ctx, a)
+		if err == nil {
+			err = sc.Check()
+		}
+		if err == nil {
+			_, err = evidence.Download(ctx, w.Store, sc, ev.ID, false, "")
+		}
+		return err
+	}},
+	{"export all the evidence", management, func(ctx context.Context, w *World, a *attest.User) error {
+		// The signer is asked only once every check has passed; it
+		// refuses, so nothing is written.
+		past := errors.New("past every check")
+		_, err := evidence.Export(ctx, w.Store, w.Blobs, a, filepath.Join(w.Dir, w.reason()), "", func(context.Context) (evidence.Signed, error) {
+			return evidence.Signed{}, past
+		})
+		if errors.Is(err, past) {
+			return nil
+		}
+		return err
+	}},
 	{"import the roster", management, func(ctx context.Context, w *World, a *attest.User) error {
 		_, err := people.Import(ctx, w.Store, w.ch(), a, people.ImportRequest{Name: "roster.csv", Data: []byte("email,name\n" + w.reason() + "@example.com,Someone\n"), Confirm: true})
 		return err
@@ -536,7 +568,7 @@ func Setup(t *testing.T, s attest.Store) *World {
 			t.Fatal(err)
 		}
 	}
-	w := &World{Store: s, Users: map[string]*attest.User{}}
+	w := &World{Store: s, Users: map[string]*attest.User{}, Dir: t.TempDir()}
 	for _, name := range Actors[1:] {
 		if name == attest.RoleEmployee {
 			ps, err := s.RecordPeople(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "matrix"}, []attest.Person{

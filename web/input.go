@@ -174,15 +174,25 @@ func numberedForm(w http.ResponseWriter, r *http.Request, name string) (int64, f
 // number wanted, in the refusal of one that is not), loaded with load
 // and refused unless the caller's scope allows it.
 func stored[T any](r *http.Request, what string, load func(context.Context, int64) (*T, error), allowed func(*T) error) (*T, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, invalid("id: want " + what)
+	id, err := pathID(r, what)
+	if err != nil {
+		return nil, err
 	}
 	v, err := load(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
 	return v, allowed(v)
+}
+
+// pathID is the record number in the path's {id}; what names it in the
+// refusal of one that is not a number.
+func pathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, invalid("id: want " + what)
+	}
+	return id, nil
 }
 
 // parseForm reads a plain form of at most max bytes; a form that cannot

@@ -9,6 +9,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/readiness"
 )
@@ -101,7 +102,7 @@ func (s *Server) controlDetail(ctx context.Context, engID, id string) (*controlD
 	if err != nil {
 		return nil, err
 	}
-	evs, err := s.cfg.Store.EvidenceList(ctx, c.ID, true)
+	evs, err := evidence.List(ctx, s.cfg.Store, scope(ctx), c.ID, true)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/internal/units"
 )
 
@@ -47,11 +48,10 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, u *attest.
 	if control != "" && !slices.Contains(ids, control) {
 		return notFound("control: no such control: " + control)
 	}
-	evs, err := s.cfg.Store.EvidenceList(r.Context(), control, true)
+	evs, err := evidence.List(r.Context(), s.cfg.Store, scope(r.Context()), control, true)
 	if err != nil {
 		return err
 	}
-	evs = scope(r.Context()).EvidenceList(evs)
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].ID > evs[j].ID })
 	d := &evidenceData{Layout: Layout{Title: "Evidence"}, Control: control, Controls: ids, CanUpload: s.may(u, "GET", "/evidence/upload")}
 	d.Items, d.Pager = paged(evs, r.URL.Query())
@@ -104,15 +104,13 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, u *attest.Us
 // has none left; a retracted one says so and is sent only when asked for
 // explicitly (?retracted=1), since it no longer supports its controls.
 func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	e, err := stored(r, "an evidence number", s.cfg.Store.Evidence, scope(r.Context()).Evidence)
+	id, err := pathID(r, "an evidence number")
 	if err != nil {
 		return err
 	}
-	if e.PurgedAt != "" {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted and its bytes were purged on %s under the retention rule; the record stays in the ledger", e.ID, e.PurgedAt)}
-	}
-	if e.Retraction != nil && r.URL.Query().Get("retracted") != "1" {
-		return &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("evidence %d was retracted on %s by %s (%s); its bytes are kept until a retention rule allows a purge: add ?retracted=1 to download them anyway", e.ID, e.Retraction.At, e.Retraction.By, e.Retraction.Reason)}
+	e, err := evidence.Download(r.Context(), s.cfg.Store, scope(r.Context()), id, r.URL.Query().Get("retracted") == "1", "add ?retracted=1 to download them anyway")
+	if err != nil {
+		return err
 	}
 	return s.sendBlob(w, e.Ref, e.Size, e.Name, e.MediaType)
 }

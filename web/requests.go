@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
 )
 
@@ -132,7 +133,7 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.U
 	// The control's evidence, for staff to link.
 	var choices []attest.Evidence
 	if fieldwork.MayAnswer(u) {
-		choices, err = s.cfg.Store.EvidenceList(r.Context(), q.ControlID, false)
+		choices, err = evidence.List(r.Context(), s.cfg.Store, scope(r.Context()), q.ControlID, false)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/evidence"
 )
 
 var (
@@ -302,8 +303,8 @@ func (s *Server) controls(w http.ResponseWriter, r *http.Request, _ *attest.User
 }
 
 func (s *Server) evidence(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	l, err := s.cfg.Store.EvidenceList(r.Context(), strings.ToUpper(r.URL.Query().Get("control")), false)
-	return answerJSON(w, scope(r.Context()).EvidenceList(l), err)
+	l, err := evidence.List(r.Context(), s.cfg.Store, scope(r.Context()), strings.ToUpper(r.URL.Query().Get("control")), false)
+	return answerJSON(w, l, err)
 }
 
 func (s *Server) tests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/evidence"
 	"github.com/spf13/cobra"
@@ -33,7 +34,7 @@ func (m *Main) evidenceList() *cobra.Command {
 		Short: "List evidence",
 		Args:  cobra.NoArgs,
 		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]attest.Evidence, error) {
-			return d.db.EvidenceList(ctx, strings.ToUpper(control), all)
+			return evidence.List(ctx, d.db, auth.Everything, strings.ToUpper(control), all)
 		}, func(list []attest.Evidence) error {
 			if err := rows(m.Stdout, "ID\tCOVERS\tPERFORMED\tCONTROLS\tSIZE\tNAME\tADDED BY\tNOTE", list, func(e attest.Evidence) []any {
 				note := e.Note
@@ -74,7 +75,7 @@ func (m *Main) evidenceShow() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: onNumber(parseID, func(id int64) runner {
 			return reads(m, func(ctx context.Context, d *data, _ []string) (evidenceShown, error) {
-				e, err := d.db.Evidence(ctx, id)
+				e, err := evidence.Get(ctx, d.db, auth.Everything, id)
 				if err != nil {
 					return evidenceShown{}, err
 				}
