@@ -332,3 +332,37 @@ func Readiness(ctx context.Context, s ReadinessStore, blobs blob.Store, e *attes
 	}
 	return in, readiness.Assess(*in), nil
 }
+
+// Scope is the documents a reader may see: auth.Scope for an account (an
+// auditor sees those of the engagements they audit), auth.Everything for
+// the organization's staff and the local operator.
+type Scope interface {
+	Document(d *attest.Document) error
+}
+
+// ListDocuments is the engagement's documents of a kind ("" for every
+// kind), oldest first, those in the scope.
+func ListDocuments(ctx context.Context, s Documents, sc Scope, engagementID, kind string) ([]attest.Document, error) {
+	docs, err := s.Documents(ctx, engagementID, kind)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]attest.Document, 0, len(docs))
+	for i := range docs {
+		if sc.Document(&docs[i]) == nil {
+			out = append(out, docs[i])
+		}
+	}
+	return out, nil
+}
+
+// GetDocument is document id, refused outside the scope.
+func GetDocument(ctx context.Context, s interface {
+	Document(ctx context.Context, id int64) (*attest.Document, error)
+}, sc Scope, id int64) (*attest.Document, error) {
+	d, err := s.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return d, sc.Document(d)
+}

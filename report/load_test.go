@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/readiness"
 	"github.com/attest-dev/attest/sqlite"
@@ -204,5 +205,40 @@ func TestReadiness(t *testing.T) {
 	}
 	if descGaps(kept) >= descGaps(none) {
 		t.Errorf("with the inputs kept: %d description gaps, before %d", descGaps(kept), descGaps(none))
+	}
+}
+
+// engagementScope sees the documents of one engagement, as an auditor's
+// scope sees those of the engagements they audit.
+type engagementScope string
+
+func (sc engagementScope) Document(d *attest.Document) error {
+	if d.EngagementID != string(sc) {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "outside the scope"}
+	}
+	return nil
+}
+
+func TestDocumentsInScope(t *testing.T) {
+	ctx := context.Background()
+	s, bs, e := loadFixture(t)
+	d := keepDescription(t, s, bs, []byte("organization: Harbor\n"))
+	if l, err := ListDocuments(ctx, s, auth.Everything, e.ID, attest.DocDescription); err != nil || len(l) != 1 || l[0].ID != d.ID {
+		t.Errorf("everything: %v %v", l, err)
+	}
+	if l, err := ListDocuments(ctx, s, engagementScope(e.ID), e.ID, ""); err != nil || len(l) != 1 {
+		t.Errorf("the engagement's own scope: %v %v", l, err)
+	}
+	if l, err := ListDocuments(ctx, s, engagementScope("e2"), e.ID, ""); err != nil || len(l) != 0 {
+		t.Errorf("another engagement's scope: %v %v", l, err)
+	}
+	if got, err := GetDocument(ctx, s, engagementScope(e.ID), d.ID); err != nil || got.ID != d.ID {
+		t.Errorf("get in the scope: %v %v", got, err)
+	}
+	if _, err := GetDocument(ctx, s, engagementScope("e2"), d.ID); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("get outside the scope: %v", err)
+	}
+	if _, err := GetDocument(ctx, s, auth.Everything, d.ID+100); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("no such document: %v", err)
 	}
 }

@@ -47,11 +47,10 @@ func fieldworkAct[T any](s *Server, w http.ResponseWriter, r *http.Request, u *a
 // ---- pages ----
 
 func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	engs, err := s.cfg.Store.Engagements(r.Context())
+	engs, err := engagement.List(r.Context(), s.cfg.Store, scope(r.Context()))
 	if err != nil {
 		return err
 	}
-	engs = scope(r.Context()).Engagements(engs)
 	grace, err := s.grace(r.Context())
 	if err != nil {
 		return err

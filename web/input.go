@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -168,21 +167,6 @@ func numberedForm(w http.ResponseWriter, r *http.Request, name string) (int64, f
 	}
 	in, err := readFormInput(w, r)
 	return id, in, err
-}
-
-// stored is the record the path's id numbers (what names the kind of
-// number wanted, in the refusal of one that is not), loaded with load
-// and refused unless the caller's scope allows it.
-func stored[T any](r *http.Request, what string, load func(context.Context, int64) (*T, error), allowed func(*T) error) (*T, error) {
-	id, err := pathID(r, what)
-	if err != nil {
-		return nil, err
-	}
-	v, err := load(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	return v, allowed(v)
 }
 
 // pathID is the record number in the path's {id}; what names it in the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/report"
 )
 
@@ -20,15 +21,14 @@ type reportsView struct {
 }
 
 func (s *Server) reportsViews(ctx context.Context) ([]reportsView, error) {
-	engs, err := s.cfg.Store.Engagements(ctx)
+	engs, err := engagement.List(ctx, s.cfg.Store, scope(ctx))
 	if err != nil {
 		return nil, err
 	}
-	engs = scope(ctx).Engagements(engs)
 	var out []reportsView
 	for _, e := range engs {
 		v := reportsView{Engagement: e, Kinds: report.Kinds(&e), Drafts: []attest.Document{}, Issued: []attest.Document{}}
-		docs, err := s.cfg.Store.Documents(ctx, e.ID, "")
+		docs, err := report.ListDocuments(ctx, s.cfg.Store, scope(ctx), e.ID, "")
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +157,11 @@ func (s *Server) buildDraftAPI(w http.ResponseWriter, r *http.Request, u *attest
 // downloadDocument sends a document's bytes (a draft, the issued report,
 // description inputs) as an attachment.
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	d, err := stored(r, "a document number", s.cfg.Store.Document, scope(r.Context()).Document)
+	id, err := pathID(r, "a document number")
+	if err != nil {
+		return err
+	}
+	d, err := report.GetDocument(r.Context(), s.cfg.Store, scope(r.Context()), id)
 	if err != nil {
 		return err
 	}

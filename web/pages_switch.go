@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/report"
 )
 
@@ -55,11 +56,10 @@ type engagementChoice struct {
 // there is none), with every engagement the caller may read.
 func (s *Server) current(r *http.Request) (string, []attest.Engagement, error) {
 	ctx := r.Context()
-	all, err := s.cfg.Store.Engagements(ctx)
+	l, err := engagement.List(ctx, s.cfg.Store, scope(ctx))
 	if err != nil {
 		return "", nil, err
 	}
-	l := scope(ctx).Engagements(all)
 	want := named(ctx)
 	if want == "" {
 		want = s.sessions.GetString(ctx, sessionEngagement)

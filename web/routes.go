@@ -9,7 +9,9 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/evidence"
+	"github.com/attest-dev/attest/report"
 )
 
 var (
@@ -285,11 +287,11 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, u *attest.User) erro
 }
 
 func (s *Server) engagements(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	l, err := s.cfg.Store.Engagements(r.Context())
+	l, err := engagement.List(r.Context(), s.cfg.Store, scope(r.Context()))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, scope(r.Context()).Engagements(l))
+	writeJSON(w, http.StatusOK, l)
 	return nil
 }
 
@@ -321,7 +323,7 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request, _ *attest.Use
 	if err != nil {
 		return err
 	}
-	l, err := s.cfg.Store.Documents(r.Context(), e.ID, r.URL.Query().Get("kind"))
+	l, err := report.ListDocuments(r.Context(), s.cfg.Store, scope(r.Context()), e.ID, r.URL.Query().Get("kind"))
 	return answerJSON(w, l, err)
 }
 

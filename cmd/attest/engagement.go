@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/scope"
 	"github.com/spf13/cobra"
@@ -222,7 +223,7 @@ func (m *Main) engagementList() *cobra.Command {
 		Short: "List engagements",
 		Args:  cobra.NoArgs,
 		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]listedEngagement, error) {
-			all, err := d.db.Engagements(ctx)
+			all, err := engagement.List(ctx, d.db, auth.Everything)
 			if err != nil {
 				return nil, err
 			}

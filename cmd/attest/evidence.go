@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -138,6 +139,9 @@ and the SHA-256 of each file with any tool.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return attest.Errorf(attest.EINVALID, "say where to export: --out DIR (a new folder)")
+			}
+			if err := outputFolder("--out", filepath.Clean(out)); err != nil {
+				return err
 			}
 			// The export signs a checkpoint of its own to prove its items in.
 			return reads(m, func(ctx context.Context, d *data, _ []string) (exported, error) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
@@ -455,7 +456,7 @@ func (m *Main) documentsList(short, kind string) *cobra.Command {
 // documents lists the engagement's documents of a kind.
 func (m *Main) documents(kind string) runner {
 	return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Document, error) {
-		return d.db.Documents(ctx, e.ID, kind)
+		return report.ListDocuments(ctx, d.db, auth.Everything, e.ID, kind)
 	}, func(docs []attest.Document) error {
 		if len(docs) == 0 {
 			m.printf("None yet.\n")
