@@ -120,10 +120,11 @@ func (m *Main) fieldworkEnv(ctx context.Context, d *data) (fieldwork.Env, error)
 
 // fieldwork is the environment of the auditor's workflows on a data
 // directory, and the account the operator acts for: with --auditor-key,
-// the account the key is enrolled for; otherwise --as NAME as the
-// engagement's named auditor of that name (for reads and the firm's
-// sample-size table; every signed act refuses --as), and an unlinked
-// name acts for no one.
+// the account the key is enrolled for; otherwise none, the local operator
+// (management). A name is never an identity: --as (or the operating
+// system's user) naming one of the engagement's auditors is refused, so
+// that no one acts as the auditor, or under the auditor's name, by
+// typing it.
 func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fieldwork.Env, *attest.User, error) {
 	env, err := m.fieldworkEnv(ctx, d)
 	if err != nil {
@@ -144,9 +145,10 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 	}
 	who := m.actor()
 	for _, a := range as {
-		if a.Name == who && a.UserID != 0 {
-			u, err := d.db.User(ctx, a.UserID)
-			return env, u, err
+		if strings.EqualFold(strings.TrimSpace(a.Name), strings.TrimSpace(who)) {
+			return env, nil, &attest.Error{Code: attest.EFORBIDDEN,
+				Message: fmt.Sprintf("%q is a name of %s's auditor: the auditor acts with their own key (--auditor-key FILE), never by a name given with --as", who, e.ID),
+				Hint:    "without a key you act as the local operator (management): give --as your own name"}
 		}
 	}
 	return env, nil, nil

@@ -213,6 +213,16 @@ func TestSampleSize(t *testing.T) {
 		t.Errorf("profile by management: %+v", r)
 	}
 	addAuditor(t, ws, "Ana")
+	// The auditor's name is not the auditor: the operator typing it sets
+	// no table (before, --as matched the name to her account).
+	for _, as := range []string{"Ana", " ana "} {
+		if r := run(t, ws, "", "sample", "profile", "set", "--file", "firm.json", "--as", as); r.code == 0 || !strings.Contains(r.stderr, "never by a name given with --as") {
+			t.Errorf("profile set --as %q: %+v", as, r)
+		}
+	}
+	if out := decode[map[string]any](t, mustRun(t, ws, "sample", "size", "--control", "AC-06", "--json")); out["size"] != 2.0 {
+		t.Errorf("the table after the refused sets: %v", out)
+	}
 	mustRun(t, ws, append([]string{"sample", "profile", "set", "--file", "firm.json"}, keyOf(ws, "Ana")...)...)
 	if out := decode[map[string]any](t, mustRun(t, ws, "sample", "size", "--control", "AC-06", "--json")); out["size"] != 3.0 {
 		t.Errorf("firm profile: %v", out)
