@@ -353,11 +353,7 @@ func (s *Server) apiPopulations(w http.ResponseWriter, r *http.Request, _ *attes
 		return err
 	}
 	ps, err := population.List(r.Context(), s.cfg.Store, e.ID, r.URL.Query().Get("control"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, ps)
-	return nil
+	return answerJSON(w, ps, err)
 }
 
 func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
@@ -370,11 +366,7 @@ func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, _ *attest.User
 		return err
 	}
 	views, err := s.drawViews(r.Context(), ds)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, views)
-	return nil
+	return answerJSON(w, views, err)
 }
 
 // ---- writes ----

@@ -135,11 +135,7 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, u *attest.U
 
 func (s *Server) controlAPI(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
 	d, err := s.controlDetail(r.Context(), r.PathValue("id"), r.PathValue("control"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
+	return answerJSON(w, d, err)
 }
 
 func (s *Server) controlEditPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -229,9 +225,5 @@ func (s *Server) controlPatch(w http.ResponseWriter, r *http.Request, u *attest.
 		return err
 	}
 	c, _, err := s.applyChange(r.Context(), u, r.PathValue("id"), r.PathValue("control"), ch)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return answerJSON(w, c, err)
 }

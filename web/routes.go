@@ -288,11 +288,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, u *attest.User) erro
 
 func (s *Server) engagements(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
 	l, err := engagement.List(r.Context(), s.cfg.Store, scope(r.Context()))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, l)
-	return nil
+	return answerJSON(w, l, err)
 }
 
 func (s *Server) controls(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
