@@ -366,10 +366,10 @@ var engagementCases = []Case{
 		return sc.Engagement("e1")
 	}},
 	// Evidence supports controls by ID, so an auditor reads the evidence of
-	// the controls of the engagements they audit, e2's auditor too here
-	// (e1 and e2 have the same control IDs).
-	{"download the evidence of e1's controls", append(staff, attest.RoleViewer, "auditor-named", "auditor-other"), func(ctx context.Context, w *World, a *attest.User) error {
-		ev, err := w.evidenceFor(ctx, "AX-01")
+	// the controls of the engagements they audit: e2's auditor reads
+	// AX-01's (e2 has an AX-01 too), never CX-01's, which only e1 has.
+	{"download the evidence of e1's CX-01", append(staff, attest.RoleViewer, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
+		ev, err := w.evidenceFor(ctx, "CX-01")
 		if err != nil {
 			return err
 		}
@@ -556,15 +556,20 @@ func (w *World) evidenceFor(ctx context.Context, control string) (*attest.Eviden
 func (w *World) reason() string { w.seq++; return fmt.Sprintf("run-%d", w.seq) }
 
 // Setup builds the world: engagement e1 with controls AX-01 (owned by the
-// control owner's account) and BX-01, an account per actor, the auditor
+// control owner's account), BX-01 and CX-01, e2 with AX-01 and BX-01, an
+// account per actor, the auditor
 // named on e1 and another auditor named on e2, a population with a binding
 // draw, an auditor's test with an exception, and a request.
 func Setup(t *testing.T, s attest.Store) *World {
 	t.Helper()
 	ctx := context.Background()
 	ch := attest.Change{Actor: "setup", At: Inside}
-	for _, id := range []string{"e1", "e2"} {
-		if err := s.CreateEngagement(ctx, ch, storetest.Engagement(id), storetest.Controls(2)); err != nil {
+	// e1 has CX-01 besides the AX-01 and BX-01 both have.
+	for _, e := range []struct {
+		id       string
+		controls int
+	}{{"e1", 3}, {"e2", 2}} {
+		if err := s.CreateEngagement(ctx, ch, storetest.Engagement(e.id), storetest.Controls(e.controls)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -80,12 +80,15 @@ func Export(ctx context.Context, s ExportStore, bs blob.Store, actor *attest.Use
 	if err != nil {
 		return nil, err
 	}
+	// The folders first: an export that cannot write has signed nothing.
+	proofs := filepath.Join(out, "proofs")
+	if err := os.MkdirAll(proofs, 0o755); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "create %s: %v", out, err)
+	}
 	cp, err := sign(ctx)
 	if err != nil {
+		os.Remove(proofs)
 		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Join(out, "proofs"), 0o755); err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "create %s: %v", out, err)
 	}
 	items := []ManifestItem{}
 	for _, e := range list {

@@ -193,7 +193,11 @@ func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
 			return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "entry " + raw + " does not concern an engagement you audit"}
 		}
 	}
-	return ledger.ProveStored(ctx, st, n, cp.Size, signed, 0)
+	p, err := ledger.ProveStored(ctx, st, n, cp.Size, signed, 0)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return nil, notFound("entry: " + attest.ErrorMessage(err))
+	}
+	return p, err
 }
 
 // proofDownload sends the proof as a file `attest ledger verify-proof`

@@ -121,9 +121,9 @@ func (m *Main) fieldworkEnv(ctx context.Context, d *data) (fieldwork.Env, error)
 // fieldwork is the environment of the auditor's workflows on a data
 // directory, and the account the operator acts for: with --auditor-key,
 // the account the key is enrolled for; otherwise none, the local operator
-// (management). A name is never an identity: --as (or the operating
-// system's user) naming one of the engagement's auditors is refused, so
-// that no one acts as the auditor, or under the auditor's name, by
+// (management). A name is never an identity: --as (or ATTEST_AS) naming
+// one of the engagement's auditors is refused, so that no one acts as the
+// auditor, or records the auditor's acts under the auditor's name, by
 // typing it.
 func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fieldwork.Env, *attest.User, error) {
 	env, err := m.fieldworkEnv(ctx, d)
@@ -143,12 +143,15 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 	if err != nil {
 		return env, nil, err
 	}
-	who := m.actor()
+	who, given := m.cfg.as, "--as"
+	if who == "" {
+		who, given = m.Getenv("ATTEST_AS"), "ATTEST_AS"
+	}
 	for _, a := range as {
-		if strings.EqualFold(strings.TrimSpace(a.Name), strings.TrimSpace(who)) {
+		if who != "" && strings.EqualFold(strings.TrimSpace(a.Name), strings.TrimSpace(who)) {
 			return env, nil, &attest.Error{Code: attest.EFORBIDDEN,
-				Message: fmt.Sprintf("%q is a name of %s's auditor: the auditor acts with their own key (--auditor-key FILE), never by a name given with --as", who, e.ID),
-				Hint:    "without a key you act as the local operator (management): give --as your own name"}
+				Message: fmt.Sprintf("%s %q names %s's auditor: the auditor acts with their own key (--auditor-key FILE), never by a name", given, who, e.ID),
+				Hint:    "without a key you act as the local operator (management): give your own name"}
 		}
 	}
 	return env, nil, nil

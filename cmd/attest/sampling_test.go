@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -216,7 +217,7 @@ func TestSampleSize(t *testing.T) {
 	// The auditor's name is not the auditor: the operator typing it sets
 	// no table (before, --as matched the name to her account).
 	for _, as := range []string{"Ana", " ana "} {
-		if r := run(t, ws, "", "sample", "profile", "set", "--file", "firm.json", "--as", as); r.code == 0 || !strings.Contains(r.stderr, "never by a name given with --as") {
+		if r := run(t, ws, "", "sample", "profile", "set", "--file", "firm.json", "--as", as); r.code == 0 || !strings.Contains(r.stderr, "--as "+strconv.Quote(as)+" names") || !strings.Contains(r.stderr, "never by a name") {
 			t.Errorf("profile set --as %q: %+v", as, r)
 		}
 	}

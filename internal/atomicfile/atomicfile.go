@@ -56,7 +56,14 @@ func Folder(path string, empty bool) error {
 	if !st.IsDir() {
 		return attest.Errorf(attest.EINVALID, "%s: a file, not a folder", path)
 	}
-	if entries, err := os.ReadDir(path); empty && (err != nil || len(entries) > 0) {
+	if !empty {
+		return nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return attest.Errorf(attest.EINVALID, "%s: %v", path, fileerr.Reason(err))
+	}
+	if len(entries) > 0 {
 		return attest.Errorf(attest.EINVALID, "%s is not empty: export into a new folder", path)
 	}
 	return nil
