@@ -263,6 +263,17 @@ func (m *Main) automation(d *data) automation.Env {
 	return env
 }
 
+// outputDir checks an output folder as the workflow that writes into it
+// will (atomicfile.Folder: its parent exists, it is no file, and when
+// empty is set it holds nothing yet), before the data directory is
+// opened, naming the flag.
+func outputDir(flag, path string, empty bool) error {
+	if err := atomicfile.Folder(path, empty); err != nil {
+		return &attest.Error{Code: attest.ErrorCode(err), Message: flag + " " + attest.ErrorMessage(err)}
+	}
+	return nil
+}
+
 // outputFolder refuses an output file whose folder does not exist: Attest
 // writes where it is told, and never makes folders a typo named.
 func outputFolder(flag, path string) error {

@@ -241,6 +241,7 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		bin + " deviations list" + flag,
 		bin + " verify" + flag,
 		bin + " evidence list --control AC-04" + flag,
+		bin + " evidence export --control AC-04 --out evidence-export" + flag,
 		bin + " policy list" + flag,
 		bin + " policy diff change-management" + flag,
 		bin + " people checklist --late" + flag,

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -140,7 +139,7 @@ and the SHA-256 of each file with any tool.`,
 			if out == "" {
 				return attest.Errorf(attest.EINVALID, "say where to export: --out DIR (a new folder)")
 			}
-			if err := outputFolder("--out", filepath.Clean(out)); err != nil {
+			if err := outputDir("--out", out, true); err != nil {
 				return err
 			}
 			// The export signs a checkpoint of its own to prove its items in.

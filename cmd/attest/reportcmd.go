@@ -135,11 +135,10 @@ func (m *Main) rendering(f reportFlags) (report.Rendering, error) {
 	if len(formats) == 0 {
 		return report.Rendering{}, attest.Errorf(attest.EINVALID, "--format: name at least one of html, pdf, md")
 	}
-	if err := outputFolder("--out", filepath.Clean(f.out)); err != nil {
-		return report.Rendering{}, err
-	}
-	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
-		return report.Rendering{}, attest.Errorf(attest.EINVALID, "--out %s: a file, not a folder", f.out)
+	if f.out != "" {
+		if err := outputDir("--out", f.out, false); err != nil {
+			return report.Rendering{}, err
+		}
 	}
 	return report.Rendering{Formats: formats, Print: m.printPDF, Folder: f.out}, nil
 }

@@ -64,7 +64,7 @@ func Folder(path string, empty bool) error {
 		return attest.Errorf(attest.EINVALID, "%s: %v", path, fileerr.Reason(err))
 	}
 	if len(entries) > 0 {
-		return attest.Errorf(attest.EINVALID, "%s is not empty: export into a new folder", path)
+		return attest.Errorf(attest.EINVALID, "%s is not empty: name a new or empty folder", path)
 	}
 	return nil
 }
