@@ -8,13 +8,13 @@ import (
 	"maps"
 	"net/mail"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/collect/live"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/jobs"
 	"github.com/attest-dev/attest/report"
 )
@@ -204,10 +204,9 @@ func (p *reportPayload) validate() error {
 	}
 	if p.Out != "" {
 		// The job makes the folder itself, as report build does, but
-		// only inside one that exists.
-		parent := filepath.Dir(filepath.Clean(p.Out))
-		if err := payloadPath("out", parent, aFolder); err != nil {
-			return pathError(fmt.Sprintf("%q: %s: the folder %s does not exist", "out", p.Out, parent))
+		// only inside one that exists; the rule is the render's own.
+		if err := atomicfile.Folder(p.Out, false); err != nil {
+			return pathError(fmt.Sprintf("%q: %s", "out", attest.ErrorMessage(err)))
 		}
 	}
 	return nil

@@ -384,6 +384,7 @@ func TestJobCommands(t *testing.T) {
 		{"report-build", `{"type": "Type 3"}`, `"type": "Type 3"`},
 		{"report-build", `{"format": "html,docx"}`, `"format": "docx"`},
 		{"report-build", `{"out": "nowhere/drafts"}`, `"out": nowhere/drafts: the folder nowhere does not exist`},
+		{"report-build", `{"out": "params.yaml"}`, `"out": params.yaml: a file, not a folder`},
 		{"review-reminders", `{"unassigned_to": "the GRC team"}`, `"unassigned_to": "the GRC team" is not an e-mail address`},
 	} {
 		r := run(t, dir, "", "job", "enqueue", c.kind, "--payload", c.payload, "--json")
