@@ -333,20 +333,6 @@ func (sc *Scope) Evidence(e *attest.Evidence) error {
 	return &attest.Error{Code: attest.EFORBIDDEN, Message: "this evidence supports no control of an engagement you audit"}
 }
 
-// EvidenceList keeps the evidence that supports a control in the scope.
-func (sc *Scope) EvidenceList(evs []attest.Evidence) []attest.Evidence {
-	if sc.all {
-		return evs
-	}
-	out := evs[:0:0]
-	for i := range evs {
-		if sc.Evidence(&evs[i]) == nil {
-			out = append(out, evs[i])
-		}
-	}
-	return out
-}
-
 // Document refuses a document of an engagement outside the scope (and,
 // for an auditor, one that belongs to no engagement).
 func (sc *Scope) Document(d *attest.Document) error {

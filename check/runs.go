@@ -6,8 +6,8 @@ import (
 	"sort"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/evidence"
 )
 
 // RunsView is the recorded check runs a reader may see, newest first, and one
@@ -24,7 +24,7 @@ type RunsView struct {
 // RunsStore is what reading the runs needs.
 type RunsStore interface {
 	LatestStore
-	EvidenceList(ctx context.Context, control string, includeRetracted bool) ([]attest.Evidence, error)
+	evidence.Reader
 }
 
 // ReadRuns is the runs sc may read and run id in full: id 0 is the latest
@@ -32,13 +32,13 @@ type RunsStore interface {
 // supports one of their controls. A run named that sc may not read is
 // refused as sc refuses; evidence that is not a run is EINVALID; a run
 // whose bytes were purged is ENOTFOUND.
-func ReadRuns(ctx context.Context, s RunsStore, blobs blob.Store, sc *auth.Scope, id int64) (*RunsView, error) {
+func ReadRuns(ctx context.Context, s RunsStore, blobs blob.Store, sc evidence.Scope, id int64) (*RunsView, error) {
 	v := &RunsView{Runs: []attest.Evidence{}, Failed: []Result{}}
-	evs, err := s.EvidenceList(ctx, "", true)
+	evs, err := evidence.List(ctx, s, sc, "", true)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range sc.EvidenceList(evs) {
+	for _, e := range evs {
 		if e.Method == attest.MethodCheck {
 			v.Runs = append(v.Runs, e)
 		}
@@ -46,11 +46,8 @@ func ReadRuns(ctx context.Context, s RunsStore, blobs blob.Store, sc *auth.Scope
 	sort.SliceStable(v.Runs, func(i, j int) bool { return v.Runs[i].ID > v.Runs[j].ID })
 	switch {
 	case id != 0:
-		ev, err := s.Evidence(ctx, id)
+		ev, err := evidence.Get(ctx, s, sc, id)
 		if err != nil {
-			return nil, err
-		}
-		if err := sc.Evidence(ev); err != nil {
 			return nil, err
 		}
 		if ev.Method != attest.MethodCheck {
