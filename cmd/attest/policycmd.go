@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -58,27 +59,32 @@ func accounts(ctx context.Context, s attest.Store, flag string, emails []string)
 	return ids, err
 }
 
-// policies is the list of policies as --json prints it.
+// policies is the list of policies as --json prints it: each policy's
+// record with its owner's name and its next review (policy.List).
 type policies struct {
-	Policies []attest.Policy `json:"policies"`
+	Policies []policy.Summary `json:"policies"`
 }
 
 func (m *Main) policyList() *cobra.Command {
 	var templates bool
 	list := reads(m, func(ctx context.Context, d *data, args []string) (policies, error) {
-		ps, err := d.db.Policies(ctx)
+		ps, err := policy.List(ctx, d.db, nil, nil, m.Now())
 		return policies{Policies: ps}, err
 	}, func(l policies) error {
 		if len(l.Policies) == 0 {
 			m.printf("No policies yet. See the templates with `attest policy list --templates` and adopt one with `attest policy new --template NAME --var org=NAME`.\n")
 			return nil
 		}
-		return rows(m.Stdout, "ID\tSTATUS\tVERSION\tPUBLISHED\tREVIEW\tTITLE", l.Policies, func(p attest.Policy) []any {
+		return rows(m.Stdout, "ID\tSTATUS\tVERSION\tPUBLISHED\tREVIEW\tNEXT REVIEW\tTITLE", l.Policies, func(p policy.Summary) []any {
 			pub := "-"
 			if p.Published > 0 {
 				pub = fmt.Sprintf("v%d %s", p.Published, p.PublishedAt[:min(10, len(p.PublishedAt))])
 			}
-			return []any{p.ID, p.Status, fmt.Sprintf("v%d", p.Version), pub, p.Review, p.Title}
+			next := cmp.Or(p.NextReview, "-")
+			if p.ReviewState != "" {
+				next += " (" + p.ReviewState + ")"
+			}
+			return []any{p.ID, p.Status, fmt.Sprintf("v%d", p.Version), pub, p.Review, next, p.Title}
 		})
 	})
 	c := &cobra.Command{

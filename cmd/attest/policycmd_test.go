@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,6 +113,18 @@ func TestPolicyReviewsInPeriodStatus(t *testing.T) {
 	mustRun(t, dir, "policy", "approve", "backup", "--approver", "lee@acme.example")
 	mustRun(t, dir, "policy", "publish", "backup")
 
+	// policy list prints what the web's list shows (policy.List): the
+	// owner's name and the next review, once in force.
+	listed := map[string]map[string]any{}
+	for _, p := range decode[map[string]any](t, mustRun(t, dir, "policy", "list", "--json"))["policies"].([]any) {
+		listed[p.(map[string]any)["id"].(string)] = p.(map[string]any)
+	}
+	if b, e := listed["backup"], listed["encryption"]; b["owner_name"] != "Lee Park" || b["next_review"] == nil || b["status"] != "published" || e["next_review"] != nil {
+		t.Errorf("policy list --json: %v", listed)
+	}
+	if text := mustRun(t, dir, "policy", "list"); !strings.Contains(text, "NEXT REVIEW") || !strings.Contains(text, fmt.Sprint(listed["backup"]["next_review"])) {
+		t.Errorf("policy list:\n%s", text)
+	}
 	out := decode[map[string]any](t, mustRun(t, dir, "period", "status", "--as-of", "2027-01-05", "--json"))
 	ps := out["policies"].([]any)
 	if len(ps) != 1 {
