@@ -192,6 +192,11 @@ type Store interface {
 	SessionStore
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
+	// SwapSetting stores value under key only if the setting still holds
+	// old (nil: only if it is absent), and says whether it did: the
+	// compare-and-set that keeps two servers from both taking the same
+	// round of a job.
+	SwapSetting(ctx context.Context, key string, old *string, value string) (bool, error)
 	// RecordSetting stores a setting that governs access (RecordedSettings)
 	// with its ledger entry, in one transaction.
 	RecordSetting(ctx context.Context, ch Change, key, value string) error

@@ -170,10 +170,10 @@ type RemindStore interface {
 // Remind is Reminders for a job that mails them: an address reminded of a
 // campaign less than every ago (0: remind.DefaultEvery), as its reviewer
 // or of its accounts without one, is not reminded of it again, so a
-// retried or daily job mails no one twice within the interval (two runs
-// at the same moment on two servers may). Such a reminder stays in the
-// list, for the count of what is undecided, with To empty: nothing to
-// send. The round is kept before the list is returned for the caller to
+// retried or daily job mails no one twice within the interval (of two
+// runs at the same moment on two servers, one is refused as a conflict).
+// Such a reminder stays in the list, for the count of what is undecided,
+// with To empty: nothing to send. The round is kept before the list is returned for the caller to
 // send.
 func Remind(ctx context.Context, s RemindStore, actor *attest.User, now time.Time, every time.Duration, unassigned string) ([]Reminder, error) {
 	rs, err := Reminders(ctx, s, actor, now, unassigned)

@@ -19,8 +19,7 @@ const RemindedKey = "checklist-reminders.last"
 // RemindStore is what the reminders read and the round they keep.
 type RemindStore interface {
 	ReadStore
-	Setting(ctx context.Context, key string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
+	remind.Store
 }
 
 // Reminder is one message: to an assignee, about their overdue items.

@@ -1,10 +1,11 @@
 // Package remind keeps when each recipient was last sent a kind of
 // reminder, in one setting per kind, so that a reminder goes at most
 // once per interval however often the job that sends it runs or is
-// retried. The rounds are read, then written, without a lock: two runs at
-// the very same moment on two servers could both send. The checklists'
-// and the access reviews' reminders keep their rounds here; the portal's
-// are ledger entries of their own.
+// retried. The rounds are written back only if no other run wrote them
+// since they were read (a compare-and-set on the setting), so of two runs
+// at the same moment on two servers one sends and the other sends
+// nothing. The checklists' and the access reviews' reminders keep their
+// rounds here; the portal's are ledger entries of their own.
 package remind
 
 import (
@@ -20,17 +21,21 @@ import (
 // caller says otherwise: a week.
 const DefaultEvery = 7 * 24 * time.Hour
 
-// Store reads and writes the setting that keeps the rounds.
+// Store reads the setting that keeps the rounds and swaps it for the
+// next.
 type Store interface {
 	Setting(ctx context.Context, key string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
+	SwapSetting(ctx context.Context, key string, old *string, value string) (bool, error)
 }
 
 // Rounds is when each recipient was last reminded (a JSON object in the
 // setting: recipient → RFC 3339 time).
 type Rounds struct {
-	key     string
-	last    map[string]string
+	key  string
+	last map[string]string
+	// read is the setting as loaded (nil: there was none), which Save
+	// expects to find still.
+	read    *string
 	changed bool
 }
 
@@ -42,7 +47,11 @@ func Load(ctx context.Context, s Store, key string) (*Rounds, error) {
 	case attest.ErrorCode(err) == attest.ENOTFOUND:
 	case err != nil:
 		return nil, err
-	case raw != "":
+	default:
+		r.read = &raw
+		if raw == "" {
+			break
+		}
 		if err := json.Unmarshal([]byte(raw), &r.last); err != nil {
 			return nil, fmt.Errorf("read %s: %w", key, err)
 		}
@@ -67,7 +76,9 @@ func (r *Rounds) Mark(to string, now time.Time) {
 }
 
 // Save keeps the rounds when any was marked: before the messages go out,
-// so a job interrupted after it sends none twice.
+// so a job interrupted after it sends none twice. When another run saved
+// its rounds since these were loaded, nothing is kept and Save answers a
+// conflict: the caller sends nothing, the other run having sent.
 func (r *Rounds) Save(ctx context.Context, s Store) error {
 	if !r.changed {
 		return nil
@@ -76,5 +87,14 @@ func (r *Rounds) Save(ctx context.Context, s Store) error {
 	if err != nil {
 		return err
 	}
-	return s.SetSetting(ctx, r.key, string(b))
+	ok, err := s.SwapSetting(ctx, r.key, r.read, string(b))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return attest.Errorf(attest.ECONFLICT, "%s: another run kept its reminders since this one read them; this run sends none", r.key)
+	}
+	v := string(b)
+	r.read, r.changed = &v, false
+	return nil
 }

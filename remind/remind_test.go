@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/remind"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 )
@@ -54,5 +55,28 @@ func TestRounds(t *testing.T) {
 	}
 	if _, err := remind.Load(ctx, s, "bad.last"); err == nil {
 		t.Error("a setting that is not rounds was read")
+	}
+
+	// Two runs that read the same rounds: the first to save sends, the
+	// second is refused and keeps nothing.
+	one, _ := remind.Load(ctx, s, "test.last")
+	two, _ := remind.Load(ctx, s, "test.last")
+	later := now.Add(remind.DefaultEvery)
+	one.Mark("a", later)
+	two.Mark("b", later)
+	if err := one.Save(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := two.Save(ctx, s); attest.ErrorCode(err) != attest.ECONFLICT {
+		t.Fatalf("the second run's save: %v, want a conflict", err)
+	}
+	kept, _ := remind.Load(ctx, s, "test.last")
+	if kept.Due("a", later, 0) || !kept.Due("b", later, 0) {
+		t.Error("the rounds kept are not the first run's")
+	}
+	// The same run saves again after marking more.
+	one.Mark("c", later)
+	if err := one.Save(ctx, s); err != nil {
+		t.Errorf("a second save by the run that saved: %v", err)
 	}
 }

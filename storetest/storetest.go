@@ -257,4 +257,26 @@ func testSettings(t *testing.T, s attest.Store) {
 			t.Errorf("setting: %q, %v; want %q", got, err, v)
 		}
 	}
+	// SwapSetting takes only from what it expects: absent, then a value.
+	a, b := "a", "b"
+	for _, c := range []struct {
+		old   *string
+		value string
+		ok    bool
+		holds string
+	}{
+		{nil, "a", true, "a"},
+		{nil, "x", false, "a"},
+		{&b, "x", false, "a"},
+		{&a, "b", true, "b"},
+		{&a, "x", false, "b"},
+	} {
+		ok, err := s.SwapSetting(ctx, "swap.test", c.old, c.value)
+		if err != nil || ok != c.ok {
+			t.Errorf("swap to %q: %v, %v; want %v", c.value, ok, err, c.ok)
+		}
+		if got, _ := s.Setting(ctx, "swap.test"); got != c.holds {
+			t.Errorf("after swapping to %q the setting holds %q, want %q", c.value, got, c.holds)
+		}
+	}
 }

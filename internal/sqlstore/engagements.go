@@ -249,6 +249,23 @@ func (s *Store) RecordSetting(ctx context.Context, ch attest.Change, key, value 
 	return tx.Commit()
 }
 
+// SwapSetting stores value under key only if the setting holds old (nil:
+// only if there is none), in one statement, and says whether it did.
+func (s *Store) SwapSetting(ctx context.Context, key string, old *string, value string) (bool, error) {
+	var res sql.Result
+	var err error
+	if old == nil {
+		res, err = s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
+	} else {
+		res, err = s.db.ExecContext(ctx, `UPDATE settings SET value = ? WHERE key = ? AND value = ?`, value, key, *old)
+	}
+	if err != nil {
+		return false, fmt.Errorf("swap setting %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // SetSetting stores a setting.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
