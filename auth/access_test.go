@@ -97,3 +97,16 @@ func TestRelevant(t *testing.T) {
 		}
 	}
 }
+
+func TestParseGrace(t *testing.T) {
+	for in, want := range map[string]time.Duration{"720h": 720 * time.Hour, "30d": 30 * 24 * time.Hour, " 0d ": 0} {
+		if got, err := auth.ParseGrace(in); err != nil || got != want {
+			t.Errorf("ParseGrace(%q) = %v %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"", "x", "-5h", "-1d", "99999d"} {
+		if _, err := auth.ParseGrace(in); attest.ErrorCode(err) != attest.EINVALID {
+			t.Errorf("ParseGrace(%q): %v", in, err)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 )
@@ -19,9 +18,6 @@ func (s *Server) grace(ctx context.Context) (time.Duration, error) {
 	}
 	return auth.Grace(ctx, s.cfg.Store)
 }
-
-// ParseGrace reads a grace period (auth.ParseGrace).
-func ParseGrace(v string) (time.Duration, error) { return auth.ParseGrace(v) }
 
 // policy is the access policy now, with the configured grace period.
 func (s *Server) policy(ctx context.Context) (auth.Policy, error) {
@@ -66,28 +62,4 @@ func engagementParam(rt route, r *http.Request) string {
 		return r.PathValue("engagement")
 	}
 	return r.URL.Query().Get("engagement")
-}
-
-// expiredAuditorLogin refuses a sign-in by an auditor whose access has
-// ended, once the password is right (a wrong one gets the login form's
-// usual answer, which reveals nothing).
-func (s *Server) expiredAuditorLogin(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return nil // the login handler answers
-	}
-	u, err := s.cfg.Store.UserByEmail(r.Context(), strings.ToLower(strings.TrimSpace(r.PostFormValue("email"))))
-	if err != nil || u.Role != attest.RoleAuditor || u.Disabled {
-		return nil
-	}
-	// The password is compared only for an auditor whose access has ended,
-	// so every other sign-in costs the one hash the login handler spends.
-	_, refused := s.auditorAccess(r.Context(), u)
-	if attest.ErrorCode(refused) != attest.EFORBIDDEN {
-		return refused
-	}
-	if ok, _ := argon2id.ComparePasswordAndHash(r.PostFormValue("password"), u.PasswordHash); !ok {
-		return nil
-	}
-	return refused
 }

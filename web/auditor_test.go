@@ -281,19 +281,6 @@ func TestAuditorAccessEndsAfterReportDateAndGrace(t *testing.T) {
 	}
 }
 
-func TestParseGrace(t *testing.T) {
-	for in, want := range map[string]time.Duration{"720h": 720 * time.Hour, "30d": 30 * 24 * time.Hour, " 0d ": 0} {
-		if got, err := ParseGrace(in); err != nil || got != want {
-			t.Errorf("ParseGrace(%q) = %v %v", in, got, err)
-		}
-	}
-	for _, in := range []string{"", "x", "-5h", "-1d", "99999d"} {
-		if _, err := ParseGrace(in); attest.ErrorCode(err) != attest.EINVALID {
-			t.Errorf("ParseGrace(%q): %v", in, err)
-		}
-	}
-}
-
 func TestEvidenceRequestsWithComments(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()

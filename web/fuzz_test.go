@@ -18,6 +18,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/storetest"
 )
 
@@ -73,10 +74,10 @@ func nextAddr() string {
 // redirect (after the right password) to a path on this server, or a 4xx.
 func FuzzLogin(f *testing.F) {
 	fx := setup(f)
-	saved := dummyHash
+	saved := auth.UnknownHash
 	cheap, _ := argon2id.CreateHash("attest: no such user", cheapHash)
-	dummyHash = func() string { return cheap }
-	f.Cleanup(func() { dummyHash = saved })
+	auth.UnknownHash = func() string { return cheap }
+	f.Cleanup(func() { auth.UnknownHash = saved })
 	form := "application/x-www-form-urlencoded"
 	good := url.Values{"email": {"admin@example.com"}, "password": {password}}
 	f.Add(form, good.Encode())

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/portal"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -167,17 +168,15 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, _ *attest.
 	if localPath(next) == "/portal" {
 		return s.ssoPortal(w, r, email)
 	}
-	u, err := s.cfg.Store.UserByEmail(ctx, email)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return s.ssoRefuse(w, r, "no user has the e-mail "+email)
-	} else if err != nil {
+	pol, err := s.policy(ctx)
+	if err != nil {
 		return err
 	}
-	if u.Disabled {
-		return s.ssoRefuse(w, r, "the user "+email+" is disabled")
-	}
-	if u.Service {
-		return s.ssoRefuse(w, r, email+" is a service account: it acts only through API tokens")
+	u, err := auth.SingleSignOn(ctx, s.cfg.Store, pol, email)
+	if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
+		return s.ssoRefuse(w, r, attest.ErrorMessage(err))
+	} else if err != nil {
+		return err
 	}
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err

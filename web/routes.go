@@ -4,11 +4,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/report"
@@ -204,15 +203,6 @@ func (s *Server) loginData(r *http.Request, data loginData) *loginData {
 	return &data
 }
 
-// dummyHash is compared against when the e-mail is unknown, so a wrong
-// address takes as long to refuse as a wrong password. It is made on the
-// first sign-in, not when the program starts: hashing takes 64 MiB and
-// over 100 ms, which no command but the server should pay.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := argon2id.CreateHash("attest: no such user", argon2id.DefaultParams)
-	return h
-})
-
 func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
 	if err := parseForm(w, r, 64<<10, "the sign-in form could not be read"); err != nil {
 		return err
@@ -231,21 +221,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 			return r.Context().Err()
 		}
 	}
-	u, err := s.cfg.Store.UserByEmail(r.Context(), email)
-	hash := dummyHash()
-	if err == nil {
-		hash = u.PasswordHash
-	} else if attest.ErrorCode(err) != attest.ENOTFOUND {
+	p, err := s.policy(r.Context())
+	if err != nil {
 		return err
 	}
-	ok, _ := argon2id.ComparePasswordAndHash(password, hash)
-	if err != nil || !ok || u.Disabled || u.Service {
+	u, err := auth.Password(r.Context(), s.cfg.Store, p, email, password)
+	if err == auth.ErrWrongPassword {
 		s.logins.fail(email)
 		s.ipLogins.fail(ipKey)
 		if s.ipLogins.blocked(ipKey) {
 			return &attest.Error{Code: attest.ETOOMANY, Message: "too many failed sign-ins from this address: wait a few minutes and try again"}
 		}
 		return writePage(w, http.StatusUnauthorized, "login", s.loginData(r, loginData{Error: "Wrong e-mail address or password.", Email: email, Next: r.PostFormValue("next")}))
+	} else if err != nil {
+		return err
 	}
 	s.logins.reset(email)
 	if err := s.sessions.RenewToken(r.Context()); err != nil {

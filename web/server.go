@@ -266,13 +266,6 @@ func (s *Server) guard(rt route) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if rt.Method == "POST" && rt.Pattern == "/login" {
-			// An auditor whose access has ended may not sign in again.
-			if err := s.expiredAuditorLogin(w, r); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
 		sc := auth.Everything
 		if u.IsEmployee() {
 			// The employee portal's principal reads none of the
@@ -339,10 +332,9 @@ func (s *Server) caller(r *http.Request, public bool) (*attest.User, error) {
 	if id == 0 {
 		return s.employee(r)
 	}
-	u, err := s.cfg.Store.User(r.Context(), id)
-	if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && u.Disabled) {
+	u, err := auth.SessionUser(r.Context(), s.cfg.Store, id)
+	if err == nil && u == nil {
 		s.sessions.Destroy(r.Context())
-		return nil, nil
 	}
 	return u, err
 }
@@ -352,27 +344,15 @@ func (s *Server) caller(r *http.Request, public bool) (*attest.User, error) {
 // random bytes, so the limit only keeps the log quiet).
 func (s *Server) bearer(r *http.Request, token string) (*attest.User, error) {
 	ip := s.clientIP(r)
-	invalid := &attest.Error{Code: attest.EUNAUTHORIZED, Message: "the API token is not valid"}
+	u, err := auth.TokenUser(r.Context(), s.cfg.Store, token)
+	if err != auth.ErrInvalidToken {
+		return u, err
+	}
 	if s.tokens.blocked(ip) {
-		invalid = &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
+		err = &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
 	}
-	t, err := s.cfg.Store.TokenByHash(r.Context(), auth.HashSecret(token))
-	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
-		return nil, err
-	}
-	if err != nil || t.RevokedAt != "" {
-		s.tokens.fail(ip)
-		return nil, invalid
-	}
-	u, err := s.cfg.Store.User(r.Context(), t.UserID)
-	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
-		return nil, err
-	}
-	if err != nil || u.Disabled {
-		s.tokens.fail(ip)
-		return nil, invalid
-	}
-	return u, nil
+	s.tokens.fail(ip)
+	return nil, err
 }
 
 // statuses maps error codes to HTTP statuses: the one place that does.
