@@ -3,6 +3,7 @@ package attest
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParsers(t *testing.T) {
@@ -104,6 +105,23 @@ func TestConclude(t *testing.T) {
 	for i, b := range bad {
 		if err := b.Conclude(false, 0, Wording{}); ErrorCode(err) != EINVALID {
 			t.Errorf("bad test %d accepted: %v", i, err)
+		}
+	}
+}
+
+// TestChangeBy: an account is named "Name <e-mail>", the employee portal's
+// principal by its address and the portal.
+func TestChangeBy(t *testing.T) {
+	at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		u    User
+		want string
+	}{
+		{User{Name: "Ana Lima", Email: "ana@cpa.example", Role: RoleAuditor}, "Ana Lima <ana@cpa.example>"},
+		{User{Name: "Sam Ruiz", Email: "sam@acme.example", Role: RoleEmployee, Person: 4}, "sam@acme.example (employee portal)"},
+	} {
+		if ch := ChangeBy(&c.u, at); ch.Actor != c.want || !ch.At.Equal(at) {
+			t.Errorf("%s: %+v, want %q", c.u.Name, ch, c.want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Roles, from most to least privileged. What each may do is enforced by
@@ -31,6 +32,17 @@ func Employee(p *Person) *User {
 
 // IsEmployee reports whether u is the employee portal's principal.
 func (u *User) IsEmployee() bool { return u != nil && u.Role == RoleEmployee && u.Person != 0 }
+
+// ChangeBy is a change u makes at at, with the actor named as the ledger
+// names an account: "Name <e-mail>", and the employee portal's principal
+// "e-mail (employee portal)". Every adapter names an account's acts this
+// way, so the same act reads the same from the CLI and the web.
+func ChangeBy(u *User, at time.Time) Change {
+	if u.IsEmployee() {
+		return Change{Actor: u.Email + " (employee portal)", At: at}
+	}
+	return Change{Actor: u.Name + " <" + u.Email + ">", At: at}
+}
 
 // Staff reports whether u acts as the organization's staff or its
 // auditors: the local operator or an account holding one of Roles. A

@@ -24,7 +24,7 @@ import (
 
 // actorChange is who does what now, as the ledger records it.
 func (s *Server) actorChange(u *attest.User) attest.Change {
-	return attest.Change{Actor: actor(u), At: s.cfg.Now()}
+	return attest.ChangeBy(u, s.cfg.Now())
 }
 
 // writeJSON answers v as indented JSON with code.

@@ -48,7 +48,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, u *attest.User) 
 		s.cfg.Blobs.Abort(up.pending())
 		return nil, err
 	}
-	added, err := evidence.Add(r.Context(), s.cfg.Store, s.cfg.Blobs, attest.Change{Actor: actor(u), At: s.cfg.Now()}, u, up.req)
+	added, err := evidence.Add(r.Context(), s.cfg.Store, s.cfg.Blobs, s.actorChange(u), u, up.req)
 	if err != nil {
 		return nil, up.named(err)
 	}

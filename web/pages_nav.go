@@ -92,7 +92,4 @@ func invalid(msg string) error { return &attest.Error{Code: attest.EINVALID, Mes
 
 func forbidden(msg string) error { return &attest.Error{Code: attest.EFORBIDDEN, Message: msg} }
 
-// actor is how the ledger names the user behind a change.
-func actor(u *attest.User) string { return u.Name + " <" + u.Email + ">" }
-
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -115,7 +115,7 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 	if _, _, err := report.Choose(e, kind, ""); err != nil {
 		return nil, invalid("kind: " + attest.ErrorMessage(err))
 	}
-	d, err := report.Draft(ctx, s.cfg.Store, s.cfg.Blobs, attest.Change{Actor: actor(u), At: s.cfg.Now()}, u, report.DraftRequest{Engagement: e, Kind: kind, Now: s.cfg.Now(), Rendering: report.Rendering{Formats: formats}})
+	d, err := report.Draft(ctx, s.cfg.Store, s.cfg.Blobs, s.actorChange(u), u, report.DraftRequest{Engagement: e, Kind: kind, Now: s.cfg.Now(), Rendering: report.Rendering{Formats: formats}})
 	if err != nil {
 		return nil, err
 	}

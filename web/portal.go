@@ -188,7 +188,7 @@ func (s *Server) portalAck(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return &attest.Error{Code: attest.EINVALID, Message: "version: the version read is missing"}
 	}
-	ch := attest.Change{Actor: u.Email + " (employee portal)", At: s.cfg.Now()}
+	ch := s.actorChange(u)
 	k, err := ack.Acknowledge(r.Context(), s.cfg.Store, ch, u, ack.Request{Policy: r.PathValue("id"), Version: v})
 	if err != nil {
 		return err
@@ -228,7 +228,7 @@ func (s *Server) trainingImportAPI(w http.ResponseWriter, r *http.Request, u *at
 	if name == "" {
 		name = "upload.csv"
 	}
-	out, err := training.Import(r.Context(), s.cfg.Store, attest.Change{Actor: u.Email, At: s.cfg.Now()}, u, path.Base(name), b)
+	out, err := training.Import(r.Context(), s.cfg.Store, s.actorChange(u), u, path.Base(name), b)
 	if err != nil {
 		return err
 	}

@@ -66,6 +66,12 @@ func TestAuditorKeyCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The ledger names the auditor's account as the web does for the same
+	// act (attest.ChangeBy), not by her name alone.
+	var rec string
+	if err := db.QueryRow(`SELECT record FROM ledger_entries WHERE type = 'test.recorded' ORDER BY seq LIMIT 1`).Scan(&rec); err != nil || !strings.Contains(rec, `"actor":"Ana Lima <`) {
+		t.Errorf("the test's ledger entry: %s, %v", rec, err)
+	}
 	if _, err := db.Exec(`UPDATE tests SET conclusion = 'no-exceptions', wording = 'No exceptions noted.' WHERE id = 1`); err != nil {
 		t.Fatal(err)
 	}

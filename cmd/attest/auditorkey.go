@@ -157,7 +157,7 @@ func (m *Main) auditorAct(ctx context.Context, d *data, e *attest.Engagement) (f
 	if err != nil {
 		return env, nil, nil, attest.Change{}, err
 	}
-	return env, u, sg, attest.Change{Actor: u.Name, At: m.Now()}, nil
+	return env, u, sg, attest.ChangeBy(u, m.Now()), nil
 }
 
 // keyHolder is the account sg's key is enrolled for on e.
