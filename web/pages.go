@@ -15,6 +15,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/internal/units"
+	"github.com/attest-dev/attest/period"
 )
 
 //go:embed assets
@@ -49,6 +50,8 @@ var funcs = template.FuncMap{
 	"ids":      ids,
 	"add":      func(a, b int) int { return a + b },
 	"list":     func(s ...string) []string { return s },
+	// calendar is a control's row on the dashboard's coverage calendar.
+	"calendar": func(o []period.Occurrence) []cell { return cells(o, true) },
 }
 
 // Layout is what the frame every page shares ("head" in layout.html)

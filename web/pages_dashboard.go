@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/dashboard"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/program"
@@ -95,7 +96,7 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, map[str
 	bodies := map[string][]byte{}
 	render := func(id string, shown []*engagementView) error {
 		var b bytes.Buffer
-		if err := pages.ExecuteTemplate(&b, "dashboard-body", dashboardBody{Engagements: shown, Upcoming: upcomingDays}); err != nil {
+		if err := pages.ExecuteTemplate(&b, "dashboard-body", dashboardBody{Engagements: shown, Upcoming: dashboard.UpcomingDays}); err != nil {
 			return err
 		}
 		bodies[id] = b.Bytes()

@@ -1,0 +1,162 @@
+// Package dashboard works out what the staff dashboard shows of one
+// engagement as of a day: each control with its occurrences over the
+// window, the readiness scores and gaps, the checks failing in the latest
+// run, the occurrences missed, performed as deviations or coming due, and
+// the auditor's requests that are overdue. The web server renders and
+// caches it and answers it as JSON (/api/v1/engagements/{id}/dashboard);
+// deciding it is here.
+package dashboard
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/period"
+	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/report"
+)
+
+// UpcomingDays is how far ahead the dashboard lists occurrences coming due.
+const UpcomingDays = 30
+
+// Occurrence is one occurrence named with its control, for the lists of
+// missed, deviating and upcoming ones.
+type Occurrence struct {
+	Control string `json:"control"`
+	period.Occurrence
+}
+
+// Control is one control with its occurrences over the window.
+type Control struct {
+	attest.Control
+	Period      period.Status       `json:"period"`
+	Occurrences []period.Occurrence `json:"occurrences"`
+}
+
+// FailingCheck is a check that failed in the latest run for some of the
+// engagement's controls.
+type FailingCheck struct {
+	Check    string   `json:"check"`
+	Title    string   `json:"title"`
+	Severity string   `json:"severity"`
+	Controls []string `json:"controls"`
+	Failing  int      `json:"failing"`
+	RunAt    string   `json:"run_at"`
+	Evidence int64    `json:"evidence"`
+}
+
+// View is everything the dashboard shows of one engagement.
+type View struct {
+	Engagement attest.Engagement `json:"engagement"`
+	Label      string            `json:"label"`
+	Start      string            `json:"window_start"`
+	End        string            `json:"window_end"`
+	AsOf       string            `json:"as_of"`
+	TargetName string            `json:"target_name"`
+	Readiness  *readiness.Report `json:"readiness"`
+	Controls   []Control         `json:"controls"`
+	Counts     map[string]int    `json:"status_counts"`
+	Failing    []FailingCheck    `json:"failing_checks"`
+	// Missed are the occurrences not performed by their due day, the
+	// most recent first.
+	Missed []Occurrence `json:"missed"`
+	// Deviations are preventive controls' occurrences performed after
+	// the event they were to prevent.
+	Deviations []Occurrence `json:"deviations"`
+	// Upcoming are the occurrences due within UpcomingDays, the soonest
+	// first.
+	Upcoming []Occurrence     `json:"upcoming"`
+	Overdue  []attest.Request `json:"overdue_requests"`
+}
+
+// Store is what Engagement reads besides the readiness input.
+type Store interface {
+	report.ReadinessStore
+	Requests(ctx context.Context, engagementID string) ([]attest.Request, error)
+}
+
+// Engagement is the dashboard's view of e as of today. sh, the latest
+// check run and the period options, is read once by the caller and
+// shared by every engagement. A control that does not apply is listed
+// with its occurrences but none of them counts as missed, deviating or
+// coming up, nor do its failing checks.
+func Engagement(ctx context.Context, s Store, bs blob.Store, e *attest.Engagement, today time.Time, sh readiness.Shared) (*View, error) {
+	in, rep, err := report.Readiness(ctx, s, bs, e, today, sh)
+	if err != nil {
+		return nil, err
+	}
+	start, end, when := readiness.Window(e, today)
+	v := &View{Engagement: *e, Label: e.Label(), Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout),
+		AsOf: when.Format(attest.DateLayout), TargetName: "Criterion", Counts: map[string]int{}, Readiness: rep,
+		Controls: []Control{}, Missed: []Occurrence{}, Deviations: []Occurrence{}, Upcoming: []Occurrence{},
+		Overdue: []attest.Request{}}
+	if e.Kind == attest.SOC1 {
+		v.TargetName = "Control objective"
+	}
+	horizon := today.AddDate(0, 0, UpcomingDays).Format(attest.DateLayout)
+	applies := map[string]bool{}
+	for _, c := range in.Controls {
+		v.Counts[string(c.Status)]++
+		ps := in.Status[c.ID]
+		v.Controls = append(v.Controls, Control{Control: c, Period: ps, Occurrences: ps.Occurrences})
+		if c.Status == attest.NotApplicable {
+			continue
+		}
+		applies[c.ID] = true
+		for _, o := range ps.Occurrences {
+			switch {
+			case o.State == period.Missed:
+				v.Missed = append(v.Missed, Occurrence{c.ID, o})
+			case o.State == period.Deviation:
+				v.Deviations = append(v.Deviations, Occurrence{c.ID, o})
+			case o.State == period.Upcoming && o.Due <= horizon:
+				v.Upcoming = append(v.Upcoming, Occurrence{c.ID, o})
+			}
+		}
+	}
+	sort.SliceStable(v.Missed, func(i, j int) bool { return v.Missed[i].Due > v.Missed[j].Due })
+	sort.SliceStable(v.Upcoming, func(i, j int) bool { return v.Upcoming[i].Due < v.Upcoming[j].Due })
+	v.Failing = failing(sh.Run, applies)
+	reqs, err := s.Requests(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reqs {
+		if fieldwork.Overdue(&r, today.Format(attest.DateLayout)) {
+			v.Overdue = append(v.Overdue, r)
+		}
+	}
+	return v, nil
+}
+
+// failing is the checks that failed in run for the controls that apply,
+// naming only those controls.
+func failing(run *check.Run, applies map[string]bool) []FailingCheck {
+	out := []FailingCheck{}
+	if run == nil {
+		return out
+	}
+	for _, r := range run.Results {
+		if r.Status != check.StatusFail {
+			continue
+		}
+		f := FailingCheck{Check: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt}
+		if run.Evidence != nil {
+			f.Evidence = *run.Evidence
+		}
+		for _, c := range r.Controls {
+			if applies[c] {
+				f.Controls = append(f.Controls, c)
+			}
+		}
+		if len(f.Controls) > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}

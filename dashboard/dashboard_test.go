@@ -1,0 +1,84 @@
+package dashboard_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/dashboard"
+	"github.com/attest-dev/attest/readiness"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/storetest"
+)
+
+// TestEngagement: three quarterly controls, CX-01 not applicable, none
+// performed, seen on 10 July. The first quarter is missed by AX-01 and
+// BX-01 only; the second comes due within the month for them only; a
+// check failing for BX-01 and CX-01 is listed under BX-01 alone, one
+// failing for CX-01 alone not at all; the request past its due day is
+// overdue, the one still in time and the one closed are not.
+func TestEngagement(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	bs, err := blob.OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := attest.Change{Actor: "test", At: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)}
+	e := storetest.Engagement("e1")
+	if err := s.CreateEngagement(ctx, ch, e, storetest.Controls(3)); err != nil {
+		t.Fatal(err)
+	}
+	na, why := attest.NotApplicable, "no such system"
+	if _, err := s.UpdateControl(ctx, ch, "e1", "CX-01", attest.ControlUpdate{Status: &na, StatusReason: &why}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []attest.Request{
+		{EngagementID: "e1", ControlID: "AX-01", Text: "late", Due: "2026-07-01", Status: "open"},
+		{EngagementID: "e1", ControlID: "AX-01", Text: "in time", Due: "2026-07-20", Status: "open"},
+		{EngagementID: "e1", ControlID: "BX-01", Text: "closed", Due: "2026-07-01", Status: "closed"},
+	} {
+		if _, err := s.SaveRequest(ctx, ch, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := &check.Run{RunAt: "2026-07-09T08:00:00Z", Results: []check.Result{
+		{Check: "mfa", Title: "MFA on", Status: check.StatusFail, Controls: []string{"BX-01", "CX-01"}},
+		{Check: "na-only", Title: "not ours", Status: check.StatusFail, Controls: []string{"CX-01"}},
+		{Check: "passes", Title: "fine", Status: check.StatusPass, Controls: []string{"AX-01"}},
+	}}
+	today := time.Date(2026, 7, 10, 0, 0, 0, 0, time.UTC)
+	v, err := dashboard.Engagement(ctx, s, bs, e, today, readiness.Shared{Run: run})
+	if err != nil {
+		t.Fatal(err)
+	}
+	controls := func(l []dashboard.Occurrence) []string {
+		var out []string
+		for _, o := range l {
+			out = append(out, o.Control+" "+o.Due)
+		}
+		return out
+	}
+	if got := controls(v.Missed); !slices.Equal(got, []string{"AX-01 2026-04-30", "BX-01 2026-04-30"}) {
+		t.Errorf("missed %v", got)
+	}
+	if got := controls(v.Upcoming); !slices.Equal(got, []string{"AX-01 2026-07-30", "BX-01 2026-07-30"}) {
+		t.Errorf("upcoming %v", got)
+	}
+	if len(v.Failing) != 1 || v.Failing[0].Check != "mfa" || !slices.Equal(v.Failing[0].Controls, []string{"BX-01"}) {
+		t.Errorf("failing %+v", v.Failing)
+	}
+	if len(v.Overdue) != 1 || v.Overdue[0].Text != "late" {
+		t.Errorf("overdue %+v", v.Overdue)
+	}
+	if len(v.Controls) != 3 || v.Counts[string(attest.NotApplicable)] != 1 || v.Counts[string(attest.NotStarted)] != 2 || v.TargetName != "Criterion" {
+		t.Errorf("controls %d, counts %v, target %q", len(v.Controls), v.Counts, v.TargetName)
+	}
+	if v.Start != "2026-01-01" || v.AsOf != "2026-07-10" || v.Readiness == nil {
+		t.Errorf("window %s to %s as of %s, readiness %v", v.Start, v.End, v.AsOf, v.Readiness)
+	}
+}
