@@ -259,7 +259,7 @@ func undisclosed(ms []Matter) int {
 func (in *Input) assertionMatters() []Matter {
 	var ms []Matter
 	ms = append(ms, in.notInPlace()...)
-	ms = append(ms, signedExceptions(in.Engagement, in.Tests, in.Auditors, in.Signed, nil)...)
+	ms = append(ms, Exceptions(in.Tests, in.auditors(), nil)...)
 	registered := map[[2]string]bool{}
 	for _, m := range in.Known {
 		if m.Kind == MatterIncident {

@@ -9,6 +9,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/deviation"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/people"
 )
 
@@ -119,8 +120,7 @@ func LatestIssued(docs []attest.Document, kind attest.Kind) (Issued, error) {
 // BridgeSource is what BridgeMatters reads.
 type BridgeSource interface {
 	DeviationSource
-	Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error)
-	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+	fieldwork.AuditStore
 }
 
 // BridgeMatters gathers what a bridge letter lists for management to
@@ -144,11 +144,15 @@ func BridgeMatters(ctx context.Context, s BridgeSource, e *attest.Engagement, d 
 	if err != nil {
 		return nil, err
 	}
-	auditors, err := s.Auditors(ctx, e.ID)
+	a, err := fieldwork.Check(ctx, s, e.ID)
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, Exceptions(e, tests, auditors, &span)...)
+	signed := map[int64]bool{}
+	for _, t := range tests {
+		signed[t.ID] = a.Verdict(t.Entry) == fieldwork.Verified
+	}
+	out = append(out, Exceptions(tests, signed, &span)...)
 	return append(out, dev...), nil
 }
 

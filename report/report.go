@@ -249,23 +249,34 @@ func (in *Input) inScope() []attest.Control {
 // auditorTests are the tests recorded by the engagement's auditors: the
 // only ones Section 4 may show.
 func (in *Input) auditorTests() map[string][]attest.Test {
+	out := map[string][]attest.Test{}
+	mine := in.auditors()
+	for _, t := range in.Tests {
+		if mine[t.ID] {
+			out[t.ControlID] = append(out[t.ControlID], t)
+		}
+	}
+	return out
+}
+
+// auditors is the IDs of the tests that are the service auditor's: those
+// whose signed statement verifies (Signed); an input assembled without
+// the statements (a test's) falls back to the engagement's auditors'
+// names.
+func (in *Input) auditors() map[int64]bool {
 	auditors := map[string]bool{}
 	for _, a := range in.Auditors {
 		auditors[a.Name] = true
 	}
-	out := map[string][]attest.Test{}
+	out := map[int64]bool{}
 	for _, t := range in.Tests {
-		if t.Internal {
-			continue
+		switch {
+		case t.Internal:
+		case in.Signed != nil:
+			out[t.ID] = in.Signed[t.ID]
+		default:
+			out[t.ID] = auditors[t.TestedBy] && t.EngagementID == in.Engagement.ID
 		}
-		if in.Signed != nil {
-			if !in.Signed[t.ID] {
-				continue
-			}
-		} else if !auditors[t.TestedBy] || t.EngagementID != in.Engagement.ID {
-			continue
-		}
-		out[t.ControlID] = append(out[t.ControlID], t)
 	}
 	return out
 }

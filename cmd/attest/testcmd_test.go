@@ -49,7 +49,7 @@ func TestTestsAndRequests(t *testing.T) {
 	}
 	rec := decode[map[string]any](t, mustRun(t, dir, append(with("--deviations", "isolated", "--json"), ana...)...))
 	want := fmt.Sprintf("Exception noted: for 1 of 5 items selected from a population of 60, %s: merged without an approving review. 5 items were tested where the sample size rule asks 25: a first look.", items[2])
-	if rec["wording"] != want || rec["internal"] != false || rec["tested_by"] != "Ana Lima" {
+	if rec["wording"] != want || rec["internal"] != false || rec["tested_by"] != "Ana Lima <ana.lima@cpa.example>" {
 		t.Errorf("test %v\nwant wording %q", rec, want)
 	}
 	// An isolated deviation in a population over 12: extend the sample.
