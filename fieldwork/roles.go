@@ -19,6 +19,16 @@ func Audits(actor *attest.User) bool {
 // the local operator, an administrator or a compliance manager.
 func MayRespond(actor *attest.User) bool { return attest.Manages(actor) }
 
+// MayRespondTo reports whether actor may respond to t now: management, to
+// an auditor's test that found exceptions (what Respond takes).
+func MayRespondTo(actor *attest.User, t *attest.Test) bool { return MayRespond(actor) && respondable(t) }
+
+// respondable is an auditor's test with exceptions: management responds
+// to those only.
+func respondable(t *attest.Test) bool {
+	return !t.Internal && t.Conclusion == attest.ConclusionExceptions
+}
+
 // MayAnswer reports whether actor answers requests with evidence: the
 // organization's staff, not its auditors and not a viewer.
 func MayAnswer(actor *attest.User) bool {

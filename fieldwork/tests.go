@@ -390,7 +390,7 @@ func Respond(ctx context.Context, s TestStore, ch attest.Change, actor *attest.U
 	if t.EngagementID != engagementID {
 		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no test %d in %s", testID, engagementID)}
 	}
-	if t.Internal || t.Conclusion != attest.ConclusionExceptions {
+	if !respondable(t) {
 		return nil, field("test", fmt.Sprintf("test %d is not an auditor's test with exceptions: management responds to exceptions", testID))
 	}
 	text = strings.TrimSpace(text)

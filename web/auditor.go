@@ -125,63 +125,15 @@ func dashIfEmpty(s string) string {
 }
 
 func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
 	e, err := s.engagementOf(r)
 	if err != nil {
 		return err
 	}
-	ctls, err := s.cfg.Store.Controls(ctx, e.ID)
+	rows, err := fieldwork.Workspace(r.Context(), s.cfg.Store, e)
 	if err != nil {
 		return err
 	}
-	pops, err := population.List(ctx, s.cfg.Store, e.ID, "")
-	if err != nil {
-		return err
-	}
-	draws, err := s.cfg.Store.Draws(ctx, e.ID, "")
-	if err != nil {
-		return err
-	}
-	tests, err := s.cfg.Store.Tests(ctx, e.ID, "")
-	if err != nil {
-		return err
-	}
-	reqs, err := s.cfg.Store.Requests(ctx, e.ID)
-	if err != nil {
-		return err
-	}
-	rows := make([]workspaceRow, len(ctls))
-	at := map[string]int{}
-	for i, c := range ctls {
-		rows[i] = workspaceRow{ID: c.ID, Title: c.Title, Conclusion: "not tested yet"}
-		at[c.ID] = i
-	}
-	for _, p := range pops {
-		rows[at[p.ControlID]].Populations++
-	}
-	for _, d := range draws {
-		if i, ok := at[d.ControlID]; ok {
-			rows[i].Draws++
-		}
-	}
-	for _, t := range tests {
-		i, ok := at[t.ControlID]
-		if !ok {
-			continue
-		}
-		if t.Internal {
-			rows[i].Internal++
-		} else {
-			rows[i].Tests++
-			rows[i].Conclusion = t.Wording
-		}
-	}
-	for _, q := range reqs {
-		if i, ok := at[q.ControlID]; ok && q.Status == "open" {
-			rows[i].Open++
-		}
-	}
-	as, err := s.cfg.Store.Auditors(ctx, e.ID)
+	as, err := s.cfg.Store.Auditors(r.Context(), e.ID)
 	if err != nil {
 		return err
 	}
@@ -195,56 +147,9 @@ type workspaceData struct {
 	Layout
 	E                    *attest.Engagement
 	When                 string
-	Controls             []workspaceRow
+	Controls             []fieldwork.Progress
 	Auditors             []attest.Auditor
 	IsAuditor, CanExport bool
-}
-
-// workspaceRow is one control's fieldwork so far.
-type workspaceRow struct {
-	ID, Title                                 string
-	Populations, Draws, Tests, Internal, Open int
-	Conclusion                                string
-}
-
-// drawView is a draw as the pages and the API show it: with the
-// population's hash and size, so the draw can be re-performed.
-type drawView struct {
-	attest.Draw
-	PopulationRef  string `json:"population_sha256"`
-	PopulationRows int    `json:"population_rows"`
-	Method         string `json:"method"`
-	Kind           string `json:"-"`
-}
-
-const drawMethod = "HMAC-SHA256 rank of each item's key with the seed as key; the lowest ranks are taken (docs/sampling.md)"
-
-func (s *Server) drawViews(ctx context.Context, ds []attest.Draw) ([]drawView, error) {
-	pops := map[int64]*attest.Population{}
-	out := []drawView{}
-	for _, d := range ds {
-		p := pops[d.PopulationID]
-		if p == nil {
-			var err error
-			if p, err = s.cfg.Store.Population(ctx, d.PopulationID); err != nil {
-				return nil, err
-			}
-			pops[d.PopulationID] = p
-		}
-		m := drawMethod
-		if d.Stratify != "" {
-			m += ", spread over the population's " + d.Stratify + "s"
-		}
-		kind := "binding"
-		switch {
-		case d.Extends > 0:
-			kind = fmt.Sprintf("extension of draw %d", d.Extends)
-		case !d.Binding:
-			kind = "redraw: " + d.Redraw
-		}
-		out = append(out, drawView{Draw: d, PopulationRef: p.Ref, PopulationRows: p.Rows, Method: m, Kind: kind})
-	}
-	return out, nil
 }
 
 func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.User) error {
@@ -261,45 +166,13 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	ds, err := s.cfg.Store.Draws(ctx, e.ID, c.ID)
+	ds, err := fieldwork.Draws(ctx, s.cfg.Store, e.ID, c.ID)
 	if err != nil {
 		return err
 	}
-	views, err := s.drawViews(ctx, ds)
+	mine, internal, err := fieldwork.Tests(ctx, s.cfg.Store, u, e.ID, c.ID)
 	if err != nil {
 		return err
-	}
-	ts, err := s.cfg.Store.Tests(ctx, e.ID, c.ID)
-	if err != nil {
-		return err
-	}
-	rs, err := s.cfg.Store.Responses(ctx, 0)
-	if err != nil {
-		return err
-	}
-	byTest := map[int64][]attest.Response{}
-	for _, x := range rs {
-		byTest[x.TestID] = append(byTest[x.TestID], x)
-	}
-	isManager := fieldwork.MayRespond(u)
-	audit, err := fieldwork.Check(ctx, s.cfg.Store, e.ID)
-	if err != nil {
-		return err
-	}
-	var mine, internal []testWithResponses
-	for _, t := range ts {
-		v := testWithResponses{Test: t, Responses: byTest[t.ID]}
-		if !t.Internal {
-			v.Signature = audit.Verdict(t.Entry)
-		}
-		if t.Internal {
-			internal = append(internal, v)
-		} else {
-			if isManager && t.Conclusion == attest.ConclusionExceptions {
-				v.RespondURL = fmt.Sprintf("/fieldwork/%s/tests/%d/responses", e.ID, t.ID)
-			}
-			mine = append(mine, v)
-		}
 	}
 	// ?draw=N prepares the test form for that draw's items, results blank.
 	var chosen int64
@@ -312,9 +185,9 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 			}
 		}
 	}
-	return s.render(w, r, "control-work", u, &controlWorkData{Layout: Layout{Title: c.ID + " fieldwork", SignEngagement: signing(u, e)}, E: e, C: c, Populations: pops, Draws: views,
+	return s.render(w, r, "control-work", u, &controlWorkData{Layout: Layout{Title: c.ID + " fieldwork", SignEngagement: signing(u, e)}, E: e, C: c, Populations: pops, Draws: ds,
 		Tests: mine, Internal: internal, Procedures: attest.Procedures, Chosen: chosen, Prefill: prefill.String(),
-		IsAuditor: fieldwork.Audits(u), IsManager: isManager})
+		IsAuditor: fieldwork.Audits(u), IsManager: fieldwork.MayRespond(u)})
 }
 
 // controlWorkData is one control's fieldwork: its populations, draws and
@@ -325,24 +198,12 @@ type controlWorkData struct {
 	E                    *attest.Engagement
 	C                    *attest.Control
 	Populations          []attest.Population
-	Draws                []drawView
-	Tests, Internal      []testWithResponses
+	Draws                []fieldwork.Shown
+	Tests, Internal      []fieldwork.Tested
 	Procedures           []string
 	Chosen               int64
 	Prefill              string
 	IsAuditor, IsManager bool
-}
-
-// testWithResponses is a test with management's responses, and where a manager
-// may add one.
-type testWithResponses struct {
-	attest.Test
-	Responses  []attest.Response
-	RespondURL string
-	// Signature is the verdict on the auditor's statement of the test
-	// (fieldwork.Verified, Unsigned or BadSignature); empty for
-	// management's own tests.
-	Signature string
 }
 
 // ---- API reads ----
@@ -361,12 +222,8 @@ func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, _ *attest.User
 	if err != nil {
 		return err
 	}
-	ds, err := s.cfg.Store.Draws(r.Context(), e.ID, strings.ToUpper(r.URL.Query().Get("control")))
-	if err != nil {
-		return err
-	}
-	views, err := s.drawViews(r.Context(), ds)
-	return answerJSON(w, views, err)
+	ds, err := fieldwork.Draws(r.Context(), s.cfg.Store, e.ID, strings.ToUpper(r.URL.Query().Get("control")))
+	return answerJSON(w, ds, err)
 }
 
 // ---- writes ----
@@ -374,9 +231,9 @@ func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, _ *attest.User
 // drawAnswer is the API's answer to a draw: the draw, each item's rank,
 // and whether every item of the population was taken.
 type drawAnswer struct {
-	Draw     drawView `json:"draw"`
-	Ranks    []string `json:"ranks"`
-	AllItems bool     `json:"all_items"`
+	Draw     fieldwork.Shown `json:"draw"`
+	Ranks    []string        `json:"ranks"`
+	AllItems bool            `json:"all_items"`
 }
 
 // draw selects a sample: the seed is the auditor's (a random one when left
@@ -402,8 +259,7 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 		if err != nil {
 			return drawAnswer{}, err
 		}
-		view := drawView{Draw: *d.Draw, PopulationRef: d.Population.Ref, PopulationRows: d.Population.Rows, Method: drawMethod}
-		return drawAnswer{Draw: view, Ranks: d.Ranks, AllItems: d.AllItems}, nil
+		return drawAnswer{Draw: fieldwork.Show(*d.Draw, d.Population), Ranks: d.Ranks, AllItems: d.AllItems}, nil
 	}, func(a drawAnswer) string {
 		return fmt.Sprintf("/fieldwork/%s/controls/%s#draw-%d", a.Draw.EngagementID, a.Draw.ControlID, a.Draw.ID)
 	})

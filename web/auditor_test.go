@@ -20,6 +20,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/workpapers"
 )
 
@@ -96,7 +97,7 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 		t.Fatalf("draw: %d %s", code, body)
 	}
 	var out struct {
-		Draw drawView `json:"draw"`
+		Draw fieldwork.Shown `json:"draw"`
 	}
 	json.Unmarshal([]byte(body), &out)
 	d := out.Draw
@@ -490,7 +491,7 @@ func exportFixture(t *testing.T) (*fixture, []byte) {
 		t.Fatalf("draw: %d %s", code, body)
 	}
 	var out struct {
-		Draw drawView `json:"draw"`
+		Draw fieldwork.Shown `json:"draw"`
 	}
 	json.Unmarshal([]byte(body), &out)
 	items := []string{}

@@ -451,15 +451,11 @@ func (m *Main) sampleList() *cobra.Command {
 		Use:   "list [--control ID]",
 		Short: "List the engagement's draws, binding ones and redraws",
 		Args:  cobra.NoArgs,
-		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Draw, error) {
-			return d.db.Draws(ctx, e.ID, strings.ToUpper(control))
-		}, func(ds []attest.Draw) error {
-			return rows(m.Stdout, "ID\tCONTROL\tPOPULATION\tSIZE\tBINDING\tSEED\tDRAWN BY\tWHEN", ds, func(x attest.Draw) []any {
-				b := "yes"
-				if !x.Binding {
-					b = "no: " + x.Redraw
-				}
-				return []any{x.ID, x.ControlID, x.PopulationID, len(x.Items), b, x.Seed, x.DrawnBy, x.DrawnAt}
+		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]fieldwork.Shown, error) {
+			return fieldwork.Draws(ctx, d.db, e.ID, strings.ToUpper(control))
+		}, func(ds []fieldwork.Shown) error {
+			return rows(m.Stdout, "ID\tCONTROL\tPOPULATION\tSIZE\tKIND\tSEED\tDRAWN BY\tWHEN", ds, func(x fieldwork.Shown) []any {
+				return []any{x.ID, x.ControlID, fmt.Sprintf("%d (%d items)", x.PopulationID, x.PopulationRows), len(x.Items), x.Kind, x.Seed, x.DrawnBy, x.DrawnAt}
 			})
 		}),
 	}

@@ -47,7 +47,7 @@ func TestSamplingWorkflow(t *testing.T) {
 		}
 	}
 	pop := d1["population"].(map[string]any)
-	if d1["size"] != 25.0 || d1["binding"] != true || d1["drawn_by"] != "Ana Lima" || pop["rows"] != 300.0 || pop["sha256"] != imp["sha256"] {
+	if d1["size"] != 25.0 || d1["binding"] != true || d1["drawn_by"] != "Ana Lima <ana.lima@cpa.example>" || pop["rows"] != 300.0 || pop["sha256"] != imp["sha256"] {
 		t.Errorf("draw %v", d1)
 	}
 	items := toStrings(d1["items"])
@@ -105,8 +105,16 @@ func TestSamplingWorkflow(t *testing.T) {
 		t.Errorf("small population %v", few)
 	}
 	list := decode[[]map[string]any](t, mustRun(t, dir, "sample", "list", "--json"))
-	if len(list) != 5 {
-		t.Errorf("%d draws listed, want 5", len(list))
+	if len(list) != 5 || list[0]["kind"] != "binding" || list[0]["population_sha256"] == nil || list[0]["method"] == nil {
+		t.Errorf("draws listed: %v", list)
+	}
+	// The list says what kind each draw is, as the workspace does.
+	kinds := map[any]int{}
+	for _, d := range list {
+		kinds[d["kind"]]++
+	}
+	if text := mustRun(t, dir, "sample", "list"); !strings.Contains(text, "KIND") || kinds["binding"] == 0 || !strings.Contains(text, "binding") {
+		t.Errorf("sample list:\n%s\nkinds %v", text, kinds)
 	}
 	if v := decode[map[string]any](t, mustRun(t, dir, "verify", "--json")); v["ok"] != true || v["blobs"] != 4.0 {
 		t.Errorf("verify %v", v)

@@ -1,0 +1,202 @@
+package fieldwork
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/population"
+)
+
+// What the auditor's workspace shows: each control's work so far, draws
+// with what re-performs them, and tests with management's responses. The
+// web's pages and API and the CLI's lists read these.
+
+// Method is how a draw selects its items, as every page, list and export
+// names it.
+const Method = "HMAC-SHA256 rank of each item's key with the seed as key; the lowest ranks are taken (docs/sampling.md)"
+
+// Shown is a draw with what lets anyone re-perform it: the population's
+// hash and size, the method, and what kind of draw it is.
+type Shown struct {
+	attest.Draw
+	PopulationRef  string `json:"population_sha256"`
+	PopulationRows int    `json:"population_rows"`
+	Method         string `json:"method"`
+	// Kind is "binding", "extension of draw N" or "redraw: REASON".
+	Kind string `json:"kind"`
+}
+
+// Show is d as shown, drawn from p.
+func Show(d attest.Draw, p *attest.Population) Shown {
+	m := Method
+	if d.Stratify != "" {
+		m += ", spread over the population's " + d.Stratify + "s"
+	}
+	kind := "binding"
+	switch {
+	case d.Extends > 0:
+		kind = fmt.Sprintf("extension of draw %d", d.Extends)
+	case !d.Binding:
+		kind = "redraw: " + d.Redraw
+	}
+	return Shown{Draw: d, PopulationRef: p.Ref, PopulationRows: p.Rows, Method: m, Kind: kind}
+}
+
+// DrawStore is what Draws reads.
+type DrawStore interface {
+	Draws(ctx context.Context, engagementID, controlID string) ([]attest.Draw, error)
+	Population(ctx context.Context, id int64) (*attest.Population, error)
+}
+
+// Draws is the engagement's draws (one control's, when controlID is
+// given), oldest first, as shown.
+func Draws(ctx context.Context, s DrawStore, engagementID, controlID string) ([]Shown, error) {
+	ds, err := s.Draws(ctx, engagementID, controlID)
+	if err != nil {
+		return nil, err
+	}
+	pops := map[int64]*attest.Population{}
+	out := []Shown{}
+	for _, d := range ds {
+		p := pops[d.PopulationID]
+		if p == nil {
+			if p, err = s.Population(ctx, d.PopulationID); err != nil {
+				return nil, err
+			}
+			pops[d.PopulationID] = p
+		}
+		out = append(out, Show(d, p))
+	}
+	return out, nil
+}
+
+// Progress is one control's fieldwork so far: its populations, draws, the
+// auditor's tests and management's own, the requests still open, and the
+// auditor's latest conclusion in its words.
+type Progress struct {
+	ID          string `json:"control"`
+	Title       string `json:"title"`
+	Populations int    `json:"populations"`
+	Draws       int    `json:"draws"`
+	Tests       int    `json:"tests"`
+	Internal    int    `json:"internal_tests"`
+	Open        int    `json:"open_requests"`
+	Conclusion  string `json:"conclusion"`
+}
+
+// WorkspaceStore is what Workspace reads.
+type WorkspaceStore interface {
+	population.ListStore
+	Draws(ctx context.Context, engagementID, controlID string) ([]attest.Draw, error)
+	Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error)
+	Requests(ctx context.Context, engagementID string) ([]attest.Request, error)
+}
+
+// Workspace is each of e's controls with its fieldwork so far, in the
+// engagement's order.
+func Workspace(ctx context.Context, s WorkspaceStore, e *attest.Engagement) ([]Progress, error) {
+	ctls, err := s.Controls(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	pops, err := population.List(ctx, s, e.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	draws, err := s.Draws(ctx, e.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	tests, err := s.Tests(ctx, e.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	reqs, err := s.Requests(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]Progress, len(ctls))
+	at := map[string]*Progress{}
+	for i, c := range ctls {
+		rows[i] = Progress{ID: c.ID, Title: c.Title, Conclusion: "not tested yet"}
+		at[c.ID] = &rows[i]
+	}
+	for _, p := range pops {
+		if r := at[p.ControlID]; r != nil {
+			r.Populations++
+		}
+	}
+	for _, d := range draws {
+		if r := at[d.ControlID]; r != nil {
+			r.Draws++
+		}
+	}
+	for _, t := range tests {
+		switch r := at[t.ControlID]; {
+		case r == nil:
+		case t.Internal:
+			r.Internal++
+		default:
+			r.Tests++
+			r.Conclusion = t.Wording
+		}
+	}
+	for _, q := range reqs {
+		if r := at[q.ControlID]; r != nil && q.Status == "open" {
+			r.Open++
+		}
+	}
+	return rows, nil
+}
+
+// Tested is a test with management's responses to it, the verdict on the
+// auditor's signed statement of it (Verified, Unsigned or BadSignature;
+// empty for management's own tests), and whether the reader may respond
+// to it now.
+type Tested struct {
+	attest.Test
+	Responses  []attest.Response `json:"responses"`
+	Signature  string            `json:"signature,omitempty"`
+	MayRespond bool              `json:"may_respond"`
+}
+
+// TestsStore is what Tests reads.
+type TestsStore interface {
+	AuditStore
+	Tests(ctx context.Context, engagementID, controlID string) ([]attest.Test, error)
+	Responses(ctx context.Context, testID int64) ([]attest.Response, error)
+}
+
+// Tests is one control's tests as actor reads them, the auditor's and
+// management's own apart, each with its responses. Management may respond
+// to an auditor's test that found exceptions (the rule Respond applies).
+func Tests(ctx context.Context, s TestsStore, actor *attest.User, engagementID, controlID string) (auditors, internal []Tested, err error) {
+	ts, err := s.Tests(ctx, engagementID, controlID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := s.Responses(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	byTest := map[int64][]attest.Response{}
+	for _, x := range rs {
+		byTest[x.TestID] = append(byTest[x.TestID], x)
+	}
+	audit, err := Check(ctx, s, engagementID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range ts {
+		v := Tested{Test: t, Responses: byTest[t.ID]}
+		if t.Internal {
+			internal = append(internal, v)
+			continue
+		}
+		v.Signature = audit.Verdict(t.Entry)
+		v.MayRespond = MayRespondTo(actor, &t)
+		auditors = append(auditors, v)
+	}
+	return auditors, internal, nil
+}

@@ -1,0 +1,107 @@
+package fieldwork_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/storetest"
+)
+
+// TestWorkspace: what the workspace, the draw list and a control's tests
+// show, read from a real store. AX-01 has a population, a binding draw, a
+// stratified redraw and an extension, two auditor's tests (the later one
+// with exceptions and a response) and an internal one, and an open and a
+// closed request; BX-01 has nothing yet. The tests here are not signed.
+func TestWorkspace(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	ch := attest.Change{Actor: "t"}
+	e := storetest.Engagement("e1")
+	if err := s.CreateEngagement(ctx, ch, e, storetest.Controls(2)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.AddPopulation(ctx, ch, attest.Population{ControlID: "AX-01", Ref: "sha256:" + strings.Repeat("ab", 32), Name: "p.csv", Format: "csv", Rows: 40, KeyColumn: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []attest.Draw{
+		{Seed: "s1", Size: 2, Rule: "r", Items: []string{"1", "2"}, Binding: true},
+		{Seed: "s2", Size: 2, Rule: "r", Items: []string{"3", "4"}, Redraw: "wrong file", Stratify: "month"},
+		{Seed: "s1", Size: 1, Rule: "r", Items: []string{"5"}, Binding: true, Extends: 1},
+	} {
+		d.EngagementID, d.ControlID, d.PopulationID = "e1", "AX-01", p.ID
+		if _, err := s.AddDraw(ctx, ch, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var tests []*attest.Test
+	for _, x := range []attest.Test{
+		{Conclusion: attest.ConclusionNoExceptions, Wording: "No exceptions noted."},
+		{Conclusion: attest.ConclusionExceptions, Wording: "Exception noted."},
+		{Conclusion: attest.ConclusionExceptions, Wording: "Ours.", Internal: true},
+	} {
+		x.EngagementID, x.ControlID, x.Procedures, x.Items = "e1", "AX-01", []string{"inspection"}, []attest.ItemResult{}
+		got, err := s.AddTest(ctx, ch, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests = append(tests, got)
+	}
+	if _, err := s.AddResponse(ctx, ch, attest.Response{TestID: tests[1].ID, Text: "Fixed."}); err != nil {
+		t.Fatal(err)
+	}
+	for _, status := range []string{"open", "closed"} {
+		if _, err := s.SaveRequest(ctx, ch, attest.Request{EngagementID: "e1", ControlID: "AX-01", Text: status, Items: []string{}, Status: status}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	rows, err := fieldwork.Workspace(ctx, s, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fieldwork.Progress{
+		{ID: "AX-01", Title: "Control", Populations: 1, Draws: 3, Tests: 2, Internal: 1, Open: 1, Conclusion: "Exception noted."},
+		{ID: "BX-01", Title: "Control", Conclusion: "not tested yet"},
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("workspace\n got %+v\nwant %+v", rows, want)
+	}
+
+	ds, err := fieldwork.Draws(ctx, s, "e1", "AX-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, d := range ds {
+		kinds = append(kinds, d.Kind)
+		if d.PopulationRef != p.Ref || d.PopulationRows != 40 || !strings.HasPrefix(d.Method, "HMAC-SHA256") {
+			t.Errorf("draw %d: %+v", d.ID, d)
+		}
+	}
+	if !slices.Equal(kinds, []string{"binding", "redraw: wrong file", "extension of draw 1"}) || !strings.HasSuffix(ds[1].Method, "spread over the population's months") {
+		t.Errorf("kinds %q, the redraw's method %q", kinds, ds[1].Method)
+	}
+
+	manager := &attest.User{ID: 1, Role: attest.RoleAdmin}
+	auditor := &attest.User{ID: 2, Role: attest.RoleAuditor}
+	theirs, ours, err := fieldwork.Tests(ctx, s, manager, "e1", "AX-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(theirs) != 2 || len(ours) != 1 || ours[0].Wording != "Ours." || ours[0].Signature != "" {
+		t.Fatalf("the auditor's %+v, management's %+v", theirs, ours)
+	}
+	if theirs[0].MayRespond || !theirs[1].MayRespond || len(theirs[1].Responses) != 1 || theirs[1].Signature != fieldwork.Unsigned {
+		t.Errorf("management reads the auditor's tests as %+v", theirs)
+	}
+	theirs, _, _ = fieldwork.Tests(ctx, s, auditor, "e1", "AX-01")
+	if theirs[1].MayRespond {
+		t.Error("the auditor may respond to their own exception")
+	}
+}
