@@ -1,10 +1,12 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -289,6 +291,77 @@ func TestProveStored(t *testing.T) {
 	s.recs = recs[:7]
 	if _, err := ProveStored(context.Background(), s, 7, 12, cp, 0); attest.ErrorCode(err) != attest.ENOTFOUND {
 		t.Errorf("missing record: %v", err)
+	}
+}
+
+// TestProveEntry: the proof against a signed checkpoint, opened with the
+// key or, without one, only parsed; a reader the entry's data refuses is
+// refused before anything is proved; a checkpoint signed by another key
+// proves nothing.
+func TestProveEntry(t *testing.T) {
+	ctx := context.Background()
+	priv, pub, _ := GenerateKey("attest-test")
+	m, recs := build(t, 12)
+	s := &stored{m: m, recs: recs}
+	root, _ := m.Root(12)
+	cp, _ := Sign(12, root, priv)
+	for _, key := range []string{pub, ""} {
+		p, c, err := ProveEntry(ctx, s, cp, key, 7, 0, nil, "")
+		if err != nil || c.Size != 12 {
+			t.Fatalf("key %q: %v, size %d", key, err, c.Size)
+		}
+		if _, err := Verify(p, pub, nil); err != nil {
+			t.Errorf("key %q: the proof does not verify: %v", key, err)
+		}
+	}
+	var asked []string
+	may := func(data []byte) bool { asked = append(asked, string(data)); return false }
+	if _, _, err := ProveEntry(ctx, s, cp, pub, 7, 0, may, "is not yours"); attest.ErrorCode(err) != attest.EFORBIDDEN || err.Error() != "entry 7 is not yours" || len(asked) != 1 {
+		t.Errorf("a refused reader: %v (asked %d times)", err, len(asked))
+	}
+	// Past the tree nothing is asked: the answer is that it is not there.
+	if _, _, err := ProveEntry(ctx, s, cp, pub, 12, 0, may, "is not yours"); attest.ErrorCode(err) != attest.ENOTFOUND || len(asked) != 1 {
+		t.Errorf("past the tree: %v", err)
+	}
+	other, _, _ := GenerateKey("attest-test")
+	forged, _ := Sign(12, root, other)
+	if _, _, err := ProveEntry(ctx, s, forged, pub, 7, 0, nil, ""); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("a checkpoint under another key: %v", err)
+	}
+}
+
+// TestRecent: the newest entries first, without their data, up to the
+// limit; with a filter, only those it keeps, read back in chunks past the
+// first until there are enough or none is left.
+func TestRecent(t *testing.T) {
+	ctx := context.Background()
+	m, recs := build(t, 2500)
+	s := &stored{m: m, recs: recs}
+	seqs := func(es []Entry) []int64 {
+		var out []int64
+		for _, e := range es {
+			if e.Data != nil {
+				t.Errorf("entry %d keeps its data", e.Seq)
+			}
+			out = append(out, e.Seq)
+		}
+		return out
+	}
+	all, err := Recent(ctx, s, 2500, 3, nil)
+	if err != nil || !slices.Equal(seqs(all), []int64{2499, 2498, 2497}) || s.scans != 1 {
+		t.Errorf("newest three: %v, %v (%d scans)", seqs(all), err, s.scans)
+	}
+	// Entries 0 to 9 only ("evidence 0" to "evidence 9"): far back.
+	s.scans = 0
+	early := func(data []byte) bool {
+		return bytes.Contains(data, []byte(`"evidence `)) && len(data) == len(`{"a":"evidence 0","n":1.5,"z":1}`)
+	}
+	got, err := Recent(ctx, s, 2500, 4, early)
+	if err != nil || !slices.Equal(seqs(got), []int64{9, 8, 7, 6}) || s.scans != 3 {
+		t.Errorf("the early ones: %v, %v (%d scans)", seqs(got), err, s.scans)
+	}
+	if none, _ := Recent(ctx, s, 2500, 4, func([]byte) bool { return false }); len(none) != 0 {
+		t.Errorf("nothing kept: %v", seqs(none))
 	}
 }
 

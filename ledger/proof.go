@@ -143,6 +143,66 @@ func ProveStored(ctx context.Context, s Records, n, t int64, checkpoint []byte, 
 	return Prove(hashReader(ctx, s), record, n, t, checkpoint, oldSize)
 }
 
+// ProveEntry is the proof of entry n in the tree the signed checkpoint
+// holds (opened with publicKey: OpenOrParse), with consistency from
+// oldSize when oldSize > 0. may, when given, decides from the entry's
+// data whether the reader may see the entry at all: one they may not is
+// refused before anything is proved, saying why in mayNot. attest ledger
+// prove and the ledger page both prove through here.
+func ProveEntry(ctx context.Context, s Records, signed []byte, publicKey string, n, oldSize int64, may func(data []byte) bool, mayNot string) (*Proof, Checkpoint, error) {
+	cp, err := OpenOrParse(signed, publicKey)
+	if err != nil {
+		return nil, cp, err
+	}
+	if may != nil && n >= 0 && n < cp.Size {
+		rec, err := Record(ctx, s, n)
+		if err != nil {
+			return nil, cp, err
+		}
+		if e, err := Decode(rec); err != nil || !may(e.Data) {
+			return nil, cp, attest.Errorf(attest.EFORBIDDEN, "entry %d %s", n, mayNot)
+		}
+	}
+	p, err := ProveStored(ctx, s, n, cp.Size, signed, oldSize)
+	return p, cp, err
+}
+
+// Recent is the newest entries, up to limit, of a stored ledger of size n
+// whose data keep accepts (every entry when keep is nil), newest first
+// and without their data: what the ledger page lists. A reader who sees
+// few entries (an auditor, those of their engagements) is served by
+// reading back in chunks until there are enough.
+func Recent(ctx context.Context, s interface {
+	ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, record []byte) error) error
+}, n int64, limit int, keep func(data []byte) bool) ([]Entry, error) {
+	out := []Entry{}
+	chunk := int64(limit)
+	if keep != nil {
+		chunk = 1000
+	}
+	for to := n; to > 0 && len(out) < limit; to -= chunk {
+		var got []Entry
+		err := s.ScanLedger(ctx, max(0, to-chunk), to, func(_ int64, rec []byte) error {
+			e, err := Decode(rec)
+			if err != nil {
+				return err
+			}
+			if keep == nil || keep(e.Data) {
+				e.Data = nil
+				got = append(got, e)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := len(got) - 1; i >= 0 && len(out) < limit; i-- {
+			out = append(out, got[i])
+		}
+	}
+	return out, nil
+}
+
 func outOfTree(n, t int64) error {
 	return attest.Errorf(attest.ENOTFOUND, "no entry %d: the signed checkpoint holds %d entries (0 to %d)", n, t, t-1)
 }

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/ledger"
 )
@@ -41,73 +40,16 @@ func (s *Server) ledgerView(ctx context.Context) (*ledgerView, error) {
 	v := &ledgerView{Size: n, Checkpoints: len(cps), Key: s.cfg.PublicKey, Recent: []ledger.Entry{}}
 	if len(cps) > 0 {
 		v.Checkpoint = string(cps[len(cps)-1])
-		if cp, err := s.openCheckpoint(cps[len(cps)-1]); err == nil {
+		if cp, err := ledger.OpenOrParse(cps[len(cps)-1], s.cfg.PublicKey); err == nil {
 			v.Signed, v.Root = cp.Size, cp.Root.String()
 		}
 	}
-	v.Recent, err = recent(ctx, st, scope(ctx), n)
+	keep := scope(ctx).Entry
+	if scope(ctx).All() {
+		keep = nil
+	}
+	v.Recent, err = ledger.Recent(ctx, st, n, recentEntries, keep)
 	return v, err
-}
-
-// ledgerReader reads ledger entries.
-type ledgerReader interface {
-	ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, rec []byte) error) error
-}
-
-// recent is the newest entries of a ledger of n that the scope may see,
-// newest first, without their data: for the staff the last recentEntries;
-// for an auditor, the last that concern their engagements
-// (auth.Scope.Entry), read back in chunks until there are enough.
-func recent(ctx context.Context, st ledgerReader, sc *auth.Scope, n int64) ([]ledger.Entry, error) {
-	out := []ledger.Entry{}
-	chunk := int64(recentEntries)
-	if !sc.All() {
-		chunk = 1000
-	}
-	for to := n; to > 0 && len(out) < recentEntries; to -= chunk {
-		var got []ledger.Entry
-		err := st.ScanLedger(ctx, max(0, to-chunk), to, func(_ int64, rec []byte) error {
-			e, err := ledger.Decode(rec)
-			if err != nil {
-				return err
-			}
-			if sc.Entry(e.Data) {
-				e.Data = nil
-				got = append(got, e)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		for i := len(got) - 1; i >= 0 && len(out) < recentEntries; i-- {
-			out = append(out, got[i])
-		}
-	}
-	return out, nil
-}
-
-// openCheckpoint checks a signed checkpoint against the ledger key, or
-// only parses its body when the server was given no key.
-func (s *Server) openCheckpoint(signed []byte) (ledger.Checkpoint, error) {
-	if s.cfg.PublicKey != "" {
-		return ledger.Open(signed, s.cfg.PublicKey)
-	}
-	body := string(signed)
-	if i := indexBlank(body); i >= 0 {
-		body = body[:i+1]
-	}
-	return ledger.ParseCheckpoint(body)
-}
-
-// indexBlank is where a signed note's text ends (before its blank line).
-func indexBlank(s string) int {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == '\n' && s[i+1] == '\n' {
-			return i
-		}
-	}
-	return -1
 }
 
 // ledgerPage shows the ledger's state; its JSON twin answers the
@@ -182,18 +124,8 @@ func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
 		}
 		signed = cps[len(cps)-1]
 	}
-	cp, err := s.openCheckpoint(signed)
-	if err != nil {
-		return nil, err
-	}
-	if n < cp.Size {
-		if rec, err := ledger.Record(ctx, st, n); err != nil {
-			return nil, err
-		} else if e, err := ledger.Decode(rec); err != nil || !scope(ctx).Entry(e.Data) {
-			return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "entry " + raw + " does not concern an engagement you audit"}
-		}
-	}
-	p, err := ledger.ProveStored(ctx, st, n, cp.Size, signed, 0)
+	sc := scope(ctx)
+	p, _, err := ledger.ProveEntry(ctx, st, signed, s.cfg.PublicKey, n, 0, sc.Entry, "does not concern an engagement you audit")
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return nil, notFound("entry: " + attest.ErrorMessage(err))
 	}

@@ -129,11 +129,7 @@ func (m *Main) ledgerProve() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				cp, err := ledger.Open(signed, pub)
-				if err != nil {
-					return err
-				}
-				p, err := ledger.ProveStored(ctx, d.db, entry, cp.Size, signed, oldSize)
+				p, cp, err := ledger.ProveEntry(ctx, d.db, signed, pub, entry, oldSize, nil, "")
 				if err != nil {
 					return err
 				}
