@@ -125,3 +125,24 @@ func CompareJournal(ctx context.Context, s JournalStore, pub ed25519.PublicKey, 
 	}
 	return rep, nil
 }
+
+// Continues refuses to sign b unless it continues the auditor's own
+// record of the engagement: b must be the statement after the last one
+// the journal holds for b's engagement, chained to it. An organization
+// that offers anything else has a chain the auditor did not sign; where
+// names the journal, for the message.
+func Continues(js []JournalEntry, b auditsig.Body, where string) error {
+	var seq int64
+	hash := ""
+	for _, j := range js {
+		d, err := auditsig.Decode(j.Statement)
+		if err == nil && d.Engagement == b.Engagement && d.Seq > seq {
+			seq, hash = d.Seq, auditsig.Hash(j.Statement)
+		}
+	}
+	if b.Seq == seq+1 && b.Prev == hash {
+		return nil
+	}
+	return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("the organization's chain for your key on %s does not continue your own record (%s): yours ends at statement %d, the server offers statement %d after %.12s",
+		b.Engagement, where, seq, b.Seq, b.Prev), Hint: "run attest auditor verify --auditor-key FILE to see what differs; sign nothing until it is explained"}
+}

@@ -192,3 +192,39 @@ func Retire(ctx context.Context, env Env, s KeyStore, ch attest.Change, actor *a
 	}
 	return nil, attest.Errorf(attest.ENOTFOUND, "no key %s is enrolled on %s", fingerprint, e.ID)
 }
+
+// KeyHolder is the account the key with fingerprint fp is enrolled for on
+// e: who acts when an act is signed with it. A key not enrolled there
+// acts for no one.
+func KeyHolder(ctx context.Context, s interface {
+	AuditorKeys(ctx context.Context, engagementID string) ([]attest.AuditorKey, error)
+	User(ctx context.Context, id int64) (*attest.User, error)
+}, e *attest.Engagement, fp string) (*attest.User, error) {
+	keys, err := s.AuditorKeys(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if k.Fingerprint == fp {
+			return s.User(ctx, k.UserID)
+		}
+	}
+	return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("key %s is not enrolled on %s: an auditor act must be %s", fp, e.ID, SignedByKey),
+		Hint: "attest engagement auditor enroll --engagement " + e.ID + " --public-key FILE.pub NAME"}
+}
+
+// RefuseAuditorName refuses a name typed to say who acts (given says
+// where: --as, ATTEST_AS) when it is one of e's auditors' names: the
+// auditor acts with their own key, and no one acts as the auditor, or
+// records management's act under the auditor's name, by typing it.
+func RefuseAuditorName(as []attest.Auditor, e *attest.Engagement, name, given string) error {
+	typed := strings.TrimSpace(name)
+	for _, a := range as {
+		if typed != "" && strings.EqualFold(strings.TrimSpace(a.Name), typed) {
+			return &attest.Error{Code: attest.EFORBIDDEN,
+				Message: fmt.Sprintf("%s %q names %s's auditor: the auditor acts with their own key (--auditor-key FILE), never by a name", given, name, e.ID),
+				Hint:    "without a key you act as the local operator (management): give your own name"}
+		}
+	}
+	return nil
+}

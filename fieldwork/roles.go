@@ -21,7 +21,9 @@ func MayRespond(actor *attest.User) bool { return attest.Manages(actor) }
 
 // MayRespondTo reports whether actor may respond to t now: management, to
 // an auditor's test that found exceptions (what Respond takes).
-func MayRespondTo(actor *attest.User, t *attest.Test) bool { return MayRespond(actor) && respondable(t) }
+func MayRespondTo(actor *attest.User, t *attest.Test) bool {
+	return MayRespond(actor) && respondable(t)
+}
 
 // respondable is an auditor's test with exceptions: management responds
 // to those only.

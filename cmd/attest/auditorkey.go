@@ -61,19 +61,6 @@ func readJournal(path string) ([]JournalEntry, error) {
 	return out, sc.Err()
 }
 
-// head is the last statement the journal holds for an engagement.
-func journalHead(js []JournalEntry, engagement string) (int64, string) {
-	var seq int64
-	hash := ""
-	for _, j := range js {
-		b, err := auditsig.Decode(j.Statement)
-		if err == nil && b.Engagement == engagement && b.Seq > seq {
-			seq, hash = b.Seq, auditsig.Hash(j.Statement)
-		}
-	}
-	return seq, hash
-}
-
 func (k *keySigner) Sign(text string) (string, error) {
 	b, err := auditsig.Decode(text)
 	if err != nil {
@@ -86,10 +73,8 @@ func (k *keySigner) Sign(text string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	seq, hash := journalHead(js, b.Engagement)
-	if b.Seq != seq+1 || b.Prev != hash {
-		return "", &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("the organization's chain for your key on %s does not continue your own record (%s): yours ends at statement %d, the server offers statement %d after %.12s",
-			b.Engagement, k.journal, seq, b.Seq, b.Prev), Hint: "run attest auditor verify --auditor-key FILE to see what differs; sign nothing until it is explained"}
+	if err := fieldwork.Continues(js, b, k.journal); err != nil {
+		return "", err
 	}
 	return auditsig.Sign(k.priv, text), nil
 }
@@ -153,26 +138,11 @@ func (m *Main) auditorAct(ctx context.Context, d *data, e *attest.Engagement) (f
 	if err != nil {
 		return env, nil, nil, attest.Change{}, err
 	}
-	u, err := keyHolder(ctx, d, e, sg)
+	u, err := fieldwork.KeyHolder(ctx, d.db, e, sg.fp)
 	if err != nil {
 		return env, nil, nil, attest.Change{}, err
 	}
 	return env, u, sg, attest.ChangeBy(u, m.Now()), nil
-}
-
-// keyHolder is the account sg's key is enrolled for on e.
-func keyHolder(ctx context.Context, d *data, e *attest.Engagement, sg *keySigner) (*attest.User, error) {
-	keys, err := d.db.AuditorKeys(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range keys {
-		if k.Fingerprint == sg.fp {
-			return d.db.User(ctx, k.UserID)
-		}
-	}
-	return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("key %s is not enrolled on %s: an auditor act must be %s", sg.fp, e.ID, fieldwork.SignedByKey),
-		Hint: "attest engagement auditor enroll --engagement " + e.ID + " --public-key FILE.pub NAME"}
 }
 
 // signed runs an auditor act with the key and keeps what was signed.

@@ -136,7 +136,7 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 		if err != nil {
 			return env, nil, err
 		}
-		u, err := keyHolder(ctx, d, e, sg)
+		u, err := fieldwork.KeyHolder(ctx, d.db, e, sg.fp)
 		return env, u, err
 	}
 	as, err := d.db.Auditors(ctx, e.ID)
@@ -147,14 +147,7 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 	if who == "" {
 		who, given = m.Getenv("ATTEST_AS"), "ATTEST_AS"
 	}
-	for _, a := range as {
-		if who != "" && strings.EqualFold(strings.TrimSpace(a.Name), strings.TrimSpace(who)) {
-			return env, nil, &attest.Error{Code: attest.EFORBIDDEN,
-				Message: fmt.Sprintf("%s %q names %s's auditor: the auditor acts with their own key (--auditor-key FILE), never by a name", given, who, e.ID),
-				Hint:    "without a key you act as the local operator (management): give your own name"}
-		}
-	}
-	return env, nil, nil
+	return env, nil, fieldwork.RefuseAuditorName(as, e, who, given)
 }
 
 func (m *Main) sampleCommand() *cobra.Command {
