@@ -9,8 +9,11 @@
 package accessreview
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -326,6 +329,37 @@ func FromCollection(c *checks.Collection, system string) ([]Account, attest.List
 	}
 	return accts, attest.Listing{Source: fmt.Sprintf("collection %d (%s, %s)", c.Evidence, c.Source, c.From), Collection: c.Evidence,
 		ExtractedAt: c.CollectedAt, ExtractedBy: c.By, Completeness: "the collection read every record of its source without a problem"}, nil
+}
+
+// FromFile reads a listing of system's accounts from a CSV file's bytes
+// (name is the file's name), with its provenance: the file's SHA-256,
+// when and by whom it was extracted, and how many rows of other systems
+// were left out.
+func FromFile(name string, b []byte, system, extractedAt, extractedBy string) ([]Account, attest.Listing, error) {
+	accts, left, err := ReadCSV(name, bytes.NewReader(b), system)
+	if err != nil {
+		return nil, attest.Listing{}, err
+	}
+	sum := sha256.Sum256(b)
+	return accts, attest.Listing{Source: "file " + name, File: hex.EncodeToString(sum[:]), ExtractedAt: extractedAt, ExtractedBy: extractedBy, LeftOut: left}, nil
+}
+
+// RosterFromFile reads an HR roster export (any format collect reads) to
+// check a listing against, named for the listing's provenance. A file
+// with a row it cannot read, or with no roster rows, is refused.
+func RosterFromFile(name string, r io.Reader) (Roster, string, error) {
+	res, err := collect.Read(name, r)
+	if err != nil {
+		return nil, "", attest.Errorf(attest.EINVALID, "%v", err)
+	}
+	if len(res.Problems) > 0 {
+		return nil, "", attest.Errorf(attest.EINVALID, "roster: %s", res.Problems[0])
+	}
+	ro := RosterFrom(res.Records)
+	if len(ro) == 0 {
+		return nil, "", attest.Errorf(attest.EINVALID, "%s holds no HR roster rows", name)
+	}
+	return ro, "file " + name, nil
 }
 
 // KeptRoster is the roster Attest keeps (attest people) as a Roster, named

@@ -2,6 +2,8 @@ package accessreview_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -136,4 +138,36 @@ func FuzzReadDecisions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFromFile: a listing read from a file carries the file's SHA-256,
+// who extracted it and when, and the rows of other systems left out.
+func TestFromFile(t *testing.T) {
+	b := []byte("system,account\ngh,x\ngh,y\nokta,z\n")
+	accts, l, err := accessreview.FromFile("a.csv", b, "gh", "2026-12-01T09:00:00Z", "Priya")
+	sum := sha256.Sum256(b)
+	if err != nil || len(accts) != 2 || l.File != hex.EncodeToString(sum[:]) || l.Source != "file a.csv" || l.LeftOut != 1 || l.ExtractedAt != "2026-12-01T09:00:00Z" || l.ExtractedBy != "Priya" {
+		t.Errorf("%+v %+v, %v", accts, l, err)
+	}
+	if _, _, err := accessreview.FromFile("a.csv", []byte("account\nx\n"), "gh", "", ""); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("a file without a system column: %v", err)
+	}
+}
+
+// TestRosterFromFile: an HR export is a roster; a file that is not one
+// is refused, saying why.
+func TestRosterFromFile(t *testing.T) {
+	r, name, err := accessreview.RosterFromFile("roster.csv", strings.NewReader("employee_id,email,status,manager_email,end_date\n1,ana@example.com,active,mia@example.com,\n2,bo@example.com,terminated,mia@example.com,2026-10-01\n"))
+	if err != nil || len(r) != 2 || name != "file roster.csv" {
+		t.Errorf("%v %q, %v", r, name, err)
+	}
+	for in, want := range map[string]string{
+		"system,account\ngh,x\n": "not a format Attest reads",
+		"":                       "",
+	} {
+		_, _, err := accessreview.RosterFromFile("x.csv", strings.NewReader(in))
+		if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
 }

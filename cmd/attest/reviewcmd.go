@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"os"
@@ -16,7 +13,6 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
 	"github.com/attest-dev/attest/check"
-	"github.com/attest-dev/attest/collect"
 	"github.com/spf13/cobra"
 )
 
@@ -79,17 +75,12 @@ func (l *listingSource) read(ctx context.Context, m *Main, d *data, system strin
 		if err != nil {
 			return nil, attest.Listing{}, err
 		}
-		accts, left, err := accessreview.ReadCSV(filepath.Base(l.file), bytes.NewReader(b), system)
-		if err != nil {
-			return nil, attest.Listing{}, err
-		}
 		at := l.extracted
 		if at == "" {
 			st, _ := os.Stat(l.file)
 			at = st.ModTime().UTC().Format(time.RFC3339)
 		}
-		sum := sha256.Sum256(b)
-		return accts, attest.Listing{Source: "file " + filepath.Base(l.file), File: hex.EncodeToString(sum[:]), ExtractedAt: at, ExtractedBy: m.actor(), LeftOut: left}, nil
+		return accessreview.FromFile(filepath.Base(l.file), b, system, at, m.actor())
 	}
 	c, err := check.LoadCollection(ctx, d.db, d.blobs, l.collection)
 	if err != nil {
@@ -122,18 +113,7 @@ func (m *Main) roster(ctx context.Context, d *data, id int64, file string) (acce
 			return nil, "", attest.Errorf(attest.EINVALID, "read %s: %v", file, err)
 		}
 		defer f.Close()
-		res, err := collect.Read(filepath.Base(file), f)
-		if err != nil {
-			return nil, "", attest.Errorf(attest.EINVALID, "%v", err)
-		}
-		if len(res.Problems) > 0 {
-			return nil, "", attest.Errorf(attest.EINVALID, "roster: %s", res.Problems[0])
-		}
-		r := accessreview.RosterFrom(res.Records)
-		if len(r) == 0 {
-			return nil, "", attest.Errorf(attest.EINVALID, "%s holds no HR roster rows", file)
-		}
-		return r, "file " + filepath.Base(file), nil
+		return accessreview.RosterFromFile(filepath.Base(file), f)
 	}
 	// Neither: the roster Attest keeps (attest people), when there is one.
 	return accessreview.KeptRoster(ctx, d.db)
