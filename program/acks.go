@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -48,4 +49,20 @@ func Training(ctx context.Context, s training.Store, actor *attest.User, person 
 	rank := map[string]int{training.Overdue: 0, training.Due: 1, training.Current: 2}
 	slices.SortStableFunc(st.People, func(a, b training.PersonStatus) int { return rank[a.State] - rank[b.State] })
 	return st, nil
+}
+
+// PersonID is the roster ID of the person with the e-mail address, for a
+// status read about one person (0 for "": everyone). An address on no one
+// is not found, saying so.
+func PersonID(ctx context.Context, s interface {
+	PersonByEmail(ctx context.Context, email string) (*attest.Person, error)
+}, email string) (int64, error) {
+	if email = strings.TrimSpace(email); email == "" {
+		return 0, nil
+	}
+	p, err := s.PersonByEmail(ctx, email)
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
@@ -65,5 +66,24 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := program.Load(ctx, s, nil, &attest.User{ID: 9, Role: "employee"}, nil, time.Now()); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Errorf("an employee reads the program: %v", err)
+	}
+}
+
+// TestPersonID: a status read about one person names them by address;
+// none names everyone; an address on no one is not found.
+func TestPersonID(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	saved, err := people.Save(ctx, s, attest.Change{Actor: "operator", At: time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)}, nil, attest.Person{Email: "ana@example.com", Start: "2026-10-01"}, people.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for email, want := range map[string]int64{"ana@example.com": saved.Person.ID, " ": 0, "": 0} {
+		if id, err := program.PersonID(ctx, s, email); err != nil || id != want {
+			t.Errorf("%q: %d, %v; want %d", email, id, err, want)
+		}
+	}
+	if _, err := program.PersonID(ctx, s, "bo@example.com"); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("an address on no one: %v", err)
 	}
 }

@@ -203,20 +203,6 @@ func (s *Server) portalAck(w http.ResponseWriter, r *http.Request, u *attest.Use
 	return nil
 }
 
-// personParam is the roster ID of the person the query names by e-mail
-// address (0 when it names none).
-func (s *Server) personParam(r *http.Request) (int64, error) {
-	email := r.URL.Query().Get("person")
-	if email == "" {
-		return 0, nil
-	}
-	p, err := s.cfg.Store.PersonByEmail(r.Context(), email)
-	if err != nil {
-		return 0, err
-	}
-	return p.ID, nil
-}
-
 // trainingImportAPI is `attest training import` for management: the body
 // is the export, read whole (at most 32 MiB).
 func (s *Server) trainingImportAPI(w http.ResponseWriter, r *http.Request, u *attest.User) error {

@@ -21,10 +21,10 @@ type personStatus[T, P any] struct {
 }
 
 // showPersonStatus answers such a page: the person the query names
-// (personParam), the status read for them (or for everyone), and the page
+// (program.PersonID), the status read for them (or for everyone), and the page
 // name titled title with a page of the status's people, or its JSON twin.
 func showPersonStatus[T, P any](s *Server, w http.ResponseWriter, r *http.Request, u *attest.User, name, title string, read func(person int64) (*T, error), people func(*T) []P) error {
-	person, err := s.personParam(r)
+	person, err := program.PersonID(r.Context(), s.cfg.Store, r.URL.Query().Get("person"))
 	if err != nil {
 		return err
 	}

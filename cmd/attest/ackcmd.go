@@ -10,6 +10,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
 	"github.com/attest-dev/attest/internal/fileerr"
+	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/training"
 	"github.com/spf13/cobra"
 )
@@ -32,18 +33,6 @@ roles. A new version asks everyone again.
 	return c
 }
 
-// personID finds a person on the roster by e-mail address (0 for "").
-func personID(ctx context.Context, s attest.Store, email string) (int64, error) {
-	if email == "" {
-		return 0, nil
-	}
-	p, err := s.PersonByEmail(ctx, email)
-	if err != nil {
-		return 0, err
-	}
-	return p.ID, nil
-}
-
 func (m *Main) ackStatus() *cobra.Command {
 	var pol, person string
 	c := &cobra.Command{
@@ -51,11 +40,11 @@ func (m *Main) ackStatus() *cobra.Command {
 		Short: "Where acknowledgements stand: per policy, and per person (outstanding, acknowledged, re-acknowledgement due)",
 		Args:  cobra.NoArgs,
 		RunE: reads(m, func(ctx context.Context, d *data, args []string) (*ack.Status, error) {
-			id, err := personID(ctx, d.db, person)
+			id, err := program.PersonID(ctx, d.db, person)
 			if err != nil {
 				return nil, err
 			}
-			return ack.Load(ctx, d.db, m.today().Format(attest.DateLayout), ack.Filter{Policy: pol, Person: id})
+			return program.Acknowledgements(ctx, d.db, nil, ack.Filter{Policy: pol, Person: id}, m.Now())
 		}, func(st *ack.Status) error {
 			if len(st.Policies) == 0 {
 				m.printf("No published policy yet: acknowledgements start once one is published (attest policy publish).\n")
@@ -135,7 +124,7 @@ func (m *Main) ackRecord() *cobra.Command {
 		Short: "Record an acknowledgement given outside the portal (a signed form), saying how",
 		Args:  cobra.ExactArgs(1),
 		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.Acknowledgement, error) {
-			id, err := personID(ctx, d.db, person)
+			id, err := program.PersonID(ctx, d.db, person)
 			if err != nil {
 				return nil, err
 			}
@@ -291,11 +280,11 @@ func (m *Main) trainingStatus() *cobra.Command {
 		Short: "Security training per in-scope person: current, due, overdue",
 		Args:  cobra.NoArgs,
 		RunE: reads(m, func(ctx context.Context, d *data, args []string) (*training.Status, error) {
-			id, err := personID(ctx, d.db, person)
+			id, err := program.PersonID(ctx, d.db, person)
 			if err != nil {
 				return nil, err
 			}
-			return training.Load(ctx, d.db, m.today().Format(attest.DateLayout), id, courses)
+			return program.Training(ctx, d.db, nil, id, courses, m.Now())
 		}, func(st *training.Status) error {
 			if err := rows(m.Stdout, "PERSON\tSTATE\tLAST\tDUE", st.People, func(p training.PersonStatus) []any {
 				last := "-"
