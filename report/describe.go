@@ -11,6 +11,8 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/catalog"
+	"gopkg.in/yaml.v3"
 )
 
 // DescriptionStore is what SaveDescription reads and writes.
@@ -26,6 +28,10 @@ type DescriptionEdit struct {
 	// Name names the content in messages: the file, or the part set.
 	Name    string
 	Content []byte
+	// Part, when given, sets one part of the current version instead:
+	// its dotted path (services.text, incidents.none) to Value; Content
+	// and Name are then those of the result.
+	Part, Value string
 	// Replace allows the new version to leave out parts the current one
 	// answers; without it such a version is refused.
 	Replace bool
@@ -75,11 +81,17 @@ func SaveDescription(ctx context.Context, s DescriptionStore, blobs blob.Store, 
 		return nil, err
 	}
 	e := edit.Engagement
-	next, err := ParseDescription(edit.Name, edit.Content)
+	cur, raw, err := LoadDescription(ctx, s, blobs, e.ID)
 	if err != nil {
 		return nil, err
 	}
-	cur, _, err := LoadDescription(ctx, s, blobs, e.ID)
+	if edit.Part != "" {
+		if edit.Content, err = SetPart(raw, edit.Part, edit.Value); err != nil {
+			return nil, err
+		}
+		edit.Name = edit.Part
+	}
+	next, err := ParseDescription(edit.Name, edit.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +124,78 @@ func SaveDescription(ctx context.Context, s DescriptionStore, blobs blob.Store, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// SetPart sets one part of a description document (YAML; none yet is
+// empty), named by its dotted path, to value. A path through a part that
+// is not a group, to a group of parts, or to a list is refused: those are
+// set from a whole file.
+func SetPart(cur []byte, path, value string) ([]byte, error) {
+	doc := map[string]any{}
+	if len(cur) > 0 {
+		if err := yaml.Unmarshal(cur, &doc); err != nil {
+			return nil, err
+		}
+	}
+	keys := strings.Split(path, ".")
+	node := doc
+	for i, k := range keys[:len(keys)-1] {
+		next, ok := node[k].(map[string]any)
+		if !ok {
+			if node[k] != nil {
+				return nil, attest.Errorf(attest.EINVALID, "%s is not a group of parts: set it from a file (attest description set --file)", strings.Join(keys[:i+1], "."))
+			}
+			next = map[string]any{}
+			node[k] = next
+		}
+		node = next
+	}
+	last := keys[len(keys)-1]
+	if _, isMap := node[last].(map[string]any); isMap {
+		return nil, attest.Errorf(attest.EINVALID, "%s holds several parts: name one (e.g. %s.text or %s.none)", path, path, path)
+	}
+	if _, isList := node[last].([]any); isList {
+		return nil, attest.Errorf(attest.EINVALID, "%s is a list: set it from a file (attest description set --file)", path)
+	}
+	node[last] = value
+	return yaml.Marshal(doc)
+}
+
+// DescriptionCheck is what the description inputs still lack for an
+// engagement: the gaps, the complementary subservice organization controls
+// its carved-out subservice organizations call for and the description
+// does not list, and the third parties it names with their roles.
+type DescriptionCheck struct {
+	Engagement   string         `json:"engagement"`
+	Gaps         []Gap          `json:"gaps"`
+	MissingCSOCs []MissingCSOCs `json:"missing_csocs"`
+	ThirdParties []ThirdParty   `json:"third_parties"`
+}
+
+// CheckDescription checks e's current description inputs against its
+// controls and the catalog.
+func CheckDescription(ctx context.Context, s interface {
+	Documents
+	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
+}, blobs blob.Store, e *attest.Engagement, cat *catalog.Catalog) (*DescriptionCheck, error) {
+	desc, _, err := LoadDescription(ctx, s, blobs, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	ctls, err := s.Controls(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &DescriptionCheck{Engagement: e.ID, Gaps: orNone(desc.Check(e, attest.ControlIDs(ctls))), MissingCSOCs: orNone(desc.MissingCSOCs(cat, e)),
+		ThirdParties: orNone(desc.ThirdPartyRoles())}, nil
+}
+
+// orNone is l, or an empty list for JSON's sake.
+func orNone[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
 }
 
 // mayDescribe: the description is management's to write.

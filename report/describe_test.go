@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/attest-dev/attest"
@@ -40,5 +41,31 @@ func TestSaveDescriptionRole(t *testing.T) {
 	}
 	if mayDescribe(nil) != nil {
 		t.Error("the local operator may not write the description")
+	}
+}
+
+// TestSetPart: one part set by its dotted path, the groups on the way
+// made; a path through an answer, to a group or to a list is refused.
+func TestSetPart(t *testing.T) {
+	cur := []byte("organization: Harbor\nservices:\n  text: Payroll\ncuecs:\n  items:\n    - text: Customers approve their users\n")
+	got, err := SetPart(cur, "incidents.none", "none in the period")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ParseDescription("set", got)
+	if err != nil || d.Incidents.None != "none in the period" || d.Services.Text != "Payroll" || d.Organization != "Harbor" {
+		t.Errorf("after the set: %+v, %v\n%s", d, err, got)
+	}
+	if got, err := SetPart(nil, "services.text", "Payroll"); err != nil || string(got) != "services:\n    text: Payroll\n" {
+		t.Errorf("from nothing: %q, %v", got, err)
+	}
+	for path, want := range map[string]string{
+		"organization.text": "organization is not a group of parts",
+		"services":          "services holds several parts",
+		"cuecs.items":       "cuecs.items is a list",
+	} {
+		if _, err := SetPart(cur, path, "x"); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", path, err, want)
+		}
 	}
 }

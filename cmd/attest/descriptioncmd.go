@@ -12,7 +12,6 @@ import (
 	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/report"
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 )
 
 func (m *Main) descriptionCommand() *cobra.Command {
@@ -85,24 +84,15 @@ version that changes nothing is not saved again. Exit status: 0 when saved
 				return attest.Errorf(attest.EINVALID, "give the part and its value, e.g. services.text \"We run payroll for ...\"")
 			}
 			return m.withEngagement(ctx, func(d *data, e *attest.Engagement) error {
-				var b []byte
-				var err error
-				name := file
-				if file != "" {
-					if b, err = os.ReadFile(file); err != nil {
-						return attest.Errorf(attest.EINVALID, "%v", fileerr.Reason(err))
-					}
+				edit := report.DescriptionEdit{Engagement: e, Name: file, Replace: replace, DryRun: dryRun}
+				if file == "" {
+					edit.Part, edit.Value = args[0], args[1]
+				} else if b, err := os.ReadFile(file); err != nil {
+					return attest.Errorf(attest.EINVALID, "%v", fileerr.Reason(err))
 				} else {
-					_, cur, err := m.loadDescription(ctx, d, e)
-					if err != nil {
-						return err
-					}
-					if b, err = setPart(cur, args[0], args[1]); err != nil {
-						return err
-					}
-					name = args[0]
+					edit.Content = b
 				}
-				out, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, report.DescriptionEdit{Engagement: e, Name: name, Content: b, Replace: replace, DryRun: dryRun})
+				out, err := report.SaveDescription(ctx, d.db, d.blobs, m.change(), nil, edit)
 				if out != nil && !m.cfg.json {
 					m.printChanges(out.Changes)
 				}
@@ -169,37 +159,6 @@ func excerpt(s string) string {
 	return strconv.Quote(s)
 }
 
-// setPart sets one dotted path in the YAML document.
-func setPart(cur []byte, path, value string) ([]byte, error) {
-	doc := map[string]any{}
-	if len(cur) > 0 {
-		if err := yaml.Unmarshal(cur, &doc); err != nil {
-			return nil, err
-		}
-	}
-	keys := strings.Split(path, ".")
-	node := doc
-	for i, k := range keys[:len(keys)-1] {
-		next, ok := node[k].(map[string]any)
-		if !ok {
-			if node[k] != nil {
-				return nil, attest.Errorf(attest.EINVALID, "%s is not a group of parts: set it from a file (attest description set --file)", strings.Join(keys[:i+1], "."))
-			}
-			next = map[string]any{}
-			node[k] = next
-		}
-		node = next
-	}
-	if _, isMap := node[keys[len(keys)-1]].(map[string]any); isMap {
-		return nil, attest.Errorf(attest.EINVALID, "%s holds several parts: name one (e.g. %s.text or %s.none)", path, path, path)
-	}
-	if _, isList := node[keys[len(keys)-1]].([]any); isList {
-		return nil, attest.Errorf(attest.EINVALID, "%s is a list: set it from a file (attest description set --file)", path)
-	}
-	node[keys[len(keys)-1]] = value
-	return yaml.Marshal(doc)
-}
-
 func (m *Main) descriptionShow() *cobra.Command {
 	// raw is the document as written, which the text shows.
 	var raw []byte
@@ -227,33 +186,14 @@ func (m *Main) descriptionCheck() *cobra.Command {
 		Use:   "check",
 		Short: "List description inputs that are missing or inconsistent; exits 1 when there are any",
 		Args:  cobra.NoArgs,
-		RunE: finds(m, inEngagement(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (descriptionChecked, error) {
-			desc, _, err := m.loadDescription(ctx, d, e)
-			if err != nil {
-				return descriptionChecked{}, err
-			}
-			ctls, err := d.db.Controls(ctx, e.ID)
-			if err != nil {
-				return descriptionChecked{}, err
-			}
-			gaps := desc.Check(e, attest.ControlIDs(ctls))
-			missing := desc.MissingCSOCs(m.catalog(), e)
-			return descriptionChecked{e.ID, orEmpty(gaps), orEmpty(missing), orEmpty(desc.ThirdPartyRoles())}, nil
-		}), func(v descriptionChecked) error {
+		RunE: finds(m, inEngagement(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*report.DescriptionCheck, error) {
+			return report.CheckDescription(ctx, d.db, d.blobs, e, m.catalog())
+		}), func(v *report.DescriptionCheck) error {
 			for _, g := range v.Gaps {
 				m.printf("%s: %s\n", g.Part, g.Detail)
 			}
 			m.printf("%d gap(s) in the description inputs of %s.\n", len(v.Gaps), v.Engagement)
 			return nil
-		}, func(v descriptionChecked) bool { return len(v.Gaps) > 0 }),
+		}, func(v *report.DescriptionCheck) bool { return len(v.Gaps) > 0 }),
 	}
-}
-
-// descriptionChecked is what description check prints (JSON keys in
-// alphabetical order, as they have always been printed).
-type descriptionChecked struct {
-	Engagement   string                `json:"engagement"`
-	Gaps         []report.Gap          `json:"gaps"`
-	MissingCSOCs []report.MissingCSOCs `json:"missing_csocs"`
-	ThirdParties []report.ThirdParty   `json:"third_parties"`
 }
