@@ -35,19 +35,9 @@ func (m *Main) catalogCriteria() *cobra.Command {
 		Short: "List the Trust Services Criteria",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var cat string
-			if category != "" {
-				c, err := attest.ParseCategory(category)
-				if err != nil {
-					return err
-				}
-				cat = c
-			}
-			out := []catalog.Criterion{}
-			for _, c := range m.catalog().Criteria {
-				if (cat == "" || c.Category == cat) && (series == "" || strings.HasPrefix(c.ID, strings.ToUpper(series)+".")) {
-					out = append(out, c)
-				}
+			out, err := m.catalog().FindCriteria(category, series)
+			if err != nil {
+				return err
 			}
 			return show(m, out, func(out []catalog.Criterion) error {
 				if long {
@@ -133,13 +123,13 @@ func (m *Main) catalogObjectives() *cobra.Command {
 }
 
 func (m *Main) catalogControls() *cobra.Command {
-	var f struct{ criterion, objective, category, template, frequency string }
+	var f catalog.Filter
 	cmd := &cobra.Command{
 		Use:   "controls [ID...]",
 		Short: "List the control library, or show controls by ID",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c := m.catalog()
-			out, err := filterControls(c, f.criterion, f.objective, f.category, f.template, f.frequency)
+			out, err := c.Find(f)
 			if err != nil {
 				return err
 			}
@@ -171,76 +161,12 @@ func (m *Main) catalogControls() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.criterion, "criterion", "", "only controls mapped to this criterion (e.g. CC6.1)")
-	fl.StringVar(&f.objective, "objective", "", "only controls mapped to this SOC 1 objective (e.g. ITGC.2)")
-	fl.StringVar(&f.category, "category", "", "only controls mapped to a criterion of this category")
-	fl.StringVar(&f.template, "template", "", "only controls mapped to an objective of this SOC 1 template")
-	fl.StringVar(&f.frequency, "frequency", "", "only controls with this default frequency")
+	fl.StringVar(&f.Criterion, "criterion", "", "only controls mapped to this criterion (e.g. CC6.1)")
+	fl.StringVar(&f.Objective, "objective", "", "only controls mapped to this SOC 1 objective (e.g. ITGC.2)")
+	fl.StringVar(&f.Category, "category", "", "only controls mapped to a criterion of this category")
+	fl.StringVar(&f.Template, "template", "", "only controls mapped to an objective of this SOC 1 template")
+	fl.StringVar(&f.Frequency, "frequency", "", "only controls with this default frequency")
 	return cmd
-}
-
-func filterControls(c *catalog.Catalog, criterion, objective, category, template, frequency string) ([]catalog.Control, error) {
-	var keep []func(catalog.Control) bool
-	if criterion != "" {
-		cr := c.Criterion(criterion)
-		if cr == nil {
-			return nil, attest.Errorf(attest.ENOTFOUND, "no such criterion: %s", criterion)
-		}
-		keep = append(keep, func(x catalog.Control) bool { return has(x.Criteria, cr.ID) })
-	}
-	if objective != "" {
-		o := c.Objective(objective)
-		if o == nil {
-			return nil, attest.Errorf(attest.ENOTFOUND, "no such objective: %s", objective)
-		}
-		keep = append(keep, func(x catalog.Control) bool { return has(x.Objectives, o.ID) })
-	}
-	if category != "" {
-		cat, err := attest.ParseCategory(category)
-		if err != nil {
-			return nil, err
-		}
-		keep = append(keep, func(x catalog.Control) bool {
-			for _, id := range x.Criteria {
-				if attest.CategoryOf(id) == cat {
-					return true
-				}
-			}
-			return false
-		})
-	}
-	if template != "" {
-		tp := c.Template(template)
-		if tp == nil {
-			return nil, attest.Errorf(attest.EINVALID, "unknown template %q: want one of %s", template, strings.Join(c.TemplateIDs(), ", "))
-		}
-		keep = append(keep, func(x catalog.Control) bool {
-			for _, id := range x.Objectives {
-				if o := c.Objective(id); o != nil && o.Template == tp.ID {
-					return true
-				}
-			}
-			return false
-		})
-	}
-	if frequency != "" {
-		fr, err := attest.ParseFrequency(frequency)
-		if err != nil {
-			return nil, err
-		}
-		keep = append(keep, func(x catalog.Control) bool { return x.Frequency == fr })
-	}
-	out := []catalog.Control{}
-next:
-	for _, ctl := range c.Controls {
-		for _, k := range keep {
-			if !k(ctl) {
-				continue next
-			}
-		}
-		out = append(out, ctl)
-	}
-	return out, nil
 }
 
 func (m *Main) printLibraryControl(c catalog.Control) {
