@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -208,7 +209,12 @@ func TestCampaignToCompletion(t *testing.T) {
 	if err := db.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(1)); err != nil {
 		t.Fatal(err)
 	}
-	c, err := accessreview.Complete(ctx, db, blobs, ch, nil, id, []string{"AX-01"})
+	// A control no engagement holds is refused, whoever names it, and
+	// nothing is completed.
+	if _, err := accessreview.Complete(ctx, db, blobs, ch, nil, id, []string{"AX-01", "ZZ-99"}); attest.ErrorCode(err) != attest.ENOTFOUND || !strings.Contains(err.Error(), "ZZ-99") {
+		t.Fatalf("an unknown control: %v", err)
+	}
+	c, err := accessreview.Complete(ctx, db, blobs, ch, nil, id, []string{" ax-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,6 +224,9 @@ func TestCampaignToCompletion(t *testing.T) {
 	ev, err := db.Evidence(ctx, c.EvidenceID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Equal(ev.Controls, []string{"AX-01"}) {
+		t.Errorf("the evidence is for %q, want the control as stored", ev.Controls)
 	}
 	rc, err := blobs.Open(blob.Ref(ev.Ref))
 	if err != nil {

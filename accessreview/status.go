@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/engagement"
 )
 
 // Status is a campaign's progress and what still blocks its completion.
@@ -181,6 +183,7 @@ func LinkTicket(ctx context.Context, s FollowUpStore, ch attest.Change, actor *a
 // CompleteStore is what Complete needs.
 type CompleteStore interface {
 	StatusStore
+	engagement.Directory
 	ReviewItems(ctx context.Context, campaign int64) ([]attest.ReviewItem, error)
 	CompleteCampaign(ctx context.Context, ch attest.Change, done attest.ReviewCompletion, evidence []attest.Evidence) (*attest.Campaign, error)
 }
@@ -191,13 +194,22 @@ type Blobs interface {
 }
 
 // Complete closes a campaign that nothing blocks, for management only.
-// With controls named, the decisions (as CSV) become evidence for them,
+// With controls named (each one some engagement holds), the decisions (as CSV) become evidence for them,
 // dated today, and the campaign names that evidence. The evidence, the
 // completion and their entries are one transaction; the completion's
 // entry names the SHA-256 of the items as completed.
 func Complete(ctx context.Context, s CompleteStore, blobs Blobs, ch attest.Change, actor *attest.User, campaign int64, controls []string) (*attest.Campaign, error) {
 	if !attest.Manages(actor) {
 		return nil, forbidden("completes access reviews")
+	}
+	// The controls the decisions become evidence for must exist, named
+	// as stored, whichever adapter names them.
+	controls = slices.Clone(controls)
+	for i, c := range controls {
+		var err error
+		if controls[i], err = engagement.KnownControl(ctx, s, c); err != nil {
+			return nil, err
+		}
 	}
 	st, err := LoadStatus(ctx, s, campaign, ch.At)
 	if err != nil {

@@ -196,17 +196,14 @@ func (s *Server) reviewComplete(w http.ResponseWriter, r *http.Request, u *attes
 	if err != nil {
 		return err
 	}
-	var controls []string
-	for _, c := range in.list("controls") {
-		controls = append(controls, strings.ToUpper(c))
-	}
+	controls := in.list("controls")
 	c, err := accessreview.Complete(r.Context(), s.cfg.Store, s.cfg.Blobs, s.actorChange(u), u, id, controls)
 	if err != nil {
 		return err
 	}
 	flash := "The review is completed."
 	if c.EvidenceID != 0 {
-		flash += fmt.Sprintf(" Its decisions are evidence %d for %s.", c.EvidenceID, strings.Join(controls, ", "))
+		flash += fmt.Sprintf(" Its decisions are evidence %d for %s.", c.EvidenceID, strings.ToUpper(strings.Join(controls, ", ")))
 	}
 	return s.reviewWritten(w, r, id, c, flash)
 }

@@ -404,16 +404,11 @@ func (m *Main) reviewComplete() *cobra.Command {
 		Short: "Complete an access review that nothing blocks; with --control its decisions become evidence",
 		Args:  cobra.ExactArgs(1),
 		RunE: writes(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*attest.Campaign, error) {
-			for i, ctl := range controls {
-				var err error
-				if controls[i], err = requireControl(ctx, d.db, ctl); err != nil {
-					return nil, err
-				}
-			}
-			return accessreview.Complete(ctx, d.db, d.blobs, m.change(), nil, id, controls)
+			c, err := accessreview.Complete(ctx, d.db, d.blobs, m.change(), nil, id, controls)
+			return c, hinted(err, attest.ENOTFOUND, "no such control", "see `attest controls list`")
 		}), func(c *attest.Campaign) error {
 			if c.EvidenceID != 0 {
-				m.printf("Access review %d is completed; its decisions are evidence %d for %s.\n", c.ID, c.EvidenceID, strings.Join(controls, ", "))
+				m.printf("Access review %d is completed; its decisions are evidence %d for %s.\n", c.ID, c.EvidenceID, strings.ToUpper(strings.Join(controls, ", ")))
 				return nil
 			}
 			m.printf("Access review %d is completed.\n", c.ID)
