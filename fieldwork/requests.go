@@ -8,6 +8,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
+	"github.com/attest-dev/attest/evidence"
 )
 
 // RequestStore is what evidence requests need.
@@ -243,4 +244,40 @@ func Text(name, t string, max int) (string, error) {
 		return "", field(name, fmt.Sprintf("at most %d characters", max))
 	}
 	return t, nil
+}
+
+// Detail is a request as its page shows it: the thread, whether it is
+// overdue, and the evidence linked to it that the reader may see.
+type Detail struct {
+	Request  *attest.Request   `json:"request"`
+	Overdue  bool              `json:"overdue"`
+	Comments []attest.Comment  `json:"comments"`
+	Evidence []attest.Evidence `json:"evidence"`
+}
+
+// DetailStore is what ReadRequest reads.
+type DetailStore interface {
+	Comments(ctx context.Context, requestID int64) ([]attest.Comment, error)
+	Evidence(ctx context.Context, id int64) (*attest.Evidence, error)
+}
+
+// ReadRequest is q with its thread and the linked evidence inside sc (an
+// item linked from outside the reader's scope is left out, not refused:
+// the request itself is theirs to read), as of today.
+func ReadRequest(ctx context.Context, s DetailStore, sc evidence.Scope, q *attest.Request, today string) (*Detail, error) {
+	cs, err := s.Comments(ctx, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := &Detail{Request: q, Overdue: Overdue(q, today), Comments: cs, Evidence: []attest.Evidence{}}
+	for _, id := range q.Evidence {
+		ev, err := s.Evidence(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if sc.Evidence(ev) == nil {
+			d.Evidence = append(d.Evidence, *ev)
+		}
+	}
+	return d, nil
 }

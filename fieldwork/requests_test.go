@@ -2,6 +2,7 @@ package fieldwork_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,5 +64,48 @@ func TestRequests(t *testing.T) {
 	}
 	if _, err := fieldwork.Requests(ctx, s, "e1", "late", "2026-11-05"); attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), "status: ") {
 		t.Errorf("unknown status: %v", err)
+	}
+}
+
+// onlyControl is a reader's scope that sees one control's evidence.
+type onlyControl string
+
+func (c onlyControl) Evidence(e *attest.Evidence) error {
+	if slices.Contains(e.Controls, string(c)) {
+		return nil
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: "not yours"}
+}
+
+// TestReadRequest: a request with its thread, overdue or not, and only
+// the linked evidence the reader's scope sees.
+func TestReadRequest(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	ch := attest.Change{Actor: "t"}
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(2)); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.AddEvidence(ctx, ch, []attest.Evidence{
+		{Ref: "sha256:" + strings.Repeat("a", 64), Size: 1, MediaType: "text/plain", Name: "a.txt", Controls: []string{"AX-01"}, Method: attest.MethodUpload},
+		{Ref: "sha256:" + strings.Repeat("b", 64), Size: 1, MediaType: "text/plain", Name: "b.txt", Controls: []string{"BX-01"}, Method: attest.MethodUpload},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := s.SaveRequest(ctx, ch, attest.Request{EngagementID: "e1", ControlID: "AX-01", Text: "show", Items: []string{}, Due: "2026-11-01", Status: "open",
+		Evidence: []int64{evs[0].ID, evs[1].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddComment(ctx, ch, attest.Comment{RequestID: q.ID, Text: "which month?"}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := fieldwork.ReadRequest(ctx, s, onlyControl("AX-01"), q, "2026-11-05")
+	if err != nil || !d.Overdue || len(d.Comments) != 1 || len(d.Evidence) != 1 || d.Evidence[0].Name != "a.txt" {
+		t.Errorf("%+v, %v", d, err)
+	}
+	if d, _ := fieldwork.ReadRequest(ctx, s, onlyControl("CX-01"), q, "2026-10-05"); d.Overdue || len(d.Evidence) != 0 || d.Evidence == nil {
+		t.Errorf("another reader, before the due day: %+v", d)
 	}
 }

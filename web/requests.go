@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -91,39 +90,14 @@ func (s *Server) request(r *http.Request) (*attest.Engagement, *attest.Request, 
 	return e, q, err
 }
 
-// requestDetail is a request with its comments and the evidence linked to
-// it; the API answers with it.
-type requestDetail struct {
-	Request  *attest.Request   `json:"request"`
-	Overdue  bool              `json:"overdue"`
-	Comments []attest.Comment  `json:"comments"`
-	Evidence []attest.Evidence `json:"evidence"`
-}
-
-func (s *Server) requestDetail(ctx context.Context, e *attest.Engagement, q *attest.Request) (*requestDetail, error) {
-	cs, err := s.cfg.Store.Comments(ctx, q.ID)
-	if err != nil {
-		return nil, err
-	}
-	var linked []attest.Evidence
-	for _, id := range q.Evidence {
-		ev, err := s.cfg.Store.Evidence(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		linked = append(linked, *ev)
-	}
-	return &requestDetail{Request: q, Overdue: fieldwork.Overdue(q, s.cfg.Now().UTC().Format(attest.DateLayout)), Comments: cs, Evidence: linked}, nil
-}
-
 // requestPage shows a request with its thread; its JSON twin answers
-// the requestDetail.
+// the fieldwork.Detail.
 func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	e, q, err := s.request(r)
 	if err != nil {
 		return err
 	}
-	d, err := s.requestDetail(r.Context(), e, q)
+	d, err := fieldwork.ReadRequest(r.Context(), s.cfg.Store, scope(r.Context()), q, s.cfg.Now().UTC().Format(attest.DateLayout))
 	if underAPI(r) {
 		return answerJSON(w, d, err)
 	}
