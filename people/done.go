@@ -77,7 +77,7 @@ func Done(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.C
 	if err != nil {
 		return nil, err
 	}
-	if !attest.Manages(actor) && (it.AssigneeID == 0 || actor.ID != it.AssigneeID) {
+	if !marksDone(actor, it) {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("checklist item %d is not assigned to you: only its assignee or management marks it done", it.ID)}
 	}
 	if it.Kind != attest.ItemTask {
@@ -335,4 +335,16 @@ func slug(s string) string {
 		}
 		return '-'
 	}, strings.ToLower(s)), "-")
+}
+
+// marksDone reports whether actor acts on it as its assignee or as
+// management.
+func marksDone(actor *attest.User, it *attest.ChecklistItem) bool {
+	return attest.Manages(actor) || (it.AssigneeID != 0 && actor.ID == it.AssigneeID)
+}
+
+// MayMarkDone reports whether actor may mark it done by hand now (Done's
+// rule): a task item, by its assignee or management.
+func MayMarkDone(actor *attest.User, it *attest.ChecklistItem) bool {
+	return it.Kind == attest.ItemTask && marksDone(actor, it)
 }

@@ -78,7 +78,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 			continue
 		}
 		p.Open = append(p.Open, it)
-		if it.Kind == attest.ItemTask && (p.Manages || it.AssigneeID == u.ID) {
+		if people.MayMarkDone(u, &it.ChecklistItem) {
 			p.Mine = append(p.Mine, it)
 		}
 	}
