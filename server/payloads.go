@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -284,6 +285,37 @@ func JobKinds() []string { return jobKinds() }
 // ValidPayload checks a job's payload against its kind before the job is
 // queued (attest job enqueue) or scheduled (LoadSchedule).
 func ValidPayload(kind string, raw json.RawMessage) error { return validPayload(kind, raw) }
+
+// Enqueue adds a job of a kind the server runs, with a payload it takes
+// and 1 to 100 attempts, or answers the job
+// already queued under the same key: attest job enqueue and the demo.
+func Enqueue(ctx context.Context, s interface {
+	EnqueueJob(ctx context.Context, j attest.Job, now time.Time) (*attest.Job, bool, error)
+}, j attest.Job, now time.Time) (*attest.Job, bool, error) {
+	if !json.Valid(j.Payload) {
+		return nil, false, attest.Errorf(attest.EINVALID, "payload: not valid JSON")
+	}
+	if err := validPayload(j.Kind, j.Payload); err != nil {
+		return nil, false, err
+	}
+	if j.MaxAttempts < 1 || j.MaxAttempts > 100 {
+		return nil, false, attest.Errorf(attest.EINVALID, "max attempts %d: want 1 to 100", j.MaxAttempts)
+	}
+	return s.EnqueueJob(ctx, j, now)
+}
+
+// ListJobs is the jobs newest first, at most limit, in one state when
+// state is given (queued, running, done or failed).
+func ListJobs(ctx context.Context, s interface {
+	Jobs(ctx context.Context, state string, limit int) ([]attest.Job, error)
+}, state string, limit int) ([]attest.Job, error) {
+	switch state {
+	case "", attest.JobQueued, attest.JobRunning, attest.JobDone, attest.JobFailed:
+	default:
+		return nil, attest.Errorf(attest.EINVALID, "state %q: want queued, running, done or failed", state)
+	}
+	return s.Jobs(ctx, state, limit)
+}
 
 // LoadSchedule reads a schedule of periodic jobs (jobs.LoadSchedule) and
 // checks each one's payload as job enqueue does, before the server starts.

@@ -132,11 +132,7 @@ var demoJobs = []struct{ kind, payload string }{
 func (m *Main) queueDemoJobs(ctx context.Context, d *data) ([]string, error) {
 	var kinds []string
 	for _, j := range demoJobs {
-		raw := json.RawMessage(j.payload)
-		if err := server.ValidPayload(j.kind, raw); err != nil {
-			return nil, err
-		}
-		if _, _, err := d.db.EnqueueJob(ctx, attest.Job{Kind: j.kind, Payload: raw, Key: "demo-" + j.kind, MaxAttempts: 5}, m.Now()); err != nil {
+		if _, _, err := server.Enqueue(ctx, d.db, attest.Job{Kind: j.kind, Payload: json.RawMessage(j.payload), Key: "demo-" + j.kind, MaxAttempts: 5}, m.Now()); err != nil {
 			return nil, err
 		}
 		kinds = append(kinds, j.kind)

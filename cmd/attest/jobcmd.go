@@ -49,14 +49,9 @@ func (m *Main) jobList() *cobra.Command {
 		Short: "List jobs, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch state {
-			case "", attest.JobQueued, attest.JobRunning, attest.JobDone, attest.JobFailed:
-			default:
-				return attest.Errorf(attest.EINVALID, "--state %q: want queued, running, done or failed", state)
-			}
 			return reads(m, func(ctx context.Context, d *data, _ []string) (jobsListed, error) {
-				l, err := d.db.Jobs(ctx, state, limit)
-				return jobsListed{l}, err
+				l, err := server.ListJobs(ctx, d.db, state, limit)
+				return jobsListed{l}, flagged(err, "state", "--state")
 			}, m.printJobs)(cmd, args)
 		},
 	}
@@ -104,20 +99,10 @@ Exit status: 0 when the job is queued (or already was), 2 for a bad kind or
 payload.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			raw := json.RawMessage(payload)
-			if !json.Valid(raw) {
-				return attest.Errorf(attest.EINVALID, "--payload: not valid JSON")
-			}
-			if err := server.ValidPayload(args[0], raw); err != nil {
-				return err
-			}
-			if maxAttempts < 1 || maxAttempts > 100 {
-				return attest.Errorf(attest.EINVALID, "--max-attempts %d: want 1 to 100", maxAttempts)
-			}
 			// The queue is not the ledger: no checkpoint to sign.
 			return reads(m, func(ctx context.Context, d *data, args []string) (jobQueued, error) {
-				j, created, err := d.db.EnqueueJob(ctx, attest.Job{Kind: args[0], Payload: raw, Key: key, MaxAttempts: maxAttempts}, m.Now())
-				return jobQueued{created, j}, err
+				j, created, err := server.Enqueue(ctx, d.db, attest.Job{Kind: args[0], Payload: json.RawMessage(payload), Key: key, MaxAttempts: maxAttempts}, m.Now())
+				return jobQueued{created, j}, flagged(flagged(err, "payload:", "--payload:"), "max attempts", "--max-attempts")
 			}, func(v jobQueued) error {
 				j := v.Job
 				if v.Created {
