@@ -5,6 +5,7 @@ package scope
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -328,4 +329,27 @@ func ParseRequest(s string) (attest.Kind, attest.ReportType, error) {
 		return "", "", attest.Errorf(attest.EINVALID, "requested report %q: a SOC 3 has no Type 1 or Type 2 form", s)
 	}
 	return kind, typ, nil
+}
+
+// ReadRecommendation reads a file that is either the JSON of a
+// recommendation (attest scope --json, which names its reports) or the
+// answers to decide one from with opts.
+func ReadRecommendation(name string, b []byte, opts Options) (*Recommendation, error) {
+	var probe map[string]any
+	if yaml.Unmarshal(b, &probe) == nil {
+		if _, ok := probe["reports"]; ok {
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			var rec Recommendation
+			if err := dec.Decode(&rec); err != nil {
+				return nil, attest.Errorf(attest.EINVALID, "%s: not a recommendation printed by `attest scope --json`: %v", name, err)
+			}
+			return &rec, nil
+		}
+	}
+	a, err := ParseAnswers(name, b)
+	if err != nil {
+		return nil, err
+	}
+	return Decide(a, opts), nil
 }

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,31 @@ type Options struct {
 	// Today is the day the advice is given, read from the clock by the
 	// caller. With it the advice names dates; without it, months from now.
 	Today time.Time
+}
+
+// SetLag sets the months from a period's end to the report: 0 to 24.
+func (o *Options) SetLag(months int) error {
+	if months < 0 || months > 24 {
+		return attest.Errorf(attest.EINVALID, "fieldwork lag %d: want 0 to 24 months", months)
+	}
+	o.FieldworkLagMonths = months
+	return nil
+}
+
+// SetMinPeriod sets the minimum first Type 2 period of a kind: SOC 1 or
+// SOC 2 (a SOC 3 follows its SOC 2), 1 to 24 months. given is how the
+// setting was written, for the refusal.
+func (o *Options) SetMinPeriod(kind, months, given string) error {
+	k, err := attest.ParseKind(kind)
+	if err != nil || k == attest.SOC3 {
+		return attest.Errorf(attest.EINVALID, "minimum period %q: kind must be SOC 1 or SOC 2", given)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(months))
+	if err != nil || n < 1 || n > 24 {
+		return attest.Errorf(attest.EINVALID, "minimum period %q: want 1 to 24 months", given)
+	}
+	o.MinPeriodMonths[k] = n
+	return nil
 }
 
 // DefaultOptions returns the defaults of DOMAIN.md sections 2 and 3: SOC 2

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/scope"
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 )
 
 func (m *Main) engagementCommand() *cobra.Command {
@@ -186,28 +183,12 @@ func readRecommendation(path string, lagSet bool, lag int, today time.Time) (*sc
 	if err != nil {
 		return nil, attest.Errorf(attest.EINVALID, "read %s: %v", path, err)
 	}
-	var probe map[string]any
-	if yaml.Unmarshal(b, &probe) == nil {
-		if _, ok := probe["reports"]; ok {
-			dec := json.NewDecoder(bytes.NewReader(b))
-			dec.DisallowUnknownFields()
-			var rec scope.Recommendation
-			if err := dec.Decode(&rec); err != nil {
-				return nil, attest.Errorf(attest.EINVALID, "%s: not a recommendation printed by `attest scope --json`: %v", path, err)
-			}
-			return &rec, nil
-		}
-	}
-	a, err := scope.ParseAnswers(path, b)
-	if err != nil {
-		return nil, err
-	}
 	opts := scope.DefaultOptions()
 	opts.Today = today
 	if lagSet {
 		opts.FieldworkLagMonths = lag
 	}
-	return scope.Decide(a, opts), nil
+	return scope.ReadRecommendation(path, b, opts)
 }
 
 // listedEngagement is an engagement as engagement list shows it: marked

@@ -84,25 +84,18 @@ func answerKeys() string {
 
 func scopeOptions(minPeriods []string, lag int) (scope.Options, error) {
 	opts := scope.DefaultOptions()
-	if lag < 0 || lag > 24 {
-		return opts, attest.Errorf(attest.EINVALID, "--fieldwork-lag %d: want 0 to 24 months", lag)
+	if err := opts.SetLag(lag); err != nil {
+		return opts, flagged(err, "fieldwork lag", "--fieldwork-lag")
 	}
-	opts.FieldworkLagMonths = lag
 	for _, mp := range minPeriods {
 		for _, part := range strings.Split(mp, ",") {
 			k, v, ok := strings.Cut(part, "=")
 			if !ok {
 				return opts, attest.Errorf(attest.EINVALID, "--min-period %q: want KIND=MONTHS, e.g. \"SOC 1=6\"", part)
 			}
-			kind, err := attest.ParseKind(k)
-			if err != nil || kind == attest.SOC3 {
-				return opts, attest.Errorf(attest.EINVALID, "--min-period %q: kind must be SOC 1 or SOC 2", part)
+			if err := opts.SetMinPeriod(k, v, part); err != nil {
+				return opts, flagged(err, "minimum period", "--min-period")
 			}
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || n < 1 || n > 24 {
-				return opts, attest.Errorf(attest.EINVALID, "--min-period %q: want 1 to 24 months", part)
-			}
-			opts.MinPeriodMonths[kind] = n
 		}
 	}
 	return opts, nil
