@@ -366,3 +366,24 @@ func GetDocument(ctx context.Context, s interface {
 	}
 	return d, sc.Document(d)
 }
+
+// OrganizationName is the organization's name as the newest engagement
+// whose description inputs give one says it ("" when none does): what the
+// sign-in pages show.
+func OrganizationName(ctx context.Context, s interface {
+	Documents
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
+}, blobs blob.Store) (string, error) {
+	engs, err := s.Engagements(ctx)
+	if err != nil {
+		return "", err
+	}
+	for i := len(engs) - 1; i >= 0; i-- {
+		if d, _, err := LoadDescription(ctx, s, blobs, engs[i].ID); err == nil {
+			if name := strings.TrimSpace(d.Organization); name != "" {
+				return name, nil
+			}
+		}
+	}
+	return "", nil
+}

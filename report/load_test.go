@@ -242,3 +242,28 @@ func TestDocumentsInScope(t *testing.T) {
 		t.Errorf("no such document: %v", err)
 	}
 }
+
+// TestOrganizationName: the newest engagement whose description names the
+// organization gives its name; none yet gives "".
+func TestOrganizationName(t *testing.T) {
+	ctx := context.Background()
+	s, bs := sqlitetest.Create(t), sqlitetest.Blobs(t)
+	ch := attest.Change{Actor: "t", At: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)}
+	if name, err := OrganizationName(ctx, s, bs); err != nil || name != "" {
+		t.Fatalf("no engagement: %q, %v", name, err)
+	}
+	for _, id := range []string{"e1", "e2", "e3"} {
+		if err := s.CreateEngagement(ctx, ch, storetest.Engagement(id), storetest.Controls(1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, doc := range map[string]string{"e1": "organization: Harbor Old\n", "e2": "organization: \" Harbor Payroll \"\n", "e3": "system: Payroll\n"} {
+		e, _ := s.Engagement(ctx, id)
+		if _, err := SaveDescription(ctx, s, bs, ch, nil, DescriptionEdit{Engagement: e, Name: id, Content: []byte(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if name, err := OrganizationName(ctx, s, bs); err != nil || name != "Harbor Payroll" {
+		t.Errorf("%q, %v; want e2's, the newest that names one", name, err)
+	}
+}

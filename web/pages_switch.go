@@ -188,15 +188,9 @@ func (s *Server) orgName(ctx context.Context) string {
 	if s.org.size == n && s.org.known {
 		return s.org.name
 	}
-	engs, err := s.cfg.Store.Engagements(ctx)
+	name, err := report.OrganizationName(ctx, s.cfg.Store, s.cfg.Blobs)
 	if err != nil {
 		return ""
-	}
-	name := ""
-	for i := len(engs) - 1; i >= 0 && name == ""; i-- {
-		if d, _, err := report.LoadDescription(ctx, s.cfg.Store, s.cfg.Blobs, engs[i].ID); err == nil {
-			name = strings.TrimSpace(d.Organization)
-		}
 	}
 	s.org.size, s.org.name, s.org.known = n, name, true
 	return name
