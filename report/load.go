@@ -279,6 +279,19 @@ type BridgeRequest struct {
 	ConfirmedNone bool
 }
 
+// DraftRepresentation drafts management's representation letter for
+// engagement e, naming the known deviations of its register as of now,
+// signed by signers (none: the description's signer and a chief financial
+// officer to name). attest report representation-letter and the demo use
+// it.
+func DraftRepresentation(ctx context.Context, s RegisterStore, blobs blob.Store, e *attest.Engagement, desc *Description, signers []Signer, now time.Time) (*Document, error) {
+	reg, err := LoadRegister(ctx, s, blobs, e, now)
+	if err != nil {
+		return nil, err
+	}
+	return RepresentationLetter(RepresentationInput{Engagement: e, Description: desc, Signatories: signers, Known: reg.Deviations, Now: now})
+}
+
 // DraftBridge drafts engagement e's bridge letter after the latest issued
 // report of its kind (a SOC 3 issued beside a SOC 2 is not the one
 // bridged), with the matters found since that report's period as of now.

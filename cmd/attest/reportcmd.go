@@ -351,11 +351,7 @@ func (m *Main) reportRepresentation() *cobra.Command {
 				signers = append(signers, sg)
 			}
 			return m.draftLetter(cmd.Context(), f, "representation-letter", func(d *data, e *attest.Engagement, desc *report.Description) (*report.Document, []string, error) {
-				reg, err := report.LoadRegister(cmd.Context(), d.db, d.blobs, e, m.Now())
-				if err != nil {
-					return nil, nil, err
-				}
-				doc, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Signatories: signers, Known: reg.Deviations, Now: m.Now()})
+				doc, err := report.DraftRepresentation(cmd.Context(), d.db, d.blobs, e, desc, signers, m.Now())
 				return doc, nil, err
 			})
 		},

@@ -326,11 +326,7 @@ func (b *builder) drafts(ctx context.Context, e *attest.Engagement) ([]string, e
 		if err != nil {
 			return nil, err
 		}
-		reg, err := report.LoadRegister(ctx, b.Store, b.Blobs, e, b.Now())
-		if err != nil {
-			return nil, err
-		}
-		rl, err := report.RepresentationLetter(report.RepresentationInput{Engagement: e, Description: desc, Known: reg.Deviations, Now: b.Now()})
+		rl, err := report.DraftRepresentation(ctx, b.Store, b.Blobs, e, desc, nil, b.Now())
 		if err != nil {
 			return nil, err
 		}
