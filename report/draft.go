@@ -74,22 +74,33 @@ func Draft(ctx context.Context, s DraftStore, bs blob.Store, ch attest.Change, a
 	if err := req.check(); err != nil {
 		return nil, err
 	}
-	in, err := LoadInput(ctx, s, bs, req.Engagement, req.Kind, req.Type, req.Now)
+	in, doc, err := Prepare(ctx, s, bs, req)
 	if err != nil {
 		return nil, err
 	}
-	in.ByProcess = req.ByProcess
-	doc, err := Build(*in)
-	if err != nil {
-		return nil, err
-	}
-	doc.Lint = Lint(doc, in.Controls)
 	out := &Drafted{Input: in, Doc: doc}
 	if in.Kind != attest.SOC3 {
 		out.Gaps = in.Description.Check(in.Engagement, attest.ControlIDs(in.Controls))
 	}
 	out.Pages, out.Kept, err = Render(ctx, s, bs, ch, in.Engagement.ID, doc, in.DraftSlug(), req.Rendering)
 	return out, err
+}
+
+// Prepare loads the input of the report req names and builds the draft,
+// with the review of its text (the document's Lint), rendering nothing:
+// what Draft renders, and what attest report lint reviews.
+func Prepare(ctx context.Context, s InputStore, bs blob.Store, req DraftRequest) (*Input, *Document, error) {
+	in, err := LoadInput(ctx, s, bs, req.Engagement, req.Kind, req.Type, req.Now)
+	if err != nil {
+		return nil, nil, err
+	}
+	in.ByProcess = req.ByProcess
+	doc, err := Build(*in)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc.Lint = Lint(doc, in.Controls)
+	return in, doc, nil
 }
 
 // write writes a rendered file into the folder, when there is one.

@@ -80,20 +80,6 @@ func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*a
 	return e, k, t, err
 }
 
-// reportInput gathers what a report is drafted from.
-func (m *Main) reportInput(ctx context.Context, d *data, f reportFlags) (*report.Input, error) {
-	e, kind, typ, err := m.reportEngagement(ctx, d, f)
-	if err != nil {
-		return nil, err
-	}
-	in, err := report.LoadInput(ctx, d.db, d.blobs, e, kind, typ, m.Now())
-	if err != nil {
-		return nil, err
-	}
-	in.ByProcess = f.byProcess
-	return in, nil
-}
-
 type rendered struct {
 	Format   string `json:"format"`
 	Path     string `json:"path"`
@@ -267,15 +253,15 @@ func (m *Main) reportLint() *cobra.Command {
 		Short: "Review the draft's text: unverifiable claims, certification wording, controls named that are not in place; exits 1 on findings",
 		Args:  cobra.NoArgs,
 		RunE: finds(m, func(ctx context.Context, d *data, _ []string) (linted, error) {
-			in, err := m.reportInput(ctx, d, f)
+			e, kind, typ, err := m.reportEngagement(ctx, d, f)
 			if err != nil {
 				return linted{}, err
 			}
-			doc, err := report.Build(*in)
+			_, doc, err := report.Prepare(ctx, d.db, d.blobs, report.DraftRequest{Engagement: e, Kind: kind, Type: typ, ByProcess: f.byProcess, Now: m.Now()})
 			if err != nil {
 				return linted{}, err
 			}
-			return linted{in.Engagement.ID, report.Lint(doc, in.Controls)}, nil
+			return linted{e.ID, doc.Lint}, nil
 		}, func(v linted) error {
 			m.printLint(v.Findings, nil)
 			if len(v.Findings) == 0 {
