@@ -330,3 +330,51 @@ var (
 	_ Store = (*FS)(nil)
 	_ Store = (*S3)(nil)
 )
+
+// Copy copies into to every blob of from that to lacks, checking that
+// each one's bytes still hash to its reference, and committing in
+// batches; progress, when given, is told how many of the total are done.
+// A blob whose bytes no longer match is not copied, and the copy stops
+// there, naming it.
+func Copy(from, to Store, progress func(done, total int)) error {
+	var refs []Ref
+	if err := from.Walk(func(r Ref) error { refs = append(refs, r); return nil }); err != nil {
+		return err
+	}
+	var batch []*Pending
+	flush := func() error {
+		err := to.Commit(batch)
+		batch = nil
+		return err
+	}
+	for i, r := range refs {
+		if to.Has(r) {
+			continue
+		}
+		rc, err := from.Open(r)
+		if err != nil {
+			to.Abort(batch)
+			return err
+		}
+		p, err := to.Stage(rc)
+		rc.Close()
+		if err != nil {
+			to.Abort(batch)
+			return err
+		}
+		if p.Ref != r {
+			to.Abort(append(batch, p))
+			return fmt.Errorf("blob %s: its bytes hash to %s in the source store", r, p.Ref)
+		}
+		batch = append(batch, p)
+		if len(batch) == 64 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if progress != nil {
+			progress(i+1, len(refs))
+		}
+	}
+	return flush()
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -174,7 +173,10 @@ func (m *Main) copyInstallation(ctx context.Context, src, dst place) (rep *integ
 	if err := inner(s.db).CopyTo(ctx, inner(d.db), func(table string, n int) { m.progress("  %s: %d rows", table, n) }); err != nil {
 		return nil, "", err
 	}
-	if err := copyBlobs(s.blobs, d.blobs, m.progressBar("copying evidence blobs")); err != nil {
+	bar := m.progressBar("copying evidence blobs")
+	err = blob.Copy(s.blobs, d.blobs, bar.count)
+	bar.done()
+	if err != nil {
 		return nil, "", err
 	}
 	signed, pub, cp, err := d.signedNow(ctx)
@@ -210,46 +212,4 @@ func copyFile(from, to string, mode os.FileMode) error {
 		return err
 	}
 	return out.Close()
-}
-
-// copyBlobs copies every blob the target lacks, in batches.
-func copyBlobs(from, to blob.Store, bar *progressBar) error {
-	defer bar.done()
-	var refs []blob.Ref
-	if err := from.Walk(func(r blob.Ref) error { refs = append(refs, r); return nil }); err != nil {
-		return err
-	}
-	var batch []*blob.Pending
-	flush := func() error {
-		err := to.Commit(batch)
-		batch = nil
-		return err
-	}
-	for i, r := range refs {
-		if to.Has(r) {
-			continue
-		}
-		rc, err := from.Open(r)
-		if err != nil {
-			return err
-		}
-		p, err := to.Stage(rc)
-		rc.Close()
-		if err != nil {
-			to.Abort(batch)
-			return err
-		}
-		if p.Ref != r {
-			to.Abort(append(batch, p))
-			return fmt.Errorf("blob %s: its bytes hash to %s in the source store", r, p.Ref)
-		}
-		batch = append(batch, p)
-		if len(batch) == 64 {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		bar.count(i+1, len(refs))
-	}
-	return flush()
 }
