@@ -77,6 +77,16 @@ func AccessEnd(e *attest.Engagement, grace time.Duration) (time.Time, string) {
 	return t.AddDate(0, 0, 1).Add(grace), rd
 }
 
+// LastDay is the last day auditors may work on e (YYYY-MM-DD), or ""
+// when no end is known.
+func LastDay(e *attest.Engagement, grace time.Duration) string {
+	end, _ := AccessEnd(e, grace)
+	if end.IsZero() {
+		return ""
+	}
+	return end.AddDate(0, 0, -1).Format(attest.DateLayout)
+}
+
 // open reports whether the auditors' access window to e is open now.
 func (p Policy) open(e *attest.Engagement) bool {
 	end, _ := AccessEnd(e, p.Grace)

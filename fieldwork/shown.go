@@ -3,8 +3,11 @@ package fieldwork
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/population"
 )
 
@@ -199,4 +202,42 @@ func Tests(ctx context.Context, s TestsStore, actor *attest.User, engagementID, 
 		auditors = append(auditors, v)
 	}
 	return auditors, internal, nil
+}
+
+// Open is an engagement on the fieldwork index: its auditors' names and
+// the last day they may work on it ("" when no end is known).
+type Open struct {
+	attest.Engagement
+	Auditors []string
+	LastDay  string
+}
+
+// IndexStore is what Index reads.
+type IndexStore interface {
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
+	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+}
+
+// Index is the engagements in the reader's scope with their auditors and
+// the last day of their access under grace, and the last of those days
+// (an auditor's access to Attest ends with it).
+func Index(ctx context.Context, s IndexStore, sc engagement.Scope, grace time.Duration) ([]Open, string, error) {
+	engs, err := engagement.List(ctx, s, sc)
+	if err != nil {
+		return nil, "", err
+	}
+	out, last := []Open{}, ""
+	for _, e := range engs {
+		as, err := s.Auditors(ctx, e.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		o := Open{Engagement: e, LastDay: auth.LastDay(&e, grace)}
+		for _, a := range as {
+			o.Auditors = append(o.Auditors, a.Name)
+		}
+		last = max(last, o.LastDay)
+		out = append(out, o)
+	}
+	return out, last, nil
 }

@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
@@ -103,5 +105,31 @@ func TestWorkspace(t *testing.T) {
 	theirs, _, _ = fieldwork.Tests(ctx, s, auditor, "e1", "AX-01")
 	if theirs[1].MayRespond {
 		t.Error("the auditor may respond to their own exception")
+	}
+}
+
+// TestIndex: each engagement in the scope with its auditors and the last
+// day of their access (the report date plus the grace period), and the
+// last of those days.
+func TestIndex(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	ch := attest.Change{Actor: "t"}
+	e1, e2 := storetest.Engagement("e1"), storetest.Engagement("e2")
+	e2.ReportDate = "2027-05-31"
+	for _, e := range []*attest.Engagement{e1, e2} {
+		if err := s.CreateEngagement(ctx, ch, e, storetest.Controls(1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: "Ana Lima"}); err != nil {
+		t.Fatal(err)
+	}
+	open, last, err := fieldwork.Index(ctx, s, auth.Everything, 30*24*time.Hour)
+	if err != nil || len(open) != 2 {
+		t.Fatalf("%+v, %v", open, err)
+	}
+	if open[0].ID != "e1" || !slices.Equal(open[0].Auditors, []string{"Ana Lima"}) || open[0].LastDay != "2027-03-30" || open[1].LastDay != "2027-06-30" || last != "2027-06-30" {
+		t.Errorf("index %+v, last %q", open, last)
 	}
 }

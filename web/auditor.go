@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/population"
@@ -47,39 +46,21 @@ func fieldworkAct[T any](s *Server, w http.ResponseWriter, r *http.Request, u *a
 // ---- pages ----
 
 func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	engs, err := engagement.List(r.Context(), s.cfg.Store, scope(r.Context()))
-	if err != nil {
-		return err
-	}
 	grace, err := s.grace(r.Context())
 	if err != nil {
 		return err
 	}
+	open, last, err := fieldwork.Index(r.Context(), s.cfg.Store, scope(r.Context()), grace)
+	if err != nil {
+		return err
+	}
 	var rows []fieldworkRow
-	var last time.Time
-	for i := range engs {
-		e := &engs[i]
-		as, err := s.cfg.Store.Auditors(r.Context(), e.ID)
-		if err != nil {
-			return err
-		}
-		var names []string
-		for _, a := range as {
-			names = append(names, a.Name)
-		}
-		end, _ := auth.AccessEnd(e, grace)
-		if end.After(last) {
-			last = end
-		}
-		ends := "no end known"
-		if !end.IsZero() {
-			ends = end.AddDate(0, 0, -1).Format(attest.DateLayout)
-		}
-		rows = append(rows, fieldworkRow{*e, periodWords(e), dashIfEmpty(engagement.ReportDate(e)), ends, dashIfEmpty(strings.Join(names, ", "))})
+	for _, o := range open {
+		rows = append(rows, fieldworkRow{o.Engagement, periodWords(&o.Engagement), dashIfEmpty(engagement.ReportDate(&o.Engagement)), cmpOr(o.LastDay, "no end known"), dashIfEmpty(strings.Join(o.Auditors, ", "))})
 	}
 	until := ""
-	if fieldwork.Audits(u) && !last.IsZero() {
-		until = last.AddDate(0, 0, -1).Format(attest.DateLayout)
+	if fieldwork.Audits(u) {
+		until = last
 	}
 	return s.render(w, r, "fieldwork", u, &fieldworkData{Layout: Layout{Title: "Fieldwork"}, Engagements: rows, Until: until, Grace: graceWords(grace)})
 }
