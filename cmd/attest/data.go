@@ -15,7 +15,6 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
-	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/postgres"
@@ -308,13 +307,6 @@ func (m *Main) answer(v any, format string, args ...any) error {
 	}
 	m.printf(format, args...)
 	return nil
-}
-
-// requireControl returns the control's ID as stored, or "no such control"
-// when no engagement has it (engagement.KnownControl, with the hint).
-func requireControl(ctx context.Context, s attest.Store, id string) (string, error) {
-	up, err := engagement.KnownControl(ctx, s, id)
-	return up, hinted(err, attest.ENOTFOUND, "no such control", "see `attest controls list`")
 }
 
 // numberOf reads the number of a record of the kind named (parseNumber).
