@@ -344,6 +344,20 @@ func FromFile(name string, b []byte, system, extractedAt, extractedBy string) ([
 	return accts, attest.Listing{Source: "file " + name, File: hex.EncodeToString(sum[:]), ExtractedAt: extractedAt, ExtractedBy: extractedBy, LeftOut: left}, nil
 }
 
+// RosterFromCollection is the HR roster a collection holds, named for
+// the listing's provenance. A collection with a row it could not read,
+// or with no roster rows, is refused, as a file would be.
+func RosterFromCollection(c *checks.Collection) (Roster, string, error) {
+	if err := c.Whole(); err != nil {
+		return nil, "", err
+	}
+	ro := RosterFrom(c.Records)
+	if len(ro) == 0 {
+		return nil, "", attest.Errorf(attest.EINVALID, "collection %d holds no HR roster rows", c.Evidence)
+	}
+	return ro, fmt.Sprintf("collection %d (%s)", c.Evidence, c.Source), nil
+}
+
 // RosterFromFile reads an HR roster export (any format collect reads) to
 // check a listing against, named for the listing's provenance. A file
 // with a row it cannot read, or with no roster rows, is refused.

@@ -171,3 +171,23 @@ func TestRosterFromFile(t *testing.T) {
 		}
 	}
 }
+
+// TestRosterFromCollection: a whole collection with HR rows is a roster;
+// one with unread rows, or without a single HR row, is refused.
+func TestRosterFromCollection(t *testing.T) {
+	hr := collect.Record{Type: "hr.employee", Fields: map[string]any{"email": "Ana@Example.com", "status": "active"}}
+	other := collect.Record{Type: "idp.user", Fields: map[string]any{"email": "bo@example.com"}}
+	r, name, err := accessreview.RosterFromCollection(&check.Collection{Complete: true, Evidence: 4, Source: "hr-roster", Records: []collect.Record{hr, other}})
+	if err != nil || len(r) != 1 || r["ana@example.com"].Status != "active" || name != "collection 4 (hr-roster)" {
+		t.Errorf("%v %q, %v", r, name, err)
+	}
+	for what, c := range map[string]*check.Collection{
+		"unread rows": {Complete: false, Evidence: 5, Records: []collect.Record{hr}},
+		"no HR rows":  {Complete: true, Evidence: 6, Records: []collect.Record{other}},
+		"nothing":     {Complete: true, Evidence: 7},
+	} {
+		if _, _, err := accessreview.RosterFromCollection(c); attest.ErrorCode(err) != attest.EINVALID {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+}

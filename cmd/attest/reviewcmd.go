@@ -102,11 +102,11 @@ func (m *Main) collection(ctx context.Context, d *data, id int64) (*check.Collec
 func (m *Main) roster(ctx context.Context, d *data, id int64, file string) (accessreview.Roster, string, error) {
 	switch {
 	case id != 0:
-		s, err := m.collection(ctx, d, id)
+		c, err := check.LoadCollection(ctx, d.db, d.blobs, id)
 		if err != nil {
 			return nil, "", err
 		}
-		return accessreview.RosterFrom(s.Records), fmt.Sprintf("collection %d (%s)", id, s.Source), nil
+		return accessreview.RosterFromCollection(c)
 	case file != "":
 		f, err := os.Open(file)
 		if err != nil {
