@@ -204,6 +204,31 @@ func Tests(ctx context.Context, s TestsStore, actor *attest.User, engagementID, 
 	return auditors, internal, nil
 }
 
+// ReadTest is test id as actor reads it: with management's responses, the
+// verdict on the auditor's signed statement, and whether actor may respond.
+func ReadTest(ctx context.Context, s interface {
+	TestsStore
+	Test(ctx context.Context, id int64) (*attest.Test, error)
+}, actor *attest.User, id int64) (*Tested, error) {
+	t, err := s.Test(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.Responses(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &Tested{Test: *t, Responses: rs}
+	if !t.Internal {
+		audit, err := Check(ctx, s, t.EngagementID)
+		if err != nil {
+			return nil, err
+		}
+		v.Signature, v.MayRespond = audit.Verdict(t.Entry), MayRespondTo(actor, t)
+	}
+	return v, nil
+}
+
 // Open is an engagement on the fieldwork index: its auditors' names and
 // the last day they may work on it ("" when no end is known).
 type Open struct {

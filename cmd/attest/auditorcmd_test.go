@@ -56,6 +56,10 @@ func TestAuditorKeyCommands(t *testing.T) {
 	if v["ok"] != true || counts["verified"] != 5.0 || counts["unsigned"] != 0.0 || counts["bad_signature"] != 0.0 {
 		t.Fatalf("verify %v", v)
 	}
+	// The test lists and show say whether each test's statement verifies.
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "test", "list", "--json")); len(l) != 1 || l[0]["signature"] != "verified" {
+		t.Errorf("test list: %v", l)
+	}
 	if out := mustRun(t, dir, append([]string{"auditor", "verify"}, key...)...); !strings.Contains(out, "3 found as you signed them") {
 		t.Errorf("auditor verify:\n%s", out)
 	}
@@ -80,6 +84,12 @@ func TestAuditorKeyCommands(t *testing.T) {
 	v = decode[map[string]any](t, r.stdout)
 	if r.code == 0 || v["ok"] != false || v["auditor_statements"].(map[string]any)["bad_signature"] != 1.0 {
 		t.Errorf("verify after the edit: %d %v", r.code, v["auditor_statements"])
+	}
+	if v := decode[map[string]any](t, mustRun(t, dir, "test", "show", "1", "--json")); v["signature"] != "bad_signature" {
+		t.Errorf("test show after the edit: %v", v["signature"])
+	}
+	if out := mustRun(t, dir, "test", "show", "1"); !strings.Contains(out, "Auditor's signed statement: bad_signature") {
+		t.Errorf("test show after the edit:\n%s", out)
 	}
 	if r := run(t, dir, "", append([]string{"auditor", "verify"}, key...)...); r.code != 1 || !strings.Contains(r.stdout, "differs from the auditor's signed statement") {
 		t.Errorf("auditor verify after the edit: %+v", r)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -170,21 +171,15 @@ func (m *Main) testList() *cobra.Command {
 		Use:   "list [--control ID] [--internal]",
 		Short: "List tests: the auditor's by default, management's internal ones with --internal",
 		Args:  cobra.NoArgs,
-		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Test, error) {
-			all, err := d.db.Tests(ctx, e.ID, strings.ToUpper(listControl))
-			if err != nil {
-				return nil, err
+		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]fieldwork.Tested, error) {
+			auditors, internal, err := fieldwork.Tests(ctx, d.db, nil, e.ID, strings.ToUpper(listControl))
+			if onlyInternal {
+				auditors = internal
 			}
-			out := []attest.Test{}
-			for _, t := range all {
-				if t.Internal == onlyInternal {
-					out = append(out, t)
-				}
-			}
-			return out, nil
-		}, func(out []attest.Test) error {
-			return rows(m.Stdout, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tRESULT", out, func(t attest.Test) []any {
-				return []any{t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, t.Wording}
+			return orEmpty(auditors), err
+		}, func(out []fieldwork.Tested) error {
+			return rows(m.Stdout, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tSIGNED\tRESULT", out, func(t fieldwork.Tested) []any {
+				return []any{t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, cmp.Or(t.Signature, "-"), t.Wording}
 			})
 		}),
 	}
@@ -201,12 +196,11 @@ func (m *Main) testShow() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: onNumber(numberOf("test"), func(id int64) runner {
 			return reads(m, func(ctx context.Context, d *data, _ []string) (testShown, error) {
-				t, err := d.db.Test(ctx, id)
+				t, err := fieldwork.ReadTest(ctx, d.db, nil, id)
 				if err != nil {
 					return testShown{}, err
 				}
-				rs, err := d.db.Responses(ctx, id)
-				return testShown{rs, t}, err
+				return testShown{orEmpty(t.Responses), t.Signature, &t.Test}, nil
 			}, m.printTest)
 		}),
 	}
@@ -217,7 +211,10 @@ func (m *Main) testShow() *cobra.Command {
 // they have always been printed).
 type testShown struct {
 	Responses []attest.Response `json:"responses"`
-	Test      *attest.Test      `json:"test"`
+	// Signature is the verdict on the auditor's signed statement
+	// (verified, unsigned, bad_signature); empty for management's tests.
+	Signature string       `json:"signature,omitempty"`
+	Test      *attest.Test `json:"test"`
 }
 
 func (m *Main) printTest(v testShown) error {
@@ -227,6 +224,9 @@ func (m *Main) printTest(v testShown) error {
 		whose = "management's internal test"
 	}
 	m.printf("Test %d of %s (%s) by %s, %s\nProcedures: %s\nResult: %s\n", t.ID, t.ControlID, whose, t.TestedBy, t.TestedAt, strings.Join(t.Procedures, ", "), t.Wording)
+	if v.Signature != "" {
+		m.printf("Auditor's signed statement: %s\n", v.Signature)
+	}
 	for _, it := range t.Items {
 		m.printf("  %-20s %s %s\n", it.Key, it.Result, it.Note)
 	}
