@@ -84,6 +84,24 @@ func Open(ctx context.Context, s Store, secret string, now time.Time) (*attest.U
 	return Principal(ctx, s, l.PersonID, now)
 }
 
+// SingleSignOn is the employee principal of the person on the roster with
+// the address an identity provider has vouched for: someone on the roster,
+// still working for the organization. Every refusal is EUNAUTHORIZED and
+// names the reason, for the log.
+func SingleSignOn(ctx context.Context, s Store, email string, now time.Time) (*attest.User, error) {
+	p, err := s.PersonByEmail(ctx, email)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return nil, unauthorized("no one on the roster has the e-mail " + email)
+	} else if err != nil {
+		return nil, err
+	}
+	u, err := Principal(ctx, s, p.ID, now)
+	if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
+		return nil, unauthorized(email + " no longer works for the organization")
+	}
+	return u, err
+}
+
 // Principal is the employee principal of a signed-in person, read again
 // on every request: someone who left is signed out at once.
 func Principal(ctx context.Context, s Store, person int64, now time.Time) (*attest.User, error) {

@@ -87,6 +87,18 @@ func TestLinks(t *testing.T) {
 	mustCode(t, err, attest.ENOTFOUND)
 	_, err = portal.Principal(ctx, s, bo.ID, at(3, 0))
 	mustCode(t, err, attest.EUNAUTHORIZED)
+
+	// Single sign-on: a person on the roster still employed, by the
+	// address the provider vouched for; the refusals say why.
+	if u, err := portal.SingleSignOn(ctx, s, people[0].Email, at(3, 0)); err != nil || u.Person != people[0].ID || !u.IsEmployee() {
+		t.Errorf("single sign-on: %+v, %v", u, err)
+	}
+	for email, why := range map[string]string{"stranger@example.com": "no one on the roster", bo.Email: "no longer works for the organization"} {
+		_, err := portal.SingleSignOn(ctx, s, email, at(3, 0))
+		if attest.ErrorCode(err) != attest.EUNAUTHORIZED || !strings.Contains(err.Error(), why) {
+			t.Errorf("single sign-on as %s: %v", email, err)
+		}
+	}
 }
 
 // TestPageAndReminders: the page shows only what is asked of the person;

@@ -193,15 +193,9 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, _ *attest.
 // staff account.
 func (s *Server) ssoPortal(w http.ResponseWriter, r *http.Request, email string) error {
 	ctx := r.Context()
-	p, err := s.cfg.Store.PersonByEmail(ctx, email)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return s.ssoRefuse(w, r, "no one on the roster has the e-mail "+email)
-	} else if err != nil {
-		return err
-	}
-	u, err := portal.Principal(ctx, s.cfg.Store, p.ID, s.cfg.Now())
+	u, err := portal.SingleSignOn(ctx, s.cfg.Store, email, s.cfg.Now())
 	if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
-		return s.ssoRefuse(w, r, email+" no longer works for the organization")
+		return s.ssoRefuse(w, r, attest.ErrorMessage(err))
 	} else if err != nil {
 		return err
 	}
