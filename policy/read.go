@@ -137,8 +137,9 @@ func days(f attest.Frequency) int {
 	return 1
 }
 
-// View is a policy as its page shows it: its history and current text
-// (Detail), its review date, and the names of its owner and approvers.
+// View is a policy as its page and attest policy show show it: its
+// history and current text (Detail), its review date, and the names and
+// addresses of its owner and approvers.
 type View struct {
 	*Detail
 	OwnerName   string           `json:"owner_name"`
@@ -146,6 +147,8 @@ type View struct {
 	NextReview  string           `json:"next_review,omitempty"`
 	ReviewState string           `json:"review_state,omitempty"`
 	Names       map[int64]string `json:"names"`
+	// Emails are the owner's and approvers' addresses, by account.
+	Emails map[int64]string `json:"emails"`
 }
 
 // Read is one policy for a reader who may read it (see List).
@@ -154,7 +157,7 @@ func Read(ctx context.Context, s Store, actor *attest.User, sc Scope, id string,
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Detail: d, Names: map[int64]string{}, OwnerName: "not named", InForce: day(firstPublished(d.Events)[d.ID])}
+	v := &View{Detail: d, Names: map[int64]string{}, Emails: map[int64]string{}, OwnerName: "not named", InForce: day(firstPublished(d.Events)[d.ID])}
 	if err := mayRead(actor, sc, &d.Policy, v.InForce); err != nil {
 		return nil, err
 	}
@@ -167,7 +170,7 @@ func Read(ctx context.Context, s Store, actor *attest.User, sc Scope, id string,
 		if err != nil {
 			return nil, err
 		}
-		v.Names[id] = u.Name
+		v.Names[id], v.Emails[id] = u.Name, u.Email
 	}
 	if d.Owner != 0 {
 		v.OwnerName = v.Names[d.Owner]

@@ -153,20 +153,10 @@ func (s *Server) policyEditForm(r *http.Request, u *attest.User) (*policyEditPag
 	}
 	p := &policyEditPage{Layout: Layout{Title: "Edit " + v.Title, OrgWide: true}, P: v, Body: v.Body, Review: v.Review,
 		Reviews: []attest.Frequency{attest.Monthly, attest.Quarterly, attest.SemiAnnual, attest.Annual}}
+	p.Owner = v.Emails[v.Owner]
 	var approvers []string
-	for _, id := range append([]int64{v.Owner}, v.Approvers...) {
-		if id == 0 {
-			continue
-		}
-		a, err := s.cfg.Store.User(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if id == v.Owner && p.Owner == "" {
-			p.Owner = a.Email
-			continue
-		}
-		approvers = append(approvers, a.Email)
+	for _, id := range v.Approvers {
+		approvers = append(approvers, v.Emails[id])
 	}
 	p.Approvers = strings.Join(approvers, ", ")
 	return p, nil

@@ -147,16 +147,16 @@ func (m *Main) policyShow() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return m.withData(ctx, func(d *data) error {
-				x, err := policy.Show(ctx, d.db, args[0])
+				x, err := policy.Read(ctx, d.db, nil, nil, args[0], m.Now())
 				if err != nil {
 					return err
 				}
-				return show(m, x, func(x *policy.Detail) error {
+				return show(m, x, func(x *policy.View) error {
 					if text {
 						m.printf("%s", x.Body)
 						return nil
 					}
-					return m.printPolicy(ctx, d, x)
+					return m.printPolicy(x)
 				})
 			})
 		},
@@ -167,13 +167,8 @@ func (m *Main) policyShow() *cobra.Command {
 
 // printPolicy prints a policy for a person: its status, owner and
 // approvers by name, and its history.
-func (m *Main) printPolicy(ctx context.Context, d *data, x *policy.Detail) error {
-	name := func(id int64) string {
-		if u, err := d.db.User(ctx, id); err == nil {
-			return u.Name + " <" + u.Email + ">"
-		}
-		return fmt.Sprintf("account %d", id)
-	}
+func (m *Main) printPolicy(x *policy.View) error {
+	name := func(id int64) string { return x.Names[id] + " <" + x.Emails[id] + ">" }
 	owner := "not named (attest policy edit " + x.ID + " --owner EMAIL)"
 	if x.Owner != 0 {
 		owner = name(x.Owner)
@@ -182,7 +177,14 @@ func (m *Main) printPolicy(ctx context.Context, d *data, x *policy.Detail) error
 	if x.Published > 0 {
 		m.printf(" (version %d in force since %s)", x.Published, x.PublishedAt[:10])
 	}
-	m.printf("\n  owner:      %s, as %s\n  review:     %s\n  approvers:", owner, x.OwnerRole, policy.ReviewWords(x.Review))
+	m.printf("\n  owner:      %s, as %s\n  review:     %s", owner, x.OwnerRole, policy.ReviewWords(x.Review))
+	if x.NextReview != "" {
+		m.printf(", next due %s", x.NextReview)
+		if x.ReviewState != "" {
+			m.printf(" (%s)", x.ReviewState)
+		}
+	}
+	m.printf("\n  approvers:")
 	if len(x.Approvers) == 0 {
 		m.printf(" none named (attest policy edit %s --approver EMAIL)", x.ID)
 	}

@@ -125,6 +125,14 @@ func TestPolicyReviewsInPeriodStatus(t *testing.T) {
 	if text := mustRun(t, dir, "policy", "list"); !strings.Contains(text, "NEXT REVIEW") || !strings.Contains(text, fmt.Sprint(listed["backup"]["next_review"])) {
 		t.Errorf("policy list:\n%s", text)
 	}
+	// policy show reads policy.Read too: the next review, and the
+	// accounts by name and address.
+	if text := mustRun(t, dir, "policy", "show", "backup"); !strings.Contains(text, "next due "+fmt.Sprint(listed["backup"]["next_review"])) || !strings.Contains(text, "Lee Park <lee@acme.example>") {
+		t.Errorf("policy show:\n%s", text)
+	}
+	if v := decode[map[string]any](t, mustRun(t, dir, "policy", "show", "backup", "--json")); v["next_review"] != listed["backup"]["next_review"] || v["emails"] == nil || v["id"] != "backup" {
+		t.Errorf("policy show --json: %v", v)
+	}
 	out := decode[map[string]any](t, mustRun(t, dir, "period", "status", "--as-of", "2027-01-05", "--json"))
 	ps := out["policies"].([]any)
 	if len(ps) != 1 {
