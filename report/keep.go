@@ -16,6 +16,19 @@ import (
 // Drafts are kept as the engagement's documents: the bytes in the blob
 // store, a record naming them (Render, for Draft and the letters).
 
+// DefaultFormats are the formats a draft is rendered in when none is
+// named: the CLI's --format, the report-build job and the drafts API.
+const DefaultFormats = "html,md"
+
+// FormatsOr is Formats, or DefaultFormats when names name none.
+func FormatsOr(names []string) (map[string]bool, error) {
+	out, err := Formats(names)
+	if err == nil && len(out) == 0 {
+		return Formats(strings.Split(DefaultFormats, ","))
+	}
+	return out, err
+}
+
 // Formats reads the formats a draft is asked in (html, md or markdown,
 // pdf; empty names are skipped), refusing an unknown one by its name.
 func Formats(names []string) (map[string]bool, error) {

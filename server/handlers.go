@@ -163,13 +163,10 @@ func (h handlers) reportBuild(ctx context.Context, j *attest.Job) (json.RawMessa
 	}
 	kind, _ := attest.ParseKind(p.Kind)
 	typ, _ := attest.ParseReportType(p.Type)
-	if p.Format == "" {
-		p.Format = "html,md"
-	}
 	if p.Out == "" {
 		p.Out = "reports"
 	}
-	formats, err := report.Formats(strings.Split(p.Format, ","))
+	formats, err := report.FormatsOr(strings.Split(p.Format, ","))
 	if err != nil {
 		return nil, err
 	}

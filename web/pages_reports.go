@@ -105,12 +105,9 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 			return nil, invalid("kind: " + attest.ErrorMessage(err))
 		}
 	}
-	formats, err := report.Formats(req.Formats)
+	formats, err := report.FormatsOr(req.Formats)
 	if err != nil {
 		return nil, invalid("formats: " + attest.ErrorMessage(err))
-	}
-	if len(formats) == 0 {
-		formats["html"] = true
 	}
 	if _, _, err := report.Choose(e, kind, ""); err != nil {
 		return nil, invalid("kind: " + attest.ErrorMessage(err))

@@ -44,7 +44,7 @@ func (f *reportFlags) bind(c *cobra.Command, output bool) {
 	c.Flags().StringVar(&f.typ, "type", "", `"Type 1" or "Type 2" (default: the engagement's type; none for SOC 3)`)
 	c.Flags().BoolVar(&f.byProcess, "by-process", false, "lay Section 4 out by process with a criteria mapping table (default: by criterion or objective)")
 	if output {
-		c.Flags().StringVar(&f.formats, "format", "html,md", "comma-separated: html, pdf, md")
+		c.Flags().StringVar(&f.formats, "format", report.DefaultFormats, "comma-separated: html, pdf, md")
 		c.Flags().StringVar(&f.out, "out", "reports", "folder to write the files to")
 	}
 }
