@@ -9,12 +9,15 @@ package dashboard
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/check"
+	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/readiness"
@@ -159,4 +162,60 @@ func failing(run *check.Run, applies map[string]bool) []FailingCheck {
 		}
 	}
 	return out
+}
+
+// ControlView is one control as its page shows it: its occurrences over
+// the dashboard's window, whatever their state, and every evidence item
+// linked to it the reader may see, retracted ones too, newest first.
+type ControlView struct {
+	Engagement  *attest.Engagement  `json:"engagement"`
+	Control     *attest.Control     `json:"control"`
+	Period      period.Status       `json:"period"`
+	Start       string              `json:"window_start"`
+	End         string              `json:"window_end"`
+	AsOf        string              `json:"as_of"`
+	Occurrences []period.Occurrence `json:"occurrences"`
+	Evidence    []attest.Evidence   `json:"evidence"`
+	Warnings    []string            `json:"warnings"`
+}
+
+// ControlStore is what ReadControl reads.
+type ControlStore interface {
+	period.Records
+	period.Settings
+	evidence.Reader
+	Engagement(ctx context.Context, id string) (*attest.Engagement, error)
+	Control(ctx context.Context, engagementID, controlID string) (*attest.Control, error)
+}
+
+// ReadControl is control id of engagement engID as of today, for a reader
+// whose scope is sc.
+func ReadControl(ctx context.Context, s ControlStore, sc evidence.Scope, engID, id string, today time.Time) (*ControlView, error) {
+	e, err := s.Engagement(ctx, engID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Control(ctx, e.ID, strings.ToUpper(id))
+	if err != nil {
+		return nil, err
+	}
+	start, end, when := readiness.Window(e, today)
+	ps, err := period.ControlStatus(ctx, s, *c, start, end, when, period.LoadOptions(ctx, s))
+	if err != nil {
+		return nil, err
+	}
+	evs, err := evidence.List(ctx, s, sc, c.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(evs)
+	return &ControlView{Engagement: e, Control: c, Period: ps, Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout), AsOf: when.Format(attest.DateLayout),
+		Occurrences: orNone(ps.Occurrences), Evidence: orNone(evs), Warnings: orNone(ps.Warnings)}, nil
+}
+
+func orNone[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
 }

@@ -3,10 +3,12 @@ package dashboard_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/dashboard"
@@ -80,5 +82,24 @@ func TestEngagement(t *testing.T) {
 	}
 	if v.Start != "2026-01-01" || v.AsOf != "2026-07-10" || v.Readiness == nil {
 		t.Errorf("window %s to %s as of %s, readiness %v", v.Start, v.End, v.AsOf, v.Readiness)
+	}
+
+	// One control's page: its occurrences over the window and its
+	// evidence, newest first, as the reader's scope allows.
+	for i, name := range []string{"older.txt", "newer.txt"} {
+		at := attest.Change{Actor: "test", At: time.Date(2026, 7, 1+i, 9, 0, 0, 0, time.UTC)}
+		if _, err := s.AddEvidence(ctx, at, []attest.Evidence{{Ref: "sha256:" + strings.Repeat(string(rune('a'+i)), 64), Size: 1, MediaType: "text/plain", Name: name, Controls: []string{"AX-01"}, Method: attest.MethodUpload}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cv, err := dashboard.ReadControl(ctx, s, auth.Everything, "e1", "ax-01", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cv.Control.ID != "AX-01" || len(cv.Occurrences) == 0 || cv.Start != "2026-01-01" || cv.AsOf != "2026-07-10" || len(cv.Evidence) != 2 || cv.Evidence[0].Name != "newer.txt" {
+		t.Errorf("control view %+v", cv)
+	}
+	if _, err := dashboard.ReadControl(ctx, s, auth.Everything, "e1", "ZZ-99", today); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("an unknown control: %v", err)
 	}
 }

@@ -8,10 +8,8 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/dashboard"
 	"github.com/attest-dev/attest/engagement"
-	"github.com/attest-dev/attest/evidence"
-	"github.com/attest-dev/attest/period"
-	"github.com/attest-dev/attest/readiness"
 )
 
 // controlsPage lists the engagement's controls with their coverage so far.
@@ -63,21 +61,11 @@ type controlEditData struct {
 	Error       string
 }
 
-// controlDetail is a control with its occurrences and evidence history.
+// controlDetail is a control's page: its view (dashboard.ReadControl) and
+// its calendar row.
 type controlDetail struct {
-	Engagement *attest.Engagement `json:"engagement"`
-	Control    *attest.Control    `json:"control"`
-	Period     period.Status      `json:"period"`
-	Start      string             `json:"window_start"`
-	End        string             `json:"window_end"`
-	AsOf       string             `json:"as_of"`
-	// Occurrences are over the window, whatever their state.
-	Occurrences []period.Occurrence `json:"occurrences"`
-	// Evidence is every item linked to the control, retracted ones too,
-	// newest first.
-	Evidence []attest.Evidence `json:"evidence"`
-	Warnings []string          `json:"warnings"`
-	Cells    []cell            `json:"-"`
+	*dashboard.ControlView
+	Cells []cell `json:"-"`
 }
 
 func (s *Server) loadControl(ctx context.Context, engID, id string) (*attest.Engagement, *attest.Control, error) {
@@ -93,35 +81,11 @@ func (s *Server) loadControl(ctx context.Context, engID, id string) (*attest.Eng
 }
 
 func (s *Server) controlDetail(ctx context.Context, engID, id string) (*controlDetail, error) {
-	e, c, err := s.loadControl(ctx, engID, id)
+	v, err := dashboard.ReadControl(ctx, s.cfg.Store, scope(ctx), engID, id, s.today())
 	if err != nil {
 		return nil, err
 	}
-	start, end, when := readiness.Window(e, s.today())
-	ps, err := period.ControlStatus(ctx, s.cfg.Store, *c, start, end, when, period.LoadOptions(ctx, s.cfg.Store))
-	if err != nil {
-		return nil, err
-	}
-	evs, err := evidence.List(ctx, s.cfg.Store, scope(ctx), c.ID, true)
-	if err != nil {
-		return nil, err
-	}
-	for i, j := 0, len(evs)-1; i < j; i, j = i+1, j-1 {
-		evs[i], evs[j] = evs[j], evs[i]
-	}
-	d := &controlDetail{Engagement: e, Control: c, Period: ps, Occurrences: ps.Occurrences, Evidence: evs, Warnings: ps.Warnings,
-		Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout), AsOf: when.Format(attest.DateLayout)}
-	d.Cells = cells(d.Occurrences, false)
-	if d.Occurrences == nil {
-		d.Occurrences = []period.Occurrence{}
-	}
-	if d.Evidence == nil {
-		d.Evidence = []attest.Evidence{}
-	}
-	if d.Warnings == nil {
-		d.Warnings = []string{}
-	}
-	return d, nil
+	return &controlDetail{v, cells(v.Occurrences, false)}, nil
 }
 
 func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
