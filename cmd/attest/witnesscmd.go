@@ -84,28 +84,6 @@ func (m *Main) dataPath() string {
 	return abs
 }
 
-// within reports whether path is dir or inside it, resolving the links of
-// whatever part of path exists.
-func within(path, dir string) bool {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
-	rest := ""
-	for p := abs; ; p = filepath.Dir(p) {
-		if real, err := filepath.EvalSymlinks(p); err == nil {
-			abs = filepath.Join(real, rest)
-			break
-		}
-		if filepath.Dir(p) == p {
-			break
-		}
-		rest = filepath.Join(filepath.Base(p), rest)
-	}
-	rel, err := filepath.Rel(dir, abs)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
 func (m *Main) witnessOptions() witness.Options {
 	return witness.Options{
 		HTTP:        &http.Client{Timeout: 10 * time.Second},
@@ -224,7 +202,7 @@ func (m *Main) witnessAdd() *cobra.Command {
 				return err
 			}
 			dataDir := m.dataPath()
-			if err := m.outsideData(path, kind, loc, dataDir); err != nil {
+			if err := witness.Outside(path, loc, dataDir); err != nil {
 				return err
 			}
 			// The witness gets the current checkpoint, signed here.
@@ -233,25 +211,12 @@ func (m *Main) witnessAdd() *cobra.Command {
 				if err != nil {
 					return witnessAdded{}, err
 				}
-				added, err := list.Add(dataDir, pub, loc)
-				if err != nil {
-					return witnessAdded{}, err
-				}
 				signed, err := d.checkpoint(ctx)
 				if err != nil {
 					return witnessAdded{}, err
 				}
-				w, err := witness.Open(ctx, loc, m.witnessOptions())
+				added, w, err := witness.Enlist(ctx, list, path, dataDir, pub, loc, signed, m.witnessOptions())
 				if err != nil {
-					return witnessAdded{}, err
-				}
-				if err := w.Send(ctx, signed); err != nil {
-					return witnessAdded{}, fmt.Errorf("the witness did not take the current checkpoint, so it was not added: %w", err)
-				}
-				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-					return witnessAdded{}, attest.Errorf(attest.EINVALID, "the witness list: %v", fileerr.Reason(err))
-				}
-				if err := atomicfile.Write(path, list.Marshal()); err != nil {
 					return witnessAdded{}, err
 				}
 				return witnessAdded{added, dataDir, kind, path, w.Name()}, nil
@@ -275,22 +240,6 @@ type witnessAdded struct {
 	Kind    string `json:"kind"`
 	List    string `json:"list"`
 	Witness string `json:"witness"`
-}
-
-// outsideData refuses a witness list, or a file witness, inside the data
-// directory: a restored directory would bring back its old copy.
-func (m *Main) outsideData(list, kind, loc, dataDir string) error {
-	if list == "" {
-		return &attest.Error{Code: attest.EINVALID, Message: "no place for the witness list",
-			Hint: "pass --witnesses FILE or set ATTEST_WITNESSES to a file outside the data directory"}
-	}
-	if within(list, dataDir) {
-		return attest.Errorf(attest.EINVALID, "the witness list %s is inside the data directory %s: a restored copy of the directory would roll it back; keep it elsewhere", list, dataDir)
-	}
-	if kind == witness.KindFile && within(strings.TrimPrefix(loc, "file:"), dataDir) {
-		return attest.Errorf(attest.EINVALID, "the witness %s is inside the data directory %s: it must be somewhere a restored copy of the directory cannot replace (best another volume)", loc, dataDir)
-	}
-	return nil
 }
 
 func (m *Main) witnessList() *cobra.Command {

@@ -35,7 +35,7 @@ import (
 const module = "github.com/attest-dev/attest"
 
 // features are the packages whose workflows are listed.
-var features = []string{"accessreview", "auth", "automation", "check", "dashboard", "deviation", "engagement", "evidence", "fieldwork", "gc", "integrity", "ledger", "people", "period", "policy", "population", "portal", "program", "readiness", "report", "trust", "workpapers"}
+var features = []string{"accessreview", "auth", "automation", "check", "dashboard", "deviation", "engagement", "evidence", "fieldwork", "gc", "integrity", "ledger", "people", "period", "policy", "population", "portal", "program", "readiness", "report", "trust", "witness", "workpapers"}
 
 // adapters are the packages whose calls are counted, each a column; the
 // last column gathers the calls from every other package of the module
