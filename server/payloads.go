@@ -282,10 +282,6 @@ func (p *checklistsDuePayload) validate() error {
 // JobKinds are the kinds of job a server runs, sorted.
 func JobKinds() []string { return jobKinds() }
 
-// ValidPayload checks a job's payload against its kind before the job is
-// queued (attest job enqueue) or scheduled (LoadSchedule).
-func ValidPayload(kind string, raw json.RawMessage) error { return validPayload(kind, raw) }
-
 // Enqueue adds a job of a kind the server runs, with a payload it takes
 // and 1 to 100 attempts, or answers the job
 // already queued under the same key: attest job enqueue and the demo.
