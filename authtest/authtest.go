@@ -382,6 +382,39 @@ var engagementCases = []Case{
 		}
 		return err
 	}},
+	// A request shows the evidence linked to it only as far as the
+	// reader's scope goes: e2's auditor reads e2's request but not e1's
+	// CX-01 evidence linked to it; e1's auditor does not read e2's request.
+	{"see e1's CX-01 evidence linked to an e2 request", append(staff, attest.RoleViewer), func(ctx context.Context, w *World, a *attest.User) error {
+		ev, err := w.evidenceFor(ctx, "CX-01")
+		if err != nil {
+			return err
+		}
+		q, err := w.Store.SaveRequest(ctx, w.ch(), attest.Request{EngagementID: "e2", ControlID: "AX-01", Text: w.reason(), Items: []string{}, Status: "open", Evidence: []int64{ev.ID}})
+		if err != nil {
+			return err
+		}
+		sc, err := w.Env.Policy.Scope(ctx, a)
+		if err == nil {
+			err = sc.Check()
+		}
+		if err == nil {
+			err = sc.Engagement("e2")
+		}
+		if err != nil {
+			return err
+		}
+		d, err := fieldwork.ReadRequest(ctx, w.Store, sc, q, "2026-11-01")
+		if err != nil {
+			return err
+		}
+		for _, x := range d.Evidence {
+			if x.ID == ev.ID {
+				return nil
+			}
+		}
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "the request's page leaves CX-01's evidence out"}
+	}},
 	{"export all the evidence", management, func(ctx context.Context, w *World, a *attest.User) error {
 		// The signer is asked only once every check has passed; it
 		// refuses, so nothing is written.
