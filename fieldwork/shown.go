@@ -193,6 +193,9 @@ func Tests(ctx context.Context, s TestsStore, actor *attest.User, engagementID, 
 	}
 	for _, t := range ts {
 		v := Tested{Test: t, Responses: byTest[t.ID]}
+		if v.Responses == nil {
+			v.Responses = []attest.Response{}
+		}
 		if t.Internal {
 			internal = append(internal, v)
 			continue

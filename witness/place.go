@@ -53,10 +53,11 @@ func within(path, dir string) bool {
 
 // Enlist adds the witness at location to the list of dataDir's witnesses
 // (its ledger verified by publicKey), kept at listPath outside the data
-// directory: the witness must first take the current checkpoint, signed,
-// or it is not added; then the list is written whole. It answers whether
+// directory: once the list takes it, sign is asked for the current
+// checkpoint, which the witness must take or it is not added; then the
+// list is written whole. A refusal before that signs nothing. It answers whether
 // the witness is new and the witness as opened.
-func Enlist(ctx context.Context, c *Config, listPath, dataDir, publicKey, location string, signed []byte, opt Options) (bool, Witness, error) {
+func Enlist(ctx context.Context, c *Config, listPath, dataDir, publicKey, location string, sign func(context.Context) ([]byte, error), opt Options) (bool, Witness, error) {
 	if err := Outside(listPath, location, dataDir); err != nil {
 		return false, nil, err
 	}
@@ -65,6 +66,10 @@ func Enlist(ctx context.Context, c *Config, listPath, dataDir, publicKey, locati
 		return false, nil, err
 	}
 	w, err := Open(ctx, location, opt)
+	if err != nil {
+		return false, nil, err
+	}
+	signed, err := sign(ctx)
 	if err != nil {
 		return false, nil, err
 	}

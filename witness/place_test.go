@@ -35,7 +35,7 @@ func TestEnlist(t *testing.T) {
 		{list, "file:" + filepath.Join(link, "w"), "the witness file:"},
 		{"", "file:" + filepath.Join(elsewhere, "w"), "no place for the witness list"},
 	} {
-		_, _, err := witness.Enlist(ctx, &witness.Config{}, c.list, data, s.pub, c.loc, s.sign(3), witness.Options{})
+		_, _, err := witness.Enlist(ctx, &witness.Config{}, c.list, data, s.pub, c.loc, signs(s.sign(3)), witness.Options{})
 		if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s, %s: %v", c.list, c.loc, err)
 		}
@@ -43,9 +43,20 @@ func TestEnlist(t *testing.T) {
 	if _, err := os.Stat(list); !os.IsNotExist(err) {
 		t.Fatalf("a refused witness wrote the list: %v", err)
 	}
+	// The list refuses a second ledger key for the data directory before
+	// anything is signed.
+	other := newSigner(t, "attest-0000bbbb")
+	held := &witness.Config{}
+	if _, err := held.Add(data, s.pub, "file:"+filepath.Join(elsewhere, "x")); err != nil {
+		t.Fatal(err)
+	}
+	asked := false
+	if _, _, err := witness.Enlist(ctx, held, list, data, other.pub, "file:"+filepath.Join(elsewhere, "y"), func(context.Context) ([]byte, error) { asked = true; return other.sign(1), nil }, witness.Options{}); err == nil || asked {
+		t.Errorf("another key: %v, signed %v", err, asked)
+	}
 	loc := "file:" + filepath.Join(elsewhere, "w")
 	c := &witness.Config{}
-	added, w, err := witness.Enlist(ctx, c, list, data, s.pub, loc, s.sign(3), witness.Options{})
+	added, w, err := witness.Enlist(ctx, c, list, data, s.pub, loc, signs(s.sign(3)), witness.Options{})
 	if err != nil || !added || w == nil {
 		t.Fatalf("enlist: %v, %v", added, err)
 	}
@@ -56,7 +67,12 @@ func TestEnlist(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), filepath.Join(elsewhere, "w")) {
 		t.Errorf("the list: %s, %v", b, err)
 	}
-	if added, _, err := witness.Enlist(ctx, c, list, data, s.pub, loc, s.sign(4), witness.Options{}); err != nil || added {
+	if added, _, err := witness.Enlist(ctx, c, list, data, s.pub, loc, signs(s.sign(4)), witness.Options{}); err != nil || added {
 		t.Errorf("again: added %v, %v", added, err)
 	}
+}
+
+// signs answers a checkpoint signed already.
+func signs(b []byte) func(context.Context) ([]byte, error) {
+	return func(context.Context) ([]byte, error) { return b, nil }
 }

@@ -57,7 +57,7 @@ func TestAuditorKeyCommands(t *testing.T) {
 		t.Fatalf("verify %v", v)
 	}
 	// The test lists and show say whether each test's statement verifies.
-	if l := decode[[]map[string]any](t, mustRun(t, dir, "test", "list", "--json")); len(l) != 1 || l[0]["signature"] != "verified" {
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "test", "list", "--json")); len(l) != 1 || l[0]["signature"] != "verified" || l[0]["responses"] == nil {
 		t.Errorf("test list: %v", l)
 	}
 	if out := mustRun(t, dir, append([]string{"auditor", "verify"}, key...)...); !strings.Contains(out, "3 found as you signed them") {

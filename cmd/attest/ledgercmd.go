@@ -129,6 +129,9 @@ func (m *Main) ledgerProve() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if strings.TrimSpace(pub) == "" {
+					return attest.Errorf(attest.EINVALID, "the ledger's public key is empty: the checkpoint cannot be checked")
+				}
 				p, cp, err := ledger.ProveEntry(ctx, d.db, signed, pub, entry, oldSize, nil, "")
 				if err != nil {
 					return err

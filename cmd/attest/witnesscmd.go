@@ -211,11 +211,7 @@ func (m *Main) witnessAdd() *cobra.Command {
 				if err != nil {
 					return witnessAdded{}, err
 				}
-				signed, err := d.checkpoint(ctx)
-				if err != nil {
-					return witnessAdded{}, err
-				}
-				added, w, err := witness.Enlist(ctx, list, path, dataDir, pub, loc, signed, m.witnessOptions())
+				added, w, err := witness.Enlist(ctx, list, path, dataDir, pub, loc, d.checkpoint, m.witnessOptions())
 				if err != nil {
 					return witnessAdded{}, err
 				}
