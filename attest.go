@@ -156,3 +156,12 @@ func CategoryOf(criterionID string) string {
 	}
 	return ""
 }
+
+// OrEmpty is l, or an empty list when l is nil: JSON answers print [] for
+// a list with nothing in it, never null.
+func OrEmpty[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}

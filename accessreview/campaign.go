@@ -127,7 +127,7 @@ func itemsOf(accts []Account, roster Roster, today string) ([]attest.ReviewItem,
 		}
 		seen[a.Account] = true
 		it := attest.ReviewItem{Seq: i + 1, Account: a.Account, Person: a.Person, Name: a.Name,
-			Roles: orEmpty(a.Roles), Entitlements: orEmpty(a.Entitlements), Privileged: a.Privileged, Flags: []string{}}
+			Roles: attest.OrEmpty(a.Roles), Entitlements: attest.OrEmpty(a.Entitlements), Privileged: a.Privileged, Flags: []string{}}
 		if roster != nil {
 			p, ok := roster[a.Person]
 			switch {
@@ -146,11 +146,4 @@ func itemsOf(accts []Account, roster Roster, today string) ([]attest.ReviewItem,
 		items[i] = it
 	}
 	return items, nil
-}
-
-func orEmpty(xs []string) []string {
-	if xs == nil {
-		return []string{}
-	}
-	return xs
 }

@@ -210,12 +210,5 @@ func ReadControl(ctx context.Context, s ControlStore, sc evidence.Scope, engID, 
 	}
 	slices.Reverse(evs)
 	return &ControlView{Engagement: e, Control: c, Period: ps, Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout), AsOf: when.Format(attest.DateLayout),
-		Occurrences: orNone(ps.Occurrences), Evidence: orNone(evs), Warnings: orNone(ps.Warnings)}, nil
-}
-
-func orNone[T any](l []T) []T {
-	if l == nil {
-		return []T{}
-	}
-	return l
+		Occurrences: attest.OrEmpty(ps.Occurrences), Evidence: attest.OrEmpty(evs), Warnings: attest.OrEmpty(ps.Warnings)}, nil
 }

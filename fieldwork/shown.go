@@ -192,10 +192,7 @@ func Tests(ctx context.Context, s TestsStore, actor *attest.User, engagementID, 
 		return nil, nil, err
 	}
 	for _, t := range ts {
-		v := Tested{Test: t, Responses: byTest[t.ID]}
-		if v.Responses == nil {
-			v.Responses = []attest.Response{}
-		}
+		v := Tested{Test: t, Responses: attest.OrEmpty(byTest[t.ID])}
 		if t.Internal {
 			internal = append(internal, v)
 			continue
@@ -221,7 +218,7 @@ func ReadTest(ctx context.Context, s interface {
 	if err != nil {
 		return nil, err
 	}
-	v := &Tested{Test: *t, Responses: rs}
+	v := &Tested{Test: *t, Responses: attest.OrEmpty(rs)}
 	if !t.Internal {
 		audit, err := Check(ctx, s, t.EngagementID)
 		if err != nil {

@@ -186,16 +186,8 @@ func CheckDescription(ctx context.Context, s interface {
 	if err != nil {
 		return nil, err
 	}
-	return &DescriptionCheck{Engagement: e.ID, Gaps: orNone(desc.Check(e, attest.ControlIDs(ctls))), MissingCSOCs: orNone(desc.MissingCSOCs(cat, e)),
-		ThirdParties: orNone(desc.ThirdPartyRoles())}, nil
-}
-
-// orNone is l, or an empty list for JSON's sake.
-func orNone[T any](l []T) []T {
-	if l == nil {
-		return []T{}
-	}
-	return l
+	return &DescriptionCheck{Engagement: e.ID, Gaps: attest.OrEmpty(desc.Check(e, attest.ControlIDs(ctls))), MissingCSOCs: attest.OrEmpty(desc.MissingCSOCs(cat, e)),
+		ThirdParties: attest.OrEmpty(desc.ThirdPartyRoles())}, nil
 }
 
 // mayDescribe: the description is management's to write.

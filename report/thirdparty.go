@@ -73,7 +73,7 @@ const (
 func (d *Description) ThirdPartyRoles() []ThirdParty {
 	var out []ThirdParty
 	add := func(v Vendor, role string) {
-		out = append(out, ThirdParty{Name: v.Name, Services: v.Services, ServiceTypes: orEmpty(v.ServiceTypes), Role: role})
+		out = append(out, ThirdParty{Name: v.Name, Services: v.Services, ServiceTypes: attest.OrEmpty(v.ServiceTypes), Role: role})
 	}
 	for _, v := range d.Subservice.Items {
 		add(v, RoleSubservice)
@@ -89,13 +89,6 @@ func (d *Description) ThirdPartyRoles() []ThirdParty {
 		}
 	}
 	return out
-}
-
-func orEmpty(l []string) []string {
-	if l == nil {
-		return []string{}
-	}
-	return l
 }
 
 // Suggestion is a suggested CSOC, as the check lists it.
@@ -149,7 +142,7 @@ func (d *Description) MissingCSOCs(cat *catalog.Catalog, e *attest.Engagement) [
 				done[x.Topic] = true
 			}
 		}
-		m := MissingCSOCs{Organization: v.Name, ServiceTypes: orEmpty(v.ServiceTypes)}
+		m := MissingCSOCs{Organization: v.Name, ServiceTypes: attest.OrEmpty(v.ServiceTypes)}
 		for _, s := range Suggested(cat, e, v) {
 			if !done[s.Topic] {
 				m.Missing = append(m.Missing, s)

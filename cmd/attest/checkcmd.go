@@ -73,7 +73,7 @@ func (m *Main) checkList() *cobra.Command {
 			if err != nil {
 				return flagNamed(err)
 			}
-			return show(m, checksListed{s.Checks, orEmpty(s.Errors)}, m.printChecks)
+			return show(m, checksListed{s.Checks, attest.OrEmpty(s.Errors)}, m.printChecks)
 		},
 	}
 	c.Flags().StringVar(&f.dir, "checks", "", "also load the organization's own checks from this folder")
@@ -125,13 +125,6 @@ thresholds in force, and to run the same policies in another Rego engine
 	return c
 }
 
-func orEmpty[T any](l []T) []T {
-	if l == nil {
-		return []T{}
-	}
-	return l
-}
-
 func (m *Main) checkTest() *cobra.Command {
 	var f checkFlags
 	c := &cobra.Command{
@@ -153,7 +146,7 @@ func (m *Main) checkTest() *cobra.Command {
 					failed++
 				}
 			}
-			return findings(m, checksTested{failed, orEmpty(s.Errors), orEmpty(results)}, func(v checksTested) error {
+			return findings(m, checksTested{failed, attest.OrEmpty(s.Errors), attest.OrEmpty(results)}, func(v checksTested) error {
 				for _, r := range v.Tests {
 					if !r.Pass {
 						m.printf("FAIL %s %s (%s:%d): %s\n", r.Check, r.Test, r.File, r.Line, r.Error)

@@ -75,7 +75,7 @@ func (m *Main) collect(ctx context.Context, source, from, config, label string) 
 		}
 		var l []item
 		for _, s := range out {
-			l = append(l, item{s.Source, s.Evidence, s.Complete, s.Counts, orEmpty(s.Problems)})
+			l = append(l, item{s.Source, s.Evidence, s.Complete, s.Counts, attest.OrEmpty(s.Problems)})
 		}
 		m.printJSON(map[string]any{"collections": l})
 	} else {

@@ -109,7 +109,7 @@ version that changes nothing is not saved again. Exit status: 0 when saved
 					}
 				}
 				if m.cfg.json {
-					return m.printJSON(map[string]any{"document": out.Document, "changes": orEmpty(out.Changes), "gaps": out.Gaps, "dry_run": dryRun})
+					return m.printJSON(map[string]any{"document": out.Document, "changes": attest.OrEmpty(out.Changes), "gaps": out.Gaps, "dry_run": dryRun})
 				}
 				switch {
 				case len(out.Changes) == 0:

@@ -59,7 +59,7 @@ func (m *Main) deviationsList() *cobra.Command {
 						keep = append(keep, x)
 					}
 				}
-				r.Deviations = orEmpty(keep)
+				r.Deviations = attest.OrEmpty(keep)
 			}
 			return r, nil
 		}), m.printRegister),

@@ -167,7 +167,7 @@ func (m *Main) reportBuild() *cobra.Command {
 					return rerr
 				}
 				in := b.in
-				v := reportBuilt{orEmpty(b.gaps), in.Engagement.ID, orEmpty(b.files), in.Kind, b.doc.Lint, b.pages, in.Type}
+				v := reportBuilt{attest.OrEmpty(b.gaps), in.Engagement.ID, attest.OrEmpty(b.files), in.Kind, b.doc.Lint, b.pages, in.Type}
 				return partly(m, v, func(v reportBuilt) error {
 					m.printWritten(v.Files)
 					m.printLint(v.Lint, v.Gaps)
@@ -305,7 +305,7 @@ func (m *Main) draftLetter(ctx context.Context, f reportFlags, slug string, fn f
 
 func (m *Main) renderLetter(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags, warnings []string) error {
 	files, _, err := m.render(ctx, d, e, doc, slug, f)
-	return partly(m, letterRendered{doc.Kind, e.ID, orEmpty(files), orEmpty(warnings)}, func(v letterRendered) error {
+	return partly(m, letterRendered{doc.Kind, e.ID, attest.OrEmpty(files), attest.OrEmpty(warnings)}, func(v letterRendered) error {
 		m.printWritten(v.Files)
 		return nil
 	}, err)

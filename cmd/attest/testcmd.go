@@ -176,7 +176,7 @@ func (m *Main) testList() *cobra.Command {
 			if onlyInternal {
 				auditors = internal
 			}
-			return orEmpty(auditors), err
+			return attest.OrEmpty(auditors), err
 		}, func(out []fieldwork.Tested) error {
 			return rows(m.Stdout, "ID\tCONTROL\tPROCEDURES\tITEMS\tBY\tSIGNED\tRESULT", out, func(t fieldwork.Tested) []any {
 				return []any{t.ID, t.ControlID, strings.Join(t.Procedures, ", "), len(t.Items), t.TestedBy, cmp.Or(t.Signature, "-"), t.Wording}
@@ -200,7 +200,7 @@ func (m *Main) testShow() *cobra.Command {
 				if err != nil {
 					return testShown{}, err
 				}
-				return testShown{orEmpty(t.Responses), t.Signature, &t.Test}, nil
+				return testShown{t.Responses, t.Signature, &t.Test}, nil
 			}, m.printTest)
 		}),
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/spf13/cobra"
 )
@@ -45,7 +46,7 @@ func (m *Main) linkNames(cmd *cobra.Command, dryRun bool) error {
 				return err
 			}
 		}
-		linked, left = orEmpty(linked), orEmpty(left)
+		linked, left = attest.OrEmpty(linked), attest.OrEmpty(left)
 		key := "linked"
 		if dryRun {
 			key = "linkable"

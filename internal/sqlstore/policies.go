@@ -51,7 +51,7 @@ func (s *Store) RecordPolicy(ctx context.Context, ch attest.Change, typ string, 
 	}
 	p := c.Policy
 	p.Entry = n
-	approvers, _ := json.Marshal(orEmptyIDs(p.Approvers))
+	approvers, _ := json.Marshal(attest.OrEmpty(p.Approvers))
 	if prev == -1 {
 		_, err = tx.ExecContext(ctx, `INSERT INTO policies (id, template, title, owner_role, owner, review, approvers, controls, criteria, status, version, published, published_at, created_at, updated_at, entry)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -85,13 +85,6 @@ func (s *Store) RecordPolicy(ctx context.Context, ch attest.Change, typ string, 
 	return out, tx.Commit()
 }
 
-func orEmptyIDs(v []int64) []int64 {
-	if v == nil {
-		return []int64{}
-	}
-	return v
-}
-
 const policyColumns = `id, template, title, owner_role, owner, review, approvers, controls, criteria, status, version, published, published_at, created_at, updated_at, entry`
 
 func scanPolicy(sc interface{ Scan(...any) error }) (*attest.Policy, error) {
@@ -104,7 +97,7 @@ func scanPolicy(sc interface{ Scan(...any) error }) (*attest.Policy, error) {
 	if err := json.Unmarshal([]byte(approvers), &p.Approvers); err != nil {
 		return nil, fmt.Errorf("policy %s: approvers: %w", p.ID, err)
 	}
-	p.Approvers = orEmptyIDs(p.Approvers)
+	p.Approvers = attest.OrEmpty(p.Approvers)
 	var err error
 	if p.Controls, err = unlist(controls); err != nil {
 		return nil, err
