@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/attest-dev/attest"
@@ -101,4 +102,64 @@ func FuzzControlChange(f *testing.F) {
 			t.Fatalf("an accepted change leaves %+v", c)
 		}
 	})
+}
+
+// controlList is a fixed engagement's controls with the fixed accounts.
+type controlList struct {
+	people
+	ctls []attest.Control
+}
+
+func (l controlList) Controls(context.Context, string) ([]attest.Control, error) { return l.ctls, nil }
+
+// The owner filter finds controls by the owner's account, never by a
+// name that looks like it; an owner recorded by name only is found by
+// that name.
+func TestFindControlsByOwnerAccount(t *testing.T) {
+	ctls := storetest.Controls(5)
+	ctls[0].Owner, ctls[0].OwnerID = "Sam Adeyemi", 1
+	ctls[1].Owner, ctls[1].OwnerID = "sam adeyemi", 2 // another account, a look-alike name
+	ctls[2].Owner = "Hannah Cole"                     // no account yet
+	ctls[3].Owner, ctls[3].OwnerID = "Dana Ortiz", 3
+	ctls[3].Status = attest.Implemented
+	l := controlList{accounts, ctls}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		f    ControlFilter
+		want []string
+	}{
+		{ControlFilter{Owner: "Sam Adeyemi"}, []string{ctls[0].ID}},
+		{ControlFilter{Owner: "sam.a@example.com"}, []string{ctls[1].ID}},
+		{ControlFilter{Owner: "hannah cole"}, []string{ctls[2].ID}},
+		{ControlFilter{Owner: "-"}, []string{ctls[4].ID}},
+		{ControlFilter{Owner: "dana@example.com", Status: "implemented"}, []string{ctls[3].ID}},
+		{ControlFilter{Owner: "dana@example.com", Status: "not-started"}, nil},
+		{ControlFilter{Criterion: ctls[0].Criteria[0]}, nil},
+	} {
+		got, total, err := FindControls(ctx, l, "E", tc.f)
+		if err != nil || total != len(ctls) {
+			t.Fatalf("%+v: %v (total %d)", tc.f, err, total)
+		}
+		var ids []string
+		for _, c := range got {
+			ids = append(ids, c.ID)
+		}
+		if tc.want == nil && tc.f.Criterion != "" {
+			// Every control that carries the criterion, whoever owns it.
+			for _, c := range ctls {
+				if slices.Contains(c.Criteria, tc.f.Criterion) {
+					tc.want = append(tc.want, c.ID)
+				}
+			}
+		}
+		if !slices.Equal(ids, tc.want) {
+			t.Errorf("%+v: %v, want %v", tc.f, ids, tc.want)
+		}
+	}
+	if _, _, err := FindControls(ctx, l, "E", ControlFilter{Status: "done"}); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("an unknown status: %v", err)
+	}
+	if _, _, err := FindControls(ctx, l, "E", ControlFilter{Owner: "nobody@example.com"}); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("an unknown address: %v", err)
+	}
 }

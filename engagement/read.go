@@ -2,6 +2,8 @@ package engagement
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/attest-dev/attest"
 )
@@ -22,4 +24,62 @@ func List(ctx context.Context, s interface {
 		return nil, err
 	}
 	return sc.Engagements(engs), nil
+}
+
+// ControlFilter narrows an engagement's controls; empty fields match all.
+// Owner is an e-mail address or a name, resolved as OwnerAccount does: a
+// control matches when its owner account is that account, or, for an
+// owner recorded by name only (not yet linked), when the name is the
+// same. "-" is the controls without an owner.
+type ControlFilter struct {
+	Status    string
+	Owner     string
+	Criterion string
+	Objective string
+}
+
+// FindControls is the controls of engagement e that f keeps, and how many
+// the engagement has in all.
+func FindControls(ctx context.Context, s interface {
+	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
+	userLister
+}, e string, f ControlFilter) (found []attest.Control, total int, err error) {
+	ctls, err := s.Controls(ctx, e)
+	if err != nil {
+		return nil, 0, err
+	}
+	var st attest.Status
+	if f.Status != "" {
+		if st, err = attest.ParseStatus(f.Status); err != nil {
+			return nil, 0, err
+		}
+	}
+	owner := strings.TrimSpace(f.Owner)
+	var account *attest.User
+	if owner != "" && owner != "-" {
+		if account, err = OwnerAccount(ctx, s, owner); err != nil {
+			return nil, 0, err
+		}
+	}
+	owned := func(c attest.Control) bool {
+		switch {
+		case owner == "":
+			return true
+		case owner == "-":
+			return c.Owner == "" && c.OwnerID == 0
+		case account != nil:
+			return c.OwnerID == account.ID
+		}
+		return c.OwnerID == 0 && strings.EqualFold(c.Owner, owner)
+	}
+	crit, obj := strings.ToUpper(strings.TrimSpace(f.Criterion)), strings.ToUpper(strings.TrimSpace(f.Objective))
+	found = []attest.Control{}
+	for _, c := range ctls {
+		if (st == "" || c.Status == st) && owned(c) &&
+			(crit == "" || slices.Contains(c.Criteria, crit)) &&
+			(obj == "" || slices.Contains(c.Objectives, obj)) {
+			found = append(found, c)
+		}
+	}
+	return found, len(ctls), nil
 }

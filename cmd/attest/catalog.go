@@ -182,15 +182,6 @@ func (m *Main) printLibraryControl(c catalog.Control) {
 	m.printf("\n")
 }
 
-func has(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func dash(list []string) string {
 	if len(list) == 0 {
 		return "-"

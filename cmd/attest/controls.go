@@ -29,27 +29,9 @@ func (m *Main) controlsList() *cobra.Command {
 		Short: "List the engagement's controls",
 		Args:  cobra.NoArgs,
 		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Control, error) {
-			ctls, err := d.db.Controls(ctx, e.ID)
-			if err != nil {
-				return nil, err
-			}
-			var st attest.Status
-			if status != "" {
-				if st, err = attest.ParseStatus(status); err != nil {
-					return nil, err
-				}
-			}
-			total = len(ctls)
-			out := []attest.Control{}
-			for _, c := range ctls {
-				if (st == "" || c.Status == st) &&
-					(owner == "" || strings.EqualFold(c.Owner, owner) || (owner == "-" && c.Owner == "")) &&
-					(criterion == "" || has(c.Criteria, strings.ToUpper(criterion))) &&
-					(objective == "" || has(c.Objectives, strings.ToUpper(objective))) {
-					out = append(out, c)
-				}
-			}
-			return out, nil
+			out, n, err := engagement.FindControls(ctx, d.db, e.ID, engagement.ControlFilter{Status: status, Owner: owner, Criterion: criterion, Objective: objective})
+			total = n
+			return out, err
 		}, func(e *attest.Engagement, out []attest.Control) error {
 			if err := rows(m.Stdout, "ID\tSTATUS\tFREQUENCY\tOWNER\tMAPS TO\tTITLE", out, func(c attest.Control) []any {
 				return []any{c.ID, c.Status, c.Frequency, ownerWords(c), shortList(append(append([]string{}, c.Criteria...), c.Objectives...), 3), c.Title}
@@ -62,7 +44,7 @@ func (m *Main) controlsList() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&status, "status", "", "only this status: not-started, in-progress, implemented, not-applicable")
-	fl.StringVar(&owner, "owner", "", `only this owner ("-" for controls without one)`)
+	fl.StringVar(&owner, "owner", "", `only this owner: an e-mail address or a name ("-" for controls without one)`)
 	fl.StringVar(&criterion, "criterion", "", "only controls mapped to this criterion")
 	fl.StringVar(&objective, "objective", "", "only controls mapped to this objective")
 	return cmd
