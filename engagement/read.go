@@ -83,3 +83,33 @@ func FindControls(ctx context.Context, s interface {
 	}
 	return found, len(ctls), nil
 }
+
+// Summary is an engagement at a glance: its controls by status and the
+// criteria proposed as not relevant (JSON keys in alphabetical order, as
+// attest engagement show has always printed them).
+type Summary struct {
+	ByStatus   map[attest.Status]int `json:"by_status"`
+	Controls   int                   `json:"controls"`
+	Engagement *attest.Engagement    `json:"engagement"`
+	Exclusions []attest.Exclusion    `json:"exclusions"`
+}
+
+// Summarize is e's Summary.
+func Summarize(ctx context.Context, s interface {
+	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
+	Exclusions(ctx context.Context, engagementID string) ([]attest.Exclusion, error)
+}, e *attest.Engagement) (Summary, error) {
+	ctls, err := s.Controls(ctx, e.ID)
+	if err != nil {
+		return Summary{}, err
+	}
+	xs, err := s.Exclusions(ctx, e.ID)
+	if err != nil {
+		return Summary{}, err
+	}
+	by := map[attest.Status]int{}
+	for _, c := range ctls {
+		by[c.Status]++
+	}
+	return Summary{by, len(ctls), e, xs}, nil
+}

@@ -59,3 +59,26 @@ func TestList(t *testing.T) {
 		}
 	}
 }
+
+// Summarize counts the controls by their status in the store.
+func TestSummarize(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	ch := attest.Change{Actor: "test"}
+	ctls := storetest.Controls(3)
+	e := storetest.Engagement("e1")
+	if err := s.CreateEngagement(ctx, ch, e, ctls); err != nil {
+		t.Fatal(err)
+	}
+	st := attest.Implemented
+	if _, err := s.UpdateControl(ctx, ch, "e1", ctls[1].ID, attest.ControlUpdate{Status: &st}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := engagement.Summarize(ctx, s, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Controls != 3 || sum.ByStatus[attest.Implemented] != 1 || sum.ByStatus[ctls[0].Status] != 2 || len(sum.Exclusions) != 0 {
+		t.Errorf("summary %+v", sum)
+	}
+}

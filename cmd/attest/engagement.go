@@ -278,15 +278,6 @@ func (m *Main) engagementUse() *cobra.Command {
 	}
 }
 
-// engagementView is what engagement show prints (JSON keys in
-// alphabetical order, as they have always been printed).
-type engagementView struct {
-	ByStatus   map[attest.Status]int `json:"by_status"`
-	Controls   int                   `json:"controls"`
-	Engagement *attest.Engagement    `json:"engagement"`
-	Exclusions []attest.Exclusion    `json:"exclusions"`
-}
-
 func (m *Main) engagementShow() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show [ID]",
@@ -296,28 +287,14 @@ func (m *Main) engagementShow() *cobra.Command {
 			if len(args) == 1 {
 				m.cfg.engagement = args[0]
 			}
-			return readsIn(m, m.showEngagement, m.printEngagement)(cmd, args)
+			return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (engagement.Summary, error) {
+				return engagement.Summarize(ctx, d.db, e)
+			}, m.printEngagement)(cmd, args)
 		},
 	}
 }
 
-func (m *Main) showEngagement(ctx context.Context, d *data, e *attest.Engagement, _ []string) (engagementView, error) {
-	ctls, err := d.db.Controls(ctx, e.ID)
-	if err != nil {
-		return engagementView{}, err
-	}
-	xs, err := d.db.Exclusions(ctx, e.ID)
-	if err != nil {
-		return engagementView{}, err
-	}
-	byStatus := map[attest.Status]int{}
-	for _, c := range ctls {
-		byStatus[c.Status]++
-	}
-	return engagementView{byStatus, len(ctls), e, xs}, nil
-}
-
-func (m *Main) printEngagement(v engagementView) error {
+func (m *Main) printEngagement(v engagement.Summary) error {
 	e := v.Engagement
 	w := m.table()
 	fmt.Fprintf(w, "Engagement\t%s (%s)\nReport\t%s\nScope\t%s\nWhen\t%s\nExpected report date\t%s\nService auditor\t%s\n",
