@@ -1,6 +1,7 @@
 package people_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,4 +115,35 @@ func offboardingDue(t *testing.T, it attest.ChecklistItem, end string) (string, 
 	}
 	t.Fatalf("no step %s for role %s", it.Key, it.Role)
 	return "", nil
+}
+
+// SaveGiven changes only the fields given: the others, in_scope among
+// them, keep what the roster had; an end date given alone has the status
+// worked out again.
+func TestSaveGivenKeepsWhatIsNotGiven(t *testing.T) {
+	s := sqlitetest.Create(t)
+	opts := people.Options{Since: "2026-01-01"}
+	first, err := people.Save(ctx, s, change("2026-02-01"), nil, attest.Person{Email: "cy@example.com", Name: "Cy", Department: "Ops", Title: "SRE", Start: "2025-01-06", InScope: false}, opts)
+	if err != nil || !first.Added {
+		t.Fatalf("first save: %+v %v", first, err)
+	}
+	given := func(fields ...string) func(string) bool {
+		return func(f string) bool { return slices.Contains(fields, f) }
+	}
+	got, err := people.SaveGiven(ctx, s, change("2026-02-02"), nil, attest.Person{Email: "cy@example.com", Title: "Lead SRE", InScope: true}, given("title"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := got.Person; p.Name != "Cy" || p.Department != "Ops" || p.Title != "Lead SRE" || p.InScope || p.Start != "2025-01-06" {
+		t.Errorf("after a title change: %+v", p)
+	}
+	got, err = people.SaveGiven(ctx, s, change("2026-02-03"), nil, attest.Person{Email: "cy@example.com", End: "2026-02-02"}, given("end"), opts)
+	if err != nil || got.Person.Status != "terminated" || got.Person.Title != "Lead SRE" {
+		t.Errorf("after an end date: %+v %v", got.Person, err)
+	}
+	// A new person is the fields as given.
+	got, err = people.SaveGiven(ctx, s, change("2026-02-04"), nil, attest.Person{Email: "di@example.com", Name: "Di", InScope: true}, given("name"), opts)
+	if err != nil || !got.Added || !got.Person.InScope || got.Person.Name != "Di" {
+		t.Errorf("a new person: %+v %v", got, err)
+	}
 }

@@ -82,6 +82,36 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 
 // existing is the person p names: by ID when it has one (ENOTFOUND when
 // there is none), else by address (found false when no one has it).
+// SaveGiven is Save for a person entered field by field, as on a command
+// line: a person already on the roster (by p's address) keeps every field
+// given reports as not given (field names as in a roster's columns:
+// "employee_id", "in_scope"); an end date given without a status has the
+// status worked out again from it.
+func SaveGiven(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p attest.Person, given func(field string) bool, opts Options) (*Saved, error) {
+	was, found, err := existing(ctx, s, attest.Person{Email: p.Email})
+	if err != nil || !found {
+		if err == nil {
+			return Save(ctx, s, ch, actor, p, opts)
+		}
+		return nil, err
+	}
+	n := *was
+	for field, set := range map[string]func(){
+		"name": func() { n.Name = p.Name }, "kind": func() { n.Kind = p.Kind }, "status": func() { n.Status = p.Status },
+		"start": func() { n.Start = p.Start }, "end": func() { n.End = p.End }, "manager": func() { n.Manager = p.Manager },
+		"department": func() { n.Department = p.Department }, "title": func() { n.Title = p.Title }, "role": func() { n.Role = p.Role },
+		"employee_id": func() { n.EmployeeID = p.EmployeeID }, "in_scope": func() { n.InScope = p.InScope },
+	} {
+		if given(field) {
+			set()
+		}
+	}
+	if given("end") && !given("status") {
+		n.Status = "" // worked out again from the end date
+	}
+	return Save(ctx, s, ch, actor, n, opts)
+}
+
 func existing(ctx context.Context, s Store, p attest.Person) (*attest.Person, bool, error) {
 	if p.ID != 0 {
 		was, err := s.Person(ctx, p.ID)

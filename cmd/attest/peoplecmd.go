@@ -161,10 +161,9 @@ func (m *Main) peopleAdd() *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
-		if was, err := d.db.PersonByEmail(ctx, p.Email); err == nil {
-			p = keepUnset(c, *was, p)
-		}
-		return people.Save(ctx, d.db, m.change(), nil, p, opts)
+		return people.SaveGiven(ctx, d.db, m.change(), nil, p, func(field string) bool {
+			return c.Flags().Changed(strings.ReplaceAll(field, "_", "-"))
+		}, opts)
 	}, recorded, func(got *people.Saved) error {
 		if !recorded(got) {
 			m.printf("%s is already on the roster as given: nothing recorded.\n", got.Person.Email)
@@ -194,24 +193,6 @@ func (m *Main) peopleAdd() *cobra.Command {
 	cf.add(c)
 	c.MarkFlagRequired("email")
 	return c
-}
-
-// keepUnset is was with the fields the command line set taken from p.
-func keepUnset(cmd *cobra.Command, was, p attest.Person) attest.Person {
-	for flag, set := range map[string]func(){
-		"name": func() { was.Name = p.Name }, "kind": func() { was.Kind = p.Kind }, "status": func() { was.Status = p.Status },
-		"start": func() { was.Start = p.Start }, "end": func() { was.End = p.End }, "manager": func() { was.Manager = p.Manager },
-		"department": func() { was.Department = p.Department }, "title": func() { was.Title = p.Title }, "role": func() { was.Role = p.Role },
-		"employee-id": func() { was.EmployeeID = p.EmployeeID }, "in-scope": func() { was.InScope = p.InScope },
-	} {
-		if cmd.Flags().Changed(flag) {
-			set()
-		}
-	}
-	if cmd.Flags().Changed("end") && !cmd.Flags().Changed("status") {
-		was.Status = "" // worked out again from the end date
-	}
-	return was
 }
 
 func (m *Main) peopleList() *cobra.Command {
