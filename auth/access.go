@@ -42,6 +42,23 @@ func Grace(ctx context.Context, s interface {
 	return ParseGrace(v)
 }
 
+// PolicyAt is the access policy at now: with the grace period a server
+// was configured with (nil: none), else the store's setting, else
+// DefaultGrace.
+func PolicyAt(ctx context.Context, s interface {
+	Directory
+	Setting(ctx context.Context, key string) (string, error)
+}, configured *time.Duration, now time.Time) (Policy, error) {
+	if configured != nil {
+		return Policy{Dir: s, Grace: *configured, Now: now}, nil
+	}
+	grace, err := Grace(ctx, s)
+	if err != nil {
+		return Policy{}, err
+	}
+	return Policy{Dir: s, Grace: grace, Now: now}, nil
+}
+
 // ParseGrace reads a grace period: a Go duration (720h) or whole days (30d).
 func ParseGrace(v string) (time.Duration, error) {
 	v = strings.TrimSpace(v)

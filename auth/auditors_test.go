@@ -142,3 +142,30 @@ func TestAddAuditorFirm(t *testing.T) {
 		t.Errorf("no such engagement: %v", err)
 	}
 }
+
+// PolicyAt: the configured grace period wins, else the store's setting,
+// else the default; a setting that does not read is an error, not a guess.
+func TestPolicyAt(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	week := 7 * 24 * time.Hour
+	if p, err := auth.PolicyAt(ctx, s, nil, now); err != nil || p.Grace != auth.DefaultGrace || !p.Now.Equal(now) {
+		t.Errorf("no setting: %+v %v", p, err)
+	}
+	if err := s.SetSetting(ctx, auth.GraceSetting, "10d"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := auth.PolicyAt(ctx, s, nil, now); err != nil || p.Grace != 10*24*time.Hour {
+		t.Errorf("the setting: %+v %v", p, err)
+	}
+	if p, err := auth.PolicyAt(ctx, s, &week, now); err != nil || p.Grace != week {
+		t.Errorf("configured: %+v %v", p, err)
+	}
+	if err := s.SetSetting(ctx, auth.GraceSetting, "soon"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.PolicyAt(ctx, s, nil, now); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("an unreadable setting: %v", err)
+	}
+}

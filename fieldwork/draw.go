@@ -16,6 +16,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
@@ -50,6 +51,17 @@ type Env struct {
 	Store  Store
 	Blobs  Blobs
 	Policy auth.Policy
+}
+
+// NewEnv is the environment at now, with the access policy of auth.PolicyAt
+// (configured: the server's grace period, nil for none). b may be nil: no
+// population files at hand.
+func NewEnv(ctx context.Context, s Store, b Blobs, configured *time.Duration, now time.Time) (Env, error) {
+	p, err := auth.PolicyAt(ctx, s, configured, now)
+	if err != nil {
+		return Env{}, err
+	}
+	return Env{Store: s, Blobs: b, Policy: p}, nil
 }
 
 // RequireAuditor refuses anyone but a named auditor of e, by account,

@@ -248,15 +248,11 @@ func (s *Server) draw(w http.ResponseWriter, r *http.Request, u *attest.User) er
 
 // fieldwork is the environment of the auditor's workflows now.
 func (s *Server) fieldwork(ctx context.Context) (fieldwork.Env, error) {
-	p, err := s.policy(ctx)
-	if err != nil {
-		return fieldwork.Env{}, err
-	}
-	env := fieldwork.Env{Store: s.cfg.Store, Policy: p}
+	var b fieldwork.Blobs
 	if s.cfg.Blobs != nil {
-		env.Blobs = s.cfg.Blobs
+		b = s.cfg.Blobs
 	}
-	return env, nil
+	return fieldwork.NewEnv(ctx, s.cfg.Store, b, s.cfg.AuditorGrace, s.cfg.Now())
 }
 
 // signing is the engagement whose pages load the auditor's signing script:

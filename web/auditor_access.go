@@ -21,11 +21,7 @@ func (s *Server) grace(ctx context.Context) (time.Duration, error) {
 
 // policy is the access policy now, with the configured grace period.
 func (s *Server) policy(ctx context.Context) (auth.Policy, error) {
-	grace, err := s.grace(ctx)
-	if err != nil {
-		return auth.Policy{}, err
-	}
-	return auth.Policy{Dir: s.cfg.Store, Grace: grace, Now: s.cfg.Now()}, nil
+	return auth.PolicyAt(ctx, s.cfg.Store, s.cfg.AuditorGrace, s.cfg.Now())
 }
 
 type scopeKey struct{}

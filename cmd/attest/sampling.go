@@ -111,11 +111,7 @@ type auditorAdded struct {
 // fieldworkEnv is the environment of the auditor's workflows on a data
 // directory: the store, the blobs and the access policy of now.
 func (m *Main) fieldworkEnv(ctx context.Context, d *data) (fieldwork.Env, error) {
-	grace, err := auth.Grace(ctx, d.db)
-	if err != nil {
-		return fieldwork.Env{}, err
-	}
-	return fieldwork.Env{Store: d.db, Blobs: d.blobs, Policy: auth.Policy{Dir: d.db, Grace: grace, Now: m.Now()}}, nil
+	return fieldwork.NewEnv(ctx, d.db, d.blobs, nil, m.Now())
 }
 
 // fieldwork is the environment of the auditor's workflows on a data
