@@ -12,6 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/check"
 	"github.com/spf13/cobra"
 )
@@ -283,17 +284,26 @@ func (m *Main) reviewSignoff() *cobra.Command {
 }
 
 // campaigns is the list of access reviews as --json prints it.
+// campaigns is what review status answers for every review: the
+// campaigns as they have always been printed (oldest first), and each
+// one's status as of now (newest first, as the web's list).
 type campaigns struct {
-	Campaigns []attest.Campaign `json:"campaigns"`
+	Campaigns []attest.Campaign     `json:"campaigns"`
+	Reviews   []accessreview.Status `json:"reviews"`
 }
 
 func (m *Main) reviewStatus() *cobra.Command {
 	all := reads(m, func(ctx context.Context, d *data, args []string) (campaigns, error) {
-		cs, err := d.db.Campaigns(ctx)
-		return campaigns{Campaigns: cs}, err
+		l, err := accessreview.List(ctx, d.db, nil, auth.Everything, m.Now())
+		out := campaigns{Campaigns: []attest.Campaign{}, Reviews: l}
+		for i := len(l) - 1; i >= 0; i-- {
+			out.Campaigns = append(out.Campaigns, l[i].Campaign)
+		}
+		return out, err
 	}, func(l campaigns) error {
-		return rows(m.Stdout, "ID\tSYSTEM\tACCOUNTS\tDUE\tSTATUS\tLISTING", l.Campaigns, func(c attest.Campaign) []any {
-			return []any{c.ID, c.System, c.Accounts, c.Due, c.Status, c.Listing.Source}
+		return rows(m.Stdout, "ID\tSYSTEM\tACCOUNTS\tDECIDED\tDUE\tSTATUS\tLISTING", l.Reviews, func(st accessreview.Status) []any {
+			c := st.Campaign
+			return []any{c.ID, c.System, c.Accounts, st.Decided, c.Due + map[bool]string{true: " (OVERDUE)"}[st.Overdue], c.Status, c.Listing.Source}
 		})
 	})
 	one := reads(m, numbered(campaignArg, func(ctx context.Context, d *data, id int64) (*accessreview.Status, error) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
 	"github.com/xuri/excelize/v2"
 )
@@ -63,6 +64,17 @@ func TestReviewCommand(t *testing.T) {
 	st := decode[accessreview.Status](t, mustRun(t, dir, "review", "status", "1", "--json"))
 	if st.Decided != 3 || st.Open != 1 || st.Flagged != 2 || len(st.Blockers) != 1 {
 		t.Errorf("status %+v", st)
+	}
+	// Every review: the campaigns as printed before, with their status.
+	l := decode[struct {
+		Campaigns []attest.Campaign
+		Reviews   []accessreview.Status
+	}](t, mustRun(t, dir, "review", "status", "--json"))
+	if len(l.Campaigns) != 1 || l.Campaigns[0].System != "GitHub" || len(l.Reviews) != 1 || l.Reviews[0].Decided != 3 {
+		t.Errorf("review status: %+v", l)
+	}
+	if out := mustRun(t, dir, "review", "status"); !strings.Contains(out, "DECIDED") || !strings.Contains(out, "GitHub") {
+		t.Errorf("review status:\n%s", out)
 	}
 	if r := run(t, dir, "", "review", "complete", "1", "--control", "AC-06"); r.code == 0 || !strings.Contains(r.stderr, "1 revokes are not yet shown done") {
 		t.Errorf("completed with an open revoke: exit %d %s", r.code, r.stderr)
