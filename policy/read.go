@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -167,7 +168,12 @@ func Read(ctx context.Context, s Store, actor *attest.User, sc Scope, id string,
 			continue
 		}
 		u, err := s.User(ctx, id)
-		if err != nil {
+		switch {
+		case attest.ErrorCode(err) == attest.ENOTFOUND:
+			// The policy still reads; the missing account is named as such.
+			v.Names[id] = fmt.Sprintf("account %d (not found)", id)
+			continue
+		case err != nil:
 			return nil, err
 		}
 		v.Names[id], v.Emails[id] = u.Name, u.Email

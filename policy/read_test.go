@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -117,6 +118,24 @@ func TestReadByRole(t *testing.T) {
 	mustCode(t, err, attest.EFORBIDDEN)
 	_, err = policy.Read(ctx, s, employee, nil, "access-control", now)
 	mustCode(t, err, attest.EFORBIDDEN)
+	// An owner account the store no longer finds does not hide the policy.
+	v, err := policy.Read(ctx, lost{s, owner.ID}, owner, nil, "access-control", now)
+	if err != nil || !strings.Contains(v.OwnerName, "not found") {
+		t.Errorf("a lost owner account: %+v %v", v, err)
+	}
+}
+
+// lost is a store that no longer finds one account.
+type lost struct {
+	policy.Store
+	id int64
+}
+
+func (l lost) User(ctx context.Context, id int64) (*attest.User, error) {
+	if id == l.id {
+		return nil, &attest.Error{Code: attest.ENOTFOUND, Message: "no such user"}
+	}
+	return l.Store.User(ctx, id)
 }
 
 // TestBodyHTMLEscapes: the page embeds a policy's text as HTML, so every
