@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/attest-dev/attest"
@@ -118,4 +119,42 @@ func ReadRun(blobs blob.Store, ev *attest.Evidence) (*Run, error) {
 	}
 	run.Evidence = &ev.ID
 	return &run, nil
+}
+
+// Failure is a check that failed in a run, with the controls it bears on
+// that the reader keeps.
+type Failure struct {
+	*Result
+	// Controls are the result's controls kept, sorted.
+	Controls []string
+}
+
+// Day is the run's date (YYYY-MM-DD).
+func (r *Run) Day() string { return r.RunAt[:min(10, len(r.RunAt))] }
+
+// Failures are the run's failed checks, each with the controls keep
+// keeps (nil keeps every one); a check left with none is left out. A nil
+// run has none.
+func (r *Run) Failures(keep func(control string) bool) []Failure {
+	if r == nil {
+		return nil
+	}
+	var out []Failure
+	for i := range r.Results {
+		res := &r.Results[i]
+		if res.Status != StatusFail {
+			continue
+		}
+		var ctls []string
+		for _, c := range res.Controls {
+			if keep == nil || keep(c) {
+				ctls = append(ctls, c)
+			}
+		}
+		if len(ctls) > 0 {
+			slices.Sort(ctls)
+			out = append(out, Failure{res, ctls})
+		}
+	}
+	return out
 }

@@ -141,25 +141,12 @@ func Engagement(ctx context.Context, s Store, bs blob.Store, e *attest.Engagemen
 // naming only those controls.
 func failing(run *check.Run, applies map[string]bool) []FailingCheck {
 	out := []FailingCheck{}
-	if run == nil {
-		return out
-	}
-	for _, r := range run.Results {
-		if r.Status != check.StatusFail {
-			continue
-		}
-		f := FailingCheck{Check: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: run.RunAt}
+	for _, f := range run.Failures(func(c string) bool { return applies[c] }) {
+		fc := FailingCheck{Check: f.Check, Title: f.Title, Severity: f.Severity, Failing: len(f.Failing), RunAt: run.RunAt, Controls: f.Controls}
 		if run.Evidence != nil {
-			f.Evidence = *run.Evidence
+			fc.Evidence = *run.Evidence
 		}
-		for _, c := range r.Controls {
-			if applies[c] {
-				f.Controls = append(f.Controls, c)
-			}
-		}
-		if len(f.Controls) > 0 {
-			out = append(out, f)
-		}
+		out = append(out, fc)
 	}
 	return out
 }

@@ -197,7 +197,7 @@ func Checks(run *check.Run) Source {
 		if run == nil {
 			return nil, nil
 		}
-		day := run.RunAt[:min(10, len(run.RunAt))]
+		day := run.Day()
 		if !q.Span.Holds(day) {
 			return nil, nil
 		}
@@ -208,23 +208,10 @@ func Checks(run *check.Run) Source {
 			}
 		}
 		var out []Deviation
-		for _, r := range run.Results {
-			if r.Status != check.StatusFail {
-				continue
-			}
-			var ctls []string
-			for _, c := range r.Controls {
-				if mine[c] {
-					ctls = append(ctls, c)
-				}
-			}
-			if len(ctls) == 0 {
-				continue
-			}
-			slices.Sort(ctls)
-			out = append(out, Deviation{ID: FailingCheck + ":" + r.Check + ":" + day, Kind: FailingCheck, Control: ctls[0], Controls: ctls, Date: day,
+		for _, f := range run.Failures(func(c string) bool { return mine[c] }) {
+			out = append(out, Deviation{ID: FailingCheck + ":" + f.Check + ":" + day, Kind: FailingCheck, Control: f.Controls[0], Controls: f.Controls, Date: day,
 				Source: "check run of " + day,
-				Text:   fmt.Sprintf("check %s (%s) found %s not meeting it in the run of %s (%s)", r.Check, r.Title, count(len(r.Failing), "resource", "resources"), day, strings.Join(ctls, ", "))})
+				Text:   fmt.Sprintf("check %s (%s) found %s not meeting it in the run of %s (%s)", f.Check, f.Title, count(len(f.Failing), "resource", "resources"), day, strings.Join(f.Controls, ", "))})
 		}
 		return out, nil
 	})

@@ -129,16 +129,9 @@ func Window(e *attest.Engagement, today time.Time) (start, end, when time.Time) 
 // run is nil).
 func FailedChecks(run *check.Run) map[string][]FailedCheck {
 	out := map[string][]FailedCheck{}
-	if run == nil {
-		return out
-	}
-	day := run.RunAt[:min(10, len(run.RunAt))]
-	for _, r := range run.Results {
-		if r.Status != check.StatusFail {
-			continue
-		}
-		for _, c := range r.Controls {
-			out[c] = append(out[c], FailedCheck{ID: r.Check, Title: r.Title, Severity: r.Severity, Failing: len(r.Failing), RunAt: day})
+	for _, f := range run.Failures(nil) {
+		for _, c := range f.Controls {
+			out[c] = append(out[c], FailedCheck{ID: f.Check, Title: f.Title, Severity: f.Severity, Failing: len(f.Failing), RunAt: run.Day()})
 		}
 	}
 	return out
