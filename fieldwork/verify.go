@@ -81,6 +81,18 @@ func (a *Audit) problem(kind, format string, args ...any) {
 	a.Problems = append(a.Problems, Problem{Kind: kind, Detail: fmt.Sprintf(format, args...)})
 }
 
+// Verified is which of the auditor's tests carry a statement that
+// verifies (management's internal tests are never the auditor's).
+func (a *Audit) Verified(tests []attest.Test) map[int64]bool {
+	out := map[int64]bool{}
+	for _, t := range tests {
+		if !t.Internal && a.Verdict(t.Entry) == Verified {
+			out[t.ID] = true
+		}
+	}
+	return out
+}
+
 // Verdict is the verdict on the record with ledger entry n (Unsigned when
 // it has no statement).
 func (a *Audit) Verdict(entry int64) string {

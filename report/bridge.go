@@ -148,11 +148,7 @@ func BridgeMatters(ctx context.Context, s BridgeSource, e *attest.Engagement, d 
 	if err != nil {
 		return nil, err
 	}
-	signed := map[int64]bool{}
-	for _, t := range tests {
-		signed[t.ID] = a.Verdict(t.Entry) == fieldwork.Verified
-	}
-	out = append(out, Exceptions(tests, signed, &span)...)
+	out = append(out, Exceptions(tests, a.Verified(tests), &span)...)
 	return append(out, dev...), nil
 }
 

@@ -162,7 +162,6 @@ func (in *Input) DraftSlug() string {
 // another engagement that the auditor said apply to this one too. The
 // rest of the auditor's tests are listed as not signed.
 func loadSigned(ctx context.Context, s InputStore, e *attest.Engagement, in *Input) error {
-	in.Signed = map[int64]bool{}
 	a, err := fieldwork.Check(ctx, s, e.ID)
 	if err != nil {
 		return err
@@ -172,12 +171,12 @@ func loadSigned(ctx context.Context, s InputStore, e *attest.Engagement, in *Inp
 			in.Keys = append(in.Keys, k.AuditorKey)
 		}
 	}
+	in.Signed = a.Verified(in.Tests)
 	for _, t := range in.Tests {
 		if t.Internal {
 			continue
 		}
-		if a.Verdict(t.Entry) == fieldwork.Verified {
-			in.Signed[t.ID] = true
+		if in.Signed[t.ID] {
 			if rs := a.Reviews[t.Entry]; len(rs) > 0 {
 				if in.Reviewers == nil {
 					in.Reviewers = map[int64][]string{}

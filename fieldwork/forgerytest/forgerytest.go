@@ -181,6 +181,11 @@ var Attacks = []Attack{
 		if len(a.Problems) != 0 || a.Counts.Unsigned != 0 || a.Counts.BadSignature != 0 || a.Verdict(w.Test.Entry) != fieldwork.Verified {
 			t.Fatalf("clean world: %+v", a)
 		}
+		internal := *w.Test
+		internal.ID, internal.Internal = w.Test.ID+1, true
+		if v := a.Verified([]attest.Test{*w.Test, internal}); !v[w.Test.ID] || len(v) != 1 {
+			t.Errorf("verified tests: %v", v)
+		}
 		if r := w.journal(t); len(r.Problems) != 0 || r.Matched != len(w.Journal) {
 			t.Fatalf("clean journal: %+v", r)
 		}
@@ -201,6 +206,9 @@ var Attacks = []Attack{
 		a := w.check(t, "e1")
 		if a.Verdict(w.Test.Entry) != fieldwork.BadSignature || !hasKind(a.Problems, fieldwork.ProblemMismatch, "differs from the auditor's signed statement") {
 			t.Fatalf("edited result: %+v", a)
+		}
+		if v := a.Verified([]attest.Test{*w.Test}); v[w.Test.ID] {
+			t.Errorf("an edited result counts as verified: %v", v)
 		}
 	}},
 	{"a signed exception deleted", func(t *testing.T, w *World) {
