@@ -24,7 +24,7 @@ func benchInput(b *testing.B) Input {
 	}
 	lib := cat.ControlsFor(crit, nil)
 	in := Input{Engagement: e, Kind: attest.SOC2, Type: attest.Type2, Catalog: cat, Now: clock,
-		Auditors: []attest.Auditor{{EngagementID: "bench", Name: "Ana"}}}
+		Auditors: []attest.Auditor{{EngagementID: "bench", Name: "Ana"}}, Signed: map[int64]bool{}}
 	desc, err := os.ReadFile("testdata/description.yaml")
 	if err != nil {
 		b.Fatal(err)
@@ -48,6 +48,7 @@ func benchInput(b *testing.B) Input {
 			in.Responses = append(in.Responses, attest.Response{TestID: t.ID, Text: "The reviewer signed off late; reminders were added."})
 		}
 		in.Tests = append(in.Tests, t)
+		in.Signed[t.ID] = true
 	}
 	return in
 }

@@ -260,22 +260,13 @@ func (in *Input) auditorTests() map[string][]attest.Test {
 }
 
 // auditors is the IDs of the tests that are the service auditor's: those
-// whose signed statement verifies (Signed); an input assembled without
-// the statements (a test's) falls back to the engagement's auditors'
-// names.
+// whose signed statement verifies (Signed), never a name that looks like
+// the auditor's.
 func (in *Input) auditors() map[int64]bool {
-	auditors := map[string]bool{}
-	for _, a := range in.Auditors {
-		auditors[a.Name] = true
-	}
 	out := map[int64]bool{}
 	for _, t := range in.Tests {
-		switch {
-		case t.Internal:
-		case in.Signed != nil:
-			out[t.ID] = in.Signed[t.ID]
-		default:
-			out[t.ID] = auditors[t.TestedBy] && t.EngagementID == in.Engagement.ID
+		if !t.Internal && in.Signed[t.ID] {
+			out[t.ID] = true
 		}
 	}
 	return out
@@ -358,7 +349,11 @@ func controlsSection(in *Input) Section {
 			for _, k := range in.Keys {
 				fps = append(fps, fmt.Sprintf("%s (%s, %s key)", k.Fingerprint, k.Name, k.Holder))
 			}
-			s.Note += " Results are shown only where the service auditor's signed statement verifies, under the key(s) " + strings.Join(fps, "; ") + ": the service auditor should compare these fingerprints with the firm's own record."
+			keys, these := "the key ", "this fingerprint"
+			if len(fps) > 1 {
+				keys, these = "the keys ", "these fingerprints"
+			}
+			s.Note += " Results are shown only where the service auditor's signed statement verifies, under " + keys + strings.Join(fps, "; ") + ": the service auditor should compare " + these + " with the firm's own record."
 			for _, k := range in.Keys {
 				if k.Holder == "browser" {
 					s.Note += " Statements signed in the browser rest on scripts served by the organization, and are weaker than those signed on the auditor's own machine."

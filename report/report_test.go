@@ -46,14 +46,16 @@ func desc(t *testing.T) *Description {
 }
 
 // input builds a small engagement: three library controls per target,
-// one planned control, auditor tests with one exception and one internal
-// test that must never show.
+// one planned control, auditor tests with one exception (each with a
+// statement that verifies: Signed) and one internal test that must never
+// show.
 func input(t *testing.T, kind attest.Kind, typ attest.ReportType) Input {
 	t.Helper()
 	cat := catalog.MustLoad()
 	e := engagement(kind, typ)
 	in := Input{Engagement: e, Kind: kind, Type: typ, Description: desc(t), Catalog: cat, Now: clock,
-		Auditors: []attest.Auditor{{EngagementID: "e1", Name: "Ana Lima"}}}
+		Auditors: []attest.Auditor{{EngagementID: "e1", Name: "Ana Lima"}}, Signed: map[int64]bool{},
+		Keys: []attest.AuditorKey{{EngagementID: "e1", Fingerprint: "SHA256:5nQ0mYb1rUe3", Name: "Ana Lima", Holder: "cli"}}}
 	var crit, obj []string
 	for _, c := range cat.CriteriaIn(e.Categories) {
 		crit = append(crit, c.ID)
@@ -76,6 +78,7 @@ func input(t *testing.T, kind attest.Kind, typ attest.ReportType) Input {
 			in.Responses = append(in.Responses, attest.Response{TestID: test.ID, Text: "Management added a merge check that blocks deployment without a recorded approval."})
 		}
 		in.Tests = append(in.Tests, test)
+		in.Signed[test.ID] = true
 	}
 	in.Tests = append(in.Tests, attest.Test{ID: 999, EngagementID: "e1", ControlID: in.Controls[0].ID, Internal: true, Procedures: []string{"inspection"},
 		Conclusion: attest.ConclusionExceptions, Wording: "INTERNAL-ONLY management self-test wording", TestedBy: "Dana"})

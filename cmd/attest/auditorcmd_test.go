@@ -48,7 +48,7 @@ func TestAuditorKeyCommands(t *testing.T) {
 	mustRun(t, dir, append([]string{"test", "review", "--test", "1", "--note", "agreed to the PR history"}, keyOf(dir, "Raj Rao")...)...)
 	mustRun(t, dir, "report", "build", "--kind", "SOC 2", "--type", "2", "--format", "md", "--out", "signed")
 	if md, _ := os.ReadFile(filepath.Join(dir, "signed", firstFile(t, filepath.Join(dir, "signed"), ".md"))); !strings.Contains(string(md), "[Reviewed by Raj Rao.]") ||
-		!strings.Contains(string(md), "under the key(s) SHA256:") {
+		!strings.Contains(string(md), "under the keys SHA256:") {
 		t.Errorf("the draft lacks the review or the fingerprints:\n%s", md)
 	}
 	v := decode[map[string]any](t, mustRun(t, dir, "verify", "--json"))
