@@ -57,7 +57,7 @@ func (b *builder) askPolicies(ctx context.Context) (map[string]*attest.Policy, e
 			return nil, err
 		}
 		req := ack.AssignRequest{Departments: audience(p.ID)}
-		if _, err := ack.Assign(ctx, b.Store, attest.Change{Actor: priya.Name, At: first.Add(time.Hour)}, priya, p.ID, req); err != nil {
+		if _, err := ack.Assign(ctx, b.Store, attest.ChangeBy(priya, first.Add(time.Hour)), priya, p.ID, req); err != nil {
 			return nil, err
 		}
 	}
@@ -96,7 +96,7 @@ func (b *builder) acknowledge(ctx context.Context, asked map[string]*attest.Poli
 	}
 	slices.SortStableFunc(acks, func(x, y acknowledgement) int { return x.at.Compare(y.at) })
 	for _, a := range acks {
-		ch := attest.Change{Actor: a.person.Name, At: a.at}
+		ch := attest.ChangeBy(attest.Employee(a.person), a.at)
 		if _, err := ack.Acknowledge(ctx, b.Store, ch, attest.Employee(a.person), ack.Request{Policy: a.policy.ID, Version: a.policy.Published}); err != nil {
 			return 0, fmt.Errorf("demo acknowledgement of %s by %s: %w", a.policy.ID, a.person.Email, err)
 		}
@@ -225,7 +225,7 @@ func (b *builder) trainings(ctx context.Context, rs *people.Demo, start time.Tim
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text.String()), 0o600); err != nil {
 			return n, err
 		}
-		imp, err := training.Import(ctx, b.Store, attest.Change{Actor: priya.Name, At: at.Add(8 * time.Hour)}, priya, name, []byte(text.String()))
+		imp, err := training.Import(ctx, b.Store, attest.ChangeBy(priya, at.Add(8*time.Hour)), priya, name, []byte(text.String()))
 		if err != nil {
 			return n, err
 		}
@@ -239,7 +239,7 @@ func (b *builder) trainings(ctx context.Context, rs *people.Demo, start time.Tim
 // acknowledgement status as evidence for its controls.
 func (b *builder) programEvidence(ctx context.Context) error {
 	priya := b.users["Priya Raman"]
-	ch := attest.Change{Actor: priya.Name, At: b.Now()}
+	ch := attest.ChangeBy(priya, b.Now())
 	c := people.RecordsOf(b.Store, b.Now())
 	if _, err := people.RecordCompleted(ctx, b.Store, b.Blobs, c, ch, priya); err != nil {
 		return err

@@ -375,8 +375,11 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 	if err != nil {
 		return err
 	}
-	aud := attest.Change{Actor: "Ana Lima", At: b.Now()}
-	env := fieldwork.Env{Store: b.Store, Blobs: b.Blobs, Policy: auth.Policy{Dir: b.Store, Grace: auth.DefaultGrace, Now: b.Now()}}
+	aud := attest.ChangeBy(ana, b.Now())
+	env, err := fieldwork.NewEnv(ctx, b.Store, b.Blobs, nil, b.Now())
+	if err != nil {
+		return err
+	}
 	for _, x := range []*attest.Engagement{e, soc1} {
 		if x == nil {
 			continue

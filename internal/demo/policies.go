@@ -96,13 +96,13 @@ func (b *builder) adopt(ctx context.Context, t *policy.Template, at, publish tim
 	for _, a := range t.Approvers {
 		approvers = append(approvers, b.users[roleHolders[a]].ID)
 	}
-	pc, err := policy.New(ctx, b.Store, attest.Change{Actor: priya.Name, At: at}, priya, policy.NewRequest{Template: t.ID, Vars: harborRoles,
+	pc, err := policy.New(ctx, b.Store, attest.ChangeBy(priya, at), priya, policy.NewRequest{Template: t.ID, Vars: harborRoles,
 		Owner: owner.ID, Approvers: approvers})
 	if err != nil {
 		return nil, err
 	}
 	submitted := at.AddDate(0, 0, 5)
-	if _, err := policy.Submit(ctx, b.Store, attest.Change{Actor: owner.Name, At: submitted}, owner, t.ID, "adopted from Attest's template with Harbor's roles"); err != nil {
+	if _, err := policy.Submit(ctx, b.Store, attest.ChangeBy(owner, submitted), owner, t.ID, "adopted from Attest's template with Harbor's roles"); err != nil {
 		return nil, err
 	}
 	days := int(publish.Sub(submitted).Hours()/24) - 1
@@ -116,11 +116,11 @@ func (b *builder) adopt(ctx context.Context, t *policy.Template, at, publish tim
 			on = last.Add(time.Hour)
 		}
 		last = on
-		if _, err := policy.Approve(ctx, b.Store, attest.Change{Actor: u.Name, At: on}, u, t.ID, policy.ApproveRequest{Version: 1}); err != nil {
+		if _, err := policy.Approve(ctx, b.Store, attest.ChangeBy(u, on), u, t.ID, policy.ApproveRequest{Version: 1}); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := policy.Publish(ctx, b.Store, attest.Change{Actor: priya.Name, At: publish.Add(10 * time.Hour)}, priya, t.ID, "announced to every employee"); err != nil {
+	if _, err := policy.Publish(ctx, b.Store, attest.ChangeBy(priya, publish.Add(10*time.Hour)), priya, t.ID, "announced to every employee"); err != nil {
 		return nil, err
 	}
 	return pc, nil
@@ -139,16 +139,16 @@ func (b *builder) tighten(ctx context.Context, pc *attest.PolicyChange, at time.
 	}
 	body := strings.Replace(pc.Version.Body, old, "Repository rules enforce this on every production repository: an author cannot merge their own change without an approving review, and the rules cannot be bypassed by force pushes or by administrators. A daily check confirms the rules are in place.", 1)
 	id := pc.Policy.ID
-	if _, err := policy.Edit(ctx, b.Store, attest.Change{Actor: lucia.Name, At: at}, lucia, id, policy.EditRequest{Body: &body,
+	if _, err := policy.Edit(ctx, b.Store, attest.ChangeBy(lucia, at), lucia, id, policy.EditRequest{Body: &body,
 		Note: "after a change was merged without review: repository rules now require an approving review, checked daily (CHG-03)"}); err != nil {
 		return err
 	}
-	if _, err := policy.Submit(ctx, b.Store, attest.Change{Actor: lucia.Name, At: at.Add(time.Hour)}, lucia, id, ""); err != nil {
+	if _, err := policy.Submit(ctx, b.Store, attest.ChangeBy(lucia, at.Add(time.Hour)), lucia, id, ""); err != nil {
 		return err
 	}
-	if _, err := policy.Approve(ctx, b.Store, attest.Change{Actor: tomas.Name, At: at.AddDate(0, 0, 2)}, tomas, id, policy.ApproveRequest{Version: 2}); err != nil {
+	if _, err := policy.Approve(ctx, b.Store, attest.ChangeBy(tomas, at.AddDate(0, 0, 2)), tomas, id, policy.ApproveRequest{Version: 2}); err != nil {
 		return err
 	}
-	_, err := policy.Publish(ctx, b.Store, attest.Change{Actor: priya.Name, At: at.AddDate(0, 0, 3)}, priya, id, "announced to engineering")
+	_, err := policy.Publish(ctx, b.Store, attest.ChangeBy(priya, at.AddDate(0, 0, 3)), priya, id, "announced to engineering")
 	return err
 }
