@@ -59,6 +59,36 @@ func PolicyAt(ctx context.Context, s interface {
 	return Policy{Dir: s, Grace: grace, Now: now}, nil
 }
 
+// fixedScope is the scope of anyone but an auditor, which no engagement
+// or date changes; nil for an auditor.
+func fixedScope(u *attest.User) *Scope {
+	if !attest.Staff(u) {
+		// The employee portal's principal (or any role this code does not
+		// know) reads nothing of the organization's records.
+		return Nothing
+	}
+	if u == nil || u.Role != attest.RoleAuditor {
+		return Everything
+	}
+	return nil
+}
+
+// ScopeAt is Policy.Scope at now with PolicyAt's grace period, which it
+// reads only for an auditor: the scope of anyone else needs no read.
+func ScopeAt(ctx context.Context, s interface {
+	Directory
+	Setting(ctx context.Context, key string) (string, error)
+}, configured *time.Duration, now time.Time, u *attest.User) (*Scope, error) {
+	if sc := fixedScope(u); sc != nil {
+		return sc, nil
+	}
+	p, err := PolicyAt(ctx, s, configured, now)
+	if err != nil {
+		return nil, err
+	}
+	return p.Scope(ctx, u)
+}
+
 // ParseGrace reads a grace period: a Go duration (720h) or whole days (30d).
 func ParseGrace(v string) (time.Duration, error) {
 	v = strings.TrimSpace(v)
@@ -130,13 +160,8 @@ type Scope struct {
 // Scope works out what u may read. An auditor named on no live engagement
 // gets a scope with nothing in it (Check refuses them everything).
 func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
-	if !attest.Staff(u) {
-		// The employee portal's principal (or any role this code does not
-		// know) reads nothing of the organization's records.
-		return Nothing, nil
-	}
-	if u == nil || u.Role != attest.RoleAuditor {
-		return Everything, nil
+	if sc := fixedScope(u); sc != nil {
+		return sc, nil
 	}
 	engs, err := p.Dir.Engagements(ctx)
 	if err != nil {

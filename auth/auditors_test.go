@@ -169,3 +169,30 @@ func TestPolicyAt(t *testing.T) {
 		t.Errorf("an unreadable setting: %v", err)
 	}
 }
+
+// ScopeAt reads nothing for anyone but an auditor (a setting that does
+// not read refuses only the auditor), and the auditor's scope as
+// Policy.Scope has it.
+func TestScopeAt(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.SetSetting(ctx, auth.GraceSetting, "soon"); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*attest.User{nil, {ID: 1, Role: attest.RoleViewer}, {ID: 2, Role: attest.RoleAdmin}} {
+		if sc, err := auth.ScopeAt(ctx, s, nil, now, u); err != nil || sc != auth.Everything {
+			t.Errorf("%+v: %v %v", u, sc, err)
+		}
+	}
+	if sc, err := auth.ScopeAt(ctx, s, nil, now, attest.Employee(&attest.Person{ID: 3, Email: "e@example.com"})); err != nil || sc != auth.Nothing {
+		t.Errorf("the employee principal: %v %v", sc, err)
+	}
+	if _, err := auth.ScopeAt(ctx, s, nil, now, &attest.User{ID: 4, Role: attest.RoleAuditor}); attest.ErrorCode(err) != attest.EINVALID {
+		t.Errorf("an auditor with an unreadable grace setting: %v", err)
+	}
+	week := 7 * 24 * time.Hour
+	if sc, err := auth.ScopeAt(ctx, s, &week, now, &attest.User{ID: 4, Role: attest.RoleAuditor}); err != nil || sc.Check() == nil {
+		t.Errorf("an auditor on no engagement: %v %v", sc, err)
+	}
+}

@@ -37,11 +37,7 @@ func scope(ctx context.Context) *auth.Scope {
 
 // auditorAccess refuses an auditor who is on no live engagement.
 func (s *Server) auditorAccess(ctx context.Context, u *attest.User) (*auth.Scope, error) {
-	p, err := s.policy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := p.Scope(ctx, u)
+	sc, err := auth.ScopeAt(ctx, s.cfg.Store, s.cfg.AuditorGrace, s.cfg.Now(), u)
 	if err != nil {
 		return nil, err
 	}

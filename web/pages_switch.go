@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -56,7 +57,7 @@ type engagementChoice struct {
 // there is none), with every engagement the caller may read.
 func (s *Server) current(r *http.Request) (string, []attest.Engagement, error) {
 	ctx := r.Context()
-	l, err := engagement.List(ctx, s.cfg.Store, scope(ctx))
+	l, err := engagement.List(ctx, (*engLister)(s), scope(ctx))
 	if err != nil {
 		return "", nil, err
 	}
@@ -194,4 +195,37 @@ func (s *Server) orgName(ctx context.Context) string {
 	}
 	s.org.size, s.org.name, s.org.known = n, name, true
 	return name
+}
+
+// engCache is the engagements as read at one state of the data (the
+// dashboard's key), which every page's switcher lists.
+type engCache struct {
+	mu   sync.Mutex
+	key  string
+	engs []attest.Engagement
+}
+
+// engLister lists the engagements from the cache while the state of the
+// data is the one they were read at: the switcher reads them on every
+// page, and an engagement is only ever created or changed through the
+// ledger, which the key counts.
+type engLister Server
+
+func (l *engLister) Engagements(ctx context.Context) ([]attest.Engagement, error) {
+	s := (*Server)(l)
+	key, err := s.dashKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &s.engs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key != key {
+		engs, err := s.cfg.Store.Engagements(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.key, c.engs = key, engs
+	}
+	return slices.Clone(c.engs), nil
 }

@@ -609,7 +609,8 @@ func BenchmarkDashboard(b *testing.B) {
 	}
 	hash, _ := argon2id.CreateHash(password, &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
 	s.SaveUser(ctx, ch, attest.User{Email: "v@example.com", Name: "v", Role: attest.RoleViewer, PasswordHash: hash})
-	srv := New(Config{Store: s, Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }})
+	// The state is read at most every 250 ms, as under attest serve.
+	srv := New(Config{Store: s, StateRecheck: 250 * time.Millisecond, Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }})
 	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {"v@example.com"}, "password": {password}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
@@ -663,6 +664,18 @@ func TestStateRecheck(t *testing.T) {
 	g.store.UpdateControl(ctx, ch, "e1", "BX-01", attest.ControlUpdate{Owner: ptr("someone")})
 	if b, _ := g.server.dashKey(ctx); a == b {
 		t.Error("without StateRecheck the state was not read again")
+	}
+	// The switcher's engagements are read again with the state: one
+	// created by another process is offered on the next page.
+	if _, page := g.get(t, "/", attest.RoleCompliance); strings.Contains(string(page), "e9-new") {
+		t.Fatal("an engagement offered before it exists")
+	}
+	e9 := storetest.Engagement("e9-new")
+	if err := g.store.CreateEngagement(ctx, ch, e9, storetest.Controls(1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := g.get(t, "/", attest.RoleCompliance); !strings.Contains(string(page), "e9-new") {
+		t.Error("the switcher does not offer an engagement created since its last read")
 	}
 }
 

@@ -104,6 +104,7 @@ type Server struct {
 	keyAt     time.Time
 	keyWrites int64
 	dash      dashCache // the dashboard, computed once per state of the data
+	engs      engCache  // the engagements, read once per state of the data
 	org       orgCache  // the organization's name, for the sign-in page
 	portal    portalCache
 }
