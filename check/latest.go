@@ -71,7 +71,9 @@ func RecordLatest(ctx context.Context, s SettingWriter, evidenceID int64) error 
 
 // LatestEvidence is the evidence ID of the latest recorded run, whether
 // or not it was retracted since; ENOTFOUND when no run was recorded.
-func LatestEvidence(ctx context.Context, s LatestStore) (int64, error) {
+func LatestEvidence(ctx context.Context, s interface {
+	Setting(ctx context.Context, key string) (string, error)
+}) (int64, error) {
 	v, err := s.Setting(ctx, latestKey)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return 0, &attest.Error{Code: attest.ENOTFOUND, Message: "no check run is recorded"}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -198,4 +199,24 @@ func ReadControl(ctx context.Context, s ControlStore, sc evidence.Scope, engID, 
 	slices.Reverse(evs)
 	return &ControlView{Engagement: e, Control: c, Period: ps, Start: start.Format(attest.DateLayout), End: end.Format(attest.DateLayout), AsOf: when.Format(attest.DateLayout),
 		Occurrences: attest.OrEmpty(ps.Occurrences), Evidence: attest.OrEmpty(evs), Warnings: attest.OrEmpty(ps.Warnings)}, nil
+}
+
+// StateStore is what naming the dashboard's state reads.
+type StateStore interface {
+	LedgerSize(ctx context.Context) (int64, error)
+	Setting(ctx context.Context, key string) (string, error)
+}
+
+// State names the state of the data the dashboard is computed from on a
+// day: the same name, the same dashboard. Every change to the records is
+// a ledger entry, so the ledger's size stands for them; the business-days
+// setting and the latest check run are settings, so they are read.
+func State(ctx context.Context, s StateStore, today time.Time) (string, error) {
+	n, err := s.LedgerSize(ctx)
+	if err != nil {
+		return "", err
+	}
+	bd := period.LoadOptions(ctx, s).BusinessDays
+	run, _ := check.LatestEvidence(ctx, s)
+	return today.Format(attest.DateLayout) + "|" + strconv.FormatBool(bd) + "|" + strconv.FormatInt(run, 10) + "|" + strconv.FormatInt(n, 10), nil
 }

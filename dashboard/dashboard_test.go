@@ -12,6 +12,7 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/dashboard"
+	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/readiness"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
@@ -102,4 +103,43 @@ func TestEngagement(t *testing.T) {
 	if _, err := dashboard.ReadControl(ctx, s, auth.Everything, "e1", "ZZ-99", today); attest.ErrorCode(err) != attest.ENOTFOUND {
 		t.Errorf("an unknown control: %v", err)
 	}
+}
+
+// State changes with each of its inputs: the day, a ledger entry, the
+// business-days setting and the latest check run; and only with them.
+func TestState(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	day := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	seen := map[string]string{}
+	step := func(what string, at time.Time) {
+		t.Helper()
+		k, err := dashboard.State(ctx, s, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for was, k2 := range seen {
+			if k2 == k {
+				t.Errorf("%s: the same state as %s (%s)", what, was, k)
+			}
+		}
+		seen[what] = k
+	}
+	step("empty", day)
+	if k, _ := dashboard.State(ctx, s, day.Add(5*time.Hour)); k != seen["empty"] {
+		t.Errorf("later the same day: %s, want %s", k, seen["empty"])
+	}
+	step("the next day", day.AddDate(0, 0, 1))
+	if err := s.CreateEngagement(ctx, attest.Change{Actor: "t", At: day}, storetest.Engagement("e1"), storetest.Controls(1)); err != nil {
+		t.Fatal(err)
+	}
+	step("an engagement", day.AddDate(0, 0, 1))
+	if err := s.SetSetting(ctx, period.BusinessDaysKey, "true"); err != nil {
+		t.Fatal(err)
+	}
+	step("business days", day.AddDate(0, 0, 1))
+	if err := check.RecordLatest(ctx, s, 7); err != nil {
+		t.Fatal(err)
+	}
+	step("a check run", day.AddDate(0, 0, 1))
 }

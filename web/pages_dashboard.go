@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/dashboard"
 	"github.com/attest-dev/attest/fieldwork"
-	"github.com/attest-dev/attest/period"
 	"github.com/attest-dev/attest/program"
 	"github.com/attest-dev/attest/readiness"
 )
@@ -58,13 +55,10 @@ func (s *Server) dashKey(ctx context.Context) (string, error) {
 		s.keyMu.Unlock()
 	}
 	writes := s.writes.Load()
-	n, err := s.cfg.Store.LedgerSize(ctx)
+	key, err := dashboard.State(ctx, s.cfg.Store, s.today())
 	if err != nil {
 		return "", err
 	}
-	bd := period.LoadOptions(ctx, s.cfg.Store).BusinessDays
-	run, _ := check.LatestEvidence(ctx, s.cfg.Store)
-	key := s.today().Format(attest.DateLayout) + "|" + strconv.FormatBool(bd) + "|" + itoa(run) + "|" + itoa(n)
 	s.keyMu.Lock()
 	s.key, s.keyAt, s.keyWrites = key, time.Now(), writes
 	s.keyMu.Unlock()
