@@ -5,6 +5,7 @@ package attest
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -164,4 +165,14 @@ func OrEmpty[T any](l []T) []T {
 		return []T{}
 	}
 	return l
+}
+
+// Count writes a number with its noun, singular for one and the plural
+// given otherwise: "1 resource", "2 resources", "0 criteria". Every
+// sentence Attest prints counts this way, never "resource(s)".
+func Count[N int | int64](n N, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(int64(n), 10) + " " + many
 }

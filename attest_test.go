@@ -125,3 +125,17 @@ func TestChangeBy(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{Count(1, "month", "months"), "1 month"},
+		{Count(2, "month", "months"), "2 months"},
+		{Count(0, "deviation", "deviations"), "0 deviations"},
+		{Count(int64(1), "criterion", "criteria"), "1 criterion"},
+		{Count(int64(-1), "day", "days"), "-1 days"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/attest-dev/attest"
 )
 
 // Summary counts a run's results by status.
@@ -84,7 +86,7 @@ func WriteJUnit(w io.Writer, results []Result) error {
 			for _, f := range r.Failing {
 				fmt.Fprintf(&b, "%s: %s\n", f.Resource, f.Reason)
 			}
-			c.Failure = &junitProblem{Message: fmt.Sprintf("%d resource(s) do not meet the check (severity %s; controls %s)", len(r.Failing), r.Severity, strings.Join(r.Controls, ", ")), Type: r.Severity, Text: b.String()}
+			c.Failure = &junitProblem{Message: fmt.Sprintf("%s not meet the check (severity %s; controls %s)", attest.Count(len(r.Failing), "resource does", "resources do"), r.Severity, strings.Join(r.Controls, ", ")), Type: r.Severity, Text: b.String()}
 		case StatusNoData:
 			c.Skipped = &junitProblem{Message: "no records of the types this check reads"}
 		case StatusError:

@@ -211,7 +211,7 @@ func Checks(run *check.Run) Source {
 		for _, f := range run.Failures(func(c string) bool { return mine[c] }) {
 			out = append(out, Deviation{ID: FailingCheck + ":" + f.Check + ":" + day, Kind: FailingCheck, Control: f.Controls[0], Controls: f.Controls, Date: day,
 				Source: "check run of " + day,
-				Text:   fmt.Sprintf("check %s (%s) found %s not meeting it in the run of %s (%s)", f.Check, f.Title, count(len(f.Failing), "resource", "resources"), day, strings.Join(f.Controls, ", "))})
+				Text:   fmt.Sprintf("check %s (%s) found %s not meeting it in the run of %s (%s)", f.Check, f.Title, attest.Count(len(f.Failing), "resource", "resources"), day, strings.Join(f.Controls, ", "))})
 		}
 		return out, nil
 	})
@@ -339,11 +339,4 @@ func Annotate(ds []Deviation, e *attest.Engagement, disclosures []attest.Disclos
 			d.Feeds = append(d.Feeds, FeedsBridge)
 		}
 	}
-}
-
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -1,7 +1,6 @@
 package engagement
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -46,7 +45,7 @@ func EvidenceDate(engs []attest.Engagement, date time.Time, force bool) (warning
 	if nearest == 0 {
 		return "", nil
 	}
-	msg := date.Format(attest.DateLayout) + " is " + plural(nearest, "day") + " outside " + near.ID + "'s " + span(near)
+	msg := date.Format(attest.DateLayout) + " is " + attest.Count(nearest, "day", "days") + " outside " + near.ID + "'s " + span(near)
 	if nearest > 365 && !force {
 		return "", &attest.Error{Code: attest.EINVALID, Message: msg + ": more than a year away, so it is refused", Hint: "check the date; say so if it is right"}
 	}
@@ -58,11 +57,4 @@ func span(e *attest.Engagement) string {
 		return "period (" + e.PeriodStart + " to " + e.PeriodEnd + ")"
 	}
 	return "year up to its as-of date " + e.AsOf
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }

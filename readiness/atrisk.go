@@ -80,7 +80,7 @@ func (in *Input) atRisk(id string, ctls []attest.Control) ([]string, int) {
 		}
 		if n := undisclosed[c.ID]; n > 0 {
 			rank = min(rank, 4)
-			out = append(out, fmt.Sprintf("%s has %s not yet disclosed to the service auditor", c.ID, plural(n, "known deviation", "known deviations")))
+			out = append(out, fmt.Sprintf("%s has %s not yet disclosed to the service auditor", c.ID, attest.Count(n, "known deviation", "known deviations")))
 		}
 	}
 	return out, rank
@@ -118,13 +118,6 @@ func joinInts(ns []int64) string {
 		s = append(s, fmt.Sprint(n))
 	}
 	return strings.Join(s, ", ")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // view is the engagement's own view: Type 1 for a Type 1 engagement,

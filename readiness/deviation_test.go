@@ -26,7 +26,7 @@ func TestPreventiveDeviationGap(t *testing.T) {
 			dev = &r.Gaps[i]
 		}
 	}
-	if dev == nil || !strings.Contains(dev.Detail, "1 occurrence(s) of this preventive control performed after the event") || !strings.Contains(dev.Hint, "disclose") {
+	if dev == nil || !strings.Contains(dev.Detail, "1 occurrence of this preventive control performed after the event") || !strings.Contains(dev.Hint, "disclose") {
 		t.Fatalf("gaps %+v", r.Gaps)
 	}
 	for _, g := range append(r.Type1.Criteria[0].Gaps, r.Gaps...) {

@@ -261,7 +261,7 @@ func checkGaps(c attest.Control, failed []FailedCheck) []Gap {
 	var out []Gap
 	for _, f := range failed {
 		out = append(out, Gap{Kind: FailingCheck, Ref: c.ID,
-			Detail: fmt.Sprintf("%s: check %s (%s, %s) finds %d resource(s) not meeting it in the run of %s", c.ID, f.ID, f.Title, f.Severity, f.Failing, f.RunAt),
+			Detail: fmt.Sprintf("%s: check %s (%s, %s) finds %s not meeting it in the run of %s", c.ID, f.ID, f.Title, f.Severity, attest.Count(f.Failing, "resource", "resources"), f.RunAt),
 			Check:  f.ID, Hint: "see them by running the check without recording it; fix them, or document why they are acceptable"})
 	}
 	return out
@@ -314,15 +314,15 @@ func controlGaps(c attest.Control, st period.Status) []Gap {
 			Hint: "perform it and add the evidence: a Type 1 needs every periodic control performed at least once before the as-of date"})
 	}
 	if st.MissedCount > 0 {
-		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) without evidence past their due date", c.ID, st.MissedCount),
+		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %s without evidence past their due date", c.ID, attest.Count(st.MissedCount, "occurrence", "occurrences")),
 			Hint: "find the evidence if the control ran and add it; if it did not, it is a known deviation: disclose it to the service auditor and record that you did"})
 	}
 	if st.Deviations > 0 {
-		out = append(out, Gap{Kind: Deviation, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) of this preventive control performed after the event it was to prevent (a deviation, not lateness)", c.ID, st.Deviations),
+		out = append(out, Gap{Kind: Deviation, Ref: c.ID, Detail: fmt.Sprintf("%s: %s of this preventive control performed after the event it was to prevent (a deviation, not lateness)", c.ID, attest.Count(st.Deviations, "occurrence", "occurrences")),
 			Hint: "disclose each to the service auditor as a known deviation and consider it for the description; find the root cause, since a preventive control acting after the event prevented nothing"})
 	}
 	if st.LateCount > 0 {
-		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %d occurrence(s) performed after the due date", c.ID, st.LateCount),
+		out = append(out, Gap{Kind: Late, Ref: c.ID, Detail: fmt.Sprintf("%s: %s performed after the due date", c.ID, attest.Count(st.LateCount, "occurrence", "occurrences")),
 			Hint: "disclose them to the service auditor as known deviations; check with the owner why it ran late and whether the due rule fits"})
 	}
 	return out

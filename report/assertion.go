@@ -237,7 +237,7 @@ func mattersBlock(in *Input) (Block, bool) {
 	}
 	paras := []string{"[Management knows of the matters below. They may call for a modified assertion. Whether and how the assertion is modified follows the matters that management and the service auditor identify and agree, not this list.]"}
 	if n := undisclosed(in.Known); n > 0 {
-		paras = append(paras, fmt.Sprintf("[%s in the register %s not yet disclosed to the service auditor: disclose %s and record it.]", count(n, "known deviation", "known deviations"), map[bool]string{true: "is", false: "are"}[n == 1], map[bool]string{true: "it", false: "them"}[n == 1]))
+		paras = append(paras, fmt.Sprintf("[%s in the register %s not yet disclosed to the service auditor: disclose %s and record it.]", attest.Count(n, "known deviation", "known deviations"), map[bool]string{true: "is", false: "are"}[n == 1], map[bool]string{true: "it", false: "them"}[n == 1]))
 	}
 	return Block{Heading: "Matters to discuss with the service auditor", ID: "assertion-matters",
 		Paras: paras,

@@ -206,10 +206,6 @@ func TestNamesAndPlurals(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
 		{endSentence("Harbor Payroll, Inc."), "Harbor Payroll, Inc."},
 		{endSentence("Harbor Payroll Ltd"), "Harbor Payroll Ltd."},
-		{count(1, "month", "months"), "1 month"},
-		{count(2, "month", "months"), "2 months"},
-		{count(0, "deviation", "deviations"), "0 deviations"},
-		{count(1, "criterion", "criteria"), "1 criterion"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

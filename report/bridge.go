@@ -191,7 +191,7 @@ func BridgeLetter(in BridgeInput) (*Document, []string, error) {
 	}
 	switch {
 	case len(in.Matters) > 0:
-		warnings = append(warnings, fmt.Sprintf("the draft lists %s found since %s for management to confirm, edit or explain before signing", count(len(in.Matters), "matter", "matters"), in.Issued.End))
+		warnings = append(warnings, fmt.Sprintf("the draft lists %s found since %s for management to confirm, edit or explain before signing", attest.Count(len(in.Matters), "matter", "matters"), in.Issued.End))
 	case !in.ConfirmedNone:
 		warnings = append(warnings, fmt.Sprintf("nothing was found in Attest's data since %s; the draft leaves each statement for management to confirm (confirm that there is none once confirmed, or add each matter)", in.Issued.End))
 	}
@@ -239,7 +239,7 @@ func (in *BridgeInput) check() (time.Time, error) {
 	}
 	if in.ConfirmedNone && len(in.Matters) > 0 {
 		return end, &attest.Error{Code: attest.EINVALID,
-			Message: fmt.Sprintf("management cannot confirm there is nothing: %s found since %s, so there is something to disclose", count(len(in.Matters), "matter was", "matters were"), in.Issued.End),
+			Message: fmt.Sprintf("management cannot confirm there is nothing: %s found since %s, so there is something to disclose", attest.Count(len(in.Matters), "matter was", "matters were"), in.Issued.End),
 			Hint:    "draft without confirming none, and confirm, edit or explain each matter the draft lists"}
 	}
 	return end, nil

@@ -109,7 +109,7 @@ func SaveDescription(ctx context.Context, s DescriptionStore, blobs blob.Store, 
 	if removed := out.Removed(); len(removed) > 0 && !edit.Replace {
 		// The adapters add the hint: how to replace is theirs to say.
 		return out, &attest.Error{Code: attest.EINVALID,
-			Message: fmt.Sprintf("%s would remove %d answered part(s) of the description inputs: %s", edit.Name, len(removed), listParts(removed))}
+			Message: fmt.Sprintf("%s would remove %s of the description inputs: %s", edit.Name, attest.Count(len(removed), "answered part", "answered parts"), listParts(removed))}
 	}
 	if len(out.Changes) == 0 || edit.DryRun {
 		return out, nil

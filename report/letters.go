@@ -104,7 +104,7 @@ func knownBlock(known []deviation.Deviation) Block {
 	b.Table = t
 	if open > 0 {
 		b.Note = fmt.Sprintf("[To complete: %s not yet recorded as disclosed. Disclose %s to the service auditor and record it before this letter is signed.]",
-			count(open, "known deviation is", "known deviations are"), map[bool]string{true: "it", false: "them"}[open == 1])
+			attest.Count(open, "known deviation is", "known deviations are"), map[bool]string{true: "it", false: "them"}[open == 1])
 	}
 	return b
 }

@@ -176,7 +176,7 @@ func summarize(ms []Matter) []string {
 		}
 		what := map[string]string{MatterMissed: "missed occurrence", MatterLate: "occurrence performed late",
 			MatterDeviation: "occurrence performed after the event it was to prevent"}[k.kind]
-		out = append(out, fmt.Sprintf("%s: %s (due %s).", k.control, count(len(g), what, strings.Replace(what, "occurrence", "occurrences", 1)), strings.Join(dues, ", ")))
+		out = append(out, fmt.Sprintf("%s: %s (due %s).", k.control, attest.Count(len(g), what, strings.Replace(what, "occurrence", "occurrences", 1)), strings.Join(dues, ", ")))
 	}
 	return out
 }

@@ -180,7 +180,7 @@ func incidentsBlock(in *Input) Block {
 	case d.None != "":
 		b.Paras = []string{"None. " + d.None}
 	case considered > 0:
-		b.Paras = []string{fmt.Sprintf("%s, management considered %s; none resulted from a control failure or significantly impaired the achievement of service commitments and system requirements.", when, count(considered, "incident", "incidents"))}
+		b.Paras = []string{fmt.Sprintf("%s, management considered %s; none resulted from a control failure or significantly impaired the achievement of service commitments and system requirements.", when, attest.Count(considered, "incident", "incidents"))}
 	case len(d.Items) > 0:
 		b.Paras = []string{when + ", no incident resulted from a control failure or significantly impaired the achievement of service commitments and system requirements."}
 	default:

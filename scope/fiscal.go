@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/attest-dev/attest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -213,7 +214,7 @@ func (f *facts) fiscalAdvice(r *Report, p plan) {
 	fit := p.fit
 	var parts []string
 	for _, y := range fit.YearEnds {
-		who := fmt.Sprintf("%s closing on %s", count(y.Customers, "customer"), yearEndWords(y.YearEnd))
+		who := fmt.Sprintf("%s closing on %s", attest.Count(y.Customers, "customer", "customers"), yearEndWords(y.YearEnd))
 		switch {
 		case y.BridgeMonths == 0:
 			parts = append(parts, who+" "+verb(y.Customers, "needs", "need")+" no bridge letter")
@@ -224,7 +225,7 @@ func (f *facts) fiscalAdvice(r *Report, p plan) {
 				capital(who), months(y.BridgeMonths), fit.EndMonth, months(f.opts.BridgeLetterMonths), time.Month(atoi(y.YearEnd[:2])))
 		}
 	}
-	why := fmt.Sprintf("Customers' fiscal years: a period ending in %s serves %d of %s", fit.EndMonth, fit.Served, count(fit.Customers, "customer"))
+	why := fmt.Sprintf("Customers' fiscal years: a period ending in %s serves %d of %s", fit.EndMonth, fit.Served, attest.Count(fit.Customers, "customer", "customers"))
 	if len(parts) > 0 {
 		why += " (" + strings.Join(parts, "; ") + ")"
 	}

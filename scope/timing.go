@@ -10,15 +10,7 @@ import (
 )
 
 // months writes a number of months with the right plural.
-func months(n int) string { return count(n, "month") }
-
-// count writes "1 customer", "2 customers".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+func months(n int) string { return attest.Count(n, "month", "months") }
 
 // verb picks the verb form that agrees with n.
 func verb(n int, one, many string) string {

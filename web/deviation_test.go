@@ -30,7 +30,7 @@ func TestDashboardShowsPreventiveDeviations(t *testing.T) {
 		"2026-01-01 to 2026-03-31, due 2026-04-30, performed 2026-05-20", `<span class="cell deviation"></span>`,
 		"2026-01-01 to 2026-03-31, due 2026-04-30: deviation (a preventive control performed after the event)")
 	detail := f.page(t, attest.RoleViewer, "/controls/e1/AX-01")
-	mustContain(t, "the control page", detail, "0 late, 2 missed, 1 deviation(s)", `<span class="state deviation">deviation</span>`, "(performed 2026-05-20)")
+	mustContain(t, "the control page", detail, "0 late, 2 missed, 1 deviation", `<span class="state deviation">deviation</span>`, "(performed 2026-05-20)")
 
 	var v engagementView
 	_, js := f.get(t, attest.RoleViewer, "/api/v1/engagements/e1/dashboard")

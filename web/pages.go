@@ -50,6 +50,8 @@ var funcs = template.FuncMap{
 	"ids":      ids,
 	"add":      func(a, b int) int { return a + b },
 	"list":     func(s ...string) []string { return s },
+	// count is "1 day", "2 days" (attest.Count).
+	"count": attest.Count[int],
 	// calendar is a control's row on the dashboard's coverage calendar.
 	"calendar": func(o []period.Occurrence) []cell { return cells(o, true) },
 }

@@ -95,7 +95,7 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", fmt.Sprintf("Added %d file(s) as evidence for %s.", len(added), strings.Join(added[0].Controls, ", ")))
+	s.sessions.Put(r.Context(), "flash", fmt.Sprintf("Added %s as evidence for %s.", attest.Count(len(added), "file", "files"), strings.Join(added[0].Controls, ", ")))
 	http.Redirect(w, r, "/evidence?control="+url.QueryEscape(added[0].Controls[0]), http.StatusSeeOther)
 	return nil
 }

@@ -49,7 +49,7 @@ func TestSaveDescriptionAPI(t *testing.T) {
 		t.Fatalf("first version: %d %s", code, body)
 	}
 	code, body = put(attest.RoleCompliance, "", "organization: Harbor\n")
-	if code != 400 || !strings.Contains(body, "would remove 1 answered part(s) of the description inputs: services.text") || !strings.Contains(body, "replace=1") {
+	if code != 400 || !strings.Contains(body, "would remove 1 answered part of the description inputs: services.text") || !strings.Contains(body, "replace=1") {
 		t.Errorf("a removal without replace: %d %s", code, body)
 	}
 	if code, body = put(attest.RoleAdmin, "?replace=1", "organization: Harbor\n"); code != 201 || !strings.Contains(body, `"change":"removed"`) {

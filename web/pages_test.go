@@ -168,7 +168,7 @@ func TestUploadChangesCoverage(t *testing.T) {
 		t.Fatalf("form upload: %d %s %s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 	list := f.page(t, attest.RoleOwner, "/evidence?control=AX-01")
-	mustContain(t, "the evidence list", list, "february-review.txt", "Added 1 file(s) as evidence for AX-01.")
+	mustContain(t, "the evidence list", list, "february-review.txt", "Added 1 file as evidence for AX-01.")
 
 	dash = f.page(t, attest.RoleViewer, "/")
 	if got := cellTitle(dash, feb); got != feb+": evidence present" {
@@ -401,7 +401,7 @@ func TestChecksPage(t *testing.T) {
 		Failing: []check.Finding{{Resource: "failing-mfa-user", Reason: "no MFA device", Type: "aws.iam.user", Source: "credential-report.csv", Line: 4}}}})
 	body = f.page(t, attest.RoleViewer, "/checks")
 	mustContain(t, "the checks page", body, `Run of <time datetime="2026-03-02T08:00:00Z" title="2026-03-02T08:00:00Z">2026-03-02 08:00 UTC</time> by ci`, "failing-mfa-user", "no MFA device", "credential-report.csv:4", "/checks?run="+itoa(id))
-	mustContain(t, "the dashboard", f.page(t, attest.RoleViewer, "/"), "aws_console_mfa</a> (high): 1 resource(s) not meeting the policy; supports AX-01")
+	mustContain(t, "the dashboard", f.page(t, attest.RoleViewer, "/"), "aws_console_mfa</a> (high): 1 resource not meeting the policy; supports AX-01")
 	var v checksView
 	_, js := f.get(t, attest.RoleViewer, "/api/v1/checks")
 	if err := json.Unmarshal([]byte(js), &v); err != nil || len(v.Runs) != 1 || len(v.Failed) != 1 || len(v.Checks) != len(builtinChecks().Checks) {

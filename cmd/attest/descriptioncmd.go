@@ -117,7 +117,7 @@ version that changes nothing is not saved again. Exit status: 0 when saved
 				case dryRun:
 					m.printf("Dry run: nothing saved.\n")
 				default:
-					m.printf("Description inputs saved (document %d, ledger entry %d); %d gap(s).\n", out.Document.ID, out.Document.Entry, len(out.Gaps))
+					m.printf("Description inputs saved (document %d, ledger entry %d); %s.\n", out.Document.ID, out.Document.Entry, attest.Count(len(out.Gaps), "gap", "gaps"))
 				}
 				for _, g := range out.Gaps {
 					m.printf("  %s: %s\n", g.Part, g.Detail)
@@ -192,7 +192,7 @@ func (m *Main) descriptionCheck() *cobra.Command {
 			for _, g := range v.Gaps {
 				m.printf("%s: %s\n", g.Part, g.Detail)
 			}
-			m.printf("%d gap(s) in the description inputs of %s.\n", len(v.Gaps), v.Engagement)
+			m.printf("%s in the description inputs of %s.\n", attest.Count(len(v.Gaps), "gap", "gaps"), v.Engagement)
 			return nil
 		}, func(v *report.DescriptionCheck) bool { return len(v.Gaps) > 0 }),
 	}

@@ -345,7 +345,7 @@ func (m *Main) policySubmit() *cobra.Command {
 		RunE: writes(m, func(ctx context.Context, d *data, args []string) (*attest.PolicyChange, error) {
 			return policy.Submit(ctx, d.db, m.change(), nil, args[0], note)
 		}, func(out *attest.PolicyChange) error {
-			m.printf("Submitted %s version %d for approval by its %d approver(s) (ledger entry %d).\n", out.Policy.ID, out.Policy.Version, len(out.Policy.Approvers), out.Policy.Entry)
+			m.printf("Submitted %s version %d for approval by its %s (ledger entry %d).\n", out.Policy.ID, out.Policy.Version, attest.Count(len(out.Policy.Approvers), "approver", "approvers"), out.Policy.Entry)
 			return nil
 		}),
 	}

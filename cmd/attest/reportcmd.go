@@ -229,7 +229,7 @@ func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built,
 
 func (m *Main) printLint(lint []report.Finding, gaps []report.Gap) {
 	if len(lint) > 0 {
-		m.printf("Text review: %d finding(s) to fix before the draft goes to the service auditor:\n", len(lint))
+		m.printf("Text review: %s to fix before the draft goes to the service auditor:\n", attest.Count(len(lint), "finding", "findings"))
 		for i, l := range lint {
 			if i == 20 && !m.Interactive {
 				m.printf("  ... and %d more (attest report lint --json lists them all)\n", len(lint)-20)
@@ -239,7 +239,7 @@ func (m *Main) printLint(lint []report.Finding, gaps []report.Gap) {
 		}
 	}
 	if len(gaps) > 0 {
-		m.printf("Description inputs: %d gap(s) (attest description check):\n", len(gaps))
+		m.printf("Description inputs: %s (attest description check):\n", attest.Count(len(gaps), "gap", "gaps"))
 		for _, g := range gaps {
 			m.printf("  %s: %s\n", g.Part, g.Detail)
 		}

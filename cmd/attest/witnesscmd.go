@@ -353,14 +353,7 @@ func (m *Main) reportWitnesses(rep *integrity.Report) {
 		case integrity.WitnessUnreachable, integrity.WitnessEmpty, integrity.WitnessReceiveOnly:
 			m.printf("  %s: not compared\n", w.Name)
 		default:
-			m.printf("  %s: %s (%d checkpoints, the largest of %s; the ledger has %d)\n", w.Name, strings.ReplaceAll(w.Status, "_", " "), w.Checkpoints, plural(w.Size, "entry", "entries"), rep.Entries)
+			m.printf("  %s: %s (%d checkpoints, the largest of %s; the ledger has %d)\n", w.Name, strings.ReplaceAll(w.Status, "_", " "), w.Checkpoints, attest.Count(w.Size, "entry", "entries"), rep.Entries)
 		}
 	}
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
