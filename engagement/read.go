@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -27,10 +28,12 @@ func List(ctx context.Context, s interface {
 }
 
 // ControlFilter narrows an engagement's controls; empty fields match all.
-// Owner is an e-mail address or a name, resolved as OwnerAccount does: a
-// control matches when its owner account is that account, or, for an
-// owner recorded by name only (not yet linked), when the name is the
-// same. "-" is the controls without an owner.
+// Owner is an e-mail address or a name: a control matches when its owner
+// account is the account with that address, or the one account with that
+// name (ignoring case; a disabled account's controls are found too, as
+// they are the ones to give a new owner); a name no account carries finds
+// the controls recorded under it, not yet linked. "-" is the controls
+// without an owner.
 type ControlFilter struct {
 	Status    string
 	Owner     string
@@ -39,7 +42,8 @@ type ControlFilter struct {
 }
 
 // FindControls is the controls of engagement e that f keeps, and how many
-// the engagement has in all.
+// the engagement has in all. A name two accounts carry is refused: the
+// address says which.
 func FindControls(ctx context.Context, s interface {
 	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
 	userLister
@@ -54,23 +58,9 @@ func FindControls(ctx context.Context, s interface {
 			return nil, 0, err
 		}
 	}
-	owner := strings.TrimSpace(f.Owner)
-	var account *attest.User
-	if owner != "" && owner != "-" {
-		if account, err = OwnerAccount(ctx, s, owner); err != nil {
-			return nil, 0, err
-		}
-	}
-	owned := func(c attest.Control) bool {
-		switch {
-		case owner == "":
-			return true
-		case owner == "-":
-			return c.Owner == "" && c.OwnerID == 0
-		case account != nil:
-			return c.OwnerID == account.ID
-		}
-		return c.OwnerID == 0 && strings.EqualFold(c.Owner, owner)
+	owned, err := ownerFilter(ctx, s, strings.TrimSpace(f.Owner))
+	if err != nil {
+		return nil, 0, err
 	}
 	crit, obj := strings.ToUpper(strings.TrimSpace(f.Criterion)), strings.ToUpper(strings.TrimSpace(f.Objective))
 	found = []attest.Control{}
@@ -82,6 +72,39 @@ func FindControls(ctx context.Context, s interface {
 		}
 	}
 	return found, len(ctls), nil
+}
+
+// ownerFilter is which controls an owner filter keeps (ControlFilter).
+func ownerFilter(ctx context.Context, s userLister, owner string) (func(attest.Control) bool, error) {
+	switch owner {
+	case "":
+		return func(attest.Control) bool { return true }, nil
+	case "-":
+		return func(c attest.Control) bool { return c.Owner == "" && c.OwnerID == 0 }, nil
+	}
+	us, err := s.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byAddress := strings.Contains(owner, "@")
+	var ids []int64
+	for _, u := range us {
+		if !u.Service && ((byAddress && strings.EqualFold(u.Email, owner)) || (!byAddress && strings.EqualFold(strings.TrimSpace(u.Name), owner))) {
+			ids = append(ids, u.ID)
+		}
+	}
+	switch {
+	case byAddress && len(ids) == 0:
+		return nil, invalid("owner: no account has the address " + owner)
+	case len(ids) > 1:
+		return nil, invalid(fmt.Sprintf("owner: %d accounts are named %s: give the owner's e-mail address", len(ids), owner))
+	case len(ids) == 1:
+		id := ids[0]
+		return func(c attest.Control) bool {
+			return c.OwnerID == id || (c.OwnerID == 0 && !byAddress && strings.EqualFold(c.Owner, owner))
+		}, nil
+	}
+	return func(c attest.Control) bool { return c.OwnerID == 0 && strings.EqualFold(c.Owner, owner) }, nil
 }
 
 // Summary is an engagement at a glance: its controls by status and the

@@ -80,8 +80,6 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 	return out, nil
 }
 
-// existing is the person p names: by ID when it has one (ENOTFOUND when
-// there is none), else by address (found false when no one has it).
 // SaveGiven is Save for a person entered field by field, as on a command
 // line: a person already on the roster (by p's address) keeps every field
 // given reports as not given (field names as in a roster's columns:
@@ -112,6 +110,8 @@ func SaveGiven(ctx context.Context, s Store, ch attest.Change, actor *attest.Use
 	return Save(ctx, s, ch, actor, n, opts)
 }
 
+// existing is the person p names: by ID when it has one (ENOTFOUND when
+// there is none), else by address (found false when no one has it).
 func existing(ctx context.Context, s Store, p attest.Person) (*attest.Person, bool, error) {
 	if p.ID != 0 {
 		was, err := s.Person(ctx, p.ID)

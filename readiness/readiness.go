@@ -314,7 +314,7 @@ func controlGaps(c attest.Control, st period.Status) []Gap {
 			Hint: "perform it and add the evidence: a Type 1 needs every periodic control performed at least once before the as-of date"})
 	}
 	if st.MissedCount > 0 {
-		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %s without evidence past their due date", c.ID, attest.Count(st.MissedCount, "occurrence", "occurrences")),
+		out = append(out, Gap{Kind: Missed, Ref: c.ID, Detail: fmt.Sprintf("%s: %s", c.ID, attest.Count(st.MissedCount, "occurrence without evidence past its due date", "occurrences without evidence past their due dates")),
 			Hint: "find the evidence if the control ran and add it; if it did not, it is a known deviation: disclose it to the service auditor and record that you did"})
 	}
 	if st.Deviations > 0 {

@@ -283,7 +283,6 @@ func (m *Main) reviewSignoff() *cobra.Command {
 	return c
 }
 
-// campaigns is the list of access reviews as --json prints it.
 // campaigns is what review status answers for every review: the
 // campaigns as they have always been printed (oldest first), and each
 // one's status as of now (newest first, as the web's list).
