@@ -98,6 +98,20 @@ func sign[T any](w *World, act func(fieldwork.Seal) (T, error)) error {
 
 func (w *World) ch() attest.Change { return attest.Change{Actor: "matrix", At: w.Env.Policy.Now} }
 
+// opened is the reader's scope as the adapters open it: an auditor on no
+// live engagement is refused, and so is an engagement the scope does not
+// hold, when one is named.
+func (w *World) opened(ctx context.Context, a *attest.User, engagement string) (*auth.Scope, error) {
+	sc, err := w.Env.Policy.Scope(ctx, a)
+	if err == nil {
+		err = sc.Check()
+	}
+	if err == nil && engagement != "" {
+		err = sc.Engagement(engagement)
+	}
+	return sc, err
+}
+
 var (
 	auditorOnly = []string{"auditor-named"}
 	management  = []string{"operator", attest.RoleAdmin, attest.RoleCompliance, "service"}
@@ -356,14 +370,8 @@ var engagementCases = []Case{
 		return err
 	}},
 	{"read the engagement", append(staff, attest.RoleViewer, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
-		sc, err := w.Env.Policy.Scope(ctx, a)
-		if err != nil {
-			return err
-		}
-		if err := sc.Check(); err != nil {
-			return err
-		}
-		return sc.Engagement("e1")
+		_, err := w.opened(ctx, a, "e1")
+		return err
 	}},
 	// Evidence supports controls by ID, so an auditor reads the evidence of
 	// the controls of the engagements they audit: e2's auditor reads
@@ -373,10 +381,7 @@ var engagementCases = []Case{
 		if err != nil {
 			return err
 		}
-		sc, err := w.Env.Policy.Scope(ctx, a)
-		if err == nil {
-			err = sc.Check()
-		}
+		sc, err := w.opened(ctx, a, "")
 		if err == nil {
 			_, err = evidence.Download(ctx, w.Store, sc, ev.ID, false, "")
 		}
@@ -394,13 +399,7 @@ var engagementCases = []Case{
 		if err != nil {
 			return err
 		}
-		sc, err := w.Env.Policy.Scope(ctx, a)
-		if err == nil {
-			err = sc.Check()
-		}
-		if err == nil {
-			err = sc.Engagement("e2")
-		}
+		sc, err := w.opened(ctx, a, "e2")
 		if err != nil {
 			return err
 		}
@@ -496,7 +495,7 @@ var engagementCases = []Case{
 		return err
 	}},
 	{"read the hire population of e1", append(management, "auditor-named"), func(ctx context.Context, w *World, a *attest.User) error {
-		sc, err := w.Env.Policy.Scope(ctx, a)
+		sc, err := w.opened(ctx, a, "")
 		if err != nil {
 			return err
 		}
