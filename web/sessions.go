@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"maps"
 	"sync"
 	"time"
@@ -107,11 +108,17 @@ func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
 // session kept: gob compiles its decoder anew for every message, which
 // cost a sixth of a busy server's time, and a signed-in user sends the
 // same session bytes with every request. Each caller gets its own copy of
-// the values, which scs may change.
+// the values, which scs may change. The encoding is kept too: scs encodes
+// the session again at the end of every request (to move its idle
+// expiry), almost always with the same values, and gob's encoder cost a
+// third of the dashboard's time. It is kept by the values as %#v prints
+// them (with their types, and a map's keys in order), so the same bytes
+// come back only for the same values.
 type sessionCodec struct {
 	gob scs.GobCodec
 	mu  sync.Mutex
 	m   map[string]decodedSession
+	enc map[string][]byte
 }
 
 type decodedSession struct {
@@ -120,7 +127,24 @@ type decodedSession struct {
 }
 
 func (c *sessionCodec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
-	return c.gob.Encode(deadline, values)
+	key := fmt.Sprintf("%d|%#v", deadline.UnixNano(), values)
+	c.mu.Lock()
+	b, ok := c.enc[key]
+	c.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := c.gob.Encode(deadline, values)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.enc == nil || len(c.enc) > 10000 {
+		c.enc = map[string][]byte{}
+	}
+	c.enc[key] = b
+	c.mu.Unlock()
+	return b, nil
 }
 
 func (c *sessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
