@@ -7,6 +7,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/sample"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
 )
@@ -76,5 +77,57 @@ func TestTestOfOneSize(t *testing.T) {
 	}
 	if _, err := fieldwork.TestOfOneSize(ctx, s, e, "BX-01", []string{"BX-01", "CX-01"}); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "not automated") {
 		t.Errorf("a manual control: %v", err)
+	}
+}
+
+// Size: each kind of question answered by its rule, capped by the
+// population given; the firm's table read when a store is at hand; each
+// refusal naming what is wrong.
+func TestSize(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	e := storetest.Engagement("e1")
+	if err := s.CreateEngagement(ctx, attest.Change{Actor: "t"}, e, storetest.Controls(2)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q    fieldwork.SizeQuery
+		n    int
+		says string
+	}{
+		{fieldwork.SizeQuery{Confidence: "95", Tolerable: "5", Population: -1}, 59, "95% confidence"},
+		{fieldwork.SizeQuery{Confidence: "0.95", Tolerable: "0.05", Population: 10}, 10, "every item is tested"},
+		{fieldwork.SizeQuery{Frequency: "quarterly", Population: -1}, 2, "quarterly"},
+		{fieldwork.SizeQuery{Frequency: "daily", Population: 20}, 20, "every item is tested"},
+		{fieldwork.SizeQuery{Population: 3}, 2, "event-driven"},
+		{fieldwork.SizeQuery{Control: "ax-01", Population: -1}, 2, "quarterly"},
+	} {
+		got, err := fieldwork.Size(ctx, s, nil, e, tc.q)
+		if err != nil || got.Size != tc.n || !strings.Contains(got.Rule, tc.says) {
+			t.Errorf("%+v: %+v %v, want %d saying %q", tc.q, got, err, tc.n, tc.says)
+		}
+	}
+	// The firm's own table, when a store holds one.
+	if err := s.SetSetting(ctx, sample.ProfileSetting, `{"name":"Firm","by_frequency":{"quarterly":3},"event_driven":[{"max":0,"size":40}]}`); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fieldwork.Size(ctx, nil, s, nil, fieldwork.SizeQuery{Frequency: "quarterly", Population: -1}); err != nil || got.Size != 3 {
+		t.Errorf("the firm's table: %+v %v", got, err)
+	}
+	for _, tc := range []struct {
+		q    fieldwork.SizeQuery
+		says string
+	}{
+		{fieldwork.SizeQuery{Confidence: "1.5", Tolerable: "5", Population: -1}, "confidence: confidence 1.5"},
+		{fieldwork.SizeQuery{Confidence: "95", Tolerable: "0.5", Population: -1}, "tolerable: "},
+		{fieldwork.SizeQuery{Confidence: "95", Population: -1}, "need both confidence and tolerable"},
+		{fieldwork.SizeQuery{Frequency: "event-driven", Population: -1}, "sized by population"},
+		{fieldwork.SizeQuery{TestOfOne: true, Population: -1}, "a test of one is for one control"},
+		{fieldwork.SizeQuery{Population: -1}, "say what to size"},
+		{fieldwork.SizeQuery{Frequency: "monthly", Population: -2}, "want 0 or more"},
+	} {
+		if _, err := fieldwork.Size(ctx, s, nil, e, tc.q); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), tc.says) {
+			t.Errorf("%+v: %v, want refused saying %q", tc.q, err, tc.says)
+		}
 	}
 }

@@ -176,50 +176,35 @@ imported population), a population no larger than the size is tested whole.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			fl := cmd.Flags()
-			population := -1
-			if fl.Changed("population-size") {
-				if popSize < 0 {
+			q := fieldwork.SizeQuery{Confidence: confidence, Tolerable: tolerable, Deviations: deviations, Frequency: frequency,
+				Control: control, TestOfOne: testOfOne, SupportedBy: strings.Split(supportedBy, ","), Population: -1}
+			if cmd.Flags().Changed("population-size") {
+				if q.Population = popSize; popSize < 0 {
 					return attest.Errorf(attest.EINVALID, "--population-size %d: want 0 or more", popSize)
 				}
-				population = popSize
 			}
 			var size sample.Size
 			var err error
-			switch {
-			case fl.Changed("confidence") || fl.Changed("tolerable"):
-				size, err = statisticalSize(fl.Changed("confidence") && fl.Changed("tolerable"), confidence, tolerable, deviations)
-			case frequency != "":
-				size, err = m.frequencySize(ctx, frequency)
-			case testOfOne:
-				if control == "" {
-					return attest.Errorf(attest.EINVALID, "a test of one is for one control: --control ID")
-				}
+			if control != "" {
 				err = m.withEngagement(ctx, func(d *data, e *attest.Engagement) (err error) {
-					size, err = fieldwork.TestOfOneSize(ctx, d.db, e, control, strings.Split(supportedBy, ","))
+					size, err = fieldwork.Size(ctx, d.db, d.db, e, q)
 					return err
 				})
-				population = -1
-			case control != "":
-				// The size a draw would take, capped by its population.
-				err = m.withEngagement(ctx, func(d *data, e *attest.Engagement) (err error) {
-					size, err = fieldwork.ControlSize(ctx, d.db, e, control, population)
-					return hinted(err, attest.EINVALID, "is event-driven", "import its population (attest population import), or give --population-size N")
-				})
-				population = -1
-			case population >= 0:
-				p, perr := m.profileOrDefault(ctx)
-				if perr != nil {
-					return perr
+			} else {
+				// The firm's table when a data directory is at hand, else the defaults.
+				var p fieldwork.ProfileStore
+				if d := m.openIfThere(ctx); d != nil {
+					defer d.Close()
+					p = d.db
 				}
-				size, err = p.ForPopulation(population)
-			default:
-				return attest.Errorf(attest.EINVALID, "say what to size: --control, --frequency, --population-size, or --confidence with --tolerable")
+				size, err = fieldwork.Size(ctx, nil, p, nil, q)
 			}
 			if err != nil {
-				return err
+				err = flagged(flagged(err, "confidence:", "--confidence:"), "tolerable:", "--tolerable:")
+				err = hinted(err, attest.EINVALID, "is event-driven", "import its population (attest population import), or give --population-size N")
+				err = hinted(err, attest.EINVALID, "sized by population", "give --population-size N")
+				return hinted(err, attest.EINVALID, "say what to size", "--control, --frequency, --population-size, or --confidence with --tolerable")
 			}
-			size = size.Cap(population)
 			return m.answer(size, "%d (%s)\n", size.Size, size.Rule)
 		},
 	}
@@ -235,54 +220,17 @@ imported population), a population no larger than the size is tested whole.
 	return cmd
 }
 
-// statisticalSize reads --confidence and --tolerable, each in its range.
-func statisticalSize(both bool, confidence, tolerable string, deviations int) (sample.Size, error) {
-	if !both {
-		return sample.Size{}, attest.Errorf(attest.EINVALID, "statistical sizes need both --confidence and --tolerable")
-	}
-	c, err := sample.Confidence.Parse(confidence)
-	if err != nil {
-		return sample.Size{}, flagError("confidence", err)
-	}
-	t, err := sample.Tolerable.Parse(tolerable)
-	if err != nil {
-		return sample.Size{}, flagError("tolerable", err)
-	}
-	return sample.Statistical(c, t, deviations)
-}
-
-// flagError names the flag in front of a parameter's refusal.
-func flagError(flag string, err error) error {
-	return &attest.Error{Code: attest.ErrorCode(err), Message: "--" + flag + ": " + attest.ErrorMessage(err)}
-}
-
-func (m *Main) frequencySize(ctx context.Context, frequency string) (sample.Size, error) {
-	f, err := attest.ParseFrequency(frequency)
-	if err != nil {
-		return sample.Size{}, err
-	}
-	if f == attest.EventDriven {
-		return sample.Size{}, attest.Errorf(attest.EINVALID, "event-driven controls are sized by population: use --population-size N")
-	}
-	p, err := m.profileOrDefault(ctx)
-	if err != nil {
-		return sample.Size{}, err
-	}
-	return p.ForFrequency(f)
-}
-
-// profileOrDefault reads the firm's profile when a data directory is at
-// hand, and the defaults otherwise.
-func (m *Main) profileOrDefault(ctx context.Context) (sample.Profile, error) {
+// openIfThere opens the data directory when there is one (for the firm's
+// sample-size table), nil otherwise: sizes need no data directory.
+func (m *Main) openIfThere(ctx context.Context) *data {
 	if _, err := os.Stat(m.cfg.dataDir); err != nil && m.cfg.db == "" {
-		return sample.DefaultProfile(), nil
+		return nil
 	}
 	d, err := m.open(ctx)
 	if err != nil {
-		return sample.DefaultProfile(), nil
+		return nil
 	}
-	defer d.Close()
-	return fieldwork.Profile(ctx, d.db)
+	return d
 }
 
 func (m *Main) sampleProfile() *cobra.Command {
@@ -317,9 +265,13 @@ func (m *Main) sampleProfile() *cobra.Command {
 		Short: "Show the sample-size table in force",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := m.profileOrDefault(cmd.Context())
-			if err != nil {
-				return err
+			p := sample.DefaultProfile()
+			if d := m.openIfThere(cmd.Context()); d != nil {
+				defer d.Close()
+				var err error
+				if p, err = fieldwork.Profile(cmd.Context(), d.db); err != nil {
+					return err
+				}
 			}
 			return show(m, p, m.printProfile)
 		},
