@@ -149,6 +149,13 @@ func TestAuditorDrawsASampleAndRecordsAResult(t *testing.T) {
 	if _, page := f.callAs(t, "GET", "/fieldwork/e1/controls/AX-01", attest.RoleCompliance, nil); !strings.Contains(page, "signed by the service auditor's key") || !strings.Contains(page, "<strong>not signed by the service auditor</strong>") {
 		t.Errorf("the workspace does not tell signed from unsigned tests:\n%s", page)
 	}
+	// So does the API's list of tests, in the order recorded.
+	_, body = f.callAs(t, "GET", "/api/v1/engagements/e1/tests", attest.RoleCompliance, nil)
+	var listed []fieldwork.Tested
+	if err := json.Unmarshal([]byte(body), &listed); err != nil || len(listed) != 2 || listed[0].ID != test.ID ||
+		listed[0].Signature != fieldwork.Verified || listed[1].Signature != fieldwork.Unsigned || !listed[0].MayRespond {
+		t.Errorf("the API's tests: %v %s", err, body)
+	}
 	// Management responds to the exception; the auditor may not, nor may
 	// anyone respond to a test without exceptions.
 	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/fieldwork/e1/tests/%d/responses", test.ID), attest.RoleCompliance, url.Values{"text": {"Reviews are now enforced by branch protection."}}); code != 303 {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/evidence"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/report"
 )
 
@@ -48,7 +51,7 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/controls", Roles: readers, API: true, Summary: "An engagement's controls", h: s.controls},
 		{Method: "GET", Pattern: "/api/v1/evidence", Roles: readers, API: true, Summary: "Evidence (query: control)", h: s.evidence},
 		{Method: "POST", Pattern: "/api/v1/evidence", Roles: staff, API: true, Summary: "Upload evidence (multipart: control, covers or date, performed_on, file; several files at once; allow_empty, force)", h: s.uploadEvidence},
-		{Method: "GET", Pattern: "/api/v1/engagements/{id}/tests", Results: true, Roles: fieldwrk, API: true, Summary: "The auditors' tests and management's internal tests", h: s.tests},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/tests", Results: true, Roles: fieldwrk, API: true, Summary: "The auditors' tests and management's internal tests, each with its responses and, for the auditor's, signature: whether the auditor's signed statement verifies", h: s.tests},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/documents", Roles: fieldwrk, API: true, Summary: "Description inputs, rendered drafts and issued reports", h: s.documents},
 		// The auditor's workspace: populations, samples and tests (auditor*.go).
 		{Method: "GET", Pattern: "/fieldwork", Roles: fieldwrk, Summary: "Fieldwork: engagements and the auditors' access", h: s.fieldworkIndex},
@@ -294,13 +297,19 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request, _ *attest.User
 	return answerJSON(w, l, err)
 }
 
-func (s *Server) tests(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
+// tests is every test of the engagement in the order recorded, each with
+// its responses and, for the auditor's, the verdict on the auditor's
+// signed statement (a test whose statement does not verify is not the
+// auditor's result).
+func (s *Server) tests(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	e, err := s.engagementOf(r)
 	if err != nil {
 		return err
 	}
-	l, err := s.cfg.Store.Tests(r.Context(), e.ID, "")
-	return answerJSON(w, l, err)
+	auditors, internal, err := fieldwork.Tests(r.Context(), s.cfg.Store, u, e.ID, "")
+	l := append(auditors, internal...)
+	slices.SortFunc(l, func(a, b fieldwork.Tested) int { return cmp.Compare(a.ID, b.ID) })
+	return answerJSON(w, attest.OrEmpty(l), err)
 }
 
 func (s *Server) documents(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
