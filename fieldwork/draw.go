@@ -53,6 +53,15 @@ type Env struct {
 	Policy auth.Policy
 }
 
+// NewSeed is a draw's seed when the auditor gives none: 128 random bits,
+// in hex. A client that signs its draw before sending it (attest sample
+// draw --server) picks the seed with it, as Draw would.
+func NewSeed() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 // NewEnv is the environment at now, with the access policy of auth.PolicyAt
 // (configured: the server's grace period, nil for none). b may be nil: no
 // population files at hand.
@@ -211,9 +220,7 @@ func Draw(ctx context.Context, env Env, ch attest.Change, actor *attest.User, re
 		seed = b.Act.Seed
 	}
 	if seed == "" {
-		var b [16]byte
-		rand.Read(b[:])
-		seed = hex.EncodeToString(b[:])
+		seed = NewSeed()
 	}
 	if env.Blobs == nil {
 		return nil, &attest.Error{Code: attest.EUNAVAILABLE, Message: "no blob store to read the population from"}

@@ -282,6 +282,11 @@ func (p *checklistsDuePayload) validate() error {
 // JobKinds are the kinds of job a server runs, sorted.
 func JobKinds() []string { return jobKinds() }
 
+// DefaultMaxAttempts is how often a job is tried before it is marked
+// failed when its creator names no other number (attest job enqueue's
+// default, the demo's jobs).
+const DefaultMaxAttempts = 5
+
 // Enqueue adds a job of a kind the server runs, with a payload it takes
 // and 1 to 100 attempts, or answers the job
 // already queued under the same key: attest job enqueue and the demo.

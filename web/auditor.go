@@ -46,11 +46,11 @@ func fieldworkAct[T any](s *Server, w http.ResponseWriter, r *http.Request, u *a
 // ---- pages ----
 
 func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	grace, err := s.grace(r.Context())
+	p, err := s.policy(r.Context())
 	if err != nil {
 		return err
 	}
-	open, last, err := fieldwork.Index(r.Context(), s.cfg.Store, scope(r.Context()), grace)
+	open, last, err := fieldwork.Index(r.Context(), s.cfg.Store, scope(r.Context()), p.Grace)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 	if fieldwork.Audits(u) {
 		until = last
 	}
-	return s.render(w, r, "fieldwork", u, &fieldworkData{Layout: Layout{Title: "Fieldwork"}, Engagements: rows, Until: until, Grace: graceWords(grace)})
+	return s.render(w, r, "fieldwork", u, &fieldworkData{Layout: Layout{Title: "Fieldwork"}, Engagements: rows, Until: until, Grace: graceWords(p.Grace)})
 }
 
 // fieldworkData is the fieldwork index: the engagements the account may

@@ -4,20 +4,10 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 )
-
-// grace is the configured grace period: Config.AuditorGrace, else the
-// setting, else 30 days.
-func (s *Server) grace(ctx context.Context) (time.Duration, error) {
-	if s.cfg.AuditorGrace != nil {
-		return *s.cfg.AuditorGrace, nil
-	}
-	return auth.Grace(ctx, s.cfg.Store)
-}
 
 // policy is the access policy now, with the configured grace period.
 func (s *Server) policy(ctx context.Context) (auth.Policy, error) {

@@ -132,7 +132,7 @@ var demoJobs = []struct{ kind, payload string }{
 func (m *Main) queueDemoJobs(ctx context.Context, d *data) ([]string, error) {
 	var kinds []string
 	for _, j := range demoJobs {
-		if _, _, err := server.Enqueue(ctx, d.db, attest.Job{Kind: j.kind, Payload: json.RawMessage(j.payload), Key: "demo-" + j.kind, MaxAttempts: 5}, m.Now()); err != nil {
+		if _, _, err := server.Enqueue(ctx, d.db, attest.Job{Kind: j.kind, Payload: json.RawMessage(j.payload), Key: "demo-" + j.kind, MaxAttempts: server.DefaultMaxAttempts}, m.Now()); err != nil {
 			return nil, err
 		}
 		kinds = append(kinds, j.kind)

@@ -112,7 +112,7 @@ fieldwork lag.`,
 	fl.StringVar(&f.reportDate, "report-date", "", "expected report date YYYY-MM-DD (default: period end + fieldwork lag)")
 	fl.StringVar(&f.firm, "firm", "", "the service auditor (CPA firm)")
 	fl.BoolVar(&f.soc3, "soc3", false, "also draw a SOC 3 from this SOC 2 Type 2")
-	fl.IntVar(&f.lag, "fieldwork-lag", 2, "months from the period end to the expected report date")
+	fl.IntVar(&f.lag, "fieldwork-lag", scope.DefaultOptions().FieldworkLagMonths, "months from the period end to the expected report date")
 	return cmd
 }
 

@@ -116,6 +116,6 @@ payload.`,
 	}
 	c.Flags().StringVar(&payload, "payload", "{}", "the job's payload, JSON")
 	c.Flags().StringVar(&key, "key", "", "a unique key: the job is added once per key")
-	c.Flags().IntVar(&maxAttempts, "max-attempts", 5, "how often the job is tried before it is marked failed")
+	c.Flags().IntVar(&maxAttempts, "max-attempts", server.DefaultMaxAttempts, "how often the job is tried before it is marked failed")
 	return c
 }

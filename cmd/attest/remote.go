@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -168,18 +166,10 @@ func (m *Main) remote(cmd *cobra.Command, build remoteBuild) *cobra.Command {
 	return cmd
 }
 
-// randomSeed is a draw's seed when none is given on --server: the server
-// records the seed it is sent, so the CLI makes one as the workflow would.
-func randomSeed() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 // drawBody is a draw's API body.
 func drawBody(req fieldwork.DrawRequest) map[string]any {
 	if req.Seed == "" {
-		req.Seed = randomSeed()
+		req.Seed = fieldwork.NewSeed() // the server records the seed it is sent
 	}
 	body := map[string]any{"control": req.Control, "seed": req.Seed, "stratify": req.Stratify, "reason": req.Reason}
 	if req.PopulationID > 0 {

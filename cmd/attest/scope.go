@@ -69,7 +69,7 @@ Answer keys (all optional): ` + answerKeys() + `.`,
 	fl.StringVar(&answersFile, "answers", "", "read answers from this YAML or JSON file")
 	fl.StringVar(&outFile, "out", "", "also save the recommendation as JSON to this file")
 	fl.StringArrayVar(&minPeriods, "min-period", nil, `minimum first Type 2 period in months per kind, e.g. "SOC 1=6" (repeatable; defaults SOC 1=6, SOC 2=3)`)
-	fl.IntVar(&lag, "fieldwork-lag", 2, "months from a period's end to the report")
+	fl.IntVar(&lag, "fieldwork-lag", scope.DefaultOptions().FieldworkLagMonths, "months from a period's end to the report")
 	fl.BoolVar(&interactive, "interactive", false, "ask the questions on stdin even when it is not a terminal")
 	return cmd
 }
