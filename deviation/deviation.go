@@ -189,6 +189,70 @@ func span2(start, end string) string {
 	return "from " + start + " to " + end
 }
 
+// PolicyReviews finds the reviews of a policy in force that were done
+// late or not at all, due within the engagement's period and the span,
+// for a policy linked to a control of the engagement in scope: each is a
+// known deviation of those controls (the review is how the control over
+// the policy operates). A policy no such control names adds nothing.
+func PolicyReviews(s period.PolicyRecords) Source {
+	return SourceFunc(func(ctx context.Context, q Query) ([]Deviation, error) {
+		e := q.Engagement
+		if e.PeriodStart == "" {
+			return nil, nil
+		}
+		start, _ := attest.ParseDate(e.PeriodStart)
+		end, _ := attest.ParseDate(e.PeriodEnd)
+		mine := map[string]bool{}
+		for _, c := range q.Controls {
+			if c.Status != attest.NotApplicable {
+				mine[c.ID] = true
+			}
+		}
+		ps, err := s.Policies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		evs, err := s.PolicyEvents(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		by := map[string][]attest.PolicyEvent{}
+		for _, ev := range evs {
+			by[ev.PolicyID] = append(by[ev.PolicyID], ev)
+		}
+		var out []Deviation
+		for _, p := range ps {
+			var ctls []string
+			for _, c := range p.Controls {
+				if mine[c] {
+					ctls = append(ctls, c)
+				}
+			}
+			if len(ctls) == 0 {
+				continue
+			}
+			slices.Sort(ctls)
+			st := period.EvaluatePolicy(period.PolicyInput{Policy: p, Events: by[p.ID], Start: start, End: end, AsOf: q.Span.When})
+			for _, o := range st.Occurrences {
+				if !q.Span.Holds(o.Due) {
+					continue
+				}
+				d := Deviation{ID: "policy-review:" + p.ID + ":" + o.Due, Control: ctls[0], Controls: ctls, Date: o.Due, Source: "policy " + p.ID}
+				switch o.State {
+				case period.Late:
+					d.Kind, d.Text = Late, fmt.Sprintf("the review of policy %s (%s), due %s, was done late, on %s (%s)", p.ID, p.Title, o.Due, o.Performed, strings.Join(ctls, ", "))
+				case period.Missed:
+					d.Kind, d.Text = Missed, fmt.Sprintf("the review of policy %s (%s), due %s, was not done (%s)", p.ID, p.Title, o.Due, strings.Join(ctls, ", "))
+				default:
+					continue
+				}
+				out = append(out, d)
+			}
+		}
+		return out, nil
+	})
+}
+
 // Checks finds the checks that failed in run (the latest recorded run,
 // nil when there is none) for the engagement's controls in scope, when the
 // run falls within the span: one deviation per check and run day.

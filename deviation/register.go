@@ -48,9 +48,14 @@ type Inputs struct {
 }
 
 // Sources are the register's sources: occurrences, checks, management's
-// internal tests and incidents, then in.More.
+// internal tests, incidents and, when s keeps policies, their reviews;
+// then in.More.
 func Sources(s Store, in Inputs) []Source {
-	return append([]Source{Occurrences(s), Checks(in.Run), InternalTests(s), Incidents(in.Description)}, in.More...)
+	out := []Source{Occurrences(s), Checks(in.Run), InternalTests(s), Incidents(in.Description)}
+	if pr, ok := s.(period.PolicyRecords); ok {
+		out = append(out, PolicyReviews(pr))
+	}
+	return append(out, in.More...)
 }
 
 // Load reads engagement e's register over span, with each deviation's

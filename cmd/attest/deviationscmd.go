@@ -18,7 +18,9 @@ func (m *Main) deviationsCommand() *cobra.Command {
 		Long: `Every instance management knows of in which a control did not operate as
 described: occurrences missed or performed late, checks failing in the latest
 run, exceptions found by management's own tests, incidents that resulted from
-a control failure (from the description inputs). Management discloses each to
+a control failure (from the description inputs), reviews of a policy linked to
+a control in scope done late or not at all, and onboarding and offboarding
+items done late or overdue. Management discloses each to
 the service auditor and considers it for the description (DC4, DC9), its
 assertion, the representation letter and the bridge letter; the register says
 which documents each feeds and records each disclosure (who was told, when)
