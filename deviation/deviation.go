@@ -208,22 +208,14 @@ func PolicyReviews(s period.PolicyRecords) Source {
 				mine[c.ID] = true
 			}
 		}
-		ps, err := s.Policies(ctx)
+		sts, err := period.PolicyReviews(ctx, s, start, end, q.Span.When)
 		if err != nil {
 			return nil, err
-		}
-		evs, err := s.PolicyEvents(ctx, "")
-		if err != nil {
-			return nil, err
-		}
-		by := map[string][]attest.PolicyEvent{}
-		for _, ev := range evs {
-			by[ev.PolicyID] = append(by[ev.PolicyID], ev)
 		}
 		var out []Deviation
-		for _, p := range ps {
+		for _, st := range sts {
 			var ctls []string
-			for _, c := range p.Controls {
+			for _, c := range st.Controls {
 				if mine[c] {
 					ctls = append(ctls, c)
 				}
@@ -232,17 +224,16 @@ func PolicyReviews(s period.PolicyRecords) Source {
 				continue
 			}
 			slices.Sort(ctls)
-			st := period.EvaluatePolicy(period.PolicyInput{Policy: p, Events: by[p.ID], Start: start, End: end, AsOf: q.Span.When})
 			for _, o := range st.Occurrences {
 				if !q.Span.Holds(o.Due) {
 					continue
 				}
-				d := Deviation{ID: "policy-review:" + p.ID + ":" + o.Due, Control: ctls[0], Controls: ctls, Date: o.Due, Source: "policy " + p.ID}
+				d := Deviation{ID: "policy-review:" + st.Policy + ":" + o.Due, Control: ctls[0], Controls: ctls, Date: o.Due, Source: "policy " + st.Policy}
 				switch o.State {
 				case period.Late:
-					d.Kind, d.Text = Late, fmt.Sprintf("the review of policy %s (%s), due %s, was done late, on %s (%s)", p.ID, p.Title, o.Due, o.Performed, strings.Join(ctls, ", "))
+					d.Kind, d.Text = Late, fmt.Sprintf("the review of policy %s (%s), due %s, was done late, on %s (%s)", st.Policy, st.Title, o.Due, o.Performed, strings.Join(ctls, ", "))
 				case period.Missed:
-					d.Kind, d.Text = Missed, fmt.Sprintf("the review of policy %s (%s), due %s, was not done (%s)", p.ID, p.Title, o.Due, strings.Join(ctls, ", "))
+					d.Kind, d.Text = Missed, fmt.Sprintf("the review of policy %s (%s), due %s, was not done (%s)", st.Policy, st.Title, o.Due, strings.Join(ctls, ", "))
 				default:
 					continue
 				}

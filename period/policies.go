@@ -29,6 +29,8 @@ type PolicyStatus struct {
 	Policy    string `json:"id"`
 	Title     string `json:"title"`
 	Frequency string `json:"frequency"`
+	// Controls are the controls the policy is linked to.
+	Controls []string `json:"controls"`
 	// InForce is the day the policy was first published ("" if never).
 	InForce     string       `json:"in_force,omitempty"`
 	Expected    int          `json:"expected"`
@@ -44,7 +46,7 @@ type PolicyStatus struct {
 // period and their states.
 func EvaluatePolicy(in PolicyInput) PolicyStatus {
 	p := in.Policy
-	st := PolicyStatus{Policy: p.ID, Title: p.Title, Frequency: string(p.Review), Occurrences: []Occurrence{}}
+	st := PolicyStatus{Policy: p.ID, Title: p.Title, Frequency: string(p.Review), Controls: attest.OrEmpty(p.Controls), Occurrences: []Occurrence{}}
 	inForce, reviews := policy.Reviews(p.Review, in.Events, in.End, in.AsOf)
 	if inForce.IsZero() {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("policy %s has not been published: no review is expected of it until it is", p.ID))
