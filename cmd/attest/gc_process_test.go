@@ -125,15 +125,23 @@ func TestKillIngestThenGC(t *testing.T) {
 		return n
 	}
 
-	// One whole run measures how long an ingest takes here (the binary
-	// built beforehand).
+	// Whole runs measure how long an ingest takes here (the binary built
+	// beforehand): the faster of two, since the first, on a cold cache,
+	// can take several times as long, and kill times drawn from it would
+	// mostly come after the ingest had finished.
 	binary(t)
-	writeBatch(t, batch, files, 0)
 	start := time.Now()
-	if out, code := runBin(t, dir, "evidence", "add", "--control", "AC-06", "--dir", "batch", "--date", "2026-03-31"); code != 0 {
-		t.Fatalf("evidence add: %s", out)
+	var whole time.Duration
+	for warm := range 2 {
+		writeBatch(t, batch, files, -1-warm)
+		began := time.Now()
+		if out, code := runBin(t, dir, "evidence", "add", "--control", "AC-06", "--dir", "batch", "--date", "2026-03-31"); code != 0 {
+			t.Fatalf("evidence add: %s", out)
+		}
+		if d := time.Since(began); warm == 0 || d < whole {
+			whole = d
+		}
 	}
-	whole := time.Since(start)
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 	want, kills, rounds := killRounds(t), 0, 0
 	have := count()
