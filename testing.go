@@ -92,7 +92,9 @@ type TestingStore interface {
 	Tests(ctx context.Context, engagementID, controlID string) ([]Test, error)
 	AddResponse(ctx context.Context, ch Change, r Response) (*Response, error)
 	Responses(ctx context.Context, testID int64) ([]Response, error)
-	// SaveRequest creates (ID 0) or updates a request.
+	// SaveRequest creates (ID 0) or updates a request: the request as read
+	// (its UpdatedAt), ECONFLICT when it was saved since, so that a save
+	// from a stale copy never undoes another (evidence linked, a close).
 	SaveRequest(ctx context.Context, ch Change, r Request) (*Request, error)
 	Request(ctx context.Context, id int64) (*Request, error)
 	Requests(ctx context.Context, engagementID string) ([]Request, error)

@@ -165,17 +165,25 @@ var engagementCases = []Case{
 		_, err := fieldwork.Comment(ctx, w.Env, w.Store, w.ch(), a, w.Request, "attached")
 		return err
 	}},
+	// The request as it stands (each act saves it: a stale copy is
+	// refused as a conflict), taken back to the state the act applies to.
 	{"answer a request", staff, func(ctx context.Context, w *World, a *attest.User) error {
-		q := *w.Request
+		q, err := w.Store.Request(ctx, w.Request.ID)
+		if err != nil {
+			return err
+		}
 		q.Status = "open"
-		_, err := fieldwork.Answer(ctx, w.Store, w.ch(), a, &q, []int64{1})
+		_, err = fieldwork.Answer(ctx, w.Store, w.ch(), a, q, []int64{1})
 		return err
 	}},
 	{"close a request", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {
-		q := *w.Request
+		q, err := w.Store.Request(ctx, w.Request.ID)
+		if err != nil {
+			return err
+		}
 		q.Status = "fulfilled"
 		return sign(w, func(sl fieldwork.Seal) (*attest.Request, error) {
-			return fieldwork.CloseRequest(ctx, w.Env, w.Store, w.ch(), a, &q, sl)
+			return fieldwork.CloseRequest(ctx, w.Env, w.Store, w.ch(), a, q, sl)
 		})
 	}},
 	{"evaluate a deviation", auditorOnly, func(ctx context.Context, w *World, a *attest.User) error {

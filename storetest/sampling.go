@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/google/go-cmp/cmp"
@@ -125,6 +126,24 @@ func testTestsAndRequests(t *testing.T, s attest.Store) {
 	if back2.Status != "fulfilled" || !cmp.Equal(back2.Evidence, []int64{4}) || back2.CreatedBy != "tester" {
 		t.Errorf("request %+v", back2)
 	}
+	// Two people act on the request as each read it: the second save,
+	// from a copy read before the first, is refused and undoes nothing.
+	later := ch
+	later.At = later.At.Add(time.Minute)
+	closing, answering := *back2, *back2
+	closing.Status = "closed"
+	if _, err := s.SaveRequest(ctx, later, closing); err != nil {
+		t.Fatal(err)
+	}
+	answering.Evidence = []int64{4, 5}
+	second := later
+	second.At = second.At.Add(time.Second)
+	_, err = s.SaveRequest(ctx, second, answering)
+	mustCode(t, err, attest.ECONFLICT)
+	if back3, _ := s.Request(ctx, 1); back3.Status != "closed" || !cmp.Equal(back3.Evidence, []int64{4}) {
+		t.Errorf("after a stale save: %+v", back3)
+	}
+	q = back2
 	q.ID = 42
 	_, err = s.SaveRequest(ctx, ch, *q)
 	mustCode(t, err, attest.ENOTFOUND)

@@ -130,6 +130,10 @@ func (s *Store) SaveRequest(ctx context.Context, ch attest.Change, r attest.Requ
 	if r.Evidence == nil {
 		r.Evidence = []int64{}
 	}
+	// The update applies only to the request as the caller read it (its
+	// updated_at): a save from a stale copy would undo what was saved
+	// since, such as evidence linked or a close.
+	read := r.UpdatedAt
 	r.UpdatedBy, r.UpdatedAt = ch.Actor, ch.Stamp()
 	if r.ID == 0 {
 		if r.ID, err = nextID(ctx, tx, "requests"); err != nil {
@@ -140,11 +144,15 @@ func (s *Store) SaveRequest(ctx context.Context, ch attest.Change, r attest.Requ
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.EngagementID, r.ControlID, r.Text, jsonText(r.Items), r.Due, r.Status, jsonText(r.Evidence), r.CreatedBy, r.CreatedAt, r.UpdatedBy, r.UpdatedAt)
 	} else {
 		var res interface{ RowsAffected() (int64, error) }
-		res, err = tx.ExecContext(ctx, `UPDATE requests SET text = ?, items = ?, due = ?, status = ?, evidence = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-			r.Text, jsonText(r.Items), r.Due, r.Status, jsonText(r.Evidence), r.UpdatedBy, r.UpdatedAt, r.ID)
+		res, err = tx.ExecContext(ctx, `UPDATE requests SET text = ?, items = ?, due = ?, status = ?, evidence = ?, updated_by = ?, updated_at = ? WHERE id = ? AND updated_at = ?`,
+			r.Text, jsonText(r.Items), r.Due, r.Status, jsonText(r.Evidence), r.UpdatedBy, r.UpdatedAt, r.ID, read)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
-				return nil, notFound("request", fmt.Sprint(r.ID))
+				var one int
+				if tx.QueryRowContext(ctx, `SELECT 1 FROM requests WHERE id = ?`, r.ID).Scan(&one) != nil {
+					return nil, notFound("request", fmt.Sprint(r.ID))
+				}
+				return nil, &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("request %d changed since it was read: read it again", r.ID)}
 			}
 		}
 	}
