@@ -87,10 +87,7 @@ func Words(d time.Duration) string {
 	case d%time.Hour != 0:
 		unit, n = "minute", d/time.Minute
 	}
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
+	return attest.Count(int64(n), unit, unit+"s")
 }
 
 // References returns every blob reference a record needs: evidence

@@ -132,16 +132,16 @@ func judge(tree *ledger.Memory, internal int64, pub, name string, notes [][]byte
 	switch {
 	case fork != nil:
 		res.Status = WitnessForked
-		res.Detail = fmt.Sprintf("saw a tree of %s with root %s, and the ledger's first %s have another root: the histories disagree", entries(fork.Size), fork.Root, entries(fork.Size))
+		res.Detail = fmt.Sprintf("saw a tree of %s with root %s, and the ledger's first %s have another root: the histories disagree", attest.Count(fork.Size, "entry", "entries"), fork.Root, attest.Count(fork.Size, "entry", "entries"))
 		r.add(Forked, -1, name, "witness %s %s; entries before %d were changed, removed or reordered after it saw them, or the data directory went back to an older copy that was written to since", name, res.Detail, fork.Size)
 	case res.Size > n && internal >= res.Size:
 		res.Status = WitnessTruncated
-		res.Detail = fmt.Sprintf("saw %s; the ledger has %d, and the data directory's own checkpoints show the same loss (truncated)", entries(res.Size), n)
+		res.Detail = fmt.Sprintf("saw %s; the ledger has %d, and the data directory's own checkpoints show the same loss (truncated)", attest.Count(res.Size, "entry", "entries"), n)
 	case res.Size > n:
 		res.Status, res.Detail = WitnessRolledBack, rolledBack(res, n)
 		r.add(RolledBack, n, name, "witness %s %s", name, res.Detail)
 	default:
-		res.Detail = fmt.Sprintf("the ledger holds unchanged the %s it saw last", entries(res.Size))
+		res.Detail = fmt.Sprintf("the ledger holds unchanged the %s it saw last", attest.Count(res.Size, "entry", "entries"))
 	}
 	if h.invalid > 0 {
 		if res.Status == WitnessOK {
@@ -222,16 +222,9 @@ func text(signed []byte) []byte {
 
 func rolledBack(res WitnessResult, n int64) string {
 	if res.Matched == n {
-		return fmt.Sprintf("saw %s (root %s); the ledger has %d, exactly the tree of %s it saw earlier: the data directory was rolled back to an older copy, and the entries from %d to %d are gone", entries(res.Size), res.Root, n, entries(n), n, res.Size-1)
+		return fmt.Sprintf("saw %s (root %s); the ledger has %d, exactly the tree of %s it saw earlier: the data directory was rolled back to an older copy, and the entries from %d to %d are gone", attest.Count(res.Size, "entry", "entries"), res.Root, n, attest.Count(n, "entry", "entries"), n, res.Size-1)
 	}
-	return fmt.Sprintf("saw %s (root %s); the ledger has %d, its first %s as the witness saw them (it holds no checkpoint of exactly %s, so entries %d to %d cannot be compared): the data directory was rolled back, and the entries from %d on are gone", entries(res.Size), res.Root, n, entries(res.Matched), entries(n), res.Matched, n-1, n)
-}
-
-func entries(n int64) string {
-	if n == 1 {
-		return "1 entry"
-	}
-	return fmt.Sprintf("%d entries", n)
+	return fmt.Sprintf("saw %s (root %s); the ledger has %d, its first %s as the witness saw them (it holds no checkpoint of exactly %s, so entries %d to %d cannot be compared): the data directory was rolled back, and the entries from %d on are gone", attest.Count(res.Size, "entry", "entries"), res.Root, n, attest.Count(res.Matched, "entry", "entries"), attest.Count(n, "entry", "entries"), res.Matched, n-1, n)
 }
 
 // prefix reports whether the tree of cp is the first cp.Size entries of

@@ -83,24 +83,17 @@ func itemDeviation(st ItemStatus, p attest.Person, ids []string, first attest.Co
 	switch st.Status {
 	case Overdue:
 		d.Kind = deviation.Missed
-		d.Text = fmt.Sprintf("%s checklist of %s: %q, due %s (%s), not done (%s overdue)", st.Checklist, who, st.Title, st.Due, st.Rule, days(st.DaysLate))
+		d.Text = fmt.Sprintf("%s checklist of %s: %q, due %s (%s), not done (%s overdue)", st.Checklist, who, st.Title, st.Due, st.Rule, attest.Count(st.DaysLate, "day", "days"))
 	case DoneLate:
 		d.Kind = deviation.Late
 		if first.Type == attest.Preventive {
 			d.Kind = deviation.AfterEvent
 		}
-		d.Text = fmt.Sprintf("%s checklist of %s: %q, due %s (%s), done %s, %s late", st.Checklist, who, st.Title, st.Due, st.Rule, st.DoneOn, days(st.DaysLate))
+		d.Text = fmt.Sprintf("%s checklist of %s: %q, due %s (%s), done %s, %s late", st.Checklist, who, st.Title, st.Due, st.Rule, st.DoneOn, attest.Count(st.DaysLate, "day", "days"))
 	default:
 		return d, false
 	}
 	return d, true
-}
-
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
 }
 
 // DeviationSources are the register's sources this package adds, for
