@@ -59,16 +59,27 @@ func PolicyAt(ctx context.Context, s interface {
 	return Policy{Dir: s, Grace: grace, Now: now}, nil
 }
 
+// PapersRoles are the roles that read an examination's working papers:
+// its populations, samples, tests, report drafts and issued reports, and
+// the ledger. Management prepares for the examination and the auditor
+// performs it; a control owner and a viewer follow the controls and their
+// evidence, not the audit of them. (The local operator is management.)
+// The web's route table names these roles for the same routes, so that
+// its pages and menus agree; the decision is Scope.Papers's.
+var PapersRoles = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor}
+
 // fixedScope is the scope of anyone but an auditor, which no engagement
 // or date changes; nil for an auditor.
 func fixedScope(u *attest.User) *Scope {
-	if !attest.Staff(u) {
+	switch {
+	case !attest.Staff(u):
 		// The employee portal's principal (or any role this code does not
 		// know) reads nothing of the organization's records.
 		return Nothing
-	}
-	if u == nil || u.Role != attest.RoleAuditor {
+	case u == nil || attest.Manages(u):
 		return Everything
+	case u.Role != attest.RoleAuditor:
+		return &Scope{all: true, role: u.Role}
 	}
 	return nil
 }
@@ -152,6 +163,10 @@ type Scope struct {
 	prior map[string]bool
 	// none marks a principal that is not staff (the employee portal's).
 	none bool
+	// papers marks a reader of the working papers (PapersRoles); role is
+	// the reader's, for the refusal's wording.
+	papers bool
+	role   string
 	// Ended is the latest end among the auditor's named engagements whose
 	// window has closed, with its report date, for the refusal's wording.
 	ended, endedReport string
@@ -167,7 +182,7 @@ func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}}
+	sc := &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}, papers: true, role: u.Role}
 	for i := range engs {
 		e := &engs[i]
 		as, err := p.Dir.Auditors(ctx, e.ID)
@@ -221,8 +236,10 @@ func Prior(engs []attest.Engagement, e *attest.Engagement) *attest.Engagement {
 func begins(e *attest.Engagement) string { return cmp.Or(e.PeriodStart, e.AsOf) }
 func ends(e *attest.Engagement) string   { return cmp.Or(e.PeriodEnd, e.AsOf) }
 
-// Everything is the scope of the organization's staff.
-var Everything = &Scope{all: true}
+// Everything is the scope of management (and of the local operator): the
+// whole organization, working papers included. A control owner's or a
+// viewer's scope is the whole organization without the working papers.
+var Everything = &Scope{all: true, papers: true}
 
 // Nothing is the scope of a principal that is not staff (the employee
 // portal's): no engagement, no control, no ledger entry.
@@ -258,16 +275,37 @@ func (sc *Scope) Engagement(id string) error {
 	return &attest.Error{Code: attest.EFORBIDDEN, Message: "engagement " + id + ": you are not a named auditor of it, or your access to it has ended"}
 }
 
-// Results refuses reading the results (tests, draws, management's
-// responses) of an engagement outside the scope, except those of the
-// period just before an engagement in it (Prior), which its auditor may
-// read but not act on.
-func (sc *Scope) Results(id string) error {
-	if sc.all || sc.prior[id] {
-		return nil
+// Papers refuses reading engagement id's working papers (PapersRoles) to
+// a reader whose role does not read them, or outside the scope.
+func (sc *Scope) Papers(id string) error {
+	if !sc.papers {
+		return sc.notPapers()
 	}
 	return sc.Engagement(id)
 }
+
+// notPapers is the refusal of a role that does not read the working papers.
+func (sc *Scope) notPapers() error {
+	if sc.none {
+		return sc.Check()
+	}
+	return &attest.Error{Code: attest.EFORBIDDEN, Message: "your role (" + sc.role + ") does not read the examination's working papers (populations, samples, tests, reports and the ledger): management and the engagement's auditors do"}
+}
+
+// Results refuses reading the results (tests, draws, management's
+// responses) of an engagement as Papers does, except those of the period
+// just before an engagement in the scope (Prior), which its auditor may
+// read but not act on.
+func (sc *Scope) Results(id string) error {
+	if sc.papers && sc.prior[id] {
+		return nil
+	}
+	return sc.Papers(id)
+}
+
+// Acts reports whether the reader may act on engagement id's fieldwork
+// as well as read it: false for a prior period read through Results.
+func (sc *Scope) Acts(id string) bool { return sc.Engagement(id) == nil }
 
 // Relevant refuses a record that belongs to the organization rather than
 // to one engagement (a policy, an access review) unless it is relevant to
@@ -385,11 +423,24 @@ func (sc *Scope) Evidence(e *attest.Evidence) error {
 	return &attest.Error{Code: attest.EFORBIDDEN, Message: "this evidence supports no control of an engagement you audit"}
 }
 
-// Document refuses a document of an engagement outside the scope (and,
-// for an auditor, one that belongs to no engagement).
+// Document refuses a document (a draft, an issued report, the
+// description's inputs) to a reader who does not read the working papers,
+// or of an engagement outside the scope (and, for an auditor, one that
+// belongs to no engagement).
 func (sc *Scope) Document(d *attest.Document) error {
-	if sc.all {
+	if sc.all && sc.papers {
 		return nil
 	}
-	return sc.Engagement(d.EngagementID)
+	return sc.Papers(d.EngagementID)
+}
+
+// ReadsPapers refuses a reader who reads no engagement's working papers:
+// a role that does not read them, or an auditor on no live engagement.
+// What reads across engagements asks it (the ledger, where Entry then
+// says which entries an auditor reads; the fieldwork index).
+func (sc *Scope) ReadsPapers() error {
+	if !sc.papers {
+		return sc.notPapers()
+	}
+	return sc.Check()
 }

@@ -180,9 +180,23 @@ func TestScopeAt(t *testing.T) {
 	if err := s.SetSetting(ctx, auth.GraceSetting, "soon"); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []*attest.User{nil, {ID: 1, Role: attest.RoleViewer}, {ID: 2, Role: attest.RoleAdmin}} {
+	for _, u := range []*attest.User{nil, {ID: 2, Role: attest.RoleAdmin}, {ID: 5, Role: attest.RoleCompliance}} {
 		if sc, err := auth.ScopeAt(ctx, s, nil, now, u); err != nil || sc != auth.Everything {
 			t.Errorf("%+v: %v %v", u, sc, err)
+		}
+	}
+	// A control owner and a viewer read the whole organization but not
+	// the working papers.
+	for _, role := range []string{attest.RoleOwner, attest.RoleViewer} {
+		sc, err := auth.ScopeAt(ctx, s, nil, now, &attest.User{ID: 1, Role: role})
+		if err != nil || !sc.All() || sc.Engagement("e1") != nil || sc.Check() != nil {
+			t.Errorf("%s: %v %v", role, sc, err)
+		}
+		for what, err := range map[string]error{"papers": sc.Papers("e1"), "results": sc.Results("e1"), "any papers": sc.ReadsPapers(),
+			"a document": sc.Document(&attest.Document{EngagementID: "e1"})} {
+			if attest.ErrorCode(err) != attest.EFORBIDDEN || !strings.Contains(err.Error(), "your role ("+role+")") {
+				t.Errorf("%s reads %s: %v", role, what, err)
+			}
 		}
 	}
 	if sc, err := auth.ScopeAt(ctx, s, nil, now, attest.Employee(&attest.Person{ID: 3, Email: "e@example.com"})); err != nil || sc != auth.Nothing {

@@ -228,3 +228,24 @@ func RefuseAuditorName(as []attest.Auditor, e *attest.Engagement, name, given st
 	}
 	return nil
 }
+
+// Keys is an engagement's enrolled signing keys as a reader of its
+// working papers reads them, and the reader's name as one of its auditors
+// ("" when the reader is not named on it).
+func Keys(ctx context.Context, s interface {
+	AuditorKeys(ctx context.Context, engagementID string) ([]attest.AuditorKey, error)
+	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+}, actor *attest.User, sc interface{ Papers(engagementID string) error }, engagementID string) ([]attest.AuditorKey, string, error) {
+	if err := sc.Papers(engagementID); err != nil {
+		return nil, "", err
+	}
+	keys, err := s.AuditorKeys(ctx, engagementID)
+	if err != nil {
+		return nil, "", err
+	}
+	as, err := s.Auditors(ctx, engagementID)
+	if a := NamedAs(as, actor); a != nil {
+		return keys, a.Name, err
+	}
+	return keys, "", err
+}

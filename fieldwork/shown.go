@@ -3,6 +3,7 @@ package fieldwork
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -52,9 +53,21 @@ type DrawStore interface {
 	Population(ctx context.Context, id int64) (*attest.Population, error)
 }
 
+// Reader is what the fieldwork's reads ask of the reader's scope
+// (auth.Scope): whether they read an engagement's results (its auditor,
+// and the auditor of the period after it; management), and whether they
+// may also act on its fieldwork.
+type Reader interface {
+	Results(engagementID string) error
+	Acts(engagementID string) bool
+}
+
 // Draws is the engagement's draws (one control's, when controlID is
-// given), oldest first, as shown.
-func Draws(ctx context.Context, s DrawStore, engagementID, controlID string) ([]Shown, error) {
+// given), oldest first, as shown, when the reader reads its results.
+func Draws(ctx context.Context, s DrawStore, sc Reader, engagementID, controlID string) ([]Shown, error) {
+	if err := sc.Results(engagementID); err != nil {
+		return nil, err
+	}
 	ds, err := s.Draws(ctx, engagementID, controlID)
 	if err != nil {
 		return nil, err
@@ -97,13 +110,13 @@ type WorkspaceStore interface {
 }
 
 // Workspace is each of e's controls with its fieldwork so far, in the
-// engagement's order.
-func Workspace(ctx context.Context, s WorkspaceStore, e *attest.Engagement) ([]Progress, error) {
-	ctls, err := s.Controls(ctx, e.ID)
+// engagement's order, when the reader reads e's results.
+func Workspace(ctx context.Context, s WorkspaceStore, sc Reader, e *attest.Engagement) ([]Progress, error) {
+	pops, err := population.List(ctx, s, sc, e.ID, "")
 	if err != nil {
 		return nil, err
 	}
-	pops, err := population.List(ctx, s, e.ID, "")
+	ctls, err := s.Controls(ctx, e.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -171,10 +184,14 @@ type TestsStore interface {
 	Responses(ctx context.Context, testID int64) ([]attest.Response, error)
 }
 
-// Tests is one control's tests as actor reads them, the auditor's and
-// management's own apart, each with its responses. Management may respond
-// to an auditor's test that found exceptions (the rule Respond applies).
-func Tests(ctx context.Context, s TestsStore, actor *attest.User, engagementID, controlID string) (auditors, internal []Tested, err error) {
+// Tests is one control's tests as actor reads them (sc, actor's scope,
+// reading the engagement's results), the auditor's and management's own
+// apart, each with its responses. Management may respond to an auditor's
+// test that found exceptions (the rule Respond applies).
+func Tests(ctx context.Context, s TestsStore, actor *attest.User, sc Reader, engagementID, controlID string) (auditors, internal []Tested, err error) {
+	if err := sc.Results(engagementID); err != nil {
+		return nil, nil, err
+	}
 	ts, err := s.Tests(ctx, engagementID, controlID)
 	if err != nil {
 		return nil, nil, err
@@ -204,14 +221,18 @@ func Tests(ctx context.Context, s TestsStore, actor *attest.User, engagementID, 
 	return auditors, internal, nil
 }
 
-// ReadTest is test id as actor reads it: with management's responses, the
-// verdict on the auditor's signed statement, and whether actor may respond.
+// ReadTest is test id as actor reads it (sc, actor's scope, reading its
+// engagement's results): with management's responses, the verdict on the
+// auditor's signed statement, and whether actor may respond.
 func ReadTest(ctx context.Context, s interface {
 	TestsStore
 	Test(ctx context.Context, id int64) (*attest.Test, error)
-}, actor *attest.User, id int64) (*Tested, error) {
+}, actor *attest.User, sc Reader, id int64) (*Tested, error) {
 	t, err := s.Test(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := sc.Results(t.EngagementID); err != nil {
 		return nil, err
 	}
 	rs, err := s.Responses(ctx, id)
@@ -245,8 +266,15 @@ type IndexStore interface {
 
 // Index is the engagements in the reader's scope with their auditors and
 // the last day of their access under grace, and the last of those days
-// (an auditor's access to Attest ends with it).
-func Index(ctx context.Context, s IndexStore, sc engagement.Scope, grace time.Duration) ([]Open, string, error) {
+// (an auditor's access to Attest ends with it); refused to a reader who
+// reads no working papers.
+func Index(ctx context.Context, s IndexStore, sc interface {
+	engagement.Scope
+	ReadsPapers() error
+}, grace time.Duration) ([]Open, string, error) {
+	if err := sc.ReadsPapers(); err != nil {
+		return nil, "", err
+	}
 	engs, err := engagement.List(ctx, s, sc)
 	if err != nil {
 		return nil, "", err
@@ -265,4 +293,44 @@ func Index(ctx context.Context, s IndexStore, sc engagement.Scope, grace time.Du
 		out = append(out, o)
 	}
 	return out, last, nil
+}
+
+// Work is one control's fieldwork as a reader reads it: its populations,
+// draws and tests (the auditor's and management's own apart), and whether
+// the reader may act on it (not on a prior period's, read as results).
+type Work struct {
+	Control         *attest.Control
+	Populations     []attest.Population
+	Draws           []Shown
+	Tests, Internal []Tested
+	Acts            bool
+}
+
+// WorkStore is what ControlWork reads.
+type WorkStore interface {
+	TestsStore
+	DrawStore
+	population.ListStore
+	Control(ctx context.Context, engagementID, id string) (*attest.Control, error)
+}
+
+// ControlWork is control controlID's fieldwork on the engagement as actor
+// reads it, with sc, actor's scope.
+func ControlWork(ctx context.Context, s WorkStore, actor *attest.User, sc Reader, engagementID, controlID string) (*Work, error) {
+	if err := sc.Results(engagementID); err != nil {
+		return nil, err
+	}
+	c, err := s.Control(ctx, engagementID, strings.ToUpper(controlID))
+	if err != nil {
+		return nil, err
+	}
+	w := &Work{Control: c, Acts: sc.Acts(engagementID)}
+	if w.Populations, err = population.List(ctx, s, sc, engagementID, c.ID); err != nil {
+		return nil, err
+	}
+	if w.Draws, err = Draws(ctx, s, sc, engagementID, c.ID); err != nil {
+		return nil, err
+	}
+	w.Tests, w.Internal, err = Tests(ctx, s, actor, sc, engagementID, c.ID)
+	return w, err
 }

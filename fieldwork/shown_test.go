@@ -63,7 +63,7 @@ func TestWorkspace(t *testing.T) {
 		}
 	}
 
-	rows, err := fieldwork.Workspace(ctx, s, e)
+	rows, err := fieldwork.Workspace(ctx, s, auth.Everything, e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestWorkspace(t *testing.T) {
 		t.Errorf("workspace\n got %+v\nwant %+v", rows, want)
 	}
 
-	ds, err := fieldwork.Draws(ctx, s, "e1", "AX-01")
+	ds, err := fieldwork.Draws(ctx, s, auth.Everything, "e1", "AX-01")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestWorkspace(t *testing.T) {
 
 	manager := &attest.User{ID: 1, Role: attest.RoleAdmin}
 	auditor := &attest.User{ID: 2, Role: attest.RoleAuditor}
-	theirs, ours, err := fieldwork.Tests(ctx, s, manager, "e1", "AX-01")
+	theirs, ours, err := fieldwork.Tests(ctx, s, manager, auth.Everything, "e1", "AX-01")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestWorkspace(t *testing.T) {
 	if theirs[0].MayRespond || !theirs[1].MayRespond || len(theirs[1].Responses) != 1 || theirs[1].Signature != fieldwork.Unsigned {
 		t.Errorf("management reads the auditor's tests as %+v", theirs)
 	}
-	theirs, _, _ = fieldwork.Tests(ctx, s, auditor, "e1", "AX-01")
+	theirs, _, _ = fieldwork.Tests(ctx, s, auditor, auth.Everything, "e1", "AX-01")
 	if theirs[1].MayRespond {
 		t.Error("the auditor may respond to their own exception")
 	}

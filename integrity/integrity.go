@@ -91,6 +91,16 @@ type Input struct {
 	Now time.Time
 }
 
+// CheckFor is Check run for a reader of the ledger (sc, auth.Scope):
+// refused to a reader who does not read it (the ledger is a working
+// paper: management and the auditors read it).
+func CheckFor(ctx context.Context, sc interface{ ReadsPapers() error }, in Input) (*Report, error) {
+	if err := sc.ReadsPapers(); err != nil {
+		return nil, err
+	}
+	return Check(ctx, in)
+}
+
 // Check verifies everything and returns the report; an error means the
 // check itself could not run.
 func Check(ctx context.Context, in Input) (*Report, error) {

@@ -229,3 +229,81 @@ func Prove(r tlog.HashReader, record []byte, n, t int64, checkpoint []byte, oldS
 	}
 	return p, nil
 }
+
+// Reader is what the ledger's reads ask of the reader's scope
+// (auth.Scope): whether they read the ledger at all (management and the
+// auditors; the ledger is a working paper), which entries (an auditor:
+// those of their engagements), and whether that is every entry.
+type Reader interface {
+	ReadsPapers() error
+	Entry(data []byte) bool
+	All() bool
+}
+
+// View is the ledger's state as a reader reads it: its size, the latest
+// signed checkpoint, the key that verifies it and the newest entries the
+// reader may read.
+type View struct {
+	Size        int64   `json:"size"`
+	Checkpoints int     `json:"checkpoints"`
+	Checkpoint  string  `json:"checkpoint"`
+	Signed      int64   `json:"checkpoint_size"`
+	Root        string  `json:"checkpoint_root"`
+	Key         string  `json:"key"`
+	Recent      []Entry `json:"recent"`
+}
+
+// ViewStore is what Read reads.
+type ViewStore interface {
+	LedgerSize(ctx context.Context) (int64, error)
+	Checkpoints(ctx context.Context) ([][]byte, error)
+	ScanLedger(ctx context.Context, from, to int64, fn func(seq int64, record []byte) error) error
+}
+
+// Read is the ledger's state with up to limit of the newest entries sc
+// reads, checkpoints verified with publicKey.
+func Read(ctx context.Context, s ViewStore, sc Reader, publicKey string, limit int) (*View, error) {
+	if err := sc.ReadsPapers(); err != nil {
+		return nil, err
+	}
+	n, err := s.LedgerSize(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cps, err := s.Checkpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{Size: n, Checkpoints: len(cps), Key: publicKey}
+	if len(cps) > 0 {
+		v.Checkpoint = string(cps[len(cps)-1])
+		if cp, err := OpenOrParse(cps[len(cps)-1], publicKey); err == nil {
+			v.Signed, v.Root = cp.Size, cp.Root.String()
+		}
+	}
+	keep := sc.Entry
+	if sc.All() {
+		keep = nil
+	}
+	v.Recent, err = Recent(ctx, s, n, limit, keep)
+	return v, err
+}
+
+// ProveFor is ProveEntry for a reader, in the signed checkpoint that
+// checkpoint gives (called once the reader may read the ledger): refused
+// when sc does not read the ledger or entry n.
+func ProveFor(ctx context.Context, s Records, sc Reader, checkpoint func() ([]byte, error), publicKey string, n int64) (*Proof, error) {
+	if err := sc.ReadsPapers(); err != nil {
+		return nil, err
+	}
+	signed, err := checkpoint()
+	if err != nil {
+		return nil, err
+	}
+	may := sc.Entry
+	if sc.All() {
+		may = nil
+	}
+	p, _, err := ProveEntry(ctx, s, signed, publicKey, n, 0, may, "does not concern an engagement you audit")
+	return p, err
+}

@@ -14,11 +14,22 @@ type ListStore interface {
 	Populations(ctx context.Context, controlID string) ([]attest.Population, error)
 }
 
+// Scope is what List asks of the reader's scope (auth.Scope): whether
+// they read an engagement's results, its populations among them (a prior
+// period's too, for its auditor: re-performing its draws needs them).
+// The engagement "" is the whole organization's.
+type Scope interface {
+	Results(engagementID string) error
+}
+
 // List is the populations recorded, oldest first: of one control when
 // control is given (any case), and of an engagement's controls when
-// engagementID is given. Whoever may read the engagement may list them
-// (the adapters check that access, as for the engagement's other pages).
-func List(ctx context.Context, s ListStore, engagementID, control string) ([]attest.Population, error) {
+// engagementID is given (else of every engagement), as far as the
+// reader's scope reads them.
+func List(ctx context.Context, s ListStore, sc Scope, engagementID, control string) ([]attest.Population, error) {
+	if err := sc.Results(engagementID); err != nil {
+		return nil, err
+	}
 	ps, err := s.Populations(ctx, strings.ToUpper(strings.TrimSpace(control)))
 	if err != nil || engagementID == "" {
 		return ps, err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/population"
 	"github.com/attest-dev/attest/sqlite"
@@ -301,11 +302,11 @@ func TestList(t *testing.T) {
 		{"e2", "bx-01", []int64{}},
 		{"", " bx-01", []int64{bx.ID}},
 	} {
-		if got := ids(population.List(ctx, s, c.engagement, c.control)); !cmp.Equal(got, c.want) {
+		if got := ids(population.List(ctx, s, auth.Everything, c.engagement, c.control)); !cmp.Equal(got, c.want) {
 			t.Errorf("List(%q, %q) = %v, want %v", c.engagement, c.control, got, c.want)
 		}
 	}
-	if _, err := population.List(ctx, s, "e9", ""); attest.ErrorCode(err) != attest.ENOTFOUND {
+	if _, err := population.List(ctx, s, auth.Everything, "e9", ""); attest.ErrorCode(err) != attest.ENOTFOUND {
 		t.Errorf("an unknown engagement: %v", err)
 	}
 }

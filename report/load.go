@@ -345,16 +345,21 @@ func Readiness(ctx context.Context, s ReadinessStore, blobs blob.Store, e *attes
 	return in, readiness.Assess(*in), nil
 }
 
-// Scope is the documents a reader may see: auth.Scope for an account (an
-// auditor sees those of the engagements they audit), auth.Everything for
-// the organization's staff and the local operator.
+// Scope is the documents a reader may see: auth.Scope for an account
+// (management and an auditor, who sees those of the engagements they
+// audit; not a control owner or a viewer: the documents are working
+// papers), auth.Everything for the local operator.
 type Scope interface {
+	Papers(engagementID string) error
 	Document(d *attest.Document) error
 }
 
 // ListDocuments is the engagement's documents of a kind ("" for every
-// kind), oldest first, those in the scope.
+// kind), oldest first, when the reader reads its working papers.
 func ListDocuments(ctx context.Context, s Documents, sc Scope, engagementID, kind string) ([]attest.Document, error) {
+	if err := sc.Papers(engagementID); err != nil {
+		return nil, err
+	}
 	docs, err := s.Documents(ctx, engagementID, kind)
 	if err != nil {
 		return nil, err
@@ -364,6 +369,53 @@ func ListDocuments(ctx context.Context, s Documents, sc Scope, engagementID, kin
 		if sc.Document(&docs[i]) == nil {
 			out = append(out, docs[i])
 		}
+	}
+	return out, nil
+}
+
+// Shelf is one engagement's report drafts and issued reports, newest
+// first, with the kinds of report it may build.
+type Shelf struct {
+	Engagement attest.Engagement `json:"engagement"`
+	Kinds      []attest.Kind     `json:"kinds"`
+	Drafts     []attest.Document `json:"drafts"`
+	Issued     []attest.Document `json:"issued"`
+}
+
+// Shelves is the drafts and issued reports of every engagement in the
+// reader's scope, in the store's order of engagements; refused to a
+// reader who reads no working papers.
+func Shelves(ctx context.Context, s interface {
+	Documents
+	Engagements(ctx context.Context) ([]attest.Engagement, error)
+}, sc interface {
+	Scope
+	ReadsPapers() error
+	Engagements(engs []attest.Engagement) []attest.Engagement
+}) ([]Shelf, error) {
+	if err := sc.ReadsPapers(); err != nil {
+		return nil, err
+	}
+	engs, err := s.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []Shelf{}
+	for _, e := range sc.Engagements(engs) {
+		v := Shelf{Engagement: e, Kinds: Kinds(&e), Drafts: []attest.Document{}, Issued: []attest.Document{}}
+		docs, err := ListDocuments(ctx, s, sc, e.ID, "")
+		if err != nil {
+			return nil, err
+		}
+		for i := len(docs) - 1; i >= 0; i-- {
+			switch docs[i].Kind {
+			case attest.DocRender:
+				v.Drafts = append(v.Drafts, docs[i])
+			case attest.DocIssued:
+				v.Issued = append(v.Issued, docs[i])
+			}
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }

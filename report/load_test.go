@@ -212,8 +212,10 @@ func TestReadiness(t *testing.T) {
 // scope sees those of the engagements they audit.
 type engagementScope string
 
-func (sc engagementScope) Document(d *attest.Document) error {
-	if d.EngagementID != string(sc) {
+func (sc engagementScope) Document(d *attest.Document) error { return sc.Papers(d.EngagementID) }
+
+func (sc engagementScope) Papers(id string) error {
+	if id != string(sc) {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "outside the scope"}
 	}
 	return nil
@@ -229,8 +231,22 @@ func TestDocumentsInScope(t *testing.T) {
 	if l, err := ListDocuments(ctx, s, engagementScope(e.ID), e.ID, ""); err != nil || len(l) != 1 {
 		t.Errorf("the engagement's own scope: %v %v", l, err)
 	}
-	if l, err := ListDocuments(ctx, s, engagementScope("e2"), e.ID, ""); err != nil || len(l) != 0 {
+	if l, err := ListDocuments(ctx, s, engagementScope("e2"), e.ID, ""); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Errorf("another engagement's scope: %v %v", l, err)
+	}
+	// A control owner and a viewer read the organization's controls and
+	// evidence, not the working papers: drafts and reports among them.
+	for _, role := range []string{attest.RoleOwner, attest.RoleViewer} {
+		sc, err := auth.ScopeAt(ctx, s, nil, time.Now(), &attest.User{ID: 9, Role: role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l, err := ListDocuments(ctx, s, sc, e.ID, ""); attest.ErrorCode(err) != attest.EFORBIDDEN || !strings.Contains(attest.ErrorMessage(err), "your role ("+role+")") {
+			t.Errorf("%s: %v %v", role, l, err)
+		}
+		if _, err := GetDocument(ctx, s, sc, d.ID); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Errorf("%s gets a document: %v", role, err)
+		}
 	}
 	if got, err := GetDocument(ctx, s, engagementScope(e.ID), d.ID); err != nil || got.ID != d.ID {
 		t.Errorf("get in the scope: %v %v", got, err)

@@ -110,7 +110,8 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	rows, err := fieldwork.Workspace(r.Context(), s.cfg.Store, e)
+	sc := scope(r.Context())
+	rows, err := fieldwork.Workspace(r.Context(), s.cfg.Store, sc, e)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 		return err
 	}
 	return s.render(w, r, "workspace", u, &workspaceData{Layout: Layout{Title: "Fieldwork: " + e.ID}, E: e, When: periodWords(e), Controls: rows, Auditors: as,
-		IsAuditor: fieldwork.Audits(u), CanExport: fieldwork.Audits(u) && s.cfg.Signer != nil})
+		IsAuditor: fieldwork.Audits(u) && sc.Acts(e.ID), CanExport: fieldwork.Audits(u) && sc.Acts(e.ID) && s.cfg.Signer != nil, Prior: !sc.Acts(e.ID)})
 }
 
 // workspaceData is an engagement's fieldwork: its controls with the work
@@ -131,34 +132,23 @@ type workspaceData struct {
 	Controls             []fieldwork.Progress
 	Auditors             []attest.Auditor
 	IsAuditor, CanExport bool
+	// Prior marks the period before one the auditor audits, read only.
+	Prior bool
 }
 
 func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
 	e, err := s.engagementOf(r)
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Store.Control(ctx, e.ID, strings.ToUpper(r.PathValue("control")))
-	if err != nil {
-		return err
-	}
-	pops, err := population.List(ctx, s.cfg.Store, e.ID, c.ID)
-	if err != nil {
-		return err
-	}
-	ds, err := fieldwork.Draws(ctx, s.cfg.Store, e.ID, c.ID)
-	if err != nil {
-		return err
-	}
-	mine, internal, err := fieldwork.Tests(ctx, s.cfg.Store, u, e.ID, c.ID)
+	work, err := fieldwork.ControlWork(r.Context(), s.cfg.Store, u, scope(r.Context()), e.ID, r.PathValue("control"))
 	if err != nil {
 		return err
 	}
 	// ?draw=N prepares the test form for that draw's items, results blank.
 	var chosen int64
 	var prefill strings.Builder
-	for _, d := range ds {
+	for _, d := range work.Draws {
 		if strconv.FormatInt(d.ID, 10) == r.URL.Query().Get("draw") {
 			chosen = d.ID
 			for _, k := range d.Items {
@@ -166,9 +156,10 @@ func (s *Server) controlWork(w http.ResponseWriter, r *http.Request, u *attest.U
 			}
 		}
 	}
-	return s.render(w, r, "control-work", u, &controlWorkData{Layout: Layout{Title: c.ID + " fieldwork", SignEngagement: signing(u, e)}, E: e, C: c, Populations: pops, Draws: ds,
-		Tests: mine, Internal: internal, Procedures: attest.Procedures, Chosen: chosen, Prefill: prefill.String(),
-		IsAuditor: fieldwork.Audits(u), IsManager: fieldwork.MayRespond(u)})
+	c := work.Control
+	return s.render(w, r, "control-work", u, &controlWorkData{Layout: Layout{Title: c.ID + " fieldwork", SignEngagement: signing(u, e)}, E: e, C: c, Populations: work.Populations, Draws: work.Draws,
+		Tests: work.Tests, Internal: work.Internal, Procedures: attest.Procedures, Chosen: chosen, Prefill: prefill.String(),
+		IsAuditor: fieldwork.Audits(u) && work.Acts, IsManager: fieldwork.MayRespond(u), Prior: !work.Acts})
 }
 
 // controlWorkData is one control's fieldwork: its populations, draws and
@@ -185,6 +176,8 @@ type controlWorkData struct {
 	Chosen               int64
 	Prefill              string
 	IsAuditor, IsManager bool
+	// Prior marks the period before one the auditor audits, read only.
+	Prior bool
 }
 
 // ---- API reads ----
@@ -194,7 +187,7 @@ func (s *Server) apiPopulations(w http.ResponseWriter, r *http.Request, _ *attes
 	if err != nil {
 		return err
 	}
-	ps, err := population.List(r.Context(), s.cfg.Store, e.ID, r.URL.Query().Get("control"))
+	ps, err := population.List(r.Context(), s.cfg.Store, scope(r.Context()), e.ID, r.URL.Query().Get("control"))
 	return answerJSON(w, ps, err)
 }
 
@@ -203,7 +196,7 @@ func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, _ *attest.User
 	if err != nil {
 		return err
 	}
-	ds, err := fieldwork.Draws(r.Context(), s.cfg.Store, e.ID, strings.ToUpper(r.URL.Query().Get("control")))
+	ds, err := fieldwork.Draws(r.Context(), s.cfg.Store, scope(r.Context()), e.ID, strings.ToUpper(r.URL.Query().Get("control")))
 	return answerJSON(w, ds, err)
 }
 

@@ -17,8 +17,7 @@ import (
 // keyPage shows the engagement's enrolled keys, and lets an auditor make,
 // enroll and confirm a key in this browser; its JSON twin lists the keys.
 func (s *Server) keyPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	ctx := r.Context()
-	keys, err := s.cfg.Store.AuditorKeys(ctx, r.PathValue("id"))
+	keys, name, err := fieldwork.Keys(r.Context(), s.cfg.Store, u, scope(r.Context()), r.PathValue("id"))
 	if underAPI(r) {
 		return answerJSON(w, keys, err)
 	}
@@ -29,22 +28,8 @@ func (s *Server) keyPage(w http.ResponseWriter, r *http.Request, u *attest.User)
 	if err != nil {
 		return err
 	}
-	name, err := s.auditorName(ctx, e.ID, u)
-	if err != nil {
-		return err
-	}
 	return s.render(w, r, "auditor-key", u, &keyData{Layout: Layout{Title: "Signing keys: " + e.ID, SignEngagement: signing(u, e)}, E: e, Keys: keys, Name: name,
 		IsAuditor: fieldwork.Audits(u) && name != "", Confirms: fieldwork.ConfirmText})
-}
-
-// auditorName is u's name as an auditor of the engagement ("" when u is
-// not named on it).
-func (s *Server) auditorName(ctx context.Context, engagement string, u *attest.User) (string, error) {
-	as, err := s.cfg.Store.Auditors(ctx, engagement)
-	if a := fieldwork.NamedAs(as, u); a != nil {
-		return a.Name, err
-	}
-	return "", err
 }
 
 // keyData is an engagement's signing keys page: the keys enrolled, and for

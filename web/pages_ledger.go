@@ -12,48 +12,15 @@ import (
 	"github.com/attest-dev/attest/ledger"
 )
 
-// ledgerView is the ledger's state: its size, the latest signed
-// checkpoint, the key that verifies it and the latest entries.
-type ledgerView struct {
-	Size        int64          `json:"size"`
-	Checkpoints int            `json:"checkpoints"`
-	Checkpoint  string         `json:"checkpoint"`
-	Signed      int64          `json:"checkpoint_size"`
-	Root        string         `json:"checkpoint_root"`
-	Key         string         `json:"key"`
-	Recent      []ledger.Entry `json:"recent"`
-}
-
 // recentEntries is how many of the newest entries the page lists.
 const recentEntries = 25
 
-func (s *Server) ledgerView(ctx context.Context) (*ledgerView, error) {
-	st := s.cfg.Store
-	n, err := st.LedgerSize(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cps, err := st.Checkpoints(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v := &ledgerView{Size: n, Checkpoints: len(cps), Key: s.cfg.PublicKey, Recent: []ledger.Entry{}}
-	if len(cps) > 0 {
-		v.Checkpoint = string(cps[len(cps)-1])
-		if cp, err := ledger.OpenOrParse(cps[len(cps)-1], s.cfg.PublicKey); err == nil {
-			v.Signed, v.Root = cp.Size, cp.Root.String()
-		}
-	}
-	keep := scope(ctx).Entry
-	if scope(ctx).All() {
-		keep = nil
-	}
-	v.Recent, err = ledger.Recent(ctx, st, n, recentEntries, keep)
-	return v, err
+func (s *Server) ledgerView(ctx context.Context) (*ledger.View, error) {
+	return ledger.Read(ctx, s.cfg.Store, scope(ctx), s.cfg.PublicKey, recentEntries)
 }
 
-// ledgerPage shows the ledger's state; its JSON twin answers the
-// ledgerView.
+// ledgerPage shows the ledger's state; its JSON twin answers it
+// (ledger.View).
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	v, err := s.ledgerView(r.Context())
 	if err != nil {
@@ -66,7 +33,7 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 // and the result of a verification when one was just run.
 type ledgerData struct {
 	Layout
-	V      *ledgerView
+	V      *ledger.View
 	Verify *integrity.Report
 }
 
@@ -82,7 +49,7 @@ func (s *Server) verify(ctx context.Context) (*integrity.Report, error) {
 		return nil, &attest.Error{Code: attest.ETOOMANY, Message: "a verification is already running: try again when it ends"}
 	}
 	defer verifying.Unlock()
-	return integrity.Check(ctx, integrity.Input{Store: s.cfg.Store, Blobs: s.cfg.Blobs, PublicKey: s.cfg.PublicKey})
+	return integrity.CheckFor(ctx, scope(ctx), integrity.Input{Store: s.cfg.Store, Blobs: s.cfg.Blobs, PublicKey: s.cfg.PublicKey})
 }
 
 // verifyPage verifies the ledger and every blob, and shows the report
@@ -110,11 +77,11 @@ func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
 		return nil, invalid("entry: want an entry number, 0 or more")
 	}
 	st := s.cfg.Store
-	signed, err := s.signCheckpoint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if signed == nil {
+	p, err := ledger.ProveFor(ctx, st, scope(ctx), func() ([]byte, error) {
+		signed, err := s.signCheckpoint(ctx)
+		if err != nil || signed != nil {
+			return signed, err
+		}
 		cps, err := st.Checkpoints(ctx)
 		if err != nil {
 			return nil, err
@@ -122,10 +89,8 @@ func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
 		if len(cps) == 0 {
 			return nil, notFound("entry: no signed checkpoint yet: sign one with attest ledger checkpoint")
 		}
-		signed = cps[len(cps)-1]
-	}
-	sc := scope(ctx)
-	p, _, err := ledger.ProveEntry(ctx, st, signed, s.cfg.PublicKey, n, 0, sc.Entry, "does not concern an engagement you audit")
+		return cps[len(cps)-1], nil
+	}, s.cfg.PublicKey, n)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return nil, notFound("entry: " + attest.ErrorMessage(err))
 	}

@@ -8,47 +8,13 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/report"
 )
-
-// reportsView is one engagement's drafts and issued reports, newest first.
-type reportsView struct {
-	Engagement attest.Engagement `json:"engagement"`
-	Kinds      []attest.Kind     `json:"kinds"`
-	Drafts     []attest.Document `json:"drafts"`
-	Issued     []attest.Document `json:"issued"`
-}
-
-func (s *Server) reportsViews(ctx context.Context) ([]reportsView, error) {
-	engs, err := engagement.List(ctx, s.cfg.Store, scope(ctx))
-	if err != nil {
-		return nil, err
-	}
-	var out []reportsView
-	for _, e := range engs {
-		v := reportsView{Engagement: e, Kinds: report.Kinds(&e), Drafts: []attest.Document{}, Issued: []attest.Document{}}
-		docs, err := report.ListDocuments(ctx, s.cfg.Store, scope(ctx), e.ID, "")
-		if err != nil {
-			return nil, err
-		}
-		for i := len(docs) - 1; i >= 0; i-- {
-			switch docs[i].Kind {
-			case attest.DocRender:
-				v.Drafts = append(v.Drafts, docs[i])
-			case attest.DocIssued:
-				v.Issued = append(v.Issued, docs[i])
-			}
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
 
 // reportsPage shows the drafts and issued reports of the engagement the
 // switcher names; its JSON twin answers those of every engagement.
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	all, err := s.reportsViews(r.Context())
+	all, err := report.Shelves(r.Context(), s.cfg.Store, scope(r.Context()))
 	if underAPI(r) {
 		return answerJSON(w, all, err)
 	}
@@ -59,7 +25,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.U
 	if err != nil {
 		return err
 	}
-	views := []reportsView{}
+	views := []report.Shelf{}
 	for _, v := range all {
 		if v.Engagement.ID == cur {
 			views = append(views, v)
@@ -73,7 +39,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *attest.U
 // with its drafts, issued reports and letters.
 type reportsData struct {
 	Layout
-	Engagements []reportsView
+	Engagements []report.Shelf
 	Notice      string
 	CanBuild    bool
 }

@@ -23,8 +23,10 @@ var (
 	admins   = []string{attest.RoleAdmin}
 	// members are the accounts of the organization's people, who may be
 	// named a policy's approver or an access review's reviewer.
-	members  = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleViewer}
-	fieldwrk = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleAuditor}
+	members = []string{attest.RoleAdmin, attest.RoleCompliance, attest.RoleOwner, attest.RoleViewer}
+	// fieldwrk are the roles that read the working papers, as the
+	// workflows decide it (auth.PapersRoles): management and the auditor.
+	fieldwrk = auth.PapersRoles
 )
 
 // table is every route and who may use it. An HTML route and its JSON
@@ -55,8 +57,8 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/documents", Roles: fieldwrk, API: true, Summary: "Description inputs, rendered drafts and issued reports", h: s.documents},
 		// The auditor's workspace: populations, samples and tests (auditor*.go).
 		{Method: "GET", Pattern: "/fieldwork", Roles: fieldwrk, Summary: "Fieldwork: engagements and the auditors' access", h: s.fieldworkIndex},
-		{Method: "GET", Pattern: "/fieldwork/{id}", Roles: fieldwrk, Summary: "An engagement's fieldwork by control", h: s.workspace},
-		{Method: "GET", Pattern: "/fieldwork/{id}/controls/{control}", Roles: fieldwrk, Summary: "A control's populations, draws and tests", h: s.controlWork},
+		{Method: "GET", Pattern: "/fieldwork/{id}", Results: true, Roles: fieldwrk, Summary: "An engagement's fieldwork by control", h: s.workspace},
+		{Method: "GET", Pattern: "/fieldwork/{id}/controls/{control}", Results: true, Roles: fieldwrk, Summary: "A control's populations, draws and tests", h: s.controlWork},
 		{Method: "POST", Pattern: "/fieldwork/{id}/draws", JSON: "/api/v1/engagements/{id}/draws", Roles: auditorOnly, Summary: "Draw a sample (control, population, seed, size, stratify, reason)", h: s.draw},
 		{Method: "POST", Pattern: "/fieldwork/{id}/tests", JSON: "/api/v1/engagements/{id}/tests", Roles: auditorOnly, Summary: "Record the auditor's test (control, procedure, draw, items, deviations, not_performed)", h: s.recordTest},
 		{Method: "POST", Pattern: "/fieldwork/{id}/internal-tests", JSON: "/api/v1/engagements/{id}/internal-tests", Roles: managers, Summary: "Record management's internal test", h: s.recordInternalTest},
@@ -70,7 +72,7 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/tests/{test}/reviews", Roles: auditorOnly, API: true, Summary: "A reviewer's sign-off on a test, signed (note)", h: s.review},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/draws/{draw}/extensions", Roles: auditorOnly, API: true, Summary: "Extend a draw after an isolated deviation, signed (size, reason)", h: s.extend},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/populations/{population}/tests", Roles: auditorOnly, API: true, Summary: "How a population's completeness and accuracy were tested, signed (procedure)", h: s.testPopulation},
-		{Method: "GET", Pattern: "/api/v1/engagements/{id}/populations", Roles: fieldwrk, API: true, Summary: "Populations with provenance and hashes (query: control)", h: s.apiPopulations},
+		{Method: "GET", Pattern: "/api/v1/engagements/{id}/populations", Results: true, Roles: fieldwrk, API: true, Summary: "Populations with provenance and hashes (query: control)", h: s.apiPopulations},
 		{Method: "GET", Pattern: "/api/v1/engagements/{id}/draws", Results: true, Roles: fieldwrk, API: true, Summary: "Sample draws: seeds, population hashes, selected items (query: control)", h: s.apiDraws},
 		// Evidence requests and their threads (requests.go).
 		{Method: "GET", Pattern: "/fieldwork/{id}/requests", JSON: "/api/v1/engagements/{id}/requests", Roles: readers, Summary: "Evidence requests, overdue ones marked (query: status)", h: s.requestsPage},
@@ -306,7 +308,7 @@ func (s *Server) tests(w http.ResponseWriter, r *http.Request, u *attest.User) e
 	if err != nil {
 		return err
 	}
-	auditors, internal, err := fieldwork.Tests(r.Context(), s.cfg.Store, u, e.ID, "")
+	auditors, internal, err := fieldwork.Tests(r.Context(), s.cfg.Store, u, scope(r.Context()), e.ID, "")
 	l := append(auditors, internal...)
 	slices.SortFunc(l, func(a, b fieldwork.Tested) int { return cmp.Compare(a.ID, b.ID) })
 	return answerJSON(w, attest.OrEmpty(l), err)

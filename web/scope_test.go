@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/ledger"
 	"github.com/attest-dev/attest/storetest"
 )
 
@@ -122,6 +124,30 @@ func TestEngagementAccessOverHTTP(t *testing.T) {
 			}
 		}
 	}
+	// Its pages show the prior period's work read only: no form to act,
+	// no link to its requests. (The walk after the window closed the
+	// auditor's session: the pages are read with the auditor's token.)
+	page := func(path string) (int, string) {
+		req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tokens[attest.RoleAuditor])
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, p := range []string{"/fieldwork/e0", "/fieldwork/e0/controls/PA-01"} {
+		code, page := page(p)
+		if code != 200 || !strings.Contains(page, "the period before the one you audit") || strings.Contains(page, "<form method=\"post\" action=\"/fieldwork/e0") ||
+			strings.Contains(page, "/fieldwork/e0/requests") {
+			t.Errorf("%s as e1's auditor: %d\n%s", p, code, page)
+		}
+	}
+	if code, page := page("/fieldwork/e1/controls/AX-01"); code != 200 || strings.Contains(page, "the period before the one you audit") || !strings.Contains(page, "action=\"/fieldwork/e1/tests\"") {
+		t.Errorf("e1's own control as its auditor: %d\n%s", code, page)
+	}
 }
 
 // as sends a request as an actor, by API token or by the actor's session,
@@ -181,7 +207,7 @@ func TestAuditorLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v ledgerView
+	var v ledger.View
 	getJSON(t, f, "/api/v1/ledger", attest.RoleAuditor, &v)
 	for _, e := range v.Recent {
 		if e.Type == attest.EntryUserSaved || e.Seq == n-1 {
@@ -191,7 +217,7 @@ func TestAuditorLedger(t *testing.T) {
 	if len(v.Recent) == 0 || v.Recent[len(v.Recent)-1].Type != attest.EntryEngagementCreated {
 		t.Errorf("the auditor's ledger: %+v, want e1's entries down to its creation", v.Recent)
 	}
-	var all ledgerView
+	var all ledger.View
 	getJSON(t, f, "/api/v1/ledger", attest.RoleAdmin, &all)
 	if len(all.Recent) != min(int(n), recentEntries) {
 		t.Errorf("the admin sees %d entries, want %d", len(all.Recent), min(int(n), recentEntries))

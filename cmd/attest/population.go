@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/population"
 	"github.com/attest-dev/attest/sample"
@@ -51,7 +52,7 @@ population (a header and no rows) is valid.`,
 		Short: "List populations: every engagement's, or with --engagement (or ATTEST_ENGAGEMENT) that engagement's controls'",
 		Args:  cobra.NoArgs,
 		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]attest.Population, error) {
-			return population.List(ctx, d.db, m.cfg.engagement, control)
+			return population.List(ctx, d.db, auth.Everything, m.cfg.engagement, control)
 		}, func(ps []attest.Population) error {
 			return rows(m.Stdout, "ID\tCONTROL\tROWS\tKEY\tDATES\tSOURCE\tFILE", ps, func(p attest.Population) []any {
 				return []any{p.ID, p.ControlID, p.Rows, p.KeyColumn, dashStr(strings.Trim(p.FirstDate+".."+p.LastDate, ".")), dashStr(p.Source), p.Name}

@@ -393,7 +393,7 @@ func (m *Main) sampleList() *cobra.Command {
 		Short: "List the engagement's draws, binding ones and redraws",
 		Args:  cobra.NoArgs,
 		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]fieldwork.Shown, error) {
-			return fieldwork.Draws(ctx, d.db, e.ID, strings.ToUpper(control))
+			return fieldwork.Draws(ctx, d.db, auth.Everything, e.ID, strings.ToUpper(control))
 		}, func(ds []fieldwork.Shown) error {
 			return rows(m.Stdout, "ID\tCONTROL\tPOPULATION\tSIZE\tKIND\tSEED\tDRAWN BY\tWHEN", ds, func(x fieldwork.Shown) []any {
 				return []any{x.ID, x.ControlID, fmt.Sprintf("%d (%d items)", x.PopulationID, x.PopulationRows), len(x.Items), x.Kind, x.Seed, x.DrawnBy, x.DrawnAt}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/spf13/cobra"
@@ -172,7 +173,7 @@ func (m *Main) testList() *cobra.Command {
 		Short: "List tests: the auditor's by default, management's internal ones with --internal",
 		Args:  cobra.NoArgs,
 		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]fieldwork.Tested, error) {
-			auditors, internal, err := fieldwork.Tests(ctx, d.db, nil, e.ID, strings.ToUpper(listControl))
+			auditors, internal, err := fieldwork.Tests(ctx, d.db, nil, auth.Everything, e.ID, strings.ToUpper(listControl))
 			if onlyInternal {
 				auditors = internal
 			}
@@ -196,7 +197,7 @@ func (m *Main) testShow() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: onNumber(numberOf("test"), func(id int64) runner {
 			return reads(m, func(ctx context.Context, d *data, _ []string) (testShown, error) {
-				t, err := fieldwork.ReadTest(ctx, d.db, nil, id)
+				t, err := fieldwork.ReadTest(ctx, d.db, nil, auth.Everything, id)
 				if err != nil {
 					return testShown{}, err
 				}

@@ -1,0 +1,118 @@
+package authtest
+
+import (
+	"context"
+
+	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/ledger"
+	"github.com/attest-dev/attest/population"
+	"github.com/attest-dev/attest/report"
+)
+
+// papersCases are the reads of the examination's working papers: its
+// populations, draws, tests, keys, report documents and the ledger.
+// Management reads them all (a control owner and a viewer none: they
+// follow the controls and their evidence, not the audit of them); an
+// auditor, inside the window, those of the engagements they are named on.
+// What reads across engagements (the fieldwork index, the reports, the
+// ledger) answers the other auditor with their own engagement's.
+var papersCases = []Case{
+	{"read the engagement's tests", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, _, err := fieldwork.Tests(ctx, w.Store, a, sc, "e1", "")
+			return err
+		})
+	}},
+	{"read the engagement's draws", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := fieldwork.Draws(ctx, w.Store, sc, "e1", "")
+			return err
+		})
+	}},
+	{"read the engagement's populations", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := population.List(ctx, w.Store, sc, "e1", "")
+			return err
+		})
+	}},
+	{"read every population", management, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := population.List(ctx, w.Store, sc, "", "")
+			return err
+		})
+	}},
+	{"read a test", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := fieldwork.ReadTest(ctx, w.Store, a, sc, w.Test.ID)
+			return err
+		})
+	}},
+	{"read a control's fieldwork", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := fieldwork.ControlWork(ctx, w.Store, a, sc, "e1", "ax-01")
+			return err
+		})
+	}},
+	{"read the fieldwork's progress", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			e, err := w.Store.Engagement(ctx, "e1")
+			if err == nil {
+				_, err = fieldwork.Workspace(ctx, w.Store, sc, e)
+			}
+			return err
+		})
+	}},
+	{"read the auditors' signing keys", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, _, err := fieldwork.Keys(ctx, w.Store, a, sc, "e1")
+			return err
+		})
+	}},
+	{"list the engagement's documents", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := report.ListDocuments(ctx, w.Store, sc, "e1", "")
+			return err
+		})
+	}},
+	{"read the fieldwork index", anyPapers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, _, err := fieldwork.Index(ctx, w.Store, sc, w.Env.Policy.Grace)
+			return err
+		})
+	}},
+	{"read the reports", anyPapers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := report.Shelves(ctx, w.Store, sc)
+			return err
+		})
+	}},
+	{"read the ledger", anyPapers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := ledger.Read(ctx, w.Store, sc, "", 5)
+			return err
+		})
+	}},
+	{"verify the ledger", anyPapers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := integrity.CheckFor(ctx, sc, integrity.Input{Store: w.Store, Blobs: w.Blobs})
+			return err
+		})
+	}},
+}
+
+var (
+	papers    = append(management[:len(management):len(management)], "auditor-named")
+	anyPapers = append(papers[:len(papers):len(papers)], "auditor-other")
+)
+
+// reading runs a read with actor's scope as the access policy has it now.
+func (w *World) reading(ctx context.Context, a *attest.User, read func(*auth.Scope) error) error {
+	sc, err := w.Env.Policy.Scope(ctx, a)
+	if err != nil {
+		return err
+	}
+	return read(sc)
+}
