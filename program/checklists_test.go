@@ -2,6 +2,7 @@ package program_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -35,6 +36,20 @@ func TestLoadChecklists(t *testing.T) {
 	mine, err := program.LoadChecklists(ctx, s, nil, it, now)
 	if err != nil || mine.Offboarding.Overdue != 3 {
 		t.Errorf("IT: %+v, %v", mine, err)
+	}
+	// For gives IT management's status with IT's own items, as Load does.
+	managers, err := program.Load(ctx, s, nil, nil, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*attest.User{nil, it} {
+		want, err := program.Load(ctx, s, nil, u, nil, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := program.For(ctx, s, nil, managers, u, now); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("For %+v:\n got %+v %v\nwant %+v", u, got, err, want)
+		}
 	}
 	aud, err := program.LoadChecklists(ctx, s, nil, &attest.User{ID: 7, Role: attest.RoleAuditor}, now)
 	if err != nil || aud.Shown || len(aud.Items) != 0 {

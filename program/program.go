@@ -134,6 +134,25 @@ func Load(ctx context.Context, s Store, c people.Completions, actor *attest.User
 	return st, nil
 }
 
+// For is the status as actor reads it, from management's (Load with no
+// actor) as of now: the organization's staff read every policy and access
+// review, so only the checklists differ, which are read again for anyone
+// outside management (the items assigned to them). An auditor, whose
+// reads are scoped to their engagements, and anyone who is not staff
+// must call Load instead: For refuses them.
+func For(ctx context.Context, s people.ReadStore, c people.Completions, managers *Status, actor *attest.User, now time.Time) (*Status, error) {
+	if !attest.Staff(actor) || actor != nil && actor.Role == attest.RoleAuditor {
+		return nil, attest.Errorf(attest.EFORBIDDEN, "the program's state is read for an auditor by their scope: load it for them")
+	}
+	if attest.Manages(actor) {
+		return managers, nil
+	}
+	mine := *managers
+	var err error
+	mine.Checklists, err = LoadChecklists(ctx, s, c, actor, now)
+	return &mine, err
+}
+
 // LoadChecklists reads the checklist items overdue today or done late
 // within LateDays, through people.Checklist as actor may read them: the
 // overdue first, most days late first.

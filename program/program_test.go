@@ -2,6 +2,7 @@ package program_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -66,6 +67,29 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := program.Load(ctx, s, nil, &attest.User{ID: 9, Role: "employee"}, nil, time.Now()); attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Errorf("an employee reads the program: %v", err)
+	}
+
+	// For, from management's status, is what Load gives each of the
+	// staff; it refuses the auditor and the employee.
+	now := time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC)
+	managers, err := program.Load(ctx, s, nil, nil, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*attest.User{nil, sam, {ID: 20, Role: attest.RoleViewer}, {ID: 21, Role: attest.RoleAdmin}, {ID: 22, Role: attest.RoleCompliance}} {
+		want, err := program.Load(ctx, s, nil, u, nil, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := program.For(ctx, s, nil, managers, u, now)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("For %+v:\n got %+v %v\nwant %+v", u, got, err, want)
+		}
+	}
+	for _, u := range []*attest.User{{ID: 23, Role: attest.RoleAuditor}, {ID: 9, Role: "employee"}} {
+		if _, err := program.For(ctx, s, nil, managers, u, now); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Errorf("For %s: %v", u.Role, err)
+		}
 	}
 }
 

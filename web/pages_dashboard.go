@@ -184,9 +184,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *attest.Use
 }
 
 // programPanel is the program's panel for u: management's as kept, and
-// for the rest of the staff the same with the checklist items as
-// people.Checklist lets them read (those assigned to them); nothing for
-// the auditor, who reads the program's own pages instead.
+// for the rest of the staff as program.For reads it for them (their own
+// checklist items); nothing for the auditor, who reads the program's own
+// pages instead.
 func (s *Server) programPanel(ctx context.Context, u *attest.User) ([]byte, error) {
 	if fieldwork.Audits(u) || !s.may(u, "GET", "/program") {
 		return nil, nil
@@ -197,13 +197,12 @@ func (s *Server) programPanel(ctx context.Context, u *attest.User) ([]byte, erro
 	if attest.Manages(u) || st == nil {
 		return panel, nil
 	}
-	mine := *st
-	var err error
-	if mine.Checklists, err = program.LoadChecklists(ctx, s.cfg.Store, s.completions(), u, s.cfg.Now()); err != nil {
+	mine, err := program.For(ctx, s.cfg.Store, s.completions(), st, u, s.cfg.Now())
+	if err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, "program-panel", &mine); err != nil {
+	if err := pages.ExecuteTemplate(&b, "program-panel", mine); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
