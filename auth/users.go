@@ -34,7 +34,8 @@ type AddedUser struct {
 }
 
 // AddUser adds an account. Only an admin (or the local operator, actor
-// nil) adds accounts.
+// nil) adds accounts. An account given no role is a viewer, the role
+// that changes nothing.
 func AddUser(ctx context.Context, s UserStore, ch attest.Change, actor *attest.User, in NewUser) (*AddedUser, error) {
 	if actor != nil && actor.Role != attest.RoleAdmin {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator adds accounts"}
@@ -49,6 +50,9 @@ func AddUser(ctx context.Context, s UserStore, ch attest.Change, actor *attest.U
 	}
 	if utf8.RuneCountInString(in.Name) > 200 {
 		return nil, field("name", "at most 200 characters")
+	}
+	if in.Role == "" {
+		in.Role = attest.RoleViewer
 	}
 	if !attest.ValidRole(in.Role) {
 		return nil, field("role", "\""+in.Role+"\": want one of "+strings.Join(attest.Roles, ", "))

@@ -202,28 +202,16 @@ func PolicyReviews(s period.PolicyRecords) Source {
 		}
 		start, _ := attest.ParseDate(e.PeriodStart)
 		end, _ := attest.ParseDate(e.PeriodEnd)
-		mine := map[string]bool{}
-		for _, c := range q.Controls {
-			if c.Status != attest.NotApplicable {
-				mine[c.ID] = true
-			}
-		}
 		sts, err := period.PolicyReviews(ctx, s, start, end, q.Span.When)
 		if err != nil {
 			return nil, err
 		}
 		var out []Deviation
 		for _, st := range sts {
-			var ctls []string
-			for _, c := range st.Controls {
-				if mine[c] {
-					ctls = append(ctls, c)
-				}
-			}
+			ctls := st.Bears(q.Controls)
 			if len(ctls) == 0 {
 				continue
 			}
-			slices.Sort(ctls)
 			for _, o := range st.Occurrences {
 				if !q.Span.Holds(o.Due) {
 					continue

@@ -34,6 +34,19 @@ type Register struct {
 	Undisclosed int `json:"undisclosed"`
 }
 
+// Pending is the register with only the deviations not yet disclosed
+// (the counts stay the whole register's).
+func (r Register) Pending() *Register {
+	keep := []Deviation{}
+	for _, x := range r.Deviations {
+		if !x.Disclosed() {
+			keep = append(keep, x)
+		}
+	}
+	r.Deviations = keep
+	return &r
+}
+
 // Inputs are what the register reads besides the store.
 type Inputs struct {
 	// Run is the latest recorded check run, nil when there is none.

@@ -3,6 +3,7 @@ package period
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -31,6 +32,10 @@ type PolicyStatus struct {
 	Frequency string `json:"frequency"`
 	// Controls are the controls the policy is linked to.
 	Controls []string `json:"controls"`
+	// Engagement are those of Controls in the engagement's scope (Load
+	// fills it in; Bears): a late or missed review is a known deviation
+	// of the engagement only through them.
+	Engagement []string `json:"engagement_controls"`
 	// InForce is the day the policy was first published ("" if never).
 	InForce     string       `json:"in_force,omitempty"`
 	Expected    int          `json:"expected"`
@@ -111,4 +116,24 @@ func PolicyReviews(ctx context.Context, s PolicyRecords, start, end, when time.T
 		out = append(out, EvaluatePolicy(PolicyInput{Policy: p, Events: by[p.ID], Start: start, End: end, AsOf: when}))
 	}
 	return out, nil
+}
+
+// Bears is which of the policy's controls are among ctls and in scope
+// (not not-applicable), sorted: the controls through which a late or
+// missed review of it is a known deviation of their engagement.
+func (p PolicyStatus) Bears(ctls []attest.Control) []string {
+	mine := map[string]bool{}
+	for _, c := range ctls {
+		if c.Status != attest.NotApplicable {
+			mine[c.ID] = true
+		}
+	}
+	out := []string{}
+	for _, c := range p.Controls {
+		if mine[c] && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -87,3 +87,17 @@ func TestEvaluatePolicy(t *testing.T) {
 		})
 	}
 }
+
+// TestBears: a policy's controls through which its reviews are a known
+// deviation of an engagement are those the engagement has in scope,
+// sorted, each once.
+func TestBears(t *testing.T) {
+	p := PolicyStatus{Controls: []string{"CC6.2", "CC6.1", "CC9.9", "CC6.1", "CC7.1"}}
+	ctls := []attest.Control{{ID: "CC6.1"}, {ID: "CC6.2"}, {ID: "CC7.1", Status: attest.NotApplicable}, {ID: "CC8.1"}}
+	if got := p.Bears(ctls); !cmp.Equal(got, []string{"CC6.1", "CC6.2"}) {
+		t.Errorf("Bears = %v", got)
+	}
+	if got := (PolicyStatus{Controls: []string{"CC9.9"}}).Bears(ctls); got == nil || len(got) != 0 {
+		t.Errorf("a policy on none of them: %#v, want an empty list", got)
+	}
+}

@@ -345,6 +345,35 @@ func Readiness(ctx context.Context, s ReadinessStore, blobs blob.Store, e *attes
 	return in, readiness.Assess(*in), nil
 }
 
+// AssessStore is what Assess reads.
+type AssessStore interface {
+	ReadinessStore
+	check.LatestStore
+}
+
+// Assess is Readiness for one engagement, reading what it shares with
+// the others (readiness.LoadShared) itself: attest readiness and the
+// readiness summary.
+func Assess(ctx context.Context, s AssessStore, blobs blob.Store, e *attest.Engagement, when time.Time) (*readiness.Input, *readiness.Report, error) {
+	sh, err := readiness.LoadShared(ctx, s, blobs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Readiness(ctx, s, blobs, e, when, sh)
+}
+
+// DraftReadinessSummary drafts engagement e's internal readiness summary,
+// prepared now: the readiness assessment as of the start of now's day
+// (Readiness, as the dashboard has it) and the description's gaps.
+func DraftReadinessSummary(ctx context.Context, s AssessStore, blobs blob.Store, e *attest.Engagement, desc *Description, now time.Time) (*Document, error) {
+	t := now.UTC()
+	in, rep, err := Assess(ctx, s, blobs, e, time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return nil, err
+	}
+	return ReadinessSummary(e, rep, desc.Check(e, attest.ControlIDs(in.Controls)), now), nil
+}
+
 // Scope is the documents a reader may see: auth.Scope for an account
 // (management and an auditor, who sees those of the engagements they
 // audit; not a control owner or a viewer: the documents are working

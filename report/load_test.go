@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -281,5 +282,31 @@ func TestOrganizationName(t *testing.T) {
 	}
 	if name, err := OrganizationName(ctx, s, bs); err != nil || name != "Harbor Payroll" {
 		t.Errorf("%q, %v; want e2's, the newest that names one", name, err)
+	}
+}
+
+// TestDraftReadinessSummary: the summary carries the readiness gaps as
+// Readiness assesses them at the start of the day, and the description's
+// gaps.
+func TestDraftReadinessSummary(t *testing.T) {
+	ctx := context.Background()
+	s, bs, e := loadFixture(t)
+	now := time.Date(2026, 6, 10, 15, 4, 0, 0, time.UTC)
+	doc, err := DraftReadinessSummary(ctx, s, bs, e, &Description{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := readiness.LoadShared(ctx, s, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rep, err := Readiness(ctx, s, bs, e, time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC), sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(doc)
+	if doc.Kind != "readiness-summary" || doc.Prepared != "2026-06-10 15:04 UTC" || len(rep.Gaps) == 0 || !bytes.Contains(b, []byte(rep.Gaps[0].Detail)) ||
+		!bytes.Contains(b, []byte("the service organization's name is missing")) {
+		t.Errorf("the summary: %s", b)
 	}
 }

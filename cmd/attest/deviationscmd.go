@@ -55,13 +55,7 @@ func (m *Main) deviationsList() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: readsIn(m, inRegister(m, func(_ context.Context, _ *data, r *deviation.Register, _ []string) (*deviation.Register, error) {
 			if undisclosed {
-				var keep []deviation.Deviation
-				for _, x := range r.Deviations {
-					if !x.Disclosed() {
-						keep = append(keep, x)
-					}
-				}
-				r.Deviations = attest.OrEmpty(keep)
+				return r.Pending(), nil
 			}
 			return r, nil
 		}), m.printRegister),

@@ -140,18 +140,33 @@ func (m *Main) printPeriod(e *attest.Engagement, out *period.Report) error {
 			findings = append(findings, fmt.Sprintf("  %-8s missed: %s to %s", c.Control, ms.Start, ms.End))
 		}
 	}
+	// A policy's late or missed review is a known deviation of this
+	// engagement through the controls of it the policy supports; a
+	// policy that supports none of them is listed apart.
+	var apart []string
 	for _, p := range out.Policies {
 		for _, o := range p.Occurrences {
+			var line string
 			switch o.State {
 			case period.Late:
-				findings = append(findings, fmt.Sprintf("  %-8s late:   policy review %s to %s, reviewed %s", p.Policy, o.Start, o.End, o.Performed))
+				line = fmt.Sprintf("  %-8s late:   policy review %s to %s, reviewed %s", p.Policy, o.Start, o.End, o.Performed)
 			case period.Missed:
-				findings = append(findings, fmt.Sprintf("  %-8s missed: policy review %s to %s", p.Policy, o.Start, o.End))
+				line = fmt.Sprintf("  %-8s missed: policy review %s to %s", p.Policy, o.Start, o.End)
+			default:
+				continue
+			}
+			if len(p.Engagement) > 0 {
+				findings = append(findings, line+" ("+strings.Join(p.Engagement, ", ")+")")
+			} else {
+				apart = append(apart, line)
 			}
 		}
 	}
 	if len(findings) > 0 {
 		m.printf("\nKnown deviations: disclose each to the service auditor, and consider it for the description:\n%s\n", strings.Join(findings, "\n"))
+	}
+	if len(apart) > 0 {
+		m.printf("\nPolicy reviews late or missed, of policies that support none of this engagement's controls (not known deviations of it; the program's own record):\n%s\n", strings.Join(apart, "\n"))
 	}
 	if len(out.Warnings) > 0 {
 		m.printf("\nWarnings:\n")

@@ -102,16 +102,23 @@ func TestPolicyCommands(t *testing.T) {
 
 // TestPolicyReviewsInPeriodStatus: a policy published on 22 November and
 // reviewed monthly has its first review due a month later, missed once
-// that day has passed; period status lists it as a known deviation.
+// that day has passed; period status lists it, apart from the known
+// deviations when the policy supports none of the engagement's controls.
 func TestPolicyReviewsInPeriodStatus(t *testing.T) {
 	dir := setup(t)
 	mustRun(t, dir, "user", "add", "--email", "lee@acme.example", "--name", "Lee Park")
 	mustRun(t, dir, "policy", "new", "--template", "backup", "--var", "org=Acme", "--approver", "lee@acme.example")
 	mustRun(t, dir, "policy", "edit", "backup", "--review", "monthly", "--owner", "lee@acme.example")
 	mustRun(t, dir, "policy", "new", "--template", "encryption", "--var", "org=Acme", "--approver", "lee@acme.example")
-	mustRun(t, dir, "policy", "submit", "backup")
-	mustRun(t, dir, "policy", "approve", "backup", "--approver", "lee@acme.example")
-	mustRun(t, dir, "policy", "publish", "backup")
+	for _, id := range []string{"backup", "access-control"} {
+		if id == "access-control" {
+			mustRun(t, dir, "policy", "new", "--template", id, "--var", "org=Acme", "--approver", "lee@acme.example")
+			mustRun(t, dir, "policy", "edit", id, "--review", "monthly", "--owner", "lee@acme.example")
+		}
+		mustRun(t, dir, "policy", "submit", id)
+		mustRun(t, dir, "policy", "approve", id, "--approver", "lee@acme.example")
+		mustRun(t, dir, "policy", "publish", id)
+	}
 
 	// policy list prints what the web's list shows (policy.List): the
 	// owner's name and the next review, once in force.
@@ -135,10 +142,16 @@ func TestPolicyReviewsInPeriodStatus(t *testing.T) {
 	}
 	out := decode[map[string]any](t, mustRun(t, dir, "period", "status", "--as-of", "2027-01-05", "--json"))
 	ps := out["policies"].([]any)
-	if len(ps) != 1 {
-		t.Fatalf("policies %v, want backup only (encryption is not published)", ps)
+	if len(ps) != 2 {
+		t.Fatalf("policies %v, want access-control and backup (encryption is not published)", ps)
 	}
-	p := ps[0].(map[string]any)
+	p, ac := ps[1].(map[string]any), ps[0].(map[string]any)
+	if p["id"] != "backup" {
+		p, ac = ac, p
+	}
+	if ec := toStrings(ac["engagement_controls"]); len(ec) == 0 || ec[0] != "AC-01" {
+		t.Errorf("access-control's engagement controls: %v", ac)
+	}
 	if p["id"] != "backup" || p["in_force"] != "2026-11-22" || p["expected"] != 1.0 || p["present"] != 0.0 || p["missed"] != 1.0 {
 		t.Errorf("backup's reviews: %v", p)
 	}
@@ -146,7 +159,14 @@ func TestPolicyReviewsInPeriodStatus(t *testing.T) {
 		t.Errorf("warnings %v", out["warnings"])
 	}
 	text := mustRun(t, dir, "period", "status", "--as-of", "2027-01-05")
-	if !strings.Contains(text, "backup   missed: policy review 2026-11-23 to 2026-12-22") || !strings.Contains(text, "POLICY") {
+	// Backup supports AVL-02 and AVL-03, which this engagement does not
+	// have: its missed review is listed apart from the known deviations.
+	if ec, ok := p["engagement_controls"].([]any); !ok || len(ec) != 0 {
+		t.Errorf("backup's engagement controls: %v", p["engagement_controls"])
+	}
+	known, apart, _ := strings.Cut(text, "Policy reviews late or missed, of policies that support none of this engagement's controls")
+	if !strings.Contains(apart, "backup   missed: policy review 2026-11-23 to 2026-12-22") || strings.Contains(known, "backup   missed") || !strings.Contains(text, "POLICY") ||
+		!strings.Contains(known, "access-control missed: policy review 2026-11-23 to 2026-12-22 (AC-01, ") || strings.Contains(apart, "access-control") {
 		t.Errorf("text:\n%s", text)
 	}
 }

@@ -37,7 +37,7 @@ list is ordered by what blocks the examination most, each with a hint.`,
 				when = t
 			}
 			return readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) (*readiness.Report, error) {
-				_, rep, err := m.assess(ctx, d, e, when)
+				_, rep, err := report.Assess(ctx, d.db, d.blobs, e, when)
 				if err != nil {
 					return nil, err
 				}
@@ -62,15 +62,6 @@ list is ordered by what blocks the examination most, each with a hint.`,
 	cmd.Flags().StringVar(&mdFile, "markdown", "", "also write the report as Markdown")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "assess as of this date (default today)")
 	return cmd
-}
-
-// assess is engagement e's readiness as of when.
-func (m *Main) assess(ctx context.Context, d *data, e *attest.Engagement, when time.Time) (*readiness.Input, *readiness.Report, error) {
-	sh, err := readiness.LoadShared(ctx, d.db, d.blobs)
-	if err != nil {
-		return nil, nil, err
-	}
-	return report.Readiness(ctx, d.db, d.blobs, e, when, sh)
 }
 
 func (m *Main) printReadiness(r *readiness.Report, when time.Time) {

@@ -58,7 +58,7 @@ hold the auditor role.`,
 	}
 	add.Flags().StringVar(&email, "email", "", "the e-mail address they sign in with")
 	add.Flags().StringVar(&name, "name", "", "their name")
-	add.Flags().StringVar(&role, "role", attest.RoleViewer, "one of "+strings.Join(attest.Roles, ", "))
+	add.Flags().StringVar(&role, "role", "", "one of "+strings.Join(attest.Roles, ", ")+" (default: viewer, which changes nothing)")
 	add.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
 	add.Flags().BoolVar(&service, "service", false, "a service account for automation: tokens only, never the auditor role")
 	add.MarkFlagRequired("email")
