@@ -83,7 +83,7 @@ func (s *Server) table() []route {
 		{Method: "POST", Pattern: "/fieldwork/{id}/requests/{req}/close", JSON: "/api/v1/engagements/{id}/requests/{req}/close", Roles: auditorOnly, Summary: "Close a request after review", h: s.closeRequest},
 		// Users and API tokens (admin.go).
 		{Method: "GET", Pattern: "/admin/users", JSON: "/api/v1/users", Roles: adminOnly, Summary: "Users", h: s.usersPage},
-		{Method: "POST", Pattern: "/admin/users", JSON: "/api/v1/users", Roles: adminOnly, Summary: "Add a user (email, name, role, password; a generated password is returned once)", h: s.addUser},
+		{Method: "POST", Pattern: "/admin/users", JSON: "/api/v1/users", Roles: adminOnly, Summary: "Add a user (email, name, role: viewer when none is given, password; a generated password is returned once)", h: s.addUser},
 		{Method: "POST", Pattern: "/admin/users/{uid}/disable", JSON: "/api/v1/users/{uid}/disable", Roles: adminOnly, Summary: "Disable a user", h: s.disableUser},
 		{Method: "GET", Pattern: "/admin/tokens", JSON: "/api/v1/tokens", Roles: adminOnly, Summary: "API tokens (never their secrets)", h: s.tokensPage},
 		{Method: "POST", Pattern: "/admin/tokens", Roles: adminOnly, Summary: "Create an API token (form)", h: s.createToken},
