@@ -177,20 +177,33 @@ func OwnerAccount(ctx context.Context, s userLister, owner string) (*attest.User
 		return nil, err
 	}
 	if strings.Contains(owner, "@") {
-		for i := range us {
-			if u := &us[i]; !u.Service && !u.Disabled && strings.EqualFold(u.Email, owner) {
-				if u.Role == attest.RoleAuditor {
-					return nil, invalid("owner: " + owner + " is the service auditor's account: the auditor never owns the organization's controls")
-				}
-				return u, nil
-			}
+		u := byAddress(us, owner, false)
+		switch {
+		case u == nil:
+			return nil, invalid("owner: no account has the address " + owner)
+		case u.Role == attest.RoleAuditor:
+			return nil, invalid("owner: " + owner + " is the service auditor's account: the auditor never owns the organization's controls")
 		}
-		return nil, invalid("owner: no account has the address " + owner)
+		return u, nil
 	}
 	if m := attest.Named(us, owner, false); len(m) == 1 {
 		return &m[0], nil
 	}
 	return nil, nil
+}
+
+// byAddress is the person's account (not a service account) with the
+// e-mail address addr, ignoring case, a disabled one only when disabled
+// is true; nil when there is none. Finding controls by owner includes
+// disabled accounts (their controls are the ones to reassign); assigning
+// an owner does not.
+func byAddress(us []attest.User, addr string, disabled bool) *attest.User {
+	for i := range us {
+		if u := &us[i]; !u.Service && (disabled || !u.Disabled) && strings.EqualFold(u.Email, addr) {
+			return u
+		}
+	}
+	return nil
 }
 
 func invalid(msg string) error { return &attest.Error{Code: attest.EINVALID, Message: msg} }

@@ -86,22 +86,27 @@ func ownerFilter(ctx context.Context, s userLister, owner string) (func(attest.C
 	if err != nil {
 		return nil, err
 	}
-	byAddress := strings.Contains(owner, "@")
+	address := strings.Contains(owner, "@")
 	var ids []int64
+	if address {
+		u := byAddress(us, owner, true)
+		if u == nil {
+			return nil, invalid("owner: no account has the address " + owner)
+		}
+		ids = append(ids, u.ID)
+	}
 	for _, u := range us {
-		if !u.Service && ((byAddress && strings.EqualFold(u.Email, owner)) || (!byAddress && strings.EqualFold(strings.TrimSpace(u.Name), owner))) {
+		if !address && !u.Service && strings.EqualFold(strings.TrimSpace(u.Name), owner) {
 			ids = append(ids, u.ID)
 		}
 	}
 	switch {
-	case byAddress && len(ids) == 0:
-		return nil, invalid("owner: no account has the address " + owner)
 	case len(ids) > 1:
 		return nil, invalid(fmt.Sprintf("owner: %d accounts are named %s: give the owner's e-mail address", len(ids), owner))
 	case len(ids) == 1:
 		id := ids[0]
 		return func(c attest.Control) bool {
-			return c.OwnerID == id || (c.OwnerID == 0 && !byAddress && strings.EqualFold(c.Owner, owner))
+			return c.OwnerID == id || (c.OwnerID == 0 && !address && strings.EqualFold(c.Owner, owner))
 		}, nil
 	}
 	return func(c attest.Control) bool { return c.OwnerID == 0 && strings.EqualFold(c.Owner, owner) }, nil
