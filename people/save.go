@@ -27,6 +27,23 @@ type Saved struct {
 // and ledger entry (person.saved). A save that changes nothing records
 // nothing.
 func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p attest.Person, opts Options) (*Saved, error) {
+	return save(ctx, s, ch, actor, p, nil, opts)
+}
+
+// SaveGiven is Save for a person entered field by field, as on a command
+// line: a person already on the roster (by p's address) keeps every field
+// given reports as not given (field names as in a roster's columns:
+// "employee_id", "in_scope"); an end date given without a status has the
+// status worked out again from it. A new person is saved whole.
+func SaveGiven(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p attest.Person, given func(field string) bool, opts Options) (*Saved, error) {
+	p.ID = 0 // by address
+	return save(ctx, s, ch, actor, p, given, opts)
+}
+
+// save is Save of the fields given reports (every field when given is
+// nil or the person is new), through the import's own rule for which
+// fields a row gives (fill).
+func save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p attest.Person, given func(field string) bool, opts Options) (*Saved, error) {
 	if !attest.Manages(actor) {
 		return nil, forbidden("edits the roster")
 	}
@@ -43,11 +60,16 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 		return nil, err
 	}
 	if !found {
-		was = nil
+		was, given = nil, nil
 	}
 	today := ch.At.UTC().Format(time.DateOnly)
 	row.Has["in_scope"], row.Person.InScope = true, p.InScope
 	row.Has["status"] = p.Status != ""
+	if given != nil {
+		for field := range row.Has {
+			row.Has[field] = row.Has[field] && (field == "email" || given(field))
+		}
+	}
 	base := attest.Person{}
 	if was != nil {
 		base = *was
@@ -78,36 +100,6 @@ func Save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 		out.Items = w.Items
 	}
 	return out, nil
-}
-
-// SaveGiven is Save for a person entered field by field, as on a command
-// line: a person already on the roster (by p's address) keeps every field
-// given reports as not given (field names as in a roster's columns:
-// "employee_id", "in_scope"); an end date given without a status has the
-// status worked out again from it.
-func SaveGiven(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p attest.Person, given func(field string) bool, opts Options) (*Saved, error) {
-	was, found, err := existing(ctx, s, attest.Person{Email: p.Email})
-	if err != nil || !found {
-		if err == nil {
-			return Save(ctx, s, ch, actor, p, opts)
-		}
-		return nil, err
-	}
-	n := *was
-	for field, set := range map[string]func(){
-		"name": func() { n.Name = p.Name }, "kind": func() { n.Kind = p.Kind }, "status": func() { n.Status = p.Status },
-		"start": func() { n.Start = p.Start }, "end": func() { n.End = p.End }, "manager": func() { n.Manager = p.Manager },
-		"department": func() { n.Department = p.Department }, "title": func() { n.Title = p.Title }, "role": func() { n.Role = p.Role },
-		"employee_id": func() { n.EmployeeID = p.EmployeeID }, "in_scope": func() { n.InScope = p.InScope },
-	} {
-		if given(field) {
-			set()
-		}
-	}
-	if given("end") && !given("status") {
-		n.Status = "" // worked out again from the end date
-	}
-	return Save(ctx, s, ch, actor, n, opts)
 }
 
 // existing is the person p names: by ID when it has one (ENOTFOUND when
