@@ -235,7 +235,9 @@ func RefuseAuditorName(as []attest.Auditor, e *attest.Engagement, name, given st
 func Keys(ctx context.Context, s interface {
 	AuditorKeys(ctx context.Context, engagementID string) ([]attest.AuditorKey, error)
 	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
-}, actor *attest.User, sc interface{ Papers(engagementID string) error }, engagementID string) ([]attest.AuditorKey, string, error) {
+}, actor *attest.User, sc interface {
+	Papers(engagementID string) error
+}, engagementID string) ([]attest.AuditorKey, string, error) {
 	if err := sc.Papers(engagementID); err != nil {
 		return nil, "", err
 	}
