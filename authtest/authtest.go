@@ -120,7 +120,7 @@ var (
 
 // Cases is the matrix's table of workflows: the engagement's, then the
 // compliance program's (program.go).
-var Cases = slices.Concat(engagementCases, policyCases, reviewCases, readCases, papersCases)
+var Cases = slices.Concat(engagementCases, policyCases, reviewCases, readCases, papersCases, engagementReads)
 
 // engagementCases are the workflows of the examination and its evidence.
 var engagementCases = []Case{

@@ -5,6 +5,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/ledger"
@@ -103,9 +104,27 @@ var papersCases = []Case{
 	}},
 }
 
+// engagementReads are the reads of an engagement every one of the staff
+// makes, and its auditors inside the window: its controls and requests.
+var engagementReads = []Case{
+	{"read the engagement's controls", readsEngagement, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, _, err := engagement.FindControls(ctx, w.Store, sc, "e1", engagement.ControlFilter{})
+			return err
+		})
+	}},
+	{"read the engagement's requests", readsEngagement, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := fieldwork.Requests(ctx, w.Store, sc, "e1", "", "2026-11-01")
+			return err
+		})
+	}},
+}
+
 var (
-	papers    = append(management[:len(management):len(management)], "auditor-named")
-	anyPapers = append(papers[:len(papers):len(papers)], "auditor-other")
+	readsEngagement = append(staff[:len(staff):len(staff)], attest.RoleViewer, "auditor-named")
+	papers          = append(management[:len(management):len(management)], "auditor-named")
+	anyPapers       = append(papers[:len(papers):len(papers)], "auditor-other")
 )
 
 // reading runs a read with actor's scope as the access policy has it now.

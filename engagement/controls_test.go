@@ -144,7 +144,7 @@ func TestFindControlsByOwnerAccount(t *testing.T) {
 		{ControlFilter{Criterion: "cc7.2"}, []string{ctls[2].ID}},
 		{ControlFilter{Objective: "CO-3"}, []string{ctls[1].ID}},
 	} {
-		got, total, err := FindControls(ctx, l, "E", tc.f)
+		got, total, err := FindControls(ctx, l, only("E"), "E", tc.f)
 		if err != nil || total != len(ctls) {
 			t.Fatalf("%+v: %v (total %d)", tc.f, err, total)
 		}
@@ -157,8 +157,21 @@ func TestFindControlsByOwnerAccount(t *testing.T) {
 		}
 	}
 	for _, f := range []ControlFilter{{Status: "done"}, {Owner: "nobody@example.com"}, {Owner: "Dana Ortiz"}, {Owner: "Sam Adeyemi"}} {
-		if _, _, err := FindControls(ctx, l, "E", f); attest.ErrorCode(err) != attest.EINVALID {
+		if _, _, err := FindControls(ctx, l, only("E"), "E", f); attest.ErrorCode(err) != attest.EINVALID {
 			t.Errorf("%+v: %v, want it refused", f, err)
 		}
 	}
+	if _, _, err := FindControls(ctx, l, only("F"), "E", ControlFilter{}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("a reader of another engagement: %v", err)
+	}
+}
+
+// only is a scope that reads one engagement, as an auditor's does.
+type only string
+
+func (o only) Engagement(id string) error {
+	if id != string(o) {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "engagement " + id + ": not yours"}
+	}
+	return nil
 }

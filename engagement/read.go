@@ -42,12 +42,15 @@ type ControlFilter struct {
 }
 
 // FindControls is the controls of engagement e that f keeps, and how many
-// the engagement has in all. A name two accounts carry is refused: the
-// address says which.
+// the engagement has in all, when the reader's scope (sc, auth.Scope)
+// reads e. A name two accounts carry is refused: the address says which.
 func FindControls(ctx context.Context, s interface {
 	Controls(ctx context.Context, engagementID string) ([]attest.Control, error)
 	userLister
-}, e string, f ControlFilter) (found []attest.Control, total int, err error) {
+}, sc interface{ Engagement(id string) error }, e string, f ControlFilter) (found []attest.Control, total int, err error) {
+	if err := sc.Engagement(e); err != nil {
+		return nil, 0, err
+	}
 	ctls, err := s.Controls(ctx, e)
 	if err != nil {
 		return nil, 0, err

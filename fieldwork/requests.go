@@ -65,9 +65,13 @@ type RequestLister interface {
 // Requests lists an engagement's requests with whether each is overdue on
 // today, keeping those of status: every one for "" or "all", the overdue
 // ones for "overdue", else those of that status (open, fulfilled,
-// closed); another status is EINVALID. Who may read the engagement is
-// decided before (the auditor's window, Env.RequireAuditor).
-func Requests(ctx context.Context, s RequestLister, engagementID, status, today string) ([]Listed, error) {
+// closed); another status is EINVALID. The reader's scope (sc,
+// auth.Scope) decides whether they read the engagement: the staff, and
+// its auditors inside its window.
+func Requests(ctx context.Context, s RequestLister, sc interface{ Engagement(id string) error }, engagementID, status, today string) ([]Listed, error) {
+	if err := sc.Engagement(engagementID); err != nil {
+		return nil, err
+	}
 	var keep func(Listed) bool
 	switch status {
 	case "", "all":

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/attest-dev/attest/storetest"
@@ -36,7 +37,7 @@ func TestRequests(t *testing.T) {
 		}
 	}
 	texts := func(status string) string {
-		ls, err := fieldwork.Requests(ctx, s, "e1", status, "2026-11-05")
+		ls, err := fieldwork.Requests(ctx, s, auth.Everything, "e1", status, "2026-11-05")
 		if err != nil {
 			t.Fatalf("%q: %v", status, err)
 		}
@@ -62,7 +63,7 @@ func TestRequests(t *testing.T) {
 			t.Errorf("%q: %s, want %s", status, got, want)
 		}
 	}
-	if _, err := fieldwork.Requests(ctx, s, "e1", "late", "2026-11-05"); attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), "status: ") {
+	if _, err := fieldwork.Requests(ctx, s, auth.Everything, "e1", "late", "2026-11-05"); attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), "status: ") {
 		t.Errorf("unknown status: %v", err)
 	}
 }

@@ -23,7 +23,7 @@ func (s *Server) requestsAsked(r *http.Request) (*attest.Engagement, string, []f
 		return nil, "", nil, err
 	}
 	st := r.URL.Query().Get("status")
-	vs, err := fieldwork.Requests(r.Context(), s.cfg.Store, e.ID, st, s.cfg.Now().UTC().Format(attest.DateLayout))
+	vs, err := fieldwork.Requests(r.Context(), s.cfg.Store, scope(r.Context()), e.ID, st, s.cfg.Now().UTC().Format(attest.DateLayout))
 	return e, st, vs, err
 }
 

@@ -290,7 +290,7 @@ func (s *Server) controls(w http.ResponseWriter, r *http.Request, _ *attest.User
 	if err != nil {
 		return err
 	}
-	l, err := s.cfg.Store.Controls(r.Context(), e.ID)
+	l, _, err := engagement.FindControls(r.Context(), s.cfg.Store, scope(r.Context()), e.ID, engagement.ControlFilter{})
 	return answerJSON(w, l, err)
 }
 

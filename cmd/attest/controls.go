@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/spf13/cobra"
 )
@@ -29,7 +30,7 @@ func (m *Main) controlsList() *cobra.Command {
 		Short: "List the engagement's controls",
 		Args:  cobra.NoArgs,
 		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Control, error) {
-			out, n, err := engagement.FindControls(ctx, d.db, e.ID, engagement.ControlFilter{Status: status, Owner: owner, Criterion: criterion, Objective: objective})
+			out, n, err := engagement.FindControls(ctx, d.db, auth.Everything, e.ID, engagement.ControlFilter{Status: status, Owner: owner, Criterion: criterion, Objective: objective})
 			total = n
 			return out, err
 		}, func(e *attest.Engagement, out []attest.Control) error {

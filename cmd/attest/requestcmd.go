@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/spf13/cobra"
 )
@@ -113,7 +114,7 @@ func (m *Main) requestList() *cobra.Command {
 		Short: "The request list; overdue requests stand out",
 		Args:  cobra.NoArgs,
 		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]fieldwork.Listed, error) {
-			return fieldwork.Requests(ctx, d.db, e.ID, status, m.today().Format(attest.DateLayout))
+			return fieldwork.Requests(ctx, d.db, auth.Everything, e.ID, status, m.today().Format(attest.DateLayout))
 		}, func(out []fieldwork.Listed) error {
 			return rows(m.Stdout, "ID\tCONTROL\tSTATUS\tDUE\tITEMS\tEVIDENCE\tREQUEST", out, func(r fieldwork.Listed) []any {
 				status := r.Status
