@@ -119,6 +119,12 @@ var engagementReads = []Case{
 			return err
 		})
 	}},
+	{"read a request with its thread", readsEngagement, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := fieldwork.ReadRequest(ctx, w.Store, sc, w.Request, "2026-11-01")
+			return err
+		})
+	}},
 }
 
 var (

@@ -265,10 +265,17 @@ type DetailStore interface {
 	Evidence(ctx context.Context, id int64) (*attest.Evidence, error)
 }
 
-// ReadRequest is q with its thread and the linked evidence inside sc (an
-// item linked from outside the reader's scope is left out, not refused:
-// the request itself is theirs to read), as of today.
-func ReadRequest(ctx context.Context, s DetailStore, sc evidence.Scope, q *attest.Request, today string) (*Detail, error) {
+// ReadRequest is q with its thread and the linked evidence inside sc, the
+// reader's scope (auth.Scope), as of today: refused when sc does not read
+// q's engagement; an item linked from outside the scope is left out, not
+// refused, as the request itself is theirs to read.
+func ReadRequest(ctx context.Context, s DetailStore, sc interface {
+	evidence.Scope
+	Engagement(id string) error
+}, q *attest.Request, today string) (*Detail, error) {
+	if err := sc.Engagement(q.EngagementID); err != nil {
+		return nil, err
+	}
 	cs, err := s.Comments(ctx, q.ID)
 	if err != nil {
 		return nil, err

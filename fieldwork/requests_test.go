@@ -68,8 +68,16 @@ func TestRequests(t *testing.T) {
 	}
 }
 
-// onlyControl is a reader's scope that sees one control's evidence.
+// onlyControl is a reader's scope that sees one control's evidence, on
+// engagement e1.
 type onlyControl string
+
+func (c onlyControl) Engagement(id string) error {
+	if id != "e1" {
+		return &attest.Error{Code: attest.EFORBIDDEN, Message: "engagement " + id + ": not yours"}
+	}
+	return nil
+}
 
 func (c onlyControl) Evidence(e *attest.Evidence) error {
 	if slices.Contains(e.Controls, string(c)) {
@@ -108,5 +116,9 @@ func TestReadRequest(t *testing.T) {
 	}
 	if d, _ := fieldwork.ReadRequest(ctx, s, onlyControl("CX-01"), q, "2026-10-05"); d.Overdue || len(d.Evidence) != 0 || d.Evidence == nil {
 		t.Errorf("another reader, before the due day: %+v", d)
+	}
+	q.EngagementID = "e2"
+	if _, err := fieldwork.ReadRequest(ctx, s, onlyControl("AX-01"), q, "2026-11-05"); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("a request of an engagement outside the scope: %v", err)
 	}
 }
