@@ -220,3 +220,35 @@ func State(ctx context.Context, s StateStore, today time.Time) (string, error) {
 	run, _ := check.LatestEvidence(ctx, s)
 	return today.Format(attest.DateLayout) + "|" + strconv.FormatBool(bd) + "|" + strconv.FormatInt(run, 10) + "|" + strconv.FormatInt(n, 10), nil
 }
+
+// EngagementID is the engagement the view is of.
+func (v *View) EngagementID() string { return v.Engagement.ID }
+
+// Readable keeps the views (each engagement's, computed once for every
+// reader: the web keeps them per state of the data) of the engagements
+// the reader's scope (auth.Scope) reads: all of them for the staff, an
+// auditor's own inside their windows.
+func Readable[V interface{ EngagementID() string }](sc interface{ Engagement(id string) error }, vs []V) []V {
+	out := []V{}
+	for _, v := range vs {
+		if sc.Engagement(v.EngagementID()) == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Pick is engagement id's view of vs for the reader: refused outside the
+// reader's scope, ENOTFOUND when vs holds none.
+func Pick[V interface{ EngagementID() string }](sc interface{ Engagement(id string) error }, vs []V, id string) (V, error) {
+	var none V
+	if err := sc.Engagement(id); err != nil {
+		return none, err
+	}
+	for _, v := range vs {
+		if v.EngagementID() == id {
+			return v, nil
+		}
+	}
+	return none, attest.Errorf(attest.ENOTFOUND, "no such engagement: %s", id)
+}

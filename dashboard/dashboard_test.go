@@ -143,3 +143,46 @@ func TestState(t *testing.T) {
 	}
 	step("a check run", day.AddDate(0, 0, 1))
 }
+
+// TestReadable: the views kept for every reader are given to each as
+// their scope reads them: all to the staff; to an auditor, the
+// engagements they are named on, inside the window.
+func TestReadable(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	ch := attest.Change{Actor: "t", At: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	var views []*dashboard.View
+	for _, id := range []string{"e1", "e2"} {
+		e := storetest.Engagement(id)
+		if err := s.CreateEngagement(ctx, ch, e, storetest.Controls(1)); err != nil {
+			t.Fatal(err)
+		}
+		views = append(views, &dashboard.View{Engagement: *e})
+	}
+	aud, err := s.SaveUser(ctx, ch, attest.User{Email: "a@firm.example", Name: "A", Role: attest.RoleAuditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e2", Name: "A", UserID: aud.ID}); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := auth.ScopeAt(ctx, s, nil, ch.At, aud)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dashboard.Readable(sc, views); len(got) != 1 || got[0].EngagementID() != "e2" {
+		t.Errorf("the auditor's views: %v", got)
+	}
+	if got := dashboard.Readable(auth.Everything, views); len(got) != 2 {
+		t.Errorf("the staff's views: %v", got)
+	}
+	if v, err := dashboard.Pick(sc, views, "e2"); err != nil || v.EngagementID() != "e2" {
+		t.Errorf("the auditor picks e2: %v %v", v, err)
+	}
+	if _, err := dashboard.Pick(sc, views, "e1"); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("the auditor picks e1: %v", err)
+	}
+	if _, err := dashboard.Pick(auth.Everything, views, "e9"); attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("no such engagement: %v", err)
+	}
+}

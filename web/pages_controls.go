@@ -24,7 +24,7 @@ func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, u *attest.
 		return err
 	}
 	var shown []*engagementView
-	for _, v := range scopedViews(r.Context(), views) {
+	for _, v := range dashboard.Readable(scope(r.Context()), views) {
 		if v.Engagement.ID == only {
 			shown = append(shown, v)
 		}

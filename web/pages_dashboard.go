@@ -208,21 +208,6 @@ func (s *Server) programPanel(ctx context.Context, u *attest.User) ([]byte, erro
 	return b.Bytes(), nil
 }
 
-// scopedViews keeps the engagements the caller may read.
-func scopedViews(ctx context.Context, views []*engagementView) []*engagementView {
-	sc := scope(ctx)
-	if sc.All() {
-		return views
-	}
-	out := []*engagementView{}
-	for _, v := range views {
-		if sc.Engagement(v.Engagement.ID) == nil {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // gzipped is the user's compressed page for key, if kept.
 func (c *dashCache) gzipped(key, user string) []byte {
 	c.mu.Lock()
@@ -252,13 +237,8 @@ func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, _ *attest.
 	if err != nil {
 		return err
 	}
-	for _, v := range views {
-		if v.Engagement.ID == r.PathValue("id") {
-			writeJSON(w, http.StatusOK, v)
-			return nil
-		}
-	}
-	return notFound("no such engagement: " + r.PathValue("id"))
+	v, err := dashboard.Pick(scope(r.Context()), views, r.PathValue("id"))
+	return answerJSON(w, v, err)
 }
 
 // dashboardBody is the dashboard below its head: each engagement's

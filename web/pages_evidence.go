@@ -13,6 +13,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/dashboard"
 	"github.com/attest-dev/attest/evidence"
 	"github.com/attest-dev/attest/internal/units"
 )
@@ -25,7 +26,7 @@ func (s *Server) controlIDs(r *http.Request) ([]string, error) {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, v := range scopedViews(r.Context(), views) {
+	for _, v := range dashboard.Readable(scope(r.Context()), views) {
 		for _, c := range v.Controls {
 			if !seen[c.ID] {
 				seen[c.ID] = true
