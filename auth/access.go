@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,10 +77,10 @@ func fixedScope(u *attest.User) *Scope {
 		// The employee portal's principal (or any role this code does not
 		// know) reads nothing of the organization's records.
 		return Nothing
-	case u == nil || attest.Manages(u):
+	case u == nil || attest.Manages(u) && slices.Contains(PapersRoles, u.Role):
 		return Everything
 	case u.Role != attest.RoleAuditor:
-		return &Scope{all: true, role: u.Role}
+		return &Scope{all: true, role: u.Role, papers: slices.Contains(PapersRoles, u.Role)}
 	}
 	return nil
 }
@@ -182,7 +183,7 @@ func (p Policy) Scope(ctx context.Context, u *attest.User) (*Scope, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}, papers: true, role: u.Role}
+	sc := &Scope{engagements: map[string]attest.Engagement{}, controls: map[string]bool{}, prior: map[string]bool{}, papers: slices.Contains(PapersRoles, u.Role), role: u.Role}
 	for i := range engs {
 		e := &engs[i]
 		as, err := p.Dir.Auditors(ctx, e.ID)
@@ -338,12 +339,16 @@ func (sc *Scope) Relevant(what, from, to string, controls []string) error {
 func day(s string) string { return s[:min(len(s), len(attest.DateLayout))] }
 
 // Entry reports whether a ledger entry's data (ledger.Entry.Data) may be
-// shown: for an auditor, an entry that names an engagement in the scope,
+// shown: none to a reader who does not read the ledger (ReadsPapers); for
+// an auditor, an entry that names an engagement in the scope,
 // or a control of one (evidence, events, populations, draws). An entry
 // about the organization as a whole (accounts, tokens, settings, the trust
 // center's visitors) or one that names neither is not the auditor's to
 // read.
 func (sc *Scope) Entry(data []byte) bool {
+	if !sc.papers {
+		return false
+	}
 	if sc.all {
 		return true
 	}

@@ -2,9 +2,12 @@ package authtest
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/dashboard"
 	"github.com/attest-dev/attest/engagement"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/integrity"
@@ -80,19 +83,39 @@ var papersCases = []Case{
 	}},
 	{"read the fieldwork index", anyPapers, func(ctx context.Context, w *World, a *attest.User) error {
 		return w.reading(ctx, a, func(sc *auth.Scope) error {
-			_, _, err := fieldwork.Index(ctx, w.Store, sc, w.Env.Policy.Grace)
+			open, _, err := fieldwork.Index(ctx, w.Store, sc, w.Env.Policy.Grace)
+			for _, o := range open {
+				if err == nil {
+					err = w.mayRead(a, o.ID)
+				}
+			}
 			return err
 		})
 	}},
 	{"read the reports", anyPapers, func(ctx context.Context, w *World, a *attest.User) error {
 		return w.reading(ctx, a, func(sc *auth.Scope) error {
-			_, err := report.Shelves(ctx, w.Store, sc)
+			shelves, err := report.Shelves(ctx, w.Store, sc)
+			for _, sh := range shelves {
+				if err == nil {
+					err = w.mayRead(a, sh.Engagement.ID)
+				}
+			}
 			return err
 		})
 	}},
 	{"read the ledger", anyPapers, func(ctx context.Context, w *World, a *attest.User) error {
 		return w.reading(ctx, a, func(sc *auth.Scope) error {
-			_, err := ledger.Read(ctx, w.Store, sc, "", 5)
+			v, err := ledger.Read(ctx, w.Store, sc, "", 1000)
+			if err != nil {
+				return err
+			}
+			// Every draw, test and key in the world is e1's: the other
+			// auditor sees none of them.
+			for _, e := range v.Recent {
+				if err == nil && slices.Contains([]string{attest.EntrySampleDrawn, attest.EntryTestRecorded, attest.EntryAuditorKeyEnrolled}, e.Type) {
+					err = w.mayRead(a, "e1")
+				}
+			}
 			return err
 		})
 	}},
@@ -119,6 +142,12 @@ var engagementReads = []Case{
 			return err
 		})
 	}},
+	{"read a control with its occurrences and evidence", readsEngagement, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := dashboard.ReadControl(ctx, w.Store, sc, "e1", "CX-01", w.Env.Policy.Now)
+			return err
+		})
+	}},
 	{"read a request with its thread", readsEngagement, func(ctx context.Context, w *World, a *attest.User) error {
 		return w.reading(ctx, a, func(sc *auth.Scope) error {
 			_, err := fieldwork.ReadRequest(ctx, w.Store, sc, w.Request, "2026-11-01")
@@ -132,6 +161,15 @@ var (
 	papers          = append(management[:len(management):len(management)], "auditor-named")
 	anyPapers       = append(papers[:len(papers):len(papers)], "auditor-other")
 )
+
+// mayRead is nil when a read that spans engagements may show actor
+// engagement id: the other auditor only e2, the one they are named on.
+func (w *World) mayRead(a *attest.User, id string) error {
+	if a != nil && a.ID == w.Users["auditor-other"].ID && id != "e2" {
+		return fmt.Errorf("the auditor of e2 is shown engagement %s", id)
+	}
+	return nil
+}
 
 // reading runs a read with actor's scope as the access policy has it now.
 func (w *World) reading(ctx context.Context, a *attest.User, read func(*auth.Scope) error) error {

@@ -177,8 +177,14 @@ type ControlStore interface {
 }
 
 // ReadControl is control id of engagement engID as of today, for a reader
-// whose scope is sc.
-func ReadControl(ctx context.Context, s ControlStore, sc evidence.Scope, engID, id string, today time.Time) (*ControlView, error) {
+// whose scope is sc: refused when sc does not read the engagement.
+func ReadControl(ctx context.Context, s ControlStore, sc interface {
+	evidence.Scope
+	Engagement(id string) error
+}, engID, id string, today time.Time) (*ControlView, error) {
+	if err := sc.Engagement(engID); err != nil {
+		return nil, err
+	}
 	e, err := s.Engagement(ctx, engID)
 	if err != nil {
 		return nil, err

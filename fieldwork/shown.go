@@ -158,8 +158,9 @@ func Workspace(ctx context.Context, s WorkspaceStore, sc Reader, e *attest.Engag
 			r.Conclusion = t.Wording
 		}
 	}
+	// A prior period's requests are not its later auditor's to read.
 	for _, q := range reqs {
-		if r := at[q.ControlID]; r != nil && q.Status == "open" {
+		if r := at[q.ControlID]; r != nil && q.Status == "open" && sc.Acts(e.ID) {
 			r.Open++
 		}
 	}

@@ -74,6 +74,12 @@ func TestWorkspace(t *testing.T) {
 	if !slices.Equal(rows, want) {
 		t.Errorf("workspace\n got %+v\nwant %+v", rows, want)
 	}
+	// Read as a prior period (results only), its open requests are not
+	// counted: they are not the later auditor's to read.
+	rows, err = fieldwork.Workspace(ctx, s, resultsOnly{}, e)
+	if want[0].Open = 0; err != nil || !slices.Equal(rows, want) {
+		t.Errorf("workspace of a prior period\n got %+v %v\nwant %+v", rows, err, want)
+	}
 
 	ds, err := fieldwork.Draws(ctx, s, auth.Everything, "e1", "AX-01")
 	if err != nil {
@@ -133,3 +139,10 @@ func TestIndex(t *testing.T) {
 		t.Errorf("index %+v, last %q", open, last)
 	}
 }
+
+// resultsOnly is the scope of the auditor of the period after: they read
+// the engagement's results and act on nothing.
+type resultsOnly struct{}
+
+func (resultsOnly) Results(string) error { return nil }
+func (resultsOnly) Acts(string) bool     { return false }

@@ -141,6 +141,15 @@ func TestSaveGivenKeepsWhatIsNotGiven(t *testing.T) {
 	if err != nil || got.Person.Status != "terminated" || got.Person.Title != "Lead SRE" {
 		t.Errorf("after an end date: %+v %v", got.Person, err)
 	}
+	// A status given empty is worked out again from the end date, as
+	// when an end date is given alone.
+	if _, err := people.SaveGiven(ctx, s, change("2026-02-04"), nil, attest.Person{Email: "cy@example.com", Status: "active"}, given("status"), opts); err != nil {
+		t.Fatal(err)
+	}
+	got, err = people.SaveGiven(ctx, s, change("2026-02-05"), nil, attest.Person{Email: "cy@example.com"}, given("status"), opts)
+	if err != nil || got.Person.Status != "terminated" || got.Person.End != "2026-02-02" {
+		t.Errorf("after a status given empty: %+v %v", got.Person, err)
+	}
 	// A new person is the fields as given.
 	got, err = people.SaveGiven(ctx, s, change("2026-02-04"), nil, attest.Person{Email: "di@example.com", Name: "Di", InScope: true}, given("name"), opts)
 	if err != nil || !got.Added || !got.Person.InScope || got.Person.Name != "Di" {

@@ -74,6 +74,9 @@ func save(ctx context.Context, s Store, ch attest.Change, actor *attest.User, p 
 	if was != nil {
 		base = *was
 	}
+	if given != nil && given("status") && p.Status == "" {
+		base.Status = "" // given empty: worked out again from the end date
+	}
 	n := fill(row, base, today)
 	n.Source = "entered"
 	out := &Saved{Person: n, Added: was == nil, Changes: []FieldChange{}, Items: []attest.ChecklistItem{}}

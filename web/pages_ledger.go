@@ -87,7 +87,7 @@ func (s *Server) prove(ctx context.Context, raw string) (*ledger.Proof, error) {
 			return nil, err
 		}
 		if len(cps) == 0 {
-			return nil, notFound("entry: no signed checkpoint yet: sign one with attest ledger checkpoint")
+			return nil, notFound("no signed checkpoint yet: sign one with attest ledger checkpoint")
 		}
 		return cps[len(cps)-1], nil
 	}, s.cfg.PublicKey, n)

@@ -288,7 +288,7 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 			allowed := sc.Engagement
-			if rt.Results && r.Method == http.MethodGet {
+			if rt.Results && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 				allowed = sc.Results
 			}
 			if id := engagementParam(rt, r); id != "" {
