@@ -93,12 +93,25 @@ type Input struct {
 
 // CheckFor is Check run for a reader of the ledger (sc, auth.Scope):
 // refused to a reader who does not read it (the ledger is a working
-// paper: management and the auditors read it).
-func CheckFor(ctx context.Context, sc interface{ ReadsPapers() error }, in Input) (*Report, error) {
+// paper: management and the auditors read it). An auditor, whose scope
+// is not the whole organization, gets every problem by kind, entry and
+// blob, without its detail, which may name the organization's records
+// (a person on the roster, a policy): management reads those.
+func CheckFor(ctx context.Context, sc interface {
+	ReadsPapers() error
+	All() bool
+}, in Input) (*Report, error) {
 	if err := sc.ReadsPapers(); err != nil {
 		return nil, err
 	}
-	return Check(ctx, in)
+	r, err := Check(ctx, in)
+	if err != nil || sc.All() {
+		return r, err
+	}
+	for i := range r.Problems {
+		r.Problems[i].Detail = "a problem of kind " + r.Problems[i].Kind + ": its detail is for management, who reads the organization's records"
+	}
+	return r, nil
 }
 
 // Check verifies everything and returns the report; an error means the

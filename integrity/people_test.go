@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
+	"github.com/attest-dev/attest/storetest"
 )
 
 // A roster row changed, added or removed by SQL, in the current table or
@@ -129,5 +131,48 @@ func TestVerifyChecklists(t *testing.T) {
 				t.Fatalf("want a problem saying %q, got %v", c.want, found)
 			}
 		})
+	}
+}
+
+// CheckFor gives management every problem's detail; an auditor each
+// problem without it (it names a person on the roster); a viewer nothing.
+func TestCheckForAuditor(t *testing.T) {
+	ctx := context.Background()
+	ch := attest.Change{Actor: "tester", At: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	s := sqlitetest.Create(t)
+	if err := s.CreateEngagement(ctx, ch, storetest.Engagement("e1"), storetest.Controls(1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordPeople(ctx, ch, attest.EntryRosterImported, attest.RosterChange{Source: "file roster.csv"}, []attest.Person{
+		{Email: "bo@example.com", Name: "Bo", Kind: attest.PersonEmployee, Status: attest.PersonActive}}); err != nil {
+		t.Fatal(err)
+	}
+	aud, err := s.SaveUser(ctx, ch, attest.User{Email: "a@firm.example", Name: "A", Role: attest.RoleAuditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddAuditor(ctx, ch, attest.Auditor{EngagementID: "e1", Name: "A", UserID: aud.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SQL().ExecContext(ctx, `UPDATE people SET end_date = '2026-12-31' WHERE email = 'bo@example.com'`); err != nil {
+		t.Fatal(err)
+	}
+	scope := func(u *attest.User) *auth.Scope {
+		sc, err := auth.ScopeAt(ctx, s, nil, ch.At, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	all, err := integrity.CheckFor(ctx, auth.Everything, integrity.Input{Store: s})
+	if err != nil || all.OK || !strings.Contains(all.Problems[0].Detail, "bo@example.com") {
+		t.Fatalf("management: %+v %v", all, err)
+	}
+	theirs, err := integrity.CheckFor(ctx, scope(aud), integrity.Input{Store: s})
+	if err != nil || theirs.OK || len(theirs.Problems) != len(all.Problems) || theirs.Problems[0].Entry != all.Problems[0].Entry || strings.Contains(theirs.Problems[0].Detail, "bo@") {
+		t.Errorf("the auditor: %+v %v", theirs, err)
+	}
+	if _, err := integrity.CheckFor(ctx, scope(&attest.User{ID: 99, Role: attest.RoleViewer}), integrity.Input{Store: s}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		t.Errorf("a viewer: %v", err)
 	}
 }
