@@ -120,7 +120,7 @@ var (
 
 // Cases is the matrix's table of workflows: the engagement's, then the
 // compliance program's (program.go).
-var Cases = slices.Concat(engagementCases, policyCases, reviewCases, readCases, papersCases, engagementReads)
+var Cases = slices.Concat(engagementCases, policyCases, reviewCases, readCases, papersCases, engagementReads, priorReads)
 
 // engagementCases are the workflows of the examination and its evidence.
 var engagementCases = []Case{
@@ -596,10 +596,10 @@ func (w *World) evidenceFor(ctx context.Context, control string) (*attest.Eviden
 func (w *World) reason() string { w.seq++; return fmt.Sprintf("run-%d", w.seq) }
 
 // Setup builds the world: engagement e1 with controls AX-01 (owned by the
-// control owner's account), BX-01 and CX-01, e2 with AX-01 and BX-01, an
-// account per actor, the auditor
-// named on e1 and another auditor named on e2, a population with a binding
-// draw, an auditor's test with an exception, and a request.
+// control owner's account), BX-01 and CX-01, e2 with AX-01 and BX-01, e0
+// (the period before both) with AX-01 and BX-01, an account per actor,
+// the auditor named on e1 and another auditor named on e2, a population
+// with a binding draw, an auditor's test with an exception, and a request.
 func Setup(t *testing.T, s attest.Store) *World {
 	t.Helper()
 	ctx := context.Background()
@@ -612,6 +612,13 @@ func Setup(t *testing.T, s attest.Store) *World {
 		if err := s.CreateEngagement(ctx, ch, storetest.Engagement(e.id), storetest.Controls(e.controls)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// e0 is the period before e1 and e2 (the same kind of report, 2025):
+	// their auditors read its results, and act on none of it.
+	prior := storetest.Engagement("e0")
+	prior.PeriodStart, prior.PeriodEnd, prior.ReportDate = "2025-01-01", "2025-12-31", "2026-02-28"
+	if err := s.CreateEngagement(ctx, ch, prior, storetest.Controls(2)); err != nil {
+		t.Fatal(err)
 	}
 	w := &World{Store: s, Users: map[string]*attest.User{}, Dir: t.TempDir()}
 	for _, name := range Actors[1:] {

@@ -127,6 +127,34 @@ var papersCases = []Case{
 	}},
 }
 
+// priorReads are the reads of e0, the period before e1 and e2: its
+// results are read by management and by the auditors of the periods
+// after it (deviations found in it change their sample sizes), who act on
+// none of it and read nothing else of it.
+var priorReads = []Case{
+	{"read the prior period's results", append(management[:len(management):len(management)], "auditor-named", "auditor-other"), func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			if _, _, err := fieldwork.Tests(ctx, w.Store, a, sc, "e0", ""); err != nil {
+				return err
+			}
+			if _, err := fieldwork.Draws(ctx, w.Store, sc, "e0", ""); err != nil {
+				return err
+			}
+			work, err := fieldwork.ControlWork(ctx, w.Store, a, sc, "e0", "AX-01")
+			if err == nil && work.Acts != attest.Manages(a) {
+				err = fmt.Errorf("the prior period's control page: acts %v", work.Acts)
+			}
+			return err
+		})
+	}},
+	{"read the prior period's requests", append(staff[:len(staff):len(staff)], attest.RoleViewer), func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := fieldwork.Requests(ctx, w.Store, sc, "e0", "", "2026-11-01")
+			return err
+		})
+	}},
+}
+
 // engagementReads are the reads of an engagement every one of the staff
 // makes, and its auditors inside the window: its controls and requests.
 var engagementReads = []Case{
