@@ -267,7 +267,8 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		bin + " report lint" + flag,
 		bin + " report issued list" + flag,
 		bin + " catalog criteria --category availability --long",
-		bin + " serve" + flag + "   (sign in as kenji.mori@harbor.example, password " + demo.Password + ")",
+		bin + " serve" + flag + "   (sign in as kenji.mori@harbor.example, password " + demo.Password + ";",
+		"    as maya.lindqvist@harbor.example, a viewer, the same password: the controls and evidence, not the working papers)",
 	} {
 		m.printf("  %s\n", c)
 	}
