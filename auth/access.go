@@ -432,12 +432,7 @@ func (sc *Scope) Evidence(e *attest.Evidence) error {
 // description's inputs) to a reader who does not read the working papers,
 // or of an engagement outside the scope (and, for an auditor, one that
 // belongs to no engagement).
-func (sc *Scope) Document(d *attest.Document) error {
-	if sc.all && sc.papers {
-		return nil
-	}
-	return sc.Papers(d.EngagementID)
-}
+func (sc *Scope) Document(d *attest.Document) error { return sc.Papers(d.EngagementID) }
 
 // ReadsPapers refuses a reader who reads no engagement's working papers:
 // a role that does not read them, or an auditor on no live engagement.

@@ -240,6 +240,15 @@ type Reader interface {
 	All() bool
 }
 
+// entries is which entries sc reads: nil (every one, read without
+// decoding each) for a reader of the whole ledger.
+func entries(sc Reader) func(data []byte) bool {
+	if sc.All() {
+		return nil
+	}
+	return sc.Entry
+}
+
 // View is the ledger's state as a reader reads it: its size, the latest
 // signed checkpoint, the key that verifies it and the newest entries the
 // reader may read.
@@ -281,11 +290,7 @@ func Read(ctx context.Context, s ViewStore, sc Reader, publicKey string, limit i
 			v.Signed, v.Root = cp.Size, cp.Root.String()
 		}
 	}
-	keep := sc.Entry
-	if sc.All() {
-		keep = nil
-	}
-	v.Recent, err = Recent(ctx, s, n, limit, keep)
+	v.Recent, err = Recent(ctx, s, n, limit, entries(sc))
 	return v, err
 }
 
@@ -300,10 +305,6 @@ func ProveFor(ctx context.Context, s Records, sc Reader, checkpoint func() ([]by
 	if err != nil {
 		return nil, err
 	}
-	may := sc.Entry
-	if sc.All() {
-		may = nil
-	}
-	p, _, err := ProveEntry(ctx, s, signed, publicKey, n, 0, may, "does not concern an engagement you audit")
+	p, _, err := ProveEntry(ctx, s, signed, publicKey, n, 0, entries(sc), "does not concern an engagement you audit")
 	return p, err
 }

@@ -32,10 +32,10 @@ type PolicyStatus struct {
 	Frequency string `json:"frequency"`
 	// Controls are the controls the policy is linked to.
 	Controls []string `json:"controls"`
-	// Engagement are those of Controls in the engagement's scope (Load
+	// EngagementControls are those of Controls in the engagement's scope (Load
 	// fills it in; Bears): a late or missed review is a known deviation
 	// of the engagement only through them.
-	Engagement []string `json:"engagement_controls"`
+	EngagementControls []string `json:"engagement_controls"`
 	// InForce is the day the policy was first published ("" if never).
 	InForce     string       `json:"in_force,omitempty"`
 	Expected    int          `json:"expected"`

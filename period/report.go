@@ -110,7 +110,7 @@ func Load(ctx context.Context, s ReportStore, e *attest.Engagement, control stri
 		}
 		for _, p := range ps {
 			if p.Expected > 0 {
-				p.Engagement = p.Bears(ctls)
+				p.EngagementControls = p.Bears(ctls)
 				out.Policies = append(out.Policies, p)
 			}
 			out.Warnings = append(out.Warnings, p.Warnings...)

@@ -155,8 +155,8 @@ func (m *Main) printPeriod(e *attest.Engagement, out *period.Report) error {
 			default:
 				continue
 			}
-			if len(p.Engagement) > 0 {
-				findings = append(findings, line+" ("+strings.Join(p.Engagement, ", ")+")")
+			if len(p.EngagementControls) > 0 {
+				findings = append(findings, line+" ("+strings.Join(p.EngagementControls, ", ")+")")
 			} else {
 				apart = append(apart, line)
 			}
