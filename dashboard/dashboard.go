@@ -138,6 +138,27 @@ func Engagement(ctx context.Context, s Store, bs blob.Store, e *attest.Engagemen
 	return v, nil
 }
 
+// All is the dashboard's view of each of engs as of today, the latest
+// check run and the period options read once for all of them.
+func All(ctx context.Context, s interface {
+	Store
+	check.LatestStore
+}, bs blob.Store, engs []attest.Engagement, today time.Time) ([]*View, error) {
+	sh, err := readiness.LoadShared(ctx, s, bs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*View, 0, len(engs))
+	for i := range engs {
+		v, err := Engagement(ctx, s, bs, &engs[i], today, sh)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // failing is the checks that failed in run for the controls that apply,
 // naming only those controls.
 func failing(run *check.Run, applies map[string]bool) []FailingCheck {

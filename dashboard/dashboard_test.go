@@ -186,3 +186,31 @@ func TestReadable(t *testing.T) {
 		t.Errorf("no such engagement: %v", err)
 	}
 }
+
+// TestAll: every engagement's view, in the order given, with no check run
+// recorded yet (no failing checks, not an error).
+func TestAll(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	bs, err := blob.OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := attest.Change{Actor: "test", At: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)}
+	for i, id := range []string{"e1", "e2"} {
+		if err := s.CreateEngagement(ctx, ch, storetest.Engagement(id), storetest.Controls(i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	engs, err := s.Engagements(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := dashboard.All(ctx, s, bs, engs, time.Date(2026, 7, 10, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 2 || vs[0].Engagement.ID != "e1" || vs[1].Engagement.ID != "e2" || len(vs[1].Controls) != 2 || len(vs[0].Failing) != 0 {
+		t.Fatalf("views %+v", vs)
+	}
+}

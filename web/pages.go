@@ -53,7 +53,7 @@ var funcs = template.FuncMap{
 	// count is "1 day", "2 days" (attest.Count).
 	"count": attest.Count[int],
 	// calendar is a control's row on the dashboard's coverage calendar.
-	"calendar": func(o []period.Occurrence) []cell { return cells(o, true) },
+	"calendar": period.Weeks,
 }
 
 // Layout is what the frame every page shares ("head" in layout.html)

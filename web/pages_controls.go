@@ -10,6 +10,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/dashboard"
 	"github.com/attest-dev/attest/engagement"
+	"github.com/attest-dev/attest/period"
 )
 
 // controlsPage lists the engagement's controls with their coverage so far.
@@ -65,7 +66,7 @@ type controlEditData struct {
 // its calendar row.
 type controlDetail struct {
 	*dashboard.ControlView
-	Cells []cell `json:"-"`
+	Cells []period.Square `json:"-"`
 }
 
 func (s *Server) loadControl(ctx context.Context, engID, id string) (*attest.Engagement, *attest.Control, error) {
@@ -85,7 +86,7 @@ func (s *Server) controlDetail(ctx context.Context, engID, id string) (*controlD
 	if err != nil {
 		return nil, err
 	}
-	return &controlDetail{v, cells(v.Occurrences, false)}, nil
+	return &controlDetail{v, period.Days(v.Occurrences)}, nil
 }
 
 func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {

@@ -11,7 +11,6 @@ import (
 	"github.com/attest-dev/attest/dashboard"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/program"
-	"github.com/attest-dev/attest/readiness"
 )
 
 // dashCache keeps the dashboard computed for one state of the data. Every
@@ -82,7 +81,7 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, map[str
 	if err != nil {
 		return nil, nil, err
 	}
-	sh, err := readiness.LoadShared(ctx, s.cfg.Store, s.cfg.Blobs)
+	all, err := dashboard.All(ctx, s.cfg.Store, s.cfg.Blobs, engs, s.today())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -96,13 +95,10 @@ func (s *Server) dashboardViews(ctx context.Context) ([]*engagementView, map[str
 		bodies[id] = b.Bytes()
 		return nil
 	}
-	for i := range engs {
-		v, err := s.assess(ctx, &engs[i], s.today(), sh)
-		if err != nil {
-			return nil, nil, err
-		}
+	for _, d := range all {
+		v := shown(d)
 		views = append(views, v)
-		if err := render(v.Engagement.ID, []*engagementView{v}); err != nil {
+		if err := render(d.Engagement.ID, []*engagementView{v}); err != nil {
 			return nil, nil, err
 		}
 	}
