@@ -108,6 +108,15 @@ func (e *Engagement) Label() string {
 	return string(e.Kind) + " " + string(e.Type)
 }
 
+// When is the engagement's date or period in words: "as of 2026-06-30"
+// for a Type 1, "2026-01-01 to 2026-12-31" for a period.
+func (e *Engagement) When() string {
+	if e.AsOf != "" {
+		return "as of " + e.AsOf
+	}
+	return e.PeriodStart + " to " + e.PeriodEnd
+}
+
 // idPattern is compiled on first use, not at start: its bounded repetition
 // makes a large program that every command would otherwise build.
 var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`) })

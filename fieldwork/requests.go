@@ -57,6 +57,15 @@ type Listed struct {
 	Overdue bool `json:"overdue"`
 }
 
+// Shown is the status a list shows: "overdue" for an open request past
+// its due date, else its status.
+func (l Listed) Shown() string {
+	if l.Overdue {
+		return "overdue"
+	}
+	return l.Status
+}
+
 // RequestLister is what listing requests reads.
 type RequestLister interface {
 	Requests(ctx context.Context, engagementID string) ([]attest.Request, error)

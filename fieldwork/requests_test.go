@@ -43,21 +43,17 @@ func TestRequests(t *testing.T) {
 		}
 		var out []string
 		for _, l := range ls {
-			if l.Overdue {
-				out = append(out, l.Text+"!")
-			} else {
-				out = append(out, l.Text)
-			}
+			out = append(out, l.Text+"="+l.Shown())
 		}
 		return strings.Join(out, ",")
 	}
 	for status, want := range map[string]string{
-		"":          "late!,today,undated,answered late,closed",
-		"all":       "late!,today,undated,answered late,closed",
-		"overdue":   "late!",
-		"open":      "late!,today,undated",
-		"fulfilled": "answered late",
-		"closed":    "closed",
+		"":          "late=overdue,today=open,undated=open,answered late=fulfilled,closed=closed",
+		"all":       "late=overdue,today=open,undated=open,answered late=fulfilled,closed=closed",
+		"overdue":   "late=overdue",
+		"open":      "late=overdue,today=open,undated=open",
+		"fulfilled": "answered late=fulfilled",
+		"closed":    "closed=closed",
 	} {
 		if got := texts(status); got != want {
 			t.Errorf("%q: %s, want %s", status, got, want)

@@ -56,7 +56,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 	}
 	var rows []fieldworkRow
 	for _, o := range open {
-		rows = append(rows, fieldworkRow{o.Engagement, periodWords(&o.Engagement), dashIfEmpty(engagement.ReportDate(&o.Engagement)), cmpOr(o.LastDay, "no end known"), dashIfEmpty(strings.Join(o.Auditors, ", "))})
+		rows = append(rows, fieldworkRow{o.Engagement, o.Engagement.When(), dashIfEmpty(engagement.ReportDate(&o.Engagement)), cmpOr(o.LastDay, "no end known"), dashIfEmpty(strings.Join(o.Auditors, ", "))})
 	}
 	until := ""
 	if fieldwork.Audits(u) {
@@ -91,13 +91,6 @@ func graceWords(d time.Duration) string {
 	return strconv.Itoa(n) + " days"
 }
 
-func periodWords(e *attest.Engagement) string {
-	if e.AsOf != "" {
-		return "as of " + e.AsOf
-	}
-	return e.PeriodStart + " to " + e.PeriodEnd
-}
-
 func dashIfEmpty(s string) string {
 	if s == "" {
 		return "—"
@@ -119,7 +112,7 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "workspace", u, &workspaceData{Layout: Layout{Title: "Fieldwork: " + e.ID}, E: e, When: periodWords(e), Controls: rows, Auditors: as,
+	return s.render(w, r, "workspace", u, &workspaceData{Layout: Layout{Title: "Fieldwork: " + e.ID}, E: e, When: e.When(), Controls: rows, Auditors: as,
 		IsAuditor: fieldwork.Audits(u) && sc.Acts(e.ID), CanExport: fieldwork.Audits(u) && sc.Acts(e.ID) && s.cfg.Signer != nil, Prior: !sc.Acts(e.ID)})
 }
 

@@ -309,6 +309,9 @@ func TestEvidenceRequestsWithComments(t *testing.T) {
 	if code, body := f.callAs(t, "GET", "/api/v1/engagements/e1/requests?status=overdue", attest.RoleOwner, nil); code != 200 || !strings.Contains(body, `"overdue": true`) {
 		t.Errorf("overdue list: %d %s", code, body)
 	}
+	if code, body := f.callAs(t, "GET", "/fieldwork/e1/requests", attest.RoleOwner, nil); code != 200 || !strings.Contains(body, "<td>overdue</td>") || !strings.Contains(body, "Approval for each sampled change") {
+		t.Errorf("the requests page shows the request as overdue: %d %s", code, body)
+	}
 	if code, _ := f.callAs(t, "POST", "/api/v1/engagements/e1/requests", attest.RoleCompliance, map[string]any{"control": "AX-01", "text": "x"}); code != 403 {
 		t.Errorf("compliance creates a request: %d", code)
 	}

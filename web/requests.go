@@ -41,19 +41,16 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	rows := []requestRow{}
 	open, overdue := 0, 0
 	for _, v := range vs {
-		shown := v.Status
 		if v.Overdue {
-			shown, overdue = "overdue", overdue+1
+			overdue++
 		}
 		if v.Status == "open" {
 			open++
 		}
-		rows = append(rows, requestRow{v, shown})
 	}
-	return s.render(w, r, "requests", u, &requestsData{Layout: Layout{Title: "Requests: " + e.ID, SignEngagement: signing(u, e)}, E: e, Requests: rows, Status: st, Open: open, Overdue: overdue,
+	return s.render(w, r, "requests", u, &requestsData{Layout: Layout{Title: "Requests: " + e.ID, SignEngagement: signing(u, e)}, E: e, Requests: vs, Status: st, Open: open, Overdue: overdue,
 		Controls: ctls, IsAuditor: fieldwork.Audits(u)})
 }
 
@@ -62,18 +59,11 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u *attest.
 type requestsData struct {
 	Layout
 	E             *attest.Engagement
-	Requests      []requestRow
+	Requests      []fieldwork.Listed
 	Status        string
 	Open, Overdue int
 	Controls      []attest.Control
 	IsAuditor     bool
-}
-
-// requestRow is a request with the status it shows ("overdue" for an
-// open one past its due date).
-type requestRow struct {
-	fieldwork.Listed
-	Shown string
 }
 
 // request finds the path's request within the path's engagement.

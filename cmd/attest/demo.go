@@ -211,7 +211,7 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports, over one combined examination period:\n")
 	for _, id := range sum.Engagements {
 		e, _ := s.Engagement(ctx, id)
-		m.printf("  %-20s %s, %s\n", id, label(e), describeWhen(e))
+		m.printf("  %-20s %s, %s\n", id, label(e), e.When())
 	}
 	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", sum.Evidence, demo.AuditorDir(dir))
 	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", sum.CheckRuns, countFormats(sum.Drafts), filepath.Join(abs, "reports"))

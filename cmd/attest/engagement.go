@@ -84,7 +84,7 @@ fieldwork lag.`,
 					return m.printJSON(map[string]any{"created": out, "current": current, "notes": notes})
 				}
 				for _, c := range out {
-					m.printf("Created %s: %s, %s, %d controls from the library.\n", c.Engagement.ID, c.Engagement.Label(), describeWhen(c.Engagement), c.Controls)
+					m.printf("Created %s: %s, %s, %d controls from the library.\n", c.Engagement.ID, c.Engagement.Label(), c.Engagement.When(), c.Controls)
 				}
 				for _, n := range notes {
 					m.printf("Note: %s\n", n)
@@ -114,13 +114,6 @@ fieldwork lag.`,
 	fl.BoolVar(&f.soc3, "soc3", false, "also draw a SOC 3 from this SOC 2 Type 2")
 	fl.IntVar(&f.lag, "fieldwork-lag", scope.DefaultOptions().FieldworkLagMonths, "months from the period end to the expected report date")
 	return cmd
-}
-
-func describeWhen(e *attest.Engagement) string {
-	if e.AsOf != "" {
-		return "as of " + e.AsOf
-	}
-	return e.PeriodStart + " to " + e.PeriodEnd
 }
 
 // createSpecs turns the flags, and the recommendation when given, into one
@@ -225,7 +218,7 @@ func (m *Main) engagementList() *cobra.Command {
 				if l.Current {
 					mark = "*"
 				}
-				return []any{mark, e.ID, label(e), scopeWords(e), describeWhen(e), dashStr(e.ReportDate), dashStr(e.Firm)}
+				return []any{mark, e.ID, label(e), scopeWords(e), e.When(), dashStr(e.ReportDate), dashStr(e.Firm)}
 			})
 		}),
 	}
@@ -298,7 +291,7 @@ func (m *Main) printEngagement(v engagement.Summary) error {
 	e := v.Engagement
 	w := m.table()
 	fmt.Fprintf(w, "Engagement\t%s (%s)\nReport\t%s\nScope\t%s\nWhen\t%s\nExpected report date\t%s\nService auditor\t%s\n",
-		e.ID, e.Name, label(e), scopeWords(e), describeWhen(e), dashStr(e.ReportDate), dashStr(e.Firm))
+		e.ID, e.Name, label(e), scopeWords(e), e.When(), dashStr(e.ReportDate), dashStr(e.Firm))
 	fmt.Fprintf(w, "Controls\t%d (", v.Controls)
 	for i, st := range attest.Statuses {
 		if i > 0 {
