@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -197,6 +198,39 @@ func ParseAnswers(name string, b []byte) (*Answers, error) {
 	}
 	return a, nil
 }
+
+// Value turns a line typed in answer to q into the answer's JSON value,
+// for ParseAnswers to check: a list for the list questions (split on
+// commas), a number for the number questions when it is one, true or false
+// for yes and no (y, yes, true; n, no, false), else the text as typed.
+func (q Question) Value(line string) any {
+	switch q.kind {
+	case requestList, serviceList:
+		var out []string
+		for _, p := range strings.Split(line, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return out
+	case intField:
+		if n, err := strconv.Atoi(line); err == nil {
+			return n
+		}
+		return line
+	}
+	switch strings.ToLower(line) {
+	case "y", "yes", "true":
+		return true
+	case "n", "no", "false":
+		return false
+	}
+	return line
+}
+
+// Keys is every answer key, in the order the questions are asked, comma
+// separated.
+func Keys() string { return knownKeys() }
 
 func knownKeys() string {
 	keys := make([]string, len(Questions))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -28,7 +27,7 @@ each part of the answer and warnings for common mistakes. Asks its questions
 on a terminal, or reads them from a YAML or JSON file (--answers). Needs no
 data directory.
 
-Answer keys (all optional): ` + answerKeys() + `.`,
+Answer keys (all optional): ` + scope.Keys() + `.`,
 		Example: `  attest scope
   attest scope --answers answers.yaml --json
   attest scope --answers answers.yaml --min-period "SOC 1=9" --fieldwork-lag 3`,
@@ -72,14 +71,6 @@ Answer keys (all optional): ` + answerKeys() + `.`,
 	fl.IntVar(&lag, "fieldwork-lag", scope.DefaultOptions().FieldworkLagMonths, "months from a period's end to the report")
 	fl.BoolVar(&interactive, "interactive", false, "ask the questions on stdin even when it is not a terminal")
 	return cmd
-}
-
-func answerKeys() string {
-	keys := make([]string, len(scope.Questions))
-	for i, q := range scope.Questions {
-		keys[i] = q.Key
-	}
-	return strings.Join(keys, ", ")
 }
 
 func scopeOptions(minPeriods []string, lag int) (scope.Options, error) {
@@ -130,7 +121,7 @@ func (m *Main) askAnswers() (*scope.Answers, error) {
 			if line == "" {
 				break
 			}
-			v := interpret(q.Key, line)
+			v := q.Value(line)
 			trial := map[string]any{q.Key: v}
 			b, _ := json.Marshal(trial)
 			if _, perr := scope.ParseAnswers("answer", b); perr != nil {
@@ -148,32 +139,6 @@ func (m *Main) finishAnswers(answers map[string]any) (*scope.Answers, error) {
 	b, _ := json.Marshal(answers)
 	fmt.Fprintln(m.Stderr)
 	return scope.ParseAnswers("answers", b)
-}
-
-// interpret turns a typed line into the JSON value for key.
-func interpret(key, line string) any {
-	switch key {
-	case "requested", "service_types":
-		var out []string
-		for _, p := range strings.Split(line, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-		return out
-	case "controls_operating_months", "report_needed_within_months":
-		if n, err := strconv.Atoi(line); err == nil {
-			return n
-		}
-		return line
-	}
-	switch strings.ToLower(line) {
-	case "y", "yes", "true":
-		return true
-	case "n", "no", "false":
-		return false
-	}
-	return line
 }
 
 func (m *Main) printRecommendation(rec *scope.Recommendation, answersFile string) {
