@@ -23,6 +23,7 @@ import (
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/portal"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -40,8 +41,10 @@ type Config struct {
 	// PublicURL is the address people reach the server at, used in the
 	// links it mails (default: the request's host).
 	PublicURL string
-	// Mailer sends mail; nil logs messages and shows them to admins.
-	Mailer Mailer
+	// Outbox sends the mail the server writes and keeps it for admins to
+	// see (shared with the jobs that mail); nil: an outbox of its own with
+	// no mail server, which logs messages and shows them to admins.
+	Outbox *mail.Outbox
 	// OIDC, when set, offers single sign-on beside the password.
 	OIDC *OIDC
 	// SessionIdle and SessionLifetime end a session after that long
@@ -93,7 +96,7 @@ type Server struct {
 	// for per address and per e-mail; portalOpens the invalid links used
 	// per address.
 	portalIPs, portalEmails, portalOpens *limiter
-	outbox                               *outbox
+	outbox                               *mail.Outbox
 	trustPage                            pageCache // the public trust-center page
 	// writes counts the changing requests (not GET or HEAD) this server
 	// has handled; the dashboard's state key, read at keyAt, is reused
@@ -188,7 +191,10 @@ func New(cfg Config) *Server {
 	s.portalEmails = newLimiter(5, time.Hour, cfg.Now)
 	s.portalOpens = newLimiter(20, 15*time.Minute, cfg.Now)
 	s.publicLimit = newLimiter(60, time.Hour, cfg.Now)
-	s.outbox = &outbox{send: cfg.Mailer, log: cfg.Log}
+	s.outbox = cfg.Outbox
+	if s.outbox == nil {
+		s.outbox = mail.NewOutbox(nil, cfg.Log)
+	}
 	sm.ErrorFunc = s.fail
 	s.routes = expand(s.table())
 	mux := http.NewServeMux()
