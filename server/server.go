@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth/session"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/jobs"
 	"github.com/attest-dev/attest/mail"
@@ -138,7 +139,9 @@ func Run(ctx context.Context, cfg Config, ready func(local, public string)) erro
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); ws.SweepSessions(bg, 10*time.Minute) }()
+	// Sessions are dated on the wall clock, whatever cfg.Now says (see
+	// package session).
+	go func() { defer wg.Done(); session.Sweep(bg, cfg.Store, time.Now, 10*time.Minute, log) }()
 	if !cfg.NoJobs {
 		wg.Add(1)
 		go func() { defer wg.Done(); runner.Run(bg) }()

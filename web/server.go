@@ -21,6 +21,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/auth/session"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/mail"
@@ -177,13 +178,11 @@ func New(cfg Config) *Server {
 	// Sessions live in the database, shared by every server on it; the
 	// store keeps only a hash of each token, so reading the table does not
 	// give anyone a session.
-	// scs stamps expiries on the wall clock, so the store reads that clock
-	// too, whatever clock the server runs its domain logic on.
 	// Sessions run on the wall clock, not Config.Now: scs dates a session's
 	// deadline with time.Now, so the store must judge it by the same clock.
-	sm.Store = &dbSessions{store: cfg.Store, now: time.Now, slack: min(sm.IdleTimeout/30, time.Minute)}
+	sm.Store = session.NewStore(cfg.Store, time.Now, sm.IdleTimeout)
 	sm.HashTokenInStore = true
-	sm.Codec = &sessionCodec{}
+	sm.Codec = &session.Codec{}
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
 		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}
 	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
