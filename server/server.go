@@ -19,6 +19,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth/session"
+	"github.com/attest-dev/attest/auth/sso"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/jobs"
 	"github.com/attest-dev/attest/mail"
@@ -104,7 +105,7 @@ func WebConfig(cfg Config) web.Config {
 	if cfg.PublicURL != nil {
 		wc.PublicURL = strings.TrimSuffix(cfg.PublicURL.String(), "/")
 		if cfg.SSO != nil {
-			wc.OIDC = &web.OIDC{Issuer: cfg.SSO.Issuer, ClientID: cfg.SSO.ClientID, ClientSecret: cfg.SSO.ClientSecret, RedirectURL: wc.PublicURL + "/login/oidc/callback"}
+			wc.OIDC = &sso.Config{Issuer: cfg.SSO.Issuer, ClientID: cfg.SSO.ClientID, ClientSecret: cfg.SSO.ClientSecret, RedirectURL: wc.PublicURL + "/login/oidc/callback"}
 		}
 	}
 	return wc

@@ -22,6 +22,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/auth/session"
+	"github.com/attest-dev/attest/auth/sso"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/mail"
@@ -46,8 +47,13 @@ type Config struct {
 	// see (shared with the jobs that mail); nil: an outbox of its own with
 	// no mail server, which logs messages and shows them to admins.
 	Outbox *mail.Outbox
-	// OIDC, when set, offers single sign-on beside the password.
-	OIDC *OIDC
+	// OIDC, when set, offers single sign-on beside the password. Its
+	// RedirectURL is this server's callback as the provider knows it: the
+	// public URL followed by /login/oidc/callback. Single sign-on only signs
+	// in people who already have an enabled account (or, from the portal,
+	// a place on the roster) with the same, provider-verified e-mail
+	// address: it never creates an account, so roles stay in Attest's hands.
+	OIDC *sso.Config
 	// SessionIdle and SessionLifetime end a session after that long
 	// without a request, and that long after sign-in whatever happens
 	// (defaults 30 minutes and 12 hours).
@@ -88,7 +94,7 @@ type Server struct {
 	tokens   *limiter // failed API token uses per address
 	// publicLimit counts public (SOC 3) downloads per address.
 	publicLimit *limiter
-	sso         *sso // nil without single sign-on
+	sso         *sso.Provider // nil without single sign-on
 	routes      []route
 	handler     http.Handler
 	// accessLimit counts trust-center access requests per address.
@@ -184,7 +190,10 @@ func New(cfg Config) *Server {
 	sm.HashTokenInStore = true
 	sm.Codec = &session.Codec{}
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
-		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}
+		tokens: newLimiter(20, 15*time.Minute, cfg.Now)}
+	if cfg.OIDC != nil {
+		s.sso = sso.New(*cfg.OIDC, cfg.Now)
+	}
 	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
 	s.portalIPs = newLimiter(30, time.Hour, cfg.Now)
 	s.portalEmails = newLimiter(5, time.Hour, cfg.Now)
