@@ -16,6 +16,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/training"
 )
@@ -36,18 +37,12 @@ type Store interface {
 // LinkTTL is how long a sign-in link works.
 const LinkTTL = 15 * time.Minute
 
-// Message is a mail for the caller to send.
-type Message struct {
-	To, Subject, Body string
-	At                time.Time
-}
-
 // RequestLink makes a sign-in link for the person with the address and
 // returns the mail that carries it. An address that is not a person
 // employed on the roster is ENOTFOUND: the adapter answers it exactly as
 // it answers a good one, so the form tells nobody who is on the roster.
 // base is the server's public address.
-func RequestLink(ctx context.Context, s Store, email, base string, now time.Time) (*Message, error) {
+func RequestLink(ctx context.Context, s Store, email, base string, now time.Time) (*mail.Message, error) {
 	p, err := s.PersonByEmail(ctx, email)
 	if err != nil {
 		return nil, err
@@ -62,7 +57,7 @@ func RequestLink(ctx context.Context, s Store, email, base string, now time.Time
 	}
 	body := fmt.Sprintf("Hello %s,\n\nHere is your link to the employee portal, where you read and acknowledge the organization's policies:\n\n%s/portal/login/%s\n\n"+
 		"It works once, for %d minutes. If you did not ask for it, you can ignore this message.\n", p.Name, base, secret, int(LinkTTL.Minutes()))
-	return &Message{To: p.Email, Subject: "Your sign-in link to the employee portal", Body: body, At: now}, nil
+	return &mail.Message{To: p.Email, Subject: "Your sign-in link to the employee portal", Body: body, At: now}, nil
 }
 
 // Open uses a sign-in link: once, before it expires, for a person still

@@ -10,6 +10,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
 	"github.com/attest-dev/attest/ack/acktest"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/portal"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
@@ -30,7 +31,7 @@ func mustCode(t *testing.T, err error, code string) {
 
 var linkPattern = regexp.MustCompile(`/portal/login/(\S+)`)
 
-func secret(t *testing.T, m *portal.Message) string {
+func secret(t *testing.T, m *mail.Message) string {
 	t.Helper()
 	g := linkPattern.FindStringSubmatch(m.Body)
 	if g == nil {

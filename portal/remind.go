@@ -9,6 +9,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/remind"
 	"github.com/attest-dev/attest/training"
 )
@@ -19,7 +20,7 @@ import (
 // recorded with one ledger entry; the messages are returned for the
 // caller to send. Management only (the reminder job acts as the local
 // operator).
-func Remind(ctx context.Context, s Store, ch attest.Change, actor *attest.User, base string, every time.Duration) ([]Message, error) {
+func Remind(ctx context.Context, s Store, ch attest.Change, actor *attest.User, base string, every time.Duration) ([]mail.Message, error) {
 	if !attest.Manages(actor) {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only management sends the portal's reminders"}
 	}
@@ -85,14 +86,14 @@ func Remind(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	if len(ids) == 0 {
-		return []Message{}, nil
+		return []mail.Message{}, nil
 	}
 	rs := make([]attest.Reminder, len(ids))
-	msgs := make([]Message, len(ids))
+	msgs := make([]mail.Message, len(ids))
 	for i, id := range ids {
 		d := overdue[id]
 		rs[i] = attest.Reminder{PersonID: id, Email: d.email, Items: d.items}
-		msgs[i] = Message{To: d.email, Subject: "Overdue: what the organization asks of you", At: ch.At,
+		msgs[i] = mail.Message{To: d.email, Subject: "Overdue: what the organization asks of you", At: ch.At,
 			Body: fmt.Sprintf("Hello %s,\n\nThese are overdue:\n\n%s\n\nSign in to the employee portal to do them: %s/portal\n", d.name, strings.Join(d.lines, "\n"), base)}
 	}
 	if _, err := s.RecordReminders(ctx, ch, rs); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/google/go-cmp/cmp"
@@ -30,7 +31,7 @@ func TestChecklistRemindersJob(t *testing.T) {
 	}
 	type msg struct{ To, Subject string }
 	var got []msg
-	send := func(to, subject, body string, _ time.Time) { got = append(got, msg{to, subject}) }
+	send := mailerFunc(func(m mail.Message) error { got = append(got, msg{m.To, m.Subject}); return nil })
 	j := &attest.Job{ID: 1, Kind: jobChecklistsDue, Payload: json.RawMessage(`{"unassigned_to": "grc@example.com"}`)}
 	if _, err := checklistReminders(ctx, s, nil, j, time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
 		t.Fatalf("before anything is due: %v, %v", got, err)

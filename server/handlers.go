@@ -16,21 +16,19 @@ import (
 	"github.com/attest-dev/attest/automation"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/jobs"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/people"
 	"github.com/attest-dev/attest/portal"
 	"github.com/attest-dev/attest/report"
 )
 
-// Sender hands a message a job writes to the server's mail
-// (web.Server.Deliver).
-type Sender func(to, subject, body string, at time.Time)
-
 // handlers are the job handlers: each parses its payload, calls the
 // workflow and answers what it did. Whatever a job records is recorded
 // as the job's effect, once however often it is tried.
 type handlers struct {
-	cfg  Config
-	send Sender
+	cfg Config
+	// send is the server's mail (its outbox, shared with the web server).
+	send mail.Mailer
 	// base is the address the mailed links start with.
 	base string
 }
@@ -59,7 +57,7 @@ func (h handlers) mails(run jobs.Handler) jobs.Handler {
 
 // Handlers are the job handlers over cfg, mailing through send (nil: the
 // jobs that mail fail before recording anything) with links from base.
-func Handlers(cfg Config, send Sender, base string) (map[string]jobs.Handler, error) {
+func Handlers(cfg Config, send mail.Mailer, base string) (map[string]jobs.Handler, error) {
 	cfg, err := cfg.complete()
 	if err != nil {
 		return nil, err
@@ -235,8 +233,8 @@ func (h handlers) portalReminders(ctx context.Context, j *attest.Job) (json.RawM
 			return nil, err
 		}
 	}
-	for _, msg := range msgs {
-		h.send(msg.To, msg.Subject, msg.Body, msg.At)
+	if err := mailAll(h.send, msgs); err != nil {
+		return nil, err
 	}
 	return json.Marshal(map[string]any{"reminded": len(msgs)})
 }
@@ -250,7 +248,7 @@ func (h handlers) reviewReminders(ctx context.Context, j *attest.Job) (json.RawM
 	return reviewReminders(ctx, h.cfg.Store, j, h.cfg.Now(), h.send)
 }
 
-func reviewReminders(ctx context.Context, s accessreview.RemindStore, j *attest.Job, now time.Time, send Sender) (json.RawMessage, error) {
+func reviewReminders(ctx context.Context, s accessreview.RemindStore, j *attest.Job, now time.Time, send mail.Mailer) (json.RawMessage, error) {
 	var p reviewsDuePayload
 	if err := readPayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
@@ -269,14 +267,18 @@ func reviewReminders(ctx context.Context, s accessreview.RemindStore, j *attest.
 		Sent       []sent `json:"sent"`
 		Unassigned int    `json:"unassigned"`
 	}{Sent: []sent{}}
+	var msgs []mail.Message
 	for _, r := range rs {
 		if r.Reviewer == "" {
 			out.Unassigned += r.Undecided
 		}
 		if r.To != "" {
-			send(r.To, r.Subject, r.Body, now)
+			msgs = append(msgs, mail.Message{To: r.To, Subject: r.Subject, Body: r.Body, At: now})
 			out.Sent = append(out.Sent, sent{To: r.To, Campaign: r.Campaign, Undecided: r.Undecided})
 		}
+	}
+	if err := mailAll(send, msgs); err != nil {
+		return nil, err
 	}
 	return json.Marshal(out)
 }
@@ -289,7 +291,7 @@ func (h handlers) checklistReminders(ctx context.Context, j *attest.Job) (json.R
 	return checklistReminders(ctx, h.cfg.Store, people.RecordsOf(h.cfg.Store, h.cfg.Now()), j, h.cfg.Now(), h.send)
 }
 
-func checklistReminders(ctx context.Context, s people.RemindStore, c people.Completions, j *attest.Job, now time.Time, send Sender) (json.RawMessage, error) {
+func checklistReminders(ctx context.Context, s people.RemindStore, c people.Completions, j *attest.Job, now time.Time, send mail.Mailer) (json.RawMessage, error) {
 	var p checklistsDuePayload
 	if err := readPayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
@@ -306,9 +308,28 @@ func checklistReminders(ctx context.Context, s people.RemindStore, c people.Comp
 	out := struct {
 		Sent []sent `json:"sent"`
 	}{Sent: []sent{}}
-	for _, r := range rs {
-		send(r.To, r.Subject, r.Body, now)
+	msgs := make([]mail.Message, len(rs))
+	for i, r := range rs {
+		msgs[i] = mail.Message{To: r.To, Subject: r.Subject, Body: r.Body, At: now}
 		out.Sent = append(out.Sent, sent{To: r.To, Items: len(r.Items)})
 	}
+	if err := mailAll(send, msgs); err != nil {
+		return nil, err
+	}
 	return json.Marshal(out)
+}
+
+// mailAll sends every message, even past one that fails: a reminder's
+// round is recorded before its mail goes out, so a retried job sends
+// none of them again, and the job's error names each that did not go.
+// The server's outbox never fails (it logs a refused message and keeps
+// it for admins); another Mailer may.
+func mailAll(send mail.Mailer, msgs []mail.Message) error {
+	var errs []error
+	for _, m := range msgs {
+		if err := send.Send(m); err != nil {
+			errs = append(errs, fmt.Errorf("mail to %s: %w", m.To, err))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/accessreview"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -32,7 +34,7 @@ func TestReviewRemindersJob(t *testing.T) {
 	}
 	type msg struct{ To, Subject string }
 	var got []msg
-	send := func(to, subject, body string, _ time.Time) { got = append(got, msg{to, subject}) }
+	send := mailerFunc(func(m mail.Message) error { got = append(got, msg{m.To, m.Subject}); return nil })
 	j := &attest.Job{ID: 1, Kind: jobReviewsDue, Payload: json.RawMessage(`{"unassigned_to": "grc@example.com"}`)}
 	if _, err := reviewReminders(ctx, s, j, time.Date(2026, 5, 31, 12, 0, 0, 0, time.UTC), send); err != nil || len(got) != 0 {
 		t.Fatalf("on the due date: %v, %v", got, err)
@@ -78,5 +80,34 @@ func TestReviewRemindersJob(t *testing.T) {
 	}
 	if err := validPayload(jobReviewsDue, json.RawMessage(`{}`)); err != nil {
 		t.Errorf("an empty payload: %v", err)
+	}
+}
+
+// mailerFunc is a Mailer that calls itself.
+type mailerFunc func(mail.Message) error
+
+func (f mailerFunc) Send(m mail.Message) error { return f(m) }
+
+// TestMailAllSendsPastAFailure: a reminder's round is recorded before its
+// mail goes out, so a message that fails must not keep the others from
+// going; the error names each that did not.
+func TestMailAllSendsPastAFailure(t *testing.T) {
+	var sent []string
+	send := mailerFunc(func(m mail.Message) error {
+		if m.To == "bo@example.com" {
+			return errors.New("550 no such mailbox")
+		}
+		sent = append(sent, m.To)
+		return nil
+	})
+	err := mailAll(send, []mail.Message{{To: "ana@example.com"}, {To: "bo@example.com"}, {To: "cy@example.com"}})
+	if diff := cmp.Diff([]string{"ana@example.com", "cy@example.com"}, sent); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+	if err == nil || err.Error() != "mail to bo@example.com: 550 no such mailbox" {
+		t.Errorf("err = %v", err)
+	}
+	if err := mailAll(send, nil); err != nil {
+		t.Errorf("nothing to send: %v", err)
 	}
 }

@@ -18,8 +18,11 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth/session"
+	"github.com/attest-dev/attest/auth/sso"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/jobs"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/portal"
 	"github.com/attest-dev/attest/web"
 	"golang.org/x/mod/sumdb/note"
@@ -57,7 +60,7 @@ type Config struct {
 	SSO *SSO
 	// Mail is the SMTP server mail goes through (nil: messages are logged
 	// and shown to admins).
-	Mail *SMTP
+	Mail *mail.SMTP
 	// AuditorGrace is how long auditors keep access after the report
 	// date (nil: the setting, else the default).
 	AuditorGrace   *time.Duration
@@ -74,9 +77,6 @@ type Config struct {
 // SSO is an OpenID Connect provider's settings.
 type SSO struct{ Issuer, ClientID, ClientSecret string }
 
-// SMTP is the mail server's address and account.
-type SMTP struct{ Addr, From, User, Password string }
-
 // complete checks what a server cannot run without (a store, the clock)
 // and logs nowhere without a log.
 func (cfg Config) complete() (Config, error) {
@@ -91,17 +91,21 @@ func (cfg Config) complete() (Config, error) {
 
 // WebConfig is the web server's configuration from cfg. Its PublicURL is
 // empty without cfg.PublicURL (Run fills in the address it listens on).
+// Its Outbox, over cfg.Mail, is the one the jobs mail through too, so the
+// admins see every message the server sent.
 func WebConfig(cfg Config) web.Config {
 	wc := web.Config{Store: cfg.Store, Blobs: cfg.Blobs, Log: cfg.Log, Now: cfg.Now, Org: cfg.Org, Secure: cfg.PublicURL != nil && cfg.PublicURL.Scheme == "https",
 		TrustedProxies: cfg.TrustedProxies, AuditorGrace: cfg.AuditorGrace, Signer: cfg.Signer, PublicKey: cfg.PublicKey, Checkpoint: cfg.Checkpoint,
 		StateRecheck: 250 * time.Millisecond, Checklist: portal.PeopleTasks{Store: cfg.Store}}
+	var smtp mail.Mailer // nil: log and keep only
 	if cfg.Mail != nil {
-		wc.Mailer = web.SMTP(*cfg.Mail)
+		smtp = *cfg.Mail
 	}
+	wc.Outbox = mail.NewOutbox(smtp, cfg.Log)
 	if cfg.PublicURL != nil {
 		wc.PublicURL = strings.TrimSuffix(cfg.PublicURL.String(), "/")
 		if cfg.SSO != nil {
-			wc.OIDC = &web.OIDC{Issuer: cfg.SSO.Issuer, ClientID: cfg.SSO.ClientID, ClientSecret: cfg.SSO.ClientSecret, RedirectURL: wc.PublicURL + "/login/oidc/callback"}
+			wc.OIDC = &sso.Config{Issuer: cfg.SSO.Issuer, ClientID: cfg.SSO.ClientID, ClientSecret: cfg.SSO.ClientSecret, RedirectURL: wc.PublicURL + "/login/oidc/callback"}
 		}
 	}
 	return wc
@@ -128,15 +132,17 @@ func Run(ctx context.Context, cfg Config, ready func(local, public string)) erro
 	}
 	base := wc.PublicURL
 	ws := web.New(wc)
-	h := handlers{cfg: cfg, send: ws.Deliver, base: base}
+	h := handlers{cfg: cfg, send: wc.Outbox, base: base}
 	runner := &jobs.Runner{Store: cfg.Store, Worker: cfg.Worker, Handlers: h.all(), Lease: cfg.Lease, Poll: cfg.Poll, Now: cfg.Now, Log: log, Schedule: cfg.Schedule}
 	srv := &http.Server{Handler: ws,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+cfg.Org, "single_sign_on", wc.OIDC != nil, "mail", wc.Mailer != nil)
+	log.Info("serving", "url", local+"/", "public_url", base+"/", "trust_center", base+"/trust/"+cfg.Org, "single_sign_on", wc.OIDC != nil, "mail", cfg.Mail != nil)
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); ws.SweepSessions(bg, 10*time.Minute) }()
+	// Sessions are dated on the wall clock, whatever cfg.Now says (see
+	// package session).
+	go func() { defer wg.Done(); session.Sweep(bg, cfg.Store, time.Now, 10*time.Minute, log) }()
 	if !cfg.NoJobs {
 		wg.Add(1)
 		go func() { defer wg.Done(); runner.Run(bg) }()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/mail"
 )
 
 // The decisions on an access request.
@@ -30,7 +31,7 @@ type Decision struct {
 // was approved.
 type Decided struct {
 	Request *attest.AccessRequest
-	Mail    *Message
+	Mail    *mail.Message
 }
 
 // Decide approves, refuses or revokes request id. Only an administrator
@@ -116,7 +117,7 @@ func approve(ctx context.Context, s Store, site Site, ch attest.Change, req *att
 	if err != nil {
 		return nil, err
 	}
-	m := Message{To: saved.Email, At: ch.At.UTC(), Subject: "Your access to the " + d.Label + " report",
+	m := mail.Message{To: saved.Email, At: ch.At.UTC(), Subject: "Your access to the " + d.Label + " report",
 		Body: "Your request to " + site.Org + "'s trust center was approved. Your personal link, valid until " + saved.ExpiresAt + ":\n" +
 			site.link("access", token) + "\n\nEvery copy you download carries your name and e-mail address. Do not pass the link on."}
 	return &Decided{Request: saved, Mail: &m}, nil

@@ -2,7 +2,7 @@ package trust
 
 import (
 	"context"
-	"net/mail"
+	netmail "net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/mail"
 )
 
 // AccessForm is a visitor's request for a restricted document.
@@ -44,7 +45,7 @@ func (f AccessForm) problem(d *Shared) string {
 	case len(f.Reason) > 2000:
 		return "Reason: at most 2,000 characters."
 	}
-	if _, err := mail.ParseAddress(f.Email); err != nil {
+	if _, err := netmail.ParseAddress(f.Email); err != nil {
 		return badEmail
 	}
 	return ""
@@ -53,7 +54,7 @@ func (f AccessForm) problem(d *Shared) string {
 // Requested is a recorded request and the confirmation mail to send.
 type Requested struct {
 	Request *attest.AccessRequest
-	Mail    Message
+	Mail    mail.Message
 }
 
 // RequestAccess records a visitor's request for document d and returns the
@@ -73,7 +74,7 @@ func RequestAccess(ctx context.Context, s Store, site Site, v Visit, d *Shared, 
 	if err != nil {
 		return nil, err
 	}
-	m := Message{To: f.Email, At: v.At.UTC(), Subject: "Confirm your request for the " + d.Label + " report",
+	m := mail.Message{To: f.Email, At: v.At.UTC(), Subject: "Confirm your request for the " + d.Label + " report",
 		Body: "You (or someone using your address) asked " + site.Org + "'s trust center for the " + d.Label + " report, period " + d.Period + ".\n\n" +
 			"To confirm, open:\n" + site.link("confirm", token) + "\n\nIf you did not ask, ignore this message."}
 	return &Requested{Request: saved, Mail: m}, nil
@@ -136,7 +137,7 @@ type Acceptance struct {
 // mail when it was approved at once.
 type Confirmed struct {
 	Request *attest.AccessRequest
-	Mail    *Message
+	Mail    *mail.Message
 }
 
 // Confirm confirms the visitor's address and, where the document is

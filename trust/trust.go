@@ -4,8 +4,8 @@
 // report kind's audience rule (DOMAIN.md section 1), personal links that
 // expire, watermarked downloads, the settings and the access log. The web
 // handlers and the command line parse their input, call these functions
-// and render what they return; mail is returned as Messages for the
-// caller's mailer to send.
+// and render what they return; mail (an address confirmation, a personal
+// link) is returned as a mail.Message for the caller's mailer to send.
 package trust
 
 import (
@@ -57,15 +57,6 @@ type Visit struct {
 
 // userAgent is the visitor's user agent as recorded: at most 400 bytes.
 func (v Visit) userAgent() string { return truncate(v.UserAgent, 400) }
-
-// Message is an e-mail a workflow asks its caller to send: an address
-// confirmation or a personal link.
-type Message struct {
-	To      string
-	Subject string
-	Body    string
-	At      time.Time
-}
 
 // mayAdminister is the trust center's one authorization rule: only an
 // administrator (or the local operator, actor nil) manages it.

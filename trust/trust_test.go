@@ -12,6 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/storetest"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
@@ -85,7 +86,7 @@ func (c *center) publishNDA(t *testing.T) {
 var tokenRE = regexp.MustCompile(`/(confirm|access)/([0-9a-f]{64})`)
 
 // token is the token a message carries.
-func token(t *testing.T, m *Message) string {
+func token(t *testing.T, m *mail.Message) string {
 	t.Helper()
 	if m == nil {
 		t.Fatal("no message")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -56,7 +57,7 @@ func (s *Server) fieldworkIndex(w http.ResponseWriter, r *http.Request, u *attes
 	}
 	var rows []fieldworkRow
 	for _, o := range open {
-		rows = append(rows, fieldworkRow{o.Engagement, o.Engagement.When(), dashIfEmpty(engagement.ReportDate(&o.Engagement)), cmpOr(o.LastDay, "no end known"), dashIfEmpty(strings.Join(o.Auditors, ", "))})
+		rows = append(rows, fieldworkRow{o.Engagement, o.Engagement.When(), dashIfEmpty(engagement.ReportDate(&o.Engagement)), cmp.Or(o.LastDay, "no end known"), dashIfEmpty(strings.Join(o.Auditors, ", "))})
 	}
 	until := ""
 	if fieldwork.Audits(u) {

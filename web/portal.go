@@ -124,7 +124,7 @@ func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.Us
 		m, err := portal.RequestLink(r.Context(), s.cfg.Store, email, s.publicURL(r), s.cfg.Now())
 		switch {
 		case err == nil:
-			s.outbox.deliver(Message{To: m.To, Subject: m.Subject, Body: m.Body, At: m.At})
+			s.mail(m)
 		case attest.ErrorCode(err) != attest.ENOTFOUND:
 			return err
 		}

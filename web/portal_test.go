@@ -18,7 +18,7 @@ var portalLinkRE = regexp.MustCompile(`/portal/login/[A-Za-z0-9_-]+`)
 // portalLink is the latest sign-in link mailed to to.
 func (f *fixture) portalLink(t testing.TB, to string) string {
 	t.Helper()
-	for _, m := range f.server.outbox.latest() {
+	for _, m := range f.server.outbox.Latest() {
 		if m.To == to {
 			if l := portalLinkRE.FindString(m.Body); l != "" {
 				return l
@@ -67,7 +67,7 @@ func TestPortalOverHTTP(t *testing.T) {
 	f := setup(t)
 	acktest.Publish(t, f.store, ch, "access-control", "Access control", "# Access control\n\nLock your screen.\n")
 	resp, body := f.form(t, "/portal/link", "", url.Values{"email": {"nobody@example.com"}})
-	if resp.StatusCode != 200 || !strings.Contains(body, "Check your inbox") || len(f.server.outbox.latest()) != 0 {
+	if resp.StatusCode != 200 || !strings.Contains(body, "Check your inbox") || len(f.server.outbox.Latest()) != 0 {
 		t.Fatalf("unknown address: %d %s", resp.StatusCode, body)
 	}
 	p := f.employeeSession(t, "emma")
@@ -121,11 +121,11 @@ func TestPortalOverHTTP(t *testing.T) {
 	}
 
 	// Six requests in an hour for one address: five mails.
-	before := len(f.server.outbox.latest())
+	before := len(f.server.outbox.Latest())
 	for range 6 {
 		f.form(t, "/portal/link", "", url.Values{"email": {p.Email}})
 	}
-	if n := len(f.server.outbox.latest()) - before; n != 4 {
+	if n := len(f.server.outbox.Latest()) - before; n != 4 {
 		// One was sent when Emma signed in: four more reach the limit.
 		t.Fatalf("%d mails after six requests", n)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -72,7 +73,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	p := &personPage{Layout: Layout{Title: cmpOr(pr.Person.Name, pr.Person.Email), MainClass: "people", OrgWide: true}, P: pr, Manages: attest.Manages(u), Today: today}
+	p := &personPage{Layout: Layout{Title: cmp.Or(pr.Person.Name, pr.Person.Email), MainClass: "people", OrgWide: true}, P: pr, Manages: attest.Manages(u), Today: today}
 	for _, it := range pr.Items {
 		if it.Done() {
 			continue
@@ -83,13 +84,6 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 		}
 	}
 	return s.show(w, r, u, pr, "person", p)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // maxDone bounds an item marked done with its evidence files.

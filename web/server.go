@@ -21,8 +21,11 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/auth/session"
+	"github.com/attest-dev/attest/auth/sso"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/portal"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -40,10 +43,17 @@ type Config struct {
 	// PublicURL is the address people reach the server at, used in the
 	// links it mails (default: the request's host).
 	PublicURL string
-	// Mailer sends mail; nil logs messages and shows them to admins.
-	Mailer Mailer
-	// OIDC, when set, offers single sign-on beside the password.
-	OIDC *OIDC
+	// Outbox sends the mail the server writes and keeps it for admins to
+	// see (shared with the jobs that mail); nil: an outbox of its own with
+	// no mail server, which logs messages and shows them to admins.
+	Outbox *mail.Outbox
+	// OIDC, when set, offers single sign-on beside the password. Its
+	// RedirectURL is this server's callback as the provider knows it: the
+	// public URL followed by /login/oidc/callback. Single sign-on only signs
+	// in people who already have an enabled account (or, from the portal,
+	// a place on the roster) with the same, provider-verified e-mail
+	// address: it never creates an account, so roles stay in Attest's hands.
+	OIDC *sso.Config
 	// SessionIdle and SessionLifetime end a session after that long
 	// without a request, and that long after sign-in whatever happens
 	// (defaults 30 minutes and 12 hours).
@@ -84,7 +94,7 @@ type Server struct {
 	tokens   *limiter // failed API token uses per address
 	// publicLimit counts public (SOC 3) downloads per address.
 	publicLimit *limiter
-	sso         *sso // nil without single sign-on
+	sso         *sso.Provider // nil without single sign-on
 	routes      []route
 	handler     http.Handler
 	// accessLimit counts trust-center access requests per address.
@@ -93,7 +103,7 @@ type Server struct {
 	// for per address and per e-mail; portalOpens the invalid links used
 	// per address.
 	portalIPs, portalEmails, portalOpens *limiter
-	outbox                               *outbox
+	outbox                               *mail.Outbox
 	trustPage                            pageCache // the public trust-center page
 	// writes counts the changing requests (not GET or HEAD) this server
 	// has handled; the dashboard's state key, read at keyAt, is reused
@@ -174,21 +184,25 @@ func New(cfg Config) *Server {
 	// Sessions live in the database, shared by every server on it; the
 	// store keeps only a hash of each token, so reading the table does not
 	// give anyone a session.
-	// scs stamps expiries on the wall clock, so the store reads that clock
-	// too, whatever clock the server runs its domain logic on.
 	// Sessions run on the wall clock, not Config.Now: scs dates a session's
 	// deadline with time.Now, so the store must judge it by the same clock.
-	sm.Store = &dbSessions{store: cfg.Store, now: time.Now, slack: min(sm.IdleTimeout/30, time.Minute)}
+	sm.Store = session.NewStore(cfg.Store, time.Now, sm.IdleTimeout)
 	sm.HashTokenInStore = true
-	sm.Codec = &sessionCodec{}
+	sm.Codec = &session.Codec{}
 	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
-		tokens: newLimiter(20, 15*time.Minute, cfg.Now), sso: newSSO(cfg.OIDC, cfg.Now)}
+		tokens: newLimiter(20, 15*time.Minute, cfg.Now)}
+	if cfg.OIDC != nil {
+		s.sso = sso.New(*cfg.OIDC, cfg.Now)
+	}
 	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
 	s.portalIPs = newLimiter(30, time.Hour, cfg.Now)
 	s.portalEmails = newLimiter(5, time.Hour, cfg.Now)
 	s.portalOpens = newLimiter(20, 15*time.Minute, cfg.Now)
 	s.publicLimit = newLimiter(60, time.Hour, cfg.Now)
-	s.outbox = &outbox{send: cfg.Mailer, log: cfg.Log}
+	s.outbox = cfg.Outbox
+	if s.outbox == nil {
+		s.outbox = mail.NewOutbox(nil, cfg.Log)
+	}
 	sm.ErrorFunc = s.fail
 	s.routes = expand(s.table())
 	mux := http.NewServeMux()

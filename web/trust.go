@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/trust"
 )
 
@@ -27,10 +28,10 @@ func (s *Server) visit(r *http.Request) trust.Visit {
 	return trust.Visit{At: s.cfg.Now(), IP: s.clientIP(r), UserAgent: r.UserAgent()}
 }
 
-// mail hands a workflow's message to the outbox.
-func (s *Server) mail(m *trust.Message) {
+// mail hands a workflow's message, if any, to the outbox.
+func (s *Server) mail(m *mail.Message) {
 	if m != nil {
-		s.outbox.deliver(Message{To: m.To, Subject: m.Subject, Body: m.Body, At: m.At})
+		s.outbox.Send(*m) // never fails: a refused message is logged and kept
 	}
 }
 
@@ -78,7 +79,7 @@ type trustAdminData struct {
 	Downloads   []attest.Download
 	Public      []trust.PublicTally
 	NDAs        []attest.NDA
-	Outbox      []Message
+	Outbox      []mail.Message
 	AutoDomains string
 	LinkDays    int
 	NDAKinds    string
@@ -373,7 +374,7 @@ func (s *Server) trustAdmin(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return err
 	}
 	return s.render(w, r, "trust-admin", u, &trustAdminData{Layout: Layout{Title: "Trust center access"}, Org: s.cfg.Org, Requests: o.Requests,
-		Downloads: o.Downloads, Public: o.Public, NDAs: o.NDAs, Outbox: s.outbox.latest(), AutoDomains: strings.Join(o.Settings.AutoDomains, ", "),
+		Downloads: o.Downloads, Public: o.Public, NDAs: o.NDAs, Outbox: s.outbox.Latest(), AutoDomains: strings.Join(o.Settings.AutoDomains, ", "),
 		LinkDays: o.Settings.LinkDays, NDAKinds: o.Settings.NDAKinds, Docs: o.Docs})
 }
 

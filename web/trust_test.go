@@ -69,7 +69,7 @@ var linkRE = regexp.MustCompile(`/trust/demo/(confirm|access)/[0-9a-f]{64}`)
 // lastLink is the newest link of a kind mailed to an address.
 func (f *fixture) lastLink(t *testing.T, to, kind string) string {
 	t.Helper()
-	for _, m := range f.server.outbox.latest() {
+	for _, m := range f.server.outbox.Latest() {
 		if m.To != to {
 			continue
 		}
@@ -235,7 +235,7 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 	if resp, body := f.form(t, "/admin/trust/requests/2/approve", attest.RoleAdmin, nil); resp.StatusCode != 400 || !strings.Contains(body, "override") {
 		t.Errorf("SOC 1 to a prospect without override: %d %s", resp.StatusCode, body)
 	}
-	for _, m := range f.server.outbox.latest() {
+	for _, m := range f.server.outbox.Latest() {
 		if m.To == "pat@prospect.example" && strings.Contains(m.Body, "/access/") {
 			t.Fatal("a prospect received a SOC 1 link")
 		}
@@ -361,7 +361,7 @@ func FuzzTrustForms(f *testing.F) {
 		}
 		if len(after) > len(before) {
 			// The token is only in the mail: take it from the outbox.
-			for _, m := range srv.outbox.latest() {
+			for _, m := range srv.outbox.Latest() {
 				if l := linkRE.FindString(m.Body); l != "" {
 					if code := post(l, confirm); code >= 500 {
 						t.Fatalf("confirm form: %d", code)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack/acktest"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/server"
 	"github.com/attest-dev/attest/sqlite"
 )
@@ -107,9 +108,8 @@ func TestRemindersJob(t *testing.T) {
 	if _, err := jobHandler(t, cfg, nil, "", kind)(t.Context(), job); attest.ErrorCode(err) != attest.EINVALID {
 		t.Fatalf("without mail: %v", err)
 	}
-	type message struct{ To, Body string }
-	var sent []message
-	h := jobHandler(t, cfg, func(to, _, body string, _ time.Time) { sent = append(sent, message{to, body}) }, "https://attest.example", kind)
+	out := mail.NewOutbox(nil, nil)
+	h := jobHandler(t, cfg, out, "https://attest.example", kind)
 	if _, err := h(t.Context(), &attest.Job{ID: 8, Kind: kind, Payload: json.RawMessage(`{"every": "5m"}`)}); attest.ErrorCode(err) != attest.EINVALID {
 		t.Fatalf("every 5m: %v", err)
 	}
@@ -118,7 +118,8 @@ func TestRemindersJob(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(sent) != 2 || !strings.Contains(sent[0].Body, "https://attest.example/portal") || !strings.Contains(sent[0].Body, "Acceptable use") {
+	sent := out.Latest() // newest first
+	if len(sent) != 2 || !strings.Contains(sent[1].Body, "https://attest.example/portal") || !strings.Contains(sent[1].Body, "Acceptable use") {
 		t.Fatalf("sent: %+v", sent)
 	}
 }

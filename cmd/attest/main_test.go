@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/server"
 	"github.com/google/go-cmp/cmp"
 )
@@ -436,11 +437,12 @@ func demoJobsMail(t *testing.T, dir string, out map[string]any) {
 	defer d.Close()
 	cfg := server.Config{Store: d.db, Blobs: d.blobs, Now: m.Now, Checkpoint: d.checkpoint}
 	for _, j := range listed {
-		sent := 0
-		h := jobHandler(t, cfg, func(string, string, string, time.Time) { sent++ }, "http://127.0.0.1:8080", j.Kind)
+		out := mail.NewOutbox(nil, nil)
+		h := jobHandler(t, cfg, out, "http://127.0.0.1:8080", j.Kind)
 		if _, err := h(t.Context(), &j); err != nil {
 			t.Fatalf("%s: %v", j.Kind, err)
 		}
+		sent := len(out.Latest())
 		if (sent > 0) != (j.Kind != "review-reminders") {
 			t.Errorf("%s on the demo's data mailed %d", j.Kind, sent)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/server"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
@@ -264,17 +265,17 @@ func (m *Main) serverConfig(d *data, f serveFlags, public *url.URL, sso *server.
 	if err != nil {
 		return server.Config{}, err
 	}
-	var mail *server.SMTP
+	var smtp *mail.SMTP
 	if addr := m.Getenv("ATTEST_SMTP_ADDR"); addr != "" {
 		from := m.Getenv("ATTEST_SMTP_FROM")
 		if from == "" {
 			return server.Config{}, attest.Errorf(attest.EINVALID, "ATTEST_SMTP_ADDR is set but ATTEST_SMTP_FROM is not: say which address mail comes from")
 		}
-		mail = &server.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
+		smtp = &mail.SMTP{Addr: addr, From: from, User: m.Getenv("ATTEST_SMTP_USER"), Password: m.Getenv("ATTEST_SMTP_PASSWORD")}
 	}
 	return server.Config{Store: d.db, Blobs: d.blobs, DataDir: d.dir, Signer: signer, PublicKey: pub, Checkpoint: d.checkpoint,
 		Log: log, Now: m.Now, Getenv: m.Getenv, Version: version, Engagement: m.cfg.engagement,
-		Addr: f.addr, Org: f.org, PublicURL: public, SSO: sso, Mail: mail, AuditorGrace: grace, TrustedProxies: proxies}, nil
+		Addr: f.addr, Org: f.org, PublicURL: public, SSO: sso, Mail: smtp, AuditorGrace: grace, TrustedProxies: proxies}, nil
 }
 
 // jobSettings reads the job runner's flags into cfg.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest/jobs"
+	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/server"
 	"github.com/attest-dev/attest/web"
 )
@@ -198,7 +199,7 @@ func (m *Main) webConfig(d *data, f serveFlags, public *url.URL, sso *server.SSO
 }
 
 // jobHandler is the server's handler of the job kind over cfg.
-func jobHandler(t *testing.T, cfg server.Config, send server.Sender, base, kind string) jobs.Handler {
+func jobHandler(t *testing.T, cfg server.Config, send mail.Mailer, base, kind string) jobs.Handler {
 	t.Helper()
 	hs, err := server.Handlers(cfg, send, base)
 	if err != nil {
