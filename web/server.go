@@ -443,11 +443,10 @@ type errorData struct {
 }
 
 // unavailable reports whether err means the database cannot be reached,
-// when the store can tell (an optional capability of the SQL stores).
+// when the store can tell (an optional capability of the SQL stores); an
+// EUNAVAILABLE of a workflow's or the web's own is answered with its
+// words.
 func (s *Server) unavailable(err error) bool {
-	if attest.ErrorCode(err) == attest.EUNAVAILABLE {
-		return true
-	}
 	u, ok := s.cfg.Store.(interface{ Unavailable(error) bool })
 	return ok && u.Unavailable(err)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/sqlstore"
 )
 
 // TestSessionsSharedAcrossServers: two servers on one store, as two
@@ -57,8 +59,15 @@ func TestUnavailableIs503(t *testing.T) {
 	var logged strings.Builder
 	s := New(Config{Store: f.store, Log: slog.New(slog.NewTextHandler(&logged, nil))})
 	rec := httptest.NewRecorder()
-	s.fail(rec, httptest.NewRequest("GET", "/api/v1/evidence", nil), &attest.Error{Code: attest.EUNAVAILABLE, Message: "the database is unavailable: dial error"})
-	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(logged.String(), "database unavailable") || !strings.Contains(rec.Body.String(), "try again shortly") {
+	s.fail(rec, httptest.NewRequest("GET", "/api/v1/evidence", nil), sqlstore.Unreachable(errors.New("dial tcp 10.0.0.7:5432: connection refused")))
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(logged.String(), "database unavailable") || !strings.Contains(rec.Body.String(), "try again shortly") || strings.Contains(rec.Body.String(), "10.0.0.7") {
 		t.Errorf("status %d, body %s, log %q", rec.Code, rec.Body, logged.String())
+	}
+	// A workflow's or the web's own EUNAVAILABLE keeps its words: they
+	// are written for the user, and say what to do instead.
+	rec = httptest.NewRecorder()
+	s.fail(rec, httptest.NewRequest("GET", "/api/v1/evidence", nil), &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no evidence store"})
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "this server has no evidence store") {
+		t.Errorf("the web's own: status %d, body %s", rec.Code, rec.Body)
 	}
 }

@@ -231,12 +231,34 @@ func (s *Store) retryBusy(ctx context.Context, fn func() error) error {
 
 // Unavailable reports whether err means the database cannot be reached,
 // so callers (the web server) can answer 503 rather than 500.
+// Only the store's own outage errors count (Unreachable): an
+// EUNAVAILABLE a workflow or an adapter returns ("this server has no
+// evidence store", "the single sign-on provider does not answer") says
+// what it means in words for the user, and is shown as it is.
 func (s *Store) Unavailable(err error) bool {
+	var u *unreachable
+	if errors.As(err, &u) {
+		return true
+	}
 	var ae *attest.Error
 	if errors.As(err, &ae) {
-		return ae.Code == attest.EUNAVAILABLE
+		return false
 	}
 	return err != nil && s.d.IsUnavailable != nil && s.d.IsUnavailable(err)
+}
+
+// unreachable is a database that cannot be reached: an EUNAVAILABLE
+// *attest.Error to every caller (the CLI prints it, with the driver's
+// cause, for its operator), which Unavailable tells apart so that the web
+// answers it without the cause.
+type unreachable struct{ ae *attest.Error }
+
+func (u *unreachable) Error() string { return u.ae.Error() }
+func (u *unreachable) Unwrap() error { return u.ae }
+
+// Unreachable is err as the store reports a database it cannot reach.
+func Unreachable(err error) error {
+	return &unreachable{&attest.Error{Code: attest.EUNAVAILABLE, Message: fmt.Sprintf("the database is unavailable: %v", err), Hint: "check that the database server is running and reachable"}}
 }
 
 // writeTx is a writing transaction of either kind.
@@ -294,7 +316,7 @@ func (t *connTx) Rollback() error {
 // wrap reports an unreachable database as such.
 func (s *Store) wrap(err error) error {
 	if err != nil && s.d.IsUnavailable != nil && s.d.IsUnavailable(err) {
-		return &attest.Error{Code: attest.EUNAVAILABLE, Message: fmt.Sprintf("the database is unavailable: %v", err), Hint: "check that the database server is running and reachable"}
+		return Unreachable(err)
 	}
 	return err
 }
