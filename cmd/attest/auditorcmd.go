@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/workpapers"
 )
@@ -36,7 +36,7 @@ with --auditor-key FILE (or ATTEST_AUDITOR_KEY).`,
 			if out == "" {
 				return attest.Errorf(attest.EINVALID, "say where to write the key: --out FILE")
 			}
-			fp, pub, err := writeKeyFiles(out, name)
+			fp, pub, err := auditsig.WriteKeyFiles(out, name)
 			if err != nil {
 				return err
 			}
@@ -224,11 +224,11 @@ needs no access to the organization's server. Exit 1 when something differs.`,
 			if path == "" {
 				return attest.Errorf(attest.EINVALID, "give your key: --auditor-key FILE")
 			}
-			sg, err := loadSigner(path)
+			sg, err := fieldwork.OpenKeyFile(path)
 			if err != nil {
 				return err
 			}
-			js, err := readJournal(sg.journal)
+			js, err := sg.Journal()
 			if err != nil {
 				return err
 			}
@@ -251,7 +251,7 @@ needs no access to the organization's server. Exit 1 when something differs.`,
 				defer d.Close()
 				src = d.db
 			}
-			rep, err := fieldwork.CompareJournal(ctx, src, sg.priv.Public().(ed25519.PublicKey), js)
+			rep, err := fieldwork.CompareJournal(ctx, src, sg.Public(), js)
 			if err != nil {
 				return err
 			}
@@ -260,7 +260,7 @@ needs no access to the organization's server. Exit 1 when something differs.`,
 					return err
 				}
 			} else {
-				m.printf("Your key %s: %d statements in your journal, %d found as you signed them.\n", sg.fp, rep.Journal, rep.Matched)
+				m.printf("Your key %s: %d statements in your journal, %d found as you signed them.\n", sg.Fingerprint(), rep.Journal, rep.Matched)
 				for _, p := range rep.OtherKeys {
 					m.printf("  · %s\n", p)
 				}

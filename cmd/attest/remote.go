@@ -59,7 +59,7 @@ func (m *Main) remoteAct(ctx context.Context, path string, body map[string]any, 
 	if keyFile == "" {
 		return &attest.Error{Code: attest.EFORBIDDEN, Message: "an auditor act must be " + fieldwork.SignedByKey + ": give --auditor-key FILE (or ATTEST_AUDITOR_KEY)"}
 	}
-	sg, err := loadSigner(keyFile)
+	sg, err := fieldwork.OpenKeyFile(keyFile)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (m *Main) remoteAct(ctx context.Context, path string, body map[string]any, 
 		return attest.Errorf(attest.EINVALID, "with --server, give your API token: --token T (or ATTEST_TOKEN)")
 	}
 	url := m.serverURL() + "/api/v1/engagements/" + eng + path
-	body["key"] = sg.fp
+	body["key"] = sg.Fingerprint()
 	client := &http.Client{Timeout: 2 * time.Minute}
 	send := func() (int, []byte, error) {
 		b, _ := json.Marshal(body)
@@ -107,7 +107,7 @@ func (m *Main) remoteAct(ctx context.Context, path string, body map[string]any, 
 			return err
 		}
 		body["statement"], body["signature"] = ask.Sign.Statement, sig
-		st = &attest.Statement{Key: sg.fp, Body: ask.Sign.Statement, Signature: sig, Hash: auditsig.Hash(ask.Sign.Statement)}
+		st = &attest.Statement{Key: sg.Fingerprint(), Body: ask.Sign.Statement, Signature: sig, Hash: auditsig.Hash(ask.Sign.Statement)}
 		if code, rb, err = send(); err != nil {
 			return err
 		}

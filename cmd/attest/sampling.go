@@ -128,11 +128,7 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 	}
 	if path := m.auditorKeyFile(); path != "" {
 		// The auditor's key says who acts: the account it is enrolled for.
-		sg, err := loadSigner(path)
-		if err != nil {
-			return env, nil, err
-		}
-		u, err := fieldwork.KeyHolder(ctx, d.db, e, sg.fp)
+		_, u, err := keyHolder(ctx, d, e, path)
 		return env, u, err
 	}
 	as, err := d.db.Auditors(ctx, e.ID)
