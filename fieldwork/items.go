@@ -42,6 +42,40 @@ func (l *Items) AddText(s string) error {
 	return l.Add(k, res, note)
 }
 
+// AddLines adds the items written one per line, KEY=RESULT[:NOTE] (the
+// test form's items field); blank lines are skipped.
+func (l *Items) AddLines(text string) error {
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		if err := l.AddText(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ItemText is an item's result written KEY=RESULT[:NOTE], as AddText
+// reads it back for a key without '=' and a result without ':' (neither
+// with a line break, nor, for AddLines, the note).
+func ItemText(r attest.ItemResult) string {
+	if r.Note == "" {
+		return r.Key + "=" + r.Result
+	}
+	return r.Key + "=" + r.Result + ":" + r.Note
+}
+
+// ItemsText is item results written one per line, as AddLines reads
+// them: the test form's items field, which the API takes too.
+func ItemsText(rs []attest.ItemResult) string {
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = ItemText(r)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // List is the items added, in order.
 func (l *Items) List() []attest.ItemResult { return l.list }
 

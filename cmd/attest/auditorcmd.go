@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -11,6 +10,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/fieldwork/remote"
 	"github.com/attest-dev/attest/workpapers"
 )
 
@@ -116,7 +116,7 @@ func (m *Main) enrollInvite(ctx context.Context, d *data, e *attest.Engagement, 
 	if err != nil {
 		return nil, enrollHints(err)
 	}
-	return map[string]string{"engagement": e.ID, "auditor": a.Name, "invite": "/fieldwork/" + e.ID + "/key"}, nil
+	return map[string]string{"engagement": e.ID, "auditor": a.Name, "invite": remote.EnrollPage(e.ID)}, nil
 }
 
 // keyConfirm is `attest engagement auditor confirm`.
@@ -135,7 +135,7 @@ the key itself. Only you can confirm it; until then nothing it signs counts.`,
 			return nil
 		}),
 	}
-	return m.remote(confirm, func([]string) (string, map[string]any, error) { return "/auditor-keys/confirm", map[string]any{}, nil })
+	return m.remote(confirm, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) { return c.Confirm(ctx) }))
 }
 
 // keyFingerprint is `attest engagement auditor fingerprint`.
@@ -303,7 +303,7 @@ func (m *Main) testEvaluate() *cobra.Command {
 	fl.Int64Var(&in.Extension, "extension", 0, "the extension drawn after the deviation (attest sample extend)")
 	fl.StringVar(&in.Compensating, "compensating", "", "a compensating control, described and tested")
 	fl.StringVar(&in.Conclusion, "conclusion", "", "the auditor's conclusion")
-	return m.remote(cmd, func([]string) (string, map[string]any, error) { return evaluationBody(in) })
+	return m.remote(cmd, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) { return c.Evaluate(ctx, in) }))
 }
 
 // populationTest is attest population test: the auditor's signed record
@@ -315,9 +315,9 @@ func (m *Main) populationTest() *cobra.Command {
 	}, statementAbout{
 		record: "population", recordHelp: "the population",
 		text: "procedure", textHelp: "how its completeness and accuracy were tested",
-		path: "/populations/%d/tests",
-		said: "Recorded how population %d was tested (statement %d, signed).\n",
-		act:  fieldwork.TestPopulation,
+		onServer: (*remote.Client).TestPopulation,
+		said:     "Recorded how population %d was tested (statement %d, signed).\n",
+		act:      fieldwork.TestPopulation,
 	})
 }
 
@@ -329,9 +329,9 @@ func (m *Main) testReview() *cobra.Command {
 	}, statementAbout{
 		record: "test", recordHelp: "the test reviewed",
 		text: "note", textHelp: "the reviewer's note",
-		path: "/tests/%d/reviews",
-		said: "Signed off test %d as its reviewer (statement %d).\n",
-		act:  fieldwork.Review,
+		onServer: (*remote.Client).Review,
+		said:     "Signed off test %d as its reviewer (statement %d).\n",
+		act:      fieldwork.Review,
 	})
 }
 
@@ -339,10 +339,10 @@ func (m *Main) testReview() *cobra.Command {
 // population's test, a test's review) that says one thing of it.
 type statementAbout struct {
 	// record is the flag naming the record by its number; text is the
-	// flag of what is said, and its key in the API body.
+	// flag of what is said.
 	record, recordHelp, text, textHelp string
-	// path is the act's API path on --server, %d the record's number.
-	path string
+	// onServer is the act on --server (a method of the client).
+	onServer func(c *remote.Client, ctx context.Context, id int64, text string) (remote.Answer, error)
 	// said is what the command answers: %d the record's number, then
 	// the statement's.
 	said string
@@ -364,9 +364,9 @@ func (m *Main) statementCommand(cmd *cobra.Command, s statementAbout) *cobra.Com
 	})
 	cmd.Flags().Int64Var(&id, s.record, 0, s.recordHelp)
 	cmd.Flags().StringVar(&text, s.text, "", s.textHelp)
-	return m.remote(cmd, func([]string) (string, map[string]any, error) {
-		return fmt.Sprintf(s.path, id), map[string]any{s.text: text}, nil
-	})
+	return m.remote(cmd, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) {
+		return s.onServer(c, ctx, id, text)
+	}))
 }
 
 // enrollHints adds to the refusals of a key enrolled without a name the

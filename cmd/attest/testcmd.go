@@ -12,6 +12,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/fieldwork/remote"
 	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/spf13/cobra"
 )
@@ -67,15 +68,15 @@ func (m *Main) testRecord() *cobra.Command {
 	fl.StringVar(&f.acknowledged, "acknowledge", "", "the auditor's word on occurrences with missed or late evidence, to conclude no exceptions despite them")
 	fl.StringVar(&f.testOfOne, "test-of-one", "", "an automated control tested once: how its configuration was tested (needs --supported-by)")
 	fl.StringVar(&f.supportedBy, "supported-by", "", "for a test of one: the access and change-management controls over the system, comma-separated")
-	return m.remote(rec, func([]string) (string, map[string]any, error) {
+	return m.remote(rec, func([]string) (remoteCall, error) {
 		if f.internal {
-			return "", nil, attest.Errorf(attest.EINVALID, "--server is for the service auditor's signed acts; management records internal tests on its own installation")
+			return nil, attest.Errorf(attest.EINVALID, "--server is for the service auditor's signed acts; management records internal tests on its own installation")
 		}
 		req, err := f.request()
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
-		return "/tests", testBody(req), nil
+		return func(ctx context.Context, c *remote.Client) (remote.Answer, error) { return c.RecordTest(ctx, req) }, nil
 	})
 }
 
@@ -88,7 +89,7 @@ type testFlags struct {
 }
 
 // request parses the flags once into the test recorded, in process or
-// on --server (testBody); the engagement is filled in by the caller.
+// on --server (remote.Client.RecordTest); the engagement is filled in by the caller.
 func (f *testFlags) request() (fieldwork.TestRequest, error) {
 	results, err := parseItems(f.items, f.itemsFile)
 	if err != nil {
