@@ -2,7 +2,8 @@
 // files the auditor keeps on their own machine, key fingerprints, the
 // canonical text of a signed statement (RFC 8785 JSON), and the checks
 // anyone can run on a chain of statements without trusting the server
-// that stored them. It does no I/O beyond the key and journal files.
+// that stored them. It does no I/O beyond the key files (keyfile.go); the
+// auditor's journal is fieldwork's.
 package auditsig
 
 import (

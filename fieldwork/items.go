@@ -1,6 +1,9 @@
 package fieldwork
 
 import (
+	"encoding/csv"
+	"errors"
+	"io"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -42,6 +45,40 @@ func (l *Items) AddText(s string) error {
 	return l.Add(k, res, note)
 }
 
+// AddLines adds the items written one per line, KEY=RESULT[:NOTE] (the
+// test form's items field); blank lines are skipped.
+func (l *Items) AddLines(text string) error {
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		if err := l.AddText(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ItemText is an item's result written KEY=RESULT[:NOTE], as AddText
+// reads it back for a key without '=' and a result without ':' (neither
+// with a line break, nor, for AddLines, the note).
+func ItemText(r attest.ItemResult) string {
+	if r.Note == "" {
+		return r.Key + "=" + r.Result
+	}
+	return r.Key + "=" + r.Result + ":" + r.Note
+}
+
+// ItemsText is item results written one per line, as AddLines reads
+// them: the test form's items field, which the API takes too.
+func ItemsText(rs []attest.ItemResult) string {
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = ItemText(r)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // List is the items added, in order.
 func (l *Items) List() []attest.ItemResult { return l.list }
 
@@ -52,6 +89,66 @@ func items(in []attest.ItemResult) ([]attest.ItemResult, error) {
 	for _, it := range in {
 		if err := l.Add(it.Key, it.Result, it.Note); err != nil {
 			return nil, field("items", attest.ErrorMessage(err))
+		}
+	}
+	return l.List(), nil
+}
+
+// ReadItems reads a test's item results from a CSV file (name names it
+// in errors): a header row naming a key and a result column, and a note
+// column if it likes (in any order and case, a byte-order mark ignored),
+// then one item per row. The items given before (the command line's)
+// come first, and a row may not repeat one. Its errors are EINVALID and
+// name the file and the line.
+func ReadItems(name string, r io.Reader, given []attest.ItemResult) ([]attest.ItemResult, error) {
+	var l Items
+	for _, it := range given {
+		if err := l.Add(it.Key, it.Result, it.Note); err != nil {
+			return nil, err
+		}
+	}
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "%s: line 1: want a header row with key,result", name)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, c := range []string{"key", "result"} {
+		if _, ok := col[c]; !ok {
+			return nil, attest.Errorf(attest.EINVALID, "%s: line 1: the header needs a %q column", name, c)
+		}
+	}
+	// Every row is read before any is judged, so that a file that is not
+	// CSV is said so first, wherever it breaks.
+	type row struct {
+		line int
+		rec  []string
+	}
+	var rows []row
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%s: %v", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		rows = append(rows, row{line, rec})
+	}
+	cell := func(rec []string, c string) string {
+		if i, ok := col[c]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	for _, r := range rows {
+		if err := l.Add(cell(r.rec, "key"), cell(r.rec, "result"), cell(r.rec, "note")); err != nil {
+			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: %s", name, r.line, attest.ErrorMessage(err))
 		}
 	}
 	return l.List(), nil

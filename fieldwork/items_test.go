@@ -43,6 +43,31 @@ func TestItems(t *testing.T) {
 	}
 }
 
+// ItemsText writes item results as the form's lines, one per line, and
+// AddLines reads them back (blank lines skipped, a note's colons kept);
+// an error names the line as AddText does.
+func TestItemsTextRoundTrip(t *testing.T) {
+	in := []attest.ItemResult{{Key: "T-1", Result: "no-exception"}, {Key: "T-2", Result: "deviation", Note: "approved late: by 3 days"}, {Key: "T:3", Result: "not-applicable", Note: "retired"}}
+	text := fieldwork.ItemsText(in)
+	if want := "T-1=no-exception\nT-2=deviation:approved late: by 3 days\nT:3=not-applicable:retired"; text != want {
+		t.Errorf("text %q, want %q", text, want)
+	}
+	var l fieldwork.Items
+	if err := l.AddLines("\n" + text + "\n\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.List(); len(got) != 3 || got[0] != in[0] || got[1] != in[1] || got[2] != in[2] {
+		t.Errorf("read back %+v", got)
+	}
+	if fieldwork.ItemsText(nil) != "" {
+		t.Error("no items is not an empty text")
+	}
+	var bad fieldwork.Items
+	if err := bad.AddLines("T-1=no-exception\nT-2"); !strings.Contains(attest.ErrorMessage(err), `"T-2": want KEY=RESULT[:NOTE]`) || len(bad.List()) != 1 {
+		t.Errorf("a bad line: %v, kept %+v", err, bad.List())
+	}
+}
+
 // A test whose items were not gathered with Items (the JSON of another
 // client, a workflow's caller) is held to the same rules by RecordTest:
 // a key given twice is refused before anything is written.

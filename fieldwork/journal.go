@@ -1,9 +1,14 @@
 package fieldwork
 
 import (
+	"bufio"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
@@ -14,6 +19,59 @@ import (
 type JournalEntry struct {
 	Statement string `json:"statement"`
 	Signature string `json:"signature"`
+}
+
+// JournalPath is where the journal of the key file keyFile is kept:
+// beside it.
+func JournalPath(keyFile string) string { return keyFile + ".journal" }
+
+// ReadJournal reads the auditor's journal at path, one JSON line per
+// statement (blank lines skipped); a journal not yet made is empty. A bad
+// line is named by path and line number.
+func ReadJournal(path string) ([]JournalEntry, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []JournalEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var j JournalEntry
+		if err := json.Unmarshal(sc.Bytes(), &j); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
+		}
+		out = append(out, j)
+	}
+	return out, sc.Err()
+}
+
+// AppendJournal appends a signed statement the organization accepted to
+// the journal at path (made, readable by its owner only, when new), and
+// syncs it: the journal is the auditor's record, kept before they act
+// again.
+func AppendJournal(path string, st *attest.Statement) error {
+	line, _ := json.Marshal(JournalEntry{Statement: st.Body, Signature: st.Signature})
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // JournalStore is what comparing a journal with the organization's copy

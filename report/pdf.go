@@ -37,6 +37,30 @@ func FindChrome(getenv func(string) string) (string, error) {
 	return "", &attest.Error{Code: attest.EUNAVAILABLE, Message: "no Chromium or Chrome found for PDF output", Hint: ChromeHint}
 }
 
+// PDFPrinter is Rendering.Print for a program that prints with the
+// Chromium on its own machine (attest report build, the report-build
+// job): each document in a headless browser of its own, started from the
+// binary FindChrome finds through getenv. printing, when not nil, is told
+// each document's title once the browser is found (the CLI's progress
+// line).
+func PDFPrinter(getenv func(string) string, printing func(title string)) func(context.Context, *Document) ([]byte, map[string]int, error) {
+	return func(ctx context.Context, doc *Document) ([]byte, map[string]int, error) {
+		chrome, err := FindChrome(getenv)
+		if err != nil {
+			return nil, nil, err
+		}
+		if printing != nil {
+			printing(doc.Title)
+		}
+		p, err := NewPrinter(ctx, chrome)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer p.Close()
+		return p.PDF(doc)
+	}
+}
+
 // Printer turns HTML into PDF in one headless browser, started on first
 // use and kept for the printer's life.
 type Printer struct {

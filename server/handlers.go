@@ -188,7 +188,7 @@ func (h handlers) reportBuild(ctx context.Context, j *attest.Job) (json.RawMessa
 		}
 		return out, h.checkpoint(ctx)
 	}
-	r := report.Rendering{Formats: formats, Print: h.printPDF, Record: keep, Folder: p.Out}
+	r := report.Rendering{Formats: formats, Print: report.PDFPrinter(h.cfg.Getenv, nil), Record: keep, Folder: p.Out}
 	dr, err := report.Draft(ctx, h.cfg.Store, h.cfg.Blobs, ch, nil, report.DraftRequest{Engagement: e, Kind: kind, Type: typ, ByProcess: p.ByProcess, Now: ch.At, Rendering: r})
 	if err != nil {
 		return nil, err
@@ -198,20 +198,6 @@ func (h handlers) reportBuild(ctx context.Context, j *attest.Job) (json.RawMessa
 		docs[filepath.Join(p.Out, d.Name)] = d.ID
 	}
 	return json.Marshal(map[string]any{"engagement": dr.Input.Engagement.ID, "documents": docs})
-}
-
-// printPDF prints a draft with the Chromium found here.
-func (h handlers) printPDF(ctx context.Context, doc *report.Document) ([]byte, map[string]int, error) {
-	chrome, err := report.FindChrome(h.cfg.Getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := report.NewPrinter(ctx, chrome)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer p.Close()
-	return p.PDF(doc)
 }
 
 // portalReminders mails each person what is overdue in the portal, at

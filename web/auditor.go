@@ -261,13 +261,8 @@ func sealOf(in formInput) fieldwork.Seal {
 func parseResults(in formInput) ([]attest.ItemResult, error) {
 	var l fieldwork.Items
 	for _, v := range in["items"] {
-		for _, line := range strings.Split(v, "\n") {
-			if line = strings.TrimSpace(line); line == "" {
-				continue
-			}
-			if err := l.AddText(line); err != nil {
-				return nil, fieldError("items", "%s", attest.ErrorMessage(err))
-			}
+		if err := l.AddLines(v); err != nil {
+			return nil, fieldError("items", "%s", attest.ErrorMessage(err))
 		}
 	}
 	return l.List(), nil

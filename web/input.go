@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/fieldwork"
 )
 
 // Reading a request's input, the same way for every handler: a form or a
@@ -77,11 +78,7 @@ func readFormInput(w http.ResponseWriter, r *http.Request) (formInput, error) {
 				if strings.ContainsAny(parts[0], "=\n") || strings.ContainsAny(parts[1], ":\n") {
 					return "", fieldError("items", "a key may not hold '=', nor a result ':'")
 				}
-				out := parts[0] + "=" + parts[1]
-				if parts[2] != "" {
-					out += ":" + parts[2]
-				}
-				return out, nil
+				return fieldwork.ItemText(attest.ItemResult{Key: parts[0], Result: parts[1], Note: parts[2]}), nil
 			}
 		}
 		return "", fieldError(k, "want a string, number or boolean")

@@ -3,14 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/fieldwork/remote"
 	"github.com/attest-dev/attest/workpapers"
 )
 
@@ -36,7 +36,7 @@ with --auditor-key FILE (or ATTEST_AUDITOR_KEY).`,
 			if out == "" {
 				return attest.Errorf(attest.EINVALID, "say where to write the key: --out FILE")
 			}
-			fp, pub, err := writeKeyFiles(out, name)
+			fp, pub, err := auditsig.WriteKeyFiles(out, name)
 			if err != nil {
 				return err
 			}
@@ -116,7 +116,7 @@ func (m *Main) enrollInvite(ctx context.Context, d *data, e *attest.Engagement, 
 	if err != nil {
 		return nil, enrollHints(err)
 	}
-	return map[string]string{"engagement": e.ID, "auditor": a.Name, "invite": "/fieldwork/" + e.ID + "/key"}, nil
+	return map[string]string{"engagement": e.ID, "auditor": a.Name, "invite": remote.EnrollPage(e.ID)}, nil
 }
 
 // keyConfirm is `attest engagement auditor confirm`.
@@ -135,7 +135,7 @@ the key itself. Only you can confirm it; until then nothing it signs counts.`,
 			return nil
 		}),
 	}
-	return m.remote(confirm, func([]string) (string, map[string]any, error) { return "/auditor-keys/confirm", map[string]any{}, nil })
+	return m.remote(confirm, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) { return c.Confirm(ctx) }))
 }
 
 // keyFingerprint is `attest engagement auditor fingerprint`.
@@ -224,11 +224,11 @@ needs no access to the organization's server. Exit 1 when something differs.`,
 			if path == "" {
 				return attest.Errorf(attest.EINVALID, "give your key: --auditor-key FILE")
 			}
-			sg, err := loadSigner(path)
+			sg, err := fieldwork.OpenKeyFile(path)
 			if err != nil {
 				return err
 			}
-			js, err := readJournal(sg.journal)
+			js, err := sg.Journal()
 			if err != nil {
 				return err
 			}
@@ -251,7 +251,7 @@ needs no access to the organization's server. Exit 1 when something differs.`,
 				defer d.Close()
 				src = d.db
 			}
-			rep, err := fieldwork.CompareJournal(ctx, src, sg.priv.Public().(ed25519.PublicKey), js)
+			rep, err := fieldwork.CompareJournal(ctx, src, sg.Public(), js)
 			if err != nil {
 				return err
 			}
@@ -260,7 +260,7 @@ needs no access to the organization's server. Exit 1 when something differs.`,
 					return err
 				}
 			} else {
-				m.printf("Your key %s: %d statements in your journal, %d found as you signed them.\n", sg.fp, rep.Journal, rep.Matched)
+				m.printf("Your key %s: %d statements in your journal, %d found as you signed them.\n", sg.Fingerprint(), rep.Journal, rep.Matched)
 				for _, p := range rep.OtherKeys {
 					m.printf("  · %s\n", p)
 				}
@@ -303,7 +303,7 @@ func (m *Main) testEvaluate() *cobra.Command {
 	fl.Int64Var(&in.Extension, "extension", 0, "the extension drawn after the deviation (attest sample extend)")
 	fl.StringVar(&in.Compensating, "compensating", "", "a compensating control, described and tested")
 	fl.StringVar(&in.Conclusion, "conclusion", "", "the auditor's conclusion")
-	return m.remote(cmd, func([]string) (string, map[string]any, error) { return evaluationBody(in) })
+	return m.remote(cmd, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) { return c.Evaluate(ctx, in) }))
 }
 
 // populationTest is attest population test: the auditor's signed record
@@ -315,9 +315,9 @@ func (m *Main) populationTest() *cobra.Command {
 	}, statementAbout{
 		record: "population", recordHelp: "the population",
 		text: "procedure", textHelp: "how its completeness and accuracy were tested",
-		path: "/populations/%d/tests",
-		said: "Recorded how population %d was tested (statement %d, signed).\n",
-		act:  fieldwork.TestPopulation,
+		onServer: (*remote.Client).TestPopulation,
+		said:     "Recorded how population %d was tested (statement %d, signed).\n",
+		act:      fieldwork.TestPopulation,
 	})
 }
 
@@ -329,9 +329,9 @@ func (m *Main) testReview() *cobra.Command {
 	}, statementAbout{
 		record: "test", recordHelp: "the test reviewed",
 		text: "note", textHelp: "the reviewer's note",
-		path: "/tests/%d/reviews",
-		said: "Signed off test %d as its reviewer (statement %d).\n",
-		act:  fieldwork.Review,
+		onServer: (*remote.Client).Review,
+		said:     "Signed off test %d as its reviewer (statement %d).\n",
+		act:      fieldwork.Review,
 	})
 }
 
@@ -339,10 +339,10 @@ func (m *Main) testReview() *cobra.Command {
 // population's test, a test's review) that says one thing of it.
 type statementAbout struct {
 	// record is the flag naming the record by its number; text is the
-	// flag of what is said, and its key in the API body.
+	// flag of what is said.
 	record, recordHelp, text, textHelp string
-	// path is the act's API path on --server, %d the record's number.
-	path string
+	// onServer is the act on --server (a method of the client).
+	onServer func(c *remote.Client, ctx context.Context, id int64, text string) (remote.Answer, error)
 	// said is what the command answers: %d the record's number, then
 	// the statement's.
 	said string
@@ -364,9 +364,9 @@ func (m *Main) statementCommand(cmd *cobra.Command, s statementAbout) *cobra.Com
 	})
 	cmd.Flags().Int64Var(&id, s.record, 0, s.recordHelp)
 	cmd.Flags().StringVar(&text, s.text, "", s.textHelp)
-	return m.remote(cmd, func([]string) (string, map[string]any, error) {
-		return fmt.Sprintf(s.path, id), map[string]any{s.text: text}, nil
-	})
+	return m.remote(cmd, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) {
+		return s.onServer(c, ctx, id, text)
+	}))
 }
 
 // enrollHints adds to the refusals of a key enrolled without a name the

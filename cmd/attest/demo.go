@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -169,9 +168,8 @@ func (m *Main) freshDemoDirs(dir string) error {
 	return os.WriteFile(filepath.Join(keyDir, demoMarker), []byte("The demo auditor's key folder, made by `attest demo` beside its data directory (as the auditor's own machine would keep it), replaced when the demo runs again.\n"), 0o600)
 }
 
-// demoProgram is what the demo asks of the command line: checkpoints,
-// collections and check runs, drafts written to the reports folder, and
-// the auditor's key files.
+// demoProgram is what the demo asks of the command line: checkpoints and
+// drafts written to the reports folder.
 type demoProgram struct {
 	m       *Main
 	d       *data
@@ -195,13 +193,6 @@ func (p *demoProgram) Render(ctx context.Context, e *attest.Engagement, doc *rep
 		paths = append(paths, f.Path)
 	}
 	return paths, nil
-}
-
-func (p *demoProgram) AuditorKey(file, name string, priv ed25519.PrivateKey) (demo.Signer, error) {
-	if _, _, err := writeKey(file, name, priv.Public().(ed25519.PublicKey), priv); err != nil {
-		return nil, err
-	}
-	return loadSigner(file)
 }
 
 // printDemoSummary tells what the demo made and which commands to try

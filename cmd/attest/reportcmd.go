@@ -126,7 +126,8 @@ func (m *Main) rendering(f reportFlags) (report.Rendering, error) {
 			return report.Rendering{}, err
 		}
 	}
-	return report.Rendering{Formats: formats, Print: m.printPDF, Folder: f.out}, nil
+	printer := report.PDFPrinter(m.Getenv, func(title string) { m.progress("printing %s to PDF", title) })
+	return report.Rendering{Formats: formats, Print: printer, Folder: f.out}, nil
 }
 
 // written is what a render wrote into the folder out: the files of the
@@ -137,20 +138,6 @@ func written(out string, kept []attest.Document) []rendered {
 		files = append(files, rendered{d.Meta["format"], filepath.Join(out, d.Name), d.Meta["sha256"], d.ID, d.Entry})
 	}
 	return files
-}
-
-func (m *Main) printPDF(ctx context.Context, doc *report.Document) ([]byte, map[string]int, error) {
-	chrome, err := report.FindChrome(m.Getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	m.progress("printing %s to PDF", doc.Title)
-	p, err := report.NewPrinter(ctx, chrome)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer p.Close()
-	return p.PDF(doc)
 }
 
 func (m *Main) reportBuild() *cobra.Command {
@@ -208,9 +195,10 @@ type built struct {
 	gaps  []report.Gap
 }
 
-// buildReport drafts the report (report.Draft) and writes its files.
-// attest report build and the report-build job both use it. A render
-// error (no Chromium for the PDF) comes back beside what was built.
+// buildReport drafts the report (report.Draft) and writes its files, for
+// attest report build (the report-build job calls report.Draft itself,
+// in server). A render error (no Chromium for the PDF) comes back beside
+// what was built.
 func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built, error) {
 	e, kind, typ, err := m.reportEngagement(ctx, d, f)
 	if err != nil {

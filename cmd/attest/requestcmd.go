@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/fieldwork/remote"
 	"github.com/spf13/cobra"
 )
 
@@ -39,9 +39,9 @@ func (m *Main) requestCreate() *cobra.Command {
 	create.Flags().StringVar(&text, "text", "", "what is asked")
 	create.Flags().StringVar(&items, "items", "", "the sample items it is for (comma-separated keys)")
 	create.Flags().StringVar(&due, "due", "", "when it is due")
-	return m.remote(create, func([]string) (string, map[string]any, error) {
-		return "/requests", map[string]any{"control": control, "text": text, "items": items, "due": due}, nil
-	})
+	return m.remote(create, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) {
+		return c.CreateRequest(ctx, fieldwork.NewRequest{Control: control, Text: text, Items: strings.Split(items, ","), Due: due})
+	}))
 }
 
 // requestFulfil is `attest request fulfil`.
@@ -97,12 +97,12 @@ func (m *Main) requestClose() *cobra.Command {
 			})
 		}),
 	}
-	return m.remote(closeCmd, func(args []string) (string, map[string]any, error) {
+	return m.remote(closeCmd, func(args []string) (remoteCall, error) {
 		id, err := requestNumber(args[0])
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
-		return fmt.Sprintf("/requests/%d/close", id), map[string]any{}, nil
+		return func(ctx context.Context, c *remote.Client) (remote.Answer, error) { return c.CloseRequest(ctx, id) }, nil
 	})
 }
 

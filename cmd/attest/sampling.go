@@ -9,6 +9,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/fieldwork/remote"
 	"github.com/attest-dev/attest/sample"
 	"github.com/spf13/cobra"
 )
@@ -128,11 +129,7 @@ func (m *Main) fieldwork(ctx context.Context, d *data, e *attest.Engagement) (fi
 	}
 	if path := m.auditorKeyFile(); path != "" {
 		// The auditor's key says who acts: the account it is enrolled for.
-		sg, err := loadSigner(path)
-		if err != nil {
-			return env, nil, err
-		}
-		u, err := fieldwork.KeyHolder(ctx, d.db, e, sg.fp)
+		_, u, err := keyHolder(ctx, d, e, path)
 		return env, u, err
 	}
 	as, err := d.db.Auditors(ctx, e.ID)
@@ -362,7 +359,7 @@ both stay visible.`,
 	fl.StringVar(&req.Stratify, "stratify", "", "spread the sample over the population's months or quarters")
 	fl.BoolVar(&redraw, "redraw", false, "draw again for a population that already has its binding draw")
 	fl.StringVar(&req.Reason, "reason", "", "why the redraw (required with --redraw)")
-	return m.remote(cmd, func([]string) (string, map[string]any, error) { return "/draws", drawBody(req), nil })
+	return m.remote(cmd, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) { return c.Draw(ctx, req) }))
 }
 
 // drawn is the published shape of a draw made from the request's
@@ -435,7 +432,7 @@ deviation.`,
 	cmd.Flags().Int64Var(&drawID, "draw", 0, "the draw to extend")
 	cmd.Flags().IntVar(&size, "size", 0, "how many items to add")
 	cmd.Flags().StringVar(&reason, "reason", "", "why (e.g. the deviation found)")
-	return m.remote(cmd, func([]string) (string, map[string]any, error) {
-		return fmt.Sprintf("/draws/%d/extensions", drawID), map[string]any{"size": size, "reason": reason}, nil
-	})
+	return m.remote(cmd, always(func(ctx context.Context, c *remote.Client) (remote.Answer, error) {
+		return c.Extend(ctx, drawID, size, reason)
+	}))
 }

@@ -3,15 +3,13 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
-	"errors"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/fieldwork/remote"
 	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/spf13/cobra"
 )
@@ -67,15 +65,15 @@ func (m *Main) testRecord() *cobra.Command {
 	fl.StringVar(&f.acknowledged, "acknowledge", "", "the auditor's word on occurrences with missed or late evidence, to conclude no exceptions despite them")
 	fl.StringVar(&f.testOfOne, "test-of-one", "", "an automated control tested once: how its configuration was tested (needs --supported-by)")
 	fl.StringVar(&f.supportedBy, "supported-by", "", "for a test of one: the access and change-management controls over the system, comma-separated")
-	return m.remote(rec, func([]string) (string, map[string]any, error) {
+	return m.remote(rec, func([]string) (remoteCall, error) {
 		if f.internal {
-			return "", nil, attest.Errorf(attest.EINVALID, "--server is for the service auditor's signed acts; management records internal tests on its own installation")
+			return nil, attest.Errorf(attest.EINVALID, "--server is for the service auditor's signed acts; management records internal tests on its own installation")
 		}
 		req, err := f.request()
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
-		return "/tests", testBody(req), nil
+		return func(ctx context.Context, c *remote.Client) (remote.Answer, error) { return c.RecordTest(ctx, req) }, nil
 	})
 }
 
@@ -88,7 +86,7 @@ type testFlags struct {
 }
 
 // request parses the flags once into the test recorded, in process or
-// on --server (testBody); the engagement is filled in by the caller.
+// on --server (remote.Client.RecordTest); the engagement is filled in by the caller.
 func (f *testFlags) request() (fieldwork.TestRequest, error) {
 	results, err := parseItems(f.items, f.itemsFile)
 	if err != nil {
@@ -245,64 +243,13 @@ func parseItems(flags []string, file string) ([]attest.ItemResult, error) {
 			return nil, attest.Errorf(attest.EINVALID, "--item: %s", attest.ErrorMessage(err))
 		}
 	}
-	if file != "" {
-		fh, err := os.Open(file)
-		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%s: %v", file, fileerr.Reason(err))
-		}
-		defer fh.Close()
-		rows, err := readCSVRows(file, fh, []string{"key", "result"}, []string{"note"})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			if err := l.Add(r.cols["key"], r.cols["result"], r.cols["note"]); err != nil {
-				return nil, attest.Errorf(attest.EINVALID, "%s: line %d: %s", file, r.line, attest.ErrorMessage(err))
-			}
-		}
+	if file == "" {
+		return l.List(), nil
 	}
-	return l.List(), nil
-}
-
-type csvRow struct {
-	line int
-	cols map[string]string
-}
-
-// readCSVRows reads a small CSV file with a header naming the required and
-// optional columns, reporting problems with file and line.
-func readCSVRows(name string, r io.Reader, required, optional []string) ([]csvRow, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	fh, err := os.Open(file)
 	if err != nil {
-		return nil, attest.Errorf(attest.EINVALID, "%s: line 1: want a header row with %s", name, strings.Join(required, ","))
+		return nil, attest.Errorf(attest.EINVALID, "%s: %v", file, fileerr.Reason(err))
 	}
-	idx := map[string]int{}
-	for i, h := range header {
-		idx[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	for _, c := range required {
-		if _, ok := idx[c]; !ok {
-			return nil, attest.Errorf(attest.EINVALID, "%s: line 1: the header needs a %q column", name, c)
-		}
-	}
-	var out []csvRow
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, attest.Errorf(attest.EINVALID, "%s: %v", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		row := csvRow{line: line, cols: map[string]string{}}
-		for _, c := range append(append([]string{}, required...), optional...) {
-			if i, ok := idx[c]; ok && i < len(rec) {
-				row.cols[c] = rec[i]
-			}
-		}
-		out = append(out, row)
-	}
+	defer fh.Close()
+	return fieldwork.ReadItems(file, fh, l.List())
 }

@@ -4,14 +4,15 @@
 // auditor's signed fieldwork, two months of collected data and check runs,
 // description inputs, disclosures, drafts, sign-in accounts and a trust
 // center; and the year of its compliance program: policies, a roster of
-// about 120 people with their checklists, an access review. It works through the feature packages' workflows; what only the
-// program running it can do (sign checkpoints, collect and check, write
-// drafts, keep the auditor's key files) it asks of a Program.
+// about 120 people with their checklists, an access review. It works
+// through the feature packages' workflows; the auditor's key files and
+// journal it writes beside the data directory (AuditorDir), as her own
+// machine would keep them; what only the program running it can do (sign
+// checkpoints, write drafts) it asks of a Program.
 package demo
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"io"
 	"os"
@@ -24,7 +25,6 @@ import (
 	"github.com/attest-dev/attest/catalog"
 	"github.com/attest-dev/attest/check"
 	"github.com/attest-dev/attest/engagement"
-	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/report"
 	"github.com/attest-dev/attest/scope"
 )
@@ -92,16 +92,6 @@ type Program interface {
 	// records it, returning the paths written; a format it cannot print
 	// is its own concern, not an error.
 	Render(ctx context.Context, e *attest.Engagement, doc *report.Document, slug string) ([]string, error)
-	// AuditorKey writes the auditor's key pair to file (the public key
-	// beside it, FILE.pub) and returns a signer that keeps her journal.
-	AuditorKey(file, name string, priv ed25519.PrivateKey) (Signer, error)
-}
-
-// Signer signs the auditor's statements and keeps each one the
-// organization accepted in the auditor's own journal.
-type Signer interface {
-	fieldwork.Signer
-	Keep(*attest.Statement) error
 }
 
 // Summary is what Build made.

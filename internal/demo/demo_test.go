@@ -2,7 +2,6 @@ package demo_test
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
-	"github.com/attest-dev/attest/auditsig"
+	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/people"
@@ -34,24 +33,6 @@ func (p *program) Render(_ context.Context, _ *attest.Engagement, _ *report.Docu
 	p.drafts = append(p.drafts, slug)
 	return []string{slug + ".md"}, nil
 }
-
-func (p *program) AuditorKey(file, name string, priv ed25519.PrivateKey) (demo.Signer, error) {
-	pub := priv.Public().(ed25519.PublicKey)
-	if err := os.WriteFile(file+".pub", []byte(auditsig.EncodePublic(pub, name)), 0o600); err != nil {
-		return nil, err
-	}
-	return &signer{priv: priv, fp: auditsig.Fingerprint(pub)}, nil
-}
-
-type signer struct {
-	priv ed25519.PrivateKey
-	fp   string
-	kept int
-}
-
-func (s *signer) Fingerprint() string              { return s.fp }
-func (s *signer) Sign(text string) (string, error) { return auditsig.Sign(s.priv, text), nil }
-func (s *signer) Keep(*attest.Statement) error     { s.kept++; return nil }
 
 // TestBuild builds the demo into a fresh store and finds what it is
 // meant to hold: the three engagements, the SOC 2 current, evidence, the
@@ -100,6 +81,19 @@ func TestBuild(t *testing.T) {
 	}
 	if !rep.OK {
 		t.Errorf("verify: %+v", rep.Problems[:min(len(rep.Problems), 5)])
+	}
+	// The auditor's key files and journal, beside the data directory: her
+	// record holds every statement she signed, as the store holds them.
+	key, err := fieldwork.OpenKeyFile(filepath.Join(demo.AuditorDir(dir), "ana-lima.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := key.Journal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jr, err := fieldwork.CompareJournal(ctx, db, key.Public(), js); err != nil || len(js) < 8 || jr.Matched != len(js) || len(jr.Problems) != 0 {
+		t.Errorf("the auditor's journal of %d statements against the store: %+v %v", len(js), jr, err)
 	}
 	if _, err := demo.Build(ctx, demo.Config{Store: db, Blobs: bs, Dir: dir, Now: func() time.Time { return now }, Program: p}); attest.ErrorCode(err) != attest.ECONFLICT {
 		t.Errorf("a second build into the same store: %v", err)

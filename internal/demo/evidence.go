@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
@@ -367,7 +368,10 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 	// anyone can derive it, which is right for a fictional auditor only.
 	seed := sha256.Sum256([]byte("attest demo: Ana Lima's signing key (fictional)"))
 	priv := ed25519.NewKeyFromSeed(seed[:])
-	sg, err := b.Program.AuditorKey(keyFile, "Ana Lima", priv)
+	if _, _, err := auditsig.WriteKey(keyFile, "Ana Lima", priv); err != nil {
+		return err
+	}
+	sg, err := fieldwork.OpenKeyFile(keyFile)
 	if err != nil {
 		return err
 	}
@@ -387,7 +391,7 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 		if _, err := fieldwork.Enroll(ctx, env, b.Store, aud, ana, fieldwork.EnrollRequest{Engagement: x.ID, Name: "Ana Lima", PublicKey: string(pubText)}); err != nil {
 			return err
 		}
-		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
+		if _, err := fieldwork.SignedKept(sg, func(sl fieldwork.Seal) (*attest.AuditorKey, error) {
 			return fieldwork.Confirm(ctx, env, b.Store, aud, ana, x.ID, sl)
 		}); err != nil {
 			return err
@@ -409,7 +413,7 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 		return err
 	}
 	seal := func(req fieldwork.DrawRequest) (*fieldwork.Drawn, error) {
-		return signed(sg, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
+		return fieldwork.SignedKept(sg, func(sl fieldwork.Seal) (*fieldwork.Drawn, error) {
 			req.Seal = sl
 			return fieldwork.Draw(ctx, env, aud, ana, req)
 		})
@@ -418,7 +422,7 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 	if err != nil {
 		return err
 	}
-	if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
+	if _, err := fieldwork.SignedKept(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
 		return fieldwork.TestPopulation(ctx, env, b.Store, aud, ana, e.ID, pop.ID, "Agreed the row count to the source-control report of merged pull requests for the same dates, and traced five pull requests from the platform to the list.", sl)
 	}); err != nil {
 		return err
@@ -435,7 +439,7 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 		}
 		results = append(results, r)
 	}
-	saved, err := signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
+	saved, err := fieldwork.SignedKept(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
 		return fieldwork.RecordTest(ctx, env, b.Store, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection", "reperformance"},
 			DrawID: drawn.Draw.ID, Items: results, Deviations: "isolated", From: e.PeriodStart, To: interimEnd, AppliesTo: others, Seal: sl})
 	})
@@ -445,7 +449,7 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 	if _, err := fieldwork.Respond(ctx, b.Store, mgmt, nil, e.ID, saved.ID, "The change was a documentation fix merged during an on-call incident. Since July, the repository rules no longer let an author merge without an approving review, and CHG-03 checks that setting daily."); err != nil {
 		return err
 	}
-	if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
+	if _, err := fieldwork.SignedKept(sg, func(sl fieldwork.Seal) (*attest.Statement, error) {
 		return fieldwork.Evaluate(ctx, env, b.Store, aud, ana, fieldwork.Evaluation{Engagement: e.ID, Test: saved.ID, Nature: "isolated",
 			Conclusion: "One change in the sample was merged without review during an incident; the cause was a repository setting since corrected, and no other item shows it.", Seal: sl})
 	}); err != nil {
@@ -464,7 +468,7 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 		for _, k := range rd.Draw.Items {
 			rr = append(rr, attest.ItemResult{Key: k, Result: attest.ResultNoException})
 		}
-		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
+		if _, err := fieldwork.SignedKept(sg, func(sl fieldwork.Seal) (*attest.Test, error) {
 			return fieldwork.RecordTest(ctx, env, b.Store, aud, ana, fieldwork.TestRequest{Engagement: e.ID, Control: "CHG-02", Procedures: []string{"inspection"},
 				DrawID: rd.Draw.ID, Items: rr, From: attest.NextDay(interimEnd), To: b.today().Format(attest.DateLayout), AppliesTo: others, Seal: sl})
 		}); err != nil {
@@ -481,7 +485,7 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 		{Engagement: e.ID, Control: "CHG-02", Text: "Pull request approvals for the sampled changes", Items: drawn.Draw.Items, Due: today.AddDate(0, 0, -5).Format(attest.DateLayout)},
 		{Engagement: e.ID, Control: "AC-06", Text: "Sign-off of the Q3 user access review, with the list of removals", Due: today.AddDate(0, 0, 14).Format(attest.DateLayout)},
 	} {
-		if _, err := signed(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
+		if _, err := fieldwork.SignedKept(sg, func(sl fieldwork.Seal) (*attest.Request, error) {
 			r.Seal = sl
 			return fieldwork.CreateRequest(ctx, env, b.Store, aud, ana, r)
 		}); err != nil {
@@ -528,16 +532,6 @@ func (b *builder) population(ctx context.Context, mgmt attest.Change, name strin
 		return nil, err
 	}
 	return pop, nil
-}
-
-// signed runs one of the auditor's acts with her key, and keeps what she
-// signed in her journal.
-func signed[T any](sg Signer, act func(fieldwork.Seal) (T, error)) (T, error) {
-	r, st, err := fieldwork.Signed(sg, act)
-	if err == nil && st != nil {
-		err = sg.Keep(st)
-	}
-	return r, err
 }
 
 // counter tells how far long work has come, about twenty times in all.
