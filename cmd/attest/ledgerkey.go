@@ -11,6 +11,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/internal/fileerr"
+	"github.com/attest-dev/attest/internal/secretfile"
 	"github.com/attest-dev/attest/ledger"
 )
 
@@ -39,7 +40,7 @@ func (m *Main) externalKey() (string, error) {
 		return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("--ledger-key: %v", fileerr.Reason(err)),
 			Hint: "`attest init --ledger-key FILE` makes a new key there for a new data directory"}
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
+	if !secretfile.OwnerOnly(fi.Mode()) {
 		return "", attest.Errorf(attest.EINVALID, "--ledger-key %s: readable by others (mode %04o): chmod 600 it", file, fi.Mode().Perm())
 	}
 	b, err := os.ReadFile(file)
