@@ -8,6 +8,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
+	"github.com/attest-dev/attest/datadir"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/sqlstore"
 	"github.com/attest-dev/attest/postgres"
@@ -23,6 +24,8 @@ type place struct {
 	// dbFlag is the flag that named db, so messages name what the user
 	// typed: --db, or store copy's --to.
 	dbFlag string
+	// readOnly opens it for a command that signs nothing.
+	readOnly bool
 }
 
 func (m *Main) here() place { return place{dir: m.cfg.dataDir, db: m.cfg.db, blobs: m.cfg.blobs} }
@@ -111,14 +114,6 @@ func describePlace(p place) string {
 	return s
 }
 
-// openPlace opens an installation with this Main's clock and output.
-func (m *Main) openPlace(ctx context.Context, p place) (*data, error) {
-	saved := m.cfg
-	defer func() { m.cfg = saved }()
-	m.cfg.dataDir, m.cfg.db, m.cfg.blobs, m.cfg.dbFlag = p.dir, p.db, p.blobs, p.dbFlag
-	return m.open(ctx)
-}
-
 func inner(s attest.Store) *sqlstore.Store {
 	switch db := s.(type) {
 	case *sqlite.DB:
@@ -149,8 +144,8 @@ func (m *Main) copyInstallation(ctx context.Context, src, dst place) (rep *integ
 			os.RemoveAll(dst.dir) // a failed copy leaves no half-made installation
 		}
 	}()
-	for _, f := range []string{privateKeyFile, publicKeyFile} {
-		if f == privateKeyFile && s.keyOutside() {
+	for _, f := range []string{datadir.PrivateKeyFile, datadir.PublicKeyFile} {
+		if f == datadir.PrivateKeyFile && s.installation().KeyOutside() {
 			continue // the key lives outside both (--ledger-key)
 		}
 		if err := copyFile(s.path(f), filepath.Join(dst.dir, filepath.FromSlash(f)), 0o600); err != nil {
@@ -158,7 +153,7 @@ func (m *Main) copyInstallation(ctx context.Context, src, dst place) (rep *integ
 		}
 	}
 	if dst.db == "" {
-		db, err := sqlite.Create(ctx, filepath.Join(dst.dir, dbName))
+		db, err := sqlite.Create(ctx, filepath.Join(dst.dir, datadir.DBFile))
 		if err != nil {
 			return nil, "", err
 		}
