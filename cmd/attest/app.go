@@ -51,11 +51,9 @@ type config struct {
 	engagement string
 	as         string
 	db         string
-	dbFlag     string // the flag that named db, for messages: --db (the default) or store copy's --to
 	blobs      string
 	witnesses  string // the witness list; see witnesscmd.go
 	ledgerKey  string // the signing key outside the data directory; see ledgerkey.go
-	readOnly   bool   // the command signs nothing: it needs no signing key
 	auditorKey string // the service auditor's private key file; see auditorkey.go
 	server     string // an attest server for the auditor's acts; see remote.go
 	token      string

@@ -6,6 +6,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/datadir"
 	"github.com/attest-dev/attest/readiness"
 )
 
@@ -147,5 +148,74 @@ func flagged(err error, name, flag string) error {
 	}
 	out := *ae
 	out.Message = flag + strings.TrimPrefix(ae.Message, name)
+	return &out
+}
+
+// dataHints words package datadir's errors about the installation at p
+// for the command line: the flag that named its database server, the
+// flag that names the key file, and the commands that make what is
+// missing.
+func (m *Main) dataHints(err error, p place) error {
+	flag := p.dbFlag
+	if flag == "" {
+		flag = "--db"
+	}
+	err = dbNamed(err, flag)
+	if p.db != "" {
+		err = hinted(err, attest.ENOTFOUND, "no data directory at ", "run `attest init --db URL --data "+p.dir+"`: with --db the data directory holds the ledger key and the blobs")
+		err = hinted(err, attest.EINVALID, "is not an Attest data directory (no ", "run `attest init --db URL --data DIR` to make one")
+	} else {
+		err = hinted(err, attest.ENOTFOUND, "no data directory at ", "run `attest init --data "+p.dir+"` or `attest demo`, or pass --data DIR")
+		err = hinted(err, attest.EINVALID, "is not an Attest data directory (no ", "run `attest init --data DIR` to make one")
+	}
+	err = hinted(err, attest.ENOTFOUND, "no Attest database", "run `attest init` first, or pass --data DIR")
+	err = hinted(err, attest.EINVALID, "is not an Attest database", "point --data at a directory made by `attest init`")
+	err = hinted(err, attest.EINVALID, "is not empty and is not an Attest data directory", "choose another --data directory")
+	return keyNamed(err)
+}
+
+// dbNamed names flag, the one that gave the database server's URL, in
+// the server's errors (datadir.DBError).
+func dbNamed(err error, flag string) error {
+	var de *datadir.DBError
+	var ae *attest.Error
+	if !errors.As(err, &de) || !errors.As(de.Err, &ae) {
+		return err
+	}
+	out := *ae
+	switch ae.Code {
+	case attest.EUNAVAILABLE:
+		out.Hint = "check " + flag + " and that the server is running"
+		if flag == "--db" {
+			out.Hint = "check --db / ATTEST_DB and that the server is running"
+		}
+	case attest.EINVALID:
+		out.Message = flag + ": " + ae.Message
+	}
+	return &out
+}
+
+// keyNamed names --ledger-key in datadir's errors about the key file
+// outside the data directory ("ledger key ..."), and the flag or the
+// command that gives one in their hints.
+func keyNamed(err error) error {
+	var ae *attest.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	out := *ae
+	switch {
+	case strings.HasPrefix(ae.Message, "ledger key: ") && ae.Hint != "":
+		// The file cannot be found: the only one of them with a hint.
+		out.Hint = "`attest init --ledger-key FILE` makes a new key there for a new data directory"
+	case strings.Contains(ae.Message, "lives outside it ("):
+		out.Hint = "pass --ledger-key FILE or set ATTEST_LEDGER_KEY"
+	}
+	if strings.HasPrefix(ae.Message, "ledger key") {
+		out.Message = "--ledger-key" + strings.TrimPrefix(ae.Message, "ledger key")
+	}
+	if out == *ae {
+		return err
+	}
 	return &out
 }

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 
-	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/datadir"
 	"github.com/spf13/cobra"
 )
 
@@ -42,63 +39,11 @@ exist; the directory keeps only the public key.`,
 	}
 }
 
-// initDataDir creates dir with a fresh database. It returns false when dir
-// is already an Attest data directory.
+// initDataDir creates dir with a fresh database (datadir.Init). It returns
+// false when dir is already an Attest data directory.
 func (m *Main) initDataDir(ctx context.Context, dir string) (bool, error) {
-	marker := filepath.Join(dir, dbName)
-	if m.cfg.db != "" {
-		marker = filepath.Join(dir, m.keyMarker())
-	}
-	if _, err := os.Stat(marker); err == nil {
-		d, err := m.open(ctx)
-		if err != nil {
-			return false, err
-		}
-		return false, d.Close()
-	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return false, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s is not empty and is not an Attest data directory", dir), Hint: "choose another --data directory"}
-	}
-	if m.cfg.ledgerKey != "" {
-		if err := m.createLedgerKey(); err != nil {
-			return false, err
-		}
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return false, attest.Errorf(attest.EINVALID, "create %s: %v", dir, err)
-	}
-	if m.cfg.db == "" {
-		s, err := sqlite.Create(ctx, marker)
-		if err != nil {
-			return false, err
-		}
-		if err := s.Close(); err != nil {
-			return false, err
-		}
-	} else {
-		// The server's schema is made (or brought up to date) by opening
-		// it; the directory gets the key and the blobs.
-		s, err := m.openServer(ctx)
-		if err != nil {
-			os.Remove(dir)
-			return false, err
-		}
-		s.Close()
-		if err := os.MkdirAll(filepath.Join(dir, "keys"), 0o700); err != nil {
-			return false, err
-		}
-		tmp := &data{dir: dir, m: m}
-		if err := tmp.ensureKeys(); err != nil {
-			return false, err
-		}
-	}
-	// Opening makes the blob store and the ledger's signing key; the first
-	// checkpoint signs the ledger as it stands.
-	d, err := m.open(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer d.Close()
-	_, err = d.checkpoint(ctx)
-	return true, err
+	p := m.here()
+	p.dir = dir
+	created, err := datadir.Init(ctx, m.dataConfig(p))
+	return created, m.dataHints(err, p)
 }

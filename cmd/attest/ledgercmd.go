@@ -67,22 +67,6 @@ func (m *Main) ledgerCheckpoint() *cobra.Command {
 	return cmd
 }
 
-// signedNow signs a checkpoint of the ledger now and opens it with the
-// data directory's public key: the signed note, the key and the tree head
-// it holds.
-func (d *data) signedNow(ctx context.Context) ([]byte, string, ledger.Checkpoint, error) {
-	signed, err := d.checkpoint(ctx)
-	if err != nil {
-		return nil, "", ledger.Checkpoint{}, err
-	}
-	pub, err := d.publicKey()
-	if err != nil {
-		return nil, "", ledger.Checkpoint{}, err
-	}
-	cp, err := ledger.Open(signed, pub)
-	return signed, pub, cp, err
-}
-
 func (m *Main) ledgerKey() *cobra.Command {
 	return &cobra.Command{
 		Use:   "key",

@@ -12,6 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/internal/secretfile"
 	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/server"
 	"github.com/spf13/cobra"
@@ -214,7 +215,7 @@ func clientSecret(file string, getenv func(string) string) (string, error) {
 	if err != nil {
 		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file: %v", err)
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
+	if !secretfile.OwnerOnly(fi.Mode()) {
 		return "", attest.Errorf(attest.EINVALID, "--oidc-client-secret-file %s: readable by others (mode %04o): chmod 600 it", file, fi.Mode().Perm())
 	}
 	b, err := os.ReadFile(file)

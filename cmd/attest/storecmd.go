@@ -2,16 +2,9 @@ package main
 
 import (
 	"context"
-	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/attest-dev/attest"
-	"github.com/attest-dev/attest/blob"
-	"github.com/attest-dev/attest/integrity"
-	"github.com/attest-dev/attest/internal/sqlstore"
-	"github.com/attest-dev/attest/postgres"
-	"github.com/attest-dev/attest/sqlite"
+	"github.com/attest-dev/attest/datadir"
 	"github.com/spf13/cobra"
 )
 
@@ -23,6 +16,8 @@ type place struct {
 	// dbFlag is the flag that named db, so messages name what the user
 	// typed: --db, or store copy's --to.
 	dbFlag string
+	// readOnly opens it for a command that signs nothing.
+	readOnly bool
 }
 
 func (m *Main) here() place { return place{dir: m.cfg.dataDir, db: m.cfg.db, blobs: m.cfg.blobs} }
@@ -92,10 +87,23 @@ func (m *Main) restoreCommand() *cobra.Command {
 	return cmd
 }
 
+// copyAndReport copies src into a new installation at dst (datadir.Copy),
+// showing its progress on a terminal, and says what it copied.
 func (m *Main) copyAndReport(ctx context.Context, src, dst place) error {
-	rep, root, err := m.copyInstallation(ctx, src, dst)
+	bar := m.progressBar("copying evidence blobs")
+	rep, root, err := datadir.Copy(ctx, m.dataConfig(src), m.dataConfig(dst), datadir.Progress{
+		Database:  func() { m.progress("Copying the database") },
+		Table:     func(table string, n int) { m.progress("  %s: %d rows", table, n) },
+		Blobs:     bar.count,
+		BlobsDone: bar.done,
+	})
 	if err != nil {
-		return err
+		// Only one side of a copy is on a database server: the flag that
+		// named it names it in errors.
+		if dst.db != "" {
+			src.dbFlag = dst.dbFlag
+		}
+		return m.dataHints(err, src)
 	}
 	return m.answer(map[string]any{"entries": rep.Entries, "blobs": rep.Blobs, "root": root, "verified": rep.OK}, "Copied %d ledger entries and %d evidence blobs into %s; root hash %s on both sides; verified.\n", rep.Entries, rep.Blobs, describePlace(dst), root)
 }
@@ -109,107 +117,4 @@ func describePlace(p place) string {
 		s += " and evidence in " + p.blobs
 	}
 	return s
-}
-
-// openPlace opens an installation with this Main's clock and output.
-func (m *Main) openPlace(ctx context.Context, p place) (*data, error) {
-	saved := m.cfg
-	defer func() { m.cfg = saved }()
-	m.cfg.dataDir, m.cfg.db, m.cfg.blobs, m.cfg.dbFlag = p.dir, p.db, p.blobs, p.dbFlag
-	return m.open(ctx)
-}
-
-func inner(s attest.Store) *sqlstore.Store {
-	switch db := s.(type) {
-	case *sqlite.DB:
-		return db.Store
-	case *postgres.DB:
-		return db.Store
-	}
-	return nil
-}
-
-// copyInstallation copies src into a new installation at dst: the key
-// first (so the copied checkpoints verify), then every table in one
-// transaction, then the blobs, then a verification of the whole.
-func (m *Main) copyInstallation(ctx context.Context, src, dst place) (rep *integrity.Report, root string, err error) {
-	s, err := m.openPlace(ctx, src)
-	if err != nil {
-		return nil, "", err
-	}
-	defer s.Close()
-	if entries, err := os.ReadDir(dst.dir); err == nil && len(entries) > 0 {
-		return nil, "", attest.Errorf(attest.EINVALID, "%s is not empty: the copy needs a new data directory", dst.dir)
-	}
-	if err := os.MkdirAll(filepath.Join(dst.dir, "keys"), 0o700); err != nil {
-		return nil, "", attest.Errorf(attest.EINVALID, "create %s: %v", dst.dir, err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(dst.dir) // a failed copy leaves no half-made installation
-		}
-	}()
-	for _, f := range []string{privateKeyFile, publicKeyFile} {
-		if f == privateKeyFile && s.keyOutside() {
-			continue // the key lives outside both (--ledger-key)
-		}
-		if err := copyFile(s.path(f), filepath.Join(dst.dir, filepath.FromSlash(f)), 0o600); err != nil {
-			return nil, "", err
-		}
-	}
-	if dst.db == "" {
-		db, err := sqlite.Create(ctx, filepath.Join(dst.dir, dbName))
-		if err != nil {
-			return nil, "", err
-		}
-		db.Close()
-	}
-	d, err := m.openPlace(ctx, dst)
-	if err != nil {
-		return nil, "", err
-	}
-	defer d.Close()
-	m.progress("Copying the database")
-	if err := inner(s.db).CopyTo(ctx, inner(d.db), func(table string, n int) { m.progress("  %s: %d rows", table, n) }); err != nil {
-		return nil, "", err
-	}
-	bar := m.progressBar("copying evidence blobs")
-	err = blob.Copy(s.blobs, d.blobs, bar.count)
-	bar.done()
-	if err != nil {
-		return nil, "", err
-	}
-	signed, pub, cp, err := d.signedNow(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	rep, err = integrity.Check(ctx, integrity.Input{Store: d.db, Blobs: d.blobs, PublicKey: pub, Checkpoints: [][]byte{signed}})
-	if err != nil {
-		return nil, "", err
-	}
-	if !rep.OK {
-		return rep, "", attest.Errorf(attest.EINTERNAL, "the copy does not verify: %d problems, the first: %s", len(rep.Problems), rep.Problems[0].Detail)
-	}
-	return rep, cp.Root.String(), nil
-}
-
-func copyFile(from, to string, mode os.FileMode) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
+	"github.com/attest-dev/attest/datadir"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/fileerr"
 	"github.com/attest-dev/attest/internal/units"
@@ -53,7 +54,7 @@ authentic and complete remains the auditor's judgment.`,
 			}
 			return m.withLedger(ctx, func(d *data, pub string) error {
 				in := integrity.Input{Store: d.db, Blobs: d.blobs, PublicKey: pub}
-				if b, err := os.ReadFile(d.path(checkpointFile)); err == nil {
+				if b, err := os.ReadFile(d.path(datadir.CheckpointFile)); err == nil {
 					in.Checkpoints = append(in.Checkpoints, b)
 				}
 				var err error

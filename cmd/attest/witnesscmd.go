@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/datadir"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/internal/fileerr"
@@ -328,8 +329,8 @@ func (m *Main) verifyWitnesses(ctx context.Context, d *data, files []string) ([]
 		out = append(out, witness.NewFile(f))
 	}
 	if m.cfg.ledgerKey != "" {
-		if _, err := os.Stat(d.path(privateKeyFile)); err == nil {
-			m.warn("the data directory still holds a copy of the signing key (" + privateKeyFile + "): with --ledger-key, remove it so that the key lives only outside")
+		if _, err := os.Stat(d.path(datadir.PrivateKeyFile)); err == nil {
+			m.warn("the data directory still holds a copy of the signing key (" + datadir.PrivateKeyFile + "): with --ledger-key, remove it so that the key lives only outside")
 		}
 	}
 	return out, key, nil

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/secretfile"
 	"gopkg.in/yaml.v3"
 )
 
@@ -122,7 +123,7 @@ func readConfig(path string, cfg *Config) error {
 			Hint: "the file has sections github (token, api_url, org, repos), okta (org_url, token) and aws (region, profile)"}
 	}
 	hasToken := cfg.GitHub.Token != "" || cfg.Okta.Token != ""
-	if perm := info.Mode().Perm(); hasToken && perm&0o077 != 0 && runtime.GOOS != "windows" {
+	if perm := info.Mode().Perm(); hasToken && !secretfile.OwnerOnly(perm) && runtime.GOOS != "windows" {
 		return &attest.Error{Code: attest.EINVALID,
 			Message: "config file " + path + " holds a token and its permissions " + perm.String() + " let other users read or change it; refusing to use it",
 			Hint:    "run: chmod 600 " + path + " (and consider whether the token should be revoked)"}
