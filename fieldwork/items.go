@@ -24,6 +24,20 @@ func (l *Items) Add(key, result, note string) error {
 	if key == "" {
 		return attest.Errorf(attest.EINVALID, "an item needs a key")
 	}
+	// An item is one line of the test form's items field and of what
+	// the auditor's client sends (ItemText): a line break would start
+	// another item there, and an '=' in a key would end it early.
+	if strings.ContainsAny(key, "=\r\n") {
+		return attest.Errorf(attest.EINVALID, "item %q: a key cannot hold '=' or a line break", key)
+	}
+	for what, v := range map[string]string{"result": result, "note": note} {
+		if strings.ContainsAny(strings.TrimSpace(v), "\r\n") {
+			return attest.Errorf(attest.EINVALID, "item %s: the %s has a line break: write it on one line", key, what)
+		}
+	}
+	if strings.Contains(result, ":") {
+		return attest.Errorf(attest.EINVALID, "item %s: the result %q cannot hold ':' (it starts the note)", key, strings.TrimSpace(result))
+	}
 	if l.seen[key] {
 		return attest.Errorf(attest.EINVALID, "item %s is given twice", key)
 	}
@@ -60,8 +74,8 @@ func (l *Items) AddLines(text string) error {
 }
 
 // ItemText is an item's result written KEY=RESULT[:NOTE], as AddText
-// reads it back for a key without '=' and a result without ':' (neither
-// with a line break, nor, for AddLines, the note).
+// reads it back for a key without '=' and a result without ':' (Add
+// refuses a key with '=' a result with ':' and a line break in any part).
 func ItemText(r attest.ItemResult) string {
 	if r.Note == "" {
 		return r.Key + "=" + r.Result

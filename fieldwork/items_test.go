@@ -38,7 +38,28 @@ func TestItems(t *testing.T) {
 	if err := l.Add(" ", "deviation", ""); attest.ErrorCode(err) != attest.EINVALID {
 		t.Errorf("empty key: %v", err)
 	}
-	if len(l.List()) != 3 {
+	// What would read back as other items, or cut a key short, is
+	// refused: a note "x\nB=no-exception" would have added an item B.
+	for _, c := range []struct{ key, result, note, want string }{
+		{"T-5", "deviation", "x\nB=no-exception", "item T-5: the note has a line break"},
+		{"T-5", "deviation\r", "", ""},
+		{"T-5", "no-\nexception", "", "item T-5: the result has a line break"},
+		{"T=5", "deviation", "", "a key cannot hold '='"},
+		{"T-6", "deviation:late", "", `the result "deviation:late" cannot hold ':'`},
+		{"T-5\nB", "deviation", "", "a key cannot hold '='"},
+	} {
+		err := l.Add(c.key, c.result, c.note)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%q %q: %v (a trailing line break is trimmed)", c.key, c.result, err)
+			}
+			continue
+		}
+		if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), c.want) {
+			t.Errorf("%q %q %q: %v, want %q", c.key, c.result, c.note, err, c.want)
+		}
+	}
+	if len(l.List()) != 4 {
 		t.Errorf("a refused item was kept: %+v", l.List())
 	}
 }

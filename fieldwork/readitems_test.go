@@ -34,7 +34,8 @@ func TestReadItems(t *testing.T) {
 		{"a key twice", "key,result\nA,no-exception\nA,deviation\n", nil, nil, "items.csv: line 3: item A is given twice"},
 		{"a key given before", "key,result\nA,deviation\n", []attest.ItemResult{a}, nil, "items.csv: line 2: item A is given twice"},
 		{"no key", "key,result\n ,deviation\n", nil, nil, "items.csv: line 2: an item needs a key"},
-		{"the line after a note of two lines", "key,result,note\nA,deviation,\"two\nlines\"\nA,no-exception,\n", nil, nil, "items.csv: line 4: item A is given twice"},
+		{"the line after a cell of two lines", "key,result,comment\nA,deviation,\"two\nlines\"\nA,no-exception,\n", nil, nil, "items.csv: line 4: item A is given twice"},
+		{"a note of two lines", "key,result,note\nA,deviation,\"two\nlines\"\n", nil, nil, "items.csv: line 2: item A: the note has a line break: write it on one line"},
 		{"not CSV, said first", "key,result\nA,x\nA,y\nB,\"z\"q\n", nil, nil, `items.csv: parse error on line 4, column 5: extraneous or missing " in quoted-field`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -94,6 +95,12 @@ func FuzzReadItems(f *testing.F) {
 		again, err := fieldwork.ReadItems("f.csv", &b, nil)
 		if err != nil || !cmp.Equal(got, again) {
 			t.Fatalf("written again and read back: %+v %v, want %+v", again, err, got)
+		}
+		// What the file gives, the auditor's client sends as the form's
+		// lines (ItemsText), and the server reads the same items back.
+		var sent fieldwork.Items
+		if err := sent.AddLines(fieldwork.ItemsText(got)); err != nil || !cmp.Equal(got, sent.List()) && len(got) > 0 {
+			t.Fatalf("sent as lines and read back: %+v %v, want %+v", sent.List(), err, got)
 		}
 	})
 }
