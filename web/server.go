@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -25,6 +24,7 @@ import (
 	"github.com/attest-dev/attest/auth/sso"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/internal/statecache"
 	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/portal"
 	"golang.org/x/mod/sumdb/note"
@@ -104,19 +104,20 @@ type Server struct {
 	// per address.
 	portalIPs, portalEmails, portalOpens *limiter
 	outbox                               *mail.Outbox
-	trustPage                            pageCache // the public trust-center page
-	// writes counts the changing requests (not GET or HEAD) this server
-	// has handled; the dashboard's state key, read at keyAt, is reused
-	// while no write has happened since (see Config.StateRecheck).
-	writes    atomic.Int64
-	keyMu     sync.Mutex
-	key       string
-	keyAt     time.Time
-	keyWrites int64
-	dash      dashCache // the dashboard, computed once per state of the data
-	engs      engCache  // the engagements, read once per state of the data
-	org       orgCache  // the organization's name, for the sign-in page
-	portal    portalCache
+	// trustState is the public trust-center page's state of the data
+	// (trust.State), looked up at most every trustRecheck; trustPage is
+	// the page rendered for it.
+	trustState *statecache.State[string]
+	trustPage  statecache.Value[string, []byte]
+	// state is the state of the data (dashKey) the dashboard, the
+	// switcher and the portal are kept for; every changing request (not
+	// GET or HEAD) this server handles announces a change, so that it is
+	// seen at once (see Config.StateRecheck).
+	state  *statecache.State[string]
+	dash   statecache.Value[string, *dashState]          // the dashboard, computed once per state
+	engs   statecache.Value[string, []attest.Engagement] // the engagements, read once per state
+	org    statecache.Value[int64, string]               // the organization's name per ledger size, for the sign-in pages
+	portal *statecache.Map[int64, string, *portalEntry]  // each person's portal, per state
 }
 
 // Public marks a route anyone may use, signed in or not.
@@ -199,6 +200,10 @@ func New(cfg Config) *Server {
 	s.portalEmails = newLimiter(5, time.Hour, cfg.Now)
 	s.portalOpens = newLimiter(20, 15*time.Minute, cfg.Now)
 	s.publicLimit = newLimiter(60, time.Hour, cfg.Now)
+	// Both intervals are ages on the monotonic clock, not dates.
+	s.state = statecache.NewState[string](cfg.StateRecheck, time.Now)
+	s.trustState = statecache.NewState[string](trustRecheck, time.Now)
+	s.portal = statecache.NewMap[int64, string, *portalEntry](maxPortalEntries)
 	s.outbox = cfg.Outbox
 	if s.outbox == nil {
 		s.outbox = mail.NewOutbox(nil, cfg.Log)
@@ -262,8 +267,8 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			// Counted before and after: a page read while the change is
 			// under way does not keep the old state.
-			s.writes.Add(1)
-			defer s.writes.Add(1)
+			s.state.Changed()
+			defer s.state.Changed()
 		}
 		next.ServeHTTP(sw, r)
 		s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
