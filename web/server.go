@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -24,6 +23,7 @@ import (
 	"github.com/attest-dev/attest/auth/sso"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/internal/ratelimit"
 	"github.com/attest-dev/attest/internal/statecache"
 	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/portal"
@@ -89,20 +89,19 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	sessions *scs.SessionManager
-	logins   *limiter // failed sign-ins per account (e-mail), for the backoff
-	ipLogins *limiter // failed sign-ins per address, whatever the e-mail
-	tokens   *limiter // failed API token uses per address
+	throttle *auth.Throttle     // failed password sign-ins, per account and per address
+	tokens   *ratelimit.Limiter // failed API token uses per address
 	// publicLimit counts public (SOC 3) downloads per address.
-	publicLimit *limiter
+	publicLimit *ratelimit.Limiter
 	sso         *sso.Provider // nil without single sign-on
 	routes      []route
 	handler     http.Handler
 	// accessLimit counts trust-center access requests per address.
-	accessLimit *limiter
+	accessLimit *ratelimit.Limiter
 	// portalIPs and portalEmails count the portal's sign-in links asked
 	// for per address and per e-mail; portalOpens the invalid links used
 	// per address.
-	portalIPs, portalEmails, portalOpens *limiter
+	portalIPs, portalEmails, portalOpens *ratelimit.Limiter
 	outbox                               *mail.Outbox
 	// trustState is the public trust-center page's state of the data
 	// (trust.State), looked up at most every trustRecheck; trustPage is
@@ -190,16 +189,15 @@ func New(cfg Config) *Server {
 	sm.Store = session.NewStore(cfg.Store, time.Now, sm.IdleTimeout)
 	sm.HashTokenInStore = true
 	sm.Codec = &session.Codec{}
-	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
-		tokens: newLimiter(20, 15*time.Minute, cfg.Now)}
+	s := &Server{cfg: cfg, sessions: sm, throttle: auth.NewThrottle(cfg.Now), tokens: ratelimit.New(20, 15*time.Minute, cfg.Now)}
 	if cfg.OIDC != nil {
 		s.sso = sso.New(*cfg.OIDC, cfg.Now)
 	}
-	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
-	s.portalIPs = newLimiter(30, time.Hour, cfg.Now)
-	s.portalEmails = newLimiter(5, time.Hour, cfg.Now)
-	s.portalOpens = newLimiter(20, 15*time.Minute, cfg.Now)
-	s.publicLimit = newLimiter(60, time.Hour, cfg.Now)
+	s.accessLimit = ratelimit.New(10, time.Hour, cfg.Now)
+	s.portalIPs = ratelimit.New(30, time.Hour, cfg.Now)
+	s.portalEmails = ratelimit.New(5, time.Hour, cfg.Now)
+	s.portalOpens = ratelimit.New(20, 15*time.Minute, cfg.Now)
+	s.publicLimit = ratelimit.New(60, time.Hour, cfg.Now)
 	// Both intervals are ages on the monotonic clock, not dates.
 	s.state = statecache.NewState[string](cfg.StateRecheck, time.Now)
 	s.trustState = statecache.NewState[string](trustRecheck, time.Now)
@@ -368,10 +366,10 @@ func (s *Server) bearer(r *http.Request, token string) (*attest.User, error) {
 	if err != auth.ErrInvalidToken {
 		return u, err
 	}
-	if s.tokens.blocked(ip) {
+	if s.tokens.Blocked(ip) {
 		err = &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
 	}
-	s.tokens.fail(ip)
+	s.tokens.Add(ip)
 	return nil, err
 }
 
@@ -456,50 +454,6 @@ func (s *Server) unavailable(err error) bool {
 	return ok && u.Unavailable(err)
 }
 
-// limiter counts failed attempts per key in a sliding window.
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	now    func() time.Time
-	hits   map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
-	return &limiter{max: max, window: window, now: now, hits: map[string][]time.Time{}}
-}
-
-// take counts an attempt of key, refused with msg (ETOOMANY) once key
-// has used up its attempts.
-func (l *limiter) take(key, msg string) error {
-	if l.blocked(key) {
-		return &attest.Error{Code: attest.ETOOMANY, Message: msg}
-	}
-	l.fail(key)
-	return nil
-}
-
-// blocked reports whether key has used up its attempts.
-func (l *limiter) blocked(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key)) >= l.max
-}
-
-func (l *limiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.hits[key] = append(l.recent(key), l.now())
-	if len(l.hits) > 10000 {
-		// Forget keys whose attempts have all expired, so memory stays bounded.
-		for k := range l.hits {
-			if len(l.recent(k)) == 0 {
-				delete(l.hits, k)
-			}
-		}
-	}
-}
-
 // clientIP is the client's address: the connection's, or, when the
 // connection comes from a trusted proxy, the nearest address in
 // X-Forwarded-For that is not a trusted proxy itself.
@@ -535,27 +489,4 @@ func (s *Server) trusted(addr string) bool {
 		}
 	}
 	return false
-}
-
-// count is key's recent failures.
-func (l *limiter) count(key string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key))
-}
-
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.hits, key)
-}
-
-func (l *limiter) recent(key string) []time.Time {
-	cut := l.now().Add(-l.window)
-	h := l.hits[key]
-	i := 0
-	for i < len(h) && h[i].Before(cut) {
-		i++
-	}
-	return h[i:]
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/ratelimit"
 	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/trust"
 )
@@ -99,11 +100,11 @@ func (s *Server) checkOrg(r *http.Request) error {
 // admitVisitor lets a visitor's act on this trust center go on: the path
 // names this trust center (checkOrg), and the sender's address has
 // attempts left in l (refused with msg once they are used up).
-func (s *Server) admitVisitor(r *http.Request, l *limiter, msg string) error {
+func (s *Server) admitVisitor(r *http.Request, l *ratelimit.Limiter, msg string) error {
 	if err := s.checkOrg(r); err != nil {
 		return err
 	}
-	return l.take(s.clientIP(r), msg)
+	return l.Take(s.clientIP(r), msg)
 }
 
 func (s *Server) publicURL(r *http.Request) string {
