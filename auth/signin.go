@@ -9,9 +9,10 @@ import (
 )
 
 // Signing in: which account a password, a single sign-on or an API token
-// acts as, and who may open a session at all. The web server calls these;
-// it keeps only what belongs to HTTP (its rate limits, its session cookie
-// and the pages that answer).
+// acts as, and who may open a session at all; and how a password's
+// guessing is slowed (Throttle, throttle.go). The web server calls these;
+// it keeps only what belongs to HTTP (its per-address limits on tokens
+// and links, its session cookie and the pages that answer).
 
 // SignInStore is what signing in reads.
 type SignInStore interface {

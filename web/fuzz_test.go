@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
@@ -94,7 +93,7 @@ func FuzzLogin(f *testing.F) {
 		// Each input starts with no failures counted: an account's
 		// failures slow its sign-ins (a wait of up to ten seconds), which
 		// thousands of wrong passwords in a row would turn into a hang.
-		fx.server.logins = newLimiter(5, 15*time.Minute, fx.server.cfg.Now)
+		fx.server.throttle = auth.NewThrottle(fx.server.cfg.Now)
 		req := httptest.NewRequest("POST", "/login", strings.NewReader(body))
 		req.RemoteAddr = nextAddr()
 		if contentType != "" {

@@ -15,7 +15,7 @@ import (
 
 // controlsPage lists the engagement's controls with their coverage so far.
 func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	views, _, err := s.dashboardViews(r.Context())
+	dash, err := s.dashboardViews(r.Context())
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, u *attest.
 		return err
 	}
 	var shown []*engagementView
-	for _, v := range dashboard.Readable(scope(r.Context()), views) {
+	for _, v := range dashboard.Readable(scope(r.Context()), dash.views) {
 		if v.Engagement.ID == only {
 			shown = append(shown, v)
 		}

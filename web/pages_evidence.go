@@ -20,13 +20,13 @@ import (
 
 // controlIDs lists every engagement's control IDs, sorted.
 func (s *Server) controlIDs(r *http.Request) ([]string, error) {
-	views, _, err := s.dashboardViews(r.Context())
+	dash, err := s.dashboardViews(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, v := range dashboard.Readable(scope(r.Context()), views) {
+	for _, v := range dashboard.Readable(scope(r.Context()), dash.views) {
 		for _, c := range v.Controls {
 			if !seen[c.ID] {
 				seen[c.ID] = true

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/engagement"
@@ -29,14 +28,6 @@ type shownKey struct{}
 func named(ctx context.Context) string {
 	s, _ := ctx.Value(shownKey{}).(string)
 	return s
-}
-
-// orgCache keeps the organization's name for one size of the ledger.
-type orgCache struct {
-	mu    sync.Mutex
-	size  int64
-	name  string
-	known bool
 }
 
 // switcher is the navigation's engagement switcher.
@@ -184,31 +175,19 @@ func (s *Server) orgName(ctx context.Context) string {
 	if err != nil {
 		return ""
 	}
-	s.org.mu.Lock()
-	defer s.org.mu.Unlock()
-	if s.org.size == n && s.org.known {
-		return s.org.name
-	}
-	name, err := report.OrganizationName(ctx, s.cfg.Store, s.cfg.Blobs)
+	name, err := s.org.Get(n, func() (string, error) {
+		return report.OrganizationName(ctx, s.cfg.Store, s.cfg.Blobs)
+	})
 	if err != nil {
 		return ""
 	}
-	s.org.size, s.org.name, s.org.known = n, name, true
 	return name
 }
 
-// engCache is the engagements as read at one state of the data (the
-// dashboard's key), which every page's switcher lists.
-type engCache struct {
-	mu   sync.Mutex
-	key  string
-	engs []attest.Engagement
-}
-
-// engLister lists the engagements from the cache while the state of the
-// data is the one they were read at: the switcher reads them on every
-// page, and an engagement is only ever created or changed through the
-// ledger, which the key counts.
+// engLister lists the engagements as read at one state of the data (the
+// dashboard's key, s.engs keeps them) while the state is that one: the
+// switcher reads them on every page, and an engagement is only ever
+// created or changed through the ledger, which the key counts.
 type engLister Server
 
 func (l *engLister) Engagements(ctx context.Context) ([]attest.Engagement, error) {
@@ -217,15 +196,8 @@ func (l *engLister) Engagements(ctx context.Context) ([]attest.Engagement, error
 	if err != nil {
 		return nil, err
 	}
-	c := &s.engs
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.key != key {
-		engs, err := s.cfg.Store.Engagements(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.key, c.engs = key, engs
-	}
-	return slices.Clone(c.engs), nil
+	engs, err := s.engs.Get(key, func() ([]attest.Engagement, error) {
+		return s.cfg.Store.Engagements(ctx)
+	})
+	return slices.Clone(engs), err
 }

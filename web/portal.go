@@ -109,7 +109,7 @@ func (s *Server) day() string { return s.cfg.Now().UTC().Format(attest.DateLayou
 // sent for a while, but the links already sent still work, so nobody is
 // locked out by someone asking on their behalf.
 func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.User) error {
-	if err := s.portalIPs.take(s.clientIP(r), "too many sign-in links asked for from your address: try again in an hour"); err != nil {
+	if err := s.portalIPs.Take(s.clientIP(r), "too many sign-in links asked for from your address: try again in an hour"); err != nil {
 		return err
 	}
 	if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
@@ -119,8 +119,7 @@ func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.Us
 	if email == "" || len(email) > 254 || !strings.Contains(email, "@") {
 		return writePage(w, http.StatusBadRequest, "portal-signin", &portalSignInData{portalFrame: signInFrame("Employee portal"), Error: "Enter your work e-mail address.", Email: email})
 	}
-	if !s.portalEmails.blocked(email) {
-		s.portalEmails.fail(email)
+	if s.portalEmails.Allow(email) {
 		m, err := portal.RequestLink(r.Context(), s.cfg.Store, email, s.publicURL(r), s.cfg.Now())
 		switch {
 		case err == nil:
@@ -146,8 +145,8 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, _ *attest.U
 	if err != nil {
 		if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
 			ip := s.clientIP(r)
-			s.portalOpens.fail(ip)
-			if s.portalOpens.blocked(ip) {
+			s.portalOpens.Add(ip)
+			if s.portalOpens.Blocked(ip) {
 				return &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid sign-in links from your address: wait a few minutes"}
 			}
 			return writePage(w, http.StatusUnauthorized, "portal-signin", &portalSignInData{portalFrame: signInFrame("Employee portal"), Error: attest.ErrorMessage(err)})

@@ -4,47 +4,22 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"sync"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/portal"
 )
 
-// portalCache keeps, per person and state of the data (dashKey: the day
-// and the ledger's size, so any recorded change shows at once), the
-// person's principal and their portal page as rendered and gzipped. A
-// page view then reads no table but the session's.
-type portalCache struct {
-	mu sync.Mutex
-	m  map[int64]*portalEntry
-}
-
+// portalEntry is what s.portal keeps per person and state of the data
+// (dashKey: the day and the ledger's size, so any recorded change shows
+// at once): the person's principal and their portal page as rendered and
+// gzipped. A page view then reads no table but the session's.
 type portalEntry struct {
-	key      string
 	u        *attest.User
 	page, gz []byte
 }
 
 // maxPortalEntries bounds the people kept; past it the cache starts over.
 const maxPortalEntries = 20000
-
-func (c *portalCache) get(person int64, key string) *portalEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e := c.m[person]; e != nil && e.key == key {
-		return e
-	}
-	return nil
-}
-
-func (c *portalCache) put(person int64, e *portalEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxPortalEntries {
-		c.m = map[int64]*portalEntry{}
-	}
-	c.m[person] = e
-}
 
 // principal is the person's employee principal for this state of the
 // data, read again when it changed.
@@ -53,14 +28,14 @@ func (s *Server) principal(ctx context.Context, person int64) (*attest.User, err
 	if err != nil {
 		return nil, err
 	}
-	if e := s.portal.get(person, key); e != nil {
+	if e, ok := s.portal.Get(person, key); ok {
 		return e.u, nil
 	}
 	u, err := portal.Principal(ctx, s.cfg.Store, person, s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
-	s.portal.put(person, &portalEntry{key: key, u: u})
+	s.portal.Put(person, key, &portalEntry{u: u})
 	return u, nil
 }
 
@@ -71,7 +46,7 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 	if err != nil {
 		return err
 	}
-	e := s.portal.get(u.Person, key)
+	e, _ := s.portal.Get(u.Person, key)
 	if e == nil || e.page == nil || flash != "" {
 		pg, err := portal.Load(r.Context(), s.cfg.Store, s.cfg.Checklist, u, s.day())
 		if err != nil {
@@ -82,9 +57,9 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 		if err := pages.ExecuteTemplate(&b, "portal", data); err != nil {
 			return err
 		}
-		e = &portalEntry{key: key, u: u, page: b.Bytes(), gz: gzipPage(b.Bytes())}
+		e = &portalEntry{u: u, page: b.Bytes(), gz: gzipPage(b.Bytes())}
 		if flash == "" {
-			s.portal.put(u.Person, e)
+			s.portal.Put(u.Person, key, e)
 		}
 	}
 	if acceptsGzip(r) {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
@@ -214,17 +213,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	password := r.PostFormValue("password")
-	// Failures are counted per account and per address apart, and neither
-	// can lock a person out: an account's failures slow its sign-ins
-	// (backoff), and an address's only refuse more wrong passwords. The
-	// right password always signs in.
-	ipKey := s.clientIP(r) + "|*"
-	if d := loginBackoff(s.logins.count(email)); d > 0 {
-		select {
-		case <-time.After(d):
-		case <-r.Context().Done():
-			return r.Context().Err()
-		}
+	// Guessing is slowed, per account and per address (auth.Throttle);
+	// the right password always signs in.
+	if err := s.throttle.Wait(r.Context(), email); err != nil {
+		return err
 	}
 	p, err := s.policy(r.Context())
 	if err != nil {
@@ -232,16 +224,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	}
 	u, err := auth.Password(r.Context(), s.cfg.Store, p, email, password)
 	if err == auth.ErrWrongPassword {
-		s.logins.fail(email)
-		s.ipLogins.fail(ipKey)
-		if s.ipLogins.blocked(ipKey) {
-			return &attest.Error{Code: attest.ETOOMANY, Message: "too many failed sign-ins from this address: wait a few minutes and try again"}
+		if err := s.throttle.Failed(email, s.clientIP(r)); err != nil {
+			return err
 		}
 		return writePage(w, http.StatusUnauthorized, "login", s.loginData(r, loginData{Error: "Wrong e-mail address or password.", Email: email, Next: r.PostFormValue("next")}))
 	} else if err != nil {
 		return err
 	}
-	s.logins.reset(email)
+	s.throttle.Succeeded(email)
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
@@ -250,16 +240,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	next := localPath(r.PostFormValue("next"))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
-}
-
-// loginBackoff is how long a sign-in to an account waits after n recent
-// failures: nothing for the first five, then doubling from a second up to
-// ten seconds. It slows guessing and never refuses the right password.
-func loginBackoff(n int) time.Duration {
-	if n < 5 {
-		return 0
-	}
-	return min(10*time.Second, time.Second<<min(n-5, 4))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *attest.User) error {

@@ -14,8 +14,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -25,6 +23,8 @@ import (
 	"github.com/attest-dev/attest/auth/sso"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/internal/ratelimit"
+	"github.com/attest-dev/attest/internal/statecache"
 	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/portal"
 	"golang.org/x/mod/sumdb/note"
@@ -89,34 +89,34 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	sessions *scs.SessionManager
-	logins   *limiter // failed sign-ins per account (e-mail), for the backoff
-	ipLogins *limiter // failed sign-ins per address, whatever the e-mail
-	tokens   *limiter // failed API token uses per address
+	throttle *auth.Throttle     // failed password sign-ins, per account and per address
+	tokens   *ratelimit.Limiter // failed API token uses per address
 	// publicLimit counts public (SOC 3) downloads per address.
-	publicLimit *limiter
+	publicLimit *ratelimit.Limiter
 	sso         *sso.Provider // nil without single sign-on
 	routes      []route
 	handler     http.Handler
 	// accessLimit counts trust-center access requests per address.
-	accessLimit *limiter
+	accessLimit *ratelimit.Limiter
 	// portalIPs and portalEmails count the portal's sign-in links asked
 	// for per address and per e-mail; portalOpens the invalid links used
 	// per address.
-	portalIPs, portalEmails, portalOpens *limiter
+	portalIPs, portalEmails, portalOpens *ratelimit.Limiter
 	outbox                               *mail.Outbox
-	trustPage                            pageCache // the public trust-center page
-	// writes counts the changing requests (not GET or HEAD) this server
-	// has handled; the dashboard's state key, read at keyAt, is reused
-	// while no write has happened since (see Config.StateRecheck).
-	writes    atomic.Int64
-	keyMu     sync.Mutex
-	key       string
-	keyAt     time.Time
-	keyWrites int64
-	dash      dashCache // the dashboard, computed once per state of the data
-	engs      engCache  // the engagements, read once per state of the data
-	org       orgCache  // the organization's name, for the sign-in page
-	portal    portalCache
+	// trustState is the public trust-center page's state of the data
+	// (trust.State), looked up at most every trustRecheck; trustPage is
+	// the page rendered for it.
+	trustState *statecache.State[string]
+	trustPage  statecache.Value[string, []byte]
+	// state is the state of the data (dashKey) the dashboard, the
+	// switcher and the portal are kept for; every changing request (not
+	// GET or HEAD) this server handles announces a change, so that it is
+	// seen at once (see Config.StateRecheck).
+	state  *statecache.State[string]
+	dash   statecache.Value[string, *dashState]          // the dashboard, computed once per state
+	engs   statecache.Value[string, []attest.Engagement] // the engagements, read once per state
+	org    statecache.Value[int64, string]               // the organization's name per ledger size, for the sign-in pages
+	portal *statecache.Map[int64, string, *portalEntry]  // each person's portal, per state
 }
 
 // Public marks a route anyone may use, signed in or not.
@@ -189,16 +189,19 @@ func New(cfg Config) *Server {
 	sm.Store = session.NewStore(cfg.Store, time.Now, sm.IdleTimeout)
 	sm.HashTokenInStore = true
 	sm.Codec = &session.Codec{}
-	s := &Server{cfg: cfg, sessions: sm, logins: newLimiter(5, 15*time.Minute, cfg.Now), ipLogins: newLimiter(30, 15*time.Minute, cfg.Now),
-		tokens: newLimiter(20, 15*time.Minute, cfg.Now)}
+	s := &Server{cfg: cfg, sessions: sm, throttle: auth.NewThrottle(cfg.Now), tokens: ratelimit.New(20, 15*time.Minute, cfg.Now)}
 	if cfg.OIDC != nil {
 		s.sso = sso.New(*cfg.OIDC, cfg.Now)
 	}
-	s.accessLimit = newLimiter(10, time.Hour, cfg.Now)
-	s.portalIPs = newLimiter(30, time.Hour, cfg.Now)
-	s.portalEmails = newLimiter(5, time.Hour, cfg.Now)
-	s.portalOpens = newLimiter(20, 15*time.Minute, cfg.Now)
-	s.publicLimit = newLimiter(60, time.Hour, cfg.Now)
+	s.accessLimit = ratelimit.New(10, time.Hour, cfg.Now)
+	s.portalIPs = ratelimit.New(30, time.Hour, cfg.Now)
+	s.portalEmails = ratelimit.New(5, time.Hour, cfg.Now)
+	s.portalOpens = ratelimit.New(20, 15*time.Minute, cfg.Now)
+	s.publicLimit = ratelimit.New(60, time.Hour, cfg.Now)
+	// Both intervals are ages on the monotonic clock, not dates.
+	s.state = statecache.NewState[string](cfg.StateRecheck, time.Now)
+	s.trustState = statecache.NewState[string](trustRecheck, time.Now)
+	s.portal = statecache.NewMap[int64, string, *portalEntry](maxPortalEntries)
 	s.outbox = cfg.Outbox
 	if s.outbox == nil {
 		s.outbox = mail.NewOutbox(nil, cfg.Log)
@@ -262,8 +265,8 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			// Counted before and after: a page read while the change is
 			// under way does not keep the old state.
-			s.writes.Add(1)
-			defer s.writes.Add(1)
+			s.state.Changed()
+			defer s.state.Changed()
 		}
 		next.ServeHTTP(sw, r)
 		s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
@@ -363,10 +366,10 @@ func (s *Server) bearer(r *http.Request, token string) (*attest.User, error) {
 	if err != auth.ErrInvalidToken {
 		return u, err
 	}
-	if s.tokens.blocked(ip) {
+	if s.tokens.Blocked(ip) {
 		err = &attest.Error{Code: attest.ETOOMANY, Message: "too many invalid API tokens from this address: wait a few minutes and try again"}
 	}
-	s.tokens.fail(ip)
+	s.tokens.Add(ip)
 	return nil, err
 }
 
@@ -451,50 +454,6 @@ func (s *Server) unavailable(err error) bool {
 	return ok && u.Unavailable(err)
 }
 
-// limiter counts failed attempts per key in a sliding window.
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	now    func() time.Time
-	hits   map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
-	return &limiter{max: max, window: window, now: now, hits: map[string][]time.Time{}}
-}
-
-// take counts an attempt of key, refused with msg (ETOOMANY) once key
-// has used up its attempts.
-func (l *limiter) take(key, msg string) error {
-	if l.blocked(key) {
-		return &attest.Error{Code: attest.ETOOMANY, Message: msg}
-	}
-	l.fail(key)
-	return nil
-}
-
-// blocked reports whether key has used up its attempts.
-func (l *limiter) blocked(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key)) >= l.max
-}
-
-func (l *limiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.hits[key] = append(l.recent(key), l.now())
-	if len(l.hits) > 10000 {
-		// Forget keys whose attempts have all expired, so memory stays bounded.
-		for k := range l.hits {
-			if len(l.recent(k)) == 0 {
-				delete(l.hits, k)
-			}
-		}
-	}
-}
-
 // clientIP is the client's address: the connection's, or, when the
 // connection comes from a trusted proxy, the nearest address in
 // X-Forwarded-For that is not a trusted proxy itself.
@@ -530,27 +489,4 @@ func (s *Server) trusted(addr string) bool {
 		}
 	}
 	return false
-}
-
-// count is key's recent failures.
-func (l *limiter) count(key string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key))
-}
-
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.hits, key)
-}
-
-func (l *limiter) recent(key string) []time.Time {
-	cut := l.now().Add(-l.window)
-	h := l.hits[key]
-	i := 0
-	for i < len(h) && h[i].Before(cut) {
-		i++
-	}
-	return h[i:]
 }

@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/ratelimit"
 	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/trust"
 )
@@ -86,63 +86,9 @@ type trustAdminData struct {
 	Docs        []trust.Shared
 }
 
-// pageCache keeps one rendered page for one state of the data, and checks
-// the state at most every pageRecheck.
-type pageCache struct {
-	mu      sync.Mutex
-	key     string
-	checked time.Time
-	body    []byte
-}
-
-const pageRecheck = 500 * time.Millisecond
-
-// get returns the page: as kept when the state was checked less than
-// pageRecheck ago, else for the state keyFn names, rendered with render
-// when the state changed.
-func (c *pageCache) get(now time.Time, keyFn func() (string, error), render func() ([]byte, error)) ([]byte, error) {
-	if b := c.recent(now); b != nil {
-		return b, nil
-	}
-	key, err := keyFn()
-	if err != nil {
-		return nil, err
-	}
-	if b := c.keptFor(key, now); b != nil {
-		return b, nil
-	}
-	b, err := render()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	c.key, c.body, c.checked = key, b, now
-	c.mu.Unlock()
-	return b, nil
-}
-
-// recent is the page kept, when its state was checked less than
-// pageRecheck ago.
-func (c *pageCache) recent(now time.Time) []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if age := now.Sub(c.checked); c.body == nil || age < 0 || age >= pageRecheck {
-		return nil
-	}
-	return c.body
-}
-
-// keptFor is the page kept, when it was rendered for the state key names
-// (the state now, which then counts as checked).
-func (c *pageCache) keptFor(key string, now time.Time) []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.body == nil || c.key != key {
-		return nil
-	}
-	c.checked = now
-	return c.body
-}
+// trustRecheck is how long the public page's state (trust.State) is
+// trusted before it is looked up again.
+const trustRecheck = 500 * time.Millisecond
 
 func (s *Server) checkOrg(r *http.Request) error {
 	if r.PathValue("org") != s.cfg.Org {
@@ -154,11 +100,11 @@ func (s *Server) checkOrg(r *http.Request) error {
 // admitVisitor lets a visitor's act on this trust center go on: the path
 // names this trust center (checkOrg), and the sender's address has
 // attempts left in l (refused with msg once they are used up).
-func (s *Server) admitVisitor(r *http.Request, l *limiter, msg string) error {
+func (s *Server) admitVisitor(r *http.Request, l *ratelimit.Limiter, msg string) error {
 	if err := s.checkOrg(r); err != nil {
 		return err
 	}
-	return l.take(s.clientIP(r), msg)
+	return l.Take(s.clientIP(r), msg)
 }
 
 func (s *Server) publicURL(r *http.Request) string {
@@ -192,9 +138,13 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request, u *attest.User) e
 	// proxies they may keep it for a minute. The half second is the
 	// cache's age on the monotonic clock, not a date: Config.Now, which a
 	// test may hold still, would keep a stale page for ever.
-	body, err := s.trustPage.get(time.Now(), func() (string, error) {
+	key, err := s.trustState.Get(func() (string, error) {
 		return trust.State(r.Context(), s.cfg.Store)
-	}, func() ([]byte, error) {
+	})
+	if err != nil {
+		return err
+	}
+	body, err := s.trustPage.Get(key, func() ([]byte, error) {
 		docs, err := trust.List(r.Context(), s.cfg.Store)
 		if err != nil {
 			return nil, err

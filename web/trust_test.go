@@ -376,32 +376,6 @@ func FuzzTrustForms(f *testing.F) {
 	})
 }
 
-func TestPageCacheRechecksTheState(t *testing.T) {
-	var c pageCache
-	key, renders := "1", 0
-	get := func(now time.Time) string {
-		b, err := c.get(now, func() (string, error) { return key, nil }, func() ([]byte, error) { renders++; return []byte("page " + key), nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	t0 := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	if get(t0) != "page 1" || renders != 1 {
-		t.Fatal("first render")
-	}
-	key = "2" // the data changed
-	if got := get(t0.Add(100 * time.Millisecond)); got != "page 1" {
-		t.Errorf("within the recheck interval: %q", got)
-	}
-	if got := get(t0.Add(600 * time.Millisecond)); got != "page 2" || renders != 2 {
-		t.Errorf("after it: %q, %d renders", got, renders)
-	}
-	if got := get(t0.Add(1200 * time.Millisecond)); got != "page 2" || renders != 2 {
-		t.Errorf("unchanged data rendered again: %q, %d renders", got, renders)
-	}
-}
-
 // TestTrustOtherDocuments: a document that is not a SOC report is listed
 // apart; a public one downloads without a grant, a restricted one goes
 // through the request and the NDA for any kind of requester, watermarked.
