@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -40,9 +39,9 @@ func AddUser(ctx context.Context, s UserStore, ch attest.Change, actor *attest.U
 	if actor != nil && actor.Role != attest.RoleAdmin {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator adds accounts"}
 	}
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
-		return nil, field("email", "\""+in.Email+"\" is not an e-mail address")
+	in.Email = NormalEmail(in.Email)
+	if err := CheckEmail(in.Email); err != nil {
+		return nil, field("email", attest.ErrorMessage(err))
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
