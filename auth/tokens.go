@@ -46,7 +46,7 @@ func CreateToken(ctx context.Context, s TokenStore, ch attest.Change, actor *att
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		return nil, field("name", "say what the token is for, e.g. ci (at most 100 characters)")
 	}
-	ownerEmail = strings.ToLower(strings.TrimSpace(ownerEmail))
+	ownerEmail = NormalEmail(ownerEmail)
 	if ownerEmail == "" {
 		if actor == nil {
 			return nil, field("user", "say which service account holds the token (its e-mail address)")

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -40,9 +39,9 @@ func AddUser(ctx context.Context, s UserStore, ch attest.Change, actor *attest.U
 	if actor != nil && actor.Role != attest.RoleAdmin {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator adds accounts"}
 	}
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
-		return nil, field("email", "\""+in.Email+"\" is not an e-mail address")
+	in.Email = NormalEmail(in.Email)
+	if err := CheckEmail(in.Email); err != nil {
+		return nil, field("email", attest.ErrorMessage(err))
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
@@ -156,14 +155,42 @@ func Accounts(ctx context.Context, s Lister, actor *attest.User) ([]attest.User,
 	return s.Users(ctx)
 }
 
-// Tokens lists API tokens, never their secrets: an admin (or the local
-// operator) every token, anyone else the tokens their own account holds.
-func Tokens(ctx context.Context, s Lister, actor *attest.User) ([]attest.Token, error) {
+// HeldToken is a token with the e-mail address of the account that holds
+// it.
+type HeldToken struct {
+	attest.Token
+	Email string `json:"email"`
+}
+
+// Held is the created token with its holder's address.
+func (t *NewToken) Held() HeldToken { return HeldToken{*t.Token, t.Owner.Email} }
+
+// Tokens lists API tokens, never their secrets, each with its holder's
+// address: an admin (or the local operator) every token, anyone else the
+// tokens their own account holds.
+func Tokens(ctx context.Context, s Lister, actor *attest.User) ([]HeldToken, error) {
 	var of int64
+	emails := map[int64]string{}
 	if actor != nil && actor.Role != attest.RoleAdmin {
-		of = actor.ID
+		of, emails[actor.ID] = actor.ID, actor.Email
+	} else {
+		us, err := s.Users(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			emails[u.ID] = u.Email
+		}
 	}
-	return s.Tokens(ctx, of)
+	ts, err := s.Tokens(ctx, of)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]HeldToken, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, HeldToken{t, emails[t.UserID]})
+	}
+	return out, nil
 }
 
 // AccountIDs are the accounts the e-mail addresses name, in order (spaces

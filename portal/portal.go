@@ -41,8 +41,13 @@ const LinkTTL = 15 * time.Minute
 // returns the mail that carries it. An address that is not a person
 // employed on the roster is ENOTFOUND: the adapter answers it exactly as
 // it answers a good one, so the form tells nobody who is on the roster.
-// base is the server's public address.
+// An address that is not one (auth.CheckEmail) is EINVALID, named
+// "email". base is the server's public address.
 func RequestLink(ctx context.Context, s Store, email, base string, now time.Time) (*mail.Message, error) {
+	email = auth.NormalEmail(email)
+	if err := auth.CheckEmail(email); err != nil {
+		return nil, attest.Errorf(attest.EINVALID, "email: %s", attest.ErrorMessage(err))
+	}
 	p, err := s.PersonByEmail(ctx, email)
 	if err != nil {
 		return nil, err

@@ -47,7 +47,15 @@ func TestLinks(t *testing.T) {
 	people := acktest.People(t, s, change(1), 2, "2026-01-05")
 	_, err := portal.RequestLink(ctx, s, "stranger@example.com", "https://a.example", at(2, 0))
 	mustCode(t, err, attest.ENOTFOUND)
-	m, err := portal.RequestLink(ctx, s, "PERSON0@example.com", "https://a.example", at(2, 0))
+	// What is not an address is refused before the roster is read.
+	for _, bad := range []string{"", "person0", "Person 0 <person0@example.com>", "person0@example.com@x", strings.Repeat("a", 250) + "@example.com"} {
+		_, err := portal.RequestLink(ctx, s, bad, "https://a.example", at(2, 0))
+		if mustCode(t, err, attest.EINVALID); !strings.HasPrefix(attest.ErrorMessage(err), "email: ") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	// The address is trimmed and read in lower case.
+	m, err := portal.RequestLink(ctx, s, " PERSON0@example.com ", "https://a.example", at(2, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

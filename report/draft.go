@@ -69,8 +69,8 @@ func Draft(ctx context.Context, s DraftStore, bs blob.Store, ch attest.Change, a
 	if !attest.Manages(actor) {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator or a compliance manager drafts the report"}
 	}
-	// Render checks the rendering too; checking it first refuses a bad
-	// request before the input is read.
+	// Render checks the rendering too, and LoadInput the kind; checking
+	// them first refuses a bad request before the input is read.
 	if err := req.check(); err != nil {
 		return nil, err
 	}

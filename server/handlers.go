@@ -159,17 +159,14 @@ func (h handlers) reportBuild(ctx context.Context, j *attest.Job) (json.RawMessa
 	if err := readPayload(j.Kind, j.Payload, &p); err != nil {
 		return nil, err
 	}
-	kind, _ := attest.ParseKind(p.Kind)
-	typ, _ := attest.ParseReportType(p.Type)
 	if p.Out == "" {
 		p.Out = "reports"
 	}
-	formats, err := report.FormatsOr(strings.Split(p.Format, ","))
+	req, err := report.Asked{Kind: p.Kind, Type: p.Type, Formats: strings.Split(p.Format, ",")}.Request()
 	if err != nil {
 		return nil, err
 	}
-	e, kind, typ, err := report.Pick(ctx, h.cfg.Store, h.cfg.Engagement, kind, typ)
-	if err != nil {
+	if req.Engagement, req.Kind, req.Type, err = report.Pick(ctx, h.cfg.Store, h.cfg.Engagement, req.Kind, req.Type); err != nil {
 		return nil, err
 	}
 	ch := h.change(j)
@@ -188,8 +185,9 @@ func (h handlers) reportBuild(ctx context.Context, j *attest.Job) (json.RawMessa
 		}
 		return out, h.checkpoint(ctx)
 	}
-	r := report.Rendering{Formats: formats, Print: report.PDFPrinter(h.cfg.Getenv, nil), Record: keep, Folder: p.Out}
-	dr, err := report.Draft(ctx, h.cfg.Store, h.cfg.Blobs, ch, nil, report.DraftRequest{Engagement: e, Kind: kind, Type: typ, ByProcess: p.ByProcess, Now: ch.At, Rendering: r})
+	req.ByProcess, req.Now = p.ByProcess, ch.At
+	req.Print, req.Record, req.Folder = report.PDFPrinter(h.cfg.Getenv, nil), keep, p.Out
+	dr, err := report.Draft(ctx, h.cfg.Store, h.cfg.Blobs, ch, nil, req)
 	if err != nil {
 		return nil, err
 	}

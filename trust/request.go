@@ -2,7 +2,6 @@ package trust
 
 import (
 	"context"
-	netmail "net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,7 +20,7 @@ type AccessForm struct {
 // Clean is the form as it is read: fields trimmed, the address in lower
 // case.
 func (f AccessForm) Clean() AccessForm {
-	return AccessForm{Name: strings.TrimSpace(f.Name), Email: strings.ToLower(strings.TrimSpace(f.Email)),
+	return AccessForm{Name: strings.TrimSpace(f.Name), Email: auth.NormalEmail(f.Email),
 		Company: strings.TrimSpace(f.Company), Requester: f.Requester, Reason: strings.TrimSpace(f.Reason)}
 }
 
@@ -45,7 +44,7 @@ func (f AccessForm) problem(d *Shared) string {
 	case len(f.Reason) > 2000:
 		return "Reason: at most 2,000 characters."
 	}
-	if _, err := netmail.ParseAddress(f.Email); err != nil {
+	if err := auth.CheckEmail(f.Email); err != nil {
 		return badEmail
 	}
 	return ""

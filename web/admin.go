@@ -98,39 +98,27 @@ func adminAct[T any](s *Server, w http.ResponseWriter, r *http.Request, name, ne
 	return nil
 }
 
-// tokenView is a token with its user's e-mail address.
-type tokenView struct {
-	attest.Token
-	Email string `json:"email"`
-}
-
-func (s *Server) tokenViews(r *http.Request, u *attest.User) ([]tokenView, []attest.User, error) {
+// tokenViews are the tokens with their holders' addresses, and the
+// accounts a token can be made for.
+func (s *Server) tokenViews(r *http.Request, u *attest.User) ([]auth.HeldToken, []attest.User, error) {
 	us, err := auth.Accounts(r.Context(), s.cfg.Store, u)
 	if err != nil {
 		return nil, nil, err
-	}
-	emails := map[int64]string{}
-	for _, x := range us {
-		emails[x.ID] = x.Email
 	}
 	ts, err := auth.Tokens(r.Context(), s.cfg.Store, u)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := []tokenView{}
-	for _, t := range ts {
-		out = append(out, tokenView{t, emails[t.UserID]})
-	}
-	return out, us, nil
+	return ts, us, nil
 }
 
 // tokensData is the tokens page: every token, the accounts a token can
 // be made for, and the token just created with its secret, shown once.
 type tokensData struct {
 	Layout
-	Tokens  []tokenView
+	Tokens  []auth.HeldToken
 	Users   []attest.User
-	Created *tokenView
+	Created *auth.HeldToken
 	Secret  string
 }
 
@@ -166,12 +154,13 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u *attest.U
 	s.checkpointAfterWrite(r.Context())
 	if underAPI(r) {
 		writeJSON(w, http.StatusCreated, struct {
-			Token  tokenView `json:"token"`
-			Secret string    `json:"secret"`
-		}{tokenView{*nt.Token, nt.Owner.Email}, nt.Secret})
+			Token  auth.HeldToken `json:"token"`
+			Secret string         `json:"secret"`
+		}{nt.Held(), nt.Secret})
 		return nil
 	}
-	return s.renderTokens(w, r, u, http.StatusCreated, &tokensData{Secret: nt.Secret, Created: &tokenView{*nt.Token, nt.Owner.Email}})
+	held := nt.Held()
+	return s.renderTokens(w, r, u, http.StatusCreated, &tokensData{Secret: nt.Secret, Created: &held})
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u *attest.User) error {

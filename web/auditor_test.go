@@ -454,8 +454,8 @@ func TestUsersAndTokensAdmin(t *testing.T) {
 	// Tokens: the secret once, then it works until revoked.
 	code, body = f.callAs(t, "POST", "/api/v1/tokens", attest.RoleAdmin, map[string]any{"user": "ci@example.com", "name": "ci"})
 	var tok struct {
-		Token  tokenView `json:"token"`
-		Secret string    `json:"secret"`
+		Token  auth.HeldToken `json:"token"`
+		Secret string         `json:"secret"`
 	}
 	json.Unmarshal([]byte(body), &tok)
 	if code != 201 || !strings.HasPrefix(tok.Secret, "att_") || tok.Token.Email != "ci@example.com" {
@@ -465,7 +465,7 @@ func TestUsersAndTokensAdmin(t *testing.T) {
 	if got := f.do(t, "GET", "/api/v1/me", "", bearer).StatusCode; got != 200 {
 		t.Errorf("new token: %d", got)
 	}
-	if _, list := f.callAs(t, "GET", "/api/v1/tokens", attest.RoleAdmin, nil); strings.Contains(list, tok.Secret) || !strings.Contains(list, `"name": "ci"`) {
+	if _, list := f.callAs(t, "GET", "/api/v1/tokens", attest.RoleAdmin, nil); strings.Contains(list, tok.Secret) || !strings.Contains(list, `"name": "ci"`) || !strings.Contains(list, `"email": "ci@example.com"`) {
 		t.Errorf("token list: %s", list)
 	}
 	if code, _ := f.callAs(t, "POST", fmt.Sprintf("/admin/tokens/%d/revoke", tok.Token.ID), attest.RoleAdmin, nil); code != 303 {

@@ -65,20 +65,12 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 	if err != nil {
 		return nil, err
 	}
-	var kind attest.Kind
-	if req.Kind != "" {
-		if kind, err = attest.ParseKind(req.Kind); err != nil {
-			return nil, invalid("kind: " + attest.ErrorMessage(err))
-		}
-	}
-	formats, err := report.FormatsOr(req.Formats)
+	dr, err := report.Asked{Kind: req.Kind, Formats: req.Formats}.Request()
 	if err != nil {
-		return nil, invalid("formats: " + attest.ErrorMessage(err))
+		return nil, err
 	}
-	if _, _, err := report.Choose(e, kind, ""); err != nil {
-		return nil, invalid("kind: " + attest.ErrorMessage(err))
-	}
-	d, err := report.Draft(ctx, s.cfg.Store, s.cfg.Blobs, s.actorChange(u), u, report.DraftRequest{Engagement: e, Kind: kind, Now: s.cfg.Now(), Rendering: report.Rendering{Formats: formats}})
+	dr.Engagement, dr.Now = e, s.cfg.Now()
+	d, err := report.Draft(ctx, s.cfg.Store, s.cfg.Blobs, s.actorChange(u), u, dr)
 	if err != nil {
 		return nil, err
 	}

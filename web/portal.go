@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"path"
 	"strconv"
-	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/policy"
 	"github.com/attest-dev/attest/portal"
 	"github.com/attest-dev/attest/training"
@@ -115,8 +115,10 @@ func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.Us
 	if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
 		return err
 	}
-	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
-	if email == "" || len(email) > 254 || !strings.Contains(email, "@") {
+	// portal.RequestLink refuses such an address too; checking it first
+	// keeps it out of the per-address limit.
+	email := auth.NormalEmail(r.PostFormValue("email"))
+	if auth.CheckEmail(email) != nil {
 		return writePage(w, http.StatusBadRequest, "portal-signin", &portalSignInData{portalFrame: signInFrame("Employee portal"), Error: "Enter your work e-mail address.", Email: email})
 	}
 	if s.portalEmails.Allow(email) {
@@ -124,7 +126,7 @@ func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.Us
 		switch {
 		case err == nil:
 			s.mail(m)
-		case attest.ErrorCode(err) != attest.ENOTFOUND:
+		case attest.ErrorCode(err) != attest.ENOTFOUND: // one not on the roster is told the same
 			return err
 		}
 	}

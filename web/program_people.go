@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,15 +73,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *attest.Us
 		return err
 	}
 	p := &personPage{Layout: Layout{Title: cmp.Or(pr.Person.Name, pr.Person.Email), MainClass: "people", OrgWide: true}, P: pr, Manages: attest.Manages(u), Today: today}
-	for _, it := range pr.Items {
-		if it.Done() {
-			continue
-		}
-		p.Open = append(p.Open, it)
-		if people.MayMarkDone(u, &it.ChecklistItem) {
-			p.Mine = append(p.Mine, it)
-		}
-	}
+	p.Open, p.Mine = pr.ToDo(u)
 	return s.show(w, r, u, pr, "person", p)
 }
 
@@ -276,37 +267,38 @@ type checklistsPage struct {
 	Manages bool
 }
 
-// itemGroup is the items of one person or one control.
+// itemGroup is a page's part of the items of one person or one control.
 type itemGroup struct {
-	Key, Label string
-	PersonID   int64
-	Items      []people.ItemStatus
+	people.Group
 	// Total is how many items the whole group has, on every page.
 	Total int
 }
 
+// checklistsPage answers the items ungrouped and, added later, grouped
+// as the page shows them (by=person or control), every item.
 func (s *Server) checklistsPage(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	by := r.URL.Query().Get("by")
-	if by == "" {
-		by = "person"
-	}
-	if by != "person" && by != "control" {
-		return fieldError("by", "%q: person or control", by)
+	by := cmp.Or(r.URL.Query().Get("by"), people.ByPerson)
+	if err := people.CheckGrouping(by); err != nil {
+		return err
 	}
 	q := people.ChecklistQuery{Overdue: true, Late: true, Person: r.URL.Query().Get("person")}
 	its, err := people.Checklist(r.Context(), s.cfg.Store, s.completions(), u, q, s.cfg.Now())
 	if err != nil {
 		return err
 	}
+	groups, err := people.GroupItems(its, by)
+	if err != nil {
+		return err
+	}
 	p := &checklistsPage{Layout: Layout{Title: "Checklist items late", MainClass: "people", OrgWide: true}, By: by, Count: len(its), Manages: attest.Manages(u)}
-	p.Groups, p.Pager = pagedGroups(groupItems(its, by), r.URL.Query())
-	return s.show(w, r, u, map[string]any{"items": its}, "checklists", p)
+	p.Groups, p.Pager = pagedGroups(groups, r.URL.Query())
+	return s.show(w, r, u, map[string]any{"items": its, "groups": groups}, "checklists", p)
 }
 
 // pagedGroups is the page of the groups' rows the query asks for, as
 // groups again: the rows are the groups' items one after another, so a
 // long group goes on over the next page.
-func pagedGroups(groups []itemGroup, q url.Values) ([]itemGroup, pager) {
+func pagedGroups(groups []people.Group, q url.Values) ([]itemGroup, pager) {
 	type row struct {
 		group int
 		item  people.ItemStatus
@@ -322,40 +314,9 @@ func pagedGroups(groups []itemGroup, q url.Values) ([]itemGroup, pager) {
 	for i, x := range window {
 		if i == 0 || window[i-1].group != x.group {
 			g := groups[x.group]
-			out = append(out, itemGroup{Key: g.Key, Label: g.Label, PersonID: g.PersonID, Total: len(g.Items)})
+			out = append(out, itemGroup{Group: people.Group{Key: g.Key, Label: g.Label, PersonID: g.PersonID}, Total: len(g.Items)})
 		}
 		out[len(out)-1].Items = append(out[len(out)-1].Items, x.item)
 	}
 	return out, p
-}
-
-// groupItems groups items by person or by each control they serve, in
-// the order first met (overdue before done late within a group).
-func groupItems(its []people.ItemStatus, by string) []itemGroup {
-	var out []itemGroup
-	at := map[string]int{}
-	add := func(key, label string, person int64, it people.ItemStatus) {
-		i, ok := at[key]
-		if !ok {
-			i = len(out)
-			at[key] = i
-			out = append(out, itemGroup{Key: key, Label: label, PersonID: person})
-		}
-		out[i].Items = append(out[i].Items, it)
-	}
-	for _, it := range its {
-		if by == "control" {
-			for _, c := range it.Controls {
-				add(c, c, 0, it)
-			}
-			continue
-		}
-		add(strconv.FormatInt(it.PersonID, 10), it.Person, it.PersonID, it)
-	}
-	for i := range out {
-		slices.SortStableFunc(out[i].Items, func(a, b people.ItemStatus) int {
-			return strings.Compare(b.Status, a.Status) // overdue before done-late
-		})
-	}
-	return out
 }

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,6 +226,14 @@ func TestProgramPeople(t *testing.T) {
 	// The items late across the roster, by person and by control.
 	mustContain(t, "by person", f.page(t, attest.RoleAdmin, "/program/checklists"), "cy@example.org", "Identity provider account disabled")
 	mustContain(t, "by control", f.page(t, attest.RoleAdmin, "/program/checklists?by=control"), "AC-04", "HR-02")
+	resp, body = f.get(t, attest.RoleAdmin, "/api/v1/checklists?by=control")
+	var grouped struct {
+		Items  []people.ItemStatus `json:"items"`
+		Groups []people.Group      `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(body), &grouped); resp.StatusCode != 200 || err != nil || len(grouped.Items) == 0 || len(grouped.Groups) == 0 || !slices.ContainsFunc(grouped.Groups, func(g people.Group) bool { return g.Key == "AC-04" }) {
+		t.Errorf("the JSON twin grouped by control: %d %v: %s", resp.StatusCode, err, body)
+	}
 	resp, body = f.get(t, attest.RoleAdmin, "/api/v1/checklists?by=team")
 	wantStatus(t, "a bad grouping", resp.StatusCode, body, 400, "by: ")
 }

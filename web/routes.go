@@ -211,7 +211,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *attest.User) e
 	if err := parseForm(w, r, 64<<10, "the sign-in form could not be read"); err != nil {
 		return err
 	}
-	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	email := auth.NormalEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	// Guessing is slowed, per account and per address (auth.Throttle);
 	// the right password always signs in.

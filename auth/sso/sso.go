@@ -16,7 +16,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -192,7 +191,7 @@ func verifiedEmail(claims []byte) (string, error) {
 	if raw, ok := c["email_verified"]; ok {
 		json.Unmarshal(raw, &verified)
 	}
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = auth.NormalEmail(email)
 	if email == "" {
 		return "", errors.New("the ID token has no e-mail")
 	}

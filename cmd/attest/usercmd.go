@@ -178,15 +178,15 @@ nobody creates one for another person's account.`,
 		Use:   "list",
 		Short: "List API tokens (never their secrets)",
 		Args:  cobra.NoArgs,
-		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]attest.Token, error) {
+		RunE: reads(m, func(ctx context.Context, d *data, _ []string) ([]auth.HeldToken, error) {
 			return auth.Tokens(ctx, d.db, nil)
-		}, func(ts []attest.Token) error {
+		}, func(ts []auth.HeldToken) error {
 			for _, t := range ts {
 				state := "active"
 				if t.RevokedAt != "" {
 					state = "revoked " + t.RevokedAt
 				}
-				m.printf("%3d  user %-3d %-20s %s\n", t.ID, t.UserID, t.Name, state)
+				m.printf("%3d  user %-3d %-24s %-20s %s\n", t.ID, t.UserID, t.Email, t.Name, state)
 			}
 			return nil
 		}),

@@ -51,8 +51,11 @@ func TestUsersAndTokens(t *testing.T) {
 	if sec := tok["secret"].(string); !strings.HasPrefix(sec, "att_") || len(sec) < 40 {
 		t.Errorf("token %v", tok)
 	}
-	if list := mustRun(t, dir, "token", "list"); strings.Contains(list, tok["secret"].(string)) || !strings.Contains(list, "active") {
+	if list := mustRun(t, dir, "token", "list"); strings.Contains(list, tok["secret"].(string)) || !strings.Contains(list, "active") || !strings.Contains(list, "ci@example.com") {
 		t.Errorf("token list %s", list)
+	}
+	if l := decode[[]map[string]any](t, mustRun(t, dir, "token", "list", "--json")); len(l) != 1 || l[0]["email"] != "ci@example.com" || l[0]["name"] != "ci" || l[0]["user"] == nil {
+		t.Errorf("token list --json %v", l)
 	}
 	mustRun(t, dir, "token", "revoke", "1")
 	mustRun(t, dir, "user", "disable", "ana@example.com")
