@@ -77,6 +77,17 @@ func FindControls(ctx context.Context, s interface {
 	return found, len(ctls), nil
 }
 
+// ReadControl is control id (in any case) of engagement e, when the
+// reader's scope (sc, auth.Scope) reads e.
+func ReadControl(ctx context.Context, s interface {
+	Control(ctx context.Context, engagementID, controlID string) (*attest.Control, error)
+}, sc interface{ Engagement(id string) error }, e, id string) (*attest.Control, error) {
+	if err := sc.Engagement(e); err != nil {
+		return nil, err
+	}
+	return s.Control(ctx, e, strings.ToUpper(id))
+}
+
 // ownerFilter is which controls an owner filter keeps (ControlFilter).
 func ownerFilter(ctx context.Context, s userLister, owner string) (func(attest.Control) bool, error) {
 	switch owner {

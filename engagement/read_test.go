@@ -3,6 +3,7 @@ package engagement_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +81,23 @@ func TestSummarize(t *testing.T) {
 	}
 	if sum.Controls != 3 || sum.ByStatus[attest.Implemented] != 1 || sum.ByStatus[ctls[0].Status] != 2 || len(sum.Exclusions) != 0 {
 		t.Errorf("summary %+v", sum)
+	}
+}
+
+// ReadControl reads a control in any case for a scope that reads its
+// engagement, and refuses one that does not.
+func TestReadControl(t *testing.T) {
+	ctx := context.Background()
+	s := sqlitetest.Create(t)
+	ctls := storetest.Controls(1)
+	if err := s.CreateEngagement(ctx, attest.Change{Actor: "test"}, storetest.Engagement("e1"), ctls); err != nil {
+		t.Fatal(err)
+	}
+	c, err := engagement.ReadControl(ctx, s, auth.Everything, "e1", strings.ToLower(ctls[0].ID))
+	if err != nil || c.ID != ctls[0].ID {
+		t.Errorf("the staff read %v (%v), want %s", c, err, ctls[0].ID)
+	}
+	if _, err := engagement.ReadControl(ctx, s, auth.Nothing, "e1", ctls[0].ID); err == nil {
+		t.Error("the empty scope read a control")
 	}
 }

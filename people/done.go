@@ -2,6 +2,7 @@ package people
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -115,7 +116,7 @@ func Done(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.C
 		out.Evidence = ev.Evidence[0].ID
 		out.Warnings = ev.Warnings
 	}
-	done, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: it.ID, On: on, By: by.ID, ByName: cmpOr(by.Name, by.Email), Evidence: out.Evidence, Note: strings.TrimSpace(req.Note)})
+	done, err := s.CompleteChecklistItem(ctx, ch, attest.ChecklistDone{Item: it.ID, On: on, By: by.ID, ByName: cmp.Or(by.Name, by.Email), Evidence: out.Evidence, Note: strings.TrimSpace(req.Note)})
 	if err != nil {
 		return nil, err
 	}
@@ -124,13 +125,6 @@ func Done(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.C
 	}
 	out.Checklist, err = completed(ctx, s, bs, c, ch, done.PersonID, done.Checklist)
 	return out, err
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // doer is the account that did an item: the actor, or for management
@@ -259,7 +253,7 @@ func completed(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch att
 	// checklist may close outside every period and is still the record.
 	ev, err := evidence.Add(ctx, s, bs, ch, nil, evidence.AddRequest{Controls: controls, Items: []evidence.Item{{Pending: pend, Name: name, MediaType: "text/csv"}},
 		Covers: last, PerformedOn: last, Source: source,
-		Note: fmt.Sprintf("%s checklist of %s (%s), %d items, completed %s", checklist, cmpOr(p.Name, p.Email), p.Email, len(items), last), Force: true})
+		Note: fmt.Sprintf("%s checklist of %s (%s), %d items, completed %s", checklist, cmp.Or(p.Name, p.Email), p.Email, len(items), last), Force: true})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package people_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"strings"
 	"testing"
@@ -93,7 +94,7 @@ func TestChecklistFlow(t *testing.T) {
 		if x.Owner != "it" {
 			by = "" // the operator names someone
 		}
-		res, err = people.Done(ctx, s, bs, nil, change("2026-03-10"), nil, people.DoneRequest{Item: x.ID, By: cmpOr(by, "it@example.com"), On: "2026-03-09"})
+		res, err = people.Done(ctx, s, bs, nil, change("2026-03-10"), nil, people.DoneRequest{Item: x.ID, By: cmp.Or(by, "it@example.com"), On: "2026-03-09"})
 		if err != nil {
 			t.Fatalf("%s: %v", x.Key, err)
 		}
@@ -215,13 +216,6 @@ func (s scope) Engagement(id string) error {
 		return nil
 	}
 	return &attest.Error{Code: attest.EFORBIDDEN, Message: "not yours"}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // An item opened before its owner had an account is given to one; its new

@@ -74,7 +74,7 @@ func (s *Server) loadControl(ctx context.Context, engID, id string) (*attest.Eng
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := s.cfg.Store.Control(ctx, e.ID, strings.ToUpper(id))
+	c, err := engagement.ReadControl(ctx, s.cfg.Store, scope(ctx), e.ID, id)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auditsig"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/fieldwork/remote"
 	"github.com/attest-dev/attest/workpapers"
@@ -145,7 +146,7 @@ func (m *Main) keyFingerprint() *cobra.Command {
 		Short: "Show the auditors' enrolled keys and their fingerprints",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) ([]attest.AuditorKey, error) {
-			keys, err := d.db.AuditorKeys(ctx, e.ID)
+			keys, _, err := fieldwork.Keys(ctx, d.db, nil, auth.Everything, e.ID)
 			if err != nil {
 				return nil, err
 			}

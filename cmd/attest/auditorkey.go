@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/fieldwork"
@@ -48,17 +47,6 @@ func (m *Main) auditorAct(ctx context.Context, d *data, e *attest.Engagement) (f
 		return env, nil, nil, attest.Change{}, err
 	}
 	return env, u, sg, attest.ChangeBy(u, m.Now()), nil
-}
-
-// splitList splits a comma-separated list, dropping blanks.
-func splitList(s string) []string {
-	var out []string
-	for _, x := range strings.Split(s, ",") {
-		if x = strings.TrimSpace(x); x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // auditorCall is what a signed auditor act runs with: the fieldwork

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth"
@@ -64,7 +63,7 @@ func (m *Main) controlsShow() *cobra.Command {
 		Short: "Show one control of the engagement",
 		Args:  cobra.ExactArgs(1),
 		RunE: readsIn(m, func(ctx context.Context, d *data, e *attest.Engagement, args []string) (*attest.Control, error) {
-			return d.db.Control(ctx, e.ID, strings.ToUpper(args[0]))
+			return engagement.ReadControl(ctx, d.db, auth.Everything, e.ID, args[0])
 		}, m.printControl),
 	}
 }

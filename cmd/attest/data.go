@@ -9,6 +9,7 @@ import (
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/datadir"
 	"github.com/attest-dev/attest/ledger"
+	"github.com/attest-dev/attest/witness"
 )
 
 // data is an open installation (package datadir) as the commands hold
@@ -20,7 +21,7 @@ type data struct {
 	db        attest.Store
 	blobs     blob.Store
 	m         *Main
-	witnesses witnessSet
+	witnesses witness.Pool
 }
 
 func (d *data) Close() error { return d.db.Close() }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -16,10 +14,6 @@ import (
 	"github.com/attest-dev/attest/server"
 	"github.com/spf13/cobra"
 )
-
-// demoMarker marks a data directory made by the demo, and the folder of
-// its auditor's key beside it.
-const demoMarker = "DEMO"
 
 func (m *Main) demoCommand() *cobra.Command {
 	var pdf, serve bool
@@ -71,14 +65,19 @@ does, on --addr) until stopped.`,
 
 func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	dir := m.cfg.dataDir
-	if err := m.freshDemoDirs(dir); err != nil {
-		return err
+	var progress io.Writer
+	if m.Interactive && !m.cfg.json {
+		progress = m.Stderr
+	}
+	if err := demo.Fresh(dir, progress); err != nil {
+		err = hinted(err, attest.ECONFLICT, "already exists and is not empty", "the demo needs a fresh directory: pass --data DIR with a new path")
+		return hinted(err, attest.ECONFLICT, "was not made by the demo", "the demo keeps its auditor's key beside the data directory: pass --data DIR with a new path")
 	}
 	m.progress("Creating the data directory %s", dir)
 	if _, err := m.initDataDir(ctx, dir); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, demoMarker), []byte("This data directory was made by `attest demo`, which replaces it when run again.\n"), 0o600); err != nil {
+	if err := demo.Mark(dir); err != nil {
 		return err
 	}
 	d, err := m.open(ctx)
@@ -86,10 +85,6 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		return err
 	}
 	defer d.Close()
-	var progress io.Writer
-	if m.Interactive && !m.cfg.json {
-		progress = m.Stderr
-	}
 	formats := "html,md"
 	if pdf {
 		formats += ",pdf"
@@ -116,56 +111,19 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 	return nil
 }
 
-// demoJobs are the follow-ups Harbor runs in attest serve: the portal's,
-// the checklists' and the access reviews' reminders, each at most weekly.
-var demoJobs = []struct{ kind, payload string }{
-	{"portal-reminders", `{"every": "168h"}`},
-	{"checklist-reminders", `{"every": "168h", "unassigned_to": "priya.raman@harbor.example"}`},
-	{"review-reminders", `{"every": "168h", "unassigned_to": "priya.raman@harbor.example"}`},
-}
-
-// queueDemoJobs queues demoJobs once each (as attest job enqueue would),
-// so that attest demo --serve runs them at once: their mail lands in the
-// outbox admins see on /admin/trust when no mail server is set. It
+// queueDemoJobs queues the demo's jobs (demo.Jobs) once each, as attest
+// job enqueue would, so that attest demo --serve runs them at once. It
 // returns the kinds queued.
 func (m *Main) queueDemoJobs(ctx context.Context, d *data) ([]string, error) {
 	var kinds []string
-	for _, j := range demoJobs {
-		if _, _, err := server.Enqueue(ctx, d.db, attest.Job{Kind: j.kind, Payload: json.RawMessage(j.payload), Key: "demo-" + j.kind, MaxAttempts: server.DefaultMaxAttempts}, m.Now()); err != nil {
+	for _, j := range demo.Jobs() {
+		j.MaxAttempts = server.DefaultMaxAttempts
+		if _, _, err := server.Enqueue(ctx, d.db, j, m.Now()); err != nil {
 			return nil, err
 		}
-		kinds = append(kinds, j.kind)
+		kinds = append(kinds, j.Kind)
 	}
 	return kinds, nil
-}
-
-// freshDemoDirs makes sure the demo writes only where nothing but an
-// earlier demo is: the data directory, and the folder beside it that
-// stands for the auditor's machine (a fresh one is left made and marked).
-func (m *Main) freshDemoDirs(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, demoMarker)); err == nil {
-		// A directory the demo made itself holds nothing but demo data:
-		// rebuild it, so the README's command can be run again.
-		m.progress("Replacing the previous demo in %s", dir)
-		if err := os.RemoveAll(dir); err != nil {
-			return err
-		}
-	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return &attest.Error{Code: attest.ECONFLICT, Message: fmt.Sprintf("%s already exists and is not empty", dir), Hint: "the demo needs a fresh directory: pass --data DIR with a new path"}
-	}
-	keyDir := demo.AuditorDir(dir)
-	if entries, err := os.ReadDir(keyDir); err == nil && len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(keyDir, demoMarker)); err != nil {
-			return &attest.Error{Code: attest.ECONFLICT, Message: keyDir + " exists and was not made by the demo", Hint: "the demo keeps its auditor's key beside the data directory: pass --data DIR with a new path"}
-		}
-	}
-	if err := os.RemoveAll(keyDir); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(keyDir, 0o700); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(keyDir, demoMarker), []byte("The demo auditor's key folder, made by `attest demo` beside its data directory (as the auditor's own machine would keep it), replaced when the demo runs again.\n"), 0o600)
 }
 
 // demoProgram is what the demo asks of the command line: checkpoints and
@@ -204,7 +162,7 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		e, _ := s.Engagement(ctx, id)
 		m.printf("  %-20s %s, %s\n", id, label(e), e.When())
 	}
-	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, Ana Lima, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", sum.Evidence, demo.AuditorDir(dir))
+	m.printf("\n%d evidence items cover the period so far, with a few deliberate gaps and late\noccurrences for `attest period status` to catch; `attest verify` proves the record intact.\nThe service auditor, %s, signs every act with her own key (kept in %s,\nas on her own machine): she has drawn her binding sample of changes (CHG-02), tested them to an\ninterim date and rolled forward, evaluated the one exception (with management's response),\nand made her requests; her change-review result also serves the SOC 1.\n", sum.Evidence, sum.Guide.Auditor, demo.AuditorDir(dir))
 	m.printf("\nHarbor's AWS, identity provider, HR roster, GitHub, scanner and Kubernetes exports\nwere collected %d times over two months and checked each time; the latest run still\nfinds a few real problems. Drafts (%s) are in %s.\n", sum.CheckRuns, countFormats(sum.Drafts), filepath.Join(abs, "reports"))
 	m.printf("\nIts compliance program ran the year through the same workflows: %d policies adopted,\napproved by their named approvers and published (one edited mid-year, one overdue for\nreview); a roster of about 120 people imported month by month, with onboarding and\noffboarding checklists (%d items done, some late); %d acknowledgements of the policies\nasked of people, given in the employee portal (a few outstanding); %d training completions\nimported from the provider's exports (a few people overdue); an access review of the\nidentity provider, its revoke confirmed by the next collection.\n", sum.Policies, sum.ChecklistItems, sum.Acknowledgements, sum.Trainings)
 	m.printf("\nQueued for attest serve, which runs them when it starts: %s\n(mail goes to the outbox admins see on /admin/trust when no mail server is set).\n", strings.Join(queued, ", "))
@@ -217,12 +175,13 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 	if bin == "" {
 		bin = "attest"
 	}
+	g := sum.Guide
 	for _, c := range []string{
 		bin + " scope --answers " + filepath.Join(dir, "demo-answers.yaml"),
 		bin + " engagement list" + flag,
 		bin + " engagement show" + flag,
 		bin + " controls list" + flag + " --status in-progress",
-		bin + " controls list" + flag + " --owner lucia.fernandes@harbor.example",
+		bin + " controls list" + flag + " --owner " + g.Owner,
 		bin + " readiness" + flag,
 		bin + " period status" + flag,
 		bin + " period status --control AC-06" + flag,
@@ -245,7 +204,7 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		bin + " test list" + flag,
 		bin + " test show 1" + flag,
 		bin + " engagement auditor fingerprint" + flag,
-		bin + " auditor verify --auditor-key " + filepath.Join(demo.AuditorDir(dir), "ana-lima.key") + flag,
+		bin + " auditor verify --auditor-key " + g.AuditorKey + flag,
 		bin + " request list" + flag,
 		bin + " job list" + flag,
 		bin + " controls show CHG-03" + flag,
@@ -258,8 +217,8 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		bin + " report lint" + flag,
 		bin + " report issued list" + flag,
 		bin + " catalog criteria --category availability --long",
-		bin + " serve" + flag + "   (sign in as kenji.mori@harbor.example, password " + demo.Password + ";",
-		"    as maya.lindqvist@harbor.example, a viewer, the same password: the controls and evidence, not the working papers)",
+		bin + " serve" + flag + "   (sign in as " + g.Admin + ", password " + demo.Password + ";",
+		"    as " + g.Viewer + ", a viewer, the same password: the controls and evidence, not the working papers)",
 	} {
 		m.printf("  %s\n", c)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/demo"
 	"github.com/attest-dev/attest/mail"
 	"github.com/attest-dev/attest/server"
 	"github.com/google/go-cmp/cmp"
@@ -421,11 +422,11 @@ func runEnv(t *testing.T, dir string, env map[string]string, args ...string) res
 // reviews' (its one review was finished on time).
 func demoJobsMail(t *testing.T, dir string, out map[string]any) {
 	t.Helper()
-	if q, _ := out["jobs_queued"].([]any); len(q) != len(demoJobs) {
+	if q, _ := out["jobs_queued"].([]any); len(q) != len(demo.Jobs()) {
 		t.Fatalf("jobs queued: %v", out["jobs_queued"])
 	}
 	listed := decode[map[string][]attest.Job](t, mustRun(t, dir, "job", "list", "--json"))["jobs"]
-	if len(listed) != len(demoJobs) {
+	if len(listed) != len(demo.Jobs()) {
 		t.Fatalf("job list: %+v", listed)
 	}
 	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -245,15 +246,8 @@ func (m *Main) printItems(items []people.ItemStatus) error {
 		if it.DaysLate > 0 {
 			status += fmt.Sprintf(" (%dd)", it.DaysLate)
 		}
-		return []any{it.ID, it.Person, it.Checklist, it.Title, it.Due, status, dashStr(it.DoneOn), dashStr(cmpOrStr(it.Assignee, it.Owner)), strings.Join(it.Controls, " ")}
+		return []any{it.ID, it.Person, it.Checklist, it.Title, it.Due, status, dashStr(it.DoneOn), dashStr(cmp.Or(it.Assignee, it.Owner)), strings.Join(it.Controls, " ")}
 	})
-}
-
-func cmpOrStr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (m *Main) peopleChecklist() *cobra.Command {

@@ -138,7 +138,7 @@ func (m *Main) requestList() *cobra.Command {
 func onRequest[T any](id int64, fn func(ctx context.Context, d *data, r *attest.Request, e *attest.Engagement) (T, error)) func(context.Context, *data, []string) (T, error) {
 	return func(ctx context.Context, d *data, _ []string) (T, error) {
 		var zero T
-		r, err := d.db.Request(ctx, id)
+		r, err := fieldwork.OpenRequest(ctx, d.db, "", id)
 		if err != nil {
 			return zero, err
 		}

@@ -253,3 +253,14 @@ func parseItems(flags []string, file string) ([]attest.ItemResult, error) {
 	defer fh.Close()
 	return fieldwork.ReadItems(file, fh, l.List())
 }
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -92,76 +91,29 @@ func (m *Main) witnessOptions() witness.Options {
 	}
 }
 
-// witnessSet keeps a data directory's witnesses open (a server signs
-// checkpoints all day); the list itself is read at each use, so a witness
-// added while the server runs gets the next checkpoint.
-type witnessSet struct {
-	mu   sync.Mutex
-	open map[string]witness.Witness
-}
-
-func (s *witnessSet) get(ctx context.Context, location string, opt witness.Options) (witness.Witness, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if w, ok := s.open[location]; ok {
-		return w, nil
-	}
-	w, err := witness.Open(ctx, location, opt)
+// witnessesOf opens the data directory's witnesses, those already open
+// taken from d's pool (a server signs checkpoints all day); the list
+// itself is read at each use, so a witness added while the server runs
+// gets the next checkpoint.
+func (d *data) witnessesOf(ctx context.Context, need bool) (*witness.Set, error) {
+	list, _, err := d.m.loadWitnessList(need)
 	if err != nil {
 		return nil, err
 	}
-	if s.open == nil {
-		s.open = map[string]witness.Witness{}
-	}
-	s.open[location] = w
-	return w, nil
-}
-
-// witnessesOf opens the data directory's witnesses and returns the key
-// they were added for ("" when it has none).
-func (d *data) witnessesOf(ctx context.Context, need bool) ([]witness.Witness, string, error) {
-	list, _, err := d.m.loadWitnessList(need)
-	if err != nil {
-		return nil, "", err
-	}
-	entry := list.Ledger(d.m.dataPath())
-	if entry == nil {
-		return nil, "", nil
-	}
-	var out []witness.Witness
-	for _, loc := range entry.Witnesses {
-		w, err := d.witnesses.get(ctx, loc, d.m.witnessOptions())
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, w)
-	}
-	return out, entry.Key, nil
+	return d.witnesses.Open(ctx, list, d.m.dataPath(), d.m.witnessOptions())
 }
 
 // sendToWitnesses gives a new checkpoint to every witness at once. A
 // witness that fails is a warning: the write it follows stands.
 func (d *data) sendToWitnesses(ctx context.Context, signed []byte) {
 	ctx = context.WithoutCancel(ctx) // a closed request still leaves its witness copy
-	ws, _, err := d.witnessesOf(ctx, false)
+	set, err := d.witnessesOf(ctx, false)
 	if err != nil {
 		d.m.warn("the checkpoint was not sent to the witnesses: " + attest.ErrorMessage(err))
 		return
 	}
-	errs := make([]error, len(ws))
-	var wg sync.WaitGroup
-	for i, w := range ws {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = w.Send(ctx, signed)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			d.m.warn(fmt.Sprintf("witness %s did not take the checkpoint: %s", ws[i].Name(), attest.ErrorMessage(err)))
-		}
+	for _, f := range set.SendAll(ctx, signed) {
+		d.m.warn(fmt.Sprintf("witness %s did not take the checkpoint: %s", f.Witness, attest.ErrorMessage(f.Err)))
 	}
 }
 
@@ -314,12 +266,12 @@ func (m *Main) witnessRemove() *cobra.Command {
 // checkpoints are a witness that only verify reads). It returns the key
 // the witnesses were added for.
 func (m *Main) verifyWitnesses(ctx context.Context, d *data, files []string) ([]integrity.Witness, string, error) {
-	ws, key, err := d.witnessesOf(ctx, true)
+	set, err := d.witnessesOf(ctx, true)
 	if err != nil {
 		return nil, "", err
 	}
 	var out []integrity.Witness
-	for _, w := range ws {
+	for _, w := range set.Witnesses {
 		out = append(out, w)
 	}
 	for _, f := range files {
@@ -333,7 +285,7 @@ func (m *Main) verifyWitnesses(ctx context.Context, d *data, files []string) ([]
 			m.warn("the data directory still holds a copy of the signing key (" + datadir.PrivateKeyFile + "): with --ledger-key, remove it so that the key lives only outside")
 		}
 	}
-	return out, key, nil
+	return out, set.Key, nil
 }
 
 // reportWitnesses prints what each witness said, and warns of those that

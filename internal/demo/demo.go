@@ -112,6 +112,8 @@ type Summary struct {
 	Acknowledgements int
 	Trainings        int
 	Drafts           []string
+	// Guide is who a summary for a person names.
+	Guide Guide
 }
 
 // builder is one run of Build.
@@ -142,7 +144,7 @@ func Build(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := &Summary{Recommendation: scope.Decide(a, scope.DefaultOptions())}
+	sum := &Summary{Recommendation: scope.Decide(a, scope.DefaultOptions()), Guide: guide(b.Dir)}
 	accounts, err := b.accounts(ctx)
 	if err != nil {
 		return nil, err

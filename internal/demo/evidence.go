@@ -362,7 +362,7 @@ func (b *builder) auditor(ctx context.Context, engs []*attest.Engagement, events
 	if err != nil {
 		return err
 	}
-	keyFile := filepath.Join(AuditorDir(b.Dir), "ana-lima.key")
+	keyFile := auditorKey(b.Dir)
 	// The demo's key is derived from a fixed text, so the demo is the same
 	// on every run and every engine (its ledger is compared across them);
 	// anyone can derive it, which is right for a fictional auditor only.
