@@ -21,22 +21,8 @@ type Items struct {
 // Add adds one item's result.
 func (l *Items) Add(key, result, note string) error {
 	key = strings.TrimSpace(key)
-	if key == "" {
-		return attest.Errorf(attest.EINVALID, "an item needs a key")
-	}
-	// An item is one line of the test form's items field and of what
-	// the auditor's client sends (ItemText): a line break would start
-	// another item there, and an '=' in a key would end it early.
-	if strings.ContainsAny(key, "=\r\n") {
-		return attest.Errorf(attest.EINVALID, "item %q: a key cannot hold '=' or a line break", key)
-	}
-	for what, v := range map[string]string{"result": result, "note": note} {
-		if strings.ContainsAny(strings.TrimSpace(v), "\r\n") {
-			return attest.Errorf(attest.EINVALID, "item %s: the %s has a line break: write it on one line", key, what)
-		}
-	}
-	if strings.Contains(result, ":") {
-		return attest.Errorf(attest.EINVALID, "item %s: the result %q cannot hold ':' (it starts the note)", key, strings.TrimSpace(result))
+	if err := CheckItem(key, result, note); err != nil {
+		return err
 	}
 	if l.seen[key] {
 		return attest.Errorf(attest.EINVALID, "item %s is given twice", key)
@@ -46,6 +32,30 @@ func (l *Items) Add(key, result, note string) error {
 	}
 	l.seen[key] = true
 	l.list = append(l.list, attest.ItemResult{Key: key, Result: strings.ToLower(strings.TrimSpace(result)), Note: strings.TrimSpace(note)})
+	return nil
+}
+
+// CheckItem refuses an item that would not read back as itself: an item
+// is one line of the test form's items field and of what the auditor's
+// client sends (ItemText), where a line break would start another item
+// and an '=' in a key would end it early, and a ':' in a result would
+// start the note. A key is needed.
+func CheckItem(key, result, note string) error {
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return attest.Errorf(attest.EINVALID, "an item needs a key")
+	}
+	if strings.ContainsAny(key, "=\r\n") {
+		return attest.Errorf(attest.EINVALID, "item %q: a key cannot hold '=' or a line break", key)
+	}
+	for _, f := range [][2]string{{"result", result}, {"note", note}} {
+		if strings.ContainsAny(strings.TrimSpace(f[1]), "\r\n") {
+			return attest.Errorf(attest.EINVALID, "item %s: the %s has a line break: write it on one line", key, f[0])
+		}
+	}
+	if strings.Contains(result, ":") {
+		return attest.Errorf(attest.EINVALID, "item %s: the result %q cannot hold ':' (it starts the note)", key, strings.TrimSpace(result))
+	}
 	return nil
 }
 
@@ -75,7 +85,8 @@ func (l *Items) AddLines(text string) error {
 
 // ItemText is an item's result written KEY=RESULT[:NOTE], as AddText
 // reads it back for a key without '=' and a result without ':' (Add
-// refuses a key with '=' a result with ':' and a line break in any part).
+// refuses a key with '=', a result with ':' and a line break in any
+// part: CheckItem).
 func ItemText(r attest.ItemResult) string {
 	if r.Note == "" {
 		return r.Key + "=" + r.Result

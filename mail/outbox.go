@@ -8,8 +8,8 @@ import (
 // kept is how many messages an Outbox keeps.
 const kept = 200
 
-// Outbox keeps the latest messages for admins to see, and logs each one:
-// without a mail server, this is how links reach people (and the demo
+// Outbox keeps the latest messages for admins to see, and logs each one
+// it did not send (no mail server, or one that refused it): without one, this is how links reach people (and the demo
 // works offline). The web server's pages and the server's jobs send
 // through the same Outbox, so the admins see both.
 type Outbox struct {

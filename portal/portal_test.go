@@ -48,11 +48,26 @@ func TestLinks(t *testing.T) {
 	_, err := portal.RequestLink(ctx, s, "stranger@example.com", "https://a.example", at(2, 0))
 	mustCode(t, err, attest.ENOTFOUND)
 	// What is not an address is refused before the roster is read.
-	for _, bad := range []string{"", "person0", "Person 0 <person0@example.com>", "person0@example.com@x", strings.Repeat("a", 250) + "@example.com"} {
+	for _, bad := range []string{"", "person0", strings.Repeat("a", 250) + "@example.com"} {
 		_, err := portal.RequestLink(ctx, s, bad, "https://a.example", at(2, 0))
 		if mustCode(t, err, attest.EINVALID); !strings.HasPrefix(attest.ErrorMessage(err), "email: ") {
 			t.Errorf("%q: %v", bad, err)
 		}
+	}
+	// Anything with an '@' may be a roster address (the roster asks no
+	// more): it is looked up, and whoever is not there is not found.
+	for _, odd := range []string{"Person 0 <person0@example.com>", "person0@example.com@x", "jo..e@example.com"} {
+		_, err := portal.RequestLink(ctx, s, odd, "https://a.example", at(2, 0))
+		mustCode(t, err, attest.ENOTFOUND)
+	}
+	// And one who is there gets a link, though net/mail would refuse the
+	// address.
+	odd := attest.Person{Email: "jo..e@example.com", Name: "Jo E", Kind: attest.PersonEmployee, Status: attest.PersonActive, Start: "2026-01-05", InScope: true, Source: "test"}
+	if _, err := s.RecordPeople(ctx, change(1), attest.EntryRosterImported, attest.RosterChange{Source: "test"}, []attest.Person{odd}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := portal.RequestLink(ctx, s, "jo..e@example.com", "https://a.example", at(2, 0)); err != nil || m == nil || m.To != "jo..e@example.com" {
+		t.Errorf("an odd roster address: %+v %v", m, err)
 	}
 	// The address is trimmed and read in lower case.
 	m, err := portal.RequestLink(ctx, s, " PERSON0@example.com ", "https://a.example", at(2, 0))

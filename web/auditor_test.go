@@ -593,3 +593,29 @@ func FuzzReadInput(f *testing.F) {
 }
 
 func httptestRecorder() http.ResponseWriter { return httptest.NewRecorder() }
+
+// An item sent as a JSON object is that one item: a note with a line
+// break, which the form's lines would read as a second item, is refused.
+func TestItemObjectsAreOneItemEach(t *testing.T) {
+	read := func(body string) (formInput, error) {
+		r, _ := http.NewRequest("POST", "/api/v1/x", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		return readFormInput(httptestRecorder(), r)
+	}
+	in, err := read(`{"items":[{"key":"A","result":"no-exception","note":"seen: fine"},{"key":"B","result":"deviation"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items, err := parseResults(in); err != nil || len(items) != 2 || items[0].Note != "seen: fine" || items[1].Key != "B" {
+		t.Errorf("two objects: %+v %v", items, err)
+	}
+	for body, want := range map[string]string{
+		`{"items":[{"key":"A","result":"no-exception","note":"x\nB=no-exception"}]}`: "item A: the note has a line break",
+		`{"items":[{"key":"A=1","result":"no-exception"}]}`:                          "a key cannot hold '='",
+		`{"items":[{"key":"A","result":"deviation:late"}]}`:                          "cannot hold ':'",
+	} {
+		if _, err := read(body); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), want) {
+			t.Errorf("%s: %v, want %q", body, err, want)
+		}
+	}
+}

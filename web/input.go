@@ -75,8 +75,10 @@ func readFormInput(w http.ResponseWriter, r *http.Request) (formInput, error) {
 						parts[i] = s
 					}
 				}
-				if strings.ContainsAny(parts[0], "=\n") || strings.ContainsAny(parts[1], ":\n") {
-					return "", fieldError("items", "a key may not hold '=', nor a result ':'")
+				// Written as one line: what would not read back as
+				// this item is refused here, before it is.
+				if err := fieldwork.CheckItem(parts[0], parts[1], parts[2]); err != nil {
+					return "", fieldError("items", "%s", attest.ErrorMessage(err))
 				}
 				return fieldwork.ItemText(attest.ItemResult{Key: parts[0], Result: parts[1], Note: parts[2]}), nil
 			}

@@ -118,7 +118,7 @@ func (s *Server) portalLink(w http.ResponseWriter, r *http.Request, _ *attest.Us
 	// portal.RequestLink refuses such an address too; checking it first
 	// keeps it out of the per-address limit.
 	email := auth.NormalEmail(r.PostFormValue("email"))
-	if auth.CheckEmail(email) != nil {
+	if portal.CheckAddress(email) != nil {
 		return writePage(w, http.StatusBadRequest, "portal-signin", &portalSignInData{portalFrame: signInFrame("Employee portal"), Error: "Enter your work e-mail address.", Email: email})
 	}
 	if s.portalEmails.Allow(email) {

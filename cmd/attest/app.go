@@ -53,7 +53,7 @@ type config struct {
 	db         string
 	blobs      string
 	witnesses  string // the witness list; see witnesscmd.go
-	ledgerKey  string // the signing key outside the data directory; see ledgerkey.go
+	ledgerKey  string // the signing key outside the data directory (datadir.Config.LedgerKey)
 	auditorKey string // the service auditor's private key file; see auditorkey.go
 	server     string // an attest server for the auditor's acts; see remote.go
 	token      string
