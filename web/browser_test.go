@@ -12,6 +12,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/fieldwork"
+	"github.com/attest-dev/attest/internal/testkit"
 	"github.com/attest-dev/attest/report"
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -143,7 +144,7 @@ func (b *browserT) download(name, selector string) []byte {
 // a SOC 1; a SOC 3 downloads without a grant; revoked and expired links
 // are refused.
 func TestBrowserTrustCenter(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC))
 	f := setupWith(t, func(c *Config) { c.Now = clk.Now })
 	ctx := context.Background()
 	pdf := examplePDF(t)

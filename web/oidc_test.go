@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,25 +16,8 @@ import (
 	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/auth/sso"
 	"github.com/attest-dev/attest/auth/sso/ssotest"
+	"github.com/attest-dev/attest/internal/testkit"
 )
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // browser follows the sign-in by hand, so a test can tamper with a step.
 type browser struct {
@@ -99,11 +80,11 @@ func (b *browser) signInNext(next string, tamper func(callback *url.URL)) (*http
 	return b.get(cb.String())
 }
 
-func setupSSO(t *testing.T) (*fixture, *ssotest.Provider, *syncBuffer) {
+func setupSSO(t *testing.T) (*fixture, *ssotest.Provider, *testkit.SyncBuffer) {
 	// The provider signs its tokens on the server's clock: the wall clock,
 	// as the sessions run on it too.
 	p := ssotest.New(t, time.Now)
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	f := setup(t, func(c *Config, base string) {
 		c.Log = slog.New(slog.NewTextHandler(logs, nil))
 		c.Now = time.Now

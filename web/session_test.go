@@ -8,34 +8,16 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/testkit"
 )
 
-// clock is a time the test moves by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func TestTokenUseLimit(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
 	f := setup(t, func(c *Config, _ string) { c.Now = clk.Now })
 	ctx := context.Background()
 	u, _ := f.store.UserByEmail(ctx, "viewer@example.com")

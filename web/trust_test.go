@@ -20,6 +20,7 @@ import (
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/internal/testkit"
 	"github.com/attest-dev/attest/sqlite"
 	"github.com/attest-dev/attest/storetest"
 )
@@ -107,7 +108,7 @@ func (f *fixture) requestAndConfirm(t *testing.T, doc int64, email, requester st
 }
 
 func TestTrustCenterNDAFlow(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC))
 	f := setupWith(t, func(c *Config) { c.Now = clk.Now })
 	ctx := context.Background()
 	pdf := examplePDF(t)

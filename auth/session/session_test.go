@@ -1,16 +1,15 @@
 package session_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/auth/session"
+	"github.com/attest-dev/attest/internal/testkit"
 	"github.com/attest-dev/attest/sqlite/sqlitetest"
 )
 
@@ -96,24 +95,6 @@ func TestStoreFindsByItsClock(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink safe for Sweep's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestSweep removes the sessions expired by its clock, keeps the others,
 // logs what it removed, and returns when its context ends.
 func TestSweep(t *testing.T) {
@@ -126,7 +107,7 @@ func TestSweep(t *testing.T) {
 	if err := db.SaveSession(ctx, "live", []byte("y"), now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

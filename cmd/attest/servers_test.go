@@ -16,31 +16,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/attest-dev/attest/internal/testkit"
 )
-
-// syncBuffer collects a process's output while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // serveProcess is an `attest serve` process.
 type serveProcess struct {
 	cmd  *exec.Cmd
 	url  string
-	log  *syncBuffer
+	log  *testkit.SyncBuffer
 	done chan struct{}
 }
 
@@ -58,7 +42,7 @@ func startServeEnv(t *testing.T, dir string, env []string, args ...string) *serv
 	cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = env
-	s := &serveProcess{cmd: cmd, log: &syncBuffer{}, done: make(chan struct{})}
+	s := &serveProcess{cmd: cmd, log: &testkit.SyncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -7,36 +7,21 @@ import (
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/internal/testkit"
 )
 
-// clock is a clock the test moves by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
+func newClock() *testkit.Clock {
+	return testkit.NewClock(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC))
 }
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)} }
 
 func TestAllowAndTheWindow(t *testing.T) {
 	clk := newClock()
-	l := New(3, time.Minute, clk.now)
+	l := New(3, time.Minute, clk.Now)
 	for i := range 3 {
 		if !l.Allow("a") {
 			t.Fatalf("attempt %d refused", i+1)
 		}
-		clk.add(10 * time.Second)
+		clk.Add(10 * time.Second)
 	}
 	if l.Allow("a") || l.Count("a") != 3 {
 		t.Errorf("the 4th attempt: allowed, or counted (%d)", l.Count("a"))
@@ -44,7 +29,7 @@ func TestAllowAndTheWindow(t *testing.T) {
 	if !l.Allow("b") {
 		t.Error("another key was refused")
 	}
-	clk.add(31 * time.Second) // the first attempt, at 0s, leaves the window
+	clk.Add(31 * time.Second) // the first attempt, at 0s, leaves the window
 	if l.Blocked("a") || l.Count("a") != 2 {
 		t.Errorf("after the window slid: blocked %v, %d attempts", l.Blocked("a"), l.Count("a"))
 	}
@@ -54,7 +39,7 @@ func TestAllowAndTheWindow(t *testing.T) {
 }
 
 func TestTake(t *testing.T) {
-	l := New(1, time.Minute, newClock().now)
+	l := New(1, time.Minute, newClock().Now)
 	if err := l.Take("a", "slow down"); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +50,7 @@ func TestTake(t *testing.T) {
 }
 
 func TestAddBlockedReset(t *testing.T) {
-	l := New(2, time.Minute, newClock().now)
+	l := New(2, time.Minute, newClock().Now)
 	l.Add("a")
 	if l.Blocked("a") {
 		t.Error("blocked after one of two")
@@ -83,11 +68,11 @@ func TestAddBlockedReset(t *testing.T) {
 
 func TestForgetsExpiredKeys(t *testing.T) {
 	clk := newClock()
-	l := New(1, time.Minute, clk.now)
+	l := New(1, time.Minute, clk.Now)
 	for i := range forgetPast {
 		l.Add(strconv.Itoa(i))
 	}
-	clk.add(2 * time.Minute)
+	clk.Add(2 * time.Minute)
 	l.Add("x")
 	l.Add("y") // past forgetPast: the expired keys go
 	l.mu.Lock()
@@ -101,7 +86,7 @@ func TestForgetsExpiredKeys(t *testing.T) {
 // TestConcurrent: attempts from many goroutines, for the race detector;
 // exactly max of them are allowed.
 func TestConcurrent(t *testing.T) {
-	l := New(50, time.Hour, newClock().now)
+	l := New(50, time.Hour, newClock().Now)
 	var mu sync.Mutex
 	allowed := 0
 	var wg sync.WaitGroup

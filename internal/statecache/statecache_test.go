@@ -7,27 +7,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/attest-dev/attest/internal/testkit"
 )
 
-// clock is a clock the test moves by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
+func newClock() *testkit.Clock {
+	return testkit.NewClock(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC))
 }
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)} }
 
 // source is the data's state as a lookup reads it, counting lookups.
 type source struct {
@@ -42,7 +28,7 @@ func (s *source) lookup() (int64, error) {
 
 func TestStateKeptForTheInterval(t *testing.T) {
 	clk, src := newClock(), &source{}
-	s := NewState[int64](500*time.Millisecond, clk.now)
+	s := NewState[int64](500*time.Millisecond, clk.Now)
 	get := func() int64 {
 		t.Helper()
 		k, err := s.Get(src.lookup)
@@ -55,15 +41,15 @@ func TestStateKeptForTheInterval(t *testing.T) {
 		t.Fatalf("first: %d after %d lookups", got, src.lookups.Load())
 	}
 	src.state.Store(1) // the data changes elsewhere
-	clk.add(499 * time.Millisecond)
+	clk.Add(499 * time.Millisecond)
 	if got := get(); got != 0 || src.lookups.Load() != 1 {
 		t.Errorf("within the interval: %d after %d lookups, want 0 after 1", got, src.lookups.Load())
 	}
-	clk.add(time.Millisecond)
+	clk.Add(time.Millisecond)
 	if got := get(); got != 1 || src.lookups.Load() != 2 {
 		t.Errorf("once it passed: %d after %d lookups, want 1 after 2", got, src.lookups.Load())
 	}
-	clk.add(-time.Second) // a clock that went back: the age is unknown
+	clk.Add(-time.Second) // a clock that went back: the age is unknown
 	if get(); src.lookups.Load() != 3 {
 		t.Errorf("a negative age was trusted: %d lookups", src.lookups.Load())
 	}
@@ -71,7 +57,7 @@ func TestStateKeptForTheInterval(t *testing.T) {
 
 func TestStateChanged(t *testing.T) {
 	clk, src := newClock(), &source{}
-	s := NewState[int64](time.Hour, clk.now)
+	s := NewState[int64](time.Hour, clk.Now)
 	s.Get(src.lookup)
 	src.state.Store(1)
 	s.Changed()
@@ -107,7 +93,7 @@ func TestStateWithoutInterval(t *testing.T) {
 
 func TestStateErrorNotKept(t *testing.T) {
 	clk, src := newClock(), &source{}
-	s := NewState[int64](time.Hour, clk.now)
+	s := NewState[int64](time.Hour, clk.Now)
 	boom := errors.New("database away")
 	if _, err := s.Get(func() (int64, error) { return 7, boom }); err != boom {
 		t.Fatalf("error: %v", err)
@@ -181,7 +167,7 @@ func TestMap(t *testing.T) {
 // changes, for the race detector; each value must match its state.
 func TestConcurrent(t *testing.T) {
 	clk, src := newClock(), &source{}
-	s := NewState[int64](time.Millisecond, clk.now)
+	s := NewState[int64](time.Millisecond, clk.Now)
 	var v Value[int64, string]
 	m := NewMap[int, int64, string](4)
 	var wg sync.WaitGroup
@@ -191,7 +177,7 @@ func TestConcurrent(t *testing.T) {
 				if g == 0 && i%10 == 0 {
 					src.state.Add(1)
 					s.Changed()
-					clk.add(time.Millisecond)
+					clk.Add(time.Millisecond)
 				}
 				k, err := s.Get(src.lookup)
 				if err != nil {
