@@ -207,6 +207,7 @@ func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs st
 		bin + " auditor verify --auditor-key " + g.AuditorKey + flag,
 		bin + " request list" + flag,
 		bin + " job list" + flag,
+		bin + " token list" + flag + "   (the CI's token, held by the service account " + demo.ServiceAccount + ")",
 		bin + " controls show CHG-03" + flag,
 		bin + " check run" + flag,
 		bin + " check list",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/ack"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/fieldwork"
 	"github.com/attest-dev/attest/integrity"
 	"github.com/attest-dev/attest/internal/demo"
@@ -56,6 +57,13 @@ func TestBuild(t *testing.T) {
 	}
 	if sum.Evidence < 500 || sum.CheckRuns != 3 || len(sum.Drafts) != 6 || len(p.drafts) != 6 {
 		t.Errorf("evidence %d, check runs %d, drafts %v", sum.Evidence, sum.CheckRuns, sum.Drafts)
+	}
+	// The CI's token is held by the service account, nobody's own.
+	if ts, err := auth.Tokens(ctx, db, nil); err != nil || len(ts) != 1 || ts[0].Email != demo.ServiceAccount || ts[0].Name != "ci" {
+		t.Errorf("tokens %+v %v", ts, err)
+	}
+	if u, err := db.UserByEmail(ctx, demo.ServiceAccount); err != nil || !u.Service {
+		t.Errorf("the CI's account: %+v %v", u, err)
 	}
 	draws, err := db.Draws(ctx, sum.Current, "CHG-02")
 	if err != nil || len(draws) != 2 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/trust"
 )
 
@@ -61,8 +62,21 @@ func (b *builder) accounts(ctx context.Context) (map[string]int64, error) {
 		ids[saved.Name] = saved.ID
 		b.users[saved.Name] = saved
 	}
+	// Harbor's CI records its checks with a token of its own: a service
+	// account's, never a person's (auth.CreateToken's rule).
+	admin := b.users["Kenji Mori"]
+	if _, err := auth.AddUser(ctx, b.Store, ch, admin, auth.NewUser{Email: ServiceAccount, Name: "Harbor CI", Role: attest.RoleCompliance, Service: true}); err != nil {
+		return nil, err
+	}
+	if _, err := auth.CreateToken(ctx, b.Store, ch, admin, ServiceAccount, "ci"); err != nil {
+		return nil, err
+	}
 	return ids, nil
 }
+
+// ServiceAccount is the demo's service account, which holds the token
+// Harbor's CI uses (attest token list names it as the holder).
+const ServiceAccount = "ci@harbor.example"
 
 // nda is the demo's click-through NDA, in our own words.
 const nda = `Harbor Payroll, Inc. shares its SOC reports with people who need them to assess Harbor as a service provider. By accepting this agreement, you, on behalf of your company, agree that:
