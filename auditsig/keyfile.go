@@ -38,7 +38,7 @@ func WriteKey(path, name string, priv ed25519.PrivateKey) (fingerprint, pubFile 
 	if err != nil {
 		return "", "", err
 	}
-	if err := writeNew(path, pem); err != nil {
+	if err := atomicfile.WriteNew(path, pem, 0o600); err != nil {
 		return "", "", err
 	}
 	pub := priv.Public().(ed25519.PublicKey)
@@ -46,27 +46,6 @@ func WriteKey(path, name string, priv ed25519.PrivateKey) (fingerprint, pubFile 
 		return "", "", err
 	}
 	return Fingerprint(pub), path + ".pub", nil
-}
-
-// writeNew writes a file that must not exist yet, readable by its owner
-// only, and synced; a file written in part is removed.
-func writeNew(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	f.Close()
-	return nil
 }
 
 // ReadKey reads the private key file at path (as WriteKey writes it, or

@@ -2,13 +2,13 @@ package datadir
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/blob"
 	"github.com/attest-dev/attest/integrity"
+	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/internal/sqlstore"
 	"github.com/attest-dev/attest/postgres"
 	"github.com/attest-dev/attest/sqlite"
@@ -123,24 +123,12 @@ func inner(s attest.Store) *sqlstore.Store {
 	return nil
 }
 
-// copyFile copies from into a new file to of mode, synced.
+// copyFile copies from into a new file to of mode, synced; a copy not
+// written whole is removed.
 func copyFile(from, to string, mode os.FileMode) error {
-	in, err := os.Open(from)
+	b, err := os.ReadFile(from)
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return atomicfile.WriteNew(to, b, mode)
 }

@@ -65,38 +65,15 @@ func newKeyName() string {
 	return "attest-" + hex.EncodeToString(b[:])
 }
 
-// keyWriteError is a private key file that was created but not written
-// whole (and was removed).
-type keyWriteError struct{ err error }
-
-func (e *keyWriteError) Error() string { return e.err.Error() }
-
-func (e *keyWriteError) Unwrap() error { return e.err }
-
 // writeKey writes a new private key to path, which only its owner may
-// read, synced. It makes nothing when path exists (made is false): the
-// key there stands, whoever made it. A file it could not write whole is
-// removed, and the error is a *keyWriteError.
+// read, synced (atomicfile.WriteNew). It makes nothing when path exists
+// (made is false): the key there stands, whoever made it.
 func writeKey(path, priv string) (made bool, err error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	err = atomicfile.WriteNew(path, []byte(priv+"\n"), 0o600)
 	if errors.Is(err, fs.ErrExist) {
 		return false, nil
 	}
-	if err != nil {
-		return false, err
-	}
-	_, err = f.WriteString(priv + "\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return false, &keyWriteError{err}
-	}
-	return true, nil
+	return err == nil, err
 }
 
 // createKey makes a new signing key in the file outside the directory,
@@ -109,12 +86,7 @@ func createKey(file string) error {
 	if err != nil {
 		return err
 	}
-	_, err = writeKey(file, priv)
-	var we *keyWriteError
-	switch {
-	case errors.As(err, &we):
-		return attest.Errorf(attest.EINVALID, "ledger key: write %s: %v", file, we.err)
-	case err != nil:
+	if _, err := writeKey(file, priv); err != nil {
 		return attest.Errorf(attest.EINVALID, "ledger key: %v", fileerr.Reason(err))
 	}
 	return nil

@@ -3,6 +3,7 @@
 package atomicfile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -36,6 +37,31 @@ func Write(path string, data []byte) error {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return fail(err)
+	}
+	return nil
+}
+
+// WriteNew writes data to path, which must not exist yet, with mode perm
+// and synced: a key or another file that is written once and never
+// replaced. When path exists, or cannot be made, the error is the one
+// making it gave (errors.Is(err, fs.ErrExist) when it exists); a file it
+// made but could not write whole is removed, and the error says "write
+// PATH: why".
+func WriteNew(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, fileerr.Reason(err))
 	}
 	return nil
 }

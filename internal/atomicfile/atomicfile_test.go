@@ -1,6 +1,8 @@
 package atomicfile_test
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,5 +59,32 @@ func TestFolder(t *testing.T) {
 		if c.says == "" && err != nil || c.says != "" && (attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), c.says)) {
 			t.Errorf("Folder(%s, %v) = %v, want %q", c.path, c.empty, err, c.says)
 		}
+	}
+}
+
+// TestWriteNew: a new file is written whole with its mode; one that is
+// there already stands and the error says it exists; one that cannot be
+// made leaves nothing.
+func TestWriteNew(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "k")
+	if err := atomicfile.WriteNew(p, []byte("one"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v %v", fi, err)
+	}
+	if err := atomicfile.WriteNew(p, []byte("two"), 0o600); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("over an existing file: %v", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "one" {
+		t.Errorf("the file holds %q", b)
+	}
+	missing := filepath.Join(dir, "none", "k")
+	if err := atomicfile.WriteNew(missing, []byte("x"), 0o600); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("in a missing folder: %v", err)
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("left something behind: %v", err)
 	}
 }
