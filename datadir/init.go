@@ -66,9 +66,6 @@ func initStore(ctx context.Context, cfg Config) error {
 		return err
 	}
 	s.Close()
-	if err := os.MkdirAll(filepath.Join(cfg.Dir, "keys"), 0o700); err != nil {
-		return err
-	}
 	d := &Dir{Path: cfg.Dir, LedgerKey: cfg.LedgerKey}
 	return d.ensureKey(cfg.ReadOnly)
 }

@@ -20,8 +20,8 @@ type Square struct {
 // instead of 365.
 const MaxSquares = 60
 
-// Words is each state in words, as a reader is told it.
-var Words = map[State]string{Present: "evidence present", Late: "late",
+// words is each state in words, as a reader is told it.
+var words = map[State]string{Present: "evidence present", Late: "late",
 	Deviation: "deviation (a preventive control performed after the event)", Missed: "missed",
 	NotRequired: "not required", Upcoming: "upcoming"}
 
@@ -39,7 +39,7 @@ func Days(occs []Occurrence) []Square {
 		} else if o.Start == o.End {
 			l = o.Start
 		}
-		l += ", due " + o.Due + ": " + Words[o.State]
+		l += ", due " + o.Due + ": " + words[o.State]
 		if o.Reason != "" {
 			l += " (" + o.Reason + ")"
 		}
@@ -67,17 +67,16 @@ func Weeks(occs []Occurrence) []Square {
 		var parts []string
 		for _, s := range []State{Present, Late, Deviation, Missed, NotRequired, Upcoming} {
 			if counts[s] > 0 {
-				parts = append(parts, strconv.Itoa(counts[s])+" "+Words[s])
+				parts = append(parts, strconv.Itoa(counts[s])+" "+words[s])
 			}
 		}
 		out = append(out, Square{st, "week of " + week + ": " + strings.Join(parts, ", ")})
 	}
 	for _, o := range occs {
 		d, _ := attest.ParseDate(o.Start)
-		monday := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)).Format(attest.DateLayout)
-		if monday != week {
+		if m := monday(d).Format(attest.DateLayout); m != week {
 			flush()
-			week, counts, st = monday, map[State]int{}, o.State
+			week, counts, st = m, map[State]int{}, o.State
 		}
 		counts[o.State]++
 		if attention[o.State] < attention[st] {

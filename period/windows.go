@@ -8,6 +8,9 @@ import (
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
+// monday is the Monday of t's week (weeks start on Monday).
+func monday(t time.Time) time.Time { return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)) }
+
 func monthEnd(t time.Time) time.Time { return date(t.Year(), t.Month()+1, 1).AddDate(0, 0, -1) }
 
 // Windows lays out the occurrence windows of a periodic frequency that
@@ -64,8 +67,7 @@ func Windows(f attest.Frequency, start, end time.Time, opts Options) []Window {
 			add(d, d)
 		}
 	case attest.Weekly:
-		monday := start.AddDate(0, 0, -((int(start.Weekday()) + 6) % 7))
-		for d := monday; !d.After(end); d = d.AddDate(0, 0, 7) {
+		for d := monday(start); !d.After(end); d = d.AddDate(0, 0, 7) {
 			add(d, d.AddDate(0, 0, 6))
 		}
 	case attest.SemiMonthly:

@@ -135,7 +135,7 @@ func ParseAnswers(name string, b []byte) (*Answers, error) {
 		}
 		q, ok := question(k.Value)
 		if !ok {
-			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: unknown key %q (known keys: %s)", name, k.Line, k.Value, knownKeys())
+			return nil, attest.Errorf(attest.EINVALID, "%s: line %d: unknown key %q (known keys: %s)", name, k.Line, k.Value, Keys())
 		}
 		if seen[k.Value] {
 			return nil, fail("given twice")
@@ -230,9 +230,7 @@ func (q Question) Value(line string) any {
 
 // Keys is every answer key, in the order the questions are asked, comma
 // separated.
-func Keys() string { return knownKeys() }
-
-func knownKeys() string {
+func Keys() string {
 	keys := make([]string, len(Questions))
 	for i, q := range Questions {
 		keys[i] = q.Key

@@ -137,7 +137,7 @@ const hiringHorizon = 45
 // checklistOwners are who does the checklists' items by the owner they
 // name.
 var checklistOwners = map[string]string{
-	"people-ops": "priya.raman@harbor.example",
+	"people-ops": complianceManager,
 	"it":         "kenji.mori@harbor.example",
 	"security":   "jonah.weiss@harbor.example",
 }

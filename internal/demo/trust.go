@@ -18,7 +18,7 @@ const Password = "harbor-demo-password"
 // Users are the demo's sign-in accounts, one per role.
 var Users = []attest.User{
 	{Email: "kenji.mori@harbor.example", Name: "Kenji Mori", Role: attest.RoleAdmin},
-	{Email: "priya.raman@harbor.example", Name: "Priya Raman", Role: attest.RoleCompliance},
+	{Email: complianceManager, Name: "Priya Raman", Role: attest.RoleCompliance},
 	{Email: "jonah.weiss@harbor.example", Name: "Jonah Weiss", Role: attest.RoleOwner},
 	{Email: "ana.lima@example-partners-cpas.example", Name: "Ana Lima", Role: attest.RoleAuditor},
 	{Email: "maya.lindqvist@harbor.example", Name: "Maya Lindqvist", Role: attest.RoleViewer},
