@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/mail"
 	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
+	"github.com/attest-dev/attest/auth"
 	"github.com/attest-dev/attest/collect/live"
 	"github.com/attest-dev/attest/internal/atomicfile"
 	"github.com/attest-dev/attest/jobs"
@@ -247,12 +247,12 @@ func validEvery(every string) error {
 }
 
 // payloadAddress checks a payload's field that names whom to mail: empty,
-// or one bare e-mail address.
+// or one bare e-mail address (auth.CheckEmail's rule).
 func payloadAddress(field, addr string) error {
 	if addr == "" {
 		return nil
 	}
-	if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr {
+	if auth.CheckEmail(addr) != nil {
 		return fmt.Errorf("%q: %q is not an e-mail address", field, addr)
 	}
 	return nil
