@@ -27,8 +27,11 @@ var programTypes = map[string]bool{".exe": true, ".dll": true, ".com": true, ".s
 // performed (Head) while the bytes go to bs. Its refusals do not name
 // the file: the caller does (a path, an upload's name). An error reading
 // r is returned as it is, for the caller to word (a broken upload, a
-// file that cannot be read).
+// file that cannot be read). The name must pass CheckName.
 func Stage(bs blob.Store, name, declared string, r io.Reader) (Item, error) {
+	if err := CheckName(name); err != nil {
+		return Item{}, err
+	}
 	if ext := strings.ToLower(path.Ext(name)); programTypes[ext] {
 		return Item{}, attest.Errorf(attest.EINVALID, "%s files are programs, not evidence; they are not accepted", path.Ext(name))
 	}
@@ -52,6 +55,26 @@ func Stage(bs blob.Store, name, declared string, r io.Reader) (Item, error) {
 		return Item{}, err
 	}
 	return Item{Pending: p, Name: name, MediaType: mt, Found: head.Found(name, p.Size)}, nil
+}
+
+// CheckName refuses an evidence file's name that is not one plain name:
+// an empty one, one holding a folder separator or a control character
+// (a NUL, a line break), and "." or "..", which climb rather than name.
+// Two dots inside a name ("Q1..Q2 review.xlsx") are a name like any
+// other. The CLI's files (their last path element) and the web's uploads
+// (the name as sent: a name that tries to climb is refused, not trimmed)
+// both pass through it, in Stage. Its refusals do not name the file, as
+// Stage's do not.
+func CheckName(name string) error {
+	switch {
+	case name == "":
+		return attest.Errorf(attest.EINVALID, "the file has no name")
+	case name == "." || name == ".." || strings.ContainsAny(name, "/\\"):
+		return attest.Errorf(attest.EINVALID, "the name is not allowed: use a plain name without folders")
+	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return attest.Errorf(attest.EINVALID, "the name holds a control character (a line break, a NUL); rename the file")
+	}
+	return nil
 }
 
 // FileName is name with the characters a file name cannot hold (folder

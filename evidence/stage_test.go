@@ -23,6 +23,13 @@ func TestStage(t *testing.T) {
 		{"deploy.sh", "#!/bin/sh\n", ".sh files are programs"},
 		{"review.pdf", "MZ\x90\x00 a Windows program", "a program, not evidence"},
 		{"notes.txt", "\x7fELF\x02\x01", "a program, not evidence"},
+		{"", "x", "has no name"},
+		{"..", "x", "not allowed"},
+		{".", "x", "not allowed"},
+		{"../../etc/passwd", "x", "not allowed"},
+		{`C:\\fakepath\\review.pdf`, "x", "not allowed"},
+		{"review\n.pdf", "x", "control character"},
+		{"review\x00.pdf", "x", "control character"},
 	} {
 		_, err := evidence.Stage(bs, c.name, "", strings.NewReader(c.content))
 		if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), c.want) {
@@ -36,6 +43,7 @@ func TestStage(t *testing.T) {
 		{"access-review.csv", "", "user,decision\n", "text/csv; charset=utf-8"},
 		{"screenshot", "", png, "image/png"},
 		{"empty", "", "", "text/plain; charset=utf-8"},
+		{"Q1..Q2 review.txt", "", "a name with two dots", "text/plain; charset=utf-8"},
 	} {
 		it, err := evidence.Stage(bs, c.name, c.declared, strings.NewReader(c.content))
 		if err != nil {

@@ -135,9 +135,9 @@ func (up *multipartUpload) file(bs blob.Store, part *multipart.Part) error {
 	// Part.FileName already drops folders; the name as sent is checked,
 	// so a name that tries to climb is refused, not trimmed.
 	_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-	name, err := safeName(params["filename"])
-	if err != nil {
-		return err
+	name := params["filename"]
+	if name == "" {
+		return &attest.Error{Code: attest.EINVALID, Message: "a file part has no file name"}
 	}
 	body := &bodyReader{r: part}
 	it, err := evidence.Stage(bs, name, part.Header.Get("Content-Type"), body)
@@ -152,7 +152,7 @@ func (up *multipartUpload) file(bs blob.Store, part *multipart.Part) error {
 			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + body.err.Error()}
 		}
 		if ae, ok := err.(*attest.Error); ok {
-			return &attest.Error{Code: ae.Code, Message: "file " + name + ": " + ae.Message, Hint: ae.Hint}
+			return &attest.Error{Code: ae.Code, Message: "file " + printable(name) + ": " + ae.Message, Hint: ae.Hint}
 		}
 		return err
 	}
@@ -209,14 +209,13 @@ func field(part io.Reader, max int) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// safeName keeps a file name's last element and refuses names that try to
-// climb out of a folder or hide control characters.
-func safeName(name string) (string, error) {
-	if name == "" {
-		return "", &attest.Error{Code: attest.EINVALID, Message: "a file part has no file name"}
-	}
-	if strings.Contains(name, "..") || strings.ContainsAny(name, "/\\\x00") || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
-		return "", &attest.Error{Code: attest.EINVALID, Message: "file name " + strings.ToValidUTF8(name, "?") + " is not allowed: use a plain name without folders"}
-	}
-	return name, nil
+// printable is a file name as sent, fit to put in a message: control
+// characters and bytes that are not UTF-8 become "?".
+func printable(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(name, "?"))
 }
