@@ -85,12 +85,9 @@ func (m *Main) runDemo(ctx context.Context, pdf bool) error {
 		return err
 	}
 	defer d.Close()
-	formats := "html,md"
-	if pdf {
-		formats += ",pdf"
-	}
+	r := report.Rendering{Formats: map[string]bool{"html": true, "md": true, "pdf": pdf}, Print: m.pdfPrinter(), Folder: filepath.Join(d.dir, "reports")}
 	sum, err := demo.Build(ctx, demo.Config{Store: d.db, Blobs: d.blobs, Dir: dir, Now: m.Now, Operator: m.actor(), Version: version, Progress: progress,
-		Program: &demoProgram{m: m, d: d, formats: formats}})
+		Program: &demoProgram{m: m, d: d, rendering: r}})
 	if err != nil {
 		return hinted(err, attest.ECONFLICT, "already holds engagements", "the demo needs an empty database: pass --db with a new one")
 	}
@@ -129,9 +126,9 @@ func (m *Main) queueDemoJobs(ctx context.Context, d *data) ([]string, error) {
 // demoProgram is what the demo asks of the command line: checkpoints and
 // drafts written to the reports folder.
 type demoProgram struct {
-	m       *Main
-	d       *data
-	formats string
+	m         *Main
+	d         *data
+	rendering report.Rendering
 }
 
 func (p *demoProgram) Checkpoint(ctx context.Context) error {
@@ -142,7 +139,7 @@ func (p *demoProgram) Checkpoint(ctx context.Context) error {
 // Render writes a draft to the reports folder; a format that cannot be
 // printed (no Chromium for the PDF) is a warning.
 func (p *demoProgram) Render(ctx context.Context, e *attest.Engagement, doc *report.Document, slug string) ([]string, error) {
-	files, _, err := p.m.render(ctx, p.d, e, doc, slug, reportFlags{formats: p.formats, out: filepath.Join(p.d.dir, "reports")})
+	files, _, err := p.m.render(ctx, p.d, e, p.rendering, doc, slug)
 	if err != nil {
 		p.m.warn("demo drafts: " + attest.ErrorMessage(err))
 	}

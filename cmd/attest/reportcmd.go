@@ -49,35 +49,44 @@ func (f *reportFlags) bind(c *cobra.Command, output bool) {
 	}
 }
 
-// reportEngagement picks the engagement a report of this kind and type
-// is drawn from (report.Pick): --engagement, else the current one when it
-// fits, else the only one that fits.
-func (m *Main) reportEngagement(ctx context.Context, d *data, f reportFlags) (*attest.Engagement, attest.Kind, attest.ReportType, error) {
-	var kind attest.Kind
-	var typ attest.ReportType
-	var err error
-	if f.kind != "" {
-		if kind, err = attest.ParseKind(f.kind); err != nil {
-			return nil, "", "", err
-		}
+// request reads the flags as the web and the report-build job read what
+// they are sent (report.Asked), with the flags' names on its refusals,
+// and picks the engagement the report is drawn from (report.Pick):
+// --engagement, else the current one when it fits, else the only one
+// that fits. Its Rendering writes each file into --out and prints PDF
+// with Chromium, showing progress.
+func (m *Main) request(ctx context.Context, d *data, f reportFlags) (report.DraftRequest, error) {
+	req, err := report.Asked{Kind: f.kind, Type: f.typ, Formats: strings.Split(f.formats, ",")}.Request()
+	if err != nil {
+		return req, flagged(flagged(flagged(err, "kind:", "--kind:"), "type:", "--type:"), "formats:", "--format:")
 	}
-	if f.typ != "" {
-		if typ, err = attest.ParseReportType(f.typ); err != nil {
-			return nil, "", "", err
-		}
-	}
-	if m.cfg.engagement == "" && kind == "" {
+	if m.cfg.engagement == "" && req.Kind == "" {
 		// The hints of an engagement not chosen.
 		if _, err := m.engagement(ctx, d.db); err != nil {
-			return nil, "", "", err
+			return req, err
 		}
 	}
-	e, k, t, err := report.Pick(ctx, d.db, m.cfg.engagement, kind, typ)
+	req.Engagement, req.Kind, req.Type, err = report.Pick(ctx, d.db, m.cfg.engagement, req.Kind, req.Type)
 	var ae *attest.Error
 	if errors.As(err, &ae) && strings.Contains(ae.Message, "engagements can give") {
 		ae.Hint = "name one with --engagement ID (attest engagement list)"
 	}
-	return e, k, t, err
+	if err != nil {
+		return req, err
+	}
+	if f.out != "" {
+		if err := outputDir("--out", f.out, false); err != nil {
+			return req, err
+		}
+	}
+	req.ByProcess, req.Now, req.Folder = f.byProcess, m.Now(), f.out
+	req.Print = m.pdfPrinter()
+	return req, nil
+}
+
+// pdfPrinter prints PDF with Chromium, showing progress on a terminal.
+func (m *Main) pdfPrinter() func(context.Context, *report.Document) ([]byte, map[string]int, error) {
+	return report.PDFPrinter(m.Getenv, func(title string) { m.progress("printing %s to PDF", title) })
 }
 
 type rendered struct {
@@ -91,13 +100,9 @@ type rendered struct {
 // render writes a document in the asked formats to the output folder and
 // keeps each file (report.Render); without Chromium, PDF fails after the
 // others are written.
-func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags) ([]rendered, map[string]int, error) {
-	r, err := m.rendering(f)
-	if err != nil {
-		return nil, nil, err
-	}
+func (m *Main) render(ctx context.Context, d *data, e *attest.Engagement, r report.Rendering, doc *report.Document, slug string) ([]rendered, map[string]int, error) {
 	pages, kept, err := report.Render(ctx, d.db, d.blobs, m.change(), e.ID, doc, slug, r)
-	return written(f.out, kept), pages, signKept(ctx, d, kept, err)
+	return written(r.Folder, kept), pages, signKept(ctx, d, kept, err)
 }
 
 // signKept signs a checkpoint over the documents a render kept, even when
@@ -109,25 +114,6 @@ func signKept(ctx context.Context, d *data, kept []attest.Document, err error) e
 		}
 	}
 	return err
-}
-
-// rendering reads --format and --out: a render writes each file into the
-// folder, and report.Render keeps it with the command's change.
-func (m *Main) rendering(f reportFlags) (report.Rendering, error) {
-	formats, err := report.Formats(strings.Split(f.formats, ","))
-	if err != nil {
-		return report.Rendering{}, &attest.Error{Code: attest.EINVALID, Message: "--format " + attest.ErrorMessage(err)}
-	}
-	if len(formats) == 0 {
-		return report.Rendering{}, attest.Errorf(attest.EINVALID, "--format: name at least one of html, pdf, md")
-	}
-	if f.out != "" {
-		if err := outputDir("--out", f.out, false); err != nil {
-			return report.Rendering{}, err
-		}
-	}
-	printer := report.PDFPrinter(m.Getenv, func(title string) { m.progress("printing %s to PDF", title) })
-	return report.Rendering{Formats: formats, Print: printer, Folder: f.out}, nil
 }
 
 // written is what a render wrote into the folder out: the files of the
@@ -200,15 +186,11 @@ type built struct {
 // in server). A render error (no Chromium for the PDF) comes back beside
 // what was built.
 func (m *Main) buildReport(ctx context.Context, d *data, f reportFlags) (*built, error) {
-	e, kind, typ, err := m.reportEngagement(ctx, d, f)
+	req, err := m.request(ctx, d, f)
 	if err != nil {
 		return nil, err
 	}
-	r, err := m.rendering(f)
-	if err != nil {
-		return nil, err
-	}
-	dr, err := report.Draft(ctx, d.db, d.blobs, m.change(), nil, report.DraftRequest{Engagement: e, Kind: kind, Type: typ, ByProcess: f.byProcess, Now: m.Now(), Rendering: r})
+	dr, err := report.Draft(ctx, d.db, d.blobs, m.change(), nil, req)
 	if dr == nil {
 		return nil, err
 	}
@@ -241,15 +223,15 @@ func (m *Main) reportLint() *cobra.Command {
 		Short: "Review the draft's text: unverifiable claims, certification wording, controls named that are not in place; exits 1 on findings",
 		Args:  cobra.NoArgs,
 		RunE: finds(m, func(ctx context.Context, d *data, _ []string) (linted, error) {
-			e, kind, typ, err := m.reportEngagement(ctx, d, f)
+			req, err := m.request(ctx, d, f)
 			if err != nil {
 				return linted{}, err
 			}
-			_, doc, err := report.Prepare(ctx, d.db, d.blobs, report.DraftRequest{Engagement: e, Kind: kind, Type: typ, ByProcess: f.byProcess, Now: m.Now()})
+			_, doc, err := report.Prepare(ctx, d.db, d.blobs, req)
 			if err != nil {
 				return linted{}, err
 			}
-			return linted{e.ID, doc.Lint}, nil
+			return linted{req.Engagement.ID, doc.Lint}, nil
 		}, func(v linted) error {
 			m.printLint(v.Findings, nil)
 			if len(v.Findings) == 0 {
@@ -272,10 +254,11 @@ type linted struct {
 // inputs, drafts with fn, shows its warnings and renders the result.
 func (m *Main) draftLetter(ctx context.Context, f reportFlags, slug string, fn func(*data, *attest.Engagement, *report.Description) (*report.Document, []string, error)) error {
 	return m.withData(ctx, func(d *data) error {
-		e, _, _, err := m.reportEngagement(ctx, d, f)
+		req, err := m.request(ctx, d, f)
 		if err != nil {
 			return err
 		}
+		e := req.Engagement
 		desc, _, err := m.loadDescription(ctx, d, e)
 		if err != nil {
 			return err
@@ -287,13 +270,13 @@ func (m *Main) draftLetter(ctx context.Context, f reportFlags, slug string, fn f
 		for _, w := range warnings {
 			m.warn(w)
 		}
-		return m.renderLetter(ctx, d, e, doc, report.Slug(e.ID, slug), f, warnings)
+		return m.renderLetter(ctx, d, req, doc, report.Slug(e.ID, slug), warnings)
 	})
 }
 
-func (m *Main) renderLetter(ctx context.Context, d *data, e *attest.Engagement, doc *report.Document, slug string, f reportFlags, warnings []string) error {
-	files, _, err := m.render(ctx, d, e, doc, slug, f)
-	return partly(m, letterRendered{doc.Kind, e.ID, attest.OrEmpty(files), attest.OrEmpty(warnings)}, func(v letterRendered) error {
+func (m *Main) renderLetter(ctx context.Context, d *data, req report.DraftRequest, doc *report.Document, slug string, warnings []string) error {
+	files, _, err := m.render(ctx, d, req.Engagement, req.Rendering, doc, slug)
+	return partly(m, letterRendered{doc.Kind, req.Engagement.ID, attest.OrEmpty(files), attest.OrEmpty(warnings)}, func(v letterRendered) error {
 		m.printWritten(v.Files)
 		return nil
 	}, err)

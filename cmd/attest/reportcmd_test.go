@@ -72,6 +72,12 @@ func TestDescriptionAndReport(t *testing.T) {
 	if r := run(t, dir, "", "report", "build", "--type", "Type 1", "--format", "md", "--out", "out"); r.code != 2 {
 		t.Errorf("--type 1 on a Type 2 engagement: exit %d", r.code)
 	}
+	// The words are read as the web and the job read them, the flag named.
+	for _, c := range [][]string{{"--kind", "SOC 9", "--kind: unknown report kind"}, {"--type", "Type 3", "--type: "}, {"--format", "docx", `--format: "docx"`}} {
+		if r := run(t, dir, "", "report", "build", c[0], c[1], "--out", "out"); r.code != 2 || !strings.Contains(r.stderr, c[2]) {
+			t.Errorf("%s %s: exit %d, %s", c[0], c[1], r.code, r.stderr)
+		}
+	}
 	// One part is set by its path; a group or a list is not overwritten.
 	for _, part := range []string{"incidents", "cuecs.items", "components"} {
 		if r := run(t, dir, "", "description", "set", part, "x"); r.code != 2 {
