@@ -337,3 +337,15 @@ func ControlWork(ctx context.Context, s WorkStore, actor *attest.User, sc Reader
 	w.Tests, w.Internal, err = Tests(ctx, s, actor, sc, engagementID, c.ID)
 	return w, err
 }
+
+// Auditors is the engagement's named auditors, when the reader reads its
+// results: the auditor of a later period sees who audited the prior one
+// beside its work.
+func Auditors(ctx context.Context, s interface {
+	Auditors(ctx context.Context, engagementID string) ([]attest.Auditor, error)
+}, sc Reader, engagementID string) ([]attest.Auditor, error) {
+	if err := sc.Results(engagementID); err != nil {
+		return nil, err
+	}
+	return s.Auditors(ctx, engagementID)
+}

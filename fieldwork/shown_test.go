@@ -138,7 +138,23 @@ func TestIndex(t *testing.T) {
 	if open[0].ID != "e1" || !slices.Equal(open[0].Auditors, []string{"Ana Lima"}) || open[0].LastDay != "2027-03-30" || open[1].LastDay != "2027-06-30" || last != "2027-06-30" {
 		t.Errorf("index %+v, last %q", open, last)
 	}
+	// The auditors of e1: read by whoever reads its results (the auditor
+	// of the period after too), refused to whoever does not.
+	if as, err := fieldwork.Auditors(ctx, s, resultsOnly{}, "e1"); err != nil || len(as) != 1 || as[0].Name != "Ana Lima" {
+		t.Errorf("the auditors as the next period's auditor reads them: %+v, %v", as, err)
+	}
+	if as, err := fieldwork.Auditors(ctx, s, noResults{}, "e1"); attest.ErrorCode(err) != attest.EFORBIDDEN || as != nil {
+		t.Errorf("the auditors outside the reader's engagements: %+v, %v", as, err)
+	}
 }
+
+// noResults is the scope of an auditor of other engagements only.
+type noResults struct{}
+
+func (noResults) Results(id string) error {
+	return attest.Errorf(attest.EFORBIDDEN, "%s is not one of your engagements", id)
+}
+func (noResults) Acts(string) bool { return false }
 
 // resultsOnly is the scope of the auditor of the period after: they read
 // the engagement's results and act on nothing.

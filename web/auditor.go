@@ -109,7 +109,7 @@ func (s *Server) workspace(w http.ResponseWriter, r *http.Request, u *attest.Use
 	if err != nil {
 		return err
 	}
-	as, err := s.cfg.Store.Auditors(r.Context(), e.ID)
+	as, err := fieldwork.Auditors(r.Context(), s.cfg.Store, sc, e.ID)
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ access, until attest engagement auditor link NAME --user EMAIL.`,
 		Short: "List the engagement's auditors",
 		Args:  cobra.NoArgs,
 		RunE: readsAbout(m, func(ctx context.Context, d *data, e *attest.Engagement, _ []string) ([]attest.Auditor, error) {
-			return d.db.Auditors(ctx, e.ID)
+			return fieldwork.Auditors(ctx, d.db, auth.Everything, e.ID)
 		}, func(e *attest.Engagement, as []attest.Auditor) error {
 			for _, a := range as {
 				m.printf("%s\t%s\tadded %s by %s\n", a.Name, dashStr(a.Firm), a.AddedAt, a.AddedBy)
