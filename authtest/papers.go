@@ -69,6 +69,12 @@ var papersCases = []Case{
 			return err
 		})
 	}},
+	{"read the engagement's auditors", papers, func(ctx context.Context, w *World, a *attest.User) error {
+		return w.reading(ctx, a, func(sc *auth.Scope) error {
+			_, err := fieldwork.Auditors(ctx, w.Store, sc, "e1")
+			return err
+		})
+	}},
 	{"read the auditors' signing keys", papers, func(ctx context.Context, w *World, a *attest.User) error {
 		return w.reading(ctx, a, func(sc *auth.Scope) error {
 			_, _, err := fieldwork.Keys(ctx, w.Store, a, sc, "e1")
@@ -138,6 +144,9 @@ var priorReads = []Case{
 				return err
 			}
 			if _, err := fieldwork.Draws(ctx, w.Store, sc, "e0", ""); err != nil {
+				return err
+			}
+			if _, err := fieldwork.Auditors(ctx, w.Store, sc, "e0"); err != nil {
 				return err
 			}
 			work, err := fieldwork.ControlWork(ctx, w.Store, a, sc, "e0", "AX-01")
