@@ -157,7 +157,7 @@ func TestStoreCopyBackupRestore(t *testing.T) {
 	url, url2 := pgDatabase(t), pgDatabase(t)
 	blobs := "s3://" + s3Bucket(t) + "/moved"
 	dir := t.TempDir()
-	mustRun(t, dir, "demo", "--data", "lite")
+	demoCopy(t, dir, "lite")
 	root := decode[map[string]any](t, mustRun(t, dir, "ledger", "checkpoint", "--data", "lite", "--json"))["root"]
 	out := decode[map[string]any](t, mustRun(t, dir, "store", "copy", "--from", "lite", "--to", url, "--data", "team", "--blobs", blobs, "--json"))
 	if out["root"] != root || out["verified"] != true {

@@ -25,7 +25,7 @@ import (
 // gets what the route table allows it.
 func TestEveryPageOnTheDemo(t *testing.T) {
 	dir := t.TempDir()
-	mustRun(t, dir, "demo", "--data", "d")
+	demoCopy(t, dir, "d")
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(dir, "d", dbName))
 	if err != nil {
