@@ -100,11 +100,11 @@ func Extract(ctx context.Context, s PopulationStore, sc Scope, actor *attest.Use
 		return nil, err
 	}
 	out := &Extracted{Engagement: e.ID, Kind: req.Kind, Control: control, From: e.PeriodStart, Through: min(e.PeriodEnd, now.UTC().Format(time.DateOnly)), People: []attest.Person{}, roster: all}
-	date, field := func(p attest.Person) string { return p.Start }, "start"
+	date, field := func(p attest.Person) string { return p.Start }, "a start"
 	if req.Kind == Leavers {
-		date, field = func(p attest.Person) string { return p.End }, "end"
+		date, field = func(p attest.Person) string { return p.End }, "an end"
 	}
-	out.Query = fmt.Sprintf("people on the roster marked in scope with a %s date from %s to %s", field, out.From, out.Through)
+	out.Query = fmt.Sprintf("people on the roster marked in scope with %s date from %s to %s", field, out.From, out.Through)
 	for _, p := range all {
 		out.Entry = max(out.Entry, p.Entry)
 		if d := date(p); p.InScope && d >= out.From && d <= out.Through {

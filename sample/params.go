@@ -108,5 +108,5 @@ func (s Size) Cap(population int) Size {
 	if population == 0 {
 		return Size{0, s.Rule + "; the population is empty: nothing to test (keep the evidence that it is empty)"}
 	}
-	return Size{population, fmt.Sprintf("%s; the population has %d items, no more than the sample, so every item is tested", s.Rule, population)}
+	return Size{population, fmt.Sprintf("%s; the population has %s, no more than the sample, so every item is tested", s.Rule, attest.Count(population, "item", "items"))}
 }

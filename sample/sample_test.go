@@ -47,12 +47,16 @@ func TestTableSizes(t *testing.T) {
 	}
 	pop := map[int]int{1: 1, 2: 2, 4: 2, 5: 2, 12: 2, 13: 5, 52: 5, 53: 25, 365: 25, 366: 40, 100000: 40, 0: 0}
 	for n, want := range pop {
-		if got, err := p.ForPopulation(n); err != nil || got.Size != want {
+		if got, err := p.ForPopulation(n); err != nil || got.Cap(n).Size != want {
 			t.Errorf("population %d: %+v %v, want %d", n, got, err, want)
 		}
 	}
-	if got, _ := p.ForPopulation(2); !strings.Contains(got.Rule, "every item is tested") {
-		t.Errorf("a population no larger than the sample: %q", got.Rule)
+	// The rule says once that a population no larger than the sample is
+	// tested whole.
+	for _, n := range []int{1, 2} {
+		if got, _ := p.ForPopulation(n); strings.Count(got.Cap(n).Rule, "every item is tested") != 1 {
+			t.Errorf("a population of %d, no larger than the sample: %q", n, got.Cap(n).Rule)
+		}
 	}
 }
 

@@ -85,22 +85,15 @@ func (p Profile) ForFrequency(f attest.Frequency) (Size, error) {
 	return Size{n, fmt.Sprintf("%s: %s control, %d per the table", p.Name, f, n)}, nil
 }
 
-// ForPopulation is the size for an event-driven control's population.
+// ForPopulation is the size for an event-driven control's population, as
+// the table gives it: Cap then limits it to the population.
 func (p Profile) ForPopulation(n int) (Size, error) {
 	if n < 0 {
 		return Size{}, attest.Errorf(attest.EINVALID, "population size %d: want 0 or more", n)
 	}
-	if n == 0 {
-		return Size{0, "an empty population: nothing to test; keep its evidence"}, nil
-	}
 	for _, b := range p.EventDriven {
 		if b.Max == 0 || n <= b.Max {
-			size := b.Size
-			rule := fmt.Sprintf("%s: event-driven control with a population of %d, %d per the table", p.Name, n, size)
-			if size >= n {
-				size, rule = n, rule+"; the population is no larger than the sample, so every item is tested"
-			}
-			return Size{size, rule}, nil
+			return Size{b.Size, fmt.Sprintf("%s: event-driven control with a population of %d, %d per the table", p.Name, n, b.Size)}, nil
 		}
 	}
 	return Size{}, attest.Errorf(attest.EINVALID, "the profile %q has no band for a population of %d", p.Name, n)

@@ -93,7 +93,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	code := exitInvalid
 	if !errors.As(err, &ae) {
 		if isUsageError(err) {
-			ae = &attest.Error{Code: attest.EINVALID, Message: err.Error(), Hint: "see `attest " + commandPath(args) + " --help`"}
+			ae = &attest.Error{Code: attest.EINVALID, Message: err.Error(), Hint: "see `" + commandPath(root, args) + " --help`"}
 		} else {
 			ae = &attest.Error{Code: attest.EINTERNAL, Message: err.Error()}
 			code = exitFailed
@@ -120,18 +120,22 @@ func isUsageError(err error) bool {
 	return false
 }
 
-func commandPath(args []string) string {
-	var words []string
+// commandPath is the command line's longest run of words that names a
+// command ("attest evidence add"), for the hint after a usage error: an
+// unknown word is not offered for help.
+func commandPath(root *cobra.Command, args []string) string {
+	c := root
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") {
 			break
 		}
-		words = append(words, a)
+		sub, _, err := c.Find([]string{a})
+		if err != nil || sub == c {
+			break
+		}
+		c = sub
 	}
-	if len(words) > 2 {
-		words = words[:2]
-	}
-	return strings.Join(words, " ")
+	return c.CommandPath()
 }
 
 // plainBoolFlags registers, once for the process (cobra's template
@@ -232,7 +236,33 @@ report; Attest prepares and organizes.`,
 		m.versionCommand(),
 	)
 	m.withRemote(root)
+	refuseUnknown(root)
 	return root
+}
+
+// refuseUnknown makes each group of commands below the root (attest
+// evidence, attest sample, ...) refuse a word that names none of its
+// commands, as the root does: cobra shows such a group's help and exits
+// 0, so a mistyped command in a script would seem to succeed. Alone, a
+// group still shows its help.
+func refuseUnknown(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		refuseUnknown(c)
+		if !c.HasSubCommands() || c.Runnable() {
+			continue
+		}
+		c.Args, c.DisableFlagsInUseLine = cobra.ArbitraryArgs, true
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += "; did you mean " + strings.Join(s, " or ") + "?"
+			}
+			return errors.New(msg)
+		}
+	}
 }
 
 func (m *Main) printJSON(v any) error {

@@ -66,7 +66,14 @@ func (m *Main) deviationsList() *cobra.Command {
 
 func (m *Main) printRegister(r *deviation.Register) error {
 	m.printf("Known deviations of %s (%s), %s to %s: %d, %d disclosed, %d not yet disclosed.\n", r.Engagement, r.Label, r.From, r.Through,
-		len(r.Deviations), r.Disclosed, r.Undisclosed)
+		r.Disclosed+r.Undisclosed, r.Disclosed, r.Undisclosed)
+	if len(r.Deviations) != r.Disclosed+r.Undisclosed {
+		if len(r.Deviations) == 0 {
+			m.printf("None waits to be disclosed.\n")
+			return nil
+		}
+		m.printf("Shown: the %d not yet disclosed.\n", len(r.Deviations))
+	}
 	if len(r.Deviations) == 0 {
 		m.printf("Attest holds no deviation for these dates. Add any other that management knows of to the drafts in its own words.\n")
 		return nil

@@ -221,6 +221,27 @@ func TestScopeBadInput(t *testing.T) {
 	if r := run(t, dir, "", "scope", "--bogus"); r.code != 2 || !strings.Contains(r.stderr, "unknown flag") {
 		t.Errorf("unknown flag: %+v", r)
 	}
+	// A mistyped command fails, at the root and in a group alike, and the
+	// hint offers help for a command that exists; a group alone shows
+	// its help.
+	for _, c := range []struct{ args, want []string }{
+		{[]string{"bogus"}, []string{`unknown command "bogus" for "attest"`, "see `attest --help`"}},
+		{[]string{"evidence", "ad"}, []string{`unknown command "ad" for "attest evidence"; did you mean add?`, "see `attest evidence --help`"}},
+		{[]string{"engagement", "auditor", "bogus"}, []string{"see `attest engagement auditor --help`"}},
+	} {
+		r := run(t, dir, "", c.args...)
+		if r.code != 2 {
+			t.Errorf("attest %v: exit %d, want 2", c.args, r.code)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("attest %v: %q, want %q", c.args, r.stderr, w)
+			}
+		}
+	}
+	if r := run(t, dir, "", "evidence"); r.code != 0 || !strings.Contains(r.stdout, "Available Commands") {
+		t.Errorf("attest evidence alone: %+v", r)
+	}
 }
 
 func TestScopeInteractive(t *testing.T) {
