@@ -248,6 +248,13 @@ func (d *Description) Check(e *attest.Engagement, controls map[string]bool) []Ga
 	missing := func(part, what string) {
 		gaps = append(gaps, Gap{Part: part, Detail: what + " is missing (answer it, or say none: with the reason)"})
 	}
+	// A part that gives its content and also says none contradicts
+	// itself: the draft shows the content and leaves the none out.
+	both := func(part string, content bool, none string) {
+		if content && strings.TrimSpace(none) != "" {
+			gaps = append(gaps, Gap{Part: part, Detail: "gives its content and also says none: keep one (the draft shows the content and leaves the none out)"})
+		}
+	}
 	soc2 := e.Kind != attest.SOC1
 	if strings.TrimSpace(d.Organization) == "" {
 		missing("organization", "the service organization's name")
@@ -270,6 +277,20 @@ func (d *Description) Check(e *attest.Engagement, controls map[string]bool) []Ga
 		if !n.p.Given() {
 			missing(n.part, n.label)
 		}
+		both(n.part, strings.TrimSpace(n.p.Text) != "" || len(n.p.Items) > 0, n.p.None)
+	}
+	for _, x := range []struct {
+		part    string
+		content bool
+		none    string
+	}{
+		{"incidents", len(d.Incidents.Items) > 0, d.Incidents.None},
+		{"cuecs", len(d.CUECs.Items) > 0, d.CUECs.None},
+		{"subservice_organizations", len(d.Subservice.Items) > 0, d.Subservice.None},
+		{"criteria_not_relevant", len(d.NotRelevant.Items) > 0, d.NotRelevant.None},
+		{"significant_changes", len(d.Changes.Items) > 0, d.Changes.None},
+	} {
+		both(x.part, x.content, x.none)
 	}
 	if soc2 && len(d.Incidents.Items) == 0 && d.Incidents.None == "" {
 		missing("incidents", "DC4 incidents")
@@ -323,6 +344,7 @@ func (d *Description) Check(e *attest.Engagement, controls map[string]bool) []Ga
 			if !x.p.Given() {
 				missing("soc1."+x.part, "SOC 1: "+x.label)
 			}
+			both("soc1."+x.part, strings.TrimSpace(x.p.Text) != "" || len(x.p.Items) > 0, x.p.None)
 		}
 	}
 	slices.SortStableFunc(gaps, func(a, b Gap) int { return strings.Compare(a.Part, b.Part) })

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/attest-dev/attest"
 )
@@ -41,7 +42,7 @@ func AddIssued(ctx context.Context, s DocumentStore, bs Putter, ch attest.Change
 	if !attest.Manages(actor) {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: "only an administrator or a compliance manager keeps issued reports"}
 	}
-	meta, err := req.meta()
+	meta, err := req.meta(ch.At)
 	if err != nil {
 		return nil, err
 	}
@@ -51,8 +52,11 @@ func AddIssued(ctx context.Context, s DocumentStore, bs Putter, ch attest.Change
 }
 
 // meta checks the request and returns the record it keeps, without the
-// file's name.
-func (req IssuedRequest) meta() (map[string]string, error) {
+// file's name. An issued report is dated on or after the end of what it
+// covers, and both are past by now (when now is known): a date still to
+// come is a typo or a draft, and the bridge letter and the trust center
+// would read it as the report's.
+func (req IssuedRequest) meta(now time.Time) (map[string]string, error) {
 	k, err := attest.ParseKind(req.Kind)
 	if err != nil {
 		return nil, err
@@ -68,8 +72,16 @@ func (req IssuedRequest) meta() (map[string]string, error) {
 	if strings.TrimSpace(req.Period) == "" {
 		return nil, invalid("period", "say what the report covers (START..END, or the as-of date)")
 	}
-	if _, _, err := IssuedPeriod(req.Period); err != nil {
+	_, end, err := IssuedPeriod(req.Period)
+	if err != nil {
 		return nil, invalid("period", "%s", err.Error())
+	}
+	today := ""
+	if !now.IsZero() {
+		today = now.UTC().Format(attest.DateLayout)
+	}
+	if today != "" && end > today {
+		return nil, invalid("period", "it ends %s, after today (%s): an issued report covers a period that is over", end, today)
 	}
 	if strings.TrimSpace(req.Firm) == "" {
 		return nil, invalid("firm", "say which CPA firm issued the report")
@@ -77,6 +89,12 @@ func (req IssuedRequest) meta() (map[string]string, error) {
 	if req.ReportDate != "" {
 		if _, err := attest.ParseDate(req.ReportDate); err != nil {
 			return nil, invalid("report date", "%s", attest.ErrorMessage(err))
+		}
+		if req.ReportDate < end {
+			return nil, invalid("report date", "%s is before %s, the end of what the report covers", req.ReportDate, end)
+		}
+		if today != "" && req.ReportDate > today {
+			return nil, invalid("report date", "%s is after today (%s): give the date the CPA firm signed the report", req.ReportDate, today)
 		}
 	}
 	if !bytes.HasPrefix(req.Bytes, []byte("%PDF-")) {

@@ -17,7 +17,7 @@ import (
 const finalPDF = "%PDF-1.4\n% the CPA firm's final report\n%%EOF\n"
 
 func issuedRequest() IssuedRequest {
-	return IssuedRequest{Engagement: "e1", Kind: "SOC 2", Type: "2", Period: "2026-01-01..2026-12-31", Firm: "Example CPA LLP", ReportDate: "2027-02-20",
+	return IssuedRequest{Engagement: "e1", Kind: "SOC 2", Type: "2", Period: "2025-01-01..2025-12-31", Firm: "Example CPA LLP", ReportDate: "2026-02-20",
 		Name: "exports/final.pdf", Bytes: []byte(finalPDF)}
 }
 
@@ -30,7 +30,7 @@ func TestAddIssued(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256([]byte(finalPDF))
-	want := map[string]string{"kind": "SOC 2", "type": "Type 2", "period": "2026-01-01..2026-12-31", "firm": "Example CPA LLP", "report_date": "2027-02-20",
+	want := map[string]string{"kind": "SOC 2", "type": "Type 2", "period": "2025-01-01..2025-12-31", "firm": "Example CPA LLP", "report_date": "2026-02-20",
 		"sha256": hex.EncodeToString(sum[:]), "distribution_confirmed": "false", "original_name": "final.pdf"}
 	if diff := cmp.Diff(want, got.Meta); diff != "" {
 		t.Errorf("meta (-want +got):\n%s", diff)
@@ -42,7 +42,7 @@ func TestAddIssued(t *testing.T) {
 		t.Errorf("kept %q, %v; want the file byte for byte", b, err)
 	}
 	// Its record is one a bridge letter reads.
-	if r, err := IssuedFrom(*got); err != nil || r.Kind != attest.SOC2 || r.End != "2026-12-31" || r.Date != "2027-02-20" {
+	if r, err := IssuedFrom(*got); err != nil || r.Kind != attest.SOC2 || r.End != "2025-12-31" || r.Date != "2026-02-20" {
 		t.Errorf("IssuedFrom: %+v, %v", r, err)
 	}
 	// A SOC 3 has no type; the local operator is management.
@@ -80,6 +80,10 @@ func TestAddIssuedRefused(t *testing.T) {
 		{"period backwards", nil, edit(func(r *IssuedRequest) { r.Period = "2026-12-31..2026-01-01" }), attest.EINVALID, "START before END"},
 		{"firm", nil, edit(func(r *IssuedRequest) { r.Firm = "" }), attest.EINVALID, "firm: say which CPA firm issued the report"},
 		{"report date", nil, edit(func(r *IssuedRequest) { r.ReportDate = "Feb 20" }), attest.EINVALID, `report date: date "Feb 20": want YYYY-MM-DD`},
+		// The clock of the change is 2026-04-02.
+		{"period not over", nil, edit(func(r *IssuedRequest) { r.Period, r.ReportDate = "2026-01-01..2026-12-31", "" }), attest.EINVALID, "period: it ends 2026-12-31, after today (2026-04-02)"},
+		{"report date to come", nil, edit(func(r *IssuedRequest) { r.ReportDate = "2026-05-01" }), attest.EINVALID, "report date: 2026-05-01 is after today (2026-04-02)"},
+		{"report date before the period ends", nil, edit(func(r *IssuedRequest) { r.ReportDate = "2025-12-30" }), attest.EINVALID, "report date: 2025-12-30 is before 2025-12-31"},
 		{"not a PDF", nil, edit(func(r *IssuedRequest) { r.Name, r.Bytes = "final.txt", []byte("not a pdf") }), attest.EINVALID, "final.txt: not a PDF file"},
 	}
 	for _, tt := range tests {

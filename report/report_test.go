@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,6 +187,19 @@ func TestDescriptionGaps(t *testing.T) {
 	d := desc(t)
 	if g := d.Check(e, nil); len(g) != 1 || g[0].Part != "significant_changes" {
 		t.Errorf("Type 1 with DC9: %v", g)
+	}
+	// Content and none at once: the draft would drop the none.
+	both := desc(t)
+	both.Incidents.None = "No incident met the test."
+	both.Services.None = "not applicable"
+	var said []string
+	for _, g := range both.Check(engagement(attest.SOC2, attest.Type2), nil) {
+		if strings.Contains(g.Detail, "also says none") {
+			said = append(said, g.Part)
+		}
+	}
+	if !slices.Equal(said, []string{"incidents", "services"}) {
+		t.Errorf("content and none at once: gaps for %v, want incidents and services", said)
 	}
 	empty := &Description{Incidents: Incidents{None: "No incident met the test."}}
 	gaps := empty.Check(engagement(attest.SOC2, attest.Type2), nil)

@@ -52,11 +52,13 @@ func (m *Main) loadDescription(ctx context.Context, d *data, e *attest.Engagemen
 func (m *Main) descriptionTemplate() *cobra.Command {
 	return &cobra.Command{
 		Use:   "template",
-		Short: "Print a commented starting file for the description inputs",
+		Short: "Print a commented starting file for the description inputs (with --json, as the template field)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := io.WriteString(m.Stdout, report.DescriptionTemplate)
-			return err
+			return show(m, map[string]string{"template": report.DescriptionTemplate}, func(map[string]string) error {
+				_, err := io.WriteString(m.Stdout, report.DescriptionTemplate)
+				return err
+			})
 		},
 	}
 }

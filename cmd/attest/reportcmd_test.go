@@ -96,14 +96,18 @@ func TestDescriptionAndReport(t *testing.T) {
 	// Readiness lists missing description inputs once some are removed.
 	// The issued report: a PDF, kept byte for byte.
 	writeFile(t, dir, "final.txt", "not a pdf")
-	if r := run(t, dir, "", "report", "issued", "add", "--file", "final.txt", "--kind", "SOC 2", "--type", "2", "--period", "2026-01-01..2026-12-31", "--firm", "X"); r.code != 2 || !strings.Contains(r.stderr, "not a PDF") {
+	if r := run(t, dir, "", "report", "issued", "add", "--file", "final.txt", "--kind", "SOC 2", "--type", "2", "--period", "2025-01-01..2025-12-31", "--firm", "X"); r.code != 2 || !strings.Contains(r.stderr, "not a PDF") {
 		t.Errorf("non-PDF issued: exit %d %s", r.code, r.stderr)
 	}
 	pdf := "%PDF-1.4\n% the CPA firm's final report\n%%EOF\n"
 	writeFile(t, dir, "final.pdf", pdf)
-	iss := decode[map[string]any](t, mustRun(t, dir, "report", "issued", "add", "--file", "final.pdf", "--kind", "SOC 2", "--type", "2", "--period", "2026-01-01..2026-12-31", "--firm", "Example CPA", "--confirm-distribution", "--json"))
+	iss := decode[map[string]any](t, mustRun(t, dir, "report", "issued", "add", "--file", "final.pdf", "--kind", "SOC 2", "--type", "2", "--period", "2025-01-01..2025-12-31", "--firm", "Example CPA", "--confirm-distribution", "--json"))
 	if iss["size"] != float64(len(pdf)) || iss["meta"].(map[string]any)["distribution_confirmed"] != "true" {
 		t.Errorf("issued %v", iss)
+	}
+	// A report on a period not over yet is not an issued report.
+	if r := run(t, dir, "", "report", "issued", "add", "--file", "final.pdf", "--kind", "SOC 2", "--type", "2", "--period", "2026-01-01..2026-12-31", "--firm", "X"); r.code != 2 || !strings.Contains(r.stderr, "period: it ends 2026-12-31, after today") {
+		t.Errorf("issued before the period ends: exit %d %s", r.code, r.stderr)
 	}
 	mustRun(t, dir, "verify")
 }
