@@ -5,6 +5,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -327,7 +328,12 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 			if !slices.Contains(rt.Roles, u.Role) {
-				s.fail(w, r, &attest.Error{Code: attest.EFORBIDDEN, Message: "your role (" + u.Role + ") may not do this"})
+				var err error = &attest.Error{Code: attest.EFORBIDDEN, Message: "your role (" + u.Role + ") may not do this"}
+				if slices.Equal(rt.Roles, fieldwrk) && sc != nil {
+					// The working papers' own rule, in its words.
+					err = cmp.Or(sc.ReadsPapers(), err)
+				}
+				s.fail(w, r, err)
 				return
 			}
 		}

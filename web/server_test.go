@@ -697,3 +697,18 @@ func TestUploadRefusesPrograms(t *testing.T) {
 		t.Errorf("a CSV: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestPapersRefusedByTheirRule: a role that does not read the working
+// papers is told why on every page of them, the index pages as much as an
+// engagement's.
+func TestPapersRefusedByTheirRule(t *testing.T) {
+	f := setup(t)
+	for _, path := range []string{"/fieldwork", "/fieldwork/e1", "/reports", "/ledger", "/api/v1/reports", "/api/v1/ledger"} {
+		for _, role := range []string{attest.RoleViewer, attest.RoleOwner} {
+			resp, body := f.get(t, path, role)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "does not read the examination") {
+				t.Errorf("%s as %s: %d %.200s", path, role, resp.StatusCode, body)
+			}
+		}
+	}
+}

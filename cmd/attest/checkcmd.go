@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -312,8 +313,12 @@ func (m *Main) printRun(run *check.Run) error {
 		}
 	}
 	s := run.Summary
-	m.printf("%d checks: %d pass, %d fail, %d without data, %d errors; %d resource checks over input %s.\n",
-		s.Checks, s.Pass, s.Fail, s.NoData, s.Errors, s.ResourceChecks, run.Input.SHA256[:12])
+	notLoaded := ""
+	if len(run.LoadErrors) > 0 {
+		notLoaded = fmt.Sprintf(" (and %s not loaded: see the warnings above)", attest.Count(len(run.LoadErrors), "check", "checks"))
+	}
+	m.printf("%d checks: %d pass, %d fail, %d without data, %d errors%s; %d resource checks over input %s.\n",
+		s.Checks, s.Pass, s.Fail, s.NoData, s.Errors, notLoaded, s.ResourceChecks, run.Input.SHA256[:12])
 	if run.Evidence != nil {
 		m.printf("Recorded as evidence %d.\n", *run.Evidence)
 	}

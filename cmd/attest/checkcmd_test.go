@@ -118,6 +118,13 @@ func TestCheckRunRecordsEvidenceAndGatesCI(t *testing.T) {
 	if r := run(t, dir, "", "check", "run", "--input", in, "--check", "aws_root_no_access_keys", "--no-record"); r.code != 0 || !strings.Contains(r.stdout, "1 pass") {
 		t.Errorf("exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
+	// A custom check that does not parse is warned of, and the summary
+	// counts it apart from the checks that ran.
+	os.MkdirAll(filepath.Join(dir, "mine"), 0o755)
+	writeFile(t, dir, "mine/broken.rego", "package acme.broken\n\ndeny contains x if {\n  x := input.aws[\n}\n")
+	if r := run(t, dir, "", "check", "run", "--input", in, "--checks", "mine", "--check", "aws_root_no_access_keys", "--no-record"); !strings.Contains(r.stderr, "mine/broken.rego") || !strings.Contains(r.stdout, "0 errors (and 1 check not loaded: see the warnings above)") {
+		t.Errorf("a custom check that does not load: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
 }
 
 func anyStrings(v any) []string {

@@ -154,7 +154,7 @@ func (p *demoProgram) Render(ctx context.Context, e *attest.Engagement, doc *rep
 // next.
 func (m *Main) printDemoSummary(ctx context.Context, s attest.Store, dir, abs string, sum *demo.Summary, queued []string) {
 	m.printf("Harbor Payroll (a fictional payroll SaaS) is ready in %s.\n\n", abs)
-	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports, over one combined examination period:\n")
+	m.printf("Its customers' auditors rely on it and its customers' security teams review it, so\n`attest scope` recommends both reports over one combined examination period. The demo's\nengagements (their period is the demo's own, not the one scope works out from today):\n")
 	for _, id := range sum.Engagements {
 		e, _ := s.Engagement(ctx, id)
 		m.printf("  %-20s %s, %s\n", id, label(e), e.When())
