@@ -75,7 +75,7 @@ population (for example HR terminations against identity-provider
 deactivations, both keyed by the same identifier), listing the items missing
 from it and the items it has that the other lacks; or compare it to a
 control total from the source system. The result is recorded in the ledger,
-differences and all.`,
+differences and all; the command exits 1 when there are differences.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("control-total") {
@@ -87,12 +87,20 @@ differences and all.`,
 			if total < 0 {
 				return attest.Errorf(attest.EINVALID, "--control-total must be 0 or more")
 			}
-			return writes(m, func(ctx context.Context, d *data, _ []string) (*attest.Completeness, error) {
-				return population.Reconcile(ctx, d.db, d.blobs, m.change(), nil, req)
+			var differs bool
+			err := writes(m, func(ctx context.Context, d *data, _ []string) (*attest.Completeness, error) {
+				c, err := population.Reconcile(ctx, d.db, d.blobs, m.change(), nil, req)
+				differs = c != nil && c.MissingCount+c.ExtraCount > 0
+				return c, err
 			}, func(c *attest.Completeness) error {
 				m.printf("%s", reconciledText(c))
 				return nil
 			})(cmd, args)
+			if err == nil && differs {
+				// Recorded, differences and all; the exit says they differ.
+				return failure{exitFailed}
+			}
+			return err
 		},
 	}
 	cmd.Flags().Int64Var(&req.Population, "population", 0, "the population to show complete")

@@ -156,7 +156,12 @@ func TestPopulationBadInput(t *testing.T) {
 	writeFile(t, dir, "idp.csv", "employee,deactivated\nE1,2026-01-10\nE3,2026-03-13\nE9,2026-03-20\n")
 	mustRun(t, dir, "population", "import", "--control", "AC-04", "--file", "hr.csv", "--key", "employee")
 	mustRun(t, dir, "population", "import", "--control", "AC-04", "--file", "idp.csv", "--key", "employee")
-	rc := decode[map[string]any](t, mustRun(t, dir, "population", "reconcile", "--population", "2", "--against", "1", "--note", "IdP deactivations against the HR leavers report", "--json"))
+	// Differences are recorded, and the exit says there are some.
+	r := run(t, dir, "", "population", "reconcile", "--population", "2", "--against", "1", "--note", "IdP deactivations against the HR leavers report", "--json")
+	if r.code != 1 {
+		t.Errorf("reconcile with differences: exit %d, want 1: %s", r.code, r.stderr)
+	}
+	rc := decode[map[string]any](t, r.stdout)
 	if rc["matched"] != 2.0 || rc["missing_count"] != 1.0 || rc["extra_count"] != 1.0 || toStrings(rc["missing"])[0] != "E2" || toStrings(rc["extra"])[0] != "E9" {
 		t.Errorf("reconcile %v", rc)
 	}
