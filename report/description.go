@@ -245,15 +245,9 @@ type Gap struct {
 // vendors with CSOCs and a monitoring control, DC9 only for Type 2.
 func (d *Description) Check(e *attest.Engagement, controls map[string]bool) []Gap {
 	var gaps []Gap
-	missing := func(part, what string) {
-		gaps = append(gaps, Gap{Part: part, Detail: what + " is missing (answer it, or say none: with the reason)"})
-	}
-	// A part that gives its content and also says none contradicts
-	// itself: the draft shows the content and leaves the none out.
+	missing := func(part, what string) { gaps = append(gaps, missingGap(part, what)) }
 	both := func(part string, content bool, none string) {
-		if content && strings.TrimSpace(none) != "" {
-			gaps = append(gaps, Gap{Part: part, Detail: "gives its content and also says none: keep one (the draft shows the content and leaves the none out)"})
-		}
+		gaps = append(gaps, contradiction(part, content, none)...)
 	}
 	soc2 := e.Kind != attest.SOC1
 	if strings.TrimSpace(d.Organization) == "" {
@@ -326,28 +320,49 @@ func (d *Description) Check(e *attest.Engagement, controls map[string]bool) []Ga
 		gaps = append(gaps, Gap{"significant_changes", "a Type 1 description has no significant changes during a period (DC9 is for Type 2): remove them"})
 	}
 	if e.Kind == attest.SOC1 {
-		s := d.SOC1
-		if s == nil {
-			s = &SOC1Description{}
-		}
-		for _, x := range []required{
-			{"transaction_classes", "the classes of transactions", s.TransactionClasses},
-			{"procedures", "the procedures by which transactions are initiated, authorized, recorded, processed, corrected and reported", s.Procedures},
-			{"records", "the information and accounting records used", s.Records},
-			{"significant_events", "how significant events and conditions other than transactions are captured", s.SignificantEvents},
-			{"report_preparation", "the process used to prepare reports for customers", s.ReportPreparation},
-			{"control_environment", "the control environment", s.ControlEnvironment},
-			{"risk_assessment", "risk assessment", s.RiskAssessment},
-			{"information_and_communication", "information and communication", s.InformationAndComms},
-			{"monitoring", "monitoring", s.Monitoring},
-		} {
-			if !x.p.Given() {
-				missing("soc1."+x.part, "SOC 1: "+x.label)
-			}
-			both("soc1."+x.part, strings.TrimSpace(x.p.Text) != "" || len(x.p.Items) > 0, x.p.None)
-		}
+		gaps = append(gaps, d.SOC1.gaps()...)
 	}
 	slices.SortStableFunc(gaps, func(a, b Gap) int { return strings.Compare(a.Part, b.Part) })
+	return gaps
+}
+
+// missingGap is the gap of a part not answered.
+func missingGap(part, what string) Gap {
+	return Gap{Part: part, Detail: what + " is missing (answer it, or say none: with the reason)"}
+}
+
+// contradiction is the gap of a part that gives its content and also
+// says none: the draft shows the content and leaves the none out.
+func contradiction(part string, content bool, none string) []Gap {
+	if content && strings.TrimSpace(none) != "" {
+		return []Gap{{Part: part, Detail: "gives its content and also says none: keep one (the draft shows the content and leaves the none out)"}}
+	}
+	return nil
+}
+
+// gaps is what a SOC 1 description lacks of the elements only it has
+// (nil: all of them).
+func (s *SOC1Description) gaps() []Gap {
+	if s == nil {
+		s = &SOC1Description{}
+	}
+	var gaps []Gap
+	for _, x := range []required{
+		{"transaction_classes", "the classes of transactions", s.TransactionClasses},
+		{"procedures", "the procedures by which transactions are initiated, authorized, recorded, processed, corrected and reported", s.Procedures},
+		{"records", "the information and accounting records used", s.Records},
+		{"significant_events", "how significant events and conditions other than transactions are captured", s.SignificantEvents},
+		{"report_preparation", "the process used to prepare reports for customers", s.ReportPreparation},
+		{"control_environment", "the control environment", s.ControlEnvironment},
+		{"risk_assessment", "risk assessment", s.RiskAssessment},
+		{"information_and_communication", "information and communication", s.InformationAndComms},
+		{"monitoring", "monitoring", s.Monitoring},
+	} {
+		if !x.p.Given() {
+			gaps = append(gaps, missingGap("soc1."+x.part, "SOC 1: "+x.label))
+		}
+		gaps = append(gaps, contradiction("soc1."+x.part, strings.TrimSpace(x.p.Text) != "" || len(x.p.Items) > 0, x.p.None)...)
+	}
 	return gaps
 }
 
