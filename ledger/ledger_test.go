@@ -373,3 +373,46 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestInvalidText: a string JSON cannot hold is found wherever it is in
+// an entry's data, by its JSON path; valid text and bytes are not.
+func TestInvalidText(t *testing.T) {
+	type item struct {
+		Key  string `json:"key"`
+		Note string `json:"note,omitempty"`
+	}
+	type inner struct{ Detail string }
+	type record struct {
+		Name   string            `json:"name"`
+		Hidden string            `json:"-"`
+		Items  []item            `json:"items"`
+		Meta   map[string]string `json:"meta"`
+		Raw    []byte            `json:"raw"`
+		Ptr    *item             `json:"ptr"`
+		Any    any               `json:"any"`
+		inner
+	}
+	bad := "Eve\xff\xfe"
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{record{Name: "Eve", Items: []item{{Key: "a"}}, Meta: map[string]string{"k": "v"}, Raw: []byte{0xff}}, ""},
+		{record{Name: "Ève, 日本"}, ""},
+		{record{Hidden: bad}, ""},
+		{record{Name: bad}, "name"},
+		{record{Items: []item{{Key: "a"}, {Key: "b", Note: bad}}}, "items[1].note"},
+		{record{Meta: map[string]string{"k": bad}}, "meta.k"},
+		{record{Meta: map[string]string{bad: "v"}}, "meta"},
+		{record{Ptr: &item{Key: bad}}, "ptr.key"},
+		{record{Any: map[string]any{"x": []string{bad}}}, "any.x[0]"},
+		{record{inner: inner{Detail: bad}}, "Detail"}, // an embedded struct's fields are written
+		{&record{Name: bad}, "name"},
+		{bad, "."},
+		{nil, ""},
+	} {
+		if got := InvalidText(c.v); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.v, got, c.want)
+		}
+	}
+}

@@ -174,6 +174,34 @@ func rebuild(t *testing.T, s attest.Store) (types []string, root tlog.Hash) {
 	return types, root
 }
 
+// testLedgerRefusesInvalidText: a string that is not UTF-8 cannot be
+// written in an entry's JSON as it is kept in the record, so a change
+// holding one is refused, naming the field, and nothing of it is kept:
+// the ledger still verifies against the records.
+func testLedgerRefusesInvalidText(t *testing.T, s attest.Store) {
+	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), Controls(1)); err != nil {
+		t.Fatal(err)
+	}
+	id := Controls(1)[0].ID
+	before, _ := s.LedgerSize(ctx)
+	_, err := s.UpdateControl(ctx, ch, "e1", id, attest.ControlUpdate{Description: ptr("Quarterly review \xff\xfe")})
+	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "not valid UTF-8") {
+		t.Fatalf("an invalid byte in a control's description: %v", err)
+	}
+	bad := ch
+	bad.Actor = "Eve\xff"
+	if _, err := s.UpdateControl(ctx, bad, "e1", id, attest.ControlUpdate{Owner: ptr("Dana")}); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "the actor's name") {
+		t.Fatalf("an invalid byte in the actor's name: %v", err)
+	}
+	if after, _ := s.LedgerSize(ctx); after != before {
+		t.Errorf("the ledger grew from %d to %d entries on refused changes", before, after)
+	}
+	c, err := s.Control(ctx, "e1", id)
+	if err != nil || strings.Contains(c.Description, "\xff") || c.Owner == "Dana" {
+		t.Errorf("the control after refused changes: %+v, %v", c, err)
+	}
+}
+
 func testLedgerRecordsEveryChange(t *testing.T, s attest.Store) {
 	if err := s.CreateEngagement(ctx, ch, Engagement("e1"), Controls(2)); err != nil {
 		t.Fatal(err)

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) attest.Store) {
 		{"EvidenceDates", testEvidenceDates},
 		{"EventsAndNotRequired", testEventsAndNotRequired},
 		{"LedgerRecordsEveryChange", testLedgerRecordsEveryChange},
+		{"LedgerRefusesInvalidText", testLedgerRefusesInvalidText},
 		{"LedgerConcurrentAppends", testLedgerConcurrentAppends},
 		{"Checkpoint", testCheckpoint},
 		{"Auditors", testAuditors},

@@ -144,6 +144,12 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 	if resp.StatusCode != 400 || !strings.Contains(body, "You are") {
 		t.Errorf("bad requester: %d %s", resp.StatusCode, body)
 	}
+	// A byte that is not UTF-8 cannot be kept as the ledger records it:
+	// refused, naming the field, before anything is written.
+	resp, body = f.form(t, "/trust/demo/request", "", url.Values{"doc": {itoa(soc2)}, "name": {"Eve\xff\xfe"}, "email": {"eve@customer.example"}, "company": {"C"}, "requester": {"customer"}})
+	if resp.StatusCode != 400 || !strings.Contains(body, "not valid UTF-8") {
+		t.Errorf("a name that is not UTF-8: %d %.300s", resp.StatusCode, body)
+	}
 	if l, _ := f.store.AccessRequests(ctx); len(l) != 0 {
 		t.Fatalf("a refused form recorded %d requests", len(l))
 	}

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -21,6 +22,18 @@ func appendEntry(ctx context.Context, tx querier, ch attest.Change, typ string, 
 	var n int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entries`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("ledger size: %w", err)
+	}
+	// JSON cannot hold a string that is not UTF-8: the entry would keep
+	// U+FFFD where the record keeps the bytes, and the two would never
+	// match again. Refused here, every writer's one way into the ledger,
+	// before anything is written.
+	for _, v := range []struct {
+		what string
+		v    any
+	}{{"", data}, {"the actor's name", ch.Actor}} {
+		if p := ledger.InvalidText(v.v); p != "" {
+			return 0, &attest.Error{Code: attest.EINVALID, Message: cmp.Or(v.what, p) + ": not valid UTF-8 text; send text encoded as UTF-8"}
+		}
 	}
 	raw, err := json.Marshal(data)
 	if err != nil {
