@@ -284,8 +284,12 @@ func (s *Server) addTest(w http.ResponseWriter, r *http.Request, u *attest.User,
 	if err != nil {
 		return err
 	}
+	notPerformed, err := in.flag("not_performed")
+	if err != nil {
+		return err
+	}
 	req := fieldwork.TestRequest{Engagement: r.PathValue("id"), Control: in.str("control"), Internal: internal,
-		Procedures: in.list("procedure"), Deviations: in.str("deviations"), NotPerformed: in.flag("not_performed"),
+		Procedures: in.list("procedure"), Deviations: in.str("deviations"), NotPerformed: notPerformed,
 		From: in.str("from"), To: in.str("to"), AppliesTo: in.list("applies_to"), Reason: in.str("reason"), Acknowledged: in.str("acknowledged"),
 		TestOfOne: in.str("test_of_one"), SupportedBy: in.list("supported_by")}
 	if !internal {

@@ -107,7 +107,10 @@ func (up *multipartUpload) field(part *multipart.Part) error {
 	case "control":
 		up.req.Controls = append(up.req.Controls, v)
 	case "allow_empty", "force":
-		yes := v == "yes" || v == "true" || v == "on"
+		yes, err := yesNo(name, v)
+		if err != nil {
+			return err
+		}
 		if name == "force" {
 			up.req.Force = yes
 		} else {

@@ -49,6 +49,13 @@ func TestUploadEvidenceDates(t *testing.T) {
 			t.Errorf("%s %v: %d %s; want %d saying %q", r.role, r.fields, resp.StatusCode, body, r.status, r.says)
 		}
 	}
+	// The API's error carries the hint a workflow gives.
+	if resp, body := upload(t, f, attest.RoleCompliance, map[string]string{"control": "AX-01", "covers": "2019-03-31"}, map[string]string{"x.txt": "x"}); resp.StatusCode != 400 || !strings.Contains(body, `"hint": "check the date; send force=yes if it is right"`) {
+		t.Errorf("the hint of a date far away: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := upload(t, f, attest.RoleCompliance, map[string]string{"control": "AX-01", "force": "perhaps"}, map[string]string{"x.txt": "x"}); resp.StatusCode != 400 || !strings.Contains(body, "force: ") {
+		t.Errorf("force=perhaps: %d %s", resp.StatusCode, body)
+	}
 	// force=yes takes a date long outside the period.
 	if resp, body := upload(t, f, attest.RoleCompliance, map[string]string{"control": "AX-01", "covers": "2019-03-31", "force": "yes"}, map[string]string{"x.txt": "x"}); resp.StatusCode != http.StatusCreated {
 		t.Errorf("forced: %d %s", resp.StatusCode, body)

@@ -141,10 +141,21 @@ func (in formInput) id(k string) (int64, error) {
 	return n, nil
 }
 
-// flag reads a checkbox or a boolean: true, on, yes or 1.
-func (in formInput) flag(k string) bool {
-	v := strings.ToLower(in.str(k))
-	return v == "true" || v == "on" || v == "yes" || v == "1"
+// flag reads a checkbox or a boolean (yesNo).
+func (in formInput) flag(k string) (bool, error) { return yesNo(k, in.str(k)) }
+
+// yesNo reads a boolean as a form, a query or JSON sends it: true, on,
+// yes or 1; false, off, no, 0 or nothing. Anything else is refused,
+// naming the field, rather than read as no (a dry_run=true that saved
+// for real).
+func yesNo(k, v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "on", "yes", "1":
+		return true, nil
+	case "", "false", "off", "no", "0":
+		return false, nil
+	}
+	return false, fieldError(k, "%q: want yes or no (true, 1; false, 0)", v)
 }
 
 // pathNumber is the record the path numbers in its parameter name; a

@@ -137,15 +137,22 @@ func (s *Server) saveDescription(w http.ResponseWriter, r *http.Request, u *atte
 		return invalid("the description inputs could not be read (at most 1 MiB)")
 	}
 	q := r.URL.Query()
+	replace, err := yesNo("replace", q.Get("replace"))
+	if err != nil {
+		return err
+	}
+	dryRun, err := yesNo("dry_run", q.Get("dry_run"))
+	if err != nil {
+		return err
+	}
 	if s.cfg.Blobs == nil {
 		return &attest.Error{Code: attest.EUNAVAILABLE, Message: "this server has no document store"}
 	}
 	out, err := report.SaveDescription(r.Context(), s.cfg.Store, s.cfg.Blobs, s.actorChange(u), u, report.DescriptionEdit{
-		Engagement: e, Name: "the new version", Content: b, Replace: q.Get("replace") == "1", DryRun: q.Get("dry_run") == "1"})
+		Engagement: e, Name: "the new version", Content: b, Replace: replace, DryRun: dryRun})
 	var ae *attest.Error
 	if errors.As(err, &ae) && out != nil && len(out.Removed()) > 0 {
-		// The API's errors carry no hint: it goes in the message.
-		ae.Message += "; send them again, or add ?replace=1 to remove them (the current version stays in the ledger)"
+		ae.Hint = "send them again, or add ?replace=1 to remove them (the current version stays in the ledger)"
 	}
 	if err != nil {
 		return err

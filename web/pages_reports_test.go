@@ -64,4 +64,16 @@ func TestSaveDescriptionAPI(t *testing.T) {
 	if code, body := put(attest.RoleAdmin, "", "servcies: {}\n"); code != 400 || !strings.Contains(body, "servcies") {
 		t.Errorf("a misspelt part: %d %s", code, body)
 	}
+	// dry_run=true is a dry run, as dry_run=1 is; a word that is neither
+	// yes nor no is refused, never read as no (which saved for real).
+	size, _ := f.store.LedgerSize(context.Background())
+	if code, body := put(attest.RoleAdmin, "?dry_run=true", "organization: Harbor Payroll\n"); code != 200 || !strings.Contains(body, `"document":null`) {
+		t.Errorf("dry_run=true: %d %s", code, body)
+	}
+	if code, body := put(attest.RoleAdmin, "?dry_run=maybe", "organization: Harbor Payroll\n"); code != 400 || !strings.Contains(body, `dry_run: \"maybe\": want yes or no`) {
+		t.Errorf("dry_run=maybe: %d %s", code, body)
+	}
+	if after, _ := f.store.LedgerSize(context.Background()); after != size {
+		t.Errorf("the dry runs wrote %d ledger entries", after-size)
+	}
 }

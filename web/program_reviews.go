@@ -164,7 +164,11 @@ func (s *Server) reviewAssign(w http.ResponseWriter, r *http.Request, u *attest.
 	if err != nil {
 		return err
 	}
-	req := accessreview.AssignRequest{Owner: in.str("owner"), ByManager: in.flag("by_manager"), Reviewer: in.str("reviewer"), Accounts: in.list("accounts")}
+	byManager, err := in.flag("by_manager")
+	if err != nil {
+		return err
+	}
+	req := accessreview.AssignRequest{Owner: in.str("owner"), ByManager: byManager, Reviewer: in.str("reviewer"), Accounts: in.list("accounts")}
 	a, err := accessreview.Assign(r.Context(), s.cfg.Store, s.actorChange(u), u, id, req)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/attest-dev/attest"
@@ -410,6 +411,31 @@ type apiError struct {
 type apiErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+}
+
+// webHint is an error's hint as the web shows it: none where the hint
+// was written for the command line (it names a flag or a command).
+func webHint(h string) string {
+	if strings.Contains(h, "--") || strings.Contains(h, "attest ") || strings.Contains(h, "ATTEST_") {
+		return ""
+	}
+	return h
+}
+
+// maxShown bounds an error's message as answered: a refusal that quotes
+// the value it refuses must not send a megabyte back.
+const maxShown = 2000
+
+func shownMessage(m string) string {
+	if len(m) <= maxShown {
+		return m
+	}
+	cut := maxShown
+	for cut > 0 && !utf8.RuneStart(m[cut]) {
+		cut--
+	}
+	return m[:cut] + "… (cut)"
 }
 
 // fail answers with the error: JSON for the API, a short page otherwise.
@@ -435,11 +461,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.cfg.Log.Error("internal error", "path", r.URL.Path, "err", err)
 	}
 	code := status(ae.Code)
+	msg, hint := shownMessage(ae.Message), webHint(ae.Hint)
 	if wantsJSON(r) {
-		writeJSON(w, code, apiError{Error: apiErrorBody{Code: ae.Code, Message: ae.Message}})
+		writeJSON(w, code, apiError{Error: apiErrorBody{Code: ae.Code, Message: msg, Hint: hint}})
 		return
 	}
-	if err := writePage(w, code, "error", &errorData{Layout: Layout{Title: http.StatusText(code)}, Message: ae.Message}); err != nil {
+	if err := writePage(w, code, "error", &errorData{Layout: Layout{Title: http.StatusText(code)}, Message: msg, Hint: hint}); err != nil {
 		s.cfg.Log.Error("render the error page", "err", err)
 		http.Error(w, "The page could not be shown: the error is in the server's log.", http.StatusInternalServerError)
 	}
@@ -448,7 +475,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // errorData is the page that says what went wrong, in words safe to show.
 type errorData struct {
 	Layout
-	Message string
+	Message, Hint string
 }
 
 // unavailable reports whether err means the database cannot be reached,

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/attest-dev/attest/auditsig"
 	"github.com/attest-dev/attest/auth"
@@ -710,5 +711,26 @@ func TestPapersRefusedByTheirRule(t *testing.T) {
 				t.Errorf("%s as %s: %d %.200s", path, role, resp.StatusCode, body)
 			}
 		}
+	}
+}
+
+// TestShownMessage: a refusal quoting a huge value is cut, on a
+// character's edge, and short ones are answered whole.
+func TestShownMessage(t *testing.T) {
+	if got := shownMessage("control: no such control"); got != "control: no such control" {
+		t.Errorf("short: %q", got)
+	}
+	long := "to: " + strings.Repeat("é", 5000)
+	got := shownMessage(long)
+	if len(got) > maxShown+len("… (cut)") || !strings.HasSuffix(got, "… (cut)") || !utf8.ValidString(got) {
+		t.Errorf("long: %d bytes, ends %q", len(got), got[len(got)-12:])
+	}
+	for _, h := range []string{"give --control ID", "run attest collect", "set ATTEST_DATA"} {
+		if webHint(h) != "" {
+			t.Errorf("a command line's hint shown on the web: %q", h)
+		}
+	}
+	if webHint("check the date") != "check the date" {
+		t.Error("a hint in plain words dropped")
 	}
 }
