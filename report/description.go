@@ -2,10 +2,13 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/attest-dev/attest"
@@ -227,10 +230,55 @@ func ParseDescription(name string, b []byte) (*Description, error) {
 	var d Description
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(&d); err != nil && !errors.Is(err, io.EOF) {
-		return nil, attest.Errorf(attest.EINVALID, "%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	err := dec.Decode(&d)
+	var typ *yaml.TypeError
+	switch {
+	case err == nil, errors.Is(err, io.EOF):
+		return &d, nil
+	case errors.As(err, &typ):
+		lines := make([]string, len(typ.Errors))
+		for i, e := range typ.Errors {
+			lines[i] = yamlWords(e)
+		}
+		return nil, attest.Errorf(attest.EINVALID, "%s: %s", name, strings.Join(lines, "; "))
 	}
-	return &d, nil
+	return nil, attest.Errorf(attest.EINVALID, "%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+var (
+	yamlUnknown = regexp.MustCompile(`^(line \d+): field (\S+) not found in type \S+$`)
+	yamlType    = regexp.MustCompile(`^(line \d+): cannot unmarshal !!(\w+)(?: ` + "`" + `(.*)` + "`" + `)? into (\S+)$`)
+)
+
+// yamlWords says one of the YAML reader's refusals in the description's
+// terms, without Go's type names: a key that is no part, or a value of
+// the wrong shape.
+func yamlWords(e string) string {
+	if m := yamlUnknown.FindStringSubmatch(e); m != nil {
+		return m[1] + ": " + m[2] + " is not a part of the description inputs"
+	}
+	m := yamlType.FindStringSubmatch(e)
+	if m == nil {
+		return e
+	}
+	got := map[string]string{"str": "text", "int": "a number", "float": "a number", "bool": "true or false", "seq": "a list", "map": "a group of parts", "null": "nothing"}[m[2]]
+	if m[3] != "" {
+		got += " (" + strconv.Quote(m[3]) + ")"
+	}
+	want := "a group of parts"
+	switch t := m[4]; {
+	case strings.HasPrefix(t, "[]"):
+		want = "a list"
+	case t == "string":
+		want = "text"
+	case t == "bool":
+		want = "true or false"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "float"):
+		want = "a number"
+	case t == "report.Part":
+		want = "a part (text, items or none)"
+	}
+	return m[1] + ": want " + want + ", not " + cmp.Or(got, "this")
 }
 
 // Gap is a description input that is missing or inconsistent.

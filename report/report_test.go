@@ -215,8 +215,21 @@ func TestDescriptionGaps(t *testing.T) {
 	if parts["incidents"] {
 		t.Error("none with a reason is an answer, not a gap")
 	}
-	if _, err := ParseDescription("d.yaml", []byte("servics:\n  text: x\n")); err == nil || !strings.Contains(err.Error(), "d.yaml") || !strings.Contains(err.Error(), "servics") {
-		t.Errorf("misspelt key: %v", err)
+	// Refusals name the file, the line and the part, in the
+	// description's terms: never Go's type names.
+	for _, c := range []struct{ yaml, want string }{
+		{"servics:\n  text: x\n", "d.yaml: line 1: servics is not a part of the description inputs"},
+		{"services: Payroll\n", `d.yaml: line 1: want a part (text, items or none), not text ("Payroll")`},
+		{"incidents:\n  items: x\n", `d.yaml: line 2: want a list, not text ("x")`},
+		{"organization: [a]\n", "d.yaml: line 1: want text, not a list"},
+	} {
+		_, err := ParseDescription("d.yaml", []byte(c.yaml))
+		if attest.ErrorCode(err) != attest.EINVALID || attest.ErrorMessage(err) != c.want {
+			t.Errorf("%q: %v, want %q", c.yaml, err, c.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "report.") {
+			t.Errorf("%q: a Go type in %v", c.yaml, err)
+		}
 	}
 }
 

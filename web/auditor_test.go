@@ -365,7 +365,7 @@ func TestBadInputNamesTheField(t *testing.T) {
 		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "AX-01", "population": "x"}, "population:"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "BX-01"}, "population:"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": "AX-01", "reason": "no earlier draw"}, "reason:"},
-		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", `[1,2]`, "JSON object"},
+		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", `[1,2]`, "want an object, not an array"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/draws", map[string]any{"control": map[string]any{"x": 1}}, "control:"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01"}, "procedure:"},
 		{attest.RoleAuditor, "/api/v1/engagements/e1/tests", map[string]any{"control": "AX-01", "procedure": "inquiry", "items": "A=no-exception"}, "A are not in a draw"},

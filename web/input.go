@@ -1,12 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -49,8 +51,11 @@ func readFormInput(w http.ResponseWriter, r *http.Request) (formInput, error) {
 	var m map[string]any
 	dec := json.NewDecoder(r.Body)
 	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "the body is not a JSON object (at most 1 MiB): " + err.Error()}
+	if err := readJSON(dec, &m, maxFormInput); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, invalid("send a JSON object")
 	}
 	in := formInput{}
 	var scalar func(k string, v any) (string, error)
@@ -204,18 +209,70 @@ func parseForm(w http.ResponseWriter, r *http.Request, max int64, msg string) er
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.Is(err, io.EOF):
-			return invalid("send a JSON object")
-		case errors.As(err, &typ):
-			return invalid(typ.Field + ": want a " + typ.Type.String())
-		case errors.As(err, &syn):
-			return invalid("the body is not valid JSON: " + err.Error())
+	return readJSON(dec, v, 64<<10)
+}
+
+// readJSON decodes one JSON value from dec into v, and nothing after it,
+// with a refusal in our words that names the field where it can (never
+// Go's type names); max is the body's limit, to name it.
+func readJSON(dec *json.Decoder, v any, max int64) error {
+	err := dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			return invalid("the body holds more than one JSON value: send one")
 		}
-		return invalid("the body could not be read: " + err.Error())
+		return nil
 	}
-	return nil
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, io.EOF):
+		return invalid("send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return invalid("the body ends in the middle of its JSON")
+	case errors.As(err, &tooBig):
+		return invalid(fmt.Sprintf("the body is larger than %d KiB", max>>10))
+	case errors.As(err, &syn):
+		return invalid(fmt.Sprintf("the body is not valid JSON (at byte %d)", syn.Offset))
+	case errors.As(err, &typ):
+		return invalid(cmp.Or(typ.Field, "the body") + ": want " + jsonKind(typ.Type) + ", not " + article(typ.Value))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return invalid(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`) + ": not a field this takes")
+	}
+	return invalid("the body could not be read as JSON")
+}
+
+// jsonKind says in words what a Go type reads from JSON.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "an object"
+}
+
+// article is a JSON value's kind as json.UnmarshalTypeError names it
+// ("array", "number", "string"), with its article.
+func article(kind string) string {
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "":
+		return "this value"
+	}
+	if strings.HasPrefix(kind, "number") {
+		return "a number"
+	}
+	return "a " + kind
 }

@@ -83,8 +83,8 @@ func decisionsInput(w http.ResponseWriter, r *http.Request) ([]accessreview.Deci
 		}
 		dec := json.NewDecoder(r.Body)
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&in); err != nil {
-			return nil, fieldError("decisions", "want {\"decisions\": [{\"account\", \"decision\", \"reason\"}]} (at most 1 MiB): %v", err)
+		if err := readJSON(dec, &in, maxFormInput); err != nil {
+			return nil, &attest.Error{Code: attest.EINVALID, Message: attest.ErrorMessage(err), Hint: `send {"decisions": [{"account": ..., "decision": ..., "reason": ...}]}`}
 		}
 		return in.Decisions, nil
 	}

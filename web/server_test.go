@@ -734,3 +734,29 @@ func TestShownMessage(t *testing.T) {
 		t.Error("a hint in plain words dropped")
 	}
 }
+
+// TestJSONRefusedInOurWords: a JSON body of the wrong shape is refused
+// naming the field and what it wants, never in Go's type names, and a
+// body holding more than one value is refused too.
+func TestJSONRefusedInOurWords(t *testing.T) {
+	f := setup(t)
+	for _, c := range []struct{ method, path, body, want string }{
+		{"POST", "/api/v1/users", `[1, 2]`, "the body: want an object, not an array"},
+		{"POST", "/api/v1/users", `{"email": "a@example.com"} {"x": 1}`, "more than one JSON value"},
+		{"POST", "/api/v1/users", `{"email": `, "ends in the middle"},
+		{"POST", "/api/v1/users", `null`, "send a JSON object"},
+		{"PATCH", "/api/v1/engagements/e1/controls/AX-01", `{"due_days": "ten"}`, "due_days: want a whole number, not a string"},
+		{"PATCH", "/api/v1/engagements/e1/controls/AX-01", `{"colour": "red"}`, "colour: not a field this takes"},
+		{"PATCH", "/api/v1/engagements/e1/controls/AX-01", `[]`, "want an object, not an array"},
+	} {
+		code, body := f.callAs(t, c.method, c.path, attest.RoleAdmin, c.body)
+		if code != 400 || !strings.Contains(body, c.want) {
+			t.Errorf("%s %s %s: %d %s, want 400 saying %q", c.method, c.path, c.body, code, body, c.want)
+		}
+		for _, leak := range []string{"Go ", "interface", "map[", "engagement.", "json:"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s %s %s: %q in %s", c.method, c.path, c.body, leak, body)
+			}
+		}
+	}
+}
