@@ -30,10 +30,11 @@ func FormatsOr(names []string) (map[string]bool, error) {
 }
 
 // Formats reads the formats a draft is asked in (html, md or markdown,
-// pdf; empty names are skipped), refusing an unknown one by its name.
+// pdf; each name may be a comma-separated list; empty names are
+// skipped), refusing an unknown one by its name.
 func Formats(names []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	for _, f := range names {
+	for _, f := range strings.Split(strings.Join(names, ","), ",") {
 		switch f = strings.ToLower(strings.TrimSpace(f)); f {
 		case "html", "md", "pdf":
 			out[f] = true

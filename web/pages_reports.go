@@ -77,12 +77,14 @@ func (s *Server) buildDraft(ctx context.Context, u *attest.User, req draftReques
 	return d.Kept, s.sign(ctx)
 }
 
-// buildDraftForm is the reports page's "build draft now".
+// buildDraftForm is the reports page's "build draft now": formats as
+// its checkboxes send them, or format as a script may (each field
+// repeated or comma-separated).
 func (s *Server) buildDraftForm(w http.ResponseWriter, r *http.Request, u *attest.User) error {
 	if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
 		return err
 	}
-	docs, err := s.buildDraft(r.Context(), u, draftRequest{Engagement: r.PostFormValue("engagement"), Kind: r.PostFormValue("kind"), Formats: r.PostForm["formats"]})
+	docs, err := s.buildDraft(r.Context(), u, draftRequest{Engagement: r.PostFormValue("engagement"), Kind: r.PostFormValue("kind"), Formats: append(r.PostForm["formats"], r.PostForm["format"]...)})
 	if err != nil {
 		return err
 	}

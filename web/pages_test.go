@@ -444,6 +444,8 @@ func TestReportDrafts(t *testing.T) {
 		"engagement": {"kind": {"SOC 2"}},
 		"kind":       {"engagement": {"e1"}, "kind": {"SOC 9"}},
 		"formats":    {"engagement": {"e1"}, "formats": {"pdf"}},
+		// format, as a script may name it, is read too, never ignored.
+		`formats: &#34;zzz&#34;`: {"engagement": {"e1"}, "format": {"html,zzz"}},
 	} {
 		resp, body := f.post(t, attest.RoleAdmin, "/reports/build", field)
 		if resp.StatusCode != 400 || !strings.Contains(body, form+":") {

@@ -128,7 +128,7 @@ func (s *Server) table() []route {
 		{Method: "GET", Pattern: "/evidence/{id}/download", JSON: "/api/v1/evidence/{id}/content", Roles: readers, Summary: "An evidence item's bytes (retracted: ?retracted=1)", h: s.downloadEvidence},
 		{Method: "GET", Pattern: "/checks", JSON: "/api/v1/checks", Roles: readers, Summary: "Built-in checks, recorded runs, and the latest run's failures (query: run)", h: s.checksPage},
 		{Method: "GET", Pattern: "/reports", JSON: "/api/v1/reports", Roles: fieldwrk, Summary: "Report drafts and issued reports per engagement", h: s.reportsPage},
-		{Method: "POST", Pattern: "/reports/build", Roles: managers, Summary: "Build a draft now (form fields engagement, kind, format)", h: s.buildDraftForm},
+		{Method: "POST", Pattern: "/reports/build", Roles: managers, Summary: "Build a draft now (form fields engagement, kind, formats: html and md, both when none is named)", h: s.buildDraftForm},
 		{Method: "PUT", Pattern: "/api/v1/engagements/{id}/description", Roles: managers, API: true, Summary: "Save a new version of the description inputs (body: YAML or JSON; query: replace=1 to remove answered parts, dry_run=1); answers with the changes and gaps", h: s.saveDescription},
 		{Method: "POST", Pattern: "/api/v1/engagements/{id}/drafts", Roles: managers, API: true, Summary: "Build a draft (JSON: kind; formats: html and md, both when none is named)", h: s.buildDraftAPI},
 		{Method: "GET", Pattern: "/documents/{id}/download", JSON: "/api/v1/documents/{id}/content", Roles: fieldwrk, Summary: "A document's bytes", h: s.downloadDocument},
