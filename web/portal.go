@@ -182,12 +182,17 @@ func (s *Server) portalPolicy(w http.ResponseWriter, r *http.Request, u *attest.
 // portalAck records the person's acknowledgement of the version they
 // read (the form names it: a version published meanwhile is refused).
 func (s *Server) portalAck(w http.ResponseWriter, r *http.Request, u *attest.User) error {
-	if err := parseForm(w, r, 16<<10, "the form could not be read"); err != nil {
+	in, err := readFormInput(w, r)
+	if err != nil {
 		return err
 	}
-	v, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil {
-		return &attest.Error{Code: attest.EINVALID, Message: "version: the version read is missing"}
+	given := in.str("version")
+	v, err := strconv.Atoi(given)
+	switch {
+	case given == "":
+		return fieldError("version", "the version read is missing")
+	case err != nil || v <= 0:
+		return fieldError("version", "%q is not a version number (1, 2, ...)", given)
 	}
 	ch := s.actorChange(u)
 	k, err := ack.Acknowledge(r.Context(), s.cfg.Store, ch, u, ack.Request{Policy: r.PathValue("id"), Version: v})

@@ -84,6 +84,13 @@ func TestPortalOverHTTP(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(page), "Lock your screen.") {
 		t.Fatalf("policy: %d %s", resp.StatusCode, page)
 	}
+	// A version that is no number is refused as such, and nothing is
+	// recorded.
+	for _, v := range []string{"", "-1", "one"} {
+		if resp, body := f.form(t, "/portal/policies/access-control/acknowledge", "emma", url.Values{"version": {v}}); resp.StatusCode != 400 || !strings.Contains(body, "version: ") {
+			t.Errorf("version %q: %d %.300s", v, resp.StatusCode, body)
+		}
+	}
 	resp, body = f.form(t, "/portal/policies/access-control/acknowledge", "emma", url.Values{"version": {"1"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("acknowledge: %d %s", resp.StatusCode, body)
