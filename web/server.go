@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -220,11 +221,63 @@ func New(cfg Config) *Server {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := methodsAt(mux, r); len(allow) > 0 {
+			s.notAllowed(w, r, allow)
+			return
+		}
 		s.fail(w, r, &attest.Error{Code: attest.ENOTFOUND, Message: "no such page: " + r.URL.Path})
 	})
 	csrf := http.NewCrossOriginProtection()
-	s.handler = s.logged(headers(csrf.Handler(sm.LoadAndSave(mux))))
+	s.handler = s.logged(headers(s.sized(csrf.Handler(sm.LoadAndSave(mux)))))
 	return s
+}
+
+// methodsAt is the methods a route of mux takes at r's path, when r's own
+// is not one of them (the mux's catch-all answered it).
+func methodsAt(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// notAllowed answers a method the path's routes do not take: 405, with
+// the ones they do.
+func (s *Server) notAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	msg := r.Method + " is not taken at " + r.URL.Path + ": use " + strings.Join(allow, " or ")
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: apiErrorBody{Code: "method", Message: msg}})
+		return
+	}
+	if err := writePage(w, http.StatusMethodNotAllowed, "error", &errorData{Layout: Layout{Title: http.StatusText(http.StatusMethodNotAllowed)}, Message: msg}); err != nil {
+		s.cfg.Log.Error("render the error page", "err", err)
+	}
+}
+
+// maxRequest is the largest body any route reads (an evidence upload and
+// its form fields): a request that declares more is refused before a
+// byte of it is read.
+const maxRequest = maxUpload + 1<<20
+
+// sized refuses a request whose declared length is over maxRequest.
+func (s *Server) sized(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxRequest {
+			w.Header().Set("Connection", "close")
+			s.fail(w, r, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("the request declares %d bytes: no request here takes more than %d MiB", r.ContentLength, maxRequest>>20)})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -758,5 +759,41 @@ func TestJSONRefusedInOurWords(t *testing.T) {
 				t.Errorf("%s %s %s: %q in %s", c.method, c.path, c.body, leak, body)
 			}
 		}
+	}
+}
+
+// TestMethodNotAllowed: a method a path's routes do not take is answered
+// 405 with the ones they do, in the API's error form; an unknown path is
+// still 404.
+func TestMethodNotAllowed(t *testing.T) {
+	f := setup(t)
+	code, body := f.callAs(t, "DELETE", "/api/v1/tokens", attest.RoleAdmin, nil)
+	if code != 405 || !strings.Contains(body, `"code": "method"`) || !strings.Contains(body, "DELETE is not taken at /api/v1/tokens: use GET or POST") {
+		t.Errorf("DELETE /api/v1/tokens: %d %s", code, body)
+	}
+	if code, body := f.callAs(t, "GET", "/api/v1/nothing-here", attest.RoleAdmin, nil); code != 404 {
+		t.Errorf("an unknown path: %d %s", code, body)
+	}
+}
+
+// TestDeclaredLengthRefused: a request declaring more than any route
+// reads is refused at once, without waiting for its body.
+func TestDeclaredLengthRefused(t *testing.T) {
+	f := setup(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(f.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	// The request's head only: a body of 10 GiB is declared, and none sent.
+	fmt.Fprintf(conn, "POST /api/v1/evidence HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\nCookie: %s\r\n\r\n", int64(10<<30), f.cookie[attest.RoleAdmin].String())
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer before the body: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "no request here takes more than 257 MiB") {
+		t.Errorf("%d %s", resp.StatusCode, body)
 	}
 }
