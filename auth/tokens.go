@@ -46,6 +46,9 @@ func CreateToken(ctx context.Context, s TokenStore, ch attest.Change, actor *att
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		return nil, field("name", "say what the token is for, e.g. ci (at most 100 characters)")
 	}
+	if err := attest.CheckLine("name", name); err != nil {
+		return nil, err
+	}
 	ownerEmail = NormalEmail(ownerEmail)
 	if ownerEmail == "" {
 		if actor == nil {

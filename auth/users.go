@@ -50,6 +50,9 @@ func AddUser(ctx context.Context, s UserStore, ch attest.Change, actor *attest.U
 	if utf8.RuneCountInString(in.Name) > 200 {
 		return nil, field("name", "at most 200 characters")
 	}
+	if err := attest.CheckLine("name", in.Name); err != nil {
+		return nil, err
+	}
 	if in.Role == "" {
 		in.Role = attest.RoleViewer
 	}

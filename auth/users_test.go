@@ -25,6 +25,13 @@ func TestAddUserRole(t *testing.T) {
 	if _, err := auth.AddUser(ctx, s, ch, nil, auth.NewUser{Email: "bo@example.com", Role: "owner"}); attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), "role: ") {
 		t.Errorf("an unknown role: %v", err)
 	}
+	// A name and a token's name are one line, shown as they read.
+	if _, err := auth.AddUser(ctx, s, ch, nil, auth.NewUser{Email: "cy@example.com", Name: "Cy\x1b[2J"}); attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), "name: holds a control character") {
+		t.Errorf("a name with an escape: %v", err)
+	}
+	if _, err := auth.CreateToken(ctx, s, ch, nil, "ana@example.com", "ci \u202e"); attest.ErrorCode(err) != attest.EINVALID || !strings.HasPrefix(attest.ErrorMessage(err), "name: holds a character that reorders") {
+		t.Errorf("a token name with an override: %v", err)
+	}
 }
 
 // TestTokens: each token with its holder's address; an admin (or the

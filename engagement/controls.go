@@ -101,6 +101,9 @@ func (in ControlChange) update(ctx context.Context, s userLister, actor *attest.
 		if len(owner) > 200 {
 			return up, invalid("owner: at most 200 characters")
 		}
+		if err := attest.CheckLine("owner", owner); err != nil {
+			return up, err
+		}
 		u, err := OwnerAccount(ctx, s, owner)
 		if err != nil {
 			return up, err

@@ -30,6 +30,7 @@ func TestStage(t *testing.T) {
 		{`C:\\fakepath\\review.pdf`, "x", "not allowed"},
 		{"review\n.pdf", "x", "control character"},
 		{"review\x00.pdf", "x", "control character"},
+		{strings.Repeat("a", 252) + ".pdf", "x", "at most 255"},
 	} {
 		_, err := evidence.Stage(bs, c.name, "", strings.NewReader(c.content))
 		if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), c.want) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/collect"
@@ -89,13 +90,23 @@ func bad(name string, line int, field, format string, args ...any) error {
 	return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s: line %d: %s: %s", name, line, field, fmt.Sprintf(format, args...))}
 }
 
-// unique refuses a row without an e-mail address, and two rows with the
-// same address or the same employee ID.
+// unique refuses a row without an e-mail address, a field that is not
+// one line of UTF-8 text, and two rows with the same address or the same
+// employee ID.
 func unique(name string, rows []Row) error {
 	emails := map[string]int{}
 	ids := map[string]int{}
 	for _, r := range rows {
 		p := r.Person
+		for _, f := range []struct{ field, v string }{{"email", p.Email}, {"name", p.Name}, {"employee_id", p.EmployeeID}, {"manager_email", p.Manager},
+			{"department", p.Department}, {"title", p.Title}, {"role", p.Role}} {
+			if !utf8.ValidString(f.v) {
+				return bad(name, r.Line, f.field, "not valid UTF-8 text: save the file as UTF-8")
+			}
+			if problem := attest.LineProblem(f.v); problem != "" {
+				return bad(name, r.Line, f.field, "%s", problem)
+			}
+		}
 		if p.Email == "" {
 			return bad(name, r.Line, "email", "every person needs an e-mail address")
 		}

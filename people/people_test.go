@@ -57,6 +57,9 @@ func TestReadCSVRefuses(t *testing.T) {
 		{"email,start,end\nada@example.com,2026-03-02,2026-03-01\n", "roster.csv: line 2: end:"},
 		{"employee_id,email,status\nE1,ada@example.com,active\nE2,ada@example.com,active\n", "roster.csv: line 3: email:"},
 		{"employee_id,email,status\nE1,ada@example.com,retired\n", "roster.csv: line 2: status"},
+		{"email,name\nada@example.com,Ada\nbo@example.com,Bo\xff\n", "roster.csv: line 3: name: not valid UTF-8 text"},
+		{"email,name\nada@example.com,\"Ada\nLovelace\"\n", "roster.csv: line 2: name: holds a control character"},
+		{"email,title\nada@example.com,Engineer \u202eregnaM\n", "roster.csv: line 2: title: holds a character that reorders"},
 	} {
 		_, _, err := people.ReadCSV("roster.csv", []byte(c.data))
 		if err == nil || attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), c.want) {

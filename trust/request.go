@@ -35,10 +35,14 @@ func (f AccessForm) problem(d *Shared) string {
 		return "This report is public: download it from the trust center, no request needed."
 	case f.Name == "" || len(f.Name) > 200:
 		return "Name: give your full name (at most 200 characters)."
+	case attest.LineProblem(f.Name) != "":
+		return "Name: " + attest.LineProblem(f.Name) + "."
 	case len(f.Email) > 254 || !emailRE().MatchString(f.Email):
 		return badEmail
 	case f.Company == "" || len(f.Company) > 200:
 		return "Company: give the company you work for (at most 200 characters)."
+	case attest.LineProblem(f.Company) != "":
+		return "Company: " + attest.LineProblem(f.Company) + "."
 	case !slices.Contains(attest.RequesterTypes, f.Requester):
 		return "You are: choose one of the listed kinds of requester."
 	case len(f.Reason) > 2000:
@@ -180,8 +184,14 @@ func accept(req *attest.AccessRequest, nda *attest.NDA, v Visit, a Acceptance) e
 		return &attest.Error{Code: attest.ECONFLICT, Message: "the organization has not published its NDA yet: try again later"}
 	}
 	signed := strings.TrimSpace(a.Signature)
-	if !a.Accept || signed == "" || len(signed) > 200 {
+	if !a.Accept || signed == "" {
 		return invalid("accept: tick the box and type your full name to accept the NDA")
+	}
+	if len(signed) > 200 {
+		return invalid("signature: your full name, at most 200 characters")
+	}
+	if err := attest.CheckLine("signature", signed); err != nil {
+		return err
 	}
 	if a.NDAVersion != itoa(nda.Version) {
 		return &attest.Error{Code: attest.ECONFLICT, Message: "nda_version: the NDA changed since the page was opened: read the current version and accept it again"}

@@ -749,6 +749,7 @@ func TestJSONRefusedInOurWords(t *testing.T) {
 		{"PATCH", "/api/v1/engagements/e1/controls/AX-01", `{"due_days": "ten"}`, "due_days: want a whole number, not a string"},
 		{"PATCH", "/api/v1/engagements/e1/controls/AX-01", `{"colour": "red"}`, "colour: not a field this takes"},
 		{"PATCH", "/api/v1/engagements/e1/controls/AX-01", `[]`, "want an object, not an array"},
+		{"PATCH", "/api/v1/engagements/e1/controls/AX-01", `{"owner": "Ana\nLima"}`, "owner: holds a control character"},
 	} {
 		code, body := f.callAs(t, c.method, c.path, attest.RoleAdmin, c.body)
 		if code != 400 || !strings.Contains(body, c.want) {

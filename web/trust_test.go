@@ -150,6 +150,10 @@ func TestTrustCenterNDAFlow(t *testing.T) {
 	if resp.StatusCode != 400 || !strings.Contains(body, "not valid UTF-8") {
 		t.Errorf("a name that is not UTF-8: %d %.300s", resp.StatusCode, body)
 	}
+	resp, body = f.form(t, "/trust/demo/request", "", url.Values{"doc": {itoa(soc2)}, "name": {"Eve"}, "email": {"eve@customer.example"}, "company": {"Acme \u202eevil"}, "requester": {"customer"}})
+	if resp.StatusCode != 400 || !strings.Contains(body, "Company: holds a character that reorders") {
+		t.Errorf("a company with an override: %d %.300s", resp.StatusCode, body)
+	}
 	if l, _ := f.store.AccessRequests(ctx); len(l) != 0 {
 		t.Fatalf("a refused form recorded %d requests", len(l))
 	}
