@@ -68,8 +68,10 @@ func AddUser(ctx context.Context, s UserStore, ch attest.Change, actor *attest.U
 		if in.Password == "" {
 			in.Password = RandomSecret("", 18)
 			out.Generated = in.Password
-		} else if utf8.RuneCountInString(in.Password) < 12 || len(in.Password) > 1024 {
+		} else if utf8.RuneCountInString(in.Password) < 12 {
 			return nil, field("password", "at least 12 characters (or none, for a generated one shown once)")
+		} else if len(in.Password) > 1024 {
+			return nil, field("password", "at most 1,024 bytes")
 		}
 		hash, err := argon2id.CreateHash(in.Password, argon2id.DefaultParams)
 		if err != nil {

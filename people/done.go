@@ -103,6 +103,9 @@ func Done(ctx context.Context, s DoneStore, bs Blobs, c Completions, ch attest.C
 	if on > today {
 		return nil, attest.Errorf(attest.EINVALID, "on: %s is after today (%s): record an item once it is done", on, today)
 	}
+	if due, err := time.Parse(time.DateOnly, it.Due); err == nil && on < due.AddDate(-1, 0, 0).Format(time.DateOnly) {
+		return nil, attest.Errorf(attest.EINVALID, "on: %s is more than a year before the item was due (%s): check the date", on, it.Due)
+	}
 	if it.DoneEntry != 0 {
 		return nil, attest.Errorf(attest.ECONFLICT, "checklist item %d is already done (on %s)", it.ID, it.DoneOn)
 	}

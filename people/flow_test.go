@@ -72,6 +72,11 @@ func TestChecklistFlow(t *testing.T) {
 	if attest.ErrorCode(err) != attest.EFORBIDDEN {
 		t.Fatalf("another account marking Ito's item: %v", err)
 	}
+	// A date long before the item was due is a typo, not a record.
+	_, err = people.Done(ctx, s, bs, nil, change("2026-03-09"), it, people.DoneRequest{Item: items[0].ID, On: "1900-01-01"})
+	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "more than a year before the item was due") {
+		t.Fatalf("done in 1900: %v", err)
+	}
 	var evidenceOf []evidence.Item
 	pend, err := bs.Stage(strings.NewReader("okta: deactivated bo@example.com 2026-03-09"))
 	if err != nil {

@@ -168,10 +168,14 @@ func yesNo(k, v string) (bool, error) {
 func pathNumber(r *http.Request, name string) (int64, error) {
 	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such %s: %s", name, r.PathValue(name))}
+		return 0, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no such %s: %s", cmp.Or(pathWords[name], name), r.PathValue(name))}
 	}
 	return n, nil
 }
+
+// pathWords are the records the route table's short parameter names
+// stand for, as a refusal says them.
+var pathWords = map[string]string{"uid": "user", "tid": "token", "req": "request"}
 
 // numberedForm is the record the path numbers in name (pathNumber), then
 // the act's input (readFormInput): what an act on one record reads.
