@@ -9,6 +9,7 @@
 package evidence
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -256,9 +257,40 @@ func (req AddRequest) items(now time.Time) ([]attest.Evidence, error) {
 		if req.Covers == "" {
 			e.Date = coveredDay(e, found, now)
 		}
+		if err := performedNear(e, req.Force); err != nil {
+			return nil, err
+		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// performedNear refuses evidence entered as performed more than a year
+// before or after what it covers, unless forced: a mistyped year, most
+// often, as with a covered date far from the period.
+func performedNear(e attest.Evidence, force bool) error {
+	if force || e.PerformedFrom != attest.PerformedEntered {
+		return nil
+	}
+	t, _, err := attest.ParseInstant(e.PerformedOn)
+	if err != nil {
+		return nil
+	}
+	from, to := cmp.Or(e.CoversStart, e.Date), cmp.Or(e.CoversEnd, e.Date)
+	start, err1 := attest.ParseDate(from)
+	end, err2 := attest.ParseDate(to)
+	if err1 != nil || err2 != nil || !t.Before(start.AddDate(-1, 0, 0)) && !t.After(end.AddDate(1, 0, 1)) {
+		return nil
+	}
+	return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("performed_on: %s is more than a year from what the evidence covers (%s)", t.Format(attest.DateLayout), span(from, to)),
+		Hint: "check the date; say so if it is right"}
+}
+
+func span(from, to string) string {
+	if from == to {
+		return from
+	}
+	return from + " to " + to
 }
 
 // coveredDay is what evidence added without a covered date speaks for:
