@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -83,7 +82,7 @@ func (up *multipartUpload) read(bs blob.Store, mr *multipart.Reader) error {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
-			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
+			return unreadable()
 		}
 		if part.FormName() == "file" {
 			err = up.file(bs, part)
@@ -152,7 +151,7 @@ func (up *multipartUpload) file(bs blob.Store, part *multipart.Part) error {
 		if body.err != nil {
 			// The request broke off or is malformed: the sender's
 			// problem, not the store's.
-			return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + body.err.Error()}
+			return unreadable()
 		}
 		if ae, ok := err.(*attest.Error); ok {
 			return &attest.Error{Code: ae.Code, Message: "file " + printable(name) + ": " + ae.Message, Hint: ae.Hint}
@@ -200,14 +199,20 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// unreadable is the answer to an upload that broke off or is not
+// well-formed multipart: the reader's own words say nothing to a sender.
+func unreadable() error {
+	return &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: it broke off, or it is not well-formed multipart/form-data"}
+}
+
 // field reads a short form value whole, refusing one longer than max.
-func field(part io.Reader, max int) (string, error) {
+func field(part *multipart.Part, max int) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(part, int64(max)+1))
 	if err != nil {
-		return "", &attest.Error{Code: attest.EINVALID, Message: "the upload could not be read: " + err.Error()}
+		return "", unreadable()
 	}
 	if len(b) > max {
-		return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("a form value is longer than %d bytes", max)}
+		return "", fieldError(part.FormName(), "longer than %d bytes", max)
 	}
 	return strings.TrimSpace(string(b)), nil
 }

@@ -139,7 +139,7 @@ func (s *Server) doneInput(w http.ResponseWriter, r *http.Request) (people.DoneR
 		}
 		if err != nil {
 			s.cfg.Blobs.Abort(up.pending())
-			return req, invalid("the form could not be read: " + err.Error())
+			return req, unreadable()
 		}
 		if part.FormName() == "file" {
 			if _, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition")); params["filename"] == "" {
