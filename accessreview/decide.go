@@ -96,7 +96,7 @@ func Decide(ctx context.Context, s DecideStore, ch attest.Change, actor, reviewe
 		reviewer = actor
 	}
 	if reviewer == nil {
-		return 0, &attest.Error{Code: attest.EINVALID, Message: "name the reviewer whose decisions these are", Hint: "--reviewer EMAIL"}
+		return 0, &attest.Error{Code: attest.EINVALID, Message: "name the reviewer whose decisions these are", Hint: "the reviewer, by e-mail address"}
 	}
 	if reviewer.Role == attest.RoleAuditor {
 		return 0, attest.Errorf(attest.EFORBIDDEN, "the service auditor does not decide the organization's access reviews")

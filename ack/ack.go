@@ -100,11 +100,11 @@ func Acknowledge(ctx context.Context, s Store, ch attest.Change, actor *attest.U
 	case attest.Manages(actor):
 		via = attest.AckRecorded
 		if who == 0 {
-			return nil, &attest.Error{Code: attest.EINVALID, Message: "name the person whose acknowledgement this is", Hint: "--person EMAIL"}
+			return nil, &attest.Error{Code: attest.EINVALID, Message: "name the person whose acknowledgement this is", Hint: "the person, by e-mail address"}
 		}
 		if strings.TrimSpace(req.Note) == "" {
 			return nil, &attest.Error{Code: attest.EINVALID, Message: "say how the acknowledgement was given (a note): people acknowledge in the portal; management records only what they gave elsewhere",
-				Hint: "--note \"signed form, 2026-03-02\""}
+				Hint: "for example: signed form, 2026-03-02"}
 		}
 	default:
 		return nil, forbidden("people acknowledge policies in the employee portal; management may record one given elsewhere")

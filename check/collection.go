@@ -149,7 +149,7 @@ func LoadLatestCollections(ctx context.Context, s EvidenceReader, blobs blob.Sto
 	}
 	if len(latest) == 0 {
 		return nil, nil, &attest.Error{Code: attest.EINVALID, Message: "nothing has been collected yet",
-			Hint: "run attest collect (or attest check run --input DIR)"}
+			Hint: "collect first, or run the checks on a folder of exports"}
 	}
 	for _, src := range slices.Sorted(maps.Keys(latest)) {
 		ev, err := s.Evidence(ctx, latest[src])

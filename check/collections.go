@@ -37,7 +37,7 @@ func CollectionControls(source string, counts map[string]int, known map[string]b
 	}
 	if len(controls) == 0 {
 		return nil, &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("the collection from %s supports no control in an engagement, so it cannot be kept as evidence", source),
-			Hint: "create an engagement whose controls these records support (attest engagement create), or run checks directly with attest check run --input"}
+			Hint: "create an engagement whose controls these records support, or run the checks on the exports without keeping them"}
 	}
 	slices.Sort(controls)
 	return controls, nil

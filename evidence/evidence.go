@@ -416,7 +416,7 @@ func Present(ctx context.Context, s Store, want []string) ([]string, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "no engagement has the controls " + strings.Join(want, " or "), Hint: "name the controls the records support (--control ID)"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "no engagement has the controls " + strings.Join(want, " or "), Hint: "name the controls the records support"}
 	}
 	return out, nil
 }

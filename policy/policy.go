@@ -258,10 +258,10 @@ func Submit(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 		return nil, attest.Errorf(attest.ECONFLICT, "%s version %d is %s, not a draft: edit it to write a new draft", p.ID, p.Version, p.Status)
 	}
 	if p.Owner == 0 {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: p.ID + " has no owner: every policy has one", Hint: "attest policy edit " + p.ID + " --owner EMAIL"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: p.ID + " has no owner: every policy has one", Hint: "give it an owner, by the account's e-mail address"}
 	}
 	if len(p.Approvers) == 0 {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: p.ID + " names no approver", Hint: "attest policy edit " + p.ID + " --approver EMAIL"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: p.ID + " names no approver", Hint: "name its approvers, by their accounts' e-mail addresses"}
 	}
 	return act(ctx, s, ch, p, attest.EntryPolicySubmitted, attest.PolicyInReview, attest.PolicyEvent{Action: attest.PolicySubmitted, Note: note})
 }
@@ -303,7 +303,7 @@ func Approve(ctx context.Context, s Store, ch attest.Change, actor *attest.User,
 	case !attest.Staff(actor):
 		return nil, forbidden("a policy is approved by the accounts it names")
 	case actor == nil && who == 0:
-		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the approver whose approval this is", Hint: "--approver EMAIL: one of the approvers the policy names"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: "name the approver whose approval this is", Hint: "one of the approvers the policy names, by e-mail address"}
 	case actor != nil && who != 0 && who != actor.ID:
 		return nil, forbidden("an approval is the approver's own: nobody approves for another account")
 	case actor != nil:
@@ -315,7 +315,7 @@ func Approve(ctx context.Context, s Store, ch attest.Change, actor *attest.User,
 	}
 	if !slices.Contains(p.Approvers, who) {
 		return nil, &attest.Error{Code: attest.EFORBIDDEN, Message: fmt.Sprintf("%s is not an approver of %s: only the approvers the policy names may approve it", u.Email, p.ID),
-			Hint: "see who they are with `attest policy show " + p.ID + "`"}
+			Hint: "the policy lists its approvers"}
 	}
 	if u, err = person(ctx, s, who, "approver"); err != nil {
 		return nil, err
@@ -429,7 +429,7 @@ func Text(ctx context.Context, s Store, id string, n int) (*attest.Policy, *atte
 		n = p.Version
 	case -1:
 		if p.Published == 0 {
-			return nil, nil, &attest.Error{Code: attest.ENOTFOUND, Message: p.ID + " has not been published", Hint: "approve and publish it, or name a version (--version N)"}
+			return nil, nil, &attest.Error{Code: attest.ENOTFOUND, Message: p.ID + " has not been published", Hint: "approve and publish it, or name a version"}
 		}
 		n = p.Published
 	}

@@ -243,7 +243,7 @@ func (l *Library) Template(id string) (*Template, error) {
 			return t, nil
 		}
 	}
-	return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no policy template %q", id), Hint: "see the templates with `attest policy list --templates`"}
+	return nil, &attest.Error{Code: attest.ENOTFOUND, Message: fmt.Sprintf("no policy template %q", id), Hint: "see the template library for the templates there are"}
 }
 
 // InScope reports whether t may be adopted with these Trust Services
@@ -307,7 +307,7 @@ func (l *Library) Render(t *Template, vars map[string]string) (string, error) {
 			return "", attest.Errorf(attest.EINVALID, "--var %s: give a value", k)
 		}
 		if _, known := l.Defaults[k]; !known && k != "org" && !l.uses(k) {
-			return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("--var %s: no template uses this variable", k), Hint: "the variables are " + strings.Join(l.VariableNames(), ", ")}
+			return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("variable %s: no template uses it", k), Hint: "the variables are " + strings.Join(l.VariableNames(), ", ")}
 		}
 	}
 	return render(t.file, t.bodyLine, t.Body, vals)
@@ -394,7 +394,7 @@ func render(file string, firstLine int, body string, vals map[string]string) (st
 			line := firstLine + strings.Count(body[:tk.start], "\n")
 			msg := fmt.Sprintf("{{%s}} has no value", tk.name)
 			if tk.name == "org" {
-				return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s:%d: %s", file, line, msg), Hint: "name the organization: --var org=\"Example Corp\""}
+				return "", &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("%s:%d: %s", file, line, msg), Hint: "name the organization (the variable org)"}
 			}
 			return "", invalid(file, line, msg)
 		}

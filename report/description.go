@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/attest-dev/attest"
 	"github.com/attest-dev/attest/deviation"
@@ -245,19 +246,25 @@ func ParseDescription(name string, b []byte) (*Description, error) {
 	return nil, attest.Errorf(attest.EINVALID, "%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 }
 
+// The YAML reader's refusals, compiled on first use: a package's start-up
+// cost counts for every command.
 var (
-	yamlUnknown = regexp.MustCompile(`^(line \d+): field (\S+) not found in type \S+$`)
-	yamlType    = regexp.MustCompile(`^(line \d+): cannot unmarshal !!(\w+)(?: ` + "`" + `(.*)` + "`" + `)? into (\S+)$`)
+	yamlUnknown = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(line \d+): field (\S+) not found in type \S+$`)
+	})
+	yamlType = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(line \d+): cannot unmarshal !!(\w+)(?: ` + "`" + `(.*)` + "`" + `)? into (\S+)$`)
+	})
 )
 
 // yamlWords says one of the YAML reader's refusals in the description's
 // terms, without Go's type names: a key that is no part, or a value of
 // the wrong shape.
 func yamlWords(e string) string {
-	if m := yamlUnknown.FindStringSubmatch(e); m != nil {
+	if m := yamlUnknown().FindStringSubmatch(e); m != nil {
 		return m[1] + ": " + m[2] + " is not a part of the description inputs"
 	}
-	m := yamlType.FindStringSubmatch(e)
+	m := yamlType().FindStringSubmatch(e)
 	if m == nil {
 		return e
 	}

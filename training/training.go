@@ -83,7 +83,7 @@ func Import(ctx context.Context, s Store, ch attest.Change, actor *attest.User, 
 			Certificate: r.Certificate, Source: fmt.Sprintf("%s line %d", file, r.Line)})
 	}
 	if len(bad) > 0 {
-		return nil, &attest.Error{Code: attest.EINVALID, Message: strings.Join(bad[:min(len(bad), 20)], "\n"), Hint: "import the roster first (attest people import), or correct the addresses"}
+		return nil, &attest.Error{Code: attest.EINVALID, Message: strings.Join(bad[:min(len(bad), 20)], "\n"), Hint: "import the roster first, or correct the addresses"}
 	}
 	if len(cs) == 0 {
 		return out, nil

@@ -63,6 +63,22 @@ var commandHints = []struct{ code, about, hint string }{
 	{attest.EINVALID, "(reconcile it) first", "attest population reconcile"},
 	{attest.EINVALID, "(extend that draw)", "attest sample extend"},
 	{attest.ENOTFOUND, "no known deviation", "see the identifiers with `attest deviations list`"},
+	// The compliance program's and the checks' refusals, with the
+	// commands and flags that answer them.
+	{attest.EINVALID, "no one on the roster has the address", "import the roster first (attest people import), or correct the addresses"},
+	{attest.ENOTFOUND, "no policy template", "see the templates with `attest policy list --templates`"},
+	{attest.EINVALID, "{{org}} has no value", "name the organization: --var org=\"Example Corp\""},
+	{attest.EINVALID, " has no owner: every policy has one", "attest policy edit ID --owner EMAIL"},
+	{attest.EINVALID, " names no approver", "attest policy edit ID --approver EMAIL"},
+	{attest.EINVALID, "name the approver whose approval this is", "--approver EMAIL: one of the approvers the policy names"},
+	{attest.EFORBIDDEN, "only the approvers the policy names may approve it", "see who they are with `attest policy show ID`"},
+	{attest.ENOTFOUND, " has not been published", "approve and publish it, or name a version (--version N)"},
+	{attest.EINVALID, "name the person whose acknowledgement this is", "--person EMAIL"},
+	{attest.EINVALID, "say how the acknowledgement was given", "--note \"signed form, 2026-03-02\""},
+	{attest.EINVALID, "no engagement has the controls", "name the controls the records support (--control ID)"},
+	{attest.EINVALID, "nothing has been collected yet", "run attest collect (or attest check run --input DIR)"},
+	{attest.EINVALID, "supports no control in an engagement", "create an engagement whose controls these records support (attest engagement create), or run checks directly with attest check run --input"},
+	{attest.EINVALID, "name the reviewer whose decisions these are", "--reviewer EMAIL"},
 }
 
 // withHint returns ae with the command line's hint added where one

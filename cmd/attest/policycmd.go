@@ -257,7 +257,8 @@ func (m *Main) policyNew() *cobra.Command {
 			if req.Approvers, err = accounts(ctx, d.db, "--approver", approvers); err != nil {
 				return nil, err
 			}
-			return policy.New(ctx, d.db, m.change(), nil, req)
+			out, err := policy.New(ctx, d.db, m.change(), nil, req)
+			return out, flagged(err, "variable", "--var")
 		}, func(out *attest.PolicyChange) error {
 			m.printf("Adopted %s from template %s: version 1, a draft (ledger entry %d).\n", out.Policy.ID, out.Policy.Template, out.Policy.Entry)
 			return nil
