@@ -190,7 +190,7 @@ func testLedgerRefusesInvalidText(t *testing.T, s attest.Store) {
 	}
 	bad := ch
 	bad.Actor = "Eve\xff"
-	if _, err := s.UpdateControl(ctx, bad, "e1", id, attest.ControlUpdate{Owner: ptr("Dana")}); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "the actor's name") {
+	if _, err := s.UpdateControl(ctx, bad, "e1", id, attest.ControlUpdate{Owner: ptr("Dana")}); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(attest.ErrorMessage(err), "not valid UTF-8") {
 		t.Fatalf("an invalid byte in the actor's name: %v", err)
 	}
 	if after, _ := s.LedgerSize(ctx); after != before {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/attest-dev/attest"
 )
@@ -152,7 +153,23 @@ func (r rebinder) rebind(query string) string {
 	return b.String()
 }
 
+// badText refuses a statement's text argument that is not UTF-8, before
+// the engine sees it: PostgreSQL refuses it with an error of its own, and
+// SQLite keeps the bytes, which no ledger entry can record as they are
+// (appendEntry refuses such a value too, naming its field).
+func badText(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && !utf8.ValidString(s) {
+			return &attest.Error{Code: attest.EINVALID, Message: "a text value is not valid UTF-8; send text encoded as UTF-8"}
+		}
+	}
+	return nil
+}
+
 func (r rebinder) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := badText(args); err != nil {
+		return nil, err
+	}
 	query = r.rebind(query)
 	if r.stmts != nil {
 		if st := r.stmts.get(ctx, query); st != nil {
@@ -163,6 +180,9 @@ func (r rebinder) ExecContext(ctx context.Context, query string, args ...any) (s
 }
 
 func (r rebinder) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := badText(args); err != nil {
+		return nil, err
+	}
 	query = r.rebind(query)
 	if r.stmts != nil {
 		if st := r.stmts.get(ctx, query); st != nil {
