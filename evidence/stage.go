@@ -58,9 +58,11 @@ func Stage(bs blob.Store, name, declared string, r io.Reader) (Item, error) {
 }
 
 // CheckName refuses an evidence file's name that is not one plain name:
-// an empty one, one holding a folder separator or a control character
-// (a NUL, a line break), "." or "..", which climb rather than name, and
-// one longer than the 255 bytes a file system holds.
+// an empty one, one holding a folder separator, "." or "..", which climb
+// rather than name, one longer than the 255 bytes a file system holds,
+// and, as any line of text shown to people (attest.LineProblem), one
+// holding a control character or a character that reorders the text (a
+// right-to-left override can make an .exe read as a .pdf).
 // Two dots inside a name ("Q1..Q2 review.xlsx") are a name like any
 // other. The CLI's files (their last path element) and the web's uploads
 // (the name as sent: a name that tries to climb is refused, not trimmed)
@@ -72,8 +74,8 @@ func CheckName(name string) error {
 		return attest.Errorf(attest.EINVALID, "the file has no name")
 	case name == "." || name == ".." || strings.ContainsAny(name, "/\\"):
 		return attest.Errorf(attest.EINVALID, "the name is not allowed: use a plain name without folders")
-	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return attest.Errorf(attest.EINVALID, "the name holds a control character (a line break, a NUL); rename the file")
+	case attest.LineProblem(name) != "":
+		return attest.Errorf(attest.EINVALID, "the name %s; rename the file", attest.LineProblem(name))
 	case len(name) > 255:
 		return attest.Errorf(attest.EINVALID, "the name is %d bytes long: at most 255, as a file system holds", len(name))
 	}

@@ -30,6 +30,7 @@ func TestStage(t *testing.T) {
 		{`C:\\fakepath\\review.pdf`, "x", "not allowed"},
 		{"review\n.pdf", "x", "control character"},
 		{"review\x00.pdf", "x", "control character"},
+		{"report\u202efdp.exe.txt", "x", "reorders the text"},
 		{strings.Repeat("a", 252) + ".pdf", "x", "at most 255"},
 	} {
 		_, err := evidence.Stage(bs, c.name, "", strings.NewReader(c.content))
