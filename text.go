@@ -11,14 +11,29 @@ import "strings"
 func LineProblem(s string) string {
 	for _, r := range s {
 		switch {
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		case control(r):
 			return "holds a control character (a line break, a tab, a NUL); give it on one line"
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		case reorders(r):
 			return "holds a character that reorders the text around it when shown"
 		}
 	}
 	return ""
 }
+
+// Shown is s fit to quote in a message, whatever it holds: bytes that
+// are not UTF-8 and the characters LineProblem refuses become "?".
+func Shown(s string) string {
+	return strings.Map(func(r rune) rune {
+		if control(r) || reorders(r) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+}
+
+func control(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+func reorders(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }
 
 // CheckLine is LineProblem as an EINVALID error naming field, nil when s
 // is one plain line.

@@ -14,3 +14,10 @@ func TestCheckLine(t *testing.T) {
 		}
 	}
 }
+
+// TestShown: what a message quotes shows as it reads.
+func TestShown(t *testing.T) {
+	if got := Shown("Q1\x00\u202e\xffreview.pdf"); got != "Q1???review.pdf" {
+		t.Errorf("%q", got)
+	}
+}

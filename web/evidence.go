@@ -154,7 +154,7 @@ func (up *multipartUpload) file(bs blob.Store, part *multipart.Part) error {
 			return unreadable()
 		}
 		if ae, ok := err.(*attest.Error); ok {
-			return &attest.Error{Code: ae.Code, Message: "file " + printable(name) + ": " + ae.Message, Hint: ae.Hint}
+			return &attest.Error{Code: ae.Code, Message: "file " + attest.Shown(name) + ": " + ae.Message, Hint: ae.Hint}
 		}
 		return err
 	}
@@ -215,15 +215,4 @@ func field(part *multipart.Part, max int) (string, error) {
 		return "", fieldError(part.FormName(), "longer than %d bytes", max)
 	}
 	return strings.TrimSpace(string(b)), nil
-}
-
-// printable is a file name as sent, fit to put in a message: control
-// characters and bytes that are not UTF-8 become "?".
-func printable(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, strings.ToValidUTF8(name, "?"))
 }
