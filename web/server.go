@@ -253,15 +253,12 @@ func methodsAt(mux *http.ServeMux, r *http.Request) []string {
 // the ones they do.
 func (s *Server) notAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
 	w.Header().Set("Allow", strings.Join(allow, ", "))
-	msg := r.Method + " is not taken at " + r.URL.Path + ": use " + strings.Join(allow, " or ")
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: apiErrorBody{Code: "method", Message: msg}})
-		return
-	}
-	if err := writePage(w, http.StatusMethodNotAllowed, "error", &errorData{Layout: Layout{Title: http.StatusText(http.StatusMethodNotAllowed)}, Message: msg}); err != nil {
-		s.cfg.Log.Error("render the error page", "err", err)
-	}
+	s.fail(w, r, &attest.Error{Code: codeMethod, Message: r.Method + " is not taken at " + r.URL.Path + ": use " + strings.Join(allow, " or ")})
 }
+
+// codeMethod is the web's own error code for a method a path does not
+// take (405): no workflow refuses a method.
+const codeMethod = "method"
 
 // maxRequest is the largest body any route reads (an evidence upload and
 // its form fields): a request that declares more is refused before a
@@ -442,6 +439,7 @@ var statuses = map[string]int{
 	attest.ECONFLICT:     http.StatusConflict,
 	attest.ETOOMANY:      http.StatusTooManyRequests,
 	attest.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	codeMethod:           http.StatusMethodNotAllowed,
 }
 
 // status is the HTTP status of an error code (statuses); any other code,
