@@ -282,7 +282,7 @@ func performedNear(e attest.Evidence, force bool) error {
 	if err1 != nil || err2 != nil || !t.Before(start.AddDate(-1, 0, 0)) && !t.After(end.AddDate(1, 0, 1)) {
 		return nil
 	}
-	return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("performed_on: %s is more than a year from what the evidence covers (%s)", t.Format(attest.DateLayout), span(from, to)),
+	return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("performed_on: %s is more than a year away from what the evidence covers (%s)", t.Format(attest.DateLayout), span(from, to)),
 		Hint: "check the date; say so if it is right"}
 }
 

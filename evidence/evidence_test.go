@@ -190,7 +190,7 @@ func TestAddDates(t *testing.T) {
 		{evidence.AddRequest{Controls: []string{"AX-01"}, PerformedOn: "2026-11-22T10:00:00Z"}, "is in the future"},
 		{evidence.AddRequest{Controls: []string{"AX-01"}, PerformedOn: "April 12"}, "performed_on: \"April 12\": want a date (YYYY-MM-DD) or a time"},
 		{evidence.AddRequest{Controls: []string{"AX-01"}, Covers: "2020-03-31"}, "more than a year away"},
-		{evidence.AddRequest{Controls: []string{"AX-01"}, Covers: "2026-03-31", PerformedOn: "2019-01-01"}, "performed_on: 2019-01-01 is more than a year from what the evidence covers (2026-03-31)"},
+		{evidence.AddRequest{Controls: []string{"AX-01"}, Covers: "2026-03-31", PerformedOn: "2019-01-01"}, "performed_on: 2019-01-01 is more than a year away from what the evidence covers (2026-03-31)"},
 		{evidence.AddRequest{Controls: []string{"ZZ-99"}}, "no such control: ZZ-99"},
 		{evidence.AddRequest{}, "controls: say which control"},
 	}

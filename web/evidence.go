@@ -175,7 +175,7 @@ func (up *multipartUpload) named(err error) error {
 	if strings.Contains(out.Message, "is empty (0 bytes)") {
 		out.Message = "file " + out.Message + " (send allow_empty=yes if it is the evidence)"
 	}
-	if strings.Contains(out.Message, "more than a year away") || strings.Contains(out.Message, "more than a year from what the evidence covers") {
+	if strings.Contains(out.Message, "more than a year away") {
 		out.Hint = "check the date; send force=yes if it is right"
 	}
 	if strings.HasPrefix(out.Message, "controls: ") || strings.HasPrefix(out.Message, "files: ") {

@@ -44,8 +44,9 @@ var commandHints = []struct{ code, about, hint string }{
 	{attest.EINVALID, "\"not applicable\" needs a reason", "--reason TEXT"},
 	{attest.EINVALID, "needs a stated reason explaining", "--reason TEXT"},
 	{attest.EINVALID, "say which column identifies an item", "--key COLUMN"},
-	{attest.EINVALID, "more than a year away, so it is refused", "check the date; add --force if it is right"},
-	{attest.EINVALID, "more than a year from what the evidence covers", "check the date; add --force if it is right"},
+	// A date far from the period, or performed far from what it covers:
+	// each refusal that --force overrides says "more than a year away".
+	{attest.EINVALID, "more than a year away", "check the date; add --force if it is right"},
 	{attest.EINVALID, "issued report ", "keep the report again with the right record: attest report issued add --file ... --kind ... --type ... --period START..END --firm ..."},
 	{attest.EINVALID, "a bridge letter covers the time after the last report", "keep that report first: attest report issued add --file REPORT.pdf --kind KIND --type \"Type 2\" --period START..END --firm \"CPA firm\""},
 	{attest.EINVALID, "a bridge letter covers the days after it", "give a later --through date (default: today)"},
