@@ -4,7 +4,7 @@ import "github.com/attest-dev/attest"
 
 // Asked is a draft as an adapter receives it, in words: the kind and
 // type (empty: the engagement's own, as Choose settles) and the formats
-// (none named: DefaultFormats).
+// (each a name or a comma-separated list; none named: DefaultFormats).
 type Asked struct {
 	Kind, Type string
 	Formats    []string

@@ -28,6 +28,8 @@ func TestAskedRequest(t *testing.T) {
 		{"an unknown kind", report.Asked{Kind: "SOC 9"}, "", "", nil, `kind: unknown report kind "SOC 9": want SOC 1, SOC 2 or SOC 3`},
 		{"an unknown type", report.Asked{Type: "Type 3"}, "", "", nil, "type: "},
 		{"an unknown format", report.Asked{Formats: []string{"docx"}}, "", "", nil, `formats: "docx": want html, pdf or md`},
+		{"a comma-separated list", report.Asked{Formats: []string{"pdf, md"}}, "", "", map[string]bool{"pdf": true, "md": true}, ""},
+		{"one unknown in a list", report.Asked{Formats: []string{"html,zzz"}}, "", "", nil, `formats: "zzz"`},
 	} {
 		got, err := c.asked.Request()
 		if c.wantErr != "" {

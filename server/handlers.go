@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/attest-dev/attest"
@@ -162,7 +161,7 @@ func (h handlers) reportBuild(ctx context.Context, j *attest.Job) (json.RawMessa
 	if p.Out == "" {
 		p.Out = "reports"
 	}
-	req, err := report.Asked{Kind: p.Kind, Type: p.Type, Formats: strings.Split(p.Format, ",")}.Request()
+	req, err := report.Asked{Kind: p.Kind, Type: p.Type, Formats: []string{p.Format}}.Request()
 	if err != nil {
 		return nil, err
 	}

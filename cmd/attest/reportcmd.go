@@ -56,7 +56,7 @@ func (f *reportFlags) bind(c *cobra.Command, output bool) {
 // that fits. Its Rendering writes each file into --out and prints PDF
 // with Chromium, showing progress.
 func (m *Main) request(ctx context.Context, d *data, f reportFlags) (report.DraftRequest, error) {
-	req, err := report.Asked{Kind: f.kind, Type: f.typ, Formats: strings.Split(f.formats, ",")}.Request()
+	req, err := report.Asked{Kind: f.kind, Type: f.typ, Formats: []string{f.formats}}.Request()
 	if err != nil {
 		return req, flagged(flagged(flagged(err, "kind:", "--kind:"), "type:", "--type:"), "formats:", "--format:")
 	}
