@@ -30,6 +30,13 @@ type Error struct {
 	Hint    string
 }
 
+// HintForce is the hint of a refusal the caller may override by saying
+// the date is right: a date more than a year from where it belongs. The
+// adapters know such a refusal by this hint, not by its wording, and name
+// their own way of saying so (the command line's --force, the API's
+// force=yes).
+const HintForce = "check the date; say so if it is right"
+
 func (e *Error) Error() string {
 	if e.Hint != "" {
 		return e.Message + " (" + e.Hint + ")"

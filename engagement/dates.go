@@ -47,7 +47,7 @@ func EvidenceDate(engs []attest.Engagement, date time.Time, force bool) (warning
 	}
 	msg := date.Format(attest.DateLayout) + " is " + attest.Count(nearest, "day", "days") + " outside " + near.ID + "'s " + span(near)
 	if nearest > 365 && !force {
-		return "", &attest.Error{Code: attest.EINVALID, Message: msg + ": more than a year away, so it is refused", Hint: "check the date; say so if it is right"}
+		return "", &attest.Error{Code: attest.EINVALID, Message: msg + ": more than a year away, so it is refused", Hint: attest.HintForce}
 	}
 	return msg + ": it counts for no occurrence of that engagement", nil
 }

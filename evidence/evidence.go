@@ -283,7 +283,7 @@ func performedNear(e attest.Evidence, force bool) error {
 		return nil
 	}
 	return &attest.Error{Code: attest.EINVALID, Message: fmt.Sprintf("performed_on: %s is more than a year away from what the evidence covers (%s)", t.Format(attest.DateLayout), span(from, to)),
-		Hint: "check the date; say so if it is right"}
+		Hint: attest.HintForce}
 }
 
 func span(from, to string) string {

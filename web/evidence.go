@@ -175,7 +175,7 @@ func (up *multipartUpload) named(err error) error {
 	if strings.Contains(out.Message, "is empty (0 bytes)") {
 		out.Message = "file " + out.Message + " (send allow_empty=yes if it is the evidence)"
 	}
-	if strings.Contains(out.Message, "more than a year away") {
+	if out.Hint == attest.HintForce {
 		out.Hint = "check the date; send force=yes if it is right"
 	}
 	if strings.HasPrefix(out.Message, "controls: ") || strings.HasPrefix(out.Message, "files: ") {

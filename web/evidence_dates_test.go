@@ -53,6 +53,10 @@ func TestUploadEvidenceDates(t *testing.T) {
 	if resp, body := upload(t, f, attest.RoleCompliance, map[string]string{"control": "AX-01", "covers": "2019-03-31"}, map[string]string{"x.txt": "x"}); resp.StatusCode != 400 || !strings.Contains(body, `"hint": "check the date; send force=yes if it is right"`) {
 		t.Errorf("the hint of a date far away: %d %s", resp.StatusCode, body)
 	}
+	// Performed far from what it covers: the same override, the same hint.
+	if resp, body := upload(t, f, attest.RoleCompliance, map[string]string{"control": "AX-01", "covers": "2026-03-31", "performed_on": "2019-01-01"}, map[string]string{"x.txt": "x"}); resp.StatusCode != 400 || !strings.Contains(body, `"hint": "check the date; send force=yes if it is right"`) {
+		t.Errorf("the hint of a performed date far away: %d %s", resp.StatusCode, body)
+	}
 	if resp, body := upload(t, f, attest.RoleCompliance, map[string]string{"control": "AX-01", "force": "perhaps"}, map[string]string{"x.txt": "x"}); resp.StatusCode != 400 || !strings.Contains(body, "force: ") {
 		t.Errorf("force=perhaps: %d %s", resp.StatusCode, body)
 	}

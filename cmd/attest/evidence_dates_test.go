@@ -30,8 +30,11 @@ func TestEvidenceDatesAndDeviations(t *testing.T) {
 	if r := run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "q1.txt", "--date", "2026-06-30", "--covers", "2026-06-30"); r.code != 2 || !strings.Contains(r.stderr, "not both") {
 		t.Errorf("both: %+v", r)
 	}
-	// Performed years from what it covers: refused, with the flag that
-	// takes it all the same.
+	// A covered date years from the period, or performed years from what
+	// it covers: refused, with the flag that takes it all the same.
+	if r := run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "q1.txt", "--covers", "2019-03-31"); r.code != 2 || !strings.Contains(r.stderr, "more than a year away") || !strings.Contains(r.stderr, "add --force if it is right") {
+		t.Errorf("covers long before: %d %s", r.code, r.stderr)
+	}
 	if r := run(t, dir, "", "evidence", "add", "--control", "AC-06", "--file", "q1.txt", "--covers", "2026-03-31", "--performed-on", "2019-01-01"); r.code != 2 || !strings.Contains(r.stderr, "more than a year away") || !strings.Contains(r.stderr, "add --force if it is right") {
 		t.Errorf("performed long before: %d %s", r.code, r.stderr)
 	}

@@ -44,9 +44,6 @@ var commandHints = []struct{ code, about, hint string }{
 	{attest.EINVALID, "\"not applicable\" needs a reason", "--reason TEXT"},
 	{attest.EINVALID, "needs a stated reason explaining", "--reason TEXT"},
 	{attest.EINVALID, "say which column identifies an item", "--key COLUMN"},
-	// A date far from the period, or performed far from what it covers:
-	// each refusal that --force overrides says "more than a year away".
-	{attest.EINVALID, "more than a year away", "check the date; add --force if it is right"},
 	{attest.EINVALID, "issued report ", "keep the report again with the right record: attest report issued add --file ... --kind ... --type ... --period START..END --firm ..."},
 	{attest.EINVALID, "a bridge letter covers the time after the last report", "keep that report first: attest report issued add --file REPORT.pdf --kind KIND --type \"Type 2\" --period START..END --firm \"CPA firm\""},
 	{attest.EINVALID, "a bridge letter covers the days after it", "give a later --through date (default: today)"},
@@ -85,6 +82,13 @@ var commandHints = []struct{ code, about, hint string }{
 // withHint returns ae with the command line's hint added where one
 // applies; ae itself is not changed.
 func withHint(ae *attest.Error) *attest.Error {
+	if ae.Hint == attest.HintForce {
+		// A date far from the period, or performed far from what it
+		// covers: --force says it is right.
+		out := *ae
+		out.Hint = "check the date; add --force if it is right"
+		return &out
+	}
 	for _, h := range commandHints {
 		if ae.Code == h.code && strings.Contains(ae.Message, h.about) {
 			out := *ae
