@@ -69,13 +69,13 @@ func Stage(bs blob.Store, name, declared string, r io.Reader) (Item, error) {
 // both pass through it, in Stage. Its refusals do not name the file, as
 // Stage's do not.
 func CheckName(name string) error {
-	switch {
+	switch problem := attest.LineProblem(name); {
 	case name == "":
 		return attest.Errorf(attest.EINVALID, "the file has no name")
 	case name == "." || name == ".." || strings.ContainsAny(name, "/\\"):
 		return attest.Errorf(attest.EINVALID, "the name is not allowed: use a plain name without folders")
-	case attest.LineProblem(name) != "":
-		return attest.Errorf(attest.EINVALID, "the name %s; rename the file", attest.LineProblem(name))
+	case problem != "":
+		return attest.Errorf(attest.EINVALID, "the name %s; rename the file", problem)
 	case len(name) > 255:
 		return attest.Errorf(attest.EINVALID, "the name is %d bytes long: at most 255, as a file system holds", len(name))
 	}
